@@ -1,0 +1,78 @@
+/**
+ * What every command shares: --format/--output/--no-color, and the one place where errors become exit
+ * codes. Exit 1 means findings and nothing else; unusable input is 2 with file:line and a fix; an
+ * unexpected error is 2 with "internal error" (stack only with DEBUG).
+ */
+import {Command, Flags} from '@oclif/core'
+
+import {IrmError, isIrmError} from '../core/errors.js'
+import {paint, type Paint, useColor, writeAtomic} from '../report/output.js'
+
+export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit'
+
+export const formatFlag = (options: ReportFormat[], defaultValue: ReportFormat = 'text') =>
+  Flags.string({
+    char: 'f',
+    summary: 'Output format.',
+    options,
+    default: defaultValue,
+  })
+
+export const outputFlag = Flags.string({
+  char: 'o',
+  summary: 'Write the report to this file (atomically) instead of standard output.',
+})
+
+export const noColorFlag = Flags.boolean({
+  summary: 'Disable colours (also when NO_COLOR is set or output is not a terminal).',
+  default: false,
+})
+
+export const inventoryFlag = Flags.string({
+  char: 'i',
+  summary: 'Inventory folder.',
+  default: 'inventory',
+})
+
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  protected paint(noColor?: boolean): Paint {
+    return paint(useColor(noColor, process.env, Boolean(process.stdout.isTTY)))
+  }
+
+  /** Print or write a rendered report. Under --json oclif prints the returned object instead. */
+  protected async emit(content: string, output: string | undefined, protectedDirs: string[] = []): Promise<void> {
+    if (this.jsonEnabled()) return
+    if (output) {
+      await writeAtomic(output, content.endsWith('\n') ? content : `${content}\n`, protectedDirs)
+      return
+    }
+    process.stdout.write(content.endsWith('\n') ? content : `${content}\n`)
+  }
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
+    if (isIrmError(err)) {
+      if (this.jsonEnabled()) {
+        this.logJson({error: {code: err.code, message: err.message, file: err.file, line: err.line, column: err.column, path: err.path, hint: err.hint}})
+      } else {
+        process.stderr.write(`irm-audit: ${err.describe()}\n`)
+      }
+      process.exitCode = 2
+      return
+    }
+    // oclif's own parse errors (unknown flag, bad option value) are usage errors: exit 2
+    const name = err?.constructor?.name ?? ''
+    if (err?.oclif?.exit !== undefined && /Error/.test(name) && !/^ExitError$/.test(name)) {
+      const usage = new IrmError('USAGE', err.message.split('\n')[0], {hint: `See '${this.config.bin} ${this.id ?? ''} --help'.`})
+      return this.catch(usage)
+    }
+    if (err?.oclif?.exit !== undefined) throw err
+    if (process.env.DEBUG) process.stderr.write(`${err?.stack ?? err}\n`)
+    const internal = new IrmError('USAGE', `internal error (${err?.name ?? 'Error'}), please report it`, {
+      hint: 'Run again with DEBUG=1 to see the stack trace.',
+    })
+    process.stderr.write(`irm-audit: ${internal.describe()}\n`)
+    process.exitCode = 2
+  }
+}

@@ -1,0 +1,144 @@
+import {covers, equal, intersect, normalize, overlaps, subtract, union} from './intervals.js'
+import {type Family, IPV4_MAX, parseCidr, parseIp, rangeToCidrs, V6_MAX} from './ip.js'
+
+/**
+ * An immutable set of IPv4 and IPv6 addresses, as sorted interval lists (never per-address).
+ * Canonical output is the minimal CIDR list, IPv4 first.
+ */
+export class AddressSet {
+  static readonly EMPTY = new AddressSet([], [])
+  static readonly ANY4 = new AddressSet([0, IPV4_MAX], [])
+  static readonly ANY6 = new AddressSet([], [0n, V6_MAX])
+  static readonly ANY = new AddressSet([0, IPV4_MAX], [0n, V6_MAX])
+
+  private constructor(
+    readonly v4: readonly number[],
+    readonly v6: readonly bigint[],
+  ) {}
+
+  /** One CIDR, address, `a-b` range, or `any`; null when the text is none of these. */
+  static parse(text: string): AddressSet | null {
+    const t = text.trim()
+    const lower = t.toLowerCase()
+    if (lower === 'any' || lower === '*') return AddressSet.ANY
+    if (lower === 'any4' || lower === '0.0.0.0/0') return AddressSet.ANY4
+    if (lower === 'any6' || lower === '::/0') return AddressSet.ANY6
+    const dash = t.indexOf('-')
+    if (dash > 0) {
+      const a = parseIp(t.slice(0, dash))
+      const b = parseIp(t.slice(dash + 1))
+      if (!a || !b || a.family !== b.family || a.value > b.value) return null
+      return AddressSet.fromRange(a.family, a.value, b.value)
+    }
+    const c = parseCidr(t)
+    if (!c) return null
+    return AddressSet.fromRange(c.family, c.start, c.end)
+  }
+
+  /** Like parse, but throws a plain Error naming the text; for inputs already validated. */
+  static of(...texts: string[]): AddressSet {
+    let out = AddressSet.EMPTY
+    for (const t of texts) {
+      const s = AddressSet.parse(t)
+      if (!s) throw new Error(`not an address, CIDR or range: '${t}'`)
+      out = out.union(s)
+    }
+    return out
+  }
+
+  static fromRange(family: Family, start: number | bigint, end: number | bigint): AddressSet {
+    return family === 4
+      ? new AddressSet([Number(start), Number(end)], [])
+      : new AddressSet([], [BigInt(start), BigInt(end)])
+  }
+
+  /** Build from many ranges at once (linear after a sort): the fast path for big object groups. */
+  static fromRanges(v4: Array<[number, number]>, v6: Array<[bigint, bigint]>): AddressSet {
+    return new AddressSet(normalize(v4, 1), normalize(v6, 1n))
+  }
+
+  static unionAll(sets: Iterable<AddressSet>): AddressSet {
+    const v4: Array<[number, number]> = []
+    const v6: Array<[bigint, bigint]> = []
+    for (const s of sets) {
+      for (let i = 0; i < s.v4.length; i += 2) v4.push([s.v4[i], s.v4[i + 1]])
+      for (let i = 0; i < s.v6.length; i += 2) v6.push([s.v6[i], s.v6[i + 1]])
+    }
+    return AddressSet.fromRanges(v4, v6)
+  }
+
+  union(o: AddressSet): AddressSet {
+    if (o.isEmpty()) return this
+    if (this.isEmpty()) return o
+    return new AddressSet(union(this.v4, o.v4, 1), union(this.v6, o.v6, 1n))
+  }
+
+  intersect(o: AddressSet): AddressSet {
+    if (o === AddressSet.ANY) return this
+    if (this === AddressSet.ANY) return o
+    return new AddressSet(intersect(this.v4, o.v4), intersect(this.v6, o.v6))
+  }
+
+  subtract(o: AddressSet): AddressSet {
+    if (o.isEmpty()) return this
+    return new AddressSet(subtract(this.v4, o.v4, 1), subtract(this.v6, o.v6, 1n))
+  }
+
+  /** Every address of `o` is in this set. */
+  covers(o: AddressSet): boolean {
+    return covers(this.v4, o.v4) && covers(this.v6, o.v6)
+  }
+
+  overlaps(o: AddressSet): boolean {
+    return overlaps(this.v4, o.v4) || overlaps(this.v6, o.v6)
+  }
+
+  equals(o: AddressSet): boolean {
+    return equal(this.v4, o.v4) && equal(this.v6, o.v6)
+  }
+
+  isEmpty(): boolean {
+    return this.v4.length === 0 && this.v6.length === 0
+  }
+
+  isAny(): boolean {
+    return this.isAny4() && this.isAny6()
+  }
+
+  isAny4(): boolean {
+    return this.v4.length === 2 && this.v4[0] === 0 && this.v4[1] === IPV4_MAX
+  }
+
+  isAny6(): boolean {
+    return this.v6.length === 2 && this.v6[0] === 0n && this.v6[1] === V6_MAX
+  }
+
+  hasFamily(family: Family): boolean {
+    return family === 4 ? this.v4.length > 0 : this.v6.length > 0
+  }
+
+  only(family: Family): AddressSet {
+    return family === 4 ? new AddressSet(this.v4, []) : new AddressSet([], this.v6)
+  }
+
+  /** Number of IPv4 addresses (IPv6 sizes overflow doubles; compare sets, not sizes). */
+  size4(): number {
+    let n = 0
+    for (let i = 0; i < this.v4.length; i += 2) n += this.v4[i + 1] - this.v4[i] + 1
+    return n
+  }
+
+  /** Minimal canonical CIDR list, IPv4 then IPv6. */
+  toCidrs(): string[] {
+    const out: string[] = []
+    for (let i = 0; i < this.v4.length; i += 2) out.push(...rangeToCidrs(4, this.v4[i], this.v4[i + 1]))
+    for (let i = 0; i < this.v6.length; i += 2) out.push(...rangeToCidrs(6, this.v6[i], this.v6[i + 1]))
+    return out
+  }
+
+  toString(): string {
+    if (this.isAny()) return 'any'
+    if (this.isEmpty()) return '(none)'
+    return this.toCidrs().join(', ')
+  }
+}

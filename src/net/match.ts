@@ -1,0 +1,111 @@
+import {AddressSet} from './address-set.js'
+import {PortSet, ProtocolSet} from './number-set.js'
+
+/**
+ * One hyper-rectangle of traffic: source × destination × protocol × destination port × source port.
+ * For protocols without ports the port dimensions are always ALL, so a box never says "icmp port 22".
+ */
+export interface Box {
+  readonly from: AddressSet
+  readonly to: AddressSet
+  readonly protocols: ProtocolSet
+  readonly ports: PortSet
+  readonly sourcePorts: PortSet
+}
+
+export const ANY_BOX: Box = {
+  from: AddressSet.ANY,
+  to: AddressSet.ANY,
+  protocols: ProtocolSet.ALL,
+  ports: PortSet.ALL,
+  sourcePorts: PortSet.ALL,
+}
+
+export function box(partial: Partial<Box>): Box {
+  return {...ANY_BOX, ...partial}
+}
+
+export function isEmptyBox(b: Box): boolean {
+  return b.from.isEmpty() || b.to.isEmpty() || b.protocols.isEmpty() || b.ports.isEmpty() || b.sourcePorts.isEmpty()
+}
+
+export function intersectBox(a: Box, b: Box): Box | null {
+  const r: Box = {
+    from: a.from.intersect(b.from),
+    to: a.to.intersect(b.to),
+    protocols: a.protocols.intersect(b.protocols),
+    ports: a.ports.intersect(b.ports),
+    sourcePorts: a.sourcePorts.intersect(b.sourcePorts),
+  }
+  return isEmptyBox(r) ? null : r
+}
+
+export function overlapsBox(a: Box, b: Box): boolean {
+  return (
+    a.protocols.overlaps(b.protocols) &&
+    a.ports.overlaps(b.ports) &&
+    a.sourcePorts.overlaps(b.sourcePorts) &&
+    a.to.overlaps(b.to) &&
+    a.from.overlaps(b.from)
+  )
+}
+
+export function coversBox(outer: Box, inner: Box): boolean {
+  return (
+    outer.protocols.covers(inner.protocols) &&
+    outer.ports.covers(inner.ports) &&
+    outer.sourcePorts.covers(inner.sourcePorts) &&
+    outer.to.covers(inner.to) &&
+    outer.from.covers(inner.from)
+  )
+}
+
+/**
+ * a \ d as disjoint boxes: peel one dimension at a time (at most five pieces). Exact.
+ */
+export function subtractBox(a: Box, d: Box): Box[] {
+  if (!overlapsBox(a, d)) return [a]
+  if (coversBox(d, a)) return []
+  const out: Box[] = []
+  let rest: Box = a
+  const fromOut = rest.from.subtract(d.from)
+  if (!fromOut.isEmpty()) out.push({...rest, from: fromOut})
+  rest = {...rest, from: rest.from.intersect(d.from)}
+  const toOut = rest.to.subtract(d.to)
+  if (!toOut.isEmpty()) out.push({...rest, to: toOut})
+  rest = {...rest, to: rest.to.intersect(d.to)}
+  const protoOut = rest.protocols.subtract(d.protocols)
+  if (!protoOut.isEmpty()) out.push({...rest, protocols: protoOut})
+  rest = {...rest, protocols: rest.protocols.intersect(d.protocols)}
+  const portOut = rest.ports.subtract(d.ports)
+  if (!portOut.isEmpty()) out.push({...rest, ports: portOut})
+  rest = {...rest, ports: rest.ports.intersect(d.ports)}
+  const sportOut = rest.sourcePorts.subtract(d.sourcePorts)
+  if (!sportOut.isEmpty()) out.push({...rest, sourcePorts: sportOut})
+  return out
+}
+
+/** Merge boxes that differ in one dimension only, so a rule split by denies reads back compactly. */
+export function mergeBoxes(boxes: Box[]): Box[] {
+  if (boxes.length < 2) return boxes
+  let cur = boxes
+  const dims: Array<keyof Box> = ['from', 'to', 'ports', 'protocols', 'sourcePorts']
+  for (const dim of dims) {
+    const groups = new Map<string, Box>()
+    for (const b of cur) {
+      const key = dims
+        .filter((d) => d !== dim)
+        .map((d) => keyOf(b[d]))
+        .join('|')
+      const prev = groups.get(key)
+      groups.set(key, prev ? {...prev, [dim]: (prev[dim] as any).union(b[dim])} : b)
+    }
+    cur = [...groups.values()]
+  }
+  return cur
+}
+
+function keyOf(v: unknown): string {
+  if (v instanceof AddressSet) return `${v.v4.join(',')}/${v.v6.join(',')}`
+  return (v as PortSet).ranges.join(',')
+}

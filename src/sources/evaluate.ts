@@ -1,0 +1,176 @@
+/**
+ * The shared ordered-rule evaluator (first match wins). Every parser whose format has ordered rules
+ * feeds it chains of rules and gets back the effective permits: what a deny above an allow removes is
+ * gone, a policy of allow exposes everything not dropped, jumps into user chains are followed.
+ *
+ * Conditions the box algebra cannot express (interfaces, zones, conntrack state, unknown matches)
+ * travel as `guards`: a deny shadows an allow only when the deny's guards are a subset of the allow's
+ * (a deny on eth0 does not remove an allow that applies on every interface: recall first). A rule
+ * marked `opaque` (a condition the parser did not understand) never shadows anything.
+ */
+import {ANY_BOX, type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
+
+export type RuleAction = 'allow' | 'deny' | 'jump' | 'goto' | 'return'
+
+export interface EvalRule<M> {
+  match: Box
+  action: RuleAction
+  /** Target chain of jump/goto. */
+  target?: string
+  /** Conditions outside the box (`iif=eth0`, `zone=untrust`), compared as strings. */
+  guards?: readonly string[]
+  /** A condition the parser did not understand: the rule never shadows others. */
+  opaque?: boolean
+  meta: M
+}
+
+export interface EvalChain<M> {
+  name: string
+  rules: Array<EvalRule<M>>
+  /** Base chains have a policy; user chains return to their caller when they run out. */
+  policy?: 'allow' | 'deny'
+  /** Metadata for exposures that come from an allow policy. */
+  policyMeta?: M
+}
+
+export interface Permit<M> {
+  box: Box
+  guards: readonly string[]
+  meta: M
+}
+
+export interface EvalResult<M> {
+  permits: Array<Permit<M>>
+  /** Problems with the rule graph itself (loops, unknown targets), with the rule that caused them. */
+  warnings: Array<{meta: M; reason: string}>
+}
+
+interface Drop {
+  box: Box
+  guards: readonly string[]
+}
+
+const MAX_DEPTH = 64
+// denies indexed by protocol: most rules name one protocol, so an allow only meets the denies that can overlap
+const PROTO_BUCKETS = 256
+
+class DropIndex {
+  private readonly anyProto: Drop[] = []
+  private readonly byProto: Drop[][] = Array.from({length: PROTO_BUCKETS}, () => [])
+
+  add(d: Drop): void {
+    const p = d.box.protocols
+    if (p.ranges.length === 2 && p.ranges[0] === p.ranges[1]) this.byProto[p.ranges[0]].push(d)
+    else this.anyProto.push(d)
+  }
+
+  /** Candidate drops for a box, in insertion order within each list (order does not matter for subtraction). */
+  *candidates(b: Box): Iterable<Drop> {
+    yield* this.anyProto
+    const p = b.protocols
+    if (p.size() > 16) {
+      for (const list of this.byProto) yield* list
+    } else {
+      for (const n of p.values()) yield* this.byProto[n]
+    }
+  }
+}
+
+function subset(a: readonly string[], b: readonly string[]): boolean {
+  for (const x of a) if (!b.includes(x)) return false
+  return true
+}
+
+function minus(boxes: Box[], drops: Iterable<Drop>, guards: readonly string[]): Box[] {
+  let cur = boxes
+  for (const d of drops) {
+    if (cur.length === 0) break
+    if (!subset(d.guards, guards)) continue
+    let next: Box[] | null = null
+    for (let i = 0; i < cur.length; i++) {
+      const b = cur[i]
+      if (!overlapsBox(b, d.box)) {
+        next?.push(b)
+        continue
+      }
+      if (!next) next = cur.slice(0, i)
+      next.push(...subtractBox(b, d.box))
+    }
+    if (next) cur = next
+  }
+  return cur
+}
+
+/**
+ * Evaluate `entry` (a base chain) of `chains`. Returns permits in rule order.
+ */
+export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, entry: string): EvalResult<M> {
+  const permits: Array<Permit<M>> = []
+  const warnings: Array<{meta: M; reason: string}> = []
+  const drops = new DropIndex()
+  const base = chains.get(entry)
+  if (!base) return {permits, warnings}
+
+  const emit = (boxes: Box[], guards: readonly string[], meta: M) => {
+    let remaining: Box[] = []
+    for (const b of boxes) remaining.push(...minus([b], drops.candidates(b), guards))
+    remaining = mergeBoxes(remaining)
+    for (const b of remaining) permits.push({box: b, guards, meta})
+  }
+
+  // Walk a chain under a context (the traffic that reached it, and the guards collected on the way).
+  // Returns nothing: permits and drops accumulate; `returned` is local to each invocation.
+  const walk = (chain: EvalChain<M>, context: Box[], guards: readonly string[], stack: string[]) => {
+    const returned: Drop[] = []
+    for (const rule of chain.rules) {
+      let pieces: Box[] = []
+      for (const c of context) {
+        const i = intersectBox(c, rule.match)
+        if (i) pieces.push(i)
+      }
+      if (pieces.length === 0) continue
+      if (returned.length) pieces = minus(pieces, returned, guards)
+      if (pieces.length === 0) continue
+      const g = rule.guards?.length ? [...new Set([...guards, ...rule.guards])].sort() : guards
+      switch (rule.action) {
+        case 'allow':
+          emit(pieces, g, rule.meta)
+          break
+        case 'deny':
+          if (!rule.opaque) for (const b of pieces) drops.add({box: b, guards: g})
+          break
+        case 'return':
+          if (!rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
+          break
+        case 'jump':
+        case 'goto': {
+          const target = rule.target ? chains.get(rule.target) : undefined
+          if (!target) {
+            warnings.push({meta: rule.meta, reason: `jump to unknown chain '${rule.target ?? ''}'`})
+            break
+          }
+          if (stack.includes(target.name) || stack.length >= MAX_DEPTH) {
+            warnings.push({meta: rule.meta, reason: `jump loop through chain '${target.name}' not followed`})
+            break
+          }
+          walk(target, pieces, g, [...stack, target.name])
+          // goto does not come back: what it matched is decided by the target (or the base policy)
+          if (rule.action === 'goto' && !rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
+          break
+        }
+      }
+    }
+    if (chain.policy === 'allow' && chain.policyMeta !== undefined) {
+      const rest = returned.length ? minus(context, returned, guards) : context
+      if (rest.length) emit(rest, guards, chain.policyMeta)
+    }
+  }
+
+  walk(base, [ANY_BOX], [], [base.name])
+  return {permits, warnings}
+}
+
+/** Convenience for formats with a single ordered list and a default action (cloud ACLs, zone policies). */
+export function evaluateList<M>(rules: Array<EvalRule<M>>, policy: 'allow' | 'deny' = 'deny', policyMeta?: M): EvalResult<M> {
+  return evaluateChains(new Map([['main', {name: 'main', rules, policy, policyMeta}]]), 'main')
+}

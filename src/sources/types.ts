@@ -1,0 +1,45 @@
+import type {Exposure} from '../model/exposure.js'
+
+/** A line (or XML element / JSON path) the parser did not understand. `text` is redacted. */
+export interface Unparsed {
+  line: number
+  reason: string
+  text: string
+  /** For structured formats: element path (`/config/devices/entry/vsys/...`) or JSON pointer. */
+  path?: string
+}
+
+export interface ParseResult {
+  exposures: Exposure[]
+  unparsed: Unparsed[]
+  stats: {lines: number; understood: number}
+}
+
+export interface ParseOptions {
+  /** Display path of the file (relative), used in notes; parsers never read the file system. */
+  file: string
+}
+
+export interface SourceParser {
+  /** Format name, kebab-case, as in the corpus folder (`iptables`, `cisco-asa`). */
+  readonly type: string
+  /** One line for `irm-audit sources`: what it reads. */
+  readonly description: string
+  /** How it is detected, in words, for `irm-audit sources`. */
+  readonly detection: string
+  /** File extensions it commonly has (informational). */
+  readonly extensions?: readonly string[]
+  /**
+   * Confidence 0..1 that `head` (the first 64 KiB of the file) is this format. Never throws.
+   * Parsers that must never be auto-selected (pulumi-program) return 0.
+   */
+  detect(head: string, fileName: string): number
+  /**
+   * Parse the whole text. A bad line never throws: it becomes an Unparsed entry. Only a file that is
+   * not this format at all throws IrmError('CONFIG_WRONG_FORMAT' or 'CONFIG_SYNTAX') with a line.
+   * May be async (pulumi-program runs the program under mocks).
+   */
+  parse(text: string, options: ParseOptions): ParseResult | Promise<ParseResult>
+  /** Set for parsers that execute user code; they are never chosen by detection. */
+  readonly executes?: boolean
+}

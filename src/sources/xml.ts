@@ -1,0 +1,92 @@
+/**
+ * XML with source positions, for PAN-OS and pfSense/OPNsense configs. saxes is a strict, streaming,
+ * non-validating parser: it never fetches DTDs or expands external entities (nothing to exploit).
+ */
+import {SaxesParser} from 'saxes'
+
+import {IrmError} from '../core/errors.js'
+
+export interface XmlElement {
+  name: string
+  attrs: Record<string, string>
+  children: XmlElement[]
+  /** Concatenated text content directly inside this element, trimmed. */
+  text: string
+  /** 1-based line of the start tag. */
+  line: number
+  /** `/config/devices/entry[@name='localhost.localdomain']/vsys` style path, for unparsed reports. */
+  path: string
+  parent?: XmlElement
+}
+
+export function parseXml(text: string, file: string): XmlElement {
+  const parser = new SaxesParser({position: true})
+  const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
+  const stack: XmlElement[] = [root]
+  const texts: string[][] = [[]]
+  let error: {message: string; line: number; column: number} | undefined
+
+  parser.on('opentag', (tag) => {
+    const parent = stack[stack.length - 1]
+    const attrs: Record<string, string> = {}
+    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value
+    const seg = attrs.name !== undefined ? `${tag.name}[@name='${attrs.name}']` : tag.name
+    const el: XmlElement = {name: tag.name, attrs, children: [], text: '', line: parser.line, path: `${parent.path}/${seg}`, parent}
+    parent.children.push(el)
+    stack.push(el)
+    texts.push([])
+  })
+  parser.on('text', (t) => texts[texts.length - 1].push(t))
+  parser.on('cdata', (t) => texts[texts.length - 1].push(t))
+  parser.on('closetag', () => {
+    const el = stack.pop()!
+    el.text = texts.pop()!.join('').trim()
+  })
+  parser.on('error', (e) => {
+    if (!error) error = {message: e.message, line: parser.line, column: parser.column}
+  })
+  try {
+    parser.write(text).close()
+  } catch (e) {
+    if (!error) error = {message: (e as Error).message, line: parser.line, column: parser.column}
+  }
+  if (error) {
+    // saxes prefixes messages with "undefined:line:col: "; keep the reason only
+    const reason = error.message.replace(/^[^:]*:\d+:\d+:\s*/, '')
+    throw new IrmError('CONFIG_SYNTAX', `XML syntax error: ${reason}`, {
+      file,
+      line: error.line,
+      column: error.column,
+      hint: 'Export the configuration again; the file looks truncated or edited by hand.',
+    })
+  }
+  return root
+}
+
+/** First child element with this name. */
+export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
+  return el?.children.find((c) => c.name === name)
+}
+
+/** All children with this name. */
+export function children(el: XmlElement | undefined, name: string): XmlElement[] {
+  return el ? el.children.filter((c) => c.name === name) : []
+}
+
+/** Follow a path of element names (`['devices', 'entry', 'vsys']`), first match at each step. */
+export function dig(el: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  let cur = el
+  for (const n of names) cur = child(cur, n)
+  return cur
+}
+
+/** Text of a child element, or undefined. */
+export function textOf(el: XmlElement | undefined, name: string): string | undefined {
+  const c = child(el, name)
+  return c ? c.text : undefined
+}
+
+/** `<member>` texts of a child list element (PAN-OS style). */
+export function members(el: XmlElement | undefined, name: string): string[] {
+  return children(child(el, name), 'member').map((m) => m.text)
+}
