@@ -1,0 +1,43 @@
+/** Helpers for parser tests: parse a fixture or a corpus file into the `parse` JSON document. */
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {parseReport, type ParseReport} from '../../src/report/parse-report.js'
+import {parseText} from '../../src/sources/load.js'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const FIXTURES = join(ROOT, 'tests/fixtures/sources')
+export const GOLDEN = join(ROOT, 'tests/golden/sources')
+/** The shared real-world corpus lives beside the repo; absent on a user's clone. */
+export const CORPUS = resolve(ROOT, '../shared/corpus')
+
+/** Parse tests/fixtures/sources/<type>/<name> with an explicit type; the display path is relative. */
+export async function parseFixture(type: string, name: string, detect = false): Promise<ParseReport> {
+  const path = join(FIXTURES, type, name)
+  const text = readFileSync(path, 'utf8')
+  return parseReport(await parseText(text, `tests/fixtures/sources/${type}/${name}`, detect ? undefined : type))
+}
+
+/** Path of the golden JSON for a fixture: tests/golden/sources/<type>/<name without ext>.json */
+export function goldenPath(type: string, name: string): string {
+  return join(GOLDEN, type, `${name.replace(/\.[^.]+$/, '')}.json`)
+}
+
+export function corpusFiles(type: string): string[] {
+  const dir = join(CORPUS, type)
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith('.'))
+    .sort()
+    .map((f) => join(dir, f))
+}
+
+export async function parseCorpusFile(type: string, path: string): Promise<ParseReport> {
+  return parseReport(await parseText(readFileSync(path, 'utf8'), path.slice(CORPUS.length + 1), type))
+}
+
+/** Every string the report contains, for secret-leak assertions. */
+export function reportText(r: ParseReport): string {
+  return JSON.stringify(r)
+}
