@@ -1,13 +1,356 @@
-// PLACEHOLDER: replaced by the real parser. Kept only so the registry compiles while parsers land.
+/**
+ * WireGuard wg-quick configs (`/etc/wireguard/wg0.conf`): the UDP listener, one route per peer, and the
+ * iptables commands of PreUp/PostUp hooks (read by the iptables parser).
+ *
+ * Modelled: `[Interface]` ListenPort → vpn-listener udp/port from any to any (the host's own addresses
+ * are not in the file); `[Peer]` AllowedIPs → vpn-route from the peer's AllowedIPs (what the peer may
+ * send through the tunnel: wg drops any other source) to the interface Address networks (any when
+ * Address is unset). No ListenPort means the kernel picks a random port, as roaming clients do: no
+ * listener is listed then. PrivateKey and PresharedKey are never echoed.
+ */
+import type {Exposure} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {IrmError} from '../core/errors.js'
-import type {SourceParser} from './types.js'
+import {iptables} from './iptables.js'
+import {redactLine} from './redact.js'
+import type {ParseResult, SourceParser, Unparsed} from './types.js'
+import {ALL_PROTOCOLS, UDP, parseAddress, vpnExposure} from './vpn-common.js'
+
+/** wg(8) and wg-quick(8) keys we read but that open nothing, with why (keys are case-insensitive). */
+const IGNORED_INTERFACE: Record<string, string> = {
+  dns: 'resolver for the tunnel, opens nothing',
+  mtu: 'link MTU',
+  table: 'routing table choice for AllowedIPs routes',
+  fwmark: 'packet mark of the tunnel socket',
+  saveconfig: 'wg-quick writes the runtime config back on down',
+  predown: 'teardown hook: runs when the tunnel goes down',
+  postdown: 'teardown hook: runs when the tunnel goes down',
+}
+const IGNORED_PEER: Record<string, string> = {
+  endpoint: 'where this side sends to; noted on the peer route',
+  persistentkeepalive: 'keepalive timer',
+}
+/** Hook commands that change no filtering (sysctl forwarding is noted on the routes). */
+const HARMLESS_COMMANDS = new Set(['sysctl', 'ip', 'echo', 'printf', 'logger', 'resolvconf', 'true', 'sleep', 'modprobe', 'touch'])
+const IPTABLES_COMMANDS = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'ip6tables-nft'])
+
+type Section = 'none' | 'interface' | 'peer'
+
+interface Peer {
+  line: number
+  publicKey?: string
+  name?: string
+  endpoint?: string
+  allowed: Array<{line: number; text: string; set: AddressSet}>
+}
+
+interface HookLine {
+  understood: boolean
+  text: string
+}
+
+/** One iptables command from a PreUp/PostUp line, with the line it came from. */
+interface HookCommand {
+  line: number
+  command: string
+}
 
 export const wireguard: SourceParser = {
   type: 'wireguard',
-  description: 'not yet implemented',
-  detection: 'never detected',
-  detect: () => 0,
-  parse(_text, {file}) {
-    throw new IrmError('CONFIG_UNKNOWN_FORMAT', 'the wireguard parser is not available yet', {file})
+  description: 'WireGuard wg-quick config (wg0.conf): UDP listener, peer AllowedIPs routes, PostUp iptables rules',
+  detection: 'an [Interface] section with PrivateKey, ListenPort, Address or a [Peer] section',
+  extensions: ['.conf'],
+  detect(head, fileName) {
+    if (!/^\s*\[Interface\]\s*$/im.test(head)) return 0
+    const signs = [/^\s*\[Peer\]\s*$/im, /^\s*PrivateKey\s*=/im, /^\s*ListenPort\s*=/im, /^\s*AllowedIPs\s*=/im]
+    const hits = signs.filter((re) => re.test(head)).length
+    if (hits === 0) return 0.3
+    return /\bwg[\w-]*\.conf$/i.test(fileName) ? 0.95 : 0.9
   },
+  parse(text, {file}) {
+    return parseWireguard(text, file)
+  },
+}
+
+function interfaceName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? ''
+  const m = /^(.+)\.conf$/i.exec(base)
+  // wg-quick names the interface after the file; fall back to the usual name
+  return m && /^[\w.=+-]{1,15}$/.test(m[1]) ? m[1] : 'wg0'
+}
+
+function parseWireguard(text: string, file: string): ParseResult {
+  const lines = text.split(/\r?\n/)
+  const iface = interfaceName(file)
+  const unparsed: Unparsed[] = []
+  const exposures: Exposure[] = []
+  let count = 0
+  let understood = 0
+  let section: Section = 'none'
+  let sawInterface = false
+  let address = AddressSet.EMPTY
+  let listen: {line: number; text: string; port: number} | undefined
+  let forwarding = false
+  const peers: Peer[] = []
+  const hooks: HookCommand[] = []
+  // lines whose hook commands were all understood so far; an iptables problem demotes them later
+  const hookLines = new Map<number, HookLine>()
+  let pendingName: string | undefined
+  let keysInSection = 0
+
+  const fail = (line: number, raw: string, reason: string) => unparsed.push({line, reason, text: redactLine(raw.trim())})
+
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1
+    const raw = lines[i]
+    const trimmed = raw.trim()
+    if (trimmed === '') continue
+    if (trimmed.startsWith('#') || trimmed.startsWith(';')) {
+      // "# Name = laptop": the wg-quick docs' convention for naming a peer
+      // (inside a section before its first key it names that section, else the next [Peer])
+      const named = /^#\s*Name\s*=\s*(.+)$/i.exec(trimmed)
+      if (named && keysInSection > 0) pendingName = named[1].trim()
+      else if (named && section === 'peer') peers[peers.length - 1].name ??= named[1].trim()
+      continue
+    }
+    count++
+    // wg-quick strips everything after '#' (keys are base64, never contain it)
+    const stripped = trimmed.replace(/\s*#.*$/, '')
+    const header = /^\[(\w+)\]$/.exec(stripped)
+    keysInSection = header ? 0 : keysInSection + 1
+    if (header) {
+      const name = header[1].toLowerCase()
+      if (name === 'interface') {
+        section = 'interface'
+        if (sawInterface) fail(n, raw, 'second [Interface] section: wg-quick merges them; read as one')
+        else understood++
+        sawInterface = true
+      } else if (name === 'peer') {
+        section = 'peer'
+        peers.push({line: n, name: pendingName, allowed: []})
+        understood++
+      } else {
+        section = 'none'
+        fail(n, raw, `unknown section [${header[1]}]`)
+      }
+      pendingName = undefined
+      continue
+    }
+    const kv = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(stripped)
+    if (!kv) {
+      fail(n, raw, 'not a key = value line')
+      continue
+    }
+    const key = kv[1].toLowerCase()
+    const value = kv[2].trim()
+    if (section === 'none') {
+      fail(n, raw, `'${kv[1]}' outside [Interface] or [Peer]`)
+      continue
+    }
+    if (section === 'interface') {
+      switch (key) {
+        case 'privatekey':
+          understood++ // never echoed
+          break
+        case 'listenport': {
+          const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN
+          if (port >= 1 && port <= 65535) {
+            listen = {line: n, text: `${kv[1]} = ${value}`, port}
+            understood++
+          } else if (port === 0) {
+            understood++ // 0 = random port, like no ListenPort
+          } else fail(n, raw, `ListenPort '${value}' is not a port`)
+          break
+        }
+        case 'address': {
+          const bad = addList(value, (s) => (address = address.union(s)))
+          if (bad.length) fail(n, raw, `Address: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
+          else understood++
+          break
+        }
+        case 'preup':
+        case 'postup': {
+          const result = readHook(value.replace(/%i/g, iface), n, hooks)
+          if (result.forwarding) forwarding = true
+          if (result.problem) fail(n, raw, result.problem)
+          hookLines.set(n, {understood: !result.problem, text: raw.trim()})
+          break
+        }
+        default:
+          if (key in IGNORED_INTERFACE) understood++
+          else fail(n, raw, `unknown [Interface] key '${kv[1]}'`)
+      }
+      continue
+    }
+    const peer = peers[peers.length - 1]
+    switch (key) {
+      case 'publickey':
+        if (peer.publicKey) fail(n, raw, 'second PublicKey in one [Peer]')
+        else {
+          peer.publicKey = value
+          understood++
+        }
+        break
+      case 'presharedkey':
+        understood++ // secret, never echoed
+        break
+      case 'allowedips': {
+        let set = AddressSet.EMPTY
+        const bad = addList(value, (s) => (set = set.union(s)))
+        if (bad.length) fail(n, raw, `AllowedIPs: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
+        else understood++
+        peer.allowed.push({line: n, text: `AllowedIPs = ${value}`, set})
+        break
+      }
+      case 'endpoint':
+        peer.endpoint = value
+        understood++
+        break
+      default:
+        if (key in IGNORED_PEER) understood++
+        else fail(n, raw, `unknown [Peer] key '${kv[1]}'`)
+    }
+  }
+
+  if (!sawInterface && peers.length === 0) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', 'not a WireGuard config: no [Interface] or [Peer] section', {
+      file,
+      hint: 'A wg-quick config starts with [Interface]; check --type.',
+    })
+  }
+
+  if (listen) {
+    exposures.push(
+      vpnExposure({
+        kind: 'vpn-listener',
+        from: AddressSet.ANY,
+        to: AddressSet.ANY,
+        protocols: ProtocolSet.of(UDP),
+        ports: PortSet.range(listen.port),
+        line: listen.line,
+        rule: `${iface} listener`,
+        text: listen.text,
+        notes: ["the host's addresses are not in a wg-quick file: listens on all of them (to = any)"],
+      }),
+    )
+  }
+
+  const to = address.isEmpty() ? AddressSet.ANY : address
+  for (const peer of peers) {
+    const fingerprint = peer.publicKey ? peer.publicKey.slice(0, 8) : `#${peer.line}`
+    if (!peer.publicKey) {
+      // the [Peer] header was counted as understood; the peer as a whole is not usable
+      understood--
+      fail(peer.line, '[Peer]', 'peer without PublicKey: wg refuses it, no route listed')
+      continue
+    }
+    for (const allowed of peer.allowed) {
+      if (allowed.set.isEmpty()) continue
+      const notes: string[] = []
+      if (address.isEmpty()) notes.push('no Address in the file: destination is any')
+      if (forwarding) notes.push('PreUp/PostUp enable IP forwarding: the peer may reach beyond the interface networks')
+      if (peer.endpoint) notes.push(`peer endpoint ${redactLine(peer.endpoint)}`)
+      else notes.push('peer has no Endpoint: it connects in (roaming client)')
+      exposures.push(
+        vpnExposure({
+          kind: 'vpn-route',
+          from: allowed.set,
+          to,
+          protocols: ALL_PROTOCOLS,
+          line: allowed.line,
+          rule: `${iface} peer ${fingerprint}${peer.name ? ` (${peer.name})` : ''}`,
+          text: allowed.text,
+          interfaces: {in: [iface]},
+          notes,
+        }),
+      )
+    }
+  }
+
+  understood += applyHooks(hooks, hookLines, file, exposures, unparsed)
+  return {exposures, unparsed, stats: {lines: count, understood}}
+}
+
+/** Splits a comma list of addresses; returns the items it could not read. */
+function addList(value: string, add: (s: AddressSet) => void): string[] {
+  const bad: string[] = []
+  for (const item of value.split(',')) {
+    const t = item.trim()
+    if (t === '') continue
+    const s = parseAddress(t)
+    if (s) add(s)
+    else bad.push(t)
+  }
+  return bad
+}
+
+/**
+ * One PreUp/PostUp value: shell commands separated by `;`, `&&`, `||`. iptables commands are queued for
+ * the iptables parser; harmless ones are understood; anything else may open ports and is reported.
+ */
+function readHook(value: string, line: number, hooks: HookCommand[]): {problem?: string; forwarding: boolean} {
+  let forwarding = false
+  const unknown: string[] = []
+  for (const part of value.split(/;|&&|\|\|/)) {
+    const command = part.trim()
+    if (command === '') continue
+    const words = command.split(/\s+/)
+    if (words[0] === 'sudo') words.shift()
+    const program = (words[0] ?? '').split('/').pop() ?? ''
+    if (IPTABLES_COMMANDS.has(program)) {
+      hooks.push({line, command: [program.replace(/-(legacy|nft)$/, ''), ...words.slice(1)].join(' ')})
+    } else if (HARMLESS_COMMANDS.has(program)) {
+      if (program === 'sysctl' && /\b(ip_forward|forwarding)\s*=\s*1\b/.test(command)) forwarding = true
+    } else {
+      unknown.push(program)
+    }
+  }
+  if (unknown.length) return {problem: `hook command '${unknown[0]}' not modelled: it may change filtering`, forwarding}
+  return {forwarding}
+}
+
+/**
+ * Hands the hook's iptables commands, in order, to the iptables parser and maps its results back to
+ * the wg-quick lines. Returns how many hook lines end up fully understood.
+ */
+function applyHooks(
+  hooks: HookCommand[],
+  hookLines: Map<number, HookLine>,
+  file: string,
+  exposures: Exposure[],
+  unparsed: Unparsed[],
+): number {
+  if (hooks.length > 0) {
+    const script = hooks.map((h) => h.command).join('\n')
+    let result: ParseResult | undefined
+    try {
+      const r = iptables.parse(script, {file})
+      result = r instanceof Promise ? undefined : r
+    } catch {
+      result = undefined
+    }
+    if (!result) {
+      for (const line of new Set(hooks.map((h) => h.line))) {
+        const state = hookLines.get(line)!
+        state.understood = false
+        unparsed.push({line, reason: 'iptables commands in this hook could not be read (iptables parser unavailable)', text: redactLine(state.text)})
+      }
+    } else {
+      const lineOf = (scriptLine: number) => hooks[Math.min(Math.max(scriptLine, 1), hooks.length) - 1].line
+      for (const e of result.exposures) {
+        e.line = lineOf(e.line)
+        e.notes = [...(e.notes ?? []), 'from an iptables command in a wg-quick PreUp/PostUp hook']
+        exposures.push(e)
+      }
+      for (const u of result.unparsed) {
+        const line = lineOf(u.line)
+        hookLines.get(line)!.understood = false
+        unparsed.push({line, reason: `iptables: ${u.reason}`, text: redactLine(u.text)})
+      }
+    }
+  }
+  let understood = 0
+  for (const state of hookLines.values()) if (state.understood) understood++
+  return understood
 }

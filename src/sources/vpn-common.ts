@@ -1,0 +1,102 @@
+/**
+ * Small pieces shared by the VPN parsers (openvpn, wireguard, strongswan): building listener and route
+ * exposures, and reading peer addresses that may be hostnames or placeholders instead of IPs.
+ */
+import type {Exposure} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
+import {parseCidr} from '../net/ip.js'
+import {TCP, UDP} from '../net/protocol.js'
+
+export {TCP, UDP}
+/** IPsec ESP, IP protocol 50. */
+export const ESP = 50
+
+/** An address list as read from a VPN config: what parsed, plus names we could not expand. */
+export interface PeerAddresses {
+  set: AddressSet
+  /** Hostnames, placeholders (`PH_IP_SUN`, `%defaultroute`), pool names: the set is then ANY. */
+  names: string[]
+}
+
+/**
+ * One address, CIDR (host bits masked, as the kernel routes it), or `a-b` range; null otherwise.
+ * VPN configs often write the interface address with its prefix (`10.0.44.1/24`): that is the network.
+ */
+export function parseAddress(text: string): AddressSet | null {
+  const t = text.trim()
+  if (t.includes('-') && !t.includes('/')) return AddressSet.parse(t)
+  const c = parseCidr(t)
+  if (!c) return null
+  return AddressSet.fromRange(c.family, c.start, c.end)
+}
+
+/**
+ * A list of peer addresses where hostnames are legal. `%any` (and empty) is any; an entry that is not
+ * an address makes the whole set ANY and is remembered by name, so the diff can say why.
+ */
+export function readPeerAddresses(items: readonly string[]): PeerAddresses {
+  let set = AddressSet.EMPTY
+  const names: string[] = []
+  let any = items.length === 0
+  for (const raw of items) {
+    const item = raw.trim()
+    const lower = item.toLowerCase()
+    if (lower === '' || lower === '%any' || lower === 'any' || lower === '0.0.0.0/0,::/0') {
+      any = true
+    } else if (lower === '%any4') {
+      set = set.union(AddressSet.ANY4)
+    } else if (lower === '%any6') {
+      set = set.union(AddressSet.ANY6)
+    } else {
+      const parsed = parseAddress(item)
+      if (parsed) set = set.union(parsed)
+      else names.push(item)
+    }
+  }
+  if (any || names.length > 0) set = AddressSet.ANY
+  return {set, names}
+}
+
+export interface ExposureInit {
+  kind: Exposure['kind']
+  from: AddressSet
+  to: AddressSet
+  protocols: ProtocolSet
+  ports?: PortSet
+  sourcePorts?: PortSet
+  line: number
+  rule: string
+  text?: string
+  fromSets?: string[]
+  toSets?: string[]
+  interfaces?: {in?: string[]; out?: string[]}
+  notes?: string[]
+  translated?: Exposure['translated']
+}
+
+/** An inbound allow with empty optional fields left out, so goldens stay small. */
+export function vpnExposure(init: ExposureInit): Exposure {
+  const e: Exposure = {
+    kind: init.kind,
+    action: 'allow',
+    direction: 'inbound',
+    from: init.from,
+    to: init.to,
+    protocols: init.protocols,
+    ports: init.ports ?? PortSet.ALL,
+    sourcePorts: init.sourcePorts ?? PortSet.ALL,
+    line: init.line,
+    rule: init.rule,
+  }
+  if (init.text !== undefined) e.text = init.text
+  if (init.translated) e.translated = init.translated
+  if (init.fromSets?.length) e.fromSets = [...init.fromSets]
+  if (init.toSets?.length) e.toSets = [...init.toSets]
+  if (init.interfaces) e.interfaces = init.interfaces
+  if (init.notes?.length) e.notes = [...init.notes]
+  return e
+}
+
+/** Every protocol, every port: what a VPN route lets through before any firewall looks at it. */
+export const ALL_PROTOCOLS = ProtocolSet.ALL

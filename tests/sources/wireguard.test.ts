@@ -1,0 +1,180 @@
+import {readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {IrmError} from '../../src/core/errors.js'
+import {parseText} from '../../src/sources/load.js'
+import {allParsers} from '../../src/sources/registry.js'
+import {wireguard} from '../../src/sources/wireguard.js'
+import {corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture} from '../helpers/sources.js'
+
+const TYPE = 'wireguard'
+const FIXTURE_NAMES = ['wg-hub-secrets.conf', 'wg-client.conf', 'wireguard-warnings.conf']
+
+function bestParser(text: string, file: string): string {
+  const scored = allParsers()
+    .filter((p) => !p.executes)
+    .map((p) => {
+      let score = 0
+      try {
+        score = p.detect(text.slice(0, 65536), file)
+      } catch {
+        score = 0
+      }
+      return {type: p.type, score}
+    })
+    .sort((a, b) => b.score - a.score)
+  return scored[0].score > 0 && scored[0].score > (scored[1]?.score ?? 0) ? scored[0].type : 'none'
+}
+
+describe('wireguard fixtures (golden)', () => {
+  for (const name of FIXTURE_NAMES) {
+    it(name, async () => {
+      const report = await parseFixture(TYPE, name)
+      await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, name))
+    })
+  }
+
+  it('hub: listener, per-peer routes to the interface networks, hook iptables rules', async () => {
+    const r = await parseFixture(TYPE, 'wg-hub-secrets.conf')
+    const listener = r.exposures.find((e) => e.kind === 'vpn-listener')
+    expect(listener, 'udp/51820 from any is listed').toMatchObject({protocol: 'udp', ports: ['51820'], from: ['0.0.0.0/0', '::/0']})
+    const paris = r.exposures.find((e) => e.rule.includes('branch-paris'))
+    expect(paris?.from).toEqual(['10.44.0.2/32', '192.168.20.0/24'])
+    expect(paris?.to, 'destination = Address networks, host bits masked').toEqual(['10.44.0.0/24', 'fd00:44::/64'])
+    expect(paris?.rule).toBe('wg-hub-secrets peer pAr1sBra (branch-paris)')
+    // the comment above [Peer] names the next peer
+    expect(r.exposures.some((e) => e.rule.endsWith('(laptop-alice)'))).toBe(true)
+    // two AllowedIPs lines of one peer: two routes, each at its line
+    expect(r.exposures.filter((e) => e.rule.includes('branch-lyon')).map((e) => e.line)).toHaveLength(2)
+    const full = r.exposures.find((e) => e.rule.startsWith('wg-hub-secrets peer FuLLTunn'))
+    expect(full?.from, 'full-tunnel peer on a server accepts any source').toEqual(['0.0.0.0/0', '::/0'])
+    // PostDown/PreDown are teardown: nothing from them
+    expect(r.exposures.some((e) => e.line === 23 || e.line === 24)).toBe(false)
+  })
+
+  it('hub: PostUp iptables commands become filter exposures at the PostUp line (needs the iptables parser)', async () => {
+    const r = await parseFixture(TYPE, 'wg-hub-secrets.conf')
+    const filters = r.exposures.filter((e) => e.kind === 'filter')
+    const hookProblems = r.unparsed.filter((u) => /iptables parser unavailable/.test(u.reason))
+    if (hookProblems.length > 0) {
+      // parser not there: the hook lines are reported, not silently dropped
+      expect(hookProblems.map((u) => u.line)).toEqual([19, 21])
+      return
+    }
+    expect(filters.some((e) => e.line === 19 && e.protocol === 'udp' && e.ports.join() === '51820')).toBe(true)
+    expect(filters.some((e) => e.line === 19 && e.to.includes('192.168.10.0/24') && e.interfaces?.in?.includes('wg-hub-secrets'))).toBe(true)
+    expect(filters.some((e) => e.line === 21 && e.to.includes('2001:db8:10::/64'))).toBe(true)
+  })
+
+  it('client: no listener without ListenPort, full-tunnel route to its own address', async () => {
+    const r = await parseFixture(TYPE, 'wg-client.conf')
+    expect(r.exposures.filter((e) => e.kind === 'vpn-listener')).toHaveLength(0)
+    expect(r.exposures).toHaveLength(1)
+    expect(r.exposures[0]).toMatchObject({kind: 'vpn-route', from: ['0.0.0.0/0', '::/0'], to: ['10.44.0.10/32']})
+    expect(r.unparsed).toEqual([])
+    expect(r.stats.understood).toBe(r.stats.lines)
+  })
+
+  it('warnings: exact unparsed lines and reasons', async () => {
+    const r = await parseFixture(TYPE, 'wireguard-warnings.conf')
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [3, "'ListenPort' outside [Interface] or [Peer]"],
+      [7, "ListenPort 'fifty' is not a port"],
+      [9, "Address: cannot read '10.44.0.300/24'"],
+      [11, "unknown [Interface] key 'Jc'"],
+      [13, "hook command 'nft' not modelled: it may change filtering"],
+      [15, 'not a key = value line'],
+      [17, 'unknown section [Tunnel]'],
+      [19, "'Foo' outside [Interface] or [Peer]"],
+      [22, "unknown [Peer] key 'Weight'"],
+      [24, "AllowedIPs: cannot read 'not-an-ip'"],
+      [27, 'peer without PublicKey: wg refuses it, no route listed'],
+    ])
+    expect(r.stats.lines - r.stats.understood).toBe(r.unparsed.length)
+    // the good part of a half-bad AllowedIPs is kept
+    expect(r.exposures.find((e) => e.kind === 'vpn-route')?.from).toEqual(['10.44.0.7/32'])
+  })
+
+  it('secrets never appear', async () => {
+    for (const name of FIXTURE_NAMES) {
+      const text = JSON.stringify(await parseFixture(TYPE, name))
+      expect(text).not.toMatch(/PLANTED/i)
+    }
+  })
+})
+
+describe('wireguard corpus', () => {
+  const files = corpusFiles(TYPE)
+  if (files.length === 0) it.skip('corpus folder absent', () => {})
+  for (const path of files) {
+    it(basename(path), async () => {
+      const r = await parseCorpusFile(TYPE, path)
+      const text = readFileSync(path, 'utf8')
+      if (/^\s*(ListenPort|AllowedIPs)\s*=/im.test(text)) expect(r.exposures.length).toBeGreaterThan(0)
+      for (const u of r.unparsed) {
+        expect(u.line).toBeGreaterThan(0)
+        expect(u.reason).not.toBe('')
+      }
+      expect(r.stats.understood).toBeLessThanOrEqual(r.stats.lines)
+      // every corpus file holds a real-looking PrivateKey: never echoed
+      const key = /PrivateKey\s*=\s*(\S+)/.exec(text)?.[1]
+      if (key) expect(JSON.stringify(r)).not.toContain(key)
+    })
+  }
+
+  it('hub with four peers: one route each, /32 to the /24', async () => {
+    const path = files.find((f) => f.endsWith('wgdocs-full-public-server1-wg0.conf'))
+    if (!path) return
+    const r = await parseCorpusFile(TYPE, path)
+    const routes = r.exposures.filter((e) => e.kind === 'vpn-route')
+    expect(routes.map((e) => e.from[0])).toEqual(['10.0.44.2/32', '10.0.44.3/32', '10.0.44.4/32', '10.0.44.5/32'])
+    expect(routes.every((e) => e.to.join() === '10.0.44.0/24')).toBe(true)
+    expect(routes[0].rule).toBe('wg0 peer SceMEaVZ (public-server2.example-vpn.dev)')
+    expect(r.unparsed).toEqual([])
+  })
+
+  it('LAN bridging: AllowedIPs with host bits read as the LAN network', async () => {
+    const path = files.find((f) => f.endsWith('wgdocs-lan-bridging-newyork-wg0.conf'))
+    if (!path) return
+    const r = await parseCorpusFile(TYPE, path)
+    expect(r.exposures.find((e) => e.line === 19)?.from).toEqual(['10.0.44.1/32', '192.168.1.0/24'])
+    expect(r.exposures.find((e) => e.kind === 'vpn-listener')?.ports).toEqual(['51820'])
+  })
+})
+
+describe('wireguard detection', () => {
+  it('wins on its fixtures and corpus files', () => {
+    for (const name of FIXTURE_NAMES) {
+      const path = join(FIXTURES, TYPE, name)
+      expect(bestParser(readFileSync(path, 'utf8'), path), name).toBe(TYPE)
+    }
+    for (const path of corpusFiles(TYPE)) expect(bestParser(readFileSync(path, 'utf8'), path), path).toBe(TYPE)
+  })
+
+  it('scores 0 on other VPN formats', () => {
+    for (const other of ['openvpn', 'strongswan', 'iptables', 'cisco-asa']) {
+      for (const path of corpusFiles(other)) expect(wireguard.detect(readFileSync(path, 'utf8').slice(0, 65536), path), path).toBe(0)
+    }
+  })
+})
+
+describe('wireguard bad input', () => {
+  it('another format given as wireguard: a clear IrmError', async () => {
+    const asa = corpusFiles('openvpn')[0]
+    const text = asa ? readFileSync(asa, 'utf8') : 'port 1194\nproto udp\n'
+    await expect(parseText(text, 'server.conf', TYPE)).rejects.toBeInstanceOf(IrmError)
+  })
+
+  it('truncated file: what is there is read, nothing throws', async () => {
+    const text = readFileSync(join(FIXTURES, TYPE, 'wg-hub-secrets.conf'), 'utf8').slice(0, 900)
+    const r = await parseText(text, 'wg0.conf', TYPE)
+    expect(r.exposures.some((e) => e.kind === 'vpn-listener')).toBe(true)
+  })
+
+  it('binary-ish junk after a header: unparsed lines, no crash', async () => {
+    const junk = '[Interface]\n' + '\u0001\u0002\u00ff\ufffd=?==\n'.repeat(5) + 'ListenPort = 1\n'
+    const r = await parseText(junk, 'wg0.conf', TYPE)
+    expect(r.unparsed.length).toBe(5)
+  })
+})
