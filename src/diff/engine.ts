@@ -1,0 +1,443 @@
+/**
+ * Live exposures vs approved access points → findings (DESIGN §6). Coverage is box arithmetic over
+ * address/protocol/port sets; access points and exposures are found through per-device interval indexes
+ * on the destination, so the work grows with the overlaps, not with exposures × access points.
+ */
+import {createHash} from 'node:crypto'
+
+import {type Exposure, exposureToJson} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import {type Box, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
+import {PortSet} from '../net/number-set.js'
+import {hasPorts} from '../net/protocol.js'
+import {AddressIndex} from './interval-index.js'
+import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
+import {protocolNames, serviceText, splitByProtocol} from './services.js'
+
+interface ApBox {
+  ap: ApprovedAccess
+  box: Box
+}
+
+/** The approved boxes of one device, indexed by destination. */
+class DeviceAccess {
+  readonly boxes: ApBox[] = []
+  private readonly index = new AddressIndex()
+
+  add(ap: ApprovedAccess): void {
+    for (const s of ap.services) {
+      const box: Box = {from: ap.from, to: ap.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
+      this.index.add(ap.to, this.boxes.length)
+      this.boxes.push({ap, box})
+    }
+  }
+
+  /** Approved boxes overlapping `b`. */
+  overlapping(b: Box): ApBox[] {
+    return this.index
+      .overlapping(b.to)
+      .map((i) => this.boxes[i])
+      .filter((c) => overlapsBox(c.box, b))
+  }
+}
+
+/** What is left of `b` once `cover` is taken away, and whether anything was taken. */
+function uncovered(b: Box, cover: Box[]): {rest: Box[]; touched: boolean} {
+  let rest = [b]
+  let touched = false
+  for (const c of cover) {
+    const next: Box[] = []
+    for (const r of rest) {
+      if (!overlapsBox(r, c)) {
+        next.push(r)
+        continue
+      }
+      touched = true
+      next.push(...subtractBox(r, c))
+    }
+    rest = next
+    if (rest.length === 0) break
+  }
+  return {rest: mergeBoxes(rest), touched}
+}
+
+function exposureBoxes(e: Exposure): Box[] {
+  const main: Box = {from: e.from, to: e.to, protocols: e.protocols, ports: e.ports, sourcePorts: e.sourcePorts}
+  // NAT: the inventory may name the public address or the real one; either approves the opening
+  if (!e.translated?.to && !e.translated?.ports) return [main]
+  return [main, {...main, to: e.translated.to ?? e.to, ports: e.translated.ports ?? e.ports}]
+}
+
+const KIND_OF: Record<string, string> = {
+  filter: 'firewall-opening',
+  'nat-forward': 'nat-forward',
+  'vpn-listener': 'vpn',
+  'vpn-route': 'vpn',
+  'load-balancer': 'load-balancer',
+}
+
+class Engine {
+  private readonly trusted: AddressSet
+  private readonly partner: AddressSet
+  private readonly access = new Map<string, DeviceAccess>()
+  private readonly provided = new Set<ApprovedAccess>()
+  private readonly findings: Finding[] = []
+
+  constructor(private readonly input: DiffInput) {
+    const trust = new Set(input.policy.trustedTrust)
+    this.trusted = AddressSet.unionAll(input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses))
+    this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
+    for (const ap of input.accessPoints) this.deviceAccess(ap.device).add(ap)
+  }
+
+  private deviceAccess(device: string): DeviceAccess {
+    let d = this.access.get(device)
+    if (!d) this.access.set(device, (d = new DeviceAccess()))
+    return d
+  }
+
+  run(): Finding[] {
+    const audited = new Set<string>()
+    for (const live of this.input.live) {
+      if ('error' in live) {
+        this.unaudited(live)
+        continue
+      }
+      audited.add(live.device)
+      for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      if (live.unparsed.length) this.unauditedRules(live)
+    }
+    for (const ap of this.input.accessPoints) {
+      if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
+      if (ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
+    }
+    const liveByDevice = new Map<string, Exposure[]>()
+    for (const live of this.input.live) {
+      if ('error' in live) continue
+      const list = liveByDevice.get(live.device) ?? []
+      list.push(...live.exposures)
+      liveByDevice.set(live.device, list)
+    }
+    const permits = new Map<string, ExposureIndex>()
+    for (const flow of this.input.flows) {
+      for (const device of this.pathOf(flow)) {
+        const exposures = liveByDevice.get(device)
+        if (!exposures) continue // not audited: its device-unaudited finding says so
+        let index = permits.get(device)
+        if (!index) permits.set(device, (index = new ExposureIndex(exposures)))
+        this.checkFlow(flow, device, index)
+      }
+    }
+    return this.findings
+  }
+
+  private checkExposure(device: string, e: Exposure): void {
+    const access = this.access.get(device)
+    const variants = exposureBoxes(e)
+    if (access) for (const v of variants) for (const c of access.overlapping(v)) this.provided.add(c.ap)
+    if (e.direction === 'outbound') return
+    const untrusted = e.from.subtract(this.trusted)
+    if (untrusted.isEmpty()) return
+    // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
+    let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
+    for (const v of variants) {
+      const box = {...v, from: untrusted}
+      const cover = access ? access.overlapping(box) : []
+      const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
+      if (r.rest.length === 0) return
+      if (!best || (!best.touched && r.touched)) best = r
+    }
+    if (!best) return
+    const json = exposureToJson(e)[0]
+    const service = serviceText(e.protocols, e.ports)
+    const source = this.sourceKey(e.from)
+    const reachSet = AddressSet.unionAll(best.rest.map((b) => b.from))
+    const reach = this.reachOf(reachSet)
+    const where = `${e.file ?? '?'}:${e.line}`
+    if (!best.touched) {
+      this.findings.push({
+        id: `unwanted-access-point:${device}:${service}:${source}`,
+        rule: 'unwanted-access-point',
+        severity: this.exposureSeverity(reach, best.rest),
+        device,
+        access_point: null,
+        reach,
+        service,
+        source,
+        exposure: json,
+        file: e.file,
+        line: e.line,
+        message:
+          `${device} allows ${service} from ${this.describe(e.from)} to ${this.describe(e.to)} (${e.rule}, ${where}); ` +
+          `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it`,
+        suggestion: this.suggestion(device, e, service),
+        suppressed: false,
+      })
+      return
+    }
+    const aps = [...new Set(best.cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
+    const excess = this.excessOf(best.box, best.cover.map((c) => c.box), best.rest)
+    this.findings.push({
+      id: `access-point-drift:${device}:${service}:${source}`,
+      rule: 'access-point-drift',
+      severity: this.exposureSeverity(reach, best.rest),
+      device,
+      access_point: aps[0].id,
+      access_points: aps.map((a) => a.id),
+      reach,
+      service,
+      source,
+      exposure: json,
+      excess,
+      file: e.file,
+      line: e.line,
+      inventory: aps[0].source,
+      message:
+        `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
+        describeExcess(excess),
+      suppressed: false,
+    })
+  }
+
+  /** Per-dimension excess of `box` over the union of `cover`, plus the exact rest when that says more. */
+  private excessOf(box: Box, cover: Box[], rest: Box[]): Excess {
+    const union = <K extends 'from' | 'to'>(k: K) => AddressSet.unionAll(cover.map((c) => c[k]))
+    const excess: Excess = {}
+    const from = box.from.subtract(union('from'))
+    if (!from.isEmpty()) excess.from = from.toCidrs()
+    const to = box.to.subtract(union('to'))
+    if (!to.isEmpty()) excess.to = to.toCidrs()
+    const protocols = cover.reduce((acc, c) => acc.subtract(c.protocols), box.protocols)
+    if (!protocols.isEmpty()) excess.protocols = protocolNames(protocols)
+    if (box.protocols.values().some(hasPorts) && !box.protocols.isAll()) {
+      const ports = cover.reduce((acc, c) => acc.subtract(c.ports), box.ports)
+      if (!ports.isEmpty()) excess.ports = ports.toStrings()
+    }
+    if (!excess.from && !excess.to && !excess.protocols && !excess.ports) {
+      excess.boxes = rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
+    }
+    return excess
+  }
+
+  private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
+    const blocked: Box[] = []
+    let touchedAny = false
+    for (const s of flow.services) {
+      const box: Box = {from: flow.from, to: flow.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
+      const r = uncovered(box, index.overlapping(box))
+      blocked.push(...r.rest)
+      touchedAny ||= r.touched
+    }
+    if (blocked.length === 0) return
+    const rest = mergeBoxes(blocked)
+    const what = rest
+      .map((b) => `${serviceText(b.protocols, b.ports)} from ${this.describe(b.from)} to ${this.describe(b.to)}`)
+      .join('; ')
+    this.findings.push({
+      id: `critical-flow-blocked:${device}:${flow.id}`,
+      rule: 'critical-flow-blocked',
+      severity: this.input.policy.severity.criticalFlowBlocked,
+      device,
+      access_point: null,
+      flow: flow.id,
+      excess: {boxes: rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))},
+      file: flow.source.file,
+      line: flow.source.line,
+      message: `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${touchedAny ? 'partly ' : ''}blocked by ${device}: no live rule permits ${what}`,
+      suppressed: false,
+    })
+  }
+
+  /** Devices the flow crosses: those it names, else those joining a zone of each end. */
+  private pathOf(flow: CriticalFlow): string[] {
+    if (flow.via.length) return [...flow.via]
+    const from = new Set(flow.fromZones)
+    const to = new Set(flow.toZones)
+    return this.input.devices
+      .filter((d) => d.zones.some((z) => from.has(z)) && d.zones.some((z) => to.has(z)))
+      .map((d) => d.id)
+  }
+
+  private stale(ap: ApprovedAccess): void {
+    this.findings.push({
+      id: `stale-access-point:${ap.device}:${ap.id}`,
+      rule: 'stale-access-point',
+      severity: this.input.policy.severity.stale,
+      device: ap.device,
+      access_point: ap.id,
+      service: ap.services.map((s) => s.text).join(','),
+      file: ap.source.file,
+      line: ap.source.line,
+      inventory: ap.source,
+      message: `access point ${ap.id} (${ap.services.map((s) => s.text).join(', ')} from ${ap.fromText.join(', ')} to ${ap.toText.join(', ')}) is not provided by any live rule of ${ap.device}: remove it or restore the rule`,
+      suppressed: false,
+    })
+  }
+
+  private expired(ap: ApprovedAccess): void {
+    this.findings.push({
+      id: `access-point-expired:${ap.device}:${ap.id}`,
+      rule: 'access-point-expired',
+      severity: this.input.policy.severity.expired,
+      device: ap.device,
+      access_point: ap.id,
+      file: ap.source.file,
+      line: ap.source.line,
+      inventory: ap.source,
+      message: `access point ${ap.id} on ${ap.device} was to be reviewed by ${ap.reviewBy} (as of ${this.input.asOf}): close it or renew its approval`,
+      suppressed: false,
+    })
+  }
+
+  private unaudited(live: Extract<LiveConfig, {error: string}>): void {
+    const device = this.input.devices.find((d) => d.id === live.device)
+    this.findings.push({
+      id: `device-unaudited:${live.device}`,
+      rule: 'device-unaudited',
+      severity: this.input.policy.severity.deviceUnaudited,
+      device: live.device,
+      access_point: null,
+      file: live.file ?? device?.source.file,
+      line: live.file ? undefined : device?.source.line,
+      message: `${live.device} is not audited: ${live.error}${live.hint ? ` (${live.hint})` : ''}`,
+      suppressed: false,
+    })
+  }
+
+  private unauditedRules(live: Extract<LiveConfig, {exposures: Exposure[]}>): void {
+    const lines = [...new Set(live.unparsed.map((u) => u.line))].sort((a, b) => a - b)
+    const first = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', …' : '')
+    this.findings.push({
+      id: `unaudited-rules:${live.device}:${live.file}`,
+      rule: 'unaudited-rules',
+      severity: this.input.policy.severity.unauditedRules,
+      device: live.device,
+      access_point: null,
+      file: live.file,
+      line: lines[0],
+      message: `${live.unparsed.length} line(s) of ${live.file} (${live.type}) were not understood and are not audited: line ${first}`,
+      suppressed: false,
+    })
+  }
+
+  private reachOf(from: AddressSet): Reach {
+    if (!from.subtract(this.partner).isEmpty()) return 'internet'
+    return from.isEmpty() ? 'internal' : 'partner'
+  }
+
+  private exposureSeverity(reach: Reach, rest: Box[]): Severity {
+    if (reach === 'internal') return 'low'
+    const table = this.input.policy.severity.exposure[reach]
+    const all = rest.some((b) => b.protocols.size() > 8 || (b.protocols.values().some(hasPorts) && b.ports.isAll()))
+    if (all) return table.all
+    const sensitive = rest.some((b) => b.protocols.values().some(hasPorts) && b.ports.overlaps(this.input.policy.sensitivePorts))
+    return sensitive ? table.sensitive : table.other
+  }
+
+  /** `any`, a zone id when the set is exactly a zone, else CIDRs (or a digest of a long list). */
+  private sourceKey(set: AddressSet): string {
+    if (set.isAny()) return 'any'
+    const zone = this.zoneNamed(set)
+    if (zone) return zone.id
+    const cidrs = set.toCidrs()
+    if (cidrs.length <= 4) return cidrs.join(',')
+    return `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
+  }
+
+  private zoneNamed(set: AddressSet): DiffZone | undefined {
+    return this.input.zones.find((z) => !z.addresses.isEmpty() && z.addresses.equals(set))
+  }
+
+  describe(set: AddressSet): string {
+    if (set.isAny()) return 'any'
+    const zone = this.zoneNamed(set)
+    if (zone) return `${zone.id} (${shortCidrs(set.toCidrs())})`
+    return shortCidrs(set.toCidrs())
+  }
+
+  private suggestion(device: string, e: Exposure, service: string): string {
+    const zone = e.from.isAny() ? this.input.zones.find((z) => z.trust === 'internet') : this.zoneNamed(e.from)
+    const from = zone ? [zone.id] : e.from.toCidrs()
+    const toZone = this.zoneNamed(e.to)
+    const to = toZone ? [toZone.id] : e.to.toCidrs()
+    const slug = `${device}-${service}`.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase()
+    return [
+      `- id: ${slug}`,
+      `  kind: ${KIND_OF[e.kind] ?? 'firewall-opening'}`,
+      `  device: ${device}`,
+      `  from: [${from.join(', ')}]`,
+      `  to: [${to.join(', ')}]`,
+      `  services: [${service.split('+').join(', ')}]`,
+      `  owner: <team>`,
+      `  justification: <why this opening is needed>`,
+      `  ticket: <change ticket>`,
+      `  review_by: <YYYY-MM-DD>`,
+    ].join('\n')
+  }
+}
+
+/** Live permits of one device, indexed by destination (and NAT destination). */
+class ExposureIndex {
+  private readonly boxes: Box[] = []
+  private readonly index = new AddressIndex()
+
+  constructor(exposures: Exposure[]) {
+    for (const e of exposures) {
+      for (const b of exposureBoxes(e)) {
+        this.index.add(b.to, this.boxes.length)
+        this.boxes.push(b)
+      }
+    }
+  }
+
+  overlapping(b: Box): Box[] {
+    return this.index
+      .overlapping(b.to)
+      .map((i) => this.boxes[i])
+      .filter((c) => overlapsBox(c, b))
+  }
+}
+
+export function shortCidrs(cidrs: string[], max = 3): string {
+  if (cidrs.length <= max) return cidrs.join(', ')
+  return `${cidrs.slice(0, max).join(', ')}, … (${cidrs.length} CIDRs)`
+}
+
+export function describeExcess(x: Excess): string {
+  const parts: string[] = []
+  if (x.from) parts.push(`extra sources ${shortCidrs(x.from)}`)
+  if (x.to) parts.push(`extra destinations ${shortCidrs(x.to)}`)
+  if (x.protocols) parts.push(`extra protocols ${x.protocols.join(', ')}`)
+  if (x.ports) parts.push(`extra ports ${x.ports.join(', ')}`)
+  if (x.boxes) parts.push(`traffic no single access point approves: ${x.boxes.map((b) => `${b.protocols.join(',')}/${b.ports.join(',')} from ${shortCidrs(b.from)} to ${shortCidrs(b.to)}`).join('; ')}`)
+  return parts.join('; ')
+}
+
+/**
+ * All findings of one diff, merged by id (two rules with one id become one finding with `also`),
+ * in a stable order: severity, rule, id.
+ */
+export function diffFindings(input: DiffInput): Finding[] {
+  const raw = new Engine(input).run()
+  const byId = new Map<string, Finding>()
+  const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
+  raw.sort((a, b) => order(a).localeCompare(order(b)))
+  for (const f of raw) {
+    const prev = byId.get(f.id)
+    if (!prev) {
+      byId.set(f.id, f)
+      continue
+    }
+    if (f.file && f.line !== undefined) (prev.also ??= []).push({file: f.file, line: f.line})
+    if (rank(f.severity) < rank(prev.severity)) prev.severity = f.severity
+  }
+  return sortFindings([...byId.values()])
+}
+
+export function rank(s: Severity): number {
+  return ['critical', 'high', 'medium', 'low', 'info'].indexOf(s)
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => rank(a.severity) - rank(b.severity) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id))
+}

@@ -1,0 +1,93 @@
+/**
+ * A static interval index: add [lo, hi] intervals carrying a value, freeze, then ask for every value
+ * whose interval overlaps [a, b] in O(log n + k). Intervals sorted by `lo`, with a segment tree of the
+ * largest `hi` per node, so a query walks only into nodes that can still reach `a`.
+ */
+import type {AddressSet} from '../net/address-set.js'
+
+type Scalar = number | bigint
+
+export class IntervalIndex<T, S extends Scalar = number> {
+  private items: Array<{lo: S; hi: S; value: T}> = []
+  private lo: S[] = []
+  private hi: S[] = []
+  private values: T[] = []
+  private maxHi: S[] = []
+  private size = 0
+  private frozen = false
+
+  add(lo: S, hi: S, value: T): void {
+    if (this.frozen) throw new Error('IntervalIndex: add after freeze')
+    this.items.push({lo, hi, value})
+  }
+
+  private freeze(): void {
+    this.frozen = true
+    this.items.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0))
+    this.lo = this.items.map((i) => i.lo)
+    this.hi = this.items.map((i) => i.hi)
+    this.values = this.items.map((i) => i.value)
+    this.items = []
+    let size = 1
+    while (size < this.lo.length) size *= 2
+    this.size = size
+    const tree: S[] = new Array(2 * size)
+    for (let i = 0; i < this.hi.length; i++) tree[size + i] = this.hi[i]
+    for (let i = size - 1; i >= 1; i--) {
+      const l = tree[2 * i]
+      const r = tree[2 * i + 1]
+      tree[i] = l === undefined ? r : r === undefined ? l : l > r ? l : r
+    }
+    this.maxHi = tree
+  }
+
+  /** Calls `visit` for each value whose interval overlaps [a, b] (a value may come once per interval). */
+  query(a: S, b: S, visit: (value: T) => void): void {
+    if (!this.frozen) this.freeze()
+    const n = this.lo.length
+    if (n === 0) return
+    // candidates are the prefix with lo <= b
+    let l = 0
+    let r = n
+    while (l < r) {
+      const m = (l + r) >> 1
+      if (this.lo[m] <= b) l = m + 1
+      else r = m
+    }
+    if (l > 0) this.walk(1, 0, this.size, l, a, visit)
+  }
+
+  private walk(node: number, start: number, end: number, limit: number, a: Scalar, visit: (value: T) => void): void {
+    if (start >= limit) return
+    const max = this.maxHi[node]
+    if (max === undefined || max < a) return
+    if (end - start === 1) {
+      visit(this.values[start])
+      return
+    }
+    const mid = (start + end) >> 1
+    this.walk(2 * node, start, mid, limit, a, visit)
+    this.walk(2 * node + 1, mid, end, limit, a, visit)
+  }
+}
+
+/** Items indexed by the addresses of one dimension (IPv4 and IPv6); answers "which items overlap this set". */
+export class AddressIndex {
+  private v4 = new IntervalIndex<number, number>()
+  private v6 = new IntervalIndex<number, bigint>()
+
+  /** `id` is the caller's item number (an array index). */
+  add(set: AddressSet, id: number): void {
+    for (let i = 0; i < set.v4.length; i += 2) this.v4.add(set.v4[i], set.v4[i + 1], id)
+    for (let i = 0; i < set.v6.length; i += 2) this.v6.add(set.v6[i], set.v6[i + 1], id)
+  }
+
+  /** Ids of the items whose set overlaps `set`, ascending, each once. */
+  overlapping(set: AddressSet): number[] {
+    const seen = new Set<number>()
+    const visit = (id: number) => seen.add(id)
+    for (let i = 0; i < set.v4.length; i += 2) this.v4.query(set.v4[i], set.v4[i + 1], visit)
+    for (let i = 0; i < set.v6.length; i += 2) this.v6.query(set.v6[i], set.v6[i + 1], visit)
+    return [...seen].sort((a, b) => a - b)
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The diff's own input and output shapes. The inventory adapter (inventory.ts) fills the input from the
+ * inventory model; the engine knows nothing of YAML, vendors or renderers.
+ */
+import type {AddressSet} from '../net/address-set.js'
+import type {PortSet, ProtocolSet} from '../net/number-set.js'
+import type {Exposure, ExposureJson} from '../model/exposure.js'
+import type {Unparsed} from '../sources/types.js'
+
+export type Trust = 'internet' | 'partner' | 'dmz' | 'internal' | 'restricted' | 'management' | 'cloud'
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
+
+/** Where an inventory value or a config rule is written. */
+export interface SourceRef {
+  file: string
+  line: number
+}
+
+export interface DiffZone {
+  id: string
+  trust: Trust
+  addresses: AddressSet
+}
+
+/** One protocol/port set of an access point or flow, as `tcp/443` is written in the inventory. */
+export interface Service {
+  text: string
+  protocols: ProtocolSet
+  ports: PortSet
+}
+
+/** An approved access point, resolved to sets. */
+export interface ApprovedAccess {
+  id: string
+  device: string
+  kind: string
+  from: AddressSet
+  to: AddressSet
+  services: Service[]
+  /** The inventory's words, for messages and snippets (`internet`, `partner-acme`, `10.0.0.0/8`). */
+  fromText: string[]
+  toText: string[]
+  owner?: string
+  /** ISO date (YYYY-MM-DD). */
+  reviewBy?: string
+  source: SourceRef
+}
+
+export interface CriticalFlow {
+  id: string
+  name?: string
+  from: AddressSet
+  to: AddressSet
+  services: Service[]
+  /** Zone ids of each end (for picking the devices on the path). */
+  fromZones: string[]
+  toZones: string[]
+  /** Devices the flow is declared to cross; when empty, devices joining both end zones. */
+  via: string[]
+  criticality?: string
+  source: SourceRef
+}
+
+export interface DiffDevice {
+  id: string
+  zones: string[]
+  /** Where the device is declared in the inventory. */
+  source: SourceRef
+}
+
+/** The live config of one device: parsed, or why it could not be. */
+export type LiveConfig =
+  | {device: string; file: string; type: string; exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}}
+  | {device: string; file?: string; error: string; hint?: string}
+
+export interface DiffPolicy {
+  /** Zone trust levels whose addresses count as trusted sources. */
+  trustedTrust: Trust[]
+  /** tcp/udp ports that rank an opening as sensitive (remote admin, file sharing, databases). */
+  sensitivePorts: PortSet
+  severity: {
+    /** [reach][risk] → severity, for unwanted and drift. */
+    exposure: Record<'internet' | 'partner', Record<'all' | 'sensitive' | 'other', Severity>>
+    stale: Severity
+    expired: Severity
+    criticalFlowBlocked: Severity
+    deviceUnaudited: Severity
+    unauditedRules: Severity
+    suppressionExpired: Severity
+  }
+}
+
+export interface DiffInput {
+  zones: DiffZone[]
+  devices: DiffDevice[]
+  accessPoints: ApprovedAccess[]
+  flows: CriticalFlow[]
+  live: LiveConfig[]
+  /** ISO date the expiry checks use. */
+  asOf: string
+  policy: DiffPolicy
+}
+
+export type FindingRule =
+  | 'unwanted-access-point'
+  | 'access-point-drift'
+  | 'stale-access-point'
+  | 'critical-flow-blocked'
+  | 'access-point-expired'
+  | 'device-unaudited'
+  | 'unaudited-rules'
+  | 'suppression-expired'
+
+export type Reach = 'internet' | 'partner' | 'internal'
+
+/** What a live rule allows beyond its access points, dimension by dimension (set differences). */
+export interface Excess {
+  from?: string[]
+  to?: string[]
+  protocols?: string[]
+  ports?: string[]
+  /** The exact uncovered traffic, as boxes, when the per-dimension view does not say it all. */
+  boxes?: Array<{from: string[]; to: string[]; protocols: string[]; ports: string[]}>
+}
+
+export interface Finding {
+  /** Stable: rule + device + service + source (or the inventory id), never a line number. */
+  id: string
+  rule: FindingRule
+  severity: Severity
+  device: string | null
+  /** The inventory entry concerned or the nearest one (drift), null when none. */
+  access_point: string | null
+  access_points?: string[]
+  flow?: string
+  reach?: Reach
+  service?: string
+  source?: string
+  exposure?: ExposureJson
+  excess?: Excess
+  /** Primary location: the config rule, else the inventory entry. */
+  file?: string
+  line?: number
+  /** The inventory entry's location, when the primary location is a config. */
+  inventory?: SourceRef
+  /** More config rules with the same id. */
+  also?: SourceRef[]
+  message: string
+  /** YAML for the inventory, when the finding is an opening someone may mean to approve. */
+  suggestion?: string
+  suppressed: boolean
+  suppression?: {reason: string; expires: string; file: string; line: number}
+  /** Set in baseline mode. */
+  status?: 'new' | 'unchanged'
+}
