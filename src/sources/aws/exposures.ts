@@ -1,0 +1,187 @@
+/**
+ * AWS objects → exposures. Security groups are allow-only and unordered (every rule is a permit);
+ * network ACLs are ordered by rule number, first match, and end in the `*` deny; site-to-site VPN
+ * connections listen on IKE/NAT-T and ESP at their tunnel outside addresses.
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {box} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {ICMP, ICMPV6, parseProtocol, TCP, UDP} from '../../net/protocol.js'
+import {
+  exposureOf,
+  type ExposureMeta,
+  parseAddresses,
+  permitsToExposures,
+  type ParseState,
+  serviceBoxes,
+} from '../cloud-common.js'
+import {type EvalRule, evaluateList} from '../evaluate.js'
+import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
+
+const ESP = 50
+
+interface Service {
+  protocols: ProtocolSet
+  ports: PortSet
+  notes: string[]
+  /** The protocol did not read: the caller reports the rule. */
+  unknown?: string
+}
+
+/**
+ * AWS protocol + port range. `-1` means every protocol and every port; for icmp/icmpv6 the "ports"
+ * are the ICMP type and code, so the exposure has no ports and a note names the type.
+ */
+export function awsService(protocol: string, fromPort: number | undefined, toPort: number | undefined): Service {
+  const notes: string[] = []
+  const protocols = parseProtocol(protocol)
+  if (!protocols) {
+    return {protocols: ProtocolSet.ALL, ports: PortSet.ALL, notes: [`unknown protocol '${protocol}' read as any; exposure may be broader`], unknown: protocol}
+  }
+  if (protocols.equals(ProtocolSet.ALL)) return {protocols, ports: PortSet.ALL, notes}
+  const p = protocols.values()[0]
+  if (p === TCP || p === UDP || p === 132) {
+    const all = fromPort === undefined || fromPort === -1 || (fromPort <= 0 && (toPort === undefined || toPort <= 0 || toPort >= 65535))
+    if (all) return {protocols, ports: PortSet.ALL, notes}
+    return {protocols, ports: PortSet.range(fromPort, toPort === undefined || toPort === -1 ? fromPort : toPort), notes}
+  }
+  if ((p === ICMP || p === ICMPV6) && fromPort !== undefined && fromPort !== -1) {
+    notes.push(`ICMP type ${fromPort}${toPort !== undefined && toPort !== -1 ? ` code ${toPort}` : ''} only`)
+  }
+  return {protocols, ports: PortSet.ALL, notes}
+}
+
+/** The security group as a named set: `sg-0abc (web)`. */
+export function groupLabel(sg: Pick<SecurityGroup, 'id' | 'name'>): string {
+  return sg.name && sg.name !== sg.id ? `${sg.id} (${sg.name})` : sg.id
+}
+
+/**
+ * Every permission of a security group. Ingress: from the rule's sources to the group's members
+ * (their addresses when known, else any with the group as a named set); egress the other way round.
+ * Sources that are other groups or prefix lists cannot be expanded from this input: groups give an
+ * empty address set with the group named (their members are VPC-internal), prefix lists give any
+ * with a note (recall first: a customer prefix list may hold public ranges).
+ */
+export function securityGroupExposures(sg: SecurityGroup, state: ParseState): void {
+  const members = sg.attached ?? AddressSet.ANY
+  const memberSets = [sg.id]
+  for (const perm of sg.permissions) {
+    const service = awsService(perm.protocol, perm.fromPort, perm.toPort)
+    const bad: string[] = []
+    const peers = parseAddresses(perm.cidrs, bad)
+    if (service.unknown !== undefined) state.unknown(perm.line, `unknown protocol '${service.unknown}'`, perm.text)
+    for (const b of bad) state.unknown(perm.line, `not an address or CIDR: '${b}'`, perm.text)
+    state.count(service.unknown === undefined && bad.length === 0)
+    const base = {kind: 'filter' as const, direction: perm.egress ? ('outbound' as const) : ('inbound' as const), line: perm.line, rule: perm.rule, text: perm.text}
+    const emit = (peer: AddressSet, peerSets: string[], notes: string[], namedOnly = false) => {
+      for (const s of serviceBoxes(service.protocols, service.ports)) {
+        const b = perm.egress ? box({...s, from: members, to: peer}) : box({...s, from: peer, to: members})
+        const meta: ExposureMeta = {
+          ...base,
+          notes: [...service.notes, ...notes],
+          ...(perm.egress
+            ? {fromSets: memberSets, toSets: peerSets, namedDestinationOnly: namedOnly}
+            : {fromSets: peerSets, toSets: memberSets, namedSourceOnly: namedOnly}),
+        }
+        state.exposures.push(exposureOf(b, meta))
+      }
+    }
+    if (!peers.isEmpty()) emit(peers, [], [])
+    for (const pl of perm.prefixLists) {
+      emit(AddressSet.ANY, [pl], [`prefix list ${pl} not resolved: ${perm.egress ? 'destination' : 'source'} shown as any`])
+    }
+    const groups = [...perm.groups]
+    if (perm.self) groups.push(groupLabel(sg))
+    if (groups.length) {
+      const note = `${perm.egress ? 'destination' : 'source'} is security group ${groups.join(', ')}: member addresses are not in this input`
+      // a self reference with known members is concrete
+      if (perm.self && perm.groups.length === 0 && sg.attached) emit(sg.attached, groups, [])
+      else emit(AddressSet.EMPTY, groups, [note], true)
+    }
+  }
+}
+
+/** A network ACL entry as an evaluator rule. */
+function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRule<ExposureMeta> | null {
+  const action = entry.action.toLowerCase()
+  const service = awsService(entry.protocol, entry.fromPort, entry.toPort)
+  const bad: string[] = []
+  const peer = entry.cidr === undefined ? AddressSet.ANY : parseAddresses([entry.cidr], bad)
+  let understood = true
+  if (action !== 'allow' && action !== 'deny') {
+    state.unknown(entry.line, `unknown rule action '${entry.action}'`, entry.text)
+    state.count(false)
+    return null
+  }
+  if (service.unknown !== undefined) {
+    state.unknown(entry.line, `unknown protocol '${service.unknown}'`, entry.text)
+    understood = false
+  }
+  for (const b of bad) {
+    state.unknown(entry.line, `not an address or CIDR: '${b}'`, entry.text)
+    understood = false
+  }
+  state.count(understood)
+  if (entry.icmpType !== undefined && entry.icmpType !== -1) service.notes.push(`ICMP type ${entry.icmpType} only`)
+  const s = serviceBoxes(service.protocols, service.ports)[0]
+  const subnets = acl.subnets.length ? acl.subnets : [acl.id]
+  const meta: ExposureMeta = {
+    kind: 'filter',
+    direction: entry.egress ? 'outbound' : 'inbound',
+    line: entry.line,
+    rule: entry.rule,
+    text: entry.text,
+    notes: service.notes,
+    ...(entry.egress ? {fromSets: subnets} : {toSets: subnets}),
+  }
+  const match = entry.egress ? box({...s, to: peer}) : box({...s, from: peer})
+  // an allow with an unknown protocol stays (read as any); a deny with one never shadows
+  return {match, action: action === 'allow' ? 'allow' : 'deny', opaque: !understood && action === 'deny', meta}
+}
+
+/** A network ACL, each direction in rule-number order; no match means deny (the `*` rule). */
+export function networkAclExposures(acl: NetworkAcl, state: ParseState): void {
+  for (const egress of [false, true]) {
+    const rules = acl.entries
+      .filter((e) => e.egress === egress)
+      .sort((a, b) => a.ruleNumber - b.ruleNumber)
+      .map((e) => naclRule(acl, e, state))
+      .filter((r): r is EvalRule<ExposureMeta> => r !== null)
+    permitsToExposures(evaluateList(rules, 'deny'), state)
+  }
+}
+
+/**
+ * A site-to-site VPN: IKE (udp/500, udp/4500 for NAT-T) and ESP from the customer gateway to each
+ * AWS tunnel outside address, and the customer networks routed in through it.
+ */
+export function vpnExposures(vpn: VpnConnection, state: ParseState): void {
+  const bad: string[] = []
+  const tunnels = parseAddresses(vpn.tunnelAddresses, bad)
+  const peer = vpn.customerGateway ? parseAddresses([vpn.customerGateway], bad) : AddressSet.ANY
+  for (const b of bad) state.unknown(vpn.line, `not an address: '${b}'`, vpn.text)
+  state.count(bad.length === 0)
+  const notes: string[] = []
+  if (!vpn.customerGateway) notes.push('customer gateway address not in this input: source shown as any')
+  if (tunnels.isEmpty()) notes.push('tunnel outside addresses not in this input: destination shown as any')
+  const base: ExposureMeta = {kind: 'vpn-listener', direction: 'inbound', line: vpn.line, rule: vpn.id, text: vpn.text, notes, toSets: [vpn.id]}
+  const to = tunnels.isEmpty() ? AddressSet.ANY : tunnels
+  state.exposures.push(exposureOf(box({from: peer, to, protocols: ProtocolSet.of(UDP), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])}), base))
+  state.exposures.push(exposureOf(box({from: peer, to, protocols: ProtocolSet.of(ESP)}), base))
+  if (vpn.remoteCidrs.length) {
+    const remote = parseAddresses(vpn.remoteCidrs, [])
+    const local = vpn.localCidrs.length ? parseAddresses(vpn.localCidrs, []) : AddressSet.ANY
+    state.exposures.push(
+      exposureOf(box({from: remote, to: local}), {
+        kind: 'vpn-route',
+        direction: 'inbound',
+        line: vpn.line,
+        rule: vpn.id,
+        text: vpn.text,
+        notes: vpn.localCidrs.length ? [] : ['VPC side of the tunnel not in this input: destination shown as any'],
+        fromSets: [vpn.id],
+      }),
+    )
+  }
+}

@@ -1,0 +1,33 @@
+import {ParseState} from '../cloud-common.js'
+import {IrmError} from '../../core/errors.js'
+import {isObject, parseJsonWithPositions} from '../json-positions.js'
+import type {SourceParser} from '../types.js'
+import {networkAclExposures, securityGroupExposures, vpnExposures} from './exposures.js'
+import {readAws} from './read.js'
+
+const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|NetworkAclId|VpnConnectionId)"\s*:/
+
+export const aws: SourceParser = {
+  type: 'aws',
+  description:
+    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls and describe-vpn-connections JSON (one output or several merged into one object)',
+  detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId or VpnConnectionId keys',
+  extensions: ['.json'],
+  detect(head) {
+    const t = head.trimStart()
+    if (!t.startsWith('{') && !t.startsWith('[')) return 0
+    return MARKERS.test(head) ? 0.9 : 0
+  },
+  parse(text) {
+    const json = parseJsonWithPositions(text)
+    if (!isObject(json.value) && !Array.isArray(json.value)) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', 'not an AWS describe-* JSON document (expected an object or an array)', {line: 1})
+    }
+    const state = new ParseState()
+    const inv = readAws(json, state)
+    for (const sg of inv.securityGroups) securityGroupExposures(sg, state)
+    for (const acl of inv.networkAcls) networkAclExposures(acl, state)
+    for (const vpn of inv.vpnConnections) vpnExposures(vpn, state)
+    return state.result()
+  },
+}

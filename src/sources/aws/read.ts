@@ -1,0 +1,220 @@
+/**
+ * `aws ec2 describe-security-groups | describe-security-group-rules | describe-network-acls |
+ * describe-vpn-connections` JSON → AWS objects with line numbers. Several outputs may be merged into
+ * one top-level object, or given as a bare array (`--query SecurityGroups`).
+ */
+import {asArray, asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, type PositionedJson} from '../json-positions.js'
+import {ParseState, ruleText} from '../cloud-common.js'
+import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
+
+export interface AwsInventory {
+  securityGroups: SecurityGroup[]
+  networkAcls: NetworkAcl[]
+  vpnConnections: VpnConnection[]
+}
+
+// top-level keys of describe-* output that carry no permit
+const IGNORED_KEYS: Record<string, string> = {
+  NextToken: 'pagination token',
+  ResponseMetadata: 'API response metadata',
+}
+
+// describe-* outputs of network objects this parser does not model (reported, not dropped)
+const UNMODELLED_KEYS: Record<string, string> = {
+  Reservations: 'describe-instances output not modelled (security groups carry the permits)',
+  RouteTables: 'route tables are routing, not permits; not modelled',
+  LoadBalancers: 'describe-load-balancers output not modelled',
+  TransitGateways: 'transit gateways not modelled',
+  ClientVpnEndpoints: 'describe-client-vpn-endpoints output not modelled',
+  FirewallPolicyResponse: 'AWS Network Firewall policy not modelled',
+}
+
+function num(v: JsonValue | undefined): number | undefined {
+  if (typeof v === 'number') return v
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v)
+  return undefined
+}
+
+function readPermission(perm: JsonObject, egress: boolean, index: number, sg: SecurityGroup & {ownerId?: string}, json: PositionedJson): SgPermission {
+  const cidrs = [
+    ...asObjects(perm.IpRanges).flatMap((r) => asStrings(r.CidrIp)),
+    ...asObjects(perm.Ipv6Ranges).flatMap((r) => asStrings(r.CidrIpv6)),
+  ]
+  const prefixLists = asObjects(perm.PrefixListIds).flatMap((p) => asStrings(p.PrefixListId))
+  const groups = asObjects(perm.UserIdGroupPairs).map((g) => {
+    const id = asText(g.GroupId) ?? asText(g.GroupName) ?? 'unknown-group'
+    const name = asText(g.GroupName)
+    const owner = asText(g.UserId)
+    // a pair in another account or VPC peering names its owner
+    const where = asText(g.VpcPeeringConnectionId) ?? (owner && owner !== sg.ownerId ? `account ${owner}` : undefined)
+    return `${name && name !== id ? `${id} (${name})` : id}${where ? ` via ${where}` : ''}`
+  })
+  return {
+    egress,
+    protocol: asText(perm.IpProtocol) ?? '-1',
+    fromPort: num(perm.FromPort),
+    toPort: num(perm.ToPort),
+    cidrs,
+    prefixLists,
+    groups,
+    rule: `${sg.name && sg.name !== sg.id ? `${sg.id} (${sg.name})` : sg.id} ${egress ? 'egress' : 'ingress'}#${index}`,
+    line: json.lineOf(perm),
+    text: ruleText(perm),
+  }
+}
+
+function readSecurityGroup(o: JsonObject, json: PositionedJson): SecurityGroup {
+  const sg: SecurityGroup & {ownerId?: string} = {
+    id: asText(o.GroupId) ?? asText(o.GroupName) ?? 'unknown-group',
+    name: asText(o.GroupName),
+    line: json.lineOf(o),
+    permissions: [],
+    ownerId: asText(o.OwnerId),
+  }
+  asObjects(o.IpPermissions).forEach((p, i) => sg.permissions.push(readPermission(p, false, i + 1, sg, json)))
+  asObjects(o.IpPermissionsEgress).forEach((p, i) => sg.permissions.push(readPermission(p, true, i + 1, sg, json)))
+  return sg
+}
+
+/** describe-security-group-rules: one object per rule, grouped into their groups. */
+function readSecurityGroupRule(o: JsonObject, json: PositionedJson, groups: Map<string, SecurityGroup>): void {
+  const groupId = asText(o.GroupId) ?? 'unknown-group'
+  let sg = groups.get(groupId)
+  if (!sg) {
+    sg = {id: groupId, line: json.lineOf(o), permissions: []}
+    groups.set(groupId, sg)
+  }
+  const egress = o.IsEgress === true
+  const ref = isObject(o.ReferencedGroupInfo) ? asText(o.ReferencedGroupInfo.GroupId) : undefined
+  sg.permissions.push({
+    egress,
+    protocol: asText(o.IpProtocol) ?? '-1',
+    fromPort: num(o.FromPort),
+    toPort: num(o.ToPort),
+    cidrs: [...asStrings(o.CidrIpv4), ...asStrings(o.CidrIpv6)],
+    prefixLists: asStrings(o.PrefixListId),
+    groups: ref ? [ref] : [],
+    rule: `${groupId} ${asText(o.SecurityGroupRuleId) ?? (egress ? 'egress' : 'ingress')}`,
+    line: json.lineOf(o),
+    text: ruleText(o),
+  })
+}
+
+function readNetworkAcl(o: JsonObject, json: PositionedJson): NetworkAcl {
+  const id = asText(o.NetworkAclId) ?? 'unknown-acl'
+  const entries: NaclEntry[] = asObjects(o.Entries).map((e) => {
+    const egress = e.Egress === true
+    const ruleNumber = num(e.RuleNumber) ?? 32767
+    const range = isObject(e.PortRange) ? e.PortRange : undefined
+    const icmp = isObject(e.IcmpTypeCode) ? e.IcmpTypeCode : undefined
+    return {
+      ruleNumber,
+      egress,
+      action: asText(e.RuleAction) ?? '',
+      protocol: asText(e.Protocol) ?? '-1',
+      cidr: asText(e.CidrBlock) ?? asText(e.Ipv6CidrBlock),
+      fromPort: range ? num(range.From) : undefined,
+      toPort: range ? num(range.To) : undefined,
+      icmpType: icmp ? num(icmp.Type) : undefined,
+      // rule 32767 is the `*` catch-all every ACL ends with
+      rule: `${id} ${egress ? 'egress' : 'ingress'}#${ruleNumber === 32767 ? '*' : ruleNumber}`,
+      line: json.lineOf(e),
+      text: ruleText(e),
+    }
+  })
+  return {id, line: json.lineOf(o), subnets: asObjects(o.Associations).flatMap((a) => asStrings(a.SubnetId)), entries}
+}
+
+/** XML fields of CustomerGatewayConfiguration read by pattern; the document (with its PSKs) is never kept. */
+function gatewayAddresses(xml: string, side: 'customer_gateway' | 'vpn_gateway'): string[] {
+  const out: string[] = []
+  const re = new RegExp(`<${side}>\\s*<tunnel_outside_address>\\s*<ip_address>([^<]+)</ip_address>`, 'g')
+  for (const m of xml.matchAll(re)) out.push(m[1].trim())
+  return out
+}
+
+function readVpnConnection(o: JsonObject, json: PositionedJson): VpnConnection {
+  const id = asText(o.VpnConnectionId) ?? 'unknown-vpn'
+  const xml = asText(o.CustomerGatewayConfiguration) ?? ''
+  const options = isObject(o.Options) ? o.Options : {}
+  const tunnels = new Set<string>([
+    ...asObjects(o.VgwTelemetry).flatMap((t) => asStrings(t.OutsideIpAddress)),
+    ...asObjects(options.TunnelOptions).flatMap((t) => asStrings(t.OutsideIpAddress)),
+    ...gatewayAddresses(xml, 'vpn_gateway'),
+  ])
+  const customer = gatewayAddresses(xml, 'customer_gateway')[0]
+  const remote = asText(options.RemoteIpv4NetworkCidr) ?? asText(options.RemoteIpv6NetworkCidr)
+  const local = asText(options.LocalIpv4NetworkCidr) ?? asText(options.LocalIpv6NetworkCidr)
+  const routes = asObjects(o.Routes).flatMap((r) => asStrings(r.DestinationCidrBlock))
+  // a catch-all remote CIDR is the API default when unset, not a route
+  const remoteCidrs = [...routes, ...(remote && remote !== '0.0.0.0/0' && remote !== '::/0' ? [remote] : [])]
+  const summary: JsonObject = {}
+  for (const k of ['VpnConnectionId', 'Type', 'State', 'CustomerGatewayId', 'VpnGatewayId', 'TransitGatewayId']) {
+    if (o[k] !== undefined) summary[k] = o[k]
+  }
+  return {
+    id,
+    line: json.lineOf(o),
+    tunnelAddresses: [...tunnels].sort(),
+    customerGateway: customer,
+    remoteCidrs,
+    localCidrs: local && local !== '0.0.0.0/0' && local !== '::/0' ? [local] : [],
+    text: ruleText(summary),
+  }
+}
+
+/** Which describe-* object a bare array element is. */
+function kindOf(o: JsonObject): 'sg' | 'sgr' | 'nacl' | 'vpn' | undefined {
+  if ('IpPermissions' in o || 'IpPermissionsEgress' in o) return 'sg'
+  if ('SecurityGroupRuleId' in o) return 'sgr'
+  if ('NetworkAclId' in o && 'Entries' in o) return 'nacl'
+  if ('VpnConnectionId' in o) return 'vpn'
+  return undefined
+}
+
+export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
+  const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: []}
+  const ruleGroups = new Map<string, SecurityGroup>()
+  const take = (o: JsonObject) => {
+    switch (kindOf(o)) {
+      case 'sg':
+        inv.securityGroups.push(readSecurityGroup(o, json))
+        return true
+      case 'sgr':
+        readSecurityGroupRule(o, json, ruleGroups)
+        return true
+      case 'nacl':
+        inv.networkAcls.push(readNetworkAcl(o, json))
+        return true
+      case 'vpn':
+        inv.vpnConnections.push(readVpnConnection(o, json))
+        return true
+      default:
+        return false
+    }
+  }
+  const root = json.value
+  const items: Array<{o: JsonValue; line: number}> = []
+  if (Array.isArray(root)) {
+    for (const o of root) items.push({o, line: isObject(o) || Array.isArray(o) ? json.lineOf(o) : json.lineOf(root)})
+  } else if (isObject(root)) {
+    for (const [key, value] of Object.entries(root)) {
+      const line = json.lineOf(root, key)
+      if (key in IGNORED_KEYS) continue
+      if (key === 'SecurityGroups' || key === 'SecurityGroupRules' || key === 'NetworkAcls' || key === 'VpnConnections') {
+        for (const o of asArray(value)) items.push({o, line})
+      } else {
+        state.count(false)
+        state.unknown(line, UNMODELLED_KEYS[key] ?? `unknown top-level key '${key}'`, ruleText(value), `/${key}`)
+      }
+    }
+  }
+  for (const {o, line} of items) {
+    if (!isObject(o) || !take(o)) {
+      state.count(false)
+      state.unknown(line, 'not a security group, security group rule, network ACL or VPN connection', ruleText(o))
+    }
+  }
+  inv.securityGroups.push(...ruleGroups.values())
+  return inv
+}

@@ -1,0 +1,147 @@
+/**
+ * What the cloud parsers (aws, azure, gcp, pulumi) share: the bookkeeping of rules read vs understood,
+ * a safe one-line text for a JSON rule, and the step from an evaluator permit to an Exposure.
+ * For JSON formats a "line" of the stats is one rule object (or one resource), as DESIGN allows.
+ */
+import type {Exposure, ExposureKind, Direction} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import type {Box} from '../net/match.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
+import {hasPorts} from '../net/protocol.js'
+import type {EvalResult} from './evaluate.js'
+import {isObject, type JsonValue} from './json-positions.js'
+import {REDACTED, redactLine} from './redact.js'
+import type {ParseResult, Unparsed} from './types.js'
+
+/** Pulumi marks a secret value with this signature key; its payload is never read nor printed. */
+export const PULUMI_SECRET_SIG = '4dabf18193072939515e22adb298388d'
+
+// keys whose values are secrets in AWS/Azure/GCP/Pulumi exports, whatever their casing
+const SECRET_KEY = /pre_?shared|psk|password|passphrase|secret|private_?key|token|ciphertext|plaintext|customergatewayconfiguration|sharedkey|auth_?key/i
+
+const MAX_TEXT = 400
+
+/** One line of JSON for a rule: secret-looking keys and Pulumi secrets dropped, redacted, shortened. */
+export function ruleText(value: JsonValue | undefined): string {
+  const json = JSON.stringify(value ?? null, (key, v: JsonValue) => {
+    if (key && SECRET_KEY.test(key)) return REDACTED
+    if (isObject(v) && PULUMI_SECRET_SIG in v) return REDACTED
+    // pulumi bookkeeping, not configuration
+    if (key === '__defaults' || key === '__meta') return undefined
+    return v
+  })
+  const text = redactLine(json ?? 'null')
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
+}
+
+export function isPulumiSecret(v: JsonValue | undefined): boolean {
+  return isObject(v) && PULUMI_SECRET_SIG in v
+}
+
+/** Collects exposures, unparsed entries and the rule counts of one file. */
+export class ParseState {
+  readonly exposures: Exposure[] = []
+  readonly unparsed: Unparsed[] = []
+  lines = 0
+  understood = 0
+
+  /** Count one rule; `understood` false when part of it went to unparsed. */
+  count(understood: boolean): void {
+    this.lines++
+    if (understood) this.understood++
+  }
+
+  /** Report what was not understood; `text` is already safe (from ruleText). */
+  unknown(line: number, reason: string, text: string, path?: string): void {
+    const u: Unparsed = {line: Math.max(1, line), reason, text}
+    if (path) u.path = path
+    this.unparsed.push(u)
+  }
+
+  result(): ParseResult {
+    return {exposures: this.exposures, unparsed: this.unparsed, stats: {lines: this.lines, understood: this.understood}}
+  }
+}
+
+/** What an exposure carries besides its box. */
+export interface ExposureMeta {
+  kind: ExposureKind
+  direction: Direction
+  line: number
+  rule: string
+  text?: string
+  fromZones?: string[]
+  toZones?: string[]
+  fromSets?: string[]
+  toSets?: string[]
+  notes?: string[]
+  /** The rule's real source is only named sets: the box used `any` for ordering, the exposure says empty. */
+  namedSourceOnly?: boolean
+  namedDestinationOnly?: boolean
+}
+
+export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
+  const e: Exposure = {
+    kind: meta.kind,
+    action: 'allow',
+    direction: meta.direction,
+    from: meta.namedSourceOnly ? AddressSet.EMPTY : b.from,
+    to: meta.namedDestinationOnly ? AddressSet.EMPTY : b.to,
+    protocols: b.protocols,
+    ports: b.ports,
+    sourcePorts: b.sourcePorts,
+    line: meta.line,
+    rule: meta.rule,
+  }
+  if (meta.text !== undefined) e.text = meta.text
+  if (meta.fromZones?.length) e.fromZones = meta.fromZones
+  if (meta.toZones?.length) e.toZones = meta.toZones
+  if (meta.fromSets?.length) e.fromSets = meta.fromSets
+  if (meta.toSets?.length) e.toSets = meta.toSets
+  if (meta.notes?.length) e.notes = meta.notes
+  return e
+}
+
+/** Every permit of an evaluation as exposures; evaluator warnings become unparsed entries. */
+export function permitsToExposures(result: EvalResult<ExposureMeta>, state: ParseState): void {
+  for (const p of result.permits) state.exposures.push(exposureOf(p.box, p.meta))
+  for (const w of result.warnings) state.unknown(w.meta.line, w.reason, w.meta.text ?? '')
+}
+
+/**
+ * Boxes of one protocol/port clause. Protocols with ports and without ports never share a box
+ * (a box never says "icmp port 22"), so a clause naming both is split.
+ */
+export function serviceBoxes(protocols: ProtocolSet, ports: PortSet, sourcePorts: PortSet = PortSet.ALL): Array<Pick<Box, 'protocols' | 'ports' | 'sourcePorts'>> {
+  if (ports.isAll() && sourcePorts.isAll()) return [{protocols, ports, sourcePorts}]
+  const withPorts = protocols.values().filter(hasPorts)
+  const without = protocols.subtract(ProtocolSet.of(...withPorts))
+  const out: Array<Pick<Box, 'protocols' | 'ports' | 'sourcePorts'>> = []
+  if (withPorts.length) out.push({protocols: ProtocolSet.of(...withPorts), ports, sourcePorts})
+  if (!without.isEmpty()) out.push({protocols: without, ports: PortSet.ALL, sourcePorts: PortSet.ALL})
+  return out
+}
+
+/** `22`, `1000-2000`, `*`; null when not a port or range. */
+export function parsePortText(text: string): PortSet | null {
+  const t = text.trim()
+  if (t === '*' || t.toLowerCase() === 'any' || t === '') return PortSet.ALL
+  return PortSet.parse(t)
+}
+
+/** Parse a list of CIDRs; what does not read goes to `bad`. */
+export function parseAddresses(texts: readonly string[], bad: string[]): AddressSet {
+  const sets: AddressSet[] = []
+  for (const t of texts) {
+    const s = AddressSet.parse(t)
+    if (s) sets.push(s)
+    else bad.push(t)
+  }
+  return AddressSet.unionAll(sets)
+}
+
+/** Last segment of an ARM id or a URL (`.../networks/default` → `default`). */
+export function lastSegment(id: string): string {
+  const parts = id.split('/').filter(Boolean)
+  return parts.length ? parts[parts.length - 1] : id
+}

@@ -1,0 +1,150 @@
+import {readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {isIrmError} from '../../src/core/errors.js'
+import {aws} from '../../src/sources/aws.js'
+import {parseText} from '../../src/sources/load.js'
+import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+
+const TYPE = 'aws'
+
+describe('aws: account export (security groups, network ACL, VPN)', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'account-export.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'account-export.json'))
+  })
+
+  it('lists tcp/443 from any (v4 and v6) to the web group', async () => {
+    const r = await parseFixture(TYPE, 'account-export.json')
+    const https = r.exposures.find((e) => e.rule === 'sg-0a1b2c3d4e5f60001 (web) ingress#1')
+    expect(https).toMatchObject({protocol: 'tcp', ports: ['443'], from: ['0.0.0.0/0', '::/0'], to_sets: ['sg-0a1b2c3d4e5f60001']})
+  })
+
+  it('keeps prefix lists as any with a note and group sources as named, empty sets', async () => {
+    const r = await parseFixture(TYPE, 'account-export.json')
+    const ssh = r.exposures.find((e) => e.rule === 'sg-0a1b2c3d4e5f60001 (web) ingress#2')
+    expect(ssh?.from_sets).toEqual(['pl-0office00000000001'])
+    expect(ssh?.notes?.[0]).toMatch(/prefix list .* not resolved/)
+    const pg = r.exposures.find((e) => e.rule === 'sg-0a1b2c3d4e5f60003 (db) ingress#1')
+    expect(pg).toMatchObject({from: [], from_sets: ['sg-0ffee000000000009 via pcx-0123abcd'], ports: ['5432']})
+  })
+
+  it('network ACL: rule order applies (deny 90 carves the /24 out of ssh, deny 105 removes 3389)', async () => {
+    const r = await parseFixture(TYPE, 'account-export.json')
+    const ssh = r.exposures.find((e) => e.rule === 'acl-0public000000001 ingress#100')
+    expect(ssh?.from).not.toContain('0.0.0.0/0')
+    expect(ssh?.from).toContain('198.51.101.0/24')
+    const high = r.exposures.find((e) => e.rule === 'acl-0public000000001 ingress#110')
+    expect(high?.ports).toEqual(['1024-3388', '3390-65535'])
+  })
+
+  it('VPN: IKE/NAT-T and ESP from the customer gateway to both tunnels, never the PSKs', async () => {
+    const r = await parseFixture(TYPE, 'account-export.json')
+    const ike = r.exposures.find((e) => e.kind === 'vpn-listener' && e.protocol === 'udp')
+    expect(ike).toMatchObject({from: ['203.0.113.7/32'], to: ['52.1.1.1/32', '52.2.2.2/32'], ports: ['500', '4500']})
+    expect(r.exposures.some((e) => e.kind === 'vpn-listener' && e.protocol === 'esp')).toBe(true)
+    expect(reportText(r)).not.toMatch(/PLANTED/)
+  })
+})
+
+describe('aws: warnings', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'sg-warnings.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'sg-warnings.json'))
+  })
+
+  it('reports each problem once and keeps what it can', async () => {
+    const r = await parseFixture(TYPE, 'sg-warnings.json')
+    expect(r.unparsed.map((u) => u.reason)).toEqual([
+      "not an address or CIDR: '10.0.0.300/32'",
+      "unknown protocol 'bogus'",
+      'not a security group, security group rule, network ACL or VPN connection',
+      "unknown rule action 'reject'",
+      "unknown protocol '99999'",
+    ])
+    expect(r.stats).toEqual({lines: 6, understood: 1})
+    // the allow with an unknown protocol stays, read as any, with a note
+    expect(r.exposures.find((e) => e.rule.endsWith('ingress#2'))).toMatchObject({protocol: 'any', from: ['10.2.0.0/16']})
+    // a deny with an unknown protocol does not shadow the allow below it
+    expect(r.exposures.some((e) => e.rule === 'acl-0bad000000000001 ingress#70' && e.ports[0] === '25')).toBe(true)
+  })
+})
+
+describe('aws: corpus', () => {
+  const files = corpusFiles(TYPE)
+  if (files.length === 0) it.skip('corpus folder absent', () => {})
+  for (const path of files) {
+    it(`parses ${basename(path)}`, async () => {
+      const r = await parseCorpusFile(TYPE, path)
+      expect(r.exposures.length).toBeGreaterThan(0)
+      for (const u of r.unparsed) {
+        expect(u.line).toBeGreaterThan(0)
+        expect(u.reason).not.toBe('')
+      }
+      expect(r.stats.understood).toBeLessThanOrEqual(r.stats.lines)
+      expect(aws.detect(readFileSync(path, 'utf8').slice(0, 65536), path)).toBeGreaterThan(0.5)
+    })
+  }
+
+  it.skipIf(files.length === 0)('batfish security groups: rds-launch-wizard opens tcp/3306 to the internet', async () => {
+    const r = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-hybrid-cloud-us-west-2-SecurityGroups.json'))
+    expect(r.exposures.find((e) => e.rule === 'sg-9a1f3ffe (rds-launch-wizard) ingress#1')).toMatchObject({
+      protocol: 'tcp',
+      ports: ['3306'],
+      from: ['0.0.0.0/0'],
+      line: 380,
+    })
+  })
+
+  it.skipIf(files.length === 0)('batfish network ACLs: the default ACL only lets tcp/3306 in from 162.243.144.192', async () => {
+    const r = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-hybrid-cloud-us-west-2-NetworkAcls.json'))
+    const inbound = r.exposures.filter((e) => e.rule.startsWith('acl-4db39c28 ingress'))
+    expect(inbound).toEqual([expect.objectContaining({from: ['162.243.144.192/32'], protocol: 'tcp', ports: ['3306']})])
+  })
+
+  it.skipIf(files.length === 0)('batfish VPN: both tunnel listeners, no pre-shared key in the output', async () => {
+    const r = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-hybrid-cloud-us-west-2-VpnConnections.json'))
+    expect(r.exposures.filter((e) => e.kind === 'vpn-listener').map((e) => e.to)).toContainEqual(['52.27.166.152/32', '52.39.121.126/32'])
+    expect(reportText(r)).not.toContain('QMP5tKPP5qk95Y1Eee9c_82.MofNUJQV')
+    expect(reportText(r)).not.toContain('pre_shared_key')
+  })
+})
+
+describe('aws: detection', () => {
+  it('claims its fixtures and not other vendors', () => {
+    for (const name of ['account-export.json', 'sg-warnings.json']) {
+      expect(aws.detect(readFileSync(join(FIXTURES, TYPE, name), 'utf8'), name)).toBeGreaterThan(0.5)
+    }
+    for (const other of [...corpusFiles('azure'), ...corpusFiles('gcp'), ...corpusFiles('pulumi'), ...corpusFiles('iptables').slice(0, 2)]) {
+      expect(aws.detect(readFileSync(other, 'utf8').slice(0, 65536), other)).toBe(0)
+    }
+  })
+})
+
+describe('aws: bad input', () => {
+  it('truncated JSON is a syntax error with a line', async () => {
+    const text = readFileSync(join(FIXTURES, TYPE, 'account-export.json'), 'utf8').slice(0, 900)
+    const err = await parseText(text, 'cut.json', TYPE).catch((e: unknown) => e)
+    expect(isIrmError(err) && err.code === 'CONFIG_SYNTAX' && err.line !== undefined).toBe(true)
+  })
+
+  it('another vendor file is an error or unparsed, never a crash', async () => {
+    const err = await parseText('*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', 'x.rules', TYPE).catch((e: unknown) => e)
+    expect(isIrmError(err)).toBe(true)
+    const azure = corpusFiles('azure')[0]
+    if (azure) {
+      const r = await parseText(readFileSync(azure, 'utf8'), 'nsg.json', TYPE)
+      expect(r.exposures).toEqual([])
+      expect(r.unparsed.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('binary-ish junk is a clear error', async () => {
+    const err = await parseText('\u0001\u0002{"a":\u0003', 'junk.bin', TYPE).catch((e: unknown) => e)
+    expect(isIrmError(err)).toBe(true)
+    const scalar = await parseText('42', 'n.json', TYPE).catch((e: unknown) => e)
+    expect(isIrmError(scalar)).toBe(true)
+  })
+})
