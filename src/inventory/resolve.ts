@@ -73,7 +73,7 @@ export class Resolver {
 
   /** A zone with no cidrs, or with 0.0.0.0/0 or ::/0, stands for any address (typically `internet`). */
   isCatchAll(zone: Zone): boolean {
-    if (!zone.cidrs || zone.cidrs.length === 0) return (this.children.get(zone.id) ?? []).length === 0
+    if (cidrsOf(zone).length === 0) return (this.children.get(zone.id) ?? []).length === 0
     const own = this.ownCidrs(zone)
     return own.isAny4() || own.isAny6()
   }
@@ -131,8 +131,13 @@ export class Resolver {
   }
 
   private ownCidrs(zone: Zone): AddressSet {
-    return AddressSet.unionAll((zone.cidrs ?? []).map((c) => AddressSet.parse(c) ?? AddressSet.EMPTY))
+    return AddressSet.unionAll(cidrsOf(zone).map((c) => AddressSet.parse(c) ?? AddressSet.EMPTY))
   }
+}
+
+/** A zone's cidrs that are strings; defensive, as this also runs on inventories that fail the schema. */
+function cidrsOf(zone: Zone): string[] {
+  return Array.isArray(zone.cidrs) ? zone.cidrs.filter((c): c is string => typeof c === 'string') : []
 }
 
 const resolvers = new WeakMap<Inventory, Resolver>()
