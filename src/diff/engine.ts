@@ -276,15 +276,15 @@ class Engine {
 
   private expired(ap: ApprovedAccess): void {
     this.findings.push({
-      id: `access-point-expired:${ap.device}:${ap.id}`,
+      id: `access-point-expired:${ap.device || '-'}:${ap.id}`,
       rule: 'access-point-expired',
       severity: this.input.policy.severity.expired,
-      device: ap.device,
+      device: ap.device || null,
       access_point: ap.id,
       file: ap.source.file,
       line: ap.source.line,
       inventory: ap.source,
-      message: `access point ${ap.id} on ${ap.device} was to be reviewed by ${ap.reviewBy} (as of ${this.input.asOf}): close it or renew its approval`,
+      message: `access point ${ap.id}${ap.device ? ` on ${ap.device}` : ''} was to be reviewed by ${ap.reviewBy} (as of ${this.input.asOf}): close it or renew its approval`,
       suppressed: false,
     })
   }
@@ -358,8 +358,8 @@ class Engine {
   private suggestion(device: string, e: Exposure, service: string): string {
     const zone = e.from.isAny() ? this.input.zones.find((z) => z.trust === 'internet') : this.zoneNamed(e.from)
     const from = zone ? [zone.id] : e.from.toCidrs()
-    const toZone = this.zoneNamed(e.to)
-    const to = toZone ? [toZone.id] : e.to.toCidrs()
+    const toZone = e.to.isAny() ? undefined : this.zoneNamed(e.to)
+    const to = e.to.isAny() ? ['any'] : toZone ? [toZone.id] : e.to.toCidrs()
     const slug = `${device}-${service}`.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase()
     return [
       `- id: ${slug}`,

@@ -1,0 +1,128 @@
+import {describe, expect, it} from 'vitest'
+
+import {diffFindings} from '../../src/diff/engine.js'
+import {ap, flow, input, liveOf, permit} from './helpers.js'
+
+const rules = (fs: Array<{rule: string}>) => fs.map((f) => f.rule)
+
+describe('unwanted-access-point', () => {
+  it('flags tcp/3389 from any to a dmz host with no access point, critical, naming file and line', () => {
+    const fs = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 12)])]}))
+    expect(fs).toHaveLength(1)
+    expect(fs[0]).toMatchObject({rule: 'unwanted-access-point', severity: 'critical', id: 'unwanted-access-point:fw:tcp/3389:any', file: 'live/fw.rules', line: 12, reach: 'internet'})
+    expect(fs[0].suggestion).toContain('services: [tcp/3389]')
+  })
+
+  it('is silent when an access point covers it exactly, or a broader one does', () => {
+    const e = permit('any', '192.0.2.10', 'tcp/443', 12)
+    expect(diffFindings(input({accessPoints: [ap('web', 'fw', ['internet'], ['192.0.2.10/32'], ['tcp/443'])], live: [liveOf('fw', [e])]}))).toEqual([])
+    expect(diffFindings(input({accessPoints: [ap('web', 'fw', ['any'], ['dmz'], ['tcp/80', 'tcp/443'])], live: [liveOf('fw', [e])]}))).toEqual([])
+  })
+
+  it('is silent for internal-only sources (trusted zones)', () => {
+    expect(diffFindings(input({live: [liveOf('fw', [permit('10.1.0.0/16', '192.0.2.10', 'tcp/3389', 3)])]}))).toEqual([])
+  })
+
+  it('is silent for outbound (egress) rules', () => {
+    expect(diffFindings(input({live: [liveOf('fw', [permit('any', 'any', 'tcp/443', 3, {direction: 'outbound'})])]}))).toEqual([])
+  })
+
+  it('flags the IPv6 twin of an approved IPv4 opening', () => {
+    const a = ap('web', 'fw', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
+    const v4 = permit('any', '192.0.2.10', 'tcp/443', 6)
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [v4, permit('any', '2001:db8:d::10', 'tcp/443', 7)])]}))
+    expect(fs.map((f) => [f.rule, f.severity, f.line])).toEqual([['unwanted-access-point', 'high', 7]])
+  })
+
+  it('ranks partner reach below internet and an all-ports rule critical from the internet', () => {
+    const partner = diffFindings(input({live: [liveOf('fw', [permit('198.51.100.0/24', '192.0.2.10', 'tcp/8443', 4)])]}))
+    expect(partner[0]).toMatchObject({reach: 'partner', severity: 'medium'})
+    const all = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp', 4)])]}))
+    expect(all[0].severity).toBe('critical')
+  })
+
+  it('accepts the NAT-translated destination as the approved one', () => {
+    const e = permit('any', '203.0.113.10', 'tcp/443', 9, {kind: 'nat-forward', translated: {to: (permit('any', '192.0.2.10', 'tcp/443', 0)).to}})
+    expect(diffFindings(input({accessPoints: [ap('web', 'fw', ['internet'], ['192.0.2.10/32'], ['tcp/443'])], live: [liveOf('fw', [e])]}))).toEqual([])
+  })
+
+  it('merges two rules with one id into one finding with `also`', () => {
+    const fs = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 12), permit('any', '192.0.2.11', 'tcp/3389', 14)])]}))
+    expect(fs).toHaveLength(1)
+    expect(fs[0].also).toEqual([{file: 'live/fw.rules', line: 14}])
+  })
+})
+
+describe('access-point-drift', () => {
+  it('names the extra sources when the live rule opens to any and the access point to a partner', () => {
+    const a = ap('sftp', 'fw', ['partner-acme'], ['192.0.2.20/32'], ['tcp/22'])
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.20', 'tcp/22', 20)])]}))
+    expect(rules(fs)).toEqual(['access-point-drift'])
+    expect(fs[0]).toMatchObject({access_point: 'sftp', severity: 'critical', reach: 'internet'})
+    expect(fs[0].excess?.from).toContain('0.0.0.0/5')
+    expect(fs[0].excess?.from).not.toContain('198.51.100.0/24')
+    expect(fs[0].excess?.ports).toBeUndefined()
+  })
+
+  it('names the extra ports when the live rule opens a range', () => {
+    const a = ap('web', 'fw', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/440-450', 5)])]}))
+    expect(fs[0]).toMatchObject({rule: 'access-point-drift', excess: {ports: ['440-442', '444-450']}})
+  })
+
+  it('is silent for a narrower live rule', () => {
+    const a = ap('web', 'fw', ['internet'], ['dmz'], ['tcp/400-500'])
+    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('203.0.113.0/24', '192.0.2.10', 'tcp/443', 5)])]}))).toEqual([])
+  })
+})
+
+describe('stale-access-point', () => {
+  it('flags an access point no live rule provides, on an audited device only', () => {
+    const a = ap('old-vpn', 'fw', ['internet'], ['192.0.2.30/32'], ['udp/1194'])
+    expect(rules(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [])]})))).toEqual(['stale-access-point'])
+    expect(diffFindings(input({accessPoints: [a], live: []}))).toEqual([])
+  })
+
+  it('is silent when a live rule provides part of it (partial overlap), even from trusted sources', () => {
+    const a = ap('admin', 'fw', ['lan'], ['192.0.2.0/24'], ['tcp/22'])
+    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('10.1.2.0/24', '192.0.2.5', 'tcp/22', 5)])]}))).toEqual([])
+  })
+})
+
+describe('critical-flow-blocked', () => {
+  const f = flow('payroll', ['lan'], ['dmz'], ['tcp/443'])
+
+  it('flags a flow no live rule of the path device permits', () => {
+    const fs = diffFindings(input({flows: [f], live: [liveOf('fw', [permit('10.1.0.0/16', '192.0.2.10', 'tcp/22', 3)])]}))
+    expect(fs.map((x) => [x.rule, x.device, x.flow])).toEqual([['critical-flow-blocked', 'fw', 'payroll']])
+  })
+
+  it('says "partly" when only part of the flow is permitted', () => {
+    const fs = diffFindings(input({flows: [f], live: [liveOf('fw', [permit('10.1.0.0/17', '192.0.2.0/24', 'tcp/443', 3)])]}))
+    expect(fs[0].message).toContain('partly blocked')
+    expect(fs[0].excess?.boxes?.[0].from).toEqual(['10.1.128.0/17', '2001:db8:1::/48'])
+  })
+
+  it('is silent when permitted, and when the device is not audited', () => {
+    expect(diffFindings(input({flows: [f], live: [liveOf('fw', [permit('lan', 'any', 'any', 1)])]}))).toEqual([])
+    expect(diffFindings(input({flows: [f], live: []}))).toEqual([])
+  })
+})
+
+describe('access-point-expired, device-unaudited, unaudited-rules', () => {
+  it('flags review_by before as-of and not on the day itself', () => {
+    const past = ap('tmp', 'fw', ['lan'], ['dmz'], ['tcp/22'], {reviewBy: '2026-05-31'})
+    const today = ap('tmp2', 'fw', ['lan'], ['dmz'], ['tcp/22'], {reviewBy: '2026-06-01'})
+    expect(rules(diffFindings(input({accessPoints: [past, today]})))).toEqual(['access-point-expired'])
+  })
+
+  it('turns an unreadable config and unparsed lines into findings', () => {
+    const broken = {device: 'fw', file: 'live/missing.cfg', error: 'cannot read the config: ENOENT'}
+    const partial = {...liveOf('fw2', []), unparsed: [{line: 7, reason: 'unknown', text: 'x'}, {line: 3, reason: 'unknown', text: 'y'}]}
+    const fs = diffFindings(input({live: [broken, partial]}))
+    expect(fs.map((x) => [x.rule, x.severity, x.line])).toEqual([
+      ['device-unaudited', 'high', undefined],
+      ['unaudited-rules', 'medium', 3],
+    ])
+  })
+})
