@@ -1,0 +1,35 @@
+import {at, outcome} from '../evidence.js'
+import type {Evidence, ReadinessCheck} from '../types.js'
+import {ZoneView} from '../zones.js'
+
+export const baselineTraffic: ReadinessCheck = {
+  id: 'IRM5-PREP-BASELINE-TRAFFIC',
+  item: 'Identify the baseline traffic and flows',
+  section: 'Preparation/Baseline',
+  severity: 'medium',
+  rationale: 'Malicious traffic stands out only against a known normal: volumes, hours, zone pairs.',
+  remediation: 'Declare the flows between zones with a baseline (bytes_per_day or sessions_per_hour, active_hours).',
+  run(ctx) {
+    const flows = ctx.inventory.flows
+    if (flows.length === 0) return {status: 'fail', summary: 'no flows declared: the baseline traffic is unknown', findings: []}
+    const findings: Evidence[] = []
+    for (const f of flows) {
+      const b = f.baseline
+      if (!b || (b.bytes_per_day === undefined && b.sessions_per_hour === undefined)) findings.push(at(ctx, f, undefined, `flow ${f.id}: no baseline volume (bytes_per_day or sessions_per_hour)`))
+      else if (!b.active_hours) findings.push(at(ctx, f, 'baseline', `flow ${f.id}: baseline has no active_hours`))
+    }
+    // zone pairs that access points open between trusted zones should be known flows too
+    const view = new ZoneView(ctx.inventory)
+    const flowPairs = new Set<string>()
+    for (const f of flows) for (const a of f.from.flatMap((r) => view.zonesOf(r))) for (const b of f.to.flatMap((r) => view.zonesOf(r))) flowPairs.add(`${a}>${b}`)
+    const missing = new Map<string, object>()
+    for (const ap of ctx.inventory.access_points) {
+      if (ap.from.some((r) => view.isUntrustedSource(r))) continue
+      for (const a of ap.from.flatMap((r) => view.zonesOf(r))) for (const b of ap.to.flatMap((r) => view.zonesOf(r))) {
+        if (a !== b && !flowPairs.has(`${a}>${b}`) && !missing.has(`${a}>${b}`)) missing.set(`${a}>${b}`, ap)
+      }
+    }
+    for (const [pair, ap] of [...missing].sort((x, y) => x[0].localeCompare(y[0]))) findings.push(at(ctx, ap, undefined, `zone pair ${pair.replace('>', ' → ')} is opened by an access point but has no declared flow`))
+    return outcome(findings, `${flows.length} flows with baselines cover every internal zone pair`, (n) => `${n} baseline gaps`)
+  },
+}

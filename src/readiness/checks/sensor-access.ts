@@ -1,0 +1,20 @@
+import {dateProblem, notApplicable, outcome} from '../evidence.js'
+import type {Evidence, ReadinessCheck} from '../types.js'
+
+export const sensorAccess: ReadinessCheck = {
+  id: 'IRM5-PREP-SENSOR-ACCESS',
+  item: 'Make sure that access to the monitoring consoles is verified',
+  section: 'Preparation/IDS-EDR',
+  severity: 'medium',
+  rationale: 'Responders discover expired accounts and broken VPNs to the console in the middle of the incident.',
+  remediation: 'Log in to each sensor console with the responder accounts and record console_access_verified.',
+  run(ctx) {
+    if (ctx.inventory.sensors.length === 0) return notApplicable('no sensors in the inventory')
+    const findings: Evidence[] = []
+    for (const s of ctx.inventory.sensors) {
+      const p = dateProblem(ctx, s, 'console_access_verified', `sensor ${s.id}`, ctx.policy.max_sensor_access_age_days)
+      if (p) findings.push(p)
+    }
+    return outcome(findings, `console access verified on all ${ctx.inventory.sensors.length} sensors`, (n) => `${n} sensors without recent access verification`)
+  },
+}

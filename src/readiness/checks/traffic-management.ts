@@ -1,0 +1,25 @@
+import {at, notApplicable, outcome} from '../evidence.js'
+import type {Evidence, ReadinessCheck} from '../types.js'
+import {ZoneView} from '../zones.js'
+
+export const trafficManagement: ReadinessCheck = {
+  id: 'IRM5-PREP-TRAFFIC-MANAGEMENT',
+  item: 'Make sure that traffic management tools (netflow, NDR) are deployed and watch the perimeters',
+  section: 'Preparation/Network',
+  severity: 'medium',
+  rationale: 'Flow records are what tells responders which hosts talked to the attacker, and how much.',
+  remediation: 'Export netflow/IPFIX (or deploy an NDR) at every perimeter and list the zones it covers.',
+  run(ctx) {
+    const tools = ctx.inventory.sensors.filter((s) => ctx.policy.traffic_sensor_types.includes(s.type))
+    if (tools.length === 0) return {status: 'fail', summary: `no ${ctx.policy.traffic_sensor_types.join('/')} sensor in the inventory`, findings: []}
+    const perimeter = new ZoneView(ctx.inventory).perimeterZones()
+    if (perimeter.size === 0) return notApplicable('no perimeter zone to watch')
+    const covered = new Set(tools.flatMap((t) => t.covers ?? []))
+    const findings: Evidence[] = []
+    for (const zone of perimeter.keys()) {
+      const viaDevice = ctx.inventory.devices.some((d) => d.zones?.includes(zone) && covered.has(d.id))
+      if (!covered.has(zone) && !viaDevice) findings.push(at(ctx, ctx.inventory.zones.find((z) => z.id === zone)!, undefined, `zone ${zone}: no flow records (${ctx.policy.traffic_sensor_types.join('/')})`))
+    }
+    return outcome(findings, `${tools.length} traffic tools cover all ${perimeter.size} perimeter zones`, (n) => `${n} perimeter zones without flow records`, 'warn')
+  },
+}

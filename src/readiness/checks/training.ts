@@ -1,0 +1,30 @@
+import {at, dateProblem} from '../evidence.js'
+import type {Evidence, ReadinessCheck} from '../types.js'
+
+const TEAM_ROLES = new Set(['network', 'security-operations', 'cert'])
+
+export const training: ReadinessCheck = {
+  id: 'IRM5-PREP-TRAINING',
+  item: 'Make sure people are trained on the tools (monitoring, isolation, analysis)',
+  section: 'Preparation/Logs-People',
+  severity: 'medium',
+  rationale: 'Tools nobody has practised with are slow and error-prone in a crisis.',
+  remediation: 'Train each network, SOC and CERT team on the tools and record it under trainings (team, tool, date).',
+  run(ctx) {
+    const teams = [...new Set(ctx.inventory.contacts.filter((c) => TEAM_ROLES.has(c.role)).map((c) => c.id))].sort()
+    if (teams.length === 0) return {status: 'fail', summary: 'no network, SOC or CERT team in contacts', findings: []}
+    const findings: Evidence[] = []
+    for (const team of teams) {
+      const last = ctx.inventory.trainings.filter((t) => t.team === team).sort((a, b) => String(b.date).localeCompare(String(a.date)))[0]
+      if (!last) {
+        findings.push(at(ctx, ctx.inventory.contacts.find((c) => c.id === team)!, undefined, `team ${team}: no training recorded`))
+        continue
+      }
+      const p = dateProblem(ctx, last, 'date', `team ${team} training`, ctx.policy.training_days)
+      if (p) findings.push(p)
+    }
+    return findings.length
+      ? {status: 'fail', summary: `${findings.length} of ${teams.length} teams not trained recently`, findings}
+      : {status: 'pass', summary: `${teams.length} teams trained recently`, findings}
+  },
+}

@@ -1,0 +1,151 @@
+/**
+ * Policy packs: YAML files of thresholds and switches (schemas/policy.schema.json). The bundled
+ * default comes first, then each --policy file in the order given; objects merge key by key, lists
+ * and scalars replace. Thresholds live here, never in check code.
+ */
+import {readFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {Ajv2020} from 'ajv/dist/2020.js'
+import {LineCounter, parseDocument} from 'yaml'
+
+import {IrmError} from '../core/errors.js'
+import type {Severity} from './types.js'
+
+const require = createRequire(import.meta.url)
+const here = dirname(fileURLToPath(import.meta.url))
+/** Package root: dist/readiness → .., src/readiness → .. */
+export const PACKAGE_ROOT = join(here, '../..')
+export const DEFAULT_POLICY = join(PACKAGE_ROOT, 'policies/irm5-preparation.yaml')
+
+export interface RetentionProfile {
+  description?: string
+  min_total_days?: number
+  min_online_days?: number
+  require_declared?: boolean
+}
+
+export interface ReadinessPolicy {
+  retention_profile: string
+  retention_profiles: Record<string, RetentionProfile>
+  network_log_types: string[]
+  max_signature_age_days: number
+  require_sensor_version: boolean
+  max_sensor_access_age_days: number
+  max_contact_age_days: number
+  required_contact_roles: string[]
+  procedure_review_days: number
+  procedure_exercise_days: number
+  required_procedures: string[]
+  restore_test_days: number
+  inventory_max_age_days: number
+  map_max_age_days: number
+  rare_location_review_days: number
+  training_days: number
+  isolation_test_days: number
+  perimeter_sensor_types: string[]
+  traffic_sensor_types: string[]
+  isolation_sensor_types: string[]
+  max_ntp_sources: number
+  checks: Record<string, {enabled?: boolean; severity?: Severity}>
+}
+
+export interface ScoringPolicy {
+  weights: Record<Severity, number>
+  warn_credit: number
+  fail_under?: number
+}
+
+export interface PolicyPack {
+  name?: string
+  description?: string
+  diff: Record<string, unknown>
+  readiness: ReadinessPolicy
+  scoring: ScoringPolicy
+  /** Files merged, in order (for the report). */
+  sources: string[]
+}
+
+type Plain = Record<string, unknown>
+
+function isPlain(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function mergeDeep(base: Plain, over: Plain): Plain {
+  const out: Plain = {...base}
+  for (const [k, v] of Object.entries(over)) out[k] = isPlain(v) && isPlain(out[k]) ? mergeDeep(out[k] as Plain, v) : v
+  return out
+}
+
+let validator: ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string}> | null} | undefined
+
+function validate(data: unknown) {
+  if (!validator) {
+    const ajv = new Ajv2020({allErrors: true, strict: false})
+    validator = ajv.compile(require('../../schemas/policy.schema.json'))
+  }
+  return validator(data) ? [] : (validator.errors ?? [])
+}
+
+/** Read and validate one policy file; errors name file:line and the JSON path. */
+export async function readPolicyFile(path: string, display = path): Promise<Plain> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    throw new IrmError('POLICY_INVALID', `cannot read the policy file: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
+      file: display,
+      hint: 'Check the --policy path.',
+    })
+  }
+  const lc = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: []})
+  if (doc.errors.length) {
+    const e = doc.errors[0]
+    const pos = lc.linePos(e.pos[0])
+    throw new IrmError('POLICY_INVALID', `YAML syntax error: ${e.message.split('\n')[0]}`, {file: display, line: pos.line, column: pos.col})
+  }
+  const data = doc.toJS({maxAliasCount: 100}) ?? {}
+  const errors = validate(data)
+  if (errors.length) {
+    const e = errors[0]
+    const pathParts = e.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    const node = pathParts.length ? (doc.getIn(pathParts, true) as {range?: [number, number, number]} | undefined) : undefined
+    const pos = node?.range ? lc.linePos(node.range[0]) : undefined
+    throw new IrmError('POLICY_INVALID', `policy ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`, {
+      file: display,
+      line: pos?.line,
+      column: pos?.col,
+      path: e.instancePath || '/',
+      hint: 'See schemas/policy.schema.json for the allowed keys and values.',
+    })
+  }
+  if (!isPlain(data)) throw new IrmError('POLICY_INVALID', 'a policy file must be a mapping', {file: display})
+  return data
+}
+
+/** The default pack, then `extra` files in order. */
+export async function loadPolicy(extra: string[] = [], options: {defaultPath?: string} = {}): Promise<PolicyPack> {
+  const files = [options.defaultPath ?? DEFAULT_POLICY, ...extra]
+  let merged: Plain = {}
+  for (const f of files) merged = mergeDeep(merged, await readPolicyFile(f, f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f))
+  const readiness = (merged.readiness ?? {}) as ReadinessPolicy
+  const profile = readiness.retention_profile
+  if (profile && !readiness.retention_profiles?.[profile]) {
+    throw new IrmError('POLICY_INVALID', `unknown retention profile '${profile}'`, {
+      path: '/readiness/retention_profile',
+      hint: `Use one of: ${Object.keys(readiness.retention_profiles ?? {}).sort().join(', ')}.`,
+    })
+  }
+  return {
+    name: merged.name as string | undefined,
+    description: merged.description as string | undefined,
+    diff: (merged.diff ?? {}) as Plain,
+    readiness,
+    scoring: merged.scoring as ScoringPolicy,
+    sources: files.map((f) => (f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)),
+  }
+}

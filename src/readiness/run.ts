@@ -1,0 +1,154 @@
+/**
+ * `irm-audit prepare` as a function: validate + diff + git facts + every readiness check → one scored
+ * report (DESIGN §7, §10). Reads files and git, never prints, never exits.
+ */
+import {resolve} from 'node:path'
+
+import {runDiff, type DiffReport} from '../diff/run.js'
+import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
+import type {LoadedInventory} from '../inventory/load.js'
+import {validateInventory} from '../inventory/validate.js'
+import {isoDay} from './dates.js'
+import {loadPolicy, type PolicyPack} from './policy.js'
+import {CHECKS} from './registry.js'
+import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
+import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, LogFacts, Section, Severity} from './types.js'
+
+export interface PrepareOptions {
+  inventoryDir: string
+  policyFiles?: string[]
+  /** YYYY-MM-DD */
+  asOf: string
+  live?: string[]
+  ignoreFile?: string
+  /** Skip the live diff (the unwanted-access-point and critical-flow checks then warn). */
+  noDiff?: boolean
+  /** Skip git (the versioning check then warns). */
+  noGit?: boolean
+  displayBase: string
+  logs?: LogFacts
+}
+
+export interface CheckResult {
+  id: string
+  item: string
+  section: Section
+  status: CheckStatus
+  severity: Severity
+  summary: string
+  rationale: string
+  remediation: string
+  findings: Evidence[]
+}
+
+export interface PrepareReport {
+  as_of: string
+  inventory: string
+  policy: {sources: string[]; retention_profile: string}
+  score: number
+  passed: number
+  failed: number
+  warned: number
+  not_applicable: number
+  sections: Array<{section: Section; score: number}>
+  checks: CheckResult[]
+  diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
+}
+
+async function gitFacts(loaded: LoadedInventory): Promise<GitFacts> {
+  const repo = await openRepo(loaded.dir)
+  if (!isRepo(repo)) return {available: false, reason: repo.reason}
+  const blames = new Map<string, Array<LineCommit | undefined>>()
+  for (const f of loaded.files) blames.set(f.absolute, await blame(repo, f.absolute))
+  const changed = await uncommitted(repo, loaded.dir)
+  return {
+    available: true,
+    shallow: repo.shallow,
+    uncommitted: changed,
+    lastChange(entry) {
+      const origin = loaded.origin(entry)
+      if (!origin?.node.range) return undefined
+      const lines = blames.get(origin.file.absolute) ?? []
+      const from = origin.file.lineCounter.linePos(origin.node.range[0]).line
+      const to = origin.file.lineCounter.linePos(Math.max(origin.node.range[0], origin.node.range[1] - 1)).line
+      return latestIn(lines, from, to)
+    },
+  }
+}
+
+function diffFacts(report: DiffReport): DiffFacts {
+  return {
+    available: true,
+    findings: report.findings
+      .filter((f) => !f.suppressed)
+      .map((f) => ({id: f.id, rule: f.rule, severity: f.severity, message: f.message, device: f.device ?? undefined, file: f.file, line: f.line, flow: f.flow})),
+    audited: report.devices.filter((d) => d.status === 'audited').map((d) => d.id),
+    unaudited: report.devices.filter((d) => d.status === 'unaudited').map((d) => d.id),
+  }
+}
+
+export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
+  const policy = await loadPolicy(options.policyFiles ?? [])
+  const asOf = new Date(`${options.asOf}T00:00:00Z`)
+  const validate = (l: LoadedInventory) =>
+    validateInventory(l, {asOf})
+      .filter((i) => i.severity === 'error')
+      .map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`)
+  const {report: diffReport, loaded} = await runDiff({
+    inventoryDir: options.inventoryDir,
+    live: options.live,
+    ignoreFile: options.ignoreFile,
+    asOf: options.asOf,
+    displayBase: options.displayBase,
+    validate,
+  })
+  const diff: DiffFacts = options.noDiff ? {available: false, reason: 'disabled with --no-diff'} : diffFacts(diffReport)
+  const git: GitFacts = options.noGit ? {available: false, reason: 'disabled with --no-git'} : await gitFacts(loaded)
+
+  const ctx: CheckContext = {
+    inventory: loaded.inventory,
+    locate: (entry, field) => loaded.where(entry, field) ?? {},
+    policy: policy.readiness,
+    asOf,
+    git,
+    diff,
+    logs: options.logs ?? {},
+  }
+  const checks: CheckResult[] = []
+  for (const check of CHECKS) {
+    const switches = policy.readiness.checks?.[check.id]
+    if (check.deprecated || switches?.enabled === false) continue
+    const out = check.run(ctx)
+    const findings = [...out.findings].sort(
+      (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message),
+    )
+    checks.push({
+      id: check.id,
+      item: check.item,
+      section: check.section,
+      status: out.status,
+      severity: switches?.severity ?? check.severity,
+      summary: out.summary,
+      rationale: check.rationale,
+      remediation: check.remediation,
+      findings,
+    })
+  }
+  const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)
+  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score}))
+  const report: PrepareReport = {
+    as_of: isoDay(asOf),
+    inventory: diffReport.inventory,
+    policy: {sources: policy.sources, retention_profile: policy.readiness.retention_profile},
+    score: overall.score,
+    passed: checks.filter((c) => c.status === 'pass').length,
+    failed: checks.filter((c) => c.status === 'fail').length,
+    warned: checks.filter((c) => c.status === 'warn').length,
+    not_applicable: checks.filter((c) => c.status === 'not-applicable').length,
+    sections,
+    checks,
+    ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
+  }
+  return {report, loaded, policy}
+}
+

@@ -1,0 +1,58 @@
+/** Zone questions readiness asks: which zones does a reference land in, and is a source untrusted. */
+import type {Inventory} from '../inventory/model.js'
+import {resolverFor} from '../inventory/resolve.js'
+import {AddressSet} from '../net/address-set.js'
+
+const UNTRUSTED = new Set(['internet', 'partner'])
+
+export class ZoneView {
+  private readonly trusted: AddressSet
+
+  constructor(private readonly inventory: Inventory) {
+    const r = resolverFor(inventory)
+    this.trusted = AddressSet.unionAll(
+      inventory.zones.filter((z) => !UNTRUSTED.has(z.trust) && !r.isCatchAll(z)).map((z) => r.zoneAddressesOf(z.id) ?? AddressSet.EMPTY),
+    )
+  }
+
+  isUntrustedZone(id: string): boolean {
+    const t = resolverFor(this.inventory).trustOf(id)
+    return t !== undefined && UNTRUSTED.has(t)
+  }
+
+  /** `any`, an internet/partner zone, or addresses outside every trusted zone. */
+  isUntrustedSource(ref: string): boolean {
+    const r = resolverFor(this.inventory)
+    if (r.zone(ref)) return this.isUntrustedZone(ref)
+    const a = r.addressOf(ref)
+    return a !== undefined && !this.trusted.covers(a)
+  }
+
+  /** Non-catch-all zones a reference lands in: the zone itself, or zones whose networks overlap a CIDR. */
+  zonesOf(ref: string): string[] {
+    const r = resolverFor(this.inventory)
+    if (r.zone(ref)) return [ref]
+    const a = r.addressOf(ref)
+    if (!a || a.isAny()) return []
+    return this.inventory.zones
+      .filter((z) => !r.isCatchAll(z) && (r.zoneAddressesOf(z.id) ?? AddressSet.EMPTY).overlaps(a))
+      .map((z) => z.id)
+  }
+
+  /** Zones reachable from untrusted sources through declared access points (the perimeters). */
+  perimeterZones(): Map<string, string[]> {
+    const out = new Map<string, string[]>()
+    for (const ap of this.inventory.access_points) {
+      if (!(ap.from ?? []).some((f) => this.isUntrustedSource(f))) continue
+      for (const to of ap.to ?? []) {
+        for (const z of this.zonesOf(to)) {
+          if (this.isUntrustedZone(z)) continue
+          const list = out.get(z) ?? []
+          list.push(ap.id)
+          out.set(z, list)
+        }
+      }
+    }
+    return new Map([...out].sort((a, b) => a[0].localeCompare(b[0])))
+  }
+}
