@@ -146,7 +146,7 @@ function schemaIssue(e: ErrorObject): {pointer: string; at: 'key' | 'value'; mes
     case 'pattern': {
       const pattern = (e.params as {pattern: string}).pattern
       const what = SCHEMA_BY_PATTERN.get(pattern) ?? parent?.description ?? 'the expected form'
-      return {pointer: here, at: 'value', message: `${JSON.stringify(e.data)} is not valid here; expected ${what.charAt(0).toLowerCase()}${what.slice(1)}`}
+      return {pointer: here, at: 'value', message: `${JSON.stringify(e.data)} is not valid here; expected ${/^[A-Z][a-z]/.test(what) ? what.charAt(0).toLowerCase() + what.slice(1) : what}`}
     }
     case 'format':
       return {pointer: here, at: 'value', message: `${JSON.stringify(e.data)} is not a valid ${(e.params as {format: string}).format}; write YYYY-MM-DD (e.g. 2026-03-31).`}
