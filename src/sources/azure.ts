@@ -1,13 +1,318 @@
-// PLACEHOLDER: replaced by the real parser. Kept only so the registry compiles while parsers land.
+/**
+ * Azure network security groups: `az network nsg list|show` (flattened rules), the REST/ARM shape
+ * (`properties.securityRules[].properties`), `{value: [...]}` list responses, ARM templates
+ * (`resources[]`, including child `securityRules` resources) and `az network nsg rule list` arrays.
+ *
+ * Azure evaluates rules by priority, lower first, per direction, and stops at the first match; every
+ * NSG ends with the default rules (65000–65500). Exports that lack `defaultSecurityRules` get the
+ * documented defaults added, with a note. Service tags and application security groups cannot be
+ * expanded from the export: they stay named sets (`Internet` and other tags as any, recall first;
+ * application security groups as an empty, named set: their members are VNet NICs), and a deny that
+ * names one never shadows (it is opaque).
+ */
+import type {Direction} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import {box} from '../net/match.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {IrmError} from '../core/errors.js'
+import {type ExposureMeta, lastSegment, ParseState, parsePortText, permitsToExposures, ruleText, serviceBoxes} from './cloud-common.js'
+import {type EvalRule, evaluateList} from './evaluate.js'
+import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, parseJsonWithPositions, type PositionedJson} from './json-positions.js'
 import type {SourceParser} from './types.js'
+
+export interface NsgRule {
+  name: string
+  priority: number
+  direction: Direction
+  access: string
+  protocol: string
+  sourcePrefixes: string[]
+  destinationPrefixes: string[]
+  sourcePorts: string[]
+  destinationPorts: string[]
+  sourceAsgs: string[]
+  destinationAsgs: string[]
+  line: number
+  text: string
+  /** Added by us because the export had no defaultSecurityRules. */
+  implied?: boolean
+}
+
+export interface Nsg {
+  name: string
+  line: number
+  rules: NsgRule[]
+  /** Subnets and NICs it is attached to (names), when the export says. */
+  attachments: string[]
+  hasDefaults: boolean
+}
+
+// https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules
+const DEFAULT_RULES: Array<[string, number, Direction, string, string, string]> = [
+  ['AllowVnetInBound', 65000, 'inbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork'],
+  ['AllowAzureLoadBalancerInBound', 65001, 'inbound', 'Allow', 'AzureLoadBalancer', '*'],
+  ['DenyAllInBound', 65500, 'inbound', 'Deny', '*', '*'],
+  ['AllowVnetOutBound', 65000, 'outbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork'],
+  ['AllowInternetOutBound', 65001, 'outbound', 'Allow', '*', 'Internet'],
+  ['DenyAllOutBound', 65500, 'outbound', 'Deny', '*', '*'],
+]
+
+// the documented source address of Azure's health probes (the AzureLoadBalancer tag)
+const AZURE_LB_PROBE = AddressSet.of('168.63.129.16/32')
+
+const PROTOCOLS: Record<string, number[]> = {tcp: [6], udp: [17], icmp: [1, 58], esp: [50], ah: [51]}
+
+function strings(o: JsonObject, key: string): string[] {
+  return asStrings(o[key]).filter((s) => s !== '')
+}
+
+/** One rule, flattened (`az`, azure-native, azure classic provider) or ARM (`properties`). */
+export function readNsgRule(o: JsonObject, lineOf: (node: object) => number, text: string): NsgRule {
+  const p = isObject(o.properties) ? o.properties : o
+  const plural = (one: string, many: string) => {
+    const list = strings(p, many)
+    return list.length ? list : strings(p, one)
+  }
+  const asgs = (key: string) => asObjects(p[key]).map((a) => lastSegment(asText(a.id) ?? 'asg'))
+  const direction = (asText(p.direction) ?? '').toLowerCase() === 'outbound' ? 'outbound' : 'inbound'
+  return {
+    name: lastSegment(asText(o.name) ?? asText(p.name) ?? 'rule'),
+    priority: Number(asText(p.priority) ?? 65535),
+    direction,
+    access: asText(p.access) ?? '',
+    protocol: asText(p.protocol) ?? '*',
+    sourcePrefixes: plural('sourceAddressPrefix', 'sourceAddressPrefixes'),
+    destinationPrefixes: plural('destinationAddressPrefix', 'destinationAddressPrefixes'),
+    sourcePorts: plural('sourcePortRange', 'sourcePortRanges'),
+    destinationPorts: plural('destinationPortRange', 'destinationPortRanges'),
+    sourceAsgs: asgs('sourceApplicationSecurityGroups'),
+    destinationAsgs: asgs('destinationApplicationSecurityGroups'),
+    line: lineOf(o),
+    text,
+  }
+}
+
+export function impliedDefaultRules(nsg: Pick<Nsg, 'line'>): NsgRule[] {
+  return DEFAULT_RULES.map(([name, priority, direction, access, src, dst]) => ({
+    name,
+    priority,
+    direction,
+    access,
+    protocol: '*',
+    sourcePrefixes: [src],
+    destinationPrefixes: [dst],
+    sourcePorts: ['*'],
+    destinationPorts: ['*'],
+    sourceAsgs: [],
+    destinationAsgs: [],
+    line: nsg.line,
+    text: `${name} ${priority} ${access} ${src} -> ${dst} (Azure default rule)`,
+    implied: true,
+  }))
+}
+
+interface Side {
+  set: AddressSet
+  names: string[]
+  notes: string[]
+  /** Only named sets, no addresses (application security groups). */
+  namedOnly: boolean
+  /** Every part is a real address set (a deny on it may shadow). */
+  concrete: boolean
+  bad: string[]
+}
+
+const TAG = /^[A-Za-z][A-Za-z0-9._-]*$/
+
+function readSide(prefixes: string[], asgs: string[]): Side {
+  const side: Side = {set: AddressSet.EMPTY, names: [], notes: [], namedOnly: false, concrete: true, bad: []}
+  const sets: AddressSet[] = []
+  for (const prefix of prefixes) {
+    const lower = prefix.toLowerCase()
+    const cidr = AddressSet.parse(prefix)
+    if (cidr) {
+      sets.push(cidr)
+    } else if (lower === 'azureloadbalancer') {
+      sets.push(AZURE_LB_PROBE)
+      side.names.push('AzureLoadBalancer')
+    } else if (TAG.test(prefix)) {
+      // Internet, VirtualNetwork, Storage.WestEurope, AzureCloud…: not expandable from the export
+      sets.push(AddressSet.ANY)
+      side.names.push(prefix)
+      side.concrete = false
+      side.notes.push(`service tag ${prefix} not expanded: shown as any`)
+    } else {
+      side.bad.push(prefix)
+      side.concrete = false
+    }
+  }
+  if (asgs.length) {
+    side.names.push(...asgs)
+    side.concrete = false
+    side.notes.push(`application security group ${asgs.join(', ')}: member addresses are not in this export`)
+    if (prefixes.length === 0) side.namedOnly = true
+  }
+  side.set = prefixes.length === 0 ? AddressSet.ANY : AddressSet.unionAll(sets)
+  return side
+}
+
+function readPorts(list: string[], bad: string[]): PortSet {
+  if (list.length === 0) return PortSet.ALL
+  let out = PortSet.EMPTY
+  for (const t of list) {
+    const p = parsePortText(t)
+    if (p) out = out.union(p)
+    else bad.push(t)
+  }
+  return out.isEmpty() ? PortSet.ALL : out
+}
+
+function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<ExposureMeta>> {
+  const access = r.access.toLowerCase()
+  const problems: string[] = []
+  if (access !== 'allow' && access !== 'deny') problems.push(`unknown access '${r.access}'`)
+  const proto = r.protocol.toLowerCase()
+  const protocols = proto === '*' || proto === 'any' ? ProtocolSet.ALL : PROTOCOLS[proto] ? ProtocolSet.of(...PROTOCOLS[proto]) : null
+  if (!protocols) problems.push(`unknown protocol '${r.protocol}'`)
+  const src = readSide(r.sourcePrefixes, r.sourceAsgs)
+  const dst = readSide(r.destinationPrefixes, r.destinationAsgs)
+  for (const b of [...src.bad, ...dst.bad]) problems.push(`not an address, CIDR or service tag: '${b}'`)
+  const badPorts: string[] = []
+  const ports = readPorts(r.destinationPorts, badPorts)
+  const sourcePorts = readPorts(r.sourcePorts, badPorts)
+  for (const b of badPorts) problems.push(`not a port or port range: '${b}'`)
+  for (const p of problems) state.unknown(r.line, p, r.text)
+  if (!r.implied) state.count(problems.length === 0)
+  if (access !== 'allow' && access !== 'deny') return []
+
+  const notes = [...src.notes, ...dst.notes]
+  if (!protocols) notes.push(`unknown protocol '${r.protocol}' read as any; exposure may be broader`)
+  if (problems.length) notes.push('part of this rule was not understood; exposure may be broader or narrower')
+  if (r.implied) notes.push('Azure default rule, added because the export has no defaultSecurityRules')
+  // where the rule's `*` lands: the subnets/NICs the NSG is attached to
+  const attached = nsg.attachments.length ? nsg.attachments : [nsg.name]
+  const inbound = r.direction === 'inbound'
+  const meta: ExposureMeta = {
+    kind: 'filter',
+    direction: r.direction,
+    line: r.line,
+    rule: `${nsg.name}/${r.name}`,
+    text: r.text,
+    notes,
+    fromSets: src.names.length ? src.names : inbound ? [] : attached,
+    toSets: dst.names.length ? dst.names : inbound ? attached : [],
+    // only the peer side of a named-only ASG is empty; the protected side stays any, named
+    namedSourceOnly: src.namedOnly && inbound,
+    namedDestinationOnly: dst.namedOnly && !inbound,
+  }
+  const opaque = access === 'deny' && (problems.length > 0 || !src.concrete || !dst.concrete)
+  return serviceBoxes(protocols ?? ProtocolSet.ALL, ports, sourcePorts).map((s) => ({
+    match: box({...s, from: src.set, to: dst.set}),
+    action: access === 'allow' ? 'allow' : 'deny',
+    opaque,
+    meta,
+  }))
+}
+
+/** Both directions of one NSG, priority order, first match; the defaults end each list. */
+export function nsgExposures(nsg: Nsg, state: ParseState): void {
+  const rules = nsg.hasDefaults ? nsg.rules : [...nsg.rules, ...impliedDefaultRules(nsg)]
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const ordered = rules.filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority)
+    permitsToExposures(evaluateList(ordered.flatMap((r) => nsgRule(nsg, r, state)), 'deny'), state)
+  }
+}
+
+function looksLikeNsg(o: JsonObject): boolean {
+  const p = isObject(o.properties) ? o.properties : o
+  return (
+    'securityRules' in p ||
+    'defaultSecurityRules' in p ||
+    (asText(o.type) ?? '').toLowerCase() === 'microsoft.network/networksecuritygroups'
+  )
+}
+
+function looksLikeRule(o: JsonObject): boolean {
+  const p = isObject(o.properties) ? o.properties : o
+  return 'access' in p && 'direction' in p && 'priority' in p
+}
+
+function readNsg(o: JsonObject, json: PositionedJson): Nsg {
+  const p = isObject(o.properties) ? o.properties : o
+  const lineOf = (n: object) => json.lineOf(n)
+  const defaults = asObjects(p.defaultSecurityRules)
+  const attachments = [...asObjects(p.subnets), ...asObjects(p.networkInterfaces)].map((a) => lastSegment(asText(a.id) ?? ''))
+  const nsg: Nsg = {name: asText(o.name) ?? 'nsg', line: json.lineOf(o), rules: [], attachments: attachments.filter(Boolean), hasDefaults: defaults.length > 0}
+  for (const r of [...asObjects(p.securityRules), ...defaults]) nsg.rules.push(readNsgRule(r, lineOf, ruleText(r)))
+  return nsg
+}
+
+/** The NSG a standalone rule belongs to: `.../networkSecurityGroups/<nsg>/securityRules/<rule>` or ARM `nsg/rule`. */
+function parentNsgName(o: JsonObject): string {
+  const id = asText(o.id) ?? ''
+  const m = /networkSecurityGroups\/([^/]+)\/securityRules\//i.exec(id)
+  if (m) return m[1]
+  const name = asText(o.name) ?? ''
+  return name.includes('/') ? name.split('/')[0] : 'nsg'
+}
 
 export const azure: SourceParser = {
   type: 'azure',
-  description: 'not yet implemented',
-  detection: 'never detected',
-  detect: () => 0,
-  parse(_text, {file}) {
-    throw new IrmError('CONFIG_UNKNOWN_FORMAT', 'the azure parser is not available yet', {file})
+  description:
+    'Azure network security groups as JSON: az network nsg list/show/rule list, REST/ARM resources, {value:[...]} lists and ARM templates',
+  detection: 'JSON with securityRules/defaultSecurityRules or Microsoft.Network/networkSecurityGroups',
+  extensions: ['.json'],
+  detect(head) {
+    const t = head.trimStart()
+    if (!t.startsWith('{') && !t.startsWith('[')) return 0
+    if (/"(securityRules|defaultSecurityRules)"\s*:/.test(head) || /Microsoft\.Network\/networkSecurityGroups/i.test(head)) {
+      // a Pulumi state names Azure types too; it has its own parser
+      return /"urn"\s*:\s*"urn:pulumi:/.test(head) ? 0 : 0.9
+    }
+    return /"sourceAddressPrefix(es)?"\s*:/.test(head) && /"access"\s*:/.test(head) ? 0.7 : 0
+  },
+  parse(text) {
+    const json = parseJsonWithPositions(text)
+    const root = json.value
+    if (!isObject(root) && !Array.isArray(root)) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', 'not an Azure NSG JSON document (expected an object or an array)', {line: 1})
+    }
+    const state = new ParseState()
+    let items: JsonValue[]
+    if (Array.isArray(root)) items = root
+    else if (Array.isArray(root.value)) items = root.value
+    else if (Array.isArray(root.resources)) items = root.resources
+    else items = [root]
+    const nsgs = new Map<string, Nsg>()
+    const loose: JsonObject[] = []
+    for (const item of items) {
+      if (isObject(item) && looksLikeNsg(item)) {
+        const nsg = readNsg(item, json)
+        const seen = nsgs.get(nsg.name)
+        if (seen) seen.rules.push(...nsg.rules)
+        else nsgs.set(nsg.name, nsg)
+      } else if (isObject(item) && looksLikeRule(item)) {
+        loose.push(item)
+      } else {
+        const where = isObject(item) || Array.isArray(item) ? json.lineOf(item) : 1
+        const type = isObject(item) ? asText(item.type) : undefined
+        // ARM templates hold other resources (VMs, VNets): not permits, understood and skipped
+        if (type && Array.isArray(isObject(root) ? root.resources : undefined)) continue
+        state.count(false)
+        state.unknown(where, 'not a network security group or security rule', ruleText(item))
+      }
+    }
+    for (const r of loose) {
+      const name = parentNsgName(r)
+      let nsg = nsgs.get(name)
+      if (!nsg) {
+        // a rule list from `az network nsg rule list` carries no defaults: Azure adds them
+        nsg = {name, line: json.lineOf(r), rules: [], attachments: [], hasDefaults: false}
+        nsgs.set(name, nsg)
+      }
+      nsg.rules.push(readNsgRule(r, (n) => json.lineOf(n), ruleText(r)))
+    }
+    for (const nsg of nsgs.values()) nsgExposures(nsg, state)
+    return state.result()
   },
 }

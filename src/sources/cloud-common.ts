@@ -98,7 +98,7 @@ export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
   if (meta.toZones?.length) e.toZones = meta.toZones
   if (meta.fromSets?.length) e.fromSets = meta.fromSets
   if (meta.toSets?.length) e.toSets = meta.toSets
-  if (meta.notes?.length) e.notes = meta.notes
+  if (meta.notes?.length) e.notes = [...new Set(meta.notes)]
   return e
 }
 
