@@ -11,6 +11,11 @@ const KEYWORD_VALUE: RegExp[] = [
   /\b(password|passwd|secret|pre-shared-key|ikev[12]\s+(?:local|remote)-authentication\s+pre-shared-key|key-string|authentication-key|md5|community|psk|passphrase|private-key|privatekey|presharedkey|auth[-_]pass(?:word)?|shared-secret|secret-key|api-key|apikey|token|ciphertext|phash|hash|set\s+key|encrypted-password|auth-password|priv-password|psksecret|ppk-secret|passwd2?|keystring)(\s*[=:]?\s*)(?:(\d{1,2})\s+)?("[^"]*"|'[^']*'|\S+)/gi,
 ]
 
+// Junos/PAN-OS forms the keyword list misses: the value follows a qualifier (`pre-shared-key ascii-text X`,
+// `authentication md5 1 key X`), or sits in an XML element (`<key>X</key>`)
+const QUALIFIED_VALUE = /(?<![-\w])(ascii-text|hexadecimal|plain-text-password-value|key)(\s+)(?:(\d{1,2})\s+)?("[^"]*"|'[^']*'|[^\s<]+)/gi
+const XML_SECRET = /<(key|phash|password|pre-shared-key|secret|auth-key|private-key|passphrase|community|auth-password|priv-password|api-key|bind-password|shared-secret)>([^<]*)(<\/\1>)?/gi
+
 // whole-line forms: "set psksecret ENC xxx", "<key>...</key>", PEM blocks handled by callers
 const ENC_VALUE = /\bENC\s+\S+/g
 const JUNOS_9 = /"?\$9\$[^"\s;]*"?/g
@@ -20,6 +25,8 @@ const PEM_LINE = /^[A-Za-z0-9+/=]{40,}$/
 /** Redact one line of config text. */
 export function redactLine(line: string): string {
   let out = line
+  out = out.replace(XML_SECRET, (_m, tag: string, _v: string, close: string | undefined) => `<${tag}>${REDACTED}${close ?? ''}`)
+  out = out.replace(QUALIFIED_VALUE, (_m, kw: string, sep: string, level: string | undefined) => `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`)
   for (const re of KEYWORD_VALUE) {
     out = out.replace(re, (_m, kw: string, sep: string, level: string | undefined) =>
       `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`,

@@ -1,0 +1,844 @@
+/**
+ * The Junos vendor model → normalized exposures. Security policies are evaluated per zone pair
+ * (zone policies, then matching global policies, then the default policy), firewall filters per
+ * interface with their implicit discard, destination/static NAT per rule-set, IKE gateways as VPN
+ * listeners, and host-inbound-traffic (with `system services` and any lo0 filter) as management plane.
+ */
+import type {Exposure} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {parseProtocol} from '../../net/protocol.js'
+import {servicePort} from '../../net/services.js'
+import {type EvalRule, evaluateList} from '../evaluate.js'
+import {parseAddress} from './build.js'
+import type {AddressBook, Filter, FilterTerm, HostInbound, JunosConfig, NatRuleSet, Policy, Zone} from './model.js'
+import {DAEMON_OF_SERVICE, HOST_PROTOCOLS, HOST_SERVICES, JUNOS_APPLICATION_SETS, JUNOS_APPLICATIONS} from './tables.js'
+
+/** What an exposure inherits from the rule that produced it. */
+type Template = Omit<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts'>
+
+export interface ExposureProblem {
+  line: number
+  reason: string
+  text: string
+}
+
+interface Resolved {
+  set: AddressSet
+  /** Names we could not expand (dns-name, unknown): the set is widened to any for permits. */
+  unresolved: string[]
+}
+
+/** Port names Junos accepts in `destination-port`/`source-port` beyond the common IANA table. */
+const JUNOS_PORT_NAMES: Record<string, number> = {
+  https: 443,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  snmp: 161,
+  snmptrap: 162,
+  ntp: 123,
+  tftp: 69,
+  syslog: 514,
+  ldap: 389,
+  ldp: 646,
+  'radius': 1812,
+  radacct: 1813,
+  'xdmcp': 177,
+  'pop3': 110,
+  imap: 143,
+  'netbios-ns': 137,
+  'netbios-dgm': 138,
+  'netbios-ssn': 139,
+  'nfsd': 2049,
+  'sunrpc': 111,
+  'kerberos-sec': 88,
+  'klogin': 543,
+  'kpasswd': 761,
+  'krb-prop': 754,
+  'krbupdate': 760,
+  'kshell': 544,
+  'login': 513,
+  'mobileip-agent': 434,
+  'mobilip-mn': 435,
+  'msdp': 639,
+  'nntp': 119,
+  'printer': 515,
+  'socks': 1080,
+  'talk': 517,
+  'timed': 525,
+  'who': 513,
+  'xdmcp-alt': 177,
+  'zephyr-clt': 2103,
+  'zephyr-hm': 2104,
+  'zephyr-srv': 2102,
+  'cvspserver': 2401,
+  'eklogin': 2105,
+  'ekshell': 2106,
+  'bfd': 3784,
+}
+
+export function portSet(text: string): PortSet | null {
+  const parts = text.split(',')
+  const pairs: Array<[number, number]> = []
+  for (const raw of parts) {
+    const p = raw.trim()
+    const m = /^([^-\s]+)(?:\s*-\s*([^-\s]+))?$/.exec(p)
+    if (!m) return null
+    const a = portNumber(m[1])
+    const b = m[2] === undefined ? a : portNumber(m[2])
+    if (a === undefined || b === undefined || a > b) return null
+    pairs.push([a, b])
+  }
+  return PortSet.fromRanges(pairs)
+}
+
+function portNumber(name: string): number | undefined {
+  const lower = name.toLowerCase()
+  return JUNOS_PORT_NAMES[lower] ?? servicePort(lower)
+}
+
+/** `tcp/22`, `icmp`, `89`, `1-255` → a box of protocol and ports. */
+function specBox(spec: string): Box {
+  const [proto, ports] = spec.split('/')
+  const range = /^(\d+)-(\d+)$/.exec(proto)
+  const protocols = range ? ProtocolSet.of(...Array.from({length: Number(range[2]) - Number(range[1]) + 1}, (_, i) => Number(range[1]) + i)) : parseProtocol(proto) ?? ProtocolSet.ALL
+  return {...ANY_BOX, protocols, ports: ports ? portSet(ports) ?? PortSet.ALL : PortSet.ALL}
+}
+
+function junosProtocol(text: string): ProtocolSet | null {
+  const t = text.toLowerCase()
+  if (t === 'icmp6') return ProtocolSet.of(58)
+  return parseProtocol(t)
+}
+
+export function toExposures(config: JunosConfig): {exposures: Exposure[]; problems: ExposureProblem[]} {
+  const exposures: Exposure[] = []
+  const problems: ExposureProblem[] = []
+  const resolver = new AddressResolver(config)
+
+  const emit = (template: Template, box: Box) => {
+    exposures.push({...template, from: box.from, to: box.to, protocols: box.protocols, ports: box.ports, sourcePorts: box.sourcePorts})
+  }
+
+  // ---------- applications ----------
+  const appCache = new Map<string, {boxes: Box[]; unresolved?: string}>()
+  const resolveApp = (name: string, seen: Set<string> = new Set()): {boxes: Box[]; unresolved?: string} => {
+    if (name === 'any') return {boxes: [ANY_BOX]}
+    const cached = appCache.get(name)
+    if (cached) return cached
+    let out: {boxes: Box[]; unresolved?: string}
+    const app = config.applications.get(name)
+    const set = config.applicationSets.get(name)
+    if (app) {
+      const terms = app.terms.size ? [...app.terms.values()] : [app.base]
+      const boxes: Box[] = []
+      for (const t of terms) {
+        const protocols = t.protocol ? junosProtocol(t.protocol) : ProtocolSet.ALL
+        const ports = t.destinationPort ? portSet(t.destinationPort.replace(/\s+to\s+/, '-')) : PortSet.ALL
+        const sourcePorts = t.sourcePort ? portSet(t.sourcePort.replace(/\s+to\s+/, '-')) : PortSet.ALL
+        if (!protocols || !ports || !sourcePorts) {
+          problems.push({line: t.line, reason: `application ${name}: protocol or port not understood; taken as any`, text: app.text})
+          boxes.push(ANY_BOX)
+          continue
+        }
+        boxes.push({...ANY_BOX, protocols, ports, sourcePorts})
+      }
+      out = {boxes}
+    } else if (set || JUNOS_APPLICATION_SETS[name]) {
+      const members = set ? set.members : JUNOS_APPLICATION_SETS[name]
+      const boxes: Box[] = []
+      let unresolved: string | undefined
+      if (seen.has(name)) return {boxes: [], unresolved: name}
+      seen.add(name)
+      for (const m of members) {
+        const r = resolveApp(m, seen)
+        boxes.push(...r.boxes)
+        unresolved ??= r.unresolved
+      }
+      out = {boxes, unresolved}
+    } else if (JUNOS_APPLICATIONS[name]) {
+      out = {boxes: JUNOS_APPLICATIONS[name].map(specBox)}
+    } else {
+      out = {boxes: [ANY_BOX], unresolved: name}
+    }
+    appCache.set(name, out)
+    return out
+  }
+
+  // ---------- security policies ----------
+  const policyRules = (p: Policy, fromZone: string | undefined, toZone: string | undefined): Array<EvalRule<Template>> => {
+    const notes: string[] = []
+    const src = resolver.resolveAll(p.source, fromZone)
+    const dst = resolver.resolveAll(p.destination, toZone)
+    let from = src.set
+    let to = dst.set
+    if (p.sourceExcluded) from = AddressSet.ANY.subtract(from)
+    if (p.destinationExcluded) to = AddressSet.ANY.subtract(to)
+    const fromSets = src.unresolved
+    const toSets = dst.unresolved
+    let opaque = false
+    if (fromSets.length || toSets.length) {
+      notes.push(`address ${[...fromSets, ...toSets].join(', ')} not expanded (dns-name or unknown); taken as any`)
+      if (fromSets.length) from = AddressSet.ANY
+      if (toSets.length) to = AddressSet.ANY
+      opaque = true
+    }
+    const apps = p.applications.length ? p.applications : ['any']
+    const boxes: Box[] = []
+    for (const a of apps) {
+      const r = resolveApp(a)
+      if (r.unresolved) {
+        notes.push(`application ${r.unresolved} unknown; taken as any`)
+        opaque = true
+      }
+      boxes.push(...r.boxes)
+    }
+    if (p.unknownMatch.length) {
+      notes.push(`match ${p.unknownMatch.join(', ')} not modelled; exposure may be narrower`)
+      opaque = true
+    }
+    if (p.thenExtra.length) notes.push(`then permit ${p.thenExtra.join(' ')}`)
+    const action = p.action === 'permit' ? 'allow' : 'deny'
+    const rule = p.global ? `global policy ${p.name}` : `from-zone ${p.fromZones[0]} to-zone ${p.toZones[0]} policy ${p.name}`
+    const template: Template = {
+      kind: 'filter',
+      action: 'allow',
+      direction: 'inbound',
+      line: p.line,
+      rule,
+      text: policyText(p),
+      fromZones: fromZone ? [fromZone] : undefined,
+      toZones: toZone ? [toZone] : undefined,
+      fromSets: fromSets.length ? fromSets : undefined,
+      toSets: toSets.length ? toSets : undefined,
+      notes: notes.length ? notes : undefined,
+    }
+    const out: Array<EvalRule<Template>> = []
+    for (const b of mergeBoxes(boxes)) {
+      const match = intersectBox(b, {...ANY_BOX, from, to})
+      if (match) out.push({match, action, opaque: action === 'deny' && opaque, meta: template})
+    }
+    return out
+  }
+
+  const active = config.policies.filter((p) => !p.inactive && p.action)
+  const zonePolicies = new Map<string, Policy[]>()
+  for (const p of active) {
+    if (p.global) continue
+    const key = `${p.fromZones[0]}\u0000${p.toZones[0]}`
+    const list = zonePolicies.get(key) ?? []
+    list.push(p)
+    zonePolicies.set(key, list)
+  }
+  const globals = active.filter((p) => p.global)
+  const defaultPermit = config.defaultPolicy?.action === 'permit-all'
+  const zoneNames = [...config.zones.values()].filter((z) => !z.functional).map((z) => z.name)
+  const pairs = new Set<string>(zonePolicies.keys())
+  if (defaultPermit || globals.length) {
+    for (const a of zoneNames) for (const b of zoneNames) pairs.add(`${a}\u0000${b}`)
+  }
+  for (const pair of [...pairs].sort()) {
+    const [fromZone, toZone] = pair.split('\u0000')
+    const rules: Array<EvalRule<Template>> = []
+    for (const p of zonePolicies.get(pair) ?? []) rules.push(...policyRules(p, fromZone, toZone))
+    for (const p of globals) {
+      if (p.fromZones.length && !p.fromZones.includes(fromZone) && !p.fromZones.includes('any')) continue
+      if (p.toZones.length && !p.toZones.includes(toZone) && !p.toZones.includes('any')) continue
+      rules.push(...policyRules(p, fromZone, toZone))
+    }
+    const policyMeta: Template | undefined = defaultPermit
+      ? {
+          kind: 'filter',
+          action: 'allow',
+          direction: 'inbound',
+          line: config.defaultPolicy!.line,
+          rule: `default-policy permit-all (${fromZone} to ${toZone})`,
+          text: config.defaultPolicy!.text,
+          fromZones: [fromZone],
+          toZones: [toZone],
+        }
+      : undefined
+    for (const permit of evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta).permits) emit(permit.meta, permit.box)
+  }
+  // without zones, global policies still describe what passes between any two interfaces
+  if (zoneNames.length === 0 && globals.length) {
+    const rules = globals.flatMap((p) => policyRules(p, undefined, undefined))
+    for (const permit of evaluateList(rules, 'deny').permits) emit(permit.meta, permit.box)
+  }
+
+  // ---------- firewall filters ----------
+  const deviceAddresses = AddressSet.unionAll([...config.units.values()].map((u) => u.hostAddresses))
+  const filterPermits = (family: 'inet' | 'inet6', names: string[], unit: string, line: number): Array<{box: Box; meta: Template}> => {
+    const rules: Array<EvalRule<Template>> = []
+    for (const name of names) {
+      const f = config.filters.get(`${family}:${name}`) ?? config.filters.get(`any:${name}`)
+      if (!f) {
+        problems.push({line, reason: `filter ${name} (family ${family}) is applied to ${unit} but not defined`, text: `filter ${name}`})
+        continue
+      }
+      for (const t of f.terms.values()) if (!t.inactive) rules.push(...termRules(f, t, family))
+    }
+    // every Junos filter ends in an implicit discard
+    return evaluateList(rules, 'deny').permits
+  }
+
+  const termRules = (f: Filter, t: FilterTerm, family: 'inet' | 'inet6'): Array<EvalRule<Template>> => {
+    const notes: string[] = []
+    let opaque = false
+    const familyAll = family === 'inet' ? AddressSet.ANY4 : AddressSet.ANY6
+    const addr = (kinds: string[], prefixKinds: string[]): AddressSet | null => {
+      let include = AddressSet.EMPTY
+      let exclude = AddressSet.EMPTY
+      let seen = false
+      for (const k of kinds) {
+        for (const c of t.from.get(k) ?? []) {
+          seen = true
+          const s = parseAddress(c.value)
+          if (!s) {
+            notes.push(`${k} ${c.value} not understood`)
+            opaque = true
+            continue
+          }
+          if (c.except) exclude = exclude.union(s)
+          else include = include.union(s)
+        }
+      }
+      for (const k of prefixKinds) {
+        for (const c of t.from.get(k) ?? []) {
+          seen = true
+          const pl = config.prefixLists.get(c.value)
+          if (!pl) {
+            notes.push(`prefix-list ${c.value} not defined; taken as any`)
+            opaque = true
+            if (!c.except) include = AddressSet.ANY
+            continue
+          }
+          if (c.except) exclude = exclude.union(pl.set)
+          else include = include.union(pl.set)
+        }
+      }
+      if (!seen) return null
+      // only excepts: everything but them
+      if (include.isEmpty() && !exclude.isEmpty()) include = AddressSet.ANY
+      return include.subtract(exclude)
+    }
+    const ports = (kind: string): PortSet | null => {
+      const conds = t.from.get(kind)
+      const except = t.from.get(`${kind}-except`)
+      if (!conds && !except) return null
+      let set = conds ? PortSet.EMPTY : PortSet.ALL
+      for (const c of conds ?? []) {
+        const p = portSet(c.value)
+        if (!p) {
+          notes.push(`${kind} ${c.value} not understood`)
+          opaque = true
+          set = PortSet.ALL
+          break
+        }
+        set = set.union(p)
+      }
+      for (const c of except ?? []) {
+        const p = portSet(c.value)
+        if (p) set = set.subtract(p)
+      }
+      return set
+    }
+    const known = new Set([
+      'source-address', 'destination-address', 'address', 'source-prefix-list', 'destination-prefix-list', 'prefix-list',
+      'protocol', 'next-header', 'payload-protocol', 'protocol-except', 'next-header-except',
+      'destination-port', 'source-port', 'port', 'destination-port-except', 'source-port-except', 'port-except',
+    ])
+    for (const k of t.from.keys()) {
+      if (!known.has(k)) {
+        notes.push(`match ${k} not modelled`)
+        opaque = true
+      }
+    }
+    let protocols = ProtocolSet.ALL
+    for (const k of ['protocol', 'next-header', 'payload-protocol']) {
+      const conds = t.from.get(k)
+      if (!conds) continue
+      let set = ProtocolSet.EMPTY
+      for (const c of conds) {
+        const p = junosProtocol(c.value)
+        if (!p) {
+          notes.push(`${k} ${c.value} not understood`)
+          opaque = true
+          set = ProtocolSet.ALL
+          break
+        }
+        set = set.union(p)
+      }
+      protocols = protocols.intersect(set)
+    }
+    for (const k of ['protocol-except', 'next-header-except']) {
+      for (const c of t.from.get(k) ?? []) {
+        const p = junosProtocol(c.value)
+        if (p) protocols = protocols.subtract(p)
+      }
+    }
+    const src = addr(['source-address'], ['source-prefix-list'])
+    const dst = addr(['destination-address'], ['destination-prefix-list'])
+    const either = addr(['address'], ['prefix-list'])
+    const dport = ports('destination-port')
+    const sport = ports('source-port')
+    const anyPort = ports('port')
+
+    // then: the terminating action; none (only count/log…) means accept
+    let action: 'allow' | 'deny' | 'next' = 'allow'
+    for (const a of t.then) {
+      if (a === 'accept' || a === 'routing-instance') action = 'allow'
+      else if (a === 'discard' || a === 'reject') action = 'deny'
+      else if (a === 'next') action = 'next'
+    }
+    if (action === 'next') return []
+    const base: Box = {
+      ...ANY_BOX,
+      from: (src ?? AddressSet.ANY).intersect(familyAll),
+      to: (dst ?? AddressSet.ANY).intersect(familyAll),
+      protocols,
+    }
+    const template: Template = {
+      kind: 'filter',
+      action: 'allow',
+      direction: 'inbound',
+      line: t.line,
+      rule: `filter ${f.name} term ${t.name}`,
+      text: termText(f, t),
+      notes: notes.length ? notes : undefined,
+    }
+    // `address`/`port` match either side: two boxes
+    let boxes: Box[] = [base]
+    if (either) boxes = boxes.flatMap((b) => [{...b, from: b.from.intersect(either)}, {...b, to: b.to.intersect(either)}])
+    if (anyPort) boxes = boxes.flatMap((b) => [{...b, ports: anyPort}, {...b, sourcePorts: anyPort}])
+    if (dport || sport) {
+      // ports only exist for tcp/udp/sctp: a port match restricts the protocol to those
+      const portProtocols = protocols.intersect(ProtocolSet.of(6, 17, 132))
+      boxes = boxes.map((b) => ({...b, protocols: portProtocols, ports: dport ?? b.ports, sourcePorts: sport ?? b.sourcePorts}))
+    }
+    return boxes
+      .filter((b) => !b.from.isEmpty() && !b.to.isEmpty() && !b.protocols.isEmpty() && !b.ports.isEmpty() && !b.sourcePorts.isEmpty())
+      .map((match) => ({match, action, opaque: action === 'deny' && opaque, meta: template}))
+  }
+
+  // management plane: what lo0's input filter lets reach the routing engine (both families)
+  const lo0 = [...config.units.values()].filter((u) => u.name.startsWith('lo0.'))
+  const lo0Permits: Box[] | null = (() => {
+    const applied = lo0.flatMap((u) => u.filters.filter((f) => f.direction === 'input').map((f) => ({u, f})))
+    if (applied.length === 0) return null
+    const out: Box[] = []
+    const families = new Set(applied.map(({f}) => f.family))
+    for (const family of ['inet', 'inet6'] as const) {
+      if (!families.has(family)) {
+        // a family without a lo0 filter is not filtered
+        out.push({...ANY_BOX, from: family === 'inet' ? AddressSet.ANY4 : AddressSet.ANY6})
+        continue
+      }
+      for (const {u, f} of applied.filter((x) => x.f.family === family)) out.push(...filterPermits(family, f.names, u.name, f.line).map((p) => p.box))
+    }
+    return out
+  })()
+
+  for (const u of config.units.values()) {
+    for (const applied of u.filters) {
+      const isLo0 = u.name.startsWith('lo0.')
+      for (const permit of filterPermits(applied.family, applied.names, u.name, applied.line)) {
+        const box = isLo0 ? intersectBox(permit.box, {...ANY_BOX, to: deviceAddresses.isEmpty() ? AddressSet.ANY : deviceAddresses}) : permit.box
+        if (!box) continue
+        const notes = [...(permit.meta.notes ?? [])]
+        if (isLo0) notes.push('lo0 filter: traffic to the device itself (management plane)')
+        emit(
+          {
+            ...permit.meta,
+            direction: applied.direction === 'input' ? 'inbound' : 'outbound',
+            interfaces: applied.direction === 'input' ? {in: [u.name]} : {out: [u.name]},
+            notes: notes.length ? notes : undefined,
+          },
+          box,
+        )
+      }
+    }
+  }
+
+  // ---------- host-inbound-traffic ----------
+  const servicesConfigured = config.systemServices.size > 0
+  const serviceListens = (name: string, ifu: string): {listens: boolean; port?: number} => {
+    if (!servicesConfigured) return {listens: true}
+    const daemon = DAEMON_OF_SERVICE[name]
+    if (!daemon) return {listens: true}
+    if (daemon === 'web-management') {
+      const sub = config.systemServices.get(`web-management ${name}`)
+      if (!sub) return {listens: false}
+      return {listens: sub.interfaces.length === 0 || sub.interfaces.includes(ifu), port: sub.port}
+    }
+    const svc = config.systemServices.get(daemon)
+    return {listens: Boolean(svc), port: svc?.port}
+  }
+  const expand = (h: HostInbound | undefined, kind: 'services' | 'protocols'): string[] => {
+    if (!h) return []
+    const table = kind === 'services' ? HOST_SERVICES : HOST_PROTOCOLS
+    const map = h[kind]
+    const excepts = [...map].filter(([, e]) => e).map(([n]) => n)
+    if (map.has('all') && !map.get('all')) {
+      return Object.keys(table).filter((n) => n !== 'any-service' && !excepts.includes(n))
+    }
+    return [...map].filter(([n, e]) => !e && n !== 'all').map(([n]) => n)
+  }
+  const managementBoxes = (box: Box): Box[] => {
+    if (!lo0Permits) return [box]
+    const out: Box[] = []
+    for (const p of lo0Permits) {
+      const i = intersectBox(box, p)
+      if (i) out.push(i)
+    }
+    return out
+  }
+  const hostInboundFor = (z: Zone) => {
+    for (const [ifu, entry] of z.interfaces) {
+      const u = config.units.get(ifu)
+      const to = u && !u.hostAddresses.isEmpty() ? u.hostAddresses : AddressSet.ANY
+      // interface-level host-inbound-traffic replaces the zone's, category by category
+      const services = entry.hostInbound?.services.size ? entry.hostInbound : z.hostInbound
+      const protocols = entry.hostInbound?.protocols.size ? entry.hostInbound : z.hostInbound
+      const items: Array<{kind: 'system-services' | 'protocols'; name: string; specs: readonly string[]; origin: HostInbound}> = []
+      for (const name of expand(services, 'services')) items.push({kind: 'system-services', name, specs: HOST_SERVICES[name] ?? [], origin: services!})
+      for (const name of expand(protocols, 'protocols')) items.push({kind: 'protocols', name, specs: HOST_PROTOCOLS[name] ?? [], origin: protocols!})
+      for (const item of items) {
+        const notes: string[] = []
+        let specs = item.specs
+        if (specs.length === 0) {
+          notes.push(`${item.kind} ${item.name} not in our table; taken as any protocol`)
+          specs = ['1-255']
+        }
+        if (item.kind === 'system-services') {
+          const l = serviceListens(item.name, ifu)
+          if (!l.listens) continue
+          if (l.port) specs = specs.map((sp) => sp.replace(/\/\d+$/, `/${l.port}`))
+        }
+        if (to === AddressSet.ANY) notes.push(`${ifu} has no address in this config; destination taken as any`)
+        if (lo0Permits) notes.push('restricted by the lo0 input filter')
+        const template: Template = {
+          kind: 'filter',
+          action: 'allow',
+          direction: 'inbound',
+          line: item.origin.line,
+          rule: `security-zone ${z.name} host-inbound-traffic ${item.kind} ${item.name}`,
+          text: item.origin.text,
+          fromZones: [z.name],
+          interfaces: {in: [ifu]},
+          notes: notes.length ? notes : undefined,
+        }
+        for (const spec of specs) for (const b of managementBoxes({...specBox(spec), to})) emit(template, b)
+      }
+    }
+  }
+  for (const z of config.zones.values()) hostInboundFor(z)
+
+  // out-of-band management ports are in no zone: the enabled services listen there (and, without
+  // security zones at all, on every interface, as on a router)
+  const zoned = new Set([...config.zones.values()].flatMap((z) => [...z.interfaces.keys()]))
+  const oob = [...config.units.values()].filter((u) => /^(fxp|em|me)\d/.test(u.name) && !zoned.has(u.name))
+  const routerLike = config.zones.size === 0
+  const listeners = routerLike ? [...config.units.values()].filter((u) => !u.name.startsWith('lo0.')) : oob
+  if (listeners.length || (routerLike && config.systemServices.size)) {
+    for (const svc of config.systemServices.values()) {
+      const specs = systemServiceSpecs(svc.name, svc.port)
+      if (!specs) continue
+      const targets = svc.interfaces.length ? listeners.filter((u) => svc.interfaces.includes(u.name)) : listeners
+      const to = targets.length ? AddressSet.unionAll(targets.map((u) => u.hostAddresses)) : AddressSet.ANY
+      const notes: string[] = []
+      if (to.isEmpty() || to === AddressSet.ANY) notes.push('no interface address in this config; destination taken as any')
+      if (routerLike && !lo0Permits) notes.push('no security zones and no lo0 filter: reachable on every interface')
+      if (lo0Permits) notes.push('restricted by the lo0 input filter')
+      const template: Template = {
+        kind: 'filter',
+        action: 'allow',
+        direction: 'inbound',
+        line: svc.line,
+        rule: `system services ${svc.name}`,
+        text: svc.text,
+        interfaces: targets.length && !routerLike ? {in: targets.map((u) => u.name)} : undefined,
+        notes: notes.length ? notes : undefined,
+      }
+      for (const spec of specs) for (const b of managementBoxes({...specBox(spec), to: to.isEmpty() ? AddressSet.ANY : to})) emit(template, b)
+    }
+  }
+
+  // ---------- NAT ----------
+  for (const rs of config.natRuleSets) natExposures(config, rs, resolver, emit, problems)
+
+  // ---------- IKE gateways ----------
+  for (const g of config.ikeGateways.values()) {
+    const notes: string[] = []
+    let from = AddressSet.EMPTY
+    const fromSets: string[] = []
+    if (g.dynamic || g.addresses.length === 0) from = AddressSet.ANY
+    for (const a of g.addresses) {
+      const s = parseAddress(a)
+      if (s) from = from.union(s)
+      else {
+        fromSets.push(a)
+        from = AddressSet.ANY
+      }
+    }
+    if (fromSets.length) notes.push(`peer ${fromSets.join(', ')} is a host name; taken as any`)
+    if (g.dynamic) notes.push('dynamic peer: any address may negotiate')
+    let to = AddressSet.ANY
+    const ext = g.externalInterface ? config.units.get(g.externalInterface) : undefined
+    if (g.localAddress && parseAddress(g.localAddress)) to = parseAddress(g.localAddress)!
+    else if (ext && !ext.hostAddresses.isEmpty()) to = ext.hostAddresses
+    else notes.push('external interface address unknown; destination taken as any')
+    const zoneOf = g.externalInterface ? [...config.zones.values()].find((z) => z.interfaces.has(g.externalInterface!)) : undefined
+    if (zoneOf) {
+      const entry = zoneOf.interfaces.get(g.externalInterface!)
+      const svc = entry?.hostInbound?.services.size ? entry.hostInbound : zoneOf.hostInbound
+      if (!expand(svc, 'services').includes('ike')) notes.push(`zone ${zoneOf.name} does not allow host-inbound ike; the listener may be unreachable`)
+    }
+    const template: Template = {
+      kind: 'vpn-listener',
+      action: 'allow',
+      direction: 'inbound',
+      line: g.line,
+      rule: `ike gateway ${g.name}`,
+      text: g.text,
+      fromZones: zoneOf ? [zoneOf.name] : undefined,
+      interfaces: g.externalInterface ? {in: [g.externalInterface]} : undefined,
+      fromSets: fromSets.length ? fromSets : undefined,
+      notes: notes.length ? notes : undefined,
+    }
+    emit(template, {...ANY_BOX, from, to, protocols: ProtocolSet.of(17), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])})
+    emit(template, {...ANY_BOX, from, to, protocols: ProtocolSet.of(50)})
+  }
+
+  return {exposures, problems}
+}
+
+function systemServiceSpecs(name: string, port?: number): string[] | null {
+  const table: Record<string, string[]> = {
+    ssh: ['tcp/22'],
+    telnet: ['tcp/23'],
+    ftp: ['tcp/21'],
+    netconf: ['tcp/830'],
+    'web-management http': ['tcp/80'],
+    'web-management https': ['tcp/443'],
+    'xnm-ssl': ['tcp/3220'],
+    'xnm-clear-text': ['tcp/3221'],
+    finger: ['tcp/79'],
+    rlogin: ['tcp/513'],
+    rsh: ['tcp/514'],
+    tftp: ['udp/69'],
+  }
+  const specs = table[name]
+  if (!specs) return null
+  return port ? specs.map((s) => s.replace(/\/\d+$/, `/${port}`)) : specs
+}
+
+function natExposures(
+  config: JunosConfig,
+  rs: NatRuleSet,
+  resolver: AddressResolver,
+  emit: (t: Template, b: Box) => void,
+  problems: ExposureProblem[],
+): void {
+  if (rs.kind === 'source') return
+  const zone = rs.fromKind === 'zone' ? rs.from[0] : undefined
+  const rules: Array<EvalRule<Template>> = []
+  for (const r of rs.rules.values()) {
+    if (r.inactive) continue
+    const notes: string[] = []
+    let opaque = false
+    const addrs = (direct: string, named: string): {set: AddressSet; sets: string[]} => {
+      const vals = r.match.get(direct)
+      const names = r.match.get(named)
+      if (!vals && !names) return {set: AddressSet.ANY, sets: []}
+      let set = AddressSet.EMPTY
+      const sets: string[] = []
+      for (const v of vals ?? []) {
+        const s = parseAddress(v.split(' ')[0])
+        if (s) set = set.union(s)
+        else {
+          notes.push(`${direct} ${v} not understood`)
+          opaque = true
+          set = AddressSet.ANY
+        }
+      }
+      for (const n of names ?? []) {
+        const res = resolver.resolveAll([n], zone)
+        set = set.union(res.unresolved.length ? AddressSet.ANY : res.set)
+        if (res.unresolved.length) {
+          sets.push(...res.unresolved)
+          opaque = true
+        }
+      }
+      return {set, sets}
+    }
+    const src = addrs('source-address', 'source-address-name')
+    const dst = addrs('destination-address', 'destination-address-name')
+    const portsOf = (key: string): PortSet => {
+      const vals = r.match.get(key)
+      if (!vals) return PortSet.ALL
+      let set = PortSet.EMPTY
+      for (const v of vals) {
+        const p = portSet(v.replace(/\s+to\s+/, '-'))
+        if (!p) {
+          notes.push(`${key} ${v} not understood`)
+          opaque = true
+          return PortSet.ALL
+        }
+        set = set.union(p)
+      }
+      return set
+    }
+    let protocols = ProtocolSet.ALL
+    const protos = r.match.get('protocol')
+    if (protos) {
+      protocols = ProtocolSet.EMPTY
+      for (const p of protos.flatMap((v) => v.split(' '))) protocols = protocols.union(junosProtocol(p) ?? ProtocolSet.ALL)
+    }
+    const ports = portsOf('destination-port')
+    const sourcePorts = portsOf('source-port')
+    if ((r.match.has('destination-port') || r.match.has('source-port')) && !protos) protocols = ProtocolSet.of(6, 17, 132)
+    for (const k of r.match.keys()) {
+      if (!['source-address', 'source-address-name', 'destination-address', 'destination-address-name', 'destination-port', 'source-port', 'protocol'].includes(k)) {
+        notes.push(`match ${k} not modelled`)
+        opaque = true
+      }
+    }
+    // then destination-nat pool P | off; then static-nat prefix P [mapped-port N] | prefix-name N | inet
+    let action: 'allow' | 'deny' = 'allow'
+    let translated: Exposure['translated'] | undefined
+    const then = r.then
+    if (rs.kind === 'destination') {
+      if (then[0] === 'destination-nat' && then[1] === 'off') action = 'deny'
+      else if (then[0] === 'destination-nat' && then[1] === 'pool' && then[2]) {
+        const pool = config.natPools.get(then[2])
+        if (!pool) notes.push(`pool ${then[2]} not defined`)
+        translated = {to: pool?.addresses, ports: pool?.port ? PortSet.range(pool.port) : undefined}
+      } else {
+        problems.push({line: r.line, reason: `destination NAT action '${then.join(' ')}' not understood`, text: r.text})
+        continue
+      }
+    } else {
+      if (then[0] !== 'static-nat') {
+        problems.push({line: r.line, reason: `static NAT action '${then.join(' ')}' not understood`, text: r.text})
+        continue
+      }
+      if (then[1] === 'prefix' && then[2]) {
+        translated = {to: parseAddress(then[2]) ?? undefined}
+        const mp = then.indexOf('mapped-port')
+        if (mp > 0 && then[mp + 1]) translated.ports = portSet(then.slice(mp + 1, mp + 4).join(' ').replace(/\s+to\s+/, '-').split(' ')[0]) ?? undefined
+      } else if (then[1] === 'prefix-name' && then[2]) {
+        const res = resolver.resolveAll([then[2]], undefined)
+        translated = {to: res.unresolved.length ? undefined : res.set}
+      } else if (then[1] === 'inet') {
+        notes.push('static-nat inet (NAT64/46) translation not modelled')
+      }
+    }
+    const template: Template = {
+      kind: 'nat-forward',
+      action: 'allow',
+      direction: 'inbound',
+      line: r.line,
+      rule: `nat ${rs.kind} rule-set ${rs.name} rule ${r.name}`,
+      text: natText(rs, r.name, r.match, then),
+      fromZones: rs.fromKind === 'zone' ? rs.from : undefined,
+      interfaces: rs.fromKind === 'interface' ? {in: rs.from} : undefined,
+      translated,
+      fromSets: src.sets.length ? src.sets : undefined,
+      toSets: dst.sets.length ? dst.sets : undefined,
+      notes: [...notes, ...(rs.fromKind === 'routing-instance' ? [`applies to traffic from routing-instance ${rs.from.join(', ')}`] : [])],
+    }
+    if (!template.notes?.length) delete template.notes
+    rules.push({match: {from: src.set, to: dst.set, protocols, ports, sourcePorts}, action, opaque: action === 'deny' && opaque, meta: template})
+  }
+  for (const p of evaluateList(rules, 'deny').permits) emit(p.meta, p.box)
+}
+
+/** Address names → sets, looked up in the zone's book, then books attached to the zone, then global. */
+class AddressResolver {
+  private readonly cache = new Map<string, Resolved>()
+
+  constructor(private readonly config: JunosConfig) {}
+
+  resolveAll(names: string[], zone: string | undefined): Resolved {
+    if (names.length === 0) return {set: AddressSet.ANY, unresolved: []}
+    let set = AddressSet.EMPTY
+    const unresolved: string[] = []
+    for (const n of names) {
+      const r = this.resolve(n, zone, new Set())
+      set = set.union(r.set)
+      unresolved.push(...r.unresolved)
+    }
+    return {set, unresolved}
+  }
+
+  private books(zone: string | undefined): AddressBook[] {
+    const out: AddressBook[] = []
+    const z = zone ? this.config.zones.get(zone) : undefined
+    if (z) out.push(z.book)
+    for (const b of this.config.books.values()) if (b.name !== 'global' && zone && b.attach.includes(zone)) out.push(b)
+    out.push(this.config.books.get('global')!)
+    return out
+  }
+
+  private resolve(name: string, zone: string | undefined, seen: Set<string>): Resolved {
+    const key = `${zone ?? ''}\u0000${name}`
+    const cached = this.cache.get(key)
+    if (cached) return cached
+    let out: Resolved
+    const literal = parseAddress(name)
+    if (name === 'any' || name === 'any-ipv4' || name === 'any-ipv6') out = {set: parseAddress(name)!, unresolved: []}
+    else {
+      const entry = this.books(zone)
+        .map((b) => b.entries.get(name))
+        .find((e) => e !== undefined)
+      if (!entry) out = literal ? {set: literal, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [name]}
+      else if (entry.members) {
+        if (seen.has(name)) return {set: AddressSet.EMPTY, unresolved: []}
+        seen.add(name)
+        let set = AddressSet.EMPTY
+        const unresolved: string[] = []
+        for (const m of entry.members) {
+          const r = this.resolve(m, zone, seen)
+          set = set.union(r.set)
+          unresolved.push(...r.unresolved)
+        }
+        out = {set, unresolved}
+      } else if (entry.set) out = {set: entry.set, unresolved: []}
+      else out = {set: AddressSet.EMPTY, unresolved: [entry.dnsName ? `${name} (dns-name ${entry.dnsName})` : name]}
+    }
+    this.cache.set(key, out)
+    return out
+  }
+}
+
+function policyText(p: Policy): string {
+  const head = p.global ? `global policy ${p.name}` : `from-zone ${p.fromZones[0]} to-zone ${p.toZones[0]} policy ${p.name}`
+  const parts = [head, 'match']
+  if (p.global && p.fromZones.length) parts.push(`from-zone ${p.fromZones.join(' ')}`)
+  if (p.global && p.toZones.length) parts.push(`to-zone ${p.toZones.join(' ')}`)
+  parts.push(`source-address ${listText(p.source)}`)
+  if (p.sourceExcluded) parts.push('source-address-excluded')
+  parts.push(`destination-address ${listText(p.destination)}`)
+  if (p.destinationExcluded) parts.push('destination-address-excluded')
+  parts.push(`application ${listText(p.applications)}`)
+  parts.push(`then ${p.action ?? '?'}`)
+  return parts.join(' ')
+}
+
+function listText(items: string[]): string {
+  if (items.length === 0) return 'any'
+  return items.length === 1 ? items[0] : `[ ${items.join(' ')} ]`
+}
+
+function termText(f: Filter, t: FilterTerm): string {
+  const from = [...t.from].map(([k, vs]) => (vs.length ? vs.map((v) => `${k} ${v.value}${v.except ? ' except' : ''}`).join(' ') : k)).join(' ')
+  return `filter ${f.name} term ${t.name}${from ? ` from ${from}` : ''}${t.then.length ? ` then ${t.then.join(' ')}` : ''}`
+}
+
+function natText(rs: NatRuleSet, rule: string, match: Map<string, string[]>, then: string[]): string {
+  const m = [...match].map(([k, vs]) => vs.map((v) => `${k} ${v}`).join(' ')).join(' ')
+  return `nat ${rs.kind} rule-set ${rs.name}${rs.fromKind ? ` from ${rs.fromKind} ${rs.from.join(' ')}` : ''} rule ${rule}${m ? ` match ${m}` : ''} then ${then.join(' ')}`
+}

@@ -1,0 +1,54 @@
+/**
+ * Junos (SRX and routers): `display set` output and the hierarchical `show configuration` form.
+ * read.ts turns either into set-paths with line numbers, build.ts into the vendor model,
+ * exposures.ts into normalized exposures.
+ */
+import {IrmError} from '../../core/errors.js'
+import {redactLine} from '../redact.js'
+import type {SourceParser, Unparsed} from '../types.js'
+import {buildConfig} from './build.js'
+import {toExposures} from './exposures.js'
+import {readJunos} from './read.js'
+
+// top-level statements only Junos writes, in either form
+const JUNOS_SET = /^(?:set|deactivate) (?:system (?:host-name|services|login|syslog|root-authentication)|interfaces \S+ unit |security (?:zones|policies|nat|ike|ipsec|address-book|screen)|firewall (?:family|filter)|applications application|policy-options|routing-options|protocols|snmp|chassis|version)\b/gm
+const JUNOS_TREE = /^\s*(?:(?:inactive|replace): )?(?:system|interfaces|security|firewall|applications|policy-options|routing-options|protocols|snmp|chassis) \{\s*$|^\s*version \S+;|^## Last commit|^\s*(?:security-zone|from-zone \S+ to-zone|address-book|host-inbound-traffic|unit \d+) /gm
+
+export const junos: SourceParser = {
+  type: 'junos',
+  description: 'Juniper Junos / SRX configuration (set commands or the hierarchical form)',
+  detection: "'set security …'/'set interfaces … unit' commands, or 'system {'/'security {' blocks and 'version x;'",
+  extensions: ['.conf', '.set', '.cfg', '.txt'],
+  detect(head) {
+    const set = head.match(JUNOS_SET)?.length ?? 0
+    const tree = head.match(JUNOS_TREE)?.length ?? 0
+    const hits = set + tree
+    if (hits === 0) return 0
+    return Math.min(0.95, 0.5 + hits * 0.05)
+  },
+  parse(text, {file}) {
+    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}}
+    const read = readJunos(text)
+    if (read.count === 0 && read.problems.length > 0) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', 'no Junos statement found', {
+        file,
+        line: read.problems[0].line,
+        hint: 'Export with `show configuration | display set` or `show configuration`, or pick another --type.',
+      })
+    }
+    const built = buildConfig(read.statements)
+    const {exposures, problems} = toExposures(built.config)
+    const unparsed: Unparsed[] = [...read.problems, ...built.unparsed]
+    const seen = new Set(unparsed.map((u) => `${u.line}\u0000${u.reason}`))
+    for (const p of problems) {
+      const key = `${p.line}\u0000${p.reason}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      unparsed.push({...p, text: redactLine(p.text)})
+    }
+    for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
+    const lines = read.count + read.directives + read.problems.length
+    const understood = built.understood.size + read.directives
+    return {exposures, unparsed, stats: {lines, understood}}
+  },
+}

@@ -1,0 +1,322 @@
+/**
+ * Junos text → flat statements (set-paths with line numbers), from either `display set` output or
+ * the hierarchical `{ }` form of `show configuration`. One model builder then reads the statements,
+ * whichever form they came from.
+ */
+import {redactLine} from '../redact.js'
+
+export interface Statement {
+  /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
+  words: string[]
+  line: number
+  /** The source line, redacted. */
+  text: string
+  /** `inactive:` in the hierarchy, or `deactivate` of a prefix: Junos ignores it at commit. */
+  inactive: boolean
+  /** Statements expanded from one source statement (a `[ ]` list) share an id, counted once in stats. */
+  id: number
+}
+
+export interface ReadProblem {
+  line: number
+  reason: string
+  text: string
+}
+
+export interface ReadResult {
+  statements: Statement[]
+  problems: ReadProblem[]
+  /** Source statements (ids), for stats. */
+  count: number
+  /** `deactivate`/`activate`/`delete` lines of the set form: understood, they carry no statement. */
+  directives: number
+  form: 'set' | 'hierarchy'
+}
+
+const SET_VERBS = /^\s*(set|deactivate|activate|delete|insert|protect|unprotect)\s/
+const COMMENT = /^\s*(#|\/\*|\*|$)/
+
+/** `set` form when the first meaningful line is a set-style command. */
+export function looksLikeSetForm(text: string): boolean {
+  for (const line of text.split('\n', 200)) {
+    if (COMMENT.test(line)) continue
+    if (/^\s*\S+@\S+[>#]/.test(line)) continue // CLI prompt pasted above the output
+    return SET_VERBS.test(line)
+  }
+  return true
+}
+
+export function readJunos(text: string): ReadResult {
+  return looksLikeSetForm(text) ? readSetForm(text) : readHierarchy(text)
+}
+
+interface Token {
+  value: string
+  line: number
+  quoted: boolean
+}
+
+/** Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`. */
+function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token[] {
+  const out: Token[] = []
+  let line = 1
+  let i = 0
+  const n = text.length
+  while (i < n) {
+    const c = text[i]
+    if (c === '\n') {
+      line++
+      i++
+      continue
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++
+      continue
+    }
+    if (c === '#') {
+      // comment to end of line ("## Last commit", "## SECRET-DATA")
+      while (i < n && text[i] !== '\n') i++
+      continue
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2)
+      const stop = end < 0 ? n : end + 2
+      for (let k = i; k < stop; k++) if (text[k] === '\n') line++
+      i = stop
+      continue
+    }
+    if (c === '{' || c === '}' || c === ';' || c === '[' || c === ']') {
+      out.push({value: c, line, quoted: false})
+      i++
+      continue
+    }
+    if (c === '"') {
+      const startLine = line
+      let value = ''
+      i++
+      while (i < n && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < n) {
+          value += text[i + 1]
+          i += 2
+          continue
+        }
+        if (text[i] === '\n') line++
+        value += text[i]
+        i++
+      }
+      if (i >= n) problems.push({line: startLine, reason: 'unterminated quoted string', text: redactLine(lines[startLine - 1] ?? '')})
+      i++
+      out.push({value, line: startLine, quoted: true})
+      continue
+    }
+    let j = i
+    while (j < n && !/[\s{};[\]"]/.test(text[j])) j++
+    // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
+    out.push({value: text.slice(i, j), line, quoted: false})
+    i = j
+  }
+  return out
+}
+
+function readSetForm(text: string): ReadResult {
+  const lines = text.split('\n')
+  const statements: Statement[] = []
+  const problems: ReadProblem[] = []
+  const deactivated = new Set<string>()
+  let directives = 0
+  const deleted: Array<{prefix: string; after: number}> = []
+  let id = 0
+  lines.forEach((raw, idx) => {
+    const lineNo = idx + 1
+    if (COMMENT.test(raw)) return
+    const tokens = tokenize(raw, problems, [raw]).map((t) => ({...t, line: lineNo}))
+    if (tokens.length === 0) return
+    const verb = tokens[0].value
+    const text = redactLine(raw.trim())
+    const words: string[] = []
+    const lists: string[][] = []
+    let inList: string[] | null = null
+    let bad = false
+    for (const t of tokens.slice(1)) {
+      if (!t.quoted && t.value === '[') inList = []
+      else if (!t.quoted && t.value === ']') {
+        if (inList) lists.push(inList)
+        inList = null
+        words.push('\u0000list')
+      } else if (!t.quoted && (t.value === '{' || t.value === '}' || t.value === ';')) bad = true
+      else if (inList) inList.push(t.value)
+      else words.push(t.value)
+    }
+    if (bad || inList) {
+      problems.push({line: lineNo, reason: 'unbalanced brackets or braces in a set command', text})
+      return
+    }
+    switch (verb) {
+      case 'set': {
+        id++
+        for (const w of expandLists(words, lists)) statements.push({words: w, line: lineNo, text, inactive: false, id})
+        return
+      }
+      case 'deactivate':
+        directives++
+        deactivated.add(words.join(' '))
+        return
+      case 'activate':
+        directives++
+        deactivated.delete(words.join(' '))
+        return
+      case 'delete':
+        directives++
+        deleted.push({prefix: words.join(' '), after: statements.length})
+        return
+      case 'protect':
+      case 'unprotect':
+        directives++
+        return
+      default:
+        problems.push({line: lineNo, reason: `not a Junos set command ('${verb.slice(0, 20)}')`, text})
+    }
+  })
+  // deactivate/delete apply to statements under the prefix (delete only to those set before it)
+  let live = statements
+  if (deleted.length) {
+    live = statements.filter((s, index) => !deleted.some((d) => index < d.after && startsWith(s.words, d.prefix)))
+    // a deleted statement was read and knowingly dropped
+    const kept = new Set(live.map((s) => s.id))
+    directives += new Set(statements.filter((s) => !kept.has(s.id)).map((s) => s.id)).size
+  }
+  if (deactivated.size) {
+    for (const s of live) {
+      let prefix = ''
+      for (const w of s.words) {
+        prefix = prefix ? `${prefix} ${w}` : w
+        if (deactivated.has(prefix)) {
+          s.inactive = true
+          break
+        }
+      }
+    }
+  }
+  return {statements: live, problems, count: id, directives, form: 'set'}
+}
+
+function startsWith(words: string[], prefix: string): boolean {
+  const joined = words.join(' ')
+  return joined === prefix || joined.startsWith(`${prefix} `)
+}
+
+/** `a [ b c ] d` → `a b d`, `a c d` (the placeholder marks where each list went). */
+function expandLists(words: string[], lists: string[][]): string[][] {
+  if (lists.length === 0) return [words]
+  let out: string[][] = [[]]
+  let li = 0
+  for (const w of words) {
+    if (w === '\u0000list') {
+      const items = lists[li++]
+      if (items.length === 0) continue
+      out = out.flatMap((prefix) => items.map((item) => [...prefix, item]))
+    } else {
+      for (const p of out) p.push(w)
+    }
+  }
+  return out
+}
+
+function readHierarchy(text: string): ReadResult {
+  const lines = text.split('\n')
+  const problems: ReadProblem[] = []
+  const tokens = tokenize(text, problems, lines)
+  const statements: Statement[] = []
+  const stack: Array<{words: string[]; inactive: boolean; line: number; children: number}> = []
+  let current: Token[] = []
+  let id = 0
+  const lineText = (line: number) => redactLine((lines[line - 1] ?? '').trim())
+  const prefixWords = () => stack.flatMap((f) => f.words)
+  const prefixInactive = () => stack.some((f) => f.inactive)
+
+  // annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not
+  const split = (toks: Token[]) => {
+    let inactive = false
+    const words: string[] = []
+    const lists: string[][] = []
+    let inList: string[] | null = null
+    for (const t of toks) {
+      if (!t.quoted && words.length === 0 && !inList && /^(inactive|replace|protect|delete|unprotect):$/.test(t.value)) {
+        if (t.value === 'inactive:') inactive = true
+        continue
+      }
+      if (!t.quoted && t.value === '[') inList = []
+      else if (!t.quoted && t.value === ']') {
+        if (inList) lists.push(inList)
+        inList = null
+        words.push('\u0000list')
+      } else if (inList) inList.push(t.value)
+      else words.push(t.value)
+    }
+    return {inactive, words, lists, open: inList !== null}
+  }
+
+  for (const t of tokens) {
+    if (t.quoted || (t.value !== '{' && t.value !== '}' && t.value !== ';')) {
+      current.push(t)
+      continue
+    }
+    if (t.value === '{') {
+      const {inactive, words, open} = split(current)
+      const line = current[0]?.line ?? t.line
+      if (open || words.length === 0) problems.push({line, reason: 'block without a name', text: lineText(line)})
+      // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
+      stack.push({words: words.filter((w) => w !== '\u0000list'), inactive, line, children: 0})
+      current = []
+      continue
+    }
+    if (t.value === ';') {
+      const {inactive, words, lists, open} = split(current)
+      const line = current[0]?.line ?? t.line
+      current = []
+      if (open) {
+        problems.push({line, reason: "unterminated '[' list", text: lineText(line)})
+        continue
+      }
+      if (words.length === 0) continue
+      id++
+      for (const f of stack) f.children++
+      const base = prefixWords()
+      for (const w of expandLists(words, lists)) {
+        statements.push({words: [...base, ...w], line, text: lineText(line), inactive: inactive || prefixInactive(), id})
+      }
+      continue
+    }
+    // '}'
+    if (current.length) {
+      const line = current[0].line
+      problems.push({line, reason: "statement without ';' before '}'", text: lineText(line)})
+      current = []
+    }
+    const frame = stack.pop()
+    if (!frame) {
+      problems.push({line: t.line, reason: "unbalanced '}'", text: lineText(t.line)})
+      continue
+    }
+    if (frame.children === 0 && frame.words.length) {
+      id++
+      for (const f of stack) f.children++
+      statements.push({
+        words: [...prefixWords(), ...frame.words],
+        line: frame.line,
+        text: lineText(frame.line),
+        inactive: frame.inactive || prefixInactive(),
+        id,
+      })
+    }
+  }
+  if (current.length) {
+    const line = current[0].line
+    problems.push({line, reason: 'statement cut off at the end of the file', text: lineText(line)})
+  }
+  if (stack.length) {
+    const open = stack[stack.length - 1]
+    problems.push({line: open.line, reason: `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`, text: lineText(open.line)})
+  }
+  return {statements, problems, count: id, directives: 0, form: 'hierarchy'}
+}
