@@ -1,7 +1,7 @@
 /** Every readiness check, one row each, in report order. A duplicate id throws at load. */
 import {alertProcess} from './checks/alert-process.js'
 import {baselineTraffic} from './checks/baseline-traffic.js'
-import {contactsEstablished} from './checks/contacts-established.js'
+import {contactsEstablished} from './checks/contacts.js'
 import {criticalFlows} from './checks/critical-flows.js'
 import {inventoryVersioned} from './checks/inventory-versioned.js'
 import {isolation} from './checks/isolation.js'

@@ -1,0 +1,27 @@
+/** Flags and flag readers shared by the report commands (diff, prepare). */
+import {Flags} from '@oclif/core'
+
+import {IrmError} from '../core/errors.js'
+
+export const SEVERITY_OPTIONS = ['critical', 'high', 'medium', 'low', 'info', 'none'] as const
+
+export const asOfFlag = Flags.string({summary: 'Treat this day (YYYY-MM-DD) as today, so a run is reproducible.'})
+
+export const failOnFlag = (defaultValue: (typeof SEVERITY_OPTIONS)[number]) =>
+  Flags.string({summary: 'Exit 1 when a finding (or failing check) is at or above this severity; none disables.', options: [...SEVERITY_OPTIONS], default: defaultValue})
+
+export const liveFlag = Flags.string({
+  summary: 'Live config for a device: DEVICE=PATH[:type] (repeatable); adds to or overrides devices[].config.',
+  multiple: true,
+})
+
+/** `--as-of` → YYYY-MM-DD; today (UTC) when absent. */
+export function readAsOf(text: string | undefined, now: Date = new Date()): string {
+  if (text === undefined) return now.toISOString().slice(0, 10)
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  const d = m ? new Date(`${text}T00:00:00Z`) : undefined
+  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
+    throw new IrmError('USAGE', `--as-of '${text}' is not a date`, {hint: 'Write it as YYYY-MM-DD, e.g. --as-of 2026-06-30.'})
+  }
+  return text
+}

@@ -1,0 +1,73 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {asOfFlag, failOnFlag, liveFlag, readAsOf} from '../cli/flags.js'
+import {type PrepareReport, runPrepare} from '../readiness/run.js'
+import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
+import {preparationFails} from '../readiness/gate.js'
+import {networkMapMermaid} from '../report/prepare-map.js'
+
+export default class Prepare extends BaseCommand {
+  static override summary = 'Score the inventory against the IRM #5 Preparation items (validate + diff + readiness checks).'
+  static override description =
+    'Runs every readiness check of the policy pack (log retention, restore tests, monitoring coverage and freshness, isolation, contacts, ' +
+    'alert process, inventory and map freshness from git, unwanted access points from the live diff, baselines and critical flows) and ' +
+    'prints a scored report. The inventory must validate (exit 2 otherwise). Exit 1 when the score is under --fail-under or a failing ' +
+    'check is at or above --fail-on; by default the report is informational (exit 0).'
+
+  static override examples = [
+    '<%= config.bin %> prepare',
+    '<%= config.bin %> prepare --as-of 2026-11-01 --format markdown --output readiness.md',
+    '<%= config.bin %> prepare --policy policies/retention-pci.yaml --fail-under 80 --fail-on high',
+  ]
+
+  static override flags = {
+    inventory: inventoryFlag,
+    policy: Flags.string({summary: 'Policy pack merged over the default (repeatable, applied in order).', multiple: true}),
+    'fail-under': Flags.integer({summary: 'Exit 1 when the score is below this (0–100).', min: 0, max: 100}),
+    'fail-on': failOnFlag('none'),
+    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
+    output: outputFlag,
+    'as-of': asOfFlag,
+    live: liveFlag,
+    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml beside the inventory).'}),
+    'no-diff': Flags.boolean({summary: 'Do not parse live configs (the checks that need the diff warn).', default: false}),
+    'no-git': Flags.boolean({summary: 'Do not read git history (the versioning check warns).', default: false}),
+    'no-color': noColorFlag,
+  }
+
+  async run(): Promise<PrepareReport> {
+    const {flags} = await this.parse(Prepare)
+    const {report, loaded, policy} = await runPrepare({
+      inventoryDir: flags.inventory,
+      policyFiles: flags.policy,
+      asOf: readAsOf(flags['as-of']),
+      live: flags.live,
+      ignoreFile: flags.ignore,
+      noDiff: flags['no-diff'],
+      noGit: flags['no-git'],
+      displayBase: process.cwd(),
+    })
+    let rendered: string
+    switch (flags.format) {
+      case 'json':
+        rendered = JSON.stringify(report, null, 2)
+        break
+      case 'markdown':
+        rendered = renderPrepareMarkdown(report, networkMapMermaid(loaded))
+        break
+      case 'sarif':
+        rendered = renderPrepareSarif(report, this.config.version)
+        break
+      case 'junit':
+        rendered = renderPrepareJunit(report)
+        break
+      default:
+        rendered = renderPrepareText(report, this.paint(flags['no-color']))
+    }
+    await this.emit(rendered, flags.output, [loaded.dir])
+    const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
+    if (preparationFails(report, failUnder, flags['fail-on'] as never)) process.exitCode = 1
+    return report
+  }
+}
