@@ -1,0 +1,276 @@
+/**
+ * AsaConfig → Exposure[].
+ *
+ * Since ASA 8.3, interface ACLs match REAL (untranslated) addresses: an ACL exposure keeps the real
+ * `to` it names, and the static NAT that publishes that host is a separate `nat-forward` exposure whose
+ * `to` is the mapped (public) address and `translated.to` the real one. The diff joins the two.
+ */
+import type {Exposure} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import {type Box, ANY_BOX} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {evaluateList, type EvalRule} from '../../sources/evaluate.js'
+import {addNotes, type CiscoNode} from '../cisco-common.js'
+import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
+
+const TCP = 6
+const UDP = 17
+const ESP = 50
+
+interface Meta {
+  node: CiscoNode
+  rule: string
+  notes: readonly string[]
+  fromSets?: readonly string[]
+  toSets?: readonly string[]
+}
+
+export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exposure[] {
+  const out: Exposure[] = []
+  const make = (kind: Exposure['kind'], b: Box, meta: Meta, extra: Partial<Exposure> = {}): Exposure => {
+    const e: Exposure = {
+      kind,
+      action: 'allow',
+      direction: 'inbound',
+      from: b.from,
+      to: b.to,
+      protocols: b.protocols,
+      ports: b.ports,
+      sourcePorts: b.sourcePorts,
+      line: meta.node.line,
+      rule: meta.rule,
+      text: redact(meta.node.text),
+      ...extra,
+    }
+    if (meta.fromSets?.length) e.fromSets = [...meta.fromSets]
+    if (meta.toSets?.length) e.toSets = [...meta.toSets]
+    addNotes(e, meta.notes)
+    return e
+  }
+
+  // rule name: ACL name and the ACE's position among the ACL's entries (remarks not counted)
+  const aclRules = (name: string): Array<EvalRule<Meta>> => {
+    const rules: Array<EvalRule<Meta>> = []
+    const aces = cfg.acls.get(name) ?? []
+    aces.forEach((ace: Ace, idx) => {
+      const meta: Meta = {node: ace.node, rule: `${name}#${idx + 1}`, notes: ace.notes, fromSets: ace.fromSets, toSets: ace.toSets}
+      for (const b of ace.boxes) rules.push({match: b, action: ace.action, opaque: ace.opaque, meta})
+    })
+    return rules
+  }
+
+  const filters = (rules: Array<EvalRule<Meta>>, extra: Partial<Exposure>, notes: string[] = []) => {
+    const result = evaluateList(rules, 'deny')
+    for (const p of result.permits) {
+      const e = make('filter', p.box, p.meta, structuredClone(extra))
+      addNotes(e, notes)
+      out.push(e)
+    }
+  }
+
+  const active = [...cfg.interfaces.values()].filter((i) => !i.shutdown)
+  const inbound = new Map<string, string>()
+  let global: string | undefined
+  for (const g of cfg.accessGroups) {
+    if (!cfg.acls.has(g.acl)) continue
+    if (g.direction === 'global') global = g.acl
+    else if (g.direction === 'in' && g.iface) inbound.set(g.iface, g.acl)
+    else if (g.direction === 'out' && g.iface) {
+      filters(aclRules(g.acl), {direction: 'outbound', interfaces: {out: [g.iface]}, toZones: [g.iface]}, ifaceNote(cfg, g.iface))
+    }
+  }
+  // every interface named by an access-group counts, even when its `interface` block is not in the file
+  const ifaceNames = new Set([...active.map((i) => i.nameif), ...inbound.keys()])
+  for (const name of inbound.keys()) if (cfg.interfaces.get(name)?.shutdown) ifaceNames.delete(name)
+
+  // ASA: interface rules first, then global rules, then the implicit deny
+  const globalRules = global ? aclRules(global) : []
+  const withoutAcl: string[] = []
+  for (const name of ifaceNames) {
+    const acl = inbound.get(name)
+    if (acl) filters([...aclRules(acl), ...globalRules], {interfaces: {in: [name]}, fromZones: [name]}, ifaceNote(cfg, name))
+    else withoutAcl.push(name)
+  }
+  if (global && withoutAcl.length) filters(globalRules, {interfaces: {in: withoutAcl}, fromZones: withoutAcl})
+  else if (!global) out.push(...securityLevelPermits(cfg, withoutAcl.map((n) => cfg.interfaces.get(n)).filter((i): i is AsaInterface => !!i)))
+
+  // a file of bare ACLs (no interfaces, no access-group): read each as if applied inbound
+  if (!cfg.interfaces.size && !cfg.accessGroups.length) {
+    for (const name of cfg.acls.keys()) {
+      filters(aclRules(name), {}, [`ACL ${name} is not applied in this file (no access-group); evaluated as if applied inbound`])
+    }
+  }
+
+  // static NAT: the mapped address forwards to the real one
+  for (const nat of cfg.nats) {
+    const protocols = nat.service?.protocols ?? ProtocolSet.ALL
+    const b: Box = {...ANY_BOX, from: nat.peer?.set ?? AddressSet.ANY, to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
+    const notes = [...nat.notes]
+    const unresolved = [...nat.mapped.unresolved, ...nat.real.unresolved]
+    if (unresolved.length) notes.push(`unexpanded ${unresolved.join(', ')}`)
+    const extra: Partial<Exposure> = {translated: {to: nat.real.set, ...(nat.service ? {ports: nat.service.realPorts} : {})}}
+    if (nat.mappedIf !== 'any') {
+      extra.interfaces = {in: [nat.mappedIf]}
+      extra.fromZones = [nat.mappedIf]
+    }
+    if (nat.realIf !== 'any') extra.toZones = [nat.realIf]
+    out.push(make('nat-forward', b, {node: nat.node, rule: nat.rule, notes, fromSets: nat.peer?.unresolved, toSets: nat.mapped.unresolved}, extra))
+  }
+
+  out.push(...managementPermits(cfg, make))
+  out.push(...vpnListeners(cfg, make))
+  return out
+}
+
+function ifaceNote(cfg: AsaConfig, name: string): string[] {
+  return cfg.interfaces.has(name) ? [] : [`interface ${name} is not defined in this file`]
+}
+
+/**
+ * No inbound ACL and no global ACL: the ASA lets traffic go from a higher security level to a lower
+ * one (and between equal levels with `same-security-traffic permit inter-interface`). Routes are not
+ * modelled, so the destinations are approximated by the lower interfaces' connected networks.
+ */
+function securityLevelPermits(cfg: AsaConfig, ifaces: AsaInterface[]): Exposure[] {
+  const out: Exposure[] = []
+  const all = [...cfg.interfaces.values()].filter((i) => !i.shutdown)
+  for (const src of ifaces) {
+    for (const dst of all) {
+      if (dst === src) continue
+      if (!(dst.level < src.level || (dst.level === src.level && cfg.sameSecurityInter))) continue
+      const notes = [
+        `security-level default permit: no inbound ACL on ${src.nameif} (level ${src.level}) toward ${dst.nameif} (level ${dst.level}); destinations approximated by ${dst.nameif}'s connected networks`,
+      ]
+      if (!dst.networks) notes.push(`${dst.nameif} has no static address; destination read as any`)
+      out.push({
+        kind: 'filter',
+        action: 'allow',
+        direction: 'inbound',
+        from: AddressSet.ANY,
+        to: dst.networks ?? AddressSet.ANY,
+        protocols: ProtocolSet.ALL,
+        ports: PortSet.ALL,
+        sourcePorts: PortSet.ALL,
+        line: src.node.line,
+        rule: `security-level ${src.nameif}->${dst.nameif}`,
+        text: src.node.text,
+        interfaces: {in: [src.nameif], out: [dst.nameif]},
+        fromZones: [src.nameif],
+        toZones: [dst.nameif],
+        notes,
+      })
+    }
+  }
+  return out
+}
+
+type Make = (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Partial<Exposure>) => Exposure
+
+function ifaceTarget(cfg: AsaConfig, iface: string): {to: AddressSet; notes: string[]} {
+  const i = cfg.interfaces.get(iface)
+  if (i?.addresses) return {to: i.addresses, notes: []}
+  return {to: AddressSet.ANY, notes: [`address of interface ${iface} unknown; destination read as any`]}
+}
+
+const MGMT_PORT: Record<Exclude<MgmtService, 'http'>, {proto: number; port: number}> = {
+  ssh: {proto: TCP, port: 22},
+  telnet: {proto: TCP, port: 23},
+  snmp: {proto: UDP, port: 161},
+}
+
+/** Access to the device itself: ssh/telnet/http/snmp lines and icmp rules, to the interface addresses. */
+function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
+  const out: Exposure[] = []
+  for (const m of cfg.mgmt) {
+    let proto: number
+    let port: number
+    if (m.service === 'http') {
+      // ASDM/HTTPS management answers only when `http server enable` is configured
+      if (!cfg.httpServer) continue
+      proto = TCP
+      port = cfg.httpServer.port
+    } else {
+      if (m.service === 'snmp' && !cfg.snmpEnabled) continue
+      ;({proto, port} = MGMT_PORT[m.service])
+    }
+    const t = ifaceTarget(cfg, m.iface)
+    const b: Box = {...ANY_BOX, from: m.from, to: t.to, protocols: ProtocolSet.of(proto), ports: PortSet.range(port)}
+    out.push(make('filter', b, {node: m.node, rule: `${m.service === 'http' ? 'http' : m.service} ${m.iface}`, notes: ['management access to the device', ...t.notes]}, mgmtExtra(m.iface)))
+  }
+  for (const r of cfg.httpRedirect) {
+    const t = ifaceTarget(cfg, r.iface)
+    const b: Box = {...ANY_BOX, to: t.to, protocols: ProtocolSet.of(TCP), ports: PortSet.range(r.port)}
+    out.push(make('filter', b, {node: r.node, rule: `http redirect ${r.iface}`, notes: ['HTTP listener that redirects to HTTPS', ...t.notes]}, mgmtExtra(r.iface)))
+  }
+  // ICMP to the box: `icmp` rules (IPv4) are first match per interface with an implicit deny once any
+  // rule exists for it; without rules the ASA answers ICMP. ICMPv6 (`ipv6 icmp`) is left at its default.
+  const ifaces = new Set([...cfg.interfaces.values()].filter((i) => !i.shutdown).map((i) => i.nameif))
+  for (const iface of cfg.icmp.keys()) ifaces.add(iface)
+  for (const iface of ifaces) {
+    const t = ifaceTarget(cfg, iface)
+    const i = cfg.interfaces.get(iface)
+    const v4 = t.to.only(4)
+    const v6 = t.to.only(6)
+    const byDefault = (protocol: number, to: AddressSet) => {
+      if (!i || to.isEmpty()) return
+      const b: Box = {...ANY_BOX, to, protocols: ProtocolSet.of(protocol)}
+      out.push(make('filter', b, {node: i.node, rule: `icmp ${iface}`, notes: [`no ${protocol === 1 ? 'icmp' : 'ipv6 icmp'} rules for this interface: the ASA answers by default`]}, mgmtExtra(iface)))
+    }
+    if (i?.addresses) byDefault(58, v6)
+    const rules = cfg.icmp.get(iface)
+    if (!rules) {
+      if (i?.addresses) byDefault(1, v4)
+      continue
+    }
+    const evalRules: Array<EvalRule<Meta>> = rules.map((r, idx) => ({
+      match: {...ANY_BOX, from: r.from, to: i?.addresses ? v4 : t.to, protocols: ProtocolSet.of(1)},
+      action: r.action,
+      opaque: r.type !== undefined,
+      meta: {node: r.node, rule: `icmp ${iface}#${idx + 1}`, notes: [...(r.type ? [`icmp type ${r.type} (exposure shows all icmp)`] : []), ...t.notes]},
+    }))
+    for (const p of evaluateList(evalRules, 'deny').permits) out.push(make('filter', p.box, p.meta, mgmtExtra(iface)))
+  }
+  return out
+}
+
+function mgmtExtra(iface: string): Partial<Exposure> {
+  return {interfaces: {in: [iface]}, fromZones: [iface]}
+}
+
+/** AnyConnect/clientless TLS (tcp and DTLS) and IKE/IPsec listeners on the interfaces they are enabled on. */
+function vpnListeners(cfg: AsaConfig, make: Make): Exposure[] {
+  const out: Exposure[] = []
+  const w = cfg.webvpn
+  if (w) {
+    for (const {iface, node} of w.ifaces) {
+      const t = ifaceTarget(cfg, iface)
+      const protocols = w.anyconnect ? ProtocolSet.of(TCP, UDP) : ProtocolSet.of(TCP)
+      const notes = [w.anyconnect ? 'SSL VPN (AnyConnect with DTLS on udp)' : 'clientless SSL VPN portal', ...t.notes]
+      const b: Box = {...ANY_BOX, to: t.to, protocols, ports: PortSet.range(w.port)}
+      out.push(make('vpn-listener', b, {node, rule: `webvpn enable ${iface}`, notes}, mgmtExtra(iface)))
+    }
+  }
+  for (const ike of cfg.ikeEnabled) {
+    const t = ifaceTarget(cfg, ike.iface)
+    // peers: the crypto maps bound to this interface; a dynamic map or a remote-access tunnel-group takes anyone
+    let from = AddressSet.EMPTY
+    let anyone = false
+    const maps = cfg.cryptoMapIfaces.filter((m) => m.iface === ike.iface)
+    for (const m of maps) {
+      for (const e of cfg.cryptoMaps.get(m.map) ?? []) {
+        if (e.dynamic) anyone = true
+        else from = from.union(e.peers)
+      }
+    }
+    if (!maps.length) anyone = true
+    const notes = [...t.notes]
+    if (anyone) {
+      from = AddressSet.ANY
+      notes.push(maps.length ? 'dynamic crypto map: any peer may negotiate' : 'no crypto map on this interface: any peer may negotiate')
+    }
+    const meta: Meta = {node: ike.node, rule: `crypto ${ike.version} enable ${ike.iface}`, notes}
+    out.push(make('vpn-listener', {...ANY_BOX, from, to: t.to, protocols: ProtocolSet.of(UDP), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])}, meta, mgmtExtra(ike.iface)))
+    out.push(make('vpn-listener', {...ANY_BOX, from, to: t.to, protocols: ProtocolSet.of(ESP)}, meta, mgmtExtra(ike.iface)))
+  }
+  return out
+}

@@ -1,0 +1,33 @@
+import {IrmError} from '../../core/errors.js'
+import {readCiscoText, redactCisco} from '../cisco-common.js'
+import type {SourceParser} from '../types.js'
+import {asaExposures} from './exposures.js'
+import {AsaReader} from './read.js'
+
+const HEADER = /^(?:: Saved|: Serial Number|ASA Version |PIX Version |FWSM Version |: Hardware:)/m
+// commands only an ASA/PIX writes; IOS says `ip access-list` and `ip address A M` without nameif
+const ASA_WORDS = /^(?:nameif |security-level |access-list \S+ (?:line \d+ )?extended |access-group \S+ (?:in|out) interface |object-group network |same-security-traffic |webvpn$)/m
+
+export const ciscoAsa: SourceParser = {
+  type: 'cisco-asa',
+  description: 'Cisco ASA / PIX running-config (show running-config)',
+  detection: "an 'ASA Version' or ': Saved' header, or ASA-only commands (nameif, security-level, 'access-list NAME extended', 'access-group NAME in interface')",
+  extensions: ['.cfg', '.conf', '.txt', '.asa'],
+  detect(head) {
+    if (HEADER.test(head)) return 1
+    const lines = head.split('\n')
+    let hits = 0
+    for (const l of lines) if (ASA_WORDS.test(l.trimStart())) hits++
+    return hits >= 3 ? 0.8 : hits > 0 ? 0.5 : 0
+  },
+  parse(text, {file}) {
+    if (text.trimStart().startsWith('{') || text.trimStart().startsWith('<')) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', 'this is JSON or XML, not an ASA running-config', {file, line: 1, hint: 'Give the output of `show running-config`, or pass the right --type.'})
+    }
+    const parsed = readCiscoText(text, {multiLineBanners: false, colonComments: true}, redactCisco)
+    const config = new AsaReader(parsed.ledger).read(parsed.nodes)
+    const exposures = asaExposures(config, redactCisco)
+    const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
+    return {exposures, unparsed, stats}
+  },
+}

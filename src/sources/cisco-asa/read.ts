@@ -1,0 +1,1138 @@
+/**
+ * ASA `show running-config` text → AsaConfig. Objects and object-groups are collected first and
+ * expanded lazily (memoized, cycle-safe), so a group is expanded once however many rules use it.
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {parseCidr, parseIp} from '../../net/ip.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {parseProtocol} from '../../net/protocol.js'
+import {
+  ANY_SERVICE,
+  ciscoPort,
+  ICMP_TYPES,
+  PORT_OPS,
+  type CiscoNode,
+  type LineLedger,
+  readPortOp,
+  type ServiceTerm,
+  TCP_UDP,
+  termBox,
+} from '../cisco-common.js'
+import type {AccessGroup, Ace, AddrRef, AsaConfig, AsaInterface, CryptoMapEntry, StaticNat} from './model.js'
+
+/** Top-level commands that say nothing about reach, with the reason we skip them. */
+const IGNORED: Record<string, string> = {
+  'ASA': 'version banner',
+  'PIX': 'version banner',
+  'FWSM': 'version banner',
+  hostname: 'identity',
+  'domain-name': 'identity',
+  enable: 'local credentials',
+  passwd: 'local credentials',
+  username: 'local accounts',
+  names: 'enables name aliases',
+  banner: 'text',
+  dns: 'resolver settings',
+  'dns-guard': 'inspection setting',
+  logging: 'logging setup',
+  ntp: 'time sync client',
+  clock: 'time settings',
+  ftp: 'client mode',
+  pager: 'terminal setting',
+  terminal: 'terminal setting',
+  mtu: 'interface MTU',
+  arp: 'ARP settings',
+  route: 'routing, not access',
+  ipv6: 'routing or ND settings',
+  router: 'routing process, not access',
+  'prefix-list': 'routing filter',
+  'route-map': 'routing policy',
+  timeout: 'connection timers',
+  'user-identity': 'identity firewall settings',
+  aaa: 'authentication settings',
+  'aaa-server': 'authentication servers',
+  no: 'disables a default',
+  boot: 'boot image',
+  firewall: 'routed/transparent mode',
+  xlate: 'NAT table settings',
+  failover: 'HA settings',
+  'monitor-interface': 'HA monitoring',
+  asdm: 'ASDM image',
+  console: 'console settings',
+  'threat-detection': 'statistics',
+  'dynamic-access-policy-record': 'VPN DAP',
+  'class-map': 'inspection classes (do not open access)',
+  'policy-map': 'inspection policies (do not open access)',
+  'service-policy': 'inspection binding',
+  prompt: 'CLI prompt',
+  'call-home': 'telemetry to Cisco',
+  'group-policy': 'VPN group attributes',
+  dhcpd: 'DHCP server for inside hosts',
+  dhcprelay: 'DHCP relay',
+  ssl: 'TLS settings',
+  telemetry: 'telemetry',
+  license: 'licensing',
+  service: 'device services',
+  'ip': 'local pools and verification settings',
+  sysopt: 'system options',
+  'nat-control': 'legacy NAT mode',
+  'global': 'legacy PAT pool (outbound)',
+  'access-session': 'session settings',
+  'auth-prompt': 'text',
+  'tls-proxy': 'TLS proxy',
+  'ctl-file': 'phone proxy',
+  'flow-export': 'NetFlow export',
+  'management-access': 'inside-interface management over VPN',
+  'mac-address': 'MAC settings',
+  'jumbo-frame': 'MTU',
+  'vpn-sessiondb': 'VPN session limits',
+  'quit': 'block end',
+  'end': 'end of config',
+  'anyconnect-custom-data': 'client data',
+  'webvpn-custom': 'portal text',
+  'tftp-server': 'client settings',
+  'privilege': 'CLI privileges',
+  'password-policy': 'credential policy',
+  'vpn': 'VPN load-balancing settings',
+  'scansafe': 'cloud web security',
+  'object-group-search': 'search optimisation',
+  'icmp-unreachable': 'rate limit',
+  'crashinfo': 'diagnostics',
+  'coredump': 'diagnostics',
+  'snmp-map': 'inspection map',
+  'regex': 'inspection regex',
+  'mac-list': 'MAC list',
+  'vlan': 'VLAN',
+  'ipsec': 'settings',
+  'isakmp': 'legacy IKE settings',
+}
+
+const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
+
+type GroupKind = 'network' | 'service' | 'protocol' | 'icmp-type' | 'other'
+type NetResult = AddrRef
+type ServiceResult = {terms: ServiceTerm[]; notes: string[]}
+
+const ANY_REF: AddrRef = {set: AddressSet.ANY, unresolved: []}
+
+export class AsaReader {
+  readonly config: AsaConfig = {
+    interfaces: new Map(),
+    acls: new Map(),
+    otherAcls: new Set(),
+    accessGroups: [],
+    nats: [],
+    mgmt: [],
+    icmp: new Map(),
+    httpRedirect: [],
+    snmpEnabled: true,
+    sameSecurityInter: false,
+    ikeEnabled: [],
+    cryptoMaps: new Map(),
+    cryptoMapIfaces: [],
+  }
+
+  private readonly names = new Map<string, string>()
+  private readonly networkObjects = new Map<string, CiscoNode[]>()
+  private readonly serviceObjects = new Map<string, CiscoNode>()
+  private readonly groups = new Map<string, {kind: GroupKind; type?: string; node: CiscoNode}>()
+  private readonly netMemo = new Map<string, NetResult | null>()
+  private readonly svcMemo = new Map<string, ServiceResult | null>()
+  private readonly protoMemo = new Map<string, ProtocolSet | null>()
+  private readonly resolving = new Set<string>()
+  private readonly deferred: CiscoNode[] = []
+  private objectNats: Array<{object: string; node: CiscoNode}> = []
+
+  constructor(private readonly ledger: LineLedger) {}
+
+  read(nodes: CiscoNode[]): AsaConfig {
+    // pass 1: definitions (names, objects, groups, interfaces) so that later references resolve
+    for (const n of nodes) this.define(n)
+    // expand every definition once, marking its lines (unused groups are still checked)
+    for (const [name, defs] of this.networkObjects) {
+      this.netObject(name)
+      for (const d of defs) this.ledger.ok(d)
+    }
+    for (const name of this.serviceObjects.keys()) this.serviceObject(name)
+    for (const [name, g] of this.groups) {
+      this.ledger.ok(g.node)
+      if (g.kind === 'network') this.netGroup(name)
+      else if (g.kind === 'service') this.serviceGroup(name)
+      else if (g.kind === 'protocol') this.protocolGroup(name)
+      else if (g.kind === 'icmp-type') this.icmpGroup(name)
+    }
+    for (const {object, node} of this.objectNats) this.objectNat(object, node)
+    // pass 2: everything that uses them
+    for (const n of this.deferred) this.command(n)
+    return this.config
+  }
+
+  // ---------- pass 1 ----------
+
+  private define(n: CiscoNode): void {
+    const w = n.words
+    switch (w[0]) {
+      case 'name':
+        this.nameAlias(n)
+        return
+      case 'object':
+        if ((w[1] === 'network' || w[1] === 'service') && w[2]) {
+          if (w[1] === 'network') {
+            const list = this.networkObjects.get(w[2]) ?? []
+            list.push(n)
+            this.networkObjects.set(w[2], list)
+            for (const c of n.children) if (c.words[0] === 'nat') this.objectNats.push({object: w[2], node: c})
+          } else this.serviceObjects.set(w[2], n)
+          return
+        }
+        this.ledger.badTree(n, `unknown object type '${w[1] ?? ''}'`)
+        return
+      case 'object-group': {
+        const kind = w[1]
+        if (!w[2]) return this.ledger.bad(n, 'object-group without a name')
+        if (kind === 'network' || kind === 'service' || kind === 'protocol' || kind === 'icmp-type') {
+          this.groups.set(w[2], {kind, type: w[3], node: n})
+        } else {
+          // user / security groups: identity or TrustSec membership we cannot expand to addresses
+          this.groups.set(w[2], {kind: 'other', node: n})
+          this.ledger.okTree(n)
+        }
+        return
+      }
+      case 'interface':
+        this.iface(n)
+        return
+      default:
+        this.deferred.push(n)
+    }
+  }
+
+  private nameAlias(n: CiscoNode): void {
+    const ip = parseIp(n.words[1] ?? '')
+    if (!ip || !n.words[2]) return this.ledger.bad(n, 'name needs an address and a name')
+    this.names.set(n.words[2], n.words[1])
+    this.ledger.ok(n)
+  }
+
+  private iface(n: CiscoNode): void {
+    this.ledger.ok(n)
+    let nameif: string | undefined
+    let level: number | undefined
+    let addresses = AddressSet.EMPTY
+    let networks = AddressSet.EMPTY
+    let shutdown = false
+    for (const c of n.children) {
+      const w = c.words
+      this.ledger.ok(c)
+      if (w[0] === 'nameif' && w[1]) nameif = w[1]
+      else if (w[0] === 'security-level' && /^\d+$/.test(w[1] ?? '')) level = Number(w[1])
+      else if (w[0] === 'shutdown') shutdown = true
+      else if (w[0] === 'ip' && w[1] === 'address' && w[2] !== 'dhcp' && w[2] !== 'pppoe') {
+        const cidr = parseCidr(`${w[2]}/${w[3] ?? ''}`)
+        if (!cidr) {
+          this.ledger.bad(c, 'ip address needs an address and a mask')
+          continue
+        }
+        addresses = addresses.union(AddressSet.of(w[2]))
+        networks = networks.union(AddressSet.of(cidr.network))
+        const standby = w.indexOf('standby')
+        if (standby > 0 && parseIp(w[standby + 1] ?? '')) addresses = addresses.union(AddressSet.of(w[standby + 1]))
+      } else if (w[0] === 'ipv6' && w[1] === 'address' && w[2]?.includes('/')) {
+        const cidr = parseCidr(w[2])
+        if (!cidr) {
+          this.ledger.bad(c, 'ipv6 address is not a prefix')
+          continue
+        }
+        addresses = addresses.union(AddressSet.of(w[2].split('/')[0]))
+        networks = networks.union(AddressSet.of(cidr.network))
+        const standby = w.indexOf('standby')
+        if (standby > 0 && parseIp(w[standby + 1] ?? '')) addresses = addresses.union(AddressSet.of(w[standby + 1]))
+      }
+      // speed, duplex, vlan, description, management-only and the rest shape the link, not access
+    }
+    if (!nameif) return
+    // ASA: `nameif inside` defaults to level 100, every other name to 0
+    const lvl = level ?? (nameif === 'inside' ? 100 : 0)
+    const entry: AsaInterface = {
+      nameif,
+      hardware: n.words[1] ?? '',
+      node: n,
+      level: lvl,
+      shutdown,
+      addresses: addresses.isEmpty() ? undefined : addresses,
+      networks: networks.isEmpty() ? undefined : networks,
+    }
+    this.config.interfaces.set(nameif, entry)
+  }
+
+  // ---------- address and service resolution ----------
+
+  /** An address in host position: a literal or a `name` alias. */
+  private hostAddress(text: string): AddressSet | null {
+    const literal = this.names.get(text) ?? text
+    const ip = parseIp(literal)
+    return ip ? AddressSet.of(literal) : null
+  }
+
+  private maskAddress(addr: string, mask: string): AddressSet | null {
+    const literal = this.names.get(addr) ?? addr
+    const c = parseCidr(`${literal}/${mask}`)
+    return c ? AddressSet.of(c.network) : null
+  }
+
+  netObject(name: string): NetResult | null {
+    const key = `o:${name}`
+    if (this.netMemo.has(key)) return this.netMemo.get(key) ?? null
+    const defs = this.networkObjects.get(name)
+    if (!defs) return null
+    let result: NetResult | null = null
+    for (const def of defs) {
+      for (const c of def.children) {
+        const w = c.words
+        let set: AddressSet | null = null
+        if (w[0] === 'nat' || w[0] === 'description') continue
+        if (w[0] === 'host') set = this.hostAddress(w[1] ?? '')
+        else if (w[0] === 'subnet') set = w[1]?.includes('/') ? AddressSet.parse(w[1]) : this.maskAddress(w[1] ?? '', w[2] ?? '')
+        else if (w[0] === 'range') {
+          const a = parseIp(w[1] ?? '')
+          const b = parseIp(w[2] ?? '')
+          if (a && b && a.family === b.family && a.value <= b.value) set = AddressSet.fromRange(a.family, a.value, b.value)
+        } else if (w[0] === 'fqdn') {
+          // resolved by the device at run time: keep the name, the set stays open (recall first)
+          const fqdn = w[w.length - 1]
+          result = {set: AddressSet.ANY, unresolved: [`fqdn:${fqdn}`]}
+          this.ledger.ok(c)
+          continue
+        } else {
+          this.ledger.bad(c, `unknown network object statement '${w[0]}'`)
+          continue
+        }
+        if (!set) {
+          this.ledger.bad(c, `cannot read the address of object ${name}`)
+          continue
+        }
+        this.ledger.ok(c)
+        result = {set, unresolved: []}
+      }
+    }
+    this.netMemo.set(key, result)
+    return result
+  }
+
+  netGroup(name: string): NetResult | null {
+    const key = `g:${name}`
+    if (this.netMemo.has(key)) return this.netMemo.get(key) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'network' || this.resolving.has(key)) return null
+    this.resolving.add(key)
+    const sets: AddressSet[] = []
+    const unresolved: string[] = []
+    for (const c of g.node.children) {
+      const w = c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      let ref: NetResult | null = null
+      if (w[0] === 'network-object') {
+        if (w[1] === 'host') {
+          const s = this.hostAddress(w[2] ?? '')
+          ref = s && {set: s, unresolved: []}
+        } else if (w[1] === 'object') {
+          ref = this.netObject(w[2] ?? '')
+          if (!ref) {
+            this.ledger.bad(c, `network object '${w[2] ?? ''}' is not defined`)
+            unresolved.push(w[2] ?? '')
+            continue
+          }
+        } else if (w[1]?.includes('/')) {
+          const s = AddressSet.parse(w[1])
+          ref = s && {set: s, unresolved: []}
+        } else {
+          const s = this.maskAddress(w[1] ?? '', w[2] ?? '')
+          ref = s && {set: s, unresolved: []}
+        }
+      } else if (w[0] === 'group-object') {
+        ref = this.netGroup(w[1] ?? '')
+        if (!ref) {
+          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`)
+          unresolved.push(w[1] ?? '')
+          continue
+        }
+      } else {
+        this.ledger.bad(c, `unknown network group statement '${w[0]}'`)
+        continue
+      }
+      if (!ref) {
+        this.ledger.bad(c, 'cannot read the address')
+        continue
+      }
+      this.ledger.ok(c)
+      sets.push(ref.set)
+      unresolved.push(...ref.unresolved)
+    }
+    this.resolving.delete(key)
+    const result = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved}
+    this.netMemo.set(key, result)
+    return result
+  }
+
+  /** `tcp [source OP] [destination OP]`, `icmp [type [code]]`, `tcp-udp eq 53`, `ip`, `47`. */
+  private serviceSpec(w: string[], i: number): {term: ServiceTerm; next: number} | {error: string} {
+    const protoWord = w[i]
+    if (!protoWord) return {error: 'missing protocol'}
+    const protocols = protoWord === 'tcp-udp' ? TCP_UDP : parseProtocol(protoWord)
+    if (!protocols) return {error: `unknown protocol '${protoWord}'`}
+    let ports = PortSet.ALL
+    let sourcePorts = PortSet.ALL
+    let note: string | undefined
+    let j = i + 1
+    if (protoWord === 'icmp' || protoWord === 'icmp6') {
+      if (w[j] && (ICMP_TYPES.has(w[j]) || /^\d+$/.test(w[j]))) {
+        note = `icmp type ${w[j]} (exposure shows all icmp)`
+        j++
+        if (/^\d+$/.test(w[j] ?? '')) j++
+      }
+      return {term: {protocols, ports, sourcePorts, note}, next: j}
+    }
+    while (j < w.length) {
+      if (w[j] === 'source' || w[j] === 'destination') {
+        const r = readPortOp(w, j + 1)
+        if ('error' in r) return r
+        if (w[j] === 'source') sourcePorts = r.ports
+        else ports = r.ports
+        j = r.next
+      } else if (PORT_OPS.has(w[j])) {
+        // pre-9 `service-object tcp eq 80`: the operator is the destination
+        const r = readPortOp(w, j)
+        if ('error' in r) return r
+        ports = r.ports
+        j = r.next
+      } else break
+    }
+    return {term: {protocols, ports, sourcePorts}, next: j}
+  }
+
+  serviceObject(name: string): ServiceResult | null {
+    const key = `o:${name}`
+    if (this.svcMemo.has(key)) return this.svcMemo.get(key) ?? null
+    const def = this.serviceObjects.get(name)
+    if (!def) return null
+    this.ledger.ok(def)
+    let result: ServiceResult | null = null
+    for (const c of def.children) {
+      if (c.words[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (c.words[0] !== 'service') {
+        this.ledger.bad(c, `unknown service object statement '${c.words[0]}'`)
+        continue
+      }
+      const r = this.serviceSpec(c.words, 1)
+      if ('error' in r) {
+        this.ledger.bad(c, r.error)
+        continue
+      }
+      this.ledger.ok(c)
+      result = {terms: [r.term], notes: r.term.note ? [r.term.note] : []}
+    }
+    this.svcMemo.set(key, result)
+    return result
+  }
+
+  serviceGroup(name: string): ServiceResult | null {
+    const key = `g:${name}`
+    if (this.svcMemo.has(key)) return this.svcMemo.get(key) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'service' || this.resolving.has(key)) return null
+    this.resolving.add(key)
+    const typed = g.type ? (g.type === 'tcp-udp' ? TCP_UDP : parseProtocol(g.type)) : null
+    if (g.type && !typed) this.ledger.bad(g.node, `unknown service group type '${g.type}'`)
+    const terms: ServiceTerm[] = []
+    const notes: string[] = []
+    for (const c of g.node.children) {
+      const w = c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (w[0] === 'port-object') {
+        if (!typed) {
+          this.ledger.bad(c, 'port-object needs a group typed tcp, udp or tcp-udp')
+          continue
+        }
+        const r = readPortOp(w, 1)
+        if ('error' in r) {
+          this.ledger.bad(c, r.error)
+          continue
+        }
+        terms.push({protocols: typed, ports: r.ports, sourcePorts: PortSet.ALL})
+      } else if (w[0] === 'service-object') {
+        if (w[1] === 'object') {
+          const o = this.serviceObject(w[2] ?? '')
+          if (!o) {
+            this.ledger.bad(c, `service object '${w[2] ?? ''}' is not defined`)
+            continue
+          }
+          terms.push(...o.terms)
+          notes.push(...o.notes)
+        } else {
+          const r = this.serviceSpec(w, 1)
+          if ('error' in r) {
+            this.ledger.bad(c, r.error)
+            continue
+          }
+          terms.push(r.term)
+          if (r.term.note) notes.push(r.term.note)
+        }
+      } else if (w[0] === 'group-object') {
+        const sub = this.serviceGroup(w[1] ?? '')
+        if (!sub) {
+          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`)
+          continue
+        }
+        terms.push(...sub.terms)
+        notes.push(...sub.notes)
+      } else {
+        this.ledger.bad(c, `unknown service group statement '${w[0]}'`)
+        continue
+      }
+      this.ledger.ok(c)
+    }
+    this.resolving.delete(key)
+    const result = {terms, notes}
+    this.svcMemo.set(key, result)
+    return result
+  }
+
+  protocolGroup(name: string): ProtocolSet | null {
+    if (this.protoMemo.has(name)) return this.protoMemo.get(name) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'protocol' || this.resolving.has(`p:${name}`)) return null
+    this.resolving.add(`p:${name}`)
+    let set = ProtocolSet.EMPTY
+    for (const c of g.node.children) {
+      const w = c.words
+      let p: ProtocolSet | null = null
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (w[0] === 'protocol-object') p = w[1] === 'tcp-udp' ? TCP_UDP : parseProtocol(w[1] ?? '')
+      else if (w[0] === 'group-object') p = this.protocolGroup(w[1] ?? '')
+      if (!p) {
+        this.ledger.bad(c, `cannot read protocol '${w.slice(0, 2).join(' ')}'`)
+        continue
+      }
+      this.ledger.ok(c)
+      set = set.union(p)
+    }
+    this.resolving.delete(`p:${name}`)
+    this.protoMemo.set(name, set)
+    return set
+  }
+
+  private icmpGroup(name: string): void {
+    const g = this.groups.get(name)
+    if (!g) return
+    for (const c of g.node.children) {
+      const ok = c.words[0] === 'description' || c.words[0] === 'group-object' || (c.words[0] === 'icmp-object' && !!c.words[1])
+      if (ok) this.ledger.ok(c)
+      else this.ledger.bad(c, `unknown icmp-type group statement '${c.words[0]}'`)
+    }
+  }
+
+  /** An ACL address operand at w[i]. */
+  private aclAddress(w: string[], i: number): {ref: AddrRef; next: number; missing?: string} | {error: string} {
+    const t = w[i]
+    if (t === undefined) return {error: 'missing address'}
+    if (t === 'any') return {ref: ANY_REF, next: i + 1}
+    if (t === 'any4') return {ref: {set: AddressSet.ANY4, unresolved: []}, next: i + 1}
+    if (t === 'any6') return {ref: {set: AddressSet.ANY6, unresolved: []}, next: i + 1}
+    if (t === 'host') {
+      const s = this.hostAddress(w[i + 1] ?? '')
+      return s ? {ref: {set: s, unresolved: []}, next: i + 2} : {error: `unknown host '${w[i + 1] ?? ''}'`}
+    }
+    if (t === 'object') {
+      const r = this.netObject(w[i + 1] ?? '')
+      return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
+    }
+    if (t === 'object-group') {
+      const r = this.netGroup(w[i + 1] ?? '')
+      return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
+    }
+    if (t === 'interface') {
+      const ifc = this.config.interfaces.get(w[i + 1] ?? '')
+      return ifc?.addresses
+        ? {ref: {set: ifc.addresses, unresolved: []}, next: i + 2}
+        : {ref: {set: AddressSet.ANY, unresolved: [`interface:${w[i + 1] ?? ''}`]}, next: i + 2}
+    }
+    if (t.includes(':') && t.includes('/')) {
+      const s = AddressSet.parse(t)
+      return s ? {ref: {set: s, unresolved: []}, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
+    }
+    const s = this.maskAddress(t, w[i + 1] ?? '')
+    return s ? {ref: {set: s, unresolved: []}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
+  }
+
+  // ---------- pass 2 ----------
+
+  private command(n: CiscoNode): void {
+    const w = n.words
+    switch (w[0]) {
+      case 'access-list':
+        return this.accessList(n)
+      case 'access-group':
+        return this.accessGroup(n)
+      case 'nat':
+        return this.twiceNat(n)
+      case 'static':
+        return this.legacyStatic(n)
+      case 'ssh':
+      case 'telnet':
+      case 'http':
+        return this.mgmtLine(n)
+      case 'icmp':
+        return this.icmpLine(n)
+      case 'snmp-server':
+        return this.snmp(n)
+      case 'same-security-traffic':
+        if (w[2] === 'inter-interface') this.config.sameSecurityInter = true
+        this.ledger.ok(n)
+        return
+      case 'webvpn':
+        return this.webvpn(n)
+      case 'crypto':
+        return this.crypto(n)
+      case 'tunnel-group':
+        // type remote-access|ipsec-l2l; ipsec-attributes hold the pre-shared key: understood, never echoed
+        this.ledger.okTree(n)
+        return
+      case 'time-range':
+        this.ledger.okTree(n)
+        return
+      default:
+        if (w[0] in IGNORED || w[0].startsWith('Cryptochecksum:') || (w[0] === 'ipv6' && w[1] !== 'access-list')) {
+          this.ledger.okTree(n)
+          return
+        }
+        if (w[0] === 'ipv6' && w[1] === 'access-list') return this.accessList(n, true)
+        this.ledger.badTree(n, `unknown command '${w[0]}'`)
+    }
+  }
+
+  private accessList(n: CiscoNode, legacyV6 = false): void {
+    const w = legacyV6 ? n.words.slice(1) : n.words
+    const name = w[1]
+    if (!name) return this.ledger.bad(n, 'access-list without a name')
+    let i = 2
+    let insertAt: number | undefined
+    if (w[i] === 'line' && /^\d+$/.test(w[i + 1] ?? '')) {
+      insertAt = Number(w[i + 1])
+      i += 2
+    }
+    const kind = w[i]
+    if (kind === 'remark') {
+      this.aclList(name)
+      this.ledger.ok(n)
+      return
+    }
+    if (kind === 'standard' || kind === 'webtype' || kind === 'ethertype') {
+      // standard ACLs name destinations for route maps and split tunnels; they are not interface filters
+      this.config.otherAcls.add(name)
+      this.ledger.ok(n)
+      return
+    }
+    if (kind === 'extended') i++
+    else if (!legacyV6 && kind !== 'permit' && kind !== 'deny') return this.ledger.bad(n, `unknown access-list type '${kind ?? ''}'`)
+    const action = w[i] === 'permit' ? 'allow' : w[i] === 'deny' ? 'deny' : undefined
+    if (!action) return this.ledger.bad(n, `expected permit or deny, got '${w[i] ?? ''}'`)
+    i++
+    const ace = this.ace(name, n, w, i, action)
+    if (!ace) return
+    const list = this.aclList(name)
+    if (insertAt !== undefined && insertAt - 1 < list.length) list.splice(Math.max(0, insertAt - 1), 0, ace)
+    else list.push(ace)
+  }
+
+  private aclList(name: string): Ace[] {
+    let list = this.config.acls.get(name)
+    if (!list) {
+      list = []
+      this.config.acls.set(name, list)
+    }
+    return list
+  }
+
+  /** The body of an extended ACE from w[i] (the protocol); null when the line is unusable (reported). */
+  private ace(acl: string, n: CiscoNode, w: string[], start: number, action: 'allow' | 'deny'): Ace | null {
+    const notes: string[] = []
+    const fromSets: string[] = []
+    const toSets: string[] = []
+    let opaque = false
+    let problem: string | undefined
+    const warn = (reason: string) => {
+      problem ??= reason
+    }
+    let i = start
+    // protocol position: a protocol, a protocol/service group, or a service object
+    let terms: ServiceTerm[]
+    let portsAllowed = true
+    const p = w[i]
+    if (p === 'object-group') {
+      const g = this.groups.get(w[i + 1] ?? '')
+      if (g?.kind === 'protocol') terms = [{...ANY_SERVICE, protocols: this.protocolGroup(w[i + 1]) ?? ProtocolSet.ALL}]
+      else if (g?.kind === 'service') {
+        const s = this.serviceGroup(w[i + 1]) ?? {terms: [ANY_SERVICE], notes: []}
+        terms = s.terms
+        notes.push(...s.notes)
+        portsAllowed = false
+      } else {
+        warn(`object-group '${w[i + 1] ?? ''}' is not defined`)
+        terms = [ANY_SERVICE]
+        notes.push(`unknown service group '${w[i + 1] ?? ''}' read as any protocol`)
+        opaque = true
+      }
+      i += 2
+    } else if (p === 'object') {
+      const s = this.serviceObject(w[i + 1] ?? '')
+      if (s) {
+        terms = s.terms
+        notes.push(...s.notes)
+      } else {
+        warn(`service object '${w[i + 1] ?? ''}' is not defined`)
+        terms = [ANY_SERVICE]
+        notes.push(`unknown service object '${w[i + 1] ?? ''}' read as any protocol`)
+        opaque = true
+      }
+      portsAllowed = false
+      i += 2
+    } else {
+      const protocols = parseProtocol(p ?? '')
+      if (!protocols) {
+        this.ledger.bad(n, `unknown protocol '${p ?? ''}'`)
+        return null
+      }
+      terms = [{...ANY_SERVICE, protocols}]
+      i++
+    }
+    const identity = (sets: string[]) => {
+      while (IDENTITY_PREFIXES.has(w[i])) {
+        // identity firewall / TrustSec conditions: narrower than the addresses say
+        notes.push(`${w[i]} ${w[i + 1] ?? ''} condition not modelled; exposure may be broader`)
+        sets.push(`${w[i]}:${w[i + 1] ?? ''}`)
+        opaque = true
+        i += w[i] === 'security-group' ? 3 : 2
+      }
+    }
+    identity(fromSets)
+    const src = this.aclAddress(w, i)
+    if ('error' in src) {
+      this.ledger.bad(n, src.error)
+      return null
+    }
+    i = src.next
+    let sourcePorts = PortSet.ALL
+    const portGroup = (name: string): PortSet | null => {
+      const s = this.serviceGroup(name)
+      if (!s) return null
+      return s.terms.reduce((acc, t) => acc.union(t.ports), PortSet.EMPTY)
+    }
+    if (PORT_OPS.has(w[i])) {
+      const r = readPortOp(w, i)
+      if ('error' in r) {
+        this.ledger.bad(n, r.error)
+        return null
+      }
+      sourcePorts = r.ports
+      i = r.next
+    } else if (w[i] === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'service') {
+      sourcePorts = portGroup(w[i + 1]) ?? PortSet.ALL
+      i += 2
+    }
+    identity(toSets)
+    const dst = this.aclAddress(w, i)
+    if ('error' in dst) {
+      this.ledger.bad(n, dst.error)
+      return null
+    }
+    i = dst.next
+    let ports = PortSet.ALL
+    if (PORT_OPS.has(w[i])) {
+      const r = readPortOp(w, i)
+      if ('error' in r) {
+        this.ledger.bad(n, r.error)
+        return null
+      }
+      ports = r.ports
+      i = r.next
+    } else if (w[i] === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'service') {
+      ports = portGroup(w[i + 1]) ?? PortSet.ALL
+      i += 2
+    } else if (w[i] === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'icmp-type') {
+      notes.push(`icmp-type group ${w[i + 1]} (exposure shows all icmp)`)
+      opaque = opaque || action === 'deny'
+      i += 2
+    } else if (w[i] && (ICMP_TYPES.has(w[i]) || /^\d+$/.test(w[i]))) {
+      notes.push(`icmp type ${w[i]} (exposure shows all icmp)`)
+      opaque = opaque || action === 'deny'
+      i++
+      if (/^\d+$/.test(w[i] ?? '')) i++
+    }
+    if (!portsAllowed && (!ports.isAll() || !sourcePorts.isAll())) notes.push('port operators after a service object are ignored by the ASA')
+    // trailing options
+    let inactive = false
+    while (i < w.length) {
+      const t = w[i]
+      if (t === 'log') {
+        i++
+        while (i < w.length && (/^\d+$/.test(w[i]) || ['interval', 'disable', 'default', 'emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'].includes(w[i]))) i++
+      } else if (t === 'time-range') {
+        notes.push(`active only during time-range ${w[i + 1] ?? ''}`)
+        opaque = opaque || action === 'deny'
+        i += 2
+      } else if (t === 'inactive') {
+        inactive = true
+        i++
+      } else {
+        warn(`unknown access-list option '${t}'`)
+        notes.push(`unknown option '${t}' ignored; exposure may be broader`)
+        opaque = true
+        break
+      }
+    }
+    for (const name of [src.missing, dst.missing]) if (name !== undefined) warn(`object or group '${name}' is not defined`)
+    if (problem) this.ledger.bad(n, problem)
+    else this.ledger.ok(n)
+    if (inactive) {
+      // an inactive ACE is understood and matches nothing
+      return null
+    }
+    for (const t of terms) if (t.note && !notes.includes(t.note)) notes.push(t.note)
+    fromSets.push(...src.ref.unresolved)
+    toSets.push(...dst.ref.unresolved)
+    if (src.ref.unresolved.length || dst.ref.unresolved.length) {
+      notes.push(`unexpanded ${[...src.ref.unresolved, ...dst.ref.unresolved].join(', ')} read as any`)
+      opaque = opaque || action === 'deny'
+    }
+    const boxes = []
+    for (const t of terms) {
+      const b = termBox(src.ref.set, dst.ref.set, {
+        ...t,
+        ports: portsAllowed ? t.ports.intersect(ports) : t.ports,
+        sourcePorts: portsAllowed ? t.sourcePorts.intersect(sourcePorts) : t.sourcePorts,
+      })
+      if (b) boxes.push(b)
+    }
+    return {acl, node: n, action, boxes, notes, opaque, fromSets, toSets}
+  }
+
+  private accessGroup(n: CiscoNode): void {
+    const w = n.words
+    const acl = w[1]
+    let g: AccessGroup | null = null
+    if (acl && w[2] === 'global') g = {acl, direction: 'global', node: n}
+    else if (acl && (w[2] === 'in' || w[2] === 'out') && w[3] === 'interface' && w[4]) {
+      if (w.includes('control-plane')) {
+        // to-the-box filter: only narrows management access, which we list from ssh/http/icmp (recall first)
+        this.ledger.ok(n)
+        return
+      }
+      g = {acl, direction: w[2], iface: w[4], node: n}
+    }
+    if (!g) return this.ledger.bad(n, 'expected access-group NAME in|out interface IF, or NAME global')
+    this.config.accessGroups.push(g)
+    this.ledger.ok(n)
+  }
+
+  // ---------- NAT ----------
+
+  private natIfaces(word: string | undefined): {realIf: string; mappedIf: string; single: boolean} | null {
+    const m = /^\(([^,)]+)(?:,([^)]+))?\)$/.exec(word ?? '')
+    if (!m) return null
+    return {realIf: m[1], mappedIf: m[2] ?? m[1], single: m[2] === undefined}
+  }
+
+  /** A NAT operand: object, group, `any`, `interface`, or (object NAT) a literal address. */
+  private natOperand(word: string | undefined, mappedIf: string, literalOk: boolean): AddrRef | null {
+    if (!word) return null
+    if (word === 'any') return ANY_REF
+    if (word === 'interface') {
+      const ifc = this.config.interfaces.get(mappedIf)
+      return ifc?.addresses ? {set: ifc.addresses, unresolved: []} : {set: AddressSet.ANY, unresolved: [`interface:${mappedIf}`]}
+    }
+    const r = this.netObject(word) ?? this.netGroup(word)
+    if (r) return r
+    if (literalOk) {
+      const s = this.hostAddress(word) ?? AddressSet.parse(word)
+      if (s) return {set: s, unresolved: []}
+    }
+    return null
+  }
+
+  private natService(proto: string, realPort: string, mappedPort: string): StaticNat['service'] | null {
+    const protocols = parseProtocol(proto)
+    const r = ciscoPort(realPort)
+    const m = ciscoPort(mappedPort)
+    if (!protocols || r === undefined || m === undefined) return null
+    return {protocols, realPorts: PortSet.range(r), mappedPorts: PortSet.range(m)}
+  }
+
+  /** `object network X` + ` nat (real,mapped) static MAPPED [net-to-net] [service tcp REAL MAPPED] …` */
+  private objectNat(object: string, n: CiscoNode): void {
+    const w = n.words
+    let i = 1
+    const ifs = this.natIfaces(w[i]) ?? {realIf: 'any', mappedIf: 'any', single: false}
+    if (w[i]?.startsWith('(')) i++
+    const type = w[i]
+    if (type === 'dynamic') {
+      // source PAT/NAT: outbound only
+      this.ledger.ok(n)
+      return
+    }
+    if (type !== 'static') return this.ledger.bad(n, `unknown object NAT type '${type ?? ''}'`)
+    const real = this.netObject(object)
+    let mapped = this.natOperand(w[i + 1], ifs.mappedIf, true)
+    // ASA: an inline mapped address takes the real network's size (net-to-net from that address)
+    const inline = parseIp(w[i + 1] ?? '')
+    if (real && mapped && inline?.family === 4 && real.set.v4.length === 2 && !real.set.hasFamily(6)) {
+      const size = real.set.v4[1] - real.set.v4[0]
+      mapped = {set: AddressSet.fromRange(4, Number(inline.value), Math.min(Number(inline.value) + size, 0xffffffff)), unresolved: []}
+    }
+    if (!real || !mapped) return this.ledger.bad(n, `cannot resolve the NAT addresses of object ${object}`)
+    let service: StaticNat['service'] | undefined
+    const s = w.indexOf('service')
+    if (s > 0) {
+      const svc = this.natService(w[s + 1] ?? '', w[s + 2] ?? '', w[s + 3] ?? '')
+      if (!svc) return this.ledger.bad(n, 'cannot read the NAT service (protocol real-port mapped-port)')
+      service = svc
+    }
+    this.ledger.ok(n)
+    if (real.set.equals(mapped.set) && !service) return // identity NAT: nothing is forwarded
+    this.config.nats.push({
+      node: n,
+      rule: `object ${object} nat`,
+      realIf: ifs.realIf,
+      mappedIf: ifs.mappedIf,
+      real,
+      mapped,
+      service,
+      notes: [],
+    })
+  }
+
+  /** Twice NAT: `nat (real,mapped) [line|after-auto] source static A B [destination static C D] [service S1 S2] …` */
+  private twiceNat(n: CiscoNode): void {
+    const w = n.words
+    let i = 1
+    const ifs = this.natIfaces(w[i])
+    if (ifs) i++
+    if (ifs?.single) {
+      // pre-8.3 `nat (inside) 1 10.0.0.0 255.0.0.0` (dynamic) or `nat (inside) 0 access-list X` (exemption)
+      this.ledger.ok(n)
+      return
+    }
+    const realIf = ifs?.realIf ?? 'any'
+    const mappedIf = ifs?.mappedIf ?? 'any'
+    if (w[i] === 'after-auto') i++
+    else if (/^\d+$/.test(w[i] ?? '')) i++
+    if (w[i] !== 'source') return this.ledger.bad(n, `expected 'source' in twice NAT, got '${w[i] ?? ''}'`)
+    const type = w[i + 1]
+    if (w.includes('inactive') || type === 'dynamic') {
+      // dynamic source NAT is outbound; an inactive rule translates nothing
+      this.ledger.ok(n)
+      return
+    }
+    if (type !== 'static') return this.ledger.bad(n, `unknown twice NAT type '${type ?? ''}'`)
+    const real = this.natOperand(w[i + 2], realIf, false)
+    const mapped = this.natOperand(w[i + 3], mappedIf, false)
+    if (!real || !mapped) {
+      const missing = !real ? w[i + 2] : w[i + 3]
+      return this.ledger.bad(n, `NAT object '${missing ?? ''}' is not defined`)
+    }
+    let peer: AddrRef | undefined
+    const d = w.indexOf('destination')
+    if (d > 0) {
+      if (w[d + 1] !== 'static') {
+        this.ledger.ok(n)
+        return
+      }
+      // `destination static MAPPED REAL`: inbound, the connection comes from the real destination
+      const realDest = this.natOperand(w[d + 3], mappedIf, false)
+      if (!realDest) return this.ledger.bad(n, `NAT object '${w[d + 3] ?? ''}' is not defined`)
+      peer = realDest
+    }
+    let service: StaticNat['service'] | undefined
+    const notes: string[] = []
+    const s = w.indexOf('service')
+    if (s > 0) {
+      const realSvc = this.serviceObject(w[s + 1] ?? '')
+      const mappedSvc = this.serviceObject(w[s + 2] ?? '')
+      if (!realSvc || !mappedSvc) return this.ledger.bad(n, `NAT service object '${!realSvc ? w[s + 1] : w[s + 2]}' is not defined`)
+      const rt = realSvc.terms[0]
+      const mt = mappedSvc.terms[0]
+      service = {protocols: mt.protocols, realPorts: rt.ports, mappedPorts: mt.ports}
+    }
+    this.ledger.ok(n)
+    if (w.includes('unidirectional')) return // only real→mapped connections are translated
+    if (real.set.equals(mapped.set) && !real.unresolved.length && !service) return // identity (NAT exemption)
+    this.config.nats.push({node: n, rule: 'twice nat', realIf, mappedIf, real, mapped, peer, service, notes})
+  }
+
+  /** Pre-8.3: `static (inside,outside) [tcp|udp] MAPPED [MPORT] REAL [RPORT] netmask M`. */
+  private legacyStatic(n: CiscoNode): void {
+    const w = n.words
+    const ifs = this.natIfaces(w[1])
+    if (!ifs) return this.ledger.bad(n, 'static needs (real_if,mapped_if)')
+    let i = 2
+    let proto: string | undefined
+    if (w[i] === 'tcp' || w[i] === 'udp') proto = w[i++]
+    const mappedWord = w[i++]
+    const mport = proto ? w[i++] : undefined
+    const realWord = w[i++]
+    const rport = proto ? w[i++] : undefined
+    const maskAt = w.indexOf('netmask')
+    const mask = maskAt > 0 ? w[maskAt + 1] : '255.255.255.255'
+    const mapped = mappedWord === 'interface' ? this.natOperand('interface', ifs.mappedIf, false) : this.maskAddress(mappedWord ?? '', mask) && {set: this.maskAddress(mappedWord ?? '', mask)!, unresolved: []}
+    const realSet = realWord === 'access-list' ? null : this.maskAddress(realWord ?? '', mask)
+    if (!mapped || !realSet) return this.ledger.bad(n, 'cannot read the static translation')
+    let service: StaticNat['service'] | undefined
+    if (proto) {
+      const svc = this.natService(proto, rport ?? '', mport ?? '')
+      if (!svc) return this.ledger.bad(n, 'cannot read the static ports')
+      service = svc
+    }
+    this.ledger.ok(n)
+    this.config.nats.push({node: n, rule: 'static', realIf: ifs.realIf, mappedIf: ifs.mappedIf, real: {set: realSet, unresolved: []}, mapped, service, notes: []})
+  }
+
+  // ---------- management plane ----------
+
+  private mgmtFrom(w: string[], i: number): {from: AddressSet; next: number} | null {
+    if (w[i]?.includes('/')) {
+      const s = AddressSet.parse(w[i])
+      return s && {from: s, next: i + 1}
+    }
+    const s = this.maskAddress(w[i] ?? '', w[i + 1] ?? '')
+    return s && {from: s, next: i + 2}
+  }
+
+  /** `ssh A M IF`, `telnet A M IF`, `http A M IF`, `http server enable [port]`, `http redirect IF [port]`. */
+  private mgmtLine(n: CiscoNode): void {
+    const w = n.words
+    const service = w[0] as 'ssh' | 'telnet' | 'http'
+    if (service === 'http' && w[1] === 'server' && w[2] === 'enable') {
+      this.config.httpServer = {node: n, port: /^\d+$/.test(w[3] ?? '') ? Number(w[3]) : 443}
+      this.ledger.ok(n)
+      return
+    }
+    if (service === 'http' && w[1] === 'redirect' && w[2]) {
+      this.config.httpRedirect.push({node: n, iface: w[2], port: /^\d+$/.test(w[3] ?? '') ? Number(w[3]) : 80})
+      this.ledger.ok(n)
+      return
+    }
+    const isAddress = parseIp(w[1]?.split('/')[0] ?? '') !== null || this.names.has(w[1] ?? '')
+    if (!isAddress) {
+      // ssh version/timeout/key-exchange/cipher, http authentication…: settings of the listener
+      this.ledger.ok(n)
+      return
+    }
+    const r = this.mgmtFrom(w, 1)
+    if (!r || !w[r.next]) return this.ledger.bad(n, `expected ${service} ADDRESS MASK INTERFACE`)
+    this.config.mgmt.push({node: n, service: service === 'http' ? 'http' : service, from: r.from, iface: w[r.next]})
+    this.ledger.ok(n)
+  }
+
+  /** `icmp permit|deny SRC [MASK] [TYPE] IF`; `icmp unreachable rate-limit` is a setting. */
+  private icmpLine(n: CiscoNode): void {
+    const w = n.words
+    if (w[1] !== 'permit' && w[1] !== 'deny') {
+      this.ledger.ok(n)
+      return
+    }
+    let i = 2
+    let from: AddressSet | null = null
+    if (w[i] === 'any' || w[i] === 'any4' || w[i] === 'any6') {
+      from = w[i] === 'any4' ? AddressSet.ANY4 : w[i] === 'any6' ? AddressSet.ANY6 : AddressSet.ANY
+      i++
+    } else if (w[i] === 'host') {
+      from = this.hostAddress(w[i + 1] ?? '')
+      i += 2
+    } else {
+      const r = this.mgmtFrom(w, i)
+      from = r?.from ?? null
+      i = r?.next ?? i
+    }
+    if (!from || i >= w.length) return this.ledger.bad(n, 'expected icmp permit|deny SOURCE [TYPE] INTERFACE')
+    const iface = w[w.length - 1]
+    const type = i < w.length - 1 ? w[i] : undefined
+    const list = this.config.icmp.get(iface) ?? []
+    list.push({node: n, action: w[1] === 'permit' ? 'allow' : 'deny', from, type})
+    this.config.icmp.set(iface, list)
+    this.ledger.ok(n)
+  }
+
+  /** `snmp-server host IF ADDR [community X] [version V] [udp-port P] [poll|trap]`: polling opens udp/161. */
+  private snmp(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.ok(n)
+    if (w[1] === 'enable' && w.length === 2) this.config.snmpEnabled = true
+    if (w[1] !== 'host') return
+    const iface = w[2]
+    const from = this.hostAddress(w[3] ?? '') ?? (w[3]?.includes('/') ? AddressSet.parse(w[3]) : null)
+    if (!iface || !from) return this.ledger.bad(n, 'expected snmp-server host INTERFACE ADDRESS')
+    // ASA: a host without `trap` may poll; `trap` alone only receives traps
+    if (w.includes('trap') && !w.includes('poll')) return
+    this.config.mgmt.push({node: n, service: 'snmp', from, iface})
+  }
+
+  // ---------- VPN ----------
+
+  private webvpn(n: CiscoNode): void {
+    this.ledger.okTree(n)
+    const ifaces: Array<{iface: string; node: CiscoNode}> = []
+    let port = 443
+    let anyconnect = false
+    for (const c of n.children) {
+      const w = c.words
+      if (w[0] === 'enable' && w[1]) ifaces.push({iface: w[1], node: c})
+      else if (w[0] === 'port' && /^\d+$/.test(w[1] ?? '')) port = Number(w[1])
+      else if (w[0] === 'anyconnect' && w[1] === 'enable') anyconnect = true
+    }
+    this.config.webvpn = {node: n, ifaces, port, anyconnect}
+  }
+
+  private crypto(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.okTree(n)
+    // `crypto ikev1 enable outside` / `crypto ikev2 enable outside [client-services port N]`
+    if ((w[1] === 'ikev1' || w[1] === 'ikev2' || w[1] === 'isakmp') && w[2] === 'enable' && w[3]) {
+      this.config.ikeEnabled.push({iface: w[3], node: n, version: w[1]})
+      return
+    }
+    if (w[1] === 'map' && w[2]) {
+      if (w[3] === 'interface' && w[4]) {
+        this.config.cryptoMapIfaces.push({map: w[2], iface: w[4], node: n})
+        return
+      }
+      const entries = this.config.cryptoMaps.get(w[2]) ?? []
+      if (w[5] === 'dynamic' || (w[4] === 'ipsec-isakmp' && w[5] === 'dynamic')) entries.push({node: n, peers: AddressSet.ANY, dynamic: true})
+      else if (w[4] === 'set' && w[5] === 'peer') {
+        let peers = AddressSet.EMPTY
+        for (const p of w.slice(6)) {
+          const s = this.hostAddress(p)
+          if (s) peers = peers.union(s)
+          else {
+            // a peer given by hostname resolves at run time
+            this.ledger.bad(n, `crypto map peer '${p}' is not an address`)
+            peers = AddressSet.ANY
+          }
+        }
+        entries.push({node: n, peers, dynamic: false} satisfies CryptoMapEntry)
+      }
+      this.config.cryptoMaps.set(w[2], entries)
+    }
+    // crypto ca (certificates, skipped whole), ipsec proposals/transform sets, ikev1/2 policies: parameters only
+  }
+}

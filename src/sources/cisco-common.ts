@@ -1,0 +1,264 @@
+/**
+ * What Cisco ASA and IOS configs share: the indentation-block reader (with IOS multi-line banners),
+ * the line ledger that puts every line in exactly one bucket, port operators (`eq/neq/lt/gt/range`),
+ * Cisco service and ICMP names, and the Cisco-specific secret redaction.
+ */
+import type {Exposure} from '../model/exposure.js'
+import type {Box} from '../net/match.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
+import {hasPorts} from '../net/protocol.js'
+import {servicePort} from '../net/services.js'
+import {REDACTED, redactLine} from './redact.js'
+import type {Unparsed} from './types.js'
+
+/** One config line with the lines indented under it. */
+export interface CiscoNode {
+  line: number
+  /** Trimmed text. */
+  text: string
+  words: string[]
+  children: CiscoNode[]
+}
+
+/**
+ * Every non-blank, non-comment line gets one verdict: understood (modelled or ignored on purpose) or
+ * unparsed with a reason. Lines nobody visited end up unparsed, so nothing is dropped silently.
+ */
+export class LineLedger {
+  private readonly verdict = new Map<number, {reason: string; text: string} | null>()
+  private counted = 0
+
+  constructor(private readonly redact: (text: string) => string) {}
+
+  count(line: number): void {
+    this.counted++
+    if (!this.verdict.has(line)) this.verdict.set(line, {reason: 'unknown command', text: ''})
+  }
+
+  ok(node: CiscoNode | number): void {
+    this.verdict.set(typeof node === 'number' ? node : node.line, null)
+  }
+
+  /** A node and everything under it: ignored on purpose (routing blocks, certificates). */
+  okTree(node: CiscoNode): void {
+    this.ok(node)
+    for (const c of node.children) this.okTree(c)
+  }
+
+  bad(node: CiscoNode, reason: string): void {
+    this.verdict.set(node.line, {reason, text: node.text})
+  }
+
+  /** Mark a subtree as not understood, each line with its own entry. */
+  badTree(node: CiscoNode, reason: string): void {
+    this.bad(node, reason)
+    for (const c of node.children) this.badTree(c, reason)
+  }
+
+  finish(nodesText: Map<number, string>): {unparsed: Unparsed[]; stats: {lines: number; understood: number}} {
+    const unparsed: Unparsed[] = []
+    let understood = 0
+    for (const [line, v] of this.verdict) {
+      if (v === null) understood++
+      else unparsed.push({line, reason: v.reason, text: this.redact(v.text || nodesText.get(line) || '')})
+    }
+    unparsed.sort((a, b) => a.line - b.line)
+    return {unparsed, stats: {lines: this.counted, understood}}
+  }
+}
+
+export interface ReadOptions {
+  /** IOS: `banner motd ^C ... ^C` spans lines up to the closing delimiter. ASA banners are one line each. */
+  multiLineBanners: boolean
+  /** ASA `show running-config` starts with `: Saved` lines; `:` is a comment there. */
+  colonComments: boolean
+}
+
+export interface CiscoText {
+  nodes: CiscoNode[]
+  ledger: LineLedger
+  /** line → trimmed text, to echo lines nobody visited. */
+  texts: Map<number, string>
+}
+
+const BANNER_KINDS = new Set(['motd', 'login', 'exec', 'incoming', 'slip-ppp', 'prompt-timeout', 'config-save'])
+
+/** Split a config into a tree by indentation. Blank lines and comment lines are not counted. */
+export function readCiscoText(text: string, options: ReadOptions, redact: (t: string) => string): CiscoText {
+  const ledger = new LineLedger(redact)
+  const texts = new Map<number, string>()
+  const roots: CiscoNode[] = []
+  const stack: Array<{indent: number; node: CiscoNode}> = []
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]
+    const trimmed = raw.trim()
+    if (!trimmed || trimmed.startsWith('!') || (options.colonComments && trimmed.startsWith(':'))) continue
+    const lineNo = i + 1
+    const words = trimmed.split(/\s+/)
+    ledger.count(lineNo)
+    texts.set(lineNo, trimmed)
+    const node: CiscoNode = {line: lineNo, text: trimmed, words, children: []}
+    const indent = raw.length - raw.trimStart().length
+    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop()
+    if (stack.length) stack[stack.length - 1].node.children.push(node)
+    else roots.push(node)
+    stack.push({indent, node})
+
+    // IOS banner: the first character after the kind is the delimiter (`^C` as printed by show run);
+    // the text runs to the next occurrence of it, possibly many lines below.
+    if (options.multiLineBanners && words[0] === 'banner' && words.length >= 3 && BANNER_KINDS.has(words[1])) {
+      const rest = trimmed.slice(trimmed.indexOf(words[1]) + words[1].length).trimStart()
+      const delim = rest.startsWith('^C') ? '^C' : rest[0]
+      if (rest.slice(delim.length).includes(delim)) continue
+      for (i++; i < lines.length; i++) {
+        const bannerLine = lines[i]
+        if (bannerLine.trim()) {
+          // banner text is understood (ignored); it is never echoed
+          const bn: CiscoNode = {line: i + 1, text: '', words: [], children: []}
+          node.children.push(bn)
+          ledger.count(i + 1)
+        }
+        if (bannerLine.includes(delim)) break
+      }
+    }
+  }
+  return {nodes: roots, ledger, texts}
+}
+
+/** Cisco names in port positions that are not in the common table, or that Cisco numbers differently. */
+const CISCO_PORTS: Record<string, number> = {
+  // ASA and IOS both say kerberos = 750 (the v4 port), not 88
+  kerberos: 750,
+  'pim-auto-rp': 496,
+  'onep-plain': 15001,
+  'onep-tls': 15002,
+  drip: 3949,
+  'non500-isakmp': 4500,
+  vxlan: 4789,
+  'ftps': 990,
+  'ipsec-msft': 4500,
+}
+
+export function ciscoPort(name: string): number | undefined {
+  return CISCO_PORTS[name.toLowerCase()] ?? servicePort(name)
+}
+
+/** ICMP message names (ASA `icmp-object`, IOS `permit icmp any any echo`). */
+export const ICMP_TYPES = new Set([
+  'alternate-address', 'conversion-error', 'echo', 'echo-reply', 'information-reply', 'information-request',
+  'mask-reply', 'mask-request', 'mobile-redirect', 'parameter-problem', 'redirect', 'router-advertisement',
+  'router-solicitation', 'source-quench', 'time-exceeded', 'timestamp-reply', 'timestamp-request', 'traceroute',
+  'unreachable', 'administratively-prohibited', 'dod-host-prohibited', 'dod-net-prohibited', 'host-unreachable',
+  'net-unreachable', 'port-unreachable', 'protocol-unreachable', 'packet-too-big', 'ttl-exceeded', 'host-redirect',
+  'net-redirect', 'general-parameter-problem', 'option-missing', 'no-room-for-option', 'nd-na', 'nd-ns',
+  'neighbor-advertisement', 'neighbor-redirect', 'neighbor-solicitation', 'membership-query', 'membership-report',
+  'membership-reduction', 'reassembly-timeout', 'host-precedence-unreachable', 'precedence-unreachable',
+  'host-isolated', 'host-tos-redirect', 'host-tos-unreachable', 'host-unknown', 'net-tos-redirect',
+  'net-tos-unreachable', 'network-unknown', 'packet-fragmented', 'source-route-failed', 'mobile-host-redirect',
+  'information-request', 'timestamp-reply', 'router-renumbering', 'echo-request', 'destination-unreachable',
+])
+
+export type PortOpResult = {ports: PortSet; next: number} | {error: string}
+
+export const PORT_OPS = new Set(['eq', 'neq', 'lt', 'gt', 'range'])
+
+/** `eq P [P…]`, `neq P`, `lt P`, `gt P`, `range A B` starting at words[i] (an operator). */
+export function readPortOp(words: string[], i: number): PortOpResult {
+  const op = words[i]
+  const port = (w: string | undefined) => (w === undefined ? undefined : ciscoPort(w))
+  switch (op) {
+    case 'eq': {
+      // IOS accepts several ports after eq (`eq www 443`); they end at the next keyword
+      const a = port(words[i + 1])
+      if (a === undefined) return {error: `unknown port '${words[i + 1] ?? ''}'`}
+      let ports = PortSet.range(a)
+      let j = i + 2
+      for (; j < words.length; j++) {
+        const more = /^\d+$/.test(words[j]) ? port(words[j]) : undefined
+        if (more === undefined) break
+        ports = ports.union(PortSet.range(more))
+      }
+      return {ports, next: j}
+    }
+    case 'neq': {
+      const a = port(words[i + 1])
+      if (a === undefined) return {error: `unknown port '${words[i + 1] ?? ''}'`}
+      return {ports: PortSet.ALL.subtract(PortSet.range(a)), next: i + 2}
+    }
+    case 'lt': {
+      const a = port(words[i + 1])
+      if (a === undefined) return {error: `unknown port '${words[i + 1] ?? ''}'`}
+      return {ports: PortSet.range(1, a - 1), next: i + 2}
+    }
+    case 'gt': {
+      const a = port(words[i + 1])
+      if (a === undefined) return {error: `unknown port '${words[i + 1] ?? ''}'`}
+      return {ports: PortSet.range(a + 1, 65535), next: i + 2}
+    }
+    case 'range': {
+      const a = port(words[i + 1])
+      const b = port(words[i + 2])
+      if (a === undefined || b === undefined) return {error: `unknown port range '${words.slice(i + 1, i + 3).join(' ')}'`}
+      return {ports: PortSet.range(a, b), next: i + 3}
+    }
+    default:
+      return {error: `unknown port operator '${op}'`}
+  }
+}
+
+/** A protocol with optional destination and source ports: one piece of a service. */
+export interface ServiceTerm {
+  protocols: ProtocolSet
+  ports: PortSet
+  sourcePorts: PortSet
+  /** ICMP type or other refinement we keep as a note rather than narrowing the exposure. */
+  note?: string
+}
+
+export const ANY_SERVICE: ServiceTerm = {protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
+export const TCP_UDP = ProtocolSet.of(6, 17)
+
+/**
+ * The box of a term: port limits apply to port-carrying protocols only (a box never says "icmp port 22"),
+ * so a port restriction drops the protocols that have no ports.
+ */
+export function termBox(from: Box['from'], to: Box['to'], term: ServiceTerm): Box | null {
+  let protocols = term.protocols
+  if (!term.ports.isAll() || !term.sourcePorts.isAll()) {
+    protocols = ProtocolSet.of(...protocols.values().filter(hasPorts))
+    if (protocols.isEmpty()) return null
+  }
+  if (from.isEmpty() || to.isEmpty() || term.ports.isEmpty() || term.sourcePorts.isEmpty()) return null
+  return {from, to, protocols, ports: term.ports, sourcePorts: term.sourcePorts}
+}
+
+/** Merge the notes of an exposure without duplicates, keeping their order. */
+export function addNotes(e: Exposure, notes: readonly string[]): void {
+  if (!notes.length) return
+  const all = [...(e.notes ?? [])]
+  for (const n of notes) if (!all.includes(n)) all.push(n)
+  e.notes = all
+}
+
+// Secrets that the shared patterns miss in Cisco syntax: `key` values (keyrings, tacacs/radius,
+// `crypto isakmp key X address`), and the positional SNMP community of `snmp-server host`.
+const KEY_VALUE = /\b(key)(\s+)(?:([0-9])\s+)?(\S+)/gi
+// IOS: snmp-server host ADDR [traps|informs] [version 1|2c|3 auth|noauth|priv] COMMUNITY [udp-port N] [notif…]
+const SNMP_HOST_VERSION = /^(snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+)(\S+)/i
+const SNMP_HOST_PLAIN = /^(snmp-server\s+host\s+(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)\s+(?:(?:traps|informs)\s+)?)(?!version\b)(\S+)/i
+const KEY_WORDS_NOT_SECRET = new Set(['chain', 'config-key', 'generate', 'zeroize', 'import', 'export', 'pubkey-chain', 'rsa', 'storage'])
+
+/** redactLine plus the Cisco forms it does not know. */
+export function redactCisco(line: string): string {
+  let out = redactLine(line)
+  out = out.replace(KEY_VALUE, (m, kw: string, sep: string, level: string | undefined, value: string) =>
+    KEY_WORDS_NOT_SECRET.has(value.toLowerCase()) || value === REDACTED ? m : `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`,
+  )
+  // ASA spells the community with the `community` keyword, which redactLine already knows
+  if (/^snmp-server\s+host\b/i.test(out) && !/\bcommunity\b/i.test(out)) {
+    const versioned = SNMP_HOST_VERSION.test(out)
+    out = out.replace(versioned ? SNMP_HOST_VERSION : SNMP_HOST_PLAIN, (_m, head: string) => `${head}${REDACTED}`)
+  }
+  return out
+}

@@ -1,0 +1,148 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {isIrmError} from '../../src/core/errors.js'
+import type {ExposureJson} from '../../src/model/exposure.js'
+import {parseText} from '../../src/sources/load.js'
+import {ciscoAsa} from '../../src/sources/cisco-asa.js'
+import {ciscoIos} from '../../src/sources/cisco-ios.js'
+import {CORPUS, corpusFiles, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+
+const TYPE = 'cisco-asa'
+const find = (xs: ExposureJson[], pred: (e: ExposureJson) => boolean) => xs.filter(pred)
+
+describe('cisco-asa fixtures', () => {
+  it('edge.cfg: ACLs, object NAT, twice NAT, management and VPN listeners', async () => {
+    const r = await parseFixture(TYPE, 'edge.cfg')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'edge.cfg'))
+    const e = r.exposures
+    // object-group of ports on the real (post-8.3) address of the web server
+    expect(find(e, (x) => x.rule === 'outside_in#2' && x.to.join() === '172.16.10.10/32' && x.ports.join() === '80,443,8080-8081')).toHaveLength(1)
+    // deny tcp/23 above shadows telnet: the range rule keeps 24-25, the last rule is gone
+    expect(find(e, (x) => x.rule === 'outside_in#3')[0].ports).toEqual(['24-25'])
+    expect(find(e, (x) => x.rule === 'outside_in#10')).toHaveLength(0)
+    // inactive ACE: no tcp/3306 anywhere
+    expect(find(e, (x) => x.ports.includes('3306'))).toHaveLength(0)
+    // nat-forward: public address → real, with the port translation
+    const bastion = find(e, (x) => x.kind === 'nat-forward' && x.to.join() === '203.0.113.11/32')[0]
+    expect(bastion.translated).toEqual({to: ['172.16.10.22/32'], ports: ['22']})
+    expect(bastion.ports).toEqual(['2222'])
+    // twice NAT with destination static: only the partner may open it
+    expect(find(e, (x) => x.kind === 'nat-forward' && x.to.join() === '203.0.113.20/32')[0].from).toEqual(['198.51.100.7/32'])
+    // VPN listeners and management on the interface addresses
+    expect(find(e, (x) => x.kind === 'vpn-listener' && x.protocol === 'udp' && x.ports.join() === '500,4500')[0].from).toEqual(['192.0.2.200/32'])
+    expect(find(e, (x) => x.rule === 'http inside')[0].ports).toEqual(['8443'])
+    expect(find(e, (x) => x.rule.startsWith('security-level inside->outside'))[0].notes?.[0]).toMatch(/security-level default permit/)
+    // shut interface contributes nothing
+    expect(find(e, (x) => x.interfaces?.in?.includes('mgmt'))).toHaveLength(0)
+    expect(r.unparsed).toEqual([])
+    expect(reportText(r)).not.toMatch(/S3cr3t-PLANTED/)
+  })
+
+  it('acl-warnings.cfg: exact unparsed lines and reasons; unknown deny does not shadow', async () => {
+    const r = await parseFixture(TYPE, 'acl-warnings.cfg')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'acl-warnings.cfg'))
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [10, "network object 'no-such-object' is not defined"],
+      [14, 'port-object needs a group typed tcp, udp or tcp-udp'],
+      [16, "unknown port 'not-a-port'"],
+      [18, "object or group 'no-such-group' is not defined"],
+      [21, "unknown access-list option 'frobnicate'"],
+      [26, "unknown command 'frobnicate'"],
+      [28, "NAT object 'ghost-real' is not defined"],
+    ])
+    expect(find(r.exposures, (x) => x.to.join() === '198.51.100.10/32' && x.ports.join() === '22')).toHaveLength(1)
+    expect(find(r.exposures, (x) => x.to.join() === '198.51.100.11/32')[0].notes?.join()).toMatch(/unknown option 'frobnicate'/)
+    expect(find(r.exposures, (x) => x.to.join() === '198.51.100.12/32')[0].from_sets).toEqual(['no-such-object'])
+    expect(r.stats.lines - r.stats.understood).toBe(7)
+  })
+})
+
+describe('cisco-asa corpus', () => {
+  const files = corpusFiles(TYPE)
+  // files whose permits cannot become exposures, with the reason
+  const NO_EXPOSURES: Record<string, string> = {
+    'batfish-unit-asa_nat.cfg': 'syntax-coverage file: every NAT names objects that are not defined in it',
+  }
+  if (!files.length) it.skip(`no corpus at ${CORPUS}`, () => {})
+  for (const f of files) {
+    it(`parses ${f.slice(CORPUS.length + 1)}`, async () => {
+      const r = await parseCorpusFile(TYPE, f)
+      expect(r.stats.understood).toBeLessThanOrEqual(r.stats.lines)
+      for (const u of r.unparsed) {
+        expect(u.line).toBeGreaterThan(0)
+        expect(u.reason).not.toBe('')
+      }
+      const known = NO_EXPOSURES[f.split('/').pop() ?? '']
+      if (!known && /(access-list .* permit|nat .*static)/.test(readFileSync(f, 'utf8'))) expect(r.exposures.length).toBeGreaterThan(0)
+    })
+  }
+
+  it('reads the exposures verified by hand', async () => {
+    if (!files.length) return
+    const filters = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-asa-filters.cfg'))
+    // access-group FILTER_IN4 in interface name4: tcp/123 from any
+    expect(find(filters.exposures, (x) => x.rule === 'FILTER_IN4#1' && x.interfaces?.in?.[0] === 'name4' && x.ports.join() === '123')).toHaveLength(1)
+    // FILTER_OUT5 is an egress filter
+    expect(find(filters.exposures, (x) => x.rule === 'FILTER_OUT5#1')[0].direction).toBe('outbound')
+    const nat = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-asa-nat-object-static.cfg'))
+    // object source-real-2 (2.2.2.0/29) static to source-mapped-2 (192.168.2.0/29), mapped side inside
+    const fwd = find(nat.exposures, (x) => x.kind === 'nat-forward' && x.to.join() === '192.168.2.0/29')[0]
+    expect(fwd.translated?.to).toEqual(['2.2.2.0/29'])
+    expect(fwd.interfaces?.in).toEqual(['inside'])
+    const twice = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-asa-nat-twice-static.cfg'))
+    // line 36: source static + destination static dest-mapped dest-real: the peer is dest-real 4.4.4.4
+    expect(find(twice.exposures, (x) => x.line === 36)[0].from).toEqual(['4.4.4.4/32'])
+    const groups = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'batfish-unit-asa_object_groups.cfg'))
+    expect(groups.exposures[0].to).toEqual(['192.168.126.64/32'])
+  })
+})
+
+describe('cisco-asa detection', () => {
+  it('scores its own files highest', () => {
+    for (const f of [...corpusFiles(TYPE), join(__dirname, '../fixtures/sources/cisco-asa/edge.cfg')]) {
+      const head = readFileSync(f, 'utf8').slice(0, 65536)
+      expect(ciscoAsa.detect(head, f)).toBeGreaterThan(ciscoIos.detect(head, f))
+    }
+  })
+  it('scores other vendors low', () => {
+    for (const dir of ['cisco-ios', 'iptables', 'junos', 'fortios']) {
+      for (const f of corpusFiles(dir).slice(0, 3)) {
+        expect(ciscoAsa.detect(readFileSync(f, 'utf8').slice(0, 65536), f)).toBeLessThan(0.5)
+      }
+    }
+  })
+})
+
+describe('cisco-asa bad input', () => {
+  it('truncated config: no throw, partial lines reported', async () => {
+    const text = readFileSync(join(__dirname, '../fixtures/sources/cisco-asa/edge.cfg'), 'utf8')
+    const r = await parseText(text.slice(0, text.indexOf('access-list outside_in extended permit tcp any object web-srv') + 40), 'cut.cfg', TYPE)
+    expect(r.unparsed.length).toBeGreaterThan(0)
+  })
+  it('another vendor file with --type cisco-asa: lines unparsed, never a crash', async () => {
+    const f = corpusFiles('iptables')[0]
+    if (!f) return
+    const r = await parseText(readFileSync(f, 'utf8'), 'x', TYPE)
+    expect(r.stats.understood).toBeLessThan(r.stats.lines)
+  })
+  it('JSON is refused with an IrmError', async () => {
+    await expect(parseText('{"a": 1}', 'x.json', TYPE)).rejects.toSatisfy(isIrmError)
+  })
+  it('binary-ish junk does not throw', async () => {
+    const junk = Array.from({length: 2000}, (_, i) => String.fromCharCode(1 + ((i * 7919) % 250))).join('')
+    const r = await parseText(junk, 'junk', TYPE)
+    expect(r.stats.understood).toBeLessThanOrEqual(r.stats.lines)
+  })
+  it('10^4 ACEs parse quickly', async () => {
+    const lines = ['ASA Version 9.12', 'interface G0/0', ' nameif outside', ' security-level 0', ' ip address 192.0.2.1 255.255.255.0']
+    for (let i = 0; i < 10000; i++) lines.push(`access-list big extended ${i % 3 ? 'permit' : 'deny'} tcp any host 10.${(i >> 8) & 255}.${i & 255}.1 eq ${1 + (i % 1000)}`)
+    lines.push('access-group big in interface outside')
+    const t = Date.now()
+    const r = await parseText(lines.join('\n'), 'big.cfg', TYPE)
+    expect(r.exposures.length).toBeGreaterThan(1000)
+    expect(Date.now() - t).toBeLessThan(20000)
+  })
+})
