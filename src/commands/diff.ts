@@ -1,0 +1,76 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {IrmError} from '../core/errors.js'
+import type {Severity} from '../diff/model.js'
+import {type DiffReport, failsAt, runDiff} from '../diff/run.js'
+import {validateInventory} from '../inventory/validate.js'
+import {renderDiffJunit} from '../report/junit.js'
+import {renderDiffMarkdown} from '../report/diff-markdown.js'
+import {renderDiffSarif} from '../report/diff-sarif.js'
+import {renderDiffText} from '../report/diff-text.js'
+import {networkMap, renderMermaid} from '../report/map.js'
+
+export default class Diff extends BaseCommand {
+  static override summary = 'Compare the live configs with the inventory: unwanted, drifted, stale and expired access points, blocked critical flows.'
+  static override description =
+    'Parses the live config of every device (devices[].config, or --live DEVICE=PATH[:type]) and reports every opening ' +
+    'reachable from an untrusted source that no access point approves, every live rule broader than its access point, ' +
+    'access points no rule provides, expired ones, and business-critical flows the rules block. Findings in ' +
+    '.irm-audit-ignore.yaml (beside the inventory folder, or --ignore) are suppressed until their expiry. ' +
+    'Exit 1 when a finding reaches --fail-on (in --baseline mode: a new finding), 2 on unusable input.'
+
+  static override examples = [
+    '<%= config.bin %> diff',
+    '<%= config.bin %> diff --live fw-edge-1=exports/fw-edge-1.cfg:cisco-asa --format sarif --output diff.sarif',
+    '<%= config.bin %> diff --baseline main-report.json --format markdown --as-of 2026-11-01',
+  ]
+
+  static override flags = {
+    inventory: inventoryFlag,
+    live: Flags.string({summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeatable.', multiple: true}),
+    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
+    output: outputFlag,
+    'fail-on': Flags.string({summary: 'Exit 1 when a finding has this severity or higher.', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
+    baseline: Flags.string({summary: 'A previous `diff --format json` report: mark findings new/unchanged and list the fixed ones.'}),
+    ignore: Flags.string({summary: 'Suppression file (default: .irm-audit-ignore.yaml beside the inventory folder).'}),
+    'as-of': Flags.string({summary: 'Day (YYYY-MM-DD) for expiry checks; default today (UTC).'}),
+    policy: Flags.string({summary: 'Policy pack whose `diff:` section sets trusted zones, sensitive ports and severities.'}),
+    'no-color': noColorFlag,
+  }
+
+  async run(): Promise<DiffReport> {
+    const {flags} = await this.parse(Diff)
+    const asOf = flags['as-of'] ?? new Date().toISOString().slice(0, 10)
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+      throw new IrmError('USAGE', `--as-of '${asOf}' is not a date`, {hint: 'Write it as YYYY-MM-DD.'})
+    }
+    const {report, loaded} = await runDiff({
+      inventoryDir: flags.inventory,
+      live: flags.live,
+      ignoreFile: flags.ignore,
+      baselineFile: flags.baseline,
+      policyFile: flags.policy,
+      asOf,
+      displayBase: process.cwd(),
+      validate: (inv) =>
+        validateInventory(inv, {asOf: new Date(`${asOf}T00:00:00Z`)})
+          .filter((i) => i.severity === 'error')
+          .map((i) => `${i.file}:${i.line}:${i.column}: ${i.message} [${i.rule}]`),
+    })
+    const rendered =
+      flags.format === 'json'
+        ? JSON.stringify(report, null, 2)
+        : flags.format === 'sarif'
+          ? JSON.stringify(renderDiffSarif(report, this.config.version), null, 2)
+          : flags.format === 'junit'
+            ? renderDiffJunit(report)
+            : flags.format === 'markdown'
+              ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)))
+              : renderDiffText(report, this.paint(flags['no-color']))
+    await this.emit(rendered, flags.output, [loaded.dir])
+    // findings are exit 1 via exitCode, never this.exit(1): under --json oclif must still print the report
+    if (failsAt(report, flags['fail-on'] as Severity | 'none')) process.exitCode = 1
+    return report
+  }
+}
