@@ -248,11 +248,14 @@ class SemanticChecks {
         if (prior) {
           const kind = prior.collection === collection ? '' : ` (in ${prior.collection})`
           this.add('duplicate-id', entry, 'id', `duplicate id '${id}': already defined at ${this.where(prior.entry, 'id')}${kind}; rename one of them.`)
-          continue
+        } else {
+          first.set(id, {entry, collection})
         }
-        first.set(id, {entry, collection})
-        idx.byId.set(id, entry)
-        idx.ids.push(id)
+        // references still resolve within each collection, so one duplicate is one finding
+        if (!idx.byId.has(id)) {
+          idx.byId.set(id, entry)
+          idx.ids.push(id)
+        }
       }
     }
   }
