@@ -104,7 +104,27 @@ export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
 
 /** Every permit of an evaluation as exposures; evaluator warnings become unparsed entries. */
 export function permitsToExposures(result: EvalResult<ExposureMeta>, state: ParseState): void {
-  for (const p of result.permits) state.exposures.push(exposureOf(p.box, p.meta))
+  // A named-only peer (instances, groups) was `any` for ordering, so a deny on some addresses split it
+  // into pieces; the members may sit on either side of that deny, so the pieces are joined again
+  // (recall first) and the exposure says "empty, named" as before.
+  const joined = new Map<ExposureMeta, Map<string, {index: number; box: Box}>>()
+  for (const p of result.permits) {
+    if (!p.meta.namedSourceOnly && !p.meta.namedDestinationOnly) {
+      state.exposures.push(exposureOf(p.box, p.meta))
+      continue
+    }
+    const byProtocols = joined.get(p.meta) ?? new Map<string, {index: number; box: Box}>()
+    joined.set(p.meta, byProtocols)
+    const key = p.box.protocols.toStrings().join(',')
+    const seen = byProtocols.get(key)
+    if (!seen) {
+      byProtocols.set(key, {index: state.exposures.length, box: p.box})
+      state.exposures.push(exposureOf(p.box, p.meta))
+      continue
+    }
+    seen.box = {...seen.box, ports: seen.box.ports.union(p.box.ports), sourcePorts: seen.box.sourcePorts.union(p.box.sourcePorts)}
+    state.exposures[seen.index] = exposureOf(seen.box, p.meta)
+  }
   for (const w of result.warnings) state.unknown(w.meta.line, w.reason, w.meta.text ?? '')
 }
 
