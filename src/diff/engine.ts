@@ -14,20 +14,35 @@ import {AddressIndex} from './interval-index.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
 
+const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
+
 interface ApBox {
   ap: ApprovedAccess
   box: Box
 }
 
-/** The approved boxes of one device, indexed by destination. */
+/** A static/destination NAT of a device: traffic to `outside` goes to `inside`. */
+interface NatPair {
+  outside: AddressSet
+  inside: AddressSet
+}
+
+/**
+ * The approved boxes of one device, indexed by destination. An access point that names a NAT'd
+ * public address also approves its real address (rules written after NAT, ASA 8.3+, FORWARD after DNAT).
+ */
 class DeviceAccess {
   readonly boxes: ApBox[] = []
   private readonly index = new AddressIndex()
 
+  constructor(private readonly nat: NatPair[]) {}
+
   add(ap: ApprovedAccess): void {
+    const inside = this.nat.filter((n) => ap.to.covers(n.outside)).map((n) => n.inside)
+    const to = inside.length ? AddressSet.unionAll([ap.to, ...inside]) : ap.to
     for (const s of ap.services) {
-      const box: Box = {from: ap.from, to: ap.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
-      this.index.add(ap.to, this.boxes.length)
+      const box: Box = {from: ap.from, to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
+      this.index.add(to, this.boxes.length)
       this.boxes.push({ap, box})
     }
   }
@@ -80,23 +95,57 @@ class Engine {
   private readonly trusted: AddressSet
   private readonly partner: AddressSet
   private readonly access = new Map<string, DeviceAccess>()
+  private readonly filtered = new Map<string, AddressIndex>()
   private readonly provided = new Set<ApprovedAccess>()
   private readonly findings: Finding[] = []
 
   constructor(private readonly input: DiffInput) {
     const trust = new Set(input.policy.trustedTrust)
-    this.trusted = AddressSet.unionAll(input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses))
+    // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
+    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
-    for (const ap of input.accessPoints) this.deviceAccess(ap.device).add(ap)
   }
 
-  private deviceAccess(device: string): DeviceAccess {
-    let d = this.access.get(device)
-    if (!d) this.access.set(device, (d = new DeviceAccess()))
-    return d
+  /** Per device: its NAT pairs, the destinations its filter rules reach, then its access points. */
+  private prepare(liveByDevice: Map<string, Exposure[]>): void {
+    const apsByDevice = new Map<string, ApprovedAccess[]>()
+    for (const ap of this.input.accessPoints) {
+      const list = apsByDevice.get(ap.device) ?? []
+      list.push(ap)
+      apsByDevice.set(ap.device, list)
+    }
+    for (const [device, aps] of apsByDevice) {
+      const exposures = liveByDevice.get(device) ?? []
+      const nat = exposures.filter((e) => e.kind === 'nat-forward' && e.translated?.to).map((e) => ({outside: e.to, inside: e.translated!.to!}))
+      const access = new DeviceAccess(nat)
+      for (const ap of aps) access.add(ap)
+      this.access.set(device, access)
+    }
+    for (const [device, exposures] of liveByDevice) {
+      const index = new AddressIndex()
+      exposures.forEach((e, i) => e.kind !== 'nat-forward' && index.add(e.to, i))
+      this.filtered.set(device, index)
+    }
+  }
+
+  /**
+   * A NAT rule with filter rules behind it (ASA object NAT + interface ACL, DNAT + FORWARD, VIP +
+   * policy) is only as open as those filter rules, which are checked on their own.
+   */
+  private filteredAfterNat(device: string, e: Exposure): boolean {
+    if (e.kind !== 'nat-forward' || !e.translated?.to) return false
+    return (this.filtered.get(device)?.overlapping(e.translated.to).length ?? 0) > 0
   }
 
   run(): Finding[] {
+    const liveByDevice = new Map<string, Exposure[]>()
+    for (const live of this.input.live) {
+      if ('error' in live) continue
+      const list = liveByDevice.get(live.device) ?? []
+      list.push(...live.exposures)
+      liveByDevice.set(live.device, list)
+    }
+    this.prepare(liveByDevice)
     const audited = new Set<string>()
     for (const live of this.input.live) {
       if ('error' in live) {
@@ -110,13 +159,6 @@ class Engine {
     for (const ap of this.input.accessPoints) {
       if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
       if (ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
-    }
-    const liveByDevice = new Map<string, Exposure[]>()
-    for (const live of this.input.live) {
-      if ('error' in live) continue
-      const list = liveByDevice.get(live.device) ?? []
-      list.push(...live.exposures)
-      liveByDevice.set(live.device, list)
     }
     const permits = new Map<string, ExposureIndex>()
     for (const flow of this.input.flows) {
@@ -135,7 +177,7 @@ class Engine {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     if (access) for (const v of variants) for (const c of access.overlapping(v)) this.provided.add(c.ap)
-    if (e.direction === 'outbound') return
+    if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
     const untrusted = e.from.subtract(this.trusted)
     if (untrusted.isEmpty()) return
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
@@ -220,10 +262,14 @@ class Engine {
   }
 
   private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
+    // only the sources that reach this device: those in a zone it joins (a catch-all zone joins all)
+    const joined = this.joinedAddresses(device)
+    const from = joined ? flow.from.intersect(joined) : flow.from
+    if (from.isEmpty()) return
     const blocked: Box[] = []
     let touchedAny = false
     for (const s of flow.services) {
-      const box: Box = {from: flow.from, to: flow.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
+      const box: Box = {from, to: flow.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
       const r = uncovered(box, index.overlapping(box))
       blocked.push(...r.rest)
       touchedAny ||= r.touched
@@ -246,6 +292,16 @@ class Engine {
       message: `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${touchedAny ? 'partly ' : ''}blocked by ${device}: no live rule permits ${what}`,
       suppressed: false,
     })
+  }
+
+  /** Addresses of the zones a device joins; undefined when it declares none (no restriction). */
+  private joinedAddresses(device: string): AddressSet | undefined {
+    const zones = this.input.devices.find((d) => d.id === device)?.zones ?? []
+    if (zones.length === 0) return undefined
+    const ids = new Set(zones)
+    const joined = this.input.zones.filter((z) => ids.has(z.id))
+    const claimed = AddressSet.unionAll(this.input.zones.filter((z) => !z.catchAll).map((z) => z.addresses))
+    return AddressSet.unionAll(joined.map((z) => (z.catchAll ? z.addresses.subtract(claimed) : z.addresses)))
   }
 
   /** Devices the flow crosses: those it names, else those joining a zone of each end. */

@@ -15,7 +15,7 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
       const s = parseService(text)
       return s ? [{text, protocols: s.protocols, ports: s.ports}] : []
     })
-  const zones: DiffZone[] = inv.zones.map((z) => ({id: z.id, trust: z.trust, addresses: resolver.zoneAddressesOf(z.id)!}))
+  const zones: DiffZone[] = inv.zones.map((z) => ({id: z.id, trust: z.trust, addresses: resolver.zoneAddressesOf(z.id)!, catchAll: resolver.isCatchAll(z)}))
   const catchAll = inv.zones.filter((z) => resolver.isCatchAll(z)).map((z) => z.id)
   // zones a flow end lies in: the zones it names, else the (non catch-all) zones its CIDRs fall in
   const zonesOf = (refs: readonly string[]): string[] => {

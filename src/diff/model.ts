@@ -21,6 +21,8 @@ export interface DiffZone {
   id: string
   trust: Trust
   addresses: AddressSet
+  /** A zone without cidrs (or with /0): any address no other zone claims (typically `internet`). */
+  catchAll?: boolean
 }
 
 /** One protocol/port set of an access point or flow, as `tcp/443` is written in the inventory. */
