@@ -7,13 +7,13 @@ import {parseCidr, wildcardToCidr} from '../../net/ip.js'
 import type {Statement} from './read.js'
 import type {
   AddressBook,
+  Policy,
   AddressObject,
   Application,
   AppTerm,
   HostInbound,
   JunosConfig,
   NatRuleSet,
-  Policy,
   Unit,
   Zone,
 } from './model.js'
@@ -48,29 +48,6 @@ const IGNORED: Record<string, string> = {
   'system no-redirects': 'ICMP redirects off',
   'system services dhcp-local-server': 'DHCP server pools (listener listed via host-inbound dhcp)',
   'system services outbound-ssh': 'outbound connection to a management server',
-  'system services ssh root-login': 'ssh option',
-  'system services ssh protocol-version': 'ssh option',
-  'system services ssh connection-limit': 'ssh option',
-  'system services ssh rate-limit': 'ssh option',
-  'system services ssh max-sessions-per-connection': 'ssh option',
-  'system services ssh ciphers': 'ssh option',
-  'system services ssh macs': 'ssh option',
-  'system services ssh key-exchange': 'ssh option',
-  'system services ssh client-alive-interval': 'ssh option',
-  'system services ssh client-alive-count-max': 'ssh option',
-  'system services ssh hostkey-algorithm': 'ssh option',
-  'system services ssh log-key-changes': 'ssh option',
-  'system services ssh sftp-server': 'ssh option',
-  'system services ssh authentication-order': 'ssh option',
-  'system services ssh no-tcp-forwarding': 'ssh option',
-  'system services ssh no-passwords': 'ssh option',
-  'system services web-management session': 'J-Web option',
-  'system services web-management management-url': 'J-Web option',
-  'system services web-management limits': 'J-Web option',
-  'system services netconf rfc-compliant': 'netconf option',
-  'system services netconf yang-compliant': 'netconf option',
-  'system services netconf notification': 'netconf option',
-  'system services netconf traceoptions': 'tracing',
   'system services dns': 'DNS proxy (listener listed via host-inbound dns)',
   'system services rest': 'REST API (not modelled as an exposure yet)',
   'system security-profile': 'resource limits',
@@ -286,15 +263,9 @@ export function buildConfig(statements: Statement[]): BuildResult {
       else if (w[4] && !['system-generated-certificate', 'pki-local-certificate', 'local-certificate'].includes(w[4])) return `web-management ${proto} '${w[4]}' not modelled`
       return null
     }
-    if (name === 'ssh' && w[3] === 'port' && w[4]) {
-      svc.port = Number(w[4])
-      return null
-    }
-    if (name === 'netconf' && w[3] === 'ssh' && w[4] === 'port' && w[5]) {
-      svc.port = Number(w[5])
-      return null
-    }
-    if (w.length > 3 && !(name === 'netconf' && w[3] === 'ssh')) return `system services ${name} '${w[3]}' not modelled`
+    if (name === 'ssh' && w[3] === 'port' && w[4]) svc.port = Number(w[4])
+    if (name === 'netconf' && w[3] === 'ssh' && w[4] === 'port' && w[5]) svc.port = Number(w[5])
+    // other options (root-login, ciphers, rate-limit…) do not change where the daemon listens
     return null
   }
 
@@ -569,42 +540,16 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (rest.length === 0) return null
     if (rest[0] === 'description' || rest[0] === 'scheduler-name') return null
     if (rest[0] === 'match') {
-      const [k, v] = [rest[1], rest[2]]
-      switch (k) {
-        case 'source-address':
-          if (v) p.source.push(v)
-          return null
-        case 'destination-address':
-          if (v) p.destination.push(v)
-          return null
-        case 'source-address-excluded':
-          p.sourceExcluded = true
-          return null
-        case 'destination-address-excluded':
-          p.destinationExcluded = true
-          return null
-        case 'application':
-          if (v) p.applications.push(v)
-          return null
-        case 'from-zone':
-          if (v) p.fromZones.push(v)
-          return null
-        case 'to-zone':
-          if (v) p.toZones.push(v)
-          return null
-        case 'dynamic-application':
-          // `any`/`none` do not narrow; a named one does, which only makes the permit narrower than listed
-          if (v && v !== 'any' && v !== 'none') p.unknownMatch.push(`dynamic-application ${v}`)
-          return null
-        case 'source-identity':
-        case 'url-category':
-        case 'source-end-user-profile':
-          if (v && v !== 'any') p.unknownMatch.push(`${k} ${v}`)
-          return null
-        default:
-          p.unknownMatch.push(`${k ?? ''}`)
-          return `policy match '${k ?? ''}' not modelled`
+      // several keyword/value pairs may share one statement (`match source-address any application any`)
+      const body = rest.slice(1)
+      for (let i = 0; i < body.length; i++) {
+        const k = body[i]
+        const takesValue = !k.endsWith('-excluded')
+        const v = takesValue ? body[++i] : undefined
+        const reason = policyMatch(p, k, v)
+        if (reason) return reason
       }
+      return null
     }
     if (rest[0] === 'then') {
       const a = rest[1]
@@ -806,6 +751,42 @@ export function buildConfig(statements: Statement[]): BuildResult {
     }
   }
   return {config, understood, unparsed: [...failed.values()]}
+}
+
+function policyMatch(p: Policy, k: string, v: string | undefined): string | null {
+  switch (k) {
+    case 'source-address':
+      if (v) p.source.push(v)
+      return null
+    case 'destination-address':
+      if (v) p.destination.push(v)
+      return null
+    case 'source-address-excluded':
+      p.sourceExcluded = true
+      return null
+    case 'destination-address-excluded':
+      p.destinationExcluded = true
+      return null
+    case 'application':
+      if (v) p.applications.push(v)
+      return null
+    case 'from-zone':
+      if (v) p.fromZones.push(v)
+      return null
+    case 'to-zone':
+      if (v) p.toZones.push(v)
+      return null
+    case 'dynamic-application':
+    case 'source-identity':
+    case 'url-category':
+    case 'source-end-user-profile':
+      // `any`/`none` do not narrow; a named one does, which only makes the permit narrower than listed
+      if (v && v !== 'any' && v !== 'none') p.unknownMatch.push(`${k} ${v}`)
+      return null
+    default:
+      p.unknownMatch.push(k)
+      return `policy match '${k}' not modelled`
+  }
 }
 
 function ignoredReason(w: string[]): string | undefined {

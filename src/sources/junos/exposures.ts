@@ -486,14 +486,22 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
     }
     return [...map].filter(([n, e]) => !e && n !== 'all').map(([n]) => n)
   }
+  // one box per address family, so a v6 source is never paired with a v4 device address
   const managementBoxes = (box: Box): Box[] => {
-    if (!lo0Permits) return [box]
-    const out: Box[] = []
-    for (const p of lo0Permits) {
-      const i = intersectBox(box, p)
-      if (i) out.push(i)
+    const perFamily: Box[] = []
+    for (const any of [AddressSet.ANY4, AddressSet.ANY6]) {
+      const b = intersectBox(box, {...ANY_BOX, from: any, to: any})
+      if (b) perFamily.push(b)
     }
-    return out
+    if (!lo0Permits) return perFamily
+    const out: Box[] = []
+    for (const b of perFamily) {
+      for (const p of lo0Permits) {
+        const i = intersectBox(b, p)
+        if (i) out.push(i)
+      }
+    }
+    return mergeBoxes(out)
   }
   const hostInboundFor = (z: Zone) => {
     for (const [ifu, entry] of z.interfaces) {
@@ -541,12 +549,14 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
   const zoned = new Set([...config.zones.values()].flatMap((z) => [...z.interfaces.keys()]))
   const oob = [...config.units.values()].filter((u) => /^(fxp|em|me)\d/.test(u.name) && !zoned.has(u.name))
   const routerLike = config.zones.size === 0
-  const listeners = routerLike ? [...config.units.values()].filter((u) => !u.name.startsWith('lo0.')) : oob
+  const listeners = routerLike ? [...config.units.values()] : oob
   if (listeners.length || (routerLike && config.systemServices.size)) {
     for (const svc of config.systemServices.values()) {
       const specs = systemServiceSpecs(svc.name, svc.port)
       if (!specs) continue
       const targets = svc.interfaces.length ? listeners.filter((u) => svc.interfaces.includes(u.name)) : listeners
+      // J-Web bound to zoned units only: host-inbound-traffic covers it there
+      if (svc.interfaces.length && targets.length === 0 && !routerLike) continue
       const to = targets.length ? AddressSet.unionAll(targets.map((u) => u.hostAddresses)) : AddressSet.ANY
       const notes: string[] = []
       if (to.isEmpty() || to === AddressSet.ANY) notes.push('no interface address in this config; destination taken as any')
@@ -699,7 +709,7 @@ function natExposures(
     }
     const ports = portsOf('destination-port')
     const sourcePorts = portsOf('source-port')
-    if ((r.match.has('destination-port') || r.match.has('source-port')) && !protos) protocols = ProtocolSet.of(6, 17, 132)
+    if ((r.match.has('destination-port') || r.match.has('source-port')) && !protos) protocols = ProtocolSet.of(6, 17)
     for (const k of r.match.keys()) {
       if (!['source-address', 'source-address-name', 'destination-address', 'destination-address-name', 'destination-port', 'source-port', 'protocol'].includes(k)) {
         notes.push(`match ${k} not modelled`)
@@ -788,12 +798,12 @@ class AddressResolver {
     const cached = this.cache.get(key)
     if (cached) return cached
     let out: Resolved
-    const literal = parseAddress(name)
     if (name === 'any' || name === 'any-ipv4' || name === 'any-ipv6') out = {set: parseAddress(name)!, unresolved: []}
     else {
       const entry = this.books(zone)
         .map((b) => b.entries.get(name))
         .find((e) => e !== undefined)
+      const literal = entry ? null : parseAddress(name)
       if (!entry) out = literal ? {set: literal, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [name]}
       else if (entry.members) {
         if (seen.has(name)) return {set: AddressSet.EMPTY, unresolved: []}

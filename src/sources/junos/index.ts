@@ -12,7 +12,9 @@ import {readJunos} from './read.js'
 
 // top-level statements only Junos writes, in either form
 const JUNOS_SET = /^(?:set|deactivate) (?:system (?:host-name|services|login|syslog|root-authentication)|interfaces \S+ unit |security (?:zones|policies|nat|ike|ipsec|address-book|screen)|firewall (?:family|filter)|applications application|policy-options|routing-options|protocols|snmp|chassis|version)\b/gm
-const JUNOS_TREE = /^\s*(?:(?:inactive|replace): )?(?:system|interfaces|security|firewall|applications|policy-options|routing-options|protocols|snmp|chassis) \{\s*$|^\s*version \S+;|^## Last commit|^\s*(?:security-zone|from-zone \S+ to-zone|address-book|host-inbound-traffic|unit \d+) /gm
+const JUNOS_TREE = /^(?:(?:inactive|replace): )?(?:system|interfaces|security|firewall|applications|policy-options|routing-options|protocols|snmp|chassis) \{\s*$|^\s*version \S+;|^## Last commit|^\s*(?:security-zone|from-zone \S+ to-zone|address-book|host-inbound-traffic|unit \d+) /gm
+// PAN-OS set and brace configs share `set`, `system {` and `security {`
+const PANOS = /^\s*(?:set )?(?:deviceconfig|rulebase|vsys|mgt-config)\b/m
 
 export const junos: SourceParser = {
   type: 'junos',
@@ -23,7 +25,7 @@ export const junos: SourceParser = {
     const set = head.match(JUNOS_SET)?.length ?? 0
     const tree = head.match(JUNOS_TREE)?.length ?? 0
     const hits = set + tree
-    if (hits === 0) return 0
+    if (hits === 0 || PANOS.test(head)) return 0
     return Math.min(0.95, 0.5 + hits * 0.05)
   },
   parse(text, {file}) {

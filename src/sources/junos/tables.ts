@@ -154,8 +154,6 @@ export const HOST_SERVICES: Record<string, readonly string[]> = {
   ntp: ['udp/123'],
   ping: ['icmp', 'icmpv6'],
   r2cp: ['udp/28672'],
-  'reverse-ssh': ['tcp/22'],
-  'reverse-telnet': ['tcp/23'],
   rlogin: ['tcp/513'],
   rpm: ['udp/7'],
   rsh: ['tcp/514'],
@@ -167,11 +165,6 @@ export const HOST_SERVICES: Record<string, readonly string[]> = {
   traceroute: ['udp/33434-33534', 'icmp', 'icmpv6'],
   'xnm-clear-text': ['tcp/3221'],
   'xnm-ssl': ['tcp/3220'],
-  'web-management': ['tcp/80', 'tcp/443'],
-  'high-availability': ['udp/3784'],
-  'tcp-encap': ['tcp/500'],
-  appqoe: ['udp/3784'],
-  'jsql': ['tcp/3221'],
 }
 
 /** host-inbound-traffic protocols → what the routing daemons accept. */

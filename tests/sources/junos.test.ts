@@ -1,0 +1,162 @@
+import {readFileSync} from 'node:fs'
+import {basename} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {isIrmError} from '../../src/core/errors.js'
+import type {ExposureJson} from '../../src/model/exposure.js'
+import {parseText} from '../../src/sources/load.js'
+import {junos} from '../../src/sources/junos.js'
+import {detectParser} from '../../src/sources/registry.js'
+import {CORPUS, corpusFiles, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+
+const TYPE = 'junos'
+
+const find = (exposures: ExposureJson[], pred: (e: ExposureJson) => boolean) => exposures.filter(pred)
+
+describe('junos fixtures', () => {
+  it('srx-edge.set: zone policies, NAT, IKE, host-inbound', async () => {
+    const report = await parseFixture(TYPE, 'srx-edge.set')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'srx-edge.set'))
+    const e = report.exposures
+    // web apps (junos-http, junos-https, app-8443) to the nested dmz-servers set, blocked-hosts removed by the deny above
+    const web = find(e, (x) => x.rule === 'from-zone untrust to-zone dmz policy allow-web')
+    expect(web).toHaveLength(1)
+    expect(web[0].ports).toEqual(['80', '443', '8443'])
+    expect(web[0].to).toEqual(['172.16.10.10/32', '172.16.10.25/32'])
+    expect(web[0].from).not.toContain('0.0.0.0/0')
+    // the rdp permit below deny-rest is shadowed, the deactivated telnet policy is gone
+    expect(find(e, (x) => x.rule.includes('late-rdp'))).toHaveLength(0)
+    expect(find(e, (x) => x.rule.includes('legacy-telnet'))).toHaveLength(0)
+    // destination NAT keeps the pre-NAT destination and the translation
+    const dnat = find(e, (x) => x.kind === 'nat-forward' && x.protocol === 'tcp' && x.to[0] === '203.0.113.10/32')
+    expect(dnat[0].translated).toEqual({to: ['172.16.10.10/32'], ports: ['8443']})
+    // the dynamic IKE gateway listens for anyone on the untrust address
+    expect(find(e, (x) => x.rule === 'ike gateway mobile' && x.protocol === 'udp')[0].from).toEqual(['0.0.0.0/0', '::/0'])
+    // trust allows all host-inbound services except telnet
+    expect(find(e, (x) => x.rule.includes('security-zone trust') && x.ports.includes('23'))).toHaveLength(0)
+    expect(report.stats).toEqual({lines: 95, understood: 95})
+    expect(reportText(report)).not.toContain('PLANTED')
+  })
+
+  it('mx-border.conf: hierarchical filters, lo0 protection, inactive term', async () => {
+    const report = await parseFixture(TYPE, 'mx-border.conf')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'mx-border.conf'))
+    const e = report.exposures
+    // the inactive FTP term is not a permit
+    expect(find(e, (x) => x.rule.includes('OLD-FTP'))).toHaveLength(0)
+    // the discard with a condition we do not model (tcp-established) does not shadow the SMB permit
+    expect(find(e, (x) => x.rule === 'filter EDGE-IN term SMB-PARTNER')[0].from).toEqual(['203.0.113.0/24'])
+    // ssh over IPv4 reaches the router only from the NOC prefix-list (and BGP peers' source port 179)
+    const ssh4 = find(e, (x) => x.rule === 'system services ssh' && x.from.some((f) => f.includes('.')))
+    expect(ssh4.map((x) => x.from[0]).sort()).toEqual(['10.20.0.0/24', '198.51.100.1/32'])
+    expect(report.unparsed).toEqual([])
+    expect(reportText(report)).not.toContain('PLANTED')
+  })
+
+  it('statements-warnings.set: exact unparsed lines and reasons', async () => {
+    const report = await parseFixture(TYPE, 'statements-warnings.set')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'statements-warnings.set'))
+    expect(report.unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [7, "unknown top-level statement 'frobnicate'"],
+      [9, "'ten.0.0.1/24' is not an interface address"],
+      [11, "application option 'color' not modelled"],
+      [14, "policy match 'flavour' not modelled"],
+      [20, "not a Junos set command ('show')"],
+      [22, "ike 'frobnicate' not modelled"],
+    ])
+    expect(report.stats).toEqual({lines: 14, understood: 8})
+    // an allow with a condition we do not model stays, with a note
+    expect(report.exposures.find((x) => x.rule.endsWith('policy p1'))?.notes?.[0]).toContain('flavour')
+    expect(reportText(report)).not.toContain('PLANTED')
+  })
+})
+
+describe('junos corpus', () => {
+  const files = corpusFiles(TYPE)
+  if (files.length === 0) it.skip('corpus folder absent', () => {})
+  for (const file of files) {
+    it(`${basename(file)} parses`, async () => {
+      const report = await parseCorpusFile(TYPE, file)
+      expect(report.stats.understood).toBeLessThanOrEqual(report.stats.lines)
+      for (const u of report.unparsed) {
+        expect(u.line).toBeGreaterThan(0)
+        expect(u.reason).not.toBe('')
+      }
+      if (/then permit|then accept|permit-all/.test(readFileSync(file, 'utf8'))) expect(report.exposures.length).toBeGreaterThan(0)
+      expect(reportText(report)).not.toMatch(/\$9\$|\$1\$/)
+    })
+  }
+
+  it.runIf(files.length > 0)('verified exposures', async () => {
+    const srx = await parseCorpusFile(TYPE, `${CORPUS}/junos/batfish-srx-testbed-junos-srx-2.set`)
+    // IKE peer 10.12.0.1 to ge-0/0/0.0's address, PSK redacted
+    expect(srx.exposures.find((x) => x.rule === 'ike gateway gateway-1' && x.protocol === 'udp')).toMatchObject({from: ['10.12.0.1/32'], to: ['10.12.0.2/32'], ports: ['500', '4500']})
+    // telnet is in host-inbound but `system services` has no telnet: nothing listens
+    expect(srx.exposures.filter((x) => x.ports.includes('23'))).toHaveLength(0)
+    const combined = await parseCorpusFile(TYPE, `${CORPUS}/junos/batfish-firewall-combined-policies.set`)
+    // default permit-all minus the global deny of 1.2.3.0/29
+    const dflt = combined.exposures.find((x) => x.rule === 'default-policy permit-all (untrust to trust)')
+    expect(dflt?.from).not.toContain('1.2.3.0/29')
+    expect(dflt?.from).toContain('1.2.3.8/29')
+    const srxConf = await parseCorpusFile(TYPE, `${CORPUS}/junos/aerleon-sample_srx.conf`)
+    expect(srxConf.exposures.find((x) => x.rule === 'from-zone Untrust to-zone DMZ policy test-tcp' && x.protocol === 'tcp')?.to).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])
+  })
+})
+
+describe('junos detection', () => {
+  it('wins on its fixtures and corpus files', () => {
+    const paths = [...corpusFiles(TYPE), ...['srx-edge.set', 'mx-border.conf'].map((f) => `tests/fixtures/sources/junos/${f}`)]
+    for (const p of paths) expect(detectParser(readFileSync(p, 'utf8').slice(0, 65536), p).type, p).toBe(TYPE)
+  })
+
+  it('scores other vendors low', () => {
+    for (const dir of ['panos', 'cisco-asa', 'fortios', 'iptables']) {
+      for (const f of corpusFiles(dir)) expect(junos.detect(readFileSync(f, 'utf8').slice(0, 65536), f), f).toBeLessThan(0.5)
+    }
+  })
+})
+
+describe('junos bad input', () => {
+  it('truncated hierarchy reports the open block, no throw', async () => {
+    const text = readFileSync('tests/fixtures/sources/junos/mx-border.conf', 'utf8').slice(0, 1500)
+    const r = await parseText(text, 'cut.conf', TYPE)
+    expect(r.unparsed.some((u) => /not closed|cut off/.test(u.reason))).toBe(true)
+  })
+
+  it('another vendor given as junos: unparsed lines or a clear IrmError', async () => {
+    const files = corpusFiles('cisco-asa')
+    if (files.length === 0) return
+    try {
+      const r = await parseText(readFileSync(files[0], 'utf8'), 'asa.cfg', TYPE)
+      expect(r.unparsed.length).toBeGreaterThan(0)
+    } catch (e) {
+      expect(isIrmError(e)).toBe(true)
+    }
+  })
+
+  it('binary-ish junk does not crash', async () => {
+    const junk = 'set \u0001\u0002 {{{ ;;; ]]] "unterminated\n\u00ff\u00fe } } }\n'
+    try {
+      const r = await parseText(junk, 'junk', TYPE)
+      expect(r.unparsed.length).toBeGreaterThan(0)
+    } catch (e) {
+      expect(isIrmError(e)).toBe(true)
+    }
+  })
+
+  it('parses 50k policies (150k lines) in linear time', () => {
+    const lines: string[] = ['set security zones security-zone a interfaces ge-0/0/0.0', 'set security zones security-zone b interfaces ge-0/0/1.0']
+    for (let i = 0; i < 50_000; i++) {
+      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
+      lines.push(`set security policies from-zone a to-zone b policy p${i} match source-address any destination-address h${i} application junos-https`)
+      lines.push(`set security policies from-zone a to-zone b policy p${i} then permit`)
+      lines.push(`set security address-book global address h${i} ${ip}/32`)
+    }
+    const start = Date.now()
+    const r = junos.parse(lines.join('\n'), {file: 'big.set'}) as ReturnType<typeof junos.parse> & {exposures: unknown[]}
+    expect(r.exposures.length).toBeGreaterThan(1000)
+    // generous: the CI machine is shared; locally this takes a few seconds
+    expect(Date.now() - start).toBeLessThan(45_000)
+  })
+})
