@@ -43,8 +43,8 @@ export interface ValidateOptions {
 /** What each rule checks, for renderers (SARIF rule metadata, markdown legend). */
 export const VALIDATION_RULES: Record<ValidationRule, string> = {
   schema: 'The file follows the inventory JSON Schema (fields, types, enums, formats).',
-  'duplicate-id': 'Ids are unique across every inventory file.',
-  'unknown-reference': 'Every reference (zone, device, sensor, contact, access point) names an existing entry.',
+  'duplicate-id': 'Ids are unique across every inventory file and collection.',
+  'unknown-reference': 'Every reference (zone, device, sensor, contact) names an existing entry.',
   'invalid-cidr': 'Addresses are valid IPv4/IPv6 CIDRs.',
   'non-canonical-cidr': 'CIDRs have no host bits set (10.0.0.0/8, not 10.0.0.1/8).',
   'zone-overlap': 'Zones do not overlap unless declared nested with `parent`.',
