@@ -183,7 +183,12 @@ class Engine {
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
     let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
     for (const v of variants) {
-      const box = {...v, from: untrusted}
+      let box = {...v, from: untrusted}
+      // a listener bound to every address of the device: its own addresses, which the access points name
+      if (e.kind === 'vpn-listener' && e.to.isAny() && access) {
+        const named = access.overlapping(box).map((c) => c.box.to)
+        if (named.length) box = {...box, to: AddressSet.unionAll(named)}
+      }
       const cover = access ? access.overlapping(box) : []
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       if (r.rest.length === 0) return
