@@ -51,14 +51,15 @@ export function isRepo(x: GitContext | {reason: string}): x is GitContext {
 }
 
 /**
- * The commit that last touched each line of a committed file (`git blame --line-porcelain`).
- * Lines not yet committed map to undefined. Index 0 is line 1.
+ * The commit that last touched each line of a file at `rev` (`git blame --line-porcelain`).
+ * Lines not yet committed map to undefined. Index 0 is line 1. `repoPath` names the file inside the
+ * repository when `file` is a materialized copy.
  */
-export async function blame(ctx: GitContext, file: string): Promise<Array<LineCommit | undefined>> {
-  const path = relative(ctx.root, resolve(file)).split(sep).join('/')
+export async function blame(ctx: GitContext, file: string, rev = 'HEAD', repoPath?: string): Promise<Array<LineCommit | undefined>> {
+  const path = repoPath ?? relative(ctx.root, resolve(file)).split(sep).join('/')
   let out: string
   try {
-    out = await ctx.git.raw(['blame', '--line-porcelain', 'HEAD', '--', path])
+    out = await ctx.git.raw(['blame', '--line-porcelain', rev, '--', path])
   } catch {
     return []
   }
@@ -137,6 +138,11 @@ export async function resolveRev(ctx: GitContext, rev: string): Promise<string> 
  * ordinary loader reads it (same limits, same positions). Folder missing at rev → empty folder.
  */
 export async function materialize(ctx: GitContext, rev: string, inventoryDir: string): Promise<string> {
+  return (await materializeWithPrefix(ctx, rev, inventoryDir)).dir
+}
+
+/** As materialize, and also the inventory folder's path inside the repository (to map files back). */
+export async function materializeWithPrefix(ctx: GitContext, rev: string, inventoryDir: string): Promise<{dir: string; prefix: string; hash: string}> {
   const hash = await resolveRev(ctx, rev)
   const rel = relative(ctx.root, resolve(inventoryDir)).split(sep).join('/')
   const tmp = await mkdtemp(join(tmpdir(), 'irm-audit-rev-'))
@@ -150,7 +156,7 @@ export async function materialize(ctx: GitContext, rev: string, inventoryDir: st
     await mkdir(dirname(target), {recursive: true})
     await writeFile(target, content)
   }
-  return tmp
+  return {dir: tmp, prefix: rel, hash}
 }
 
 /** Commits between base and head touching a path, newest first. */
