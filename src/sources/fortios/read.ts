@@ -1,0 +1,241 @@
+/**
+ * FortiOS CLI text (`show full-configuration`, backup `.conf`) → a tree of `config` blocks and `edit`
+ * entries with line numbers. Knows the grammar (config/edit/set/unset/append/next/end, quoted strings
+ * with backslash escapes that may span lines, such as PEM blocks), nothing of what the keys mean.
+ */
+import {redactLine} from '../redact.js'
+
+export type Verb = 'set' | 'unset' | 'append' | 'select' | 'unselect'
+
+export interface Statement {
+  verb: Verb
+  key: string
+  values: string[]
+  /** 1-based line where the statement starts. */
+  line: number
+  /** Physical lines the statement spans (more than one for multi-line quoted values). */
+  lines: number
+}
+
+export interface Block {
+  kind: 'config' | 'edit'
+  /** `firewall policy` for a config block, the entry name for an edit. */
+  name: string
+  line: number
+  /** Non-blank, non-comment physical lines the block holds, its opening and closing lines included. */
+  size: number
+  statements: Statement[]
+  children: Block[]
+  closed: boolean
+}
+
+export interface StrayLine {
+  line: number
+  lines: number
+  reason: string
+  text: string
+}
+
+export interface ReadResult {
+  roots: Block[]
+  stray: StrayLine[]
+  /** Non-blank, non-comment physical lines. */
+  lines: number
+  /** `#config-version=FGT60F-7.02-FW-build1234…` header, when present. */
+  version?: {model: string; major: number; minor: number; vdomMode: boolean}
+}
+
+interface Tokens {
+  words: string[]
+  quoted: boolean[]
+  line: number
+  lines: number
+}
+
+// keys whose values are secrets: never kept in echoed text
+const SECRET_KEY = /(pass|secret|psk|pwd|private|key$|^key|token|hash|community|certificate|ppk)/i
+
+/** A statement as it may be echoed: secret values and multi-line values elided, then redacted. */
+export function statementText(s: Statement): string {
+  const shown = SECRET_KEY.test(s.key)
+    ? ['<redacted>']
+    : s.values.map((v) => (v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v))
+  return redactLine([s.verb, s.key, ...shown].join(' '))
+}
+
+export function blockText(b: Block): string {
+  return redactLine(b.kind === 'config' ? `config ${b.name}` : `edit ${/[\s"]/.test(b.name) ? `"${b.name}"` : b.name}`)
+}
+
+/** Split the text into statements; a quoted value may run over several lines. Linear in the text. */
+function* tokenize(text: string): Generator<Tokens> {
+  const n = text.length
+  let i = 0
+  let line = 1
+  while (i < n) {
+    // skip blank space at the start of a line
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++
+    if (i >= n) break
+    if (text[i] === '\n') {
+      i++
+      line++
+      continue
+    }
+    if (text[i] === '#') {
+      while (i < n && text[i] !== '\n') i++
+      continue
+    }
+    const start = line
+    const words: string[] = []
+    const quoted: boolean[] = []
+    while (i < n && text[i] !== '\n') {
+      const c = text[i]
+      if (c === ' ' || c === '\t' || c === '\r') {
+        i++
+        continue
+      }
+      let word = ''
+      let q = false
+      if (c === '"') {
+        q = true
+        i++
+        // copy runs between escapes in one slice: most values have none
+        let run = i
+        while (i < n && text[i] !== '"') {
+          if (text[i] === '\\' && i + 1 < n) {
+            word += text.slice(run, i)
+            i++
+            if (text[i] === '\n') line++
+            run = i
+            i++
+            continue
+          }
+          if (text[i] === '\n') line++
+          i++
+        }
+        word += text.slice(run, i)
+        i++ // closing quote (or end of text)
+      } else {
+        let run = i
+        while (i < n && text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\n' && text[i] !== '\r') {
+          if (text[i] === '\\' && i + 1 < n && text[i + 1] !== '\n') {
+            word += text.slice(run, i)
+            run = i + 1
+            i += 2
+            continue
+          }
+          i++
+        }
+        word += text.slice(run, i)
+      }
+      words.push(word)
+      quoted.push(q)
+    }
+    yield {words, quoted, line: start, lines: line - start + 1}
+  }
+}
+
+const VERBS = new Set<string>(['set', 'unset', 'append', 'select', 'unselect'])
+
+export function readFortios(text: string): ReadResult {
+  const roots: Block[] = []
+  const stray: StrayLine[] = []
+  const stack: Block[] = []
+  let lines = 0
+  const header = /^#config-version=([A-Za-z0-9_]+)-(\d+)\.(\d+)[^\n]*?(?::vdom=(\d))?/m.exec(text.slice(0, 4096))
+  const version = header
+    ? {model: header[1], major: Number(header[2]), minor: Number(header[3]), vdomMode: header[4] === '1'}
+    : undefined
+
+  const open = (b: Block) => {
+    const parent = stack[stack.length - 1]
+    if (parent) parent.children.push(b)
+    else roots.push(b)
+    stack.push(b)
+  }
+  const count = (n: number) => {
+    for (const b of stack) b.size += n
+  }
+  const close = () => {
+    stack.pop()!.closed = true
+  }
+
+  for (const t of tokenize(text)) {
+    lines += t.lines
+    const [verb, ...rest] = t.words
+    const top = stack[stack.length - 1]
+    const strayLine = (reason: string) =>
+      stray.push({line: t.line, lines: t.lines, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
+    switch (verb) {
+      case 'config':
+        if (rest.length === 0) {
+          strayLine("'config' without a section name")
+          break
+        }
+        open({kind: 'config', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
+        count(t.lines)
+        break
+      case 'edit':
+        if (top?.kind !== 'config') {
+          strayLine("'edit' outside a config block")
+          break
+        }
+        open({kind: 'edit', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
+        count(t.lines)
+        break
+      case 'next':
+        if (top?.kind !== 'edit') {
+          strayLine("'next' without an 'edit'")
+          break
+        }
+        count(t.lines)
+        close()
+        break
+      case 'end': {
+        // an 'end' also closes an edit whose 'next' is missing (FortiOS accepts it)
+        if (top?.kind === 'edit' && stack.length >= 2) close()
+        if (stack[stack.length - 1]?.kind !== 'config') {
+          strayLine("'end' without a 'config'")
+          break
+        }
+        count(t.lines)
+        close()
+        break
+      }
+      default:
+        if (VERBS.has(verb) && rest.length > 0 && top) {
+          top.statements.push({verb: verb as Verb, key: rest[0], values: rest.slice(1), line: t.line, lines: t.lines})
+          count(t.lines)
+        } else if (VERBS.has(verb) && rest.length > 0) {
+          strayLine(`'${verb}' outside a config block`)
+        } else {
+          strayLine(`unknown command '${verb.slice(0, 40)}'`)
+        }
+    }
+  }
+  return {roots, stray, lines, version}
+}
+
+/** The settings of a block after replaying set/append/unset in order (FortiOS: the last `set` wins). */
+export function settingsOf(statements: Iterable<Statement>): Map<string, Statement> {
+  const out = new Map<string, Statement>()
+  for (const s of statements) {
+    const prev = out.get(s.key)
+    switch (s.verb) {
+      case 'set':
+        out.set(s.key, s)
+        break
+      case 'append':
+      case 'select':
+        out.set(s.key, {...s, verb: 'set', values: [...(prev?.values ?? []), ...s.values.filter((v) => !prev?.values.includes(v))], line: prev?.line ?? s.line})
+        break
+      case 'unselect':
+        if (prev) out.set(s.key, {...prev, values: prev.values.filter((v) => !s.values.includes(v))})
+        break
+      case 'unset':
+        out.delete(s.key)
+        break
+    }
+  }
+  return out
+}
