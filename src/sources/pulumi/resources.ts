@@ -1,0 +1,416 @@
+/**
+ * Pulumi resources → the AWS / Azure / GCP objects their own parsers already evaluate, plus the
+ * load balancers and Kubernetes services only a stack has. One function per concept; the rule logic
+ * lives in aws/exposures.ts, azure.ts and gcp.ts.
+ *
+ * Pulumi secrets (`{"4dabf1…": "1b4706…", ciphertext|plaintext|value}`) are never decoded: a field
+ * holding one reads as absent, and ruleText prints `<redacted>` in its place.
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {box} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {TCP, UDP} from '../../net/protocol.js'
+import {securityGroupExposures, networkAclExposures, vpnExposures} from '../aws/exposures.js'
+import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
+import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
+import {exposureOf, type ExposureMeta, lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
+import {gcpExposures, type GcpRule, readFirewall} from '../gcp.js'
+import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue} from '../json-positions.js'
+import type {PulumiResource} from './read.js'
+
+// Network-relevant types this parser does not model: reported so a reader knows what is missing.
+const UNMODELLED_PREFIXES: Array<[string, string]> = [
+  ['aws:networkfirewall/', 'AWS Network Firewall rules are not modelled'],
+  ['aws:wafv2/', 'WAF rules are not modelled'],
+  ['aws:ec2/vpcPeeringConnection', 'VPC peering (reach between VPCs) is not modelled'],
+  ['aws:ec2transitgateway/', 'transit gateway routing is not modelled'],
+  ['aws:apigateway/restApi', 'API Gateway endpoints are not modelled'],
+  ['aws:apigatewayv2/api', 'API Gateway endpoints are not modelled'],
+  ['aws:lightsail/instancePublicPorts', 'Lightsail public ports are not modelled'],
+  ['aws:globalaccelerator/', 'Global Accelerator listeners are not modelled'],
+  ['aws:ec2clientvpn/authorizationRule', 'client VPN authorization rules are not modelled'],
+  ['azure-native:network:AzureFirewall', 'Azure Firewall rules are not modelled'],
+  ['azure-native:network:FirewallPolicy', 'Azure Firewall policies are not modelled'],
+  ['azure-native:network:LoadBalancer', 'Azure load balancer rules are not modelled'],
+  ['azure-native:network:ApplicationGateway', 'application gateways are not modelled'],
+  ['azure-native:network:VirtualNetworkGateway', 'VPN gateways are not modelled'],
+  ['azure:lb/', 'Azure load balancer rules are not modelled'],
+  ['azure:network/firewall', 'Azure Firewall rules are not modelled'],
+  ['gcp:compute/forwardingRule', 'forwarding rules (load balancer front ends) are not modelled'],
+  ['gcp:compute/globalForwardingRule', 'forwarding rules (load balancer front ends) are not modelled'],
+  ['gcp:compute/firewallPolicy', 'GCP firewall policies in a stack are not modelled'],
+  ['gcp:compute/networkFirewallPolicy', 'GCP network firewall policies in a stack are not modelled'],
+  ['gcp:compute/vpnTunnel', 'Cloud VPN tunnels are not modelled'],
+  ['kubernetes:networking.k8s.io/v1:Ingress', 'Kubernetes Ingress is not modelled'],
+  ['kubernetes:networking.k8s.io/v1:NetworkPolicy', 'Kubernetes NetworkPolicy is not modelled'],
+]
+
+const prefixed = (table: Array<[string, string]>, type: string) => table.find(([p]) => type.startsWith(p))?.[1]
+
+/** `azure-native:network/v20230201:NetworkSecurityGroup` → `azure-native:network:NetworkSecurityGroup`. */
+function canonicalType(type: string): string {
+  return type.replace(/^(azure-native:[a-z]+)\/v\d[\w-]*:/i, '$1:')
+}
+
+function num(v: JsonValue | undefined): number | undefined {
+  if (typeof v === 'number') return v
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v)
+  return undefined
+}
+
+/** What an EC2 security group is attached to, when every attachment in the stack has known addresses. */
+class Attachments {
+  private readonly addresses = new Map<string, AddressSet[]>()
+  private readonly unresolved = new Set<string>()
+
+  add(group: string, addresses: AddressSet | undefined): void {
+    if (!addresses || addresses.isEmpty()) {
+      this.unresolved.add(group)
+      return
+    }
+    const list = this.addresses.get(group) ?? []
+    list.push(addresses)
+    this.addresses.set(group, list)
+  }
+
+  of(ids: string[]): AddressSet | undefined {
+    if (ids.some((id) => this.unresolved.has(id))) return undefined
+    const sets = ids.flatMap((id) => this.addresses.get(id) ?? [])
+    return sets.length ? AddressSet.unionAll(sets) : undefined
+  }
+}
+
+function instanceAddresses(props: JsonObject, eips: Map<string, string[]>, id: string | undefined): AddressSet | undefined {
+  const texts = [...asStrings(props.privateIp), ...asStrings(props.publicIp), ...asStrings(props.ipv6Addresses), ...(id ? (eips.get(id) ?? []) : [])]
+  const set = parseAddresses(texts.filter(Boolean), [])
+  return set.isEmpty() ? undefined : set
+}
+
+function sgPermission(o: JsonObject, egress: boolean, rule: string, line: number): SgPermission {
+  return {
+    egress,
+    protocol: asText(o.protocol) ?? asText(o.ipProtocol) ?? '-1',
+    fromPort: num(o.fromPort),
+    toPort: num(o.toPort),
+    cidrs: [...asStrings(o.cidrBlocks), ...asStrings(o.ipv6CidrBlocks), ...asStrings(o.cidrIpv4), ...asStrings(o.cidrIpv6)].filter(Boolean),
+    prefixLists: [...asStrings(o.prefixListIds), ...asStrings(o.prefixListId)].filter(Boolean),
+    groups: [...asStrings(o.securityGroups), ...asStrings(o.sourceSecurityGroupId), ...asStrings(o.referencedSecurityGroupId)].filter(Boolean),
+    self: o.self === true,
+    rule,
+    line,
+    text: ruleText(o),
+  }
+}
+
+function naclEntry(o: JsonObject, egress: boolean, aclId: string, line: number): NaclEntry {
+  const ruleNumber = num(o.ruleNo) ?? num(o.ruleNumber) ?? 32767
+  return {
+    ruleNumber,
+    egress,
+    action: asText(o.action) ?? asText(o.ruleAction) ?? '',
+    protocol: asText(o.protocol) ?? '-1',
+    cidr: asText(o.cidrBlock) || asText(o.ipv6CidrBlock) || undefined,
+    fromPort: num(o.fromPort),
+    toPort: num(o.toPort),
+    icmpType: num(o.icmpType),
+    rule: `${aclId} ${egress ? 'egress' : 'ingress'}#${ruleNumber}`,
+    line,
+    text: ruleText(o),
+  }
+}
+
+const LB_PROTOCOLS: Record<string, number[]> = {udp: [UDP], tcp_udp: [TCP, UDP]}
+
+/** Everything a stack exposes. */
+export function pulumiExposures(resources: PulumiResource[], state: ParseState): void {
+  // pass 1: indexes the rules need (addresses of instances, gateways, load balancers, groups)
+  const eips = new Map<string, string[]>()
+  const customerGateways = new Map<string, string>()
+  const groupIdsByName = new Map<string, string>()
+  for (const r of resources) {
+    const t = canonicalType(r.type)
+    if (t === 'aws:ec2/eip:Eip' || t === 'aws:ec2/eipAssociation:EipAssociation') {
+      const instance = asText(r.props.instance) || asText(r.props.instanceId)
+      const ip = asText(r.props.publicIp)
+      if (instance && ip) eips.set(instance, [...(eips.get(instance) ?? []), ip])
+    } else if (t === 'aws:ec2/customerGateway:CustomerGateway') {
+      const ip = asText(r.props.ipAddress)
+      if (ip) customerGateways.set(asText(r.props.id) ?? r.id ?? r.name, ip)
+    } else if (t === 'aws:ec2/securityGroup:SecurityGroup') {
+      const name = asText(r.props.name)
+      if (name) groupIdsByName.set(name, asText(r.props.id) ?? r.id ?? r.name)
+    }
+  }
+  const attachments = new Attachments()
+  for (const r of resources) {
+    const refs = [...asStrings(r.props.vpcSecurityGroupIds), ...asStrings(r.props.securityGroups)].map((g) => groupIdsByName.get(g) ?? g)
+    if (refs.length === 0) continue
+    const isInstance = canonicalType(r.type) === 'aws:ec2/instance:Instance'
+    const addresses = isInstance ? instanceAddresses(r.props, eips, asText(r.props.id) ?? r.id) : undefined
+    for (const g of refs) attachments.add(g, addresses)
+  }
+
+  // pass 2: each resource once
+  const groups = new Map<string, SecurityGroup>()
+  const acls = new Map<string, NetworkAcl>()
+  const nsgs = new Map<string, Nsg>()
+  const firewalls: GcpRule[] = []
+  const loadBalancers = new Map<string, PulumiResource>()
+  const listeners: PulumiResource[] = []
+  const vpnRoutes = new Map<string, string[]>()
+  const vpns: PulumiResource[] = []
+
+  const groupFor = (id: string, r: PulumiResource, name?: string): SecurityGroup => {
+    let sg = groups.get(id)
+    if (!sg) {
+      sg = {id, name, line: r.line, permissions: []}
+      groups.set(id, sg)
+    }
+    return sg
+  }
+  const aclFor = (id: string, r: PulumiResource): NetworkAcl => {
+    let acl = acls.get(id)
+    if (!acl) {
+      acl = {id, line: r.line, subnets: [], entries: []}
+      acls.set(id, acl)
+    }
+    return acl
+  }
+  const nsgFor = (name: string, r: PulumiResource): Nsg => {
+    let nsg = nsgs.get(name)
+    if (!nsg) {
+      nsg = {name, line: r.line, rules: [], attachments: [], hasDefaults: false}
+      nsgs.set(name, nsg)
+    }
+    return nsg
+  }
+  const lineOf = (r: PulumiResource) => () => r.line
+
+  // Container resources (groups, ACLs, NSGs, load balancers) count once here; the rules inside them,
+  // and rule resources, are counted by the shared rule logic.
+  for (const r of resources) {
+    const t = canonicalType(r.type)
+    const p = r.props
+    switch (t) {
+      case 'aws:ec2/securityGroup:SecurityGroup': {
+        const sg = groupFor(asText(p.id) ?? r.id ?? r.name, r, asText(p.name))
+        asObjects(p.ingress).forEach((o, i) => sg.permissions.push(sgPermission(o, false, `${r.name} ingress#${i + 1}`, r.line)))
+        asObjects(p.egress).forEach((o, i) => sg.permissions.push(sgPermission(o, true, `${r.name} egress#${i + 1}`, r.line)))
+        state.count(true)
+        break
+      }
+      case 'aws:ec2/securityGroupRule:SecurityGroupRule':
+      case 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule':
+      case 'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule': {
+        const egress = t.endsWith('EgressRule') || asText(p.type) === 'egress'
+        groupFor(asText(p.securityGroupId) ?? 'unknown-group', r).permissions.push(sgPermission(p, egress, r.name, r.line))
+        break
+      }
+      case 'aws:ec2/networkAcl:NetworkAcl':
+      case 'aws:ec2/defaultNetworkAcl:DefaultNetworkAcl': {
+        const acl = aclFor(asText(p.id) ?? r.id ?? r.name, r)
+        acl.subnets.push(...asStrings(p.subnetIds))
+        for (const o of asObjects(p.ingress)) acl.entries.push(naclEntry(o, false, r.name, r.line))
+        for (const o of asObjects(p.egress)) acl.entries.push(naclEntry(o, true, r.name, r.line))
+        state.count(true)
+        break
+      }
+      case 'aws:ec2/networkAclRule:NetworkAclRule':
+        aclFor(asText(p.networkAclId) ?? 'unknown-acl', r).entries.push({...naclEntry(p, p.egress === true, r.name, r.line), rule: r.name})
+        break
+      case 'aws:ec2/networkAclAssociation:NetworkAclAssociation':
+        aclFor(asText(p.networkAclId) ?? 'unknown-acl', r).subnets.push(...asStrings(p.subnetId))
+        state.count(true)
+        break
+      case 'aws:lb/loadBalancer:LoadBalancer':
+      case 'aws:alb/loadBalancer:LoadBalancer':
+        loadBalancers.set(asText(p.arn) ?? r.id ?? r.name, r)
+        state.count(true)
+        break
+      case 'aws:lb/listener:Listener':
+      case 'aws:alb/listener:Listener':
+        listeners.push(r)
+        break
+      case 'aws:elb/loadBalancer:LoadBalancer':
+        classicLoadBalancer(r, state)
+        break
+      case 'aws:ec2clientvpn/endpoint:Endpoint':
+        clientVpnEndpoint(r, state)
+        break
+      case 'aws:ec2/vpnConnection:VpnConnection':
+        // counted by vpnExposures
+        vpns.push(r)
+        break
+      case 'aws:ec2/vpnConnectionRoute:VpnConnectionRoute': {
+        const id = asText(p.vpnConnectionId) ?? ''
+        vpnRoutes.set(id, [...(vpnRoutes.get(id) ?? []), ...asStrings(p.destinationCidrBlock)])
+        state.count(true)
+        break
+      }
+      case 'azure-native:network:NetworkSecurityGroup':
+      case 'azure:network/networkSecurityGroup:NetworkSecurityGroup': {
+        const nsg = nsgFor(asText(p.networkSecurityGroupName) ?? asText(p.name) ?? r.name, r)
+        const defaults = asObjects(p.defaultSecurityRules)
+        nsg.hasDefaults ||= defaults.length > 0
+        nsg.attachments.push(...[...asObjects(p.subnets), ...asObjects(p.networkInterfaces)].map((a) => lastSegment(asText(a.id) ?? '')).filter(Boolean))
+        for (const o of [...asObjects(p.securityRules), ...defaults]) nsg.rules.push(readNsgRule(o, lineOf(r), ruleText(o)))
+        state.count(true)
+        break
+      }
+      case 'azure-native:network:SecurityRule':
+      case 'azure:network/networkSecurityRule:NetworkSecurityRule': {
+        const rule = readNsgRule({...p, name: asText(p.securityRuleName) ?? asText(p.name) ?? r.name}, lineOf(r), ruleText(p))
+        nsgFor(asText(p.networkSecurityGroupName) ?? 'nsg', r).rules.push(rule)
+        break
+      }
+      case 'gcp:compute/firewall:Firewall':
+        firewalls.push(readFirewall(p, r.line, r.name))
+        break
+      case 'kubernetes:core/v1:Service':
+        kubernetesService(r, state)
+        break
+      case 'aws:ec2/instance:Instance':
+      case 'aws:ec2/eip:Eip':
+      case 'aws:ec2/eipAssociation:EipAssociation':
+      case 'aws:ec2/customerGateway:CustomerGateway':
+        // read in pass 1 (addresses of attachments and gateways)
+        state.count(true)
+        break
+      default: {
+        const missing = prefixed(UNMODELLED_PREFIXES, t)
+        if (missing) {
+          state.count(false)
+          state.unknown(r.line, `${missing} (${r.type} ${r.name})`, ruleText({type: r.type, urn: r.urn}))
+        } else {
+          // not network (lambda, iam, buckets…) or topology and routing only: understood, nothing to expose
+          state.count(true)
+        }
+      }
+    }
+  }
+
+  for (const sg of groups.values()) {
+    const attached = attachments.of([sg.id])
+    securityGroupExposures(attached ? {...sg, attached} : sg, state)
+  }
+  for (const acl of acls.values()) networkAclExposures(acl, state)
+  for (const nsg of nsgs.values()) nsgExposures(nsg, state)
+  if (firewalls.length) gcpExposures(firewalls, [], state)
+  for (const l of listeners) listenerExposure(l, loadBalancers, state)
+  for (const v of vpns) {
+    const p = v.props
+    const id = asText(p.id) ?? v.id ?? v.name
+    const remote = asText(p.remoteIpv4NetworkCidr)
+    vpnExposures(
+      {
+        id: v.name,
+        line: v.line,
+        tunnelAddresses: [...asStrings(p.tunnel1Address), ...asStrings(p.tunnel2Address)].filter(Boolean),
+        customerGateway: customerGateways.get(asText(p.customerGatewayId) ?? ''),
+        remoteCidrs: [...(vpnRoutes.get(id) ?? []), ...(remote && remote !== '0.0.0.0/0' ? [remote] : [])],
+        localCidrs: [],
+        text: ruleText({type: v.type, customerGatewayId: p.customerGatewayId ?? null, vpnGatewayId: p.vpnGatewayId ?? null, transitGatewayId: p.transitGatewayId ?? null}),
+      },
+      state,
+    )
+  }
+}
+
+/** The LB's DNS name (or its name) as the named destination; internal ones say so. */
+function lbMeta(lb: PulumiResource | undefined, r: PulumiResource, text: string): ExposureMeta {
+  const notes: string[] = []
+  if (!lb) notes.push('load balancer not found in this stack: destination shown as any')
+  else if (lb.props.internal === true) notes.push('internal load balancer: reachable from inside the VPC only')
+  const groups = lb ? asStrings(lb.props.securityGroups) : []
+  if (groups.length) notes.push(`further limited by security groups ${groups.join(', ')}`)
+  const target = lb ? (asText(lb.props.dnsName) || asText(lb.props.name) || lb.name) : r.name
+  return {kind: 'load-balancer', direction: 'inbound', line: r.line, rule: r.name, text, notes, toSets: [target]}
+}
+
+function listenerExposure(r: PulumiResource, loadBalancers: Map<string, PulumiResource>, state: ParseState): void {
+  const p = r.props
+  const lb = loadBalancers.get(asText(p.loadBalancerArn) ?? '')
+  const port = num(p.port)
+  const protocol = (asText(p.protocol) ?? 'TCP').toLowerCase()
+  state.count(port !== undefined)
+  if (port === undefined) {
+    state.unknown(r.line, 'listener without a port', ruleText({type: r.type, protocol: p.protocol ?? null}))
+    return
+  }
+  const protocols = ProtocolSet.of(...(LB_PROTOCOLS[protocol] ?? [TCP]))
+  const meta = lbMeta(lb, r, ruleText({type: r.type, port, protocol: p.protocol ?? null, loadBalancerArn: p.loadBalancerArn ?? null}))
+  state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(port)}), meta))
+}
+
+function classicLoadBalancer(r: PulumiResource, state: ParseState): void {
+  state.count(true)
+  for (const l of asObjects(r.props.listeners)) {
+    const port = num(l.lbPort)
+    if (port === undefined) continue
+    const protocols = ProtocolSet.of(...(LB_PROTOCOLS[(asText(l.lbProtocol) ?? 'tcp').toLowerCase()] ?? [TCP]))
+    state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(port)}), lbMeta(r, r, ruleText(l))))
+  }
+}
+
+function clientVpnEndpoint(r: PulumiResource, state: ParseState): void {
+  const p = r.props
+  state.count(true)
+  const port = num(p.vpnPort) ?? 443
+  const protocol = (asText(p.transportProtocol) ?? 'udp').toLowerCase() === 'tcp' ? TCP : UDP
+  const meta: ExposureMeta = {
+    kind: 'vpn-listener',
+    direction: 'inbound',
+    line: r.line,
+    rule: r.name,
+    text: ruleText({type: r.type, vpnPort: port, transportProtocol: p.transportProtocol ?? null, clientCidrBlock: p.clientCidrBlock ?? null}),
+    toSets: [asText(p.dnsName) || r.name],
+    notes: ['client VPN endpoint: listens on the endpoint addresses (not in the state)'],
+  }
+  state.exposures.push(exposureOf(box({protocols: ProtocolSet.of(protocol), ports: PortSet.range(port)}), meta))
+}
+
+/** LoadBalancer: `port` on the LB address from loadBalancerSourceRanges; NodePort (and LB): `nodePort` on every node. */
+function kubernetesService(r: PulumiResource, state: ParseState): void {
+  const spec = isObject(r.props.spec) ? r.props.spec : {}
+  const type = asText(spec.type) ?? 'ClusterIP'
+  state.count(true)
+  if (type !== 'LoadBalancer' && type !== 'NodePort') return
+  const status = isObject(r.props.status) && isObject(r.props.status.loadBalancer) ? r.props.status.loadBalancer : {}
+  const lbAddresses = parseAddresses(asObjects(status.ingress).flatMap((i) => asStrings(i.ip)), [])
+  const ranges = asStrings(spec.loadBalancerSourceRanges)
+  const from = ranges.length ? parseAddresses(ranges, []) : AddressSet.ANY
+  const metadata = isObject(r.props.metadata) ? r.props.metadata : {}
+  const service = asText(metadata.name) ?? r.name
+  for (const port of asObjects(spec.ports)) {
+    const protocol = (asText(port.protocol) ?? 'TCP').toUpperCase() === 'UDP' ? UDP : TCP
+    const text = ruleText({type: r.type, serviceType: type, port})
+    if (type === 'LoadBalancer' && num(port.port) !== undefined) {
+      state.exposures.push(
+        exposureOf(box({from, to: lbAddresses.isEmpty() ? AddressSet.ANY : lbAddresses, protocols: ProtocolSet.of(protocol), ports: PortSet.range(num(port.port)!)}), {
+          kind: 'load-balancer',
+          direction: 'inbound',
+          line: r.line,
+          rule: r.name,
+          text,
+          toSets: [service],
+          notes: lbAddresses.isEmpty() ? ['load balancer address not in the state: destination shown as any'] : [],
+        }),
+      )
+    }
+    const nodePort = num(port.nodePort)
+    if (type === 'NodePort' || nodePort !== undefined) {
+      state.exposures.push(
+        exposureOf(box({from, protocols: ProtocolSet.of(protocol), ports: nodePort === undefined ? PortSet.range(30000, 32767) : PortSet.range(nodePort)}), {
+          kind: 'load-balancer',
+          direction: 'inbound',
+          line: r.line,
+          rule: `${r.name} nodePort`,
+          text,
+          toSets: [`${service} (every node)`],
+          notes: nodePort === undefined ? ['node port not allocated yet: the default range 30000-32767 is shown'] : [],
+        }),
+      )
+    }
+  }
+}
+
