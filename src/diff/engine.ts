@@ -267,10 +267,11 @@ class Engine {
   }
 
   private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
-    // only the sources that reach this device: those in a zone it joins (a catch-all zone joins all)
+    // each device on the path answers for the sources in the zones it joins (a catch-all zone: the
+    // addresses no other zone claims); for a device the sources reach only in transit, for all of them
     const joined = this.joinedAddresses(device)
-    const from = joined ? flow.from.intersect(joined) : flow.from
-    if (from.isEmpty()) return
+    const local = joined ? flow.from.intersect(joined) : flow.from
+    const from = local.isEmpty() ? flow.from : local
     const blocked: Box[] = []
     let touchedAny = false
     for (const s of flow.services) {
