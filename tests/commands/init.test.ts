@@ -1,0 +1,69 @@
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {Config} from '@oclif/core'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {loadInventory} from '../../src/inventory/load.js'
+import {scaffold} from '../../src/inventory/scaffold.js'
+import {validateInventory} from '../../src/inventory/validate.js'
+import {ROOT} from '../helpers/sources.js'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'irm-init-'))
+})
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+describe('irm-audit init', () => {
+  it('scaffolds an inventory that validates, a policy, a suppression file and the workflow', async () => {
+    const r = await scaffold(dir)
+    expect(r.written).toEqual(['inventory/inventory.yaml', 'irm-audit.policy.yaml', '.irm-audit-ignore.yaml', '.github/workflows/irm-audit.yml'])
+    const loaded = await loadInventory(join(dir, 'inventory'), {displayBase: dir})
+    expect(validateInventory(loaded, {asOf: new Date('2026-11-01T00:00:00Z')})).toEqual([])
+    expect(readFileSync(join(dir, '.github/workflows/irm-audit.yml'), 'utf8')).toBe(readFileSync(join(ROOT, '.github/workflows/irm-audit.yml'), 'utf8'))
+  })
+
+  it('never overwrites an existing file unless forced', async () => {
+    await scaffold(dir)
+    writeFileSync(join(dir, 'irm-audit.policy.yaml'), '# mine\n')
+    const again = await scaffold(dir)
+    expect(again.written).toEqual([])
+    expect(again.skipped).toHaveLength(4)
+    expect(readFileSync(join(dir, 'irm-audit.policy.yaml'), 'utf8')).toBe('# mine\n')
+    await scaffold(dir, {force: true})
+    expect(readFileSync(join(dir, 'irm-audit.policy.yaml'), 'utf8')).not.toBe('# mine\n')
+  })
+})
+
+describe('the inventory-repository workflow template', () => {
+  const workflow = parse(readFileSync(join(ROOT, '.github/workflows/irm-audit.yml'), 'utf8'))
+
+  it('is a pull-request workflow that comments, summarises and uploads SARIF', () => {
+    expect(Object.keys(workflow.on)).toEqual(['pull_request'])
+    const steps: Array<{uses?: string; run?: string}> = workflow.jobs.audit.steps
+    expect(steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))).toBe(true)
+    expect(steps.some((s) => s.uses?.startsWith('actions/github-script'))).toBe(true)
+    expect(steps.some((s) => s.run?.includes('GITHUB_STEP_SUMMARY'))).toBe(true)
+  })
+
+  it('only calls commands and flags that exist', async () => {
+    const config = await Config.load(ROOT)
+    const steps: Array<{run?: string}> = workflow.jobs.audit.steps
+    const calls = steps.flatMap((s) => (s.run ?? '').split('\n')).filter((l) => l.includes('$IRM_AUDIT'))
+    expect(calls.length).toBeGreaterThanOrEqual(6)
+    const used = new Set<string>()
+    for (const call of calls) {
+      const words = call.slice(call.indexOf('$IRM_AUDIT') + '$IRM_AUDIT'.length).trim().split(/\s+/)
+      const id = words[0]
+      used.add(id)
+      const command = config.findCommand(id)
+      expect(command, `command ${id}`).toBeDefined()
+      const flags = Object.keys((await command!.load()).flags ?? {})
+      for (const w of words.filter((x) => x.startsWith('--'))) expect(flags, `${id} ${w}`).toContain(w.slice(2))
+    }
+    expect([...used].sort()).toEqual(['changes', 'diff', 'prepare', 'validate'])
+  })
+})
