@@ -56,9 +56,26 @@ class DeviceAccess {
   }
 }
 
+/** The IPv4 and the IPv6 part of a box: a packet never goes from one family to the other. */
+function byFamily(b: Box): Box[] {
+  const out: Box[] = []
+  for (const f of [4, 6] as const) {
+    const from = b.from.only(f)
+    const to = b.to.only(f)
+    if (!from.isEmpty() && !to.isEmpty()) out.push({...b, from, to})
+  }
+  return out
+}
+
+/** One box holding exactly the addresses some family of `b` can use (empty sets when none). */
+function sameFamily(b: Box): Box {
+  const parts = byFamily(b)
+  return {...b, from: AddressSet.unionAll(parts.map((p) => p.from)), to: AddressSet.unionAll(parts.map((p) => p.to))}
+}
+
 /** What is left of `b` once `cover` is taken away, and whether anything was taken. */
 function uncovered(b: Box, cover: Box[]): {rest: Box[]; touched: boolean} {
-  let rest = [b]
+  let rest = byFamily(b)
   let touched = false
   for (const c of cover) {
     const next: Box[] = []
@@ -134,7 +151,9 @@ class Engine {
    */
   private filteredAfterNat(device: string, e: Exposure): boolean {
     if (e.kind !== 'nat-forward' || !e.translated?.to) return false
-    return (this.filtered.get(device)?.overlapping(e.translated.to).length ?? 0) > 0
+    // rules may name the real address (ASA 8.3+, FORWARD after DNAT) or the public one (PAN-OS)
+    const index = this.filtered.get(device)
+    return (index?.overlapping(e.translated.to.union(e.to)).length ?? 0) > 0
   }
 
   run(): Finding[] {
@@ -189,6 +208,8 @@ class Engine {
         const named = access.overlapping(box).map((c) => c.box.to)
         if (named.length) box = {...box, to: AddressSet.unionAll(named)}
       }
+      box = sameFamily(box)
+      if (box.from.isEmpty()) continue
       const cover = access ? access.overlapping(box) : []
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       if (r.rest.length === 0) return
