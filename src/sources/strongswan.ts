@@ -1,13 +1,2 @@
-// PLACEHOLDER: replaced by the real parser. Kept only so the registry compiles while parsers land.
-import {IrmError} from '../core/errors.js'
-import type {SourceParser} from './types.js'
-
-export const strongswan: SourceParser = {
-  type: 'strongswan',
-  description: 'not yet implemented',
-  detection: 'never detected',
-  detect: () => 0,
-  parse(_text, {file}) {
-    throw new IrmError('CONFIG_UNKNOWN_FORMAT', 'the strongswan parser is not available yet', {file})
-  },
-}
+// strongSwan lives in its own folder (swanctl.conf, ipsec.conf, ipsec.secrets readers).
+export {strongswan} from './strongswan/index.js'

@@ -1,0 +1,266 @@
+/**
+ * swanctl.conf (strongSwan's settings syntax: `name { … }` sections, `key = value` settings, `#`
+ * comments, `include`). Read into a section tree with line numbers, then `connections`, `pools` and
+ * `secrets` are interpreted. Secrets are counted as understood and never echoed, whatever they hold.
+ *
+ * swanctl.conf(5): local_addrs/remote_addrs default to %any; local_ts/remote_ts default to `dynamic`
+ * (the IKE address, or the virtual IP a peer got from `pools`); IKE uses local_port 500 and floats to
+ * 4500 for NAT-T.
+ */
+import type {Exposure} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import {REDACTED, redactLine} from '../redact.js'
+import type {ParseResult, Unparsed} from '../types.js'
+import {readPeerAddresses, type PeerAddresses} from '../vpn-common.js'
+import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
+
+interface Setting {
+  key: string
+  value: string
+  line: number
+  text: string
+}
+
+interface Section {
+  name: string
+  line: number
+  settings: Setting[]
+  sections: Section[]
+  /** Lines inside (for the message about sections we do not model). */
+  lines: number
+}
+
+// swanctl.conf(5) keys, per section kind; anything else is reported
+const CONNECTION_KEYS = new Set(
+  'version local_addrs remote_addrs local_port remote_port proposals vips aggressive pull dscp encap mobike dpd_delay dpd_timeout fragmentation childless send_certreq send_cert ocsp ppk_id ppk_required keyingtries unique reauth_time rekey_time over_time rand_time pools if_id_in if_id_out mediation mediated_by mediation_peer'.split(' '),
+)
+const AUTH_KEYS = new Set('round certs pubkeys auth id eap_id aaa_id xauth_id revocation groups cert_policy ca_id cacerts'.split(' '))
+const CHILD_KEYS = new Set(
+  'ah_proposals esp_proposals sha256_96 local_ts remote_ts rekey_time life_time rand_time rekey_bytes life_bytes rand_bytes rekey_packets life_packets rand_packets updown hostaccess mode policies policies_fwd_out dpd_action ipcomp inactivity reqid priority interface mark_in mark_in_sa mark_out set_mark_in set_mark_out if_id_in if_id_out label label_mode tfc_padding replay_window hw_offload copy_df copy_ecn copy_dscp start_action close_action per_cpu_sas'.split(' '),
+)
+const POOL_KEYS = new Set('addrs dns nbns dhcp netmask server subnet split_include split_exclude'.split(' '))
+/** Sections read on purpose but opening nothing. */
+const IGNORED_SECTIONS: Record<string, string> = {
+  authorities: 'CA definitions (certificate sources and revocation URIs)',
+  secrets: 'credentials: never echoed',
+}
+
+type Fail = (s: {line: number; text?: string}, reason: string) => void
+
+export function parseSwanctl(text: string): ParseResult {
+  const unparsed: Unparsed[] = []
+  const {root, count, warning} = readTree(text, unparsed)
+  // every line is understood unless reported (or inside a section we refuse to read)
+  const notUnderstood = new Set(unparsed.map((u) => u.line))
+  if (warning) unparsed.push(warning)
+  const fail: Fail = (s, reason) => {
+    unparsed.push({line: s.line, reason, text: s.text ?? ''})
+    notUnderstood.add(s.line)
+  }
+  const failSection = (section: Section, reason: string) => {
+    fail({line: section.line, text: `${section.name} {`}, reason)
+    for (const line of settingLines(section)) notUnderstood.add(line)
+  }
+
+  const pools = new Map<string, AddressSet>()
+  for (const top of root.sections) {
+    if (top.name === 'pools') {
+      for (const pool of top.sections) {
+        for (const s of pool.settings) {
+          if (!POOL_KEYS.has(s.key) && !/^\d+$/.test(s.key)) fail(s, `unknown pool setting '${s.key}'`)
+          else if (s.key === 'addrs') {
+            const addrs = readPeerAddresses(s.value.split(','))
+            if (addrs.names.length) fail(s, `pool addrs: cannot read ${addrs.names.join(', ')}`)
+            else pools.set(pool.name, addrs.set)
+          }
+        }
+        for (const sub of pool.sections) failSection(sub, `unexpected section '${sub.name}' in pool '${pool.name}'`)
+      }
+    }
+  }
+
+  const exposures: Exposure[] = []
+  for (const top of root.sections) {
+    if (top.name === 'connections') {
+      for (const conn of top.sections) readConnection(conn, pools, exposures, fail, failSection)
+      for (const s of top.settings) fail(s, `setting '${s.key}' directly in connections`)
+    } else if (!(top.name in IGNORED_SECTIONS) && top.name !== 'pools') {
+      failSection(top, `section '${top.name}' not modelled (a strongswan.conf section?): its ${top.lines} lines are not read`)
+    }
+  }
+  for (const s of root.settings) fail(s, `setting '${s.key}' outside any section`)
+  return {exposures, unparsed, stats: {lines: count, understood: count - notUnderstood.size}}
+}
+
+/** Lines of the settings and sub-section headers in a section and below it. */
+function settingLines(section: Section): number[] {
+  return [...section.settings.map((s) => s.line), ...section.sections.flatMap((s) => [s.line, ...settingLines(s)])]
+}
+
+function readConnection(
+  conn: Section,
+  pools: Map<string, AddressSet>,
+  exposures: Exposure[],
+  fail: Fail,
+  failSection: (section: Section, reason: string) => void,
+): void {
+  const get = (key: string) => conn.settings.find((s) => s.key === key)
+  for (const s of conn.settings) if (!CONNECTION_KEYS.has(s.key)) fail(s, `unknown connection setting '${s.key}'`)
+  const localPortText = get('local_port')?.value
+  const localPort = localPortText && /^\d{1,5}$/.test(localPortText) ? Number(localPortText) : undefined
+  const remote = readAddrs(get('remote_addrs')?.value)
+  const local = readAddrs(get('local_addrs')?.value)
+  const notes: string[] = []
+  if (!get('remote_addrs')) notes.push('remote_addrs unset: IKE is accepted from any address')
+  exposures.push(
+    ...listenerExposures({name: conn.name, line: conn.line, text: `${conn.name} {`, remote, local, localPort, notes}),
+  )
+
+  // virtual IPs handed out to peers: `dynamic` on the remote side means one of these
+  const poolNames = (get('pools')?.value ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+  let poolSet = AddressSet.EMPTY
+  const unknownPools: string[] = []
+  for (const p of poolNames) {
+    const set = pools.get(p)
+    if (set) poolSet = poolSet.union(set)
+    else unknownPools.push(p) // radius, dhcp, or defined in another file
+  }
+  const remoteDynamic: PeerAddresses = poolNames.length
+    ? unknownPools.length
+      ? {set: AddressSet.ANY, names: unknownPools}
+      : {set: poolSet, names: []}
+    : remote
+
+  for (const sub of conn.sections) {
+    if (/^(local|remote)(-.+)?$/.test(sub.name)) {
+      for (const s of sub.settings) if (!AUTH_KEYS.has(s.key)) fail(s, `unknown ${sub.name} setting '${s.key}'`)
+      // cert-*/cacert-* subsections name token or file certificates
+      for (const c of sub.sections) {
+        if (!/^(cert|cacert)/.test(c.name)) failSection(c, `unexpected section '${c.name}' in '${sub.name}'`)
+      }
+    } else if (sub.name === 'children') {
+      for (const child of sub.sections) readChild(conn.name, child, remoteDynamic, local, exposures, fail, failSection)
+      for (const s of sub.settings) fail(s, `setting '${s.key}' directly in children`)
+    } else {
+      failSection(sub, `unknown section '${sub.name}' in connection '${conn.name}'`)
+    }
+  }
+}
+
+function readAddrs(value: string | undefined): PeerAddresses {
+  return readPeerAddresses(value === undefined ? [] : value.split(','))
+}
+
+function readChild(
+  connName: string,
+  child: Section,
+  remoteDynamic: PeerAddresses,
+  local: PeerAddresses,
+  exposures: Exposure[],
+  fail: Fail,
+  failSection: (section: Section, reason: string) => void,
+): void {
+  let remoteTs: TrafficSelector[] | undefined
+  let localTs: TrafficSelector[] | undefined
+  let mode = 'tunnel'
+  for (const s of child.settings) {
+    if (!CHILD_KEYS.has(s.key)) {
+      fail(s, `unknown child setting '${s.key}'`)
+      continue
+    }
+    if (s.key === 'local_ts' || s.key === 'remote_ts') {
+      const {selectors, problem} = readSelectors(s.value)
+      if (problem) fail(s, `${s.key}: ${problem}`)
+      if (s.key === 'local_ts') localTs = selectors
+      else remoteTs = selectors
+      continue
+    }
+    if (s.key === 'mode') mode = s.value.toLowerCase()
+  }
+  for (const sub of child.sections) failSection(sub, `unexpected section '${sub.name}' in child '${child.name}'`)
+  // pass/drop children install bypass or block policies: no tunnel, no route
+  if (mode === 'pass' || mode === 'drop') return
+  const defaults = readSelectors('dynamic').selectors
+  const notes: string[] = []
+  if (local.set.isAny() && (localTs ?? defaults).some((t) => t.dynamic)) notes.push("local_ts dynamic with local_addrs unset: the host's own address (any)")
+  exposures.push(
+    ...childExposures({
+      rule: `${connName}/${child.name}`,
+      line: child.line,
+      text: `${child.name} {`,
+      remote: remoteTs ?? defaults,
+      local: localTs ?? defaults,
+      remoteDynamic,
+      localDynamic: local,
+      notes,
+    }),
+  )
+}
+
+/**
+ * The settings syntax, line by line: `name {`, `}`, `key = value`, `include path`. Counts every
+ * non-blank non-comment line; structure lines (braces) of known sections count as understood.
+ */
+function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: number; warning?: Unparsed} {
+  const root: Section = {name: '', line: 0, settings: [], sections: [], lines: 0}
+  const stack: Section[] = [root]
+  let count = 0
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1
+    const line = stripComment(lines[i]).trim()
+    if (line === '') continue
+    count++
+    for (const s of stack) s.lines++
+    const top = stack[stack.length - 1]
+    const open = /^([\w.%-]+)\s*\{\s*(\})?$/.exec(line)
+    if (open) {
+      const section: Section = {name: open[1], line: n, settings: [], sections: [], lines: 0}
+      top.sections.push(section)
+      if (!open[2]) stack.push(section)
+      continue
+    }
+    if (line === '}') {
+      if (stack.length > 1) stack.pop()
+      else unparsed.push({line: n, reason: "'}' without an open section", text: '}'})
+      continue
+    }
+    const include = /^include\s+(\S+)$/.exec(line)
+    if (include) {
+      unparsed.push({line: n, reason: 'include not followed: parse that file too', text: redactLine(line)})
+      continue
+    }
+    // nothing under a top-level `secrets` section is kept, not even in memory
+    const inSecrets = stack[1]?.name === 'secrets'
+    const kv = /^([\w.%-]+)\s*=\s*(.*)$/.exec(line)
+    if (kv) {
+      const value = inSecrets ? '' : unquote(kv[2].trim())
+      top.settings.push({key: kv[1], value, line: n, text: inSecrets ? `${kv[1]} = ${REDACTED}` : redactLine(line)})
+      continue
+    }
+    unparsed.push({line: n, reason: 'not a section, setting or include', text: inSecrets ? REDACTED : redactLine(line)})
+  }
+  const unclosed = stack.length > 1 ? stack[stack.length - 1] : undefined
+  // reported after the fact: the header itself was read, so it is not counted as not understood
+  const warning = unclosed && {line: unclosed.line, reason: `section '${unclosed.name}' is never closed (truncated file?)`, text: `${unclosed.name} {`}
+  return {root, count, warning}
+}
+
+/** `#` starts a comment outside quotes. */
+function stripComment(line: string): string {
+  let quote = ''
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]
+    if (quote) {
+      if (c === '\\') i++
+      else if (c === quote) quote = ''
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '#') return line.slice(0, i)
+  }
+  return line
+}
+
+function unquote(v: string): string {
+  const m = /^"((?:[^"\\]|\\.)*)"$/.exec(v)
+  return m ? m[1].replace(/\\(.)/g, '$1') : v
+}
