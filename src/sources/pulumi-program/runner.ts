@@ -1,0 +1,78 @@
+/**
+ * Child-process runner of the `pulumi-program` parser (never imported): `node --import tsx runner.ts
+ * PROGRAM`. It sets Pulumi mocks before the program loads, so nothing is deployed and no cloud is
+ * called: every resource registration returns its inputs as its state, with a fake id and ARN.
+ * It prints one marker line with the captured registrations (type, name, state, line in PROGRAM).
+ * The @pulumi/pulumi used is the program's own (resolved from its folder), so the mocks are the
+ * ones the program's resources see; ours is the fallback.
+ */
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+interface Frame {
+  getPc(): {getUri(): string; getLine(): number} | undefined
+}
+interface RegisterRequest {
+  getType(): string
+  getName(): string
+  getStacktrace(): {getFramesList(): Frame[]} | undefined
+}
+interface MocksModule {
+  MockMonitor: {prototype: {registerResource(req: RegisterRequest, callback: unknown): Promise<void>}}
+}
+interface PulumiModule {
+  runtime: {
+    setMocks(mocks: object, project?: string, stack?: string, preview?: boolean): Promise<void> | void
+    disconnect(): Promise<void>
+  }
+}
+
+const MARKER = '@@irm-audit-pulumi-resources@@'
+const program = process.argv[2]
+const programUrl = pathToFileURL(program).toString()
+
+function loadPulumi(): {pulumi: PulumiModule; mocks: MocksModule} {
+  for (const base of [program, import.meta.url]) {
+    try {
+      const require = createRequire(base)
+      const main = require.resolve('@pulumi/pulumi')
+      return {pulumi: require(main) as PulumiModule, mocks: require(join(dirname(main), 'runtime', 'mocks.js')) as MocksModule}
+    } catch {
+      // not installed next to the program: try ours
+    }
+  }
+  throw new Error('@pulumi/pulumi is not installed')
+}
+
+const {pulumi, mocks} = loadPulumi()
+const lines = new Map<string, number>()
+const original = mocks.MockMonitor.prototype.registerResource
+// the line of the program statement that created the resource, from Pulumi's own stack capture
+mocks.MockMonitor.prototype.registerResource = function (req, callback) {
+  const frames = req.getStacktrace()?.getFramesList() ?? []
+  const own = frames.map((f) => f.getPc()).find((pc) => pc?.getUri() === programUrl)
+  lines.set(`${req.getType()}::${req.getName()}`, own?.getLine() ?? 0)
+  return original.call(this, req, callback)
+}
+
+const captured: Array<{type: string; name: string; state: Record<string, unknown>; line: number}> = []
+await pulumi.runtime.setMocks(
+  {
+    newResource(args: {type: string; name: string; inputs: Record<string, unknown>}) {
+      const id = `${args.name}-id`
+      const state = {arn: `arn:mock:${args.type}:${args.name}`, ...args.inputs, id}
+      captured.push({type: args.type, name: args.name, state, line: lines.get(`${args.type}::${args.name}`) ?? 0})
+      return {id, state}
+    },
+    call() {
+      return {}
+    },
+  },
+  'program',
+  'mock',
+  false,
+)
+await import(programUrl)
+await pulumi.runtime.disconnect()
+process.stdout.write(`\n${MARKER}${JSON.stringify(captured)}\n`)
