@@ -62,7 +62,7 @@ describe('junos fixtures', () => {
       [9, "'ten.0.0.1/24' is not an interface address"],
       [11, "application option 'color' not modelled"],
       [14, "policy match 'flavour' not modelled"],
-      [20, "not a Junos set command ('show')"],
+      [20, "not a set command ('show')"],
       [22, "ike 'frobnicate' not modelled"],
     ])
     expect(report.stats).toEqual({lines: 14, understood: 8})

@@ -118,7 +118,7 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token
   return out
 }
 
-function readSetForm(text: string): ReadResult {
+export function readSetForm(text: string): ReadResult {
   const lines = text.split('\n')
   const statements: Statement[] = []
   const problems: ReadProblem[] = []
@@ -174,7 +174,7 @@ function readSetForm(text: string): ReadResult {
         directives++
         return
       default:
-        problems.push({line: lineNo, reason: `not a Junos set command ('${verb.slice(0, 20)}')`, text})
+        problems.push({line: lineNo, reason: `not a set command ('${verb.slice(0, 20)}')`, text})
     }
   })
   // deactivate/delete apply to statements under the prefix (delete only to those set before it)
@@ -222,7 +222,7 @@ function expandLists(words: string[], lists: string[][]): string[][] {
   return out
 }
 
-function readHierarchy(text: string): ReadResult {
+export function readHierarchy(text: string): ReadResult {
   const lines = text.split('\n')
   const problems: ReadProblem[] = []
   const tokens = tokenize(text, problems, lines)

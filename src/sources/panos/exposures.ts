@@ -1,0 +1,687 @@
+/**
+ * PAN-OS tree → exposures. Per vsys (and per Panorama device-group): objects from the vsys and
+ * `shared`, security rules in order (pre-rulebase, rulebase, post-rulebase) evaluated per zone pair
+ * with the default rules (intrazone allow, interzone deny, or their overrides), destination and
+ * bi-directional static NAT, GlobalProtect portals and gateways, and management access (interface
+ * management profiles and the MGT port).
+ */
+import type {Exposure} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import {parseCidr, wildcardToCidr} from '../../net/ip.js'
+import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {parseProtocol} from '../../net/protocol.js'
+import {type EvalRule, evaluateList} from '../evaluate.js'
+import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES, PREDEFINED_SERVICES} from './tables.js'
+import {entries, items, markDeep, type PNode, take, takeDeep, value} from './tree.js'
+
+type Template = Omit<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts'>
+
+interface Resolved {
+  set: AddressSet
+  unresolved: string[]
+}
+
+/** Sections read on purpose and not modelled (no reachability of their own). */
+const IGNORED_CONFIG = ['mgt-config', 'readonly', 'panorama']
+const IGNORED_SHARED = ['log-settings', 'reports', 'report-group', 'pdf-summary-report', 'email-scheduler', 'response-page', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'ssl-decrypt', 'tag', 'application', 'application-group', 'application-filter', 'application-status', 'profiles', 'profile-group', 'local-user-database', 'authentication-profile', 'authentication-sequence', 'server-profile', 'admin-role', 'botnet', 'content-preview', 'alarm', 'threats', 'schedule', 'override', 'scep', 'ocsp-responder', 'external-list', 'region', 'dynamic-user-group', 'user-id-collector', 'device-id', 'access-domain', 'mfa-server-profile', 'log-collector-group', 'default-security-rules']
+const IGNORED_DEVICE = ['platform', 'log-collector', 'log-collector-group', 'template', 'template-stack']
+const IGNORED_NETWORK = ['virtual-router', 'logical-router', 'ike', 'tunnel', 'qos', 'lldp', 'dns-proxy', 'shared-gateway', 'vlan', 'virtual-wire', 'dhcp', 'gre-tunnel', 'lacp', 'routing-profile', 'sdwan-interface-profile', 'dns', 'arp']
+const IGNORED_VSYS = ['application', 'application-group', 'application-filter', 'application-status', 'schedule', 'tag', 'profiles', 'profile-group', 'log-settings', 'import', 'user-id-agent', 'user-id-collector', 'user-id-ssl-auth', 'setting', 'display-name', 'response-page', 'threats', 'url-admin-override', 'ocsp-responder', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'server-profile', 'authentication-profile', 'authentication-sequence', 'local-user-database', 'dynamic-user-group', 'region', 'external-list', 'scep', 'ssl-decrypt', 'ts-agent', 'captive-portal', 'email-scheduler', 'reports', 'report-group', 'pdf-summary-report', 'botnet', 'device-id', 'admin-role']
+const IGNORED_RULEBASES = ['decryption', 'pbf', 'qos', 'application-override', 'authentication', 'tunnel-inspect', 'dos', 'sdwan', 'network-packet-broker']
+/** Security rule fields that do not change which packets the rule admits. */
+const RULE_IGNORED_FIELDS = ['description', 'tag', 'group-tag', 'log-start', 'log-end', 'log-setting', 'profile-setting', 'rule-type', 'uuid', 'option', 'target', 'qos', 'schedule', 'icmp-unreachable', 'disable-server-response-inspection', 'source-imei', 'source-imsi', 'source-nw-slice', 'audit-comment']
+
+export interface PanosProblem {
+  line: number
+  reason: string
+  text: string
+  path?: string
+}
+
+export function toExposures(root: PNode): {exposures: Exposure[]; problems: PanosProblem[]} {
+  const exposures: Exposure[] = []
+  const problems: PanosProblem[] = []
+  const config = take(root, 'config')
+  if (!config) return {exposures, problems}
+  for (const k of IGNORED_CONFIG) takeDeep(config, k)
+  take(root, 'policy') // brace form preamble (`policy { panorama { } }`)
+  markDeep(root.children.get('policy'))
+  const shared = take(config, 'shared')
+  for (const k of IGNORED_SHARED) takeDeep(shared, k)
+  const devices = entries(take(config, 'devices'))
+
+  const emit = (t: Template, b: Box) => exposures.push({...t, from: b.from, to: b.to, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts})
+
+  for (const device of devices) {
+    device.used = true
+    for (const k of IGNORED_DEVICE) takeDeep(device, k)
+    const network = take(device, 'network')
+    for (const k of IGNORED_NETWORK) takeDeep(network, k)
+    const ifaces = readInterfaces(network)
+    const profiles = readManagementProfiles(network)
+    const deviceconfig = take(device, 'deviceconfig')
+
+    const contexts: Array<{name: string; node: PNode; prefix: string}> = []
+    for (const v of entries(take(device, 'vsys'))) contexts.push({name: v.name, node: v, prefix: v.name})
+    for (const dg of entries(take(device, 'device-group'))) contexts.push({name: dg.name, node: dg, prefix: `device-group ${dg.name}`})
+    if (contexts.length === 0 && shared && (shared.children.has('pre-rulebase') || shared.children.has('post-rulebase'))) {
+      contexts.push({name: 'shared', node: shared, prefix: 'shared'})
+    }
+    for (const ctx of contexts) {
+      ctx.node.used = true
+      for (const k of IGNORED_VSYS) takeDeep(ctx.node, k)
+      const objects = new Objects(ctx.node, shared)
+      const zoneIfaces = readZones(ctx.node)
+      securityExposures(ctx, shared, objects, zoneIfaces, emit, problems)
+      natExposures(ctx, shared, objects, emit, problems)
+      globalProtect(ctx, ifaces, zoneIfaces, objects, emit)
+      // interface management profiles: the dataplane interfaces of this vsys's zones
+      for (const [zone, names] of zoneIfaces) {
+        for (const ifName of names) {
+          const iface = ifaces.get(ifName)
+          if (!iface?.profile) continue
+          const profile = profiles.get(iface.profile)
+          if (!profile) {
+            problems.push({line: iface.line, reason: `interface-management-profile ${iface.profile} not defined`, text: ifName})
+            continue
+          }
+          const to = iface.addresses.isEmpty() ? AddressSet.ANY : iface.addresses
+          for (const svc of profile.services) {
+            const template: Template = {
+              kind: 'filter',
+              action: 'allow',
+              direction: 'inbound',
+              line: profile.line,
+              rule: `interface-management-profile ${profile.name} ${svc} on ${ifName}`,
+              text: `interface-management-profile ${profile.name} ${svc} yes`,
+              fromZones: [zone],
+              interfaces: {in: [ifName]},
+              notes: iface.addresses.isEmpty() ? [`${ifName} has no address in this config; destination taken as any`] : undefined,
+            }
+            for (const spec of MANAGEMENT_SERVICES[svc] ?? []) for (const b of perFamily({...specBox(spec), from: profile.permitted, to})) emit(template, b)
+          }
+        }
+      }
+    }
+    managementPort(deviceconfig, emit)
+  }
+  for (const k of ['pre-rulebase', 'post-rulebase']) take(shared, k)
+  return {exposures, problems}
+}
+
+/** One box per address family, so IPv6 sources never pair with IPv4 destinations. */
+function perFamily(b: Box): Box[] {
+  const out: Box[] = []
+  for (const any of [AddressSet.ANY4, AddressSet.ANY6]) {
+    const i = intersectBox(b, {...ANY_BOX, from: any, to: any})
+    if (i) out.push(i)
+  }
+  return out
+}
+
+function specBox(spec: string): Box {
+  const [proto, ports] = spec.split('/')
+  return {...ANY_BOX, protocols: parseProtocol(proto) ?? ProtocolSet.ALL, ports: ports ? PortSet.parse(ports) ?? PortSet.ALL : PortSet.ALL}
+}
+
+interface Iface {
+  name: string
+  line: number
+  addresses: AddressSet
+  profile?: string
+}
+
+function readInterfaces(network: PNode | undefined): Map<string, Iface> {
+  const out = new Map<string, Iface>()
+  const iface = take(network, 'interface')
+  if (!iface) return out
+  const add = (node: PNode, mode: PNode | undefined) => {
+    const ips = items(mode, 'ip')
+    let addresses = AddressSet.EMPTY
+    for (const ip of ips) {
+      const c = parseCidr(ip)
+      const host = c ? AddressSet.parse(ip.split('/')[0]) : null
+      if (host) addresses = addresses.union(host)
+    }
+    for (const v6 of entries(take(take(mode, 'ipv6'), 'address'))) {
+      markDeep(v6)
+      const host = AddressSet.parse(v6.name.split('/')[0])
+      if (host) addresses = addresses.union(host)
+    }
+    markDeep(mode?.children.get('ipv6'))
+    const profile = value(mode, 'interface-management-profile')
+    out.set(node.name, {name: node.name, line: node.line, addresses, profile})
+    // the rest of an interface (tags, MTU, LLDP, NetFlow, adjust-tcp-mss…) carries no reachability
+    for (const c of mode?.children.values() ?? []) if (c.name !== 'units') markDeep(c)
+    if (mode) mode.used = true
+    for (const u of entries(take(mode, 'units'))) {
+      u.used = true
+      add(u, u)
+    }
+  }
+  for (const kind of ['ethernet', 'aggregate-ethernet']) {
+    for (const e of entries(take(iface, kind))) {
+      e.used = true
+      const mode = take(e, 'layer3')
+      if (mode) add(e, mode)
+      for (const c of e.children.values()) if (c.name !== 'layer3') markDeep(c)
+    }
+  }
+  for (const kind of ['loopback', 'vlan', 'tunnel']) {
+    const k = take(iface, kind)
+    if (!k) continue
+    add({...k, name: kind}, k)
+  }
+  for (const c of iface.children.values()) if (!c.used) markDeep(c)
+  return out
+}
+
+interface MgmtProfile {
+  name: string
+  line: number
+  services: string[]
+  permitted: AddressSet
+}
+
+function readManagementProfiles(network: PNode | undefined): Map<string, MgmtProfile> {
+  const out = new Map<string, MgmtProfile>()
+  const profiles = take(network, 'profiles')
+  for (const c of profiles?.children.values() ?? []) if (c.name !== 'interface-management-profile') markDeep(c)
+  for (const p of entries(take(profiles, 'interface-management-profile'))) {
+    markDeep(p)
+    const services = Object.keys(MANAGEMENT_SERVICES).filter((s) => value(p, s) === 'yes')
+    const permitted = [...(p.children.get('permitted-ip')?.children.keys() ?? []), ...(p.children.get('permitted-ip')?.values ?? [])]
+      .map((ip) => AddressSet.parse(ip))
+      .filter((s): s is AddressSet => s !== null)
+    out.set(p.name, {name: p.name, line: p.line, services, permitted: permitted.length ? AddressSet.unionAll(permitted) : AddressSet.ANY})
+  }
+  return out
+}
+
+function readZones(ctx: PNode): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const z of entries(take(ctx, 'zone'))) {
+    z.used = true
+    const net = take(z, 'network')
+    const ifs = [...items(net, 'layer3'), ...items(net, 'tap'), ...items(net, 'virtual-wire'), ...items(net, 'layer2'), ...items(net, 'tunnel')]
+    for (const c of net?.children.values() ?? []) markDeep(c)
+    for (const c of z.children.values()) if (c.name !== 'network') markDeep(c)
+    out.set(z.name, ifs)
+  }
+  return out
+}
+
+/** Address, service and group objects of one vsys/device-group, falling back to `shared`. */
+class Objects {
+  private readonly addresses = new Map<string, PNode>()
+  private readonly groups = new Map<string, PNode>()
+  private readonly services = new Map<string, PNode>()
+  private readonly serviceGroups = new Map<string, PNode>()
+  private readonly addrCache = new Map<string, Resolved>()
+
+  constructor(ctx: PNode, shared: PNode | undefined) {
+    for (const scope of [shared, ctx]) {
+      for (const a of entries(take(scope, 'address'))) this.addresses.set(a.name, a)
+      for (const g of entries(take(scope, 'address-group'))) this.groups.set(g.name, g)
+      for (const s of entries(take(scope, 'service'))) this.services.set(s.name, s)
+      for (const g of entries(take(scope, 'service-group'))) this.serviceGroups.set(g.name, g)
+    }
+    // objects are modelled whether or not a rule uses them
+    for (const map of [this.addresses, this.groups, this.services, this.serviceGroups]) for (const n of map.values()) markDeep(n)
+  }
+
+  address(name: string, seen: Set<string> = new Set()): Resolved {
+    const cached = this.addrCache.get(name)
+    if (cached) return cached
+    let out: Resolved
+    const obj = this.addresses.get(name)
+    const group = this.groups.get(name)
+    if (name === 'any') out = {set: AddressSet.ANY, unresolved: []}
+    else if (obj) {
+      markDeep(obj)
+      const netmask = value(obj, 'ip-netmask')
+      const range = value(obj, 'ip-range')
+      const wildcard = value(obj, 'ip-wildcard')
+      const fqdn = value(obj, 'fqdn')
+      let set: AddressSet | null = null
+      if (netmask) set = AddressSet.parse(netmask)
+      else if (range) set = AddressSet.parse(range)
+      else if (wildcard) {
+        const [a, w] = wildcard.split('/')
+        const c = w?.includes('.') ? wildcardToCidr(a, w) : null
+        set = c ? AddressSet.parse(c.network) : null
+      }
+      out = set ? {set, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [fqdn ? `${name} (fqdn ${fqdn})` : wildcard ? `${name} (wildcard ${wildcard})` : name]}
+    } else if (group) {
+      markDeep(group)
+      if (seen.has(name)) return {set: AddressSet.EMPTY, unresolved: []}
+      seen.add(name)
+      const dynamic = group.children.get('dynamic')
+      if (dynamic) out = {set: AddressSet.EMPTY, unresolved: [`${name} (dynamic group)`]}
+      else {
+        let set = AddressSet.EMPTY
+        const unresolved: string[] = []
+        for (const m of items(group, 'static')) {
+          const r = this.address(m, seen)
+          set = set.union(r.set)
+          unresolved.push(...r.unresolved)
+        }
+        out = {set, unresolved}
+      }
+    } else {
+      // rules may name addresses directly: 10.0.0.0/8, 10.0.0.1-10.0.0.9, a host
+      const literal = AddressSet.parse(name)
+      out = literal ? {set: literal, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [name]}
+    }
+    this.addrCache.set(name, out)
+    return out
+  }
+
+  addressesOf(names: string[]): Resolved {
+    if (names.length === 0 || names.includes('any')) return {set: AddressSet.ANY, unresolved: []}
+    let set = AddressSet.EMPTY
+    const unresolved: string[] = []
+    for (const n of names) {
+      const r = this.address(n)
+      set = set.union(r.set)
+      unresolved.push(...r.unresolved)
+    }
+    return {set, unresolved}
+  }
+
+  /** Service boxes; null for application-default (decided by the applications). */
+  service(name: string, seen: Set<string> = new Set()): {boxes: Box[]; unresolved?: string} {
+    if (name === 'any') return {boxes: [ANY_BOX]}
+    const obj = this.services.get(name)
+    if (obj) {
+      markDeep(obj)
+      const proto = take(obj, 'protocol')
+      const boxes: Box[] = []
+      for (const p of ['tcp', 'udp', 'sctp']) {
+        const node = take(proto, p)
+        if (!node) continue
+        const port = value(node, 'port')
+        const sport = value(node, 'source-port')
+        const ports = port ? PortSet.parse(port) : PortSet.ALL
+        const sourcePorts = sport ? PortSet.parse(sport) : PortSet.ALL
+        if (!ports || !sourcePorts) return {boxes: [ANY_BOX], unresolved: `${name} (port not understood)`}
+        boxes.push({...ANY_BOX, protocols: parseProtocol(p)!, ports, sourcePorts})
+      }
+      return boxes.length ? {boxes} : {boxes: [ANY_BOX], unresolved: name}
+    }
+    const group = this.serviceGroups.get(name)
+    if (group) {
+      markDeep(group)
+      if (seen.has(name)) return {boxes: []}
+      seen.add(name)
+      const boxes: Box[] = []
+      let unresolved: string | undefined
+      for (const m of items(group, 'members')) {
+        const r = this.service(m, seen)
+        boxes.push(...r.boxes)
+        unresolved ??= r.unresolved
+      }
+      return {boxes, unresolved}
+    }
+    if (PREDEFINED_SERVICES[name]) return {boxes: PREDEFINED_SERVICES[name].map(specBox)}
+    return {boxes: [ANY_BOX], unresolved: name}
+  }
+}
+
+interface SecurityRule {
+  node: PNode
+  name: string
+  from: string[]
+  to: string[]
+  source: string[]
+  destination: string[]
+  negateSource: boolean
+  negateDestination: boolean
+  services: string[]
+  applications: string[]
+  action: string
+  ruleType: string
+  unknown: string[]
+  rulebase: string
+}
+
+function readRules(rulebase: PNode | undefined, label: string): SecurityRule[] {
+  const out: SecurityRule[] = []
+  for (const k of IGNORED_RULEBASES) takeDeep(rulebase, k)
+  for (const r of entries(take(take(rulebase, 'security'), 'rules'))) {
+    r.used = true
+    if (value(r, 'disabled') === 'yes') {
+      markDeep(r)
+      continue
+    }
+    for (const f of RULE_IGNORED_FIELDS) takeDeep(r, f)
+    const rule: SecurityRule = {
+      node: r,
+      name: r.name,
+      from: items(r, 'from'),
+      to: items(r, 'to'),
+      source: items(r, 'source'),
+      destination: items(r, 'destination'),
+      negateSource: value(r, 'negate-source') === 'yes',
+      negateDestination: value(r, 'negate-destination') === 'yes',
+      services: items(r, 'service'),
+      applications: items(r, 'application'),
+      action: value(r, 'action') ?? 'allow',
+      ruleType: r.children.get('rule-type')?.values[0] ?? 'universal',
+      unknown: [],
+      rulebase: label,
+    }
+    // user, HIP, category and device matches only narrow who matches: the permit may be smaller than listed
+    for (const k of ['source-user', 'category', 'source-hip', 'destination-hip', 'hip-profiles', 'source-device', 'destination-device']) {
+      const v = items(r, k)
+      if (v.length && !v.every((x) => x === 'any')) rule.unknown.push(`${k} ${v.join(',')}`)
+    }
+    for (const c of r.children.values()) if (!c.used) rule.unknown.push(c.name)
+    out.push(rule)
+  }
+  return out
+}
+
+function securityExposures(
+  ctx: {name: string; node: PNode; prefix: string},
+  shared: PNode | undefined,
+  objects: Objects,
+  zoneIfaces: Map<string, string[]>,
+  emit: (t: Template, b: Box) => void,
+  problems: PanosProblem[],
+): void {
+  const rulebase = take(ctx.node, 'rulebase')
+  const rules = [
+    ...readRules(shared?.children.get('pre-rulebase'), 'shared pre-rulebase'),
+    ...readRules(ctx.node.children.get('pre-rulebase'), 'pre-rulebase'),
+    ...readRules(rulebase, 'rulebase'),
+    ...readRules(ctx.node.children.get('post-rulebase'), 'post-rulebase'),
+    ...readRules(shared?.children.get('post-rulebase'), 'shared post-rulebase'),
+  ]
+  take(ctx.node, 'pre-rulebase')
+  take(ctx.node, 'post-rulebase')
+  // default rules: intrazone allow, interzone deny, unless overridden
+  let intrazone = 'allow'
+  let interzone = 'deny'
+  let defaultsLine = rulebase?.line ?? ctx.node.line
+  for (const scope of [shared?.children.get('default-security-rules'), rulebase?.children.get('default-security-rules')]) {
+    for (const d of entries(take(scope, 'rules'))) {
+      markDeep(d)
+      const a = d.children.get('action')?.values[0]
+      if (d.name === 'intrazone-default' && a) intrazone = a
+      if (d.name === 'interzone-default' && a) interzone = a
+      defaultsLine = d.line
+    }
+    markDeep(scope)
+  }
+  const zones = new Set<string>(zoneIfaces.keys())
+  for (const r of rules) for (const z of [...r.from, ...r.to]) if (z !== 'any') zones.add(z)
+
+  const appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
+  const ruleBoxes = (r: SecurityRule): {boxes: Box[]; notes: string[]; opaque: boolean} => {
+    const notes: string[] = []
+    let opaque = false
+    let boxes: Box[] = []
+    const apps = r.applications.length ? r.applications : ['any']
+    const services = r.services.length ? r.services : ['any']
+    for (const s of services) {
+      if (s === 'application-default') {
+        if (apps.includes('any')) {
+          boxes.push(ANY_BOX)
+          continue
+        }
+        for (const a of apps) {
+          let res = appCache.get(a)
+          if (!res) {
+            const specs = APP_DEFAULT_PORTS[a]
+            res = specs ? {boxes: specs.map(specBox), notes: []} : {boxes: [ANY_BOX], notes: [`application ${a}: default ports unknown; any port`]}
+            appCache.set(a, res)
+          }
+          boxes.push(...res.boxes)
+          notes.push(...res.notes)
+        }
+        continue
+      }
+      const res = objects.service(s)
+      if (res.unresolved) {
+        notes.push(`service ${res.unresolved} unknown; taken as any`)
+        opaque = true
+      }
+      boxes.push(...res.boxes)
+    }
+    if (!apps.includes('any') && !services.includes('application-default')) notes.push(`application ${apps.join(', ')} only`)
+    if (!apps.includes('any') && r.action !== 'allow') opaque = true // an App-ID deny does not block other apps on those ports
+    const src = objects.addressesOf(r.source)
+    const dst = objects.addressesOf(r.destination)
+    let from = src.set
+    let to = dst.set
+    if (src.unresolved.length || dst.unresolved.length) {
+      notes.push(`address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`)
+      if (src.unresolved.length) from = AddressSet.ANY
+      if (dst.unresolved.length) to = AddressSet.ANY
+      opaque = true
+    }
+    if (r.negateSource) from = AddressSet.ANY.subtract(from)
+    if (r.negateDestination) to = AddressSet.ANY.subtract(to)
+    if (r.unknown.length) {
+      notes.push(`match ${r.unknown.join('; ')} not modelled; exposure may be narrower`)
+      opaque = true
+    }
+    boxes = mergeBoxes(boxes.map((b) => intersectBox(b, {...ANY_BOX, from, to})).filter((b): b is Box => b !== null))
+    return {boxes, notes, opaque}
+  }
+
+  const built = rules.map((r) => ({r, ...ruleBoxes(r)}))
+  for (const r of rules) {
+    if (!['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(r.action)) {
+      problems.push({line: r.node.line, reason: `rule action '${r.action}' not understood; treated as deny that shadows nothing`, text: r.name, path: r.node.path})
+    }
+  }
+  for (const from of [...zones].sort()) {
+    for (const to of [...zones].sort()) {
+      const list: Array<EvalRule<Template>> = []
+      for (const {r, boxes, notes, opaque} of built) {
+        if (!r.from.includes('any') && !r.from.includes(from)) continue
+        if (!r.to.includes('any') && !r.to.includes(to)) continue
+        if (r.ruleType === 'intrazone' && from !== to) continue
+        if (r.ruleType === 'interzone' && from === to) continue
+        const action = r.action === 'allow' ? 'allow' : 'deny'
+        const known = ['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(r.action)
+        const template: Template = {
+          kind: 'filter',
+          action: 'allow',
+          direction: 'inbound',
+          line: r.node.line,
+          rule: `${ctx.prefix} security rule "${r.name}"`,
+          text: ruleText(r),
+          fromZones: [from],
+          toZones: [to],
+          notes: notes.length ? [...new Set(notes)] : undefined,
+        }
+        for (const match of boxes) list.push({match, action, opaque: action === 'deny' && (opaque || !known), meta: template})
+      }
+      const def = from === to ? intrazone : interzone
+      const policyMeta: Template = {
+        kind: 'filter',
+        action: 'allow',
+        direction: 'inbound',
+        line: defaultsLine,
+        rule: `${ctx.prefix} ${from === to ? 'intrazone-default' : 'interzone-default'} (${from} to ${to})`,
+        text: `${from === to ? 'intrazone-default' : 'interzone-default'} action ${def}`,
+        fromZones: [from],
+        toZones: [to],
+      }
+      for (const p of evaluateList(list, def === 'allow' ? 'allow' : 'deny', policyMeta).permits) emit(p.meta, p.box)
+    }
+  }
+}
+
+function natExposures(
+  ctx: {name: string; node: PNode; prefix: string},
+  shared: PNode | undefined,
+  objects: Objects,
+  emit: (t: Template, b: Box) => void,
+  problems: PanosProblem[],
+): void {
+  const bases = [shared?.children.get('pre-rulebase'), ctx.node.children.get('pre-rulebase'), ctx.node.children.get('rulebase'), ctx.node.children.get('post-rulebase'), shared?.children.get('post-rulebase')]
+  const list: Array<EvalRule<Template>> = []
+  for (const base of bases) {
+    for (const r of entries(take(take(base, 'nat'), 'rules'))) {
+      markDeep(r)
+      if (r.children.get('disabled')?.values[0] === 'yes') continue
+      const from = items(r, 'from')
+      const to = items(r, 'to')
+      const src = objects.addressesOf(items(r, 'source'))
+      const dst = objects.addressesOf(items(r, 'destination'))
+      const service = value(r, 'service') ?? 'any'
+      const svc = objects.service(service)
+      const dt = r.children.get('destination-translation') ?? r.children.get('dynamic-destination-translation')
+      const st = r.children.get('source-translation')
+      const staticIp = st?.children.get('static-ip')
+      const bidir = staticIp?.children.get('bi-directional')?.values[0] === 'yes'
+      const notes: string[] = []
+      if (src.unresolved.length || dst.unresolved.length) notes.push(`address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`)
+      if (svc.unresolved) notes.push(`service ${svc.unresolved} unknown; taken as any`)
+      const base: Template = {
+        kind: 'nat-forward',
+        action: 'allow',
+        direction: 'inbound',
+        line: r.line,
+        rule: `${ctx.prefix} nat rule "${r.name}"`,
+        text: `nat rule ${r.name} from ${from.join(',') || 'any'} to ${to.join(',') || 'any'} source ${items(r, 'source').join(',') || 'any'} destination ${items(r, 'destination').join(',') || 'any'} service ${service}`,
+        fromZones: from.filter((z) => z !== 'any').length ? from : undefined,
+        toZones: to.filter((z) => z !== 'any').length ? to : undefined,
+      }
+      let action: 'allow' | 'deny' = 'deny'
+      let match: Box[] = svc.boxes.map((b) => ({...b, from: src.unresolved.length ? AddressSet.ANY : src.set, to: dst.unresolved.length ? AddressSet.ANY : dst.set}))
+      if (dt) {
+        action = 'allow'
+        const addr = dt.children.get('translated-address')?.values[0]
+        const port = dt.children.get('translated-port')?.values[0]
+        const res = addr ? objects.addressesOf([addr]) : undefined
+        if (res?.unresolved.length) notes.push(`translated-address ${res.unresolved.join(', ')} not expanded`)
+        base.translated = {to: res && !res.unresolved.length ? res.set : undefined, ports: port ? PortSet.parse(port) ?? undefined : undefined}
+      } else if (bidir) {
+        // bi-directional static source NAT: traffic to the translated address reaches the original source
+        action = 'allow'
+        const addr = staticIp?.children.get('translated-address')?.values[0]
+        const res = addr ? objects.addressesOf([addr]) : undefined
+        if (!res || res.unresolved.length) {
+          problems.push({line: r.line, reason: 'bi-directional static NAT without a usable translated-address', text: r.name, path: r.path})
+          continue
+        }
+        base.translated = {to: src.set}
+        base.text += ' (bi-directional static-ip, reverse direction)'
+        match = svc.boxes.map((b) => ({...b, from: AddressSet.ANY, to: res.set}))
+        base.fromZones = to.filter((z) => z !== 'any').length ? to : undefined
+        base.toZones = from.filter((z) => z !== 'any').length ? from : undefined
+      }
+      if (notes.length) base.notes = notes
+      for (const m of match) {
+        list.push({match: m, action, opaque: action === 'deny', meta: base})
+        // NAT is first-match: what this rule translates, no later rule sees
+        if (action === 'allow') list.push({match: m, action: 'deny', meta: base})
+      }
+    }
+    markDeep(base?.children.get('nat'))
+  }
+  for (const p of evaluateList(list, 'deny').permits) emit(p.meta, p.box)
+}
+
+function globalProtect(
+  ctx: {name: string; node: PNode; prefix: string},
+  ifaces: Map<string, Iface>,
+  zoneIfaces: Map<string, string[]>,
+  objects: Objects,
+  emit: (t: Template, b: Box) => void,
+): void {
+  const gp = takeDeep(ctx.node, 'global-protect')
+  if (!gp) return
+  const zoneOf = (ifName: string) => [...zoneIfaces].find(([, l]) => l.includes(ifName))?.[0]
+  const listeners: Array<{kind: string; entry: PNode; local: PNode | undefined; specs: string[]}> = []
+  for (const p of entries(gp.children.get('global-protect-portal'))) listeners.push({kind: 'portal', entry: p, local: p.children.get('portal-config')?.children.get('local-address'), specs: ['tcp/443']})
+  for (const g of entries(gp.children.get('global-protect-gateway'))) listeners.push({kind: 'gateway', entry: g, local: g.children.get('local-address'), specs: ['tcp/443', 'udp/4501']})
+  for (const l of listeners) {
+    const ifName = l.local?.children.get('interface')?.values[0]
+    const ipNode = l.local?.children.get('ip')
+    const ipText = ipNode?.children.get('ipv4')?.values[0] ?? ipNode?.children.get('ipv6')?.values[0] ?? ipNode?.values[0]
+    const notes: string[] = []
+    let to = AddressSet.ANY
+    if (ipText) {
+      const res = objects.addressesOf([ipText.split('/')[0]])
+      if (!res.unresolved.length) to = res.set
+    } else if (ifName && ifaces.get(ifName) && !ifaces.get(ifName)!.addresses.isEmpty()) to = ifaces.get(ifName)!.addresses
+    if (to === AddressSet.ANY) notes.push('listening address unknown; destination taken as any')
+    const zone = ifName ? zoneOf(ifName) : undefined
+    const template: Template = {
+      kind: 'vpn-listener',
+      action: 'allow',
+      direction: 'inbound',
+      line: l.entry.line,
+      rule: `${ctx.prefix} global-protect-${l.kind} "${l.entry.name}"`,
+      text: `global-protect-${l.kind} ${l.entry.name} local-address interface ${ifName ?? '?'}${ipText ? ` ip ${ipText}` : ''}`,
+      fromZones: zone ? [zone] : undefined,
+      interfaces: ifName ? {in: [ifName]} : undefined,
+      notes: notes.length ? notes : undefined,
+    }
+    for (const spec of l.specs) emit(template, {...specBox(spec), to})
+  }
+}
+
+/** The MGT port: https, ssh and ping unless disabled (`service disable-…`), from `permitted-ip` or anyone. */
+function managementPort(deviceconfig: PNode | undefined, emit: (t: Template, b: Box) => void): void {
+  if (!deviceconfig) return
+  markDeep(deviceconfig)
+  const system = deviceconfig.children.get('system')
+  if (!system) return
+  const ip = system.children.get('ip-address')?.values[0]
+  const ip6 = system.children.get('ipv6-address')?.values[0]
+  if (!ip && !ip6) return
+  let to = AddressSet.EMPTY
+  for (const a of [ip, ip6]) if (a) to = to.union(AddressSet.parse(a.split('/')[0]) ?? AddressSet.EMPTY)
+  if (to.isEmpty()) return
+  const service = system.children.get('service')
+  const disabled = (s: string) => service?.children.get(`disable-${s}`)?.values[0] === 'yes'
+  const enabled = (s: string) => service?.children.get(`disable-${s}`)?.values[0] === 'no'
+  const permittedNode = system.children.get('permitted-ip')
+  const permitted = [...(permittedNode?.children.keys() ?? []), ...(permittedNode?.values ?? [])].map((x) => AddressSet.parse(x)).filter((s): s is AddressSet => s !== null)
+  const from = permitted.length ? AddressSet.unionAll(permitted) : AddressSet.ANY
+  // PAN-OS defaults: https, ssh and ping on; http, telnet and snmp off
+  const services: Array<[string, boolean]> = [
+    ['https', !disabled('https')],
+    ['ssh', !disabled('ssh')],
+    ['ping', !disabled('icmp')],
+    ['http', enabled('http')],
+    ['telnet', enabled('telnet')],
+    ['snmp', enabled('snmp')],
+  ]
+  for (const [svc, on] of services) {
+    if (!on) continue
+    const template: Template = {
+      kind: 'filter',
+      action: 'allow',
+      direction: 'inbound',
+      line: system.children.get('ip-address')?.line ?? system.line,
+      rule: `deviceconfig system management ${svc}`,
+      text: `deviceconfig system ip-address ${ip ?? ip6} service ${svc}`,
+      interfaces: {in: ['management']},
+      notes: permitted.length ? undefined : ['no permitted-ip: the management port answers any source that can reach it'],
+    }
+    for (const spec of MANAGEMENT_SERVICES[svc]) for (const b of perFamily({...specBox(spec), from, to})) emit(template, b)
+  }
+}
+
+function ruleText(r: SecurityRule): string {
+  const l = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
+  return [
+    `rule "${r.name}"`,
+    `from ${l(r.from)}`,
+    `to ${l(r.to)}`,
+    `source ${r.negateSource ? 'not ' : ''}${l(r.source)}`,
+    `destination ${r.negateDestination ? 'not ' : ''}${l(r.destination)}`,
+    `application ${l(r.applications)}`,
+    `service ${l(r.services)}`,
+    `action ${r.action}`,
+  ].join(' ')
+}

@@ -1,0 +1,162 @@
+/**
+ * One tree for the three PAN-OS forms: XML (`running-config.xml`), `set` commands and the brace
+ * form of `show config`. `<entry name="X">`, a set word and a brace block all become a child named X;
+ * `<member>`s, set values and `[ ]` lists become values. Nodes remember their line and whether the
+ * model read them, so whatever was not read is reported with its path.
+ */
+import {redactLine} from '../redact.js'
+import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
+import type {XmlElement} from '../xml.js'
+
+export interface PNode {
+  name: string
+  line: number
+  children: Map<string, PNode>
+  values: string[]
+  /** Source items (XML elements, statements) attributed to this node, for stats. */
+  weight: number
+  /** Read by the model (this node only). */
+  used: boolean
+  /** Read by the model with everything below it. */
+  deep: boolean
+  path: string
+  /** Short redacted excerpt for unparsed reports. */
+  text: string
+}
+
+export function newNode(name: string, line: number, path: string, text = ''): PNode {
+  return {name, line, children: new Map(), values: [], weight: 0, used: false, deep: false, path, text}
+}
+
+function childOf(parent: PNode, name: string, line: number, text: string): PNode {
+  let c = parent.children.get(name)
+  if (!c) {
+    c = newNode(name, line, `${parent.path}/${name}`, text)
+    parent.children.set(name, c)
+  }
+  return c
+}
+
+/** XML → tree. `entry` elements are named by their `name` attribute; `member` elements are values. */
+export function fromXml(root: XmlElement): {root: PNode; count: number} {
+  const top = newNode('', 1, '')
+  let count = 0
+  const walk = (el: XmlElement, into: PNode) => {
+    for (const c of el.children) {
+      count++
+      if (c.name === 'member') {
+        into.values.push(c.text)
+        into.weight++
+        continue
+      }
+      const name = c.name === 'entry' && c.attrs.name !== undefined ? c.attrs.name : c.name
+      const node = childOf(into, name, c.line, `<${c.name}${c.attrs.name !== undefined ? ` name="${c.attrs.name}"` : ''}>`)
+      node.path = c.path
+      node.weight++
+      if (c.children.length === 0 && c.text !== '') node.values.push(c.text)
+      walk(c, node)
+    }
+  }
+  walk(root, top)
+  return {root: top, count}
+}
+
+/** Set-form words directly under `config`: where a single-vsys firewall's `set X` lands. */
+const DEVICE_LEVEL = new Set(['deviceconfig', 'network', 'vsys', 'device-group', 'template', 'template-stack', 'log-collector', 'log-collector-group', 'platform'])
+const CONFIG_LEVEL = new Set(['mgt-config', 'shared', 'readonly', 'panorama'])
+
+/** Set or brace text → tree, with the read problems and the number of source statements. */
+export function fromText(text: string): {root: PNode; count: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
+  const setForm = /^\s*(set|delete)\s/m.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
+  const read = setForm ? readSetForm(text) : readHierarchy(text)
+  const top = newNode('', 1, '')
+  const seen = new Set<number>()
+  for (const s of read.statements) {
+    let words = s.words
+    if (setForm) {
+      const device = ['config', 'devices', 'localhost.localdomain']
+      if (CONFIG_LEVEL.has(words[0])) words = ['config', ...words]
+      else if (DEVICE_LEVEL.has(words[0])) words = [...device, ...words]
+      else words = [...device, 'vsys', 'vsys1', ...words]
+    }
+    let node = top
+    const last = words.length === 1 ? 1 : words.length - 1
+    for (let i = 0; i < last; i++) node = childOf(node, words[i], s.line, s.text)
+    if (words.length > 1) node.values.push(words[words.length - 1])
+    if (!seen.has(s.id)) {
+      seen.add(s.id)
+      node.weight++
+    }
+    if (s.inactive) markDeep(node)
+  }
+  return {root: top, count: read.count + read.directives, problems: read.problems, form: setForm ? 'set' : 'brace'}
+}
+
+export function markDeep(node: PNode | undefined): void {
+  if (!node || node.deep) return
+  node.used = true
+  node.deep = true
+  for (const c of node.children.values()) markDeep(c)
+}
+
+/** Child by name, marked as read. */
+export function take(node: PNode | undefined, name: string): PNode | undefined {
+  const c = node?.children.get(name)
+  if (c) c.used = true
+  return c
+}
+
+/** Child by name, with all of it marked as read. */
+export function takeDeep(node: PNode | undefined, name: string): PNode | undefined {
+  const c = node?.children.get(name)
+  markDeep(c)
+  return c
+}
+
+/** A list child (`<member>`s, set values, `[ ]`, or brace leaves): its items, all marked as read. */
+export function items(node: PNode | undefined, name: string): string[] {
+  const c = takeDeep(node, name)
+  if (!c) return []
+  return [...c.values, ...[...c.children.values()].filter((x) => x.children.size === 0 && x.values.length === 0).map((x) => x.name)]
+}
+
+/** A single-valued child (`<action>allow</action>`, `action allow`). */
+export function value(node: PNode | undefined, name: string): string | undefined {
+  const c = takeDeep(node, name)
+  if (!c) return undefined
+  return c.values[c.values.length - 1] ?? ([...c.children.keys()][0] as string | undefined)
+}
+
+/** Named entries of a container (`<address><entry name=…>`), including set-form bare names. */
+export function entries(node: PNode | undefined): PNode[] {
+  if (!node) return []
+  node.used = true
+  const out = [...node.children.values()]
+  for (const v of node.values) if (!node.children.has(v)) out.push(newNode(v, node.line, `${node.path}/${v}`))
+  return out
+}
+
+/** Everything the model did not read, reported at its topmost unread node. */
+export function unread(root: PNode): {understood: number; unparsed: Array<{line: number; reason: string; text: string; path: string}>} {
+  let understood = 0
+  const unparsed: Array<{line: number; reason: string; text: string; path: string}> = []
+  const weigh = (n: PNode): number => {
+    let w = n.weight
+    for (const c of n.children.values()) w += weigh(c)
+    return w
+  }
+  const walk = (n: PNode) => {
+    if (n.deep) {
+      understood += weigh(n)
+      return
+    }
+    if (n.used) understood += n.weight
+    for (const c of n.children.values()) {
+      if (c.used || c.deep) walk(c)
+      else if (weigh(c) > 0) unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(c.text.slice(0, 120)), path: c.path})
+    }
+  }
+  root.used = true
+  walk(root)
+  return {understood, unparsed}
+}
