@@ -37,7 +37,7 @@ function finding(f: Finding, n: number): string[] {
   if (f.rule === 'unwanted-access-point') out.push('- **Should match:** no access point of this device approves it')
   else if (f.access_points?.length || f.access_point) {
     const aps = f.access_points ?? [f.access_point as string]
-    out.push(`- **Access point:** ${aps.map(code).join(', ')}${f.inventory ? ` at ${code(where(f.inventory))}` : ''}`)
+    out.push(`- **Access point:** ${aps.map(code).join(', ')}${f.inventory && f.inventory.file !== f.file ? ` at ${code(where(f.inventory))}` : ''}`)
   }
   if (f.flow) out.push(`- **Flow:** ${code(f.flow)}`)
   out.push(`- **Fix:** ${md(RULE_INFO.get(f.rule)?.remediation ?? '')}`)

@@ -71,18 +71,31 @@ export function networkMap(inv: Inventory, findings: readonly Finding[] = []): N
       edges.push({from: s, to: `d:${ap.device}`, label: `${ap.id}: ${ap.services.join(', ')}${stale.has(ap.id) ? ' (stale)' : ''}`, kind: 'access'})
     }
   }
+  /** The zone an end of a flow lies in: the zone named, else the narrowest zone holding the CIDR. */
+  const zoneNode = (ref: string): string | undefined => {
+    if (r.zone(ref)) return `z:${ref}`
+    if (ref.toLowerCase() === 'any') return catchAll ? `z:${catchAll.id}` : undefined
+    const set = r.addressOf(ref)
+    if (!set) return undefined
+    const holders = inv.zones.filter((z) => !r.isCatchAll(z) && r.zoneAddressesOf(z.id)!.covers(set))
+    holders.sort((a, b) => (r.zoneAddressesOf(b.id)!.covers(r.zoneAddressesOf(a.id)!) ? -1 : 1) || a.id.localeCompare(b.id))
+    if (holders.length) return `z:${holders[0].id}`
+    return catchAll ? `z:${catchAll.id}` : undefined
+  }
   const blocked = new Set(findings.filter((f) => f.rule === 'critical-flow-blocked' && !f.suppressed).map((f) => f.flow))
   for (const f of [...inv.flows].sort(byId)) {
-    const from = r.zoneIds(f.from)
-    const to = r.zoneIds(f.to)
+    const from = [...new Set(f.from.map(zoneNode).filter((n): n is string => n !== undefined))]
+    const to = [...new Set(f.to.map(zoneNode).filter((n): n is string => n !== undefined))]
     for (const a of from.slice(0, 3)) {
       for (const b of to.slice(0, 3)) {
-        edges.push({from: `z:${a}`, to: `z:${b}`, label: `${blocked.has(f.id) ? 'BLOCKED ' : ''}${f.name}: ${f.services.join(', ')}`, kind: blocked.has(f.id) ? 'blocked' : 'flow'})
+        if (a === b) continue
+        edges.push({from: a, to: b, label: `${blocked.has(f.id) ? 'BLOCKED ' : ''}${f.name}: ${f.services.join(', ')}`, kind: blocked.has(f.id) ? 'blocked' : 'flow'})
       }
     }
   }
   const reachNode = (reach: string | undefined): string => {
-    const zone = [...inv.zones].sort(byId).find((z) => z.trust === reach)
+    // the internet is the catch-all zone; a partner is the first partner zone
+    const zone = reach === 'internet' && catchAll ? catchAll : [...inv.zones].sort(byId).find((z) => z.trust === reach)
     if (zone) return `z:${zone.id}`
     const key = `x:${reach ?? 'internet'}`
     if (!externals.has(key)) externals.set(key, {key, label: reach ?? 'internet', shape: 'external'})
