@@ -11,7 +11,7 @@
 import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
-import {IrmError} from '../core/errors.js'
+import {IrmError, isIrmError} from '../core/errors.js'
 import {iptables} from './iptables.js'
 import {redactLine} from './redact.js'
 import type {ParseResult, SourceParser, Unparsed} from './types.js'
@@ -324,17 +324,19 @@ function applyHooks(
   if (hooks.length > 0) {
     const script = hooks.map((h) => h.command).join('\n')
     let result: ParseResult | undefined
+    let failure = 'iptables parser unavailable'
     try {
       const r = iptables.parse(script, {file})
       result = r instanceof Promise ? undefined : r
-    } catch {
-      result = undefined
+    } catch (e) {
+      // the iptables parser refuses a text where no command reads as iptables
+      if (isIrmError(e) && e.code === 'CONFIG_WRONG_FORMAT') failure = 'no command reads as iptables'
     }
     if (!result) {
       for (const line of new Set(hooks.map((h) => h.line))) {
         const state = hookLines.get(line)!
         state.understood = false
-        unparsed.push({line, reason: 'iptables commands in this hook could not be read (iptables parser unavailable)', text: redactLine(state.text)})
+        unparsed.push({line, reason: `iptables commands in this hook could not be read (${failure})`, text: redactLine(state.text)})
       }
     } else {
       const lineOf = (scriptLine: number) => hooks[Math.min(Math.max(scriptLine, 1), hooks.length) - 1].line
