@@ -36,7 +36,7 @@ describe('cisco-asa fixtures', () => {
     expect(find(e, (x) => x.rule === 'http inside')[0].ports).toEqual(['8443'])
     expect(find(e, (x) => x.rule.startsWith('security-level inside->outside'))[0].notes?.[0]).toMatch(/security-level default permit/)
     // shut interface contributes nothing
-    expect(find(e, (x) => x.interfaces?.in?.includes('mgmt'))).toHaveLength(0)
+    expect(find(e, (x) => !!x.interfaces?.in?.includes('mgmt'))).toHaveLength(0)
     expect(r.unparsed).toEqual([])
     expect(reportText(r)).not.toMatch(/S3cr3t-PLANTED/)
   })
@@ -143,6 +143,6 @@ describe('cisco-asa bad input', () => {
     const t = Date.now()
     const r = await parseText(lines.join('\n'), 'big.cfg', TYPE)
     expect(r.exposures.length).toBeGreaterThan(1000)
-    expect(Date.now() - t).toBeLessThan(20000)
+    expect(Date.now() - t).toBeLessThan(30000)
   })
 })

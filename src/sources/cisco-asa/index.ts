@@ -21,7 +21,7 @@ export const ciscoAsa: SourceParser = {
     return hits >= 3 ? 0.8 : hits > 0 ? 0.5 : 0
   },
   parse(text, {file}) {
-    if (text.trimStart().startsWith('{') || text.trimStart().startsWith('<')) {
+    if (/^[[{<]/.test(text.trimStart())) {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'this is JSON or XML, not an ASA running-config', {file, line: 1, hint: 'Give the output of `show running-config`, or pass the right --type.'})
     }
     const parsed = readCiscoText(text, {multiLineBanners: false, colonComments: true}, redactCisco)

@@ -1,0 +1,928 @@
+/**
+ * IOS / IOS-XE running-config text → IosConfig. Object-groups are collected first and expanded
+ * lazily (memoized, cycle-safe); ACLs keep their entries in sequence order.
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {parseCidr, parseIp, wildcardToCidr} from '../../net/ip.js'
+import {type Box, intersectBox} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {parseProtocol} from '../../net/protocol.js'
+import {
+  ANY_SERVICE,
+  ciscoPort,
+  ICMP_TYPES,
+  type CiscoNode,
+  type LineLedger,
+  PORT_OPS,
+  readPortOp,
+  type ServiceTerm,
+  TCP_UDP,
+  termBox,
+} from '../cisco-common.js'
+import {evaluateList} from '../evaluate.js'
+import type {IosAcl, IosConfig, IosInterface, VtyLine} from './model.js'
+
+/** Top-level commands that say nothing about reach, with the reason we skip them. */
+const IGNORED: Record<string, string> = {
+  version: 'software version',
+  service: 'device services',
+  hostname: 'identity',
+  'boot-start-marker': 'boot',
+  'boot-end-marker': 'boot',
+  boot: 'boot image',
+  logging: 'logging setup',
+  ntp: 'time sync',
+  clock: 'time settings',
+  aaa: 'authentication settings',
+  enable: 'local credentials',
+  username: 'local accounts',
+  no: 'disables a default',
+  router: 'routing process, not access',
+  'route-map': 'routing policy',
+  'control-plane': 'control-plane policing',
+  multilink: 'PPP bundles',
+  memory: 'diagnostics',
+  archive: 'config archive',
+  spd: 'queueing',
+  security: 'password policy',
+  login: 'login protection',
+  vpdn: 'dial-in settings',
+  'dial-peer': 'voice',
+  'dialer-list': 'dial-on-demand trigger',
+  cdp: 'neighbour discovery',
+  lldp: 'neighbour discovery',
+  license: 'licensing',
+  redundancy: 'HA settings',
+  'spanning-tree': 'layer 2',
+  vlan: 'layer 2',
+  vtp: 'layer 2',
+  mac: 'layer 2',
+  errdisable: 'port recovery',
+  power: 'PoE',
+  track: 'object tracking',
+  key: 'key chains (secrets, never echoed)',
+  'tacacs-server': 'AAA server (secret, never echoed)',
+  'radius-server': 'AAA server (secret, never echoed)',
+  tacacs: 'AAA server (secret, never echoed)',
+  radius: 'AAA server (secret, never echoed)',
+  end: 'end of config',
+  exit: 'leaves a config mode',
+  platform: 'hardware settings',
+  diagnostic: 'diagnostics',
+  'call-home': 'telemetry to Cisco',
+  transceiver: 'optics',
+  alias: 'CLI aliases',
+  process: 'CPU thresholds',
+  file: 'file system',
+  system: 'system settings',
+  mpls: 'label switching',
+  'bba-group': 'PPPoE group',
+  subscriber: 'broadband',
+  template: 'interface templates',
+  event: 'EEM scripts',
+  scheduler: 'scheduler',
+  exception: 'crash handling',
+  'parameter-map': 'inspection parameters',
+  'ip': 'IP service setting',
+  'ipv6': 'IPv6 routing or ND setting',
+  vrf: 'routing instance',
+  'class-map': 'QoS class (not an access control)',
+  'policy-map': 'QoS policy (not an access control)',
+  'service-policy': 'QoS binding',
+  'virtual-service': 'container apps',
+  'netconf-yang': 'management API (listens on tcp/830 via ssh)',
+  restconf: 'management API',
+  'crypto': 'IPsec/PKI parameters',
+  'voice': 'voice',
+  'voice-card': 'voice',
+  'telephony-service': 'voice',
+  'sccp': 'voice',
+  'wsma': 'management agent',
+  'shell': 'shell settings',
+  'flow': 'NetFlow records',
+  'sampler': 'NetFlow sampling',
+  'monitor': 'SPAN/flow monitor',
+  'object-group-search': 'search optimisation',
+  'port-channel': 'bundling',
+  'udld': 'layer 2',
+  'authentication': 'port auth',
+  'dot1x': 'port auth',
+  'snmp': 'SNMP settings',
+  'domain': 'DNS',
+  'macro': 'macros',
+  'hw-module': 'hardware',
+  'card': 'hardware',
+  'controller': 'hardware',
+  'network-clock-participate': 'clocking',
+  'network-clock': 'clocking',
+  'warm-reboot': 'boot',
+  'cts': 'TrustSec settings',
+  'device-tracking': 'IPv6 first-hop security',
+  'pnp': 'plug and play',
+  'stackwise-virtual': 'stacking',
+  'switch': 'stacking',
+  'username-password': 'local accounts',
+  'privilege': 'CLI privileges',
+  'configuration': 'config mode',
+  'resource': 'resource policy',
+  'table-map': 'QoS',
+  'qos': 'QoS',
+  'mls': 'QoS',
+  'access-session': 'port auth',
+  'fhrp': 'first-hop redundancy',
+  'bfd': 'routing',
+  'bfd-template': 'routing',
+  'segment-routing': 'routing',
+  'l2vpn': 'layer 2 VPN',
+  'bridge': 'bridging',
+  'chat-script': 'modem',
+  'ppp': 'PPP settings',
+  'modemcap': 'modem',
+  'rtr': 'IP SLA',
+  'gnss': 'timing',
+  'ptp': 'timing',
+}
+
+/** `match protocol` names of inspect class-maps, as protocol and port. */
+const INSPECT_PROTOCOLS: Record<string, {protocols: ProtocolSet; ports?: PortSet}> = {
+  tcp: {protocols: ProtocolSet.of(6)},
+  udp: {protocols: ProtocolSet.of(17)},
+  icmp: {protocols: ProtocolSet.of(1, 58)},
+  dns: {protocols: TCP_UDP, ports: PortSet.range(53)},
+  http: {protocols: ProtocolSet.of(6), ports: PortSet.range(80)},
+  https: {protocols: ProtocolSet.of(6), ports: PortSet.range(443)},
+  ssh: {protocols: ProtocolSet.of(6), ports: PortSet.range(22)},
+  telnet: {protocols: ProtocolSet.of(6), ports: PortSet.range(23)},
+  ftp: {protocols: ProtocolSet.of(6), ports: PortSet.range(21)},
+  smtp: {protocols: ProtocolSet.of(6), ports: PortSet.range(25)},
+  esmtp: {protocols: ProtocolSet.of(6), ports: PortSet.range(25)},
+  pop3: {protocols: ProtocolSet.of(6), ports: PortSet.range(110)},
+  imap: {protocols: ProtocolSet.of(6), ports: PortSet.range(143)},
+  ldap: {protocols: ProtocolSet.of(6), ports: PortSet.range(389)},
+  'ms-sql': {protocols: ProtocolSet.of(6), ports: PortSet.range(1433)},
+  mysql: {protocols: ProtocolSet.of(6), ports: PortSet.range(3306)},
+  'ms-wbt': {protocols: ProtocolSet.of(6), ports: PortSet.range(3389)},
+  'ftps': {protocols: ProtocolSet.of(6), ports: PortSet.range(990)},
+  'h323': {protocols: ProtocolSet.of(6), ports: PortSet.range(1720)},
+  'sip': {protocols: TCP_UDP, ports: PortSet.range(5060)},
+  'ntp': {protocols: ProtocolSet.of(17), ports: PortSet.range(123)},
+  'snmp': {protocols: ProtocolSet.of(17), ports: PortSet.range(161)},
+  'tftp': {protocols: ProtocolSet.of(17), ports: PortSet.range(69)},
+  'isakmp': {protocols: ProtocolSet.of(17), ports: PortSet.range(500)},
+  'syslog': {protocols: ProtocolSet.of(17), ports: PortSet.range(514)},
+  'l2tp': {protocols: ProtocolSet.of(17), ports: PortSet.range(1701)},
+  'bootps': {protocols: ProtocolSet.of(17), ports: PortSet.range(67)},
+  'radius': {protocols: ProtocolSet.of(17), ports: PortSet.range(1645)},
+  'echo': {protocols: ProtocolSet.of(1)},
+  'gre': {protocols: ProtocolSet.of(47)},
+  'esp': {protocols: ProtocolSet.of(50)},
+}
+
+const NO_PORTS = new Set(['icmp', 'ipv6-icmp', 'esp', 'ahp', 'gre', 'ip', 'ipv6', 'igmp', 'ospf', 'eigrp', 'pim', 'ipinip', 'nos', 'pcp'])
+
+type GroupKind = 'network' | 'service'
+
+export class IosReader {
+  readonly config: IosConfig = {
+    interfaces: new Map(),
+    acls: new Map(),
+    nats: [],
+    classMaps: new Map(),
+    policies: new Map(),
+    zones: new Set(),
+    zonePairs: [],
+    vty: [],
+    snmpCommunities: [],
+    cryptoMapPeers: new Map(),
+  }
+
+  private readonly groups = new Map<string, {kind: GroupKind; node: CiscoNode}>()
+  private readonly netMemo = new Map<string, {set: AddressSet; unresolved: string[]} | null>()
+  private readonly svcMemo = new Map<string, ServiceTerm[] | null>()
+  private readonly resolving = new Set<string>()
+  private readonly deferred: CiscoNode[] = []
+
+  constructor(private readonly ledger: LineLedger) {}
+
+  read(nodes: CiscoNode[]): IosConfig {
+    for (const n of nodes) {
+      if (n.words[0] === 'object-group' && (n.words[1] === 'network' || n.words[1] === 'service') && n.words[2]) {
+        this.groups.set(n.words[2], {kind: n.words[1], node: n})
+        this.ledger.ok(n)
+      } else if (n.words[0] === 'interface') this.iface(n)
+      else this.deferred.push(n)
+    }
+    for (const [name, g] of this.groups) {
+      if (g.kind === 'network') this.netGroup(name)
+      else this.serviceGroup(name)
+    }
+    for (const n of this.deferred) this.command(n)
+    // check every inspect class-map once, used or not, so each match line gets its verdict
+    for (const cm of this.config.classMaps.values()) this.classBoxes(cm.matches, cm.matchAll)
+    return this.config
+  }
+
+  // ---------- interfaces ----------
+
+  private iface(n: CiscoNode): void {
+    this.ledger.ok(n)
+    const name = n.words.slice(1).join(' ').replace(/ point-to-point$| multipoint$/, '')
+    const ifc: IosInterface = {name, node: n, addresses: AddressSet.EMPTY, shutdown: false, dynamicAddress: false, hasIpv6: false, natOutside: false}
+    for (const c of n.children) {
+      const w = c.words
+      this.ledger.okTree(c)
+      if (w[0] === 'shutdown') ifc.shutdown = true
+      else if (w[0] === 'ip' && w[1] === 'address') {
+        if (w[2] === 'dhcp' || w[2] === 'negotiated') ifc.dynamicAddress = true
+        else {
+          const ip = parseIp(w[2] ?? '')
+          if (!ip || !parseCidr(`${w[2]}/${w[3] ?? ''}`)) this.ledger.bad(c, 'ip address needs an address and a mask')
+          else ifc.addresses = ifc.addresses.union(AddressSet.of(w[2]))
+        }
+      } else if (w[0] === 'ipv6' && w[1] === 'address') {
+        ifc.hasIpv6 = true
+        const a = w[2]?.split('/')[0] ?? ''
+        if (parseIp(a)?.family === 6 && w[3] !== 'eui-64') ifc.addresses = ifc.addresses.union(AddressSet.of(a))
+        else if (w[2] === 'dhcp' || w[2] === 'autoconfig' || w[3] === 'eui-64') ifc.dynamicAddress = true
+      } else if (w[0] === 'ipv6' && w[1] === 'enable') ifc.hasIpv6 = true
+      else if (w[0] === 'ip' && w[1] === 'access-group' && w[2] && (w[3] === 'in' || w[3] === 'out')) {
+        if (w[3] === 'in') ifc.aclIn = {name: w[2], node: c}
+        else ifc.aclOut = {name: w[2], node: c}
+      } else if (w[0] === 'ipv6' && w[1] === 'traffic-filter' && w[2] && (w[3] === 'in' || w[3] === 'out')) {
+        if (w[3] === 'in') ifc.acl6In = {name: w[2], node: c}
+        else ifc.acl6Out = {name: w[2], node: c}
+      } else if (w[0] === 'zone-member' && w[1] === 'security' && w[2]) ifc.zone = w[2]
+      else if (w[0] === 'ip' && w[1] === 'nat' && w[2] === 'outside') ifc.natOutside = true
+      else if (w[0] === 'crypto' && w[1] === 'map' && w[2]) ifc.cryptoMap = {name: w[2], node: c}
+      else if (w[0] === 'tunnel') {
+        ifc.tunnel ??= {protection: false, ipsecMode: false, node: c}
+        if (w[1] === 'source' && w[2]) ifc.tunnel.source = w[2]
+        else if (w[1] === 'destination' && w[2]) {
+          const d = AddressSet.parse(w[2])
+          if (d) ifc.tunnel.destination = d
+          else {
+            // a DNS name resolved at run time: any peer
+            ifc.tunnel.destination = AddressSet.ANY
+            this.ledger.bad(c, `tunnel destination '${w[2]}' is not an address`)
+          }
+          ifc.tunnel.node = c
+        } else if (w[1] === 'protection') ifc.tunnel.protection = true
+        else if (w[1] === 'mode' && w[2] === 'ipsec') ifc.tunnel.ipsecMode = true
+      }
+      // duplex, speed, description, mtu, ospf, nat inside, proxy-arp…: link and routing settings
+    }
+    this.config.interfaces.set(name, ifc)
+  }
+
+  // ---------- object-groups ----------
+
+  /** IOS object-group network: `host A`, `A M` (subnet mask), `A/len`, `range A B`, `any`, `group-object G`. */
+  private netGroup(name: string): {set: AddressSet; unresolved: string[]} | null {
+    if (this.netMemo.has(name)) return this.netMemo.get(name) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'network' || this.resolving.has(name)) return null
+    this.resolving.add(name)
+    const sets: AddressSet[] = []
+    const unresolved: string[] = []
+    for (const c of g.node.children) {
+      const w = c.words
+      let set: AddressSet | null = null
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      } else if (w[0] === 'host') set = AddressSet.parse(w[1] ?? '')
+      else if (w[0] === 'any') set = AddressSet.ANY
+      else if (w[0] === 'range') {
+        const a = parseIp(w[1] ?? '')
+        const b = parseIp(w[2] ?? '')
+        if (a && b && a.family === b.family && a.value <= b.value) set = AddressSet.fromRange(a.family, a.value, b.value)
+      } else if (w[0] === 'group-object') {
+        const sub = this.netGroup(w[1] ?? '')
+        if (!sub) {
+          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`)
+          unresolved.push(w[1] ?? '')
+          continue
+        }
+        unresolved.push(...sub.unresolved)
+        set = sub.set
+      } else if (w[0].includes('/')) set = AddressSet.parse(w[0])
+      else if (parseIp(w[0])) {
+        const c2 = parseCidr(`${w[0]}/${w[1] ?? '32'}`)
+        set = c2 ? AddressSet.of(c2.network) : null
+      }
+      if (!set) {
+        this.ledger.bad(c, `cannot read network group entry '${w[0]}'`)
+        continue
+      }
+      this.ledger.ok(c)
+      sets.push(set)
+    }
+    this.resolving.delete(name)
+    const result = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved}
+    this.netMemo.set(name, result)
+    return result
+  }
+
+  /** IOS object-group service: `tcp eq 443`, `tcp source eq 1 eq 80`, `tcp-udp range 1 2`, `icmp echo`, `esp`, `group-object`. */
+  private serviceGroup(name: string): ServiceTerm[] | null {
+    if (this.svcMemo.has(name)) return this.svcMemo.get(name) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'service' || this.resolving.has(`s:${name}`)) return null
+    this.resolving.add(`s:${name}`)
+    const terms: ServiceTerm[] = []
+    for (const c of g.node.children) {
+      const w = c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (w[0] === 'group-object') {
+        const sub = this.serviceGroup(w[1] ?? '')
+        if (!sub) {
+          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`)
+          continue
+        }
+        terms.push(...sub)
+        this.ledger.ok(c)
+        continue
+      }
+      const protocols = w[0] === 'tcp-udp' ? TCP_UDP : parseProtocol(w[0] === 'ahp' ? 'ah' : w[0])
+      if (!protocols) {
+        this.ledger.bad(c, `unknown protocol '${w[0]}'`)
+        continue
+      }
+      let ports = PortSet.ALL
+      let sourcePorts = PortSet.ALL
+      let note: string | undefined
+      let i = 1
+      let error: string | undefined
+      if (w[0] === 'icmp') {
+        if (w[1]) note = `icmp type ${w[1]} (exposure shows all icmp)`
+      } else {
+        if (w[i] === 'source') {
+          const r = readPortOp(w, i + 1)
+          if ('error' in r) error = r.error
+          else {
+            sourcePorts = r.ports
+            i = r.next
+          }
+        }
+        if (!error && PORT_OPS.has(w[i])) {
+          const r = readPortOp(w, i)
+          if ('error' in r) error = r.error
+          else {
+            ports = r.ports
+            i = r.next
+          }
+        }
+        if (!error && i < w.length) error = `unexpected '${w[i]}'`
+      }
+      if (error) {
+        this.ledger.bad(c, error)
+        continue
+      }
+      this.ledger.ok(c)
+      terms.push({protocols, ports, sourcePorts, note})
+    }
+    this.resolving.delete(`s:${name}`)
+    this.svcMemo.set(name, terms)
+    return terms
+  }
+
+  // ---------- commands ----------
+
+  private command(n: CiscoNode): void {
+    const w = n.words
+    if (w[0] === 'access-list') return this.numberedAcl(n)
+    if (w[0] === 'ip' && w[1] === 'access-list') return this.namedAcl(n, 4)
+    if (w[0] === 'ipv6' && w[1] === 'access-list') return this.namedAcl(n, 6)
+    if (w[0] === 'ip' && w[1] === 'nat') return this.nat(n)
+    if (w[0] === 'ip' && w[1] === 'http') return this.http(n)
+    if (w[0] === 'class-map' && w[1] === 'type' && w[2] === 'inspect') return this.classMap(n)
+    if (w[0] === 'policy-map' && w[1] === 'type' && w[2] === 'inspect') return this.policyMap(n)
+    if (w[0] === 'zone' && w[1] === 'security' && w[2]) {
+      this.config.zones.add(w[2])
+      this.ledger.okTree(n)
+      return
+    }
+    if (w[0] === 'zone-pair' && w[1] === 'security') return this.zonePair(n)
+    if (w[0] === 'line') return this.line(n)
+    if (w[0] === 'snmp-server') return this.snmp(n)
+    if (w[0] === 'crypto') return this.crypto(n)
+    if (w[0] === 'banner') {
+      this.ledger.okTree(n)
+      return
+    }
+    if (w[0] === 'object-group') return this.ledger.badTree(n, `unsupported object-group type '${w[1] ?? ''}'`)
+    if (w[0] in IGNORED) {
+      this.ledger.okTree(n)
+      return
+    }
+    this.ledger.badTree(n, `unknown command '${w[0]}'`)
+  }
+
+  private acl(name: string, family: 4 | 6, standard: boolean): IosAcl {
+    let a = this.config.acls.get(name)
+    if (!a) {
+      a = {name, family, standard, aces: []}
+      this.config.acls.set(name, a)
+    }
+    return a
+  }
+
+  /** `access-list N [dynamic X] permit|deny|remark …`: 1-99 and 1300-1999 standard, 100-199 and 2000-2699 extended. */
+  private numberedAcl(n: CiscoNode): void {
+    const w = n.words
+    const num = Number(w[1])
+    if (!/^\d+$/.test(w[1] ?? '')) return this.ledger.bad(n, 'access-list needs a number (named ACLs use ip access-list)')
+    const standard = (num >= 1 && num <= 99) || (num >= 1300 && num <= 1999)
+    const extended = (num >= 100 && num <= 199) || (num >= 2000 && num <= 2699)
+    if (!standard && !extended) {
+      // MAC, protocol-type and other non-IP numbered lists
+      this.ledger.ok(n)
+      return
+    }
+    const acl = this.acl(w[1], 4, standard)
+    if (w[2] === 'remark') {
+      this.ledger.ok(n)
+      return
+    }
+    this.entry(acl, n, w.slice(2), acl.aces.length + 1)
+  }
+
+  /** `ip access-list standard|extended NAME` / `ipv6 access-list NAME` blocks. */
+  private namedAcl(n: CiscoNode, family: 4 | 6): void {
+    const w = n.words
+    this.ledger.ok(n)
+    let standard = false
+    let name: string | undefined
+    if (family === 4) {
+      if (w[2] === 'standard' || w[2] === 'extended') {
+        standard = w[2] === 'standard'
+        name = w[3]
+      } else if (w[2] === 'logging' || w[2] === 'log-update' || w[2] === 'role-based' || w[2] === 'resequence') {
+        this.ledger.okTree(n)
+        return
+      } else name = w[2]
+    } else name = w[2]
+    if (!name) return this.ledger.badTree(n, 'access-list without a name')
+    const acl = this.acl(name, family, standard)
+    let position = acl.aces.length
+    for (const c of n.children) {
+      let cw = c.words
+      position++
+      let seq = position * 10
+      if (cw[0] === 'sequence' && /^\d+$/.test(cw[1] ?? '')) {
+        seq = Number(cw[1])
+        cw = cw.slice(2)
+      } else if (/^\d+$/.test(cw[0])) {
+        seq = Number(cw[0])
+        cw = cw.slice(1)
+      }
+      if (cw[0] === 'remark' || cw[0] === 'description' || cw[0] === 'statistics') {
+        position--
+        this.ledger.ok(c)
+        continue
+      }
+      if (cw[0] === 'evaluate') {
+        // reflexive ACL: lets replies to sessions opened outbound back in; opens nothing new
+        this.ledger.ok(c)
+        continue
+      }
+      this.entry(acl, c, cw, seq)
+    }
+    acl.aces.sort((a, b) => a.seq - b.seq)
+  }
+
+  /** An address operand: `any`, `host A`, `A W` (wildcard), `P/len` (IPv6), `object-group G`. */
+  private address(w: string[], i: number, family: 4 | 6, standard: boolean): {set: AddressSet; next: number; unresolved?: string; missing?: boolean; note?: string; approx?: boolean} | {error: string} {
+    const t = w[i]
+    const anyFamily = family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+    if (t === undefined) return {error: 'missing address'}
+    if (t === 'any') return {set: anyFamily, next: i + 1}
+    if (t === 'host') {
+      const s = AddressSet.parse(w[i + 1] ?? '')
+      return s ? {set: s, next: i + 2} : {error: `bad host '${w[i + 1] ?? ''}'`}
+    }
+    if (t === 'object-group') {
+      const g = this.netGroup(w[i + 1] ?? '')
+      if (!g) return {set: anyFamily, next: i + 2, unresolved: w[i + 1] ?? '', missing: true}
+      return {set: g.set.intersect(anyFamily), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined}
+    }
+    if (family === 6) {
+      const s = t.includes('/') ? AddressSet.parse(t) : null
+      return s ? {set: s, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
+    }
+    if (!parseIp(t)) return {error: `cannot read address '${t}'`}
+    const wild = w[i + 1]
+    if (!wild || !parseIp(wild) || wild.includes(':')) {
+      // standard ACLs take a bare address as a host
+      return standard ? {set: AddressSet.of(t), next: i + 1} : {error: `address '${t}' needs a wildcard mask`}
+    }
+    const c = wildcardToCidr(t, wild)
+    if (c) return {set: AddressSet.of(c.network), next: i + 2}
+    // non-contiguous wildcard: the covering prefix (a superset), flagged
+    const wv = Number(parseIp(wild)!.value)
+    const bits = 32 - Math.clz32(wv)
+    const cover = parseCidr(`${t}/${32 - bits}`)!
+    return {set: AddressSet.of(cover.network), next: i + 2, approx: true, note: `non-contiguous wildcard ${t} ${wild} read as ${cover.network}`}
+  }
+
+  /** One ACE body (after the sequence number). Never throws; problems go to the ledger. */
+  private entry(acl: IosAcl, n: CiscoNode, w: string[], seq: number): void {
+    if (w[0] === 'dynamic') return this.ledger.bad(n, 'lock-and-key (dynamic) entries are not supported')
+    const action = w[0] === 'permit' ? 'allow' : w[0] === 'deny' ? 'deny' : undefined
+    if (!action) return this.ledger.bad(n, `expected permit, deny or remark, got '${w[0] ?? ''}'`)
+    const notes: string[] = []
+    const fromSets: string[] = []
+    const toSets: string[] = []
+    let opaque = false
+    let repliesOnly = false
+    let problem: string | undefined
+    const anyFamily = acl.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+    let i = 1
+    if (acl.standard) {
+      const src = this.address(w, i, 4, true)
+      if ('error' in src) return this.ledger.bad(n, src.error)
+      i = src.next
+      while (i < w.length && (w[i] === 'log' || w[i] === 'log-input')) i++
+      if (i < w.length) return this.ledger.bad(n, `unexpected '${w[i]}' in a standard ACL`)
+      if (src.note) notes.push(src.note)
+      const box: Box = {from: src.set, to: AddressSet.ANY4, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
+      acl.aces.push({node: n, seq, action, boxes: [box], notes, opaque: !!src.approx && action === 'deny', repliesOnly, fromSets, toSets})
+      this.ledger.ok(n)
+      return
+    }
+    let terms: ServiceTerm[]
+    let protoWord = w[i]
+    if (protoWord === 'object-group') {
+      const g = this.serviceGroup(w[i + 1] ?? '')
+      if (!g) {
+        problem = `service group '${w[i + 1] ?? ''}' is not defined`
+        notes.push(`unknown service group '${w[i + 1] ?? ''}' read as any protocol`)
+        opaque = true
+        terms = [ANY_SERVICE]
+      } else terms = g
+      i += 2
+      protoWord = 'object-group'
+    } else {
+      // in an IPv6 ACL `icmp` means ICMPv6
+      const p = acl.family === 6 && protoWord === 'icmp' ? 'icmpv6' : acl.family === 6 && protoWord === 'ipv6' ? 'ip' : protoWord === 'ahp' ? 'ah' : protoWord
+      const protocols = parseProtocol(p ?? '')
+      if (!protocols) return this.ledger.bad(n, `unknown protocol '${protoWord ?? ''}'`)
+      terms = [{...ANY_SERVICE, protocols}]
+      i++
+    }
+    const src = this.address(w, i, acl.family, false)
+    if ('error' in src) return this.ledger.bad(n, src.error)
+    i = src.next
+    let sourcePorts = PortSet.ALL
+    if (PORT_OPS.has(w[i])) {
+      const r = readPortOp(w, i)
+      if ('error' in r) return this.ledger.bad(n, r.error)
+      sourcePorts = r.ports
+      i = r.next
+    }
+    const dst = this.address(w, i, acl.family, false)
+    if ('error' in dst) return this.ledger.bad(n, dst.error)
+    i = dst.next
+    let ports = PortSet.ALL
+    if (PORT_OPS.has(w[i])) {
+      const r = readPortOp(w, i)
+      if ('error' in r) return this.ledger.bad(n, r.error)
+      ports = r.ports
+      i = r.next
+    } else if ((protoWord === 'icmp' || protoWord === 'icmpv6') && w[i] && (ICMP_TYPES.has(w[i]) || /^\d+$/.test(w[i]))) {
+      notes.push(`icmp type ${w[i]} (exposure shows all icmp)`)
+      opaque = opaque || action === 'deny'
+      i++
+      if (/^\d+$/.test(w[i] ?? '')) i++
+    }
+    // trailing options
+    while (i < w.length) {
+      const t = w[i]
+      if (t === 'log' || t === 'log-input') {
+        i++
+        // an optional log cookie word
+        if (w[i] && !KNOWN_OPTIONS.has(w[i])) i++
+      } else if (t === 'established') {
+        // TCP with ACK or RST set: replies to sessions opened from the other side, never a new connection
+        repliesOnly = true
+        i++
+      } else if (t === 'reflect') {
+        notes.push(`reflexive ACL ${w[i + 1] ?? ''} opens replies`)
+        i += 2
+      } else if (t === 'time-range') {
+        notes.push(`active only during time-range ${w[i + 1] ?? ''}`)
+        opaque = opaque || action === 'deny'
+        i += 2
+      } else if (t === 'fragments') {
+        notes.push('matches non-initial fragments only')
+        opaque = opaque || action === 'deny'
+        i++
+      } else if (['dscp', 'precedence', 'tos', 'ttl', 'option', 'match-any', 'match-all', 'packet-length', 'flow-label', 'routing-type'].includes(t)) {
+        notes.push(`'${t}' condition not modelled; exposure may be broader`)
+        opaque = opaque || action === 'deny'
+        i += t === 'ttl' || t === 'packet-length' ? (w[i + 1] === 'range' ? 4 : 3) : 2
+        while ((t === 'match-any' || t === 'match-all') && /^[+-]/.test(w[i] ?? '')) i++
+      } else if (['syn', 'ack', 'fin', 'psh', 'rst', 'urg'].includes(t)) {
+        notes.push(`tcp flag '${t}' not modelled; exposure may be broader`)
+        opaque = opaque || action === 'deny'
+        i++
+      } else {
+        problem ??= `unknown access-list option '${t}'`
+        notes.push(`unknown option '${t}' ignored; exposure may be broader`)
+        opaque = true
+        break
+      }
+    }
+    for (const s of [src, dst]) {
+      if (s.note) notes.push(s.note)
+      if (s.approx && action === 'deny') opaque = true
+    }
+    if (src.unresolved !== undefined) {
+      fromSets.push(src.unresolved)
+      if (src.missing) problem ??= `object-group '${src.unresolved}' is not defined`
+    }
+    if (dst.unresolved !== undefined) {
+      toSets.push(dst.unresolved)
+      if (dst.missing) problem ??= `object-group '${dst.unresolved}' is not defined`
+    }
+    if (fromSets.length || toSets.length) {
+      notes.push(`unexpanded ${[...fromSets, ...toSets].join(', ')} read as any`)
+      opaque = opaque || action === 'deny'
+    }
+    for (const t of terms) if (t.note && !notes.includes(t.note)) notes.push(t.note)
+    const boxes: Box[] = []
+    for (const t of terms) {
+      // a protocol with ports cannot take port operators unless it is tcp/udp/sctp
+      const portsHere = NO_PORTS.has(protoWord ?? '') ? PortSet.ALL : ports
+      const b = termBox(src.set.intersect(anyFamily), dst.set.intersect(anyFamily), {
+        ...t,
+        ports: t.ports.intersect(portsHere),
+        sourcePorts: t.sourcePorts.intersect(sourcePorts),
+      })
+      if (b) boxes.push(b)
+    }
+    acl.aces.push({node: n, seq, action, boxes, notes, opaque, repliesOnly, fromSets, toSets})
+    if (problem) this.ledger.bad(n, problem)
+    else this.ledger.ok(n)
+  }
+
+  // ---------- NAT ----------
+
+  /**
+   * `ip nat inside source static [tcp|udp] LOCAL [LPORT] GLOBAL|interface IF [GPORT] [extendable…]`,
+   * `ip nat inside source static network LOCAL GLOBAL /len|mask`; list/route-map/pool forms are outbound.
+   */
+  private nat(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.ok(n)
+    if (w[2] !== 'inside' || w[3] !== 'source' || w[4] !== 'static') return
+    let i = 5
+    let proto: string | undefined
+    if (w[i] === 'tcp' || w[i] === 'udp' || w[i] === 'esp') proto = w[i++]
+    let network = false
+    if (w[i] === 'network') {
+      network = true
+      i++
+    }
+    const local = w[i++]
+    const lport = proto && proto !== 'esp' ? w[i++] : undefined
+    let global: AddressSet | null = null
+    const notes: string[] = []
+    if (w[i] === 'interface') {
+      const ifc = this.config.interfaces.get(w[i + 1] ?? '')
+      // NAT44: the interface's IPv4 address
+      if (ifc && ifc.addresses.hasFamily(4)) global = ifc.addresses.only(4)
+      else {
+        global = AddressSet.ANY4
+        notes.push(`address of interface ${w[i + 1] ?? ''} unknown (negotiated or dhcp); destination read as any`)
+      }
+      i += 2
+    } else {
+      const g = w[i++]
+      if (network) {
+        const mask = w[i]?.startsWith('/') ? w[i].slice(1) : w[i]
+        const lc = parseCidr(`${local}/${mask ?? ''}`)
+        const gc = parseCidr(`${g}/${mask ?? ''}`)
+        if (!lc || !gc) return this.ledger.bad(n, 'cannot read the static network translation')
+        this.config.nats.push({node: n, local: AddressSet.of(lc.network), global: AddressSet.of(gc.network), notes})
+        return
+      }
+      global = AddressSet.parse(g ?? '')
+    }
+    const gport = proto && proto !== 'esp' ? w[i++] : undefined
+    const localSet = AddressSet.parse(local ?? '')
+    if (!localSet || !global) return this.ledger.bad(n, 'cannot read the static translation')
+    let service
+    if (proto) {
+      const protocols = parseProtocol(proto)!
+      if (proto === 'esp') service = {protocols, localPorts: PortSet.ALL, globalPorts: PortSet.ALL}
+      else {
+        const lp = ciscoPort(lport ?? '')
+        const gp = ciscoPort(gport ?? '')
+        if (lp === undefined || gp === undefined) return this.ledger.bad(n, 'cannot read the static translation ports')
+        service = {protocols, localPorts: PortSet.range(lp), globalPorts: PortSet.range(gp)}
+      }
+    }
+    this.config.nats.push({node: n, local: localSet, global, service, notes})
+  }
+
+  // ---------- management plane ----------
+
+  private readonly httpPorts = {http: 80, https: 443}
+
+  /** `ip http server`, `ip http secure-server`, `ip http [secure-]port N`, `ip http access-class N`. */
+  private http(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.ok(n)
+    if (w[2] === 'server') this.config.http = {node: n, port: this.httpPorts.http}
+    else if (w[2] === 'secure-server') this.config.https = {node: n, port: this.httpPorts.https}
+    else if ((w[2] === 'port' || w[2] === 'secure-port') && /^\d+$/.test(w[3] ?? '')) {
+      const key = w[2] === 'port' ? 'http' : 'https'
+      this.httpPorts[key] = Number(w[3])
+      const listener = this.config[key]
+      if (listener) listener.port = Number(w[3])
+    } else if (w[2] === 'access-class') this.config.httpAccessClass = w[3] === 'ipv4' ? w[4] : w[3]
+  }
+
+  /** `line vty A B` with `access-class N in`, `ipv6 access-class N in`, `transport input …`. */
+  private line(n: CiscoNode): void {
+    this.ledger.okTree(n)
+    if (n.words[1] !== 'vty') return // console, aux and async lines are not network access
+    const vty: VtyLine = {node: n}
+    for (const c of n.children) {
+      const w = c.words
+      if (w[0] === 'access-class' && w[1] && w[2] === 'in') vty.accessClass = w[1]
+      else if (w[0] === 'ipv6' && w[1] === 'access-class' && w[2] && w[3] === 'in') vty.accessClass6 = w[2]
+      else if (w[0] === 'transport' && w[1] === 'input') {
+        const t = new Set<string>()
+        for (const x of w.slice(2)) {
+          if (x === 'all') {
+            t.add('ssh')
+            t.add('telnet')
+          } else if (x === 'ssh' || x === 'telnet') t.add(x)
+        }
+        vty.transports = t
+      }
+    }
+    this.config.vty.push(vty)
+  }
+
+  /** `snmp-server community SECRET [view V] [ro|rw] [ACL]`: SNMP polling opens udp/161. */
+  private snmp(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.ok(n)
+    if (w[1] !== 'community' || !w[2]) return
+    let i = 3
+    if (w[i] === 'view') i += 2
+    if (w[i] && /^(ro|rw)$/i.test(w[i])) i++
+    if (w[i] === 'ipv6') i += 2
+    this.config.snmpCommunities.push({node: n, acl: w[i]})
+  }
+
+  // ---------- VPN ----------
+
+  private crypto(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.okTree(n)
+    // `crypto map NAME SEQ ipsec-isakmp [dynamic DYN]` with ` set peer A` children
+    if (w[1] === 'map' && w[2] && /^\d+$/.test(w[3] ?? '')) {
+      const entry = this.config.cryptoMapPeers.get(w[2]) ?? {peers: AddressSet.EMPTY, dynamic: false, nodes: []}
+      entry.nodes.push(n)
+      if (w[5] === 'dynamic') entry.dynamic = true
+      for (const c of n.children) {
+        if (c.words[0] === 'set' && c.words[1] === 'peer' && c.words[2]) {
+          const p = AddressSet.parse(c.words[2])
+          if (p) entry.peers = entry.peers.union(p)
+          else {
+            entry.dynamic = true
+            this.ledger.bad(c, `crypto map peer '${c.words[2]}' is not an address`)
+          }
+        }
+      }
+      this.config.cryptoMapPeers.set(w[2], entry)
+    }
+  }
+
+  // ---------- zone-based firewall ----------
+
+  private classMap(n: CiscoNode): void {
+    const w = n.words
+    const matchAll = w[3] !== 'match-any'
+    const name = w[3] === 'match-any' || w[3] === 'match-all' ? w[4] : w[3]
+    if (!name) return this.ledger.badTree(n, 'class-map without a name')
+    this.ledger.ok(n)
+    this.config.classMaps.set(name, {node: n, matchAll, matches: n.children})
+  }
+
+  private policyMap(n: CiscoNode): void {
+    const name = n.words[3]
+    if (!name) return this.ledger.badTree(n, 'policy-map without a name')
+    this.ledger.ok(n)
+    const classes = []
+    for (const c of n.children) {
+      const w = c.words
+      const className = w[0] === 'class' ? (w[1] === 'type' ? w[3] : w[1]) : undefined
+      if (!className) {
+        this.ledger.badTree(c, `unknown policy-map statement '${w[0]}'`)
+        continue
+      }
+      this.ledger.ok(c)
+      // ZBF: class-default drops unless told otherwise; a class without an action also drops
+      let action: 'allow' | 'deny' = 'deny'
+      for (const a of c.children) {
+        if (a.words[0] === 'inspect' || a.words[0] === 'pass') action = 'allow'
+        else if (a.words[0] === 'drop') action = 'deny'
+        else if (a.words[0] !== 'police' && a.words[0] !== 'service-policy' && a.words[0] !== 'log') {
+          this.ledger.bad(a, `unknown class action '${a.words[0]}'`)
+          continue
+        }
+        this.ledger.okTree(a)
+      }
+      classes.push({node: c, className, action})
+    }
+    this.config.policies.set(name, classes)
+  }
+
+  private zonePair(n: CiscoNode): void {
+    const w = n.words
+    const s = w.indexOf('source')
+    const d = w.indexOf('destination')
+    if (!w[2] || s < 0 || d < 0 || !w[s + 1] || !w[d + 1]) return this.ledger.badTree(n, 'expected zone-pair security NAME source Z1 destination Z2')
+    this.ledger.ok(n)
+    let policy: string | undefined
+    for (const c of n.children) {
+      if (c.words[0] === 'service-policy' && c.words[1] === 'type' && c.words[2] === 'inspect' && c.words[3]) policy = c.words[3]
+      else if (c.words[0] !== 'description') {
+        this.ledger.bad(c, `unknown zone-pair statement '${c.words[0]}'`)
+        continue
+      }
+      this.ledger.ok(c)
+    }
+    this.config.zonePairs.push({node: n, name: w[2], source: w[s + 1], destination: w[d + 1], policy})
+  }
+
+  /** The traffic a `match` line of an inspect class-map selects, as boxes (null: not understood). */
+  matchBoxes(m: CiscoNode, depth = 0): {boxes: Box[]; notes: string[]} | null {
+    const w = m.words
+    if (w[0] !== 'match' || depth > 8) return null
+    if (w[1] === 'access-group') {
+      const name = w[2] === 'name' ? w[3] : w[2]
+      const acl = name ? this.config.acls.get(name) : undefined
+      if (!acl) return null
+      return {boxes: aclPermits(acl), notes: []}
+    }
+    if (w[1] === 'protocol' && w[2]) {
+      const p = INSPECT_PROTOCOLS[w[2]]
+      if (p) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: p.protocols, ports: p.ports ?? PortSet.ALL, sourcePorts: PortSet.ALL}], notes: []}
+      // other application names: their well-known port, on tcp and udp (recall first)
+      const port = ciscoPort(w[2])
+      if (port !== undefined) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: TCP_UDP, ports: PortSet.range(port), sourcePorts: PortSet.ALL}], notes: [`application '${w[2]}' read as tcp and udp port ${port}`]}
+      return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes: [`application '${w[2]}' read as any traffic`]}
+    }
+    if (w[1] === 'class-map' && w[2]) {
+      const cm = this.config.classMaps.get(w[2])
+      return cm ? this.classBoxes(cm.matches, cm.matchAll, depth + 1) : null
+    }
+    if (w[1] === 'any') return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes: []}
+    return null
+  }
+
+  /** match-all: the intersection of the matches; match-any: their union. */
+  classBoxes(matches: CiscoNode[], matchAll: boolean, depth = 0): {boxes: Box[]; notes: string[]} {
+    const notes: string[] = []
+    let acc: Box[] | null = null
+    for (const m of matches) {
+      const r = this.matchBoxes(m, depth)
+      if (!r) {
+        if (depth === 0) this.ledger.bad(m, m.words[1] === 'access-group' ? `ACL '${m.words[m.words.length - 1]}' is not defined` : `class-map match not understood`)
+        notes.push(`match '${m.words.slice(1).join(' ')}' not understood; read as any traffic`)
+        continue
+      }
+      if (depth === 0) this.ledger.ok(m)
+      notes.push(...r.notes)
+      if (acc === null) acc = r.boxes
+      else if (matchAll) {
+        const next: Box[] = []
+        for (const a of acc) for (const b of r.boxes) {
+          const i = intersectBox(a, b)
+          if (i) next.push(i)
+        }
+        acc = next
+      } else acc = [...acc, ...r.boxes]
+    }
+    return {boxes: acc ?? [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes}
+  }
+}
+
+const KNOWN_OPTIONS = new Set(['established', 'reflect', 'time-range', 'fragments', 'dscp', 'precedence', 'tos', 'ttl', 'option', 'log', 'log-input'])
+
+/** The traffic an ACL permits, after first-match ordering: a class-map's `match access-group`. */
+export function aclPermits(acl: IosAcl): Box[] {
+  // `established` entries admit replies only: they take no part for new connections
+  const rules = acl.aces.filter((ace) => !ace.repliesOnly).flatMap((ace) => ace.boxes.map((b) => ({match: b, action: ace.action, opaque: ace.opaque, meta: ace})))
+  return evaluateList(rules, 'deny').permits.map((p) => p.box)
+}
+
