@@ -383,6 +383,9 @@ function readRules(rulebase: PNode | undefined, label: string): SecurityRule[] {
   return out
 }
 
+// shared rules are read once per vsys; their problems are reported once
+const reported = new WeakSet<PNode>()
+
 function securityExposures(
   ctx: {name: string; node: PNode; prefix: string},
   shared: PNode | undefined,
@@ -419,7 +422,7 @@ function securityExposures(
   for (const r of rules) for (const z of [...r.from, ...r.to]) if (z !== 'any') zones.add(z)
 
   const appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
-  const ruleBoxes = (r: SecurityRule): {boxes: Box[]; notes: string[]; opaque: boolean} => {
+  const ruleBoxes = (r: SecurityRule): {boxes: Box[]; notes: string[]; opaque: boolean; fromSets: string[]; toSets: string[]} => {
     const notes: string[] = []
     let opaque = false
     let boxes: Box[] = []
@@ -469,11 +472,13 @@ function securityExposures(
       opaque = true
     }
     boxes = mergeBoxes(boxes.map((b) => intersectBox(b, {...ANY_BOX, from, to})).filter((b): b is Box => b !== null))
-    return {boxes, notes, opaque}
+    return {boxes, notes, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
   const built = rules.map((r) => ({r, ...ruleBoxes(r)}))
   for (const r of rules) {
+    if (reported.has(r.node)) continue
+    reported.add(r.node)
     if (!['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(r.action)) {
       problems.push({line: r.node.line, reason: `rule action '${r.action}' not understood; treated as deny that shadows nothing`, text: r.name, path: r.node.path})
     }
@@ -481,7 +486,7 @@ function securityExposures(
   for (const from of [...zones].sort()) {
     for (const to of [...zones].sort()) {
       const list: Array<EvalRule<Template>> = []
-      for (const {r, boxes, notes, opaque} of built) {
+      for (const {r, boxes, notes, opaque, fromSets, toSets} of built) {
         if (!r.from.includes('any') && !r.from.includes(from)) continue
         if (!r.to.includes('any') && !r.to.includes(to)) continue
         if (r.ruleType === 'intrazone' && from !== to) continue
@@ -497,6 +502,8 @@ function securityExposures(
           text: ruleText(r),
           fromZones: [from],
           toZones: [to],
+          fromSets: fromSets.length ? fromSets : undefined,
+          toSets: toSets.length ? toSets : undefined,
           notes: notes.length ? [...new Set(notes)] : undefined,
         }
         for (const match of boxes) list.push({match, action, opaque: action === 'deny' && (opaque || !known), meta: template})

@@ -79,17 +79,40 @@ export function fromText(text: string): {root: PNode; count: number; problems: R
       else if (DEVICE_LEVEL.has(words[0])) words = [...device, ...words]
       else words = [...device, 'vsys', 'vsys1', ...words]
     }
-    let node = top
-    const last = words.length === 1 ? 1 : words.length - 1
-    for (let i = 0; i < last; i++) node = childOf(node, words[i], s.line, s.text)
-    if (words.length > 1) node.values.push(words[words.length - 1])
-    if (!seen.has(s.id)) {
-      seen.add(s.id)
-      node.weight++
+    for (const part of splitRuleAttributes(words)) {
+      let node = top
+      const last = part.length === 1 ? 1 : part.length - 1
+      for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s.text)
+      if (part.length > 1) node.values.push(part[part.length - 1])
+      if (!seen.has(s.id)) {
+        seen.add(s.id)
+        node.weight++
+      }
+      if (s.inactive) markDeep(node)
     }
-    if (s.inactive) markDeep(node)
   }
   return {root: top, count: read.count + read.directives, problems: read.problems, form: setForm ? 'set' : 'brace'}
+}
+
+/** Rule attributes PAN-OS accepts several at a time: `set rulebase security rules R from a to b action allow`. */
+const RULE_ATTRIBUTES = new Set(['from', 'to', 'source', 'destination', 'application', 'service', 'action', 'source-user', 'category', 'negate-source', 'negate-destination', 'disabled', 'description', 'tag', 'log-setting', 'log-start', 'log-end', 'rule-type', 'source-hip', 'destination-hip', 'hip-profiles', 'schedule', 'group-tag'])
+
+function splitRuleAttributes(words: string[]): string[][] {
+  const at = words.lastIndexOf('rules')
+  if (at < 0 || words.length - (at + 2) <= 2 || !RULE_ATTRIBUTES.has(words[at + 2])) return [words]
+  const head = words.slice(0, at + 2)
+  const out: string[][] = []
+  const rest = words.slice(at + 2)
+  for (let i = 0; i < rest.length; i++) {
+    if (RULE_ATTRIBUTES.has(rest[i]) && i + 1 < rest.length) {
+      out.push([...head, rest[i], rest[i + 1]])
+      i++
+    } else {
+      out.push([...head, ...rest.slice(i)])
+      break
+    }
+  }
+  return out
 }
 
 export function markDeep(node: PNode | undefined): void {
