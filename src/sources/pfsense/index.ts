@@ -422,7 +422,9 @@ function natExposure(n: NatRule, kind: Exposure['kind']): Exposure {
 
 /** webGUI, SSH and SNMP listen on every address of the firewall; the rules decide who reaches them. */
 function managementServices(root: XmlElement, interfaces: Map<string, Iface>): Mgmt[] {
-  const self = AddressSet.unionAll([...interfaces.values()].map((i) => i.hosts))
+  // a dynamic (DHCP/PPPoE) address is unknown: any address of that family stands for it
+  const dynamic = [...new Set([...interfaces.values()].flatMap((i) => i.dynamic))].map(familySet)
+  const self = AddressSet.unionAll([...[...interfaces.values()].map((i) => i.hosts), ...dynamic])
   const to = self.isEmpty() ? AddressSet.ANY : self
   const tcp = (port: number): Box => ({from: AddressSet.ANY, to, protocols: ProtocolSet.of(TCP), ports: PortSet.range(port), sourcePorts: PortSet.ALL})
   const out: Mgmt[] = []
@@ -568,7 +570,8 @@ function listenerTo(ctx: Context, name: string | undefined, notes: string[]): Ad
   const iface = ctx.interfaces.get(name)
   const direct = AddressSet.parse(name)
   if (direct) return direct
-  if (iface && !iface.hosts.isEmpty()) return iface.hosts
+  // daemons bind the interface's own address, not its virtual IPs
+  if (iface && !iface.primary.isEmpty()) return iface.primary
   notes.push(`address of '${name}' is dynamic or unknown: any shown`)
   return AddressSet.ANY
 }

@@ -1,0 +1,132 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {isIrmError} from '../../src/core/errors.js'
+import type {ParseReport} from '../../src/report/parse-report.js'
+import {parseText} from '../../src/sources/load.js'
+import {pfsense} from '../../src/sources/pfsense.js'
+import {detectParser} from '../../src/sources/registry.js'
+import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+
+const TYPE = 'pfsense'
+const find = (r: ParseReport, rule: string, protocol?: string) => r.exposures.filter((e) => e.rule === rule && (!protocol || e.protocol === protocol))
+
+describe('pfsense fixtures', () => {
+  it('edge.xml: ordered rules, floating rules, NAT, VPN listeners, management', async () => {
+    const r = await parseFixture(TYPE, 'edge.xml')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'edge.xml'))
+    expect(r.unparsed).toEqual([])
+    expect(r.stats.understood).toBe(r.stats.lines)
+    // the port forward's filter rule shows what arrives (wanip:8080) and where it goes
+    expect(find(r, 'wan rule 1 "NAT web to dmz"')[0]).toMatchObject({to: ['203.0.113.10/32'], ports: ['8080'], translated: {to: ['172.16.1.20/32'], ports: ['80']}})
+    expect(find(r, 'nat rule 1 "web to dmz"')[0].kind).toBe('nat-forward')
+    // the block above removes https/8443 from 198.51.100.10 only
+    const admin = find(r, 'wan rule 3 "partners admin"')
+    expect(admin.find((e) => e.from.includes('198.51.100.10/32'))?.ports).toEqual(['1-8442', '8444-65535'])
+    // reject above the pass: LAN loses telnet
+    expect(find(r, 'lan rule 2 "lan out"', 'tcp')[0].ports).toEqual(['1-22', '24-65535'])
+    // the disabled rule and the opaque urltable block list nothing
+    expect(r.exposures.some((e) => e.rule.includes('old any-any') || e.rule.includes('drop blocklist'))).toBe(false)
+    // floating rule on two interfaces, both directions; pass-out gives an outbound exposure
+    expect(find(r, 'floating rule 2 "ping"').map((e) => e.direction).sort()).toEqual(['inbound', 'outbound'])
+    expect(find(r, 'floating rule 3 "dns out"')[0]).toMatchObject({direction: 'outbound', interfaces: {out: ['wan']}})
+    // anti-lockout on LAN with the custom GUI and SSH ports
+    expect(find(r, 'lan anti-lockout rule')[0]).toMatchObject({ports: ['2222', '8443'], to: ['10.0.0.1/32']})
+    expect(find(r, 'openvpn server 1 "roadwarrior"').map((e) => e.kind).sort()).toEqual(['vpn-listener', 'vpn-route'])
+    expect(find(r, 'ipsec phase1 1 "to hq"', 'esp')[0].from).toEqual(['198.51.100.1/32'])
+    expect(reportText(r)).not.toContain('PLANTED')
+  })
+
+  it('rule-warnings.xml: exact unparsed entries and recall on unknowns', async () => {
+    const r = await parseFixture(TYPE, 'rule-warnings.xml')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'rule-warnings.xml'))
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [38, 'alias without a name'],
+      [60, "unknown rule element 'frobnicate'"],
+      [93, "unknown filter element 'mystery'"],
+      [96, 'section <teleporter> not modelled'],
+    ])
+    expect(r.unparsed[1].path).toBe('/opnsense/filter/rule/frobnicate')
+    expect(r.stats).toEqual({lines: 70, understood: 62})
+    expect(find(r, 'lan rule 1')[0]).toMatchObject({protocol: 'any', notes: ["unknown protocol 'warp-drive': any protocol shown"]})
+    expect(find(r, 'wan rule 2')[0]).toMatchObject({to: ['0.0.0.0/0'], to_sets: ['wanip']})
+    // noantilockout: no anti-lockout rule
+    expect(find(r, 'lan anti-lockout rule')).toEqual([])
+  })
+})
+
+describe('pfsense corpus', () => {
+  const files = corpusFiles(TYPE)
+  if (files.length === 0) it.skip(`no corpus at ${CORPUS}/${TYPE}`, () => {})
+  for (const path of files) {
+    it(`parses ${path.slice(CORPUS.length + 1)}`, async () => {
+      const r = await parseCorpusFile(TYPE, path)
+      expect(r.stats.understood).toBeLessThanOrEqual(r.stats.lines)
+      for (const u of r.unparsed) {
+        expect(u.line).toBeGreaterThan(0)
+        expect(u.reason).not.toBe('')
+      }
+      if (/<type>pass<\/type>/.test(readFileSync(path, 'utf8'))) expect(r.exposures.length).toBeGreaterThan(0)
+      expect(reportText(r)).not.toMatch(/\$2[aby]\$10\$/)
+      expect(detectParser(readFileSync(path, 'utf8').slice(0, 65536), path).type).toBe(TYPE)
+    })
+  }
+
+  it('pfSense 2.3.4 defaults: LAN to any and the anti-lockout rule', async () => {
+    const path = join(CORPUS, TYPE, 'pffocus-pfSense-CE-2.3.4-config.xml')
+    if (!files.includes(path)) return
+    const r = await parseCorpusFile(TYPE, path)
+    expect(find(r, 'lan rule 1 "Default allow LAN to any rule"')[0]).toMatchObject({protocol: 'any', from: ['192.168.1.0/24'], to: ['0.0.0.0/0']})
+    // LAN IPv6 is track6: the network is dynamic, any shown and named
+    expect(find(r, 'lan rule 2 "Default allow LAN IPv6 to any rule"')[0]).toMatchObject({from: ['::/0'], from_sets: ['lan']})
+    expect(find(r, 'lan anti-lockout rule')[0]).toMatchObject({ports: ['80', '443'], to: ['192.168.1.1/32']})
+  })
+
+  it('opndossier pfSense: port forwards and the (self) DNS block', async () => {
+    const path = join(CORPUS, TYPE, 'opndossier-config-pfSense.xml')
+    if (!files.includes(path)) return
+    const r = await parseCorpusFile(TYPE, path)
+    // nat rule 1: wanip tcp/udp 80 → 10.0.2.2:80, its filter rule carries the translation
+    expect(find(r, 'nat rule 1 "HTTP to webserver"', 'tcp')[0].translated).toEqual({to: ['10.0.2.2/32'], ports: ['80']})
+    expect(find(r, 'wan rule 1 "NAT HTTP to webserver"', 'tcp')[0].translated).toEqual({to: ['10.0.2.2/32'], ports: ['80']})
+    // lan rules 1-2 block DNS to (self): the LAN pass keeps tcp/udp without port 53 to the firewall
+    const toSelf = find(r, 'lan rule 3 "Send LAN over MULLVAD2"', 'udp')[0]
+    expect(toSelf.ports).toEqual(['1-52', '54-65535'])
+  })
+})
+
+describe('pfsense detection', () => {
+  it('wins on its fixtures', () => {
+    for (const name of ['edge.xml', 'rule-warnings.xml']) {
+      const text = readFileSync(join(FIXTURES, TYPE, name), 'utf8')
+      expect(detectParser(text.slice(0, 65536), name).type).toBe(TYPE)
+    }
+  })
+
+  it('scores 0 on other vendors', () => {
+    for (const other of ['panos', 'fortios', 'iptables', 'cisco-asa']) {
+      for (const path of corpusFiles(other).slice(0, 2)) expect(pfsense.detect(readFileSync(path, 'utf8').slice(0, 65536), path)).toBe(0)
+    }
+  })
+})
+
+describe('pfsense bad input', () => {
+  it('another XML with --type pfsense: CONFIG_WRONG_FORMAT', async () => {
+    const err = await parseText('<?xml version="1.0"?>\n<config version="10.1"><devices/></config>\n', 'panos.xml', TYPE).catch((e) => e)
+    expect(isIrmError(err) && err.code).toBe('CONFIG_WRONG_FORMAT')
+  })
+
+  it('truncated XML: CONFIG_SYNTAX with a line', async () => {
+    const text = readFileSync(join(FIXTURES, TYPE, 'edge.xml'), 'utf8').slice(0, 3000)
+    const err = await parseText(text, 'edge.xml', TYPE).catch((e) => e)
+    expect(isIrmError(err) && err.code).toBe('CONFIG_SYNTAX')
+    expect(err.line).toBeGreaterThan(1)
+  })
+
+  it('junk: an error, never a crash', async () => {
+    const err = await parseText('\u0001\u0002 not xml at all <<<', 'junk.xml', TYPE).catch((e) => e)
+    expect(isIrmError(err)).toBe(true)
+  })
+})
