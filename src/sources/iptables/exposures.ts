@@ -1,0 +1,186 @@
+/**
+ * IptRuleset → Exposure[]. Each hook is one walk of the shared evaluator through the tables a packet
+ * meets in kernel order (raw → mangle → nat/filter): a DROP in raw or mangle removes traffic before the
+ * filter sees it; an ACCEPT there only ends that table, so it reads as RETURN.
+ */
+import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import type {Family} from '../../net/ip.js'
+import {ANY_BOX, type Box} from '../../net/match.js'
+import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
+import type {Unparsed} from '../types.js'
+import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
+import {NON_TERMINATING, VERDICTS} from './read.js'
+
+interface Meta {
+  rule?: IptRule
+  name: string
+  line: number
+  text?: string
+  kind: ExposureKind
+  direction: Direction
+  /** Set for allows that are not a plain ACCEPT (NFQUEUE). */
+  note?: string
+}
+
+type Mode = 'filter' | 'pre' | 'nat'
+
+interface Hook {
+  /** Final table and chain: whose ACCEPT (or DNAT) is an exposure. */
+  table: 'filter' | 'nat'
+  chain: string
+  /** Tables walked before it, in kernel order. */
+  before: Array<[string, string]>
+  kind: ExposureKind
+  direction: Direction
+}
+
+const HOOKS: Hook[] = [
+  {table: 'filter', chain: 'INPUT', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
+  {table: 'filter', chain: 'FORWARD', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'FORWARD']], kind: 'filter', direction: 'inbound'},
+  {table: 'filter', chain: 'OUTPUT', before: [['raw', 'OUTPUT'], ['mangle', 'OUTPUT']], kind: 'filter', direction: 'outbound'},
+  {table: 'nat', chain: 'PREROUTING', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING']], kind: 'nat-forward', direction: 'inbound'},
+]
+
+const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
+const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
+
+function ruleName(table: string, chain: string, index: number, comment?: string): string {
+  const base = `${table === 'filter' ? '' : `${table} `}${chain}#${index}`
+  return comment ? `${base} "${comment}"` : base
+}
+
+function ruleBox(r: IptRule, family: Family): Box {
+  let scope = FAMILY_ANY[family]
+  // `-i lo`: iptables does not check addresses, but only the host's own loopback traffic arrives there
+  if (r.loopback) scope = LOOPBACK[family]
+  return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
+}
+
+function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base: boolean, warn: (r: IptRule, reason: string) => void): EvalChain<Meta> {
+  const rules: Array<EvalRule<Meta>> = []
+  const family = table.family
+  c.rules.forEach((r, i) => {
+    // ESTABLISHED/RELATED/INVALID-only rules never see a new connection: no access, no shadow
+    if (!r.newTraffic) return
+    const meta: Meta = {rule: r, name: ruleName(table.name, c.name, i + 1, r.comment), line: r.line, text: r.text, kind: hook.kind, direction: hook.direction}
+    const match = ruleBox(r, family)
+    const unsure = r.unknown || r.rateLimited
+    const t = r.target
+    const push = (action: EvalRule<Meta>['action'], target?: string, extra: Partial<EvalRule<Meta>> = {}) =>
+      rules.push({match, action, target, guards: r.guards, opaque: action !== 'allow' && unsure, meta, ...extra})
+    if (t === undefined) return
+    if (table.chains.has(t)) {
+      push(r.goto ? 'goto' : 'jump', `${table.name}/${t}`)
+      return
+    }
+    switch (t) {
+      case 'ACCEPT':
+        if (mode === 'filter') push('allow')
+        // raw/mangle ACCEPT ends that table only; nat ACCEPT ends NAT lookups: no translation follows
+        else push(mode === 'pre' ? 'return' : 'deny')
+        return
+      case 'DROP':
+      case 'REJECT':
+        if (mode !== 'nat') push('deny')
+        return
+      case 'RETURN':
+        push('return')
+        return
+      case 'NFQUEUE':
+      case 'QUEUE':
+        if (mode === 'filter') rules.push({match, action: 'allow', guards: r.guards, meta: {...meta, note: `verdict decided in userspace (${t})`}})
+        return
+      case 'DNAT':
+      case 'REDIRECT':
+        if (mode === 'nat') push('allow')
+        return
+      default:
+        // non-terminating, or NAT/mangle targets outside their table: no verdict here
+        if (NON_TERMINATING.has(t) || VERDICTS.has(t)) return
+        warn(r, `jump to unknown chain or target '${t}' (read as non-terminating)`)
+    }
+  })
+  const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
+  if (base && c.policy === 'ACCEPT' && mode === 'filter') {
+    chain.policy = 'allow'
+    chain.policyMeta = {name: `${c.name} policy ACCEPT`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
+  }
+  if (base && c.policy === 'DROP' && mode === 'pre') {
+    rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.name} ${c.name} policy DROP`, line: c.policyLine ?? 0, kind: hook.kind, direction: hook.direction}})
+  }
+  return chain
+}
+
+function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
+  const r = meta.rule
+  const notes: string[] = [...(r?.notes ?? [])]
+  const interfaces: {in?: string[]; out?: string[]} = {}
+  const fromSets: string[] = []
+  const toSets: string[] = []
+  for (const g of guards) {
+    const eq = g.indexOf('=')
+    const key = g.slice(0, eq)
+    const value = g.slice(eq + 1)
+    if (key === 'in' || key === 'out') (interfaces[key] ??= []).push(value)
+    else if (key === 'src-set' || key === 'dst-set') {
+      ;(key === 'src-set' ? fromSets : toSets).push(value)
+      notes.push(`${key === 'src-set' ? 'source' : 'destination'} limited to ipset ${value} (not expanded)`)
+    } else if (key === 'cond') notes.push(`only when ${value}`)
+  }
+  if (r?.loopback) notes.push('loopback')
+  if (meta.note) notes.push(meta.note)
+  const e: Exposure = {
+    kind: meta.kind,
+    action: 'allow',
+    direction: meta.direction,
+    from: box.from,
+    to: box.to,
+    protocols: box.protocols,
+    ports: box.ports,
+    sourcePorts: box.sourcePorts,
+    line: meta.line,
+    rule: meta.name,
+  }
+  if (meta.text !== undefined) e.text = meta.text
+  if (meta.kind === 'nat-forward' && r?.nat) e.translated = {...r.nat}
+  if (interfaces.in || interfaces.out) e.interfaces = interfaces
+  if (fromSets.length) e.fromSets = fromSets
+  if (toSets.length) e.toSets = toSets
+  if (notes.length) e.notes = [...new Set(notes)]
+  return e
+}
+
+/** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
+export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+  const exposures: Exposure[] = []
+  const warnings = new Map<number, Unparsed>()
+  const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
+  for (const family of [...families].sort()) {
+    for (const hook of HOOKS) {
+      const final = ruleset.get(`${family} ${hook.table}`)
+      if (!final?.chains.has(hook.chain)) continue
+      const chains = new Map<string, EvalChain<Meta>>()
+      const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, reason, text: r.text})
+      const addTable = (t: IptTable, mode: Mode, baseName: string) => {
+        for (const c of t.chains.values()) {
+          const key = `${t.name}/${c.name}`
+          if (!chains.has(key)) chains.set(key, convertChain(t, c, mode, hook, c.name === baseName, warn))
+        }
+      }
+      const root: Array<EvalRule<Meta>> = []
+      const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
+      for (const [tableName, chainName] of [...hook.before, [hook.table, hook.chain] as [string, string]]) {
+        const t = ruleset.get(`${family} ${tableName}`)
+        if (!t?.chains.has(chainName)) continue
+        addTable(t, tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', chainName)
+        root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
+      }
+      chains.set('root', {name: 'root', rules: root})
+      const result = evaluateChains(chains, 'root')
+      for (const p of result.permits) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
+    }
+  }
+  return {exposures, warnings: [...warnings.values()]}
+}

@@ -1,0 +1,58 @@
+import {IrmError} from '../../core/errors.js'
+import type {ParseResult, SourceParser} from '../types.js'
+import {toExposures} from './exposures.js'
+import {type ReadResult, readIptables, readLines, type SourceLine} from './read.js'
+
+export {parseCommandWords, shellWords, type SourceLine} from './read.js'
+
+function finish(read: ReadResult): ParseResult {
+  const {exposures, warnings} = toExposures(read.ruleset)
+  const unparsed = [...read.unparsed]
+  const badLines = new Set(unparsed.map((u) => u.line))
+  for (const w of warnings) {
+    if (badLines.has(w.line)) continue
+    badLines.add(w.line)
+    unparsed.push(w)
+  }
+  return {exposures, unparsed, stats: {lines: read.lines, understood: read.lines - badLines.size}}
+}
+
+/**
+ * Parse iptables commands given one per entry with their own line numbers, e.g. WireGuard
+ * `PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE`.
+ * Chains without an explicit `-P` have no policy here: only the rules' own ACCEPTs are exposures.
+ */
+export function parseIptablesCommands(lines: SourceLine[], file = ''): ParseResult {
+  return finish(readLines(lines, file))
+}
+
+const SAVE_TABLE = /^\*(filter|nat|mangle|raw|security)\s*$/m
+const SAVE_CHAIN = /^:[^\s]+ (ACCEPT|DROP|-) \[\d+:\d+\]\s*$/m
+const SAVE_RULE = /^(\[\d+:\d+\]\s+)?-A \S+/m
+const COMMAND = /^\s*(sudo\s+)?(\S*\/)?ip6?tables(-legacy|-nft)?\s+(.*\s)?(-[AIPN]|--append|--insert)\s/m
+
+export const iptables: SourceParser = {
+  type: 'iptables',
+  description: 'iptables-save / ip6tables-save output, or shell scripts of iptables / ip6tables commands',
+  detection: '`*filter`/`*nat` table headers with `:CHAIN POLICY [p:b]` lines and `-A` rules; or `iptables -A …` commands',
+  extensions: ['.rules', '.v4', '.v6', '.iptables', '.iptables-save', '.sh'],
+  detect(head) {
+    const table = SAVE_TABLE.test(head)
+    const chain = SAVE_CHAIN.test(head)
+    if (table && chain) return SAVE_RULE.test(head) ? 1 : 0.9
+    if (COMMAND.test(head)) return 0.8
+    if (SAVE_RULE.test(head) && /^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /m.test(head)) return 0.6
+    return 0
+  },
+  parse(text, {file}) {
+    const result = finish(readIptables(text, file))
+    if (result.stats.lines > 0 && result.stats.understood === 0) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', 'no line reads as iptables-save output or an iptables command', {
+        file,
+        line: result.unparsed[0]?.line,
+        hint: 'Export the rules with `iptables-save` (and `ip6tables-save`), or pass the right --type.',
+      })
+    }
+    return result
+  },
+}

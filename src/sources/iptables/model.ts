@@ -1,0 +1,61 @@
+/** The iptables-shaped model: tables of chains of rules, as iptables-save or a shell script states them. */
+import type {AddressSet} from '../../net/address-set.js'
+import type {Family} from '../../net/ip.js'
+import type {PortSet, ProtocolSet} from '../../net/number-set.js'
+
+/** A condition the box cannot express, kept as an evaluator guard (`in=eth0`, `cond=icmp type 8`). */
+export type Guard = string
+
+export interface IptRule {
+  line: number
+  /** Redacted rule text as written. */
+  text: string
+  from: AddressSet
+  to: AddressSet
+  protocols: ProtocolSet
+  ports: PortSet
+  sourcePorts: PortSet
+  guards: Guard[]
+  /** Doubts that widen an allow (unknown options, hostnames). */
+  notes: string[]
+  /** A condition we did not understand: a deny/return with it must not shadow anything. */
+  unknown: boolean
+  /** Only part of the matching packets are affected (limit, hashlimit): a deny with it shadows nothing. */
+  rateLimited: boolean
+  /** False when conntrack/state says the rule never sees a new connection (ESTABLISHED, RELATED, INVALID). */
+  newTraffic: boolean
+  /** `-i lo` / `-o lo`: loopback traffic only. */
+  loopback: boolean
+  inInterface?: string
+  outInterface?: string
+  fromSets: string[]
+  toSets: string[]
+  comment?: string
+  /** Upper-case for built-in targets (ACCEPT, DNAT), as written for user chains; absent: no target. */
+  target?: string
+  goto: boolean
+  /** DNAT --to-destination / REDIRECT --to-ports, as parsed. */
+  nat?: {to?: AddressSet; ports?: PortSet}
+  /** Address family evidence seen in the rule (addresses, icmpv6, `-4`/`-6`). */
+  familyHint?: Family
+}
+
+export interface IptChain {
+  name: string
+  /** Built-in chains only: ACCEPT / DROP from `:INPUT DROP [0:0]` or `-P INPUT DROP`. */
+  policy?: 'ACCEPT' | 'DROP'
+  policyLine?: number
+  policyText?: string
+  rules: IptRule[]
+}
+
+export interface IptTable {
+  name: string
+  family: Family
+  chains: Map<string, IptChain>
+}
+
+/** All tables of one file, keyed `<family> <table>` (e.g. `4 filter`). */
+export type IptRuleset = Map<string, IptTable>
+
+export const BUILTIN_CHAINS = new Set(['INPUT', 'FORWARD', 'OUTPUT', 'PREROUTING', 'POSTROUTING'])
