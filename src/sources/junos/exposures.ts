@@ -462,6 +462,15 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
     }
   }
 
+  // a filter applied nowhere in this file (a filter-only export) is listed as written, with a note
+  const applied = new Set([...config.units.values()].flatMap((u) => u.filters.flatMap((f) => f.names.map((n) => `${f.family}:${n}`))))
+  for (const [key, f] of config.filters) {
+    if (applied.has(key) || f.family === 'any') continue
+    for (const permit of filterPermits(f.family, [f.name], '(none)', f.line)) {
+      emit({...permit.meta, notes: [...(permit.meta.notes ?? []), 'filter not applied to any interface in this config']}, permit.box)
+    }
+  }
+
   // ---------- host-inbound-traffic ----------
   const servicesConfigured = config.systemServices.size > 0
   const serviceListens = (name: string, ifu: string): {listens: boolean; port?: number} => {
