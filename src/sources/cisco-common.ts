@@ -247,11 +247,21 @@ const KEY_VALUE = /\b(key)(\s+)(?:([0-9])\s+)?(\S+)/gi
 // IOS: snmp-server host ADDR [traps|informs] [version 1|2c|3 auth|noauth|priv] COMMUNITY [udp-port N] [notif…]
 const SNMP_HOST_VERSION = /^(snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+)(\S+)/i
 const SNMP_HOST_PLAIN = /^(snmp-server\s+host\s+(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)\s+(?:(?:traps|informs)\s+)?)(?!version\b)(\S+)/i
+// positional secrets: SNMPv3 users, WPA pre-shared keys, VRRP/HSRP plain-text authentication
+const POSITIONAL: RegExp[] = [
+  /(\bauth\s+(?:md5|sha\S*)\s+)(?!<redacted>)\S+/gi,
+  /(\bpriv\s+(?:des\S*|3des|aes(?:\s+\d+)?)\s+)(?!<redacted>)\S+/gi,
+  /(\bwpa-psk\s+(?:ascii|hex)\s+(?:\d\s+)?)\S+/gi,
+  /(\bauthentication\s+text\s+)\S+/gi,
+]
 const KEY_WORDS_NOT_SECRET = new Set(['chain', 'config-key', 'generate', 'zeroize', 'import', 'export', 'pubkey-chain', 'rsa', 'storage'])
 
 /** redactLine plus the Cisco forms it does not know. */
 export function redactCisco(line: string): string {
-  let out = redactLine(line)
+  let out = line
+  // positional forms first: the generic patterns would otherwise redact the wrong word of them
+  for (const re of POSITIONAL) out = out.replace(re, (_m, head: string) => `${head}${REDACTED}`)
+  out = redactLine(out)
   out = out.replace(KEY_VALUE, (m, kw: string, sep: string, level: string | undefined, value: string) =>
     KEY_WORDS_NOT_SECRET.has(value.toLowerCase()) || value === REDACTED ? m : `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`,
   )

@@ -146,3 +146,12 @@ describe('cisco-asa bad input', () => {
     expect(Date.now() - t).toBeLessThan(30000)
   })
 })
+
+describe('cisco-asa secrets', () => {
+  it('secrets.cfg: nothing planted comes out, even from echoed unparsed lines', async () => {
+    const r = await parseFixture(TYPE, 'secrets.cfg')
+    expect(r.unparsed.map((u) => u.line)).toEqual([28, 29, 30, 31, 32, 33])
+    expect(reportText(r)).not.toMatch(/PLANTED/)
+    expect(find(r.exposures, (x) => x.rule === 'snmp outside')[0].text).toBe('snmp-server host outside 192.0.2.9 community <redacted> version 2c')
+  })
+})

@@ -105,6 +105,7 @@ const IGNORED: Record<string, string> = {
   'vlan': 'VLAN',
   'ipsec': 'settings',
   'isakmp': 'legacy IKE settings',
+  clear: 'script form: clears a list before it is re-entered',
 }
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
@@ -613,11 +614,12 @@ export class AsaReader {
         this.ledger.okTree(n)
         return
       default:
-        if (w[0] in IGNORED || w[0].startsWith('Cryptochecksum:') || (w[0] === 'ipv6' && w[1] !== 'access-list')) {
+        // pre-9.0 IPv6 ACLs: `ipv6 access-list NAME permit …`
+        if (w[0] === 'ipv6' && w[1] === 'access-list') return this.accessList(n, true)
+        if (w[0] in IGNORED || w[0].startsWith('Cryptochecksum:')) {
           this.ledger.okTree(n)
           return
         }
-        if (w[0] === 'ipv6' && w[1] === 'access-list') return this.accessList(n, true)
         this.ledger.badTree(n, `unknown command '${w[0]}'`)
     }
   }

@@ -175,6 +175,15 @@ function zoneExposures(cfg: IosConfig, reader: IosReader, make: Make, device: {s
       out.push(e)
     }
   }
+  // ZBF: interfaces of one zone talk freely unless a zone-pair Z→Z says otherwise
+  const byZone = new Map<string, IosInterface[]>()
+  for (const i of cfg.interfaces.values()) if (i.zone && !i.shutdown) byZone.set(i.zone, [...(byZone.get(i.zone) ?? []), i])
+  for (const [zone, members] of byZone) {
+    if (members.length < 2 || cfg.zonePairs.some((zp) => zp.source === zone && zp.destination === zone)) continue
+    const names = members.map((i) => i.name)
+    const meta: Meta = {node: members[1].node, rule: `intra-zone ${zone}`, notes: [`traffic between interfaces of zone ${zone} is not inspected (no zone-pair ${zone}→${zone})`]}
+    out.push(make('filter', ANY_BOX, meta, {fromZones: [zone], toZones: [zone], interfaces: {in: names, out: names}}))
+  }
   return out
 }
 
