@@ -86,7 +86,10 @@ export function parseIpsecConf(text: string): ParseResult {
       if (!CA_KEYS.has(key)) fail(`unknown ca setting '${key}'`)
     } else if (section === 'conn' && current) {
       const side = /^(left|right)(\w*)$/.exec(key)
-      if (CONN_KEYS.has(key) || (side && SIDE_SUFFIXES.has(side[2]))) current.settings.set(key, {value, line: n})
+      // several also= lines add up; any other key set twice keeps the last value
+      const also = key === 'also' ? current.settings.get('also') : undefined
+      if (also) also.value += ` ${value}`
+      else if (CONN_KEYS.has(key) || (side && SIDE_SUFFIXES.has(side[2]))) current.settings.set(key, {value, line: n})
       else fail(`unknown conn setting '${key}'`)
     } else {
       fail('setting outside a section')

@@ -1,0 +1,165 @@
+/**
+ * OpenVPN model → exposures: the listener(s), the management socket, port-share forwarding, and the
+ * routes from the client pool (server) or the far end (p2p).
+ */
+import type {Exposure} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {ALL_PROTOCOLS, TCP, UDP, readPeerAddresses, vpnExposure} from '../vpn-common.js'
+import {type OpenvpnModel, readPort} from './model.js'
+import type {Directive} from './read.js'
+
+export function toExposures(m: OpenvpnModel): Exposure[] {
+  const out: Exposure[] = []
+  const tcp = m.proto.name.startsWith('tcp')
+  const protocols = ProtocolSet.of(tcp ? TCP : UDP)
+  const family = /^(udp|tcp)4/.test(m.proto.name) ? 4 : /^(udp|tcp)6/.test(m.proto.name) && m.ipv6only ? 6 : 0
+  const anyLocal = family === 4 ? AddressSet.ANY4 : family === 6 ? AddressSet.ANY6 : AddressSet.ANY
+
+  const listens =
+    m.mode === 'server' ||
+    (m.mode === 'p2p' && !m.nobind && m.proto.name !== 'tcp-client') ||
+    (m.mode === 'client' && !m.nobind && !!m.lport && !tcp)
+  const portDirective = m.lport ?? m.port
+  const port = readPort(portDirective?.args[0]) ?? 1194
+  const peers = readPeerAddresses(m.mode === 'server' || m.float ? [] : m.remotes)
+  const notes = [...m.listenerNotes]
+  if (m.mode === 'server' && !m.tlsWrap) notes.push('no tls-auth/tls-crypt: anyone who reaches the port gets a TLS handshake')
+  if (peers.names.length) notes.push(`peer hostnames not resolved: ${peers.names.join(', ')}`)
+  if (m.mode === 'client') notes.push('client bound to lport: accepts packets from its servers only')
+
+  let listenTo = anyLocal
+  const localNames: string[] = []
+  if (listens) {
+    const locals = m.locals.length ? m.locals : [undefined]
+    for (const local of locals) {
+      let to = anyLocal
+      if (local) {
+        const addr = bindAddress(local.args[0])
+        to = addr.set
+        localNames.push(...addr.names)
+      }
+      listenTo = to
+      const p = readPort(local?.args[1]) ?? port
+      const d = portDirective ?? local
+      out.push(
+        vpnExposure({
+          kind: 'vpn-listener',
+          from: peers.set,
+          to,
+          protocols,
+          ports: PortSet.range(p),
+          line: local?.line ?? d?.line ?? (m.proto.line || m.poolLine?.line || 1),
+          rule: local ? `listener ${local.args[0]}` : 'listener',
+          text: local?.text ?? d?.text ?? (m.proto.text || undefined),
+          fromSets: peers.names,
+          toSets: localNames,
+          notes: [...notes, ...(localNames.length ? [`local hostname not resolved: ${localNames.join(', ')}`] : [])],
+        }),
+      )
+    }
+  }
+
+  for (const d of m.management) {
+    const to = bindAddress(d.args[0])
+    out.push(
+      vpnExposure({
+        kind: 'vpn-listener',
+        from: AddressSet.ANY,
+        to: to.set,
+        protocols: ProtocolSet.of(TCP),
+        ports: PortSet.range(Number(d.args[1])),
+        line: d.line,
+        rule: 'management',
+        text: d.text,
+        toSets: to.names,
+        notes: [
+          'OpenVPN management interface: full control of the daemon',
+          d.args[2] ? 'password file set' : 'no password file: anyone who connects controls the daemon',
+        ],
+      }),
+    )
+  }
+
+  if (m.portShare && listens && tcp) {
+    const [host, p] = m.portShare.args
+    const target = readPeerAddresses([host])
+    out.push(
+      vpnExposure({
+        kind: 'nat-forward',
+        from: AddressSet.ANY,
+        to: listenTo,
+        protocols: ProtocolSet.of(TCP),
+        ports: PortSet.range(port),
+        line: m.portShare.line,
+        rule: 'port-share',
+        text: m.portShare.text,
+        translated: {to: target.set, ports: PortSet.range(Number(p))},
+        notes: ['non-OpenVPN connections to the listener are forwarded', ...(target.names.length ? [`forward target hostname not resolved: ${target.names.join(', ')}`] : [])],
+      }),
+    )
+  }
+
+  if (m.mode === 'p2p') {
+    // the peer's tunnel address and the networks routed to it may send anything this host routes
+    const from = AddressSet.unionAll([m.pool, ...m.serverRoutes.map((r) => r.set)])
+    const d = m.poolLine ?? m.serverRoutes[0]?.d
+    if (d && !from.isEmpty()) {
+      out.push(
+        vpnExposure({
+          kind: 'vpn-route',
+          from,
+          to: AddressSet.ANY,
+          protocols: ALL_PROTOCOLS,
+          line: d.line,
+          rule: 'peer',
+          text: d.text,
+          interfaces: m.dev ? {in: [m.dev]} : undefined,
+          notes: ["point-to-point tunnel: what the peer reaches on this side is not in the file (destination any)"],
+        }),
+      )
+    }
+  }
+  if (m.mode !== 'server') return out
+  // clients' traffic comes from the pool; unknown pools (bridged DHCP, ccd-only addressing) are any
+  const poolKnown = !m.pool.isEmpty() && m.poolNames.length === 0
+  const pool = poolKnown ? m.pool : AddressSet.ANY
+  const routeNotes: string[] = []
+  if (!poolKnown) routeNotes.push(m.poolNames.length ? `client addresses come from ${m.poolNames.join(', ')}: source is any` : 'no client pool in the file: source is any')
+  if (m.ccd) routeNotes.push(`client-config-dir ${m.ccd} is not read: per-client iroute/push there are not seen`)
+  const route = (from: AddressSet, to: AddressSet, d: Directive, rule: string, extra: string[] = [], fromPool = true) =>
+    out.push(
+      vpnExposure({
+        kind: 'vpn-route',
+        from,
+        to,
+        protocols: ALL_PROTOCOLS,
+        line: d.line,
+        rule,
+        text: d.text,
+        fromSets: fromPool && !poolKnown ? m.poolNames : [],
+        interfaces: m.dev ? {in: [m.dev]} : undefined,
+        notes: [...(fromPool ? routeNotes : routeNotes.slice(poolKnown ? 0 : 1)), ...extra],
+      }),
+    )
+  for (const s of m.serverAddresses) {
+    route(pool, s.set, s.d, `server ${s.set.toCidrs()[0]}`, ["the server's own tunnel address: every service the host listens on"])
+  }
+  for (const p of m.pushed) if (!p.set.isEmpty()) route(pool, p.set, p.d, p.label)
+  if (m.clientToClient) route(pool, pool, m.clientToClient, 'client-to-client', ['clients reach each other through the server'])
+  const served = AddressSet.unionAll([pool, ...m.pushed.map((p) => p.set)])
+  for (const r of m.serverRoutes) {
+    route(r.set, served, r.d, `route ${r.set.toCidrs().join(',')}`, [
+      'network behind a VPN client (its iroute is in client-config-dir): reaches the pool and the pushed networks',
+    ], false)
+  }
+  return out
+}
+
+/** A bind address: `0.0.0.0`/`::` are every address, `localhost` the loopbacks; names stay names. */
+function bindAddress(text: string): {set: AddressSet; names: string[]} {
+  if (text === '0.0.0.0') return {set: AddressSet.ANY4, names: []}
+  if (text === '::' || text === '[::]') return {set: AddressSet.ANY, names: []}
+  if (text === 'localhost') return {set: AddressSet.of('127.0.0.1', '::1'), names: []}
+  return readPeerAddresses([text])
+}
