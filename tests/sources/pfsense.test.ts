@@ -55,6 +55,22 @@ describe('pfsense fixtures', () => {
     // noantilockout: no anti-lockout rule
     expect(find(r, 'lan anti-lockout rule')).toEqual([])
   })
+
+  it('opnsense-automation.xml: MVC rules by sequence, interface groups, 1:1 NAT, mobile IPsec', async () => {
+    const r = await parseFixture(TYPE, 'opnsense-automation.xml')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'opnsense-automation.xml'))
+    expect(r.unparsed).toEqual([])
+    // the sequence-10 block comes first: 203.0.113.0/24 has no ssh
+    const ssh = find(r, 'automation rule 2 "ssh to firewall"')[0]
+    expect(ssh.to).toEqual(['192.0.2.2/32'])
+    expect(ssh.from).not.toContain('0.0.0.0/0')
+    expect(ssh.from).toContain('203.0.114.0/23')
+    // the group rule applies on both members
+    expect(find(r, 'INSIDE rule 1 "dns"', 'udp')[0].interfaces).toEqual({in: ['opt1', 'opt2']})
+    expect(find(r, 'nat 1:1 1 "mail server"')[0]).toMatchObject({kind: 'nat-forward', from: ['0.0.0.0/0'], to: ['192.0.2.50/32'], translated: {to: ['10.20.0.50/32']}})
+    expect(find(r, 'ipsec phase1 2 "roadwarriors"', 'esp')[0].from).toEqual(['0.0.0.0/0'])
+    expect(reportText(r)).not.toContain('PLANTED')
+  })
 })
 
 describe('pfsense corpus', () => {
@@ -99,7 +115,7 @@ describe('pfsense corpus', () => {
 
 describe('pfsense detection', () => {
   it('wins on its fixtures', () => {
-    for (const name of ['edge.xml', 'rule-warnings.xml']) {
+    for (const name of ['edge.xml', 'rule-warnings.xml', 'opnsense-automation.xml']) {
       const text = readFileSync(join(FIXTURES, TYPE, name), 'utf8')
       expect(detectParser(text.slice(0, 65536), name).type).toBe(TYPE)
     }

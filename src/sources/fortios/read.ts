@@ -57,10 +57,10 @@ const SECRET_KEY = /(pass|secret|psk|pwd|private|key$|^key|token|hash|community|
 
 /** A statement as it may be echoed: secret values and multi-line values elided, then redacted. */
 export function statementText(s: Statement): string {
-  const shown = SECRET_KEY.test(s.key)
-    ? ['<redacted>']
-    : s.values.map((v) => (v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v))
-  return redactLine([s.verb, s.key, ...shown].join(' '))
+  const key = s.key.replace(/[^\w.-]/g, '?')
+  if (SECRET_KEY.test(s.key)) return `${s.verb} ${key} <redacted>`
+  const shown = s.values.map((v) => (v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v))
+  return redactLine([s.verb, key, ...shown].join(' '))
 }
 
 export function blockText(b: Block): string {

@@ -235,6 +235,56 @@ function readRule(el: XmlElement, position: string, ctx: Context, acc: Accountin
   }
 }
 
+const MVC_RULE_KEYS = new Set([
+  'enabled', 'sequence', 'action', 'quick', 'interface', 'interfacenot', 'direction', 'ipprotocol', 'protocol', 'source_net',
+  'source_not', 'source_port', 'destination_net', 'destination_not', 'destination_port', 'gateway', 'replyto', 'log',
+  'categories', 'category', 'description', 'statetype', 'state-policy', 'statetimeout', 'max', 'max-src-nodes',
+  'max-src-conn', 'max-src-states', 'max-src-conn-rate', 'max-src-conn-rates', 'overload', 'tag', 'tagged', 'sched',
+  'icmptype', 'icmp6-type', 'os', 'tcpflags1', 'tcpflags2', 'tcpflags_any', 'allowopts', 'nosync', 'nopfsync', 'prio',
+  'set-prio', 'set-prio-low', 'shaper1', 'shaper2', 'adaptivestart', 'adaptiveend', 'divert-to', 'disablereplyto',
+  'sloppy', 'no-sync', 'dscp',
+])
+
+const synth = (name: string, text: string, parent: XmlElement, kids: XmlElement[] = []): XmlElement => ({
+  name,
+  attrs: {},
+  children: kids,
+  text,
+  line: parent.line,
+  path: `${parent.path}/${name}`,
+})
+
+/**
+ * An OPNsense MVC rule (`source_net`, `destination_port`, `action`…) in the legacy shape, so one reader
+ * serves both. They sit in the floating region: several interfaces, a direction, quick by default.
+ */
+function legacyRule(el: XmlElement, acc: Accounting): XmlElement {
+  for (const c of el.children) if (!MVC_RULE_KEYS.has(c.name)) acc.element(c, `unknown rule element '${c.name}'`)
+  const side = (prefix: 'source' | 'destination') => {
+    const net = textOf(el, `${prefix}_net`) || 'any'
+    const kids = [net === 'any' ? synth('any', '', el) : synth('network', net, el)]
+    if (textOf(el, `${prefix}_not`) === '1') kids.push(synth('not', '', el))
+    const port = textOf(el, `${prefix}_port`)
+    if (port) kids.push(synth('port', port, el))
+    return synth(prefix, '', el, kids)
+  }
+  const kids = [
+    synth('type', textOf(el, 'action') || 'pass', el),
+    synth('interface', textOf(el, 'interface') ?? '', el),
+    synth('floating', 'yes', el),
+    synth('direction', textOf(el, 'direction') || 'in', el),
+    synth('ipprotocol', textOf(el, 'ipprotocol') || 'inet', el),
+    synth('protocol', (textOf(el, 'protocol') || 'any').toLowerCase(), el),
+    side('source'),
+    side('destination'),
+    ...(textOf(el, 'quick') === '0' ? [] : [synth('quick', '1', el)]),
+    ...(textOf(el, 'enabled') === '0' ? [synth('disabled', '1', el)] : []),
+    ...(textOf(el, 'description') ? [synth('descr', textOf(el, 'description')!, el)] : []),
+    ...['sched', 'tagged', 'os', 'icmptype', 'icmp6-type', 'tcpflags1', 'tcpflags2', 'dscp'].flatMap((k) => (textOf(el, k) ? [synth(k, textOf(el, k)!, el)] : [])),
+  ]
+  return {...el, children: kids}
+}
+
 function readNat(el: XmlElement, position: number, ctx: Context, acc: Accounting): NatRule | null {
   for (const c of el.children) if (!NAT_KEYS.has(c.name)) acc.element(c, `unknown NAT element '${c.name}'`)
   if (isSet(child(el, 'disabled')) || isSet(child(el, 'nordr'))) return null
@@ -354,7 +404,8 @@ export function parsePfsense(text: string, file: string): {exposures: Exposure[]
       kind: 'nat-forward',
       action: 'allow',
       direction: 'inbound',
-      from: dst.unresolved.length ? AddressSet.ANY : dst.set,
+      // binat answers for its own family only
+      from: (dst.unresolved.length ? AddressSet.ANY : dst.set).intersect(ext.hasFamily(4) ? AddressSet.ANY4 : AddressSet.ANY6),
       to: ext,
       protocols: ProtocolSet.ALL,
       ports: PortSet.ALL,
@@ -386,15 +437,25 @@ export function parsePfsense(text: string, file: string): {exposures: Exposure[]
     if (id) r.nat = natById.get(id)
     rules.push(r)
   }
-  // OPNsense MVC rules (Firewall > Automation) come before the legacy ones
+  // OPNsense MVC rules (Firewall > Automation) are evaluated before the legacy ones, by sequence
   const mvc = children(dig(root, 'OPNsense', 'Firewall', 'Filter', 'rules'), 'rule')
-  mvc.forEach((el, i) => {
-    const r = readRule(el, `automation ${i + 1}`, ctx, acc)
-    if (r && textOf(el, 'enabled') !== '0') rules.unshift(r)
+    .map((el, i) => ({el, i, sequence: Number(textOf(el, 'sequence') ?? 0)}))
+    .sort((a, b) => a.sequence - b.sequence || a.i - b.i)
+  const automation = mvc.flatMap(({el}, k) => {
+    const r = readRule(legacyRule(el, acc), String(k + 1), ctx, acc)
+    return r ? [{...r, name: r.name.replace(/^floating rule/, 'automation rule')}] : []
   })
+  rules.unshift(...automation)
+
+  // interface groups: their rules apply to every member, before the member's own rules
+  const groups = new Map<string, string[]>()
+  for (const g of children(child(root, 'ifgroups'), 'ifgroupentry')) {
+    const name = textOf(g, 'ifname')
+    if (name) groups.set(name, (textOf(g, 'members') ?? '').split(/\s+/).filter(Boolean))
+  }
 
   const mgmt = managementServices(root, interfaces)
-  evaluateInterfaces(rules, interfaces, mgmt, root, exposures)
+  evaluateInterfaces(rules, interfaces, groups, mgmt, root, exposures)
   vpnExposures(root, ctx, acc, exposures)
   return {exposures, unparsed: acc.unparsed, stats: {lines, understood: Math.max(0, lines - acc.missed)}}
 }
@@ -478,9 +539,10 @@ function antiLockout(root: XmlElement, interfaces: Map<string, Iface>, mgmt: Mgm
   }
 }
 
-function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>, mgmt: Mgmt[], root: XmlElement, out: Exposure[]): void {
+function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>, groups: Map<string, string[]>, mgmt: Mgmt[], root: XmlElement, out: Exposure[]): void {
   const names = new Set<string>(interfaces.keys())
-  for (const r of rules) for (const i of r.interfaces) names.add(i)
+  for (const r of rules) for (const i of r.interfaces) if (!groups.has(i)) names.add(i)
+  for (const members of groups.values()) for (const m of members) names.add(m)
   const lockout = antiLockout(root, interfaces, mgmt)
   const folded = new Map<string, {rule: FilterRule; box: Box; direction: Exposure['direction']; ifaces: string[]; translated?: Exposure['translated']}>()
   const fold = (rule: FilterRule, box: Box, iface: string, direction: Exposure['direction']) => {
@@ -500,11 +562,16 @@ function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>,
     if (f) f.ifaces.push(iface)
     else folded.set(key, {rule, box: shown, direction, ifaces: [iface], translated})
   }
-  const onIface = (r: FilterRule, iface: string) => r.interfaces.includes(iface)
+  // a floating rule with no interface applies to all of them
+  const onIface = (r: FilterRule, iface: string) => r.interfaces.includes(iface) || (r.floating && r.interfaces.length === 0)
   for (const iface of names) {
     for (const direction of ['in', 'out'] as const) {
       const floating = rules.filter((r) => r.floating && onIface(r, iface) && (r.direction === direction || r.direction === 'any'))
-      const own = direction === 'in' ? rules.filter((r) => !r.floating && onIface(r, iface)) : []
+      const memberOf = [...groups].filter(([, members]) => members.includes(iface)).map(([g]) => g)
+      const own =
+        direction === 'in'
+          ? [...rules.filter((r) => !r.floating && r.interfaces.some((i) => memberOf.includes(i))), ...rules.filter((r) => !r.floating && onIface(r, iface))]
+          : []
       const ordered = [
         ...(direction === 'in' && lockout?.iface === iface ? [lockout.rule] : []),
         ...floating.filter((r) => r.quick),
