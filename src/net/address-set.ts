@@ -1,4 +1,4 @@
-import {covers, equal, intersect, normalize, overlaps, subtract, union} from './intervals.js'
+import {covers, equal, find, intersect, normalize, overlaps, subtract, union} from './intervals.js'
 import {type Family, IPV4_MAX, parseCidr, parseIp, rangeToCidrs, V6_MAX} from './ip.js'
 
 /**
@@ -82,6 +82,11 @@ export class AddressSet {
   subtract(o: AddressSet): AddressSet {
     if (o.isEmpty()) return this
     return new AddressSet(subtract(this.v4, o.v4, 1), subtract(this.v6, o.v6, 1n))
+  }
+
+  /** One address (as parsed by parseIp) is in the set: a binary search, no allocation. */
+  has(family: Family, value: number | bigint): boolean {
+    return family === 4 ? find(this.v4, Number(value)) >= 0 : find(this.v6, BigInt(value)) >= 0
   }
 
   /** Every address of `o` is in this set. */
