@@ -1,0 +1,177 @@
+/**
+ * `irm-audit diff` in-process (the command class, with oclif's config from the package root): exit
+ * codes, --live, --baseline, suppressions, bad input. Each test works on a copy of the example.
+ */
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {captureOutput} from '@oclif/test'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import Diff from '../../src/commands/diff.js'
+import type {DiffReport} from '../../src/diff/run.js'
+
+const ROOT = join(import.meta.dirname, '../..')
+const AS_OF = ['--as-of', '2026-11-25']
+
+let work: string
+let inventory: string
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'irm-diff-'))
+  inventory = join(work, 'inventory')
+  cpSync(join(ROOT, 'inventory'), inventory, {recursive: true})
+  // report paths are relative to the working directory
+  process.chdir(work)
+  process.exitCode = undefined
+})
+
+afterEach(() => {
+  process.chdir(ROOT)
+  rmSync(work, {recursive: true, force: true})
+  process.exitCode = undefined
+})
+
+async function diff(...argv: string[]): Promise<{report?: DiffReport; stdout: string; stderr: string; exitCode: number}> {
+  const r = await captureOutput<DiffReport>(() => Diff.run(['--inventory', inventory, ...AS_OF, ...argv], ROOT))
+  const exitCode = Number(process.exitCode ?? 0)
+  process.exitCode = undefined
+  return {report: r.result as DiffReport | undefined, stdout: r.stdout, stderr: r.stderr, exitCode}
+}
+
+/** Insert `line` into a copied live config after the line that matches `after`. */
+function addRule(file: string, after: RegExp, line: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const i = lines.findIndex((l) => after.test(l))
+  lines.splice(i + 1, 0, line)
+  writeFileSync(file, lines.join('\n'))
+  return i + 2
+}
+
+describe('irm-audit diff', () => {
+  it('prints the JSON report and exits 1 on the example (findings at or above high)', async () => {
+    const {stdout, exitCode} = await diff('--format', 'json')
+    const report = JSON.parse(stdout) as DiffReport
+    expect(report.summary.total).toBe(5)
+    expect(report.findings.map((f) => f.rule)).toEqual([
+      'access-point-drift',
+      'unwanted-access-point',
+      'critical-flow-blocked',
+      'access-point-expired',
+      'stale-access-point',
+    ])
+    expect(exitCode).toBe(1)
+  })
+
+  it('--json prints the same document as --format json', async () => {
+    const a = await diff('--format', 'json')
+    const b = await diff('--json')
+    expect(JSON.parse(b.stdout)).toEqual(JSON.parse(a.stdout))
+  })
+
+  it('--fail-on none exits 0; --fail-on critical still exits 1', async () => {
+    expect((await diff('--fail-on', 'none', '--format', 'json')).exitCode).toBe(0)
+    expect((await diff('--fail-on', 'critical', '--format', 'json')).exitCode).toBe(1)
+  })
+
+  it('a tcp/3389-from-anywhere rule added to a live config is one new critical unwanted finding naming file and line', async () => {
+    const base = join(work, 'base.json')
+    await diff('--format', 'json', '--output', base)
+    const asa = join(inventory, 'live/fw-edge-1.asa.cfg')
+    const line = addRule(asa, /^access-list outside_in extended permit tcp any6/, 'access-list outside_in extended permit tcp any object WEB-REAL eq 3389')
+    const {report, exitCode} = await diff('--baseline', base, '--format', 'json')
+    const fresh = report!.findings.filter((f) => f.status === 'new')
+    expect(fresh.map((f) => [f.rule, f.device, f.file, f.line])).toEqual([['unwanted-access-point', 'fw-edge-1', 'inventory/live/fw-edge-1.asa.cfg', line]])
+    expect(['high', 'critical']).toContain(fresh[0].severity)
+    expect(fresh[0].id).toBe('unwanted-access-point:fw-edge-1:tcp/3389:any')
+    expect(report!.summary).toMatchObject({new: 1, fixed: 0})
+    expect(exitCode).toBe(1)
+  })
+
+  it('the same in a FortiOS config given with --live DEVICE=PATH:type', async () => {
+    const conf = join(work, 'fgt-fra.conf')
+    cpSync(join(inventory, 'live/fgt-fra.conf'), conf)
+    const text = readFileSync(conf, 'utf8').replace(
+      /(config firewall policy\n)/,
+      '$1    edit 5\n        set name "rdp-in"\n        set srcintf "wan1"\n        set dstintf "internal"\n        set action accept\n        set srcaddr "all"\n        set dstaddr "branch-net"\n        set schedule "always"\n        set service "RDP"\n    next\n',
+    )
+    writeFileSync(conf, text)
+    const {report} = await diff('--live', `fgt-fra=${conf}:fortios`, '--format', 'json')
+    const unwanted = report!.findings.filter((f) => f.rule === 'unwanted-access-point' && f.device === 'fgt-fra')
+    expect(unwanted.map((f) => [f.service, f.severity, f.line])).toEqual([['tcp/3389', 'critical', text.split('\n').findIndex((l) => l.includes('edit 5')) + 1]])
+    expect(unwanted[0].file).toMatch(/fgt-fra\.conf$/)
+  })
+
+  it('baseline mode: a fixed finding is listed, unchanged ones do not fail the run', async () => {
+    const base = join(work, 'base.json')
+    await diff('--format', 'json', '--output', base)
+    addRule(join(inventory, 'live/gw-lyon.iptables'), /TEMP vendor jump host/, '')
+    const lines = readFileSync(join(inventory, 'live/gw-lyon.iptables'), 'utf8').split('\n').filter((l) => !l.includes('TEMP vendor jump host'))
+    writeFileSync(join(inventory, 'live/gw-lyon.iptables'), lines.join('\n'))
+    const {report, exitCode} = await diff('--baseline', base, '--format', 'json')
+    expect(report!.fixed!.map((f) => f.id)).toEqual(['unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0'])
+    expect(report!.findings.every((f) => f.status === 'unchanged')).toBe(true)
+    expect(exitCode).toBe(0)
+  })
+
+  it('a missing config is a device-unaudited finding, unparsed lines an unaudited-rules finding', async () => {
+    rmSync(join(inventory, 'live/vpn-wg0.conf'))
+    addRule(join(inventory, 'live/gw-lyon.iptables'), /^:LOG_DROP/, '-A FORWARD -m frobnicate --foo bar -j ACCEPT')
+    const {report} = await diff('--format', 'json')
+    const byRule = (rule: string) => report!.findings.filter((f) => f.rule === rule)
+    expect(byRule('device-unaudited').map((f) => [f.id, f.severity])).toEqual([['device-unaudited:vpn-wg0', 'high']])
+    expect(byRule('unaudited-rules').map((f) => [f.id, f.severity, f.line])).toEqual([['unaudited-rules:gw-lyon:inventory/live/gw-lyon.iptables', 'medium', 16]])
+  })
+
+  it('suppressions: an entry hides its finding until it expires, then the expiry is a finding', async () => {
+    writeFileSync(
+      join(work, '.irm-audit-ignore.yaml'),
+      [
+        'suppressions:',
+        '  - pattern: "stale-access-point:fw-edge-1:*"',
+        '    reason: captive portal rule comes back with the new Wi-Fi (NET-4411)',
+        '    expires: 2026-12-31',
+        '  - id: unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0',
+        '    reason: vendor jump host accepted until the migration',
+        '    expires: 2026-11-01',
+      ].join('\n'),
+    )
+    const {report} = await diff('--format', 'json')
+    const stale = report!.findings.find((f) => f.rule === 'stale-access-point')!
+    expect(stale).toMatchObject({suppressed: true, suppression: {expires: '2026-12-31', line: 2}})
+    expect(report!.findings.find((f) => f.rule === 'unwanted-access-point')!.suppressed).toBe(false)
+    expect(report!.findings.filter((f) => f.rule === 'suppression-expired').map((f) => [f.id, f.line])).toEqual([
+      ['suppression-expired:unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0', 5],
+    ])
+    expect(report!.summary).toMatchObject({stale: 0, suppressed: 1, 'suppression-expired': 1})
+  })
+
+  it('an invalid suppression file is exit 2 naming file and line', async () => {
+    writeFileSync(join(work, '.irm-audit-ignore.yaml'), 'suppressions:\n  - id: x\n    expires: 2027-01-01\n')
+    const {stderr, exitCode} = await diff()
+    expect(exitCode).toBe(2)
+    expect(stderr).toMatch(/\.irm-audit-ignore\.yaml:2 .*required property 'reason'/)
+  })
+
+  it('an inventory that does not validate is exit 2 with the validation errors', async () => {
+    const file = join(inventory, 'access-points.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('device: gw-lyon', 'device: gw-lyonn'))
+    const {stderr, exitCode} = await diff()
+    expect(exitCode).toBe(2)
+    expect(stderr).toMatch(/does not validate/)
+    expect(stderr).toMatch(/access-points\.yaml:\d+:\d+: .*gw-lyonn/)
+  })
+
+  it('--live for an unknown device, and a bad --as-of, are usage errors (exit 2)', async () => {
+    expect((await diff('--live', 'nope=x.cfg')).exitCode).toBe(2)
+    expect((await diff('--as-of', '2026-13-45')).exitCode).toBe(2)
+  })
+
+  it('never prints a planted secret, in any format', async () => {
+    for (const format of ['text', 'json', 'markdown', 'sarif', 'junit']) {
+      const {stdout} = await diff('--format', format, '--no-color')
+      expect(stdout, format).not.toMatch(/S3cr3t|PLANTED/)
+    }
+  })
+})
