@@ -147,10 +147,14 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
   const ikePortText = get(`${lo}ikeport`)
   const notes = sideNote ? [sideNote] : []
   if (!get(re) || get(re) === '%any') notes.push(`${re}=%any: IKE is accepted from any address`)
+  // each exposure points at the value that opens it (possibly in %default or an also= conn)
+  const at = (key: string) => {
+    const v = s.get(key)
+    return v ? {line: v.line, text: redactLine(`${key}=${v.value}`)} : {line: conn.line, text: `conn ${conn.name}`}
+  }
   const out = listenerExposures({
     name: conn.name,
-    line: conn.line,
-    text: `conn ${conn.name}`,
+    ...at(re),
     remote,
     local,
     localPort: ikePortText && /^\d+$/.test(ikePortText) ? Number(ikePortText) : undefined,
@@ -178,8 +182,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
   out.push(
     ...childExposures({
       rule: conn.name,
-      line: conn.line,
-      text: `conn ${conn.name}`,
+      ...at([`${re}subnet`, `${re}sourceip`, `${lo}subnet`].find((k) => s.has(k)) ?? `${re}subnet`),
       remote: selectors(re) ?? dynamicSelectors,
       local: selectors(lo) ?? dynamicSelectors,
       remoteDynamic,

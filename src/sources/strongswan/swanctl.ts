@@ -113,7 +113,8 @@ function readConnection(
   const notes: string[] = []
   if (!get('remote_addrs')) notes.push('remote_addrs unset: IKE is accepted from any address')
   exposures.push(
-    ...listenerExposures({name: conn.name, line: conn.line, text: `${conn.name} {`, remote, local, localPort, notes}),
+    // located at the value that opens it: remote_addrs (or the connection when it is unset)
+    ...listenerExposures({name: conn.name, ...locate(conn, get('remote_addrs')), remote, local, localPort, notes}),
   )
 
   // virtual IPs handed out to peers: `dynamic` on the remote side means one of these
@@ -147,6 +148,11 @@ function readConnection(
   }
 }
 
+/** Where an exposure points: the setting that decides it, else the section header. */
+function locate(section: Section, setting: Setting | undefined): {line: number; text: string} {
+  return setting ? {line: setting.line, text: setting.text} : {line: section.line, text: `${section.name} {`}
+}
+
 function readAddrs(value: string | undefined): PeerAddresses {
   return readPeerAddresses(value === undefined ? [] : value.split(','))
 }
@@ -162,6 +168,7 @@ function readChild(
 ): void {
   let remoteTs: TrafficSelector[] | undefined
   let localTs: TrafficSelector[] | undefined
+  let at: Setting | undefined
   let mode = 'tunnel'
   for (const s of child.settings) {
     if (!CHILD_KEYS.has(s.key)) {
@@ -173,6 +180,7 @@ function readChild(
       if (problem) fail(s, `${s.key}: ${problem}`)
       if (s.key === 'local_ts') localTs = selectors
       else remoteTs = selectors
+      if (s.key === 'remote_ts' || !at) at = s
       continue
     }
     if (s.key === 'mode') mode = s.value.toLowerCase()
@@ -186,8 +194,7 @@ function readChild(
   exposures.push(
     ...childExposures({
       rule: `${connName}/${child.name}`,
-      line: child.line,
-      text: `${child.name} {`,
+      ...locate(child, at),
       remote: remoteTs ?? defaults,
       local: localTs ?? defaults,
       remoteDynamic,
