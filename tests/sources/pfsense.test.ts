@@ -30,7 +30,13 @@ describe('pfsense fixtures', () => {
     // the disabled rule and the opaque urltable block list nothing
     expect(r.exposures.some((e) => e.rule.includes('old any-any') || e.rule.includes('drop blocklist'))).toBe(false)
     // floating rule on two interfaces, both directions; pass-out gives an outbound exposure
-    expect(find(r, 'floating rule 2 "ping"').map((e) => e.direction).sort()).toEqual(['inbound', 'outbound'])
+    const ping = find(r, 'floating rule 2 "ping"')
+    expect([...new Set(ping.map((e) => e.direction))].sort()).toEqual(['inbound', 'outbound'])
+    // WAN has blockpriv: private sources are blocked before any user rule, DMZ keeps every source
+    const wanPing = ping.find((e) => e.direction === 'inbound' && e.interfaces?.in?.includes('wan'))!
+    expect(wanPing.from).not.toContain('10.0.0.0/8')
+    expect(wanPing.from).toContain('11.0.0.0/8')
+    expect(ping.find((e) => e.direction === 'inbound' && e.interfaces?.in?.includes('opt1'))?.from).toEqual(['0.0.0.0/0'])
     expect(find(r, 'floating rule 3 "dns out"')[0]).toMatchObject({direction: 'outbound', interfaces: {out: ['wan']}})
     // anti-lockout on LAN with the custom GUI and SSH ports
     expect(find(r, 'lan anti-lockout rule')[0]).toMatchObject({ports: ['2222', '8443'], to: ['10.0.0.1/32']})

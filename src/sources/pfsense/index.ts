@@ -22,6 +22,10 @@ import {AliasTable, type Context, type Iface, readAlias, readInterface, readPort
 import {IGNORED_SECTIONS, NAT_KEYS, RULE_CONDITIONS, RULE_KEYS, SECRET_ELEMENTS} from './sections.js'
 
 const ESP = 50
+// nat/outbound (source NAT) and npt (prefix translation) do not open inbound access
+const NAT_SECTIONS = new Set(['rule', 'onetoone', 'outbound', 'separator', 'npt', 'advancedoutbound'])
+// pfSense "Block private networks" (filter.inc): RFC 1918, loopback, CGNAT, ULA
+const PRIVATE_NETWORKS = AddressSet.of('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '100.64.0.0/10', 'fc00::/7')
 const MODELLED = new Set(['system', 'interfaces', 'aliases', 'filter', 'nat', 'openvpn', 'ipsec', 'virtualip', 'OPNsense', 'snmpd'])
 
 /** pf protocol names pfSense writes that net/protocol does not know. */
@@ -383,6 +387,7 @@ export function parsePfsense(text: string, file: string): {exposures: Exposure[]
   const exposures: Exposure[] = []
   const natById = new Map<string, NatRule>()
   const nat = child(root, 'nat')
+  for (const el of nat?.children ?? []) if (!NAT_SECTIONS.has(el.name)) acc.element(el, `unknown NAT element '${el.name}'`)
   children(nat, 'rule').forEach((el, i) => {
     const n = readNat(el, i + 1, ctx, acc)
     if (!n) return
@@ -539,6 +544,12 @@ function antiLockout(root: XmlElement, interfaces: Map<string, Iface>, mgmt: Mgm
   }
 }
 
+/** A rule pfSense generates itself (anti-lockout, block private networks). */
+function systemRule(info: Iface, name: string, action: FilterRule['action'], text: string): FilterRule {
+  const el: XmlElement = {name: info.name, attrs: {}, children: [], text: '', line: info.line, path: `/interfaces/${info.name}`}
+  return {el, name, action, interfaces: [info.name], floating: false, quick: true, direction: 'in', boxes: [], opaque: false, notes: [], fromSets: [], toSets: [], text}
+}
+
 function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>, groups: Map<string, string[]>, mgmt: Mgmt[], root: XmlElement, out: Exposure[]): void {
   const names = new Set<string>(interfaces.keys())
   for (const r of rules) for (const i of r.interfaces) if (!groups.has(i)) names.add(i)
@@ -565,6 +576,12 @@ function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>,
   // a floating rule with no interface applies to all of them
   const onIface = (r: FilterRule, iface: string) => r.interfaces.includes(iface) || (r.floating && r.interfaces.length === 0)
   for (const iface of names) {
+    const info = interfaces.get(iface)
+    // pfSense loads no rules for an interface that is not enabled
+    if (info && !info.enabled) continue
+    const blockPrivate: FilterRule[] = info?.blockPrivate
+      ? [{...systemRule(info, `${iface} block private networks`, 'deny', 'block in quick on ' + iface + ' from <private networks> "Block private networks"'), boxes: [{from: PRIVATE_NETWORKS, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}]}]
+      : []
     for (const direction of ['in', 'out'] as const) {
       const floating = rules.filter((r) => r.floating && onIface(r, iface) && (r.direction === direction || r.direction === 'any'))
       const memberOf = [...groups].filter(([, members]) => members.includes(iface)).map(([g]) => g)
@@ -573,6 +590,7 @@ function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>,
           ? [...rules.filter((r) => !r.floating && r.interfaces.some((i) => memberOf.includes(i))), ...rules.filter((r) => !r.floating && onIface(r, iface))]
           : []
       const ordered = [
+        ...(direction === 'in' ? blockPrivate : []),
         ...(direction === 'in' && lockout?.iface === iface ? [lockout.rule] : []),
         ...floating.filter((r) => r.quick),
         ...own,
@@ -675,6 +693,34 @@ function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, out: Expo
         notes: [gw ? 'clients send all traffic through the tunnel' : local.isEmpty() ? 'no local network pushed: any shown' : 'networks pushed to clients; the OpenVPN interface rules decide what passes'],
       })
     }
+  }
+  // WireGuard: OPNsense core (OPNsense/wireguard) and the pfSense package (installedpackages/wireguard)
+  const wireguard = [
+    ...children(dig(root, 'OPNsense', 'wireguard', 'server', 'servers'), 'server').map((el) => ({el, on: textOf(el, 'enabled') === '1', port: textOf(el, 'port'), name: textOf(el, 'name')})),
+    ...children(dig(root, 'installedpackages', 'wireguard', 'tunnels'), 'item').map((el) => ({el, on: textOf(el, 'enabled') === 'yes', port: textOf(el, 'listenport'), name: textOf(el, 'name')})),
+  ]
+  for (const wg of wireguard) {
+    if (!wg.on || !wg.port) continue
+    const port = Number(wg.port)
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      acc.element(wg.el, `unreadable WireGuard port '${wg.port}'`)
+      continue
+    }
+    const notes: string[] = []
+    out.push({
+      kind: 'vpn-listener',
+      action: 'allow',
+      direction: 'inbound',
+      from: AddressSet.ANY,
+      to: listenerTo(ctx, undefined, notes),
+      protocols: ProtocolSet.of(UDP),
+      ports: PortSet.range(port),
+      sourcePorts: PortSet.ALL,
+      line: wg.el.line,
+      rule: `wireguard ${wg.name ?? '?'}`,
+      text: redactLine(`wireguard ${wg.name ?? ''} listen udp ${port}`),
+      notes: [...notes, 'peers authenticate by key; the WAN rules decide who reaches the port'],
+    })
   }
   const ike: Array<{protocols: ProtocolSet; ports: PortSet}> = [
     {protocols: ProtocolSet.of(UDP), ports: PortSet.range(500)},

@@ -19,6 +19,8 @@ export interface Iface {
   networks: AddressSet
   /** The primary addresses only (`lanip`). */
   primary: AddressSet
+  /** `blockpriv`: pfSense blocks RFC 1918 and friends before the interface rules. */
+  blockPrivate: boolean
   /** Families whose address is learned at run time (dhcp, pppoe, track6, slaac…). */
   dynamic: Array<4 | 6>
   line: number
@@ -65,6 +67,7 @@ export function readInterface(el: XmlElement): Iface {
     descr: textOf(el, 'descr') || undefined,
     device: textOf(el, 'if') || undefined,
     enabled: enable !== undefined && enable.text !== '0',
+    blockPrivate: child(el, 'blockpriv') !== undefined && child(el, 'blockpriv')!.text !== '0',
     hosts,
     networks,
     primary: hosts,
