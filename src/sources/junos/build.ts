@@ -4,7 +4,7 @@
  */
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, wildcardToCidr} from '../../net/ip.js'
-import type {Statement} from './read.js'
+import {headLine, type Statement} from './read.js'
 import type {
   AddressBook,
   Policy,
@@ -108,7 +108,6 @@ const IGNORED: Record<string, string> = {
   'apply-groups-except': 'configuration groups',
   'multi-chassis': 'clustering',
   'virtual-chassis': 'clustering',
-  'logical-systems': 'logical systems (not modelled; each would be its own device)',
 }
 
 /** Keywords under an interface or unit that carry no reachability. */
@@ -153,8 +152,8 @@ function newBook(name: string): AddressBook {
   return {name, entries: new Map(), attach: []}
 }
 
-function hostInbound(s: Statement): HostInbound {
-  return {services: new Map(), protocols: new Map(), line: s.line, text: s.text}
+function hostInbound(s: Statement, where: string): HostInbound {
+  return {services: new Map(), protocols: new Map(), line: headLine(s, 'host-inbound-traffic') , text: `${where} host-inbound-traffic`}
 }
 
 export function buildConfig(statements: Statement[]): BuildResult {
@@ -203,6 +202,8 @@ export function buildConfig(statements: Statement[]): BuildResult {
     const ignored = ignoredReason(w)
     if (ignored) return null
     switch (w[0]) {
+      case 'logical-systems':
+        return 'logical systems are not modelled (export each one as its own device)'
       case 'groups': {
         // a group's content counts only where it is applied; <*> wildcards are templates, not config
         if (w.length < 3) return null
@@ -246,7 +247,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (!known.includes(name)) return `system service '${name}' not modelled`
     let svc = config.systemServices.get(name)
     if (!svc) {
-      svc = {name, line: s.line, text: s.text, interfaces: []}
+      svc = {name, line: headLine(s, 'services'), text: `system services ${name}`, interfaces: []}
       config.systemServices.set(name, svc)
     }
     if (name === 'web-management') {
@@ -255,7 +256,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
       if (proto !== 'http' && proto !== 'https') return `web-management '${proto}' not modelled`
       let sub = config.systemServices.get(`web-management ${proto}`)
       if (!sub) {
-        sub = {name: `web-management ${proto}`, line: s.line, text: s.text, interfaces: []}
+        sub = {name: `web-management ${proto}`, line: headLine(s, 'web-management'), text: `system services web-management ${proto}`, interfaces: []}
         config.systemServices.set(sub.name, sub)
       }
       if (w[4] === 'interface' && w[5]) sub.interfaces.push(unitName(w[5]))
@@ -334,7 +335,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     // w starts after `security-zone` / `functional-zone`
     const name = w[0]
     if (!name) return 'zone without a name'
-    const z = zone(name, s.line, s.text, functional)
+    const z = zone(name, headLine(s, functional ? 'functional-zone' : 'security-zone'), s.text, functional)
     const rest = w.slice(1)
     if (rest.length === 0) return null
     switch (rest[0]) {
@@ -348,11 +349,11 @@ export function buildConfig(statements: Statement[]): BuildResult {
         }
         if (rest.length === 2) return null
         if (rest[2] !== 'host-inbound-traffic') return `zone interface option '${rest[2]}' not modelled`
-        entry.hostInbound ??= hostInbound(s)
+        entry.hostInbound ??= hostInbound(s, `security-zone ${name} interfaces ${ifu}`)
         return readHostInbound(entry.hostInbound, rest.slice(3))
       }
       case 'host-inbound-traffic':
-        z.hostInbound ??= hostInbound(s)
+        z.hostInbound ??= hostInbound(s, `security-zone ${name}`)
         return readHostInbound(z.hostInbound, rest.slice(1))
       case 'address-book':
         return readAddressBook(z.book, rest.slice(1), s)
@@ -378,7 +379,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     }
     if (!name) return `address-book '${kind ?? ''}' not modelled`
     if (kind === 'address') {
-      const entry: AddressObject = book.entries.get(name) ?? {line: s.line, text: s.text}
+      const entry: AddressObject = book.entries.get(name) ?? {line: headLine(s, 'address'), text: s.text}
       book.entries.set(name, entry)
       const v = w[2]
       if (v === undefined || v === 'description') return null
@@ -407,7 +408,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
       return null
     }
     if (kind === 'address-set') {
-      const entry: AddressObject = book.entries.get(name) ?? {line: s.line, text: s.text, members: []}
+      const entry: AddressObject = book.entries.get(name) ?? {line: headLine(s, 'address-set'), text: s.text, members: []}
       entry.members ??= []
       book.entries.set(name, entry)
       if (w.length === 2 || w[2] === 'description') return null
@@ -451,7 +452,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
   const handleIkeGateway = (name: string, w: string[], s: Statement): string | null => {
     let g = config.ikeGateways.get(name)
     if (!g) {
-      g = {name, line: s.line, text: s.text, addresses: [], dynamic: false}
+      g = {name, line: headLine(s, 'gateway'), text: `ike gateway ${name}`, addresses: [], dynamic: false}
       config.ikeGateways.set(name, g)
     }
     switch (w[0]) {
@@ -520,7 +521,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (!p) {
       p = {
         name: global ? w[2] : w[5],
-        line: s.line,
+        line: headLine(s, 'policy'),
         text: s.text,
         fromZones: from,
         toZones: to,
@@ -570,7 +571,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (kind === 'destination' && w[1] === 'pool' && w[2]) {
       let pool = config.natPools.get(w[2])
       if (!pool) {
-        pool = {name: w[2], line: s.line, text: s.text}
+        pool = {name: w[2], line: headLine(s, 'pool'), text: s.text}
         config.natPools.set(w[2], pool)
       }
       const rest = w.slice(3)
@@ -594,7 +595,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     const key = `${kind}>${w[2]}`
     let rs = ruleSets.get(key)
     if (!rs) {
-      rs = {name: w[2], kind, from: [], rules: new Map(), line: s.line, text: s.text}
+      rs = {name: w[2], kind, from: [], rules: new Map(), line: headLine(s, 'rule-set'), text: s.text}
       ruleSets.set(key, rs)
       config.natRuleSets.push(rs)
     }
@@ -612,7 +613,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (rest[0] === 'rule' && rest[1]) {
       let r = rs.rules.get(rest[1])
       if (!r) {
-        r = {name: rest[1], line: s.line, text: s.text, match: new Map(), then: [], inactive: s.inactive}
+        r = {name: rest[1], line: headLine(s, 'rule'), text: s.text, match: new Map(), then: [], inactive: s.inactive}
         rs.rules.set(rest[1], r)
       }
       const body = rest.slice(2)
@@ -639,7 +640,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (kind === 'application-set') {
       let set = config.applicationSets.get(name)
       if (!set) {
-        set = {line: s.line, text: s.text, members: []}
+        set = {line: headLine(s, 'application-set'), text: s.text, members: []}
         config.applicationSets.set(name, set)
       }
       if (w.length === 3 || w[3] === 'description') return null
@@ -652,7 +653,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (kind !== 'application') return `applications '${kind ?? ''}' not modelled`
     let app: Application | undefined = config.applications.get(name)
     if (!app) {
-      app = {line: s.line, text: s.text, base: {line: s.line}, terms: new Map()}
+      app = {line: headLine(s, 'application'), text: `application ${name}`, base: {line: s.line}, terms: new Map()}
       config.applications.set(name, app)
     }
     let rest = w.slice(3)
@@ -709,7 +710,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     const key = `${family}:${rest[1]}`
     let f = config.filters.get(key)
     if (!f) {
-      f = {name: rest[1], family, terms: new Map(), line: s.line}
+      f = {name: rest[1], family, terms: new Map(), line: headLine(s, 'filter')}
       config.filters.set(key, f)
     }
     rest = rest.slice(2)
@@ -717,7 +718,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     if (rest[0] !== 'term' || !rest[1]) return `filter option '${rest[0]}' not modelled`
     let t = f.terms.get(rest[1])
     if (!t) {
-      t = {name: rest[1], line: s.line, text: s.text, from: new Map(), then: [], inactive: s.inactive}
+      t = {name: rest[1], line: headLine(s, 'term'), text: s.text, from: new Map(), then: [], inactive: s.inactive}
       f.terms.set(rest[1], t)
     }
     const body = rest.slice(2)

@@ -42,10 +42,14 @@ export const junos: SourceParser = {
     const {exposures, problems} = toExposures(built.config)
     const unparsed: Unparsed[] = [...read.problems, ...built.unparsed]
     const seen = new Set(unparsed.map((u) => `${u.line}\u0000${u.reason}`))
+    const idsByLine = new Map<number, number[]>()
+    for (const s of read.statements) idsByLine.set(s.line, [...(idsByLine.get(s.line) ?? []), s.id])
     for (const p of problems) {
       const key = `${p.line}\u0000${p.reason}`
       if (seen.has(key)) continue
       seen.add(key)
+      // a statement read fine whose meaning we could not use is not understood after all
+      for (const id of idsByLine.get(p.line) ?? []) built.understood.delete(id)
       unparsed.push({...p, text: redactLine(p.text)})
     }
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)

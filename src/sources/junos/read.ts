@@ -8,6 +8,8 @@ import {redactLine} from '../redact.js'
 export interface Statement {
   /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
   words: string[]
+  /** Line of each word: in the hierarchy, a block's words sit on its header line. */
+  wordLines: number[]
   line: number
   /** The source line, redacted. */
   text: string
@@ -35,6 +37,12 @@ export interface ReadResult {
 
 const SET_VERBS = /^\s*(set|deactivate|activate|delete|insert|protect|unprotect)\s/
 const COMMENT = /^\s*(#|\/\*|\*|$)/
+
+/** Line where the object named after the last `keyword` was opened (its block header in the hierarchy). */
+export function headLine(s: Statement, keyword: string): number {
+  const i = s.words.lastIndexOf(keyword)
+  return i >= 0 ? s.wordLines[Math.min(i + 1, s.wordLines.length - 1)] ?? s.line : s.line
+}
 
 /** `set` form when the first meaningful line is a set-style command. */
 export function looksLikeSetForm(text: string): boolean {
@@ -154,7 +162,7 @@ export function readSetForm(text: string): ReadResult {
     switch (verb) {
       case 'set': {
         id++
-        for (const w of expandLists(words, lists)) statements.push({words: w, line: lineNo, text, inactive: false, id})
+        for (const w of expandLists(words, lists)) statements.push({words: w, wordLines: w.map(() => lineNo), line: lineNo, text, inactive: false, id})
         return
       }
       case 'deactivate':
@@ -232,6 +240,7 @@ export function readHierarchy(text: string): ReadResult {
   let id = 0
   const lineText = (line: number) => redactLine((lines[line - 1] ?? '').trim())
   const prefixWords = () => stack.flatMap((f) => f.words)
+  const prefixLines = () => stack.flatMap((f) => f.words.map(() => f.line))
   const prefixInactive = () => stack.some((f) => f.inactive)
 
   // annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not
@@ -282,8 +291,9 @@ export function readHierarchy(text: string): ReadResult {
       id++
       for (const f of stack) f.children++
       const base = prefixWords()
+      const baseLines = prefixLines()
       for (const w of expandLists(words, lists)) {
-        statements.push({words: [...base, ...w], line, text: lineText(line), inactive: inactive || prefixInactive(), id})
+        statements.push({words: [...base, ...w], wordLines: [...baseLines, ...w.map(() => line)], line, text: lineText(line), inactive: inactive || prefixInactive(), id})
       }
       continue
     }
@@ -303,6 +313,7 @@ export function readHierarchy(text: string): ReadResult {
       for (const f of stack) f.children++
       statements.push({
         words: [...prefixWords(), ...frame.words],
+        wordLines: [...prefixLines(), ...frame.words.map(() => frame.line)],
         line: frame.line,
         text: lineText(frame.line),
         inactive: frame.inactive || prefixInactive(),

@@ -13,7 +13,7 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {type EvalRule, evaluateList} from '../evaluate.js'
 import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES, PREDEFINED_SERVICES} from './tables.js'
-import {entries, items, markDeep, type PNode, take, takeDeep, value} from './tree.js'
+import {entries, items, markDeep, type PNode, reject, take, takeDeep, value} from './tree.js'
 
 type Template = Omit<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts'>
 
@@ -480,7 +480,7 @@ function securityExposures(
     if (reported.has(r.node)) continue
     reported.add(r.node)
     if (!['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(r.action)) {
-      problems.push({line: r.node.line, reason: `rule action '${r.action}' not understood; treated as deny that shadows nothing`, text: r.name, path: r.node.path})
+      reject(r.node.children.get('action'), `rule action '${r.action}' not understood; treated as deny that shadows nothing`)
     }
   }
   for (const from of [...zones].sort()) {
@@ -575,7 +575,7 @@ function natExposures(
         const addr = staticIp?.children.get('translated-address')?.values[0]
         const res = addr ? objects.addressesOf([addr]) : undefined
         if (!res || res.unresolved.length) {
-          problems.push({line: r.line, reason: 'bi-directional static NAT without a usable translated-address', text: r.name, path: r.path})
+          reject(staticIp?.children.get('translated-address') ?? r, 'bi-directional static NAT without a usable translated-address')
           continue
         }
         base.translated = {to: src.set}

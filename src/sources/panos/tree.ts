@@ -22,6 +22,8 @@ export interface PNode {
   path: string
   /** Short redacted excerpt for unparsed reports. */
   text: string
+  /** Set when the model read the node and could not use it: reported with this reason. */
+  rejected?: string
 }
 
 export function newNode(name: string, line: number, path: string, text = ''): PNode {
@@ -115,6 +117,11 @@ function splitRuleAttributes(words: string[]): string[][] {
   return out
 }
 
+/** A node the model read and could not use: it leaves the understood count, with this reason. */
+export function reject(node: PNode | undefined, reason: string): void {
+  if (node) node.rejected = reason
+}
+
 export function markDeep(node: PNode | undefined): void {
   if (!node || node.deep) return
   node.used = true
@@ -175,7 +182,8 @@ export function unread(root: PNode): {understood: number; unparsed: Array<{line:
     }
     if (n.used) understood += n.weight
     for (const c of n.children.values()) {
-      if (c.used || c.deep) walk(c)
+      if (c.rejected) unparsed.push({line: c.line, reason: c.rejected, text: redactLine(c.text.slice(0, 120)), path: c.path})
+      else if (c.used || c.deep) walk(c)
       else if (weigh(c) > 0) unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(c.text.slice(0, 120)), path: c.path})
     }
   }
