@@ -29,16 +29,10 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
   if (m.mode === 'client') notes.push('client bound to lport: accepts packets from its servers only')
 
   let listenTo = anyLocal
-  const localNames: string[] = []
   if (listens) {
     const locals = m.locals.length ? m.locals : [undefined]
     for (const local of locals) {
-      let to = anyLocal
-      if (local) {
-        const addr = bindAddress(local.args[0])
-        to = addr.set
-        localNames.push(...addr.names)
-      }
+      const {set: to, names: localNames} = local ? bindAddress(local.args[0]) : {set: anyLocal, names: []}
       listenTo = to
       const p = readPort(local?.args[1]) ?? port
       const d = portDirective ?? local
