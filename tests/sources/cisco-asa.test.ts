@@ -60,6 +60,22 @@ describe('cisco-asa fixtures', () => {
   })
 })
 
+describe('cisco-asa legacy (pre-8.3)', () => {
+  it('legacy-pix.cfg: static/global/nat (if) forms, PIX 6 ACL syntax, conduit reported', async () => {
+    const r = await parseFixture(TYPE, 'legacy-pix.cfg')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'legacy-pix.cfg'))
+    const statics = find(r.exposures, (x) => x.kind === 'nat-forward')
+    expect(statics.map((x) => [x.to.join(), x.translated?.to?.join(), x.ports.join()])).toEqual([
+      ['198.51.100.25/32', '10.0.0.25/32', ''],
+      ['198.51.100.2/32', '10.0.0.40/32', '3389'],
+    ])
+    expect(statics[0].from).toEqual(['0.0.0.0/0'])
+    // `access-list X permit …` without `extended`
+    expect(find(r.exposures, (x) => x.rule === 'outside_access_in#3')[0].ports).toEqual(['53'])
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[40, "PIX 6 'conduit' access rules are not supported; convert them to access-lists"]])
+  })
+})
+
 describe('cisco-asa corpus', () => {
   const files = corpusFiles(TYPE)
   // files whose permits cannot become exposures, with the reason

@@ -104,7 +104,9 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   // static NAT: the mapped address forwards to the real one
   for (const nat of cfg.nats) {
     const protocols = nat.service?.protocols ?? ProtocolSet.ALL
-    const b: Box = {...ANY_BOX, from: nat.peer?.set ?? AddressSet.ANY, to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
+    // an inbound connection to the mapped address comes from that address's family
+    const anyPeer = (nat.mapped.set.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(nat.mapped.set.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
+    const b: Box = {...ANY_BOX, from: nat.peer?.set ?? anyPeer, to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
     const notes = [...nat.notes]
     const unresolved = [...nat.mapped.unresolved, ...nat.real.unresolved]
     if (unresolved.length) notes.push(`unexpanded ${unresolved.join(', ')}`)

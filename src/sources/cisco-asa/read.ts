@@ -106,6 +106,29 @@ const IGNORED: Record<string, string> = {
   'ipsec': 'settings',
   'isakmp': 'legacy IKE settings',
   clear: 'script form: clears a list before it is re-entered',
+  'vpn-addr-assign': 'VPN address assignment',
+  sla: 'route tracking probes',
+  track: 'route tracking',
+  'smtp-server': 'email alerts',
+  virtual: 'virtual HTTP/telnet for cut-through auth',
+  wccp: 'web cache redirection',
+  'multicast-routing': 'routing',
+  pim: 'multicast routing',
+  igmp: 'multicast',
+  hpm: 'statistics',
+  'auto-update': 'image updates',
+  quota: 'resource limits',
+  'remote-access': 'VPN session thresholds',
+  'rest-api': 'REST agent image',
+  fragment: 'reassembly limits',
+  'uc-ime': 'unified communications',
+  'phone-proxy': 'unified communications',
+  vpdn: 'PPPoE client',
+  ddns: 'dynamic DNS',
+  cluster: 'clustering',
+  'app-agent': 'health monitoring',
+  'tcp-map': 'TCP normalisation',
+  'dhcp-client': 'DHCP client options',
 }
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
@@ -612,6 +635,11 @@ export class AsaReader {
         return
       case 'time-range':
         this.ledger.okTree(n)
+        return
+      case 'conduit':
+      case 'outbound':
+      case 'apply':
+        this.ledger.bad(n, `PIX 6 '${w[0]}' access rules are not supported; convert them to access-lists`)
         return
       default:
         // pre-9.0 IPv6 ACLs: `ipv6 access-list NAME permit …`

@@ -105,7 +105,7 @@ function sameFamilies(to: AddressSet): AddressSet {
 function carriesTraffic(ifc: IosInterface, family: 4 | 6): boolean {
   if (NOT_TRANSIT.test(ifc.name)) return false
   if (family === 6) return ifc.hasIpv6
-  return ifc.addresses.hasFamily(4) || ifc.dynamicAddress || /^(Tunnel|Dialer)/i.test(ifc.name)
+  return ifc.addresses.hasFamily(4) || ifc.dynamicAddress || ifc.unnumbered || /^(Tunnel|Dialer)/i.test(ifc.name)
 }
 
 function unfiltered(make: Make, ifc: IosInterface, family: 4 | 6, node: CiscoNode, ...notes: string[]): Exposure {

@@ -12,6 +12,8 @@ export interface IosInterface {
   shutdown: boolean
   /** `ip address dhcp|negotiated`: the address is assigned at run time. */
   dynamicAddress: boolean
+  /** `ip unnumbered X`: forwards IPv4 with a borrowed address. */
+  unnumbered: boolean
   hasIpv6: boolean
   aclIn?: {name: string; node: CiscoNode}
   aclOut?: {name: string; node: CiscoNode}

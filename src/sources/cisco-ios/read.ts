@@ -141,6 +141,34 @@ const IGNORED: Record<string, string> = {
   'rtr': 'IP SLA',
   'gnss': 'timing',
   'ptp': 'timing',
+  // `show running-config` preamble
+  Building: 'show running-config preamble',
+  Current: 'show running-config preamble',
+  'time-range': 'time windows (rules using them carry a note)',
+  'gnmi-yang': 'management API',
+  telemetry: 'streaming telemetry',
+  application: 'voice applications',
+  'sip-ua': 'voice',
+  stcapp: 'voice',
+  ephone: 'voice',
+  'ephone-dn': 'voice',
+  gatekeeper: 'voice',
+  gateway: 'voice',
+  mgcp: 'voice',
+  'ccm-manager': 'voice',
+  'tftp-server': 'serves files to phones',
+  'pseudowire-class': 'layer 2 VPN',
+  'bridge-domain': 'bridging',
+  dot11: 'wireless SSIDs (keys never echoed)',
+  identity: 'port auth profiles',
+  ethernet: 'Ethernet OAM',
+  'frame-relay': 'WAN encapsulation',
+  atm: 'WAN encapsulation',
+  isdn: 'WAN encapsulation',
+  kron: 'scheduled commands',
+  'async-bootp': 'dial-in',
+  dialer: 'dial-on-demand',
+  default: 'restores a default',
 }
 
 /** `match protocol` names of inspect class-maps, as protocol and port. */
@@ -227,7 +255,7 @@ export class IosReader {
   private iface(n: CiscoNode): void {
     this.ledger.ok(n)
     const name = n.words.slice(1).join(' ').replace(/ point-to-point$| multipoint$/, '')
-    const ifc: IosInterface = {name, node: n, addresses: AddressSet.EMPTY, shutdown: false, dynamicAddress: false, hasIpv6: false, natOutside: false}
+    const ifc: IosInterface = {name, node: n, addresses: AddressSet.EMPTY, shutdown: false, dynamicAddress: false, unnumbered: false, hasIpv6: false, natOutside: false}
     for (const c of n.children) {
       const w = c.words
       this.ledger.okTree(c)
@@ -239,7 +267,8 @@ export class IosReader {
           if (!ip || !parseCidr(`${w[2]}/${w[3] ?? ''}`)) this.ledger.bad(c, 'ip address needs an address and a mask')
           else ifc.addresses = ifc.addresses.union(AddressSet.of(w[2]))
         }
-      } else if (w[0] === 'ipv6' && w[1] === 'address') {
+      } else if (w[0] === 'ip' && w[1] === 'unnumbered') ifc.unnumbered = true
+      else if (w[0] === 'ipv6' && w[1] === 'address') {
         ifc.hasIpv6 = true
         const a = w[2]?.split('/')[0] ?? ''
         if (parseIp(a)?.family === 6 && w[3] !== 'eui-64') ifc.addresses = ifc.addresses.union(AddressSet.of(a))
@@ -612,6 +641,7 @@ export class IosReader {
       } else if (t === 'reflect') {
         notes.push(`reflexive ACL ${w[i + 1] ?? ''} opens replies`)
         i += 2
+        if (w[i] === 'timeout') i += 2
       } else if (t === 'time-range') {
         notes.push(`active only during time-range ${w[i + 1] ?? ''}`)
         opaque = opaque || action === 'deny'
@@ -676,8 +706,9 @@ export class IosReader {
    * `ip nat inside source static network LOCAL GLOBAL /len|mask`; list/route-map/pool forms are outbound.
    */
   private nat(n: CiscoNode): void {
-    const w = n.words
     this.ledger.ok(n)
+    // NVI NAT (`ip nat source static …`) reads like the inside form without the `inside` word
+    const w = n.words[2] === 'source' ? ['ip', 'nat', 'inside', ...n.words.slice(2)] : n.words
     if (w[2] !== 'inside' || w[3] !== 'source' || w[4] !== 'static') return
     let i = 5
     let proto: string | undefined
