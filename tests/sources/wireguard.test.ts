@@ -53,15 +53,10 @@ describe('wireguard fixtures (golden)', () => {
     expect(r.exposures.some((e) => e.line === 23 || e.line === 24)).toBe(false)
   })
 
-  it('hub: PostUp iptables commands become filter exposures at the PostUp line (needs the iptables parser)', async () => {
+  it('hub: PostUp iptables commands become filter exposures at the PostUp line', async () => {
     const r = await parseFixture(TYPE, 'wg-hub-secrets.conf')
     const filters = r.exposures.filter((e) => e.kind === 'filter')
-    const hookProblems = r.unparsed.filter((u) => /iptables parser unavailable/.test(u.reason))
-    if (hookProblems.length > 0) {
-      // parser not there: the hook lines are reported, not silently dropped
-      expect(hookProblems.map((u) => u.line)).toEqual([19, 21])
-      return
-    }
+    expect(r.unparsed).toEqual([])
     expect(filters.some((e) => e.line === 19 && e.protocol === 'udp' && e.ports.join() === '51820')).toBe(true)
     expect(filters.some((e) => e.line === 19 && e.to.includes('192.168.10.0/24') && e.interfaces?.in?.includes('wg-hub-secrets'))).toBe(true)
     expect(filters.some((e) => e.line === 21 && e.to.includes('2001:db8:10::/64'))).toBe(true)
@@ -132,6 +127,17 @@ describe('wireguard corpus', () => {
     expect(routes.every((e) => e.to.join() === '10.0.44.0/24')).toBe(true)
     expect(routes[0].rule).toBe('wg0 peer SceMEaVZ (public-server2.example-vpn.dev)')
     expect(r.unparsed).toEqual([])
+  })
+
+  it('wiregate: PostUp iptables INPUT udp/51820 and FORWARD on wg0 are listed at the PostUp line', async () => {
+    const path = files.find((f) => f.endsWith('wiregate-wg0.conf'))
+    if (!path) return
+    const r = await parseCorpusFile(TYPE, path)
+    const filters = r.exposures.filter((e) => e.kind === 'filter')
+    expect(filters.every((e) => e.line === 11)).toBe(true)
+    expect(filters.some((e) => e.rule === 'INPUT#1' && e.protocol === 'udp' && e.ports.join() === '51820')).toBe(true)
+    expect(filters.some((e) => e.interfaces?.in?.includes('wg0'))).toBe(true)
+    expect(r.stats.understood).toBe(r.stats.lines)
   })
 
   it('LAN bridging: AllowedIPs with host bits read as the LAN network', async () => {
