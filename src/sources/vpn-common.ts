@@ -32,17 +32,17 @@ export function parseAddress(text: string): AddressSet | null {
 }
 
 /**
- * A list of peer addresses where hostnames are legal. `%any` (and empty) is any; an entry that is not
+ * A list of peer addresses where hostnames are legal. `%any` (or no entry at all) is any; an entry that is not
  * an address makes the whole set ANY and is remembered by name, so the diff can say why.
  */
 export function readPeerAddresses(items: readonly string[]): PeerAddresses {
   let set = AddressSet.EMPTY
   const names: string[] = []
-  let any = items.length === 0
-  for (const raw of items) {
-    const item = raw.trim()
+  const entries = items.map((i) => i.trim()).filter((i) => i !== '')
+  let any = entries.length === 0
+  for (const item of entries) {
     const lower = item.toLowerCase()
-    if (lower === '' || lower === '%any' || lower === 'any' || lower === '0.0.0.0/0,::/0') {
+    if (lower === '%any' || lower === 'any') {
       any = true
     } else if (lower === '%any4') {
       set = set.union(AddressSet.ANY4)
