@@ -13,8 +13,8 @@ export interface PNode {
   line: number
   children: Map<string, PNode>
   values: string[]
-  /** Source items (XML elements, statements) attributed to this node, for stats. */
-  weight: number
+  /** Source items (XML elements, statement ids) attributed to this node, for stats. */
+  ids: number[]
   /** Read by the model (this node only). */
   used: boolean
   /** Read by the model with everything below it. */
@@ -27,7 +27,7 @@ export interface PNode {
 }
 
 export function newNode(name: string, line: number, path: string, text = ''): PNode {
-  return {name, line, children: new Map(), values: [], weight: 0, used: false, deep: false, path, text}
+  return {name, line, children: new Map(), values: [], ids: [], used: false, deep: false, path, text}
 }
 
 function childOf(parent: PNode, name: string, line: number, text: string): PNode {
@@ -48,13 +48,13 @@ export function fromXml(root: XmlElement): {root: PNode; count: number} {
       count++
       if (c.name === 'member') {
         into.values.push(c.text)
-        into.weight++
+        into.ids.push(count)
         continue
       }
       const name = c.name === 'entry' && c.attrs.name !== undefined ? c.attrs.name : c.name
       const node = childOf(into, name, c.line, `<${c.name}${c.attrs.name !== undefined ? ` name="${c.attrs.name}"` : ''}>`)
       node.path = c.path
-      node.weight++
+      node.ids.push(count)
       if (c.children.length === 0 && c.text !== '') node.values.push(c.text)
       walk(c, node)
     }
@@ -72,7 +72,6 @@ export function fromText(text: string): {root: PNode; count: number; problems: R
   const setForm = /^\s*(set|delete)\s/m.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
   const read = setForm ? readSetForm(text) : readHierarchy(text)
   const top = newNode('', 1, '')
-  const seen = new Set<number>()
   for (const s of read.statements) {
     let words = s.words
     if (setForm) {
@@ -86,10 +85,8 @@ export function fromText(text: string): {root: PNode; count: number; problems: R
       const last = part.length === 1 ? 1 : part.length - 1
       for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s.text)
       if (part.length > 1) node.values.push(part[part.length - 1])
-      if (!seen.has(s.id)) {
-        seen.add(s.id)
-        node.weight++
-      }
+      // every node a statement wrote to shares its id: the statement is understood only if all were read
+      node.ids.push(s.id)
       if (s.inactive) markDeep(node)
     }
   }
@@ -166,28 +163,36 @@ export function entries(node: PNode | undefined): PNode[] {
   return out
 }
 
-/** Everything the model did not read, reported at its topmost unread node. */
+/** Everything the model did not read, reported at its topmost unread node; stats count source items. */
 export function unread(root: PNode): {understood: number; unparsed: Array<{line: number; reason: string; text: string; path: string}>} {
-  let understood = 0
+  const ok = new Set<number>()
+  const bad = new Set<number>()
   const unparsed: Array<{line: number; reason: string; text: string; path: string}> = []
-  const weigh = (n: PNode): number => {
-    let w = n.weight
-    for (const c of n.children.values()) w += weigh(c)
-    return w
+  const all = (n: PNode, into: Set<number>) => {
+    for (const id of n.ids) into.add(id)
+    for (const c of n.children.values()) all(c, into)
   }
+  const hasIds = (n: PNode): boolean => n.ids.length > 0 || [...n.children.values()].some(hasIds)
   const walk = (n: PNode) => {
     if (n.deep) {
-      understood += weigh(n)
+      all(n, ok)
       return
     }
-    if (n.used) understood += n.weight
+    if (n.used) for (const id of n.ids) ok.add(id)
     for (const c of n.children.values()) {
-      if (c.rejected) unparsed.push({line: c.line, reason: c.rejected, text: redactLine(c.text.slice(0, 120)), path: c.path})
-      else if (c.used || c.deep) walk(c)
-      else if (weigh(c) > 0) unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(c.text.slice(0, 120)), path: c.path})
+      if (c.rejected) {
+        unparsed.push({line: c.line, reason: c.rejected, text: redactLine(c.text.slice(0, 120)), path: c.path})
+        all(c, bad)
+      } else if (c.used || c.deep) walk(c)
+      else if (hasIds(c)) {
+        unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(c.text.slice(0, 120)), path: c.path})
+        all(c, bad)
+      }
     }
   }
   root.used = true
   walk(root)
+  let understood = 0
+  for (const id of ok) if (!bad.has(id)) understood++
   return {understood, unparsed}
 }
