@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {isIrmError} from '../../src/core/errors.js'
 import type {ExposureJson} from '../../src/model/exposure.js'
+import {parseReport} from '../../src/report/parse-report.js'
 import {parseText} from '../../src/sources/load.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
@@ -73,6 +74,34 @@ describe('cisco-asa legacy (pre-8.3)', () => {
     // `access-list X permit …` without `extended`
     expect(find(r.exposures, (x) => x.rule === 'outside_access_in#3')[0].ports).toEqual(['53'])
     expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[40, "PIX 6 'conduit' access rules are not supported; convert them to access-lists"]])
+  })
+})
+
+describe('cisco-asa global ACL', () => {
+  const cfg = [
+    'ASA Version 9.14(1)',
+    'interface GigabitEthernet0/0',
+    ' nameif outside',
+    ' security-level 0',
+    ' ip address 192.0.2.1 255.255.255.0',
+    'interface GigabitEthernet0/1',
+    ' nameif dmz',
+    ' security-level 50',
+    ' ip address 172.16.0.1 255.255.255.0',
+    'access-list outside_in extended deny tcp any any eq 22',
+    'access-list GLOBAL extended permit tcp any host 172.16.0.10 eq 22',
+    'access-list GLOBAL extended permit tcp any host 172.16.0.10 eq 443',
+    'access-group outside_in in interface outside',
+    'access-group GLOBAL global',
+  ].join('\n')
+  it('interface rules come first, then global rules, then the implicit deny', async () => {
+    const r = parseReport(await parseText(cfg, 'global.cfg', TYPE))
+    const filters = r.exposures.filter((x) => x.rule.startsWith('GLOBAL'))
+    // outside: its own deny tcp/22 shadows the global ssh permit
+    expect(filters.filter((x) => x.interfaces?.in?.includes('outside')).map((x) => x.ports.join())).toEqual(['443'])
+    // dmz has no ACL of its own: the global rules apply as they are, no security-level default
+    expect(filters.filter((x) => x.interfaces?.in?.includes('dmz')).map((x) => x.ports.join())).toEqual(['22', '443'])
+    expect(r.exposures.filter((x) => x.rule.startsWith('security-level'))).toHaveLength(0)
   })
 })
 

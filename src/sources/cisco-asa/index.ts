@@ -6,7 +6,9 @@ import {AsaReader} from './read.js'
 
 const HEADER = /^(?:: Saved|: Serial Number|ASA Version |PIX Version |FWSM Version |: Hardware:)/m
 // commands only an ASA/PIX writes; IOS says `ip access-list` and `ip address A M` without nameif
-const ASA_WORDS = /^(?:nameif |security-level |access-list \S+ (?:line \d+ )?extended |access-group \S+ (?:in|out) interface |object-group network |same-security-traffic |webvpn$)/m
+const ASA_WORDS = /^(?:nameif |security-level |access-list \S+ (?:line \d+ )?extended |access-group \S+ (?:in|out) interface |object network |same-security-traffic |webvpn$)/m
+// IOS-only spellings: a file with these is not an ASA config
+const IOS_WORDS = /^(?:ip access-list |ip access-group |zone-member security |line vty |version \d)/m
 
 export const ciscoAsa: SourceParser = {
   type: 'cisco-asa',
@@ -15,6 +17,7 @@ export const ciscoAsa: SourceParser = {
   extensions: ['.cfg', '.conf', '.txt', '.asa'],
   detect(head) {
     if (HEADER.test(head)) return 1
+    if (IOS_WORDS.test(head.replace(/^\s+/gm, ''))) return 0.1
     const lines = head.split('\n')
     let hits = 0
     for (const l of lines) if (ASA_WORDS.test(l.trimStart())) hits++
