@@ -1,0 +1,47 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {failOnFlag} from '../cli/flags.js'
+import type {TrafficReport} from '../logs/flows/analyze.js'
+import {runTraffic} from '../logs/flows/run.js'
+import {renderTrafficMarkdown, renderTrafficSarif, renderTrafficText} from '../report/traffic.js'
+
+const RANK = {critical: 0, high: 1, medium: 2, low: 3, info: 4} as const
+
+export default class Traffic extends BaseCommand {
+  static override summary = 'Compare flow records (VPC Flow Logs, Zeek conn.log, nfdump CSV) with the declared flows and baselines.'
+  static override description =
+    'Streams the flow logs (plain or gzip, any size) in one pass, maps every record to its zones, and reports traffic between zone ' +
+    'pairs with no declared flow, critical flows that are silent or far from their baseline volume or hours, and accepted sessions ' +
+    'to services no access point opens. The format is detected from the content; name it with FILE:format ' +
+    '(aws-vpc-flow, zeek-conn, nfdump-csv) when needed.'
+
+  static override strict = false
+  static override examples = ['<%= config.bin %> traffic inventory/logs/vpc-flow.log.gz', '<%= config.bin %> traffic conn.log --format markdown']
+  static override args = {file: Args.string({description: 'Flow log files (FILE or FILE:format).', required: true})}
+  static override flags = {
+    inventory: inventoryFlag,
+    format: formatFlag(['text', 'json', 'markdown', 'sarif']),
+    output: outputFlag,
+    'fail-on': failOnFlag('none'),
+    'deviation-factor': Flags.integer({summary: 'Observed/baseline ratio that counts as a deviation.', default: 3, min: 2}),
+    'no-color': noColorFlag,
+  }
+
+  async run(): Promise<TrafficReport> {
+    const {argv, flags} = await this.parse(Traffic)
+    const report = await runTraffic({inventoryDir: flags.inventory, files: argv as string[], displayBase: process.cwd(), policy: {deviation_factor: flags['deviation-factor']}})
+    const rendered =
+      flags.format === 'json'
+        ? JSON.stringify(report, null, 2)
+        : flags.format === 'markdown'
+          ? renderTrafficMarkdown(report)
+          : flags.format === 'sarif'
+            ? renderTrafficSarif(report, this.config.version)
+            : renderTrafficText(report, this.paint(flags['no-color']))
+    await this.emit(rendered, flags.output, [flags.inventory])
+    const failOn = flags['fail-on'] as keyof typeof RANK | 'none'
+    if (failOn !== 'none' && report.findings.some((f) => RANK[f.severity] <= RANK[failOn])) process.exitCode = 1
+    return report
+  }
+}

@@ -1,0 +1,73 @@
+import {join} from 'node:path'
+
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {loadInventory, type LoadedInventory} from '../../src/inventory/load.js'
+import {runTraffic} from '../../src/logs/flows/run.js'
+import {ROOT} from '../helpers/sources.js'
+
+const DIR = join(ROOT, 'tests/fixtures/logs')
+let loaded: LoadedInventory
+beforeAll(async () => {
+  loaded = await loadInventory(join(DIR, 'inventory'), {displayBase: ROOT})
+})
+
+const run = (...files: string[]) => runTraffic({inventoryDir: join(DIR, 'inventory'), files: files.map((f) => join(DIR, 'flows', f)), displayBase: ROOT, loaded})
+
+// The same nine sessions in every format (see the fixtures): flow-app three times (once at 23:00, off
+// hours), web on 443 (approved) and twice on 22 (not approved), LAN to a DMZ host (no flow), a rejected
+// partner probe, and intra-LAN SMB.
+const EXPECTED = [
+  {id: 'critical-flow-silent:flow-backup', severity: 'high'},
+  {id: 'traffic-without-access-point:192.0.2.10:tcp/22', severity: 'high', count: 2},
+  {id: 'off-hours-activity:flow-app', severity: 'medium', count: 1},
+  {id: 'traffic-undeclared-zone-pair:lan>dmz', severity: 'medium', count: 1},
+]
+
+describe('irm-audit traffic', () => {
+  it('AWS VPC Flow Logs: exact findings, lines, window and zone pairs', async () => {
+    const r = await run('vpc-default.log')
+    expect(r.files).toEqual([{file: 'tests/fixtures/logs/flows/vpc-default.log', format: 'aws-vpc-flow', records: 9, skipped: 1}])
+    expect(r.findings.map(({id, severity, count}) => ({id, severity, ...(count ? {count} : {})}))).toEqual(EXPECTED)
+    expect(r.findings.find((f) => f.rule === 'traffic-without-access-point')).toMatchObject({file: 'tests/fixtures/logs/flows/vpc-default.log', line: 6})
+    expect(r.findings.find((f) => f.rule === 'off-hours-activity')).toMatchObject({line: 4, message: 'flow flow-app: 1 of 3 sessions outside 08-18 (mon,tue,wed,thu,fri)'})
+    expect(r.window).toEqual({from: '2026-11-02T09:00:00.000Z', to: '2026-11-03T09:00:00.000Z', days: 1})
+    expect(r.flows.find((f) => f.id === 'flow-app')).toEqual({id: 'flow-app', sessions: 3, bytes: 1_000_000, bytes_per_day: 1_000_000, peak_sessions_per_hour: 1, off_hours_sessions: 1})
+    expect(r.zone_pairs.find((z) => z.from === 'partner' && z.to === 'db')).toEqual({from: 'partner', to: 'db', records: 1, accepted: 0, bytes: 60, declared: []})
+  })
+
+  it('reads gzip by content, not by name', async () => {
+    const r = await run('vpc-default.log.gz')
+    expect(r.records).toBe(9)
+    expect(r.findings.map((f) => f.id)).toEqual(EXPECTED.map((f) => f.id))
+  })
+
+  it('Zeek conn.log TSV and JSON give the same findings (REJ is not accepted traffic)', async () => {
+    for (const f of ['conn.log', 'conn.json.log']) {
+      const r = await run(f)
+      expect(r.files[0].format).toBe('zeek-conn')
+      expect(r.records).toBe(9)
+      expect(r.findings.map(({id, severity, count}) => ({id, severity, ...(count ? {count} : {})}))).toEqual(EXPECTED)
+    }
+  })
+
+  it('nfdump CSV gives the same findings and ignores the Summary block', async () => {
+    const r = await run('nfdump.csv')
+    expect(r.files[0]).toMatchObject({format: 'nfdump-csv', records: 8, skipped: 0})
+    expect(r.findings.map((f) => f.id)).toEqual(EXPECTED.map((f) => f.id))
+  })
+
+  it('flags a flow far above its baseline volume', async () => {
+    const r = await runTraffic({inventoryDir: '', files: [join(DIR, 'flows/vpc-default.log')], displayBase: ROOT, loaded, policy: {deviation_factor: 1.5}})
+    expect(r.findings.some((f) => f.id === 'baseline-deviation:flow-app:bytes')).toBe(false)
+    const doubled = await runTraffic({inventoryDir: '', files: [join(DIR, 'flows/vpc-default.log'), join(DIR, 'flows/conn.log')], displayBase: ROOT, loaded, policy: {deviation_factor: 1.5}})
+    expect(doubled.findings.find((f) => f.id === 'baseline-deviation:flow-app:bytes')).toMatchObject({severity: 'high', message: 'flow flow-app: 2.0 MB/day observed, baseline 1.0 MB/day (×2.00)'})
+  })
+
+  it('refuses a file that is no flow log, naming it', async () => {
+    await expect(runTraffic({inventoryDir: '', files: [join(DIR, 'inventory/inventory.yaml')], displayBase: ROOT, loaded})).rejects.toMatchObject({
+      code: 'CONFIG_UNKNOWN_FORMAT',
+      file: 'tests/fixtures/logs/inventory/inventory.yaml',
+    })
+  })
+})
