@@ -15,20 +15,28 @@ export interface JsonObject {
 
 export interface PositionedJson {
   value: JsonValue
-  /** Line of an object's `{` / an array's `[`, or of `key` inside the object; 0 when unknown. */
+  /**
+   * Line of an object's `{` / an array's `[`, or of `key` inside an object near the root (deeper: the
+   * object's line); 0 when unknown.
+   */
   lineOf(node: object, key?: string): number
 }
 
 // nesting deeper than this is junk, not an export (and would overflow the stack)
 const MAX_DEPTH = 1000
+// key lines are kept near the root only (top-level keys, Pulumi resources' `urn` at depth 3): cheap
+const KEY_LINE_DEPTH = 4
 
-interface Position {
-  line: number
-  keys?: Map<string, number>
+// positions live on the values themselves under symbols (a WeakMap of millions of objects costs GC)
+const LINE = Symbol('line')
+const KEY_LINES = Symbol('keyLines')
+
+interface Positioned {
+  [LINE]?: number
+  [KEY_LINES]?: Record<string, number>
 }
 
 export function parseJsonWithPositions(text: string): PositionedJson {
-  const positions = new WeakMap<object, Position>()
   const n = text.length
   let i = 0
   let line = 1
@@ -111,8 +119,10 @@ export function parseJsonWithPositions(text: string): PositionedJson {
 
   const readObject = (depth: number): JsonObject => {
     const obj: JsonObject = {}
-    const pos: Position = {line}
-    positions.set(obj, pos)
+    const keyLines: Record<string, number> | undefined = depth < KEY_LINE_DEPTH ? Object.create(null) : undefined
+    // symbol keys stay out of Object.keys, for…in and JSON.stringify
+    ;(obj as Positioned)[LINE] = line
+    if (keyLines) (obj as Positioned)[KEY_LINES] = keyLines
     i++
     skipWhitespace()
     if (text.charCodeAt(i) === 0x7d) {
@@ -131,7 +141,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       // a "__proto__" key must stay data, never become the prototype
       if (key === '__proto__') Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true})
       else obj[key] = value
-      ;(pos.keys ??= new Map()).set(key, keyLine)
+      if (keyLines) keyLines[key] = keyLine
       skipWhitespace()
       const d = text.charCodeAt(i)
       i++
@@ -144,7 +154,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
 
   const readArray = (depth: number): JsonValue[] => {
     const arr: JsonValue[] = []
-    positions.set(arr, {line})
+    ;(arr as Positioned)[LINE] = line
     i++
     skipWhitespace()
     if (text.charCodeAt(i) === 0x5d) {
@@ -169,9 +179,9 @@ export function parseJsonWithPositions(text: string): PositionedJson {
   return {
     value,
     lineOf(node: object, key?: string): number {
-      const p = positions.get(node)
-      if (!p) return 0
-      return key === undefined ? p.line : (p.keys?.get(key) ?? p.line)
+      const p = node as Positioned
+      const line = p[LINE] ?? 0
+      return key === undefined ? line : (p[KEY_LINES]?.[key] ?? line)
     },
   }
 }
