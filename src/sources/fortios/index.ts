@@ -530,18 +530,18 @@ function managementExposures(
   interfaces: Map<string, InterfaceInfo>,
   ports: AdminPorts,
   trusted: AddressSet | undefined,
-  localIn: Array<{item: Item; tables: VdomTables; prefix: string}>,
+  localIn: Array<{item: Item; tables: VdomTables; prefix: string; family: 4 | 6}>,
   acc: Accounting,
   out: Exposure[],
 ): void {
   const rules: Array<EvalRule<PolicyMeta>> = []
   const group = {next: 1_000_000}
-  for (const {item, tables, prefix} of localIn) {
+  for (const {item, tables, prefix, family} of localIn) {
     if (value(item, 'status') === 'disable') continue
     const allow = value(item, 'action') === 'accept'
     const svc = serviceBoxes(tables.services, values(item, 'service'), value(item, 'service-negate') === 'enable')
     const intfs = values(item, 'intf')
-    for (const family of [4, 6] as const) {
+    {
       const anyFamily = family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
       const src = addressSide(tables.addresses[family], values(item, 'srcaddr'), value(item, 'srcaddr-negate') === 'enable', anyFamily)
       const dst = addressSide(tables.addresses[family], values(item, 'dstaddr'), value(item, 'dstaddr-negate') === 'enable', anyFamily)
@@ -700,7 +700,9 @@ function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<string, 
       const first = sslBlocks[0]
       const text = ['config vpn ssl settings', ...[...settings.values()].map(statementText)].join('; ')
       const boxes: ServiceBox[] = [{protocols: ProtocolSet.of(TCP), ports: PortSet.range(port), sourcePorts: PortSet.ALL}]
-      if (get('dtls-tunnel')[0] === 'enable') boxes.push({protocols: ProtocolSet.of(UDP), ports: PortSet.range(port), sourcePorts: PortSet.ALL})
+      // DTLS tunnels (same port, udp) are on by default since FortiOS 5.4
+      const dtls = get('dtls-tunnel')[0] ?? (version && (version.major < 5 || (version.major === 5 && version.minor < 4)) ? 'disable' : 'enable')
+      if (dtls === 'enable') boxes.push({protocols: ProtocolSet.of(UDP), ports: PortSet.range(port), sourcePorts: PortSet.ALL})
       for (const intf of listening) {
         const intfNotes = [...notes, ...src.notes, ...src6.notes]
         const to = v6 ? interfaceTo(interfaces, [intf], intfNotes) : interfaceTo(interfaces, [intf], intfNotes, 4)
@@ -795,7 +797,7 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
     if (perAdmin.every((s) => s.length)) trusted = AddressSet.unionAll(perAdmin.flat())
   }
 
-  const localIn: Array<{item: Item; tables: VdomTables; prefix: string}> = []
+  const localIn: Array<{item: Item; tables: VdomTables; prefix: string; family: 4 | 6}> = []
   for (const scope of allScopes) {
     const prefix = vdomMode && scope.vdom ? `vdom ${scope.vdom} ` : ''
     const tables = buildTables(scope, acc, interfaces, exposures, prefix)
@@ -805,7 +807,8 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
       permitsToExposures(policyRules(items, name, tables, prefix, group), exposures)
     }
     for (const name of ['firewall local-in-policy', 'firewall local-in-policy6']) {
-      for (const item of itemsOf(scope.sections.get(name), name, acc, LOCAL_IN_KEYS)) localIn.push({item, tables, prefix})
+      const family = name.endsWith('6') ? 6 : 4
+      for (const item of itemsOf(scope.sections.get(name), name, acc, LOCAL_IN_KEYS)) localIn.push({item, tables, prefix, family})
     }
     vpnExposures(scope, tables, interfaces, read.version, prefix, acc, exposures)
   }
