@@ -55,7 +55,10 @@ describe('strongswan fixtures (golden)', () => {
   it('ipsec.conf: %default and also= inheritance, auto=ignore and passthrough excluded, side swap', async () => {
     const r = await parseFixture(TYPE, 'ipsec-roadwarrior.conf')
     const rules = new Set(r.exposures.map((e) => e.rule))
-    expect([...rules].sort()).toEqual(['admin-ssh', 'backup-dc', 'roadwarriors', 'to-hq'])
+    expect([...rules].sort()).toEqual(['admin-ssh', 'backup-dc', 'legacy-psk', 'roadwarriors', 'to-hq'])
+    expect(r.exposures.find((e) => e.rule === 'legacy-psk' && e.protocol === 'udp')?.notes).toContain(
+      'IKEv1 aggressive mode with a PSK: the key can be cracked offline',
+    )
     expect(r.exposures.find((e) => e.rule === 'to-hq' && e.kind === 'vpn-route')).toMatchObject({from: ['10.10.0.0/16', '10.20.0.0/16'], to: ['192.168.30.0/24']})
     expect(r.exposures.find((e) => e.rule === 'to-hq' && e.protocol === 'udp')).toMatchObject({from: ['203.0.113.1/32'], to: ['192.0.2.10/32']})
     expect(r.exposures.find((e) => e.rule === 'roadwarriors' && e.kind === 'vpn-route')?.from).toEqual(['10.30.0.0/24'])

@@ -147,6 +147,9 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
   const ikePortText = get(`${lo}ikeport`)
   const notes = sideNote ? [sideNote] : []
   if (!get(re) || get(re) === '%any') notes.push(`${re}=%any: IKE is accepted from any address`)
+  const psk = /^(secret|psk)$/.test(get('authby') ?? '') || get('leftauth') === 'psk' || get('rightauth') === 'psk'
+  // IKEv1 aggressive mode sends the PSK hash in the clear: crackable offline by anyone who asks
+  if (psk && get('aggressive') === 'yes') notes.push('IKEv1 aggressive mode with a PSK: the key can be cracked offline')
   // each exposure points at the value that opens it (possibly in %default or an also= conn)
   const at = (key: string) => {
     const v = s.get(key)

@@ -112,6 +112,9 @@ function readConnection(
   const local = readAddrs(get('local_addrs')?.value)
   const notes: string[] = []
   if (!get('remote_addrs')) notes.push('remote_addrs unset: IKE is accepted from any address')
+  const psk = conn.sections.some((sub) => /^(local|remote)/.test(sub.name) && sub.settings.some((x) => x.key === 'auth' && x.value === 'psk'))
+  // IKEv1 aggressive mode sends the PSK hash in the clear: crackable offline by anyone who asks
+  if (psk && get('aggressive')?.value === 'yes') notes.push('IKEv1 aggressive mode with a PSK: the key can be cracked offline')
   exposures.push(
     // located at the value that opens it: remote_addrs (or the connection when it is unset)
     ...listenerExposures({name: conn.name, ...locate(conn, get('remote_addrs')), remote, local, localPort, notes}),
