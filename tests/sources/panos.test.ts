@@ -39,6 +39,19 @@ describe('panos fixtures', () => {
     expect(reportText(report)).not.toContain('PLANTED')
   })
 
+  it('panorama-dg.xml: shared pre/post rules around a device group', async () => {
+    const report = await parseFixture(TYPE, 'panorama-dg.xml')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'panorama-dg.xml'))
+    const e = report.exposures
+    // the shared pre-rule deny of tcp/445 shadows the device-group allow of smb; https to the v6 server stays
+    const web = rule(e, 'device-group branches pre-rulebase security rule "dg-web-in"')
+    expect(web.map((x) => x.ports)).toEqual([['443']])
+    expect(web[0].to).toEqual(['2001:db8:80::10/128'])
+    // the shared post-rule comes after the device-group post-rules
+    expect(rule(e, 'device-group branches shared post-rulebase security rule "shared-dns"')[0].to).toEqual(['10.0.0.53/32'])
+    expect(report.unparsed).toEqual([])
+  })
+
   it('branch.set: set form with [ ] lists, quoted names, negation', async () => {
     const report = await parseFixture(TYPE, 'branch.set')
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'branch.set'))

@@ -465,8 +465,9 @@ function securityExposures(
       if (dst.unresolved.length) to = AddressSet.ANY
       opaque = true
     }
-    if (r.negateSource) from = AddressSet.ANY.subtract(from)
-    if (r.negateDestination) to = AddressSet.ANY.subtract(to)
+    // negating a set we could not expand would turn "any" into "nothing": keep any, the note says why
+    if (r.negateSource && !src.unresolved.length) from = AddressSet.ANY.subtract(from)
+    if (r.negateDestination && !dst.unresolved.length) to = AddressSet.ANY.subtract(to)
     if (r.unknown.length) {
       notes.push(`match ${r.unknown.join('; ')} not modelled; exposure may be narrower`)
       opaque = true
@@ -498,7 +499,7 @@ function securityExposures(
           action: 'allow',
           direction: 'inbound',
           line: r.node.line,
-          rule: `${ctx.prefix} security rule "${r.name}"`,
+          rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
           text: ruleText(r),
           fromZones: [from],
           toZones: [to],
