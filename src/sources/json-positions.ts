@@ -24,8 +24,8 @@ export interface PositionedJson {
 
 // nesting deeper than this is junk, not an export (and would overflow the stack)
 const MAX_DEPTH = 1000
-// key lines are kept near the root only (top-level keys, Pulumi resources' `urn` at depth 3): cheap
-const KEY_LINE_DEPTH = 4
+// key lines are kept near the root only (top-level keys; a checkpoint resource's `urn` is at depth 5)
+const KEY_LINE_DEPTH = 6
 
 // positions live on the values themselves under symbols (a WeakMap of millions of objects costs GC)
 const LINE = Symbol('line')
