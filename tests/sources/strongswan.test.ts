@@ -6,6 +6,7 @@ import {IrmError} from '../../src/core/errors.js'
 import {parseText} from '../../src/sources/load.js'
 import {allParsers} from '../../src/sources/registry.js'
 import {strongswan} from '../../src/sources/strongswan.js'
+import {readSelectors} from '../../src/sources/strongswan/common.js'
 import {corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture} from '../helpers/sources.js'
 
 const TYPE = 'strongswan'
@@ -207,5 +208,40 @@ describe('strongswan bad input', () => {
     const junk = 'connections {\n gw {\n  remote_addrs = 192.0.2.1\n' + '\u0001\u0002\u00ff\ufffd\n'.repeat(3) + ' }\n}\n'
     const r = await parseText(junk, 'swanctl.conf', TYPE)
     expect(r.unparsed).toHaveLength(3)
+  })
+})
+
+describe('strongswan traffic selectors', () => {
+  const read = (text: string) =>
+    readSelectors(text).selectors.map((s) => ({
+      addrs: s.dynamic ? 'dynamic' : s.addresses.set.toCidrs().join(','),
+      protocols: s.protocols.isAll() ? 'any' : s.protocols.toStrings().join(','),
+      ports: s.ports.isAll() ? 'all' : s.ports.toStrings().join(','),
+    }))
+
+  it('every spelling of tcp/80 reads the same', () => {
+    for (const t of ['10.0.0.0/8[tcp/80]', '10.0.0.0/8[TCP/80]', '10.0.0.0/8[6/80]', '10.0.0.0/8[tcp/http]', '10.0.0.0/8[6/www]']) {
+      expect(read(t), t).toEqual([{addrs: '10.0.0.0/8', protocols: '6', ports: '80'}])
+    }
+  })
+
+  it('protocol only, port only, %any, icmp type, ranges and dynamic', () => {
+    expect(read('10.1.0.0/16[udp]')).toEqual([{addrs: '10.1.0.0/16', protocols: '17', ports: 'all'}])
+    expect(read('10.1.0.0/16[udp/%any]')).toEqual([{addrs: '10.1.0.0/16', protocols: '17', ports: 'all'}])
+    // a port without a protocol means the protocols that have ports
+    expect(read('10.1.0.0/16[/53]')).toEqual([{addrs: '10.1.0.0/16', protocols: '6,17,132', ports: '53'}])
+    // icmp "port" is a type: not a port restriction
+    expect(read('10.1.0.0/16[icmp/8]')).toEqual([{addrs: '10.1.0.0/16', protocols: '1', ports: 'all'}])
+    expect(read('10.1.0.0/16[tcp/1024-2048]')).toEqual([{addrs: '10.1.0.0/16', protocols: '6', ports: '1024-2048'}])
+    expect(read('192.0.2.10-192.0.2.11, dynamic[tcp]')).toEqual([
+      {addrs: '192.0.2.10/31', protocols: 'any', ports: 'all'},
+      {addrs: 'dynamic', protocols: '6', ports: 'all'},
+    ])
+  })
+
+  it('an unreadable list reads as any and says so', () => {
+    const r = readSelectors('intranet.example.net, also-bad')
+    expect(r.problem).toBe('cannot read intranet.example.net, also-bad (read as any)')
+    expect(r.selectors.map((s) => s.addresses.set.toCidrs())).toEqual([['0.0.0.0/0'], ['::/0']])
   })
 })
