@@ -49,6 +49,23 @@ describe('aws: account export (security groups, network ACL, VPN)', () => {
   })
 })
 
+describe('aws: security groups with their interfaces and instances', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'sg-with-interfaces.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'sg-with-interfaces.json'))
+  })
+
+  it('destinations and group sources become the members\' addresses; unknown groups stay named', async () => {
+    const r = await parseFixture(TYPE, 'sg-with-interfaces.json')
+    expect(r.exposures.find((e) => e.rule === 'sg-0b0000000000000b1 (bastion) ingress#1')?.to).toEqual(['10.0.0.10/32', '203.0.113.10/32', '2001:db8:0:1::10/128'])
+    expect(r.exposures.find((e) => e.rule === 'sg-0a0000000000000a1 (app) ingress#1')).toMatchObject({
+      from: ['10.0.0.10/32', '203.0.113.10/32', '2001:db8:0:1::10/128'],
+      to: ['10.0.1.21/32', '10.0.1.22/32', '198.51.100.22/32'],
+    })
+    expect(r.exposures.find((e) => e.rule === 'sg-0a0000000000000a1 (app) ingress#2')).toMatchObject({from: [], from_sets: ['sg-0c0000000000000c1']})
+  })
+})
+
 describe('aws: warnings', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'sg-warnings.json')
@@ -114,7 +131,7 @@ describe('aws: corpus', () => {
 
 describe('aws: detection', () => {
   it('claims its fixtures and not other vendors', () => {
-    for (const name of ['account-export.json', 'sg-warnings.json']) {
+    for (const name of ['account-export.json', 'sg-warnings.json', 'sg-with-interfaces.json']) {
       expect(aws.detect(readFileSync(join(FIXTURES, TYPE, name), 'utf8'), name)).toBeGreaterThan(0.5)
     }
     for (const other of [...corpusFiles('azure'), ...corpusFiles('gcp'), ...corpusFiles('pulumi'), ...corpusFiles('iptables').slice(0, 2)]) {

@@ -59,11 +59,15 @@ export function groupLabel(sg: Pick<SecurityGroup, 'id' | 'name'>): string {
 /**
  * Every permission of a security group. Ingress: from the rule's sources to the group's members
  * (their addresses when known, else any with the group as a named set); egress the other way round.
- * Sources that are other groups or prefix lists cannot be expanded from this input: groups give an
- * empty address set with the group named (their members are VPC-internal), prefix lists give any
- * with a note (recall first: a customer prefix list may hold public ranges).
+ * A source group is its members' addresses when the input lists them; otherwise an empty address set
+ * with the group named (members are VPC-internal). Prefix lists give any with a note (recall first:
+ * a customer prefix list may hold public ranges).
  */
-export function securityGroupExposures(sg: SecurityGroup, state: ParseState): void {
+export function securityGroupExposures(
+  sg: SecurityGroup,
+  state: ParseState,
+  groupMembers: (id: string) => AddressSet | undefined = () => undefined,
+): void {
   const members = sg.attached ?? AddressSet.ANY
   const memberSets = [sg.id]
   for (const perm of sg.permissions) {
@@ -91,13 +95,18 @@ export function securityGroupExposures(sg: SecurityGroup, state: ParseState): vo
     for (const pl of perm.prefixLists) {
       emit(AddressSet.ANY, [pl], [`prefix list ${pl} not resolved: ${perm.egress ? 'destination' : 'source'} shown as any`])
     }
-    const groups = [...perm.groups]
-    if (perm.self) groups.push(groupLabel(sg))
-    if (groups.length) {
-      const note = `${perm.egress ? 'destination' : 'source'} is security group ${groups.join(', ')}: member addresses are not in this input`
-      // a self reference with known members is concrete
-      if (perm.self && perm.groups.length === 0 && sg.attached) emit(sg.attached, groups, [])
-      else emit(AddressSet.EMPTY, groups, [note], true)
+    const refs = [...perm.groups]
+    if (perm.self) refs.push({id: sg.id, label: groupLabel(sg)})
+    const unresolved: string[] = []
+    for (const ref of refs) {
+      // a group whose members the input lists (interfaces, instances) is concrete
+      const known = ref.id === sg.id ? sg.attached : groupMembers(ref.id)
+      if (known) emit(known, [ref.label], [])
+      else unresolved.push(ref.label)
+    }
+    if (unresolved.length) {
+      const note = `${perm.egress ? 'destination' : 'source'} is security group ${unresolved.join(', ')}: member addresses are not in this input`
+      emit(AddressSet.EMPTY, unresolved, [note], true)
     }
   }
 }

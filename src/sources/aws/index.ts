@@ -10,7 +10,7 @@ const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|Network
 export const aws: SourceParser = {
   type: 'aws',
   description:
-    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls and describe-vpn-connections JSON (one output or several merged into one object)',
+    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls and describe-vpn-connections JSON (one output or several merged into one object; merged describe-network-interfaces or describe-instances output resolves group members to addresses)',
   detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId or VpnConnectionId keys',
   extensions: ['.json'],
   detect(head) {
@@ -25,7 +25,7 @@ export const aws: SourceParser = {
     }
     const state = new ParseState()
     const inv = readAws(json, state)
-    for (const sg of inv.securityGroups) securityGroupExposures(sg, state)
+    for (const sg of inv.securityGroups) securityGroupExposures(sg, state, inv.groupMembers)
     for (const acl of inv.networkAcls) networkAclExposures(acl, state)
     for (const vpn of inv.vpnConnections) vpnExposures(vpn, state)
     return state.result()

@@ -5,6 +5,11 @@
  */
 import type {AddressSet} from '../../net/address-set.js'
 
+export interface GroupRef {
+  id: string
+  label: string
+}
+
 /** One IpPermission (or one security-group rule resource), ingress or egress. */
 export interface SgPermission {
   egress: boolean
@@ -15,8 +20,8 @@ export interface SgPermission {
   toPort?: number
   cidrs: string[]
   prefixLists: string[]
-  /** Referenced security groups (`sg-…`, with the group name when the export has it). */
-  groups: string[]
+  /** Referenced security groups: id, and the label shown (`sg-… (name) via pcx-…`). */
+  groups: GroupRef[]
   /** Pulumi `self: true`: the group itself is a source. */
   self?: boolean
   /** Rule name: `sg-0abc (web) ingress#2`, or the Pulumi resource name. */

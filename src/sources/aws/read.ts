@@ -1,16 +1,20 @@
 /**
  * `aws ec2 describe-security-groups | describe-security-group-rules | describe-network-acls |
  * describe-vpn-connections` JSON → AWS objects with line numbers. Several outputs may be merged into
- * one top-level object, or given as a bare array (`--query SecurityGroups`).
+ * one top-level object, or given as a bare array (`--query SecurityGroups`). Merged
+ * `describe-network-interfaces` / `describe-instances` output gives the groups' member addresses.
  */
 import {asArray, asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, type PositionedJson} from '../json-positions.js'
-import {ParseState, ruleText} from '../cloud-common.js'
+import {AddressSet} from '../../net/address-set.js'
+import {parseAddresses, ParseState, ruleText} from '../cloud-common.js'
 import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
 
 export interface AwsInventory {
   securityGroups: SecurityGroup[]
   networkAcls: NetworkAcl[]
   vpnConnections: VpnConnection[]
+  /** Member addresses of any group, from interfaces/instances in the input. */
+  groupMembers: (id: string) => AddressSet | undefined
 }
 
 // top-level keys of describe-* output that carry no permit
@@ -21,7 +25,6 @@ const IGNORED_KEYS: Record<string, string> = {
 
 // describe-* outputs of network objects this parser does not model (reported, not dropped)
 const UNMODELLED_KEYS: Record<string, string> = {
-  Reservations: 'describe-instances output not modelled (security groups carry the permits)',
   RouteTables: 'route tables are routing, not permits; not modelled',
   LoadBalancers: 'describe-load-balancers output not modelled',
   TransitGateways: 'transit gateways not modelled',
@@ -47,7 +50,7 @@ function readPermission(perm: JsonObject, egress: boolean, index: number, sg: Se
     const owner = asText(g.UserId)
     // a pair in another account or VPC peering names its owner
     const where = asText(g.VpcPeeringConnectionId) ?? (owner && owner !== sg.ownerId ? `account ${owner}` : undefined)
-    return `${name && name !== id ? `${id} (${name})` : id}${where ? ` via ${where}` : ''}`
+    return {id, label: `${name && name !== id ? `${id} (${name})` : id}${where ? ` via ${where}` : ''}`}
   })
   return {
     egress,
@@ -93,7 +96,7 @@ function readSecurityGroupRule(o: JsonObject, json: PositionedJson, groups: Map<
     toPort: num(o.ToPort),
     cidrs: [...asStrings(o.CidrIpv4), ...asStrings(o.CidrIpv6)],
     prefixLists: asStrings(o.PrefixListId),
-    groups: ref ? [ref] : [],
+    groups: ref ? [{id: ref, label: ref}] : [],
     rule: `${groupId} ${asText(o.SecurityGroupRuleId) ?? (egress ? 'egress' : 'ingress')}`,
     line: json.lineOf(o),
     text: ruleText(o),
@@ -163,6 +166,47 @@ function readVpnConnection(o: JsonObject, json: PositionedJson): VpnConnection {
   }
 }
 
+/** Addresses of one network interface (describe-network-interfaces, or an instance's NetworkInterfaces). */
+function interfaceAddresses(eni: JsonObject): string[] {
+  const out = asObjects(eni.PrivateIpAddresses).flatMap((p) => [
+    ...asStrings(p.PrivateIpAddress),
+    ...(isObject(p.Association) ? asStrings(p.Association.PublicIp) : []),
+  ])
+  out.push(...asStrings(eni.PrivateIpAddress), ...(isObject(eni.Association) ? asStrings(eni.Association.PublicIp) : []))
+  out.push(...asObjects(eni.Ipv6Addresses).flatMap((a) => asStrings(a.Ipv6Address)))
+  return out
+}
+
+/** Security group id → the addresses of what it is attached to (ENIs and instances in the input). */
+class Members {
+  private readonly sets = new Map<string, AddressSet[]>()
+
+  add(groups: JsonValue | undefined, addresses: string[]): void {
+    const set = parseAddresses(addresses.filter(Boolean), [])
+    if (set.isEmpty()) return
+    for (const g of asObjects(groups).flatMap((x) => asStrings(x.GroupId))) {
+      const list = this.sets.get(g) ?? []
+      list.push(set)
+      this.sets.set(g, list)
+    }
+  }
+
+  addInterface(eni: JsonObject): void {
+    this.add(eni.Groups, interfaceAddresses(eni))
+  }
+
+  addInstance(instance: JsonObject): void {
+    const enis = asObjects(instance.NetworkInterfaces)
+    if (enis.length) for (const eni of enis) this.addInterface(eni)
+    else this.add(instance.SecurityGroups, [...asStrings(instance.PrivateIpAddress), ...asStrings(instance.PublicIpAddress)])
+  }
+
+  of(group: string): AddressSet | undefined {
+    const list = this.sets.get(group)
+    return list ? AddressSet.unionAll(list) : undefined
+  }
+}
+
 /** Which describe-* object a bare array element is. */
 function kindOf(o: JsonObject): 'sg' | 'sgr' | 'nacl' | 'vpn' | undefined {
   if ('IpPermissions' in o || 'IpPermissionsEgress' in o) return 'sg'
@@ -173,8 +217,9 @@ function kindOf(o: JsonObject): 'sg' | 'sgr' | 'nacl' | 'vpn' | undefined {
 }
 
 export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
-  const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: []}
+  const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: [], groupMembers: () => undefined}
   const ruleGroups = new Map<string, SecurityGroup>()
+  const members = new Members()
   const take = (o: JsonObject) => {
     switch (kindOf(o)) {
       case 'sg':
@@ -201,6 +246,15 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
     for (const [key, value] of Object.entries(root)) {
       const line = json.lineOf(root, key)
       if (key in IGNORED_KEYS) continue
+      // attachments: they turn a group's "any" destination into real addresses
+      if (key === 'NetworkInterfaces' || key === 'Reservations') {
+        for (const o of asObjects(value)) {
+          if (key === 'NetworkInterfaces') members.addInterface(o)
+          else for (const instance of asObjects(o.Instances)) members.addInstance(instance)
+          state.count(true)
+        }
+        continue
+      }
       if (key === 'SecurityGroups' || key === 'SecurityGroupRules' || key === 'NetworkAcls' || key === 'VpnConnections') {
         for (const o of asArray(value)) items.push({o, line})
       } else {
@@ -216,5 +270,7 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
     }
   }
   inv.securityGroups.push(...ruleGroups.values())
+  for (const sg of inv.securityGroups) sg.attached = members.of(sg.id)
+  inv.groupMembers = (id) => members.of(id)
   return inv
 }

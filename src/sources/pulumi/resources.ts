@@ -94,7 +94,9 @@ function sgPermission(o: JsonObject, egress: boolean, rule: string, line: number
     toPort: num(o.toPort),
     cidrs: [...asStrings(o.cidrBlocks), ...asStrings(o.ipv6CidrBlocks), ...asStrings(o.cidrIpv4), ...asStrings(o.cidrIpv6)].filter(Boolean),
     prefixLists: [...asStrings(o.prefixListIds), ...asStrings(o.prefixListId)].filter(Boolean),
-    groups: [...asStrings(o.securityGroups), ...asStrings(o.sourceSecurityGroupId), ...asStrings(o.referencedSecurityGroupId)].filter(Boolean),
+    groups: [...asStrings(o.securityGroups), ...asStrings(o.sourceSecurityGroupId), ...asStrings(o.referencedSecurityGroupId)]
+      .filter(Boolean)
+      .map((id) => ({id, label: id})),
     self: o.self === true,
     rule,
     line,
@@ -291,7 +293,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
 
   for (const sg of groups.values()) {
     const attached = attachments.of([sg.id])
-    securityGroupExposures(attached ? {...sg, attached} : sg, state)
+    securityGroupExposures(attached ? {...sg, attached} : sg, state, (id) => attachments.of([id]))
   }
   for (const acl of acls.values()) networkAclExposures(acl, state)
   for (const nsg of nsgs.values()) nsgExposures(nsg, state)
