@@ -54,6 +54,23 @@ describe('junos fixtures', () => {
     expect(reportText(report)).not.toContain('PLANTED')
   })
 
+  it('srx-cluster.conf: hierarchical SRX, applied node group, zone address books', async () => {
+    const report = await parseFixture(TYPE, 'srx-cluster.conf')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'srx-cluster.conf'))
+    const e = report.exposures
+    // fxp0's address comes from the applied group node0; the functional zone lists ssh and https there
+    expect(find(e, (x) => x.rule === 'functional-zone management host-inbound-traffic system-services ssh')[0].to).toEqual(['192.168.10.11/32'])
+    // predefined set junos-cifs (139, 445) plus junos-http/https, to the nested zone address-set; the inactive policy is gone
+    const web = find(e, (x) => x.rule === 'from-zone internet to-zone servers policy web')
+    expect(web[0]).toMatchObject({protocol: 'tcp', ports: ['80', '139', '443', '445'], to: ['10.30.0.21/32', '10.30.0.22/32', '10.30.0.128/25']})
+    expect(find(e, (x) => x.rule.includes('legacy-sql'))).toHaveLength(0)
+    // ping on an IPv4-only interface: no ICMPv6 row
+    expect(find(e, (x) => x.rule.includes('security-zone internet') && x.protocol === 'icmpv6')).toHaveLength(0)
+    expect(find(e, (x) => x.kind === 'nat-forward' && x.protocol === 'tcp')[0].translated).toEqual({to: ['10.30.0.130/32'], ports: ['8443']})
+    expect(report.stats).toEqual({lines: 44, understood: 44})
+    expect(reportText(report)).not.toContain('PLANTED')
+  })
+
   it('statements-warnings.set: exact unparsed lines and reasons', async () => {
     const report = await parseFixture(TYPE, 'statements-warnings.set')
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'statements-warnings.set'))

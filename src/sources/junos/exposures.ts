@@ -8,7 +8,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {parseProtocol} from '../../net/protocol.js'
+import {ICMP, ICMPV6, parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import {type EvalRule, evaluateList} from '../evaluate.js'
 import {parseAddress} from './build.js'
@@ -498,8 +498,8 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
   // one box per address family, so a v6 source is never paired with a v4 device address
   const managementBoxes = (box: Box): Box[] => {
     const perFamily: Box[] = []
-    for (const any of [AddressSet.ANY4, AddressSet.ANY6]) {
-      const b = intersectBox(box, {...ANY_BOX, from: any, to: any})
+    for (const [any, otherIcmp] of [[AddressSet.ANY4, ICMPV6], [AddressSet.ANY6, ICMP]] as const) {
+      const b = intersectBox(box, {...ANY_BOX, from: any, to: any, protocols: ProtocolSet.ALL.subtract(ProtocolSet.of(otherIcmp))})
       if (b) perFamily.push(b)
     }
     if (!lo0Permits) return perFamily
@@ -541,7 +541,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
           action: 'allow',
           direction: 'inbound',
           line: item.origin.line,
-          rule: `security-zone ${z.name} host-inbound-traffic ${item.kind} ${item.name}`,
+          rule: `${z.functional ? 'functional-zone' : 'security-zone'} ${z.name} host-inbound-traffic ${item.kind} ${item.name}`,
           text: `${item.origin.text} ${item.kind} ${item.name}`,
           fromZones: [z.name],
           interfaces: {in: [ifu]},

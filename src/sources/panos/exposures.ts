@@ -10,7 +10,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, wildcardToCidr} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {parseProtocol} from '../../net/protocol.js'
+import {ICMP, ICMPV6, parseProtocol} from '../../net/protocol.js'
 import {type EvalRule, evaluateList} from '../evaluate.js'
 import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES, PREDEFINED_SERVICES} from './tables.js'
 import {entries, items, markDeep, type PNode, reject, take, takeDeep, value} from './tree.js'
@@ -113,8 +113,8 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
 /** One box per address family, so IPv6 sources never pair with IPv4 destinations. */
 function perFamily(b: Box): Box[] {
   const out: Box[] = []
-  for (const any of [AddressSet.ANY4, AddressSet.ANY6]) {
-    const i = intersectBox(b, {...ANY_BOX, from: any, to: any})
+  for (const [any, otherIcmp] of [[AddressSet.ANY4, ICMPV6], [AddressSet.ANY6, ICMP]] as const) {
+    const i = intersectBox(b, {...ANY_BOX, from: any, to: any, protocols: ProtocolSet.ALL.subtract(ProtocolSet.of(otherIcmp))})
     if (i) out.push(i)
   }
   return out
