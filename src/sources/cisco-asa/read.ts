@@ -1,6 +1,6 @@
 /**
- * ASA `show running-config` text → AsaConfig. Objects and object-groups are collected first and
- * expanded lazily (memoized, cycle-safe), so a group is expanded once however many rules use it.
+ * ASA `show running-config` text → AsaConfig: interfaces, ACLs, access-groups, NAT, management and VPN
+ * listeners. Names, objects and object-groups live in objects.ts and are defined before anything uses them.
  */
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
@@ -15,10 +15,10 @@ import {
   type LineLedger,
   readPortOp,
   type ServiceTerm,
-  TCP_UDP,
   termBox,
 } from '../cisco-common.js'
 import type {AccessGroup, Ace, AddrRef, AsaConfig, AsaInterface, CryptoMapEntry, StaticNat} from './model.js'
+import {AsaObjects} from './objects.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
 const IGNORED: Record<string, string> = {
@@ -133,9 +133,6 @@ const IGNORED: Record<string, string> = {
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
 
-type GroupKind = 'network' | 'service' | 'protocol' | 'icmp-type' | 'other'
-type NetResult = AddrRef
-type ServiceResult = {terms: ServiceTerm[]; notes: string[]}
 
 const ANY_REF: AddrRef = {set: AddressSet.ANY, unresolved: []}
 
@@ -156,36 +153,19 @@ export class AsaReader {
     cryptoMapIfaces: [],
   }
 
-  private readonly names = new Map<string, string>()
-  private readonly networkObjects = new Map<string, CiscoNode[]>()
-  private readonly serviceObjects = new Map<string, CiscoNode>()
-  private readonly groups = new Map<string, {kind: GroupKind; type?: string; node: CiscoNode}>()
-  private readonly netMemo = new Map<string, NetResult | null>()
-  private readonly svcMemo = new Map<string, ServiceResult | null>()
-  private readonly protoMemo = new Map<string, ProtocolSet | null>()
-  private readonly resolving = new Set<string>()
   private readonly deferred: CiscoNode[] = []
-  private objectNats: Array<{object: string; node: CiscoNode}> = []
 
-  constructor(private readonly ledger: LineLedger) {}
+  private readonly objects: AsaObjects
+
+  constructor(private readonly ledger: LineLedger) {
+    this.objects = new AsaObjects(ledger)
+  }
 
   read(nodes: CiscoNode[]): AsaConfig {
     // pass 1: definitions (names, objects, groups, interfaces) so that later references resolve
     for (const n of nodes) this.define(n)
-    // expand every definition once, marking its lines (unused groups are still checked)
-    for (const [name, defs] of this.networkObjects) {
-      this.netObject(name)
-      for (const d of defs) this.ledger.ok(d)
-    }
-    for (const name of this.serviceObjects.keys()) this.serviceObject(name)
-    for (const [name, g] of this.groups) {
-      this.ledger.ok(g.node)
-      if (g.kind === 'network') this.netGroup(name)
-      else if (g.kind === 'service') this.serviceGroup(name)
-      else if (g.kind === 'protocol') this.protocolGroup(name)
-      else if (g.kind === 'icmp-type') this.icmpGroup(name)
-    }
-    for (const {object, node} of this.objectNats) this.objectNat(object, node)
+    this.objects.expandAll()
+    for (const {object, node} of this.objects.objectNats) this.objectNat(object, node)
     // pass 2: everything that uses them
     for (const n of this.deferred) this.command(n)
     return this.config
@@ -194,48 +174,9 @@ export class AsaReader {
   // ---------- pass 1 ----------
 
   private define(n: CiscoNode): void {
-    const w = n.words
-    switch (w[0]) {
-      case 'name':
-        this.nameAlias(n)
-        return
-      case 'object':
-        if ((w[1] === 'network' || w[1] === 'service') && w[2]) {
-          if (w[1] === 'network') {
-            const list = this.networkObjects.get(w[2]) ?? []
-            list.push(n)
-            this.networkObjects.set(w[2], list)
-            for (const c of n.children) if (c.words[0] === 'nat') this.objectNats.push({object: w[2], node: c})
-          } else this.serviceObjects.set(w[2], n)
-          return
-        }
-        this.ledger.badTree(n, `unknown object type '${w[1] ?? ''}'`)
-        return
-      case 'object-group': {
-        const kind = w[1]
-        if (!w[2]) return this.ledger.bad(n, 'object-group without a name')
-        if (kind === 'network' || kind === 'service' || kind === 'protocol' || kind === 'icmp-type') {
-          this.groups.set(w[2], {kind, type: w[3], node: n})
-        } else {
-          // user / security groups: identity or TrustSec membership we cannot expand to addresses
-          this.groups.set(w[2], {kind: 'other', node: n})
-          this.ledger.okTree(n)
-        }
-        return
-      }
-      case 'interface':
-        this.iface(n)
-        return
-      default:
-        this.deferred.push(n)
-    }
-  }
-
-  private nameAlias(n: CiscoNode): void {
-    const ip = parseIp(n.words[1] ?? '')
-    if (!ip || !n.words[2]) return this.ledger.bad(n, 'name needs an address and a name')
-    this.names.set(n.words[2], n.words[1])
-    this.ledger.ok(n)
+    if (this.objects.define(n)) return
+    if (n.words[0] === 'interface') this.iface(n)
+    else this.deferred.push(n)
   }
 
   private iface(n: CiscoNode): void {
@@ -289,284 +230,6 @@ export class AsaReader {
     this.config.interfaces.set(nameif, entry)
   }
 
-  // ---------- address and service resolution ----------
-
-  /** An address in host position: a literal or a `name` alias. */
-  private hostAddress(text: string): AddressSet | null {
-    const literal = this.names.get(text) ?? text
-    const ip = parseIp(literal)
-    return ip ? AddressSet.of(literal) : null
-  }
-
-  private maskAddress(addr: string, mask: string): AddressSet | null {
-    const literal = this.names.get(addr) ?? addr
-    const c = parseCidr(`${literal}/${mask}`)
-    return c ? AddressSet.of(c.network) : null
-  }
-
-  netObject(name: string): NetResult | null {
-    const key = `o:${name}`
-    if (this.netMemo.has(key)) return this.netMemo.get(key) ?? null
-    const defs = this.networkObjects.get(name)
-    if (!defs) return null
-    let result: NetResult | null = null
-    for (const def of defs) {
-      for (const c of def.children) {
-        const w = c.words
-        let set: AddressSet | null = null
-        if (w[0] === 'nat' || w[0] === 'description') continue
-        if (w[0] === 'host') set = this.hostAddress(w[1] ?? '')
-        else if (w[0] === 'subnet') set = w[1]?.includes('/') ? AddressSet.parse(w[1]) : this.maskAddress(w[1] ?? '', w[2] ?? '')
-        else if (w[0] === 'range') {
-          const a = parseIp(w[1] ?? '')
-          const b = parseIp(w[2] ?? '')
-          if (a && b && a.family === b.family && a.value <= b.value) set = AddressSet.fromRange(a.family, a.value, b.value)
-        } else if (w[0] === 'fqdn') {
-          // resolved by the device at run time: keep the name, the set stays open (recall first)
-          const fqdn = w[w.length - 1]
-          result = {set: AddressSet.ANY, unresolved: [`fqdn:${fqdn}`]}
-          this.ledger.ok(c)
-          continue
-        } else {
-          this.ledger.bad(c, `unknown network object statement '${w[0]}'`)
-          continue
-        }
-        if (!set) {
-          this.ledger.bad(c, `cannot read the address of object ${name}`)
-          continue
-        }
-        this.ledger.ok(c)
-        result = {set, unresolved: []}
-      }
-    }
-    this.netMemo.set(key, result)
-    return result
-  }
-
-  netGroup(name: string): NetResult | null {
-    const key = `g:${name}`
-    if (this.netMemo.has(key)) return this.netMemo.get(key) ?? null
-    const g = this.groups.get(name)
-    if (!g || g.kind !== 'network' || this.resolving.has(key)) return null
-    this.resolving.add(key)
-    const sets: AddressSet[] = []
-    const unresolved: string[] = []
-    for (const c of g.node.children) {
-      const w = c.words
-      if (w[0] === 'description') {
-        this.ledger.ok(c)
-        continue
-      }
-      let ref: NetResult | null = null
-      if (w[0] === 'network-object') {
-        if (w[1] === 'host') {
-          const s = this.hostAddress(w[2] ?? '')
-          ref = s && {set: s, unresolved: []}
-        } else if (w[1] === 'object') {
-          ref = this.netObject(w[2] ?? '')
-          if (!ref) {
-            this.ledger.bad(c, `network object '${w[2] ?? ''}' is not defined`)
-            unresolved.push(w[2] ?? '')
-            continue
-          }
-        } else if (w[1]?.includes('/')) {
-          const s = AddressSet.parse(w[1])
-          ref = s && {set: s, unresolved: []}
-        } else {
-          const s = this.maskAddress(w[1] ?? '', w[2] ?? '')
-          ref = s && {set: s, unresolved: []}
-        }
-      } else if (w[0] === 'group-object') {
-        ref = this.netGroup(w[1] ?? '')
-        if (!ref) {
-          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`)
-          unresolved.push(w[1] ?? '')
-          continue
-        }
-      } else {
-        this.ledger.bad(c, `unknown network group statement '${w[0]}'`)
-        continue
-      }
-      if (!ref) {
-        this.ledger.bad(c, 'cannot read the address')
-        continue
-      }
-      this.ledger.ok(c)
-      sets.push(ref.set)
-      unresolved.push(...ref.unresolved)
-    }
-    this.resolving.delete(key)
-    const result = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved}
-    this.netMemo.set(key, result)
-    return result
-  }
-
-  /** `tcp [source OP] [destination OP]`, `icmp [type [code]]`, `tcp-udp eq 53`, `ip`, `47`. */
-  private serviceSpec(w: string[], i: number): {term: ServiceTerm; next: number} | {error: string} {
-    const protoWord = w[i]
-    if (!protoWord) return {error: 'missing protocol'}
-    const protocols = protoWord === 'tcp-udp' ? TCP_UDP : parseProtocol(protoWord)
-    if (!protocols) return {error: `unknown protocol '${protoWord}'`}
-    let ports = PortSet.ALL
-    let sourcePorts = PortSet.ALL
-    let note: string | undefined
-    let j = i + 1
-    if (protoWord === 'icmp' || protoWord === 'icmp6') {
-      if (w[j] && (ICMP_TYPES.has(w[j]) || /^\d+$/.test(w[j]))) {
-        note = `icmp type ${w[j]} (exposure shows all icmp)`
-        j++
-        if (/^\d+$/.test(w[j] ?? '')) j++
-      }
-      return {term: {protocols, ports, sourcePorts, note}, next: j}
-    }
-    while (j < w.length) {
-      if (w[j] === 'source' || w[j] === 'destination') {
-        const r = readPortOp(w, j + 1)
-        if ('error' in r) return r
-        if (w[j] === 'source') sourcePorts = r.ports
-        else ports = r.ports
-        j = r.next
-      } else if (PORT_OPS.has(w[j])) {
-        // pre-9 `service-object tcp eq 80`: the operator is the destination
-        const r = readPortOp(w, j)
-        if ('error' in r) return r
-        ports = r.ports
-        j = r.next
-      } else break
-    }
-    return {term: {protocols, ports, sourcePorts}, next: j}
-  }
-
-  serviceObject(name: string): ServiceResult | null {
-    const key = `o:${name}`
-    if (this.svcMemo.has(key)) return this.svcMemo.get(key) ?? null
-    const def = this.serviceObjects.get(name)
-    if (!def) return null
-    this.ledger.ok(def)
-    let result: ServiceResult | null = null
-    for (const c of def.children) {
-      if (c.words[0] === 'description') {
-        this.ledger.ok(c)
-        continue
-      }
-      if (c.words[0] !== 'service') {
-        this.ledger.bad(c, `unknown service object statement '${c.words[0]}'`)
-        continue
-      }
-      const r = this.serviceSpec(c.words, 1)
-      if ('error' in r) {
-        this.ledger.bad(c, r.error)
-        continue
-      }
-      this.ledger.ok(c)
-      result = {terms: [r.term], notes: r.term.note ? [r.term.note] : []}
-    }
-    this.svcMemo.set(key, result)
-    return result
-  }
-
-  serviceGroup(name: string): ServiceResult | null {
-    const key = `g:${name}`
-    if (this.svcMemo.has(key)) return this.svcMemo.get(key) ?? null
-    const g = this.groups.get(name)
-    if (!g || g.kind !== 'service' || this.resolving.has(key)) return null
-    this.resolving.add(key)
-    const typed = g.type ? (g.type === 'tcp-udp' ? TCP_UDP : parseProtocol(g.type)) : null
-    if (g.type && !typed) this.ledger.bad(g.node, `unknown service group type '${g.type}'`)
-    const terms: ServiceTerm[] = []
-    const notes: string[] = []
-    for (const c of g.node.children) {
-      const w = c.words
-      if (w[0] === 'description') {
-        this.ledger.ok(c)
-        continue
-      }
-      if (w[0] === 'port-object') {
-        if (!typed) {
-          this.ledger.bad(c, 'port-object needs a group typed tcp, udp or tcp-udp')
-          continue
-        }
-        const r = readPortOp(w, 1)
-        if ('error' in r) {
-          this.ledger.bad(c, r.error)
-          continue
-        }
-        terms.push({protocols: typed, ports: r.ports, sourcePorts: PortSet.ALL})
-      } else if (w[0] === 'service-object') {
-        if (w[1] === 'object') {
-          const o = this.serviceObject(w[2] ?? '')
-          if (!o) {
-            this.ledger.bad(c, `service object '${w[2] ?? ''}' is not defined`)
-            continue
-          }
-          terms.push(...o.terms)
-          notes.push(...o.notes)
-        } else {
-          const r = this.serviceSpec(w, 1)
-          if ('error' in r) {
-            this.ledger.bad(c, r.error)
-            continue
-          }
-          terms.push(r.term)
-          if (r.term.note) notes.push(r.term.note)
-        }
-      } else if (w[0] === 'group-object') {
-        const sub = this.serviceGroup(w[1] ?? '')
-        if (!sub) {
-          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`)
-          continue
-        }
-        terms.push(...sub.terms)
-        notes.push(...sub.notes)
-      } else {
-        this.ledger.bad(c, `unknown service group statement '${w[0]}'`)
-        continue
-      }
-      this.ledger.ok(c)
-    }
-    this.resolving.delete(key)
-    const result = {terms, notes}
-    this.svcMemo.set(key, result)
-    return result
-  }
-
-  protocolGroup(name: string): ProtocolSet | null {
-    if (this.protoMemo.has(name)) return this.protoMemo.get(name) ?? null
-    const g = this.groups.get(name)
-    if (!g || g.kind !== 'protocol' || this.resolving.has(`p:${name}`)) return null
-    this.resolving.add(`p:${name}`)
-    let set = ProtocolSet.EMPTY
-    for (const c of g.node.children) {
-      const w = c.words
-      let p: ProtocolSet | null = null
-      if (w[0] === 'description') {
-        this.ledger.ok(c)
-        continue
-      }
-      if (w[0] === 'protocol-object') p = w[1] === 'tcp-udp' ? TCP_UDP : parseProtocol(w[1] ?? '')
-      else if (w[0] === 'group-object') p = this.protocolGroup(w[1] ?? '')
-      if (!p) {
-        this.ledger.bad(c, `cannot read protocol '${w.slice(0, 2).join(' ')}'`)
-        continue
-      }
-      this.ledger.ok(c)
-      set = set.union(p)
-    }
-    this.resolving.delete(`p:${name}`)
-    this.protoMemo.set(name, set)
-    return set
-  }
-
-  private icmpGroup(name: string): void {
-    const g = this.groups.get(name)
-    if (!g) return
-    for (const c of g.node.children) {
-      const ok = c.words[0] === 'description' || c.words[0] === 'group-object' || (c.words[0] === 'icmp-object' && !!c.words[1])
-      if (ok) this.ledger.ok(c)
-      else this.ledger.bad(c, `unknown icmp-type group statement '${c.words[0]}'`)
-    }
-  }
-
   /** An ACL address operand at w[i]. */
   private aclAddress(w: string[], i: number): {ref: AddrRef; next: number; missing?: string} | {error: string} {
     const t = w[i]
@@ -575,15 +238,15 @@ export class AsaReader {
     if (t === 'any4') return {ref: {set: AddressSet.ANY4, unresolved: []}, next: i + 1}
     if (t === 'any6') return {ref: {set: AddressSet.ANY6, unresolved: []}, next: i + 1}
     if (t === 'host') {
-      const s = this.hostAddress(w[i + 1] ?? '')
+      const s = this.objects.hostAddress(w[i + 1] ?? '')
       return s ? {ref: {set: s, unresolved: []}, next: i + 2} : {error: `unknown host '${w[i + 1] ?? ''}'`}
     }
     if (t === 'object') {
-      const r = this.netObject(w[i + 1] ?? '')
+      const r = this.objects.netObject(w[i + 1] ?? '')
       return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
     }
     if (t === 'object-group') {
-      const r = this.netGroup(w[i + 1] ?? '')
+      const r = this.objects.netGroup(w[i + 1] ?? '')
       return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
     }
     if (t === 'interface') {
@@ -596,7 +259,7 @@ export class AsaReader {
       const s = AddressSet.parse(t)
       return s ? {ref: {set: s, unresolved: []}, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
     }
-    const s = this.maskAddress(t, w[i + 1] ?? '')
+    const s = this.objects.maskAddress(t, w[i + 1] ?? '')
     return s ? {ref: {set: s, unresolved: []}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
   }
 
@@ -711,10 +374,10 @@ export class AsaReader {
     let portsAllowed = true
     const p = w[i]
     if (p === 'object-group') {
-      const g = this.groups.get(w[i + 1] ?? '')
-      if (g?.kind === 'protocol') terms = [{...ANY_SERVICE, protocols: this.protocolGroup(w[i + 1]) ?? ProtocolSet.ALL}]
-      else if (g?.kind === 'service') {
-        const s = this.serviceGroup(w[i + 1]) ?? {terms: [ANY_SERVICE], notes: []}
+      const kind = this.objects.groupKind(w[i + 1] ?? '')
+      if (kind === 'protocol') terms = [{...ANY_SERVICE, protocols: this.objects.protocolGroup(w[i + 1]) ?? ProtocolSet.ALL}]
+      else if (kind === 'service') {
+        const s = this.objects.serviceGroup(w[i + 1]) ?? {terms: [ANY_SERVICE], notes: []}
         terms = s.terms
         notes.push(...s.notes)
         portsAllowed = false
@@ -726,7 +389,7 @@ export class AsaReader {
       }
       i += 2
     } else if (p === 'object') {
-      const s = this.serviceObject(w[i + 1] ?? '')
+      const s = this.objects.serviceObject(w[i + 1] ?? '')
       if (s) {
         terms = s.terms
         notes.push(...s.notes)
@@ -765,7 +428,7 @@ export class AsaReader {
     i = src.next
     let sourcePorts = PortSet.ALL
     const portGroup = (name: string): PortSet | null => {
-      const s = this.serviceGroup(name)
+      const s = this.objects.serviceGroup(name)
       if (!s) return null
       return s.terms.reduce((acc, t) => acc.union(t.ports), PortSet.EMPTY)
     }
@@ -777,7 +440,7 @@ export class AsaReader {
       }
       sourcePorts = r.ports
       i = r.next
-    } else if (w[i] === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'service') {
+    } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'service') {
       sourcePorts = portGroup(w[i + 1]) ?? PortSet.ALL
       i += 2
     }
@@ -797,10 +460,10 @@ export class AsaReader {
       }
       ports = r.ports
       i = r.next
-    } else if (w[i] === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'service') {
+    } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'service') {
       ports = portGroup(w[i + 1]) ?? PortSet.ALL
       i += 2
-    } else if (w[i] === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'icmp-type') {
+    } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'icmp-type') {
       notes.push(`icmp-type group ${w[i + 1]} (exposure shows all icmp)`)
       opaque = opaque || action === 'deny'
       i += 2
@@ -892,10 +555,10 @@ export class AsaReader {
       const ifc = this.config.interfaces.get(mappedIf)
       return ifc?.addresses ? {set: ifc.addresses, unresolved: []} : {set: AddressSet.ANY, unresolved: [`interface:${mappedIf}`]}
     }
-    const r = this.netObject(word) ?? this.netGroup(word)
+    const r = this.objects.netObject(word) ?? this.objects.netGroup(word)
     if (r) return r
     if (literalOk) {
-      const s = this.hostAddress(word) ?? AddressSet.parse(word)
+      const s = this.objects.hostAddress(word) ?? AddressSet.parse(word)
       if (s) return {set: s, unresolved: []}
     }
     return null
@@ -922,7 +585,7 @@ export class AsaReader {
       return
     }
     if (type !== 'static') return this.ledger.bad(n, `unknown object NAT type '${type ?? ''}'`)
-    const real = this.netObject(object)
+    const real = this.objects.netObject(object)
     let mapped = this.natOperand(w[i + 1], ifs.mappedIf, true)
     // ASA: an inline mapped address takes the real network's size (net-to-net from that address)
     const inline = parseIp(w[i + 1] ?? '')
@@ -997,8 +660,8 @@ export class AsaReader {
     const notes: string[] = []
     const s = w.indexOf('service')
     if (s > 0) {
-      const realSvc = this.serviceObject(w[s + 1] ?? '')
-      const mappedSvc = this.serviceObject(w[s + 2] ?? '')
+      const realSvc = this.objects.serviceObject(w[s + 1] ?? '')
+      const mappedSvc = this.objects.serviceObject(w[s + 2] ?? '')
       if (!realSvc || !mappedSvc) return this.ledger.bad(n, `NAT service object '${!realSvc ? w[s + 1] : w[s + 2]}' is not defined`)
       const rt = realSvc.terms[0]
       const mt = mappedSvc.terms[0]
@@ -1024,8 +687,8 @@ export class AsaReader {
     const rport = proto ? w[i++] : undefined
     const maskAt = w.indexOf('netmask')
     const mask = maskAt > 0 ? w[maskAt + 1] : '255.255.255.255'
-    const mapped = mappedWord === 'interface' ? this.natOperand('interface', ifs.mappedIf, false) : this.maskAddress(mappedWord ?? '', mask) && {set: this.maskAddress(mappedWord ?? '', mask)!, unresolved: []}
-    const realSet = realWord === 'access-list' ? null : this.maskAddress(realWord ?? '', mask)
+    const mapped = mappedWord === 'interface' ? this.natOperand('interface', ifs.mappedIf, false) : this.objects.maskAddress(mappedWord ?? '', mask) && {set: this.objects.maskAddress(mappedWord ?? '', mask)!, unresolved: []}
+    const realSet = realWord === 'access-list' ? null : this.objects.maskAddress(realWord ?? '', mask)
     if (!mapped || !realSet) return this.ledger.bad(n, 'cannot read the static translation')
     let service: StaticNat['service'] | undefined
     if (proto) {
@@ -1044,7 +707,7 @@ export class AsaReader {
       const s = AddressSet.parse(w[i])
       return s && {from: s, next: i + 1}
     }
-    const s = this.maskAddress(w[i] ?? '', w[i + 1] ?? '')
+    const s = this.objects.maskAddress(w[i] ?? '', w[i + 1] ?? '')
     return s && {from: s, next: i + 2}
   }
 
@@ -1062,7 +725,7 @@ export class AsaReader {
       this.ledger.ok(n)
       return
     }
-    const isAddress = parseIp(w[1]?.split('/')[0] ?? '') !== null || this.names.has(w[1] ?? '')
+    const isAddress = parseIp(w[1]?.split('/')[0] ?? '') !== null || this.objects.hasName(w[1] ?? '')
     if (!isAddress) {
       // ssh version/timeout/key-exchange/cipher, http authentication…: settings of the listener
       this.ledger.ok(n)
@@ -1087,7 +750,7 @@ export class AsaReader {
       from = w[i] === 'any4' ? AddressSet.ANY4 : w[i] === 'any6' ? AddressSet.ANY6 : AddressSet.ANY
       i++
     } else if (w[i] === 'host') {
-      from = this.hostAddress(w[i + 1] ?? '')
+      from = this.objects.hostAddress(w[i + 1] ?? '')
       i += 2
     } else {
       const r = this.mgmtFrom(w, i)
@@ -1110,7 +773,7 @@ export class AsaReader {
     if (w[1] === 'enable' && w.length === 2) this.config.snmpEnabled = true
     if (w[1] !== 'host') return
     const iface = w[2]
-    const from = this.hostAddress(w[3] ?? '') ?? (w[3]?.includes('/') ? AddressSet.parse(w[3]) : null)
+    const from = this.objects.hostAddress(w[3] ?? '') ?? (w[3]?.includes('/') ? AddressSet.parse(w[3]) : null)
     if (!iface || !from) return this.ledger.bad(n, 'expected snmp-server host INTERFACE ADDRESS')
     // ASA: a host without `trap` may poll; `trap` alone only receives traps
     if (w.includes('trap') && !w.includes('poll')) return
@@ -1151,7 +814,7 @@ export class AsaReader {
       else if (w[4] === 'set' && w[5] === 'peer') {
         let peers = AddressSet.EMPTY
         for (const p of w.slice(6)) {
-          const s = this.hostAddress(p)
+          const s = this.objects.hostAddress(p)
           if (s) peers = peers.union(s)
           else {
             // a peer given by hostname resolves at run time

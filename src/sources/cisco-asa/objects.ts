@@ -1,0 +1,376 @@
+/**
+ * ASA names, objects and object-groups: collected in pass 1, expanded lazily (memoized, cycle-safe) so a
+ * group is expanded once however many rules use it. Every definition line gets its verdict in expandAll.
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {parseCidr, parseIp} from '../../net/ip.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {parseProtocol} from '../../net/protocol.js'
+import {type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, readPortOp, type ServiceTerm, TCP_UDP} from '../cisco-common.js'
+import type {AddrRef} from './model.js'
+
+export type GroupKind = 'network' | 'service' | 'protocol' | 'icmp-type' | 'other'
+type NetResult = AddrRef
+export type ServiceResult = {terms: ServiceTerm[]; notes: string[]}
+
+export class AsaObjects {
+  private readonly names = new Map<string, string>()
+  private readonly networkObjects = new Map<string, CiscoNode[]>()
+  private readonly serviceObjects = new Map<string, CiscoNode>()
+  private readonly groups = new Map<string, {kind: GroupKind; type?: string; node: CiscoNode}>()
+  private readonly netMemo = new Map<string, NetResult | null>()
+  private readonly svcMemo = new Map<string, ServiceResult | null>()
+  private readonly protoMemo = new Map<string, ProtocolSet | null>()
+  private readonly resolving = new Set<string>()
+  /** `nat` lines inside `object network` blocks, for the reader. */
+  readonly objectNats: Array<{object: string; node: CiscoNode}> = []
+
+  constructor(private readonly ledger: LineLedger) {}
+
+  /** Takes `name`, `object` and `object-group` definitions; false for any other command. */
+  define(n: CiscoNode): boolean {
+    const w = n.words
+    switch (w[0]) {
+      case 'name':
+        this.nameAlias(n)
+        return true
+      case 'object':
+        if ((w[1] === 'network' || w[1] === 'service') && w[2]) {
+          if (w[1] === 'network') {
+            const list = this.networkObjects.get(w[2]) ?? []
+            list.push(n)
+            this.networkObjects.set(w[2], list)
+            for (const c of n.children) if (c.words[0] === 'nat') this.objectNats.push({object: w[2], node: c})
+          } else this.serviceObjects.set(w[2], n)
+          return true
+        }
+        this.ledger.badTree(n, `unknown object type '${w[1] ?? ''}'`)
+        return true
+      case 'object-group': {
+        const kind = w[1]
+        if (!w[2]) {
+          this.ledger.bad(n, 'object-group without a name')
+          return true
+        }
+        if (kind === 'network' || kind === 'service' || kind === 'protocol' || kind === 'icmp-type') {
+          this.groups.set(w[2], {kind, type: w[3], node: n})
+        } else {
+          // user / security groups: identity or TrustSec membership we cannot expand to addresses
+          this.groups.set(w[2], {kind: 'other', node: n})
+          this.ledger.okTree(n)
+        }
+        return true
+      }
+      default:
+        return false
+    }
+  }
+
+  /** Expand every definition once, marking its lines (unused groups are checked too). */
+  expandAll(): void {
+    for (const [name, defs] of this.networkObjects) {
+      this.netObject(name)
+      for (const d of defs) this.ledger.ok(d)
+    }
+    for (const name of this.serviceObjects.keys()) this.serviceObject(name)
+    for (const [name, g] of this.groups) {
+      this.ledger.ok(g.node)
+      if (g.kind === 'network') this.netGroup(name)
+      else if (g.kind === 'service') this.serviceGroup(name)
+      else if (g.kind === 'protocol') this.protocolGroup(name)
+      else if (g.kind === 'icmp-type') this.icmpGroup(name)
+    }
+  }
+
+  groupKind(name: string): GroupKind | undefined {
+    return this.groups.get(name)?.kind
+  }
+
+  hasName(name: string): boolean {
+    return this.names.has(name)
+  }
+
+  private nameAlias(n: CiscoNode): void {
+    const ip = parseIp(n.words[1] ?? '')
+    if (!ip || !n.words[2]) return this.ledger.bad(n, 'name needs an address and a name')
+    this.names.set(n.words[2], n.words[1])
+    this.ledger.ok(n)
+  }
+
+
+  /** An address in host position: a literal or a `name` alias. */
+  hostAddress(text: string): AddressSet | null {
+    const literal = this.names.get(text) ?? text
+    const ip = parseIp(literal)
+    return ip ? AddressSet.of(literal) : null
+  }
+
+  maskAddress(addr: string, mask: string): AddressSet | null {
+    const literal = this.names.get(addr) ?? addr
+    const c = parseCidr(`${literal}/${mask}`)
+    return c ? AddressSet.of(c.network) : null
+  }
+
+  netObject(name: string): NetResult | null {
+    const key = `o:${name}`
+    if (this.netMemo.has(key)) return this.netMemo.get(key) ?? null
+    const defs = this.networkObjects.get(name)
+    if (!defs) return null
+    let result: NetResult | null = null
+    for (const def of defs) {
+      for (const c of def.children) {
+        const w = c.words
+        let set: AddressSet | null = null
+        if (w[0] === 'nat' || w[0] === 'description') continue
+        if (w[0] === 'host') set = this.hostAddress(w[1] ?? '')
+        else if (w[0] === 'subnet') set = w[1]?.includes('/') ? AddressSet.parse(w[1]) : this.maskAddress(w[1] ?? '', w[2] ?? '')
+        else if (w[0] === 'range') {
+          const a = parseIp(w[1] ?? '')
+          const b = parseIp(w[2] ?? '')
+          if (a && b && a.family === b.family && a.value <= b.value) set = AddressSet.fromRange(a.family, a.value, b.value)
+        } else if (w[0] === 'fqdn') {
+          // resolved by the device at run time: keep the name, the set stays open (recall first)
+          const fqdn = w[w.length - 1]
+          result = {set: AddressSet.ANY, unresolved: [`fqdn:${fqdn}`]}
+          this.ledger.ok(c)
+          continue
+        } else {
+          this.ledger.bad(c, `unknown network object statement '${w[0]}'`)
+          continue
+        }
+        if (!set) {
+          this.ledger.bad(c, `cannot read the address of object ${name}`)
+          continue
+        }
+        this.ledger.ok(c)
+        result = {set, unresolved: []}
+      }
+    }
+    this.netMemo.set(key, result)
+    return result
+  }
+
+  netGroup(name: string): NetResult | null {
+    const key = `g:${name}`
+    if (this.netMemo.has(key)) return this.netMemo.get(key) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'network' || this.resolving.has(key)) return null
+    this.resolving.add(key)
+    const sets: AddressSet[] = []
+    const unresolved: string[] = []
+    for (const c of g.node.children) {
+      const w = c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      let ref: NetResult | null = null
+      if (w[0] === 'network-object') {
+        if (w[1] === 'host') {
+          const s = this.hostAddress(w[2] ?? '')
+          ref = s && {set: s, unresolved: []}
+        } else if (w[1] === 'object') {
+          ref = this.netObject(w[2] ?? '')
+          if (!ref) {
+            this.ledger.bad(c, `network object '${w[2] ?? ''}' is not defined`)
+            unresolved.push(w[2] ?? '')
+            continue
+          }
+        } else if (w[1]?.includes('/')) {
+          const s = AddressSet.parse(w[1])
+          ref = s && {set: s, unresolved: []}
+        } else {
+          const s = this.maskAddress(w[1] ?? '', w[2] ?? '')
+          ref = s && {set: s, unresolved: []}
+        }
+      } else if (w[0] === 'group-object') {
+        ref = this.netGroup(w[1] ?? '')
+        if (!ref) {
+          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`)
+          unresolved.push(w[1] ?? '')
+          continue
+        }
+      } else {
+        this.ledger.bad(c, `unknown network group statement '${w[0]}'`)
+        continue
+      }
+      if (!ref) {
+        this.ledger.bad(c, 'cannot read the address')
+        continue
+      }
+      this.ledger.ok(c)
+      sets.push(ref.set)
+      unresolved.push(...ref.unresolved)
+    }
+    this.resolving.delete(key)
+    const result = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved}
+    this.netMemo.set(key, result)
+    return result
+  }
+
+  /** `tcp [source OP] [destination OP]`, `icmp [type [code]]`, `tcp-udp eq 53`, `ip`, `47`. */
+  private serviceSpec(w: string[], i: number): {term: ServiceTerm; next: number} | {error: string} {
+    const protoWord = w[i]
+    if (!protoWord) return {error: 'missing protocol'}
+    const protocols = protoWord === 'tcp-udp' ? TCP_UDP : parseProtocol(protoWord)
+    if (!protocols) return {error: `unknown protocol '${protoWord}'`}
+    let ports = PortSet.ALL
+    let sourcePorts = PortSet.ALL
+    let note: string | undefined
+    let j = i + 1
+    if (protoWord === 'icmp' || protoWord === 'icmp6') {
+      if (w[j] && (ICMP_TYPES.has(w[j]) || /^\d+$/.test(w[j]))) {
+        note = `icmp type ${w[j]} (exposure shows all icmp)`
+        j++
+        if (/^\d+$/.test(w[j] ?? '')) j++
+      }
+      return {term: {protocols, ports, sourcePorts, note}, next: j}
+    }
+    while (j < w.length) {
+      if (w[j] === 'source' || w[j] === 'destination') {
+        const r = readPortOp(w, j + 1)
+        if ('error' in r) return r
+        if (w[j] === 'source') sourcePorts = r.ports
+        else ports = r.ports
+        j = r.next
+      } else if (PORT_OPS.has(w[j])) {
+        // pre-9 `service-object tcp eq 80`: the operator is the destination
+        const r = readPortOp(w, j)
+        if ('error' in r) return r
+        ports = r.ports
+        j = r.next
+      } else break
+    }
+    return {term: {protocols, ports, sourcePorts}, next: j}
+  }
+
+  serviceObject(name: string): ServiceResult | null {
+    const key = `o:${name}`
+    if (this.svcMemo.has(key)) return this.svcMemo.get(key) ?? null
+    const def = this.serviceObjects.get(name)
+    if (!def) return null
+    this.ledger.ok(def)
+    let result: ServiceResult | null = null
+    for (const c of def.children) {
+      if (c.words[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (c.words[0] !== 'service') {
+        this.ledger.bad(c, `unknown service object statement '${c.words[0]}'`)
+        continue
+      }
+      const r = this.serviceSpec(c.words, 1)
+      if ('error' in r) {
+        this.ledger.bad(c, r.error)
+        continue
+      }
+      this.ledger.ok(c)
+      result = {terms: [r.term], notes: r.term.note ? [r.term.note] : []}
+    }
+    this.svcMemo.set(key, result)
+    return result
+  }
+
+  serviceGroup(name: string): ServiceResult | null {
+    const key = `g:${name}`
+    if (this.svcMemo.has(key)) return this.svcMemo.get(key) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'service' || this.resolving.has(key)) return null
+    this.resolving.add(key)
+    const typed = g.type ? (g.type === 'tcp-udp' ? TCP_UDP : parseProtocol(g.type)) : null
+    if (g.type && !typed) this.ledger.bad(g.node, `unknown service group type '${g.type}'`)
+    const terms: ServiceTerm[] = []
+    const notes: string[] = []
+    for (const c of g.node.children) {
+      const w = c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (w[0] === 'port-object') {
+        if (!typed) {
+          this.ledger.bad(c, 'port-object needs a group typed tcp, udp or tcp-udp')
+          continue
+        }
+        const r = readPortOp(w, 1)
+        if ('error' in r) {
+          this.ledger.bad(c, r.error)
+          continue
+        }
+        terms.push({protocols: typed, ports: r.ports, sourcePorts: PortSet.ALL})
+      } else if (w[0] === 'service-object') {
+        if (w[1] === 'object') {
+          const o = this.serviceObject(w[2] ?? '')
+          if (!o) {
+            this.ledger.bad(c, `service object '${w[2] ?? ''}' is not defined`)
+            continue
+          }
+          terms.push(...o.terms)
+          notes.push(...o.notes)
+        } else {
+          const r = this.serviceSpec(w, 1)
+          if ('error' in r) {
+            this.ledger.bad(c, r.error)
+            continue
+          }
+          terms.push(r.term)
+          if (r.term.note) notes.push(r.term.note)
+        }
+      } else if (w[0] === 'group-object') {
+        const sub = this.serviceGroup(w[1] ?? '')
+        if (!sub) {
+          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`)
+          continue
+        }
+        terms.push(...sub.terms)
+        notes.push(...sub.notes)
+      } else {
+        this.ledger.bad(c, `unknown service group statement '${w[0]}'`)
+        continue
+      }
+      this.ledger.ok(c)
+    }
+    this.resolving.delete(key)
+    const result = {terms, notes}
+    this.svcMemo.set(key, result)
+    return result
+  }
+
+  protocolGroup(name: string): ProtocolSet | null {
+    if (this.protoMemo.has(name)) return this.protoMemo.get(name) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'protocol' || this.resolving.has(`p:${name}`)) return null
+    this.resolving.add(`p:${name}`)
+    let set = ProtocolSet.EMPTY
+    for (const c of g.node.children) {
+      const w = c.words
+      let p: ProtocolSet | null = null
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (w[0] === 'protocol-object') p = w[1] === 'tcp-udp' ? TCP_UDP : parseProtocol(w[1] ?? '')
+      else if (w[0] === 'group-object') p = this.protocolGroup(w[1] ?? '')
+      if (!p) {
+        this.ledger.bad(c, `cannot read protocol '${w.slice(0, 2).join(' ')}'`)
+        continue
+      }
+      this.ledger.ok(c)
+      set = set.union(p)
+    }
+    this.resolving.delete(`p:${name}`)
+    this.protoMemo.set(name, set)
+    return set
+  }
+
+  private icmpGroup(name: string): void {
+    const g = this.groups.get(name)
+    if (!g) return
+    for (const c of g.node.children) {
+      const ok = c.words[0] === 'description' || c.words[0] === 'group-object' || (c.words[0] === 'icmp-object' && !!c.words[1])
+      if (ok) this.ledger.ok(c)
+      else this.ledger.bad(c, `unknown icmp-type group statement '${c.words[0]}'`)
+    }
+  }
+}
