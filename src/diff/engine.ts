@@ -195,7 +195,9 @@ class Engine {
   private checkExposure(device: string, e: Exposure): void {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
-    if (access) for (const v of variants) for (const c of access.overlapping(v)) this.provided.add(c.ap)
+    // an egress rule (OUTPUT, security-group egress) provides only egress access points
+    const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
+    if (access) for (const v of variants) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
     const untrusted = e.from.subtract(this.trusted)
     if (untrusted.isEmpty()) return
