@@ -180,7 +180,7 @@ async function loadFile(abs: string, file: string, options: LoadOptions): Promis
     strict: true,
   })
   const problem = doc.errors[0] ?? doc.warnings[0]
-  if (problem) throw syntaxError(problem, file, lineCounter)
+  if (problem) throw syntaxError(problem, file, lineCounter, source)
   let data: unknown
   try {
     data = doc.toJS({maxAliasCount: options.maxAliasCount ?? 100})
@@ -227,8 +227,10 @@ function checkTopLevelKeys(f: LoadedFile): void {
   }
 }
 
-function syntaxError(problem: YAMLParseError | {message: string; pos: [number, number]; code?: string}, file: string, lc: LineCounter): IrmError {
-  const pos = lc.linePos(problem.pos[0])
+function syntaxError(problem: YAMLParseError | {message: string; pos: [number, number]; code?: string}, file: string, lc: LineCounter, source: string): IrmError {
+  // an error at the end of input (unclosed quote or bracket) is shown on the last line with text
+  const lastText = source.trimEnd().length - 1
+  const pos = lc.linePos(Math.max(0, Math.min(problem.pos[0], lastText)))
   const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
   const tag = problem.code === 'TAG_RESOLVE_FAILED' || /tag/i.test(message)
   return new IrmError('INVENTORY_SYNTAX', tag ? `custom YAML tags are not allowed (${message})` : `YAML syntax error: ${message}`, {

@@ -46,7 +46,8 @@ const service = {
   type: 'string',
   description:
     'Protocol and destination ports: `tcp/443`, `udp/500-501`, `tcp` (all tcp ports), `icmp`, `icmpv6`, `esp`, `ah`, `gre`, a protocol number, or `any`.',
-  pattern: '^(?:any|(?:tcp|udp|sctp)(?:/\\d{1,5}(?:-\\d{1,5})?)?|icmp|icmpv6|esp|ah|gre|\\d{1,3})$',
+  // any digits: a port out of range is reported by validate.ts as invalid-port, with the range
+  pattern: '^(?:any|(?:tcp|udp|sctp)(?:/\\d+(?:-\\d+)?)?|icmp|icmpv6|esp|ah|gre|\\d{1,3})$',
   examples: ['tcp/443', 'udp/500-501', 'icmp', 'any'],
 } as const
 

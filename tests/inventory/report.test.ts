@@ -35,7 +35,7 @@ function sarifValidator() {
   expect(JSON.stringify(rest)).not.toMatch(/exclusiveM(in|ax)imum/)
   const ajv = new Ajv.default({strict: false, allErrors: true})
   addFormats.default(ajv)
-  return ajv.compile({$id: id, ...rest})
+  return ajv.compile({$id: String(id), ...rest})
 }
 
 describe('validate report', () => {
