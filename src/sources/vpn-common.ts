@@ -7,6 +7,7 @@ import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {parseCidr} from '../net/ip.js'
 import {TCP, UDP} from '../net/protocol.js'
+import {REDACTED, redactLine} from './redact.js'
 
 export {TCP, UDP}
 /** IPsec ESP, IP protocol 50. */
@@ -100,3 +101,22 @@ export function vpnExposure(init: ExposureInit): Exposure {
 
 /** Every protocol, every port: what a VPN route lets through before any firewall looks at it. */
 export const ALL_PROTOCOLS = ProtocolSet.ALL
+
+// names of settings whose value is (or may be) a credential, in any of the three formats
+const SECRET_NAME = /secret|key|psk|pass|token|cred|\bpin\b/i
+// a WireGuard/Curve25519 key: 32 bytes in base64
+const BASE64_KEY = /[A-Za-z0-9+/]{42,43}=/g
+
+/**
+ * Echo text for a `name = value` line we could not read: redacted like every line, and with the whole
+ * value dropped when the name looks like a credential (a misspelt `PresharedKeys` or `leftpsk` is still
+ * a secret that the keyword patterns of redact.ts would miss).
+ */
+export function redactSetting(name: string, line: string): string {
+  const at = name ? line.indexOf(name) : -1
+  if (at >= 0 && SECRET_NAME.test(name)) {
+    const head = /^[\s=:]*/.exec(line.slice(at + name.length))![0]
+    return `${line.slice(0, at + name.length)}${head || ' '}${REDACTED}`
+  }
+  return redactLine(line).replace(BASE64_KEY, REDACTED)
+}

@@ -15,7 +15,7 @@ import {IrmError, isIrmError} from '../core/errors.js'
 import {iptables} from './iptables.js'
 import {redactLine} from './redact.js'
 import type {ParseResult, SourceParser, Unparsed} from './types.js'
-import {ALL_PROTOCOLS, UDP, parseAddress, vpnExposure} from './vpn-common.js'
+import {ALL_PROTOCOLS, UDP, parseAddress, redactSetting, vpnExposure} from './vpn-common.js'
 
 /** wg(8) and wg-quick(8) keys we read but that open nothing, with why (keys are case-insensitive). */
 const IGNORED_INTERFACE: Record<string, string> = {
@@ -99,7 +99,10 @@ function parseWireguard(text: string, file: string): ParseResult {
   let pendingName: string | undefined
   let keysInSection = 0
 
-  const fail = (line: number, raw: string, reason: string) => unparsed.push({line, reason, text: redactLine(raw.trim())})
+  const fail = (line: number, raw: string, reason: string) => {
+    const name = /^\s*([A-Za-z][\w ]*?)\s*=/.exec(raw)?.[1] ?? ''
+    unparsed.push({line, reason, text: redactSetting(name, raw.trim())})
+  }
 
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1

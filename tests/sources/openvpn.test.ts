@@ -104,10 +104,12 @@ describe('openvpn fixtures (golden)', () => {
       [19, 'management needs IP PORT'],
       [21, 'unknown inline block <frob> (1 line): not read, not echoed'],
       [25, 'server needs NETWORK NETMASK'],
-      [27, 'inline <secret> block is never closed (truncated file?): the rest of the file is not read'],
+      [27, "unknown directive 'tls-auth-key'"],
+      [29, 'inline <secret> block is never closed (truncated file?): the rest of the file is not read'],
     ])
+    expect(r.unparsed.find((u) => u.line === 27)?.text).toBe('tls-auth-key <redacted>')
     // the lines inside the unknown and the unclosed blocks are counted but not understood
-    expect(r.stats).toEqual({lines: 17, understood: 5})
+    expect(r.stats).toEqual({lines: 18, understood: 5})
     // the good lines still give the listener, on the default port
     expect(r.exposures.find((e) => e.kind === 'vpn-listener')?.ports).toEqual(['1194'])
   })

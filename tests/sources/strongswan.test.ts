@@ -93,9 +93,11 @@ describe('strongswan fixtures (golden)', () => {
       [36, 'not a section, setting or include'],
       [37, "section 'pools' is never closed (truncated file?)"],
       [40, 'pool addrs: cannot read somewhere'],
+      [43, "setting 'psk_typo' directly in pools"],
     ])
+    expect(r.unparsed.find((u) => u.line === 43)?.text).toBe('psk_typo = <redacted>')
     // the lines inside the unknown sections are not understood either
-    expect(r.stats).toEqual({lines: 30, understood: 18})
+    expect(r.stats).toEqual({lines: 31, understood: 18})
   })
 
   it('ipsec.conf warnings: exact unparsed lines and reasons', async () => {
@@ -110,7 +112,9 @@ describe('strongswan fixtures (golden)', () => {
       [17, 'not a section header (config setup, conn NAME, ca NAME, include)'],
       [21, 'rightsubnet: cannot read not-a-subnet (read as any)'],
       [27, "conn 'c' defined twice: the later one is used"],
+      [31, "unknown conn setting 'leftpsk'"],
     ])
+    expect(r.unparsed.find((u) => u.line === 31)?.text).toBe('leftpsk=<redacted>')
   })
 
   it('secrets never appear', async () => {

@@ -85,7 +85,11 @@ describe('wireguard fixtures (golden)', () => {
       [22, "unknown [Peer] key 'Weight'"],
       [24, "AllowedIPs: cannot read 'not-an-ip'"],
       [27, 'peer without PublicKey: wg refuses it, no route listed'],
+      [30, "unknown [Peer] key 'PresharedKeys'"],
+      [32, 'not a key = value line'],
     ])
+    // a credential-looking key keeps its name, never its value
+    expect(r.unparsed.slice(-2).map((u) => u.text)).toEqual(['PresharedKeys = <redacted>', 'Private Key = <redacted>'])
     expect(r.stats.lines - r.stats.understood).toBe(r.unparsed.length)
     // the good part of a half-bad AllowedIPs is kept
     expect(r.exposures.find((e) => e.kind === 'vpn-route')?.from).toEqual(['10.44.0.7/32'])

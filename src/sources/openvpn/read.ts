@@ -3,7 +3,7 @@
  * file", one per line, without the leading `--`). Inline blocks are consumed here and never echoed.
  */
 import {IrmError} from '../../core/errors.js'
-import {redactLine} from '../redact.js'
+import {redactSetting} from '../vpn-common.js'
 import type {Unparsed} from '../types.js'
 
 /** Inline blocks (`<ca>…</ca>`): their lines are understood and never echoed, secret or not. */
@@ -122,7 +122,7 @@ export function readDirectives(text: string, file: string) {
     }
     const tokens = tokenize(trimmed)
     if (!tokens) {
-      unparsed.push({line: n, reason: 'unclosed quote', text: redactLine(trimmed)})
+      unparsed.push({line: n, reason: 'unclosed quote', text: redactSetting(trimmed.split(/\s/)[0], trimmed)})
       continue
     }
     if (tokens.length === 0) {
@@ -130,7 +130,7 @@ export function readDirectives(text: string, file: string) {
       continue
     }
     const name = tokens[0].replace(/^--/, '').toLowerCase()
-    const directive = {name, args: tokens.slice(1), line: n, text: redactLine(trimmed.replace(/\s+[#;].*$/, ''))}
+    const directive = {name, args: tokens.slice(1), line: n, text: redactSetting(tokens[0], trimmed.replace(/\s+[#;].*$/, ''))}
     if (MODELLED.has(name)) {
       known++
       directives.push(directive) // understood or not is decided when the model reads it
@@ -138,7 +138,7 @@ export function readDirectives(text: string, file: string) {
       known++
       understood++
     } else {
-      unparsed.push({line: n, reason: `unknown directive '${tokens[0]}'`, text: redactLine(trimmed)})
+      unparsed.push({line: n, reason: `unknown directive '${tokens[0]}'`, text: redactSetting(tokens[0], trimmed)})
     }
   }
   if (known === 0) {

@@ -12,7 +12,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
-import {readPeerAddresses, type PeerAddresses} from '../vpn-common.js'
+import {readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
 import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Value {
@@ -49,7 +49,7 @@ export function parseIpsecConf(text: string): ParseResult {
     const line = stripComment(raw)
     if (line.trim() === '') continue
     count++
-    const fail = (reason: string) => unparsed.push({line: n, reason, text: redactLine(line.trim())})
+    const fail = (reason: string) => unparsed.push({line: n, reason, text: redactSetting(/^\s*([\w-]+)\s*=/.exec(line)?.[1] ?? '', line.trim())})
     if (!/^\s/.test(line)) {
       // a section header or a top-level statement starts in column 0
       const words = line.trim().split(/\s+/)

@@ -11,7 +11,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
-import {readPeerAddresses, type PeerAddresses} from '../vpn-common.js'
+import {readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
 import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Setting {
@@ -65,6 +65,7 @@ export function parseSwanctl(text: string): ParseResult {
   const pools = new Map<string, AddressSet>()
   for (const top of root.sections) {
     if (top.name === 'pools') {
+      for (const s of top.settings) fail(s, `setting '${s.key}' directly in pools`)
       for (const pool of top.sections) {
         for (const s of pool.settings) {
           if (!POOL_KEYS.has(s.key) && !/^\d+$/.test(s.key)) fail(s, `unknown pool setting '${s.key}'`)
@@ -245,7 +246,7 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     const kv = /^([\w.%-]+)\s*=\s*(.*)$/.exec(line)
     if (kv) {
       const value = inSecrets ? '' : unquote(kv[2].trim())
-      top.settings.push({key: kv[1], value, line: n, text: inSecrets ? `${kv[1]} = ${REDACTED}` : redactLine(line)})
+      top.settings.push({key: kv[1], value, line: n, text: inSecrets ? `${kv[1]} = ${REDACTED}` : redactSetting(kv[1], line)})
       continue
     }
     unparsed.push({line: n, reason: 'not a section, setting or include', text: inSecrets ? REDACTED : redactLine(line)})
