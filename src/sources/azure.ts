@@ -73,7 +73,9 @@ export function readNsgRule(o: JsonObject, lineOf: (node: object) => number, tex
     const list = strings(p, many)
     return list.length ? list : strings(p, one)
   }
-  const asgs = (key: string) => asObjects(p[key]).map((a) => lastSegment(asText(a.id) ?? 'asg'))
+  // ARM: [{id}]; the azure classic Pulumi provider: [id]
+  const asgs = (key: string, idsKey: string) =>
+    [...asObjects(p[key]).map((a) => asText(a.id) ?? 'asg'), ...asStrings(p[idsKey])].map(lastSegment)
   const direction = (asText(p.direction) ?? '').toLowerCase() === 'outbound' ? 'outbound' : 'inbound'
   return {
     name: lastSegment(asText(o.name) ?? asText(p.name) ?? 'rule'),
@@ -85,8 +87,8 @@ export function readNsgRule(o: JsonObject, lineOf: (node: object) => number, tex
     destinationPrefixes: plural('destinationAddressPrefix', 'destinationAddressPrefixes'),
     sourcePorts: plural('sourcePortRange', 'sourcePortRanges'),
     destinationPorts: plural('destinationPortRange', 'destinationPortRanges'),
-    sourceAsgs: asgs('sourceApplicationSecurityGroups'),
-    destinationAsgs: asgs('destinationApplicationSecurityGroups'),
+    sourceAsgs: asgs('sourceApplicationSecurityGroups', 'sourceApplicationSecurityGroupIds'),
+    destinationAsgs: asgs('destinationApplicationSecurityGroups', 'destinationApplicationSecurityGroupIds'),
     line: lineOf(o),
     text,
   }
@@ -142,6 +144,8 @@ function readSide(prefixes: string[], asgs: string[]): Side {
       side.concrete = false
       side.notes.push(`service tag ${prefix} not expanded: shown as any`)
     } else {
+      // unreadable (an ARM expression without a default): any, so an allow still shows (recall first)
+      sets.push(AddressSet.ANY)
       side.bad.push(prefix)
       side.concrete = false
     }
@@ -223,6 +227,28 @@ export function nsgExposures(nsg: Nsg, state: ParseState): void {
   }
 }
 
+const PARAMETER = /^\[parameters\('([^']+)'\)\]$/
+
+/**
+ * ARM templates: `[parameters('x')]` values take the parameter's defaultValue, in place (so the
+ * objects keep their lines). Other expressions stay as written and are reported.
+ */
+function applyParameterDefaults(value: JsonValue, defaults: Map<string, JsonValue>): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      const m = typeof v === 'string' ? PARAMETER.exec(v) : null
+      if (m && defaults.has(m[1])) value[i] = defaults.get(m[1]) ?? v
+      else applyParameterDefaults(v, defaults)
+    })
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const m = typeof v === 'string' ? PARAMETER.exec(v) : null
+      if (m && defaults.has(m[1])) value[k] = defaults.get(m[1]) ?? v
+      else applyParameterDefaults(v, defaults)
+    }
+  }
+}
+
 function looksLikeNsg(o: JsonObject): boolean {
   const p = isObject(o.properties) ? o.properties : o
   return (
@@ -281,7 +307,14 @@ export const azure: SourceParser = {
     let items: JsonValue[]
     if (Array.isArray(root)) items = root
     else if (Array.isArray(root.value)) items = root.value
-    else if (Array.isArray(root.resources)) items = root.resources
+    else if (Array.isArray(root.resources)) {
+      items = root.resources
+      const defaults = new Map<string, JsonValue>()
+      if (isObject(root.parameters)) {
+        for (const [name, p] of Object.entries(root.parameters)) if (isObject(p) && p.defaultValue !== undefined) defaults.set(name, p.defaultValue)
+      }
+      applyParameterDefaults(items, defaults)
+    }
     else items = [root]
     const nsgs = new Map<string, Nsg>()
     const loose: JsonObject[] = []

@@ -39,6 +39,21 @@ describe('azure: nsg list (flattened and ARM shapes)', () => {
   })
 })
 
+describe('azure: ARM template', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'arm-template.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'arm-template.json'))
+  })
+
+  it('parameter defaults resolve, child rule resources join their NSG, other resources are skipped', async () => {
+    const r = await parseFixture(TYPE, 'arm-template.json')
+    expect(r.exposures.find((e) => e.rule === 'app-nsg/AllowAdminFromParameter')).toMatchObject({from: ['203.0.113.0/24'], ports: ['22']})
+    expect(r.exposures.filter((e) => e.rule === 'app-nsg/AllowIcmpFromVnet').map((e) => e.protocol)).toEqual(['icmp', 'icmpv6'])
+    expect(r.stats).toEqual({lines: 3, understood: 3})
+    expect(JSON.stringify(r)).not.toMatch(/PLANTED/)
+  })
+})
+
 describe('azure: warnings', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'nsg-warnings.json')
@@ -51,9 +66,12 @@ describe('azure: warnings', () => {
       "unknown protocol 'Gre'",
       "not an address, CIDR or service tag: '[parameters('blocked')]'",
       "not a port or port range: 'ssh'",
+      "not an address, CIDR or service tag: '[variables('partners')]'",
       "unknown access 'Log'",
     ])
-    expect(r.stats).toEqual({lines: 6, understood: 2})
+    expect(r.stats).toEqual({lines: 7, understood: 2})
+    // an allow whose source did not read stays, from any, with a note
+    expect(r.exposures.find((e) => e.rule === 'odd-nsg/BadAllowPrefix')).toMatchObject({from: ['0.0.0.0/0', '::/0'], ports: ['8080']})
     expect(r.exposures.find((e) => e.rule === 'odd-nsg/BadPort')).toMatchObject({protocol: 'tcp', ports: ['1-65535']})
   })
 })
@@ -88,7 +106,7 @@ describe('azure: corpus', () => {
 
 describe('azure: detection', () => {
   it('claims its fixtures and not other vendors', () => {
-    for (const name of ['nsg-list.json', 'nsg-warnings.json']) {
+    for (const name of ['nsg-list.json', 'nsg-warnings.json', 'arm-template.json']) {
       expect(azure.detect(readFileSync(join(FIXTURES, TYPE, name), 'utf8'), name)).toBeGreaterThan(0.5)
     }
     for (const other of [...corpusFiles('aws'), ...corpusFiles('gcp'), ...corpusFiles('pulumi'), ...corpusFiles('iptables').slice(0, 2)]) {
