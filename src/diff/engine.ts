@@ -8,13 +8,14 @@ import {createHash} from 'node:crypto'
 import {type Exposure, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
-import {PortSet} from '../net/number-set.js'
-import {hasPorts} from '../net/protocol.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
+import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {AddressIndex} from './interval-index.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
 
 const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
+const ICMP_ONLY = ProtocolSet.of(ICMP, ICMPV6)
 
 interface ApBox {
   ap: ApprovedAccess
@@ -239,7 +240,8 @@ class Engine {
         line: e.line,
         message:
           `${device} allows ${service} from ${this.describe(e.from)} to ${this.describe(e.to)} (${e.rule}, ${where}); ` +
-          `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it`,
+          `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
+          doubts(e),
         suggestion: this.suggestion(device, e, service),
         suppressed: false,
       })
@@ -264,7 +266,8 @@ class Engine {
       inventory: aps[0].source,
       message:
         `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
-        describeExcess(excess),
+        describeExcess(excess) +
+        doubts(e),
       suppressed: false,
     })
   }
@@ -415,6 +418,7 @@ class Engine {
     const table = this.input.policy.severity.exposure[reach]
     const all = rest.some((b) => b.protocols.size() > 8 || (b.protocols.values().some(hasPorts) && b.ports.isAll()))
     if (all) return table.all
+    if (rest.every((b) => ICMP_ONLY.covers(b.protocols))) return table.icmp
     const sensitive = rest.some((b) => b.protocols.values().some(hasPorts) && b.ports.overlaps(this.input.policy.sensitivePorts))
     return sensitive ? table.sensitive : table.other
   }
@@ -481,6 +485,15 @@ class ExposureIndex {
       .map((i) => this.boxes[i])
       .filter((c) => overlapsBox(c, b))
   }
+}
+
+/** What the parser could not resolve, so the reader can weigh the finding. */
+function doubts(e: Exposure): string {
+  const parts: string[] = []
+  if (e.fromSets?.length) parts.push(`sources include unexpanded ${e.fromSets.join(', ')}`)
+  if (e.toSets?.length) parts.push(`destinations include unexpanded ${e.toSets.join(', ')}`)
+  if (e.notes?.length) parts.push(...e.notes)
+  return parts.length ? ` (parser: ${parts.join('; ')})` : ''
 }
 
 export function shortCidrs(cidrs: string[], max = 3): string {

@@ -83,7 +83,7 @@ export interface DiffPolicy {
   sensitivePorts: PortSet
   severity: {
     /** [reach][risk] → severity, for unwanted and drift. */
-    exposure: Record<'internet' | 'partner', Record<'all' | 'sensitive' | 'other', Severity>>
+    exposure: Record<'internet' | 'partner', Record<'all' | 'sensitive' | 'other' | 'icmp', Severity>>
     stale: Severity
     expired: Severity
     criticalFlowBlocked: Severity

@@ -62,6 +62,8 @@ export function diffPolicyFrom(section: unknown, display: string): DiffPolicy {
       all: level(r.all, `/exposure/${reach}/all`),
       sensitive: level(r.sensitive, `/exposure/${reach}/sensitive`),
       other: level(r.other, `/exposure/${reach}/other`),
+      // optional: ICMP-only openings rank as `other` unless the pack says otherwise
+      icmp: r.icmp === undefined ? level(r.other, `/exposure/${reach}/other`) : level(r.icmp, `/exposure/${reach}/icmp`),
     }
   }
   return {

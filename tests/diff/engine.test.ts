@@ -126,3 +126,15 @@ describe('access-point-expired, device-unaudited, unaudited-rules', () => {
     ])
   })
 })
+
+describe('severity details', () => {
+  it('ranks an ICMP-only opening from the internet medium (policy `icmp`)', () => {
+    const fs = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.1', 'icmp', 8)])]}))
+    expect(fs.map((f) => [f.rule, f.severity])).toEqual([['unwanted-access-point', 'medium']])
+  })
+
+  it("carries the parser's doubts into the message", () => {
+    const e = permit('any', '192.0.2.10', 'tcp/8080', 9, {fromSets: ['ipset:blocklist'], notes: ["unknown match 'foo' ignored"]})
+    expect(diffFindings(input({live: [liveOf('fw', [e])]}))[0].message).toMatch(/\(parser: sources include unexpanded ipset:blocklist; unknown match 'foo' ignored\)$/)
+  })
+})
