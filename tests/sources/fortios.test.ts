@@ -48,6 +48,7 @@ describe('fortios fixtures', () => {
     expect(find(r, 'vdom dmz-vdom policy 3')).toEqual([])
     expect(find(r, 'interface mgmt allowaccess ssh')[0].ports).toEqual(['2222'])
     expect(find(r, 'interface port2 allowaccess https')[0].notes?.[0]).toMatch(/dynamic/)
+    expect(find(r, 'vdom dmz-vdom zone dmz-zone intrazone')[0]).toMatchObject({protocol: 'any', interfaces: {in: ['dmz-zone'], out: ['dmz-zone']}})
     expect(reportText(r)).not.toContain('PLANTED')
   })
 

@@ -77,6 +77,7 @@ interface Scope {
 const POLICY_SECTIONS = ['firewall policy', 'firewall policy6', 'firewall security-policy']
 const MODELLED = new Set([
   'system interface',
+  'system zone',
   'system global',
   'system admin',
   'firewall address',
@@ -802,6 +803,26 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
     const prefix = vdomMode && scope.vdom ? `vdom ${scope.vdom} ` : ''
     const tables = buildTables(scope, acc, interfaces, exposures, prefix)
     const group = {next: 0}
+    // a zone with `intrazone allow` passes traffic between its members without any policy
+    for (const zone of itemsOf(scope.sections.get('system zone'), 'system zone', acc, null)) {
+      if (value(zone, 'intrazone') !== 'allow') continue
+      const intrazone = zone.settings.get('intrazone')!
+      exposures.push({
+        kind: 'filter',
+        action: 'allow',
+        direction: 'inbound',
+        from: AddressSet.ANY,
+        to: AddressSet.ANY,
+        protocols: ProtocolSet.ALL,
+        ports: PortSet.ALL,
+        sourcePorts: PortSet.ALL,
+        line: intrazone.line,
+        rule: `${prefix}zone ${zone.name} intrazone`,
+        text: `edit ${zone.name}; ${statementText(intrazone)}; ${statementText(zone.settings.get('interface') ?? intrazone)}`,
+        interfaces: {in: [zone.name], out: [zone.name]},
+        notes: [`traffic between the members of zone '${zone.name}' (${values(zone, 'interface').join(', ')}) passes without a policy`],
+      })
+    }
     for (const name of POLICY_SECTIONS) {
       const items = itemsOf(scope.sections.get(name), name, acc, POLICY_KEYS)
       permitsToExposures(policyRules(items, name, tables, prefix, group), exposures)

@@ -72,7 +72,6 @@ export const IGNORED_SECTIONS: ReadonlyArray<[string, string]> = [
   ['system sit-tunnel', 'tunnel interface definition'],
   ['system tos-based-priority', 'QoS'],
   ['system dscp-based-priority', 'QoS'],
-  ['system zone', 'zone membership (policies name zones directly)'],
   ['system wccp', 'cache redirection'],
   ['system lte-modem', 'modem'],
   ['system modem', 'modem'],

@@ -374,7 +374,7 @@ export function parsePfsense(text: string, file: string): {exposures: Exposure[]
     if (iface && addr) iface.hosts = iface.hosts.union(addr)
     else acc.element(vip, 'virtual IP without a readable interface or address')
   }
-  const aliases = new AliasTable()
+  const aliases = new AliasTable(interfaces)
   const aliasElements = [...children(child(root, 'aliases'), 'alias'), ...children(dig(root, 'OPNsense', 'Firewall', 'Alias', 'aliases'), 'alias')]
   for (const el of aliasElements) {
     const a = readAlias(el)

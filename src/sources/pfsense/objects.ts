@@ -89,6 +89,9 @@ const DYNAMIC_ALIAS = new Set(['url', 'urltable', 'url_ports', 'urltable_ports',
 
 export class AliasTable {
   readonly aliases = new Map<string, Alias>()
+
+  constructor(private readonly interfaces: ReadonlyMap<string, Iface>) {}
+
   private readonly addrMemo = new Map<string, Side>()
   private readonly portMemo = new Map<string, PortSet | null>()
   private readonly active = new Set<string>()
@@ -115,6 +118,18 @@ export class AliasTable {
         const direct = AddressSet.parse(entry)
         if (direct && !/^(any|\*)$/i.test(entry)) {
           sets.push(direct)
+          continue
+        }
+        // OPNsense alias content may name interface networks/addresses: __lan_network, __wan_address
+        const special = /^__(\w+?)_(network|address)$/.exec(entry)
+        const iface = special ? this.interfaces.get(special[1]) : undefined
+        if (iface) {
+          const set = special![2] === 'network' ? iface.networks : iface.primary
+          if (iface.dynamic.length) {
+            unresolved.push(entry)
+            notes.push(`alias '${name}' entry '${entry}' is dynamic: any shown`)
+          }
+          sets.push(set)
           continue
         }
         const nested = this.addresses(entry)
