@@ -1,6 +1,8 @@
 /**
  * WireGuard wg-quick configs (`/etc/wireguard/wg0.conf`): the UDP listener, one route per peer, and the
- * iptables commands of PreUp/PostUp hooks (read by the iptables parser).
+ * iptables commands of PreUp/PostUp hooks (read by the iptables parser). systemd-networkd `.netdev`
+ * files (`[NetDev] Kind=wireguard`, `[WireGuard]`, `[WireGuardPeer]`) are read the same way; their
+ * addresses live in a `.network` file, so routes go to any there.
  *
  * Modelled: `[Interface]` ListenPort → vpn-listener udp/port from any to any (the host's own addresses
  * are not in the file); `[Peer]` AllowedIPs → vpn-route from the peer's AllowedIPs (what the peer may
@@ -23,6 +25,10 @@ const IGNORED_INTERFACE: Record<string, string> = {
   mtu: 'link MTU',
   table: 'routing table choice for AllowedIPs routes',
   fwmark: 'packet mark of the tunnel socket',
+  firewallmark: 'packet mark of the tunnel socket (networkd)',
+  privatekeyfile: 'where networkd reads the private key (never echoed)',
+  routetable: 'routing table for AllowedIPs routes (networkd)',
+  routemetric: 'metric of AllowedIPs routes (networkd)',
   saveconfig: 'wg-quick writes the runtime config back on down',
   predown: 'teardown hook: runs when the tunnel goes down',
   postdown: 'teardown hook: runs when the tunnel goes down',
@@ -30,12 +36,17 @@ const IGNORED_INTERFACE: Record<string, string> = {
 const IGNORED_PEER: Record<string, string> = {
   endpoint: 'where this side sends to; noted on the peer route',
   persistentkeepalive: 'keepalive timer',
+  presharedkeyfile: 'where networkd reads the preshared key (never echoed)',
+  routetable: 'routing table for this peer (networkd)',
+  routemetric: 'route metric for this peer (networkd)',
 }
+/** systemd.netdev(5) [NetDev] keys besides Name: identity of the link, nothing opened. */
+const IGNORED_NETDEV = new Set(['kind', 'description', 'mtubytes', 'macaddress'])
 /** Hook commands that change no filtering (sysctl forwarding is noted on the routes). */
 const HARMLESS_COMMANDS = new Set(['sysctl', 'ip', 'echo', 'printf', 'logger', 'resolvconf', 'true', 'sleep', 'modprobe', 'touch'])
 const IPTABLES_COMMANDS = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'ip6tables-nft'])
 
-type Section = 'none' | 'interface' | 'peer'
+type Section = 'none' | 'interface' | 'peer' | 'netdev'
 
 interface Peer {
   line: number
@@ -59,9 +70,10 @@ interface HookCommand {
 export const wireguard: SourceParser = {
   type: 'wireguard',
   description: 'WireGuard wg-quick config (wg0.conf): UDP listener, peer AllowedIPs routes, PostUp iptables rules',
-  detection: 'an [Interface] section with PrivateKey, ListenPort, Address or a [Peer] section',
-  extensions: ['.conf'],
+  detection: 'an [Interface] section with PrivateKey, ListenPort, Address or a [Peer] section; a networkd .netdev of Kind=wireguard',
+  extensions: ['.conf', '.netdev'],
   detect(head, fileName) {
+    if (/^\s*Kind\s*=\s*wireguard\s*$/im.test(head) || /^\s*\[WireGuard(Peer)?\]\s*$/im.test(head)) return 0.9
     if (!/^\s*\[Interface\]\s*$/im.test(head)) return 0
     const signs = [/^\s*\[Peer\]\s*$/im, /^\s*PrivateKey\s*=/im, /^\s*ListenPort\s*=/im, /^\s*AllowedIPs\s*=/im]
     const hits = signs.filter((re) => re.test(head)).length
@@ -82,7 +94,7 @@ function interfaceName(file: string): string {
 
 function parseWireguard(text: string, file: string): ParseResult {
   const lines = text.split(/\r?\n/)
-  const iface = interfaceName(file)
+  let iface = interfaceName(file)
   const unparsed: Unparsed[] = []
   const exposures: Exposure[] = []
   let count = 0
@@ -124,12 +136,15 @@ function parseWireguard(text: string, file: string): ParseResult {
     keysInSection = header ? 0 : keysInSection + 1
     if (header) {
       const name = header[1].toLowerCase()
-      if (name === 'interface') {
+      if (name === 'netdev') {
+        section = 'netdev'
+        understood++
+      } else if (name === 'interface' || name === 'wireguard') {
         section = 'interface'
         if (sawInterface) fail(n, raw, 'second [Interface] section: wg-quick merges them; read as one')
         else understood++
         sawInterface = true
-      } else if (name === 'peer') {
+      } else if (name === 'peer' || name === 'wireguardpeer') {
         section = 'peer'
         peers.push({line: n, name: pendingName, allowed: []})
         understood++
@@ -149,6 +164,13 @@ function parseWireguard(text: string, file: string): ParseResult {
     const value = kv[2].trim()
     if (section === 'none') {
       fail(n, raw, `'${kv[1]}' outside [Interface] or [Peer]`)
+      continue
+    }
+    if (section === 'netdev') {
+      // systemd.netdev(5): Name= is the interface; other keys describe the link
+      if (key === 'name') iface = value
+      if (key === 'name' || IGNORED_NETDEV.has(key)) understood++
+      else fail(n, raw, `unknown [NetDev] key '${kv[1]}'`)
       continue
     }
     if (section === 'interface') {
@@ -217,7 +239,7 @@ function parseWireguard(text: string, file: string): ParseResult {
   }
 
   if (!sawInterface && peers.length === 0) {
-    throw new IrmError('CONFIG_WRONG_FORMAT', 'not a WireGuard config: no [Interface] or [Peer] section', {
+    throw new IrmError('CONFIG_WRONG_FORMAT', 'not a WireGuard config: no [Interface], [Peer] or [WireGuard] section', {
       file,
       hint: 'A wg-quick config starts with [Interface]; check --type.',
     })

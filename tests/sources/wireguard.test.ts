@@ -9,7 +9,7 @@ import {wireguard} from '../../src/sources/wireguard.js'
 import {corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture} from '../helpers/sources.js'
 
 const TYPE = 'wireguard'
-const FIXTURE_NAMES = ['wg-hub-secrets.conf', 'wg-client.conf', 'wireguard-warnings.conf']
+const FIXTURE_NAMES = ['wg-hub-secrets.conf', 'wg-client.conf', 'networkd-wg1.netdev', 'wireguard-warnings.conf']
 
 function bestParser(text: string, file: string): string {
   const scored = allParsers()
@@ -67,6 +67,16 @@ describe('wireguard fixtures (golden)', () => {
     expect(r.exposures.filter((e) => e.kind === 'vpn-listener')).toHaveLength(0)
     expect(r.exposures).toHaveLength(1)
     expect(r.exposures[0]).toMatchObject({kind: 'vpn-route', from: ['0.0.0.0/0', '::/0'], to: ['10.44.0.10/32']})
+    expect(r.unparsed).toEqual([])
+    expect(r.stats.understood).toBe(r.stats.lines)
+  })
+
+  it('networkd .netdev: Name= names the interface, routes go to any (addresses are in the .network file)', async () => {
+    const r = await parseFixture(TYPE, 'networkd-wg1.netdev')
+    expect(r.exposures.find((e) => e.kind === 'vpn-listener')).toMatchObject({rule: 'wg1 listener', ports: ['51821']})
+    const routes = r.exposures.filter((e) => e.kind === 'vpn-route')
+    expect(routes.map((e) => e.from.join())).toEqual(['10.60.0.2/32', '10.61.0.0/16'])
+    expect(routes.every((e) => e.to.join() === '0.0.0.0/0,::/0' && e.rule === 'wg1 peer DRsitePu')).toBe(true)
     expect(r.unparsed).toEqual([])
     expect(r.stats.understood).toBe(r.stats.lines)
   })
