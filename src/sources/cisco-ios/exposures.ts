@@ -15,7 +15,8 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {addNotes, type CiscoNode} from '../cisco-common.js'
 import {evaluateList, type EvalRule} from '../evaluate.js'
 import type {IosAcl, IosConfig, IosInterface} from './model.js'
-import {aclPermits, type IosReader} from './read.js'
+import {aclPermits} from './acl.js'
+import {classBoxes} from './zbf.js'
 
 const TCP = 6
 const UDP = 17
@@ -35,7 +36,7 @@ type Make = (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Partial<Exposur
 /** Interfaces that never carry transit traffic from a neighbour. */
 const NOT_TRANSIT = /^(Loopback|Null|NVI|Virtual-Template)/i
 
-export function iosExposures(cfg: IosConfig, reader: IosReader, redact: (t: string) => string): Exposure[] {
+export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exposure[] {
   const out: Exposure[] = []
   const make: Make = (kind, b, meta, extra = {}) => {
     const e: Exposure = {
@@ -90,7 +91,7 @@ export function iosExposures(cfg: IosConfig, reader: IosReader, redact: (t: stri
   }
 
   const device = deviceAddresses(up)
-  out.push(...zoneExposures(cfg, reader, make, device))
+  out.push(...zoneExposures(cfg, make, device))
   out.push(...natForwards(cfg, make))
   out.push(...management(cfg, make, device))
   out.push(...vpnListeners(cfg, make))
@@ -139,7 +140,7 @@ function deviceAddresses(up: IosInterface[]): {set: AddressSet; notes: string[]}
 }
 
 /** Zone-pair policies: classes in order, first match, class-default drop. `self` is the router. */
-function zoneExposures(cfg: IosConfig, reader: IosReader, make: Make, device: {set: AddressSet; notes: string[]}): Exposure[] {
+function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; notes: string[]}): Exposure[] {
   const out: Exposure[] = []
   for (const zp of cfg.zonePairs) {
     const classes = zp.policy ? cfg.policies.get(zp.policy) : undefined
@@ -156,7 +157,7 @@ function zoneExposures(cfg: IosConfig, reader: IosReader, make: Make, device: {s
         rules.push({match: ANY_BOX, action: pc.action, opaque: true, meta: {node: pc.node, rule, notes: [`class-map ${pc.className} is not defined; read as any traffic`]}})
         continue
       }
-      const {boxes, notes} = reader.classBoxes(cm.matches, cm.matchAll)
+      const {boxes, notes} = classBoxes(cfg, cm.matches, cm.matchAll)
       for (const b of boxes) rules.push({match: b, action: pc.action, opaque: notes.length > 0, meta: {node: pc.node, rule, notes}})
     }
     const srcIfaces = [...cfg.interfaces.values()].filter((i) => i.zone === zp.source && !i.shutdown).map((i) => i.name)

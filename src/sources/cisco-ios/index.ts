@@ -25,9 +25,8 @@ export const ciscoIos: SourceParser = {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'this is JSON or XML, not an IOS running-config', {file, line: 1, hint: 'Give the output of `show running-config`, or pass the right --type.'})
     }
     const parsed = readCiscoText(text, {multiLineBanners: true, colonComments: false}, redactCisco)
-    const reader = new IosReader(parsed.ledger)
-    const config = reader.read(parsed.nodes)
-    const exposures = iosExposures(config, reader, redactCisco)
+    const config = new IosReader(parsed.ledger).read(parsed.nodes)
+    const exposures = iosExposures(config, redactCisco)
     const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
     return {exposures, unparsed, stats}
   },

@@ -4,7 +4,7 @@
  */
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp, wildcardToCidr} from '../../net/ip.js'
-import {type Box, intersectBox} from '../../net/match.js'
+import type {Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {
@@ -19,7 +19,7 @@ import {
   TCP_UDP,
   termBox,
 } from '../cisco-common.js'
-import {evaluateList} from '../evaluate.js'
+import {classBoxes, readClassMap, readPolicyMap, readZonePair} from './zbf.js'
 import type {IosAcl, IosConfig, IosInterface, VtyLine} from './model.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
@@ -171,41 +171,6 @@ const IGNORED: Record<string, string> = {
   default: 'restores a default',
 }
 
-/** `match protocol` names of inspect class-maps, as protocol and port. */
-const INSPECT_PROTOCOLS: Record<string, {protocols: ProtocolSet; ports?: PortSet}> = {
-  tcp: {protocols: ProtocolSet.of(6)},
-  udp: {protocols: ProtocolSet.of(17)},
-  icmp: {protocols: ProtocolSet.of(1, 58)},
-  dns: {protocols: TCP_UDP, ports: PortSet.range(53)},
-  http: {protocols: ProtocolSet.of(6), ports: PortSet.range(80)},
-  https: {protocols: ProtocolSet.of(6), ports: PortSet.range(443)},
-  ssh: {protocols: ProtocolSet.of(6), ports: PortSet.range(22)},
-  telnet: {protocols: ProtocolSet.of(6), ports: PortSet.range(23)},
-  ftp: {protocols: ProtocolSet.of(6), ports: PortSet.range(21)},
-  smtp: {protocols: ProtocolSet.of(6), ports: PortSet.range(25)},
-  esmtp: {protocols: ProtocolSet.of(6), ports: PortSet.range(25)},
-  pop3: {protocols: ProtocolSet.of(6), ports: PortSet.range(110)},
-  imap: {protocols: ProtocolSet.of(6), ports: PortSet.range(143)},
-  ldap: {protocols: ProtocolSet.of(6), ports: PortSet.range(389)},
-  'ms-sql': {protocols: ProtocolSet.of(6), ports: PortSet.range(1433)},
-  mysql: {protocols: ProtocolSet.of(6), ports: PortSet.range(3306)},
-  'ms-wbt': {protocols: ProtocolSet.of(6), ports: PortSet.range(3389)},
-  'ftps': {protocols: ProtocolSet.of(6), ports: PortSet.range(990)},
-  'h323': {protocols: ProtocolSet.of(6), ports: PortSet.range(1720)},
-  'sip': {protocols: TCP_UDP, ports: PortSet.range(5060)},
-  'ntp': {protocols: ProtocolSet.of(17), ports: PortSet.range(123)},
-  'snmp': {protocols: ProtocolSet.of(17), ports: PortSet.range(161)},
-  'tftp': {protocols: ProtocolSet.of(17), ports: PortSet.range(69)},
-  'isakmp': {protocols: ProtocolSet.of(17), ports: PortSet.range(500)},
-  'syslog': {protocols: ProtocolSet.of(17), ports: PortSet.range(514)},
-  'l2tp': {protocols: ProtocolSet.of(17), ports: PortSet.range(1701)},
-  'bootps': {protocols: ProtocolSet.of(17), ports: PortSet.range(67)},
-  'radius': {protocols: ProtocolSet.of(17), ports: PortSet.range(1645)},
-  'echo': {protocols: ProtocolSet.of(1)},
-  'gre': {protocols: ProtocolSet.of(47)},
-  'esp': {protocols: ProtocolSet.of(50)},
-}
-
 const NO_PORTS = new Set(['icmp', 'ipv6-icmp', 'esp', 'ahp', 'gre', 'ip', 'ipv6', 'igmp', 'ospf', 'eigrp', 'pim', 'ipinip', 'nos', 'pcp'])
 
 type GroupKind = 'network' | 'service'
@@ -246,7 +211,7 @@ export class IosReader {
     }
     for (const n of this.deferred) this.command(n)
     // check every inspect class-map once, used or not, so each match line gets its verdict
-    for (const cm of this.config.classMaps.values()) this.classBoxes(cm.matches, cm.matchAll)
+    for (const cm of this.config.classMaps.values()) classBoxes(this.config, cm.matches, cm.matchAll, this.ledger)
     return this.config
   }
 
@@ -427,14 +392,14 @@ export class IosReader {
     if (w[0] === 'ipv6' && w[1] === 'access-list') return this.namedAcl(n, 6)
     if (w[0] === 'ip' && w[1] === 'nat') return this.nat(n)
     if (w[0] === 'ip' && w[1] === 'http') return this.http(n)
-    if (w[0] === 'class-map' && w[1] === 'type' && w[2] === 'inspect') return this.classMap(n)
-    if (w[0] === 'policy-map' && w[1] === 'type' && w[2] === 'inspect') return this.policyMap(n)
+    if (w[0] === 'class-map' && w[1] === 'type' && w[2] === 'inspect') return readClassMap(n, this.config, this.ledger)
+    if (w[0] === 'policy-map' && w[1] === 'type' && w[2] === 'inspect') return readPolicyMap(n, this.config, this.ledger)
     if (w[0] === 'zone' && w[1] === 'security' && w[2]) {
       this.config.zones.add(w[2])
       this.ledger.okTree(n)
       return
     }
-    if (w[0] === 'zone-pair' && w[1] === 'security') return this.zonePair(n)
+    if (w[0] === 'zone-pair' && w[1] === 'security') return readZonePair(n, this.config, this.ledger)
     if (w[0] === 'line') return this.line(n)
     if (w[0] === 'snmp-server') return this.snmp(n)
     if (w[0] === 'crypto') return this.crypto(n)
@@ -836,124 +801,6 @@ export class IosReader {
       this.config.cryptoMapPeers.set(w[2], entry)
     }
   }
-
-  // ---------- zone-based firewall ----------
-
-  private classMap(n: CiscoNode): void {
-    const w = n.words
-    const matchAll = w[3] !== 'match-any'
-    const name = w[3] === 'match-any' || w[3] === 'match-all' ? w[4] : w[3]
-    if (!name) return this.ledger.badTree(n, 'class-map without a name')
-    this.ledger.ok(n)
-    this.config.classMaps.set(name, {node: n, matchAll, matches: n.children})
-  }
-
-  private policyMap(n: CiscoNode): void {
-    const name = n.words[3]
-    if (!name) return this.ledger.badTree(n, 'policy-map without a name')
-    this.ledger.ok(n)
-    const classes = []
-    for (const c of n.children) {
-      const w = c.words
-      const className = w[0] === 'class' ? (w[1] === 'type' ? w[3] : w[1]) : undefined
-      if (!className) {
-        this.ledger.badTree(c, `unknown policy-map statement '${w[0]}'`)
-        continue
-      }
-      this.ledger.ok(c)
-      // ZBF: class-default drops unless told otherwise; a class without an action also drops
-      let action: 'allow' | 'deny' = 'deny'
-      for (const a of c.children) {
-        if (a.words[0] === 'inspect' || a.words[0] === 'pass') action = 'allow'
-        else if (a.words[0] === 'drop') action = 'deny'
-        else if (a.words[0] !== 'police' && a.words[0] !== 'service-policy' && a.words[0] !== 'log') {
-          this.ledger.bad(a, `unknown class action '${a.words[0]}'`)
-          continue
-        }
-        this.ledger.okTree(a)
-      }
-      classes.push({node: c, className, action})
-    }
-    this.config.policies.set(name, classes)
-  }
-
-  private zonePair(n: CiscoNode): void {
-    const w = n.words
-    const s = w.indexOf('source')
-    const d = w.indexOf('destination')
-    if (!w[2] || s < 0 || d < 0 || !w[s + 1] || !w[d + 1]) return this.ledger.badTree(n, 'expected zone-pair security NAME source Z1 destination Z2')
-    this.ledger.ok(n)
-    let policy: string | undefined
-    for (const c of n.children) {
-      if (c.words[0] === 'service-policy' && c.words[1] === 'type' && c.words[2] === 'inspect' && c.words[3]) policy = c.words[3]
-      else if (c.words[0] !== 'description') {
-        this.ledger.bad(c, `unknown zone-pair statement '${c.words[0]}'`)
-        continue
-      }
-      this.ledger.ok(c)
-    }
-    this.config.zonePairs.push({node: n, name: w[2], source: w[s + 1], destination: w[d + 1], policy})
-  }
-
-  /** The traffic a `match` line of an inspect class-map selects, as boxes (null: not understood). */
-  matchBoxes(m: CiscoNode, depth = 0): {boxes: Box[]; notes: string[]} | null {
-    const w = m.words
-    if (w[0] !== 'match' || depth > 8) return null
-    if (w[1] === 'access-group') {
-      const name = w[2] === 'name' ? w[3] : w[2]
-      const acl = name ? this.config.acls.get(name) : undefined
-      if (!acl) return null
-      return {boxes: aclPermits(acl), notes: []}
-    }
-    if (w[1] === 'protocol' && w[2]) {
-      const p = INSPECT_PROTOCOLS[w[2]]
-      if (p) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: p.protocols, ports: p.ports ?? PortSet.ALL, sourcePorts: PortSet.ALL}], notes: []}
-      // other application names: their well-known port, on tcp and udp (recall first)
-      const port = ciscoPort(w[2])
-      if (port !== undefined) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: TCP_UDP, ports: PortSet.range(port), sourcePorts: PortSet.ALL}], notes: [`application '${w[2]}' read as tcp and udp port ${port}`]}
-      return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes: [`application '${w[2]}' read as any traffic`]}
-    }
-    if (w[1] === 'class-map' && w[2]) {
-      const cm = this.config.classMaps.get(w[2])
-      return cm ? this.classBoxes(cm.matches, cm.matchAll, depth + 1) : null
-    }
-    if (w[1] === 'any') return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes: []}
-    return null
-  }
-
-  /** match-all: the intersection of the matches; match-any: their union. */
-  classBoxes(matches: CiscoNode[], matchAll: boolean, depth = 0): {boxes: Box[]; notes: string[]} {
-    const notes: string[] = []
-    let acc: Box[] | null = null
-    for (const m of matches) {
-      const r = this.matchBoxes(m, depth)
-      if (!r) {
-        if (depth === 0) this.ledger.bad(m, m.words[1] === 'access-group' ? `ACL '${m.words[m.words.length - 1]}' is not defined` : `class-map match not understood`)
-        notes.push(`match '${m.words.slice(1).join(' ')}' not understood; read as any traffic`)
-        continue
-      }
-      if (depth === 0) this.ledger.ok(m)
-      notes.push(...r.notes)
-      if (acc === null) acc = r.boxes
-      else if (matchAll) {
-        const next: Box[] = []
-        for (const a of acc) for (const b of r.boxes) {
-          const i = intersectBox(a, b)
-          if (i) next.push(i)
-        }
-        acc = next
-      } else acc = [...acc, ...r.boxes]
-    }
-    return {boxes: acc ?? [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes}
-  }
 }
 
 const KNOWN_OPTIONS = new Set(['established', 'reflect', 'time-range', 'fragments', 'dscp', 'precedence', 'tos', 'ttl', 'option', 'log', 'log-input'])
-
-/** The traffic an ACL permits, after first-match ordering: a class-map's `match access-group`. */
-export function aclPermits(acl: IosAcl): Box[] {
-  // `established` entries admit replies only: they take no part for new connections
-  const rules = acl.aces.filter((ace) => !ace.repliesOnly).flatMap((ace) => ace.boxes.map((b) => ({match: b, action: ace.action, opaque: ace.opaque, meta: ace})))
-  return evaluateList(rules, 'deny').permits.map((p) => p.box)
-}
-
