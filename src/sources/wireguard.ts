@@ -256,7 +256,7 @@ function parseWireguard(text: string, file: string): ParseResult {
         line: listen.line,
         rule: `${iface} listener`,
         text: listen.text,
-        notes: ["the host's addresses are not in a wg-quick file: listens on all of them (to = any)"],
+        notes: ["the host's own addresses are not in this file: it listens on all of them (to = any)"],
       }),
     )
   }
