@@ -205,17 +205,19 @@ class Engine {
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
     let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
     for (const v of variants) {
-      let box = {...v, from: untrusted}
+      let full: Box = v
       // a listener bound to every address of the device: its own addresses, which the access points name
       if (e.kind === 'vpn-listener' && e.to.isAny() && access) {
-        const named = access.overlapping(box).map((c) => c.box.to)
-        if (named.length) box = {...box, to: AddressSet.unionAll(named)}
+        const named = access.overlapping(full).map((c) => c.box.to)
+        if (named.length) full = {...full, to: AddressSet.unionAll(named)}
       }
-      box = sameFamily(box)
+      const box = sameFamily({...full, from: untrusted})
       if (box.from.isEmpty()) continue
-      const cover = access ? access.overlapping(box) : []
+      // an access point that approves part of the rule (even only its trusted sources) makes the rest drift
+      const cover = access ? access.overlapping(sameFamily(full)) : []
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       if (r.rest.length === 0) return
+      r.touched = cover.length > 0
       if (!best || (!best.touched && r.touched)) best = r
     }
     if (!best) return
