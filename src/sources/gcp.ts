@@ -146,9 +146,11 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   const action = rule.action === 'goto_next' ? 'return' : rule.action
   if (action !== 'allow' && action !== 'deny' && action !== 'return') problems.push(`unknown action '${rule.action}'`)
   const bad: string[] = []
-  const peer = rule.peerRanges ? parseAddresses(rule.peerRanges, bad) : undefined
+  let peer = rule.peerRanges ? parseAddresses(rule.peerRanges, bad) : undefined
   const local = rule.localRanges ? parseAddresses(rule.localRanges, bad) : AddressSet.ANY
   for (const b of bad) problems.push(`not an address or CIDR: '${b}'`)
+  // an unreadable range could be anything: any for an allow (recall first); denies turn opaque below
+  if (bad.length && peer) peer = AddressSet.ANY
   const services: Array<{protocols: ProtocolSet; ports: PortSet}> = []
   for (const s of rule.services.length ? rule.services : [{protocol: 'all', ports: []}]) {
     const protocols = parseProtocol(s.protocol)

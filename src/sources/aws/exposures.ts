@@ -92,6 +92,8 @@ export function securityGroupExposures(
       }
     }
     if (!peers.isEmpty()) emit(peers, [], [])
+    // an address that did not read could be anything: shown as any (recall first)
+    if (bad.length) emit(AddressSet.ANY, [], [`unreadable ${perm.egress ? 'destination' : 'source'} ${bad.join(', ')}: shown as any`])
     for (const pl of perm.prefixLists) {
       emit(AddressSet.ANY, [pl], [`prefix list ${pl} not resolved: ${perm.egress ? 'destination' : 'source'} shown as any`])
     }
@@ -116,7 +118,10 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
   const action = entry.action.toLowerCase()
   const service = awsService(entry.protocol, entry.fromPort, entry.toPort)
   const bad: string[] = []
-  const peer = entry.cidr === undefined ? AddressSet.ANY : parseAddresses([entry.cidr], bad)
+  // an unreadable address: any for an allow (recall first); the deny is opaque below
+  const parsed = entry.cidr === undefined ? AddressSet.ANY : AddressSet.parse(entry.cidr)
+  if (!parsed && entry.cidr !== undefined) bad.push(entry.cidr)
+  const peer = parsed ?? AddressSet.ANY
   let understood = true
   if (action !== 'allow' && action !== 'deny') {
     state.unknown(entry.line, `unknown rule action '${entry.action}'`, entry.text)
