@@ -35,7 +35,10 @@ describe('junos fixtures', () => {
     expect(find(e, (x) => x.rule === 'ike gateway mobile' && x.protocol === 'udp')[0].from).toEqual(['0.0.0.0/0', '::/0'])
     // trust allows all host-inbound services except telnet
     expect(find(e, (x) => x.rule.includes('security-zone trust') && x.ports.includes('23'))).toHaveLength(0)
-    expect(report.stats).toEqual({lines: 95, understood: 95})
+    // host-inbound ike on the untrust unit passes its input filter: IPv4 only from 198.51.100.0/24, IPv6 unfiltered
+    const ike = find(e, (x) => x.rule === 'security-zone untrust host-inbound-traffic system-services ike')
+    expect([...new Set(ike.map((x) => x.from[0]))].sort()).toEqual(['198.51.100.0/24', '::/0'])
+    expect(report.stats).toEqual({lines: 104, understood: 104})
     expect(reportText(report)).not.toContain('PLANTED')
   })
 

@@ -512,9 +512,34 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
     }
     return mergeBoxes(out)
   }
+  // an interface's input filter sees host-bound traffic too (before the lo0 filter)
+  const inputFilterBoxes = (unitName: string): Box[] | null => {
+    const u = config.units.get(unitName)
+    const inputs = u?.filters.filter((f) => f.direction === 'input') ?? []
+    if (!u || inputs.length === 0 || u.name.startsWith('lo0.')) return null
+    const out: Box[] = []
+    for (const family of ['inet', 'inet6'] as const) {
+      const mine = inputs.filter((f) => f.family === family)
+      if (mine.length === 0) out.push({...ANY_BOX, from: family === 'inet' ? AddressSet.ANY4 : AddressSet.ANY6})
+      for (const f of mine) out.push(...filterPermits(family, f.names, u.name, f.line).map((p) => p.box))
+    }
+    return out
+  }
+  const throughInputFilter = (boxes: Box[], unitName: string): Box[] => {
+    const filter = inputFilterBoxes(unitName)
+    if (!filter) return boxes
+    const out: Box[] = []
+    for (const b of boxes) for (const f of filter) {
+      const i = intersectBox(b, f)
+      if (i) out.push(i)
+    }
+    return mergeBoxes(out)
+  }
+
   const hostInboundFor = (z: Zone) => {
     for (const [ifu, entry] of z.interfaces) {
       const u = config.units.get(ifu)
+      const filtered = inputFilterBoxes(ifu) !== null
       const to = u && !u.hostAddresses.isEmpty() ? u.hostAddresses : AddressSet.ANY
       // interface-level host-inbound-traffic replaces the zone's, category by category
       const services = entry.hostInbound?.services.size ? entry.hostInbound : z.hostInbound
@@ -536,6 +561,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
         }
         if (to === AddressSet.ANY) notes.push(`${ifu} has no address in this config; destination taken as any`)
         if (lo0Permits) notes.push('restricted by the lo0 input filter')
+        if (filtered) notes.push(`restricted by the input filter of ${ifu}`)
         const template: Template = {
           kind: 'filter',
           action: 'allow',
@@ -547,7 +573,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
           interfaces: {in: [ifu]},
           notes: notes.length ? notes : undefined,
         }
-        for (const spec of specs) for (const b of managementBoxes({...specBox(spec), to})) emit(template, b)
+        for (const spec of specs) for (const b of throughInputFilter(managementBoxes({...specBox(spec), to}), ifu)) emit(template, b)
       }
     }
   }

@@ -44,14 +44,16 @@ export function headLine(s: Statement, keyword: string): number {
   return i >= 0 ? s.wordLines[Math.min(i + 1, s.wordLines.length - 1)] ?? s.line : s.line
 }
 
-/** `set` form when the first meaningful line is a set-style command. */
+/** `set` form when most of the first meaningful lines are set-style commands (a pasted prompt or `show` line does not count). */
 export function looksLikeSetForm(text: string): boolean {
-  for (const line of text.split('\n', 200)) {
+  let set = 0
+  let tree = 0
+  for (const line of text.split('\n', 400)) {
     if (COMMENT.test(line)) continue
-    if (/^\s*\S+@\S+[>#]/.test(line)) continue // CLI prompt pasted above the output
-    return SET_VERBS.test(line)
+    if (SET_VERBS.test(line)) set++
+    else if (/[{};]\s*$/.test(line)) tree++
   }
-  return true
+  return set >= tree
 }
 
 export function readJunos(text: string): ReadResult {

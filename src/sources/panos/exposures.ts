@@ -420,6 +420,9 @@ function securityExposures(
   }
   const zones = new Set<string>(zoneIfaces.keys())
   for (const r of rules) for (const z of [...r.from, ...r.to]) if (z !== 'any') zones.add(z)
+  // rules that only say `any` and no zone anywhere (a bare device-group): one pair with no zone names
+  const zoneless = zones.size === 0
+  if (zoneless) zones.add('any')
 
   const appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
   const ruleBoxes = (r: SecurityRule): {boxes: Box[]; notes: string[]; opaque: boolean; fromSets: string[]; toSets: string[]} => {
@@ -490,8 +493,8 @@ function securityExposures(
       for (const {r, boxes, notes, opaque, fromSets, toSets} of built) {
         if (!r.from.includes('any') && !r.from.includes(from)) continue
         if (!r.to.includes('any') && !r.to.includes(to)) continue
-        if (r.ruleType === 'intrazone' && from !== to) continue
-        if (r.ruleType === 'interzone' && from === to) continue
+        if (!zoneless && r.ruleType === 'intrazone' && from !== to) continue
+        if (!zoneless && r.ruleType === 'interzone' && from === to) continue
         const action = r.action === 'allow' ? 'allow' : 'deny'
         const known = ['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(r.action)
         const template: Template = {
@@ -501,15 +504,16 @@ function securityExposures(
           line: r.node.line,
           rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
           text: ruleText(r),
-          fromZones: [from],
-          toZones: [to],
+          fromZones: zoneless ? undefined : [from],
+          toZones: zoneless ? undefined : [to],
           fromSets: fromSets.length ? fromSets : undefined,
           toSets: toSets.length ? toSets : undefined,
           notes: notes.length ? [...new Set(notes)] : undefined,
         }
         for (const match of boxes) list.push({match, action, opaque: action === 'deny' && (opaque || !known), meta: template})
       }
-      const def = from === to ? intrazone : interzone
+      // without zones we cannot tell intrazone from interzone: the stricter default applies
+      const def = zoneless ? 'deny' : from === to ? intrazone : interzone
       const policyMeta: Template = {
         kind: 'filter',
         action: 'allow',
