@@ -37,8 +37,11 @@ function elementCount(el: XmlElement): number {
   return n
 }
 
+// element names that look like they hold a secret, beyond the known list
+const SECRET_NAME = /pass|secret|key|psk|hash|prv|community|token/i
+
 function elementText(el: XmlElement): string {
-  if (SECRET_ELEMENTS.has(el.name)) return `<${el.name}><redacted></${el.name}>`
+  if (SECRET_ELEMENTS.has(el.name) || SECRET_NAME.test(el.name)) return `<${el.name}><redacted></${el.name}>`
   const body = el.children.length ? '…' : el.text.split('\n')[0].slice(0, 120)
   return redactLine(`<${el.name}>${body}</${el.name}>`)
 }
@@ -536,7 +539,7 @@ function antiLockout(root: XmlElement, interfaces: Map<string, Iface>, mgmt: Mgm
       direction: 'in',
       boxes: [{from: AddressSet.unionAll([4, 6].filter((f) => to.hasFamily(f as 4 | 6)).map((f) => familySet(f as 4 | 6))), to, protocols: ProtocolSet.of(TCP), ports, sourcePorts: PortSet.ALL}],
       opaque: false,
-      notes: ['pfSense default anti-lockout rule (disable with noantilockout)'],
+      notes: ['default anti-lockout rule (disable with noantilockout)'],
       fromSets: [],
       toSets: [],
       text: `pass in quick on ${iface} proto tcp from any to (${iface}) port {${ports.toStrings().join(' ')}} "Anti-Lockout Rule"`,
