@@ -1,0 +1,62 @@
+/**
+ * OpenVPN server logs and status files.
+ * - log: `… 198.51.100.23:51234 [alice] Peer Connection Initiated with [AF_INET]198.51.100.23:51234`
+ *   (success; the bracket is the certificate common name or the auth username), `… TLS Auth Error: Auth
+ *   Username/Password verification failed for peer` and `… 198.51.100.23:51234 TLS Error: TLS handshake
+ *   failed` (failures), with ISO, ctime or syslog stamps;
+ * - status file (status-version 1, 2 and 3): `CLIENT_LIST,alice,198.51.100.23:51234,…,2026-11-02 09:12:01,…`
+ *   and the v1 `alice,198.51.100.23:51234,bytes,bytes,Mon Nov  2 09:12:01 2026` rows.
+ */
+import {parseIp} from '../../net/ip.js'
+import {parseLogTime} from './time.js'
+import type {AccessLogFormat, LoginEvent} from './types.js'
+
+const PEER = /(\S+?):(\d+) \[([^\]]+)\] Peer Connection Initiated with \[AF_INET6?\](\S+?):\d+/
+// the peer is `IP:port` or `[IPv6]:port`, optionally prefixed by `common-name/`
+const FAIL = /(?:^|\s)(?:([^\s/]+)\/)?((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.]+\]):(\d+) (?:TLS Auth Error|TLS Error: TLS handshake failed|.*verification failed)/
+const USER_FAIL = /(?:user|username) '([^']+)'/i
+const STATUS_V23 = /^CLIENT_LIST[,\t]/
+const STATUS_V1 = /^([^,]+),(\[?[0-9a-fA-F:.]+\]?):(\d+),(\d+),(\d+),(.+)$/
+
+function ipOf(text: string) {
+  const p = parseIp(text.replace(/^\[|\]$/g, '').replace(/^::ffff:/, ''))
+  return p ?? undefined
+}
+
+function event(time: number | undefined, user: string, ipText: string, success: boolean, line: number): Omit<LoginEvent, 'file'> | string {
+  const ip = ipOf(ipText)
+  if (!ip) return `unreadable address '${ipText}'`
+  if (time === undefined) return 'no readable timestamp'
+  return {time, user, ip: ipText.replace(/^\[|\]$/g, ''), family: ip.family, value: ip.value, service: 'openvpn', success, line}
+}
+
+export const openvpnLog: AccessLogFormat = {
+  name: 'openvpn',
+  kind: 'vpn',
+  detect(head) {
+    if (head.some((l) => l.startsWith('OpenVPN CLIENT LIST') || STATUS_V23.test(l) || l.startsWith('TITLE,OpenVPN') || l.startsWith('TITLE\tOpenVPN'))) return 1
+    return head.some((l) => /openvpn|Peer Connection Initiated|MULTI_sva|TLS: Initial packet from/.test(l)) ? 0.9 : 0
+  },
+  line(text, line, year) {
+    if (STATUS_V23.test(text)) {
+      const f = text.split(/[,\t]/)
+      // CLIENT_LIST,Common Name,Real Address,Virtual Address,Virtual IPv6,Bytes Received,Bytes Sent,Connected Since,Connected Since (time_t),Username,…
+      const real = f[2] ?? ''
+      const ipText = real.replace(/:\d+$/, '')
+      const epoch = Number(f[8])
+      const time = Number.isFinite(epoch) && epoch > 0 ? epoch * 1000 : parseLogTime(f[7] ?? '', year)
+      const user = f[9] && f[9] !== 'UNDEF' ? f[9] : f[1]
+      return event(time, user, ipText, true, line)
+    }
+    const peer = PEER.exec(text)
+    if (peer) return event(parseLogTime(text, year), peer[3], peer[4], true, line)
+    const fail = FAIL.exec(text)
+    if (fail) {
+      const user = USER_FAIL.exec(text)?.[1] ?? fail[1] ?? '(unknown)'
+      return event(parseLogTime(text, year), user, fail[2], false, line)
+    }
+    const v1 = STATUS_V1.exec(text)
+    if (v1 && ipOf(v1[2])) return event(parseLogTime(v1[6], year), v1[1], v1[2], true, line)
+    return null
+  },
+}
