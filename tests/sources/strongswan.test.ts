@@ -10,7 +10,14 @@ import {readSelectors} from '../../src/sources/strongswan/common.js'
 import {corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture} from '../helpers/sources.js'
 
 const TYPE = 'strongswan'
-const FIXTURE_NAMES = ['swanctl-secrets.conf', 'ipsec-roadwarrior.conf', 'branch-ipsec.secrets', 'swanctl-warnings.conf', 'ipsec-warnings.conf']
+const FIXTURE_NAMES = [
+  'swanctl-secrets.conf',
+  'ipsec-roadwarrior.conf',
+  'libreswan-ipsec.conf',
+  'branch-ipsec.secrets',
+  'swanctl-warnings.conf',
+  'ipsec-warnings.conf',
+]
 
 function bestParser(text: string, file: string): string {
   const scored = allParsers()
@@ -66,6 +73,17 @@ describe('strongswan fixtures (golden)', () => {
     expect(r.exposures.find((e) => e.rule === 'admin-ssh' && e.kind === 'vpn-route')).toMatchObject({protocol: 'tcp', ports: ['22'], to: ['192.168.30.5/32']})
     const backup = r.exposures.find((e) => e.rule === 'backup-dc' && e.kind === 'vpn-route')
     expect(backup, 'right=%defaultroute: right is local').toMatchObject({from: ['172.16.40.0/24'], to: ['192.168.31.0/24']})
+    expect(r.stats.understood).toBe(r.stats.lines)
+  })
+
+  it('Libreswan ipsec.conf: leftsubnets={…} lists, rightaddresspool as the client pool', async () => {
+    const r = await parseFixture(TYPE, 'libreswan-ipsec.conf')
+    expect(r.exposures.find((e) => e.rule === 'branch-lyon' && e.kind === 'vpn-route')).toMatchObject({
+      from: ['192.168.70.0/23'],
+      to: ['10.70.0.0/24', '10.71.0.0/24'],
+    })
+    expect(r.exposures.find((e) => e.rule === 'xauth-rw' && e.kind === 'vpn-route')).toMatchObject({to: ['0.0.0.0/0']})
+    expect(r.exposures.find((e) => e.rule === 'xauth-rw' && e.kind === 'vpn-route')?.from[0]).toBe('10.80.0.10/31')
     expect(r.stats.understood).toBe(r.stats.lines)
   })
 

@@ -26,13 +26,21 @@ interface Conn {
   settings: Map<string, Value>
 }
 
-// ipsec.conf(5) conn keys besides the left*/right* family
+// ipsec.conf(5) conn keys besides the left*/right* family; the second string holds Libreswan's, whose
+// ipsec.conf shares the grammar (same conn/also/%default, left/right, auto=ignore default)
 const CONN_KEYS = new Set(
-  'also auto type keyexchange ike esp ah authby ikelifetime keylife lifetime rekeymargin margintime keyingtries rekey reauth rekeyfuzz dpdaction dpddelay dpdtimeout closeaction compress mobike forceencaps fragmentation aggressive mark mark_in mark_out reqid installpolicy eap_identity aaa_identity xauth xauth_identity modeconfig ikedscp inactivity tfc replay_window sha256_truncbug lifebytes lifepackets marginbytes marginpackets ikelifebytes pfs pfsgroup keyexchange_version me_peerid mediation mediated_by hw_offload connaddrfamily'.split(' '),
+  [
+    'also auto type keyexchange ike esp ah authby ikelifetime keylife lifetime rekeymargin margintime keyingtries rekey reauth rekeyfuzz dpdaction dpddelay dpdtimeout closeaction compress mobike forceencaps fragmentation aggressive mark mark_in mark_out reqid installpolicy eap_identity aaa_identity xauth xauth_identity modeconfig ikedscp inactivity tfc replay_window sha256_truncbug lifebytes lifepackets marginbytes marginpackets ikelifebytes pfs pfsgroup keyexchange_version me_peerid mediation mediated_by hw_offload connaddrfamily',
+    'ikev2 phase2 phase2alg salifetime encapsulation narrowing ike_frag ikepad modecfgpull modecfgdns modecfgdomains modecfgbanner xauthby xauthfail nat-ikev1-method retransmit-timeout retransmit-interval sha2-truncbug vti-interface vti-routing vti-shared hostaddrfamily clientaddrfamily overlapip nflog-group priority sareftrack send-no-esp-tfc nic-offload ppk ms-dh-downgrade require-id-on-certificate dns-match-id ipsec-interface',
+  ]
+    .join(' ')
+    .split(' '),
 )
-// the left*/right* suffixes (left, leftsubnet, leftid2…)
+// the left*/right* suffixes (left, leftsubnet, leftid2…), Libreswan's last
 const SIDE_SUFFIXES = new Set(
-  ' subnet sourceip id id2 cert cert2 ca ca2 auth auth2 firewall hostaccess updown protoport groups groups2 sendcert rsasigkey sigkey nexthop ikeport allowany dns subnetwithin cert_policy'.split(' '),
+  ' subnet sourceip id id2 cert cert2 ca ca2 auth auth2 firewall hostaccess updown protoport groups groups2 sendcert rsasigkey sigkey nexthop ikeport allowany dns subnetwithin cert_policy subnets addresspool modecfgserver modecfgclient xauthserver xauthclient vti rsasigkey2 username'.split(
+    ' ',
+  ),
 )
 const CA_KEYS = new Set('cacert ldaphost ldapbase crluri crluri1 crluri2 ocspuri ocspuri1 ocspuri2 certuribase auto also'.split(' '))
 
@@ -166,7 +174,9 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
 
   // the remote side's traffic: its subnet, else the virtual IPs we hand it, else its own address
   const selectors = (side: string): TrafficSelector[] | undefined => {
-    const subnet = s.get(`${side}subnet`)
+    // Libreswan's `leftsubnets={a b}` lists several subnets, one child each: the same reach as a list
+    const several = s.get(`${side}subnets`)
+    const subnet = s.get(`${side}subnet`) ?? (several && {...several, value: several.value.replace(/[{}]/g, ' ').trim().split(/[\s,]+/).join(',')})
     const protoport = get(`${side}protoport`)
     const text = subnet?.value ?? (protoport ? 'dynamic' : undefined)
     if (text === undefined) return undefined
@@ -175,7 +185,8 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
     return selectors
   }
   const dynamicSelectors = readSelectors('dynamic', undefined).selectors
-  const remotePool = get(`${re}sourceip`)
+  // strongSwan hands virtual IPs out of rightsourceip, Libreswan out of rightaddresspool
+  const remotePool = get(`${re}sourceip`) ?? get(`${re}addresspool`)
   let remoteDynamic: PeerAddresses = remote
   if (remotePool && !/^%(config|modeconfig|cfg)\d?$/.test(remotePool)) {
     const pool = readPeerAddresses(remotePool.split(',').map((p) => (p.startsWith('%') ? p.slice(1) : p)))
@@ -185,7 +196,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
   out.push(
     ...childExposures({
       rule: conn.name,
-      ...at([`${re}subnet`, `${re}sourceip`, `${lo}subnet`].find((k) => s.has(k)) ?? `${re}subnet`),
+      ...at([`${re}subnet`, `${re}subnets`, `${re}sourceip`, `${re}addresspool`, `${lo}subnet`, `${lo}subnets`].find((k) => s.has(k)) ?? `${re}subnet`),
       remote: selectors(re) ?? dynamicSelectors,
       local: selectors(lo) ?? dynamicSelectors,
       remoteDynamic,
