@@ -121,6 +121,11 @@ describe('fortios detection', () => {
     }
   })
 
+  it('detects "show full-configuration" output without the #config-version header', () => {
+    const text = readFileSync(join(FIXTURES, TYPE, 'branch.conf'), 'utf8').replace(/^#.*\n/gm, '')
+    expect(fortios.detect(text, 'show.txt')).toBeGreaterThan(0.5)
+  })
+
   it('scores 0 on other vendors', () => {
     for (const other of ['iptables', 'cisco-asa', 'pfsense', 'junos', 'panos']) {
       for (const path of corpusFiles(other).slice(0, 2)) {

@@ -680,7 +680,17 @@ function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, out: Expo
       acc.element(server, `unreadable OpenVPN port '${textOf(server, 'local_port')}'`)
       continue
     }
-    out.push({...base, kind: 'vpn-listener', from: family, to: to.isEmpty() ? family : to, protocols, ports: PortSet.range(port), notes: notes.length ? notes : undefined})
+    const where = textOf(server, 'interface')
+    out.push({
+      ...base,
+      kind: 'vpn-listener',
+      from: family,
+      to: to.isEmpty() ? family : to,
+      protocols,
+      ports: PortSet.range(port),
+      interfaces: where && ctx.interfaces.has(where) ? {in: [where]} : undefined,
+      notes: notes.length ? notes : undefined,
+    })
     const tunnel = AddressSet.unionAll(['tunnel_network', 'tunnel_networkv6'].map((k) => AddressSet.parse(textOf(server, k) ?? '') ?? AddressSet.EMPTY))
     if (!tunnel.isEmpty()) {
       const gw = isSet(child(server, 'gwredir')) || isSet(child(server, 'gwredir6'))
@@ -759,6 +769,7 @@ function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, out: Expo
         line: p1.line,
         rule: name,
         text: redactLine(`ipsec phase1 ${textOf(p1, 'iketype') ?? ''} on ${textOf(p1, 'interface') ?? 'wan'} peer ${gw || 'any'}`),
+        interfaces: ctx.interfaces.has(textOf(p1, 'interface') ?? '') ? {in: [textOf(p1, 'interface')!]} : undefined,
         fromSets: fromSets.length ? fromSets : undefined,
         notes: notes.length ? notes : undefined,
       })
