@@ -15,6 +15,8 @@ const FIXTURE_NAMES = [
   'bridge-tap.conf',
   'client-lport-secrets.conf',
   'p2p-static.conf',
+  'udp6-multi-local.conf',
+  'udp6-ipv6only.conf',
   'openvpn-warnings.conf',
 ]
 
@@ -90,6 +92,17 @@ describe('openvpn fixtures (golden)', () => {
     const r = await parseFixture(TYPE, 'p2p-static.conf')
     expect(r.exposures.find((e) => e.kind === 'vpn-listener')?.from).toEqual(['198.51.100.9/32'])
     expect(r.exposures.find((e) => e.kind === 'vpn-route')?.from).toEqual(['10.9.9.2/32', '172.30.0.0/16'])
+  })
+
+  it('address families: one listener per local, udp6 dual-stack unless bind ipv6only', async () => {
+    const multi = await parseFixture(TYPE, 'udp6-multi-local.conf')
+    const listeners = multi.exposures.filter((e) => e.kind === 'vpn-listener')
+    expect(listeners.map((e) => [e.to.join(), e.ports.join()])).toEqual([
+      ['203.0.113.20/32', '1194'],
+      ['2001:db8:20::20/128', '1195'],
+    ])
+    const v6only = await parseFixture(TYPE, 'udp6-ipv6only.conf')
+    expect(v6only.exposures.find((e) => e.kind === 'vpn-listener')?.to).toEqual(['::/0'])
   })
 
   it('warnings: exact unparsed lines and reasons', async () => {
