@@ -35,6 +35,9 @@ describe('panos fixtures', () => {
     expect(rule(e, 'vsys1 security rule "to-saas"')[0].to_sets).toEqual(['saas-api (fqdn api.example.net)'])
     // GlobalProtect portal on the untrust address
     expect(rule(e, 'vsys1 global-protect-portal "gp-portal"')[0]).toMatchObject({kind: 'vpn-listener', to: ['203.0.113.2/32'], ports: ['443']})
+    // IKE: the fixed peer to the outside address (an address object), and the dynamic peer from anywhere
+    expect(rule(e, 'ike gateway "branch"').find((x) => x.protocol === 'udp')).toMatchObject({from: ['198.51.100.1/32'], to: ['203.0.113.2/32'], ports: ['500', '4500'], from_zones: ['untrust']})
+    expect(rule(e, 'ike gateway "dialup"').find((x) => x.protocol === 'esp')?.from).toEqual(['0.0.0.0/0'])
     expect(report.unparsed).toEqual([])
     expect(reportText(report)).not.toContain('PLANTED')
   })

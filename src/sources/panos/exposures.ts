@@ -26,7 +26,7 @@ interface Resolved {
 const IGNORED_CONFIG = ['mgt-config', 'readonly', 'panorama']
 const IGNORED_SHARED = ['log-settings', 'reports', 'report-group', 'pdf-summary-report', 'email-scheduler', 'response-page', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'ssl-decrypt', 'tag', 'application', 'application-group', 'application-filter', 'application-status', 'profiles', 'profile-group', 'local-user-database', 'authentication-profile', 'authentication-sequence', 'server-profile', 'admin-role', 'botnet', 'content-preview', 'alarm', 'threats', 'schedule', 'override', 'scep', 'ocsp-responder', 'external-list', 'region', 'dynamic-user-group', 'user-id-collector', 'device-id', 'access-domain', 'mfa-server-profile', 'log-collector-group', 'default-security-rules']
 const IGNORED_DEVICE = ['platform', 'log-collector', 'log-collector-group', 'template', 'template-stack']
-const IGNORED_NETWORK = ['virtual-router', 'logical-router', 'ike', 'tunnel', 'qos', 'lldp', 'dns-proxy', 'shared-gateway', 'vlan', 'virtual-wire', 'dhcp', 'gre-tunnel', 'lacp', 'routing-profile', 'sdwan-interface-profile', 'dns', 'arp']
+const IGNORED_NETWORK = ['virtual-router', 'logical-router', 'tunnel', 'qos', 'lldp', 'dns-proxy', 'shared-gateway', 'vlan', 'virtual-wire', 'dhcp', 'gre-tunnel', 'lacp', 'routing-profile', 'sdwan-interface-profile', 'dns', 'arp']
 const IGNORED_VSYS = ['application', 'application-group', 'application-filter', 'application-status', 'schedule', 'tag', 'profiles', 'profile-group', 'log-settings', 'import', 'user-id-agent', 'user-id-collector', 'user-id-ssl-auth', 'setting', 'display-name', 'response-page', 'threats', 'url-admin-override', 'ocsp-responder', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'server-profile', 'authentication-profile', 'authentication-sequence', 'local-user-database', 'dynamic-user-group', 'region', 'external-list', 'scep', 'ssl-decrypt', 'ts-agent', 'captive-portal', 'email-scheduler', 'reports', 'report-group', 'pdf-summary-report', 'botnet', 'device-id', 'admin-role']
 const IGNORED_RULEBASES = ['decryption', 'pbf', 'qos', 'application-override', 'authentication', 'tunnel-inspect', 'dos', 'sdwan', 'network-packet-broker']
 /** Security rule fields that do not change which packets the rule admits. */
@@ -68,13 +68,20 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
     if (contexts.length === 0 && shared && (shared.children.has('pre-rulebase') || shared.children.has('post-rulebase'))) {
       contexts.push({name: 'shared', node: shared, prefix: 'shared'})
     }
+    const zoneOf = new Map<string, string>()
+    let deviceObjects: Objects | undefined
     for (const ctx of contexts) {
       ctx.node.used = true
       for (const k of IGNORED_VSYS) takeDeep(ctx.node, k)
       const objects = new Objects(ctx.node, shared)
+      deviceObjects ??= objects
       const zoneIfaces = readZones(ctx.node)
-      securityExposures(ctx, shared, objects, zoneIfaces, emit, problems)
-      natExposures(ctx, shared, objects, emit, problems)
+      for (const [zone, names] of zoneIfaces) for (const n of names) zoneOf.set(n, zone)
+      for (const iface of ifaces.values()) {
+        for (const n of iface.addressNames) iface.addresses = iface.addresses.union(objects.hostAddress(n) ?? AddressSet.EMPTY)
+      }
+      securityExposures(ctx, shared, objects, zoneIfaces, emit)
+      natExposures(ctx, shared, objects, emit)
       globalProtect(ctx, ifaces, zoneIfaces, objects, emit)
       // interface management profiles: the dataplane interfaces of this vsys's zones
       for (const [zone, names] of zoneIfaces) {
@@ -104,6 +111,7 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
         }
       }
     }
+    ikeGateways(network, ifaces, zoneOf, deviceObjects ?? new Objects(device, shared), emit)
     managementPort(deviceconfig, emit)
   }
   for (const k of ['pre-rulebase', 'post-rulebase']) take(shared, k)
@@ -129,6 +137,8 @@ interface Iface {
   name: string
   line: number
   addresses: AddressSet
+  /** `<ip><entry name="fw-outside"/>`: an address object, resolved per vsys. */
+  addressNames: string[]
   profile?: string
 }
 
@@ -139,10 +149,12 @@ function readInterfaces(network: PNode | undefined): Map<string, Iface> {
   const add = (node: PNode, mode: PNode | undefined) => {
     const ips = items(mode, 'ip')
     let addresses = AddressSet.EMPTY
+    const addressNames: string[] = []
     for (const ip of ips) {
       const c = parseCidr(ip)
       const host = c ? AddressSet.parse(ip.split('/')[0]) : null
       if (host) addresses = addresses.union(host)
+      else addressNames.push(ip)
     }
     for (const v6 of entries(take(take(mode, 'ipv6'), 'address'))) {
       markDeep(v6)
@@ -151,7 +163,7 @@ function readInterfaces(network: PNode | undefined): Map<string, Iface> {
     }
     markDeep(mode?.children.get('ipv6'))
     const profile = value(mode, 'interface-management-profile')
-    out.set(node.name, {name: node.name, line: node.line, addresses, profile})
+    out.set(node.name, {name: node.name, line: node.line, addresses, addressNames, profile})
     // the rest of an interface (tags, MTU, LLDP, NetFlow, adjust-tcp-mss…) carries no reachability
     for (const c of mode?.children.values() ?? []) if (c.name !== 'units') markDeep(c)
     if (mode) mode.used = true
@@ -278,6 +290,13 @@ class Objects {
     return out
   }
 
+  /** An interface address given as an object (`203.0.113.2/24`): the host, not its subnet. */
+  hostAddress(name: string): AddressSet | null {
+    const obj = this.addresses.get(name)
+    const netmask = obj?.children.get('ip-netmask')?.values[0]
+    return AddressSet.parse((netmask ?? name).split('/')[0])
+  }
+
   addressesOf(names: string[]): Resolved {
     if (names.length === 0 || names.includes('any')) return {set: AddressSet.ANY, unresolved: []}
     let set = AddressSet.EMPTY
@@ -392,7 +411,6 @@ function securityExposures(
   objects: Objects,
   zoneIfaces: Map<string, string[]>,
   emit: (t: Template, b: Box) => void,
-  problems: PanosProblem[],
 ): void {
   const rulebase = take(ctx.node, 'rulebase')
   const rules = [
@@ -534,7 +552,6 @@ function natExposures(
   shared: PNode | undefined,
   objects: Objects,
   emit: (t: Template, b: Box) => void,
-  problems: PanosProblem[],
 ): void {
   const bases = [shared?.children.get('pre-rulebase'), ctx.node.children.get('pre-rulebase'), ctx.node.children.get('rulebase'), ctx.node.children.get('post-rulebase'), shared?.children.get('post-rulebase')]
   const list: Array<EvalRule<Template>> = []
@@ -638,6 +655,49 @@ function globalProtect(
       notes: notes.length ? notes : undefined,
     }
     for (const spec of l.specs) emit(template, {...specBox(spec), to})
+  }
+}
+
+/** IKE gateways: udp/500, udp/4500 and ESP from the peer (any when dynamic) to the local address. */
+function ikeGateways(network: PNode | undefined, ifaces: Map<string, Iface>, zoneOf: Map<string, string>, objects: Objects, emit: (t: Template, b: Box) => void): void {
+  const ike = takeDeep(network, 'ike')
+  for (const g of entries(ike?.children.get('gateway'))) {
+    const peer = g.children.get('peer-address')
+    const local = g.children.get('local-address')
+    const ifName = local?.children.get('interface')?.values[0]
+    const localIp = local?.children.get('ip')?.values[0] ?? local?.children.get('floating-ip')?.values[0]
+    const notes: string[] = []
+    const fromSets: string[] = []
+    let from = AddressSet.ANY
+    const peerIp = peer?.children.get('ip')?.values[0]
+    const fqdn = peer?.children.get('fqdn')?.values[0]
+    if (peerIp) {
+      const r = objects.addressesOf([peerIp])
+      if (r.unresolved.length) fromSets.push(...r.unresolved)
+      else from = r.set
+    } else if (fqdn) fromSets.push(`${fqdn} (fqdn)`)
+    else notes.push('dynamic peer: any address may negotiate')
+    if (fromSets.length) notes.push(`peer ${fromSets.join(', ')} not expanded; taken as any`)
+    let to = localIp ? objects.hostAddress(localIp) ?? AddressSet.EMPTY : ifName ? ifaces.get(ifName)?.addresses ?? AddressSet.EMPTY : AddressSet.EMPTY
+    if (to.isEmpty()) {
+      to = AddressSet.ANY
+      notes.push('local address unknown; destination taken as any')
+    }
+    const zone = ifName ? zoneOf.get(ifName) : undefined
+    const template: Template = {
+      kind: 'vpn-listener',
+      action: 'allow',
+      direction: 'inbound',
+      line: g.line,
+      rule: `ike gateway "${g.name}"`,
+      text: `ike gateway ${g.name} peer-address ${peerIp ?? fqdn ?? 'dynamic'} local-address ${ifName ?? '?'}${localIp ? ` ${localIp}` : ''}`,
+      fromZones: zone ? [zone] : undefined,
+      interfaces: ifName ? {in: [ifName]} : undefined,
+      fromSets: fromSets.length ? fromSets : undefined,
+      notes: notes.length ? notes : undefined,
+    }
+    for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(17), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])})) emit(template, b)
+    for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(50)})) emit(template, b)
   }
 }
 
