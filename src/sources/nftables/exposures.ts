@@ -1,0 +1,305 @@
+/**
+ * NftRuleset → Exposure[] through the shared evaluator, one walk per address family and hook.
+ *
+ * Several base chains on one hook (in one table or several): a packet must pass every one of them in
+ * priority order; an accept only ends its own chain, a drop anywhere is final. We model that as an
+ * intersection: the "final" chain (the last by priority among those with policy drop, else the last)
+ * decides which rule an exposure is named after; every other chain on the hook (and netdev ingress,
+ * and filter chains on prerouting) runs before it as a stage whose accept means "go on" and whose drop
+ * removes traffic. Exposures are therefore attributed to the restrictive chain, never to a policy-accept
+ * helper table, and nothing another table drops is listed.
+ */
+import type {Direction, Exposure, ExposureKind} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import type {Family} from '../../net/ip.js'
+import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
+import {PortSet} from '../../net/number-set.js'
+import {type EvalChain, type EvalRule, evaluateChains, type Permit} from '../evaluate.js'
+import type {Unparsed} from '../types.js'
+import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
+import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
+import {verdictOf} from './text.js'
+
+interface Meta {
+  rule?: NftRule
+  compiled?: Compiled
+  name: string
+  line: number
+  text?: string
+  kind: ExposureKind
+  direction: Direction
+  translated?: {to?: AddressSet; ports?: PortSet}
+  note?: string
+}
+
+type Mode = 'filter' | 'nat'
+
+const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
+const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
+
+function tableFamilies(t: NftTable): Family[] {
+  switch (t.family) {
+    case 'ip': return [4]
+    case 'ip6': return [6]
+    case 'inet': case 'netdev': return [4, 6]
+    default: return [] // bridge/arp: layer 2, outside the IP exposure model
+  }
+}
+
+// a user chain called from a stage and from the final chain means different things (accept = go on vs
+// allow): each mode gets its own copy
+const chainKey = (t: NftTable, c: string, mode: Mode) => `${t.family} ${t.name} ${c}\u0000${mode}`
+
+interface Variant {
+  compiled: Compiled
+  verdict?: Verdict
+  nat?: Extract<Stmt, {t: 'nat'}>
+  natTo?: string
+}
+
+/** One rule → its variants: one normally, one per element for verdict maps and NAT maps. */
+function variantsOf(rule: NftRule, table: NftTable): Variant[] {
+  const base = emptyCompiled()
+  let verdict: Verdict | undefined
+  let nat: Extract<Stmt, {t: 'nat'}> | undefined
+  let vmap: Extract<Stmt, {t: 'vmap'}> | undefined
+  for (const s of rule.stmts) {
+    if (s.t === 'verdict') verdict = s.v
+    else if (s.t === 'nat') nat = s
+    else if (s.t === 'vmap') vmap = s
+    else applyStmt(base, s, table)
+  }
+  if (vmap) {
+    let entries: Array<[string, Verdict]>
+    if ('name' in vmap.entries) {
+      const set = table.sets.get(vmap.entries.name)
+      if (!set?.entries) {
+        const c = cloneCompiled(base)
+        c.problems.push(`verdict map '@${vmap.entries.name}' has no elements we can read`)
+        return [{compiled: c, verdict: {kind: 'continue'}}]
+      }
+      entries = set.entries.map(([k, v]) => [k, verdictOf(v) ?? {kind: 'continue'}])
+    } else entries = vmap.entries
+    return entries.map(([key, v]) => {
+      const c = cloneCompiled(base)
+      applyMatch(c, {field: vmap.field, op: '==', value: {kind: 'atoms', items: [key]}}, table)
+      return {compiled: c, verdict: v}
+    })
+  }
+  if (nat?.map) {
+    const m = nat.map
+    let entries: Array<[string, string]> | undefined
+    if ('name' in m.entries) entries = table.sets.get(m.entries.name)?.entries
+    else entries = m.entries
+    if (!entries) {
+      const c = cloneCompiled(base)
+      c.notes.push(`translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`)
+      return [{compiled: c, verdict, nat: {...nat, map: undefined}}]
+    }
+    return entries.map(([key, to]) => {
+      const c = cloneCompiled(base)
+      applyMatch(c, {field: m.field, op: '==', value: {kind: 'atoms', items: [key]}}, table)
+      return {compiled: c, verdict, nat: {...nat, map: undefined}, natTo: to}
+    })
+  }
+  return [{compiled: base, verdict, nat}]
+}
+
+function natTranslation(nat: Extract<Stmt, {t: 'nat'}>, natTo?: string): {to?: AddressSet; ports?: PortSet} {
+  const out: {to?: AddressSet; ports?: PortSet} = {}
+  let addr = natTo ?? nat.addr
+  let port = nat.port
+  if (natTo && !nat.port) {
+    const m = /^([^:]+):(\d+(?:-\d+)?)$/.exec(natTo)
+    if (m) [addr, port] = [m[1], m[2]]
+  }
+  const a = addr ? AddressSet.parse(addr) : null
+  if (a) out.to = a
+  const p = port ? PortSet.parse(port) : null
+  if (p) out.ports = p
+  return out
+}
+
+function convertChain(table: NftTable, chain: NftChain, family: Family, mode: Mode, base: boolean, kind: ExposureKind, direction: Direction, cache: Map<NftRule, Variant[]>): EvalChain<Meta> {
+  const rules: Array<EvalRule<Meta>> = []
+  chain.rules.forEach((rule, i) => {
+    let variants = cache.get(rule)
+    if (!variants) {
+      variants = variantsOf(rule, table)
+      cache.set(rule, variants)
+    }
+    const name = `${table.family} ${table.name} ${chain.name}#${i + 1}${rule.comment ? ` "${rule.comment}"` : ''}`
+    for (const v of variants) {
+      const c = v.compiled
+      if (!c.newTraffic) continue
+      let scope = FAMILY_ANY[family]
+      if (c.loopback) scope = LOOPBACK[family]
+      const match: Box = {from: c.from.intersect(scope), to: c.to.intersect(scope), protocols: c.protocols, ports: c.ports, sourcePorts: c.sourcePorts}
+      const meta: Meta = {rule, compiled: c, name, line: rule.line, text: rule.text, kind, direction}
+      const unsure = c.unknown || c.rateLimited
+      const push = (action: EvalRule<Meta>['action'], extra: Partial<EvalRule<Meta>> = {}) =>
+        rules.push({match, action, guards: c.guards, opaque: action !== 'allow' && unsure, meta, ...extra})
+      if (v.nat && (v.nat.kind === 'dnat' || v.nat.kind === 'redirect')) {
+        if (mode === 'nat') push('allow', {meta: {...meta, translated: natTranslation(v.nat, v.natTo)}})
+        continue
+      }
+      const vd = v.verdict
+      if (!vd) continue
+      switch (vd.kind) {
+        case 'accept':
+          // in a nat chain, accept ends NAT lookups for this chain: no translation
+          push(mode === 'filter' ? 'allow' : 'return')
+          break
+        case 'drop':
+        case 'reject':
+          push('deny')
+          break
+        case 'return':
+          push('return')
+          break
+        case 'queue':
+          if (mode === 'filter') rules.push({match, action: 'allow', guards: c.guards, meta: {...meta, note: 'verdict decided in userspace (queue)'}})
+          break
+        case 'jump':
+        case 'goto':
+          push(vd.kind, {target: chainKey(table, vd.target, mode)})
+          break
+        case 'continue':
+          break
+      }
+    }
+  })
+  const out: EvalChain<Meta> = {name: chainKey(table, chain.name, mode), rules}
+  if (base && mode === 'filter' && (chain.policy ?? 'accept') === 'accept') {
+    out.policy = 'allow'
+    out.policyMeta = {name: `${table.family} ${table.name} ${chain.name} policy accept`, line: chain.line, text: chain.text, kind, direction}
+  }
+  return out
+}
+
+function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
+  const notes: string[] = [...(meta.compiled?.notes ?? [])]
+  const interfaces: {in?: string[]; out?: string[]} = {}
+  const fromSets: string[] = []
+  const toSets: string[] = []
+  for (const g of guards) {
+    const eq = g.indexOf('=')
+    const key = g.slice(0, eq)
+    const value = g.slice(eq + 1)
+    if (key === 'in' || key === 'out') (interfaces[key] ??= []).push(...(value.startsWith('!') ? [value] : value.split(',')))
+    else if (key === 'src-set' || key === 'dst-set') {
+      ;(key === 'src-set' ? fromSets : toSets).push(value)
+      notes.push(`${key === 'src-set' ? 'source' : 'destination'} limited to set @${value.replace(/^!/, '')}${value.startsWith('!') ? ' (negated)' : ''}, filled at run time`)
+    } else if (key === 'cond') notes.push(`only when ${value}`)
+  }
+  if (meta.compiled?.loopback) notes.push('loopback')
+  if (meta.note) notes.push(meta.note)
+  const e: Exposure = {
+    kind: meta.kind, action: 'allow', direction: meta.direction, from: box.from, to: box.to, protocols: box.protocols,
+    ports: box.ports, sourcePorts: box.sourcePorts, line: meta.line, rule: meta.name,
+  }
+  if (meta.text !== undefined) e.text = meta.text
+  if (meta.translated) e.translated = meta.translated
+  if (interfaces.in || interfaces.out) e.interfaces = interfaces
+  if (fromSets.length) e.fromSets = fromSets
+  if (toSets.length) e.toSets = toSets
+  if (notes.length) e.notes = [...new Set(notes)]
+  return e
+}
+
+/**
+ * Permits that come from walking several contexts overlap or split one rule in pieces: merge the pieces
+ * of one rule (same meta and guards); for stage contexts (`disjoint`), also remove overlaps so the next
+ * walk does not list the same traffic twice.
+ */
+function compact(permits: Array<Permit<Meta>>, disjoint: boolean): Array<Permit<Meta>> {
+  const groups = new Map<string, {meta: Meta; guards: readonly string[]; boxes: Box[]}>()
+  const metaIds = new Map<Meta, number>()
+  for (const p of permits) {
+    const key = disjoint ? p.guards.join('\u0001') : `${metaIds.get(p.meta) ?? metaIds.set(p.meta, metaIds.size).get(p.meta)}\u0000${p.guards.join('\u0001')}`
+    const g = groups.get(key)
+    if (g) g.boxes.push(p.box)
+    else groups.set(key, {meta: p.meta, guards: p.guards, boxes: [p.box]})
+  }
+  const out: Array<Permit<Meta>> = []
+  for (const g of groups.values()) {
+    let boxes = g.boxes
+    if (disjoint && boxes.length > 1 && boxes.length <= 2000) {
+      const kept: Box[] = []
+      for (const b of boxes) {
+        let pieces = [b]
+        for (const k of kept) pieces = pieces.flatMap((p) => subtractBox(p, k))
+        kept.push(...pieces)
+      }
+      boxes = kept
+    }
+    for (const b of mergeBoxes(boxes)) out.push({box: b, guards: g.guards, meta: g.meta})
+  }
+  return out
+}
+
+interface Base {
+  table: NftTable
+  chain: NftChain
+}
+
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+  const exposures: Exposure[] = []
+  const warnings = new Map<number, Unparsed>()
+  const cache = new Map<NftRule, Variant[]>()
+  for (const family of [4, 6] as Family[]) {
+    const tables = [...ruleset.values()].filter((t) => tableFamilies(t).includes(family))
+    const bases: Base[] = []
+    for (const t of tables) for (const c of t.chains.values()) if (c.hook) bases.push({table: t, chain: c})
+    const onHook = (hook: string, types: string[]) =>
+      bases.filter((b) => b.chain.hook === hook && types.includes(b.chain.type ?? 'filter')).sort((a, b) => a.chain.priority - b.chain.priority)
+    const ingress = bases.filter((b) => b.chain.hook === 'ingress')
+    const preFilter = onHook('prerouting', ['filter'])
+    const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
+    // walk `bases` once per context (traffic that passed the stages before); permits in rule order
+    const walk = (bases: Base[], mode: Mode, contexts: Array<Permit<Meta>>, kind: ExposureKind, direction: Direction) => {
+      const chains = new Map<string, EvalChain<Meta>>()
+      const root: Array<EvalRule<Meta>> = []
+      for (const b of bases) {
+        for (const c of b.table.chains.values()) {
+          const key = chainKey(b.table, c.name, mode)
+          const isBase = c === b.chain
+          if (!chains.has(key) || isBase) chains.set(key, convertChain(b.table, c, family, mode, isBase, kind, direction, cache))
+        }
+      }
+      for (const ctx of contexts) {
+        for (const b of bases) {
+          // ingress chains are bound to devices: what they decide applies on those devices only
+          const device = b.chain.hook === 'ingress' && b.chain.devices?.length ? [`in=${b.chain.devices.join(',')}`] : []
+          const guards = [...new Set([...ctx.guards, ...device])].sort()
+          root.push({match: ctx.box, action: 'jump', target: chainKey(b.table, b.chain.name, mode), guards, meta: {name: 'root', line: 0, kind, direction}})
+        }
+      }
+      chains.set('\u0000root', {name: '\u0000root', rules: root})
+      const result = evaluateChains(chains, '\u0000root')
+      for (const w of result.warnings) if (w.meta.rule) warnings.set(w.meta.rule.line, {line: w.meta.rule.line, reason: w.reason, text: w.meta.rule.text})
+      return result.permits
+    }
+    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction) => {
+      // each stage narrows the traffic the next one sees to what it accepts (an accept anywhere in the
+      // stage, even in a user chain, ends that stage; its drops and policy drop remove the rest)
+      let contexts: Array<Permit<Meta>> = [{box: familyBox, guards: [], meta: {name: 'root', line: 0, kind, direction}}]
+      for (const s of stages) {
+        contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
+        if (!contexts.length) return
+      }
+      for (const p of compact(walk(finals, finalMode, contexts, kind, direction), false)) exposures.push(toExposure(p.box, p.guards, p.meta))
+    }
+    for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
+      const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
+      if (!chains.length) continue
+      const drops = chains.filter((b) => b.chain.policy === 'drop')
+      const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
+      const stages = [...(hook === 'output' ? [] : [...ingress, ...preFilter]), ...chains.filter((b) => b !== final)]
+      run(stages, [final], 'filter', 'filter', direction)
+    }
+    const nat = onHook('prerouting', ['nat'])
+    if (nat.length) run([...ingress, ...preFilter], nat, 'nat', 'nat-forward', 'inbound')
+  }
+  return {exposures, warnings: [...warnings.values()]}
+}
