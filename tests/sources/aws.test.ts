@@ -66,6 +66,19 @@ describe('aws: security groups with their interfaces and instances', () => {
   })
 })
 
+describe('aws: describe-security-group-rules', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'security-group-rules.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'security-group-rules.json'))
+  })
+
+  it('one exposure per rule, named by its sgr id, grouped under the group', async () => {
+    const r = await parseFixture(TYPE, 'security-group-rules.json')
+    expect(r.exposures.find((e) => e.rule === 'sg-0d0000000000000d1 sgr-0aaa0000000000001')).toMatchObject({ports: ['3389'], from: ['0.0.0.0/0']})
+    expect(r.exposures.find((e) => e.rule.endsWith('sgr-0aaa0000000000004'))).toMatchObject({direction: 'outbound', to_sets: ['pl-0s3endpoint00001']})
+  })
+})
+
 describe('aws: warnings', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'sg-warnings.json')
@@ -131,7 +144,7 @@ describe('aws: corpus', () => {
 
 describe('aws: detection', () => {
   it('claims its fixtures and not other vendors', () => {
-    for (const name of ['account-export.json', 'sg-warnings.json', 'sg-with-interfaces.json']) {
+    for (const name of ['account-export.json', 'sg-warnings.json', 'sg-with-interfaces.json', 'security-group-rules.json']) {
       expect(aws.detect(readFileSync(join(FIXTURES, TYPE, name), 'utf8'), name)).toBeGreaterThan(0.5)
     }
     for (const other of [...corpusFiles('azure'), ...corpusFiles('gcp'), ...corpusFiles('pulumi'), ...corpusFiles('iptables').slice(0, 2)]) {

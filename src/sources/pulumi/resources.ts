@@ -194,7 +194,8 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
     const t = canonicalType(r.type)
     const p = r.props
     switch (t) {
-      case 'aws:ec2/securityGroup:SecurityGroup': {
+      case 'aws:ec2/securityGroup:SecurityGroup':
+      case 'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup': {
         const sg = groupFor(asText(p.id) ?? r.id ?? r.name, r, asText(p.name))
         asObjects(p.ingress).forEach((o, i) => sg.permissions.push(sgPermission(o, false, `${r.name} ingress#${i + 1}`, r.line)))
         asObjects(p.egress).forEach((o, i) => sg.permissions.push(sgPermission(o, true, `${r.name} egress#${i + 1}`, r.line)))
