@@ -228,12 +228,15 @@ class Engine {
     const reach = this.reachOf(reachSet)
     const where = `${e.file ?? '?'}:${e.line}`
     if (!best.touched) {
+      // access points to the same destination (another service or source): the entry a reviewer compares with
+      const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).map((c) => c.ap.id))].sort() : []
       this.findings.push({
         id: `unwanted-access-point:${device}:${service}:${source}`,
         rule: 'unwanted-access-point',
         severity: this.exposureSeverity(reach, best.rest),
         device,
         access_point: null,
+        ...(near.length ? {access_points: near} : {}),
         reach,
         service,
         source,

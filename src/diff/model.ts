@@ -134,6 +134,7 @@ export interface Finding {
   device: string | null
   /** The inventory entry concerned or the nearest one (drift), null when none. */
   access_point: string | null
+  /** Drift: every access point the rule partly matches; unwanted: those to the same destination. */
   access_points?: string[]
   flow?: string
   reach?: Reach

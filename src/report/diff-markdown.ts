@@ -34,7 +34,10 @@ function finding(f: Finding, n: number): string[] {
   if (f.file) out.push(`- **Where:** ${code(where(f))}${f.exposure ? ` (rule ${code(f.exposure.rule)})` : ''}`)
   if (f.also?.length) out.push(`- **Also at:** ${f.also.map((a) => code(where(a))).join(', ')}`)
   if (f.exposure?.text) out.push(`- **Live rule:** ${code(f.exposure.text)}`)
-  if (f.rule === 'unwanted-access-point') out.push('- **Should match:** no access point of this device approves it')
+  if (f.rule === 'unwanted-access-point') {
+    const near = f.access_points?.length ? `; nearest (same destination, other service or source): ${f.access_points.map(code).join(', ')}` : ''
+    out.push(`- **Should match:** no access point of this device approves it${near}`)
+  }
   else if (f.access_points?.length || f.access_point) {
     const aps = f.access_points ?? [f.access_point as string]
     out.push(`- **Access point:** ${aps.map(code).join(', ')}${f.inventory && f.inventory.file !== f.file ? ` at ${code(where(f.inventory))}` : ''}`)
