@@ -67,6 +67,28 @@ describe('cisco-ios fixtures', () => {
   })
 })
 
+describe('cisco-ios remote access', () => {
+  it('remote-access.cfg: dynamic crypto map, dynamic VTI, SSL VPN gateway, NVI NAT, reflexive ACL', async () => {
+    const r = await parseFixture(TYPE, 'remote-access.cfg')
+    await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'remote-access.cfg'))
+    const e = r.exposures
+    // dynamic map and dynamic VTI: IKE from anyone to the WAN address
+    for (const rule of ['crypto map VPN', 'Virtual-Template1 tunnel']) {
+      const ike = find(e, (x) => x.rule === rule && x.protocol === 'udp')[0]
+      expect([ike.from, ike.to, ike.ports]).toEqual([['0.0.0.0/0', '::/0'], ['192.0.2.10/32'], ['500', '4500']])
+    }
+    expect(find(e, (x) => x.rule === 'webvpn gateway SSLGW')[0].ports).toEqual(['443'])
+    expect(find(e, (x) => x.kind === 'nat-forward')[0].translated?.to).toEqual(['10.30.0.80/32'])
+    // the reflexive entries admit replies only: nothing inbound from `evaluate`
+    expect(find(e, (x) => x.rule.startsWith('WAN-IN') && x.ports.join() === '1-65535')).toHaveLength(0)
+    expect(find(e, (x) => x.rule === 'unfiltered Serial0/1/0')).toHaveLength(1)
+    // transport input all: ssh and telnet, from the access-class only
+    expect(find(e, (x) => x.rule === 'line vty 0 15').map((x) => [x.from.join(), x.ports.join()])).toEqual([['10.30.5.0/24', '22-23']])
+    expect(r.unparsed).toEqual([])
+    expect(reportText(r)).not.toMatch(/PLANTED/)
+  })
+})
+
 describe('cisco-ios corpus', () => {
   const files = corpusFiles(TYPE)
   if (!files.length) it.skip(`no corpus at ${CORPUS}`, () => {})

@@ -274,17 +274,26 @@ function vpnListeners(cfg: IosConfig, make: Make): Exposure[] {
       ike(ifc.cryptoMap.node, `crypto map ${ifc.cryptoMap.name}`, from, local.set, ifc.name, notes)
     }
     const t = ifc.tunnel
-    if (t?.destination) {
+    // a protected tunnel without a destination is a dynamic VTI (Virtual-Template): any peer may connect
+    const dynamicVti = !!t && !t.destination && (t.protection || t.ipsecMode)
+    if (t && (t.destination || dynamicVti)) {
+      const peer = t.destination ?? AddressSet.ANY
       // the tunnel's packets arrive on the interface that owns the tunnel source, addressed to it
       const literal = t.source ? AddressSet.parse(t.source) : null
       const carrier = t.source && !literal ? t.source : undefined
-      const src = literal ? {set: literal, notes: []} : t.source ? addressOf(cfg.interfaces.get(t.source)) : {set: AddressSet.ANY, notes: ['tunnel source not set; destination read as any']}
-      // the outer header's family is the destination's
-      src.set = src.set.isAny() ? sameFamilies(t.destination) : src.set.intersect(sameFamilies(t.destination))
+      const src = literal ? {set: literal, notes: [] as string[]} : t.source ? addressOf(cfg.interfaces.get(t.source)) : {set: AddressSet.ANY, notes: ['tunnel source not set; destination read as any']}
+      // the outer header's family is the peer's
+      src.set = src.set.isAny() ? sameFamilies(peer) : src.set.intersect(sameFamilies(peer))
       const rule = `${ifc.name} tunnel`
-      if (t.protection || t.ipsecMode) ike(t.node, rule, t.destination, src.set, carrier, src.notes)
-      else out.push(make('vpn-listener', {...ANY_BOX, from: t.destination, to: src.set, protocols: ProtocolSet.of(GRE)}, {node: t.node, rule, notes: ['GRE tunnel without IPsec protection', ...src.notes]}, carrier ? {interfaces: {in: [carrier]}} : {}))
+      if (dynamicVti) src.notes = ['dynamic VTI (no tunnel destination): any peer may negotiate', ...src.notes]
+      if (t.protection || t.ipsecMode) ike(t.node, rule, peer, src.set, carrier, src.notes)
+      else out.push(make('vpn-listener', {...ANY_BOX, from: peer, to: src.set, protocols: ProtocolSet.of(GRE)}, {node: t.node, rule, notes: ['GRE tunnel without IPsec protection', ...src.notes]}, carrier ? {interfaces: {in: [carrier]}} : {}))
     }
+  }
+  for (const gw of cfg.webvpnGateways) {
+    if (!gw.inService || !gw.address) continue
+    const b: Box = {...ANY_BOX, from: sameFamilies(gw.address), to: gw.address, protocols: ProtocolSet.of(TCP), ports: PortSet.range(gw.port)}
+    out.push(make('vpn-listener', b, {node: gw.node, rule: `webvpn gateway ${gw.name}`, notes: ['SSL VPN gateway']}))
   }
   return out
 }

@@ -95,6 +95,8 @@ export interface IosConfig {
   https?: {node: CiscoNode; port: number}
   httpAccessClass?: string
   snmpCommunities: Array<{node: CiscoNode; acl?: string}>
+  /** `webvpn gateway NAME` with ` ip address A port P` and ` inservice`. */
+  webvpnGateways: Array<{node: CiscoNode; name: string; address?: AddressSet; port: number; inService: boolean}>
   /** crypto map name → peers (ANY for dynamic entries). */
   cryptoMapPeers: Map<string, {peers: AddressSet; dynamic: boolean; nodes: CiscoNode[]}>
 }

@@ -186,6 +186,7 @@ export class IosReader {
     zonePairs: [],
     vty: [],
     snmpCommunities: [],
+    webvpnGateways: [],
     cryptoMapPeers: new Map(),
   }
 
@@ -219,7 +220,7 @@ export class IosReader {
 
   private iface(n: CiscoNode): void {
     this.ledger.ok(n)
-    const name = n.words.slice(1).join(' ').replace(/ point-to-point$| multipoint$/, '')
+    const name = n.words.slice(1).join(' ').replace(/ (?:point-to-point|multipoint|type \S+)$/, '')
     const ifc: IosInterface = {name, node: n, addresses: AddressSet.EMPTY, shutdown: false, dynamicAddress: false, unnumbered: false, hasIpv6: false, natOutside: false}
     for (const c of n.children) {
       const w = c.words
@@ -403,6 +404,7 @@ export class IosReader {
     if (w[0] === 'line') return this.line(n)
     if (w[0] === 'snmp-server') return this.snmp(n)
     if (w[0] === 'crypto') return this.crypto(n)
+    if (w[0] === 'webvpn') return this.webvpn(n)
     if (w[0] === 'banner') {
       this.ledger.okTree(n)
       return
@@ -779,6 +781,29 @@ export class IosReader {
   }
 
   // ---------- VPN ----------
+
+  /** `webvpn gateway GW` (SSL VPN) with ` ip address A port P` and ` inservice`; contexts are settings. */
+  private webvpn(n: CiscoNode): void {
+    this.ledger.okTree(n)
+    if (n.words[1] !== 'gateway' || !n.words[2]) return
+    const gw: IosConfig['webvpnGateways'][number] = {node: n, name: n.words[2], port: 443, inService: false}
+    for (const c of n.children) {
+      const w = c.words
+      if (w[0] === 'inservice') gw.inService = true
+      else if (w[0] === 'ip' && w[1] === 'address') {
+        gw.address = AddressSet.parse(w[2] ?? '') ?? undefined
+        if (!gw.address) this.ledger.bad(c, 'webvpn gateway address is not an address')
+        const p = w.indexOf('port')
+        if (p > 0 && /^\d+$/.test(w[p + 1] ?? '')) gw.port = Number(w[p + 1])
+      } else if (w[0] === 'ip' && w[1] === 'interface' && w[2]) {
+        const ifc = this.config.interfaces.get(w[2])
+        gw.address = ifc && !ifc.addresses.isEmpty() ? ifc.addresses : AddressSet.ANY
+        const p = w.indexOf('port')
+        if (p > 0 && /^\d+$/.test(w[p + 1] ?? '')) gw.port = Number(w[p + 1])
+      }
+    }
+    this.config.webvpnGateways.push(gw)
+  }
 
   private crypto(n: CiscoNode): void {
     const w = n.words
