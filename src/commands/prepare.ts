@@ -33,6 +33,9 @@ export default class Prepare extends BaseCommand {
     ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml beside the inventory).'}),
     'no-diff': Flags.boolean({summary: 'Do not parse live configs (the checks that need the diff warn).', default: false}),
     'no-git': Flags.boolean({summary: 'Do not read git history (the versioning check warns).', default: false}),
+    'access-logs': Flags.string({summary: 'Authentication logs for the rare-locations check (see access-logs; repeatable).', multiple: true}),
+    geo: Flags.string({summary: 'Offline location table for --access-logs: CSV or MaxMind .mmdb (repeatable).', multiple: true}),
+    traffic: Flags.string({summary: 'Flow logs for the baseline check (see traffic; repeatable).', multiple: true}),
     'no-color': noColorFlag,
   }
 
@@ -47,6 +50,9 @@ export default class Prepare extends BaseCommand {
       noDiff: flags['no-diff'],
       noGit: flags['no-git'],
       displayBase: process.cwd(),
+      accessLogs: flags['access-logs'],
+      geo: flags.geo,
+      traffic: flags.traffic,
     })
     let rendered: string
     switch (flags.format) {

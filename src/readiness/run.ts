@@ -8,6 +8,8 @@ import {runDiff, type DiffReport} from '../diff/run.js'
 import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
 import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
+import {runAccessLogs} from '../logs/access/run.js'
+import {runTraffic} from '../logs/flows/run.js'
 import {isoDay} from './dates.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
@@ -26,7 +28,11 @@ export interface PrepareOptions {
   /** Skip git (the versioning check then warns). */
   noGit?: boolean
   displayBase: string
-  logs?: LogFacts
+  /** Authentication logs for the rare-locations check (with optional --geo tables). */
+  accessLogs?: string[]
+  geo?: string[]
+  /** Flow logs for the baseline check. */
+  traffic?: string[]
 }
 
 export interface CheckResult {
@@ -87,6 +93,19 @@ function diffFacts(report: DiffReport): DiffFacts {
   }
 }
 
+async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promise<LogFacts> {
+  const facts: LogFacts = {}
+  if (options.accessLogs?.length) {
+    const r = await runAccessLogs({inventoryDir: options.inventoryDir, files: options.accessLogs, geo: options.geo, displayBase: options.displayBase, year: Number(options.asOf.slice(0, 4)), loaded})
+    facts.rareLocations = {analysed: r.events.success, files: r.files.map((f) => f.file), findings: r.findings.map((f) => ({message: f.message, file: f.file, line: f.line}))}
+  }
+  if (options.traffic?.length) {
+    const r = await runTraffic({inventoryDir: options.inventoryDir, files: options.traffic, displayBase: options.displayBase, loaded})
+    facts.traffic = {records: r.records, files: r.files.map((f) => f.file), findings: r.findings.map((f) => ({message: f.message, ...(f.file ? {file: f.file, line: f.line} : {})}))}
+  }
+  return facts
+}
+
 export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
   const policy = await loadPolicy(options.policyFiles ?? [])
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
@@ -112,7 +131,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     asOf,
     git,
     diff,
-    logs: options.logs ?? {},
+    logs: await logFacts(options, loaded),
   }
   const checks: CheckResult[] = []
   for (const check of CHECKS) {

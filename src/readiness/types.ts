@@ -54,8 +54,8 @@ export type DiffFacts =
 
 /** Results of the offline log analyses (access-logs, traffic), when given. */
 export interface LogFacts {
-  rareLocations?: {findings: number; analysed: number; file: string}
-  traffic?: {findings: number; records: number; file: string}
+  rareLocations?: {analysed: number; files: string[]; findings: Evidence[]}
+  traffic?: {records: number; files: string[]; findings: Evidence[]}
 }
 
 export interface CheckContext {

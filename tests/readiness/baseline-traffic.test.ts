@@ -23,3 +23,15 @@ describe('IRM5-PREP-BASELINE-TRAFFIC', () => {
     expect(baselineTraffic.run(await inventoryWith({zones})).status).toBe('fail')
   })
 })
+
+describe('IRM5-PREP-BASELINE-TRAFFIC with flow logs', () => {
+  it('fails on what the traffic analysis found, at its log line', async () => {
+    const ctx = await inventoryWith(
+      {zones, flows: [flow()], access_points: [ap('a', ['lan'], ['db'])]},
+      {logs: {traffic: {records: 10, files: ['conn.log'], findings: [{message: 'flow erp: 3 of 9 sessions outside 07-20', file: 'conn.log', line: 12}]}}},
+    )
+    const out = baselineTraffic.run(ctx)
+    expect(out.status).toBe('fail')
+    expect(out.findings).toEqual([{message: 'flow erp: 3 of 9 sessions outside 07-20', file: 'conn.log', line: 12}])
+  })
+})

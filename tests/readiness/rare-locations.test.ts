@@ -18,7 +18,7 @@ describe('IRM5-PREP-RARE-LOCATIONS', () => {
   })
 
   it('uses the access-log analysis when given', async () => {
-    const ctx = await inventoryWith({access_points: [vpn]}, {logs: {rareLocations: {findings: 2, analysed: 40, file: 'vpn.log'}}})
+    const ctx = await inventoryWith({access_points: [vpn]}, {logs: {rareLocations: {analysed: 40, files: ['vpn.log'], findings: [{message: 'alice from KP', file: 'vpn.log', line: 3}]}}})
     expect(rareLocations.run(ctx).status).toBe('fail')
   })
 

@@ -30,6 +30,8 @@ export const baselineTraffic: ReadinessCheck = {
       }
     }
     for (const [pair, ap] of [...missing].sort((x, y) => x[0].localeCompare(y[0]))) findings.push(at(ctx, ap, undefined, `zone pair ${pair.replace('>', ' → ')} is opened by an access point but has no declared flow`))
+    // measured traffic, when flow logs were given, must match the declared baseline
+    if (ctx.logs.traffic) findings.push(...ctx.logs.traffic.findings)
     return outcome(findings, `${flows.length} flows with baselines cover every internal zone pair`, (n) => `${n} baseline gaps`)
   },
 }

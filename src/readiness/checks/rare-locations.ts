@@ -13,9 +13,9 @@ export const rareLocations: ReadinessCheck = {
     if (!hasRemoteAccess) return {status: 'not-applicable', summary: 'no VPN or cloud access in the inventory', findings: []}
     if (ctx.logs.rareLocations) {
       const r = ctx.logs.rareLocations
-      return r.findings === 0
-        ? {status: 'pass', summary: `${r.analysed} logins analysed, none from a rare location`, findings: []}
-        : {status: 'fail', summary: `${r.findings} logins from rare locations`, findings: [{message: `see the access-log report (${r.findings} findings)`, file: r.file}]}
+      return r.findings.length === 0
+        ? {status: 'pass', summary: `${r.analysed} logins in ${r.files.join(', ')} analysed, none from a rare location`, findings: []}
+        : {status: 'fail', summary: `${r.findings.length} logins from rare or unexpected locations`, findings: r.findings}
     }
     const reviews = ctx.inventory.reviews.filter((r) => r.type === 'vpn-cloud-rare-locations').sort((a, b) => String(b.date).localeCompare(String(a.date)))
     if (reviews.length === 0) return {status: 'fail', summary: 'no review of VPN/cloud logins by location recorded', findings: []}
