@@ -1,5 +1,5 @@
 /**
- * Load an inventory folder: every *.yaml|*.yml|*.json under it (except `live/`, README* and dot
+ * Load an inventory folder: every *.yaml|*.yml|*.json under it (except `live/`, `logs/`, README* and dot
  * files), parsed with source positions, merged into one typed Inventory. Each entry remembers its
  * file and YAML node, so any finding can point at file:line:column of any field, cheaply
  * (`loaded.where(entry, 'services')`).
@@ -120,7 +120,7 @@ async function listInventoryFiles(root: string, realRoot: string, display: (p: s
     for (const entry of entries) {
       const name = entry.name
       // live configs are read by `diff`, not here; dot files and READMEs are never inventory
-      if (name.startsWith('.') || /^readme/i.test(name) || (top && name === 'live')) continue
+      if (name.startsWith('.') || /^readme/i.test(name) || (top && (name === 'live' || name === 'logs'))) continue
       const abs = join(dir, name)
       let isDir = entry.isDirectory()
       let isFile = entry.isFile()
