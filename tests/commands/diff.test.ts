@@ -168,6 +168,17 @@ describe('irm-audit diff', () => {
     expect((await diff('--as-of', '2026-13-45')).exitCode).toBe(2)
   })
 
+  it("another vendor's file or binary junk as a live config: an unaudited device or unaudited rules, never a crash", async () => {
+    const junk = join(work, 'junk.bin')
+    writeFileSync(junk, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]))
+    const wrong = await diff('--live', `fw-edge-1=${join(inventory, 'live/pa-dc.xml')}:cisco-asa`, '--live', `gw-lyon=${junk}`, '--format', 'json')
+    const about = (device: string) => wrong.report!.findings.filter((f) => f.device === device).map((f) => f.rule)
+    expect(['device-unaudited', 'unaudited-rules'].some((r) => about('fw-edge-1').includes(r))).toBe(true)
+    expect(about('gw-lyon')).toEqual(['device-unaudited'])
+    expect(wrong.report!.findings.find((f) => f.device === 'gw-lyon')!.message).toMatch(/binary/)
+    expect(wrong.exitCode).toBe(1)
+  })
+
   it('never prints a planted secret, in any format', async () => {
     for (const format of ['text', 'json', 'markdown', 'sarif', 'junit']) {
       const {stdout} = await diff('--format', format, '--no-color')
