@@ -35,6 +35,13 @@ describe('pulumi-program: web stack under mocks', {timeout: 150_000}, () => {
   })
 })
 
+describe('pulumi-program: exported main function', {timeout: 150_000}, () => {
+  it('calls and awaits it: the firewall created inside is listed at its line', async () => {
+    const r = await parseFixture(TYPE, 'main-function.ts')
+    expect(r.exposures.find((e) => e.rule === 'allow-rdp')).toMatchObject({ports: ['3389'], from: ['0.0.0.0/0'], to_sets: ['tag:windows'], line: 13})
+  })
+})
+
 describe('pulumi-program: never auto-detected', () => {
   it('detect is 0 and executes is set (the registry never auto-selects such parsers)', () => {
     expect(pulumiProgram.executes).toBe(true)

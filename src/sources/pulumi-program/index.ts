@@ -7,9 +7,10 @@
  *
  * Limits, by construction of mocks: values only known after deploy (ids, ARNs, addresses assigned by
  * the cloud) are fake or absent, so destinations are mostly "any" with the resource named; `apply`
- * callbacks that depend on provider outputs see the inputs; `pulumi.Config` values must be set in the
- * environment (PULUMI_CONFIG) or the program's defaults apply; stack references and provider
- * functions (`aws.ec2.getAmi`) return empty objects. Only TypeScript/JavaScript programs (via tsx).
+ * callbacks that depend on provider outputs see the inputs; `pulumi.Config` reads the project name
+ * from Pulumi.yaml but stack config files are not loaded (set PULUMI_CONFIG, or the program's defaults
+ * apply); stack references and provider functions (`aws.ec2.getAmi`) return empty objects. Only
+ * TypeScript/JavaScript programs (via tsx); an exported main function is called and awaited.
  */
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'

@@ -6,6 +6,7 @@
  * The @pulumi/pulumi used is the program's own (resolved from its folder), so the mocks are the
  * ones the program's resources see; ours is the fallback.
  */
+import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -45,6 +46,16 @@ function loadPulumi(): {pulumi: PulumiModule; mocks: MocksModule} {
   throw new Error('@pulumi/pulumi is not installed')
 }
 
+/** The project name from Pulumi.yaml beside the program: `new pulumi.Config()` reads `<project>:key`. */
+function projectName(): string {
+  try {
+    const yaml = readFileSync(join(dirname(program), 'Pulumi.yaml'), 'utf8')
+    return /^name:\s*["']?([\w.-]+)/m.exec(yaml)?.[1] ?? 'program'
+  } catch {
+    return 'program'
+  }
+}
+
 const {pulumi, mocks} = loadPulumi()
 const lines = new Map<string, number>()
 const original = mocks.MockMonitor.prototype.registerResource
@@ -69,10 +80,12 @@ await pulumi.runtime.setMocks(
       return {}
     },
   },
-  'program',
+  projectName(),
   'mock',
   false,
 )
-await import(programUrl)
+const mod = (await import(programUrl)) as {default?: unknown}
+// `export = async () => {…}`: Pulumi runs the exported function; so do we
+if (typeof mod.default === 'function') await (mod.default as () => unknown)()
 await pulumi.runtime.disconnect()
 process.stdout.write(`\n${MARKER}${JSON.stringify(captured)}\n`)
