@@ -51,6 +51,28 @@ const IGNORED: Record<string, string> = {
   'system services dns': 'DNS proxy (listener listed via host-inbound dns)',
   'system services rest': 'REST API (not modelled as an exposure yet)',
   'system security-profile': 'resource limits',
+  'system scripts': 'op/commit scripts',
+  'system tracing': 'tracing',
+  'system saved-core-context': 'diagnostics',
+  'system dump-on-panic': 'diagnostics',
+  'system management-instance': 'management routing instance',
+  'system extensions': 'SDK extensions',
+  'system phone-home': 'zero-touch provisioning',
+  'system configuration-database': 'storage',
+  'system default-address-selection': 'source address selection',
+  'system backup-router': 'routing while booting',
+  'system inet6-backup-router': 'routing while booting',
+  'system fips': 'crypto mode',
+  'system accounting': 'AAA accounting',
+  'system login-tip': 'banner',
+  'system master-password': 'configuration encryption (secret, never echoed)',
+  'system host-name-alias': 'host name',
+  schedulers: 'time windows for policies (a scheduled permit is listed as always on)',
+  'firewall family ethernet-switching': 'L2 filters',
+  'firewall family bridge': 'L2 filters',
+  'firewall family vpls': 'L2 filters',
+  'firewall family ccc': 'L2 filters',
+  'firewall family mpls': 'MPLS filters',
   chassis: 'hardware settings',
   snmp: 'SNMP agent (communities never echoed; listener listed via host-inbound snmp)',
   'routing-options': 'routing',
@@ -539,7 +561,12 @@ export function buildConfig(statements: Statement[]): BuildResult {
       config.policies.push(p)
     }
     if (rest.length === 0) return null
-    if (rest[0] === 'description' || rest[0] === 'scheduler-name') return null
+    if (rest[0] === 'description') return null
+    if (rest[0] === 'scheduler-name') {
+      // active only in a time window: a scheduled deny may not apply, a scheduled permit is listed
+      if (rest[1]) p.unknownMatch.push(`scheduler-name ${rest[1]}`)
+      return null
+    }
     if (rest[0] === 'match') {
       // several keyword/value pairs may share one statement (`match source-address any application any`)
       const body = rest.slice(1)
