@@ -90,7 +90,8 @@ export function parseCidr(text: string): ParsedCidr | null {
       if (prefix > maxBits) return null
     } else if (ip.family === 4 && ipaddr.IPv4.isValidFourPartDecimal(p)) {
       try {
-        prefix = new Netmask(`0.0.0.0/${p}`).bitmask
+        // netmask rejects the all-zero mask, which configs use for "any" (`0.0.0.0 0.0.0.0`)
+        prefix = p === '0.0.0.0' ? 0 : new Netmask(`0.0.0.0/${p}`).bitmask
       } catch {
         return null // a non-contiguous mask is not a prefix
       }
