@@ -120,3 +120,16 @@ export function redactSetting(name: string, line: string): string {
   }
   return redactLine(line).replace(BASE64_KEY, REDACTED)
 }
+
+/**
+ * Packets keep their address family: an exposure whose source is IPv4-only reaches only IPv4
+ * destinations, and the other way round. Returns the exposure narrowed to the families both sides
+ * share, or nothing when they share none (a set emptied by family is no exposure).
+ */
+export function matchFamilies(e: Exposure): Exposure[] {
+  const families = ([4, 6] as const).filter((f) => e.from.hasFamily(f) && e.to.hasFamily(f))
+  if (families.length === 0) return []
+  if (families.length === 2) return [e]
+  const f = families[0]
+  return [{...e, from: e.from.only(f), to: e.to.only(f)}]
+}

@@ -17,7 +17,7 @@ import {IrmError, isIrmError} from '../core/errors.js'
 import {iptables} from './iptables.js'
 import {redactLine} from './redact.js'
 import type {ParseResult, SourceParser, Unparsed} from './types.js'
-import {ALL_PROTOCOLS, UDP, parseAddress, redactSetting, vpnExposure} from './vpn-common.js'
+import {ALL_PROTOCOLS, UDP, matchFamilies, parseAddress, redactSetting, vpnExposure} from './vpn-common.js'
 
 /** wg(8) and wg-quick(8) keys we read but that open nothing, with why (keys are case-insensitive). */
 const IGNORED_INTERFACE: Record<string, string> = {
@@ -293,8 +293,9 @@ function parseWireguard(text: string, file: string): ParseResult {
     }
   }
 
-  understood += applyHooks(hooks, hookLines, file, exposures, unparsed)
-  return {exposures, unparsed, stats: {lines: count, understood}}
+  const all = exposures.flatMap(matchFamilies)
+  understood += applyHooks(hooks, hookLines, file, all, unparsed)
+  return {exposures: all, unparsed, stats: {lines: count, understood}}
 }
 
 /** Splits a comma list of addresses; returns the items it could not read. */

@@ -14,6 +14,7 @@
  * and reach what the VPN serves. Inline key material (`<key>`, `<tls-auth>`, `<secret>`…) is never echoed.
  */
 import type {ParseResult, SourceParser} from '../types.js'
+import {matchFamilies} from '../vpn-common.js'
 import {toExposures} from './exposures.js'
 import {buildModel} from './model.js'
 import {readDirectives} from './read.js'
@@ -47,5 +48,5 @@ export const openvpn: SourceParser = {
 function parseOpenvpn(text: string, file: string): ParseResult {
   const read = readDirectives(text, file)
   const {model, understood} = buildModel(read.directives, read.inline, read.unparsed)
-  return {exposures: toExposures(model), unparsed: read.unparsed, stats: {lines: read.count, understood: read.understood + understood}}
+  return {exposures: toExposures(model).flatMap(matchFamilies), unparsed: read.unparsed, stats: {lines: read.count, understood: read.understood + understood}}
 }

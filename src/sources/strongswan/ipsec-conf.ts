@@ -12,7 +12,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
-import {readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
+import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
 import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Value {
@@ -111,7 +111,7 @@ export function parseIpsecConf(text: string): ParseResult {
     exposures.push(...connExposures(conn, resolved, unparsed))
   }
   // a line is understood unless some problem was reported on it (values are checked after inheritance)
-  return {exposures, unparsed, stats: {lines: count, understood: count - new Set(unparsed.map((u) => u.line)).size}}
+  return {exposures: exposures.flatMap(matchFamilies), unparsed, stats: {lines: count, understood: count - new Set(unparsed.map((u) => u.line)).size}}
 }
 
 /**

@@ -11,7 +11,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
-import {readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
+import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
 import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Setting {
@@ -90,7 +90,7 @@ export function parseSwanctl(text: string): ParseResult {
     }
   }
   for (const s of root.settings) fail(s, `setting '${s.key}' outside any section`)
-  return {exposures, unparsed, stats: {lines: count, understood: count - notUnderstood.size}}
+  return {exposures: exposures.flatMap(matchFamilies), unparsed, stats: {lines: count, understood: count - notUnderstood.size}}
 }
 
 /** Lines of the settings and sub-section headers in a section and below it. */
