@@ -1,0 +1,324 @@
+/**
+ * Firewall policies → exposures: object tables per VDOM, policy rules in table order through the shared
+ * evaluator (guards for interface pairs and VIP traffic), folded back per policy.
+ */
+import type {Exposure} from '../../model/exposure.js'
+import {AddressSet} from '../../net/address-set.js'
+import {type Box, subtractBox} from '../../net/match.js'
+import {PortSet, ProtocolSet} from '../../net/number-set.js'
+import {type EvalRule, evaluateList} from '../evaluate.js'
+import type {InterfaceInfo} from './device.js'
+import {Accounting, type Item, itemsOf, itemText, lazy, type Scope} from './items.js'
+import {type AddressTable, addressTable, readVip, resolveAddresses, resolveServices, type ServiceBox, type ServiceTable, serviceTable, value, values, type Vip} from './objects.js'
+import {settingsOf} from './read.js'
+import {ADDRESS_KEYS, ADDRGRP_KEYS, POLICY_IGNORED_KEYS, SERVICE_GROUP_KEYS, SERVICE_KEYS, VIP_KEYS, VIPGRP_KEYS} from './sections.js'
+
+export interface PolicyMeta {
+  rule: string
+  line: number
+  /** Built only for rules that end up exposed (echoing every rule costs more than evaluating it). */
+  text: () => string
+  notes: string[]
+  fromSets: string[]
+  toSets: string[]
+  srcintf: string
+  dstintf: string
+  translated?: {to?: AddressSet; ports?: PortSet}
+  kind: Exposure['kind']
+  /** Index of the policy, to gather its permits across interface pairs. */
+  group: number
+}
+
+const ALL_SERVICE: ServiceBox = {protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
+
+export function serviceBoxes(table: ServiceTable, names: string[], negate: boolean): {boxes: ServiceBox[]; notes: string[]; doubtful: boolean} {
+  const r = resolveServices(table, names)
+  let boxes = r.boxes
+  const doubtful = r.unresolved.length > 0 || r.notes.length > 0
+  // an unknown service may be anything: recall first
+  if (r.unresolved.length) boxes = [ALL_SERVICE]
+  if (negate) {
+    let rest: Box[] = [{from: AddressSet.ANY, to: AddressSet.ANY, ...ALL_SERVICE}]
+    for (const b of boxes) rest = rest.flatMap((x) => subtractBox(x, {from: AddressSet.ANY, to: AddressSet.ANY, ...b}))
+    boxes = r.unresolved.length ? [ALL_SERVICE] : rest.map((x) => ({protocols: x.protocols, ports: x.ports, sourcePorts: x.sourcePorts}))
+  }
+  return {boxes, notes: r.notes, doubtful}
+}
+
+export function addressSide(table: AddressTable, names: string[], negate: boolean, anyFamily: AddressSet) {
+  const r = resolveAddresses(table, names)
+  const doubtful = r.unresolved.length > 0 || r.notes.length > 0
+  const set = r.unresolved.length ? anyFamily : negate ? anyFamily.subtract(r.set) : r.set
+  return {set, unresolved: r.unresolved, notes: r.notes, doubtful}
+}
+
+export interface VdomTables {
+  addresses: {4: AddressTable; 6: AddressTable}
+  services: ServiceTable
+  vips: {4: Map<string, Vip[]>; 6: Map<string, Vip[]>}
+}
+
+export function buildTables(scope: Scope, acc: Accounting, interfaces: Map<string, InterfaceInfo>, exposures: Exposure[], prefix: string): VdomTables {
+  const subnetOf = (name: string) => interfaces.get(name)?.subnets
+  const addresses = {4: addressTable(4, subnetOf), 6: addressTable(6, subnetOf)}
+  for (const [family, section, groups] of [[4, 'firewall address', 'firewall addrgrp'], [6, 'firewall address6', 'firewall addrgrp6']] as const) {
+    for (const item of itemsOf(scope.sections.get(section), section, acc, ADDRESS_KEYS)) addresses[family].objects.set(item.name, item)
+    for (const item of itemsOf(scope.sections.get(groups), groups, acc, ADDRGRP_KEYS)) addresses[family].groups.set(item.name, item)
+  }
+  const services = serviceTable()
+  for (const item of itemsOf(scope.sections.get('firewall service custom'), 'firewall service custom', acc, SERVICE_KEYS)) services.objects.set(item.name, item)
+  for (const item of itemsOf(scope.sections.get('firewall service group'), 'firewall service group', acc, SERVICE_GROUP_KEYS)) services.groups.set(item.name, item)
+
+  const vips = {4: new Map<string, Vip[]>(), 6: new Map<string, Vip[]>()}
+  for (const [family, section, groups] of [[4, 'firewall vip', 'firewall vipgrp'], [6, 'firewall vip6', 'firewall vipgrp6']] as const) {
+    for (const item of itemsOf(scope.sections.get(section), section, acc, VIP_KEYS, (n) => n === 'realservers')) {
+      const vip = readVip(item, family, itemText(item))
+      if (typeof vip === 'string') {
+        acc.unparsed.push({line: item.line, reason: vip, text: `edit ${item.name}`})
+        continue
+      }
+      // server load balancing: the real servers are where traffic goes
+      for (const rs of item.children.flatMap((c) => c.children)) {
+        const ip = AddressSet.parse(settingsOf(rs.statements).get('ip')?.values[0] ?? '')
+        if (ip) vip.mapped = vip.mapped ? vip.mapped.union(ip) : ip
+      }
+      vips[family].set(item.name, [vip])
+      exposures.push(vipExposure(vip, prefix))
+    }
+    for (const item of itemsOf(scope.sections.get(groups), groups, acc, VIPGRP_KEYS)) {
+      const members = values(item, 'member').flatMap((m) => vips[family].get(m) ?? [])
+      vips[family].set(item.name, members)
+    }
+  }
+  return {addresses, services, vips}
+}
+
+function vipExposure(vip: Vip, prefix: string): Exposure {
+  return {
+    kind: vip.kind,
+    action: 'allow',
+    direction: 'inbound',
+    from: vip.srcFilter ?? (vip.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6),
+    to: vip.ext,
+    protocols: vip.forward?.protocols ?? ProtocolSet.ALL,
+    ports: vip.forward?.ext ?? PortSet.ALL,
+    sourcePorts: PortSet.ALL,
+    translated: {to: vip.mapped, ports: vip.forward ? vip.forward.mapped : undefined},
+    line: vip.line,
+    rule: `${prefix}vip ${vip.name}`,
+    text: vip.text,
+    interfaces: vip.extintf ? {in: [vip.extintf]} : undefined,
+    notes: vip.notes.length ? vip.notes : undefined,
+  }
+}
+
+/** Ports on the VIP's outside for the service ports the policy allows on the mapped side. */
+function vipPorts(vip: Vip, svc: ServiceBox): {protocols: ProtocolSet; ports: PortSet; mapped?: PortSet} | null {
+  if (!vip.forward) return {protocols: svc.protocols, ports: svc.ports}
+  const protocols = svc.protocols.intersect(vip.forward.protocols)
+  const mapped = svc.ports.intersect(vip.forward.mapped)
+  if (protocols.isEmpty() || mapped.isEmpty()) return null
+  const {ext} = vip.forward
+  // one-to-one port ranges map by offset; otherwise the whole external range stays reachable
+  if (ext.size() === vip.forward.mapped.size() && ext.ranges.length === 2 && vip.forward.mapped.ranges.length === 2) {
+    const offset = ext.ranges[0] - vip.forward.mapped.ranges[0]
+    const pairs: Array<[number, number]> = []
+    for (let i = 0; i < mapped.ranges.length; i += 2) pairs.push([mapped.ranges[i] + offset, mapped.ranges[i + 1] + offset])
+    return {protocols, ports: PortSet.fromRanges(pairs), mapped}
+  }
+  return {protocols, ports: ext, mapped}
+}
+
+const CONDITION_NOTES: Record<string, (v: string[]) => string> = {
+  users: (v) => `only for users ${v.join(', ')}`,
+  groups: (v) => `only for user groups ${v.join(', ')}`,
+  'fsso-groups': (v) => `only for FSSO groups ${v.join(', ')}`,
+  devices: (v) => `only for devices ${v.join(', ')}`,
+  application: (v) => `only for applications ${v.join(', ')}`,
+  'app-category': (v) => `only for application categories ${v.join(', ')}`,
+  'app-group': (v) => `only for application groups ${v.join(', ')}`,
+  'url-category': (v) => `only for URL categories ${v.join(', ')}`,
+  'ztna-ems-tag': (v) => `only for ZTNA tags ${v.join(', ')}`,
+  'ztna-geo-tag': (v) => `only for ZTNA geo tags ${v.join(', ')}`,
+  'ztna-status': (v) => `ZTNA ${v.join(' ')}`,
+  'src-vendor-mac': (v) => `only for vendor MACs ${v.join(', ')}`,
+}
+
+const POLICY_MODELLED = new Set([
+  'srcintf', 'dstintf', 'srcaddr', 'dstaddr', 'srcaddr4', 'dstaddr4', 'srcaddr6', 'dstaddr6', 'service', 'action', 'status',
+  'schedule', 'srcaddr-negate', 'dstaddr-negate', 'srcaddr6-negate', 'dstaddr6-negate', 'service-negate', 'match-vip',
+  'internet-service', 'internet-service-id', 'internet-service-name', 'internet-service-group', 'internet-service-custom',
+  'internet-service-custom-group', 'internet-service-negate', 'internet-service-src', 'internet-service-src-id',
+  'internet-service-src-name', 'internet-service-src-group', 'internet-service-src-custom', 'internet-service-src-custom-group',
+  'internet-service-src-negate', 'internet-service6', 'internet-service6-name', 'internet-service6-group',
+  'internet-service6-custom', 'internet-service6-custom-group', 'internet-service6-src', 'internet-service6-src-name',
+  'internet-service6-src-group', 'internet-service6-src-custom', 'internet-service6-src-custom-group',
+  ...Object.keys(CONDITION_NOTES),
+])
+export const POLICY_KEYS = new Set([...POLICY_MODELLED, ...POLICY_IGNORED_KEYS])
+
+/** Rules of one policy table, in table order (not id order: FortiOS evaluates top-down as listed). */
+export function policyRules(items: Item[], section: string, tables: VdomTables, prefix: string, group: {next: number}): Array<EvalRule<PolicyMeta>> {
+  const rules: Array<EvalRule<PolicyMeta>> = []
+  const label = section.replace('firewall ', '')
+  for (const item of items) {
+    if (value(item, 'status') === 'disable') continue
+    const action = value(item, 'action') ?? 'deny'
+    const allow = action === 'accept' || action === 'ipsec'
+    const notes: string[] = []
+    let doubtful = false
+    if (action !== 'accept' && action !== 'ipsec' && action !== 'deny') {
+      notes.push(`action '${action}' read as accept`)
+      doubtful = true
+    }
+    for (const k of item.unknown) notes.push(`unknown setting '${k}' ignored; exposure may be broader`)
+    if (item.unknown.length) doubtful = true
+    const schedule = value(item, 'schedule') ?? 'always'
+    if (schedule !== 'always') {
+      notes.push(`active only on schedule '${schedule}'`)
+      doubtful = true
+    }
+    for (const [k, note] of Object.entries(CONDITION_NOTES)) {
+      if (item.settings.has(k)) {
+        notes.push(note(values(item, k)))
+        doubtful = true
+      }
+    }
+    if (!item.settings.has('service') && !item.settings.has('internet-service')) notes.push('no service set: read as ALL')
+    const srcintf = values(item, 'srcintf')
+    const dstintf = values(item, 'dstintf')
+    const rule = `${prefix}${label} ${item.name}`
+    const text = lazy(() => itemText(item))
+    const g = group.next++
+    const svc = serviceBoxes(tables.services, item.settings.has('service') ? values(item, 'service') : ['ALL'], value(item, 'service-negate') === 'enable')
+    notes.push(...svc.notes)
+    doubtful ||= svc.doubtful
+
+    const families: Array<{family: 4 | 6; src: string[]; dst: string[]; srcNeg: boolean; dstNeg: boolean}> = []
+    const neg = (k: string) => value(item, k) === 'enable'
+    if (section === 'firewall policy6') {
+      families.push({family: 6, src: values(item, 'srcaddr'), dst: values(item, 'dstaddr'), srcNeg: neg('srcaddr-negate'), dstNeg: neg('dstaddr-negate')})
+    } else {
+      const src4 = [...values(item, 'srcaddr'), ...values(item, 'srcaddr4')]
+      const dst4 = [...values(item, 'dstaddr'), ...values(item, 'dstaddr4')]
+      if (src4.length || dst4.length) families.push({family: 4, src: src4, dst: dst4, srcNeg: neg('srcaddr-negate'), dstNeg: neg('dstaddr-negate')})
+      if (item.settings.has('srcaddr6') || item.settings.has('dstaddr6')) {
+        families.push({
+          family: 6,
+          src: values(item, 'srcaddr6'),
+          dst: values(item, 'dstaddr6'),
+          srcNeg: neg('srcaddr6-negate') || neg('srcaddr-negate'),
+          dstNeg: neg('dstaddr6-negate') || neg('dstaddr-negate'),
+        })
+      }
+    }
+    // internet-service (ISDB) replaces dstaddr+service; -src replaces srcaddr: names we cannot expand
+    const isdbDst = value(item, 'internet-service') === 'enable' || value(item, 'internet-service6') === 'enable'
+    const isdbSrc = value(item, 'internet-service-src') === 'enable' || value(item, 'internet-service6-src') === 'enable'
+    const isdbNames = (kind: string) =>
+      ['', '6'].flatMap((v) => ['name', 'id', 'group', 'custom', 'custom-group'].flatMap((k) => values(item, `internet-service${v}${kind}-${k}`)))
+    if (isdbDst || isdbSrc) {
+      doubtful = true
+      if (families.length === 0) families.push({family: 4, src: ['all'], dst: ['all'], srcNeg: false, dstNeg: false})
+    }
+
+    const pairs: Array<[string, string]> = []
+    for (const s of srcintf.length ? srcintf : ['any']) for (const d of dstintf.length ? dstintf : ['any']) pairs.push([s, d])
+
+    for (const f of families) {
+      const anyFamily = f.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+      const table = tables.addresses[f.family]
+      const vipTable = tables.vips[f.family]
+      const src = isdbSrc ? {set: anyFamily, unresolved: isdbNames('-src'), notes: [], doubtful: true} : addressSide(table, f.src, f.srcNeg, anyFamily)
+      const vipNames = f.dstNeg ? [] : f.dst.filter((n) => vipTable.has(n))
+      const plainDst = f.dst.filter((n) => !vipNames.includes(n))
+      const dst = isdbDst
+        ? {set: anyFamily, unresolved: isdbNames(''), notes: [], doubtful: true}
+        : addressSide(table, plainDst, f.dstNeg, anyFamily)
+      const familyNotes = [...notes, ...src.notes, ...dst.notes]
+      if (isdbDst) familyNotes.push('destination is Internet Service Database entries (not expanded)')
+      if (isdbSrc) familyNotes.push('source is Internet Service Database entries (not expanded)')
+      const fDoubt = doubtful || src.doubtful || dst.doubtful
+      const services = isdbDst ? [ALL_SERVICE] : svc.boxes
+      const push = (match: Box, translated: PolicyMeta['translated'], viaVip: boolean, s: string, d: string) => {
+        const guards = [...(s === 'any' ? [] : [`in=${s}`]), ...(d === 'any' ? [] : [`out=${d}`])]
+        // FortiOS: a deny does not stop VIP (DNAT) traffic unless it names the VIP or sets match-vip
+        if (!viaVip && (allow || value(item, 'match-vip') !== 'enable')) guards.push('novip')
+        rules.push({
+          match,
+          action: allow ? 'allow' : 'deny',
+          guards,
+          opaque: !allow && fDoubt,
+          meta: {rule, line: item.line, text, notes: familyNotes, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, kind: 'filter', group: g},
+        })
+      }
+      for (const [s, d] of pairs) {
+        for (const b of services) {
+          if ((plainDst.length || isdbDst || f.dstNeg) && !src.set.isEmpty() && !dst.set.isEmpty()) {
+            push({from: src.set, to: dst.set, ...b}, undefined, false, s, d)
+          }
+          for (const vip of vipNames.flatMap((n) => vipTable.get(n) ?? [])) {
+            const ports = vipPorts(vip, b)
+            if (!ports) continue
+            const from = vip.srcFilter ? src.set.intersect(vip.srcFilter) : src.set
+            if (from.isEmpty()) continue
+            push(
+              {from, to: vip.ext, protocols: ports.protocols, ports: ports.ports, sourcePorts: b.sourcePorts},
+              {to: vip.mapped, ports: ports.mapped},
+              true,
+              s,
+              d,
+            )
+          }
+        }
+      }
+    }
+  }
+  return rules
+}
+
+const setKey = (a: AddressSet) => `${a.v4.join(',')}/${a.v6.join(',')}`
+
+/** Evaluate, then fold the permits of one policy across interface pairs when they are the same traffic. */
+export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Exposure[]): void {
+  const {permits} = evaluateList(rules, 'deny')
+  const folded = new Map<string, {meta: PolicyMeta; box: Box; ins: Set<string>; outs: Set<string>}>()
+  for (const p of permits) {
+    const m = p.meta
+    const key = [
+      m.group,
+      m.translated?.to ? setKey(m.translated.to) : '',
+      m.translated?.ports?.ranges.join(',') ?? '',
+      setKey(p.box.from),
+      setKey(p.box.to),
+      p.box.protocols.ranges.join(','),
+      p.box.ports.ranges.join(','),
+      p.box.sourcePorts.ranges.join(','),
+    ].join('|')
+    let f = folded.get(key)
+    if (!f) {
+      f = {meta: m, box: p.box, ins: new Set(), outs: new Set()}
+      folded.set(key, f)
+    }
+    f.ins.add(m.srcintf)
+    f.outs.add(m.dstintf)
+  }
+  for (const {meta, box, ins, outs} of folded.values()) {
+    const inList = ins.has('any') ? [] : [...ins]
+    const outList = outs.has('any') ? [] : [...outs]
+    out.push({
+      kind: meta.kind,
+      action: 'allow',
+      direction: 'inbound',
+      ...box,
+      translated: meta.translated,
+      line: meta.line,
+      rule: meta.rule,
+      text: meta.text(),
+      interfaces: inList.length || outList.length ? {in: inList.length ? inList : undefined, out: outList.length ? outList : undefined} : undefined,
+      fromSets: meta.fromSets.length ? meta.fromSets : undefined,
+      toSets: meta.toSets.length ? meta.toSets : undefined,
+      notes: meta.notes.length ? [...new Set(meta.notes)] : undefined,
+    })
+  }
+}
