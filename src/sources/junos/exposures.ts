@@ -167,6 +167,8 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
     return out
   }
 
+  const deviceAddresses = AddressSet.unionAll([...config.units.values()].map((u) => u.hostAddresses))
+
   // ---------- security policies ----------
   const policyRules = (p: Policy, fromZone: string | undefined, toZone: string | undefined): Array<EvalRule<Template>> => {
     const notes: string[] = []
@@ -200,6 +202,11 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
       opaque = true
     }
     if (p.thenExtra.length) notes.push(`then permit ${p.thenExtra.join(' ')}`)
+    // junos-host is the device itself (self-traffic policies)
+    if (toZone === 'junos-host' && !deviceAddresses.isEmpty()) {
+      to = to.intersect(deviceAddresses)
+      notes.push('to-zone junos-host: traffic to the device itself')
+    }
     const action = p.action === 'permit' ? 'allow' : 'deny'
     const rule = p.global ? `global policy ${p.name}` : `from-zone ${p.fromZones[0]} to-zone ${p.toZones[0]} policy ${p.name}`
     const template: Template = {
@@ -269,7 +276,6 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
   }
 
   // ---------- firewall filters ----------
-  const deviceAddresses = AddressSet.unionAll([...config.units.values()].map((u) => u.hostAddresses))
   const filterPermits = (family: 'inet' | 'inet6', names: string[], unit: string, line: number): Array<{box: Box; meta: Template}> => {
     const rules: Array<EvalRule<Template>> = []
     for (const name of names) {
