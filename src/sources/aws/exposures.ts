@@ -58,7 +58,8 @@ export function groupLabel(sg: Pick<SecurityGroup, 'id' | 'name'>): string {
 
 /**
  * Every permission of a security group. Ingress: from the rule's sources to the group's members
- * (their addresses when known, else any with the group as a named set); egress the other way round.
+ * (their addresses when known, else any with the group as a named set), the VPC as their zone;
+ * egress the other way round.
  * A source group is its members' addresses when the input lists them; otherwise an empty address set
  * with the group named (members are VPC-internal). Prefix lists give any with a note (recall first:
  * a customer prefix list may hold public ranges).
@@ -77,7 +78,8 @@ export function securityGroupExposures(
     if (service.unknown !== undefined) state.unknown(perm.line, `unknown protocol '${service.unknown}'`, perm.text)
     for (const b of bad) state.unknown(perm.line, `not an address or CIDR: '${b}'`, perm.text)
     state.count(service.unknown === undefined && bad.length === 0)
-    const base = {kind: 'filter' as const, direction: perm.egress ? ('outbound' as const) : ('inbound' as const), line: perm.line, rule: perm.rule, text: perm.text}
+    const zone = sg.vpcId ? (perm.egress ? {fromZones: [sg.vpcId]} : {toZones: [sg.vpcId]}) : {}
+    const base = {kind: 'filter' as const, direction: perm.egress ? ('outbound' as const) : ('inbound' as const), line: perm.line, rule: perm.rule, text: perm.text, ...zone}
     const emit = (peer: AddressSet, peerSets: string[], notes: string[], namedOnly = false) => {
       for (const s of serviceBoxes(service.protocols, service.ports)) {
         const b = perm.egress ? box({...s, from: members, to: peer}) : box({...s, from: peer, to: members})
@@ -148,6 +150,7 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
     text: entry.text,
     notes: service.notes,
     ...(entry.egress ? {fromSets: subnets} : {toSets: subnets}),
+    ...(acl.vpcId ? (entry.egress ? {fromZones: [acl.vpcId]} : {toZones: [acl.vpcId]}) : {}),
   }
   const match = entry.egress ? box({...s, to: peer}) : box({...s, from: peer})
   // an allow with an unknown protocol stays (read as any); a deny with one never shadows

@@ -33,6 +33,8 @@ export interface SgPermission {
 export interface SecurityGroup {
   id: string
   name?: string
+  /** The VPC: the zone its members sit in. */
+  vpcId?: string
   line: number
   permissions: SgPermission[]
   /** Addresses of what the group is attached to, when the input says (Pulumi instances, EIPs). */
@@ -55,6 +57,7 @@ export interface NaclEntry {
 
 export interface NetworkAcl {
   id: string
+  vpcId?: string
   line: number
   subnets: string[]
   entries: NaclEntry[]

@@ -70,6 +70,7 @@ function readSecurityGroup(o: JsonObject, json: PositionedJson): SecurityGroup {
   const sg: SecurityGroup & {ownerId?: string} = {
     id: asText(o.GroupId) ?? asText(o.GroupName) ?? 'unknown-group',
     name: asText(o.GroupName),
+    vpcId: asText(o.VpcId),
     line: json.lineOf(o),
     permissions: [],
     ownerId: asText(o.OwnerId),
@@ -125,7 +126,7 @@ function readNetworkAcl(o: JsonObject, json: PositionedJson): NetworkAcl {
       text: ruleText(e),
     }
   })
-  return {id, line: json.lineOf(o), subnets: asObjects(o.Associations).flatMap((a) => asStrings(a.SubnetId)), entries}
+  return {id, vpcId: asText(o.VpcId), line: json.lineOf(o), subnets: asObjects(o.Associations).flatMap((a) => asStrings(a.SubnetId)), entries}
 }
 
 /** XML fields of CustomerGatewayConfiguration read by pattern; the document (with its PSKs) is never kept. */

@@ -165,7 +165,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
   const groupFor = (id: string, r: PulumiResource, name?: string): SecurityGroup => {
     let sg = groups.get(id)
     if (!sg) {
-      sg = {id, name, line: r.line, permissions: []}
+      sg = {id, name, vpcId: asText(r.props.vpcId) || undefined, line: r.line, permissions: []}
       groups.set(id, sg)
     }
     return sg
@@ -173,7 +173,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
   const aclFor = (id: string, r: PulumiResource): NetworkAcl => {
     let acl = acls.get(id)
     if (!acl) {
-      acl = {id, line: r.line, subnets: [], entries: []}
+      acl = {id, vpcId: asText(r.props.vpcId) || undefined, line: r.line, subnets: [], entries: []}
       acls.set(id, acl)
     }
     return acl
