@@ -4,6 +4,7 @@
  * Cisco service and ICMP names, and the Cisco-specific secret redaction.
  */
 import type {Exposure} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
 import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts} from '../net/protocol.js'
@@ -231,6 +232,11 @@ export function termBox(from: Box['from'], to: Box['to'], term: ServiceTerm): Bo
   }
   if (from.isEmpty() || to.isEmpty() || term.ports.isEmpty() || term.sourcePorts.isEmpty()) return null
   return {from, to, protocols, ports: term.ports, sourcePorts: term.sourcePorts}
+}
+
+/** "Any address" in the families present in `set` (an IPv4 source never reaches an IPv6 address). */
+export function sameFamilies(set: AddressSet): AddressSet {
+  return (set.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(set.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
 }
 
 /** Merge the notes of an exposure without duplicates, keeping their order. */

@@ -35,6 +35,10 @@ describe('cisco-asa fixtures', () => {
     // VPN listeners and management on the interface addresses
     expect(find(e, (x) => x.kind === 'vpn-listener' && x.protocol === 'udp' && x.ports.join() === '500,4500')[0].from).toEqual(['192.0.2.200/32'])
     expect(find(e, (x) => x.rule === 'http inside')[0].ports).toEqual(['8443'])
+    expect(find(e, (x) => x.rule === 'http outside')[0].from).toEqual(['0.0.0.0/0'])
+    // the default route makes the security-level permit toward outside reach any IPv4 address
+    expect(find(e, (x) => x.rule === 'security-level inside->outside')[0].to[0]).toBe('0.0.0.0/0')
+    expect(find(e, (x) => x.rule === 'crypto ikev2 client-services outside')[0].ports).toEqual(['443'])
     expect(find(e, (x) => x.rule.startsWith('security-level inside->outside'))[0].notes?.[0]).toMatch(/security-level default permit/)
     // shut interface contributes nothing
     expect(find(e, (x) => !!x.interfaces?.in?.includes('mgmt'))).toHaveLength(0)

@@ -10,7 +10,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {type Box, ANY_BOX} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {evaluateList, type EvalRule} from '../../sources/evaluate.js'
-import {addNotes, type CiscoNode} from '../cisco-common.js'
+import {addNotes, type CiscoNode, sameFamilies} from '../cisco-common.js'
 import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
 
 const TCP = 6
@@ -59,7 +59,9 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     return rules
   }
 
+  const legacy = cfg.version && (cfg.version[0] < 8 || (cfg.version[0] === 8 && cfg.version[1] < 3))
   const filters = (rules: Array<EvalRule<Meta>>, extra: Partial<Exposure>, notes: string[] = []) => {
+    if (legacy) notes = [...notes, 'before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts']
     const result = evaluateList(rules, 'deny')
     for (const p of result.permits) {
       const e = make('filter', p.box, p.meta, structuredClone(extra))
@@ -75,7 +77,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     if (!cfg.acls.has(g.acl)) continue
     if (g.direction === 'global') global = g.acl
     else if (g.direction === 'in' && g.iface) inbound.set(g.iface, g.acl)
-    else if (g.direction === 'out' && g.iface) {
+    else if (g.direction === 'out' && g.iface && !cfg.interfaces.get(g.iface)?.shutdown) {
       filters(aclRules(g.acl), {direction: 'outbound', interfaces: {out: [g.iface]}, toZones: [g.iface]}, ifaceNote(cfg, g.iface))
     }
   }
@@ -105,8 +107,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   for (const nat of cfg.nats) {
     const protocols = nat.service?.protocols ?? ProtocolSet.ALL
     // an inbound connection to the mapped address comes from that address's family
-    const anyPeer = (nat.mapped.set.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(nat.mapped.set.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
-    const b: Box = {...ANY_BOX, from: nat.peer?.set ?? anyPeer, to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
+    const b: Box = {...ANY_BOX, from: nat.peer?.set ?? sameFamilies(nat.mapped.set), to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
     const notes = [...nat.notes]
     const unresolved = [...nat.mapped.unresolved, ...nat.real.unresolved]
     if (unresolved.length) notes.push(`unexpanded ${unresolved.join(', ')}`)
@@ -130,8 +131,9 @@ function ifaceNote(cfg: AsaConfig, name: string): string[] {
 
 /**
  * No inbound ACL and no global ACL: the ASA lets traffic go from a higher security level to a lower
- * one (and between equal levels with `same-security-traffic permit inter-interface`). Routes are not
- * modelled, so the destinations are approximated by the lower interfaces' connected networks.
+ * one (and between equal levels with `same-security-traffic permit inter-interface`). Destinations are
+ * approximated by what the lower interface reaches: its connected networks and its static routes
+ * (dynamic routing is not modelled).
  */
 function securityLevelPermits(cfg: AsaConfig, ifaces: AsaInterface[]): Exposure[] {
   const out: Exposure[] = []
@@ -140,16 +142,18 @@ function securityLevelPermits(cfg: AsaConfig, ifaces: AsaInterface[]): Exposure[
     for (const dst of all) {
       if (dst === src) continue
       if (!(dst.level < src.level || (dst.level === src.level && cfg.sameSecurityInter))) continue
+      const routed = cfg.routes.get(dst.nameif)
+      const reach = dst.networks || routed ? (dst.networks ?? AddressSet.EMPTY).union(routed ?? AddressSet.EMPTY) : undefined
       const notes = [
-        `security-level default permit: no inbound ACL on ${src.nameif} (level ${src.level}) toward ${dst.nameif} (level ${dst.level}); destinations approximated by ${dst.nameif}'s connected networks`,
+        `security-level default permit: no inbound ACL on ${src.nameif} (level ${src.level}) toward ${dst.nameif} (level ${dst.level}); destinations are ${dst.nameif}'s connected and statically routed networks`,
       ]
-      if (!dst.networks) notes.push(`${dst.nameif} has no static address; destination read as any`)
+      if (!reach) notes.push(`${dst.nameif} has no static address or route; destination read as any`)
       out.push({
         kind: 'filter',
         action: 'allow',
         direction: 'inbound',
         from: AddressSet.ANY,
-        to: dst.networks ?? AddressSet.ANY,
+        to: reach ?? AddressSet.ANY,
         protocols: ProtocolSet.ALL,
         ports: PortSet.ALL,
         sourcePorts: PortSet.ALL,
@@ -196,7 +200,8 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
       ;({proto, port} = MGMT_PORT[m.service])
     }
     const t = ifaceTarget(cfg, m.iface)
-    const b: Box = {...ANY_BOX, from: m.from, to: t.to, protocols: ProtocolSet.of(proto), ports: PortSet.range(port)}
+    const b: Box = {...ANY_BOX, from: m.from, to: t.to.intersect(sameFamilies(m.from)), protocols: ProtocolSet.of(proto), ports: PortSet.range(port)}
+    if (b.to.isEmpty()) continue
     out.push(make('filter', b, {node: m.node, rule: `${m.service === 'http' ? 'http' : m.service} ${m.iface}`, notes: ['management access to the device', ...t.notes]}, mgmtExtra(m.iface)))
   }
   for (const r of cfg.httpRedirect) {
@@ -273,6 +278,10 @@ function vpnListeners(cfg: AsaConfig, make: Make): Exposure[] {
     const meta: Meta = {node: ike.node, rule: `crypto ${ike.version} enable ${ike.iface}`, notes}
     out.push(make('vpn-listener', {...ANY_BOX, from, to: t.to, protocols: ProtocolSet.of(UDP), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])}, meta, mgmtExtra(ike.iface)))
     out.push(make('vpn-listener', {...ANY_BOX, from, to: t.to, protocols: ProtocolSet.of(ESP)}, meta, mgmtExtra(ike.iface)))
+    if (ike.clientServicesPort !== undefined) {
+      const cs: Meta = {node: ike.node, rule: `crypto ${ike.version} client-services ${ike.iface}`, notes: ['IKEv2 client services (AnyConnect IPsec): any client may connect', ...t.notes]}
+      out.push(make('vpn-listener', {...ANY_BOX, to: t.to, protocols: ProtocolSet.of(TCP), ports: PortSet.range(ike.clientServicesPort)}, cs, mgmtExtra(ike.iface)))
+    }
   }
   return out
 }

@@ -80,6 +80,10 @@ export interface CryptoMapEntry {
 
 export interface AsaConfig {
   interfaces: Map<string, AsaInterface>
+  /** `ASA Version 9.12(4)` → [9, 12]; before 8.3 ACLs name mapped (public) addresses. */
+  version?: [number, number]
+  /** Static routes per interface name (`route outside 0.0.0.0 0.0.0.0 GW`). */
+  routes: Map<string, AddressSet>
   acls: Map<string, Ace[]>
   /** ACLs of the `standard`/`webtype`/`ethertype` kinds: understood, never bound to an interface as filters. */
   otherAcls: Set<string>
@@ -92,7 +96,8 @@ export interface AsaConfig {
   snmpEnabled: boolean
   sameSecurityInter: boolean
   webvpn?: {node: CiscoNode; ifaces: Array<{iface: string; node: CiscoNode}>; port: number; anyconnect: boolean}
-  ikeEnabled: Array<{iface: string; node: CiscoNode; version: string}>
+  /** `crypto ikev1|ikev2 enable IF [client-services [port N]]`. */
+  ikeEnabled: Array<{iface: string; node: CiscoNode; version: string; clientServicesPort?: number}>
   /** crypto map name → entries, and the interfaces each map is bound to. */
   cryptoMaps: Map<string, CryptoMapEntry[]>
   cryptoMapIfaces: Array<{map: string; iface: string; node: CiscoNode}>

@@ -22,7 +22,6 @@ import {AsaObjects} from './objects.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
 const IGNORED: Record<string, string> = {
-  'ASA': 'version banner',
   'PIX': 'version banner',
   'FWSM': 'version banner',
   hostname: 'identity',
@@ -42,7 +41,6 @@ const IGNORED: Record<string, string> = {
   terminal: 'terminal setting',
   mtu: 'interface MTU',
   arp: 'ARP settings',
-  route: 'routing, not access',
   ipv6: 'routing or ND settings',
   router: 'routing process, not access',
   'prefix-list': 'routing filter',
@@ -139,6 +137,7 @@ const ANY_REF: AddrRef = {set: AddressSet.ANY, unresolved: []}
 export class AsaReader {
   readonly config: AsaConfig = {
     interfaces: new Map(),
+    routes: new Map(),
     acls: new Map(),
     otherAcls: new Set(),
     accessGroups: [],
@@ -284,6 +283,14 @@ export class AsaReader {
         return this.icmpLine(n)
       case 'snmp-server':
         return this.snmp(n)
+      case 'ASA': {
+        const m = /^(\d+)\.(\d+)/.exec(w[2] ?? '')
+        if (w[1] === 'Version' && m) this.config.version = [Number(m[1]), Number(m[2])]
+        this.ledger.ok(n)
+        return
+      }
+      case 'route':
+        return this.route(n)
       case 'same-security-traffic':
         if (w[2] === 'inter-interface') this.config.sameSecurityInter = true
         this.ledger.ok(n)
@@ -537,6 +544,15 @@ export class AsaReader {
     if (!g) return this.ledger.bad(n, 'expected access-group NAME in|out interface IF, or NAME global')
     this.config.accessGroups.push(g)
     this.ledger.ok(n)
+  }
+
+  /** `route IF NET MASK GATEWAY [metric] [track N]`: where traffic to NET leaves. */
+  private route(n: CiscoNode): void {
+    const w = n.words
+    this.ledger.ok(n)
+    const net = w[2]?.includes('/') ? AddressSet.parse(w[2]) : w[3] ? this.objects.maskAddress(w[2] ?? '', w[3]) : null
+    if (!w[1] || !net) return this.ledger.bad(n, 'expected route INTERFACE NETWORK MASK GATEWAY')
+    this.config.routes.set(w[1], (this.config.routes.get(w[1]) ?? AddressSet.EMPTY).union(net))
   }
 
   // ---------- NAT ----------
@@ -801,7 +817,10 @@ export class AsaReader {
     this.ledger.okTree(n)
     // `crypto ikev1 enable outside` / `crypto ikev2 enable outside [client-services port N]`
     if ((w[1] === 'ikev1' || w[1] === 'ikev2' || w[1] === 'isakmp') && w[2] === 'enable' && w[3]) {
-      this.config.ikeEnabled.push({iface: w[3], node: n, version: w[1]})
+      // IKEv2 client services (AnyConnect over IPsec) also listen on tcp, 443 unless a port is given
+      const cs = w.indexOf('client-services')
+      const port = cs > 0 ? (w[cs + 1] === 'port' && /^\d+$/.test(w[cs + 2] ?? '') ? Number(w[cs + 2]) : 443) : undefined
+      this.config.ikeEnabled.push({iface: w[3], node: n, version: w[1], clientServicesPort: port})
       return
     }
     if (w[1] === 'map' && w[2]) {

@@ -12,7 +12,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {addNotes, type CiscoNode} from '../cisco-common.js'
+import {addNotes, type CiscoNode, sameFamilies} from '../cisco-common.js'
 import {evaluateList, type EvalRule} from '../evaluate.js'
 import type {IosAcl, IosConfig, IosInterface} from './model.js'
 import {aclPermits} from './acl.js'
@@ -96,11 +96,6 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exp
   out.push(...management(cfg, make, device))
   out.push(...vpnListeners(cfg, make))
   return out
-}
-
-/** "Any source" in the address families of `to` (an IPv4 NAT is not reachable from IPv6). */
-function sameFamilies(to: AddressSet): AddressSet {
-  return (to.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(to.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
 }
 
 function carriesTraffic(ifc: IosInterface, family: 4 | 6): boolean {
