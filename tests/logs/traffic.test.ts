@@ -14,9 +14,10 @@ beforeAll(async () => {
 
 const run = (...files: string[]) => runTraffic({inventoryDir: join(DIR, 'inventory'), files: files.map((f) => join(DIR, 'flows', f)), displayBase: ROOT, loaded})
 
-// The same nine sessions in every format (see the fixtures): flow-app three times (once at 23:00, off
+// The same ten sessions in every format (see the fixtures): flow-app three times (once at 23:00, off
 // hours), web on 443 (approved) and twice on 22 (not approved), LAN to a DMZ host (no flow), a rejected
-// partner probe, and intra-LAN SMB.
+// partner probe, intra-LAN SMB, and a database host reaching the public web server (so the logs see
+// the db zone as a source: the silent flow-backup is then a finding).
 const EXPECTED = [
   {id: 'critical-flow-silent:flow-backup', severity: 'high'},
   {id: 'traffic-without-access-point:192.0.2.10:tcp/22', severity: 'high', count: 2},
@@ -27,7 +28,7 @@ const EXPECTED = [
 describe('irm-audit traffic', () => {
   it('AWS VPC Flow Logs: exact findings, lines, window and zone pairs', async () => {
     const r = await run('vpc-default.log')
-    expect(r.files).toEqual([{file: 'tests/fixtures/logs/flows/vpc-default.log', format: 'aws-vpc-flow', records: 9, skipped: 1}])
+    expect(r.files).toEqual([{file: 'tests/fixtures/logs/flows/vpc-default.log', format: 'aws-vpc-flow', records: 10, skipped: 1}])
     expect(r.findings.map(({id, severity, count}) => ({id, severity, ...(count ? {count} : {})}))).toEqual(EXPECTED)
     expect(r.findings.find((f) => f.rule === 'traffic-without-access-point')).toMatchObject({file: 'tests/fixtures/logs/flows/vpc-default.log', line: 6})
     expect(r.findings.find((f) => f.rule === 'off-hours-activity')).toMatchObject({line: 4, message: 'flow flow-app: 1 of 3 sessions outside 08-18 (mon,tue,wed,thu,fri)'})
@@ -38,7 +39,7 @@ describe('irm-audit traffic', () => {
 
   it('reads gzip by content, not by name', async () => {
     const r = await run('vpc-default.log.gz')
-    expect(r.records).toBe(9)
+    expect(r.records).toBe(10)
     expect(r.findings.map((f) => f.id)).toEqual(EXPECTED.map((f) => f.id))
   })
 
@@ -46,14 +47,14 @@ describe('irm-audit traffic', () => {
     for (const f of ['conn.log', 'conn.json.log']) {
       const r = await run(f)
       expect(r.files[0].format).toBe('zeek-conn')
-      expect(r.records).toBe(9)
+      expect(r.records).toBe(10)
       expect(r.findings.map(({id, severity, count}) => ({id, severity, ...(count ? {count} : {})}))).toEqual(EXPECTED)
     }
   })
 
   it('nfdump CSV gives the same findings and ignores the Summary block', async () => {
     const r = await run('nfdump.csv')
-    expect(r.files[0]).toMatchObject({format: 'nfdump-csv', records: 8, skipped: 0})
+    expect(r.files[0]).toMatchObject({format: 'nfdump-csv', records: 9, skipped: 0})
     expect(r.findings.map((f) => f.id)).toEqual(EXPECTED.map((f) => f.id))
   })
 
@@ -69,5 +70,15 @@ describe('irm-audit traffic', () => {
       code: 'CONFIG_UNKNOWN_FORMAT',
       file: 'tests/fixtures/logs/inventory/inventory.yaml',
     })
+  })
+})
+
+describe('silent critical flows', () => {
+  it('are reported only where the logs see traffic leaving their sources and reaching their destinations', async () => {
+    const {TrafficAnalyzer} = await import('../../src/logs/flows/analyze.js')
+    const a = new TrafficAnalyzer(loaded.inventory)
+    // LAN to the database only: the db zone is never a source here, so flow-backup cannot be judged
+    a.add({start: 1_793_610_000_000, family: 4, src: 0x0a01000a, dst: 0x0a020005, srcText: '10.1.0.10', dstText: '10.2.0.5', srcPort: 40000, dstPort: 5432, protocol: 6, bytes: 10, packets: 1, accepted: true, line: 1})
+    expect(a.report([]).findings.map((f) => f.id)).toEqual([])
   })
 })
