@@ -130,7 +130,8 @@ export class Resolver {
     return refs.filter((r) => this.zones.has(r))
   }
 
-  private ownCidrs(zone: Zone): AddressSet {
+  /** The zone's own cidrs, without the zones nested in it. */
+  ownCidrs(zone: Zone): AddressSet {
     return AddressSet.unionAll(cidrsOf(zone).map((c) => AddressSet.parse(c) ?? AddressSet.EMPTY))
   }
 }

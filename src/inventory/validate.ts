@@ -23,6 +23,7 @@ export type ValidationRule =
   | 'invalid-port'
   | 'date-in-future'
   | 'access-point-outside-zones'
+  | 'zone-parent'
 
 export interface ValidationIssue {
   rule: ValidationRule
@@ -51,6 +52,7 @@ export const VALIDATION_RULES: Record<ValidationRule, string> = {
   'invalid-port': 'Ports are within 1-65535 and ranges are in order.',
   'date-in-future': 'Dates of past events (approval, verification, tests, reviews) are not in the future.',
   'access-point-outside-zones': "An access point's destination CIDRs belong to a zone.",
+  'zone-parent': 'A nested zone lies inside its parent, and parents do not form a cycle.',
 }
 
 let compiled: ValidateFunction | undefined
@@ -217,6 +219,7 @@ class SemanticChecks {
     this.references()
     this.addresses()
     this.zoneOverlaps()
+    this.zoneParents()
     this.ports()
     this.pastDates()
     this.organizationOnce()
@@ -417,6 +420,46 @@ class SemanticChecks {
         )
       }
       open.push(span)
+    }
+  }
+
+  /** `parent` declares nesting: the zone must lie inside its parent, and the chain must end. */
+  private zoneParents(): void {
+    const resolver = resolverFor(this.loaded.inventory)
+    const cycles = new Set<string>()
+    for (const zone of (this.inv.zones ?? []) as unknown as Zone[]) {
+      if (typeof zone.parent !== 'string' || typeof zone.id !== 'string') continue
+      const parent = resolver.zone(zone.parent)
+      if (!parent) continue // unknown-reference
+      const chain = [zone.id]
+      let z: Zone | undefined = parent
+      while (z && typeof z.id === 'string' && !chain.includes(z.id)) {
+        chain.push(z.id)
+        z = typeof z.parent === 'string' ? resolver.zone(z.parent) : undefined
+      }
+      if (z && z.id === zone.id) {
+        // one finding per cycle, at its first zone in file order
+        const key = [...chain].sort().join('\u0000')
+        if (!cycles.has(key)) {
+          cycles.add(key)
+          this.add('zone-parent', zone as unknown as AnyEntry, 'parent', `zones nest in a cycle (${[...chain, zone.id].join(' → ')}); remove \`parent\` from one of them.`)
+        }
+        continue
+      }
+      // an aggregate parent (no cidrs of its own) or a catch-all holds anything
+      const inside = resolver.ownCidrs(parent)
+      if (inside.isEmpty() || resolver.isCatchAll(parent)) continue
+      strings(zone.cidrs).forEach((cidr, i) => {
+        const set = AddressSet.parse(cidr)
+        if (set && parseCidr(cidr) && !inside.covers(set)) {
+          this.add(
+            'zone-parent',
+            zone as unknown as AnyEntry,
+            ['cidrs', i],
+            `${cidr} is not inside parent zone '${parent.id}' (${(parent.cidrs ?? []).join(', ')}); fix the CIDR or the parent.`,
+          )
+        }
+      })
     }
   }
 

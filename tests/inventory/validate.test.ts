@@ -209,6 +209,31 @@ trainings:
     })
   })
 
+  describe('zone-parent', () => {
+    it('a nested zone outside its parent', async () => {
+      const issues = await issuesOf({...BASE, 'z.yaml': 'zones:\n  - {id: hr, name: HR, trust: restricted, parent: dc, cidrs: [10.20.60.0/24, 10.30.60.0/24]}\n'})
+      expect(where(issues)).toEqual(['z.yaml:2:78 zone-parent'])
+      expect(issues[0].message).toBe("10.30.60.0/24 is not inside parent zone 'dc' (10.20.0.0/16, 2001:db8:20::/48); fix the CIDR or the parent.")
+    })
+
+    it('a parent cycle, reported once', async () => {
+      const issues = await issuesOf({
+        ...BASE,
+        'z.yaml': `zones:
+  - {id: a, name: A, trust: internal, parent: c, cidrs: [10.1.0.0/16]}
+  - {id: b, name: B, trust: internal, parent: a, cidrs: [10.1.1.0/24]}
+  - {id: c, name: C, trust: internal, parent: b, cidrs: [10.1.2.0/24]}
+`,
+      })
+      expect(where(issues)).toEqual(['z.yaml:2:47 zone-parent'])
+      expect(issues[0].message).toBe('zones nest in a cycle (a → c → b → a); remove `parent` from one of them.')
+    })
+
+    it('an aggregate parent without cidrs of its own holds anything', async () => {
+      expect(await issuesOf({...BASE, 'z.yaml': 'zones:\n  - {id: sites, name: S, trust: internal}\n  - {id: s1, name: S1, trust: internal, parent: sites, cidrs: [10.5.0.0/16]}\n'})).toEqual([])
+    })
+  })
+
   describe('invalid-port', () => {
     it('ports above 65535, port 0 and reversed ranges', async () => {
       const issues = await issuesOf(withAccessPoints(ap('    to: [dmz]\n    services: [tcp/70000, udp/0, tcp/9000-8000, tcp/65535]\n')))
