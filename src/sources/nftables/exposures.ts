@@ -32,7 +32,7 @@ interface Meta {
   note?: string
 }
 
-type Mode = 'filter' | 'nat'
+type Mode = 'filter' | 'nat' | 'pre'
 
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
 const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
@@ -120,13 +120,25 @@ function natTranslation(nat: Extract<Stmt, {t: 'nat'}>, natTo?: string): {to?: A
   return out
 }
 
-function convertChain(table: NftTable, chain: NftChain, family: Family, mode: Mode, base: boolean, kind: ExposureKind, direction: Direction, cache: Map<NftRule, Variant[]>): EvalChain<Meta> {
+function convertChain(
+  table: NftTable,
+  chain: NftChain,
+  family: Family,
+  mode: Mode,
+  base: boolean,
+  kind: ExposureKind,
+  direction: Direction,
+  cache: Map<NftRule, Variant[]>,
+  warn: (rule: NftRule, reason: string) => void,
+): EvalChain<Meta> {
   const rules: Array<EvalRule<Meta>> = []
   chain.rules.forEach((rule, i) => {
     let variants = cache.get(rule)
     if (!variants) {
       variants = variantsOf(rule, table)
       cache.set(rule, variants)
+      const problems = new Set(variants.flatMap((v) => v.compiled.problems))
+      if (problems.size) warn(rule, [...problems].join('; '))
     }
     const name = `${table.family} ${table.name} ${chain.name}#${i + 1}${rule.comment ? ` "${rule.comment}"` : ''}`
     for (const v of variants) {
@@ -147,7 +159,8 @@ function convertChain(table: NftTable, chain: NftChain, family: Family, mode: Mo
       if (!vd) continue
       switch (vd.kind) {
         case 'accept':
-          // in a nat chain, accept ends NAT lookups for this chain: no translation
+          // in a nat chain accept ends NAT lookups for this chain (no translation); in an ingress chain it
+          // ends that chain and the packet goes on to the IP hooks
           push(mode === 'filter' ? 'allow' : 'return')
           break
         case 'drop':
@@ -162,13 +175,17 @@ function convertChain(table: NftTable, chain: NftChain, family: Family, mode: Mo
           break
         case 'jump':
         case 'goto':
-          push(vd.kind, {target: chainKey(table, vd.target, mode)})
+          if (table.chains.has(vd.target)) push(vd.kind, {target: chainKey(table, vd.target, mode)})
+          else warn(rule, `jump to unknown chain '${vd.target}'`)
           break
         case 'continue':
           break
       }
     }
   })
+  if (base && mode === 'pre' && chain.policy === 'drop') {
+    rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.family} ${table.name} ${chain.name} policy drop`, line: chain.line, kind, direction}})
+  }
   const out: EvalChain<Meta> = {name: chainKey(table, chain.name, mode), rules}
   if (base && mode === 'filter' && (chain.policy ?? 'accept') === 'accept') {
     out.policy = 'allow'
@@ -257,30 +274,38 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const preFilter = onHook('prerouting', ['filter'])
     const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
     // walk `bases` once per context (traffic that passed the stages before); permits in rule order
-    const walk = (bases: Base[], mode: Mode, contexts: Array<Permit<Meta>>, kind: ExposureKind, direction: Direction) => {
+    const warn = (rule: NftRule, reason: string) => warnings.set(rule.line, {line: rule.line, reason, text: rule.text})
+    const walk = (bases: Base[], mode: Mode, contexts: Array<Permit<Meta>>, kind: ExposureKind, direction: Direction, preludes: Base[] = []) => {
       const chains = new Map<string, EvalChain<Meta>>()
       const root: Array<EvalRule<Meta>> = []
+      // netdev ingress chains are bound to devices: their drops apply, as denies guarded by `in=<device>`,
+      // to what the final chains accept on that device only
+      for (const b of preludes) {
+        for (const c of b.table.chains.values()) {
+          const key = chainKey(b.table, c.name, 'pre')
+          if (!chains.has(key) || c === b.chain) chains.set(key, convertChain(b.table, c, family, 'pre', c === b.chain, kind, direction, cache, warn))
+        }
+        const device = b.chain.devices?.length ? [`in=${b.chain.devices.join(',')}`] : []
+        root.push({match: familyBox, action: 'jump', target: chainKey(b.table, b.chain.name, 'pre'), guards: device, meta: {name: 'root', line: 0, kind, direction}})
+      }
       for (const b of bases) {
         for (const c of b.table.chains.values()) {
           const key = chainKey(b.table, c.name, mode)
           const isBase = c === b.chain
-          if (!chains.has(key) || isBase) chains.set(key, convertChain(b.table, c, family, mode, isBase, kind, direction, cache))
+          if (!chains.has(key) || isBase) chains.set(key, convertChain(b.table, c, family, mode, isBase, kind, direction, cache, warn))
         }
       }
       for (const ctx of contexts) {
         for (const b of bases) {
-          // ingress chains are bound to devices: what they decide applies on those devices only
-          const device = b.chain.hook === 'ingress' && b.chain.devices?.length ? [`in=${b.chain.devices.join(',')}`] : []
-          const guards = [...new Set([...ctx.guards, ...device])].sort()
-          root.push({match: ctx.box, action: 'jump', target: chainKey(b.table, b.chain.name, mode), guards, meta: {name: 'root', line: 0, kind, direction}})
+          root.push({match: ctx.box, action: 'jump', target: chainKey(b.table, b.chain.name, mode), guards: ctx.guards, meta: {name: 'root', line: 0, kind, direction}})
         }
       }
       chains.set('\u0000root', {name: '\u0000root', rules: root})
       const result = evaluateChains(chains, '\u0000root')
-      for (const w of result.warnings) if (w.meta.rule) warnings.set(w.meta.rule.line, {line: w.meta.rule.line, reason: w.reason, text: w.meta.rule.text})
+      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
-    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction) => {
+    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, preludes: Base[]) => {
       // each stage narrows the traffic the next one sees to what it accepts (an accept anywhere in the
       // stage, even in a user chain, ends that stage; its drops and policy drop remove the rest)
       let contexts: Array<Permit<Meta>> = [{box: familyBox, guards: [], meta: {name: 'root', line: 0, kind, direction}}]
@@ -288,18 +313,18 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
-      for (const p of compact(walk(finals, finalMode, contexts, kind, direction), false)) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const p of compact(walk(finals, finalMode, contexts, kind, direction, preludes), false)) exposures.push(toExposure(p.box, p.guards, p.meta))
     }
     for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
       const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
       if (!chains.length) continue
       const drops = chains.filter((b) => b.chain.policy === 'drop')
       const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
-      const stages = [...(hook === 'output' ? [] : [...ingress, ...preFilter]), ...chains.filter((b) => b !== final)]
-      run(stages, [final], 'filter', 'filter', direction)
+      const stages = [...(hook === 'output' ? [] : preFilter), ...chains.filter((b) => b !== final)]
+      run(stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress)
     }
     const nat = onHook('prerouting', ['nat'])
-    if (nat.length) run([...ingress, ...preFilter], nat, 'nat', 'nat-forward', 'inbound')
+    if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress)
   }
   return {exposures, warnings: [...warnings.values()]}
 }

@@ -384,6 +384,11 @@ function setElements(toks: Token[], start: number): {items: string[]; end: numbe
 }
 
 const VERDICT_WORDS = new Set(['accept', 'drop', 'reject', 'return', 'continue', 'queue'])
+const STATEMENT_WORDS = new Set(['jump', 'goto', 'counter', 'log', 'comment', 'limit', 'quota', 'dnat', 'snat', 'redirect', 'masquerade', 'notrack', 'meta', 'ct', 'fib'])
+
+function isKeyword(w: string): boolean {
+  return VERDICT_WORDS.has(w) || STATEMENT_WORDS.has(w) || PAYLOAD.has(w) || BARE_META.has(w)
+}
 
 export function verdictOf(text: string): Verdict | null {
   const [w, target] = text.trim().split(/\s+/)
@@ -556,8 +561,10 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
       i++
       while (toks[i]?.kind === ',') i += 2
     } else {
+      // skip its arguments: up to the next word that starts a known expression or statement
       stmts.push({t: 'unknown', desc: `unknown expression '${w}'`})
       i++
+      while (i < toks.length && !isKeyword(word() ?? '')) i++
       continue
     }
     // a concatenation (`ip saddr . tcp dport`): several fields matched as a tuple
