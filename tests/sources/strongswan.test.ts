@@ -14,6 +14,7 @@ const FIXTURE_NAMES = [
   'swanctl-secrets.conf',
   'ipsec-roadwarrior.conf',
   'libreswan-ipsec.conf',
+  'swanctl-templates.conf',
   'branch-ipsec.secrets',
   'swanctl-warnings.conf',
   'ipsec-warnings.conf',
@@ -73,6 +74,16 @@ describe('strongswan fixtures (golden)', () => {
     expect(r.exposures.find((e) => e.rule === 'admin-ssh' && e.kind === 'vpn-route')).toMatchObject({protocol: 'tcp', ports: ['22'], to: ['192.168.30.5/32']})
     const backup = r.exposures.find((e) => e.rule === 'backup-dc' && e.kind === 'vpn-route')
     expect(backup, 'right=%defaultroute: right is local').toMatchObject({from: ['172.16.40.0/24'], to: ['192.168.31.0/24']})
+    expect(r.stats.understood).toBe(r.stats.lines)
+  })
+
+  it('swanctl section references: inherited settings and children, own values win', async () => {
+    const r = await parseFixture(TYPE, 'swanctl-templates.conf')
+    expect(r.exposures.find((e) => e.rule === 'site-nantes/lan')).toMatchObject({from: ['192.168.44.0/24'], to: ['10.1.0.0/16']})
+    expect(r.exposures.find((e) => e.rule === 'site-nantes' && e.protocol === 'udp')).toMatchObject({from: ['198.51.100.44/32'], to: ['203.0.113.1/32']})
+    // lille inherits nantes' remote_ts through the second reference, keeps its own remote_addrs
+    expect(r.exposures.find((e) => e.rule === 'site-lille/lan')?.from).toEqual(['192.168.44.0/24'])
+    expect(r.exposures.find((e) => e.rule === 'site-lille' && e.protocol === 'udp')?.from).toEqual(['198.51.100.59/32'])
     expect(r.stats.understood).toBe(r.stats.lines)
   })
 

@@ -28,6 +28,8 @@ interface Section {
   sections: Section[]
   /** Lines inside (for the message about sections we do not model). */
   lines: number
+  /** `name : base1, base2 {` — sections whose content this one inherits (strongSwan ≥ 5.7). */
+  refs: string[]
 }
 
 // swanctl.conf(5) keys, per section kind; anything else is reported
@@ -50,6 +52,7 @@ type Fail = (s: {line: number; text?: string}, reason: string) => void
 export function parseSwanctl(text: string): ParseResult {
   const unparsed: Unparsed[] = []
   const {root, count, warning} = readTree(text, unparsed)
+  inheritAll(root)
   // every line is understood unless reported (or inside a section we refuse to read)
   const notUnderstood = new Set(unparsed.map((u) => u.line))
   if (warning) unparsed.push(warning)
@@ -90,7 +93,10 @@ export function parseSwanctl(text: string): ParseResult {
     }
   }
   for (const s of root.settings) fail(s, `setting '${s.key}' outside any section`)
-  return {exposures: exposures.flatMap(matchFamilies), unparsed, stats: {lines: count, understood: count - notUnderstood.size}}
+  // an inherited setting is checked again in every section that inherits it: report it once
+  const seen = new Set<string>()
+  const once = unparsed.filter((u) => !seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`))
+  return {exposures: exposures.flatMap(matchFamilies), unparsed: once, stats: {lines: count, understood: count - notUnderstood.size}}
 }
 
 /** Lines of the settings and sub-section headers in a section and below it. */
@@ -213,7 +219,7 @@ function readChild(
  * non-blank non-comment line; structure lines (braces) of known sections count as understood.
  */
 function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: number; warning?: Unparsed} {
-  const root: Section = {name: '', line: 0, settings: [], sections: [], lines: 0}
+  const root: Section = {name: '', line: 0, settings: [], sections: [], lines: 0, refs: []}
   const stack: Section[] = [root]
   let count = 0
   const lines = text.split(/\r?\n/)
@@ -224,9 +230,12 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     count++
     for (const s of stack) s.lines++
     const top = stack[stack.length - 1]
-    const open = /^([\w.%-]+)\s*\{\s*(\})?$/.exec(line)
+    // any line ending in `{` opens a section, so that braces stay balanced even around a bad name
+    const open = /^(.*?)\s*\{\s*(\})?$/.exec(line)
     if (open) {
-      const section: Section = {name: open[1], line: n, settings: [], sections: [], lines: 0}
+      const head = /^([\w.%-]+)(?:\s*:\s*([\w.%-]+(?:\s*,\s*[\w.%-]+)*))?$/.exec(open[1])
+      const section: Section = {name: head?.[1] ?? open[1], line: n, settings: [], sections: [], lines: 0, refs: head?.[2]?.split(/\s*,\s*/) ?? []}
+      if (!head) unparsed.push({line: n, reason: 'section name not understood: its content is read as written', text: redactLine(line)})
       top.sections.push(section)
       if (!open[2]) stack.push(section)
       continue
@@ -255,6 +264,42 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
   // reported after the fact: the header itself was read, so it is not counted as not understood
   const warning = unclosed && {line: unclosed.line, reason: `section '${unclosed.name}' is never closed (truncated file?)`, text: `${unclosed.name} {`}
   return {root, count, warning}
+}
+
+/**
+ * Section references (strongswan.conf(5) "sections may reference other sections of the same level"):
+ * the referenced sections' settings and sub-sections are copied in unless the section sets them itself.
+ */
+function inheritAll(parent: Section): void {
+  const byName = new Map(parent.sections.map((s) => [s.name, s]))
+  const done = new Set<Section>()
+  const resolve = (section: Section, path: Set<Section>) => {
+    if (done.has(section) || path.has(section)) return // a reference loop copies nothing more
+    path.add(section)
+    for (const ref of section.refs) {
+      const base = byName.get(ref)
+      if (!base) continue
+      resolve(base, path)
+      merge(section, base)
+    }
+    done.add(section)
+  }
+  for (const s of parent.sections) resolve(s, new Set())
+  for (const s of parent.sections) inheritAll(s)
+}
+
+function merge(into: Section, from: Section): void {
+  const keys = new Set(into.settings.map((s) => s.key))
+  for (const s of from.settings) if (!keys.has(s.key)) into.settings.push(s)
+  for (const sub of from.sections) {
+    const own = into.sections.find((s) => s.name === sub.name)
+    if (own) merge(own, sub)
+    else into.sections.push(copy(sub))
+  }
+}
+
+function copy(section: Section): Section {
+  return {...section, settings: [...section.settings], sections: section.sections.map(copy)}
 }
 
 /** `#` starts a comment outside quotes. */
