@@ -149,6 +149,11 @@ describe('pfsense bad input', () => {
     expect(err.line).toBeGreaterThan(1)
   })
 
+  it('a FortiOS file with --type pfsense: CONFIG_WRONG_FORMAT, not an XML error', async () => {
+    const err = await parseText('config system global\n    set hostname "fw"\nend\n', 'fw.conf', TYPE).catch((e) => e)
+    expect(isIrmError(err) && err.code).toBe('CONFIG_WRONG_FORMAT')
+  })
+
   it('junk: an error, never a crash', async () => {
     const err = await parseText('\u0001\u0002 not xml at all <<<', 'junk.xml', TYPE).catch((e) => e)
     expect(isIrmError(err)).toBe(true)

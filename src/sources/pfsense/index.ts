@@ -27,6 +27,13 @@ const NAT_SECTIONS = new Set(['rule', 'onetoone', 'outbound', 'separator', 'npt'
 const MODELLED = new Set(['system', 'interfaces', 'aliases', 'filter', 'nat', 'openvpn', 'ipsec', 'virtualip', 'OPNsense', 'snmpd'])
 
 export function parsePfsense(text: string, file: string): {exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}} {
+  if (!/^\uFEFF?\s*</.test(text)) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', 'not XML: a pfSense/OPNsense config.xml starts with "<"', {
+      file,
+      line: 1,
+      hint: 'Give the config.xml from Diagnostics > Backup & Restore, or pick another --type.',
+    })
+  }
   const doc = parseXml(text, file)
   const root = doc.children[0]
   if (!root || (root.name !== 'pfsense' && root.name !== 'opnsense')) {
