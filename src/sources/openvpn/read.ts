@@ -93,7 +93,7 @@ export function readDirectives(text: string, file: string) {
     const open = /^<([\w-]+)>$/.exec(trimmed)
     if (open) {
       const name = open[1].toLowerCase()
-      if (name === 'connection' || trimmed.toLowerCase() === '</connection>') {
+      if (name === 'connection') {
         understood++ // a <connection> profile's directives are read like top-level ones
         continue
       }
