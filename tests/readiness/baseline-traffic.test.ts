@@ -11,7 +11,14 @@ describe('IRM5-PREP-BASELINE-TRAFFIC', () => {
     expect(baselineTraffic.run(await inventoryWith({zones, flows: [flow()], access_points: [ap('a', ['lan'], ['db'])]})).status).toBe('pass')
   })
 
-  it('fails on a flow without baseline and on an opened zone pair without a flow', async () => {
+  it('warns on an opened zone pair without a flow', async () => {
+    const ctx = await inventoryWith({zones, flows: [flow()], access_points: [ap('a', ['db'], ['10.0.1.5/32'])]})
+    const out = baselineTraffic.run(ctx)
+    expect(out.status).toBe('warn')
+    expect(out.findings.map((f) => f.message)).toEqual(['zone pair db → lan is opened by an access point but has no declared flow'])
+  })
+
+  it('fails on a flow without baseline, listing the opened zone pairs too', async () => {
     const ctx = await inventoryWith({zones, flows: [flow({baseline: undefined})], access_points: [ap('a', ['db'], ['10.0.1.5/32'])]})
     expect(baselineTraffic.run(ctx).findings.map((f) => f.message)).toEqual([
       'flow erp: no baseline volume (bytes_per_day or sessions_per_hour)',

@@ -29,9 +29,12 @@ export const baselineTraffic: ReadinessCheck = {
         if (a !== b && !flowPairs.has(`${a}>${b}`) && !missing.has(`${a}>${b}`)) missing.set(`${a}>${b}`, ap)
       }
     }
-    for (const [pair, ap] of [...missing].sort((x, y) => x[0].localeCompare(y[0]))) findings.push(at(ctx, ap, undefined, `zone pair ${pair.replace('>', ' → ')} is opened by an access point but has no declared flow`))
     // measured traffic, when flow logs were given, must match the declared baseline
     if (ctx.logs.traffic) findings.push(...ctx.logs.traffic.findings)
+    // an opened zone pair without a declared flow is a gap to look at, not proof that the baseline is unknown
+    const gaps = [...missing].sort((x, y) => x[0].localeCompare(y[0])).map(([pair, ap]) => at(ctx, ap, undefined, `zone pair ${pair.replace('>', ' → ')} is opened by an access point but has no declared flow`))
+    if (findings.length) return {status: 'fail', summary: `${findings.length} baseline problems`, findings: [...findings, ...gaps]}
+    if (gaps.length) return {status: 'warn', summary: `${flows.length} flows with baselines; ${gaps.length} opened zone pairs have no declared flow`, findings: gaps}
     return outcome(findings, `${flows.length} flows with baselines cover every internal zone pair`, (n) => `${n} baseline gaps`)
   },
 }
