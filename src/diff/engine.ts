@@ -10,7 +10,7 @@ import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
-import {AddressIndex} from './interval-index.js'
+import {AddressIndex, IntervalIndex} from './interval-index.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
 
@@ -34,7 +34,9 @@ interface NatPair {
  */
 class DeviceAccess {
   readonly boxes: ApBox[] = []
-  private readonly index = new AddressIndex()
+  private readonly byAddress = new AddressIndex()
+  /** Destination ports (protocols without ports count as every port). */
+  private readonly byPort = new IntervalIndex<number>()
 
   constructor(private readonly nat: NatPair[]) {}
 
@@ -43,17 +45,30 @@ class DeviceAccess {
     const to = inside.length ? AddressSet.unionAll([ap.to, ...inside]) : ap.to
     for (const s of ap.services) {
       const box: Box = {from: ap.from, to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
-      this.index.add(to, this.boxes.length)
+      const id = this.boxes.length
+      this.byAddress.add(to, id)
+      for (let i = 0; i < s.ports.ranges.length; i += 2) this.byPort.add(s.ports.ranges[i], s.ports.ranges[i + 1], id)
       this.boxes.push({ap, box})
     }
   }
 
-  /** Approved boxes overlapping `b`. */
+  /**
+   * Approved boxes overlapping `b`: candidates from the more selective index (destination, or port when
+   * one address carries many services), counted in O(log n) before any is listed; then the exact test.
+   */
   overlapping(b: Box): ApBox[] {
-    return this.index
-      .overlapping(b.to)
-      .map((i) => this.boxes[i])
-      .filter((c) => overlapsBox(c.box, b))
+    const r = b.ports.ranges
+    let byPort = 0
+    for (let i = 0; i < r.length; i += 2) byPort += this.byPort.count(r[i], r[i + 1])
+    let ids: number[]
+    if (byPort < this.byAddress.estimate(b.to)) {
+      const seen = new Set<number>()
+      for (let i = 0; i < r.length; i += 2) this.byPort.query(r[i], r[i + 1], (id) => seen.add(id))
+      ids = [...seen].sort((x, y) => x - y)
+    } else {
+      ids = this.byAddress.overlapping(b.to)
+    }
+    return ids.map((i) => this.boxes[i]).filter((c) => overlapsBox(c.box, b))
   }
 }
 

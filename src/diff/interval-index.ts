@@ -13,6 +13,7 @@ export class IntervalIndex<T, S extends Scalar = number> {
   private hi: S[] = []
   private values: T[] = []
   private maxHi: S[] = []
+  private sortedHi: S[] = []
   private size = 0
   private frozen = false
 
@@ -26,6 +27,7 @@ export class IntervalIndex<T, S extends Scalar = number> {
     this.items.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0))
     this.lo = this.items.map((i) => i.lo)
     this.hi = this.items.map((i) => i.hi)
+    this.sortedHi = [...this.hi].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
     this.values = this.items.map((i) => i.value)
     this.items = []
     let size = 1
@@ -39,6 +41,15 @@ export class IntervalIndex<T, S extends Scalar = number> {
       tree[i] = l === undefined ? r : r === undefined ? l : l > r ? l : r
     }
     this.maxHi = tree
+  }
+
+  /**
+   * How many intervals overlap [a, b], in O(log n): those starting at or before b, less those ending
+   * before a (which all start before a too).
+   */
+  count(a: S, b: S): number {
+    if (!this.frozen) this.freeze()
+    return countAtMost(this.lo, b) - countBelow(this.sortedHi, a)
   }
 
   /** Calls `visit` for each value whose interval overlaps [a, b] (a value may come once per interval). */
@@ -71,6 +82,28 @@ export class IntervalIndex<T, S extends Scalar = number> {
   }
 }
 
+function countAtMost<S extends Scalar>(sorted: S[], x: S): number {
+  let l = 0
+  let r = sorted.length
+  while (l < r) {
+    const m = (l + r) >> 1
+    if (sorted[m] <= x) l = m + 1
+    else r = m
+  }
+  return l
+}
+
+function countBelow<S extends Scalar>(sorted: S[], x: S): number {
+  let l = 0
+  let r = sorted.length
+  while (l < r) {
+    const m = (l + r) >> 1
+    if (sorted[m] < x) l = m + 1
+    else r = m
+  }
+  return l
+}
+
 /** Items indexed by the addresses of one dimension (IPv4 and IPv6); answers "which items overlap this set". */
 export class AddressIndex {
   private v4 = new IntervalIndex<number, number>()
@@ -80,6 +113,14 @@ export class AddressIndex {
   add(set: AddressSet, id: number): void {
     for (let i = 0; i < set.v4.length; i += 2) this.v4.add(set.v4[i], set.v4[i + 1], id)
     for (let i = 0; i < set.v6.length; i += 2) this.v6.add(set.v6[i], set.v6[i + 1], id)
+  }
+
+  /** An upper bound of how many items `overlapping(set)` returns, in O(log n) per interval of `set`. */
+  estimate(set: AddressSet): number {
+    let n = 0
+    for (let i = 0; i < set.v4.length; i += 2) n += this.v4.count(set.v4[i], set.v4[i + 1])
+    for (let i = 0; i < set.v6.length; i += 2) n += this.v6.count(set.v6[i], set.v6[i + 1])
+    return n
   }
 
   /** Ids of the items whose set overlaps `set`, ascending, each once. */

@@ -21,3 +21,22 @@ describe('diff benchmark', () => {
     expect(large.findings).toBeGreaterThan(small.findings)
   })
 })
+
+describe('diff index on one destination with many services', () => {
+  it('5000 access points to one load-balancer address, 5000 exposures: found by port, not scanned', async () => {
+    const {AddressSet} = await import('../../src/net/address-set.js')
+    const {PortSet, ProtocolSet} = await import('../../src/net/number-set.js')
+    const {diffFindings} = await import('../../src/diff/engine.js')
+    const input = benchInput(10)
+    const vip = AddressSet.of('192.0.2.80/32')
+    const ports = Array.from({length: 5000}, (_, i) => 10000 + i)
+    input.accessPoints = ports.map((p, i) => ({...input.accessPoints[0], id: `vip-${i}`, device: 'fw-0', from: AddressSet.ANY, to: vip, services: [{text: `tcp/${p}`, protocols: ProtocolSet.of(6), ports: PortSet.range(p)}]}))
+    const base = input.live[0] as Extract<(typeof input.live)[0], {exposures: unknown[]}>
+    input.live = [{...base, exposures: ports.map((p, i) => ({...base.exposures[0], from: AddressSet.ANY, to: vip, protocols: ProtocolSet.of(6), ports: PortSet.range(p), line: i + 1}))}]
+    const c0 = process.cpuUsage()
+    const findings = diffFindings(input)
+    const cpu = process.cpuUsage(c0)
+    expect(findings).toEqual([])
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(5000)
+  })
+})

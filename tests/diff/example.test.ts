@@ -37,6 +37,11 @@ function sarifValidator() {
   return ajv.compile({$id: id, ...rest})
 }
 
+/** Line of the `- id: ID` entry in an example inventory file. */
+function entryLine(file: string, id: string): number {
+  return readFileSync(join(ROOT, 'inventory', file), 'utf8').split('\n').findIndex((l) => l.trim() === `- id: ${id}`) + 1
+}
+
 async function example(): Promise<{report: DiffReport; inventory: Inventory}> {
   const {report, loaded} = await runDiff({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT})
   return {report, inventory: loaded.inventory}
@@ -68,9 +73,9 @@ describe('diff on the example inventory', () => {
     expect(report.findings.map((f) => [f.id, f.severity, f.file, f.line])).toEqual([
       ['access-point-drift:pa-dc:tcp/22:203.0.113.0/24', 'critical', 'inventory/live/pa-dc.xml', 512],
       ['unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0', 'critical', 'inventory/live/gw-lyon.iptables', 29],
-      ['critical-flow-blocked:fgt-fra:flow-siem-logs', 'high', 'inventory/flows.yaml', 114],
-      ['access-point-expired:pa-dc:ap-lyon-vendor-support', 'medium', 'inventory/access-points.yaml', 276],
-      ['stale-access-point:fw-edge-1:ap-paris-guest-portal', 'low', 'inventory/access-points.yaml', 109],
+      ['critical-flow-blocked:fgt-fra:flow-siem-logs', 'high', 'inventory/flows.yaml', entryLine('flows.yaml', 'flow-siem-logs')],
+      ['access-point-expired:pa-dc:ap-lyon-vendor-support', 'medium', 'inventory/access-points.yaml', entryLine('access-points.yaml', 'ap-lyon-vendor-support')],
+      ['stale-access-point:fw-edge-1:ap-paris-guest-portal', 'low', 'inventory/access-points.yaml', entryLine('access-points.yaml', 'ap-paris-guest-portal')],
     ])
     expect(report.summary).toMatchObject({unwanted: 1, drift: 1, stale: 1, 'critical-flow-blocked': 1, expired: 1, total: 5})
   })
