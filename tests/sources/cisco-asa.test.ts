@@ -32,6 +32,9 @@ describe('cisco-asa fixtures', () => {
     expect(bastion.ports).toEqual(['2222'])
     // twice NAT with destination static: only the partner may open it
     expect(find(e, (x) => x.kind === 'nat-forward' && x.to.join() === '203.0.113.20/32')[0].from).toEqual(['198.51.100.7/32'])
+    // pure destination NAT on the interface address: outside tcp/8080 → app 10.1.20.5:443
+    const dnat = find(e, (x) => x.rule === 'twice nat (destination)')[0]
+    expect([dnat.to, dnat.ports, dnat.translated]).toEqual([['203.0.113.2/31'], ['8080'], {to: ['10.1.20.5/32'], ports: ['443']}])
     // VPN listeners and management on the interface addresses
     expect(find(e, (x) => x.kind === 'vpn-listener' && x.protocol === 'udp' && x.ports.join() === '500,4500')[0].from).toEqual(['192.0.2.200/32'])
     expect(find(e, (x) => x.rule === 'http inside')[0].ports).toEqual(['8443'])

@@ -107,7 +107,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   for (const nat of cfg.nats) {
     const protocols = nat.service?.protocols ?? ProtocolSet.ALL
     // an inbound connection to the mapped address comes from that address's family
-    const b: Box = {...ANY_BOX, from: nat.peer?.set ?? sameFamilies(nat.mapped.set), to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
+    const b: Box = {...ANY_BOX, from: (nat.peer?.set ?? AddressSet.ANY).intersect(sameFamilies(nat.mapped.set)), to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
     const notes = [...nat.notes]
     const unresolved = [...nat.mapped.unresolved, ...nat.real.unresolved]
     if (unresolved.length) notes.push(`unexpanded ${unresolved.join(', ')}`)

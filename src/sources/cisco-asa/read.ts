@@ -14,6 +14,7 @@ import {
   type CiscoNode,
   type LineLedger,
   readPortOp,
+  sameFamilies,
   type ServiceTerm,
   termBox,
 } from '../cisco-common.js'
@@ -661,15 +662,17 @@ export class AsaReader {
       return this.ledger.bad(n, `NAT object '${missing ?? ''}' is not defined`)
     }
     let peer: AddrRef | undefined
+    let mappedDest: AddrRef | undefined
     const d = w.indexOf('destination')
     if (d > 0) {
       if (w[d + 1] !== 'static') {
         this.ledger.ok(n)
         return
       }
-      // `destination static MAPPED REAL`: inbound, the connection comes from the real destination
+      // `destination static MAPPED REAL`; a mapped `interface` is the address the real side's traffic is sent to
+      mappedDest = this.natOperand(w[d + 2], realIf, false) ?? undefined
       const realDest = this.natOperand(w[d + 3], mappedIf, false)
-      if (!realDest) return this.ledger.bad(n, `NAT object '${w[d + 3] ?? ''}' is not defined`)
+      if (!mappedDest || !realDest) return this.ledger.bad(n, `NAT object '${!mappedDest ? w[d + 2] : w[d + 3]}' is not defined`)
       peer = realDest
     }
     let service: StaticNat['service'] | undefined
@@ -684,8 +687,16 @@ export class AsaReader {
       service = {protocols: mt.protocols, realPorts: rt.ports, mappedPorts: mt.ports}
     }
     this.ledger.ok(n)
+    const sourceIdentity = real.set.equals(mapped.set) && !real.unresolved.length
+    if (sourceIdentity && mappedDest && peer && !mappedDest.set.equals(peer.set)) {
+      // pure destination NAT (`source static any any destination static C D`): connections from the
+      // real side to C are sent to D, e.g. `nat (outside,inside) … destination static interface WEB`
+      const mappedSet = mappedDest.set.intersect(sameFamilies(peer.set))
+      this.config.nats.push({node: n, rule: 'twice nat (destination)', realIf: mappedIf, mappedIf: realIf, real: peer, mapped: {...mappedDest, set: mappedSet}, peer: real, service, notes})
+      return
+    }
     if (w.includes('unidirectional')) return // only real→mapped connections are translated
-    if (real.set.equals(mapped.set) && !real.unresolved.length && !service) return // identity (NAT exemption)
+    if (sourceIdentity && !service) return // identity (NAT exemption)
     this.config.nats.push({node: n, rule: 'twice nat', realIf, mappedIf, real, mapped, peer, service, notes})
   }
 
