@@ -38,6 +38,8 @@ describe('aws: account export (security groups, network ACL, VPN)', () => {
     expect(ssh?.from).toContain('198.51.101.0/24')
     const high = r.exposures.find((e) => e.rule === 'acl-0public000000001 ingress#110')
     expect(high?.ports).toEqual(['1024-3388', '3390-65535'])
+    // describe-subnets in the same file: the ACL guards the subnet's CIDRs
+    expect(high?.to).toEqual(['10.0.0.0/24', '2001:db8:0:1::/64'])
   })
 
   it('VPN: IKE/NAT-T and ESP from the customer gateway to both tunnels, never the PSKs', async () => {

@@ -152,7 +152,8 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
     ...(entry.egress ? {fromSets: subnets} : {toSets: subnets}),
     ...(acl.vpcId ? (entry.egress ? {fromZones: [acl.vpcId]} : {toZones: [acl.vpcId]}) : {}),
   }
-  const match = entry.egress ? box({...s, to: peer}) : box({...s, from: peer})
+  const own = acl.addresses ?? AddressSet.ANY
+  const match = entry.egress ? box({...s, from: own, to: peer}) : box({...s, from: peer, to: own})
   // an allow with an unknown protocol stays (read as any); a deny with one never shadows
   return {match, action: action === 'allow' ? 'allow' : 'deny', opaque: !understood && action === 'deny', meta}
 }

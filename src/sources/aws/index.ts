@@ -10,7 +10,7 @@ const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|Network
 export const aws: SourceParser = {
   type: 'aws',
   description:
-    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls and describe-vpn-connections JSON (one output or several merged into one object; merged describe-network-interfaces or describe-instances output resolves group members to addresses)',
+    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls and describe-vpn-connections JSON (one output or several merged into one object; merged describe-network-interfaces, describe-instances and describe-subnets output resolve group members and ACL subnets to addresses)',
   detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId or VpnConnectionId keys',
   extensions: ['.json'],
   detect(head) {

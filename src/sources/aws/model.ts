@@ -60,6 +60,8 @@ export interface NetworkAcl {
   vpcId?: string
   line: number
   subnets: string[]
+  /** CIDRs of the associated subnets, when the input lists every one of them (describe-subnets). */
+  addresses?: AddressSet
   entries: NaclEntry[]
 }
 

@@ -2,7 +2,8 @@
  * `aws ec2 describe-security-groups | describe-security-group-rules | describe-network-acls |
  * describe-vpn-connections` JSON → AWS objects with line numbers. Several outputs may be merged into
  * one top-level object, or given as a bare array (`--query SecurityGroups`). Merged
- * `describe-network-interfaces` / `describe-instances` output gives the groups' member addresses.
+ * `describe-network-interfaces` / `describe-instances` output gives the groups' member addresses, and
+ * `describe-subnets` output the addresses behind a network ACL.
  */
 import {asArray, asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, type PositionedJson} from '../json-positions.js'
 import {AddressSet} from '../../net/address-set.js'
@@ -221,6 +222,7 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
   const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: [], groupMembers: () => undefined}
   const ruleGroups = new Map<string, SecurityGroup>()
   const members = new Members()
+  const subnets = new Map<string, AddressSet>()
   const take = (o: JsonObject) => {
     switch (kindOf(o)) {
       case 'sg':
@@ -248,6 +250,15 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
       const line = json.lineOf(root, key)
       if (key in IGNORED_KEYS) continue
       // attachments: they turn a group's "any" destination into real addresses
+      if (key === 'Subnets') {
+        // describe-subnets: the addresses a network ACL guards
+        for (const o of asObjects(value)) {
+          const cidrs = [...asStrings(o.CidrBlock), ...asObjects(o.Ipv6CidrBlockAssociationSet).flatMap((a) => asStrings(a.Ipv6CidrBlock))]
+          subnets.set(asText(o.SubnetId) ?? '', parseAddresses(cidrs, []))
+          state.count(true)
+        }
+        continue
+      }
       if (key === 'NetworkInterfaces' || key === 'Reservations') {
         for (const o of asObjects(value)) {
           if (key === 'NetworkInterfaces') members.addInterface(o)
@@ -273,5 +284,9 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
   inv.securityGroups.push(...ruleGroups.values())
   for (const sg of inv.securityGroups) sg.attached = members.of(sg.id)
   inv.groupMembers = (id) => members.of(id)
+  for (const acl of inv.networkAcls) {
+    const known = acl.subnets.map((id) => subnets.get(id)).filter((s): s is AddressSet => s !== undefined && !s.isEmpty())
+    if (known.length > 0 && known.length === acl.subnets.length) acl.addresses = AddressSet.unionAll(known)
+  }
   return inv
 }
