@@ -30,9 +30,8 @@ interface Mgmt {
 
 /** webGUI, SSH and SNMP listen on every address of the firewall; the rules decide who reaches them. */
 export function managementServices(root: XmlElement, interfaces: Map<string, Iface>): Mgmt[] {
-  // a dynamic (DHCP/PPPoE) address is unknown: any address of that family stands for it
-  const dynamic = [...new Set([...interfaces.values()].flatMap((i) => i.dynamic))].map(familySet)
-  const self = AddressSet.unionAll([...[...interfaces.values()].map((i) => i.hosts), ...dynamic])
+  // the static addresses; a dynamic (DHCP/PPPoE) one is matched through the rules that name it
+  const self = AddressSet.unionAll([...interfaces.values()].map((i) => i.hosts))
   const to = self.isEmpty() ? AddressSet.ANY : self
   const tcp = (port: number): Box => ({from: AddressSet.ANY, to, protocols: ProtocolSet.of(TCP), ports: PortSet.range(port), sourcePorts: PortSet.ALL})
   const out: Mgmt[] = []
@@ -148,8 +147,10 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
         fold(p.meta.rule, p.box, iface, dir)
         // the anti-lockout rule is itself the management exposure
         if (direction !== 'in' || p.meta.rule === lockout?.rule) continue
+        // a rule to `(self)` or `wanip` on a dynamic address reaches the firewall whatever that address is
+        const toDynamicSelf = p.meta.rule.toSets.some((n) => n === '(self)' || /ip$/.test(n))
         for (const m of mgmt) {
-          const reach = intersectBox(p.box, m.box)
+          const reach = intersectBox(p.box, toDynamicSelf ? {...m.box, to: AddressSet.ANY} : m.box)
           if (!reach) continue
           const key = `mgmt|${m.name}|${boxKey(reach)}`
           const f = folded.get(key)
