@@ -116,7 +116,13 @@ function stmtOf(e: Json): Stmt {
     const field = fieldOf(left)
     if (field === null) {
       if (isObj(left) && isObj(left.fib)) return {t: 'cond', desc: `fib ${exprText(left.fib.flags)} ${str(left.fib.result)}`}
-      if (isObj(left) && (left['&'] !== undefined || left['|'] !== undefined)) return {t: 'cond', desc: `${exprText((left['&'] ?? left['|']) as Json)} bits`}
+      if (isObj(left) && (left['&'] !== undefined || left['|'] !== undefined)) {
+        const [what, mask] = Array.isArray(left['&']) ? left['&'] : []
+        // `tcp flags & (syn | ack) == syn`: a connection opening, what we list anyway (as the text reader)
+        const maskFlags = Array.isArray(mask) ? mask.map(str) : [str(mask)]
+        if (fieldOf(what) === 'tcp flags' && str(op) === '==' && right === 'syn' && maskFlags.includes('ack')) return {t: 'harmless'}
+        return {t: 'cond', desc: `${fieldOf(what) ?? exprText((left['&'] ?? left['|']) as Json)} bits`}
+      }
       if (isObj(left) && Array.isArray(left.concat)) return {t: 'unknown', desc: 'concatenated match not expanded'}
       return {t: 'unknown', desc: `unknown match on '${exprText(left)}'`}
     }

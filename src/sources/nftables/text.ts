@@ -439,7 +439,12 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     }
     if (VERDICT_WORDS.has(w)) {
       i++
-      if (w === 'reject' && word() === 'with') i += 3
+      // reject with tcp reset | with icmp [type] port-unreachable | with icmpx [type] admin-prohibited
+      if (w === 'reject' && word() === 'with') {
+        i += 2
+        if (word() === 'type') i++
+        i++
+      }
       if (w === 'queue') while (['num', 'bypass', 'fanout', 'flags', 'to'].includes(word() ?? '')) i += word() === 'num' || word() === 'flags' || word() === 'to' ? 2 : 1
       stmts.push({t: 'verdict', v: {kind: w as 'accept'}})
       continue
@@ -611,6 +616,15 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     const v = value()
     if (!v) {
       stmts.push({t: 'unknown', desc: `no value for '${field}'`})
+      continue
+    }
+    // `tcp flags syn / syn,ack`: value under a mask
+    if (word() === '/') {
+      i++
+      const mask = value()
+      // SYN set and ACK clear is a connection opening: what we list anyway (as iptables --syn)
+      const opening = field === 'tcp flags' && op === '==' && v.kind === 'atoms' && v.items.join() === 'syn' && mask?.kind === 'atoms' && mask.items.includes('ack')
+      stmts.push(opening ? {t: 'harmless'} : {t: 'cond', desc: `${field} bits`})
       continue
     }
     if (bitwise || concat) {
