@@ -220,7 +220,7 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
     const v6 = t.to.only(6)
     const byDefault = (protocol: number, to: AddressSet) => {
       if (!i || to.isEmpty()) return
-      const b: Box = {...ANY_BOX, to, protocols: ProtocolSet.of(protocol)}
+      const b: Box = {...ANY_BOX, from: sameFamilies(to), to, protocols: ProtocolSet.of(protocol)}
       out.push(make('filter', b, {node: i.node, rule: `icmp ${iface}`, notes: [`no ${protocol === 1 ? 'icmp' : 'ipv6 icmp'} rules for this interface: the ASA answers by default`]}, mgmtExtra(iface)))
     }
     if (i?.addresses) byDefault(58, v6)
@@ -230,7 +230,7 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
       continue
     }
     const evalRules: Array<EvalRule<Meta>> = rules.map((r, idx) => ({
-      match: {...ANY_BOX, from: r.from, to: i?.addresses ? v4 : t.to, protocols: ProtocolSet.of(1)},
+      match: {...ANY_BOX, from: r.from.intersect(AddressSet.ANY4), to: i?.addresses ? v4 : t.to, protocols: ProtocolSet.of(1)},
       action: r.action,
       opaque: r.type !== undefined,
       meta: {node: r.node, rule: `icmp ${iface}#${idx + 1}`, notes: [...(r.type ? [`icmp type ${r.type} (exposure shows all icmp)`] : []), ...t.notes]},

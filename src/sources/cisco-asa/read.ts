@@ -168,6 +168,10 @@ export class AsaReader {
     for (const {object, node} of this.objects.objectNats) this.objectNat(object, node)
     // pass 2: everything that uses them
     for (const n of this.deferred) this.command(n)
+    for (const g of this.config.accessGroups) {
+      // the ASA refuses such a binding: the interface keeps its default behaviour
+      if (!this.config.acls.has(g.acl)) this.ledger.bad(g.node, `access-list '${g.acl}' is not defined as an extended ACL`)
+    }
     return this.config
   }
 
