@@ -7,20 +7,13 @@
  */
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
-import {parseCidr, wildcardToCidr} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
-import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {ICMP, ICMPV6, parseProtocol} from '../../net/protocol.js'
+import {PortSet} from '../../net/number-set.js'
 import {type EvalRule, evaluateList} from '../evaluate.js'
-import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES, PREDEFINED_SERVICES} from './tables.js'
+import {globalProtect, ikeGateways, managementPort} from './listeners.js'
+import {Objects, perFamily, readInterfaces, readManagementProfiles, readZones, specBox, type Template} from './objects.js'
+import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES} from './tables.js'
 import {entries, items, markDeep, type PNode, reject, take, takeDeep, value} from './tree.js'
-
-type Template = Omit<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts'>
-
-interface Resolved {
-  set: AddressSet
-  unresolved: string[]
-}
 
 /** Sections read on purpose and not modelled (no reachability of their own). */
 const IGNORED_CONFIG = ['mgt-config', 'readonly', 'panorama']
@@ -51,6 +44,8 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
   for (const k of IGNORED_SHARED) takeDeep(shared, k)
   const devices = entries(take(config, 'devices'))
 
+  // shared rules are read once per vsys; their problems are reported once
+  const reported = new WeakSet<PNode>()
   const emit = (t: Template, b: Box) => exposures.push({...t, from: b.from, to: b.to, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts})
 
   for (const device of devices) {
@@ -80,7 +75,7 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
       for (const iface of ifaces.values()) {
         for (const n of iface.addressNames) iface.addresses = iface.addresses.union(objects.hostAddress(n) ?? AddressSet.EMPTY)
       }
-      securityExposures(ctx, shared, objects, zoneIfaces, emit)
+      securityExposures(ctx, shared, objects, zoneIfaces, emit, reported)
       natExposures(ctx, shared, objects, emit)
       globalProtect(ctx, ifaces, zoneIfaces, objects, emit)
       // interface management profiles: the dataplane interfaces of this vsys's zones
@@ -116,236 +111,6 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
   }
   for (const k of ['pre-rulebase', 'post-rulebase']) take(shared, k)
   return {exposures, problems}
-}
-
-/** One box per address family, so IPv6 sources never pair with IPv4 destinations. */
-function perFamily(b: Box): Box[] {
-  const out: Box[] = []
-  for (const [any, otherIcmp] of [[AddressSet.ANY4, ICMPV6], [AddressSet.ANY6, ICMP]] as const) {
-    const i = intersectBox(b, {...ANY_BOX, from: any, to: any, protocols: ProtocolSet.ALL.subtract(ProtocolSet.of(otherIcmp))})
-    if (i) out.push(i)
-  }
-  return out
-}
-
-function specBox(spec: string): Box {
-  const [proto, ports] = spec.split('/')
-  return {...ANY_BOX, protocols: parseProtocol(proto) ?? ProtocolSet.ALL, ports: ports ? PortSet.parse(ports) ?? PortSet.ALL : PortSet.ALL}
-}
-
-interface Iface {
-  name: string
-  line: number
-  addresses: AddressSet
-  /** `<ip><entry name="fw-outside"/>`: an address object, resolved per vsys. */
-  addressNames: string[]
-  profile?: string
-}
-
-function readInterfaces(network: PNode | undefined): Map<string, Iface> {
-  const out = new Map<string, Iface>()
-  const iface = take(network, 'interface')
-  if (!iface) return out
-  const add = (node: PNode, mode: PNode | undefined) => {
-    const ips = items(mode, 'ip')
-    let addresses = AddressSet.EMPTY
-    const addressNames: string[] = []
-    for (const ip of ips) {
-      const c = parseCidr(ip)
-      const host = c ? AddressSet.parse(ip.split('/')[0]) : null
-      if (host) addresses = addresses.union(host)
-      else addressNames.push(ip)
-    }
-    for (const v6 of entries(take(take(mode, 'ipv6'), 'address'))) {
-      markDeep(v6)
-      const host = AddressSet.parse(v6.name.split('/')[0])
-      if (host) addresses = addresses.union(host)
-    }
-    markDeep(mode?.children.get('ipv6'))
-    const profile = value(mode, 'interface-management-profile')
-    out.set(node.name, {name: node.name, line: node.line, addresses, addressNames, profile})
-    // the rest of an interface (tags, MTU, LLDP, NetFlow, adjust-tcp-mss…) carries no reachability
-    for (const c of mode?.children.values() ?? []) if (c.name !== 'units') markDeep(c)
-    if (mode) mode.used = true
-    for (const u of entries(take(mode, 'units'))) {
-      u.used = true
-      add(u, u)
-    }
-  }
-  for (const kind of ['ethernet', 'aggregate-ethernet']) {
-    for (const e of entries(take(iface, kind))) {
-      e.used = true
-      const mode = take(e, 'layer3')
-      if (mode) add(e, mode)
-      for (const c of e.children.values()) if (c.name !== 'layer3') markDeep(c)
-    }
-  }
-  for (const kind of ['loopback', 'vlan', 'tunnel']) {
-    const k = take(iface, kind)
-    if (!k) continue
-    add({...k, name: kind}, k)
-  }
-  for (const c of iface.children.values()) if (!c.used) markDeep(c)
-  return out
-}
-
-interface MgmtProfile {
-  name: string
-  line: number
-  services: string[]
-  permitted: AddressSet
-}
-
-function readManagementProfiles(network: PNode | undefined): Map<string, MgmtProfile> {
-  const out = new Map<string, MgmtProfile>()
-  const profiles = take(network, 'profiles')
-  for (const c of profiles?.children.values() ?? []) if (c.name !== 'interface-management-profile') markDeep(c)
-  for (const p of entries(take(profiles, 'interface-management-profile'))) {
-    markDeep(p)
-    const services = Object.keys(MANAGEMENT_SERVICES).filter((s) => value(p, s) === 'yes')
-    const permitted = [...(p.children.get('permitted-ip')?.children.keys() ?? []), ...(p.children.get('permitted-ip')?.values ?? [])]
-      .map((ip) => AddressSet.parse(ip))
-      .filter((s): s is AddressSet => s !== null)
-    out.set(p.name, {name: p.name, line: p.line, services, permitted: permitted.length ? AddressSet.unionAll(permitted) : AddressSet.ANY})
-  }
-  return out
-}
-
-function readZones(ctx: PNode): Map<string, string[]> {
-  const out = new Map<string, string[]>()
-  for (const z of entries(take(ctx, 'zone'))) {
-    z.used = true
-    const net = take(z, 'network')
-    const ifs = [...items(net, 'layer3'), ...items(net, 'tap'), ...items(net, 'virtual-wire'), ...items(net, 'layer2'), ...items(net, 'tunnel')]
-    for (const c of net?.children.values() ?? []) markDeep(c)
-    for (const c of z.children.values()) if (c.name !== 'network') markDeep(c)
-    out.set(z.name, ifs)
-  }
-  return out
-}
-
-/** Address, service and group objects of one vsys/device-group, falling back to `shared`. */
-class Objects {
-  private readonly addresses = new Map<string, PNode>()
-  private readonly groups = new Map<string, PNode>()
-  private readonly services = new Map<string, PNode>()
-  private readonly serviceGroups = new Map<string, PNode>()
-  private readonly addrCache = new Map<string, Resolved>()
-
-  constructor(ctx: PNode, shared: PNode | undefined) {
-    for (const scope of [shared, ctx]) {
-      for (const a of entries(take(scope, 'address'))) this.addresses.set(a.name, a)
-      for (const g of entries(take(scope, 'address-group'))) this.groups.set(g.name, g)
-      for (const s of entries(take(scope, 'service'))) this.services.set(s.name, s)
-      for (const g of entries(take(scope, 'service-group'))) this.serviceGroups.set(g.name, g)
-    }
-    // objects are modelled whether or not a rule uses them
-    for (const map of [this.addresses, this.groups, this.services, this.serviceGroups]) for (const n of map.values()) markDeep(n)
-  }
-
-  address(name: string, seen: Set<string> = new Set()): Resolved {
-    const cached = this.addrCache.get(name)
-    if (cached) return cached
-    let out: Resolved
-    const obj = this.addresses.get(name)
-    const group = this.groups.get(name)
-    if (name === 'any') out = {set: AddressSet.ANY, unresolved: []}
-    else if (obj) {
-      markDeep(obj)
-      const netmask = value(obj, 'ip-netmask')
-      const range = value(obj, 'ip-range')
-      const wildcard = value(obj, 'ip-wildcard')
-      const fqdn = value(obj, 'fqdn')
-      let set: AddressSet | null = null
-      if (netmask) set = AddressSet.parse(netmask)
-      else if (range) set = AddressSet.parse(range)
-      else if (wildcard) {
-        const [a, w] = wildcard.split('/')
-        const c = w?.includes('.') ? wildcardToCidr(a, w) : null
-        set = c ? AddressSet.parse(c.network) : null
-      }
-      out = set ? {set, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [fqdn ? `${name} (fqdn ${fqdn})` : wildcard ? `${name} (wildcard ${wildcard})` : name]}
-    } else if (group) {
-      markDeep(group)
-      if (seen.has(name)) return {set: AddressSet.EMPTY, unresolved: []}
-      seen.add(name)
-      const dynamic = group.children.get('dynamic')
-      if (dynamic) out = {set: AddressSet.EMPTY, unresolved: [`${name} (dynamic group)`]}
-      else {
-        let set = AddressSet.EMPTY
-        const unresolved: string[] = []
-        for (const m of items(group, 'static')) {
-          const r = this.address(m, seen)
-          set = set.union(r.set)
-          unresolved.push(...r.unresolved)
-        }
-        out = {set, unresolved}
-      }
-    } else {
-      // rules may name addresses directly: 10.0.0.0/8, 10.0.0.1-10.0.0.9, a host
-      const literal = AddressSet.parse(name)
-      out = literal ? {set: literal, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [name]}
-    }
-    this.addrCache.set(name, out)
-    return out
-  }
-
-  /** An interface address given as an object (`203.0.113.2/24`): the host, not its subnet. */
-  hostAddress(name: string): AddressSet | null {
-    const obj = this.addresses.get(name)
-    const netmask = obj?.children.get('ip-netmask')?.values[0]
-    return AddressSet.parse((netmask ?? name).split('/')[0])
-  }
-
-  addressesOf(names: string[]): Resolved {
-    if (names.length === 0 || names.includes('any')) return {set: AddressSet.ANY, unresolved: []}
-    let set = AddressSet.EMPTY
-    const unresolved: string[] = []
-    for (const n of names) {
-      const r = this.address(n)
-      set = set.union(r.set)
-      unresolved.push(...r.unresolved)
-    }
-    return {set, unresolved}
-  }
-
-  /** Service boxes; null for application-default (decided by the applications). */
-  service(name: string, seen: Set<string> = new Set()): {boxes: Box[]; unresolved?: string} {
-    if (name === 'any') return {boxes: [ANY_BOX]}
-    const obj = this.services.get(name)
-    if (obj) {
-      markDeep(obj)
-      const proto = take(obj, 'protocol')
-      const boxes: Box[] = []
-      for (const p of ['tcp', 'udp', 'sctp']) {
-        const node = take(proto, p)
-        if (!node) continue
-        const port = value(node, 'port')
-        const sport = value(node, 'source-port')
-        const ports = port ? PortSet.parse(port) : PortSet.ALL
-        const sourcePorts = sport ? PortSet.parse(sport) : PortSet.ALL
-        if (!ports || !sourcePorts) return {boxes: [ANY_BOX], unresolved: `${name} (port not understood)`}
-        boxes.push({...ANY_BOX, protocols: parseProtocol(p)!, ports, sourcePorts})
-      }
-      return boxes.length ? {boxes} : {boxes: [ANY_BOX], unresolved: name}
-    }
-    const group = this.serviceGroups.get(name)
-    if (group) {
-      markDeep(group)
-      if (seen.has(name)) return {boxes: []}
-      seen.add(name)
-      const boxes: Box[] = []
-      let unresolved: string | undefined
-      for (const m of items(group, 'members')) {
-        const r = this.service(m, seen)
-        boxes.push(...r.boxes)
-        unresolved ??= r.unresolved
-      }
-      return {boxes, unresolved}
-    }
-    if (PREDEFINED_SERVICES[name]) return {boxes: PREDEFINED_SERVICES[name].map(specBox)}
-    return {boxes: [ANY_BOX], unresolved: name}
-  }
 }
 
 interface SecurityRule {
@@ -402,15 +167,13 @@ function readRules(rulebase: PNode | undefined, label: string): SecurityRule[] {
   return out
 }
 
-// shared rules are read once per vsys; their problems are reported once
-const reported = new WeakSet<PNode>()
-
 function securityExposures(
   ctx: {name: string; node: PNode; prefix: string},
   shared: PNode | undefined,
   objects: Objects,
   zoneIfaces: Map<string, string[]>,
   emit: (t: Template, b: Box) => void,
+  reported: WeakSet<PNode>,
 ): void {
   const rulebase = take(ctx.node, 'rulebase')
   const rules = [
@@ -616,132 +379,6 @@ function natExposures(
     markDeep(base?.children.get('nat'))
   }
   for (const p of evaluateList(list, 'deny').permits) emit(p.meta, p.box)
-}
-
-function globalProtect(
-  ctx: {name: string; node: PNode; prefix: string},
-  ifaces: Map<string, Iface>,
-  zoneIfaces: Map<string, string[]>,
-  objects: Objects,
-  emit: (t: Template, b: Box) => void,
-): void {
-  const gp = takeDeep(ctx.node, 'global-protect')
-  if (!gp) return
-  const zoneOf = (ifName: string) => [...zoneIfaces].find(([, l]) => l.includes(ifName))?.[0]
-  const listeners: Array<{kind: string; entry: PNode; local: PNode | undefined; specs: string[]}> = []
-  for (const p of entries(gp.children.get('global-protect-portal'))) listeners.push({kind: 'portal', entry: p, local: p.children.get('portal-config')?.children.get('local-address'), specs: ['tcp/443']})
-  for (const g of entries(gp.children.get('global-protect-gateway'))) listeners.push({kind: 'gateway', entry: g, local: g.children.get('local-address'), specs: ['tcp/443', 'udp/4501']})
-  for (const l of listeners) {
-    const ifName = l.local?.children.get('interface')?.values[0]
-    const ipNode = l.local?.children.get('ip')
-    const ipText = ipNode?.children.get('ipv4')?.values[0] ?? ipNode?.children.get('ipv6')?.values[0] ?? ipNode?.values[0]
-    const notes: string[] = []
-    let to = AddressSet.ANY
-    if (ipText) {
-      const res = objects.addressesOf([ipText.split('/')[0]])
-      if (!res.unresolved.length) to = res.set
-    } else if (ifName && ifaces.get(ifName) && !ifaces.get(ifName)!.addresses.isEmpty()) to = ifaces.get(ifName)!.addresses
-    if (to === AddressSet.ANY) notes.push('listening address unknown; destination taken as any')
-    const zone = ifName ? zoneOf(ifName) : undefined
-    const template: Template = {
-      kind: 'vpn-listener',
-      action: 'allow',
-      direction: 'inbound',
-      line: l.entry.line,
-      rule: `${ctx.prefix} global-protect-${l.kind} "${l.entry.name}"`,
-      text: `global-protect-${l.kind} ${l.entry.name} local-address interface ${ifName ?? '?'}${ipText ? ` ip ${ipText}` : ''}`,
-      fromZones: zone ? [zone] : undefined,
-      interfaces: ifName ? {in: [ifName]} : undefined,
-      notes: notes.length ? notes : undefined,
-    }
-    for (const spec of l.specs) emit(template, {...specBox(spec), to})
-  }
-}
-
-/** IKE gateways: udp/500, udp/4500 and ESP from the peer (any when dynamic) to the local address. */
-function ikeGateways(network: PNode | undefined, ifaces: Map<string, Iface>, zoneOf: Map<string, string>, objects: Objects, emit: (t: Template, b: Box) => void): void {
-  const ike = takeDeep(network, 'ike')
-  for (const g of entries(ike?.children.get('gateway'))) {
-    const peer = g.children.get('peer-address')
-    const local = g.children.get('local-address')
-    const ifName = local?.children.get('interface')?.values[0]
-    const localIp = local?.children.get('ip')?.values[0] ?? local?.children.get('floating-ip')?.values[0]
-    const notes: string[] = []
-    const fromSets: string[] = []
-    let from = AddressSet.ANY
-    const peerIp = peer?.children.get('ip')?.values[0]
-    const fqdn = peer?.children.get('fqdn')?.values[0]
-    if (peerIp) {
-      const r = objects.addressesOf([peerIp])
-      if (r.unresolved.length) fromSets.push(...r.unresolved)
-      else from = r.set
-    } else if (fqdn) fromSets.push(`${fqdn} (fqdn)`)
-    else notes.push('dynamic peer: any address may negotiate')
-    if (fromSets.length) notes.push(`peer ${fromSets.join(', ')} not expanded; taken as any`)
-    let to = localIp ? objects.hostAddress(localIp) ?? AddressSet.EMPTY : ifName ? ifaces.get(ifName)?.addresses ?? AddressSet.EMPTY : AddressSet.EMPTY
-    if (to.isEmpty()) {
-      to = AddressSet.ANY
-      notes.push('local address unknown; destination taken as any')
-    }
-    const zone = ifName ? zoneOf.get(ifName) : undefined
-    const template: Template = {
-      kind: 'vpn-listener',
-      action: 'allow',
-      direction: 'inbound',
-      line: g.line,
-      rule: `ike gateway "${g.name}"`,
-      text: `ike gateway ${g.name} peer-address ${peerIp ?? fqdn ?? 'dynamic'} local-address ${ifName ?? '?'}${localIp ? ` ${localIp}` : ''}`,
-      fromZones: zone ? [zone] : undefined,
-      interfaces: ifName ? {in: [ifName]} : undefined,
-      fromSets: fromSets.length ? fromSets : undefined,
-      notes: notes.length ? notes : undefined,
-    }
-    for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(17), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])})) emit(template, b)
-    for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(50)})) emit(template, b)
-  }
-}
-
-/** The MGT port: https, ssh and ping unless disabled (`service disable-…`), from `permitted-ip` or anyone. */
-function managementPort(deviceconfig: PNode | undefined, emit: (t: Template, b: Box) => void): void {
-  if (!deviceconfig) return
-  markDeep(deviceconfig)
-  const system = deviceconfig.children.get('system')
-  if (!system) return
-  const ip = system.children.get('ip-address')?.values[0]
-  const ip6 = system.children.get('ipv6-address')?.values[0]
-  if (!ip && !ip6) return
-  let to = AddressSet.EMPTY
-  for (const a of [ip, ip6]) if (a) to = to.union(AddressSet.parse(a.split('/')[0]) ?? AddressSet.EMPTY)
-  if (to.isEmpty()) return
-  const service = system.children.get('service')
-  const disabled = (s: string) => service?.children.get(`disable-${s}`)?.values[0] === 'yes'
-  const enabled = (s: string) => service?.children.get(`disable-${s}`)?.values[0] === 'no'
-  const permittedNode = system.children.get('permitted-ip')
-  const permitted = [...(permittedNode?.children.keys() ?? []), ...(permittedNode?.values ?? [])].map((x) => AddressSet.parse(x)).filter((s): s is AddressSet => s !== null)
-  const from = permitted.length ? AddressSet.unionAll(permitted) : AddressSet.ANY
-  // PAN-OS defaults: https, ssh and ping on; http, telnet and snmp off
-  const services: Array<[string, boolean]> = [
-    ['https', !disabled('https')],
-    ['ssh', !disabled('ssh')],
-    ['ping', !disabled('icmp')],
-    ['http', enabled('http')],
-    ['telnet', enabled('telnet')],
-    ['snmp', enabled('snmp')],
-  ]
-  for (const [svc, on] of services) {
-    if (!on) continue
-    const template: Template = {
-      kind: 'filter',
-      action: 'allow',
-      direction: 'inbound',
-      line: system.children.get('ip-address')?.line ?? system.line,
-      rule: `deviceconfig system management ${svc}`,
-      text: `deviceconfig system ip-address ${ip ?? ip6} service ${svc}`,
-      interfaces: {in: ['management']},
-      notes: permitted.length ? undefined : ['no permitted-ip: the management port answers any source that can reach it'],
-    }
-    for (const spec of MANAGEMENT_SERVICES[svc]) for (const b of perFamily({...specBox(spec), from, to})) emit(template, b)
-  }
 }
 
 function ruleText(r: SecurityRule): string {
