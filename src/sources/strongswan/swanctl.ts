@@ -47,6 +47,11 @@ const IGNORED_SECTIONS: Record<string, string> = {
   secrets: 'credentials: never echoed',
 }
 
+/** strongswan.conf(5): names and keys hold any printable character but `. , : { } = " #` and blanks. */
+const NAME = '[^.,:{}="#\\s]+'
+const SECTION_HEAD = new RegExp(`^(${NAME})(?:\\s*:\\s*(${NAME}(?:\\s*,\\s*${NAME})*))?$`)
+const SETTING = new RegExp(`^(${NAME})\\s*=\\s*(.*)$`)
+
 type Fail = (s: {line: number; text?: string}, reason: string) => void
 
 export function parseSwanctl(text: string): ParseResult {
@@ -233,7 +238,7 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     // any line ending in `{` opens a section, so that braces stay balanced even around a bad name
     const open = /^(.*?)\s*\{\s*(\})?$/.exec(line)
     if (open) {
-      const head = /^([\w.%-]+)(?:\s*:\s*([\w.%-]+(?:\s*,\s*[\w.%-]+)*))?$/.exec(open[1])
+      const head = SECTION_HEAD.exec(open[1])
       const section: Section = {name: head?.[1] ?? open[1], line: n, settings: [], sections: [], lines: 0, refs: head?.[2]?.split(/\s*,\s*/) ?? []}
       if (!head) unparsed.push({line: n, reason: 'section name not understood: its content is read as written', text: redactLine(line)})
       top.sections.push(section)
@@ -252,7 +257,7 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     }
     // nothing under a top-level `secrets` section is kept, not even in memory
     const inSecrets = stack[1]?.name === 'secrets'
-    const kv = /^([\w.%-]+)\s*=\s*(.*)$/.exec(line)
+    const kv = SETTING.exec(line)
     if (kv) {
       const value = inSecrets ? '' : unquote(kv[2].trim())
       top.settings.push({key: kv[1], value, line: n, text: inSecrets ? `${kv[1]} = ${REDACTED}` : redactSetting(kv[1], line)})
