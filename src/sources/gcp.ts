@@ -143,7 +143,8 @@ const ORDER = (a: GcpRule, b: GcpRule) => a.priority - b.priority || Number(b.ac
 /** A rule as evaluator rules: one per service × source alternative (GCP ORs ranges, tags, accounts). */
 function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMeta>> {
   const problems: string[] = []
-  const action = rule.action === 'goto_next' ? 'return' : rule.action
+  // goto_next hands the packet to the next level; apply_security_profile_group allows it (after inspection)
+  const action = rule.action === 'goto_next' ? 'return' : rule.action === 'apply_security_profile_group' ? 'allow' : rule.action
   if (action !== 'allow' && action !== 'deny' && action !== 'return') problems.push(`unknown action '${rule.action}'`)
   const bad: string[] = []
   let peer = rule.peerRanges ? parseAddresses(rule.peerRanges, bad) : undefined
@@ -170,6 +171,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   const inbound = rule.direction === 'inbound'
   const notes: string[] = []
   if (problems.length) notes.push('part of this rule was not understood; exposure may be broader or narrower')
+  if (rule.action === 'apply_security_profile_group') notes.push('allowed through a security profile group (L7 inspection)')
   const targetGuard = rule.targets.length ? [`target=${[...rule.targets].sort().join(',')}`] : []
   const base: ExposureMeta = {
     kind: 'filter',
