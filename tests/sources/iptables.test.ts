@@ -91,6 +91,21 @@ describe('iptables fixtures', () => {
       [8, 'FORWARD#1', ['::/0'], {in: ['%i']}],
     ])
   })
+
+  it('a DNAT that no filter rule lets through is noted as probably dead', () => {
+    const text = [
+      '*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.9.9.9:80',
+      '-A PREROUTING -p tcp --dport 8443 -j DNAT --to-destination 10.9.9.10:443', 'COMMIT',
+      '*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]',
+      '-A FORWARD -d 10.9.9.10/32 -p tcp --dport 443 -j ACCEPT', 'COMMIT',
+    ].join('\n')
+    const r = iptables.parse(text, {file: 'nat.rules'}) as ReturnType<typeof parseIptablesCommands>
+    const nat = r.exposures.filter((e) => e.kind === 'nat-forward')
+    expect(nat.map((e) => [e.rule, e.notes ?? []])).toEqual([
+      ['nat PREROUTING#1', ['no input or forward filter rule permits the translated traffic: this forward may be dead']],
+      ['nat PREROUTING#2', []],
+    ])
+  })
 })
 
 describe('iptables corpus', () => {

@@ -10,6 +10,7 @@ import {ANY_BOX, type Box} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
 import type {Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
+import {noteUnfilteredNat} from './nat-check.js'
 import {NON_TERMINATING, VERDICTS} from './read.js'
 
 interface Meta {
@@ -182,5 +183,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }
+  noteUnfilteredNat(exposures)
   return {exposures, warnings: [...warnings.values()]}
 }

@@ -18,6 +18,7 @@ import {type EvalChain, type EvalRule, evaluateChains, type Permit} from '../eva
 import type {Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
+import {noteUnfilteredNat} from '../iptables/nat-check.js'
 import {verdictOf} from './text.js'
 
 interface Meta {
@@ -326,5 +327,6 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const nat = onHook('prerouting', ['nat'])
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress)
   }
+  noteUnfilteredNat(exposures)
   return {exposures, warnings: [...warnings.values()]}
 }
