@@ -73,6 +73,8 @@ describe('pfsense fixtures', () => {
     expect(ssh.from).toContain('203.0.114.0/23')
     // __opt1_network in an MVC alias is the SRV network
     expect(find(r, 'opt2 rule 1 "users to servers"')[0].to).toEqual(['10.20.0.0/24'])
+    // comma-separated MVC source list; icmp on inet6 is icmpv6
+    expect(find(r, 'automation rule 3 "ping6"')[0]).toMatchObject({protocol: 'icmpv6', from: ['2001:db8:20::/64', '2001:db8:30::/64'], interfaces: {in: ['opt1', 'opt2']}})
     // the group rule applies on both members
     expect(find(r, 'INSIDE rule 1 "dns"', 'udp')[0].interfaces).toEqual({in: ['opt1', 'opt2']})
     expect(find(r, 'nat 1:1 1 "mail server"')[0]).toMatchObject({kind: 'nat-forward', from: ['0.0.0.0/0'], to: ['192.0.2.50/32'], translated: {to: ['10.20.0.50/32']}})

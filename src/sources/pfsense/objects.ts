@@ -201,9 +201,23 @@ export function readSide(el: XmlElement | undefined, ctx: Context): Side & {nega
   const any: Side = {set: AddressSet.ANY, unresolved: [], notes: []}
   let side: Side = any
   if (!el || child(el, 'any')) side = any
-  else if (address) side = resolveName(address, ctx)
-  else if (network) side = resolveNetwork(network, ctx)
+  else if (address) side = union(address.split(',').map((a) => resolveName(a.trim(), ctx)))
+  else if (network) side = union(network.split(',').map((n) => (n.trim() === 'any' ? any : resolveNetwork(n.trim(), ctx))))
   return {...side, negate, portText}
+}
+
+/** Several names in one field (OPNsense MVC rules allow comma lists). */
+function union(sides: Side[]): Side {
+  if (sides.length === 1) return sides[0]
+  // a known part exists only when every unresolved name is a partly dynamic interface
+  const partial = sides.some((s) => s.known !== undefined) && sides.every((s) => s.known !== undefined || s.unresolved.length === 0)
+  const known = partial ? AddressSet.unionAll(sides.map((s) => s.known ?? s.set)) : undefined
+  return {
+    set: AddressSet.unionAll(sides.map((s) => s.set)),
+    unresolved: [...new Set(sides.flatMap((s) => s.unresolved))],
+    notes: [...new Set(sides.flatMap((s) => s.notes))],
+    known,
+  }
 }
 
 function resolveName(text: string, ctx: Context): Side {

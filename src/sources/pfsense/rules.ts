@@ -205,7 +205,9 @@ const MVC_RULE_KEYS = new Set([
   'max-src-conn', 'max-src-states', 'max-src-conn-rate', 'max-src-conn-rates', 'overload', 'tag', 'tagged', 'sched',
   'icmptype', 'icmp6-type', 'os', 'tcpflags1', 'tcpflags2', 'tcpflags_any', 'allowopts', 'nosync', 'nopfsync', 'prio',
   'set-prio', 'set-prio-low', 'shaper1', 'shaper2', 'adaptivestart', 'adaptiveend', 'divert-to', 'disablereplyto',
-  'sloppy', 'no-sync', 'dscp',
+  'sloppy', 'no-sync', 'dscp', 'icmp6type', 'divert-to', 'statetype', 'udp-first', 'udp-multiple', 'udp-single',
+  'tcp-first', 'tcp-opening', 'tcp-established', 'tcp-closing', 'tcp-finwait', 'tcp-closed', 'icmp-first', 'icmp-error',
+  'other-first', 'other-multiple', 'other-single', 'tos', 'uuid',
 ])
 
 const synth = (name: string, text: string, parent: XmlElement, kids: XmlElement[] = []): XmlElement => ({
@@ -243,7 +245,7 @@ export function legacyRule(el: XmlElement, acc: Accounting): XmlElement {
     ...(textOf(el, 'quick') === '0' ? [] : [synth('quick', '1', el)]),
     ...(textOf(el, 'enabled') === '0' ? [synth('disabled', '1', el)] : []),
     ...(textOf(el, 'description') ? [synth('descr', textOf(el, 'description')!, el)] : []),
-    ...['sched', 'tagged', 'os', 'icmptype', 'icmp6-type', 'tcpflags1', 'tcpflags2', 'dscp'].flatMap((k) => (textOf(el, k) ? [synth(k, textOf(el, k)!, el)] : [])),
+    ...['sched', 'tagged', 'os', 'icmptype', 'icmp6type', 'tcpflags1', 'tcpflags2', 'dscp'].flatMap((k) => (textOf(el, k) ? [synth(k, textOf(el, k)!, el)] : [])),
   ]
   return {...el, children: kids}
 }

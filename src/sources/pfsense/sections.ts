@@ -83,7 +83,7 @@ export const RULE_KEYS = new Set([
   'udp-single', 'tcp-first', 'tcp-opening', 'tcp-established', 'tcp-closing', 'tcp-finwait', 'tcp-closed', 'icmp-first',
   'icmp-error', 'other-first', 'other-multiple', 'other-single', 'max-src-conn-rate', 'statepolicy', 'associated-rule',
   'dstport', 'srcport', 'uuid', 'enabled', 'sourcenot', 'destinationnot', 'evaluations', 'states', 'packets', 'bytes',
-  'replyto', 'set-prio', 'floating_direction', 'tos', 'interfacenot', 'noxmlrpc', 'poolopts',
+  'replyto', 'floating_direction', 'tos', 'interfacenot', 'noxmlrpc', 'poolopts', 'icmp6type', 'state-policy',
 ])
 
 /** Rule children that narrow what a pass matches in a way we do not model: noted (and a block becomes opaque). */
@@ -98,6 +98,7 @@ export const RULE_CONDITIONS: Record<string, string> = {
   vlanprio: 'only for VLAN priority',
   icmptype: 'only for ICMP types',
   'icmp6-type': 'only for ICMPv6 types',
+  icmp6type: 'only for ICMPv6 types',
 }
 
 /** Children of `nat/rule` (port forwards). */
