@@ -26,7 +26,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
   const notes = [...m.listenerNotes]
   if (m.mode === 'server' && !m.tlsWrap) notes.push('no tls-auth/tls-crypt: anyone who reaches the port gets a TLS handshake')
   if (peers.names.length) notes.push(`peer hostnames not resolved: ${peers.names.join(', ')}`)
-  if (m.mode === 'client') notes.push('client bound to lport: accepts packets from its servers only')
+  if (m.mode === 'client' && !m.float) notes.push('client bound to lport: accepts packets from its servers only')
 
   let listenTo = anyLocal
   if (listens) {
