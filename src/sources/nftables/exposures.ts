@@ -261,6 +261,29 @@ interface Base {
   chain: NftChain
 }
 
+/** Whether a user chain reachable from this base chain accepts (nft: accept ends the base chain too). */
+function hasNestedAccept(b: Base): boolean {
+  const seen = new Set<string>([b.chain.name])
+  const queue = [b.chain]
+  const accepts = (v: Verdict | undefined) => v?.kind === 'accept'
+  for (let c = queue.shift(); c; c = queue.shift()) {
+    for (const r of c.rules) {
+      for (const s of r.stmts) {
+        if (c !== b.chain) {
+          if (s.t === 'verdict' && accepts(s.v)) return true
+          if (s.t === 'vmap' && (('name' in s.entries) || s.entries.some(([, v]) => accepts(v)))) return true
+        }
+        if (s.t === 'verdict' && (s.v.kind === 'jump' || s.v.kind === 'goto') && !seen.has(s.v.target)) {
+          seen.add(s.v.target)
+          const next = b.table.chains.get(s.v.target)
+          if (next) queue.push(next)
+        }
+      }
+    }
+  }
+  return false
+}
+
 export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
@@ -306,11 +329,15 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
-    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, preludes: Base[]) => {
-      // each stage narrows the traffic the next one sees to what it accepts (an accept anywhere in the
-      // stage, even in a user chain, ends that stage; its drops and policy drop remove the rest)
+    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[]) => {
+      // A stage whose user chains never accept runs inside the final walk: its drops stay guarded by
+      // their interfaces and apply only where they match. A stage with an accept inside a user chain
+      // (which ends the whole stage, not just the user chain) is walked on its own first, and what it
+      // accepts becomes the traffic the final chain sees.
+      const narrowing = stages.filter(hasNestedAccept)
+      const preludes = [...ingressChains, ...stages.filter((s) => !hasNestedAccept(s))]
       let contexts: Array<Permit<Meta>> = [{box: familyBox, guards: [], meta: {name: 'root', line: 0, kind, direction}}]
-      for (const s of stages) {
+      for (const s of narrowing) {
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
