@@ -256,7 +256,7 @@ export const sensorsSchema = {
       description: text('What it watches and how.'),
       type: {type: 'string', enum: ['ids', 'nips', 'edr', 'ndr', 'netflow', 'proxy', 'siem'], description: 'Kind of sensor.'},
       product: text('Product (e.g. `Suricata 7`).'),
-      covers: refList('the zones or devices it watches'),
+      covers: refList('the zones, devices or access points it watches'),
       version: text('Installed version.'),
       signatures_updated: date('Day signatures or detection content were last updated'),
       console_access_verified: date('Day the responders last verified they can log in to its console'),

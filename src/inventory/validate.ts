@@ -24,6 +24,7 @@ export type ValidationRule =
   | 'date-in-future'
   | 'access-point-outside-zones'
   | 'zone-parent'
+  | 'config-outside-inventory'
 
 export interface ValidationIssue {
   rule: ValidationRule
@@ -45,7 +46,7 @@ export interface ValidateOptions {
 export const VALIDATION_RULES: Record<ValidationRule, string> = {
   schema: 'The file follows the inventory JSON Schema (fields, types, enums, formats).',
   'duplicate-id': 'Ids are unique across every inventory file and collection.',
-  'unknown-reference': 'Every reference (zone, device, sensor, contact) names an existing entry.',
+  'unknown-reference': 'Every reference (zone, device, sensor, contact, access point) names an existing entry.',
   'invalid-cidr': 'Addresses are valid IPv4/IPv6 CIDRs.',
   'non-canonical-cidr': 'CIDRs have no host bits set (10.0.0.0/8, not 10.0.0.1/8).',
   'zone-overlap': 'Zones do not overlap unless declared nested with `parent`.',
@@ -53,6 +54,7 @@ export const VALIDATION_RULES: Record<ValidationRule, string> = {
   'date-in-future': 'Dates of past events (approval, verification, tests, reviews) are not in the future.',
   'access-point-outside-zones': "An access point's destination CIDRs belong to a zone.",
   'zone-parent': 'A nested zone lies inside its parent, and parents do not form a cycle.',
+  'config-outside-inventory': "A device's config path is relative and stays inside the inventory folder.",
 }
 
 let compiled: ValidateFunction | undefined
@@ -220,6 +222,7 @@ class SemanticChecks {
     this.addresses()
     this.zoneOverlaps()
     this.zoneParents()
+    this.configPaths()
     this.ports()
     this.pastDates()
     this.organizationOnce()
@@ -306,7 +309,7 @@ class SemanticChecks {
     this.refField('access_points', 'device', ['devices'], 'device')
     this.refList('access_points', 'monitored_by', ['sensors'], 'sensor')
     this.refList('flows', 'via', ['devices'], 'device')
-    this.refList('sensors', 'covers', ['zones', 'devices'], 'zone or device')
+    this.refList('sensors', 'covers', ['zones', 'devices', 'access_points'], 'zone, device or access point')
     this.refField('log_sources', 'source', ['devices', 'sensors'], 'device or sensor')
     this.refList('contacts', 'escalation', ['contacts'], 'contact')
     this.refList('procedures', 'participants', ['contacts'], 'contact')
@@ -460,6 +463,18 @@ class SemanticChecks {
           )
         }
       })
+    }
+  }
+
+  /** DESIGN §9: nothing is read from outside the inventory folder, so a config path must stay inside. */
+  private configPaths(): void {
+    for (const device of this.inv.devices ?? []) {
+      const config = str(device.config)
+      if (config === undefined) continue
+      const parts = config.replace(/\\/g, '/').split('/')
+      if (/^(?:\/|[A-Za-z]:|~)/.test(config) || parts.includes('..')) {
+        this.add('config-outside-inventory', device, 'config', `'${config}' leaves the inventory folder; copy the export under live/ and write a relative path (e.g. live/${parts.at(-1) || 'device.cfg'}).`)
+      }
     }
   }
 

@@ -234,6 +234,23 @@ trainings:
     })
   })
 
+  describe('config-outside-inventory', () => {
+    it.each(['/etc/fw.cfg', '../other/fw.cfg', 'live/../../fw.cfg', 'C:\\configs\\fw.cfg', '~/fw.cfg'])('%s', async (path) => {
+      const issues = await issuesOf({...BASE, 'd.yaml': `devices:\n  - id: fw2\n    role: firewall\n    config: '${path}'\n`})
+      expect(where(issues)).toEqual(['d.yaml:4:13 config-outside-inventory'])
+    })
+
+    it('a relative path inside the folder is fine', async () => {
+      expect(await issuesOf({...BASE, 'd.yaml': 'devices:\n  - {id: fw2, role: firewall, config: live/sub/fw2.cfg}\n'})).toEqual([])
+    })
+  })
+
+  it('sensors may cover access points', async () => {
+    const files = withAccessPoints(ap('    to: [dmz]\n    services: [tcp/443]\n'))
+    files['s.yaml'] = 'sensors:\n  - {id: s1, type: ids, covers: [ap1, fw1, dc]}\n'
+    expect(await issuesOf(files)).toEqual([])
+  })
+
   describe('invalid-port', () => {
     it('ports above 65535, port 0 and reversed ranges', async () => {
       const issues = await issuesOf(withAccessPoints(ap('    to: [dmz]\n    services: [tcp/70000, udp/0, tcp/9000-8000, tcp/65535]\n')))
