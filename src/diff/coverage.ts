@@ -1,0 +1,132 @@
+/**
+ * Coverage arithmetic and the indexes behind it: approved boxes per device (by destination and by port,
+ * whichever is more selective), live permits per device (for flows), and box subtraction per address
+ * family. Used by engine.ts; nothing here makes findings.
+ */
+import type {Exposure} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import {type Box, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
+import {PortSet} from '../net/number-set.js'
+import {AddressIndex, IntervalIndex} from './interval-index.js'
+import type {ApprovedAccess} from './model.js'
+
+export interface ApBox {
+  ap: ApprovedAccess
+  box: Box
+}
+
+/** A static/destination NAT of a device: traffic to `outside` goes to `inside`. */
+export interface NatPair {
+  outside: AddressSet
+  inside: AddressSet
+}
+
+/**
+ * The approved boxes of one device, indexed by destination. An access point that names a NAT'd
+ * public address also approves its real address (rules written after NAT, ASA 8.3+, FORWARD after DNAT).
+ */
+export class DeviceAccess {
+  readonly boxes: ApBox[] = []
+  private readonly byAddress = new AddressIndex()
+  /** Destination ports (protocols without ports count as every port). */
+  private readonly byPort = new IntervalIndex<number>()
+
+  constructor(private readonly nat: NatPair[]) {}
+
+  add(ap: ApprovedAccess): void {
+    const inside = this.nat.filter((n) => ap.to.covers(n.outside)).map((n) => n.inside)
+    const to = inside.length ? AddressSet.unionAll([ap.to, ...inside]) : ap.to
+    for (const s of ap.services) {
+      const box: Box = {from: ap.from, to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
+      const id = this.boxes.length
+      this.byAddress.add(to, id)
+      for (let i = 0; i < s.ports.ranges.length; i += 2) this.byPort.add(s.ports.ranges[i], s.ports.ranges[i + 1], id)
+      this.boxes.push({ap, box})
+    }
+  }
+
+  /**
+   * Approved boxes overlapping `b`: candidates from the more selective index (destination, or port when
+   * one address carries many services), counted in O(log n) before any is listed; then the exact test.
+   */
+  overlapping(b: Box): ApBox[] {
+    const r = b.ports.ranges
+    let byPort = 0
+    for (let i = 0; i < r.length; i += 2) byPort += this.byPort.count(r[i], r[i + 1])
+    let ids: number[]
+    if (byPort < this.byAddress.estimate(b.to)) {
+      const seen = new Set<number>()
+      for (let i = 0; i < r.length; i += 2) this.byPort.query(r[i], r[i + 1], (id) => seen.add(id))
+      ids = [...seen].sort((x, y) => x - y)
+    } else {
+      ids = this.byAddress.overlapping(b.to)
+    }
+    return ids.map((i) => this.boxes[i]).filter((c) => overlapsBox(c.box, b))
+  }
+}
+
+/** The IPv4 and the IPv6 part of a box: a packet never goes from one family to the other. */
+export function byFamily(b: Box): Box[] {
+  const out: Box[] = []
+  for (const f of [4, 6] as const) {
+    const from = b.from.only(f)
+    const to = b.to.only(f)
+    if (!from.isEmpty() && !to.isEmpty()) out.push({...b, from, to})
+  }
+  return out
+}
+
+/** One box holding exactly the addresses some family of `b` can use (empty sets when none). */
+export function sameFamily(b: Box): Box {
+  const parts = byFamily(b)
+  return {...b, from: AddressSet.unionAll(parts.map((p) => p.from)), to: AddressSet.unionAll(parts.map((p) => p.to))}
+}
+
+/** What is left of `b` once `cover` is taken away, and whether anything was taken. */
+export function uncovered(b: Box, cover: Box[]): {rest: Box[]; touched: boolean} {
+  let rest = byFamily(b)
+  let touched = false
+  for (const c of cover) {
+    const next: Box[] = []
+    for (const r of rest) {
+      if (!overlapsBox(r, c)) {
+        next.push(r)
+        continue
+      }
+      touched = true
+      next.push(...subtractBox(r, c))
+    }
+    rest = next
+    if (rest.length === 0) break
+  }
+  return {rest: mergeBoxes(rest), touched}
+}
+
+export function exposureBoxes(e: Exposure): Box[] {
+  const main: Box = {from: e.from, to: e.to, protocols: e.protocols, ports: e.ports, sourcePorts: e.sourcePorts}
+  // NAT: the inventory may name the public address or the real one; either approves the opening
+  if (!e.translated?.to && !e.translated?.ports) return [main]
+  return [main, {...main, to: e.translated.to ?? e.to, ports: e.translated.ports ?? e.ports}]
+}
+
+/** Live permits of one device, indexed by destination (and NAT destination). */
+export class ExposureIndex {
+  private readonly boxes: Box[] = []
+  private readonly index = new AddressIndex()
+
+  constructor(exposures: Exposure[]) {
+    for (const e of exposures) {
+      for (const b of exposureBoxes(e)) {
+        this.index.add(b.to, this.boxes.length)
+        this.boxes.push(b)
+      }
+    }
+  }
+
+  overlapping(b: Box): Box[] {
+    return this.index
+      .overlapping(b.to)
+      .map((i) => this.boxes[i])
+      .filter((c) => overlapsBox(c, b))
+  }
+}
