@@ -79,6 +79,11 @@ describe('pfsense fixtures', () => {
     expect(find(r, 'INSIDE rule 1 "dns"', 'udp')[0].interfaces).toEqual({in: ['opt1', 'opt2']})
     expect(find(r, 'nat 1:1 1 "mail server"')[0]).toMatchObject({kind: 'nat-forward', from: ['0.0.0.0/0'], to: ['192.0.2.50/32'], translated: {to: ['10.20.0.50/32']}})
     expect(find(r, 'ipsec phase1 2 "roadwarriors"', 'esp')[0].from).toEqual(['0.0.0.0/0'])
+    expect(find(r, 'openvpn instance remote staff').map((e) => [e.kind, e.protocol, e.ports, e.to])).toEqual([
+      ['vpn-listener', 'udp', ['1194'], ['192.0.2.2/32']],
+      ['vpn-route', 'any', [], ['10.20.0.0/24']],
+    ])
+    expect(find(r, 'wireguard wg0')[0]).toMatchObject({kind: 'vpn-listener', protocol: 'udp', ports: ['51820']})
     expect(reportText(r)).not.toContain('PLANTED')
   })
 })

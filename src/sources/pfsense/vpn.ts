@@ -69,6 +69,37 @@ export function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, ou
       })
     }
   }
+  // OPNsense 23.7+ OpenVPN instances (MVC): role, proto, port, local (bind address), server (tunnel network)
+  for (const inst of children(dig(root, 'OPNsense', 'OpenVPN', 'Instances'), 'Instance')) {
+    if (textOf(inst, 'enabled') === '0' || textOf(inst, 'role') !== 'server') continue
+    const notes: string[] = []
+    const proto = (textOf(inst, 'proto') || 'udp').toLowerCase()
+    const port = Number(textOf(inst, 'port') || 1194)
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      acc.element(inst, `unreadable OpenVPN port '${textOf(inst, 'port')}'`)
+      continue
+    }
+    const family = proto.endsWith('6') ? AddressSet.ANY6 : proto.endsWith('4') ? AddressSet.ANY4 : AddressSet.ANY
+    const local = AddressSet.parse(textOf(inst, 'local') ?? '')
+    const to = (local ?? listenerTo(ctx, undefined, notes)).intersect(family)
+    const name = `openvpn instance ${textOf(inst, 'description') ?? inst.attrs.uuid ?? '?'}`
+    const text = redactLine(`openvpn instance server ${proto} port ${port}${local ? ` local ${textOf(inst, 'local')}` : ''}`)
+    const base = {action: 'allow' as const, direction: 'inbound' as const, sourcePorts: PortSet.ALL, line: inst.line, rule: name, text}
+    out.push({...base, kind: 'vpn-listener', from: family, to: to.isEmpty() ? family : to, protocols: ProtocolSet.of(proto.startsWith('tcp') ? TCP : UDP), ports: PortSet.range(port), notes: notes.length ? notes : undefined})
+    const tunnel = AddressSet.unionAll(['server', 'server_ipv6'].map((k) => AddressSet.parse(textOf(inst, k) ?? '') ?? AddressSet.EMPTY))
+    if (!tunnel.isEmpty()) {
+      const pushed = AddressSet.unionAll((textOf(inst, 'push_route') ?? '').split(',').map((t) => AddressSet.parse(t.trim()) ?? AddressSet.EMPTY))
+      out.push({
+        ...base,
+        kind: 'vpn-route',
+        from: tunnel,
+        to: pushed.isEmpty() ? AddressSet.ANY : pushed,
+        protocols: ProtocolSet.ALL,
+        ports: PortSet.ALL,
+        notes: [pushed.isEmpty() ? 'no route pushed: any shown' : 'routes pushed to clients; the OpenVPN interface rules decide what passes'],
+      })
+    }
+  }
   // WireGuard: OPNsense core (OPNsense/wireguard) and the pfSense package (installedpackages/wireguard)
   const wireguard = [
     ...children(dig(root, 'OPNsense', 'wireguard', 'server', 'servers'), 'server').map((el) => ({el, on: textOf(el, 'enabled') === '1', port: textOf(el, 'port'), name: textOf(el, 'name')})),
