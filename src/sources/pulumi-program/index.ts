@@ -107,7 +107,7 @@ export const pulumiProgram: SourceParser = {
       type: c.type,
       name: c.name,
       urn: `urn:pulumi:mock::program::${c.type}::${c.name}`,
-      id: `${c.name}-id`,
+      id: c.name,
       props: c.state,
       // a resource created outside the program file (a component library) has no line in it
       line: c.line > 0 ? c.line : 1,

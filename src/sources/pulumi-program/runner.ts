@@ -1,7 +1,7 @@
 /**
  * Child-process runner of the `pulumi-program` parser (never imported): `node --import tsx runner.ts
  * PROGRAM`. It sets Pulumi mocks before the program loads, so nothing is deployed and no cloud is
- * called: every resource registration returns its inputs as its state, with a fake id and ARN.
+ * called: every resource registration returns its inputs as its state, its name as id, a fake ARN.
  * It prints one marker line with the captured registrations (type, name, state, line in PROGRAM).
  * The @pulumi/pulumi used is the program's own (resolved from its folder), so the mocks are the
  * ones the program's resources see; ours is the fallback.
@@ -71,7 +71,8 @@ const captured: Array<{type: string; name: string; state: Record<string, unknown
 await pulumi.runtime.setMocks(
   {
     newResource(args: {type: string; name: string; inputs: Record<string, unknown>}) {
-      const id = `${args.name}-id`
+      // the resource name as its fake id: what the exposures then name (unique per type in a stack)
+      const id = args.name
       const state = {arn: `arn:mock:${args.type}:${args.name}`, ...args.inputs, id}
       captured.push({type: args.type, name: args.name, state, line: lines.get(`${args.type}::${args.name}`) ?? 0})
       return {id, state}
