@@ -157,7 +157,7 @@ export const ICMP_TYPES = new Set([
   'membership-reduction', 'reassembly-timeout', 'host-precedence-unreachable', 'precedence-unreachable',
   'host-isolated', 'host-tos-redirect', 'host-tos-unreachable', 'host-unknown', 'net-tos-redirect',
   'net-tos-unreachable', 'network-unknown', 'packet-fragmented', 'source-route-failed', 'mobile-host-redirect',
-  'information-request', 'timestamp-reply', 'router-renumbering', 'echo-request', 'destination-unreachable',
+  'router-renumbering', 'echo-request', 'destination-unreachable',
 ])
 
 export type PortOpResult = {ports: PortSet; next: number} | {error: string}
