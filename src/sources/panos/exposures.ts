@@ -268,12 +268,21 @@ function securityExposures(
       reject(r.node.children.get('action'), `rule action '${r.action}' not understood; treated as deny that shadows nothing`)
     }
   }
-  for (const from of [...zones].sort()) {
-    for (const to of [...zones].sort()) {
+  // rules indexed by source zone, so a zone pair only walks the rules that can apply to it
+  const byFrom = new Map<string, number[]>()
+  const anyFrom: number[] = []
+  built.forEach(({r}, i) => {
+    if (r.from.length === 0 || r.from.includes('any')) anyFrom.push(i)
+    else for (const z of new Set(r.from)) byFrom.set(z, [...(byFrom.get(z) ?? []), i])
+  })
+  const sortedZones = [...zones].sort()
+  for (const from of sortedZones) {
+    const candidates = mergeSorted(byFrom.get(from) ?? [], anyFrom)
+    for (const to of sortedZones) {
       const list: Array<EvalRule<Template>> = []
-      for (const {r, boxes, notes, opaque, fromSets, toSets} of built) {
-        if (!r.from.includes('any') && !r.from.includes(from)) continue
-        if (!r.to.includes('any') && !r.to.includes(to)) continue
+      for (const i of candidates) {
+        const {r, boxes, notes, opaque, fromSets, toSets} = built[i]
+        if (r.to.length && !r.to.includes('any') && !r.to.includes(to)) continue
         if (!zoneless && r.ruleType === 'intrazone' && from !== to) continue
         if (!zoneless && r.ruleType === 'interzone' && from === to) continue
         const action = r.action === 'allow' ? 'allow' : 'deny'
@@ -379,6 +388,18 @@ function natExposures(
     markDeep(base?.children.get('nat'))
   }
   for (const p of evaluateList(list, 'deny').permits) emit(p.meta, p.box)
+}
+
+/** Union of two ascending index lists, ascending (rule order is evaluation order). */
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++])
+    else out.push(b[j++])
+  }
+  return out
 }
 
 function ruleText(r: SecurityRule): string {
