@@ -8,7 +8,8 @@
  * documented defaults added, with a note. Service tags and application security groups cannot be
  * expanded from the export: they stay named sets (`Internet` and other tags as any, recall first;
  * application security groups as an empty, named set: their members are VNet NICs), and a deny that
- * names one never shadows (it is opaque).
+ * names one never shadows (it is opaque). A subnet NSG and a NIC NSG both filter the same traffic;
+ * each NSG is listed on its own (named by its attachments), combining them is the diff's question.
  */
 import type {Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
