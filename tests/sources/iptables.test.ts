@@ -80,6 +80,22 @@ describe('iptables fixtures', () => {
     expect(reportText(report)).not.toMatch(/S3cr3t-PLANTED/)
   })
 
+  it('docker-host: published port DNAT, DOCKER chains, recent-based limiter', async () => {
+    const report = await parseFixture(TYPE, 'docker-host.rules')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'docker-host.rules'))
+    const x = report.exposures
+    expect(report.unparsed).toEqual([])
+    expect(byRule(x, 'nat DOCKER#2')[0]).toMatchObject({
+      ports: ['8080'],
+      translated: {to: ['172.17.0.2/32'], ports: ['80']},
+      interfaces: {in: ['!docker0']},
+      notes: ['only when destination address type LOCAL'],
+    })
+    expect(byRule(x, 'DOCKER#1')[0]).toMatchObject({to: ['172.17.0.2/32'], ports: ['80']})
+    // the recent-based DROP is a condition: ssh stays open from anywhere
+    expect(byRule(x, 'INPUT#5')[0]).toMatchObject({from: ['0.0.0.0/0'], ports: ['22']})
+  })
+
   it('parseIptablesCommands reads WireGuard-style PostUp commands with their own line numbers', () => {
     const r = parseIptablesCommands([
       {line: 7, text: 'iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE'},
