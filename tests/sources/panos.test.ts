@@ -69,6 +69,21 @@ describe('panos fixtures', () => {
     expect(reportText(report)).not.toContain('PLANTED')
   })
 
+  it('dc-show-config.brace.conf: brace form, IPv6, fqdn IKE peer, interzone rule-type', async () => {
+    const report = await parseFixture(TYPE, 'dc-show-config.brace.conf')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'dc-show-config.brace.conf'))
+    const e = report.exposures
+    expect(rule(e, 'vsys1 security rule "apps-in"')[0]).toMatchObject({ports: ['443', '8443'], to: ['10.40.0.0/24', '2001:db8:40::/64']})
+    // rule-type interzone: edge to apps only, never edge to edge
+    expect(rule(e, 'vsys1 security rule "edge-ssh"').map((x) => x.to_zones)).toEqual([['apps']])
+    // an fqdn peer stays a named set; the listener is on both address families of the interface
+    const ike = rule(e, 'ike gateway "partner"').filter((x) => x.protocol === 'udp')
+    expect(ike.map((x) => x.to[0]).sort()).toEqual(['192.0.2.10/32', '2001:db8:3::10/128'])
+    expect(ike[0].from_sets).toEqual(['vpn.partner.example (fqdn)'])
+    expect(report.stats).toEqual({lines: 32, understood: 32})
+    expect(reportText(report)).not.toContain('PLANTED')
+  })
+
   it('rules-warnings.set: exact unparsed entries and reasons', async () => {
     const report = await parseFixture(TYPE, 'rules-warnings.set')
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'rules-warnings.set'))
