@@ -126,7 +126,7 @@ describe('junos corpus', () => {
 
 describe('junos detection', () => {
   it('wins on its fixtures and corpus files', () => {
-    const paths = [...corpusFiles(TYPE), ...['srx-edge.set', 'mx-border.conf'].map((f) => `tests/fixtures/sources/junos/${f}`)]
+    const paths = [...corpusFiles(TYPE), ...['srx-edge.set', 'mx-border.conf', 'srx-cluster.conf'].map((f) => `tests/fixtures/sources/junos/${f}`)]
     for (const p of paths) expect(detectParser(readFileSync(p, 'utf8').slice(0, 65536), p).type, p).toBe(TYPE)
   })
 

@@ -133,7 +133,7 @@ describe('panos corpus', () => {
 
 describe('panos detection', () => {
   it('wins on its fixtures and corpus files', () => {
-    const paths = [...corpusFiles(TYPE), ...['edge-vsys.xml', 'branch.set'].map((f) => `tests/fixtures/sources/panos/${f}`)]
+    const paths = [...corpusFiles(TYPE), ...['edge-vsys.xml', 'branch.set', 'panorama-dg.xml', 'dc-show-config.brace.conf'].map((f) => `tests/fixtures/sources/panos/${f}`)]
     for (const p of paths) expect(detectParser(readFileSync(p, 'utf8').slice(0, 65536), p).type, p).toBe(TYPE)
   })
 
