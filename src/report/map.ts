@@ -6,6 +6,7 @@
 import type {Finding} from '../diff/model.js'
 import type {Inventory, Trust} from '../inventory/model.js'
 import {resolverFor} from '../inventory/resolve.js'
+import {AddressSet} from '../net/address-set.js'
 
 const TRUST_ORDER: readonly Trust[] = ['internet', 'partner', 'dmz', 'cloud', 'internal', 'management', 'restricted']
 const UNTRUSTED = new Set<Trust>(['internet', 'partner'])
@@ -93,9 +94,11 @@ export function networkMap(inv: Inventory, findings: readonly Finding[] = []): N
       }
     }
   }
-  const reachNode = (reach: string | undefined): string => {
-    // the internet is the catch-all zone; a partner is the first partner zone
-    const zone = reach === 'internet' && catchAll ? catchAll : [...inv.zones].sort(byId).find((z) => z.trust === reach)
+  const reachNode = (reach: string | undefined, from: readonly string[]): string => {
+    // the internet is the catch-all zone; a partner is the partner zone the rule's sources fall in
+    const sources = AddressSet.unionAll(from.map((c) => AddressSet.parse(c) ?? AddressSet.EMPTY))
+    const partners = [...inv.zones].sort(byId).filter((z) => z.trust === reach)
+    const zone = reach === 'internet' && catchAll ? catchAll : (partners.find((z) => r.zoneAddressesOf(z.id)!.overlaps(sources)) ?? partners[0])
     if (zone) return `z:${zone.id}`
     const key = `x:${reach ?? 'internet'}`
     if (!externals.has(key)) externals.set(key, {key, label: reach ?? 'internet', shape: 'external'})
@@ -105,7 +108,7 @@ export function networkMap(inv: Inventory, findings: readonly Finding[] = []): N
     if (f.suppressed || !f.device || !deviceIds.has(f.device)) continue
     if (f.rule !== 'unwanted-access-point' && f.rule !== 'access-point-drift') continue
     const word = f.rule === 'unwanted-access-point' ? 'UNWANTED' : `DRIFT ${f.access_point}`
-    edges.push({from: reachNode(f.reach), to: `d:${f.device}`, label: `${word}: ${f.service}`, kind: 'finding'})
+    edges.push({from: reachNode(f.reach, f.exposure?.from ?? []), to: `d:${f.device}`, label: `${word}: ${f.service}`, kind: 'finding'})
   }
   return {groups, devices, externals: [...externals.values()].sort((a, b) => a.key.localeCompare(b.key)), edges}
 }
