@@ -28,7 +28,10 @@ export default class Diff extends BaseCommand {
 
   static override flags = {
     inventory: inventoryFlag,
-    live: Flags.string({summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeatable.', multiple: true}),
+    live: Flags.string({
+      summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeat for several files of one device (iptables + ip6tables).',
+      multiple: true,
+    }),
     format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
     output: outputFlag,
     'fail-on': Flags.string({summary: 'Exit 1 when a finding has this severity or higher.', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),

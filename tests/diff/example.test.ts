@@ -3,7 +3,8 @@
  * renderer against its golden, schemas (report JSON: 2020-12; SARIF: the official 2.1.0 schema),
  * determinism, and no planted secret anywhere.
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {Ajv2020} from 'ajv/dist/2020.js'
@@ -135,6 +136,23 @@ describe('diff on the example inventory', () => {
 
   it('never prints a planted secret', () => {
     for (const [name, text] of Object.entries(out)) expect(text, name).not.toMatch(/S3cr3t|PLANTED/)
+  })
+
+  it('baseline mode: new findings first, fixed ones listed (markdown golden)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irm-baseline-'))
+    const previous = JSON.parse(out.json) as DiffReport
+    // the previous run had no RDP opening yet, and an SNMP opening since closed
+    previous.findings = previous.findings.filter((f) => f.rule !== 'unwanted-access-point')
+    previous.findings.push({id: 'unwanted-access-point:fw-edge-1:udp/161:any', rule: 'unwanted-access-point', severity: 'critical', device: 'fw-edge-1', access_point: null, message: 'fw-edge-1 allows udp/161 from any', suppressed: false})
+    writeFileSync(join(dir, 'base.json'), JSON.stringify(previous))
+    const {report: again, loaded} = await runDiff({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, baselineFile: join(dir, 'base.json')})
+    rmSync(dir, {recursive: true, force: true})
+    expect(again.findings[0]).toMatchObject({rule: 'unwanted-access-point', status: 'new'})
+    expect(again.summary).toMatchObject({new: 1, fixed: 1})
+    const md = renderDiffMarkdown(again, renderMermaid(networkMap(loaded.inventory, again.findings))) + '\n'
+    expect(md).toContain('### New findings (1)')
+    expect(md).toContain('### Fixed since the baseline (1)')
+    await expect(md).toMatchFileSnapshot(join(ROOT, 'tests/golden/report/example-baseline.md'))
   })
 
   it('puts the markdown essentials in the PR comment: table, location, snippet, map', () => {
