@@ -111,7 +111,10 @@ export function parseIpsecConf(text: string): ParseResult {
     exposures.push(...connExposures(conn, resolved, unparsed))
   }
   // a line is understood unless some problem was reported on it (values are checked after inheritance)
-  return {exposures: exposures.flatMap(matchFamilies), unparsed, stats: {lines: count, understood: count - new Set(unparsed.map((u) => u.line)).size}}
+  // a bad value inherited from %default or also= is found once per conn: report it once
+  const seen = new Set<string>()
+  const once = unparsed.filter((u) => !seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`))
+  return {exposures: exposures.flatMap(matchFamilies), unparsed: once, stats: {lines: count, understood: count - new Set(once.map((u) => u.line)).size}}
 }
 
 /**
@@ -184,7 +187,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
     if (problem) unparsed.push({line: subnet?.line ?? conn.line, reason: `${side}subnet: ${problem}`, text: redactLine(`${side}subnet=${text}`)})
     return selectors
   }
-  const dynamicSelectors = readSelectors('dynamic', undefined).selectors
+  const dynamicSelectors = readSelectors('dynamic').selectors
   // strongSwan hands virtual IPs out of rightsourceip, Libreswan out of rightaddresspool
   const remotePool = get(`${re}sourceip`) ?? get(`${re}addresspool`)
   let remoteDynamic: PeerAddresses = remote
