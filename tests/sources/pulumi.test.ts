@@ -33,6 +33,8 @@ describe('pulumi: stack export v4 (aws, azure-native, gcp, kubernetes)', () => {
     expect(r.exposures.find((e) => e.rule === 'ingress-nginx')).toMatchObject({to: ['34.90.1.2/32'], ports: ['443']})
     expect(r.exposures.find((e) => e.rule === 'metrics nodePort')?.ports).toEqual(['30910'])
     expect(r.exposures.some((e) => e.rule === 'internal-api')).toBe(false)
+    // a hierarchical firewall policy rule, evaluated before the VPC rules
+    expect(r.exposures.find((e) => e.rule === 'org-allow-monitoring')).toMatchObject({from: ['198.51.100.0/24'], ports: ['9100']})
   })
 
   it('never prints a secret (Pulumi secret objects, PSKs, passphrase salt)', async () => {

@@ -14,7 +14,7 @@ import {securityGroupExposures, networkAclExposures, vpnExposures} from '../aws/
 import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
 import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
 import {exposureOf, type ExposureMeta, lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
-import {gcpExposures, type GcpRule, readFirewall} from '../gcp.js'
+import {gcpExposures, type GcpPolicy, type GcpRule, readFirewall, readPolicyRule} from '../gcp.js'
 import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue} from '../json-positions.js'
 import type {PulumiResource} from './read.js'
 
@@ -38,8 +38,7 @@ const UNMODELLED_PREFIXES: Array<[string, string]> = [
   ['azure:network/firewall', 'Azure Firewall rules are not modelled'],
   ['gcp:compute/forwardingRule', 'forwarding rules (load balancer front ends) are not modelled'],
   ['gcp:compute/globalForwardingRule', 'forwarding rules (load balancer front ends) are not modelled'],
-  ['gcp:compute/firewallPolicy', 'GCP firewall policies in a stack are not modelled'],
-  ['gcp:compute/networkFirewallPolicy', 'GCP network firewall policies in a stack are not modelled'],
+  ['gcp:compute/firewallPolicyAssociation', 'where a GCP firewall policy applies is not modelled (its rules are)'],
   ['gcp:compute/vpnTunnel', 'Cloud VPN tunnels are not modelled'],
   ['kubernetes:networking.k8s.io/v1:Ingress', 'Kubernetes Ingress is not modelled'],
   ['kubernetes:networking.k8s.io/v1:NetworkPolicy', 'Kubernetes NetworkPolicy is not modelled'],
@@ -157,6 +156,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
   const acls = new Map<string, NetworkAcl>()
   const nsgs = new Map<string, Nsg>()
   const firewalls: GcpRule[] = []
+  const policies = new Map<string, GcpPolicy>()
   const loadBalancers = new Map<string, PulumiResource>()
   const listeners: PulumiResource[] = []
   const vpnRoutes = new Map<string, string[]>()
@@ -269,6 +269,22 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
       case 'gcp:compute/firewall:Firewall':
         firewalls.push(readFirewall(p, r.line, r.name))
         break
+      case 'gcp:compute/firewallPolicyRule:FirewallPolicyRule':
+      case 'gcp:compute/networkFirewallPolicyRule:NetworkFirewallPolicyRule':
+      case 'gcp:compute/regionNetworkFirewallPolicyRule:RegionNetworkFirewallPolicyRule': {
+        // same shape as the REST policy rule; hierarchical (org/folder) policies run before VPC rules
+        const name = lastSegment(asText(p.firewallPolicy) ?? 'policy')
+        const key = `${t}|${name}`
+        const policy = policies.get(key) ?? {name, hierarchical: t.startsWith('gcp:compute/firewallPolicyRule'), rules: []}
+        policies.set(key, policy)
+        policy.rules.push({...readPolicyRule(p, r.line, name), name: r.name})
+        break
+      }
+      case 'gcp:compute/firewallPolicy:FirewallPolicy':
+      case 'gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy':
+        // the container; its rules are separate resources
+        state.count(true)
+        break
       case 'kubernetes:core/v1:Service':
         kubernetesService(r, state)
         break
@@ -298,7 +314,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
   }
   for (const acl of acls.values()) networkAclExposures(acl, state)
   for (const nsg of nsgs.values()) nsgExposures(nsg, state)
-  if (firewalls.length) gcpExposures(firewalls, [], state)
+  if (firewalls.length || policies.size) gcpExposures(firewalls, [...policies.values()], state)
   for (const l of listeners) listenerExposure(l, loadBalancers, state)
   for (const v of vpns) {
     const p = v.props
