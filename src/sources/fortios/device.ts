@@ -8,7 +8,7 @@ import {Accounting, type Item, itemsOf, itemText, lazy, type Scope} from './item
 import {ESP, interfaceAddress, type ServiceBox, value, values} from './objects.js'
 import {addressSide, permitsToExposures, type PolicyMeta, serviceBoxes, type VdomTables} from './policies.js'
 import {type ReadResult, settingsOf, type Statement, statementText} from './read.js'
-import {INTERFACE_V4_ACCESS, PHASE1_KEYS, SSL_SETTINGS_KEYS} from './sections.js'
+import {INTERFACE_ACCESS, PHASE1_KEYS, SSL_SETTINGS_KEYS} from './sections.js'
 
 export interface InterfaceInfo {
   name: string
@@ -66,7 +66,7 @@ export function readInterfaces(items: Item[], acc: Accounting): Map<string, Inte
 }
 
 function accessBoxes(token: string, family: 4 | 6, ports: AdminPorts): ServiceBox[] | null {
-  const spec = INTERFACE_V4_ACCESS[token]
+  const spec = INTERFACE_ACCESS[token]
   if (!spec) return null
   return spec.split(' ').map((item) => {
     const [proto, port] = item.split('/')
@@ -118,7 +118,7 @@ export function managementExposures(
   }
   for (const info of interfaces.values()) {
     for (const a of info.access) {
-      const unknown = a.tokens.filter((t) => !INTERFACE_V4_ACCESS[t])
+      const unknown = a.tokens.filter((t) => !INTERFACE_ACCESS[t])
       if (unknown.length) {
         // the known services of the line are still modelled; the line counts as not understood
         acc.unparsed.push({line: a.line, reason: `unknown allowaccess ${unknown.map((t) => `'${t}'`).join(', ')}`, text: a.text})

@@ -318,7 +318,7 @@ export const POLICY_IGNORED_KEYS = set(
   'cgn-eif', 'cgn-eim', 'cgn-log-server-grp', 'policyid', 'sd-wan', 'sdwan',
 )
 
-export const INTERFACE_V4_ACCESS: Record<string, string> = {
+export const INTERFACE_ACCESS: Record<string, string> = {
   ping: 'icmp',
   https: 'tcp/admin-sport',
   http: 'tcp/admin-port',

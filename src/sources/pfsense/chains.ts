@@ -126,10 +126,10 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
     for (const direction of ['in', 'out'] as const) {
       const floating = rules.filter((r) => r.floating && onIface(r, iface) && (r.direction === direction || r.direction === 'any'))
       const memberOf = [...groups].filter(([, members]) => members.includes(iface)).map(([g]) => g)
-      const own =
-        direction === 'in'
-          ? [...rules.filter((r) => !r.floating && r.interfaces.some((i) => memberOf.includes(i))), ...rules.filter((r) => !r.floating && onIface(r, iface))]
-          : []
+      const own = [
+        ...rules.filter((r) => !r.floating && r.direction === direction && r.interfaces.some((i) => memberOf.includes(i))),
+        ...rules.filter((r) => !r.floating && r.direction === direction && onIface(r, iface)),
+      ]
       const ordered = [
         ...(direction === 'in' ? blockPrivate : []),
         ...(direction === 'in' && lockout?.iface === iface ? [lockout.rule] : []),

@@ -187,8 +187,8 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
     interfaces,
     floating,
     quick: !floating || isSet(child(el, 'quick')),
-    // interface rules filter inbound; floating ones in the direction they name
-    direction: floating ? (dir === 'in' || dir === 'out' ? dir : 'any') : 'in',
+    // pfSense interface rules filter inbound; OPNsense lets them name `out`
+    direction: floating ? (dir === 'in' || dir === 'out' ? dir : 'any') : dir === 'out' ? 'out' : 'in',
     boxes,
     opaque: !allow && doubtful,
     notes: [...new Set(notes)],
