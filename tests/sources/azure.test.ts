@@ -54,6 +54,20 @@ describe('azure: ARM template', () => {
   })
 })
 
+describe('azure: az network nsg rule list', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'nsg-rule-list.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'nsg-rule-list.json'))
+  })
+
+  it('rules join their NSG by id; the deny at 4096 hides the inbound defaults', async () => {
+    const r = await parseFixture(TYPE, 'nsg-rule-list.json')
+    const inbound = r.exposures.filter((e) => e.direction === 'inbound')
+    expect(inbound.map((e) => e.rule)).toEqual(['dmz-nsg/AllowHttps'])
+    expect(r.exposures.some((e) => e.rule === 'dmz-nsg/AllowInternetOutBound')).toBe(true)
+  })
+})
+
 describe('azure: warnings', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'nsg-warnings.json')
@@ -106,7 +120,7 @@ describe('azure: corpus', () => {
 
 describe('azure: detection', () => {
   it('claims its fixtures and not other vendors', () => {
-    for (const name of ['nsg-list.json', 'nsg-warnings.json', 'arm-template.json']) {
+    for (const name of ['nsg-list.json', 'nsg-warnings.json', 'arm-template.json', 'nsg-rule-list.json']) {
       expect(azure.detect(readFileSync(join(FIXTURES, TYPE, name), 'utf8'), name)).toBeGreaterThan(0.5)
     }
     for (const other of [...corpusFiles('aws'), ...corpusFiles('gcp'), ...corpusFiles('pulumi'), ...corpusFiles('iptables').slice(0, 2)]) {
