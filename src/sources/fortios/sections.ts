@@ -318,23 +318,22 @@ export const POLICY_IGNORED_KEYS = set(
   'cgn-eif', 'cgn-eim', 'cgn-log-server-grp', 'policyid', 'sd-wan', 'sdwan',
 )
 
+/** `allowaccess` services (admin-* ports come from `config system global`). */
 export const INTERFACE_ACCESS: Record<string, string> = {
   ping: 'icmp',
   https: 'tcp/admin-sport',
   http: 'tcp/admin-port',
   ssh: 'tcp/admin-ssh-port',
   telnet: 'tcp/admin-telnet-port',
-  snmp: 'udp/161-162',
+  snmp: 'udp/161',
   fgfm: 'tcp/541',
   capwap: 'udp/5246-5247',
   'radius-acct': 'udp/1813',
   'probe-response': 'udp/8008 tcp/8008',
   fabric: 'tcp/8013',
-  ftm: 'udp/4433',
+  ftm: 'tcp/4433',
   'speed-test': 'tcp/5201 udp/5201',
   'auto-ipsec': 'udp/500 udp/4500',
-  dnp: 'tcp/20000',
-  scim: 'tcp/44559',
 }
 
 export const PHASE1_KEYS = set(
