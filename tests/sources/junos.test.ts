@@ -38,7 +38,9 @@ describe('junos fixtures', () => {
     // host-inbound ike on the untrust unit passes its input filter: IPv4 only from 198.51.100.0/24, IPv6 unfiltered
     const ike = find(e, (x) => x.rule === 'security-zone untrust host-inbound-traffic system-services ike')
     expect([...new Set(ike.map((x) => x.from[0]))].sort()).toEqual(['198.51.100.0/24', '::/0'])
-    expect(report.stats).toEqual({lines: 104, understood: 104})
+    // a discontiguous wildcard-address widens to its covering prefix
+    expect(find(e, (x) => x.rule.endsWith('policy partner-ssh'))[0].from).toEqual(['10.0.0.0/8', '198.51.100.16/28'])
+    expect(report.stats).toEqual({lines: 106, understood: 106})
     expect(reportText(report)).not.toContain('PLANTED')
   })
 

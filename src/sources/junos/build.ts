@@ -3,7 +3,7 @@
  * a reason) or returned as unparsed with a reason. Inactive statements are understood and dropped.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {parseCidr, wildcardToCidr} from '../../net/ip.js'
+import {parseCidr, parseIp} from '../../net/ip.js'
 import {headLine, type Statement} from './read.js'
 import {IGNORED, INTERFACE_IGNORED, UNIT_FAMILY_IGNORED} from './tables.js'
 import type {
@@ -273,9 +273,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
       }
       if (v === 'wildcard-address') {
         const [addr, mask] = (w[3] ?? '').split('/')
-        const c = mask && mask.includes('.') ? wildcardToCidr(addr, invertMask(mask)) : null
-        // a discontiguous wildcard is not one prefix: recall first, take the covering prefix
-        const set = c ? AddressSet.parse(c.network) : parseAddress(addr)
+        const set = mask ? wildcardCover(addr, mask) : null
         if (!set) return 'wildcard-address not understood'
         entry.set = set
         return null
@@ -696,10 +694,17 @@ export function parseAddress(text: string): AddressSet | null {
   return AddressSet.parse(text)
 }
 
-/** Junos wildcard masks are written as netmasks (1 = must match); wildcardToCidr wants Cisco's inverse. */
-function invertMask(mask: string): string {
-  return mask
-    .split('.')
-    .map((o) => String(255 - Number(o)))
-    .join('.')
+/**
+ * `wildcard-address 10.0.0.1/255.0.255.255`: the mask says which bits must match (Junos writes it as a
+ * netmask, 1 = must match). A contiguous mask is a prefix; a discontiguous one matches addresses spread
+ * over its leading prefix, so we take that covering prefix (recall first: broader, never narrower).
+ */
+function wildcardCover(addr: string, mask: string): AddressSet | null {
+  const m = parseIp(mask)
+  if (!m || m.family !== 4 || !parseIp(addr)) return null
+  const value = Number(m.value)
+  let prefix = 0
+  while (prefix < 32 && value & (0x80000000 >>> prefix)) prefix++
+  const c = parseCidr(`${addr}/${prefix}`)
+  return c ? AddressSet.parse(c.network) : null
 }
