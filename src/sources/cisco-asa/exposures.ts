@@ -64,7 +64,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     if (legacy) notes = [...notes, 'before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts']
     const result = evaluateList(rules, 'deny')
     for (const p of result.permits) {
-      const e = make('filter', p.box, p.meta, structuredClone(extra))
+      const e = make('filter', p.box, p.meta, extra)
       addNotes(e, notes)
       out.push(e)
     }
