@@ -55,6 +55,21 @@ describe('nftables fixtures', () => {
     expect(x.some((e) => e.rule.startsWith('bridge'))).toBe(false)
   })
 
+  it('firewalld: zone chains, goto twice, reject at the end of a policy-accept chain', async () => {
+    const report = await parseFixture(TYPE, 'firewalld.nft')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'firewalld.nft'))
+    const x = report.exposures
+    expect(report.unparsed).toEqual([])
+    // ssh and cockpit once per family, from anywhere, without the redundant eth0-only copy
+    const ssh = byRule(x, 'inet firewalld filter_IN_public_allow#1').map((e) => [e.from, e.ports, e.interfaces])
+    expect(ssh).toHaveLength(2)
+    expect(ssh).toContainEqual([['0.0.0.0/0'], ['22'], undefined])
+    expect(ssh).toContainEqual([['::/0'], ['22'], undefined])
+    // the final reject leaves no policy-accept exposure
+    expect(x.some((e) => e.rule.includes('policy accept'))).toBe(false)
+    expect(byRule(x, 'inet firewalld filter_IN_public_allow#2')[0].to).toEqual(['fe80::/64'])
+  })
+
   it('web-server: the text and JSON forms give the same exposures', async () => {
     const text = await parseFixture(TYPE, 'web-server.nft')
     const json = await parseFixture(TYPE, 'web-server.json')

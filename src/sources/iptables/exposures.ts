@@ -11,6 +11,7 @@ import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
 import type {Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
 import {noteUnfilteredNat} from './nat-check.js'
+import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './read.js'
 
 interface Meta {
@@ -179,7 +180,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       }
       chains.set('root', {name: 'root', rules: root})
       const result = evaluateChains(chains, 'root')
-      for (const p of result.permits) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const p of pruneCovered(result.permits)) exposures.push(toExposure(p.box, p.guards, p.meta))
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }

@@ -19,6 +19,7 @@ import type {Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
 import {noteUnfilteredNat} from '../iptables/nat-check.js'
+import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './text.js'
 
 interface Meta {
@@ -341,7 +342,7 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
-      for (const p of compact(walk(finals, finalMode, contexts, kind, direction, preludes), false)) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) exposures.push(toExposure(p.box, p.guards, p.meta))
     }
     for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
       const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
