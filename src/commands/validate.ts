@@ -9,7 +9,7 @@ import {renderValidateMarkdown, renderValidateSarif, renderValidateText, validat
 export default class Validate extends BaseCommand {
   static override summary = 'Check the inventory: JSON Schema, references, ids, CIDRs, zone overlaps, ports, dates.'
   static override description =
-    'Reads every *.yaml, *.yml and *.json under the inventory folder (except live/), checks it against the JSON Schemas ' +
+    'Reads every *.yaml, *.yml and *.json under the inventory folder (except live/ and logs/), checks it against the JSON Schemas ' +
     'in schemas/ and runs the semantic checks. Every finding has file:line:column, a JSON path and a fix. ' +
     'Exit 0 when valid, 1 when there are findings, 2 when the inventory cannot be read.'
 

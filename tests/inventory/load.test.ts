@@ -31,18 +31,21 @@ const AP = `access_points:
 `
 
 describe('loadInventory: files and merge', () => {
-  it('reads yaml, yml and json recursively in sorted order, skipping live/, README* and dot files', async () => {
+  it('reads yaml, yml and json recursively in sorted order, skipping live/, logs/, README* and dot files', async () => {
     const loaded = await load({
       'b.yaml': 'zones: [{id: b, name: B, trust: dmz}]\n',
       'a.yml': 'zones: [{id: a, name: A, trust: dmz}]\n',
       'sub/c.json': '{"zones": [{"id": "c", "name": "C", "trust": "dmz"}]}\n',
       'live/fw.yaml': 'this: is a live config, not inventory\n',
+      'logs/flows.json': '["log records are read by the logs commands"]\n',
+      'sub/live/x.yaml': 'zones: [{id: d, name: D, trust: dmz}]\n',
       'README.yaml': 'not: inventory\n',
       '.hidden.yaml': 'not: inventory\n',
       'notes.txt': 'ignored\n',
     })
-    expect(loaded.files.map((f) => f.file)).toEqual(['a.yml', 'b.yaml', 'sub/c.json'])
-    expect(loaded.inventory.zones.map((z) => z.id)).toEqual(['a', 'b', 'c'])
+    // only the top-level live/ and logs/ are skipped
+    expect(loaded.files.map((f) => f.file)).toEqual(['a.yml', 'b.yaml', 'sub/c.json', 'sub/live/x.yaml'])
+    expect(loaded.inventory.zones.map((z) => z.id)).toEqual(['a', 'b', 'c', 'd'])
     expect(loaded.inventory.devices).toEqual([])
     expect(loaded.fileOf(loaded.inventory.zones[2])).toBe('sub/c.json')
   })
