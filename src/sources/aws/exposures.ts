@@ -1,7 +1,8 @@
 /**
  * AWS objects → exposures. Security groups are allow-only and unordered (every rule is a permit);
  * network ACLs are ordered by rule number, first match, and end in the `*` deny; site-to-site VPN
- * connections listen on IKE/NAT-T and ESP at their tunnel outside addresses.
+ * connections listen on IKE/NAT-T and ESP at their tunnel outside addresses; load balancer listeners
+ * open their port on the load balancer.
  */
 import {AddressSet} from '../../net/address-set.js'
 import {box} from '../../net/match.js'
@@ -16,7 +17,7 @@ import {
   serviceBoxes,
 } from '../cloud-common.js'
 import {type EvalRule, evaluateList} from '../evaluate.js'
-import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
+import type {LbListener, NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
 
 const ESP = 50
 
@@ -202,4 +203,20 @@ export function vpnExposures(vpn: VpnConnection, state: ParseState): void {
       }),
     )
   }
+}
+
+const LB_PROTOCOLS: Record<string, number[]> = {udp: [UDP], tcp_udp: [TCP, UDP]}
+
+/**
+ * A listener: its port, from anywhere, on the load balancer (named by its DNS name). An internal
+ * scheme and the load balancer's security groups narrow that; both are said in notes.
+ */
+export function listenerExposure(l: LbListener, state: ParseState): void {
+  const notes: string[] = []
+  if (!l.lb) notes.push('load balancer not in this input: destination shown as any')
+  else if (l.lb.internal) notes.push('internal load balancer: reachable from inside the VPC only')
+  if (l.lb?.securityGroups.length) notes.push(`further limited by security groups ${l.lb.securityGroups.join(', ')}`)
+  const protocols = ProtocolSet.of(...(LB_PROTOCOLS[l.protocol.toLowerCase()] ?? [TCP]))
+  const meta: ExposureMeta = {kind: 'load-balancer', direction: 'inbound', line: l.line, rule: l.rule, text: l.text, notes, toSets: [l.lb?.target ?? l.rule]}
+  state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(l.port)}), meta))
 }

@@ -78,3 +78,23 @@ export interface VpnConnection {
   localCidrs: string[]
   text: string
 }
+
+/** A load balancer as the listeners see it. */
+export interface LoadBalancer {
+  /** DNS name (or name): the named destination of its listeners. */
+  target: string
+  internal: boolean
+  securityGroups: string[]
+}
+
+/** One listener (ELBv2 listener, classic ELB listener): a port open on the load balancer. */
+export interface LbListener {
+  port: number
+  /** HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, SSL… as written. */
+  protocol: string
+  /** Undefined when the input does not hold the listener's load balancer. */
+  lb?: LoadBalancer
+  rule: string
+  line: number
+  text: string
+}

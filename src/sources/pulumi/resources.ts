@@ -10,8 +10,8 @@ import {AddressSet} from '../../net/address-set.js'
 import {box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {TCP, UDP} from '../../net/protocol.js'
-import {securityGroupExposures, networkAclExposures, vpnExposures} from '../aws/exposures.js'
-import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
+import {listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from '../aws/exposures.js'
+import type {LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
 import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
 import {exposureOf, type ExposureMeta, lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
 import {gcpExposures, type GcpPolicy, type GcpRule, readFirewall, readPolicyRule} from '../gcp.js'
@@ -119,8 +119,6 @@ function naclEntry(o: JsonObject, egress: boolean, aclId: string, line: number):
     text: ruleText(o),
   }
 }
-
-const LB_PROTOCOLS: Record<string, number[]> = {udp: [UDP], tcp_udp: [TCP, UDP]}
 
 /** Everything a stack exposes. */
 export function pulumiExposures(resources: PulumiResource[], state: ParseState): void {
@@ -315,7 +313,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
   for (const acl of acls.values()) networkAclExposures(acl, state)
   for (const nsg of nsgs.values()) nsgExposures(nsg, state)
   if (firewalls.length || policies.size) gcpExposures(firewalls, [...policies.values()], state)
-  for (const l of listeners) listenerExposure(l, loadBalancers, state)
+  for (const l of listeners) listener(l, loadBalancers, state)
   for (const v of vpns) {
     const p = v.props
     const id = asText(p.id) ?? v.id ?? v.name
@@ -335,39 +333,32 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
   }
 }
 
-/** The LB's DNS name (or its name) as the named destination; internal ones say so. */
-function lbMeta(lb: PulumiResource | undefined, r: PulumiResource, text: string): ExposureMeta {
-  const notes: string[] = []
-  if (!lb) notes.push('load balancer not found in this stack: destination shown as any')
-  else if (lb.props.internal === true) notes.push('internal load balancer: reachable from inside the VPC only')
-  const groups = lb ? asStrings(lb.props.securityGroups) : []
-  if (groups.length) notes.push(`further limited by security groups ${groups.join(', ')}`)
-  const target = lb ? (asText(lb.props.dnsName) || asText(lb.props.name) || lb.name) : r.name
-  return {kind: 'load-balancer', direction: 'inbound', line: r.line, rule: r.name, text, notes, toSets: [target]}
+function lbOf(r: PulumiResource): LoadBalancer {
+  return {
+    target: asText(r.props.dnsName) || asText(r.props.name) || r.name,
+    internal: r.props.internal === true,
+    securityGroups: asStrings(r.props.securityGroups),
+  }
 }
 
-function listenerExposure(r: PulumiResource, loadBalancers: Map<string, PulumiResource>, state: ParseState): void {
+function listener(r: PulumiResource, loadBalancers: Map<string, PulumiResource>, state: ParseState): void {
   const p = r.props
   const lb = loadBalancers.get(asText(p.loadBalancerArn) ?? '')
   const port = num(p.port)
-  const protocol = (asText(p.protocol) ?? 'TCP').toLowerCase()
   state.count(port !== undefined)
+  const text = ruleText({type: r.type, port: p.port ?? null, protocol: p.protocol ?? null, loadBalancerArn: p.loadBalancerArn ?? null})
   if (port === undefined) {
-    state.unknown(r.line, 'listener without a port', ruleText({type: r.type, protocol: p.protocol ?? null}))
+    state.unknown(r.line, 'listener without a port', text)
     return
   }
-  const protocols = ProtocolSet.of(...(LB_PROTOCOLS[protocol] ?? [TCP]))
-  const meta = lbMeta(lb, r, ruleText({type: r.type, port, protocol: p.protocol ?? null, loadBalancerArn: p.loadBalancerArn ?? null}))
-  state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(port)}), meta))
+  listenerExposure({port, protocol: asText(p.protocol) ?? 'TCP', lb: lb ? lbOf(lb) : undefined, rule: r.name, line: r.line, text}, state)
 }
 
 function classicLoadBalancer(r: PulumiResource, state: ParseState): void {
   state.count(true)
   for (const l of asObjects(r.props.listeners)) {
     const port = num(l.lbPort)
-    if (port === undefined) continue
-    const protocols = ProtocolSet.of(...(LB_PROTOCOLS[(asText(l.lbProtocol) ?? 'tcp').toLowerCase()] ?? [TCP]))
-    state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(port)}), lbMeta(r, r, ruleText(l))))
+    if (port !== undefined) listenerExposure({port, protocol: asText(l.lbProtocol) ?? 'TCP', lb: lbOf(r), rule: r.name, line: r.line, text: ruleText(l)}, state)
   }
 }
 
