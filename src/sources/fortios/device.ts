@@ -109,7 +109,7 @@ export function managementExposures(
             action: allow ? 'allow' : 'deny',
             guards: intf === 'any' ? [] : [`in=${intf}`],
             opaque: !allow && doubtful,
-            meta: {rule: `${prefix}local-in-policy ${item.name}`, line: item.line, text, notes: [...svc.notes, ...src.notes, ...dst.notes], fromSets: src.unresolved, toSets: dst.unresolved, srcintf: intf, dstintf: 'any', kind: 'filter', group: group.next},
+            meta: {rule: `${prefix}local-in-policy ${item.name}`, line: item.line, text, notes: [...svc.notes, ...src.notes, ...dst.notes], fromSets: src.unresolved, toSets: dst.unresolved, srcintf: intf, dstintf: 'any', group: group.next},
           })
         }
       }
@@ -152,7 +152,6 @@ export function managementExposures(
               toSets: [],
               srcintf: info.name,
               dstintf: 'any',
-              kind: 'filter',
               group: group.next,
             },
           })

@@ -24,7 +24,6 @@ export interface PolicyMeta {
   srcintf: string
   dstintf: string
   translated?: {to?: AddressSet; ports?: PortSet}
-  kind: Exposure['kind']
   /** Index of the policy, to gather its permits across interface pairs. */
   group: number
 }
@@ -249,7 +248,7 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
           action: allow ? 'allow' : 'deny',
           guards,
           opaque: !allow && fDoubt,
-          meta: {rule, line: item.line, text, notes: familyNotes, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, kind: 'filter', group: g},
+          meta: {rule, line: item.line, text, notes: familyNotes, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, group: g},
         })
       }
       for (const [s, d] of pairs) {
@@ -307,7 +306,7 @@ export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Expo
     const inList = ins.has('any') ? [] : [...ins]
     const outList = outs.has('any') ? [] : [...outs]
     out.push({
-      kind: meta.kind,
+      kind: 'filter',
       action: 'allow',
       direction: 'inbound',
       ...box,
