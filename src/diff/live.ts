@@ -79,6 +79,11 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
       out.push({device: r.device, file: display, error: 'its config path leaves the inventory folder', hint: 'Keep devices[].config inside the inventory folder.'})
       continue
     }
+    // a pull request may edit the inventory: only the command line may ask to run a program
+    if (r.fromInventory && r.type && allParsers().find((p) => p.type === r.type)?.executes) {
+      out.push({device: r.device, file: display, error: `the ${r.type} format runs code and is never started from the inventory`, hint: `Pass it on the command line: --live ${r.device}=PATH:${r.type}.`})
+      continue
+    }
     try {
       const loaded = await loadConfig(abs, {type: r.type, displayPath: display})
       out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats})

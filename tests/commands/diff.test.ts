@@ -173,10 +173,22 @@ describe('irm-audit diff', () => {
     writeFileSync(junk, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]))
     const wrong = await diff('--live', `fw-edge-1=${join(inventory, 'live/pa-dc.xml')}:cisco-asa`, '--live', `gw-lyon=${junk}`, '--format', 'json')
     const about = (device: string) => wrong.report!.findings.filter((f) => f.device === device).map((f) => f.rule)
-    expect(['device-unaudited', 'unaudited-rules'].some((r) => about('fw-edge-1').includes(r))).toBe(true)
+    expect(about('fw-edge-1').some((r) => r === 'device-unaudited' || r === 'unaudited-rules')).toBe(true)
     expect(about('gw-lyon')).toEqual(['device-unaudited'])
     expect(wrong.report!.findings.find((f) => f.device === 'gw-lyon')!.message).toMatch(/binary/)
     expect(wrong.exitCode).toBe(1)
+  })
+
+  it('--live PATH:type without a device names the device whose config it is', async () => {
+    const {report} = await diff('--live', `${join(inventory, 'live/gw-lyon.iptables')}:iptables`, '--format', 'json')
+    expect(report!.devices.find((d) => d.id === 'gw-lyon')).toMatchObject({status: 'audited', type: 'iptables'})
+  })
+
+  it('never runs a program named by the inventory (pulumi-program): the device is unaudited', async () => {
+    const file = join(inventory, 'devices.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('format: pulumi\n', 'format: pulumi-program\n'))
+    const {report} = await diff('--format', 'json')
+    expect(report!.findings.find((f) => f.rule === 'device-unaudited')!.message).toMatch(/runs code/)
   })
 
   it('never prints a planted secret, in any format', async () => {
