@@ -1,7 +1,7 @@
 /** PAN-OS objects a vsys reads: interfaces, management profiles, zones, addresses, services. */
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
-import {parseCidr, wildcardToCidr} from '../../net/ip.js'
+import {parseCidr, parseIp} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {ICMP, ICMPV6, parseProtocol} from '../../net/protocol.js'
@@ -158,8 +158,7 @@ export class Objects {
       else if (range) set = AddressSet.parse(range)
       else if (wildcard) {
         const [a, w] = wildcard.split('/')
-        const c = w?.includes('.') ? wildcardToCidr(a, w) : null
-        set = c ? AddressSet.parse(c.network) : null
+        set = w ? wildcardCover(a, w) : null
       }
       out = set ? {set, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [fqdn ? `${name} (fqdn ${fqdn})` : wildcard ? `${name} (wildcard ${wildcard})` : name]}
     } else if (group) {
@@ -245,3 +244,16 @@ export class Objects {
   }
 }
 
+/**
+ * `ip-wildcard 10.132.1.2/0.0.2.255` (Cisco-style: 1 = any). A contiguous mask is a prefix; a
+ * discontiguous one is taken as its covering prefix (broader, never narrower).
+ */
+function wildcardCover(addr: string, wildcard: string): AddressSet | null {
+  const w = parseIp(wildcard)
+  if (!w || w.family !== 4 || !parseIp(addr)) return null
+  const value = Number(w.value)
+  let prefix = 0
+  while (prefix < 32 && !(value & (0x80000000 >>> prefix))) prefix++
+  const c = parseCidr(`${addr}/${prefix}`)
+  return c ? AddressSet.parse(c.network) : null
+}
