@@ -81,6 +81,22 @@ describe('aws: describe-security-group-rules', () => {
   })
 })
 
+describe('aws: load balancers (elbv2 + listeners, classic ELB)', () => {
+  it('matches the golden', async () => {
+    const report = await parseFixture(TYPE, 'load-balancers.json')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'load-balancers.json'))
+  })
+
+  it('each listener port is open on its load balancer; internal and security groups are noted', async () => {
+    const r = await parseFixture(TYPE, 'load-balancers.json')
+    expect(r.exposures.find((e) => e.to_sets?.[0] === 'web-alb-1234567890.eu-west-1.elb.amazonaws.com')).toMatchObject({kind: 'load-balancer', protocol: 'tcp', ports: ['443']})
+    const dns = r.exposures.filter((e) => e.to_sets?.[0]?.startsWith('dns-nlb'))
+    expect(dns.map((e) => e.protocol)).toEqual(['tcp', 'udp'])
+    expect(dns[0].notes).toContain('internal load balancer: reachable from inside the VPC only')
+    expect(r.exposures.find((e) => e.rule === 'legacy-elb listener#1')?.ports).toEqual(['80'])
+  })
+})
+
 describe('aws: warnings', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'sg-warnings.json')
@@ -146,7 +162,7 @@ describe('aws: corpus', () => {
 
 describe('aws: detection', () => {
   it('claims its fixtures and not other vendors', () => {
-    for (const name of ['account-export.json', 'sg-warnings.json', 'sg-with-interfaces.json', 'security-group-rules.json']) {
+    for (const name of ['account-export.json', 'sg-warnings.json', 'sg-with-interfaces.json', 'security-group-rules.json', 'load-balancers.json']) {
       expect(aws.detect(readFileSync(join(FIXTURES, TYPE, name), 'utf8'), name)).toBeGreaterThan(0.5)
     }
     for (const other of [...corpusFiles('azure'), ...corpusFiles('gcp'), ...corpusFiles('pulumi'), ...corpusFiles('iptables').slice(0, 2)]) {

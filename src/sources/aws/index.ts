@@ -2,16 +2,16 @@ import {ParseState} from '../cloud-common.js'
 import {IrmError} from '../../core/errors.js'
 import {isObject, parseJsonWithPositions} from '../json-positions.js'
 import type {SourceParser} from '../types.js'
-import {networkAclExposures, securityGroupExposures, vpnExposures} from './exposures.js'
+import {listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from './exposures.js'
 import {readAws} from './read.js'
 
-const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|NetworkAclId|VpnConnectionId)"\s*:/
+const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|NetworkAclId|VpnConnectionId|ListenerArn|LoadBalancerDescriptions)"\s*:/
 
 export const aws: SourceParser = {
   type: 'aws',
   description:
-    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls and describe-vpn-connections JSON (one output or several merged into one object; merged describe-network-interfaces, describe-instances and describe-subnets output resolve group members and ACL subnets to addresses)',
-  detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId or VpnConnectionId keys',
+    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls, describe-vpn-connections and load balancer (elbv2 load balancers + listeners, classic ELB) JSON (one output or several merged into one object; merged describe-network-interfaces, describe-instances and describe-subnets output resolve group members and ACL subnets to addresses)',
+  detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId, VpnConnectionId, ListenerArn or LoadBalancerDescriptions keys',
   extensions: ['.json'],
   detect(head) {
     const t = head.trimStart()
@@ -28,6 +28,7 @@ export const aws: SourceParser = {
     for (const sg of inv.securityGroups) securityGroupExposures(sg, state, inv.groupMembers)
     for (const acl of inv.networkAcls) networkAclExposures(acl, state)
     for (const vpn of inv.vpnConnections) vpnExposures(vpn, state)
+    for (const l of inv.listeners) listenerExposure(l, state)
     return state.result()
   },
 }

@@ -3,17 +3,19 @@
  * describe-vpn-connections` JSON → AWS objects with line numbers. Several outputs may be merged into
  * one top-level object, or given as a bare array (`--query SecurityGroups`). Merged
  * `describe-network-interfaces` / `describe-instances` output gives the groups' member addresses, and
- * `describe-subnets` output the addresses behind a network ACL.
+ * `describe-subnets` output the addresses behind a network ACL. elbv2 `describe-load-balancers` +
+ * `describe-listeners` and classic `describe-load-balancers` give load balancer listeners.
  */
 import {asArray, asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, type PositionedJson} from '../json-positions.js'
 import {AddressSet} from '../../net/address-set.js'
 import {parseAddresses, ParseState, ruleText} from '../cloud-common.js'
-import type {NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
+import type {LbListener, LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
 
 export interface AwsInventory {
   securityGroups: SecurityGroup[]
   networkAcls: NetworkAcl[]
   vpnConnections: VpnConnection[]
+  listeners: LbListener[]
   /** Member addresses of any group, from interfaces/instances in the input. */
   groupMembers: (id: string) => AddressSet | undefined
 }
@@ -27,7 +29,6 @@ const IGNORED_KEYS: Record<string, string> = {
 // describe-* outputs of network objects this parser does not model (reported, not dropped)
 const UNMODELLED_KEYS: Record<string, string> = {
   RouteTables: 'route tables are routing, not permits; not modelled',
-  LoadBalancers: 'describe-load-balancers output not modelled',
   TransitGateways: 'transit gateways not modelled',
   ClientVpnEndpoints: 'describe-client-vpn-endpoints output not modelled',
   FirewallPolicyResponse: 'AWS Network Firewall policy not modelled',
@@ -168,6 +169,14 @@ function readVpnConnection(o: JsonObject, json: PositionedJson): VpnConnection {
   }
 }
 
+function readLoadBalancer(o: JsonObject): LoadBalancer {
+  return {
+    target: asText(o.DNSName) ?? asText(o.LoadBalancerName) ?? 'load-balancer',
+    internal: (asText(o.Scheme) ?? '').toLowerCase() === 'internal',
+    securityGroups: asStrings(o.SecurityGroups),
+  }
+}
+
 /** Addresses of one network interface (describe-network-interfaces, or an instance's NetworkInterfaces). */
 function interfaceAddresses(eni: JsonObject): string[] {
   const out = asObjects(eni.PrivateIpAddresses).flatMap((p) => [
@@ -219,7 +228,9 @@ function kindOf(o: JsonObject): 'sg' | 'sgr' | 'nacl' | 'vpn' | undefined {
 }
 
 export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
-  const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: [], groupMembers: () => undefined}
+  const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: [], listeners: [], groupMembers: () => undefined}
+  const loadBalancers = new Map<string, LoadBalancer>()
+  const pendingListeners: Array<{o: JsonObject; line: number}> = []
   const ruleGroups = new Map<string, SecurityGroup>()
   const members = new Members()
   const subnets = new Map<string, AddressSet>()
@@ -250,6 +261,34 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
       const line = json.lineOf(root, key)
       if (key in IGNORED_KEYS) continue
       // attachments: they turn a group's "any" destination into real addresses
+      if (key === 'LoadBalancers') {
+        // elbv2 describe-load-balancers: the listeners (describe-listeners) name them by ARN
+        for (const o of asObjects(value)) {
+          loadBalancers.set(asText(o.LoadBalancerArn) ?? '', readLoadBalancer(o))
+          state.count(true)
+        }
+        continue
+      }
+      if (key === 'Listeners') {
+        for (const o of asObjects(value)) pendingListeners.push({o, line: json.lineOf(o)})
+        continue
+      }
+      if (key === 'LoadBalancerDescriptions') {
+        // classic ELB: listeners inside the load balancer
+        for (const o of asObjects(value)) {
+          const lb = readLoadBalancer(o)
+          const name = asText(o.LoadBalancerName) ?? lb.target
+          asObjects(o.ListenerDescriptions).forEach((d, i) => {
+            const l = isObject(d.Listener) ? d.Listener : {}
+            const port = num(l.LoadBalancerPort)
+            state.count(port !== undefined)
+            if (port === undefined) state.unknown(json.lineOf(d), 'listener without a port', ruleText(d))
+            else inv.listeners.push({port, protocol: asText(l.Protocol) ?? 'TCP', lb, rule: `${name} listener#${i + 1}`, line: json.lineOf(d), text: ruleText(l)})
+          })
+          state.count(true)
+        }
+        continue
+      }
       if (key === 'Subnets') {
         // describe-subnets: the addresses a network ACL guards
         for (const o of asObjects(value)) {
@@ -280,6 +319,23 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
       state.count(false)
       state.unknown(line, 'not a security group, security group rule, network ACL or VPN connection', ruleText(o))
     }
+  }
+  for (const {o, line} of pendingListeners) {
+    const port = num(o.Port)
+    state.count(port !== undefined)
+    if (port === undefined) {
+      state.unknown(line, 'listener without a port', ruleText(o))
+      continue
+    }
+    const arn = asText(o.ListenerArn) ?? ''
+    inv.listeners.push({
+      port,
+      protocol: asText(o.Protocol) ?? 'TCP',
+      lb: loadBalancers.get(asText(o.LoadBalancerArn) ?? ''),
+      rule: arn ? arn.split('/').slice(-3).join('/') : `listener:${port}`,
+      line,
+      text: ruleText(o),
+    })
   }
   inv.securityGroups.push(...ruleGroups.values())
   for (const sg of inv.securityGroups) sg.attached = members.of(sg.id)
