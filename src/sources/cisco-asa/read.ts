@@ -156,6 +156,8 @@ export class AsaReader {
   private readonly deferred: CiscoNode[] = []
 
   private readonly objects: AsaObjects
+  /** What `any` means in the ACL being read: before 9.0 IPv6 had its own ACLs and `any` was IPv4 only. */
+  private anyRef: AddrRef = ANY_REF
 
   constructor(private readonly ledger: LineLedger) {
     this.objects = new AsaObjects(ledger)
@@ -238,7 +240,7 @@ export class AsaReader {
   private aclAddress(w: string[], i: number): {ref: AddrRef; next: number; missing?: string} | {error: string} {
     const t = w[i]
     if (t === undefined) return {error: 'missing address'}
-    if (t === 'any') return {ref: ANY_REF, next: i + 1}
+    if (t === 'any') return {ref: this.anyRef, next: i + 1}
     if (t === 'any4') return {ref: {set: AddressSet.ANY4, unresolved: []}, next: i + 1}
     if (t === 'any6') return {ref: {set: AddressSet.ANY6, unresolved: []}, next: i + 1}
     if (t === 'host') {
@@ -351,6 +353,8 @@ export class AsaReader {
     }
     if (kind === 'extended') i++
     else if (!legacyV6 && kind !== 'permit' && kind !== 'deny') return this.ledger.bad(n, `unknown access-list type '${kind ?? ''}'`)
+    const legacy = this.config.version !== undefined && this.config.version[0] < 9
+    this.anyRef = legacyV6 ? {set: AddressSet.ANY6, unresolved: []} : legacy ? {set: AddressSet.ANY4, unresolved: []} : ANY_REF
     const action = w[i] === 'permit' ? 'allow' : w[i] === 'deny' ? 'deny' : undefined
     if (!action) return this.ledger.bad(n, `expected permit or deny, got '${w[i] ?? ''}'`)
     i++
