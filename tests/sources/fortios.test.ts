@@ -29,6 +29,8 @@ describe('fortios fixtures', () => {
     expect(ssh.from).toContain('198.51.100.14/32')
     // disabled policy 5 and the opaque geography deny 6 shadow nothing, list nothing
     expect(find(r, 'policy 5')).toEqual([])
+    // a disabled VIP and a down interface expose nothing
+    expect(r.exposures.filter((e) => e.rule === 'vip vip-old' || e.rule === 'policy 13' || e.rule.startsWith('interface port9'))).toEqual([])
     expect(find(r, 'policy 6')).toEqual([])
     // local-in deny removes ssh on wan1; https on the custom admin port is limited to trusted hosts
     expect(find(r, 'interface wan1 allowaccess ssh')).toEqual([])

@@ -60,6 +60,8 @@ export function readInterfaces(items: Item[], acc: Accounting): Map<string, Inte
         }
       }
     }
+    // an administratively down interface answers nothing
+    if (value(item, 'status') === 'down') info.access = []
     out.set(item.name, info)
   }
   return out

@@ -71,9 +71,15 @@ export function buildTables(scope: Scope, acc: Accounting, interfaces: Map<strin
   const vips = {4: new Map<string, Vip[]>(), 6: new Map<string, Vip[]>()}
   for (const [family, section, groups] of [[4, 'firewall vip', 'firewall vipgrp'], [6, 'firewall vip6', 'firewall vipgrp6']] as const) {
     for (const item of itemsOf(scope.sections.get(section), section, acc, VIP_KEYS, (n) => n === 'realservers')) {
+      // a disabled VIP translates nothing, and policies naming it match nothing
+      if (value(item, 'status') === 'disable') {
+        vips[family].set(item.name, [])
+        continue
+      }
       const vip = readVip(item, family, itemText(item))
       if (typeof vip === 'string') {
         acc.unparsed.push({line: item.line, reason: vip, text: `edit ${item.name}`})
+        acc.missed += 1
         continue
       }
       // server load balancing: the real servers are where traffic goes
