@@ -64,7 +64,7 @@ class Engine {
     }
     for (const [device, exposures] of liveByDevice) {
       const index = new AddressIndex()
-      exposures.forEach((e, i) => e.kind !== 'nat-forward' && index.add(e.to, i))
+      exposures.forEach((e, i) => e.kind !== 'nat-forward' && e.direction === 'inbound' && index.add(e.to, i))
       this.filtered.set(device, index)
     }
   }

@@ -147,3 +147,19 @@ describe('drift from trusted-only access points', () => {
     expect(fs[0].excess?.from).not.toContain('10.1.0.0/16')
   })
 })
+
+describe('NAT', () => {
+  const nat = (line: number) => permit('any', '203.0.113.10', 'any', line, {kind: 'nat-forward', translated: {to: permit('any', '192.0.2.10', 'any', 0).to}})
+
+  it('a static NAT with a filter rule behind it is as open as the filter rule (ASA object NAT + ACL)', () => {
+    const acl = permit('any', '192.0.2.10', 'tcp/443', 12)
+    const a = ap('web', 'fw', ['internet'], ['203.0.113.10/32'], ['tcp/443'])
+    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [nat(30), acl])]}))).toEqual([])
+  })
+
+  it('a NAT with no filter rule for its address is checked as it stands; an egress rule does not gate it', () => {
+    const egress = permit('any', 'any', 'any', 2, {direction: 'outbound'})
+    const fs = diffFindings(input({live: [liveOf('fw', [egress, nat(30)])]}))
+    expect(fs.map((f) => [f.rule, f.severity, f.line])).toEqual([['unwanted-access-point', 'critical', 30]])
+  })
+})
