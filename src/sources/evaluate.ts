@@ -143,10 +143,20 @@ function minus(boxes: Box[], drops: Iterable<Drop>, guards: readonly string[]): 
   return cur
 }
 
+export interface EvalOptions {
+  /**
+   * Recall first for conditional exits: a `return`/`goto` that carries guards of its own or is opaque
+   * (`-i eth0 -j RETURN`, `-m addrtype --dst-type LOCAL -j RETURN`, a rate-limited RETURN) lets what it
+   * matches skip the rest of its chain under a condition the box cannot hold. With this option the denies
+   * that follow it in the same chain do not shadow that traffic (instead of shadowing it everywhere).
+   */
+  conditionalExitsExempt?: boolean
+}
+
 /**
  * Evaluate `entry` (a base chain) of `chains`. Returns permits in rule order.
  */
-export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, entry: string): EvalResult<M> {
+export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, entry: string, options: EvalOptions = {}): EvalResult<M> {
   const permits: Array<Permit<M>> = []
   const warnings: Array<{meta: M; reason: string}> = []
   const drops = new DropIndex()
@@ -164,6 +174,8 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
   // Returns nothing: permits and drops accumulate; `returned` is local to each invocation.
   const walk = (chain: EvalChain<M>, context: Box[], guards: readonly string[], stack: string[]) => {
     const returned: Drop[] = []
+    // conditional exits (see EvalOptions): carved out of the later denies of this chain only
+    const exempt: Drop[] = []
     for (const rule of chain.rules) {
       let pieces: Box[] = []
       for (const c of context) {
@@ -179,10 +191,11 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
           emit(pieces, g, rule.meta)
           break
         case 'deny':
-          if (!rule.opaque) for (const b of pieces) drops.add({box: b, guards: g})
+          if (!rule.opaque) for (const b of exempt.length ? minus(pieces, exempt, g) : pieces) drops.add({box: b, guards: g})
           break
         case 'return':
           if (!rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
+          if (options.conditionalExitsExempt && (rule.opaque || g.length > guards.length)) for (const b of pieces) exempt.push({box: b, guards: []})
           break
         case 'jump':
         case 'goto': {
@@ -198,6 +211,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
           walk(target, pieces, g, [...stack, target.name])
           // goto does not come back: what it matched is decided by the target (or the base policy)
           if (rule.action === 'goto' && !rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
+          if (rule.action === 'goto' && options.conditionalExitsExempt && (rule.opaque || g.length > guards.length)) for (const b of pieces) exempt.push({box: b, guards: []})
           break
         }
       }

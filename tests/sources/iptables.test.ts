@@ -96,6 +96,14 @@ describe('iptables fixtures', () => {
     expect(byRule(x, 'INPUT#5')[0]).toMatchObject({from: ['0.0.0.0/0'], ports: ['22']})
   })
 
+  it('ufw-host: a DROP after RETURNs on address types does not hide the user rules', async () => {
+    const report = await parseFixture(TYPE, 'ufw-host.rules')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'ufw-host.rules'))
+    expect(byRule(report.exposures, 'ufw-user-input#1')[0]).toMatchObject({protocol: 'tcp', ports: ['22'], from: ['0.0.0.0/0']})
+    expect(byRule(report.exposures, 'ufw-user-input#2')[0].from).toEqual(['10.0.0.0/8'])
+    expect(report.unparsed).toEqual([])
+  })
+
   it('parseIptablesCommands reads WireGuard-style PostUp commands with their own line numbers', () => {
     const r = parseIptablesCommands([
       {line: 7, text: 'iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE'},

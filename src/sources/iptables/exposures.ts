@@ -179,7 +179,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
       }
       chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root')
+      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true})
       for (const p of pruneCovered(result.permits)) exposures.push(toExposure(p.box, p.guards, p.meta))
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }

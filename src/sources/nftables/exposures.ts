@@ -326,7 +326,7 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         }
       }
       chains.set('\u0000root', {name: '\u0000root', rules: root})
-      const result = evaluateChains(chains, '\u0000root')
+      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true})
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
