@@ -79,6 +79,8 @@ export function buildConfig(statements: Statement[]): BuildResult {
   const handle = (s: Statement, w: string[]): string | null => {
     const ignored = ignoredReason(w)
     if (ignored) return null
+    const nested = w.indexOf('apply-groups')
+    if (nested > 0) return `apply-groups under '${w.slice(0, nested).join(' ').slice(0, 60)}' is not expanded; the inherited statements are missing`
     switch (w[0]) {
       case 'logical-systems':
         return 'logical systems are not modelled (export each one as its own device)'

@@ -16,7 +16,7 @@ import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES} from './tables.js'
 import {entries, items, markDeep, type PNode, reject, take, takeDeep, value} from './tree.js'
 
 /** Sections read on purpose and not modelled (no reachability of their own). */
-const IGNORED_CONFIG = ['mgt-config', 'readonly', 'panorama']
+const IGNORED_CONFIG = ['mgt-config', 'readonly']
 const IGNORED_SHARED = ['log-settings', 'reports', 'report-group', 'pdf-summary-report', 'email-scheduler', 'response-page', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'ssl-decrypt', 'tag', 'application', 'application-group', 'application-filter', 'application-status', 'profiles', 'profile-group', 'local-user-database', 'authentication-profile', 'authentication-sequence', 'server-profile', 'admin-role', 'botnet', 'content-preview', 'alarm', 'threats', 'schedule', 'override', 'scep', 'ocsp-responder', 'external-list', 'region', 'dynamic-user-group', 'user-id-collector', 'device-id', 'access-domain', 'mfa-server-profile', 'log-collector-group', 'default-security-rules']
 const IGNORED_DEVICE = ['platform', 'log-collector', 'log-collector-group', 'template', 'template-stack']
 const IGNORED_NETWORK = ['virtual-router', 'logical-router', 'tunnel', 'qos', 'lldp', 'dns-proxy', 'shared-gateway', 'vlan', 'virtual-wire', 'dhcp', 'gre-tunnel', 'lacp', 'routing-profile', 'sdwan-interface-profile', 'dns', 'arp']
