@@ -68,7 +68,9 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exp
     for (const [binding, family] of [[ifc.aclIn, 4], [ifc.acl6In, 6]] as const) {
       if (binding) {
         const acl = cfg.acls.get(binding.name)
-        if (acl) out.push(...aclExposures(acl, make, inExtra))
+        // on a zone member the ACL is checked first, then the zone-pair policy: the exposure may be narrower
+        const zoneNote = ifc.zone ? {notes: [`also subject to the zone-based firewall (zone ${ifc.zone})`]} : {}
+        if (acl) out.push(...aclExposures(acl, make, {...inExtra, ...zoneNote}))
         else out.push(unfiltered(make, ifc, family, binding.node, `ACL ${binding.name} applied on ${ifc.name} is not defined: IOS then permits everything`))
       } else if (!ifc.zone && carriesTraffic(ifc, family)) {
         const notes = [`no inbound ${family === 4 ? 'ACL' : 'IPv6 traffic-filter'} on ${ifc.name}: the router forwards whatever reaches it (routes not modelled)`]
