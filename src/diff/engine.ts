@@ -136,8 +136,11 @@ class Engine {
       }
       const box = sameFamily({...full, from: untrusted})
       if (box.from.isEmpty()) continue
-      // an access point that approves part of the rule (even only its trusted sources) makes the rest drift
-      const cover = access ? access.overlapping(sameFamily(full)) : []
+      // an access point that approves part of the rule makes the rest drift; one that approves only its
+      // trusted sources does too, unless it is an egress opening (internet breakout: to any)
+      const cover = access
+        ? [...new Set([...access.overlapping(box), ...access.overlapping(sameFamily(full)).filter((c) => c.ap.kind !== 'direct-internet')])]
+        : []
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       if (r.rest.length === 0) return
       r.touched = cover.length > 0
@@ -152,7 +155,7 @@ class Engine {
     const where = `${e.file ?? '?'}:${e.line}`
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
-      const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).map((c) => c.ap.id))].sort() : []
+      const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
       this.findings.push({
         id: `unwanted-access-point:${device}:${service}:${source}`,
         rule: 'unwanted-access-point',

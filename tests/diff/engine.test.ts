@@ -163,3 +163,11 @@ describe('NAT', () => {
     expect(fs.map((f) => [f.rule, f.severity, f.line])).toEqual([['unwanted-access-point', 'critical', 30]])
   })
 })
+
+describe('egress access points', () => {
+  it('an internet-breakout access point from a trusted zone does not turn an unwanted inbound rule into drift', () => {
+    const breakout = ap('breakout', 'fw', ['lan'], ['any'], ['tcp/443'], {kind: 'direct-internet'})
+    const fs = diffFindings(input({accessPoints: [breakout], live: [liveOf('fw', [permit('any', '192.0.2.1', 'tcp/443', 9), permit('lan', 'any', 'tcp/443', 10)])]}))
+    expect(fs.map((f) => [f.rule, f.access_point])).toEqual([['unwanted-access-point', null]])
+  })
+})
