@@ -81,7 +81,7 @@ describe('aws: describe-security-group-rules', () => {
   })
 })
 
-describe('aws: load balancers (elbv2 + listeners, classic ELB)', () => {
+describe('aws: load balancers (elbv2 + listeners, classic ELB) and client VPN', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'load-balancers.json')
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'load-balancers.json'))
@@ -94,6 +94,7 @@ describe('aws: load balancers (elbv2 + listeners, classic ELB)', () => {
     expect(dns.map((e) => e.protocol)).toEqual(['tcp', 'udp'])
     expect(dns[0].notes).toContain('internal load balancer: reachable from inside the VPC only')
     expect(r.exposures.find((e) => e.rule === 'legacy-elb listener#1')?.ports).toEqual(['80'])
+    expect(r.exposures.find((e) => e.kind === 'vpn-listener')).toMatchObject({rule: 'cvpn-endpoint-0abc0000000000001', protocol: 'udp', ports: ['443']})
   })
 })
 

@@ -220,3 +220,21 @@ export function listenerExposure(l: LbListener, state: ParseState): void {
   const meta: ExposureMeta = {kind: 'load-balancer', direction: 'inbound', line: l.line, rule: l.rule, text: l.text, notes, toSets: [l.lb?.target ?? l.rule]}
   state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(l.port)}), meta))
 }
+
+/** A Client VPN endpoint: its port (443 by default) on the endpoint's addresses, from anywhere. */
+export function clientVpnExposure(
+  endpoint: {rule: string; target: string; port?: number; transport?: string; line: number; text: string},
+  state: ParseState,
+): void {
+  const protocol = (endpoint.transport ?? 'udp').toLowerCase() === 'tcp' ? TCP : UDP
+  const meta: ExposureMeta = {
+    kind: 'vpn-listener',
+    direction: 'inbound',
+    line: endpoint.line,
+    rule: endpoint.rule,
+    text: endpoint.text,
+    toSets: [endpoint.target],
+    notes: ['client VPN endpoint: listens on the endpoint addresses (not in this input)'],
+  }
+  state.exposures.push(exposureOf(box({protocols: ProtocolSet.of(protocol), ports: PortSet.range(endpoint.port ?? 443)}), meta))
+}

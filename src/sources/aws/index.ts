@@ -2,16 +2,16 @@ import {ParseState} from '../cloud-common.js'
 import {IrmError} from '../../core/errors.js'
 import {isObject, parseJsonWithPositions} from '../json-positions.js'
 import type {SourceParser} from '../types.js'
-import {listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from './exposures.js'
+import {clientVpnExposure, listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from './exposures.js'
 import {readAws} from './read.js'
 
-const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|NetworkAclId|VpnConnectionId|ListenerArn|LoadBalancerDescriptions)"\s*:/
+const MARKERS = /"(IpPermissions|IpPermissionsEgress|SecurityGroupRuleId|NetworkAclId|VpnConnectionId|ListenerArn|LoadBalancerDescriptions|ClientVpnEndpointId)"\s*:/
 
 export const aws: SourceParser = {
   type: 'aws',
   description:
-    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls, describe-vpn-connections and load balancer (elbv2 load balancers + listeners, classic ELB) JSON (one output or several merged into one object; merged describe-network-interfaces, describe-instances and describe-subnets output resolve group members and ACL subnets to addresses)',
-  detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId, VpnConnectionId, ListenerArn or LoadBalancerDescriptions keys',
+    'AWS EC2 describe-security-groups, describe-security-group-rules, describe-network-acls, describe-vpn-connections, describe-client-vpn-endpoints and load balancer (elbv2 load balancers + listeners, classic ELB) JSON (one output or several merged into one object; merged describe-network-interfaces, describe-instances and describe-subnets output resolve group members and ACL subnets to addresses)',
+  detection: 'JSON with IpPermissions, SecurityGroupRuleId, NetworkAclId, VpnConnectionId, ListenerArn, LoadBalancerDescriptions or ClientVpnEndpointId keys',
   extensions: ['.json'],
   detect(head) {
     const t = head.trimStart()
@@ -29,6 +29,7 @@ export const aws: SourceParser = {
     for (const acl of inv.networkAcls) networkAclExposures(acl, state)
     for (const vpn of inv.vpnConnections) vpnExposures(vpn, state)
     for (const l of inv.listeners) listenerExposure(l, state)
+    for (const c of inv.clientVpnEndpoints) clientVpnExposure(c, state)
     return state.result()
   },
 }

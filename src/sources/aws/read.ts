@@ -11,7 +11,17 @@ import {AddressSet} from '../../net/address-set.js'
 import {parseAddresses, ParseState, ruleText} from '../cloud-common.js'
 import type {LbListener, LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
 
+export interface ClientVpnEndpoint {
+  rule: string
+  target: string
+  port?: number
+  transport?: string
+  line: number
+  text: string
+}
+
 export interface AwsInventory {
+  clientVpnEndpoints: ClientVpnEndpoint[]
   securityGroups: SecurityGroup[]
   networkAcls: NetworkAcl[]
   vpnConnections: VpnConnection[]
@@ -30,7 +40,6 @@ const IGNORED_KEYS: Record<string, string> = {
 const UNMODELLED_KEYS: Record<string, string> = {
   RouteTables: 'route tables are routing, not permits; not modelled',
   TransitGateways: 'transit gateways not modelled',
-  ClientVpnEndpoints: 'describe-client-vpn-endpoints output not modelled',
   FirewallPolicyResponse: 'AWS Network Firewall policy not modelled',
 }
 
@@ -228,7 +237,7 @@ function kindOf(o: JsonObject): 'sg' | 'sgr' | 'nacl' | 'vpn' | undefined {
 }
 
 export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
-  const inv: AwsInventory = {securityGroups: [], networkAcls: [], vpnConnections: [], listeners: [], groupMembers: () => undefined}
+  const inv: AwsInventory = {clientVpnEndpoints: [], securityGroups: [], networkAcls: [], vpnConnections: [], listeners: [], groupMembers: () => undefined}
   const loadBalancers = new Map<string, LoadBalancer>()
   const pendingListeners: Array<{o: JsonObject; line: number}> = []
   const ruleGroups = new Map<string, SecurityGroup>()
@@ -261,6 +270,15 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
       const line = json.lineOf(root, key)
       if (key in IGNORED_KEYS) continue
       // attachments: they turn a group's "any" destination into real addresses
+      if (key === 'ClientVpnEndpoints') {
+        for (const o of asObjects(value)) {
+          const id = asText(o.ClientVpnEndpointId) ?? 'client-vpn'
+          // the DNS name is a wildcard (`*.cvpn-endpoint-….amazonaws.com`): the endpoint id names it better
+          inv.clientVpnEndpoints.push({rule: id, target: id, port: num(o.VpnPort), transport: asText(o.TransportProtocol), line: json.lineOf(o), text: ruleText({ClientVpnEndpointId: id, VpnPort: o.VpnPort ?? null, TransportProtocol: o.TransportProtocol ?? null, ClientCidrBlock: o.ClientCidrBlock ?? null})})
+          state.count(true)
+        }
+        continue
+      }
       if (key === 'LoadBalancers') {
         // elbv2 describe-load-balancers: the listeners (describe-listeners) name them by ARN
         for (const o of asObjects(value)) {

@@ -10,10 +10,10 @@ import {AddressSet} from '../../net/address-set.js'
 import {box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {TCP, UDP} from '../../net/protocol.js'
-import {listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from '../aws/exposures.js'
+import {clientVpnExposure, listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from '../aws/exposures.js'
 import type {LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
 import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
-import {exposureOf, type ExposureMeta, lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
+import {exposureOf, lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
 import {gcpExposures, type GcpPolicy, type GcpRule, readFirewall, readPolicyRule} from '../gcp.js'
 import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue} from '../json-positions.js'
 import type {PulumiResource} from './read.js'
@@ -365,18 +365,8 @@ function classicLoadBalancer(r: PulumiResource, state: ParseState): void {
 function clientVpnEndpoint(r: PulumiResource, state: ParseState): void {
   const p = r.props
   state.count(true)
-  const port = num(p.vpnPort) ?? 443
-  const protocol = (asText(p.transportProtocol) ?? 'udp').toLowerCase() === 'tcp' ? TCP : UDP
-  const meta: ExposureMeta = {
-    kind: 'vpn-listener',
-    direction: 'inbound',
-    line: r.line,
-    rule: r.name,
-    text: ruleText({type: r.type, vpnPort: port, transportProtocol: p.transportProtocol ?? null, clientCidrBlock: p.clientCidrBlock ?? null}),
-    toSets: [asText(p.dnsName) || r.name],
-    notes: ['client VPN endpoint: listens on the endpoint addresses (not in the state)'],
-  }
-  state.exposures.push(exposureOf(box({protocols: ProtocolSet.of(protocol), ports: PortSet.range(port)}), meta))
+  const text = ruleText({type: r.type, vpnPort: p.vpnPort ?? null, transportProtocol: p.transportProtocol ?? null, clientCidrBlock: p.clientCidrBlock ?? null})
+  clientVpnExposure({rule: r.name, target: asText(p.dnsName) || r.name, port: num(p.vpnPort), transport: asText(p.transportProtocol), line: r.line, text}, state)
 }
 
 /** LoadBalancer: `port` on the LB address from loadBalancerSourceRanges; NodePort (and LB): `nodePort` on every node. */
