@@ -307,16 +307,20 @@ function closest(word: string, candidates: string[]): string | undefined {
   return best
 }
 
-export function editDistance(a: string, b: string): number {
+/** Levenshtein distance; stops early and returns `limit` once every path is at least that far. */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   const row = Array.from({length: b.length + 1}, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]
     row[0] = i
+    let rowMin = row[0]
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j]
       row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
       prev = tmp
+      if (row[j] < rowMin) rowMin = row[j]
     }
+    if (rowMin >= limit) return limit
   }
   return row[b.length]
 }

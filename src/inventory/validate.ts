@@ -7,7 +7,8 @@ import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js
 import addFormats from 'ajv-formats'
 
 import {AddressSet} from '../net/address-set.js'
-import {parseCidr} from '../net/ip.js'
+import {find} from '../net/intervals.js'
+import {type ParsedCidr, parseCidr} from '../net/ip.js'
 import {editDistance, escapePointer, type FieldPath, type LoadedFile, type LoadedInventory} from './load.js'
 import type {Zone} from './model.js'
 import {readService, resolverFor} from './resolve.js'
@@ -202,11 +203,38 @@ const PAST_DATES: Record<string, string[]> = {
   trainings: ['date'],
 }
 
+/**
+ * Whether one CIDR lies inside a union of zones, by binary search: the union's intervals are merged,
+ * so a contiguous range is covered only by the one interval that holds its start.
+ */
+function insideOneInterval(zones: AddressSet, cidr: ParsedCidr): boolean {
+  if (cidr.family === 4) {
+    const i = find(zones.v4, Number(cidr.start))
+    return i >= 0 && zones.v4[2 * i + 1] >= Number(cidr.end)
+  }
+  const i = find(zones.v6, BigInt(cidr.start))
+  return i >= 0 && zones.v6[2 * i + 1] >= BigInt(cidr.end)
+}
+
+/** Whether one CIDR touches the union of zones at all (binary search for the first interval ending at or after it). */
+function touches(zones: AddressSet, cidr: ParsedCidr): boolean {
+  const list: readonly (number | bigint)[] = cidr.family === 4 ? zones.v4 : zones.v6
+  let lo = 0
+  let hi = list.length / 2
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (list[2 * mid + 1] < cidr.start) lo = mid + 1
+    else hi = mid
+  }
+  return lo < list.length / 2 && list[2 * lo] <= cidr.end
+}
+
 class SemanticChecks {
   private readonly issues: ValidationIssue[] = []
   private readonly inv: Record<string, AnyEntry[]>
   private readonly index = new Map<string, IdIndex>()
   private readonly today: string
+  private readonly suggestions = new Map<string, string | undefined>()
 
   constructor(
     private readonly loaded: LoadedInventory,
@@ -268,20 +296,30 @@ class SemanticChecks {
 
   private refCheck(entry: AnyEntry, field: FieldPath, value: string, kinds: string[], what: string): void {
     for (const k of kinds) if (this.index.get(k)?.byId.has(value)) return
-    const candidates = kinds.flatMap((k) => this.index.get(k)?.ids ?? [])
+    const guess = this.suggest(value, kinds)
+    const fix = guess ? `did you mean '${guess}'?` : `define it in \`${kinds[0]}\` or fix the id.`
+    this.add('unknown-reference', entry, field, `unknown ${what} '${value}'; ${fix}`)
+  }
+
+  /** The closest id within edit distance 2; cached, as one typo tends to repeat across entries. */
+  private suggest(value: string, kinds: string[]): string | undefined {
+    const key = `${kinds.join(',')}\u0000${value}`
+    if (this.suggestions.has(key)) return this.suggestions.get(key)
     let guess: string | undefined
-    if (candidates.length <= 5000) {
-      let best = 3
-      for (const c of candidates) {
-        const d = editDistance(value, c)
+    let best = 3
+    for (const k of kinds) {
+      for (const c of this.index.get(k)?.ids ?? []) {
+        // the length gap bounds the distance: skip what cannot be close
+        if (Math.abs(c.length - value.length) >= best) continue
+        const d = editDistance(value, c, best)
         if (d < best) {
           best = d
           guess = c
         }
       }
     }
-    const fix = guess ? `did you mean '${guess}'?` : `define it in \`${kinds[0]}\` or fix the id.`
-    this.add('unknown-reference', entry, field, `unknown ${what} '${value}'; ${fix}`)
+    this.suggestions.set(key, guess)
+    return guess
   }
 
   private refField(collection: string, field: string, kinds: string[], what: string): void {
@@ -331,7 +369,7 @@ class SemanticChecks {
   }
 
   /** Parse one CIDR-like value; report it when invalid or (if asked) when host bits are set. */
-  private cidr(entry: AnyEntry, field: FieldPath, text: string, requireCanonical: boolean): AddressSet | undefined {
+  private cidr(entry: AnyEntry, field: FieldPath, text: string, requireCanonical: boolean): ParsedCidr | undefined {
     const parsed = parseCidr(text)
     if (!parsed) {
       this.add('invalid-cidr', entry, field, `'${text}' is not a valid IPv4/IPv6 address or CIDR; write e.g. 10.20.0.0/16 or 2001:db8:20::/48.`)
@@ -340,7 +378,7 @@ class SemanticChecks {
     if (requireCanonical && !parsed.canonical) {
       this.add('non-canonical-cidr', entry, field, `${text}: host bits set; did you mean ${parsed.network}?`)
     }
-    return AddressSet.parse(parsed.network) ?? undefined
+    return parsed
   }
 
   private addresses(): void {
@@ -359,13 +397,13 @@ class SemanticChecks {
           if (!Array.isArray(list)) continue
           list.forEach((ref, i) => {
             if (typeof ref !== 'string' || !ADDRESS_LIKE.test(ref)) return
-            const set = this.cidr(entry, [field, i], ref, true)
-            if (set && c === 'access_points' && field === 'to' && !zoned.covers(set)) {
+            const parsed = this.cidr(entry, [field, i], ref, true)
+            if (parsed && c === 'access_points' && field === 'to' && !insideOneInterval(zoned, parsed)) {
               this.add(
                 'access-point-outside-zones',
                 entry,
                 [field, i],
-                `${ref} is in no zone${zoned.overlaps(set) ? ' (only partly inside the zones)' : ''}; add it to a zone's cidrs or fix the address.`,
+                `${ref} is in no zone${touches(zoned, parsed) ? ' (only partly inside the zones)' : ''}; add it to a zone's cidrs or fix the address.`,
               )
             }
           })
