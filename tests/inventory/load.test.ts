@@ -203,6 +203,11 @@ describe('loadInventory: unusable input is one IrmError with file:line', () => {
     expect(e).toMatchObject({code: 'INPUT_ENCODING', file: 'z.yaml', line: 3, column: 14})
   })
 
+  it('an encoded UTF-16 surrogate is not UTF-8 either, and is located', async () => {
+    const surrogate = Buffer.concat([Buffer.from('zones: []\n# note '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n')])
+    expect(await loadError({'z.yaml': surrogate})).toMatchObject({code: 'INPUT_ENCODING', line: 2, column: 8})
+  })
+
   it('UTF-16 is named as such; a UTF-8 BOM is accepted', async () => {
     expect(await loadError({'z.yaml': Buffer.from('\ufeffzones: []\n', 'utf16le')})).toMatchObject({code: 'INPUT_ENCODING'})
     const loaded = await load({'z.yaml': Buffer.from('\ufeffzones: [{id: a, name: A, trust: dmz}]\n', 'utf8')})
