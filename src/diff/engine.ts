@@ -197,7 +197,7 @@ class Engine {
       inventory: aps[0].source,
       message:
         `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
-        describeExcess(excess) +
+        describeExcess(excess, this.fromLabel(best.box.from, best.cover.map((c) => c.box.from))) +
         doubts(e),
       suppressed: false,
     })
@@ -339,6 +339,16 @@ class Engine {
     })
   }
 
+  /** Words for the extra sources when the CIDR list would be long: what the rule opens to, less what is approved. */
+  private fromLabel(untrusted: AddressSet, approved: AddressSet[]): string | undefined {
+    const extra = untrusted.subtract(AddressSet.unionAll(approved))
+    if (extra.toCidrs().length <= 3) return undefined
+    const everyone = extra.union(this.trusted).union(AddressSet.unionAll(approved))
+    if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
+    if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
+    return undefined
+  }
+
   private reachOf(from: AddressSet): Reach {
     if (!from.subtract(this.partner).isEmpty()) return 'internet'
     return from.isEmpty() ? 'internal' : 'partner'
@@ -414,9 +424,9 @@ export function shortCidrs(cidrs: string[], max = 3): string {
   return `${cidrs.slice(0, max).join(', ')}, … (${cidrs.length} CIDRs)`
 }
 
-export function describeExcess(x: Excess): string {
+export function describeExcess(x: Excess, fromLabel?: string): string {
   const parts: string[] = []
-  if (x.from) parts.push(`extra sources ${shortCidrs(x.from)}`)
+  if (x.from) parts.push(`extra sources ${fromLabel ?? shortCidrs(x.from)}`)
   if (x.to) parts.push(`extra destinations ${shortCidrs(x.to)}`)
   if (x.protocols) parts.push(`extra protocols ${x.protocols.join(', ')}`)
   if (x.ports) parts.push(`extra ports ${x.ports.join(', ')}`)
