@@ -70,6 +70,14 @@ describe('nftables fixtures', () => {
     expect(byRule(x, 'inet firewalld filter_IN_public_allow#2')[0].to).toEqual(['fe80::/64'])
   })
 
+  it('nft-commands: add/insert commands, sets filled by add element', async () => {
+    const report = await parseFixture(TYPE, 'nft-commands.sh')
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'nft-commands.sh'))
+    expect(report.unparsed).toEqual([])
+    expect(byRule(report.exposures, 'inet filter input#1')[0].notes).toEqual(['loopback'])
+    expect(byRule(report.exposures, 'inet filter input#4')[0]).toMatchObject({from: ['192.0.2.0/24'], ports: ['443']})
+  })
+
   it('web-server: the text and JSON forms give the same exposures', async () => {
     const text = await parseFixture(TYPE, 'web-server.nft')
     const json = await parseFixture(TYPE, 'web-server.json')
@@ -151,7 +159,7 @@ describe('nftables corpus', () => {
 
 describe('nftables detection and bad input', () => {
   it('wins on its fixtures and corpus, stays out of other vendors', () => {
-    for (const f of ['gateway.nft', 'web-server.nft', 'web-server.json', 'syntax-warnings.nft']) {
+    for (const f of ['gateway.nft', 'web-server.nft', 'web-server.json', 'syntax-warnings.nft', 'firewalld.nft', 'nft-commands.sh']) {
       const head = readFileSync(`tests/fixtures/sources/nftables/${f}`, 'utf8')
       const scores = allParsers().map((p) => [p.type, p.detect(head, f)] as const)
       const best = scores.reduce((a, b) => (b[1] > a[1] ? b : a))

@@ -28,7 +28,7 @@ function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResu
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/
 const TABLE_BLOCK = /^\s*table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w.-]+\s*\{/m
 const BASE_CHAIN = /\btype\s+(?:filter|nat|route)\s+hook\s+\w+/
-const COMMANDS = /^\s*(?:add|insert)\s+(?:rule|chain)\s+(?:ip|ip6|inet|arp|bridge|netdev)\s/m
+const COMMANDS = /^\s*(?:(?:sudo\s+)?(?:\S*\/)?nft\s+)?(?:add|insert)\s+(?:rule|chain)\s+(?:ip|ip6|inet|arp|bridge|netdev)\s/m
 
 export const nftables: SourceParser = {
   type: 'nftables',

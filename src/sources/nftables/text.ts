@@ -23,7 +23,7 @@ function tokenize(text: string): Token[] {
       out.push({kind: 'nl', text: '\n', line})
       line++
       i++
-    } else if (c === ' ' || c === '\t' || c === '\r') i++
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === "'") i++ // ' is shell quoting in `nft add …` scripts
     else if (c === '\\' && text[i + 1] === '\n') {
       line++
       i += 2
@@ -165,6 +165,10 @@ class Reader {
   }
 
   topStatement(st: Token[]): void {
+    // shell lines of a setup script: `sudo nft add rule …`, `nft -f -`
+    let k = 0
+    while (k < st.length - 1 && /^(sudo|(\S*\/)?nft|-[a-zA-Z]+)$/.test(st[k].text) && st[k].kind === 'word') k++
+    if (k > 0) st = st.slice(k)
     const w = st[0].text
     const line = st[0].line
     if (w === 'table' || ((w === 'add' || w === 'create') && st[1]?.text === 'table')) {
