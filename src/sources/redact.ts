@@ -14,6 +14,8 @@ const KEYWORD_VALUE: RegExp[] = [
 // Junos/PAN-OS forms the keyword list misses: the value follows a qualifier (`pre-shared-key ascii-text X`,
 // `authentication md5 1 key X`), or sits in an XML element (`<key>X</key>`)
 const QUALIFIED_VALUE = /(?<![-\w])(ascii-text|hexadecimal|plain-text-password-value|key)(\s+)(?:(\d{1,2})\s+)?("[^"]*"|'[^']*'|[^\s<]+)/gi
+// JSON members whose name says secret: `"PreSharedKey": "…"`, `"private_key": "…"`
+const JSON_SECRET = /"([\w-]*(?:password|passwd|secret|pre[-_]?shared[-_]?key|private[-_]?key|psk|passphrase|api[-_]?key|token|community|auth[-_]?key)[\w-]*)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi
 const XML_SECRET = /<(key|phash|password|pre-shared-key|secret|auth-key|private-key|passphrase|community|auth-password|priv-password|api-key|bind-password|shared-secret)>([^<]*)(<\/\1>)?/gi
 
 // whole-line forms: "set psksecret ENC xxx", "<key>...</key>", PEM blocks handled by callers
@@ -25,6 +27,9 @@ const PEM_LINE = /^[A-Za-z0-9+/=]{40,}$/
 /** Redact one line of config text. */
 export function redactLine(line: string): string {
   let out = line
+  // before the keyword rules, which would otherwise take `ENC` or the JSON quote as the value
+  out = out.replace(ENC_VALUE, `ENC ${REDACTED}`)
+  out = out.replace(JSON_SECRET, (_m, name: string, sep: string) => `"${name}"${sep}"${REDACTED}"`)
   out = out.replace(XML_SECRET, (_m, tag: string, _v: string, close: string | undefined) => `<${tag}>${REDACTED}${close ?? ''}`)
   out = out.replace(QUALIFIED_VALUE, (_m, kw: string, sep: string, level: string | undefined) => `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`)
   for (const re of KEYWORD_VALUE) {
