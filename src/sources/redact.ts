@@ -37,7 +37,6 @@ export function redactLine(line: string): string {
       `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`,
     )
   }
-  out = out.replace(ENC_VALUE, `ENC ${REDACTED}`)
   out = out.replace(JUNOS_9, REDACTED)
   out = out.replace(CRYPT, REDACTED)
   if (PEM_LINE.test(out.trim())) return REDACTED
