@@ -62,7 +62,7 @@ describe('access-point-drift', () => {
     expect(fs[0].excess?.from).toContain('0.0.0.0/5')
     expect(fs[0].excess?.from).not.toContain('198.51.100.0/24')
     expect(fs[0].excess?.ports).toBeUndefined()
-    expect(fs[0].message).toContain('extra sources every untrusted address (the internet) beyond the approved sources')
+    expect(fs[0].message).toContain('extra sources every untrusted IPv4 address (the internet) beyond the approved sources')
   })
 
   it('names the extra ports when the live rule opens a range', () => {
