@@ -7,15 +7,13 @@
  * holding one reads as absent, and ruleText prints `<redacted>` in its place.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {box} from '../../net/match.js'
-import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {TCP, UDP} from '../../net/protocol.js'
 import {clientVpnExposure, listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from '../aws/exposures.js'
 import type {LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
 import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
-import {exposureOf, lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
+import {lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
 import {gcpExposures, type GcpPolicy, type GcpRule, readFirewall, readPolicyRule} from '../gcp.js'
-import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue} from '../json-positions.js'
+import {asObjects, asStrings, asText, type JsonObject, type JsonValue} from '../json-positions.js'
+import {kubernetesService} from './kubernetes.js'
 import type {PulumiResource} from './read.js'
 
 // Network-relevant types this parser does not model: reported so a reader knows what is missing.
@@ -368,49 +366,3 @@ function clientVpnEndpoint(r: PulumiResource, state: ParseState): void {
   const text = ruleText({type: r.type, vpnPort: p.vpnPort ?? null, transportProtocol: p.transportProtocol ?? null, clientCidrBlock: p.clientCidrBlock ?? null})
   clientVpnExposure({rule: r.name, target: asText(p.dnsName) || r.name, port: num(p.vpnPort), transport: asText(p.transportProtocol), line: r.line, text}, state)
 }
-
-/** LoadBalancer: `port` on the LB address from loadBalancerSourceRanges; NodePort (and LB): `nodePort` on every node. */
-function kubernetesService(r: PulumiResource, state: ParseState): void {
-  const spec = isObject(r.props.spec) ? r.props.spec : {}
-  const type = asText(spec.type) ?? 'ClusterIP'
-  state.count(true)
-  if (type !== 'LoadBalancer' && type !== 'NodePort') return
-  const status = isObject(r.props.status) && isObject(r.props.status.loadBalancer) ? r.props.status.loadBalancer : {}
-  const lbAddresses = parseAddresses(asObjects(status.ingress).flatMap((i) => asStrings(i.ip)), [])
-  const ranges = asStrings(spec.loadBalancerSourceRanges)
-  const from = ranges.length ? parseAddresses(ranges, []) : AddressSet.ANY
-  const metadata = isObject(r.props.metadata) ? r.props.metadata : {}
-  const service = asText(metadata.name) ?? r.name
-  for (const port of asObjects(spec.ports)) {
-    const protocol = (asText(port.protocol) ?? 'TCP').toUpperCase() === 'UDP' ? UDP : TCP
-    const text = ruleText({type: r.type, serviceType: type, port})
-    if (type === 'LoadBalancer' && num(port.port) !== undefined) {
-      state.exposures.push(
-        exposureOf(box({from, to: lbAddresses.isEmpty() ? AddressSet.ANY : lbAddresses, protocols: ProtocolSet.of(protocol), ports: PortSet.range(num(port.port)!)}), {
-          kind: 'load-balancer',
-          direction: 'inbound',
-          line: r.line,
-          rule: r.name,
-          text,
-          toSets: [service],
-          notes: lbAddresses.isEmpty() ? ['load balancer address not in the state: destination shown as any'] : [],
-        }),
-      )
-    }
-    const nodePort = num(port.nodePort)
-    if (type === 'NodePort' || nodePort !== undefined) {
-      state.exposures.push(
-        exposureOf(box({from, protocols: ProtocolSet.of(protocol), ports: nodePort === undefined ? PortSet.range(30000, 32767) : PortSet.range(nodePort)}), {
-          kind: 'load-balancer',
-          direction: 'inbound',
-          line: r.line,
-          rule: `${r.name} nodePort`,
-          text,
-          toSets: [`${service} (every node)`],
-          notes: nodePort === undefined ? ['node port not allocated yet: the default range 30000-32767 is shown'] : [],
-        }),
-      )
-    }
-  }
-}
-
