@@ -150,6 +150,12 @@ describe('panos bad input', () => {
     await expect(parseText(text, 'cut.xml', TYPE)).rejects.toMatchObject({code: 'CONFIG_SYNTAX'})
   })
 
+  it('truncated brace form reports the open block, no throw', async () => {
+    const text = readFileSync('tests/fixtures/sources/panos/dc-show-config.brace.conf', 'utf8').slice(0, 1200)
+    const r = await parseText(text, 'cut.conf', TYPE)
+    expect(r.unparsed.some((u) => /not closed|cut off/.test(u.reason))).toBe(true)
+  })
+
   it('XML that is not a PAN-OS config', async () => {
     await expect(parseText('<pfsense><system/></pfsense>', 'x.xml', TYPE)).rejects.toMatchObject({code: 'CONFIG_WRONG_FORMAT'})
   })
