@@ -11,15 +11,18 @@
 export const SCHEMA_BASE = 'https://irm-audit.dev/schemas/'
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema'
 
+/** Letters, digits and `. _ : -`, starting with a letter or digit. */
+export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]*$'
+
 const id = {
   type: 'string',
   description: 'Stable identifier, unique across every inventory file; other entries refer to it.',
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$',
+  pattern: ID_PATTERN,
   maxLength: 128,
 } as const
 
 const ref = (what: string) =>
-  ({type: 'string', description: `Id of ${what}.`, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$', maxLength: 128}) as const
+  ({type: 'string', description: `Id of ${what}.`, pattern: ID_PATTERN, maxLength: 128}) as const
 
 const text = (description: string) => ({type: 'string', description, minLength: 1}) as const
 

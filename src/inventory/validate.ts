@@ -12,7 +12,7 @@ import {type ParsedCidr, parseCidr} from '../net/ip.js'
 import {editDistance, escapePointer, type FieldPath, type LoadedFile, type LoadedInventory} from './load.js'
 import type {Zone} from './model.js'
 import {readService, resolverFor} from './resolve.js'
-import {COLLECTION_SCHEMAS, inventorySchema, SCHEMA_FILES} from './schemas.js'
+import {COLLECTION_SCHEMAS, ID_PATTERN, inventorySchema, SCHEMA_FILES} from './schemas.js'
 
 export type ValidationRule =
   | 'schema'
@@ -104,13 +104,9 @@ function cmp(a: string, b: string): number {
 
 // --- schema errors → readable messages -------------------------------------------------------------
 
-const SCHEMA_BY_PATTERN = new Map<string, string>()
-for (const s of Object.values(COLLECTION_SCHEMAS)) collectPatterns(s.items)
-function collectPatterns(node: unknown): void {
-  if (!node || typeof node !== 'object') return
-  const o = node as {pattern?: string; description?: string}
-  if (typeof o.pattern === 'string' && o.description) SCHEMA_BY_PATTERN.set(o.pattern, o.description)
-  for (const v of Object.values(node)) collectPatterns(v)
+/** What to write instead, for patterns whose description does not say the allowed characters. */
+const PATTERN_HINTS: Record<string, string> = {
+  [ID_PATTERN]: 'an id: letters, digits and . _ : - (starting with a letter or digit)',
 }
 
 function describeType(v: unknown): string {
@@ -150,7 +146,7 @@ function schemaIssue(e: ErrorObject): {pointer: string; at: 'key' | 'value'; mes
     }
     case 'pattern': {
       const pattern = (e.params as {pattern: string}).pattern
-      const what = SCHEMA_BY_PATTERN.get(pattern) ?? parent?.description ?? 'the expected form'
+      const what = PATTERN_HINTS[pattern] ?? parent?.description ?? 'the expected form'
       return {pointer: here, at: 'value', message: `${JSON.stringify(e.data)} is not valid here; expected ${/^[A-Z][a-z]/.test(what) ? what.charAt(0).toLowerCase() + what.slice(1) : what}`}
     }
     case 'format':

@@ -76,6 +76,13 @@ describe('validateInventory', () => {
       expect(issues[0].message).toMatch(/use one of: internet, partner, dmz, internal, restricted, management, cloud/)
     })
 
+    it('a malformed id says which characters ids may use', async () => {
+      const issues = await issuesOf({...BASE, 'z.yaml': 'zones:\n  - {id: "my zone", name: X, trust: dmz, owner: net}\n'})
+      expect(issues.map((i) => `${i.line}:${i.column} ${i.message}`)).toEqual([
+        '2:10 "my zone" is not valid here; expected an id: letters, digits and . _ : - (starting with a letter or digit)',
+      ])
+    })
+
     it('a value the schema rejects is not reported again by a semantic rule', async () => {
       const issues = await issuesOf({...BASE, 'z.yaml': 'zones:\n  - id: x\n    name: X\n    trust: dmz\n    cidrs: [10.1.0/16]\n'})
       expect(where(issues)).toEqual(['z.yaml:5:13 schema'])
