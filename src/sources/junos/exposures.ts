@@ -352,7 +352,10 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
     return out
   })()
 
+  const zoneOfUnit = new Map<string, string>()
+  for (const z of config.zones.values()) for (const ifu of z.interfaces.keys()) zoneOfUnit.set(ifu, z.name)
   for (const u of config.units.values()) {
+    const zone = zoneOfUnit.get(u.name)
     for (const applied of u.filters) {
       const isLo0 = u.name.startsWith('lo0.')
       for (const permit of filterPermits(applied.family, applied.names, u.name, applied.line)) {
@@ -365,6 +368,8 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
             ...permit.meta,
             direction: applied.direction === 'input' ? 'inbound' : 'outbound',
             interfaces: applied.direction === 'input' ? {in: [u.name]} : {out: [u.name]},
+            fromZones: zone && applied.direction === 'input' ? [zone] : undefined,
+            toZones: zone && applied.direction === 'output' ? [zone] : undefined,
             notes: notes.length ? notes : undefined,
           },
           box,
