@@ -55,42 +55,66 @@ interface Drop {
 const MAX_DEPTH = 64
 // denies indexed by protocol: most rules name one protocol, so an allow only meets the denies that can overlap
 const PROTO_BUCKETS = 256
-// denies whose IPv4 destination sits inside one /16 are also indexed by that /16, so an allow to a few
-// hosts meets only the denies near them (rule bases of 10^5 host rules stay linear)
-const NET_SHIFT = 16
-const MAX_NET_SPAN = 64
+// denies whose IPv4 destination sits inside one /24 (or one /16) are also indexed by it, so an allow to a
+// few hosts meets only the denies near them (rule bases of 10^5 host rules stay near linear)
+const MAX_SPAN_16 = 64
+const MAX_SPAN_24 = 256
 
-/** One list of drops in insertion order, plus the same drops indexed by IPv4 destination /16. */
+const push = <K,>(map: Map<K, Drop[]>, key: K, d: Drop) => {
+  const list = map.get(key)
+  if (list) list.push(d)
+  else map.set(key, [d])
+}
+
+/** One list of drops in insertion order, plus the same drops indexed by IPv4 destination /16 and /24. */
 class DropList {
   readonly all: Drop[] = []
   private readonly wide: Drop[] = []
-  private readonly byNet = new Map<number, Drop[]>()
+  /** Every drop that fits in one /16 (those that fit a /24 included). */
+  private readonly in16 = new Map<number, Drop[]>()
+  /** Drops that fit in one /16 but not in one /24. */
+  private readonly only16 = new Map<number, Drop[]>()
+  private readonly in24 = new Map<number, Drop[]>()
 
   add(d: Drop): void {
     d.seq = this.all.length
     this.all.push(d)
-    const to = d.box.to
-    const net = to.v6.length === 0 && to.v4.length > 0 ? to.v4[0] >>> NET_SHIFT : -1
-    if (net >= 0 && to.v4[to.v4.length - 1] >>> NET_SHIFT === net) {
-      const list = this.byNet.get(net)
-      if (list) list.push(d)
-      else this.byNet.set(net, [d])
-    } else this.wide.push(d)
+    const v4 = d.box.to.v4
+    if (d.box.to.v6.length > 0 || v4.length === 0) {
+      this.wide.push(d)
+      return
+    }
+    const first = v4[0]
+    const last = v4[v4.length - 1]
+    if (first >>> 16 !== last >>> 16) {
+      this.wide.push(d)
+      return
+    }
+    push(this.in16, first >>> 16, d)
+    if (first >>> 8 === last >>> 8) push(this.in24, first >>> 8, d)
+    else push(this.only16, first >>> 16, d)
   }
 
   /** The drops that can meet `b`, in the same order as `all` (so subtraction gives the same pieces). */
   candidates(b: Box): readonly Drop[] {
-    if (this.byNet.size === 0) return this.all
+    if (this.in16.size === 0) return this.all
     const v4 = b.to.v4
     if (v4.length === 0) return this.wide
-    const lo = v4[0] >>> NET_SHIFT
-    const hi = v4[v4.length - 1] >>> NET_SHIFT
-    if (hi - lo > MAX_NET_SPAN) return this.all
+    const first = v4[0]
+    const last = v4[v4.length - 1]
     const parts: Drop[][] = [this.wide]
-    for (let n = lo; n <= hi; n++) {
-      const list = this.byNet.get(n)
-      if (list) parts.push(list)
+    const collect = (map: Map<number, Drop[]>, lo: number, hi: number) => {
+      for (let n = lo; n <= hi; n++) {
+        const list = map.get(n)
+        if (list) parts.push(list)
+      }
     }
+    if ((last >>> 8) - (first >>> 8) <= MAX_SPAN_24) {
+      collect(this.only16, first >>> 16, last >>> 16)
+      collect(this.in24, first >>> 8, last >>> 8)
+    } else if ((last >>> 16) - (first >>> 16) <= MAX_SPAN_16) {
+      collect(this.in16, first >>> 16, last >>> 16)
+    } else return this.all
     if (parts.length === 1) return this.wide
     return parts.flat().sort((x, y) => x.seq! - y.seq!)
   }
