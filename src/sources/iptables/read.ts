@@ -529,7 +529,6 @@ export function parseCommandWords(words: string[], line: number, text: string, t
 /** A table as a save block collects it, before its family is known. */
 interface PendingTable {
   name: string
-  line: number
   headerFamily?: Family
   hints: Set<Family>
   chains: Map<string, IptChain>
@@ -598,9 +597,9 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
       into.rules.push(...c.rules)
     }
   }
-  const openBlock = (name: string, line: number) => {
+  const openBlock = (name: string) => {
     closeBlock()
-    block = {name, line, headerFamily, hints: new Set(), chains: new Map()}
+    block = {name, headerFamily, hints: new Set(), chains: new Map()}
   }
   const fail = (line: number, reason: string, text: string) => {
     unparsed.push({line, reason, text: redactRule(text.trim())})
@@ -619,7 +618,7 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
     if (t.startsWith('*')) {
       const name = t.slice(1).trim()
       if (!TABLES.has(name)) problems.push(`unknown table '${name}'`)
-      openBlock(name, line)
+      openBlock(name)
     } else if (t === 'COMMIT') {
       closeBlock()
       headerFamily = undefined
@@ -627,7 +626,7 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
       const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?$/.exec(t)
       if (!m) problems.push('chain declaration not understood')
       else {
-        if (!block) openBlock('filter', line)
+        if (!block) openBlock('filter')
         const c = chainOf(block!.chains, m[1])
         const p = m[2].toUpperCase()
         if (p === 'ACCEPT' || p === 'DROP') Object.assign(c, {policy: p, policyLine: line, policyText: redactLine(t)})
@@ -635,7 +634,7 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
       }
     } else if (t.startsWith('-') || t.startsWith('[')) {
       // iptables-restore body line
-      if (!block) openBlock('filter', line)
+      if (!block) openBlock('filter')
       const b = block!
       const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
       problems.push(...cmd.problems)

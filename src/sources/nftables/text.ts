@@ -4,7 +4,7 @@
  */
 import {redactLine} from '../redact.js'
 import type {Unparsed} from '../types.js'
-import {chainOf, type Match, type NftChain, type NftFamily, type NftRuleset, type NftTable, parsePriority, type Stmt, tableOf, type Value, type Verdict} from './model.js'
+import {chainOf, type NftChain, type NftFamily, type NftRuleset, type NftTable, parsePriority, type Stmt, tableOf, type Value, type Verdict} from './model.js'
 
 interface Token {
   kind: 'word' | 'str' | '{' | '}' | ';' | ',' | 'nl'
@@ -186,9 +186,24 @@ class Reader {
     }
     if (w === 'undefine') return
     if (w === 'include') return this.fail(line, 'include not followed: parse the included file too')
-    if (w === 'flush' || w === 'delete' || w === 'destroy' || w === 'reset' || w === 'list') return
+    if (w === 'flush') return this.flush(st)
+    if (w === 'delete' || w === 'destroy') return this.fail(line, `'${w}' is not replayed: export the live ruleset with \`nft list ruleset\``)
+    if (w === 'reset' || w === 'list') return
     if ((w === 'add' || w === 'insert' || w === 'create' || w === 'replace') && st[1]) return this.command(st)
     this.fail(line, `unknown statement '${w}'`)
+  }
+
+  /** `flush ruleset`, `flush table inet f`, `flush chain inet f input`: later commands refill them. */
+  flush(st: Token[]): void {
+    const what = st[1]?.text
+    if (what === 'ruleset') {
+      this.ruleset.clear()
+      return
+    }
+    const {family, names} = familyAndNames(st.slice(2))
+    const table = this.ruleset.get(`${family} ${names[0] ?? ''}`)
+    if (!table) return
+    for (const c of table.chains.values()) if (what === 'table' || c.name === names[1]) c.rules = []
   }
 
   /** `add chain inet f input { type filter hook input priority 0; policy drop; }`, `add rule …`, `add set …`, `add element …` */
@@ -669,4 +684,3 @@ export function readNftText(text: string): TextResult {
   return {ruleset: reader.ruleset, unparsed: reader.unparsed, lines: counted}
 }
 
-export type {Match}
