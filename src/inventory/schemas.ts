@@ -456,6 +456,44 @@ export const inventorySchema = {
 export const EXTRA_LISTS = ['reviews', 'trainings'] as const
 export type ExtraListKey = (typeof EXTRA_LISTS)[number]
 
+/** The `irm-audit validate --format json` document (DESIGN §10); `--json` prints the same. */
+export const validateReportSchema = {
+  $schema: DIALECT,
+  $id: `${SCHEMA_BASE}validate-report.schema.json`,
+  title: 'irm-audit validate report',
+  description: 'What `irm-audit validate --format json` prints. Additions are allowed; existing fields keep their meaning.',
+  type: 'object',
+  required: ['valid', 'errors'],
+  properties: {
+    valid: {type: 'boolean', description: 'True when no finding has severity `error` (exit code 0).'},
+    errors: {
+      type: 'array',
+      description: 'Every finding, sorted by file, line and column.',
+      items: {
+        type: 'object',
+        required: ['rule', 'severity', 'file', 'line', 'column', 'path', 'message'],
+        properties: {
+          rule: {
+            type: 'string',
+            description: 'Which check found it.',
+            enum: [
+              'schema', 'duplicate-id', 'unknown-reference', 'invalid-cidr', 'non-canonical-cidr', 'zone-overlap', 'invalid-port',
+              'date-in-future', 'access-point-outside-zones', 'zone-parent', 'config-outside-inventory',
+            ],
+          },
+          severity: {type: 'string', enum: ['error', 'warning'], description: 'Errors make the inventory invalid.'},
+          file: {type: 'string', description: 'Inventory file, relative to the current directory, `/` separators.'},
+          line: {type: 'integer', minimum: 1, description: '1-based line of the offending value.'},
+          column: {type: 'integer', minimum: 1, description: '1-based column of the offending value.'},
+          path: {type: 'string', description: 'JSON pointer of the value within its file, e.g. `/access_points/3/device`.'},
+          message: {type: 'string', description: 'What is wrong and how to fix it.'},
+        },
+      },
+    },
+    files: {type: 'array', items: {type: 'string'}, description: 'Inventory files read, in load order.'},
+  },
+} as const
+
 /** File name in `schemas/` → schema, for the writer test and for tools. */
 export const SCHEMA_FILES: Record<string, object> = {
   'inventory.schema.json': inventorySchema,
@@ -467,4 +505,5 @@ export const SCHEMA_FILES: Record<string, object> = {
   'log-sources.schema.json': logSourcesSchema,
   'contacts.schema.json': contactsSchema,
   'procedures.schema.json': proceduresSchema,
+  'validate-report.schema.json': validateReportSchema,
 }

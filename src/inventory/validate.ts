@@ -12,7 +12,7 @@ import {type ParsedCidr, parseCidr} from '../net/ip.js'
 import {editDistance, escapePointer, type FieldPath, type LoadedFile, type LoadedInventory} from './load.js'
 import type {Zone} from './model.js'
 import {readService, resolverFor} from './resolve.js'
-import {COLLECTION_SCHEMAS, ID_PATTERN, inventorySchema, SCHEMA_FILES} from './schemas.js'
+import {COLLECTION_SCHEMAS, ID_PATTERN, inventorySchema} from './schemas.js'
 
 export type ValidationRule =
   | 'schema'
@@ -64,7 +64,7 @@ function schemaValidator(): ValidateFunction {
   if (compiled) return compiled
   const ajv = new Ajv2020({allErrors: true, strict: true, allowUnionTypes: true, verbose: true})
   addFormats.default(ajv, ['date'])
-  for (const schema of Object.values(SCHEMA_FILES)) if (schema !== inventorySchema) ajv.addSchema(schema)
+  for (const schema of Object.values(COLLECTION_SCHEMAS)) ajv.addSchema(schema)
   compiled = ajv.compile(inventorySchema)
   return compiled
 }

@@ -3,10 +3,12 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import Ajv from 'ajv'
+import {Ajv2020} from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {loadInventory} from '../../src/inventory/load.js'
+import {validateReportSchema} from '../../src/inventory/schemas.js'
 import {VALIDATION_RULES, validateInventory} from '../../src/inventory/validate.js'
 import {paint} from '../../src/report/output.js'
 import {buildSarif} from '../../src/report/sarif.js'
@@ -50,8 +52,13 @@ describe('validate report', () => {
     ])
   })
 
-  it('json (DESIGN §10)', async () => {
+  it('json (DESIGN §10), valid against schemas/validate-report.schema.json', async () => {
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(join(GOLDEN, 'validate-broken.json'))
+    const ajv = new Ajv2020({strict: true})
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas/validate-report.schema.json'), 'utf8')))
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true)
+    // every rule the validator knows is in the schema's enum
+    expect([...validateReportSchema.properties.errors.items.properties.rule.enum].sort()).toEqual(Object.keys(VALIDATION_RULES).sort())
     const unknown = report.errors.find((e) => e.rule === 'unknown-reference')
     expect(unknown).toEqual({
       rule: 'unknown-reference',
