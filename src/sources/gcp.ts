@@ -250,6 +250,9 @@ export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: 
     }
     for (const r of policy.rules) if (r.disabled) state.count(true)
   }
+  const policyMetas = new Set<ExposureMeta>()
+  for (const rules of chainsPerDirection.values()) for (const r of rules) policyMetas.add(r.meta)
+  const policyPermits = new Set<string>()
   for (const [network, rules] of networks) {
     const firstLine = rules[0]?.line ?? policies[0]?.rules[0]?.line ?? 1
     for (const direction of ['inbound', 'outbound'] as const) {
@@ -273,7 +276,16 @@ export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: 
         ...(network ? {fromZones: [network]} : {}),
       }
       chains.set('main', {name: 'main', rules: main, policy: direction === 'inbound' ? 'deny' : 'allow', policyMeta: implied})
-      permitsToExposures(evaluateChains(chains, 'main'), state)
+      const result = evaluateChains(chains, 'main')
+      // a policy applies to every network: list each of its permits once, not once per network
+      result.permits = result.permits.filter((p) => {
+        if (!policyMetas.has(p.meta)) return true
+        const key = `${p.meta.line}|${p.meta.rule}|${p.box.from}|${p.box.to}|${p.box.protocols.toStrings()}|${p.box.ports.toStrings()}`
+        if (policyPermits.has(key)) return false
+        policyPermits.add(key)
+        return true
+      })
+      permitsToExposures(result, state)
     }
   }
 }
