@@ -136,11 +136,9 @@ class Engine {
       }
       const box = sameFamily({...full, from: untrusted})
       if (box.from.isEmpty()) continue
-      // an access point that approves part of the rule makes the rest drift; one that approves only its
-      // trusted sources does too, unless it is an egress opening (internet breakout: to any)
-      const cover = access
-        ? [...new Set([...access.overlapping(box), ...access.overlapping(sameFamily(full)).filter((c) => c.ap.kind !== 'direct-internet')])]
-        : []
+      // drift needs an access point that approves part of the untrusted traffic; one approving only the
+      // trusted sources (bastions) leaves the outside part unwanted, and is named as the nearest entry
+      const cover = access ? access.overlapping(box) : []
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       if (r.rest.length === 0) return
       r.touched = cover.length > 0

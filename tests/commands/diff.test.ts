@@ -103,6 +103,31 @@ describe('irm-audit diff', () => {
     expect(unwanted[0].file).toMatch(/fgt-fra\.conf$/)
   })
 
+  it('the same in PAN-OS XML and in a Pulumi stack export: one new unwanted finding at the new rule', async () => {
+    const base = join(work, 'base.json')
+    await diff('--format', 'json', '--output', base)
+    const xml = join(inventory, 'live/pa-dc.xml')
+    const rdp =
+      '                <entry name="rdp-test"><from><member>untrust</member></from><to><member>dc</member></to>' +
+      '<source><member>any</member></source><destination><member>ERP-web</member></destination><source-user><member>any</member></source-user>' +
+      '<application><member>any</member></application><service><member>rdp-svc</member></service><action>allow</action></entry>'
+    addRule(xml, /^\s*<\/address-group>\s*$/, '          <service>\n            <entry name="rdp-svc"><protocol><tcp><port>3389</port></tcp></protocol></entry>\n          </service>')
+    const xmlLine = addRule(xml, /^\s*<rules>\s*$/, rdp)
+    const stack = join(inventory, 'live/aws-prod.pulumi.json')
+    const doc = JSON.parse(readFileSync(stack, 'utf8'))
+    const sg = doc.deployment.resources.find((r: {id?: string}) => r.id === 'sg-0api')
+    sg.outputs.ingress.push({...sg.outputs.ingress[0], fromPort: 3389, toPort: 3389, ipv6CidrBlocks: [], description: 'rdp test'})
+    writeFileSync(stack, JSON.stringify(doc, null, 2))
+    const {report} = await diff('--baseline', base, '--format', 'json')
+    const fresh = report!.findings.filter((f) => f.status === 'new')
+    expect(fresh.map((f) => [f.rule, f.device, f.service, f.file]).sort()).toEqual([
+      ['unwanted-access-point', 'aws-prod-account', 'tcp/3389', 'inventory/live/aws-prod.pulumi.json'],
+      ['unwanted-access-point', 'pa-dc', 'tcp/3389', 'inventory/live/pa-dc.xml'],
+    ])
+    expect(fresh.find((f) => f.device === 'pa-dc')!.line).toBe(xmlLine)
+    for (const f of fresh) expect(['high', 'critical']).toContain(f.severity)
+  })
+
   it('baseline mode: a fixed finding is listed, unchanged ones do not fail the run', async () => {
     const base = join(work, 'base.json')
     await diff('--format', 'json', '--output', base)

@@ -140,12 +140,11 @@ describe('severity details', () => {
   })
 })
 
-describe('drift from trusted-only access points', () => {
-  it('a rule opened to any where the access point approves the management zone only is drift naming the outside sources', () => {
+describe('trusted-only access points', () => {
+  it('a rule opened to any where the access point approves the internal zone only is unwanted, naming that entry as the nearest', () => {
     const a = ap('admin', 'fw', ['lan'], ['192.0.2.10/32'], ['tcp/22'])
     const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/22', 4)])]}))
-    expect(fs.map((f) => [f.rule, f.access_point, f.severity])).toEqual([['access-point-drift', 'admin', 'critical']])
-    expect(fs[0].excess?.from).not.toContain('10.1.0.0/16')
+    expect(fs.map((f) => [f.rule, f.access_point, f.access_points, f.severity])).toEqual([['unwanted-access-point', null, ['admin'], 'critical']])
   })
 })
 
