@@ -60,6 +60,9 @@ export function readJunos(text: string): ReadResult {
   return looksLikeSetForm(text) ? readSetForm(text) : readHierarchy(text)
 }
 
+// characters that end an unquoted word: whitespace, braces, `;`, brackets, quote
+const WORD_END = new Set([...' \t\r\n\f\v{};[]"'].map((c) => c.charCodeAt(0)))
+
 interface Token {
   value: string
   line: number
@@ -120,7 +123,7 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token
       continue
     }
     let j = i
-    while (j < n && !/[\s{};[\]"]/.test(text[j])) j++
+    while (j < n && !WORD_END.has(text.charCodeAt(j))) j++
     // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
     out.push({value: text.slice(i, j), line, quoted: false})
     i = j
