@@ -44,6 +44,29 @@ describe('gcp: firewall-rules list', () => {
   })
 })
 
+describe('gcp: policies over several networks', () => {
+  it('evaluates each network on its own and lists a policy permit once', async () => {
+    const doc = {
+      firewalls: [
+        {name: 'a', network: 'global/networks/net-a', priority: 1000, direction: 'INGRESS', sourceRanges: ['10.0.0.0/8'], allowed: [{IPProtocol: 'tcp', ports: ['22']}]},
+        {name: 'b', network: 'global/networks/net-b', priority: 1000, direction: 'INGRESS', sourceRanges: ['10.0.0.0/8'], allowed: [{IPProtocol: 'tcp', ports: ['80']}]},
+      ],
+      firewallPolicys: [
+        {
+          name: '1',
+          shortName: 'org',
+          type: 'HIERARCHY',
+          rules: [{priority: 10, direction: 'INGRESS', action: 'allow', match: {srcIpRanges: ['192.0.2.0/24'], layer4Configs: [{ipProtocol: 'tcp', ports: ['443']}]}}],
+        },
+      ],
+    }
+    const r = await parseText(JSON.stringify(doc, null, 1), 'two-networks.json', TYPE)
+    expect(r.exposures.filter((e) => e.rule === 'org priority 10')).toHaveLength(1)
+    expect(r.exposures.find((e) => e.rule === 'a')?.toZones).toEqual(['net-a'])
+    expect(r.exposures.find((e) => e.rule === 'b')?.toZones).toEqual(['net-b'])
+  })
+})
+
 describe('gcp: warnings', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'firewall-warnings.json')
