@@ -29,19 +29,25 @@ type Mode = 'filter' | 'pre' | 'nat'
 
 interface Hook {
   /** Final table and chain: whose ACCEPT (or DNAT) is an exposure. */
-  table: 'filter' | 'nat'
+  table: 'filter' | 'nat' | 'mangle'
   chain: string
   /** Tables walked before it, in kernel order. */
   before: Array<[string, string]>
   kind: ExposureKind
   direction: Direction
+  /** Only walked when the family has no filter table at all (then the kernel's filter accepts everything). */
+  withoutFilter?: boolean
 }
+
+const NO_FILTER_NOTE = 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through'
 
 const HOOKS: Hook[] = [
   {table: 'filter', chain: 'INPUT', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
   {table: 'filter', chain: 'FORWARD', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'FORWARD']], kind: 'filter', direction: 'inbound'},
   {table: 'filter', chain: 'OUTPUT', before: [['raw', 'OUTPUT'], ['mangle', 'OUTPUT']], kind: 'filter', direction: 'outbound'},
   {table: 'nat', chain: 'PREROUTING', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING']], kind: 'nat-forward', direction: 'inbound'},
+  // dumps used as host filters through mangle alone (Batfish's convention): its verdicts decide
+  {table: 'mangle', chain: 'PREROUTING', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
 ]
 
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
@@ -162,6 +168,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
     for (const hook of HOOKS) {
       const final = ruleset.get(`${family} ${hook.table}`)
       if (!final?.chains.has(hook.chain)) continue
+      if (hook.withoutFilter && ruleset.has(`${family} filter`)) continue
       const chains = new Map<string, EvalChain<Meta>>()
       const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, reason, text: r.text})
       const addTable = (t: IptTable, mode: Mode, baseName: string) => {
@@ -180,7 +187,11 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       }
       chains.set('root', {name: 'root', rules: root})
       const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true})
-      for (const p of pruneCovered(result.permits)) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const p of pruneCovered(result.permits)) {
+        const e = toExposure(p.box, p.guards, p.meta)
+        if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
+        exposures.push(e)
+      }
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }
