@@ -58,6 +58,8 @@ function runProgram(program: string, display: string): Promise<Captured[]> {
       cwd: dirname(program),
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: PROGRAM_TIMEOUT_MS,
+      // a program that hangs (open handles, a pending promise) must not outlive the check
+      killSignal: 'SIGKILL',
     })
     let stdout = ''
     let stderr = ''
