@@ -389,8 +389,8 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
 
   // ---------- host-inbound-traffic ----------
   const servicesConfigured = config.systemServices.size > 0
-  const serviceListens = (name: string, ifu: string): {listens: boolean; port?: number} => {
-    if (!servicesConfigured) return {listens: true}
+  const serviceListens = (name: string, ifu: string): {listens: boolean; port?: number; assumed?: boolean} => {
+    if (!servicesConfigured) return {listens: true, assumed: DAEMON_OF_SERVICE[name] !== undefined}
     const daemon = DAEMON_OF_SERVICE[name]
     if (!daemon) return {listens: true}
     if (daemon === 'web-management') {
@@ -473,6 +473,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
         if (item.kind === 'system-services') {
           const l = serviceListens(item.name, ifu)
           if (!l.listens) continue
+          if (l.assumed) notes.push(`no 'system services' in this config: ${item.name} assumed enabled`)
           if (l.port) specs = specs.map((sp) => sp.replace(/\/\d+$/, `/${l.port}`))
         }
         if (to === AddressSet.ANY) notes.push(`${ifu} has no address in this config; destination taken as any`)
