@@ -174,6 +174,19 @@ describe('loadInventory: unusable input is one IrmError with file:line', () => {
     expect(loaded.inventory.zones[1].cidrs).toEqual(['10.0.0.0/8'])
   })
 
+  it('merge keys (<<) share defaults; a merged field points at the entry', async () => {
+    const yaml = 'x-defaults: &d {kind: vpn, owner: net, from: [any]}\n'
+    const e = await loadError({'z.yaml': yaml})
+    // a top-level anchor holder is an unknown key: defaults live inside a collection entry instead
+    expect(e.code).toBe('INVENTORY_INVALID')
+    const text = 'access_points:\n  - &base {id: a, kind: vpn, owner: net, from: [any], to: [dmz], services: [udp/500]}\n  - <<: *base\n    id: b\n'
+    const loaded = await load({'ap.yaml': text})
+    const b = loaded.inventory.access_points[1]
+    expect(b).toMatchObject({id: 'b', kind: 'vpn', owner: 'net'})
+    expect(loaded.where(b, 'owner')).toEqual({file: 'ap.yaml', line: 3, column: 5})
+    expect(loaded.where(b, 'id')).toEqual({file: 'ap.yaml', line: 4, column: 9})
+  })
+
   it('custom tags', async () => {
     const e = await loadError({'z.yaml': 'zones:\n  - !!js/function "function () {}"\n'})
     expect(e).toMatchObject({code: 'INVENTORY_SYNTAX', file: 'z.yaml', line: 2})
