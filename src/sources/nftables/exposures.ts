@@ -3,11 +3,15 @@
  *
  * Several base chains on one hook (in one table or several): a packet must pass every one of them in
  * priority order; an accept only ends its own chain, a drop anywhere is final. We model that as an
- * intersection: the "final" chain (the last by priority among those with policy drop, else the last)
- * decides which rule an exposure is named after; every other chain on the hook (and netdev ingress,
- * and filter chains on prerouting) runs before it as a stage whose accept means "go on" and whose drop
- * removes traffic. Exposures are therefore attributed to the restrictive chain, never to a policy-accept
- * helper table, and nothing another table drops is listed.
+ * intersection. The "final" chain (the last by priority among those with policy drop, else the last)
+ * decides which rule an exposure is named after, so exposures are attributed to the restrictive chain,
+ * never to a policy-accept helper table. Every other chain on the hook (and netdev ingress, and filter
+ * chains on prerouting) is a stage that can only remove traffic:
+ * - a stage whose user chains never accept runs before the final chain in the same walk, its accept
+ *   read as "go on" and its drops kept with their interface guards (a drop on eth0 removes eth0 traffic);
+ * - a stage with an accept inside a user chain (which ends the whole stage) is walked alone first, and
+ *   only what it accepts reaches the final chain.
+ * Nothing another table drops is listed; what a guarded drop might remove elsewhere stays listed (recall).
  */
 import type {Direction, Exposure, ExposureKind} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
