@@ -11,7 +11,7 @@ import {applyBaseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {diffFindings, rank} from './engine.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
-import type {Finding, LiveConfig, Severity} from './model.js'
+import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
 import {loadDiffPolicy} from './policy.js'
 import {applySuppressions, loadSuppressions} from './suppress.js'
 
@@ -27,6 +27,8 @@ export interface DiffOptions {
   /** YYYY-MM-DD. */
   asOf: string
   policyFile?: string
+  /** An already merged policy's `diff:` section (prepare's --policy packs); wins over policyFile. */
+  diffPolicy?: DiffPolicy
   /** Paths in the report are relative to this folder. */
   displayBase: string
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
@@ -94,7 +96,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
       })
     }
   }
-  const policy = loadDiffPolicy(options.policyFile, options.policyFile && displayPath(resolve(options.policyFile), base))
+  const policy = options.diffPolicy ?? loadDiffPolicy(options.policyFile, options.policyFile && displayPath(resolve(options.policyFile), base))
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
