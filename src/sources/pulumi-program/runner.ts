@@ -89,4 +89,5 @@ const mod = (await import(programUrl)) as {default?: unknown}
 // `export = async () => {…}`: Pulumi runs the exported function; so do we
 if (typeof mod.default === 'function') await (mod.default as () => unknown)()
 await pulumi.runtime.disconnect()
-process.stdout.write(`\n${MARKER}${JSON.stringify(captured)}\n`)
+// exit once written: timers or sockets the program left open must not keep the check waiting
+process.stdout.write(`\n${MARKER}${JSON.stringify(captured)}\n`, () => process.exit(0))
