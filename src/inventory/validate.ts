@@ -253,6 +253,11 @@ class SemanticChecks {
     return this.issues
   }
 
+  /** An address rather than a zone id; ids may contain `:` and `.`, so a defined zone id wins. */
+  private isAddress(ref: string): boolean {
+    return ADDRESS_LIKE.test(ref) && !this.index.get('zones')?.byId.has(ref)
+  }
+
   private add(rule: ValidationRule, entry: AnyEntry, field: FieldPath | undefined, message: string): void {
     const pos = this.loaded.where(entry, field)
     const path = this.loaded.pointerOf(entry, field)
@@ -356,7 +361,7 @@ class SemanticChecks {
           const list = entry[field]
           if (!Array.isArray(list)) continue
           list.forEach((ref, i) => {
-            if (typeof ref !== 'string' || ref.toLowerCase() === 'any' || ADDRESS_LIKE.test(ref)) return
+            if (typeof ref !== 'string' || ref.toLowerCase() === 'any' || this.isAddress(ref)) return
             this.refCheck(entry, [field, i], ref, ['zones'], 'zone')
           })
         }
@@ -392,7 +397,7 @@ class SemanticChecks {
           const list = entry[field]
           if (!Array.isArray(list)) continue
           list.forEach((ref, i) => {
-            if (typeof ref !== 'string' || !ADDRESS_LIKE.test(ref)) return
+            if (typeof ref !== 'string' || !this.isAddress(ref)) return
             const parsed = this.cidr(entry, [field, i], ref, true)
             if (parsed && c === 'access_points' && field === 'to' && !insideOneInterval(zoned, parsed)) {
               this.add(

@@ -185,6 +185,12 @@ trainings:
       expect(issues[0].message).toMatch(/'10\.20\.0\.300\/32' is not a valid IPv4\/IPv6 address or CIDR/)
     })
 
+    it('a zone id that looks like an address is still a zone id', async () => {
+      const files = withAccessPoints(ap('    to: [ca:fe]\n    services: [tcp/443]\n'))
+      files['z2.yaml'] = 'zones:\n  - {id: "ca:fe", name: Cafe, trust: dmz, cidrs: [192.0.2.0/24]}\n'
+      expect(await issuesOf(files)).toEqual([])
+    })
+
     it('management addresses may be interface addresses (host bits allowed)', async () => {
       expect(await issuesOf({...BASE, 'd.yaml': 'devices:\n  - {id: r1, role: router, management_addresses: [10.20.0.1/24]}\n'})).toEqual([])
     })
