@@ -34,10 +34,6 @@ export function ruleText(value: JsonValue | undefined): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
 }
 
-export function isPulumiSecret(v: JsonValue | undefined): boolean {
-  return isObject(v) && PULUMI_SECRET_SIG in v
-}
-
 /** Collects exposures, unparsed entries and the rule counts of one file. */
 export class ParseState {
   readonly exposures: Exposure[] = []
