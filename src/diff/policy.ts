@@ -22,14 +22,32 @@ export function defaultPolicyPath(): string {
   throw new IrmError('POLICY_INVALID', 'the default policy pack policies/irm5-preparation.yaml is missing from the installation')
 }
 
-export function loadDiffPolicy(file = defaultPolicyPath(), display = file): DiffPolicy {
+/**
+ * The default pack's `diff:` section, with a user pack's section merged over it (mappings key by key,
+ * lists replaced), so a pack may change one severity without repeating the rest.
+ */
+export function loadDiffPolicy(file?: string, display = file): DiffPolicy {
+  const defaults = readDiffSection(defaultPolicyPath(), 'policies/irm5-preparation.yaml')
+  if (!file) return diffPolicyFrom(defaults, 'policies/irm5-preparation.yaml')
+  const shown = display ?? file
+  return diffPolicyFrom(mergeDeep(defaults, readDiffSection(file, shown)), shown)
+}
+
+function readDiffSection(file: string, display: string): Record<string, unknown> {
   let doc: unknown
   try {
     doc = parse(readFileSync(file, 'utf8'), {maxAliasCount: 100})
   } catch (e) {
     throw new IrmError('POLICY_INVALID', `cannot read the policy pack: ${(e as Error).message.split('\n')[0]}`, {file: display})
   }
-  return diffPolicyFrom((doc as {diff?: unknown} | null)?.diff, display)
+  const section = (doc as {diff?: unknown} | null)?.diff
+  return isObject(section) ? section : {}
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...base}
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? mergeDeep(out[k] as Record<string, unknown>, v) : v
+  return out
 }
 
 export function diffPolicyFrom(section: unknown, display: string): DiffPolicy {

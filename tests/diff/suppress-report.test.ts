@@ -98,3 +98,19 @@ describe('SARIF and JUnit', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="irm-audit diff" tests="8" failures="1"/)
   })
 })
+
+describe('policy packs', () => {
+  it('a user pack changes one severity and keeps the rest of the default diff section', async () => {
+    const {mkdtempSync, writeFileSync, rmSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const {loadDiffPolicy} = await import('../../src/diff/policy.js')
+    const dir = mkdtempSync(join(tmpdir(), 'irm-policy-'))
+    writeFileSync(join(dir, 'p.yaml'), 'diff:\n  severity:\n    stale-access-point: medium\n')
+    const p = loadDiffPolicy(join(dir, 'p.yaml'))
+    rmSync(dir, {recursive: true, force: true})
+    expect(p.severity.stale).toBe('medium')
+    expect(p.severity.exposure.internet.sensitive).toBe('critical')
+    expect(p.sensitivePorts.has(3389)).toBe(true)
+  })
+})
