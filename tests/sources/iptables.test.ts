@@ -185,6 +185,14 @@ describe('iptables detection and bad input', () => {
     }
   })
 
+  it('iptables -S output (policies and rules without table headers) is read and detected', () => {
+    const text = '-P INPUT DROP\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n-N ssh\n-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ssh\n-A ssh -s 10.0.0.0/8 -j ACCEPT\n'
+    expect(iptables.detect(text, 'rules.txt')).toBeGreaterThan(0.8)
+    const r = iptables.parse(text, {file: 'rules.txt'}) as ReturnType<typeof parseIptablesCommands>
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.map((e) => e.rule).sort()).toEqual(['INPUT#1', 'OUTPUT policy ACCEPT', 'ssh#1'])
+  })
+
   it('another vendor given as iptables is a clear IrmError', async () => {
     const asa = corpusFiles('cisco-asa')[0]
     const text = asa ? readFileSync(asa, 'utf8') : 'ASA Version 9.8\nhostname fw\ninterface Gi0/0\n'

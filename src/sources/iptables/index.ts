@@ -34,13 +34,15 @@ const COMMAND = /^\s*(sudo\s+)?(\S*\/)?ip6?tables(-legacy|-nft)?\s+(.*\s)?(-[AIP
 export const iptables: SourceParser = {
   type: 'iptables',
   description: 'iptables-save / ip6tables-save output, or shell scripts of iptables / ip6tables commands',
-  detection: '`*filter`/`*nat` table headers with `:CHAIN POLICY [p:b]` lines and `-A` rules; or `iptables -A …` commands',
+  detection: '`*filter`/`*nat` table headers with `:CHAIN POLICY [p:b]` lines and `-A` rules; `iptables -S` output (`-P INPUT DROP`, `-A …`); or `iptables -A …` commands',
   extensions: ['.rules', '.v4', '.v6', '.iptables', '.iptables-save', '.sh'],
   detect(head) {
     const table = SAVE_TABLE.test(head)
     const chain = SAVE_CHAIN.test(head)
     if (table && chain) return SAVE_RULE.test(head) ? 1 : 0.9
     if (COMMAND.test(head)) return 0.8
+    // `iptables -S` output: `-P INPUT DROP`, `-N chain`, `-A …` without table headers
+    if (SAVE_RULE.test(head) && /^-P (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) (ACCEPT|DROP)\s*$/m.test(head)) return 0.9
     if (SAVE_RULE.test(head) && /^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /m.test(head)) return 0.6
     return 0
   },
