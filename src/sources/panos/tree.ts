@@ -5,6 +5,7 @@
  * model read them, so whatever was not read is reported with its path.
  */
 import {redactLine} from '../redact.js'
+import {IrmError} from '../../core/errors.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
 import type {XmlElement} from '../xml.js'
 
@@ -39,11 +40,20 @@ function childOf(parent: PNode, name: string, line: number, text: string): PNode
   return c
 }
 
+/**
+ * Deepest tree the model builds. Real configurations nest about fifteen levels; anything deeper is
+ * hostile or broken input, and the recursive walks below must not exhaust the stack on it.
+ */
+export const MAX_DEPTH = 200
+
 /** XML → tree. `entry` elements are named by their `name` attribute; `member` elements are values. */
 export function fromXml(root: XmlElement): {root: PNode; count: number} {
   const top = newNode('', 1, '')
   let count = 0
-  const walk = (el: XmlElement, into: PNode) => {
+  const walk = (el: XmlElement, into: PNode, depth = 0) => {
+    if (depth > MAX_DEPTH) {
+      throw new IrmError('CONFIG_SYNTAX', `XML nests deeper than ${MAX_DEPTH} elements`, {line: el.line, path: el.path, hint: 'This is not a PAN-OS configuration export.'})
+    }
     for (const c of el.children) {
       count++
       if (c.name === 'member') {
@@ -56,7 +66,7 @@ export function fromXml(root: XmlElement): {root: PNode; count: number} {
       node.path = c.path
       node.ids.push(count)
       if (c.children.length === 0 && c.text !== '') node.values.push(c.text)
-      walk(c, node)
+      walk(c, node, depth + 1)
     }
   }
   walk(root, top)
@@ -79,6 +89,10 @@ export function fromText(text: string): {root: PNode; count: number; problems: R
       if (CONFIG_LEVEL.has(words[0])) words = ['config', ...words]
       else if (DEVICE_LEVEL.has(words[0])) words = [...device, ...words]
       else words = [...device, 'vsys', 'vsys1', ...words]
+    }
+    if (words.length > MAX_DEPTH) {
+      read.problems.push({line: s.line, reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120))})
+      continue
     }
     for (const part of splitRuleAttributes(words)) {
       let node = top
