@@ -78,6 +78,31 @@ describe('nftables fixtures', () => {
     expect(byRule(report.exposures, 'inet filter input#4')[0]).toMatchObject({from: ['192.0.2.0/24'], ports: ['443']})
   })
 
+  it('a verdict map of jumps per interface carries the interface into the user chains', () => {
+    const text = [
+      'table inet f {',
+      '  chain input {',
+      '    type filter hook input priority 0; policy drop;',
+      '    iifname vmap { "eth0" : jump wan_in, "eth1" : jump lan_in }',
+      '  }',
+      '  chain wan_in {',
+      '    tcp dport 443 accept',
+      '  }',
+      '  chain lan_in {',
+      '    accept',
+      '  }',
+      '}',
+    ].join('\n')
+    const r = nftables.parse(text, {file: 'vm.nft'}) as Awaited<ReturnType<typeof nftables.parse>>
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.map((e) => [e.rule, e.interfaces?.in, e.ports.toStrings()])).toEqual([
+      ['inet f wan_in#1', ['eth0'], ['443']],
+      ['inet f lan_in#1', ['eth1'], ['1-65535']],
+      ['inet f wan_in#1', ['eth0'], ['443']],
+      ['inet f lan_in#1', ['eth1'], ['1-65535']],
+    ])
+  })
+
   it('web-server: the text and JSON forms give the same exposures', async () => {
     const text = await parseFixture(TYPE, 'web-server.nft')
     const json = await parseFixture(TYPE, 'web-server.json')

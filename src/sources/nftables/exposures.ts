@@ -278,9 +278,11 @@ function hasNestedAccept(b: Base): boolean {
           if (s.t === 'verdict' && accepts(s.v)) return true
           if (s.t === 'vmap' && (('name' in s.entries) || s.entries.some(([, v]) => accepts(v)))) return true
         }
-        if (s.t === 'verdict' && (s.v.kind === 'jump' || s.v.kind === 'goto') && !seen.has(s.v.target)) {
-          seen.add(s.v.target)
-          const next = b.table.chains.get(s.v.target)
+        const targets = s.t === 'verdict' ? [s.v] : s.t === 'vmap' && !('name' in s.entries) ? s.entries.map(([, v]) => v) : []
+        for (const v of targets) {
+          if ((v.kind !== 'jump' && v.kind !== 'goto') || seen.has(v.target)) continue
+          seen.add(v.target)
+          const next = b.table.chains.get(v.target)
           if (next) queue.push(next)
         }
       }
