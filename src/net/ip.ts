@@ -1,9 +1,9 @@
 /**
- * Strict address parsing. ipaddr.js decides what is a valid address (it rejects loose forms such as
- * `010.0.0.1` that netmask accepts); netmask reads dotted masks (`10.0.0.0/255.255.255.0`).
+ * Strict address parsing. IPv4 is read by a hand-written dotted-quad scanner as strict as ipaddr.js's
+ * four-part check (it rejects loose forms such as `010.0.0.1`); ipaddr.js decides what is valid IPv6.
+ * Dotted masks (`10.0.0.0/255.255.255.0`) must be contiguous.
  */
 import ipaddr from 'ipaddr.js'
-import {Netmask} from 'netmask'
 
 export type Family = 4 | 6
 
@@ -29,15 +29,52 @@ export const V6_MAX = (1n << 128n) - 1n
 
 export function parseIp(text: string): ParsedIp | null {
   const t = text.trim()
-  if (t.includes(':')) {
-    // zone ids (fe80::1%eth0) are not addresses we compare
-    if (!ipaddr.IPv6.isValid(t) || t.includes('%')) return null
-    const v4mapped = ipaddr.IPv6.parse(t)
-    return {family: 6, value: bytesToBigint(v4mapped.toByteArray())}
+  if (!t.includes(':')) {
+    // same strictness as ipaddr's isValidFourPartDecimal (no leading zeros, four parts), without its regexes
+    const v = parseIpv4Fast(t)
+    return v === undefined ? null : {family: 4, value: v}
   }
-  if (!ipaddr.IPv4.isValidFourPartDecimal(t)) return null
-  const b = ipaddr.IPv4.parse(t).octets
-  return {family: 4, value: ((b[0] << 24) >>> 0) + (b[1] << 16) + (b[2] << 8) + b[3]}
+  // zone ids (fe80::1%eth0) are not addresses we compare
+  if (!ipaddr.IPv6.isValid(t) || t.includes('%')) return null
+  return {family: 6, value: bytesToBigint(ipaddr.IPv6.parse(t).toByteArray())}
+}
+
+/** Strict dotted quad (`10.0.0.1`; not `010.0.0.1`, `10.1`, `0x0a.0.0.1`) as a number, without allocating; undefined otherwise. */
+export function parseIpv4Fast(s: string): number | undefined {
+  let value = 0
+  let part = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      // a leading zero is a loose form (010.0.0.1): refuse, as ipaddr's four-part check does
+      if (digits === 1 && part === 0) return undefined
+      part = part * 10 + (c - 48)
+      if (++digits > 3 || part > 255) return undefined
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined
+      value = value * 256 + part
+      part = 0
+      digits = 0
+    } else return undefined
+  }
+  if (dots !== 3 || digits === 0) return undefined
+  return value * 256 + part
+}
+
+/** Prefix length of a contiguous dotted mask (`255.255.255.0` → 24), null when not contiguous; cached (configs repeat a few masks). */
+const maskPrefixes = new Map<string, number | null>()
+function dottedMaskPrefix(mask: string): number | null | undefined {
+  const cached = maskPrefixes.get(mask)
+  if (cached !== undefined) return cached
+  const m = parseIpv4Fast(mask)
+  if (m === undefined) return undefined
+  // contiguous: the inverted mask is all low ones, so inverted + 1 is a power of two
+  const inverted = ~m >>> 0
+  const prefix = (inverted & (inverted + 1)) === 0 ? 32 - Math.log2(inverted + 1) : null
+  if (maskPrefixes.size < 1024) maskPrefixes.set(mask, prefix)
+  return prefix
 }
 
 function bytesToBigint(bytes: number[]): bigint {
@@ -60,14 +97,16 @@ export function formatIp(family: Family, value: number | bigint): string {
   return ipaddr.IPv6.parse(parts.map((p) => p.toString(16)).join(':')).toString()
 }
 
-function prefixRange(family: Family, base: number | bigint, prefix: number): [number | bigint, number | bigint] {
-  if (family === 4) {
-    const size = 2 ** (32 - prefix)
-    const start = Math.floor(Number(base) / size) * size
-    return [start, start + size - 1]
-  }
+function prefixRange4(base: number, prefix: number): [number, number] {
+  // unsigned 32-bit arithmetic; a /0 mask is 0 (a shift by 32 is a shift by 0 in JS)
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
+  const start = (base & mask) >>> 0
+  return [start, (start | ~mask) >>> 0]
+}
+
+function prefixRange6(base: bigint, prefix: number): [bigint, bigint] {
   const hostBits = BigInt(128 - prefix)
-  const start = (BigInt(base) >> hostBits) << hostBits
+  const start = (base >> hostBits) << hostBits
   return [start, start + (1n << hostBits) - 1n]
 }
 
@@ -88,16 +127,14 @@ export function parseCidr(text: string): ParsedCidr | null {
     if (/^\d{1,3}$/.test(p)) {
       prefix = Number(p)
       if (prefix > maxBits) return null
-    } else if (ip.family === 4 && ipaddr.IPv4.isValidFourPartDecimal(p)) {
-      try {
-        // netmask rejects the all-zero mask, which configs use for "any" (`0.0.0.0 0.0.0.0`)
-        prefix = p === '0.0.0.0' ? 0 : new Netmask(`0.0.0.0/${p}`).bitmask
-      } catch {
-        return null // a non-contiguous mask is not a prefix
-      }
+    } else if (ip.family === 4) {
+      // the all-zero mask is "any" (`0.0.0.0 0.0.0.0`); a non-contiguous mask is not a prefix
+      const maskPrefix = dottedMaskPrefix(p)
+      if (maskPrefix === undefined || maskPrefix === null) return null
+      prefix = maskPrefix
     } else return null
   }
-  const [start, end] = prefixRange(ip.family, ip.value, prefix)
+  const [start, end] = ip.family === 4 ? prefixRange4(ip.value as number, prefix) : prefixRange6(ip.value as bigint, prefix)
   return {
     family: ip.family,
     start,

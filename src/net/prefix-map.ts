@@ -41,8 +41,10 @@ export class PrefixMap<T> {
     if (family === 4) {
       const v = Number(value)
       for (const len of this.v4Lengths) {
-        const size = 2 ** (32 - len)
-        const hit = this.v4.get(len)!.get(v - (v % size))
+        // network address by shifts; /0 is the one length a 32-bit shift cannot express
+        const shift = 32 - len
+        const net = shift === 32 ? 0 : ((v >>> shift) << shift) >>> 0
+        const hit = this.v4.get(len)!.get(net)
         if (hit !== undefined) return hit
       }
       return undefined
@@ -64,26 +66,5 @@ export class PrefixMap<T> {
   }
 }
 
-/** Fast strict dotted-quad parser for hot loops (no allocation); undefined when not IPv4. */
-export function parseIpv4Fast(s: string): number | undefined {
-  let value = 0
-  let part = 0
-  let digits = 0
-  let dots = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 48 && c <= 57) {
-      // a leading zero is a loose form (010.0.0.1): refuse, as parseIp does
-      if (digits === 1 && part === 0) return undefined
-      part = part * 10 + (c - 48)
-      if (++digits > 3 || part > 255) return undefined
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return undefined
-      value = value * 256 + part
-      part = 0
-      digits = 0
-    } else return undefined
-  }
-  if (dots !== 3 || digits === 0) return undefined
-  return value * 256 + part
-}
+/** Kept here for existing importers; it lives in ip.ts with the other address parsing. */
+export {parseIpv4Fast} from './ip.js'

@@ -121,4 +121,42 @@ describe('ordered evaluation', () => {
       {numRuns: 300},
     )
   })
+
+  it('agrees with packet-by-packet evaluation when denies are spread over /24s, /16s and IPv6 (the destination index)', () => {
+    // sets filed under one /24, several /24s in different /16s, one /16, many /16s (wide), IPv6 (wide), mixed
+    const addr = fc.constantFrom<string[]>(
+      ['10.0.0.0/30'],
+      ['10.0.1.0/24'],
+      ['10.0.0.2/32', '10.1.5.0/24', '192.168.7.7'],
+      ['10.1.0.0/16'],
+      ['10.1.0.0/16', '192.168.0.0/16'],
+      ['10.0.0.0/8'],
+      ['10.0.0.0/23'],
+      ['2001:db8::/64'],
+      ['10.1.5.9', '2001:db8::1'],
+      ['any'],
+    )
+    const arb = fc.array(
+      fc.record({action: fc.constantFrom('allow' as const, 'deny' as const), from: fc.constantFrom('any', '172.16.0.0/12'), to: addr, proto: fc.constantFrom(6, 17, -1)}),
+      {maxLength: 12},
+    )
+    const probes = ['10.0.0.1', '10.0.0.2', '10.0.1.7', '10.1.5.9', '10.1.200.1', '10.7.0.1', '192.168.7.7', '192.168.3.3', '2001:db8::1', '2001:db8:1::1']
+    fc.assert(
+      fc.property(arb, fc.constantFrom<'allow' | 'deny'>('allow', 'deny'), (specs, policy) => {
+        const rules = specs.map((s, i) =>
+          rule(s.action, {from: AddressSet.of(s.from), to: AddressSet.of(...s.to), protocols: s.proto < 0 ? ProtocolSet.ALL : ProtocolSet.of(s.proto)}, String(i)),
+        )
+        const r = evaluateList(rules, policy, 'policy')
+        for (const src of ['172.16.0.1', '8.8.8.8']) for (const dst of probes) for (const proto of [6, 17]) {
+          const s = AddressSet.of(src)
+          const d = AddressSet.of(dst)
+          const first = rules.find((x) => x.match.from.covers(s) && x.match.to.covers(d) && x.match.protocols.has(proto))
+          const expected = first ? first.action === 'allow' : policy === 'allow'
+          const got = r.permits.some((x) => x.box.from.covers(s) && x.box.to.covers(d) && x.box.protocols.has(proto))
+          expect(got).toBe(expected)
+        }
+      }),
+      {numRuns: 500},
+    )
+  })
 })
