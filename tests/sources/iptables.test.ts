@@ -116,6 +116,17 @@ describe('iptables fixtures', () => {
     ])
   })
 
+  it('an ACCEPT inside a mangle user chain ends the mangle table: later mangle DROPs do not hit it', () => {
+    const text = [
+      '*mangle', ':PREROUTING ACCEPT [0:0]', ':trusted - [0:0]',
+      '-A PREROUTING -j trusted', '-A PREROUTING -p tcp --dport 22 -j DROP', '-A trusted -s 10.0.0.0/8 -j ACCEPT', 'COMMIT',
+      '*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]', 'COMMIT',
+    ].join('\n')
+    const r = iptables.parse(text, {file: 'mangle.rules'}) as ReturnType<typeof parseIptablesCommands>
+    const ssh = r.exposures.filter((e) => e.protocols.has(6) && e.ports.has(22))
+    expect(ssh.map((e) => e.from.toCidrs())).toEqual([['10.0.0.0/8']])
+  })
+
   it('a DNAT that no filter rule lets through is noted as probably dead', () => {
     const text = [
       '*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.9.9.9:80',

@@ -6,7 +6,7 @@
 import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
-import {ANY_BOX, type Box} from '../../net/match.js'
+import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
 import type {Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
@@ -65,6 +65,19 @@ function ruleBox(r: IptRule, family: Family): Box {
   return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
 }
 
+/**
+ * What a user chain may ACCEPT: the boxes of its ACCEPT rules (a superset of what it really accepts),
+ * or the whole box when it jumps further (we do not chase accepts through several levels).
+ */
+function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: string[]}> | null {
+  const out: Array<{match: Box; guards: string[]}> = []
+  for (const r of table.chains.get(name)?.rules ?? []) {
+    if (r.target && table.chains.has(r.target)) return [{match: ANY_BOX, guards: []}]
+    if (r.target === 'ACCEPT' && r.newTraffic) out.push({match: ruleBox(r, table.family), guards: r.guards})
+  }
+  return out.length ? out : null
+}
+
 function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base: boolean, warn: (r: IptRule, reason: string) => void): EvalChain<Meta> {
   const rules: Array<EvalRule<Meta>> = []
   const family = table.family
@@ -80,6 +93,14 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
     if (t === undefined) return
     if (table.chains.has(t)) {
       push(r.goto ? 'goto' : 'jump', `${table.name}/${t}`)
+      // raw/mangle: an ACCEPT inside the user chain ends the whole table for that packet, which a
+      // return to this chain cannot say; keep what went in there out of this chain's later DROPs
+      if (mode === 'pre' && !r.goto) {
+        for (const b of acceptedInside(table, t) ?? []) {
+          const inside = intersectBox(match, b.match)
+          if (inside) rules.push({match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta})
+        }
+      }
       return
     }
     switch (t) {
