@@ -192,7 +192,7 @@ export const accessPointsSchema = {
       },
       review_by: date('Day by which it must be reviewed or removed (expiry of temporary openings)'),
       monitored_by: refList('the sensors that watch it'),
-      temporary: {type: 'boolean', description: 'True for an opening that must be removed at `review_by`.'},
+      temporary: {type: 'boolean', description: 'True for an opening that must be removed at `review_by` (required then).'},
     },
   },
 } as const
@@ -478,7 +478,7 @@ export const validateReportSchema = {
             description: 'Which check found it.',
             enum: [
               'schema', 'duplicate-id', 'unknown-reference', 'invalid-cidr', 'non-canonical-cidr', 'zone-overlap', 'invalid-port',
-              'date-in-future', 'access-point-outside-zones', 'zone-parent', 'config-outside-inventory',
+              'date-in-future', 'access-point-outside-zones', 'zone-parent', 'config-outside-inventory', 'temporary-without-review',
             ],
           },
           severity: {type: 'string', enum: ['error', 'warning'], description: 'Errors make the inventory invalid.'},

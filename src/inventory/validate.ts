@@ -26,6 +26,7 @@ export type ValidationRule =
   | 'access-point-outside-zones'
   | 'zone-parent'
   | 'config-outside-inventory'
+  | 'temporary-without-review'
 
 export interface ValidationIssue {
   rule: ValidationRule
@@ -56,6 +57,7 @@ export const VALIDATION_RULES: Record<ValidationRule, string> = {
   'access-point-outside-zones': "An access point's destination CIDRs belong to a zone.",
   'zone-parent': 'A nested zone lies inside its parent, and parents do not form a cycle.',
   'config-outside-inventory': "A device's config path is relative and stays inside the inventory folder.",
+  'temporary-without-review': 'A temporary access point has a review_by date, so that it expires.',
 }
 
 let compiled: ValidateFunction | undefined
@@ -247,6 +249,7 @@ class SemanticChecks {
     this.zoneOverlaps()
     this.zoneParents()
     this.configPaths()
+    this.temporaryOpenings()
     this.ports()
     this.pastDates()
     this.organizationOnce()
@@ -513,6 +516,15 @@ class SemanticChecks {
       const parts = config.replace(/\\/g, '/').split('/')
       if (/^(?:\/|[A-Za-z]:|~)/.test(config) || parts.includes('..')) {
         this.add('config-outside-inventory', device, 'config', `'${config}' leaves the inventory folder; copy the export under live/ and write a relative path (e.g. live/${parts.at(-1) || 'device.cfg'}).`)
+      }
+    }
+  }
+
+  /** A temporary opening without an end date never shows up as expired: it becomes permanent by default. */
+  private temporaryOpenings(): void {
+    for (const entry of this.inv.access_points ?? []) {
+      if (entry.temporary === true && entry.review_by === undefined) {
+        this.add('temporary-without-review', entry, 'temporary', 'temporary access point without review_by; add the date by which it must be removed (review_by: YYYY-MM-DD).')
       }
     }
   }

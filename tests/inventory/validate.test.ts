@@ -258,6 +258,17 @@ trainings:
     })
   })
 
+  describe('temporary-without-review', () => {
+    it('a temporary access point needs review_by', async () => {
+      const issues = await issuesOf(withAccessPoints(ap('    to: [dmz]\n    services: [tcp/443]\n    temporary: true\n')))
+      expect(where(issues)).toEqual(['access-points.yaml:9:16 temporary-without-review'])
+    })
+
+    it('with review_by it is fine', async () => {
+      expect(await issuesOf(withAccessPoints(ap('    to: [dmz]\n    services: [tcp/443]\n    temporary: true\n    review_by: 2026-12-31\n')))).toEqual([])
+    })
+  })
+
   it('sensors may cover access points', async () => {
     const files = withAccessPoints(ap('    to: [dmz]\n    services: [tcp/443]\n'))
     files['s.yaml'] = 'sensors:\n  - {id: s1, type: ids, covers: [ap1, fw1, dc]}\n'
