@@ -27,6 +27,9 @@ export interface TrafficPolicy {
   min_days: number
 }
 
+/** Distinct destination/service findings kept before they are grouped per zone. */
+const MAX_UNCOVERED = 1000
+
 export const DEFAULT_TRAFFIC_POLICY: TrafficPolicy = {deviation_factor: 3, off_hours_share: 0.05, min_days: 1}
 
 export interface TrafficFinding {
@@ -107,7 +110,7 @@ export class TrafficAnalyzer {
   private readonly clock: LocalClock
   private readonly flows: FlowState[]
   private readonly apBoxes: Array<{id: string; boxes: Box[]}>
-  private readonly pairs = new Map<string, PairState>()
+  private readonly pairs = new Map<string, Map<string, PairState>>()
   private readonly uncovered = new Map<string, {count: number; file: string; line: number; dst: string; service: string; from: string}>()
   /** Zones seen as source and as destination of accepted traffic: what the sensor can see. */
   private readonly seenFrom = new Set<string>()
@@ -142,8 +145,12 @@ export class TrafficAnalyzer {
   }
 
   private pair(from: string, to: string): PairState {
-    const key = `${from}\u0000${to}`
-    let p = this.pairs.get(key)
+    let row = this.pairs.get(from)
+    if (!row) {
+      row = new Map()
+      this.pairs.set(from, row)
+    }
+    let p = row.get(to)
     if (!p) {
       // the flows and access points that can concern this pair, found once per pair, not per record
       const r = resolverFor(this.inventory)
@@ -160,7 +167,7 @@ export class TrafficAnalyzer {
         accessPoints: this.apBoxes.flatMap((a) => a.boxes.filter(touches)),
         undeclared: 0,
       }
-      this.pairs.set(key, p)
+      row.set(to, p)
     }
     return p
   }
@@ -206,10 +213,16 @@ export class TrafficAnalyzer {
       }
     } else {
       const service = r.protocol === 6 || r.protocol === 17 ? `${protocolName(r.protocol)}/${r.dstPort}` : protocolName(r.protocol)
-      const key = `${r.dstText} ${service}`
+      // one finding per destination and service; past MAX_UNCOVERED of them, per destination zone (bounded memory)
+      let key = `${r.dstText} ${service}`
+      let dst = r.dstText
+      if (!this.uncovered.has(key) && this.uncovered.size >= MAX_UNCOVERED) {
+        dst = `zone ${to}`
+        key = `${dst} ${service}`
+      }
       const u = this.uncovered.get(key)
       if (u) u.count++
-      else this.uncovered.set(key, {count: 1, file: this.file, line: r.line, dst: r.dstText, service, from})
+      else this.uncovered.set(key, {count: 1, file: this.file, line: r.line, dst, service, from})
     }
   }
 
@@ -258,7 +271,7 @@ export class TrafficAnalyzer {
       }
     }
     const zonePairs: ZonePairStats[] = []
-    for (const p of this.pairs.values()) {
+    for (const p of [...this.pairs.values()].flatMap((row) => [...row.values()])) {
       const declared = p.flows.map((f) => f.id)
       zonePairs.push({from: p.from, to: p.to, records: p.records, accepted: p.accepted, bytes: p.bytes, declared})
       if (p.from === p.to || p.undeclared === 0) continue
