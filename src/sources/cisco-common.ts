@@ -9,7 +9,7 @@ import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts} from '../net/protocol.js'
 import {servicePort} from '../net/services.js'
-import {REDACTED, redactLine} from './redact.js'
+import {redactLine} from './redact.js'
 import type {Unparsed} from './types.js'
 
 /** One config line with the lines indented under it. */
@@ -247,34 +247,7 @@ export function addNotes(e: Exposure, notes: readonly string[]): void {
   e.notes = all
 }
 
-// Secrets that the shared patterns miss in Cisco syntax: `key` values (keyrings, tacacs/radius,
-// `crypto isakmp key X address`), and the positional SNMP community of `snmp-server host`.
-const KEY_VALUE = /\b(key)(\s+)(?:([0-9])\s+)?(\S+)/gi
-// IOS: snmp-server host ADDR [traps|informs] [version 1|2c|3 auth|noauth|priv] COMMUNITY [udp-port N] [notif…]
-const SNMP_HOST_VERSION = /^(snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+)(\S+)/i
-const SNMP_HOST_PLAIN = /^(snmp-server\s+host\s+(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)\s+(?:(?:traps|informs)\s+)?)(?!version\b)(\S+)/i
-// positional secrets: SNMPv3 users, WPA pre-shared keys, VRRP/HSRP plain-text authentication
-const POSITIONAL: RegExp[] = [
-  /(\bauth\s+(?:md5|sha\S*)\s+)(?!<redacted>)\S+/gi,
-  /(\bpriv\s+(?:des\S*|3des|aes(?:\s+\d+)?)\s+)(?!<redacted>)\S+/gi,
-  /(\bwpa-psk\s+(?:ascii|hex)\s+(?:\d\s+)?)\S+/gi,
-  /(\bauthentication\s+text\s+)\S+/gi,
-]
-const KEY_WORDS_NOT_SECRET = new Set(['chain', 'config-key', 'generate', 'zeroize', 'import', 'export', 'pubkey-chain', 'rsa', 'storage'])
-
-/** redactLine plus the Cisco forms it does not know. */
+/** Cisco redaction: the shared patterns know every Cisco form (keys, SNMP host communities, positional secrets). */
 export function redactCisco(line: string): string {
-  let out = line
-  // positional forms first: the generic patterns would otherwise redact the wrong word of them
-  for (const re of POSITIONAL) out = out.replace(re, (_m, head: string) => `${head}${REDACTED}`)
-  out = redactLine(out)
-  out = out.replace(KEY_VALUE, (m, kw: string, sep: string, level: string | undefined, value: string) =>
-    KEY_WORDS_NOT_SECRET.has(value.toLowerCase()) || value === REDACTED ? m : `${kw}${sep}${level ? `${level} ` : ''}${REDACTED}`,
-  )
-  // ASA spells the community with the `community` keyword, which redactLine already knows
-  if (/^snmp-server\s+host\b/i.test(out) && !/\bcommunity\b/i.test(out)) {
-    const versioned = SNMP_HOST_VERSION.test(out)
-    out = out.replace(versioned ? SNMP_HOST_VERSION : SNMP_HOST_PLAIN, (_m, head: string) => `${head}${REDACTED}`)
-  }
-  return out
+  return redactLine(line)
 }
