@@ -4,6 +4,7 @@
  */
 import {resolve} from 'node:path'
 
+import {diffPolicyFrom} from '../diff/policy.js'
 import {runDiff, type DiffReport} from '../diff/run.js'
 import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
 import type {LoadedInventory} from '../inventory/load.js'
@@ -120,6 +121,8 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     asOf: options.asOf,
     displayBase: options.displayBase,
     validate,
+    // the diff thresholds come from the same merged packs as the readiness ones
+    diffPolicy: diffPolicyFrom(policy.diff, policy.sources[policy.sources.length - 1]),
   })
   const diff: DiffFacts = options.noDiff ? {available: false, reason: 'disabled with --no-diff'} : diffFacts(diffReport)
   const git: GitFacts = options.noGit ? {available: false, reason: 'disabled with --no-git'} : await gitFacts(loaded)
