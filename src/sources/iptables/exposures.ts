@@ -12,7 +12,7 @@ import type {Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
 import {noteUnfilteredNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
-import {NON_TERMINATING, VERDICTS} from './read.js'
+import {NON_TERMINATING, VERDICTS} from './options.js'
 
 interface Meta {
   rule?: IptRule
