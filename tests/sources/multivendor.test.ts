@@ -85,6 +85,21 @@ const TCP_ESTABLISHED = box({protocols: ProtocolSet.of(TCP), to: PUBLIC_SERVERS}
 /** An exposure skeleton permitting everything, to pass hand-made traffic through `permits`. */
 const outboundAll: Exposure = {kind: 'filter', action: 'allow', direction: 'outbound', ...box({}), line: 1, rule: 'all'}
 
+describe.skipIf(!present)('multivendor: detection', () => {
+  // without --type, each rendering goes to the parser whose exposures are compared below
+  it.each([
+    ['aerleon-sample_multitarget.asa', 'cisco-asa'],
+    ['aerleon-sample_multitarget.cisco.acl', 'cisco-ios'],
+    ['aerleon-sample_multitarget.juniper.jcl', 'junos'],
+    ['aerleon-sample_multitarget.speedway.ipt', 'iptables'],
+    ['aerleon-sample_stateful_multitarget_simple.panos.xml', 'panos'],
+    ['aerleon-sample_stateful_multitarget_simple.srx.conf', 'junos'],
+  ])('%s is %s', async (file, type) => {
+    const r = await parseText(readFileSync(join(DIR, file), 'utf8'), `multivendor/${file}`)
+    expect(r.type).toBe(type)
+  })
+})
+
 describe.skipIf(!present)('multivendor: sample_multitarget (ASA, IOS, Junos, speedway iptables)', () => {
   const load = async () => {
     const asa = await exposuresOf('aerleon-sample_multitarget.asa', 'cisco-asa')
