@@ -24,7 +24,7 @@ import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
 import {noteUnfilteredNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
-import {verdictOf} from './text.js'
+import {verdictOf} from './statements.js'
 
 interface Meta {
   rule?: NftRule
