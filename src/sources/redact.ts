@@ -63,8 +63,9 @@ const CRYPT = /\$(?:1|5|6|2[aby]?|y|sha512|8|9)\$[^\s"';]+/g
 const BASE64_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g
 const PUBLIC_KEY_LINE = /public[-_\s]?key|pubkey/i
 
-/** A line that is only base64: the body of a PEM block or of an OpenVPN static key. */
-function isBase64Body(text: string): boolean {
+/** A line that is only base64 or hex: the body of a PEM block or of an OpenVPN static key. */
+function isKeyBody(text: string): boolean {
+  if (/^[0-9a-f]{32,}$/i.test(text)) return true
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return false
   if (text.length >= 40 || text.endsWith('=')) return true
   // the short last line of a block: mixed case and digits, unlike a keyword (`exit`, `end`, `quit`)
@@ -95,7 +96,7 @@ export function redactLine(line: string): string {
   out = out.replace(JUNOS_9, REDACTED)
   out = out.replace(CRYPT, REDACTED)
   if (!PUBLIC_KEY_LINE.test(out)) out = out.replace(BASE64_KEY, REDACTED)
-  if (isBase64Body(out.trim())) return REDACTED
+  if (isKeyBody(out.trim())) return REDACTED
   return out
 }
 

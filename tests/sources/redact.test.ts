@@ -91,6 +91,8 @@ describe('redactLine: secret forms', () => {
     expect(redactLine('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7')).toBe(REDACTED)
     expect(redactLine('  Xq3PLANTEDz9Lk==')).toBe(REDACTED)
     expect(redactLine('dGhpcyBpcyBQ1x')).toBe(REDACTED)
+    // OpenVPN static key (tls-auth / tls-crypt): 16 lines of hex
+    expect(redactLine('e3a9c07b5d1f8a2e4b6c9d0f1a2b3c4d')).toBe(REDACTED)
   })
 
   it('an XML element with children keeps them', () => {
