@@ -8,6 +8,7 @@
  * (a deny on eth0 does not remove an allow that applies on every interface: recall first). A rule
  * marked `opaque` (a condition the parser did not understand) never shadows anything.
  */
+import {DestinationIndex} from '../net/destination-index.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
 
 export type RuleAction = 'allow' | 'deny' | 'jump' | 'goto' | 'return'
@@ -48,105 +49,17 @@ export interface EvalResult<M> {
 interface Drop {
   box: Box
   guards: readonly string[]
-  /** Position in its DropList, to keep insertion order across index buckets. */
-  seq?: number
-  /** Last query that collected this drop (a drop filed under several buckets is returned once). */
-  seen?: number
 }
 
 const MAX_DEPTH = 64
-// denies indexed by protocol: most rules name one protocol, so an allow only meets the denies that can overlap
+// denies indexed by protocol: most rules name one protocol, so an allow only meets the denies that can overlap;
+// within a protocol, by destination (see DestinationIndex: an allow to a few hosts meets the denies near them)
 const PROTO_BUCKETS = 256
-// denies are also filed by the IPv4 /24s (or, when they touch too many, the /16s) their destination
-// touches, so an allow to a few hosts meets only the denies near them: rule bases of 10^5 host rules and
-// object-group denies (a few hosts in different /16s) stay near linear. Denies wider than that, and IPv6
-// ones, are met by every allow.
-const FILE_24 = 64
-const FILE_16 = 64
-// an allow touching more /24s (or /16s) than this meets every deny (enumerating buckets would cost more)
-const QUERY_24 = 256
-const QUERY_16 = 64
-
-/** Number of /2^shift blocks the IPv4 intervals touch (blocks shared by two intervals count once each). */
-function blocks(v4: readonly number[], shift: number): number {
-  let n = 0
-  for (let i = 0; i < v4.length; i += 2) n += (v4[i + 1] >>> shift) - (v4[i] >>> shift) + 1
-  return n
-}
-
-/** Each /2^shift block the intervals touch, once, ascending. */
-function eachBlock(v4: readonly number[], shift: number, f: (block: number) => void): void {
-  let last = -1
-  for (let i = 0; i < v4.length; i += 2) {
-    for (let k = Math.max(v4[i] >>> shift, last + 1); k <= v4[i + 1] >>> shift; k++) f(k)
-    last = v4[i + 1] >>> shift
-  }
-}
-
-const push = <K,>(map: Map<K, Drop[]>, key: K, d: Drop) => {
-  const list = map.get(key)
-  if (list) list.push(d)
-  else map.set(key, [d])
-}
-
-let queries = 0
-
-/** One list of drops in insertion order, plus the same drops filed by the IPv4 /24s or /16s of their destination. */
-class DropList {
-  readonly all: Drop[] = []
-  private readonly wide: Drop[] = []
-  /** Drops filed by /24, under each /24 they touch. */
-  private readonly by24 = new Map<number, Drop[]>()
-  /** The same drops under each /16 they touch (for allows too wide to enumerate by /24). */
-  private readonly by24in16 = new Map<number, Drop[]>()
-  /** Drops filed by /16, under each /16 they touch. */
-  private readonly by16 = new Map<number, Drop[]>()
-
-  add(d: Drop): void {
-    d.seq = this.all.length
-    this.all.push(d)
-    const v4 = d.box.to.v4
-    if (d.box.to.v6.length > 0 || v4.length === 0) this.wide.push(d)
-    else if (blocks(v4, 8) <= FILE_24) {
-      eachBlock(v4, 8, (k) => push(this.by24, k, d))
-      eachBlock(v4, 16, (k) => push(this.by24in16, k, d))
-    } else if (blocks(v4, 16) <= FILE_16) eachBlock(v4, 16, (k) => push(this.by16, k, d))
-    else this.wide.push(d)
-  }
-
-  /** The drops that can meet `b`, in the same order as `all` (so subtraction gives the same pieces). */
-  candidates(b: Box): readonly Drop[] {
-    if (this.wide.length === this.all.length) return this.all
-    const v4 = b.to.v4
-    if (v4.length === 0) return this.wide
-    const parts: Array<readonly Drop[]> = [this.wide]
-    const collect = (map: Map<number, Drop[]>) => (k: number) => {
-      const list = map.get(k)
-      if (list) parts.push(list)
-    }
-    if (blocks(v4, 8) <= QUERY_24) {
-      eachBlock(v4, 8, collect(this.by24))
-      eachBlock(v4, 16, collect(this.by16))
-    } else if (blocks(v4, 16) <= QUERY_16) {
-      eachBlock(v4, 16, collect(this.by24in16))
-      eachBlock(v4, 16, collect(this.by16))
-    } else return this.all
-    if (parts.length === 1) return this.wide
-    const q = ++queries
-    const out: Drop[] = []
-    for (const list of parts)
-      for (const d of list)
-        if (d.seen !== q) {
-          d.seen = q
-          out.push(d)
-        }
-    return out.sort((x, y) => x.seq! - y.seq!)
-  }
-}
+const dropIndex = () => new DestinationIndex<Drop>((d) => d.box.to)
 
 class DropIndex {
-  private readonly anyProto = new DropList()
-  private readonly byProto: DropList[] = Array.from({length: PROTO_BUCKETS}, () => new DropList())
+  private readonly anyProto = dropIndex()
+  private readonly byProto = Array.from({length: PROTO_BUCKETS}, dropIndex)
 
   add(d: Drop): void {
     const p = d.box.protocols
@@ -154,14 +67,14 @@ class DropIndex {
     else this.anyProto.add(d)
   }
 
-  /** Candidate drops for a box, in insertion order within each list (order does not matter for subtraction). */
+  /** Candidate drops for a box: any-protocol drops, then each protocol's, each in insertion order. */
   *candidates(b: Box): Iterable<Drop> {
-    yield* this.anyProto.candidates(b)
+    yield* this.anyProto.candidates(b.to)
     const p = b.protocols
     if (p.size() > 16) {
       for (const list of this.byProto) yield* list.all
     } else {
-      for (const n of p.values()) yield* this.byProto[n].candidates(b)
+      for (const n of p.values()) yield* this.byProto[n].candidates(b.to)
     }
   }
 }
