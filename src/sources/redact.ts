@@ -16,7 +16,7 @@ const E = String.raw`(?![\w-])`
 // `client_secret`, `bcrypt-hash`); the last part must be the whole word (`secrets`, `tokenizer` are not).
 const SECRET_WORDS = [
   'password', 'passwd2?', 'secret', 'passphrase', 'psk', 'psksecret', 'pre-?shared-?key', 'private-?key',
-  'secret-key', 'api-?key', 'auth-?key', 'authentication-key', 'key-?string', 'community', 'token',
+  'secret-?key', 'api-?key', 'auth-?key', 'shared-?key', 'bindpw', 'authentication-key', 'key-?string', 'community', 'token',
   'ciphertext', 'phash', 'hash', 'md5', 'auth[-_]pass', 'plain-text-password-value', 'ascii-text', 'hexadecimal',
 ].join('|')
 // Between the keyword and the value: an encryption level (`password 7 …`, `secret 5 …`), or the form of
@@ -51,9 +51,11 @@ const SNMP_HOST_PLAIN = /^(\s*snmp-server\s+host\s+(?:\d[\d.]*|[0-9a-f]*:[0-9a-f
 // take `ENC` for the value
 const ENC_VALUE = new RegExp(String.raw`${B}ENC\s+\S+`, 'g')
 // JSON members whose name says secret: `"PreSharedKey": "…"`, `"private_key": "…"`
-const JSON_SECRET = /"([\w-]*(?:password|passwd|secret|pre[-_]?shared[-_]?key|private[-_]?key|psk|passphrase|api[-_]?key|token|community|auth[-_]?key)[\w-]*)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi
-// XML elements holding a secret: PAN-OS `<key>`, `<phash>`, pfSense `<bcrypt-hash>`, `<ipsecpsk>`, `<prv>` …
-const XML_SECRET = /<((?:[\w]+[-_])*(?:password|passwd|secret|pre-shared-key|psk|passphrase|community|community-string|private-key|auth-key|authentication-key|api-key|hash)|key|phash|ipsecpsk|prv|shared_key|tls)>([^<]*)(<\/\1>)?/gi
+// (Azure `sharedKey`, storage `accountKey`/`primaryKey`, `connectionString` with its AccountKey=, Pulumi `ciphertext`)
+const JSON_SECRET = /"([\w-]*(?:password|passwd|secret|pre[-_]?shared[-_]?key|shared[-_]?key|private[-_]?key|(?:primary|secondary|account|storage)[-_]?key|psk|passphrase|api[-_]?key|token|community|auth[-_]?key|connection[-_]?string|ciphertext|credential)[\w-]*)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi
+// XML elements holding a secret: PAN-OS `<key>`, `<phash>`, pfSense `<bcrypt-hash>`, `<ipsecpsk>`, `<prv>`,
+// `<rocommunity>`, `<ldap_bindpw>`, OPNsense WireGuard `<privkey>`
+const XML_SECRET = /<((?:[\w]+[-_])*(?:password|passwd|secret|pre-?shared-?key|psk|passphrase|community|community-string|private-?key|auth-?key|authentication-key|api[-_]?key|hash|bindpw)|rocommunity|rwcommunity|privkey|key|phash|ipsecpsk|prv|shared_key|tls)>([^<]*)(<\/\1>)?/gi
 // A private key inline (JSON string, one-line export): everything up to its END line
 const PEM_INLINE = /(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----)[\s\S]*?(-----END \2-----|$)/g
 // Junos `$9$…`, crypt(3) hashes `$1$…`, `$6$…`, IOS type 8/9
