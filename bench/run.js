@@ -6,7 +6,7 @@
  * Ratios and growth use CPU time (user + system of the child): on a shared machine wall time measures
  * the neighbours. `--quick` runs 2·10^3 and 4·10^3 rules, one run each (CI: proves the runner works and
  * shows gross non-linearity in seconds). `--sizes 10000,100000` picks sizes, `--only iptables,diff`
- * picks rows. Each cell runs in its own child process (so peak RSS is its own), with a time limit.
+ * picks rows, `--timeout 600` limits each cell (seconds). Each cell runs in its own child process (so peak RSS is its own), with a time limit.
  */
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, statSync, writeFileSync} from 'node:fs'
@@ -28,7 +28,8 @@ const quick = args.includes('--quick')
 const sizesArg = args.indexOf('--sizes')
 const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(',').map(Number) : quick ? [2_000, 4_000] : [10_000, 100_000, 1_000_000]
 // one cell may not run longer than this (a quadratic regression shows as 'timeout', not a hung CI job)
-const CELL_TIMEOUT_MS = quick ? 120_000 : 1_800_000
+const timeoutArg = args.indexOf('--timeout')
+const CELL_TIMEOUT_MS = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) * 1000 : quick ? 120_000 : 1_800_000
 const only = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1].split(',') : null
 
 const FORMATS = [

@@ -70,18 +70,25 @@ export class AddressSet {
   union(o: AddressSet): AddressSet {
     if (o.isEmpty()) return this
     if (this.isEmpty()) return o
-    return new AddressSet(union(this.v4, o.v4, 1), union(this.v6, o.v6, 1n))
+    return this.reuse(union(this.v4, o.v4, 1), union(this.v6, o.v6, 1n), o)
   }
 
   intersect(o: AddressSet): AddressSet {
     if (o === AddressSet.ANY) return this
     if (this === AddressSet.ANY) return o
-    return new AddressSet(intersect(this.v4, o.v4), intersect(this.v6, o.v6))
+    return this.reuse(intersect(this.v4, o.v4), intersect(this.v6, o.v6), o)
   }
 
   subtract(o: AddressSet): AddressSet {
     if (o.isEmpty()) return this
-    return new AddressSet(subtract(this.v4, o.v4, 1), subtract(this.v6, o.v6, 1n))
+    return this.reuse(subtract(this.v4, o.v4, 1), subtract(this.v6, o.v6, 1n))
+  }
+
+  /** Sets are immutable: a result equal to an operand is that operand (big rule bases share their sets). */
+  private reuse(v4: number[], v6: bigint[], o?: AddressSet): AddressSet {
+    if (equal(v4, this.v4) && equal(v6, this.v6)) return this
+    if (o && equal(v4, o.v4) && equal(v6, o.v6)) return o
+    return new AddressSet(v4, v6)
   }
 
   /** One address (as parsed by parseIp) is in the set: a binary search, no allocation. */

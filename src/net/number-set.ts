@@ -12,16 +12,24 @@ export class NumberSet {
     return new (this.constructor as any)(this.min, this.max, ranges)
   }
 
+  // Sets are immutable: an operation whose result equals an operand returns that operand, so the
+  // millions of boxes of a big rule base share their sets instead of each holding a copy.
   union(o: NumberSet): this {
-    return this.make(union(this.ranges, o.ranges, 1))
+    return this.reuse(union(this.ranges, o.ranges, 1), o)
   }
 
   intersect(o: NumberSet): this {
-    return this.make(intersect(this.ranges, o.ranges))
+    return this.reuse(intersect(this.ranges, o.ranges), o)
   }
 
   subtract(o: NumberSet): this {
-    return this.make(subtract(this.ranges, o.ranges, 1))
+    return this.reuse(subtract(this.ranges, o.ranges, 1))
+  }
+
+  private reuse(ranges: number[], o?: NumberSet): this {
+    if (equal(ranges, this.ranges)) return this
+    if (o && o.constructor === this.constructor && equal(ranges, o.ranges)) return o as this
+    return this.make(ranges)
   }
 
   covers(o: NumberSet): boolean {
