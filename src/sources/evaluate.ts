@@ -60,22 +60,27 @@ const dropIndex = () => new DestinationIndex<Drop>((d) => d.box.to)
 class DropIndex {
   private readonly anyProto = dropIndex()
   private readonly byProto = Array.from({length: PROTO_BUCKETS}, dropIndex)
+  /** Protocol numbers with drops, ascending (an any-protocol allow visits only these). */
+  private readonly protosInUse: number[] = []
 
   add(d: Drop): void {
     const p = d.box.protocols
-    if (p.ranges.length === 2 && p.ranges[0] === p.ranges[1]) this.byProto[p.ranges[0]].add(d)
-    else this.anyProto.add(d)
+    if (p.ranges.length === 2 && p.ranges[0] === p.ranges[1]) {
+      const n = p.ranges[0]
+      if (this.byProto[n].all.length === 0) {
+        this.protosInUse.push(n)
+        this.protosInUse.sort((a, b) => a - b)
+      }
+      this.byProto[n].add(d)
+    } else this.anyProto.add(d)
   }
 
   /** Candidate drops for a box: any-protocol drops, then each protocol's, each in insertion order. */
   *candidates(b: Box): Iterable<Drop> {
     yield* this.anyProto.candidates(b.to)
     const p = b.protocols
-    if (p.size() > 16) {
-      for (const list of this.byProto) yield* list.all
-    } else {
-      for (const n of p.values()) yield* this.byProto[n].candidates(b.to)
-    }
+    const protos = p.size() > this.protosInUse.length ? this.protosInUse : p.values()
+    for (const n of protos) yield* this.byProto[n].candidates(b.to)
   }
 }
 
