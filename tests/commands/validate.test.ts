@@ -116,7 +116,7 @@ describe('irm-audit validate (built binary)', () => {
       ['port out of range', 'access-points.yaml', 'services: [tcp/10443]', 'services: [tcp/104430]', 'tcp/104430', 'invalid-port'],
       ['date in the future', 'contacts.yaml', 'verified: 2026-06-12', 'verified: 2099-06-12', '2099-06-12', 'date-in-future'],
       ['access point outside zones', 'access-points.yaml', 'to: [198.51.100.131/32]', 'to: [198.51.100.231/32]', '198.51.100.231/32', 'access-point-outside-zones'],
-      ['schema: bad enum', 'monitoring.yaml', 'type: netflow', 'type: sflow', 'sflow', 'schema'],
+      ['schema: bad enum', 'monitoring.yaml', 'type: proxy', 'type: squid', 'squid', 'schema'],
       ['schema: unknown field', 'devices.yaml', 'format: wireguard', 'fromat: wireguard', 'fromat', 'schema'],
     ]
     it.each(cases)('%s', (_name, file, from, to, needle, rule) => {
