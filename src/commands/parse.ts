@@ -1,4 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {statSync} from 'node:fs'
+
+import {Args, Flags, ux} from '@oclif/core'
 
 import {BaseCommand, formatFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
 import {parseReport, type ParseReport} from '../report/parse-report.js'
@@ -38,7 +40,10 @@ export default class Parse extends BaseCommand {
       path = m[1]
       type = m[2]
     }
-    const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes']})
+    // a spinner on a terminal for big files; never in CI logs, pipes or --json
+    const big = process.stderr.isTTY && !this.jsonEnabled() && (statSync(path, {throwIfNoEntry: false})?.size ?? 0) > 8 << 20
+    if (big) ux.action.start(`parsing ${path}`, undefined, {stdout: false})
+    const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes']}).finally(() => big && ux.action.stop())
     const report = parseReport(loaded)
     const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : renderParseText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output)
