@@ -38,7 +38,7 @@ const KEY_WORDS_NOT_SECRET = new Set(['chain', 'config-key', 'generate', 'zeroiz
 // `auth sha X priv aes 128 Y`, WPA `wpa-psk ascii 0 X`, VRRP/HSRP `authentication text X`.
 const POSITIONAL: RegExp[] = [
   /(\bauth\s+(?:md5|sha\S*)\s+)(?!<redacted>)\S+/gi,
-  /(\bpriv\s+(?:des\S*|3des|aes(?:\s+\d+)?)\s+)(?!<redacted>)\S+/gi,
+  /(\bpriv\s+(?:des\S*|3des|aes(?:\s+\d+)?)\s+)(?!<redacted>|\d+\s+<redacted>)\S+/gi,
   /(\bwpa-psk\s+(?:ascii|hex)\s+(?:\d\s+)?)\S+/gi,
   /(\bauthentication\s+text\s+)\S+/gi,
 ]

@@ -75,6 +75,16 @@ describe('redactLine: secret forms', () => {
     )
   })
 
+  it('is idempotent: redacting a redacted line changes nothing', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...FORMS.map(([, form]) => form)), secretValue, (form, secret) => {
+        const once = redactLine(form.replaceAll('§', secret))
+        expect(redactLine(once)).toBe(once)
+      }),
+      {numRuns: 200},
+    )
+  })
+
   it('keeps the words around the secret', () => {
     expect(redactLine('username admin privilege 15 password 7 0822455D0A16')).toBe(`username admin privilege 15 password 7 ${REDACTED}`)
     expect(redactLine('        set psksecret ENC AbC123==')).toBe(`        set psksecret ENC ${REDACTED}`)
