@@ -49,6 +49,11 @@ const mb = (b) => `${(b / 1048576).toFixed(0)} MB`
 /** Growth of the time per doubling of the input, from two sizes (1.0 = constant, 2.0 = linear, 4.0 = quadratic). */
 const growth = (prev, n, ms) => (prev ? Math.pow(ms / prev.ms, Math.log(2) / Math.log(n / prev.n)).toFixed(2) : '-')
 const failure = (e) => (e.code === 'ETIMEDOUT' || e.signal === 'SIGTERM' ? 'timeout' : /heap out of memory/i.test(String(e.stderr)) ? 'out of memory' : 'failed')
+/** Targets of issue 7; each miss is listed under the table. */
+const misses = []
+const check = (ok, text) => {
+  if (!ok) misses.push(text)
+}
 const rows = [['input', 'rules', 'size', 'wall ms', 'cpu ms', 'rules/s (cpu)', 'peak RSS', 'floor cpu ms', 'ratio (cpu)', 'growth/2x']]
 
 for (const f of FORMATS) {
@@ -63,11 +68,15 @@ for (const f of FORMATS) {
     try {
       parse = best(Array.from({length: reps}, () => measure('parse', file, f.type)))
     } catch (e) {
+      check(false, `${f.type} ${n}: ${failure(e)}`)
       rows.push([f.type, String(n), mb(statSync(file).size), failure(e), '-', '-', '-', floor.cpuMs.toFixed(0), '-', '-'])
       prev = null
       continue
     }
     rows.push([f.type, String(n), mb(statSync(file).size), parse.ms.toFixed(0), parse.cpuMs.toFixed(0), Math.round((n / parse.cpuMs) * 1000).toLocaleString('en-US'), mb(parse.rss), floor.cpuMs.toFixed(1), (parse.cpuMs / floor.cpuMs).toFixed(0), growth(prev, n, parse.cpuMs)])
+    check(parse.cpuMs <= 3 * floor.cpuMs, `${f.type} ${n}: parse ${(parse.cpuMs / floor.cpuMs).toFixed(0)}x the floor (target 3x)`)
+    if (prev) check(parse.cpuMs / prev.ms <= Math.pow(2.3, Math.log2(n / prev.n)), `${f.type} ${n}: growth ${growth(prev, n, parse.cpuMs)} per doubling (linear is 2)`)
+    if (n >= 1_000_000) check(parse.rss <= 1 << 30, `${f.type} ${n}: peak RSS ${mb(parse.rss)} (target 1 GB)`)
     prev = {n, ms: parse.cpuMs}
     progress(`${f.type} ${n}: ${parse.cpuMs.toFixed(0)} ms cpu`)
   }
@@ -86,6 +95,7 @@ if ((!only || only.includes('diff')) && existsSync(join(here, '../dist/diff/benc
       continue
     }
     rows.push(['diff', `${n} AP / ${r.exposures} exp`, '-', r.ms.toFixed(0), r.cpuMs.toFixed(0), Math.round((r.exposures / r.cpuMs) * 1000).toLocaleString('en-US'), mb(r.rss), '-', '-', growth(prev, n, r.cpuMs)])
+    if (prev) check(r.cpuMs / prev.ms <= Math.pow(2.3, Math.log2(n / prev.n)), `diff ${n}: growth ${growth(prev, n, r.cpuMs)} per doubling (target 2.3)`)
     prev = {n, ms: r.cpuMs}
     progress(`diff ${n}: ${r.cpuMs.toFixed(0)} ms cpu`)
   }
@@ -117,6 +127,7 @@ if ((!only || only.includes('diff')) && existsSync(join(here, '../dist/diff/benc
   }
   const node0 = time(['-e', '0'])
   const help = time([join(here, '../bin/run.js'), '--help'])
+  check(help.cpuMs <= 3 * node0.cpuMs, `--help: ${(help.cpuMs / node0.cpuMs).toFixed(1)}x node -e 0 (target 3x)`)
   rows.push(['node -e 0', '-', '-', node0.ms.toFixed(0), node0.cpuMs.toFixed(0), '-', '-', '-', '-', '-'])
   rows.push(['--help', '-', '-', help.ms.toFixed(0), help.cpuMs.toFixed(0), '-', '-', '-', `${(help.cpuMs / node0.cpuMs).toFixed(1)} (wall ${(help.ms / node0.ms).toFixed(1)})`, '-'])
 }
@@ -128,3 +139,4 @@ function progress(text) {
 
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
 for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '))
+console.log(misses.length ? `\nTargets missed (CPU time; see bench/README.md for the causes):\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nEvery target met.')
