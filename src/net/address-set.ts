@@ -1,6 +1,10 @@
 import {covers, equal, find, intersect, normalize, overlaps, subtract, union} from './intervals.js'
 import {type Family, IPV4_MAX, parseCidr, parseIp, rangeToCidrs, V6_MAX} from './ip.js'
 
+// the empty half of a one-family set, shared
+const NO_V4: readonly number[] = []
+const NO_V6: readonly bigint[] = []
+
 /**
  * An immutable set of IPv4 and IPv6 addresses, as sorted interval lists (never per-address).
  * Canonical output is the minimal CIDR list, IPv4 first.
@@ -47,9 +51,7 @@ export class AddressSet {
   }
 
   static fromRange(family: Family, start: number | bigint, end: number | bigint): AddressSet {
-    return family === 4
-      ? new AddressSet([Number(start), Number(end)], [])
-      : new AddressSet([], [BigInt(start), BigInt(end)])
+    return family === 4 ? new AddressSet([Number(start), Number(end)], NO_V6) : new AddressSet(NO_V4, [BigInt(start), BigInt(end)])
   }
 
   /** Build from many ranges at once (linear after a sort): the fast path for big object groups. */
@@ -88,7 +90,7 @@ export class AddressSet {
   private reuse(v4: number[], v6: bigint[], o?: AddressSet): AddressSet {
     if (equal(v4, this.v4) && equal(v6, this.v6)) return this
     if (o && equal(v4, o.v4) && equal(v6, o.v6)) return o
-    return new AddressSet(v4, v6)
+    return new AddressSet(v4.length ? v4 : NO_V4, v6.length ? v6 : NO_V6)
   }
 
   /** One address (as parsed by parseIp) is in the set: a binary search, no allocation. */

@@ -130,6 +130,10 @@ export class ProtocolSet extends NumberSet {
   static readonly EMPTY = new ProtocolSet(0, 255, [])
 
   static of(...numbers: number[]): ProtocolSet {
+    // one protocol is by far the common case: one shared instance per number (sets are immutable)
+    if (numbers.length === 1 && Number.isInteger(numbers[0]) && numbers[0] >= 0 && numbers[0] <= 255) return (SINGLE[numbers[0]] ??= new ProtocolSet(0, 255, [numbers[0], numbers[0]]))
     return new ProtocolSet(0, 255, normalize(numbers.map((n) => [n, n] as [number, number]), 1))
   }
 }
+
+const SINGLE: ProtocolSet[] = []
