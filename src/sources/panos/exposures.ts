@@ -273,7 +273,12 @@ function securityExposures(
   const anyFrom: number[] = []
   built.forEach(({r}, i) => {
     if (r.from.length === 0 || r.from.includes('any')) anyFrom.push(i)
-    else for (const z of new Set(r.from)) byFrom.set(z, [...(byFrom.get(z) ?? []), i])
+    else
+      for (const z of new Set(r.from)) {
+        const list = byFrom.get(z)
+        if (list) list.push(i)
+        else byFrom.set(z, [i])
+      }
   })
   const sortedZones = [...zones].sort()
   for (const from of sortedZones) {
