@@ -256,6 +256,9 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
       }
       return set
     }
+    // `tcp-established` matches only segments with ACK or RST set: the term neither admits nor stops a new
+    // connection (as IOS `established`), so it takes no part in what the filter exposes
+    if (t.from.has('tcp-established')) return []
     const known = new Set([
       'source-address', 'destination-address', 'address', 'source-prefix-list', 'destination-prefix-list', 'prefix-list',
       'protocol', 'next-header', 'payload-protocol', 'protocol-except', 'next-header-except',

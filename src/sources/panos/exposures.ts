@@ -205,6 +205,9 @@ function securityExposures(
   const zoneless = zones.size === 0
   if (zoneless) zones.add('any')
 
+  // custom App-IDs (vsys or shared <application>): their <default> says what `application-default` admits
+  const customApps = new Map<string, PNode>()
+  for (const scope of [shared, ctx.node]) for (const a of entries(scope?.children.get('application'))) customApps.set(a.name, a)
   const appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
   const ruleBoxes = (r: SecurityRule): {boxes: Box[]; notes: string[]; opaque: boolean; fromSets: string[]; toSets: string[]} => {
     const notes: string[] = []
@@ -221,7 +224,7 @@ function securityExposures(
         for (const a of apps) {
           let res = appCache.get(a)
           if (!res) {
-            const specs = APP_DEFAULT_PORTS[a]
+            const specs = APP_DEFAULT_PORTS[a] ?? customAppSpecs(customApps.get(a))
             res = specs ? {boxes: specs.map(specBox), notes: []} : {boxes: [ANY_BOX], notes: [`application ${a}: default ports unknown; any port`]}
             appCache.set(a, res)
           }
@@ -396,6 +399,21 @@ function natExposures(
 }
 
 /** Union of two ascending index lists, ascending (rule order is evaluation order). */
+/**
+ * A custom application's default match as protocol specs: `<port>` members (`tcp/80,443`, `udp/dynamic`),
+ * `<ident-by-ip-protocol>`, `<ident-by-icmp-type>`, `<ident-by-icmp6-type>`. Undefined when it has none.
+ */
+function customAppSpecs(app: PNode | undefined): string[] | undefined {
+  const d = app?.children.get('default')
+  if (!d) return undefined
+  const specs = items(d, 'port')
+  const ipProtocol = d.children.get('ident-by-ip-protocol')
+  if (ipProtocol) specs.push(ipProtocol.children.get('value')?.values[0] ?? ipProtocol.values[0] ?? 'any')
+  if (d.children.has('ident-by-icmp-type')) specs.push('icmp')
+  if (d.children.has('ident-by-icmp6-type')) specs.push('icmpv6')
+  return specs.length ? specs : undefined
+}
+
 function mergeSorted(a: number[], b: number[]): number[] {
   const out: number[] = []
   let i = 0
