@@ -12,7 +12,7 @@ function where(f: {file?: string; line?: number}): string {
 export function renderPrepareText(r: PrepareReport, p: Paint): string {
   const out: string[] = []
   out.push(p.bold(`IRM #5 Preparation readiness — ${r.inventory} (as of ${r.as_of})`))
-  out.push(`score ${r.score}/100 · ${r.passed} passed · ${r.failed} failed · ${r.warned} warnings · ${r.not_applicable} not applicable`)
+  out.push(`score ${r.score}/100 · ${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable`)
   out.push(`policy: ${r.policy.sources.join(' + ')} (retention profile ${r.policy.retention_profile})`)
   for (const s of r.sections) {
     out.push('')
@@ -42,7 +42,7 @@ export function renderPrepareMarkdown(r: PrepareReport, map?: string): string {
   const out: string[] = []
   out.push(`## IRM #5 Preparation readiness: ${r.score}/100`)
   out.push('')
-  out.push(`${r.passed} passed · ${r.failed} failed · ${r.warned} warnings · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`.`)
+  out.push(`${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`.`)
   out.push('')
   out.push('| Section | Score |')
   out.push('| --- | ---: |')
