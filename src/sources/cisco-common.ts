@@ -239,6 +239,37 @@ export function sameFamilies(set: AddressSet): AddressSet {
   return (set.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(set.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
 }
 
+/** What both Cisco parsers carry through the evaluator for each rule. */
+export interface CiscoRuleMeta {
+  node: CiscoNode
+  rule: string
+  notes: readonly string[]
+  fromSets?: readonly string[]
+  toSets?: readonly string[]
+}
+
+/** An inbound allow exposure for a permitted box of a Cisco rule, its text redacted. */
+export function ciscoExposure(kind: Exposure['kind'], b: Box, meta: CiscoRuleMeta, redact: (t: string) => string, extra: Partial<Exposure> = {}): Exposure {
+  const e: Exposure = {
+    kind,
+    action: 'allow',
+    direction: 'inbound',
+    from: b.from,
+    to: b.to,
+    protocols: b.protocols,
+    ports: b.ports,
+    sourcePorts: b.sourcePorts,
+    line: meta.node.line,
+    rule: meta.rule,
+    text: redact(meta.node.text),
+    ...extra,
+  }
+  if (meta.fromSets?.length) e.fromSets = [...meta.fromSets]
+  if (meta.toSets?.length) e.toSets = [...meta.toSets]
+  addNotes(e, meta.notes)
+  return e
+}
+
 /** Merge the notes of an exposure without duplicates, keeping their order. */
 export function addNotes(e: Exposure, notes: readonly string[]): void {
   if (!notes.length) return

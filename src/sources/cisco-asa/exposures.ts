@@ -10,43 +10,19 @@ import {AddressSet} from '../../net/address-set.js'
 import {type Box, ANY_BOX} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {evaluateList, type EvalRule} from '../../sources/evaluate.js'
-import {addNotes, type CiscoNode, sameFamilies} from '../cisco-common.js'
+import {addNotes, ciscoExposure, type CiscoRuleMeta, sameFamilies} from '../cisco-common.js'
 import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
 
 const TCP = 6
 const UDP = 17
 const ESP = 50
 
-interface Meta {
-  node: CiscoNode
-  rule: string
-  notes: readonly string[]
-  fromSets?: readonly string[]
-  toSets?: readonly string[]
-}
+type Meta = CiscoRuleMeta
 
 export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exposure[] {
   const out: Exposure[] = []
-  const make = (kind: Exposure['kind'], b: Box, meta: Meta, extra: Partial<Exposure> = {}): Exposure => {
-    const e: Exposure = {
-      kind,
-      action: 'allow',
-      direction: 'inbound',
-      from: b.from,
-      to: b.to,
-      protocols: b.protocols,
-      ports: b.ports,
-      sourcePorts: b.sourcePorts,
-      line: meta.node.line,
-      rule: meta.rule,
-      text: redact(meta.node.text),
-      ...extra,
-    }
-    if (meta.fromSets?.length) e.fromSets = [...meta.fromSets]
-    if (meta.toSets?.length) e.toSets = [...meta.toSets]
-    addNotes(e, meta.notes)
-    return e
-  }
+  const make = (kind: Exposure['kind'], b: Box, meta: Meta, extra: Partial<Exposure> = {}): Exposure =>
+    ciscoExposure(kind, b, meta, redact, extra)
 
   // rule name: ACL name and the ACE's position among the ACL's entries (remarks not counted)
   const aclRules = (name: string): Array<EvalRule<Meta>> => {

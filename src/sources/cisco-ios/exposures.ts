@@ -12,7 +12,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {addNotes, type CiscoNode, sameFamilies} from '../cisco-common.js'
+import {addNotes, ciscoExposure, type CiscoNode, type CiscoRuleMeta, sameFamilies} from '../cisco-common.js'
 import {evaluateList, type EvalRule} from '../evaluate.js'
 import type {IosAcl, IosConfig, IosInterface} from './model.js'
 import {aclPermits} from './acl.js'
@@ -23,13 +23,7 @@ const UDP = 17
 const ESP = 50
 const GRE = 47
 
-interface Meta {
-  node: CiscoNode
-  rule: string
-  notes: readonly string[]
-  fromSets?: readonly string[]
-  toSets?: readonly string[]
-}
+type Meta = CiscoRuleMeta
 
 type Make = (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Partial<Exposure>) => Exposure
 
@@ -38,26 +32,8 @@ const NOT_TRANSIT = /^(Loopback|Null|NVI|Virtual-Template)/i
 
 export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exposure[] {
   const out: Exposure[] = []
-  const make: Make = (kind, b, meta, extra = {}) => {
-    const e: Exposure = {
-      kind,
-      action: 'allow',
-      direction: 'inbound',
-      from: b.from,
-      to: b.to,
-      protocols: b.protocols,
-      ports: b.ports,
-      sourcePorts: b.sourcePorts,
-      line: meta.node.line,
-      rule: meta.rule,
-      text: redact(meta.node.text),
-      ...extra,
-    }
-    if (meta.fromSets?.length) e.fromSets = [...meta.fromSets]
-    if (meta.toSets?.length) e.toSets = [...meta.toSets]
-    addNotes(e, meta.notes)
-    return e
-  }
+  const make: Make = (kind, b, meta, extra = {}) =>
+    ciscoExposure(kind, b, meta, redact, extra)
 
   const up = [...cfg.interfaces.values()].filter((i) => !i.shutdown)
   const zoned = up.some((i) => i.zone)
