@@ -3,6 +3,7 @@
  * Parsers produce it, the diff consumes it, renderers print its JSON form. Nothing here knows a vendor.
  */
 import {AddressSet} from '../net/address-set.js'
+import type {Attachment, NetfilterHook} from './device.js'
 import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
@@ -40,6 +41,17 @@ export interface Exposure {
   toSets?: string[]
   /** Doubts that may make the exposure broader or narrower than real ("unknown match 'foo' ignored"). */
   notes?: string[]
+  /**
+   * Where the traffic enters the device (neutral model, vendor spelling). Unset = the config does not
+   * say (a global rule): the diff then falls back to source addresses.
+   */
+  ingress?: Attachment
+  /** Where the traffic leaves the device, when the rule names it (`-o`, to-zone, dstintf). */
+  egress?: Attachment
+  /** Netfilter hook (iptables/nftables only). */
+  hook?: NetfilterHook
+  /** The rule protects the device itself (INPUT, host-inbound-traffic, management plane). */
+  hostLocal?: boolean
   /** Set by the caller that knows the device (diff), never by parsers. */
   device?: string
   file?: string
@@ -67,6 +79,10 @@ export interface ExposureJson {
   from_sets?: string[]
   to_sets?: string[]
   notes?: string[]
+  ingress?: {interfaces: string[]; zones: string[]; inventory_zones: string[]}
+  egress?: {interfaces: string[]; zones: string[]; inventory_zones: string[]}
+  hook?: NetfilterHook
+  host_local?: boolean
   device?: string
   file?: string
 }
@@ -106,6 +122,10 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
     if (e.fromSets?.length) j.from_sets = [...e.fromSets]
     if (e.toSets?.length) j.to_sets = [...e.toSets]
     if (e.notes?.length) j.notes = [...e.notes]
+    if (e.ingress) j.ingress = {interfaces: [...e.ingress.interfaces], zones: [...e.ingress.zones], inventory_zones: []}
+    if (e.egress) j.egress = {interfaces: [...e.egress.interfaces], zones: [...e.egress.zones], inventory_zones: []}
+    if (e.hook) j.hook = e.hook
+    if (e.hostLocal) j.host_local = true
     if (e.device) j.device = e.device
     if (e.file) j.file = e.file
     return j

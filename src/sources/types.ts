@@ -1,3 +1,4 @@
+import type {DeviceModel} from '../model/device.js'
 import type {Exposure} from '../model/exposure.js'
 
 /** A line (or XML element / JSON path) the parser did not understand. `text` is redacted. */
@@ -13,6 +14,8 @@ export interface ParseResult {
   exposures: Exposure[]
   unparsed: Unparsed[]
   stats: {lines: number; understood: number}
+  /** The device as the config describes it (interfaces, own addresses, listeners), when the format has one. */
+  device?: DeviceModel
 }
 
 export interface ParseOptions {

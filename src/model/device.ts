@@ -1,0 +1,58 @@
+/**
+ * The neutral device model (Batfish's habit: vendor model → one neutral model → analysis). A parser
+ * describes the device it read: its interfaces and where they sit, its own addresses and its listeners.
+ * Exposures then say where their traffic enters (`ingress`) and leaves (`egress`) in these terms, so the
+ * diff can decide reach by where traffic enters instead of by source addresses alone.
+ *
+ * Names keep the vendor's spelling (`outside`, `untrust`, `eth0`, `port1`); mapping them to inventory
+ * zones is the diff's job (devices[].interfaces in the inventory, or inference), never a parser's.
+ */
+
+/** One interface (or vendor zone member) as the config declares it. */
+export interface DeviceInterface {
+  /** Vendor name: `outside` (ASA nameif), `GigabitEthernet0/1`, `ge-0/0/0.0`, `ethernet1/1`, `port1`, `eth0`, `lan`. */
+  name: string
+  /** Addresses with their prefix length, as configured (`192.0.2.1/24`, `2001:db8::1/64`). */
+  addresses: string[]
+  /** The vendor zone the interface belongs to (Junos/PAN-OS/FortiOS zones, IOS ZBF zone-member). */
+  vendorZone?: string
+  /** ASA/PIX security level (0 = least trusted, 100 = inside). */
+  securityLevel?: number
+  /** The config routes 0.0.0.0/0 or ::/0 out of this interface. */
+  defaultRoute?: boolean
+  /** The vendor marks it as WAN/untrusted-facing (pfSense `wan`, FortiOS `role wan`, OPNsense `wan`). */
+  wan?: boolean
+  /** 1-based line where the interface is declared. */
+  line?: number
+}
+
+/** A service the device itself listens on (VPN, management plane). */
+export interface DeviceListener {
+  /** What it is: `openvpn`, `ipsec`, `wireguard`, `ssh`, `https`, `snmp`… */
+  service: string
+  /** Addresses it is bound to; empty = every address of the device. Loopback-bound listeners never reach outside. */
+  bind: string[]
+  line?: number
+}
+
+export interface DeviceModel {
+  interfaces: DeviceInterface[]
+  /** The device's own addresses (from its interfaces when the config has them). */
+  ownAddresses: string[]
+  listeners: DeviceListener[]
+}
+
+/** Where an exposure's traffic enters or leaves the device, in the vendor's terms. */
+export interface Attachment {
+  /** Interfaces the rule is bound to (`-i eth0`, `access-group … in interface outside`, `srcintf`). */
+  interfaces: string[]
+  /** Vendor zones (`from-zone untrust`, PAN-OS `from`, FortiOS zone, ZBF zone). */
+  zones: string[]
+}
+
+/** Netfilter hook an exposure belongs to (iptables/nftables only). */
+export type NetfilterHook = 'prerouting' | 'input' | 'forward' | 'output'
+
+export function emptyDevice(): DeviceModel {
+  return {interfaces: [], ownAddresses: [], listeners: []}
+}
