@@ -46,7 +46,8 @@ export default class Parse extends BaseCommand {
     const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes']}).finally(() => big && ux.action.stop())
     const report = parseReport(loaded)
     const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : renderParseText(report, this.paint(flags['no-color']))
-    await this.emit(rendered, flags.output)
+    // the default inventory folder and the config itself are never overwritten by the report
+    await this.emit(rendered, flags.output, ['inventory', path])
     return report
   }
 }
