@@ -7,6 +7,8 @@
  * the vendor forms whose value is not simply "the next word" are listed one by one.
  */
 export const REDACTED = '<redacted>'
+/** Echoed text is cut to this many characters before redaction, so no line costs more than this to redact. */
+export const MAX_ECHO = 400
 
 // A token boundary: config words are made of letters, digits, `-` and `_`.
 const B = String.raw`(?<![\w-])`
@@ -18,46 +20,68 @@ const SECRET_WORDS = [
   'password', 'passwd2?', 'secret', 'passphrase', 'psk', 'psksecret', 'pre-?shared-?key', 'private-?key',
   'secret-?key', 'api-?key', 'auth-?key', 'shared-?key', 'bindpw', 'authentication-key', 'key-?string', 'community', 'token',
   'ciphertext', 'phash', 'hash', 'md5', 'auth[-_]pass', 'plain-text-password-value', 'ascii-text', 'hexadecimal',
+  // IOS `key config-key password-encrypt X`, FortiOS `set md5-keys`, AWS `aws_secret_access_key = X`, swanctl `pin = X`
+  'password-encrypt', 'md5-keys', 'access[-_]?key', 'pin', 'otp[-_]?seed', 'plaintext',
 ].join('|')
-// Between the keyword and the value: an encryption level (`password 7 …`, `secret 5 …`), or the form of
-// the value (`pre-shared-key ascii-text …`, `authentication-key 1 md5 …`).
-const QUALIFIER = String.raw`(?:(?:\d{1,2}|md5|sha\d*|ascii-text|hexadecimal|ascii|hex|ENC|key)\s+)*`
-// The value: a quoted string or a token, never the `{`/`;` of a block syntax.
-const VALUE = String.raw`("[^"]*"|'[^']*'|(?![{};])\S+)`
+// A run of letters ending in a password word: FortiOS `authpasswd`, `bindpassword`
+const GLUED = String.raw`[A-Za-z0-9]*(?:passwd|password)`
+// The rest of the value after a secret keyword, qualifiers included (`7`, `md5`, `local`, `remote 0`,
+// `ascii-text`): every word up to the end of the statement (`;`, `{`, `}`, a comment, the end of the line).
+// Words are separated by blanks and never contain one, so there is one way to match.
+const WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s;{}"'#]+)`
+const REST = String.raw`(${WORD}(?:[ \t]+${WORD})*)`
 const KEYWORD_VALUE = new RegExp(
-  String.raw`${B}((?:[A-Za-z0-9]+[-_])*(?:${SECRET_WORDS}))${E}(\s*[=:]\s*|\s+)(${QUALIFIER})${VALUE}`,
+  String.raw`${B}(-{0,2}(?:(?:[A-Za-z0-9]+[-_])*(?:${SECRET_WORDS})|${GLUED}))${E}([ \t]*[=:][ \t]*|[ \t]+)${REST}`,
   'gi',
 )
 
 // `key X`: Cisco keyrings, tacacs/radius `key 7 X`, `crypto isakmp key X address …`, FortiOS `set key X`,
 // Junos `key 0 { secret … }`; unless the word after `key` names something else (`crypto key generate rsa`).
-const KEY_VALUE = new RegExp(String.raw`${B}(key)(\s+)((?:\d{1,2}\s+)?)${VALUE}`, 'gi')
+const KEY_VALUE = new RegExp(String.raw`${B}(key)([ \t]+)((?:\d{1,2}[ \t]+)?)(${WORD})`, 'gi')
 const KEY_WORDS_NOT_SECRET = new Set(['chain', 'config-key', 'generate', 'zeroize', 'import', 'export', 'pubkey-chain', 'rsa', 'storage'])
 
 // Positional secrets (Cisco syntax, but no other vendor gives these words another meaning): SNMPv3 users
 // `auth sha X priv aes 128 Y`, WPA `wpa-psk ascii 0 X`, VRRP/HSRP `authentication text X`.
 const POSITIONAL: RegExp[] = [
-  /(\bauth\s+(?:md5|sha\S*)\s+)(?!<redacted>)\S+/gi,
-  /(\bpriv\s+(?:des\S*|3des|aes(?:\s+\d+)?)\s+)(?!<redacted>|\d+\s+<redacted>)\S+/gi,
-  /(\bwpa-psk\s+(?:ascii|hex)\s+(?:\d\s+)?)\S+/gi,
-  /(\bauthentication\s+text\s+)\S+/gi,
+  /(\bauth[ \t]+(?:md5|sha\S*)[ \t]+)(?!<redacted>)\S+/gi,
+  /(\bpriv[ \t]+(?:des\S*|3des|aes(?:[ \t]+\d+)?)[ \t]+)(?!<redacted>|\d+[ \t]+<redacted>)\S+/gi,
+  /(\bwpa-psk[ \t]+(?:ascii|hex)[ \t]+(?:\d[ \t]+)?)\S+/gi,
+  /(\bauthentication[ \t]+text[ \t]+)\S+/gi,
+]
+// Statements whose whole rest is a secret: HSRP `standby 1 authentication [md5 key-string] X`, NHRP
+// `ip nhrp authentication X`, strongSwan secrets `: RSA file "X"`, `: P12 …`, `: PIN %smartcard X`, `: EAP X`
+const REST_AFTER: RegExp[] = [
+  new RegExp(String.raw`(\bstandby(?:[ \t]+\d+)?[ \t]+authentication[ \t]+)${REST}`, 'gi'),
+  new RegExp(String.raw`(\bnhrp[ \t]+authentication[ \t]+)${REST}`, 'gi'),
+  new RegExp(String.raw`((?:^|[ \t]):[ \t]*(?:PSK|RSA|ECDSA|BLISS|PKCS8|PKCS12|P12|PIN|EAP|XAUTH|NTLM)[ \t]+)${REST}`, 'gi'),
 ]
 // IOS/NX-OS: snmp-server host ADDR [traps|informs] [version 1|2c|3 auth|noauth|priv] COMMUNITY [udp-port N] …
-// (the ASA form says `community X`, which KEYWORD_VALUE knows)
-const SNMP_HOST_VERSION = /^(\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+)(\S+)/i
-const SNMP_HOST_PLAIN = /^(\s*snmp-server\s+host\s+(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)\s+(?:(?:traps|informs)\s+)?)(?!version\b)(\S+)/i
+// ASA: snmp-server host IF ADDR [trap|poll] COMMUNITY (the long form says `community X`, which KEYWORD_VALUE knows)
+const SNMP_HOST_VERSION = /^([ \t]*snmp-server[ \t]+host[ \t]+\S+[ \t]+(?:(?:traps|informs)[ \t]+)?version[ \t]+(?:1|2c|3[ \t]+(?:auth|noauth|priv))[ \t]+)(\S+)/i
+const SNMP_HOST_PLAIN = /^([ \t]*snmp-server[ \t]+host[ \t]+(?:[A-Za-z][\w./-]*[ \t]+)?(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)[ \t]+(?:(?:traps|informs|trap|poll)[ \t]+)?)(?!version\b|udp-port\b|vrf\b)(\S+)/i
 
 // FortiOS `set psksecret ENC …`, `set passwd ENC …`: the value after ENC, before the keyword rule would
 // take `ENC` for the value
-const ENC_VALUE = new RegExp(String.raw`${B}ENC\s+\S+`, 'g')
-// JSON members whose name says secret: `"PreSharedKey": "…"`, `"private_key": "…"`
-// (Azure `sharedKey`, storage `accountKey`/`primaryKey`, `connectionString` with its AccountKey=, Pulumi `ciphertext`)
-const JSON_SECRET = /"([\w-]*(?:password|passwd|secret|pre[-_]?shared[-_]?key|shared[-_]?key|private[-_]?key|(?:primary|secondary|account|storage)[-_]?key|psk|passphrase|api[-_]?key|token|community|auth[-_]?key|connection[-_]?string|ciphertext|credential)[\w-]*)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi
+const ENC_VALUE = new RegExp(String.raw`${B}ENC[ \t]+\S+`, 'g')
+// JSON members: `"PreSharedKey": "…"`, `"private_key": "…"`; the name is judged by SECRET_NAME
+const JSON_MEMBER = /"([\w-]+)"([ \t]*:[ \t]*)"((?:[^"\\]|\\.)*)"/g
+// (Azure `sharedKey`, storage `accountKey`/`primaryKey`, `connectionString` with its AccountKey=, Pulumi
+// `ciphertext` and `plaintext` under --show-secrets)
+const SECRET_NAME = /(?:password|passwd|secret|pre[-_]?shared[-_]?key|shared[-_]?key|private[-_]?key|(?:primary|secondary|account|storage)[-_]?key|psk|passphrase|api[-_]?key|token|community|auth[-_]?key|connection[-_]?string|ciphertext|plaintext|credential)/i
 // XML elements holding a secret: PAN-OS `<key>`, `<phash>`, pfSense `<bcrypt-hash>`, `<ipsecpsk>`, `<prv>`,
-// `<rocommunity>`, `<ldap_bindpw>`, OPNsense WireGuard `<privkey>`
-const XML_SECRET = /<((?:[\w]+[-_])*(?:password|passwd|secret|pre-?shared-?key|psk|passphrase|community|community-string|private-?key|auth-?key|authentication-key|api[-_]?key|hash|bindpw)|rocommunity|rwcommunity|privkey|key|phash|ipsecpsk|prv|shared_key|tls)>([^<]*)(<\/\1>)?/gi
+// `<rocommunity>`, `<ldap_bindpw>`, `<radiuskey>`, `<auth_pass>`, `<otp_seed>`, OPNsense WireGuard
+// `<privkey>`; the value may be CDATA. The tag is judged by XML_SECRET_TAG.
+const XML_ELEMENT = /<([\w-]+)>(<!\[CDATA\[(?:[^\]]|\](?!\]>))*(?:\]\]>)?|[^<]*)(<\/[\w-]+>)?/g
+const XML_SECRET_TAG = /(?:password|passwd|secret|psk|passphrase|community|key|hash|bindpw|pass|seed|prv|tls)$/i
+const XML_PUBLIC_TAG = /(?:pub|public[-_]?)key$|^(?:keyid|hotkey)$/i
+// Connection strings and query strings: Azure `AccountKey=X;`, `SharedAccessKey=X`, SAS `sig=X&`
+const QUERY_SECRET = /(\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig|Password|Pwd)=)([^;&\s"'<]+)/gi
+// URL userinfo `scheme://user:X@host`
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi
+// HTTP `Authorization: Bearer X`, `Basic X`
+const BEARER = /(\b(?:Bearer|Basic)[ \t]+)[\w.~+/=-]+/g
 // A private key inline (JSON string, one-line export): everything up to its END line
-const PEM_INLINE = /(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----)[\s\S]*?(-----END \2-----|$)/g
+const PEM_INLINE = /(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----)(?:[^-]|-(?!----END ))*(-----END \2-----|$)/g
 // Junos `$9$…`, crypt(3) hashes `$1$…`, `$6$…`, IOS type 8/9
 const JUNOS_9 = /"?\$9\$[^"\s;]*"?/g
 const CRYPT = /\$(?:1|5|6|2[aby]?|y|sha512|8|9)\$[^\s"';]+/g
@@ -74,23 +98,30 @@ function isKeyBody(text: string): boolean {
   return text.length >= 12 && /\d/.test(text) && /[a-z]/.test(text) && /[A-Z]/.test(text)
 }
 
-/** Redact one line of config text. */
+/**
+ * Redact one line of config text. A line over MAX_ECHO characters is cut first (and its cut last word
+ * dropped, so no half of a secret survives the cut): the patterns then run on a bounded input.
+ */
 export function redactLine(line: string): string {
-  let out = line
+  let out = line.length > MAX_ECHO ? `${line.slice(0, MAX_ECHO).replace(/[^\s;{}<>"',]+$/, '')}…` : line
   out = out.replace(PEM_INLINE, (_m, begin: string, _kind: string, end: string) => `${begin}${REDACTED}${end}`)
   out = out.replace(ENC_VALUE, `ENC ${REDACTED}`)
-  out = out.replace(JSON_SECRET, (_m, name: string, sep: string) => `"${name}"${sep}"${REDACTED}"`)
-  out = out.replace(XML_SECRET, (m, tag: string, value: string, close: string | undefined) =>
+  out = out.replace(JSON_MEMBER, (m, name: string, sep: string) => (SECRET_NAME.test(name) ? `"${name}"${sep}"${REDACTED}"` : m))
+  out = out.replace(XML_ELEMENT, (m, tag: string, value: string, close: string | undefined) =>
     // an element with children (`<hash><member>sha256</member>`) holds no value of its own
-    value.trim() === '' && !close ? m : `<${tag}>${REDACTED}${close ?? ''}`,
+    !XML_SECRET_TAG.test(tag) || XML_PUBLIC_TAG.test(tag) || (value.trim() === '' && !close) ? m : `<${tag}>${REDACTED}${close ?? ''}`,
   )
+  out = out.replace(QUERY_SECRET, (m, head: string, value: string) => (value.startsWith(REDACTED) ? m : `${head}${REDACTED}`))
+  out = out.replace(URL_USERINFO, (_m, head: string) => `${head}${REDACTED}@`)
+  out = out.replace(BEARER, (_m, head: string) => `${head}${REDACTED}`)
   for (const re of POSITIONAL) out = out.replace(re, (_m, head: string) => `${head}${REDACTED}`)
-  if (/^\s*snmp-server\s+host\b/i.test(out) && !/\bcommunity\b/i.test(out)) {
+  for (const re of REST_AFTER) out = out.replace(re, (m, head: string, value: string) => (value === REDACTED ? m : `${head}${REDACTED}`))
+  if (/^[ \t]*snmp-server[ \t]+host\b/i.test(out) && !/\bcommunity\b/i.test(out)) {
     const versioned = SNMP_HOST_VERSION.test(out)
     out = out.replace(versioned ? SNMP_HOST_VERSION : SNMP_HOST_PLAIN, (_m, head: string) => `${head}${REDACTED}`)
   }
-  out = out.replace(KEYWORD_VALUE, (m, kw: string, sep: string, qualifier: string, value: string) =>
-    value === REDACTED || value.startsWith(`${REDACTED}`) ? m : `${kw}${sep}${qualifier}${REDACTED}`,
+  out = out.replace(KEYWORD_VALUE, (m, kw: string, sep: string, value: string) =>
+    value === REDACTED || value.startsWith(`${REDACTED}`) ? m : `${kw}${sep}${REDACTED}`,
   )
   out = out.replace(KEY_VALUE, (m, kw: string, sep: string, level: string, value: string) =>
     KEY_WORDS_NOT_SECRET.has(value.toLowerCase()) || value.startsWith(REDACTED) ? m : `${kw}${sep}${level}${REDACTED}`,

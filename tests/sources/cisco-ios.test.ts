@@ -184,6 +184,6 @@ describe('cisco-ios secrets', () => {
     const r = await parseFixture(TYPE, 'secrets.cfg')
     expect(r.unparsed.map((u) => u.line)).toEqual([23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33])
     expect(reportText(r)).not.toMatch(/PLANTED/)
-    expect(find(r.exposures, (x) => x.rule === 'snmp-server community')[0].text).toBe('snmp-server community <redacted> RO')
+    expect(find(r.exposures, (x) => x.rule === 'snmp-server community')[0].text).toBe('snmp-server community <redacted>')
   })
 })

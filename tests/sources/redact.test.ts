@@ -85,12 +85,16 @@ describe('redactLine: secret forms', () => {
     )
   })
 
-  it('keeps the words around the secret', () => {
-    expect(redactLine('username admin privilege 15 password 7 0822455D0A16')).toBe(`username admin privilege 15 password 7 ${REDACTED}`)
-    expect(redactLine('        set psksecret ENC AbC123==')).toBe(`        set psksecret ENC ${REDACTED}`)
+  it('keeps the words before the secret; after the keyword the whole rest of the value goes (#12)', () => {
+    expect(redactLine('username admin privilege 15 password 7 0822455D0A16')).toBe(`username admin privilege 15 password ${REDACTED}`)
+    expect(redactLine('        set psksecret ENC AbC123==')).toBe(`        set psksecret ${REDACTED}`)
     expect(redactLine('snmp-server host 10.1.1.1 version 2c PUBLIC udp-port 162')).toBe(`snmp-server host 10.1.1.1 version 2c ${REDACTED} udp-port 162`)
-    expect(redactLine('pre-shared-key ascii-text "$9$abc";')).toBe(`pre-shared-key ascii-text ${REDACTED};`)
-    expect(redactLine('ntp authentication-key 1 md5 NtpKey 7')).toBe(`ntp authentication-key 1 md5 ${REDACTED} 7`)
+    expect(redactLine('pre-shared-key ascii-text "$9$abc";')).toBe(`pre-shared-key ${REDACTED};`)
+    expect(redactLine('ntp authentication-key 1 md5 NtpKey 7')).toBe(`ntp authentication-key ${REDACTED}`)
+    // qualifiers the patterns do not know are no longer taken for the secret
+    expect(redactLine('set vpn ipsec phase1 pre-shared-key local S3cr3t')).toBe(`set vpn ipsec phase1 pre-shared-key ${REDACTED}`)
+    expect(redactLine(' pre-shared-key remote 0 S3cr3t')).toBe(` pre-shared-key ${REDACTED}`)
+    expect(redactLine('-A INPUT -m comment --comment "password reset portal" -j ACCEPT')).toBe(`-A INPUT -m comment --comment "password ${REDACTED}" -j ACCEPT`)
   })
 
   it('crypt hashes, $9$ and WireGuard keys anywhere on a line', () => {
