@@ -25,3 +25,8 @@ export function readAsOf(text: string | undefined, now: Date = new Date()): stri
   }
   return text
 }
+
+export const passEnvFlag = Flags.string({
+  summary: 'Let a pulumi-program see this environment variable (repeatable); it otherwise gets only PATH, HOME, LANG, TMPDIR and PULUMI_*.',
+  multiple: true,
+})

@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {passEnvFlag} from '../cli/flags.js'
+import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
 import {type DiffReport, failsAt, runDiff} from '../diff/run.js'
@@ -27,6 +29,7 @@ export default class Diff extends BaseCommand {
   ]
 
   static override flags = {
+    'pass-env': passEnvFlag,
     inventory: inventoryFlag,
     live: Flags.string({
       summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeat for several files of one device (iptables + ip6tables).',
@@ -44,6 +47,7 @@ export default class Diff extends BaseCommand {
 
   async run(): Promise<DiffReport> {
     const {flags} = await this.parse(Diff)
+    passProgramEnv(flags['pass-env'] ?? [])
     const asOf = flags['as-of'] ?? new Date().toISOString().slice(0, 10)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
       throw new IrmError('USAGE', `--as-of '${asOf}' is not a date`, {hint: 'Write it as YYYY-MM-DD.'})

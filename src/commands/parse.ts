@@ -3,6 +3,8 @@ import {statSync} from 'node:fs'
 import {Args, Flags, ux} from '@oclif/core'
 
 import {BaseCommand, formatFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {passEnvFlag} from '../cli/flags.js'
+import {passProgramEnv} from '../sources/pulumi-program.js'
 import {parseReport, type ParseReport} from '../report/parse-report.js'
 import {renderParseText} from '../report/parse-text.js'
 import {DEFAULT_MAX_CONFIG_BYTES, loadConfig} from '../sources/load.js'
@@ -23,6 +25,7 @@ export default class Parse extends BaseCommand {
   }
 
   static override flags = {
+    'pass-env': passEnvFlag,
     type: Flags.string({char: 't', summary: "Config format (see 'irm-audit sources'); detected when omitted."}),
     format: formatFlag(['text', 'json']),
     output: outputFlag,
@@ -32,6 +35,7 @@ export default class Parse extends BaseCommand {
 
   async run(): Promise<ParseReport> {
     const {args, flags} = await this.parse(Parse)
+    passProgramEnv(flags['pass-env'] ?? [])
     let path = args.file
     let type = flags.type
     // FILE:type, unless the colon belongs to a Windows drive letter

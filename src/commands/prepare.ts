@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {asOfFlag, failOnFlag, liveFlag, readAsOf} from '../cli/flags.js'
+import {passProgramEnv} from '../sources/pulumi-program.js'
+import {asOfFlag, failOnFlag, liveFlag, passEnvFlag, readAsOf} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
 import {preparationFails} from '../readiness/gate.js'
@@ -22,6 +23,7 @@ export default class Prepare extends BaseCommand {
   ]
 
   static override flags = {
+    'pass-env': passEnvFlag,
     inventory: inventoryFlag,
     policy: Flags.string({summary: 'Policy pack merged over the default (repeatable, applied in order).', multiple: true}),
     'fail-under': Flags.integer({summary: 'Exit 1 when the score is below this (0–100).', min: 0, max: 100}),
@@ -41,6 +43,7 @@ export default class Prepare extends BaseCommand {
 
   async run(): Promise<PrepareReport> {
     const {flags} = await this.parse(Prepare)
+    passProgramEnv(flags['pass-env'] ?? [])
     const {report, loaded, policy} = await runPrepare({
       inventoryDir: flags.inventory,
       policyFiles: flags.policy,

@@ -388,7 +388,7 @@ class Engine {
     const from = zone ? [zone.id] : e.from.toCidrs()
     const toZone = e.to.isAny() ? undefined : this.zoneNamed(e.to)
     const to = e.to.isAny() ? ['any'] : toZone ? [toZone.id] : e.to.toCidrs()
-    const slug = `${device}-${service}`.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase()
+    const slug = `${device}-${service}`.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '').toLowerCase()
     return [
       `- id: ${slug}`,
       `  kind: ${KIND_OF[e.kind] ?? 'firewall-opening'}`,

@@ -187,7 +187,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const obj = (v: unknown): AnyEntry | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as AnyEntry) : undefined)
 
 /** Looks like an address (so it is checked as a CIDR, not looked up as a zone id). */
-const ADDRESS_LIKE = /^(?:[\d.]+\.[\d./]*|[0-9a-fA-F]*:[0-9a-fA-F:./]*)$/
+const ADDRESS_LIKE = /^(?:\d+\.|\.\d*\.)[\d./]*$|^[0-9a-fA-F]*:[0-9a-fA-F:./]*$/
 
 /** Fields holding the date of a past event, by collection. */
 const PAST_DATES: Record<string, string[]> = {

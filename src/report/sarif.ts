@@ -97,7 +97,7 @@ export function buildSarif(tool: SarifTool, rules: SarifRule[], findings: SarifF
 }
 
 function toPascal(id: string): string {
-  return id.replace(/(^|[-_.\s]+)(\w)/g, (_, __, c: string) => c.toUpperCase())
+  return id.split(/[-_.\s]+/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')
 }
 
 function toUri(file: string): string {

@@ -1,1 +1,2 @@
 export {pulumiProgram} from './pulumi-program/index.js'
+export {passProgramEnv, programEnv, setProgramTimeout} from './pulumi-program/index.js'

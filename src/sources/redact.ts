@@ -28,7 +28,7 @@ const GLUED = String.raw`[A-Za-z0-9]*(?:passwd|password)`
 // The rest of the value after a secret keyword, qualifiers included (`7`, `md5`, `local`, `remote 0`,
 // `ascii-text`): every word up to the end of the statement (`;`, `{`, `}`, a comment, the end of the line).
 // Words are separated by blanks and never contain one, so there is one way to match.
-const WORD = String.raw`(?:"[^"]*"|'[^']*'|[^\s;{}"'#]+)`
+const WORD = String.raw`(?:"[^"]*"?|'[^']*'?|[^\s;{}"'#]+)`
 const REST = String.raw`(${WORD}(?:[ \t]+${WORD})*)`
 const KEYWORD_VALUE = new RegExp(
   String.raw`${B}(-{0,2}(?:(?:[A-Za-z0-9]+[-_])*(?:${SECRET_WORDS})|${GLUED}))${E}([ \t]*[=:][ \t]*|[ \t]+)${REST}`,
@@ -77,17 +77,42 @@ const XML_PUBLIC_TAG = /(?:pub|public[-_]?)key$|^(?:keyid|hotkey)$/i
 // Connection strings and query strings: Azure `AccountKey=X;`, `SharedAccessKey=X`, SAS `sig=X&`
 const QUERY_SECRET = /(\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig|Password|Pwd)=)([^;&\s"'<]+)/gi
 // URL userinfo `scheme://user:X@host`
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi
+const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi
 // HTTP `Authorization: Bearer X`, `Basic X`
 const BEARER = /(\b(?:Bearer|Basic)[ \t]+)[\w.~+/=-]+/g
-// A private key inline (JSON string, one-line export): everything up to its END line
-const PEM_INLINE = /(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----)(?:[^-]|-(?!----END ))*(-----END \2-----|$)/g
+// A private key inline (JSON string, one-line export): everything up to its END line (found by indexOf:
+// a lazy `[\s\S]*?` to a back-reference is polynomial on repeated BEGIN lines)
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----/g
+
+function redactPem(text: string): string {
+  let out = ''
+  let from = 0
+  PEM_BEGIN.lastIndex = 0
+  for (let m = PEM_BEGIN.exec(text); m; m = PEM_BEGIN.exec(text)) {
+    const bodyStart = m.index + m[0].length
+    const end = `-----END ${m[1]}-----`
+    const at = text.indexOf(end, bodyStart)
+    out += `${text.slice(from, bodyStart)}${REDACTED}`
+    from = at < 0 ? text.length : at
+    if (at >= 0) out += end
+    from = at < 0 ? text.length : at + end.length
+    PEM_BEGIN.lastIndex = from
+  }
+  return out + text.slice(from)
+}
 // Junos `$9$…`, crypt(3) hashes `$1$…`, `$6$…`, IOS type 8/9
 const JUNOS_9 = /"?\$9\$[^"\s;]*"?/g
 const CRYPT = /\$(?:1|5|6|2[aby]?|y|sha512|8|9)\$[^\s"';]+/g
 // A 32-byte key in base64 (WireGuard, Curve25519) anywhere, unless the line says it is the public half
 const BASE64_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g
 const PUBLIC_KEY_LINE = /public[-_\s]?key|pubkey/i
+
+/** `text` without its last, possibly cut, word. */
+function cutWord(text: string): string {
+  let i = text.length
+  while (i > 0 && !/[\s;{}<>"',]/.test(text[i - 1])) i--
+  return text.slice(0, i)
+}
 
 /** A line that is only base64 or hex: the body of a PEM block or of an OpenVPN static key. */
 function isKeyBody(text: string): boolean {
@@ -103,8 +128,8 @@ function isKeyBody(text: string): boolean {
  * dropped, so no half of a secret survives the cut): the patterns then run on a bounded input.
  */
 export function redactLine(line: string): string {
-  let out = line.length > MAX_ECHO ? `${line.slice(0, MAX_ECHO).replace(/[^\s;{}<>"',]+$/, '')}…` : line
-  out = out.replace(PEM_INLINE, (_m, begin: string, _kind: string, end: string) => `${begin}${REDACTED}${end}`)
+  let out = line.length > MAX_ECHO ? `${cutWord(line.slice(0, MAX_ECHO))}…` : line
+  out = redactPem(out)
   out = out.replace(ENC_VALUE, `ENC ${REDACTED}`)
   out = out.replace(JSON_MEMBER, (m, name: string, sep: string) => (SECRET_NAME.test(name) ? `"${name}"${sep}"${REDACTED}"` : m))
   out = out.replace(XML_ELEMENT, (m, tag: string, value: string, close: string | undefined) =>

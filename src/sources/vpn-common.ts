@@ -105,7 +105,7 @@ export const ALL_PROTOCOLS = ProtocolSet.ALL
 // names of settings whose value is (or may be) a credential, in any of the three formats
 const SECRET_NAME = /secret|key|psk|pass|token|cred|\bpin\b/i
 // a WireGuard/Curve25519 key: 32 bytes in base64
-const BASE64_KEY = /[A-Za-z0-9+/]{42,43}=/g
+const BASE64_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42,43}=/g
 
 /**
  * Echo text for a `name = value` line we could not read: redacted like every line, and with the whole

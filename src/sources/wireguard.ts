@@ -73,9 +73,9 @@ export const wireguard: SourceParser = {
   detection: 'an [Interface] section with PrivateKey, ListenPort, Address or a [Peer] section; a networkd .netdev of Kind=wireguard',
   extensions: ['.conf', '.netdev'],
   detect(head, fileName) {
-    if (/^\s*Kind\s*=\s*wireguard\s*$/im.test(head) || /^\s*\[WireGuard(Peer)?\]\s*$/im.test(head)) return 0.9
-    if (!/^\s*\[Interface\]\s*$/im.test(head)) return 0
-    const signs = [/^\s*\[Peer\]\s*$/im, /^\s*PrivateKey\s*=/im, /^\s*ListenPort\s*=/im, /^\s*AllowedIPs\s*=/im]
+    if (/^[ \t]*Kind[ \t]*=[ \t]*wireguard[ \t\r]*$/im.test(head) || /^[ \t]*\[WireGuard(Peer)?\][ \t\r]*$/im.test(head)) return 0.9
+    if (!/^[ \t]*\[Interface\][ \t\r]*$/im.test(head)) return 0
+    const signs = [/^[ \t]*\[Peer\][ \t\r]*$/im, /^[ \t]*PrivateKey[ \t]*=/im, /^[ \t]*ListenPort[ \t]*=/im, /^[ \t]*AllowedIPs[ \t]*=/im]
     const hits = signs.filter((re) => re.test(head)).length
     if (hits === 0) return 0.3
     return /\bwg[\w-]*\.conf$/i.test(fileName) ? 0.95 : 0.9
@@ -112,7 +112,10 @@ function parseWireguard(text: string, file: string): ParseResult {
   let keysInSection = 0
 
   const fail = (line: number, raw: string, reason: string) => {
-    const name = /^\s*([A-Za-z][\w ]*?)\s*=/.exec(raw)?.[1] ?? ''
+    // indexOf, not a lazy regex: a long line without '=' must cost one pass
+    const eq = raw.indexOf('=')
+    const key = eq < 0 ? '' : raw.slice(0, eq).trim()
+    const name = /^[A-Za-z][\w ]*$/.test(key) ? key : ''
     unparsed.push({line, reason, text: redactSetting(name, raw.trim())})
   }
 
@@ -124,14 +127,15 @@ function parseWireguard(text: string, file: string): ParseResult {
     if (trimmed.startsWith('#') || trimmed.startsWith(';')) {
       // "# Name = laptop": the wg-quick docs' convention for naming a peer
       // (inside a section before its first key it names that section, else the next [Peer])
-      const named = /^#\s*Name\s*=\s*(.+)$/i.exec(trimmed)
+      const named = /^#[ \t]*Name[ \t]*=([^]+)$/i.exec(trimmed)
       if (named && keysInSection > 0) pendingName = named[1].trim()
       else if (named && section === 'peer') peers[peers.length - 1].name ??= named[1].trim()
       continue
     }
     count++
     // wg-quick strips everything after '#' (keys are base64, never contain it)
-    const stripped = trimmed.replace(/\s*#.*$/, '')
+    const hash = trimmed.indexOf('#')
+    const stripped = hash < 0 ? trimmed : trimmed.slice(0, hash).trimEnd()
     const header = /^\[(\w+)\]$/.exec(stripped)
     keysInSection = header ? 0 : keysInSection + 1
     if (header) {
@@ -155,7 +159,7 @@ function parseWireguard(text: string, file: string): ParseResult {
       pendingName = undefined
       continue
     }
-    const kv = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(stripped)
+    const kv = /^([A-Za-z]+)\s*=\s*([^]*)$/.exec(stripped)
     if (!kv) {
       fail(n, raw, 'not a key = value line')
       continue

@@ -164,7 +164,7 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
 }
 
 const HEAD = /^#config-version=[A-Z0-9]+-\d/m
-const BLOCK = /^config (system|firewall|vpn|router|log|user|global|vdom)\b[^\n]*\n\s+(edit |set )/m
+const BLOCK = /^config (system|firewall|vpn|router|log|user|global|vdom)\b[^\n]*\n[ \t]+(edit |set )/m
 
 export const fortios: SourceParser = {
   type: 'fortios',
@@ -173,7 +173,7 @@ export const fortios: SourceParser = {
   extensions: ['conf', 'cfg', 'txt'],
   detect(head) {
     if (HEAD.test(head)) return 1
-    if (BLOCK.test(head) && /^\s*(next|end)\s*$/m.test(head)) return 0.8
+    if (BLOCK.test(head) && /^[ \t]*(next|end)[ \t\r]*$/m.test(head)) return 0.8
     return 0
   },
   parse(text, {file}) {

@@ -26,10 +26,10 @@ export function parseIptablesCommands(lines: SourceLine[], file = ''): ParseResu
   return finish(readLines(lines, file))
 }
 
-const SAVE_TABLE = /^\*(filter|nat|mangle|raw|security)\s*$/m
-const SAVE_CHAIN = /^:[^\s]+ (ACCEPT|DROP|-) \[\d+:\d+\]\s*$/m
-const SAVE_RULE = /^(\[\d+:\d+\]\s+)?-A \S+/m
-const COMMAND = /^\s*(sudo\s+)?(\S*\/)?ip6?tables(-legacy|-nft)?\s+(.*\s)?(-[AIPN]|--append|--insert)\s/m
+const SAVE_TABLE = /^\*(filter|nat|mangle|raw|security)[ \t\r]*$/m
+const SAVE_CHAIN = /^:[^\s]+ (ACCEPT|DROP|-) \[\d+:\d+\][ \t\r]*$/m
+const SAVE_RULE = /^(\[\d+:\d+\][ \t]+)?-A \S+/m
+const COMMAND = /^[ \t]*(sudo[ \t]+)?(\S*\/)?ip6?tables(-legacy|-nft)?[ \t](?:.*[ \t])?(-[AIPN]|--append|--insert)[ \t]/m
 
 export const iptables: SourceParser = {
   type: 'iptables',
@@ -42,7 +42,7 @@ export const iptables: SourceParser = {
     if (table && chain) return SAVE_RULE.test(head) ? 1 : 0.9
     if (COMMAND.test(head)) return 0.8
     // `iptables -S` output: `-P INPUT DROP`, `-N chain`, `-A …` without table headers
-    if (SAVE_RULE.test(head) && /^-P (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) (ACCEPT|DROP)\s*$/m.test(head)) return 0.9
+    if (SAVE_RULE.test(head) && /^-P (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) (ACCEPT|DROP)[ \t\r]*$/m.test(head)) return 0.9
     if (SAVE_RULE.test(head) && /^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /m.test(head)) return 0.6
     return 0
   },

@@ -41,8 +41,8 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
       const boxes: Box[] = []
       for (const t of terms) {
         const protocols = t.protocol ? junosProtocol(t.protocol) : ProtocolSet.ALL
-        const ports = t.destinationPort ? portSet(t.destinationPort.replace(/\s+to\s+/, '-')) : PortSet.ALL
-        const sourcePorts = t.sourcePort ? portSet(t.sourcePort.replace(/\s+to\s+/, '-')) : PortSet.ALL
+        const ports = t.destinationPort ? portSet(t.destinationPort.replace(/\s+/g, ' ').replace(' to ', '-')) : PortSet.ALL
+        const sourcePorts = t.sourcePort ? portSet(t.sourcePort.replace(/\s+/g, ' ').replace(' to ', '-')) : PortSet.ALL
         if (!protocols || !ports || !sourcePorts) {
           problems.push({line: t.line, reason: `application ${name}: protocol or port not understood; taken as any`, text: app.text})
           boxes.push(ANY_BOX)

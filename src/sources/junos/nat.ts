@@ -54,7 +54,7 @@ export function natExposures(
       if (!vals) return PortSet.ALL
       let set = PortSet.EMPTY
       for (const v of vals) {
-        const p = portSet(v.replace(/\s+to\s+/, '-'))
+        const p = portSet(v.replace(/\s+/g, ' ').replace(' to ', '-'))
         if (!p) {
           notes.push(`${key} ${v} not understood`)
           opaque = true
@@ -101,7 +101,7 @@ export function natExposures(
       if (then[1] === 'prefix' && then[2]) {
         translated = {to: parseAddress(then[2]) ?? undefined}
         const mp = then.indexOf('mapped-port')
-        if (mp > 0 && then[mp + 1]) translated.ports = portSet(then.slice(mp + 1, mp + 4).join(' ').replace(/\s+to\s+/, '-').split(' ')[0]) ?? undefined
+        if (mp > 0 && then[mp + 1]) translated.ports = portSet(then.slice(mp + 1, mp + 4).join(' ').replace(/\s+/g, ' ').replace(' to ', '-').split(' ')[0]) ?? undefined
       } else if (then[1] === 'prefix-name' && then[2]) {
         const res = resolver.resolveAll([then[2]], undefined)
         translated = {to: res.unresolved.length ? undefined : res.set}

@@ -151,9 +151,12 @@ export function readSetForm(text: string): ReadResult {
     let inList: string[] | null = null
     let bad = false
     for (const t of tokens.slice(1)) {
-      if (!t.quoted && t.value === '[') inList = []
+      // a list inside a list is no Junos syntax: the line is reported, never half read
+      if (!t.quoted && t.value === '[' && inList) bad = true
+      else if (!t.quoted && t.value === '[') inList = []
       else if (!t.quoted && t.value === ']') {
         if (inList) lists.push(inList)
+        else bad = true
         inList = null
         words.push('\u0000list')
       } else if (!t.quoted && (t.value === '{' || t.value === '}' || t.value === ';')) bad = true
@@ -218,19 +221,27 @@ function startsWith(words: string[], prefix: string): boolean {
   return joined === prefix || joined.startsWith(`${prefix} `)
 }
 
-/** `a [ b c ] d` → `a b d`, `a c d` (the placeholder marks where each list went). */
+/**
+ * `a [ b c ] d` → `a b d`, `a c d`. Each list is a value set: with several lists in one statement
+ * (`from [ a b ] to [ c d ]`), the i-th statement takes the i-th item of every list (the last one once a
+ * list runs out), so every value reaches its place and the count stays that of the longest list. A
+ * cartesian product would be the same sets at a cost exponential in the number of lists (#12).
+ */
 function expandLists(words: string[], lists: string[][]): string[][] {
   if (lists.length === 0) return [words]
-  let out: string[][] = [[]]
-  let li = 0
-  for (const w of words) {
-    if (w === '\u0000list') {
-      const items = lists[li++]
-      if (items.length === 0) continue
-      out = out.flatMap((prefix) => items.map((item) => [...prefix, item]))
-    } else {
-      for (const p of out) p.push(w)
+  const width = Math.max(1, ...lists.map((l) => l.length))
+  const out: string[][] = []
+  for (let i = 0; i < width; i++) {
+    const w: string[] = []
+    let li = 0
+    for (const word of words) {
+      if (word !== '\u0000list') w.push(word)
+      else {
+        const items = lists[li++] ?? []
+        if (items.length) w.push(items[Math.min(i, items.length - 1)])
+      }
     }
+    out.push(w)
   }
   return out
 }
@@ -254,20 +265,23 @@ export function readHierarchy(text: string): ReadResult {
     const words: string[] = []
     const lists: string[][] = []
     let inList: string[] | null = null
+    let nested = false
     for (const t of toks) {
       if (!t.quoted && words.length === 0 && !inList && /^(inactive|replace|protect|delete|unprotect):$/.test(t.value)) {
         if (t.value === 'inactive:') inactive = true
         continue
       }
-      if (!t.quoted && t.value === '[') inList = []
+      if (!t.quoted && t.value === '[' && inList) nested = true
+      else if (!t.quoted && t.value === '[') inList = []
       else if (!t.quoted && t.value === ']') {
         if (inList) lists.push(inList)
+        else nested = true
         inList = null
         words.push('\u0000list')
       } else if (inList) inList.push(t.value)
       else words.push(t.value)
     }
-    return {inactive, words, lists, open: inList !== null}
+    return {inactive, words, lists, open: inList !== null || nested}
   }
 
   for (const t of tokens) {

@@ -26,9 +26,9 @@ function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResu
 }
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/
-const TABLE_BLOCK = /^\s*table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?[\w.-]+\s*\{/m
+const TABLE_BLOCK = /^[ \t]*table[ \t]+(?:(?:ip|ip6|inet|arp|bridge|netdev)[ \t]+)?[\w.-]+[ \t]*\{/m
 const BASE_CHAIN = /\btype\s+(?:filter|nat|route)\s+hook\s+\w+/
-const COMMANDS = /^\s*(?:(?:sudo\s+)?(?:\S*\/)?nft\s+)?(?:add|insert)\s+(?:rule|chain)\s+(?:ip|ip6|inet|arp|bridge|netdev)\s/m
+const COMMANDS = /^[ \t]*(?:(?:sudo[ \t]+)?(?:\S*\/)?nft[ \t]+)?(?:add|insert)[ \t]+(?:rule|chain)[ \t]+(?:ip|ip6|inet|arp|bridge|netdev)[ \t]/m
 
 export const nftables: SourceParser = {
   type: 'nftables',

@@ -100,7 +100,7 @@ export function chainOf(table: NftTable, name: string, line: number): NftChain {
 export const PRIORITY_NAMES: Record<string, number> = {raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100, out: 100}
 
 export function parsePriority(text: string): number | null {
-  const m = /^\s*([a-z]+|-?\d+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(text)
+  const m = /^([a-z]+|-?\d+)\s*(?:([+-])\s*(\d+))?$/.exec(text.trim())
   if (!m) return null
   const base = /^-?\d+$/.test(m[1]) ? Number(m[1]) : PRIORITY_NAMES[m[1]]
   if (base === undefined) return null

@@ -35,7 +35,7 @@ export function setElements(toks: Token[], start: number): {items: string[]; end
   }
   if (cur.length) items.push(cur.join(' '))
   // element options (`1.2.3.4 timeout 1h`, `counter packets 1 bytes 2`) are not part of the key
-  return {items: items.map((e) => e.replace(/\s+(timeout|expires|counter|comment)\b.*$/, '')), end: i}
+  return {items: items.map(cutOptions), end: i}
 }
 
 const VERDICT_WORDS = new Set(['accept', 'drop', 'reject', 'return', 'continue', 'queue'])
@@ -306,4 +306,11 @@ function splitNatTarget(target: string, nat: {addr?: string; port?: string}): vo
     nat.addr = target.slice(0, k)
     nat.port = target.slice(k + 1)
   } else nat.addr = target
+}
+
+/** A set element without its options (`1.2.3.4 timeout 1h counter` → `1.2.3.4`), by words: a regex over the blanks is quadratic. */
+function cutOptions(element: string): string {
+  const parts = element.split(/(\s+)/)
+  const at = parts.findIndex((p, i) => i > 0 && i % 2 === 0 && /^(?:timeout|expires|counter|comment)\b/.test(p))
+  return at < 0 ? element : parts.slice(0, at - 1).join('')
 }

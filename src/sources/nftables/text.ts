@@ -44,7 +44,7 @@ class Reader {
     return redactLine(
       this.lines
         .slice(first - 1, last)
-        .map((l) => l.replace(/#.*$/, '').trim())
+        .map((l) => l.replace(/#[^]*$/, '').trim())
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim(),

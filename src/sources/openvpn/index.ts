@@ -26,15 +26,15 @@ export const openvpn: SourceParser = {
   extensions: ['.conf', '.ovpn'],
   detect(head) {
     const signs = [
-      /^\s*dev\s+(tun|tap)\w*\s*$/m,
-      /^\s*proto\s+(udp|tcp)[46]?(-server|-client)?\s*$/m,
-      /^\s*remote\s+\S+(\s+\d+)?(\s+(udp|tcp)\S*)?\s*$/m,
-      /^\s*server\s+\d+\.\d+\.\d+\.\d+\s+\d+\.\d+\.\d+\.\d+/m,
-      /^\s*push\s+"/m,
-      /^\s*<(ca|cert|key|tls-auth|tls-crypt)>\s*$/m,
-      /^\s*(persist-tun|persist-key|nobind)\s*$/m,
-      /^\s*(client|tls-client|tls-server)\s*$/m,
-      /^\s*(remote-cert-tls|ifconfig-pool-persist|keepalive|verb|tls-auth|data-ciphers)\s+\S/m,
+      /^[ \t]*dev[ \t]+(tun|tap)\w*[ \t\r]*$/m,
+      /^[ \t]*proto[ \t]+(udp|tcp)[46]?(-server|-client)?[ \t\r]*$/m,
+      /^[ \t]*remote[ \t]+\S+([ \t]+\d+)?([ \t]+(udp|tcp)\S*)?[ \t\r]*$/m,
+      /^[ \t]*server[ \t]+\d+\.\d+\.\d+\.\d+[ \t]+\d+\.\d+\.\d+\.\d+/m,
+      /^[ \t]*push[ \t]+"/m,
+      /^[ \t]*<(ca|cert|key|tls-auth|tls-crypt)>[ \t\r]*$/m,
+      /^[ \t]*(persist-tun|persist-key|nobind)[ \t\r]*$/m,
+      /^[ \t]*(client|tls-client|tls-server)[ \t\r]*$/m,
+      /^[ \t]*(remote-cert-tls|ifconfig-pool-persist|keepalive|verb|tls-auth|data-ciphers)[ \t]+\S/m,
     ]
     const hits = signs.filter((re) => re.test(head)).length
     if (hits >= 3) return 0.85

@@ -130,7 +130,7 @@ export function readDirectives(text: string, file: string) {
       continue
     }
     const name = tokens[0].replace(/^--/, '').toLowerCase()
-    const directive = {name, args: tokens.slice(1), line: n, text: redactSetting(tokens[0], trimmed.replace(/\s+[#;].*$/, ''))}
+    const directive = {name, args: tokens.slice(1), line: n, text: redactSetting(tokens[0], trimmed.replace(/(?<!\s)\s+[#;][^]*$/, ''))}
     if (MODELLED.has(name)) {
       known++
       directives.push(directive) // understood or not is decided when the model reads it

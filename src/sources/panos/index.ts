@@ -9,9 +9,9 @@ import {parseXml} from '../xml.js'
 import {toExposures} from './exposures.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
 
-const XML_HEAD = /<config\b[^>]*(?:urldb|version)=|<devices>\s*<entry name="localhost\.localdomain"|<vsys>\s*<entry name="vsys\d+"/
+const XML_HEAD = [/<config\b[^>]{0,200}(?:urldb|version)=/, /<devices>\s*<entry name="localhost\.localdomain"/, /<vsys>\s*<entry name="vsys\d+"/]
 const SET_HEAD = /^set (?:deviceconfig|rulebase (?:security|nat)|address(?:-group)? |service(?:-group)? |zone \S+ network|network interface ethernet|mgt-config|shared |vsys vsys\d)/gm
-const BRACE_HEAD = /^\s*(?:deviceconfig|rulebase|vsys|mgt-config) \{|^\s*localhost\.localdomain \{|^\s*vsys\d+ \{/gm
+const BRACE_HEAD = /^[ \t]*(?:deviceconfig|rulebase|vsys|mgt-config) \{|^[ \t]*localhost\.localdomain \{|^[ \t]*vsys\d+ \{/gm
 
 export const panos: SourceParser = {
   type: 'panos',
@@ -19,7 +19,7 @@ export const panos: SourceParser = {
   detection: "XML with <config> and <devices><entry name=\"localhost.localdomain\">, or 'set deviceconfig'/'set rulebase' commands, or 'deviceconfig {'/'vsys {' blocks",
   extensions: ['.xml', '.set', '.conf', '.txt'],
   detect(head) {
-    if (XML_HEAD.test(head)) return 0.95
+    if (XML_HEAD.some((re) => re.test(head))) return 0.95
     const hits = (head.match(SET_HEAD)?.length ?? 0) + (head.match(BRACE_HEAD)?.length ?? 0)
     return hits === 0 ? 0 : Math.min(0.95, 0.55 + hits * 0.05)
   },

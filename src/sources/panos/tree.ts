@@ -79,9 +79,11 @@ const CONFIG_LEVEL = new Set(['mgt-config', 'shared', 'readonly', 'panorama'])
 
 /** Set or brace text → tree, with the read problems and the number of source statements. */
 export function fromText(text: string): {root: PNode; count: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
-  const setForm = /^\s*(set|delete)\s/m.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
+  const setForm = /^[ \t]*(set|delete)\s/.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
   const read = setForm ? readSetForm(text) : readHierarchy(text)
   const top = newNode('', 1, '')
+  // a [ ] list shorter than another in the same statement repeats its last item (junos/read.ts): once is enough
+  const seen = new Set<string>()
   for (const s of read.statements) {
     let words = s.words
     if (setForm) {
@@ -95,6 +97,9 @@ export function fromText(text: string): {root: PNode; count: number; problems: R
       continue
     }
     for (const part of splitRuleAttributes(words)) {
+      const key = `${s.id}\u0000${part.join('\u0000')}`
+      if (seen.has(key)) continue
+      seen.add(key)
       let node = top
       const last = part.length === 1 ? 1 : part.length - 1
       for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s.text)

@@ -179,7 +179,8 @@ export const pfsense: SourceParser = {
   detect(head) {
     const start = head.replace(/^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*/, '')
     if (/^<pfsense[\s>]/.test(start) || /^<opnsense[\s>]/.test(start)) return 1
-    return /<(pfsense|opnsense)>[\s\S]*<(filter|interfaces)>/.test(head) ? 0.6 : 0
+    const root = head.search(/<(pfsense|opnsense)>/)
+    return root >= 0 && /<(filter|interfaces)>/.test(head.slice(root)) ? 0.6 : 0
   },
   parse(text, {file}) {
     return parsePfsense(text, file)

@@ -11,6 +11,12 @@
  * from Pulumi.yaml but stack config files are not loaded (set PULUMI_CONFIG, or the program's defaults
  * apply); stack references and provider functions (`aws.ec2.getAmi`) return empty objects. Only
  * TypeScript/JavaScript programs (via tsx); an exported main function is called and awaited.
+ *
+ * It RUNS CODE WITH THE USER'S RIGHTS: mocks keep Pulumi from calling a cloud, not the program from
+ * reading files or the network. So the program gets an allow-listed environment (PATH, HOME, LANG,
+ * TMPDIR, PULUMI_*; never NODE_OPTIONS nor cloud credentials unless named with --pass-env), runs in its
+ * own process group that is killed as a whole at the timeout (a descendant that starts its own session
+ * leaves the group and is out of reach), and its stderr is never echoed: one redacted line says why.
  */
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
@@ -28,7 +34,33 @@ import type {SourceParser} from '../types.js'
 
 const MARKER = '@@irm-audit-pulumi-resources@@'
 export const PROGRAM_TIMEOUT_MS = 60_000
+let timeoutMs = PROGRAM_TIMEOUT_MS
+
+/** For tests: a shorter timeout. */
+export function setProgramTimeout(ms: number): void {
+  timeoutMs = ms
+}
 const MAX_OUTPUT = 256 * 1024 * 1024
+
+/** Variables a program may see; anything else only when named with --pass-env. */
+const ALLOWED_ENV = new Set(['PATH', 'HOME', 'LANG', 'TMPDIR'])
+const ALLOWED_PREFIX = 'PULUMI_'
+let passEnv: string[] = []
+
+/** Names given with --pass-env, added to the allow-list for the programs run by this process. */
+export function passProgramEnv(names: string[]): void {
+  passEnv = [...names]
+}
+
+/** The allow-listed environment of a program, from `env`. */
+export function programEnv(env: NodeJS.ProcessEnv, extra: string[] = passEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue
+    if (ALLOWED_ENV.has(name) || name.startsWith(ALLOWED_PREFIX) || extra.includes(name)) out[name] = value
+  }
+  return out
+}
 
 interface Captured {
   type: string
@@ -47,8 +79,8 @@ function runnerPath(): string {
 function reason(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim())
   // node prints the source excerpt first, then `SomeError: message`
-  const line = lines.find((l) => /^[A-Za-z.]*Error\b.*:/.test(l)) ?? lines.filter(Boolean).pop() ?? ''
-  return redactLine(line).slice(0, 300)
+  const line = lines.find((l) => /^[A-Za-z.]*Error\b/.test(l) && l.includes(':')) ?? lines.filter(Boolean).pop() ?? ''
+  return redactLine(line.slice(0, 200))
 }
 
 function runProgram(program: string, display: string): Promise<Captured[]> {
@@ -57,10 +89,23 @@ function runProgram(program: string, display: string): Promise<Captured[]> {
     const child = spawn(process.execPath, ['--import', tsx, runnerPath(), program], {
       cwd: dirname(program),
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: PROGRAM_TIMEOUT_MS,
-      // a program that hangs (open handles, a pending promise) must not outlive the check
-      killSignal: 'SIGKILL',
+      env: programEnv(process.env),
+      // its own process group, so that the timeout kills what it started too
+      detached: true,
     })
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // the group is already gone
+      }
+    }
+    let timedOut = false
+    // a program that hangs (open handles, a pending promise) must not outlive the check
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup()
+    }, timeoutMs)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -71,9 +116,12 @@ function runProgram(program: string, display: string): Promise<Captured[]> {
     })
     child.on('error', () => fail(new IrmError('CONFIG_SYNTAX', 'could not start node to run the Pulumi program', {file: display})))
     child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      // children it left running in its group end with it
+      killGroup()
       const at = stdout.lastIndexOf(MARKER)
       if (code !== 0 || at < 0) {
-        const why = signal ? `stopped after ${PROGRAM_TIMEOUT_MS / 1000} s (${signal})` : `failed: ${reason(stderr) || `exit code ${code}`}`
+        const why = timedOut || signal ? `stopped after ${timeoutMs / 1000} s (${signal ?? 'SIGKILL'})` : `failed: ${reason(stderr) || `exit code ${code}`}`
         fail(
           new IrmError('CONFIG_SYNTAX', `the Pulumi program ${why}`, {
             file: display,

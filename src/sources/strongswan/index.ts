@@ -12,17 +12,25 @@ import {parseSwanctl} from './swanctl.js'
 
 type Flavor = 'swanctl' | 'ipsec-conf' | 'ipsec-secrets'
 
-const SWANCTL = /^\s*(connections|secrets|pools|authorities)\s*\{/m
-const SWANCTL_KEYS = /^\s*(local_addrs|remote_addrs|local_ts|remote_ts|children\s*\{|ike-?[\w-]*\s*\{|addrs)\b/m
-const IPSEC_CONF = /^conn\s+\S+\s*$/m
-const IPSEC_CONF_KEYS = /^\s+(left|right)(subnet|id|sourceip|auth|cert)?\s*=/m
-const SECRETS_LINE = /^[^#\n{}=]*(?:^|\s):\s*(PSK|RSA|ECDSA|EAP|XAUTH|NTLM|P12|PIN)\s/m
+const SWANCTL = /^[ \t]*(connections|secrets|pools|authorities)[ \t]*\{/m
+const SWANCTL_KEYS = /^[ \t]*(local_addrs|remote_addrs|local_ts|remote_ts|children[ \t]*\{|ike-?[\w-]*[ \t]*\{|addrs)\b/m
+const IPSEC_CONF = /^conn[ \t]+\S+[ \t\r]*$/m
+const IPSEC_CONF_KEYS = /^[ \t]+(left|right)(subnet|id|sourceip|auth|cert)?[ \t]*=/m
+const SECRETS_TYPE = /(?:^|[ \t]):[ \t]*(?:PSK|RSA|ECDSA|EAP|XAUTH|NTLM|P12|PIN)[ \t]/
+
+/** An ipsec.secrets line: `ids : TYPE …`, with no `#`, `{`, `}` or `=` before the colon. */
+function hasSecretsLine(text: string): boolean {
+  return text.split('\\n').some((line) => {
+    const m = SECRETS_TYPE.exec(line)
+    return m !== null && !/[#{}=]/.test(line.slice(0, m.index))
+  })
+}
 
 function flavorOf(text: string, fileName: string): Flavor | undefined {
   if (SWANCTL.test(text) && SWANCTL_KEYS.test(text)) return 'swanctl'
   if (IPSEC_CONF.test(text) && IPSEC_CONF_KEYS.test(text)) return 'ipsec-conf'
-  if (SECRETS_LINE.test(text) || /ipsec\.secrets$/.test(fileName)) return 'ipsec-secrets'
-  if (/^config\s+setup\s*$/m.test(text) || IPSEC_CONF.test(text)) return 'ipsec-conf'
+  if (hasSecretsLine(text) || /ipsec\.secrets$/.test(fileName)) return 'ipsec-secrets'
+  if (/^config[ \t]+setup[ \t\r]*$/m.test(text) || IPSEC_CONF.test(text)) return 'ipsec-conf'
   if (SWANCTL.test(text)) return 'swanctl'
   return undefined
 }

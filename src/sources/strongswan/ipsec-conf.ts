@@ -81,7 +81,7 @@ export function parseIpsecConf(text: string): ParseResult {
       }
       continue
     }
-    const kv = /^\s+([\w-]+)\s*=\s*(.*)$/.exec(line)
+    const kv = /^\s+([\w-]+)[ \t]*=[ \t]*([^]*)$/.exec(line)
     if (!kv) {
       fail('not a key=value line')
       continue

@@ -50,7 +50,7 @@ const IGNORED_SECTIONS: Record<string, string> = {
 /** strongswan.conf(5): names and keys hold any printable character but `. , : { } = " #` and blanks. */
 const NAME = '[^.,:{}="#\\s]+'
 const SECTION_HEAD = new RegExp(`^(${NAME})(?:\\s*:\\s*(${NAME}(?:\\s*,\\s*${NAME})*))?$`)
-const SETTING = new RegExp(`^(${NAME})\\s*=\\s*(.*)$`)
+const SETTING = new RegExp(`^(${NAME})[ \\t]*=[ \\t]*([^]*)$`)
 
 type Fail = (s: {line: number; text?: string}, reason: string) => void
 
@@ -223,6 +223,18 @@ function readChild(
  * The settings syntax, line by line: `name {`, `}`, `key = value`, `include path`. Counts every
  * non-blank non-comment line; structure lines (braces) of known sections count as understood.
  */
+/** `name {` or `name { }` → [line, name, '}'?]; by slicing, as a lazy `(.*?)\s*\{` is quadratic on long lines. */
+function sectionOpen(line: string): [string, string, string | undefined] | undefined {
+  let body = line
+  let closed: string | undefined
+  if (body.endsWith('}')) {
+    body = body.slice(0, -1).trimEnd()
+    closed = '}'
+  }
+  if (!body.endsWith('{')) return undefined
+  return [line, body.slice(0, -1).trimEnd(), closed]
+}
+
 function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: number; warning?: Unparsed} {
   const root: Section = {name: '', line: 0, settings: [], sections: [], lines: 0, refs: []}
   const stack: Section[] = [root]
@@ -236,10 +248,10 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     for (const s of stack) s.lines++
     const top = stack[stack.length - 1]
     // any line ending in `{` opens a section, so that braces stay balanced even around a bad name
-    const open = /^(.*?)\s*\{\s*(\})?$/.exec(line)
+    const open = sectionOpen(line)
     if (open) {
       const head = SECTION_HEAD.exec(open[1])
-      const section: Section = {name: head?.[1] ?? open[1], line: n, settings: [], sections: [], lines: 0, refs: head?.[2]?.split(/\s*,\s*/) ?? []}
+      const section: Section = {name: head?.[1] ?? open[1], line: n, settings: [], sections: [], lines: 0, refs: head?.[2]?.split(',').map((r) => r.trim()) ?? []}
       if (!head) unparsed.push({line: n, reason: 'section name not understood: its content is read as written', text: redactLine(line)})
       top.sections.push(section)
       if (!open[2]) stack.push(section)
