@@ -3,6 +3,7 @@
  * overridden or added by `--live DEVICE=PATH[:type]`. A config that cannot be read or parsed becomes a
  * LiveConfig with an error (a `device-unaudited` finding), never an exception.
  */
+import {realpath} from 'node:fs/promises'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
@@ -71,11 +72,15 @@ export function liveRequests(devices: readonly DeviceConfigRef[], inventoryDir: 
 /** Read and parse each request; paths in reports are relative to `displayBase`, with `/`. */
 export async function loadLive(requests: readonly LiveRequest[], inventoryDir: string, displayBase: string): Promise<LiveConfig[]> {
   const root = resolve(inventoryDir)
+  // by real path: a symlink inside the folder may point anywhere
+  const realRoot = await realpath(root).catch(() => root)
   const out: LiveConfig[] = []
   for (const r of requests) {
     const abs = resolve(r.path)
     const display = displayPath(abs, displayBase)
-    if (r.fromInventory && abs !== root && !abs.startsWith(root + sep)) {
+    const real = r.fromInventory ? await realpath(abs).catch(() => abs) : abs
+    const inside = (p: string, dir: string) => p !== dir && p.startsWith(dir + sep)
+    if (r.fromInventory && (!inside(abs, root) || !inside(real, realRoot))) {
       out.push({device: r.device, file: display, error: 'its config path leaves the inventory folder', hint: 'Keep devices[].config inside the inventory folder.'})
       continue
     }

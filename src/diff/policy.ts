@@ -36,7 +36,7 @@ export function loadDiffPolicy(file?: string, display = file): DiffPolicy {
 function readDiffSection(file: string, display: string): Record<string, unknown> {
   let doc: unknown
   try {
-    doc = parse(readFileSync(file, 'utf8'), {maxAliasCount: 100})
+    doc = parse(readFileSync(file, 'utf8'), {maxAliasCount: 100, resolveKnownTags: false})
   } catch (e) {
     throw new IrmError('POLICY_INVALID', `cannot read the policy pack: ${(e as Error).message.split('\n')[0]}`, {file: display})
   }

@@ -39,13 +39,18 @@ function validate(data: unknown) {
 /** Parse and validate a suppression file's text; errors are SUPPRESSION_INVALID with file:line. */
 export function parseSuppressions(text: string, display: string): Suppression[] {
   const lc = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: []})
-  if (doc.errors.length) {
-    const e = doc.errors[0]
+  const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: [], resolveKnownTags: false})
+  if (doc.errors.length || doc.warnings.length) {
+    const e = doc.errors[0] ?? doc.warnings[0]
     const pos = lc.linePos(e.pos[0])
     throw new IrmError('SUPPRESSION_INVALID', `YAML syntax error: ${e.message.split('\n')[0]}`, {file: display, line: pos.line, column: pos.col})
   }
-  const data = doc.toJS({maxAliasCount: 100}) ?? {suppressions: []}
+  let data: unknown
+  try {
+    data = doc.toJS({maxAliasCount: 100}) ?? {suppressions: []}
+  } catch {
+    throw new IrmError('SUPPRESSION_INVALID', 'too many or unresolved YAML aliases', {file: display, hint: 'Write the entries out instead of nesting aliases.'})
+  }
   const lineOf = (parts: Array<string | number>) => {
     const node = parts.length ? (doc.getIn(parts, true) as {range?: [number, number, number]} | undefined) : undefined
     return node?.range ? lc.linePos(node.range[0]).line : undefined

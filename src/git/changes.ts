@@ -106,7 +106,13 @@ export async function inventoryChanges(options: ChangesOptions): Promise<Changes
     throw new IrmError('GIT', `cannot compare revisions: ${repo.reason}`, {hint: "Run 'irm-audit changes' inside the inventory's git repository."})
   }
   const base = await materializeWithPrefix(repo, options.base, options.inventoryDir)
-  const head = options.head ? await materializeWithPrefix(repo, options.head, options.inventoryDir) : undefined
+  // a bad --head must not leave the base copy behind in the temp folder
+  const head = options.head
+    ? await materializeWithPrefix(repo, options.head, options.inventoryDir).catch(async (e: unknown) => {
+        await rm(base.dir, {recursive: true, force: true})
+        throw e
+      })
+    : undefined
   try {
     const displayBase = resolve(options.displayBase)
     const before = await loadInventory(base.dir, {displayBase: base.dir})

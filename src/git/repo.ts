@@ -4,7 +4,7 @@
  * revision. Every function answers `undefined`/empty instead of throwing when history is missing, and
  * says why, so readiness checks can become `warn`/`not-applicable` with a reason.
  */
-import {mkdtemp, mkdir, writeFile} from 'node:fs/promises'
+import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative, resolve, sep} from 'node:path'
 
@@ -27,9 +27,24 @@ export interface LineCommit {
   summary: string
 }
 
+/**
+ * git as a reader of a repository a pull request may have changed: no fsmonitor hook (it runs a
+ * program), no textconv, and no optional locks (`status` would otherwise refresh and write
+ * `.git/index.lock`). Same as `git -c core.fsmonitor=false --no-optional-locks`.
+ */
+function readOnlyGit(baseDir: string): SimpleGit {
+  // simple-git refuses any core.fsmonitor setting unless told; here it switches the hook off
+  return simpleGit({baseDir, timeout: {block: 30_000}, config: ['core.fsmonitor=false', 'core.untrackedCache=false'], unsafe: {allowUnsafeFsMonitor: true}}).env({
+    // only what git needs to find itself and the user's config (safe.directory); simple-git refuses editor
+    // and pager variables in a custom environment
+    ...Object.fromEntries(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'SYSTEMROOT'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]]))),
+    GIT_OPTIONAL_LOCKS: '0',
+  })
+}
+
 /** The repository holding `dir`, or a reason why there is none. */
 export async function openRepo(dir: string): Promise<GitContext | {reason: string}> {
-  const git = simpleGit({baseDir: resolve(dir), timeout: {block: 30_000}})
+  const git = readOnlyGit(resolve(dir))
   try {
     const inside = (await git.revparse(['--is-inside-work-tree'])).trim()
     if (inside !== 'true') return {reason: `${dir} is not inside a git work tree`}
@@ -40,7 +55,7 @@ export async function openRepo(dir: string): Promise<GitContext | {reason: strin
     } catch {
       return {reason: 'the repository has no commits yet'}
     }
-    return {git: simpleGit({baseDir: root, timeout: {block: 30_000}}), root, shallow}
+    return {git: readOnlyGit(root), root, shallow}
   } catch {
     return {reason: `${dir} is not in a git repository (or git is not installed)`}
   }
@@ -59,7 +74,7 @@ export async function blame(ctx: GitContext, file: string, rev = 'HEAD', repoPat
   const path = repoPath ?? relative(ctx.root, resolve(file)).split(sep).join('/')
   let out: string
   try {
-    out = await ctx.git.raw(['blame', '--line-porcelain', rev, '--', path])
+    out = await ctx.git.raw(['blame', '--no-textconv', '--line-porcelain', rev, '--', path])
   } catch {
     return []
   }
@@ -146,17 +161,26 @@ export async function materializeWithPrefix(ctx: GitContext, rev: string, invent
   const hash = await resolveRev(ctx, rev)
   const rel = relative(ctx.root, resolve(inventoryDir)).split(sep).join('/')
   const tmp = await mkdtemp(join(tmpdir(), 'irm-audit-rev-'))
+  try {
+    await copyTree(ctx, hash, rel, tmp)
+  } catch (e) {
+    await rm(tmp, {recursive: true, force: true})
+    throw e
+  }
+  return {dir: tmp, prefix: rel, hash}
+}
+
+async function copyTree(ctx: GitContext, hash: string, rel: string, tmp: string): Promise<void> {
   const listing = await ctx.git.raw(['ls-tree', '-r', '-z', '--name-only', hash, '--', rel || '.'])
   for (const path of listing.split('\0').filter(Boolean)) {
     if (!/\.(ya?ml|json)$/i.test(path)) continue
-    const content = await ctx.git.raw(['show', `${hash}:${path}`])
+    const content = await ctx.git.raw(['cat-file', 'blob', `${hash}:${path}`])
     const inner = rel ? path.slice(rel.length + 1) : path
     if (inner.startsWith('..') || inner.includes(`..${sep}`)) continue
     const target = join(tmp, inner)
     await mkdir(dirname(target), {recursive: true})
     await writeFile(target, content)
   }
-  return {dir: tmp, prefix: rel, hash}
 }
 
 /** Commits between base and head touching a path, newest first. */

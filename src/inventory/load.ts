@@ -13,6 +13,7 @@ import {join, relative, resolve, sep} from 'node:path'
 
 import {Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type ParsedNode, visit, YAMLMap, YAMLParseError} from 'yaml'
 
+import {MAX_INVENTORY_BYTES, MAX_INVENTORY_ENTRIES, MAX_INVENTORY_FILE_BYTES} from '../core/limits.js'
 import {IrmError} from '../core/errors.js'
 import {emptyInventory, type Inventory, LIST_KEYS, type ListKey} from './model.js'
 import {inventorySchema} from './schemas.js'
@@ -74,7 +75,7 @@ export interface LoadedInventory {
   locate(file: LoadedFile, pointer: string, at?: 'key' | 'value'): Position
 }
 
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+const DEFAULT_MAX_BYTES = MAX_INVENTORY_FILE_BYTES
 const INVENTORY_EXT = /\.(ya?ml|json)$/i
 const TOP_LEVEL_KEYS = new Set(Object.keys(inventorySchema.properties))
 
@@ -97,8 +98,28 @@ export async function loadInventory(dir: string, options: LoadOptions = {}): Pro
       hint: 'Run `irm-audit init` to scaffold one, or point --inventory at the right folder.',
     })
   }
+  // caps on the whole inventory, before anything is parsed: bytes, then entries as files are read
+  let total = 0
+  for (const abs of paths) total += (await stat(abs)).size
+  if (total > MAX_INVENTORY_BYTES) {
+    throw new IrmError('INPUT_TOO_LARGE', `the inventory files add up to ${formatBytes(total)}, over the ${formatBytes(MAX_INVENTORY_BYTES)} limit`, {
+      file: display(root),
+      hint: 'An inventory is a few MB of YAML; move generated data (logs, exports) out of the inventory folder.',
+    })
+  }
   const files: LoadedFile[] = []
-  for (const abs of paths) files.push(await loadFile(abs, display(abs), options))
+  let entries = 0
+  for (const abs of paths) {
+    const loaded = await loadFile(abs, display(abs), options)
+    for (const v of Object.values(loaded.data)) if (Array.isArray(v)) entries += v.length
+    if (entries > MAX_INVENTORY_ENTRIES) {
+      throw new IrmError('INPUT_TOO_LARGE', `the inventory holds more than ${MAX_INVENTORY_ENTRIES} entries`, {
+        file: loaded.file,
+        hint: 'Check for generated or duplicated collections; the limit is documented in docs/limits.md.',
+      })
+    }
+    files.push(loaded)
+  }
   return mergeFiles(root, files)
 }
 
@@ -176,6 +197,8 @@ async function loadFile(abs: string, file: string, options: LoadOptions): Promis
     // YAML 1.2 core schema, no custom tags: a tag cannot construct anything but plain data
     schema: 'core',
     customTags: [],
+    // !!binary, !!set, !!omap, !!timestamp would build a Buffer, Set, Map or Date: refused (a warning, so exit 2)
+    resolveKnownTags: false,
     merge: true,
     strict: true,
   })

@@ -102,13 +102,22 @@ export async function readPolicyFile(path: string, display = path): Promise<Plai
     })
   }
   const lc = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: []})
-  if (doc.errors.length) {
-    const e = doc.errors[0]
+  const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: [], resolveKnownTags: false})
+  if (doc.errors.length || doc.warnings.length) {
+    const e = doc.errors[0] ?? doc.warnings[0]
     const pos = lc.linePos(e.pos[0])
     throw new IrmError('POLICY_INVALID', `YAML syntax error: ${e.message.split('\n')[0]}`, {file: display, line: pos.line, column: pos.col})
   }
-  const data = doc.toJS({maxAliasCount: 100}) ?? {}
+  let data: unknown
+  try {
+    data = doc.toJS({maxAliasCount: 100}) ?? {}
+  } catch (e) {
+    // yaml throws ReferenceError for an alias bomb or an unresolved alias
+    throw new IrmError('POLICY_INVALID', /Excessive alias/.test(String(e)) ? 'too many alias expansions (possible YAML alias bomb)' : `cannot resolve an alias: ${(e as Error).message.split('\n')[0]}`, {
+      file: display,
+      hint: 'Write the values out instead of nesting aliases.',
+    })
+  }
   const errors = validate(data)
   if (errors.length) {
     const e = errors[0]

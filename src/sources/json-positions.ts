@@ -7,6 +7,7 @@
  * line and column, and never quote the text (it may hold secrets).
  */
 import {IrmError} from '../core/errors.js'
+import {MAX_NESTING} from '../core/limits.js'
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject
 export interface JsonObject {
@@ -23,7 +24,7 @@ export interface PositionedJson {
 }
 
 // nesting deeper than this is junk, not an export (and would overflow the stack)
-const MAX_DEPTH = 1000
+const MAX_DEPTH = MAX_NESTING
 // key lines are kept near the root only (top-level keys; a checkpoint resource's `urn` is at depth 5)
 const KEY_LINE_DEPTH = 6
 

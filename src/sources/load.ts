@@ -5,10 +5,11 @@
 import {readFile, stat} from 'node:fs/promises'
 
 import {IrmError, isIrmError} from '../core/errors.js'
+import {DEFAULT_MAX_CONFIG_BYTES} from '../core/limits.js'
 import {detectParser, parserFor} from './registry.js'
 import type {ParseResult, SourceParser} from './types.js'
 
-export const DEFAULT_MAX_CONFIG_BYTES = 512 * 1024 * 1024
+export {DEFAULT_MAX_CONFIG_BYTES} from '../core/limits.js'
 
 export interface LoadedConfig extends ParseResult {
   file: string

@@ -6,9 +6,11 @@
  * Keywords match as whole tokens (`secret`, `client-secret`; never `secrets-dir` or `hashlimit`), and
  * the vendor forms whose value is not simply "the next word" are listed one by one.
  */
+import {MAX_ECHO} from '../core/limits.js'
+
 export const REDACTED = '<redacted>'
-/** Echoed text is cut to this many characters before redaction, so no line costs more than this to redact. */
-export const MAX_ECHO = 400
+// Echoed text is cut to MAX_ECHO characters before redaction, so no line costs more than that to redact.
+export {MAX_ECHO} from '../core/limits.js'
 
 // A token boundary: config words are made of letters, digits, `-` and `_`.
 const B = String.raw`(?<![\w-])`

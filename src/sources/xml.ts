@@ -5,6 +5,7 @@
 import {SaxesParser} from 'saxes'
 
 import {IrmError} from '../core/errors.js'
+import {MAX_NESTING} from '../core/limits.js'
 
 export interface XmlElement {
   name: string
@@ -26,7 +27,12 @@ export function parseXml(text: string, file: string): XmlElement {
   const texts: string[][] = [[]]
   let error: {message: string; line: number; column: number} | undefined
 
+  let tooDeep: number | undefined
   parser.on('opentag', (tag) => {
+    if (stack.length > MAX_NESTING) {
+      tooDeep ??= parser.line
+      throw new Error('too deep')
+    }
     const parent = stack[stack.length - 1]
     const attrs: Record<string, string> = {}
     for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value
@@ -48,6 +54,9 @@ export function parseXml(text: string, file: string): XmlElement {
   try {
     parser.write(text).close()
   } catch (e) {
+    if (tooDeep !== undefined) {
+      throw new IrmError('CONFIG_SYNTAX', `XML nests deeper than ${MAX_NESTING} elements`, {file, line: tooDeep, hint: 'This is not a firewall configuration export; check the file.'})
+    }
     if (!error) error = {message: (e as Error).message, line: parser.line, column: parser.column}
   }
   if (error) {

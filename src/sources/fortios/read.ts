@@ -3,6 +3,8 @@
  * entries with line numbers. Knows the grammar (config/edit/set/unset/append/next/end, quoted strings
  * with backslash escapes that may span lines, such as PEM blocks), nothing of what the keys mean.
  */
+import {IrmError} from '../../core/errors.js'
+import {MAX_NESTING} from '../../core/limits.js'
 import {redactLine} from '../redact.js'
 
 export type Verb = 'set' | 'unset' | 'append' | 'select' | 'unselect'
@@ -148,6 +150,8 @@ export function readFortios(text: string): ReadResult {
     : undefined
 
   const open = (b: Block) => {
+    // past the shared cap the block is not read: its content is counted as stray lines instead
+    if (stack.length >= MAX_NESTING) throw new IrmError('CONFIG_SYNTAX', `blocks nest deeper than ${MAX_NESTING} levels`, {line: b.line, hint: 'FortiOS configurations nest a few levels; this file is damaged or not a FortiOS backup.'})
     const parent = stack[stack.length - 1]
     if (parent) parent.children.push(b)
     else roots.push(b)

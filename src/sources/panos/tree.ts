@@ -6,6 +6,7 @@
  */
 import {redactLine} from '../redact.js'
 import {IrmError} from '../../core/errors.js'
+import {MAX_NESTING} from '../../core/limits.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
 import type {XmlElement} from '../xml.js'
 
@@ -44,7 +45,7 @@ function childOf(parent: PNode, name: string, line: number, text: string): PNode
  * Deepest tree the model builds. Real configurations nest about fifteen levels; anything deeper is
  * hostile or broken input, and the recursive walks below must not exhaust the stack on it.
  */
-export const MAX_DEPTH = 200
+export const MAX_DEPTH = MAX_NESTING
 
 /** XML → tree. `entry` elements are named by their `name` attribute; `member` elements are values. */
 export function fromXml(root: XmlElement): {root: PNode; count: number} {

@@ -7,6 +7,8 @@
  * (the IKE address, or the virtual IP a peer got from `pools`); IKE uses local_port 500 and floats to
  * 4500 for NAT-T.
  */
+import {IrmError} from '../../core/errors.js'
+import {MAX_NESTING} from '../../core/limits.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
@@ -254,6 +256,9 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
       const section: Section = {name: head?.[1] ?? open[1], line: n, settings: [], sections: [], lines: 0, refs: head?.[2]?.split(',').map((r) => r.trim()) ?? []}
       if (!head) unparsed.push({line: n, reason: 'section name not understood: its content is read as written', text: redactLine(line)})
       top.sections.push(section)
+      if (stack.length > MAX_NESTING) {
+        throw new IrmError('CONFIG_SYNTAX', `sections nest deeper than ${MAX_NESTING} levels`, {line: n, hint: 'swanctl.conf nests a few levels; this file is damaged.'})
+      }
       if (!open[2]) stack.push(section)
       continue
     }
