@@ -9,7 +9,14 @@ import {parseXml} from '../xml.js'
 import {toExposures} from './exposures.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
 
-const XML_HEAD = [/<config\b[^>]{0,200}(?:urldb|version)=/, /<devices>\s*<entry name="localhost\.localdomain"/, /<vsys>\s*<entry name="vsys\d+"/]
+const XML_HEAD = [/<devices>\s*<entry name="localhost\.localdomain"/, /<vsys>\s*<entry name="vsys\d+"/]
+
+/** The first `<config …>` start tag carries `urldb=` or `version=` (by indexOf: a regex scan is quadratic). */
+function configTagSays(head: string): boolean {
+  const at = head.indexOf('<config')
+  const end = at < 0 ? -1 : head.indexOf('>', at)
+  return end > 0 && /^<config\b/.test(head.slice(at, at + 8)) && /(?:urldb|version)=/.test(head.slice(at, end))
+}
 const SET_HEAD = /^set (?:deviceconfig|rulebase (?:security|nat)|address(?:-group)? |service(?:-group)? |zone \S+ network|network interface ethernet|mgt-config|shared |vsys vsys\d)/gm
 const BRACE_HEAD = /^[ \t]*(?:deviceconfig|rulebase|vsys|mgt-config) \{|^[ \t]*localhost\.localdomain \{|^[ \t]*vsys\d+ \{/gm
 
@@ -19,7 +26,7 @@ export const panos: SourceParser = {
   detection: "XML with <config> and <devices><entry name=\"localhost.localdomain\">, or 'set deviceconfig'/'set rulebase' commands, or 'deviceconfig {'/'vsys {' blocks",
   extensions: ['.xml', '.set', '.conf', '.txt'],
   detect(head) {
-    if (XML_HEAD.some((re) => re.test(head))) return 0.95
+    if (configTagSays(head) || XML_HEAD.some((re) => re.test(head))) return 0.95
     const hits = (head.match(SET_HEAD)?.length ?? 0) + (head.match(BRACE_HEAD)?.length ?? 0)
     return hits === 0 ? 0 : Math.min(0.95, 0.55 + hits * 0.05)
   },
