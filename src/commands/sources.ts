@@ -1,5 +1,6 @@
 import {BaseCommand, formatFlag} from '../cli/base-command.js'
 import {allParsers} from '../sources/registry.js'
+import {byCodeUnit} from '../core/order.js'
 
 interface SourceInfo {
   type: string
@@ -26,7 +27,7 @@ export default class Sources extends BaseCommand {
         extensions: [...(p.extensions ?? [])],
         auto_detected: !p.executes,
       }))
-      .sort((a, b) => a.type.localeCompare(b.type))
+      .sort((a, b) => byCodeUnit(a.type, b.type))
     if (flags.format === 'json') {
       await this.emit(JSON.stringify({sources}, null, 2), undefined)
     } else {

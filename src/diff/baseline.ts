@@ -6,6 +6,7 @@ import {readFile} from 'node:fs/promises'
 
 import {IrmError} from '../core/errors.js'
 import type {Finding, FindingRule, Severity} from './model.js'
+import {byCodeUnit} from '../core/order.js'
 
 export interface FixedFinding {
   id: string
@@ -51,6 +52,6 @@ export function applyBaseline(findings: Finding[], baseline: Baseline): {finding
   const before = new Set(baseline.findings.map((f) => f.id))
   const now = new Set(findings.filter((f) => !f.suppressed).map((f) => f.id))
   const marked = findings.map((f) => ({...f, status: before.has(f.id) ? ('unchanged' as const) : ('new' as const)}))
-  const fixed = baseline.findings.filter((f) => !now.has(f.id)).sort((a, b) => a.id.localeCompare(b.id))
+  const fixed = baseline.findings.filter((f) => !now.has(f.id)).sort((a, b) => byCodeUnit(a.id, b.id))
   return {findings: marked, fixed}
 }

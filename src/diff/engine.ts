@@ -14,6 +14,7 @@ import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, unco
 import {AddressIndex} from './interval-index.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
+import {byCodeUnit} from '../core/order.js'
 
 const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
 const ICMP_ONLY = ProtocolSet.of(ICMP, ICMPV6)
@@ -176,7 +177,7 @@ class Engine {
       })
       return
     }
-    const aps = [...new Set(best.cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
+    const aps = [...new Set(best.cover.map((c) => c.ap))].sort((a, b) => byCodeUnit(a.id, b.id))
     const excess = this.excessOf(best.box, best.cover.map((c) => c.box), best.rest)
     this.findings.push({
       id: `access-point-drift:${device}:${service}:${source}`,
@@ -440,7 +441,7 @@ export function diffFindings(input: DiffInput): Finding[] {
   const raw = new Engine(input).run()
   const byId = new Map<string, Finding>()
   const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
-  raw.sort((a, b) => order(a).localeCompare(order(b)))
+  raw.sort((a, b) => byCodeUnit(order(a), order(b)))
   for (const f of raw) {
     const prev = byId.get(f.id)
     if (!prev) {
@@ -458,5 +459,5 @@ export function rank(s: Severity): number {
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => rank(a.severity) - rank(b.severity) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id))
+  return findings.sort((a, b) => rank(a.severity) - rank(b.severity) || byCodeUnit(a.rule, b.rule) || byCodeUnit(a.id, b.id))
 }

@@ -14,6 +14,7 @@ import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
 import {loadDiffPolicy} from './policy.js'
 import {applySuppressions, loadSuppressions} from './suppress.js'
+import {byCodeUnit} from '../core/order.js'
 
 export const IGNORE_FILE = '.irm-audit-ignore.yaml'
 
@@ -117,7 +118,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     findings = r.findings
     fixed = r.fixed
   }
-  findings.sort((a, b) => statusRank(a) - statusRank(b) || rank(a.severity) - rank(b.severity) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id))
+  findings.sort((a, b) => statusRank(a) - statusRank(b) || rank(a.severity) - rank(b.severity) || byCodeUnit(a.rule, b.rule) || byCodeUnit(a.id, b.id))
   const report: DiffReport = {
     as_of: options.asOf,
     inventory: displayPath(loaded.dir, base),
@@ -168,7 +169,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[]): DiffSummary {
 
 function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveConfig[]): DeviceStatus[] {
   const out: DeviceStatus[] = []
-  for (const d of [...devices].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const d of [...devices].sort((a, b) => byCodeUnit(a.id, b.id))) {
     const configs = live.filter((l) => l.device === d.id)
     if (configs.length === 0) out.push({id: d.id, status: 'no-config'})
     for (const l of configs) {

@@ -11,6 +11,7 @@ import {IrmError} from '../core/errors.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
 import {LIST_KEYS, type ListKey} from '../inventory/model.js'
 import {blame, commitsBetween, isRepo, latestIn, type LineCommit, materializeWithPrefix, openRepo, type GitContext} from './repo.js'
+import {byCodeUnit} from '../core/order.js'
 
 export type ChangeKind = 'added' | 'removed' | 'modified' | 'renamed'
 
@@ -160,7 +161,7 @@ export async function inventoryChanges(options: ChangesOptions): Promise<Changes
         changes.push({collection, id: k, change: 'removed', ...where, ...(commits[0] ? {commit: commits[0]} : {})})
       }
     }
-    changes.sort((a, b) => LIST_KEYS.indexOf(a.collection) - LIST_KEYS.indexOf(b.collection) || a.id.localeCompare(b.id) || a.change.localeCompare(b.change))
+    changes.sort((a, b) => LIST_KEYS.indexOf(a.collection) - LIST_KEYS.indexOf(b.collection) || byCodeUnit(a.id, b.id) || byCodeUnit(a.change, b.change))
     const summary: Record<ChangeKind, number> = {added: 0, removed: 0, modified: 0, renamed: 0}
     for (const c of changes) summary[c.change]++
     return {

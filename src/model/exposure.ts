@@ -7,6 +7,7 @@ import type {Attachment, NetfilterHook} from './device.js'
 import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
+import {byCodeUnit} from '../core/order.js'
 
 export type ExposureKind = 'filter' | 'nat-forward' | 'vpn-listener' | 'vpn-route' | 'load-balancer'
 export type Direction = 'inbound' | 'outbound'
@@ -141,10 +142,10 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
 /** Stable order for output: line, then rule, then the JSON text. */
 export function compareExposures(a: ExposureJson, b: ExposureJson): number {
   return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    byCodeUnit(a.file ?? '', b.file ?? '') ||
     a.line - b.line ||
-    a.rule.localeCompare(b.rule) ||
-    JSON.stringify(a).localeCompare(JSON.stringify(b))
+    byCodeUnit(a.rule, b.rule) ||
+    byCodeUnit(JSON.stringify(a), JSON.stringify(b))
   )
 }
 

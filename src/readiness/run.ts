@@ -16,6 +16,7 @@ import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
 import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, LogFacts, Section, Severity} from './types.js'
+import {byCodeUnit} from '../core/order.js'
 
 export interface PrepareOptions {
   inventoryDir: string
@@ -142,7 +143,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     if (check.deprecated || switches?.enabled === false) continue
     const out = check.run(ctx)
     const findings = [...out.findings].sort(
-      (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message),
+      (a, b) => byCodeUnit(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || byCodeUnit(a.message, b.message),
     )
     checks.push({
       id: check.id,

@@ -2,6 +2,7 @@
 import type {Inventory} from '../inventory/model.js'
 import {resolverFor} from '../inventory/resolve.js'
 import {AddressSet} from '../net/address-set.js'
+import {byCodeUnit} from '../core/order.js'
 
 const UNTRUSTED = new Set(['internet', 'partner'])
 
@@ -53,6 +54,6 @@ export class ZoneView {
         }
       }
     }
-    return new Map([...out].sort((a, b) => a[0].localeCompare(b[0])))
+    return new Map([...out].sort((a, b) => byCodeUnit(a[0], b[0])))
   }
 }

@@ -7,6 +7,7 @@ import type {Finding} from '../diff/model.js'
 import type {Inventory, Trust} from '../inventory/model.js'
 import {resolverFor} from '../inventory/resolve.js'
 import {AddressSet} from '../net/address-set.js'
+import {byCodeUnit} from '../core/order.js'
 
 const TRUST_ORDER: readonly Trust[] = ['internet', 'partner', 'dmz', 'cloud', 'internal', 'management', 'restricted']
 const UNTRUSTED = new Set<Trust>(['internet', 'partner'])
@@ -33,7 +34,7 @@ export interface NetworkMap {
 
 export function networkMap(inv: Inventory, findings: readonly Finding[] = []): NetworkMap {
   const r = resolverFor(inv)
-  const byId = <T extends {id: string}>(a: T, b: T) => a.id.localeCompare(b.id)
+  const byId = <T extends {id: string}>(a: T, b: T) => byCodeUnit(a.id, b.id)
   const groups = TRUST_ORDER.map((trust) => ({
     trust,
     nodes: inv.zones
@@ -79,7 +80,7 @@ export function networkMap(inv: Inventory, findings: readonly Finding[] = []): N
     const set = r.addressOf(ref)
     if (!set) return undefined
     const holders = inv.zones.filter((z) => !r.isCatchAll(z) && r.zoneAddressesOf(z.id)!.covers(set))
-    holders.sort((a, b) => (r.zoneAddressesOf(b.id)!.covers(r.zoneAddressesOf(a.id)!) ? -1 : 1) || a.id.localeCompare(b.id))
+    holders.sort((a, b) => (r.zoneAddressesOf(b.id)!.covers(r.zoneAddressesOf(a.id)!) ? -1 : 1) || byCodeUnit(a.id, b.id))
     if (holders.length) return `z:${holders[0].id}`
     return catchAll ? `z:${catchAll.id}` : undefined
   }
@@ -110,7 +111,7 @@ export function networkMap(inv: Inventory, findings: readonly Finding[] = []): N
     const word = f.rule === 'unwanted-access-point' ? 'UNWANTED' : `DRIFT ${f.access_point}`
     edges.push({from: reachNode(f.reach, f.exposure?.from ?? []), to: `d:${f.device}`, label: `${word}: ${f.service}`, kind: 'finding'})
   }
-  return {groups, devices, externals: [...externals.values()].sort((a, b) => a.key.localeCompare(b.key)), edges}
+  return {groups, devices, externals: [...externals.values()].sort((a, b) => byCodeUnit(a.key, b.key)), edges}
 }
 
 /** Mermaid ids: letters, digits and `_`, unique per key. */

@@ -2,6 +2,7 @@
 import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
 import type {LoadedConfig} from '../sources/load.js'
 import type {Unparsed} from '../sources/types.js'
+import {byCodeUnit} from '../core/order.js'
 
 export interface ParseReport {
   file: string
@@ -18,6 +19,6 @@ export function parseReport(loaded: LoadedConfig): ParseReport {
     return rest as ExposureJson
   })
   exposures.sort(compareExposures)
-  const unparsed = [...loaded.unparsed].sort((a, b) => a.line - b.line || (a.path ?? '').localeCompare(b.path ?? '') || a.text.localeCompare(b.text))
+  const unparsed = [...loaded.unparsed].sort((a, b) => a.line - b.line || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.text, b.text))
   return {file: loaded.file, type: loaded.type, exposures, unparsed, stats: loaded.stats}
 }

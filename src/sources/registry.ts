@@ -20,6 +20,7 @@ import {wireguard} from './wireguard.js'
 import {strongswan} from './strongswan.js'
 import {IrmError} from '../core/errors.js'
 import type {SourceParser} from './types.js'
+import {byCodeUnit} from '../core/order.js'
 
 const PARSERS: readonly SourceParser[] = [
   iptables,
@@ -73,7 +74,7 @@ export function detectParser(head: string, file: string): SourceParser {
       return {p, score}
     })
     .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score || a.p.type.localeCompare(b.p.type))
+    .sort((a, b) => b.score - a.score || byCodeUnit(a.p.type, b.p.type))
   if (scored.length === 0) {
     throw new IrmError('CONFIG_UNKNOWN_FORMAT', 'cannot tell which kind of config this is', {
       file,

@@ -1,5 +1,6 @@
 import {dateProblem} from '../evidence.js'
 import type {ReadinessCheck} from '../types.js'
+import {byCodeUnit} from '../../core/order.js'
 
 export const rareLocations: ReadinessCheck = {
   id: 'IRM5-PREP-RARE-LOCATIONS',
@@ -17,7 +18,7 @@ export const rareLocations: ReadinessCheck = {
         ? {status: 'pass', summary: `${r.analysed} logins in ${r.files.join(', ')} analysed, none from a rare location`, findings: []}
         : {status: 'fail', summary: `${r.findings.length} logins from rare or unexpected locations`, findings: r.findings}
     }
-    const reviews = ctx.inventory.reviews.filter((r) => r.type === 'vpn-cloud-rare-locations').sort((a, b) => String(b.date).localeCompare(String(a.date)))
+    const reviews = ctx.inventory.reviews.filter((r) => r.type === 'vpn-cloud-rare-locations').sort((a, b) => byCodeUnit(String(b.date), String(a.date)))
     if (reviews.length === 0) return {status: 'fail', summary: 'no review of VPN/cloud logins by location recorded', findings: []}
     const p = dateProblem(ctx, reviews[0], 'date', `review ${reviews[0].id}`, ctx.policy.rare_location_review_days)
     return p ? {status: 'fail', summary: 'the last rare-location review is too old', findings: [p]} : {status: 'pass', summary: `reviewed on ${reviews[0].date}`, findings: []}

@@ -1,5 +1,6 @@
 import {at, dateProblem} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {byCodeUnit} from '../../core/order.js'
 
 const TEAM_ROLES = new Set(['network', 'security-operations', 'cert'])
 
@@ -15,7 +16,7 @@ export const training: ReadinessCheck = {
     if (teams.length === 0) return {status: 'fail', summary: 'no network, SOC or CERT team in contacts', findings: []}
     const findings: Evidence[] = []
     for (const team of teams) {
-      const last = ctx.inventory.trainings.filter((t) => t.team === team).sort((a, b) => String(b.date).localeCompare(String(a.date)))[0]
+      const last = ctx.inventory.trainings.filter((t) => t.team === team).sort((a, b) => byCodeUnit(String(b.date), String(a.date)))[0]
       if (!last) {
         findings.push(at(ctx, ctx.inventory.contacts.find((c) => c.id === team)!, undefined, `team ${team}: no training recorded`))
         continue
