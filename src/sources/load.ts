@@ -6,6 +6,7 @@ import {readFile, stat} from 'node:fs/promises'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {DEFAULT_MAX_CONFIG_BYTES} from '../core/limits.js'
+import {REDACTED, redactLine} from './redact.js'
 import {detectParser, parserFor} from './registry.js'
 import type {ParseResult, SourceParser} from './types.js'
 
@@ -107,11 +108,27 @@ export async function parseText(text: string, display: string, type?: string): P
     })
   }
   for (const e of result.exposures) e.file = display
-  return {...result, file: display, type: parser.type}
+  // a reason may quote a word of the line (`unknown command '…'`): redacted as the text is, whatever the parser
+  const unparsed = result.unparsed.map((u) => ({...u, reason: redactQuoted(u.reason), text: redactLine(u.text), ...(u.path === undefined ? {} : {path: redactPath(u.path)})}))
+  return {...result, unparsed, file: display, type: parser.type}
 }
 
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const display = options.displayPath ?? path
   const text = await readConfigText(path, display, options.maxBytes)
   return parseText(text, display, options.type)
+}
+
+/** A reason's own words are safe; what it quotes from the config ('…') is redacted as a line. */
+function redactQuoted(reason: string): string {
+  return reason.replace(/'([^']*)'/g, (m, quoted: string) => {
+    const safe = redactLine(quoted)
+    return safe === quoted ? m : `'${safe}'`
+  })
+}
+
+/** An element path or pointer names config keys; a value may sneak in (`/AccountKey=…`): redacted, never blanked whole. */
+function redactPath(path: string): string {
+  const safe = redactLine(path)
+  return safe === REDACTED ? path : safe
 }

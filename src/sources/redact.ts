@@ -30,16 +30,18 @@ const GLUED = String.raw`[A-Za-z0-9]*(?:passwd|password)`
 // The rest of the value after a secret keyword, qualifiers included (`7`, `md5`, `local`, `remote 0`,
 // `ascii-text`): every word up to the end of the statement (`;`, `{`, `}`, a comment, the end of the line).
 // Words are separated by blanks and never contain one, so there is one way to match.
-const WORD = String.raw`(?:"[^"]*"?|'[^']*'?|[^\s;{}"'#]+)`
+// A word may glue quoted and bare parts (`"a"b""`); only its first part may be an unclosed quote (which
+// takes the rest of the line). Each alternative starts with its own character: one way to match.
+const WORD = String.raw`(?:"[^"]*"?|'[^']*'?|[^\s;{}"'#])(?:"[^"]*"|'[^']*'|[^\s;{}"'#])*`
 const REST = String.raw`(${WORD}(?:[ \t]+${WORD})*)`
 const KEYWORD_VALUE = new RegExp(
-  String.raw`${B}(-{0,2}(?:(?:[A-Za-z0-9]+[-_])*(?:${SECRET_WORDS})|${GLUED}))${E}([ \t]*[=:][ \t]*|[ \t]+)${REST}`,
+  String.raw`${B}(-{0,2}(?:(?:[A-Za-z0-9]+[-_])*(?:${SECRET_WORDS})|${GLUED}))${E}("?[ \t]*[=:][ \t]*|[ \t]+)${REST}`,
   'gi',
 )
 
 // `key X`: Cisco keyrings, tacacs/radius `key 7 X`, `crypto isakmp key X address …`, FortiOS `set key X`,
 // Junos `key 0 { secret … }`; unless the word after `key` names something else (`crypto key generate rsa`).
-const KEY_VALUE = new RegExp(String.raw`${B}(key)([ \t]+)((?:\d{1,2}[ \t]+)?)(${WORD})`, 'gi')
+const KEY_VALUE = new RegExp(String.raw`${B}(key)([ \t]*[=:][ \t]*|[ \t]+)((?:\d{1,2}[ \t]+)?)(${WORD})`, 'gi')
 const KEY_WORDS_NOT_SECRET = new Set(['chain', 'config-key', 'generate', 'zeroize', 'import', 'export', 'pubkey-chain', 'rsa', 'storage'])
 
 // Positional secrets (Cisco syntax, but no other vendor gives these words another meaning): SNMPv3 users
@@ -59,8 +61,8 @@ const REST_AFTER: RegExp[] = [
 ]
 // IOS/NX-OS: snmp-server host ADDR [traps|informs] [version 1|2c|3 auth|noauth|priv] COMMUNITY [udp-port N] …
 // ASA: snmp-server host IF ADDR [trap|poll] COMMUNITY (the long form says `community X`, which KEYWORD_VALUE knows)
-const SNMP_HOST_VERSION = /^([ \t]*snmp-server[ \t]+host[ \t]+\S+[ \t]+(?:(?:traps|informs)[ \t]+)?version[ \t]+(?:1|2c|3[ \t]+(?:auth|noauth|priv))[ \t]+)(\S+)/i
-const SNMP_HOST_PLAIN = /^([ \t]*snmp-server[ \t]+host[ \t]+(?:[A-Za-z][\w./-]*[ \t]+)?(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)[ \t]+(?:(?:traps|informs|trap|poll)[ \t]+)?)(?!version\b|udp-port\b|vrf\b)(\S+)/i
+const SNMP_HOST_VERSION = /((?:^|[ \t])snmp-server[ \t]+host[ \t]+\S+[ \t]+(?:(?:traps|informs)[ \t]+)?version[ \t]+(?:1|2c|3[ \t]+(?:auth|noauth|priv))[ \t]+)(\S+)/i
+const SNMP_HOST_PLAIN = /((?:^|[ \t])snmp-server[ \t]+host[ \t]+(?:[A-Za-z][\w./-]*[ \t]+)?(?:\d[\d.]*|[0-9a-f]*:[0-9a-f:]*)[ \t]+(?:(?:traps|informs|trap|poll)[ \t]+)?)(?!version\b|udp-port\b|vrf\b)(\S+)/i
 
 // FortiOS `set psksecret ENC …`, `set passwd ENC …`: the value after ENC, before the keyword rule would
 // take `ENC` for the value
@@ -81,7 +83,7 @@ const QUERY_SECRET = /(\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig
 // URL userinfo `scheme://user:X@host`
 const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi
 // HTTP `Authorization: Bearer X`, `Basic X`
-const BEARER = /(\b(?:Bearer|Basic)[ \t]+)[\w.~+/=-]+/g
+const BEARER = /(\b(?:Bearer|Basic)[ \t]+)\S+/g
 // A private key inline (JSON string, one-line export): everything up to its END line (found by indexOf:
 // a lazy `[\s\S]*?` to a back-reference is polynomial on repeated BEGIN lines)
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----/g
@@ -143,7 +145,7 @@ export function redactLine(line: string): string {
   out = out.replace(BEARER, (_m, head: string) => `${head}${REDACTED}`)
   for (const re of POSITIONAL) out = out.replace(re, (_m, head: string) => `${head}${REDACTED}`)
   for (const re of REST_AFTER) out = out.replace(re, (m, head: string, value: string) => (value === REDACTED ? m : `${head}${REDACTED}`))
-  if (/^[ \t]*snmp-server[ \t]+host\b/i.test(out) && !/\bcommunity\b/i.test(out)) {
+  if (/(?:^|[ \t])snmp-server[ \t]+host\b/i.test(out) && !/\bcommunity\b/i.test(out)) {
     const versioned = SNMP_HOST_VERSION.test(out)
     out = out.replace(versioned ? SNMP_HOST_VERSION : SNMP_HOST_PLAIN, (_m, head: string) => `${head}${REDACTED}`)
   }
