@@ -164,7 +164,14 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
 }
 
 const HEAD = /^#config-version=[A-Z0-9]+-\d/m
-const BLOCK = /^config (system|firewall|vpn|router|log|user|global|vdom)\b[^\n]*\n[ \t]+(edit |set )/m
+const BLOCK_HEAD = /^config (system|firewall|vpn|router|log|user|global|vdom)\b/
+const BLOCK_BODY = /^[ \t]+(edit |set )/
+
+/** `config system …` followed by an indented `edit`/`set` line, line by line. */
+function hasBlock(head: string): boolean {
+  const lines = head.split('\n')
+  return lines.some((line, i) => BLOCK_HEAD.test(line) && BLOCK_BODY.test(lines[i + 1] ?? ''))
+}
 
 export const fortios: SourceParser = {
   type: 'fortios',
@@ -173,7 +180,7 @@ export const fortios: SourceParser = {
   extensions: ['conf', 'cfg', 'txt'],
   detect(head) {
     if (HEAD.test(head)) return 1
-    if (BLOCK.test(head) && /^[ \t]*(next|end)[ \t\r]*$/m.test(head)) return 0.8
+    if (hasBlock(head) && /^[ \t]*(next|end)[ \t\r]*$/m.test(head)) return 0.8
     return 0
   },
   parse(text, {file}) {

@@ -29,7 +29,16 @@ export function parseIptablesCommands(lines: SourceLine[], file = ''): ParseResu
 const SAVE_TABLE = /^\*(filter|nat|mangle|raw|security)[ \t\r]*$/m
 const SAVE_CHAIN = /^:[^\s]+ (ACCEPT|DROP|-) \[\d+:\d+\][ \t\r]*$/m
 const SAVE_RULE = /^(\[\d+:\d+\][ \t]+)?-A \S+/m
-const COMMAND = /^[ \t]*(sudo[ \t]+)?(\S*\/)?ip6?tables(-legacy|-nft)?[ \t](?:.*[ \t])?(-[AIPN]|--append|--insert)[ \t]/m
+const COMMAND = /^[ \t]*(sudo[ \t]+)?(\S*\/)?ip6?tables(-legacy|-nft)?[ \t]/
+const COMMAND_VERB = /[ \t](-[AIPN]|--append|--insert)[ \t]/
+
+/** A line of a shell script that adds a rule (`iptables -A …`), line by line: one regex over the head is quadratic. */
+function hasCommand(head: string): boolean {
+  return head.split('\n').some((line) => {
+    const m = COMMAND.exec(line)
+    return m !== null && COMMAND_VERB.test(line.slice(m[0].length - 1))
+  })
+}
 
 export const iptables: SourceParser = {
   type: 'iptables',
@@ -40,7 +49,7 @@ export const iptables: SourceParser = {
     const table = SAVE_TABLE.test(head)
     const chain = SAVE_CHAIN.test(head)
     if (table && chain) return SAVE_RULE.test(head) ? 1 : 0.9
-    if (COMMAND.test(head)) return 0.8
+    if (hasCommand(head)) return 0.8
     // `iptables -S` output: `-P INPUT DROP`, `-N chain`, `-A …` without table headers
     if (SAVE_RULE.test(head) && /^-P (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) (ACCEPT|DROP)[ \t\r]*$/m.test(head)) return 0.9
     if (SAVE_RULE.test(head) && /^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /m.test(head)) return 0.6
