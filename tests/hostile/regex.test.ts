@@ -55,7 +55,7 @@ describe('#12 every regex in src/ is linear (recheck)', () => {
     for (let i = 0; i < unique.length; i += 6) {
       await Promise.all(
         unique.slice(i, i + 6).map(async (r) => {
-          const res = await check(r.source, r.flags.replace(/[^gimsuy]/g, ''), {timeout: 60_000})
+          const res = await check(r.source, r.flags.replace(/[^gimsuy]/g, ''), {timeout: 60_000, randomSeed: 12})
           const where = `${r.file}:${r.line} /${r.source.slice(0, 120)}/${r.flags}`
           if (res.status === 'vulnerable') {
             if (BOUNDED[`${r.file}:${r.source}`]) return

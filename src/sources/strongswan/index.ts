@@ -13,7 +13,7 @@ import {parseSwanctl} from './swanctl.js'
 type Flavor = 'swanctl' | 'ipsec-conf' | 'ipsec-secrets'
 
 const SWANCTL = /^[ \t]*(connections|secrets|pools|authorities)[ \t]*\{/m
-const SWANCTL_KEYS = /^[ \t]*(local_addrs|remote_addrs|local_ts|remote_ts|children[ \t]*\{|ike-?[\w-]*[ \t]*\{|addrs)\b/m
+const SWANCTL_KEYS = /^[ \t]*(local_addrs|remote_addrs|local_ts|remote_ts|children[ \t]*\{|ike[\w-]*[ \t]*\{|addrs)\b/m
 const IPSEC_CONF = /^conn[ \t]+\S+[ \t\r]*$/m
 const IPSEC_CONF_KEYS = /^[ \t]+(left|right)(subnet|id|sourceip|auth|cert)?[ \t]*=/m
 const SECRETS_TYPE = /(?:^|[ \t]):[ \t]*(?:PSK|RSA|ECDSA|EAP|XAUTH|NTLM|P12|PIN)[ \t]/
