@@ -95,3 +95,11 @@ export function deviceModel(interfaces: DeviceInterface[], listeners: DeviceList
   const own = hostAddressesOf(interfaces.flatMap((i) => i.addresses)).union(hostAddressesOf(more))
   return {interfaces, ownAddresses: own.toCidrs(), listeners}
 }
+
+/** Loopback addresses: a service bound only to them is reachable from the device itself, never from outside. */
+export const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1')
+
+/** Whether every address of a (non-empty) destination is a loopback address. */
+export function onlyLoopback(to: AddressSet): boolean {
+  return !to.isEmpty() && LOOPBACK.covers(to)
+}
