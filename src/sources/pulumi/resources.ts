@@ -59,8 +59,11 @@ function num(v: JsonValue | undefined): number | undefined {
 class Attachments {
   private readonly addresses = new Map<string, AddressSet[]>()
   private readonly unresolved = new Set<string>()
+  /** Resources (instances, launch templates, load balancers…) that name the group: where its rules apply. */
+  private readonly holders = new Map<string, string[]>()
 
-  add(group: string, addresses: AddressSet | undefined): void {
+  add(group: string, addresses: AddressSet | undefined, holder: string): void {
+    this.holders.set(group, [...new Set([...(this.holders.get(group) ?? []), holder])])
     if (!addresses || addresses.isEmpty()) {
       this.unresolved.add(group)
       return
@@ -74,6 +77,10 @@ class Attachments {
     if (ids.some((id) => this.unresolved.has(id))) return undefined
     const sets = ids.flatMap((id) => this.addresses.get(id) ?? [])
     return sets.length ? AddressSet.unionAll(sets) : undefined
+  }
+
+  holdersOf(group: string): string[] | undefined {
+    return this.holders.get(group)
   }
 }
 
@@ -144,7 +151,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
     if (refs.length === 0) continue
     const isInstance = canonicalType(r.type) === 'aws:ec2/instance:Instance'
     const addresses = isInstance ? instanceAddresses(r.props, eips, asText(r.props.id) ?? r.id) : undefined
-    for (const g of refs) attachments.add(g, addresses)
+    for (const g of refs) attachments.add(g, addresses, asText(r.props.id) ?? r.id ?? r.name)
   }
 
   // pass 2: each resource once
@@ -306,7 +313,8 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
 
   for (const sg of groups.values()) {
     const attached = attachments.of([sg.id])
-    securityGroupExposures(attached ? {...sg, attached} : sg, state, (id) => attachments.of([id]))
+    const attachedTo = attachments.holdersOf(sg.id)
+    securityGroupExposures({...sg, ...(attached ? {attached} : {}), ...(attachedTo ? {attachedTo} : {})}, state, (id) => attachments.of([id]))
   }
   for (const acl of acls.values()) networkAclExposures(acl, state)
   for (const nsg of nsgs.values()) nsgExposures(nsg, state)
