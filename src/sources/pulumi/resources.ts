@@ -6,10 +6,11 @@
  * Pulumi secrets (`{"4dabf1…": "1b4706…", ciphertext|plaintext|value}`) are never decoded: a field
  * holding one reads as absent, and ruleText prints `<redacted>` in its place.
  */
+import {type DeviceInterface, type DeviceModel, deviceModel} from '../../model/device.js'
 import {AddressSet} from '../../net/address-set.js'
 import {clientVpnExposure, listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from '../aws/exposures.js'
 import type {LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
-import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
+import {type Nsg, nsgDevice, nsgExposures, readNsgRule} from '../azure.js'
 import {lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
 import {gcpExposures, type GcpPolicy, type GcpRule, readFirewall, readPolicyRule} from '../gcp.js'
 import {asObjects, asStrings, asText, type JsonObject, type JsonValue} from '../json-positions.js'
@@ -126,7 +127,7 @@ function naclEntry(o: JsonObject, egress: boolean, aclId: string, line: number):
 }
 
 /** Everything a stack exposes. */
-export function pulumiExposures(resources: PulumiResource[], state: ParseState): void {
+export function pulumiExposures(resources: PulumiResource[], state: ParseState): DeviceModel {
   // pass 1: indexes the rules need (addresses of instances, gateways, load balancers, groups)
   const eips = new Map<string, string[]>()
   const customerGateways = new Map<string, string>()
@@ -146,11 +147,18 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
     }
   }
   const attachments = new Attachments()
+  // EC2 instances are the stack's interfaces: their addresses, a public one (or an EIP) facing the internet
+  const interfaces: DeviceInterface[] = []
   for (const r of resources) {
+    const isInstance = canonicalType(r.type) === 'aws:ec2/instance:Instance'
+    const id = asText(r.props.id) ?? r.id ?? r.name
+    const addresses = isInstance ? instanceAddresses(r.props, eips, asText(r.props.id) ?? r.id) : undefined
+    if (isInstance) {
+      const wan = Boolean(asText(r.props.publicIp)) || (eips.get(id)?.length ?? 0) > 0
+      interfaces.push({name: id, addresses: addresses?.toCidrs() ?? [], ...(wan ? {wan: true} : {}), line: r.line})
+    }
     const refs = [...asStrings(r.props.vpcSecurityGroupIds), ...asStrings(r.props.securityGroups)].map((g) => groupIdsByName.get(g) ?? g)
     if (refs.length === 0) continue
-    const isInstance = canonicalType(r.type) === 'aws:ec2/instance:Instance'
-    const addresses = isInstance ? instanceAddresses(r.props, eips, asText(r.props.id) ?? r.id) : undefined
     for (const g of refs) attachments.add(g, addresses, asText(r.props.id) ?? r.id ?? r.name)
   }
 
@@ -337,6 +345,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
       state,
     )
   }
+  return deviceModel([...interfaces, ...nsgDevice([...nsgs.values()]).interfaces])
 }
 
 function lbOf(r: PulumiResource): LoadBalancer {
