@@ -13,7 +13,7 @@ import {type AdminPorts, managementExposures, readInterfaces, vpnExposures} from
 import {Accounting, type Item, itemsOf, type Scope} from './items.js'
 import {addressWithMask, value, values} from './objects.js'
 import {buildTables, permitsToExposures, POLICY_KEYS, policyRules, type VdomTables} from './policies.js'
-import {attachExposures, describeDevice, zonesOf} from './model.js'
+import {attachExposures, describeDevice, zonesOf} from './neutral.js'
 import {type Block, blockText, readFortios, settingsOf, statementText} from './read.js'
 import {ignoredReason, LOCAL_IN_KEYS} from './sections.js'
 
