@@ -52,7 +52,8 @@ describe('irm-audit access-logs', () => {
   it('reads every format: events, failures and skipped lines', async () => {
     const cases: Array<[string, string, {total: number; success: number; failed: number}, number]> = [
       ['openvpn-status.log', 'openvpn', {total: 2, success: 2, failed: 0}, 0],
-      ['asa.log', 'cisco-asa', {total: 4, success: 3, failed: 1}, 0],
+      // carol's 722022 tunnel alone (no 113039 parent session in the file) is not a login
+      ['asa.log', 'cisco-asa', {total: 3, success: 2, failed: 1}, 0],
       ['fortigate.log', 'fortigate', {total: 2, success: 1, failed: 1}, 1],
       ['charon.log', 'strongswan', {total: 3, success: 2, failed: 1}, 0],
       ['cloudtrail.json', 'cloudtrail', {total: 3, success: 2, failed: 1}, 0],
@@ -73,14 +74,13 @@ describe('irm-audit access-logs', () => {
       Admin: [1, 0],
       alice: [3, 0],
       bob: [2, 0],
-      carol: [1, 0],
       'carol@example.org': [1, 0],
       dave: [1, 0],
       mallory: [0, 2],
       'mallory@example.org': [0, 1],
     })
     // VPN logins from outside partner/198.51.100.0/24 are unexpected; the cloud login of Admin is not VPN
-    expect(brief(r)).toEqual(['high unexpected-vpn-source:carol:2001:db8:ffff::/48 @6', 'high unexpected-vpn-source:bob:2001:db8:ffff::/48 @5'])
+    expect(brief(r)).toEqual(['high unexpected-vpn-source:bob:2001:db8:ffff::/48 @5'])
   })
 
   it('uses the locations Azure resolved itself', async () => {

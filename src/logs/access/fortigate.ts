@@ -21,7 +21,7 @@ export const fortigateLog: AccessLogFormat = {
   name: 'fortigate',
   kind: 'vpn',
   detect(head) {
-    return head.some((l) => /\blogid="?\d{10}"?/.test(l) && /\btype="?event"?/.test(l)) ? 1 : 0
+    return head.some((l) => /\blogid="?\d{10}"?/i.test(l) && /\btype="?event"?/i.test(l)) ? 1 : 0
   },
   line(text, line, year) {
     if (!/subtype="?vpn"?/.test(text)) return null

@@ -15,7 +15,10 @@ const PEER = /(\S+?):(\d+) \[([^\]]+)\] Peer Connection Initiated with \[AF_INET
 // the peer is `IP:port` or `[IPv6]:port`, optionally prefixed by `common-name/`
 const FAIL = /(?:^|\s)(?:([^\s/]+)\/)?((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.]+\]):(\d+) (?:TLS Auth Error|TLS Error: TLS handshake failed|.*verification failed)/
 const USER_FAIL = /(?:user|username) '([^']+)'/i
-const STATUS_V23 = /^CLIENT_LIST[,\t]/
+const STATUS_V23 = /^CLIENT_LIST[,\t]/i
+const STATUS = /^(?:OpenVPN CLIENT LIST|TITLE[,\t]OpenVPN)/i
+// what a server log shows first: the version banner, the verb-4 parameter dump, the start-up sequence
+const MARKERS = /openvpn|Peer Connection Initiated|MULTI_sva|MULTI: multi_init called|TLS: Initial packet from|Current Parameter Settings:|Initialization Sequence Completed|library versions: OpenSSL/i
 const STATUS_V1 = /^([^,]+),(\[?[0-9a-fA-F:.]+\]?):(\d+),(\d+),(\d+),(.+)$/
 
 function ipOf(text: string) {
@@ -34,8 +37,8 @@ export const openvpnLog: AccessLogFormat = {
   name: 'openvpn',
   kind: 'vpn',
   detect(head) {
-    if (head.some((l) => l.startsWith('OpenVPN CLIENT LIST') || STATUS_V23.test(l) || l.startsWith('TITLE,OpenVPN') || l.startsWith('TITLE\tOpenVPN'))) return 1
-    return head.some((l) => /openvpn|Peer Connection Initiated|MULTI_sva|TLS: Initial packet from/.test(l)) ? 0.9 : 0
+    if (head.some((l) => STATUS.test(l) || STATUS_V23.test(l))) return 1
+    return head.some((l) => MARKERS.test(l)) ? 0.9 : 0
   },
   line(text, line, year) {
     if (STATUS_V23.test(text)) {
