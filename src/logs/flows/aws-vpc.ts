@@ -25,7 +25,9 @@ export const awsVpcFlow: FlowFormat = {
         const p = l.trim().split(/\s+/)
         return p.length === fields.length && readAddress(p[idx.srcaddr]) !== undefined && readAddress(p[idx.dstaddr]) !== undefined
       }
-      if (head.length > 0 && head.slice(0, 20).every(fits)) return 0.9
+      // NODATA records and the odd broken line aside, most lines must fit
+      const sample = head.slice(0, 20)
+      if (sample.filter(fits).length * 2 > sample.length) return 0.9
     }
     return 0
   },
