@@ -112,7 +112,6 @@ export async function* readLineBatches(path: string, display: string, stats: Lin
     line++
     if (over) {
       over = false
-      if (options.truncate !== undefined) out.push({text: decode(Buffer.concat(pending)), line})
       pending = []
       pendingLen = 0
       return
@@ -122,12 +121,12 @@ export async function* readLineBatches(path: string, display: string, stats: Lin
     pendingLen = 0
     if (buf && !(buf.length === 0 || (buf.length === 1 && buf[0] === 13))) out.push({text: decode(buf), line})
   }
-  const overflow = (part: Buffer) => {
+  const overflow = (part: Buffer, out: LogLine[]) => {
     if (options.truncate !== undefined) {
-      // keep the prefix for detection
-      const room = limit - pendingLen
-      if (room > 0) pending.push(part.subarray(0, room))
-      pendingLen = limit
+      // the prefix, for detection, given at once: the rest of the line may never come
+      out.push({text: decode(Buffer.concat([...pending, part.subarray(0, limit - pendingLen)])), line: line + 1})
+      pending = []
+      pendingLen = 0
     } else {
       pending = []
       pendingLen = 0
@@ -156,7 +155,7 @@ export async function* readLineBatches(path: string, display: string, stats: Lin
       if (over) {
         // skipping the rest of an over-long line
       } else if (pendingLen + (end - start) > limit) {
-        overflow(chunk.subarray(start, end))
+        overflow(chunk.subarray(start, end), out)
       } else if (nl >= 0) {
         finish(out, chunk.subarray(start, end))
         start = nl + 1
