@@ -147,3 +147,13 @@ describe('traffic: every variant real deployments write', () => {
     await expect(runTraffic({inventoryDir: '', files: [join(DIR, 'flows/vpc-custom.log')], displayBase: ROOT, loaded, vpcFields: 'start bytes'})).rejects.toMatchObject({code: 'USAGE'})
   })
 })
+
+describe('FILE:format arguments', () => {
+  it('takes a known format after the last colon, with its parameters; other colons stay in the path', async () => {
+    const {splitFormat} = await import('../../src/logs/format-arg.js')
+    expect(splitFormat('logs/vpc.log:aws-vpc?fields=start+srcaddr+dstaddr')).toEqual({path: 'logs/vpc.log', format: {name: 'aws-vpc-flow', params: {fields: 'start srcaddr dstaddr'}}})
+    expect(splitFormat('flows.csv:nfdump-csv-1.6')).toEqual({path: 'flows.csv', format: {name: 'nfdump-csv-1.6', params: {}}})
+    expect(splitFormat('backup/2026-11-02T09:00:00.log')).toEqual({path: 'backup/2026-11-02T09:00:00.log'})
+    expect(splitFormat('c:openvpn')).toEqual({path: 'c', format: {name: 'openvpn', params: {}}})
+  })
+})

@@ -58,7 +58,7 @@ export async function readAccessLog(path: string, display: string, format: Acces
   }
   const lineStats: LineStats = {tooLong: 0}
   if (format.record) {
-    const first = (await firstLines(path, display, 1, limits))[0]?.trimStart()[0]
+    const first = (await firstLines(path, display, 1, limits))[0]?.replace(/^\uFEFF/, '').trimStart()[0]
     if (first === '{' || first === '[' || !format.csv) {
       const stats: JsonRecordStats = {records: 0, tooLong: 0, invalid: []}
       for await (const batch of readJsonRecords(path, display, stats, limits)) {
