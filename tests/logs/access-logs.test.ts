@@ -137,6 +137,16 @@ describe('access-logs: logs as real deployments write them', () => {
     expect(r.window).toMatchObject({from: '2026-10-12T09:40:00.000Z', to: '2026-10-12T11:40:00.000Z'})
   })
 
+  it('Log Analytics results exported to CSV (TimeGenerated [UTC], US dates)', async () => {
+    const r = await run(['entra-log-analytics.csv'])
+    expect(r.files[0]).toEqual({file: 'tests/fixtures/logs/access/entra-log-analytics.csv', format: 'azure-signin', events: 2, skipped: 0})
+    expect(r.users).toEqual([
+      {user: 'alice@example.org', logins: 1, failed: 0, networks: 1, countries: ['FR']},
+      {user: 'bob@example.org', logins: 0, failed: 1, networks: 1, countries: ['DE']},
+    ])
+    expect(r.window).toMatchObject({from: '2026-10-12T09:40:00.000Z', to: '2026-10-12T09:45:00.000Z'})
+  })
+
   it('Graph sign-ins: service principals and managed identities are not user logins', async () => {
     const r = await run(['entra-graph.json'])
     expect(r.files[0]).toMatchObject({format: 'azure-signin', events: 2, non_user: 2})

@@ -5,7 +5,8 @@
  * - Log Analytics `SigninLogs` exports and diagnostic-setting records (TimeGenerated, UserPrincipalName,
  *   IPAddress, ResultType, LocationDetails; `properties` unwrapped);
  * - the portal's CSV download (columns `Date (UTC)`, `User`, `Username`, `IP address`, `Location`
- *   "City, State, CC", `Status`, `Sign-in error code`), quoted fields read by csv-parse.
+ *   "City, State, CC", `Status`, `Sign-in error code`) and Log Analytics results exported to CSV
+ *   (`TimeGenerated [UTC]`, `UserPrincipalName`, `IPAddress`, `ResultType`), quoted fields read by csv-parse.
  * errorCode/ResultType 0 (or Status "Success") is a success. The location Azure resolved is kept.
  * Sign-ins of service principals and managed identities (Graph `signInEventTypes`, the
  * `AADServicePrincipalSignInLogs`/`AADManagedIdentitySignInLogs` categories, CSV columns `Service principal
@@ -22,7 +23,7 @@ function field(p: Rec, keys: readonly string[]): unknown {
   return undefined
 }
 
-const TIME = ['createdDateTime', 'TimeGenerated', 'time', 'Date (UTC)', 'Date']
+const TIME = ['createdDateTime', 'TimeGenerated', 'TimeGenerated [UTC]', 'time', 'Date (UTC)', 'Date']
 const IP = ['ipAddress', 'IPAddress', 'callerIpAddress', 'IP address', 'IP Address']
 const USER = ['userPrincipalName', 'UserPrincipalName', 'Username', 'User principal name', 'userDisplayName', 'User']
 const NON_USER = ['servicePrincipalId', 'ServicePrincipalId', 'Service principal ID', 'servicePrincipalName', 'ServicePrincipalName', 'Service principal name', 'Managed identity ID', 'Managed Identity ID']
@@ -76,9 +77,10 @@ export const azureSigninLog: AccessLogFormat = {
   detect(head) {
     const h = head.slice(0, 20).join('\n')
     if (/"userPrincipalName"|"servicePrincipalId"/i.test(h) && /"createdDateTime"|"TimeGenerated"|"ipAddress"/i.test(h)) return 1
-    // the portal's CSV header
+    // the portal's CSV header, or a Log Analytics query exported to CSV
     const first = (head[0] ?? '').replace(/^\uFEFF/, '')
-    return /(^|,)"?Date \(UTC\)"?(,|$)/i.test(first) && /(^|,)"?IP address"?(,|$)/i.test(first) ? 1 : 0
+    if (/(^|,)"?Date \(UTC\)"?(,|$)/i.test(first) && /(^|,)"?IP address"?(,|$)/i.test(first)) return 1
+    return /(^|,)"?TimeGenerated( \[UTC\])?"?(,|$)/.test(first) && /(^|,)"?IPAddress"?(,|$)/.test(first) ? 1 : 0
   },
   record: toEvent,
 }

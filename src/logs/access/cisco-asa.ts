@@ -9,7 +9,7 @@
  * both 113039 and 751025). 722022/722051/722037 (tunnels and addresses of a running session) only enrich
  * it: never a login of their own.
  * Failures: 113005 and 113015 `AAA user authentication Rejected : reason = … : user = u : user IP = ip`
- * (without `user IP`, the client address of the last IKE/SSL message is used), 716039, and 713905 whose
+ * (without `user IP`, the client of an IKE/SSL message in the 2 minutes before), 716039, and 713905 whose
  * text reports a failed or rejected authentication.
  */
 import {parseIp} from '../../net/ip.js'
@@ -26,13 +26,17 @@ const REJECTED_IP = /\buser IP = ([0-9a-fA-F:.]+)/
 const IKEV2 = /Remote: ?(\S+) Username: ?(\S+)/
 const SSL_CLIENT = /client [^:\s]*:([^/\s]+)\//
 const FAILED = /fail|reject|denied|invalid/i
+const SESSION_IDS = new Set(['113039', '716001', '751025', '113005', '113015', '716039'])
 
 /** Two session-start messages this close (same user, same address) are one session. */
 const SESSION_MS = 60_000
+/** A rejection without `user IP` takes the client of an IKE/SSL message at most this old. */
+const CLIENT_MS = 120_000
 
 export function ciscoAsaLog(): AccessLogFormat {
   const lastStart = new Map<string, number>()
-  let lastClient: string | undefined
+  // the client of the last IKE/SSL message, for 113005 without `user IP` (only if recent)
+  let lastClient: {ip: string; time: number | undefined} | undefined
   const event = (time: number | undefined, user: string, ipText: string, success: boolean, line: number): ParsedEvent => {
     const ip = parseIp(ipText)
     if (!ip) return `unreadable address '${ipText}'`
@@ -58,18 +62,21 @@ export function ciscoAsaLog(): AccessLogFormat {
       const m = MESSAGE.exec(text)
       if (!m) return null
       const id = m[1]
+      // connection messages (302013…) are most of an ASA log: leave them at once
+      if (!SESSION_IDS.has(id) && !id.startsWith('713') && !id.startsWith('725')) return null
       const body = m[2]
+      const time = parseLogTime(text, year)
       const ike = IKE_IP.exec(body)
-      if (ike) lastClient = ike[1]
+      if (ike) lastClient = {ip: ike[1], time}
       const ssl = id.startsWith('725') ? SSL_CLIENT.exec(body) : null
-      if (ssl) lastClient = ssl[1]
+      if (ssl) lastClient = {ip: ssl[1], time}
       switch (id) {
         case '113039':
         case '716001': {
           const s = BRACKETED.exec(body) ?? PLAIN.exec(body)
           if (!s) return `unreadable ${id} message`
-          lastClient = s[3]
-          return login(parseLogTime(text, year), s[2], s[3], line)
+          lastClient = {ip: s[3], time}
+          return login(time, s[2], s[3], line)
         }
         case '751025': {
           const s = IKEV2.exec(body)
@@ -77,29 +84,30 @@ export function ciscoAsaLog(): AccessLogFormat {
           const remote = s[1].replace(/,$/, '')
           // `ip:port`, IPv6 included: the port is after the last colon
           const ipText = remote.slice(0, remote.lastIndexOf(':')).replace(/^\[|\]$/g, '')
-          return login(parseLogTime(text, year), s[2].replace(/,$/, ''), ipText, line)
+          return login(time, s[2].replace(/,$/, ''), ipText, line)
         }
         case '713228': {
           const s = IKE_PREFIX.exec(body)
           if (!s) return null
-          return login(parseLogTime(text, year), s[2].trim(), s[3], line)
+          return login(time, s[2].trim(), s[3], line)
         }
         case '113005':
         case '113015': {
           const user = REJECTED_USER.exec(body)?.[1]?.trim() || '(unknown)'
-          const ipText = REJECTED_IP.exec(body)?.[1] ?? lastClient
-          if (!ipText) return `${id} without a client address (no user IP, no IKE/SSL message before it)`
-          return event(parseLogTime(text, year), user, ipText, false, line)
+          const recent = lastClient && time !== undefined && lastClient.time !== undefined && time - lastClient.time >= 0 && time - lastClient.time <= CLIENT_MS ? lastClient.ip : undefined
+          const ipText = REJECTED_IP.exec(body)?.[1] ?? recent
+          if (!ipText) return `${id} without a client address (no user IP, no IKE/SSL message in the ${CLIENT_MS / 1000} s before it)`
+          return event(time, user, ipText, false, line)
         }
         case '716039': {
           const s = BRACKETED.exec(body)
           if (!s) return 'unreadable 716039 message'
-          return event(parseLogTime(text, year), s[2], s[3], false, line)
+          return event(time, s[2], s[3], false, line)
         }
         case '713905': {
           const s = IKE_PREFIX.exec(body)
           if (!s || !FAILED.test(body.slice(s.index + s[0].length))) return null
-          return event(parseLogTime(text, year), s[2].trim(), s[3], false, line)
+          return event(time, s[2].trim(), s[3], false, line)
         }
         default:
           return null
