@@ -16,15 +16,35 @@ import {parseIp} from '../../net/ip.js'
 import {parseLogTime} from './time.js'
 import type {AccessLogFormat, ParsedEvent} from './types.js'
 
-const MESSAGE = /%ASA-\d-(\d{6}):? ?(.*)$/
-const BRACKETED = /Group <([^>]*)> User <([^>]*)> IP <([^>]*)>/
-const PLAIN = /Group (\S+) User (\S+) IP ([0-9a-fA-F:.]+)/
-const IKE_PREFIX = /Group = ([^,]*), (?:Username|User) = ([^,]*), IP = ([0-9a-fA-F:.]+)/
-const IKE_IP = /\bIP = ([0-9a-fA-F:.]+)/
-const REJECTED_USER = /\buser = ([^:]*)/
-const REJECTED_IP = /\buser IP = ([0-9a-fA-F:.]+)/
-const IKEV2 = /Remote: ?(\S+) Username: ?(\S+)/
-const SSL_CLIENT = /client [^:\s]*:([^/\s]+)\//
+// Patterns are anchored (or sticky at a found index): one start per line, so a hostile line stays linear.
+const MESSAGE = /%ASA-\d-(\d{6}):? ?/y
+const BRACKETED = /^Group <([^>]*)> User <([^>]*)> IP <([^>]*)>/
+const PLAIN = /^Group (\S+) User (\S+) IP ([0-9a-fA-F:.]+)/
+const IKE_PREFIX = /^Group = ([^,]*), (?:Username|User) = ([^,]*), IP = ([0-9a-fA-F:.]+)/
+const ADDRESS = /^[0-9a-fA-F:.]+/
+const IKEV2 = /Remote: ?(\S+) Username: ?(\S+)/y
+const SSL_CLIENT = /client [^:\s]*:([^/\s]+)\//y
+
+/** The address after the first `marker` in `body`. */
+function addressAfter(body: string, marker: string): string | undefined {
+  const at = body.indexOf(marker)
+  return at < 0 ? undefined : ADDRESS.exec(body.slice(at + marker.length))?.[0]
+}
+
+/** `… : user = bob : user IP = …`: the user name, up to the next colon. */
+function rejectedUser(body: string): string | undefined {
+  const at = body.indexOf('user = ')
+  if (at < 0) return undefined
+  const end = body.indexOf(':', at)
+  return body.slice(at + 'user = '.length, end < 0 ? undefined : end).trim() || undefined
+}
+
+function stickyAt(re: RegExp, text: string, marker: string): RegExpExecArray | null {
+  const at = text.indexOf(marker)
+  if (at < 0) return null
+  re.lastIndex = at
+  return re.exec(text)
+}
 const FAILED = /fail|reject|denied|invalid/i
 const SESSION_IDS = new Set(['113039', '716001', '751025', '113005', '113015', '716039'])
 
@@ -59,16 +79,16 @@ export function ciscoAsaLog(): AccessLogFormat {
       return head.some((l) => /%ASA-\d-\d{6}/i.test(l)) ? 1 : 0
     },
     line(text, line, year) {
-      const m = MESSAGE.exec(text)
+      const m = stickyAt(MESSAGE, text, '%ASA-')
       if (!m) return null
       const id = m[1]
       // connection messages (302013…) are most of an ASA log: leave them at once
       if (!SESSION_IDS.has(id) && !id.startsWith('713') && !id.startsWith('725')) return null
-      const body = m[2]
+      const body = text.slice(m.index + m[0].length)
       const time = parseLogTime(text, year)
-      const ike = IKE_IP.exec(body)
-      if (ike) lastClient = {ip: ike[1], time}
-      const ssl = id.startsWith('725') ? SSL_CLIENT.exec(body) : null
+      const ike = addressAfter(body, 'IP = ')
+      if (ike) lastClient = {ip: ike, time}
+      const ssl = id.startsWith('725') ? stickyAt(SSL_CLIENT, body, 'client ') : null
       if (ssl) lastClient = {ip: ssl[1], time}
       switch (id) {
         case '113039':
@@ -79,7 +99,7 @@ export function ciscoAsaLog(): AccessLogFormat {
           return login(time, s[2], s[3], line)
         }
         case '751025': {
-          const s = IKEV2.exec(body)
+          const s = stickyAt(IKEV2, body, 'Remote:')
           if (!s) return 'unreadable 751025 message'
           const remote = s[1].replace(/,$/, '')
           // `ip:port`, IPv6 included: the port is after the last colon
@@ -93,9 +113,9 @@ export function ciscoAsaLog(): AccessLogFormat {
         }
         case '113005':
         case '113015': {
-          const user = REJECTED_USER.exec(body)?.[1]?.trim() || '(unknown)'
+          const user = rejectedUser(body) ?? '(unknown)'
           const recent = lastClient && time !== undefined && lastClient.time !== undefined && time - lastClient.time >= 0 && time - lastClient.time <= CLIENT_MS ? lastClient.ip : undefined
-          const ipText = REJECTED_IP.exec(body)?.[1] ?? recent
+          const ipText = addressAfter(body, 'user IP = ') ?? recent
           if (!ipText) return `${id} without a client address (no user IP, no IKE/SSL message in the ${CLIENT_MS / 1000} s before it)`
           return event(time, user, ipText, false, line)
         }

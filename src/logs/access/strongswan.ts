@@ -13,7 +13,8 @@ import {parseIp} from '../../net/ip.js'
 import {parseLogTime} from './time.js'
 import type {AccessLogFormat} from './types.js'
 
-const ESTABLISHED = /IKE_SA (\S+) established between ([^[\s]+)\[([^\]]*)\]\.\.\.([0-9a-fA-F:.]+)\[([^\]]*)\]/
+// sticky at the `IKE_SA ` before ` established between `: one start per line
+const ESTABLISHED = /IKE_SA (\S+) established between ([^[\s]+)\[([^\]]*)\]\.\.\.([0-9a-fA-F:.]+)\[([^\]]*)\]/y
 const RECEIVED = /received packet: from ([0-9a-fA-F:.]+)\[\d+\]/
 const AUTH_FAILED = /authentication of '([^']+)' with \S+ failed|EAP method \S+ failed for peer (\S+)/
 const AUTH_OK = /(?:XAuth )?authentication of '([^']+)' (?:with EAP )?successful/
@@ -53,7 +54,10 @@ export function strongswanLog(): AccessLogFormat {
         if (eap.size > 10_000) eap.clear()
         eap.set(lastPeer, ok[1])
       }
-      const est = ESTABLISHED.exec(text)
+      const phrase = text.indexOf(' established between ')
+      const start = phrase < 0 ? -1 : text.lastIndexOf('IKE_SA ', phrase)
+      ESTABLISHED.lastIndex = Math.max(start, 0)
+      const est = start < 0 ? null : ESTABLISHED.exec(text)
       if (est) {
         const ipText = est[4]
         const ip = parseIp(ipText)
