@@ -7,8 +7,8 @@ import {parseIp} from '../../net/ip.js'
 import {parseLogTime} from './time.js'
 import type {AccessLogFormat} from './types.js'
 
-const WORD = /\w/
-const SPACE = /\s/
+const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13)
 
 /**
  * `key=value key="quoted \" value"`, read in one pass (no pattern tried from every position: a hostile
@@ -24,13 +24,13 @@ export function keyValues(text: string): Record<string, string> {
     const eq = text.indexOf('=', i)
     if (eq < 0) break
     let k = eq
-    while (k > i && WORD.test(text[k - 1])) k--
+    while (k > i && isWord(text.charCodeAt(k - 1))) k--
     const key = text.slice(k, eq)
     let j = eq + 1
     let value: string | undefined
     if (text[j] === '"' && j + 1 < noQuoteFrom) {
       let e = j + 1
-      while (e < n && text[e] !== '"') e += text[e] === '\\' ? 2 : 1
+      while (e < n && text.charCodeAt(e) !== 34) e += text.charCodeAt(e) === 92 ? 2 : 1
       if (e < n) {
         value = text.slice(j + 1, e)
         j = e + 1
@@ -38,7 +38,7 @@ export function keyValues(text: string): Record<string, string> {
     }
     if (value === undefined) {
       let e = j
-      while (e < n && !SPACE.test(text[e])) e++
+      while (e < n && !isSpace(text.charCodeAt(e))) e++
       value = text.slice(j, e)
       j = e
     }
