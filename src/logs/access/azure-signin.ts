@@ -75,7 +75,7 @@ export const azureSigninLog: AccessLogFormat = {
   kind: 'cloud',
   csv: true,
   detect(head) {
-    const h = head.slice(0, 20).join('\n')
+    const h = head.join('\n')
     if (/"userPrincipalName"|"servicePrincipalId"/i.test(h) && /"createdDateTime"|"TimeGenerated"|"ipAddress"/i.test(h)) return 1
     // the portal's CSV header, or a Log Analytics query exported to CSV
     const first = (head[0] ?? '').replace(/^\uFEFF/, '')

@@ -6,8 +6,8 @@
  * (`%b %e %T`, `%d %b %T`, `%F %T`, with `time_add_ms`; see time.ts); formats without a year take --year.
  * Only user identities are logins: an e-mail/EAP/XAuth identity or a certificate whose CN is not a host
  * name. An SA whose remote identity is a gateway (an address, a host name, a DN whose CN is a host name,
- * `%any`) is a site-to-site tunnel, counted apart; an address identity authenticated by EAP or XAuth takes
- * the EAP/XAuth identity.
+ * `%any`) is a site-to-site tunnel, counted apart; an address or `%any` identity authenticated by EAP or
+ * XAuth takes the EAP/XAuth identity.
  */
 import {parseIp} from '../../net/ip.js'
 import {parseLogTime} from './time.js'
@@ -64,7 +64,8 @@ export function strongswanLog(): AccessLogFormat {
         if (!ip) return `unreadable address '${ipText}'`
         const time = parseLogTime(text, year)
         if (time === undefined) return 'no readable timestamp (set time_format in the filelog section of strongswan.conf)'
-        const user = userOf(est[5]) ?? (parseIp(est[5].trim()) ? eap.get(ipText) : undefined)
+        const id = est[5].trim()
+        const user = userOf(id) ?? (id === '%any' || parseIp(id) ? eap.get(ipText) : undefined)
         const e = {time, user: user ?? est[5], ip: ipText, family: ip.family, value: ip.value, service: 'strongswan' as const, success: true, line}
         return user ? e : {...e, nonUser: 'site-to-site'}
       }
