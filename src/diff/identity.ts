@@ -34,7 +34,7 @@ export class Identity {
       const key = setKey(z.addresses)
       if (!z.addresses.isEmpty() && !this.byAddresses.has(key)) this.byAddresses.set(key, z)
     }
-    this.claimed = AddressSet.unionAll(zones.filter((z) => !z.catchAll).map((z) => z.addresses))
+    this.claimed = AddressSet.unionAll(zones.filter((z) => !isCatchAll(z)).map((z) => z.addresses))
   }
 
   /** The zone whose addresses are exactly `set`. */
@@ -84,9 +84,14 @@ export class Identity {
   /** Ids of the zones `set` overlaps, a catch-all zone counting only for addresses no other zone claims. */
   private zonesOf(set: AddressSet, zones: readonly DiffZone[]): string[] {
     const rest = set.subtract(this.claimed)
-    const ids = zones.filter((z) => (z.catchAll ? !rest.isEmpty() : z.addresses.overlaps(set))).map((z) => z.id)
+    const ids = zones.filter((z) => (isCatchAll(z) ? !rest.isEmpty() && z.addresses.overlaps(rest) : z.addresses.overlaps(set))).map((z) => z.id)
     return [...new Set(ids)].sort(compareText)
   }
+}
+
+/** As the inventory says: a zone without cidrs, or with 0.0.0.0/0 or ::/0, is any address no other zone claims. */
+function isCatchAll(z: DiffZone): boolean {
+  return Boolean(z.catchAll) || z.addresses.covers(AddressSet.ANY4) || z.addresses.covers(AddressSet.ANY6)
 }
 
 function setKey(set: AddressSet): string {

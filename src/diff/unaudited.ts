@@ -83,7 +83,7 @@ function toFinding(c: Case, input: DiffInput, internet: boolean): Finding {
     file: c.file ?? device?.source.file,
     line: c.file ? c.line : device?.source.line,
     ...(c.file && device ? {inventory: device.source} : {}),
-    message: `${c.device} is not audited: ${c.reason}${note}${c.hint ? ` (${c.hint})` : ''}`,
+    message: `${c.device} is not audited: ${c.reason}${note}${c.hint && severity !== 'info' ? ` (${c.hint})` : ''}`,
     suppressed: false,
   }
 }

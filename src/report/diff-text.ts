@@ -48,7 +48,7 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
       d.status === 'audited'
         ? `${d.file} (${d.type}): ${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood`
         : d.status === 'unaudited'
-          ? `${d.file ?? '-'}: not audited`
+          ? `${d.file ?? 'no live config'}: not audited`
           : d.status === 'manual'
             ? 'audited by hand'
             : 'no live config'

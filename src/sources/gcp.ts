@@ -178,6 +178,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     direction: rule.direction,
     line: rule.line,
     rule: rule.name,
+    name: rule.name,
     text: rule.text,
     ...(rule.network ? (inbound ? {toZones: [rule.network]} : {fromZones: [rule.network]}) : {}),
   }
