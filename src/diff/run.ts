@@ -2,12 +2,12 @@
  * `irm-audit diff` as a function: inventory + live configs → one report (DESIGN §6, §10). Reads files,
  * never prints, never exits; the command renders and sets the exit code.
  */
-import {resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {gateReport, type GateReport} from '../git/base-files.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
-import {gateFiles, type GateFiles, IGNORE_FILE} from '../policy/discover.js'
+import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/discover.js'
 import {loadPolicy} from '../readiness/policy.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
@@ -158,8 +158,9 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   findings.sort((a, b) => statusRank(a) - statusRank(b) || rank(a.severity) - rank(b.severity) || compareText(a.rule, b.rule) || compareText(a.id, b.id))
   let gateChanges: GateReport | undefined
   if (gate.policyFrom && gate.repo) {
-    const files = [`${gate.home}/irm-audit.policy.yaml`, ...gate.policies.map((p) => p.path), ...(gate.ignore ? [gate.ignore.path] : [`${gate.home}/${IGNORE_FILE}`])]
-    gateChanges = await gateReport({repo: gate.repo, policyFrom: gate.policyFrom, files, ignore: gate.ignore?.path ?? `${gate.home}/${IGNORE_FILE}`, displayBase: base})
+    const ignore = gate.ignore?.path ?? join(gate.home, IGNORE_FILE)
+    const files = [join(gate.home, POLICY_FILE), ...gate.policies.map((p) => p.path), ignore]
+    gateChanges = await gateReport({repo: gate.repo, policyFrom: gate.policyFrom, files, ignore, displayBase: base})
   }
   const revision = options.recordRevision && gate.repo ? (await gate.repo.git.revparse(['HEAD']).catch(() => '')).trim() : ''
   const report: DiffReport = {

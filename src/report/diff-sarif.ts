@@ -58,6 +58,8 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
   const runs: Run[] = chunks.map((chunk) => {
     const run = buildSarif(tool, rules, chunk.map(toSarif)).runs[0]
     run.results = (run.results ?? []).map((r, i) => decorate(r, chunk[i]))
+    // the configuration this run used (discovered, or read at the baseline's revision)
+    run.properties = {...run.properties, policy: report.policy ?? [], ...(report.suppressions ? {suppressions: report.suppressions} : {})}
     return run
   })
   if (report.fixed?.length) {
