@@ -76,6 +76,23 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
       })
     }
   }
+  if (report.not_rechecked?.length) {
+    // still open: code scanning must not close an alert because its device went unaudited
+    const last = runs[runs.length - 1]
+    for (const f of report.not_rechecked) {
+      const unaudited = report.findings.find((x) => x.rule === 'device-unaudited' && x.device === f.device && x.file)
+      last.results!.push({
+        ruleId: f.rule,
+        ruleIndex: DIFF_RULES.findIndex((r) => r.id === f.rule),
+        level: LEVEL[f.severity] ?? 'warning',
+        message: {text: `not re-checked (${f.device} was not audited in this run): ${f.message}`},
+        ...(unaudited ? {locations: [{physicalLocation: {artifactLocation: {uri: encodeURI(unaudited.file!)}, ...(unaudited.line ? {region: {startLine: unaudited.line}} : {})}}]} : {}),
+        baselineState: 'unchanged',
+        partialFingerprints: {'irmAudit/v1': fingerprint(f.id)},
+        properties: {id: f.id},
+      })
+    }
+  }
   return {$schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs}
 }
 

@@ -184,6 +184,10 @@ describe('#11 unaudited is a finding, never silence', () => {
     const md = (await diff('--baseline', base, '--format', 'markdown')).stdout
     expect(md).toContain('### Not re-checked (1)')
     expect(md).not.toContain('### Fixed since the baseline')
+    // code scanning keeps the alert open: same fingerprint, unchanged, at the device's entry
+    const sarif = JSON.parse((await diff('--baseline', base, '--format', 'sarif')).stdout)
+    const kept = sarif.runs[0].results.find((r: {properties: {id: string}}) => r.properties.id === RDP_A)
+    expect(kept).toMatchObject({baselineState: 'unchanged', locations: [{physicalLocation: {artifactLocation: {uri: 'inventory/inventory.yaml'}}}]})
   })
 
   it('an empty export is device-unaudited (high: fw-edge carries an internet access point)', async () => {
