@@ -6,6 +6,12 @@
 import type {FixedFinding} from '../diff/baseline.js'
 import type {DiffReport} from '../diff/run.js'
 
+/** `main (1a2b3c4d5e6f)`, or the short commit alone when the revision is that commit. */
+function revision(r: {rev: string; commit: string}): string {
+  const short = r.commit.slice(0, 12)
+  return r.rev === r.commit || r.commit.startsWith(r.rev) ? short : `${r.rev} (${short})`
+}
+
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``
 const md = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/([<>*_`[\]])/g, '\\$1').replace(/\n/g, ' ')
 
@@ -13,7 +19,7 @@ const md = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace
 export function filesLine(report: DiffReport): string {
   const parts = [`policy ${(report.policy ?? ['policies/irm5-preparation.yaml']).join(' + ')}`]
   parts.push(report.suppressions ? `suppressions ${report.suppressions}` : 'no suppression file')
-  if (report.gate) parts.push(`read at ${report.gate.policy_from.rev} (${report.gate.policy_from.commit.slice(0, 12)})`)
+  if (report.gate) parts.push(`read at ${revision(report.gate.policy_from)}`)
   return parts.join('; ')
 }
 
@@ -29,7 +35,7 @@ export function gateMarkdown(report: DiffReport): string[] {
   if (!g) return []
   const out = [`### Changes to the gate (${g.changes.length + g.new_suppressions.length})`, '']
   out.push(
-    `Policy and suppressions are read as they are at ${code(g.policy_from.rev)} (${code(g.policy_from.commit.slice(0, 12))}); the changes below take effect once merged. Review them first.`,
+    `Policy and suppressions are read as they are at ${code(revision(g.policy_from))}; the changes below take effect once merged. Review them first.`,
     '',
   )
   if (g.changes.length) {
@@ -49,7 +55,7 @@ export function gateMarkdown(report: DiffReport): string[] {
 export function gateText(report: DiffReport): string[] {
   const g = report.gate
   if (!g || (!g.changes.length && !g.new_suppressions.length)) return []
-  const out = [`Changes to the gate (read at ${g.policy_from.rev}; they apply once merged):`]
+  const out = [`Changes to the gate (read at ${revision(g.policy_from)}; they apply once merged):`]
   for (const c of g.changes) out.push(`  ${c.change} ${c.file} by ${c.authors.join(', ') || '-'}`)
   for (const s of g.new_suppressions) out.push(`  new suppression ${s.key} until ${s.expires} by ${s.author} (${s.file}:${s.line}): ${s.reason}`)
   out.push('')
