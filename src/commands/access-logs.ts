@@ -30,7 +30,7 @@ export default class AccessLogs extends BaseCommand {
     'as-of': asOfFlag,
     format: formatFlag(['text', 'json', 'markdown', 'sarif']),
     output: outputFlag,
-    'fail-on': failOnFlag('none'),
+    'fail-on': failOnFlag('high'),
     'no-color': noColorFlag,
   }
 
@@ -57,7 +57,8 @@ export default class AccessLogs extends BaseCommand {
             : renderAccessText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     const failOn = flags['fail-on'] as keyof typeof RANK | 'none'
-    if (failOn !== 'none' && report.findings.some((f) => RANK[f.severity] <= RANK[failOn])) process.exitCode = 1
+    const failing = failOn === 'none' ? 0 : report.findings.filter((f) => RANK[f.severity] <= RANK[failOn]).length
+    if (failing) this.failWith(`${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})`)
     return report
   }
 }

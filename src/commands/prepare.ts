@@ -4,7 +4,7 @@ import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '.
 import {asOfFlag, failOnFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
-import {preparationFails} from '../readiness/gate.js'
+import {preparationFailReason} from '../readiness/gate.js'
 import {networkMapMermaid} from '../report/prepare-map.js'
 
 export default class Prepare extends BaseCommand {
@@ -23,14 +23,14 @@ export default class Prepare extends BaseCommand {
 
   static override flags = {
     inventory: inventoryFlag,
-    policy: Flags.string({summary: 'Policy pack merged over the default (repeatable, applied in order).', multiple: true}),
+    policy: Flags.string({summary: 'Policy pack merged over the default and the discovered irm-audit.policy.yaml (repeatable, applied in order).', multiple: true}),
     'fail-under': Flags.integer({summary: 'Exit 1 when the score is below this (0–100).', min: 0, max: 100}),
     'fail-on': failOnFlag('none'),
     format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
     output: outputFlag,
     'as-of': asOfFlag,
     live: liveFlag,
-    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml beside the inventory).'}),
+    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml at the git top level of the inventory).'}),
     'no-diff': Flags.boolean({summary: 'Do not parse live configs (the checks that need the diff warn).', default: false}),
     'no-git': Flags.boolean({summary: 'Do not read git history (the versioning check warns).', default: false}),
     'access-logs': Flags.string({summary: 'Authentication logs for the rare-locations check (see access-logs; repeatable).', multiple: true}),
@@ -73,7 +73,7 @@ export default class Prepare extends BaseCommand {
     }
     await this.emit(rendered, flags.output, [loaded.dir])
     const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
-    if (preparationFails(report, failUnder, flags['fail-on'] as never)) process.exitCode = 1
+    this.failWith(preparationFailReason(report, failUnder, flags['fail-on'] as never))
     return report
   }
 }

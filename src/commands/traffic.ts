@@ -24,7 +24,7 @@ export default class Traffic extends BaseCommand {
     inventory: inventoryFlag,
     format: formatFlag(['text', 'json', 'markdown', 'sarif']),
     output: outputFlag,
-    'fail-on': failOnFlag('none'),
+    'fail-on': failOnFlag('high'),
     'deviation-factor': Flags.integer({summary: 'Observed/baseline ratio that counts as a deviation.', default: 3, min: 2}),
     'vpc-fields': Flags.string({summary: 'Field order of VPC Flow Logs without a header line (the LogFormat, e.g. "version account-id interface-id srcaddr dstaddr …").'}),
     'max-log-bytes': Flags.integer({summary: 'Decompressed bytes read from one log file at most (default 4 GiB).', min: 1}),
@@ -51,7 +51,8 @@ export default class Traffic extends BaseCommand {
             : renderTrafficText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     const failOn = flags['fail-on'] as keyof typeof RANK | 'none'
-    if (failOn !== 'none' && report.findings.some((f) => RANK[f.severity] <= RANK[failOn])) process.exitCode = 1
+    const failing = failOn === 'none' ? 0 : report.findings.filter((f) => RANK[f.severity] <= RANK[failOn]).length
+    if (failing) this.failWith(`${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})`)
     return report
   }
 }

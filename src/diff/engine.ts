@@ -3,17 +3,17 @@
  * address/protocol/port sets; access points and exposures are found through per-device interval indexes
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
-import {createHash} from 'node:crypto'
-
 import {type Exposure, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
+import {Identity} from './identity.js'
 import {AddressIndex} from './interval-index.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
+import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
 const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
 const ICMP_ONLY = ProtocolSet.of(ICMP, ICMPV6)
@@ -33,18 +33,14 @@ class Engine {
   private readonly filtered = new Map<string, AddressIndex>()
   private readonly provided = new Set<ApprovedAccess>()
   private readonly findings: Finding[] = []
-  /** Zones by their exact address set (first declared wins), to name a set after its zone. */
-  private readonly zonesByAddresses = new Map<string, DiffZone>()
+  private readonly identity: Identity
 
   constructor(private readonly input: DiffInput) {
     const trust = new Set(input.policy.trustedTrust)
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
     this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
-    for (const z of input.zones) {
-      const key = setKey(z.addresses)
-      if (!z.addresses.isEmpty() && !this.zonesByAddresses.has(key)) this.zonesByAddresses.set(key, z)
-    }
+    this.identity = new Identity(input.zones, this.trusted)
   }
 
   /** Per device: its NAT pairs, the destinations its filter rules reach, then its access points. */
@@ -83,7 +79,7 @@ class Engine {
   run(): Finding[] {
     const liveByDevice = new Map<string, Exposure[]>()
     for (const live of this.input.live) {
-      if ('error' in live) continue
+      if ('error' in live || isEmptyConfig(live)) continue
       const list = liveByDevice.get(live.device) ?? []
       list.push(...live.exposures)
       liveByDevice.set(live.device, list)
@@ -91,14 +87,12 @@ class Engine {
     this.prepare(liveByDevice)
     const audited = new Set<string>()
     for (const live of this.input.live) {
-      if ('error' in live) {
-        this.unaudited(live)
-        continue
-      }
+      if ('error' in live || isEmptyConfig(live)) continue // a device-unaudited finding says so
       audited.add(live.device)
       for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
       if (live.unparsed.length) this.unauditedRules(live)
     }
+    this.findings.push(...unauditedFindings(this.input, (device) => this.internetFacing(device)))
     for (const ap of this.input.accessPoints) {
       if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
       if (ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
@@ -147,7 +141,8 @@ class Engine {
     if (!best) return
     const json = exposureToJson(e)[0]
     const service = serviceText(e.protocols, e.ports)
-    const source = this.sourceKey(e.from)
+    const source = this.identity.sourceClass(e.from)
+    const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
     const reachSet = AddressSet.unionAll(best.rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
     const where = `${e.file ?? '?'}:${e.line}`
@@ -155,7 +150,7 @@ class Engine {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
       this.findings.push({
-        id: `unwanted-access-point:${device}:${service}:${source}`,
+        ...idOf('unwanted-access-point'),
         rule: 'unwanted-access-point',
         severity: this.exposureSeverity(reach, best.rest),
         device,
@@ -179,7 +174,7 @@ class Engine {
     const aps = [...new Set(best.cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
     const excess = this.excessOf(best.box, best.cover.map((c) => c.box), best.rest)
     this.findings.push({
-      id: `access-point-drift:${device}:${service}:${source}`,
+      ...idOf('access-point-drift'),
       rule: 'access-point-drift',
       severity: this.exposureSeverity(reach, best.rest),
       device,
@@ -306,21 +301,6 @@ class Engine {
     })
   }
 
-  private unaudited(live: Extract<LiveConfig, {error: string}>): void {
-    const device = this.input.devices.find((d) => d.id === live.device)
-    this.findings.push({
-      id: `device-unaudited:${live.device}`,
-      rule: 'device-unaudited',
-      severity: this.input.policy.severity.deviceUnaudited,
-      device: live.device,
-      access_point: null,
-      file: live.file ?? device?.source.file,
-      line: live.file ? undefined : device?.source.line,
-      message: `${live.device} is not audited: ${live.error}${live.hint ? ` (${live.hint})` : ''}`,
-      suppressed: false,
-    })
-  }
-
   private unauditedRules(live: Extract<LiveConfig, {exposures: Exposure[]}>): void {
     const lines = [...new Set(live.unparsed.map((u) => u.line))].sort((a, b) => a - b)
     const first = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', …' : '')
@@ -362,18 +342,13 @@ class Engine {
     return sensitive ? table.sensitive : table.other
   }
 
-  /** `any`, a zone id when the set is exactly a zone, else CIDRs (or a digest of a long list). */
-  private sourceKey(set: AddressSet): string {
-    if (set.isAny()) return 'any'
-    const zone = this.zoneNamed(set)
-    if (zone) return zone.id
-    const cidrs = set.toCidrs()
-    if (cidrs.length <= 4) return cidrs.join(',')
-    return `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
+  private zoneNamed(set: AddressSet): DiffZone | undefined {
+    return this.identity.zoneNamed(set)
   }
 
-  private zoneNamed(set: AddressSet): DiffZone | undefined {
-    return this.zonesByAddresses.get(setKey(set))
+  /** The device carries an access point that the internet reaches. */
+  private internetFacing(device: string): boolean {
+    return this.input.accessPoints.some((ap) => ap.device === device && this.reachOf(ap.from.subtract(this.trusted)) === 'internet')
   }
 
   describe(set: AddressSet): string {
@@ -402,10 +377,6 @@ class Engine {
       `  review_by: <YYYY-MM-DD>`,
     ].join('\n')
   }
-}
-
-function setKey(set: AddressSet): string {
-  return `${set.v4.join(',')}/${set.v6.join(',')}`
 }
 
 /** What the parser could not resolve, so the reader can weigh the finding. */

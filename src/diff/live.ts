@@ -1,8 +1,10 @@
 /**
  * The live configs of the inventory's devices: `devices[].config` (relative to the inventory folder),
- * overridden or added by `--live DEVICE=PATH[:type]`. A config that cannot be read or parsed becomes a
- * LiveConfig with an error (a `device-unaudited` finding), never an exception.
+ * overridden or added by `--live DEVICE=PATH[:type]`. An inventory config that cannot be read or parsed
+ * becomes a LiveConfig with an error (a `device-unaudited` finding); a `--live` file that cannot be used
+ * is an input error (exit 2), as in `parse`.
  */
+import {existsSync} from 'node:fs'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
@@ -26,20 +28,27 @@ export interface DeviceConfigRef {
 }
 
 /**
- * `fw-edge-1=live/edge.cfg:cisco-asa` → device, path, type. The `:type` suffix is read only when it
- * names a known format, so `C:\x` or `a:b.cfg` stay paths. Without `DEVICE=`, the path must be the
- * config of exactly one device.
+ * `fw-edge-1=live/edge.cfg:cisco-asa` → device, path, type. A suffix after the last `:` that looks like
+ * a format name (letters, digits, `-`) is a type, and an unknown one is an error that names it, unless
+ * the whole text is an existing file (`a:b` on disk); `C:\x` or `a:b.cfg` stay paths. Without `DEVICE=`,
+ * the path must be the config of exactly one device.
  */
 export function parseLiveFlag(flag: string, devices: readonly DeviceConfigRef[], inventoryDir: string): LiveRequest {
-  const types = new Set(allParsers().map((p) => p.type))
+  const types = allParsers().map((p) => p.type)
   const eq = flag.indexOf('=')
   let device = eq > 0 && !flag.slice(0, eq).includes('/') ? flag.slice(0, eq) : undefined
   let rest = device === undefined ? flag : flag.slice(eq + 1)
   let type: string | undefined
   const colon = rest.lastIndexOf(':')
-  if (colon > 0 && types.has(rest.slice(colon + 1))) {
-    type = rest.slice(colon + 1)
+  const suffix = colon > 0 ? rest.slice(colon + 1) : ''
+  if (types.includes(suffix)) {
+    type = suffix
     rest = rest.slice(0, colon)
+  } else if (/^[a-z][a-z0-9-]*$/i.test(suffix) && !existsSync(rest)) {
+    const near = types.filter((t) => t.startsWith(suffix.toLowerCase().slice(0, 3)))
+    throw new IrmError('USAGE', `--live ${flag}: unknown config type '${suffix}'`, {
+      hint: `${near.length ? `Did you mean ${near.map((t) => `'${t}'`).join(' or ')}? ` : ''}Known types: ${types.join(', ')} (see 'irm-audit sources').`,
+    })
   }
   if (!rest) throw new IrmError('USAGE', `--live ${flag}: no path`, {hint: 'Write --live DEVICE=PATH[:type].'})
   if (device === undefined) {
@@ -88,7 +97,8 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
       const loaded = await loadConfig(abs, {type: r.type, displayPath: display})
       out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats})
     } catch (e) {
-      if (!isIrmError(e)) throw e
+      // a file named on the command line must be usable (exit 2); the inventory's become findings
+      if (!isIrmError(e) || !r.fromInventory) throw e
       out.push({device: r.device, file: display, error: e.line ? `line ${e.line}: ${e.message}` : e.message, hint: e.hint})
     }
   }

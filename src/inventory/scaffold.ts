@@ -11,6 +11,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 /** Template → destination (relative to the scaffolded folder). */
 const FILES: ReadonlyArray<[string, string]> = [
   ['templates/init/inventory/inventory.yaml', 'inventory/inventory.yaml'],
+  ['templates/init/inventory/live/fw-edge.rules', 'inventory/live/fw-edge.rules'],
   ['templates/init/irm-audit.policy.yaml', 'irm-audit.policy.yaml'],
   ['templates/init/.irm-audit-ignore.yaml', '.irm-audit-ignore.yaml'],
   ['.github/workflows/irm-audit.yml', '.github/workflows/irm-audit.yml'],

@@ -150,6 +150,18 @@ export const devicesSchema = {
         },
       },
       ntp: {type: 'array', description: 'NTP servers the device syncs with (names or addresses).', items: text('An NTP server.')},
+      audit: {
+        type: 'object',
+        description:
+          'A device irm-audit cannot read (a switch, a load balancer, a vendor without a parser) and that is audited by hand: its `device-unaudited` finding is `info` until `review_by` passes.',
+        additionalProperties: false,
+        required: ['manual', 'reason', 'review_by'],
+        properties: {
+          manual: {type: 'boolean', const: true, description: 'The device is audited by hand.'},
+          reason: text('Why it cannot be audited by irm-audit, and who audits it.'),
+          review_by: date('Day the manual audit must be renewed; after it the finding is raised again'),
+        },
+      },
       owner: ref('the contact (team) that runs the device'),
       site: text('Site of the device.'),
     },

@@ -30,6 +30,11 @@ export interface Exposure {
   line: number
   /** Vendor rule name or position: `INPUT#3`, `acl outside_in line 4`, `policy 12`. */
   rule: string
+  /**
+   * The vendor's stable name of the rule or of its list (PAN-OS/FortiOS/Junos policy, ACL name), set
+   * only where the vendor names rules; never a position. Finding ids include it.
+   */
+  name?: string
   /** The rule text as written, secrets redacted. */
   text?: string
   /** Zones/interfaces the rule is bound to, vendor spelling (`outside`, `untrust`, `eth0`). */

@@ -12,6 +12,7 @@ import {validateInventory} from '../inventory/validate.js'
 import {runAccessLogs} from '../logs/access/run.js'
 import {runTraffic} from '../logs/flows/run.js'
 import {isoDay} from './dates.js'
+import {gateFiles} from '../policy/discover.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
@@ -52,6 +53,8 @@ export interface PrepareReport {
   as_of: string
   inventory: string
   policy: {sources: string[]; retention_profile: string}
+  /** The suppression file the live diff used. */
+  suppressions?: string
   score: number
   passed: number
   failed: number
@@ -108,7 +111,9 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
 }
 
 export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
-  const policy = await loadPolicy(options.policyFiles ?? [])
+  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does)
+  const gate = await gateFiles({inventoryDir: options.inventoryDir, policy: options.policyFiles, ignore: options.ignoreFile, displayBase: options.displayBase})
+  const policy = await loadPolicy(gate.policies)
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
     validateInventory(l, {asOf})
@@ -117,7 +122,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
   const {report: diffReport, loaded} = await runDiff({
     inventoryDir: options.inventoryDir,
     live: options.live,
-    ignoreFile: options.ignoreFile,
+    gate,
     asOf: options.asOf,
     displayBase: options.displayBase,
     validate,
@@ -162,6 +167,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     as_of: isoDay(asOf),
     inventory: diffReport.inventory,
     policy: {sources: policy.sources, retention_profile: policy.readiness.retention_profile},
+    ...(diffReport.suppressions ? {suppressions: diffReport.suppressions} : {}),
     score: overall.score,
     passed: checks.filter((c) => c.status === 'pass').length,
     failed: checks.filter((c) => c.status === 'fail').length,

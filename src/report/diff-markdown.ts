@@ -5,6 +5,7 @@
  */
 import type {Finding} from '../diff/model.js'
 import type {DiffReport} from '../diff/run.js'
+import {filesLine, gateMarkdown, notRecheckedMarkdown, warningLines} from './diff-gate.js'
 import {RULE_INFO} from './diff-rules.js'
 import {where} from './diff-text.js'
 
@@ -56,10 +57,14 @@ function finding(f: Finding, n: number): string[] {
 export function renderDiffMarkdown(report: DiffReport, mermaid?: string): string {
   const s = report.summary
   const active = report.findings.filter((f) => !f.suppressed)
-  const out = ['## irm-audit diff', '']
+  // what the pull request changes in its own gate comes first
+  const out = ['## irm-audit diff', '', ...gateMarkdown(report)]
   const head = `**${s.total} finding(s)** on ${code(report.inventory)} as of ${report.as_of}`
   const sev = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.by_severity[k]).map((k) => `${s.by_severity[k]} ${k}`)
-  out.push(`${head}${sev.length ? ` (${sev.join(', ')})` : ''}${s.new !== undefined ? `: ${s.new} new, ${s.fixed ?? 0} fixed since the baseline` : ''}.`, '')
+  const since = s.new !== undefined ? `: ${s.new} new, ${s.fixed ?? 0} fixed${s.not_rechecked ? `, ${s.not_rechecked} not re-checked` : ''} since the baseline` : ''
+  out.push(`${head}${sev.length ? ` (${sev.join(', ')})` : ''}${since}.`, '', `<sub>${md(filesLine(report))}</sub>`, '')
+  const warnings = warningLines(report)
+  if (warnings.length) out.push(`**Warnings (${warnings.length})**`, '', ...warnings.map((w) => `- ${md(w)}`), '')
   out.push('| Finding | Count |', '| --- | ---: |')
   for (const [key, rule] of ROWS) out.push(`| ${rule} | ${s[key] as number} |`)
   if (s.suppressed) out.push(`| suppressed | ${s.suppressed} |`)
@@ -80,6 +85,7 @@ export function renderDiffMarkdown(report: DiffReport, mermaid?: string): string
     for (const f of report.fixed) out.push(`- ${f.severity} · ${f.rule} · ${code(f.id)}`)
     out.push('')
   }
+  out.push(...notRecheckedMarkdown(report.not_rechecked))
   const suppressed = report.findings.filter((f) => f.suppressed)
   if (suppressed.length) {
     out.push(`<details><summary>Suppressed findings (${suppressed.length})</summary>`, '')
@@ -88,7 +94,7 @@ export function renderDiffMarkdown(report: DiffReport, mermaid?: string): string
   }
   out.push('### Devices', '', '| Device | Config | Status |', '| --- | --- | --- |')
   for (const d of report.devices) {
-    const status = d.status === 'audited' ? `${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood` : d.status === 'unaudited' ? '**not audited**' : 'no live config'
+    const status = d.status === 'audited' ? `${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood` : d.status === 'unaudited' ? '**not audited**' : d.status === 'manual' ? 'audited by hand' : 'no live config'
     out.push(`| ${md(d.id)} | ${d.file ? code(d.file) : '-'} | ${status} |`)
   }
   out.push('')

@@ -58,6 +58,8 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
   const runs: Run[] = chunks.map((chunk) => {
     const run = buildSarif(tool, rules, chunk.map(toSarif)).runs[0]
     run.results = (run.results ?? []).map((r, i) => decorate(r, chunk[i]))
+    // the configuration this run used (discovered, or read at the baseline's revision)
+    run.properties = {...run.properties, policy: report.policy ?? [], ...(report.suppressions ? {suppressions: report.suppressions} : {})}
     return run
   })
   if (report.fixed?.length) {
@@ -69,6 +71,23 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
         level: LEVEL[f.severity] ?? 'warning',
         message: {text: `fixed: ${f.message}`},
         baselineState: 'absent',
+        partialFingerprints: {'irmAudit/v1': fingerprint(f.id)},
+        properties: {id: f.id},
+      })
+    }
+  }
+  if (report.not_rechecked?.length) {
+    // still open: code scanning must not close an alert because its device went unaudited
+    const last = runs[runs.length - 1]
+    for (const f of report.not_rechecked) {
+      const unaudited = report.findings.find((x) => x.rule === 'device-unaudited' && x.device === f.device && x.file)
+      last.results!.push({
+        ruleId: f.rule,
+        ruleIndex: DIFF_RULES.findIndex((r) => r.id === f.rule),
+        level: LEVEL[f.severity] ?? 'warning',
+        message: {text: `not re-checked (${f.device} was not audited in this run): ${f.message}`},
+        ...(unaudited ? {locations: [{physicalLocation: {artifactLocation: {uri: encodeURI(unaudited.file!)}, ...(unaudited.line ? {region: {startLine: unaudited.line}} : {})}}]} : {}),
+        baselineState: 'unchanged',
         partialFingerprints: {'irmAudit/v1': fingerprint(f.id)},
         properties: {id: f.id},
       })

@@ -1,6 +1,7 @@
 /** Human-readable `irm-audit diff`: findings by severity (new first in baseline mode), then a summary. */
 import type {DiffReport} from '../diff/run.js'
 import type {Finding, Severity} from '../diff/model.js'
+import {filesLine, gateText, notRecheckedText, warningLines} from './diff-gate.js'
 import type {Paint} from './output.js'
 
 function tone(p: Paint, s: Severity): (x: string) => string {
@@ -25,7 +26,7 @@ export function summaryLine(report: DiffReport): string {
   if (s['suppression-expired']) parts.push(`${s['suppression-expired']} suppression(s) expired`)
   let line = `${s.total} finding(s): ${parts.join(', ')}`
   if (s.suppressed) line += `; ${s.suppressed} suppressed`
-  if (s.new !== undefined) line += `; ${s.new} new, ${s.fixed ?? 0} fixed since the baseline`
+  if (s.new !== undefined) line += `; ${s.new} new, ${s.fixed ?? 0} fixed${s.not_rechecked ? `, ${s.not_rechecked} not re-checked` : ''} since the baseline`
   return line
 }
 
@@ -41,14 +42,16 @@ function findingLines(f: Finding, p: Paint): string[] {
 }
 
 export function renderDiffText(report: DiffReport, p: Paint): string {
-  const out: string[] = [p.bold(`irm-audit diff: ${report.inventory} as of ${report.as_of}`)]
+  const out: string[] = [p.bold(`irm-audit diff: ${report.inventory} as of ${report.as_of}`), ...gateText(report), p.dim(`  ${filesLine(report)}`)]
   for (const d of report.devices) {
     const detail =
       d.status === 'audited'
         ? `${d.file} (${d.type}): ${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood`
         : d.status === 'unaudited'
-          ? `${d.file ?? '-'}: not audited`
-          : 'no live config'
+          ? `${d.file ?? 'no live config'}: not audited`
+          : d.status === 'manual'
+            ? 'audited by hand'
+            : 'no live config'
     out.push(`  ${d.id}: ${detail}`)
   }
   out.push('')
@@ -64,6 +67,8 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
     for (const f of report.fixed) out.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${f.id}`)
     out.push('')
   }
+  out.push(...notRecheckedText(report.not_rechecked))
+  for (const w of warningLines(report)) out.push(p.yellow(`warning ${w}`))
   out.push(active.length ? summaryLine(report) : p.green(summaryLine(report)))
   return out.join('\n')
 }

@@ -13,7 +13,7 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
   const out: string[] = []
   out.push(p.bold(`IRM #5 Preparation readiness — ${r.inventory} (as of ${r.as_of})`))
   out.push(`score ${r.score}/100 · ${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable`)
-  out.push(`policy: ${r.policy.sources.join(' + ')} (retention profile ${r.policy.retention_profile})`)
+  out.push(`policy: ${r.policy.sources.join(' + ')} (retention profile ${r.policy.retention_profile})${r.suppressions ? `; suppressions: ${r.suppressions}` : ''}`)
   for (const s of r.sections) {
     out.push('')
     out.push(p.bold(`${s.section}  ${s.score}/100`))
@@ -28,8 +28,14 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
   }
   if (r.diff) {
     const d = r.diff.summary
+    const devices = r.diff.devices
     out.push('')
-    out.push(`live diff: ${d.unwanted} unwanted, ${d.drift} drift, ${d.stale} stale, ${d['critical-flow-blocked']} critical flows blocked, ${d.expired} expired, ${d['device-unaudited']} devices unaudited`)
+    const count = (status: string) => new Set(devices.filter((x) => x.status === status).map((x) => x.id)).size
+    const manual = count('manual')
+    out.push(
+      `live diff: ${d.unwanted} unwanted, ${d.drift} drift, ${d.stale} stale, ${d['critical-flow-blocked']} critical flows blocked, ${d.expired} expired, ` +
+        `${count('unaudited')} devices unaudited${manual ? ` (${manual} audited by hand)` : ''}`,
+    )
   }
   return out.join('\n')
 }
@@ -42,7 +48,7 @@ export function renderPrepareMarkdown(r: PrepareReport, map?: string): string {
   const out: string[] = []
   out.push(`## IRM #5 Preparation readiness: ${r.score}/100`)
   out.push('')
-  out.push(`${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`.`)
+  out.push(`${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`; policy ${r.policy.sources.map((f) => `\`${f}\``).join(' + ')}${r.suppressions ? `, suppressions \`${r.suppressions}\`` : ''}.`)
   out.push('')
   out.push('| Section | Score |')
   out.push('| --- | ---: |')

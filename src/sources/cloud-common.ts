@@ -66,6 +66,8 @@ export interface ExposureMeta {
   direction: Direction
   line: number
   rule: string
+  /** The rule's stable name (NSG rule, firewall rule), when the provider names rules. */
+  name?: string
   text?: string
   fromZones?: string[]
   toZones?: string[]
@@ -93,6 +95,7 @@ export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
     line: meta.line,
     rule: meta.rule,
   }
+  if (meta.name) e.name = meta.name
   if (meta.text !== undefined) e.text = meta.text
   if (meta.fromZones?.length) e.fromZones = meta.fromZones
   if (meta.toZones?.length) e.toZones = meta.toZones

@@ -179,6 +179,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     direction: rule.direction,
     line: rule.line,
     rule: rule.name,
+    name: rule.name,
     text: rule.text,
     ...(rule.network ? (inbound ? {toZones: [rule.network]} : {fromZones: [rule.network]}) : {}),
     // target tags/service accounts (and a policy's target networks) are the instances the rule is applied at;

@@ -20,7 +20,7 @@ afterEach(() => rmSync(dir, {recursive: true, force: true}))
 describe('irm-audit init', () => {
   it('scaffolds an inventory that validates, a policy, a suppression file and the workflow', async () => {
     const r = await scaffold(dir)
-    expect(r.written).toEqual(['inventory/inventory.yaml', 'irm-audit.policy.yaml', '.irm-audit-ignore.yaml', '.github/workflows/irm-audit.yml'])
+    expect(r.written).toEqual(['inventory/inventory.yaml', 'inventory/live/fw-edge.rules', 'irm-audit.policy.yaml', '.irm-audit-ignore.yaml', '.github/workflows/irm-audit.yml'])
     const loaded = await loadInventory(join(dir, 'inventory'), {displayBase: dir})
     expect(validateInventory(loaded, {asOf: new Date('2026-11-01T00:00:00Z')})).toEqual([])
     expect(readFileSync(join(dir, '.github/workflows/irm-audit.yml'), 'utf8')).toBe(readFileSync(join(ROOT, '.github/workflows/irm-audit.yml'), 'utf8'))
@@ -31,7 +31,7 @@ describe('irm-audit init', () => {
     writeFileSync(join(dir, 'irm-audit.policy.yaml'), '# mine\n')
     const again = await scaffold(dir)
     expect(again.written).toEqual([])
-    expect(again.skipped).toHaveLength(4)
+    expect(again.skipped).toHaveLength(5)
     expect(readFileSync(join(dir, 'irm-audit.policy.yaml'), 'utf8')).toBe('# mine\n')
     await scaffold(dir, {force: true})
     expect(readFileSync(join(dir, 'irm-audit.policy.yaml'), 'utf8')).not.toBe('# mine\n')

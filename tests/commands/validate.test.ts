@@ -122,7 +122,8 @@ describe('irm-audit validate (built binary)', () => {
     it.each(cases)('%s', (_name, file, from, to, needle, rule) => {
       const dir = brokenCopy(file, from, to)
       const r = run(['validate', '--inventory', 'inv', '--as-of', '2026-11-25'], dir)
-      expect(r.stderr).toBe('')
+      // #11: the reason of a non-zero exit is the last line, on stderr
+      expect(r.stderr).toBe('exit 1: the inventory does not validate (1 error)\n')
       expect(r.status).toBe(1)
       expect(rows(r.stdout)).toEqual([`${at(dir, file, needle)} ${rule}`])
     })

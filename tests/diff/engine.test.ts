@@ -9,7 +9,9 @@ describe('unwanted-access-point', () => {
   it('flags tcp/3389 from any to a dmz host with no access point, critical, naming file and line', () => {
     const fs = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 12)])]}))
     expect(fs).toHaveLength(1)
-    expect(fs[0]).toMatchObject({rule: 'unwanted-access-point', severity: 'critical', id: 'unwanted-access-point:fw:tcp/3389:any', file: 'live/fw.rules', line: 12, reach: 'internet'})
+    expect(fs[0]).toMatchObject({rule: 'unwanted-access-point', severity: 'critical', id: 'unwanted-access-point:fw:tcp/3389:192.0.2.10/32:any', file: 'live/fw.rules', line: 12, reach: 'internet'})
+    // #11: the 0.1 id (no destination) is kept for old suppressions and baselines
+    expect(fs[0].legacy_id).toBe('unwanted-access-point:fw:tcp/3389:any')
     expect(fs[0].suggestion).toContain('services: [tcp/3389]')
   })
 
@@ -46,10 +48,32 @@ describe('unwanted-access-point', () => {
     expect(diffFindings(input({accessPoints: [ap('web', 'fw', ['internet'], ['192.0.2.10/32'], ['tcp/443'])], live: [liveOf('fw', [e])]}))).toEqual([])
   })
 
-  it('merges two rules with one id into one finding with `also`', () => {
+  it('merges two rules with one id (same service, destination and source class) into one finding with `also`', () => {
+    const fs = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 12), permit('203.0.113.0/24', '192.0.2.10', 'tcp/3389', 14), permit('any', '192.0.2.10', 'tcp/3389', 15)])]}))
+    expect(fs.map((f) => f.id)).toEqual(['unwanted-access-point:fw:tcp/3389:192.0.2.10/32:any', 'unwanted-access-point:fw:tcp/3389:192.0.2.10/32:internet'])
+    expect(fs[0].also).toEqual([{file: 'live/fw.rules', line: 15}])
+  })
+
+  it('#11: two openings to two hosts are two findings, each at its own line', () => {
     const fs = diffFindings(input({live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 12), permit('any', '192.0.2.11', 'tcp/3389', 14)])]}))
-    expect(fs).toHaveLength(1)
-    expect(fs[0].also).toEqual([{file: 'live/fw.rules', line: 14}])
+    expect(fs.map((f) => [f.id, f.line, f.also])).toEqual([
+      ['unwanted-access-point:fw:tcp/3389:192.0.2.10/32:any', 12, undefined],
+      ['unwanted-access-point:fw:tcp/3389:192.0.2.11/32:any', 14, undefined],
+    ])
+    // both had one 0.1 id: an old suppression of it would hide both
+    expect(new Set(fs.map((f) => f.legacy_id))).toEqual(new Set(['unwanted-access-point:fw:tcp/3389:any']))
+  })
+
+  it('#11: names the destination by zone, by up to 4 CIDRs, else by its zones and a count', () => {
+    const id = (to: string) => diffFindings(input({live: [liveOf('fw', [permit('198.51.100.0/24', to, 'tcp/22', 3)])]}))[0].id
+    expect(id('dmz')).toBe('unwanted-access-point:fw:tcp/22:dmz:partner-acme')
+    expect(id('192.0.2.10,192.0.2.12,192.0.2.14,192.0.2.16')).toBe('unwanted-access-point:fw:tcp/22:192.0.2.10/32,192.0.2.12/32,192.0.2.14/32,192.0.2.16/32:partner-acme')
+    expect(id('192.0.2.10,192.0.2.12,192.0.2.14,192.0.2.16,10.1.0.5')).toBe('unwanted-access-point:fw:tcp/22:dmz+lan~5:partner-acme')
+  })
+
+  it('#11: the source class names the untrusted zones, and a vendor rule name is appended only when the parser gives one', () => {
+    const fs = diffFindings(input({live: [liveOf('fw', [permit('198.51.100.7,203.0.113.9', '192.0.2.10', 'tcp/22', 3, {name: 'sftp-in'})])]}))
+    expect(fs[0].id).toBe('unwanted-access-point:fw:tcp/22:192.0.2.10/32:internet+partner-acme:sftp-in')
   })
 })
 
@@ -80,8 +104,10 @@ describe('access-point-drift', () => {
 describe('stale-access-point', () => {
   it('flags an access point no live rule provides, on an audited device only', () => {
     const a = ap('old-vpn', 'fw', ['internet'], ['192.0.2.30/32'], ['udp/1194'])
-    expect(rules(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [])]})))).toEqual(['stale-access-point'])
-    expect(diffFindings(input({accessPoints: [a], live: []}))).toEqual([])
+    const unrelated = permit('10.1.0.0/16', '192.0.2.99', 'tcp/22', 1)
+    expect(rules(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [unrelated])]})))).toEqual(['stale-access-point'])
+    // #11: without a config the device is not audited (a finding of its own), so nothing is called stale
+    expect(rules(diffFindings(input({accessPoints: [a], live: []})))).toEqual(['device-unaudited'])
   })
 
   it('is silent when a live rule provides part of it (partial overlap), even from trusted sources', () => {
@@ -114,17 +140,54 @@ describe('access-point-expired, device-unaudited, unaudited-rules', () => {
   it('flags review_by before as-of and not on the day itself', () => {
     const past = ap('tmp', 'fw', ['lan'], ['dmz'], ['tcp/22'], {reviewBy: '2026-05-31'})
     const today = ap('tmp2', 'fw', ['lan'], ['dmz'], ['tcp/22'], {reviewBy: '2026-06-01'})
-    expect(rules(diffFindings(input({accessPoints: [past, today]})))).toEqual(['access-point-expired'])
+    const live = [liveOf('fw', [permit('lan', 'dmz', 'tcp/22', 1)])]
+    expect(rules(diffFindings(input({accessPoints: [past, today], live})))).toEqual(['access-point-expired'])
   })
 
   it('turns an unreadable config and unparsed lines into findings', () => {
     const broken = {device: 'fw', file: 'live/missing.cfg', error: 'cannot read the config: ENOENT'}
-    const partial = {...liveOf('fw2', []), unparsed: [{line: 7, reason: 'unknown', text: 'x'}, {line: 3, reason: 'unknown', text: 'y'}]}
+    const partial = {...liveOf('fw2', []), unparsed: [{line: 7, reason: 'unknown', text: 'x'}, {line: 3, reason: 'unknown', text: 'y'}], stats: {lines: 9, understood: 7}}
     const fs = diffFindings(input({live: [broken, partial]}))
     expect(fs.map((x) => [x.rule, x.severity, x.line])).toEqual([
-      ['device-unaudited', 'high', undefined],
+      ['device-unaudited', 'medium', undefined],
       ['unaudited-rules', 'medium', 3],
     ])
+  })
+
+  const web = ap('web', 'fw', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
+  const device = (extra = {}) => ({id: 'fw', zones: [], source: {file: 'inventory/devices.yaml', line: 4}, ...extra})
+
+  it('#11: a device with an internet access point and no config is high; without one, the policy severity', () => {
+    const fs = diffFindings(input({devices: [device()], accessPoints: [web], live: []}))
+    expect(fs.map((f) => [f.id, f.severity, f.file, f.line])).toEqual([['device-unaudited:fw', 'high', 'inventory/devices.yaml', 4]])
+    const lan = ap('admin', 'fw', ['lan'], ['dmz'], ['tcp/22'])
+    expect(diffFindings(input({devices: [device()], accessPoints: [lan], live: []})).map((f) => f.severity)).toEqual(['medium'])
+    // a device with neither access points nor config (a switch) has nothing to audit
+    expect(diffFindings(input({devices: [device()], live: []}))).toEqual([])
+  })
+
+  it('#11: an empty export or a file with no rule of its type is not audited, and its access points are not called stale', () => {
+    const empty = {...liveOf('fw', []), stats: {lines: 0, understood: 0}}
+    const fs = diffFindings(input({devices: [device()], accessPoints: [web], live: [empty]}))
+    expect(fs.map((f) => [f.rule, f.severity, f.file])).toEqual([['device-unaudited', 'high', 'live/fw.rules']])
+    expect(fs[0].message).toContain('its iptables config is empty')
+  })
+
+  it('#11: devices[].audit makes it info until review_by, then raises it again', () => {
+    const manual = device({audit: {reason: 'F5, reviewed by hand', reviewBy: '2026-06-30'}})
+    const now = diffFindings(input({devices: [manual], accessPoints: [web], live: []}))
+    expect(now.map((f) => [f.rule, f.severity])).toEqual([['device-unaudited', 'info']])
+    expect(now[0].message).toContain('audited by hand until 2026-06-30 (F5, reviewed by hand)')
+    const later = diffFindings(input({devices: [manual], accessPoints: [web], live: [], asOf: '2026-07-01'}))
+    expect(later.map((f) => [f.rule, f.severity])).toEqual([['device-unaudited', 'high']])
+    expect(later[0].message).toContain('its manual audit was to be renewed by 2026-06-30')
+  })
+
+  it('#11: a device the baseline audited must stay audited: no config, or gone from the inventory, is a finding (manual does not lower it)', () => {
+    const manual = device({audit: {reason: 'by hand', reviewBy: '2027-01-01'}})
+    const fs = diffFindings(input({devices: [manual], live: [], baseline: {audited: ['fw', 'old-fw'], internet: ['old-fw']}}))
+    expect(fs.map((f) => [f.id, f.severity])).toEqual([['device-unaudited:old-fw', 'high'], ['device-unaudited:fw', 'medium']])
+    expect(fs[0].message).toContain('no longer in the inventory')
   })
 })
 

@@ -314,6 +314,7 @@ function securityExposures(
           direction: 'inbound',
           line: r.node.line,
           rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
+          name: r.name, // PAN-OS rule names are unique and stable
           text: ruleText(r),
           fromZones: zoneless ? undefined : [from],
           toZones: zoneless ? undefined : [to],
