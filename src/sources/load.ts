@@ -5,7 +5,8 @@
 import {readFile, stat} from 'node:fs/promises'
 
 import {IrmError, isIrmError} from '../core/errors.js'
-import {detectParser, parserFor} from './registry.js'
+import {decodeInput} from './input.js'
+import {allParsers, detectParser, parserFor} from './registry.js'
 import type {ParseResult, SourceParser} from './types.js'
 
 export const DEFAULT_MAX_CONFIG_BYTES = 512 * 1024 * 1024
@@ -46,47 +47,9 @@ export async function readConfigText(path: string, display: string, maxBytes = D
   return decodeText(buf, display)
 }
 
-/** Strict UTF-8 (BOM stripped); NUL bytes mean binary junk. */
+/** Bytes → text through the shared input reader (UTF-8 or UTF-16, BOM stripped; NULs mean binary junk). */
 export function decodeText(buf: Buffer, display: string): string {
-  const nul = buf.indexOf(0)
-  if (nul >= 0) {
-    const line = buf.subarray(0, nul).toString('latin1').split('\n').length
-    throw new IrmError('INPUT_ENCODING', 'this is a binary file, not a text config', {
-      file: display,
-      line,
-      hint: 'Export the configuration as text (or JSON/XML) and point irm-audit at that file.',
-    })
-  }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', {fatal: true}).decode(buf)
-  } catch {
-    // find the first bad byte's line for the message
-    const line = findBadUtf8Line(buf)
-    throw new IrmError('INPUT_ENCODING', 'the file is not valid UTF-8', {
-      file: display,
-      line,
-      hint: 'Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8).',
-    })
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-}
-
-function findBadUtf8Line(buf: Buffer): number {
-  let line = 1
-  let start = 0
-  for (let i = 0; i <= buf.length; i++) {
-    if (i === buf.length || buf[i] === 0x0a) {
-      try {
-        new TextDecoder('utf-8', {fatal: true}).decode(buf.subarray(start, i))
-      } catch {
-        return line
-      }
-      line++
-      start = i + 1
-    }
-  }
-  return line
+  return decodeInput(buf, display)
 }
 
 export async function parseText(text: string, display: string, type?: string): Promise<LoadedConfig> {
@@ -105,8 +68,42 @@ export async function parseText(text: string, display: string, type?: string): P
       hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
     })
   }
+  if (type) {
+    const better = betterType(parser, text, result.stats)
+    if (better) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', `this does not look like ${parser.type} (${result.stats.understood} of ${result.stats.lines} lines understood); it looks like ${better}`, {
+        file: display,
+        hint: `Pass --type ${better} (or FILE:${better}), or drop --type to detect it.`,
+      })
+    }
+  }
   for (const e of result.exposures) e.file = display
   return {...result, file: display, type: parser.type}
+}
+
+/**
+ * The type a wrongly forced file should have been: the forced parser understood under 20% of the
+ * meaningful lines AND detection scores another format higher. Undefined when the choice stands.
+ * `diff` reaches this through parseText: the refusal becomes a `device-unaudited` finding.
+ */
+export function betterType(forced: SourceParser, text: string, stats: ParseResult['stats']): string | undefined {
+  if (stats.lines === 0 || stats.understood >= stats.lines * 0.2) return undefined
+  const head = text.slice(0, 65536)
+  const score = (p: SourceParser) => {
+    try {
+      return p.detect(head, '')
+    } catch {
+      return 0
+    }
+  }
+  const own = score(forced)
+  let best: {type: string; score: number} | undefined
+  for (const p of allParsers()) {
+    if (p.executes || p === forced) continue
+    const s = score(p)
+    if (s > own && (!best || s > best.score)) best = {type: p.type, score: s}
+  }
+  return best?.type
 }
 
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {

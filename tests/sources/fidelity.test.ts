@@ -1,0 +1,96 @@
+/**
+ * Parser fidelity on configs written elsewhere (issue #17): input decoding, detection, forced types,
+ * and each construct's fixture (documented syntax) with its `-warnings` twin (exact unparsed lines).
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {isIrmError} from '../../src/core/errors.js'
+import {decodeInput, sniffEncoding} from '../../src/sources/input.js'
+import {parseText} from '../../src/sources/load.js'
+import {detectParser} from '../../src/sources/registry.js'
+import {FIXTURES, parseFixture} from '../helpers/sources.js'
+
+const fixture = (type: string, name: string) => readFileSync(join(FIXTURES, type, name), 'utf8')
+const lines = (r: {unparsed: Array<{line: number; reason: string}>}) => r.unparsed.map((u) => [u.line, u.reason])
+
+describe('input reader: UTF-8 and UTF-16', () => {
+  const text = 'hostname edge\r\n! café\r\n'
+  it('decodes UTF-16 LE/BE with a BOM and without one, UTF-8 with and without BOM', () => {
+    const le = Buffer.from(text, 'utf16le')
+    const be = Buffer.from(le).swap16()
+    expect(decodeInput(Buffer.concat([Buffer.from([0xff, 0xfe]), le]), 'x')).toBe(text)
+    expect(decodeInput(Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'x')).toBe(text)
+    expect(decodeInput(le, 'x')).toBe(text)
+    expect(decodeInput(be, 'x')).toBe(text)
+    expect(decodeInput(Buffer.from('\ufeff' + text), 'x')).toBe(text)
+    expect(decodeInput(Buffer.from(text), 'x')).toBe(text)
+    expect(sniffEncoding(le)).toEqual({encoding: 'utf-16le', bom: 0})
+    expect(sniffEncoding(be)).toEqual({encoding: 'utf-16be', bom: 0})
+  })
+
+  it('binary junk and bad UTF-8 are still refused with a line', () => {
+    const junk = Buffer.from([0x41, 0x0a, 0x42, 0x00, 0x00, 0x07, 0x00, 0xff, 0x10, 0x00])
+    expect(() => decodeInput(junk, 'x')).toThrow(/binary file/)
+    try {
+      decodeInput(Buffer.from([0x61, 0x0a, 0x62, 0x0a, 0xc3, 0x28]), 'bad.cfg')
+      expect.unreachable()
+    } catch (e) {
+      expect(isIrmError(e) && e.code === 'INPUT_ENCODING' && e.line === 3).toBe(true)
+    }
+  })
+
+  it('a UTF-16 export (PowerShell `>`) parses like its UTF-8 original', async () => {
+    const original = fixture('cisco-asa', 'edge.cfg')
+    const utf16 = decodeInput(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(original, 'utf16le')]), 'edge.cfg')
+    const a = await parseText(original, 'edge.cfg')
+    const b = await parseText(utf16, 'edge.cfg')
+    expect(b.type).toBe('cisco-asa')
+    expect(b.exposures.length).toBe(a.exposures.length)
+    expect(b.unparsed).toEqual(a.unparsed)
+  })
+})
+
+describe('detection', () => {
+  it('IOS without a version line: ipv6 access-list, vrf definition, ip ssh', () => {
+    expect(detectParser(fixture('cisco-ios', 'route-map-local-pref.cfg'), 'x').type).toBe('cisco-ios')
+    expect(detectParser('crypto map VPN 10 ipsec-isakmp\n set peer 192.0.2.1\n', 'x').type).toBe('cisco-ios')
+  })
+
+  it('Junos: a RANCID header, and chassis cluster node groups', () => {
+    expect(detectParser('#RANCID-CONTENT-TYPE: juniper\n#\n# Chassis 1\n', 'x').type).toBe('junos')
+    expect(detectParser('set groups node0 system host-name fw-a\nset groups node1 system host-name fw-b\n', 'x').type).toBe('junos')
+  })
+})
+
+describe('a wrongly forced type', () => {
+  it('junos on an IOS config (route-map `set` lines) exits 2 naming cisco-ios', async () => {
+    const err = await parseText(fixture('cisco-ios', 'route-map-local-pref.cfg'), 'pe.cfg', 'junos').catch((e: unknown) => e)
+    expect(isIrmError(err) && err.code).toBe('CONFIG_WRONG_FORMAT')
+    expect(isIrmError(err) && err.exitCode).toBe(2)
+    expect(String((err as Error).message)).toMatch(/looks like cisco-ios/)
+    expect(isIrmError(err) && err.hint).toMatch(/--type cisco-ios/)
+  })
+
+  it('a forced type that understands the file stands, even when detection would pick another', async () => {
+    const r = await parseText(fixture('cisco-ios', 'route-map-local-pref.cfg'), 'pe.cfg', 'cisco-ios')
+    expect(r.type).toBe('cisco-ios')
+  })
+})
+
+describe('openvpn: client-cert-not-required', () => {
+  it('is the old spelling of verify-client-cert none: the listener carries the doubt', async () => {
+    const r = await parseFixture('openvpn', 'client-cert-not-required.conf')
+    expect(r.unparsed).toEqual([])
+    const listener = r.exposures.find((e) => e.kind === 'vpn-listener')
+    expect(listener).toMatchObject({protocol: 'udp', ports: ['1194']})
+    expect(listener?.notes).toContain('client-cert-not-required: clients may connect without a certificate')
+  })
+
+  it('warnings: a stray argument', async () => {
+    const r = await parseFixture('openvpn', 'client-cert-not-required-warnings.conf')
+    expect(lines(r)).toEqual([[6, 'client-cert-not-required takes no argument']])
+  })
+})
