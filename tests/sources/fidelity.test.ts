@@ -94,3 +94,29 @@ describe('openvpn: client-cert-not-required', () => {
     expect(lines(r)).toEqual([[6, 'client-cert-not-required takes no argument']])
   })
 })
+
+describe('iptables: dccp, ipcomp, SYNPROXY options, recent --mask', () => {
+  it('reads every option; dccp has ports, ipcomp is protocol 108', async () => {
+    const r = await parseFixture('iptables', 'synproxy-dccp.rules')
+    expect(r.unparsed).toEqual([])
+    expect(r.stats).toEqual({lines: 17, understood: 17})
+    const input = r.exposures.filter((e) => e.rule.startsWith('INPUT'))
+    expect(input.map((e) => [e.rule, e.protocol, e.from, e.ports])).toEqual([
+      ['INPUT#3', '33', ['0.0.0.0/0'], ['5004']],
+      ['INPUT#4', '108', ['198.51.100.7/32'], []],
+      // the recent --update drop only hits repeat offenders: ssh stays open
+      ['INPUT#7', 'tcp', ['0.0.0.0/0'], ['22']],
+    ])
+    expect(input[0].notes).toEqual(['only when dccp packet types REQUEST'])
+  })
+
+  it('warnings: exact unparsed lines', async () => {
+    const r = await parseFixture('iptables', 'synproxy-dccp-warnings.rules')
+    expect(lines(r)).toEqual([
+      [6, "unknown option '--window'"],
+      [7, "--dport '70000' is not a port list"],
+      [8, "protocol 'ipcomp2' unknown"],
+    ])
+    expect(r.exposures.find((e) => e.line === 9)).toMatchObject({protocol: '33', ports: ['5004']})
+  })
+})
