@@ -120,3 +120,23 @@ describe('iptables: dccp, ipcomp, SYNPROXY options, recent --mask', () => {
     expect(r.exposures.find((e) => e.line === 9)).toMatchObject({protocol: '33', ports: ['5004']})
   })
 })
+
+describe('cisco-asa: non-contiguous masks', () => {
+  it('exact up to 4,096 ranges, else the covering range with a broader doubt', async () => {
+    const r = await parseFixture('cisco-asa', 'noncontiguous-mask.cfg')
+    expect(r.unparsed).toEqual([])
+    const acl = (n: number) => r.exposures.find((e) => e.rule === `outside_in#${n}`)!
+    expect(acl(1)).toMatchObject({from: ['128.168.0.0/25', '192.168.0.0/25'], to: ['198.51.100.10/32'], ports: ['22']})
+    expect(acl(1).notes).toBeUndefined()
+    expect(acl(2).from).toEqual(Array.from({length: 256}, (_, k) => `10.${k}.5.0/24`))
+    expect(acl(3).from[0]).toBe('0.0.0.0/1')
+    expect(acl(3).from.at(-1)).toBe('170.170.170.170/32')
+    expect(acl(3).notes).toEqual(['non-contiguous mask 0.0.0.0 85.85.85.85 has too many combinations: read as the covering range 0.0.0.0-170.170.170.170 (broader)'])
+  })
+
+  it('warnings: a bad mask is reported; a broad deny hides nothing', async () => {
+    const r = await parseFixture('cisco-asa', 'noncontiguous-mask-warnings.cfg')
+    expect(lines(r)).toEqual([[10, "cannot read address '10.0.0.0 255.0.300.0'"]])
+    expect(r.exposures.find((e) => e.rule === 'outside_in#2')).toMatchObject({from: ['0.0.0.0/0', '::/0'], ports: ['443']})
+  })
+})

@@ -3,7 +3,7 @@
  * group is expanded once however many rules use it. Every definition line gets its verdict in expandAll.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {parseCidr, parseIp} from '../../net/ip.js'
+import {formatIp, maskedRangesV4, parseCidr, parseIp} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, readPortOp, type ServiceTerm, TCP_UDP} from '../cisco-common.js'
@@ -106,9 +106,24 @@ export class AsaObjects {
   }
 
   maskAddress(addr: string, mask: string): AddressSet | null {
+    return this.maskedAddress(addr, mask)?.set ?? null
+  }
+
+  /**
+   * `ADDRESS MASK`; a non-contiguous mask (`128.168.0.0 191.255.255.128`) is exact when it expands to
+   * at most 4,096 ranges, else the covering range with a note that the match is broader.
+   */
+  maskedAddress(addr: string, mask: string): {set: AddressSet; note?: string} | null {
     const literal = this.names.get(addr) ?? addr
     const c = parseCidr(`${literal}/${mask}`)
-    return c ? AddressSet.of(c.network) : null
+    if (c) return {set: AddressSet.of(c.network)}
+    const a = parseIp(literal)
+    const m = parseIp(mask)
+    if (!a || !m || a.family !== 4 || m.family !== 4) return null
+    const {ranges, exact} = maskedRangesV4(Number(a.value), Number(m.value))
+    const set = AddressSet.fromRanges(ranges, [])
+    if (exact) return {set}
+    return {set, note: `non-contiguous mask ${addr} ${mask} has too many combinations: read as the covering range ${formatIp(4, ranges[0][0])}-${formatIp(4, ranges[0][1])} (broader)`}
   }
 
   netObject(name: string): NetResult | null {
