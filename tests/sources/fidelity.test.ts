@@ -140,3 +140,32 @@ describe('cisco-asa: non-contiguous masks', () => {
     expect(r.exposures.find((e) => e.rule === 'outside_in#2')).toMatchObject({from: ['0.0.0.0/0', '::/0'], ports: ['443']})
   })
 })
+
+describe('cisco-ios (NX-OS spelling): object-group ip address / ip port / protocol, addrgroup, portgroup', () => {
+  it('expands every group where the ACE names it', async () => {
+    const r = await parseFixture('cisco-ios', 'nxos-object-groups.cfg')
+    expect(r.unparsed).toEqual([])
+    const web = ['192.0.2.10/32', '192.0.2.32/27', '198.51.100.0/28']
+    const ace = (seq: number) => r.exposures.filter((e) => e.rule === `EDGE-IN#${seq}`)
+    expect(ace(10)).toMatchObject([{protocol: 'tcp', from: ['0.0.0.0/0'], to: web, ports: ['443', '8080-8081']}])
+    expect(ace(20)).toMatchObject([{protocol: 'tcp', to: ['192.0.2.99/32'], ports: ['22'], source_ports: ['443', '8080-8081']}])
+    expect(ace(30).map((e) => [e.protocol, e.from.join(), e.to.join()])).toEqual([
+      ['esp', '203.0.113.1/32', web.join()],
+      ['gre', '203.0.113.1/32', web.join()],
+    ])
+  })
+
+  it('warnings: exact unparsed lines', async () => {
+    const r = await parseFixture('cisco-ios', 'nxos-object-groups-warnings.cfg')
+    expect(lines(r)).toEqual([
+      [7, "cannot read network group entry '192.0.2.300/28'"],
+      [10, "cannot read port group entry 'between'"],
+      [13, "unknown protocol 'frob'"],
+      [16, "port group 'NO-SUCH-PORTS' is not defined"],
+    ])
+    expect(r.exposures.map((e) => [e.rule, e.protocol, e.to.join(), e.ports.join()])).toEqual([
+      ['EDGE-IN#20', 'tcp', '192.0.2.10/32', '443'],
+      ['EDGE-IN#30', 'esp', '192.0.2.10/32', ''],
+    ])
+  })
+})
