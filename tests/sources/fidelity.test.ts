@@ -169,3 +169,35 @@ describe('cisco-ios (NX-OS spelling): object-group ip address / ip port / protoc
     ])
   })
 })
+
+describe('fortios: table edits of a CLI script replayed in order', () => {
+  it('move before/after, delete, rename, clone', async () => {
+    const r = await parseFixture('fortios', 'rule-order.conf')
+    expect(r.unparsed).toEqual([])
+    // allow-ssh moved above block-ssh: ssh is open; old-allow-all deleted; 2 renamed 20; 21 a clone serving http
+    expect(r.exposures.map((e) => [e.rule, e.line, e.protocol, e.to.join(), e.ports.join()])).toEqual([
+      ['policy 20', 26, 'tcp', '10.0.0.80/32', '443'],
+      ['policy 3', 36, 'tcp', '10.0.0.80/32', '22'],
+      ['policy 21', 62, 'tcp', '10.0.0.80/32', '80'],
+    ])
+  })
+
+  it('the moves decide: without them block-ssh would hide allow-ssh', async () => {
+    const text = fixture('fortios', 'rule-order.conf').replace('    move 3 before 1\n', '')
+    const r = await parseText(text, 'x.conf', 'fortios')
+    expect(r.exposures.some((e) => e.rule === 'policy 3')).toBe(false)
+  })
+
+  it('warnings: exact unparsed lines', async () => {
+    const r = await parseFixture('fortios', 'rule-order-warnings.conf')
+    expect(lines(r)).toEqual([
+      [26, "move: no entry '9' in 'config firewall policy'"],
+      [27, 'move needs ENTRY before|after ENTRY'],
+      [28, "clone: entry '2' already exists in 'config firewall policy'"],
+      [29, 'rename needs ENTRY to NAME'],
+      [30, "delete: no entry '7' in 'config firewall policy'"],
+      [32, "'delete' outside a config block"],
+    ])
+    expect(r.exposures.map((e) => e.rule)).toEqual(['policy 1', 'policy 2'])
+  })
+})
