@@ -201,3 +201,34 @@ describe('fortios: table edits of a CLI script replayed in order', () => {
     expect(r.exposures.map((e) => e.rule)).toEqual(['policy 1', 'policy 2'])
   })
 })
+
+describe('panos: set-form rule moves replayed in order', () => {
+  it('move top, before, after, bottom', async () => {
+    const r = await parseFixture('panos', 'rule-order.set')
+    expect(r.unparsed).toEqual([])
+    expect(r.stats).toEqual({lines: 17, understood: 17})
+    // final order: allow-ssh, allow-web, block-ssh, deny-all, catch-all, allow-dns
+    const rules = r.exposures.filter((e) => e.rule.includes('security rule')).map((e) => [e.rule, e.protocol, e.ports.join()])
+    expect(rules).toEqual([
+      ['vsys1 security rule "allow-ssh"', 'tcp', '22'],
+      ['vsys1 security rule "allow-web"', 'tcp', '443'],
+    ])
+  })
+
+  it('without the moves the same rules give the opposite answer', async () => {
+    const text = fixture('panos', 'rule-order.set').replace(/^move .*$/gm, '')
+    const r = await parseText(text, 'x.set', 'panos')
+    const names = [...new Set(r.exposures.filter((e) => e.rule.includes('security rule')).map((e) => e.rule))]
+    expect(names).toEqual(['vsys1 security rule "allow-dns"', 'vsys1 security rule "catch-all"'])
+  })
+
+  it('warnings: exact unparsed lines; `!` comments are comments', async () => {
+    const r = await parseFixture('panos', 'rule-order-warnings.set')
+    expect(lines(r)).toEqual([
+      [7, "move: no 'no-such-rule' under 'rulebase security rules'"],
+      [8, "move: no 'no-such-rule' under 'rulebase security rules'"],
+      [9, 'move needs PATH NAME top|bottom|before NAME|after NAME'],
+      [10, 'move needs PATH NAME top|bottom|before NAME|after NAME'],
+    ])
+  })
+})
