@@ -232,3 +232,33 @@ describe('panos: set-form rule moves replayed in order', () => {
     ])
   })
 })
+
+describe('junos: apply-groups at every level, apply-groups-except, wildcards; insert', () => {
+  it('inherits where applied, nowhere else', async () => {
+    const r = await parseFixture('junos', 'apply-groups.set')
+    expect(r.unparsed).toEqual([])
+    expect(r.stats).toEqual({lines: 21, understood: 21})
+    expect(r.exposures.map((e) => [e.line, e.rule, e.protocol, e.to.join(), e.ports.join()])).toEqual([
+      // top-level ZONE-DEFAULTS: ping in every zone (<*>) except untrust (apply-groups-except)
+      [4, 'security-zone trust host-inbound-traffic system-services ping', 'icmp', '10.0.0.1/32', ''],
+      // the WAN-UNIT address reached ge-0/0/0 only (applied at that interface); MGMT's telnet stayed out (applied under system)
+      [17, 'security-zone untrust host-inbound-traffic system-services ssh', 'tcp', '203.0.113.2/32', '22'],
+      // insert … before: allow-ssh now precedes deny-ssh
+      [22, 'from-zone untrust to-zone trust policy allow-ssh', 'tcp', '10.0.0.80/32', '22'],
+    ])
+  })
+
+  it('without the insert, deny-ssh hides allow-ssh', async () => {
+    const r = await parseText(fixture('junos', 'apply-groups.set').replace(/^insert .*$/m, ''), 'x.set', 'junos')
+    expect(r.exposures.some((e) => e.rule.endsWith('policy allow-ssh'))).toBe(false)
+  })
+
+  it('warnings: exact unparsed lines (an inherited statement is reported at its group line)', async () => {
+    const r = await parseFixture('junos', 'apply-groups-warnings.set')
+    expect(lines(r)).toEqual([
+      [3, "system service 'frobnicate' not modelled"],
+      [7, "insert: no 'nope' under 'security policies from-zone untrust to-zone trust policy'"],
+      [8, 'insert needs PATH NAME before|after KEYWORD NAME'],
+    ])
+  })
+})
