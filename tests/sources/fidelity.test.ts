@@ -300,3 +300,42 @@ describe('nftables: NAT maps and concatenations', () => {
     expect(r.exposures.find((e) => e.line === 23)).toMatchObject({from: ['198.51.100.7/32'], ports: ['22']})
   })
 })
+
+describe('ignored on purpose: out-of-scope lines are understood, near misses are not', () => {
+  it('cisco-asa: community-list, as-path, dns-group', async () => {
+    const r = await parseFixture('cisco-asa', 'ignored-on-purpose.cfg')
+    expect(r.unparsed).toEqual([])
+    expect(r.stats).toEqual({lines: 13, understood: 13})
+    const w = await parseFixture('cisco-asa', 'ignored-on-purpose-warnings.cfg')
+    expect(lines(w)).toEqual([[10, "unknown command 'community-lists'"]])
+  })
+
+  it('strongswan: strongswan.conf sections; listener ports are reported', async () => {
+    const r = await parseFixture('strongswan', 'strongswan-conf.conf')
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.find((e) => e.protocol === 'udp')?.ports).toEqual(['500', '4500'])
+    const w = await parseFixture('strongswan', 'strongswan-conf-warnings.conf')
+    expect(lines(w)).toEqual([
+      [14, 'charon.port moves the IKE listener: not modelled (exposures show 500/4500)'],
+      [15, 'charon.port_nat_t moves the IKE listener: not modelled (exposures show 500/4500)'],
+      [17, "section 'charonn' not modelled (a strongswan.conf section?): its 2 lines are not read"],
+    ])
+  })
+
+  it('nftables: ct helper set, secmark set (from a map, from meta), meta mark set … map', async () => {
+    const r = await parseFixture('nftables', 'ignored-on-purpose.nft')
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.map((e) => [e.rule, e.ports.join()])).toEqual([
+      ['inet filter input#6', '21-22'],
+      ['inet filter input#6', '21-22'],
+    ])
+    const w = await parseFixture('nftables', 'ignored-on-purpose-warnings.nft')
+    expect(lines(w)).toEqual([[4, "unknown expression 'mapp'"]])
+  })
+
+  it('junos interface bandwidth and PAN-OS `!` comments', async () => {
+    expect((await parseFixture('junos', 'apply-groups.set')).unparsed).toEqual([])
+    const p = await parseFixture('panos', 'rule-order-warnings.set')
+    expect(p.unparsed.some((u) => u.line === 11)).toBe(false)
+  })
+})

@@ -128,6 +128,10 @@ const IGNORED: Record<string, string> = {
   'app-agent': 'health monitoring',
   'tcp-map': 'TCP normalisation',
   'dhcp-client': 'DHCP client options',
+  'community-list': 'BGP community filter (routing, not access)',
+  'as-path': 'BGP path filter (routing, not access)',
+  'dns-group': 'resolver settings for the device itself',
+  'dns-server-group': 'resolver settings for the device itself',
 }
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])

@@ -246,8 +246,12 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
       i++
       // the new value may come from a map: `meta mark set tcp dport map { 22 : 0x1 }`
       const mapAt = mapKeyword(toks, i)
-      if (mapAt >= 0) i = mapAt + 1
-      value()
+      const from = word() ?? ''
+      if (mapAt >= 0) {
+        i = mapAt + 1
+        value()
+      } else if (from === 'meta' || from === 'ct' || PAYLOAD.has(from)) i += 2 // copied from another field: `ct secmark set meta secmark`
+      else value()
       stmts.push({t: 'harmless'})
       continue
     }
