@@ -3,8 +3,10 @@
  * guarantee that whatever a parser throws reaches the user as an IrmError naming the file.
  */
 import {readFile, stat} from 'node:fs/promises'
+import {dirname, isAbsolute, posix, relative, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
+import {followsIncludes, spliceIncludes} from './includes.js'
 import {decodeInput} from './input.js'
 import {allParsers, detectParser, parserFor} from './registry.js'
 import type {ParseResult, SourceParser} from './types.js'
@@ -14,6 +16,8 @@ export const DEFAULT_MAX_CONFIG_BYTES = 512 * 1024 * 1024
 export interface LoadedConfig extends ParseResult {
   file: string
   type: string
+  /** Every file read, the config first, then what its `include` lines pulled in. */
+  files?: string[]
 }
 
 export interface LoadConfigOptions {
@@ -22,6 +26,8 @@ export interface LoadConfigOptions {
   /** Path shown in reports (relative to the inventory or cwd). Defaults to `path`. */
   displayPath?: string
   maxBytes?: number
+  /** Folder absolute `include` paths are read under (a sysroot); default: the config's folder. */
+  includeRoot?: string
 }
 
 export async function readConfigText(path: string, display: string, maxBytes = DEFAULT_MAX_CONFIG_BYTES): Promise<string> {
@@ -52,7 +58,8 @@ export function decodeText(buf: Buffer, display: string): string {
   return decodeInput(buf, display)
 }
 
-export async function parseText(text: string, display: string, type?: string): Promise<LoadedConfig> {
+/** Parse text; a `type` is forced by the user (checked by betterType) unless `detected`. */
+export async function parseText(text: string, display: string, type?: string, detected = false): Promise<LoadedConfig> {
   const parser: SourceParser = type ? parserFor(type) : detectParser(text.slice(0, 65536), display)
   let result: ParseResult
   try {
@@ -68,7 +75,7 @@ export async function parseText(text: string, display: string, type?: string): P
       hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
     })
   }
-  if (type) {
+  if (type && !detected) {
     const better = betterType(parser, text, result.stats)
     if (better) {
       throw new IrmError('CONFIG_WRONG_FORMAT', `this does not look like ${parser.type} (${result.stats.understood} of ${result.stats.lines} lines understood); it looks like ${better}`, {
@@ -109,5 +116,34 @@ export function betterType(forced: SourceParser, text: string, stats: ParseResul
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const display = options.displayPath ?? path
   const text = await readConfigText(path, display, options.maxBytes)
-  return parseText(text, display, options.type)
+  if (!/^\s*include\s/m.test(text)) return parseText(text, display, options.type)
+  const parser = options.type ? parserFor(options.type) : detectParser(text.slice(0, 65536), display)
+  if (!followsIncludes(parser.type)) return parseText(text, display, options.type)
+  const mainDir = dirname(path)
+  const spliced = spliceIncludes(path, text, {
+    root: options.includeRoot ?? mainDir,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_CONFIG_BYTES,
+    display: (abs) => {
+      const rel = relative(mainDir, abs)
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return posix.join(posix.dirname(display.split(sep).join('/')), rel.split(sep).join('/'))
+      return abs === path ? display : abs.split(sep).join('/')
+    },
+  })
+  const loaded = await parseText(spliced.text, display, parser.type, !options.type)
+  // every line back to its file
+  const place = (line: number) => spliced.origin[line - 1] ?? {file: display, line}
+  for (const e of loaded.exposures) {
+    const o = place(e.line)
+    e.file = o.file
+    e.line = o.line
+  }
+  const unparsed = loaded.unparsed.map((u) => {
+    const o = place(u.line)
+    return {...u, line: o.line, file: o.file}
+  })
+  unparsed.push(...spliced.problems)
+  const stats = {lines: loaded.stats.lines + spliced.problems.length, understood: loaded.stats.understood}
+  return {...loaded, unparsed, stats, files: spliced.files}
 }
+
+

@@ -8,6 +8,8 @@ export interface Unparsed {
   text: string
   /** For structured formats: element path (`/config/devices/entry/vsys/...`) or JSON pointer. */
   path?: string
+  /** The file the line is in, when not the config itself (an included file). */
+  file?: string
 }
 
 export interface ParseResult {

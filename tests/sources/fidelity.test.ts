@@ -8,10 +8,11 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {isIrmError} from '../../src/core/errors.js'
+import {parseReport} from '../../src/report/parse-report.js'
 import {decodeInput, sniffEncoding} from '../../src/sources/input.js'
-import {parseText} from '../../src/sources/load.js'
+import {loadConfig, parseText} from '../../src/sources/load.js'
 import {detectParser} from '../../src/sources/registry.js'
-import {FIXTURES, parseFixture} from '../helpers/sources.js'
+import {FIXTURES, parseFixture, ROOT} from '../helpers/sources.js'
 
 const fixture = (type: string, name: string) => readFileSync(join(FIXTURES, type, name), 'utf8')
 const lines = (r: {unparsed: Array<{line: number; reason: string}>}) => r.unparsed.map((u) => [u.line, u.reason])
@@ -337,5 +338,61 @@ describe('ignored on purpose: out-of-scope lines are understood, near misses are
     expect((await parseFixture('junos', 'apply-groups.set')).unparsed).toEqual([])
     const p = await parseFixture('panos', 'rule-order-warnings.set')
     expect(p.unparsed.some((u) => u.line === 11)).toBe(false)
+  })
+})
+
+describe('include: resolved by the loader', () => {
+  const INC = 'tests/fixtures/includes'
+  const load = (rel: string, options: {type?: string; includeRoot?: string} = {}) =>
+    loadConfig(join(ROOT, INC, rel), {...options, displayPath: `${INC}/${rel}`}).then(parseReport)
+
+  it('nftables: relative and absolute (under the root) includes, globs in order; every exposure names its file', async () => {
+    const r = await load('nftables/nftables.conf')
+    expect(r.type).toBe('nftables')
+    expect(r.unparsed).toEqual([])
+    expect(r.stats).toEqual({lines: 13, understood: 13})
+    expect(r.exposures.map((e) => [e.file, e.line, e.rule, e.ports.join()])).toEqual([
+      [`${INC}/nftables/etc/nftables.d/10-filter.nft`, 5, 'inet filter input#2', '22'],
+      [`${INC}/nftables/etc/nftables.d/10-filter.nft`, 6, 'inet filter input#3', '80,443'],
+      [`${INC}/nftables/etc/nftables.d/20-nat.nft`, 4, 'ip nat prerouting#1', '8080'],
+    ])
+    // the define from the relative include reached the rule in the absolute one
+    expect(r.exposures[0].from).toEqual(['198.51.100.0/24'])
+    expect(r.exposures[1].to).toEqual(['192.0.2.80/32'])
+  })
+
+  it('nftables warnings: missing file, leaving the root, a loop; an empty glob is fine', async () => {
+    const r = await load('nftables-warnings/nftables.conf', {type: 'nftables'})
+    expect(r.unparsed.map((u) => [u.file ?? '', u.line, u.reason])).toEqual([
+      ['', 2, `include 'missing.nft': ${INC}/nftables-warnings/missing.nft not found under the include root`],
+      ['', 3, "include '../nftables/defines.nft' leaves the include root: not read (set --include-root)"],
+      [`${INC}/nftables-warnings/sub/loop.nft`, 1, `include loop: ${INC}/nftables-warnings/sub/loop.nft includes itself: not read again`],
+      [`${INC}/nftables-warnings/sub/loop.nft`, 5, "unknown expression 'frobnicate'"],
+    ])
+  })
+
+  it('strongswan: swanctl include inside a section and at the top', async () => {
+    const r = await load('strongswan/swanctl.conf')
+    expect(r.type).toBe('strongswan')
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.map((e) => [e.file, e.line, e.rule, e.protocol])).toEqual([
+      [`${INC}/strongswan/conf.d/gw-gw.conf`, 3, 'gw-gw', 'esp'],
+      [`${INC}/strongswan/conf.d/gw-gw.conf`, 3, 'gw-gw', 'udp'],
+      [`${INC}/strongswan/conf.d/gw-gw.conf`, 13, 'gw-gw/net-net', 'any'],
+    ])
+  })
+
+  it('strongswan warnings: ipsec.conf glob under the include root, a missing ipsec.conf.inc; a narrower root refuses the rest', async () => {
+    const r = await load('strongswan-warnings/ipsec.conf', {type: 'strongswan'})
+    expect(lines(r)).toEqual([[4, `include 'ipsec.conf.inc': ${INC}/strongswan-warnings/ipsec.conf.inc not found under the include root`]])
+    expect(r.exposures.find((e) => e.rule === 'site-a' && e.protocol === 'udp')).toMatchObject({file: `${INC}/strongswan-warnings/etc/ipsec.d/site-a.conf`, line: 3})
+    const narrow = await load('strongswan-warnings/ipsec.conf', {type: 'strongswan', includeRoot: join(ROOT, INC, 'strongswan-warnings/etc')})
+    expect(lines(narrow)).toEqual([[4, "include 'ipsec.conf.inc' leaves the include root: not read (set --include-root)"]])
+    expect(narrow.exposures.some((e) => e.rule === 'site-a')).toBe(false)
+  })
+
+  it('a file without include lines reads as before; parseText alone never touches the disk', async () => {
+    const r = await parseText('include "/etc/passwd"\ntable inet t {\n}\n', 'x.nft', 'nftables')
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[1, 'include not followed: parse the included file too']])
   })
 })
