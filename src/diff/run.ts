@@ -166,7 +166,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[]): DiffSummary {
   return s
 }
 
-function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveConfig[]): DeviceStatus[] {
+function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveConfig[]): DeviceStatus[] {
   const out: DeviceStatus[] = []
   for (const d of [...devices].sort((a, b) => a.id.localeCompare(b.id))) {
     const configs = live.filter((l) => l.device === d.id)

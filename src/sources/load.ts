@@ -66,6 +66,11 @@ export async function parseText(text: string, display: string, type?: string, de
     result = await parser.parse(text, {file: display})
   } catch (e) {
     if (isIrmError(e)) {
+      // a forced type that refuses the file outright: name the type detection prefers
+      const better = type && !detected && e.code === 'CONFIG_WRONG_FORMAT' ? betterType(parser, text, {lines: 1, understood: 0}) : undefined
+      if (better) {
+        throw new IrmError(e.code, `${e.message}; it looks like ${better}`, {file: e.file ?? display, line: e.line, column: e.column, path: e.path, hint: `Pass --type ${better} (or FILE:${better}), or drop --type to detect it.`})
+      }
       if (e.file) throw e
       throw new IrmError(e.code, e.message, {file: display, line: e.line, column: e.column, path: e.path, hint: e.hint})
     }
@@ -147,3 +152,52 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
 }
 
 
+
+/**
+ * Several files of one device (`devices[].config` as a list): a format that reads them together
+ * (parseMany: GCP policies + VPC rules) gets them at once, any other is parsed file by file and the
+ * results concatenated. Every exposure and unparsed entry names its file.
+ */
+export async function loadConfigs(paths: readonly string[], options: LoadConfigOptions & {displayPaths?: readonly string[]} = {}): Promise<LoadedConfig> {
+  if (paths.length === 1) return loadConfig(paths[0], {...options, displayPath: options.displayPaths?.[0] ?? options.displayPath})
+  const displays = paths.map((p, k) => options.displayPaths?.[k] ?? p)
+  const texts: string[] = []
+  for (const [k, p] of paths.entries()) texts.push(await readConfigText(p, displays[k], options.maxBytes))
+  const parsers = texts.map((t, k) => (options.type ? parserFor(options.type) : detectParser(t.slice(0, 65536), displays[k])))
+  const parser = parsers[0]
+  const other = parsers.findIndex((p) => p !== parser)
+  if (other >= 0) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', `the files of one device are different formats: ${displays[0]} is ${parser.type}, ${displays[other]} is ${parsers[other].type}`, {
+      file: displays[other],
+      hint: 'List only the exports of one format under devices[].config, or give each its own device.',
+    })
+  }
+  if (!parser.parseMany) {
+    const parts: LoadedConfig[] = []
+    for (const [k, p] of paths.entries()) parts.push(await loadConfig(p, {...options, type: parser.type, displayPath: displays[k]}))
+    return {
+      file: displays[0],
+      files: displays,
+      type: parser.type,
+      exposures: parts.flatMap((r) => r.exposures),
+      unparsed: parts.flatMap((r) => r.unparsed.map((u) => ({...u, file: u.file ?? r.file}))),
+      stats: {lines: parts.reduce((n, r) => n + r.stats.lines, 0), understood: parts.reduce((n, r) => n + r.stats.understood, 0)},
+    }
+  }
+  let result: ParseResult
+  try {
+    result = await parser.parseMany(texts.map((text, k) => ({file: displays[k], text})))
+  } catch (e) {
+    if (isIrmError(e)) {
+      if (e.file) throw e
+      throw new IrmError(e.code, e.message, {file: displays[0], line: e.line, column: e.column, path: e.path, hint: e.hint})
+    }
+    throw new IrmError('CONFIG_SYNTAX', `the ${parser.type} parser failed on these files (${(e as Error)?.name ?? 'error'})`, {
+      file: displays[0],
+      hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
+    })
+  }
+  for (const e of result.exposures) e.file ??= displays[0]
+  const unparsed = result.unparsed.map((u) => ({...u, file: u.file ?? displays[0]}))
+  return {...result, unparsed, file: displays[0], files: displays, type: parser.type}
+}

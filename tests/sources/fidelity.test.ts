@@ -8,9 +8,10 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {isIrmError} from '../../src/core/errors.js'
+import {liveRequests, loadLive} from '../../src/diff/live.js'
 import {parseReport} from '../../src/report/parse-report.js'
 import {decodeInput, sniffEncoding} from '../../src/sources/input.js'
-import {loadConfig, parseText} from '../../src/sources/load.js'
+import {loadConfig, loadConfigs, parseText} from '../../src/sources/load.js'
 import {detectParser} from '../../src/sources/registry.js'
 import {FIXTURES, parseFixture, ROOT} from '../helpers/sources.js'
 
@@ -394,5 +395,67 @@ describe('include: resolved by the loader', () => {
   it('a file without include lines reads as before; parseText alone never touches the disk', async () => {
     const r = await parseText('include "/etc/passwd"\ntable inet t {\n}\n', 'x.nft', 'nftables')
     expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[1, 'include not followed: parse the included file too']])
+  })
+})
+
+describe('gcp: hierarchical firewall policies', () => {
+  const FALL = 'falls through the firewall policy to VPC firewall rules that are not in this input: effect unknown'
+
+  it('a policy exported alone is detected; its allow is an exposure; what falls through is a doubt', async () => {
+    const r = await parseFixture('gcp', 'hierarchical-policy.json', true)
+    expect(r.type).toBe('gcp')
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.find((e) => e.rule === 'org-baseline priority 200')).toMatchObject({from: ['0.0.0.0/0'], protocol: 'tcp', ports: ['22']})
+    const fall = r.exposures.filter((e) => e.rule === 'org-baseline fall-through')
+    expect(fall.length).toBeGreaterThan(0)
+    for (const e of fall) expect(e.notes).toEqual([FALL])
+    // telnet is denied by the policy before anything else: not even a doubt
+    const tcp4 = fall.find((e) => e.direction === 'inbound' && e.protocol === 'tcp' && e.from.includes('0.0.0.0/0'))
+    expect(tcp4?.ports).toEqual(['1-22', '24-65535'])
+  })
+
+  it('policy + VPC rules of one device: the policy first, goto_next hands over, the VPC rules decide', async () => {
+    const dir = join(FIXTURES, 'gcp')
+    const r = parseReport(
+      await loadConfigs([join(dir, 'hierarchical-policy.json'), join(dir, 'hierarchical-vpc-rules.json')], {
+        displayPaths: ['live/org-policy.json', 'live/prod-rules.json'],
+      }),
+    )
+    expect(r.type).toBe('gcp')
+    expect(r.unparsed).toEqual([])
+    const inbound = r.exposures.filter((e) => e.direction === 'inbound').map((e) => [e.file ?? r.file, e.rule, e.protocol, e.from.join(), e.ports.join()])
+    expect(inbound).toEqual([
+      ['live/org-policy.json', 'org-baseline priority 200', 'tcp', '0.0.0.0/0', '22'],
+      // 443 via the explicit goto_next, 8080 via the default one; 23 is denied by the policy first
+      ['live/prod-rules.json', 'web-in', 'tcp', '0.0.0.0/0', '443,8080'],
+    ])
+    expect(r.exposures.some((e) => e.notes?.includes(FALL))).toBe(false)
+  })
+
+  it('warnings: exact unparsed lines; a doubtful allow stays, an unknown action hides nothing', async () => {
+    const r = await parseFixture('gcp', 'hierarchical-policy-warnings.json')
+    expect(lines(r)).toEqual([
+      [7, "not an address or CIDR: '10.300.0.0/16'"],
+      [13, "unknown action 'teleport'"],
+    ])
+    expect(r.exposures.find((e) => e.rule === 'folder-broken priority 100')).toMatchObject({ports: ['22'], notes: ['part of this rule was not understood; exposure may be broader or narrower']})
+  })
+})
+
+describe('diff: devices[].config as a list of files', () => {
+  it('one live config per device, read together; a forced wrong type becomes an error naming the better type', async () => {
+    const dir = join(FIXTURES, 'gcp')
+    const devices = [
+      {id: 'gcp-prod', config: ['hierarchical-policy.json', 'hierarchical-vpc-rules.json']},
+      {id: 'gcp-wrong', config: 'hierarchical-vpc-rules.json', format: 'junos'},
+    ]
+    const live = await loadLive(liveRequests(devices, dir, []), dir, dir)
+    expect(live.map((l) => [l.device, l.file, 'error' in l ? 'error' : l.type])).toEqual([
+      ['gcp-prod', 'hierarchical-policy.json', 'gcp'],
+      ['gcp-wrong', 'hierarchical-vpc-rules.json', 'error'],
+    ])
+    expect('error' in live[1] && live[1].error).toMatch(/it looks like gcp/)
+    const prod = live[0]
+    expect('exposures' in prod && prod.exposures.find((e) => e.rule === 'web-in')?.file).toBe('hierarchical-vpc-rules.json')
   })
 })
