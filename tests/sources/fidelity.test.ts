@@ -134,6 +134,10 @@ describe('cisco-asa: non-contiguous masks', () => {
     expect(acl(3).from[0]).toBe('0.0.0.0/1')
     expect(acl(3).from.at(-1)).toBe('170.170.170.170/32')
     expect(acl(3).notes).toEqual(['non-contiguous mask 0.0.0.0 85.85.85.85 has too many combinations: read as the covering range 0.0.0.0-170.170.170.170 (broader)'])
+    expect(acl(4).notes).toEqual(acl(3).notes)
+    expect(acl(4).from).toEqual(acl(3).from)
+    expect(acl(5).from).toEqual(acl(2).from)
+    expect(acl(5).notes).toBeUndefined()
   })
 
   it('warnings: a bad mask is reported; a broad deny hides nothing', async () => {

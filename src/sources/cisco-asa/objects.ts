@@ -136,10 +136,15 @@ export class AsaObjects {
       for (const c of def.children) {
         const w = c.words
         let set: AddressSet | null = null
+        let note: string | undefined
         if (w[0] === 'nat' || w[0] === 'description') continue
         if (w[0] === 'host') set = this.hostAddress(w[1] ?? '')
-        else if (w[0] === 'subnet') set = w[1]?.includes('/') ? AddressSet.parse(w[1]) : this.maskAddress(w[1] ?? '', w[2] ?? '')
-        else if (w[0] === 'range') {
+        else if (w[0] === 'subnet' && w[1]?.includes('/')) set = AddressSet.parse(w[1])
+        else if (w[0] === 'subnet') {
+          const m = this.maskedAddress(w[1] ?? '', w[2] ?? '')
+          set = m?.set ?? null
+          note = m?.note
+        } else if (w[0] === 'range') {
           const a = parseIp(w[1] ?? '')
           const b = parseIp(w[2] ?? '')
           if (a && b && a.family === b.family && a.value <= b.value) set = AddressSet.fromRange(a.family, a.value, b.value)
@@ -158,7 +163,7 @@ export class AsaObjects {
           continue
         }
         this.ledger.ok(c)
-        result = {set, unresolved: []}
+        result = {set, unresolved: [], ...(note ? {note} : {})}
       }
     }
     this.netMemo.set(key, result)
@@ -173,6 +178,7 @@ export class AsaObjects {
     this.resolving.add(key)
     const sets: AddressSet[] = []
     const unresolved: string[] = []
+    const notes: string[] = []
     for (const c of g.node.children) {
       const w = c.words
       if (w[0] === 'description') {
@@ -195,8 +201,8 @@ export class AsaObjects {
           const s = AddressSet.parse(w[1])
           ref = s && {set: s, unresolved: []}
         } else {
-          const s = this.maskAddress(w[1] ?? '', w[2] ?? '')
-          ref = s && {set: s, unresolved: []}
+          const m = this.maskedAddress(w[1] ?? '', w[2] ?? '')
+          ref = m && {set: m.set, unresolved: [], ...(m.note ? {note: m.note} : {})}
         }
       } else if (w[0] === 'group-object') {
         ref = this.netGroup(w[1] ?? '')
@@ -216,9 +222,11 @@ export class AsaObjects {
       this.ledger.ok(c)
       sets.push(ref.set)
       unresolved.push(...ref.unresolved)
+      if (ref.note) notes.push(ref.note)
     }
     this.resolving.delete(key)
-    const result = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved}
+    // a broader member makes the group broader: its notes travel with it
+    const result: NetResult = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved, ...(notes.length ? {note: notes.join('; ')} : {})}
     this.netMemo.set(key, result)
     return result
   }
