@@ -294,6 +294,16 @@ describe('nftables: NAT maps and concatenations', () => {
     ])
   })
 
+  it('nft -j: the same concatenations and maps read from JSON give the same permits', async () => {
+    const j = await parseFixture('nftables', 'nat-maps.json')
+    const t = await parseFixture('nftables', 'nat-maps.nft')
+    expect(j.unparsed).toEqual([])
+    const rows = (r: typeof j, rules: string[]) =>
+      r.exposures.filter((e) => rules.includes(e.rule)).map((e) => [e.rule, e.protocol, e.from.join(), e.to.join(), e.ports.join(), e.translated?.to?.join() ?? '', e.translated?.ports?.join() ?? ''])
+    expect(rows(j, ['ip nat prerouting#1', 'ip nat prerouting#2'])).toEqual(rows(t, ['ip nat prerouting#1', 'ip nat prerouting#4']).map((r) => [r[0] === 'ip nat prerouting#4' ? 'ip nat prerouting#2' : r[0], ...r.slice(1)]))
+    expect(rows(j, ['inet filter input#2', 'inet filter input#3'])).toEqual(rows(t, ['inet filter input#3', 'inet filter input#4']).map((r) => [r[0] === 'inet filter input#3' ? 'inet filter input#2' : 'inet filter input#3', ...r.slice(1)]))
+  })
+
   it('warnings: exact unparsed lines; mark/helper/secmark set are not reach', async () => {
     const r = await parseFixture('nftables', 'nat-maps-warnings.nft')
     expect(lines(r)).toEqual([
