@@ -2,7 +2,9 @@
  * Parser fidelity on configs written elsewhere (issue #17): input decoding, detection, forced types,
  * and each construct's fixture (documented syntax) with its `-warnings` twin (exact unparsed lines).
  */
-import {readFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -404,6 +406,25 @@ describe('include: resolved by the loader', () => {
     const narrow = await load('strongswan-warnings/ipsec.conf', {type: 'strongswan', includeRoot: join(ROOT, INC, 'strongswan-warnings/etc')})
     expect(lines(narrow)).toEqual([[4, "include 'ipsec.conf.inc' leaves the include root: not read (set --include-root)"]])
     expect(narrow.exposures.some((e) => e.rule === 'site-a')).toBe(false)
+  })
+
+  it('a symbolic link out of the root is refused; the CLI takes --include-root and names each file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irm-inc-'))
+    try {
+      mkdirSync(join(dir, 'root'))
+      writeFileSync(join(dir, 'secret.nft'), 'table inet leak {\n}\n')
+      symlinkSync(join(dir, 'secret.nft'), join(dir, 'root', 'link.nft'))
+      writeFileSync(join(dir, 'root', 'main.nft'), 'include "link.nft"\ntable inet filter {\n}\n')
+      const r = parseReport(await loadConfig(join(dir, 'root', 'main.nft'), {displayPath: 'root/main.nft'}))
+      expect(lines(r)).toEqual([[1, "include 'link.nft': root/link.nft leaves the include root (symbolic link): not read"]])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'parse', `${INC}/strongswan-warnings/ipsec.conf`, '--type', 'strongswan', '--include-root', `${INC}/strongswan-warnings`, '--format', 'json'], {cwd: ROOT, encoding: 'utf8'})
+    expect(cli.status).toBe(0)
+    const doc = JSON.parse(cli.stdout) as {exposures: Array<{rule: string; file?: string}>; unparsed: Array<{line: number}>}
+    expect(doc.exposures.find((e) => e.rule === 'site-a')?.file).toBe(`${INC}/strongswan-warnings/etc/ipsec.d/site-a.conf`)
+    expect(doc.unparsed.map((u) => u.line)).toEqual([4])
   })
 
   it('a file without include lines reads as before; parseText alone never touches the disk', async () => {
