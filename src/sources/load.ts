@@ -69,7 +69,7 @@ export async function parseText(text: string, display: string, type?: string, de
       // a forced type that refuses the file outright: name the type detection prefers
       const better = type && !detected && e.code === 'CONFIG_WRONG_FORMAT' ? betterType(parser, text, {lines: 1, understood: 0}) : undefined
       if (better) {
-        throw new IrmError(e.code, `${e.message}; it looks like ${better}`, {file: e.file ?? display, line: e.line, column: e.column, path: e.path, hint: `Pass --type ${better} (or FILE:${better}), or drop --type to detect it.`})
+        throw new IrmError(e.code, `${e.message}; it looks like ${better}`, {file: e.file ?? display, line: e.line, column: e.column, path: e.path, hint: `Name the format ${better} (--type ${better}, FILE:${better}, or format: ${better} on the inventory device), or leave it to detection.`})
       }
       if (e.file) throw e
       throw new IrmError(e.code, e.message, {file: display, line: e.line, column: e.column, path: e.path, hint: e.hint})
@@ -85,7 +85,7 @@ export async function parseText(text: string, display: string, type?: string, de
     if (better) {
       throw new IrmError('CONFIG_WRONG_FORMAT', `this does not look like ${parser.type} (${result.stats.understood} of ${result.stats.lines} lines understood); it looks like ${better}`, {
         file: display,
-        hint: `Pass --type ${better} (or FILE:${better}), or drop --type to detect it.`,
+        hint: `Name the format ${better} (--type ${better}, FILE:${better}, or format: ${better} on the inventory device), or leave it to detection.`,
       })
     }
   }
