@@ -35,6 +35,19 @@ describe('input reader: UTF-8 and UTF-16', () => {
     expect(sniffEncoding(be)).toEqual({encoding: 'utf-16be', bom: 0})
   })
 
+  it('from disk: a UTF-16 LE export without BOM is detected and parsed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irm-u16-'))
+    try {
+      const path = join(dir, 'edge.cfg')
+      writeFileSync(path, Buffer.from(fixture('cisco-asa', 'edge.cfg'), 'utf16le'))
+      const r = await loadConfig(path, {displayPath: 'edge.cfg'})
+      expect(r.type).toBe('cisco-asa')
+      expect(r.unparsed).toEqual((await parseFixture('cisco-asa', 'edge.cfg')).unparsed)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
   it('binary junk and bad UTF-8 are still refused with a line', () => {
     const junk = Buffer.from([0x41, 0x0a, 0x42, 0x00, 0x00, 0x07, 0x00, 0xff, 0x10, 0x00])
     expect(() => decodeInput(junk, 'x')).toThrow(/binary file/)
