@@ -9,13 +9,15 @@ import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {allParsers} from '../sources/registry.js'
-import {loadConfig} from '../sources/load.js'
+import {loadConfigs} from '../sources/load.js'
 import type {LiveConfig} from './model.js'
 
 export interface LiveRequest {
   device: string
-  /** Path on disk. */
+  /** Path on disk (the first, when the device has several files). */
   path: string
+  /** Every file of the device, read together (`devices[].config` as a list). */
+  paths?: string[]
   type?: string
   /** True for `devices[].config`: it must stay inside the inventory folder. */
   fromInventory: boolean
@@ -23,8 +25,12 @@ export interface LiveRequest {
 
 export interface DeviceConfigRef {
   id: string
-  config?: string
+  config?: string | readonly string[]
   format?: string
+}
+
+function configList(d: DeviceConfigRef): readonly string[] {
+  return d.config === undefined ? [] : typeof d.config === 'string' ? [d.config] : d.config
 }
 
 /**
@@ -53,7 +59,7 @@ export function parseLiveFlag(flag: string, devices: readonly DeviceConfigRef[],
   if (!rest) throw new IrmError('USAGE', `--live ${flag}: no path`, {hint: 'Write --live DEVICE=PATH[:type].'})
   if (device === undefined) {
     const target = resolve(rest)
-    const matches = devices.filter((d) => d.config && resolve(inventoryDir, d.config) === target)
+    const matches = devices.filter((d) => configList(d).some((c) => resolve(inventoryDir, c) === target))
     if (matches.length !== 1) {
       throw new IrmError('USAGE', `--live ${flag}: which device is this config for?`, {
         hint: 'Name the device: --live DEVICE=PATH[:type] (the device id from the inventory).',
@@ -71,8 +77,10 @@ export function liveRequests(devices: readonly DeviceConfigRef[], inventoryDir: 
   const overridden = new Set(overrides.map((o) => o.device))
   const out: LiveRequest[] = []
   for (const d of devices) {
-    if (!d.config || overridden.has(d.id)) continue
-    out.push({device: d.id, path: resolve(inventoryDir, d.config), type: d.format, fromInventory: true})
+    const list = configList(d)
+    if (list.length === 0 || overridden.has(d.id)) continue
+    const paths = list.map((c) => resolve(inventoryDir, c))
+    out.push({device: d.id, path: paths[0], ...(paths.length > 1 ? {paths} : {}), type: d.format, fromInventory: true})
   }
   return [...out, ...overrides]
 }
@@ -83,8 +91,9 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
   const out: LiveConfig[] = []
   for (const r of requests) {
     const abs = resolve(r.path)
+    const all = (r.paths ?? [r.path]).map((p) => resolve(p))
     const display = displayPath(abs, displayBase)
-    if (r.fromInventory && abs !== root && !abs.startsWith(root + sep)) {
+    if (r.fromInventory && all.some((p) => p !== root && !p.startsWith(root + sep))) {
       out.push({device: r.device, file: display, error: 'its config path leaves the inventory folder', hint: 'Keep devices[].config inside the inventory folder.'})
       continue
     }
@@ -94,7 +103,7 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
       continue
     }
     try {
-      const loaded = await loadConfig(abs, {type: r.type, displayPath: display})
+      const loaded = await loadConfigs(all, {type: r.type, displayPaths: all.map((p) => displayPath(p, displayBase))})
       out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats})
     } catch (e) {
       // a file named on the command line must be usable (exit 2); the inventory's become findings

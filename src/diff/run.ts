@@ -233,7 +233,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: F
   return s
 }
 
-function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveConfig[], findings: Finding[]): DeviceStatus[] {
+function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveConfig[], findings: Finding[]): DeviceStatus[] {
   const unaudited = new Map(findings.filter((f) => f.rule === 'device-unaudited' && f.device).map((f) => [f.device!, f.severity === 'info' ? ('manual' as const) : ('unaudited' as const)]))
   const out: DeviceStatus[] = []
   for (const d of [...devices].sort((a, b) => compareText(a.id, b.id))) {

@@ -137,7 +137,14 @@ export const devicesSchema = {
         description: 'What the device is.',
       },
       zones: refList('the zones the device joins'),
-      config: text('Path of its exported config (or Pulumi stack export), relative to the inventory folder (e.g. `live/fw-edge-1.asa.cfg`).'),
+      config: {
+        description:
+          'Path of its exported config (or Pulumi stack export), relative to the inventory folder (e.g. `live/fw-edge-1.asa.cfg`); or a list of paths read together as one device (e.g. a GCP hierarchical firewall policy and the VPC rules).',
+        anyOf: [
+          text('Path of the exported config, relative to the inventory folder.'),
+          {type: 'array', minItems: 1, items: text('Path of one exported file, relative to the inventory folder.')},
+        ],
+      },
       management_addresses: {type: 'array', description: 'Addresses of its management plane.', items: cidr},
       isolation: {
         type: 'object',

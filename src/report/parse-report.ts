@@ -13,11 +13,14 @@ export interface ParseReport {
 
 export function parseReport(loaded: LoadedConfig): ParseReport {
   const exposures = loaded.exposures.flatMap(exposureToJson).map((e) => {
-    // the file is the report's, not repeated per exposure
-    const {file: _file, ...rest} = e
-    return rest as ExposureJson
+    // the file is the report's, not repeated per exposure; an included file is named
+    const {file, ...rest} = e
+    return (file && file !== loaded.file ? {...rest, file} : rest) as ExposureJson
   })
   exposures.sort(compareExposures)
-  const unparsed = [...loaded.unparsed].sort((a, b) => a.line - b.line || (a.path ?? '').localeCompare(b.path ?? '') || a.text.localeCompare(b.text))
+  const unparsed = loaded.unparsed.map((u): Unparsed => {
+    const {file, ...rest} = u
+    return file && file !== loaded.file ? u : rest
+  }).sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0) || a.line - b.line || (a.path ?? '').localeCompare(b.path ?? '') || a.text.localeCompare(b.text))
   return {file: loaded.file, type: loaded.type, exposures, unparsed, stats: loaded.stats}
 }

@@ -8,6 +8,8 @@ export interface Unparsed {
   text: string
   /** For structured formats: element path (`/config/devices/entry/vsys/...`) or JSON pointer. */
   path?: string
+  /** The file the line is in, when not the config itself (an included file). */
+  file?: string
 }
 
 export interface ParseResult {
@@ -43,6 +45,12 @@ export interface SourceParser {
    * May be async (pulumi-program runs the program under mocks).
    */
   parse(text: string, options: ParseOptions): ParseResult | Promise<ParseResult>
+  /**
+   * Several files of one device read together (GCP: hierarchical policies + VPC rules, evaluated in
+   * order across files). Exposures and unparsed entries carry their `file`. Without it, the loader
+   * parses each file alone and concatenates.
+   */
+  parseMany?(inputs: Array<{file: string; text: string}>): ParseResult | Promise<ParseResult>
   /** Set for parsers that execute user code; they are never chosen by detection. */
   readonly executes?: boolean
 }

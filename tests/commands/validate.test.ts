@@ -11,10 +11,10 @@ import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {ROOT} from '../helpers/sources.js'
+import {ROOT, sharedPath} from '../helpers/sources.js'
 
 const BIN = join(ROOT, 'bin/run.js')
-const SARIF_SCHEMA = join(ROOT, '../shared/schemas/sarif-schema-2.1.0.json')
+const SARIF_SCHEMA = sharedPath('schemas/sarif-schema-2.1.0.json')
 const temps: string[] = []
 
 interface Run {

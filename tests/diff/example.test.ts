@@ -20,10 +20,11 @@ import {renderDiffText} from '../../src/report/diff-text.js'
 import {networkMap, renderDot, renderMermaid} from '../../src/report/map.js'
 import {paint} from '../../src/report/output.js'
 import type {Inventory} from '../../src/inventory/model.js'
+import {sharedPath} from '../helpers/sources.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 const AS_OF = '2026-11-25'
-const SARIF_SCHEMA = join(ROOT, '../shared/schemas/sarif-schema-2.1.0.json')
+const SARIF_SCHEMA = sharedPath('schemas/sarif-schema-2.1.0.json')
 
 /**
  * ajv for the official SARIF schema: it is draft-04 (ajv-draft-04 is not a dependency) and uses no

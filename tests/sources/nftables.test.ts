@@ -125,7 +125,7 @@ describe('nftables fixtures', () => {
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'syntax-warnings.nft'))
     expect(report.unparsed.map((u) => [u.line, u.reason])).toEqual([
       [6, "unknown expression 'frobnicate'"],
-      [8, "concatenated match on 'ip saddr …' not expanded"],
+      [8, "negated concatenated match on 'ip saddr . tcp dport'"],
       [11, "unknown set '@nowhere'"],
       [13, "jump to unknown chain 'missing_chain'"],
       [15, "'ip saddr' value 'not-an-address' is not an address"],

@@ -63,18 +63,71 @@ interface Variant {
   natTo?: string
 }
 
-/** One rule → its variants: one normally, one per element for verdict maps and NAT maps. */
+/** One rule → its variants: one normally, one per element for verdict maps, NAT maps and sets of tuples. */
 function variantsOf(rule: NftRule, table: NftTable): Variant[] {
   const base = emptyCompiled()
   let verdict: Verdict | undefined
   let nat: Extract<Stmt, {t: 'nat'}> | undefined
   let vmap: Extract<Stmt, {t: 'vmap'}> | undefined
+  const tuples: Array<Extract<Stmt, {t: 'tuples'}>> = []
   for (const s of rule.stmts) {
     if (s.t === 'verdict') verdict = s.v
     else if (s.t === 'nat') nat = s
     else if (s.t === 'vmap') vmap = s
+    else if (s.t === 'tuples') tuples.push(s)
     else applyStmt(base, s, table)
   }
+  let bases = [base]
+  for (const t of tuples) bases = bases.flatMap((b) => tupleVariants(b, t, table))
+  return bases.flatMap((b) => mapVariants(b, verdict, nat, vmap, table))
+}
+
+/** More tuples than this in one set are not expanded (the rule is doubted instead). */
+const MAX_TUPLES = 4096
+
+/** `ip saddr . tcp dport { 192.0.2.1 . 25, … }` / `@set`: one variant per element, each field matched. */
+function tupleVariants(base: Compiled, t: Extract<Stmt, {t: 'tuples'}>, table: NftTable): Compiled[] {
+  const what = t.fields.join(' . ')
+  let elements: string[] | null
+  if (t.value.kind === 'atoms') elements = t.value.items
+  else {
+    const set = table.sets.get(t.value.name)
+    if (!set) {
+      const c = cloneCompiled(base)
+      applyStmt(c, {t: 'unknown', desc: `unknown set '@${t.value.name}'`}, table)
+      return [c]
+    }
+    elements = set.elements
+    if (elements === null) {
+      const c = cloneCompiled(base)
+      applyStmt(c, {t: 'cond', desc: `${what} ${t.op === '!=' ? '!= ' : ''}@${t.value.name} (filled at run time)`}, table)
+      return [c]
+    }
+  }
+  // a negated tuple set is everything but some combinations: the box cannot say it
+  if (t.op !== '==' || elements.length > MAX_TUPLES) {
+    const c = cloneCompiled(base)
+    applyStmt(c, t.op !== '==' ? {t: 'unknown', desc: `negated concatenated match on '${what}'`} : {t: 'unknown', desc: `concatenated match on '${what}' has over ${MAX_TUPLES} elements`}, table)
+    return [c]
+  }
+  const out: Compiled[] = []
+  for (const e of elements) {
+    const parts = e.split(' . ')
+    const c = cloneCompiled(base)
+    if (parts.length !== t.fields.length) applyStmt(c, {t: 'unknown', desc: `element '${e}' does not fit '${what}'`}, table)
+    else t.fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [parts[k]]}}, table))
+    out.push(c)
+  }
+  return out
+}
+
+function mapVariants(
+  base: Compiled,
+  verdict: Verdict | undefined,
+  nat: Extract<Stmt, {t: 'nat'}> | undefined,
+  vmap: Extract<Stmt, {t: 'vmap'}> | undefined,
+  table: NftTable,
+): Variant[] {
   if (vmap) {
     let entries: Array<[string, Verdict]>
     if ('name' in vmap.entries) {
@@ -100,12 +153,23 @@ function variantsOf(rule: NftRule, table: NftTable): Variant[] {
     if (!entries) {
       const c = cloneCompiled(base)
       c.notes.push(`translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`)
+      if ('name' in m.entries && !table.sets.has(m.entries.name)) c.problems.push(`unknown map '@${m.entries.name}'`)
       return [{compiled: c, verdict, nat: {...nat, map: undefined}}]
     }
+    // numgen/jhash/symhash pick a backend per connection: every backend serves the same traffic
+    const balanced = /^(numgen|jhash|symhash)\b/.test(m.field)
+    const fields = m.field.split(' . ')
     return entries.map(([key, to]) => {
       const c = cloneCompiled(base)
-      applyMatch(c, {field: m.field, op: '==', value: {kind: 'atoms', items: [key]}}, table)
-      return {compiled: c, verdict, nat: {...nat, map: undefined}, natTo: to}
+      if (balanced) c.notes.push(`load-balanced (${m.field}): one of ${entries.length} backends`)
+      else {
+        const keys = key.split(' . ')
+        if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`}, table)
+        else fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [keys[k]]}}, table))
+      }
+      // a concatenated value is `address . port`
+      const [addr, port] = to.split(' . ')
+      return {compiled: c, verdict, nat: {...nat, map: undefined}, natTo: port === undefined ? to : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`}
     })
   }
   return [{compiled: base, verdict, nat}]
