@@ -17,7 +17,10 @@ export interface FixedFinding {
 
 export interface Baseline {
   file: string
+  /** Active findings of the baseline (those that can be fixed). */
   findings: FixedFinding[]
+  /** Ids the baseline had suppressed. */
+  suppressed?: string[]
 }
 
 export async function loadBaseline(path: string, display: string): Promise<Baseline> {
@@ -43,12 +46,14 @@ export async function loadBaseline(path: string, display: string): Promise<Basel
     findings: findings
       .filter((f) => !f.suppressed)
       .map((f) => ({id: f.id, rule: f.rule, severity: f.severity, device: f.device ?? null, message: String(f.message ?? '')})),
+    // #18: a finding suppressed then and now is unchanged, not new (code scanning must not reopen it)
+    suppressed: findings.filter((f) => f.suppressed).map((f) => f.id as string),
   }
 }
 
 /** Mark each finding new/unchanged; return the baseline findings that are fixed, by id. */
 export function applyBaseline(findings: Finding[], baseline: Baseline): {findings: Finding[]; fixed: FixedFinding[]} {
-  const before = new Set(baseline.findings.map((f) => f.id))
+  const before = new Set([...baseline.findings.map((f) => f.id), ...(baseline.suppressed ?? [])])
   const now = new Set(findings.filter((f) => !f.suppressed).map((f) => f.id))
   const marked = findings.map((f) => ({...f, status: before.has(f.id) ? ('unchanged' as const) : ('new' as const)}))
   const fixed = baseline.findings.filter((f) => !now.has(f.id)).sort((a, b) => a.id.localeCompare(b.id))

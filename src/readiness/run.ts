@@ -34,6 +34,8 @@ export interface PrepareOptions {
   geo?: string[]
   /** Flow logs for the baseline check. */
   traffic?: string[]
+  /** A previous `diff --format json` report: the live diff's findings are marked new or unchanged. */
+  baselineFile?: string
 }
 
 export interface CheckResult {
@@ -57,7 +59,10 @@ export interface PrepareReport {
   failed: number
   warned: number
   not_applicable: number
-  sections: Array<{section: Section; score: number}>
+  /** earned / possible per section: each applicable check weighs `scoring.weights[severity]`. */
+  sections: Array<{section: Section; score: number; earned: number; possible: number}>
+  /** How the score is computed: weights by severity, the credit of a warning, totals. */
+  scoring: {weights: Record<Severity, number>; warn_credit: number; earned: number; possible: number}
   checks: CheckResult[]
   diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
 }
@@ -107,7 +112,7 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
   return facts
 }
 
-export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
+export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
   const policy = await loadPolicy(options.policyFiles ?? [])
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
@@ -118,6 +123,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     inventoryDir: options.inventoryDir,
     live: options.live,
     ignoreFile: options.ignoreFile,
+    baselineFile: options.baselineFile,
     asOf: options.asOf,
     displayBase: options.displayBase,
     validate,
@@ -157,7 +163,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     })
   }
   const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)
-  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score}))
+  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score, earned: s.earned, possible: s.possible}))
   const report: PrepareReport = {
     as_of: isoDay(asOf),
     inventory: diffReport.inventory,
@@ -168,9 +174,10 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     warned: checks.filter((c) => c.status === 'warn').length,
     not_applicable: checks.filter((c) => c.status === 'not-applicable').length,
     sections,
+    scoring: {weights: {...policy.scoring.weights}, warn_credit: policy.scoring.warn_credit, earned: overall.earned, possible: overall.possible},
     checks,
     ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
   }
-  return {report, loaded, policy}
+  return {report, loaded, policy, diff: diffReport}
 }
 

@@ -67,5 +67,5 @@ const RULES: Record<TrafficFinding['rule'], string> = {
 export function renderTrafficSarif(r: TrafficReport, version: string): string {
   const rules = Object.entries(RULES).map(([id, description]) => ({id, description}))
   const results = r.findings.map((f) => ({ruleId: f.rule, level: LEVEL[f.severity], message: f.message, file: f.file, line: f.line, fingerprint: f.id}))
-  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit'}, rules, results), null, 2)
+  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit', category: 'irm-audit-traffic'}, rules, results), null, 2)
 }

@@ -68,11 +68,11 @@ describe('the inventory-repository workflow template', () => {
   it('only calls commands and flags that exist', async () => {
     const config = await Config.load(ROOT)
     const steps: Array<{run?: string}> = workflow.jobs.audit.steps
-    const calls = steps.flatMap((s) => (s.run ?? '').split('\n')).filter((l) => l.includes('$IRM_AUDIT'))
+    const calls = steps.flatMap((s) => (s.run ?? '').replace(/\\\n/g, ' ').split('\n')).filter((l) => /^\s*irm-audit /.test(l))
     expect(calls.length).toBeGreaterThanOrEqual(6)
     const used = new Set<string>()
     for (const call of calls) {
-      const words = call.slice(call.indexOf('$IRM_AUDIT') + '$IRM_AUDIT'.length).trim().split(/\s+/)
+      const words = call.trim().slice('irm-audit'.length).trim().split(/\s+/)
       const id = words[0]
       used.add(id)
       const command = config.findCommand(id)
