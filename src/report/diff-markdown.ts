@@ -30,8 +30,8 @@ function code(s: string): string {
   return `\`${s.replace(/`/g, "'")}\``
 }
 
-export function finding(f: Finding, n: number): string[] {
-  const out = [`#### ${n}. ${f.severity} · ${f.rule} · ${f.device ? md(f.device) : 'inventory'}${f.status === 'new' ? ' · new' : ''}`, '']
+export function finding(f: Finding, n: number, level = '####'): string[] {
+  const out = [`${level} ${n}. ${f.severity} · ${f.rule} · ${f.device ? md(f.device) : 'inventory'}${f.status === 'new' ? ' · new' : ''}`, '']
   out.push(md(f.message), '')
   if (f.file) out.push(`- **Where:** ${code(where(f))}${f.exposure ? ` (rule ${code(f.exposure.rule)})` : ''}`)
   if (f.also?.length) out.push(`- **Also at:** ${f.also.map((a) => code(where(a))).join(', ')}`)
@@ -79,10 +79,10 @@ export function findingLists(report: DiffReport, level = '###'): FindingList[] {
   let n = 0
   const lists: FindingList[] = []
   if (report.summary.new !== undefined) {
-    lists.push({heading: block([`${level} New findings (${fresh.length})`, '']), items: fresh.map((f) => block(finding(f, ++n)))})
-    lists.push({heading: block([`${level} Unchanged findings (${rest.length})`, '']), items: rest.map((f) => block(finding(f, ++n)))})
+    lists.push({heading: block([`${level} New findings (${fresh.length})`, '']), items: fresh.map((f) => block(finding(f, ++n, `${level}#`)))})
+    lists.push({heading: block([`${level} Unchanged findings (${rest.length})`, '']), items: rest.map((f) => block(finding(f, ++n, `${level}#`)))})
   } else {
-    lists.push({heading: block([`${level} Findings (${active.length})`, '']), items: rest.map((f) => block(finding(f, ++n)))})
+    lists.push({heading: block([`${level} Findings (${active.length})`, '']), items: rest.map((f) => block(finding(f, ++n, `${level}#`)))})
   }
   return lists
 }
