@@ -6,7 +6,7 @@ import {IrmError} from '../core/errors.js'
 import {loadInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
 import {networkMap, type NetworkMap, renderDot, renderMermaid} from '../report/map.js'
-import {plural} from '../report/plural.js'
+import {plural} from '../core/plural.js'
 
 export default class MapCommand extends BaseCommand {
   static override summary = 'Draw the network map: zones by site and trust, devices, access points from untrusted zones, critical flows.'

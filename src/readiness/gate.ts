@@ -1,5 +1,5 @@
 import type {DiffReport} from '../diff/run.js'
-import {plural} from '../report/plural.js'
+import {plural} from '../core/plural.js'
 import type {PrepareReport} from './run.js'
 import type {Severity} from './types.js'
 

@@ -8,7 +8,7 @@ import type {DiffReport} from '../diff/run.js'
 import {RULE_INFO} from './diff-rules.js'
 import {where} from './diff-text.js'
 import {type FindingList, fitMarkdown} from './markdown-fit.js'
-import {plural} from './plural.js'
+import {plural} from '../core/plural.js'
 
 const ROWS: Array<[keyof DiffReport['summary'], string]> = [
   ['unwanted', 'unwanted-access-point'],

@@ -5,7 +5,7 @@ import type {CheckResult, PrepareReport} from '../readiness/run.js'
 import {diffSummaryMarkdown, findingLists} from './diff-markdown.js'
 import {type FindingList, fitMarkdown} from './markdown-fit.js'
 import type {Paint} from './output.js'
-import {plural} from './plural.js'
+import {plural} from '../core/plural.js'
 import {buildSarif, type SarifFinding, type SarifLevel, type SarifRule} from './sarif.js'
 
 const STATUS_ICON: Record<CheckResult['status'], string> = {pass: '✅', fail: '❌', warn: '⚠️', 'not-applicable': '➖'}
