@@ -79,7 +79,7 @@ export function findingLists(report: DiffReport, level = '###'): FindingList[] {
   let n = 0
   const lists: FindingList[] = []
   if (report.summary.new !== undefined) {
-    lists.push({heading: block([`${level} New findings (${fresh.length})`, '']), items: fresh.map((f) => block(finding(f, ++n, `${level}#`)))})
+    lists.push({heading: block([`${level} New findings (${fresh.length})`, '']), always: true, items: fresh.map((f) => block(finding(f, ++n, `${level}#`)))})
     lists.push({heading: block([`${level} Unchanged findings (${rest.length})`, '']), items: rest.map((f) => block(finding(f, ++n, `${level}#`)))})
   } else {
     lists.push({heading: block([`${level} Findings (${active.length})`, '']), items: rest.map((f) => block(finding(f, ++n, `${level}#`)))})
@@ -89,9 +89,7 @@ export function findingLists(report: DiffReport, level = '###'): FindingList[] {
 
 export function renderDiffMarkdown(report: DiffReport, mermaid?: string, options: {maxLength?: number} = {}): string {
   const head = ['## irm-audit diff', '', ...diffSummaryMarkdown(report)]
-  // an empty "New findings (0)" heading is news in baseline mode
-  if (report.summary.new !== undefined && !report.findings.some((f) => !f.suppressed && f.status === 'new')) head.push(`### New findings (0)`, '')
-  const lists = findingLists(report).filter((l) => !(l.items.length === 0))
+  const lists = findingLists(report)
   const tail: string[] = []
   if (report.fixed?.length) {
     tail.push(`### Fixed since the baseline (${report.fixed.length})`, '')

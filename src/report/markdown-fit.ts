@@ -6,9 +6,11 @@
  */
 
 export interface FindingList {
-  /** e.g. `### New findings (3)`; printed only when at least one item of the list is. */
+  /** e.g. `### New findings (3)`; printed only when at least one item of the list is, or `always`. */
   heading: string
   items: string[]
+  /** Print the heading of an empty list too ("New findings (0)" is news). */
+  always?: boolean
 }
 
 export interface TailBlock {
@@ -30,7 +32,7 @@ const moreLine = (n: number) => `> **${n} more finding${n === 1 ? '' : 's'} in t
 export function fitMarkdown(input: FitInput): string {
   const max = input.maxLength ?? Infinity
   const items = input.lists.reduce((n, l) => n + l.items.length, 0)
-  const all = [input.head, ...input.lists.flatMap((l) => (l.items.length ? [l.heading, ...l.items] : [])), ...input.tail.map((t) => t.text)].join('')
+  const all = [input.head, ...input.lists.flatMap((l) => (l.items.length || l.always ? [l.heading, ...l.items] : [])), ...input.tail.map((t) => t.text)].join('')
   if (all.length <= max) return all
   // the tail (tables, map) may take at most half of what the head leaves; blocks from the last are
   // replaced by their note until it does
@@ -44,6 +46,10 @@ export function fitMarkdown(input: FitInput): string {
   // in priority order, up to the first item that does not fit: a later, shorter one never jumps ahead
   fill: for (const list of input.lists) {
     let headed = false
+    if (list.always && list.items.length === 0 && list.heading.length <= budget) {
+      out.push(list.heading)
+      budget -= list.heading.length
+    }
     for (const item of list.items) {
       const cost = item.length + (headed ? 0 : list.heading.length)
       if (cost > budget) break fill

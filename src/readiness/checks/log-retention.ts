@@ -31,6 +31,6 @@ export const logRetention: ReadinessCheck = {
     }
     return findings.length
       ? {status: 'fail', summary: `${findings.length} retention problems against profile '${name}'`, findings}
-      : {status: 'pass', summary: `${plural(sources.length, 'network log source')} meet profile '${name}'`, findings}
+      : {status: 'pass', summary: `${plural(sources.length, 'network log source')} ${sources.length === 1 ? 'meets' : 'meet'} profile '${name}'`, findings}
   },
 }

@@ -21,6 +21,6 @@ export const trafficManagement: ReadinessCheck = {
       const viaDevice = ctx.inventory.devices.some((d) => d.zones?.includes(zone) && covered.has(d.id))
       if (!covered.has(zone) && !viaDevice) findings.push(at(ctx, ctx.inventory.zones.find((z) => z.id === zone)!, undefined, `zone ${zone}: no flow records (${ctx.policy.traffic_sensor_types.join('/')})`))
     }
-    return outcome(findings, `${plural(tools.length, 'traffic tool')} cover all ${plural(perimeter.size, 'perimeter zone')}`, (n) => `${plural(n, 'perimeter zone')} without flow records`, 'warn')
+    return outcome(findings, `${plural(tools.length, 'traffic tool')} ${tools.length === 1 ? 'covers' : 'cover'} ${perimeter.size === 1 ? 'the 1 perimeter zone' : `all ${perimeter.size} perimeter zones`}`, (n) => `${plural(n, 'perimeter zone')} without flow records`, 'warn')
   },
 }
