@@ -20,6 +20,7 @@ export interface WorkflowStep {
   run?: string
   with?: Record<string, string>
   'continue-on-error'?: boolean
+  env?: Record<string, string>
 }
 
 export interface StepRun {
@@ -120,7 +121,7 @@ export function runJob(job: {env: Record<string, string>; steps: WorkflowStep[]}
   const summary = join(options.runnerTemp, `summary-${stamp}.md`)
   writeFileSync(githubPath, '')
   writeFileSync(summary, '')
-  const env: Record<string, string> = {...job.env, ...options.env}
+  const env: Record<string, string> = {}
   const outcomes = new Map<string, string>()
   let jobFailed = false
   const lookup: Lookup = (path) => {
@@ -136,6 +137,8 @@ export function runJob(job: {env: Record<string, string>; steps: WorkflowStep[]}
     failure: () => jobFailed,
     hashFiles: (pattern?: string) => (pattern && existsSync(join(options.workspace, pattern)) ? 'hash' : ''),
   }
+  // workflow-level env may use expressions of the github context, as on a runner
+  for (const [k, v] of Object.entries({...job.env, ...options.env})) env[k] = String(v).replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => String(evaluate(expr, lookup, fns)))
   const results: StepRun[] = []
   for (const step of job.steps) {
     const condition = step.if ? truthy(evaluate(step.if.replace(/^\$\{\{|\}\}$/g, ''), lookup, fns)) : !jobFailed
@@ -144,7 +147,9 @@ export function runJob(job: {env: Record<string, string>; steps: WorkflowStep[]}
       if (step.id) outcomes.set(step.id, condition ? 'success' : 'skipped')
       continue
     }
-    const script = (step.run ?? '').replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => String(evaluate(expr, lookup, fns)))
+    const expand = (text: string) => text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => String(evaluate(expr, lookup, fns)))
+    const script = expand(step.run ?? '')
+    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v))]))
     const extraPath = readFileSync(githubPath, 'utf8').split('\n').filter(Boolean).reverse()
     const base = {...process.env, ...options.processEnv}
     const r = spawnSync('bash', ['-e', '-c', script], {
@@ -153,6 +158,7 @@ export function runJob(job: {env: Record<string, string>; steps: WorkflowStep[]}
       env: {
         ...base,
         ...env,
+        ...stepEnv,
         PATH: [...extraPath, base.PATH ?? ''].join(delimiter),
         GITHUB_ACTIONS: 'true',
         CI: 'true',

@@ -132,6 +132,8 @@ describe('the PR workflow, run as written', () => {
     const {env, steps} = readJob(WORKFLOW, 'audit')
     expect(env.IRM_AUDIT_SOURCE).toMatch(/^https:\/\/github\.com\/.+\.tgz$/)
     for (const s of steps) expect(s.run ?? '', s.name).not.toMatch(/npx|irm-audit@/)
+    // expressions reach scripts through the environment, never pasted into their text
+    for (const s of steps) expect(s.run ?? '', s.name).not.toContain('${{')
   })
 
   it('passes on a fresh scaffold: every step succeeds, one report with one map in the summary', () => {
