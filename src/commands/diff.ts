@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {maxLengthFlag} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
 import {type DiffReport, failReason, runDiff} from '../diff/run.js'
@@ -41,6 +42,7 @@ export default class Diff extends BaseCommand {
     'policy-from': Flags.string({summary: "Read the policy and suppression files as they are at this git revision (default with --baseline: the baseline's revision)."}),
     'as-of': Flags.string({summary: 'Day (YYYY-MM-DD) for expiry checks; default today (UTC).'}),
     policy: Flags.string({summary: 'Policy pack merged over the discovered irm-audit.policy.yaml (repeatable); its `diff:` section sets trusted zones, sensitive ports and severities.', multiple: true}),
+    'max-length': maxLengthFlag,
     'no-color': noColorFlag,
   }
 
@@ -73,7 +75,7 @@ export default class Diff extends BaseCommand {
           : flags.format === 'junit'
             ? renderDiffJunit(report)
             : flags.format === 'markdown'
-              ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)))
+              ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)), {maxLength: flags['max-length']})
               : renderDiffText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     // findings are exit 1 via exitCode, never this.exit(1): under --json oclif must still print the report

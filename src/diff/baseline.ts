@@ -19,6 +19,7 @@ export interface FixedFinding {
 
 export interface Baseline {
   file: string
+  /** Active findings of the baseline (those that can be fixed). */
   findings: FixedFinding[]
   /** The git commit the baseline was computed at, when it says (`revision` in the report). */
   revision?: string
@@ -27,6 +28,8 @@ export interface Baseline {
   internet?: string[]
   /** Per finding id: the destination CIDRs of its opening and whether 0.1 merged several openings into it. */
   openings?: Map<string, {to?: string[]; merged: boolean}>
+  /** Ids the baseline had suppressed. */
+  suppressed?: string[]
 }
 
 export async function loadBaseline(path: string, display: string): Promise<Baseline> {
@@ -57,6 +60,8 @@ export async function loadBaseline(path: string, display: string): Promise<Basel
     audited: [...new Set(devices.filter((d) => d?.status === 'audited' && typeof d.id === 'string').map((d) => d.id as string))].sort(),
     internet: [...new Set(kept.filter((f) => f.reach === 'internet' && typeof f.device === 'string').map((f) => f.device as string))].sort(),
     openings: new Map(kept.map((f) => [f.id, {to: Array.isArray(f.exposure?.to) ? (f.exposure.to as string[]) : undefined, merged: Array.isArray(f.also) && f.also.length > 0}])),
+    // #18: a finding suppressed then and now is unchanged, not new (code scanning must not reopen it)
+    suppressed: findings.filter((f) => f.suppressed).map((f) => f.id as string),
   }
 }
 
@@ -69,7 +74,7 @@ export function applyBaseline(
   baseline: Baseline,
   audited?: ReadonlySet<string>,
 ): {findings: Finding[]; fixed: FixedFinding[]; notRechecked: FixedFinding[]} {
-  const before = new Set(baseline.findings.map((f) => f.id))
+  const before = new Set([...baseline.findings.map((f) => f.id), ...(baseline.suppressed ?? [])])
   const matched = new Set<string>()
   const known = (f: Finding): boolean => {
     if (before.has(f.id)) {

@@ -180,6 +180,15 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   return {report, loaded}
 }
 
+/**
+ * The configuration files a run uses, found as `runDiff` finds them (prepare calls this so that its
+ * readiness policy, too, comes from the baseline's revision in a pull request).
+ */
+export async function gateFilesForRun(options: DiffOptions): Promise<GateFiles> {
+  const baseline = options.baselineFile ? await loadBaseline(options.baselineFile, displayPath(resolve(options.baselineFile), resolve(options.displayBase))) : undefined
+  return gateFilesFor(options, baseline)
+}
+
 /** The configuration files; in baseline mode read at the baseline's revision unless told otherwise. */
 async function gateFilesFor(options: DiffOptions, baseline: Baseline | undefined): Promise<GateFiles> {
   const fromBaseline = !options.policyFrom && baseline?.revision

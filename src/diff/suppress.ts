@@ -11,6 +11,7 @@ import {LineCounter, parseDocument} from 'yaml'
 
 import {IrmError} from '../core/errors.js'
 import type {Finding, Severity} from './model.js'
+import {plural} from '../core/plural.js'
 
 const require = createRequire(import.meta.url)
 
@@ -128,7 +129,7 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
       access_point: null,
       file: s.file,
       line: s.line,
-      message: `the suppression of ${key} expired on ${s.expires} (reason was: ${s.reason}); it no longer hides ${hits} finding(s): fix them or renew it`,
+      message: `the suppression of ${key} expired on ${s.expires} (reason was: ${s.reason}); it no longer hides ${plural(hits, 'finding')}: fix ${hits === 1 ? 'it' : 'them'} or renew it`,
       suppressed: false,
     })
   }

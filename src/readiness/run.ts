@@ -5,14 +5,13 @@
 import {resolve} from 'node:path'
 
 import {diffPolicyFrom} from '../diff/policy.js'
-import {runDiff, type DiffReport} from '../diff/run.js'
+import {gateFilesForRun, runDiff, type DiffReport} from '../diff/run.js'
 import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
 import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
 import {runAccessLogs} from '../logs/access/run.js'
 import {runTraffic} from '../logs/flows/run.js'
 import {isoDay} from './dates.js'
-import {gateFiles} from '../policy/discover.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
@@ -35,6 +34,8 @@ export interface PrepareOptions {
   geo?: string[]
   /** Flow logs for the baseline check. */
   traffic?: string[]
+  /** A previous `diff --format json` report: the live diff's findings are marked new or unchanged. */
+  baselineFile?: string
 }
 
 export interface CheckResult {
@@ -60,7 +61,10 @@ export interface PrepareReport {
   failed: number
   warned: number
   not_applicable: number
-  sections: Array<{section: Section; score: number}>
+  /** earned / possible per section: each applicable check weighs `scoring.weights[severity]`. */
+  sections: Array<{section: Section; score: number; earned: number; possible: number}>
+  /** How the score is computed: weights by severity, the credit of a warning, totals. */
+  scoring: {weights: Record<Severity, number>; warn_credit: number; earned: number; possible: number}
   checks: CheckResult[]
   diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
 }
@@ -110,9 +114,17 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
   return facts
 }
 
-export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
-  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does)
-  const gate = await gateFiles({inventoryDir: options.inventoryDir, policy: options.policyFiles, ignore: options.ignoreFile, displayBase: options.displayBase})
+export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
+  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does); with a baseline,
+  // read at the baseline's revision, so a pull request cannot loosen its own gate
+  const gate = await gateFilesForRun({
+    inventoryDir: options.inventoryDir,
+    policyFiles: options.policyFiles,
+    ignoreFile: options.ignoreFile,
+    baselineFile: options.baselineFile,
+    asOf: options.asOf,
+    displayBase: options.displayBase,
+  })
   const policy = await loadPolicy(gate.policies)
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
@@ -123,6 +135,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     inventoryDir: options.inventoryDir,
     live: options.live,
     gate,
+    baselineFile: options.baselineFile,
     asOf: options.asOf,
     displayBase: options.displayBase,
     validate,
@@ -162,7 +175,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     })
   }
   const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)
-  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score}))
+  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score, earned: s.earned, possible: s.possible}))
   const report: PrepareReport = {
     as_of: isoDay(asOf),
     inventory: diffReport.inventory,
@@ -174,9 +187,10 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     warned: checks.filter((c) => c.status === 'warn').length,
     not_applicable: checks.filter((c) => c.status === 'not-applicable').length,
     sections,
+    scoring: {weights: {...policy.scoring.weights}, warn_credit: policy.scoring.warn_credit, earned: overall.earned, possible: overall.possible},
     checks,
     ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
   }
-  return {report, loaded, policy}
+  return {report, loaded, policy, diff: diffReport}
 }
 

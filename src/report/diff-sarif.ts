@@ -2,7 +2,7 @@
  * `irm-audit diff --format sarif`: SARIF 2.1.0 for code scanning. One rule per finding type, results at
  * the config line or inventory entry, fingerprints from the stable finding ids, suppressions and
  * baseline state as SARIF says them; more than 25,000 results are split into several runs (GitHub's
- * per-run limit).
+ * per-run limit), each with its own category (`automationDetails.id`).
  */
 import {createHash} from 'node:crypto'
 
@@ -55,8 +55,9 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
   for (let i = 0; i < report.findings.length; i += maxPerRun) chunks.push(report.findings.slice(i, i + maxPerRun))
   if (chunks.length === 0) chunks.push([])
   const tool = {name: 'irm-audit', informationUri: 'https://github.com/irm-audit/irm-audit', ...(version ? {version} : {})}
-  const runs: Run[] = chunks.map((chunk) => {
-    const run = buildSarif(tool, rules, chunk.map(toSarif)).runs[0]
+  // a split run is one category per part: code scanning refuses two runs of one tool and category
+  const runs: Run[] = chunks.map((chunk, i) => {
+    const run = buildSarif({...tool, category: i === 0 ? 'irm-audit-diff' : `irm-audit-diff-part${i + 1}`}, rules, chunk.map(toSarif)).runs[0]
     run.results = (run.results ?? []).map((r, i) => decorate(r, chunk[i]))
     // the configuration this run used (discovered, or read at the baseline's revision)
     run.properties = {...run.properties, policy: report.policy ?? [], ...(report.suppressions ? {suppressions: report.suppressions} : {})}

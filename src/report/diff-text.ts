@@ -2,7 +2,9 @@
 import type {DiffReport} from '../diff/run.js'
 import type {Finding, Severity} from '../diff/model.js'
 import {filesLine, gateText, notRecheckedText, warningLines} from './diff-gate.js'
+import {RULE_INFO} from './diff-rules.js'
 import type {Paint} from './output.js'
+import {plural} from '../core/plural.js'
 
 function tone(p: Paint, s: Severity): (x: string) => string {
   return s === 'critical' || s === 'high' ? p.red : s === 'medium' ? p.yellow : p.dim
@@ -18,13 +20,14 @@ export function summaryLine(report: DiffReport): string {
     `${s.unwanted} unwanted`,
     `${s.drift} drift`,
     `${s.stale} stale`,
-    `${s['critical-flow-blocked']} critical flow blocked`,
+    `${plural(s['critical-flow-blocked'], 'critical flow')} blocked`,
     `${s.expired} expired`,
   ]
-  if (s['device-unaudited']) parts.push(`${s['device-unaudited']} device(s) unaudited`)
-  if (s['unaudited-rules']) parts.push(`${s['unaudited-rules']} file(s) with unaudited rules`)
-  if (s['suppression-expired']) parts.push(`${s['suppression-expired']} suppression(s) expired`)
-  let line = `${s.total} finding(s): ${parts.join(', ')}`
+  if (s['device-unaudited']) parts.push(`${plural(s['device-unaudited'], 'device')} unaudited`)
+  if (s['unaudited-rules']) parts.push(`${plural(s['unaudited-rules'], 'file')} with unaudited rules`)
+  if (s['suppression-expired']) parts.push(`${plural(s['suppression-expired'], 'suppression')} expired`)
+  const sev = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.by_severity[k]).map((k) => `${s.by_severity[k]} ${k}`)
+  let line = `${plural(s.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''}: ${parts.join(', ')}`
   if (s.suppressed) line += `; ${s.suppressed} suppressed`
   if (s.new !== undefined) line += `; ${s.new} new, ${s.fixed ?? 0} fixed${s.not_rechecked ? `, ${s.not_rechecked} not re-checked` : ''} since the baseline`
   return line
@@ -36,6 +39,8 @@ function findingLines(f: Finding, p: Paint): string[] {
   out.push(`  ${f.message}`)
   if (f.also?.length) out.push(`  also at ${f.also.map(where).join(', ')}`)
   if (f.inventory && f.inventory.file !== f.file) out.push(`  inventory: ${where(f.inventory)}${f.access_point ? ` (${f.access_point})` : ''}`)
+  const fix = RULE_INFO.get(f.rule)?.remediation
+  if (fix) out.push(`  fix: ${fix}`)
   if (f.suppression) out.push(p.dim(`  suppressed until ${f.suppression.expires}: ${f.suppression.reason} (${where(f.suppression)})`))
   out.push(p.dim(`  id: ${f.id}`))
   return out
@@ -46,7 +51,7 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
   for (const d of report.devices) {
     const detail =
       d.status === 'audited'
-        ? `${d.file} (${d.type}): ${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood`
+        ? `${d.file} (${d.type}): ${plural(d.exposures ?? 0, 'exposure')}, ${d.understood}/${d.lines} lines understood`
         : d.status === 'unaudited'
           ? `${d.file ?? 'no live config'}: not audited`
           : d.status === 'manual'
