@@ -3,6 +3,7 @@
  * meets in kernel order (raw → mangle → nat/filter): a DROP in raw or mangle removes traffic before the
  * filter sees it; an ACCEPT there only ends that table, so it reads as RETURN.
  */
+import type {NetfilterHook} from '../../model/device.js'
 import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
@@ -31,6 +32,8 @@ interface Hook {
   /** Final table and chain: whose ACCEPT (or DNAT) is an exposure. */
   table: 'filter' | 'nat' | 'mangle'
   chain: string
+  /** The netfilter hook whose traffic it decides (JSON `hook`). */
+  hook: NetfilterHook
   /** Tables walked before it, in kernel order. */
   before: Array<[string, string]>
   kind: ExposureKind
@@ -42,12 +45,12 @@ interface Hook {
 const NO_FILTER_NOTE = 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through'
 
 const HOOKS: Hook[] = [
-  {table: 'filter', chain: 'INPUT', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
-  {table: 'filter', chain: 'FORWARD', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'FORWARD']], kind: 'filter', direction: 'inbound'},
-  {table: 'filter', chain: 'OUTPUT', before: [['raw', 'OUTPUT'], ['mangle', 'OUTPUT']], kind: 'filter', direction: 'outbound'},
-  {table: 'nat', chain: 'PREROUTING', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING']], kind: 'nat-forward', direction: 'inbound'},
+  {table: 'filter', chain: 'INPUT', hook: 'input', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
+  {table: 'filter', chain: 'FORWARD', hook: 'forward', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'FORWARD']], kind: 'filter', direction: 'inbound'},
+  {table: 'filter', chain: 'OUTPUT', hook: 'output', before: [['raw', 'OUTPUT'], ['mangle', 'OUTPUT']], kind: 'filter', direction: 'outbound'},
+  {table: 'nat', chain: 'PREROUTING', hook: 'prerouting', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING']], kind: 'nat-forward', direction: 'inbound'},
   // dumps used as host filters through mangle alone (Batfish's convention): its verdicts decide
-  {table: 'mangle', chain: 'PREROUTING', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
+  {table: 'mangle', chain: 'PREROUTING', hook: 'prerouting', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
 ]
 
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
@@ -207,9 +210,10 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
       }
       chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true})
+      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
+        e.hook = hook.hook
         if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
         exposures.push(e)
       }
