@@ -136,9 +136,10 @@ class Engine {
       }
       const box = sameFamily({...full, from: untrusted})
       if (box.from.isEmpty()) continue
-      // drift needs an access point that approves part of the untrusted traffic; one approving only the
-      // trusted sources (bastions) leaves the outside part unwanted, and is named as the nearest entry
-      const cover = access ? access.overlapping(box) : []
+      // drift: an access point approves part of this traffic — of the untrusted sources, or else only of
+      // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess)
+      let cover = access ? access.overlapping(box) : []
+      if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: e.from})).filter((c) => c.ap.kind !== 'direct-internet')
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       if (r.rest.length === 0) return
       r.touched = cover.length > 0

@@ -71,6 +71,17 @@ describe('access-point-drift', () => {
     expect(fs[0]).toMatchObject({rule: 'access-point-drift', excess: {ports: ['440-442', '444-450']}})
   })
 
+  it('is drift, naming the untrusted sources, when the access point approves only trusted ones (a bastion) and the rule opens to any', () => {
+    const a = ap('admin-ssh', 'fw', ['lan'], ['192.0.2.20/32'], ['tcp/22'])
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.20', 'tcp/22', 20)])]}))
+    expect(fs.map((f) => [f.rule, f.id, f.access_point, f.severity])).toEqual([['access-point-drift', 'access-point-drift:fw:tcp/22:any', 'admin-ssh', 'critical']])
+    // the extra sources: everything but the trusted zones
+    expect(fs[0].excess?.from).toContain('0.0.0.0/5')
+    expect(fs[0].excess?.from).not.toContain('10.1.0.0/16')
+    expect(fs[0].excess?.from).toContain('10.0.0.0/16')
+    expect(fs[0].excess?.ports).toBeUndefined()
+  })
+
   it('is silent for a narrower live rule', () => {
     const a = ap('web', 'fw', ['internet'], ['dmz'], ['tcp/400-500'])
     expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('203.0.113.0/24', '192.0.2.10', 'tcp/443', 5)])]}))).toEqual([])
@@ -141,10 +152,21 @@ describe('severity details', () => {
 })
 
 describe('trusted-only access points', () => {
-  it('a rule opened to any where the access point approves the internal zone only is unwanted, naming that entry as the nearest', () => {
+  // issue 16 reversed the earlier choice (unwanted, naming the entry as the nearest): the access point
+  // does approve this rule's traffic, from fewer sources, which is drift
+  it('a rule opened to any where the access point approves the internal zone only is drift from that entry', () => {
     const a = ap('admin', 'fw', ['lan'], ['192.0.2.10/32'], ['tcp/22'])
     const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/22', 4)])]}))
-    expect(fs.map((f) => [f.rule, f.access_point, f.access_points, f.severity])).toEqual([['unwanted-access-point', null, ['admin'], 'critical']])
+    expect(fs.map((f) => [f.rule, f.access_point, f.access_points, f.severity])).toEqual([['access-point-drift', 'admin', ['admin'], 'critical']])
+  })
+
+  it('another service to the same host from the trusted entry is still unwanted, naming the entry as the nearest', () => {
+    const a = ap('admin', 'fw', ['lan'], ['192.0.2.10/32'], ['tcp/22'])
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 4)])]}))
+    expect(fs.map((f) => [f.rule, f.access_point, f.access_points])).toEqual([
+      ['unwanted-access-point', null, ['admin']],
+      ['stale-access-point', 'admin', undefined],
+    ])
   })
 })
 
