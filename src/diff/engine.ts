@@ -96,7 +96,8 @@ class Engine {
         continue
       }
       audited.add(live.device)
-      for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      if (live.type === 'fortios') this.checkPolicies(live.device, live.exposures)
+      else for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
       if (live.unparsed.length) this.unauditedRules(live)
     }
     for (const ap of this.input.accessPoints) {
@@ -116,7 +117,33 @@ class Engine {
     return this.findings
   }
 
+  /**
+   * FortiOS: one policy lists several services, and the parser gives one exposure per service. The
+   * policy is one decision, so it gets one finding: drift when an access point approves any of its
+   * services (the others are the excess), `service` naming them all and `exposures` every row.
+   */
+  private checkPolicies(device: string, exposures: Exposure[]): void {
+    const groups = new Map<string, Assessed[]>()
+    for (const e of exposures) {
+      for (const part of splitByProtocol(e)) {
+        const a = this.assess(device, part)
+        if (!a) continue
+        const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}\u0000${e.kind}\u0000${setKey(e.from)}`
+        const list = groups.get(key)
+        if (list) list.push(a)
+        else groups.set(key, [a])
+      }
+    }
+    for (const parts of groups.values()) this.report(device, parts)
+  }
+
   private checkExposure(device: string, e: Exposure): void {
+    const a = this.assess(device, e)
+    if (a?.best.rest.length) this.report(device, [a])
+  }
+
+  /** The part of one exposure no access point approves (`rest` empty: all of it approved; undefined: not checked). */
+  private assess(device: string, e: Exposure): Assessed | undefined {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
@@ -141,15 +168,27 @@ class Engine {
       let cover = access ? access.overlapping(box) : []
       if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: e.from})).filter((c) => c.ap.kind !== 'direct-internet')
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
-      if (r.rest.length === 0) return
+      // fully approved: nothing to report (a FortiOS policy still counts it among its services)
+      if (r.rest.length === 0) return {e, best: {...r, touched: true}}
       r.touched = cover.length > 0
       if (!best || (!best.touched && r.touched)) best = r
     }
-    if (!best) return
+    return best && {e, best}
+  }
+
+  /** One finding for the assessed parts of one rule (usually one part; a FortiOS policy: one per service). */
+  private report(device: string, parts: Assessed[]): void {
+    if (parts.every((p) => p.best.rest.length === 0)) return
+    const access = this.access.get(device)
+    const {e} = parts[0]
+    const best = parts.find((p) => p.best.touched)?.best ?? parts[0].best
+    const rest = parts.flatMap((p) => p.best.rest)
     const json = exposureToJson(e)[0]
-    const service = serviceText(e.protocols, e.ports)
+    const several = parts.length > 1
+    const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
+    const rows = several ? {exposures: parts.flatMap((p) => exposureToJson(p.e))} : {}
     const source = this.sourceKey(e.from)
-    const reachSet = AddressSet.unionAll(best.rest.map((b) => b.from))
+    const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
     const where = `${e.file ?? '?'}:${e.line}`
     if (!best.touched) {
@@ -158,7 +197,7 @@ class Engine {
       this.findings.push({
         id: `unwanted-access-point:${device}:${service}:${source}`,
         rule: 'unwanted-access-point',
-        severity: this.exposureSeverity(reach, best.rest),
+        severity: this.exposureSeverity(reach, rest),
         device,
         access_point: null,
         ...(near.length ? {access_points: near} : {}),
@@ -166,6 +205,7 @@ class Engine {
         service,
         source,
         exposure: json,
+        ...rows,
         file: e.file,
         line: e.line,
         message:
@@ -177,12 +217,14 @@ class Engine {
       })
       return
     }
-    const aps = [...new Set(best.cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
-    const excess = this.excessOf(best.box, best.cover.map((c) => c.box), best.rest)
+    const cover = parts.flatMap((p) => p.best.cover)
+    const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
+    const coverBoxes = cover.map((c) => c.box)
+    const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
     this.findings.push({
       id: `access-point-drift:${device}:${service}:${source}`,
       rule: 'access-point-drift',
-      severity: this.exposureSeverity(reach, best.rest),
+      severity: this.exposureSeverity(reach, rest),
       device,
       access_point: aps[0].id,
       access_points: aps.map((a) => a.id),
@@ -190,6 +232,7 @@ class Engine {
       service,
       source,
       exposure: json,
+      ...rows,
       excess,
       file: e.file,
       line: e.line,
@@ -403,6 +446,40 @@ class Engine {
       `  review_by: <YYYY-MM-DD>`,
     ].join('\n')
   }
+}
+
+interface Assessed {
+  e: Exposure
+  best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box}
+}
+
+/** The services of several exposures, per protocol: `tcp/443,3389+udp/53`. */
+function servicesText(parts: Exposure[]): string {
+  const byProtocol = new Map<number, PortSet>()
+  for (const e of parts) for (const p of e.protocols.values()) byProtocol.set(p, (byProtocol.get(p) ?? PortSet.EMPTY).union(hasPorts(p) ? e.ports : PortSet.ALL))
+  return [...byProtocol.keys()]
+    .sort((a, b) => a - b)
+    .map((p) => serviceText(ProtocolSet.of(p), byProtocol.get(p)!))
+    .join('+')
+}
+
+/** One excess for several parts of a rule: each dimension's union. */
+function mergeExcess(list: Excess[]): Excess {
+  if (list.length === 1) return list[0]
+  const out: Excess = {}
+  const addresses = (k: 'from' | 'to') => {
+    const sets = list.flatMap((x) => (x[k] ? [AddressSet.of(...x[k]!)] : []))
+    if (sets.length) out[k] = AddressSet.unionAll(sets).toCidrs()
+  }
+  addresses('from')
+  addresses('to')
+  const protocols = [...new Set(list.flatMap((x) => x.protocols ?? []))]
+  if (protocols.length) out.protocols = protocols
+  const ports = list.flatMap((x) => (x.ports ? [PortSet.parse(x.ports.join(','))!] : []))
+  if (ports.length) out.ports = ports.reduce((a, b) => a.union(b)).toStrings()
+  const boxes = list.flatMap((x) => x.boxes ?? [])
+  if (boxes.length) out.boxes = boxes
+  return out
 }
 
 function setKey(set: AddressSet): string {

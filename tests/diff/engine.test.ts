@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {diffFindings} from '../../src/diff/engine.js'
+import type {LiveConfig} from '../../src/diff/model.js'
+import {fortios} from '../../src/sources/fortios.js'
 import {ap, flow, input, liveOf, permit} from './helpers.js'
 
 const rules = (fs: Array<{rule: string}>) => fs.map((f) => f.rule)
@@ -191,5 +193,45 @@ describe('egress access points', () => {
     const breakout = ap('breakout', 'fw', ['lan'], ['any'], ['tcp/443'], {kind: 'direct-internet'})
     const fs = diffFindings(input({accessPoints: [breakout], live: [liveOf('fw', [permit('any', '192.0.2.1', 'tcp/443', 9), permit('lan', 'any', 'tcp/443', 10)])]}))
     expect(fs.map((f) => [f.rule, f.access_point])).toEqual([['unwanted-access-point', null]])
+  })
+})
+
+describe('FortiOS multi-service policies (one finding per policy)', () => {
+  const conf = [
+    'config firewall address',
+    '    edit "web"',
+    '        set subnet 192.0.2.10 255.255.255.255',
+    '    next',
+    'end',
+    'config firewall policy',
+    '    edit 7',
+    '        set name "web-in"',
+    '        set srcintf "wan1"',
+    '        set dstintf "dmz"',
+    '        set action accept',
+    '        set srcaddr "all"',
+    '        set dstaddr "web"',
+    '        set schedule "always"',
+    '        set service "HTTPS" "RDP"',
+    '    next',
+    'end',
+  ].join('\n')
+  const live = async (): Promise<LiveConfig> => {
+    const r = await fortios.parse(conf + '\n', {file: 'live/fgt.conf'})
+    return {device: 'fgt', file: 'live/fgt.conf', type: 'fortios', exposures: r.exposures.map((e) => ({...e, file: 'live/fgt.conf'})), unparsed: r.unparsed, stats: r.stats}
+  }
+
+  it('an access point for one of its services makes the policy drift, the other services its excess', async () => {
+    const web = ap('web', 'fgt', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
+    const fs = diffFindings(input({accessPoints: [web], live: [await live()]}))
+    expect(fs.map((f) => [f.rule, f.id, f.service, f.line, f.access_point])).toEqual([['access-point-drift', 'access-point-drift:fgt:tcp/443,3389:0.0.0.0/0', 'tcp/443,3389', 7, 'web']])
+    expect(fs[0].exposures?.map((x) => [x.protocol, x.ports])).toEqual([['tcp', ['443']], ['tcp', ['3389']]])
+    expect(fs[0].exposure).toEqual(fs[0].exposures?.[0])
+    expect(fs[0].excess).toEqual({ports: ['3389']})
+  })
+
+  it('without an access point the policy is one unwanted finding listing every service', async () => {
+    const fs = diffFindings(input({live: [await live()]}))
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposures?.length])).toEqual([['unwanted-access-point', 'tcp/443,3389', 7, 2]])
   })
 })
