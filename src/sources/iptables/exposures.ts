@@ -32,8 +32,6 @@ interface Hook {
   /** Final table and chain: whose ACCEPT (or DNAT) is an exposure. */
   table: 'filter' | 'nat' | 'mangle'
   chain: string
-  /** The netfilter hook whose traffic it decides (JSON `hook`). */
-  hook: NetfilterHook
   /** Tables walked before it, in kernel order. */
   before: Array<[string, string]>
   kind: ExposureKind
@@ -45,13 +43,15 @@ interface Hook {
 const NO_FILTER_NOTE = 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through'
 
 const HOOKS: Hook[] = [
-  {table: 'filter', chain: 'INPUT', hook: 'input', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
-  {table: 'filter', chain: 'FORWARD', hook: 'forward', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'FORWARD']], kind: 'filter', direction: 'inbound'},
-  {table: 'filter', chain: 'OUTPUT', hook: 'output', before: [['raw', 'OUTPUT'], ['mangle', 'OUTPUT']], kind: 'filter', direction: 'outbound'},
-  {table: 'nat', chain: 'PREROUTING', hook: 'prerouting', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING']], kind: 'nat-forward', direction: 'inbound'},
+  {table: 'filter', chain: 'INPUT', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
+  {table: 'filter', chain: 'FORWARD', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'FORWARD']], kind: 'filter', direction: 'inbound'},
+  {table: 'filter', chain: 'OUTPUT', before: [['raw', 'OUTPUT'], ['mangle', 'OUTPUT']], kind: 'filter', direction: 'outbound'},
+  {table: 'nat', chain: 'PREROUTING', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING']], kind: 'nat-forward', direction: 'inbound'},
   // dumps used as host filters through mangle alone (Batfish's convention): its verdicts decide
-  {table: 'mangle', chain: 'PREROUTING', hook: 'prerouting', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
+  {table: 'mangle', chain: 'PREROUTING', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
 ]
+
+const HOOK_OF: Record<string, NetfilterHook> = {INPUT: 'input', FORWARD: 'forward', OUTPUT: 'output', PREROUTING: 'prerouting'}
 
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
 const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
@@ -213,7 +213,9 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
-        e.hook = hook.hook
+        e.hook = HOOK_OF[hook.chain]
+        // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
+        if (e.hook === 'input') e.hostLocal = true
         if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
         exposures.push(e)
       }
