@@ -5,7 +5,7 @@
  */
 import {createHash} from 'node:crypto'
 
-import {type Exposure, exposureToJson} from '../model/exposure.js'
+import {type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -31,6 +31,8 @@ class Engine {
   private readonly partner: AddressSet
   private readonly access = new Map<string, DeviceAccess>()
   private readonly filtered = new Map<string, AddressIndex>()
+  /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
+  private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
   private readonly findings: Finding[] = []
   /** Zones by their exact address set (first declared wins), to name a set after its zone. */
@@ -66,6 +68,15 @@ class Engine {
       const index = new AddressIndex()
       exposures.forEach((e, i) => e.kind !== 'nat-forward' && e.direction === 'inbound' && index.add(e.to, i))
       this.filtered.set(device, index)
+      // composed NAT (netfilter): the NAT is checked at its own line, the filter rule only for the rest
+      const byFilter = new Map<string, Box[]>()
+      for (const e of exposures) {
+        if (e.kind !== 'nat-forward' || !e.filter) continue
+        const key = `${e.filter.line} ${e.filter.rule}`
+        const boxes = byFilter.get(key) ?? byFilter.set(key, []).get(key)!
+        boxes.push({...exposureBox(e), to: e.translated?.to ?? e.to, ports: e.translated?.ports ?? e.ports})
+      }
+      if (byFilter.size) this.natFilters.set(device, byFilter)
     }
   }
 
@@ -74,10 +85,17 @@ class Engine {
    * policy) is only as open as those filter rules, which are checked on their own.
    */
   private filteredAfterNat(device: string, e: Exposure): boolean {
-    if (e.kind !== 'nat-forward' || !e.translated?.to) return false
+    // a NAT composed with the filter rule that passes it (`filter`) is as open as it says
+    if (e.kind !== 'nat-forward' || !e.translated?.to || e.filter) return false
     // rules may name the real address (ASA 8.3+, FORWARD after DNAT) or the public one (PAN-OS)
     const index = this.filtered.get(device)
     return (index?.overlapping(e.translated.to.union(e.to)).length ?? 0) > 0
+  }
+
+  /** A filter rule that passes nothing but the translated traffic of composed NATs: their findings say it. */
+  private onlyNatTraffic(device: string, e: Exposure): boolean {
+    const boxes = e.kind === 'filter' ? this.natFilters.get(device)?.get(`${e.line} ${e.rule}`) : undefined
+    return boxes !== undefined && uncovered(exposureBox(e), boxes).rest.length === 0
   }
 
   run(): Finding[] {
@@ -149,7 +167,7 @@ class Engine {
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
     if (access) for (const v of variants) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
-    if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
+    if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
     const untrusted = e.from.subtract(this.trusted)
     if (untrusted.isEmpty()) return
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
@@ -208,6 +226,7 @@ class Engine {
         ...rows,
         file: e.file,
         line: e.line,
+        ...natAlso(e),
         message:
           `${device} allows ${service} from ${this.describe(e.from)} to ${this.describe(e.to)} (${e.rule}, ${where}); ` +
           `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
@@ -236,6 +255,7 @@ class Engine {
       excess,
       file: e.file,
       line: e.line,
+      ...natAlso(e),
       inventory: aps[0].source,
       message:
         `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
@@ -446,6 +466,11 @@ class Engine {
       `  review_by: <YYYY-MM-DD>`,
     ].join('\n')
   }
+}
+
+/** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */
+function natAlso(e: Exposure): {also?: Array<{file: string; line: number}>} {
+  return e.filter && e.file && e.filter.line !== e.line ? {also: [{file: e.file, line: e.filter.line}]} : {}
 }
 
 interface Assessed {

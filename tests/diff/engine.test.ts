@@ -3,6 +3,8 @@ import {describe, expect, it} from 'vitest'
 import {diffFindings} from '../../src/diff/engine.js'
 import type {LiveConfig} from '../../src/diff/model.js'
 import {fortios} from '../../src/sources/fortios.js'
+import {iptables} from '../../src/sources/iptables.js'
+import type {ParseResult} from '../../src/sources/types.js'
 import {ap, flow, input, liveOf, permit} from './helpers.js'
 
 const rules = (fs: Array<{rule: string}>) => fs.map((f) => f.rule)
@@ -233,5 +235,34 @@ describe('FortiOS multi-service policies (one finding per policy)', () => {
   it('without an access point the policy is one unwanted finding listing every service', async () => {
     const fs = diffFindings(input({live: [await live()]}))
     expect(fs.map((f) => [f.rule, f.service, f.line, f.exposures?.length])).toEqual([['unwanted-access-point', 'tcp/443,3389', 7, 2]])
+  })
+})
+
+describe('netfilter NAT composed with the filter (DNAT + FORWARD)', () => {
+  const gw = (forward: string[]): LiveConfig => {
+    const text = [
+      '*nat', ':PREROUTING ACCEPT [0:0]',
+      '-A PREROUTING -d 203.0.113.10/32 -p tcp --dport 8080 -j DNAT --to-destination 192.0.2.10:80', 'COMMIT',
+      '*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ...forward, 'COMMIT', '',
+    ].join('\n')
+    const r = iptables.parse(text, {file: 'live/gw.rules'}) as ParseResult
+    return {device: 'gw', file: 'live/gw.rules', type: 'iptables', exposures: r.exposures.map((e) => ({...e, file: 'live/gw.rules'})), unparsed: [], stats: r.stats}
+  }
+  const pf = ap('pf', 'gw', ['internet'], ['203.0.113.10/32'], ['tcp/8080'])
+  const accept = '-A FORWARD -d 192.0.2.10/32 -p tcp --dport 80 -j ACCEPT'
+
+  it('a declared port forward the FORWARD rule passes: no finding', () => {
+    expect(diffFindings(input({accessPoints: [pf], live: [gw([accept])]}))).toEqual([])
+  })
+
+  it('removing the FORWARD rule makes the declared port forward stale, and the dead DNAT is not unwanted', () => {
+    expect(diffFindings(input({accessPoints: [pf], live: [gw([])]})).map((f) => [f.rule, f.access_point])).toEqual([['stale-access-point', 'pf']])
+    expect(diffFindings(input({live: [gw([])]}))).toEqual([])
+  })
+
+  it('an undeclared port forward is one finding at the NAT line, the FORWARD rule in `also`', () => {
+    const fs = diffFindings(input({live: [gw([accept])]}))
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.also])).toEqual([['unwanted-access-point', 'tcp/8080', 3, [{file: 'live/gw.rules', line: 9}]]])
+    expect(fs[0].exposure).toMatchObject({kind: 'nat-forward', translated: {to: ['192.0.2.10/32'], ports: ['80']}, filter: {line: 9, rule: 'FORWARD#1'}})
   })
 })

@@ -83,7 +83,7 @@ describe('iptables verdicts as the kernel gives them', () => {
     expect(r.exposures[0].from.overlaps(AddressSet.of('203.0.113.0/24'))).toBe(false)
   })
 
-  it('DNAT in nat PREROUTING carries hook prerouting; filter hooks carry their own', () => {
+  it('a DNAT is composed with the FORWARD rule that passes it: NAT line, filter named, hook forward', () => {
     const r = ipt([
       '*nat',
       ':PREROUTING ACCEPT [0:0]',
@@ -96,11 +96,12 @@ describe('iptables verdicts as the kernel gives them', () => {
       '-A FORWARD -d 198.51.100.10/32 -p tcp --dport 80 -j ACCEPT',
       'COMMIT',
     ])
-    expect(json(r.exposures).map((e) => [e.rule, e.kind, e.hook])).toEqual([
-      ['FORWARD#1', 'filter', 'forward'],
-      ['OUTPUT policy ACCEPT', 'filter', 'output'],
-      ['nat PREROUTING#1', 'nat-forward', 'prerouting'],
+    expect(json(r.exposures).map((e) => [e.rule, e.kind, e.hook, e.line, e.filter])).toEqual([
+      ['FORWARD#1', 'filter', 'forward', 9, undefined],
+      ['OUTPUT policy ACCEPT', 'filter', 'output', 8, undefined],
+      ['nat PREROUTING#1', 'nat-forward', 'forward', 3, {line: 9, rule: 'FORWARD#1'}],
     ])
+    expect(r.doubts).toBeUndefined()
   })
 })
 
@@ -163,14 +164,31 @@ describe('nftables verdicts as the kernel gives them', () => {
       '}',
       'table ip f {',
       '  chain input { type filter hook input priority 0; policy drop; }',
-      '  chain forward { type filter hook forward priority 0; policy drop; }',
+      '  chain forward { type filter hook forward priority 0; policy drop;',
+      '    ip daddr 192.0.2.10 tcp dport 443 accept',
+      '  }',
       '  chain output { type filter hook output priority 0; policy drop; }',
       '}',
     ])
     expect(r.unparsed).toEqual([])
-    expect(json(r.exposures)).toMatchObject([
-      {kind: 'nat-forward', hook: 'prerouting', rule: 'ip nat prerouting#1', ports: ['8443'], translated: {to: ['192.0.2.10/32'], ports: ['443']}},
+    expect(json(r.exposures).filter((e) => e.kind === 'nat-forward')).toMatchObject([
+      {kind: 'nat-forward', hook: 'forward', rule: 'ip nat prerouting#1', ports: ['8443'], translated: {to: ['192.0.2.10/32'], ports: ['443']}, filter: {line: 11, rule: 'ip f forward#1'}},
     ])
+  })
+
+  it('a DNAT whose translated traffic the forward chain drops is no exposure but a nat-dead doubt', () => {
+    const r = nft([
+      'table ip nat {',
+      '  chain prerouting { type nat hook prerouting priority dstnat; tcp dport 2222 dnat to 198.51.100.22:22; }',
+      '}',
+      'table ip f {',
+      '  chain input { type filter hook input priority 0; policy drop; tcp dport 22 accept; }',
+      '  chain forward { type filter hook forward priority 0; policy drop; ip daddr 198.51.100.22 tcp dport 80 accept; }',
+      '  chain output { type filter hook output priority 0; policy accept; }',
+      '}',
+    ])
+    expect(r.exposures.filter((e) => e.kind === 'nat-forward')).toEqual([])
+    expect(r.doubts).toEqual([{code: 'nat-dead', effect: 'dead', line: 2, detail: 'ip nat prerouting#1: no input or forward filter rule passes the translated traffic'}])
   })
 
   it('a user chain jumped to from input and forward says which hook each exposure belongs to', () => {

@@ -9,9 +9,9 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
-import type {Unparsed} from '../types.js'
+import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
-import {noteUnfilteredNat} from './nat-check.js'
+import {composeNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 
@@ -184,7 +184,7 @@ function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
-export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
@@ -222,6 +222,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }
-  noteUnfilteredNat(exposures)
-  return {exposures, warnings: [...warnings.values()]}
+  const nat = composeNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

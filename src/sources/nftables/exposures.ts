@@ -20,10 +20,10 @@ import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Permit} from '../evaluate.js'
-import type {Unparsed} from '../types.js'
+import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
-import {noteUnfilteredNat} from '../iptables/nat-check.js'
+import {composeNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
 
@@ -307,7 +307,7 @@ function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook)
   return {table, chain}
 }
 
-export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
   const cache = new Map<NftRule, Variant[]>()
@@ -385,6 +385,6 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const nat = onHook('prerouting', ['nat'])
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  noteUnfilteredNat(exposures)
-  return {exposures, warnings: [...warnings.values()]}
+  const nat = composeNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }
