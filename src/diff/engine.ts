@@ -124,11 +124,13 @@ class Engine {
     }
     const permits = new Map<string, ExposureIndex>()
     for (const flow of this.input.flows) {
+      const egress = this.toInternet(flow)
       for (const device of this.pathOf(flow)) {
         const exposures = liveByDevice.get(device)
         if (!exposures) continue // not audited: its device-unaudited finding says so
-        let index = permits.get(device)
-        if (!index) permits.set(device, (index = new ExposureIndex(exposures)))
+        const key = `${device}\u0000${egress}`
+        let index = permits.get(key)
+        if (!index) permits.set(key, (index = new ExposureIndex(exposures.filter((e) => flowPermit(e, egress)))))
         this.checkFlow(flow, device, index)
       }
     }
@@ -283,6 +285,12 @@ class Engine {
       excess.boxes = rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
     }
     return excess
+  }
+
+  /** A flow to the internet zone is egress: outbound rules may permit it. */
+  private toInternet(flow: CriticalFlow): boolean {
+    const internet = new Set(this.input.zones.filter((z) => z.trust === 'internet').map((z) => z.id))
+    return flow.toZones.some((z) => internet.has(z))
   }
 
   private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
@@ -466,6 +474,17 @@ class Engine {
       `  review_by: <YYYY-MM-DD>`,
     ].join('\n')
   }
+}
+
+/**
+ * Whether a live rule can permit a critical flow through the device: inbound/forward filter rules (and,
+ * for a flow to the internet, egress rules). Never the device's own output (a default `OUTPUT ACCEPT`)
+ * nor a NAT record on its own: a NAT opens only what the filter passes (composed NATs say `filter`).
+ */
+function flowPermit(e: Exposure, egress: boolean): boolean {
+  if (e.kind === 'nat-forward' && !e.filter) return false
+  if (e.hook === 'output') return false
+  return egress || e.direction === 'inbound'
 }
 
 /** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */

@@ -119,6 +119,21 @@ describe('critical-flow-blocked', () => {
     expect(fs[0].excess?.boxes?.flatMap((b) => b.from)).toEqual(['10.1.128.0/17', '2001:db8:1::/48'])
   })
 
+  it('counts only inbound/forward filter permits: a default OUTPUT ACCEPT or a NAT record alone permits nothing', () => {
+    const output = permit('any', 'any', 'any', 2, {direction: 'outbound', hook: 'output', rule: 'OUTPUT policy ACCEPT'})
+    const nat = permit('any', '192.0.2.0/24', 'tcp/443', 7, {kind: 'nat-forward', translated: {to: permit('any', '192.0.2.10', 'tcp/443', 0).to}})
+    const fs = diffFindings(input({flows: [f], live: [liveOf('fw', [output, nat])]}))
+    expect(fs.filter((x) => x.rule === 'critical-flow-blocked').map((x) => [x.flow, x.message.includes('partly')])).toEqual([['payroll', false]])
+  })
+
+  it('an egress flow (to the internet zone) may be permitted by an egress rule', () => {
+    const out = flow('updates', ['lan'], ['internet'], ['tcp/443'])
+    const egress = permit('lan', 'any', 'tcp/443', 4, {direction: 'outbound'})
+    expect(diffFindings(input({flows: [out], live: [liveOf('fw', [egress])]})).filter((x) => x.rule === 'critical-flow-blocked')).toEqual([])
+    // the same rule does not carry an inbound flow
+    expect(diffFindings(input({flows: [f], live: [liveOf('fw', [permit('lan', 'any', 'tcp/443', 4, {direction: 'outbound'})])]})).map((x) => x.rule)).toContain('critical-flow-blocked')
+  })
+
   it('is silent when permitted, and when the device is not audited', () => {
     expect(diffFindings(input({flows: [f], live: [liveOf('fw', [permit('lan', 'any', 'any', 1)])]}))).toEqual([])
     expect(diffFindings(input({flows: [f], live: []}))).toEqual([])
@@ -258,6 +273,13 @@ describe('netfilter NAT composed with the filter (DNAT + FORWARD)', () => {
   it('removing the FORWARD rule makes the declared port forward stale, and the dead DNAT is not unwanted', () => {
     expect(diffFindings(input({accessPoints: [pf], live: [gw([])]})).map((f) => [f.rule, f.access_point])).toEqual([['stale-access-point', 'pf']])
     expect(diffFindings(input({live: [gw([])]}))).toEqual([])
+  })
+
+  it('a critical flow to the public address is blocked when FORWARD drops the translated traffic, permitted when it passes', () => {
+    const web = flow('shop', ['203.0.113.0/24'], ['203.0.113.10/32'], ['tcp/8080'], {via: ['gw']})
+    const blocked = (fwd: string[]) => diffFindings(input({accessPoints: [pf], flows: [web], live: [gw(fwd)]})).filter((x) => x.rule === 'critical-flow-blocked')
+    expect(blocked([]).map((x) => [x.flow, x.device])).toEqual([['shop', 'gw']])
+    expect(blocked([accept])).toEqual([])
   })
 
   it('an undeclared port forward is one finding at the NAT line, the FORWARD rule in `also`', () => {
