@@ -103,7 +103,7 @@ if (reason && process.env.CI === '1') {
       const all = [...results.values()]
       const sum = (f: (c: Comparison) => number) => all.reduce((n, c) => n + f(c), 0)
       console.log(
-        `kernel suite (seed ${SEED}): ${all.length} rulesets, ${sum((c) => c.probes)} probes, ${sum((c) => c.accepted)} accepted by the kernel, ` +
+        `kernel suite (seed ${SEED}): ${all.length} rulesets, ${sum((c) => c.probes)} probes, ${sum((c) => c.accepted)} accepted by the kernel (${sum((c) => c.translated)} after DNAT), ` +
           `${sum((c) => c.missed.length)} missed by the exposures, ${sum((c) => c.falseExposures.length)} listed but not accepted (reported, not gated)`,
       )
     })

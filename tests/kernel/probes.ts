@@ -134,9 +134,30 @@ export function covered(exposures: Exposure[], hook: Hook, p: Probe, dst: string
   )
 }
 
+/** A probe the kernel translated (DNAT) and let through `hook`: some composed nat-forward of that hook holds it. */
+export function natCovered(exposures: Exposure[], hook: Hook, p: Probe, dst: string, dport: number): boolean {
+  const fam = p.v as Family
+  const proto = PROTO_NUMBER[p.v][p.proto]
+  const before = parseIp(p.dst)!.value
+  const after = parseIp(dst)!.value
+  return exposures.some(
+    (e) =>
+      e.kind === 'nat-forward' &&
+      e.hook === hook &&
+      e.from.has(fam, parseIp(p.src)!.value) &&
+      e.to.has(fam, before) &&
+      e.protocols.has(proto) &&
+      (p.proto === 'icmp' || e.ports.has(p.dport)) &&
+      (e.translated?.to ?? e.to).has(fam, after) &&
+      (p.proto === 'icmp' || (e.translated?.ports ?? e.ports).has(dport)),
+  )
+}
+
 export interface Comparison {
   probes: number
   accepted: number
+  /** accepted after DNAT (checked against the composed nat-forward exposures too) */
+  translated: number
   missed: Array<{probe: Probe; hook: Hook; dst: string; dport: number}>
   /** probes the kernel did not let through its expected hook that an exposure of that hook lists */
   falseExposures: Probe[]
@@ -146,13 +167,19 @@ export function compare(exposures: Exposure[], probes: Probe[], seen: Seen[]): C
   const byId = new Map(probes.map((p) => [p.id, p]))
   const missed: Comparison['missed'] = []
   const through = new Set<string>()
+  let natted = 0
   for (const s of seen) {
     const probe = byId.get(s.id)
     if (!probe) continue
     through.add(`${s.hook} ${s.id}`)
-    if (!covered(exposures, s.hook, probe, s.dst, s.dport)) missed.push({probe, hook: s.hook, dst: s.dst, dport: s.dport})
+    const translated = parseIp(s.dst)!.value !== parseIp(probe.dst)!.value || s.dport !== probe.dport
+    if (translated) natted++
+    // the filter rule must pass the translated point; a DNAT must also be listed as composed with it
+    if (!covered(exposures, s.hook, probe, s.dst, s.dport) || (translated && !natCovered(exposures, s.hook, probe, s.dst, s.dport))) {
+      missed.push({probe, hook: s.hook, dst: s.dst, dport: s.dport})
+    }
   }
   const dnatted = (p: Probe) => exposures.some((e) => e.kind === 'nat-forward' && e.to.has(p.v as Family, parseIp(p.dst)!.value))
   const falseExposures = probes.filter((p) => !through.has(`${p.hook} ${p.id}`) && !dnatted(p) && covered(exposures, p.hook, p, p.dst, p.dport))
-  return {probes: probes.length, accepted: seen.length, missed, falseExposures}
+  return {probes: probes.length, accepted: seen.length, translated: natted, missed, falseExposures}
 }
