@@ -21,7 +21,7 @@ import {iptables} from '../../src/sources/iptables.js'
 import {nftables} from '../../src/sources/nftables.js'
 import type {ParseResult} from '../../src/sources/types.js'
 import {FEATURES, type Generated, generateAll} from './generate.js'
-import {compare, type Comparison, probesFor, readObserver} from './probes.js'
+import {compare, type Comparison, covering, probesFor, readObserver} from './probes.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const RUN = join(HERE, 'netns-run.sh')
@@ -115,6 +115,13 @@ if (reason && process.env.CI === '1') {
       const c = compare(exposures, probes, seen)
       results.set(g.name, c)
       if (c.falseExposures.length) console.log(`${g.name}: ${c.falseExposures.length} probe(s) listed in an exposure but not accepted by the kernel`)
+      // KERNEL_VERBOSE=1: which rules list them
+      if (process.env.KERNEL_VERBOSE) {
+        for (const p of c.falseExposures) {
+          const rules = covering(exposures, p.hook, p, p.dst, p.dport).map((e) => `${e.rule}${e.notes?.length ? ` (${e.notes.join('; ')})` : ''}`)
+          console.log(`  ${p.hook} ${p.proto} ${p.src} → ${p.dst}${p.dport ? `:${p.dport}` : ''}: ${rules.join(', ')}`)
+        }
+      }
       const missed = c.missed.map((m) => `${m.hook} ${m.probe.proto} ${m.probe.src} → ${m.dst}${m.dport ? `:${m.dport}` : ''} (sent to ${m.probe.dst}${m.probe.dport ? `:${m.probe.dport}` : ''})`)
       expect(missed, `${g.name} (seed ${SEED}): points the kernel accepts that no exposure lists\n--- ruleset ---\n${g.text}`).toEqual([])
     })

@@ -118,11 +118,16 @@ function ingressAllows(e: Exposure, iface: string): boolean {
 
 /** Some exposure of `hook` holds the point (source port = probe id), for traffic entering on wan0. */
 export function covered(exposures: Exposure[], hook: Hook, p: Probe, dst: string, dport: number): boolean {
+  return covering(exposures, hook, p, dst, dport).length > 0
+}
+
+/** The exposures of `hook` that hold the point. */
+export function covering(exposures: Exposure[], hook: Hook, p: Probe, dst: string, dport: number): Exposure[] {
   const fam = p.v as Family
   const src = parseIp(p.src)!.value
   const to = parseIp(dst)!.value
   const proto = PROTO_NUMBER[p.v][p.proto]
-  return exposures.some(
+  return exposures.filter(
     (e) =>
       e.hook === hook &&
       e.kind === 'filter' &&
