@@ -156,6 +156,8 @@ export interface Finding {
   service?: string
   source?: string
   exposure?: ExposureJson
+  /** Every row of a rule that gets one finding for several services (FortiOS policy); `exposure` is the first. */
+  exposures?: ExposureJson[]
   excess?: Excess
   /** Primary location: the config rule, else the inventory entry. */
   file?: string

@@ -1,13 +1,15 @@
 /** The `irm-audit parse` document (DESIGN §10): exposures in stable order, every unparsed line. */
 import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
 import type {LoadedConfig} from '../sources/load.js'
-import type {Unparsed} from '../sources/types.js'
+import type {Doubt, Unparsed} from '../sources/types.js'
 
 export interface ParseReport {
   file: string
   type: string
   exposures: ExposureJson[]
   unparsed: Unparsed[]
+  /** Doubts not attached to an exposure (`nat-dead`), when there are any. */
+  doubts?: Doubt[]
   stats: {lines: number; understood: number}
 }
 
@@ -22,5 +24,6 @@ export function parseReport(loaded: LoadedConfig): ParseReport {
     const {file, ...rest} = u
     return file && file !== loaded.file ? u : rest
   }).sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0) || a.line - b.line || (a.path ?? '').localeCompare(b.path ?? '') || a.text.localeCompare(b.text))
-  return {file: loaded.file, type: loaded.type, exposures, unparsed, stats: loaded.stats}
+  const doubts = loaded.doubts?.length ? {doubts: [...loaded.doubts].sort((a, b) => a.line - b.line || a.code.localeCompare(b.code))} : {}
+  return {file: loaded.file, type: loaded.type, exposures, unparsed, ...doubts, stats: loaded.stats}
 }

@@ -12,9 +12,22 @@ export interface Unparsed {
   file?: string
 }
 
+/**
+ * Something the parser understood that changes what a rule means (DESIGN §10 `doubts`): `dead` — the
+ * rule opens nothing (a NAT no filter passes); `broader`/`narrower` — the exposure may be off that way.
+ */
+export interface Doubt {
+  code: string
+  effect: 'broader' | 'narrower' | 'dead' | 'unknown'
+  detail?: string
+  line: number
+}
+
 export interface ParseResult {
   exposures: Exposure[]
   unparsed: Unparsed[]
+  /** Doubts that are not attached to an exposure (a `nat-dead` NAT has none). */
+  doubts?: Doubt[]
   stats: {lines: number; understood: number}
   /** The device as the config describes it (interfaces, own addresses, listeners), when the format has one. */
   device?: DeviceModel

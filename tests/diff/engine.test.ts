@@ -1,6 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
 import {diffFindings} from '../../src/diff/engine.js'
+import type {LiveConfig} from '../../src/diff/model.js'
+import {fortios} from '../../src/sources/fortios.js'
+import {iptables} from '../../src/sources/iptables.js'
+import type {ParseResult} from '../../src/sources/types.js'
 import {ap, flow, input, liveOf, permit} from './helpers.js'
 
 const rules = (fs: Array<{rule: string}>) => fs.map((f) => f.rule)
@@ -95,6 +99,17 @@ describe('access-point-drift', () => {
     expect(fs[0]).toMatchObject({rule: 'access-point-drift', excess: {ports: ['440-442', '444-450']}})
   })
 
+  it('is drift, naming the untrusted sources, when the access point approves only trusted ones (a bastion) and the rule opens to any', () => {
+    const a = ap('admin-ssh', 'fw', ['lan'], ['192.0.2.20/32'], ['tcp/22'])
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.20', 'tcp/22', 20)])]}))
+    expect(fs.map((f) => [f.rule, f.id, f.access_point, f.severity])).toEqual([['access-point-drift', 'access-point-drift:fw:tcp/22:any', 'admin-ssh', 'critical']])
+    // the extra sources: everything but the trusted zones
+    expect(fs[0].excess?.from).toContain('0.0.0.0/5')
+    expect(fs[0].excess?.from).not.toContain('10.1.0.0/16')
+    expect(fs[0].excess?.from).toContain('10.0.0.0/16')
+    expect(fs[0].excess?.ports).toBeUndefined()
+  })
+
   it('is silent for a narrower live rule', () => {
     const a = ap('web', 'fw', ['internet'], ['dmz'], ['tcp/400-500'])
     expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('203.0.113.0/24', '192.0.2.10', 'tcp/443', 5)])]}))).toEqual([])
@@ -128,6 +143,21 @@ describe('critical-flow-blocked', () => {
     const fs = diffFindings(input({flows: [f], live: [liveOf('fw', [permit('10.1.0.0/17', '192.0.2.0/24', 'tcp/443', 3)])]}))
     expect(fs[0].message).toContain('partly blocked')
     expect(fs[0].excess?.boxes?.flatMap((b) => b.from)).toEqual(['10.1.128.0/17', '2001:db8:1::/48'])
+  })
+
+  it('counts only inbound/forward filter permits: a default OUTPUT ACCEPT or a NAT record alone permits nothing', () => {
+    const output = permit('any', 'any', 'any', 2, {direction: 'outbound', hook: 'output', rule: 'OUTPUT policy ACCEPT'})
+    const nat = permit('any', '192.0.2.0/24', 'tcp/443', 7, {kind: 'nat-forward', translated: {to: permit('any', '192.0.2.10', 'tcp/443', 0).to}})
+    const fs = diffFindings(input({flows: [f], live: [liveOf('fw', [output, nat])]}))
+    expect(fs.filter((x) => x.rule === 'critical-flow-blocked').map((x) => [x.flow, x.message.includes('partly')])).toEqual([['payroll', false]])
+  })
+
+  it('an egress flow (to the internet zone) may be permitted by an egress rule', () => {
+    const out = flow('updates', ['lan'], ['internet'], ['tcp/443'])
+    const egress = permit('lan', 'any', 'tcp/443', 4, {direction: 'outbound'})
+    expect(diffFindings(input({flows: [out], live: [liveOf('fw', [egress])]})).filter((x) => x.rule === 'critical-flow-blocked')).toEqual([])
+    // the same rule does not carry an inbound flow
+    expect(diffFindings(input({flows: [f], live: [liveOf('fw', [permit('lan', 'any', 'tcp/443', 4, {direction: 'outbound'})])]})).map((x) => x.rule)).toContain('critical-flow-blocked')
   })
 
   it('is silent when permitted, and when the device is not audited', () => {
@@ -204,10 +234,21 @@ describe('severity details', () => {
 })
 
 describe('trusted-only access points', () => {
-  it('a rule opened to any where the access point approves the internal zone only is unwanted, naming that entry as the nearest', () => {
+  // issue 16 reversed the earlier choice (unwanted, naming the entry as the nearest): the access point
+  // does approve this rule's traffic, from fewer sources, which is drift
+  it('a rule opened to any where the access point approves the internal zone only is drift from that entry', () => {
     const a = ap('admin', 'fw', ['lan'], ['192.0.2.10/32'], ['tcp/22'])
     const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/22', 4)])]}))
-    expect(fs.map((f) => [f.rule, f.access_point, f.access_points, f.severity])).toEqual([['unwanted-access-point', null, ['admin'], 'critical']])
+    expect(fs.map((f) => [f.rule, f.access_point, f.access_points, f.severity])).toEqual([['access-point-drift', 'admin', ['admin'], 'critical']])
+  })
+
+  it('another service to the same host from the trusted entry is still unwanted, naming the entry as the nearest', () => {
+    const a = ap('admin', 'fw', ['lan'], ['192.0.2.10/32'], ['tcp/22'])
+    const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.10', 'tcp/3389', 4)])]}))
+    expect(fs.map((f) => [f.rule, f.access_point, f.access_points])).toEqual([
+      ['unwanted-access-point', null, ['admin']],
+      ['stale-access-point', 'admin', undefined],
+    ])
   })
 })
 
@@ -232,5 +273,81 @@ describe('egress access points', () => {
     const breakout = ap('breakout', 'fw', ['lan'], ['any'], ['tcp/443'], {kind: 'direct-internet'})
     const fs = diffFindings(input({accessPoints: [breakout], live: [liveOf('fw', [permit('any', '192.0.2.1', 'tcp/443', 9), permit('lan', 'any', 'tcp/443', 10)])]}))
     expect(fs.map((f) => [f.rule, f.access_point])).toEqual([['unwanted-access-point', null]])
+  })
+})
+
+describe('FortiOS multi-service policies (one finding per policy)', () => {
+  const conf = [
+    'config firewall address',
+    '    edit "web"',
+    '        set subnet 192.0.2.10 255.255.255.255',
+    '    next',
+    'end',
+    'config firewall policy',
+    '    edit 7',
+    '        set name "web-in"',
+    '        set srcintf "wan1"',
+    '        set dstintf "dmz"',
+    '        set action accept',
+    '        set srcaddr "all"',
+    '        set dstaddr "web"',
+    '        set schedule "always"',
+    '        set service "HTTPS" "RDP"',
+    '    next',
+    'end',
+  ].join('\n')
+  const live = async (): Promise<LiveConfig> => {
+    const r = await fortios.parse(conf + '\n', {file: 'live/fgt.conf'})
+    return {device: 'fgt', file: 'live/fgt.conf', type: 'fortios', exposures: r.exposures.map((e) => ({...e, file: 'live/fgt.conf'})), unparsed: r.unparsed, stats: r.stats}
+  }
+
+  it('an access point for one of its services makes the policy drift, the other services its excess', async () => {
+    const web = ap('web', 'fgt', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
+    const fs = diffFindings(input({accessPoints: [web], live: [await live()]}))
+    expect(fs.map((f) => [f.rule, f.id, f.service, f.line, f.access_point])).toEqual([['access-point-drift', 'access-point-drift:fgt:tcp/443,3389:0.0.0.0/0', 'tcp/443,3389', 7, 'web']])
+    expect(fs[0].exposures?.map((x) => [x.protocol, x.ports])).toEqual([['tcp', ['443']], ['tcp', ['3389']]])
+    expect(fs[0].exposure).toEqual(fs[0].exposures?.[0])
+    expect(fs[0].excess).toEqual({ports: ['3389']})
+  })
+
+  it('without an access point the policy is one unwanted finding listing every service', async () => {
+    const fs = diffFindings(input({live: [await live()]}))
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposures?.length])).toEqual([['unwanted-access-point', 'tcp/443,3389', 7, 2]])
+  })
+})
+
+describe('netfilter NAT composed with the filter (DNAT + FORWARD)', () => {
+  const gw = (forward: string[]): LiveConfig => {
+    const text = [
+      '*nat', ':PREROUTING ACCEPT [0:0]',
+      '-A PREROUTING -d 203.0.113.10/32 -p tcp --dport 8080 -j DNAT --to-destination 192.0.2.10:80', 'COMMIT',
+      '*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ...forward, 'COMMIT', '',
+    ].join('\n')
+    const r = iptables.parse(text, {file: 'live/gw.rules'}) as ParseResult
+    return {device: 'gw', file: 'live/gw.rules', type: 'iptables', exposures: r.exposures.map((e) => ({...e, file: 'live/gw.rules'})), unparsed: [], stats: r.stats}
+  }
+  const pf = ap('pf', 'gw', ['internet'], ['203.0.113.10/32'], ['tcp/8080'])
+  const accept = '-A FORWARD -d 192.0.2.10/32 -p tcp --dport 80 -j ACCEPT'
+
+  it('a declared port forward the FORWARD rule passes: no finding', () => {
+    expect(diffFindings(input({accessPoints: [pf], live: [gw([accept])]}))).toEqual([])
+  })
+
+  it('removing the FORWARD rule makes the declared port forward stale, and the dead DNAT is not unwanted', () => {
+    expect(diffFindings(input({accessPoints: [pf], live: [gw([])]})).map((f) => [f.rule, f.access_point])).toEqual([['stale-access-point', 'pf']])
+    expect(diffFindings(input({live: [gw([])]}))).toEqual([])
+  })
+
+  it('a critical flow to the public address is blocked when FORWARD drops the translated traffic, permitted when it passes', () => {
+    const web = flow('shop', ['203.0.113.0/24'], ['203.0.113.10/32'], ['tcp/8080'], {via: ['gw']})
+    const blocked = (fwd: string[]) => diffFindings(input({accessPoints: [pf], flows: [web], live: [gw(fwd)]})).filter((x) => x.rule === 'critical-flow-blocked')
+    expect(blocked([]).map((x) => [x.flow, x.device])).toEqual([['shop', 'gw']])
+    expect(blocked([accept])).toEqual([])
+  })
+
+  it('an undeclared port forward is one finding at the NAT line, the FORWARD rule in `also`', () => {
+    const fs = diffFindings(input({live: [gw([accept])]}))
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.also])).toEqual([['unwanted-access-point', 'tcp/8080', 3, [{file: 'live/gw.rules', line: 9}]]])
+    expect(fs[0].exposure).toMatchObject({kind: 'nat-forward', translated: {to: ['192.0.2.10/32'], ports: ['80']}, filter: {line: 9, rule: 'FORWARD#1'}})
   })
 })

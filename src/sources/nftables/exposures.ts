@@ -13,16 +13,17 @@
  *   only what it accepts reaches the final chain.
  * Nothing another table drops is listed; what a guarded drop might remove elsewhere stays listed (recall).
  */
+import type {NetfilterHook} from '../../model/device.js'
 import type {Direction, Exposure, ExposureKind} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Permit} from '../evaluate.js'
-import type {Unparsed} from '../types.js'
+import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
-import {noteUnfilteredNat} from '../iptables/nat-check.js'
+import {composeNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
 
@@ -259,7 +260,9 @@ function convertChain(
   const out: EvalChain<Meta> = {name: chainKey(table, chain.name, mode), rules}
   if (base && mode === 'filter' && (chain.policy ?? 'accept') === 'accept') {
     out.policy = 'allow'
-    out.policyMeta = {name: `${table.family} ${table.name} ${chain.name} policy accept`, line: chain.line, text: chain.text, kind, direction}
+    out.policyMeta = IMPLICIT.has(chain)
+      ? {name: `no ${chain.name} chain`, line: chain.line, kind, direction, note: `no filter chain on the ${chain.name} hook: the kernel accepts every packet`}
+      : {name: `${table.family} ${table.name} ${chain.name} policy accept`, line: chain.line, text: chain.text, kind, direction}
   }
   return out
 }
@@ -355,7 +358,20 @@ function hasNestedAccept(b: Base): boolean {
   return false
 }
 
-export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+// base chains made up for a hook the ruleset leaves without a filter chain
+const IMPLICIT = new WeakSet<NftChain>()
+
+/** A policy-accept base chain standing for "no chain on this hook", placed at the family's first table. */
+function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook): Base {
+  const line = Math.min(...tables.map((t) => t.line))
+  const table: NftTable = {family: family === 4 ? 'ip' : 'ip6', name: '', line, chains: new Map(), sets: new Map()}
+  const chain: NftChain = {name: hook, line, type: 'filter', hook, priority: 0, policy: 'accept', rules: []}
+  IMPLICIT.add(chain)
+  table.chains.set(hook, chain)
+  return {table, chain}
+}
+
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
   const cache = new Map<NftRule, Variant[]>()
@@ -396,11 +412,11 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         }
       }
       chains.set('\u0000root', {name: '\u0000root', rules: root})
-      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true})
+      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true})
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
-    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[]) => {
+    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[], hook: NetfilterHook) => {
       // A stage whose user chains never accept runs inside the final walk: its drops stay guarded by
       // their interfaces and apply only where they match. A stage with an accept inside a user chain
       // (which ends the whole stage, not just the user chain) is walked on its own first, and what it
@@ -412,19 +428,27 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
-      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) {
+        const e = toExposure(p.box, p.guards, p.meta)
+        e.hook = hook
+        // the input hook reaches the host itself; forward and prerouting pass through it
+        if (hook === 'input') e.hostLocal = true
+        exposures.push(e)
+      }
     }
     for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
       const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
+      // no filter chain on the hook: the kernel accepts every packet there (for a family the ruleset filters at all)
+      if (!chains.length && bases.length) chains.push(implicitAccept(tables, family, hook as NetfilterHook))
       if (!chains.length) continue
       const drops = chains.filter((b) => b.chain.policy === 'drop')
       const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
       const stages = [...(hook === 'output' ? [] : preFilter), ...chains.filter((b) => b !== final)]
-      run(stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress)
+      run(stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress, hook as NetfilterHook)
     }
     const nat = onHook('prerouting', ['nat'])
-    if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress)
+    if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  noteUnfilteredNat(exposures)
-  return {exposures, warnings: [...warnings.values()]}
+  const nat = composeNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }
