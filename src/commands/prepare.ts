@@ -4,7 +4,7 @@ import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '.
 import {asOfFlag, failOnFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
-import {preparationGate} from '../readiness/gate.js'
+import {preparationFailReason, preparationGate} from '../readiness/gate.js'
 import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Prepare extends BaseCommand {
@@ -89,7 +89,8 @@ export default class Prepare extends BaseCommand {
         rendered = renderPrepareText(report, this.paint(flags['no-color']))
     }
     await this.emit(rendered, flags.output, [loaded.dir])
-    this.failWith(gate.fails ? gate.reasons.join('; ') : undefined)
+    const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
+    this.failWith(gate.fails ? (preparationFailReason(report, failUnder, flags['fail-on'] as never) ?? gate.reasons.join('; ')) : undefined)
     return report
   }
 }

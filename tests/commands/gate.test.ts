@@ -63,7 +63,7 @@ beforeEach(async () => {
   repo = mkdtempSync(join(tmpdir(), 'irm-gate-'))
   process.chdir(repo)
   git('init', '-q', '-b', 'main')
-  await run(Init, '.')
+  await run(Init, '.', ...AS_OF)
   commit('Alice Admin', 'irm-audit init')
 })
 

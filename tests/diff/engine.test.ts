@@ -102,7 +102,7 @@ describe('access-point-drift', () => {
   it('is drift, naming the untrusted sources, when the access point approves only trusted ones (a bastion) and the rule opens to any', () => {
     const a = ap('admin-ssh', 'fw', ['lan'], ['192.0.2.20/32'], ['tcp/22'])
     const fs = diffFindings(input({accessPoints: [a], live: [liveOf('fw', [permit('any', '192.0.2.20', 'tcp/22', 20)])]}))
-    expect(fs.map((f) => [f.rule, f.id, f.access_point, f.severity])).toEqual([['access-point-drift', 'access-point-drift:fw:tcp/22:any', 'admin-ssh', 'critical']])
+    expect(fs.map((f) => [f.rule, f.id, f.access_point, f.severity])).toEqual([['access-point-drift', 'access-point-drift:fw:tcp/22:192.0.2.20/32:any', 'admin-ssh', 'critical']])
     // the extra sources: everything but the trusted zones
     expect(fs[0].excess?.from).toContain('0.0.0.0/5')
     expect(fs[0].excess?.from).not.toContain('10.1.0.0/16')
@@ -304,7 +304,7 @@ describe('FortiOS multi-service policies (one finding per policy)', () => {
   it('an access point for one of its services makes the policy drift, the other services its excess', async () => {
     const web = ap('web', 'fgt', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
     const fs = diffFindings(input({accessPoints: [web], live: [await live()]}))
-    expect(fs.map((f) => [f.rule, f.id, f.service, f.line, f.access_point])).toEqual([['access-point-drift', 'access-point-drift:fgt:tcp/443,3389:0.0.0.0/0', 'tcp/443,3389', 7, 'web']])
+    expect(fs.map((f) => [f.rule, f.id, f.service, f.line, f.access_point])).toEqual([['access-point-drift', 'access-point-drift:fgt:tcp/443,3389:192.0.2.10/32:any:7', 'tcp/443,3389', 7, 'web']])
     expect(fs[0].exposures?.map((x) => [x.protocol, x.ports])).toEqual([['tcp', ['443']], ['tcp', ['3389']]])
     expect(fs[0].exposure).toEqual(fs[0].exposures?.[0])
     expect(fs[0].excess).toEqual({ports: ['3389']})
