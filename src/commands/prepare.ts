@@ -4,6 +4,7 @@ import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '.
 import {asOfFlag, failOnFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
+import type {FrameworkId} from '../readiness/frameworks.js'
 import {preparationGate} from '../readiness/gate.js'
 import {networkMap, renderMermaid} from '../report/map.js'
 
@@ -19,6 +20,7 @@ export default class Prepare extends BaseCommand {
     '<%= config.bin %> prepare',
     '<%= config.bin %> prepare --as-of 2026-11-01 --format markdown --output readiness.md',
     '<%= config.bin %> prepare --policy policies/retention-pci.yaml --fail-under 80 --fail-on high',
+    '<%= config.bin %> prepare --framework pci --format markdown --output pci.md',
   ]
 
   static override flags = {
@@ -43,6 +45,10 @@ export default class Prepare extends BaseCommand {
     'access-logs': Flags.string({summary: 'Authentication logs for the rare-locations check (see access-logs; repeatable).', multiple: true}),
     geo: Flags.string({summary: 'Offline location table for --access-logs: CSV or MaxMind .mmdb (repeatable).', multiple: true}),
     traffic: Flags.string({summary: 'Flow logs for the baseline check (see traffic; repeatable).', multiple: true}),
+    framework: Flags.string({
+      summary: 'Present the results by the requirements of a framework (pci also applies the pci retention profile unless a --policy file names one).',
+      options: ['cis', 'csf', 'dora', 'nis2', 'pci'],
+    }),
     'no-color': noColorFlag,
   }
 
@@ -61,6 +67,7 @@ export default class Prepare extends BaseCommand {
       geo: flags.geo,
       traffic: flags.traffic,
       baselineFile: flags.baseline,
+      framework: flags.framework as FrameworkId | undefined,
     })
     const gate = preparationGate(
       report,

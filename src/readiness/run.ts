@@ -11,7 +11,9 @@ import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
 import {runAccessLogs} from '../logs/access/run.js'
 import {runTraffic} from '../logs/flows/run.js'
+import {frameworkView, type FrameworkView, crosswalkOf} from '../report/crosswalk.js'
 import {isoDay} from './dates.js'
+import type {Crosswalk, FrameworkId} from './frameworks.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
@@ -36,6 +38,8 @@ export interface PrepareOptions {
   traffic?: string[]
   /** A previous `diff --format json` report: the live diff's findings are marked new or unchanged. */
   baselineFile?: string
+  /** Present the results by the requirements of this framework; `pci` applies the `pci` retention profile unless a --policy file names one. */
+  framework?: FrameworkId
 }
 
 export interface CheckResult {
@@ -44,6 +48,8 @@ export interface CheckResult {
   section: Section
   status: CheckStatus
   severity: Severity
+  /** Framework requirement ids (built in, plus the policy's `crosswalk:`). */
+  crosswalk: Crosswalk
   summary: string
   rationale: string
   remediation: string
@@ -65,6 +71,8 @@ export interface PrepareReport {
   scoring: {weights: Record<Severity, number>; warn_credit: number; earned: number; possible: number}
   checks: CheckResult[]
   diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
+  /** With --framework: the results by requirement. */
+  framework?: FrameworkView
 }
 
 async function gitFacts(loaded: LoadedInventory): Promise<GitFacts> {
@@ -113,7 +121,7 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
 }
 
 export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
-  const policy = await loadPolicy(options.policyFiles ?? [])
+  const policy = await loadPolicy(options.policyFiles ?? [], options.framework === 'pci' ? {defaults: {readiness: {retention_profile: 'pci'}}} : {})
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
     validateInventory(l, {asOf})
@@ -156,6 +164,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
       section: check.section,
       status: out.status,
       severity: switches?.severity ?? check.severity,
+      crosswalk: crosswalkOf(check.id, check.crosswalk, policy.crosswalk),
       summary: out.summary,
       rationale: check.rationale,
       remediation: check.remediation,
@@ -178,6 +187,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     checks,
     ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
   }
+  if (options.framework) report.framework = frameworkView(options.framework, checks, options.noDiff ? undefined : diffReport, policy)
   return {report, loaded, policy, diff: diffReport}
 }
 
