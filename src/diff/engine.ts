@@ -32,6 +32,8 @@ class Engine {
   private readonly access = new Map<string, DeviceAccess>()
   private readonly filtered = new Map<string, AddressIndex>()
   private readonly provided = new Set<ApprovedAccess>()
+  /** The live rules that provide each access point (recert evidence). */
+  readonly providers = new Map<ApprovedAccess, Exposure[]>()
   private readonly findings: Finding[] = []
   /** Zones by their exact address set (first declared wins), to name a set after its zone. */
   private readonly zonesByAddresses = new Map<string, DiffZone>()
@@ -121,7 +123,16 @@ class Engine {
     const variants = exposureBoxes(e)
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
-    if (access) for (const v of variants) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
+    if (access) {
+      for (const v of variants) {
+        for (const c of access.overlapping(v)) {
+          if (!provides(c.ap)) continue
+          this.provided.add(c.ap)
+          const list = this.providers.get(c.ap) ?? []
+          if (!list.includes(e)) this.providers.set(c.ap, [...list, e])
+        }
+      }
+    }
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
     const untrusted = e.from.subtract(this.trusted)
     if (untrusted.isEmpty()) return
@@ -451,6 +462,13 @@ export function diffFindings(input: DiffInput): Finding[] {
     if (rank(f.severity) < rank(prev.severity)) prev.severity = f.severity
   }
   return sortFindings([...byId.values()])
+}
+
+/** The live rules (split by protocol) that provide each access point, by access point id. */
+export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> {
+  const engine = new Engine(input)
+  engine.run()
+  return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }
 
 export function rank(s: Severity): number {
