@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {asOfFlag, failOnFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
+import {asOfFlag, failOnFlag, linkBaseFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
 import type {FrameworkId} from '../readiness/frameworks.js'
 import {preparationGate} from '../readiness/gate.js'
+import {makeLinker, renderPrepareHtml} from '../report/html.js'
 import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Prepare extends BaseCommand {
@@ -35,7 +36,8 @@ export default class Prepare extends BaseCommand {
     }),
     baseline: Flags.string({summary: 'A previous `diff --format json` report (e.g. of the target branch): the live-diff findings are marked new or unchanged.'}),
     'max-length': maxLengthFlag,
-    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
+    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit', 'html']),
+    'link-base': linkBaseFlag,
     output: outputFlag,
     'as-of': asOfFlag,
     live: liveFlag,
@@ -84,6 +86,12 @@ export default class Prepare extends BaseCommand {
           diff: flags['no-diff'] ? undefined : diff,
           gate,
           maxLength: flags['max-length'],
+        })
+        break
+      case 'html':
+        rendered = await renderPrepareHtml(report, flags['no-diff'] ? undefined : diff, {
+          link: makeLinker(flags['link-base'], flags.output, process.cwd()),
+          map: networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings),
         })
         break
       case 'sarif':
