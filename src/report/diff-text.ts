@@ -1,4 +1,6 @@
 /** Human-readable `irm-audit diff`: findings by severity (new first in baseline mode), then a summary. */
+import {crosswalkLine} from '../readiness/frameworks.js'
+import {ruleCrosswalk} from './crosswalk.js'
 import type {DiffReport} from '../diff/run.js'
 import type {Finding, Severity} from '../diff/model.js'
 import {RULE_INFO} from './diff-rules.js'
@@ -69,6 +71,8 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
     for (const f of report.fixed) out.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${f.id}`)
     out.push('')
   }
+  for (const r of [...new Set(active.map((f) => f.rule))].sort()) out.push(p.dim(`maps to: ${r} → ${crosswalkLine(ruleCrosswalk(r))}`))
+  if (active.length) out.push('')
   out.push(active.length ? summaryLine(report) : p.green(summaryLine(report)))
   return out.join('\n')
 }
