@@ -37,3 +37,16 @@ describe('html report', () => {
     for (const z of loaded.inventory.zones) expect(titles).toContain(`z:${z.id}`)
   })
 })
+
+describe('prepare html with --framework', () => {
+  it('shows the requirement view with not-covered rows and the weaker marking', async () => {
+    const {runPrepare} = await import('../../src/readiness/run.js')
+    const {renderPrepareHtml} = await import('../../src/report/html.js')
+    const {report, diff} = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: '2026-11-25', displayBase: ROOT, noGit: true, framework: 'pci', policyFiles: [join(ROOT, 'policies/retention-cis.yaml')]})
+    const html = await renderPrepareHtml(report, diff, {link: makeLinker(undefined, undefined, ROOT)})
+    expect(html).toContain('<h3 id="framework">PCI DSS 4.0.1 by requirement (sections 1, 10, 11.5, 12.10)</h3>')
+    expect(html).toContain('<tr><td>PCI DSS 4.0.1 1.1.1<br><span class="muted">network security control policies documented and in use</span></td><td><span class="not-covered">not covered by this tool</span></td>')
+    expect(html).toContain("weaker than the requirement: retention profile 'cis' asks 90 days, the requirement 365")
+    for (const id of ['summary', 'checks', 'findings', 'crosswalk', 'map']) expect(html).toContain(`<section id="${id}">`)
+  })
+})
