@@ -241,3 +241,9 @@ export function crosswalkLine(c: Crosswalk): string {
     .map((fw) => `${FRAMEWORKS[fw].name} ${c[fw]!.map((id) => (fw === 'nis2' || fw === 'dora' ? `Art. ${id}` : id)).join(', ')}`)
     .join(' · ')
 }
+
+/** `1, 10, 11.5, 12.10` or `Art. 21(2), 23` */
+export function sectionsLabel(fw: FrameworkId): string {
+  const list = FRAMEWORKS[fw].sections.join(', ')
+  return fw === 'nis2' || fw === 'dora' ? `Art. ${list}` : list
+}

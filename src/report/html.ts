@@ -8,7 +8,7 @@ import {dirname, relative, resolve, sep} from 'node:path'
 import {instance} from '@viz-js/viz'
 
 import type {DiffReport} from '../diff/run.js'
-import {crosswalkLine, crosswalkTags, requirementLabel} from '../readiness/frameworks.js'
+import {crosswalkLine, crosswalkTags, requirementLabel, sectionsLabel} from '../readiness/frameworks.js'
 import type {PrepareReport} from '../readiness/run.js'
 import {plural} from '../core/plural.js'
 import {ruleCrosswalk} from './crosswalk.js'
@@ -120,7 +120,7 @@ export async function renderPrepareHtml(r: PrepareReport, diff: DiffReport | und
   body.push('<section id="crosswalk">', '<h2>Framework crosswalk</h2>')
   if (r.framework) {
     const v = r.framework
-    body.push(`<h3 id="framework">${esc(v.name)} by requirement (sections ${esc(v.sections.join(', '))})</h3>`, '<table><thead><tr><th>Requirement</th><th>Result</th><th>Evidence</th></tr></thead><tbody>')
+    body.push(`<h3 id="framework">${esc(v.name)} by requirement (sections ${esc(sectionsLabel(v.id))})</h3>`, '<table><thead><tr><th>Requirement</th><th>Result</th><th>Evidence</th></tr></thead><tbody>')
     for (const q of v.requirements) {
       const ev = [
         ...(q.weaker ? [`<li class="warn">weaker than the requirement: ${esc(q.weaker)}</li>`] : []),

@@ -6,7 +6,7 @@ import {diffSummaryMarkdown, findingLists} from './diff-markdown.js'
 import {type FindingList, fitMarkdown} from './markdown-fit.js'
 import type {Paint} from './output.js'
 import {plural} from '../core/plural.js'
-import {crosswalkLine, crosswalkTags, requirementLabel} from '../readiness/frameworks.js'
+import {crosswalkLine, crosswalkTags, requirementLabel, sectionsLabel} from '../readiness/frameworks.js'
 import type {FrameworkView, RequirementResult} from './crosswalk.js'
 import {buildSarif, type SarifFinding, type SarifLevel, type SarifRule} from './sarif.js'
 
@@ -56,7 +56,7 @@ function countsLine(v: FrameworkView): string {
 
 /** The results by requirement: each requirement with its checks and live-diff findings as evidence. */
 export function frameworkText(v: FrameworkView, p: Paint): string[] {
-  const out = [p.bold(`${v.name} by requirement (sections ${v.sections.join(', ')})`), countsLine(v)]
+  const out = [p.bold(`${v.name} by requirement (sections ${sectionsLabel(v.id)})`), countsLine(v)]
   for (const q of v.requirements) {
     const tag = q.status === 'pass' ? p.green('PASS') : q.status === 'fail' ? p.red('FAIL') : q.status === 'warn' ? p.yellow('WARN') : p.dim(REQ_TAG[q.status])
     out.push(`  ${tag} ${requirementLabel(v.id, q.id)}: ${q.summary}${q.status === 'not-covered' ? ' (not covered by this tool)' : ''}`)
@@ -76,7 +76,7 @@ export function frameworkText(v: FrameworkView, p: Paint): string[] {
 }
 
 function frameworkMarkdown(v: FrameworkView): string[] {
-  const out = [`### ${v.name} by requirement`, '', `Sections ${v.sections.join(', ')}: ${countsLine(v)}.`, '', '| Requirement | Summary | Result | Evidence |', '| --- | --- | --- | --- |']
+  const out = [`### ${v.name} by requirement`, '', `Sections ${sectionsLabel(v.id)}: ${countsLine(v)}.`, '', '| Requirement | Summary | Result | Evidence |', '| --- | --- | --- | --- |']
   for (const q of v.requirements) {
     const evidence = [
       ...(q.weaker ? [`⚠️ weaker than the requirement: ${q.weaker}`] : []),
