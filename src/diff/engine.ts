@@ -34,6 +34,8 @@ class Engine {
   /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
   private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
+  /** The live rules that provide each access point (recert evidence). */
+  readonly providers = new Map<ApprovedAccess, Exposure[]>()
   private readonly findings: Finding[] = []
   private readonly identity: Identity
 
@@ -162,7 +164,16 @@ class Engine {
     const variants = exposureBoxes(e)
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
-    if (access) for (const v of variants) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
+    if (access) {
+      for (const v of variants) {
+        for (const c of access.overlapping(v)) {
+          if (!provides(c.ap)) continue
+          this.provided.add(c.ap)
+          const list = this.providers.get(c.ap) ?? []
+          if (!list.includes(e)) this.providers.set(c.ap, [...list, e])
+        }
+      }
+    }
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
     const untrusted = e.from.subtract(this.trusted)
     if (untrusted.isEmpty()) return
@@ -544,6 +555,13 @@ export function diffFindings(input: DiffInput): Finding[] {
     if (rank(f.severity) < rank(prev.severity)) prev.severity = f.severity
   }
   return sortFindings([...byId.values()])
+}
+
+/** The live rules (split by protocol) that provide each access point, by access point id. */
+export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> {
+  const engine = new Engine(input)
+  engine.run()
+  return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }
 
 export function rank(s: Severity): number {
