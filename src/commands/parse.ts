@@ -31,6 +31,10 @@ export default class Parse extends BaseCommand {
     output: outputFlag,
     'no-color': noColorFlag,
     'max-config-bytes': Flags.integer({summary: 'Refuse configs larger than this.', default: DEFAULT_MAX_CONFIG_BYTES}),
+    'include-root': Flags.directory({
+      summary: "Folder absolute 'include' paths (nftables, strongSwan) are read under; nothing outside it is read. Default: the config's folder.",
+      exists: true,
+    }),
   }
 
   async run(): Promise<ParseReport> {
@@ -47,7 +51,7 @@ export default class Parse extends BaseCommand {
     // a spinner on a terminal for big files; never in CI logs, pipes or --json
     const big = process.stderr.isTTY && !this.jsonEnabled() && (statSync(path, {throwIfNoEntry: false})?.size ?? 0) > 8 << 20
     if (big) ux.action.start(`parsing ${path}`, undefined, {stdout: false})
-    const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes']}).finally(() => big && ux.action.stop())
+    const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes'], includeRoot: flags['include-root']}).finally(() => big && ux.action.stop())
     const report = parseReport(loaded)
     const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : renderParseText(report, this.paint(flags['no-color']))
     // the default inventory folder and the config itself are never overwritten by the report

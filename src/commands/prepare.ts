@@ -2,11 +2,13 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
-import {asOfFlag, failOnFlag, liveFlag, passEnvFlag, readAsOf} from '../cli/flags.js'
+import {asOfFlag, failOnFlag, linkBaseFlag, liveFlag, maxLengthFlag, passEnvFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
-import {preparationFails} from '../readiness/gate.js'
-import {networkMapMermaid} from '../report/prepare-map.js'
+import type {FrameworkId} from '../readiness/frameworks.js'
+import {preparationFailReason, preparationGate} from '../readiness/gate.js'
+import {makeLinker, renderPrepareHtml} from '../report/html.js'
+import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Prepare extends BaseCommand {
   static override summary = 'Score the inventory against the IRM #5 Preparation items (validate + diff + readiness checks).'
@@ -20,31 +22,44 @@ export default class Prepare extends BaseCommand {
     '<%= config.bin %> prepare',
     '<%= config.bin %> prepare --as-of 2026-11-01 --format markdown --output readiness.md',
     '<%= config.bin %> prepare --policy policies/retention-pci.yaml --fail-under 80 --fail-on high',
+    '<%= config.bin %> prepare --framework pci --format markdown --output pci.md',
   ]
 
   static override flags = {
     'pass-env': passEnvFlag,
     inventory: inventoryFlag,
-    policy: Flags.string({summary: 'Policy pack merged over the default (repeatable, applied in order).', multiple: true}),
+    policy: Flags.string({summary: 'Policy pack merged over the default and the discovered irm-audit.policy.yaml (repeatable, applied in order).', multiple: true}),
     'fail-under': Flags.integer({summary: 'Exit 1 when the score is below this (0–100).', min: 0, max: 100}),
     'fail-on': failOnFlag('none'),
-    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
+    'fail-on-new': Flags.string({
+      summary: 'Exit 1 when the live diff has a finding at or above this severity that is new since --baseline (without --baseline: any finding).',
+      options: [...SEVERITY_OPTIONS],
+      default: 'none',
+    }),
+    baseline: Flags.string({summary: 'A previous `diff --format json` report (e.g. of the target branch): the live-diff findings are marked new or unchanged.'}),
+    'max-length': maxLengthFlag,
+    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit', 'html']),
+    'link-base': linkBaseFlag,
     output: outputFlag,
     'as-of': asOfFlag,
     live: liveFlag,
-    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml beside the inventory).'}),
+    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml at the git top level of the inventory).'}),
     'no-diff': Flags.boolean({summary: 'Do not parse live configs (the checks that need the diff warn).', default: false}),
     'no-git': Flags.boolean({summary: 'Do not read git history (the versioning check warns).', default: false}),
     'access-logs': Flags.string({summary: 'Authentication logs for the rare-locations check (see access-logs; repeatable).', multiple: true}),
     geo: Flags.string({summary: 'Offline location table for --access-logs: CSV or MaxMind .mmdb (repeatable).', multiple: true}),
     traffic: Flags.string({summary: 'Flow logs for the baseline check (see traffic; repeatable).', multiple: true}),
+    framework: Flags.string({
+      summary: 'Present the results by the requirements of a framework (pci also applies the pci retention profile unless a --policy file names one).',
+      options: ['cis', 'csf', 'dora', 'nis2', 'pci'],
+    }),
     'no-color': noColorFlag,
   }
 
   async run(): Promise<PrepareReport> {
     const {flags} = await this.parse(Prepare)
     passProgramEnv(flags['pass-env'] ?? [])
-    const {report, loaded, policy} = await runPrepare({
+    const {report, loaded, policy, diff} = await runPrepare({
       inventoryDir: flags.inventory,
       policyFiles: flags.policy,
       asOf: readAsOf(flags['as-of']),
@@ -56,14 +71,31 @@ export default class Prepare extends BaseCommand {
       accessLogs: flags['access-logs'],
       geo: flags.geo,
       traffic: flags.traffic,
+      baselineFile: flags.baseline,
+      framework: flags.framework as FrameworkId | undefined,
     })
+    const gate = preparationGate(
+      report,
+      {failUnder: flags['fail-under'] ?? policy.scoring.fail_under, failOn: flags['fail-on'] as never, failOnNew: flags['fail-on-new'] as never},
+      flags['no-diff'] ? undefined : diff,
+    )
     let rendered: string
     switch (flags.format) {
       case 'json':
         rendered = JSON.stringify(report, null, 2)
         break
       case 'markdown':
-        rendered = renderPrepareMarkdown(report, networkMapMermaid(loaded))
+        rendered = renderPrepareMarkdown(report, renderMermaid(networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings)), {
+          diff: flags['no-diff'] ? undefined : diff,
+          gate,
+          maxLength: flags['max-length'],
+        })
+        break
+      case 'html':
+        rendered = await renderPrepareHtml(report, flags['no-diff'] ? undefined : diff, {
+          link: makeLinker(flags['link-base'], flags.output, process.cwd()),
+          map: networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings),
+        })
         break
       case 'sarif':
         rendered = renderPrepareSarif(report, this.config.version)
@@ -76,7 +108,7 @@ export default class Prepare extends BaseCommand {
     }
     await this.emit(rendered, flags.output, [loaded.dir])
     const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
-    if (preparationFails(report, failUnder, flags['fail-on'] as never)) process.exitCode = 1
+    this.failWith(gate.fails ? (preparationFailReason(report, failUnder, flags['fail-on'] as never) ?? gate.reasons.join('; ')) : undefined)
     return report
   }
 }

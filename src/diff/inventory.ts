@@ -25,7 +25,12 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
     const out = [...new Set([...named, ...inside])]
     return out.length ? out : catchAll
   }
-  const devices: DiffDevice[] = inv.devices.map((d) => ({id: d.id, zones: [...(d.zones ?? [])], source: where(d)}))
+  const devices: DiffDevice[] = inv.devices.map((d) => ({
+    id: d.id,
+    zones: [...(d.zones ?? [])],
+    ...(d.audit?.manual ? {audit: {reason: d.audit.reason, reviewBy: String(d.audit.review_by)}} : {}),
+    source: where(d),
+  }))
   // an access point without a device names no device to audit; only its expiry is checked
   const accessPoints: ApprovedAccess[] = inv.access_points.map((ap) => ({
     id: ap.id,

@@ -12,6 +12,7 @@ import {Ajv2020} from 'ajv/dist/2020.js'
 import {LineCounter, parseDocument} from 'yaml'
 
 import {IrmError} from '../core/errors.js'
+import type {Crosswalk} from './frameworks.js'
 import type {Severity} from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -64,6 +65,9 @@ export interface PolicyPack {
   diff: Record<string, unknown>
   readiness: ReadinessPolicy
   scoring: ScoringPolicy
+  /** Requirement ids added per check id or finding rule. */
+  crosswalk: Record<string, Crosswalk>
+  recert: {cadence_days: number}
   /** Files merged, in order (for the report). */
   sources: string[]
 }
@@ -101,6 +105,11 @@ export async function readPolicyFile(path: string, display = path): Promise<Plai
       hint: 'Check the --policy path.',
     })
   }
+  return parsePolicyText(text, display)
+}
+
+/** Validate one policy pack's text (a file, or a file as it is at a git revision). */
+export function parsePolicyText(text: string, display: string): Plain {
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: [], resolveKnownTags: false})
   if (doc.errors.length || doc.warnings.length) {
@@ -136,11 +145,24 @@ export async function readPolicyFile(path: string, display = path): Promise<Plai
   return data
 }
 
-/** The default pack, then `extra` files in order. */
-export async function loadPolicy(extra: string[] = [], options: {defaultPath?: string} = {}): Promise<PolicyPack> {
+/** A policy pack already read: its text and the name reports give it. */
+export interface PolicyText {
+  display: string
+  text: string
+}
+
+/**
+ * The default pack, then `defaults` (what a flag such as `--framework pci` implies), then `extra` files
+ * (paths, or texts already read) in order, so a --policy file still wins over the flag.
+ */
+export async function loadPolicy(extra: Array<string | PolicyText> = [], options: {defaultPath?: string; defaults?: Plain} = {}): Promise<PolicyPack> {
   const files = [options.defaultPath ?? DEFAULT_POLICY, ...extra]
+  const nameOf = (f: string | PolicyText) => (typeof f !== 'string' ? f.display : f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)
   let merged: Plain = {}
-  for (const f of files) merged = mergeDeep(merged, await readPolicyFile(f, f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f))
+  for (const [i, f] of files.entries()) {
+    merged = mergeDeep(merged, typeof f === 'string' ? await readPolicyFile(f, nameOf(f)) : parsePolicyText(f.text, f.display))
+    if (i === 0 && options.defaults) merged = mergeDeep(merged, options.defaults)
+  }
   const readiness = (merged.readiness ?? {}) as ReadinessPolicy
   const profile = readiness.retention_profile
   if (profile && !readiness.retention_profiles?.[profile]) {
@@ -155,6 +177,8 @@ export async function loadPolicy(extra: string[] = [], options: {defaultPath?: s
     diff: (merged.diff ?? {}) as Plain,
     readiness,
     scoring: merged.scoring as ScoringPolicy,
-    sources: files.map((f) => (f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)),
+    crosswalk: (merged.crosswalk ?? {}) as Record<string, Crosswalk>,
+    recert: {cadence_days: 182, ...((merged.recert ?? {}) as {cadence_days?: number})},
+    sources: files.map(nameOf),
   }
 }

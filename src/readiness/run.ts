@@ -5,13 +5,15 @@
 import {resolve} from 'node:path'
 
 import {diffPolicyFrom} from '../diff/policy.js'
-import {runDiff, type DiffReport} from '../diff/run.js'
+import {gateFilesForRun, runDiff, type DiffReport} from '../diff/run.js'
 import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
 import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
 import {runAccessLogs} from '../logs/access/run.js'
 import {runTraffic} from '../logs/flows/run.js'
+import {frameworkView, type FrameworkView, crosswalkOf} from '../report/crosswalk.js'
 import {isoDay} from './dates.js'
+import type {Crosswalk, FrameworkId} from './frameworks.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
@@ -35,6 +37,10 @@ export interface PrepareOptions {
   geo?: string[]
   /** Flow logs for the baseline check. */
   traffic?: string[]
+  /** A previous `diff --format json` report: the live diff's findings are marked new or unchanged. */
+  baselineFile?: string
+  /** Present the results by the requirements of this framework; `pci` applies the `pci` retention profile unless a --policy file names one. */
+  framework?: FrameworkId
 }
 
 export interface CheckResult {
@@ -43,6 +49,8 @@ export interface CheckResult {
   section: Section
   status: CheckStatus
   severity: Severity
+  /** Framework requirement ids (built in, plus the policy's `crosswalk:`). */
+  crosswalk: Crosswalk
   summary: string
   rationale: string
   remediation: string
@@ -53,14 +61,21 @@ export interface PrepareReport {
   as_of: string
   inventory: string
   policy: {sources: string[]; retention_profile: string}
+  /** The suppression file the live diff used. */
+  suppressions?: string
   score: number
   passed: number
   failed: number
   warned: number
   not_applicable: number
-  sections: Array<{section: Section; score: number}>
+  /** earned / possible per section: each applicable check weighs `scoring.weights[severity]`. */
+  sections: Array<{section: Section; score: number; earned: number; possible: number}>
+  /** How the score is computed: weights by severity, the credit of a warning, totals. */
+  scoring: {weights: Record<Severity, number>; warn_credit: number; earned: number; possible: number}
   checks: CheckResult[]
   diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
+  /** With --framework: the results by requirement. */
+  framework?: FrameworkView
 }
 
 async function gitFacts(loaded: LoadedInventory): Promise<GitFacts> {
@@ -108,8 +123,18 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
   return facts
 }
 
-export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
-  const policy = await loadPolicy(options.policyFiles ?? [])
+export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
+  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does); with a baseline,
+  // read at the baseline's revision, so a pull request cannot loosen its own gate
+  const gate = await gateFilesForRun({
+    inventoryDir: options.inventoryDir,
+    policyFiles: options.policyFiles,
+    ignoreFile: options.ignoreFile,
+    baselineFile: options.baselineFile,
+    asOf: options.asOf,
+    displayBase: options.displayBase,
+  })
+  const policy = await loadPolicy(gate.policies, options.framework === 'pci' ? {defaults: {readiness: {retention_profile: 'pci'}}} : {})
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
     validateInventory(l, {asOf})
@@ -118,7 +143,8 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
   const {report: diffReport, loaded} = await runDiff({
     inventoryDir: options.inventoryDir,
     live: options.live,
-    ignoreFile: options.ignoreFile,
+    gate,
+    baselineFile: options.baselineFile,
     asOf: options.asOf,
     displayBase: options.displayBase,
     validate,
@@ -151,6 +177,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
       section: check.section,
       status: out.status,
       severity: switches?.severity ?? check.severity,
+      crosswalk: crosswalkOf(check.id, check.crosswalk, policy.crosswalk),
       summary: out.summary,
       rationale: check.rationale,
       remediation: check.remediation,
@@ -158,20 +185,23 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     })
   }
   const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)
-  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score}))
+  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score, earned: s.earned, possible: s.possible}))
   const report: PrepareReport = {
     as_of: isoDay(asOf),
     inventory: diffReport.inventory,
     policy: {sources: policy.sources, retention_profile: policy.readiness.retention_profile},
+    ...(diffReport.suppressions ? {suppressions: diffReport.suppressions} : {}),
     score: overall.score,
     passed: checks.filter((c) => c.status === 'pass').length,
     failed: checks.filter((c) => c.status === 'fail').length,
     warned: checks.filter((c) => c.status === 'warn').length,
     not_applicable: checks.filter((c) => c.status === 'not-applicable').length,
     sections,
+    scoring: {weights: {...policy.scoring.weights}, warn_credit: policy.scoring.warn_credit, earned: overall.earned, possible: overall.possible},
     checks,
     ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
   }
-  return {report, loaded, policy}
+  if (options.framework) report.framework = frameworkView(options.framework, checks, options.noDiff ? undefined : diffReport, policy)
+  return {report, loaded, policy, diff: diffReport}
 }
 

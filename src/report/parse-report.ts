@@ -1,7 +1,7 @@
 /** The `irm-audit parse` document (DESIGN §10): exposures in stable order, every unparsed line. */
 import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
 import type {LoadedConfig} from '../sources/load.js'
-import type {Unparsed} from '../sources/types.js'
+import type {Doubt, Unparsed} from '../sources/types.js'
 import {byCodeUnit} from '../core/order.js'
 
 export interface ParseReport {
@@ -9,16 +9,22 @@ export interface ParseReport {
   type: string
   exposures: ExposureJson[]
   unparsed: Unparsed[]
+  /** Doubts not attached to an exposure (`nat-dead`), when there are any. */
+  doubts?: Doubt[]
   stats: {lines: number; understood: number}
 }
 
 export function parseReport(loaded: LoadedConfig): ParseReport {
   const exposures = loaded.exposures.flatMap(exposureToJson).map((e) => {
-    // the file is the report's, not repeated per exposure
-    const {file: _file, ...rest} = e
-    return rest as ExposureJson
+    // the file is the report's, not repeated per exposure; an included file is named
+    const {file, ...rest} = e
+    return (file && file !== loaded.file ? {...rest, file} : rest) as ExposureJson
   })
   exposures.sort(compareExposures)
-  const unparsed = [...loaded.unparsed].sort((a, b) => a.line - b.line || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.text, b.text))
-  return {file: loaded.file, type: loaded.type, exposures, unparsed, stats: loaded.stats}
+  const unparsed = loaded.unparsed.map((u): Unparsed => {
+    const {file, ...rest} = u
+    return file && file !== loaded.file ? u : rest
+  }).sort((a, b) => byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.text, b.text))
+  const doubts = loaded.doubts?.length ? {doubts: [...loaded.doubts].sort((a, b) => a.line - b.line || byCodeUnit(a.code, b.code))} : {}
+  return {file: loaded.file, type: loaded.type, exposures, unparsed, ...doubts, stats: loaded.stats}
 }

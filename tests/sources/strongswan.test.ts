@@ -18,6 +18,7 @@ const FIXTURE_NAMES = [
   'branch-ipsec.secrets',
   'swanctl-warnings.conf',
   'ipsec-warnings.conf',
+  'swanctl-listeners.conf',
 ]
 
 function bestParser(text: string, file: string): string {
@@ -118,7 +119,7 @@ describe('strongswan fixtures (golden)', () => {
       [20, "unknown child setting 'magic'"],
       [24, "unknown section 'weird' in connection 'gw'"],
       [30, 'include not followed: parse that file too'],
-      [32, "section 'charon' not modelled (a strongswan.conf section?): its 2 lines are not read"],
+      [32, "section 'charon-frob' not modelled (a strongswan.conf section?): its 2 lines are not read"],
       [36, 'not a section, setting or include'],
       [37, "section 'pools' is never closed (truncated file?)"],
       [40, 'pool addrs: cannot read somewhere'],
@@ -151,6 +152,26 @@ describe('strongswan fixtures (golden)', () => {
       const text = JSON.stringify(await parseFixture(TYPE, name))
       expect(text, name).not.toMatch(/PLANTED/i)
     }
+  })
+})
+
+describe('strongswan device model (#14)', () => {
+  it('#14: an IKE listener bound to loopback is reachable from this host only; binds become listeners', async () => {
+    const r = await parseText(readFileSync(join(FIXTURES, TYPE, 'swanctl-listeners.conf'), 'utf8'), 'swanctl-listeners.conf', TYPE)
+    const listener = (rule: string) => r.exposures.filter((e) => e.kind === 'vpn-listener' && e.rule === rule).map((e) => [e.from.toCidrs(), e.to.toCidrs()])
+    expect(listener('local-test')).toEqual([[['127.0.0.0/8'], ['127.0.0.1/32']], [['127.0.0.0/8'], ['127.0.0.1/32']]])
+    expect(listener('site-a')).toEqual([[['203.0.113.50/32'], ['198.51.100.1/32']], [['203.0.113.50/32'], ['198.51.100.1/32']]])
+    expect(r.device).toEqual({
+      interfaces: [],
+      // a loopback bind is no address others reach
+      ownAddresses: ['198.51.100.1/32'],
+      listeners: [
+        {service: 'ipsec', bind: ['127.0.0.1/32'], line: 7},
+        {service: 'ipsec', bind: ['198.51.100.1/32'], line: 18},
+        // local_addrs unset: every address
+        {service: 'ipsec', bind: [], line: 33},
+      ],
+    })
   })
 })
 

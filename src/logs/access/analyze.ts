@@ -17,6 +17,7 @@ import {formatIp} from '../../net/ip.js'
 import {ZoneLocator} from '../zones.js'
 import {distanceKm, type GeoInfo, type GeoSource} from './geo.js'
 import type {LoginEvent} from './types.js'
+import {byCodeUnit} from '../../core/order.js'
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 
@@ -50,7 +51,8 @@ export interface AccessFinding {
 }
 
 export interface AccessReport {
-  files: Array<{file: string; format: string; events: number; skipped: number}>
+  /** `non_user`: sign-ins of service principals and managed identities, site-to-site SAs: read, kept out of the analysis. */
+  files: Array<{file: string; format: string; events: number; skipped: number; non_user?: number}>
   window?: {from: string; to: string; learning_until: string}
   events: {total: number; success: number; failed: number}
   location: {source: string | null; note?: string}
@@ -79,7 +81,7 @@ export interface AnalyzeOptions {
 export function analyzeLogins(inventory: Inventory, events: LoginEvent[], files: AccessReport['files'], options: AnalyzeOptions): AccessReport {
   const policy = {...DEFAULT_ACCESS_POLICY, ...options.policy}
   const alias = (u: string) => (options.pseudonymize ? `user-${createHash('sha256').update(u).digest('hex').slice(0, 10)}` : u)
-  const sorted = [...events].sort((a, b) => a.time - b.time || a.file.localeCompare(b.file) || a.line - b.line)
+  const sorted = [...events].sort((a, b) => a.time - b.time || byCodeUnit(a.file, b.file) || a.line - b.line)
   const ok = sorted.filter((e) => e.success)
   const findings = new Map<string, AccessFinding>()
   const flag = (f: Omit<AccessFinding, 'count' | 'time' | 'file' | 'line'>, e: LoginEvent) => {
@@ -176,8 +178,8 @@ export function analyzeLogins(inventory: Inventory, events: LoginEvent[], files:
     location: hasLocations
       ? {source: options.geo?.name ?? 'locations in the logs'}
       : {source: null, note: 'no location table (--geo): country, AS and impossible-travel checks skipped; network checks only'},
-    users: [...users.values()].map((u) => ({user: u.user, logins: u.logins, failed: u.failed, networks: u.nets.size, countries: [...u.countries].sort()})).sort((a, b) => a.user.localeCompare(b.user)),
-    findings: [...findings.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || a.time.localeCompare(b.time) || a.id.localeCompare(b.id)),
+    users: [...users.values()].map((u) => ({user: u.user, logins: u.logins, failed: u.failed, networks: u.nets.size, countries: [...u.countries].sort()})).sort((a, b) => byCodeUnit(a.user, b.user)),
+    findings: [...findings.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || byCodeUnit(a.time, b.time) || byCodeUnit(a.id, b.id)),
   }
 }
 

@@ -15,6 +15,7 @@ import type {Box} from '../../net/match.js'
 import {protocolName} from '../../net/protocol.js'
 import {inHours, LocalClock, ZoneLocator} from '../zones.js'
 import type {FlowRecord} from './types.js'
+import {byCodeUnit} from '../../core/order.js'
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 
@@ -299,8 +300,8 @@ export class TrafficAnalyzer {
       })
     }
     const rank: Record<Severity, number> = {critical: 0, high: 1, medium: 2, low: 3, info: 4}
-    findings.sort((a, b) => rank[a.severity] - rank[b.severity] || a.id.localeCompare(b.id))
-    zonePairs.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
+    findings.sort((a, b) => rank[a.severity] - rank[b.severity] || byCodeUnit(a.id, b.id))
+    zonePairs.sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to))
     return {
       files,
       ...(days > 0 ? {window: {from: new Date(this.first).toISOString(), to: new Date(this.last).toISOString(), days: Math.round(days * 100) / 100}} : {}),

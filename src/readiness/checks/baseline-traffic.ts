@@ -2,12 +2,14 @@ import {at, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
 import {ZoneView} from '../zones.js'
 import {byCodeUnit} from '../../core/order.js'
+import {plural} from '../../core/plural.js'
 
 export const baselineTraffic: ReadinessCheck = {
   id: 'IRM5-PREP-BASELINE-TRAFFIC',
   item: 'Identify the baseline traffic and flows',
   section: 'Preparation/Baseline',
   severity: 'medium',
+  crosswalk: {cis: ['13.6'], csf: ['DE.CM-01'], pci: ['10.4.1']},
   rationale: 'Malicious traffic stands out only against a known normal: volumes, hours, zone pairs.',
   remediation: 'Declare the flows between zones with a baseline (bytes_per_day or sessions_per_hour, active_hours).',
   run(ctx) {
@@ -35,7 +37,7 @@ export const baselineTraffic: ReadinessCheck = {
     // an opened zone pair without a declared flow is a gap to look at, not proof that the baseline is unknown
     const gaps = [...missing].sort((x, y) => byCodeUnit(x[0], y[0])).map(([pair, ap]) => at(ctx, ap, undefined, `zone pair ${pair.replace('>', ' → ')} is opened by an access point but has no declared flow`))
     if (findings.length) return {status: 'fail', summary: `${findings.length} baseline problems`, findings: [...findings, ...gaps]}
-    if (gaps.length) return {status: 'warn', summary: `${flows.length} flows with baselines; ${gaps.length} opened zone pairs have no declared flow`, findings: gaps}
-    return outcome(findings, `${flows.length} flows with baselines cover every internal zone pair`, (n) => `${n} baseline gaps`)
+    if (gaps.length) return {status: 'warn', summary: `${plural(flows.length, 'flow')} with baselines; ${plural(gaps.length, 'opened zone pair')} ${gaps.length === 1 ? 'has' : 'have'} no declared flow`, findings: gaps}
+    return outcome(findings, `${plural(flows.length, 'flow')} with baselines ${flows.length === 1 ? 'covers' : 'cover'} every internal zone pair`, (n) => `${plural(n, 'baseline gap')}`)
   },
 }

@@ -1,11 +1,13 @@
 import {at, dateProblem, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const contactsEstablished: ReadinessCheck = {
   id: 'IRM5-PREP-CONTACTS',
   item: 'Make sure that an up-to-date list of contacts in network and security operations teams is available',
   section: 'Preparation/IDS-EDR',
   severity: 'high',
+  crosswalk: {pci: ['12.10.3'], cis: ['17.1', '17.2'], nis2: ['23(1)']},
   rationale: 'During an incident nobody has time to look for who runs the firewall or the SOC.',
   remediation: 'Add the missing teams to contacts with at least one channel, and re-verify them (verified: date).',
   run(ctx) {
@@ -18,6 +20,6 @@ export const contactsEstablished: ReadinessCheck = {
       const p = dateProblem(ctx, c, 'verified', `contact ${c.id}`, ctx.policy.max_contact_age_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `${ctx.inventory.contacts.length} contacts, all verified recently`, (n) => `${n} contact problems`)
+    return outcome(findings, `${plural(ctx.inventory.contacts.length, 'contact')}, all verified recently`, (n) => `${plural(n, 'contact problem')}`)
   },
 }

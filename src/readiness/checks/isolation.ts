@@ -1,5 +1,6 @@
 import {at, dateProblem, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 const ENDPOINT_TRUST = new Set(['internal', 'restricted', 'dmz', 'management', 'cloud'])
 
@@ -8,6 +9,7 @@ export const isolation: ReadinessCheck = {
   item: 'Make sure you can isolate endpoints and areas of the network',
   section: 'Preparation/IDS-EDR',
   severity: 'high',
+  crosswalk: {cis: ['13.4'], pci: ['12.10.1'], nis2: ['21(2)(b)']},
   rationale: 'Containment needs a tested way to cut a host (EDR) or a zone (firewall, VLAN) off the network.',
   remediation: 'Record for each internal zone an isolation method and its last test, and deploy EDR with isolation on endpoints.',
   run(ctx) {
@@ -27,6 +29,6 @@ export const isolation: ReadinessCheck = {
       const p = dateProblem(ctx, z, 'isolation.last_tested', `zone ${z.id}`, ctx.policy.isolation_test_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `endpoints isolatable by ${isolators.map((s) => s.id).join(', ')}; ${zones.length} zones with a tested isolation method`, (n) => `${n} isolation gaps`)
+    return outcome(findings, `endpoints isolatable by ${isolators.map((s) => s.id).join(', ')}; ${plural(zones.length, 'zone')} with a tested isolation method`, (n) => `${plural(n, 'isolation gap')}`)
   },
 }

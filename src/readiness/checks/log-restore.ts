@@ -1,11 +1,13 @@
 import {dateProblem} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const logRestore: ReadinessCheck = {
   id: 'IRM5-PREP-LOG-RESTORE',
   item: 'Make sure that logs are operational when archived (restore tested)',
   section: 'Preparation/Logs-People',
   severity: 'high',
+  crosswalk: {cis: ['11.5'], pci: ['10.3.3'], dora: ['12(1)']},
   rationale: 'An archive that has never been restored is a hope, not a log.',
   remediation: 'Restore a sample of each archive, search it, and record last_restore_test.',
   run(ctx) {
@@ -17,7 +19,7 @@ export const logRestore: ReadinessCheck = {
       if (p) findings.push(p)
     }
     return findings.length
-      ? {status: 'fail', summary: `${findings.length} of ${sources.length} archives without a recent restore test`, findings}
-      : {status: 'pass', summary: `${sources.length} archives restore-tested recently`, findings}
+      ? {status: 'fail', summary: `${findings.length} of ${plural(sources.length, 'archive')} without a recent restore test`, findings}
+      : {status: 'pass', summary: `${plural(sources.length, 'archive')} restore-tested recently`, findings}
   },
 }

@@ -1,11 +1,13 @@
 import {at} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const logRetention: ReadinessCheck = {
   id: 'IRM5-PREP-LOG-RETENTION',
   item: 'Make sure that logs are kept for more than 6 months (or the retention profile of the policy)',
   section: 'Preparation/Logs-People',
   severity: 'high',
+  crosswalk: {pci: ['10.5.1'], cis: ['8.3', '8.10'], csf: ['PR.PS-04'], dora: ['12(2)(a)'], nis2: ['21(2)(c)']},
   rationale: 'Intrusions surface months later; the network logs must still reach back to the first contact.',
   remediation: 'Raise online plus archive retention of each network log source to the policy minimum.',
   run(ctx) {
@@ -30,6 +32,6 @@ export const logRetention: ReadinessCheck = {
     }
     return findings.length
       ? {status: 'fail', summary: `${findings.length} retention problems against profile '${name}'`, findings}
-      : {status: 'pass', summary: `${sources.length} network log sources meet profile '${name}'`, findings}
+      : {status: 'pass', summary: `${plural(sources.length, 'network log source')} ${sources.length === 1 ? 'meets' : 'meet'} profile '${name}'`, findings}
   },
 }

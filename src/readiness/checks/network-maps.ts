@@ -1,11 +1,13 @@
 import {at, dateProblem, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const networkMaps: ReadinessCheck = {
   id: 'IRM5-PREP-NETWORK-MAPS',
   item: 'Make sure that up-to-date network maps are available, with zones and the teams that own them',
   section: 'Preparation/Network',
   severity: 'medium',
+  crosswalk: {pci: ['1.2.3', '1.2.4'], csf: ['ID.AM-03']},
   rationale: 'Scoping an intrusion needs a current map of zones and of who to call for each.',
   remediation: 'Give every zone an owner and a map {document, version, updated}, and refresh maps older than the policy allows.',
   run(ctx) {
@@ -23,6 +25,6 @@ export const networkMaps: ReadinessCheck = {
       const p = dateProblem(ctx, z, 'map.updated', `zone ${z.id} map`, ctx.policy.map_max_age_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `${zones.length} zones with an owner and a current map`, (n) => `${n} map problems`)
+    return outcome(findings, `${plural(zones.length, 'zone')} with an owner and a current map`, (n) => `${plural(n, 'map problem')}`)
   },
 }

@@ -1,11 +1,13 @@
 import {at} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const timeSource: ReadinessCheck = {
   id: 'IRM5-PREP-TIME-SOURCE',
   item: 'Make sure all devices use one time source, so logs can be correlated (IRM #2/#7/#18)',
   section: 'Preparation/Logs-People',
   severity: 'medium',
+  crosswalk: {pci: ['10.6.1', '10.6.2'], cis: ['8.4'], dora: ['12(3)']},
   rationale: 'Timelines across firewall, VPN and EDR logs are worthless when clocks disagree.',
   remediation: 'Point every device at the same NTP servers and record them under devices[].ntp.',
   run(ctx) {
@@ -30,6 +32,6 @@ export const timeSource: ReadinessCheck = {
     for (const l of ctx.inventory.log_sources) if (l.ntp_synced === false) findings.push(at(ctx, l, 'ntp_synced', `log source ${l.id}: clock not synchronised`))
     return findings.length
       ? {status: 'fail', summary: `${findings.length} time-source problems`, findings}
-      : {status: 'pass', summary: `${devices.length} devices share one time source`, findings}
+      : {status: 'pass', summary: `${plural(devices.length, 'device')} ${devices.length === 1 ? 'uses' : 'share'} one time source`, findings}
   },
 }

@@ -1,6 +1,7 @@
 import {at, dateProblem} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
 import {byCodeUnit} from '../../core/order.js'
+import {plural} from '../../core/plural.js'
 
 const TEAM_ROLES = new Set(['network', 'security-operations', 'cert'])
 
@@ -9,6 +10,7 @@ export const training: ReadinessCheck = {
   item: 'Make sure people are trained on the tools (monitoring, isolation, analysis)',
   section: 'Preparation/Logs-People',
   severity: 'medium',
+  crosswalk: {pci: ['12.10.4'], cis: ['17.7'], nis2: ['21(2)(g)']},
   rationale: 'Tools nobody has practised with are slow and error-prone in a crisis.',
   remediation: 'Train each network, SOC and CERT team on the tools and record it under trainings (team, tool, date).',
   run(ctx) {
@@ -25,7 +27,7 @@ export const training: ReadinessCheck = {
       if (p) findings.push(p)
     }
     return findings.length
-      ? {status: 'fail', summary: `${findings.length} of ${teams.length} teams not trained recently`, findings}
-      : {status: 'pass', summary: `${teams.length} teams trained recently`, findings}
+      ? {status: 'fail', summary: `${findings.length} of ${plural(teams.length, 'team')} not trained recently`, findings}
+      : {status: 'pass', summary: `${plural(teams.length, 'team')} trained recently`, findings}
   },
 }

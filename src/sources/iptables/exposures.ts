@@ -3,14 +3,15 @@
  * meets in kernel order (raw → mangle → nat/filter): a DROP in raw or mangle removes traffic before the
  * filter sees it; an ACCEPT there only ends that table, so it reads as RETURN.
  */
+import type {NetfilterHook} from '../../model/device.js'
 import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
-import type {Unparsed} from '../types.js'
+import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
-import {noteUnfilteredNat} from './nat-check.js'
+import {composeNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 
@@ -49,6 +50,8 @@ const HOOKS: Hook[] = [
   // dumps used as host filters through mangle alone (Batfish's convention): its verdicts decide
   {table: 'mangle', chain: 'PREROUTING', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
 ]
+
+const HOOK_OF: Record<string, NetfilterHook> = {INPUT: 'input', FORWARD: 'forward', OUTPUT: 'output', PREROUTING: 'prerouting'}
 
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
 const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
@@ -181,7 +184,7 @@ function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
-export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
@@ -207,15 +210,18 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
       }
       chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true})
+      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
+        e.hook = HOOK_OF[hook.chain]
+        // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
+        if (e.hook === 'input') e.hostLocal = true
         if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
         exposures.push(e)
       }
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }
-  noteUnfilteredNat(exposures)
-  return {exposures, warnings: [...warnings.values()]}
+  const nat = composeNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

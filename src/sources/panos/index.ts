@@ -3,6 +3,7 @@
  * `show config`. tree.ts turns each into one tree, exposures.ts reads the tree.
  */
 import {IrmError} from '../../core/errors.js'
+import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {SourceParser, Unparsed} from '../types.js'
 import {parseXml} from '../xml.js'
@@ -31,9 +32,10 @@ export const panos: SourceParser = {
     return hits === 0 ? 0 : Math.min(0.95, 0.55 + hits * 0.05)
   },
   parse(text, {file}) {
-    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}}
+    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
     let root: PNode
     let lines: number
+    let directives = 0
     const unparsed: Unparsed[] = []
     if (/^\s*</.test(text)) {
       const xml = parseXml(text, file)
@@ -55,13 +57,15 @@ export const panos: SourceParser = {
       }
       root = tree.root
       lines = tree.count + tree.problems.length
+      // delete/move/deactivate lines were applied: understood, though no node carries them
+      directives = tree.directives
       unparsed.push(...tree.problems)
     }
-    const {exposures, problems} = toExposures(root)
+    const {exposures, problems, device} = toExposures(root)
     const rest = unread(root)
     unparsed.push(...rest.unparsed)
     for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood)}}
+    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood + directives)}, device}
   },
 }

@@ -164,7 +164,7 @@ export const pulumiProgram: SourceParser = {
       raw: {type: c.type, name: c.name},
     }))
     const state = new ParseState()
-    pulumiExposures(resources, state)
-    return state.result()
+    const device = pulumiExposures(resources, state)
+    return {...state.result(), device}
   },
 }
