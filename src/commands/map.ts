@@ -35,6 +35,8 @@ export default class MapCommand extends BaseCommand {
     const {flags} = await this.parse(MapCommand)
     const loaded = await loadInventory(flags.inventory, {displayBase: process.cwd()})
     const errors = validateInventory(loaded, {asOf: new Date(`${readAsOf(flags['as-of'])}T00:00:00Z`)}).filter((i) => i.severity === 'error')
+    // schema errors first: the others (unknown zones, addresses in no zone) often follow from them
+    errors.sort((a, b) => Number(a.rule !== 'schema') - Number(b.rule !== 'schema'))
     if (errors.length) {
       const lines = errors.slice(0, 50).map((i) => `${i.file}:${i.line}:${i.column}: ${i.message} [${i.rule}]`)
       throw new IrmError('INVENTORY_INVALID', `the inventory does not validate (${plural(errors.length, 'error')}):\n  ${lines.join('\n  ')}`, {

@@ -29,7 +29,21 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export async function mapSvg(map: NetworkMap): Promise<string> {
   const viz = await instance()
   const svg = viz.renderString(renderDot(map), {format: 'svg', engine: 'dot'})
-  return svg.slice(svg.indexOf('<svg')).replace(/<!--[\s\S]*?-->\n?/g, '').trim()
+  return dropComments(svg.slice(svg.indexOf('<svg'))).trim()
+}
+
+/** `<!-- … -->` (and the newline after) removed by indexOf: a regex here is quadratic on an unclosed `<!--`. */
+function dropComments(s: string): string {
+  let out = ''
+  let i = 0
+  for (;;) {
+    const a = s.indexOf('<!--', i)
+    const b = a < 0 ? -1 : s.indexOf('-->', a + 4)
+    if (b < 0) return out + s.slice(i)
+    out += s.slice(i, a)
+    i = b + 3
+    if (s[i] === '\n') i++
+  }
 }
 
 const CSS = `

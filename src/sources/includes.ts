@@ -34,7 +34,8 @@ export interface Spliced {
   files: string[]
 }
 
-const INCLUDE = /^\s*include\s+(?:"([^"]*)"|(\S+))\s*;?\s*(?:#.*)?$/
+// an unquoted path stops at `;` and `#` so the tail cannot be split two ways (linear, tests/hostile/regex.test.ts)
+const INCLUDE = /^\s*include\s+(?:"([^"]*)"|([^\s;#]+))\s*(?:;\s*)?(?:#.*)?$/
 
 /** Which formats the loader expands includes for. */
 export function followsIncludes(type: string): boolean {

@@ -125,7 +125,7 @@ export function betterType(forced: SourceParser, text: string, stats: ParseResul
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const display = options.displayPath ?? path
   const text = await readConfigText(path, display, options.maxBytes)
-  if (!/^\s*include\s/m.test(text)) return parseText(text, display, options.type)
+  if (!/^[ \t]*include\s/m.test(text)) return parseText(text, display, options.type)
   const parser = options.type ? parserFor(options.type) : detectParser(text.slice(0, 65536), display)
   if (!followsIncludes(parser.type)) return parseText(text, display, options.type)
   const mainDir = dirname(path)
