@@ -5,6 +5,7 @@
  */
 import {createHash} from 'node:crypto'
 
+import type {DeviceModel} from '../model/device.js'
 import {type Exposure, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes} from '../net/match.js'
@@ -12,6 +13,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
 import {AddressIndex} from './interval-index.js'
+import {DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
 
@@ -35,12 +37,16 @@ class Engine {
   private readonly findings: Finding[] = []
   /** Zones by their exact address set (first declared wins), to name a set after its zone. */
   private readonly zonesByAddresses = new Map<string, DiffZone>()
+  private readonly space: ZoneSpace
+  /** Per device: its interfaces and vendor zones mapped to inventory zones (reach by where traffic enters). */
+  readonly reach = new Map<string, DeviceReach>()
 
   constructor(private readonly input: DiffInput) {
     const trust = new Set(input.policy.trustedTrust)
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
     this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
+    this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
     for (const z of input.zones) {
       const key = setKey(z.addresses)
       if (!z.addresses.isEmpty() && !this.zonesByAddresses.has(key)) this.zonesByAddresses.set(key, z)
@@ -89,6 +95,13 @@ class Engine {
       liveByDevice.set(live.device, list)
     }
     this.prepare(liveByDevice)
+    for (const live of this.input.live) {
+      if ('error' in live || this.reach.has(live.device)) continue
+      const models = this.input.live.filter((l) => l.device === live.device && !('error' in l) && l.model).map((l) => (l as {model: DeviceModel}).model)
+      const model = models.length ? {interfaces: models.flatMap((m) => m.interfaces), ownAddresses: models.flatMap((m) => m.ownAddresses), listeners: models.flatMap((m) => m.listeners)} : undefined
+      const natted = AddressSet.unionAll((liveByDevice.get(live.device) ?? []).filter((x) => x.kind === 'nat-forward' && x.translated?.to).map((x) => x.to))
+      this.reach.set(live.device, new DeviceReach(this.space, this.input.devices.find((d) => d.id === live.device), model, natted))
+    }
     const audited = new Set<string>()
     for (const live of this.input.live) {
       if ('error' in live) {
@@ -99,6 +112,7 @@ class Engine {
       for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
       if (live.unparsed.length) this.unauditedRules(live)
     }
+    for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
     for (const ap of this.input.accessPoints) {
       if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
       if (ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
@@ -123,7 +137,9 @@ class Engine {
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
     if (access) for (const v of variants) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
-    const untrusted = e.from.subtract(this.trusted)
+    // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
+    const scope = this.reach.get(device)!.scope(e, this.trusted)
+    const untrusted = scope.untrusted
     if (untrusted.isEmpty()) return
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
     let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
@@ -134,7 +150,7 @@ class Engine {
         const named = access.overlapping(full).map((c) => c.box.to)
         if (named.length) full = {...full, to: AddressSet.unionAll(named)}
       }
-      const box = sameFamily({...full, from: untrusted})
+      const box = sameFamily({...full, from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to)})
       if (box.from.isEmpty()) continue
       // drift needs an access point that approves part of the untrusted traffic; one approving only the
       // trusted sources (bastions) leaves the outside part unwanted, and is named as the nearest entry
@@ -146,6 +162,9 @@ class Engine {
     }
     if (!best) return
     const json = exposureToJson(e)[0]
+    if (json.ingress && scope.ingressZones) json.ingress.inventory_zones = [...scope.ingressZones]
+    if (json.egress && scope.egressZones) json.egress.inventory_zones = [...scope.egressZones]
+    const target = scope.deviceItself ? 'the device itself' : this.describe(e.to)
     const service = serviceText(e.protocols, e.ports)
     const source = this.sourceKey(e.from)
     const reachSet = AddressSet.unionAll(best.rest.map((b) => b.from))
@@ -168,7 +187,7 @@ class Engine {
         file: e.file,
         line: e.line,
         message:
-          `${device} allows ${service} from ${this.describe(e.from)} to ${this.describe(e.to)} (${e.rule}, ${where}); ` +
+          `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
           `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
           doubts(e),
         suggestion: this.suggestion(device, e, service),
@@ -321,6 +340,27 @@ class Engine {
     })
   }
 
+  private interfaceUnmapped(device: string, u: Unmapped): void {
+    const live = this.input.live.find((l) => l.device === device && !('error' in l))
+    const what = u.name !== undefined ? `interface ${u.name}${u.vendorZone ? ` (vendor zone ${u.vendorZone})` : ''}` : `vendor zone ${u.vendorZone}`
+    const addresses = u.addresses.length ? ` with ${shortCidrs(u.addresses)}` : ''
+    const fits = u.fits.length ? `; zones that would fit: ${u.fits.join(', ')}` : ''
+    const entry = u.name !== undefined ? `{name: ${u.name}, zone: ZONE}` : `{vendor_zone: ${u.vendorZone}, zone: ZONE}`
+    this.findings.push({
+      id: `interface-unmapped:${device}:${u.name ?? `zone-${u.vendorZone}`}`,
+      rule: 'interface-unmapped',
+      severity: this.input.policy.severity.interfaceUnmapped,
+      device,
+      access_point: null,
+      file: live?.file,
+      ...(u.line ? {line: u.line} : {}),
+      message:
+        `${device}: rules are bound to ${what}${addresses}, which no inventory zone is mapped to and none can be inferred; ` +
+        `reach through it is decided by source addresses alone${fits}. Add ${entry} to devices[].interfaces of ${device}`,
+      suppressed: false,
+    })
+  }
+
   private unauditedRules(live: Extract<LiveConfig, {exposures: Exposure[]}>): void {
     const lines = [...new Set(live.unparsed.map((u) => u.line))].sort((a, b) => a - b)
     const first = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', …' : '')
@@ -436,8 +476,10 @@ export function describeExcess(x: Excess, fromLabel?: string): string {
  * All findings of one diff, merged by id (two rules with one id become one finding with `also`),
  * in a stable order: severity, rule, id.
  */
-export function diffFindings(input: DiffInput): Finding[] {
-  const raw = new Engine(input).run()
+export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, InterfaceMapping[]>}): Finding[] {
+  const engine = new Engine(input)
+  const raw = engine.run()
+  if (out) out.mappings = new Map([...engine.reach].map(([device, r]) => [device, r.mappings()]))
   const byId = new Map<string, Finding>()
   const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
   raw.sort((a, b) => order(a).localeCompare(order(b)))

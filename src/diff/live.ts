@@ -86,7 +86,7 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
     }
     try {
       const loaded = await loadConfig(abs, {type: r.type, displayPath: display})
-      out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats})
+      out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {})})
     } catch (e) {
       if (!isIrmError(e)) throw e
       out.push({device: r.device, file: display, error: e.line ? `line ${e.line}: ${e.message}` : e.message, hint: e.hint})

@@ -12,6 +12,7 @@ import {diffFindings, rank} from './engine.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
+import type {InterfaceMapping} from './reach.js'
 import {loadDiffPolicy} from './policy.js'
 import {applySuppressions, loadSuppressions} from './suppress.js'
 
@@ -44,6 +45,8 @@ export interface DeviceStatus {
   unparsed?: number
   lines?: number
   understood?: number
+  /** Interfaces and vendor zones the live rules are bound to, with the zone each maps to and how (inferred or not). */
+  interfaces?: InterfaceMapping[]
 }
 
 export interface DiffSummary {
@@ -55,6 +58,7 @@ export interface DiffSummary {
   'device-unaudited': number
   'unaudited-rules': number
   'suppression-expired': number
+  'interface-unmapped': number
   total: number
   suppressed: number
   by_severity: Record<Severity, number>
@@ -82,6 +86,7 @@ const SUMMARY_KEY: Record<Finding['rule'], keyof DiffSummary> = {
   'device-unaudited': 'device-unaudited',
   'unaudited-rules': 'unaudited-rules',
   'suppression-expired': 'suppression-expired',
+  'interface-unmapped': 'interface-unmapped',
 }
 
 export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
@@ -100,7 +105,8 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
-  let findings = diffFindings(diffInputFromInventory(loaded, live, options.asOf, policy))
+  const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
+  let findings = diffFindings(diffInputFromInventory(loaded, live, options.asOf, policy), reach)
 
   const ignorePath = options.ignoreFile ?? join(dirname(loaded.dir), IGNORE_FILE)
   let suppressions: string | undefined
@@ -124,7 +130,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     ...(suppressions ? {suppressions} : {}),
     ...(baseline ? {baseline} : {}),
     summary: summarize(findings, fixed),
-    devices: deviceStatus(devices, live),
+    devices: deviceStatus(devices, live, reach.mappings),
     findings,
     ...(fixed ? {fixed} : {}),
   }
@@ -146,6 +152,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[]): DiffSummary {
     'device-unaudited': 0,
     'unaudited-rules': 0,
     'suppression-expired': 0,
+    'interface-unmapped': 0,
     total: 0,
     suppressed: 0,
     by_severity: {critical: 0, high: 0, medium: 0, low: 0, info: 0},
@@ -166,14 +173,20 @@ function summarize(findings: Finding[], fixed?: FixedFinding[]): DiffSummary {
   return s
 }
 
-function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveConfig[]): DeviceStatus[] {
+function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveConfig[], mappings?: Map<string, InterfaceMapping[]>): DeviceStatus[] {
   const out: DeviceStatus[] = []
   for (const d of [...devices].sort((a, b) => a.id.localeCompare(b.id))) {
     const configs = live.filter((l) => l.device === d.id)
     if (configs.length === 0) out.push({id: d.id, status: 'no-config'})
     for (const l of configs) {
       if ('error' in l) out.push({id: d.id, status: 'unaudited', file: l.file})
-      else out.push({id: d.id, status: 'audited', file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood})
+      else {
+        const interfaces = mappings?.get(d.id)
+        out.push({
+          id: d.id, status: 'audited', file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood,
+          ...(interfaces?.length ? {interfaces} : {}),
+        })
+      }
     }
   }
   return out

@@ -23,6 +23,7 @@ export function summaryLine(report: DiffReport): string {
   if (s['device-unaudited']) parts.push(`${s['device-unaudited']} device(s) unaudited`)
   if (s['unaudited-rules']) parts.push(`${s['unaudited-rules']} file(s) with unaudited rules`)
   if (s['suppression-expired']) parts.push(`${s['suppression-expired']} suppression(s) expired`)
+  if (s['interface-unmapped']) parts.push(`${s['interface-unmapped']} interface(s) unmapped`)
   let line = `${s.total} finding(s): ${parts.join(', ')}`
   if (s.suppressed) line += `; ${s.suppressed} suppressed`
   if (s.new !== undefined) line += `; ${s.new} new, ${s.fixed ?? 0} fixed since the baseline`
@@ -50,6 +51,9 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
           ? `${d.file ?? '-'}: not audited`
           : 'no live config'
     out.push(`  ${d.id}: ${detail}`)
+    // which interfaces were mapped by inference, so a reader can confirm or override them in the inventory
+    const inferred = (d.interfaces ?? []).filter((m) => m.how !== 'inventory' && m.how !== 'unmapped')
+    if (inferred.length) out.push(p.dim(`    inferred: ${inferred.map((m) => `${m.name ?? m.vendor_zone} → ${m.zones.join('+')} (${m.how})`).join(', ')}`))
   }
   out.push('')
   const active = report.findings.filter((f) => !f.suppressed)

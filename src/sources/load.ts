@@ -5,6 +5,7 @@
 import {readFile, stat} from 'node:fs/promises'
 
 import {IrmError, isIrmError} from '../core/errors.js'
+import {attachExposures} from '../model/attach.js'
 import {detectParser, parserFor} from './registry.js'
 import type {ParseResult, SourceParser} from './types.js'
 
@@ -105,6 +106,8 @@ export async function parseText(text: string, display: string, type?: string): P
       hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
     })
   }
+  // the shared step: bindings → ingress/egress, host-local rules → the device's own addresses
+  attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file = display
   return {...result, file: display, type: parser.type}
 }

@@ -1,6 +1,6 @@
 import type {Evidence, ReadinessCheck} from '../types.js'
 
-const RULES = new Set(['unwanted-access-point', 'access-point-drift', 'device-unaudited', 'unaudited-rules'])
+const RULES = new Set(['unwanted-access-point', 'access-point-drift', 'device-unaudited', 'unaudited-rules', 'interface-unmapped'])
 
 export const unwantedAccessPoints: ReadinessCheck = {
   id: 'IRM5-PREP-UNWANTED-ACCESS-POINTS',

@@ -1,6 +1,7 @@
 import {IrmError} from '../../core/errors.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
+import {asaDevice} from './device.js'
 import {asaExposures} from './exposures.js'
 import {AsaReader} from './read.js'
 
@@ -31,6 +32,6 @@ export const ciscoAsa: SourceParser = {
     const config = new AsaReader(parsed.ledger).read(parsed.nodes)
     const exposures = asaExposures(config, redactCisco)
     const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, stats}
+    return {exposures, unparsed, stats, device: asaDevice(config)}
   },
 }

@@ -1,6 +1,7 @@
 import {IrmError} from '../../core/errors.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
+import {iosDevice} from './device.js'
 import {iosExposures} from './exposures.js'
 import {IosReader} from './read.js'
 
@@ -28,6 +29,6 @@ export const ciscoIos: SourceParser = {
     const config = new IosReader(parsed.ledger).read(parsed.nodes)
     const exposures = iosExposures(config, redactCisco)
     const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, stats}
+    return {exposures, unparsed, stats, device: iosDevice(config)}
   },
 }

@@ -3,6 +3,7 @@
  * meets in kernel order (raw → mangle → nat/filter): a DROP in raw or mangle removes traffic before the
  * filter sees it; an ACCEPT there only ends that table, so it reads as RETURN.
  */
+import type {NetfilterHook} from '../../model/device.js'
 import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
@@ -49,6 +50,8 @@ const HOOKS: Hook[] = [
   // dumps used as host filters through mangle alone (Batfish's convention): its verdicts decide
   {table: 'mangle', chain: 'PREROUTING', before: [['raw', 'PREROUTING']], kind: 'filter', direction: 'inbound', withoutFilter: true},
 ]
+
+const HOOK_OF: Record<string, NetfilterHook> = {INPUT: 'input', FORWARD: 'forward', OUTPUT: 'output', PREROUTING: 'prerouting'}
 
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
 const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
@@ -210,6 +213,9 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
+        e.hook = HOOK_OF[hook.chain]
+        // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
+        if (e.hook === 'input') e.hostLocal = true
         if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
         exposures.push(e)
       }

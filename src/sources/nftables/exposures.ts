@@ -13,6 +13,7 @@
  *   only what it accepts reaches the final chain.
  * Nothing another table drops is listed; what a guarded drop might remove elsewhere stays listed (recall).
  */
+import type {NetfilterHook} from '../../model/device.js'
 import type {Direction, Exposure, ExposureKind} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
@@ -336,7 +337,7 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
-    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[]) => {
+    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[], hook: NetfilterHook) => {
       // A stage whose user chains never accept runs inside the final walk: its drops stay guarded by
       // their interfaces and apply only where they match. A stage with an accept inside a user chain
       // (which ends the whole stage, not just the user chain) is walked on its own first, and what it
@@ -348,7 +349,13 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
-      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) exposures.push(toExposure(p.box, p.guards, p.meta))
+      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) {
+        const e = toExposure(p.box, p.guards, p.meta)
+        e.hook = hook
+        // the input hook reaches the host itself; forward and prerouting pass through it
+        if (hook === 'input') e.hostLocal = true
+        exposures.push(e)
+      }
     }
     for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
       const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
@@ -356,10 +363,10 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
       const drops = chains.filter((b) => b.chain.policy === 'drop')
       const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
       const stages = [...(hook === 'output' ? [] : preFilter), ...chains.filter((b) => b !== final)]
-      run(stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress)
+      run(stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress, hook as NetfilterHook)
     }
     const nat = onHook('prerouting', ['nat'])
-    if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress)
+    if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
   noteUnfilteredNat(exposures)
   return {exposures, warnings: [...warnings.values()]}

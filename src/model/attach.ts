@@ -1,0 +1,57 @@
+/**
+ * The one shared step between a parser and the analysis: exposures gain `ingress`/`egress` from the
+ * vendor-spelled bindings the parser kept (interfaces in/out, from/to zones), and host-local rules
+ * whose destination is "any" get the device's own addresses. Written once for every format, so a
+ * parser only says where a rule is bound; what that means for reach is the diff's job (diff/reach.ts).
+ */
+import {AddressSet} from '../net/address-set.js'
+import type {Attachment, DeviceModel} from './device.js'
+import type {Exposure} from './exposure.js'
+
+/** Words that bind a rule to nothing in particular. */
+const UNBOUND = new Set(['any', '*', 'all'])
+
+export function attachExposures(exposures: Exposure[], device?: DeviceModel): void {
+  const own = device ? ownAddressSet(device) : AddressSet.EMPTY
+  for (const e of exposures) {
+    if (!e.ingress) {
+      const a = attachment(e.interfaces?.in, e.fromZones, device)
+      if (a) e.ingress = a
+    }
+    if (!e.egress) {
+      const a = attachment(e.interfaces?.out, e.toZones, device)
+      if (a) e.egress = a
+    }
+    if (e.hostLocal && e.to.isAny() && !own.isEmpty()) {
+      // INPUT / host-inbound / management plane: the device answers on its own addresses only
+      e.to = own
+      e.notes = [...(e.notes ?? []), "destination: the device's own addresses"]
+    }
+  }
+}
+
+/** The device's own addresses as one set (host addresses; the prefix length is the connected subnet's). */
+export function ownAddressSet(device: DeviceModel): AddressSet {
+  const hosts = [...device.ownAddresses, ...device.interfaces.flatMap((i) => i.addresses)].map((a) => AddressSet.parse(a.split('/')[0]))
+  return AddressSet.unionAll(hosts.filter((s): s is AddressSet => s !== null))
+}
+
+/**
+ * Interfaces as named (negations `!eth0` resolved against the device's interfaces when it lists them;
+ * else the binding is unknown), vendor zones that are not also the interface names (ASA nameif).
+ */
+function attachment(ifaces: readonly string[] | undefined, zones: readonly string[] | undefined, device?: DeviceModel): Attachment | undefined {
+  let names = (ifaces ?? []).filter((n) => !UNBOUND.has(n.toLowerCase()))
+  const negated = names.filter((n) => n.startsWith('!')).map((n) => n.slice(1).trim())
+  if (negated.length) {
+    if (!device?.interfaces.length) return undefined
+    const excluded = new Set(negated)
+    const positive = names.filter((n) => !n.startsWith('!'))
+    names = positive.length ? positive.filter((n) => !excluded.has(n)) : device.interfaces.map((i) => i.name).filter((n) => !excluded.has(n))
+    if (!names.length) return undefined
+  }
+  const nameSet = new Set(names)
+  const vendorZones = (zones ?? []).filter((z) => !UNBOUND.has(z.toLowerCase()) && !nameSet.has(z))
+  if (!names.length && !vendorZones.length) return undefined
+  return {interfaces: [...new Set(names)], zones: [...new Set(vendorZones)]}
+}
