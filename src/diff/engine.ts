@@ -13,7 +13,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
 import {AddressIndex} from './interval-index.js'
-import {DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace} from './reach.js'
+import {anyAddress, DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
 
@@ -164,7 +164,7 @@ class Engine {
     const json = exposureToJson(e)[0]
     if (json.ingress && scope.ingressZones) json.ingress.inventory_zones = [...scope.ingressZones]
     if (json.egress && scope.egressZones) json.egress.inventory_zones = [...scope.egressZones]
-    const target = scope.deviceItself ? 'the device itself' : this.describe(e.to)
+    const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
     const service = serviceText(e.protocols, e.ports)
     const source = this.sourceKey(e.from)
     const reachSet = AddressSet.unionAll(best.rest.map((b) => b.from))

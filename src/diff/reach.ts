@@ -124,7 +124,7 @@ export class DeviceReach {
   scope(e: Exposure, trusted: AddressSet): ReachScope {
     let to = AddressSet.ANY
     let deviceItself = false
-    if (e.hostLocal && e.to.isAny()) {
+    if (e.hostLocal && anyAddress(e.to)) {
       // the config has no address for the device: the inventory's management addresses, else "itself"
       if (this.management) to = this.management
       else deviceItself = true
@@ -263,6 +263,11 @@ export class DeviceReach {
     for (const i of ifaces) for (const s of subnets(i)) for (const z of this.space.zones) if (!z.catchAll && z.addresses.overlaps(s)) out.add(z.id)
     return [...out].sort()
   }
+}
+
+/** Every address, or every address of one family (`0.0.0.0/0`): a rule that names no destination. */
+export function anyAddress(set: AddressSet): boolean {
+  return set.isAny() || set.equals(AddressSet.ANY4) || set.equals(AddressSet.ANY6)
 }
 
 /** The connected subnets of an interface (`10.10.0.1/16` → 10.10.0.0/16). */

@@ -22,9 +22,11 @@ export function attachExposures(exposures: Exposure[], device?: DeviceModel): vo
       const a = attachment(e.interfaces?.out, e.toZones, device)
       if (a) e.egress = a
     }
-    if (e.hostLocal && e.to.isAny() && !own.isEmpty()) {
-      // INPUT / host-inbound / management plane: the device answers on its own addresses only
-      e.to = own
+    const mine = e.hostLocal && (e.to.isAny() || e.to.equals(AddressSet.ANY4) || e.to.equals(AddressSet.ANY6)) ? own.intersect(e.to) : AddressSet.EMPTY
+    if (!mine.isEmpty()) {
+      // INPUT / host-inbound / management plane: the device answers on its own addresses only (a family
+      // it has no known address in stays "any")
+      e.to = mine
       e.notes = [...(e.notes ?? []), "destination: the device's own addresses"]
     }
   }
