@@ -135,7 +135,10 @@ class Engine {
     const variants = exposureBoxes(e)
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
-    if (access) for (const v of variants) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
+    // a rule provides access only to the sources that enter where it is bound (its ingress zones)
+    const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
+    const offered = entering ? exposureBoxes({...e, from: entering}) : variants
+    if (access) for (const v of offered) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
     const scope = this.reach.get(device)!.scope(e, this.trusted)

@@ -58,6 +58,10 @@ export class ZoneSpace {
     return this.byId.has(id)
   }
 
+  catchAll(id: string): boolean {
+    return !!this.byId.get(id)?.catchAll
+  }
+
   untrusted(id: string): boolean {
     const z = this.byId.get(id)
     return !!z && !this.trustedTrust.includes(z.trust)
@@ -148,6 +152,17 @@ export class DeviceReach {
       if (to.isEmpty()) return {untrusted: AddressSet.EMPTY, to, ingressZones, egressZones}
     }
     return {untrusted, to, ingressZones, egressZones, deviceItself}
+  }
+
+  /**
+   * The sources of an exposure that enter where it is bound (its ingress zones); undefined when unmapped
+   * or when it enters from a catch-all zone (the internet side also carries our other sites' public
+   * addresses, VPN peers among them).
+   */
+  entering(e: Exposure): AddressSet | undefined {
+    const zones = e.ingress ? this.zonesOf(e.ingress) : undefined
+    if (!zones || zones.some((z) => this.space.catchAll(z))) return undefined
+    return e.from.intersect(this.space.addressesOf(zones))
   }
 
   /** Inventory zones of an attachment (interfaces first, else vendor zones); undefined when unmapped. */
