@@ -52,6 +52,9 @@ function attachment(ifaces: readonly string[] | undefined, zones: readonly strin
     names = positive.length ? positive.filter((n) => !excluded.has(n)) : device.interfaces.map((i) => i.name).filter((n) => !excluded.has(n))
     if (!names.length) return undefined
   }
+  // a "zone" that is one of the device's interface names (ASA nameif) is that interface
+  const isIface = (z: string) => !!device?.interfaces.some((i) => i.name === z) && !device.interfaces.some((i) => i.vendorZone === z)
+  for (const z of zones ?? []) if (isIface(z) && !names.includes(z)) names.push(z)
   const nameSet = new Set(names)
   const vendorZones = (zones ?? []).filter((z) => !UNBOUND.has(z.toLowerCase()) && !nameSet.has(z))
   if (!names.length && !vendorZones.length) return undefined

@@ -293,3 +293,29 @@ describe('nftables: reach by iifname/oifname', () => {
     ])
   })
 })
+
+describe('parse --inventory --device', () => {
+  it('fills inventory_zones of ingress and egress as the diff maps them; [] without the flags', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {ROOT} = await import('../helpers/sources.js')
+    const {parseReport} = await import('../../src/report/parse-report.js')
+    const {attachmentZones} = await import('../../src/diff/attachment-zones.js')
+    const text = readFileSync(join(ROOT, 'inventory/live/fw-edge-1.asa.cfg'), 'utf8')
+    const loaded = await parseText(text, 'fw-edge-1.asa.cfg')
+    const zonesOf = await attachmentZones(join(ROOT, 'inventory'), 'fw-edge-1', loaded.device)
+    const rows = parseReport(loaded, zonesOf).exposures
+    const web = rows.find((e) => e.rule === 'outside_in#1')!
+    expect(web.ingress).toEqual({interfaces: ['outside'], zones: [], inventory_zones: ['internet']})
+    // object NAT (dmz,outside): enters on outside, leaves on dmz
+    const nat = rows.find((e) => e.rule === 'object WEB-REAL nat')!
+    expect([nat.ingress, nat.egress]).toEqual([
+      {interfaces: ['outside'], zones: [], inventory_zones: ['internet']},
+      {interfaces: ['dmz'], zones: [], inventory_zones: ['paris-dmz']},
+    ])
+    // host-local: ssh on mgmt targets the device's own address on that interface set
+    const ssh = rows.find((e) => e.rule === 'ssh mgmt')!
+    expect([ssh.host_local, ssh.to, ssh.ingress?.inventory_zones]).toEqual([true, ['10.99.10.1/32'], ['paris-mgmt']])
+    expect(parseReport(loaded).exposures.find((e) => e.rule === 'outside_in#1')!.ingress!.inventory_zones).toEqual([])
+  })
+})
