@@ -1,5 +1,6 @@
 import {BaseCommand, formatFlag} from '../cli/base-command.js'
 import {allParsers} from '../sources/registry.js'
+import {type Semantics, semanticsOf, semanticsTable} from '../sources/semantics.js'
 
 interface SourceInfo {
   type: string
@@ -7,10 +8,16 @@ interface SourceInfo {
   detection: string
   extensions: string[]
   auto_detected: boolean
+  /** Which semantics the parser models: ingress, egress, nat, host_local, includes, object_groups. */
+  semantics: Record<string, string>
+}
+
+function semanticsJson(s: Semantics): Record<string, string> {
+  return {ingress: s.ingress, egress: s.egress, nat: s.nat, host_local: s.hostLocal, includes: s.includes, object_groups: s.objectGroups}
 }
 
 export default class Sources extends BaseCommand {
-  static override summary = 'List the supported live config formats and how each is detected.'
+  static override summary = 'List the supported live config formats, how each is detected and which semantics it models.'
 
   static override flags = {
     format: formatFlag(['text', 'json']),
@@ -25,6 +32,7 @@ export default class Sources extends BaseCommand {
         detection: p.detection,
         extensions: [...(p.extensions ?? [])],
         auto_detected: !p.executes,
+        semantics: semanticsJson(semanticsOf(p.type)),
       }))
       .sort((a, b) => a.type.localeCompare(b.type))
     if (flags.format === 'json') {
@@ -37,6 +45,7 @@ export default class Sources extends BaseCommand {
         lines.push(`  detected: ${s.auto_detected ? s.detection : 'never (must be named with --type; it runs code)'}`)
         if (s.extensions.length) lines.push(`  files:    ${s.extensions.join(' ')}`)
       }
+      lines.push('', 'Semantics modelled', ...semanticsTable(sources.map((s) => s.type)))
       await this.emit(lines.join('\n'), undefined)
     }
     return {sources}

@@ -34,6 +34,7 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
   const devices: DiffDevice[] = inv.devices.map((d) => ({
     id: d.id,
     zones: [...(d.zones ?? [])],
+    role: d.role,
     source: where(d),
     ...(d.interfaces?.length
       ? {interfaces: d.interfaces.map((i, n) => ({...('name' in i ? {name: i.name} : {vendorZone: i.vendor_zone}), zone: i.zone, source: where(d, ['interfaces', n])}))}

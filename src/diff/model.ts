@@ -80,6 +80,8 @@ export interface DiffDevice {
   zones: string[]
   /** Where its interfaces and vendor zones lead (inventory), read before any inference. */
   interfaces?: InterfaceZone[]
+  /** `devices[].role`: a cloud account's attachments are the protected instances, not where traffic comes from. */
+  role?: string
   /** `management_addresses`: the destination of host-local rules when the config has no interface address. */
   managementAddresses?: AddressSet
   /** Where the device is declared in the inventory. */

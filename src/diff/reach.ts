@@ -106,6 +106,11 @@ export class DeviceReach {
   private readonly management?: AddressSet
   /** Zones the inventory maps explicitly on this device. */
   private readonly explicitZones = new Set<string>()
+  /**
+   * A cloud account's rules attach to the instances they protect (ENIs, NICs), which says nothing of
+   * where traffic comes from: nothing is inferred nor reported there, sources decide unless mapped.
+   */
+  private readonly cloud: boolean
 
   constructor(
     private readonly space: ZoneSpace,
@@ -121,6 +126,7 @@ export class DeviceReach {
       this.explicitZones.add(m.zone)
     }
     for (const i of model?.interfaces ?? []) if (!this.modelIfaces.has(i.name)) this.modelIfaces.set(i.name, i)
+    this.cloud = device?.role === 'cloud-account'
     this.management = device?.managementAddresses && !device.managementAddresses.isEmpty() ? device.managementAddresses : undefined
   }
 
@@ -216,7 +222,7 @@ export class DeviceReach {
       const vz = this.byVendorZone.get(i.vendorZone)
       if (vz !== undefined) return {name, zones: vz, how: 'vendor-zone'}
     }
-    const inferred = i ? this.infer(i) : undefined
+    const inferred = i && !this.cloud ? this.infer(i) : undefined
     return inferred ? {name, ...inferred} : {name, zones: [], how: 'unmapped'}
   }
 
@@ -258,6 +264,7 @@ export class DeviceReach {
 
   /** Remember what could not be mapped, at its declaration or else at the first rule bound to it. */
   private noteUnmapped(a: Attachment, line?: number): void {
+    if (this.cloud) return
     const names = a.interfaces.filter((n) => !this.iface(n).zones.length)
     for (const name of names) {
       if (this.unmappedSeen.has(`i:${name}`)) continue

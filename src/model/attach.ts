@@ -1,18 +1,27 @@
 /**
  * The one shared step between a parser and the analysis: exposures gain `ingress`/`egress` from the
- * vendor-spelled bindings the parser kept (interfaces in/out, from/to zones), and host-local rules
- * whose destination is "any" get the device's own addresses. Written once for every format, so a
- * parser only says where a rule is bound; what that means for reach is the diff's job (diff/reach.ts).
+ * vendor-spelled bindings the parser kept (interfaces in/out, from/to zones). Written once for every
+ * format, so a parser only says where a rule is bound; what that means for reach is the diff's job
+ * (diff/reach.ts).
  */
-import {AddressSet} from '../net/address-set.js'
 import type {Attachment, DeviceModel} from './device.js'
 import type {Exposure} from './exposure.js'
 
 /** Words that bind a rule to nothing in particular. */
 const UNBOUND = new Set(['any', '*', 'all'])
 
+/**
+ * After every parse. A parser that returns a device model says itself where its rules apply and which
+ * addresses its host-local rules reach (it may call `bindingsToAttachments`); for the others, ingress and
+ * egress are read from their vendor bindings. Host-local rules without an address are the diff's to
+ * resolve (management_addresses, else "the device itself").
+ */
 export function attachExposures(exposures: Exposure[], device?: DeviceModel): void {
-  const own = device ? ownAddressSet(device) : AddressSet.EMPTY
+  if (!device) bindingsToAttachments(exposures)
+}
+
+/** `interfaces.in/out` and `fromZones/toZones` → `ingress`/`egress`, where the exposure has none yet. */
+export function bindingsToAttachments(exposures: Exposure[], device?: DeviceModel): void {
   for (const e of exposures) {
     if (!e.ingress) {
       const a = attachment(e.interfaces?.in, e.fromZones, device)
@@ -22,20 +31,7 @@ export function attachExposures(exposures: Exposure[], device?: DeviceModel): vo
       const a = attachment(e.interfaces?.out, e.toZones, device)
       if (a) e.egress = a
     }
-    const mine = e.hostLocal && (e.to.isAny() || e.to.equals(AddressSet.ANY4) || e.to.equals(AddressSet.ANY6)) ? own.intersect(e.to) : AddressSet.EMPTY
-    if (!mine.isEmpty()) {
-      // INPUT / host-inbound / management plane: the device answers on its own addresses only (a family
-      // it has no known address in stays "any")
-      e.to = mine
-      e.notes = [...(e.notes ?? []), "destination: the device's own addresses"]
-    }
   }
-}
-
-/** The device's own addresses as one set (host addresses; the prefix length is the connected subnet's). */
-export function ownAddressSet(device: DeviceModel): AddressSet {
-  const hosts = [...device.ownAddresses, ...device.interfaces.flatMap((i) => i.addresses)].map((a) => AddressSet.parse(a.split('/')[0]))
-  return AddressSet.unionAll(hosts.filter((s): s is AddressSet => s !== null))
 }
 
 /**

@@ -7,6 +7,8 @@
  * Names keep the vendor's spelling (`outside`, `untrust`, `eth0`, `port1`); mapping them to inventory
  * zones is the diff's job (devices[].interfaces in the inventory, or inference), never a parser's.
  */
+import {AddressSet} from '../net/address-set.js'
+import {parseCidr} from '../net/ip.js'
 
 /** One interface (or vendor zone member) as the config declares it. */
 export interface DeviceInterface {
@@ -55,4 +57,49 @@ export type NetfilterHook = 'prerouting' | 'input' | 'forward' | 'output'
 
 export function emptyDevice(): DeviceModel {
   return {interfaces: [], ownAddresses: [], listeners: []}
+}
+
+/** An attachment without repeats, in the order the config names them. */
+export function attachment(interfaces: Iterable<string> = [], zones: Iterable<string> = []): Attachment {
+  return {interfaces: [...new Set(interfaces)], zones: [...new Set(zones)]}
+}
+
+/**
+ * An interface address as configured: `192.0.2.1/24`, `192.0.2.1 255.255.255.0`, `2001:db8::1/64`, or a
+ * bare address (a host). Returns `address/length` with the host bits kept, or null when it is not one.
+ */
+export function interfaceAddress(text: string, mask?: string): string | null {
+  const spec = mask ? `${text.trim()}/${mask.trim()}` : text.trim()
+  const c = parseCidr(spec)
+  if (!c) return null
+  return `${spec.split('/')[0]}/${c.prefix}`
+}
+
+/** The device's own (host) addresses on an interface: `192.0.2.1/24` → 192.0.2.1/32. */
+export function hostAddressesOf(addresses: Iterable<string>): AddressSet {
+  return AddressSet.unionAll([...addresses].map((a) => AddressSet.parse(a.split('/')[0]) ?? AddressSet.EMPTY))
+}
+
+/** Whether `ip` lies in a subnet of the interface (where a next hop names the interface it leaves by). */
+export function onSubnet(iface: DeviceInterface, ip: string): boolean {
+  const host = AddressSet.parse(ip)
+  if (!host) return false
+  return iface.addresses.some((a) => {
+    const c = parseCidr(a)
+    return c ? AddressSet.parse(c.network)!.covers(host) : false
+  })
+}
+
+/** A device model whose own addresses are those of its interfaces (plus any the parser knows besides). */
+export function deviceModel(interfaces: DeviceInterface[], listeners: DeviceListener[] = [], more: string[] = []): DeviceModel {
+  const own = hostAddressesOf(interfaces.flatMap((i) => i.addresses)).union(hostAddressesOf(more))
+  return {interfaces, ownAddresses: own.toCidrs(), listeners}
+}
+
+/** Loopback addresses: a service bound only to them is reachable from the device itself, never from outside. */
+export const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1')
+
+/** Whether every address of a (non-empty) destination is a loopback address. */
+export function onlyLoopback(to: AddressSet): boolean {
+  return !to.isEmpty() && LOOPBACK.covers(to)
 }

@@ -52,7 +52,7 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
           : 'no live config'
     out.push(`  ${d.id}: ${detail}`)
     // which interfaces were mapped by inference, so a reader can confirm or override them in the inventory
-    const inferred = (d.interfaces ?? []).filter((m) => m.how !== 'inventory' && m.how !== 'unmapped')
+    const inferred = (d.interfaces ?? []).filter((m) => m.how !== 'inventory' && m.how !== 'vendor-zone' && m.how !== 'unmapped')
     if (inferred.length) out.push(p.dim(`    inferred: ${inferred.map((m) => `${m.name ?? m.vendor_zone} → ${m.zones.join('+')} (${m.how})`).join(', ')}`))
   }
   out.push('')

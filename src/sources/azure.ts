@@ -11,6 +11,7 @@
  * names one never shadows (it is opaque). A subnet NSG and a NIC NSG both filter the same traffic;
  * each NSG is listed on its own (named by its attachments), combining them is the diff's question.
  */
+import {attachment, deviceModel, type DeviceInterface} from '../model/device.js'
 import type {Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {box} from '../net/match.js'
@@ -209,6 +210,8 @@ function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<Exposu
     // only the peer side of a named-only ASG is empty; the protected side stays any, named
     namedSourceOnly: src.namedOnly && inbound,
     namedDestinationOnly: dst.namedOnly && !inbound,
+    // an NSG filters at the subnets and NICs it is attached to: inbound enters there, outbound leaves there
+    ...(nsg.attachments.length ? (inbound ? {ingress: attachment(nsg.attachments)} : {egress: attachment(nsg.attachments)}) : {}),
   }
   const opaque = access === 'deny' && (problems.length > 0 || !src.concrete || !dst.concrete)
   return serviceBoxes(protocols ?? ProtocolSet.ALL, ports, sourcePorts).map((s) => ({
@@ -226,6 +229,13 @@ export function nsgExposures(nsg: Nsg, state: ParseState): void {
     const ordered = rules.filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority)
     permitsToExposures(evaluateList(ordered.flatMap((r) => nsgRule(nsg, r, state)), 'deny'), state)
   }
+}
+
+/** The subnets and NICs the NSGs are attached to (names only: an NSG export holds no addresses). */
+export function nsgDevice(nsgs: Nsg[]): ReturnType<typeof deviceModel> {
+  const interfaces: DeviceInterface[] = []
+  for (const nsg of nsgs) for (const name of nsg.attachments) if (!interfaces.some((i) => i.name === name)) interfaces.push({name, addresses: [], line: nsg.line})
+  return deviceModel(interfaces)
 }
 
 const PARAMETER = /^\[parameters\('([^']+)'\)\]$/
@@ -347,6 +357,6 @@ export const azure: SourceParser = {
       nsg.rules.push(readNsgRule(r, (n) => json.lineOf(n), ruleText(r)))
     }
     for (const nsg of nsgs.values()) nsgExposures(nsg, state)
-    return state.result()
+    return {...state.result(), device: nsgDevice([...nsgs.values()])}
   },
 }

@@ -3,6 +3,7 @@
  * a safe one-line text for a JSON rule, and the step from an evaluator permit to an Exposure.
  * For JSON formats a "line" of the stats is one rule object (or one resource), as DESIGN allows.
  */
+import type {Attachment} from '../model/device.js'
 import type {Exposure, ExposureKind, Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import type {Box} from '../net/match.js'
@@ -74,6 +75,9 @@ export interface ExposureMeta {
   /** The rule's real source is only named sets: the box used `any` for ordering, the exposure says empty. */
   namedSourceOnly?: boolean
   namedDestinationOnly?: boolean
+  /** Where the rule applies (the ENIs, subnets or NICs it is attached to), when the input says. */
+  ingress?: Attachment
+  egress?: Attachment
 }
 
 export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
@@ -95,6 +99,8 @@ export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
   if (meta.fromSets?.length) e.fromSets = meta.fromSets
   if (meta.toSets?.length) e.toSets = meta.toSets
   if (meta.notes?.length) e.notes = [...new Set(meta.notes)]
+  if (meta.ingress) e.ingress = meta.ingress
+  if (meta.egress) e.egress = meta.egress
   return e
 }
 

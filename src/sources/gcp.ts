@@ -11,6 +11,7 @@
  * for some instances never hides an allow for all. Source tags and service accounts are instances,
  * not addresses: an empty, named source (the evaluator still orders them).
  */
+import {attachment, emptyDevice} from '../model/device.js'
 import type {Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {box} from '../net/match.js'
@@ -180,6 +181,9 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     rule: rule.name,
     text: rule.text,
     ...(rule.network ? (inbound ? {toZones: [rule.network]} : {fromZones: [rule.network]}) : {}),
+    // target tags/service accounts (and a policy's target networks) are the instances the rule is applied at;
+    // without them it applies to every instance, which names no attachment
+    ...(rule.targets.length ? (inbound ? {ingress: attachment(rule.targets)} : {egress: attachment(rule.targets)}) : {}),
   }
   const ownSide = rule.targets.length ? {[inbound ? 'toSets' : 'fromSets']: rule.targets} : {}
   const alternatives: Array<{peer: AddressSet; meta: ExposureMeta; guards: string[]; opaque: boolean}> = []
@@ -342,6 +346,7 @@ export const gcp: SourceParser = {
       }
     }
     gcpExposures(rules, policies, state)
-    return state.result()
+    // a firewall export holds rules and their targets, not the instances' addresses
+    return {...state.result(), device: emptyDevice()}
   },
 }

@@ -2,6 +2,7 @@
  * Small pieces shared by the VPN parsers (openvpn, wireguard, strongswan): building listener and route
  * exposures, and reading peer addresses that may be hostnames or placeholders instead of IPs.
  */
+import {attachment} from '../model/device.js'
 import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -74,6 +75,8 @@ export interface ExposureInit {
   interfaces?: {in?: string[]; out?: string[]}
   notes?: string[]
   translated?: Exposure['translated']
+  /** The exposure targets the host itself (a management socket). */
+  hostLocal?: boolean
 }
 
 /** An inbound allow with empty optional fields left out, so goldens stay small. */
@@ -95,7 +98,11 @@ export function vpnExposure(init: ExposureInit): Exposure {
   if (init.fromSets?.length) e.fromSets = [...init.fromSets]
   if (init.toSets?.length) e.toSets = [...init.toSets]
   if (init.interfaces) e.interfaces = init.interfaces
+  // traffic a tunnel interface delivers enters by that interface
+  if (init.interfaces?.in?.length) e.ingress = attachment(init.interfaces.in)
+  if (init.interfaces?.out?.length) e.egress = attachment(init.interfaces.out)
   if (init.notes?.length) e.notes = [...init.notes]
+  if (init.hostLocal) e.hostLocal = true
   return e
 }
 

@@ -10,6 +10,7 @@
  * Address is unset). No ListenPort means the kernel picks a random port, as roaming clients do: no
  * listener is listed then. PrivateKey and PresharedKey are never echoed.
  */
+import {deviceModel, interfaceAddress} from '../model/device.js'
 import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -102,6 +103,9 @@ function parseWireguard(text: string, file: string): ParseResult {
   let section: Section = 'none'
   let sawInterface = false
   let address = AddressSet.EMPTY
+  // Address as written (`10.0.44.1/24`: the host's own address on its network), for the device model
+  const addressCidrs: string[] = []
+  let addressLine: number | undefined
   let listen: {line: number; text: string; port: number} | undefined
   let forwarding = false
   const peers: Peer[] = []
@@ -190,6 +194,11 @@ function parseWireguard(text: string, file: string): ParseResult {
         }
         case 'address': {
           const bad = addList(value, (s) => (address = address.union(s)))
+          addressLine ??= n
+          for (const item of value.split(',')) {
+            const cidr = interfaceAddress(item)
+            if (cidr) addressCidrs.push(cidr)
+          }
           if (bad.length) fail(n, raw, `Address: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
           else understood++
           break
@@ -295,7 +304,12 @@ function parseWireguard(text: string, file: string): ParseResult {
 
   const all = exposures.flatMap(matchFamilies)
   understood += applyHooks(hooks, hookLines, file, all, unparsed)
-  return {exposures: all, unparsed, stats: {lines: count, understood}}
+  const device = deviceModel(
+    sawInterface ? [{name: iface, addresses: addressCidrs, ...(addressLine ? {line: addressLine} : {})}] : [],
+    // wg binds the port on every address of the host
+    listen ? [{service: 'wireguard', bind: [], line: listen.line}] : [],
+  )
+  return {exposures: all, unparsed, stats: {lines: count, understood}, device}
 }
 
 /** Splits a comma list of addresses; returns the items it could not read. */

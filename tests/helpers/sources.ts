@@ -41,3 +41,27 @@ export async function parseCorpusFile(type: string, path: string): Promise<Parse
 export function reportText(r: ParseReport): string {
   return JSON.stringify(r)
 }
+
+/** Where each exposure enters and leaves, and whether it targets the device: one row per JSON exposure. */
+export interface PlaceRow {
+  rule: string
+  protocol: string
+  ports: string[]
+  to: string[]
+  ingress: {interfaces: string[]; zones: string[]} | null
+  egress: {interfaces: string[]; zones: string[]} | null
+  host_local: boolean
+}
+
+export function placeRows(r: ParseReport, pred: (e: ParseReport['exposures'][number]) => boolean = () => true): PlaceRow[] {
+  const side = (a?: {interfaces: string[]; zones: string[]}) => (a ? {interfaces: a.interfaces, zones: a.zones} : null)
+  return r.exposures.filter(pred).map((e) => ({
+    rule: e.rule,
+    protocol: e.protocol,
+    ports: e.ports,
+    to: e.to,
+    ingress: side(e.ingress),
+    egress: side(e.egress),
+    host_local: e.host_local === true,
+  }))
+}

@@ -66,6 +66,30 @@ describe('aws: security groups with their interfaces and instances', () => {
     })
     expect(r.exposures.find((e) => e.rule === 'sg-0a0000000000000a1 (app) ingress#2')).toMatchObject({from: [], from_sets: ['sg-0c0000000000000c1']})
   })
+  it('#14: a group\'s rules enter by the ENIs and instances it is attached to; the device lists them, public ones as WAN', async () => {
+    const r = await parseFixture(TYPE, 'sg-with-interfaces.json')
+    const where = (rule: string) => r.exposures.filter((e) => e.rule === rule).map((e) => [e.ingress?.interfaces, e.egress])
+    expect(where('sg-0b0000000000000b1 (bastion) ingress#1')).toEqual([[['eni-0b1'], undefined]])
+    expect(where('sg-0a0000000000000a1 (app) ingress#1')).toEqual([[['i-0app1', 'i-0app2'], undefined]])
+    const parsed = await parseText(readFileSync(join(FIXTURES, TYPE, 'sg-with-interfaces.json'), 'utf8'), 'sg-with-interfaces.json', TYPE)
+    expect(parsed.device?.interfaces).toEqual([
+      {name: 'eni-0b1', addresses: ['10.0.0.10/32', '203.0.113.10/32', '2001:db8:0:1::10/128'], wan: true, line: 26},
+      {name: 'i-0app1', addresses: ['10.0.1.21/32'], line: 38},
+      {name: 'i-0app2', addresses: ['10.0.1.22/32', '198.51.100.22/32'], wan: true, line: 39},
+    ])
+  })
+
+  it('#14: network ACL entries apply at their subnets (ingress inbound, egress outbound); unattached groups name no ingress', async () => {
+    const r = await parseFixture(TYPE, 'account-export.json')
+    const acl = r.exposures.filter((e) => e.rule.startsWith('acl-0public000000001 '))
+    expect(acl.length).toBeGreaterThan(0)
+    for (const e of acl) {
+      const side = {interfaces: ['subnet-0pub000000000001'], zones: [], inventory_zones: []}
+      expect(e.direction === 'inbound' ? [e.ingress, e.egress] : [e.egress, e.ingress]).toEqual([side, undefined])
+    }
+    // the export lists no ENI or instance: a group's rules say nothing about where they apply
+    for (const e of r.exposures.filter((x) => x.rule.startsWith('sg-'))) expect(e.ingress).toBeUndefined()
+  })
 })
 
 describe('aws: describe-security-group-rules', () => {

@@ -39,6 +39,31 @@ describe('azure: nsg list (flattened and ARM shapes)', () => {
   })
 })
 
+describe('azure: where an NSG applies (#14)', () => {
+  it('rules enter by the subnet or NIC the NSG is attached to (outbound rules leave there); the device lists the attachments', async () => {
+    const r = await parseFixture(TYPE, 'nsg-list.json')
+    const side = (name: string) => ({interfaces: [name], zones: [], inventory_zones: []})
+    for (const e of r.exposures) {
+      const at = side(e.rule.startsWith('web-nsg/') ? 'snet-web' : 'jumphost-nic')
+      expect(e.direction === 'inbound' ? [e.ingress, e.egress] : [e.egress, e.ingress], e.rule).toEqual([at, undefined])
+    }
+    const parsed = await parseText(readFileSync(join(FIXTURES, TYPE, 'nsg-list.json'), 'utf8'), 'nsg-list.json', TYPE)
+    expect(parsed.device).toEqual({
+      interfaces: [
+        {name: 'snet-web', addresses: [], line: 2},
+        {name: 'jumphost-nic', addresses: [], line: 85},
+      ],
+      ownAddresses: [],
+      listeners: [],
+    })
+  })
+
+  it('an NSG whose export names no attachment says nothing about where it applies', async () => {
+    const r = await parseFixture(TYPE, 'nsg-rule-list.json')
+    for (const e of r.exposures) expect(e.ingress ?? e.egress).toBeUndefined()
+  })
+})
+
 describe('azure: ARM template', () => {
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'arm-template.json')

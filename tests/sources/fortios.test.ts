@@ -7,7 +7,7 @@ import {isIrmError} from '../../src/core/errors.js'
 import {parseText} from '../../src/sources/load.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {detectParser} from '../../src/sources/registry.js'
-import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows, reportText} from '../helpers/sources.js'
 import type {ParseReport} from '../../src/report/parse-report.js'
 
 const TYPE = 'fortios'
@@ -69,6 +69,56 @@ describe('fortios fixtures', () => {
     expect(r.stats).toEqual({lines: 42, understood: 34})
     // the deny with an unknown condition does not shadow the allow below
     expect(find(r, 'policy 2')[0]).toMatchObject({protocol: 'any', notes: expect.arrayContaining(["service 'NO-SUCH-SERVICE' is not defined"])})
+  })
+})
+
+describe('fortios device model (#14)', () => {
+  const FILE = 'zones-device.conf'
+  const wan1 = {interfaces: ['wan1'], zones: []}
+  const lan = {interfaces: ['internal1', 'internal2'], zones: ['lan-zone']}
+  const dmz = {interfaces: ['dmz'], zones: []}
+  const row = (rule: string, protocol: string, ports: string[], to: string[], ingress: object | null, egress: object | null, hostLocal: boolean) =>
+    ({rule, protocol, ports, to, ingress, egress, host_local: hostLocal})
+
+  it('srcintf/dstintf name interfaces or zones (any names none); allowaccess and local-in are host-local', async () => {
+    const report = await parseFixture(TYPE, FILE)
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, FILE))
+    expect(report.unparsed).toEqual([])
+    const own = ['10.10.0.1/32', '10.20.0.1/32', '172.16.0.1/32', '203.0.113.2/32']
+    expect(placeRows(report)).toEqual([
+      // allowaccess: that interface's address
+      row('interface wan1 allowaccess https', 'tcp', ['443'], ['203.0.113.2/32'], wan1, null, true),
+      row('interface wan1 allowaccess ping', 'icmp', [], ['203.0.113.2/32'], wan1, null, true),
+      row('interface internal1 allowaccess ssh', 'tcp', ['22'], ['10.10.0.1/32'], {interfaces: ['internal1'], zones: ['lan-zone']}, null, true),
+      // intrazone allow: ingress = egress = the zone
+      row('zone lan-zone intrazone', 'any', [], ['0.0.0.0/0', '::/0'], lan, lan, false),
+      row('vip vip-web', 'tcp', ['8443'], ['203.0.113.3/32'], wan1, null, false),
+      row('policy 1', 'tcp', ['443'], ['0.0.0.0/0'], lan, wan1, false),
+      row('policy 2', 'tcp', ['8443'], ['203.0.113.3/32'], wan1, dmz, false),
+      // srcintf any: no ingress
+      row('policy 3', 'tcp', ['53'], ['0.0.0.0/0'], null, dmz, false),
+      row('policy 3', 'udp', ['53'], ['0.0.0.0/0'], null, dmz, false),
+      // local-in dstaddr all: the device's own addresses
+      row('local-in-policy 1', 'tcp', ['22'], own, wan1, null, true),
+    ])
+  })
+
+  it('describes interfaces, role wan, the zone, the default route and the listeners', async () => {
+    const r = await parseText(readFileSync(join(FIXTURES, TYPE, FILE), 'utf8'), FILE, TYPE)
+    expect(r.device).toEqual({
+      interfaces: [
+        {name: 'wan1', addresses: ['203.0.113.2/29'], wan: true, defaultRoute: true, line: 9},
+        {name: 'internal1', addresses: ['10.10.0.1/24'], vendorZone: 'lan-zone', line: 14},
+        {name: 'internal2', addresses: ['10.20.0.1/24'], vendorZone: 'lan-zone', line: 19},
+        {name: 'dmz', addresses: ['172.16.0.1/24'], line: 23},
+      ],
+      ownAddresses: ['10.10.0.1/32', '10.20.0.1/32', '172.16.0.1/32', '203.0.113.2/32'],
+      listeners: [
+        {service: 'ping', bind: ['203.0.113.2/32'], line: 11},
+        {service: 'https', bind: ['203.0.113.2/32'], line: 11},
+        {service: 'ssh', bind: ['10.10.0.1/32'], line: 16},
+      ],
+    })
   })
 })
 

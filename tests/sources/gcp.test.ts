@@ -42,6 +42,16 @@ describe('gcp: firewall-rules list', () => {
     expect(egress.map((e) => e.ports)).toEqual([['1-24', '26-65535']])
     expect(r.exposures.some((e) => e.rule === 'dev-vpc/implied-allow-egress')).toBe(false)
   })
+
+  it('#14: a rule applies at its target tags or service accounts; without targets it names no attachment', async () => {
+    const r = await parseFixture(TYPE, 'firewall-rules.json')
+    const where = (rule: string) => [...new Set(r.exposures.filter((e) => e.rule === rule).map((e) => JSON.stringify(e.ingress?.interfaces ?? null)))]
+    expect(where('prod-allow-https')).toEqual([JSON.stringify(['tag:web'])])
+    expect(where('prod-app-from-web')).toEqual([JSON.stringify(['sa:app@acme-prod.iam.gserviceaccount.com'])])
+    expect(where('prod-allow-ssh-iap')).toEqual(['null'])
+    // the VPC network stays the rule's zone on the protected side
+    expect(r.exposures.find((e) => e.rule === 'prod-allow-https')?.to_zones).toEqual(['prod-vpc'])
+  })
 })
 
 describe('gcp: policies over several networks', () => {

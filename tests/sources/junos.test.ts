@@ -8,7 +8,7 @@ import type {ExposureJson} from '../../src/model/exposure.js'
 import {parseText} from '../../src/sources/load.js'
 import {junos} from '../../src/sources/junos.js'
 import {detectParser} from '../../src/sources/registry.js'
-import {CORPUS, corpusFiles, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows, reportText} from '../helpers/sources.js'
 
 const TYPE = 'junos'
 
@@ -91,6 +91,58 @@ describe('junos fixtures', () => {
     // an allow with a condition we do not model stays, with a note
     expect(report.exposures.find((x) => x.rule.endsWith('policy p1'))?.notes?.[0]).toContain('flavour')
     expect(reportText(report)).not.toContain('PLANTED')
+  })
+})
+
+describe('junos device model (#14)', () => {
+  const FILE = 'zones-device.set'
+  const untrust = {interfaces: ['ge-0/0/0.0'], zones: ['untrust']}
+  const trust = {interfaces: ['ge-0/0/1.0', 'ge-0/0/2.0'], zones: ['trust']}
+
+  it('zone policies enter by their from-zone and leave by their to-zone; host-inbound targets the unit', async () => {
+    const report = await parseFixture(TYPE, FILE)
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, FILE))
+    expect(report.unparsed).toEqual([])
+    const row = (rule: string, protocol: string, ports: string[], to: string[], ingress: object, egress: object | null, hostLocal: boolean) =>
+      ({rule, protocol, ports, to, ingress, egress, host_local: hostLocal})
+    const any = ['0.0.0.0/0', '::/0']
+    expect(placeRows(report)).toEqual([
+      row('security-zone untrust host-inbound-traffic system-services ike', 'udp', ['4500'], ['203.0.113.2/32'], untrust, null, true),
+      row('security-zone untrust host-inbound-traffic system-services ike', 'udp', ['500'], ['203.0.113.2/32'], untrust, null, true),
+      // the zone's ssh on ge-0/0/1.0 only: ge-0/0/2.0's own list (https) replaces it
+      row('security-zone trust host-inbound-traffic system-services ssh', 'tcp', ['22'], ['10.1.0.1/32'], {interfaces: ['ge-0/0/1.0'], zones: ['trust']}, null, true),
+      row('security-zone trust host-inbound-traffic system-services https', 'tcp', ['443'], ['10.2.0.1/32'], {interfaces: ['ge-0/0/2.0'], zones: ['trust']}, null, true),
+      row('from-zone untrust to-zone dmz policy web', 'tcp', ['443'], any, untrust, {interfaces: ['ge-0/0/3.0'], zones: ['dmz']}, false),
+      row('global policy dns', 'udp', ['53'], any, trust, untrust, false),
+      // junos-host is the device: its own addresses, host-local
+      row('from-zone trust to-zone junos-host policy ping', 'icmp', [], ['10.1.0.1/32', '10.2.0.1/32', '10.3.0.1/32', '203.0.113.2/32'], trust, {interfaces: [], zones: ['junos-host']}, true),
+    ])
+  })
+
+  it('describes units, zones, the default route and the listeners', async () => {
+    const r = await parseText(readFileSync(`${FIXTURES}/junos/${FILE}`, 'utf8'), FILE, TYPE)
+    expect(r.device).toEqual({
+      interfaces: [
+        {name: 'ge-0/0/0.0', addresses: ['203.0.113.2/29'], vendorZone: 'untrust', defaultRoute: true, line: 8},
+        {name: 'ge-0/0/1.0', addresses: ['10.1.0.1/24'], vendorZone: 'trust', line: 9},
+        {name: 'ge-0/0/2.0', addresses: ['10.2.0.1/24'], vendorZone: 'trust', line: 10},
+        {name: 'ge-0/0/3.0', addresses: ['10.3.0.1/24'], vendorZone: 'dmz', line: 11},
+      ],
+      ownAddresses: ['10.1.0.1/32', '10.2.0.1/32', '10.3.0.1/32', '203.0.113.2/32'],
+      listeners: [
+        {service: 'ssh', bind: [], line: 5},
+        {service: 'https', bind: ['10.2.0.1/32'], line: 6},
+      ],
+    })
+  })
+
+  it('srx-edge.set: an input filter on a unit is its ingress, the IKE gateway listens on its external interface', async () => {
+    const report = await parseFixture(TYPE, 'srx-edge.set')
+    const filter = report.exposures.filter((x) => x.rule.startsWith('filter UNTRUST-IN'))
+    expect(filter.length).toBeGreaterThan(0)
+    for (const x of filter) expect(x.ingress).toEqual({interfaces: ['ge-0/0/0.0'], zones: ['untrust'], inventory_zones: []})
+    const ike = report.exposures.filter((x) => x.rule === 'ike gateway mobile')
+    for (const x of ike) expect(x.ingress?.interfaces).toEqual(['ge-0/0/0.0'])
   })
 })
 

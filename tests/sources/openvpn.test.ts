@@ -6,7 +6,7 @@ import {IrmError} from '../../src/core/errors.js'
 import {parseText} from '../../src/sources/load.js'
 import {openvpn} from '../../src/sources/openvpn.js'
 import {allParsers} from '../../src/sources/registry.js'
-import {corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture} from '../helpers/sources.js'
+import {corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows} from '../helpers/sources.js'
 
 const TYPE = 'openvpn'
 const FIXTURE_NAMES = [
@@ -18,6 +18,7 @@ const FIXTURE_NAMES = [
   'udp6-multi-local.conf',
   'udp6-ipv6only.conf',
   'openvpn-warnings.conf',
+  'local-management.conf',
 ]
 
 function bestParser(text: string, file: string): string {
@@ -35,6 +36,37 @@ function bestParser(text: string, file: string): string {
     .sort((a, b) => b.score - a.score)
   return scored[0].score > 0 && scored[0].score > (scored[1]?.score ?? 0) ? scored[0].type : 'none'
 }
+
+describe('openvpn device model (#14)', () => {
+  it('#14: management on 127.0.0.1 is reachable from the host only; routes enter by the tunnel device', async () => {
+    const r = await parseFixture(TYPE, 'local-management.conf')
+    const row = (rule: string, protocol: string, ports: string[], to: string[], ingress: object | null, hostLocal: boolean) =>
+      ({rule, protocol, ports, to, ingress, egress: null, host_local: hostLocal})
+    const tun0 = {interfaces: ['tun0'], zones: []}
+    expect(placeRows(r)).toEqual([
+      row('listener 203.0.113.5', 'udp', ['1194'], ['203.0.113.5/32'], null, false),
+      row('management', 'tcp', ['7505'], ['127.0.0.1/32'], null, true),
+      // the server's own tunnel address is the host itself
+      row('server 10.8.0.1/32', 'any', [], ['10.8.0.1/32'], tun0, true),
+      row('push route 192.168.10.0/24', 'any', [], ['192.168.10.0/24'], tun0, false),
+    ])
+    // nobody outside the host can send to a loopback socket
+    expect(r.exposures.find((e) => e.rule === 'management')?.from).toEqual(['127.0.0.0/8'])
+    expect(r.exposures.find((e) => e.rule === 'listener 203.0.113.5')?.from).toEqual(['0.0.0.0/0'])
+  })
+
+  it('describes the tunnel device, the own addresses and both listeners with their binds', async () => {
+    const r = await parseText(readFileSync(join(FIXTURES, TYPE, 'local-management.conf'), 'utf8'), 'local-management.conf', TYPE)
+    expect(r.device).toEqual({
+      interfaces: [{name: 'tun0', addresses: ['10.8.0.1/24'], line: 10}],
+      ownAddresses: ['10.8.0.1/32', '203.0.113.5/32'],
+      listeners: [
+        {service: 'openvpn', bind: ['203.0.113.5/32'], line: 7},
+        {service: 'openvpn-management', bind: ['127.0.0.1/32'], line: 9},
+      ],
+    })
+  })
+})
 
 describe('openvpn fixtures (golden)', () => {
   for (const name of FIXTURE_NAMES) {

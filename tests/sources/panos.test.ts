@@ -8,7 +8,7 @@ import type {ExposureJson} from '../../src/model/exposure.js'
 import {parseText} from '../../src/sources/load.js'
 import {panos} from '../../src/sources/panos.js'
 import {detectParser} from '../../src/sources/registry.js'
-import {CORPUS, corpusFiles, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows, reportText} from '../helpers/sources.js'
 
 const TYPE = 'panos'
 const rule = (e: ExposureJson[], name: string) => e.filter((x) => x.rule === name)
@@ -97,6 +97,66 @@ describe('panos fixtures', () => {
     expect(report.stats).toEqual({lines: 10, understood: 5})
     expect(rule(report.exposures, 'vsys1 security rule "r2"')[0].notes).toEqual(['service no-such-svc unknown; taken as any'])
     expect(reportText(report)).not.toContain('PLANTED')
+  })
+})
+
+describe('panos device model (#14)', () => {
+  const FILE = 'zones-device.set'
+  const untrust = {interfaces: ['ethernet1/1'], zones: ['untrust']}
+  const trust = {interfaces: ['ethernet1/2', 'ethernet1/3'], zones: ['trust']}
+  const any = ['0.0.0.0/0', '::/0']
+  const row = (rule: string, protocol: string, ports: string[], to: string[], ingress: object, egress: object | null, hostLocal: boolean) =>
+    ({rule, protocol, ports, to, ingress, egress, host_local: hostLocal})
+
+  it('zones enter and leave by their interfaces; intrazone-default stays in its zone; management is host-local', async () => {
+    const report = await parseFixture(TYPE, FILE)
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, FILE))
+    expect(report.unparsed).toEqual([])
+    expect(placeRows(report)).toEqual([
+      // the MGT port: its own address, ping disabled
+      row('deviceconfig system management https', 'tcp', ['443'], ['192.168.1.1/32'], {interfaces: ['management'], zones: []}, null, true),
+      row('deviceconfig system management ssh', 'tcp', ['22'], ['192.168.1.1/32'], {interfaces: ['management'], zones: []}, null, true),
+      // the profile on ethernet1/2 only, to that interface's address
+      row('interface-management-profile ssh-only ssh on ethernet1/2', 'tcp', ['22'], ['10.20.0.1/32'], {interfaces: ['ethernet1/2'], zones: ['trust']}, null, true),
+      // intrazone-default allow: ingress = egress = the zone; interzone-default deny lists nothing
+      row('vsys1 intrazone-default (trust to trust)', 'any', [], any, trust, trust, false),
+      row('vsys1 intrazone-default (untrust to untrust)', 'any', [], any, untrust, untrust, false),
+      row('vsys1 security rule "web"', 'tcp', ['443'], ['10.30.0.10/32'], untrust, trust, false),
+      row('vsys1 global-protect-portal "gp-portal"', 'tcp', ['443'], ['203.0.113.2/32'], untrust, null, false),
+    ])
+  })
+
+  it('describes interfaces, zones, the MGT port, the default route and the listeners', async () => {
+    const r = await parseText(readFileSync(`${FIXTURES}/panos/${FILE}`, 'utf8'), FILE, TYPE)
+    expect(r.device).toEqual({
+      interfaces: [
+        {name: 'ethernet1/1', addresses: ['203.0.113.2/29'], vendorZone: 'untrust', defaultRoute: true, line: 9},
+        {name: 'ethernet1/2', addresses: ['10.20.0.1/24'], vendorZone: 'trust', line: 10},
+        {name: 'ethernet1/3', addresses: ['10.30.0.1/24'], vendorZone: 'trust', line: 11},
+        {name: 'management', addresses: ['192.168.1.1/24'], line: 5},
+      ],
+      ownAddresses: ['10.20.0.1/32', '10.30.0.1/32', '192.168.1.1/32', '203.0.113.2/32'],
+      listeners: [
+        {service: 'globalprotect-portal', bind: ['203.0.113.2/32'], line: 24},
+        {service: 'https', bind: ['192.168.1.1/32'], line: 5},
+        {service: 'ssh', bind: ['192.168.1.1/32'], line: 5},
+      ],
+    })
+  })
+
+  it('edge-vsys.xml: an interface address given as an address object is the interface\'s', async () => {
+    const r = await parseText(readFileSync(`${FIXTURES}/panos/edge-vsys.xml`, 'utf8'), 'edge-vsys.xml', TYPE)
+    expect(r.device?.ownAddresses).toContain('203.0.113.2/32')
+    expect(r.device?.interfaces.flatMap((i) => i.addresses)).toContain('203.0.113.2/24')
+  })
+
+  it('edge-vsys.xml: destination NAT enters by its from zone and names no egress; the reverse of a bi-directional static NAT does', async () => {
+    const report = await parseFixture(TYPE, 'edge-vsys.xml')
+    const untrustIn = {interfaces: ['ethernet1/1'], zones: ['untrust'], inventory_zones: []}
+    const dnat = report.exposures.filter((x) => x.rule === 'vsys1 nat rule "dnat-web"')
+    expect(dnat.map((x) => [x.ingress, x.egress])).toEqual([[untrustIn, undefined]])
+    const reverse = report.exposures.filter((x) => x.rule === 'vsys1 nat rule "static-web02"')
+    expect(reverse.map((x) => [x.ingress, x.egress])).toEqual([[untrustIn, {interfaces: ['ethernet1/2.30'], zones: ['dmz'], inventory_zones: []}]])
   })
 })
 

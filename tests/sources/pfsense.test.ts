@@ -8,7 +8,7 @@ import type {ParseReport} from '../../src/report/parse-report.js'
 import {parseText} from '../../src/sources/load.js'
 import {pfsense} from '../../src/sources/pfsense.js'
 import {detectParser} from '../../src/sources/registry.js'
-import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows, reportText} from '../helpers/sources.js'
 
 const TYPE = 'pfsense'
 const find = (r: ParseReport, rule: string, protocol?: string) => r.exposures.filter((e) => e.rule === rule && (!protocol || e.protocol === protocol))
@@ -85,6 +85,42 @@ describe('pfsense fixtures', () => {
     ])
     expect(find(r, 'wireguard wg0')[0]).toMatchObject({kind: 'vpn-listener', protocol: 'udp', ports: ['51820']})
     expect(reportText(r)).not.toContain('PLANTED')
+  })
+})
+
+describe('pfsense device model (#14)', () => {
+  const FILE = 'zones-device.xml'
+  const row = (rule: string, protocol: string, ports: string[], to: string[], ingress: object | null, hostLocal: boolean) =>
+    ({rule, protocol, ports, to, ingress, egress: null, host_local: hostLocal})
+
+  it('rules enter by their interface, floating rules by each of theirs; anti-lockout (LAN only) and (self) are host-local', async () => {
+    const report = await parseFixture(TYPE, FILE)
+    await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, FILE))
+    expect(report.unparsed).toEqual([])
+    expect(placeRows(report)).toEqual([
+      // the anti-lockout rule: webGUI ports to the LAN address, from LAN only
+      row('lan anti-lockout rule', 'tcp', ['80', '443'], ['10.0.0.1/32'], {interfaces: ['lan'], zones: []}, true),
+      row('floating rule 1', 'icmp', [], ['172.16.1.20/32'], {interfaces: ['wan', 'opt1'], zones: []}, false),
+      row('wan rule 1', 'tcp', ['443'], ['172.16.1.20/32'], {interfaces: ['wan'], zones: []}, false),
+      // (self): every address of the firewall
+      row('opt1 rule 1', 'udp', ['53'], ['10.0.0.1/32', '172.16.1.1/32', '203.0.113.10/32'], {interfaces: ['opt1'], zones: []}, true),
+    ])
+  })
+
+  it('describes interfaces, WAN, the default gateway and the management listeners', async () => {
+    const r = await parseText(readFileSync(join(FIXTURES, TYPE, FILE), 'utf8'), FILE, TYPE)
+    expect(r.device).toEqual({
+      interfaces: [
+        {name: 'wan', addresses: ['203.0.113.10/28'], wan: true, defaultRoute: true, line: 14},
+        {name: 'lan', addresses: ['10.0.0.1/24'], line: 22},
+        {name: 'opt1', addresses: ['172.16.1.1/24'], line: 28},
+      ],
+      ownAddresses: ['10.0.0.1/32', '172.16.1.1/32', '203.0.113.10/32'],
+      listeners: [
+        {service: 'https', bind: [], line: 8},
+        {service: 'http', bind: [], line: 8},
+      ],
+    })
   })
 })
 

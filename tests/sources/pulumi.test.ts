@@ -11,6 +11,17 @@ import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture
 const TYPE = 'pulumi'
 
 describe('pulumi: stack export v4 (aws, azure-native, gcp, kubernetes)', () => {
+  it('#14: AWS groups apply where the stack attaches them, network ACLs at their subnets', async () => {
+    const r = await parseFixture(TYPE, 'stack-export.json')
+    const where = (rule: string) => [...new Set(r.exposures.filter((e) => e.rule === rule).map((e) => JSON.stringify([e.ingress?.interfaces, e.egress?.interfaces])))]
+    expect(where('bastion-sg ingress#1')).toEqual([JSON.stringify([['i-0bastion'], undefined])])
+    expect(where('bastion-sg egress#1')).toEqual([JSON.stringify([undefined, ['i-0bastion']])])
+    expect(where('public-acl-ssh')).toEqual([JSON.stringify([['subnet-0pub'], undefined])])
+    // the device: the bastion instance (its EIP faces the internet) and the NSG's attachments
+    const parsed = await parseText(readFileSync(join(FIXTURES, TYPE, 'stack-export.json'), 'utf8'), 'stack-export.json', TYPE)
+    expect(parsed.device?.interfaces.find((i) => i.name === 'i-0bastion')).toMatchObject({addresses: ['10.0.1.10/32', '203.0.113.50/32'], wan: true})
+  })
+
   it('matches the golden', async () => {
     const report = await parseFixture(TYPE, 'stack-export.json')
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'stack-export.json'))

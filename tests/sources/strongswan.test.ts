@@ -18,6 +18,7 @@ const FIXTURE_NAMES = [
   'branch-ipsec.secrets',
   'swanctl-warnings.conf',
   'ipsec-warnings.conf',
+  'swanctl-listeners.conf',
 ]
 
 function bestParser(text: string, file: string): string {
@@ -151,6 +152,26 @@ describe('strongswan fixtures (golden)', () => {
       const text = JSON.stringify(await parseFixture(TYPE, name))
       expect(text, name).not.toMatch(/PLANTED/i)
     }
+  })
+})
+
+describe('strongswan device model (#14)', () => {
+  it('#14: an IKE listener bound to loopback is reachable from this host only; binds become listeners', async () => {
+    const r = await parseText(readFileSync(join(FIXTURES, TYPE, 'swanctl-listeners.conf'), 'utf8'), 'swanctl-listeners.conf', TYPE)
+    const listener = (rule: string) => r.exposures.filter((e) => e.kind === 'vpn-listener' && e.rule === rule).map((e) => [e.from.toCidrs(), e.to.toCidrs()])
+    expect(listener('local-test')).toEqual([[['127.0.0.0/8'], ['127.0.0.1/32']], [['127.0.0.0/8'], ['127.0.0.1/32']]])
+    expect(listener('site-a')).toEqual([[['203.0.113.50/32'], ['198.51.100.1/32']], [['203.0.113.50/32'], ['198.51.100.1/32']]])
+    expect(r.device).toEqual({
+      interfaces: [],
+      // a loopback bind is no address others reach
+      ownAddresses: ['198.51.100.1/32'],
+      listeners: [
+        {service: 'ipsec', bind: ['127.0.0.1/32'], line: 7},
+        {service: 'ipsec', bind: ['198.51.100.1/32'], line: 18},
+        // local_addrs unset: every address
+        {service: 'ipsec', bind: [], line: 33},
+      ],
+    })
   })
 })
 

@@ -115,6 +115,22 @@ describe('wireguard fixtures (golden)', () => {
   })
 })
 
+describe('wireguard device model (#14)', () => {
+  it('wg-hub-secrets.conf: the tunnel interface with its addresses, a listener on every address, routes enter by the interface', async () => {
+    const r = await parseText(readFileSync(join(FIXTURES, TYPE, 'wg-hub-secrets.conf'), 'utf8'), 'wg-hub-secrets.conf', TYPE)
+    expect(r.device).toEqual({
+      interfaces: [{name: 'wg-hub-secrets', addresses: ['10.44.0.1/24', 'fd00:44::1/64'], line: 7}],
+      ownAddresses: ['10.44.0.1/32', 'fd00:44::1/128'],
+      listeners: [{service: 'wireguard', bind: [], line: 9}],
+    })
+    const routes = r.exposures.filter((e) => e.kind === 'vpn-route')
+    expect(routes.length).toBeGreaterThan(0)
+    for (const e of routes) expect(e.ingress).toEqual({interfaces: ['wg-hub-secrets'], zones: []})
+    // the listener binds every address: no ingress is named
+    expect(r.exposures.find((e) => e.kind === 'vpn-listener')?.ingress).toBeUndefined()
+  })
+})
+
 describe('wireguard corpus', () => {
   const files = corpusFiles(TYPE)
   if (files.length === 0) it.skip('corpus folder absent', () => {})

@@ -4,6 +4,7 @@
  * connections listen on IKE/NAT-T and ESP at their tunnel outside addresses; load balancer listeners
  * open their port on the load balancer.
  */
+import {attachment} from '../../model/device.js'
 import {AddressSet} from '../../net/address-set.js'
 import {box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -80,7 +81,9 @@ export function securityGroupExposures(
     for (const b of bad) state.unknown(perm.line, `not an address or CIDR: '${b}'`, perm.text)
     state.count(service.unknown === undefined && bad.length === 0)
     const zone = sg.vpcId ? (perm.egress ? {fromZones: [sg.vpcId]} : {toZones: [sg.vpcId]}) : {}
-    const base = {kind: 'filter' as const, direction: perm.egress ? ('outbound' as const) : ('inbound' as const), line: perm.line, rule: perm.rule, text: perm.text, ...zone}
+    // a group's rules apply at the ENIs/instances it is attached to: inbound enters there, outbound leaves there
+    const where = sg.attachedTo?.length ? (perm.egress ? {egress: attachment(sg.attachedTo)} : {ingress: attachment(sg.attachedTo)}) : {}
+    const base = {kind: 'filter' as const, direction: perm.egress ? ('outbound' as const) : ('inbound' as const), line: perm.line, rule: perm.rule, text: perm.text, ...zone, ...where}
     const emit = (peer: AddressSet, peerSets: string[], notes: string[], namedOnly = false) => {
       for (const s of serviceBoxes(service.protocols, service.ports)) {
         const b = perm.egress ? box({...s, from: members, to: peer}) : box({...s, from: peer, to: members})
@@ -152,6 +155,8 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
     notes: service.notes,
     ...(entry.egress ? {fromSets: subnets} : {toSets: subnets}),
     ...(acl.vpcId ? (entry.egress ? {fromZones: [acl.vpcId]} : {toZones: [acl.vpcId]}) : {}),
+    // a network ACL guards the boundary of its subnets
+    ...(acl.subnets.length ? (entry.egress ? {egress: attachment(acl.subnets)} : {ingress: attachment(acl.subnets)}) : {}),
   }
   const own = acl.addresses ?? AddressSet.ANY
   const match = entry.egress ? box({...s, from: own, to: peer}) : box({...s, from: peer, to: own})

@@ -1,3 +1,4 @@
+import {deviceModel} from '../../model/device.js'
 import {ParseState} from '../cloud-common.js'
 import {IrmError} from '../../core/errors.js'
 import {isObject, parseJsonWithPositions} from '../json-positions.js'
@@ -30,6 +31,6 @@ export const aws: SourceParser = {
     for (const vpn of inv.vpnConnections) vpnExposures(vpn, state)
     for (const l of inv.listeners) listenerExposure(l, state)
     for (const c of inv.clientVpnEndpoints) clientVpnExposure(c, state)
-    return state.result()
+    return {...state.result(), device: deviceModel(inv.interfaces)}
   },
 }

@@ -39,6 +39,8 @@ export interface SecurityGroup {
   permissions: SgPermission[]
   /** Addresses of what the group is attached to, when the input says (Pulumi instances, EIPs). */
   attached?: AddressSet
+  /** Ids of what the group is attached to (ENIs, instances), when the input says: where its rules apply. */
+  attachedTo?: string[]
 }
 
 export interface NaclEntry {

@@ -6,6 +6,7 @@
  * `describe-subnets` output the addresses behind a network ACL. elbv2 `describe-load-balancers` +
  * `describe-listeners` and classic `describe-load-balancers` give load balancer listeners.
  */
+import type {DeviceInterface} from '../../model/device.js'
 import {asArray, asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, type PositionedJson} from '../json-positions.js'
 import {AddressSet} from '../../net/address-set.js'
 import {parseAddresses, ParseState, ruleText} from '../cloud-common.js'
@@ -28,6 +29,8 @@ export interface AwsInventory {
   listeners: LbListener[]
   /** Member addresses of any group, from interfaces/instances in the input. */
   groupMembers: (id: string) => AddressSet | undefined
+  /** The ENIs (or instances without ENIs listed) of the input, for the device model. */
+  interfaces: DeviceInterface[]
 }
 
 // top-level keys of describe-* output that carry no permit
@@ -197,33 +200,54 @@ function interfaceAddresses(eni: JsonObject): string[] {
   return out
 }
 
-/** Security group id → the addresses of what it is attached to (ENIs and instances in the input). */
+/** Security group id → the addresses and ids of what it is attached to (ENIs and instances in the input). */
 class Members {
   private readonly sets = new Map<string, AddressSet[]>()
+  private readonly ids = new Map<string, string[]>()
+  /** Each ENI (or instance without listed ENIs) once: its addresses, and whether one is public. */
+  readonly interfaces: DeviceInterface[] = []
 
-  add(groups: JsonValue | undefined, addresses: string[]): void {
+  add(groups: JsonValue | undefined, addresses: string[], id: string | undefined, publicIps: string[], vpc: string | undefined, line: number): void {
     const set = parseAddresses(addresses.filter(Boolean), [])
+    if (id && !this.interfaces.some((i) => i.name === id)) {
+      this.interfaces.push({
+        name: id,
+        addresses: set.toCidrs(),
+        ...(vpc ? {vendorZone: vpc} : {}),
+        // an address the internet can send to: the ENI faces the internet
+        ...(publicIps.length ? {wan: true} : {}),
+        line,
+      })
+    }
     if (set.isEmpty()) return
     for (const g of asObjects(groups).flatMap((x) => asStrings(x.GroupId))) {
       const list = this.sets.get(g) ?? []
       list.push(set)
       this.sets.set(g, list)
+      if (id) this.ids.set(g, [...(this.ids.get(g) ?? []), id])
     }
   }
 
-  addInterface(eni: JsonObject): void {
-    this.add(eni.Groups, interfaceAddresses(eni))
+  addInterface(eni: JsonObject, line: number): void {
+    const publicIps = [...asObjects(eni.PrivateIpAddresses).flatMap((p) => (isObject(p.Association) ? asStrings(p.Association.PublicIp) : [])), ...(isObject(eni.Association) ? asStrings(eni.Association.PublicIp) : [])]
+    this.add(eni.Groups, interfaceAddresses(eni), asText(eni.NetworkInterfaceId), publicIps, asText(eni.VpcId), line)
   }
 
-  addInstance(instance: JsonObject): void {
+  addInstance(instance: JsonObject, line: number): void {
     const enis = asObjects(instance.NetworkInterfaces)
-    if (enis.length) for (const eni of enis) this.addInterface(eni)
-    else this.add(instance.SecurityGroups, [...asStrings(instance.PrivateIpAddress), ...asStrings(instance.PublicIpAddress)])
+    if (enis.length) for (const eni of enis) this.addInterface(eni, line)
+    else this.add(instance.SecurityGroups, [...asStrings(instance.PrivateIpAddress), ...asStrings(instance.PublicIpAddress)], asText(instance.InstanceId), asStrings(instance.PublicIpAddress), asText(instance.VpcId), line)
   }
 
   of(group: string): AddressSet | undefined {
     const list = this.sets.get(group)
     return list ? AddressSet.unionAll(list) : undefined
+  }
+
+  /** ENI/instance ids a group is attached to, in input order. */
+  idsOf(group: string): string[] | undefined {
+    const list = this.ids.get(group)
+    return list ? [...new Set(list)] : undefined
   }
 }
 
@@ -237,7 +261,7 @@ function kindOf(o: JsonObject): 'sg' | 'sgr' | 'nacl' | 'vpn' | undefined {
 }
 
 export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
-  const inv: AwsInventory = {clientVpnEndpoints: [], securityGroups: [], networkAcls: [], vpnConnections: [], listeners: [], groupMembers: () => undefined}
+  const inv: AwsInventory = {clientVpnEndpoints: [], securityGroups: [], networkAcls: [], vpnConnections: [], listeners: [], groupMembers: () => undefined, interfaces: []}
   const loadBalancers = new Map<string, LoadBalancer>()
   const pendingListeners: Array<{o: JsonObject; line: number}> = []
   const ruleGroups = new Map<string, SecurityGroup>()
@@ -318,8 +342,8 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
       }
       if (key === 'NetworkInterfaces' || key === 'Reservations') {
         for (const o of asObjects(value)) {
-          if (key === 'NetworkInterfaces') members.addInterface(o)
-          else for (const instance of asObjects(o.Instances)) members.addInstance(instance)
+          if (key === 'NetworkInterfaces') members.addInterface(o, json.lineOf(o))
+          else for (const instance of asObjects(o.Instances)) members.addInstance(instance, json.lineOf(instance))
           state.count(true)
         }
         continue
@@ -356,8 +380,12 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
     })
   }
   inv.securityGroups.push(...ruleGroups.values())
-  for (const sg of inv.securityGroups) sg.attached = members.of(sg.id)
+  for (const sg of inv.securityGroups) {
+    sg.attached = members.of(sg.id)
+    sg.attachedTo = members.idsOf(sg.id)
+  }
   inv.groupMembers = (id) => members.of(id)
+  inv.interfaces = members.interfaces
   for (const acl of inv.networkAcls) {
     const known = acl.subnets.map((id) => subnets.get(id)).filter((s): s is AddressSet => s !== undefined && !s.isEmpty())
     if (known.length > 0 && known.length === acl.subnets.length) acl.addresses = AddressSet.unionAll(known)

@@ -1,4 +1,5 @@
 /** The device itself: interface addresses, management access (allowaccess, local-in-policy, trusted hosts), VPN listeners. */
+import {type DeviceListener, interfaceAddress as cidrOf} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -15,6 +16,10 @@ export interface InterfaceInfo {
   line: number
   hosts: AddressSet
   subnets: AddressSet
+  /** Addresses with their prefix length, as configured (`192.0.2.1/24`). */
+  cidrs: string[]
+  /** `set role wan` */
+  wan: boolean
   dynamic: boolean
   access: Array<{tokens: string[]; family: 4 | 6; line: number; text: string; where: string}>
 }
@@ -26,7 +31,7 @@ export interface AdminPorts {
 export function readInterfaces(items: Item[], acc: Accounting): Map<string, InterfaceInfo> {
   const out = new Map<string, InterfaceInfo>()
   for (const item of items) {
-    const info: InterfaceInfo = {name: item.name, line: item.line, hosts: AddressSet.EMPTY, subnets: AddressSet.EMPTY, dynamic: false, access: []}
+    const info: InterfaceInfo = {name: item.name, line: item.line, hosts: AddressSet.EMPTY, subnets: AddressSet.EMPTY, cidrs: [], wan: value(item, 'role') === 'wan', dynamic: false, access: []}
     const mode = value(item, 'mode')
     info.dynamic = mode === 'dhcp' || mode === 'pppoe'
     const addIp = (s: Statement | undefined) => {
@@ -35,6 +40,8 @@ export function readInterfaces(items: Item[], acc: Accounting): Map<string, Inte
       if (a) {
         info.hosts = info.hosts.union(a.host)
         info.subnets = info.subnets.union(a.subnet)
+        const cidr = cidrOf(s.values[0], s.values[0].includes('/') ? undefined : s.values[1])
+        if (cidr) info.cidrs.push(cidr)
       } else acc.statement(s, 'unreadable interface address')
     }
     addIp(item.settings.get('ip'))
@@ -89,9 +96,12 @@ export function managementExposures(
   localIn: Array<{item: Item; tables: VdomTables; prefix: string; family: 4 | 6}>,
   acc: Accounting,
   out: Exposure[],
+  listeners: DeviceListener[],
 ): void {
   const rules: Array<EvalRule<PolicyMeta>> = []
   const group = {next: 1_000_000}
+  // local-in policies guard traffic to the device itself: `dstaddr all` means its own addresses
+  const own = AddressSet.unionAll([...interfaces.values()].map((i) => i.hosts))
   for (const {item, tables, prefix, family} of localIn) {
     if (value(item, 'status') === 'disable') continue
     const allow = value(item, 'action') === 'accept'
@@ -101,6 +111,8 @@ export function managementExposures(
       const anyFamily = family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
       const src = addressSide(tables.addresses[family], values(item, 'srcaddr'), value(item, 'srcaddr-negate') === 'enable', anyFamily)
       const dst = addressSide(tables.addresses[family], values(item, 'dstaddr'), value(item, 'dstaddr-negate') === 'enable', anyFamily)
+      const ownFamily = own.only(family)
+      if (!ownFamily.isEmpty() && dst.set.covers(ownFamily)) dst.set = ownFamily
       const doubtful = svc.doubtful || src.doubtful || dst.doubtful || (value(item, 'schedule') ?? 'always') !== 'always'
       const text = lazy(() => itemText(item))
       for (const intf of intfs.length ? intfs : ['any']) {
@@ -137,6 +149,7 @@ export function managementExposures(
       for (const token of a.tokens) {
         const boxes = accessBoxes(token, a.family, ports)
         if (!boxes) continue
+        listeners.push({service: token, bind: hosts.toCidrs(), line: a.line})
         const restricted = trusted && LOGIN_ACCESS.has(token)
         const from = restricted ? trusted.only(a.family) : familySet
         if (from.isEmpty()) continue
@@ -162,7 +175,9 @@ export function managementExposures(
       }
     }
   }
+  const first = out.length
   permitsToExposures(rules, out)
+  for (const e of out.slice(first)) e.hostLocal = true
 }
 
 function listenerExposure(rule: string, line: number, text: string, from: AddressSet, to: AddressSet, boxes: ServiceBox[], intf: string | undefined, notes: string[], fromSets: string[]): Exposure[] {
@@ -192,7 +207,7 @@ function interfaceTo(interfaces: Map<string, InterfaceInfo>, names: string[], no
   return to
 }
 
-export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<string, InterfaceInfo>, version: ReadResult['version'], prefix: string, acc: Accounting, out: Exposure[]): void {
+export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<string, InterfaceInfo>, version: ReadResult['version'], prefix: string, acc: Accounting, out: Exposure[], listeners: DeviceListener[]): void {
   const ike: ServiceBox[] = [
     {protocols: ProtocolSet.of(UDP), ports: PortSet.range(500), sourcePorts: PortSet.ALL},
     {protocols: ProtocolSet.of(UDP), ports: PortSet.range(4500), sourcePorts: PortSet.ALL},
@@ -223,6 +238,7 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
       const intf = value(item, 'interface')
       const to = localGw.length ? AddressSet.unionAll(localGw.map((g) => AddressSet.parse(g) ?? AddressSet.EMPTY)) : interfaceTo(interfaces, intf ? [intf] : [], notes, family)
       out.push(...listenerExposure(`${prefix}ipsec ${item.name}`, item.line, itemText(item), from, to, ike, intf, notes, fromSets))
+      listeners.push({service: 'ipsec', bind: to.isAny4() || to.isAny6() || to.isAny() ? [] : to.toCidrs(), line: item.line})
     }
   }
   const sslBlocks = scope.sections.get('vpn ssl settings') ?? []
@@ -262,6 +278,7 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
         const intfNotes = [...notes, ...src.notes, ...src6.notes]
         const to = v6 ? interfaceTo(interfaces, [intf], intfNotes) : interfaceTo(interfaces, [intf], intfNotes, 4)
         out.push(...listenerExposure(`${prefix}ssl-vpn`, first.line, text, from, to, boxes, intf, intfNotes, [...src.unresolved, ...src6.unresolved]))
+        listeners.push({service: 'ssl-vpn', bind: to.isAny4() || to.isAny6() || to.isAny() ? [] : to.toCidrs(), line: first.line})
       }
     }
   }

@@ -4,14 +4,16 @@
  * VIPs, management access (allowaccess, local-in-policy, admin trusted hosts), SSL VPN and IPsec listeners.
  */
 import {IrmError} from '../../core/errors.js'
+import type {DeviceListener} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import type {SourceParser, Unparsed} from '../types.js'
+import type {ParseResult, SourceParser} from '../types.js'
 import {type AdminPorts, managementExposures, readInterfaces, vpnExposures} from './device.js'
 import {Accounting, type Item, itemsOf, type Scope} from './items.js'
 import {addressWithMask, value, values} from './objects.js'
 import {buildTables, permitsToExposures, POLICY_KEYS, policyRules, type VdomTables} from './policies.js'
+import {attachExposures, describeDevice, zonesOf} from './model.js'
 import {type Block, blockText, readFortios, settingsOf, statementText} from './read.js'
 import {ignoredReason, LOCAL_IN_KEYS} from './sections.js'
 
@@ -39,7 +41,7 @@ const MODELLED = new Set([
   ...POLICY_SECTIONS,
 ])
 
-export function parseFortios(text: string, file: string): {exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}} {
+export function parseFortios(text: string, file: string): ParseResult {
   const read = readFortios(text)
   if (read.roots.length === 0) {
     throw new IrmError('CONFIG_WRONG_FORMAT', 'no FortiOS "config … end" section found', {
@@ -99,6 +101,7 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
   }
 
   const exposures: Exposure[] = []
+  const listeners: DeviceListener[] = []
   const section = (name: string) => deviceScopes.flatMap((s) => s.sections.get(name) ?? [])
   const interfaces = readInterfaces(itemsOf(section('system interface'), 'system interface', acc, null, (n) => n === 'ipv6' || n === 'secondaryip'), acc)
   const globalSettings = settingsOf(section('system global').flatMap((b) => b.statements))
@@ -157,10 +160,13 @@ export function parseFortios(text: string, file: string): {exposures: Exposure[]
       const family = name.endsWith('6') ? 6 : 4
       for (const item of itemsOf(scope.sections.get(name), name, acc, LOCAL_IN_KEYS)) localIn.push({item, tables, prefix, family})
     }
-    vpnExposures(scope, tables, interfaces, read.version, prefix, acc, exposures)
+    vpnExposures(scope, tables, interfaces, read.version, prefix, acc, exposures, listeners)
   }
-  managementExposures(interfaces, ports, trusted, localIn, acc, exposures)
-  return {exposures, unparsed: acc.unparsed, stats: {lines: read.lines, understood: Math.max(0, read.lines - acc.missed)}}
+  managementExposures(interfaces, ports, trusted, localIn, acc, exposures, listeners)
+  const zones = zonesOf([global, top, ...scopes.values()])
+  attachExposures(exposures, zones)
+  const device = describeDevice(interfaces, zones, [global, top, ...scopes.values()], listeners)
+  return {exposures, unparsed: acc.unparsed, stats: {lines: read.lines, understood: Math.max(0, read.lines - acc.missed)}, device}
 }
 
 const HEAD = /^#config-version=[A-Z0-9]+-\d/m

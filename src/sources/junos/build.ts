@@ -62,7 +62,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
     const name = `${ifName}.${unitNo}`
     let u = config.units.get(name)
     if (!u) {
-      u = {name, line, hostAddresses: AddressSet.EMPTY, filters: []}
+      u = {name, line, hostAddresses: AddressSet.EMPTY, addresses: [], filters: []}
       config.units.set(name, u)
     }
     return u
@@ -175,6 +175,7 @@ export function buildConfig(statements: Statement[]): BuildResult {
         if (!c) return `'${rest[1] ?? ''}' is not an interface address`
         const ip = rest[1].split('/')[0]
         u.hostAddresses = u.hostAddresses.union(AddressSet.parse(ip) ?? AddressSet.EMPTY)
+        if (!u.addresses.includes(rest[1])) u.addresses.push(rest[1])
         if (rest.length > 2 && !['primary', 'preferred', 'vrrp-group', 'vrrp-inet6-group', 'arp', 'broadcast', 'destination', 'eui-64'].includes(rest[2])) return `address option '${rest[2]}' not modelled`
         return null
       }

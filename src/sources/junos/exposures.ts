@@ -127,6 +127,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
       toSets: toSets.length ? toSets : undefined,
       notes: notes.length ? notes : undefined,
     }
+    if (toZone === 'junos-host') template.hostLocal = true
     const out: Array<EvalRule<Template>> = []
     for (const b of mergeBoxes(boxes)) {
       const match = intersectBox(b, {...ANY_BOX, from, to})
@@ -374,6 +375,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
             fromZones: zone && applied.direction === 'input' ? [zone] : undefined,
             toZones: zone && applied.direction === 'output' ? [zone] : undefined,
             notes: notes.length ? notes : undefined,
+            ...(isLo0 ? {hostLocal: true} : {}),
           },
           box,
         )
@@ -492,6 +494,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
           fromZones: [z.name],
           interfaces: {in: [ifu]},
           notes: notes.length ? notes : undefined,
+          hostLocal: true,
         }
         for (const spec of specs) for (const b of throughInputFilter(managementBoxes({...specBox(spec), to}), ifu)) emit(template, b)
       }
@@ -526,6 +529,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
         text: svc.text,
         interfaces: targets.length && !routerLike ? {in: targets.map((u) => u.name)} : undefined,
         notes: notes.length ? notes : undefined,
+        hostLocal: true,
       }
       for (const spec of specs) for (const b of managementBoxes({...specBox(spec), to: to.isEmpty() ? AddressSet.ANY : to})) emit(template, b)
     }

@@ -4,9 +4,11 @@
  * exposures.ts into normalized exposures.
  */
 import {IrmError} from '../../core/errors.js'
+import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {SourceParser, Unparsed} from '../types.js'
 import {buildConfig} from './build.js'
+import {attachExposures, describeDevice} from './device.js'
 import {toExposures} from './exposures.js'
 import {readJunos} from './read.js'
 
@@ -29,7 +31,7 @@ export const junos: SourceParser = {
     return Math.min(0.95, 0.5 + hits * 0.05)
   },
   parse(text, {file}) {
-    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}}
+    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
     const read = readJunos(text)
     if (read.count === 0 && read.problems.length > 0) {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'no Junos statement found', {
@@ -40,6 +42,7 @@ export const junos: SourceParser = {
     }
     const built = buildConfig(read.statements)
     const {exposures, problems} = toExposures(built.config)
+    attachExposures(built.config, exposures)
     const unparsed: Unparsed[] = [...read.problems, ...built.unparsed]
     const seen = new Set(unparsed.map((u) => `${u.line}\u0000${u.reason}`))
     const idsByLine = new Map<number, number[]>()
@@ -55,6 +58,6 @@ export const junos: SourceParser = {
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
     const lines = read.count + read.directives + read.problems.length
     const understood = built.understood.size + read.directives
-    return {exposures, unparsed, stats: {lines, understood}}
+    return {exposures, unparsed, stats: {lines, understood}, device: describeDevice(built.config, read.statements)}
   },
 }

@@ -79,6 +79,8 @@ export interface Unit {
   line: number
   /** The device's own addresses on this unit, as host routes. */
   hostAddresses: AddressSet
+  /** The same with their prefix length, as configured (`192.0.2.1/24`). */
+  addresses: string[]
   filters: Array<{family: 'inet' | 'inet6'; direction: 'input' | 'output'; names: string[]; line: number}>
 }
 

@@ -2,6 +2,7 @@
  * OpenVPN model → exposures: the listener(s), the management socket, port-share forwarding, and the
  * routes from the client pool (server) or the far end (p2p).
  */
+import {LOOPBACK, onlyLoopback} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -16,10 +17,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
   const family = /^(udp|tcp)4/.test(m.proto.name) ? 4 : /^(udp|tcp)6/.test(m.proto.name) && m.ipv6only ? 6 : 0
   const anyLocal = family === 4 ? AddressSet.ANY4 : family === 6 ? AddressSet.ANY6 : AddressSet.ANY
 
-  const listens =
-    m.mode === 'server' ||
-    (m.mode === 'p2p' && !m.nobind && m.proto.name !== 'tcp-client') ||
-    (m.mode === 'client' && !m.nobind && !!m.lport && !tcp)
+  const listens = listensOn(m)
   const portDirective = m.lport ?? m.port
   const port = readPort(portDirective?.args[0]) ?? 1194
   const peers = readPeerAddresses(m.mode === 'server' || m.float ? [] : m.remotes)
@@ -36,10 +34,12 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
       listenTo = to
       const p = readPort(local?.args[1]) ?? port
       const d = portDirective ?? local
+      const loopback = onlyLoopback(to)
       out.push(
         vpnExposure({
           kind: 'vpn-listener',
-          from: peers.set,
+          // bound to loopback: only processes on this host can send to it
+          from: loopback ? LOOPBACK : peers.set,
           to,
           protocols,
           ports: PortSet.range(p),
@@ -48,7 +48,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
           text: local?.text ?? d?.text ?? (m.proto.text || undefined),
           fromSets: peers.names,
           toSets: localNames,
-          notes: [...notes, ...(localNames.length ? [`local hostname not resolved: ${localNames.join(', ')}`] : [])],
+          notes: [...notes, ...(localNames.length ? [`local hostname not resolved: ${localNames.join(', ')}`] : []), ...(loopback ? [LOOPBACK_NOTE] : [])],
         }),
       )
     }
@@ -56,10 +56,11 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
 
   for (const d of m.management) {
     const to = bindAddress(d.args[0])
+    const loopback = onlyLoopback(to.set)
     out.push(
       vpnExposure({
         kind: 'vpn-listener',
-        from: AddressSet.ANY,
+        from: loopback ? LOOPBACK : AddressSet.ANY,
         to: to.set,
         protocols: ProtocolSet.of(TCP),
         ports: PortSet.range(Number(d.args[1])),
@@ -70,7 +71,9 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
         notes: [
           'OpenVPN management interface: full control of the daemon',
           d.args[2] ? 'password file set' : 'no password file: anyone who connects controls the daemon',
+          ...(loopback ? [LOOPBACK_NOTE] : []),
         ],
+        hostLocal: true,
       }),
     )
   }
@@ -138,6 +141,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
     )
   for (const s of m.serverAddresses) {
     route(pool, s.set, s.d, `server ${s.set.toCidrs()[0]}`, ["the server's own tunnel address: every service the host listens on"])
+    out[out.length - 1].hostLocal = true
   }
   for (const p of m.pushed) if (!p.set.isEmpty()) route(pool, p.set, p.d, p.label)
   if (m.clientToClient) route(pool, pool, m.clientToClient, 'client-to-client', ['clients reach each other through the server'])
@@ -150,8 +154,20 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
   return out
 }
 
+const LOOPBACK_NOTE = 'bound to loopback: reachable from this host only, never from outside'
+
+/** Whether the daemon binds a socket others can send to (openvpn(8): server, bound p2p, client with lport). */
+export function listensOn(m: OpenvpnModel): boolean {
+  const tcp = m.proto.name.startsWith('tcp')
+  return (
+    m.mode === 'server' ||
+    (m.mode === 'p2p' && !m.nobind && m.proto.name !== 'tcp-client') ||
+    (m.mode === 'client' && !m.nobind && !!m.lport && !tcp)
+  )
+}
+
 /** A bind address: `0.0.0.0`/`::` are every address, `localhost` the loopbacks; names stay names. */
-function bindAddress(text: string): {set: AddressSet; names: string[]} {
+export function bindAddress(text: string): {set: AddressSet; names: string[]} {
   if (text === '0.0.0.0') return {set: AddressSet.ANY4, names: []}
   if (text === '::' || text === '[::]') return {set: AddressSet.ANY, names: []}
   if (text === 'localhost') return {set: AddressSet.of('127.0.0.1', '::1'), names: []}

@@ -15,7 +15,8 @@
  */
 import type {ParseResult, SourceParser} from '../types.js'
 import {matchFamilies} from '../vpn-common.js'
-import {toExposures} from './exposures.js'
+import {describeDevice} from './device.js'
+import {listensOn, toExposures} from './exposures.js'
 import {buildModel} from './model.js'
 import {readDirectives} from './read.js'
 
@@ -48,5 +49,10 @@ export const openvpn: SourceParser = {
 function parseOpenvpn(text: string, file: string): ParseResult {
   const read = readDirectives(text, file)
   const {model, understood} = buildModel(read.directives, read.inline, read.unparsed)
-  return {exposures: toExposures(model).flatMap(matchFamilies), unparsed: read.unparsed, stats: {lines: read.count, understood: read.understood + understood}}
+  return {
+    exposures: toExposures(model).flatMap(matchFamilies),
+    unparsed: read.unparsed,
+    stats: {lines: read.count, understood: read.understood + understood},
+    device: describeDevice(model, listensOn(model)),
+  }
 }

@@ -5,11 +5,13 @@
  * bi-directional static NAT, GlobalProtect portals and gateways, and management access (interface
  * management profiles and the MGT port).
  */
+import {type DeviceInterface, type DeviceListener, type DeviceModel, deviceModel} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalRule, evaluateList} from '../evaluate.js'
+import {attachExposures, describeInterfaces, managementInterface, zoneAttachment} from './device.js'
 import {globalProtect, ikeGateways, managementPort} from './listeners.js'
 import {Objects, perFamily, readInterfaces, readManagementProfiles, readZones, specBox, type Template} from './objects.js'
 import {APP_DEFAULT_PORTS, MANAGEMENT_SERVICES} from './tables.js'
@@ -32,11 +34,13 @@ export interface PanosProblem {
   path?: string
 }
 
-export function toExposures(root: PNode): {exposures: Exposure[]; problems: PanosProblem[]} {
+export function toExposures(root: PNode): {exposures: Exposure[]; problems: PanosProblem[]; device: DeviceModel} {
   const exposures: Exposure[] = []
   const problems: PanosProblem[] = []
+  const interfaces: DeviceInterface[] = []
+  const listeners: DeviceListener[] = []
   const config = take(root, 'config')
-  if (!config) return {exposures, problems}
+  if (!config) return {exposures, problems, device: deviceModel(interfaces, listeners)}
   for (const k of IGNORED_CONFIG) takeDeep(config, k)
   take(root, 'policy') // brace form preamble (`policy { panorama { } }`)
   markDeep(root.children.get('policy'))
@@ -49,6 +53,7 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
   const emit = (t: Template, b: Box) => exposures.push({...t, from: b.from, to: b.to, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts})
 
   for (const device of devices) {
+    const first = exposures.length
     device.used = true
     for (const k of IGNORED_DEVICE) takeDeep(device, k)
     const network = take(device, 'network')
@@ -73,11 +78,15 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
       const zoneIfaces = readZones(ctx.node)
       for (const [zone, names] of zoneIfaces) for (const n of names) zoneOf.set(n, zone)
       for (const iface of ifaces.values()) {
-        for (const n of iface.addressNames) iface.addresses = iface.addresses.union(objects.hostAddress(n) ?? AddressSet.EMPTY)
+        for (const n of iface.addressNames) {
+          iface.addresses = iface.addresses.union(objects.hostAddress(n) ?? AddressSet.EMPTY)
+          const cidr = objects.interfaceCidr(n)
+          if (cidr && !iface.cidrs.includes(cidr)) iface.cidrs.push(cidr)
+        }
       }
       securityExposures(ctx, shared, objects, zoneIfaces, emit, reported)
-      natExposures(ctx, shared, objects, emit)
-      globalProtect(ctx, ifaces, zoneIfaces, objects, emit)
+      natExposures(ctx, shared, objects, zoneIfaces, emit)
+      globalProtect(ctx, ifaces, zoneIfaces, objects, emit, listeners)
       // interface management profiles: the dataplane interfaces of this vsys's zones
       for (const [zone, names] of zoneIfaces) {
         for (const ifName of names) {
@@ -100,17 +109,21 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
               fromZones: [zone],
               interfaces: {in: [ifName]},
               notes: iface.addresses.isEmpty() ? [`${ifName} has no address in this config; destination taken as any`] : undefined,
+              hostLocal: true,
             }
             for (const spec of MANAGEMENT_SERVICES[svc] ?? []) for (const b of perFamily({...specBox(spec), from: profile.permitted, to})) emit(template, b)
           }
         }
       }
     }
-    ikeGateways(network, ifaces, zoneOf, deviceObjects ?? new Objects(device, shared), emit)
-    managementPort(deviceconfig, emit)
+    ikeGateways(network, ifaces, zoneOf, deviceObjects ?? new Objects(device, shared), emit, listeners)
+    const mgmt = managementInterface(deviceconfig)
+    managementPort(deviceconfig, emit, listeners)
+    interfaces.push(...describeInterfaces(ifaces, zoneOf, network), ...(mgmt ? [mgmt] : []))
+    attachExposures(exposures.slice(first), zoneOf)
   }
   for (const k of ['pre-rulebase', 'post-rulebase']) take(shared, k)
-  return {exposures, problems}
+  return {exposures, problems, device: deviceModel(interfaces, listeners)}
 }
 
 interface SecurityRule {
@@ -331,6 +344,7 @@ function natExposures(
   ctx: {name: string; node: PNode; prefix: string},
   shared: PNode | undefined,
   objects: Objects,
+  zoneIfaces: Map<string, string[]>,
   emit: (t: Template, b: Box) => void,
 ): void {
   const bases = [shared?.children.get('pre-rulebase'), ctx.node.children.get('pre-rulebase'), ctx.node.children.get('rulebase'), ctx.node.children.get('post-rulebase'), shared?.children.get('post-rulebase')]
@@ -361,7 +375,11 @@ function natExposures(
         text: `nat rule ${r.name} from ${from.join(',') || 'any'} to ${to.join(',') || 'any'} source ${items(r, 'source').join(',') || 'any'} destination ${items(r, 'destination').join(',') || 'any'} service ${service}`,
         fromZones: from.filter((z) => z !== 'any').length ? from : undefined,
         toZones: to.filter((z) => z !== 'any').length ? to : undefined,
+        ingress: zoneAttachment(from, zoneIfaces),
       }
+      // a NAT rule's `to` is the zone of the destination before translation: where a destination NAT's
+      // traffic leaves is decided after it, so only the reverse of a bi-directional static NAT names its egress
+      if (!base.ingress) delete base.ingress
       let action: 'allow' | 'deny' = 'deny'
       let match: Box[] = svc.boxes.map((b) => ({...b, from: src.unresolved.length ? AddressSet.ANY : src.set, to: dst.unresolved.length ? AddressSet.ANY : dst.set}))
       if (dt) {
@@ -385,6 +403,10 @@ function natExposures(
         match = svc.boxes.map((b) => ({...b, from: AddressSet.ANY, to: res.set}))
         base.fromZones = to.filter((z) => z !== 'any').length ? to : undefined
         base.toZones = from.filter((z) => z !== 'any').length ? from : undefined
+        base.ingress = zoneAttachment(to, zoneIfaces)
+        base.egress = zoneAttachment(from, zoneIfaces)
+        if (!base.ingress) delete base.ingress
+        if (!base.egress) delete base.egress
       }
       if (notes.length) base.notes = notes
       for (const m of match) {

@@ -3,6 +3,7 @@
  * `show config`. tree.ts turns each into one tree, exposures.ts reads the tree.
  */
 import {IrmError} from '../../core/errors.js'
+import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {SourceParser, Unparsed} from '../types.js'
 import {parseXml} from '../xml.js'
@@ -24,7 +25,7 @@ export const panos: SourceParser = {
     return hits === 0 ? 0 : Math.min(0.95, 0.55 + hits * 0.05)
   },
   parse(text, {file}) {
-    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}}
+    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
     let root: PNode
     let lines: number
     const unparsed: Unparsed[] = []
@@ -50,11 +51,11 @@ export const panos: SourceParser = {
       lines = tree.count + tree.problems.length
       unparsed.push(...tree.problems)
     }
-    const {exposures, problems} = toExposures(root)
+    const {exposures, problems, device} = toExposures(root)
     const rest = unread(root)
     unparsed.push(...rest.unparsed)
     for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood)}}
+    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood)}, device}
   },
 }

@@ -1,4 +1,5 @@
 /** PAN-OS listeners on the device itself: GlobalProtect, IKE gateways and the MGT port. */
+import type {DeviceListener} from '../../model/device.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -12,6 +13,7 @@ export function globalProtect(
   zoneIfaces: Map<string, string[]>,
   objects: Objects,
   emit: (t: Template, b: Box) => void,
+  out: DeviceListener[],
 ): void {
   const gp = takeDeep(ctx.node, 'global-protect')
   if (!gp) return
@@ -43,11 +45,12 @@ export function globalProtect(
       notes: notes.length ? notes : undefined,
     }
     for (const spec of l.specs) emit(template, {...specBox(spec), to})
+    out.push({service: `globalprotect-${l.kind}`, bind: to === AddressSet.ANY ? [] : to.toCidrs(), line: l.entry.line})
   }
 }
 
 /** IKE gateways: udp/500, udp/4500 and ESP from the peer (any when dynamic) to the local address. */
-export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Iface>, zoneOf: Map<string, string>, objects: Objects, emit: (t: Template, b: Box) => void): void {
+export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Iface>, zoneOf: Map<string, string>, objects: Objects, emit: (t: Template, b: Box) => void, out: DeviceListener[]): void {
   const ike = takeDeep(network, 'ike')
   for (const g of entries(ike?.children.get('gateway'))) {
     const peer = g.children.get('peer-address')
@@ -86,11 +89,12 @@ export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Ifac
     }
     for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(17), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])})) emit(template, b)
     for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(50)})) emit(template, b)
+    out.push({service: 'ipsec', bind: to === AddressSet.ANY ? [] : to.toCidrs(), line: g.line})
   }
 }
 
 /** The MGT port: https, ssh and ping unless disabled (`service disable-…`), from `permitted-ip` or anyone. */
-export function managementPort(deviceconfig: PNode | undefined, emit: (t: Template, b: Box) => void): void {
+export function managementPort(deviceconfig: PNode | undefined, emit: (t: Template, b: Box) => void, out: DeviceListener[]): void {
   if (!deviceconfig) return
   markDeep(deviceconfig)
   const system = deviceconfig.children.get('system')
@@ -127,7 +131,9 @@ export function managementPort(deviceconfig: PNode | undefined, emit: (t: Templa
       text: `deviceconfig system ip-address ${ip ?? ip6} service ${svc}`,
       interfaces: {in: ['management']},
       notes: permitted.length ? undefined : ['no permitted-ip: the management port answers any source that can reach it'],
+      hostLocal: true,
     }
+    out.push({service: svc, bind: to.toCidrs(), line: template.line})
     for (const spec of MANAGEMENT_SERVICES[svc]) for (const b of perFamily({...specBox(spec), from, to})) emit(template, b)
   }
 }

@@ -34,6 +34,8 @@ export interface Iface {
   name: string
   line: number
   addresses: AddressSet
+  /** The same with their prefix length (`203.0.113.2/24`), for the device model. */
+  cidrs: string[]
   /** `<ip><entry name="fw-outside"/>`: an address object, resolved per vsys. */
   addressNames: string[]
   profile?: string
@@ -46,21 +48,24 @@ export function readInterfaces(network: PNode | undefined): Map<string, Iface> {
   const add = (node: PNode, mode: PNode | undefined) => {
     const ips = items(mode, 'ip')
     let addresses = AddressSet.EMPTY
+    const cidrs: string[] = []
     const addressNames: string[] = []
     for (const ip of ips) {
       const c = parseCidr(ip)
       const host = c ? AddressSet.parse(ip.split('/')[0]) : null
       if (host) addresses = addresses.union(host)
       else addressNames.push(ip)
+      if (host) cidrs.push(ip.includes('/') ? ip : `${ip}/${c!.prefix}`)
     }
     for (const v6 of entries(take(take(mode, 'ipv6'), 'address'))) {
       markDeep(v6)
       const host = AddressSet.parse(v6.name.split('/')[0])
       if (host) addresses = addresses.union(host)
+      if (host) cidrs.push(v6.name.includes('/') ? v6.name : `${v6.name}/128`)
     }
     markDeep(mode?.children.get('ipv6'))
     const profile = value(mode, 'interface-management-profile')
-    out.set(node.name, {name: node.name, line: node.line, addresses, addressNames, profile})
+    out.set(node.name, {name: node.name, line: node.line, addresses, cidrs, addressNames, profile})
     // the rest of an interface (tags, MTU, LLDP, NetFlow, adjust-tcp-mss…) carries no reachability
     for (const c of mode?.children.values() ?? []) if (c.name !== 'units') markDeep(c)
     if (mode) mode.used = true
@@ -187,6 +192,12 @@ export class Objects {
   }
 
   /** An interface address given as an object (`203.0.113.2/24`): the host, not its subnet. */
+  /** An interface address given as an address object: its `ip-netmask` (`203.0.113.2/24`). */
+  interfaceCidr(name: string): string | undefined {
+    const netmask = this.addresses.get(name)?.children.get('ip-netmask')?.values[0]
+    return netmask && this.hostAddress(name) ? (netmask.includes('/') ? netmask : `${netmask}/${netmask.includes(':') ? 128 : 32}`) : undefined
+  }
+
   hostAddress(name: string): AddressSet | null {
     const obj = this.addresses.get(name)
     const netmask = obj?.children.get('ip-netmask')?.values[0]

@@ -20,7 +20,7 @@ interface Meta {
   iface: string
 }
 
-interface Mgmt {
+export interface Mgmt {
   name: string
   line: number
   text: string
@@ -182,8 +182,15 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
       fromSets: rule.fromSets.length ? rule.fromSets : undefined,
       toSets: rule.toSets.length ? rule.toSets : undefined,
       notes: rule.notes.length ? rule.notes : undefined,
+      ...(direction === 'inbound' && (rule === lockout?.rule || mgmt.some((m) => m.name === rule.name) || toSelf(rule)) ? {hostLocal: true} : {}),
     })
   }
+}
+
+/** A user rule whose destination is the firewall itself: `(self)` or an interface address (`wanip`, `lanip`). */
+function toSelf(rule: FilterRule): boolean {
+  const network = textOf(child(rule.el, 'destination'), 'network')?.trim()
+  return network !== undefined && (network === '(self)' || /^[a-z0-9_]+ip$/i.test(network)) && child(child(rule.el, 'destination'), 'not') === undefined
 }
 
 const boxKey = (b: Box) =>

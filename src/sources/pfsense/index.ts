@@ -9,14 +9,16 @@
  * egress by default, so only explicit pass-out rules are listed).
  */
 import {IrmError} from '../../core/errors.js'
+import {interfaceAddress} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {redactLine} from '../redact.js'
-import type {SourceParser, Unparsed} from '../types.js'
+import type {ParseResult, SourceParser} from '../types.js'
 import {child, children, dig, parseXml, textOf} from '../xml.js'
 import {Accounting, elementCount} from './accounting.js'
 import {evaluateInterfaces, managementServices} from './chains.js'
+import {attachExposures, describeDevice} from './device.js'
 import {AliasTable, type Context, type Iface, readAlias, readInterface, readSide} from './objects.js'
 import {type FilterRule, isSet, legacyRule, type NatRule, readNat, readRule, sideText} from './rules.js'
 import {IGNORED_SECTIONS} from './sections.js'
@@ -26,7 +28,7 @@ import {vpnExposures} from './vpn.js'
 const NAT_SECTIONS = new Set(['rule', 'onetoone', 'outbound', 'separator', 'npt', 'advancedoutbound'])
 const MODELLED = new Set(['system', 'interfaces', 'aliases', 'filter', 'nat', 'openvpn', 'ipsec', 'virtualip', 'OPNsense', 'snmpd'])
 
-export function parsePfsense(text: string, file: string): {exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}} {
+export function parsePfsense(text: string, file: string): ParseResult {
   if (!/^\uFEFF?\s*</.test(text)) {
     throw new IrmError('CONFIG_WRONG_FORMAT', 'not XML: a pfSense/OPNsense config.xml starts with "<"', {
       file,
@@ -56,8 +58,11 @@ export function parsePfsense(text: string, file: string): {exposures: Exposure[]
   for (const vip of children(child(root, 'virtualip'), 'vip')) {
     const iface = interfaces.get(textOf(vip, 'interface') ?? '')
     const addr = AddressSet.parse(textOf(vip, 'subnet') ?? '')
-    if (iface && addr) iface.hosts = iface.hosts.union(addr)
-    else acc.element(vip, 'virtual IP without a readable interface or address')
+    if (iface && addr) {
+      iface.hosts = iface.hosts.union(addr)
+      const cidr = interfaceAddress(`${textOf(vip, 'subnet')}/${textOf(vip, 'subnet_bits') || (textOf(vip, 'subnet')!.includes(':') ? 128 : 32)}`)
+      if (cidr) iface.cidrs.push(cidr)
+    } else acc.element(vip, 'virtual IP without a readable interface or address')
   }
   const aliases = new AliasTable(interfaces)
   const aliasElements = [...children(child(root, 'aliases'), 'alias'), ...children(dig(root, 'OPNsense', 'Firewall', 'Alias', 'aliases'), 'alias')]
@@ -147,7 +152,9 @@ export function parsePfsense(text: string, file: string): {exposures: Exposure[]
   const mgmt = managementServices(root, interfaces)
   evaluateInterfaces(rules, interfaces, groups, mgmt, root, exposures)
   vpnExposures(root, ctx, acc, exposures)
-  return {exposures, unparsed: acc.unparsed, stats: {lines, understood: Math.max(0, lines - acc.missed)}}
+  attachExposures(exposures)
+  const device = describeDevice(root, interfaces, mgmt, exposures)
+  return {exposures, unparsed: acc.unparsed, stats: {lines, understood: Math.max(0, lines - acc.missed)}, device}
 }
 
 function natExposure(n: NatRule, kind: Exposure['kind']): Exposure {

@@ -19,6 +19,10 @@ export interface Iface {
   networks: AddressSet
   /** The primary addresses only (`lanip`). */
   primary: AddressSet
+  /** Addresses with their prefix length (`192.0.2.1/24`), virtual IPs included, for the device model. */
+  cidrs: string[]
+  /** pfSense treats `wan`, and any interface with a `<gateway>`, as WAN-type (reply-to, outbound NAT). */
+  wan: boolean
   /** `blockpriv`: pfSense blocks RFC 1918 and friends before the interface rules. */
   blockPrivate: boolean
   /** Families whose address is learned at run time (dhcp, pppoe, track6, slaac…). */
@@ -46,6 +50,7 @@ export function readInterface(el: XmlElement): Iface {
   const name = el.name
   let hosts = AddressSet.EMPTY
   let networks = AddressSet.EMPTY
+  const cidrs: string[] = []
   const dynamic: Array<4 | 6> = []
   for (const [addrKey, bitsKey, family] of [['ipaddr', 'subnet', 4], ['ipaddrv6', 'subnetv6', 6]] as const) {
     const addr = textOf(el, addrKey) ?? ''
@@ -59,6 +64,7 @@ export function readInterface(el: XmlElement): Iface {
     const bits = textOf(el, bitsKey) || (ip.family === 4 ? '32' : '128')
     const net = parseCidr(`${addr}/${bits}`)
     hosts = hosts.union(AddressSet.parse(addr)!)
+    if (net) cidrs.push(`${addr}/${net.prefix}`)
     if (net) networks = networks.union(AddressSet.fromRange(net.family, net.start, net.end))
   }
   const enable = child(el, 'enable')
@@ -71,6 +77,8 @@ export function readInterface(el: XmlElement): Iface {
     hosts,
     networks,
     primary: hosts,
+    cidrs,
+    wan: name === 'wan' || Boolean(textOf(el, 'gateway') || textOf(el, 'gatewayv6')),
     dynamic,
     line: el.line,
   }

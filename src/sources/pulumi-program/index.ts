@@ -116,7 +116,7 @@ export const pulumiProgram: SourceParser = {
       raw: {type: c.type, name: c.name},
     }))
     const state = new ParseState()
-    pulumiExposures(resources, state)
-    return state.result()
+    const device = pulumiExposures(resources, state)
+    return {...state.result(), device}
   },
 }

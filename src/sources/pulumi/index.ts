@@ -16,7 +16,7 @@ export const pulumi: SourceParser = {
   },
   parse(text) {
     const state = new ParseState()
-    pulumiExposures(readPulumiResources(parseJsonWithPositions(text)), state)
-    return state.result()
+    const device = pulumiExposures(readPulumiResources(parseJsonWithPositions(text)), state)
+    return {...state.result(), device}
   },
 }

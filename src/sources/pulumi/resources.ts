@@ -6,10 +6,11 @@
  * Pulumi secrets (`{"4dabf1…": "1b4706…", ciphertext|plaintext|value}`) are never decoded: a field
  * holding one reads as absent, and ruleText prints `<redacted>` in its place.
  */
+import {type DeviceInterface, type DeviceModel, deviceModel} from '../../model/device.js'
 import {AddressSet} from '../../net/address-set.js'
 import {clientVpnExposure, listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from '../aws/exposures.js'
 import type {LoadBalancer, NaclEntry, NetworkAcl, SecurityGroup, SgPermission} from '../aws/model.js'
-import {type Nsg, nsgExposures, readNsgRule} from '../azure.js'
+import {type Nsg, nsgDevice, nsgExposures, readNsgRule} from '../azure.js'
 import {lastSegment, parseAddresses, type ParseState, ruleText} from '../cloud-common.js'
 import {gcpExposures, type GcpPolicy, type GcpRule, readFirewall, readPolicyRule} from '../gcp.js'
 import {asObjects, asStrings, asText, type JsonObject, type JsonValue} from '../json-positions.js'
@@ -59,8 +60,11 @@ function num(v: JsonValue | undefined): number | undefined {
 class Attachments {
   private readonly addresses = new Map<string, AddressSet[]>()
   private readonly unresolved = new Set<string>()
+  /** Resources (instances, launch templates, load balancers…) that name the group: where its rules apply. */
+  private readonly holders = new Map<string, string[]>()
 
-  add(group: string, addresses: AddressSet | undefined): void {
+  add(group: string, addresses: AddressSet | undefined, holder: string): void {
+    this.holders.set(group, [...new Set([...(this.holders.get(group) ?? []), holder])])
     if (!addresses || addresses.isEmpty()) {
       this.unresolved.add(group)
       return
@@ -74,6 +78,10 @@ class Attachments {
     if (ids.some((id) => this.unresolved.has(id))) return undefined
     const sets = ids.flatMap((id) => this.addresses.get(id) ?? [])
     return sets.length ? AddressSet.unionAll(sets) : undefined
+  }
+
+  holdersOf(group: string): string[] | undefined {
+    return this.holders.get(group)
   }
 }
 
@@ -119,7 +127,7 @@ function naclEntry(o: JsonObject, egress: boolean, aclId: string, line: number):
 }
 
 /** Everything a stack exposes. */
-export function pulumiExposures(resources: PulumiResource[], state: ParseState): void {
+export function pulumiExposures(resources: PulumiResource[], state: ParseState): DeviceModel {
   // pass 1: indexes the rules need (addresses of instances, gateways, load balancers, groups)
   const eips = new Map<string, string[]>()
   const customerGateways = new Map<string, string>()
@@ -139,12 +147,19 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
     }
   }
   const attachments = new Attachments()
+  // EC2 instances are the stack's interfaces: their addresses, a public one (or an EIP) facing the internet
+  const interfaces: DeviceInterface[] = []
   for (const r of resources) {
+    const isInstance = canonicalType(r.type) === 'aws:ec2/instance:Instance'
+    const id = asText(r.props.id) ?? r.id ?? r.name
+    const addresses = isInstance ? instanceAddresses(r.props, eips, asText(r.props.id) ?? r.id) : undefined
+    if (isInstance) {
+      const wan = Boolean(asText(r.props.publicIp)) || (eips.get(id)?.length ?? 0) > 0
+      interfaces.push({name: id, addresses: addresses?.toCidrs() ?? [], ...(wan ? {wan: true} : {}), line: r.line})
+    }
     const refs = [...asStrings(r.props.vpcSecurityGroupIds), ...asStrings(r.props.securityGroups)].map((g) => groupIdsByName.get(g) ?? g)
     if (refs.length === 0) continue
-    const isInstance = canonicalType(r.type) === 'aws:ec2/instance:Instance'
-    const addresses = isInstance ? instanceAddresses(r.props, eips, asText(r.props.id) ?? r.id) : undefined
-    for (const g of refs) attachments.add(g, addresses)
+    for (const g of refs) attachments.add(g, addresses, asText(r.props.id) ?? r.id ?? r.name)
   }
 
   // pass 2: each resource once
@@ -306,7 +321,8 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
 
   for (const sg of groups.values()) {
     const attached = attachments.of([sg.id])
-    securityGroupExposures(attached ? {...sg, attached} : sg, state, (id) => attachments.of([id]))
+    const attachedTo = attachments.holdersOf(sg.id)
+    securityGroupExposures({...sg, ...(attached ? {attached} : {}), ...(attachedTo ? {attachedTo} : {})}, state, (id) => attachments.of([id]))
   }
   for (const acl of acls.values()) networkAclExposures(acl, state)
   for (const nsg of nsgs.values()) nsgExposures(nsg, state)
@@ -329,6 +345,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
       state,
     )
   }
+  return deviceModel([...interfaces, ...nsgDevice([...nsgs.values()]).interfaces])
 }
 
 function lbOf(r: PulumiResource): LoadBalancer {

@@ -7,6 +7,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol, TCP, UDP} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
+import {type DeviceListener, type DeviceModel, deviceModel, LOOPBACK, onlyLoopback} from '../../model/device.js'
 import {ALL_PROTOCOLS, ESP, readPeerAddresses, vpnExposure, type PeerAddresses} from '../vpn-common.js'
 
 /** One traffic selector: addresses (or `dynamic`: the tunnel's own address), protocol, port. */
@@ -98,9 +99,12 @@ export function listenerExposures(c: ConnectionSides): Exposure[] {
   if (c.remote.names.length) notes.push(`peer address not resolved: ${c.remote.names.join(', ')}`)
   if (c.local.names.length) notes.push(`local address not resolved: ${c.local.names.join(', ')}`)
   const ports = c.localPort && c.localPort !== 500 ? PortSet.range(c.localPort) : PortSet.fromRanges([[500, 500], [4500, 4500]])
+  // IKE bound only to loopback (a lab or a local test) is reachable from this host only
+  const loopback = onlyLoopback(c.local.set)
+  if (loopback) notes.push('bound to loopback: reachable from this host only, never from outside')
   const common = {
     kind: 'vpn-listener' as const,
-    from: c.remote.set,
+    from: loopback ? LOOPBACK : c.remote.set,
     to: c.local.set,
     line: c.line,
     rule: c.name,
@@ -113,6 +117,21 @@ export function listenerExposures(c: ConnectionSides): Exposure[] {
     vpnExposure({...common, protocols: ProtocolSet.of(UDP), ports}),
     vpnExposure({...common, protocols: ProtocolSet.of(ESP)}),
   ]
+}
+
+/**
+ * The device as a strongSwan file shows it: no interfaces, one IKE listener per connection bound to its
+ * local addresses (every address when `%any`/unset), and those concrete local addresses as its own.
+ */
+export function describeDevice(exposures: Exposure[]): DeviceModel {
+  const listeners: DeviceListener[] = []
+  for (const e of exposures) {
+    if (e.kind !== 'vpn-listener' || listeners.some((l) => l.line === e.line)) continue
+    const concrete = !e.toSets?.length && !e.to.isAny() && !e.to.isAny4() && !e.to.isAny6()
+    listeners.push({service: 'ipsec', bind: concrete ? e.to.toCidrs() : [], line: e.line})
+  }
+  const own = listeners.flatMap((l) => l.bind).filter((c) => !LOOPBACK.covers(AddressSet.parse(c)!) && /\/(32|128)$/.test(c))
+  return deviceModel([], listeners, own)
 }
 
 export interface ChildRoute {

@@ -13,7 +13,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
-import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
+import {childExposures, describeDevice, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Value {
   value: string
@@ -114,7 +114,8 @@ export function parseIpsecConf(text: string): ParseResult {
   // a bad value inherited from %default or also= is found once per conn: report it once
   const seen = new Set<string>()
   const once = unparsed.filter((u) => !seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`))
-  return {exposures: exposures.flatMap(matchFamilies), unparsed: once, stats: {lines: count, understood: count - new Set(once.map((u) => u.line)).size}}
+  const matched = exposures.flatMap(matchFamilies)
+  return {exposures: matched, unparsed: once, stats: {lines: count, understood: count - new Set(once.map((u) => u.line)).size}, device: describeDevice(matched)}
 }
 
 /**

@@ -3,6 +3,7 @@
  * multi-line values continued on indented lines, and `include`. Nothing here is an exposure; every line
  * is understood or reported, and no line of this file is ever echoed (only `include` paths).
  */
+import {emptyDevice} from '../../model/device.js'
 import type {ParseResult, Unparsed} from '../types.js'
 import {REDACTED} from '../redact.js'
 
@@ -36,5 +37,6 @@ export function parseIpsecSecrets(text: string): ParseResult {
       inEntry = false
     }
   }
-  return {exposures: [], unparsed, stats: {lines: count, understood}}
+  // secrets say nothing about the device's interfaces or listeners
+  return {exposures: [], unparsed, stats: {lines: count, understood}, device: emptyDevice()}
 }

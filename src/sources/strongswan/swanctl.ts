@@ -12,7 +12,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
-import {childExposures, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
+import {childExposures, describeDevice, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Setting {
   key: string
@@ -101,7 +101,8 @@ export function parseSwanctl(text: string): ParseResult {
   // an inherited setting is checked again in every section that inherits it: report it once
   const seen = new Set<string>()
   const once = unparsed.filter((u) => !seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`))
-  return {exposures: exposures.flatMap(matchFamilies), unparsed: once, stats: {lines: count, understood: count - notUnderstood.size}}
+  const matched = exposures.flatMap(matchFamilies)
+  return {exposures: matched, unparsed: once, stats: {lines: count, understood: count - notUnderstood.size}, device: describeDevice(matched)}
 }
 
 /** Lines of the settings and sub-section headers in a section and below it. */
