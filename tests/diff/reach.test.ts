@@ -319,3 +319,48 @@ describe('parse --inventory --device', () => {
     expect(parseReport(loaded).exposures.find((e) => e.rule === 'outside_in#1')!.ingress!.inventory_zones).toEqual([])
   })
 })
+
+// ---------- PAN-OS (vendor zones) ----------
+
+const PANOS = `set deviceconfig system hostname pa
+set network interface ethernet ethernet1/1 layer3 ip 198.51.100.2/28
+set network interface ethernet ethernet1/2 layer3 ip 10.1.0.1/16
+set network interface ethernet ethernet1/3 layer3 ip 172.16.1.1/24
+set network interface ethernet ethernet1/2 layer3 interface-management-profile ssh-only
+set network profiles interface-management-profile ssh-only ssh yes
+set network virtual-router default interface [ ethernet1/1 ethernet1/2 ethernet1/3 ]
+set network virtual-router default routing-table ip static-route default destination 0.0.0.0/0
+set network virtual-router default routing-table ip static-route default nexthop ip-address 198.51.100.1
+set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set zone dmz network layer3 ethernet1/3
+set rulebase security rules web from untrust to dmz source any destination 172.16.1.10 application any service service-https action allow
+set rulebase security rules outbound from trust to untrust source any destination any application any service any action allow
+`
+const PANOS_MAP: InterfaceZone[] = [
+  {vendorZone: 'untrust', zone: 'internet'},
+  {vendorZone: 'trust', zone: 'lan'},
+  {vendorZone: 'dmz', zone: 'dmz'},
+]
+
+describe('panos: reach by vendor zone', () => {
+  it('outbound any, the intrazone defaults (untrust → untrust too) and ssh on a trust interface: no finding', async () => {
+    expect(await diff('panos', PANOS, {interfaces: PANOS_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  const RDP = PANOS + 'set service tcp-3389 protocol tcp port 3389\nset rulebase security rules rdp from untrust to trust source any destination 10.1.0.20 application any service tcp-3389 action allow\n'
+
+  it('an untrust → trust RDP rule from any: one critical unwanted-access-point at its line', async () => {
+    expect(brief(await diff('panos', RDP, {interfaces: PANOS_MAP, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+  })
+
+  it('renamed zones (untrust → zz, trust → x1) mapped the same way: the same findings', async () => {
+    const renamed = RDP.replace(/\buntrust\b/g, 'zz').replace(/\btrust\b/g, 'x1')
+    const map: InterfaceZone[] = [{vendorZone: 'zz', zone: 'internet'}, {vendorZone: 'x1', zone: 'lan'}, {vendorZone: 'dmz', zone: 'dmz'}]
+    expect(brief(await diff('panos', renamed, {interfaces: map, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+  })
+
+  it('inferred from the device model without inventory entries: the same findings', async () => {
+    expect(brief(await diff('panos', RDP, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+  })
+})
