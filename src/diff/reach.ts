@@ -42,6 +42,8 @@ export class ZoneSpace {
   private readonly byId = new Map<string, DiffZone>()
   private readonly resolved = new Map<string, AddressSet>()
   private readonly unions = new Map<string, AddressSet>()
+  /** Cloud reference (`sg-…`, `pl-…`, `tag:…`, `sa:…`, an Azure service tag) → zone ids. */
+  private readonly refs = new Map<string, string[]>()
   readonly internet?: DiffZone
 
   constructor(
@@ -52,6 +54,26 @@ export class ZoneSpace {
     const claimed = AddressSet.unionAll(zones.filter((z) => !z.catchAll).map((z) => z.addresses))
     for (const z of zones) this.resolved.set(z.id, z.catchAll ? z.addresses.subtract(claimed) : z.addresses)
     this.internet = zones.find((z) => z.catchAll && z.trust === 'internet')
+    for (const z of zones) {
+      for (const ref of z.cloudRefs ?? []) {
+        // `VirtualNetwork@corp-vnet`: the export names the tag only, so the tag stands for its zones
+        const key = /^sg-|^pl-|^tag:|^sa:/.test(ref) ? ref : ref.split('@')[0]
+        this.refs.set(key, [...(this.refs.get(key) ?? []), z.id])
+      }
+    }
+  }
+
+  /**
+   * The addresses a symbolic cloud source stands for: the zones whose cloud_refs name it; Azure's
+   * `Internet` tag is the public address space (the catch-all internet zone), `AzureLoadBalancer` the
+   * platform's health probe (no network of anyone). Undefined when nothing resolves it.
+   */
+  resolveRef(name: string): AddressSet | undefined {
+    const zones = this.refs.get(name)
+    if (zones) return this.addressesOf(zones)
+    if (name === 'Internet' && this.internet) return this.addressesOf([this.internet.id])
+    if (name === 'AzureLoadBalancer') return AddressSet.EMPTY
+    return undefined
   }
 
   has(id: string): boolean {
@@ -141,12 +163,13 @@ export class DeviceReach {
     }
     // a listener or rule bound to loopback never answers from outside
     if (!e.to.subtract(LOOPBACK).overlaps(to)) return {untrusted: AddressSet.EMPTY, to}
+    const from = this.cloudSources(e) ?? e.from
     const ingressZones = e.ingress ? this.zonesOf(e.ingress, true, e.line) : undefined
     let untrusted: AddressSet
     if (ingressZones) {
       const outside = ingressZones.filter((z) => this.space.untrusted(z))
-      untrusted = outside.length ? e.from.intersect(this.space.addressesOf(outside)).subtract(LOOPBACK) : AddressSet.EMPTY
-    } else untrusted = e.from.subtract(trusted)
+      untrusted = outside.length ? from.intersect(this.space.addressesOf(outside)).subtract(LOOPBACK) : AddressSet.EMPTY
+    } else untrusted = from.subtract(trusted)
     if (untrusted.isEmpty()) return {untrusted, to, ingressZones}
     // an unmapped egress narrows nothing (and is not reported: reach is decided where traffic enters)
     const egressZones = e.egress ? this.zonesOf(e.egress, false) : undefined
@@ -158,6 +181,18 @@ export class DeviceReach {
       if (to.isEmpty()) return {untrusted: AddressSet.EMPTY, to, ingressZones, egressZones}
     }
     return {untrusted, to, ingressZones, egressZones, deviceItself}
+  }
+
+  /**
+   * Sources named by cloud references (security groups, prefix lists, service tags, network tags,
+   * service accounts) resolved through zones[].cloud_refs, when every reference resolves; otherwise
+   * undefined: the parser's "any" stands and the finding names the unexpanded reference.
+   */
+  private cloudSources(e: Exposure): AddressSet | undefined {
+    if (!e.fromSets?.length || e.kind === 'vpn-route') return undefined
+    const sets = e.fromSets.map((n) => this.space.resolveRef(n))
+    if (sets.some((s) => s === undefined)) return undefined
+    return e.from.intersect(AddressSet.unionAll(sets as AddressSet[]))
   }
 
   /**

@@ -5,12 +5,16 @@
  * written from the configs by hand (lines located by their text); inference, `interface-unmapped`,
  * renamed vendor names and host-local destinations are checked on the same small network.
  */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import {diffFindings} from '../../src/diff/engine.js'
 import type {ApprovedAccess, DiffZone, Finding, InterfaceZone, LiveConfig} from '../../src/diff/model.js'
 import {AddressSet} from '../../src/net/address-set.js'
 import {parseText} from '../../src/sources/load.js'
+import {ROOT} from '../helpers/sources.js'
 import {ap, policy} from './helpers.js'
 
 const ZONES: DiffZone[] = [
@@ -26,6 +30,7 @@ interface Setup {
   interfaces?: InterfaceZone[]
   accessPoints?: ApprovedAccess[]
   management?: string[]
+  zones?: DiffZone[]
 }
 
 async function diff(type: string, text: string, setup: Setup = {}): Promise<Finding[]> {
@@ -33,7 +38,7 @@ async function diff(type: string, text: string, setup: Setup = {}): Promise<Find
   expect(parsed.unparsed, 'the fixture is fully understood').toEqual([])
   const live: LiveConfig = {device: 'fw', file: 'live/fw.cfg', type: parsed.type, exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.device ? {model: parsed.device} : {})}
   return diffFindings({
-    zones: ZONES,
+    zones: setup.zones ?? ZONES,
     devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
     accessPoints: setup.accessPoints ?? [],
     flows: [],
@@ -296,9 +301,6 @@ describe('nftables: reach by iifname/oifname', () => {
 
 describe('parse --inventory --device', () => {
   it('fills inventory_zones of ingress and egress as the diff maps them; [] without the flags', async () => {
-    const {readFileSync} = await import('node:fs')
-    const {join} = await import('node:path')
-    const {ROOT} = await import('../helpers/sources.js')
     const {parseReport} = await import('../../src/report/parse-report.js')
     const {attachmentZones} = await import('../../src/diff/attachment-zones.js')
     const text = readFileSync(join(ROOT, 'inventory/live/fw-edge-1.asa.cfg'), 'utf8')
@@ -362,5 +364,26 @@ describe('panos: reach by vendor zone', () => {
 
   it('inferred from the device model without inventory entries: the same findings', async () => {
     expect(brief(await diff('panos', RDP, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+  })
+})
+
+// ---------- cloud references ----------
+
+describe('zones[].cloud_refs', () => {
+  const text = readFileSync(join(ROOT, 'tests/fixtures/sources/azure/arm-template.json'), 'utf8')
+  const rulesWithFindings = (fs: Finding[]) => [...new Set(fs.map((f) => f.exposure?.rule))].sort()
+
+  it('Azure: VirtualNetwork unresolved stays "any" and the finding names it with rule and line; AzureLoadBalancer is never outside', async () => {
+    const fs = await diff('azure', text)
+    // AllowHttp (any → tcp/80,443), AllowAdminFromParameter (partner /24 → ssh) and the two VirtualNetwork rules
+    expect(rulesWithFindings(fs)).toEqual(['app-nsg/AllowAdminFromParameter', 'app-nsg/AllowHttp', 'app-nsg/AllowIcmpFromVnet', 'app-nsg/AllowVnetInBound'])
+    const vnet = fs.find((f) => f.exposure?.rule === 'app-nsg/AllowVnetInBound')!
+    expect(vnet.message).toContain('sources include unexpanded VirtualNetwork')
+    expect(vnet.message).toContain(`live/fw.cfg:${vnet.line}`)
+  })
+
+  it('Azure: VirtualNetwork@vnet on the lan zone resolves the service tag: the VNet rules are silent', async () => {
+    const zones = ZONES.map((z) => (z.id === 'lan' ? {...z, cloudRefs: ['VirtualNetwork@app-vnet']} : z))
+    expect(rulesWithFindings(await diff('azure', text, {zones}))).toEqual(['app-nsg/AllowAdminFromParameter', 'app-nsg/AllowHttp'])
   })
 })
