@@ -387,3 +387,47 @@ describe('zones[].cloud_refs', () => {
     expect(rulesWithFindings(await diff('azure', text, {zones}))).toEqual(['app-nsg/AllowAdminFromParameter', 'app-nsg/AllowHttp'])
   })
 })
+
+// ---------- Junos (vendor zones) ----------
+
+const JUNOS = `set system host-name srx
+set interfaces ge-0/0/0 unit 0 family inet address 198.51.100.2/28
+set interfaces ge-0/0/1 unit 0 family inet address 10.1.0.1/16
+set interfaces ge-0/0/2 unit 0 family inet address 172.16.1.1/24
+set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1
+set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security zones security-zone trust host-inbound-traffic system-services ssh
+set security zones security-zone dmz interfaces ge-0/0/2.0
+set security policies from-zone untrust to-zone dmz policy web match source-address any
+set security policies from-zone untrust to-zone dmz policy web match destination-address any
+set security policies from-zone untrust to-zone dmz policy web match application junos-https
+set security policies from-zone untrust to-zone dmz policy web then permit
+set security policies from-zone trust to-zone untrust policy out match source-address any
+set security policies from-zone trust to-zone untrust policy out match destination-address any
+set security policies from-zone trust to-zone untrust policy out match application any
+set security policies from-zone trust to-zone untrust policy out then permit
+`
+const dmzWeb = ap('ap-dmz-web', 'fw', ['internet'], ['172.16.1.0/24'], ['tcp/443'])
+
+describe('junos: reach by security zone', () => {
+  const map: InterfaceZone[] = [{vendorZone: 'untrust', zone: 'internet'}, {vendorZone: 'trust', zone: 'lan'}, {vendorZone: 'dmz', zone: 'dmz'}]
+
+  it('trust → untrust from any (plain outbound) and ssh to the device from trust: no finding', async () => {
+    expect(await diff('junos', JUNOS, {interfaces: map, accessPoints: [dmzWeb]})).toEqual([])
+  })
+
+  it('an untrust → trust policy for RDP from any: one critical unwanted-access-point at the policy', async () => {
+    const cfg =
+      JUNOS +
+      'set applications application rdp protocol tcp destination-port 3389\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp match source-address any\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp match destination-address any\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp match application rdp\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp then permit\n'
+    const fs = await diff('junos', cfg, {interfaces: map, accessPoints: [dmzWeb]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'policy rdp match source-address')]])
+    // the trust side only: the policy's destinations are narrowed to the zone mapped to its egress
+    expect(fs[0].message).toContain('reachable from the internet')
+  })
+})
