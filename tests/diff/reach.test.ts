@@ -431,3 +431,55 @@ describe('junos: reach by security zone', () => {
     expect(fs[0].message).toContain('reachable from the internet')
   })
 })
+
+// ---------- FortiOS (srcintf / allowaccess) ----------
+
+const FORTI = `config system interface
+    edit "wan1"
+        set ip 198.51.100.2 255.255.255.240
+        set type physical
+        set role wan
+    next
+    edit "internal"
+        set ip 10.1.0.1 255.255.0.0
+        set allowaccess ping https ssh
+        set type hard-switch
+        set role lan
+    next
+end
+config firewall address
+    edit "lan-net"
+        set subnet 10.1.0.0 255.255.0.0
+    next
+end
+config firewall policy
+    edit 10
+        set name "lan-out"
+        set srcintf "internal"
+        set dstintf "wan1"
+        set action accept
+        set srcaddr "all"
+        set dstaddr "all"
+        set schedule "always"
+        set service "ALL"
+        set nat enable
+    next
+end
+`
+
+describe('fortios: reach by srcintf and allowaccess', () => {
+  const map: InterfaceZone[] = [{name: 'wan1', zone: 'internet'}, {name: 'internal', zone: 'lan'}]
+
+  it('an outbound policy from all and allowaccess on the internal port: no finding', async () => {
+    expect(await diff('fortios', FORTI, {interfaces: map})).toEqual([])
+  })
+
+  it('an RDP policy from all on wan1: one critical unwanted-access-point at its edit line', async () => {
+    const cfg = FORTI.replace(
+      'config firewall policy\n',
+      'config firewall policy\n    edit 5\n        set name "rdp-in"\n        set srcintf "wan1"\n        set dstintf "internal"\n        set action accept\n        set srcaddr "all"\n        set dstaddr "lan-net"\n        set schedule "always"\n        set service "RDP"\n    next\n',
+    )
+    const fs = await diff('fortios', cfg, {interfaces: map})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'edit 5')]])
+  })
+})
