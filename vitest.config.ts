@@ -1,11 +1,18 @@
-import {defineConfig} from 'vitest/config'
+import {configDefaults, defineConfig} from 'vitest/config'
 
+// Two projects, both run by `npm test`: the fast suite, and tests/slow/** (a headless browser, the PR
+// workflow run step by step from an `npm pack` tarball), which run one file at a time.
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     disableConsoleIntercept: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {extends: true, test: {name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/slow/**', 'tests/kernel/**']}},
+      {extends: true, test: {name: 'slow', include: ['tests/slow/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false}},
+      // the Linux kernel as the oracle: real network namespaces, a few rulesets at a time (tests/kernel/)
+      {extends: true, test: {name: 'kernel', include: ['tests/kernel/**/*.test.ts'], maxConcurrency: 2, testTimeout: 120_000}},
+    ],
   },
 })

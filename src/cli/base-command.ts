@@ -51,6 +51,16 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(content.endsWith('\n') ? content : `${content}\n`)
   }
 
+  /**
+   * Exit 1 (findings over the threshold), with the reason as the last line on stderr, so a CI log
+   * says why the step failed. Never this.exit(1): under --json oclif must still print the report.
+   */
+  protected failWith(reason: string | undefined): void {
+    if (!reason) return
+    process.exitCode = 1
+    process.stderr.write(`exit 1: ${reason}\n`)
+  }
+
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
     if (isIrmError(err)) {
       if (this.jsonEnabled()) {
@@ -58,6 +68,8 @@ export abstract class BaseCommand extends Command {
       } else {
         process.stderr.write(`irm-audit: ${err.describe()}\n`)
       }
+      // the last line says why, even when a hint follows the message
+      process.stderr.write(`exit 2: ${err.file ? `${err.file}: ` : ''}${err.message.split('\n')[0]}\n`)
       process.exitCode = 2
       return
     }
@@ -72,7 +84,7 @@ export abstract class BaseCommand extends Command {
     const internal = new IrmError('USAGE', `internal error (${err?.name ?? 'Error'}), please report it`, {
       hint: 'Run again with DEBUG=1 to see the stack trace.',
     })
-    process.stderr.write(`irm-audit: ${internal.describe()}\n`)
+    process.stderr.write(`irm-audit: ${internal.describe()}\nexit 2: ${internal.message}\n`)
     process.exitCode = 2
   }
 }

@@ -10,6 +10,11 @@ export const asOfFlag = Flags.string({summary: 'Treat this day (YYYY-MM-DD) as t
 export const failOnFlag = (defaultValue: (typeof SEVERITY_OPTIONS)[number]) =>
   Flags.string({summary: 'Exit 1 when a finding (or failing check) is at or above this severity; none disables.', options: [...SEVERITY_OPTIONS], default: defaultValue})
 
+export const maxLengthFlag = Flags.integer({
+  summary: 'Markdown: fit the report in this many characters (a PR comment holds 65,536): findings that do not fit are counted on a "more in the artifact" line.',
+  min: 2000,
+})
+
 export const liveFlag = Flags.string({
   summary: 'Live config for a device: DEVICE=PATH[:type] (repeatable); adds to or overrides devices[].config.',
   multiple: true,

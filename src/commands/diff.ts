@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {maxLengthFlag} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
-import {type DiffReport, failsAt, runDiff} from '../diff/run.js'
+import {type DiffReport, failReason, runDiff} from '../diff/run.js'
 import {validateInventory} from '../inventory/validate.js'
 import {renderDiffJunit} from '../report/junit.js'
 import {renderDiffMarkdown} from '../report/diff-markdown.js'
@@ -16,8 +17,9 @@ export default class Diff extends BaseCommand {
   static override description =
     'Parses the live config of every device (devices[].config, or --live DEVICE=PATH[:type]) and reports every opening ' +
     'reachable from an untrusted source that no access point approves, every live rule broader than its access point, ' +
-    'access points no rule provides, expired ones, and business-critical flows the rules block. Findings in ' +
-    '.irm-audit-ignore.yaml (beside the inventory folder, or --ignore) are suppressed until their expiry. ' +
+    'access points no rule provides, expired ones, devices that cannot be audited, and business-critical flows the rules block. ' +
+    'irm-audit.policy.yaml and .irm-audit-ignore.yaml are read from the git top level of the inventory folder (else its parent); ' +
+    'with --baseline they are read as they are at the baseline\'s revision (--policy-from), so a pull request cannot loosen its own gate. ' +
     'Exit 1 when a finding reaches --fail-on (in --baseline mode: a new finding), 2 on unusable input.'
 
   static override examples = [
@@ -36,9 +38,11 @@ export default class Diff extends BaseCommand {
     output: outputFlag,
     'fail-on': Flags.string({summary: 'Exit 1 when a finding has this severity or higher.', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
     baseline: Flags.string({summary: 'A previous `diff --format json` report: mark findings new/unchanged and list the fixed ones.'}),
-    ignore: Flags.string({summary: 'Suppression file (default: .irm-audit-ignore.yaml beside the inventory folder).'}),
+    ignore: Flags.string({summary: 'Suppression file (default: .irm-audit-ignore.yaml at the git top level of the inventory folder).'}),
+    'policy-from': Flags.string({summary: "Read the policy and suppression files as they are at this git revision (default with --baseline: the baseline's revision)."}),
     'as-of': Flags.string({summary: 'Day (YYYY-MM-DD) for expiry checks; default today (UTC).'}),
-    policy: Flags.string({summary: 'Policy pack whose `diff:` section sets trusted zones, sensitive ports and severities.'}),
+    policy: Flags.string({summary: 'Policy pack merged over the discovered irm-audit.policy.yaml (repeatable); its `diff:` section sets trusted zones, sensitive ports and severities.', multiple: true}),
+    'max-length': maxLengthFlag,
     'no-color': noColorFlag,
   }
 
@@ -53,7 +57,9 @@ export default class Diff extends BaseCommand {
       live: flags.live,
       ignoreFile: flags.ignore,
       baselineFile: flags.baseline,
-      policyFile: flags.policy,
+      policyFiles: flags.policy,
+      policyFrom: flags['policy-from'],
+      recordRevision: true,
       asOf,
       displayBase: process.cwd(),
       validate: (inv) =>
@@ -69,11 +75,11 @@ export default class Diff extends BaseCommand {
           : flags.format === 'junit'
             ? renderDiffJunit(report)
             : flags.format === 'markdown'
-              ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)))
+              ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)), {maxLength: flags['max-length']})
               : renderDiffText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     // findings are exit 1 via exitCode, never this.exit(1): under --json oclif must still print the report
-    if (failsAt(report, flags['fail-on'] as Severity | 'none')) process.exitCode = 1
+    this.failWith(failReason(report, flags['fail-on'] as Severity | 'none'))
     return report
   }
 }

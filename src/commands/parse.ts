@@ -33,6 +33,10 @@ export default class Parse extends BaseCommand {
     'max-config-bytes': Flags.integer({summary: 'Refuse configs larger than this.', default: DEFAULT_MAX_CONFIG_BYTES}),
     inventory: Flags.string({char: 'i', summary: 'Inventory folder: fill ingress/egress inventory_zones as the diff maps them (with --device).'}),
     device: Flags.string({summary: 'Device id in the inventory whose interfaces this config describes (with --inventory).'}),
+    'include-root': Flags.directory({
+      summary: "Folder absolute 'include' paths (nftables, strongSwan) are read under; nothing outside it is read. Default: the config's folder.",
+      exists: true,
+    }),
   }
 
   async run(): Promise<ParseReport> {
@@ -48,7 +52,7 @@ export default class Parse extends BaseCommand {
     // a spinner on a terminal for big files; never in CI logs, pipes or --json
     const big = process.stderr.isTTY && !this.jsonEnabled() && (statSync(path, {throwIfNoEntry: false})?.size ?? 0) > 8 << 20
     if (big) ux.action.start(`parsing ${path}`, undefined, {stdout: false})
-    const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes']}).finally(() => big && ux.action.stop())
+    const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes'], includeRoot: flags['include-root']}).finally(() => big && ux.action.stop())
     if (!flags.inventory !== !flags.device) {
       throw new IrmError('USAGE', '--inventory and --device go together', {hint: 'Name the inventory folder and the device id this config belongs to: --inventory inventory --device fw-edge-1.'})
     }

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {asOfFlag, failOnFlag, liveFlag, readAsOf} from '../cli/flags.js'
+import {asOfFlag, failOnFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
-import {preparationFails} from '../readiness/gate.js'
-import {networkMapMermaid} from '../report/prepare-map.js'
+import {preparationFailReason, preparationGate} from '../readiness/gate.js'
+import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Prepare extends BaseCommand {
   static override summary = 'Score the inventory against the IRM #5 Preparation items (validate + diff + readiness checks).'
@@ -23,14 +23,21 @@ export default class Prepare extends BaseCommand {
 
   static override flags = {
     inventory: inventoryFlag,
-    policy: Flags.string({summary: 'Policy pack merged over the default (repeatable, applied in order).', multiple: true}),
+    policy: Flags.string({summary: 'Policy pack merged over the default and the discovered irm-audit.policy.yaml (repeatable, applied in order).', multiple: true}),
     'fail-under': Flags.integer({summary: 'Exit 1 when the score is below this (0–100).', min: 0, max: 100}),
     'fail-on': failOnFlag('none'),
+    'fail-on-new': Flags.string({
+      summary: 'Exit 1 when the live diff has a finding at or above this severity that is new since --baseline (without --baseline: any finding).',
+      options: [...SEVERITY_OPTIONS],
+      default: 'none',
+    }),
+    baseline: Flags.string({summary: 'A previous `diff --format json` report (e.g. of the target branch): the live-diff findings are marked new or unchanged.'}),
+    'max-length': maxLengthFlag,
     format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
     output: outputFlag,
     'as-of': asOfFlag,
     live: liveFlag,
-    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml beside the inventory).'}),
+    ignore: Flags.string({summary: 'Suppression file for the live diff (default: .irm-audit-ignore.yaml at the git top level of the inventory).'}),
     'no-diff': Flags.boolean({summary: 'Do not parse live configs (the checks that need the diff warn).', default: false}),
     'no-git': Flags.boolean({summary: 'Do not read git history (the versioning check warns).', default: false}),
     'access-logs': Flags.string({summary: 'Authentication logs for the rare-locations check (see access-logs; repeatable).', multiple: true}),
@@ -41,7 +48,7 @@ export default class Prepare extends BaseCommand {
 
   async run(): Promise<PrepareReport> {
     const {flags} = await this.parse(Prepare)
-    const {report, loaded, policy} = await runPrepare({
+    const {report, loaded, policy, diff} = await runPrepare({
       inventoryDir: flags.inventory,
       policyFiles: flags.policy,
       asOf: readAsOf(flags['as-of']),
@@ -53,14 +60,24 @@ export default class Prepare extends BaseCommand {
       accessLogs: flags['access-logs'],
       geo: flags.geo,
       traffic: flags.traffic,
+      baselineFile: flags.baseline,
     })
+    const gate = preparationGate(
+      report,
+      {failUnder: flags['fail-under'] ?? policy.scoring.fail_under, failOn: flags['fail-on'] as never, failOnNew: flags['fail-on-new'] as never},
+      flags['no-diff'] ? undefined : diff,
+    )
     let rendered: string
     switch (flags.format) {
       case 'json':
         rendered = JSON.stringify(report, null, 2)
         break
       case 'markdown':
-        rendered = renderPrepareMarkdown(report, networkMapMermaid(loaded))
+        rendered = renderPrepareMarkdown(report, renderMermaid(networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings)), {
+          diff: flags['no-diff'] ? undefined : diff,
+          gate,
+          maxLength: flags['max-length'],
+        })
         break
       case 'sarif':
         rendered = renderPrepareSarif(report, this.config.version)
@@ -73,7 +90,7 @@ export default class Prepare extends BaseCommand {
     }
     await this.emit(rendered, flags.output, [loaded.dir])
     const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
-    if (preparationFails(report, failUnder, flags['fail-on'] as never)) process.exitCode = 1
+    this.failWith(gate.fails ? (preparationFailReason(report, failUnder, flags['fail-on'] as never) ?? gate.reasons.join('; ')) : undefined)
     return report
   }
 }

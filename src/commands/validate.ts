@@ -42,7 +42,10 @@ export default class Validate extends BaseCommand {
             : renderValidateText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     // findings are exit 1, never this.exit(1): under --json oclif must still print the report
-    if (!report.valid) process.exitCode = 1
+    if (!report.valid) {
+      const n = report.errors.filter((e) => e.severity === 'error').length
+      this.failWith(`the inventory does not validate (${n} error${n === 1 ? '' : 's'})`)
+    }
     return report
   }
 }

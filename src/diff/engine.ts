@@ -3,19 +3,19 @@
  * address/protocol/port sets; access points and exposures are found through per-device interval indexes
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
-import {createHash} from 'node:crypto'
-
 import type {DeviceModel} from '../model/device.js'
-import {type Exposure, exposureToJson} from '../model/exposure.js'
+import {type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
+import {Identity} from './identity.js'
 import {AddressIndex} from './interval-index.js'
-import {anyAddress, DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace} from './reach.js'
+import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
+import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
 const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
 const ICMP_ONLY = ProtocolSet.of(ICMP, ICMPV6)
@@ -33,10 +33,11 @@ class Engine {
   private readonly partner: AddressSet
   private readonly access = new Map<string, DeviceAccess>()
   private readonly filtered = new Map<string, AddressIndex>()
+  /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
+  private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
   private readonly findings: Finding[] = []
-  /** Zones by their exact address set (first declared wins), to name a set after its zone. */
-  private readonly zonesByAddresses = new Map<string, DiffZone>()
+  private readonly identity: Identity
   private readonly space: ZoneSpace
   /** Per device: its interfaces and vendor zones mapped to inventory zones (reach by where traffic enters). */
   readonly reach = new Map<string, DeviceReach>()
@@ -46,11 +47,8 @@ class Engine {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
     this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
+    this.identity = new Identity(input.zones, this.trusted)
     this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
-    for (const z of input.zones) {
-      const key = setKey(z.addresses)
-      if (!z.addresses.isEmpty() && !this.zonesByAddresses.has(key)) this.zonesByAddresses.set(key, z)
-    }
   }
 
   /** Per device: its NAT pairs, the destinations its filter rules reach, then its access points. */
@@ -72,6 +70,15 @@ class Engine {
       const index = new AddressIndex()
       exposures.forEach((e, i) => e.kind !== 'nat-forward' && e.direction === 'inbound' && index.add(e.to, i))
       this.filtered.set(device, index)
+      // composed NAT (netfilter): the NAT is checked at its own line, the filter rule only for the rest
+      const byFilter = new Map<string, Box[]>()
+      for (const e of exposures) {
+        if (e.kind !== 'nat-forward' || !e.filter) continue
+        const key = `${e.filter.line} ${e.filter.rule}`
+        const boxes = byFilter.get(key) ?? byFilter.set(key, []).get(key)!
+        boxes.push({...exposureBox(e), to: e.translated?.to ?? e.to, ports: e.translated?.ports ?? e.ports})
+      }
+      if (byFilter.size) this.natFilters.set(device, byFilter)
     }
   }
 
@@ -80,23 +87,30 @@ class Engine {
    * policy) is only as open as those filter rules, which are checked on their own.
    */
   private filteredAfterNat(device: string, e: Exposure): boolean {
-    if (e.kind !== 'nat-forward' || !e.translated?.to) return false
+    // a NAT composed with the filter rule that passes it (`filter`) is as open as it says
+    if (e.kind !== 'nat-forward' || !e.translated?.to || e.filter) return false
     // rules may name the real address (ASA 8.3+, FORWARD after DNAT) or the public one (PAN-OS)
     const index = this.filtered.get(device)
     return (index?.overlapping(e.translated.to.union(e.to)).length ?? 0) > 0
   }
 
+  /** A filter rule that passes nothing but the translated traffic of composed NATs: their findings say it. */
+  private onlyNatTraffic(device: string, e: Exposure): boolean {
+    const boxes = e.kind === 'filter' ? this.natFilters.get(device)?.get(`${e.line} ${e.rule}`) : undefined
+    return boxes !== undefined && uncovered(exposureBox(e), boxes).rest.length === 0
+  }
+
   run(): Finding[] {
     const liveByDevice = new Map<string, Exposure[]>()
     for (const live of this.input.live) {
-      if ('error' in live) continue
+      if ('error' in live || isEmptyConfig(live)) continue
       const list = liveByDevice.get(live.device) ?? []
       list.push(...live.exposures)
       liveByDevice.set(live.device, list)
     }
     this.prepare(liveByDevice)
     for (const live of this.input.live) {
-      if ('error' in live || this.reach.has(live.device)) continue
+      if ('error' in live || isEmptyConfig(live) || this.reach.has(live.device)) continue
       const models = this.input.live.filter((l) => l.device === live.device && !('error' in l) && l.model).map((l) => (l as {model: DeviceModel}).model)
       const model = models.length ? {interfaces: models.flatMap((m) => m.interfaces), ownAddresses: models.flatMap((m) => m.ownAddresses), listeners: models.flatMap((m) => m.listeners)} : undefined
       const natted = AddressSet.unionAll((liveByDevice.get(live.device) ?? []).filter((x) => x.kind === 'nat-forward' && x.translated?.to).map((x) => x.to))
@@ -104,33 +118,60 @@ class Engine {
     }
     const audited = new Set<string>()
     for (const live of this.input.live) {
-      if ('error' in live) {
-        this.unaudited(live)
-        continue
-      }
+      if ('error' in live || isEmptyConfig(live)) continue // a device-unaudited finding says so
       audited.add(live.device)
-      for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      if (live.type === 'fortios') this.checkPolicies(live.device, live.exposures)
+      else for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
       if (live.unparsed.length) this.unauditedRules(live)
     }
     for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
+    this.findings.push(...unauditedFindings(this.input, (device) => this.internetFacing(device)))
     for (const ap of this.input.accessPoints) {
       if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
       if (ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
     }
     const permits = new Map<string, ExposureIndex>()
     for (const flow of this.input.flows) {
+      const egress = this.toInternet(flow)
       for (const device of this.pathOf(flow)) {
         const exposures = liveByDevice.get(device)
         if (!exposures) continue // not audited: its device-unaudited finding says so
-        let index = permits.get(device)
-        if (!index) permits.set(device, (index = new ExposureIndex(exposures)))
+        const key = `${device}\u0000${egress}`
+        let index = permits.get(key)
+        if (!index) permits.set(key, (index = new ExposureIndex(exposures.filter((e) => flowPermit(e, egress)))))
         this.checkFlow(flow, device, index)
       }
     }
     return this.findings
   }
 
+  /**
+   * FortiOS: one policy lists several services, and the parser gives one exposure per service. The
+   * policy is one decision, so it gets one finding: drift when an access point approves any of its
+   * services (the others are the excess), `service` naming them all and `exposures` every row.
+   */
+  private checkPolicies(device: string, exposures: Exposure[]): void {
+    const groups = new Map<string, Assessed[]>()
+    for (const e of exposures) {
+      for (const part of splitByProtocol(e)) {
+        const a = this.assess(device, part)
+        if (!a) continue
+        const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}\u0000${e.kind}\u0000${setKey(e.from)}`
+        const list = groups.get(key)
+        if (list) list.push(a)
+        else groups.set(key, [a])
+      }
+    }
+    for (const parts of groups.values()) this.report(device, parts)
+  }
+
   private checkExposure(device: string, e: Exposure): void {
+    const a = this.assess(device, e)
+    if (a?.best.rest.length) this.report(device, [a])
+  }
+
+  /** The part of one exposure no access point approves (`rest` empty: all of it approved; undefined: not checked). */
+  private assess(device: string, e: Exposure): Assessed | undefined {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
@@ -139,11 +180,12 @@ class Engine {
     const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
     const offered = entering ? exposureBoxes({...e, from: entering}) : variants
     if (access) for (const v of offered) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
-    if (e.direction === 'outbound' || this.filteredAfterNat(device, e)) return
+    if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
     const scope = this.reach.get(device)!.scope(e, this.trusted)
     const untrusted = scope.untrusted
     if (untrusted.isEmpty()) return
+    const entered = scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
     let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
     for (const v of variants) {
@@ -155,31 +197,52 @@ class Engine {
       }
       const box = sameFamily({...full, from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to)})
       if (box.from.isEmpty()) continue
-      // drift needs an access point that approves part of the untrusted traffic; one approving only the
-      // trusted sources (bastions) leaves the outside part unwanted, and is named as the nearest entry
-      const cover = access ? access.overlapping(box) : []
+      // drift: an access point approves part of this traffic — of the untrusted sources, or else only of
+      // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess),
+      // counting only the sources that enter where the rule is bound when its ingress is mapped
+      let cover = access ? access.overlapping(box) : []
+      if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
-      if (r.rest.length === 0) return
+      // fully approved: nothing to report (a FortiOS policy still counts it among its services)
+      if (r.rest.length === 0) return {e, best: {...r, touched: true}, scope}
       r.touched = cover.length > 0
       if (!best || (!best.touched && r.touched)) best = r
     }
-    if (!best) return
-    const json = exposureToJson(e)[0]
-    if (json.ingress && scope.ingressZones) json.ingress.inventory_zones = [...scope.ingressZones]
-    if (json.egress && scope.egressZones) json.egress.inventory_zones = [...scope.egressZones]
+    return best && {e, best, scope}
+  }
+
+  /** One finding for the assessed parts of one rule (usually one part; a FortiOS policy: one per service). */
+  private report(device: string, parts: Assessed[]): void {
+    if (parts.every((p) => p.best.rest.length === 0)) return
+    const access = this.access.get(device)
+    const {e} = parts[0]
+    const best = parts.find((p) => p.best.touched)?.best ?? parts[0].best
+    const rest = parts.flatMap((p) => p.best.rest)
+    // the inventory zones behind ingress and egress, as reach mapped them
+    const zoned = (p: Assessed) =>
+      exposureToJson(p.e).map((j) => {
+        if (j.ingress && p.scope.ingressZones) j.ingress.inventory_zones = [...p.scope.ingressZones]
+        if (j.egress && p.scope.egressZones) j.egress.inventory_zones = [...p.scope.egressZones]
+        return j
+      })
+    const json = zoned(parts[0])[0]
+    const {scope} = parts[0]
     const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
-    const service = serviceText(e.protocols, e.ports)
-    const source = this.sourceKey(e.from)
-    const reachSet = AddressSet.unionAll(best.rest.map((b) => b.from))
+    const several = parts.length > 1
+    const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
+    const rows = several ? {exposures: parts.flatMap(zoned)} : {}
+    const source = this.identity.sourceClass(e.from)
+    const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
+    const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
     const where = `${e.file ?? '?'}:${e.line}`
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
       this.findings.push({
-        id: `unwanted-access-point:${device}:${service}:${source}`,
+        ...idOf('unwanted-access-point'),
         rule: 'unwanted-access-point',
-        severity: this.exposureSeverity(reach, best.rest),
+        severity: this.exposureSeverity(reach, rest),
         device,
         access_point: null,
         ...(near.length ? {access_points: near} : {}),
@@ -187,8 +250,10 @@ class Engine {
         service,
         source,
         exposure: json,
+        ...rows,
         file: e.file,
         line: e.line,
+        ...natAlso(e),
         message:
           `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
           `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
@@ -198,12 +263,14 @@ class Engine {
       })
       return
     }
-    const aps = [...new Set(best.cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
-    const excess = this.excessOf(best.box, best.cover.map((c) => c.box), best.rest)
+    const cover = parts.flatMap((p) => p.best.cover)
+    const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => a.id.localeCompare(b.id))
+    const coverBoxes = cover.map((c) => c.box)
+    const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
     this.findings.push({
-      id: `access-point-drift:${device}:${service}:${source}`,
+      ...idOf('access-point-drift'),
       rule: 'access-point-drift',
-      severity: this.exposureSeverity(reach, best.rest),
+      severity: this.exposureSeverity(reach, rest),
       device,
       access_point: aps[0].id,
       access_points: aps.map((a) => a.id),
@@ -211,9 +278,11 @@ class Engine {
       service,
       source,
       exposure: json,
+      ...rows,
       excess,
       file: e.file,
       line: e.line,
+      ...natAlso(e),
       inventory: aps[0].source,
       message:
         `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
@@ -241,6 +310,12 @@ class Engine {
       excess.boxes = rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
     }
     return excess
+  }
+
+  /** A flow to the internet zone is egress: outbound rules may permit it. */
+  private toInternet(flow: CriticalFlow): boolean {
+    const internet = new Set(this.input.zones.filter((z) => z.trust === 'internet').map((z) => z.id))
+    return flow.toZones.some((z) => internet.has(z))
   }
 
   private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
@@ -328,21 +403,6 @@ class Engine {
     })
   }
 
-  private unaudited(live: Extract<LiveConfig, {error: string}>): void {
-    const device = this.input.devices.find((d) => d.id === live.device)
-    this.findings.push({
-      id: `device-unaudited:${live.device}`,
-      rule: 'device-unaudited',
-      severity: this.input.policy.severity.deviceUnaudited,
-      device: live.device,
-      access_point: null,
-      file: live.file ?? device?.source.file,
-      line: live.file ? undefined : device?.source.line,
-      message: `${live.device} is not audited: ${live.error}${live.hint ? ` (${live.hint})` : ''}`,
-      suppressed: false,
-    })
-  }
-
   private interfaceUnmapped(device: string, u: Unmapped): void {
     const live = this.input.live.find((l) => l.device === device && !('error' in l))
     const what = u.name !== undefined ? `interface ${u.name}${u.vendorZone ? ` (vendor zone ${u.vendorZone})` : ''}` : `vendor zone ${u.vendorZone}`
@@ -405,18 +465,13 @@ class Engine {
     return sensitive ? table.sensitive : table.other
   }
 
-  /** `any`, a zone id when the set is exactly a zone, else CIDRs (or a digest of a long list). */
-  private sourceKey(set: AddressSet): string {
-    if (set.isAny()) return 'any'
-    const zone = this.zoneNamed(set)
-    if (zone) return zone.id
-    const cidrs = set.toCidrs()
-    if (cidrs.length <= 4) return cidrs.join(',')
-    return `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
+  private zoneNamed(set: AddressSet): DiffZone | undefined {
+    return this.identity.zoneNamed(set)
   }
 
-  private zoneNamed(set: AddressSet): DiffZone | undefined {
-    return this.zonesByAddresses.get(setKey(set))
+  /** The device carries an access point that the internet reaches. */
+  private internetFacing(device: string): boolean {
+    return this.input.accessPoints.some((ap) => ap.device === device && this.reachOf(ap.from.subtract(this.trusted)) === 'internet')
   }
 
   describe(set: AddressSet): string {
@@ -447,8 +502,56 @@ class Engine {
   }
 }
 
-function setKey(set: AddressSet): string {
-  return `${set.v4.join(',')}/${set.v6.join(',')}`
+/**
+ * Whether a live rule can permit a critical flow through the device: inbound/forward filter rules (and,
+ * for a flow to the internet, egress rules). Never the device's own output (a default `OUTPUT ACCEPT`)
+ * nor a NAT record on its own: a NAT opens only what the filter passes (composed NATs say `filter`).
+ */
+function flowPermit(e: Exposure, egress: boolean): boolean {
+  if (e.kind === 'nat-forward' && !e.filter) return false
+  if (e.hook === 'output') return false
+  return egress || e.direction === 'inbound'
+}
+
+/** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */
+function natAlso(e: Exposure): {also?: Array<{file: string; line: number}>} {
+  return e.filter && e.file && e.filter.line !== e.line ? {also: [{file: e.file, line: e.filter.line}]} : {}
+}
+
+interface Assessed {
+  e: Exposure
+  best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box}
+  /** Where the traffic enters and may leave (reach.ts). */
+  scope: ReachScope
+}
+
+/** The services of several exposures, per protocol: `tcp/443,3389+udp/53`. */
+function servicesText(parts: Exposure[]): string {
+  const byProtocol = new Map<number, PortSet>()
+  for (const e of parts) for (const p of e.protocols.values()) byProtocol.set(p, (byProtocol.get(p) ?? PortSet.EMPTY).union(hasPorts(p) ? e.ports : PortSet.ALL))
+  return [...byProtocol.keys()]
+    .sort((a, b) => a - b)
+    .map((p) => serviceText(ProtocolSet.of(p), byProtocol.get(p)!))
+    .join('+')
+}
+
+/** One excess for several parts of a rule: each dimension's union. */
+function mergeExcess(list: Excess[]): Excess {
+  if (list.length === 1) return list[0]
+  const out: Excess = {}
+  const addresses = (k: 'from' | 'to') => {
+    const sets = list.flatMap((x) => (x[k] ? [AddressSet.of(...x[k]!)] : []))
+    if (sets.length) out[k] = AddressSet.unionAll(sets).toCidrs()
+  }
+  addresses('from')
+  addresses('to')
+  const protocols = [...new Set(list.flatMap((x) => x.protocols ?? []))]
+  if (protocols.length) out.protocols = protocols
+  const ports = list.flatMap((x) => (x.ports ? [PortSet.parse(x.ports.join(','))!] : []))
+  if (ports.length) out.ports = ports.reduce((a, b) => a.union(b)).toStrings()
+  const boxes = list.flatMap((x) => x.boxes ?? [])
+  if (boxes.length) out.boxes = boxes
+  return out
 }
 
 /** What the parser could not resolve, so the reader can weigh the finding. */
@@ -504,4 +607,8 @@ export function rank(s: Severity): number {
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => rank(a.severity) - rank(b.severity) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id))
+}
+
+function setKey(set: AddressSet): string {
+  return `${set.v4.join(',')}/${set.v6.join(',')}`
 }

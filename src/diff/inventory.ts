@@ -35,6 +35,7 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
     id: d.id,
     zones: [...(d.zones ?? [])],
     role: d.role,
+    ...(d.audit?.manual ? {audit: {reason: d.audit.reason, reviewBy: String(d.audit.review_by)}} : {}),
     source: where(d),
     ...(d.interfaces?.length
       ? {interfaces: d.interfaces.map((i, n) => ({...('name' in i ? {name: i.name} : {vendorZone: i.vendor_zone}), zone: i.zone, source: where(d, ['interfaces', n])}))}

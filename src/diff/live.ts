@@ -1,19 +1,23 @@
 /**
  * The live configs of the inventory's devices: `devices[].config` (relative to the inventory folder),
- * overridden or added by `--live DEVICE=PATH[:type]`. A config that cannot be read or parsed becomes a
- * LiveConfig with an error (a `device-unaudited` finding), never an exception.
+ * overridden or added by `--live DEVICE=PATH[:type]`. An inventory config that cannot be read or parsed
+ * becomes a LiveConfig with an error (a `device-unaudited` finding); a `--live` file that cannot be used
+ * is an input error (exit 2), as in `parse`.
  */
+import {existsSync} from 'node:fs'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {allParsers} from '../sources/registry.js'
-import {loadConfig} from '../sources/load.js'
+import {loadConfigs} from '../sources/load.js'
 import type {LiveConfig} from './model.js'
 
 export interface LiveRequest {
   device: string
-  /** Path on disk. */
+  /** Path on disk (the first, when the device has several files). */
   path: string
+  /** Every file of the device, read together (`devices[].config` as a list). */
+  paths?: string[]
   type?: string
   /** True for `devices[].config`: it must stay inside the inventory folder. */
   fromInventory: boolean
@@ -21,30 +25,41 @@ export interface LiveRequest {
 
 export interface DeviceConfigRef {
   id: string
-  config?: string
+  config?: string | readonly string[]
   format?: string
 }
 
+function configList(d: DeviceConfigRef): readonly string[] {
+  return d.config === undefined ? [] : typeof d.config === 'string' ? [d.config] : d.config
+}
+
 /**
- * `fw-edge-1=live/edge.cfg:cisco-asa` → device, path, type. The `:type` suffix is read only when it
- * names a known format, so `C:\x` or `a:b.cfg` stay paths. Without `DEVICE=`, the path must be the
- * config of exactly one device.
+ * `fw-edge-1=live/edge.cfg:cisco-asa` → device, path, type. A suffix after the last `:` that looks like
+ * a format name (letters, digits, `-`) is a type, and an unknown one is an error that names it, unless
+ * the whole text is an existing file (`a:b` on disk); `C:\x` or `a:b.cfg` stay paths. Without `DEVICE=`,
+ * the path must be the config of exactly one device.
  */
 export function parseLiveFlag(flag: string, devices: readonly DeviceConfigRef[], inventoryDir: string): LiveRequest {
-  const types = new Set(allParsers().map((p) => p.type))
+  const types = allParsers().map((p) => p.type)
   const eq = flag.indexOf('=')
   let device = eq > 0 && !flag.slice(0, eq).includes('/') ? flag.slice(0, eq) : undefined
   let rest = device === undefined ? flag : flag.slice(eq + 1)
   let type: string | undefined
   const colon = rest.lastIndexOf(':')
-  if (colon > 0 && types.has(rest.slice(colon + 1))) {
-    type = rest.slice(colon + 1)
+  const suffix = colon > 0 ? rest.slice(colon + 1) : ''
+  if (types.includes(suffix)) {
+    type = suffix
     rest = rest.slice(0, colon)
+  } else if (/^[a-z][a-z0-9-]*$/i.test(suffix) && !existsSync(rest)) {
+    const near = types.filter((t) => t.startsWith(suffix.toLowerCase().slice(0, 3)))
+    throw new IrmError('USAGE', `--live ${flag}: unknown config type '${suffix}'`, {
+      hint: `${near.length ? `Did you mean ${near.map((t) => `'${t}'`).join(' or ')}? ` : ''}Known types: ${types.join(', ')} (see 'irm-audit sources').`,
+    })
   }
   if (!rest) throw new IrmError('USAGE', `--live ${flag}: no path`, {hint: 'Write --live DEVICE=PATH[:type].'})
   if (device === undefined) {
     const target = resolve(rest)
-    const matches = devices.filter((d) => d.config && resolve(inventoryDir, d.config) === target)
+    const matches = devices.filter((d) => configList(d).some((c) => resolve(inventoryDir, c) === target))
     if (matches.length !== 1) {
       throw new IrmError('USAGE', `--live ${flag}: which device is this config for?`, {
         hint: 'Name the device: --live DEVICE=PATH[:type] (the device id from the inventory).',
@@ -62,8 +77,10 @@ export function liveRequests(devices: readonly DeviceConfigRef[], inventoryDir: 
   const overridden = new Set(overrides.map((o) => o.device))
   const out: LiveRequest[] = []
   for (const d of devices) {
-    if (!d.config || overridden.has(d.id)) continue
-    out.push({device: d.id, path: resolve(inventoryDir, d.config), type: d.format, fromInventory: true})
+    const list = configList(d)
+    if (list.length === 0 || overridden.has(d.id)) continue
+    const paths = list.map((c) => resolve(inventoryDir, c))
+    out.push({device: d.id, path: paths[0], ...(paths.length > 1 ? {paths} : {}), type: d.format, fromInventory: true})
   }
   return [...out, ...overrides]
 }
@@ -74,8 +91,9 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
   const out: LiveConfig[] = []
   for (const r of requests) {
     const abs = resolve(r.path)
+    const all = (r.paths ?? [r.path]).map((p) => resolve(p))
     const display = displayPath(abs, displayBase)
-    if (r.fromInventory && abs !== root && !abs.startsWith(root + sep)) {
+    if (r.fromInventory && all.some((p) => p !== root && !p.startsWith(root + sep))) {
       out.push({device: r.device, file: display, error: 'its config path leaves the inventory folder', hint: 'Keep devices[].config inside the inventory folder.'})
       continue
     }
@@ -85,10 +103,11 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
       continue
     }
     try {
-      const loaded = await loadConfig(abs, {type: r.type, displayPath: display})
+      const loaded = await loadConfigs(all, {type: r.type, displayPaths: all.map((p) => displayPath(p, displayBase))})
       out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {})})
     } catch (e) {
-      if (!isIrmError(e)) throw e
+      // a file named on the command line must be usable (exit 2); the inventory's become findings
+      if (!isIrmError(e) || !r.fromInventory) throw e
       out.push({device: r.device, file: display, error: e.line ? `line ${e.line}: ${e.message}` : e.message, hint: e.hint})
     }
   }

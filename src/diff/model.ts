@@ -84,6 +84,8 @@ export interface DiffDevice {
   role?: string
   /** `management_addresses`: the destination of host-local rules when the config has no interface address. */
   managementAddresses?: AddressSet
+  /** `devices[].audit`: audited by hand until `reviewBy` (its device-unaudited finding is info). */
+  audit?: {reason: string; reviewBy: string}
   /** Where the device is declared in the inventory. */
   source: SourceRef
 }
@@ -120,6 +122,8 @@ export interface DiffInput {
   /** ISO date the expiry checks use. */
   asOf: string
   policy: DiffPolicy
+  /** Devices the baseline audited, and those with an internet-reachable finding there: they must stay audited. */
+  baseline?: {audited: string[]; internet: string[]}
 }
 
 export type FindingRule =
@@ -145,9 +149,20 @@ export interface Excess {
   boxes?: Array<{from: string[]; to: string[]; protocols: string[]; ports: string[]}>
 }
 
+/** A note on a finding that changes nothing in the verdict but asks for an edit. */
+export interface FindingWarning {
+  code: 'deprecated-id'
+  message: string
+  /** The suppression entry (or baseline) that used the old id. */
+  file?: string
+  line?: number
+}
+
 export interface Finding {
-  /** Stable: rule + device + service + source (or the inventory id), never a line number. */
+  /** Stable, what the finding is about (docs/finding-ids.md), never a line number. */
   id: string
+  /** The 0.1 id (no destination), still matched by suppressions and baselines with a warning. */
+  legacy_id?: string
   rule: FindingRule
   severity: Severity
   device: string | null
@@ -160,6 +175,8 @@ export interface Finding {
   service?: string
   source?: string
   exposure?: ExposureJson
+  /** Every row of a rule that gets one finding for several services (FortiOS policy); `exposure` is the first. */
+  exposures?: ExposureJson[]
   excess?: Excess
   /** Primary location: the config rule, else the inventory entry. */
   file?: string
@@ -173,6 +190,7 @@ export interface Finding {
   suggestion?: string
   suppressed: boolean
   suppression?: {reason: string; expires: string; file: string; line: number}
+  warnings?: FindingWarning[]
   /** Set in baseline mode. */
   status?: 'new' | 'unchanged'
 }

@@ -2,34 +2,45 @@
  * `irm-audit diff` as a function: inventory + live configs → one report (DESIGN §6, §10). Reads files,
  * never prints, never exits; the command renders and sets the exit code.
  */
-import {existsSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 
-import {IrmError} from '../core/errors.js'
+import {IrmError, isIrmError} from '../core/errors.js'
+import {gateReport, type GateReport} from '../git/base-files.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
-import {applyBaseline, type FixedFinding, loadBaseline} from './baseline.js'
+import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/discover.js'
+import {loadPolicy} from '../readiness/policy.js'
+import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
+import {compareText} from './identity.js'
 import {diffFindings, rank} from './engine.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
+import {diffPolicyFrom} from './policy.js'
 import type {InterfaceMapping} from './reach.js'
-import {loadDiffPolicy} from './policy.js'
-import {applySuppressions, loadSuppressions} from './suppress.js'
+import {applySuppressions, parseSuppressions} from './suppress.js'
+import {isEmptyConfig} from './unaudited.js'
 
-export const IGNORE_FILE = '.irm-audit-ignore.yaml'
+export {IGNORE_FILE}
 
 export interface DiffOptions {
   inventoryDir: string
   /** `--live` flags, `DEVICE=PATH[:type]`. */
   live?: string[]
-  /** Suppression file; default `.irm-audit-ignore.yaml` beside the inventory folder, when present. */
+  /** Suppression file; default `.irm-audit-ignore.yaml` at the git top level of the inventory (else beside it). */
   ignoreFile?: string
   baselineFile?: string
   /** YYYY-MM-DD. */
   asOf: string
-  policyFile?: string
-  /** An already merged policy's `diff:` section (prepare's --policy packs); wins over policyFile. */
+  /** `--policy` packs, merged over the discovered `irm-audit.policy.yaml`. */
+  policyFiles?: string[]
+  /** Read the policy and suppression files at this git revision (default with a baseline: its revision). */
+  policyFrom?: string
+  /** An already merged policy's `diff:` section (prepare's --policy packs); wins over the policy files. */
   diffPolicy?: DiffPolicy
+  /** The configuration files, when the caller already found them (prepare). */
+  gate?: GateFiles
+  /** Record the inventory's git commit in the report (`revision`), for the next run's --baseline. */
+  recordRevision?: boolean
   /** Paths in the report are relative to this folder. */
   displayBase: string
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
@@ -38,7 +49,8 @@ export interface DiffOptions {
 
 export interface DeviceStatus {
   id: string
-  status: 'audited' | 'unaudited' | 'no-config'
+  /** `manual`: audited by hand (devices[].audit); `no-config`: nothing to audit (no access point, no config). */
+  status: 'audited' | 'unaudited' | 'manual' | 'no-config'
   file?: string
   type?: string
   exposures?: number
@@ -64,17 +76,26 @@ export interface DiffSummary {
   by_severity: Record<Severity, number>
   new?: number
   fixed?: number
+  /** Baseline findings on devices this run did not audit: neither fixed nor present. */
+  not_rechecked?: number
 }
 
 export interface DiffReport {
   as_of: string
   inventory: string
+  /** The git commit of the inventory, when asked for (the next run reads its gate from it). */
+  revision?: string
+  /** Policy packs merged, in order (the bundled default first); always set by runDiff. */
+  policy?: string[]
   suppressions?: string
   baseline?: string
+  /** What the pull request changes in its own gate (baseline mode with --policy-from). */
+  gate?: GateReport
   summary: DiffSummary
   devices: DeviceStatus[]
   findings: Finding[]
   fixed?: FixedFinding[]
+  not_rechecked?: FixedFinding[]
 }
 
 const SUMMARY_KEY: Record<Finding['rule'], keyof DiffSummary> = {
@@ -101,40 +122,94 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
       })
     }
   }
-  const policy = options.diffPolicy ?? loadDiffPolicy(options.policyFile, options.policyFile && displayPath(resolve(options.policyFile), base))
+  let baseline: Baseline | undefined
+  let baselineShown: string | undefined
+  if (options.baselineFile) {
+    baselineShown = displayPath(resolve(options.baselineFile), base)
+    baseline = await loadBaseline(options.baselineFile, baselineShown)
+  }
+  const gate = options.gate ?? (await gateFilesFor(options, baseline))
+  let policy: DiffPolicy
+  let policyNames: string[]
+  if (options.diffPolicy) {
+    policy = options.diffPolicy
+    policyNames = ['policies/irm5-preparation.yaml', ...gate.policies.map((p) => p.display)]
+  } else {
+    const pack = await loadPolicy(gate.policies)
+    policy = diffPolicyFrom(pack.diff, pack.sources[pack.sources.length - 1])
+    policyNames = pack.sources
+  }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
+  const input = diffInputFromInventory(loaded, live, options.asOf, policy)
+  if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
-  let findings = diffFindings(diffInputFromInventory(loaded, live, options.asOf, policy), reach)
+  let findings = diffFindings(input, reach)
 
-  const ignorePath = options.ignoreFile ?? join(dirname(loaded.dir), IGNORE_FILE)
   let suppressions: string | undefined
-  if (options.ignoreFile || existsSync(ignorePath)) {
-    suppressions = displayPath(resolve(ignorePath), base)
-    const list = await loadSuppressions(ignorePath, suppressions)
-    findings = applySuppressions(findings, list, options.asOf, policy.severity.suppressionExpired)
+  if (gate.ignore) {
+    suppressions = gate.ignore.display
+    findings = applySuppressions(findings, parseSuppressions(gate.ignore.text, gate.ignore.display), options.asOf, policy.severity.suppressionExpired)
   }
   let fixed: FixedFinding[] | undefined
-  let baseline: string | undefined
-  if (options.baselineFile) {
-    baseline = displayPath(resolve(options.baselineFile), base)
-    const r = applyBaseline(findings, await loadBaseline(options.baselineFile, baseline))
+  let notRechecked: FixedFinding[] | undefined
+  if (baseline) {
+    const audited = new Set(live.filter((l) => !('error' in l) && !isEmptyConfig(l)).map((l) => l.device))
+    const r = applyBaseline(findings, baseline, audited)
     findings = r.findings
     fixed = r.fixed
+    notRechecked = r.notRechecked
   }
-  findings.sort((a, b) => statusRank(a) - statusRank(b) || rank(a.severity) - rank(b.severity) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id))
+  findings.sort((a, b) => statusRank(a) - statusRank(b) || rank(a.severity) - rank(b.severity) || compareText(a.rule, b.rule) || compareText(a.id, b.id))
+  let gateChanges: GateReport | undefined
+  if (gate.policyFrom && gate.repo) {
+    const ignore = gate.ignore?.path ?? join(gate.home, IGNORE_FILE)
+    const files = [join(gate.home, POLICY_FILE), ...gate.policies.map((p) => p.path), ignore]
+    gateChanges = await gateReport({repo: gate.repo, policyFrom: gate.policyFrom, files, ignore, displayBase: base})
+  }
+  const revision = options.recordRevision && gate.repo ? (await gate.repo.git.revparse(['HEAD']).catch(() => '')).trim() : ''
   const report: DiffReport = {
     as_of: options.asOf,
     inventory: displayPath(loaded.dir, base),
+    ...(revision ? {revision} : {}),
+    policy: policyNames,
     ...(suppressions ? {suppressions} : {}),
-    ...(baseline ? {baseline} : {}),
-    summary: summarize(findings, fixed),
-    devices: deviceStatus(devices, live, reach.mappings),
+    ...(baselineShown ? {baseline: baselineShown} : {}),
+    ...(gateChanges ? {gate: gateChanges} : {}),
+    summary: summarize(findings, fixed, notRechecked),
+    devices: deviceStatus(devices, live, findings, reach.mappings),
     findings,
     ...(fixed ? {fixed} : {}),
+    ...(notRechecked ? {not_rechecked: notRechecked} : {}),
   }
   return {report, loaded}
+}
+
+/**
+ * The configuration files a run uses, found as `runDiff` finds them (prepare calls this so that its
+ * readiness policy, too, comes from the baseline's revision in a pull request).
+ */
+export async function gateFilesForRun(options: DiffOptions): Promise<GateFiles> {
+  const baseline = options.baselineFile ? await loadBaseline(options.baselineFile, displayPath(resolve(options.baselineFile), resolve(options.displayBase))) : undefined
+  return gateFilesFor(options, baseline)
+}
+
+/** The configuration files; in baseline mode read at the baseline's revision unless told otherwise. */
+async function gateFilesFor(options: DiffOptions, baseline: Baseline | undefined): Promise<GateFiles> {
+  const fromBaseline = !options.policyFrom && baseline?.revision
+  const policyFrom = options.policyFrom ?? baseline?.revision
+  try {
+    return await gateFiles({inventoryDir: options.inventoryDir, policy: options.policyFiles, ignore: options.ignoreFile, policyFrom, displayBase: options.displayBase})
+  } catch (e) {
+    if (fromBaseline && isIrmError(e) && e.code === 'GIT' && !/dubious/.test(e.message)) {
+      throw new IrmError('GIT', `the baseline was computed at commit ${policyFrom}, which this repository cannot read: ${e.message}`, {
+        file: displayPath(resolve(options.baselineFile!), resolve(options.displayBase)),
+        hint: 'Fetch the base branch with its history (actions/checkout fetch-depth: 0), or name the revision to read the policy and suppressions from: --policy-from REF.',
+      })
+    }
+    throw e
+  }
 }
 
 /** New findings first in baseline mode; suppressed ones last. */
@@ -142,7 +217,7 @@ function statusRank(f: Finding): number {
   return (f.suppressed ? 2 : 0) + (f.status === 'unchanged' ? 1 : 0)
 }
 
-function summarize(findings: Finding[], fixed?: FixedFinding[]): DiffSummary {
+function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: FixedFinding[]): DiffSummary {
   const s: DiffSummary = {
     unwanted: 0,
     drift: 0,
@@ -169,21 +244,24 @@ function summarize(findings: Finding[], fixed?: FixedFinding[]): DiffSummary {
   if (fixed) {
     s.new = findings.filter((f) => !f.suppressed && f.status === 'new').length
     s.fixed = fixed.length
+    s.not_rechecked = notRechecked?.length ?? 0
   }
   return s
 }
 
-function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveConfig[], mappings?: Map<string, InterfaceMapping[]>): DeviceStatus[] {
+function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveConfig[], findings: Finding[], mappings?: Map<string, InterfaceMapping[]>): DeviceStatus[] {
+  const unaudited = new Map(findings.filter((f) => f.rule === 'device-unaudited' && f.device).map((f) => [f.device!, f.severity === 'info' ? ('manual' as const) : ('unaudited' as const)]))
   const out: DeviceStatus[] = []
-  for (const d of [...devices].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const d of [...devices].sort((a, b) => compareText(a.id, b.id))) {
     const configs = live.filter((l) => l.device === d.id)
-    if (configs.length === 0) out.push({id: d.id, status: 'no-config'})
+    if (configs.length === 0) out.push({id: d.id, status: unaudited.get(d.id) ?? 'no-config'})
     for (const l of configs) {
-      if ('error' in l) out.push({id: d.id, status: 'unaudited', file: l.file})
+      if ('error' in l) out.push({id: d.id, status: unaudited.get(d.id) ?? 'unaudited', file: l.file})
       else {
+        const status = isEmptyConfig(l) ? (unaudited.get(d.id) ?? 'unaudited') : 'audited'
         const interfaces = mappings?.get(d.id)
         out.push({
-          id: d.id, status: 'audited', file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood,
+          id: d.id, status, file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood,
           ...(interfaces?.length ? {interfaces} : {}),
         })
       }
@@ -194,6 +272,17 @@ function deviceStatus(devices: Array<{id: string; config?: string}>, live: LiveC
 
 /** Exit-code rule: any finding (not suppressed; in baseline mode, new) at or above `failOn`. */
 export function failsAt(report: DiffReport, failOn: Severity | 'none'): boolean {
-  if (failOn === 'none') return false
-  return report.findings.some((f) => !f.suppressed && f.status !== 'unchanged' && rank(f.severity) <= rank(failOn))
+  return failingFindings(report, failOn).length > 0
+}
+
+export function failingFindings(report: DiffReport, failOn: Severity | 'none'): Finding[] {
+  if (failOn === 'none') return []
+  return report.findings.filter((f) => !f.suppressed && f.status !== 'unchanged' && rank(f.severity) <= rank(failOn))
+}
+
+/** The last line of a failing run: `2 findings at or above high (--fail-on high)`. */
+export function failReason(report: DiffReport, failOn: Severity | 'none'): string | undefined {
+  const n = failingFindings(report, failOn).length
+  if (n === 0) return undefined
+  return `${n} ${report.baseline ? 'new ' : ''}finding${n === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})`
 }

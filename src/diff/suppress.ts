@@ -11,6 +11,7 @@ import {LineCounter, parseDocument} from 'yaml'
 
 import {IrmError} from '../core/errors.js'
 import type {Finding, Severity} from './model.js'
+import {plural} from '../core/plural.js'
 
 const require = createRequire(import.meta.url)
 
@@ -84,23 +85,42 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`)
 }
 
+/** How an entry matches a finding: by its id, by its 0.1 id (deprecated), or not. */
+function matchOf(s: Suppression, re: RegExp | undefined, f: Finding): 'id' | 'legacy' | undefined {
+  const test = (id: string) => (re ? re.test(id) : s.id === id)
+  if (test(f.id)) return 'id'
+  if (f.legacy_id && test(f.legacy_id)) return 'legacy'
+  return undefined
+}
+
 /**
- * Mark suppressed findings (first matching live entry wins) and add a `suppression-expired` finding
- * per expired entry. Returns a new list; findings are not mutated.
+ * Mark suppressed findings (first entry matching the current id wins, else the first matching a 0.1 id,
+ * with a `deprecated-id` warning naming the new id) and add a `suppression-expired` finding per expired
+ * entry. Returns a new list; findings are not mutated.
  */
 export function applySuppressions(findings: Finding[], suppressions: Suppression[], asOf: string, expiredSeverity: Severity): Finding[] {
   const live = suppressions.filter((s) => s.expires >= asOf)
   const matchers = live.map((s) => ({s, re: s.pattern ? globToRegExp(s.pattern) : undefined}))
   const out: Finding[] = findings.map((f) => {
-    const m = matchers.find(({s, re}) => (re ? re.test(f.id) : s.id === f.id))
+    let m = matchers.find(({s, re}) => matchOf(s, re, f) === 'id')
+    const legacy = !m
+    m ??= matchers.find(({s, re}) => matchOf(s, re, f) === 'legacy')
     if (!m) return f
-    return {...f, suppressed: true, suppression: {reason: m.s.reason, expires: m.s.expires, file: m.s.file, line: m.s.line}}
+    const suppressed: Finding = {...f, suppressed: true, suppression: {reason: m.s.reason, expires: m.s.expires, file: m.s.file, line: m.s.line}}
+    if (legacy) {
+      const key = m.s.id ? `id '${m.s.id}'` : `pattern '${m.s.pattern}'`
+      suppressed.warnings = [
+        ...(f.warnings ?? []),
+        {code: 'deprecated-id', message: `the suppression at ${m.s.file}:${m.s.line} names the finding by its old ${key}; write id '${f.id}' instead (old ids stop matching in a future release)`, file: m.s.file, line: m.s.line},
+      ]
+    }
+    return suppressed
   })
   for (const s of suppressions) {
     if (s.expires >= asOf) continue
     const key = s.id ?? s.pattern ?? ''
     const re = s.pattern ? globToRegExp(s.pattern) : undefined
-    const hits = findings.filter((f) => (re ? re.test(f.id) : f.id === s.id)).length
+    const hits = findings.filter((f) => matchOf(s, re, f)).length
     out.push({
       id: `suppression-expired:${key}`,
       rule: 'suppression-expired',
@@ -109,7 +129,7 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
       access_point: null,
       file: s.file,
       line: s.line,
-      message: `the suppression of ${key} expired on ${s.expires} (reason was: ${s.reason}); it no longer hides ${hits} finding(s): fix them or renew it`,
+      message: `the suppression of ${key} expired on ${s.expires} (reason was: ${s.reason}); it no longer hides ${plural(hits, 'finding')}: fix ${hits === 1 ? 'it' : 'them'} or renew it`,
       suppressed: false,
     })
   }

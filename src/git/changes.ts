@@ -88,15 +88,17 @@ async function blameFor(ctx: GitContext, loaded: LoadedInventory, rev: string | 
     const repoPath = prefix ? `${prefix}/${inner}` : inner
     let lines = cache.get(repoPath)
     if (!lines) {
-      lines = await blame(ctx, origin.file.absolute, rev ?? 'HEAD', repoPath)
+      // the working tree is blamed as it is, so an uncommitted edit is never credited to the last commit
+      lines = await blame(ctx, origin.file.absolute, rev ?? null, repoPath)
       cache.set(repoPath, lines)
     }
     const from = origin.file.lineCounter.linePos(origin.node.range[0]).line
     const to = origin.file.lineCounter.linePos(Math.max(origin.node.range[0], origin.node.range[1] - 1)).line
-    const c = latestIn(lines, from, to)
-    // in the working tree, an entry whose lines blame to nothing is not committed yet
-    if (!c && rev === undefined) return {uncommitted: true}
-    return c
+    // in the working tree, an entry with any uncommitted line is the working tree's change
+    if (rev === undefined) {
+      for (let i = from; i <= to; i++) if (!lines[i - 1]) return {uncommitted: true}
+    }
+    return latestIn(lines, from, to)
   }
 }
 

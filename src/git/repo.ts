@@ -27,6 +27,19 @@ export interface LineCommit {
   summary: string
 }
 
+/**
+ * git refuses a repository owned by another user (CI containers running as root): that is a setup
+ * problem to fix, not "no repository", so it is exit 2 with the fix.
+ */
+export function dubiousOwnership(error: unknown, dir: string): IrmError | undefined {
+  const text = String((error as Error)?.message ?? error)
+  if (!/dubious ownership/i.test(text)) return undefined
+  const repo = /repository at '([^']+)'/.exec(text)?.[1] ?? resolve(dir)
+  return new IrmError('GIT', `git refuses the repository at ${repo}: it is owned by another user (dubious ownership)`, {
+    hint: `Trust it with: git config --global --add safe.directory ${repo}`,
+  })
+}
+
 /** The repository holding `dir`, or a reason why there is none. */
 export async function openRepo(dir: string): Promise<GitContext | {reason: string}> {
   const git = simpleGit({baseDir: resolve(dir), timeout: {block: 30_000}})
@@ -41,7 +54,9 @@ export async function openRepo(dir: string): Promise<GitContext | {reason: strin
       return {reason: 'the repository has no commits yet'}
     }
     return {git: simpleGit({baseDir: root, timeout: {block: 30_000}}), root, shallow}
-  } catch {
+  } catch (e) {
+    const refused = dubiousOwnership(e, dir)
+    if (refused) throw refused
     return {reason: `${dir} is not in a git repository (or git is not installed)`}
   }
 }
@@ -52,14 +67,15 @@ export function isRepo(x: GitContext | {reason: string}): x is GitContext {
 
 /**
  * The commit that last touched each line of a file at `rev` (`git blame --line-porcelain`).
- * Lines not yet committed map to undefined. Index 0 is line 1. `repoPath` names the file inside the
+ * Lines not yet committed map to undefined. Index 0 is line 1; rev null blames the working tree. `repoPath` names the file inside the
  * repository when `file` is a materialized copy.
  */
-export async function blame(ctx: GitContext, file: string, rev = 'HEAD', repoPath?: string): Promise<Array<LineCommit | undefined>> {
+export async function blame(ctx: GitContext, file: string, rev: string | null = 'HEAD', repoPath?: string): Promise<Array<LineCommit | undefined>> {
   const path = repoPath ?? relative(ctx.root, resolve(file)).split(sep).join('/')
   let out: string
   try {
-    out = await ctx.git.raw(['blame', '--line-porcelain', rev, '--', path])
+    // rev null: the working-tree file, whose uncommitted lines map to undefined
+    out = await ctx.git.raw(['blame', '--line-porcelain', ...(rev === null ? [] : [rev]), '--', path])
   } catch {
     return []
   }

@@ -148,7 +148,14 @@ export const devicesSchema = {
         description: 'What the device is.',
       },
       zones: refList('the zones the device joins'),
-      config: text('Path of its exported config (or Pulumi stack export), relative to the inventory folder (e.g. `live/fw-edge-1.asa.cfg`).'),
+      config: {
+        description:
+          'Path of its exported config (or Pulumi stack export), relative to the inventory folder (e.g. `live/fw-edge-1.asa.cfg`); or a list of paths read together as one device (e.g. a GCP hierarchical firewall policy and the VPC rules).',
+        anyOf: [
+          text('Path of the exported config, relative to the inventory folder.'),
+          {type: 'array', minItems: 1, items: text('Path of one exported file, relative to the inventory folder.')},
+        ],
+      },
       management_addresses: {type: 'array', description: 'Addresses of its management plane.', items: cidr},
       interfaces: {
         type: 'array',
@@ -184,6 +191,18 @@ export const devicesSchema = {
         },
       },
       ntp: {type: 'array', description: 'NTP servers the device syncs with (names or addresses).', items: text('An NTP server.')},
+      audit: {
+        type: 'object',
+        description:
+          'A device irm-audit cannot read (a switch, a load balancer, a vendor without a parser) and that is audited by hand: its `device-unaudited` finding is `info` until `review_by` passes.',
+        additionalProperties: false,
+        required: ['manual', 'reason', 'review_by'],
+        properties: {
+          manual: {type: 'boolean', const: true, description: 'The device is audited by hand.'},
+          reason: text('Why it cannot be audited by irm-audit, and who audits it.'),
+          review_by: date('Day the manual audit must be renewed; after it the finding is raised again'),
+        },
+      },
       owner: ref('the contact (team) that runs the device'),
       site: text('Site of the device.'),
     },

@@ -518,11 +518,14 @@ class SemanticChecks {
   /** DESIGN §9: nothing is read from outside the inventory folder, so a config path must stay inside. */
   private configPaths(): void {
     for (const device of this.inv.devices ?? []) {
-      const config = str(device.config)
-      if (config === undefined) continue
-      const parts = config.replace(/\\/g, '/').split('/')
-      if (/^(?:\/|[A-Za-z]:|~)/.test(config) || parts.includes('..')) {
-        this.add('config-outside-inventory', device, 'config', `'${config}' leaves the inventory folder; copy the export under live/ and write a relative path (e.g. live/${parts.at(-1) || 'device.cfg'}).`)
+      const list = Array.isArray(device.config) ? device.config : [device.config]
+      for (const item of list) {
+        const config = str(item)
+        if (config === undefined) continue
+        const parts = config.replace(/\\/g, '/').split('/')
+        if (/^(?:\/|[A-Za-z]:|~)/.test(config) || parts.includes('..')) {
+          this.add('config-outside-inventory', device, 'config', `'${config}' leaves the inventory folder; copy the export under live/ and write a relative path (e.g. live/${parts.at(-1) || 'device.cfg'}).`)
+        }
       }
     }
   }

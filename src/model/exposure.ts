@@ -26,10 +26,17 @@ export interface Exposure {
   sourcePorts: PortSet
   /** Where NAT sends the traffic, when the config translates it. */
   translated?: {to?: AddressSet; ports?: PortSet}
+  /** nat-forward: the filter rule that passes the translated traffic (the NAT is `line`). */
+  filter?: {line: number; rule: string}
   /** 1-based line of the rule in the config (for XML: the element's start line). */
   line: number
   /** Vendor rule name or position: `INPUT#3`, `acl outside_in line 4`, `policy 12`. */
   rule: string
+  /**
+   * The vendor's stable name of the rule or of its list (PAN-OS/FortiOS/Junos policy, ACL name), set
+   * only where the vendor names rules; never a position. Finding ids include it.
+   */
+  name?: string
   /** The rule text as written, secrets redacted. */
   text?: string
   /** Zones/interfaces the rule is bound to, vendor spelling (`outside`, `untrust`, `eth0`). */
@@ -73,6 +80,7 @@ export interface ExposureJson {
   rule: string
   text?: string
   translated?: {to?: string[]; ports?: string[]}
+  filter?: {line: number; rule: string}
   from_zones?: string[]
   to_zones?: string[]
   interfaces?: {in?: string[]; out?: string[]}
@@ -115,6 +123,7 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
       if (e.translated.to) j.translated.to = e.translated.to.toCidrs()
       if (e.translated.ports) j.translated.ports = e.translated.ports.toStrings()
     }
+    if (e.filter) j.filter = {...e.filter}
     if (e.text !== undefined) j.text = e.text
     if (e.fromZones?.length) j.from_zones = [...e.fromZones]
     if (e.toZones?.length) j.to_zones = [...e.toZones]

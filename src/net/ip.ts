@@ -190,3 +190,29 @@ export function wildcardToCidr(address: string, wildcard: string): ParsedCidr | 
 }
 
 export const IPV4_MAX = V4_MAX
+
+/**
+ * An IPv4 address under an arbitrary bit mask (`care` has a 1 for every bit that must match), as
+ * [start, end] ranges: one per combination of the free bits above the trailing free block, when there
+ * are at most `limit` of them (exact); otherwise the one covering range (a superset, `exact: false`).
+ */
+export function maskedRangesV4(address: number, care: number, limit = 4096): {ranges: Array<[number, number]>; exact: boolean} {
+  const free = (~care) >>> 0
+  // the trailing free block is one range; the free bits above it are combinations
+  let trailing = 0
+  while (trailing < 32 && ((free >>> trailing) & 1) === 1) trailing++
+  const block = trailing === 32 ? V4_MAX : 2 ** trailing - 1
+  const scattered: number[] = []
+  for (let b = trailing; b < 32; b++) if ((free >>> b) & 1) scattered.push(b)
+  const base = (address & care) >>> 0
+  if (2 ** scattered.length > limit) {
+    return {ranges: [[base, (base | free) >>> 0]], exact: false}
+  }
+  const ranges: Array<[number, number]> = []
+  for (let combo = 0; combo < 2 ** scattered.length; combo++) {
+    let start = base
+    for (let k = 0; k < scattered.length; k++) if ((combo >>> k) & 1) start = (start | (2 ** scattered[k])) >>> 0
+    ranges.push([start, start + block])
+  }
+  return {ranges, exact: true}
+}

@@ -8,6 +8,7 @@ const BY_NAME: Record<string, number> = {
   ipinip: 4,
   tcp: 6,
   egp: 8,
+  dccp: 33,
   igp: 9,
   udp: 17,
   ipv6: 41,
@@ -24,6 +25,7 @@ const BY_NAME: Record<string, number> = {
   ospfigp: 89,
   pim: 103,
   pcp: 108,
+  ipcomp: 108,
   vrrp: 112,
   l2tp: 115,
   sctp: 132,
@@ -64,5 +66,5 @@ export const ICMPV6 = 58
 
 /** Protocols whose traffic has ports; for every other protocol the port dimension is "all". */
 export function hasPorts(n: number): boolean {
-  return n === TCP || n === UDP || n === 132
+  return n === TCP || n === UDP || n === 132 || n === 33
 }

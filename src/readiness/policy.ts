@@ -101,6 +101,11 @@ export async function readPolicyFile(path: string, display = path): Promise<Plai
       hint: 'Check the --policy path.',
     })
   }
+  return parsePolicyText(text, display)
+}
+
+/** Validate one policy pack's text (a file, or a file as it is at a git revision). */
+export function parsePolicyText(text: string, display: string): Plain {
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: true, customTags: []})
   if (doc.errors.length) {
@@ -127,11 +132,18 @@ export async function readPolicyFile(path: string, display = path): Promise<Plai
   return data
 }
 
-/** The default pack, then `extra` files in order. */
-export async function loadPolicy(extra: string[] = [], options: {defaultPath?: string} = {}): Promise<PolicyPack> {
+/** A policy pack already read: its text and the name reports give it. */
+export interface PolicyText {
+  display: string
+  text: string
+}
+
+/** The default pack, then `extra` files (paths, or texts already read) in order. */
+export async function loadPolicy(extra: Array<string | PolicyText> = [], options: {defaultPath?: string} = {}): Promise<PolicyPack> {
   const files = [options.defaultPath ?? DEFAULT_POLICY, ...extra]
+  const nameOf = (f: string | PolicyText) => (typeof f !== 'string' ? f.display : f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)
   let merged: Plain = {}
-  for (const f of files) merged = mergeDeep(merged, await readPolicyFile(f, f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f))
+  for (const f of files) merged = mergeDeep(merged, typeof f === 'string' ? await readPolicyFile(f, nameOf(f)) : parsePolicyText(f.text, f.display))
   const readiness = (merged.readiness ?? {}) as ReadinessPolicy
   const profile = readiness.retention_profile
   if (profile && !readiness.retention_profiles?.[profile]) {
@@ -146,6 +158,6 @@ export async function loadPolicy(extra: string[] = [], options: {defaultPath?: s
     diff: (merged.diff ?? {}) as Plain,
     readiness,
     scoring: merged.scoring as ScoringPolicy,
-    sources: files.map((f) => (f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)),
+    sources: files.map(nameOf),
   }
 }

@@ -5,7 +5,7 @@
 import {resolve} from 'node:path'
 
 import {diffPolicyFrom} from '../diff/policy.js'
-import {runDiff, type DiffReport} from '../diff/run.js'
+import {gateFilesForRun, runDiff, type DiffReport} from '../diff/run.js'
 import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
 import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
@@ -34,6 +34,8 @@ export interface PrepareOptions {
   geo?: string[]
   /** Flow logs for the baseline check. */
   traffic?: string[]
+  /** A previous `diff --format json` report: the live diff's findings are marked new or unchanged. */
+  baselineFile?: string
 }
 
 export interface CheckResult {
@@ -52,12 +54,17 @@ export interface PrepareReport {
   as_of: string
   inventory: string
   policy: {sources: string[]; retention_profile: string}
+  /** The suppression file the live diff used. */
+  suppressions?: string
   score: number
   passed: number
   failed: number
   warned: number
   not_applicable: number
-  sections: Array<{section: Section; score: number}>
+  /** earned / possible per section: each applicable check weighs `scoring.weights[severity]`. */
+  sections: Array<{section: Section; score: number; earned: number; possible: number}>
+  /** How the score is computed: weights by severity, the credit of a warning, totals. */
+  scoring: {weights: Record<Severity, number>; warn_credit: number; earned: number; possible: number}
   checks: CheckResult[]
   diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
 }
@@ -107,8 +114,18 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
   return facts
 }
 
-export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack}> {
-  const policy = await loadPolicy(options.policyFiles ?? [])
+export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
+  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does); with a baseline,
+  // read at the baseline's revision, so a pull request cannot loosen its own gate
+  const gate = await gateFilesForRun({
+    inventoryDir: options.inventoryDir,
+    policyFiles: options.policyFiles,
+    ignoreFile: options.ignoreFile,
+    baselineFile: options.baselineFile,
+    asOf: options.asOf,
+    displayBase: options.displayBase,
+  })
+  const policy = await loadPolicy(gate.policies)
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
     validateInventory(l, {asOf})
@@ -117,7 +134,8 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
   const {report: diffReport, loaded} = await runDiff({
     inventoryDir: options.inventoryDir,
     live: options.live,
-    ignoreFile: options.ignoreFile,
+    gate,
+    baselineFile: options.baselineFile,
     asOf: options.asOf,
     displayBase: options.displayBase,
     validate,
@@ -157,20 +175,22 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     })
   }
   const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)
-  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score}))
+  const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score, earned: s.earned, possible: s.possible}))
   const report: PrepareReport = {
     as_of: isoDay(asOf),
     inventory: diffReport.inventory,
     policy: {sources: policy.sources, retention_profile: policy.readiness.retention_profile},
+    ...(diffReport.suppressions ? {suppressions: diffReport.suppressions} : {}),
     score: overall.score,
     passed: checks.filter((c) => c.status === 'pass').length,
     failed: checks.filter((c) => c.status === 'fail').length,
     warned: checks.filter((c) => c.status === 'warn').length,
     not_applicable: checks.filter((c) => c.status === 'not-applicable').length,
     sections,
+    scoring: {weights: {...policy.scoring.weights}, warn_credit: policy.scoring.warn_credit, earned: overall.earned, possible: overall.possible},
     checks,
     ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
   }
-  return {report, loaded, policy}
+  return {report, loaded, policy, diff: diffReport}
 }
 

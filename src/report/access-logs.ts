@@ -2,6 +2,7 @@
 import type {AccessFinding, AccessReport} from '../logs/access/analyze.js'
 import type {Paint} from './output.js'
 import {buildSarif, type SarifLevel} from './sarif.js'
+import {plural} from '../core/plural.js'
 
 export function renderAccessText(r: AccessReport, p: Paint): string {
   const out = [p.bold('irm-audit access-logs'), `${r.events.total} logins (${r.events.success} successful, ${r.events.failed} failed)${r.window ? ` from ${r.window.from} to ${r.window.to}; learning window until ${r.window.learning_until}` : ''}`]
@@ -12,7 +13,7 @@ export function renderAccessText(r: AccessReport, p: Paint): string {
     const sev = f.severity === 'high' || f.severity === 'critical' ? p.red(f.severity.toUpperCase()) : p.yellow(f.severity.toUpperCase())
     out.push(`${sev} ${f.rule}  ${f.file}:${f.line}  ${f.time}${f.count > 1 ? `  (×${f.count})` : ''}`, `  ${f.message}`, `  id: ${f.id}`)
   }
-  out.push(`${r.findings.length} finding(s)`)
+  out.push(`${plural(r.findings.length, 'finding')}`)
   return out.join('\n')
 }
 
@@ -53,5 +54,5 @@ const RULES: Record<AccessFinding['rule'], string> = {
 export function renderAccessSarif(r: AccessReport, version: string): string {
   const rules = Object.entries(RULES).map(([id, description]) => ({id, description}))
   const results = r.findings.map((f) => ({ruleId: f.rule, level: LEVEL[f.severity], message: f.message, file: f.file, line: f.line, fingerprint: f.id}))
-  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit'}, rules, results), null, 2)
+  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit', category: 'irm-audit-access-logs'}, rules, results), null, 2)
 }

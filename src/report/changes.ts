@@ -28,7 +28,7 @@ function fieldText(f: FieldChange): string {
 
 function by(c: EntryChange): string {
   if (!c.commit) return ''
-  if ('uncommitted' in c.commit) return 'uncommitted'
+  if ('uncommitted' in c.commit) return 'working tree'
   return `${c.commit.hash.slice(0, 8)} ${c.commit.author}, ${c.commit.date.slice(0, 10)}`
 }
 

@@ -5,8 +5,11 @@
  */
 import type {Finding} from '../diff/model.js'
 import type {DiffReport} from '../diff/run.js'
+import {filesLine, gateMarkdown, notRecheckedMarkdown, warningLines} from './diff-gate.js'
 import {RULE_INFO} from './diff-rules.js'
 import {where} from './diff-text.js'
+import {type FindingList, fitMarkdown} from './markdown-fit.js'
+import {plural} from '../core/plural.js'
 
 const ROWS: Array<[keyof DiffReport['summary'], string]> = [
   ['unwanted', 'unwanted-access-point'],
@@ -29,8 +32,8 @@ function code(s: string): string {
   return `\`${s.replace(/`/g, "'")}\``
 }
 
-function finding(f: Finding, n: number): string[] {
-  const out = [`#### ${n}. ${f.severity} · ${f.rule} · ${f.device ? md(f.device) : 'inventory'}${f.status === 'new' ? ' · new' : ''}`, '']
+export function finding(f: Finding, n: number, level = '####'): string[] {
+  const out = [`${level} ${n}. ${f.severity} · ${f.rule} · ${f.device ? md(f.device) : 'inventory'}${f.status === 'new' ? ' · new' : ''}`, '']
   out.push(md(f.message), '')
   if (f.file) out.push(`- **Where:** ${code(where(f))}${f.exposure ? ` (rule ${code(f.exposure.rule)})` : ''}`)
   if (f.also?.length) out.push(`- **Also at:** ${f.also.map((a) => code(where(a))).join(', ')}`)
@@ -54,45 +57,65 @@ function finding(f: Finding, n: number): string[] {
   return out
 }
 
-export function renderDiffMarkdown(report: DiffReport, mermaid?: string): string {
+const block = (lines: string[]) => lines.map((l) => `${l}\n`).join('')
+
+/** The summary line and the table of counts by rule (shared with the prepare report). */
+export function diffSummaryMarkdown(report: DiffReport): string[] {
   const s = report.summary
-  const active = report.findings.filter((f) => !f.suppressed)
-  const out = ['## irm-audit diff', '']
-  const head = `**${s.total} finding(s)** on ${code(report.inventory)} as of ${report.as_of}`
+  const out: string[] = []
+  const head = `**${plural(s.total, 'finding')}** on ${code(report.inventory)} as of ${report.as_of}`
   const sev = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.by_severity[k]).map((k) => `${s.by_severity[k]} ${k}`)
-  out.push(`${head}${sev.length ? ` (${sev.join(', ')})` : ''}${s.new !== undefined ? `: ${s.new} new, ${s.fixed ?? 0} fixed since the baseline` : ''}.`, '')
+  const since = s.new !== undefined ? `: ${s.new} new, ${s.fixed ?? 0} fixed${s.not_rechecked ? `, ${s.not_rechecked} not re-checked` : ''} since the baseline` : ''
+  out.push(`${head}${sev.length ? ` (${sev.join(', ')})` : ''}${since}.`, '', `<sub>${md(filesLine(report))}</sub>`, '')
+  const warnings = warningLines(report)
+  if (warnings.length) out.push(`**Warnings (${warnings.length})**`, '', ...warnings.map((w) => `- ${md(w)}`), '')
   out.push('| Finding | Count |', '| --- | ---: |')
   for (const [key, rule] of ROWS) out.push(`| ${rule} | ${s[key] as number} |`)
   if (s.suppressed) out.push(`| suppressed | ${s.suppressed} |`)
   out.push('')
+  return out
+}
+
+/** Active findings as prioritised lists: new ones first in baseline mode, then the others. */
+export function findingLists(report: DiffReport, level = '###'): FindingList[] {
+  const active = report.findings.filter((f) => !f.suppressed)
   const fresh = active.filter((f) => f.status === 'new')
   const rest = active.filter((f) => f.status !== 'new')
   let n = 0
-  if (s.new !== undefined) {
-    out.push(`### New findings (${fresh.length})`, '')
-    for (const f of fresh) out.push(...finding(f, ++n))
-    if (rest.length) out.push(`### Unchanged findings (${rest.length})`, '')
-  } else if (active.length) {
-    out.push(`### Findings (${active.length})`, '')
+  const lists: FindingList[] = []
+  if (report.summary.new !== undefined) {
+    lists.push({heading: block([`${level} New findings (${fresh.length})`, '']), always: true, items: fresh.map((f) => block(finding(f, ++n, `${level}#`)))})
+    lists.push({heading: block([`${level} Unchanged findings (${rest.length})`, '']), items: rest.map((f) => block(finding(f, ++n, `${level}#`)))})
+  } else {
+    lists.push({heading: block([`${level} Findings (${active.length})`, '']), items: rest.map((f) => block(finding(f, ++n, `${level}#`)))})
   }
-  for (const f of rest) out.push(...finding(f, ++n))
+  return lists
+}
+
+export function renderDiffMarkdown(report: DiffReport, mermaid?: string, options: {maxLength?: number} = {}): string {
+  // what the pull request changes in its own gate comes first
+  const head = ['## irm-audit diff', '', ...gateMarkdown(report), ...diffSummaryMarkdown(report)]
+  const lists = findingLists(report)
+  const tail: string[] = []
   if (report.fixed?.length) {
-    out.push(`### Fixed since the baseline (${report.fixed.length})`, '')
-    for (const f of report.fixed) out.push(`- ${f.severity} · ${f.rule} · ${code(f.id)}`)
-    out.push('')
+    tail.push(`### Fixed since the baseline (${report.fixed.length})`, '')
+    for (const f of report.fixed) tail.push(`- ${f.severity} · ${f.rule} · ${code(f.id)}`)
+    tail.push('')
   }
+  tail.push(...notRecheckedMarkdown(report.not_rechecked))
   const suppressed = report.findings.filter((f) => f.suppressed)
   if (suppressed.length) {
-    out.push(`<details><summary>Suppressed findings (${suppressed.length})</summary>`, '')
-    for (const f of suppressed) out.push(`- ${f.severity} · ${code(f.id)}: ${md(f.suppression?.reason ?? '')} (until ${f.suppression?.expires ?? '?'})`)
-    out.push('', '</details>', '')
+    tail.push(`<details><summary>Suppressed findings (${suppressed.length})</summary>`, '')
+    for (const f of suppressed) tail.push(`- ${f.severity} · ${code(f.id)}: ${md(f.suppression?.reason ?? '')} (until ${f.suppression?.expires ?? '?'})`)
+    tail.push('', '</details>', '')
   }
-  out.push('### Devices', '', '| Device | Config | Status |', '| --- | --- | --- |')
+  tail.push('### Devices', '', '| Device | Config | Status |', '| --- | --- | --- |')
   for (const d of report.devices) {
-    const status = d.status === 'audited' ? `${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood` : d.status === 'unaudited' ? '**not audited**' : 'no live config'
-    out.push(`| ${md(d.id)} | ${d.file ? code(d.file) : '-'} | ${status} |`)
+    const status = d.status === 'audited' ? `${plural(d.exposures ?? 0, 'exposure')}, ${d.understood}/${d.lines} lines understood` : d.status === 'unaudited' ? '**not audited**' : d.status === 'manual' ? 'audited by hand' : 'no live config'
+    tail.push(`| ${md(d.id)} | ${d.file ? code(d.file) : '-'} | ${status} |`)
   }
-  out.push('')
-  if (mermaid) out.push('### Map', '', '```mermaid', mermaid, '```', '')
-  return out.join('\n')
+  tail.push('')
+  const blocks = [{text: block(tail), omitted: block(['_Fixed, suppressed findings and devices: in the artifact._', ''])}]
+  if (mermaid) blocks.push({text: block(['### Map', '', '```mermaid', mermaid, '```', '']), omitted: block(['_Map left out to fit the comment: `irm-audit map` draws it._', ''])})
+  return fitMarkdown({head: block(head), lists, tail: blocks, maxLength: options.maxLength}).replace(/\n$/, '')
 }

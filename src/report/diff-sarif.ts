@@ -2,7 +2,7 @@
  * `irm-audit diff --format sarif`: SARIF 2.1.0 for code scanning. One rule per finding type, results at
  * the config line or inventory entry, fingerprints from the stable finding ids, suppressions and
  * baseline state as SARIF says them; more than 25,000 results are split into several runs (GitHub's
- * per-run limit).
+ * per-run limit), each with its own category (`automationDetails.id`).
  */
 import {createHash} from 'node:crypto'
 
@@ -56,9 +56,12 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
   for (let i = 0; i < report.findings.length; i += maxPerRun) chunks.push(report.findings.slice(i, i + maxPerRun))
   if (chunks.length === 0) chunks.push([])
   const tool = {name: 'irm-audit', informationUri: 'https://github.com/irm-audit/irm-audit', ...(version ? {version} : {})}
-  const runs: Run[] = chunks.map((chunk) => {
-    const run = buildSarif(tool, rules, chunk.map(toSarif)).runs[0]
+  // a split run is one category per part: code scanning refuses two runs of one tool and category
+  const runs: Run[] = chunks.map((chunk, i) => {
+    const run = buildSarif({...tool, category: i === 0 ? 'irm-audit-diff' : `irm-audit-diff-part${i + 1}`}, rules, chunk.map(toSarif)).runs[0]
     run.results = (run.results ?? []).map((r, i) => decorate(r, chunk[i]))
+    // the configuration this run used (discovered, or read at the baseline's revision)
+    run.properties = {...run.properties, policy: report.policy ?? [], ...(report.suppressions ? {suppressions: report.suppressions} : {})}
     return run
   })
   if (report.fixed?.length) {
@@ -70,6 +73,23 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
         level: LEVEL[f.severity] ?? 'warning',
         message: {text: `fixed: ${f.message}`},
         baselineState: 'absent',
+        partialFingerprints: {'irmAudit/v1': fingerprint(f.id)},
+        properties: {id: f.id},
+      })
+    }
+  }
+  if (report.not_rechecked?.length) {
+    // still open: code scanning must not close an alert because its device went unaudited
+    const last = runs[runs.length - 1]
+    for (const f of report.not_rechecked) {
+      const unaudited = report.findings.find((x) => x.rule === 'device-unaudited' && x.device === f.device && x.file)
+      last.results!.push({
+        ruleId: f.rule,
+        ruleIndex: DIFF_RULES.findIndex((r) => r.id === f.rule),
+        level: LEVEL[f.severity] ?? 'warning',
+        message: {text: `not re-checked (${f.device} was not audited in this run): ${f.message}`},
+        ...(unaudited ? {locations: [{physicalLocation: {artifactLocation: {uri: encodeURI(unaudited.file!)}, ...(unaudited.line ? {region: {startLine: unaudited.line}} : {})}}]} : {}),
+        baselineState: 'unchanged',
         partialFingerprints: {'irmAudit/v1': fingerprint(f.id)},
         properties: {id: f.id},
       })

@@ -1,7 +1,10 @@
 /** Human-readable `irm-audit diff`: findings by severity (new first in baseline mode), then a summary. */
 import type {DiffReport} from '../diff/run.js'
 import type {Finding, Severity} from '../diff/model.js'
+import {filesLine, gateText, notRecheckedText, warningLines} from './diff-gate.js'
+import {RULE_INFO} from './diff-rules.js'
 import type {Paint} from './output.js'
+import {plural} from '../core/plural.js'
 
 function tone(p: Paint, s: Severity): (x: string) => string {
   return s === 'critical' || s === 'high' ? p.red : s === 'medium' ? p.yellow : p.dim
@@ -17,16 +20,17 @@ export function summaryLine(report: DiffReport): string {
     `${s.unwanted} unwanted`,
     `${s.drift} drift`,
     `${s.stale} stale`,
-    `${s['critical-flow-blocked']} critical flow blocked`,
+    `${plural(s['critical-flow-blocked'], 'critical flow')} blocked`,
     `${s.expired} expired`,
   ]
-  if (s['device-unaudited']) parts.push(`${s['device-unaudited']} device(s) unaudited`)
-  if (s['unaudited-rules']) parts.push(`${s['unaudited-rules']} file(s) with unaudited rules`)
-  if (s['suppression-expired']) parts.push(`${s['suppression-expired']} suppression(s) expired`)
-  if (s['interface-unmapped']) parts.push(`${s['interface-unmapped']} interface(s) unmapped`)
-  let line = `${s.total} finding(s): ${parts.join(', ')}`
+  if (s['device-unaudited']) parts.push(`${plural(s['device-unaudited'], 'device')} unaudited`)
+  if (s['unaudited-rules']) parts.push(`${plural(s['unaudited-rules'], 'file')} with unaudited rules`)
+  if (s['suppression-expired']) parts.push(`${plural(s['suppression-expired'], 'suppression')} expired`)
+  if (s['interface-unmapped']) parts.push(`${plural(s['interface-unmapped'], 'interface')} unmapped`)
+  const sev = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.by_severity[k]).map((k) => `${s.by_severity[k]} ${k}`)
+  let line = `${plural(s.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''}: ${parts.join(', ')}`
   if (s.suppressed) line += `; ${s.suppressed} suppressed`
-  if (s.new !== undefined) line += `; ${s.new} new, ${s.fixed ?? 0} fixed since the baseline`
+  if (s.new !== undefined) line += `; ${s.new} new, ${s.fixed ?? 0} fixed${s.not_rechecked ? `, ${s.not_rechecked} not re-checked` : ''} since the baseline`
   return line
 }
 
@@ -36,20 +40,24 @@ function findingLines(f: Finding, p: Paint): string[] {
   out.push(`  ${f.message}`)
   if (f.also?.length) out.push(`  also at ${f.also.map(where).join(', ')}`)
   if (f.inventory && f.inventory.file !== f.file) out.push(`  inventory: ${where(f.inventory)}${f.access_point ? ` (${f.access_point})` : ''}`)
+  const fix = RULE_INFO.get(f.rule)?.remediation
+  if (fix) out.push(`  fix: ${fix}`)
   if (f.suppression) out.push(p.dim(`  suppressed until ${f.suppression.expires}: ${f.suppression.reason} (${where(f.suppression)})`))
   out.push(p.dim(`  id: ${f.id}`))
   return out
 }
 
 export function renderDiffText(report: DiffReport, p: Paint): string {
-  const out: string[] = [p.bold(`irm-audit diff: ${report.inventory} as of ${report.as_of}`)]
+  const out: string[] = [p.bold(`irm-audit diff: ${report.inventory} as of ${report.as_of}`), ...gateText(report), p.dim(`  ${filesLine(report)}`)]
   for (const d of report.devices) {
     const detail =
       d.status === 'audited'
-        ? `${d.file} (${d.type}): ${d.exposures} exposure(s), ${d.understood}/${d.lines} lines understood`
+        ? `${d.file} (${d.type}): ${plural(d.exposures ?? 0, 'exposure')}, ${d.understood}/${d.lines} lines understood`
         : d.status === 'unaudited'
-          ? `${d.file ?? '-'}: not audited`
-          : 'no live config'
+          ? `${d.file ?? 'no live config'}: not audited`
+          : d.status === 'manual'
+            ? 'audited by hand'
+            : 'no live config'
     out.push(`  ${d.id}: ${detail}`)
     // which interfaces were mapped by inference, so a reader can confirm or override them in the inventory
     const inferred = (d.interfaces ?? []).filter((m) => m.how !== 'inventory' && m.how !== 'vendor-zone' && m.how !== 'unmapped')
@@ -68,6 +76,8 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
     for (const f of report.fixed) out.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${f.id}`)
     out.push('')
   }
+  out.push(...notRecheckedText(report.not_rechecked))
+  for (const w of warningLines(report)) out.push(p.yellow(`warning ${w}`))
   out.push(active.length ? summaryLine(report) : p.green(summaryLine(report)))
   return out.join('\n')
 }

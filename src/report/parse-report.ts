@@ -2,13 +2,15 @@
 import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
 import type {Attachment} from '../model/device.js'
 import type {LoadedConfig} from '../sources/load.js'
-import type {Unparsed} from '../sources/types.js'
+import type {Doubt, Unparsed} from '../sources/types.js'
 
 export interface ParseReport {
   file: string
   type: string
   exposures: ExposureJson[]
   unparsed: Unparsed[]
+  /** Doubts not attached to an exposure (`nat-dead`), when there are any. */
+  doubts?: Doubt[]
   stats: {lines: number; understood: number}
 }
 
@@ -25,11 +27,15 @@ export function parseReport(loaded: LoadedConfig, zonesOf?: (a: Attachment) => s
     return json
   })
   const exposures = rows.map((e) => {
-    // the file is the report's, not repeated per exposure
-    const {file: _file, ...rest} = e
-    return rest as ExposureJson
+    // the file is the report's, not repeated per exposure; an included file is named
+    const {file, ...rest} = e
+    return (file && file !== loaded.file ? {...rest, file} : rest) as ExposureJson
   })
   exposures.sort(compareExposures)
-  const unparsed = [...loaded.unparsed].sort((a, b) => a.line - b.line || (a.path ?? '').localeCompare(b.path ?? '') || a.text.localeCompare(b.text))
-  return {file: loaded.file, type: loaded.type, exposures, unparsed, stats: loaded.stats}
+  const unparsed = loaded.unparsed.map((u): Unparsed => {
+    const {file, ...rest} = u
+    return file && file !== loaded.file ? u : rest
+  }).sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0) || a.line - b.line || (a.path ?? '').localeCompare(b.path ?? '') || a.text.localeCompare(b.text))
+  const doubts = loaded.doubts?.length ? {doubts: [...loaded.doubts].sort((a, b) => a.line - b.line || a.code.localeCompare(b.code))} : {}
+  return {file: loaded.file, type: loaded.type, exposures, unparsed, ...doubts, stats: loaded.stats}
 }

@@ -24,14 +24,14 @@ export function renderParseText(report: ParseReport, p: Paint): string {
       const service = e.protocol === 'any' ? (e.except_protocols ? `any except ${e.except_protocols.length}` : 'any') : e.ports.length ? `${e.protocol}/${e.ports.join(',')}` : e.protocol
       const nat = e.translated ? `→ ${cell(e.translated.to, 1)}${e.translated.ports ? `:${e.translated.ports.join(',')}` : ''}` : ''
       const from = e.from_sets?.length ? `${cell(e.from)} [${e.from_sets.join(',')}]` : cell(e.from)
-      rows.push([String(e.line), e.kind, e.direction === 'inbound' ? 'in' : 'out', from, cell(e.to), service, nat, e.rule])
+      rows.push([e.file ? `${e.file}:${e.line}` : String(e.line), e.kind, e.direction === 'inbound' ? 'in' : 'out', from, cell(e.to), service, nat, e.rule])
     }
     out.push(...table(rows))
   }
   if (report.unparsed.length) {
     out.push('')
     out.push(p.yellow(`Not understood (${report.unparsed.length}):`))
-    for (const u of report.unparsed) out.push(`  ${report.file}:${u.line}${u.path ? ` ${u.path}` : ''}: ${u.reason}${u.text ? `\n      ${u.text}` : ''}`)
+    for (const u of report.unparsed) out.push(`  ${u.file ?? report.file}:${u.line}${u.path ? ` ${u.path}` : ''}: ${u.reason}${u.text ? `\n      ${u.text}` : ''}`)
   }
   return out.join('\n')
 }

@@ -1,6 +1,12 @@
 /** Renderers of the readiness report: text, markdown (PR comment / audit), sarif, junit. JSON is the report itself. */
+import type {DiffReport} from '../diff/run.js'
+import type {GateVerdict} from '../readiness/gate.js'
 import type {CheckResult, PrepareReport} from '../readiness/run.js'
+import {diffSummaryMarkdown, findingLists} from './diff-markdown.js'
+import {gateMarkdown} from './diff-gate.js'
+import {type FindingList, fitMarkdown} from './markdown-fit.js'
 import type {Paint} from './output.js'
+import {plural} from '../core/plural.js'
 import {buildSarif, type SarifFinding, type SarifLevel, type SarifRule} from './sarif.js'
 
 const STATUS_ICON: Record<CheckResult['status'], string> = {pass: '✅', fail: '❌', warn: '⚠️', 'not-applicable': '➖'}
@@ -12,11 +18,12 @@ function where(f: {file?: string; line?: number}): string {
 export function renderPrepareText(r: PrepareReport, p: Paint): string {
   const out: string[] = []
   out.push(p.bold(`IRM #5 Preparation readiness — ${r.inventory} (as of ${r.as_of})`))
-  out.push(`score ${r.score}/100 · ${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable`)
-  out.push(`policy: ${r.policy.sources.join(' + ')} (retention profile ${r.policy.retention_profile})`)
+  out.push(`score ${r.score}/100 · ${r.passed} passed · ${r.failed} failed · ${plural(r.warned, 'warning')} · ${r.not_applicable} not applicable`)
+  out.push(`policy: ${r.policy.sources.join(' + ')} (retention profile ${r.policy.retention_profile})${r.suppressions ? `; suppressions: ${r.suppressions}` : ''}`)
+  out.push(`earned ${num(r.scoring.earned)} of ${num(r.scoring.possible)}. ${weightsLine(r)}`)
   for (const s of r.sections) {
     out.push('')
-    out.push(p.bold(`${s.section}  ${s.score}/100`))
+    out.push(p.bold(`${s.section}  ${s.score}/100 (${num(s.earned)} of ${num(s.possible)})`))
     for (const c of r.checks.filter((x) => x.section === s.section)) {
       const tag = c.status === 'pass' ? p.green('PASS') : c.status === 'fail' ? p.red('FAIL') : c.status === 'warn' ? p.yellow('WARN') : p.dim('N/A ')
       out.push(`  ${tag} ${c.id} (${c.severity}) ${c.item}`)
@@ -28,8 +35,14 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
   }
   if (r.diff) {
     const d = r.diff.summary
+    const devices = r.diff.devices
     out.push('')
-    out.push(`live diff: ${d.unwanted} unwanted, ${d.drift} drift, ${d.stale} stale, ${d['critical-flow-blocked']} critical flows blocked, ${d.expired} expired, ${d['device-unaudited']} devices unaudited`)
+    const count = (status: string) => new Set(devices.filter((x) => x.status === status).map((x) => x.id)).size
+    const manual = count('manual')
+    out.push(
+      `live diff: ${d.unwanted} unwanted, ${d.drift} drift, ${d.stale} stale, ${d['critical-flow-blocked']} critical flows blocked, ${d.expired} expired, ` +
+        `${count('unaudited')} devices unaudited${manual ? ` (${manual} audited by hand)` : ''}`,
+    )
   }
   return out.join('\n')
 }
@@ -38,50 +51,80 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 
-export function renderPrepareMarkdown(r: PrepareReport, map?: string): string {
-  const out: string[] = []
-  out.push(`## IRM #5 Preparation readiness: ${r.score}/100`)
-  out.push('')
-  out.push(`${r.passed} passed · ${r.failed} failed · ${r.warned} warning${r.warned === 1 ? '' : 's'} · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`.`)
-  out.push('')
-  out.push('| Section | Score |')
-  out.push('| --- | ---: |')
-  for (const s of r.sections) out.push(`| ${s.section} | ${s.score} |`)
-  for (const s of r.sections) {
-    out.push('')
-    out.push(`### ${s.section}`)
-    out.push('')
-    out.push('| | Check | Item | Severity | Result |')
-    out.push('| --- | --- | --- | --- | --- |')
-    for (const c of r.checks.filter((x) => x.section === s.section)) {
-      out.push(`| ${STATUS_ICON[c.status]} | \`${c.id}\` | ${mdEscape(c.item)} | ${c.severity} | ${mdEscape(c.summary)} |`)
-    }
+const block = (lines: string[]) => lines.map((l) => `${l}\n`).join('')
+const num = (n: number) => String(Math.round(n * 100) / 100)
+
+/** How the score is made: earned/possible per section, the weights and the credit of a warning. */
+function breakdownMarkdown(r: PrepareReport): string[] {
+  const out = ['| Section | Earned | Possible | Score |', '| --- | ---: | ---: | ---: |']
+  for (const s of r.sections) out.push(`| ${s.section} | ${num(s.earned)} | ${num(s.possible)} | ${s.score} |`)
+  out.push(`| **Total** | **${num(r.scoring.earned)}** | **${num(r.scoring.possible)}** | **${r.score}** |`, '')
+  out.push(`${weightsLine(r)}`, '')
+  return out
+}
+
+function weightsLine(r: PrepareReport): string {
+  const w = r.scoring.weights
+  const weights = (['critical', 'high', 'medium', 'low', 'info'] as const).map((k) => `${k} ${w[k]}`).join(', ')
+  return `Each applicable check weighs by its severity (${weights}); a pass earns its weight, a warning ${Math.round(r.scoring.warn_credit * 100)} % of it, a failure nothing. Score = earned / possible × 100, rounded down.`
+}
+
+export interface PrepareMarkdownOptions {
+  /** The full live diff (its findings are listed, new ones first in baseline mode). */
+  diff?: DiffReport
+  /** The verdict of --fail-under / --fail-on / --fail-on-new, printed first. */
+  gate?: GateVerdict
+  /** Fit a pull-request comment: see markdown-fit.ts. */
+  maxLength?: number
+}
+
+/**
+ * The readiness report in Markdown, written to be the pull-request comment: the verdict and its reasons,
+ * the score and how it is made, the live-diff summary, new findings, the other findings, then the checks
+ * and one map. A section that must come before the verdict (changes to the gate's own files) goes in
+ * front of `head`.
+ */
+export function renderPrepareMarkdown(r: PrepareReport, map?: string, options: PrepareMarkdownOptions = {}): string {
+  const head: string[] = []
+  const verdict = options.gate ? ` · gate ${options.gate.fails ? 'failed' : 'passed'}` : ''
+  head.push(`## IRM #5 Preparation readiness: ${r.score}/100${verdict}`, '')
+  // what the pull request changes in its own gate comes first
+  if (options.diff) head.push(...gateMarkdown(options.diff))
+  if (options.gate) {
+    const g = options.gate
+    if (g.reasons.length === 1) head.push(`**Gate ${g.fails ? 'failed' : 'passed'}:** ${mdEscape(g.reasons[0])}.`, '')
+    else head.push(`**Gate ${g.fails ? 'failed' : 'passed'}:**`, '', ...g.reasons.map((x) => `- ${mdEscape(x)}`), '')
   }
+  head.push(`${r.passed} passed · ${r.failed} failed · ${plural(r.warned, 'warning')} · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`; policy ${r.policy.sources.map((f) => `\`${f}\``).join(' + ')}${r.suppressions ? `, suppressions \`${r.suppressions}\`` : ''}.`, '')
+  head.push(...breakdownMarkdown(r))
+  const lists: FindingList[] = []
+  if (options.diff) {
+    head.push('### Live diff', '', ...diffSummaryMarkdown(options.diff))
+    lists.push(...findingLists(options.diff, '####'))
+  }
+  const checks: string[] = []
+  for (const s of r.sections) {
+    checks.push(`### ${s.section}`, '', '| | Check | Item | Severity | Result |', '| --- | --- | --- | --- | --- |')
+    for (const c of r.checks.filter((x) => x.section === s.section)) {
+      checks.push(`| ${STATUS_ICON[c.status]} | \`${c.id}\` | ${mdEscape(c.item)} | ${c.severity} | ${mdEscape(c.summary)} |`)
+    }
+    checks.push('')
+  }
+  const evidence: string[] = []
   const failing = r.checks.filter((c) => c.findings.length && c.status !== 'pass')
   if (failing.length) {
-    out.push('')
-    out.push('### Evidence')
+    evidence.push('### Evidence', '')
     for (const c of failing) {
-      out.push('')
-      out.push(`<details><summary>${STATUS_ICON[c.status]} <code>${c.id}</code> — ${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}</summary>`)
-      out.push('')
-      for (const f of c.findings.slice(0, 50)) out.push(`- ${where(f) ? `\`${where(f)}\` ` : ''}${mdEscape(f.message)}`)
-      if (c.findings.length > 50) out.push(`- … ${c.findings.length - 50} more`)
-      out.push('')
-      out.push(`**Fix:** ${mdEscape(c.remediation)}`)
-      out.push('')
-      out.push('</details>')
+      evidence.push(`<details><summary>${STATUS_ICON[c.status]} <code>${c.id}</code> — ${plural(c.findings.length, 'finding')}</summary>`, '')
+      for (const f of c.findings.slice(0, 50)) evidence.push(`- ${where(f) ? `\`${where(f)}\` ` : ''}${mdEscape(f.message)}`)
+      if (c.findings.length > 50) evidence.push(`- … ${c.findings.length - 50} more`)
+      evidence.push('', `**Fix:** ${mdEscape(c.remediation)}`, '', '</details>', '')
     }
   }
-  if (map) {
-    out.push('')
-    out.push('### Network map')
-    out.push('')
-    out.push('```mermaid')
-    out.push(map.trimEnd())
-    out.push('```')
-  }
-  return `${out.join('\n')}\n`
+  const tail = [{text: block(checks), omitted: block(['_Readiness checks left out to fit the comment: in the artifact._', ''])}]
+  if (evidence.length) tail.push({text: block(evidence), omitted: block(['_Evidence of the failing checks left out to fit the comment: in the artifact._', ''])})
+  if (map) tail.push({text: block(['### Network map', '', '```mermaid', map.trimEnd(), '```']), omitted: block(['_Network map left out to fit the comment: `irm-audit map` draws it._'])})
+  return fitMarkdown({head: block(head), lists, tail, maxLength: options.maxLength})
 }
 
 const LEVEL: Record<string, SarifLevel> = {critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note'}
@@ -111,7 +154,7 @@ export function renderPrepareSarif(r: PrepareReport, version: string): string {
       })
     }
   }
-  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit'}, rules, results), null, 2)
+  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit', category: 'irm-audit-prepare'}, rules, results), null, 2)
 }
 
 function xml(s: string): string {

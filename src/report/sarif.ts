@@ -37,6 +37,12 @@ export interface SarifTool {
   name: string
   version?: string
   informationUri?: string
+  /**
+   * Code-scanning category of this analysis (`irm-audit-diff`), written as `automationDetails.id`
+   * (`irm-audit-diff/`). GitHub rejects an upload in which two runs share tool and category, so each
+   * command (and each part of a split run) has its own.
+   */
+  category?: string
 }
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
@@ -88,6 +94,7 @@ export function buildSarif(tool: SarifTool, rules: SarifRule[], findings: SarifF
             rules: descriptors,
           },
         },
+        ...(tool.category ? {automationDetails: {id: `${tool.category}/`}} : {}),
         // positions come from JavaScript string offsets
         columnKind: 'utf16CodeUnits',
         results,

@@ -2,6 +2,7 @@
 import type {TrafficFinding, TrafficReport} from '../logs/flows/analyze.js'
 import type {Paint} from './output.js'
 import {buildSarif, type SarifLevel} from './sarif.js'
+import {plural} from '../core/plural.js'
 
 const where = (f: {file?: string; line?: number}) => (f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '')
 
@@ -26,13 +27,13 @@ export function renderTrafficText(r: TrafficReport, p: Paint): string {
     const sev = f.severity === 'critical' || f.severity === 'high' ? p.red(f.severity.toUpperCase()) : p.yellow(f.severity.toUpperCase())
     out.push(`${sev} ${f.rule}${where(f) ? `  ${where(f)}` : ''}`, `  ${f.message}`, `  id: ${f.id}`)
   }
-  out.push(`${r.findings.length} finding(s)`)
+  out.push(`${plural(r.findings.length, 'finding')}`)
   return out.join('\n')
 }
 
 export function renderTrafficMarkdown(r: TrafficReport): string {
   const out = ['## Traffic against the baseline', '']
-  out.push(`${r.records} flow records${r.window ? `, ${r.window.from.slice(0, 16)} → ${r.window.to.slice(0, 16)} (${r.window.days} days)` : ''}; ${r.findings.length} finding(s).`, '')
+  out.push(`${r.records} flow records${r.window ? `, ${r.window.from.slice(0, 16)} → ${r.window.to.slice(0, 16)} (${r.window.days} days)` : ''}; ${plural(r.findings.length, 'finding')}.`, '')
   const zones = [...new Set(r.zone_pairs.flatMap((z) => [z.from, z.to]))].sort()
   if (zones.length) {
     out.push('### Zone-pair matrix (accepted sessions; rows: source, columns: destination)', '')
@@ -67,5 +68,5 @@ const RULES: Record<TrafficFinding['rule'], string> = {
 export function renderTrafficSarif(r: TrafficReport, version: string): string {
   const rules = Object.entries(RULES).map(([id, description]) => ({id, description}))
   const results = r.findings.map((f) => ({ruleId: f.rule, level: LEVEL[f.severity], message: f.message, file: f.file, line: f.line, fingerprint: f.id}))
-  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit'}, rules, results), null, 2)
+  return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit', category: 'irm-audit-traffic'}, rules, results), null, 2)
 }

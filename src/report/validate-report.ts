@@ -81,7 +81,7 @@ export function renderValidateMarkdown(report: ValidateReport): string {
 export function renderValidateSarif(report: ValidateReport, tool: SarifTool): Log {
   const rules = Object.entries(VALIDATION_RULES).map(([id, description]) => ({id, description, defaultLevel: 'error' as const}))
   return buildSarif(
-    tool,
+    {category: 'irm-audit-validate', ...tool},
     rules,
     report.errors.map((i) => ({
       ruleId: i.rule,

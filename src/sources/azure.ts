@@ -203,6 +203,7 @@ function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<Exposu
     direction: r.direction,
     line: r.line,
     rule: `${nsg.name}/${r.name}`,
+    name: `${nsg.name}/${r.name}`,
     text: r.text,
     notes,
     fromSets: src.names.length ? src.names : inbound ? [] : attached,

@@ -243,6 +243,8 @@ export function sameFamilies(set: AddressSet): AddressSet {
 export interface CiscoRuleMeta {
   node: CiscoNode
   rule: string
+  /** The ACL's name (stable, unlike the line or sequence number). */
+  name?: string
   notes: readonly string[]
   fromSets?: readonly string[]
   toSets?: readonly string[]
@@ -264,6 +266,7 @@ export function ciscoExposure(kind: Exposure['kind'], b: Box, meta: CiscoRuleMet
     text: redact(meta.node.text),
     ...extra,
   }
+  if (meta.name) e.name = meta.name
   if (meta.fromSets?.length) e.fromSets = [...meta.fromSets]
   if (meta.toSets?.length) e.toSets = [...meta.toSets]
   addNotes(e, meta.notes)

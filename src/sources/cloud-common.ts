@@ -49,9 +49,10 @@ export class ParseState {
   }
 
   /** Report what was not understood; `text` is already safe (from ruleText). */
-  unknown(line: number, reason: string, text: string, path?: string): void {
+  unknown(line: number, reason: string, text: string, path?: string, file?: string): void {
     const u: Unparsed = {line: Math.max(1, line), reason, text}
     if (path) u.path = path
+    if (file) u.file = file
     this.unparsed.push(u)
   }
 
@@ -66,6 +67,8 @@ export interface ExposureMeta {
   direction: Direction
   line: number
   rule: string
+  /** The rule's stable name (NSG rule, firewall rule), when the provider names rules. */
+  name?: string
   text?: string
   fromZones?: string[]
   toZones?: string[]
@@ -78,6 +81,8 @@ export interface ExposureMeta {
   /** Where the rule applies (the ENIs, subnets or NICs it is attached to), when the input says. */
   ingress?: Attachment
   egress?: Attachment
+  /** The input file of the rule, when one device reads several. */
+  file?: string
 }
 
 export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
@@ -93,6 +98,7 @@ export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
     line: meta.line,
     rule: meta.rule,
   }
+  if (meta.name) e.name = meta.name
   if (meta.text !== undefined) e.text = meta.text
   if (meta.fromZones?.length) e.fromZones = meta.fromZones
   if (meta.toZones?.length) e.toZones = meta.toZones
@@ -101,6 +107,7 @@ export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
   if (meta.notes?.length) e.notes = [...new Set(meta.notes)]
   if (meta.ingress) e.ingress = meta.ingress
   if (meta.egress) e.egress = meta.egress
+  if (meta.file) e.file = meta.file
   return e
 }
 
@@ -127,7 +134,7 @@ export function permitsToExposures(result: EvalResult<ExposureMeta>, state: Pars
     seen.box = {...seen.box, ports: seen.box.ports.union(p.box.ports), sourcePorts: seen.box.sourcePorts.union(p.box.sourcePorts)}
     state.exposures[seen.index] = exposureOf(seen.box, p.meta)
   }
-  for (const w of result.warnings) state.unknown(w.meta.line, w.reason, w.meta.text ?? '')
+  for (const w of result.warnings) state.unknown(w.meta.line, w.reason, w.meta.text ?? '', undefined, w.meta.file)
 }
 
 /**

@@ -117,6 +117,33 @@ export interface EvalOptions {
    * that follow it in the same chain do not shadow that traffic (instead of shadowing it everywhere).
    */
   conditionalExitsExempt?: boolean
+  /**
+   * Netfilter: a deny limited to one input interface (`-i eth0 -j DROP`) narrows an allow that names no
+   * input interface exactly for that ingress: the allow is split into `in=eth0` (minus the deny) and
+   * `in=!eth0` (whole). Up to MAX_SPLIT interfaces per allow; beyond that the allow stays whole (recall).
+   */
+  narrowByInterface?: boolean
+}
+
+const MAX_SPLIT = 8
+
+/** Denies that apply to an allow with `guards` once it enters by one interface: `in=<name>` → denies. */
+function interfaceDrops(boxes: Box[], drops: DropIndex, guards: readonly string[]): Map<string, Drop[]> {
+  const out = new Map<string, Drop[]>()
+  const seen = new Set<Drop>()
+  for (const b of boxes) {
+    for (const d of drops.candidates(b)) {
+      if (seen.has(d)) continue
+      seen.add(d)
+      const extra = d.guards.filter((g) => !guards.includes(g))
+      if (extra.length !== 1 || !extra[0].startsWith('in=') || extra[0].startsWith('in=!') || extra[0].includes(',')) continue
+      if (!boxes.some((x) => overlapsBox(x, d.box))) continue
+      const list = out.get(extra[0])
+      if (list) list.push(d)
+      else out.set(extra[0], [d])
+    }
+  }
+  return out
 }
 
 /**
@@ -133,6 +160,18 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
     let remaining: Box[] = []
     for (const b of boxes) remaining.push(...minus([b], drops.candidates(b), guards))
     remaining = mergeBoxes(remaining)
+    if (options.narrowByInterface && remaining.length && !guards.some((g) => g.startsWith('in='))) {
+      const byInterface = interfaceDrops(remaining, drops, guards)
+      if (byInterface.size && byInterface.size <= MAX_SPLIT) {
+        for (const [iface, list] of [...byInterface].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          const g = [...guards, iface].sort()
+          for (const b of mergeBoxes(minus(remaining, list, g))) permits.push({box: b, guards: g, meta})
+        }
+        const rest = [...guards, ...[...byInterface.keys()].map((k) => `in=!${k.slice(3)}`)].sort()
+        for (const b of remaining) permits.push({box: b, guards: rest, meta})
+        return
+      }
+    }
     for (const b of remaining) permits.push({box: b, guards, meta})
   }
 
@@ -140,6 +179,8 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
   // Returns nothing: permits and drops accumulate; `returned` is local to each invocation.
   const walk = (chain: EvalChain<M>, context: Box[], guards: readonly string[], stack: string[]) => {
     const returned: Drop[] = []
+    // what a goto target accepted: netfilter gives the rest of it to this chain's policy (base chains)
+    const decided: Drop[] = []
     // conditional exits (see EvalOptions): carved out of the later denies of this chain only
     const exempt: Drop[] = []
     for (const rule of chain.rules) {
@@ -174,7 +215,9 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
             warnings.push({meta: rule.meta, reason: `jump loop through chain '${target.name}' not followed`})
             break
           }
+          const before = permits.length
           walk(target, pieces, g, [...stack, target.name])
+          if (rule.action === 'goto' && chain.policy) for (const p of permits.slice(before)) decided.push({box: p.box, guards: p.guards})
           // goto does not come back: what it matched is decided by the target (or the base policy)
           if (rule.action === 'goto' && !rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
           if (rule.action === 'goto' && options.conditionalExitsExempt && (rule.opaque || g.length > guards.length)) for (const b of pieces) exempt.push({box: b, guards: []})
@@ -183,7 +226,9 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       }
     }
     if (chain.policy === 'allow' && chain.policyMeta !== undefined) {
-      const rest = returned.length ? minus(context, returned, guards) : context
+      // netfilter: a return in a base chain, and a goto target that ends without a verdict, fall to the
+      // base chain's policy (only what the goto target accepted is already decided)
+      const rest = decided.length ? minus(context, decided, guards) : context
       if (rest.length) emit(rest, guards, chain.policyMeta)
     }
   }

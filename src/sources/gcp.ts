@@ -48,6 +48,8 @@ export interface GcpRule {
   network: string
   line: number
   text: string
+  /** Input file, when a device reads several (policy + VPC rules). */
+  file?: string
 }
 
 export interface GcpPolicy {
@@ -55,6 +57,8 @@ export interface GcpPolicy {
   /** HIERARCHY policies run before the VPC rules, others after. */
   hierarchical: boolean
   rules: GcpRule[]
+  /** `organizations/…` or `folders/…`: org policies are evaluated before folder ones. */
+  parent?: string
 }
 
 function strings(o: JsonObject, ...keys: string[]): string[] {
@@ -165,7 +169,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     }
     services.push({protocols: protocols ?? ProtocolSet.ALL, ports: ports.isEmpty() ? PortSet.ALL : ports})
   }
-  for (const p of problems) state.unknown(rule.line, p, rule.text)
+  for (const p of problems) state.unknown(rule.line, p, rule.text, undefined, rule.file)
   state.count(problems.length === 0)
   if (action !== 'allow' && action !== 'deny' && action !== 'return') return []
 
@@ -179,11 +183,13 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     direction: rule.direction,
     line: rule.line,
     rule: rule.name,
+    name: rule.name,
     text: rule.text,
     ...(rule.network ? (inbound ? {toZones: [rule.network]} : {fromZones: [rule.network]}) : {}),
     // target tags/service accounts (and a policy's target networks) are the instances the rule is applied at;
     // without them it applies to every instance, which names no attachment
     ...(rule.targets.length ? (inbound ? {ingress: attachment(rule.targets)} : {egress: attachment(rule.targets)}) : {}),
+    ...(rule.file ? {file: rule.file} : {}),
   }
   const ownSide = rule.targets.length ? {[inbound ? 'toSets' : 'fromSets']: rule.targets} : {}
   const alternatives: Array<{peer: AddressSet; meta: ExposureMeta; guards: string[]; opaque: boolean}> = []
@@ -232,8 +238,12 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   return out
 }
 
-/** Evaluate every network × direction: policies, VPC rules, implied rules. */
-export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: ParseState): void {
+/**
+ * Evaluate every network × direction: policies, VPC rules, implied rules. Without `vpcRulesKnown` (a
+ * hierarchical policy exported alone) what falls through the policies meets VPC rules we cannot see:
+ * it is listed as a doubt (effect unknown) instead of meeting the implied deny.
+ */
+export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: ParseState, vpcRulesKnown = true): void {
   const networks = new Map<string, GcpRule[]>()
   for (const r of vpcRules) {
     if (r.disabled) {
@@ -279,7 +289,20 @@ export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: 
         notes: ['GCP implied rule: every VPC network allows all egress not denied above'],
         ...(network ? {fromZones: [network]} : {}),
       }
-      chains.set('main', {name: 'main', rules: main, policy: direction === 'inbound' ? 'deny' : 'allow', policyMeta: implied})
+      const unseen = policies.find((p) => p.hierarchical)
+      if (!vpcRulesKnown && unseen) {
+        const first = unseen.rules[0]
+        const doubt: ExposureMeta = {
+          kind: 'filter',
+          direction,
+          line: first?.line ?? 1,
+          rule: `${unseen.name} fall-through`,
+          text: 'not matched by the firewall policy (or goto_next): decided by the VPC firewall rules',
+          notes: ['falls through the firewall policy to VPC firewall rules that are not in this input: effect unknown'],
+          ...(first?.file ? {file: first.file} : {}),
+        }
+        chains.set('main', {name: 'main', rules: main, policy: 'allow', policyMeta: doubt})
+      } else chains.set('main', {name: 'main', rules: main, policy: direction === 'inbound' ? 'deny' : 'allow', policyMeta: implied})
       const result = evaluateChains(chains, 'main')
       // a policy applies to every network: list each of its permits once, not once per network
       result.permits = result.permits.filter((p) => {
@@ -298,15 +321,72 @@ function looksLikeFirewall(o: JsonObject): boolean {
   return 'allowed' in o || 'denied' in o || asText(o.kind) === 'compute#firewall'
 }
 
-function readPolicies(list: JsonValue | undefined, json: PositionedJson): GcpPolicy[] {
+function readPolicies(list: JsonValue | undefined, json: PositionedJson, file?: string): GcpPolicy[] {
   return asObjects(list).map((p) => {
     const name = asText(p.shortName) ?? asText(p.displayName) ?? asText(p.name) ?? 'policy'
+    const parent = asText(p.parent)
     return {
       name,
       hierarchical: (asText(p.type) ?? 'HIERARCHY').toUpperCase() === 'HIERARCHY',
-      rules: asObjects(p.rules).map((r) => readPolicyRule(r, json.lineOf(r), name)),
+      rules: asObjects(p.rules).map((r) => ({...readPolicyRule(r, json.lineOf(r), name), ...(file ? {file} : {})})),
+      ...(parent ? {parent} : {}),
     }
   })
+}
+
+/** A firewall policy resource (`gcloud compute firewall-policies describe`, REST `firewallPolicies`). */
+function isPolicy(v: JsonValue | undefined): boolean {
+  if (!isObject(v)) return false
+  return asText(v.kind) === 'compute#firewallPolicy' || (Array.isArray(v.rules) && asObjects(v.rules).some((r) => isObject(r.match)))
+}
+
+interface GcpDocument {
+  rules: GcpRule[]
+  policies: GcpPolicy[]
+  /** The document lists VPC firewall rules (possibly none): false for a policy exported alone. */
+  vpcRulesKnown: boolean
+}
+
+/** One JSON document: a rule list, effective firewalls, or firewall policies. */
+function readDocument(text: string, state: ParseState, file?: string): GcpDocument {
+  const json = parseJsonWithPositions(text)
+  const root = json.value
+  if (!isObject(root) && !Array.isArray(root)) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', 'not a GCP firewall JSON document (expected an object or an array)', {line: 1, ...(file ? {file} : {})})
+  }
+  let firewalls: JsonValue[] = []
+  let policies: GcpPolicy[] = []
+  let vpcRulesKnown = true
+  if (Array.isArray(root) && root.length > 0 && root.every(isPolicy)) {
+    policies = readPolicies(root, json, file)
+    vpcRulesKnown = false
+  } else if (Array.isArray(root)) firewalls = root
+  else if ('firewalls' in root || 'firewallPolicys' in root) {
+    firewalls = asArray(root.firewalls)
+    policies = readPolicies(root.firewallPolicys, json, file)
+  } else if (isPolicy(root)) {
+    policies = readPolicies([root], json, file)
+    vpcRulesKnown = false
+  } else if (Array.isArray(root.items) && root.items.length > 0 && root.items.every(isPolicy)) {
+    policies = readPolicies(root.items, json, file)
+    vpcRulesKnown = false
+  } else if (Array.isArray(root.items)) firewalls = root.items
+  else firewalls = [root]
+  const rules: GcpRule[] = []
+  for (const f of firewalls) {
+    if (isObject(f) && looksLikeFirewall(f)) rules.push({...readFirewall(f, json.lineOf(f)), ...(file ? {file} : {})})
+    else {
+      state.count(false)
+      state.unknown(isObject(f) || Array.isArray(f) ? json.lineOf(f) : 1, 'not a VPC firewall rule', ruleText(f), undefined, file)
+    }
+  }
+  return {rules, policies, vpcRulesKnown}
+}
+
+/** Organization policies before folder policies (GCP evaluates down the resource hierarchy). */
+function hierarchyOrder(policies: GcpPolicy[]): GcpPolicy[] {
+  const rank = (p: GcpPolicy) => (p.parent?.startsWith('organizations/') ? 0 : p.parent?.startsWith('folders/') ? 1 : 2)
+  return policies.map((p, i) => ({p, i})).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p)
 }
 
 export const gcp: SourceParser = {
@@ -319,33 +399,29 @@ export const gcp: SourceParser = {
     const t = head.trimStart()
     if (!t.startsWith('{') && !t.startsWith('[')) return 0
     if (/"urn"\s*:\s*"urn:pulumi:/.test(head)) return 0
-    if (/"firewallPolicys"\s*:/.test(head) || /"compute#firewall"/.test(head)) return 0.9
+    if (/"firewallPolicys"\s*:/.test(head) || /"compute#firewall(?:Policy)?"/.test(head)) return 0.9
+    // a firewall policy export: rules with match.layer4Configs and srcIpRanges/destIpRanges
+    if (/"layer4Configs"\s*:/.test(head) && /"(?:src|dest)IpRanges"\s*:/.test(head)) return 0.9
     return /"(allowed|denied)"\s*:/.test(head) && /"IPProtocol"\s*:/.test(head) ? 0.9 : 0
   },
   parse(text) {
-    const json = parseJsonWithPositions(text)
-    const root = json.value
-    if (!isObject(root) && !Array.isArray(root)) {
-      throw new IrmError('CONFIG_WRONG_FORMAT', 'not a GCP firewall JSON document (expected an object or an array)', {line: 1})
-    }
     const state = new ParseState()
-    let firewalls: JsonValue[] = []
-    let policies: GcpPolicy[] = []
-    if (Array.isArray(root)) firewalls = root
-    else if ('firewalls' in root || 'firewallPolicys' in root) {
-      firewalls = asArray(root.firewalls)
-      policies = readPolicies(root.firewallPolicys, json)
-    } else if (Array.isArray(root.items)) firewalls = root.items
-    else firewalls = [root]
-    const rules: GcpRule[] = []
-    for (const f of firewalls) {
-      if (isObject(f) && looksLikeFirewall(f)) rules.push(readFirewall(f, json.lineOf(f)))
-      else {
-        state.count(false)
-        state.unknown(isObject(f) || Array.isArray(f) ? json.lineOf(f) : 1, 'not a VPC firewall rule', ruleText(f))
-      }
-    }
-    gcpExposures(rules, policies, state)
+    const doc = readDocument(text, state)
+    gcpExposures(doc.rules, doc.policies, state, doc.vpcRulesKnown)
+    // a firewall export holds rules and their targets, not the instances' addresses
+    return {...state.result(), device: emptyDevice()}
+  },
+  parseMany(inputs) {
+    // one device, several exports (hierarchical policies + the VPC rules): evaluated together
+    const state = new ParseState()
+    const docs = inputs.map((i) => readDocument(i.text, state, i.file))
+    const policies = hierarchyOrder(docs.flatMap((d) => d.policies))
+    gcpExposures(
+      docs.flatMap((d) => d.rules),
+      policies,
+      state,
+      docs.some((d) => d.vpcRulesKnown),
+    )
     // a firewall export holds rules and their targets, not the instances' addresses
     return {...state.result(), device: emptyDevice()}
   },

@@ -3,10 +3,13 @@
  * guarantee that whatever a parser throws reaches the user as an IrmError naming the file.
  */
 import {readFile, stat} from 'node:fs/promises'
+import {dirname, isAbsolute, posix, relative, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {attachExposures} from '../model/attach.js'
-import {detectParser, parserFor} from './registry.js'
+import {followsIncludes, spliceIncludes} from './includes.js'
+import {decodeInput} from './input.js'
+import {allParsers, detectParser, parserFor} from './registry.js'
 import type {ParseResult, SourceParser} from './types.js'
 
 export const DEFAULT_MAX_CONFIG_BYTES = 512 * 1024 * 1024
@@ -14,6 +17,8 @@ export const DEFAULT_MAX_CONFIG_BYTES = 512 * 1024 * 1024
 export interface LoadedConfig extends ParseResult {
   file: string
   type: string
+  /** Every file read, the config first, then what its `include` lines pulled in. */
+  files?: string[]
 }
 
 export interface LoadConfigOptions {
@@ -22,6 +27,8 @@ export interface LoadConfigOptions {
   /** Path shown in reports (relative to the inventory or cwd). Defaults to `path`. */
   displayPath?: string
   maxBytes?: number
+  /** Folder absolute `include` paths are read under (a sysroot); default: the config's folder. */
+  includeRoot?: string
 }
 
 export async function readConfigText(path: string, display: string, maxBytes = DEFAULT_MAX_CONFIG_BYTES): Promise<string> {
@@ -47,56 +54,24 @@ export async function readConfigText(path: string, display: string, maxBytes = D
   return decodeText(buf, display)
 }
 
-/** Strict UTF-8 (BOM stripped); NUL bytes mean binary junk. */
+/** Bytes → text through the shared input reader (UTF-8 or UTF-16, BOM stripped; NULs mean binary junk). */
 export function decodeText(buf: Buffer, display: string): string {
-  const nul = buf.indexOf(0)
-  if (nul >= 0) {
-    const line = buf.subarray(0, nul).toString('latin1').split('\n').length
-    throw new IrmError('INPUT_ENCODING', 'this is a binary file, not a text config', {
-      file: display,
-      line,
-      hint: 'Export the configuration as text (or JSON/XML) and point irm-audit at that file.',
-    })
-  }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', {fatal: true}).decode(buf)
-  } catch {
-    // find the first bad byte's line for the message
-    const line = findBadUtf8Line(buf)
-    throw new IrmError('INPUT_ENCODING', 'the file is not valid UTF-8', {
-      file: display,
-      line,
-      hint: 'Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8).',
-    })
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  return decodeInput(buf, display)
 }
 
-function findBadUtf8Line(buf: Buffer): number {
-  let line = 1
-  let start = 0
-  for (let i = 0; i <= buf.length; i++) {
-    if (i === buf.length || buf[i] === 0x0a) {
-      try {
-        new TextDecoder('utf-8', {fatal: true}).decode(buf.subarray(start, i))
-      } catch {
-        return line
-      }
-      line++
-      start = i + 1
-    }
-  }
-  return line
-}
-
-export async function parseText(text: string, display: string, type?: string): Promise<LoadedConfig> {
+/** Parse text; a `type` is forced by the user (checked by betterType) unless `detected`. */
+export async function parseText(text: string, display: string, type?: string, detected = false): Promise<LoadedConfig> {
   const parser: SourceParser = type ? parserFor(type) : detectParser(text.slice(0, 65536), display)
   let result: ParseResult
   try {
     result = await parser.parse(text, {file: display})
   } catch (e) {
     if (isIrmError(e)) {
+      // a forced type that refuses the file outright: name the type detection prefers
+      const better = type && !detected && e.code === 'CONFIG_WRONG_FORMAT' ? betterType(parser, text, {lines: 1, understood: 0}) : undefined
+      if (better) {
+        throw new IrmError(e.code, `${e.message}; it looks like ${better}`, {file: e.file ?? display, line: e.line, column: e.column, path: e.path, hint: `Name the format ${better} (--type ${better}, FILE:${better}, or format: ${better} on the inventory device), or leave it to detection.`})
+      }
       if (e.file) throw e
       throw new IrmError(e.code, e.message, {file: display, line: e.line, column: e.column, path: e.path, hint: e.hint})
     }
@@ -106,14 +81,130 @@ export async function parseText(text: string, display: string, type?: string): P
       hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
     })
   }
+  if (type && !detected) {
+    const better = betterType(parser, text, result.stats)
+    if (better) {
+      throw new IrmError('CONFIG_WRONG_FORMAT', `this does not look like ${parser.type} (${result.stats.understood} of ${result.stats.lines} lines understood); it looks like ${better}`, {
+        file: display,
+        hint: `Name the format ${better} (--type ${better}, FILE:${better}, or format: ${better} on the inventory device), or leave it to detection.`,
+      })
+    }
+  }
   // the shared step: bindings → ingress/egress, host-local rules → the device's own addresses
   attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file = display
   return {...result, file: display, type: parser.type}
 }
 
+/**
+ * The type a wrongly forced file should have been: the forced parser understood under 20% of the
+ * meaningful lines AND detection scores another format higher. Undefined when the choice stands.
+ * `diff` reaches this through parseText: the refusal becomes a `device-unaudited` finding.
+ */
+export function betterType(forced: SourceParser, text: string, stats: ParseResult['stats']): string | undefined {
+  if (stats.lines === 0 || stats.understood >= stats.lines * 0.2) return undefined
+  const head = text.slice(0, 65536)
+  const score = (p: SourceParser) => {
+    try {
+      return p.detect(head, '')
+    } catch {
+      return 0
+    }
+  }
+  const own = score(forced)
+  let best: {type: string; score: number} | undefined
+  for (const p of allParsers()) {
+    if (p.executes || p === forced) continue
+    const s = score(p)
+    if (s > own && (!best || s > best.score)) best = {type: p.type, score: s}
+  }
+  return best?.type
+}
+
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const display = options.displayPath ?? path
   const text = await readConfigText(path, display, options.maxBytes)
-  return parseText(text, display, options.type)
+  if (!/^\s*include\s/m.test(text)) return parseText(text, display, options.type)
+  const parser = options.type ? parserFor(options.type) : detectParser(text.slice(0, 65536), display)
+  if (!followsIncludes(parser.type)) return parseText(text, display, options.type)
+  const mainDir = dirname(path)
+  const spliced = spliceIncludes(path, text, {
+    root: options.includeRoot ?? mainDir,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_CONFIG_BYTES,
+    display: (abs) => {
+      const rel = relative(mainDir, abs)
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return posix.join(posix.dirname(display.split(sep).join('/')), rel.split(sep).join('/'))
+      return abs === path ? display : abs.split(sep).join('/')
+    },
+  })
+  const loaded = await parseText(spliced.text, display, parser.type, !options.type)
+  // every line back to its file
+  const place = (line: number) => spliced.origin[line - 1] ?? {file: display, line}
+  for (const e of loaded.exposures) {
+    const o = place(e.line)
+    e.file = o.file
+    e.line = o.line
+  }
+  const unparsed = loaded.unparsed.map((u) => {
+    const o = place(u.line)
+    return {...u, line: o.line, file: o.file}
+  })
+  unparsed.push(...spliced.problems)
+  const stats = {lines: loaded.stats.lines + spliced.problems.length, understood: loaded.stats.understood}
+  return {...loaded, unparsed, stats, files: spliced.files}
+}
+
+
+
+/**
+ * Several files of one device (`devices[].config` as a list): a format that reads them together
+ * (parseMany: GCP policies + VPC rules) gets them at once, any other is parsed file by file and the
+ * results concatenated. Every exposure and unparsed entry names its file.
+ */
+export async function loadConfigs(paths: readonly string[], options: LoadConfigOptions & {displayPaths?: readonly string[]} = {}): Promise<LoadedConfig> {
+  if (paths.length === 1) return loadConfig(paths[0], {...options, displayPath: options.displayPaths?.[0] ?? options.displayPath})
+  const displays = paths.map((p, k) => options.displayPaths?.[k] ?? p)
+  const texts: string[] = []
+  for (const [k, p] of paths.entries()) texts.push(await readConfigText(p, displays[k], options.maxBytes))
+  const parsers = texts.map((t, k) => (options.type ? parserFor(options.type) : detectParser(t.slice(0, 65536), displays[k])))
+  const parser = parsers[0]
+  const other = parsers.findIndex((p) => p !== parser)
+  if (other >= 0) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', `the files of one device are different formats: ${displays[0]} is ${parser.type}, ${displays[other]} is ${parsers[other].type}`, {
+      file: displays[other],
+      hint: 'List only the exports of one format under devices[].config, or give each its own device.',
+    })
+  }
+  if (!parser.parseMany) {
+    const parts: LoadedConfig[] = []
+    for (const [k, p] of paths.entries()) parts.push(await loadConfig(p, {...options, type: parser.type, displayPath: displays[k]}))
+    const models = parts.flatMap((r) => (r.device ? [r.device] : []))
+    return {
+      file: displays[0],
+      files: displays,
+      type: parser.type,
+      exposures: parts.flatMap((r) => r.exposures),
+      unparsed: parts.flatMap((r) => r.unparsed.map((u) => ({...u, file: u.file ?? r.file}))),
+      stats: {lines: parts.reduce((n, r) => n + r.stats.lines, 0), understood: parts.reduce((n, r) => n + r.stats.understood, 0)},
+      // one device: the interfaces, addresses and listeners of all its files
+      ...(models.length ? {device: {interfaces: models.flatMap((m) => m.interfaces), ownAddresses: models.flatMap((m) => m.ownAddresses), listeners: models.flatMap((m) => m.listeners)}} : {}),
+    }
+  }
+  let result: ParseResult
+  try {
+    result = await parser.parseMany(texts.map((text, k) => ({file: displays[k], text})))
+  } catch (e) {
+    if (isIrmError(e)) {
+      if (e.file) throw e
+      throw new IrmError(e.code, e.message, {file: displays[0], line: e.line, column: e.column, path: e.path, hint: e.hint})
+    }
+    throw new IrmError('CONFIG_SYNTAX', `the ${parser.type} parser failed on these files (${(e as Error)?.name ?? 'error'})`, {
+      file: displays[0],
+      hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
+    })
+  }
+  attachExposures(result.exposures, result.device)
+  for (const e of result.exposures) e.file ??= displays[0]
+  const unparsed = result.unparsed.map((u) => ({...u, file: u.file ?? displays[0]}))
+  return {...result, unparsed, file: displays[0], files: displays, type: parser.type}
 }

@@ -8,11 +8,26 @@ export interface Unparsed {
   text: string
   /** For structured formats: element path (`/config/devices/entry/vsys/...`) or JSON pointer. */
   path?: string
+  /** The file the line is in, when not the config itself (an included file). */
+  file?: string
+}
+
+/**
+ * Something the parser understood that changes what a rule means (DESIGN §10 `doubts`): `dead` — the
+ * rule opens nothing (a NAT no filter passes); `broader`/`narrower` — the exposure may be off that way.
+ */
+export interface Doubt {
+  code: string
+  effect: 'broader' | 'narrower' | 'dead' | 'unknown'
+  detail?: string
+  line: number
 }
 
 export interface ParseResult {
   exposures: Exposure[]
   unparsed: Unparsed[]
+  /** Doubts that are not attached to an exposure (a `nat-dead` NAT has none). */
+  doubts?: Doubt[]
   stats: {lines: number; understood: number}
   /** The device as the config describes it (interfaces, own addresses, listeners), when the format has one. */
   device?: DeviceModel
@@ -43,6 +58,12 @@ export interface SourceParser {
    * May be async (pulumi-program runs the program under mocks).
    */
   parse(text: string, options: ParseOptions): ParseResult | Promise<ParseResult>
+  /**
+   * Several files of one device read together (GCP: hierarchical policies + VPC rules, evaluated in
+   * order across files). Exposures and unparsed entries carry their `file`. Without it, the loader
+   * parses each file alone and concatenates.
+   */
+  parseMany?(inputs: Array<{file: string; text: string}>): ParseResult | Promise<ParseResult>
   /** Set for parsers that execute user code; they are never chosen by detection. */
   readonly executes?: boolean
 }

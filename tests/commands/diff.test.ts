@@ -53,13 +53,15 @@ describe('irm-audit diff', () => {
   it('prints the JSON report and exits 1 on the example (findings at or above high)', async () => {
     const {stdout, exitCode} = await diff('--format', 'json')
     const report = JSON.parse(stdout) as DiffReport
-    expect(report.summary.total).toBe(5)
+    expect(report.summary.total).toBe(7)
     expect(report.findings.map((f) => f.rule)).toEqual([
       'access-point-drift',
       'unwanted-access-point',
       'critical-flow-blocked',
+      'device-unaudited',
       'access-point-expired',
       'stale-access-point',
+      'device-unaudited',
     ])
     expect(exitCode).toBe(1)
   })
@@ -84,7 +86,8 @@ describe('irm-audit diff', () => {
     const fresh = report!.findings.filter((f) => f.status === 'new')
     expect(fresh.map((f) => [f.rule, f.device, f.file, f.line])).toEqual([['unwanted-access-point', 'fw-edge-1', 'inventory/live/fw-edge-1.asa.cfg', line]])
     expect(['high', 'critical']).toContain(fresh[0].severity)
-    expect(fresh[0].id).toBe('unwanted-access-point:fw-edge-1:tcp/3389:any')
+    // destination, source class and the ACL's name (not its line): docs/finding-ids.md
+    expect(fresh[0].id).toBe('unwanted-access-point:fw-edge-1:tcp/3389:172.16.10.10/32:any:outside_in')
     expect(report!.summary).toMatchObject({new: 1, fixed: 0})
     expect(exitCode).toBe(1)
   })
@@ -103,7 +106,7 @@ describe('irm-audit diff', () => {
     expect(unwanted[0].file).toMatch(/fgt-fra\.conf$/)
   })
 
-  it('the same in PAN-OS XML and in a Pulumi stack export: one new unwanted finding at the new rule', async () => {
+  it('the same in PAN-OS XML (drift from the bastion entry, which approves tcp/3389 from lyon-mgmt only) and in a Pulumi stack export', async () => {
     const base = join(work, 'base.json')
     await diff('--format', 'json', '--output', base)
     const xml = join(inventory, 'live/pa-dc.xml')
@@ -121,9 +124,10 @@ describe('irm-audit diff', () => {
     const {report} = await diff('--baseline', base, '--format', 'json')
     const fresh = report!.findings.filter((f) => f.status === 'new')
     expect(fresh.map((f) => [f.rule, f.device, f.service, f.file]).sort()).toEqual([
+      ['access-point-drift', 'pa-dc', 'tcp/3389', 'inventory/live/pa-dc.xml'],
       ['unwanted-access-point', 'aws-prod-account', 'tcp/3389', 'inventory/live/aws-prod.pulumi.json'],
-      ['unwanted-access-point', 'pa-dc', 'tcp/3389', 'inventory/live/pa-dc.xml'],
     ])
+    expect(fresh.find((f) => f.device === 'pa-dc')!.access_point).toBe('ap-lyon-bastion')
     expect(fresh.find((f) => f.device === 'pa-dc')!.line).toBe(xmlLine)
     for (const f of fresh) expect(['high', 'critical']).toContain(f.severity)
   })
@@ -135,7 +139,7 @@ describe('irm-audit diff', () => {
     const lines = readFileSync(join(inventory, 'live/gw-lyon.iptables'), 'utf8').split('\n').filter((l) => !l.includes('TEMP vendor jump host'))
     writeFileSync(join(inventory, 'live/gw-lyon.iptables'), lines.join('\n'))
     const {report, exitCode} = await diff('--baseline', base, '--format', 'json')
-    expect(report!.fixed!.map((f) => f.id)).toEqual(['unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0'])
+    expect(report!.fixed!.map((f) => f.id)).toEqual(['unwanted-access-point:gw-lyon:tcp/3389:172.16.20.40/32:any'])
     expect(report!.findings.every((f) => f.status === 'unchanged')).toBe(true)
     expect(exitCode).toBe(0)
   })
@@ -145,7 +149,12 @@ describe('irm-audit diff', () => {
     addRule(join(inventory, 'live/gw-lyon.iptables'), /^:LOG_DROP/, '-A FORWARD -m frobnicate --foo bar -j ACCEPT')
     const {report} = await diff('--format', 'json')
     const byRule = (rule: string) => report!.findings.filter((f) => f.rule === rule)
-    expect(byRule('device-unaudited').map((f) => [f.id, f.severity])).toEqual([['device-unaudited:vpn-wg0', 'high']])
+    // the inventory's config is missing: a finding (high: vpn-wg0 carries internet access points), not exit 2
+    expect(byRule('device-unaudited').map((f) => [f.id, f.severity])).toEqual([
+      ['device-unaudited:azure-corp-subscription', 'high'],
+      ['device-unaudited:vpn-wg0', 'high'],
+      ['device-unaudited:lb-lyon', 'info'],
+    ])
     expect(byRule('unaudited-rules').map((f) => [f.id, f.severity, f.line])).toEqual([['unaudited-rules:gw-lyon:inventory/live/gw-lyon.iptables', 'medium', 16]])
   })
 
@@ -193,15 +202,42 @@ describe('irm-audit diff', () => {
     expect((await diff('--as-of', '2026-13-45')).exitCode).toBe(2)
   })
 
-  it("another vendor's file or binary junk as a live config: an unaudited device or unaudited rules, never a crash", async () => {
-    const junk = join(work, 'junk.bin')
-    writeFileSync(junk, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]))
-    const wrong = await diff('--live', `fw-edge-1=${join(inventory, 'live/pa-dc.xml')}:cisco-asa`, '--live', `gw-lyon=${junk}`, '--format', 'json')
-    const about = (device: string) => wrong.report!.findings.filter((f) => f.device === device).map((f) => f.rule)
-    expect(about('fw-edge-1').some((r) => r === 'device-unaudited' || r === 'unaudited-rules')).toBe(true)
-    expect(about('gw-lyon')).toEqual(['device-unaudited'])
-    expect(wrong.report!.findings.find((f) => f.device === 'gw-lyon')!.message).toMatch(/binary/)
-    expect(wrong.exitCode).toBe(1)
+  it("another vendor's file as a --live config of a named type is exit 2 (as parse), never a crash", async () => {
+    const wrong = await diff('--live', `fw-edge-1=${join(inventory, 'live/pa-dc.xml')}:cisco-asa`, '--format', 'json')
+    expect(wrong.exitCode).toBe(2)
+    expect(wrong.stderr).toMatch(/pa-dc\.xml/)
+    expect(wrong.stderr).not.toMatch(/internal error/)
+  })
+
+  describe('#11: a --live file that cannot be used is exit 2 naming the file, as in parse', () => {
+    it.each([
+      ['missing', () => 'gw-lyon=missing.rules', /missing\.rules: cannot read the config: ENOENT/],
+      ['a directory', () => `gw-lyon=${work}`, /not a regular file/],
+      ['binary', () => (writeFileSync(join(work, 'junk.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), `gw-lyon=${join(work, 'junk.bin')}`), /binary file/],
+      ['of an unknown type (a typo)', () => `gw-lyon=${join(inventory, 'live/gw-lyon.iptables')}:iptable`, /unknown config type 'iptable'[\s\S]*Did you mean 'iptables'/],
+    ])('%s', async (_what, flag, message) => {
+      for (const failOn of ['high', 'critical', 'none']) {
+        const {stderr, stdout, exitCode} = await diff('--live', flag(), '--fail-on', failOn, '--format', 'json')
+        expect(exitCode, failOn).toBe(2)
+        expect(stdout).toBe('')
+        expect(stderr).toMatch(message)
+        // the reason is the last line
+        expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^exit 2: /)
+      }
+    })
+
+    it('a file named a:b that exists is a path, not a type', async () => {
+      const odd = join(work, 'edge:v2')
+      cpSync(join(inventory, 'live/gw-lyon.iptables'), odd)
+      const {report, exitCode} = await diff('--live', `gw-lyon=${odd}`, '--format', 'json')
+      expect(exitCode).toBe(1)
+      expect(report!.devices.find((d) => d.id === 'gw-lyon')).toMatchObject({status: 'audited', type: 'iptables'})
+    })
+  })
+
+  it('#11: every non-zero exit says why on its last line', async () => {
+    const {stderr} = await diff('--format', 'json')
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('exit 1: 4 findings at or above high (--fail-on high)')
   })
 
   it('--live PATH:type without a device names the device whose config it is', async () => {

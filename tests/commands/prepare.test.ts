@@ -74,4 +74,33 @@ describe('irm-audit prepare on the bundled example', () => {
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/bad\.yaml:2:27 \(\/readiness\/max_signature_age_days\): policy \/readiness\/max_signature_age_days must be >= 0/)
   })
+
+  it('#18: explains the score: earned/possible per section and the weights, in JSON, text and markdown', async () => {
+    const {report} = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, noGit: true})
+    expect(report.scoring).toMatchObject({weights: {critical: 10, high: 6, medium: 3, low: 1, info: 0}, warn_credit: 0.5})
+    // the weights of the applicable checks, pass = all, warn = half, fail = none
+    const weight = (c: (typeof report.checks)[number]) => report.scoring.weights[c.severity]
+    const applicable = report.checks.filter((c) => c.status !== 'not-applicable')
+    expect(report.scoring.possible).toBe(applicable.reduce((n, c) => n + weight(c), 0))
+    expect(report.scoring.earned).toBe(applicable.reduce((n, c) => n + (c.status === 'pass' ? weight(c) : c.status === 'warn' ? weight(c) / 2 : 0), 0))
+    expect(Math.floor((report.scoring.earned * 100) / report.scoring.possible)).toBe(63)
+    for (const s of report.sections) expect(s.score, s.section).toBe(Math.floor((s.earned * 100) / s.possible + 1e-9))
+    expect(report.sections.reduce((n, s) => n + s.possible, 0)).toBe(report.scoring.possible)
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
+    const text = run([]).stdout
+    expect(text).toContain(`earned ${report.scoring.earned} of ${report.scoring.possible}. Each applicable check weighs by its severity (critical 10, high 6, medium 3, low 1, info 0)`)
+    const md = run(['--format', 'markdown']).stdout
+    expect(md).toContain(`| **Total** | **${report.scoring.earned}** | **${report.scoring.possible}** | **63** |`)
+  })
+
+  it('#18: --fail-on-new gates on findings new since --baseline (every finding without one)', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
+    expect(run(['--fail-on-new', 'critical']).status).toBe(1)
+    const base = join(work, 'base.json')
+    writeFileSync(base, spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'diff', '--as-of', AS_OF, '--fail-on', 'none', '--format', 'json'], {cwd: ROOT, encoding: 'utf8'}).stdout)
+    const same = run(['--fail-on-new', 'critical', '--baseline', base, '--format', 'markdown'])
+    expect(same.status).toBe(0)
+    expect(same.stdout).toContain('**Gate passed:** no new finding at or above critical.')
+    expect(same.stdout).toContain('#### New findings (0)')
+  })
 })

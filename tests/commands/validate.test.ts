@@ -11,10 +11,10 @@ import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {ROOT} from '../helpers/sources.js'
+import {ROOT, sharedPath} from '../helpers/sources.js'
 
 const BIN = join(ROOT, 'bin/run.js')
-const SARIF_SCHEMA = join(ROOT, '../shared/schemas/sarif-schema-2.1.0.json')
+const SARIF_SCHEMA = sharedPath('schemas/sarif-schema-2.1.0.json')
 const temps: string[] = []
 
 interface Run {
@@ -122,7 +122,8 @@ describe('irm-audit validate (built binary)', () => {
     it.each(cases)('%s', (_name, file, from, to, needle, rule) => {
       const dir = brokenCopy(file, from, to)
       const r = run(['validate', '--inventory', 'inv', '--as-of', '2026-11-25'], dir)
-      expect(r.stderr).toBe('')
+      // #11: the reason of a non-zero exit is the last line, on stderr
+      expect(r.stderr).toBe('exit 1: the inventory does not validate (1 error)\n')
       expect(r.status).toBe(1)
       expect(rows(r.stdout)).toEqual([`${at(dir, file, needle)} ${rule}`])
     })

@@ -20,10 +20,11 @@ import {renderDiffText} from '../../src/report/diff-text.js'
 import {networkMap, renderDot, renderMermaid} from '../../src/report/map.js'
 import {paint} from '../../src/report/output.js'
 import type {Inventory} from '../../src/inventory/model.js'
+import {sharedPath} from '../helpers/sources.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 const AS_OF = '2026-11-25'
-const SARIF_SCHEMA = join(ROOT, '../shared/schemas/sarif-schema-2.1.0.json')
+const SARIF_SCHEMA = sharedPath('schemas/sarif-schema-2.1.0.json')
 
 /**
  * ajv for the official SARIF schema: it is draft-04 (ajv-draft-04 is not a dependency) and uses no
@@ -72,13 +73,25 @@ describe('diff on the example inventory', () => {
 
   it('reports exactly the documented deliberate findings', () => {
     expect(report.findings.map((f) => [f.id, f.severity, f.file, f.line])).toEqual([
-      ['access-point-drift:pa-dc:tcp/22:203.0.113.0/24', 'critical', 'inventory/live/pa-dc.xml', 512],
-      ['unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0', 'critical', 'inventory/live/gw-lyon.iptables', 29],
+      // the PAN-OS rule name is stable, so it is part of the id; the iptables position FORWARD#8 is not
+      ['access-point-drift:pa-dc:tcp/22:198.51.100.70/32:internet+partner-customs+partner-transco:edi-transco-sftp', 'critical', 'inventory/live/pa-dc.xml', 512],
+      ['unwanted-access-point:gw-lyon:tcp/3389:172.16.20.40/32:any', 'critical', 'inventory/live/gw-lyon.iptables', 29],
       ['critical-flow-blocked:fgt-fra:flow-siem-logs', 'high', 'inventory/flows.yaml', entryLine('flows.yaml', 'flow-siem-logs')],
+      // #11: an Azure subscription with an internet access point and no export is not audited: high
+      ['device-unaudited:azure-corp-subscription', 'high', 'inventory/devices.yaml', entryLine('devices.yaml', 'azure-corp-subscription')],
       ['access-point-expired:pa-dc:ap-lyon-vendor-support', 'medium', 'inventory/access-points.yaml', entryLine('access-points.yaml', 'ap-lyon-vendor-support')],
       ['stale-access-point:fw-edge-1:ap-paris-guest-portal', 'low', 'inventory/access-points.yaml', entryLine('access-points.yaml', 'ap-paris-guest-portal')],
+      // the F5 has no parser and is audited by hand (devices[].audit) until 2027-01-31: info
+      ['device-unaudited:lb-lyon', 'info', 'inventory/devices.yaml', entryLine('devices.yaml', 'lb-lyon')],
     ])
-    expect(report.summary).toMatchObject({unwanted: 1, drift: 1, stale: 1, 'critical-flow-blocked': 1, expired: 1, total: 5})
+    expect(report.summary).toMatchObject({unwanted: 1, drift: 1, stale: 1, 'critical-flow-blocked': 1, expired: 1, 'device-unaudited': 2, total: 7})
+    // the 0.1 ids stay matchable by old suppressions and baselines
+    expect(report.findings.slice(0, 2).map((f) => f.legacy_id)).toEqual(['access-point-drift:pa-dc:tcp/22:203.0.113.0/24', 'unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0'])
+    expect(report.devices.filter((d) => d.status !== 'audited').map((d) => [d.id, d.status])).toEqual([
+      ['azure-corp-subscription', 'unaudited'],
+      ['core-sw-paris', 'no-config'],
+      ['lb-lyon', 'manual'],
+    ])
   })
 
   it('names the drift exactly: the extra partner sources, nothing else', () => {
@@ -129,7 +142,7 @@ describe('diff on the example inventory', () => {
     expect(sarif.runs[0].results[1]).toMatchObject({
       ruleId: 'unwanted-access-point',
       level: 'error',
-      fingerprints: {'irmAuditId/v1': 'unwanted-access-point:gw-lyon:tcp/3389:0.0.0.0/0'},
+      fingerprints: {'irmAuditId/v1': 'unwanted-access-point:gw-lyon:tcp/3389:172.16.20.40/32:any'},
       locations: [{physicalLocation: {artifactLocation: {uri: 'inventory/live/gw-lyon.iptables'}, region: {startLine: 29}}}],
     })
   })

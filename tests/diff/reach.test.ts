@@ -98,8 +98,8 @@ describe('cisco-asa: reach by interface', () => {
   it('the same openings on outside: unwanted-access-point at their lines', async () => {
     const cfg = ASA.replace('access-group outside_in', 'access-list outside_in extended permit tcp any host 172.16.1.20 eq 3389\naccess-group outside_in') + 'ssh 0.0.0.0 0.0.0.0 outside\n'
     expect(brief(await diff('cisco-asa', cfg, {interfaces: ASA_MAP, accessPoints: [webAp]}))).toEqual([
-      unwanted('tcp/22:0.0.0.0/0', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside')),
-      unwanted('tcp/3389:any', lineOf(cfg, 'host 172.16.1.20 eq 3389')),
+      unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside')),
+      unwanted('tcp/3389:172.16.1.20/32:any:outside_in', lineOf(cfg, 'host 172.16.1.20 eq 3389')),
     ])
   })
 
@@ -116,24 +116,24 @@ describe('cisco-asa: reach by interface', () => {
     const a = await diff('cisco-asa', cfg, {interfaces: ASA_MAP, accessPoints: [webAp]})
     const b = await diff('cisco-asa', renamed, {interfaces: map, accessPoints: [webAp]})
     expect(brief(b)).toEqual(brief(a))
-    expect(brief(a)).toEqual([unwanted('tcp/22:0.0.0.0/0', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
+    expect(brief(a)).toEqual([unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
   })
 
   it('infers without inventory entries: default route → internet, subnets → lan and dmz', async () => {
     const cfg = ASA + 'ssh 0.0.0.0 0.0.0.0 outside\n'
-    expect(brief(await diff('cisco-asa', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/22:0.0.0.0/0', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
+    expect(brief(await diff('cisco-asa', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
   })
 
   it('infers security level 0 as the internet side when no default route is configured', async () => {
     const cfg = ASA.replace('route outside 0.0.0.0 0.0.0.0 198.51.100.1 1\n', '') + 'ssh 0.0.0.0 0.0.0.0 outside\n'
-    expect(brief(await diff('cisco-asa', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/22:0.0.0.0/0', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
+    expect(brief(await diff('cisco-asa', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
   })
 
   it('never infers from a public (edge) subnet: interface-unmapped names the zones that would fit, reach falls back to addresses', async () => {
     const cfg = ASA.replace('access-list outside_in', 'interface GigabitEthernet0/3\n nameif pub\n security-level 40\n ip address 198.51.100.5 255.255.255.248\naccess-list pub_in extended permit tcp any host 172.16.1.30 eq 8080\naccess-group pub_in in interface pub\nicmp deny any pub\naccess-list outside_in')
     const fs = await diff('cisco-asa', cfg, {accessPoints: [webAp]})
     expect(brief(fs)).toEqual([
-      unwanted('tcp/8080:any', lineOf(cfg, 'eq 8080'), 'high'),
+      unwanted('tcp/8080:172.16.1.30/32:any:pub_in', lineOf(cfg, 'eq 8080'), 'high'),
       ['interface-unmapped', 'medium', 'interface-unmapped:fw:pub', lineOf(cfg, 'interface GigabitEthernet0/3')],
     ])
     expect(fs[1].message).toContain('interface pub with 198.51.100.5/29')
@@ -163,7 +163,7 @@ describe('cisco-ios: reach by interface', () => {
 
   it('a permit for tcp/3389 on the internet-facing ACL: unwanted at its line', async () => {
     const cfg = IOS.replace(' deny ip any any', ' permit tcp any host 10.1.0.20 eq 3389\n deny ip any any')
-    expect(brief(await diff('cisco-ios', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:0.0.0.0/0', lineOf(cfg, 'eq 3389'))])
+    expect(brief(await diff('cisco-ios', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:OUTSIDE-IN', lineOf(cfg, 'eq 3389'))])
   })
 
   const ZBF = `version 17.9
@@ -197,7 +197,7 @@ interface GigabitEthernet0/1
   it('ZBF: outbound in→out is silent, out→in RDP is unwanted at the zone-pair; the vendor zones map through the inventory', async () => {
     const map: InterfaceZone[] = [{vendorZone: 'out', zone: 'internet'}, {vendorZone: 'in', zone: 'lan'}]
     const fs = await diff('cisco-ios', ZBF, {interfaces: map})
-    expect(fs.map((f) => [f.rule, f.id])).toEqual([['unwanted-access-point', 'unwanted-access-point:fw:tcp/3389:0.0.0.0/0']])
+    expect(fs.map((f) => [f.rule, f.id])).toEqual([['unwanted-access-point', 'unwanted-access-point:fw:tcp/3389:10.1.0.20/32:any']])
     // renamed zones, same mapping: same findings
     const renamed = ZBF.replace(/\bin\b(?!-)/g, 'x1').replace(/\bout\b(?!-)/g, 'zz')
     const again = await diff('cisco-ios', renamed, {interfaces: [{vendorZone: 'zz', zone: 'internet'}, {vendorZone: 'x1', zone: 'lan'}]})
@@ -233,8 +233,8 @@ describe('iptables: reach by -i/-o', () => {
     const cfg = IPT.replace('COMMIT', '-A INPUT -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT\n-A FORWARD -i eth0 -p tcp -m tcp --dport 3389 -j ACCEPT\nCOMMIT')
     const fs = await diff('iptables', cfg, {interfaces: IPT_MAP, accessPoints: [webAp], management: ['10.99.0.1']})
     expect(brief(fs)).toEqual([
-      unwanted('tcp/22:0.0.0.0/0', lineOf(cfg, '-A INPUT -i eth0')),
-      unwanted('tcp/3389:0.0.0.0/0', lineOf(cfg, '--dport 3389')),
+      unwanted('tcp/22:0.0.0.0/0:any', lineOf(cfg, '-A INPUT -i eth0')),
+      unwanted('tcp/3389:0.0.0.0/0:any', lineOf(cfg, '--dport 3389')),
     ])
     expect(fs[0].message).toContain('to 10.99.0.1/32')
     // without management_addresses the destination is the device itself, never "any"
@@ -250,7 +250,7 @@ describe('iptables: reach by -i/-o', () => {
   it('an interface nobody maps: decided by addresses, and reported once', async () => {
     const cfg = IPT.replace('COMMIT', '-A FORWARD -i eth9 -p tcp -m tcp --dport 3389 -j ACCEPT\nCOMMIT')
     expect(brief(await diff('iptables', cfg, {interfaces: IPT_MAP, accessPoints: [webAp]}))).toEqual([
-      unwanted('tcp/3389:0.0.0.0/0', lineOf(cfg, '-i eth9')),
+      unwanted('tcp/3389:0.0.0.0/0:any', lineOf(cfg, '-i eth9')),
       ['interface-unmapped', 'medium', 'interface-unmapped:fw:eth9', lineOf(cfg, '-i eth9')],
     ])
   })
@@ -291,10 +291,10 @@ describe('nftables: reach by iifname/oifname', () => {
     const ssh = lineOf(cfg, 'iifname "wan" tcp dport 22')
     const rdp = lineOf(cfg, 'iifname "wan" tcp dport 3389')
     expect(brief(await diff('nftables', cfg, {interfaces: NFT_MAP, accessPoints: [webAp]}))).toEqual([
-      unwanted('tcp/22:::/0', ssh),
-      unwanted('tcp/22:0.0.0.0/0', ssh),
-      unwanted('tcp/3389:::/0', rdp),
-      unwanted('tcp/3389:0.0.0.0/0', rdp),
+      unwanted('tcp/22:::/0:any', ssh),
+      unwanted('tcp/22:0.0.0.0/0:any', ssh),
+      unwanted('tcp/3389:::/0:any', rdp),
+      unwanted('tcp/3389:0.0.0.0/0:any', rdp),
     ])
   })
 })
@@ -353,17 +353,17 @@ describe('panos: reach by vendor zone', () => {
   const RDP = PANOS + 'set service tcp-3389 protocol tcp port 3389\nset rulebase security rules rdp from untrust to trust source any destination 10.1.0.20 application any service tcp-3389 action allow\n'
 
   it('an untrust → trust RDP rule from any: one critical unwanted-access-point at its line', async () => {
-    expect(brief(await diff('panos', RDP, {interfaces: PANOS_MAP, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+    expect(brief(await diff('panos', RDP, {interfaces: PANOS_MAP, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:rdp', lineOf(RDP, 'rules rdp'))])
   })
 
   it('renamed zones (untrust → zz, trust → x1) mapped the same way: the same findings', async () => {
     const renamed = RDP.replace(/\buntrust\b/g, 'zz').replace(/\btrust\b/g, 'x1')
     const map: InterfaceZone[] = [{vendorZone: 'zz', zone: 'internet'}, {vendorZone: 'x1', zone: 'lan'}, {vendorZone: 'dmz', zone: 'dmz'}]
-    expect(brief(await diff('panos', renamed, {interfaces: map, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+    expect(brief(await diff('panos', renamed, {interfaces: map, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:rdp', lineOf(RDP, 'rules rdp'))])
   })
 
   it('inferred from the device model without inventory entries: the same findings', async () => {
-    expect(brief(await diff('panos', RDP, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:any', lineOf(RDP, 'rules rdp'))])
+    expect(brief(await diff('panos', RDP, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:rdp', lineOf(RDP, 'rules rdp'))])
   })
 })
 

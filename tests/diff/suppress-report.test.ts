@@ -65,6 +65,13 @@ describe('baseline', () => {
     expect(r.findings.map((f) => [f.id, f.status])).toEqual([['a:x', 'unchanged'], ['c:z', 'new']])
     expect(r.fixed.map((f) => f.id)).toEqual(['b:y'])
   })
+
+  it('#18: a finding suppressed in the baseline and still there is unchanged, and never listed as fixed when gone', () => {
+    const base = {file: 'b.json', findings: [], suppressed: ['a:x', 'b:y']}
+    const r = applyBaseline([finding('a:x', {suppressed: true}), finding('c:z')], base)
+    expect(r.findings.map((f) => [f.id, f.status])).toEqual([['a:x', 'unchanged'], ['c:z', 'new']])
+    expect(r.fixed).toEqual([])
+  })
 })
 
 describe('policy', () => {
@@ -81,6 +88,8 @@ describe('SARIF and JUnit', () => {
     expect(log.runs.map((r) => r.results!.length)).toEqual([2, 2, 1])
     for (const run of log.runs) expect(run.tool.driver.rules!.length).toBe(9)
     expect(log.runs[2].results![0].fingerprints).toEqual({'irmAuditId/v1': 'unwanted-access-point:fw:tcp/5:any'})
+    // #18: code scanning refuses two runs of one tool and category in an upload
+    expect(log.runs.map((r) => r.automationDetails?.id)).toEqual(['irm-audit-diff/', 'irm-audit-diff-part2/', 'irm-audit-diff-part3/'])
   })
 
   it('marks suppressed findings as accepted suppressions, and baseline states', () => {

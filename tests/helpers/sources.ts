@@ -9,8 +9,21 @@ import {parseText} from '../../src/sources/load.js'
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const FIXTURES = join(ROOT, 'tests/fixtures/sources')
 export const GOLDEN = join(ROOT, 'tests/golden/sources')
-/** The shared real-world corpus lives beside the repo; absent on a user's clone. */
-export const CORPUS = resolve(ROOT, '../shared/corpus')
+/** The shared folder (real-world corpus, official schemas) lives beside the repo; absent on a user's clone. */
+export const SHARED = process.env.IRM_SHARED ? resolve(process.env.IRM_SHARED) : resolve(ROOT, '../shared')
+export const CORPUS = join(SHARED, 'corpus')
+
+/**
+ * A path in the shared folder. Tests skip when it is absent, except under CI=1 where a missing corpus
+ * or schema is a broken checkout and fails the run instead of silently testing less.
+ */
+export function sharedPath(rel: string): string {
+  const path = join(SHARED, rel)
+  if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0' && !existsSync(path)) {
+    throw new Error(`CI: ${path} is missing (check out the shared corpus and schemas beside the repo, or set IRM_SHARED)`)
+  }
+  return path
+}
 
 /** Parse tests/fixtures/sources/<type>/<name> with an explicit type; the display path is relative. */
 export async function parseFixture(type: string, name: string, detect = false): Promise<ParseReport> {
@@ -25,7 +38,7 @@ export function goldenPath(type: string, name: string): string {
 }
 
 export function corpusFiles(type: string): string[] {
-  const dir = join(CORPUS, type)
+  const dir = sharedPath(`corpus/${type}`)
   if (!existsSync(dir)) return []
   return readdirSync(dir)
     .filter((f) => !f.startsWith('.'))

@@ -13,11 +13,11 @@ import {VALIDATION_RULES, validateInventory} from '../../src/inventory/validate.
 import {paint} from '../../src/report/output.js'
 import {buildSarif} from '../../src/report/sarif.js'
 import {renderValidateMarkdown, renderValidateSarif, renderValidateText, validateReport, type ValidateReport} from '../../src/report/validate-report.js'
-import {ROOT} from '../helpers/sources.js'
+import {ROOT, sharedPath} from '../helpers/sources.js'
 import {AS_OF} from './helpers.js'
 
 const GOLDEN = join(ROOT, 'tests/golden/report')
-const SARIF_SCHEMA = join(ROOT, '../shared/schemas/sarif-schema-2.1.0.json')
+const SARIF_SCHEMA = sharedPath('schemas/sarif-schema-2.1.0.json')
 const TOOL = {name: 'irm-audit', version: '0.0.0-test'}
 
 let report: ValidateReport

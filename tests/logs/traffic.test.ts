@@ -82,3 +82,78 @@ describe('silent critical flows', () => {
     expect(a.report([]).findings.map((f) => f.id)).toEqual([])
   })
 })
+
+describe('traffic: every variant real deployments write', () => {
+  const brief = (r: Awaited<ReturnType<typeof run>>) => r.findings.map(({id, severity, count}) => ({id, severity, ...(count ? {count} : {})}))
+
+  // the nine accepted sessions of nfdump.csv, written by each nfdump output (see the fixtures)
+  it.each([
+    ['nfdump-1.7.csv', 'nfdump-csv'],
+    ['nfdump-fast.csv', 'nfdump-csv'],
+    ['nfdump-user.csv', 'nfdump-csv'],
+    ['nfdump-1.6-q.csv:nfdump-csv-1.6', 'nfdump-csv-1.6'],
+    ['nfdump-1.6-q.csv', 'nfdump-csv-1.6'],
+    ['nfdump-long.txt', 'nfdump-text'],
+  ])('%s: nine records, the same findings', async (file, format) => {
+    const r = await run(file)
+    expect(r.files[0]).toMatchObject({format, records: 9, skipped: 0})
+    expect(brief(r)).toEqual(EXPECTED)
+    expect(r.window).toEqual({from: '2026-11-02T09:00:00.000Z', to: '2026-11-03T09:00:00.000Z', days: 1})
+    expect(r.flows.find((f) => f.id === 'flow-app')).toMatchObject({sessions: 3, bytes: 1_000_000, off_hours_sessions: 1})
+  })
+
+  it('nfdump -o line: the header names the columns, IPv6 ports follow a dot, the trailer is not a flow', async () => {
+    const r = await run('nfdump-line.txt')
+    expect(r.files[0]).toMatchObject({format: 'nfdump-text', records: 10, skipped: 0})
+    expect(brief(r)).toEqual(EXPECTED)
+    expect(r.zone_pairs.find((z) => z.from === 'lan' && z.to === 'lan')).toEqual({from: 'lan', to: 'lan', records: 2, accepted: 2, bytes: 1800, declared: []})
+  })
+
+  it('nfdump -q -o extended: columns by count, scaled numbers, shortened IPv6 skipped with its line', async () => {
+    const r = await run('nfdump-extended.txt')
+    expect(r.files[0]).toMatchObject({format: 'nfdump-text', records: 9, skipped: 1})
+    expect(brief(r)).toEqual(EXPECTED)
+    // "1.5 M" bytes of the intra-LAN session
+    expect(r.zone_pairs.find((z) => z.from === 'lan' && z.to === 'lan')).toMatchObject({records: 1, bytes: 1_500_000})
+    const {readFlows, detectFlowFormat} = await import('../../src/logs/flows/read.js')
+    const path = join(DIR, 'flows/nfdump-extended.txt')
+    const stats = await readFlows(path, 'x', await detectFlowFormat(path, 'x'), () => {})
+    expect(stats.skipped).toEqual([{line: 10, reason: "shortened or unreadable address '2001:db8:1:0..0:1:10.50002' (export with -o line6, long6 or extended6)"}])
+  })
+
+  it('nfdump 1.6 CSV without a header under the generic name says how to name it', async () => {
+    const r = await run('nfdump-1.6-q.csv:nfdump-csv')
+    expect(r.files[0]).toMatchObject({records: 0, skipped: 9})
+  })
+
+  it('Zeek with scope_sep "_" (id_orig_h) reads as id.orig_h, TSV and JSON', async () => {
+    for (const f of ['conn-scope-sep.log', 'conn-scope-sep.json.log']) {
+      const r = await run(f)
+      expect(r.files[0], f).toMatchObject({format: 'zeek-conn', records: 10, skipped: 0})
+      expect(brief(r), f).toEqual(EXPECTED)
+    }
+  })
+
+  it('VPC Flow Logs without a header in a custom order: --vpc-fields or FILE:aws-vpc?fields=', async () => {
+    const fields = 'start srcaddr srcport dstaddr dstport protocol bytes packets action interface-id'
+    const a = await runTraffic({inventoryDir: '', files: [join(DIR, 'flows/vpc-custom.log')], displayBase: ROOT, loaded, vpcFields: fields})
+    const b = await run(`vpc-custom.log:aws-vpc?fields=${encodeURIComponent(fields)}`)
+    for (const r of [a, b]) {
+      expect(r.files[0]).toMatchObject({format: 'aws-vpc-flow', records: 10, skipped: 1})
+      expect(brief(r)).toEqual(EXPECTED)
+    }
+    // without the order, the file is not recognised
+    await expect(run('vpc-custom.log')).rejects.toMatchObject({code: 'CONFIG_UNKNOWN_FORMAT'})
+    await expect(runTraffic({inventoryDir: '', files: [join(DIR, 'flows/vpc-custom.log')], displayBase: ROOT, loaded, vpcFields: 'start bytes'})).rejects.toMatchObject({code: 'USAGE'})
+  })
+})
+
+describe('FILE:format arguments', () => {
+  it('takes a known format after the last colon, with its parameters; other colons stay in the path', async () => {
+    const {splitFormat} = await import('../../src/logs/format-arg.js')
+    expect(splitFormat('logs/vpc.log:aws-vpc?fields=start+srcaddr+dstaddr')).toEqual({path: 'logs/vpc.log', format: {name: 'aws-vpc-flow', params: {fields: 'start srcaddr dstaddr'}}})
+    expect(splitFormat('flows.csv:nfdump-csv-1.6')).toEqual({path: 'flows.csv', format: {name: 'nfdump-csv-1.6', params: {}}})
+    expect(splitFormat('backup/2026-11-02T09:00:00.log')).toEqual({path: 'backup/2026-11-02T09:00:00.log'})
+    expect(splitFormat('c:openvpn')).toEqual({path: 'c', format: {name: 'openvpn', params: {}}})
+  })
+})

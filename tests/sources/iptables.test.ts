@@ -4,7 +4,7 @@ import {basename} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {isIrmError} from '../../src/core/errors.js'
-import type {ExposureJson} from '../../src/model/exposure.js'
+import {type ExposureJson, exposureToJson} from '../../src/model/exposure.js'
 import {parseText} from '../../src/sources/load.js'
 import {iptables, parseIptablesCommands} from '../../src/sources/iptables.js'
 import {allParsers} from '../../src/sources/registry.js'
@@ -22,12 +22,17 @@ describe('iptables fixtures', () => {
     const x = report.exposures
     expect(report.unparsed).toEqual([])
     // DNAT 203.0.113.10:443 -> 10.0.10.5:8443, with the comment as label
+    // composed with the FORWARD rules that pass the translated traffic: the policy ACCEPT and FORWARD#3
     const web = byRule(x, 'nat PREROUTING#1 "web portal"')
-    expect(web).toHaveLength(1)
-    expect(web[0]).toMatchObject({kind: 'nat-forward', to: ['203.0.113.10/32'], ports: ['443'], translated: {to: ['10.0.10.5/32'], ports: ['8443']}})
-    // the raw drop of 198.51.100.0/24 on eth0 removes those sources from the eth0 DNAT, except the exempted .7
-    expect(web[0].from).toContain('198.51.100.7/32')
-    expect(web[0].from).not.toContain('198.51.100.0/24')
+    expect(web.map((e) => e.filter)).toEqual([{line: 42, rule: 'FORWARD policy ACCEPT'}, {line: 79, rule: 'FORWARD#3'}])
+    for (const e of web) {
+      expect(e).toMatchObject({kind: 'nat-forward', hook: 'forward', line: 28, to: ['203.0.113.10/32'], ports: ['443'], translated: {to: ['10.0.10.5/32'], ports: ['8443']}})
+      // the raw drop of 198.51.100.0/24 on eth0 removes those sources from the eth0 DNAT, except the exempted .7
+      expect(e.from).toContain('198.51.100.7/32')
+      expect(e.from).not.toContain('198.51.100.0/24')
+    }
+    // REDIRECT to the proxy port 3128 on eth1: no INPUT rule lets it in
+    expect(report.doubts).toEqual([{code: 'nat-dead', effect: 'dead', line: 34, detail: 'nat PREROUTING#4: no input or forward filter rule passes the translated traffic'}])
     // nat ACCEPT of 192.0.2.99 stops the RDP DNAT for that source
     expect(byRule(x, 'nat PREROUTING#3')[0].from).not.toContain('192.0.2.99/32')
     // SNMP: the negated drop leaves only the monitoring subnet
@@ -51,7 +56,9 @@ describe('iptables fixtures', () => {
     const x = report.exposures
     // -I puts the SSH accept first
     expect(byRule(x, 'INPUT#1').map((e) => e.from)).toContainEqual(['198.51.100.0/24'])
-    expect(find(x, (e) => e.rule === 'nat PREROUTING#1')[0].translated).toEqual({to: ['10.0.0.22/32'], ports: ['22']})
+    // the port forward on eth0: FORWARD accepts only what comes from wg0 (and no -P FORWARD), so it is dead
+    expect(find(x, (e) => e.kind === 'nat-forward')).toEqual([])
+    expect(report.doubts?.map((d) => [d.code, d.effect, d.line])).toEqual([['nat-dead', 'dead', 25]])
     expect(find(x, (e) => e.rule === 'INPUT#1' && e.from[0] === '::/0')[0].ports).toEqual(['443'])
     expect(report.unparsed.map((u) => [u.line, u.reason])).toEqual([
       [3, 'not an iptables command'],
@@ -127,7 +134,7 @@ describe('iptables fixtures', () => {
     expect(ssh.map((e) => e.from.toCidrs())).toEqual([['10.0.0.0/8']])
   })
 
-  it('a DNAT that no filter rule lets through is noted as probably dead', () => {
+  it('a DNAT is composed with the FORWARD rule that passes it; one no filter rule passes is a nat-dead doubt', () => {
     const text = [
       '*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.9.9.9:80',
       '-A PREROUTING -p tcp --dport 8443 -j DNAT --to-destination 10.9.9.10:443', 'COMMIT',
@@ -136,10 +143,10 @@ describe('iptables fixtures', () => {
     ].join('\n')
     const r = iptables.parse(text, {file: 'nat.rules'}) as ReturnType<typeof parseIptablesCommands>
     const nat = r.exposures.filter((e) => e.kind === 'nat-forward')
-    expect(nat.map((e) => [e.rule, e.notes ?? []])).toEqual([
-      ['nat PREROUTING#1', ['no input or forward filter rule permits the translated traffic: this forward may be dead']],
-      ['nat PREROUTING#2', []],
+    expect(nat.flatMap(exposureToJson).map((e) => [e.rule, e.line, e.hook, e.ports, e.translated, e.filter])).toEqual([
+      ['nat PREROUTING#2', 4, 'forward', ['8443'], {to: ['10.9.9.10/32'], ports: ['443']}, {line: 10, rule: 'FORWARD#1'}],
     ])
+    expect(r.doubts).toEqual([{code: 'nat-dead', effect: 'dead', line: 3, detail: 'nat PREROUTING#1: no input or forward filter rule passes the translated traffic'}])
   })
 })
 

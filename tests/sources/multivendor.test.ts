@@ -21,10 +21,10 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {type Box, box, isEmptyBox, mergeBoxes, subtractBox} from '../../src/net/match.js'
 import {PortSet, ProtocolSet} from '../../src/net/number-set.js'
 import {parseText} from '../../src/sources/load.js'
-import {CORPUS} from '../helpers/sources.js'
+import {CORPUS, sharedPath} from '../helpers/sources.js'
 
 const DIR = join(CORPUS, 'multivendor')
-const present = existsSync(DIR)
+const present = existsSync(sharedPath('corpus/multivendor'))
 
 async function exposuresOf(file: string, type: string): Promise<Exposure[]> {
   const r = await parseText(readFileSync(join(DIR, file), 'utf8'), `multivendor/${file}`, type)

@@ -119,7 +119,7 @@ describe('strongswan fixtures (golden)', () => {
       [20, "unknown child setting 'magic'"],
       [24, "unknown section 'weird' in connection 'gw'"],
       [30, 'include not followed: parse that file too'],
-      [32, "section 'charon' not modelled (a strongswan.conf section?): its 2 lines are not read"],
+      [32, "section 'charon-frob' not modelled (a strongswan.conf section?): its 2 lines are not read"],
       [36, 'not a section, setting or include'],
       [37, "section 'pools' is never closed (truncated file?)"],
       [40, 'pool addrs: cannot read somewhere'],

@@ -50,7 +50,8 @@ export interface AccessFinding {
 }
 
 export interface AccessReport {
-  files: Array<{file: string; format: string; events: number; skipped: number}>
+  /** `non_user`: sign-ins of service principals and managed identities, site-to-site SAs: read, kept out of the analysis. */
+  files: Array<{file: string; format: string; events: number; skipped: number; non_user?: number}>
   window?: {from: string; to: string; learning_until: string}
   events: {total: number; success: number; failed: number}
   location: {source: string | null; note?: string}

@@ -1,10 +1,13 @@
 /**
  * Offline location of source addresses: the user's own table (CSV `network,country,asn,org,latitude,
- * longitude`, header required, any subset of the columns after `network`) and/or MaxMind-format
+ * longitude`, header required, any subset of the columns after `network`, read with csv-parse: quoted
+ * fields such as `"Google, LLC"` keep their commas) and/or MaxMind-format
  * databases (GeoLite2/GeoIP2 Country, City or ASN `.mmdb`, read with the `maxmind` library). Nothing is
  * looked up online. Several sources merge: the first that knows a field wins.
  */
 import {readFile} from 'node:fs/promises'
+
+import {parse} from 'csv-parse/sync'
 
 import {IrmError} from '../../core/errors.js'
 import type {Family} from '../../net/ip.js'
@@ -31,29 +34,32 @@ export async function csvGeo(path: string, display: string): Promise<GeoSource> 
   } catch (e) {
     throw new IrmError('INPUT_NOT_FOUND', `cannot read the location table: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {file: display})
   }
-  const lines = text.split(/\r?\n/)
-  const header = lines[0].split(',').map((h) => h.trim().toLowerCase())
+  let rows: Array<{record: string[]; info: {lines: number}}>
+  try {
+    rows = parse(text, {relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true, trim: true, bom: true, info: true}) as unknown as typeof rows
+  } catch (e) {
+    throw new IrmError('INPUT_UNREADABLE', `not a CSV table: ${(e as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`, {file: display, line: (e as {lines?: number}).lines, hint: 'Quote fields that contain commas ("Google, LLC").'})
+  }
+  const header = (rows[0]?.record ?? []).map((h) => h.toLowerCase())
   const col = (n: string) => header.indexOf(n)
   if (col('network') < 0) {
     throw new IrmError('INPUT_UNREADABLE', 'the location table has no `network` column', {file: display, line: 1, hint: 'First line: network,country,asn,org,latitude,longitude'})
   }
   const map = new PrefixMap<GeoInfo>()
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i].trim()
-    if (!l || l.startsWith('#')) continue
-    const f = l.split(',').map((x) => x.trim())
-    const info: GeoInfo = {}
-    if (col('country') >= 0 && f[col('country')]) info.country = f[col('country')].toUpperCase()
-    if (col('asn') >= 0 && f[col('asn')]) info.asn = Number(f[col('asn')].replace(/^AS/i, '')) || undefined
-    if (col('org') >= 0 && f[col('org')]) info.org = f[col('org')]
-    const lat = Number(f[col('latitude')])
-    const lon = Number(f[col('longitude')])
-    if (col('latitude') >= 0 && col('longitude') >= 0 && f[col('latitude')] && Number.isFinite(lat) && Number.isFinite(lon)) {
-      info.latitude = lat
-      info.longitude = lon
+  for (const {record: f, info} of rows.slice(1)) {
+    const get = (n: string) => (col(n) >= 0 ? (f[col(n)] ?? '') : '')
+    const info2: GeoInfo = {}
+    if (get('country')) info2.country = get('country').toUpperCase()
+    if (get('asn')) info2.asn = Number(get('asn').replace(/^AS/i, '')) || undefined
+    if (get('org')) info2.org = get('org')
+    const lat = Number(get('latitude'))
+    const lon = Number(get('longitude'))
+    if (get('latitude') && get('longitude') && Number.isFinite(lat) && Number.isFinite(lon)) {
+      info2.latitude = lat
+      info2.longitude = lon
     }
-    if (!map.add(f[col('network')], info)) {
-      throw new IrmError('INPUT_UNREADABLE', `not a network: '${f[col('network')]}'`, {file: display, line: i + 1, hint: 'Write networks in CIDR notation (203.0.113.0/24).'})
+    if (!map.add(get('network'), info2)) {
+      throw new IrmError('INPUT_UNREADABLE', `not a network: '${get('network')}'`, {file: display, line: info.lines, hint: 'Write networks in CIDR notation (203.0.113.0/24).'})
     }
   }
   return {name: display, lookup: (family, value) => map.lookup(family, value)}

@@ -11,11 +11,48 @@ import {parseIp} from '../../net/ip.js'
 import {parseLogTime} from './time.js'
 import type {AccessLogFormat, LoginEvent} from './types.js'
 
-const PEER = /(\S+?):(\d+) \[([^\]]+)\] Peer Connection Initiated with \[AF_INET6?\](\S+?):\d+/
-// the peer is `IP:port` or `[IPv6]:port`, optionally prefixed by `common-name/`
-const FAIL = /(?:^|\s)(?:([^\s/]+)\/)?((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.]+\]):(\d+) (?:TLS Auth Error|TLS Error: TLS handshake failed|.*verification failed)/
+// Lines are found by their phrase and cut with indexOf, never searched by a pattern from every position.
+const PEER_PHRASE = ' Peer Connection Initiated with '
+// the peer of a failure is `IP:port` or `[IPv6]:port`, optionally prefixed by `common-name/`
+const PEER_TOKEN = /^(?:([^\s/]+)\/)?((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.]+\]):(\d+)$/
+const FAILURES = ['TLS Auth Error', 'TLS Error: TLS handshake failed']
+
+/** `… 198.51.100.23:51234 [alice] Peer Connection Initiated with [AF_INET]198.51.100.23:51234`. */
+function peerLine(text: string): {user: string; ip: string} | undefined {
+  const at = text.indexOf(PEER_PHRASE)
+  if (at < 0) return undefined
+  const head = text.slice(0, at)
+  if (!head.endsWith(']')) return undefined
+  const user = head.slice(head.lastIndexOf('[') + 1, -1)
+  let rest = text.slice(at + PEER_PHRASE.length)
+  if (rest.startsWith('[AF_INET6]')) rest = rest.slice('[AF_INET6]'.length)
+  else if (rest.startsWith('[AF_INET]')) rest = rest.slice('[AF_INET]'.length)
+  const space = rest.search(/\s/)
+  const token = space < 0 ? rest : rest.slice(0, space)
+  const colon = token.lastIndexOf(':')
+  return user && colon > 0 ? {user, ip: token.slice(0, colon)} : undefined
+}
+
+/** `[cn/]IP:port TLS Auth Error…`, `… TLS Error: TLS handshake failed`, `… verification failed`. */
+function failLine(text: string): {cn?: string; ip: string} | undefined {
+  const verification = text.lastIndexOf('verification failed')
+  const tokens = text.split(' ')
+  let pos = 0
+  for (const [i, t] of tokens.entries()) {
+    const m = t.length < 80 ? PEER_TOKEN.exec(t) : null
+    if (m) {
+      const after = text.slice(pos + t.length + 1, pos + t.length + 1 + 40)
+      if (FAILURES.some((f) => after.startsWith(f)) || (verification > pos && i + 1 < tokens.length)) return {cn: m[1], ip: m[2]}
+    }
+    pos += t.length + 1
+  }
+  return undefined
+}
 const USER_FAIL = /(?:user|username) '([^']+)'/i
-const STATUS_V23 = /^CLIENT_LIST[,\t]/
+const STATUS_V23 = /^CLIENT_LIST[,\t]/i
+const STATUS = /^(?:OpenVPN CLIENT LIST|TITLE[,\t]OpenVPN)/i
+// what a server log shows first: the version banner, the verb-4 parameter dump, the start-up sequence
+const MARKERS = /openvpn|Peer Connection Initiated|MULTI_sva|MULTI: multi_init called|TLS: Initial packet from|Current Parameter Settings:|Initialization Sequence Completed|library versions: OpenSSL/i
 const STATUS_V1 = /^([^,]+),(\[?[0-9a-fA-F:.]+\]?):(\d+),(\d+),(\d+),(.+)$/
 
 function ipOf(text: string) {
@@ -34,8 +71,8 @@ export const openvpnLog: AccessLogFormat = {
   name: 'openvpn',
   kind: 'vpn',
   detect(head) {
-    if (head.some((l) => l.startsWith('OpenVPN CLIENT LIST') || STATUS_V23.test(l) || l.startsWith('TITLE,OpenVPN') || l.startsWith('TITLE\tOpenVPN'))) return 1
-    return head.some((l) => /openvpn|Peer Connection Initiated|MULTI_sva|TLS: Initial packet from/.test(l)) ? 0.9 : 0
+    if (head.some((l) => STATUS.test(l) || STATUS_V23.test(l))) return 1
+    return head.some((l) => MARKERS.test(l)) ? 0.9 : 0
   },
   line(text, line, year) {
     if (STATUS_V23.test(text)) {
@@ -48,12 +85,12 @@ export const openvpnLog: AccessLogFormat = {
       const user = f[9] && f[9] !== 'UNDEF' ? f[9] : f[1]
       return event(time, user, ipText, true, line)
     }
-    const peer = PEER.exec(text)
-    if (peer) return event(parseLogTime(text, year), peer[3], peer[4], true, line)
-    const fail = FAIL.exec(text)
+    const peer = peerLine(text)
+    if (peer) return event(parseLogTime(text, year), peer.user, peer.ip, true, line)
+    const fail = failLine(text)
     if (fail) {
-      const user = USER_FAIL.exec(text)?.[1] ?? fail[1] ?? '(unknown)'
-      return event(parseLogTime(text, year), user, fail[2], false, line)
+      const user = USER_FAIL.exec(text)?.[1] ?? fail.cn ?? '(unknown)'
+      return event(parseLogTime(text, year), user, fail.ip, false, line)
     }
     const v1 = STATUS_V1.exec(text)
     if (v1 && ipOf(v1[2])) return event(parseLogTime(v1[6], year), v1[1], v1[2], true, line)

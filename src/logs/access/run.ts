@@ -2,7 +2,7 @@
 import {relative, resolve, sep} from 'node:path'
 
 import {loadInventory, type LoadedInventory} from '../../inventory/load.js'
-import {splitFormat} from '../flows/run.js'
+import {splitFormat} from '../format-arg.js'
 import {type AccessPolicy, type AccessReport, analyzeLogins} from './analyze.js'
 import {type GeoSource, mergeGeo, openGeo} from './geo.js'
 import {ACCESS_FORMATS, detectAccessFormat, readAccessLog} from './read.js'
@@ -18,6 +18,8 @@ export interface AccessLogOptions {
   policy?: Partial<AccessPolicy>
   pseudonymize?: boolean
   loaded?: LoadedInventory
+  /** Decompressed bytes read from one log at most. */
+  maxLogBytes?: number
 }
 
 export async function runAccessLogs(options: AccessLogOptions): Promise<AccessReport> {
@@ -30,10 +32,11 @@ export async function runAccessLogs(options: AccessLogOptions): Promise<AccessRe
   const files: AccessReport['files'] = []
   for (const arg of options.files) {
     const {path, format} = splitFormat(arg)
-    const f = await detectAccessFormat(path, show(path), format)
-    const r = await readAccessLog(path, show(path), f, options.year)
-    events.push(...r.events)
-    files.push({file: show(path), format: f.name, events: r.events.length, skipped: r.skippedCount})
+    const limits = {maxBytes: options.maxLogBytes}
+    const f = await detectAccessFormat(path, show(path), format?.name, limits)
+    const r = await readAccessLog(path, show(path), f, options.year, limits)
+    for (const e of r.events) events.push(e)
+    files.push({file: show(path), format: f.name, events: r.events.length, skipped: r.skippedCount, ...(r.nonUser ? {non_user: r.nonUser} : {})})
   }
   const kinds = Object.fromEntries(ACCESS_FORMATS.map((f) => f()).map((f) => [f.name, f.kind]))
   return analyzeLogins(loaded.inventory, events, files, {geo: mergeGeo(sources), policy: options.policy, pseudonymize: options.pseudonymize, kinds})

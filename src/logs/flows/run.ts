@@ -1,22 +1,34 @@
 /** `irm-audit traffic` as a function: inventory + flow log files → one report. */
 import {relative, resolve, sep} from 'node:path'
 
+import {IrmError} from '../../core/errors.js'
 import {loadInventory, type LoadedInventory} from '../../inventory/load.js'
+import {splitFormat} from '../format-arg.js'
 import {DEFAULT_TRAFFIC_POLICY, TrafficAnalyzer, type TrafficPolicy, type TrafficReport} from './analyze.js'
+import {parseVpcFields} from './aws-vpc.js'
 import {detectFlowFormat, readFlows} from './read.js'
+import type {FlowFormatOptions} from './types.js'
+
+export {splitFormat} from '../format-arg.js'
 
 export interface TrafficOptions {
   inventoryDir: string
-  /** `PATH` or `PATH:format`. */
+  /** `PATH`, `PATH:format` or `PATH:aws-vpc?fields=…`. */
   files: string[]
   displayBase: string
   policy?: Partial<TrafficPolicy>
   loaded?: LoadedInventory
+  /** VPC Flow Logs field order for files without a header (`--vpc-fields`). */
+  vpcFields?: string
+  /** Decompressed bytes read from one log at most. */
+  maxLogBytes?: number
 }
 
-export function splitFormat(arg: string): {path: string; format?: string} {
-  const m = /^(.+):(aws-vpc-flow|zeek-conn|nfdump-csv|openvpn|strongswan|cisco-asa|fortigate|cloudtrail|azure-signin)$/.exec(arg)
-  return m ? {path: m[1], format: m[2]} : {path: arg}
+function fieldsOption(spec: string | undefined, where: string): FlowFormatOptions {
+  if (spec === undefined) return {}
+  const fields = parseVpcFields(spec)
+  if (typeof fields === 'string') throw new IrmError('USAGE', `${where}: ${fields}`, {hint: 'Give the LogFormat of the flow log, e.g. --vpc-fields "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status".'})
+  return {fields}
 }
 
 export async function runTraffic(options: TrafficOptions): Promise<TrafficReport> {
@@ -24,12 +36,15 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
   const loaded = options.loaded ?? (await loadInventory(options.inventoryDir, {displayBase: base}))
   const analyzer = new TrafficAnalyzer(loaded.inventory, {...DEFAULT_TRAFFIC_POLICY, ...options.policy})
   const files: TrafficReport['files'] = []
+  const common = fieldsOption(options.vpcFields, '--vpc-fields')
+  const limits = {maxBytes: options.maxLogBytes}
   for (const arg of options.files) {
     const {path, format} = splitFormat(arg)
     const display = relative(base, resolve(path)).split(sep).join('/')
-    const f = await detectFlowFormat(path, display, format)
+    const own = format?.params.fields !== undefined ? fieldsOption(format.params.fields, arg) : common
+    const f = await detectFlowFormat(path, display, format?.name, own, limits)
     analyzer.setFile(display)
-    const stats = await readFlows(path, display, f, (r) => analyzer.add(r))
+    const stats = await readFlows(path, display, f, (r) => analyzer.add(r), own, limits)
     files.push({file: display, format: f.name, records: stats.records, skipped: stats.skippedCount})
   }
   return analyzer.report(files)

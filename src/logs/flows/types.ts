@@ -27,10 +27,41 @@ export interface FlowReaderStats {
   skippedCount: number
 }
 
+/** Where a reader sends what it read. */
+export interface FlowOut {
+  record(r: FlowRecord): void
+  skip(line: number, reason: string): void
+}
+
+/** A stateful reader: header lines configure it; data lines give records or skip reasons. */
+export interface FlowReader {
+  line(text: string, line: number, out: FlowOut): void
+  /** End of input (readers that hold a line back, such as CSV). */
+  end?(out: FlowOut, lastLine: number): void
+}
+
+export interface FlowFormatOptions {
+  /** VPC Flow Logs field order for files without a header (`--vpc-fields`, `?fields=`). */
+  fields?: string[]
+}
+
+export type FlowFormatName = 'aws-vpc-flow' | 'zeek-conn' | 'nfdump-csv' | 'nfdump-csv-1.6' | 'nfdump-text'
+
 export interface FlowFormat {
-  name: 'aws-vpc-flow' | 'zeek-conn' | 'nfdump-csv'
+  name: FlowFormatName
   /** Confidence 0..1 from the first lines. */
-  detect(head: string[]): number
-  /** A stateful line parser: header lines configure it; data lines yield records or a skip reason. */
-  reader(): (text: string, line: number) => FlowRecord | string | null
+  detect(head: string[], options?: FlowFormatOptions): number
+  reader(options?: FlowFormatOptions): FlowReader
+}
+
+/** A reader from a one-line-in, one-result-out function. */
+export function perLine(parse: (text: string, line: number) => FlowRecord | string | null): FlowReader {
+  return {
+    line(text, line, out) {
+      const r = parse(text, line)
+      if (r === null) return
+      if (typeof r === 'string') out.skip(line, r)
+      else out.record(r)
+    },
+  }
 }

@@ -1,31 +1,33 @@
 /**
  * Zeek conn.log, TSV (with its `#separator`/`#fields` header) and JSON lines (`"id.orig_h"` keys).
+ * Field names are read through Zeek's renames: `Log::default_scope_sep = "_"` and field-name maps give
+ * `id_orig_h` for `id.orig_h` (both accepted, any case), and JSON may nest them (`"id": {"orig_h": …}`).
  * Bytes are both directions (orig + resp); connections Zeek saw rejected or never answered (REJ, S0,
  * RSTO…) are not accepted traffic.
  */
 import {parseProtocol} from '../../net/protocol.js'
 import {readAddress} from './address.js'
-import type {FlowFormat, FlowRecord} from './types.js'
+import {type FlowFormat, type FlowRecord, perLine} from './types.js'
 
 const NOT_ESTABLISHED = new Set(['REJ', 'S0', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'])
 
 export const zeekConn: FlowFormat = {
   name: 'zeek-conn',
   detect(head) {
-    if (head.some((l) => l.startsWith('#fields') && l.includes('id.orig_h'))) return 1
-    if (head.some((l) => l.startsWith('#path') && /\bconn\b/.test(l))) return 1
-    return head.some((l) => l.startsWith('{') && l.includes('"id.orig_h"')) ? 1 : 0
+    if (head.some((l) => /^#fields\b/i.test(l) && /\bid[._]orig_h\b/i.test(l))) return 1
+    if (head.some((l) => /^#path\s+conn\b/i.test(l))) return 1
+    return head.some((l) => l.startsWith('{') && /"id[._]orig_h"|"id":\s?\{"orig_h"/i.test(l)) ? 1 : 0
   },
   reader() {
     let sep = '\t'
     let fields: string[] = []
     let at: Record<string, number> = {}
-    return (text, line) => {
+    return perLine((text, line) => {
       if (text.startsWith('#')) {
         if (text.startsWith('#separator')) sep = unescape(text.slice('#separator'.length).trim())
         if (text.startsWith('#fields')) {
           fields = text.split(sep).slice(1)
-          at = Object.fromEntries(fields.map((f, i) => [f, i]))
+          at = Object.fromEntries(fields.map((f, i) => [canonical(f), i]))
         }
         return null
       }
@@ -38,7 +40,8 @@ export const zeekConn: FlowFormat = {
         } catch {
           return 'not valid JSON'
         }
-        get = (k) => (o[k] === undefined || o[k] === null ? undefined : String(o[k]))
+        const flat = flatten(o)
+        get = (k) => (flat[k] === undefined || flat[k] === null ? undefined : String(flat[k]))
       } else {
         if (fields.length === 0) return 'data before the #fields header'
         const parts = text.split(sep)
@@ -72,8 +75,25 @@ export const zeekConn: FlowFormat = {
         line,
       }
       return rec
-    }
+    })
   },
+}
+
+/** `id_orig_h`, `ID.ORIG_H` → `id.orig_h`: the names this reader asks for. */
+function canonical(name: string): string {
+  const n = name.trim().toLowerCase()
+  return n.startsWith('id_') ? `id.${n.slice(3)}` : n
+}
+
+/** JSON keys by canonical name, one level of nesting (`"id": {"orig_h": …}`) flattened. */
+function flatten(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) out[canonical(`${k}.${k2}`)] = v2
+    } else out[canonical(k)] = v
+  }
+  return out
 }
 
 function unescape(s: string): string {

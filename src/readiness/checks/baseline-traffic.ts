@@ -1,6 +1,7 @@
 import {at, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
 import {ZoneView} from '../zones.js'
+import {plural} from '../../core/plural.js'
 
 export const baselineTraffic: ReadinessCheck = {
   id: 'IRM5-PREP-BASELINE-TRAFFIC',
@@ -34,7 +35,7 @@ export const baselineTraffic: ReadinessCheck = {
     // an opened zone pair without a declared flow is a gap to look at, not proof that the baseline is unknown
     const gaps = [...missing].sort((x, y) => x[0].localeCompare(y[0])).map(([pair, ap]) => at(ctx, ap, undefined, `zone pair ${pair.replace('>', ' → ')} is opened by an access point but has no declared flow`))
     if (findings.length) return {status: 'fail', summary: `${findings.length} baseline problems`, findings: [...findings, ...gaps]}
-    if (gaps.length) return {status: 'warn', summary: `${flows.length} flows with baselines; ${gaps.length} opened zone pairs have no declared flow`, findings: gaps}
-    return outcome(findings, `${flows.length} flows with baselines cover every internal zone pair`, (n) => `${n} baseline gaps`)
+    if (gaps.length) return {status: 'warn', summary: `${plural(flows.length, 'flow')} with baselines; ${plural(gaps.length, 'opened zone pair')} ${gaps.length === 1 ? 'has' : 'have'} no declared flow`, findings: gaps}
+    return outcome(findings, `${plural(flows.length, 'flow')} with baselines ${flows.length === 1 ? 'covers' : 'cover'} every internal zone pair`, (n) => `${plural(n, 'baseline gap')}`)
   },
 }

@@ -1,5 +1,6 @@
 import {at, dateProblem, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const contactsEstablished: ReadinessCheck = {
   id: 'IRM5-PREP-CONTACTS',
@@ -18,6 +19,6 @@ export const contactsEstablished: ReadinessCheck = {
       const p = dateProblem(ctx, c, 'verified', `contact ${c.id}`, ctx.policy.max_contact_age_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `${ctx.inventory.contacts.length} contacts, all verified recently`, (n) => `${n} contact problems`)
+    return outcome(findings, `${plural(ctx.inventory.contacts.length, 'contact')}, all verified recently`, (n) => `${plural(n, 'contact problem')}`)
   },
 }

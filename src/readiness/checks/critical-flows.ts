@@ -1,5 +1,6 @@
 import {at} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const criticalFlows: ReadinessCheck = {
   id: 'IRM5-PREP-CRITICAL-FLOWS',
@@ -15,12 +16,12 @@ export const criticalFlows: ReadinessCheck = {
     for (const f of critical) if (!f.owner) findings.push(at(ctx, f, undefined, `flow ${f.id}: no owner`))
     if (!ctx.diff.available) {
       return findings.length
-        ? {status: 'fail', summary: `${findings.length} critical flows without owner`, findings}
+        ? {status: 'fail', summary: `${plural(findings.length, 'critical flow')} without owner`, findings}
         : {status: 'warn', summary: `flows identified; live permission not checked: ${ctx.diff.reason}`, findings}
     }
     for (const d of ctx.diff.findings.filter((x) => x.rule === 'critical-flow-blocked')) findings.push({message: d.message, file: d.file, line: d.line})
     return findings.length
       ? {status: 'fail', summary: `${findings.length} critical-flow problems`, findings}
-      : {status: 'pass', summary: `${critical.length} critical flows owned and permitted by the live rules`, findings}
+      : {status: 'pass', summary: `${plural(critical.length, 'critical flow')} owned and permitted by the live rules`, findings}
   },
 }

@@ -1,6 +1,7 @@
 import {ageDays, isoDay, parseDate} from '../dates.js'
 import {at} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const inventoryVersioned: ReadinessCheck = {
   id: 'IRM5-PREP-INVENTORY-VERSIONED',
@@ -28,7 +29,7 @@ export const inventoryVersioned: ReadinessCheck = {
       const age = ageDays(new Date(last.date), ctx.asOf)
       if (age > max) findings.push(at(ctx, ap, undefined, `access point ${ap.id} last changed ${isoDay(new Date(last.date))} (${age} days ago, policy: ${max}) and has no future review_by`))
     }
-    if (findings.length === 0) return {status: 'pass', summary: `${ctx.inventory.access_points.length} access points versioned and current`, findings}
+    if (findings.length === 0) return {status: 'pass', summary: `${plural(ctx.inventory.access_points.length, 'access point')} versioned and current`, findings}
     // a shallow clone makes every line look as old as the clone's one commit: do not fail on that
     if (ctx.git.shallow) return {status: 'warn', summary: 'shallow clone: commit dates are those of the clone, not of the changes', findings}
     return {status: 'fail', summary: `${findings.length} inventory currency problems`, findings}

@@ -1,5 +1,6 @@
 import {at, dateProblem, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 const ENDPOINT_TRUST = new Set(['internal', 'restricted', 'dmz', 'management', 'cloud'])
 
@@ -27,6 +28,6 @@ export const isolation: ReadinessCheck = {
       const p = dateProblem(ctx, z, 'isolation.last_tested', `zone ${z.id}`, ctx.policy.isolation_test_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `endpoints isolatable by ${isolators.map((s) => s.id).join(', ')}; ${zones.length} zones with a tested isolation method`, (n) => `${n} isolation gaps`)
+    return outcome(findings, `endpoints isolatable by ${isolators.map((s) => s.id).join(', ')}; ${plural(zones.length, 'zone')} with a tested isolation method`, (n) => `${plural(n, 'isolation gap')}`)
   },
 }

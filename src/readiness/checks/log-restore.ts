@@ -1,5 +1,6 @@
 import {dateProblem} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const logRestore: ReadinessCheck = {
   id: 'IRM5-PREP-LOG-RESTORE',
@@ -17,7 +18,7 @@ export const logRestore: ReadinessCheck = {
       if (p) findings.push(p)
     }
     return findings.length
-      ? {status: 'fail', summary: `${findings.length} of ${sources.length} archives without a recent restore test`, findings}
-      : {status: 'pass', summary: `${sources.length} archives restore-tested recently`, findings}
+      ? {status: 'fail', summary: `${findings.length} of ${plural(sources.length, 'archive')} without a recent restore test`, findings}
+      : {status: 'pass', summary: `${plural(sources.length, 'archive')} restore-tested recently`, findings}
   },
 }

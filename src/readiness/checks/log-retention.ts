@@ -1,5 +1,6 @@
 import {at} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const logRetention: ReadinessCheck = {
   id: 'IRM5-PREP-LOG-RETENTION',
@@ -30,6 +31,6 @@ export const logRetention: ReadinessCheck = {
     }
     return findings.length
       ? {status: 'fail', summary: `${findings.length} retention problems against profile '${name}'`, findings}
-      : {status: 'pass', summary: `${sources.length} network log sources meet profile '${name}'`, findings}
+      : {status: 'pass', summary: `${plural(sources.length, 'network log source')} ${sources.length === 1 ? 'meets' : 'meet'} profile '${name}'`, findings}
   },
 }

@@ -1,5 +1,6 @@
 import {at, dateProblem, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const networkMaps: ReadinessCheck = {
   id: 'IRM5-PREP-NETWORK-MAPS',
@@ -23,6 +24,6 @@ export const networkMaps: ReadinessCheck = {
       const p = dateProblem(ctx, z, 'map.updated', `zone ${z.id} map`, ctx.policy.map_max_age_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `${zones.length} zones with an owner and a current map`, (n) => `${n} map problems`)
+    return outcome(findings, `${plural(zones.length, 'zone')} with an owner and a current map`, (n) => `${plural(n, 'map problem')}`)
   },
 }

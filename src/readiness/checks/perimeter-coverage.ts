@@ -1,6 +1,7 @@
 import {at, notApplicable, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
 import {ZoneView} from '../zones.js'
+import {plural} from '../../core/plural.js'
 
 export const perimeterCoverage: ReadinessCheck = {
   id: 'IRM5-PREP-PERIMETER-COVERAGE',
@@ -24,6 +25,6 @@ export const perimeterCoverage: ReadinessCheck = {
       const z = ctx.inventory.zones.find((x) => x.id === zone)!
       findings.push(at(ctx, z, undefined, `zone ${zone} is reachable from untrusted networks (${apIds.slice(0, 3).join(', ')}${apIds.length > 3 ? ', …' : ''}) but no ${ctx.policy.perimeter_sensor_types.join('/')} sensor covers it`))
     }
-    return outcome(findings, `all ${perimeter.size} perimeter zones are watched`, (n) => `${n} of ${perimeter.size} perimeter zones are not watched`)
+    return outcome(findings, perimeter.size === 1 ? 'the 1 perimeter zone is watched' : `all ${perimeter.size} perimeter zones are watched`, (n) => `${n} of ${plural(perimeter.size, 'perimeter zone')} not watched`)
   },
 }

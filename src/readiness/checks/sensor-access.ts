@@ -1,5 +1,6 @@
 import {dateProblem, notApplicable, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const sensorAccess: ReadinessCheck = {
   id: 'IRM5-PREP-SENSOR-ACCESS',
@@ -15,6 +16,6 @@ export const sensorAccess: ReadinessCheck = {
       const p = dateProblem(ctx, s, 'console_access_verified', `sensor ${s.id}`, ctx.policy.max_sensor_access_age_days)
       if (p) findings.push(p)
     }
-    return outcome(findings, `console access verified on all ${ctx.inventory.sensors.length} sensors`, (n) => `${n} sensors without recent access verification`)
+    return outcome(findings, `console access verified on all ${plural(ctx.inventory.sensors.length, 'sensor')}`, (n) => `${plural(n, 'sensor')} without recent access verification`)
   },
 }

@@ -1,5 +1,6 @@
 import {at} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 export const timeSource: ReadinessCheck = {
   id: 'IRM5-PREP-TIME-SOURCE',
@@ -30,6 +31,6 @@ export const timeSource: ReadinessCheck = {
     for (const l of ctx.inventory.log_sources) if (l.ntp_synced === false) findings.push(at(ctx, l, 'ntp_synced', `log source ${l.id}: clock not synchronised`))
     return findings.length
       ? {status: 'fail', summary: `${findings.length} time-source problems`, findings}
-      : {status: 'pass', summary: `${devices.length} devices share one time source`, findings}
+      : {status: 'pass', summary: `${plural(devices.length, 'device')} ${devices.length === 1 ? 'uses' : 'share'} one time source`, findings}
   },
 }

@@ -1,6 +1,7 @@
 import {at, notApplicable, outcome} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
 import {ZoneView} from '../zones.js'
+import {plural} from '../../core/plural.js'
 
 export const trafficManagement: ReadinessCheck = {
   id: 'IRM5-PREP-TRAFFIC-MANAGEMENT',
@@ -20,6 +21,6 @@ export const trafficManagement: ReadinessCheck = {
       const viaDevice = ctx.inventory.devices.some((d) => d.zones?.includes(zone) && covered.has(d.id))
       if (!covered.has(zone) && !viaDevice) findings.push(at(ctx, ctx.inventory.zones.find((z) => z.id === zone)!, undefined, `zone ${zone}: no flow records (${ctx.policy.traffic_sensor_types.join('/')})`))
     }
-    return outcome(findings, `${tools.length} traffic tools cover all ${perimeter.size} perimeter zones`, (n) => `${n} perimeter zones without flow records`, 'warn')
+    return outcome(findings, `${plural(tools.length, 'traffic tool')} ${tools.length === 1 ? 'covers' : 'cover'} ${perimeter.size === 1 ? 'the 1 perimeter zone' : `all ${perimeter.size} perimeter zones`}`, (n) => `${plural(n, 'perimeter zone')} without flow records`, 'warn')
   },
 }

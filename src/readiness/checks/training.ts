@@ -1,5 +1,6 @@
 import {at, dateProblem} from '../evidence.js'
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 const TEAM_ROLES = new Set(['network', 'security-operations', 'cert'])
 
@@ -24,7 +25,7 @@ export const training: ReadinessCheck = {
       if (p) findings.push(p)
     }
     return findings.length
-      ? {status: 'fail', summary: `${findings.length} of ${teams.length} teams not trained recently`, findings}
-      : {status: 'pass', summary: `${teams.length} teams trained recently`, findings}
+      ? {status: 'fail', summary: `${findings.length} of ${plural(teams.length, 'team')} not trained recently`, findings}
+      : {status: 'pass', summary: `${plural(teams.length, 'team')} trained recently`, findings}
   },
 }

@@ -1,4 +1,5 @@
 import type {Evidence, ReadinessCheck} from '../types.js'
+import {plural} from '../../core/plural.js'
 
 const RULES = new Set(['unwanted-access-point', 'access-point-drift', 'device-unaudited', 'unaudited-rules', 'interface-unmapped'])
 
@@ -12,9 +13,10 @@ export const unwantedAccessPoints: ReadinessCheck = {
   run(ctx) {
     if (!ctx.diff.available) return {status: 'warn', summary: `live diff not run: ${ctx.diff.reason}`, findings: []}
     if (ctx.diff.audited.length === 0) return {status: 'warn', summary: 'no device has a live config to compare: unwanted access points cannot be looked for', findings: []}
-    const relevant = ctx.diff.findings.filter((f) => RULES.has(f.rule))
+    // info: a device audited by hand (devices[].audit) within its review date
+    const relevant = ctx.diff.findings.filter((f) => RULES.has(f.rule) && f.severity !== 'info')
     const findings: Evidence[] = relevant.map((f) => ({message: `${f.rule}: ${f.message}`, file: f.file, line: f.line}))
-    if (findings.length === 0) return {status: 'pass', summary: `live configs of ${ctx.diff.audited.length} devices match the inventory`, findings}
+    if (findings.length === 0) return {status: 'pass', summary: `live configs of ${plural(ctx.diff.audited.length, 'device')} match the inventory`, findings}
     return {status: 'fail', summary: `${findings.length} live openings not (fully) in the inventory or not audited`, findings}
   },
 }

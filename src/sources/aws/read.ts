@@ -207,13 +207,13 @@ class Members {
   /** Each ENI (or instance without listed ENIs) once: its addresses, and whether one is public. */
   readonly interfaces: DeviceInterface[] = []
 
-  add(groups: JsonValue | undefined, addresses: string[], id: string | undefined, publicIps: string[], vpc: string | undefined, line: number): void {
+  add(groups: JsonValue | undefined, addresses: string[], id: string | undefined, publicIps: string[], line: number): void {
     const set = parseAddresses(addresses.filter(Boolean), [])
     if (id && !this.interfaces.some((i) => i.name === id)) {
       this.interfaces.push({
         name: id,
+        // no vendor zone: a VPC is where the member lives, not a trust boundary traffic comes from
         addresses: set.toCidrs(),
-        ...(vpc ? {vendorZone: vpc} : {}),
         // an address the internet can send to: the ENI faces the internet
         ...(publicIps.length ? {wan: true} : {}),
         line,
@@ -230,13 +230,13 @@ class Members {
 
   addInterface(eni: JsonObject, line: number): void {
     const publicIps = [...asObjects(eni.PrivateIpAddresses).flatMap((p) => (isObject(p.Association) ? asStrings(p.Association.PublicIp) : [])), ...(isObject(eni.Association) ? asStrings(eni.Association.PublicIp) : [])]
-    this.add(eni.Groups, interfaceAddresses(eni), asText(eni.NetworkInterfaceId), publicIps, asText(eni.VpcId), line)
+    this.add(eni.Groups, interfaceAddresses(eni), asText(eni.NetworkInterfaceId), publicIps, line)
   }
 
   addInstance(instance: JsonObject, line: number): void {
     const enis = asObjects(instance.NetworkInterfaces)
     if (enis.length) for (const eni of enis) this.addInterface(eni, line)
-    else this.add(instance.SecurityGroups, [...asStrings(instance.PrivateIpAddress), ...asStrings(instance.PublicIpAddress)], asText(instance.InstanceId), asStrings(instance.PublicIpAddress), asText(instance.VpcId), line)
+    else this.add(instance.SecurityGroups, [...asStrings(instance.PrivateIpAddress), ...asStrings(instance.PublicIpAddress)], asText(instance.InstanceId), asStrings(instance.PublicIpAddress), line)
   }
 
   of(group: string): AddressSet | undefined {

@@ -29,7 +29,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     const rules: Array<EvalRule<Meta>> = []
     const aces = cfg.acls.get(name) ?? []
     aces.forEach((ace: Ace, idx) => {
-      const meta: Meta = {node: ace.node, rule: `${name}#${idx + 1}`, notes: ace.notes, fromSets: ace.fromSets, toSets: ace.toSets}
+      const meta: Meta = {node: ace.node, rule: `${name}#${idx + 1}`, name, notes: ace.notes, fromSets: ace.fromSets, toSets: ace.toSets}
       for (const b of ace.boxes) rules.push({match: b, action: ace.action, opaque: ace.opaque, meta})
     })
     return rules

@@ -8,6 +8,8 @@ import type {CiscoNode} from '../cisco-common.js'
 export interface AddrRef {
   set: AddressSet
   unresolved: string[]
+  /** The set is an approximation (broader than the config): why. */
+  note?: string
 }
 
 export interface AsaInterface {

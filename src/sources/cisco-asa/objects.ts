@@ -3,7 +3,7 @@
  * group is expanded once however many rules use it. Every definition line gets its verdict in expandAll.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {parseCidr, parseIp} from '../../net/ip.js'
+import {formatIp, maskedRangesV4, parseCidr, parseIp} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, readPortOp, type ServiceTerm, TCP_UDP} from '../cisco-common.js'
@@ -106,9 +106,24 @@ export class AsaObjects {
   }
 
   maskAddress(addr: string, mask: string): AddressSet | null {
+    return this.maskedAddress(addr, mask)?.set ?? null
+  }
+
+  /**
+   * `ADDRESS MASK`; a non-contiguous mask (`128.168.0.0 191.255.255.128`) is exact when it expands to
+   * at most 4,096 ranges, else the covering range with a note that the match is broader.
+   */
+  maskedAddress(addr: string, mask: string): {set: AddressSet; note?: string} | null {
     const literal = this.names.get(addr) ?? addr
     const c = parseCidr(`${literal}/${mask}`)
-    return c ? AddressSet.of(c.network) : null
+    if (c) return {set: AddressSet.of(c.network)}
+    const a = parseIp(literal)
+    const m = parseIp(mask)
+    if (!a || !m || a.family !== 4 || m.family !== 4) return null
+    const {ranges, exact} = maskedRangesV4(Number(a.value), Number(m.value))
+    const set = AddressSet.fromRanges(ranges, [])
+    if (exact) return {set}
+    return {set, note: `non-contiguous mask ${addr} ${mask} has too many combinations: read as the covering range ${formatIp(4, ranges[0][0])}-${formatIp(4, ranges[0][1])} (broader)`}
   }
 
   netObject(name: string): NetResult | null {
@@ -121,10 +136,15 @@ export class AsaObjects {
       for (const c of def.children) {
         const w = c.words
         let set: AddressSet | null = null
+        let note: string | undefined
         if (w[0] === 'nat' || w[0] === 'description') continue
         if (w[0] === 'host') set = this.hostAddress(w[1] ?? '')
-        else if (w[0] === 'subnet') set = w[1]?.includes('/') ? AddressSet.parse(w[1]) : this.maskAddress(w[1] ?? '', w[2] ?? '')
-        else if (w[0] === 'range') {
+        else if (w[0] === 'subnet' && w[1]?.includes('/')) set = AddressSet.parse(w[1])
+        else if (w[0] === 'subnet') {
+          const m = this.maskedAddress(w[1] ?? '', w[2] ?? '')
+          set = m?.set ?? null
+          note = m?.note
+        } else if (w[0] === 'range') {
           const a = parseIp(w[1] ?? '')
           const b = parseIp(w[2] ?? '')
           if (a && b && a.family === b.family && a.value <= b.value) set = AddressSet.fromRange(a.family, a.value, b.value)
@@ -143,7 +163,7 @@ export class AsaObjects {
           continue
         }
         this.ledger.ok(c)
-        result = {set, unresolved: []}
+        result = {set, unresolved: [], ...(note ? {note} : {})}
       }
     }
     this.netMemo.set(key, result)
@@ -158,6 +178,7 @@ export class AsaObjects {
     this.resolving.add(key)
     const sets: AddressSet[] = []
     const unresolved: string[] = []
+    const notes: string[] = []
     for (const c of g.node.children) {
       const w = c.words
       if (w[0] === 'description') {
@@ -180,8 +201,8 @@ export class AsaObjects {
           const s = AddressSet.parse(w[1])
           ref = s && {set: s, unresolved: []}
         } else {
-          const s = this.maskAddress(w[1] ?? '', w[2] ?? '')
-          ref = s && {set: s, unresolved: []}
+          const m = this.maskedAddress(w[1] ?? '', w[2] ?? '')
+          ref = m && {set: m.set, unresolved: [], ...(m.note ? {note: m.note} : {})}
         }
       } else if (w[0] === 'group-object') {
         ref = this.netGroup(w[1] ?? '')
@@ -201,9 +222,11 @@ export class AsaObjects {
       this.ledger.ok(c)
       sets.push(ref.set)
       unresolved.push(...ref.unresolved)
+      if (ref.note) notes.push(ref.note)
     }
     this.resolving.delete(key)
-    const result = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved}
+    // a broader member makes the group broader: its notes travel with it
+    const result: NetResult = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved, ...(notes.length ? {note: notes.join('; ')} : {})}
     this.netMemo.set(key, result)
     return result
   }

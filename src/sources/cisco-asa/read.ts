@@ -128,6 +128,10 @@ const IGNORED: Record<string, string> = {
   'app-agent': 'health monitoring',
   'tcp-map': 'TCP normalisation',
   'dhcp-client': 'DHCP client options',
+  'community-list': 'BGP community filter (routing, not access)',
+  'as-path': 'BGP path filter (routing, not access)',
+  'dns-group': 'resolver settings for the device itself',
+  'dns-server-group': 'resolver settings for the device itself',
 }
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
@@ -269,8 +273,8 @@ export class AsaReader {
       const s = AddressSet.parse(t)
       return s ? {ref: {set: s, unresolved: []}, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
     }
-    const s = this.objects.maskAddress(t, w[i + 1] ?? '')
-    return s ? {ref: {set: s, unresolved: []}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
+    const s = this.objects.maskedAddress(t, w[i + 1] ?? '')
+    return s ? {ref: {set: s.set, unresolved: [], note: s.note}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
   }
 
   // ---------- pass 2 ----------
@@ -523,6 +527,12 @@ export class AsaReader {
       return null
     }
     for (const t of terms) if (t.note && !notes.includes(t.note)) notes.push(t.note)
+    for (const ref of [src.ref, dst.ref]) {
+      if (!ref.note) continue
+      notes.push(ref.note)
+      // a broader deny must not hide what it does not really match
+      opaque = opaque || action === 'deny'
+    }
     fromSets.push(...src.ref.unresolved)
     toSets.push(...dst.ref.unresolved)
     if (src.ref.unresolved.length || dst.ref.unresolved.length) {

@@ -93,7 +93,7 @@ function aclExposures(acl: IosAcl, make: Make, extra: Partial<Exposure> & {notes
   const rules: Array<EvalRule<Meta>> = []
   for (const ace of acl.aces) {
     if (ace.repliesOnly) continue
-    const meta: Meta = {node: ace.node, rule: `${acl.name}#${ace.seq}`, notes: ace.notes, fromSets: ace.fromSets, toSets: ace.toSets}
+    const meta: Meta = {node: ace.node, rule: `${acl.name}#${ace.seq}`, name: acl.name, notes: ace.notes, fromSets: ace.fromSets, toSets: ace.toSets}
     for (const b of ace.boxes) rules.push({match: b, action: ace.action, opaque: ace.opaque, meta})
   }
   const {notes, ...rest} = extra

@@ -7,7 +7,7 @@ import {iosExposures} from './exposures.js'
 import {IosReader} from './read.js'
 
 // IOS-only spellings; ASA says `access-list NAME extended` and `nameif`
-const IOS_WORDS = /^(?:version \d+\.\d+|ip access-list (?:standard|extended) |ip access-group \S+ (?:in|out)|ip nat (?:inside|outside)|ipv6 traffic-filter |zone-member security |zone-pair security |class-map type inspect |line vty |ip route \d|access-list \d+ (?:permit|deny|remark) |ip cef|boot-start-marker|ip address \S+ \S+)/m
+const IOS_WORDS = /^(?:version \d+\.\d+|ip access-list (?:standard|extended) |ip access-group \S+ (?:in|out)|ip nat (?:inside|outside)|ipv6 traffic-filter |zone-member security |zone-pair security |class-map type inspect |line vty |ip route \d|access-list \d+ (?:permit|deny|remark) |ip cef|boot-start-marker|ip address \S+ \S+|ipv6 access-list \S|crypto map \S+ \d+ ipsec-isakmp|vrf definition \S|ip ssh (?:version|time-out|authentication-retries|source-interface))/m
 const ASA_ONLY = /^(?:ASA Version |PIX Version |: Saved|\s*nameif |\s*security-level )/m
 
 export const ciscoIos: SourceParser = {

@@ -173,7 +173,7 @@ const IGNORED: Record<string, string> = {
 
 const NO_PORTS = new Set(['icmp', 'ipv6-icmp', 'esp', 'ahp', 'gre', 'ip', 'ipv6', 'igmp', 'ospf', 'eigrp', 'pim', 'ipinip', 'nos', 'pcp'])
 
-type GroupKind = 'network' | 'service'
+type GroupKind = 'network' | 'service' | 'protocol' | 'port'
 
 export class IosReader {
   readonly config: IosConfig = {
@@ -193,6 +193,8 @@ export class IosReader {
   private readonly groups = new Map<string, {kind: GroupKind; node: CiscoNode}>()
   private readonly netMemo = new Map<string, {set: AddressSet; unresolved: string[]} | null>()
   private readonly svcMemo = new Map<string, ServiceTerm[] | null>()
+  private readonly protoMemo = new Map<string, ProtocolSet | null>()
+  private readonly portMemo = new Map<string, PortSet | null>()
   private readonly resolving = new Set<string>()
   private readonly deferred: CiscoNode[] = []
 
@@ -200,15 +202,18 @@ export class IosReader {
 
   read(nodes: CiscoNode[]): IosConfig {
     for (const n of nodes) {
-      if (n.words[0] === 'object-group' && (n.words[1] === 'network' || n.words[1] === 'service') && n.words[2]) {
-        this.groups.set(n.words[2], {kind: n.words[1], node: n})
+      const group = groupHeader(n.words)
+      if (group) {
+        this.groups.set(group.name, {kind: group.kind, node: n})
         this.ledger.ok(n)
       } else if (n.words[0] === 'interface') this.iface(n)
       else this.deferred.push(n)
     }
     for (const [name, g] of this.groups) {
       if (g.kind === 'network') this.netGroup(name)
-      else this.serviceGroup(name)
+      else if (g.kind === 'service') this.serviceGroup(name)
+      else if (g.kind === 'protocol') this.protocolGroup(name)
+      else this.portGroup(name)
     }
     for (const n of this.deferred) this.command(n)
     // check every inspect class-map once, used or not, so each match line gets its verdict
@@ -229,12 +234,14 @@ export class IosReader {
       else if (w[0] === 'ip' && w[1] === 'address') {
         if (w[2] === 'dhcp' || w[2] === 'negotiated') ifc.dynamicAddress = true
         else {
-          const ip = parseIp(w[2] ?? '')
-          const cidr = parseCidr(`${w[2]}/${w[3] ?? ''}`)
+          // NX-OS writes `ip address A/len`
+          const [a, len] = (w[2] ?? '').split('/')
+          const ip = parseIp(a)
+          const cidr = parseCidr(`${a}/${len ?? w[3] ?? ''}`)
           if (!ip || !cidr) this.ledger.bad(c, 'ip address needs an address and a mask')
           else {
-            ifc.addresses = ifc.addresses.union(AddressSet.of(w[2]))
-            ;(ifc.prefixed ??= []).push(`${w[2]}/${cidr.prefix}`)
+            ifc.addresses = ifc.addresses.union(AddressSet.of(a))
+            ;(ifc.prefixed ??= []).push(`${a}/${cidr.prefix}`)
           }
         }
       } else if (w[0] === 'ip' && w[1] === 'unnumbered') ifc.unnumbered = true
@@ -287,7 +294,8 @@ export class IosReader {
     const sets: AddressSet[] = []
     const unresolved: string[] = []
     for (const c of g.node.children) {
-      const w = c.words
+      // NX-OS numbers group entries (`10 host 192.0.2.1`)
+      const w = /^\d+$/.test(c.words[0]) && c.words.length > 1 ? c.words.slice(1) : c.words
       let set: AddressSet | null = null
       if (w[0] === 'description') {
         this.ledger.ok(c)
@@ -389,6 +397,72 @@ export class IosReader {
     this.resolving.delete(`s:${name}`)
     this.svcMemo.set(name, terms)
     return terms
+  }
+
+  /** `object-group protocol`: `protocol-object tcp`, or a bare protocol per line (`tcp`, `50`). */
+  private protocolGroup(name: string): ProtocolSet | null {
+    if (this.protoMemo.has(name)) return this.protoMemo.get(name) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'protocol' || this.resolving.has(`p:${name}`)) return null
+    this.resolving.add(`p:${name}`)
+    let set = ProtocolSet.EMPTY
+    for (const c of g.node.children) {
+      const w = c.words[0] === 'protocol-object' ? c.words.slice(1) : c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      if (w[0] === 'group-object') {
+        const sub = this.protocolGroup(w[1] ?? '')
+        if (!sub) this.ledger.bad(c, `protocol group '${w[1] ?? ''}' is not defined`)
+        else {
+          set = set.union(sub)
+          this.ledger.ok(c)
+        }
+        continue
+      }
+      const p = w.length === 1 ? parseProtocol(w[0] === 'ahp' ? 'ah' : w[0]) : null
+      if (!p) this.ledger.bad(c, `unknown protocol '${w.join(' ')}'`)
+      else {
+        set = set.union(p)
+        this.ledger.ok(c)
+      }
+    }
+    this.resolving.delete(`p:${name}`)
+    this.protoMemo.set(name, set)
+    return set
+  }
+
+  /** NX-OS `object-group ip port`: `[seq] eq|gt|lt|neq|range …` per line, used as `portgroup NAME`. */
+  private portGroup(name: string): PortSet | null {
+    if (this.portMemo.has(name)) return this.portMemo.get(name) ?? null
+    const g = this.groups.get(name)
+    if (!g || g.kind !== 'port') return null
+    let set = PortSet.EMPTY
+    for (const c of g.node.children) {
+      const w = /^\d+$/.test(c.words[0]) && c.words.length > 1 ? c.words.slice(1) : c.words
+      if (w[0] === 'description') {
+        this.ledger.ok(c)
+        continue
+      }
+      const r = PORT_OPS.has(w[0]) ? readPortOp(w, 0) : {error: `cannot read port group entry '${w[0]}'`}
+      if ('error' in r) this.ledger.bad(c, r.error)
+      else if (r.next < w.length) this.ledger.bad(c, `unexpected '${w[r.next]}'`)
+      else {
+        set = set.union(r.ports)
+        this.ledger.ok(c)
+      }
+    }
+    this.portMemo.set(name, set)
+    return set
+  }
+
+  /** Ports after an address: an operator (`eq 443`) or an NX-OS `portgroup NAME`; undefined when neither. */
+  private portOperand(w: string[], i: number): {ports: PortSet; next: number} | {error: string} | undefined {
+    if (PORT_OPS.has(w[i])) return readPortOp(w, i)
+    if (w[i] !== 'portgroup') return undefined
+    const g = this.portGroup(w[i + 1] ?? '')
+    return g ? {ports: g, next: i + 2} : {error: `port group '${w[i + 1] ?? ''}' is not defined`}
   }
 
   // ---------- commands ----------
@@ -518,7 +592,7 @@ export class IosReader {
       const s = AddressSet.parse(w[i + 1] ?? '')
       return s ? {set: s, next: i + 2} : {error: `bad host '${w[i + 1] ?? ''}'`}
     }
-    if (t === 'object-group') {
+    if (t === 'object-group' || t === 'addrgroup') {
       const g = this.netGroup(w[i + 1] ?? '')
       if (!g) return {set: anyFamily, next: i + 2, unresolved: w[i + 1] ?? '', missing: true}
       return {set: g.set.intersect(anyFamily), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined}
@@ -569,7 +643,12 @@ export class IosReader {
     }
     let terms: ServiceTerm[]
     let protoWord = w[i]
-    if (protoWord === 'object-group') {
+    const protocolGroup = protoWord === 'object-group' && this.groups.get(w[i + 1] ?? '')?.kind === 'protocol' ? this.protocolGroup(w[i + 1]) : null
+    if (protocolGroup) {
+      terms = [{...ANY_SERVICE, protocols: protocolGroup}]
+      i += 2
+      protoWord = 'object-group'
+    } else if (protoWord === 'object-group') {
       const g = this.serviceGroup(w[i + 1] ?? '')
       if (!g) {
         problem = `service group '${w[i + 1] ?? ''}' is not defined`
@@ -591,21 +670,21 @@ export class IosReader {
     if ('error' in src) return this.ledger.bad(n, src.error)
     i = src.next
     let sourcePorts = PortSet.ALL
-    if (PORT_OPS.has(w[i])) {
-      const r = readPortOp(w, i)
-      if ('error' in r) return this.ledger.bad(n, r.error)
-      sourcePorts = r.ports
-      i = r.next
+    const sp = this.portOperand(w, i)
+    if (sp) {
+      if ('error' in sp) return this.ledger.bad(n, sp.error)
+      sourcePorts = sp.ports
+      i = sp.next
     }
     const dst = this.address(w, i, acl.family, false)
     if ('error' in dst) return this.ledger.bad(n, dst.error)
     i = dst.next
     let ports = PortSet.ALL
-    if (PORT_OPS.has(w[i])) {
-      const r = readPortOp(w, i)
-      if ('error' in r) return this.ledger.bad(n, r.error)
-      ports = r.ports
-      i = r.next
+    const dp = this.portOperand(w, i)
+    if (dp) {
+      if ('error' in dp) return this.ledger.bad(n, dp.error)
+      ports = dp.ports
+      i = dp.next
     } else if ((protoWord === 'icmp' || protoWord === 'icmpv6') && w[i] && (ICMP_TYPES.has(w[i]) || /^\d+$/.test(w[i]))) {
       notes.push(`icmp type ${w[i]} (exposure shows all icmp)`)
       opaque = opaque || action === 'deny'
@@ -847,3 +926,12 @@ export class IosReader {
 }
 
 const KNOWN_OPTIONS = new Set(['established', 'reflect', 'time-range', 'fragments', 'dscp', 'precedence', 'tos', 'ttl', 'option', 'log', 'log-input'])
+
+/** The object-group kinds IOS and NX-OS write: `network`, `service`, `protocol`, `ip address`, `ipv6 address`, `ip port`. */
+function groupHeader(w: string[]): {kind: GroupKind; name: string} | undefined {
+  if (w[0] !== 'object-group') return undefined
+  if ((w[1] === 'network' || w[1] === 'service' || w[1] === 'protocol') && w[2]) return {kind: w[1], name: w[2]}
+  if ((w[1] === 'ip' || w[1] === 'ipv6') && w[2] === 'address' && w[3]) return {kind: 'network', name: w[3]}
+  if (w[1] === 'ip' && w[2] === 'port' && w[3]) return {kind: 'port', name: w[3]}
+  return undefined
+}

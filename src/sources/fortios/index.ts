@@ -13,7 +13,7 @@ import {type AdminPorts, managementExposures, readInterfaces, vpnExposures} from
 import {Accounting, type Item, itemsOf, type Scope} from './items.js'
 import {addressWithMask, value, values} from './objects.js'
 import {buildTables, permitsToExposures, POLICY_KEYS, policyRules, type VdomTables} from './policies.js'
-import {attachExposures, describeDevice, zonesOf} from './model.js'
+import {attachExposures, describeDevice, zonesOf} from './neutral.js'
 import {type Block, blockText, readFortios, settingsOf, statementText} from './read.js'
 import {ignoredReason, LOCAL_IN_KEYS} from './sections.js'
 
@@ -72,6 +72,7 @@ export function parseFortios(text: string, file: string): ParseResult {
     unclosed(root)
     if (root.name === 'vdom') {
       for (const s of root.statements) acc.statement(s, "setting outside an entry in 'config vdom'")
+      for (const o of root.ops ?? []) acc.op(o, `'${o.verb}' of a VDOM not modelled`)
       for (const e of root.children) {
         if (e.kind !== 'edit') continue
         let scope = scopes.get(e.name)
@@ -84,6 +85,7 @@ export function parseFortios(text: string, file: string): ParseResult {
       }
     } else if (root.name === 'global') {
       for (const s of root.statements) acc.statement(s, "setting directly inside 'config global'")
+      for (const o of root.ops ?? []) acc.op(o, `'${o.verb}' directly inside 'config global'`)
       for (const c of root.children) add(global, c)
     } else {
       add(top, root)
@@ -96,7 +98,7 @@ export function parseFortios(text: string, file: string): ParseResult {
   for (const scope of [global, top, ...scopes.values()]) {
     for (const [name, blocks] of scope.sections) {
       if (MODELLED.has(name) || ignoredReason(name) !== undefined) continue
-      for (const b of blocks) if (b.statements.length || b.children.length) acc.block(b, `section 'config ${name}' not modelled`)
+      for (const b of blocks) if (b.statements.length || b.children.length || b.ops?.length) acc.block(b, `section 'config ${name}' not modelled`)
     }
   }
 

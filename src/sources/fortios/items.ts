@@ -1,7 +1,7 @@
 /** Section entries as FortiOS merges them, and the bookkeeping of every line we could not use. */
 import type {Unparsed} from '../types.js'
 import type {Entry} from './objects.js'
-import {type Block, blockText, settingsOf, type Statement, statementText} from './read.js'
+import {type Block, blockText, opText, settingsOf, type Statement, statementText, type TableOp} from './read.js'
 
 /** Every line we echo or count goes through here: unparsed entries and the lines they cost. */
 export class Accounting {
@@ -16,6 +16,11 @@ export class Accounting {
   block(b: Block, reason: string): void {
     this.unparsed.push({line: b.line, reason, text: blockText(b)})
     this.missed += b.size
+  }
+
+  op(o: TableOp, reason: string): void {
+    this.unparsed.push({line: o.line, reason, text: opText(o)})
+    this.missed += o.lines
   }
 }
 
@@ -52,10 +57,16 @@ export function itemsOf(
   known: ReadonlySet<string> | null,
   nested: (name: string) => boolean = () => false,
 ): Item[] {
-  const byName = new Map<string, Item>()
+  let byName = new Map<string, Item>()
   for (const block of blocks ?? []) {
     for (const s of block.statements) acc.statement(s, `setting outside an entry in 'config ${section}'`)
-    for (const child of block.children) {
+    const ops = block.ops ?? []
+    let next = 0
+    const replay = (upTo: number) => {
+      for (; next < ops.length && ops[next].at <= upTo; next++) byName = applyOp(byName, ops[next], section, acc)
+    }
+    for (const [k, child] of block.children.entries()) {
+      replay(k)
       if (child.kind !== 'edit') {
         acc.block(child, `nested section '${child.name}' in 'config ${section}' not modelled`)
         continue
@@ -78,7 +89,48 @@ export function itemsOf(
         else if (known) acc.block(c, `nested section '${c.name}' in 'config ${section}' not modelled`)
       }
     }
+    replay(Infinity)
   }
   for (const item of byName.values()) item.settings = settingsOf(item.statements)
   return [...byName.values()]
+}
+
+/** One table edit of a CLI script, FortiOS semantics: the entry order is the evaluation order. */
+function applyOp(byName: Map<string, Item>, op: TableOp, section: string, acc: Accounting): Map<string, Item> {
+  const [name, word, other] = op.args
+  const missing = (n: string) => {
+    acc.op(op, `${op.verb}: no entry '${n}' in 'config ${section}'`)
+    return byName
+  }
+  const item = name === undefined ? undefined : byName.get(name)
+  if (op.verb === 'delete') {
+    if (op.args.length !== 1) return (acc.op(op, 'delete takes one entry'), byName)
+    if (!item) return missing(name)
+    byName.delete(name)
+    return byName
+  }
+  if (op.verb === 'move') {
+    if (op.args.length !== 3 || (word !== 'before' && word !== 'after')) return (acc.op(op, 'move needs ENTRY before|after ENTRY'), byName)
+    if (!item) return missing(name)
+    if (!byName.has(other)) return missing(other)
+    if (name === other) return byName
+    const out = new Map<string, Item>()
+    for (const [k, v] of byName) {
+      if (k === name) continue
+      if (k === other && word === 'before') out.set(name, item)
+      out.set(k, v)
+      if (k === other && word === 'after') out.set(name, item)
+    }
+    return out
+  }
+  // rename A to B / clone A to B
+  if (op.args.length !== 3 || word !== 'to') return (acc.op(op, `${op.verb} needs ENTRY to NAME`), byName)
+  if (!item) return missing(name)
+  if (byName.has(other)) return (acc.op(op, `${op.verb}: entry '${other}' already exists in 'config ${section}'`), byName)
+  if (op.verb === 'clone') {
+    // the copy goes to the end of the table, with its own statements from here on
+    byName.set(other, {...item, name: other, line: op.line, statements: [...item.statements], children: [...item.children], unknown: [...item.unknown]})
+    return byName
+  }
+  return new Map([...byName].map(([k, v]) => (k === name ? [other, {...v, name: other}] : [k, v])))
 }

@@ -15,6 +15,8 @@ import {ADDRESS_KEYS, ADDRGRP_KEYS, POLICY_IGNORED_KEYS, SERVICE_GROUP_KEYS, SER
 
 export interface PolicyMeta {
   rule: string
+  /** The policy id (`edit N`): chosen by the admin, stable when policies move. */
+  name?: string
   line: number
   /** Built only for rules that end up exposed (echoing every rule costs more than evaluating it). */
   text: () => string
@@ -254,7 +256,7 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
           action: allow ? 'allow' : 'deny',
           guards,
           opaque: !allow && fDoubt,
-          meta: {rule, line: item.line, text, notes: familyNotes, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, group: g},
+          meta: {rule, name: item.name, line: item.line, text, notes: familyNotes, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, group: g},
         })
       }
       for (const [s, d] of pairs) {
@@ -319,6 +321,7 @@ export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Expo
       translated: meta.translated,
       line: meta.line,
       rule: meta.rule,
+      ...(meta.name ? {name: meta.name} : {}),
       text: meta.text(),
       interfaces: inList.length || outList.length ? {in: inList.length ? inList : undefined, out: outList.length ? outList : undefined} : undefined,
       fromSets: meta.fromSets.length ? meta.fromSets : undefined,

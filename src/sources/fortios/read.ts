@@ -27,6 +27,22 @@ export interface Block {
   statements: Statement[]
   children: Block[]
   closed: boolean
+  /** Table edits of a CLI script (`move`, `delete`, `rename`, `clone`), each after `at` children. */
+  ops?: TableOp[]
+}
+
+/** `move 5 before 3`, `delete 5`, `rename 5 to 7`, `clone 5 to 9`: replayed in order by the table reader. */
+export interface TableOp {
+  verb: 'move' | 'delete' | 'rename' | 'clone'
+  args: string[]
+  line: number
+  lines: number
+  /** How many child blocks precede it. */
+  at: number
+}
+
+export function opText(op: TableOp): string {
+  return redactLine([op.verb, ...op.args.map((a) => (/[\s"]/.test(a) || a === '' ? `"${a}"` : a))].join(' '))
 }
 
 export interface StrayLine {
@@ -202,6 +218,17 @@ export function readFortios(text: string): ReadResult {
         close()
         break
       }
+      case 'move':
+      case 'delete':
+      case 'rename':
+      case 'clone':
+        if (top?.kind !== 'config') {
+          strayLine(`'${verb}' outside a config block`)
+          break
+        }
+        ;(top.ops ??= []).push({verb, args: rest, line: t.line, lines: t.lines, at: top.children.length})
+        count(t.lines)
+        break
       default:
         if (VERBS.has(verb) && rest.length > 0 && top) {
           top.statements.push({verb: verb as Verb, key: rest[0], values: rest.slice(1), line: t.line, lines: t.lines})

@@ -9,9 +9,9 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
-import type {Unparsed} from '../types.js'
+import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
-import {noteUnfilteredNat} from './nat-check.js'
+import {composeNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 
@@ -190,7 +190,7 @@ function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
-export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
@@ -216,7 +216,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
       }
       chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true})
+      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
         e.hook = HOOK_OF[hook.chain]
@@ -228,6 +228,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }
-  noteUnfilteredNat(exposures)
-  return {exposures, warnings: [...warnings.values()]}
+  const nat = composeNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

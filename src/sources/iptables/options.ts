@@ -26,7 +26,7 @@ export const TARGET_OPTION_ARITY: Record<string, number> = {
   '--set-dscp-class': 1, '--set-tos': 1, '--and-tos': 1, '--or-tos': 1, '--xor-tos': 1, '--ttl-set': 1, '--ttl-dec': 1,
   '--ttl-inc': 1, '--hl-set': 1, '--hl-dec': 1, '--hl-inc': 1, '--add-set': 2, '--del-set': 2, '--map-set': 2,
   '--exist': 0, '--on-port': 1, '--on-ip': 1, '--tproxy-mark': 1, '--checksum-fill': 0, '--type': 1, '--ecn-tcp-remove': 0,
-  '--wscale': 0, '--timestamp': 0, '--sack-perm': 0, '--mss': 1, '--gateway': 1, '--selctx': 1, '--label': 1,
+  '--wscale': 1, '--timestamp': 0, '--sack-perm': 0, '--mss': 1, '--gateway': 1, '--selctx': 1, '--label': 1,
 }
 
 export type OptionEffect = 'harmless' | 'cond' | 'rate'
@@ -57,7 +57,7 @@ export const MATCH_OPTIONS: Record<string, [number, OptionEffect, string?]> = {
   '--hashlimit-rate-match': [0, 'harmless'], '--hashlimit-rate-interval': [1, 'harmless'],
   '--set': [0, 'harmless'], '--remove': [0, 'harmless'], '--rcheck': [0, 'cond', 'recent list hit'],
   '--update': [0, 'cond', 'recent list hit'], '--seconds': [1, 'harmless'], '--hitcount': [1, 'harmless'],
-  '--name': [1, 'harmless'], '--rsource': [0, 'harmless'], '--rdest': [0, 'harmless'], '--rttl': [0, 'harmless'],
+  '--name': [1, 'harmless'], '--mask': [1, 'harmless'], '--rsource': [0, 'harmless'], '--rdest': [0, 'harmless'], '--rttl': [0, 'harmless'],
   '--reap': [0, 'harmless'], '--src-type': [1, 'cond', 'source address type'],
   '--dst-type': [1, 'cond', 'destination address type'], '--limit-iface-in': [0, 'harmless'],
   '--limit-iface-out': [0, 'harmless'], '--tcp-option': [1, 'cond', 'tcp option'], '--loose': [0, 'harmless'],
@@ -77,6 +77,7 @@ export const MATCH_OPTIONS: Record<string, [number, OptionEffect, string?]> = {
   '--packets-lt': [1, 'cond', 'set counters'], '--packets-gt': [1, 'cond', 'set counters'],
   '--bytes-eq': [1, 'cond', 'set counters'], '--bytes-lt': [1, 'cond', 'set counters'],
   '--bytes-gt': [1, 'cond', 'set counters'], '--chunk-types': [2, 'cond', 'sctp chunk types'],
+  '--dccp-types': [1, 'cond', 'dccp packet types'], '--dccp-option': [1, 'cond', 'dccp option'],
   '--ctstatus': [1, 'cond', 'conntrack status'], '--ctexpire': [1, 'cond', 'conntrack expiry'],
   '--ctdir': [1, 'cond', 'conntrack direction'], '--ctreplsrc': [1, 'cond', 'conntrack reply source'],
   '--ctrepldst': [1, 'cond', 'conntrack reply destination'], '--ctreplsrcport': [1, 'cond', 'conntrack reply source port'],

@@ -4,6 +4,7 @@
  */
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
+import {expandGroups} from './groups.js'
 import {headLine, type Statement} from './read.js'
 import {IGNORED, INTERFACE_IGNORED, UNIT_FAMILY_IGNORED} from './tables.js'
 import type {
@@ -54,9 +55,8 @@ export function buildConfig(statements: Statement[]): BuildResult {
   const policyIndex = new Map<string, Policy>()
   const ruleSets = new Map<string, NatRuleSet>()
 
-  // configuration groups applied at the top level behave as if written there (node0/node1 of a cluster too)
-  const applied = new Set<string>()
-  for (const s of statements) if (s.words[0] === 'apply-groups' && s.words[1] && !s.inactive) applied.add(s.words[1])
+  // applied configuration groups behave as if written where they apply (groups.ts)
+  statements = expandGroups(statements)
 
   const unit = (ifName: string, unitNo: string, line: number): Unit => {
     const name = `${ifName}.${unitNo}`
@@ -79,18 +79,14 @@ export function buildConfig(statements: Statement[]): BuildResult {
   const handle = (s: Statement, w: string[]): string | null => {
     const ignored = ignoredReason(w)
     if (ignored) return null
-    const nested = w.indexOf('apply-groups')
-    if (nested > 0) return `apply-groups under '${w.slice(0, nested).join(' ').slice(0, 60)}' is not expanded; the inherited statements are missing`
+    // apply-groups / apply-groups-except at any level were expanded by expandGroups
+    if (w.includes('apply-groups') || w.includes('apply-groups-except')) return null
     switch (w[0]) {
       case 'logical-systems':
         return 'logical systems are not modelled (export each one as its own device)'
-      case 'groups': {
-        // a group's content counts only where it is applied; <*> wildcards are templates, not config
-        if (w.length < 3) return null
-        if (!applied.has(w[1]) && !/^node\d$/.test(w[1])) return null
-        if (w.some((x) => x.includes('<'))) return null
-        return handle(s, w.slice(2))
-      }
+      case 'groups':
+        // a template: its content is read where expandGroups applied it
+        return null
       case 'system':
         return handleSystem(w, s)
       case 'interfaces':

@@ -120,6 +120,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
       direction: 'inbound',
       line: p.line,
       rule,
+      name: p.name,
       text: policyText(p),
       fromZones: fromZone ? [fromZone] : undefined,
       toZones: toZone ? [toZone] : undefined,
@@ -321,6 +322,7 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
       direction: 'inbound',
       line: t.line,
       rule: `filter ${f.name} term ${t.name}`,
+      name: `${f.name}/${t.name}`,
       text: termText(f, t),
       notes: notes.length ? notes : undefined,
     }

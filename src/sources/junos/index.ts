@@ -13,8 +13,8 @@ import {toExposures} from './exposures.js'
 import {readJunos} from './read.js'
 
 // top-level statements only Junos writes, in either form
-const JUNOS_SET = /^(?:set|deactivate) (?:system (?:host-name|services|login|syslog|root-authentication)|interfaces \S+ unit |security (?:zones|policies|nat|ike|ipsec|address-book|screen)|firewall (?:family|filter)|applications application|policy-options|routing-options|protocols|snmp|chassis|version)\b/gm
-const JUNOS_TREE = /^(?:(?:inactive|replace): )?(?:system|interfaces|security|firewall|applications|policy-options|routing-options|protocols|snmp|chassis) \{\s*$|^\s*version \S+;|^## Last commit|^\s*(?:security-zone|from-zone \S+ to-zone|address-book|host-inbound-traffic|unit \d+) /gm
+const JUNOS_SET = /^(?:set|deactivate) (?:groups node[01] |system (?:host-name|services|login|syslog|root-authentication)|interfaces \S+ unit |security (?:zones|policies|nat|ike|ipsec|address-book|screen)|firewall (?:family|filter)|applications application|policy-options|routing-options|protocols|snmp|chassis|version)\b/gm
+const JUNOS_TREE = /^(?:(?:inactive|replace): )?(?:system|interfaces|security|firewall|applications|policy-options|routing-options|protocols|snmp|chassis) \{\s*$|^\s*version \S+;|^## Last commit|^#RANCID-CONTENT-TYPE: juniper|^\s*(?:security-zone|from-zone \S+ to-zone|address-book|host-inbound-traffic|unit \d+) /gm
 // PAN-OS set and brace configs share `set`, `system {` and `security {`
 const PANOS = /^\s*(?:set )?(?:deviceconfig|rulebase|vsys|mgt-config)\b/m
 

@@ -35,7 +35,7 @@ export interface ReadResult {
   form: 'set' | 'hierarchy'
 }
 
-const SET_VERBS = /^\s*(set|deactivate|activate|delete|insert|protect|unprotect)\s/
+const SET_VERBS = /^\s*(set|deactivate|activate|delete|insert|move|protect|unprotect)\s/
 const COMMENT = /^\s*(#|\/\*|\*|$)/
 
 /** Line where the object named after the last `keyword` was opened (its block header in the hierarchy). */
@@ -186,6 +186,13 @@ export function readSetForm(text: string): ReadResult {
       case 'unprotect':
         directives++
         return
+      case 'insert':
+      case 'move': {
+        const problem = reorder(statements, verb, words)
+        if (problem) problems.push({line: lineNo, reason: problem, text})
+        else directives++
+        return
+      }
       default:
         problems.push({line: lineNo, reason: `not a set command ('${verb.slice(0, 20)}')`, text})
     }
@@ -211,6 +218,58 @@ export function readSetForm(text: string): ReadResult {
     }
   }
   return {statements: live, problems, count: id, directives, form: 'set'}
+}
+
+/**
+ * An ordered list edited in place, replayed on the statements read so far:
+ * Junos `insert PATH KEY NAME before|after KEY OTHER`, PAN-OS `move PATH NAME top|bottom|before OTHER|after OTHER`.
+ * The entry's statements move as a block; the list order is the order of first appearance. A problem, or undefined.
+ */
+function reorder(statements: Statement[], verb: string, words: string[]): string | undefined {
+  const at = words.findIndex((w, k) => k > 0 && (w === 'before' || w === 'after' || w === 'top' || w === 'bottom'))
+  const where = words[at]
+  const bad = verb === 'move' ? 'move needs PATH NAME top|bottom|before NAME|after NAME' : 'insert needs PATH NAME before|after KEYWORD NAME'
+  if (at < 1) return bad
+  const list = words.slice(0, at - 1)
+  const name = words[at - 1]
+  let other: string | undefined
+  if (where === 'top' || where === 'bottom') {
+    if (verb !== 'move' || at !== words.length - 1) return bad
+  } else if (verb === 'move') {
+    if (at !== words.length - 2) return bad
+    other = words[at + 1]
+  } else {
+    // insert names the neighbour with the list's keyword again: `policy B`
+    if (at !== words.length - 3 || words[at + 1] !== list[list.length - 1]) return bad
+    other = words[at + 2]
+  }
+  const prefix = [...list, name].join(' ')
+  const moving = statements.filter((st) => startsWith(st.words, prefix))
+  if (moving.length === 0) return `${verb}: no '${name}' under '${list.join(' ')}'`
+  const rest = statements.filter((st) => !startsWith(st.words, prefix))
+  const inList = (st: Statement) => startsWith(st.words, list.join(' ')) && st.words.length > list.length
+  let index: number
+  if (other !== undefined) {
+    const target = [...list, other].join(' ')
+    const first = rest.findIndex((st) => startsWith(st.words, target))
+    if (first < 0) return `${verb}: no '${other}' under '${list.join(' ')}'`
+    index = first
+    if (where === 'after') while (index < rest.length && startsWith(rest[index].words, target)) index++
+    if (where === 'after') for (let k = index; k < rest.length; k++) if (startsWith(rest[k].words, target)) index = k + 1
+  } else if (where === 'top') {
+    index = rest.findIndex(inList)
+    if (index < 0) index = rest.length
+  } else {
+    index = rest.length
+    for (let k = rest.length - 1; k >= 0; k--) {
+      if (inList(rest[k])) {
+        index = k + 1
+        break
+      }
+    }
+  }
+  statements.splice(0, statements.length, ...rest.slice(0, index), ...moving, ...rest.slice(index))
+  return undefined
 }
 
 function startsWith(words: string[], prefix: string): boolean {

@@ -349,6 +349,7 @@ export const INTERFACE_IGNORED = new Set([
   'tunnel',
   'vlan-tags',
   'alias',
+  'bandwidth',
 ])
 
 export const UNIT_FAMILY_IGNORED = new Set(['mtu', 'dhcp', 'dhcp-client', 'sampling', 'rpf-check', 'no-redirects', 'targeted-broadcast', 'dad-disable', 'policer', 'primary', 'preferred', 'vrrp-group', 'arp', 'apply-groups', 'unnumbered-address', 'dhcpv6-client', 'ipsec-sa', 'port-mode', 'vlan', 'interface-mode', 'tcp-mss', 'accounting', 'negotiate-address'])

@@ -201,6 +201,10 @@ export function applyStmt(c: Compiled, s: Stmt, table: NftTable): void {
     case 'rate':
       c.rateLimited = true
       return
+    case 'tuples':
+      // expanded per element by the caller; reaching here means it could not be
+      doubt(c, `concatenated match on '${s.fields.join(' . ')}' not expanded`)
+      return
     default:
       return
   }

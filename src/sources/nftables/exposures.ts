@@ -20,10 +20,10 @@ import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Permit} from '../evaluate.js'
-import type {Unparsed} from '../types.js'
+import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
-import {noteUnfilteredNat} from '../iptables/nat-check.js'
+import {composeNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
 
@@ -64,18 +64,71 @@ interface Variant {
   natTo?: string
 }
 
-/** One rule → its variants: one normally, one per element for verdict maps and NAT maps. */
+/** One rule → its variants: one normally, one per element for verdict maps, NAT maps and sets of tuples. */
 function variantsOf(rule: NftRule, table: NftTable): Variant[] {
   const base = emptyCompiled()
   let verdict: Verdict | undefined
   let nat: Extract<Stmt, {t: 'nat'}> | undefined
   let vmap: Extract<Stmt, {t: 'vmap'}> | undefined
+  const tuples: Array<Extract<Stmt, {t: 'tuples'}>> = []
   for (const s of rule.stmts) {
     if (s.t === 'verdict') verdict = s.v
     else if (s.t === 'nat') nat = s
     else if (s.t === 'vmap') vmap = s
+    else if (s.t === 'tuples') tuples.push(s)
     else applyStmt(base, s, table)
   }
+  let bases = [base]
+  for (const t of tuples) bases = bases.flatMap((b) => tupleVariants(b, t, table))
+  return bases.flatMap((b) => mapVariants(b, verdict, nat, vmap, table))
+}
+
+/** More tuples than this in one set are not expanded (the rule is doubted instead). */
+const MAX_TUPLES = 4096
+
+/** `ip saddr . tcp dport { 192.0.2.1 . 25, … }` / `@set`: one variant per element, each field matched. */
+function tupleVariants(base: Compiled, t: Extract<Stmt, {t: 'tuples'}>, table: NftTable): Compiled[] {
+  const what = t.fields.join(' . ')
+  let elements: string[] | null
+  if (t.value.kind === 'atoms') elements = t.value.items
+  else {
+    const set = table.sets.get(t.value.name)
+    if (!set) {
+      const c = cloneCompiled(base)
+      applyStmt(c, {t: 'unknown', desc: `unknown set '@${t.value.name}'`}, table)
+      return [c]
+    }
+    elements = set.elements
+    if (elements === null) {
+      const c = cloneCompiled(base)
+      applyStmt(c, {t: 'cond', desc: `${what} ${t.op === '!=' ? '!= ' : ''}@${t.value.name} (filled at run time)`}, table)
+      return [c]
+    }
+  }
+  // a negated tuple set is everything but some combinations: the box cannot say it
+  if (t.op !== '==' || elements.length > MAX_TUPLES) {
+    const c = cloneCompiled(base)
+    applyStmt(c, t.op !== '==' ? {t: 'unknown', desc: `negated concatenated match on '${what}'`} : {t: 'unknown', desc: `concatenated match on '${what}' has over ${MAX_TUPLES} elements`}, table)
+    return [c]
+  }
+  const out: Compiled[] = []
+  for (const e of elements) {
+    const parts = e.split(' . ')
+    const c = cloneCompiled(base)
+    if (parts.length !== t.fields.length) applyStmt(c, {t: 'unknown', desc: `element '${e}' does not fit '${what}'`}, table)
+    else t.fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [parts[k]]}}, table))
+    out.push(c)
+  }
+  return out
+}
+
+function mapVariants(
+  base: Compiled,
+  verdict: Verdict | undefined,
+  nat: Extract<Stmt, {t: 'nat'}> | undefined,
+  vmap: Extract<Stmt, {t: 'vmap'}> | undefined,
+  table: NftTable,
+): Variant[] {
   if (vmap) {
     let entries: Array<[string, Verdict]>
     if ('name' in vmap.entries) {
@@ -101,12 +154,23 @@ function variantsOf(rule: NftRule, table: NftTable): Variant[] {
     if (!entries) {
       const c = cloneCompiled(base)
       c.notes.push(`translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`)
+      if ('name' in m.entries && !table.sets.has(m.entries.name)) c.problems.push(`unknown map '@${m.entries.name}'`)
       return [{compiled: c, verdict, nat: {...nat, map: undefined}}]
     }
+    // numgen/jhash/symhash pick a backend per connection: every backend serves the same traffic
+    const balanced = /^(numgen|jhash|symhash)\b/.test(m.field)
+    const fields = m.field.split(' . ')
     return entries.map(([key, to]) => {
       const c = cloneCompiled(base)
-      applyMatch(c, {field: m.field, op: '==', value: {kind: 'atoms', items: [key]}}, table)
-      return {compiled: c, verdict, nat: {...nat, map: undefined}, natTo: to}
+      if (balanced) c.notes.push(`load-balanced (${m.field}): one of ${entries.length} backends`)
+      else {
+        const keys = key.split(' . ')
+        if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`}, table)
+        else fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [keys[k]]}}, table))
+      }
+      // a concatenated value is `address . port`
+      const [addr, port] = to.split(' . ')
+      return {compiled: c, verdict, nat: {...nat, map: undefined}, natTo: port === undefined ? to : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`}
     })
   }
   return [{compiled: base, verdict, nat}]
@@ -196,7 +260,9 @@ function convertChain(
   const out: EvalChain<Meta> = {name: chainKey(table, chain.name, mode), rules}
   if (base && mode === 'filter' && (chain.policy ?? 'accept') === 'accept') {
     out.policy = 'allow'
-    out.policyMeta = {name: `${table.family} ${table.name} ${chain.name} policy accept`, line: chain.line, text: chain.text, kind, direction}
+    out.policyMeta = IMPLICIT.has(chain)
+      ? {name: `no ${chain.name} chain`, line: chain.line, kind, direction, note: `no filter chain on the ${chain.name} hook: the kernel accepts every packet`}
+      : {name: `${table.family} ${table.name} ${chain.name} policy accept`, line: chain.line, text: chain.text, kind, direction}
   }
   return out
 }
@@ -298,7 +364,20 @@ function hasNestedAccept(b: Base): boolean {
   return false
 }
 
-export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]} {
+// base chains made up for a hook the ruleset leaves without a filter chain
+const IMPLICIT = new WeakSet<NftChain>()
+
+/** A policy-accept base chain standing for "no chain on this hook", placed at the family's first table. */
+function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook): Base {
+  const line = Math.min(...tables.map((t) => t.line))
+  const table: NftTable = {family: family === 4 ? 'ip' : 'ip6', name: '', line, chains: new Map(), sets: new Map()}
+  const chain: NftChain = {name: hook, line, type: 'filter', hook, priority: 0, policy: 'accept', rules: []}
+  IMPLICIT.add(chain)
+  table.chains.set(hook, chain)
+  return {table, chain}
+}
+
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
   const exposures: Exposure[] = []
   const warnings = new Map<number, Unparsed>()
   const cache = new Map<NftRule, Variant[]>()
@@ -339,7 +418,7 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         }
       }
       chains.set('\u0000root', {name: '\u0000root', rules: root})
-      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true})
+      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true})
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
@@ -365,6 +444,8 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     }
     for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
       const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
+      // no filter chain on the hook: the kernel accepts every packet there (for a family the ruleset filters at all)
+      if (!chains.length && bases.length) chains.push(implicitAccept(tables, family, hook as NetfilterHook))
       if (!chains.length) continue
       const drops = chains.filter((b) => b.chain.policy === 'drop')
       const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
@@ -374,6 +455,6 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const nat = onHook('prerouting', ['nat'])
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  noteUnfilteredNat(exposures)
-  return {exposures, warnings: [...warnings.values()]}
+  const nat = composeNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

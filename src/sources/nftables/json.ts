@@ -81,8 +81,25 @@ function atom(x: Json | undefined): string | null {
     if (isObj(x.prefix)) return `${str(x.prefix.addr)}/${str(x.prefix.len)}`
     if (Array.isArray(x.range)) return `${atom(x.range[0])}-${atom(x.range[1])}`
     if (isObj(x.elem)) return atom(x.elem.val)
+    // a tuple (`10.0.0.1 . 22`), spelled as the text reader does
+    if (Array.isArray(x.concat)) {
+      const parts = x.concat.map((p) => atom(p))
+      return parts.every((p) => p !== null) ? parts.join(' . ') : null
+    }
   }
   return null
+}
+
+/** A map key: a field, a concatenation of fields, or a numgen/jhash load-balancing selector. */
+function keyOf(x: Json | undefined): string | null {
+  if (isObj(x) && Array.isArray(x.concat)) {
+    const fields = x.concat.map((p) => fieldOf(p))
+    return fields.every((f) => f !== null) ? fields.join(' . ') : null
+  }
+  if (isObj(x) && isObj(x.numgen)) return `numgen ${str(x.numgen.mode)} mod ${str(x.numgen.mod)}`
+  if (isObj(x) && isObj(x.jhash)) return `jhash mod ${str(x.jhash.mod)}`
+  if (isObj(x) && isObj(x.symhash)) return `symhash mod ${str(x.symhash.mod)}`
+  return fieldOf(x)
 }
 
 function valueOf(right: Json | undefined): Value | null {
@@ -123,7 +140,13 @@ function stmtOf(e: Json): Stmt {
         if (fieldOf(what) === 'tcp flags' && str(op) === '==' && right === 'syn' && maskFlags.includes('ack')) return {t: 'harmless'}
         return {t: 'cond', desc: `${fieldOf(what) ?? exprText((left['&'] ?? left['|']) as Json)} bits`}
       }
-      if (isObj(left) && Array.isArray(left.concat)) return {t: 'unknown', desc: 'concatenated match not expanded'}
+      if (isObj(left) && Array.isArray(left.concat)) {
+        const fields = left.concat.map((p) => fieldOf(p))
+        const value = valueOf(right)
+        if (!value || fields.some((f) => f === null)) return {t: 'unknown', desc: 'concatenated match not expanded'}
+        const o = str(op)
+        return {t: 'tuples', fields: fields as string[], op: o === 'in' || o === 'eq' ? '==' : o === 'ne' ? '!=' : o || '==', value}
+      }
       return {t: 'unknown', desc: `unknown match on '${exprText(left)}'`}
     }
     const value = valueOf(right)
@@ -154,7 +177,7 @@ function stmtOf(e: Json): Stmt {
     const nat: Extract<Stmt, {t: 'nat'}> = {t: 'nat', kind}
     const addr = n.addr
     if (isObj(addr) && isObj(addr.map)) {
-      const field = fieldOf(addr.map.key) ?? ''
+      const field = keyOf(addr.map.key) ?? ''
       const data = addr.map.data
       if (typeof data === 'string' && data.startsWith('@')) nat.map = {field, entries: {name: data.slice(1)}}
       else {

@@ -27,6 +27,8 @@ export type Stmt =
   | {t: 'vmap'; field: string; entries: Array<[string, Verdict]> | {name: string}}
   /** NAT statements; `map` for `dnat to tcp dport map { 80 : 10.0.0.1 }`. */
   | {t: 'nat'; kind: 'dnat' | 'snat' | 'redirect' | 'masquerade'; addr?: string; port?: string; map?: {field: string; entries: Array<[string, string]> | {name: string}}}
+  /** A concatenation matched as a tuple: `ip saddr . tcp dport @allow` (elements `a . b`). */
+  | {t: 'tuples'; fields: string[]; op: string; value: Value}
   /** limit / quota: only part of the matching traffic */
   | {t: 'rate'}
   /** counter, log, meta mark set, notrack…: no effect on reach */

@@ -148,11 +148,14 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     if (w === 'dnat' || w === 'snat' || w === 'redirect' || w === 'masquerade') {
       i++
       if (word() === 'ip' || word() === 'ip6') i++
+      // nft 1.0: `dnat ip addr . port to …` says the map value is an address and a port
+      if (word() === 'addr' && word(i + 1) === '.' && word(i + 2) === 'port') i += 3
       const nat: Extract<Stmt, {t: 'nat'}> = {t: 'nat', kind: w}
       if (word() === 'to') {
         i++
-        // `dnat to tcp dport map { 80 : 10.0.0.1 }`
-        const mapAt = toks.findIndex((t, k) => k >= i && k < i + 4 && t.text === 'map')
+        // `dnat to tcp dport map { 80 : 10.0.0.1 }`, `dnat ip to ip daddr . tcp dport map @m`,
+        // `dnat to numgen inc mod 2 map { … }`, `dnat to jhash ip saddr . tcp dport mod 2 map { … }`
+        const mapAt = mapKeyword(toks, i)
         if (mapAt >= 0) {
           const field = toks.slice(i, mapAt).map((t) => t.text).join(' ')
           i = mapAt + 1
@@ -229,15 +232,26 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     }
     // a concatenation (`ip saddr . tcp dport`): several fields matched as a tuple
     let concat = false
+    const fields = [field]
     while (word() === '.') {
       concat = true
       i += 1
-      i += word() === 'meta' || PAYLOAD.has(word() ?? '') ? 2 : 1
+      const head = word() ?? ''
+      const two = head === 'meta' || head === 'ct' || PAYLOAD.has(head)
+      fields.push(head === 'meta' ? `meta ${word(i + 1) ?? ''}` : two ? `${head} ${word(i + 1) ?? ''}` : BARE_META.has(head) ? `meta ${head}` : head)
+      i += two ? 2 : 1
     }
     const next = word()
     if (next === 'set') {
       i++
-      value()
+      // the new value may come from a map: `meta mark set tcp dport map { 22 : 0x1 }`
+      const mapAt = mapKeyword(toks, i)
+      const from = word() ?? ''
+      if (mapAt >= 0) {
+        i = mapAt + 1
+        value()
+      } else if (from === 'meta' || from === 'ct' || PAYLOAD.has(from)) i += 2 // copied from another field: `ct secmark set meta secmark`
+      else value()
       stmts.push({t: 'harmless'})
       continue
     }
@@ -282,6 +296,10 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
       stmts.push(opening ? {t: 'harmless'} : {t: 'cond', desc: `${field} bits`})
       continue
     }
+    if (concat && !bitwise) {
+      stmts.push({t: 'tuples', fields, op: normaliseOp(op), value: v})
+      continue
+    }
     if (bitwise || concat) {
       stmts.push({t: concat ? 'unknown' : 'cond', desc: concat ? `concatenated match on '${field} …' not expanded` : `${field} bits`})
       continue
@@ -289,6 +307,12 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     stmts.push({t: 'match', m: {field, op: normaliseOp(op), value: v}})
   }
   return {stmts, comment}
+}
+
+/** Index of the `map` ending a key expression that starts at `i` (`ip daddr . tcp dport map`), or -1. */
+function mapKeyword(toks: Token[], i: number): number {
+  for (let k = i; k < toks.length && k < i + 16 && (toks[k].kind === 'word' || toks[k].kind === 'str'); k++) if (toks[k].text === 'map') return k
+  return -1
 }
 
 function normaliseOp(op: string): string {

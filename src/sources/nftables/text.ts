@@ -77,9 +77,17 @@ class Reader {
         out.push(...this.defines.get(t.text.slice(1))!)
         continue
       }
-      out.push(t)
+      out.push(this.withPort(t))
     }
     return out
+  }
+
+  /** `$WEB:443` (a define followed by a port, as in `dnat to $WEB:443`) → `192.0.2.10:443`. */
+  private withPort(t: Token): Token {
+    const m = t.kind === 'word' ? /^\$([\w.-]+)(:[^:]+)$/.exec(t.text) : null
+    const value = m ? this.defines.get(m[1]) : undefined
+    if (!m || value?.length !== 1 || value[0].kind !== 'word') return t
+    return {...t, text: `${value[0].text}${m[2]}`}
   }
 
   /** Skip to the `}` closing the block just opened (the `{` is consumed). */

@@ -218,6 +218,9 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
     case 'verify-client-cert':
       if (a[0] === 'none' || a[0] === 'optional') m.listenerNotes.push(`verify-client-cert ${a[0]}: clients may connect without a certificate`)
       return true
+    case 'client-cert-not-required': // OpenVPN 2.3 spelling of verify-client-cert none
+      m.listenerNotes.push('client-cert-not-required: clients may connect without a certificate')
+      return a.length === 0 ? true : 'client-cert-not-required takes no argument'
     default:
       return `directive '${d.name}' not modelled`
   }

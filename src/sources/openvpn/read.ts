@@ -18,7 +18,7 @@ const MODELLED = new Set([
   'ifconfig', 'ifconfig-pool', 'ifconfig-ipv6-pool', 'push', 'route', 'route-ipv6', 'redirect-gateway',
   'client-to-client', 'client-config-dir', 'management', 'port-share', 'remote', 'nobind', 'bind', 'float',
   'client', 'pull', 'tls-client', 'tls-server', 'tls-auth', 'tls-crypt', 'tls-crypt-v2', 'secret',
-  'duplicate-cn', 'verify-client-cert', 'iroute', 'iroute-ipv6', 'config',
+  'duplicate-cn', 'verify-client-cert', 'client-cert-not-required', 'iroute', 'iroute-ipv6', 'config',
 ])
 
 /** Directives that open nothing, grouped by why (openvpn(8) option list). */

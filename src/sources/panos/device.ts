@@ -2,7 +2,7 @@
  * PAN-OS → the neutral device model: layer-3 interfaces with their addresses and zone, the interface a
  * static default route leaves by, the MGT port, listeners; and where each exposure enters and leaves.
  */
-import {type Attachment, attachment, type DeviceInterface, onSubnet} from '../../model/device.js'
+import {type Attachment, attachment, type DeviceInterface, interfaceAddress, onSubnet} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import type {Iface} from './objects.js'
 import {type PNode} from './tree.js'
@@ -40,9 +40,7 @@ export function managementInterface(deviceconfig: PNode | undefined): DeviceInte
   const mask = system?.children.get('netmask')?.values[0]
   const ip6 = system?.children.get('ipv6-address')?.values[0]
   if (!ip && !ip6) return undefined
-  const addresses: string[] = []
-  if (ip) addresses.push(mask ? `${ip}/${maskLength(mask)}` : ip.includes('/') ? ip : `${ip}/32`)
-  if (ip6) addresses.push(ip6.includes('/') ? ip6 : `${ip6}/128`)
+  const addresses = [ip ? interfaceAddress(ip, ip.includes('/') ? undefined : mask) : null, ip6 ? interfaceAddress(ip6) : null].filter((a): a is string => a !== null)
   return {name: 'management', addresses, line: system!.children.get('ip-address')?.line ?? system!.line}
 }
 
@@ -50,10 +48,6 @@ export function managementInterface(deviceconfig: PNode | undefined): DeviceInte
 export function zoneAttachment(zones: string[] | undefined, zoneIfaces: Map<string, string[]>): Attachment | undefined {
   const named = zones?.filter((z) => z !== 'any') ?? []
   return named.length ? attachment(named.flatMap((z) => zoneIfaces.get(z) ?? []), named) : undefined
-}
-
-function maskLength(mask: string): number {
-  return mask.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).replace(/0/g, '').length, 0)
 }
 
 /**

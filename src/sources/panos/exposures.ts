@@ -222,11 +222,11 @@ function securityExposures(
   const customApps = new Map<string, PNode>()
   for (const scope of [shared, ctx.node]) for (const a of entries(scope?.children.get('application'))) customApps.set(a.name, a)
   const appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
-  const ruleBoxes = (r: SecurityRule): {boxes: Box[]; notes: string[]; opaque: boolean; fromSets: string[]; toSets: string[]} => {
+  // `apps`: the rule's applications, or one of them (a rule naming several is evaluated once per application)
+  const ruleBoxes = (r: SecurityRule, apps: string[]): {boxes: Box[]; notes: string[]; opaque: boolean; fromSets: string[]; toSets: string[]} => {
     const notes: string[] = []
     let opaque = false
     let boxes: Box[] = []
-    const apps = r.applications.length ? r.applications : ['any']
     const services = r.services.length ? r.services : ['any']
     for (const s of services) {
       if (s === 'application-default') {
@@ -253,8 +253,7 @@ function securityExposures(
       }
       boxes.push(...res.boxes)
     }
-    if (!apps.includes('any') && !services.includes('application-default')) notes.push(`application ${apps.join(', ')} only`)
-    if (!apps.includes('any') && r.action !== 'allow') opaque = true // an App-ID deny does not block other apps on those ports
+    if (!apps.includes('any') && !services.includes('application-default')) notes.push(`application ${r.applications.join(', ')} only`)
     const src = objects.addressesOf(r.source)
     const dst = objects.addressesOf(r.destination)
     let from = src.set
@@ -276,7 +275,13 @@ function securityExposures(
     return {boxes, notes, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
-  const built = rules.map((r) => ({r, ...ruleBoxes(r)}))
+  // An App-ID rule applies to its applications only: each application is a guard `app=<name>`, so a deny
+  // of an application shadows allows of that same application (on its ports) and nothing else.
+  const built = rules.map((r) => {
+    const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
+    const variants = apps ? apps.map((a) => ({guards: [`app=${a}`], ...ruleBoxes(r, [a])})) : [{guards: [] as string[], ...ruleBoxes(r, ['any'])}]
+    return {r, variants}
+  })
   for (const r of rules) {
     if (reported.has(r.node)) continue
     reported.add(r.node)
@@ -302,26 +307,29 @@ function securityExposures(
     for (const to of sortedZones) {
       const list: Array<EvalRule<Template>> = []
       for (const i of candidates) {
-        const {r, boxes, notes, opaque, fromSets, toSets} = built[i]
+        const {r, variants} = built[i]
         if (r.to.length && !r.to.includes('any') && !r.to.includes(to)) continue
         if (!zoneless && r.ruleType === 'intrazone' && from !== to) continue
         if (!zoneless && r.ruleType === 'interzone' && from === to) continue
         const action = r.action === 'allow' ? 'allow' : 'deny'
         const known = ['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(r.action)
+        const notes = [...new Set(variants.flatMap((v) => v.notes))]
+        const {fromSets, toSets} = variants[0]
         const template: Template = {
           kind: 'filter',
           action: 'allow',
           direction: 'inbound',
           line: r.node.line,
           rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
+          name: r.name, // PAN-OS rule names are unique and stable
           text: ruleText(r),
           fromZones: zoneless ? undefined : [from],
           toZones: zoneless ? undefined : [to],
           fromSets: fromSets.length ? fromSets : undefined,
           toSets: toSets.length ? toSets : undefined,
-          notes: notes.length ? [...new Set(notes)] : undefined,
+          notes: notes.length ? notes : undefined,
         }
-        for (const match of boxes) list.push({match, action, opaque: action === 'deny' && (opaque || !known), meta: template})
+        for (const {boxes, opaque, guards} of variants) for (const match of boxes) list.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta: template})
       }
       // without zones we cannot tell intrazone from interzone: the stricter default applies
       const def = zoneless ? 'deny' : from === to ? intrazone : interzone
@@ -335,7 +343,14 @@ function securityExposures(
         fromZones: [from],
         toZones: [to],
       }
-      for (const p of evaluateList(list, def === 'allow' ? 'allow' : 'deny', policyMeta).permits) emit(p.meta, p.box)
+      // a rule naming several applications was evaluated once per application: merge its pieces again
+      const byRule = new Map<Template, Box[]>()
+      for (const p of evaluateList(list, def === 'allow' ? 'allow' : 'deny', policyMeta).permits) {
+        const boxes = byRule.get(p.meta)
+        if (boxes) boxes.push(p.box)
+        else byRule.set(p.meta, [p.box])
+      }
+      for (const [meta, boxes] of byRule) for (const b of boxes.length > 1 ? mergeBoxes(boxes) : boxes) emit(meta, b)
     }
   }
 }

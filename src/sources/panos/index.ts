@@ -28,6 +28,7 @@ export const panos: SourceParser = {
     if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
     let root: PNode
     let lines: number
+    let directives = 0
     const unparsed: Unparsed[] = []
     if (/^\s*</.test(text)) {
       const xml = parseXml(text, file)
@@ -49,6 +50,8 @@ export const panos: SourceParser = {
       }
       root = tree.root
       lines = tree.count + tree.problems.length
+      // delete/move/deactivate lines were applied: understood, though no node carries them
+      directives = tree.directives
       unparsed.push(...tree.problems)
     }
     const {exposures, problems, device} = toExposures(root)
@@ -56,6 +59,6 @@ export const panos: SourceParser = {
     unparsed.push(...rest.unparsed)
     for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood)}, device}
+    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood + directives)}, device}
   },
 }

@@ -78,7 +78,9 @@ const DEVICE_LEVEL = new Set(['deviceconfig', 'network', 'vsys', 'device-group',
 const CONFIG_LEVEL = new Set(['mgt-config', 'shared', 'readonly', 'panorama'])
 
 /** Set or brace text → tree, with the read problems and the number of source statements. */
-export function fromText(text: string): {root: PNode; count: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
+export function fromText(text: string): {root: PNode; count: number; directives: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
+  // `!` starts a comment line in pasted PAN-OS CLI scripts; blanked so line numbers stay
+  if (text.includes('!')) text = text.replace(/^[ \t]*!.*$/gm, '')
   const setForm = /^\s*(set|delete)\s/m.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
   const read = setForm ? readSetForm(text) : readHierarchy(text)
   const top = newNode('', 1, '')
@@ -104,7 +106,7 @@ export function fromText(text: string): {root: PNode; count: number; problems: R
       if (s.inactive) markDeep(node)
     }
   }
-  return {root: top, count: read.count + read.directives, problems: read.problems, form: setForm ? 'set' : 'brace'}
+  return {root: top, count: read.count + read.directives, directives: read.directives, problems: read.problems, form: setForm ? 'set' : 'brace'}
 }
 
 /** Rule attributes PAN-OS accepts several at a time: `set rulebase security rules R from a to b action allow`. */

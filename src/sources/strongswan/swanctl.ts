@@ -45,7 +45,15 @@ const POOL_KEYS = new Set('addrs dns nbns dhcp netmask server subnet split_inclu
 const IGNORED_SECTIONS: Record<string, string> = {
   authorities: 'CA definitions (certificate sources and revocation URIs)',
   secrets: 'credentials: never echoed',
+  // strongswan.conf(5) sections (same syntax, often concatenated with swanctl.conf): daemon and tool tuning
+  ...Object.fromEntries(
+    'charon charon-systemd charon-nm charon-cmd charon-svc libstrongswan libcharon libimcv libtnccs libtls starter pki swanctl attest pool manager medsrv scepclient aikgen sec-updater pt-tls-client tnc imv_policy_manager'
+      .split(' ')
+      .map((name) => [name, 'strongswan.conf daemon/tool settings (threads, plugins, logging): open nothing']),
+  ),
 }
+/** strongswan.conf keys that move the IKE listener: reported, the exposures keep ports 500/4500. */
+const LISTENER_KEYS = new Set(['port', 'port_nat_t'])
 
 /** strongswan.conf(5): names and keys hold any printable character but `. , : { } = " #` and blanks. */
 const NAME = '[^.,:{}="#\\s]+'
@@ -93,6 +101,8 @@ export function parseSwanctl(text: string): ParseResult {
     if (top.name === 'connections') {
       for (const conn of top.sections) readConnection(conn, pools, exposures, fail, failSection)
       for (const s of top.settings) fail(s, `setting '${s.key}' directly in connections`)
+    } else if (top.name.startsWith('charon') && top.name in IGNORED_SECTIONS) {
+      for (const s of top.settings) if (LISTENER_KEYS.has(s.key)) fail(s, `${top.name}.${s.key} moves the IKE listener: not modelled (exposures show 500/4500)`)
     } else if (!(top.name in IGNORED_SECTIONS) && top.name !== 'pools') {
       failSection(top, `section '${top.name}' not modelled (a strongswan.conf section?): its ${top.lines} lines are not read`)
     }

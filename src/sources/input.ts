@@ -1,0 +1,84 @@
+/**
+ * The one input reader for live configs: bytes → text. UTF-8 (with or without BOM) and UTF-16 (LE/BE,
+ * with a BOM, or without one as Windows PowerShell `>` and some exports write it) become a string; other
+ * bytes with NULs are binary junk, invalid UTF-8 is an error naming the line.
+ */
+import {IrmError} from '../core/errors.js'
+
+export type InputEncoding = 'utf-8' | 'utf-16le' | 'utf-16be'
+
+/**
+ * The encoding the bytes announce (BOM) or show: text in UTF-16 has a NUL in every other byte for
+ * ASCII characters. Judged on the first 4 KiB; a binary file has NULs too, but not on one parity only.
+ */
+export function sniffEncoding(buf: Uint8Array): {encoding: InputEncoding; bom: number} {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return {encoding: 'utf-8', bom: 3}
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return {encoding: 'utf-16le', bom: 2}
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return {encoding: 'utf-16be', bom: 2}
+  const n = Math.min(buf.length, 4096) & ~1
+  if (n < 4) return {encoding: 'utf-8', bom: 0}
+  let evenNul = 0
+  let oddNul = 0
+  for (let i = 0; i < n; i += 2) {
+    if (buf[i] === 0) evenNul++
+    if (buf[i + 1] === 0) oddNul++
+  }
+  const pairs = n / 2
+  // ASCII-heavy UTF-16: most pairs have exactly one NUL, always on the same side
+  if (oddNul >= pairs * 0.6 && evenNul === 0) return {encoding: 'utf-16le', bom: 0}
+  if (evenNul >= pairs * 0.6 && oddNul === 0) return {encoding: 'utf-16be', bom: 0}
+  return {encoding: 'utf-8', bom: 0}
+}
+
+/** Decode a config file's bytes; `display` names the file in errors. */
+export function decodeInput(buf: Uint8Array, display: string): string {
+  const {encoding, bom} = sniffEncoding(buf)
+  const body = buf.subarray(bom)
+  if (encoding !== 'utf-8') {
+    let text: string
+    try {
+      text = new TextDecoder(encoding, {fatal: true}).decode(body)
+    } catch {
+      throw new IrmError('INPUT_ENCODING', `the file is not valid ${encoding.toUpperCase()}`, {
+        file: display,
+        hint: 'Convert it to UTF-8 (e.g. iconv -f utf-16 -t utf-8).',
+      })
+    }
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  }
+  const nul = body.indexOf(0)
+  if (nul >= 0) {
+    const line = Buffer.from(body.subarray(0, nul)).toString('latin1').split('\n').length
+    throw new IrmError('INPUT_ENCODING', 'this is a binary file, not a text config', {
+      file: display,
+      line,
+      hint: 'Export the configuration as text (or JSON/XML) and point irm-audit at that file.',
+    })
+  }
+  try {
+    return new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(body)
+  } catch {
+    throw new IrmError('INPUT_ENCODING', 'the file is not valid UTF-8', {
+      file: display,
+      line: badUtf8Line(body),
+      hint: 'Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8).',
+    })
+  }
+}
+
+function badUtf8Line(buf: Uint8Array): number {
+  let line = 1
+  let start = 0
+  for (let i = 0; i <= buf.length; i++) {
+    if (i === buf.length || buf[i] === 0x0a) {
+      try {
+        new TextDecoder('utf-8', {fatal: true}).decode(buf.subarray(start, i))
+      } catch {
+        return line
+      }
+      line++
+      start = i + 1
+    }
+  }
+  return line
+}
