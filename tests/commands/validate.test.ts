@@ -154,7 +154,8 @@ describe('irm-audit validate (built binary)', () => {
     it.skipIf(!existsSync(SARIF_SCHEMA))('sarif to a file: valid SARIF 2.1.0, nothing on stdout', () => {
       const dir = brokenCopy('zones.yaml', 'cidrs: [10.99.30.0/24]', 'cidrs: [10.99.30.1/24]')
       const r = run(['validate', '--inventory', 'inv', '--format', 'sarif', '--output', 'out.sarif'], dir)
-      expect(r).toMatchObject({status: 1, stdout: '', stderr: ''})
+      // #11: the exit reason, and nothing else, on stderr
+      expect(r).toMatchObject({status: 1, stdout: '', stderr: 'exit 1: the inventory does not validate (1 error)\n'})
       const log = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'))
       // the official schema is draft-04; see tests/inventory/report.test.ts for why this is equivalent
       const {$schema: _d4, id, ...rest} = JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8'))
