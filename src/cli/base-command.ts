@@ -8,7 +8,7 @@ import {Command, Flags} from '@oclif/core'
 import {IrmError, isIrmError} from '../core/errors.js'
 import {paint, type Paint, useColor, writeAtomic} from '../report/output.js'
 
-export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit'
+export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit' | 'html'
 
 export const formatFlag = (options: ReportFormat[], defaultValue: ReportFormat = 'text') =>
   Flags.string({

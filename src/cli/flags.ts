@@ -15,6 +15,8 @@ export const maxLengthFlag = Flags.integer({
   min: 2000,
 })
 
+export const linkBaseFlag = Flags.string({summary: 'HTML: link file:line to this URL (e.g. a repository browser at the commit) instead of relative to the report.'})
+
 export const liveFlag = Flags.string({
   summary: 'Live config for a device: DEVICE=PATH[:type] (repeatable); adds to or overrides devices[].config.',
   multiple: true,

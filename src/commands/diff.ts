@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {maxLengthFlag} from '../cli/flags.js'
+import {linkBaseFlag, maxLengthFlag} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
 import {type DiffReport, failReason, runDiff} from '../diff/run.js'
@@ -10,6 +10,7 @@ import {renderDiffJunit} from '../report/junit.js'
 import {renderDiffMarkdown} from '../report/diff-markdown.js'
 import {renderDiffSarif} from '../report/diff-sarif.js'
 import {renderDiffText} from '../report/diff-text.js'
+import {makeLinker, renderDiffHtml} from '../report/html.js'
 import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Diff extends BaseCommand {
@@ -34,7 +35,8 @@ export default class Diff extends BaseCommand {
       summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeat for several files of one device (iptables + ip6tables).',
       multiple: true,
     }),
-    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
+    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit', 'html']),
+    'link-base': linkBaseFlag,
     output: outputFlag,
     'fail-on': Flags.string({summary: 'Exit 1 when a finding has this severity or higher.', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
     baseline: Flags.string({summary: 'A previous `diff --format json` report: mark findings new/unchanged and list the fixed ones.'}),
@@ -74,6 +76,8 @@ export default class Diff extends BaseCommand {
           ? JSON.stringify(renderDiffSarif(report, this.config.version), null, 2)
           : flags.format === 'junit'
             ? renderDiffJunit(report)
+            : flags.format === 'html'
+              ? await renderDiffHtml(report, {link: makeLinker(flags['link-base'], flags.output, process.cwd()), map: networkMap(loaded.inventory, report.findings)})
             : flags.format === 'markdown'
               ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)), {maxLength: flags['max-length']})
               : renderDiffText(report, this.paint(flags['no-color']))

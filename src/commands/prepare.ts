@@ -1,10 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {asOfFlag, failOnFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
+import {asOfFlag, failOnFlag, linkBaseFlag, liveFlag, maxLengthFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
+import type {FrameworkId} from '../readiness/frameworks.js'
 import {preparationFailReason, preparationGate} from '../readiness/gate.js'
+import {makeLinker, renderPrepareHtml} from '../report/html.js'
 import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Prepare extends BaseCommand {
@@ -19,6 +21,7 @@ export default class Prepare extends BaseCommand {
     '<%= config.bin %> prepare',
     '<%= config.bin %> prepare --as-of 2026-11-01 --format markdown --output readiness.md',
     '<%= config.bin %> prepare --policy policies/retention-pci.yaml --fail-under 80 --fail-on high',
+    '<%= config.bin %> prepare --framework pci --format markdown --output pci.md',
   ]
 
   static override flags = {
@@ -33,7 +36,8 @@ export default class Prepare extends BaseCommand {
     }),
     baseline: Flags.string({summary: 'A previous `diff --format json` report (e.g. of the target branch): the live-diff findings are marked new or unchanged.'}),
     'max-length': maxLengthFlag,
-    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit']),
+    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit', 'html']),
+    'link-base': linkBaseFlag,
     output: outputFlag,
     'as-of': asOfFlag,
     live: liveFlag,
@@ -43,6 +47,10 @@ export default class Prepare extends BaseCommand {
     'access-logs': Flags.string({summary: 'Authentication logs for the rare-locations check (see access-logs; repeatable).', multiple: true}),
     geo: Flags.string({summary: 'Offline location table for --access-logs: CSV or MaxMind .mmdb (repeatable).', multiple: true}),
     traffic: Flags.string({summary: 'Flow logs for the baseline check (see traffic; repeatable).', multiple: true}),
+    framework: Flags.string({
+      summary: 'Present the results by the requirements of a framework (pci also applies the pci retention profile unless a --policy file names one).',
+      options: ['cis', 'csf', 'dora', 'nis2', 'pci'],
+    }),
     'no-color': noColorFlag,
   }
 
@@ -61,6 +69,7 @@ export default class Prepare extends BaseCommand {
       geo: flags.geo,
       traffic: flags.traffic,
       baselineFile: flags.baseline,
+      framework: flags.framework as FrameworkId | undefined,
     })
     const gate = preparationGate(
       report,
@@ -77,6 +86,12 @@ export default class Prepare extends BaseCommand {
           diff: flags['no-diff'] ? undefined : diff,
           gate,
           maxLength: flags['max-length'],
+        })
+        break
+      case 'html':
+        rendered = await renderPrepareHtml(report, flags['no-diff'] ? undefined : diff, {
+          link: makeLinker(flags['link-base'], flags.output, process.cwd()),
+          map: networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings),
         })
         break
       case 'sarif':

@@ -36,6 +36,8 @@ class Engine {
   /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
   private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
+  /** The live rules that provide each access point (recert evidence). */
+  readonly providers = new Map<ApprovedAccess, Exposure[]>()
   private readonly findings: Finding[] = []
   private readonly identity: Identity
   private readonly space: ZoneSpace
@@ -179,7 +181,16 @@ class Engine {
     // a rule provides access only to the sources that enter where it is bound (its ingress zones)
     const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
     const offered = entering ? exposureBoxes({...e, from: entering}) : variants
-    if (access) for (const v of offered) for (const c of access.overlapping(v)) if (provides(c.ap)) this.provided.add(c.ap)
+    if (access) {
+      for (const v of offered) {
+        for (const c of access.overlapping(v)) {
+          if (!provides(c.ap)) continue
+          this.provided.add(c.ap)
+          const list = this.providers.get(c.ap) ?? []
+          if (!list.includes(e)) this.providers.set(c.ap, [...list, e])
+        }
+      }
+    }
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
     const scope = this.reach.get(device)!.scope(e, this.trusted)
@@ -599,6 +610,13 @@ export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, Int
     if (rank(f.severity) < rank(prev.severity)) prev.severity = f.severity
   }
   return sortFindings([...byId.values()])
+}
+
+/** The live rules (split by protocol) that provide each access point, by access point id. */
+export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> {
+  const engine = new Engine(input)
+  engine.run()
+  return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }
 
 export function rank(s: Severity): number {

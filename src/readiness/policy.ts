@@ -12,6 +12,7 @@ import {Ajv2020} from 'ajv/dist/2020.js'
 import {LineCounter, parseDocument} from 'yaml'
 
 import {IrmError} from '../core/errors.js'
+import type {Crosswalk} from './frameworks.js'
 import type {Severity} from './types.js'
 
 const require = createRequire(import.meta.url)
@@ -64,6 +65,9 @@ export interface PolicyPack {
   diff: Record<string, unknown>
   readiness: ReadinessPolicy
   scoring: ScoringPolicy
+  /** Requirement ids added per check id or finding rule. */
+  crosswalk: Record<string, Crosswalk>
+  recert: {cadence_days: number}
   /** Files merged, in order (for the report). */
   sources: string[]
 }
@@ -138,12 +142,18 @@ export interface PolicyText {
   text: string
 }
 
-/** The default pack, then `extra` files (paths, or texts already read) in order. */
-export async function loadPolicy(extra: Array<string | PolicyText> = [], options: {defaultPath?: string} = {}): Promise<PolicyPack> {
+/**
+ * The default pack, then `defaults` (what a flag such as `--framework pci` implies), then `extra` files
+ * (paths, or texts already read) in order, so a --policy file still wins over the flag.
+ */
+export async function loadPolicy(extra: Array<string | PolicyText> = [], options: {defaultPath?: string; defaults?: Plain} = {}): Promise<PolicyPack> {
   const files = [options.defaultPath ?? DEFAULT_POLICY, ...extra]
   const nameOf = (f: string | PolicyText) => (typeof f !== 'string' ? f.display : f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)
   let merged: Plain = {}
-  for (const f of files) merged = mergeDeep(merged, typeof f === 'string' ? await readPolicyFile(f, nameOf(f)) : parsePolicyText(f.text, f.display))
+  for (const [i, f] of files.entries()) {
+    merged = mergeDeep(merged, typeof f === 'string' ? await readPolicyFile(f, nameOf(f)) : parsePolicyText(f.text, f.display))
+    if (i === 0 && options.defaults) merged = mergeDeep(merged, options.defaults)
+  }
   const readiness = (merged.readiness ?? {}) as ReadinessPolicy
   const profile = readiness.retention_profile
   if (profile && !readiness.retention_profiles?.[profile]) {
@@ -158,6 +168,8 @@ export async function loadPolicy(extra: Array<string | PolicyText> = [], options
     diff: (merged.diff ?? {}) as Plain,
     readiness,
     scoring: merged.scoring as ScoringPolicy,
+    crosswalk: (merged.crosswalk ?? {}) as Record<string, Crosswalk>,
+    recert: {cadence_days: 182, ...((merged.recert ?? {}) as {cadence_days?: number})},
     sources: files.map(nameOf),
   }
 }

@@ -11,7 +11,9 @@ import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
 import {runAccessLogs} from '../logs/access/run.js'
 import {runTraffic} from '../logs/flows/run.js'
+import {frameworkView, type FrameworkView, crosswalkOf} from '../report/crosswalk.js'
 import {isoDay} from './dates.js'
+import type {Crosswalk, FrameworkId} from './frameworks.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
@@ -36,6 +38,8 @@ export interface PrepareOptions {
   traffic?: string[]
   /** A previous `diff --format json` report: the live diff's findings are marked new or unchanged. */
   baselineFile?: string
+  /** Present the results by the requirements of this framework; `pci` applies the `pci` retention profile unless a --policy file names one. */
+  framework?: FrameworkId
 }
 
 export interface CheckResult {
@@ -44,6 +48,8 @@ export interface CheckResult {
   section: Section
   status: CheckStatus
   severity: Severity
+  /** Framework requirement ids (built in, plus the policy's `crosswalk:`). */
+  crosswalk: Crosswalk
   summary: string
   rationale: string
   remediation: string
@@ -67,6 +73,8 @@ export interface PrepareReport {
   scoring: {weights: Record<Severity, number>; warn_credit: number; earned: number; possible: number}
   checks: CheckResult[]
   diff?: {summary: DiffReport['summary']; devices: DiffReport['devices']}
+  /** With --framework: the results by requirement. */
+  framework?: FrameworkView
 }
 
 async function gitFacts(loaded: LoadedInventory): Promise<GitFacts> {
@@ -125,7 +133,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     asOf: options.asOf,
     displayBase: options.displayBase,
   })
-  const policy = await loadPolicy(gate.policies)
+  const policy = await loadPolicy(gate.policies, options.framework === 'pci' ? {defaults: {readiness: {retention_profile: 'pci'}}} : {})
   const asOf = new Date(`${options.asOf}T00:00:00Z`)
   const validate = (l: LoadedInventory) =>
     validateInventory(l, {asOf})
@@ -168,6 +176,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
       section: check.section,
       status: out.status,
       severity: switches?.severity ?? check.severity,
+      crosswalk: crosswalkOf(check.id, check.crosswalk, policy.crosswalk),
       summary: out.summary,
       rationale: check.rationale,
       remediation: check.remediation,
@@ -191,6 +200,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     checks,
     ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
   }
+  if (options.framework) report.framework = frameworkView(options.framework, checks, options.noDiff ? undefined : diffReport, policy)
   return {report, loaded, policy, diff: diffReport}
 }
 

@@ -5,6 +5,7 @@
  */
 import type {Inventory} from '../inventory/model.js'
 import type {LineCommit} from '../git/repo.js'
+import type {Crosswalk} from './frameworks.js'
 import type {ReadinessPolicy} from './policy.js'
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
@@ -75,6 +76,8 @@ export interface ReadinessCheck {
   item: string
   section: Section
   severity: Severity
+  /** Framework requirements the check gives evidence for (policy packs may add more). */
+  crosswalk: Crosswalk
   rationale: string
   remediation: string
   /** Retired checks stay registered so ignore files keep resolving. */

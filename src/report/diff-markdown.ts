@@ -3,6 +3,8 @@
  * with device, rule location, the access point it should match and, for an opening someone may mean to
  * approve, an inventory snippet; fixed and suppressed findings folded; the network map in Mermaid.
  */
+import {crosswalkLine} from '../readiness/frameworks.js'
+import {ruleCrosswalk} from './crosswalk.js'
 import type {Finding} from '../diff/model.js'
 import type {DiffReport} from '../diff/run.js'
 import {filesLine, gateMarkdown, notRecheckedMarkdown, warningLines} from './diff-gate.js'
@@ -115,6 +117,12 @@ export function renderDiffMarkdown(report: DiffReport, mermaid?: string, options
     tail.push(`| ${md(d.id)} | ${d.file ? code(d.file) : '-'} | ${status} |`)
   }
   tail.push('')
+  const rules = [...new Set(report.findings.filter((f) => !f.suppressed).map((f) => f.rule))].sort()
+  if (rules.length) {
+    tail.push('### Framework crosswalk', '', '| Finding kind | Requirements |', '| --- | --- |')
+    for (const r of rules) tail.push(`| ${code(r)} | ${md(crosswalkLine(ruleCrosswalk(r)))} |`)
+    tail.push('')
+  }
   const blocks = [{text: block(tail), omitted: block(['_Fixed, suppressed findings and devices: in the artifact._', ''])}]
   if (mermaid) blocks.push({text: block(['### Map', '', '```mermaid', mermaid, '```', '']), omitted: block(['_Map left out to fit the comment: `irm-audit map` draws it._', ''])})
   return fitMarkdown({head: block(head), lists, tail: blocks, maxLength: options.maxLength}).replace(/\n$/, '')

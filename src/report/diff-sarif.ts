@@ -10,6 +10,8 @@ import type {Log, Result, Run} from 'sarif'
 
 import type {Finding, Severity} from '../diff/model.js'
 import type {DiffReport} from '../diff/run.js'
+import {crosswalkTags} from '../readiness/frameworks.js'
+import {RULE_CROSSWALK} from './crosswalk.js'
 import {DIFF_RULES} from './diff-rules.js'
 import {buildSarif, type SarifFinding, type SarifLevel} from './sarif.js'
 
@@ -40,7 +42,7 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
     description: r.description,
     help: r.remediation,
     defaultLevel: LEVEL[DEFAULT_SEVERITY[r.id]],
-    properties: {'security-severity': SECURITY_SEVERITY[DEFAULT_SEVERITY[r.id]], tags: ['security', 'network', 'irm5-preparation']},
+    properties: {'security-severity': SECURITY_SEVERITY[DEFAULT_SEVERITY[r.id]], tags: ['security', 'network', 'irm5-preparation', ...crosswalkTags(RULE_CROSSWALK[r.id])]},
   }))
   const toSarif = (f: Finding): SarifFinding => ({
     ruleId: f.rule,

@@ -1,4 +1,6 @@
 /** Human-readable `irm-audit diff`: findings by severity (new first in baseline mode), then a summary. */
+import {crosswalkLine} from '../readiness/frameworks.js'
+import {ruleCrosswalk} from './crosswalk.js'
 import type {DiffReport} from '../diff/run.js'
 import type {Finding, Severity} from '../diff/model.js'
 import {filesLine, gateText, notRecheckedText, warningLines} from './diff-gate.js'
@@ -78,6 +80,8 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
   }
   out.push(...notRecheckedText(report.not_rechecked))
   for (const w of warningLines(report)) out.push(p.yellow(`warning ${w}`))
+  for (const r of [...new Set(active.map((f) => f.rule))].sort()) out.push(p.dim(`maps to: ${r} → ${crosswalkLine(ruleCrosswalk(r))}`))
+  if (active.length) out.push('')
   out.push(active.length ? summaryLine(report) : p.green(summaryLine(report)))
   return out.join('\n')
 }

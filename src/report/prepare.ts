@@ -7,6 +7,8 @@ import {gateMarkdown} from './diff-gate.js'
 import {type FindingList, fitMarkdown} from './markdown-fit.js'
 import type {Paint} from './output.js'
 import {plural} from '../core/plural.js'
+import {crosswalkLine, crosswalkTags, requirementLabel, sectionsLabel} from '../readiness/frameworks.js'
+import type {FrameworkView, RequirementResult} from './crosswalk.js'
 import {buildSarif, type SarifFinding, type SarifLevel, type SarifRule} from './sarif.js'
 
 const STATUS_ICON: Record<CheckResult['status'], string> = {pass: '✅', fail: '❌', warn: '⚠️', 'not-applicable': '➖'}
@@ -21,6 +23,10 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
   out.push(`score ${r.score}/100 · ${r.passed} passed · ${r.failed} failed · ${plural(r.warned, 'warning')} · ${r.not_applicable} not applicable`)
   out.push(`policy: ${r.policy.sources.join(' + ')} (retention profile ${r.policy.retention_profile})${r.suppressions ? `; suppressions: ${r.suppressions}` : ''}`)
   out.push(`earned ${num(r.scoring.earned)} of ${num(r.scoring.possible)}. ${weightsLine(r)}`)
+  if (r.framework) {
+    out.push('', ...frameworkText(r.framework, p))
+    return out.join('\n')
+  }
   for (const s of r.sections) {
     out.push('')
     out.push(p.bold(`${s.section}  ${s.score}/100 (${num(s.earned)} of ${num(s.possible)})`))
@@ -28,6 +34,7 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
       const tag = c.status === 'pass' ? p.green('PASS') : c.status === 'fail' ? p.red('FAIL') : c.status === 'warn' ? p.yellow('WARN') : p.dim('N/A ')
       out.push(`  ${tag} ${c.id} (${c.severity}) ${c.item}`)
       out.push(`       ${c.summary}`)
+      if (crosswalkLine(c.crosswalk)) out.push(p.dim(`       maps to: ${crosswalkLine(c.crosswalk)}`))
       for (const f of c.findings.slice(0, 20)) out.push(`       - ${where(f) ? `${where(f)}: ` : ''}${f.message}`)
       if (c.findings.length > 20) out.push(`       … ${c.findings.length - 20} more (use --format json)`)
       if (c.status === 'fail') out.push(p.dim(`       fix: ${c.remediation}`))
@@ -45,6 +52,48 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
     )
   }
   return out.join('\n')
+}
+
+const REQ_TAG: Record<RequirementResult['status'], string> = {pass: 'PASS', fail: 'FAIL', warn: 'WARN', 'not-applicable': 'N/A', 'not-covered': 'NOT COVERED'}
+
+function countsLine(v: FrameworkView): string {
+  const c = v.counts
+  return `${c.pass} pass · ${c.fail} fail · ${plural(c.warn, 'warning')} · ${c['not-applicable']} not applicable · ${c['not-covered']} not covered by this tool`
+}
+
+/** The results by requirement: each requirement with its checks and live-diff findings as evidence. */
+export function frameworkText(v: FrameworkView, p: Paint): string[] {
+  const out = [p.bold(`${v.name} by requirement (sections ${sectionsLabel(v.id)})`), countsLine(v)]
+  for (const q of v.requirements) {
+    const tag = q.status === 'pass' ? p.green('PASS') : q.status === 'fail' ? p.red('FAIL') : q.status === 'warn' ? p.yellow('WARN') : p.dim(REQ_TAG[q.status])
+    out.push(`  ${tag} ${requirementLabel(v.id, q.id)}: ${q.summary}${q.status === 'not-covered' ? ' (not covered by this tool)' : ''}`)
+    if (q.weaker) out.push(p.yellow(`       weaker than the requirement: ${q.weaker}`))
+    for (const c of q.checks) {
+      out.push(`       ${c.id} ${c.status}: ${c.summary}`)
+      for (const f of c.findings.slice(0, 5)) out.push(`         - ${where(f) ? `${where(f)}: ` : ''}${f.message}`)
+      if (c.findings.length > 5) out.push(`         … ${c.findings.length - 5} more`)
+    }
+    if (q.findings.length) {
+      out.push(`       live diff: ${plural(q.findings.length, 'finding')}`)
+      for (const f of q.findings.slice(0, 5)) out.push(`         - ${where(f) ? `${where(f)}: ` : ''}${f.rule}: ${f.message}`)
+      if (q.findings.length > 5) out.push(`         … ${q.findings.length - 5} more`)
+    }
+  }
+  return out
+}
+
+function frameworkMarkdown(v: FrameworkView): string[] {
+  const out = [`### ${v.name} by requirement`, '', `Sections ${sectionsLabel(v.id)}: ${countsLine(v)}.`, '', '| Requirement | Summary | Result | Evidence |', '| --- | --- | --- | --- |']
+  for (const q of v.requirements) {
+    const evidence = [
+      ...(q.weaker ? [`⚠️ weaker than the requirement: ${q.weaker}`] : []),
+      ...q.checks.map((c) => `\`${c.id}\` ${c.status}: ${c.summary}`),
+      ...(q.findings.length ? [`live diff: ${plural(q.findings.length, 'finding')}${q.findings[0].file ? ` (first \`${where(q.findings[0])}\`)` : ''}`] : []),
+    ]
+    out.push(`| ${q.id} | ${mdEscape(q.summary)} | ${q.status === 'not-covered' ? 'not covered by this tool' : q.status} | ${mdEscape(evidence.join('<br>'))} |`)
+  }
+  out.push('')
+  return out
 }
 
 function mdEscape(s: string): string {
@@ -97,6 +146,7 @@ export function renderPrepareMarkdown(r: PrepareReport, map?: string, options: P
   }
   head.push(`${r.passed} passed · ${r.failed} failed · ${plural(r.warned, 'warning')} · ${r.not_applicable} not applicable — inventory \`${r.inventory}\`, as of ${r.as_of}, retention profile \`${r.policy.retention_profile}\`; policy ${r.policy.sources.map((f) => `\`${f}\``).join(' + ')}${r.suppressions ? `, suppressions \`${r.suppressions}\`` : ''}.`, '')
   head.push(...breakdownMarkdown(r))
+  if (r.framework) head.push(...frameworkMarkdown(r.framework))
   const lists: FindingList[] = []
   if (options.diff) {
     head.push('### Live diff', '', ...diffSummaryMarkdown(options.diff))
@@ -121,7 +171,11 @@ export function renderPrepareMarkdown(r: PrepareReport, map?: string, options: P
       evidence.push('', `**Fix:** ${mdEscape(c.remediation)}`, '', '</details>', '')
     }
   }
+  const crosswalk = ['### Framework crosswalk', '', '| Check | Requirements |', '| --- | --- |']
+  for (const c of r.checks) crosswalk.push(`| \`${c.id}\` | ${mdEscape(crosswalkLine(c.crosswalk) || '—')} |`)
+  crosswalk.push('')
   const tail = [{text: block(checks), omitted: block(['_Readiness checks left out to fit the comment: in the artifact._', ''])}]
+  tail.push({text: block(crosswalk), omitted: block(['_Framework crosswalk left out to fit the comment: in the artifact._', ''])})
   if (evidence.length) tail.push({text: block(evidence), omitted: block(['_Evidence of the failing checks left out to fit the comment: in the artifact._', ''])})
   if (map) tail.push({text: block(['### Network map', '', '```mermaid', map.trimEnd(), '```']), omitted: block(['_Network map left out to fit the comment: `irm-audit map` draws it._'])})
   return fitMarkdown({head: block(head), lists, tail, maxLength: options.maxLength})
@@ -136,7 +190,7 @@ export function renderPrepareSarif(r: PrepareReport, version: string): string {
     description: c.item,
     help: `${c.rationale} Fix: ${c.remediation}`,
     defaultLevel: LEVEL[c.severity],
-    properties: {'security-severity': SECURITY_SEVERITY[c.severity], tags: ['irm5', 'preparation', c.section]},
+    properties: {'security-severity': SECURITY_SEVERITY[c.severity], tags: ['irm5', 'preparation', c.section, ...crosswalkTags(c.crosswalk)]},
   }))
   const results: SarifFinding[] = []
   for (const c of r.checks) {
@@ -169,6 +223,7 @@ export function renderPrepareJunit(r: PrepareReport): string {
     out.push(`  <testsuite name="${xml(s.section)}" tests="${checks.length}" failures="${checks.filter((c) => c.status === 'fail').length}" skipped="${checks.filter((c) => c.status === 'not-applicable').length}">`)
     for (const c of checks) {
       out.push(`    <testcase classname="${xml(s.section)}" name="${xml(`${c.id} ${c.item}`)}">`)
+      if (crosswalkLine(c.crosswalk)) out.push(`      <properties><property name="crosswalk" value="${xml(crosswalkTags(c.crosswalk).join(' '))}"/></properties>`)
       if (c.status === 'fail') out.push(`      <failure type="${c.severity}" message="${xml(c.summary)}">${xml(c.findings.map((f) => `${where(f) ? `${where(f)}: ` : ''}${f.message}`).join('\n'))}</failure>`)
       else if (c.status === 'not-applicable') out.push(`      <skipped message="${xml(c.summary)}"/>`)
       else if (c.status === 'warn') out.push(`      <system-out>${xml(`WARN: ${c.summary}`)}</system-out>`)

@@ -24,7 +24,7 @@ export interface TrafficOptions {
   maxLogBytes?: number
 }
 
-function fieldsOption(spec: string | undefined, where: string): FlowFormatOptions {
+export function fieldsOption(spec: string | undefined, where: string): FlowFormatOptions {
   if (spec === undefined) return {}
   const fields = parseVpcFields(spec)
   if (typeof fields === 'string') throw new IrmError('USAGE', `${where}: ${fields}`, {hint: 'Give the LogFormat of the flow log, e.g. --vpc-fields "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status".'})

@@ -6,6 +6,7 @@ export const alertProcess: ReadinessCheck = {
   item: 'Make sure that an alert notification process is defined and well-known from everyone',
   section: 'Preparation/IDS-EDR',
   severity: 'high',
+  crosswalk: {pci: ['12.10.1', '12.10.2', '12.10.5'], cis: ['17.3', '17.4', '17.7'], nis2: ['21(2)(b)', '23(4)']},
   rationale: 'An alert that nobody knows how to escalate is an alert lost.',
   remediation: 'Document the procedures the policy requires, review them and run an exercise; record last_review and last_exercise.',
   run(ctx) {

@@ -8,6 +8,7 @@ export const baselineTraffic: ReadinessCheck = {
   item: 'Identify the baseline traffic and flows',
   section: 'Preparation/Baseline',
   severity: 'medium',
+  crosswalk: {cis: ['13.6'], csf: ['DE.CM-01'], pci: ['10.4.1']},
   rationale: 'Malicious traffic stands out only against a known normal: volumes, hours, zone pairs.',
   remediation: 'Declare the flows between zones with a baseline (bytes_per_day or sessions_per_hour, active_hours).',
   run(ctx) {

@@ -7,6 +7,7 @@ export const contactsEstablished: ReadinessCheck = {
   item: 'Make sure that an up-to-date list of contacts in network and security operations teams is available',
   section: 'Preparation/IDS-EDR',
   severity: 'high',
+  crosswalk: {pci: ['12.10.3'], cis: ['17.1', '17.2'], nis2: ['23(1)']},
   rationale: 'During an incident nobody has time to look for who runs the firewall or the SOC.',
   remediation: 'Add the missing teams to contacts with at least one channel, and re-verify them (verified: date).',
   run(ctx) {

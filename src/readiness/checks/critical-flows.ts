@@ -7,6 +7,7 @@ export const criticalFlows: ReadinessCheck = {
   item: 'Identify the business-critical flows, and make sure the live rules permit them',
   section: 'Preparation/Baseline',
   severity: 'high',
+  crosswalk: {pci: ['1.2.4'], csf: ['ID.AM-03']},
   rationale: 'Containment that cuts a business-critical flow by surprise turns an incident into an outage.',
   remediation: 'Give each critical flow an owner and criticality; fix the live rules (or the flow) the diff reports as blocked.',
   run(ctx) {

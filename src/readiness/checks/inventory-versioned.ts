@@ -8,6 +8,7 @@ export const inventoryVersioned: ReadinessCheck = {
   item: 'Make sure that an up-to-date inventory of network access points is available and versioned',
   section: 'Preparation/Network',
   severity: 'high',
+  crosswalk: {pci: ['1.2.2', '1.2.5'], csf: ['ID.AM-03'], nis2: ['21(2)(i)']},
   rationale: 'Responders trust the inventory only if it is under version control and kept current.',
   remediation: 'Commit the inventory, and review (or re-approve with a review_by date) the access points not touched for a long time.',
   run(ctx) {

@@ -9,6 +9,7 @@ export const isolation: ReadinessCheck = {
   item: 'Make sure you can isolate endpoints and areas of the network',
   section: 'Preparation/IDS-EDR',
   severity: 'high',
+  crosswalk: {cis: ['13.4'], pci: ['12.10.1'], nis2: ['21(2)(b)']},
   rationale: 'Containment needs a tested way to cut a host (EDR) or a zone (firewall, VLAN) off the network.',
   remediation: 'Record for each internal zone an isolation method and its last test, and deploy EDR with isolation on endpoints.',
   run(ctx) {

@@ -7,6 +7,7 @@ export const logRestore: ReadinessCheck = {
   item: 'Make sure that logs are operational when archived (restore tested)',
   section: 'Preparation/Logs-People',
   severity: 'high',
+  crosswalk: {cis: ['11.5'], pci: ['10.3.3'], dora: ['12(1)']},
   rationale: 'An archive that has never been restored is a hope, not a log.',
   remediation: 'Restore a sample of each archive, search it, and record last_restore_test.',
   run(ctx) {

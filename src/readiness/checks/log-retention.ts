@@ -7,6 +7,7 @@ export const logRetention: ReadinessCheck = {
   item: 'Make sure that logs are kept for more than 6 months (or the retention profile of the policy)',
   section: 'Preparation/Logs-People',
   severity: 'high',
+  crosswalk: {pci: ['10.5.1'], cis: ['8.3', '8.10'], csf: ['PR.PS-04'], dora: ['12(2)(a)'], nis2: ['21(2)(c)']},
   rationale: 'Intrusions surface months later; the network logs must still reach back to the first contact.',
   remediation: 'Raise online plus archive retention of each network log source to the policy minimum.',
   run(ctx) {

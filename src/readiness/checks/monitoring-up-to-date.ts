@@ -8,6 +8,7 @@ export const monitoringUpToDate: ReadinessCheck = {
   item: 'Make sure that the monitoring tools are up to date',
   section: 'Preparation/IDS-EDR',
   severity: 'high',
+  crosswalk: {pci: ['11.5.1'], cis: ['13.3'], csf: ['DE.CM-01'], nis2: ['21(2)(e)']},
   rationale: 'An IDS or EDR with old signatures or an unknown version misses current attack traffic.',
   remediation: 'Update the sensor and its signatures, then record version and signatures_updated in the inventory.',
   run(ctx) {

@@ -7,6 +7,7 @@ export const networkMaps: ReadinessCheck = {
   item: 'Make sure that up-to-date network maps are available, with zones and the teams that own them',
   section: 'Preparation/Network',
   severity: 'medium',
+  crosswalk: {pci: ['1.2.3', '1.2.4'], csf: ['ID.AM-03']},
   rationale: 'Scoping an intrusion needs a current map of zones and of who to call for each.',
   remediation: 'Give every zone an owner and a map {document, version, updated}, and refresh maps older than the policy allows.',
   run(ctx) {

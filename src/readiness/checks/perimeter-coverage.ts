@@ -8,6 +8,7 @@ export const perimeterCoverage: ReadinessCheck = {
   item: 'Make sure that every perimeter (every zone reachable from untrusted networks) is watched by a sensor',
   section: 'Preparation/IDS-EDR',
   severity: 'critical',
+  crosswalk: {pci: ['11.5.1'], cis: ['13.3'], csf: ['DE.CM-01']},
   rationale: 'A perimeter no sensor watches is where an intrusion goes unseen.',
   remediation: 'Add the zone (or the device in front of it) to the covers list of an IDS/NIPS/NDR sensor, or deploy one.',
   run(ctx) {

@@ -6,6 +6,7 @@ export const rareLocations: ReadinessCheck = {
   item: 'Look for VPN access and Cloud access from rare locations',
   section: 'Preparation/Network',
   severity: 'medium',
+  crosswalk: {cis: ['8.11', '13.5'], pci: ['10.4.1'], csf: ['DE.CM-03']},
   rationale: 'Stolen VPN or cloud credentials show up first as logins from places the organisation never uses.',
   remediation: "Review VPN and cloud logins by source location regularly (irm-audit access-logs) and record the review (reviews: type vpn-cloud-rare-locations).",
   run(ctx) {

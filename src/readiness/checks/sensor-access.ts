@@ -7,6 +7,7 @@ export const sensorAccess: ReadinessCheck = {
   item: 'Make sure that access to the monitoring consoles is verified',
   section: 'Preparation/IDS-EDR',
   severity: 'medium',
+  crosswalk: {pci: ['10.7.2'], cis: ['13.1'], csf: ['DE.CM-01']},
   rationale: 'Responders discover expired accounts and broken VPNs to the console in the middle of the incident.',
   remediation: 'Log in to each sensor console with the responder accounts and record console_access_verified.',
   run(ctx) {

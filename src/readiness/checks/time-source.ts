@@ -7,6 +7,7 @@ export const timeSource: ReadinessCheck = {
   item: 'Make sure all devices use one time source, so logs can be correlated (IRM #2/#7/#18)',
   section: 'Preparation/Logs-People',
   severity: 'medium',
+  crosswalk: {pci: ['10.6.1', '10.6.2'], cis: ['8.4'], dora: ['12(3)']},
   rationale: 'Timelines across firewall, VPN and EDR logs are worthless when clocks disagree.',
   remediation: 'Point every device at the same NTP servers and record them under devices[].ntp.',
   run(ctx) {

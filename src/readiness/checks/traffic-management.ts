@@ -8,6 +8,7 @@ export const trafficManagement: ReadinessCheck = {
   item: 'Make sure that traffic management tools (netflow, NDR) are deployed and watch the perimeters',
   section: 'Preparation/Network',
   severity: 'medium',
+  crosswalk: {cis: ['13.6'], csf: ['DE.CM-01'], pci: ['1.4.1']},
   rationale: 'Flow records are what tells responders which hosts talked to the attacker, and how much.',
   remediation: 'Export netflow/IPFIX (or deploy an NDR) at every perimeter and list the zones it covers.',
   run(ctx) {

@@ -9,6 +9,7 @@ export const training: ReadinessCheck = {
   item: 'Make sure people are trained on the tools (monitoring, isolation, analysis)',
   section: 'Preparation/Logs-People',
   severity: 'medium',
+  crosswalk: {pci: ['12.10.4'], cis: ['17.7'], nis2: ['21(2)(g)']},
   rationale: 'Tools nobody has practised with are slow and error-prone in a crisis.',
   remediation: 'Train each network, SOC and CERT team on the tools and record it under trainings (team, tool, date).',
   run(ctx) {

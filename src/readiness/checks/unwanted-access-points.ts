@@ -8,6 +8,7 @@ export const unwantedAccessPoints: ReadinessCheck = {
   item: 'Look for potential unwanted network access points regularly and close them',
   section: 'Preparation/Network',
   severity: 'critical',
+  crosswalk: {pci: ['1.2.5', '1.4.2'], cis: ['13.4', '13.5'], csf: ['ID.AM-03'], nis2: ['21(2)(i)']},
   rationale: 'An opening nobody declared is the first thing an attacker finds and the last thing responders look at.',
   remediation: "Close each unwanted opening, or declare it as an access point with an owner and justification; run 'irm-audit diff' in CI.",
   run(ctx) {
