@@ -5,6 +5,8 @@ import {Args, Flags, ux} from '@oclif/core'
 import {BaseCommand, formatFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
 import {passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
+import {IrmError} from '../core/errors.js'
+import {attachmentZones} from '../diff/attachment-zones.js'
 import {parseReport, type ParseReport} from '../report/parse-report.js'
 import {renderParseText} from '../report/parse-text.js'
 import {DEFAULT_MAX_CONFIG_BYTES, loadConfig} from '../sources/load.js'
@@ -18,6 +20,7 @@ export default class Parse extends BaseCommand {
   static override examples = [
     '<%= config.bin %> parse inventory/live/gw-lyon.iptables',
     '<%= config.bin %> parse edge.cfg --type cisco-asa --format json',
+    '<%= config.bin %> parse inventory/live/fw-edge-1.asa.cfg --inventory inventory --device fw-edge-1 --format json',
   ]
 
   static override args = {
@@ -31,6 +34,8 @@ export default class Parse extends BaseCommand {
     output: outputFlag,
     'no-color': noColorFlag,
     'max-config-bytes': Flags.integer({summary: 'Refuse configs larger than this.', default: DEFAULT_MAX_CONFIG_BYTES}),
+    inventory: Flags.string({char: 'i', summary: 'Inventory folder: fill ingress/egress inventory_zones as the diff maps them (with --device).'}),
+    device: Flags.string({summary: 'Device id in the inventory whose interfaces this config describes (with --inventory).'}),
     'include-root': Flags.directory({
       summary: "Folder absolute 'include' paths (nftables, strongSwan) are read under; nothing outside it is read. Default: the config's folder.",
       exists: true,
@@ -52,10 +57,14 @@ export default class Parse extends BaseCommand {
     const big = process.stderr.isTTY && !this.jsonEnabled() && (statSync(path, {throwIfNoEntry: false})?.size ?? 0) > 8 << 20
     if (big) ux.action.start(`parsing ${path}`, undefined, {stdout: false})
     const loaded = await loadConfig(path, {type, maxBytes: flags['max-config-bytes'], includeRoot: flags['include-root']}).finally(() => big && ux.action.stop())
-    const report = parseReport(loaded)
+    if (!flags.inventory !== !flags.device) {
+      throw new IrmError('USAGE', '--inventory and --device go together', {hint: 'Name the inventory folder and the device id this config belongs to: --inventory inventory --device fw-edge-1.'})
+    }
+    const zonesOf = flags.inventory && flags.device ? await attachmentZones(flags.inventory, flags.device, loaded.device) : undefined
+    const report = parseReport(loaded, zonesOf)
     const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : renderParseText(report, this.paint(flags['no-color']))
     // the default inventory folder and the config itself are never overwritten by the report
-    await this.emit(rendered, flags.output, ['inventory', path])
+    await this.emit(rendered, flags.output, ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])])
     return report
   }
 }

@@ -3,6 +3,7 @@
  * address/protocol/port sets; access points and exposures are found through per-device interval indexes
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
+import type {DeviceModel} from '../model/device.js'
 import {type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes} from '../net/match.js'
@@ -11,6 +12,7 @@ import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
 import {Identity} from './identity.js'
 import {AddressIndex} from './interval-index.js'
+import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
 import {byCodeUnit} from '../core/order.js'
@@ -39,6 +41,9 @@ class Engine {
   readonly providers = new Map<ApprovedAccess, Exposure[]>()
   private readonly findings: Finding[] = []
   private readonly identity: Identity
+  private readonly space: ZoneSpace
+  /** Per device: its interfaces and vendor zones mapped to inventory zones (reach by where traffic enters). */
+  readonly reach = new Map<string, DeviceReach>()
 
   constructor(private readonly input: DiffInput) {
     const trust = new Set(input.policy.trustedTrust)
@@ -46,6 +51,7 @@ class Engine {
     this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
     this.identity = new Identity(input.zones, this.trusted)
+    this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
   }
 
   /** Per device: its NAT pairs, the destinations its filter rules reach, then its access points. */
@@ -106,6 +112,13 @@ class Engine {
       liveByDevice.set(live.device, list)
     }
     this.prepare(liveByDevice)
+    for (const live of this.input.live) {
+      if ('error' in live || isEmptyConfig(live) || this.reach.has(live.device)) continue
+      const models = this.input.live.filter((l) => l.device === live.device && !('error' in l) && l.model).map((l) => (l as {model: DeviceModel}).model)
+      const model = models.length ? {interfaces: models.flatMap((m) => m.interfaces), ownAddresses: models.flatMap((m) => m.ownAddresses), listeners: models.flatMap((m) => m.listeners)} : undefined
+      const natted = AddressSet.unionAll((liveByDevice.get(live.device) ?? []).filter((x) => x.kind === 'nat-forward' && x.translated?.to).map((x) => x.to))
+      this.reach.set(live.device, new DeviceReach(this.space, this.input.devices.find((d) => d.id === live.device), model, natted))
+    }
     const audited = new Set<string>()
     for (const live of this.input.live) {
       if ('error' in live || isEmptyConfig(live)) continue // a device-unaudited finding says so
@@ -114,6 +127,7 @@ class Engine {
       else for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
       if (live.unparsed.length) this.unauditedRules(live)
     }
+    for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
     this.findings.push(...unauditedFindings(this.input, (device) => this.internetFacing(device)))
     for (const ap of this.input.accessPoints) {
       if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
@@ -165,8 +179,11 @@ class Engine {
     const variants = exposureBoxes(e)
     // an egress rule (OUTPUT, security-group egress) provides only egress access points
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
+    // a rule provides access only to the sources that enter where it is bound (its ingress zones)
+    const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
+    const offered = entering ? exposureBoxes({...e, from: entering}) : variants
     if (access) {
-      for (const v of variants) {
+      for (const v of offered) {
         for (const c of access.overlapping(v)) {
           if (!provides(c.ap)) continue
           this.provided.add(c.ap)
@@ -176,8 +193,11 @@ class Engine {
       }
     }
     if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
-    const untrusted = e.from.subtract(this.trusted)
+    // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
+    const scope = this.reach.get(device)!.scope(e, this.trusted)
+    const untrusted = scope.untrusted
     if (untrusted.isEmpty()) return
+    const entered = scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
     let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
     for (const v of variants) {
@@ -187,19 +207,20 @@ class Engine {
         const named = access.overlapping(full).map((c) => c.box.to)
         if (named.length) full = {...full, to: AddressSet.unionAll(named)}
       }
-      const box = sameFamily({...full, from: untrusted})
+      const box = sameFamily({...full, from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to)})
       if (box.from.isEmpty()) continue
       // drift: an access point approves part of this traffic — of the untrusted sources, or else only of
-      // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess)
+      // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess),
+      // counting only the sources that enter where the rule is bound when its ingress is mapped
       let cover = access ? access.overlapping(box) : []
-      if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: e.from})).filter((c) => c.ap.kind !== 'direct-internet')
+      if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
       const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
       // fully approved: nothing to report (a FortiOS policy still counts it among its services)
-      if (r.rest.length === 0) return {e, best: {...r, touched: true}}
+      if (r.rest.length === 0) return {e, best: {...r, touched: true}, scope}
       r.touched = cover.length > 0
       if (!best || (!best.touched && r.touched)) best = r
     }
-    return best && {e, best}
+    return best && {e, best, scope}
   }
 
   /** One finding for the assessed parts of one rule (usually one part; a FortiOS policy: one per service). */
@@ -209,10 +230,19 @@ class Engine {
     const {e} = parts[0]
     const best = parts.find((p) => p.best.touched)?.best ?? parts[0].best
     const rest = parts.flatMap((p) => p.best.rest)
-    const json = exposureToJson(e)[0]
+    // the inventory zones behind ingress and egress, as reach mapped them
+    const zoned = (p: Assessed) =>
+      exposureToJson(p.e).map((j) => {
+        if (j.ingress && p.scope.ingressZones) j.ingress.inventory_zones = [...p.scope.ingressZones]
+        if (j.egress && p.scope.egressZones) j.egress.inventory_zones = [...p.scope.egressZones]
+        return j
+      })
+    const json = zoned(parts[0])[0]
+    const {scope} = parts[0]
+    const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
     const several = parts.length > 1
     const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
-    const rows = several ? {exposures: parts.flatMap((p) => exposureToJson(p.e))} : {}
+    const rows = several ? {exposures: parts.flatMap(zoned)} : {}
     const source = this.identity.sourceClass(e.from)
     const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
     const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
@@ -237,7 +267,7 @@ class Engine {
         line: e.line,
         ...natAlso(e),
         message:
-          `${device} allows ${service} from ${this.describe(e.from)} to ${this.describe(e.to)} (${e.rule}, ${where}); ` +
+          `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
           `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
           doubts(e),
         suggestion: this.suggestion(device, e, service),
@@ -385,6 +415,27 @@ class Engine {
     })
   }
 
+  private interfaceUnmapped(device: string, u: Unmapped): void {
+    const live = this.input.live.find((l) => l.device === device && !('error' in l))
+    const what = u.name !== undefined ? `interface ${u.name}${u.vendorZone ? ` (vendor zone ${u.vendorZone})` : ''}` : `vendor zone ${u.vendorZone}`
+    const addresses = u.addresses.length ? ` with ${shortCidrs(u.addresses)}` : ''
+    const fits = u.fits.length ? `; zones that would fit: ${u.fits.join(', ')}` : ''
+    const entry = u.name !== undefined ? `{name: ${u.name}, zone: ZONE}` : `{vendor_zone: ${u.vendorZone}, zone: ZONE}`
+    this.findings.push({
+      id: `interface-unmapped:${device}:${u.name ?? `zone-${u.vendorZone}`}`,
+      rule: 'interface-unmapped',
+      severity: this.input.policy.severity.interfaceUnmapped,
+      device,
+      access_point: null,
+      file: live?.file,
+      ...(u.line ? {line: u.line} : {}),
+      message:
+        `${device}: rules are bound to ${what}${addresses}, which no inventory zone is mapped to and none can be inferred; ` +
+        `reach through it is decided by source addresses alone${fits}. Add ${entry} to devices[].interfaces of ${device}`,
+      suppressed: false,
+    })
+  }
+
   private unauditedRules(live: Extract<LiveConfig, {exposures: Exposure[]}>): void {
     const lines = [...new Set(live.unparsed.map((u) => u.line))].sort((a, b) => a - b)
     const first = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', …' : '')
@@ -482,6 +533,8 @@ function natAlso(e: Exposure): {also?: Array<{file: string; line: number}>} {
 interface Assessed {
   e: Exposure
   best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box}
+  /** Where the traffic enters and may leave (reach.ts). */
+  scope: ReachScope
 }
 
 /** The services of several exposures, per protocol: `tcp/443,3389+udp/53`. */
@@ -541,8 +594,10 @@ export function describeExcess(x: Excess, fromLabel?: string): string {
  * All findings of one diff, merged by id (two rules with one id become one finding with `also`),
  * in a stable order: severity, rule, id.
  */
-export function diffFindings(input: DiffInput): Finding[] {
-  const raw = new Engine(input).run()
+export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, InterfaceMapping[]>}): Finding[] {
+  const engine = new Engine(input)
+  const raw = engine.run()
+  if (out) out.mappings = new Map([...engine.reach].map(([device, r]) => [device, r.mappings()]))
   const byId = new Map<string, Finding>()
   const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
   raw.sort((a, b) => byCodeUnit(order(a), order(b)))

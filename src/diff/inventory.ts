@@ -1,12 +1,12 @@
 /** Inventory model → the diff's input sets (the one place the diff reads the inventory's shapes). */
-import type {LoadedInventory} from '../inventory/load.js'
+import type {FieldPath, LoadedInventory} from '../inventory/load.js'
 import {parseService, resolverFor} from '../inventory/resolve.js'
 import type {ApprovedAccess, CriticalFlow, DiffDevice, DiffInput, DiffPolicy, DiffZone, LiveConfig, Service, SourceRef} from './model.js'
 
 export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig[], asOf: string, policy: DiffPolicy): DiffInput {
   const inv = loaded.inventory
   const resolver = resolverFor(inv)
-  const where = (entry: object, field?: string): SourceRef => {
+  const where = (entry: object, field?: FieldPath): SourceRef => {
     const p = loaded.where(entry, field)
     return {file: p?.file ?? '?', line: p?.line ?? 1}
   }
@@ -15,7 +15,13 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
       const s = parseService(text)
       return s ? [{text, protocols: s.protocols, ports: s.ports}] : []
     })
-  const zones: DiffZone[] = inv.zones.map((z) => ({id: z.id, trust: z.trust, addresses: resolver.zoneAddressesOf(z.id)!, catchAll: resolver.isCatchAll(z)}))
+  const zones: DiffZone[] = inv.zones.map((z) => ({
+    id: z.id,
+    trust: z.trust,
+    addresses: resolver.zoneAddressesOf(z.id)!,
+    catchAll: resolver.isCatchAll(z),
+    ...(z.cloud_refs?.length ? {cloudRefs: [...z.cloud_refs]} : {}),
+  }))
   const catchAll = inv.zones.filter((z) => resolver.isCatchAll(z)).map((z) => z.id)
   // zones a flow end lies in: the zones it names, else the (non catch-all) zones its CIDRs fall in
   const zonesOf = (refs: readonly string[]): string[] => {
@@ -28,8 +34,13 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
   const devices: DiffDevice[] = inv.devices.map((d) => ({
     id: d.id,
     zones: [...(d.zones ?? [])],
+    role: d.role,
     ...(d.audit?.manual ? {audit: {reason: d.audit.reason, reviewBy: String(d.audit.review_by)}} : {}),
     source: where(d),
+    ...(d.interfaces?.length
+      ? {interfaces: d.interfaces.map((i, n) => ({...('name' in i ? {name: i.name} : {vendorZone: i.vendor_zone}), zone: i.zone, source: where(d, ['interfaces', n])}))}
+      : {}),
+    ...(d.management_addresses?.length ? {managementAddresses: resolver.addresses(d.management_addresses)} : {}),
   }))
   // an access point without a device names no device to audit; only its expiry is checked
   const accessPoints: ApprovedAccess[] = inv.access_points.map((ap) => ({

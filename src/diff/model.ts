@@ -4,6 +4,7 @@
  */
 import type {AddressSet} from '../net/address-set.js'
 import type {PortSet, ProtocolSet} from '../net/number-set.js'
+import type {DeviceModel} from '../model/device.js'
 import type {Exposure, ExposureJson} from '../model/exposure.js'
 import type {Unparsed} from '../sources/types.js'
 
@@ -23,6 +24,8 @@ export interface DiffZone {
   addresses: AddressSet
   /** A zone without cidrs (or with /0): any address no other zone claims (typically `internet`). */
   catchAll?: boolean
+  /** Symbolic cloud sources that mean this zone (`sg-…`, `pl-…`, `TAG@vnet`, `tag:NAME`, `sa:EMAIL`). */
+  cloudRefs?: string[]
 }
 
 /** One protocol/port set of an access point or flow, as `tcp/443` is written in the inventory. */
@@ -64,9 +67,23 @@ export interface CriticalFlow {
   source: SourceRef
 }
 
+/** One inventory `devices[].interfaces` entry: an interface or a vendor zone and the zone behind it. */
+export interface InterfaceZone {
+  name?: string
+  vendorZone?: string
+  zone: string
+  source?: SourceRef
+}
+
 export interface DiffDevice {
   id: string
   zones: string[]
+  /** Where its interfaces and vendor zones lead (inventory), read before any inference. */
+  interfaces?: InterfaceZone[]
+  /** `devices[].role`: a cloud account's attachments are the protected instances, not where traffic comes from. */
+  role?: string
+  /** `management_addresses`: the destination of host-local rules when the config has no interface address. */
+  managementAddresses?: AddressSet
   /** `devices[].audit`: audited by hand until `reviewBy` (its device-unaudited finding is info). */
   audit?: {reason: string; reviewBy: string}
   /** Where the device is declared in the inventory. */
@@ -75,7 +92,7 @@ export interface DiffDevice {
 
 /** The live config of one device: parsed, or why it could not be. */
 export type LiveConfig =
-  | {device: string; file: string; type: string; exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}}
+  | {device: string; file: string; type: string; exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}; model?: DeviceModel}
   | {device: string; file?: string; error: string; hint?: string}
 
 export interface DiffPolicy {
@@ -92,6 +109,7 @@ export interface DiffPolicy {
     deviceUnaudited: Severity
     unauditedRules: Severity
     suppressionExpired: Severity
+    interfaceUnmapped: Severity
   }
 }
 
@@ -117,6 +135,7 @@ export type FindingRule =
   | 'device-unaudited'
   | 'unaudited-rules'
   | 'suppression-expired'
+  | 'interface-unmapped'
 
 export type Reach = 'internet' | 'partner' | 'internal'
 

@@ -95,6 +95,8 @@ export function diffPolicyFrom(section: unknown, display: string): DiffPolicy {
       deviceUnaudited: level(sev['device-unaudited'], '/device-unaudited'),
       unauditedRules: level(sev['unaudited-rules'], '/unaudited-rules'),
       suppressionExpired: level(sev['suppression-expired'], '/suppression-expired'),
+      // optional in user packs written before it existed: medium, as the default pack says
+      interfaceUnmapped: sev['interface-unmapped'] === undefined ? 'medium' : level(sev['interface-unmapped'], '/interface-unmapped'),
     },
   }
 }

@@ -16,6 +16,7 @@ import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
 import {diffPolicyFrom} from './policy.js'
+import type {InterfaceMapping} from './reach.js'
 import {applySuppressions, parseSuppressions} from './suppress.js'
 import {isEmptyConfig} from './unaudited.js'
 
@@ -56,6 +57,8 @@ export interface DeviceStatus {
   unparsed?: number
   lines?: number
   understood?: number
+  /** Interfaces and vendor zones the live rules are bound to, with the zone each maps to and how (inferred or not). */
+  interfaces?: InterfaceMapping[]
 }
 
 export interface DiffSummary {
@@ -67,6 +70,7 @@ export interface DiffSummary {
   'device-unaudited': number
   'unaudited-rules': number
   'suppression-expired': number
+  'interface-unmapped': number
   total: number
   suppressed: number
   by_severity: Record<Severity, number>
@@ -103,6 +107,7 @@ const SUMMARY_KEY: Record<Finding['rule'], keyof DiffSummary> = {
   'device-unaudited': 'device-unaudited',
   'unaudited-rules': 'unaudited-rules',
   'suppression-expired': 'suppression-expired',
+  'interface-unmapped': 'interface-unmapped',
 }
 
 export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
@@ -139,7 +144,8 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
   const input = diffInputFromInventory(loaded, live, options.asOf, policy)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
-  let findings = diffFindings(input)
+  const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
+  let findings = diffFindings(input, reach)
 
   let suppressions: string | undefined
   if (gate.ignore) {
@@ -172,7 +178,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     ...(baselineShown ? {baseline: baselineShown} : {}),
     ...(gateChanges ? {gate: gateChanges} : {}),
     summary: summarize(findings, fixed, notRechecked),
-    devices: deviceStatus(devices, live, findings),
+    devices: deviceStatus(devices, live, findings, reach.mappings),
     findings,
     ...(fixed ? {fixed} : {}),
     ...(notRechecked ? {not_rechecked: notRechecked} : {}),
@@ -221,6 +227,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: F
     'device-unaudited': 0,
     'unaudited-rules': 0,
     'suppression-expired': 0,
+    'interface-unmapped': 0,
     total: 0,
     suppressed: 0,
     by_severity: {critical: 0, high: 0, medium: 0, low: 0, info: 0},
@@ -242,7 +249,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: F
   return s
 }
 
-function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveConfig[], findings: Finding[]): DeviceStatus[] {
+function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveConfig[], findings: Finding[], mappings?: Map<string, InterfaceMapping[]>): DeviceStatus[] {
   const unaudited = new Map(findings.filter((f) => f.rule === 'device-unaudited' && f.device).map((f) => [f.device!, f.severity === 'info' ? ('manual' as const) : ('unaudited' as const)]))
   const out: DeviceStatus[] = []
   for (const d of [...devices].sort((a, b) => compareText(a.id, b.id))) {
@@ -252,7 +259,11 @@ function deviceStatus(devices: Array<{id: string; config?: string | readonly str
       if ('error' in l) out.push({id: d.id, status: unaudited.get(d.id) ?? 'unaudited', file: l.file})
       else {
         const status = isEmptyConfig(l) ? (unaudited.get(d.id) ?? 'unaudited') : 'audited'
-        out.push({id: d.id, status, file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood})
+        const interfaces = mappings?.get(d.id)
+        out.push({
+          id: d.id, status, file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood,
+          ...(interfaces?.length ? {interfaces} : {}),
+        })
       }
     }
   }

@@ -88,6 +88,17 @@ export const zonesSchema = {
       trust: {type: 'string', enum: TRUST_LEVELS, description: 'Trust level; the diff treats internet and partner as untrusted.'},
       owner: ref('the contact (team) that owns the zone'),
       parent: ref('the enclosing zone, when this zone is declared nested inside it (its cidrs may overlap the parent)'),
+      cloud_refs: {
+        type: 'array',
+        description:
+          'Symbolic cloud sources that mean this zone: `sg-…` (AWS security group), `pl-…` (AWS prefix list), `TAG@vnet` (Azure service tag seen from a VNet, e.g. `VirtualNetwork@corp-vnet`), `tag:NAME` (GCP network tag), `sa:EMAIL` (GCP service account).',
+        items: {
+          type: 'string',
+          description: 'A cloud reference.',
+          pattern: '^(?:sg-[0-9A-Za-z]+|pl-[0-9A-Za-z]+|[A-Za-z][A-Za-z0-9.]*@[A-Za-z0-9._-]+|tag:[A-Za-z0-9._-]+|sa:[^\\s@]+@[^\\s@]+)$',
+        },
+        uniqueItems: true,
+      },
       site: text('Site the zone belongs to (e.g. `paris-hq`).'),
       map: {
         type: 'object',
@@ -146,6 +157,29 @@ export const devicesSchema = {
         ],
       },
       management_addresses: {type: 'array', description: 'Addresses of its management plane.', items: cidr},
+      interfaces: {
+        type: 'array',
+        description:
+          'Where its interfaces and vendor zones sit: `{name: outside, zone: internet}` or `{vendor_zone: trust, zone: lyon-lan}`. The diff decides reach by where traffic enters; an interface not listed is inferred (default route or WAN → the catch-all internet zone, connected subnet → the one private zone holding it) or reported as interface-unmapped.',
+        items: {
+          oneOf: [
+            {
+              type: 'object',
+              description: 'An interface as the config names it (`outside`, `GigabitEthernet0/1`, `eth0`, `port1`).',
+              additionalProperties: false,
+              required: ['name', 'zone'],
+              properties: {name: text('Interface name as the config spells it.'), zone: ref('the inventory zone behind the interface')},
+            },
+            {
+              type: 'object',
+              description: 'A vendor zone (`untrust`, Junos/PAN-OS/FortiOS zone, IOS zone-based firewall zone).',
+              additionalProperties: false,
+              required: ['vendor_zone', 'zone'],
+              properties: {vendor_zone: text('Vendor zone name as the config spells it.'), zone: ref('the inventory zone behind the vendor zone')},
+            },
+          ],
+        },
+      },
       isolation: {
         type: 'object',
         description: 'Whether the device can isolate endpoints or zones during an incident.',

@@ -348,6 +348,13 @@ class SemanticChecks {
     for (const c of owners) this.refField(c, 'owner', ['contacts'], 'owner (contact)')
     this.refField('zones', 'parent', ['zones'], 'parent zone')
     this.refList('devices', 'zones', ['zones'], 'zone')
+    for (const entry of this.inv.devices ?? []) {
+      const list = entry.interfaces
+      if (!Array.isArray(list)) continue
+      list.forEach((item, i) => {
+        if (obj(item) && typeof item.zone === 'string') this.refCheck(entry, ['interfaces', i, 'zone'], item.zone, ['zones'], 'zone')
+      })
+    }
     this.refField('access_points', 'device', ['devices'], 'device')
     this.refList('access_points', 'monitored_by', ['sensors'], 'sensor')
     this.refList('flows', 'via', ['devices'], 'device')

@@ -16,6 +16,8 @@ export const RULE_CROSSWALK: Record<FindingRule, Crosswalk> = {
   'device-unaudited': {pci: ['1.2.8'], csf: ['PR.PS-01']},
   'unaudited-rules': {pci: ['1.2.8'], csf: ['PR.PS-01']},
   'suppression-expired': {pci: ['1.2.7']},
+  // an interface no zone is mapped to: the inventory's picture of the connections is incomplete
+  'interface-unmapped': {pci: ['1.2.3'], csf: ['ID.AM-03']},
 }
 
 /** The crosswalk of a check id or finding rule, with the policy's additions. */

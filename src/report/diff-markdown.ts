@@ -22,6 +22,7 @@ const ROWS: Array<[keyof DiffReport['summary'], string]> = [
   ['device-unaudited', 'device-unaudited'],
   ['unaudited-rules', 'unaudited-rules'],
   ['suppression-expired', 'suppression-expired'],
+  ['interface-unmapped', 'interface-unmapped'],
 ]
 
 /** Text safe inside a table cell or a heading. */

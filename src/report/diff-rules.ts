@@ -57,6 +57,13 @@ export const DIFF_RULES: readonly RuleInfo[] = [
     description: 'An entry of .irm-audit-ignore.yaml whose expiry date has passed; it no longer hides its findings.',
     remediation: 'Fix the findings it covered, or renew the suppression with a new reason and date.',
   },
+  {
+    id: 'interface-unmapped',
+    title: 'Interface not mapped to a zone',
+    description:
+      'Rules of the live config are bound to an interface or vendor zone that the inventory does not map to a zone and that cannot be inferred: reach through it is decided by source addresses alone.',
+    remediation: 'Add it to devices[].interfaces ({name: IFACE, zone: ZONE} or {vendor_zone: NAME, zone: ZONE}).',
+  },
 ]
 
 export const RULE_INFO = new Map(DIFF_RULES.map((r) => [r.id, r]))

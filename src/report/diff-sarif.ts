@@ -29,6 +29,7 @@ const DEFAULT_SEVERITY: Record<string, Severity> = {
   'device-unaudited': 'high',
   'unaudited-rules': 'medium',
   'suppression-expired': 'medium',
+  'interface-unmapped': 'medium',
 }
 
 function fingerprint(id: string): string {

@@ -28,6 +28,7 @@ export function summaryLine(report: DiffReport): string {
   if (s['device-unaudited']) parts.push(`${plural(s['device-unaudited'], 'device')} unaudited`)
   if (s['unaudited-rules']) parts.push(`${plural(s['unaudited-rules'], 'file')} with unaudited rules`)
   if (s['suppression-expired']) parts.push(`${plural(s['suppression-expired'], 'suppression')} expired`)
+  if (s['interface-unmapped']) parts.push(`${plural(s['interface-unmapped'], 'interface')} unmapped`)
   const sev = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.by_severity[k]).map((k) => `${s.by_severity[k]} ${k}`)
   let line = `${plural(s.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''}: ${parts.join(', ')}`
   if (s.suppressed) line += `; ${s.suppressed} suppressed`
@@ -60,6 +61,9 @@ export function renderDiffText(report: DiffReport, p: Paint): string {
             ? 'audited by hand'
             : 'no live config'
     out.push(`  ${d.id}: ${detail}`)
+    // which interfaces were mapped by inference, so a reader can confirm or override them in the inventory
+    const inferred = (d.interfaces ?? []).filter((m) => m.how !== 'inventory' && m.how !== 'vendor-zone' && m.how !== 'unmapped')
+    if (inferred.length) out.push(p.dim(`    inferred: ${inferred.map((m) => `${m.name ?? m.vendor_zone} → ${m.zones.join('+')} (${m.how})`).join(', ')}`))
   }
   out.push('')
   const active = report.findings.filter((f) => !f.suppressed)

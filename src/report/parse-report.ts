@@ -1,5 +1,6 @@
 /** The `irm-audit parse` document (DESIGN §10): exposures in stable order, every unparsed line. */
 import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
+import type {Attachment} from '../model/device.js'
 import type {LoadedConfig} from '../sources/load.js'
 import type {Doubt, Unparsed} from '../sources/types.js'
 import {byCodeUnit} from '../core/order.js'
@@ -14,8 +15,19 @@ export interface ParseReport {
   stats: {lines: number; understood: number}
 }
 
-export function parseReport(loaded: LoadedConfig): ParseReport {
-  const exposures = loaded.exposures.flatMap(exposureToJson).map((e) => {
+/** `zonesOf` (parse --inventory --device) fills `inventory_zones` of ingress and egress. */
+export function parseReport(loaded: LoadedConfig, zonesOf?: (a: Attachment) => string[]): ParseReport {
+  const rows = loaded.exposures.flatMap((x) => {
+    const json = exposureToJson(x)
+    if (zonesOf) {
+      for (const j of json) {
+        if (j.ingress && x.ingress) j.ingress.inventory_zones = zonesOf(x.ingress)
+        if (j.egress && x.egress) j.egress.inventory_zones = zonesOf(x.egress)
+      }
+    }
+    return json
+  })
+  const exposures = rows.map((e) => {
     // the file is the report's, not repeated per exposure; an included file is named
     const {file, ...rest} = e
     return (file && file !== loaded.file ? {...rest, file} : rest) as ExposureJson

@@ -47,8 +47,8 @@ export function renderPrepareText(r: PrepareReport, p: Paint): string {
     const count = (status: string) => new Set(devices.filter((x) => x.status === status).map((x) => x.id)).size
     const manual = count('manual')
     out.push(
-      `live diff: ${d.unwanted} unwanted, ${d.drift} drift, ${d.stale} stale, ${d['critical-flow-blocked']} critical flows blocked, ${d.expired} expired, ` +
-        `${count('unaudited')} devices unaudited${manual ? ` (${manual} audited by hand)` : ''}`,
+      `live diff: ${d.unwanted} unwanted, ${d.drift} drift, ${d.stale} stale, ${plural(d['critical-flow-blocked'], 'critical flow')} blocked, ${d.expired} expired, ` +
+        `${plural(count('unaudited'), 'device')} unaudited${manual ? ` (${manual} audited by hand)` : ''}`,
     )
   }
   return out.join('\n')

@@ -7,6 +7,7 @@ import {dirname, isAbsolute, posix, relative, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {DEFAULT_MAX_CONFIG_BYTES} from '../core/limits.js'
+import {attachExposures} from '../model/attach.js'
 import {followsIncludes, spliceIncludes} from './includes.js'
 import {decodeInput} from './input.js'
 import {REDACTED, redactLine} from './redact.js'
@@ -91,6 +92,8 @@ export async function parseText(text: string, display: string, type?: string, de
       })
     }
   }
+  // the shared step: bindings → ingress/egress, host-local rules → the device's own addresses
+  attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file = display
   // a reason may quote a word of the line (`unknown command '…'`): redacted as the text is, whatever the parser
   const unparsed = result.unparsed.map(redactUnparsed)
@@ -179,6 +182,7 @@ export async function loadConfigs(paths: readonly string[], options: LoadConfigO
   if (!parser.parseMany) {
     const parts: LoadedConfig[] = []
     for (const [k, p] of paths.entries()) parts.push(await loadConfig(p, {...options, type: parser.type, displayPath: displays[k]}))
+    const models = parts.flatMap((r) => (r.device ? [r.device] : []))
     return {
       file: displays[0],
       files: displays,
@@ -186,6 +190,8 @@ export async function loadConfigs(paths: readonly string[], options: LoadConfigO
       exposures: parts.flatMap((r) => r.exposures),
       unparsed: parts.flatMap((r) => r.unparsed.map((u) => ({...u, file: u.file ?? r.file}))),
       stats: {lines: parts.reduce((n, r) => n + r.stats.lines, 0), understood: parts.reduce((n, r) => n + r.stats.understood, 0)},
+      // one device: the interfaces, addresses and listeners of all its files
+      ...(models.length ? {device: {interfaces: models.flatMap((m) => m.interfaces), ownAddresses: models.flatMap((m) => m.ownAddresses), listeners: models.flatMap((m) => m.listeners)}} : {}),
     }
   }
   let result: ParseResult
@@ -201,6 +207,7 @@ export async function loadConfigs(paths: readonly string[], options: LoadConfigO
       hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).',
     })
   }
+  attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file ??= displays[0]
   const unparsed = result.unparsed.map((u) => redactUnparsed({...u, file: u.file ?? displays[0]}))
   return {...result, unparsed, file: displays[0], files: displays, type: parser.type}

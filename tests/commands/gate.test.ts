@@ -200,7 +200,7 @@ describe('#11 unaudited is a finding, never silence', () => {
   it('prepare counts the unaudited device', async () => {
     writeFileSync(join(repo, 'inventory/live/fw-edge.rules'), '')
     const {stdout} = await run(Prepare, '--no-color', ...AS_OF)
-    expect(stdout).toMatch(/live diff: .* 1 devices unaudited/)
+    expect(stdout).toMatch(/live diff: .* 1 device unaudited/)
   })
 })
 

@@ -300,10 +300,12 @@ describe('FortiOS multi-service policies (one finding per policy)', () => {
     const r = await fortios.parse(conf + '\n', {file: 'live/fgt.conf'})
     return {device: 'fgt', file: 'live/fgt.conf', type: 'fortios', exposures: r.exposures.map((e) => ({...e, file: 'live/fgt.conf'})), unparsed: r.unparsed, stats: r.stats}
   }
+  // its ports mapped as an inventory maps them (unmapped, each would add an interface-unmapped finding)
+  const devices = [{id: 'fgt', zones: ['internet', 'dmz'], interfaces: [{name: 'wan1', zone: 'internet'}, {name: 'dmz', zone: 'dmz'}], source: {file: 'inventory/devices.yaml', line: 3}}]
 
   it('an access point for one of its services makes the policy drift, the other services its excess', async () => {
     const web = ap('web', 'fgt', ['internet'], ['192.0.2.10/32'], ['tcp/443'])
-    const fs = diffFindings(input({accessPoints: [web], live: [await live()]}))
+    const fs = diffFindings(input({devices, accessPoints: [web], live: [await live()]}))
     expect(fs.map((f) => [f.rule, f.id, f.service, f.line, f.access_point])).toEqual([['access-point-drift', 'access-point-drift:fgt:tcp/443,3389:192.0.2.10/32:any:7', 'tcp/443,3389', 7, 'web']])
     expect(fs[0].exposures?.map((x) => [x.protocol, x.ports])).toEqual([['tcp', ['443']], ['tcp', ['3389']]])
     expect(fs[0].exposure).toEqual(fs[0].exposures?.[0])
@@ -311,7 +313,7 @@ describe('FortiOS multi-service policies (one finding per policy)', () => {
   })
 
   it('without an access point the policy is one unwanted finding listing every service', async () => {
-    const fs = diffFindings(input({live: [await live()]}))
+    const fs = diffFindings(input({devices, live: [await live()]}))
     expect(fs.map((f) => [f.rule, f.service, f.line, f.exposures?.length])).toEqual([['unwanted-access-point', 'tcp/443,3389', 7, 2]])
   })
 })

@@ -131,6 +131,23 @@ describe('validateInventory', () => {
       ])
     })
 
+    it('devices[].interfaces zone ids, and the interface/vendor_zone shape', async () => {
+      const issues = await issuesOf({
+        ...BASE,
+        'x.yaml': `devices:
+  - id: fw9
+    role: firewall
+    interfaces:
+      - {name: outside, zone: internett}
+      - {vendor_zone: trust, zone: dmz}
+      - {zone: dmz}
+`,
+      })
+      expect(issues.filter((i) => i.rule === 'unknown-reference').map((i) => [i.file, i.line, i.message])).toEqual([['x.yaml', 5, "unknown zone 'internett'; did you mean 'internet'?"]])
+      // neither name nor vendor_zone: the schema refuses the entry
+      expect(issues.some((i) => i.rule !== 'unknown-reference' && i.line === 7)).toBe(true)
+    })
+
     it("zones' parent and owner, devices' zones, flows' zones and via, sensors, log sources, contacts, procedures, reviews, trainings", async () => {
       const issues = await issuesOf({
         ...BASE,

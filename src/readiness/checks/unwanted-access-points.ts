@@ -1,7 +1,7 @@
 import type {Evidence, ReadinessCheck} from '../types.js'
 import {plural} from '../../core/plural.js'
 
-const RULES = new Set(['unwanted-access-point', 'access-point-drift', 'device-unaudited', 'unaudited-rules'])
+const RULES = new Set(['unwanted-access-point', 'access-point-drift', 'device-unaudited', 'unaudited-rules', 'interface-unmapped'])
 
 export const unwantedAccessPoints: ReadinessCheck = {
   id: 'IRM5-PREP-UNWANTED-ACCESS-POINTS',

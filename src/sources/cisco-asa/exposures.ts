@@ -216,8 +216,9 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
   return out
 }
 
+/** To the device itself, on one interface. */
 function mgmtExtra(iface: string): Partial<Exposure> {
-  return {interfaces: {in: [iface]}, fromZones: [iface]}
+  return {interfaces: {in: [iface]}, fromZones: [iface], hostLocal: true}
 }
 
 /** AnyConnect/clientless TLS (tcp and DTLS) and IKE/IPsec listeners on the interfaces they are enabled on. */

@@ -1,6 +1,8 @@
 import {IrmError} from '../../core/errors.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
+import {bindingsToAttachments} from '../../model/attach.js'
+import {asaDevice} from './device.js'
 import {asaExposures} from './exposures.js'
 import {AsaReader} from './read.js'
 
@@ -30,7 +32,10 @@ export const ciscoAsa: SourceParser = {
     const parsed = readCiscoText(text, {multiLineBanners: false, colonComments: true}, redactCisco)
     const config = new AsaReader(parsed.ledger).read(parsed.nodes)
     const exposures = asaExposures(config, redactCisco)
+    const device = asaDevice(config)
+    // access-group interfaces, nameifs of NAT and management lines → ingress/egress
+    bindingsToAttachments(exposures, device)
     const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, stats}
+    return {exposures, unparsed, stats, device}
   },
 }

@@ -21,6 +21,8 @@ export interface AsaInterface {
   addresses?: AddressSet
   /** The connected networks. */
   networks?: AddressSet
+  /** Own addresses with their prefix length, as configured (`10.10.0.1/16`), for the device model. */
+  prefixed?: string[]
   shutdown: boolean
 }
 

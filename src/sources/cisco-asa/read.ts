@@ -195,6 +195,7 @@ export class AsaReader {
     let level: number | undefined
     let addresses = AddressSet.EMPTY
     let networks = AddressSet.EMPTY
+    const prefixed: string[] = []
     let shutdown = false
     for (const c of n.children) {
       const w = c.words
@@ -210,6 +211,7 @@ export class AsaReader {
         }
         addresses = addresses.union(AddressSet.of(w[2]))
         networks = networks.union(AddressSet.of(cidr.network))
+        prefixed.push(`${w[2]}/${cidr.prefix}`)
         const standby = w.indexOf('standby')
         if (standby > 0 && parseIp(w[standby + 1] ?? '')) addresses = addresses.union(AddressSet.of(w[standby + 1]))
       } else if (w[0] === 'ipv6' && w[1] === 'address' && w[2]?.includes('/')) {
@@ -220,6 +222,7 @@ export class AsaReader {
         }
         addresses = addresses.union(AddressSet.of(w[2].split('/')[0]))
         networks = networks.union(AddressSet.of(cidr.network))
+        prefixed.push(w[2])
         const standby = w.indexOf('standby')
         if (standby > 0 && parseIp(w[standby + 1] ?? '')) addresses = addresses.union(AddressSet.of(w[standby + 1]))
       }
@@ -236,6 +239,7 @@ export class AsaReader {
       shutdown,
       addresses: addresses.isEmpty() ? undefined : addresses,
       networks: networks.isEmpty() ? undefined : networks,
+      ...(prefixed.length ? {prefixed} : {}),
     }
     this.config.interfaces.set(nameif, entry)
   }

@@ -195,7 +195,7 @@ function management(cfg: IosConfig, make: Make, device: {set: AddressSet; notes:
     for (const b of src.boxes) {
       const box: Box = {...ANY_BOX, from: b.from, to: device.set.isAny() ? (family === 4 ? AddressSet.ANY4 : AddressSet.ANY6) : to.intersect(b.to), protocols: ProtocolSet.of(proto), ports}
       if (box.from.isEmpty() || box.to.isEmpty()) continue
-      out.push(make('filter', box, {node, rule, notes: ['management access to the device', ...notes, ...src.notes, ...device.notes]}))
+      out.push(make('filter', box, {node, rule, notes: ['management access to the device', ...notes, ...src.notes, ...device.notes]}, {hostLocal: true}))
     }
   }
   for (const vty of cfg.vty) {

@@ -1,6 +1,8 @@
 import {IrmError} from '../../core/errors.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
+import {bindingsToAttachments} from '../../model/attach.js'
+import {iosDevice} from './device.js'
 import {iosExposures} from './exposures.js'
 import {IosReader} from './read.js'
 
@@ -27,7 +29,10 @@ export const ciscoIos: SourceParser = {
     const parsed = readCiscoText(text, {multiLineBanners: true, colonComments: false}, redactCisco)
     const config = new IosReader(parsed.ledger).read(parsed.nodes)
     const exposures = iosExposures(config, redactCisco)
+    const device = iosDevice(config)
+    // ip access-group interfaces and ZBF zone pairs → ingress/egress
+    bindingsToAttachments(exposures, device)
     const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, stats}
+    return {exposures, unparsed, stats, device}
   },
 }

@@ -9,6 +9,8 @@ export interface IosInterface {
   node: CiscoNode
   /** The router's own addresses on this interface. */
   addresses: AddressSet
+  /** The same with their prefix length, as configured (`192.0.2.1/24`), for the device model. */
+  prefixed?: string[]
   shutdown: boolean
   /** `ip address dhcp|negotiated`: the address is assigned at run time. */
   dynamicAddress: boolean
@@ -84,6 +86,8 @@ export interface VtyLine {
 
 export interface IosConfig {
   interfaces: Map<string, IosInterface>
+  /** `ip route 0.0.0.0 0.0.0.0 …` / `ipv6 route ::/0 …`: the interface or next hop named (the device model's default route). */
+  defaultRoutes?: string[]
   acls: Map<string, IosAcl>
   nats: StaticNat[]
   classMaps: Map<string, ClassMap>

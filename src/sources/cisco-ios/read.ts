@@ -237,14 +237,21 @@ export class IosReader {
           // NX-OS writes `ip address A/len`
           const [a, len] = (w[2] ?? '').split('/')
           const ip = parseIp(a)
-          if (!ip || !parseCidr(`${a}/${len ?? w[3] ?? ''}`)) this.ledger.bad(c, 'ip address needs an address and a mask')
-          else ifc.addresses = ifc.addresses.union(AddressSet.of(a))
+          const cidr = parseCidr(`${a}/${len ?? w[3] ?? ''}`)
+          if (!ip || !cidr) this.ledger.bad(c, 'ip address needs an address and a mask')
+          else {
+            ifc.addresses = ifc.addresses.union(AddressSet.of(a))
+            ;(ifc.prefixed ??= []).push(`${a}/${cidr.prefix}`)
+          }
         }
       } else if (w[0] === 'ip' && w[1] === 'unnumbered') ifc.unnumbered = true
       else if (w[0] === 'ipv6' && w[1] === 'address') {
         ifc.hasIpv6 = true
         const a = w[2]?.split('/')[0] ?? ''
-        if (parseIp(a)?.family === 6 && w[3] !== 'eui-64') ifc.addresses = ifc.addresses.union(AddressSet.of(a))
+        if (parseIp(a)?.family === 6 && w[3] !== 'eui-64') {
+          ifc.addresses = ifc.addresses.union(AddressSet.of(a))
+          if (parseCidr(w[2] ?? '')) (ifc.prefixed ??= []).push(w[2])
+        }
         else if (w[2] === 'dhcp' || w[2] === 'autoconfig' || w[3] === 'eui-64') ifc.dynamicAddress = true
       } else if (w[0] === 'ipv6' && w[1] === 'enable') ifc.hasIpv6 = true
       else if (w[0] === 'ip' && w[1] === 'access-group' && w[2] && (w[3] === 'in' || w[3] === 'out')) {
@@ -467,6 +474,7 @@ export class IosReader {
     if (w[0] === 'ipv6' && w[1] === 'access-list') return this.namedAcl(n, 6)
     if (w[0] === 'ip' && w[1] === 'nat') return this.nat(n)
     if (w[0] === 'ip' && w[1] === 'http') return this.http(n)
+    if ((w[0] === 'ip' || w[0] === 'ipv6') && w[1] === 'route') return this.route(n)
     if (w[0] === 'class-map' && w[1] === 'type' && w[2] === 'inspect') return readClassMap(n, this.config, this.ledger)
     if (w[0] === 'policy-map' && w[1] === 'type' && w[2] === 'inspect') return readPolicyMap(n, this.config, this.ledger)
     if (w[0] === 'zone' && w[1] === 'security' && w[2]) {
@@ -489,6 +497,16 @@ export class IosReader {
       return
     }
     this.ledger.badTree(n, `unknown command '${w[0]}'`)
+  }
+
+  /** `ip route [vrf V] 0.0.0.0 0.0.0.0 IFACE|HOP …`, `ipv6 route ::/0 IFACE|HOP`: only the default route matters (device model). */
+  private route(n: CiscoNode): void {
+    this.ledger.okTree(n)
+    const w = n.words[2] === 'vrf' ? [...n.words.slice(0, 2), ...n.words.slice(4)] : n.words
+    const v4Default = w[0] === 'ip' && w[2] === '0.0.0.0' && w[3] === '0.0.0.0'
+    const v6Default = w[0] === 'ipv6' && w[2] === '::/0'
+    const target = v4Default ? w[4] : v6Default ? w[3] : undefined
+    if (target) (this.config.defaultRoutes ??= []).push(target)
   }
 
   private acl(name: string, family: 4 | 6, standard: boolean): IosAcl {

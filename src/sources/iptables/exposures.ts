@@ -177,6 +177,12 @@ function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
   if (meta.text !== undefined) e.text = meta.text
   if (meta.kind === 'nat-forward' && r?.nat) e.translated = {...r.nat}
   if (interfaces.in || interfaces.out) e.interfaces = interfaces
+  // -i/-o (iifname/oifname) say where the traffic enters and leaves; a negation names no place
+  const bound = (names?: string[]) => (names?.length && !names.some((n) => n.startsWith('!')) ? {interfaces: [...new Set(names)], zones: []} : undefined)
+  const ingress = bound(interfaces.in)
+  const egress = bound(interfaces.out)
+  if (ingress) e.ingress = ingress
+  if (egress) e.egress = egress
   if (fromSets.length) e.fromSets = fromSets
   if (toSets.length) e.toSets = toSets
   if (notes.length) e.notes = [...new Set(notes)]

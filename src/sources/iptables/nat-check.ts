@@ -87,5 +87,8 @@ function composed(n: Exposure, f: Exposure, i: Box): Exposure {
   const ins = n.interfaces?.in ?? f.interfaces?.in
   const outs = f.interfaces?.out
   if (ins || outs) e.interfaces = {...(ins ? {in: ins} : {}), ...(outs ? {out: outs} : {})}
+  // ingress/egress follow the composed bindings, not the NAT's alone: the shared step (model/attach.ts) reads them
+  delete e.ingress
+  delete e.egress
   return e
 }

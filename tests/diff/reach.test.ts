@@ -1,0 +1,485 @@
+/**
+ * Reach by where traffic enters: per format, an outbound `any` rule, a LAN-only rule, an intrazone
+ * default and host management bound to an inside interface give no finding; the same opening bound to
+ * the internet-facing interface gives `unwanted-access-point` at its line. The expected findings are
+ * written from the configs by hand (lines located by their text); inference, `interface-unmapped`,
+ * renamed vendor names and host-local destinations are checked on the same small network.
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {diffFindings} from '../../src/diff/engine.js'
+import type {ApprovedAccess, DiffZone, Finding, InterfaceZone, LiveConfig} from '../../src/diff/model.js'
+import {AddressSet} from '../../src/net/address-set.js'
+import {parseText} from '../../src/sources/load.js'
+import {ROOT} from '../helpers/sources.js'
+import {ap, policy} from './helpers.js'
+
+const ZONES: DiffZone[] = [
+  {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
+  {id: 'partner-acme', trust: 'partner', addresses: AddressSet.of('203.0.113.0/24')},
+  {id: 'edge', trust: 'dmz', addresses: AddressSet.of('198.51.100.0/28')},
+  {id: 'lan', trust: 'internal', addresses: AddressSet.of('10.1.0.0/16')},
+  {id: 'dmz', trust: 'dmz', addresses: AddressSet.of('172.16.1.0/24')},
+  {id: 'mgmt', trust: 'management', addresses: AddressSet.of('10.99.0.0/24')},
+]
+
+interface Setup {
+  interfaces?: InterfaceZone[]
+  accessPoints?: ApprovedAccess[]
+  management?: string[]
+  zones?: DiffZone[]
+}
+
+async function diff(type: string, text: string, setup: Setup = {}): Promise<Finding[]> {
+  const parsed = await parseText(text, 'live/fw.cfg', type)
+  expect(parsed.unparsed, 'the fixture is fully understood').toEqual([])
+  const live: LiveConfig = {device: 'fw', file: 'live/fw.cfg', type: parsed.type, exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.device ? {model: parsed.device} : {})}
+  return diffFindings({
+    zones: setup.zones ?? ZONES,
+    devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
+    accessPoints: setup.accessPoints ?? [],
+    flows: [],
+    live: [live],
+    asOf: '2026-06-01',
+    policy,
+  })
+}
+
+/** 1-based line of the first line of `text` that contains `fragment`. */
+function lineOf(text: string, fragment: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(fragment))
+  if (i < 0) throw new Error(`fixture has no line with '${fragment}'`)
+  return i + 1
+}
+
+const brief = (fs: Finding[]) => fs.map((f) => [f.rule, f.severity, f.id, f.line])
+const unwanted = (id: string, line: number, severity = 'critical') => ['unwanted-access-point', severity, `unwanted-access-point:fw:${id}`, line]
+
+const webAp = ap('ap-web', 'fw', ['internet'], ['172.16.1.10/32'], ['tcp/443'])
+
+// ---------- Cisco ASA ----------
+
+const ASA = `ASA Version 9.18(3)
+hostname fw
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 198.51.100.2 255.255.255.240
+interface GigabitEthernet0/1
+ nameif inside
+ security-level 100
+ ip address 10.1.0.1 255.255.0.0
+interface GigabitEthernet0/2
+ nameif dmz
+ security-level 50
+ ip address 172.16.1.1 255.255.255.0
+access-list outside_in extended permit tcp any host 172.16.1.10 eq https
+access-list dmz_in extended permit tcp any host 10.1.0.5 eq 3389
+access-group outside_in in interface outside
+access-group dmz_in in interface dmz
+route outside 0.0.0.0 0.0.0.0 198.51.100.1 1
+icmp deny any outside
+ssh 0.0.0.0 0.0.0.0 inside
+`
+const ASA_MAP: InterfaceZone[] = [
+  {name: 'outside', zone: 'internet'},
+  {name: 'inside', zone: 'lan'},
+  {name: 'dmz', zone: 'dmz'},
+]
+
+describe('cisco-asa: reach by interface', () => {
+  it('inside without ACL (security-level default permit), a dmz-only rule and ssh on inside: no finding', async () => {
+    expect(await diff('cisco-asa', ASA, {interfaces: ASA_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('the same openings on outside: unwanted-access-point at their lines', async () => {
+    const cfg = ASA.replace('access-group outside_in', 'access-list outside_in extended permit tcp any host 172.16.1.20 eq 3389\naccess-group outside_in') + 'ssh 0.0.0.0 0.0.0.0 outside\n'
+    expect(brief(await diff('cisco-asa', cfg, {interfaces: ASA_MAP, accessPoints: [webAp]}))).toEqual([
+      unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside')),
+      unwanted('tcp/3389:172.16.1.20/32:any:outside_in', lineOf(cfg, 'host 172.16.1.20 eq 3389')),
+    ])
+  })
+
+  it('removing the inside access-group adds no finding (address-only reach reported the default permit)', async () => {
+    const withAcl = ASA.replace('access-group outside_in', 'access-list inside_in extended permit ip any any\naccess-group inside_in in interface inside\naccess-group outside_in')
+    expect(await diff('cisco-asa', withAcl, {interfaces: ASA_MAP, accessPoints: [webAp]})).toEqual([])
+    expect(await diff('cisco-asa', ASA, {interfaces: ASA_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('renamed nameifs (inside → x1, outside → zz) mapped the same way give the same findings', async () => {
+    const cfg = ASA + 'ssh 0.0.0.0 0.0.0.0 outside\n'
+    const renamed = cfg.replace(/\binside\b/g, 'x1').replace(/\boutside\b/g, 'zz').replace(/\boutside_in\b/g, 'zz_in')
+    const map: InterfaceZone[] = [{name: 'zz', zone: 'internet'}, {name: 'x1', zone: 'lan'}, {name: 'dmz', zone: 'dmz'}]
+    const a = await diff('cisco-asa', cfg, {interfaces: ASA_MAP, accessPoints: [webAp]})
+    const b = await diff('cisco-asa', renamed, {interfaces: map, accessPoints: [webAp]})
+    expect(brief(b)).toEqual(brief(a))
+    expect(brief(a)).toEqual([unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
+  })
+
+  it('infers without inventory entries: default route → internet, subnets → lan and dmz', async () => {
+    const cfg = ASA + 'ssh 0.0.0.0 0.0.0.0 outside\n'
+    expect(brief(await diff('cisco-asa', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
+  })
+
+  it('infers security level 0 as the internet side when no default route is configured', async () => {
+    const cfg = ASA.replace('route outside 0.0.0.0 0.0.0.0 198.51.100.1 1\n', '') + 'ssh 0.0.0.0 0.0.0.0 outside\n'
+    expect(brief(await diff('cisco-asa', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/22:198.51.100.2/32:any', lineOf(cfg, 'ssh 0.0.0.0 0.0.0.0 outside'))])
+  })
+
+  it('never infers from a public (edge) subnet: interface-unmapped names the zones that would fit, reach falls back to addresses', async () => {
+    const cfg = ASA.replace('access-list outside_in', 'interface GigabitEthernet0/3\n nameif pub\n security-level 40\n ip address 198.51.100.5 255.255.255.248\naccess-list pub_in extended permit tcp any host 172.16.1.30 eq 8080\naccess-group pub_in in interface pub\nicmp deny any pub\naccess-list outside_in')
+    const fs = await diff('cisco-asa', cfg, {accessPoints: [webAp]})
+    expect(brief(fs)).toEqual([
+      unwanted('tcp/8080:172.16.1.30/32:any:pub_in', lineOf(cfg, 'eq 8080'), 'high'),
+      ['interface-unmapped', 'medium', 'interface-unmapped:fw:pub', lineOf(cfg, 'interface GigabitEthernet0/3')],
+    ])
+    expect(fs[1].message).toContain('interface pub with 198.51.100.5/29')
+    expect(fs[1].message).toContain('zones that would fit: edge')
+  })
+})
+
+// ---------- Cisco IOS ----------
+
+const IOS = `version 17.9
+hostname r1
+interface GigabitEthernet0/0
+ ip address 198.51.100.2 255.255.255.240
+ ip access-group OUTSIDE-IN in
+interface GigabitEthernet0/1
+ ip address 10.1.0.1 255.255.0.0
+ip access-list extended OUTSIDE-IN
+ permit tcp any host 172.16.1.10 eq 443
+ deny ip any any
+ip route 0.0.0.0 0.0.0.0 198.51.100.1
+`
+
+describe('cisco-ios: reach by interface', () => {
+  it('a LAN interface without ACL: no finding (inferred: default route → internet, subnet → lan)', async () => {
+    expect(await diff('cisco-ios', IOS, {accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('a permit for tcp/3389 on the internet-facing ACL: unwanted at its line', async () => {
+    const cfg = IOS.replace(' deny ip any any', ' permit tcp any host 10.1.0.20 eq 3389\n deny ip any any')
+    expect(brief(await diff('cisco-ios', cfg, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:OUTSIDE-IN', lineOf(cfg, 'eq 3389'))])
+  })
+
+  const ZBF = `version 17.9
+hostname r1
+zone security in
+zone security out
+class-map type inspect match-any ALL
+ match protocol tcp
+class-map type inspect match-all RDP
+ match access-group name RDP-HOSTS
+ip access-list extended RDP-HOSTS
+ permit tcp any host 10.1.0.20 eq 3389
+policy-map type inspect IN-OUT
+ class type inspect ALL
+  inspect
+policy-map type inspect OUT-IN
+ class type inspect RDP
+  inspect
+zone-pair security in-out source in destination out
+ service-policy type inspect IN-OUT
+zone-pair security out-in source out destination in
+ service-policy type inspect OUT-IN
+interface GigabitEthernet0/0
+ ip address 198.51.100.2 255.255.255.240
+ zone-member security out
+interface GigabitEthernet0/1
+ ip address 10.1.0.1 255.255.0.0
+ zone-member security in
+`
+
+  it('ZBF: outbound in→out is silent, out→in RDP is unwanted at the zone-pair; the vendor zones map through the inventory', async () => {
+    const map: InterfaceZone[] = [{vendorZone: 'out', zone: 'internet'}, {vendorZone: 'in', zone: 'lan'}]
+    const fs = await diff('cisco-ios', ZBF, {interfaces: map})
+    expect(fs.map((f) => [f.rule, f.id])).toEqual([['unwanted-access-point', 'unwanted-access-point:fw:tcp/3389:10.1.0.20/32:any']])
+    // renamed zones, same mapping: same findings
+    const renamed = ZBF.replace(/\bin\b(?!-)/g, 'x1').replace(/\bout\b(?!-)/g, 'zz')
+    const again = await diff('cisco-ios', renamed, {interfaces: [{vendorZone: 'zz', zone: 'internet'}, {vendorZone: 'x1', zone: 'lan'}]})
+    expect(again.map((f) => [f.rule, f.id, f.line])).toEqual(fs.map((f) => [f.rule, f.id, f.line]))
+  })
+})
+
+// ---------- iptables ----------
+
+const IPT = `*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -i eth1 -p tcp -m tcp --dport 22 -j ACCEPT
+-A FORWARD -i eth1 -o eth0 -j ACCEPT
+-A FORWARD -i eth1 -o eth2 -j ACCEPT
+-A FORWARD -i eth0 -o eth2 -d 172.16.1.10/32 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`
+const IPT_MAP: InterfaceZone[] = [
+  {name: 'eth0', zone: 'internet'},
+  {name: 'eth1', zone: 'lan'},
+  {name: 'eth2', zone: 'dmz'},
+]
+
+describe('iptables: reach by -i/-o', () => {
+  it('LAN → internet, LAN → DMZ and ssh on the LAN side: no finding', async () => {
+    expect(await diff('iptables', IPT, {interfaces: IPT_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('ssh to the host and RDP forwarded from eth0: unwanted at their lines; the host is its management address', async () => {
+    const cfg = IPT.replace('COMMIT', '-A INPUT -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT\n-A FORWARD -i eth0 -p tcp -m tcp --dport 3389 -j ACCEPT\nCOMMIT')
+    const fs = await diff('iptables', cfg, {interfaces: IPT_MAP, accessPoints: [webAp], management: ['10.99.0.1']})
+    expect(brief(fs)).toEqual([
+      unwanted('tcp/22:0.0.0.0/0:any', lineOf(cfg, '-A INPUT -i eth0')),
+      unwanted('tcp/3389:0.0.0.0/0:any', lineOf(cfg, '--dport 3389')),
+    ])
+    expect(fs[0].message).toContain('to 10.99.0.1/32')
+    // without management_addresses the destination is the device itself, never "any"
+    const bare = await diff('iptables', cfg, {interfaces: IPT_MAP, accessPoints: [webAp]})
+    expect(bare[0].message).toContain('to the device itself')
+  })
+
+  it('a rule to the internet side only (-o eth0) from eth0 opens nothing of ours', async () => {
+    const cfg = IPT.replace('COMMIT', '-A FORWARD -i eth0 -o eth0 -j ACCEPT\nCOMMIT')
+    expect(await diff('iptables', cfg, {interfaces: IPT_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('an interface nobody maps: decided by addresses, and reported once', async () => {
+    const cfg = IPT.replace('COMMIT', '-A FORWARD -i eth9 -p tcp -m tcp --dport 3389 -j ACCEPT\nCOMMIT')
+    expect(brief(await diff('iptables', cfg, {interfaces: IPT_MAP, accessPoints: [webAp]}))).toEqual([
+      unwanted('tcp/3389:0.0.0.0/0:any', lineOf(cfg, '-i eth9')),
+      ['interface-unmapped', 'medium', 'interface-unmapped:fw:eth9', lineOf(cfg, '-i eth9')],
+    ])
+  })
+})
+
+// ---------- nftables ----------
+
+const NFT = `table inet filter {
+  chain input {
+    type filter hook input priority 0; policy drop;
+    iifname "lo" accept
+    iifname "lan" tcp dport 22 accept
+  }
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    iifname "lan" accept
+    iifname "wan" oifname "dmz" ip daddr 172.16.1.10 tcp dport 443 accept
+  }
+}
+`
+const NFT_MAP: InterfaceZone[] = [
+  {name: 'wan', zone: 'internet'},
+  {name: 'lan', zone: 'lan'},
+  {name: 'dmz', zone: 'dmz'},
+]
+
+describe('nftables: reach by iifname/oifname', () => {
+  it('iifname "lan" accept and ssh from lan: no finding', async () => {
+    expect(await diff('nftables', NFT, {interfaces: NFT_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('the same from wan: unwanted at its lines', async () => {
+    const cfg = NFT.replace('iifname "lan" tcp dport 22 accept', 'iifname "lan" tcp dport 22 accept\n    iifname "wan" tcp dport 22 accept').replace(
+      '    iifname "lan" accept',
+      '    iifname "lan" accept\n    iifname "wan" tcp dport 3389 accept',
+    )
+    // an inet table is read per family: one finding per family, as the engine reports them
+    const ssh = lineOf(cfg, 'iifname "wan" tcp dport 22')
+    const rdp = lineOf(cfg, 'iifname "wan" tcp dport 3389')
+    expect(brief(await diff('nftables', cfg, {interfaces: NFT_MAP, accessPoints: [webAp]}))).toEqual([
+      unwanted('tcp/22:::/0:any', ssh),
+      unwanted('tcp/22:0.0.0.0/0:any', ssh),
+      unwanted('tcp/3389:::/0:any', rdp),
+      unwanted('tcp/3389:0.0.0.0/0:any', rdp),
+    ])
+  })
+})
+
+describe('parse --inventory --device', () => {
+  it('fills inventory_zones of ingress and egress as the diff maps them; [] without the flags', async () => {
+    const {parseReport} = await import('../../src/report/parse-report.js')
+    const {attachmentZones} = await import('../../src/diff/attachment-zones.js')
+    const text = readFileSync(join(ROOT, 'inventory/live/fw-edge-1.asa.cfg'), 'utf8')
+    const loaded = await parseText(text, 'fw-edge-1.asa.cfg')
+    const zonesOf = await attachmentZones(join(ROOT, 'inventory'), 'fw-edge-1', loaded.device)
+    const rows = parseReport(loaded, zonesOf).exposures
+    const web = rows.find((e) => e.rule === 'outside_in#1')!
+    expect(web.ingress).toEqual({interfaces: ['outside'], zones: [], inventory_zones: ['internet']})
+    // object NAT (dmz,outside): enters on outside, leaves on dmz
+    const nat = rows.find((e) => e.rule === 'object WEB-REAL nat')!
+    expect([nat.ingress, nat.egress]).toEqual([
+      {interfaces: ['outside'], zones: [], inventory_zones: ['internet']},
+      {interfaces: ['dmz'], zones: [], inventory_zones: ['paris-dmz']},
+    ])
+    // host-local: ssh on mgmt targets the device's own address on that interface set
+    const ssh = rows.find((e) => e.rule === 'ssh mgmt')!
+    expect([ssh.host_local, ssh.to, ssh.ingress?.inventory_zones]).toEqual([true, ['10.99.10.1/32'], ['paris-mgmt']])
+    expect(parseReport(loaded).exposures.find((e) => e.rule === 'outside_in#1')!.ingress!.inventory_zones).toEqual([])
+  })
+})
+
+// ---------- PAN-OS (vendor zones) ----------
+
+const PANOS = `set deviceconfig system hostname pa
+set network interface ethernet ethernet1/1 layer3 ip 198.51.100.2/28
+set network interface ethernet ethernet1/2 layer3 ip 10.1.0.1/16
+set network interface ethernet ethernet1/3 layer3 ip 172.16.1.1/24
+set network interface ethernet ethernet1/2 layer3 interface-management-profile ssh-only
+set network profiles interface-management-profile ssh-only ssh yes
+set network virtual-router default interface [ ethernet1/1 ethernet1/2 ethernet1/3 ]
+set network virtual-router default routing-table ip static-route default destination 0.0.0.0/0
+set network virtual-router default routing-table ip static-route default nexthop ip-address 198.51.100.1
+set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set zone dmz network layer3 ethernet1/3
+set rulebase security rules web from untrust to dmz source any destination 172.16.1.10 application any service service-https action allow
+set rulebase security rules outbound from trust to untrust source any destination any application any service any action allow
+`
+const PANOS_MAP: InterfaceZone[] = [
+  {vendorZone: 'untrust', zone: 'internet'},
+  {vendorZone: 'trust', zone: 'lan'},
+  {vendorZone: 'dmz', zone: 'dmz'},
+]
+
+describe('panos: reach by vendor zone', () => {
+  it('outbound any, the intrazone defaults (untrust → untrust too) and ssh on a trust interface: no finding', async () => {
+    expect(await diff('panos', PANOS, {interfaces: PANOS_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  const RDP = PANOS + 'set service tcp-3389 protocol tcp port 3389\nset rulebase security rules rdp from untrust to trust source any destination 10.1.0.20 application any service tcp-3389 action allow\n'
+
+  it('an untrust → trust RDP rule from any: one critical unwanted-access-point at its line', async () => {
+    expect(brief(await diff('panos', RDP, {interfaces: PANOS_MAP, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:rdp', lineOf(RDP, 'rules rdp'))])
+  })
+
+  it('renamed zones (untrust → zz, trust → x1) mapped the same way: the same findings', async () => {
+    const renamed = RDP.replace(/\buntrust\b/g, 'zz').replace(/\btrust\b/g, 'x1')
+    const map: InterfaceZone[] = [{vendorZone: 'zz', zone: 'internet'}, {vendorZone: 'x1', zone: 'lan'}, {vendorZone: 'dmz', zone: 'dmz'}]
+    expect(brief(await diff('panos', renamed, {interfaces: map, accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:rdp', lineOf(RDP, 'rules rdp'))])
+  })
+
+  it('inferred from the device model without inventory entries: the same findings', async () => {
+    expect(brief(await diff('panos', RDP, {accessPoints: [webAp]}))).toEqual([unwanted('tcp/3389:10.1.0.20/32:any:rdp', lineOf(RDP, 'rules rdp'))])
+  })
+})
+
+// ---------- cloud references ----------
+
+describe('zones[].cloud_refs', () => {
+  const text = readFileSync(join(ROOT, 'tests/fixtures/sources/azure/arm-template.json'), 'utf8')
+  const rulesWithFindings = (fs: Finding[]) => [...new Set(fs.map((f) => f.exposure?.rule))].sort()
+
+  it('Azure: VirtualNetwork unresolved stays "any" and the finding names it with rule and line; AzureLoadBalancer is never outside', async () => {
+    const fs = await diff('azure', text)
+    // AllowHttp (any → tcp/80,443), AllowAdminFromParameter (partner /24 → ssh) and the two VirtualNetwork rules
+    expect(rulesWithFindings(fs)).toEqual(['app-nsg/AllowAdminFromParameter', 'app-nsg/AllowHttp', 'app-nsg/AllowIcmpFromVnet', 'app-nsg/AllowVnetInBound'])
+    const vnet = fs.find((f) => f.exposure?.rule === 'app-nsg/AllowVnetInBound')!
+    expect(vnet.message).toContain('sources include unexpanded VirtualNetwork')
+    expect(vnet.message).toContain(`live/fw.cfg:${vnet.line}`)
+  })
+
+  it('Azure: VirtualNetwork@vnet on the lan zone resolves the service tag: the VNet rules are silent', async () => {
+    const zones = ZONES.map((z) => (z.id === 'lan' ? {...z, cloudRefs: ['VirtualNetwork@app-vnet']} : z))
+    expect(rulesWithFindings(await diff('azure', text, {zones}))).toEqual(['app-nsg/AllowAdminFromParameter', 'app-nsg/AllowHttp'])
+  })
+})
+
+// ---------- Junos (vendor zones) ----------
+
+const JUNOS = `set system host-name srx
+set interfaces ge-0/0/0 unit 0 family inet address 198.51.100.2/28
+set interfaces ge-0/0/1 unit 0 family inet address 10.1.0.1/16
+set interfaces ge-0/0/2 unit 0 family inet address 172.16.1.1/24
+set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1
+set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security zones security-zone trust host-inbound-traffic system-services ssh
+set security zones security-zone dmz interfaces ge-0/0/2.0
+set security policies from-zone untrust to-zone dmz policy web match source-address any
+set security policies from-zone untrust to-zone dmz policy web match destination-address any
+set security policies from-zone untrust to-zone dmz policy web match application junos-https
+set security policies from-zone untrust to-zone dmz policy web then permit
+set security policies from-zone trust to-zone untrust policy out match source-address any
+set security policies from-zone trust to-zone untrust policy out match destination-address any
+set security policies from-zone trust to-zone untrust policy out match application any
+set security policies from-zone trust to-zone untrust policy out then permit
+`
+const dmzWeb = ap('ap-dmz-web', 'fw', ['internet'], ['172.16.1.0/24'], ['tcp/443'])
+
+describe('junos: reach by security zone', () => {
+  const map: InterfaceZone[] = [{vendorZone: 'untrust', zone: 'internet'}, {vendorZone: 'trust', zone: 'lan'}, {vendorZone: 'dmz', zone: 'dmz'}]
+
+  it('trust → untrust from any (plain outbound) and ssh to the device from trust: no finding', async () => {
+    expect(await diff('junos', JUNOS, {interfaces: map, accessPoints: [dmzWeb]})).toEqual([])
+  })
+
+  it('an untrust → trust policy for RDP from any: one critical unwanted-access-point at the policy', async () => {
+    const cfg =
+      JUNOS +
+      'set applications application rdp protocol tcp destination-port 3389\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp match source-address any\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp match destination-address any\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp match application rdp\n' +
+      'set security policies from-zone untrust to-zone trust policy rdp then permit\n'
+    const fs = await diff('junos', cfg, {interfaces: map, accessPoints: [dmzWeb]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'policy rdp match source-address')]])
+    // the trust side only: the policy's destinations are narrowed to the zone mapped to its egress
+    expect(fs[0].message).toContain('reachable from the internet')
+  })
+})
+
+// ---------- FortiOS (srcintf / allowaccess) ----------
+
+const FORTI = `config system interface
+    edit "wan1"
+        set ip 198.51.100.2 255.255.255.240
+        set type physical
+        set role wan
+    next
+    edit "internal"
+        set ip 10.1.0.1 255.255.0.0
+        set allowaccess ping https ssh
+        set type hard-switch
+        set role lan
+    next
+end
+config firewall address
+    edit "lan-net"
+        set subnet 10.1.0.0 255.255.0.0
+    next
+end
+config firewall policy
+    edit 10
+        set name "lan-out"
+        set srcintf "internal"
+        set dstintf "wan1"
+        set action accept
+        set srcaddr "all"
+        set dstaddr "all"
+        set schedule "always"
+        set service "ALL"
+        set nat enable
+    next
+end
+`
+
+describe('fortios: reach by srcintf and allowaccess', () => {
+  const map: InterfaceZone[] = [{name: 'wan1', zone: 'internet'}, {name: 'internal', zone: 'lan'}]
+
+  it('an outbound policy from all and allowaccess on the internal port: no finding', async () => {
+    expect(await diff('fortios', FORTI, {interfaces: map})).toEqual([])
+  })
+
+  it('an RDP policy from all on wan1: one critical unwanted-access-point at its edit line', async () => {
+    const cfg = FORTI.replace(
+      'config firewall policy\n',
+      'config firewall policy\n    edit 5\n        set name "rdp-in"\n        set srcintf "wan1"\n        set dstintf "internal"\n        set action accept\n        set srcaddr "all"\n        set dstaddr "lan-net"\n        set schedule "always"\n        set service "RDP"\n    next\n',
+    )
+    const fs = await diff('fortios', cfg, {interfaces: map})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'edit 5')]])
+  })
+})
