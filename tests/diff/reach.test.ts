@@ -287,14 +287,14 @@ describe('nftables: reach by iifname/oifname', () => {
       '    iifname "lan" accept',
       '    iifname "lan" accept\n    iifname "wan" tcp dport 3389 accept',
     )
-    // an inet table is read per family: one finding per family, as the engine reports them
+    // an inet table is read per family: one finding per family, in the engine's code-unit order of ids ('0' < ':')
     const ssh = lineOf(cfg, 'iifname "wan" tcp dport 22')
     const rdp = lineOf(cfg, 'iifname "wan" tcp dport 3389')
     expect(brief(await diff('nftables', cfg, {interfaces: NFT_MAP, accessPoints: [webAp]}))).toEqual([
-      unwanted('tcp/22:::/0:any', ssh),
       unwanted('tcp/22:0.0.0.0/0:any', ssh),
-      unwanted('tcp/3389:::/0:any', rdp),
+      unwanted('tcp/22:::/0:any', ssh),
       unwanted('tcp/3389:0.0.0.0/0:any', rdp),
+      unwanted('tcp/3389:::/0:any', rdp),
     ])
   })
 })
