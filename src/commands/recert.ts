@@ -46,7 +46,7 @@ export default class Recert extends BaseCommand {
     })
     const rendered =
       flags.format === 'json' ? JSON.stringify(report, null, 2) : flags.format === 'markdown' ? renderRecertMarkdown(report) : renderRecertText(report, this.paint(flags['no-color']))
-    await this.emit(rendered, flags.output, [])
+    await this.emit(rendered, flags.output, [flags.inventory])
     return report
   }
 }
