@@ -31,6 +31,7 @@ interface Setup {
   accessPoints?: ApprovedAccess[]
   management?: string[]
   zones?: DiffZone[]
+  role?: string
 }
 
 async function diff(type: string, text: string, setup: Setup = {}): Promise<Finding[]> {
@@ -39,7 +40,7 @@ async function diff(type: string, text: string, setup: Setup = {}): Promise<Find
   const live: LiveConfig = {device: 'fw', file: 'live/fw.cfg', type: parsed.type, exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.device ? {model: parsed.device} : {})}
   return diffFindings({
     zones: setup.zones ?? ZONES,
-    devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
+    devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.role ? {role: setup.role} : {}), ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
     accessPoints: setup.accessPoints ?? [],
     flows: [],
     live: [live],
@@ -481,5 +482,145 @@ describe('fortios: reach by srcintf and allowaccess', () => {
     )
     const fs = await diff('fortios', cfg, {interfaces: map})
     expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'edit 5')]])
+  })
+})
+
+// ---------- pfSense / OPNsense (interface rules, anti-lockout) ----------
+
+// Ground truth, written before running: wan → internet (explicit, or inferred: WAN-type and default
+// gateway), lan → lan, opt1 → dmz. Silent: the default "allow LAN to any" (outbound any), a LAN-only
+// RDP rule from any, the anti-lockout rule (webGUI https/443 and ssh/22 on LAN, host-local), the WAN
+// https rule to the approved web server. With the same RDP rule on wan: one critical
+// unwanted-access-point tcp/3389 at that <rule>.
+const PFSENSE = `<?xml version="1.0"?>
+<pfsense>
+	<version>23.3</version>
+	<system>
+		<hostname>fw</hostname>
+		<domain>example.net</domain>
+		<webgui>
+			<protocol>https</protocol>
+		</webgui>
+		<ssh>
+			<enable>enabled</enable>
+		</ssh>
+	</system>
+	<interfaces>
+		<wan>
+			<enable/>
+			<if>igb0</if>
+			<ipaddr>198.51.100.2</ipaddr>
+			<subnet>28</subnet>
+			<gateway>WAN_GW</gateway>
+		</wan>
+		<lan>
+			<enable/>
+			<if>igb1</if>
+			<ipaddr>10.1.0.1</ipaddr>
+			<subnet>16</subnet>
+		</lan>
+		<opt1>
+			<enable/>
+			<if>igb2</if>
+			<descr><![CDATA[DMZ]]></descr>
+			<ipaddr>172.16.1.1</ipaddr>
+			<subnet>24</subnet>
+		</opt1>
+	</interfaces>
+	<gateways>
+		<gateway_item>
+			<interface>wan</interface>
+			<gateway>198.51.100.1</gateway>
+			<name>WAN_GW</name>
+			<ipprotocol>inet</ipprotocol>
+		</gateway_item>
+		<defaultgw4>WAN_GW</defaultgw4>
+	</gateways>
+	<filter>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><any/></source>
+			<destination>
+				<address>172.16.1.10</address>
+				<port>443</port>
+			</destination>
+			<descr><![CDATA[web to dmz]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>lan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<source><network>lan</network></source>
+			<destination><any/></destination>
+			<descr><![CDATA[Default allow LAN to any rule]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>lan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><any/></source>
+			<destination>
+				<address>10.1.0.20</address>
+				<port>3389</port>
+			</destination>
+			<descr><![CDATA[rdp lan]]></descr>
+		</rule>
+	</filter>
+</pfsense>
+`
+const PF_MAP: InterfaceZone[] = [
+  {name: 'wan', zone: 'internet'},
+  {name: 'lan', zone: 'lan'},
+  {name: 'opt1', zone: 'dmz'},
+]
+
+describe('pfsense: reach by interface rules', () => {
+  const onWan = PFSENSE.replace('</filter>', `	<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><any/></source>
+			<destination>
+				<address>10.1.0.20</address>
+				<port>3389</port>
+			</destination>
+			<descr><![CDATA[rdp wan]]></descr>
+		</rule>
+	</filter>`)
+  /** The <rule> element that holds `descr`. */
+  const ruleLine = (text: string, descr: string) => {
+    const lines = text.split('\n')
+    for (let i = lineOf(text, descr) - 1; i >= 0; i--) if (lines[i].includes('<rule>')) return i + 1
+    throw new Error(`no <rule> before '${descr}'`)
+  }
+
+  it('allow LAN to any, an RDP rule on lan and the anti-lockout rule: no finding', async () => {
+    expect(await diff('pfsense', PFSENSE, {interfaces: PF_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('the same RDP rule on wan: one critical unwanted-access-point at its <rule>', async () => {
+    const fs = await diff('pfsense', onWan, {interfaces: PF_MAP, accessPoints: [webAp]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', ruleLine(onWan, 'rdp wan')]])
+    expect(fs[0].id).toContain('10.1.0.20/32')
+  })
+
+  it('inferred without inventory entries (wan: WAN-type with the default gateway; lan, opt1: subnets): the same findings', async () => {
+    expect(await diff('pfsense', PFSENSE, {accessPoints: [webAp]})).toEqual([])
+    const fs = await diff('pfsense', onWan, {accessPoints: [webAp]})
+    expect(fs.map((f) => [f.rule, f.service, f.line])).toEqual([['unwanted-access-point', 'tcp/3389', ruleLine(onWan, 'rdp wan')]])
+  })
+
+  it('the anti-lockout rule moved to wan (no lan interface) is reported as management from the internet', async () => {
+    // without a lan, pfSense puts the anti-lockout rule on wan: one rule for the webGUI (https/443, and
+    // 80 for its http redirect, not disabled here) and ssh/22 to the firewall from any
+    const noLan = PFSENSE.replace(/\t\t<lan>[\s\S]*?<\/lan>\n/, '').replace(/\t\t<rule>\n\t\t\t<type>pass<\/type>\n\t\t\t<interface>lan<\/interface>[\s\S]*?<\/rule>\n/g, '')
+    const fs = await diff('pfsense', noLan, {interfaces: PF_MAP, accessPoints: [webAp]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service])).toEqual([['unwanted-access-point', 'critical', 'tcp/22,80,443']])
+    expect(fs[0].exposure?.rule).toBe('wan anti-lockout rule')
   })
 })
