@@ -624,3 +624,106 @@ describe('pfsense: reach by interface rules', () => {
     expect(fs[0].exposure?.rule).toBe('wan anti-lockout rule')
   })
 })
+
+// ---------- AWS (security groups at their ENIs, cloud_refs) ----------
+
+// describe-security-groups + describe-network-interfaces, merged as the parser reads them. eni-web holds a
+// public address, eni-app only a private one. Ground truth, written before running, with the ENIs mapped
+// (eni-web → internet, eni-app → lan): silent are the egress-any rules, RDP from the LAN CIDR, ssh from the
+// mgmt group, https from the corp prefix list (all at eni-app), https from any at eni-web (approved); the
+// rdp group's 0.0.0.0/0 tcp/3389 is silent at eni-app and one critical unwanted-access-point at its
+// permission's line when the group is attached to eni-web instead.
+const AWS_SGS = (rdpAt: string) => `{
+  "SecurityGroups": [
+    {
+      "GroupId": "sg-0aa11bb22cc33dd01",
+      "GroupName": "web",
+      "OwnerId": "111122223333",
+      "VpcId": "vpc-0123456789abcdef0",
+      "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ],
+      "IpPermissionsEgress": [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ]
+    },
+    {
+      "GroupId": "sg-0aa11bb22cc33dd02",
+      "GroupName": "app",
+      "OwnerId": "111122223333",
+      "VpcId": "vpc-0123456789abcdef0",
+      "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "10.1.0.0/16", "Description": "lan"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": [{"GroupId": "sg-0aa11bb22cc33dd09", "UserId": "111122223333"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [{"PrefixListId": "pl-0bb22cc33dd44ee55"}], "UserIdGroupPairs": []}
+      ],
+      "IpPermissionsEgress": [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ]
+    },
+    {
+      "GroupId": "sg-0aa11bb22cc33dd03",
+      "GroupName": "rdp",
+      "OwnerId": "111122223333",
+      "VpcId": "vpc-0123456789abcdef0",
+      "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "rdp anywhere"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ],
+      "IpPermissionsEgress": []
+    }
+  ],
+  "NetworkInterfaces": [
+    {
+      "NetworkInterfaceId": "eni-0web",
+      "Groups": [{"GroupId": "sg-0aa11bb22cc33dd01", "GroupName": "web"}${rdpAt === 'eni-0web' ? ', {"GroupId": "sg-0aa11bb22cc33dd03", "GroupName": "rdp"}' : ''}],
+      "PrivateIpAddress": "172.16.1.10",
+      "Association": {"PublicIp": "198.51.100.10"},
+      "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "172.16.1.10", "Association": {"PublicIp": "198.51.100.10"}}]
+    },
+    {
+      "NetworkInterfaceId": "eni-0app",
+      "Groups": [{"GroupId": "sg-0aa11bb22cc33dd02", "GroupName": "app"}${rdpAt === 'eni-0app' ? ', {"GroupId": "sg-0aa11bb22cc33dd03", "GroupName": "rdp"}' : ''}],
+      "PrivateIpAddress": "10.1.0.20",
+      "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.1.0.20"}]
+    }
+  ]
+}
+`
+
+describe('aws: reach by the ENIs a security group is attached to, and cloud_refs', () => {
+  const awsWeb = ap('ap-web', 'fw', ['internet'], ['172.16.1.10/32', '198.51.100.10/32'], ['tcp/443'])
+  const map: InterfaceZone[] = [{name: 'eni-0web', zone: 'internet'}, {name: 'eni-0app', zone: 'lan'}]
+  const refs = (byZone: Record<string, string[]>) => ZONES.map((z) => (byZone[z.id] ? {...z, cloudRefs: byZone[z.id]} : z))
+  const resolved = refs({lan: ['pl-0bb22cc33dd44ee55'], mgmt: ['sg-0aa11bb22cc33dd09']})
+
+  it('egress any, RDP from the LAN, ssh from the mgmt group, the corp prefix list, and 0.0.0.0/0 RDP at the private ENI: no finding', async () => {
+    expect(await diff('aws', AWS_SGS('eni-0app'), {interfaces: map, role: 'cloud-account', zones: resolved, accessPoints: [awsWeb]})).toEqual([])
+  })
+
+  it('the rdp group attached to the public ENI: one critical unwanted-access-point at its permission', async () => {
+    const cfg = AWS_SGS('eni-0web')
+    const fs = await diff('aws', cfg, {interfaces: map, role: 'cloud-account', zones: resolved, accessPoints: [awsWeb]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line, f.exposure?.rule])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'rdp anywhere'), 'sg-0aa11bb22cc33dd03 (rdp) ingress#1']])
+  })
+
+  // ENIs unmapped (a cloud account infers nothing): sources decide, so the rdp group's 0.0.0.0/0 at the
+  // private ENI is reported by its addresses, as before (recall never drops)
+  const cfg = AWS_SGS('eni-0app')
+  const rdp = ['unwanted-access-point', 'tcp/3389', lineOf(cfg, 'rdp anywhere'), 'sg-0aa11bb22cc33dd03 (rdp) ingress#1']
+
+  it('ENIs unmapped: the prefix list resolved by cloud_refs is silent, unresolved it is reported with rule and line', async () => {
+    expect((await diff('aws', cfg, {role: 'cloud-account', zones: resolved, accessPoints: [awsWeb]})).map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([rdp])
+    const fs = await diff('aws', cfg, {role: 'cloud-account', zones: refs({mgmt: ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([rdp, ['unwanted-access-point', 'tcp/443', lineOf(cfg, 'pl-0bb22cc33dd44ee55'), 'sg-0aa11bb22cc33dd02 (app) ingress#3']])
+    expect(fs[1].message).toContain('sources include unexpanded pl-0bb22cc33dd44ee55')
+    expect(fs[1].message).toContain(`live/fw.cfg:${fs[1].line}`)
+  })
+
+  it('a source group that cloud_refs puts in an untrusted zone (a partner account over peering) is reported', async () => {
+    const peered = cfg.replace('{"GroupId": "sg-0aa11bb22cc33dd09", "UserId": "111122223333"}', '{"GroupId": "sg-0aa11bb22cc33dd09", "UserId": "444455556666", "VpcPeeringConnectionId": "pcx-0a1b2c3d"}')
+    const fs = await diff('aws', peered, {role: 'cloud-account', zones: refs({lan: ['pl-0bb22cc33dd44ee55'], 'partner-acme': ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([rdp, ['unwanted-access-point', 'tcp/22', lineOf(peered, 'sg-0aa11bb22cc33dd09'), 'sg-0aa11bb22cc33dd02 (app) ingress#2']])
+    // the same group in the mgmt zone: silent
+    expect((await diff('aws', peered, {role: 'cloud-account', zones: refs({lan: ['pl-0bb22cc33dd44ee55'], mgmt: ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})).map((f) => f.service)).toEqual(['tcp/3389'])
+  })
+})
