@@ -727,3 +727,42 @@ describe('aws: reach by the ENIs a security group is attached to, and cloud_refs
     expect((await diff('aws', peered, {role: 'cloud-account', zones: refs({lan: ['pl-0bb22cc33dd44ee55'], mgmt: ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})).map((f) => f.service)).toEqual(['tcp/3389'])
   })
 })
+
+// ---------- GCP (target tags, source tags, cloud_refs) ----------
+
+// gcloud compute firewall-rules list --format=json. Ground truth, written before running: silent are the
+// egress-any rule (and the implied allow-egress), RDP from the LAN range to instances tagged internal,
+// ssh from instances tagged bastion once cloud_refs puts tag:bastion in mgmt; the 0.0.0.0/0 tcp/3389 rule
+// to instances tagged rdp (unmapped in a cloud account: sources decide) is one critical
+// unwanted-access-point at its line, and silent when its target tag is mapped to the lan zone.
+const GCP_VPC = 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/prod-vpc'
+const GCP = `[
+  {"kind": "compute#firewall", "name": "prod-allow-egress", "network": "${GCP_VPC}", "priority": 1000, "direction": "EGRESS", "destinationRanges": ["0.0.0.0/0"], "allowed": [{"IPProtocol": "all"}], "disabled": false},
+  {"kind": "compute#firewall", "name": "prod-allow-lan-rdp", "network": "${GCP_VPC}", "priority": 1000, "direction": "INGRESS", "sourceRanges": ["10.1.0.0/16"], "targetTags": ["internal"], "allowed": [{"IPProtocol": "tcp", "ports": ["3389"]}], "disabled": false},
+  {"kind": "compute#firewall", "name": "prod-allow-ssh-bastion", "network": "${GCP_VPC}", "priority": 1000, "direction": "INGRESS", "sourceTags": ["bastion"], "targetTags": ["internal"], "allowed": [{"IPProtocol": "tcp", "ports": ["22"]}], "disabled": false},
+  {"kind": "compute#firewall", "name": "prod-allow-rdp-any", "network": "${GCP_VPC}", "priority": 1000, "direction": "INGRESS", "sourceRanges": ["0.0.0.0/0"], "targetTags": ["rdp"], "allowed": [{"IPProtocol": "tcp", "ports": ["3389"]}], "disabled": false}
+]
+`
+
+describe('gcp: reach by target tags, and tag: sources through cloud_refs', () => {
+  const refs = (byZone: Record<string, string[]>) => ZONES.map((z) => (byZone[z.id] ? {...z, cloudRefs: byZone[z.id]} : z))
+  const short = (fs: Finding[]) => fs.map((f) => [f.rule, f.severity, f.service, f.line, f.exposure?.rule])
+  const rdp = ['unwanted-access-point', 'critical', 'tcp/3389', lineOf(GCP, 'prod-allow-rdp-any'), 'prod-allow-rdp-any']
+
+  it('egress any, RDP from the LAN to internal, ssh from tag:bastion (mgmt): silent; 0.0.0.0/0 RDP: one finding at its line', async () => {
+    expect(short(await diff('gcp', GCP, {role: 'cloud-account', zones: refs({mgmt: ['tag:bastion']})}))).toEqual([rdp])
+  })
+
+  it('the RDP rule whose target tag the inventory maps to the lan zone: no finding', async () => {
+    expect(await diff('gcp', GCP, {role: 'cloud-account', zones: refs({mgmt: ['tag:bastion']}), interfaces: [{name: 'tag:rdp', zone: 'lan'}]})).toEqual([])
+  })
+
+  it('tag:bastion resolved to an untrusted zone (a partner) is reported at its rule', async () => {
+    const fs = await diff('gcp', GCP, {role: 'cloud-account', zones: refs({'partner-acme': ['tag:bastion']})})
+    // findings come most severe first: the RDP from anywhere, then ssh from the partner's instances
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([
+      ['unwanted-access-point', 'tcp/3389', lineOf(GCP, 'prod-allow-rdp-any'), 'prod-allow-rdp-any'],
+      ['unwanted-access-point', 'tcp/22', lineOf(GCP, 'prod-allow-ssh-bastion'), 'prod-allow-ssh-bastion'],
+    ])
+  })
+})
