@@ -69,7 +69,8 @@ export class ZoneSpace {
    * platform's health probe (no network of anyone). Undefined when nothing resolves it.
    */
   resolveRef(name: string): AddressSet | undefined {
-    const zones = this.refs.get(name)
+    // an AWS group is shown with its name or owner (`sg-0abc (db) via pcx-1`): its id is the reference
+    const zones = this.refs.get(/^(?:sg|pl)-[0-9a-z]+/i.exec(name)?.[0] ?? name)
     if (zones) return this.addressesOf(zones)
     if (name === 'Internet' && this.internet) return this.addressesOf([this.internet.id])
     if (name === 'AzureLoadBalancer') return AddressSet.EMPTY
@@ -192,7 +193,10 @@ export class DeviceReach {
     if (!e.fromSets?.length || e.kind === 'vpn-route') return undefined
     const sets = e.fromSets.map((n) => this.space.resolveRef(n))
     if (sets.some((s) => s === undefined)) return undefined
-    return e.from.intersect(AddressSet.unionAll(sets as AddressSet[]))
+    const named = AddressSet.unionAll(sets as AddressSet[])
+    // sources that are only named sets (groups, tags, service accounts) come empty from the parser: the
+    // references resolved are the sources
+    return e.from.isEmpty() ? named : e.from.intersect(named)
   }
 
   /**

@@ -31,6 +31,7 @@ interface Setup {
   accessPoints?: ApprovedAccess[]
   management?: string[]
   zones?: DiffZone[]
+  role?: string
 }
 
 async function diff(type: string, text: string, setup: Setup = {}): Promise<Finding[]> {
@@ -39,7 +40,7 @@ async function diff(type: string, text: string, setup: Setup = {}): Promise<Find
   const live: LiveConfig = {device: 'fw', file: 'live/fw.cfg', type: parsed.type, exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.device ? {model: parsed.device} : {})}
   return diffFindings({
     zones: setup.zones ?? ZONES,
-    devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
+    devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.role ? {role: setup.role} : {}), ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
     accessPoints: setup.accessPoints ?? [],
     flows: [],
     live: [live],
@@ -481,5 +482,287 @@ describe('fortios: reach by srcintf and allowaccess', () => {
     )
     const fs = await diff('fortios', cfg, {interfaces: map})
     expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'edit 5')]])
+  })
+})
+
+// ---------- pfSense / OPNsense (interface rules, anti-lockout) ----------
+
+// Ground truth, written before running: wan → internet (explicit, or inferred: WAN-type and default
+// gateway), lan → lan, opt1 → dmz. Silent: the default "allow LAN to any" (outbound any), a LAN-only
+// RDP rule from any, the anti-lockout rule (webGUI https/443 and ssh/22 on LAN, host-local), the WAN
+// https rule to the approved web server. With the same RDP rule on wan: one critical
+// unwanted-access-point tcp/3389 at that <rule>.
+const PFSENSE = `<?xml version="1.0"?>
+<pfsense>
+	<version>23.3</version>
+	<system>
+		<hostname>fw</hostname>
+		<domain>example.net</domain>
+		<webgui>
+			<protocol>https</protocol>
+		</webgui>
+		<ssh>
+			<enable>enabled</enable>
+		</ssh>
+	</system>
+	<interfaces>
+		<wan>
+			<enable/>
+			<if>igb0</if>
+			<ipaddr>198.51.100.2</ipaddr>
+			<subnet>28</subnet>
+			<gateway>WAN_GW</gateway>
+		</wan>
+		<lan>
+			<enable/>
+			<if>igb1</if>
+			<ipaddr>10.1.0.1</ipaddr>
+			<subnet>16</subnet>
+		</lan>
+		<opt1>
+			<enable/>
+			<if>igb2</if>
+			<descr><![CDATA[DMZ]]></descr>
+			<ipaddr>172.16.1.1</ipaddr>
+			<subnet>24</subnet>
+		</opt1>
+	</interfaces>
+	<gateways>
+		<gateway_item>
+			<interface>wan</interface>
+			<gateway>198.51.100.1</gateway>
+			<name>WAN_GW</name>
+			<ipprotocol>inet</ipprotocol>
+		</gateway_item>
+		<defaultgw4>WAN_GW</defaultgw4>
+	</gateways>
+	<filter>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><any/></source>
+			<destination>
+				<address>172.16.1.10</address>
+				<port>443</port>
+			</destination>
+			<descr><![CDATA[web to dmz]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>lan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<source><network>lan</network></source>
+			<destination><any/></destination>
+			<descr><![CDATA[Default allow LAN to any rule]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>lan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><any/></source>
+			<destination>
+				<address>10.1.0.20</address>
+				<port>3389</port>
+			</destination>
+			<descr><![CDATA[rdp lan]]></descr>
+		</rule>
+	</filter>
+</pfsense>
+`
+const PF_MAP: InterfaceZone[] = [
+  {name: 'wan', zone: 'internet'},
+  {name: 'lan', zone: 'lan'},
+  {name: 'opt1', zone: 'dmz'},
+]
+
+describe('pfsense: reach by interface rules', () => {
+  const onWan = PFSENSE.replace('</filter>', `	<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><any/></source>
+			<destination>
+				<address>10.1.0.20</address>
+				<port>3389</port>
+			</destination>
+			<descr><![CDATA[rdp wan]]></descr>
+		</rule>
+	</filter>`)
+  /** The <rule> element that holds `descr`. */
+  const ruleLine = (text: string, descr: string) => {
+    const lines = text.split('\n')
+    for (let i = lineOf(text, descr) - 1; i >= 0; i--) if (lines[i].includes('<rule>')) return i + 1
+    throw new Error(`no <rule> before '${descr}'`)
+  }
+
+  it('allow LAN to any, an RDP rule on lan and the anti-lockout rule: no finding', async () => {
+    expect(await diff('pfsense', PFSENSE, {interfaces: PF_MAP, accessPoints: [webAp]})).toEqual([])
+  })
+
+  it('the same RDP rule on wan: one critical unwanted-access-point at its <rule>', async () => {
+    const fs = await diff('pfsense', onWan, {interfaces: PF_MAP, accessPoints: [webAp]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', ruleLine(onWan, 'rdp wan')]])
+    expect(fs[0].id).toContain('10.1.0.20/32')
+  })
+
+  it('inferred without inventory entries (wan: WAN-type with the default gateway; lan, opt1: subnets): the same findings', async () => {
+    expect(await diff('pfsense', PFSENSE, {accessPoints: [webAp]})).toEqual([])
+    const fs = await diff('pfsense', onWan, {accessPoints: [webAp]})
+    expect(fs.map((f) => [f.rule, f.service, f.line])).toEqual([['unwanted-access-point', 'tcp/3389', ruleLine(onWan, 'rdp wan')]])
+  })
+
+  it('the anti-lockout rule moved to wan (no lan interface) is reported as management from the internet', async () => {
+    // without a lan, pfSense puts the anti-lockout rule on wan: one rule for the webGUI (https/443, and
+    // 80 for its http redirect, not disabled here) and ssh/22 to the firewall from any
+    const noLan = PFSENSE.replace(/\t\t<lan>[\s\S]*?<\/lan>\n/, '').replace(/\t\t<rule>\n\t\t\t<type>pass<\/type>\n\t\t\t<interface>lan<\/interface>[\s\S]*?<\/rule>\n/g, '')
+    const fs = await diff('pfsense', noLan, {interfaces: PF_MAP, accessPoints: [webAp]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service])).toEqual([['unwanted-access-point', 'critical', 'tcp/22,80,443']])
+    expect(fs[0].exposure?.rule).toBe('wan anti-lockout rule')
+  })
+})
+
+// ---------- AWS (security groups at their ENIs, cloud_refs) ----------
+
+// describe-security-groups + describe-network-interfaces, merged as the parser reads them. eni-web holds a
+// public address, eni-app only a private one. Ground truth, written before running, with the ENIs mapped
+// (eni-web → internet, eni-app → lan): silent are the egress-any rules, RDP from the LAN CIDR, ssh from the
+// mgmt group, https from the corp prefix list (all at eni-app), https from any at eni-web (approved); the
+// rdp group's 0.0.0.0/0 tcp/3389 is silent at eni-app and one critical unwanted-access-point at its
+// permission's line when the group is attached to eni-web instead.
+const AWS_SGS = (rdpAt: string) => `{
+  "SecurityGroups": [
+    {
+      "GroupId": "sg-0aa11bb22cc33dd01",
+      "GroupName": "web",
+      "OwnerId": "111122223333",
+      "VpcId": "vpc-0123456789abcdef0",
+      "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ],
+      "IpPermissionsEgress": [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ]
+    },
+    {
+      "GroupId": "sg-0aa11bb22cc33dd02",
+      "GroupName": "app",
+      "OwnerId": "111122223333",
+      "VpcId": "vpc-0123456789abcdef0",
+      "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "10.1.0.0/16", "Description": "lan"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": [{"GroupId": "sg-0aa11bb22cc33dd09", "UserId": "111122223333"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [{"PrefixListId": "pl-0bb22cc33dd44ee55"}], "UserIdGroupPairs": []}
+      ],
+      "IpPermissionsEgress": [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ]
+    },
+    {
+      "GroupId": "sg-0aa11bb22cc33dd03",
+      "GroupName": "rdp",
+      "OwnerId": "111122223333",
+      "VpcId": "vpc-0123456789abcdef0",
+      "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "rdp anywhere"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+      ],
+      "IpPermissionsEgress": []
+    }
+  ],
+  "NetworkInterfaces": [
+    {
+      "NetworkInterfaceId": "eni-0web",
+      "Groups": [{"GroupId": "sg-0aa11bb22cc33dd01", "GroupName": "web"}${rdpAt === 'eni-0web' ? ', {"GroupId": "sg-0aa11bb22cc33dd03", "GroupName": "rdp"}' : ''}],
+      "PrivateIpAddress": "172.16.1.10",
+      "Association": {"PublicIp": "198.51.100.10"},
+      "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "172.16.1.10", "Association": {"PublicIp": "198.51.100.10"}}]
+    },
+    {
+      "NetworkInterfaceId": "eni-0app",
+      "Groups": [{"GroupId": "sg-0aa11bb22cc33dd02", "GroupName": "app"}${rdpAt === 'eni-0app' ? ', {"GroupId": "sg-0aa11bb22cc33dd03", "GroupName": "rdp"}' : ''}],
+      "PrivateIpAddress": "10.1.0.20",
+      "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.1.0.20"}]
+    }
+  ]
+}
+`
+
+describe('aws: reach by the ENIs a security group is attached to, and cloud_refs', () => {
+  const awsWeb = ap('ap-web', 'fw', ['internet'], ['172.16.1.10/32', '198.51.100.10/32'], ['tcp/443'])
+  const map: InterfaceZone[] = [{name: 'eni-0web', zone: 'internet'}, {name: 'eni-0app', zone: 'lan'}]
+  const refs = (byZone: Record<string, string[]>) => ZONES.map((z) => (byZone[z.id] ? {...z, cloudRefs: byZone[z.id]} : z))
+  const resolved = refs({lan: ['pl-0bb22cc33dd44ee55'], mgmt: ['sg-0aa11bb22cc33dd09']})
+
+  it('egress any, RDP from the LAN, ssh from the mgmt group, the corp prefix list, and 0.0.0.0/0 RDP at the private ENI: no finding', async () => {
+    expect(await diff('aws', AWS_SGS('eni-0app'), {interfaces: map, role: 'cloud-account', zones: resolved, accessPoints: [awsWeb]})).toEqual([])
+  })
+
+  it('the rdp group attached to the public ENI: one critical unwanted-access-point at its permission', async () => {
+    const cfg = AWS_SGS('eni-0web')
+    const fs = await diff('aws', cfg, {interfaces: map, role: 'cloud-account', zones: resolved, accessPoints: [awsWeb]})
+    expect(fs.map((f) => [f.rule, f.severity, f.service, f.line, f.exposure?.rule])).toEqual([['unwanted-access-point', 'critical', 'tcp/3389', lineOf(cfg, 'rdp anywhere'), 'sg-0aa11bb22cc33dd03 (rdp) ingress#1']])
+  })
+
+  // ENIs unmapped (a cloud account infers nothing): sources decide, so the rdp group's 0.0.0.0/0 at the
+  // private ENI is reported by its addresses, as before (recall never drops)
+  const cfg = AWS_SGS('eni-0app')
+  const rdp = ['unwanted-access-point', 'tcp/3389', lineOf(cfg, 'rdp anywhere'), 'sg-0aa11bb22cc33dd03 (rdp) ingress#1']
+
+  it('ENIs unmapped: the prefix list resolved by cloud_refs is silent, unresolved it is reported with rule and line', async () => {
+    expect((await diff('aws', cfg, {role: 'cloud-account', zones: resolved, accessPoints: [awsWeb]})).map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([rdp])
+    const fs = await diff('aws', cfg, {role: 'cloud-account', zones: refs({mgmt: ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([rdp, ['unwanted-access-point', 'tcp/443', lineOf(cfg, 'pl-0bb22cc33dd44ee55'), 'sg-0aa11bb22cc33dd02 (app) ingress#3']])
+    expect(fs[1].message).toContain('sources include unexpanded pl-0bb22cc33dd44ee55')
+    expect(fs[1].message).toContain(`live/fw.cfg:${fs[1].line}`)
+  })
+
+  it('a source group that cloud_refs puts in an untrusted zone (a partner account over peering) is reported', async () => {
+    const peered = cfg.replace('{"GroupId": "sg-0aa11bb22cc33dd09", "UserId": "111122223333"}', '{"GroupId": "sg-0aa11bb22cc33dd09", "UserId": "444455556666", "VpcPeeringConnectionId": "pcx-0a1b2c3d"}')
+    const fs = await diff('aws', peered, {role: 'cloud-account', zones: refs({lan: ['pl-0bb22cc33dd44ee55'], 'partner-acme': ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([rdp, ['unwanted-access-point', 'tcp/22', lineOf(peered, 'sg-0aa11bb22cc33dd09'), 'sg-0aa11bb22cc33dd02 (app) ingress#2']])
+    // the same group in the mgmt zone: silent
+    expect((await diff('aws', peered, {role: 'cloud-account', zones: refs({lan: ['pl-0bb22cc33dd44ee55'], mgmt: ['sg-0aa11bb22cc33dd09']}), accessPoints: [awsWeb]})).map((f) => f.service)).toEqual(['tcp/3389'])
+  })
+})
+
+// ---------- GCP (target tags, source tags, cloud_refs) ----------
+
+// gcloud compute firewall-rules list --format=json. Ground truth, written before running: silent are the
+// egress-any rule (and the implied allow-egress), RDP from the LAN range to instances tagged internal,
+// ssh from instances tagged bastion once cloud_refs puts tag:bastion in mgmt; the 0.0.0.0/0 tcp/3389 rule
+// to instances tagged rdp (unmapped in a cloud account: sources decide) is one critical
+// unwanted-access-point at its line, and silent when its target tag is mapped to the lan zone.
+const GCP_VPC = 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/prod-vpc'
+const GCP = `[
+  {"kind": "compute#firewall", "name": "prod-allow-egress", "network": "${GCP_VPC}", "priority": 1000, "direction": "EGRESS", "destinationRanges": ["0.0.0.0/0"], "allowed": [{"IPProtocol": "all"}], "disabled": false},
+  {"kind": "compute#firewall", "name": "prod-allow-lan-rdp", "network": "${GCP_VPC}", "priority": 1000, "direction": "INGRESS", "sourceRanges": ["10.1.0.0/16"], "targetTags": ["internal"], "allowed": [{"IPProtocol": "tcp", "ports": ["3389"]}], "disabled": false},
+  {"kind": "compute#firewall", "name": "prod-allow-ssh-bastion", "network": "${GCP_VPC}", "priority": 1000, "direction": "INGRESS", "sourceTags": ["bastion"], "targetTags": ["internal"], "allowed": [{"IPProtocol": "tcp", "ports": ["22"]}], "disabled": false},
+  {"kind": "compute#firewall", "name": "prod-allow-rdp-any", "network": "${GCP_VPC}", "priority": 1000, "direction": "INGRESS", "sourceRanges": ["0.0.0.0/0"], "targetTags": ["rdp"], "allowed": [{"IPProtocol": "tcp", "ports": ["3389"]}], "disabled": false}
+]
+`
+
+describe('gcp: reach by target tags, and tag: sources through cloud_refs', () => {
+  const refs = (byZone: Record<string, string[]>) => ZONES.map((z) => (byZone[z.id] ? {...z, cloudRefs: byZone[z.id]} : z))
+  const short = (fs: Finding[]) => fs.map((f) => [f.rule, f.severity, f.service, f.line, f.exposure?.rule])
+  const rdp = ['unwanted-access-point', 'critical', 'tcp/3389', lineOf(GCP, 'prod-allow-rdp-any'), 'prod-allow-rdp-any']
+
+  it('egress any, RDP from the LAN to internal, ssh from tag:bastion (mgmt): silent; 0.0.0.0/0 RDP: one finding at its line', async () => {
+    expect(short(await diff('gcp', GCP, {role: 'cloud-account', zones: refs({mgmt: ['tag:bastion']})}))).toEqual([rdp])
+  })
+
+  it('the RDP rule whose target tag the inventory maps to the lan zone: no finding', async () => {
+    expect(await diff('gcp', GCP, {role: 'cloud-account', zones: refs({mgmt: ['tag:bastion']}), interfaces: [{name: 'tag:rdp', zone: 'lan'}]})).toEqual([])
+  })
+
+  it('tag:bastion resolved to an untrusted zone (a partner) is reported at its rule', async () => {
+    const fs = await diff('gcp', GCP, {role: 'cloud-account', zones: refs({'partner-acme': ['tag:bastion']})})
+    // findings come most severe first: the RDP from anywhere, then ssh from the partner's instances
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.exposure?.rule])).toEqual([
+      ['unwanted-access-point', 'tcp/3389', lineOf(GCP, 'prod-allow-rdp-any'), 'prod-allow-rdp-any'],
+      ['unwanted-access-point', 'tcp/22', lineOf(GCP, 'prod-allow-ssh-bastion'), 'prod-allow-ssh-bastion'],
+    ])
   })
 })
