@@ -107,7 +107,7 @@ export function draftFromLive(o: LiveDraftOptions, base: Draft): LiveDraftResult
   for (const [device, reach] of reachByDevice(first, space)) {
     for (const u of reach.unmapped()) {
       if (!unmappedIds.has(`interface-unmapped:${device}:${u.name ?? `zone-${u.vendorZone}`}`)) continue
-      proposeZone(device, u, space, o, draft)
+      proposeZone(device, u, space, o, draft, first)
     }
   }
   // 2. access points: one per live rule the diff would report
@@ -172,7 +172,7 @@ function subnetsOf(u: Unmapped): AddressSet[] {
 }
 
 /** A zone for an interface the diff cannot map (see the module comment). */
-function proposeZone(device: string, u: Unmapped, space: ZoneSpace, o: LiveDraftOptions, draft: Draft): void {
+function proposeZone(device: string, u: Unmapped, space: ZoneSpace, o: LiveDraftOptions, draft: Draft, input: DiffInput): void {
   const what = u.name !== undefined ? `interface ${u.name}` : `vendor zone ${u.vendorZone}`
   const map = (zone: string, comment: string) => {
     const mapping: DraftInterface['mapping'] = u.name !== undefined ? {name: u.name, zone} : {vendor_zone: u.vendorZone!, zone}
@@ -180,7 +180,13 @@ function proposeZone(device: string, u: Unmapped, space: ZoneSpace, o: LiveDraft
   }
   const subnets = subnetsOf(u)
   if (!subnets.length) {
-    draft.notes.push({code: 'interface-no-zone', message: `${device}: rules are bound to ${what}, which has no address in the config: map it by hand in devices[].interfaces`, ...(u.line ? {line: u.line} : {})})
+    // no address (iptables-save, tunnels): the zones the sources of its rules lie in, when they all lie in zones
+    const bySources = zonesOfSources(device, u, space, input, withDrafts(o.loaded, draft).inventory.zones)
+    if (bySources.length) {
+      for (const zone of bySources) map(zone, 'proposed: the rules bound to it admit sources of this zone; to confirm')
+      return
+    }
+    draft.notes.push({code: 'interface-no-zone', message: `${device}: rules are bound to ${what}, which has no address in the config and admits sources no zone describes: map it by hand in devices[].interfaces`, ...(u.line ? {line: u.line} : {})})
     return
   }
   const cidrs = AddressSet.unionAll(subnets).toCidrs()
@@ -190,8 +196,11 @@ function proposeZone(device: string, u: Unmapped, space: ZoneSpace, o: LiveDraft
     else draft.notes.push({code: 'interface-no-zone', message: `${device}: ${what} (${cidrs.join(', ')}) maps to no zone and the inventory has no internet zone: map it by hand`})
     return
   }
-  if (u.fits.length) {
-    for (const zone of u.fits) map(zone, `proposed: its subnet ${cidrs.join(', ')} overlaps this zone; to confirm`)
+  // the innermost zone holding each subnet (a nested zone before its parent), else the zones it overlaps
+  const holding = subnets.map((s) => space.zones.filter((z) => !z.catchAll && !z.addresses.isEmpty() && z.addresses.covers(s)).sort((a, b) => (a.addresses.covers(b.addresses) ? 1 : b.addresses.covers(a.addresses) ? -1 : byCodeUnit(a.id, b.id)))[0]?.id)
+  const fits = holding.every((h) => h !== undefined) ? [...new Set(holding as string[])].sort(byCodeUnit) : u.fits
+  if (fits.length) {
+    for (const zone of fits) map(zone, `proposed: its subnet ${cidrs.join(', ')} lies in this zone; to confirm`)
     return
   }
   const id = freshId(slug(`${device}-${u.name ?? u.vendorZone}`), o.taken)
@@ -202,6 +211,28 @@ function proposeZone(device: string, u: Unmapped, space: ZoneSpace, o: LiveDraft
     comment: [`irm-audit adopt: proposed for ${what} of ${device}, which no zone describes. Confirm its trust and cidrs (to confirm).`],
   })
   map(id, 'proposed zone; to confirm')
+}
+
+/**
+ * The zones holding the sources of the rules bound to an interface or vendor zone (outermost zones
+ * only: a nested zone is inside its parent). Empty when a source is any, or lies in no zone: then it
+ * may well face the internet, and that is not for adopt to guess.
+ */
+function zonesOfSources(device: string, u: Unmapped, space: ZoneSpace, input: DiffInput, zones: Inventory['zones']): string[] {
+  const bound = (e: Exposure) =>
+    e.direction === 'inbound' && !!e.ingress && (u.name !== undefined ? e.ingress.interfaces.includes(u.name) : !e.ingress.interfaces.length && e.ingress.zones.includes(u.vendorZone!))
+  const exposures = input.live.flatMap((l) => (l.device === device && !('error' in l) ? l.exposures : [])).filter(bound)
+  const sources = AddressSet.unionAll(exposures.map((e) => e.from)).subtract(LOOPBACK)
+  if (sources.isEmpty()) return []
+  const zoned = space.zones.filter((z) => !z.catchAll && !z.addresses.isEmpty())
+  if (!AddressSet.unionAll(zoned.map((z) => z.addresses)).covers(sources)) return []
+  const parents = new Map(zones.map((z) => [z.id, z.parent]))
+  const hit = zoned.filter((z) => z.addresses.overlaps(sources)).map((z) => z.id)
+  const outer = hit.filter((id) => {
+    for (let p = parents.get(id), seen = 0; p && seen < 64; p = parents.get(p), seen++) if (hit.includes(p)) return false
+    return true
+  })
+  return outer.sort(byCodeUnit)
 }
 
 interface RuleContext {

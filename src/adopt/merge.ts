@@ -74,8 +74,9 @@ export function mergeDraft(loaded: LoadedInventory, draft: Draft, sources: Reado
     if (list.length) byCollection.set(c, list)
   }
 
-  // interface mappings of existing devices, appended to their lists
+  // interface mappings of existing devices, appended to their lists (one edit per device)
   const newDevices = new Set((byCollection.get('devices') ?? []).map((d) => d.id))
+  const perDevice = new Map<string, Array<{text: string; label: string}>>()
   for (const item of draft.interfaces) {
     if (newDevices.has(item.device)) continue // written inside the new entry
     const device = inv.devices.find((d) => d.id === item.device)
@@ -83,20 +84,22 @@ export function mergeDraft(loaded: LoadedInventory, draft: Draft, sources: Reado
     const m = item.mapping
     const key = 'name' in m ? `name:${m.name}` : `vendor_zone:${m.vendor_zone}`
     const already = (device.interfaces ?? []).some((i) => ('name' in i ? `name:${i.name}` : `vendor_zone:${i.vendor_zone}`) === key && i.zone === m.zone)
-    if (already) continue
+    const list = perDevice.get(device.id) ?? []
+    const text = `${renderFlow(m)}  # ${item.comment}`
+    if (already || list.some((x) => x.text === text)) continue
+    list.push({text, label: `${item.device}:${'name' in m ? m.name : `zone-${m.vendor_zone}`}→${m.zone}`})
+    perDevice.set(device.id, list)
+  }
+  for (const [id, items] of perDevice) {
+    const device = inv.devices.find((d) => d.id === id)!
     const origin = loaded.origin(device)
-    const where = origin ? yamlTarget(origin.file) : undefined
-    if (!origin || !where || origin.node.flow) {
-      notes.push({code: 'device-flow-map', message: `${item.device}: add ${renderFlow(m)} to its interfaces by hand (the entry is not a YAML block mapping adopt can extend)`, ...(origin ? {file: origin.file.file} : {})})
-      continue
-    }
-    const e = appendInterface(sourceOf(origin.file), origin.node, `${renderFlow(m)}  # ${item.comment}`)
-    if (!e) {
-      notes.push({code: 'device-flow-map', message: `${item.device}: add ${renderFlow(m)} to its interfaces by hand (its interfaces list is not a block list)`, file: origin.file.file})
+    const e = origin && yamlTarget(origin.file) && !origin.node.flow ? appendInterfaces(sourceOf(origin.file), origin.node, items.map((i) => i.text)) : undefined
+    if (!origin || !e) {
+      for (const i of items) notes.push({code: 'device-flow-map', message: `${id}: add ${i.text.replace(/  #.*/, '')} to its interfaces by hand (adopt can only extend a block mapping with a block interfaces list)`, ...(origin ? {file: origin.file.file} : {})})
       continue
     }
     push(origin.file.absolute, e)
-    added.interfaces.push(`${item.device}:${'name' in m ? m.name : `zone-${m.vendor_zone}`}→${m.zone}`)
+    added.interfaces.push(...items.map((i) => i.label))
   }
 
   // new entries, each collection into the file holding most of it
@@ -223,22 +226,22 @@ function blankBetween(src: string, items: Node[]): boolean {
   return /\n[ \t]*\n/.test(src.slice(contentEnd(src, items[0].range![1]), items[1].range![0]))
 }
 
-/** An item appended to a device's `interfaces` (a new key after its last line when it has none). */
-function appendInterface(src: string, node: YAMLMap, item: string): Edit | undefined {
+/** Items appended to a device's `interfaces` (a new key after its last line when it has none). */
+function appendInterfaces(src: string, node: YAMLMap, items: string[]): Edit | undefined {
   const pair = node.items.find((p) => isScalar(p.key) && p.key.value === 'interfaces')
   if (pair) {
     const seq = pair.value as Node | null
     if (!isSeq(seq) || seq.flow || !seq.items.length) return undefined
-    const items = seq.items as Node[]
-    const at = lineEnd(src, contentEnd(src, items[items.length - 1].range![1]))
-    const indent = ' '.repeat(dashColumn(src, items[0].range![0]))
-    return {at: at.offset, text: `${at.needsNewline ? '\n' : ''}${indent}- ${item}\n`, order: 0}
+    const list = seq.items as Node[]
+    const at = lineEnd(src, contentEnd(src, list[list.length - 1].range![1]))
+    const indent = ' '.repeat(dashColumn(src, list[0].range![0]))
+    return {at: at.offset, text: `${at.needsNewline ? '\n' : ''}${items.map((i) => `${indent}- ${i}\n`).join('')}`, order: 0}
   }
   const first = node.items[0]?.key as Node | undefined
   if (!first?.range || !node.range) return undefined
   const indent = ' '.repeat(columnOf(src, first.range[0]))
   const at = lineEnd(src, contentEnd(src, node.range[1]))
-  return {at: at.offset, text: `${at.needsNewline ? '\n' : ''}${indent}interfaces:\n${indent}  - ${item}\n`, order: 0}
+  return {at: at.offset, text: `${at.needsNewline ? '\n' : ''}${indent}interfaces:\n${items.map((i) => `${indent}  - ${i}\n`).join('')}`, order: 0}
 }
 
 function applyEdits(src: string, edits: Edit[]): string {
