@@ -41,6 +41,13 @@ export interface NatOrder {
   sees?(f: Exposure, n: Exposure): NatSide
   /** Vendor conditions beyond boxes and ingress (post-NAT zone): false = `f` never passes `n`'s traffic. */
   pairs?(n: Exposure, f: Exposure): boolean
+  /**
+   * The part of `f`'s traffic the NAT's traffic is matched against, when the vendor's NAT changes it
+   * (ASA: a static NAT naming its real interface diverts the packet there whatever the routes).
+   */
+  filterBox?(f: Exposure, n: Exposure): Box
+  /** Filter rules `filterBox` may widen beyond their destination: every NAT meets them. */
+  wide?(f: Exposure): boolean
   /** Exposures that are NATs (default: `nat-forward`). */
   isNat?(e: Exposure): boolean
 }
@@ -61,7 +68,8 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
   if (!nats.length) return {exposures, doubts: []}
   // filters indexed by destination on both sides, so each NAT meets only the rules near its addresses
   const filters = new DestinationIndex<Exposure>((e) => e.to)
-  for (const e of exposures) if (!isNat(e) && e.kind === 'filter') filters.add(e)
+  const wide: Exposure[] = []
+  for (const e of exposures) if (!isNat(e) && e.kind === 'filter') (order.wide?.(e) ? wide.push(e) : filters.add(e))
   const out: Exposure[] = []
   const doubts: NatDoubt[] = []
   const dead = new Set<string>()
@@ -77,13 +85,14 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
     const original = exposureBox(e)
     const translated: Box = {...original, to: t?.to ?? e.to, ports: t?.ports ?? e.ports}
     let passed = false
-    for (const f of filters.candidates(translated.to.union(original.to))) {
+    const near = filters.candidates(translated.to.union(original.to))
+    for (const f of wide.length ? [...near, ...wide] : near) {
       if (!order.candidate(f, e) || !sameIngress(e, f)) continue
       const bound = !!f.translated
       if (bound && !boundTo(f, e)) continue
       if (order.pairs && !order.pairs(e, f)) continue
       const side: NatSide = bound ? 'original' : (order.sees?.(f, e) ?? 'translated')
-      const i = intersectBox(side === 'translated' ? translated : original, exposureBox(f))
+      const i = intersectBox(side === 'translated' ? translated : original, order.filterBox?.(f, e) ?? exposureBox(f))
       if (!i) continue
       passed = true
       if (bound) consumed.add(f)
@@ -194,6 +203,8 @@ function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' |
   else delete e.notes
   const fromSets = [...new Set([...(n.fromSets ?? []), ...(f.fromSets ?? [])])]
   if (fromSets.length) e.fromSets = fromSets
+  const toSets = [...new Set([...(n.toSets ?? []), ...(f.toSets ?? [])])]
+  if (toSets.length) e.toSets = toSets
   // where it enters: the NAT's binding, else the filter's; where it leaves: the filter's (post-NAT zone)
   const ins = n.interfaces?.in ?? f.interfaces?.in
   const outs = f.interfaces?.out ?? n.interfaces?.out
