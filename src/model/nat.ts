@@ -196,7 +196,9 @@ function beforeNat(n: Exposure, f: Exposure, i: Box): Exposure {
 }
 
 function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts' | 'translated'>): Exposure {
-  const e: Exposure = {...n, ...part, filter: {line: f.line, rule: f.rule}}
+  // a packet keeps its family: sources of the other family never reach the NAT'd address
+  const families = (part.to.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(part.to.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
+  const e: Exposure = {...n, ...part, from: part.from.intersect(families), filter: {line: f.line, rule: f.rule}}
   if (f.hook) e.hook = f.hook
   const notes = [...new Set([...(n.notes ?? []), ...(f.notes ?? [])])]
   if (notes.length) e.notes = notes
