@@ -11,7 +11,7 @@ import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
 import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
-import {composeNat} from './nat-check.js'
+import {composeNetfilterNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 
@@ -226,6 +226,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
   }
-  const nat = composeNat(exposures)
+  const nat = composeNetfilterNat(exposures)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

@@ -23,7 +23,7 @@ import {type EvalChain, type EvalRule, evaluateChains, type Guard, type Permit} 
 import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
-import {composeNat} from '../iptables/nat-check.js'
+import {composeNetfilterNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
 
@@ -455,6 +455,6 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const nat = onHook('prerouting', ['nat'])
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  const nat = composeNat(exposures)
+  const nat = composeNetfilterNat(exposures)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }
