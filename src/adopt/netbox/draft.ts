@@ -57,11 +57,12 @@ const ROLE_WORDS: ReadonlyArray<[RegExp, string]> = [
 /** NetBox platform slugs → irm-audit config formats. */
 const PLATFORMS: ReadonlyArray<[RegExp, string]> = [
   [/asa/, 'cisco-asa'],
-  [/ios|nx-?os/, 'cisco-ios'],
-  [/pan-?os|palo/, 'panos'],
   [/forti/, 'fortios'],
+  [/pan-?os|palo/, 'panos'],
   [/junos|juniper|srx/, 'junos'],
   [/pfsense|opnsense/, 'pfsense'],
+  // after FortiOS and PAN-OS, whose names end in "os"
+  [/(?:^|-)ios\b|ios-?xe|nx-?os/, 'cisco-ios'],
 ]
 
 export interface NetboxDraft {
@@ -138,7 +139,7 @@ export function draftFromNetbox(data: NetboxData, inv: Inventory, taken: Set<str
       cidrs,
       owner,
       ...(g.site ? {site: g.site.slug} : {}),
-      description: `NetBox prefixes${g.site ? ` of ${g.site.name}` : ' without a site'}${g.role ? ` with role ${g.role.name}` : ' without a role'}.`,
+      description: `NetBox prefixes (${g.site ? `site ${g.site.name}` : 'no site'}, ${g.role ? `role ${g.role.name}` : 'no role'}).`,
     }
     zoneEntries.push({
       entry: {
@@ -261,15 +262,24 @@ export function draftFromNetbox(data: NetboxData, inv: Inventory, taken: Set<str
   }
   draft.entries.push(...deviceEntries.values())
 
-  // services: what listens where, for justifications
+  // services: what listens where, for justifications. NetBox 4.3+: parent (a device, VM or FHRP group);
+  // before: device or virtual_machine. No address bound: every address of its device (NetBox's rule)
+  const addressesOf = new Map<string, string[]>()
+  for (const a of data['ipam/ip-addresses']) {
+    const dev = str(rec(rec(a.assigned_object)?.device)?.name)
+    const address = str(a.address)?.split('/')[0]
+    if (dev && address) addressesOf.set(dev, [...(addressesOf.get(dev) ?? []), address])
+  }
   const services: KnownService[] = []
   for (const s of data['ipam/services']) {
     const protocol = choice(s.protocol)
     const ports = Array.isArray(s.ports) ? s.ports.filter((p): p is number => typeof p === 'number') : []
-    const parent = rec(s.device) ?? rec(s.parent) ?? rec(s.virtual_machine)
-    const label = `NetBox service ${str(s.name) ?? protocol}${str(s.description) ? ` (${str(s.description)})` : ''}${str(parent?.name) ? ` on ${str(parent?.name)}` : ''}`
-    const addresses = Array.isArray(s.ipaddresses) ? s.ipaddresses.map((x) => str(rec(x)?.address)?.split('/')[0]).filter((x): x is string => !!x) : []
     if (!protocol || !ports.length) continue
+    const parent = rec(s.parent) ?? rec(s.device) ?? rec(s.virtual_machine)
+    const parentName = str(parent?.name)
+    const label = `NetBox service ${str(s.name) ?? protocol}${str(s.description) ? ` (${str(s.description)})` : ''}${parentName ? ` on ${parentName}` : ''}`
+    const bound = Array.isArray(s.ipaddresses) ? s.ipaddresses.map((x) => str(rec(x)?.address)?.split('/')[0]).filter((x): x is string => !!x) : []
+    const addresses = bound.length ? bound : parentName ? (addressesOf.get(parentName) ?? []) : []
     for (const address of addresses) services.push({address, protocol, ports, label})
   }
   return {draft, services}

@@ -155,7 +155,7 @@ export async function fetchNetbox(o: NetboxFetchOptions): Promise<NetboxData> {
       } catch (e) {
         const err = e as Error & {cause?: {code?: string}}
         if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-          throw netboxError(`NetBox did not answer within ${Math.round(timeout / 1000)} s`, {file: where, hint: 'Check that the URL is reachable from here, or raise --netbox-timeout.'})
+          throw netboxError(`NetBox did not answer within ${timeout / 1000} s`, {file: where, hint: 'Check that the URL is reachable from here, or raise --netbox-timeout.'})
         }
         throw netboxError(`cannot reach NetBox (${err.cause?.code ?? err.name})`, {file: where, hint: 'Check the URL, the network and the TLS certificate (NODE_EXTRA_CA_CERTS for a private CA).'})
       }
