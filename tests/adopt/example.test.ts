@@ -15,6 +15,7 @@ import {runAdopt} from '../../src/adopt/run.js'
 import {runDiff} from '../../src/diff/run.js'
 import {loadInventory} from '../../src/inventory/load.js'
 import {validateInventory} from '../../src/inventory/validate.js'
+import {runPrepare} from '../../src/readiness/run.js'
 import {ROOT} from '../helpers/sources.js'
 
 const AS_OF = '2026-12-07'
@@ -94,6 +95,11 @@ describe('adopt on the example with its access points removed', () => {
       role: 'network',
       channels: [{type: 'email', value: 'owner-to-confirm'}],
     })
+
+    const {report: readiness} = await runPrepare({inventoryDir: inv, asOf: AS_OF, noGit: true, noDiff: true, displayBase: inv})
+    const contactsCheck = readiness.checks.find((c) => c.id === 'IRM5-PREP-CONTACTS')!
+    expect(contactsCheck.status).toBe('fail')
+    expect(contactsCheck.findings.map((f) => f.message)).toEqual(['contact owner-to-confirm: no verified date recorded'])
 
     const before = snapshot(inv)
     const second = await runAdopt({inventoryDir: inv, asOf: AS_OF, displayBase: inv})
