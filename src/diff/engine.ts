@@ -11,7 +11,6 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
 import {Identity} from './identity.js'
-import {AddressIndex} from './interval-index.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
@@ -33,7 +32,6 @@ class Engine {
   private readonly trusted: AddressSet
   private readonly partner: AddressSet
   private readonly access = new Map<string, DeviceAccess>()
-  private readonly filtered = new Map<string, AddressIndex>()
   /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
   private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
@@ -54,50 +52,28 @@ class Engine {
     this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
   }
 
-  /** Per device: its NAT pairs, the destinations its filter rules reach, then its access points. */
+  /** Per device: its access points, and the filter rules its composed NATs pass. */
   private prepare(liveByDevice: Map<string, Exposure[]>): void {
-    const apsByDevice = new Map<string, ApprovedAccess[]>()
     for (const ap of this.input.accessPoints) {
-      const list = apsByDevice.get(ap.device) ?? []
-      list.push(ap)
-      apsByDevice.set(ap.device, list)
-    }
-    for (const [device, aps] of apsByDevice) {
-      const exposures = liveByDevice.get(device) ?? []
-      const nat = exposures.filter((e) => e.kind === 'nat-forward' && e.translated?.to).map((e) => ({outside: e.to, inside: e.translated!.to!}))
-      const access = new DeviceAccess(nat)
-      for (const ap of aps) access.add(ap)
-      this.access.set(device, access)
+      let access = this.access.get(ap.device)
+      if (!access) this.access.set(ap.device, (access = new DeviceAccess()))
+      access.add(ap)
     }
     for (const [device, exposures] of liveByDevice) {
-      const index = new AddressIndex()
-      exposures.forEach((e, i) => e.kind !== 'nat-forward' && e.direction === 'inbound' && index.add(e.to, i))
-      this.filtered.set(device, index)
-      // composed NAT (netfilter): the NAT is checked at its own line, the filter rule only for the rest
+      // composed NAT (model/nat.ts): the NAT is checked at its own line, the filter rule only for the rest,
+      // on the side the filter saw (translated or original)
       const byFilter = new Map<string, Box[]>()
       for (const e of exposures) {
         if (e.kind !== 'nat-forward' || !e.filter) continue
         const key = `${e.filter.line} ${e.filter.rule}`
         const boxes = byFilter.get(key) ?? byFilter.set(key, []).get(key)!
-        boxes.push({...exposureBox(e), to: e.translated?.to ?? e.to, ports: e.translated?.ports ?? e.ports})
+        boxes.push(...exposureBoxes(e))
       }
       if (byFilter.size) this.natFilters.set(device, byFilter)
     }
   }
 
-  /**
-   * A NAT rule with filter rules behind it (ASA object NAT + interface ACL, DNAT + FORWARD, VIP +
-   * policy) is only as open as those filter rules, which are checked on their own.
-   */
-  private filteredAfterNat(device: string, e: Exposure): boolean {
-    // a NAT composed with the filter rule that passes it (`filter`) is as open as it says
-    if (e.kind !== 'nat-forward' || !e.translated?.to || e.filter) return false
-    // rules may name the real address (ASA 8.3+, FORWARD after DNAT) or the public one (PAN-OS)
-    const index = this.filtered.get(device)
-    return (index?.overlapping(e.translated.to.union(e.to)).length ?? 0) > 0
-  }
-
-  /** A filter rule that passes nothing but the translated traffic of composed NATs: their findings say it. */
+  /** A filter rule that passes nothing but the traffic of composed NATs: their findings say it. */
   private onlyNatTraffic(device: string, e: Exposure): boolean {
     const boxes = e.kind === 'filter' ? this.natFilters.get(device)?.get(`${e.line} ${e.rule}`) : undefined
     return boxes !== undefined && uncovered(exposureBox(e), boxes).rest.length === 0
@@ -192,7 +168,7 @@ class Engine {
         }
       }
     }
-    if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
+    if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
     const scope = this.reach.get(device)!.scope(e, this.trusted)
     const untrusted = scope.untrusted
@@ -247,7 +223,8 @@ class Engine {
     const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
     const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
-    const where = `${e.file ?? '?'}:${e.line}`
+    // a composed NAT: where it is, and the filter rule that passes it
+    const where = `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []

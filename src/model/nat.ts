@@ -199,6 +199,9 @@ function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' |
   // a packet keeps its family: sources of the other family never reach the NAT'd address
   const families = (part.to.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(part.to.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
   const e: Exposure = {...n, ...part, from: part.from.intersect(families), filter: {line: f.line, rule: f.rule}}
+  // the vendor's stable name (finding ids): the NAT's, else the filter rule's that decides
+  const name = n.name ?? f.name
+  if (name) e.name = name
   if (f.hook) e.hook = f.hook
   const notes = [...new Set([...(n.notes ?? []), ...(f.notes ?? [])])]
   if (notes.length) e.notes = notes

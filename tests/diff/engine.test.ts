@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {diffFindings} from '../../src/diff/engine.js'
+import {composeNat, forwardingFilter} from '../../src/model/nat.js'
 import type {LiveConfig} from '../../src/diff/model.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {iptables} from '../../src/sources/iptables.js'
@@ -255,10 +256,14 @@ describe('trusted-only access points', () => {
 describe('NAT', () => {
   const nat = (line: number) => permit('any', '203.0.113.10', 'any', line, {kind: 'nat-forward', translated: {to: permit('any', '192.0.2.10', 'any', 0).to}})
 
-  it('a static NAT with a filter rule behind it is as open as the filter rule (ASA object NAT + ACL)', () => {
+  it('a static NAT composed with the filter rule behind it is as open as that rule (ASA object NAT + ACL)', () => {
     const acl = permit('any', '192.0.2.10', 'tcp/443', 12)
+    const composed = composeNat([nat(30), acl], {filterWords: 'ACL entry', candidate: forwardingFilter}).exposures
     const a = ap('web', 'fw', ['internet'], ['203.0.113.10/32'], ['tcp/443'])
-    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [nat(30), acl])]}))).toEqual([])
+    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', composed)]}))).toEqual([])
+    // undeclared: one finding at the NAT line (tcp/443 only), the ACL in `also`; the ACL alone says nothing more
+    const fs = diffFindings(input({live: [liveOf('fw', composed)]}))
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.also])).toEqual([['unwanted-access-point', 'tcp/443', 30, [{file: 'live/fw.rules', line: 12}]]])
   })
 
   it('a NAT with no filter rule for its address is checked as it stands; an egress rule does not gate it', () => {
