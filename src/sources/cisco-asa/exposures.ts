@@ -11,8 +11,9 @@ import {forwardingFilter, leavesToward, type NatOrder} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, ANY_BOX} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {evaluateList, type EvalRule} from '../../sources/evaluate.js'
-import {addNotes, ciscoExposure, type CiscoRuleMeta, sameFamilies} from '../cisco-common.js'
+import {evaluateList, type EvalRule} from '../../model/evaluate.js'
+import {addNotes, ciscoExposure, type CiscoRuleMeta} from '../cisco-common.js'
+import {sameFamilies} from '../../net/terms.js'
 import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
 
 const TCP = 6

@@ -5,7 +5,7 @@ import {forwardingFilter, leavesToward, type NatOrder, postNatZones} from '../..
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import {type EvalRule, evaluateList} from '../../model/evaluate.js'
 import {parseAddress} from './build.js'
 import {type AddressResolver, type ExposureProblem, junosProtocol, portSet, type Template} from './common.js'
 import type {JunosConfig, NatRuleSet} from './model.js'
