@@ -189,8 +189,8 @@ function beforeNat(n: Exposure, f: Exposure, i: Box): Exposure {
   // a filter rule bound to this NAT knows the translation of its own part best
   const t = f.translated ?? n.translated
   const translated: {to?: AddressSet; ports?: PortSet} = {}
+  // a translation the parser could not compute stays unknown (no `to`), never the public address
   if (t?.to) translated.to = t.to
-  else if (n.translated) translated.to = i.to
   if (t?.ports) translated.ports = t.ports
   return composed(n, f, {from: i.from, to: i.to, protocols: i.protocols, ports: i.ports, sourcePorts: i.sourcePorts, translated})
 }
