@@ -4,9 +4,9 @@
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
 import type {DeviceModel} from '../model/device.js'
-import {type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
+import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
-import {type Box, mergeBoxes} from '../net/match.js'
+import {type Box, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
@@ -32,6 +32,9 @@ class Engine {
   private readonly trusted: AddressSet
   private readonly partner: AddressSet
   private readonly access = new Map<string, DeviceAccess>()
+  /** Per device: its denies in evaluation order and its NAT rules as read (the rule deciding a blocked flow). */
+  private readonly denies = new Map<string, Denial[]>()
+  private readonly nats = new Map<string, Exposure[]>()
   /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
   private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
@@ -87,6 +90,11 @@ class Engine {
       list.push(...live.exposures)
       liveByDevice.set(live.device, list)
     }
+    for (const live of this.input.live) {
+      if ('error' in live || isEmptyConfig(live)) continue
+      if (live.denies?.length) this.denies.set(live.device, [...(this.denies.get(live.device) ?? []), ...live.denies.map((d) => ({...d, file: d.file ?? live.file}))])
+      if (live.nats?.length) this.nats.set(live.device, [...(this.nats.get(live.device) ?? []), ...live.nats])
+    }
     this.prepare(liveByDevice)
     for (const live of this.input.live) {
       if ('error' in live || isEmptyConfig(live) || this.reach.has(live.device)) continue
@@ -118,7 +126,7 @@ class Engine {
         const key = `${device}\u0000${egress}`
         let index = permits.get(key)
         if (!index) permits.set(key, (index = new ExposureIndex(exposures.filter((e) => flowPermit(e, egress)))))
-        this.checkFlow(flow, device, index)
+        this.checkFlow(flow, device, index, egress)
       }
     }
     return this.findings
@@ -307,7 +315,7 @@ class Engine {
     return flow.toZones.some((z) => internet.has(z))
   }
 
-  private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
+  private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex, egress: boolean): void {
     // each device on the path answers for the sources in the zones it joins (a catch-all zone: the
     // addresses no other zone claims); for a device the sources reach only in transit, for all of them
     const joined = this.joinedAddresses(device)
@@ -326,6 +334,9 @@ class Engine {
     const what = rest
       .map((b) => `${serviceText(b.protocols, b.ports)} from ${this.describe(b.from)} to ${this.describe(b.to)}`)
       .join('; ')
+    // the rule that decides it (a deny, or the deny policy), where the format records them; else the flow's line
+    const decided = this.decidingRule(device, rest, egress)
+    const at = decided ? ` at ${decided.file ?? '?'}:${decided.line} (${decided.rule})` : ''
     this.findings.push({
       id: `critical-flow-blocked:${device}:${flow.id}`,
       rule: 'critical-flow-blocked',
@@ -334,11 +345,38 @@ class Engine {
       access_point: null,
       flow: flow.id,
       excess: {boxes: rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))},
-      file: flow.source.file,
-      line: flow.source.line,
-      message: `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${touchedAny ? 'partly ' : ''}blocked by ${device}: no live rule permits ${what}`,
+      file: decided?.file ?? flow.source.file,
+      line: decided?.line ?? flow.source.line,
+      ...(decided ? {inventory: flow.source} : {}),
+      message: `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${touchedAny ? 'partly ' : ''}blocked by ${device}${at}: no live rule permits ${what}`,
       suppressed: false,
     })
+  }
+
+  /**
+   * The first deny (in the device's evaluation order) that holds part of the blocked traffic, as the
+   * filter sees it: a flow to a public address is also looked up translated by each NAT that takes it.
+   * Forwarding hooks first; the device's own output never decides a flow through it, nor do outbound
+   * rules decide an inbound flow. Undefined when the format records no denies.
+   */
+  private decidingRule(device: string, blocked: Box[], egress: boolean): Denial | undefined {
+    const denies = this.denies.get(device)
+    if (!denies?.length) return undefined
+    const seen: Box[] = []
+    for (const b of blocked) {
+      seen.push(b)
+      for (const n of this.nats.get(device) ?? []) {
+        const i = intersectBox(b, exposureBox(n))
+        if (i) seen.push({...i, to: n.translated?.to ?? i.to, ports: n.translated?.ports ?? i.ports})
+      }
+    }
+    const usable = denies.filter((d) => d.hook !== 'output' && (egress || d.direction === 'inbound'))
+    // a flow through the device: the forward hook decides; input only when nothing is forwarded at all
+    const forward = usable.filter((d) => d.hook !== 'input')
+    for (const list of forward.length ? [forward] : [usable]) {
+      for (const d of list) if (seen.some((b) => overlapsBox(b, d.box))) return d
+    }
+    return undefined
   }
 
   /** Addresses of the zones a device joins; undefined when it declares none (no restriction). */

@@ -62,10 +62,10 @@ export function forwardingFilter(f: Exposure): boolean {
  * the vendor gives), and the NATs nothing passes by `nat-dead` doubts. Other exposures are kept as they
  * are, except filter rules bound to one NAT (`translated` set), which the composition replaces.
  */
-export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: Exposure[]; doubts: NatDoubt[]} {
+export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: Exposure[]; doubts: NatDoubt[]; nats: Exposure[]} {
   const isNat = order.isNat ?? ((e: Exposure) => e.kind === 'nat-forward')
   const nats = exposures.filter(isNat)
-  if (!nats.length) return {exposures, doubts: []}
+  if (!nats.length) return {exposures, doubts: [], nats}
   // filters indexed by destination on both sides, so each NAT meets only the rules near its addresses
   const filters = new DestinationIndex<Exposure>((e) => e.to)
   const wide: Exposure[] = []
@@ -109,7 +109,7 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
       doubts.push({code: 'nat-dead', effect: 'dead', line: e.line, detail: `${e.rule}: no ${order.filterWords} passes the translated traffic`, ...(e.file ? {file: e.file} : {})})
     }
   }
-  return {exposures: consumed.size ? out.filter((e) => !consumed.has(e)) : out, doubts}
+  return {exposures: consumed.size ? out.filter((e) => !consumed.has(e)) : out, doubts, nats}
 }
 
 /** A filter rule shaped as one NAT's traffic belongs to the NAT that translates to the same place. */

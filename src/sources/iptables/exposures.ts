@@ -4,7 +4,7 @@
  * filter sees it; an ACCEPT there only ends that table, so it reads as RETURN.
  */
 import type {NetfilterHook} from '../../model/device.js'
-import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
+import type {Denial, Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
@@ -138,6 +138,11 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
     chain.policy = 'allow'
     chain.policyMeta = {name: `${c.name} policy ACCEPT`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
   }
+  // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
+  if (base && c.policy === 'DROP' && mode === 'filter') {
+    chain.policy = 'deny'
+    chain.policyMeta = {name: `${c.name} policy DROP`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
+  }
   if (base && c.policy === 'DROP' && mode === 'pre') {
     rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.name} ${c.name} policy DROP`, line: c.policyLine ?? 0, kind: hook.kind, direction: hook.direction}})
   }
@@ -188,8 +193,9 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
-export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
+export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const exposures: Exposure[] = []
+  const denies: Denial[] = []
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
   for (const family of [...families].sort()) {
@@ -214,7 +220,8 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
       }
       chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true})
+      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
+      for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction: hook.direction, hook: HOOK_OF[hook.chain]})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
         e.hook = HOOK_OF[hook.chain]
@@ -227,5 +234,5 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
     }
   }
   const nat = composeNetfilterNat(exposures)
-  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
 }

@@ -6,7 +6,7 @@ import {type ReadResult, readIptables, readLines, type SourceLine} from './read.
 export {parseCommandWords, shellWords, type SourceLine} from './read.js'
 
 function finish(read: ReadResult): ParseResult {
-  const {exposures, warnings, doubts} = toExposures(read.ruleset)
+  const {exposures, warnings, doubts, denies, nats} = toExposures(read.ruleset)
   const unparsed = [...read.unparsed]
   const badLines = new Set(unparsed.map((u) => u.line))
   for (const w of warnings) {
@@ -14,7 +14,7 @@ function finish(read: ReadResult): ParseResult {
     badLines.add(w.line)
     unparsed.push(w)
   }
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines: read.lines, understood: read.lines - badLines.size}}
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats: {lines: read.lines, understood: read.lines - badLines.size}}
 }
 
 /**

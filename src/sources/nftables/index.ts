@@ -6,7 +6,7 @@ import type {NftRuleset} from './model.js'
 import {readNftText} from './text.js'
 
 function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResult {
-  const {exposures, warnings, doubts} = toExposures(ruleset)
+  const {exposures, warnings, doubts, denies, nats} = toExposures(ruleset)
   const unparsed = [...read]
   // rules whose statements we did not fully understand
   for (const t of ruleset.values())
@@ -22,7 +22,7 @@ function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResu
     bad.add(w.line)
     unparsed.push(w)
   }
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines, understood: Math.max(0, lines - bad.size)}}
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats: {lines, understood: Math.max(0, lines - bad.size)}}
 }
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/
