@@ -50,6 +50,8 @@ export const DOUBT_EFFECTS = {
   'maybe-unreachable': 'narrower',
   // a default the config leaves unset may open more than shown (telnet on vty lines)
   'default-may-open-more': 'broader',
+  // some of the device's addresses are assigned at run time and not listed: it may be reachable on more
+  'unlisted-address': 'broader',
   // the rule also opens reply traffic, or forwarding that reaches beyond the shown networks
   'opens-more': 'broader',
   // a NAT translation we could not compute (map, pool, type): the translated side is unknown
@@ -67,8 +69,15 @@ export const DOUBT_EFFECTS = {
   // further facts about the peer or the inspection (endpoint, L7 profile, then-actions)
   'peer-info': 'unknown',
   'inspected': 'unknown',
-  // ASA: port operators after a service object are ignored, by the ASA as by us
-  'vendor-ignores': 'unknown',
+  // a vendor behaviour worth knowing that the exposure already follows (ASA ignores port operators
+  // after a service object; before 8.3 ACLs name mapped addresses)
+  'vendor-semantics': 'unknown',
+  // what a listener is (SSL VPN portal, HTTP redirect)
+  'listener-info': 'unknown',
+  // an ACL or filter not applied in this file, evaluated as if applied inbound: it may apply nowhere
+  'not-applied': 'narrower',
+  // an address approximated by a covering range (non-contiguous masks)
+  'approximated': 'narrower',
   // a NAT no filter passes: it opens nothing
   'nat-dead': 'dead',
 } as const satisfies Record<string, DoubtEffect>

@@ -30,6 +30,7 @@ describe('doubt codes', () => {
       'assumed-enabled': 'narrower',
       'maybe-unreachable': 'narrower',
       'default-may-open-more': 'broader',
+      'unlisted-address': 'broader',
       'opens-more': 'broader',
       'translation-unknown': 'unknown',
       'load-balanced': 'unknown',
@@ -39,7 +40,10 @@ describe('doubt codes', () => {
       'weak-listener': 'unknown',
       'peer-info': 'unknown',
       'inspected': 'unknown',
-      'vendor-ignores': 'unknown',
+      'vendor-semantics': 'unknown',
+      'listener-info': 'unknown',
+      'not-applied': 'narrower',
+      'approximated': 'narrower',
       'nat-dead': 'dead',
     })
   })
