@@ -42,6 +42,8 @@ export const DOUBT_EFFECTS = {
   'action-assumed': 'narrower',
   // a limit the vendor applies and we do not (exclusions, service destinations, security groups)
   'limit-not-applied': 'narrower',
+  // only traffic on the loopback interface matches (the host talking to itself)
+  'loopback-only': 'narrower',
   // another layer drops part of this traffic (zone-based firewall, internal load balancer, loopback)
   'restricted-elsewhere': 'narrower',
   // a service assumed enabled because the config does not say

@@ -43,7 +43,7 @@ export class LineLedger extends ParseLedger {
   }
 
   bad(node: CiscoNode, reason: string): void {
-    this.unparsed(node.line, reason, node.text)
+    this.unparsed(node.line, reason, node.text, {replace: true})
   }
 
   /** Mark a subtree as not understood, each line with its own entry. */

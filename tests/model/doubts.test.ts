@@ -26,6 +26,7 @@ describe('doubt codes', () => {
       'conditional': 'narrower',
       'action-assumed': 'narrower',
       'limit-not-applied': 'narrower',
+      'loopback-only': 'narrower',
       'restricted-elsewhere': 'narrower',
       'assumed-enabled': 'narrower',
       'maybe-unreachable': 'narrower',

@@ -10,6 +10,7 @@
 import {type Exposure, exposureBox, exposureToJson} from '../../model/exposure.js'
 import {DestinationIndex} from '../../net/destination-index.js'
 import {type Box, intersectBox} from '../../net/match.js'
+import {addDoubts} from '../../model/build.js'
 import type {Doubt} from '../types.js'
 
 
@@ -82,8 +83,8 @@ function composed(n: Exposure, f: Exposure, i: Box): Exposure {
     filter: {line: f.line, rule: f.rule},
     hook: f.hook,
   }
-  const notes = [...new Set([...(n.notes ?? []), ...(f.notes ?? [])])]
-  if (notes.length) e.notes = notes
+  // the filter's doubts stay on the filter's line
+  if (f.doubts) addDoubts(e, f.doubts)
   const ins = n.interfaces?.in ?? f.interfaces?.in
   const outs = f.interfaces?.out
   if (ins || outs) e.interfaces = {...(ins ? {in: ins} : {}), ...(outs ? {out: outs} : {})}
