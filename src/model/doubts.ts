@@ -56,6 +56,8 @@ export const DOUBT_EFFECTS = {
   'unlisted-address': 'broader',
   // the rule also opens reply traffic, or forwarding that reaches beyond the shown networks
   'opens-more': 'broader',
+  // a referenced file (client-config-dir) is not read: what it opens is not seen
+  'unread-file': 'broader',
   // a NAT translation we could not compute (map, pool, type): the translated side is unknown
   'translation-unknown': 'unknown',
   // one of several backends (load-balanced NAT)

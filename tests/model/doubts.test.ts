@@ -33,6 +33,7 @@ describe('doubt codes', () => {
       'default-may-open-more': 'broader',
       'unlisted-address': 'broader',
       'opens-more': 'broader',
+      'unread-file': 'broader',
       'translation-unknown': 'unknown',
       'load-balanced': 'unknown',
       'any-peer': 'unknown',

@@ -120,6 +120,11 @@ export class ParseLedger {
     else this.verdicts.set(entry.line, {kind: 'unparsed', entries: [entry]})
   }
 
+  /** Not understood, and reported by an entry on another line (the lines of a refused block). */
+  lost(line: number): void {
+    if (this.verdicts.get(line)?.kind !== 'unparsed') this.verdicts.set(line, {kind: 'unparsed', entries: []})
+  }
+
   /** A doubt not attached to an exposure (a NAT no filter passes). */
   doubt(line: number, code: DoubtCode, detail: string): void {
     const d: Doubt = {code, effect: doubtEffect(code), detail, line}
