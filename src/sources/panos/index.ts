@@ -6,7 +6,6 @@ import {IrmError} from '../../core/errors.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {SourceParser, Unparsed} from '../types.js'
-import {parseXml} from '../xml.js'
 import {toExposures} from './exposures.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
 
@@ -38,16 +37,14 @@ export const panos: SourceParser = {
     let directives = 0
     const unparsed: Unparsed[] = []
     if (/^\s*</.test(text)) {
-      const xml = parseXml(text, file)
-      const config = xml.children.find((c) => c.name === 'config')
-      if (!config) {
-        throw new IrmError('CONFIG_WRONG_FORMAT', `XML root is <${xml.children[0]?.name ?? '?'}>, not a PAN-OS <config>`, {
+      const tree = fromXml(text, file)
+      if (!tree.config) {
+        throw new IrmError('CONFIG_WRONG_FORMAT', `XML root is <${tree.first?.name ?? '?'}>, not a PAN-OS <config>`, {
           file,
-          line: xml.children[0]?.line,
+          line: tree.first?.line,
           hint: 'Export the running or candidate configuration (Device > Setup > Operations > Export).',
         })
       }
-      const tree = fromXml(xml)
       root = tree.root
       lines = tree.count
     } else {
