@@ -31,7 +31,30 @@ export interface PNode {
   attrName?: string
   /** Set when the model read the node and could not use it: reported with this reason. */
   rejected?: string
+  /**
+   * Set when the XML reader read this entry into the vendor model as soon as it closed and dropped
+   * its subtree (security rules, address objects: the bulk of a large rulebase). Keeps the subtree's
+   * line accounting: items read fine, all items, and what it reported.
+   */
+  folded?: Folded
 }
+
+export interface UnreadItem {
+  line: number
+  reason: string
+  text: string
+  path: string
+}
+
+export interface Folded {
+  model: unknown
+  ok: number
+  total: number
+  unparsed: UnreadItem[]
+}
+
+/** Reads an entry into the vendor model when the XML stream closes it; undefined leaves the entry as a tree. */
+export type Folder = (node: PNode) => {model: unknown} | undefined
 
 const NO_CHILDREN: Map<string, PNode> = new Map()
 
@@ -71,7 +94,7 @@ export const MAX_DEPTH = MAX_NESTING
  * XML → tree, from a saxes stream (no element tree in between). `entry` elements are named by their
  * `name` attribute; `member` elements are values of their parent. `first` is the document element.
  */
-export function fromXml(text: string, file: string): {root: PNode; count: number; first?: {name: string; line: number}; config: boolean} {
+export function fromXml(text: string, file: string, fold?: Folder): {root: PNode; count: number; first?: {name: string; line: number}; config: boolean} {
   const top = newNode('', 1)
   let count = 0
   let first: {name: string; line: number} | undefined
@@ -106,10 +129,14 @@ export function fromXml(text: string, file: string): {root: PNode; count: number
         nodes.push(parent)
         members.push(true)
       } else {
-        const key = name === 'entry' && attrs.name !== undefined ? attrs.name : name
+        const nodeName = name === 'entry' && attrs.name !== undefined ? attrs.name : name
+        let key = nodeName
+        // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
+        while (parent.children.get(key)?.folded) key += '\u0000'
         const fresh = !parent.children.has(key)
         const node = childOf(parent, key, line, '')
         if (fresh) {
+          node.name = nodeName
           node.tag = name
           if (attrs.name !== undefined) node.attrName = attrs.name
         }
@@ -138,6 +165,7 @@ export function fromXml(text: string, file: string): {root: PNode; count: number
         const t = pieces.join('').trim()
         if (t !== '') node.values.push(t)
       }
+      if (node && fold && node.tag === 'entry') foldNode(node, fold)
     },
   })
   return {root: top, count, first, config}
@@ -254,36 +282,87 @@ export function entries(node: PNode | undefined): PNode[] {
   return out
 }
 
-/** Everything the model did not read, reported at its topmost unread node; stats count source items. */
-export function unread(root: PNode): {understood: number; unparsed: Array<{line: number; reason: string; text: string; path: string}>} {
-  const ok = new Set<number>()
-  const bad = new Set<number>()
-  const unparsed: Array<{line: number; reason: string; text: string; path: string}> = []
-  const all = (n: PNode, into: Set<number>) => {
-    for (const id of n.ids) into.add(id)
-    for (const c of n.children.values()) all(c, into)
+/**
+ * Line accounting over a (sub)tree: ids of nodes the model read, ids under nodes it rejected or never
+ * read (reported at the topmost such node), and folded entries counted by their totals.
+ */
+class Accounting {
+  readonly ok = new Set<number>()
+  readonly bad = new Set<number>()
+  readonly unparsed: UnreadItem[] = []
+  private foldedOk = 0
+
+  understood(): number {
+    let n = this.foldedOk
+    for (const id of this.ok) if (!this.bad.has(id)) n++
+    return n
   }
-  const hasIds = (n: PNode): boolean => n.ids.length > 0 || [...n.children.values()].some(hasIds)
-  const walk = (n: PNode) => {
+
+  walk(n: PNode): void {
     if (n.deep) {
-      all(n, ok)
+      this.all(n, true)
       return
     }
-    if (n.used) for (const id of n.ids) ok.add(id)
+    if (n.folded) {
+      this.foldedOk += n.folded.ok
+      this.unparsed.push(...n.folded.unparsed)
+      return
+    }
+    if (n.used) for (const id of n.ids) this.ok.add(id)
     for (const c of n.children.values()) {
       if (c.rejected) {
-        unparsed.push({line: c.line, reason: c.rejected, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
-        all(c, bad)
-      } else if (c.used || c.deep) walk(c)
+        this.unparsed.push({line: c.line, reason: c.rejected, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.all(c, false)
+      } else if (c.used || c.deep) this.walk(c)
       else if (hasIds(c)) {
-        unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
-        all(c, bad)
+        this.unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.all(c, false)
       }
     }
   }
+
+  private all(n: PNode, good: boolean): void {
+    const into = good ? this.ok : this.bad
+    for (const id of n.ids) into.add(id)
+    if (good && n.folded) this.foldedOk += n.folded.total
+    for (const c of n.children.values()) this.all(c, good)
+  }
+}
+
+function hasIds(n: PNode): boolean {
+  return n.ids.length > 0 || (n.folded?.total ?? 0) > 0 || [...n.children.values()].some(hasIds)
+}
+
+function countIds(n: PNode): number {
+  let total = n.ids.length + (n.folded?.total ?? 0)
+  for (const c of n.children.values()) total += countIds(c)
+  return total
+}
+
+/** Read a closed XML entry into the model and keep only its accounting (ids are unique per XML element). */
+function foldNode(node: PNode, fold: Folder): void {
+  const read = fold(node)
+  if (!read) return
+  const total = countIds(node)
+  let ok = total
+  let unparsed: UnreadItem[] = []
+  // an entry the reader marked wholly read settles when its ancestors are walked (deep: all of it)
+  if (!node.deep) {
+    const acc = new Accounting()
+    acc.walk(node)
+    ok = acc.understood()
+    unparsed = acc.unparsed
+  }
+  node.folded = {model: read.model, ok, total, unparsed}
+  node.children = NO_CHILDREN
+  node.values = []
+  node.ids = []
+}
+
+/** Everything the model did not read, reported at its topmost unread node; stats count source items. */
+export function unread(root: PNode): {understood: number; unparsed: UnreadItem[]} {
+  const acc = new Accounting()
   root.used = true
-  walk(root)
-  let understood = 0
-  for (const id of ok) if (!bad.has(id)) understood++
-  return {understood, unparsed}
+  acc.walk(root)
+  return {understood: acc.understood(), unparsed: acc.unparsed}
 }
