@@ -6,7 +6,9 @@ import {IrmError} from '../../core/errors.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, SourceParser, Unparsed} from '../types.js'
+import {composeNat} from '../../model/nat.js'
 import {toExposures} from './exposures.js'
+import {panosNatOrder} from './nat.js'
 import {foldEntry} from './read.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
 
@@ -41,12 +43,15 @@ export const panos: SourceParser = {
 export function parsePanos(text: string, file: string, fold = true): ParseResult {
   if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
   const read = /^\s*</.test(text) ? readXml(text, file, fold) : readText(text, file)
-  const {exposures, problems, device} = toExposures(read.root)
+  const converted = toExposures(read.root)
+  const {problems, device} = converted
+  // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
+  const {exposures, doubts} = composeNat(converted.exposures, panosNatOrder(device))
   const rest = unread(read.root)
   const unparsed = [...read.unparsed, ...rest.unparsed]
   for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
   for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-  return {exposures, unparsed, stats: {lines: read.lines, understood: Math.min(read.lines, rest.understood + read.directives)}, device}
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines: read.lines, understood: Math.min(read.lines, rest.understood + read.directives)}, device}
 }
 
 interface Read {

@@ -1,12 +1,15 @@
 /**
  * PAN-OS NAT rules → exposures: destination NAT (to its translated address and port) and the reverse
  * direction of bi-directional static source NAT. NAT is first match: what a rule translates, no later
- * rule sees; rules that translate nothing inward only shadow.
+ * rule sees; rules that translate nothing inward only shadow. And the PAN-OS order for the shared NAT
+ * step (model/nat.ts, `panosNatOrder`).
  */
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import type {DeviceModel} from '../../model/device.js'
+import {type EvalRule, evaluateList} from '../../model/evaluate.js'
+import {forwardingFilter, leavesToward, type NatOrder, postNatZones} from '../../model/nat.js'
 import {zoneAttachment} from './device.js'
 import type {ContextConfig, NatRule} from './model.js'
 import type {Objects, Template} from './objects.js'
@@ -84,4 +87,19 @@ function reverseSides(ctx: ContextConfig, r: NatRule, base: Template): void {
 export function natExposures(ctx: ContextConfig, objects: Objects, emit: (t: Template, b: Box) => void): void {
   const list = ctx.nat.flatMap((r) => natRuleEntries(ctx, r, objects))
   for (const p of evaluateList(list, 'deny').permits) emit(p.meta, p.box)
+}
+
+/**
+ * PAN-OS order for the shared NAT step (model/nat.ts): the NAT rule is looked up first (on the
+ * original packet, its `to` zone being the pre-NAT destination zone), then the route of the translated
+ * address gives the post-NAT zone, then the security rule decides on the PRE-NAT destination address and
+ * service toward that POST-NAT zone.
+ */
+export function panosNatOrder(device: DeviceModel): NatOrder {
+  return {
+    filterWords: 'security rule',
+    candidate: forwardingFilter,
+    sees: () => 'original',
+    pairs: (n, f) => leavesToward(f, postNatZones(device, n)),
+  }
 }

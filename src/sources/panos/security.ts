@@ -5,7 +5,7 @@
  */
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import {type EvalRule, evaluateList, type Guard} from '../../model/evaluate.js'
 import {type ContextConfig, type PlacedRule, RULE_ACTIONS} from './model.js'
 import {type Objects, specBox, type Template} from './objects.js'
 import {APP_DEFAULT_PORTS} from './tables.js'
@@ -14,7 +14,7 @@ type Emit = (t: Template, b: Box) => void
 
 /** One way a rule matches: all its applications, or one of them (guard `app=<name>`). */
 interface Variant {
-  guards: string[]
+  guards: Guard[]
   boxes: Box[]
   notes: string[]
   opaque: boolean
@@ -42,7 +42,7 @@ class RuleMatcher {
    */
   build(r: PlacedRule): BuiltRule {
     const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
-    const variants = apps ? apps.map((a) => ({guards: [`app=${a}`], ...this.boxes(r, [a])})) : [{guards: [] as string[], ...this.boxes(r, ['any'])}]
+    const variants = apps ? apps.map((a) => ({guards: [{cond: `app=${a}`}] as Guard[], ...this.boxes(r, [a])})) : [{guards: [] as Guard[], ...this.boxes(r, ['any'])}]
     return {r, variants}
   }
 
