@@ -47,12 +47,11 @@ class Engine {
   readonly reach = new Map<string, DeviceReach>()
 
   constructor(private readonly input: DiffInput) {
-    const trust = new Set(input.policy.trustedTrust)
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
-    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
+    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => input.trust.isTrustedLevel(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
     this.identity = new Identity(input.zones, this.trusted)
-    this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
+    this.space = new ZoneSpace(input.zones, input.trust.trustedLevels)
   }
 
   /** Per device: its access points, and the filter rules its composed NATs pass. */
