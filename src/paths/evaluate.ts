@@ -10,8 +10,9 @@ import {serviceText} from '../diff/services.js'
 import type {Condition, HopJson, PathJson, Piece, RuleRefJson, TrafficJson, Verdict} from './model.js'
 import type {DeviceRules, PathSpace} from './space.js'
 
-export function trafficJson(b: Box): TrafficJson {
-  return {from: b.from.toCidrs(), to: b.to.toCidrs(), services: serviceText(b.protocols, b.ports).split('+')}
+/** Traffic as JSON; `label` names a set by its zone when it is exactly one. */
+export function trafficJson(b: Box, label: (s: AddressSet) => string[] = (s) => s.toCidrs()): TrafficJson {
+  return {from: label(b.from), to: label(b.to), services: serviceText(b.protocols, b.ports).split('+')}
 }
 
 export function ruleRef(e: Exposure): RuleRefJson {
@@ -49,7 +50,8 @@ function conditionKey(c: Condition): string {
 }
 
 /** The hop's view of the pieces: each deciding rule with what it passes, the denied rest, conditions. */
-export function hopJson(d: DeviceRules, from: string, to: string, passed: Piece[], denied: Piece[]): HopJson {
+export function hopJson(space: PathSpace, d: DeviceRules, from: string, to: string, passed: Piece[], denied: Piece[]): HopJson {
+  const label = (s: AddressSet) => space.label(s)
   const byRule = new Map<Exposure, Box[]>()
   for (const p of passed) {
     const e = p.chain[p.chain.length - 1]
@@ -59,13 +61,13 @@ export function hopJson(d: DeviceRules, from: string, to: string, passed: Piece[
   }
   const rules = [...byRule]
     .sort(([a], [b]) => byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line)
-    .flatMap(([e, boxes]) => mergeBoxes(boxes).map((b) => ({...ruleRef(e), passes: trafficJson(b)})))
+    .flatMap(([e, boxes]) => mergeBoxes(boxes).map((b) => ({...ruleRef(e), passes: trafficJson(b, label)})))
   const conditions = new Map<string, Condition>()
   for (const e of byRule.keys()) for (const c of d.conditionsOf(e)) conditions.set(conditionKey(c), c)
   let verdict: Verdict = passed.length === 0 ? 'deny' : denied.length === 0 ? 'permit' : 'partial'
   const hop: HopJson = {device: d.id, from_zone: from, to_zone: to, verdict, rules}
   if (denied.length) {
-    hop.denied = mergeBoxes(denied.map((p) => p.box)).map(trafficJson)
+    hop.denied = mergeBoxes(denied.map((p) => p.box)).map((b) => trafficJson(b, label))
     hop.deny = implicitDeny(d.id)
     const u = unparsedCondition(d)
     if (u) conditions.set(conditionKey(u), u)
@@ -99,7 +101,7 @@ export function evaluatePath(space: PathSpace, path: {zones: string[]; devices: 
     const from = path.zones[i]
     const to = path.zones[i + 1]
     const r = d.decide(from, to, pieces)
-    hops.push(hopJson(d, from, to, r.passed, r.denied))
+    hops.push(hopJson(space, d, from, to, r.passed, r.denied))
     if (r.denied.length) {
       deniedOrigins.push(...r.denied.map((p) => p.origin))
       blockedAt ??= d.id
@@ -128,8 +130,8 @@ export function evaluatePath(space: PathSpace, path: {zones: string[]; devices: 
     devices: [...path.devices],
     verdict,
     hops,
-    permitted: mergeBoxes(reached.map((p) => p.box)).map(trafficJson),
-    denied: mergeBoxes(deniedOrigins).map(trafficJson),
+    permitted: mergeBoxes(reached.map((p) => p.box)).map((b) => trafficJson(b, (s) => space.label(s))),
+    denied: mergeBoxes(deniedOrigins).map((b) => trafficJson(b, (s) => space.label(s))),
   }
   if (blockedAt) json.blocked_at = blockedAt
   else if (reached.length === 0 && pieces.length) json.blocked_at = path.devices[path.devices.length - 1]

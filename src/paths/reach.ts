@@ -13,6 +13,7 @@ import type {RuleRefJson, TrafficJson} from './model.js'
 import type {Piece} from './model.js'
 import {ruleRef, trafficJson} from './evaluate.js'
 import {MAX_HOPS, type PathSpace} from './space.js'
+import {ROUTING_NOTE} from './why.js'
 
 export interface ReachChainJson {
   /** One deciding rule per hop, with its device. */
@@ -90,6 +91,7 @@ export function reachFrom(space: PathSpace, from: string): ReachedPath[] {
 
 /** The JSON report of `reach --from`. */
 export function reachReport(space: PathSpace, from: string[], paths: ReachedPath[]): ReachReport {
+  const label = (s: AddressSet) => space.label(s)
   const json: ReachPathJson[] = paths.map((r) => {
     const byChain = new Map<string, {chain: Exposure[]; boxes: Box[]}>()
     for (const p of r.pieces) {
@@ -99,7 +101,7 @@ export function reachReport(space: PathSpace, from: string[], paths: ReachedPath
       else byChain.set(k, {chain: p.chain, boxes: [p.box]})
     }
     const chains = [...byChain.values()]
-      .map((g) => ({rules: g.chain.map((e) => ({device: e.device ?? '', ...ruleRef(e)})), traffic: mergeBoxes(g.boxes).map(trafficJson)}))
+      .map((g) => ({rules: g.chain.map((e) => ({device: e.device ?? '', ...ruleRef(e)})), traffic: mergeBoxes(g.boxes).map((b) => trafficJson(b, label))}))
       .sort((a, b) => byCodeUnit(chainKey(a), chainKey(b)))
     const to = r.zones[r.zones.length - 1]
     return {
@@ -108,7 +110,7 @@ export function reachReport(space: PathSpace, from: string[], paths: ReachedPath
       trust: space.zone(to)?.trust ?? '',
       zones: r.zones,
       devices: r.devices,
-      traffic: mergeBoxes(r.pieces.map((p) => p.box)).map(trafficJson),
+      traffic: mergeBoxes(r.pieces.map((p) => p.box)).map((b) => trafficJson(b, label)),
       chains,
     }
   })
@@ -122,7 +124,7 @@ export function reachReport(space: PathSpace, from: string[], paths: ReachedPath
   }
   return {
     from,
-    note: 'zone paths come from the interface → zone mapping of the inventory; routing tables are not read',
+    note: ROUTING_NOTE,
     zones: [...zones.values()].sort((a, b) => byCodeUnit(a.zone, b.zone)).map((z) => ({zone: z.zone, trust: z.trust, services: [...z.services].sort(byCodeUnit), paths: z.paths})),
     paths: json,
   }

@@ -33,6 +33,9 @@ export interface Edge {
 export class DeviceRules {
   readonly zones: string[]
   readonly permits: Exposure[]
+  /** NAT rules the parser did not compose with a filter rule (composed here, see decide). */
+  private readonly nats: Exposure[]
+  private readonly composedMemo = new Map<Exposure, Map<Exposure, Exposure>>()
   private readonly index: DestinationIndex<Exposure>
   private readonly applicable = new Map<string, Set<Exposure>>()
   private readonly conditions = new Map<Exposure, Condition[]>()
@@ -47,6 +50,9 @@ export class DeviceRules {
   ) {
     this.zones = zones
     this.permits = exposures.filter(transit).sort((a, b) => byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line)
+    this.nats = exposures
+      .filter((e) => e.kind === 'nat-forward' && !e.filter && e.translated?.to && e.direction === 'inbound')
+      .sort((x, y) => byCodeUnit(x.file ?? '', y.file ?? '') || x.line - y.line)
     this.index = new DestinationIndex<Exposure>((e) => e.to)
     for (const e of this.permits) this.index.add(e)
   }
@@ -57,7 +63,7 @@ export class DeviceRules {
     let set = this.applicable.get(key)
     if (set) return set
     set = new Set()
-    for (const e of this.permits) {
+    for (const e of [...this.permits, ...this.nats]) {
       const inZones = e.ingress ? this.reach.zonesOf(e.ingress) : undefined
       if (inZones && !inZones.includes(a)) continue
       const outZones = e.egress ? this.reach.zonesOf(e.egress) : undefined
@@ -76,33 +82,98 @@ export class DeviceRules {
 
   /**
    * Decide pieces of traffic entering from `a` toward `b`: first match wins; what passes goes on with
-   * its destination translated where the deciding rule is a NAT; the rest is denied.
+   * its destination translated where the deciding rule is a NAT; the rest is denied. A NAT the parser
+   * did not compose with its filter (no `filter`) is composed here both ways vendors order them: a
+   * filter rule that names the address as it arrives (PAN-OS) passes it and the NAT then translates it;
+   * else the NAT translates first and a filter rule naming the real address (ASA, netfilter) passes it.
    */
   decide(a: string, b: string, pieces: Piece[]): {passed: Piece[]; denied: Piece[]} {
     const rules = this.applies(a, b)
     const passed: Piece[] = []
     const denied: Piece[] = []
     for (const piece of pieces) {
-      let remaining: Box[] = [piece.box]
-      for (const e of this.index.candidates(piece.box.to)) {
-        if (!rules.has(e)) continue
-        const eb = exposureBox(e)
-        const next: Box[] = []
-        for (const r of remaining) {
-          const i = intersectBox(r, eb)
-          if (!i) {
-            next.push(r)
-            continue
+      const first = this.match(rules, piece, piece.box)
+      for (const p of first.passed) passed.push(...this.natAfter(rules, p))
+      for (const r of first.rest) {
+        let rest: Box[] = [r]
+        for (const nat of this.nats) {
+          if (!rules.has(nat)) continue
+          const next: Box[] = []
+          for (const x of rest) {
+            const i = intersectBox(x, exposureBox(nat))
+            if (!i) {
+              next.push(x)
+              continue
+            }
+            const after = this.match(rules, piece, translate(i, nat), nat)
+            passed.push(...after.passed)
+            for (const y of after.rest) next.push({...y, to: i.to, ports: i.ports})
+            next.push(...subtractBox(x, exposureBox(nat)))
           }
-          passed.push({box: translate(i, e), origin: originOf(piece, i), chain: [...piece.chain, e], entered: [...piece.entered, [i]]})
-          next.push(...subtractBox(r, eb))
+          rest = next
         }
-        remaining = next
-        if (remaining.length === 0) break
+        for (const x of mergeBoxes(rest)) denied.push({box: x, origin: originOf(piece, x), chain: piece.chain, entered: piece.entered})
       }
-      for (const r of mergeBoxes(remaining)) denied.push({box: r, origin: originOf(piece, r), chain: piece.chain, entered: piece.entered})
     }
     return {passed: mergePieces(passed), denied}
+  }
+
+  /** First-match of the permits on `box`; `nat` is the NAT that already translated it. */
+  private match(rules: Set<Exposure>, piece: Piece, box: Box, nat?: Exposure): {passed: Piece[]; rest: Box[]} {
+    const passed: Piece[] = []
+    let remaining: Box[] = [box]
+    for (const e of this.index.candidates(box.to)) {
+      if (!rules.has(e) || (nat && e.kind === 'nat-forward')) continue
+      const eb = exposureBox(e)
+      const next: Box[] = []
+      for (const r of remaining) {
+        const i = intersectBox(r, eb)
+        if (!i) {
+          next.push(r)
+          continue
+        }
+        const rule = nat ? this.composed(nat, e) : e
+        const before = nat ? {...i, to: nat.to.intersect(piece.box.to), ports: piece.box.ports} : i
+        passed.push({box: translate(i, e), origin: originOf(piece, before), chain: [...piece.chain, rule], entered: [...piece.entered, [before]]})
+        next.push(...subtractBox(r, eb))
+      }
+      remaining = next
+      if (remaining.length === 0) break
+    }
+    return {passed, rest: mergeBoxes(remaining)}
+  }
+
+  /** A filter rule that passed the address as it arrives: the device's NAT then translates it. */
+  private natAfter(rules: Set<Exposure>, p: Piece): Piece[] {
+    const e = p.chain[p.chain.length - 1]
+    if (e.kind === 'nat-forward' || !this.nats.length) return [p]
+    const out: Piece[] = []
+    let rest: Box[] = [p.box]
+    for (const nat of this.nats) {
+      if (!rules.has(nat)) continue
+      const next: Box[] = []
+      for (const x of rest) {
+        const i = intersectBox(x, exposureBox(nat))
+        if (!i) {
+          next.push(x)
+          continue
+        }
+        out.push({...p, box: translate(i, nat), chain: [...p.chain.slice(0, -1), this.composed(nat, e)]})
+        next.push(...subtractBox(x, exposureBox(nat)))
+      }
+      rest = next
+    }
+    for (const x of rest) out.push({...p, box: x})
+    return out
+  }
+
+  /** A NAT and the filter rule that passes it, as one rule (the composed form parsers give). */
+  private composed(nat: Exposure, filter: Exposure): Exposure {
+    let byFilter = this.composedMemo.get(nat)
+    if (!byFilter) this.composedMemo.set(nat, (byFilter = new Map()))
+    let c = byFilter.get(filter)
+    if (!c) byFilter.set(filter, (c = {...nat, filter: {line: filter.line, rule: filter.rule}, notes: [...(nat.notes ?? []), ...(filter.notes ?? [])], fromSets: filter.fromSets, toSets: filter.toSets}))
+    return c
   }
 }
 
@@ -245,6 +316,12 @@ export class PathSpace {
   /** A zone's addresses without those of the zones nested in it. */
   ownAddresses(id: string): AddressSet {
     return this.own.get(id) ?? this.addresses(id)
+  }
+
+  /** A set as the report writes it: a zone id when it is exactly that zone, else its CIDRs. */
+  label(set: AddressSet): string[] {
+    for (const z of this.input.zones) if (set.equals(this.addresses(z.id))) return [z.id]
+    return set.toCidrs()
   }
 
   untrusted(id: string): boolean {
