@@ -92,7 +92,7 @@ export interface EvaluatedPath {
  * translated to addresses outside its last zone returns null (another path leads there).
  */
 export function evaluatePath(space: PathSpace, path: {zones: string[]; devices: string[]}, start: Box): EvaluatedPath | null {
-  let pieces: Piece[] = [{box: start, origin: start, chain: [], entered: []}]
+  let pieces: Piece[] = byFamily(start).map((b) => ({box: b, origin: b, chain: [], entered: []}))
   const hops: HopJson[] = []
   const deniedOrigins: Box[] = []
   let blockedAt: string | undefined
@@ -139,6 +139,42 @@ export function evaluatePath(space: PathSpace, path: {zones: string[]; devices: 
   return {json, reached}
 }
 
+/**
+ * A path's JSON from its hops, what passed the last hop and the origins denied on the way; null when
+ * all that passed was translated to addresses outside the last zone (another path leads there).
+ */
+export function pathJson(space: PathSpace, path: {zones: string[]; devices: string[]}, hops: HopJson[], pieces: Piece[], denied: Box[]): PathJson | null {
+  const last = path.zones[path.zones.length - 1]
+  const inZone = space.addresses(last)
+  const reached: Piece[] = []
+  const away: Piece[] = []
+  for (const p of pieces) {
+    const here = p.box.to.intersect(inZone)
+    if (!here.isEmpty()) reached.push({...p, box: {...p.box, to: here}})
+    if (!p.box.to.subtract(inZone).isEmpty()) away.push(p)
+  }
+  if (pieces.length && reached.length === 0 && away.every((p) => p.chain.some((e) => e.kind === 'nat-forward' && e.translated))) return null
+  const deniedOrigins = [...denied, ...away.map((p) => p.origin)]
+  const conditions = new Map<string, Condition>()
+  for (const h of hops) for (const c of h.conditions ?? []) conditions.set(conditionKey(c), c)
+  let verdict: Verdict = reached.length === 0 ? 'deny' : deniedOrigins.length === 0 ? 'permit' : 'partial'
+  if (conditions.size) verdict = 'depends'
+  const label = (s: AddressSet) => space.label(s)
+  const json: PathJson = {
+    zones: [...path.zones],
+    devices: [...path.devices],
+    verdict,
+    hops,
+    permitted: mergeBoxes(reached.map((p) => p.box)).map((b) => trafficJson(b, label)),
+    denied: mergeBoxes(deniedOrigins).map((b) => trafficJson(b, label)),
+  }
+  const blocked = hops.find((h) => h.denied?.length)
+  if (blocked) json.blocked_at = blocked.device
+  else if (reached.length === 0) json.blocked_at = path.devices[path.devices.length - 1]
+  if (conditions.size) json.conditions = [...conditions.values()]
+  return json
+}
+
 /** The overall verdict of several paths: permit when one permits all, deny when all deny. */
 export function overallVerdict(paths: PathJson[]): Verdict {
   if (paths.some((p) => p.verdict === 'permit')) return 'permit'
@@ -150,4 +186,15 @@ export function overallVerdict(paths: PathJson[]): Verdict {
 /** Addresses of a set of boxes (for "which sub-ranges"). */
 export function sourcesOf(boxes: Box[]): AddressSet {
   return AddressSet.unionAll(boxes.map((b) => b.from))
+}
+
+/** A box split by address family: an IPv6 source never sends to an IPv4 destination. */
+export function byFamily(b: Box): Box[] {
+  const out: Box[] = []
+  for (const fam of [AddressSet.ANY4, AddressSet.ANY6]) {
+    const from = b.from.intersect(fam)
+    const to = b.to.intersect(fam)
+    if (!from.isEmpty() && !to.isEmpty()) out.push({...b, from, to})
+  }
+  return out
 }

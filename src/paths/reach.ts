@@ -11,8 +11,8 @@ import {type Box, mergeBoxes} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import type {RuleRefJson, TrafficJson} from './model.js'
 import type {Piece} from './model.js'
-import {ruleRef, trafficJson} from './evaluate.js'
-import {MAX_HOPS, type PathSpace} from './space.js'
+import {byFamily, ruleRef, trafficJson} from './evaluate.js'
+import {chainPart, MAX_HOPS, type PathSpace} from './space.js'
 import {ROUTING_NOTE} from './why.js'
 
 export interface ReachChainJson {
@@ -85,7 +85,7 @@ export function reachFrom(space: PathSpace, from: string): ReachedPath[] {
       if (onward.length) walk(path.zones, path.devices, onward)
     }
   }
-  walk([from], [], [{box: start, origin: start, chain: [], entered: []}])
+  walk([from], [], byFamily(start).map((b) => ({box: b, origin: b, chain: [], entered: []})))
   return out
 }
 
@@ -95,7 +95,7 @@ export function reachReport(space: PathSpace, from: string[], paths: ReachedPath
   const json: ReachPathJson[] = paths.map((r) => {
     const byChain = new Map<string, {chain: Exposure[]; boxes: Box[]}>()
     for (const p of r.pieces) {
-      const k = p.chain.map((e) => `${e.device}\u0001${e.file ?? ''}\u0001${e.line}\u0001${e.rule}`).join('\u0000')
+      const k = p.chain.map(chainPart).join('\u0000')
       const g = byChain.get(k)
       if (g) g.boxes.push(p.box)
       else byChain.set(k, {chain: p.chain, boxes: [p.box]})

@@ -34,7 +34,7 @@ export class DeviceRules {
   readonly zones: string[]
   readonly permits: Exposure[]
   /** NAT rules the parser did not compose with a filter rule (composed here, see decide). */
-  private readonly nats: Exposure[]
+  readonly nats: Exposure[]
   private readonly composedMemo = new Map<Exposure, Map<Exposure, Exposure>>()
   private readonly index: DestinationIndex<Exposure>
   private readonly applicable = new Map<string, Set<Exposure>>()
@@ -202,11 +202,16 @@ function originOf(piece: Piece, sub: Box): Box {
   }
 }
 
+/** One rule of a chain as a key (a composed NAT with each filter rule is its own link). */
+export function chainPart(e: Exposure): string {
+  return `${e.device ?? ''}\u0001${e.file ?? ''}\u0001${e.line}\u0001${e.rule}\u0001${e.filter?.line ?? ''}`
+}
+
 /** Pieces with the same rule chain merged (fewer, larger boxes; the chain is what the report names). */
 export function mergePieces(pieces: Piece[]): Piece[] {
   if (pieces.length < 2) return pieces
   const byChain = new Map<string, Piece[]>()
-  const key = (p: Piece) => p.chain.map((e) => `${e.device ?? ''}\u0001${e.file ?? ''}\u0001${e.line}\u0001${e.rule}`).join('\u0000')
+  const key = (p: Piece) => p.chain.map(chainPart).join('\u0000')
   for (const p of pieces) {
     const k = key(p)
     const list = byChain.get(k)
@@ -320,7 +325,12 @@ export class PathSpace {
 
   /** A set as the report writes it: a zone id when it is exactly that zone, else its CIDRs. */
   label(set: AddressSet): string[] {
-    for (const z of this.input.zones) if (set.equals(this.addresses(z.id))) return [z.id]
+    for (const z of this.input.zones) {
+      const all = this.addresses(z.id)
+      if (set.equals(all)) return [z.id]
+      if (all.v4.length && all.v6.length && set.equals(all.intersect(AddressSet.ANY4))) return [`${z.id} (IPv4)`]
+      if (all.v4.length && all.v6.length && set.equals(all.intersect(AddressSet.ANY6))) return [`${z.id} (IPv6)`]
+    }
     return set.toCidrs()
   }
 

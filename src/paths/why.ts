@@ -9,7 +9,9 @@ import {PortSet} from '../net/number-set.js'
 import {parseServiceText} from '../diff/services.js'
 import {byCodeUnit} from '../core/order.js'
 import type {PathJson, Verdict} from './model.js'
-import {evaluatePath, overallVerdict} from './evaluate.js'
+import {byFamily, hopJson, overallVerdict, pathJson} from './evaluate.js'
+import type {HopJson, Piece} from './model.js'
+import {MAX_HOPS} from './space.js'
 import {type PathSpace} from './space.js'
 
 export const ROUTING_NOTE = 'zone paths come from the interface → zone mapping of the inventory; routing tables are not read, so a path may exist that no route uses'
@@ -21,6 +23,8 @@ export interface WhyReport {
   note: string
   verdict: Verdict
   paths: PathJson[]
+  /** Paths whose traffic was all denied before the destination's zone: counted, not listed. */
+  stopped_before_destination?: number
   /** Paths not followed past the limit. */
   truncated?: boolean
 }
@@ -46,7 +50,7 @@ export function readService(text: string): {protocols: Box['protocols']; ports: 
 function natZones(space: PathSpace, to: AddressSet): string[] {
   const out = new Set<string>()
   for (const d of space.devices.values()) {
-    for (const e of d.permits) {
+    for (const e of [...d.permits, ...d.nats]) {
       if (e.kind !== 'nat-forward' || !e.translated?.to || !e.to.overlaps(to)) continue
       for (const z of space.zonesHolding(e.translated.to)) out.add(z)
     }
@@ -59,20 +63,16 @@ export function why(space: PathSpace, source: string, destination: string, servi
   const dst = readEndpoint(space, destination, 'DST')
   const svc = readService(service)
   const start: Box = {from: src.addresses, to: dst.addresses, protocols: svc.protocols, ports: svc.ports, sourcePorts: PortSet.ALL}
-  const targets = [...new Set([...dst.zones, ...natZones(space, dst.addresses)])].sort(byCodeUnit)
+  const targets = new Set([...dst.zones, ...natZones(space, dst.addresses)])
   const paths: PathJson[] = []
-  let truncated = false
+  let stopped = 0
   for (const from of src.zones) {
-    for (const to of targets) {
-      if (from === to) continue
-      const found = space.paths(from, to, limit)
-      if (found.length >= limit) truncated = true
-      for (const p of found) {
-        const r = evaluatePath(space, p, start)
-        if (r) paths.push(r.json)
-      }
+    for (const r of followPaths(space, from, targets, start, limit - paths.length)) {
+      if (r.json) paths.push(r.json)
+      else stopped++
     }
   }
+  const truncated = paths.length >= limit
   paths.sort((a, b) => a.devices.length - b.devices.length || byCodeUnit(a.zones.join(' '), b.zones.join(' ')) || byCodeUnit(a.devices.join(' '), b.devices.join(' ')))
   return {
     query: {source, destination, service},
@@ -81,6 +81,60 @@ export function why(space: PathSpace, source: string, destination: string, servi
     note: ROUTING_NOTE,
     verdict: paths.length ? overallVerdict(paths) : 'deny',
     paths,
+    ...(stopped ? {stopped_before_destination: stopped} : {}),
     ...(truncated ? {truncated} : {}),
   }
+}
+
+/**
+ * Depth-first along the zone graph from `from`, deciding at each hop: a path that reaches a target zone
+ * is listed whatever its verdict; one whose traffic is all denied before a target zone is counted
+ * (json null), not listed: the path into the zone where it stopped is what explains it.
+ */
+function followPaths(space: PathSpace, from: string, targets: Set<string>, start: Box, limit: number): Array<{json: PathJson | null}> {
+  const out: Array<{json: PathJson | null}> = []
+  const startPieces: Piece[] = byFamily(start).map((b) => ({box: b, origin: b, chain: [], entered: []}))
+  const walk = (zones: string[], devices: string[], hops: HopJson[], pieces: Piece[], denied: Box[]) => {
+    const here = zones[zones.length - 1]
+    for (const edge of space.edges(here)) {
+      if (out.length >= limit) return
+      if (zones.includes(edge.to)) continue
+      const d = space.devices.get(edge.device)!
+      const r = d.decide(here, edge.to, pieces)
+      const hop = hopJson(space, d, here, edge.to, r.passed, r.denied)
+      const z = [...zones, edge.to]
+      const devs = [...devices, edge.device]
+      const h = [...hops, hop]
+      const den = [...denied, ...r.denied.map((p) => p.origin)]
+      if (targets.has(edge.to)) {
+        const json = pathJson(space, {zones: z, devices: devs}, h, r.passed, den)
+        if (json) out.push({json})
+        continue
+      }
+      if (!r.passed.length) {
+        if (r.denied.length && canReach(space, edge.to, targets, z)) out.push({json: null})
+        continue
+      }
+      if (devs.length >= MAX_HOPS || space.untrusted(edge.to)) continue
+      walk(z, devs, h, r.passed, den)
+    }
+  }
+  walk([from], [], [], startPieces, [])
+  return out
+}
+
+/** Whether some zone path leads from `zone` to a target without revisiting `seen`. */
+function canReach(space: PathSpace, zone: string, targets: Set<string>, seen: string[]): boolean {
+  const visited = new Set(seen)
+  const queue = [zone]
+  while (queue.length) {
+    const z = queue.shift()!
+    for (const e of space.edges(z)) {
+      if (targets.has(e.to)) return true
+      if (visited.has(e.to) || space.untrusted(e.to)) continue
+      visited.add(e.to)
+      queue.push(e.to)
+    }
+  }
+  return false
 }
