@@ -49,7 +49,10 @@ export class DeviceRules {
     readonly unparsed: Array<{file: string; line: number}>,
   ) {
     this.zones = zones
-    this.permits = exposures.filter(transit).sort((a, b) => byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line)
+    // a NAT composed with its filter rule decides first: the device translates before its filter passes
+    // the translated traffic, so the filter rule alone only takes what no NAT matched
+    const natFirst = (e: Exposure) => (e.kind === 'nat-forward' ? 0 : 1)
+    this.permits = exposures.filter(transit).sort((a, b) => natFirst(a) - natFirst(b) || byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line)
     this.nats = exposures
       .filter((e) => e.kind === 'nat-forward' && !e.filter && e.translated?.to && e.direction === 'inbound')
       .sort((x, y) => byCodeUnit(x.file ?? '', y.file ?? '') || x.line - y.line)
