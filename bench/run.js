@@ -137,6 +137,14 @@ function progress(text) {
   if (process.stderr.isTTY) process.stderr.write(`${text}\n`)
 }
 
+// issue #20: reach across chained devices (bench/reach.js), 200 devices and 10^5 exposures in ≤ 10 s CPU
+if (!only || only.includes('reach')) {
+  const {benchReach} = await import('./reach.js')
+  const r = await benchReach()
+  check(r.cpuMs <= 10_000, `reach --from internet: ${(r.cpuMs / 1000).toFixed(1)} s CPU for ${r.devices} devices, ${r.exposures} exposures (target 10 s)`)
+  rows.push(['reach', String(r.exposures), `${r.devices} dev`, r.ms.toFixed(0), r.cpuMs.toFixed(0), '-', mb(r.rss), '-', '-', '-'])
+}
+
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
 for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join('  '))
 console.log(misses.length ? `\nTargets missed (CPU time; see bench/README.md for the causes):\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nEvery target met.')
