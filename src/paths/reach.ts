@@ -72,7 +72,7 @@ export function reachFrom(space: PathSpace, from: string): ReachedPath[] {
       }
       const path = {from, zones: [...zones, edge.to], devices: [...devices, edge.device]}
       if (arrived.length) out.push({...path, pieces: arrived})
-      if (path.devices.length >= MAX_HOPS) continue
+      if (path.devices.length >= MAX_HOPS || !space.continues(edge)) continue
       // what is addressed to this zone is delivered here; the rest may go on
       const own = space.ownAddresses(edge.to)
       const onward: Piece[] = []

@@ -47,6 +47,8 @@ export class DeviceRules {
     zones: string[],
     /** Lines of its configs the parser did not understand (a deny may be wrong there). */
     readonly unparsed: Array<{file: string; line: number}>,
+    /** Zones an interface or vendor zone of the device leads to (mapped or inferred), not only declared. */
+    readonly mapped: ReadonlySet<string> = new Set(zones),
   ) {
     this.zones = zones
     // a NAT composed with its filter rule decides first: the device translates before its filter passes
@@ -281,14 +283,17 @@ export class PathSpace {
       const exposures = lives.flatMap((l) => l.exposures.map((e) => ({...e, device: id, file: e.file ?? l.file})))
       const natted = AddressSet.unionAll(exposures.filter((x) => x.kind === 'nat-forward' && x.translated?.to).map((x) => x.to))
       const reach = new DeviceReach(this.zones, device, model, natted)
-      const zones = new Set<string>(device?.zones ?? [])
-      for (const m of device?.interfaces ?? []) zones.add(m.zone)
-      for (const i of model?.interfaces ?? []) for (const z of reach.zonesOf({interfaces: [i.name], zones: []}) ?? []) zones.add(z)
+      const mapped = new Set<string>()
+      for (const m of device?.interfaces ?? []) mapped.add(m.zone)
+      for (const i of model?.interfaces ?? []) for (const z of reach.zonesOf({interfaces: [i.name], zones: []}) ?? []) mapped.add(z)
       // a cloud account's instances face the internet through the provider's gateway
-      if (device?.role === 'cloud-account' && this.zones.internet) zones.add(this.zones.internet.id)
+      if (device?.role === 'cloud-account' && this.zones.internet) mapped.add(this.zones.internet.id)
+      // zones the inventory only declares (devices[].zones) end a path: no interface is known to carry
+      // traffic on from there; a device with no mapping at all is joined by its declared zones
+      const zones = new Set<string>([...mapped, ...(device?.zones ?? [])])
       const known = [...zones].filter((z) => this.zoneById.has(z)).sort(byCodeUnit)
       const unparsed = lives.flatMap((l) => l.unparsed.map((u) => ({file: u.file ?? l.file, line: u.line})))
-      this.devices.set(id, new DeviceRules(id, reach, exposures, known, unparsed))
+      this.devices.set(id, new DeviceRules(id, reach, exposures, known, unparsed, mapped.size ? mapped : new Set(known)))
     }
     for (const d of this.devices.values()) {
       for (const a of d.zones) for (const b of d.zones) if (a !== b) this.edgesOf(a).push({device: d.id, to: b})
@@ -308,8 +313,17 @@ export class PathSpace {
     return list
   }
 
+  /**
+   * The edges traffic in `zone` may take: through a device with an interface in that zone (one that
+   * only declares it in devices[].zones is not known to receive traffic from it).
+   */
   edges(zone: string): readonly Edge[] {
-    return this.adjacency.get(zone) ?? []
+    return (this.adjacency.get(zone) ?? []).filter((e) => this.devices.get(e.device)!.mapped.has(zone))
+  }
+
+  /** Whether a path may go on past the zone an edge leads to (its device has an interface there). */
+  continues(edge: Edge): boolean {
+    return this.devices.get(edge.device)!.mapped.has(edge.to)
   }
 
   zone(id: string): DiffZone | undefined {
@@ -367,6 +381,7 @@ export class PathSpace {
       }
       if (devices.length >= MAX_HOPS) return
       if (devices.length && this.untrusted(here)) return
+      if (devices.length && !this.continues({device: devices[devices.length - 1], to: here})) return
       for (const e of this.edges(here)) {
         if (zones.includes(e.to)) continue
         zones.push(e.to)

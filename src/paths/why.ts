@@ -47,7 +47,7 @@ export function readService(text: string): {protocols: Box['protocols']; ports: 
 }
 
 /** Zones a NAT of some device sends (part of) `to` into: the destinations to look for paths to. */
-function natZones(space: PathSpace, to: AddressSet): string[] {
+export function natZones(space: PathSpace, to: AddressSet): string[] {
   const out = new Set<string>()
   for (const d of space.devices.values()) {
     for (const e of [...d.permits, ...d.nats]) {
@@ -115,7 +115,7 @@ function followPaths(space: PathSpace, from: string, targets: Set<string>, start
         if (r.denied.length && canReach(space, edge.to, targets, z)) out.push({json: null})
         continue
       }
-      if (devs.length >= MAX_HOPS || space.untrusted(edge.to)) continue
+      if (devs.length >= MAX_HOPS || space.untrusted(edge.to) || !space.continues(edge)) continue
       walk(z, devs, h, r.passed, den)
     }
   }
