@@ -21,8 +21,16 @@ export function baseChains(text: string): BaseChain[] {
   const out: BaseChain[] = []
   let table: {family: string; name: string} | undefined
   let chain: string | undefined
-  for (const line of text.split('\n')) {
-    const t = line.replace(/#.*$/, '').trim()
+  // one statement per line, whatever the layout (`chain input { type filter hook input …; }` on one line)
+  const statements = text
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, ''))
+    .join('\n')
+    .replace(/\{/g, '{\n')
+    .replace(/[;}]/g, '\n')
+    .split('\n')
+  for (const line of statements) {
+    const t = line.trim()
     let m = /^table\s+(ip|ip6|inet)\s+(\S+)\s*\{/.exec(t)
     if (m) {
       table = {family: m[1], name: m[2]}
