@@ -5,9 +5,11 @@
 import {describe, expect, it} from 'vitest'
 
 import {ciscoAsaGenerator} from '../../src/isolate/vendors/cisco-asa.js'
+import {panosGenerator} from '../../src/isolate/vendors/panos.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
+import {panos} from '../../src/sources/panos.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
@@ -54,5 +56,20 @@ describe('cisco-asa', () => {
     ])
     // the smtp forward to the inside host is untouched
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32') && e.ports.toStrings().join() === '25')).toBe(true)
+  })
+})
+
+describe('panos', () => {
+  const request = labRequest([{vendorZone: 'lab'}], 'panos.cfg')
+  const out = rules(panosGenerator, request)
+  it('creates rules and moves them to the top in order, kept traffic first', () => expect(out.apply).toEqual(lines('panos.apply.txt')))
+  it('undoes with delete', () => expect(out.undo).toEqual(lines('panos.undo.txt')))
+  it('re-parsed by the PAN-OS parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(panos, fixture('panos.cfg'), [], 'panos.cfg')
+    expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
+    const after = await reparse(panos, fixture('panos.cfg'), out.apply, 'panos.cfg')
+    expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
+    // inside → untrust is untouched
+    expect(after.some((e) => e.rule.includes('inside-out') || e.name === 'inside-out')).toBe(true)
   })
 })
