@@ -6,10 +6,12 @@ import {describe, expect, it} from 'vitest'
 
 import {ciscoAsaGenerator} from '../../src/isolate/vendors/cisco-asa.js'
 import {panosGenerator} from '../../src/isolate/vendors/panos.js'
+import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
+import {fortios} from '../../src/sources/fortios.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
@@ -71,5 +73,19 @@ describe('panos', () => {
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     // inside → untrust is untouched
     expect(after.some((e) => e.rule.includes('inside-out') || e.name === 'inside-out')).toBe(true)
+  })
+})
+
+describe('fortios', () => {
+  const request = labRequest([{interface: 'lab'}], 'fortios.cfg')
+  const out = rules(fortiosGenerator, request)
+  it('creates objects and policies after the highest id and moves them before the first policy', () => expect(out.apply).toEqual(lines('fortios.apply.txt')))
+  it('undoes with delete', () => expect(out.undo).toEqual(lines('fortios.undo.txt')))
+  it('re-parsed by the FortiOS parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(fortios, fixture('fortios.cfg'), [], 'fortios.cfg')
+    expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
+    const after = await reparse(fortios, fixture('fortios.cfg'), out.apply, 'fortios.cfg')
+    expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.rule === 'policy 2')).toBe(true)
   })
 })
