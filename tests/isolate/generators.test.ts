@@ -7,11 +7,13 @@ import {describe, expect, it} from 'vitest'
 import {ciscoAsaGenerator} from '../../src/isolate/vendors/cisco-asa.js'
 import {panosGenerator} from '../../src/isolate/vendors/panos.js'
 import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
+import {junosGenerator} from '../../src/isolate/vendors/junos.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
 import {fortios} from '../../src/sources/fortios.js'
+import {junos} from '../../src/sources/junos.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
@@ -87,5 +89,19 @@ describe('fortios', () => {
     const after = await reparse(fortios, fixture('fortios.cfg'), out.apply, 'fortios.cfg')
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.rule === 'policy 2')).toBe(true)
+  })
+})
+
+describe('junos', () => {
+  const request = labRequest([{vendorZone: 'lab'}], 'junos.cfg')
+  const out = rules(junosGenerator, request)
+  it('inserts policies before the first of each zone pair, kept traffic first', () => expect(out.apply).toEqual(lines('junos.apply.txt')))
+  it('undoes with delete', () => expect(out.undo).toEqual(lines('junos.undo.txt')))
+  it('re-parsed by the Junos parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(junos, fixture('junos.cfg'), [], 'junos.cfg')
+    expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
+    const after = await reparse(junos, fixture('junos.cfg'), out.apply, 'junos.cfg')
+    expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.name?.includes('trust-out'))).toBe(true)
   })
 })
