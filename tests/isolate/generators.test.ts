@@ -8,12 +8,14 @@ import {ciscoAsaGenerator} from '../../src/isolate/vendors/cisco-asa.js'
 import {panosGenerator} from '../../src/isolate/vendors/panos.js'
 import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
 import {junosGenerator} from '../../src/isolate/vendors/junos.js'
+import {ciscoIosGenerator} from '../../src/isolate/vendors/cisco-ios.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {junos} from '../../src/sources/junos.js'
+import {ciscoIos} from '../../src/sources/cisco-ios.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
@@ -103,5 +105,21 @@ describe('junos', () => {
     const after = await reparse(junos, fixture('junos.cfg'), out.apply, 'junos.cfg')
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.name?.includes('trust-out'))).toBe(true)
+  })
+})
+
+describe('cisco-ios', () => {
+  const request = labRequest([{interface: 'GigabitEthernet0/1'}], 'cisco-ios.cfg')
+  const out = rules(ciscoIosGenerator, request)
+  it('writes entries at sequence 1… and binds new ACLs on the zone interface', () => expect(out.apply).toEqual(lines('cisco-ios.apply.txt')))
+  it('undoes by sequence number, then removes what it created', () => expect(out.undo).toEqual(lines('cisco-ios.undo.txt')))
+  it('re-parsed by the IOS parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(ciscoIos, fixture('cisco-ios.cfg'), [], 'cisco-ios.cfg')
+    expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
+    // the commands go in before the final `end` of the running config
+    const text = fixture('cisco-ios.cfg').replace(/\nend\n$/, '\n')
+    const after = await reparse(ciscoIos, text, [...out.apply, 'end'], 'cisco-ios.cfg')
+    expect(leaks(after, request.addresses, request.faces, request.keep, {outboundFilters: true}).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
   })
 })

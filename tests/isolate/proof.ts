@@ -47,8 +47,14 @@ export function leaks(exposures: Exposure[], zone: string[], faces: Face[], keep
     let left = [exposureBox(e)]
     for (const k of kept) left = left.flatMap((b) => subtractBox(b, k))
     const outFace = faceOf(e.egress, faces)
-    if (options.outboundFilters && outFace && e.direction !== 'outbound') {
-      left = left.flatMap((b) => outbound.map((o) => intersectBox(b, o)).filter((x): x is Box => x !== null))
+    const filter = (b: Box) => outbound.map((o) => intersectBox(b, o)).filter((x): x is Box => x !== null)
+    if (options.outboundFilters && outFace && e.direction !== 'outbound') left = left.flatMap(filter)
+    else if (options.outboundFilters && faces.length && !e.egress && !e.hostLocal && e.direction !== 'outbound') {
+      // no egress named: what goes to the zone is routed out by its face, through that face's outbound filter
+      left = left.flatMap((b) => {
+        const toZone = intersectBox(b, box({to: z}))
+        return [...subtractBox(b, box({to: z})), ...(toZone ? filter(toZone) : [])]
+      })
     }
     const inFace = faceOf(e.ingress, faces)
     const elsewhere = faces.length > 0 && !!e.ingress && (e.ingress.interfaces.length > 0 || e.ingress.zones.length > 0) && !inFace
