@@ -9,6 +9,7 @@ import {panosGenerator} from '../../src/isolate/vendors/panos.js'
 import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
 import {junosGenerator} from '../../src/isolate/vendors/junos.js'
 import {ciscoIosGenerator} from '../../src/isolate/vendors/cisco-ios.js'
+import {pfsenseGenerator} from '../../src/isolate/vendors/pfsense.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
@@ -16,6 +17,7 @@ import {panos} from '../../src/sources/panos.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {junos} from '../../src/sources/junos.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
+import {pfsense} from '../../src/sources/pfsense.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
@@ -121,5 +123,20 @@ describe('cisco-ios', () => {
     const after = await reparse(ciscoIos, text, [...out.apply, 'end'], 'cisco-ios.cfg')
     expect(leaks(after, request.addresses, request.faces, request.keep, {outboundFilters: true}).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
+  })
+})
+
+describe('pfsense', () => {
+  const request = labRequest([{interface: 'opt1'}], 'pfsense.cfg')
+  const out = rules(pfsenseGenerator, request)
+  it('writes floating quick rules, kept traffic first', () => expect(out.apply).toEqual(lines('pfsense.apply.txt')))
+  it('undoes by description', () => expect(out.undo).toEqual(lines('pfsense.undo.txt')))
+  it('inserted at the top of <filter> and re-parsed by the pfSense parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(pfsense, fixture('pfsense.cfg'), [], 'pfsense.cfg')
+    expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
+    const text = fixture('pfsense.cfg').replace('<filter>\n', `<filter>\n${out.apply.join('\n')}\n`)
+    const after = await reparse(pfsense, text, [], 'pfsense.cfg')
+    expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.text?.includes('lan out') || e.rule.includes('lan'))).toBe(true)
   })
 })
