@@ -10,6 +10,8 @@ import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
 import {junosGenerator} from '../../src/isolate/vendors/junos.js'
 import {ciscoIosGenerator} from '../../src/isolate/vendors/cisco-ios.js'
 import {pfsenseGenerator} from '../../src/isolate/vendors/pfsense.js'
+import {azureGenerator} from '../../src/isolate/vendors/azure.js'
+import {gcpGenerator} from '../../src/isolate/vendors/gcp.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
@@ -18,8 +20,10 @@ import {fortios} from '../../src/sources/fortios.js'
 import {junos} from '../../src/sources/junos.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
 import {pfsense} from '../../src/sources/pfsense.js'
+import {azure} from '../../src/sources/azure.js'
+import {gcp} from '../../src/sources/gcp.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
-import {describeLeak, leaks, reparse} from './proof.js'
+import {cliFlags, describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
 
 function rules(g: IsolationGenerator, r: IsolationRequest): IsolationRules {
@@ -138,5 +142,68 @@ describe('pfsense', () => {
     const after = await reparse(pfsense, text, [], 'pfsense.cfg')
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.text?.includes('lan out') || e.rule.includes('lan'))).toBe(true)
+  })
+})
+
+/** What `az network nsg rule create` adds to the NSG, as the REST/az JSON shape the Azure parser reads. */
+function azApplied(text: string, commands: string[]): string {
+  const nsg = JSON.parse(text)
+  for (const c of commands) {
+    const f = cliFlags(c)
+    const one = (k: string) => f.get(k)![0]
+    nsg.securityRules.push({
+      name: one('name'), priority: Number(one('priority')), direction: one('direction'), access: one('access'), protocol: one('protocol'),
+      sourceAddressPrefixes: f.get('source-address-prefixes'), sourcePortRange: '*',
+      destinationAddressPrefixes: f.get('destination-address-prefixes'), destinationPortRanges: f.get('destination-port-ranges'),
+    })
+  }
+  return JSON.stringify(nsg, null, 2)
+}
+
+describe('azure', () => {
+  const request = labRequest([], 'azure.cfg')
+  const out = rules(azureGenerator, request)
+  it('creates rules at the priorities just below the lowest of each direction', () => expect(out.apply).toEqual(lines('azure.apply.txt')))
+  it('undoes with delete', () => expect(out.undo).toEqual(lines('azure.undo.txt')))
+  it('added to the NSG and re-parsed by the Azure parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(azure, fixture('azure.cfg'), [], 'azure.json')
+    expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
+    const after = await reparse(azure, azApplied(fixture('azure.cfg'), out.apply), [], 'azure.json')
+    expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
+  })
+})
+
+/** What `gcloud compute firewall-rules create` adds, as the JSON `gcloud … list --format=json` prints. */
+function gcpApplied(text: string, commands: string[]): string {
+  const list = JSON.parse(text)
+  for (const c of commands) {
+    const f = cliFlags(c)
+    const one = (k: string) => f.get(k)![0]
+    const protocols = one('rules').split(',').map((r) => {
+      const [p, port] = r.split(':')
+      return port ? {IPProtocol: p, ports: [port]} : {IPProtocol: p}
+    })
+    list.push({
+      name: c.split(' ')[4], network: `https://www.googleapis.com/compute/v1/projects/lab-project/global/networks/${one('network')}`,
+      direction: one('direction'), priority: Number(one('priority')),
+      sourceRanges: one('source-ranges').split(','), destinationRanges: one('destination-ranges').split(','),
+      [one('action') === 'ALLOW' ? 'allowed' : 'denied']: protocols,
+    })
+  }
+  return JSON.stringify(list, null, 2)
+}
+
+describe('gcp', () => {
+  const request = labRequest([], 'gcp.cfg')
+  const out = rules(gcpGenerator, request)
+  it('creates rules at the priorities just below the lowest of each direction', () => expect(out.apply).toEqual(lines('gcp.apply.txt')))
+  it('undoes with delete', () => expect(out.undo).toEqual(lines('gcp.undo.txt')))
+  it('added to the rules and re-parsed by the GCP parser: only the kept SSH crosses the border', async () => {
+    const before = await reparse(gcp, fixture('gcp.cfg'), [], 'gcp.json')
+    expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
+    const after = await reparse(gcp, gcpApplied(fixture('gcp.cfg'), out.apply), [], 'gcp.json')
+    expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.protocols.has(6) && e.ports.has(443))).toBe(true)
   })
 })

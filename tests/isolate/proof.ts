@@ -44,7 +44,10 @@ export function leaks(exposures: Exposure[], zone: string[], faces: Face[], keep
   const outbound = exposures.filter((e) => e.direction === 'outbound' && faceOf(e.egress, faces)).map(exposureBox)
   const out: Array<{exposure: Exposure; left: Box[]}> = []
   for (const e of exposures) {
-    let left = [exposureBox(e)]
+    // a packet has one family: a box that pairs IPv4 sources with IPv6 destinations holds no traffic
+    let left = [box({from: AddressSet.ANY4, to: AddressSet.ANY4}), box({from: AddressSet.ANY6, to: AddressSet.ANY6})]
+      .map((f) => intersectBox(exposureBox(e), f))
+      .filter((b): b is Box => b !== null)
     for (const k of kept) left = left.flatMap((b) => subtractBox(b, k))
     const outFace = faceOf(e.egress, faces)
     const filter = (b: Box) => outbound.map((o) => intersectBox(b, o)).filter((x): x is Box => x !== null)
@@ -76,4 +79,18 @@ export async function reparse(parser: SourceParser, text: string, added: string[
 export function describeLeak(l: {exposure: Exposure; left: Box[]}): string {
   const e = l.exposure
   return `${e.rule} line ${e.line}: ${e.from.toCidrs().join(',')} -> ${e.to.toCidrs().join(',')} ${e.protocols.toStrings().join(',')}/${e.ports.toStrings().join(',')}`
+}
+
+/** `--flag a b --other c` of one generated CLI command → flag → values (shell quotes removed). */
+export function cliFlags(command: string): Map<string, string[]> {
+  const words = (command.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'))
+  const out = new Map<string, string[]>()
+  let key: string | undefined
+  for (const w of words) {
+    if (w.startsWith('--')) {
+      key = w.slice(2)
+      out.set(key, [])
+    } else if (key) out.get(key)!.push(w)
+  }
+  return out
 }
