@@ -12,6 +12,7 @@ import {ciscoIosGenerator} from '../../src/isolate/vendors/cisco-ios.js'
 import {pfsenseGenerator} from '../../src/isolate/vendors/pfsense.js'
 import {azureGenerator} from '../../src/isolate/vendors/azure.js'
 import {gcpGenerator} from '../../src/isolate/vendors/gcp.js'
+import {awsGenerator} from '../../src/isolate/vendors/aws.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
@@ -22,6 +23,7 @@ import {ciscoIos} from '../../src/sources/cisco-ios.js'
 import {pfsense} from '../../src/sources/pfsense.js'
 import {azure} from '../../src/sources/azure.js'
 import {gcp} from '../../src/sources/gcp.js'
+import {aws} from '../../src/sources/aws.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {cliFlags, describeLeak, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
@@ -205,5 +207,43 @@ describe('gcp', () => {
     const after = await reparse(gcp, gcpApplied(fixture('gcp.cfg'), out.apply), [], 'gcp.json')
     expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.protocols.has(6) && e.ports.has(443))).toBe(true)
+  })
+})
+
+/** The export as AWS would describe it after the commands: the quarantine group, the instances moved to it. */
+function awsApplied(text: string, commands: string[]): string {
+  const doc = JSON.parse(text)
+  const group = {GroupId: 'sg-0irm', GroupName: 'irm-isolate-lab', VpcId: 'vpc-0lab', IpPermissions: [] as unknown[], IpPermissionsEgress: [] as unknown[]}
+  doc.SecurityGroups.push(group)
+  for (const c of commands) {
+    const json = /'(\[.*\])'/.exec(c)?.[1]
+    if (c.includes('authorize-security-group-ingress')) group.IpPermissions.push(...JSON.parse(json!))
+    if (c.includes('authorize-security-group-egress')) group.IpPermissionsEgress.push(...JSON.parse(json!))
+    const moved = /modify-instance-attribute --instance-id (\S+)/.exec(c)?.[1]
+    for (const i of doc.Reservations[0].Instances) if (i.InstanceId === moved) i.SecurityGroups = [{GroupId: 'sg-0irm', GroupName: 'irm-isolate-lab'}]
+  }
+  return JSON.stringify(doc, null, 2)
+}
+
+describe('aws', () => {
+  const request = labRequest([], 'aws.cfg')
+  const out = rules(awsGenerator, request)
+  it('moves the zone\'s instances into a quarantine group that holds only the kept traffic', () => expect(out.apply).toEqual(lines('aws.apply.txt')))
+  it('undoes by giving the groups back and deleting the quarantine group', () => expect(out.undo).toEqual(lines('aws.undo.txt')))
+  it('applied to the export and re-parsed by the AWS parser: only the kept SSH reaches the zone', async () => {
+    const before = await reparse(aws, fixture('aws.cfg'), [], 'aws.json')
+    expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
+    const applied = awsApplied(fixture('aws.cfg'), out.apply)
+    const after = await reparse(aws, applied, [], 'aws.json')
+    // a security group filters at the instance, both ways: the zone's instance now holds only the
+    // quarantine group, and everything that group lets in or out is kept traffic
+    const lab1 = JSON.parse(applied).Reservations[0].Instances[0]
+    expect(lab1.SecurityGroups.map((g: {GroupId: string}) => g.GroupId)).toEqual(['sg-0irm'])
+    const quarantine = after.filter((e) => e.rule.startsWith('sg-0irm'))
+    expect(quarantine.map((e) => `${e.direction} ${e.from.toCidrs().join()} -> ${e.to.toCidrs().join()} ${e.ports.toStrings().join()}`)).toEqual([
+      'inbound 192.0.2.50/32 -> 198.51.100.21/32 22',
+    ])
+    expect(leaks(quarantine, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
+    expect(after.some((e) => e.to.toCidrs().includes('10.0.0.30/32') && e.ports.has(8080))).toBe(true)
   })
 })
