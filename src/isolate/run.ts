@@ -17,6 +17,8 @@ import {zoneBorder, zoneFamily, type BorderDevice} from './border.js'
 import {generatorFor} from './registry.js'
 import {isRefusal, type IsolationRules, type KeptRule, type KeptService} from './types.js'
 
+const CRITICALITY = ['critical', 'high', 'medium', 'low']
+
 export interface ContactRef {
   id: string
   team?: string
@@ -123,7 +125,9 @@ export function isolateZone(options: IsolateOptions): IsolationReport {
 
   const addresses = catchAll ? [] : zoneAddresses.toCidrs()
   const devices = zoneBorder(inventory, zoneId).map((b) => deviceIsolation(b, options, {zone: zoneId, addresses, keep: keepRules}))
-  const byId = (a: AffectedEntry, b: AffectedEntry) => byCodeUnit(a.kind, b.kind) || byCodeUnit(a.id, b.id)
+  // flows first, most critical first: the crisis cell calls those owners before anyone else
+  const rank = (e: AffectedEntry) => (e.kind === 'flow' ? 0 : 10) + (CRITICALITY.indexOf(e.criticality ?? '') + 1 || 5)
+  const byId = (a: AffectedEntry, b: AffectedEntry) => rank(a) - rank(b) || byCodeUnit(a.id, b.id)
   return {
     zone: {id: zone.id, ...(zone.name ? {name: zone.name} : {}), trust: zone.trust, addresses, catch_all: catchAll},
     isolatable: devices.length > 0 && devices.every((d) => d.status === 'rules'),
@@ -148,7 +152,7 @@ function deviceIsolation(b: BorderDevice, options: IsolateOptions, plan: {zone: 
   if (!generator) return {...base, reason: `no isolation generator for the ${d.format} format`}
   const config = readConfig(d.config, options)
   if ('error' in config) return {...base, syntax: generator.syntax, reason: config.error}
-  const out = generator.generate({zone: plan.zone, device: d.id, tag: `irm-isolate-${plan.zone}`, addresses: plan.addresses, faces: b.faces, keep: plan.keep, ...(config.text !== undefined ? {config: {text: config.text, file: config.file}} : {})})
+  const out = generator.generate({zone: plan.zone, device: d.id, tag: `irm-isolate-${plan.zone}`, addresses: plan.addresses, faces: b.faces, keep: plan.keep, ...(config.text !== undefined && config.file !== undefined ? {config: {text: config.text, file: config.file}} : {})})
   if (isRefusal(out)) return {...base, syntax: generator.syntax, reason: out.refused, ...(config.file ? {config: config.file} : {})}
   return {...base, status: 'rules', syntax: generator.syntax, ...(config.file ? {config: config.file} : {}), rules: out}
 }
