@@ -17,7 +17,8 @@ import type {Crosswalk, FrameworkId} from './frameworks.js'
 import {loadPolicy, type PolicyPack} from './policy.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
-import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, LogFacts, Section, Severity} from './types.js'
+import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, IsolationFacts, LogFacts, Section, Severity} from './types.js'
+import {isolateZone} from '../isolate/run.js'
 import {byCodeUnit} from '../core/order.js'
 
 export interface PrepareOptions {
@@ -123,6 +124,21 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promi
   return facts
 }
 
+/** The isolate command's plan per zone (read from the inventory's configs once per zone). */
+function isolationFacts(loaded: LoadedInventory): IsolationFacts {
+  const cache = new Map<string, ReturnType<IsolationFacts>>()
+  return (zone) => {
+    let facts = cache.get(zone)
+    if (!facts) {
+      const plan = isolateZone({inventory: loaded.inventory, dir: loaded.dir, zone})
+      const unsupported = plan.devices.filter((d) => d.status === 'unsupported').map((d) => ({device: d.device, reason: d.reason ?? 'unsupported'}))
+      facts = {isolatable: plan.isolatable, devices: plan.devices.length, unsupported}
+      cache.set(zone, facts)
+    }
+    return facts
+  }
+}
+
 export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
   // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does); with a baseline,
   // read at the baseline's revision, so a pull request cannot loosen its own gate
@@ -162,6 +178,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     git,
     diff,
     logs: await logFacts(options, loaded),
+    isolation: isolationFacts(loaded),
   }
   const checks: CheckResult[] = []
   for (const check of CHECKS) {

@@ -59,6 +59,12 @@ export interface LogFacts {
   traffic?: {records: number; files: string[]; findings: Evidence[]}
 }
 
+/**
+ * What `irm-audit isolate` would propose for a zone, as far as readiness needs it: whether every device on
+ * its border gets rules, and why not. Unset when the caller did not compute it (tests of other checks).
+ */
+export type IsolationFacts = (zone: string) => {isolatable: boolean; devices: number; unsupported: Array<{device: string; reason: string}>}
+
 export interface CheckContext {
   inventory: Inventory
   locate: Locate
@@ -67,6 +73,7 @@ export interface CheckContext {
   git: GitFacts
   diff: DiffFacts
   logs: LogFacts
+  isolation?: IsolationFacts
 }
 
 export interface ReadinessCheck {
