@@ -3,6 +3,7 @@
  * the rules by hand: `unwanted-path` at the first hop no access point approves, and critical flows
  * decided over their paths (superseding the per-device check).
  */
+import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {ApprovedAccess, CriticalFlow, DiffZone, Finding, LiveConfig} from '../../src/diff/model.js'
@@ -60,6 +61,7 @@ async function run(accessPoints: ApprovedAccess[], flows: CriticalFlow[] = [], f
       live: [await live('edge', EDGE), await live('inner', INNER)],
       asOf: '2026-12-01',
       policy,
+      trust: TrustModel.of(policy, {zones: ZONES}),
     },
     findings,
   )
