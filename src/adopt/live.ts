@@ -25,7 +25,7 @@ import type {DiffInput, DiffPolicy, Finding, LiveConfig} from '../diff/model.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace} from '../diff/reach.js'
 import {isEmptyConfig} from '../diff/unaudited.js'
 import {ruleAnnotation} from './annotation.js'
-import {addDays, type AdoptNote, type Draft, type DraftEntry, type DraftInterface, freshId, OWNER_TO_CONFIRM, slug} from './model.js'
+import {addDays, type Draft, type DraftEntry, type DraftInterface, freshId, OWNER_TO_CONFIRM, slug} from './model.js'
 
 /** Days an adopted access point is approved for before its first review. */
 export const REVIEW_DAYS = 90
@@ -411,4 +411,3 @@ function knownService(exposures: Exposure[], services: KnownService[]): string |
   return undefined
 }
 
-export type {AdoptNote}
