@@ -9,6 +9,7 @@
  * interface addresses.
  */
 import type {Exposure} from '../../model/exposure.js'
+import {forwardingFilter, type NatOrder} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -171,6 +172,17 @@ function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; dou
     out.push(make('filter', ANY_BOX, meta, {fromZones: [zone], toZones: [zone], interfaces: {in: names, out: names}}))
   }
   return out
+}
+
+/**
+ * IOS order for `ip nat inside source static` (outside → inside): the inbound ACL of the outside
+ * interface is checked BEFORE the translation and names the global (public) address; the zone-based
+ * firewall inspects after it and its class-map ACLs name the inside local (real) address.
+ */
+export const IOS_NAT: NatOrder = {
+  filterWords: 'inbound ACL entry or zone-pair class',
+  candidate: forwardingFilter,
+  sees: (f) => (f.rule.startsWith('zone-pair ') || f.rule.startsWith('intra-zone ') ? 'translated' : 'original'),
 }
 
 function natForwards(cfg: IosConfig, make: Make): Exposure[] {

@@ -7,14 +7,14 @@ import {type ReadResult, readIptables, readLines, type SourceLine} from './read.
 export {parseCommandWords, shellWords, type SourceLine} from './read.js'
 
 function finish(read: ReadResult): ParseResult {
-  const {exposures, warnings, doubts} = toExposures(read.ruleset)
+  const {exposures, warnings, doubts, denies, nats} = toExposures(read.ruleset)
   const ledger = new ParseLedger()
   ledger.total(read.lines)
   for (const u of read.unparsed) ledger.add(u)
   // a rule-graph warning only for a line that has no reason yet
   for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)
   const {unparsed, stats, status} = ledger.finish()
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status}
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats, status}
 }
 
 /**

@@ -14,7 +14,7 @@
  * Nothing another table drops is listed; what a guarded drop might remove elsewhere stays listed (recall).
  */
 import type {NetfilterHook} from '../../model/device.js'
-import type {Direction, Exposure, ExposureKind} from '../../model/exposure.js'
+import type {Denial, Direction, Exposure, ExposureKind} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
@@ -25,7 +25,7 @@ import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
-import {composeNat} from '../iptables/nat-check.js'
+import {composeNetfilterNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
 
@@ -260,6 +260,11 @@ function convertChain(
     rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.family} ${table.name} ${chain.name} policy drop`, line: chain.line, kind, direction}})
   }
   const out: EvalChain<Meta> = {name: chainKey(table, chain.name, mode), rules}
+  // the drop policy decides what nothing accepted (critical-flow-blocked points at its line)
+  if (base && mode === 'filter' && chain.policy === 'drop') {
+    out.policy = 'deny'
+    out.policyMeta = {name: `${table.family} ${table.name} ${chain.name} policy drop`, line: chain.line, text: chain.text, kind, direction}
+  }
   if (base && mode === 'filter' && (chain.policy ?? 'accept') === 'accept') {
     out.policy = 'allow'
     out.policyMeta = IMPLICIT.has(chain)
@@ -381,8 +386,11 @@ function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook)
   return {table, chain}
 }
 
-export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const exposures: Exposure[] = []
+  const denies: Denial[] = []
+  // the filter hook whose walk is running (its denies are recorded); undefined for NAT walks
+  let deciding: NetfilterHook | undefined
   const warnings = new Map<number, Unparsed>()
   const cache = new Map<NftRule, Variant[]>()
   for (const family of [4, 6] as Family[]) {
@@ -422,7 +430,8 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         }
       }
       chains.set('\u0000root', {name: '\u0000root', rules: root})
-      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true})
+      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: mode === 'filter' && deciding !== undefined})
+      for (const d of result.denies ?? []) if (d.meta.line > 0 && deciding) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction, hook: deciding})
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
@@ -438,7 +447,10 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
-      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) {
+      deciding = finalMode === 'filter' ? hook : undefined
+      const walked = walk(finals, finalMode, contexts, kind, direction, preludes)
+      deciding = undefined
+      for (const p of pruneCovered(compact(walked, false))) {
         const e = toExposure(p.box, p.guards, p.meta)
         e.hook = hook
         // the input hook reaches the host itself; forward and prerouting pass through it
@@ -459,6 +471,6 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const nat = onHook('prerouting', ['nat'])
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  const nat = composeNat(exposures)
-  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
+  const nat = composeNetfilterNat(exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
 }

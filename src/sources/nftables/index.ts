@@ -7,7 +7,7 @@ import type {NftRuleset} from './model.js'
 import {readNftText} from './text.js'
 
 function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResult {
-  const {exposures, warnings, doubts} = toExposures(ruleset)
+  const {exposures, warnings, doubts, denies, nats} = toExposures(ruleset)
   const ledger = new ParseLedger()
   ledger.total(lines)
   for (const u of read) ledger.add(u)
@@ -22,7 +22,7 @@ function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResu
   // a rule-graph warning only for a line that has no reason yet
   for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)
   const {unparsed, stats, status} = ledger.finish()
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status}
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats, status}
 }
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/
