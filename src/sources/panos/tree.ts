@@ -5,7 +5,6 @@
  * model read them, so whatever was not read is reported with its path.
  */
 import {redactLine} from '../redact.js'
-import {IrmError} from '../../core/errors.js'
 import {MAX_NESTING} from '../../core/limits.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
 import {streamXml} from '../xml.js'
