@@ -9,7 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      {extends: true, test: {name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/slow/**', 'tests/kernel/**']}},
+      {extends: true, test: {name: 'unit', globalSetup: ['tests/setup/build.ts'], include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/slow/**', 'tests/kernel/**']}},
       {extends: true, test: {name: 'slow', include: ['tests/slow/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false}},
       // the Linux kernel as the oracle: real network namespaces, a few rulesets at a time (tests/kernel/)
       {extends: true, test: {name: 'kernel', include: ['tests/kernel/**/*.test.ts'], maxConcurrency: 2, testTimeout: 120_000}},
