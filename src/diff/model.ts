@@ -5,7 +5,7 @@
 import type {AddressSet} from '../net/address-set.js'
 import type {PortSet, ProtocolSet} from '../net/number-set.js'
 import type {DeviceModel} from '../model/device.js'
-import type {Exposure, ExposureJson} from '../model/exposure.js'
+import type {Denial, Exposure, ExposureJson} from '../model/exposure.js'
 import type {Unparsed} from '../sources/types.js'
 import type {Severity} from '../core/severity.js'
 import type {Trust} from '../core/trust.js'
@@ -96,7 +96,18 @@ export interface DiffDevice {
 
 /** The live config of one device: parsed, or why it could not be. */
 export type LiveConfig =
-  | {device: string; file: string; type: string; exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}; model?: DeviceModel}
+  | {
+      device: string
+      file: string
+      type: string
+      exposures: Exposure[]
+      unparsed: Unparsed[]
+      stats: {lines: number; understood: number}
+      model?: DeviceModel
+      /** Denies in evaluation order and NAT rules as read (formats that record them): what decides a blocked flow. */
+      denies?: Denial[]
+      nats?: Exposure[]
+    }
   | {device: string; file?: string; error: string; hint?: string}
 
 export interface DiffPolicy {

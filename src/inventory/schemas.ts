@@ -249,6 +249,10 @@ export const accessPointsSchema = {
       review_by: date('Day by which it must be reviewed or removed (expiry of temporary openings)'),
       monitored_by: refList('the sensors that watch it'),
       temporary: {type: 'boolean', description: 'True for an opening that must be removed at `review_by` (required then).'},
+      keep_during_isolation: {
+        type: 'boolean',
+        description: 'True for an access point that must stay open while a zone it touches is isolated (sensors, log shipping, management jump hosts): `irm-audit isolate` permits it above its deny rules.',
+      },
     },
   },
 } as const
@@ -274,6 +278,10 @@ export const flowsSchema = {
       via: refList('the devices the flow crosses, in order'),
       criticality: {type: 'string', enum: ['critical', 'high', 'medium', 'low'], description: 'Business criticality.'},
       owner: ref('the contact (business line or team) that owns the flow'),
+      keep_during_isolation: {
+        type: 'boolean',
+        description: 'True for a flow that must keep working while a zone it touches is isolated (log shipping, sensors, management): `irm-audit isolate` permits it above its deny rules.',
+      },
       baseline: {
         type: 'object',
         description: 'Normal traffic, to tell an anomaly from business as usual.',

@@ -18,7 +18,8 @@ import {loadPolicy, type PolicyPack} from '../policy/pack.js'
 import {TrustModel} from '../policy/trust.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
-import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, LogFacts, Section, Severity} from './types.js'
+import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, IsolationFacts, LogFacts, Section, Severity} from './types.js'
+import {isolateZone} from '../isolate/run.js'
 import {byCodeUnit} from '../core/order.js'
 
 export interface PrepareOptions {
@@ -124,6 +125,21 @@ async function logFacts(options: PrepareOptions, loaded: LoadedInventory, trust:
   return facts
 }
 
+/** The isolate command's plan per zone (read from the inventory's configs once per zone). */
+function isolationFacts(loaded: LoadedInventory): IsolationFacts {
+  const cache = new Map<string, ReturnType<IsolationFacts>>()
+  return (zone) => {
+    let facts = cache.get(zone)
+    if (!facts) {
+      const plan = isolateZone({inventory: loaded.inventory, dir: loaded.dir, zone})
+      const unsupported = plan.devices.filter((d) => d.status === 'unsupported').map((d) => ({device: d.device, reason: d.reason ?? 'unsupported'}))
+      facts = {isolatable: plan.isolatable, devices: plan.devices.length, unsupported}
+      cache.set(zone, facts)
+    }
+    return facts
+  }
+}
+
 /** Every enabled check of the registry against the context, with the policy's switches applied. */
 function runChecks(ctx: CheckContext, policy: PolicyPack): CheckResult[] {
   const checks: CheckResult[] = []
@@ -192,7 +208,7 @@ export async function runPrepare(options: PrepareOptions): Promise<PrepareRun> {
   const diff: DiffFacts = diffReport ? diffFacts(diffReport) : {available: false, reason: 'disabled with --no-diff'}
   const git: GitFacts = options.noGit ? {available: false, reason: 'disabled with --no-git'} : await gitFacts(loaded)
   const logs = await logFacts(options, loaded, trust)
-  const ctx: CheckContext = {inventory: loaded.inventory, trust, locate: (entry, field) => loaded.where(entry, field) ?? {}, policy: policy.readiness, asOf, git, diff, logs}
+  const ctx: CheckContext = {inventory: loaded.inventory, trust, locate: (entry, field) => loaded.where(entry, field) ?? {}, policy: policy.readiness, asOf, git, diff, logs, isolation: isolationFacts(loaded)}
   const checks = runChecks(ctx, policy)
 
   const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)

@@ -62,6 +62,12 @@ export interface LogFacts {
   traffic?: {records: number; files: string[]; findings: Evidence[]}
 }
 
+/**
+ * What `irm-audit isolate` would propose for a zone, as far as readiness needs it: whether every device on
+ * its border gets rules, and why not. Unset when the caller did not compute it (tests of other checks).
+ */
+export type IsolationFacts = (zone: string) => {isolatable: boolean; devices: number; unsupported: Array<{device: string; reason: string}>}
+
 export interface CheckContext {
   inventory: Inventory
   /** Which zones are untrusted: the same model the diff and the log analyses use. */
@@ -72,6 +78,7 @@ export interface CheckContext {
   git: GitFacts
   diff: DiffFacts
   logs: LogFacts
+  isolation?: IsolationFacts
 }
 
 export interface ReadinessCheck {
