@@ -77,7 +77,7 @@ describe('secrets never leak', () => {
 
   it('parse in text and json on every fixture that plants a secret, and on the example configs', async () => {
     const files: Array<[string, string | undefined]> = readdirSync(join(ROOT, 'inventory/live')).map((f) => [join(ROOT, 'inventory/live', f), undefined])
-    for (const type of readdirSync(FIXTURES)) {
+    for (const type of readdirSync(FIXTURES, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name)) {
       if (type === 'pulumi-program') continue
       for (const f of readdirSync(join(FIXTURES, type))) {
         const path = join(FIXTURES, type, f)
