@@ -353,7 +353,7 @@ class Engine {
     this.findings.push({
       id: `critical-flow-blocked:${device}:${flow.id}`,
       rule: 'critical-flow-blocked',
-      severity: this.input.policy.severity.criticalFlowBlocked,
+      severity: this.input.policy.severity.rated['critical-flow-blocked'],
       device,
       access_point: null,
       flow: flow.id,
@@ -389,7 +389,7 @@ class Engine {
     this.findings.push({
       id: `stale-access-point:${ap.device}:${ap.id}`,
       rule: 'stale-access-point',
-      severity: this.input.policy.severity.stale,
+      severity: this.input.policy.severity.rated['stale-access-point'],
       device: ap.device,
       access_point: ap.id,
       service: ap.services.map((s) => s.text).join(','),
@@ -405,7 +405,7 @@ class Engine {
     this.findings.push({
       id: `access-point-expired:${ap.device || '-'}:${ap.id}`,
       rule: 'access-point-expired',
-      severity: this.input.policy.severity.expired,
+      severity: this.input.policy.severity.rated['access-point-expired'],
       device: ap.device || null,
       access_point: ap.id,
       file: ap.source.file,
@@ -425,7 +425,7 @@ class Engine {
     this.findings.push({
       id: `interface-unmapped:${device}:${u.name ?? `zone-${u.vendorZone}`}`,
       rule: 'interface-unmapped',
-      severity: this.input.policy.severity.interfaceUnmapped,
+      severity: this.input.policy.severity.rated['interface-unmapped'],
       device,
       access_point: null,
       file: live?.file,
@@ -443,7 +443,7 @@ class Engine {
     this.findings.push({
       id: `unaudited-rules:${live.device}:${live.file}`,
       rule: 'unaudited-rules',
-      severity: this.input.policy.severity.unauditedRules,
+      severity: this.input.policy.severity.rated['unaudited-rules'],
       device: live.device,
       access_point: null,
       file: live.file,

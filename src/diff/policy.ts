@@ -7,9 +7,10 @@ import {parse} from 'yaml'
 
 import {IrmError} from '../core/errors.js'
 import {PortSet} from '../net/number-set.js'
-import {type DiffPolicy, SEVERITIES, type Severity, type Trust} from './model.js'
-
-const TRUSTS: readonly Trust[] = ['internet', 'partner', 'dmz', 'internal', 'restricted', 'management', 'cloud']
+import {SEVERITIES, type Severity} from '../core/severity.js'
+import {TRUSTS, type Trust} from '../core/trust.js'
+import {FINDING_KINDS, type RatedRule} from './kinds.js'
+import type {DiffPolicy} from './model.js'
 
 /** `policies/irm5-preparation.yaml` of this package (from src/ or dist/src/). */
 export function defaultPolicyPath(): string {
@@ -84,20 +85,14 @@ export function diffPolicyFrom(section: unknown, display: string): DiffPolicy {
       icmp: r.icmp === undefined ? level(r.other, `/exposure/${reach}/other`) : level(r.icmp, `/exposure/${reach}/icmp`),
     }
   }
+  // a kind the pack does not rate keeps the table's default (src/diff/kinds.ts)
+  const rated = Object.fromEntries(
+    FINDING_KINDS.filter((k) => k.policyKey !== 'exposure').map((k) => [k.id, sev[k.policyKey] === undefined ? k.defaultSeverity : level(sev[k.policyKey], `/${k.policyKey}`)]),
+  ) as Record<RatedRule, Severity>
   return {
     trustedTrust: trusted as Trust[],
     sensitivePorts: sensitive,
-    severity: {
-      exposure: {internet: row('internet'), partner: row('partner')},
-      stale: level(sev['stale-access-point'], '/stale-access-point'),
-      expired: level(sev['access-point-expired'], '/access-point-expired'),
-      criticalFlowBlocked: level(sev['critical-flow-blocked'], '/critical-flow-blocked'),
-      deviceUnaudited: level(sev['device-unaudited'], '/device-unaudited'),
-      unauditedRules: level(sev['unaudited-rules'], '/unaudited-rules'),
-      suppressionExpired: level(sev['suppression-expired'], '/suppression-expired'),
-      // optional in user packs written before it existed: medium, as the default pack says
-      interfaceUnmapped: sev['interface-unmapped'] === undefined ? 'medium' : level(sev['interface-unmapped'], '/interface-unmapped'),
-    },
+    severity: {exposure: {internet: row('internet'), partner: row('partner')}, rated},
   }
 }
 

@@ -12,6 +12,7 @@ import {loadPolicy} from '../readiness/policy.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
 import {diffFindings, rank} from './engine.js'
+import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
@@ -61,16 +62,8 @@ export interface DeviceStatus {
   interfaces?: InterfaceMapping[]
 }
 
-export interface DiffSummary {
-  unwanted: number
-  drift: number
-  stale: number
-  'critical-flow-blocked': number
-  expired: number
-  'device-unaudited': number
-  'unaudited-rules': number
-  'suppression-expired': number
-  'interface-unmapped': number
+/** A count per finding kind (its `summaryKey`, src/diff/kinds.ts), then totals. */
+export interface DiffSummary extends Record<SummaryKey, number> {
   total: number
   suppressed: number
   by_severity: Record<Severity, number>
@@ -96,18 +89,6 @@ export interface DiffReport {
   findings: Finding[]
   fixed?: FixedFinding[]
   not_rechecked?: FixedFinding[]
-}
-
-const SUMMARY_KEY: Record<Finding['rule'], keyof DiffSummary> = {
-  'unwanted-access-point': 'unwanted',
-  'access-point-drift': 'drift',
-  'stale-access-point': 'stale',
-  'critical-flow-blocked': 'critical-flow-blocked',
-  'access-point-expired': 'expired',
-  'device-unaudited': 'device-unaudited',
-  'unaudited-rules': 'unaudited-rules',
-  'suppression-expired': 'suppression-expired',
-  'interface-unmapped': 'interface-unmapped',
 }
 
 export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
@@ -150,7 +131,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   let suppressions: string | undefined
   if (gate.ignore) {
     suppressions = gate.ignore.display
-    findings = applySuppressions(findings, parseSuppressions(gate.ignore.text, gate.ignore.display), options.asOf, policy.severity.suppressionExpired)
+    findings = applySuppressions(findings, parseSuppressions(gate.ignore.text, gate.ignore.display), options.asOf, policy.severity.rated['suppression-expired'])
   }
   let fixed: FixedFinding[] | undefined
   let notRechecked: FixedFinding[] | undefined
@@ -219,15 +200,7 @@ function statusRank(f: Finding): number {
 
 function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: FixedFinding[]): DiffSummary {
   const s: DiffSummary = {
-    unwanted: 0,
-    drift: 0,
-    stale: 0,
-    'critical-flow-blocked': 0,
-    expired: 0,
-    'device-unaudited': 0,
-    'unaudited-rules': 0,
-    'suppression-expired': 0,
-    'interface-unmapped': 0,
+    ...zeroCounts(),
     total: 0,
     suppressed: 0,
     by_severity: {critical: 0, high: 0, medium: 0, low: 0, info: 0},
@@ -237,7 +210,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: F
       s.suppressed++
       continue
     }
-    ;(s[SUMMARY_KEY[f.rule]] as number)++
+    s[kindOf(f.rule).summaryKey as SummaryKey]++
     s.total++
     s.by_severity[f.severity]++
   }

@@ -4,10 +4,9 @@
  * Cisco service and ICMP names, and the Cisco-specific secret redaction.
  */
 import type {Exposure} from '../model/exposure.js'
-import {AddressSet} from '../net/address-set.js'
 import type {Box} from '../net/match.js'
-import {PortSet, ProtocolSet} from '../net/number-set.js'
-import {hasPorts} from '../net/protocol.js'
+import {PortSet} from '../net/number-set.js'
+import {ANY_SERVICE as NET_ANY_SERVICE, type ServiceTerm as NetServiceTerm} from '../net/terms.js'
 import {servicePort} from '../net/services.js'
 import {redactLine} from './redact.js'
 import type {Unparsed} from './types.js'
@@ -208,36 +207,13 @@ export function readPortOp(words: string[], i: number): PortOpResult {
   }
 }
 
-/** A protocol with optional destination and source ports: one piece of a service. */
-export interface ServiceTerm {
-  protocols: ProtocolSet
-  ports: PortSet
-  sourcePorts: PortSet
+/** A service term as Cisco reads it: the neutral term plus a refinement kept as a doubt. */
+export interface ServiceTerm extends NetServiceTerm {
   /** ICMP type or other refinement we keep as a note rather than narrowing the exposure. */
   note?: string
 }
 
-export const ANY_SERVICE: ServiceTerm = {protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
-export const TCP_UDP = ProtocolSet.of(6, 17)
-
-/**
- * The box of a term: port limits apply to port-carrying protocols only (a box never says "icmp port 22"),
- * so a port restriction drops the protocols that have no ports.
- */
-export function termBox(from: Box['from'], to: Box['to'], term: ServiceTerm): Box | null {
-  let protocols = term.protocols
-  if (!term.ports.isAll() || !term.sourcePorts.isAll()) {
-    protocols = ProtocolSet.of(...protocols.values().filter(hasPorts))
-    if (protocols.isEmpty()) return null
-  }
-  if (from.isEmpty() || to.isEmpty() || term.ports.isEmpty() || term.sourcePorts.isEmpty()) return null
-  return {from, to, protocols, ports: term.ports, sourcePorts: term.sourcePorts}
-}
-
-/** "Any address" in the families present in `set` (an IPv4 source never reaches an IPv6 address). */
-export function sameFamilies(set: AddressSet): AddressSet {
-  return (set.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(set.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
-}
+export const ANY_SERVICE: ServiceTerm = NET_ANY_SERVICE
 
 /** What both Cisco parsers carry through the evaluator for each rule. */
 export interface CiscoRuleMeta {

@@ -12,16 +12,10 @@ export interface Unparsed {
   file?: string
 }
 
-/**
- * Something the parser understood that changes what a rule means (DESIGN §10 `doubts`): `dead` — the
- * rule opens nothing (a NAT no filter passes); `broader`/`narrower` — the exposure may be off that way.
- */
-export interface Doubt {
-  code: string
-  effect: 'broader' | 'narrower' | 'dead' | 'unknown'
-  detail?: string
-  line: number
-}
+/** Something the parser understood only in part (DESIGN §10 `doubts`): a closed code, see model/doubts.ts. */
+export type {Doubt, DoubtCode, DoubtEffect} from '../model/doubts.js'
+import type {Doubt} from '../model/doubts.js'
+import type {ParseStatus} from './kit/ledger.js'
 
 export interface ParseResult {
   exposures: Exposure[]
@@ -29,6 +23,8 @@ export interface ParseResult {
   /** Doubts that are not attached to an exposure (a `nat-dead` NAT has none). */
   doubts?: Doubt[]
   stats: {lines: number; understood: number}
+  /** Per-file parse status from the ledger (Batfish ParseStatus), when the parser keeps one. */
+  status?: ParseStatus
   /** The device as the config describes it (interfaces, own addresses, listeners), when the format has one. */
   device?: DeviceModel
 }

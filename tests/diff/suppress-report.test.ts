@@ -118,7 +118,7 @@ describe('policy packs', () => {
     writeFileSync(join(dir, 'p.yaml'), 'diff:\n  severity:\n    stale-access-point: medium\n')
     const p = loadDiffPolicy(join(dir, 'p.yaml'))
     rmSync(dir, {recursive: true, force: true})
-    expect(p.severity.stale).toBe('medium')
+    expect(p.severity.rated['stale-access-point']).toBe('medium')
     expect(p.severity.exposure.internet.sensitive).toBe('critical')
     expect(p.sensitivePorts.has(3389)).toBe(true)
   })

@@ -2,15 +2,18 @@
  * AsaConfig → Exposure[].
  *
  * Since ASA 8.3, interface ACLs match REAL (untranslated) addresses: an ACL exposure keeps the real
- * `to` it names, and the static NAT that publishes that host is a separate `nat-forward` exposure whose
- * `to` is the mapped (public) address and `translated.to` the real one. The diff joins the two.
+ * `to` it names, and the static NAT that publishes that host is a `nat-forward` exposure whose `to` is
+ * the mapped (public) address and `translated.to` the real one. The shared NAT step (model/nat.ts)
+ * composes the two in the ASA's order (`asaNatOrder`).
  */
-import type {Exposure} from '../../model/exposure.js'
+import {type Exposure, exposureBox} from '../../model/exposure.js'
+import {forwardingFilter, leavesToward, type NatOrder} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, ANY_BOX} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {evaluateList, type EvalRule} from '../../sources/evaluate.js'
-import {addNotes, ciscoExposure, type CiscoRuleMeta, sameFamilies} from '../cisco-common.js'
+import {evaluateList, type EvalRule} from '../../model/evaluate.js'
+import {addNotes, ciscoExposure, type CiscoRuleMeta} from '../cisco-common.js'
+import {sameFamilies} from '../../net/terms.js'
 import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
 
 const TCP = 6
@@ -35,7 +38,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     return rules
   }
 
-  const legacy = cfg.version && (cfg.version[0] < 8 || (cfg.version[0] === 8 && cfg.version[1] < 3))
+  const legacy = legacyNat(cfg)
   const filters = (rules: Array<EvalRule<Meta>>, extra: Partial<Exposure>, notes: string[] = []) => {
     if (legacy) notes = [...notes, 'before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts']
     const result = evaluateList(rules, 'deny')
@@ -99,6 +102,34 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   out.push(...managementPermits(cfg, make))
   out.push(...vpnListeners(cfg, make))
   return out
+}
+
+/** Before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts. */
+function legacyNat(cfg: AsaConfig): boolean {
+  return !!cfg.version && (cfg.version[0] < 8 || (cfg.version[0] === 8 && cfg.version[1] < 3))
+}
+
+/**
+ * ASA order for inbound static NAT: the mapped destination is untranslated first, then the ingress
+ * interface's ACL (or global ACL, or security-level default) decides on the REAL address (8.3+; the
+ * mapped one before 8.3). The ACL must be on the NAT's mapped interface; a security-level permit must
+ * lead toward its real interface.
+ */
+export function asaNatOrder(cfg: AsaConfig): NatOrder {
+  const legacy = legacyNat(cfg)
+  return {
+    filterWords: 'interface ACL entry or security-level permit',
+    candidate: forwardingFilter,
+    sees: () => (legacy ? 'original' : 'translated'),
+    pairs: (n, f) => leavesToward(f, n.toZones ?? []),
+    // a security-level permit's destinations are its interface's networks and routes; a static NAT
+    // naming its real interface sends the packet there whatever the routes (NAT divert)
+    wide: (f) => f.rule.startsWith('security-level '),
+    filterBox: (f, n) => {
+      const b = exposureBox(f)
+      return f.rule.startsWith('security-level ') && n.toZones?.length && f.toZones?.some((z) => n.toZones!.includes(z)) ? {...b, to: AddressSet.ANY} : b
+    },
+  }
 }
 
 function ifaceNote(cfg: AsaConfig, name: string): string[] {

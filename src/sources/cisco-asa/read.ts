@@ -14,10 +14,9 @@ import {
   type CiscoNode,
   type LineLedger,
   readPortOp,
-  sameFamilies,
   type ServiceTerm,
-  termBox,
 } from '../cisco-common.js'
+import {sameFamilies, termBox} from '../../net/terms.js'
 import type {AccessGroup, Ace, AddrRef, AsaConfig, AsaInterface, CryptoMapEntry, StaticNat} from './model.js'
 import {AsaObjects} from './objects.js'
 

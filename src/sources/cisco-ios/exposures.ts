@@ -12,8 +12,10 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {addNotes, ciscoExposure, type CiscoNode, type CiscoRuleMeta, sameFamilies} from '../cisco-common.js'
-import {evaluateList, type EvalRule} from '../evaluate.js'
+import {addNotes, ciscoExposure, type CiscoNode, type CiscoRuleMeta} from '../cisco-common.js'
+import {sameFamilies} from '../../net/terms.js'
+import {evaluateList, type EvalRule} from '../../model/evaluate.js'
+import {evaluateZonePairs} from '../../model/zone-pairs.js'
 import type {IosAcl, IosConfig, IosInterface} from './model.js'
 import {aclPermits} from './acl.js'
 import {classBoxes} from './zbf.js'
@@ -115,9 +117,11 @@ function deviceAddresses(up: IosInterface[]): {set: AddressSet; notes: string[]}
 /** Zone-pair policies: classes in order, first match, class-default drop. `self` is the router. */
 function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; notes: string[]}): Exposure[] {
   const out: Exposure[] = []
-  for (const zp of cfg.zonePairs) {
-    const classes = zp.policy ? cfg.policies.get(zp.policy) : undefined
-    if (!classes) continue
+  // IOS allows one zone-pair per (source, destination); the shared helper walks them in pair order
+  const pairs = cfg.zonePairs.filter((zp) => zp.policy && cfg.policies.has(zp.policy))
+  const byPair = new Map(pairs.map((zp) => [`${zp.source}\u0000${zp.destination}`, zp]))
+  const rulesFor = (zp: (typeof pairs)[number]): Array<EvalRule<Meta>> => {
+    const classes = cfg.policies.get(zp.policy!)!
     const rules: Array<EvalRule<Meta>> = []
     for (const pc of classes) {
       const rule = `zone-pair ${zp.name} class ${pc.className}`
@@ -133,6 +137,11 @@ function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; not
       const {boxes, notes} = classBoxes(cfg, cm.matches, cm.matchAll)
       for (const b of boxes) rules.push({match: b, action: pc.action, opaque: notes.length > 0, meta: {node: pc.node, rule, notes}})
     }
+    return rules
+  }
+  const results = evaluateZonePairs({zones: [], policies: pairs, zonesOf: (zp) => ({from: [zp.source], to: [zp.destination]}), rulesFor})
+  for (const {from, to, permits} of results) {
+    const zp = byPair.get(`${from}\u0000${to}`)!
     const srcIfaces = [...cfg.interfaces.values()].filter((i) => i.zone === zp.source && !i.shutdown).map((i) => i.name)
     const toSelf = zp.destination === 'self'
     const extra: Partial<Exposure> = {
@@ -141,7 +150,7 @@ function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; not
       toZones: [zp.destination],
       ...(srcIfaces.length ? {interfaces: {in: srcIfaces}} : {}),
     }
-    for (const p of evaluateList(rules, 'deny').permits) {
+    for (const p of permits) {
       const box = toSelf ? {...p.box, to: p.box.to.intersect(device.set)} : p.box
       if (box.to.isEmpty()) continue
       const e = make('filter', box, p.meta, extra)

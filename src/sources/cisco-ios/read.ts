@@ -16,9 +16,8 @@ import {
   PORT_OPS,
   readPortOp,
   type ServiceTerm,
-  TCP_UDP,
-  termBox,
 } from '../cisco-common.js'
+import {TCP_UDP, termBox} from '../../net/terms.js'
 import {classBoxes, readClassMap, readPolicyMap, readZonePair} from './zbf.js'
 import type {IosAcl, IosConfig, IosInterface, VtyLine} from './model.js'
 

@@ -5,7 +5,8 @@
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, intersectBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {ciscoPort, type CiscoNode, type LineLedger, TCP_UDP} from '../cisco-common.js'
+import {ciscoPort, type CiscoNode, type LineLedger} from '../cisco-common.js'
+import {TCP_UDP} from '../../net/terms.js'
 import {aclPermits} from './acl.js'
 import type {IosConfig, PolicyClass} from './model.js'
 

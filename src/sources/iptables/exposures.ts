@@ -8,10 +8,10 @@ import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
-import {type EvalChain, type EvalRule, evaluateChains} from '../evaluate.js'
+import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
 import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
-import {composeNat} from './nat-check.js'
+import {composeNetfilterNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 
@@ -72,8 +72,8 @@ function ruleBox(r: IptRule, family: Family): Box {
  * What a user chain may ACCEPT: the boxes of its ACCEPT rules (a superset of what it really accepts),
  * or the whole box when it jumps further (we do not chase accepts through several levels).
  */
-function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: string[]}> | null {
-  const out: Array<{match: Box; guards: string[]}> = []
+function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: Guard[]}> | null {
+  const out: Array<{match: Box; guards: Guard[]}> = []
   for (const r of table.chains.get(name)?.rules ?? []) {
     if (r.target && table.chains.has(r.target)) return [{match: ANY_BOX, guards: []}]
     if (r.target === 'ACCEPT' && r.newTraffic) out.push({match: ruleBox(r, table.family), guards: r.guards})
@@ -155,21 +155,19 @@ function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: 
   }
 }
 
-function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
+function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
   const r = meta.rule
   const notes: string[] = [...(r?.notes ?? [])]
   const interfaces: {in?: string[]; out?: string[]} = {}
   const fromSets: string[] = []
   const toSets: string[] = []
   for (const g of guards) {
-    const eq = g.indexOf('=')
-    const key = g.slice(0, eq)
-    const value = g.slice(eq + 1)
-    if (key === 'in' || key === 'out') (interfaces[key] ??= []).push(value)
-    else if (key === 'src-set' || key === 'dst-set') {
-      ;(key === 'src-set' ? fromSets : toSets).push(value)
-      notes.push(`${key === 'src-set' ? 'source' : 'destination'} limited to ipset ${value} (not expanded)`)
-    } else if (key === 'cond') notes.push(`only when ${value}`)
+    if ('in' in g) (interfaces.in ??= []).push(g.in)
+    else if ('out' in g) (interfaces.out ??= []).push(g.out)
+    else if ('set' in g) {
+      ;(g.set === 'src' ? fromSets : toSets).push(g.name)
+      notes.push(`${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`)
+    } else notes.push(`only when ${g.cond}`)
   }
   if (r?.loopback) notes.push('loopback')
   if (meta.note) notes.push(meta.note)
@@ -258,6 +256,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, (r, reason) => warnings.set(r.line, {line: r.line, reason, text: r.text}))
     }
   }
-  const nat = composeNat(exposures)
+  const nat = composeNetfilterNat(exposures)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

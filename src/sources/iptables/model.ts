@@ -3,8 +3,9 @@ import type {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import type {PortSet, ProtocolSet} from '../../net/number-set.js'
 
-/** A condition the box cannot express, kept as an evaluator guard (`in=eth0`, `cond=icmp type 8`). */
-export type Guard = string
+/** A condition the box cannot express, kept as an evaluator guard (`{in: 'eth0'}`, `{cond: 'icmp type 8'}`). */
+export type {Guard} from '../../model/guards.js'
+import type {Guard} from '../../model/guards.js'
 
 export interface IptRule {
   line: number

@@ -246,7 +246,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
     rule.unknown = true
     rule.notes.push(`${reason}: ignored; exposure may be broader`)
   }
-  const cond = (desc: string) => rule.guards.push(`cond=${neg ? 'not ' : ''}${redactLine(desc)}`)
+  const cond = (desc: string) => rule.guards.push({cond: `${neg ? 'not ' : ''}${redactLine(desc)}`})
   // `! -s x` and the old `-s ! x` both negate
   const value = (): string | undefined => {
     let v = words[++i]
@@ -329,14 +329,14 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         const v = value() ?? ''
         if (v === 'lo' && !neg) rule.loopback = true
         rule.inInterface = `${neg ? '!' : ''}${v}`
-        rule.guards.push(`in=${rule.inInterface}`)
+        rule.guards.push({in: rule.inInterface})
         continue
       }
       case '-o': case '--out-interface': {
         const v = value() ?? ''
         if (v === 'lo' && !neg) rule.loopback = true
         rule.outInterface = `${neg ? '!' : ''}${v}`
-        rule.guards.push(`out=${rule.outInterface}`)
+        rule.guards.push({out: rule.outInterface})
         continue
       }
       case '-f': case '--fragment': cond('fragments'); continue
@@ -344,7 +344,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         const m = (words[++i] ?? '').toLowerCase()
         modules.push(m)
         if (m === 'icmp6' || m === 'icmpv6') hint(6)
-        if (MODULE_CONDITIONS[m]) rule.guards.push(`cond=${MODULE_CONDITIONS[m]}`)
+        if (MODULE_CONDITIONS[m]) rule.guards.push({cond: MODULE_CONDITIONS[m]})
         if (!KNOWN_MODULES.has(m)) doubt(`unknown match module '${m}'`)
         continue
       }
@@ -369,7 +369,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         // "or", so read it as destination ports (the usual intent) and say so
         const before = rule.ports
         ports(w, value(), 'ports')
-        if (rule.ports !== before) rule.guards.push('cond=multiport --ports also matches source ports')
+        if (rule.ports !== before) rule.guards.push({cond: 'multiport --ports also matches source ports'})
         continue
       }
       case '--syn':
@@ -428,7 +428,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         const name = words[++i] ?? ''
         const dir = (words[++i] ?? 'src').split(',')[0]
         ;(dir === 'dst' ? rule.toSets : rule.fromSets).push(neg ? `!${name}` : name)
-        rule.guards.push(`${dir === 'dst' ? 'dst' : 'src'}-set=${neg ? '!' : ''}${name}`)
+        rule.guards.push({set: dir === 'dst' ? 'dst' : 'src', name: `${neg ? '!' : ''}${name}`})
         continue
       }
       case '--to-destination': {

@@ -7,6 +7,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
+import type {Guard} from '../../model/guards.js'
 import type {Match, NftTable, Stmt, Value} from './model.js'
 
 export interface Compiled {
@@ -15,7 +16,7 @@ export interface Compiled {
   protocols: ProtocolSet
   ports: PortSet
   sourcePorts: PortSet
-  guards: string[]
+  guards: Guard[]
   notes: string[]
   /** Reasons for the unparsed entry of this rule. */
   problems: string[]
@@ -52,7 +53,7 @@ export function doubt(c: Compiled, reason: string): void {
 }
 
 function cond(c: Compiled, desc: string): void {
-  c.guards.push(`cond=${desc}`)
+  c.guards.push({cond: desc})
 }
 
 /** The atoms of a value, with named sets expanded; null (and the set recorded) when it cannot be. */
@@ -67,7 +68,7 @@ function atomsOf(c: Compiled, m: Match, table: NftTable): string[] | null {
   if (set.elements === null) {
     const side = /saddr$/.test(m.field) ? 'src' : /daddr$/.test(m.field) ? 'dst' : null
     const neg = m.op === '!=' ? '!' : ''
-    if (side) c.guards.push(`${side}-set=${neg}${v.name}`)
+    if (side) c.guards.push({set: side, name: `${neg}${v.name}`})
     else cond(c, `${m.field} ${m.op} @${v.name} (filled at run time)`)
     return null
   }
@@ -172,7 +173,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     if (items === null) return
     const dir = m.field.startsWith('meta i') ? 'in' : 'out'
     if (!neg && items.length === 1 && items[0] === 'lo') c.loopback = true
-    c.guards.push(`${dir}=${neg ? '!' : ''}${items.join(',')}`)
+    c.guards.push(dir === 'in' ? {in: `${neg ? '!' : ''}${items.join(',')}`} : {out: `${neg ? '!' : ''}${items.join(',')}`})
     return
   }
   if ((proto === 'icmp' || proto === 'icmpv6') && (key === 'type' || key === 'code')) {

@@ -19,11 +19,11 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
-import {type EvalChain, type EvalRule, evaluateChains, type Permit} from '../evaluate.js'
+import {type EvalChain, type EvalRule, evaluateChains, type Guard, type Permit} from '../../model/evaluate.js'
 import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
-import {composeNat} from '../iptables/nat-check.js'
+import {composeNetfilterNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
 
@@ -267,20 +267,20 @@ function convertChain(
   return out
 }
 
-function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
+function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
   const notes: string[] = [...(meta.compiled?.notes ?? [])]
   const interfaces: {in?: string[]; out?: string[]} = {}
   const fromSets: string[] = []
   const toSets: string[] = []
   for (const g of guards) {
-    const eq = g.indexOf('=')
-    const key = g.slice(0, eq)
-    const value = g.slice(eq + 1)
-    if (key === 'in' || key === 'out') (interfaces[key] ??= []).push(...(value.startsWith('!') ? [value] : value.split(',')))
-    else if (key === 'src-set' || key === 'dst-set') {
-      ;(key === 'src-set' ? fromSets : toSets).push(value)
-      notes.push(`${key === 'src-set' ? 'source' : 'destination'} limited to set @${value.replace(/^!/, '')}${value.startsWith('!') ? ' (negated)' : ''}, filled at run time`)
-    } else if (key === 'cond') notes.push(`only when ${value}`)
+    if ('in' in g || 'out' in g) {
+      const [key, value] = 'in' in g ? (['in', g.in] as const) : (['out', g.out] as const)
+      ;(interfaces[key] ??= []).push(...(value.startsWith('!') ? [value] : value.split(',')))
+    } else if ('set' in g) {
+      const value = g.name
+      ;(g.set === 'src' ? fromSets : toSets).push(value)
+      notes.push(`${g.set === 'src' ? 'source' : 'destination'} limited to set @${value.replace(/^!/, '')}${value.startsWith('!') ? ' (negated)' : ''}, filled at run time`)
+    } else notes.push(`only when ${g.cond}`)
   }
   if (meta.compiled?.loopback) notes.push('loopback')
   if (meta.note) notes.push(meta.note)
@@ -309,13 +309,13 @@ function toExposure(box: Box, guards: readonly string[], meta: Meta): Exposure {
  * walk does not list the same traffic twice.
  */
 function compact(permits: Array<Permit<Meta>>, disjoint: boolean): Array<Permit<Meta>> {
-  const groups = new Map<string, {meta: Meta; guards: readonly string[]; boxes: Box[]}>()
+  const groups = new Map<string, {meta: Meta; guards: readonly Guard[]; guardKeys: readonly string[]; boxes: Box[]}>()
   const metaIds = new Map<Meta, number>()
   for (const p of permits) {
-    const key = disjoint ? p.guards.join('\u0001') : `${metaIds.get(p.meta) ?? metaIds.set(p.meta, metaIds.size).get(p.meta)}\u0000${p.guards.join('\u0001')}`
+    const key = disjoint ? p.guardKeys.join('\u0001') : `${metaIds.get(p.meta) ?? metaIds.set(p.meta, metaIds.size).get(p.meta)}\u0000${p.guardKeys.join('\u0001')}`
     const g = groups.get(key)
     if (g) g.boxes.push(p.box)
-    else groups.set(key, {meta: p.meta, guards: p.guards, boxes: [p.box]})
+    else groups.set(key, {meta: p.meta, guards: p.guards, guardKeys: p.guardKeys, boxes: [p.box]})
   }
   const out: Array<Permit<Meta>> = []
   for (const g of groups.values()) {
@@ -329,7 +329,7 @@ function compact(permits: Array<Permit<Meta>>, disjoint: boolean): Array<Permit<
       }
       boxes = kept
     }
-    for (const b of mergeBoxes(boxes)) out.push({box: b, guards: g.guards, meta: g.meta})
+    for (const b of mergeBoxes(boxes)) out.push({box: b, guards: g.guards, guardKeys: g.guardKeys, meta: g.meta})
   }
   return out
 }
@@ -402,7 +402,7 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
           const key = chainKey(b.table, c.name, 'pre')
           if (!chains.has(key) || c === b.chain) chains.set(key, convertChain(b.table, c, family, 'pre', c === b.chain, kind, direction, cache, warn))
         }
-        const device = b.chain.devices?.length ? [`in=${b.chain.devices.join(',')}`] : []
+        const device: Guard[] = b.chain.devices?.length ? [{in: b.chain.devices.join(',')}] : []
         root.push({match: familyBox, action: 'jump', target: chainKey(b.table, b.chain.name, 'pre'), guards: device, meta: {name: 'root', line: 0, kind, direction}})
       }
       for (const b of bases) {
@@ -429,7 +429,7 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
       // accepts becomes the traffic the final chain sees.
       const narrowing = stages.filter(hasNestedAccept)
       const preludes = [...ingressChains, ...stages.filter((s) => !hasNestedAccept(s))]
-      let contexts: Array<Permit<Meta>> = [{box: familyBox, guards: [], meta: {name: 'root', line: 0, kind, direction}}]
+      let contexts: Array<Permit<Meta>> = [{box: familyBox, guards: [], guardKeys: [], meta: {name: 'root', line: 0, kind, direction}}]
       for (const s of narrowing) {
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
@@ -455,6 +455,6 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     const nat = onHook('prerouting', ['nat'])
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  const nat = composeNat(exposures)
+  const nat = composeNetfilterNat(exposures)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
 }

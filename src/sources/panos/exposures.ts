@@ -10,7 +10,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import {type EvalRule, evaluateList, type Guard} from '../../model/evaluate.js'
 import {attachExposures, describeInterfaces, managementInterface, zoneAttachment} from './device.js'
 import {globalProtect, ikeGateways, managementPort} from './listeners.js'
 import {Objects, perFamily, readInterfaces, readManagementProfiles, readZones, specBox, type Template} from './objects.js'
@@ -279,7 +279,7 @@ function securityExposures(
   // of an application shadows allows of that same application (on its ports) and nothing else.
   const built = rules.map((r) => {
     const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
-    const variants = apps ? apps.map((a) => ({guards: [`app=${a}`], ...ruleBoxes(r, [a])})) : [{guards: [] as string[], ...ruleBoxes(r, ['any'])}]
+    const variants = apps ? apps.map((a) => ({guards: [{cond: `app=${a}`}] as Guard[], ...ruleBoxes(r, [a])})) : [{guards: [] as Guard[], ...ruleBoxes(r, ['any'])}]
     return {r, variants}
   })
   for (const r of rules) {

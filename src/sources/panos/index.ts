@@ -7,7 +7,9 @@ import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {SourceParser, Unparsed} from '../types.js'
 import {parseXml} from '../xml.js'
+import {composeNat} from '../../model/nat.js'
 import {toExposures} from './exposures.js'
+import {panosNatOrder} from './nat.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
 
 const XML_HEAD = [/<devices>\s*<entry name="localhost\.localdomain"/, /<vsys>\s*<entry name="vsys\d+"/]
@@ -61,11 +63,14 @@ export const panos: SourceParser = {
       directives = tree.directives
       unparsed.push(...tree.problems)
     }
-    const {exposures, problems, device} = toExposures(root)
+    const read = toExposures(root)
+    const {problems, device} = read
+    // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
+    const {exposures, doubts} = composeNat(read.exposures, panosNatOrder(device))
     const rest = unread(root)
     unparsed.push(...rest.unparsed)
     for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-    return {exposures, unparsed, stats: {lines, understood: Math.min(lines, rest.understood + directives)}, device}
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines, understood: Math.min(lines, rest.understood + directives)}, device}
   },
 }

@@ -10,6 +10,9 @@
  */
 import {DestinationIndex} from '../net/destination-index.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
+import {type Guard, guardKey, guardOfKey} from './guards.js'
+
+export type {Guard} from './guards.js'
 
 export type RuleAction = 'allow' | 'deny' | 'jump' | 'goto' | 'return'
 
@@ -18,8 +21,8 @@ export interface EvalRule<M> {
   action: RuleAction
   /** Target chain of jump/goto. */
   target?: string
-  /** Conditions outside the box (`iif=eth0`, `zone=untrust`), compared as strings. */
-  guards?: readonly string[]
+  /** Conditions outside the box (enters by eth0, App-ID, a set), compared by guardKey. */
+  guards?: readonly Guard[]
   /** A condition the parser did not understand: the rule never shadows others. */
   opaque?: boolean
   meta: M
@@ -36,7 +39,9 @@ export interface EvalChain<M> {
 
 export interface Permit<M> {
   box: Box
-  guards: readonly string[]
+  guards: readonly Guard[]
+  /** guardKey of each guard, sorted: equal arrays = the same conditions. */
+  guardKeys: readonly string[]
   meta: M
 }
 
@@ -49,6 +54,20 @@ export interface EvalResult<M> {
 interface Drop {
   box: Box
   guards: readonly string[]
+}
+
+// inside the evaluator guards are their keys (string compare, sort); permits get the typed guards back
+const keysOf = new WeakMap<readonly Guard[], readonly string[]>()
+function ruleKeys(guards: readonly Guard[]): readonly string[] {
+  let k = keysOf.get(guards)
+  if (!k) keysOf.set(guards, (k = guards.map(guardKey)))
+  return k
+}
+const guardsOf = new WeakMap<readonly string[], readonly Guard[]>()
+function typedGuards(keys: readonly string[]): readonly Guard[] {
+  let g = guardsOf.get(keys)
+  if (!g) guardsOf.set(keys, (g = keys.map(guardOfKey)))
+  return g
 }
 
 const MAX_DEPTH = 64
@@ -165,14 +184,14 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       if (byInterface.size && byInterface.size <= MAX_SPLIT) {
         for (const [iface, list] of [...byInterface].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           const g = [...guards, iface].sort()
-          for (const b of mergeBoxes(minus(remaining, list, g))) permits.push({box: b, guards: g, meta})
+          for (const b of mergeBoxes(minus(remaining, list, g))) permits.push({box: b, guards: typedGuards(g), guardKeys: g, meta})
         }
         const rest = [...guards, ...[...byInterface.keys()].map((k) => `in=!${k.slice(3)}`)].sort()
-        for (const b of remaining) permits.push({box: b, guards: rest, meta})
+        for (const b of remaining) permits.push({box: b, guards: typedGuards(rest), guardKeys: rest, meta})
         return
       }
     }
-    for (const b of remaining) permits.push({box: b, guards, meta})
+    for (const b of remaining) permits.push({box: b, guards: typedGuards(guards), guardKeys: guards, meta})
   }
 
   // Walk a chain under a context (the traffic that reached it, and the guards collected on the way).
@@ -192,7 +211,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       if (pieces.length === 0) continue
       if (returned.length) pieces = minus(pieces, returned, guards)
       if (pieces.length === 0) continue
-      const g = rule.guards?.length ? [...new Set([...guards, ...rule.guards])].sort() : guards
+      const g = rule.guards?.length ? [...new Set([...guards, ...ruleKeys(rule.guards)])].sort() : guards
       switch (rule.action) {
         case 'allow':
           emit(pieces, g, rule.meta)
@@ -217,7 +236,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
           }
           const before = permits.length
           walk(target, pieces, g, [...stack, target.name])
-          if (rule.action === 'goto' && chain.policy) for (const p of permits.slice(before)) decided.push({box: p.box, guards: p.guards})
+          if (rule.action === 'goto' && chain.policy) for (const p of permits.slice(before)) decided.push({box: p.box, guards: p.guardKeys})
           // goto does not come back: what it matched is decided by the target (or the base policy)
           if (rule.action === 'goto' && !rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
           if (rule.action === 'goto' && options.conditionalExitsExempt && (rule.opaque || g.length > guards.length)) for (const b of pieces) exempt.push({box: b, guards: []})
