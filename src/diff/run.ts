@@ -44,6 +44,8 @@ export interface DiffOptions {
   recordRevision?: boolean
   /** Paths in the report are relative to this folder. */
   displayBase: string
+  /** Devices parsed at once on worker threads (`--jobs`); default: the core count, for big configs. */
+  jobs?: number
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
   validate?: (loaded: LoadedInventory) => string[] | Promise<string[]>
 }
@@ -122,7 +124,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
-  const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
+  const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base, {jobs: options.jobs})
   const input = diffInputFromInventory(loaded, live, options.asOf, policy)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}

@@ -22,6 +22,8 @@ import {byCodeUnit} from '../core/order.js'
 
 export interface PrepareOptions {
   inventoryDir: string
+  /** Devices parsed at once on worker threads (`--jobs`). */
+  jobs?: number
   policyFiles?: string[]
   /** YYYY-MM-DD */
   asOf: string
@@ -147,6 +149,7 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     baselineFile: options.baselineFile,
     asOf: options.asOf,
     displayBase: options.displayBase,
+    jobs: options.jobs,
     validate,
     // the diff thresholds come from the same merged packs as the readiness ones
     diffPolicy: diffPolicyFrom(policy.diff, policy.sources[policy.sources.length - 1]),
