@@ -8,7 +8,7 @@ import {IrmError, isIrmError} from '../core/errors.js'
 import {gateReport, type GateReport} from '../git/base-files.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
 import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/discover.js'
-import {loadPolicy} from '../readiness/policy.js'
+import {loadPolicy} from '../policy/pack.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
 import {diffFindings, rank, sortFindings} from './engine.js'
@@ -18,10 +18,10 @@ import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
-import {diffPolicyFrom} from './policy.js'
 import type {InterfaceMapping} from './reach.js'
 import {applySuppressions, parseSuppressions} from './suppress.js'
 import {isEmptyConfig} from './unaudited.js'
+import type {TrustModel} from '../policy/trust.js'
 
 export {IGNORE_FILE}
 
@@ -48,6 +48,10 @@ export interface DiffOptions {
   displayBase: string
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
   validate?: (loaded: LoadedInventory) => string[] | Promise<string[]>
+  /** The inventory, already loaded and validated (prepare). */
+  loaded?: LoadedInventory
+  /** The run's trust model (prepare builds it once for every step); default: from the policy and the inventory. */
+  trust?: TrustModel
 }
 
 export interface DeviceStatus {
@@ -95,7 +99,8 @@ export interface DiffReport {
   reach?: ReachReport
 }
 
-export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
+/** The inventory, loaded then validated by `validate` (its errors refuse the run, exit 2). */
+export async function loadValidInventory(options: Pick<DiffOptions, 'inventoryDir' | 'displayBase' | 'validate'>): Promise<LoadedInventory> {
   const base = resolve(options.displayBase)
   const loaded = await loadInventory(options.inventoryDir, {displayBase: base})
   if (options.validate) {
@@ -107,6 +112,12 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
       })
     }
   }
+  return loaded
+}
+
+export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
+  const base = resolve(options.displayBase)
+  const loaded = options.loaded ?? (await loadValidInventory(options))
   let baseline: Baseline | undefined
   let baselineShown: string | undefined
   if (options.baselineFile) {
@@ -121,13 +132,13 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     policyNames = ['policies/irm5-preparation.yaml', ...gate.policies.map((p) => p.display)]
   } else {
     const pack = await loadPolicy(gate.policies)
-    policy = diffPolicyFrom(pack.diff, pack.sources[pack.sources.length - 1])
+    policy = pack.diff
     policyNames = pack.sources
   }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
-  const input = diffInputFromInventory(loaded, live, options.asOf, policy)
+  const input = diffInputFromInventory(loaded, live, options.asOf, policy, options.trust)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
   // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)

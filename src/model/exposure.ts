@@ -70,6 +70,20 @@ export interface Exposure {
   file?: string
 }
 
+/**
+ * A deny as the device evaluates it (rule or deny policy), in evaluation order: the first one whose box
+ * holds a blocked packet is the rule that decides it (`critical-flow-blocked` points at its line). The
+ * box is in the terms the filter sees (after NAT for netfilter FORWARD).
+ */
+export interface Denial {
+  line: number
+  rule: string
+  box: Box
+  direction: Direction
+  hook?: NetfilterHook
+  file?: string
+}
+
 /** DESIGN §10 JSON form of an exposure. */
 export interface ExposureJson {
   kind: ExposureKind
@@ -110,8 +124,9 @@ export function exposureBox(e: Exposure): Box {
 /**
  * One exposure as JSON rows: one row per protocol, except that "any protocol" (or almost any: more than
  * eight protocols) stays one row with `except_protocols`, so a chain policy ACCEPT does not explode.
+ * `omitFile`: the report's own file, not repeated on each row.
  */
-export function exposureToJson(e: Exposure): ExposureJson[] {
+export function exposureToJson(e: Exposure, omitFile?: string): ExposureJson[] {
   const base = (protocol: string, ports: PortSet | null, except?: string[]): ExposureJson => {
     const j: ExposureJson = {
       kind: e.kind,
@@ -146,7 +161,7 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
     if (e.hook) j.hook = e.hook
     if (e.hostLocal) j.host_local = true
     if (e.device) j.device = e.device
-    if (e.file) j.file = e.file
+    if (e.file && e.file !== omitFile) j.file = e.file
     return j
   }
   const count = e.protocols.size()
