@@ -8,10 +8,9 @@ import {IrmError} from '../core/errors.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
 import {gateFiles} from '../policy/discover.js'
-import {loadPolicy} from '../readiness/policy.js'
+import {loadPolicy} from '../policy/pack.js'
 import {diffInputFromInventory} from '../diff/inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from '../diff/live.js'
-import {diffPolicyFrom} from '../diff/policy.js'
 import {PathSpace} from './space.js'
 
 export interface PathOptions {
@@ -36,7 +35,7 @@ export async function loadPathSpace(options: PathOptions): Promise<{space: PathS
   }
   const gate = await gateFiles({inventoryDir: options.inventoryDir, policy: options.policyFiles, displayBase: options.displayBase})
   const pack = await loadPolicy(gate.policies)
-  const policy = diffPolicyFrom(pack.diff, pack.sources[pack.sources.length - 1])
+  const policy = pack.diff
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)

@@ -11,7 +11,7 @@
  * carries permits only, so such a deny is reported as implicit.
  */
 import type {DeviceModel} from '../model/device.js'
-import {type Exposure, exposureBox} from '../model/exposure.js'
+import {type Denial, type Exposure, exposureBox} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {DestinationIndex} from '../net/destination-index.js'
 import {type Box, intersectBox, mergeBoxes, subtractBox} from '../net/match.js'
@@ -33,6 +33,7 @@ export interface Edge {
 export class DeviceRules {
   readonly zones: string[]
   readonly permits: Exposure[]
+  readonly denies: readonly Denial[]
   /** NAT rules the parser did not compose with a filter rule (composed here, see decide). */
   readonly nats: Exposure[]
   private readonly composedMemo = new Map<Exposure, Map<Exposure, Exposure>>()
@@ -49,7 +50,11 @@ export class DeviceRules {
     readonly unparsed: Array<{file: string; line: number}>,
     /** Zones an interface or vendor zone of the device leads to (mapped or inferred), not only declared. */
     readonly mapped: ReadonlySet<string> = new Set(zones),
+    /** Denies in evaluation order (formats that record them): the first that holds a denied packet decides it. */
+    denies: readonly Denial[] = [],
   ) {
+    // transit denies only: the device's own input and output chains decide nothing that passes through
+    this.denies = denies.filter((d) => d.direction === 'inbound' && d.hook !== 'output' && d.hook !== 'input')
     this.zones = zones
     // a NAT composed with its filter rule decides first: the device translates before its filter passes
     // the translated traffic, so the filter rule alone only takes what no NAT matched
@@ -77,6 +82,19 @@ export class DeviceRules {
     }
     this.applicable.set(key, set)
     return set
+  }
+
+  /** The recorded denies that decide a denied box (the first that overlaps each part of it). */
+  denying(b: Box): Denial[] {
+    const out: Denial[] = []
+    let rest: Box[] = [b]
+    for (const d of this.denies) {
+      if (!rest.some((r) => intersectBox(r, d.box))) continue
+      out.push(d)
+      rest = rest.flatMap((r) => (intersectBox(r, d.box) ? subtractBox(r, d.box) : [r]))
+      if (!rest.length) break
+    }
+    return out
   }
 
   conditionsOf(e: Exposure): Condition[] {
@@ -238,9 +256,19 @@ export function mergePieces(pieces: Piece[]): Piece[] {
   return out
 }
 
-/** Conditions a permit holds under (state, schedule, user) and the parser's doubts about it. */
+/** Doubt codes that say when a permit holds rather than how far it reaches. */
+const CONDITION_OF: Partial<Record<string, Condition['kind']>> = {'time-limited': 'schedule', conditional: 'state'}
+
+/** Conditions a permit holds under (state, schedule, user) and the parser's doubts about it, with their codes. */
 export function conditionsOf(e: Exposure): Condition[] {
   const out: Condition[] = []
+  if (e.doubts?.length) {
+    for (const d of e.doubts) {
+      const kind = CONDITION_OF[d.code] ?? (/\b(ct)?state\b|established/i.test(d.detail) ? 'state' : /\buser|fsso|identity/i.test(d.detail) ? 'user' : 'doubt')
+      out.push({kind, detail: d.detail, code: d.code, lines: [e.line]})
+    }
+    return out
+  }
   for (const note of e.notes ?? []) {
     const kind: Condition['kind'] = /\b(ct)?state\b|established|related/i.test(note)
       ? 'state'
@@ -293,7 +321,8 @@ export class PathSpace {
       const zones = new Set<string>([...mapped, ...(device?.zones ?? [])])
       const known = [...zones].filter((z) => this.zoneById.has(z)).sort(byCodeUnit)
       const unparsed = lives.flatMap((l) => l.unparsed.map((u) => ({file: u.file ?? l.file, line: u.line})))
-      this.devices.set(id, new DeviceRules(id, reach, exposures, known, unparsed, mapped.size ? mapped : new Set(known)))
+      const denies = lives.flatMap((l) => (l.denies ?? []).map((d) => ({...d, file: d.file ?? l.file})))
+      this.devices.set(id, new DeviceRules(id, reach, exposures, known, unparsed, mapped.size ? mapped : new Set(known), denies))
     }
     for (const d of this.devices.values()) {
       for (const a of d.zones) for (const b of d.zones) if (a !== b) this.edgesOf(a).push({device: d.id, to: b})

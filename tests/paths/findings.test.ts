@@ -10,6 +10,7 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {pathFindings} from '../../src/paths/findings.js'
 import {parseText} from '../../src/sources/load.js'
 import {ap, flow, policy} from '../diff/helpers.js'
+import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
@@ -60,6 +61,7 @@ async function run(accessPoints: ApprovedAccess[], flows: CriticalFlow[] = [], f
       live: [await live('edge', EDGE), await live('inner', INNER)],
       asOf: '2026-12-01',
       policy,
+      trust: TrustModel.of(policy, {zones: ZONES}),
     },
     findings,
   )
