@@ -14,7 +14,7 @@ import type {DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {DestinationIndex} from '../net/destination-index.js'
-import {type Box, intersectBox, mergeBoxes, subtractBox} from '../net/match.js'
+import {type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
 import {byCodeUnit} from '../core/order.js'
 import {DeviceReach, ZoneSpace} from '../diff/reach.js'
 import type {DiffInput, DiffZone} from '../diff/model.js'
@@ -37,6 +37,7 @@ export class DeviceRules {
   /** NAT rules the parser did not compose with a filter rule (composed here, see decide). */
   readonly nats: Exposure[]
   private readonly composedMemo = new Map<Exposure, Map<Exposure, Exposure>>()
+  private readonly boxes = new Map<Exposure, Box>()
   private readonly index: DestinationIndex<Exposure>
   private readonly applicable = new Map<string, Set<Exposure>>()
   private readonly conditions = new Map<Exposure, Condition[]>()
@@ -65,6 +66,13 @@ export class DeviceRules {
       .sort((x, y) => byCodeUnit(x.file ?? '', y.file ?? '') || x.line - y.line)
     this.index = new DestinationIndex<Exposure>((e) => e.to)
     for (const e of this.permits) this.index.add(e)
+  }
+
+  /** A permit's box, built once. */
+  private boxOf(e: Exposure): Box {
+    let b = this.boxes.get(e)
+    if (!b) this.boxes.set(e, (b = exposureBox(e)))
+    return b
   }
 
   /** Whether a permit applies to traffic entering from zone `a` and leaving to zone `b`. */
@@ -110,12 +118,14 @@ export class DeviceRules {
    * filter rule that names the address as it arrives (PAN-OS) passes it and the NAT then translates it;
    * else the NAT translates first and a filter rule naming the real address (ASA, netfilter) passes it.
    */
-  decide(a: string, b: string, pieces: Piece[]): {passed: Piece[]; denied: Piece[]} {
+  decide(a: string, b: string, pieces: Piece[], needDenied = true): {passed: Piece[]; denied: Piece[]} {
     const rules = this.applies(a, b)
     const passed: Piece[] = []
     const denied: Piece[] = []
+    // what the permits leave is needed for the denied report, and for NATs not yet composed
+    const needRest = needDenied || this.nats.some((n) => rules.has(n))
     for (const piece of pieces) {
-      const first = this.match(rules, piece, piece.box)
+      const first = this.match(rules, piece, piece.box, undefined, needRest)
       for (const p of first.passed) passed.push(...this.natAfter(rules, p))
       for (const r of first.rest) {
         let rest: Box[] = [r]
@@ -123,7 +133,7 @@ export class DeviceRules {
           if (!rules.has(nat)) continue
           const next: Box[] = []
           for (const x of rest) {
-            const i = intersectBox(x, exposureBox(nat))
+            const i = intersectBox(x, this.boxOf(nat))
             if (!i) {
               next.push(x)
               continue
@@ -131,7 +141,7 @@ export class DeviceRules {
             const after = this.match(rules, piece, translate(i, nat), nat)
             passed.push(...after.passed)
             for (const y of after.rest) next.push({...y, to: i.to, ports: i.ports})
-            next.push(...subtractBox(x, exposureBox(nat)))
+            next.push(...subtractBox(x, this.boxOf(nat)))
           }
           rest = next
         }
@@ -141,29 +151,41 @@ export class DeviceRules {
     return {passed: mergePieces(passed), denied}
   }
 
-  /** First-match of the permits on `box`; `nat` is the NAT that already translated it. */
-  private match(rules: Set<Exposure>, piece: Piece, box: Box, nat?: Exposure): {passed: Piece[]; rest: Box[]} {
+  /**
+   * First-match of the permits on `box`; `nat` is the NAT that already translated it. Each permit keeps
+   * what no earlier permit took (only the earlier ones that overlap it are subtracted, so distinct rules
+   * cost no fragmentation); `rest`, what none took, only when asked.
+   */
+  private match(rules: Set<Exposure>, piece: Piece, box: Box, nat?: Exposure, needRest = true): {passed: Piece[]; rest: Box[]} {
     const passed: Piece[] = []
-    let remaining: Box[] = [box]
+    const taken: Box[] = []
     for (const e of this.index.candidates(box.to)) {
       if (!rules.has(e) || (nat && e.kind === 'nat-forward')) continue
-      const eb = exposureBox(e)
-      const next: Box[] = []
-      for (const r of remaining) {
-        const i = intersectBox(r, eb)
-        if (!i) {
-          next.push(r)
-          continue
-        }
-        const rule = nat ? this.composed(nat, e) : e
-        const before = nat ? {...i, to: nat.to.intersect(piece.box.to), ports: piece.box.ports} : i
-        passed.push({box: translate(i, e), origin: originOf(piece, before), chain: [...piece.chain, rule], entered: [...piece.entered, [before]]})
-        next.push(...subtractBox(r, eb))
+      const eb = this.boxOf(e)
+      // most candidates share the destination block only: test before building the intersection
+      if (!eb.to.overlaps(box.to) || !eb.ports.overlaps(box.ports) || !eb.protocols.overlaps(box.protocols)) continue
+      const i = intersectBox(box, eb)
+      if (!i) continue
+      let parts: Box[] = [i]
+      for (const t of taken) {
+        if (!parts.some((p) => overlapsBox(p, t))) continue
+        parts = parts.flatMap((p) => (overlapsBox(p, t) ? subtractBox(p, t) : [p]))
+        if (!parts.length) break
       }
-      remaining = next
-      if (remaining.length === 0) break
+      taken.push(i)
+      const rule = nat ? this.composed(nat, e) : e
+      for (const part of mergeBoxes(parts)) {
+        const before = nat ? {...part, to: nat.to.intersect(piece.box.to), ports: piece.box.ports} : part
+        passed.push({box: translate(part, e), origin: originOf(piece, before), chain: [...piece.chain, rule], entered: [...piece.entered, [before]]})
+      }
     }
-    return {passed, rest: mergeBoxes(remaining)}
+    if (!needRest) return {passed, rest: []}
+    let rest: Box[] = [box]
+    for (const t of taken) {
+      rest = rest.flatMap((r) => (overlapsBox(r, t) ? subtractBox(r, t) : [r]))
+      if (!rest.length) break
+    }
+    return {passed, rest: mergeBoxes(rest)}
   }
 
   /** A filter rule that passed the address as it arrives: the device's NAT then translates it. */
@@ -176,13 +198,13 @@ export class DeviceRules {
       if (!rules.has(nat)) continue
       const next: Box[] = []
       for (const x of rest) {
-        const i = intersectBox(x, exposureBox(nat))
+        const i = intersectBox(x, this.boxOf(nat))
         if (!i) {
           next.push(x)
           continue
         }
         out.push({...p, box: translate(i, nat), chain: [...p.chain.slice(0, -1), this.composed(nat, e)]})
-        next.push(...subtractBox(x, exposureBox(nat)))
+        next.push(...subtractBox(x, this.boxOf(nat)))
       }
       rest = next
     }
