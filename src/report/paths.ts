@@ -66,7 +66,7 @@ export function renderWhyMarkdown(r: WhyReport): string {
   const out = [`## why \`${r.query.source}\` → \`${r.query.destination}\` \`${r.query.service}\`: **${r.verdict}**`, '', `> ${r.note}`, '']
   if (!r.paths.length) out.push('No zone path joins them through an audited device: nothing permits this traffic.')
   r.paths.forEach((path, i) => {
-    out.push(`### Path ${i + 1}: ${path.zones.map((z) => `\`${z}\``).join(' → ')} — **${path.verdict}**`, '', '| # | device | from → to | verdict | deciding rule | traffic |', '| --- | --- | --- | --- | --- | --- |')
+    out.push(`### Path ${i + 1}: ${path.zones.map((z) => `\`${z}\``).join(' → ')} via ${path.devices.join(', ')} — **${path.verdict}**`, '', '| # | device | from → to | verdict | deciding rule | traffic |', '| --- | --- | --- | --- | --- | --- |')
     path.hops.forEach((h, n) => {
       const denyText = !h.deny ? '' : h.deny.implicit ? cell(h.deny.reason) : h.deny.rules.map((r) => `deny \`${r.file ?? '?'}:${r.line} ${cell(r.rule)}\``).join('<br>')
       const rules = [...h.rules.map((x) => `\`${cell(ruleText(x))}\``), ...(denyText ? [denyText] : [])].join('<br>')
