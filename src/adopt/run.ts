@@ -11,11 +11,10 @@ import {createTwoFilesPatch} from 'diff'
 import {IrmError} from '../core/errors.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag, type DeviceConfigRef} from '../diff/live.js'
 import type {LiveConfig} from '../diff/model.js'
-import {diffPolicyFrom} from '../diff/policy.js'
 import {loadInventory} from '../inventory/load.js'
 import {LIST_KEYS} from '../inventory/model.js'
 import {gateFiles} from '../policy/discover.js'
-import {loadPolicy} from '../readiness/policy.js'
+import {loadPolicy} from '../policy/pack.js'
 import {writeAtomic} from '../report/output.js'
 import {draftFromLive, type KnownService} from './live.js'
 import {type FileChange, mergeDraft} from './merge.js'
@@ -102,7 +101,7 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptReport> {
 
   const gate = await gateFiles({inventoryDir: o.inventoryDir, displayBase: base})
   const pack = await loadPolicy(gate.policies)
-  const policy = diffPolicyFrom(pack.diff, pack.sources[pack.sources.length - 1])
+  const policy = pack.diff
   const drafted = draftFromLive({loaded, live, policy, asOf: o.asOf, taken, services}, draft)
   draft = drafted.draft
   if (usesOwnerToConfirm(draft) && !loaded.inventory.contacts.some((c) => c.id === OWNER_TO_CONFIRM)) draft.entries.unshift(ownerToConfirm())
