@@ -109,7 +109,7 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
     }
     try {
       const loaded = await loadConfigs(all, {type: r.type, displayPaths: all.map((p) => displayPath(p, displayBase))})
-      out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {})})
+      out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {}), ...(loaded.denies?.length ? {denies: loaded.denies} : {}), ...(loaded.nats?.length ? {nats: loaded.nats} : {})})
     } catch (e) {
       // a file named on the command line must be usable (exit 2); the inventory's become findings
       if (!isIrmError(e) || !r.fromInventory) throw e

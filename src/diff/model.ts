@@ -5,12 +5,16 @@
 import type {AddressSet} from '../net/address-set.js'
 import type {PortSet, ProtocolSet} from '../net/number-set.js'
 import type {DeviceModel} from '../model/device.js'
-import type {Exposure, ExposureJson} from '../model/exposure.js'
+import type {Denial, Exposure, ExposureJson} from '../model/exposure.js'
 import type {Unparsed} from '../sources/types.js'
+import type {Severity} from '../core/severity.js'
+import type {Trust} from '../core/trust.js'
+import type {TrustModel} from '../policy/trust.js'
+import type {FindingRule, RatedRule} from './kinds.js'
 
-export type Trust = 'internet' | 'partner' | 'dmz' | 'internal' | 'restricted' | 'management' | 'cloud'
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
+export {SEVERITIES, type Severity} from '../core/severity.js'
+export type {Trust} from '../core/trust.js'
+export type {FindingRule} from './kinds.js'
 
 /** Where an inventory value or a config rule is written. */
 export interface SourceRef {
@@ -92,7 +96,18 @@ export interface DiffDevice {
 
 /** The live config of one device: parsed, or why it could not be. */
 export type LiveConfig =
-  | {device: string; file: string; type: string; exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}; model?: DeviceModel}
+  | {
+      device: string
+      file: string
+      type: string
+      exposures: Exposure[]
+      unparsed: Unparsed[]
+      stats: {lines: number; understood: number}
+      model?: DeviceModel
+      /** Denies in evaluation order and NAT rules as read (formats that record them): what decides a blocked flow. */
+      denies?: Denial[]
+      nats?: Exposure[]
+    }
   | {device: string; file?: string; error: string; hint?: string}
 
 export interface DiffPolicy {
@@ -101,15 +116,10 @@ export interface DiffPolicy {
   /** tcp/udp ports that rank an opening as sensitive (remote admin, file sharing, databases). */
   sensitivePorts: PortSet
   severity: {
-    /** [reach][risk] → severity, for unwanted and drift. */
+    /** [reach][risk] → severity, for the kinds whose policy key is `exposure` (unwanted, drift). */
     exposure: Record<'internet' | 'partner', Record<'all' | 'sensitive' | 'other' | 'icmp', Severity>>
-    stale: Severity
-    expired: Severity
-    criticalFlowBlocked: Severity
-    deviceUnaudited: Severity
-    unauditedRules: Severity
-    suppressionExpired: Severity
-    interfaceUnmapped: Severity
+    /** Every other kind's severity (src/diff/kinds.ts: the pack's value, else the kind's default). */
+    rated: Record<RatedRule, Severity>
   }
 }
 
@@ -122,20 +132,11 @@ export interface DiffInput {
   /** ISO date the expiry checks use. */
   asOf: string
   policy: DiffPolicy
+  /** Which zones are untrusted (src/policy/trust.ts), built once from the policy and the inventory. */
+  trust: TrustModel
   /** Devices the baseline audited, and those with an internet-reachable finding there: they must stay audited. */
   baseline?: {audited: string[]; internet: string[]}
 }
-
-export type FindingRule =
-  | 'unwanted-access-point'
-  | 'access-point-drift'
-  | 'stale-access-point'
-  | 'critical-flow-blocked'
-  | 'access-point-expired'
-  | 'device-unaudited'
-  | 'unaudited-rules'
-  | 'suppression-expired'
-  | 'interface-unmapped'
 
 export type Reach = 'internet' | 'partner' | 'internal'
 

@@ -8,17 +8,18 @@ import {IrmError, isIrmError} from '../core/errors.js'
 import {gateReport, type GateReport} from '../git/base-files.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
 import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/discover.js'
-import {loadPolicy} from '../readiness/policy.js'
+import {loadPolicy} from '../policy/pack.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
 import {diffFindings, rank} from './engine.js'
+import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
-import {diffPolicyFrom} from './policy.js'
 import type {InterfaceMapping} from './reach.js'
 import {applySuppressions, parseSuppressions} from './suppress.js'
 import {isEmptyConfig} from './unaudited.js'
+import type {TrustModel} from '../policy/trust.js'
 
 export {IGNORE_FILE}
 
@@ -45,6 +46,10 @@ export interface DiffOptions {
   displayBase: string
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
   validate?: (loaded: LoadedInventory) => string[] | Promise<string[]>
+  /** The inventory, already loaded and validated (prepare). */
+  loaded?: LoadedInventory
+  /** The run's trust model (prepare builds it once for every step); default: from the policy and the inventory. */
+  trust?: TrustModel
 }
 
 export interface DeviceStatus {
@@ -61,16 +66,8 @@ export interface DeviceStatus {
   interfaces?: InterfaceMapping[]
 }
 
-export interface DiffSummary {
-  unwanted: number
-  drift: number
-  stale: number
-  'critical-flow-blocked': number
-  expired: number
-  'device-unaudited': number
-  'unaudited-rules': number
-  'suppression-expired': number
-  'interface-unmapped': number
+/** A count per finding kind (its `summaryKey`, src/diff/kinds.ts), then totals. */
+export interface DiffSummary extends Record<SummaryKey, number> {
   total: number
   suppressed: number
   by_severity: Record<Severity, number>
@@ -98,19 +95,8 @@ export interface DiffReport {
   not_rechecked?: FixedFinding[]
 }
 
-const SUMMARY_KEY: Record<Finding['rule'], keyof DiffSummary> = {
-  'unwanted-access-point': 'unwanted',
-  'access-point-drift': 'drift',
-  'stale-access-point': 'stale',
-  'critical-flow-blocked': 'critical-flow-blocked',
-  'access-point-expired': 'expired',
-  'device-unaudited': 'device-unaudited',
-  'unaudited-rules': 'unaudited-rules',
-  'suppression-expired': 'suppression-expired',
-  'interface-unmapped': 'interface-unmapped',
-}
-
-export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
+/** The inventory, loaded then validated by `validate` (its errors refuse the run, exit 2). */
+export async function loadValidInventory(options: Pick<DiffOptions, 'inventoryDir' | 'displayBase' | 'validate'>): Promise<LoadedInventory> {
   const base = resolve(options.displayBase)
   const loaded = await loadInventory(options.inventoryDir, {displayBase: base})
   if (options.validate) {
@@ -122,6 +108,12 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
       })
     }
   }
+  return loaded
+}
+
+export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
+  const base = resolve(options.displayBase)
+  const loaded = options.loaded ?? (await loadValidInventory(options))
   let baseline: Baseline | undefined
   let baselineShown: string | undefined
   if (options.baselineFile) {
@@ -136,13 +128,13 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     policyNames = ['policies/irm5-preparation.yaml', ...gate.policies.map((p) => p.display)]
   } else {
     const pack = await loadPolicy(gate.policies)
-    policy = diffPolicyFrom(pack.diff, pack.sources[pack.sources.length - 1])
+    policy = pack.diff
     policyNames = pack.sources
   }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
-  const input = diffInputFromInventory(loaded, live, options.asOf, policy)
+  const input = diffInputFromInventory(loaded, live, options.asOf, policy, options.trust)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
   let findings = diffFindings(input, reach)
@@ -150,7 +142,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   let suppressions: string | undefined
   if (gate.ignore) {
     suppressions = gate.ignore.display
-    findings = applySuppressions(findings, parseSuppressions(gate.ignore.text, gate.ignore.display), options.asOf, policy.severity.suppressionExpired)
+    findings = applySuppressions(findings, parseSuppressions(gate.ignore.text, gate.ignore.display), options.asOf, policy.severity.rated['suppression-expired'])
   }
   let fixed: FixedFinding[] | undefined
   let notRechecked: FixedFinding[] | undefined
@@ -219,15 +211,7 @@ function statusRank(f: Finding): number {
 
 function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: FixedFinding[]): DiffSummary {
   const s: DiffSummary = {
-    unwanted: 0,
-    drift: 0,
-    stale: 0,
-    'critical-flow-blocked': 0,
-    expired: 0,
-    'device-unaudited': 0,
-    'unaudited-rules': 0,
-    'suppression-expired': 0,
-    'interface-unmapped': 0,
+    ...zeroCounts(),
     total: 0,
     suppressed: 0,
     by_severity: {critical: 0, high: 0, medium: 0, low: 0, info: 0},
@@ -237,7 +221,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: F
       s.suppressed++
       continue
     }
-    ;(s[SUMMARY_KEY[f.rule]] as number)++
+    s[kindOf(f.rule).summaryKey as SummaryKey]++
     s.total++
     s.by_severity[f.severity]++
   }

@@ -62,7 +62,7 @@ export function unauditedFindings(input: DiffInput, internetFacing: (device: str
 
 function toFinding(c: Case, input: DiffInput, internet: boolean): Finding {
   const device: DiffDevice | undefined = input.devices.find((d) => d.id === c.device)
-  const policy = input.policy.severity.deviceUnaudited
+  const policy = input.policy.severity.rated['device-unaudited']
   let severity: Severity = internet && rank(policy) > rank('high') ? 'high' : policy
   let note = internet ? '; it carries internet access points' : ''
   const manual = device?.audit

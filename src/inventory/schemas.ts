@@ -8,6 +8,8 @@
  * reference to nothing) is checked by validate.ts, which can say how to fix it.
  */
 
+import {TRUSTS} from '../core/trust.js'
+
 export const SCHEMA_BASE = 'https://irm-audit.dev/schemas/'
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema'
 
@@ -58,7 +60,8 @@ const serviceList = {type: 'array', description: 'Services, e.g. `[tcp/443, udp/
 
 const refList = (what: string) => ({type: 'array', description: `Ids of ${what}.`, items: ref(what), uniqueItems: true}) as const
 
-export const TRUST_LEVELS = ['internet', 'partner', 'dmz', 'internal', 'restricted', 'management', 'cloud'] as const
+/** The trust levels (src/core/trust.ts, the one list). */
+export const TRUST_LEVELS = TRUSTS
 export const CONFIG_FORMATS = [
   'iptables', 'nftables', 'aws', 'azure', 'gcp', 'pulumi', 'pulumi-program', 'cisco-asa', 'cisco-ios', 'junos',
   'panos', 'fortios', 'pfsense', 'openvpn', 'wireguard', 'strongswan',
@@ -85,7 +88,7 @@ export const zonesSchema = {
           'Networks of the zone (IPv4 and IPv6). A zone without cidrs, or with 0.0.0.0/0 or ::/0, is a catch-all (typically `internet`): it means any address and is not checked for overlaps.',
         items: cidr,
       },
-      trust: {type: 'string', enum: TRUST_LEVELS, description: 'Trust level; the diff treats internet and partner as untrusted.'},
+      trust: {type: 'string', enum: TRUST_LEVELS, description: 'Trust level; the policy pack names the trusted levels (diff.trusted_trust: by default all but internet and partner) for the diff, the readiness checks and the log analyses.'},
       owner: ref('the contact (team) that owns the zone'),
       parent: ref('the enclosing zone, when this zone is declared nested inside it (its cidrs may overlap the parent)'),
       cloud_refs: {

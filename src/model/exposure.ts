@@ -8,6 +8,7 @@ import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
 import {byCodeUnit} from '../core/order.js'
+import type {Doubt, DoubtEffect} from './doubts.js'
 
 export type ExposureKind = 'filter' | 'nat-forward' | 'vpn-listener' | 'vpn-route' | 'load-balancer'
 export type Direction = 'inbound' | 'outbound'
@@ -47,8 +48,12 @@ export interface Exposure {
   /** Named sets the parser could not expand (ipset, URL aliases, dynamic groups, security groups). */
   fromSets?: string[]
   toSets?: string[]
-  /** Doubts that may make the exposure broader or narrower than real ("unknown match 'foo' ignored"). */
+  /** The doubts rendered as text, one per doubt (set by the builder from `doubts`, never by hand). */
   notes?: string[]
+  /** Typed doubts (model/doubts.ts): what may make the device's reach differ from this exposure. */
+  doubts?: Doubt[]
+  /** Object groups the rule named (`DMZ-WEB`), for "via object-group DMZ-WEB". */
+  via?: string[]
   /**
    * Where the traffic enters the device (neutral model, vendor spelling). Unset = the config does not
    * say (a global rule): the diff then falls back to source addresses.
@@ -62,6 +67,20 @@ export interface Exposure {
   hostLocal?: boolean
   /** Set by the caller that knows the device (diff), never by parsers. */
   device?: string
+  file?: string
+}
+
+/**
+ * A deny as the device evaluates it (rule or deny policy), in evaluation order: the first one whose box
+ * holds a blocked packet is the rule that decides it (`critical-flow-blocked` points at its line). The
+ * box is in the terms the filter sees (after NAT for netfilter FORWARD).
+ */
+export interface Denial {
+  line: number
+  rule: string
+  box: Box
+  direction: Direction
+  hook?: NetfilterHook
   file?: string
 }
 
@@ -88,6 +107,8 @@ export interface ExposureJson {
   from_sets?: string[]
   to_sets?: string[]
   notes?: string[]
+  doubts?: Array<{code: string; effect: DoubtEffect; detail: string; line: number; file?: string}>
+  via?: string[]
   ingress?: {interfaces: string[]; zones: string[]; inventory_zones: string[]}
   egress?: {interfaces: string[]; zones: string[]; inventory_zones: string[]}
   hook?: NetfilterHook
@@ -132,6 +153,8 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
     if (e.fromSets?.length) j.from_sets = [...e.fromSets]
     if (e.toSets?.length) j.to_sets = [...e.toSets]
     if (e.notes?.length) j.notes = [...e.notes]
+    if (e.doubts?.length) j.doubts = e.doubts.map((d) => ({code: d.code, effect: d.effect, detail: d.detail, line: d.line, ...(d.file === undefined ? {} : {file: d.file})}))
+    if (e.via?.length) j.via = [...e.via]
     if (e.ingress) j.ingress = {interfaces: [...e.ingress.interfaces], zones: [...e.ingress.zones], inventory_zones: []}
     if (e.egress) j.egress = {interfaces: [...e.egress.interfaces], zones: [...e.egress.zones], inventory_zones: []}
     if (e.hook) j.hook = e.hook

@@ -20,6 +20,11 @@ export class AddressSet {
     readonly v6: readonly bigint[],
   ) {}
 
+  /** Every address of one family (`undefined`: both). */
+  static anyOf(family: Family | undefined): AddressSet {
+    return family === 4 ? AddressSet.ANY4 : family === 6 ? AddressSet.ANY6 : AddressSet.ANY
+  }
+
   /** One CIDR, address, `a-b` range, or `any`; null when the text is none of these. */
   static parse(text: string): AddressSet | null {
     const t = text.trim()

@@ -2,23 +2,13 @@
  * Framework crosswalk of the diff's finding kinds (the readiness checks carry theirs in their own
  * metadata). A policy pack's `crosswalk:` adds ids to either, keyed by check id or finding rule.
  */
-import type {FindingRule} from '../diff/model.js'
+import {FINDING_KINDS, type FindingRule} from '../diff/kinds.js'
 import {compareIds, type Crosswalk, type FrameworkId, FRAMEWORKS, mergeCrosswalk, sectionOf} from '../readiness/frameworks.js'
-import type {ReadinessPolicy} from '../readiness/policy.js'
+import type {ReadinessPolicy} from '../policy/pack.js'
 import type {CheckStatus, Evidence} from '../readiness/types.js'
 
-export const RULE_CROSSWALK: Record<FindingRule, Crosswalk> = {
-  'unwanted-access-point': {pci: ['1.2.5', '1.4.2'], cis: ['13.4'], csf: ['ID.AM-03'], nis2: ['21(2)(i)']},
-  'access-point-drift': {pci: ['1.2.5', '1.2.8'], cis: ['13.4'], csf: ['ID.AM-03']},
-  'stale-access-point': {pci: ['1.2.7'], csf: ['ID.AM-03']},
-  'critical-flow-blocked': {pci: ['1.2.4'], csf: ['ID.AM-03']},
-  'access-point-expired': {pci: ['1.2.7'], cis: ['13.5']},
-  'device-unaudited': {pci: ['1.2.8'], csf: ['PR.PS-01']},
-  'unaudited-rules': {pci: ['1.2.8'], csf: ['PR.PS-01']},
-  'suppression-expired': {pci: ['1.2.7']},
-  // an interface no zone is mapped to: the inventory's picture of the connections is incomplete
-  'interface-unmapped': {pci: ['1.2.3'], csf: ['ID.AM-03']},
-}
+/** Each finding kind's own crosswalk (its row in src/diff/kinds.ts). */
+export const RULE_CROSSWALK: Record<FindingRule, Crosswalk> = Object.fromEntries(FINDING_KINDS.map((k) => [k.id, k.frameworks])) as unknown as Record<FindingRule, Crosswalk>
 
 /** The crosswalk of a check id or finding rule, with the policy's additions. */
 export function crosswalkOf(key: string, base: Crosswalk | undefined, extra?: Record<string, Crosswalk>): Crosswalk {

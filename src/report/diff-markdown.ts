@@ -8,22 +8,10 @@ import {ruleCrosswalk} from './crosswalk.js'
 import type {Finding} from '../diff/model.js'
 import type {DiffReport} from '../diff/run.js'
 import {filesLine, gateMarkdown, notRecheckedMarkdown, warningLines} from './diff-gate.js'
-import {RULE_INFO} from './diff-rules.js'
+import {FINDING_KINDS, kindOf} from '../diff/kinds.js'
 import {where} from './diff-text.js'
 import {type FindingList, fitMarkdown} from './markdown-fit.js'
 import {plural} from '../core/plural.js'
-
-const ROWS: Array<[keyof DiffReport['summary'], string]> = [
-  ['unwanted', 'unwanted-access-point'],
-  ['drift', 'access-point-drift'],
-  ['stale', 'stale-access-point'],
-  ['critical-flow-blocked', 'critical-flow-blocked'],
-  ['expired', 'access-point-expired'],
-  ['device-unaudited', 'device-unaudited'],
-  ['unaudited-rules', 'unaudited-rules'],
-  ['suppression-expired', 'suppression-expired'],
-  ['interface-unmapped', 'interface-unmapped'],
-]
 
 /** Text safe inside a table cell or a heading. */
 function md(s: string): string {
@@ -49,7 +37,7 @@ export function finding(f: Finding, n: number, level = '####'): string[] {
     out.push(`- **Access point:** ${aps.map(code).join(', ')}${f.inventory && f.inventory.file !== f.file ? ` at ${code(where(f.inventory))}` : ''}`)
   }
   if (f.flow) out.push(`- **Flow:** ${code(f.flow)}`)
-  out.push(`- **Fix:** ${md(RULE_INFO.get(f.rule)?.remediation ?? '')}`)
+  out.push(`- **Fix:** ${md(kindOf(f.rule).remediation)}`)
   out.push(`- **Id:** ${code(f.id)}`)
   if (f.suppression) out.push(`- **Suppressed** until ${f.suppression.expires}: ${md(f.suppression.reason)}`)
   if (f.suggestion) {
@@ -72,7 +60,7 @@ export function diffSummaryMarkdown(report: DiffReport): string[] {
   const warnings = warningLines(report)
   if (warnings.length) out.push(`**Warnings (${warnings.length})**`, '', ...warnings.map((w) => `- ${md(w)}`), '')
   out.push('| Finding | Count |', '| --- | ---: |')
-  for (const [key, rule] of ROWS) out.push(`| ${rule} | ${s[key] as number} |`)
+  for (const k of FINDING_KINDS) out.push(`| ${k.id} | ${s[k.summaryKey]} |`)
   if (s.suppressed) out.push(`| suppressed | ${s.suppressed} |`)
   out.push('')
   return out

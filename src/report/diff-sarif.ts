@@ -11,8 +11,8 @@ import type {Log, Result, Run} from 'sarif'
 import type {Finding, Severity} from '../diff/model.js'
 import type {DiffReport} from '../diff/run.js'
 import {crosswalkTags} from '../readiness/frameworks.js'
-import {RULE_CROSSWALK} from './crosswalk.js'
-import {DIFF_RULES} from './diff-rules.js'
+import {docPage, FINDING_KINDS} from '../diff/kinds.js'
+import {packageRepository} from '../core/package-info.js'
 import {buildSarif, type SarifFinding, type SarifLevel} from './sarif.js'
 
 export const MAX_RESULTS_PER_RUN = 25_000
@@ -20,29 +20,23 @@ export const MAX_RESULTS_PER_RUN = 25_000
 const LEVEL: Record<Severity, SarifLevel> = {critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note'}
 /** GitHub code scanning reads `security-severity` (0–10) to rank alerts. */
 const SECURITY_SEVERITY: Record<Severity, string> = {critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0'}
-const DEFAULT_SEVERITY: Record<string, Severity> = {
-  'unwanted-access-point': 'high',
-  'access-point-drift': 'high',
-  'stale-access-point': 'low',
-  'critical-flow-blocked': 'high',
-  'access-point-expired': 'medium',
-  'device-unaudited': 'high',
-  'unaudited-rules': 'medium',
-  'suppression-expired': 'medium',
-  'interface-unmapped': 'medium',
-}
 
 function fingerprint(id: string): string {
   return createHash('sha256').update(id).digest('hex').slice(0, 32)
 }
 
-export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun = MAX_RESULTS_PER_RUN): Log {
-  const rules = DIFF_RULES.map((r) => ({
+/**
+ * `repository` is the web address of the project (package.json `repository.url`); each rule's helpUri
+ * is its page docs/rules/<id>.md there. Without one, rules carry no helpUri.
+ */
+export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun = MAX_RESULTS_PER_RUN, repository = packageRepository()): Log {
+  const rules = FINDING_KINDS.map((r) => ({
     id: r.id,
     description: r.description,
     help: r.remediation,
-    defaultLevel: LEVEL[DEFAULT_SEVERITY[r.id]],
-    properties: {'security-severity': SECURITY_SEVERITY[DEFAULT_SEVERITY[r.id]], tags: ['security', 'network', 'irm5-preparation', ...crosswalkTags(RULE_CROSSWALK[r.id])]},
+    ...(repository ? {helpUri: `${repository}/blob/main/${docPage(r.id)}`} : {}),
+    defaultLevel: LEVEL[r.defaultSeverity],
+    properties: {'security-severity': SECURITY_SEVERITY[r.defaultSeverity], tags: ['security', 'network', 'irm5-preparation', ...crosswalkTags(r.frameworks)]},
   }))
   const toSarif = (f: Finding): SarifFinding => ({
     ruleId: f.rule,
@@ -57,7 +51,7 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
   const chunks: Finding[][] = []
   for (let i = 0; i < report.findings.length; i += maxPerRun) chunks.push(report.findings.slice(i, i + maxPerRun))
   if (chunks.length === 0) chunks.push([])
-  const tool = {name: 'irm-audit', informationUri: 'https://github.com/irm-audit/irm-audit', ...(version ? {version} : {})}
+  const tool = {name: 'irm-audit', informationUri: repository ?? 'https://github.com/irm-audit/irm-audit', ...(version ? {version} : {})}
   // a split run is one category per part: code scanning refuses two runs of one tool and category
   const runs: Run[] = chunks.map((chunk, i) => {
     const run = buildSarif({...tool, category: i === 0 ? 'irm-audit-diff' : `irm-audit-diff-part${i + 1}`}, rules, chunk.map(toSarif)).runs[0]
@@ -71,7 +65,7 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
     for (const f of report.fixed) {
       last.results!.push({
         ruleId: f.rule,
-        ruleIndex: DIFF_RULES.findIndex((r) => r.id === f.rule),
+        ruleIndex: FINDING_KINDS.findIndex((r) => r.id === f.rule),
         level: LEVEL[f.severity] ?? 'warning',
         message: {text: `fixed: ${f.message}`},
         baselineState: 'absent',
@@ -87,7 +81,7 @@ export function renderDiffSarif(report: DiffReport, version?: string, maxPerRun 
       const unaudited = report.findings.find((x) => x.rule === 'device-unaudited' && x.device === f.device && x.file)
       last.results!.push({
         ruleId: f.rule,
-        ruleIndex: DIFF_RULES.findIndex((r) => r.id === f.rule),
+        ruleIndex: FINDING_KINDS.findIndex((r) => r.id === f.rule),
         level: LEVEL[f.severity] ?? 'warning',
         message: {text: `not re-checked (${f.device} was not audited in this run): ${f.message}`},
         ...(unaudited ? {locations: [{physicalLocation: {artifactLocation: {uri: encodeURI(unaudited.file!)}, ...(unaudited.line ? {region: {startLine: unaudited.line}} : {})}}]} : {}),

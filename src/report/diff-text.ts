@@ -4,7 +4,7 @@ import {ruleCrosswalk} from './crosswalk.js'
 import type {DiffReport} from '../diff/run.js'
 import type {Finding, Severity} from '../diff/model.js'
 import {filesLine, gateText, notRecheckedText, warningLines} from './diff-gate.js'
-import {RULE_INFO} from './diff-rules.js'
+import {FINDING_KINDS, kindOf} from '../diff/kinds.js'
 import type {Paint} from './output.js'
 import {plural} from '../core/plural.js'
 
@@ -18,17 +18,7 @@ export function where(f: {file?: string; line?: number}): string {
 
 export function summaryLine(report: DiffReport): string {
   const s = report.summary
-  const parts = [
-    `${s.unwanted} unwanted`,
-    `${s.drift} drift`,
-    `${s.stale} stale`,
-    `${plural(s['critical-flow-blocked'], 'critical flow')} blocked`,
-    `${s.expired} expired`,
-  ]
-  if (s['device-unaudited']) parts.push(`${plural(s['device-unaudited'], 'device')} unaudited`)
-  if (s['unaudited-rules']) parts.push(`${plural(s['unaudited-rules'], 'file')} with unaudited rules`)
-  if (s['suppression-expired']) parts.push(`${plural(s['suppression-expired'], 'suppression')} expired`)
-  if (s['interface-unmapped']) parts.push(`${plural(s['interface-unmapped'], 'interface')} unmapped`)
+  const parts = FINDING_KINDS.filter((k) => k.alwaysCounted || s[k.summaryKey]).map((k) => k.counted(s[k.summaryKey]))
   const sev = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.by_severity[k]).map((k) => `${s.by_severity[k]} ${k}`)
   let line = `${plural(s.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''}: ${parts.join(', ')}`
   if (s.suppressed) line += `; ${s.suppressed} suppressed`
@@ -42,7 +32,7 @@ function findingLines(f: Finding, p: Paint): string[] {
   out.push(`  ${f.message}`)
   if (f.also?.length) out.push(`  also at ${f.also.map(where).join(', ')}`)
   if (f.inventory && f.inventory.file !== f.file) out.push(`  inventory: ${where(f.inventory)}${f.access_point ? ` (${f.access_point})` : ''}`)
-  const fix = RULE_INFO.get(f.rule)?.remediation
+  const fix = kindOf(f.rule).remediation
   if (fix) out.push(`  fix: ${fix}`)
   if (f.suppression) out.push(p.dim(`  suppressed until ${f.suppression.expires}: ${f.suppression.reason} (${where(f.suppression)})`))
   out.push(p.dim(`  id: ${f.id}`))

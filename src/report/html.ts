@@ -12,7 +12,7 @@ import {crosswalkLine, crosswalkTags, requirementLabel, sectionsLabel} from '../
 import type {PrepareReport} from '../readiness/run.js'
 import {plural} from '../core/plural.js'
 import {ruleCrosswalk} from './crosswalk.js'
-import {DIFF_RULES} from './diff-rules.js'
+import {FINDING_KINDS} from '../diff/kinds.js'
 import {type NetworkMap, renderDot} from './map.js'
 
 /** file, line → href (relative to the report, or under --link-base). */
@@ -99,7 +99,7 @@ function findingsSection(diff: DiffReport | undefined, o: HtmlOptions): string[]
 }
 
 function ruleCrosswalkRows(): string[] {
-  return DIFF_RULES.map((r) => `<tr><td><code>${esc(r.id)}</code></td><td>${esc(crosswalkLine(ruleCrosswalk(r.id)))}</td></tr>`)
+  return FINDING_KINDS.map((r) => `<tr><td><code>${esc(r.id)}</code></td><td>${esc(crosswalkLine(ruleCrosswalk(r.id)))}</td></tr>`)
 }
 
 async function mapSection(o: HtmlOptions): Promise<string[]> {
@@ -164,7 +164,7 @@ export async function renderDiffHtml(d: DiffReport, o: HtmlOptions): Promise<str
   body.push('</tbody></table>', '</section>')
   body.push(...findingsSection(d, o))
   body.push('<section id="crosswalk">', '<h2>Framework crosswalk</h2>', '<table><thead><tr><th>Finding kind</th><th>Requirements</th></tr></thead><tbody>', ...ruleCrosswalkRows(), '</tbody></table>')
-  body.push(`<p class="muted">SARIF tags: ${esc(DIFF_RULES.flatMap((r) => crosswalkTags(ruleCrosswalk(r.id))).filter((t, i, a) => a.indexOf(t) === i).join(' '))}</p>`, '</section>')
+  body.push(`<p class="muted">SARIF tags: ${esc(FINDING_KINDS.flatMap((r) => crosswalkTags(ruleCrosswalk(r.id))).filter((t, i, a) => a.indexOf(t) === i).join(' '))}</p>`, '</section>')
   body.push(...(await mapSection(o)))
   return page(`irm-audit diff — ${d.inventory}`, body)
 }

@@ -4,7 +4,7 @@
  * checked. No timestamps: the output is byte-identical across runs.
  */
 import type {DiffReport} from '../diff/run.js'
-import {DIFF_RULES} from './diff-rules.js'
+import {FINDING_KINDS} from '../diff/kinds.js'
 import {where} from './diff-text.js'
 
 function xml(s: string): string {
@@ -22,7 +22,7 @@ export function renderDiffJunit(report: DiffReport): string {
   let tests = 0
   let failures = 0
   let skipped = 0
-  for (const rule of DIFF_RULES) {
+  for (const rule of FINDING_KINDS) {
     const findings = report.findings.filter((f) => f.rule === rule.id)
     const cases: string[] = []
     let suiteFailures = 0

@@ -18,7 +18,7 @@ import {box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {IrmError} from '../core/errors.js'
 import {type ExposureMeta, lastSegment, ParseState, parsePortText, permitsToExposures, ruleText, serviceBoxes} from './cloud-common.js'
-import {type EvalRule, evaluateList} from './evaluate.js'
+import {type EvalRule, evaluateList} from '../model/evaluate.js'
 import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, parseJsonWithPositions, type PositionedJson} from './json-positions.js'
 import type {SourceParser} from './types.js'
 

@@ -19,7 +19,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {parseProtocol} from '../net/protocol.js'
 import {IrmError} from '../core/errors.js'
 import {type ExposureMeta, lastSegment, parseAddresses, ParseState, parsePortText, permitsToExposures, ruleText, serviceBoxes} from './cloud-common.js'
-import {type EvalChain, type EvalRule, evaluateChains} from './evaluate.js'
+import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../model/evaluate.js'
 import {asArray, asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, parseJsonWithPositions, type PositionedJson} from './json-positions.js'
 import type {SourceParser} from './types.js'
 
@@ -177,7 +177,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   const notes: string[] = []
   if (problems.length) notes.push('part of this rule was not understood; exposure may be broader or narrower')
   if (rule.action === 'apply_security_profile_group') notes.push('allowed through a security profile group (L7 inspection)')
-  const targetGuard = rule.targets.length ? [`target=${[...rule.targets].sort().join(',')}`] : []
+  const targetGuard: Guard[] = rule.targets.length ? [{cond: `target=${[...rule.targets].sort().join(',')}`}] : []
   const base: ExposureMeta = {
     kind: 'filter',
     direction: rule.direction,
@@ -192,7 +192,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     ...(rule.file ? {file: rule.file} : {}),
   }
   const ownSide = rule.targets.length ? {[inbound ? 'toSets' : 'fromSets']: rule.targets} : {}
-  const alternatives: Array<{peer: AddressSet; meta: ExposureMeta; guards: string[]; opaque: boolean}> = []
+  const alternatives: Array<{peer: AddressSet; meta: ExposureMeta; guards: Guard[]; opaque: boolean}> = []
   if (peer) alternatives.push({peer, meta: {...base, ...ownSide, notes}, guards: targetGuard, opaque: false})
   if (rule.peerInstances.length) {
     alternatives.push({
@@ -204,7 +204,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
         [inbound ? 'namedSourceOnly' : 'namedDestinationOnly']: true,
         notes: [...notes, `${inbound ? 'source' : 'destination'} is instances (${rule.peerInstances.join(', ')}): their addresses are not in this export`],
       },
-      guards: [...targetGuard, `peer=${[...rule.peerInstances].sort().join(',')}`],
+      guards: [...targetGuard, {cond: `peer=${[...rule.peerInstances].sort().join(',')}`}],
       opaque: false,
     })
   }

@@ -82,3 +82,46 @@ function badUtf8Line(buf: Uint8Array): number {
   }
   return line
 }
+
+/** One file of a config: its display path and decoded text (a config and its includes, a device in two exports). */
+export interface InputFile {
+  file: string
+  text: string
+}
+
+/** One line of input: where it is (file, 1-based line, byte offset of its start in that file) and its text. */
+export interface InputLine {
+  file: string
+  line: number
+  /** Byte offset (UTF-8) of the line's first character in its file. */
+  offset: number
+  /** The line without its end (`\n` or `\r\n`). */
+  text: string
+}
+
+/**
+ * The lines of one or several files, in order, each with its file, line and byte offset. `\r\n` and
+ * `\n` both end a line; a lone `\r` does not (Cisco banners use it inside a line).
+ */
+export function inputLines(inputs: InputFile | readonly InputFile[]): InputLine[] {
+  const out: InputLine[] = []
+  for (const {file, text} of Array.isArray(inputs) ? inputs : [inputs as InputFile]) {
+    let offset = 0
+    let start = 0
+    let line = 1
+    const ascii = !/[^\x00-\x7f]/.test(text)
+    while (start <= text.length) {
+      let end = text.indexOf('\n', start)
+      const last = end < 0
+      if (last) end = text.length
+      const body = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end)
+      if (!(last && start === text.length && line > 1)) out.push({file, line, offset, text: body})
+      const raw = end - start + (last ? 0 : 1)
+      offset += ascii ? raw : Buffer.byteLength(text.slice(start, start + raw))
+      start = end + 1
+      line++
+      if (last) break
+    }
+  }
+  return out
+}

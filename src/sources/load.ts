@@ -9,6 +9,7 @@ import {IrmError, isIrmError} from '../core/errors.js'
 import {DEFAULT_MAX_CONFIG_BYTES} from '../core/limits.js'
 import {attachExposures} from '../model/attach.js'
 import {followsIncludes, spliceIncludes} from './includes.js'
+import {statusOf} from './kit/ledger.js'
 import {decodeInput} from './input.js'
 import {REDACTED, redactLine} from './redact.js'
 import {allParsers, detectParser, parserFor} from './registry.js'
@@ -95,9 +96,10 @@ export async function parseText(text: string, display: string, type?: string, de
   // the shared step: bindings → ingress/egress, host-local rules → the device's own addresses
   attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file = display
+  for (const d of result.denies ?? []) d.file = display
   // a reason may quote a word of the line (`unknown command '…'`): redacted as the text is, whatever the parser
   const unparsed = result.unparsed.map(redactUnparsed)
-  return {...result, unparsed, file: display, type: parser.type}
+  return {...result, unparsed, file: display, type: parser.type, status: result.status ?? statusOf(result.stats, unparsed.length)}
 }
 
 /**
@@ -148,14 +150,26 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     const o = place(e.line)
     e.file = o.file
     e.line = o.line
+    if (e.doubts) e.doubts = e.doubts.map((d) => ({...d, ...placeDoubt(place(d.line), display)}))
   }
+  for (const d of loaded.denies ?? []) {
+    const o = place(d.line)
+    d.file = o.file
+    d.line = o.line
+  }
+  const doubts = loaded.doubts?.map((d) => ({...d, ...placeDoubt(place(d.line), display)}))
   const unparsed = loaded.unparsed.map((u) => {
     const o = place(u.line)
     return {...u, line: o.line, file: o.file}
   })
   unparsed.push(...spliced.problems.map(redactUnparsed))
   const stats = {lines: loaded.stats.lines + spliced.problems.length, understood: loaded.stats.understood}
-  return {...loaded, unparsed, stats, files: spliced.files}
+  return {...loaded, unparsed, stats, status: statusOf(stats, unparsed.length), files: spliced.files, ...(doubts ? {doubts} : {})}
+}
+
+/** A doubt's line in its own file; the file only when it is not the config itself. */
+function placeDoubt(o: {file: string; line: number}, main: string): {line: number; file?: string} {
+  return o.file === main ? {line: o.line} : {line: o.line, file: o.file}
 }
 
 
@@ -188,8 +202,12 @@ export async function loadConfigs(paths: readonly string[], options: LoadConfigO
       files: displays,
       type: parser.type,
       exposures: parts.flatMap((r) => r.exposures),
+      ...(parts.some((r) => r.denies?.length) ? {denies: parts.flatMap((r) => r.denies ?? [])} : {}),
+      ...(parts.some((r) => r.nats?.length) ? {nats: parts.flatMap((r) => r.nats ?? [])} : {}),
       unparsed: parts.flatMap((r) => r.unparsed.map((u) => ({...u, file: u.file ?? r.file}))),
       stats: {lines: parts.reduce((n, r) => n + r.stats.lines, 0), understood: parts.reduce((n, r) => n + r.stats.understood, 0)},
+      // the worst file decides, as Batfish reports the snapshot by its files
+      status: parts.some((r) => r.status === 'failed') ? 'failed' : parts.some((r) => r.status === 'partially-unrecognized') ? 'partially-unrecognized' : 'passed',
       // one device: the interfaces, addresses and listeners of all its files
       ...(models.length ? {device: {interfaces: models.flatMap((m) => m.interfaces), ownAddresses: models.flatMap((m) => m.ownAddresses), listeners: models.flatMap((m) => m.listeners)}} : {}),
     }
@@ -210,7 +228,7 @@ export async function loadConfigs(paths: readonly string[], options: LoadConfigO
   attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file ??= displays[0]
   const unparsed = result.unparsed.map((u) => redactUnparsed({...u, file: u.file ?? displays[0]}))
-  return {...result, unparsed, file: displays[0], files: displays, type: parser.type}
+  return {...result, unparsed, file: displays[0], files: displays, type: parser.type, status: result.status ?? statusOf(result.stats, unparsed.length)}
 }
 
 function redactUnparsed<U extends ParseResult['unparsed'][number]>(u: U): U {

@@ -1,5 +1,5 @@
 import type {DeviceModel} from '../model/device.js'
-import type {Exposure} from '../model/exposure.js'
+import type {Denial, Exposure} from '../model/exposure.js'
 
 /** A line (or XML element / JSON path) the parser did not understand. `text` is redacted. */
 export interface Unparsed {
@@ -12,23 +12,23 @@ export interface Unparsed {
   file?: string
 }
 
-/**
- * Something the parser understood that changes what a rule means (DESIGN §10 `doubts`): `dead` — the
- * rule opens nothing (a NAT no filter passes); `broader`/`narrower` — the exposure may be off that way.
- */
-export interface Doubt {
-  code: string
-  effect: 'broader' | 'narrower' | 'dead' | 'unknown'
-  detail?: string
-  line: number
-}
+/** Something the parser understood only in part (DESIGN §10 `doubts`): a closed code, see model/doubts.ts. */
+export type {Doubt, DoubtCode, DoubtEffect} from '../model/doubts.js'
+import type {Doubt} from '../model/doubts.js'
+import type {ParseStatus} from './kit/ledger.js'
 
 export interface ParseResult {
   exposures: Exposure[]
   unparsed: Unparsed[]
   /** Doubts that are not attached to an exposure (a `nat-dead` NAT has none). */
   doubts?: Doubt[]
+  /** Denies in evaluation order (formats that record them): what decides a blocked flow. */
+  denies?: Denial[]
+  /** NAT rules as read, before composition: what a packet to a public address becomes (for flows). */
+  nats?: Exposure[]
   stats: {lines: number; understood: number}
+  /** Per-file parse status from the ledger (Batfish ParseStatus), when the parser keeps one. */
+  status?: ParseStatus
   /** The device as the config describes it (interfaces, own addresses, listeners), when the format has one. */
   device?: DeviceModel
 }

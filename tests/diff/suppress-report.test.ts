@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {applyBaseline} from '../../src/diff/baseline.js'
 import type {Finding} from '../../src/diff/model.js'
-import {diffPolicyFrom} from '../../src/diff/policy.js'
+import {diffPolicyFrom} from '../../src/policy/diff.js'
 import type {DiffReport} from '../../src/diff/run.js'
 import {applySuppressions, globToRegExp, parseSuppressions} from '../../src/diff/suppress.js'
 import {renderDiffJunit} from '../../src/report/junit.js'
@@ -113,12 +113,12 @@ describe('policy packs', () => {
     const {mkdtempSync, writeFileSync, rmSync} = await import('node:fs')
     const {join} = await import('node:path')
     const {tmpdir} = await import('node:os')
-    const {loadDiffPolicy} = await import('../../src/diff/policy.js')
+    const {loadPolicy} = await import('../../src/policy/pack.js')
     const dir = mkdtempSync(join(tmpdir(), 'irm-policy-'))
     writeFileSync(join(dir, 'p.yaml'), 'diff:\n  severity:\n    stale-access-point: medium\n')
-    const p = loadDiffPolicy(join(dir, 'p.yaml'))
+    const p = (await loadPolicy([join(dir, 'p.yaml')])).diff
     rmSync(dir, {recursive: true, force: true})
-    expect(p.severity.stale).toBe('medium')
+    expect(p.severity.rated['stale-access-point']).toBe('medium')
     expect(p.severity.exposure.internet.sensitive).toBe('critical')
     expect(p.sensitivePorts.has(3389)).toBe(true)
   })

@@ -28,9 +28,12 @@ describe('junos fixtures', () => {
     // the rdp permit below deny-rest is shadowed, the deactivated telnet policy is gone
     expect(find(e, (x) => x.rule.includes('late-rdp'))).toHaveLength(0)
     expect(find(e, (x) => x.rule.includes('legacy-telnet'))).toHaveLength(0)
-    // destination NAT keeps the pre-NAT destination and the translation
+    // destination NAT keeps the pre-NAT destination and the translation; allow-web passes tcp/8443 to the
+    // translated address (the policy matches after NAT, toward the post-NAT zone dmz)
     const dnat = find(e, (x) => x.kind === 'nat-forward' && x.protocol === 'tcp' && x.to[0] === '203.0.113.10/32')
-    expect(dnat[0].translated).toEqual({to: ['172.16.10.10/32'], ports: ['8443']})
+    expect(dnat.map((x) => [x.ports.join(), x.translated, x.filter])).toEqual([['443', {to: ['172.16.10.10/32'], ports: ['8443']}, {line: 78, rule: 'from-zone untrust to-zone dmz policy allow-web'}]])
+    // the static NAT of the mail host is open on the ports allow-web passes to its real address
+    expect(find(e, (x) => x.kind === 'nat-forward' && x.to[0] === '203.0.113.25/32').map((x) => [x.ports.join(), x.filter?.line])).toEqual([['80,443,8443', 78]])
     // the dynamic IKE gateway listens for anyone on the untrust address
     expect(find(e, (x) => x.rule === 'ike gateway mobile' && x.protocol === 'udp')[0].from).toEqual(['0.0.0.0/0', '::/0'])
     // trust allows all host-inbound services except telnet
@@ -71,7 +74,9 @@ describe('junos fixtures', () => {
     expect(find(e, (x) => x.rule.includes('legacy-sql'))).toHaveLength(0)
     // ping on an IPv4-only interface: no ICMPv6 row
     expect(find(e, (x) => x.rule.includes('security-zone internet') && x.protocol === 'icmpv6')).toHaveLength(0)
-    expect(find(e, (x) => x.kind === 'nat-forward' && x.protocol === 'tcp')[0].translated).toEqual({to: ['10.30.0.130/32'], ports: ['8443']})
+    // static NAT 198.51.100.70:443 → 10.30.0.130:8443: policy web passes 80,139,443,445 to the real host, not 8443
+    expect(find(e, (x) => x.kind === 'nat-forward')).toHaveLength(0)
+    expect(report.doubts).toEqual([{code: 'nat-dead', effect: 'dead', line: 160, detail: 'nat static rule-set internet-statics rule app-vip: no security policy passes the translated traffic'}])
     expect(report.stats).toEqual({lines: 44, understood: 44})
     expect(reportText(report)).not.toContain('PLANTED')
   })

@@ -28,9 +28,11 @@ describe('panos fixtures', () => {
     expect(rule(e, 'vsys1 security rule "late-syslog"')).toHaveLength(0)
     // intrazone default overridden to deny: no intrazone permits
     expect(e.filter((x) => x.rule.includes('intrazone-default'))).toHaveLength(0)
-    // destination NAT and bi-directional static NAT
-    expect(rule(e, 'vsys1 nat rule "dnat-web"')[0]).toMatchObject({to: ['203.0.113.80/32'], translated: {to: ['172.16.30.10/32'], ports: ['8443']}})
-    expect(rule(e, 'vsys1 nat rule "static-web02"')[0]).toMatchObject({to: ['203.0.113.81/32'], translated: {to: ['172.16.30.11/32']}})
+    // destination NAT and bi-directional static NAT: PAN-OS security rules match the PRE-NAT address, and
+    // web-in names the real servers (dmz-all), so neither NAT is passed: dead, not exposures
+    expect(rule(e, 'vsys1 nat rule "dnat-web"')).toHaveLength(0)
+    expect(rule(e, 'vsys1 nat rule "static-web02"')).toHaveLength(0)
+    expect(report.doubts?.map((d) => [d.code, d.effect, d.line])).toEqual([['nat-dead', 'dead', 177], ['nat-dead', 'dead', 184]])
     // fqdn and dynamic groups stay named sets
     expect(rule(e, 'vsys1 security rule "to-saas"')[0].to_sets).toEqual(['saas-api (fqdn api.example.net)'])
     // GlobalProtect portal on the untrust address
@@ -149,15 +151,6 @@ describe('panos device model (#14)', () => {
     expect(r.device?.ownAddresses).toContain('203.0.113.2/32')
     expect(r.device?.interfaces.flatMap((i) => i.addresses)).toContain('203.0.113.2/24')
   })
-
-  it('edge-vsys.xml: destination NAT enters by its from zone and names no egress; the reverse of a bi-directional static NAT does', async () => {
-    const report = await parseFixture(TYPE, 'edge-vsys.xml')
-    const untrustIn = {interfaces: ['ethernet1/1'], zones: ['untrust'], inventory_zones: []}
-    const dnat = report.exposures.filter((x) => x.rule === 'vsys1 nat rule "dnat-web"')
-    expect(dnat.map((x) => [x.ingress, x.egress])).toEqual([[untrustIn, undefined]])
-    const reverse = report.exposures.filter((x) => x.rule === 'vsys1 nat rule "static-web02"')
-    expect(reverse.map((x) => [x.ingress, x.egress])).toEqual([[untrustIn, {interfaces: ['ethernet1/2.30'], zones: ['dmz'], inventory_zones: []}]])
-  })
 })
 
 describe('panos corpus', () => {
@@ -186,6 +179,8 @@ describe('panos corpus', () => {
     // DEST_NAT_NEVER_REACHED is consumed by the first rule (NAT is first-match)
     expect(rule(dnat.exposures, 'vsys1 nat rule "DEST_NAT_NEVER_REACHED"')).toHaveLength(0)
     expect(rule(dnat.exposures, 'vsys1 nat rule "DEST_NAT_NAME2"')[0].translated).toEqual({to: ['1.1.1.99/32'], ports: ['1234']})
+    // passed by PERMIT_ALL (line 106), where it enters by its from zone OUTSIDE
+    expect(rule(dnat.exposures, 'vsys1 nat rule "DEST_NAT_NAME2"')[0].filter).toEqual({line: 106, rule: 'vsys1 security rule "PERMIT_ALL"'})
     const skillet = await parseCorpusFile(TYPE, `${CORPUS}/panos/iron-skillet-panos-full-mgmt-static.xml`)
     expect(rule(skillet.exposures, 'deviceconfig system management ssh')[0].to).toEqual(['192.0.2.6/32'])
   })

@@ -17,7 +17,7 @@ import {
   type ParseState,
   serviceBoxes,
 } from '../cloud-common.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import {type EvalRule, evaluateList} from '../../model/evaluate.js'
 import type {LbListener, NaclEntry, NetworkAcl, SecurityGroup, SgPermission, VpnConnection} from './model.js'
 
 const ESP = 50

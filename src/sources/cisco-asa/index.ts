@@ -3,7 +3,8 @@ import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
 import {bindingsToAttachments} from '../../model/attach.js'
 import {asaDevice} from './device.js'
-import {asaExposures} from './exposures.js'
+import {composeNat} from '../../model/nat.js'
+import {asaExposures, asaNatOrder} from './exposures.js'
 import {AsaReader} from './read.js'
 
 const HEADER = /^(?:: Saved|: Serial Number|ASA Version |PIX Version |FWSM Version |: Hardware:)/m
@@ -31,11 +32,12 @@ export const ciscoAsa: SourceParser = {
     }
     const parsed = readCiscoText(text, {multiLineBanners: false, colonComments: true}, redactCisco)
     const config = new AsaReader(parsed.ledger).read(parsed.nodes)
-    const exposures = asaExposures(config, redactCisco)
+    // static NAT opens only what the interface's ACL passes
+    const {exposures, doubts} = composeNat(asaExposures(config, redactCisco), asaNatOrder(config))
     const device = asaDevice(config)
     // access-group interfaces, nameifs of NAT and management lines → ingress/egress
     bindingsToAttachments(exposures, device)
-    const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, stats, device}
+    const {unparsed, stats, status} = parsed.ledger.finish()
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
   },
 }

@@ -1,5 +1,5 @@
 import type {Box} from '../../net/match.js'
-import {evaluateList} from '../evaluate.js'
+import {evaluateList} from '../../model/evaluate.js'
 import type {IosAcl} from './model.js'
 
 /** The traffic an ACL permits, after first-match ordering: for `match access-group` in class-maps and for access-classes. */

@@ -4,7 +4,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {ICMP, ICMPV6, TCP, UDP} from '../../net/protocol.js'
-import type {EvalRule} from '../evaluate.js'
+import type {EvalRule} from '../../model/evaluate.js'
 import {Accounting, type Item, itemsOf, itemText, lazy, type Scope} from './items.js'
 import {ESP, interfaceAddress, type ServiceBox, value, values} from './objects.js'
 import {addressSide, permitsToExposures, type PolicyMeta, serviceBoxes, type VdomTables} from './policies.js'
@@ -121,7 +121,7 @@ export function managementExposures(
           rules.push({
             match: {from: src.set, to: dst.set, ...b},
             action: allow ? 'allow' : 'deny',
-            guards: intf === 'any' ? [] : [`in=${intf}`],
+            guards: intf === 'any' ? [] : [{in: intf}],
             opaque: !allow && doubtful,
             meta: {rule: `${prefix}local-in-policy ${item.name}`, line: item.line, text, notes: [...svc.notes, ...src.notes, ...dst.notes], fromSets: src.unresolved, toSets: dst.unresolved, srcintf: intf, dstintf: 'any', group: group.next},
           })
@@ -157,7 +157,7 @@ export function managementExposures(
           rules.push({
             match: {from, to, ...b},
             action: 'allow',
-            guards: [`in=${info.name}`],
+            guards: [{in: info.name}],
             meta: {
               rule: `${a.where} allowaccess ${token}`,
               line: a.line,

@@ -6,7 +6,7 @@ import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, subtractBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import {type EvalRule, evaluateList, type Guard} from '../../model/evaluate.js'
 import type {InterfaceInfo} from './device.js'
 import {Accounting, type Item, itemsOf, itemText, lazy, type Scope} from './items.js'
 import {type AddressTable, addressTable, readVip, resolveAddresses, resolveServices, type ServiceBox, type ServiceTable, serviceTable, value, values, type Vip} from './objects.js'
@@ -248,9 +248,9 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       const fDoubt = doubtful || src.doubtful || dst.doubtful
       const services = isdbDst ? [ALL_SERVICE] : svc.boxes
       const push = (match: Box, translated: PolicyMeta['translated'], viaVip: boolean, s: string, d: string) => {
-        const guards = [...(s === 'any' ? [] : [`in=${s}`]), ...(d === 'any' ? [] : [`out=${d}`])]
+        const guards: Guard[] = [...(s === 'any' ? [] : [{in: s}]), ...(d === 'any' ? [] : [{out: d}])]
         // FortiOS: a deny does not stop VIP (DNAT) traffic unless it names the VIP or sets match-vip
-        if (!viaVip && (allow || value(item, 'match-vip') !== 'enable')) guards.push('novip')
+        if (!viaVip && (allow || value(item, 'match-vip') !== 'enable')) guards.push({cond: 'novip'})
         rules.push({
           match,
           action: allow ? 'allow' : 'deny',

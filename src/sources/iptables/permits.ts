@@ -1,5 +1,5 @@
 import {coversBox} from '../../net/match.js'
-import type {Permit} from '../evaluate.js'
+import type {Permit} from '../../model/evaluate.js'
 
 /**
  * Drop permits of a rule that another permit of the same rule already covers with fewer conditions:
@@ -20,7 +20,7 @@ export function pruneCovered<M>(permits: Array<Permit<M>>): Array<Permit<M>> {
       if (dropped.has(a)) continue
       for (const b of list) {
         if (a === b || dropped.has(b)) continue
-        if (a.guards.every((g) => b.guards.includes(g)) && coversBox(a.box, b.box)) dropped.add(b)
+        if (a.guardKeys.every((g) => b.guardKeys.includes(g)) && coversBox(a.box, b.box)) dropped.add(b)
       }
     }
   }

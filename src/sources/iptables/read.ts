@@ -5,6 +5,7 @@
  *   WireGuard PostUp lines, several joined with `;` or `&&`).
  * Every line lands in one bucket: modelled, ignored on purpose, or an Unparsed entry with a reason.
  */
+import {note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -175,7 +176,7 @@ const UNSUPPORTED_OPS = new Set(['-D', '--delete', '-R', '--replace', '-E', '--r
 function newRule(line: number, text: string): IptRule {
   return {
     line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
-    sourcePorts: PortSet.ALL, guards: [], notes: [], unknown: false, rateLimited: false, newTraffic: true,
+    sourcePorts: PortSet.ALL, guards: [], doubts: [], unknown: false, rateLimited: false, newTraffic: true,
     loopback: false, fromSets: [], toSets: [], goto: false,
   }
 }
@@ -194,9 +195,9 @@ export function parseCommandWords(words: string[], line: number, text: string, t
   const doubt = (reason: string) => {
     problem(reason)
     rule.unknown = true
-    rule.notes.push(`${reason}: ignored; exposure may be broader`)
+    rule.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
   }
-  const cond = (desc: string) => rule.guards.push(`cond=${neg ? 'not ' : ''}${redactLine(desc)}`)
+  const cond = (desc: string) => rule.guards.push({cond: `${neg ? 'not ' : ''}${redactLine(desc)}`})
   // `! -s x` and the old `-s ! x` both negate
   const value = (): string | undefined => {
     let v = words[++i]
@@ -279,14 +280,14 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         const v = value() ?? ''
         if (v === 'lo' && !neg) rule.loopback = true
         rule.inInterface = `${neg ? '!' : ''}${v}`
-        rule.guards.push(`in=${rule.inInterface}`)
+        rule.guards.push({in: rule.inInterface})
         continue
       }
       case '-o': case '--out-interface': {
         const v = value() ?? ''
         if (v === 'lo' && !neg) rule.loopback = true
         rule.outInterface = `${neg ? '!' : ''}${v}`
-        rule.guards.push(`out=${rule.outInterface}`)
+        rule.guards.push({out: rule.outInterface})
         continue
       }
       case '-f': case '--fragment': cond('fragments'); continue
@@ -294,7 +295,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         const m = (words[++i] ?? '').toLowerCase()
         modules.add(m)
         if (m === 'icmp6' || m === 'icmpv6') hint(6)
-        if (MODULE_CONDITIONS[m]) rule.guards.push(`cond=${MODULE_CONDITIONS[m]}`)
+        if (MODULE_CONDITIONS[m]) rule.guards.push({cond: MODULE_CONDITIONS[m]})
         if (!KNOWN_MODULES.has(m)) doubt(`unknown match module '${m}'`)
         continue
       }
@@ -319,7 +320,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         // "or", so read it as destination ports (the usual intent) and say so
         const before = rule.ports
         ports(w, value(), 'ports')
-        if (rule.ports !== before) rule.guards.push('cond=multiport --ports also matches source ports')
+        if (rule.ports !== before) rule.guards.push({cond: 'multiport --ports also matches source ports'})
         continue
       }
       case '--syn':
@@ -378,7 +379,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         const name = words[++i] ?? ''
         const dir = (words[++i] ?? 'src').split(',')[0]
         ;(dir === 'dst' ? rule.toSets : rule.fromSets).push(neg ? `!${name}` : name)
-        rule.guards.push(`${dir === 'dst' ? 'dst' : 'src'}-set=${neg ? '!' : ''}${name}`)
+        rule.guards.push({set: dir === 'dst' ? 'dst' : 'src', name: `${neg ? '!' : ''}${name}`})
         continue
       }
       case '--to-destination': {

@@ -9,7 +9,9 @@ import {redactLine} from '../redact.js'
 import type {SourceParser, Unparsed} from '../types.js'
 import {buildConfig} from './build.js'
 import {attachExposures, describeDevice} from './device.js'
+import {composeNat} from '../../model/nat.js'
 import {toExposures} from './exposures.js'
+import {junosNatOrder} from './nat.js'
 import {readJunos} from './read.js'
 
 // top-level statements only Junos writes, in either form
@@ -41,7 +43,11 @@ export const junos: SourceParser = {
       })
     }
     const built = buildConfig(read.statements)
-    const {exposures, problems} = toExposures(built.config)
+    const device = describeDevice(built.config, read.statements)
+    const built0 = toExposures(built.config)
+    const {problems} = built0
+    // destination/static NAT opens only what a security policy passes after translation
+    const {exposures, doubts} = composeNat(built0.exposures, junosNatOrder(device))
     attachExposures(built.config, exposures)
     const unparsed: Unparsed[] = [...read.problems, ...built.unparsed]
     const seen = new Set(unparsed.map((u) => `${u.line}\u0000${u.reason}`))
@@ -58,6 +64,6 @@ export const junos: SourceParser = {
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
     const lines = read.count + read.directives + read.problems.length
     const understood = built.understood.size + read.directives
-    return {exposures, unparsed, stats: {lines, understood}, device: describeDevice(built.config, read.statements)}
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines, understood}, device}
   },
 }

@@ -1,9 +1,11 @@
 /** Junos destination and static NAT → `nat-forward` exposures, first match per rule-set. */
+import type {DeviceModel} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
+import {forwardingFilter, leavesToward, type NatOrder, postNatZones} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
-import {type EvalRule, evaluateList} from '../evaluate.js'
+import {type EvalRule, evaluateList} from '../../model/evaluate.js'
 import {parseAddress} from './build.js'
 import {type AddressResolver, type ExposureProblem, junosProtocol, portSet, type Template} from './common.js'
 import type {JunosConfig, NatRuleSet} from './model.js'
@@ -133,4 +135,19 @@ export function natExposures(
 function natText(rs: NatRuleSet, rule: string, match: Map<string, string[]>, then: string[]): string {
   const m = [...match].map(([k, vs]) => vs.map((v) => `${k} ${v}`).join(' ')).join(' ')
   return `nat ${rs.kind} rule-set ${rs.name}${rs.fromKind ? ` from ${rs.fromKind} ${rs.from.join(' ')}` : ''} rule ${rule}${m ? ` match ${m}` : ''} then ${then.join(' ')}`
+}
+
+/**
+ * SRX order for the shared NAT step (model/nat.ts): static NAT, then destination NAT, then the route
+ * lookup of the translated address gives the to-zone, then the security policy decides on the
+ * TRANSLATED destination from the ingress zone to that post-NAT zone (source NAT comes after). Stateless
+ * firewall filters run before NAT and are not the deciding rule.
+ */
+export function junosNatOrder(device: DeviceModel): NatOrder {
+  return {
+    filterWords: 'security policy',
+    candidate: (f) => forwardingFilter(f) && !f.rule.startsWith('filter '),
+    sees: () => 'translated',
+    pairs: (n, f) => leavesToward(f, postNatZones(device, n)),
+  }
 }

@@ -7,6 +7,8 @@ import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
+import type {Guard} from '../../model/guards.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Match, NftTable, Stmt, Value} from './model.js'
 
 export interface Compiled {
@@ -15,8 +17,8 @@ export interface Compiled {
   protocols: ProtocolSet
   ports: PortSet
   sourcePorts: PortSet
-  guards: string[]
-  notes: string[]
+  guards: Guard[]
+  doubts: DoubtNote[]
   /** Reasons for the unparsed entry of this rule. */
   problems: string[]
   unknown: boolean
@@ -28,12 +30,12 @@ export interface Compiled {
 export function emptyCompiled(): Compiled {
   return {
     from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL,
-    guards: [], notes: [], problems: [], unknown: false, rateLimited: false, newTraffic: true, loopback: false,
+    guards: [], doubts: [], problems: [], unknown: false, rateLimited: false, newTraffic: true, loopback: false,
   }
 }
 
 export function cloneCompiled(c: Compiled): Compiled {
-  return {...c, guards: [...c.guards], notes: [...c.notes], problems: [...c.problems]}
+  return {...c, guards: [...c.guards], doubts: [...c.doubts], problems: [...c.problems]}
 }
 
 const TCP = 6
@@ -48,11 +50,11 @@ const SCOPE = {ip: AddressSet.ANY4, ip6: AddressSet.ANY6}
 export function doubt(c: Compiled, reason: string): void {
   c.problems.push(reason)
   c.unknown = true
-  c.notes.push(`${reason}: ignored; exposure may be broader`)
+  c.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
 }
 
 function cond(c: Compiled, desc: string): void {
-  c.guards.push(`cond=${desc}`)
+  c.guards.push({cond: desc})
 }
 
 /** The atoms of a value, with named sets expanded; null (and the set recorded) when it cannot be. */
@@ -67,7 +69,7 @@ function atomsOf(c: Compiled, m: Match, table: NftTable): string[] | null {
   if (set.elements === null) {
     const side = /saddr$/.test(m.field) ? 'src' : /daddr$/.test(m.field) ? 'dst' : null
     const neg = m.op === '!=' ? '!' : ''
-    if (side) c.guards.push(`${side}-set=${neg}${v.name}`)
+    if (side) c.guards.push({set: side, name: `${neg}${v.name}`})
     else cond(c, `${m.field} ${m.op} @${v.name} (filled at run time)`)
     return null
   }
@@ -172,7 +174,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     if (items === null) return
     const dir = m.field.startsWith('meta i') ? 'in' : 'out'
     if (!neg && items.length === 1 && items[0] === 'lo') c.loopback = true
-    c.guards.push(`${dir}=${neg ? '!' : ''}${items.join(',')}`)
+    c.guards.push(dir === 'in' ? {in: `${neg ? '!' : ''}${items.join(',')}`} : {out: `${neg ? '!' : ''}${items.join(',')}`})
     return
   }
   if ((proto === 'icmp' || proto === 'icmpv6') && (key === 'type' || key === 'code')) {

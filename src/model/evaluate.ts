@@ -10,6 +10,9 @@
  */
 import {DestinationIndex} from '../net/destination-index.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
+import {type Guard, guardKey, guardOfKey} from './guards.js'
+
+export type {Guard} from './guards.js'
 
 export type RuleAction = 'allow' | 'deny' | 'jump' | 'goto' | 'return'
 
@@ -18,8 +21,8 @@ export interface EvalRule<M> {
   action: RuleAction
   /** Target chain of jump/goto. */
   target?: string
-  /** Conditions outside the box (`iif=eth0`, `zone=untrust`), compared as strings. */
-  guards?: readonly string[]
+  /** Conditions outside the box (enters by eth0, App-ID, a set), compared by guardKey. */
+  guards?: readonly Guard[]
   /** A condition the parser did not understand: the rule never shadows others. */
   opaque?: boolean
   meta: M
@@ -36,7 +39,9 @@ export interface EvalChain<M> {
 
 export interface Permit<M> {
   box: Box
-  guards: readonly string[]
+  guards: readonly Guard[]
+  /** guardKey of each guard, sorted: equal arrays = the same conditions. */
+  guardKeys: readonly string[]
   meta: M
 }
 
@@ -44,11 +49,33 @@ export interface EvalResult<M> {
   permits: Array<Permit<M>>
   /** Problems with the rule graph itself (loops, unknown targets), with the rule that caused them. */
   warnings: Array<{meta: M; reason: string}>
+  /**
+   * With `recordDenies`: each deny as it applies in context, in evaluation order, then the policy of a
+   * deny-policy chain that has `policyMeta` (what decides a blocked packet: the first that matches it).
+   */
+  denies?: Array<{box: Box; meta: M}>
 }
+
+/** Recorded denies at most (a blocked flow's deciding line is then the flow's own line). */
+const MAX_RECORDED_DENIES = 20000
 
 interface Drop {
   box: Box
   guards: readonly string[]
+}
+
+// inside the evaluator guards are their keys (string compare, sort); permits get the typed guards back
+const keysOf = new WeakMap<readonly Guard[], readonly string[]>()
+function ruleKeys(guards: readonly Guard[]): readonly string[] {
+  let k = keysOf.get(guards)
+  if (!k) keysOf.set(guards, (k = guards.map(guardKey)))
+  return k
+}
+const guardsOf = new WeakMap<readonly string[], readonly Guard[]>()
+function typedGuards(keys: readonly string[]): readonly Guard[] {
+  let g = guardsOf.get(keys)
+  if (!g) guardsOf.set(keys, (g = keys.map(guardOfKey)))
+  return g
 }
 
 const MAX_DEPTH = 64
@@ -110,6 +137,8 @@ function minus(boxes: Box[], drops: Iterable<Drop>, guards: readonly string[]): 
 }
 
 export interface EvalOptions {
+  /** Record the denies (EvalResult.denies), for the line that decides a blocked flow. */
+  recordDenies?: boolean
   /**
    * Recall first for conditional exits: a `return`/`goto` that carries guards of its own or is opaque
    * (`-i eth0 -j RETURN`, `-m addrtype --dst-type LOCAL -j RETURN`, a rate-limited RETURN) lets what it
@@ -153,8 +182,12 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
   const permits: Array<Permit<M>> = []
   const warnings: Array<{meta: M; reason: string}> = []
   const drops = new DropIndex()
+  const denies: Array<{box: Box; meta: M}> | undefined = options.recordDenies ? [] : undefined
+  const record = (boxes: Box[], meta: M) => {
+    if (denies) for (const box of boxes) if (denies.length < MAX_RECORDED_DENIES) denies.push({box, meta})
+  }
   const base = chains.get(entry)
-  if (!base) return {permits, warnings}
+  if (!base) return {permits, warnings, ...(denies ? {denies} : {})}
 
   const emit = (boxes: Box[], guards: readonly string[], meta: M) => {
     let remaining: Box[] = []
@@ -165,14 +198,14 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       if (byInterface.size && byInterface.size <= MAX_SPLIT) {
         for (const [iface, list] of [...byInterface].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           const g = [...guards, iface].sort()
-          for (const b of mergeBoxes(minus(remaining, list, g))) permits.push({box: b, guards: g, meta})
+          for (const b of mergeBoxes(minus(remaining, list, g))) permits.push({box: b, guards: typedGuards(g), guardKeys: g, meta})
         }
         const rest = [...guards, ...[...byInterface.keys()].map((k) => `in=!${k.slice(3)}`)].sort()
-        for (const b of remaining) permits.push({box: b, guards: rest, meta})
+        for (const b of remaining) permits.push({box: b, guards: typedGuards(rest), guardKeys: rest, meta})
         return
       }
     }
-    for (const b of remaining) permits.push({box: b, guards, meta})
+    for (const b of remaining) permits.push({box: b, guards: typedGuards(guards), guardKeys: guards, meta})
   }
 
   // Walk a chain under a context (the traffic that reached it, and the guards collected on the way).
@@ -192,13 +225,14 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       if (pieces.length === 0) continue
       if (returned.length) pieces = minus(pieces, returned, guards)
       if (pieces.length === 0) continue
-      const g = rule.guards?.length ? [...new Set([...guards, ...rule.guards])].sort() : guards
+      const g = rule.guards?.length ? [...new Set([...guards, ...ruleKeys(rule.guards)])].sort() : guards
       switch (rule.action) {
         case 'allow':
           emit(pieces, g, rule.meta)
           break
         case 'deny':
           if (!rule.opaque) for (const b of exempt.length ? minus(pieces, exempt, g) : pieces) drops.add({box: b, guards: g})
+          if (!rule.opaque) record(pieces, rule.meta)
           break
         case 'return':
           if (!rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
@@ -217,7 +251,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
           }
           const before = permits.length
           walk(target, pieces, g, [...stack, target.name])
-          if (rule.action === 'goto' && chain.policy) for (const p of permits.slice(before)) decided.push({box: p.box, guards: p.guards})
+          if (rule.action === 'goto' && chain.policy) for (const p of permits.slice(before)) decided.push({box: p.box, guards: p.guardKeys})
           // goto does not come back: what it matched is decided by the target (or the base policy)
           if (rule.action === 'goto' && !rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
           if (rule.action === 'goto' && options.conditionalExitsExempt && (rule.opaque || g.length > guards.length)) for (const b of pieces) exempt.push({box: b, guards: []})
@@ -230,11 +264,11 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       // base chain's policy (only what the goto target accepted is already decided)
       const rest = decided.length ? minus(context, decided, guards) : context
       if (rest.length) emit(rest, guards, chain.policyMeta)
-    }
+    } else if (chain.policy === 'deny' && chain.policyMeta !== undefined) record(context, chain.policyMeta)
   }
 
   walk(base, [ANY_BOX], [], [base.name])
-  return {permits, warnings}
+  return {permits, warnings, ...(denies ? {denies} : {})}
 }
 
 /** Convenience for formats with a single ordered list and a default action (cloud ACLs, zone policies). */

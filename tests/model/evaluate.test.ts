@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {AddressSet} from '../../src/net/address-set.js'
 import {box, type Box, coversBox, subtractBox} from '../../src/net/match.js'
 import {PortSet, ProtocolSet} from '../../src/net/number-set.js'
-import {type EvalChain, type EvalRule, evaluateChains, evaluateList} from '../../src/sources/evaluate.js'
+import {type EvalChain, type EvalRule, evaluateChains, evaluateList} from '../../src/model/evaluate.js'
 
 const tcp = ProtocolSet.of(6)
 const udp = ProtocolSet.of(17)
@@ -83,10 +83,10 @@ describe('ordered evaluation', () => {
 
   it('guards: a deny on one interface does not shadow an allow on every interface; opaque denies never shadow', () => {
     const r = evaluateList([
-      rule('deny', {protocols: tcp}, 'deny-eth1', {guards: ['iif=eth1']}),
+      rule('deny', {protocols: tcp}, 'deny-eth1', {guards: [{in: 'eth1'}]}),
       rule('deny', {protocols: tcp}, 'deny-unknown', {opaque: true}),
       rule('allow', {protocols: tcp, ports: PortSet.range(22)}, 'ssh-any-if'),
-      rule('allow', {protocols: tcp, ports: PortSet.range(443)}, 'https-eth1', {guards: ['iif=eth1']}),
+      rule('allow', {protocols: tcp, ports: PortSet.range(443)}, 'https-eth1', {guards: [{in: 'eth1'}]}),
     ])
     expect(r.permits.map((p) => p.meta)).toEqual(['ssh-any-if'])
   })

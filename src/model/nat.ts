@@ -1,0 +1,232 @@
+/**
+ * NAT as a transformation (the device model's shared step): an inbound NAT opens only what a filter rule
+ * passes once the vendor's order has been applied. Each vendor says, through a `NatOrder`, which filter
+ * rules may meet a NAT (hook, direction, the NAT a filter names) and which destination a filter rule
+ * sees: the translated one (netfilter FORWARD, ASA 8.3+, Junos, pfSense, Azure NSG, IOS zone-based
+ * firewall) or the original one (PAN-OS security rules, IOS interface ACLs, ASA before 8.3).
+ *
+ * A NAT exposure composed with a filter exposure keeps the NAT's line, name and public destination, has
+ * `translated` narrowed to what the filter passes and `filter: {line, rule}` of that filter rule; its
+ * sources, protocols and ports are what both pass. A NAT that no filter rule passes is no exposure but a
+ * `nat-dead` doubt (effect `dead`). A filter rule the parser already shaped as one NAT's traffic (it has
+ * `translated`: a FortiOS policy naming a VIP, a pfSense rule associated with a port forward, `rdr
+ * pass`) pairs only with that NAT, is read before translation, and is replaced by the composition.
+ */
+import {AddressSet} from '../net/address-set.js'
+import {DestinationIndex} from '../net/destination-index.js'
+import {parseCidr} from '../net/ip.js'
+import {type Box, intersectBox} from '../net/match.js'
+import type {PortSet} from '../net/number-set.js'
+import {addDoubts} from './build.js'
+import type {DeviceModel} from './device.js'
+import {type Exposure, exposureBox, exposureToJson} from './exposure.js'
+
+/** A NAT that no filter passes (the shape of ParseResult.doubts; kept here so the model imports no parser). */
+export interface NatDoubt {
+  code: 'nat-dead'
+  effect: 'dead'
+  detail: string
+  line: number
+  file?: string
+}
+
+/** Which destination a filter rule names for NAT'd traffic. */
+export type NatSide = 'translated' | 'original'
+
+export interface NatOrder {
+  /** Words for the doubt: which filter rules were looked at (`input or forward filter rule`, `security policy`). */
+  filterWords: string
+  /** Whether `f` is a filter rule that may pass the traffic of NAT `n` (direction, hook, host-local rules). */
+  candidate(f: Exposure, n: Exposure): boolean
+  /** The destination `f` matches NAT'd traffic on (default: translated). */
+  sees?(f: Exposure, n: Exposure): NatSide
+  /** Vendor conditions beyond boxes and ingress (post-NAT zone): false = `f` never passes `n`'s traffic. */
+  pairs?(n: Exposure, f: Exposure): boolean
+  /**
+   * The part of `f`'s traffic the NAT's traffic is matched against, when the vendor's NAT changes it
+   * (ASA: a static NAT naming its real interface diverts the packet there whatever the routes).
+   */
+  filterBox?(f: Exposure, n: Exposure): Box
+  /** Filter rules `filterBox` may widen beyond their destination: every NAT meets them. */
+  wide?(f: Exposure): boolean
+  /** Exposures that are NATs (default: `nat-forward`). */
+  isNat?(e: Exposure): boolean
+}
+
+/** Filter rules of every vendor except netfilter: inbound, not to the device itself. */
+export function forwardingFilter(f: Exposure): boolean {
+  return f.kind === 'filter' && f.direction === 'inbound' && !f.hostLocal
+}
+
+/**
+ * Replace the NAT exposures by their compositions with the filter rules that pass them (in the order
+ * the vendor gives), and the NATs nothing passes by `nat-dead` doubts. Other exposures are kept as they
+ * are, except filter rules bound to one NAT (`translated` set), which the composition replaces.
+ */
+export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: Exposure[]; doubts: NatDoubt[]; nats: Exposure[]} {
+  const isNat = order.isNat ?? ((e: Exposure) => e.kind === 'nat-forward')
+  const nats = exposures.filter(isNat)
+  if (!nats.length) return {exposures, doubts: [], nats}
+  // filters indexed by destination on both sides, so each NAT meets only the rules near its addresses
+  const filters = new DestinationIndex<Exposure>((e) => e.to)
+  const wide: Exposure[] = []
+  for (const e of exposures) if (!isNat(e) && e.kind === 'filter') (order.wide?.(e) ? wide.push(e) : filters.add(e))
+  const out: Exposure[] = []
+  const doubts: NatDoubt[] = []
+  const dead = new Set<string>()
+  // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure
+  const listed = new Set<string>()
+  const consumed = new Set<Exposure>()
+  for (const e of exposures) {
+    if (!isNat(e)) {
+      out.push(e)
+      continue
+    }
+    const t = e.translated
+    const original = exposureBox(e)
+    const translated: Box = {...original, to: t?.to ?? e.to, ports: t?.ports ?? e.ports}
+    let passed = false
+    const near = filters.candidates(translated.to.union(original.to))
+    for (const f of wide.length ? [...near, ...wide] : near) {
+      if (!order.candidate(f, e) || !sameIngress(e, f)) continue
+      const bound = !!f.translated
+      if (bound && !boundTo(f, e)) continue
+      if (order.pairs && !order.pairs(e, f)) continue
+      const side: NatSide = bound ? 'original' : (order.sees?.(f, e) ?? 'translated')
+      const i = intersectBox(side === 'translated' ? translated : original, order.filterBox?.(f, e) ?? exposureBox(f))
+      if (!i) continue
+      passed = true
+      if (bound) consumed.add(f)
+      const c = side === 'translated' ? afterNat(e, f, i) : beforeNat(e, f, i)
+      const key = JSON.stringify(exposureToJson(c))
+      if (listed.has(key)) continue
+      listed.add(key)
+      out.push(c)
+    }
+    if (!passed) {
+      const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}`
+      if (dead.has(key)) continue
+      dead.add(key)
+      doubts.push({code: 'nat-dead', effect: 'dead', line: e.line, detail: `${e.rule}: no ${order.filterWords} passes the translated traffic`, ...(e.file ? {file: e.file} : {})})
+    }
+  }
+  return {exposures: consumed.size ? out.filter((e) => !consumed.has(e)) : out, doubts, nats}
+}
+
+/** A filter rule shaped as one NAT's traffic belongs to the NAT that translates to the same place. */
+function boundTo(f: Exposure, n: Exposure): boolean {
+  const ft = f.translated!
+  const nt = n.translated
+  if (!n.to.covers(f.to)) return false
+  if (ft.to && nt?.to && !nt.to.overlaps(ft.to)) return false
+  if (ft.ports && nt?.ports && !nt.ports.overlaps(ft.ports)) return false
+  return true
+}
+
+/**
+ * Whether traffic the NAT takes can enter where the filter rule is bound: interfaces (netfilter `eth+`
+ * wildcards; `-i lo` never carries it) and vendor zones; a side that names none matches every other.
+ */
+export function sameIngress(n: Exposure, f: Exposure): boolean {
+  const positive = (e: Exposure) => (e.interfaces?.in ?? []).filter((x) => !x.startsWith('!') && !UNBOUND.has(x.toLowerCase()))
+  const fi = positive(f)
+  if (fi.length && fi.every((x) => x === 'lo')) return false
+  const ni = positive(n)
+  const match = (a: string, b: string) => a === b || (a.endsWith('+') && b.startsWith(a.slice(0, -1))) || (b.endsWith('+') && a.startsWith(b.slice(0, -1)))
+  if (ni.length && fi.length && !ni.some((a) => fi.some((b) => match(a, b)))) return false
+  const zones = (list?: string[]) => (list ?? []).filter((z) => !UNBOUND.has(z.toLowerCase()))
+  const nz = zones(n.fromZones)
+  const fz = zones(f.fromZones)
+  return !nz.length || !fz.length || nz.some((z) => fz.includes(z))
+}
+
+const UNBOUND = new Set(['any', '*', 'all'])
+
+/**
+ * The vendor zones (or interface names, for vendors without zones) the translated destination lies
+ * behind, by the device's connected subnets; empty when the device does not say (no interface holds it).
+ */
+export function postNatZones(device: DeviceModel | undefined, n: Exposure, names: 'zones' | 'interfaces' = 'zones'): string[] {
+  const to = n.translated?.to
+  if (!device || !to || to.isAny()) return []
+  const out = new Set<string>()
+  for (const i of device.interfaces) {
+    const name = names === 'zones' ? i.vendorZone : i.name
+    if (!name) continue
+    const subnets = AddressSet.unionAll(i.addresses.map((a) => {
+      const c = parseCidr(a)
+      return (c && AddressSet.parse(c.network)) || AddressSet.EMPTY
+    }))
+    if (subnets.overlaps(to)) out.add(name)
+  }
+  return [...out]
+}
+
+/** Whether the filter's destination zones admit traffic toward `zones` (a filter naming none admits all). */
+export function leavesToward(f: Exposure, zones: string[]): boolean {
+  if (!zones.length) return true
+  const named = (f.toZones ?? []).filter((z) => !UNBOUND.has(z.toLowerCase()))
+  return !named.length || named.some((z) => zones.includes(z))
+}
+
+/** The filter saw the translated packet (`i` is on the translated side): map back to the public side. */
+function afterNat(n: Exposure, f: Exposure, i: Box): Exposure {
+  const t = n.translated
+  // the public side: ports map back one to one when the NAT keeps them; a NAT to one port takes all of its own
+  const ports = t?.ports ? n.ports : i.ports
+  return composed(n, f, {
+    from: i.from,
+    // the NAT sends its whole match to the new address; without a new address (REDIRECT) it stays
+    to: t?.to ? n.to : i.to,
+    protocols: i.protocols,
+    ports,
+    sourcePorts: i.sourcePorts,
+    translated: {to: i.to, ...(t?.ports ? {ports: i.ports} : {})},
+  })
+}
+
+/** The filter saw the packet before translation (`i` is on the public side). */
+function beforeNat(n: Exposure, f: Exposure, i: Box): Exposure {
+  // a filter rule bound to this NAT knows the translation of its own part best
+  const t = f.translated ?? n.translated
+  const translated: {to?: AddressSet; ports?: PortSet} = {}
+  // a translation the parser could not compute stays unknown (no `to`), never the public address
+  if (t?.to) translated.to = t.to
+  if (t?.ports) translated.ports = t.ports
+  return composed(n, f, {from: i.from, to: i.to, protocols: i.protocols, ports: i.ports, sourcePorts: i.sourcePorts, translated})
+}
+
+function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts' | 'translated'>): Exposure {
+  // a packet keeps its family: sources of the other family never reach the NAT'd address
+  const families = (part.to.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(part.to.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
+  const e: Exposure = {...n, ...part, from: part.from.intersect(families), filter: {line: f.line, rule: f.rule}}
+  // the vendor's stable name (finding ids): the NAT's, else the filter rule's that decides
+  const name = n.name ?? f.name
+  if (name) e.name = name
+  if (f.hook) e.hook = f.hook
+  // the filter's doubts stay on the filter's line (addDoubts re-renders notes from the doubts)
+  if (f.doubts?.length) addDoubts(e, f.doubts)
+  const notes = [...new Set([...(e.notes ?? []), ...(n.notes ?? []), ...(f.notes ?? [])])]
+  if (notes.length) e.notes = notes
+  else delete e.notes
+  const fromSets = [...new Set([...(n.fromSets ?? []), ...(f.fromSets ?? [])])]
+  if (fromSets.length) e.fromSets = fromSets
+  const toSets = [...new Set([...(n.toSets ?? []), ...(f.toSets ?? [])])]
+  if (toSets.length) e.toSets = toSets
+  // where it enters: the NAT's binding, else the filter's; where it leaves: the filter's (post-NAT zone)
+  const ins = n.interfaces?.in ?? f.interfaces?.in
+  const outs = f.interfaces?.out ?? n.interfaces?.out
+  if (ins || outs) e.interfaces = {...(ins ? {in: ins} : {}), ...(outs ? {out: outs} : {})}
+  else delete e.interfaces
+  const fromZones = n.fromZones ?? f.fromZones
+  const toZones = f.toZones ?? n.toZones
+  if (fromZones) e.fromZones = fromZones
+  if (toZones) e.toZones = toZones
+  const ingress = n.ingress ?? (n.interfaces?.in?.length || n.fromZones?.length ? undefined : f.ingress)
+  const egress = f.egress ?? (f.interfaces?.out?.length || f.toZones?.length ? undefined : n.egress)
+  if (ingress) e.ingress = ingress
+  else delete e.ingress
+  if (egress) e.egress = egress
+  else delete e.egress
+  return e
+}

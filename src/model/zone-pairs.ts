@@ -1,0 +1,81 @@
+/**
+ * Zone-pair evaluation, written once for every zone-based firewall (Junos security policies, PAN-OS
+ * security rules, IOS zone-based firewall): for each (from, to) zone pair, the policies that apply to
+ * it, in order, through the ordered evaluator, ending in the pair's default action. A policy names its
+ * zones; an empty list or `any` means every zone.
+ */
+import {type EvalResult, type EvalRule, evaluateList} from './evaluate.js'
+
+export interface ZonePairOptions<P, M> {
+  /** Zones known besides those the policies name (interfaces' zones). */
+  zones: Iterable<string>
+  /** Policies in evaluation order. */
+  policies: readonly P[]
+  zonesOf: (p: P) => {from: readonly string[]; to: readonly string[]}
+  /** The evaluator rules of one policy for one pair (none: the policy does not apply there). */
+  rulesFor: (p: P, from: string, to: string) => Array<EvalRule<M>>
+  /** Every pair of known zones (a default permit, a global policy), not only the pairs policies name. */
+  allPairs?: boolean
+  /** The pair's default action (and the metadata of what an allow default exposes); default deny. */
+  defaultFor?: (from: string, to: string) => {action: 'allow' | 'deny'; meta?: M}
+}
+
+export interface ZonePairResult<M> extends EvalResult<M> {
+  from: string
+  to: string
+}
+
+const anyZone = (zs: readonly string[]) => zs.length === 0 || zs.includes('any')
+
+/** Evaluate every zone pair, in code-unit order of (from, to). */
+export function evaluateZonePairs<P, M>(options: ZonePairOptions<P, M>): Array<ZonePairResult<M>> {
+  const {policies, zonesOf} = options
+  const zones = new Set<string>(options.zones)
+  for (const p of policies) {
+    const z = zonesOf(p)
+    for (const n of [...z.from, ...z.to]) if (n !== 'any') zones.add(n)
+  }
+  const all = [...zones].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const pairs = new Set<string>()
+  const pairKey = (a: string, b: string) => `${a}\u0000${b}`
+  if (options.allPairs) for (const a of all) for (const b of all) pairs.add(pairKey(a, b))
+  else
+    for (const p of policies) {
+      const z = zonesOf(p)
+      for (const a of anyZone(z.from) ? all : z.from) for (const b of anyZone(z.to) ? all : z.to) pairs.add(pairKey(a, b))
+    }
+  // policies indexed by source zone, so a pair walks only those that can apply to it
+  const byFrom = new Map<string, number[]>()
+  const anyFrom: number[] = []
+  policies.forEach((p, i) => {
+    const from = zonesOf(p).from
+    if (anyZone(from)) anyFrom.push(i)
+    else for (const z of new Set(from)) (byFrom.get(z) ?? byFrom.set(z, []).get(z)!).push(i)
+  })
+  const out: Array<ZonePairResult<M>> = []
+  for (const key of [...pairs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [from, to] = key.split('\u0000')
+    const rules: Array<EvalRule<M>> = []
+    for (const i of mergeSorted(byFrom.get(from) ?? [], anyFrom)) {
+      const p = policies[i]
+      const z = zonesOf(p)
+      if (!anyZone(z.to) && !z.to.includes(to)) continue
+      rules.push(...options.rulesFor(p, from, to))
+    }
+    const def = options.defaultFor?.(from, to) ?? {action: 'deny' as const}
+    out.push({from, to, ...evaluateList(rules, def.action, def.meta)})
+  }
+  return out
+}
+
+/** Two ascending index lists merged, without repeats. */
+export function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++]
+    if (out[out.length - 1] !== x) out.push(x)
+  }
+  return out
+}

@@ -1,0 +1,176 @@
+/**
+ * The one line ledger every parser keeps (Batfish: every line in a named bucket, and a per-file
+ * `ParseStatus`). Each meaningful line gets exactly one verdict: modelled (`ok`), ignored on purpose
+ * (`ignored`, from the parser's table of statements it skips: counts as understood), or `unparsed`
+ * with a reason and its (redacted) text. A line seen and never given a verdict is unparsed with the
+ * ledger's `unvisited` reason, so nothing is dropped silently. `finish` derives the stats from the
+ * verdicts, so the counts cannot drift (no clamps).
+ *
+ * Formats that do not count by line (XML elements, cloud resources) add units with `count(n)` and give
+ * each unparsed entry the units it costs (`cost`).
+ */
+import {type Doubt, type DoubtCode, doubtEffect} from '../../model/doubts.js'
+import type {Unparsed} from '../types.js'
+
+/** Batfish's ParseStatus, per file. */
+export type ParseStatus = 'passed' | 'partially-unrecognized' | 'failed'
+
+/** Statements a parser skips on purpose → why (`ntp` → "time sync, no reach"). */
+export type IgnoredTable = ReadonlyMap<string, string>
+
+export interface LedgerOptions {
+  /** Reason for a line seen and never given a verdict; unset: such lines count as understood. */
+  unvisited?: string
+  /** Redaction of echoed text (the loader redacts again; parsers with their own secret forms pass theirs). */
+  redact?: (text: string) => string
+  /** The file the lines are in, when the parser reads several. */
+  file?: string
+}
+
+export interface LedgerResult {
+  unparsed: Unparsed[]
+  doubts: Doubt[]
+  stats: {lines: number; understood: number}
+  /** Lines ignored on purpose (part of `understood`). */
+  ignored: number
+  status: ParseStatus
+}
+
+type Verdict = {kind: 'ok'} | {kind: 'ignored'; reason: string} | {kind: 'unparsed'; entries: Unparsed[]}
+
+/** Longest echo of a line's text in an unparsed entry: a minified one-line export must not flood a report. */
+export const MAX_ECHO = 400
+
+export function echo(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+export function statusOf(stats: {lines: number; understood: number}, unparsed: number): ParseStatus {
+  if (stats.lines > 0 && stats.understood === 0) return 'failed'
+  return unparsed > 0 ? 'partially-unrecognized' : 'passed'
+}
+
+export class ParseLedger {
+  private readonly seen = new Map<number, string>()
+  private readonly verdicts = new Map<number, Verdict>()
+  /** Unparsed entries that cost units of their own (not a seen line's verdict). */
+  private readonly loose: Array<{entry: Unparsed; cost: number}> = []
+  private readonly doubtList: Doubt[] = []
+  private units = 0
+  private declared: number | undefined
+
+  constructor(private readonly options: LedgerOptions = {}) {}
+
+  /** A meaningful line the parser must account for (its text is echoed if nobody understands it). */
+  see(line: number, text = ''): void {
+    if (!this.seen.has(line)) this.seen.set(line, text)
+  }
+
+  /** Units counted without a line (XML elements, resources). */
+  count(n: number): void {
+    this.units += n
+  }
+
+  /**
+   * The reader counted the meaningful lines itself: `n` of them, and every line given a verdict is one
+   * of them (line-oriented readers that do not `see` each line).
+   */
+  total(n: number): void {
+    this.declared = n
+  }
+
+  ok(line: number): void {
+    this.verdicts.set(line, {kind: 'ok'})
+  }
+
+  /** Understood and skipped on purpose; `reason` comes from the parser's IGNORED table. */
+  ignored(line: number, reason: string): void {
+    this.verdicts.set(line, {kind: 'ignored', reason})
+  }
+
+  /** Ignore `statement` if the parser's table lists it; false when it does not. */
+  ignoreFrom(table: IgnoredTable, statement: string, line: number): boolean {
+    const reason = table.get(statement)
+    if (reason === undefined) return false
+    this.ignored(line, reason)
+    return true
+  }
+
+  /**
+   * Not understood. By default the entry joins the verdict of `line` (a line may have several reasons
+   * and counts once; `replace` keeps only the last). With `cost`, the entry stands on its own and costs
+   * that many counted units (an XML element and its children, a FortiOS block).
+   */
+  unparsed(line: number, reason: string, text: string, extra: {path?: string; file?: string; cost?: number; replace?: boolean} = {}): void {
+    const entry: Unparsed = {line, reason, text: this.redact(text)}
+    if (extra.path !== undefined) entry.path = extra.path
+    const file = extra.file ?? this.options.file
+    if (file !== undefined) entry.file = file
+    this.add(entry, extra)
+  }
+
+  /** An entry a reader already made (text redacted, path and file set), kept as it is. */
+  add(entry: Unparsed, extra: {cost?: number; replace?: boolean} = {}): void {
+    if (extra.cost !== undefined) {
+      this.loose.push({entry, cost: extra.cost})
+      return
+    }
+    const v = this.verdicts.get(entry.line)
+    if (v?.kind === 'unparsed' && !extra.replace) v.entries.push(entry)
+    else this.verdicts.set(entry.line, {kind: 'unparsed', entries: [entry]})
+  }
+
+  /** Not understood, and reported by an entry on another line (the lines of a refused block). */
+  lost(line: number): void {
+    if (this.verdicts.get(line)?.kind !== 'unparsed') this.verdicts.set(line, {kind: 'unparsed', entries: []})
+  }
+
+  /** A doubt not attached to an exposure (a NAT no filter passes). */
+  doubt(line: number, code: DoubtCode, detail: string): void {
+    const d: Doubt = {code, effect: doubtEffect(code), detail, line}
+    if (this.options.file !== undefined) d.file = this.options.file
+    this.doubtList.push(d)
+  }
+
+  verdictOf(line: number): 'ok' | 'ignored' | 'unparsed' | undefined {
+    return this.verdicts.get(line)?.kind
+  }
+
+  finish(): LedgerResult {
+    const unparsed: Unparsed[] = []
+    let lines = this.units
+    let missed = 0
+    let ignored = 0
+    const lineSet = new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
+    if (this.declared !== undefined) lines += this.declared
+    for (const line of lineSet) {
+      if (this.declared === undefined) lines++
+      const v = this.verdicts.get(line)
+      if (!v) {
+        if (this.options.unvisited === undefined) continue
+        missed++
+        const entry: Unparsed = {line, reason: this.options.unvisited, text: this.redact(this.seen.get(line) ?? '')}
+        if (this.options.file !== undefined) entry.file = this.options.file
+        unparsed.push(entry)
+      } else if (v.kind === 'unparsed') {
+        missed++
+        for (const e of v.entries) {
+          if (!e.text) e.text = this.redact(this.seen.get(line) ?? '')
+          unparsed.push(e)
+        }
+      } else if (v.kind === 'ignored') ignored++
+    }
+    for (const {entry, cost} of this.loose) {
+      unparsed.push(entry)
+      missed += cost
+    }
+    unparsed.sort((a, b) => a.line - b.line)
+    const stats = {lines, understood: lines - missed}
+    const doubts = [...this.doubtList].sort((a, b) => a.line - b.line)
+    return {unparsed, doubts, stats, ignored, status: statusOf(stats, unparsed.length)}
+  }
+
+  private redact(text: string): string {
+    return echo(this.options.redact ? this.options.redact(text) : text)
+  }
+}

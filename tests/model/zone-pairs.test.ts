@@ -1,0 +1,62 @@
+import {describe, expect, it} from 'vitest'
+
+import {evaluateZonePairs, mergeSorted} from '../../src/model/zone-pairs.js'
+import {ANY_BOX} from '../../src/net/match.js'
+import {PortSet, ProtocolSet} from '../../src/net/number-set.js'
+
+interface Pol {
+  name: string
+  from: string[]
+  to: string[]
+  action: 'allow' | 'deny'
+  port: number
+}
+
+const tcp = (port: number) => ({...ANY_BOX, protocols: ProtocolSet.of(6), ports: PortSet.range(port)})
+const run = (policies: Pol[], allPairs = false, zones: string[] = []) =>
+  evaluateZonePairs({
+    zones,
+    policies,
+    zonesOf: (p) => ({from: p.from, to: p.to}),
+    rulesFor: (p) => [{match: tcp(p.port), action: p.action, meta: p.name}],
+    allPairs,
+  }).map((r) => ({pair: `${r.from}>${r.to}`, permits: r.permits.map((p) => `${p.meta}:${p.box.ports.toStrings().join(',')}`)}))
+
+describe('evaluateZonePairs', () => {
+  it('evaluates only the named pairs, in pair order, each with its policies in order', () => {
+    expect(
+      run([
+        {name: 'deny22', from: ['untrust'], to: ['dmz'], action: 'deny', port: 22},
+        {name: 'web', from: ['untrust'], to: ['dmz'], action: 'allow', port: 443},
+        {name: 'ssh', from: ['untrust'], to: ['dmz'], action: 'allow', port: 22},
+        {name: 'mgmt', from: ['trust'], to: ['self'], action: 'allow', port: 22},
+      ]),
+    ).toEqual([
+      {pair: 'trust>self', permits: ['mgmt:22']},
+      {pair: 'untrust>dmz', permits: ['web:443']},
+    ])
+  })
+
+  it('`any` (or no zone) applies to every zone; a policy for another pair does not apply', () => {
+    expect(
+      run(
+        [
+          {name: 'dmz-only-deny', from: ['a'], to: ['b'], action: 'deny', port: 80},
+          {name: 'global', from: ['any'], to: [], action: 'allow', port: 80},
+        ],
+        true,
+        ['b', 'a'],
+      ),
+    ).toEqual([
+      {pair: 'a>a', permits: ['global:80']},
+      {pair: 'a>b', permits: []},
+      {pair: 'b>a', permits: ['global:80']},
+      {pair: 'b>b', permits: ['global:80']},
+    ])
+  })
+
+  it('mergeSorted merges ascending lists without repeats', () => {
+    expect(mergeSorted([1, 4, 6], [2, 4, 9])).toEqual([1, 2, 4, 6, 9])
+    expect(mergeSorted([], [3])).toEqual([3])
+  })
+})
