@@ -25,7 +25,7 @@ import {azure} from '../../src/sources/azure.js'
 import {gcp} from '../../src/sources/gcp.js'
 import {aws} from '../../src/sources/aws.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
-import {cliFlags, describeLeak, leaks, reparse} from './proof.js'
+import {cliFlags, describeLeak, lastUnparsed, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
 
 function rules(g: IsolationGenerator, r: IsolationRequest): IsolationRules {
@@ -63,6 +63,7 @@ describe('cisco-asa', () => {
     const before = await reparse(ciscoAsa, fixture('cisco-asa.cfg'), [], 'cisco-asa.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(ciscoAsa, fixture('cisco-asa.cfg'), out.apply, 'cisco-asa.cfg')
+    expect(lastUnparsed).toEqual([])
     // known parser gap (#21): the ASA parser leaves ICMPv6 to the box at its default and does not read
     // `ipv6 icmp deny any lab`, so the interface's own IPv6 address still answers in the model
     expect(leaks(after, request.addresses, request.faces, request.keep, {outboundFilters: true}).map(describeLeak)).toEqual([
@@ -82,6 +83,7 @@ describe('panos', () => {
     const before = await reparse(panos, fixture('panos.cfg'), [], 'panos.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(panos, fixture('panos.cfg'), out.apply, 'panos.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     // inside → untrust is untouched
     expect(after.some((e) => e.rule.includes('inside-out') || e.name === 'inside-out')).toBe(true)
@@ -97,6 +99,7 @@ describe('fortios', () => {
     const before = await reparse(fortios, fixture('fortios.cfg'), [], 'fortios.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(fortios, fixture('fortios.cfg'), out.apply, 'fortios.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.rule === 'policy 2')).toBe(true)
   })
@@ -111,6 +114,7 @@ describe('junos', () => {
     const before = await reparse(junos, fixture('junos.cfg'), [], 'junos.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(junos, fixture('junos.cfg'), out.apply, 'junos.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.name?.includes('trust-out'))).toBe(true)
   })
@@ -127,6 +131,7 @@ describe('cisco-ios', () => {
     // the commands go in before the final `end` of the running config
     const text = fixture('cisco-ios.cfg').replace(/\nend\n$/, '\n')
     const after = await reparse(ciscoIos, text, [...out.apply, 'end'], 'cisco-ios.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep, {outboundFilters: true}).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
   })
@@ -142,6 +147,7 @@ describe('pfsense', () => {
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const text = fixture('pfsense.cfg').replace('<filter>\n', `<filter>\n${out.apply.join('\n')}\n`)
     const after = await reparse(pfsense, text, [], 'pfsense.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.text?.includes('lan out') || e.rule.includes('lan'))).toBe(true)
   })
@@ -171,6 +177,7 @@ describe('azure', () => {
     const before = await reparse(azure, fixture('azure.cfg'), [], 'azure.json')
     expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
     const after = await reparse(azure, azApplied(fixture('azure.cfg'), out.apply), [], 'azure.json')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
   })
@@ -205,6 +212,7 @@ describe('gcp', () => {
     const before = await reparse(gcp, fixture('gcp.cfg'), [], 'gcp.json')
     expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
     const after = await reparse(gcp, gcpApplied(fixture('gcp.cfg'), out.apply), [], 'gcp.json')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.protocols.has(6) && e.ports.has(443))).toBe(true)
   })
@@ -235,6 +243,7 @@ describe('aws', () => {
     expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
     const applied = awsApplied(fixture('aws.cfg'), out.apply)
     const after = await reparse(aws, applied, [], 'aws.json')
+    expect(lastUnparsed).toEqual([])
     // a security group filters at the instance, both ways: the zone's instance now holds only the
     // quarantine group, and everything that group lets in or out is kept traffic
     const lab1 = JSON.parse(applied).Reservations[0].Instances[0]
