@@ -15,6 +15,7 @@ import {gcpGenerator} from '../../src/isolate/vendors/gcp.js'
 import {awsGenerator} from '../../src/isolate/vendors/aws.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
+import type {Exposure} from '../../src/model/exposure.js'
 import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
 import {fortios} from '../../src/sources/fortios.js'
@@ -227,6 +228,16 @@ function awsApplied(text: string, commands: string[]): string {
     const json = /'(\[.*\])'/.exec(c)?.[1]
     if (c.includes('authorize-security-group-ingress')) group.IpPermissions.push(...JSON.parse(json!))
     if (c.includes('authorize-security-group-egress')) group.IpPermissionsEgress.push(...JSON.parse(json!))
+    if (c.includes('create-network-acl-entry')) {
+      const f = cliFlags(c)
+      const acl = doc.NetworkAcls.find((a: {NetworkAclId: string}) => a.NetworkAclId === f.get('network-acl-id')![0])
+      const range = f.get('port-range')?.[0].match(/From=(\d+),To=(\d+)/)
+      acl.Entries.push({
+        RuleNumber: Number(f.get('rule-number')![0]), Egress: f.has('egress'), Protocol: f.get('protocol')![0], RuleAction: f.get('rule-action')![0],
+        ...(f.has('cidr-block') ? {CidrBlock: f.get('cidr-block')![0]} : {Ipv6CidrBlock: f.get('ipv6-cidr-block')![0]}),
+        ...(range ? {PortRange: {From: Number(range[1]), To: Number(range[2])}} : {}),
+      })
+    }
     const moved = /modify-instance-attribute --instance-id (\S+)/.exec(c)?.[1]
     for (const i of doc.Reservations[0].Instances) if (i.InstanceId === moved) i.SecurityGroups = [{GroupId: 'sg-0irm', GroupName: 'irm-isolate-lab'}]
   }
@@ -253,6 +264,11 @@ describe('aws', () => {
       'inbound 192.0.2.50/32 -> 198.51.100.21/32 22',
     ])
     expect(leaks(quarantine, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
+    // the app subnet's network ACL no longer lets the zone in or out
+    const acl = (list: Exposure[]) => list.filter((e) => e.rule.includes('acl-0app'))
+    expect(leaks(acl(before), request.addresses, [], request.keep).length).toBeGreaterThan(0)
+    expect(acl(after).length).toBeGreaterThan(0)
+    expect(leaks(acl(after), request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.30/32') && e.ports.has(8080))).toBe(true)
   })
 })
