@@ -7,8 +7,8 @@ import {describe, expect, it} from 'vitest'
 import {ciscoAsaGenerator} from '../../src/isolate/vendors/cisco-asa.js'
 import {panosGenerator} from '../../src/isolate/vendors/panos.js'
 import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
-import {junosGenerator} from '../../src/isolate/vendors/junos.js'
-import {ciscoIosGenerator} from '../../src/isolate/vendors/cisco-ios.js'
+import {junosContext, junosGenerator} from '../../src/isolate/vendors/junos.js'
+import {ciscoIosGenerator, iosContext, iosRules} from '../../src/isolate/vendors/cisco-ios.js'
 import {pfsenseGenerator} from '../../src/isolate/vendors/pfsense.js'
 import {azureGenerator} from '../../src/isolate/vendors/azure.js'
 import {gcpGenerator} from '../../src/isolate/vendors/gcp.js'
@@ -16,7 +16,7 @@ import {awsGenerator} from '../../src/isolate/vendors/aws.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import type {Exposure} from '../../src/model/exposure.js'
-import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
+import {isRefusal, type KeptService, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {junos} from '../../src/sources/junos.js'
@@ -270,5 +270,56 @@ describe('aws', () => {
     expect(acl(after).length).toBeGreaterThan(0)
     expect(leaks(acl(after), request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.30/32') && e.ports.has(8080))).toBe(true)
+  })
+})
+
+describe('shared spellings', () => {
+  const keep = (services: KeptService[]) => ({...labRequest([{interface: 'lan0'}]), addresses: ['198.51.100.0/24'], keep: [{id: 'k', from: ['192.0.2.50/32', '2001:db8:1::50/128'], to: ['198.51.100.0/24'], services}]})
+  it('iptables: a port range, any protocol and icmp; an IPv6 source never pairs with an IPv4 destination', () => {
+    const out = rules(iptablesGenerator, keep([{protocol: 'tcp', ports: [[49152, 65535]]}, {protocol: 'any', ports: []}, {protocol: 'icmp', ports: []}]))
+    expect(out.apply.filter((l) => l.startsWith('iptables -I FORWARD'))).toEqual([
+      'iptables -I FORWARD 1 -s 192.0.2.50/32 -d 198.51.100.0/24 -p tcp --dport 49152:65535 -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 2 -s 198.51.100.0/24 -d 192.0.2.50/32 -p tcp --sport 49152:65535 -m conntrack --ctstate ESTABLISHED -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 3 -s 192.0.2.50/32 -d 198.51.100.0/24 -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 4 -s 198.51.100.0/24 -d 192.0.2.50/32 -m conntrack --ctstate ESTABLISHED -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 5 -s 192.0.2.50/32 -d 198.51.100.0/24 -p icmp -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 6 -s 198.51.100.0/24 -d 192.0.2.50/32 -p icmp -m conntrack --ctstate ESTABLISHED -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 7 -i lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+      'iptables -I FORWARD 8 -o lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+      'iptables -I FORWARD 9 -s 198.51.100.0/24 -m comment --comment "irm-isolate-lab" -j DROP',
+      'iptables -I FORWARD 10 -d 198.51.100.0/24 -m comment --comment "irm-isolate-lab" -j DROP',
+    ])
+    // the zone has no IPv6 address: ip6tables only cuts the interface
+    expect(out.apply.filter((l) => l.startsWith('ip6tables -I FORWARD'))).toEqual([
+      'ip6tables -I FORWARD 1 -i lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+      'ip6tables -I FORWARD 2 -o lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+    ])
+  })
+
+  it('junos: zone pairs and first policies from the hierarchical form, global policies too', () => {
+    const text = [
+      'security {',
+      '    policies {',
+      '        from-zone untrust to-zone lab {',
+      '            policy web-in {',
+      '                match { source-address any; destination-address any; application junos-https; }',
+      '                then { permit; }',
+      '            }',
+      '            policy other { }',
+      '        }',
+      '        global {',
+      '            policy g1 { }',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n')
+    expect(junosContext(text).pairs).toEqual([{from: 'untrust', to: 'lab', first: 'web-in'}, {first: 'g1'}])
+  })
+
+  it('cisco-ios: an ACL written with sequence numbers 1… is resequenced before the insert', () => {
+    const ctx = iosContext('interface Gi0/0\n ip access-group EDGE in\n!\nip access-list extended EDGE\n 1 permit tcp any any eq 443\n 2 deny ip any any\n')
+    expect(ctx.lowest.get('EDGE')).toBe(1)
+    const out = iosRules({...labRequest([]), keep: []}, ctx)
+    expect(out.apply.slice(0, 2)).toEqual(['ip access-list resequence EDGE 100 10', 'ip access-list extended EDGE'])
   })
 })
