@@ -164,7 +164,7 @@ class Engine {
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
     // a rule provides access only to the sources that enter where it is bound (its ingress zones)
     const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
-    const offered = entering ? exposureBoxes({...e, from: entering}) : variants
+    const offered = entering ? variants.map((v) => ({...v, from: entering})) : variants
     if (access) {
       for (const v of offered) {
         for (const c of access.overlapping(v)) {
@@ -197,9 +197,10 @@ class Engine {
       // counting only the sources that enter where the rule is bound when its ingress is mapped
       let cover = access ? access.overlapping(box) : []
       if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
-      const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
+      const u = uncovered(box, cover.map((c) => c.box))
+      const r = {rest: u.rest, touched: u.touched, cover, box}
       // fully approved: nothing to report (a FortiOS policy still counts it among its services)
-      if (r.rest.length === 0) return {e, best: {...r, touched: true}, scope}
+      if (r.rest.length === 0) return {e, best: {rest: r.rest, touched: true, cover, box}, scope}
       r.touched = cover.length > 0
       if (!best || (!best.touched && r.touched)) best = r
     }

@@ -11,7 +11,9 @@ import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/dis
 import {loadPolicy} from '../policy/pack.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
-import {diffFindings, rank} from './engine.js'
+import {diffFindings, rank, sortFindings} from './engine.js'
+import {pathFindings} from '../paths/findings.js'
+import type {ReachReport} from '../paths/reach.js'
 import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
@@ -93,6 +95,8 @@ export interface DiffReport {
   findings: Finding[]
   fixed?: FixedFinding[]
   not_rechecked?: FixedFinding[]
+  /** What each untrusted zone reaches end to end across chained devices (src/paths, #20). */
+  reach?: ReachReport
 }
 
 /** The inventory, loaded then validated by `validate` (its errors refuse the run, exit 2). */
@@ -137,7 +141,9 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   const input = diffInputFromInventory(loaded, live, options.asOf, policy, options.trust)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
-  let findings = diffFindings(input, reach)
+  // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)
+  const paths = pathFindings(input, diffFindings(input, reach))
+  let findings = sortFindings(paths.findings)
 
   let suppressions: string | undefined
   if (gate.ignore) {
@@ -174,6 +180,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     findings,
     ...(fixed ? {fixed} : {}),
     ...(notRechecked ? {not_rechecked: notRechecked} : {}),
+    reach: paths.reach,
   }
   return {report, loaded}
 }

@@ -124,8 +124,9 @@ export function exposureBox(e: Exposure): Box {
 /**
  * One exposure as JSON rows: one row per protocol, except that "any protocol" (or almost any: more than
  * eight protocols) stays one row with `except_protocols`, so a chain policy ACCEPT does not explode.
+ * `omitFile`: the report's own file, not repeated on each row.
  */
-export function exposureToJson(e: Exposure): ExposureJson[] {
+export function exposureToJson(e: Exposure, omitFile?: string): ExposureJson[] {
   const base = (protocol: string, ports: PortSet | null, except?: string[]): ExposureJson => {
     const j: ExposureJson = {
       kind: e.kind,
@@ -160,7 +161,7 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
     if (e.hook) j.hook = e.hook
     if (e.hostLocal) j.host_local = true
     if (e.device) j.device = e.device
-    if (e.file) j.file = e.file
+    if (e.file && e.file !== omitFile) j.file = e.file
     return j
   }
   const count = e.protocols.size()

@@ -26,7 +26,7 @@ function report(findings: Finding[]): DiffReport {
   return {
     as_of: '2026-06-01',
     inventory: 'inventory',
-    summary: {unwanted: 0, drift: 0, stale: 0, 'critical-flow-blocked': 0, expired: 0, 'device-unaudited': 0, 'unaudited-rules': 0, 'suppression-expired': 0, 'interface-unmapped': 0, total: findings.length, suppressed: 0, by_severity: {critical: 0, high: findings.length, medium: 0, low: 0, info: 0}},
+    summary: {unwanted: 0, drift: 0, stale: 0, 'critical-flow-blocked': 0, expired: 0, 'device-unaudited': 0, 'unaudited-rules': 0, 'suppression-expired': 0, 'interface-unmapped': 0, 'unwanted-path': 0, total: findings.length, suppressed: 0, by_severity: {critical: 0, high: findings.length, medium: 0, low: 0, info: 0}},
     devices: [],
     findings,
   }

@@ -21,7 +21,7 @@ describe('panos XML read while streaming', () => {
     const whole = parsePanos(text, file, false)
     expect(folded.stats).toEqual(whole.stats)
     expect(folded.unparsed).toEqual(whole.unparsed)
-    expect(folded.exposures.flatMap(exposureToJson)).toEqual(whole.exposures.flatMap(exposureToJson))
+    expect(folded.exposures.flatMap((e) => exposureToJson(e))).toEqual(whole.exposures.flatMap((e) => exposureToJson(e)))
     expect(folded.device).toEqual(whole.device)
   })
 

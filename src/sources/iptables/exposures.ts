@@ -93,8 +93,7 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
     const match = ruleBox(r, family)
     const unsure = r.unknown || r.rateLimited
     const t = r.target
-    const push = (action: EvalRule<Meta>['action'], target?: string, extra: Partial<EvalRule<Meta>> = {}) =>
-      rules.push({match, action, target, guards: r.guards, opaque: action !== 'allow' && unsure, meta, ...extra})
+    const push = (action: EvalRule<Meta>['action'], target?: string) => rules.push({match, action, target, guards: r.guards, opaque: action !== 'allow' && unsure, meta})
     if (t === undefined) return
     if (table.chains.has(t)) {
       push(r.goto ? 'goto' : 'jump', `${table.name}/${t}`)
@@ -132,7 +131,7 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
       default:
         // non-terminating, or NAT/mangle targets outside their table: no verdict here
         if (NON_TERMINATING.has(t) || VERDICTS.has(t)) return
-        warn(r, `jump to unknown chain or target '${t}' (read as non-terminating)`)
+        warn(r, unknownTarget(t))
     }
   })
   const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
@@ -149,6 +148,18 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
     rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.name} ${c.name} policy DROP`, line: c.policyLine ?? 0, kind: hook.kind, direction: hook.direction}})
   }
   return chain
+}
+
+const HANDLED = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'NFQUEUE', 'QUEUE', 'DNAT', 'REDIRECT'])
+const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (read as non-terminating)`
+
+/** The warnings convertChain gives, for a chain no hook reaches (so never converted). */
+function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: string) => void): void {
+  for (const r of c.rules) {
+    const t = r.target
+    if (!r.newTraffic || t === undefined || table.chains.has(t) || HANDLED.has(t) || NON_TERMINATING.has(t) || VERDICTS.has(t)) continue
+    warn(r, unknownTarget(t))
+  }
 }
 
 function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
@@ -195,25 +206,41 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
   for (const family of [...families].sort()) {
+    // every chain of a table a hook walks is read, reached or not: its unknown targets are reported
+    const seen = new Map<IptTable, Set<string>>()
     for (const hook of HOOKS) {
       const final = ruleset.get(`${family} ${hook.table}`)
       if (!final?.chains.has(hook.chain)) continue
       if (hook.withoutFilter && ruleset.has(`${family} filter`)) continue
       const chains = new Map<string, EvalChain<Meta>>()
       const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, reason, text: r.text})
-      const addTable = (t: IptTable, mode: Mode, baseName: string) => {
-        for (const c of t.chains.values()) {
-          const key = `${t.name}/${c.name}`
-          if (!chains.has(key)) chains.set(key, convertChain(t, c, mode, hook, c.name === baseName, warn))
-        }
+      // only the chains this hook reaches are converted (a user chain of FORWARD is not INPUT's business)
+      const walked = new Map<string, {t: IptTable; mode: Mode; baseName: string}>()
+      const queue: string[] = []
+      const need = (key: string) => {
+        if (chains.has(key) || queue.includes(key)) return
+        queue.push(key)
       }
       const root: Array<EvalRule<Meta>> = []
       const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
       for (const [tableName, chainName] of [...hook.before, [hook.table, hook.chain] as [string, string]]) {
         const t = ruleset.get(`${family} ${tableName}`)
         if (!t?.chains.has(chainName)) continue
-        addTable(t, tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', chainName)
+        walked.set(tableName, {t, mode: tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', baseName: chainName})
+        if (!seen.has(t)) seen.set(t, new Set())
+        need(`${tableName}/${chainName}`)
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
+      }
+      while (queue.length) {
+        const key = queue.pop()!
+        const slash = key.indexOf('/')
+        const w = walked.get(key.slice(0, slash))
+        const c = w?.t.chains.get(key.slice(slash + 1))
+        if (!w || !c) continue
+        const converted = convertChain(w.t, c, w.mode, hook, c.name === w.baseName, warn)
+        chains.set(key, converted)
+        seen.get(w.t)!.add(c.name)
+        for (const r of converted.rules) if (r.target) need(r.target)
       }
       chains.set('root', {name: 'root', rules: root})
       const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
@@ -227,6 +254,9 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         exposures.push(e)
       }
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
+    }
+    for (const [t, converted] of seen) {
+      for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, (r, reason) => warnings.set(r.line, {line: r.line, reason, text: r.text}))
     }
   }
   const nat = composeNetfilterNat(exposures)
