@@ -3,7 +3,6 @@
  * The edge forwards 198.51.100.10:8443 to 10.1.0.5:443 (DNAT); the inner gateway filters what arrives
  * in the DMZ. Expected results are written from the rules by hand.
  */
-import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {DiffZone, LiveConfig} from '../../src/diff/model.js'

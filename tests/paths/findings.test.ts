@@ -3,7 +3,6 @@
  * the rules by hand: `unwanted-path` at the first hop no access point approves, and critical flows
  * decided over their paths (superseding the per-device check).
  */
-import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {ApprovedAccess, CriticalFlow, DiffZone, Finding, LiveConfig} from '../../src/diff/model.js'
