@@ -2,6 +2,9 @@
  * Generators of large, realistic configs for the benchmarks. Deterministic (seeded), so figures
  * compare across runs. Each returns the text of a config with `n` rules.
  */
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 export function rng(seed = 42) {
   let s = seed >>> 0
   return () => {
@@ -23,7 +26,7 @@ export function iptables(n, seed = 1) {
     out.push(`-A PREROUTING -d 203.0.113.${1 + (i % 250)}/32 -i eth0 -p tcp -m tcp --dport ${10000 + i} -j DNAT --to-destination ${ip(r)}:${pick(r, PORTS)}`)
   }
   out.push('COMMIT', '*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]')
-  const chains = 20
+  const chains = 50
   for (let c = 0; c < chains; c++) out.push(`:svc_${c} - [0:0]`)
   out.push('-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -i lo -j ACCEPT')
   out.push('-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT')
@@ -129,4 +132,181 @@ export function inventory(n, seed = 5) {
     })
   }
   return {zones, devices: devs, access_points: aps}
+}
+
+/** nftables ruleset (text): an inet table, a forward base chain jumping to per-service user chains, sets, denies, DNATs. */
+export function nftables(n, seed = 6) {
+  const r = rng(seed)
+  const chains = 50
+  const out = ['#!/usr/sbin/nft -f', 'flush ruleset', 'table inet filter {', '  set blocked {', '    type ipv4_addr', '    flags interval', '    elements = { 198.51.100.0/24, 203.0.113.128/25 }', '  }']
+  const body = []
+  for (let i = 0; i < n; i++) {
+    const c = i % chains
+    const dst = `10.${c}.${k8(r)}.${1 + Math.floor(r() * 254)}`
+    const src = r() < 0.3 ? '' : `ip saddr ${ip(r, 172)}/${pick(r, [8, 16, 24, 32])} `
+    const x = r()
+    let rule
+    if (x < 0.1) rule = `${src}ip daddr ${dst} tcp dport ${pick(r, PORTS)} drop`
+    else if (x < 0.3) rule = `${src}ip daddr ${dst} tcp dport { ${pick(r, PORTS)}, ${pick(r, PORTS)}, ${8000 + Math.floor(r() * 100)}-${8100 + Math.floor(r() * 100)} } ct state new accept comment "app ${i}"`
+    else if (x < 0.4) rule = `${src}ip daddr ${dst} udp dport ${pick(r, [53, 123, 161, 514, 1194])} accept`
+    else rule = `${src}ip daddr ${dst} tcp dport ${pick(r, PORTS)} ct state new accept`
+    ;(body[c] ??= []).push(`    ${rule}`)
+  }
+  for (let c = 0; c < chains; c++) out.push(`  chain svc_${c} {`, ...(body[c] ?? []), '  }')
+  out.push('  chain input {', '    type filter hook input priority filter; policy drop;', '    ct state established,related accept', '    iif "lo" accept', '    tcp dport 22 accept', '  }')
+  out.push('  chain forward {', '    type filter hook forward priority filter; policy drop;', '    ct state established,related accept', '    ip saddr @blocked drop')
+  for (let c = 0; c < chains; c++) out.push(`    ip daddr 10.${c}.0.0/16 jump svc_${c}`)
+  out.push('  }', '}', 'table ip nat {', '  chain prerouting {', '    type nat hook prerouting priority dstnat; policy accept;')
+  for (let i = 0; i < Math.max(1, Math.floor(n / 100)); i++) out.push(`    iifname "eth0" ip daddr 203.0.113.${1 + (i % 250)} tcp dport ${10000 + i} dnat to 10.${i % chains}.${k8(r)}.${1 + k8(r) % 254}:${pick(r, PORTS)}`)
+  out.push('  }', '}', '')
+  return out.join('\n')
+}
+
+/** Cisco IOS: interfaces with ip access-group, named extended ACLs with object-groups, static NATs. */
+export function ciscoIos(n, seed = 7) {
+  const r = rng(seed)
+  const out = ['version 15.6', 'hostname rtr-bench', '!', 'interface GigabitEthernet0/0', ' ip address 203.0.113.1 255.255.255.0', ' ip access-group OUTSIDE_IN in', ' ip nat outside', '!', 'interface GigabitEthernet0/1', ' ip address 10.0.0.1 255.0.0.0', ' ip nat inside', '!']
+  const groups = Math.max(10, Math.floor(n / 50))
+  for (let g = 0; g < groups; g++) {
+    out.push(`object-group network NET_${g}`)
+    for (let k = 0; k < 4; k++) out.push(` host ${ip(r)}`)
+    out.push(` 10.${g % 256}.${k8(r)}.0 255.255.255.0`)
+  }
+  out.push('ip access-list extended OUTSIDE_IN')
+  for (let i = 0; i < n; i++) {
+    const x = r()
+    const src = r() < 0.3 ? 'any' : `${ip(r, 172).replace(/\.\d+$/, '.0')} 0.0.0.255`
+    if (x < 0.1) out.push(` deny tcp ${src} object-group NET_${i % groups} eq ${pick(r, PORTS)}`)
+    else if (x < 0.3) out.push(` permit tcp ${src} object-group NET_${i % groups} range ${8000 + Math.floor(r() * 100)} ${8100 + Math.floor(r() * 100)}`)
+    else if (x < 0.4) out.push(` permit udp ${src} host ${ip(r)} eq ${pick(r, [53, 123, 161, 514])}`)
+    else out.push(` permit tcp ${src} host ${ip(r)} eq ${pick(r, PORTS)}`)
+  }
+  out.push(' deny ip any any', '!')
+  for (let i = 0; i < Math.max(1, Math.floor(n / 100)); i++) out.push(`ip nat inside source static tcp ${ip(r)} ${pick(r, PORTS)} 203.0.113.${1 + (i % 250)} ${10000 + i}`)
+  out.push('!', 'line vty 0 4', ' transport input ssh', '!', 'end', '')
+  return out.join('\n')
+}
+
+const junosPolicies = (n, r, addr) => {
+  const list = []
+  for (let i = 0; i < n; i++) {
+    list.push({
+      name: `p${i}`,
+      src: r() < 0.3 ? 'any' : `h-${Math.floor(r() * addr)}`,
+      dst: `h-${Math.floor(r() * addr)}`,
+      app: pick(r, ['junos-http', 'junos-https', 'junos-ssh', 'junos-dns-udp', 'junos-smtp', 'app-8443']),
+      action: r() < 0.1 ? 'deny' : 'permit',
+    })
+  }
+  return list
+}
+
+/** Junos `display set` form: zones, address book, one zone pair of n policies, an application. */
+export function junosSet(n, seed = 8) {
+  const r = rng(seed)
+  const addr = Math.max(10, Math.floor(n / 5))
+  const out = ['set system host-name srx-bench', 'set interfaces ge-0/0/0 unit 0 family inet address 203.0.113.1/24', 'set interfaces ge-0/0/1 unit 0 family inet address 10.0.0.1/8', 'set security zones security-zone untrust interfaces ge-0/0/0.0', 'set security zones security-zone trust interfaces ge-0/0/1.0']
+  for (let a = 0; a < addr; a++) out.push(`set security address-book global address h-${a} ${ip(r)}/32`)
+  out.push('set applications application app-8443 protocol tcp', 'set applications application app-8443 destination-port 8443')
+  for (const p of junosPolicies(n, r, addr)) {
+    const head = `set security policies from-zone untrust to-zone trust policy ${p.name}`
+    out.push(`${head} match source-address ${p.src}`, `${head} match destination-address ${p.dst}`, `${head} match application ${p.app}`, `${head} then ${p.action}`)
+  }
+  out.push('')
+  return out.join('\n')
+}
+
+/** Junos hierarchical (curly-brace) form of the same content as junosSet. */
+export function junosHier(n, seed = 8) {
+  const r = rng(seed)
+  const addr = Math.max(10, Math.floor(n / 5))
+  const out = ['system {', '    host-name srx-bench;', '}', 'interfaces {', '    ge-0/0/0 {', '        unit 0 {', '            family inet {', '                address 203.0.113.1/24;', '            }', '        }', '    }', '    ge-0/0/1 {', '        unit 0 {', '            family inet {', '                address 10.0.0.1/8;', '            }', '        }', '    }', '}']
+  out.push('security {', '    address-book {', '        global {')
+  for (let a = 0; a < addr; a++) out.push(`            address h-${a} ${ip(r)}/32;`)
+  out.push('        }', '    }', '    zones {', '        security-zone untrust {', '            interfaces {', '                ge-0/0/0.0;', '            }', '        }', '        security-zone trust {', '            interfaces {', '                ge-0/0/1.0;', '            }', '        }', '    }', '    policies {', '        from-zone untrust to-zone trust {')
+  for (const p of junosPolicies(n, r, addr)) {
+    out.push(`            policy ${p.name} {`, '                match {', `                    source-address ${p.src};`, `                    destination-address ${p.dst};`, `                    application ${p.app};`, '                }', '                then {', `                    ${p.action};`, '                }', '            }')
+  }
+  out.push('        }', '    }', '}', 'applications {', '    application app-8443 {', '        protocol tcp;', '        destination-port 8443;', '    }', '}', '')
+  return out.join('\n')
+}
+
+/** pfSense config.xml: interfaces, aliases, n filter rules on WAN (10% block), port forwards. */
+export function pfsense(n, seed = 9) {
+  const r = rng(seed)
+  const aliases = Math.max(10, Math.floor(n / 50))
+  const out = ['<?xml version="1.0"?>', '<pfsense>', '\t<version>22.2</version>', '\t<interfaces>', '\t\t<wan>', '\t\t\t<enable/>', '\t\t\t<if>em0</if>', '\t\t\t<ipaddr>203.0.113.1</ipaddr>', '\t\t\t<subnet>24</subnet>', '\t\t</wan>', '\t\t<lan>', '\t\t\t<enable/>', '\t\t\t<if>em1</if>', '\t\t\t<ipaddr>10.0.0.1</ipaddr>', '\t\t\t<subnet>8</subnet>', '\t\t</lan>', '\t</interfaces>', '\t<aliases>']
+  for (let a = 0; a < aliases; a++) out.push('\t\t<alias>', `\t\t\t<name>NET_${a}</name>`, '\t\t\t<type>network</type>', `\t\t\t<address>${ip(r)}/32 ${ip(r)}/32 10.${a % 256}.${k8(r)}.0/24</address>`, '\t\t</alias>')
+  out.push('\t</aliases>', '\t<filter>')
+  for (let i = 0; i < n; i++) {
+    const src = r() < 0.3 ? '<any/>' : `<address>${ip(r, 172)}/24</address>`
+    const dst = r() < 0.5 ? `<address>NET_${Math.floor(r() * aliases)}</address>` : `<address>${ip(r)}</address>`
+    const proto = r() < 0.2 ? 'udp' : 'tcp'
+    out.push('\t\t<rule>', `\t\t\t<type>${r() < 0.1 ? 'block' : 'pass'}</type>`, '\t\t\t<interface>wan</interface>', '\t\t\t<ipprotocol>inet</ipprotocol>', `\t\t\t<protocol>${proto}</protocol>`, `\t\t\t<source>${src}</source>`, `\t\t\t<destination>${dst}<port>${pick(r, PORTS)}</port></destination>`, `\t\t\t<descr><![CDATA[rule ${i}]]></descr>`, '\t\t</rule>')
+  }
+  out.push('\t</filter>', '\t<nat>')
+  for (let i = 0; i < Math.max(1, Math.floor(n / 100)); i++) out.push('\t\t<rule>', '\t\t\t<interface>wan</interface>', '\t\t\t<protocol>tcp</protocol>', '\t\t\t<source><any/></source>', `\t\t\t<destination><network>wanip</network><port>${10000 + i}</port></destination>`, `\t\t\t<target>${ip(r)}</target>`, `\t\t\t<local-port>${pick(r, PORTS)}</local-port>`, '\t\t</rule>')
+  out.push('\t</nat>', '</pfsense>', '')
+  return out.join('\n')
+}
+
+/** AWS `describe-security-groups` JSON: n permissions over n/20 groups. */
+export function aws(n, seed = 10) {
+  const r = rng(seed)
+  const groups = []
+  const per = 20
+  for (let g = 0; g < Math.ceil(n / per); g++) {
+    const perms = []
+    for (let i = 0; i < per && g * per + i < n; i++) {
+      const port = pick(r, PORTS)
+      perms.push({FromPort: port, IpProtocol: r() < 0.2 ? 'udp' : 'tcp', IpRanges: [{CidrIp: r() < 0.1 ? '0.0.0.0/0' : `${ip(r, 172)}/32`}], Ipv6Ranges: [], PrefixListIds: [], ToPort: port, UserIdGroupPairs: []})
+    }
+    groups.push({Description: `bench ${g}`, GroupId: `sg-${(0x10000000 + g).toString(16)}`, GroupName: `bench-${g}`, IpPermissions: perms, IpPermissionsEgress: [{IpProtocol: '-1', IpRanges: [{CidrIp: '0.0.0.0/0'}], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: []}], OwnerId: '123456789012', VpcId: 'vpc-0bench'})
+  }
+  return JSON.stringify({SecurityGroups: groups}, null, 1)
+}
+
+/** Azure NSG JSON: one NSG of n security rules (priorities, 10% deny). */
+export function azure(n, seed = 11) {
+  const r = rng(seed)
+  const rules = []
+  for (let i = 0; i < n; i++) {
+    rules.push({name: `rule-${i}`, properties: {protocol: r() < 0.2 ? 'Udp' : 'Tcp', sourcePortRange: '*', destinationPortRange: String(pick(r, PORTS)), sourceAddressPrefix: r() < 0.3 ? '*' : `${ip(r, 172)}/24`, destinationAddressPrefix: `${ip(r)}/32`, access: r() < 0.1 ? 'Deny' : 'Allow', priority: 100 + i, direction: 'Inbound', sourcePortRanges: [], destinationPortRanges: [], sourceAddressPrefixes: [], destinationAddressPrefixes: []}})
+  }
+  return JSON.stringify({id: '/subscriptions/0/resourceGroups/bench/providers/Microsoft.Network/networkSecurityGroups/bench-nsg', name: 'bench-nsg', type: 'Microsoft.Network/networkSecurityGroups', location: 'westeurope', properties: {securityRules: rules}}, null, 1)
+}
+
+/** GCP `gcloud compute firewall-rules list --format=json`: n rules, 10% deny, priorities, target tags. */
+export function gcp(n, seed = 12) {
+  const r = rng(seed)
+  const rules = []
+  for (let i = 0; i < n; i++) {
+    const deny = r() < 0.1
+    const spec = [{IPProtocol: r() < 0.2 ? 'udp' : 'tcp', ports: [String(pick(r, PORTS))]}]
+    rules.push({name: `fw-${i}`, network: 'global/networks/default', direction: 'INGRESS', priority: 1000 + (i % 50000), ...(deny ? {denied: spec} : {allowed: spec}), sourceRanges: [r() < 0.2 ? '0.0.0.0/0' : `${ip(r, 172)}/24`], destinationRanges: [`${ip(r)}/32`]})
+  }
+  return JSON.stringify(rules, null, 1)
+}
+
+/**
+ * An inventory folder of `devices` iptables firewalls with `rules` rules each (seeded per device) and
+ * two broad access points per device: the benchmark of `diff` over many devices (`--jobs`).
+ */
+export function writeInventory(dir, devices, rules) {
+  mkdirSync(join(dir, 'live'), {recursive: true})
+  const zones = ['organization:', '  name: Bench', 'zones:', '  - {id: internet, name: Internet, trust: internet, owner: netops}', '  - {id: dmz, name: DMZ, trust: dmz, cidrs: [172.16.0.0/12], owner: netops}', '  - {id: lan, name: LAN, trust: internal, cidrs: [10.0.0.0/8], owner: netops}', '']
+  const devs = ['devices:']
+  const aps = ['access_points:']
+  for (let d = 0; d < devices; d++) {
+    const id = `fw-${String(d).padStart(4, '0')}`
+    writeFileSync(join(dir, 'live', `${id}.rules`), iptables(rules, 1000 + d))
+    devs.push(`  - {id: ${id}, name: ${id}, vendor: Linux, format: iptables, role: firewall, zones: [internet, dmz, lan], config: live/${id}.rules, owner: netops}`)
+    // the service networks are approved as a whole (a CI run on a healthy estate: few findings)
+    aps.push(`  - {id: ap-${id}-svc, kind: firewall-opening, device: ${id}, from: [any], to: [10.0.0.0/8], services: [tcp/1-65535, udp/1-65535], owner: netops, justification: bench}`)
+    aps.push(`  - {id: ap-${id}-ssh, kind: firewall-opening, device: ${id}, from: [any], to: [any], services: [tcp/22], owner: netops, justification: bench}`)
+  }
+  writeFileSync(join(dir, 'contacts.yaml'), 'contacts:\n  - id: netops\n    team: Network operations\n    role: network\n    channels: [{type: email, value: netops@example.com}]\n    verified: 2026-10-05\n')
+  writeFileSync(join(dir, 'zones.yaml'), zones.join('\n'))
+  writeFileSync(join(dir, 'devices.yaml'), `${devs.join('\n')}\n`)
+  writeFileSync(join(dir, 'access-points.yaml'), `${aps.join('\n')}\n`)
 }

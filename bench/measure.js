@@ -1,6 +1,6 @@
 /**
  * Child process of the benchmark runner: one measurement, so peak RSS belongs to it alone.
- * Usage: node bench/measure.js floor|parse FILE [TYPE]
+ * Usage: node bench/measure.js floor|floor-tok|parse FILE [TYPE], or diff N
  * Prints one JSON line: {ms, cpuMs, rss, …}. CPU time (user + system) tells the algorithm from a busy machine.
  */
 import {readFileSync} from 'node:fs'
@@ -22,14 +22,43 @@ if (mode === 'floor') {
   for (const l of lines) if (l.length) n++
   const ms = performance.now() - t0
   console.log(JSON.stringify({ms, cpuMs: cpuMs(c0), rss: process.resourceUsage().maxRSS * 1024, lines: n}))
-} else if (mode === 'parse') {
-  const {parseText} = await import('../dist/sources/load.js')
+} else if (mode === 'floor-tok') {
+  // the issue-19 floor: read, split, tokenize (blank-separated words), JSON-print one array per line
   const c0 = process.cpuUsage()
   const t0 = performance.now()
   const text = readFileSync(file, 'utf8')
-  const r = await parseText(text, file, type)
+  let bytes = 0
+  let n = 0
+  for (const l of text.split('\n')) {
+    if (!l.length) continue
+    n++
+    bytes += JSON.stringify(l.split(/[ \t]+/)).length
+  }
   const ms = performance.now() - t0
-  console.log(JSON.stringify({ms, cpuMs: cpuMs(c0), rss: process.resourceUsage().maxRSS * 1024, exposures: r.exposures.length, unparsed: r.unparsed.length}))
+  console.log(JSON.stringify({ms, cpuMs: cpuMs(c0), rss: process.resourceUsage().maxRSS * 1024, lines: n, bytes}))
+} else if (mode === 'parse') {
+  // what `irm-audit parse --format json FILE` does: read, parse, JSON report (not written: its length only)
+  const {parseText, decodeText} = await import('../dist/sources/load.js')
+  const {parseReport} = await import('../dist/report/parse-report.js')
+  const {recordStages} = await import('../dist/core/stages.js')
+  const stages = {}
+  let last = process.cpuUsage()
+  const mark = (stage) => {
+    const now = process.cpuUsage()
+    stages[stage] = (stages[stage] ?? 0) + (now.user - last.user + now.system - last.system) / 1000
+    last = now
+  }
+  recordStages(mark)
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  last = c0
+  const text = decodeText(readFileSync(file), file)
+  mark('read')
+  const r = await parseText(text, file, type)
+  const json = JSON.stringify(parseReport(r), null, 2)
+  mark('serialise')
+  const ms = performance.now() - t0
+  console.log(JSON.stringify({ms, cpuMs: cpuMs(c0), rss: process.resourceUsage().maxRSS * 1024, exposures: r.exposures.length, unparsed: r.unparsed.length, bytes: json.length, stages}))
 } else if (mode === 'diff') {
   const {benchDiff} = await import('../dist/diff/bench.js')
   const n = Number(file)

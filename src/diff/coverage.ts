@@ -71,6 +71,8 @@ export function byFamily(b: Box): Box[] {
 /** One box holding exactly the addresses some family of `b` can use (empty sets when none). */
 export function sameFamily(b: Box): Box {
   const parts = byFamily(b)
+  // one family (the usual box): that part as it is, no union to rebuild
+  if (parts.length === 1) return parts[0].from === b.from && parts[0].to === b.to ? b : parts[0]
   return {...b, from: AddressSet.unionAll(parts.map((p) => p.from)), to: AddressSet.unionAll(parts.map((p) => p.to))}
 }
 

@@ -3,6 +3,7 @@
  * address/protocol/port sets; access points and exposures are found through per-device interval indexes
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
+import {rateFindings, withoutDead} from './confidence.js'
 import type {DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
@@ -47,12 +48,11 @@ class Engine {
   readonly reach = new Map<string, DeviceReach>()
 
   constructor(private readonly input: DiffInput) {
-    const trust = new Set(input.policy.trustedTrust)
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
-    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
+    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => input.trust.isTrustedLevel(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
     this.identity = new Identity(input.zones, this.trusted)
-    this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
+    this.space = new ZoneSpace(input.zones, input.trust.trustedLevels)
   }
 
   /** Per device: its access points, and the filter rules its composed NATs pass. */
@@ -166,7 +166,7 @@ class Engine {
     const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
     // a rule provides access only to the sources that enter where it is bound (its ingress zones)
     const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
-    const offered = entering ? exposureBoxes({...e, from: entering}) : variants
+    const offered = entering ? variants.map((v) => ({...v, from: entering})) : variants
     if (access) {
       for (const v of offered) {
         for (const c of access.overlapping(v)) {
@@ -199,9 +199,10 @@ class Engine {
       // counting only the sources that enter where the rule is bound when its ingress is mapped
       let cover = access ? access.overlapping(box) : []
       if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
-      const r = {...uncovered(box, cover.map((c) => c.box)), cover, box}
+      const u = uncovered(box, cover.map((c) => c.box))
+      const r = {rest: u.rest, touched: u.touched, cover, box}
       // fully approved: nothing to report (a FortiOS policy still counts it among its services)
-      if (r.rest.length === 0) return {e, best: {...r, touched: true}, scope}
+      if (r.rest.length === 0) return {e, best: {rest: r.rest, touched: true, cover, box}, scope}
       r.touched = cover.length > 0
       if (!best || (!best.touched && r.touched)) best = r
     }
@@ -611,7 +612,8 @@ export function describeExcess(x: Excess, fromLabel?: string): string {
  * in a stable order: severity, rule, id.
  */
 export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, InterfaceMapping[]>}): Finding[] {
-  const engine = new Engine(input)
+  // a dead exposure (a NAT no filter passes) opens nothing: never a finding
+  const engine = new Engine(withoutDead(input))
   const raw = engine.run()
   if (out) out.mappings = new Map([...engine.reach].map(([device, r]) => [device, r.mappings()]))
   const byId = new Map<string, Finding>()
@@ -626,12 +628,14 @@ export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, Int
     if (f.file && f.line !== undefined) (prev.also ??= []).push({file: f.file, line: f.line})
     if (rank(f.severity) < rank(prev.severity)) prev.severity = f.severity
   }
-  return sortFindings([...byId.values()])
+  const findings = [...byId.values()]
+  rateFindings(findings)
+  return sortFindings(findings)
 }
 
 /** The live rules (split by protocol) that provide each access point, by access point id. */
 export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> {
-  const engine = new Engine(input)
+  const engine = new Engine(withoutDead(input))
   engine.run()
   return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }

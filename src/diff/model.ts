@@ -9,6 +9,7 @@ import type {Denial, Exposure, ExposureJson} from '../model/exposure.js'
 import type {Unparsed} from '../sources/types.js'
 import type {Severity} from '../core/severity.js'
 import type {Trust} from '../core/trust.js'
+import type {TrustModel} from '../policy/trust.js'
 import type {FindingRule, RatedRule} from './kinds.js'
 
 export {SEVERITIES, type Severity} from '../core/severity.js'
@@ -131,6 +132,8 @@ export interface DiffInput {
   /** ISO date the expiry checks use. */
   asOf: string
   policy: DiffPolicy
+  /** Which zones are untrusted (src/policy/trust.ts), built once from the policy and the inventory. */
+  trust: TrustModel
   /** Devices the baseline audited, and those with an internet-reachable finding there: they must stay audited. */
   baseline?: {audited: string[]; internet: string[]}
 }
@@ -163,6 +166,8 @@ export interface Finding {
   legacy_id?: string
   rule: FindingRule
   severity: Severity
+  /** How sure the finding is, from its exposures' doubts (diff/confidence.ts); set when it stands on exposures. */
+  confidence?: 'high' | 'medium' | 'low'
   device: string | null
   /** The inventory entry concerned or the nearest one (drift), null when none. */
   access_point: string | null

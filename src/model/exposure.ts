@@ -126,6 +126,11 @@ export function exposureBox(e: Exposure): Box {
  * eight protocols) stays one row with `except_protocols`, so a chain policy ACCEPT does not explode.
  */
 export function exposureToJson(e: Exposure): ExposureJson[] {
+  return exposureRows(e)
+}
+
+/** exposureToJson without the `file` of each row when it is `omitFile` (the report's own). */
+export function exposureRows(e: Exposure, omitFile?: string): ExposureJson[] {
   const base = (protocol: string, ports: PortSet | null, except?: string[]): ExposureJson => {
     const j: ExposureJson = {
       kind: e.kind,
@@ -160,7 +165,7 @@ export function exposureToJson(e: Exposure): ExposureJson[] {
     if (e.hook) j.hook = e.hook
     if (e.hostLocal) j.host_local = true
     if (e.device) j.device = e.device
-    if (e.file) j.file = e.file
+    if (e.file && e.file !== omitFile) j.file = e.file
     return j
   }
   const count = e.protocols.size()

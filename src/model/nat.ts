@@ -17,6 +17,7 @@ import {DestinationIndex} from '../net/destination-index.js'
 import {parseCidr} from '../net/ip.js'
 import {type Box, intersectBox} from '../net/match.js'
 import type {PortSet} from '../net/number-set.js'
+import {addDoubts} from './build.js'
 import type {DeviceModel} from './device.js'
 import type {Doubt} from './doubts.js'
 import {type Exposure, exposureBox, exposureToJson} from './exposure.js'
@@ -198,7 +199,9 @@ function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' |
   const name = n.name ?? f.name
   if (name) e.name = name
   if (f.hook) e.hook = f.hook
-  const notes = [...new Set([...(n.notes ?? []), ...(f.notes ?? [])])]
+  // the filter's doubts stay on the filter's line (addDoubts re-renders notes from the doubts)
+  if (f.doubts?.length) addDoubts(e, f.doubts)
+  const notes = [...new Set([...(e.notes ?? []), ...(n.notes ?? []), ...(f.notes ?? [])])]
   if (notes.length) e.notes = notes
   else delete e.notes
   const fromSets = [...new Set([...(n.fromSets ?? []), ...(f.fromSets ?? [])])]

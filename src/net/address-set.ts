@@ -5,6 +5,10 @@ import {type Family, IPV4_MAX, parseCidr, parseIp, rangeToCidrs, V6_MAX} from '.
 const NO_V4: readonly number[] = []
 const NO_V6: readonly bigint[] = []
 
+// toCidrs, computed once per set (shared sets such as ANY are printed over and over); outside the
+// object, so two equal sets stay structurally equal whichever was printed
+const CIDRS = new WeakMap<AddressSet, string[]>()
+
 /**
  * An immutable set of IPv4 and IPv6 addresses, as sorted interval lists (never per-address).
  * Canonical output is the minimal CIDR list, IPv4 first.
@@ -53,6 +57,15 @@ export class AddressSet {
       out = out.union(s)
     }
     return out
+  }
+
+  /**
+   * A set from the intervals of another set (`v4`, `v6` as they were: sorted, disjoint, merged), e.g.
+   * sent from a worker thread; the shared ANY/EMPTY instances come back as themselves.
+   */
+  static fromCanonical(v4: readonly number[], v6: readonly bigint[]): AddressSet {
+    for (const known of [AddressSet.ANY, AddressSet.EMPTY, AddressSet.ANY4, AddressSet.ANY6]) if (equal(v4, known.v4) && equal(v6, known.v6)) return known
+    return new AddressSet(v4.length ? v4 : NO_V4, v6.length ? v6 : NO_V6)
   }
 
   static fromRange(family: Family, start: number | bigint, end: number | bigint): AddressSet {
@@ -136,8 +149,10 @@ export class AddressSet {
     return family === 4 ? this.v4.length > 0 : this.v6.length > 0
   }
 
+  /** The part of one family (this set itself when it has no other, shared: sets are immutable). */
   only(family: Family): AddressSet {
-    return family === 4 ? new AddressSet(this.v4, []) : new AddressSet([], this.v6)
+    if (family === 4) return this.v6.length === 0 ? this : this.v4.length === 0 ? AddressSet.EMPTY : new AddressSet(this.v4, NO_V6)
+    return this.v4.length === 0 ? this : this.v6.length === 0 ? AddressSet.EMPTY : new AddressSet(NO_V4, this.v6)
   }
 
   /** Number of IPv4 addresses (IPv6 sizes overflow doubles; compare sets, not sizes). */
@@ -149,10 +164,15 @@ export class AddressSet {
 
   /** Minimal canonical CIDR list, IPv4 then IPv6. */
   toCidrs(): string[] {
-    const out: string[] = []
-    for (let i = 0; i < this.v4.length; i += 2) out.push(...rangeToCidrs(4, this.v4[i], this.v4[i + 1]))
-    for (let i = 0; i < this.v6.length; i += 2) out.push(...rangeToCidrs(6, this.v6[i], this.v6[i + 1]))
-    return out
+    let cidrs = CIDRS.get(this)
+    if (cidrs === undefined) {
+      cidrs = []
+      for (let i = 0; i < this.v4.length; i += 2) cidrs.push(...rangeToCidrs(4, this.v4[i], this.v4[i + 1]))
+      for (let i = 0; i < this.v6.length; i += 2) cidrs.push(...rangeToCidrs(6, this.v6[i], this.v6[i + 1]))
+      CIDRS.set(this, cidrs)
+    }
+    // a copy: callers may sort or extend the list they get
+    return cidrs.slice()
   }
 
   toString(): string {

@@ -1,5 +1,5 @@
 /** The `irm-audit parse` document (DESIGN §10): exposures in stable order, every unparsed line. */
-import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
+import {compareExposures, type ExposureJson, exposureRows} from '../model/exposure.js'
 import type {Attachment} from '../model/device.js'
 import type {LoadedConfig} from '../sources/load.js'
 import type {Doubt, Unparsed} from '../sources/types.js'
@@ -17,8 +17,9 @@ export interface ParseReport {
 
 /** `zonesOf` (parse --inventory --device) fills `inventory_zones` of ingress and egress. */
 export function parseReport(loaded: LoadedConfig, zonesOf?: (a: Attachment) => string[]): ParseReport {
-  const rows = loaded.exposures.flatMap((x) => {
-    const json = exposureToJson(x)
+  // the file is the report's, not repeated per exposure; an included file is named
+  const exposures = loaded.exposures.flatMap((x) => {
+    const json = exposureRows(x, loaded.file)
     if (zonesOf) {
       for (const j of json) {
         if (j.ingress && x.ingress) j.ingress.inventory_zones = zonesOf(x.ingress)
@@ -26,11 +27,6 @@ export function parseReport(loaded: LoadedConfig, zonesOf?: (a: Attachment) => s
       }
     }
     return json
-  })
-  const exposures = rows.map((e) => {
-    // the file is the report's, not repeated per exposure; an included file is named
-    const {file, ...rest} = e
-    return (file && file !== loaded.file ? {...rest, file} : rest) as ExposureJson
   })
   exposures.sort(compareExposures)
   const unparsed = loaded.unparsed.map((u): Unparsed => {

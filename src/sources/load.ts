@@ -7,6 +7,7 @@ import {dirname, isAbsolute, posix, relative, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {DEFAULT_MAX_CONFIG_BYTES} from '../core/limits.js'
+import {stageDone} from '../core/stages.js'
 import {attachExposures} from '../model/attach.js'
 import {followsIncludes, spliceIncludes} from './includes.js'
 import {statusOf} from './kit/ledger.js'
@@ -99,6 +100,7 @@ export async function parseText(text: string, display: string, type?: string, de
   for (const d of result.denies ?? []) d.file = display
   // a reason may quote a word of the line (`unknown command '…'`): redacted as the text is, whatever the parser
   const unparsed = result.unparsed.map(redactUnparsed)
+  stageDone('evaluate')
   return {...result, unparsed, file: display, type: parser.type, status: result.status ?? statusOf(result.stats, unparsed.length)}
 }
 

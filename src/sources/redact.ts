@@ -127,11 +127,31 @@ function isKeyBody(text: string): boolean {
   return text.length >= 12 && /\d/.test(text) && /[a-z]/.test(text) && /[A-Z]/.test(text)
 }
 
+// The keyword prefilter: every pattern above needs one of these words or characters (case-insensitive
+// superset: `pass` covers password, passwd, auth_pass, Password=; `key` every *key form; `$` the crypt
+// and `$9$` forms; `=` the base64 key; `://` URL userinfo; `-----` PEM; the strongSwan `: RSA …`
+// types). A line without any of them, and with a blank inside (so not a bare key body), comes back
+// unchanged from the whole chain: it skips it. tests/unit/redact-prefilter.test.ts holds both paths equal.
+const MAY_HOLD_SECRET =
+  /pass|secret|psk|key|token|communit|hash|md5|pin|cipher|plain|ascii-text|hex|seed|bindpw|credential|connection|sig|pwd|auth|priv|wpa|standby|nhrp|snmp|bearer|basic|enc|rsa|ecdsa|bliss|pkcs|p12|eap|ntlm|prv|tls|[$=]|:\/\/|-----/i
+// A line made of one word (no blank between its first and last character) may be a key body.
+const INNER_BLANK = /\S[ \t]+\S/
+
+/** Whether the redaction chain can change `line` at all (false: it returns it as is). */
+export function mayHoldSecret(line: string): boolean {
+  return MAY_HOLD_SECRET.test(line) || !INNER_BLANK.test(line)
+}
+
 /**
  * Redact one line of config text. A line over MAX_ECHO characters is cut first (and its cut last word
  * dropped, so no half of a secret survives the cut): the patterns then run on a bounded input.
  */
 export function redactLine(line: string): string {
+  return line.length <= MAX_ECHO && !mayHoldSecret(line) ? line : redactEveryPattern(line)
+}
+
+/** The whole chain, whatever the line (redactLine skips it for lines the prefilter clears). */
+export function redactEveryPattern(line: string): string {
   let out = line.length > MAX_ECHO ? `${cutWord(line.slice(0, MAX_ECHO))}…` : line
   out = redactPem(out)
   out = out.replace(ENC_VALUE, `ENC ${REDACTED}`)

@@ -72,12 +72,12 @@ export function semanticsTable(types: string[]): string[] {
   // every column fits its header and the longest value (`partial`)
   const col = (h: string) => Math.max(h.length, 'partial'.length) + 2
   const lines = [cell('format', width) + COLUMNS.map(([, h]) => cell(h, col(h))).join('').trimEnd()]
-  const notes: string[] = []
+  const remarks: string[] = []
   for (const t of types) {
     const s = semanticsOf(t)
     lines.push(cell(t, width) + COLUMNS.map(([k, h]) => cell(s[k], col(h))).join('').trimEnd())
-    if (s.notes) notes.push(`  ${t}: ${s.notes}`)
+    if (s.notes) remarks.push(`  ${t}: ${s.notes}`)
   }
   lines.push('', 'yes / partial / no; n/a: the format has no such construct. Where ingress is not "yes", reach is decided by source addresses alone.')
-  return [...lines, ...notes]
+  return [...lines, ...remarks]
 }

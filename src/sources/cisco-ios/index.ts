@@ -34,7 +34,7 @@ export const ciscoIos: SourceParser = {
     const device = iosDevice(config)
     // ip access-group interfaces and ZBF zone pairs → ingress/egress
     bindingsToAttachments(exposures, device)
-    const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, device}
+    const {unparsed, stats, status} = parsed.ledger.finish()
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
   },
 }

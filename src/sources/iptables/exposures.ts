@@ -9,6 +9,8 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
+import {addDoubts, buildExposure} from '../../model/build.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
 import {composeNetfilterNat} from './nat-check.js'
@@ -23,7 +25,7 @@ interface Meta {
   kind: ExposureKind
   direction: Direction
   /** Set for allows that are not a plain ACCEPT (NFQUEUE). */
-  note?: string
+  note?: DoubtNote
 }
 
 type Mode = 'filter' | 'pre' | 'nat'
@@ -40,7 +42,7 @@ interface Hook {
   withoutFilter?: boolean
 }
 
-const NO_FILTER_NOTE = 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through'
+const NO_FILTER_NOTE = note('vendor-default', 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through')
 
 const HOOKS: Hook[] = [
   {table: 'filter', chain: 'INPUT', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
@@ -91,8 +93,7 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
     const match = ruleBox(r, family)
     const unsure = r.unknown || r.rateLimited
     const t = r.target
-    const push = (action: EvalRule<Meta>['action'], target?: string, extra: Partial<EvalRule<Meta>> = {}) =>
-      rules.push({match, action, target, guards: r.guards, opaque: action !== 'allow' && unsure, meta, ...extra})
+    const push = (action: EvalRule<Meta>['action'], target?: string) => rules.push({match, action, target, guards: r.guards, opaque: action !== 'allow' && unsure, meta})
     if (t === undefined) return
     if (table.chains.has(t)) {
       push(r.goto ? 'goto' : 'jump', `${table.name}/${t}`)
@@ -121,7 +122,7 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
         return
       case 'NFQUEUE':
       case 'QUEUE':
-        if (mode === 'filter') rules.push({match, action: 'allow', guards: r.guards, meta: {...meta, note: `verdict decided in userspace (${t})`}})
+        if (mode === 'filter') rules.push({match, action: 'allow', guards: r.guards, meta: {...meta, note: note('conditional', `verdict decided in userspace (${t})`)}})
         return
       case 'DNAT':
       case 'REDIRECT':
@@ -130,7 +131,7 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
       default:
         // non-terminating, or NAT/mangle targets outside their table: no verdict here
         if (NON_TERMINATING.has(t) || VERDICTS.has(t)) return
-        warn(r, `jump to unknown chain or target '${t}' (read as non-terminating)`)
+        warn(r, unknownTarget(t))
     }
   })
   const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
@@ -149,9 +150,21 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
   return chain
 }
 
+const HANDLED = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'NFQUEUE', 'QUEUE', 'DNAT', 'REDIRECT'])
+const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (read as non-terminating)`
+
+/** The warnings convertChain gives, for a chain no hook reaches (so never converted). */
+function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: string) => void): void {
+  for (const r of c.rules) {
+    const t = r.target
+    if (!r.newTraffic || t === undefined || table.chains.has(t) || HANDLED.has(t) || NON_TERMINATING.has(t) || VERDICTS.has(t)) continue
+    warn(r, unknownTarget(t))
+  }
+}
+
 function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
   const r = meta.rule
-  const notes: string[] = [...(r?.notes ?? [])]
+  const doubts: DoubtNote[] = [...(r?.doubts ?? [])]
   const interfaces: {in?: string[]; out?: string[]} = {}
   const fromSets: string[] = []
   const toSets: string[] = []
@@ -160,36 +173,30 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
     else if ('out' in g) (interfaces.out ??= []).push(g.out)
     else if ('set' in g) {
       ;(g.set === 'src' ? fromSets : toSets).push(g.name)
-      notes.push(`${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`)
-    } else notes.push(`only when ${g.cond}`)
+      doubts.push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`))
+    } else doubts.push(note('conditional', `only when ${g.cond}`))
   }
-  if (r?.loopback) notes.push('loopback')
-  if (meta.note) notes.push(meta.note)
-  const e: Exposure = {
-    kind: meta.kind,
-    action: 'allow',
-    direction: meta.direction,
-    from: box.from,
-    to: box.to,
-    protocols: box.protocols,
-    ports: box.ports,
-    sourcePorts: box.sourcePorts,
-    line: meta.line,
-    rule: meta.name,
-  }
-  if (meta.text !== undefined) e.text = meta.text
-  if (meta.kind === 'nat-forward' && r?.nat) e.translated = {...r.nat}
-  if (interfaces.in || interfaces.out) e.interfaces = interfaces
+  if (r?.loopback) doubts.push(note('loopback-only', 'loopback'))
+  if (meta.note) doubts.push(meta.note)
   // -i/-o (iifname/oifname) say where the traffic enters and leaves; a negation names no place
   const bound = (names?: string[]) => (names?.length && !names.some((n) => n.startsWith('!')) ? {interfaces: [...new Set(names)], zones: []} : undefined)
   const ingress = bound(interfaces.in)
   const egress = bound(interfaces.out)
-  if (ingress) e.ingress = ingress
-  if (egress) e.egress = egress
-  if (fromSets.length) e.fromSets = fromSets
-  if (toSets.length) e.toSets = toSets
-  if (notes.length) e.notes = [...new Set(notes)]
-  return e
+  return buildExposure({
+    kind: meta.kind,
+    direction: meta.direction,
+    box,
+    line: meta.line,
+    rule: meta.name,
+    ...(meta.text !== undefined ? {text: meta.text} : {}),
+    ...(meta.kind === 'nat-forward' && r?.nat ? {translated: r.nat} : {}),
+    ...(interfaces.in || interfaces.out ? {interfaces} : {}),
+    ...(ingress ? {ingress} : {}),
+    ...(egress ? {egress} : {}),
+    fromSets,
+    toSets,
+    doubts,
+  })
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
@@ -199,25 +206,41 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
   for (const family of [...families].sort()) {
+    // every chain of a table a hook walks is read, reached or not: its unknown targets are reported
+    const seen = new Map<IptTable, Set<string>>()
     for (const hook of HOOKS) {
       const final = ruleset.get(`${family} ${hook.table}`)
       if (!final?.chains.has(hook.chain)) continue
       if (hook.withoutFilter && ruleset.has(`${family} filter`)) continue
       const chains = new Map<string, EvalChain<Meta>>()
       const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, reason, text: r.text})
-      const addTable = (t: IptTable, mode: Mode, baseName: string) => {
-        for (const c of t.chains.values()) {
-          const key = `${t.name}/${c.name}`
-          if (!chains.has(key)) chains.set(key, convertChain(t, c, mode, hook, c.name === baseName, warn))
-        }
+      // only the chains this hook reaches are converted (a user chain of FORWARD is not INPUT's business)
+      const walked = new Map<string, {t: IptTable; mode: Mode; baseName: string}>()
+      const queue: string[] = []
+      const need = (key: string) => {
+        if (chains.has(key) || queue.includes(key)) return
+        queue.push(key)
       }
       const root: Array<EvalRule<Meta>> = []
       const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
       for (const [tableName, chainName] of [...hook.before, [hook.table, hook.chain] as [string, string]]) {
         const t = ruleset.get(`${family} ${tableName}`)
         if (!t?.chains.has(chainName)) continue
-        addTable(t, tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', chainName)
+        walked.set(tableName, {t, mode: tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', baseName: chainName})
+        if (!seen.has(t)) seen.set(t, new Set())
+        need(`${tableName}/${chainName}`)
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
+      }
+      while (queue.length) {
+        const key = queue.pop()!
+        const slash = key.indexOf('/')
+        const w = walked.get(key.slice(0, slash))
+        const c = w?.t.chains.get(key.slice(slash + 1))
+        if (!w || !c) continue
+        const converted = convertChain(w.t, c, w.mode, hook, c.name === w.baseName, warn)
+        chains.set(key, converted)
+        seen.get(w.t)!.add(c.name)
+        for (const r of converted.rules) if (r.target) need(r.target)
       }
       chains.set('root', {name: 'root', rules: root})
       const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
@@ -227,10 +250,13 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         e.hook = HOOK_OF[hook.chain]
         // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
         if (e.hook === 'input') e.hostLocal = true
-        if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
+        if (hook.withoutFilter) addDoubts(e, [NO_FILTER_NOTE])
         exposures.push(e)
       }
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
+    }
+    for (const [t, converted] of seen) {
+      for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, (r, reason) => warnings.set(r.line, {line: r.line, reason, text: r.text}))
     }
   }
   const nat = composeNetfilterNat(exposures)

@@ -5,11 +5,13 @@
  *   WireGuard PostUp lines, several joined with `;` or `&&`).
  * Every line lands in one bucket: modelled, ignored on purpose, or an Unparsed entry with a reason.
  */
+import {note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
+import {stageDone} from '../../core/stages.js'
 import {redactLine} from '../redact.js'
 import type {Unparsed} from '../types.js'
 import {BUILTIN_CHAINS, type IptChain, type IptRule, type IptRuleset, type IptTable} from './model.js'
@@ -29,33 +31,64 @@ export interface ReadResult {
 
 const TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 
+const QUOTING = /["'\\]/
+const BLANKS = /[ \t]+/
+/** `"`, `'`, blank, tab, backslash: where a run of ordinary word characters ends. */
+const wordEnd = (code: number) => code === 34 || code === 39 || code === 32 || code === 9 || code === 92
+
 /** Shell words: whitespace-separated, with "…" / '…' quoting and backslash escapes (as iptables-save quotes comments). */
 export function shellWords(text: string): string[] {
+  // the common line has no quote and no backslash: a plain split (no string built char by char)
+  if (!QUOTING.test(text)) {
+    const words = text.split(BLANKS)
+    if (words[0] === '') words.shift()
+    if (words.length && words[words.length - 1] === '') words.pop()
+    return words
+  }
   const out: string[] = []
+  const n = text.length
   let cur = ''
   let inWord = false
   let quote: '"' | "'" | null = null
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
+  let i = 0
+  while (i < n) {
     if (quote) {
-      if (c === quote) quote = null
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i]
-      else cur += c
+      // a run up to the closing quote (or, inside "…", a backslash escape), taken as one slice
+      let j = i
+      while (j < n && text[j] !== quote && !(quote === '"' && text[j] === '\\' && j + 1 < n)) j++
+      cur += text.slice(i, j)
+      if (j >= n) break
+      if (text[j] === quote) {
+        quote = null
+        i = j + 1
+      } else {
+        cur += text[j + 1]
+        i = j + 2
+      }
       continue
     }
+    const c = text[i]
     if (c === '"' || c === "'") {
       quote = c
       inWord = true
-    } else if (c === '\\' && i + 1 < text.length) {
-      cur += text[++i]
+      i++
+    } else if (c === '\\' && i + 1 < n) {
+      cur += text[i + 1]
       inWord = true
+      i += 2
     } else if (c === ' ' || c === '\t') {
       if (inWord) out.push(cur)
       cur = ''
       inWord = false
+      i++
     } else {
-      cur += c
+      let j = i + 1
+      while (j < n && !wordEnd(text.charCodeAt(j))) j++
+      // a lone trailing backslash is an ordinary character
+      if (j === n - 1 && text[j] === '\\') j = n
+      cur += text.slice(i, j)
       inWord = true
+      i = j
     }
   }
   if (inWord) out.push(cur)
@@ -84,7 +117,24 @@ function splitCommands(text: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 0)
 }
 
+// parsed port lists are immutable: one per distinct spelling (interned), bounded
+const MAX_INTERNED = 1 << 16
+const portSpecs = new Map<string, PortSet | null>()
+function interned<T>(cache: Map<string, T>, key: string, make: (k: string) => T): T {
+  let v = cache.get(key)
+  if (v === undefined && !cache.has(key)) {
+    if (cache.size >= MAX_INTERNED) cache.clear()
+    v = make(key)
+    cache.set(key, v)
+  }
+  return v as T
+}
+
 function parsePortSpec(spec: string): PortSet | null {
+  return interned(portSpecs, spec, readPortSpec)
+}
+
+function readPortSpec(spec: string): PortSet | null {
   const pairs: Array<[number, number]> = []
   for (const raw of spec.split(',')) {
     const item = raw.trim()
@@ -175,7 +225,7 @@ const UNSUPPORTED_OPS = new Set(['-D', '--delete', '-R', '--replace', '-E', '--r
 function newRule(line: number, text: string): IptRule {
   return {
     line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
-    sourcePorts: PortSet.ALL, guards: [], notes: [], unknown: false, rateLimited: false, newTraffic: true,
+    sourcePorts: PortSet.ALL, guards: [], doubts: [], unknown: false, rateLimited: false, newTraffic: true,
     loopback: false, fromSets: [], toSets: [], goto: false,
   }
 }
@@ -187,14 +237,15 @@ function newRule(line: number, text: string): IptRule {
 export function parseCommandWords(words: string[], line: number, text: string, table = 'filter'): Command {
   const cmd: Command = {op: 'none', table, line, text, problems: []}
   const rule = newRule(line, text)
-  const modules = new Set<string>()
+  // match modules named so far (a few per rule: an array is cheaper than a Set)
+  const modules: string[] = []
   let neg = false
   let i = 0
   const problem = (reason: string) => cmd.problems.push(reason)
   const doubt = (reason: string) => {
     problem(reason)
     rule.unknown = true
-    rule.notes.push(`${reason}: ignored; exposure may be broader`)
+    rule.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
   }
   const cond = (desc: string) => rule.guards.push({cond: `${neg ? 'not ' : ''}${redactLine(desc)}`})
   // `! -s x` and the old `-s ! x` both negate
@@ -272,7 +323,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
         }
         if (ICMPV6_WORDS.has(v.toLowerCase())) hint(6)
         rule.protocols = neg ? ProtocolSet.ALL.subtract(p) : p
-        if (!neg) modules.add(v.toLowerCase())
+        if (!neg) modules.push(v.toLowerCase())
         continue
       }
       case '-i': case '--in-interface': {
@@ -292,7 +343,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
       case '-f': case '--fragment': cond('fragments'); continue
       case '-m': case '--match': {
         const m = (words[++i] ?? '').toLowerCase()
-        modules.add(m)
+        modules.push(m)
         if (m === 'icmp6' || m === 'icmpv6') hint(6)
         if (MODULE_CONDITIONS[m]) rule.guards.push({cond: MODULE_CONDITIONS[m]})
         if (!KNOWN_MODULES.has(m)) doubt(`unknown match module '${m}'`)
@@ -374,7 +425,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
       }
       case '--comment': rule.comment = redactLine(words[++i] ?? ''); continue
       case '--match-set': case '--set': {
-        if (w === '--set' && !modules.has('set')) break
+        if (w === '--set' && !modules.includes('set')) break
         const name = words[++i] ?? ''
         const dir = (words[++i] ?? 'src').split(',')[0]
         ;(dir === 'dst' ? rule.toSets : rule.fromSets).push(neg ? `!${name}` : name)
@@ -401,7 +452,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
       default:
         break
     }
-    if (w === '--set' && modules.has('recent')) continue
+    if (w === '--set' && modules.includes('recent')) continue
     const known = MATCH_OPTIONS[w]
     if (known && !(rule.target && TARGET_OPTION_ARITY[w] !== undefined)) {
       const [arity, effect, desc] = known
@@ -453,7 +504,10 @@ export function readIptables(text: string, fileName = ''): ReadResult {
     while (/\\\s*$/.test(t) && n + 1 < lines.length) t = t.replace(/\\\s*$/, ' ') + lines[++n]
     joined.push({line: start, text: t})
   }
-  return readLines(joined, fileName)
+  stageDone('tokenize')
+  const read = readLines(joined, fileName)
+  stageDone('model')
+  return read
 }
 
 /**

@@ -1,0 +1,75 @@
+/**
+ * The keyword prefilter of redactLine (issue 19): a line it clears skips the pattern chain, so the
+ * chain must leave every such line unchanged. Checked on every line of the corpus and the fixtures,
+ * and on generated lines mixing config words, secret keywords and odd characters.
+ */
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+
+import {mayHoldSecret, REDACTED, redactEveryPattern, redactLine} from '../../src/sources/redact.js'
+import {CORPUS, FIXTURES} from '../helpers/sources.js'
+
+function* files(dir: string): Generator<string> {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const n of names.sort()) {
+    const p = join(dir, n)
+    if (statSync(p).isDirectory()) yield* files(p)
+    else yield p
+  }
+}
+
+describe('redactLine keyword prefilter', () => {
+  it('gives the pattern chain result on every corpus and fixture line', () => {
+    let lines = 0
+    let skipped = 0
+    for (const dir of [CORPUS, FIXTURES]) {
+      for (const f of files(dir)) {
+        for (const line of readFileSync(f, 'utf8').split(/\r?\n/)) {
+          lines++
+          if (!mayHoldSecret(line)) skipped++
+          expect(redactLine(line), `${f}: ${line}`).toBe(redactEveryPattern(line))
+        }
+      }
+    }
+    expect(lines).toBeGreaterThan(1000)
+    // the point of the prefilter: most lines skip the chain
+    expect(skipped).toBeGreaterThan(lines / 4)
+  })
+
+  it('gives the pattern chain result on generated lines', () => {
+    const words = [
+      'permit', 'tcp', 'any', 'host', '10.0.0.1', '-A', 'INPUT', '-j', 'ACCEPT', 'set', 'edit', 'psk', 'key', 'Key', 'KEY',
+      'password', 'secret', '7', '0', 'md5', 'auth', 'sha', 'priv', 'aes', '128', 'snmp-server', 'community', 'ENC', '$9$abc',
+      '$1$salt$hash', ':', 'PSK', 'RSA', '"x"', "'y'", '=', ';', '{', '}', '#', '<key>', '</key>', 'https://u:p@h', 'Bearer',
+      'sig=abc', 'AccountKey=zz', '-----BEGIN RSA PRIVATE KEY-----', 'YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU2Nzg=',
+      'standby', 'authentication', 'text', 'nhrp', 'wpa-psk', 'ascii', 'pin', 'token', 'ping', 'hash', 'pre-shared-key',
+    ]
+    const line = fc
+      .array(fc.oneof(fc.constantFrom(...words), fc.string({maxLength: 12}), fc.stringMatching(/^[A-Za-z0-9+/]{40,48}=?$/)), {maxLength: 14})
+      .chain((ws) => fc.constantFrom(' ', '\t', '  ').map((sep) => ws.join(sep)))
+    fc.assert(
+      fc.property(line, (l) => {
+        expect(redactLine(l)).toBe(redactEveryPattern(l))
+      }),
+      {numRuns: 3000},
+    )
+  })
+
+  it('clears rule lines without a keyword and still redacts a keyword line', () => {
+    const rule = '-A svc_3 -s 172.16.0.0/24 -d 10.3.1.2/32 -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT'
+    expect(mayHoldSecret(rule)).toBe(false)
+    expect(redactLine(rule)).toBe(rule)
+    expect(mayHoldSecret('ip daddr 10.0.0.1 tcp dport 443 accept')).toBe(false)
+    expect(redactLine('username admin secret 5 hunter2')).toBe(`username admin secret ${REDACTED}`)
+    // a one-word line may be a key body: never cleared
+    expect(mayHoldSecret('MIIEowIBAAKCAQEA1234abcd')).toBe(true)
+  })
+})
