@@ -1,6 +1,7 @@
 /** `irm-audit isolate` on the bundled example (inventory/README.md): who borders each zone, what is kept, what is cut. */
 import {spawnSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -107,6 +108,20 @@ describe('irm-audit isolate (CLI)', () => {
     const md = run(['lyon-pci', '--format', 'markdown']).stdout
     expect(md).toContain('### Cut by the isolation: tell these owners first')
     expect(md).toContain('```text\nset rulebase security rules irm-isolate-lyon-pci-1 from pci to any')
+  })
+  it('exit 2 on an inventory that does not validate, with file:line', () => {
+    const inv = mkdtempSync(join(tmpdir(), 'irm-isolate-'))
+    try {
+      cpSync(dir, inv, {recursive: true})
+      const file = join(inv, 'devices.yaml')
+      writeFileSync(file, readFileSync(file, 'utf8').replace('{name: eth1, zone: lyon-dc-servers}', '{name: eth1, zone: lyon-nowhere}'))
+      const r = run(['lyon-dmz', '--inventory', inv])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toMatch(/the inventory does not validate \(1 error\)/)
+      expect(r.stderr).toMatch(/devices\.yaml:\d+:\d+: .*lyon-nowhere/)
+    } finally {
+      rmSync(inv, {recursive: true, force: true})
+    }
   })
   it('exit 2 with the zones listed for an unknown zone', () => {
     const r = run(['nowhere'])
