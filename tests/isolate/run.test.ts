@@ -56,25 +56,17 @@ describe('isolate on the example', () => {
     expect(r.devices[0].rules!.apply[0]).toBe('iptables -I INPUT 1 -i eth0 -m comment --comment "irm-isolate-lyon-dmz" -j DROP')
   })
 
-  it('lyon-pci: pa-dc alone borders it; the payment flows are cut with their owner and contacts, flows first', () => {
+  it('lyon-pci: the bastion is kept (restricted to the enclave), the payment flows are cut with their owner and contacts', () => {
     const r = plan('lyon-pci')
-    expect(r.devices.map((d) => [d.device, d.status])).toEqual([['pa-dc', 'rules']])
-    expect(r.kept).toEqual([])
-    const rules = r.devices[0].rules!.apply
-    expect(rules[0]).toBe('set rulebase security rules irm-isolate-lyon-pci-1 from pci to any source any destination any application any service any action deny description "irm-audit isolate lyon-pci"')
-    expect(rules.at(-1)).toBe('move rulebase security rules irm-isolate-lyon-pci-4 after irm-isolate-lyon-pci-3')
-    // flows first, most critical first; the bastion into the parent zone is cut for the enclave's part
-    expect(r.cut.map((c) => [c.id, c.partly])).toEqual([
-      ['flow-payment', false],
-      ['flow-pci-acquirer', false],
-      ['flow-backup-aws', true],
-      ['flow-rds-replication', true],
-      ['ap-aws-rds-onprem', true],
-      ['ap-lyon-bastion', true],
-      ['ap-lyon-pci-payment', false],
-    ])
+    expect(r.kept.map((k) => [k.id, k.partly])).toEqual([['ap-lyon-bastion', true]])
+    const rules = r.devices.find((d) => d.device === 'pa-dc')!.rules!.apply
+    expect(rules).toContain(
+      'set rulebase security rules irm-isolate-lyon-pci-1 from any to any source 10.99.20.0/24 destination 10.20.50.0/24 application any service irm-isolate-lyon-pci-tcp-22 action allow description "irm-audit isolate lyon-pci: keep ap-lyon-bastion"',
+    )
+    // flows first, most critical first
+    expect(r.cut.map((c) => c.id)).toEqual(['flow-payment', 'flow-pci-acquirer', 'flow-backup-aws', 'flow-rds-replication', 'ap-aws-rds-onprem', 'ap-lyon-pci-payment'])
     const payment = r.cut[0]
-    expect(payment).toMatchObject({kind: 'flow', criticality: 'critical', owner: 'biz-finance'})
+    expect(payment).toMatchObject({kind: 'flow', criticality: 'critical', owner: 'biz-finance', partly: false})
     expect(payment.contact?.channels.length).toBeGreaterThan(0)
   })
 
@@ -107,7 +99,7 @@ describe('irm-audit isolate (CLI)', () => {
     expect(run(['lyon-dmz', '--no-color']).stdout).toContain('PROPOSAL ONLY: irm-audit never applies these rules.')
     const md = run(['lyon-pci', '--format', 'markdown']).stdout
     expect(md).toContain('### Cut by the isolation: tell these owners first')
-    expect(md).toContain('```text\nset rulebase security rules irm-isolate-lyon-pci-1 from pci to any')
+    expect(md).toContain('```text\nset service irm-isolate-lyon-pci-tcp-22 protocol tcp port 22')
   })
   it('exit 2 on an inventory that does not validate, with file:line', () => {
     const inv = mkdtempSync(join(tmpdir(), 'irm-isolate-'))
