@@ -13,7 +13,6 @@ import {PathSpace} from '../../src/paths/space.js'
 import {why} from '../../src/paths/why.js'
 import {parseText} from '../../src/sources/load.js'
 import {policy} from '../diff/helpers.js'
-import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},

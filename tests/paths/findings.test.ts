@@ -11,7 +11,6 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {pathFindings} from '../../src/paths/findings.js'
 import {parseText} from '../../src/sources/load.js'
 import {ap, flow, policy} from '../diff/helpers.js'
-import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
