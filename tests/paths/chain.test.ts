@@ -3,7 +3,6 @@
  * The edge forwards 198.51.100.10:8443 to 10.1.0.5:443 (DNAT); the inner gateway filters what arrives
  * in the DMZ. Expected results are written from the rules by hand.
  */
-import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {DiffZone, LiveConfig} from '../../src/diff/model.js'
@@ -11,6 +10,7 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {reachFrom, reachReport} from '../../src/paths/reach.js'
 import {PathSpace} from '../../src/paths/space.js'
 import {why} from '../../src/paths/why.js'
+import {TrustModel} from '../../src/policy/trust.js'
 import {parseText} from '../../src/sources/load.js'
 import {policy} from '../diff/helpers.js'
 
