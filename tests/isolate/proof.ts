@@ -61,18 +61,30 @@ export function leaks(exposures: Exposure[], zone: string[], faces: Face[], keep
     }
     const inFace = faceOf(e.ingress, faces)
     const elsewhere = faces.length > 0 && !!e.ingress && (e.ingress.interfaces.length > 0 || e.ingress.zones.length > 0) && !inFace
+    // the device's own traffic: an INPUT/host-local rule ends at the device (even at its address in the
+    // zone), an OUTPUT rule starts there; neither is the zone's traffic unless it crosses a face
+    const toDevice = !!e.hostLocal || e.hook === 'input'
+    const fromDevice = e.hook === 'output'
     const crossing = left.filter(
-      (b) => inFace || outFace || intersectBox(b, box({to: z})) !== null || (!elsewhere && intersectBox(b, box({from: z})) !== null),
+      (b) =>
+        inFace ||
+        outFace ||
+        (!toDevice && intersectBox(b, box({to: z})) !== null) ||
+        (!fromDevice && !elsewhere && intersectBox(b, box({from: z})) !== null),
     )
     if (crossing.length) out.push({exposure: e, left: crossing})
   }
   return out
 }
 
+/** Lines of the last re-parse that its parser did not understand (the generated syntax must read back). */
+export let lastUnparsed: Array<{line: number; reason: string; text?: string}> = []
+
 /** The config with the generated lines added where the vendor's CLI would put them (here: appended). */
 export async function reparse(parser: SourceParser, text: string, added: string[], file: string): Promise<Exposure[]> {
   const result = await parser.parse(`${text.replace(/\n?$/, '\n')}${added.join('\n')}\n`, {file})
   attachExposures(result.exposures, result.device)
+  lastUnparsed = result.unparsed.map((u) => ({line: u.line, reason: u.reason, text: u.text}))
   return result.exposures
 }
 

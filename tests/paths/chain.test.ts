@@ -3,7 +3,6 @@
  * The edge forwards 198.51.100.10:8443 to 10.1.0.5:443 (DNAT); the inner gateway filters what arrives
  * in the DMZ. Expected results are written from the rules by hand.
  */
-import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {DiffZone, LiveConfig} from '../../src/diff/model.js'
@@ -11,6 +10,7 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {reachFrom, reachReport} from '../../src/paths/reach.js'
 import {PathSpace} from '../../src/paths/space.js'
 import {why} from '../../src/paths/why.js'
+import {TrustModel} from '../../src/policy/trust.js'
 import {parseText} from '../../src/sources/load.js'
 import {policy} from '../diff/helpers.js'
 
@@ -49,7 +49,7 @@ COMMIT
 async function live(device: string, text: string): Promise<LiveConfig> {
   const parsed = await parseText(text, `live/${device}.rules`, 'iptables')
   expect(parsed.unparsed).toEqual([])
-  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures, unparsed: [], stats: parsed.stats}
+  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.denies ? {denies: parsed.denies} : {})}
 }
 
 async function space(innerPort = 443): Promise<PathSpace> {
@@ -95,7 +95,8 @@ describe('chained reach', () => {
     expect(path.blocked_at).toBe('inner')
     expect(path.hops.map((h) => `${h.device} ${h.verdict}`)).toEqual(['edge permit', 'inner deny'])
     expect(path.hops[0].rules[0]).toMatchObject({line: 4, nat: {to: ['10.1.0.5/32'], ports: ['443']}, passes: {to: ['10.1.0.5/32'], services: ['tcp/443']}})
-    expect(path.hops[1].deny?.implicit).toBe(true)
+    // inner's FORWARD policy DROP (line 3) decides
+    expect(path.hops[1].deny).toEqual({implicit: false, rules: [{file: 'live/inner.rules', line: 3, rule: 'FORWARD policy DROP'}]})
   })
 
   it('why names the deciding rule of each device on the permitted path', async () => {
@@ -126,5 +127,32 @@ describe('chained reach', () => {
     const s = await space()
     expect(() => why(s, 'nowhere', '10.1.0.5', 'tcp/443')).toThrow(/SRC 'nowhere' is neither a zone id nor an address/)
     expect(() => why(s, 'dmz', '10.1.0.5', 'tcp/99999')).toThrow(/SERVICE 'tcp\/99999' is not a service/)
+  })
+
+  it('depends: a permit limited to office hours (-m time) makes the hop and the path depend on a schedule', async () => {
+    const inner = `*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i eth0 -o eth1 -d 10.1.0.5/32 -p tcp -m tcp --dport 443 -m time --timestart 08:00 --timestop 18:00 -j ACCEPT
+COMMIT
+`
+    const s = new PathSpace({
+      zones: ZONES,
+      devices: [{id: 'inner', zones: [], interfaces: [{name: 'eth0', zone: 'dmz'}, {name: 'eth1', zone: 'lan'}], source: {file: 'devices.yaml', line: 9}}],
+      accessPoints: [],
+      flows: [],
+      live: [await live('inner', inner)],
+      asOf: '2026-12-01',
+      policy,
+      trust: TrustModel.of(policy, {zones: ZONES}),
+    })
+    const w = why(s, 'dmz', '10.1.0.5', 'tcp/443')
+    expect(w.verdict).toBe('depends')
+    expect(w.paths[0].hops[0].conditions?.map((c) => `${c.kind} ${c.code} ${c.lines?.join(',')} ${c.detail}`)).toEqual([
+      // the iptables parser types `-m time` as a `conditional` doubt; its text makes it a schedule
+      'schedule conditional 5 only when time from 08:00',
+      'schedule conditional 5 only when time until 18:00',
+    ])
   })
 })
