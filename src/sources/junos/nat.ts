@@ -1,4 +1,5 @@
 /** Junos destination and static NAT → `nat-forward` exposures, first match per rule-set. */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {DeviceModel} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {forwardingFilter, leavesToward, type NatOrder, postNatZones} from '../../model/nat.js'
@@ -22,7 +23,7 @@ export function natExposures(
   const rules: Array<EvalRule<Template>> = []
   for (const r of rs.rules.values()) {
     if (r.inactive) continue
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     let opaque = false
     const addrs = (direct: string, named: string): {set: AddressSet; sets: string[]} => {
       const vals = r.match.get(direct)
@@ -34,7 +35,7 @@ export function natExposures(
         const s = parseAddress(v.split(' ')[0])
         if (s) set = set.union(s)
         else {
-          notes.push(`${direct} ${v} not understood`)
+          doubts.push(note('unknown-match', `${direct} ${v} not understood`))
           opaque = true
           set = AddressSet.ANY
         }
@@ -58,7 +59,7 @@ export function natExposures(
       for (const v of vals) {
         const p = portSet(v.replace(/\s+/g, ' ').replace(' to ', '-'))
         if (!p) {
-          notes.push(`${key} ${v} not understood`)
+          doubts.push(note('unknown-match', `${key} ${v} not understood`))
           opaque = true
           return PortSet.ALL
         }
@@ -77,7 +78,7 @@ export function natExposures(
     if ((r.match.has('destination-port') || r.match.has('source-port')) && !protos) protocols = ProtocolSet.of(6, 17)
     for (const k of r.match.keys()) {
       if (!['source-address', 'source-address-name', 'destination-address', 'destination-address-name', 'destination-port', 'source-port', 'protocol'].includes(k)) {
-        notes.push(`match ${k} not modelled`)
+        doubts.push(note('unknown-match', `match ${k} not modelled`))
         opaque = true
       }
     }
@@ -89,7 +90,7 @@ export function natExposures(
       if (then[0] === 'destination-nat' && then[1] === 'off') action = 'deny'
       else if (then[0] === 'destination-nat' && then[1] === 'pool' && then[2]) {
         const pool = config.natPools.get(then[2])
-        if (!pool) notes.push(`pool ${then[2]} not defined`)
+        if (!pool) doubts.push(note('undefined-object', `pool ${then[2]} not defined`))
         translated = {to: pool?.addresses, ports: pool?.port ? PortSet.range(pool.port) : undefined}
       } else {
         problems.push({line: r.line, reason: `destination NAT action '${then.join(' ')}' not understood`, text: r.text})
@@ -108,7 +109,7 @@ export function natExposures(
         const res = resolver.resolveAll([then[2]], undefined)
         translated = {to: res.unresolved.length ? undefined : res.set}
       } else if (then[1] === 'inet') {
-        notes.push('static-nat inet (NAT64/46) translation not modelled')
+        doubts.push(note('translation-unknown', 'static-nat inet (NAT64/46) translation not modelled'))
       }
     }
     const template: Template = {
@@ -123,9 +124,9 @@ export function natExposures(
       translated,
       fromSets: src.sets.length ? src.sets : undefined,
       toSets: dst.sets.length ? dst.sets : undefined,
-      notes: [...notes, ...(rs.fromKind === 'routing-instance' ? [`applies to traffic from routing-instance ${rs.from.join(', ')}`] : [])],
+      doubts: [...doubts, ...(rs.fromKind === 'routing-instance' ? [note('conditional', `applies to traffic from routing-instance ${rs.from.join(', ')}`)] : [])],
     }
-    if (!template.notes?.length) delete template.notes
+    if (!template.doubts?.length) delete template.doubts
     rules.push({match: {from: src.set, to: dst.set, protocols, ports, sourcePorts}, action, opaque: action === 'deny' && opaque, meta: template})
   }
   for (const p of evaluateList(rules, 'deny').permits) emit(p.meta, p.box)
