@@ -76,13 +76,12 @@ export function buildExposure(init: ExposureInit): Exposure {
 
 /**
  * A permit's metadata before its box is known: zone-pair and filter evaluators carry one per rule and
- * build the exposure for each box the evaluator lets through. `action` may be written; it is always allow.
+ * build the exposure for each box the evaluator lets through.
  */
-export type ExposureTemplate = Omit<ExposureInit, 'box'> & {action?: 'allow'}
+export type ExposureTemplate = Omit<ExposureInit, 'box'>
 
 export function fromTemplate(t: ExposureTemplate, box: Box): Exposure {
-  const {action: _allow, ...init} = t
-  return buildExposure({...init, box})
+  return buildExposure({...t, box})
 }
 
 /** The same exposure over another box (a permit split by the evaluator, a NAT composed with its filter). */

@@ -165,7 +165,6 @@ function termRules(config: JunosConfig, f: Filter, t: FilterTerm, family: Family
   const base: Box = {...ANY_BOX, from: (src ?? AddressSet.ANY).intersect(familyAll), to: (dst ?? AddressSet.ANY).intersect(familyAll), protocols}
   const template: Template = {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: t.line,
     rule: `filter ${f.name} term ${t.name}`,

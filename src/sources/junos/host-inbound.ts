@@ -133,7 +133,6 @@ function hostItemExposures(cv: Convert, z: Zone, ifu: string, u: Unit | undefine
   if (filtered) doubts.push(note('restricted-elsewhere', `restricted by the input filter of ${ifu}`))
   const template: Template = {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: item.origin.line,
     rule: `${z.functional ? 'functional-zone' : 'security-zone'} ${z.name} host-inbound-traffic ${item.kind} ${item.name}`,
@@ -180,7 +179,6 @@ export function systemServiceExposures(cv: Convert, lo0: Box[] | null): void {
     if (lo0) doubts.push(note('restricted-elsewhere', 'restricted by the lo0 input filter'))
     const template: Template = {
       kind: 'filter',
-      action: 'allow',
       direction: 'inbound',
       line: svc.line,
       rule: `system services ${svc.name}`,

@@ -43,7 +43,6 @@ function gatewayExposures(cv: Convert, g: IkeGateway): void {
   }
   const template: Template = {
     kind: 'vpn-listener',
-    action: 'allow',
     direction: 'inbound',
     line: g.line,
     rule: `ike gateway ${g.name}`,

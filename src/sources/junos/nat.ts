@@ -114,7 +114,6 @@ export function natExposures(
     }
     const template: Template = {
       kind: 'nat-forward',
-      action: 'allow',
       direction: 'inbound',
       line: r.line,
       rule: `nat ${rs.kind} rule-set ${rs.name} rule ${r.name}`,

@@ -65,7 +65,6 @@ function policyRules(cv: Convert, p: Policy, fromZone: string | undefined, toZon
   const action = p.action === 'permit' ? 'allow' : 'deny'
   const template: Template = {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: p.line,
     rule: p.global ? `global policy ${p.name}` : `from-zone ${p.fromZones[0]} to-zone ${p.toZones[0]} policy ${p.name}`,
@@ -99,7 +98,6 @@ function defaultPermitTemplate(cv: Convert, fromZone: string, toZone: string): T
   const d = cv.config.defaultPolicy!
   return {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: d.line,
     rule: `default-policy permit-all (${fromZone} to ${toZone})`,

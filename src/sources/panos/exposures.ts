@@ -125,7 +125,6 @@ function managementProfileExposures(ctx: ContextConfig, ifaces: Map<string, Ifac
       for (const svc of profile.services) {
         const template: Template = {
           kind: 'filter',
-          action: 'allow',
           direction: 'inbound',
           line: profile.line,
           rule: `interface-management-profile ${profile.name} ${svc} on ${ifName}`,

@@ -36,7 +36,6 @@ export function globalProtect(
     const zone = ifName ? zoneOf(ifName) : undefined
     const template: Template = {
       kind: 'vpn-listener',
-      action: 'allow',
       direction: 'inbound',
       line: l.entry.line,
       rule: `${ctx.prefix} global-protect-${l.kind} "${l.entry.name}"`,
@@ -78,7 +77,6 @@ export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Ifac
     const zone = ifName ? zoneOf.get(ifName) : undefined
     const template: Template = {
       kind: 'vpn-listener',
-      action: 'allow',
       direction: 'inbound',
       line: g.line,
       rule: `ike gateway "${g.name}"`,
@@ -125,7 +123,6 @@ export function managementPort(deviceconfig: PNode | undefined, emit: (t: Templa
     if (!on) continue
     const template: Template = {
       kind: 'filter',
-      action: 'allow',
       direction: 'inbound',
       line: system.children.get('ip-address')?.line ?? system.line,
       rule: `deviceconfig system management ${svc}`,

@@ -20,7 +20,6 @@ const named = (zones: string[]) => (zones.filter((z) => z !== 'any').length ? zo
 function natTemplate(ctx: ContextConfig, r: NatRule, doubts: DoubtNote[]): Template {
   const base: Template = {
     kind: 'nat-forward',
-    action: 'allow',
     direction: 'inbound',
     line: r.line,
     rule: `${ctx.prefix} nat rule "${r.name}"`,

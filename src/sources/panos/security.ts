@@ -150,7 +150,6 @@ function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string
   const {fromSets, toSets} = variants[0]
   return {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: r.line,
     rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
@@ -168,7 +167,6 @@ function defaultTemplate(ctx: ContextConfig, from: string, to: string, action: s
   const which = from === to ? 'intrazone-default' : 'interzone-default'
   return {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: ctx.defaults.line,
     rule: `${ctx.prefix} ${which} (${from} to ${to})`,
