@@ -4,7 +4,9 @@
  * where traffic enters and falls back to source addresses alone.
  *
  * - ingress / egress: exposures say where their traffic enters / leaves (interfaces, vendor zones, attachments)
- * - nat: inbound translations (port forwards, VIPs, static NAT) become `nat-forward` exposures
+ * - nat: inbound translations (port forwards, VIPs, static NAT) are composed with the filter rule that
+ *   passes them, in the vendor's order (model/nat.ts): `nat-forward` exposures with `translated` and
+ *   `filter`; a NAT no filter passes is a `nat-dead` doubt
  * - hostLocal: rules that protect the device itself target its own addresses (`host_local`)
  * - includes: statements that pull in other files are followed (parsers never read other files: `no`)
  * - objectGroups: named address/service groups are expanded
