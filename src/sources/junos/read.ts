@@ -8,8 +8,8 @@ import {redactLine} from '../redact.js'
 export interface Statement {
   /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
   words: string[]
-  /** Line of each word: in the hierarchy, a block's words sit on its header line. */
-  wordLines: number[]
+  /** Line of each word: in the hierarchy, a block's words sit on its header line. Absent: all on `line` (set form). */
+  wordLines?: number[]
   line: number
   /** The source line, redacted. */
   text: string
@@ -41,7 +41,7 @@ const COMMENT = /^\s*(#|\/\*|\*|$)/
 /** Line where the object named after the last `keyword` was opened (its block header in the hierarchy). */
 export function headLine(s: Statement, keyword: string): number {
   const i = s.words.lastIndexOf(keyword)
-  return i >= 0 ? s.wordLines[Math.min(i + 1, s.wordLines.length - 1)] ?? s.line : s.line
+  return i >= 0 && s.wordLines ? s.wordLines[Math.min(i + 1, s.wordLines.length - 1)] ?? s.line : s.line
 }
 
 /** `set` form when most of the first meaningful lines are set-style commands (a pasted prompt or `show` line does not count). */
@@ -69,8 +69,17 @@ interface Token {
   quoted: boolean
 }
 
-/** Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`. */
-function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token[] {
+/**
+ * Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`.
+ * `words` interns them: a large config repeats the same few hundred words millions of times.
+ */
+function tokenize(text: string, problems: ReadProblem[], lines: string[], words: Map<string, string>): Token[] {
+  const intern = (w: string): string => {
+    const known = words.get(w)
+    if (known !== undefined) return known
+    words.set(w, w)
+    return w
+  }
   const out: Token[] = []
   let line = 1
   let i = 0
@@ -119,20 +128,20 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token
       }
       if (i >= n) problems.push({line: startLine, reason: 'unterminated quoted string', text: redactLine(lines[startLine - 1] ?? '')})
       i++
-      out.push({value, line: startLine, quoted: true})
+      out.push({value: intern(value), line: startLine, quoted: true})
       continue
     }
     let j = i
     while (j < n && !WORD_END.has(text.charCodeAt(j))) j++
     // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
-    out.push({value: text.slice(i, j), line, quoted: false})
+    out.push({value: intern(text.slice(i, j)), line, quoted: false})
     i = j
   }
   return out
 }
 
 export function readSetForm(text: string): ReadResult {
-  const r: SetRead = {statements: [], problems: [], deactivated: new Set(), deleted: [], directives: 0, count: 0}
+  const r: SetRead = {statements: [], problems: [], deactivated: new Set(), deleted: [], directives: 0, count: 0, words: new Map()}
   text.split('\n').forEach((raw, idx) => readSetLine(r, raw, idx + 1))
   const live = applyDirectives(r)
   return {statements: live, problems: r.problems, count: r.count, directives: r.directives, form: 'set'}
@@ -148,6 +157,8 @@ interface SetRead {
   directives: number
   /** Source `set` statements. */
   count: number
+  /** Interned words (tokenize). */
+  words: Map<string, string>
 }
 
 /** The words after the verb, `[ ]` lists apart (a `\u0000list` word marks each); null when brackets are off. */
@@ -174,7 +185,7 @@ function setWords(tokens: Token[]): {words: string[]; lists: string[][]} | null 
 
 function readSetLine(r: SetRead, raw: string, lineNo: number): void {
   if (COMMENT.test(raw)) return
-  const tokens = tokenize(raw, r.problems, [raw]).map((t) => ({...t, line: lineNo}))
+  const tokens = tokenize(raw, r.problems, [raw], r.words).map((t) => ({...t, line: lineNo}))
   if (tokens.length === 0) return
   const verb = tokens[0].value
   const text = redactLine(raw.trim())
@@ -187,7 +198,7 @@ function readSetLine(r: SetRead, raw: string, lineNo: number): void {
   switch (verb) {
     case 'set': {
       const id = ++r.count
-      for (const w of expandLists(words, lists)) r.statements.push({words: w, wordLines: w.map(() => lineNo), line: lineNo, text, inactive: false, id})
+      for (const w of expandLists(words, lists)) r.statements.push({words: w, line: lineNo, text, inactive: false, id})
       return
     }
     case 'deactivate':
@@ -328,7 +339,7 @@ export function readHierarchy(text: string): ReadResult {
   const lines = text.split('\n')
   const problems: ReadProblem[] = []
   const reader = new HierarchyReader(lines, problems)
-  for (const t of tokenize(text, problems, lines)) reader.token(t)
+  for (const t of tokenize(text, problems, lines, new Map())) reader.token(t)
   reader.finish()
   return {statements: reader.statements, problems, count: reader.count, directives: 0, form: 'hierarchy'}
 }
