@@ -290,7 +290,7 @@ export function gcp(n, seed = 12) {
 
 /**
  * An inventory folder of `devices` iptables firewalls with `rules` rules each (seeded per device) and
- * two access points per device: the benchmark of `diff` over many devices (`--jobs`).
+ * two broad access points per device: the benchmark of `diff` over many devices (`--jobs`).
  */
 export function writeInventory(dir, devices, rules) {
   mkdirSync(join(dir, 'live'), {recursive: true})
@@ -301,7 +301,9 @@ export function writeInventory(dir, devices, rules) {
     const id = `fw-${String(d).padStart(4, '0')}`
     writeFileSync(join(dir, 'live', `${id}.rules`), iptables(rules, 1000 + d))
     devs.push(`  - {id: ${id}, name: ${id}, vendor: Linux, format: iptables, role: firewall, zones: [internet, dmz, lan], config: live/${id}.rules, owner: netops}`)
-    for (let k = 0; k < 2; k++) aps.push(`  - {id: ap-${id}-${k}, kind: firewall-opening, device: ${id}, from: [any], to: [10.${k}.0.0/16], services: [tcp/443], owner: netops, justification: bench}`)
+    // the service networks are approved as a whole (a CI run on a healthy estate: few findings)
+    aps.push(`  - {id: ap-${id}-svc, kind: firewall-opening, device: ${id}, from: [any], to: [10.0.0.0/8], services: [tcp/1-65535, udp/1-65535], owner: netops, justification: bench}`)
+    aps.push(`  - {id: ap-${id}-ssh, kind: firewall-opening, device: ${id}, from: [any], to: [any], services: [tcp/22], owner: netops, justification: bench}`)
   }
   writeFileSync(join(dir, 'contacts.yaml'), 'contacts:\n  - id: netops\n    team: Network operations\n    role: network\n    channels: [{type: email, value: netops@example.com}]\n    verified: 2026-10-05\n')
   writeFileSync(join(dir, 'zones.yaml'), zones.join('\n'))

@@ -17,6 +17,11 @@ export const maxLengthFlag = Flags.integer({
 
 export const linkBaseFlag = Flags.string({summary: 'HTML: link file:line to this URL (e.g. a repository browser at the commit) instead of relative to the report.'})
 
+export const jobsFlag = Flags.integer({
+  summary: 'Parse up to this many device configs at once, on worker threads (default: the number of cores, when the configs are big enough to gain from it).',
+  min: 1,
+})
+
 export const liveFlag = Flags.string({
   summary: 'Live config for a device: DEVICE=PATH[:type] (repeatable); adds to or overrides devices[].config.',
   multiple: true,

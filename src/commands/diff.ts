@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
 import {renderJson} from '../report/json.js'
-import {linkBaseFlag, maxLengthFlag, passEnvFlag} from '../cli/flags.js'
+import {jobsFlag, linkBaseFlag, maxLengthFlag, passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
@@ -49,6 +49,7 @@ export default class Diff extends BaseCommand {
     policy: Flags.string({summary: 'Policy pack merged over the discovered irm-audit.policy.yaml (repeatable); its `diff:` section sets trusted zones, sensitive ports and severities.', multiple: true}),
     'max-length': maxLengthFlag,
     'no-color': noColorFlag,
+    jobs: jobsFlag,
   }
 
   async run(): Promise<DiffReport> {
@@ -66,6 +67,7 @@ export default class Diff extends BaseCommand {
       policyFiles: flags.policy,
       policyFrom: flags['policy-from'],
       recordRevision: true,
+      jobs: flags.jobs,
       asOf,
       displayBase: process.cwd(),
       validate: (inv) =>

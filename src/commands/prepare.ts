@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
-import {asOfFlag, failOnFlag, linkBaseFlag, liveFlag, maxLengthFlag, passEnvFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
+import {asOfFlag, failOnFlag, jobsFlag, linkBaseFlag, liveFlag, maxLengthFlag, passEnvFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
 import {PREPARE_RENDERERS, type PrepareFormat} from '../report/prepare-formats.js'
 import type {FrameworkId} from '../readiness/frameworks.js'
@@ -52,6 +52,7 @@ export default class Prepare extends BaseCommand {
       options: ['cis', 'csf', 'dora', 'nis2', 'pci'],
     }),
     'no-color': noColorFlag,
+    jobs: jobsFlag,
   }
 
   async run(): Promise<PrepareReport> {
@@ -59,6 +60,7 @@ export default class Prepare extends BaseCommand {
     passProgramEnv(flags['pass-env'] ?? [])
     const {report, loaded, policy, diff} = await runPrepare({
       inventoryDir: flags.inventory,
+      jobs: flags.jobs,
       policyFiles: flags.policy,
       asOf: readAsOf(flags['as-of']),
       live: flags.live,

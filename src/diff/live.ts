@@ -5,7 +5,8 @@
  * is an input error (exit 2), as in `parse`.
  */
 import {existsSync} from 'node:fs'
-import {realpath} from 'node:fs/promises'
+import {realpath, stat} from 'node:fs/promises'
+import {availableParallelism} from 'node:os'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {IrmError, isIrmError} from '../core/errors.js'
@@ -87,36 +88,59 @@ export function liveRequests(devices: readonly DeviceConfigRef[], inventoryDir: 
 }
 
 /** Read and parse each request; paths in reports are relative to `displayBase`, with `/`. */
-export async function loadLive(requests: readonly LiveRequest[], inventoryDir: string, displayBase: string): Promise<LiveConfig[]> {
+/**
+ * `jobs`: worker threads (`--jobs`); default the core count, used when the configs are big enough to
+ * pay for starting them.
+ */
+export async function loadLive(requests: readonly LiveRequest[], inventoryDir: string, displayBase: string, options: {jobs?: number} = {}): Promise<LiveConfig[]> {
   const root = resolve(inventoryDir)
   // by real path: a symlink inside the folder may point anywhere
   const realRoot = await realpath(root).catch(() => root)
+  let jobs = Math.min(options.jobs ?? availableParallelism(), requests.length)
+  // by default a small inventory stays on one thread: starting a worker costs what 2 MB of rules do
+  if (options.jobs === undefined && jobs > 1 && (await configBytes(requests)) < PARALLEL_MIN_BYTES) jobs = 1
+  // several devices on worker threads (live-pool.ts); a format that runs code stays on this thread
+  if (jobs > 1) return (await import('./live-pool.js')).loadLiveParallel(requests, {root, realRoot, displayBase, jobs})
   const out: LiveConfig[] = []
-  for (const r of requests) {
-    const abs = resolve(r.path)
-    const all = (r.paths ?? [r.path]).map((p) => resolve(p))
-    const display = displayPath(abs, displayBase)
-    const inside = (p: string, dir: string) => p !== dir && p.startsWith(dir + sep)
-    const real = r.fromInventory ? await Promise.all(all.map((p) => realpath(p).catch(() => p))) : all
-    if (r.fromInventory && (all.some((p) => !inside(p, root)) || real.some((p) => !inside(p, realRoot)))) {
-      out.push({device: r.device, file: display, error: 'its config path leaves the inventory folder', hint: 'Keep devices[].config inside the inventory folder.'})
-      continue
-    }
-    // a pull request may edit the inventory: only the command line may ask to run a program
-    if (r.fromInventory && r.type && allParsers().find((p) => p.type === r.type)?.executes) {
-      out.push({device: r.device, file: display, error: `the ${r.type} format runs code and is never started from the inventory`, hint: `Pass it on the command line: --live ${r.device}=PATH:${r.type}.`})
-      continue
-    }
-    try {
-      const loaded = await loadConfigs(all, {type: r.type, displayPaths: all.map((p) => displayPath(p, displayBase))})
-      out.push({device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {}), ...(loaded.denies?.length ? {denies: loaded.denies} : {}), ...(loaded.nats?.length ? {nats: loaded.nats} : {})})
-    } catch (e) {
-      // a file named on the command line must be usable (exit 2); the inventory's become findings
-      if (!isIrmError(e) || !r.fromInventory) throw e
-      out.push({device: r.device, file: display, error: e.line ? `line ${e.line}: ${e.message}` : e.message, hint: e.hint})
-    }
-  }
+  for (const r of requests) out.push(await loadOne(r, root, realRoot, displayBase))
   return out
+}
+
+const PARALLEL_MIN_BYTES = 2 << 20
+
+async function configBytes(requests: readonly LiveRequest[]): Promise<number> {
+  let n = 0
+  for (const r of requests) for (const p of r.paths ?? [r.path]) n += (await stat(p).catch(() => undefined))?.size ?? 0
+  return n
+}
+
+/** One request → its LiveConfig; throws only what the command must stop on (a bad `--live` file). */
+export async function loadOne(r: LiveRequest, root: string, realRoot: string, displayBase: string): Promise<LiveConfig> {
+  const abs = resolve(r.path)
+  const all = (r.paths ?? [r.path]).map((p) => resolve(p))
+  const display = displayPath(abs, displayBase)
+  const inside = (p: string, dir: string) => p !== dir && p.startsWith(dir + sep)
+  const real = r.fromInventory ? await Promise.all(all.map((p) => realpath(p).catch(() => p))) : all
+  if (r.fromInventory && (all.some((p) => !inside(p, root)) || real.some((p) => !inside(p, realRoot)))) {
+    return {device: r.device, file: display, error: 'its config path leaves the inventory folder', hint: 'Keep devices[].config inside the inventory folder.'}
+  }
+  // a pull request may edit the inventory: only the command line may ask to run a program
+  if (r.fromInventory && r.type && executes(r.type)) {
+    return {device: r.device, file: display, error: `the ${r.type} format runs code and is never started from the inventory`, hint: `Pass it on the command line: --live ${r.device}=PATH:${r.type}.`}
+  }
+  try {
+    const loaded = await loadConfigs(all, {type: r.type, displayPaths: all.map((p) => displayPath(p, displayBase))})
+    return {device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {}), ...(loaded.denies?.length ? {denies: loaded.denies} : {}), ...(loaded.nats?.length ? {nats: loaded.nats} : {})}
+  } catch (e) {
+    // a file named on the command line must be usable (exit 2); the inventory's become findings
+    if (!isIrmError(e) || !r.fromInventory) throw e
+    return {device: r.device, file: display, error: e.line ? `line ${e.line}: ${e.message}` : e.message, hint: e.hint}
+  }
+}
+
+/** The format runs user code (pulumi-program): never on a worker, never from the inventory. */
+export function executes(type: string): boolean {
+  return allParsers().find((p) => p.type === type)?.executes === true
 }
 
 export function displayPath(abs: string, base: string): string {

@@ -46,6 +46,8 @@ export interface DiffOptions {
   recordRevision?: boolean
   /** Paths in the report are relative to this folder. */
   displayBase: string
+  /** Devices parsed at once on worker threads (`--jobs`); default: the core count, for big configs. */
+  jobs?: number
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
   validate?: (loaded: LoadedInventory) => string[] | Promise<string[]>
   /** The inventory, already loaded and validated (prepare). */
@@ -137,7 +139,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
-  const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
+  const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base, {jobs: options.jobs})
   const input = diffInputFromInventory(loaded, live, options.asOf, policy, options.trust)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}

@@ -124,9 +124,13 @@ export function exposureBox(e: Exposure): Box {
 /**
  * One exposure as JSON rows: one row per protocol, except that "any protocol" (or almost any: more than
  * eight protocols) stays one row with `except_protocols`, so a chain policy ACCEPT does not explode.
- * `omitFile`: the report's own file, not repeated on each row.
  */
-export function exposureToJson(e: Exposure, omitFile?: string): ExposureJson[] {
+export function exposureToJson(e: Exposure): ExposureJson[] {
+  return exposureRows(e)
+}
+
+/** exposureToJson without the `file` of each row when it is `omitFile` (the report's own). */
+export function exposureRows(e: Exposure, omitFile?: string): ExposureJson[] {
   const base = (protocol: string, ports: PortSet | null, except?: string[]): ExposureJson => {
     const j: ExposureJson = {
       kind: e.kind,

@@ -59,6 +59,15 @@ export class AddressSet {
     return out
   }
 
+  /**
+   * A set from the intervals of another set (`v4`, `v6` as they were: sorted, disjoint, merged), e.g.
+   * sent from a worker thread; the shared ANY/EMPTY instances come back as themselves.
+   */
+  static fromCanonical(v4: readonly number[], v6: readonly bigint[]): AddressSet {
+    for (const known of [AddressSet.ANY, AddressSet.EMPTY, AddressSet.ANY4, AddressSet.ANY6]) if (equal(v4, known.v4) && equal(v6, known.v6)) return known
+    return new AddressSet(v4.length ? v4 : NO_V4, v6.length ? v6 : NO_V6)
+  }
+
   static fromRange(family: Family, start: number | bigint, end: number | bigint): AddressSet {
     return family === 4 ? new AddressSet([Number(start), Number(end)], NO_V6) : new AddressSet(NO_V4, [BigInt(start), BigInt(end)])
   }

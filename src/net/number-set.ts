@@ -94,6 +94,12 @@ export class PortSet extends NumberSet {
     return new PortSet(1, 65535, s <= e ? [s, e] : [])
   }
 
+  /** From the `ranges` of another PortSet (sorted, merged), e.g. sent from a worker thread. */
+  static fromCanonical(ranges: readonly number[]): PortSet {
+    if (equal(ranges, PortSet.ALL.ranges)) return PortSet.ALL
+    return ranges.length ? new PortSet(1, 65535, ranges) : PortSet.EMPTY
+  }
+
   static fromRanges(pairs: Array<[number, number]>): PortSet {
     return new PortSet(
       1,
@@ -128,6 +134,13 @@ export class PortSet extends NumberSet {
 export class ProtocolSet extends NumberSet {
   static readonly ALL = new ProtocolSet(0, 255, [0, 255])
   static readonly EMPTY = new ProtocolSet(0, 255, [])
+
+  /** From the `ranges` of another ProtocolSet (sorted, merged), e.g. sent from a worker thread. */
+  static fromCanonical(ranges: readonly number[]): ProtocolSet {
+    if (equal(ranges, ProtocolSet.ALL.ranges)) return ProtocolSet.ALL
+    if (ranges.length === 2 && ranges[0] === ranges[1]) return ProtocolSet.of(ranges[0])
+    return ranges.length ? new ProtocolSet(0, 255, ranges) : ProtocolSet.EMPTY
+  }
 
   static of(...numbers: number[]): ProtocolSet {
     // one protocol is by far the common case: one shared instance per number (sets are immutable)

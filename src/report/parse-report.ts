@@ -1,5 +1,5 @@
 /** The `irm-audit parse` document (DESIGN §10): exposures in stable order, every unparsed line. */
-import {compareExposures, type ExposureJson, exposureToJson} from '../model/exposure.js'
+import {compareExposures, type ExposureJson, exposureRows} from '../model/exposure.js'
 import type {Attachment} from '../model/device.js'
 import type {LoadedConfig} from '../sources/load.js'
 import type {Doubt, Unparsed} from '../sources/types.js'
@@ -19,7 +19,7 @@ export interface ParseReport {
 export function parseReport(loaded: LoadedConfig, zonesOf?: (a: Attachment) => string[]): ParseReport {
   // the file is the report's, not repeated per exposure; an included file is named
   const exposures = loaded.exposures.flatMap((x) => {
-    const json = exposureToJson(x, loaded.file)
+    const json = exposureRows(x, loaded.file)
     if (zonesOf) {
       for (const j of json) {
         if (j.ingress && x.ingress) j.ingress.inventory_zones = zonesOf(x.ingress)
