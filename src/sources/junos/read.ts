@@ -8,8 +8,11 @@ import {redactLine} from '../redact.js'
 export interface Statement {
   /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
   words: string[]
-  /** Line of each word: in the hierarchy, a block's words sit on its header line. Absent: all on `line` (set form). */
-  wordLines?: number[]
+  /**
+   * Line of each leading word that sits on another line (in the hierarchy, a block's words sit on its
+   * header line; statements under one block share the array). Words past its end are on `line`.
+   */
+  wordLines?: readonly number[]
   line: number
   /** The source line, redacted. */
   text: string
@@ -41,7 +44,9 @@ const COMMENT = /^\s*(#|\/\*|\*|$)/
 /** Line where the object named after the last `keyword` was opened (its block header in the hierarchy). */
 export function headLine(s: Statement, keyword: string): number {
   const i = s.words.lastIndexOf(keyword)
-  return i >= 0 && s.wordLines ? s.wordLines[Math.min(i + 1, s.wordLines.length - 1)] ?? s.line : s.line
+  if (i < 0 || !s.wordLines) return s.line
+  const k = Math.min(i + 1, s.words.length - 1)
+  return k < s.wordLines.length ? s.wordLines[k] : s.line
 }
 
 /** `set` form when most of the first meaningful lines are set-style commands (a pasted prompt or `show` line does not count). */
@@ -375,6 +380,7 @@ class HierarchyReader {
   /** Source statements (a `[ ]` list expands to several statements with one id). */
   count = 0
   private readonly stack: Array<{words: string[]; inactive: boolean; line: number; children: number}> = []
+  private prefixCache: {words: string[]; lines: readonly number[]} | undefined
   private current: Token[] = []
 
   constructor(
@@ -406,6 +412,7 @@ class HierarchyReader {
     if (open || words.length === 0) this.problem(line, 'block without a name')
     // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
     this.stack.push({words: words.filter((w) => w !== '\u0000list'), inactive, line, children: 0})
+    this.prefixCache = undefined
     this.current = []
   }
 
@@ -419,10 +426,9 @@ class HierarchyReader {
     }
     if (words.length === 0) return
     const id = this.nextId()
-    const base = this.prefixWords()
-    const baseLines = this.prefixLines()
+    const {words: base, lines: wordLines} = this.prefix()
     for (const w of expandLists(words, lists)) {
-      this.statements.push({words: [...base, ...w], wordLines: [...baseLines, ...w.map(() => line)], line, text: this.lineText(line), inactive: inactive || this.prefixInactive(), id})
+      this.statements.push({words: [...base, ...w], wordLines, line, text: this.lineText(line), inactive: inactive || this.prefixInactive(), id})
     }
   }
 
@@ -432,15 +438,17 @@ class HierarchyReader {
       this.current = []
     }
     const frame = this.stack.pop()
+    this.prefixCache = undefined
     if (!frame) {
       this.problem(t.line, "unbalanced '}'")
       return
     }
     if (frame.children === 0 && frame.words.length) {
       const id = this.nextId()
+      const {words: base, lines: wordLines} = this.prefix()
       this.statements.push({
-        words: [...this.prefixWords(), ...frame.words],
-        wordLines: [...this.prefixLines(), ...frame.words.map(() => frame.line)],
+        words: [...base, ...frame.words],
+        wordLines,
         line: frame.line,
         text: this.lineText(frame.line),
         inactive: frame.inactive || this.prefixInactive(),
@@ -464,12 +472,10 @@ class HierarchyReader {
     return redactLine((this.lines[line - 1] ?? '').trim())
   }
 
-  private prefixWords(): string[] {
-    return this.stack.flatMap((f) => f.words)
-  }
-
-  private prefixLines(): number[] {
-    return this.stack.flatMap((f) => f.words.map(() => f.line))
+  /** Words of the open blocks and their header lines, shared by every statement until a block opens or closes. */
+  private prefix(): {words: string[]; lines: readonly number[]} {
+    this.prefixCache ??= {words: this.stack.flatMap((f) => f.words), lines: this.stack.flatMap((f) => f.words.map(() => f.line))}
+    return this.prefixCache
   }
 
   private prefixInactive(): boolean {
