@@ -76,16 +76,16 @@ interface Token {
 
 /**
  * Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`.
- * `words` interns them: a large config repeats the same few hundred words millions of times.
+ * `words` interns them: a large config repeats the same few hundred words millions of times. A
+ * generator, so the hierarchical form never holds the whole file as tokens.
  */
-function tokenize(text: string, problems: ReadProblem[], lines: string[], words: Map<string, string>): Token[] {
+function* tokenize(text: string, problems: ReadProblem[], lines: string[], words: Map<string, string>): Generator<Token> {
   const intern = (w: string): string => {
     const known = words.get(w)
     if (known !== undefined) return known
     words.set(w, w)
     return w
   }
-  const out: Token[] = []
   let line = 1
   let i = 0
   const n = text.length
@@ -113,7 +113,7 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[], words:
       continue
     }
     if (c === '{' || c === '}' || c === ';' || c === '[' || c === ']') {
-      out.push({value: c, line, quoted: false})
+      yield {value: c, line, quoted: false}
       i++
       continue
     }
@@ -133,16 +133,15 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[], words:
       }
       if (i >= n) problems.push({line: startLine, reason: 'unterminated quoted string', text: redactLine(lines[startLine - 1] ?? '')})
       i++
-      out.push({value: intern(value), line: startLine, quoted: true})
+      yield {value: intern(value), line: startLine, quoted: true}
       continue
     }
     let j = i
     while (j < n && !WORD_END.has(text.charCodeAt(j))) j++
     // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
-    out.push({value: intern(text.slice(i, j)), line, quoted: false})
+    yield {value: intern(text.slice(i, j)), line, quoted: false}
     i = j
   }
-  return out
 }
 
 export function readSetForm(text: string): ReadResult {
@@ -190,7 +189,7 @@ function setWords(tokens: Token[]): {words: string[]; lists: string[][]} | null 
 
 function readSetLine(r: SetRead, raw: string, lineNo: number): void {
   if (COMMENT.test(raw)) return
-  const tokens = tokenize(raw, r.problems, [raw], r.words).map((t) => ({...t, line: lineNo}))
+  const tokens = [...tokenize(raw, r.problems, [raw], r.words)].map((t) => ({...t, line: lineNo}))
   if (tokens.length === 0) return
   const verb = tokens[0].value
   const text = redactLine(raw.trim())
@@ -342,11 +341,13 @@ function expandLists(words: string[], lists: string[][]): string[][] {
 
 export function readHierarchy(text: string): ReadResult {
   const lines = text.split('\n')
+  // the tokenizer's problems (an unterminated quote) are listed before the reader's, as they always were
+  const tokenProblems: ReadProblem[] = []
   const problems: ReadProblem[] = []
   const reader = new HierarchyReader(lines, problems)
-  for (const t of tokenize(text, problems, lines, new Map())) reader.token(t)
+  for (const t of tokenize(text, tokenProblems, lines, new Map())) reader.token(t)
   reader.finish()
-  return {statements: reader.statements, problems, count: reader.count, directives: 0, form: 'hierarchy'}
+  return {statements: reader.statements, problems: [...tokenProblems, ...problems], count: reader.count, directives: 0, form: 'hierarchy'}
 }
 
 /** Annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not. */
