@@ -26,6 +26,7 @@ import {anyAddress, DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace
 import {isEmptyConfig} from '../diff/unaudited.js'
 import {ruleAnnotation} from './annotation.js'
 import {addDays, type Draft, type DraftEntry, type DraftInterface, freshId, OWNER_TO_CONFIRM, slug} from './model.js'
+import {trimEndChar} from '../core/text.js'
 
 /** Days an adopted access point is approved for before its first review. */
 export const REVIEW_DAYS = 90
@@ -321,7 +322,7 @@ function accessPoint(device: string, exposures: Exposure[], c: RuleContext): Dra
   const kind = dest.outside ? 'direct-internet' : partnerOnly ? 'partner-link' : (KIND_OF[e.kind] ?? 'firewall-opening')
   const toRefs = dest.refs
   const label = quotedName(e) ?? e.rule
-  const id = freshId(`ap-${device}-${slug(label).slice(0, 48)}`.replace(/-+$/, ''), c.o.taken)
+  const id = freshId(trimEndChar(`ap-${device}-${slug(label).slice(0, 48)}`, '-'), c.o.taken)
   const note = ruleAnnotation(e)
   const known = knownService(exposures, c.o.services ?? [])
   const justification = note ?? known ?? `Live rule ${e.rule} of ${device} (the config gives no comment): say why it is needed`

@@ -3,6 +3,7 @@
  * the comment that tells the reviewer where it comes from and what to confirm. Drafts are plain data;
  * merge.ts writes them into the inventory's YAML without touching a byte of what is there.
  */
+import {trimChar} from '../core/text.js'
 
 /** The collections adopt drafts entries for, in the order a new file lists them. */
 export type DraftCollection = 'zones' | 'devices' | 'access_points' | 'contacts'
@@ -71,12 +72,14 @@ export function ownerToConfirm(): DraftEntry {
 
 /** `Lyon DC / Servers` → `lyon-dc-servers` (an id: lower case, digits, `-`). */
 export function slug(text: string): string {
-  const s = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+  const s = trimChar(
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9]+/g, '-'),
+    '-',
+  )
   return s || 'x'
 }
 

@@ -31,7 +31,7 @@ export function renderItem(entry: Record<string, unknown>, indent: string, comme
   }
   const body = doc.toString({lineWidth: 0, flowCollectionPadding: false}).replace(/\n$/, '').split('\n')
   const lines = [...comment.map((c) => `# ${oneLine(c)}`), `- ${body[0]}`, ...body.slice(1).map((l) => `  ${l}`)]
-  return lines.map((l) => `${indent}${l}`.replace(/\s+$/, '')).join('\n') + '\n'
+  return lines.map((l) => `${indent}${l}`.trimEnd()).join('\n') + '\n'
 }
 
 /** A mapping as one flow line (`{name: outside, zone: internet}`). */

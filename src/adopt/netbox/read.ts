@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import {IrmError} from '../../core/errors.js'
 import {byCodeUnit} from '../../core/order.js'
+import {trimEndChar} from '../../core/text.js'
 
 /** The endpoints adopt reads, as API paths. */
 export const ENDPOINTS = ['ipam/prefixes', 'dcim/devices', 'dcim/interfaces', 'ipam/ip-addresses', 'ipam/services'] as const
@@ -122,7 +123,7 @@ export function apiRoot(text: string): URL {
     throw new IrmError('USAGE', `--netbox: plain http to ${url.host} refused: the token would cross the network in clear`, {hint: 'Use https:// (plain http is accepted only to localhost/127.0.0.1/[::1]).'})
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new IrmError('USAGE', `--netbox: unsupported scheme ${url.protocol}`, {hint: 'Use https://.'})
-  const path = url.pathname.replace(/\/+$/, '')
+  const path = trimEndChar(url.pathname, '/')
   url.pathname = /\/api$/.test(path) ? `${path}/` : `${path}/api/`
   url.search = ''
   url.hash = ''

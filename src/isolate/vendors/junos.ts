@@ -8,6 +8,7 @@
  */
 import {isV6, keptPairs, portText} from '../common.js'
 import type {IsolationGenerator, IsolationRequest, IsolationRules, KeptService} from '../types.js'
+import {beforeComment} from '../../core/text.js'
 
 export interface JunosContext {
   /** Zone pairs with their first policy, in config order; `global` for global policies. */
@@ -24,7 +25,7 @@ export function junosContext(text: string): JunosContext {
   }
   let brace: {from?: string; to?: string; key: string} | undefined
   for (const raw of text.split('\n')) {
-    const t = raw.replace(/#.*$/, '').trim()
+    const t = beforeComment(raw).trim()
     let m = /^set security policies from-zone (\S+) to-zone (\S+) policy (\S+)/.exec(t)
     if (m) add(`${m[1]}>${m[2]}`, {from: m[1], to: m[2], first: m[3]})
     m = /^set security policies global policy (\S+)/.exec(t)

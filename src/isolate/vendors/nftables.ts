@@ -6,6 +6,7 @@
  */
 import {hasPortRanges, isV6, keptPairs, portText, v4, v6, type KeptPair} from '../common.js'
 import type {IsolationGenerator, IsolationRequest, IsolationRules, KeptService} from '../types.js'
+import {beforeComment} from '../../core/text.js'
 
 type Hook = 'input' | 'forward' | 'output'
 
@@ -16,6 +17,29 @@ export interface BaseChain {
   hook: Hook
 }
 
+const HOOKS: ReadonlySet<string> = new Set(['input', 'forward', 'output'])
+
+/**
+ * A base chain made by a command (`nft add chain inet filter input '{ type filter hook input priority
+ * 0; }'`), read word by word: a regex over the whole line backtracks polynomially on hostile input.
+ */
+function commandChain(line: string): BaseChain | undefined {
+  const words = line.trim().split(/[ \t]+/)
+  let i = words[0] === 'nft' ? 1 : 0
+  if (words[i] !== 'add' && words[i] !== 'create') return undefined
+  if (words[i + 1] !== 'chain') return undefined
+  i += 2
+  const [family, table, chain] = [words[i], words[i + 1], words[i + 2]]
+  if (!['ip', 'ip6', 'inet'].includes(family) || !table || !chain) return undefined
+  const body = words.slice(i + 3).join(' ')
+  const open = body.replace(/^['"]/, '')
+  if (!open.startsWith('{')) return undefined
+  const spec = open.slice(1, open.includes('}') ? open.indexOf('}') : undefined).split(/[ \t;]+/)
+  const at = spec.indexOf('type')
+  if (at < 0 || spec[at + 1] !== 'filter' || spec[at + 2] !== 'hook' || !HOOKS.has(spec[at + 3])) return undefined
+  return {family, table, chain, hook: spec[at + 3] as Hook}
+}
+
 /** Filter base chains of the input/forward/output hooks, in ruleset order (text form). */
 export function baseChains(text: string): BaseChain[] {
   const out: BaseChain[] = []
@@ -24,14 +48,15 @@ export function baseChains(text: string): BaseChain[] {
   // one statement per line, whatever the layout (`chain input { type filter hook input …; }` on one line)
   const statements = text
     .split('\n')
-    .map((l) => l.replace(/#.*$/, ''))
+    .map((l) => beforeComment(l))
     .join('\n')
     .replace(/\{/g, '{\n')
     .replace(/[;}]/g, '\n')
     .split('\n')
   // command form (`nft add chain inet filter input '{ type filter hook input priority 0; }'`)
-  for (const m of text.matchAll(/^[ \t]*(?:nft[ \t]+)?(?:add|create)[ \t]+chain[ \t]+(ip|ip6|inet)[ \t]+(\S+)[ \t]+(\S+)[ \t]+['"]?\{[^}\n]*\btype[ \t]+filter[ \t]+hook[ \t]+(input|forward|output)\b/gm)) {
-    out.push({family: m[1], table: m[2], chain: m[3], hook: m[4] as Hook})
+  for (const line of text.split('\n')) {
+    const c = commandChain(line)
+    if (c) out.push(c)
   }
   for (const line of statements) {
     const t = line.trim()

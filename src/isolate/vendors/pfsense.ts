@@ -9,14 +9,24 @@ import type {IsolationGenerator, IsolationRequest, IsolationRules, KeptService} 
 
 /** The interface names of config.xml (`wan`, `lan`, `opt1`…), in order. */
 export function pfsenseInterfaces(text: string): string[] {
-  const block = /<interfaces>([\s\S]*?)<\/interfaces>/.exec(text)?.[1] ?? ''
+  // indexOf scans, not regexes: an unterminated tag must not make every start rescan to the end
+  const start = text.indexOf('<interfaces>')
+  const end = start < 0 ? -1 : text.indexOf('</interfaces>', start)
+  if (end < 0) return []
+  const block = text.slice(start + '<interfaces>'.length, end)
   const out: string[] = []
   let depth = 0
-  for (const m of block.matchAll(/<(\/?)([A-Za-z0-9_.-]+)(\s[^>]*)?(\/?)>/g)) {
-    if (m[4] === '/') continue
-    if (m[1] === '/') depth--
+  for (let at = block.indexOf('<'); at >= 0; at = block.indexOf('<', at + 1)) {
+    const close = block.indexOf('>', at)
+    if (close < 0) break
+    const tag = block.slice(at + 1, close)
+    const closing = tag.startsWith('/')
+    const name = (closing ? tag.slice(1) : tag).split(/[\s/]/, 1)[0]
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) continue
+    if (tag.endsWith('/')) continue
+    if (closing) depth--
     else {
-      if (depth === 0) out.push(m[2])
+      if (depth === 0) out.push(name)
       depth++
     }
   }
