@@ -10,11 +10,11 @@ import {paint, type Paint, useColor, writeAtomic} from '../report/output.js'
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit' | 'html'
 
-export const formatFlag = (options: ReportFormat[], defaultValue: ReportFormat = 'text') =>
+export const formatFlag = (options: readonly ReportFormat[] | readonly string[], defaultValue: ReportFormat = 'text') =>
   Flags.string({
     char: 'f',
     summary: 'Output format.',
-    options,
+    options: [...options],
     default: defaultValue,
   })
 

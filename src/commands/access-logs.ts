@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {asOfFlag, failOnFlag, readAsOf} from '../cli/flags.js'
 import type {AccessReport} from '../logs/access/analyze.js'
 import {runAccessLogs} from '../logs/access/run.js'
@@ -49,7 +50,7 @@ export default class AccessLogs extends BaseCommand {
     })
     const rendered =
       flags.format === 'json'
-        ? JSON.stringify(report, null, 2)
+        ? renderJson(report)
         : flags.format === 'markdown'
           ? renderAccessMarkdown(report)
           : flags.format === 'sarif'

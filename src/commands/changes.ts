@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {type ChangesReport, inventoryChanges} from '../git/changes.js'
 import {renderChangesMarkdown, renderChangesText} from '../report/changes.js'
 
@@ -26,7 +27,7 @@ export default class Changes extends BaseCommand {
     const {flags} = await this.parse(Changes)
     const report = await inventoryChanges({inventoryDir: flags.inventory, base: flags.base, head: flags.head, displayBase: process.cwd()})
     const rendered =
-      flags.format === 'json' ? JSON.stringify(report, null, 2) : flags.format === 'markdown' ? renderChangesMarkdown(report) : renderChangesText(report, this.paint(flags['no-color']))
+      flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderChangesMarkdown(report) : renderChangesText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     return report
   }

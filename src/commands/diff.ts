@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {jobsFlag, linkBaseFlag, maxLengthFlag, passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
@@ -76,7 +77,7 @@ export default class Diff extends BaseCommand {
     })
     const rendered =
       flags.format === 'json'
-        ? JSON.stringify(report, null, 2)
+        ? renderJson(report)
         : flags.format === 'sarif'
           ? JSON.stringify(renderDiffSarif(report, this.config.version), null, 2)
           : flags.format === 'junit'

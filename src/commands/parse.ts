@@ -3,6 +3,7 @@ import {statSync} from 'node:fs'
 import {Args, Flags, ux} from '@oclif/core'
 
 import {BaseCommand, formatFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
@@ -62,7 +63,7 @@ export default class Parse extends BaseCommand {
     }
     const zonesOf = flags.inventory && flags.device ? await attachmentZones(flags.inventory, flags.device, loaded.device) : undefined
     const report = parseReport(loaded, zonesOf)
-    const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : renderParseText(report, this.paint(flags['no-color']))
+    const rendered = flags.format === 'json' ? renderJson(report) : renderParseText(report, this.paint(flags['no-color']))
     // the default inventory folder and the config itself are never overwritten by the report
     await this.emit(rendered, flags.output, ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])])
     return report

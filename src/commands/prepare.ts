@@ -4,11 +4,9 @@ import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '.
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {asOfFlag, failOnFlag, jobsFlag, linkBaseFlag, liveFlag, maxLengthFlag, passEnvFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
-import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from '../report/prepare.js'
+import {PREPARE_RENDERERS, type PrepareFormat} from '../report/prepare-formats.js'
 import type {FrameworkId} from '../readiness/frameworks.js'
 import {preparationFailReason, preparationGate} from '../readiness/gate.js'
-import {makeLinker, renderPrepareHtml} from '../report/html.js'
-import {networkMap, renderMermaid} from '../report/map.js'
 
 export default class Prepare extends BaseCommand {
   static override summary = 'Score the inventory against the IRM #5 Preparation items (validate + diff + readiness checks).'
@@ -38,7 +36,7 @@ export default class Prepare extends BaseCommand {
     }),
     baseline: Flags.string({summary: 'A previous `diff --format json` report (e.g. of the target branch): the live-diff findings are marked new or unchanged.'}),
     'max-length': maxLengthFlag,
-    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit', 'html']),
+    format: formatFlag(Object.keys(PREPARE_RENDERERS)),
     'link-base': linkBaseFlag,
     output: outputFlag,
     'as-of': asOfFlag,
@@ -76,38 +74,15 @@ export default class Prepare extends BaseCommand {
       baselineFile: flags.baseline,
       framework: flags.framework as FrameworkId | undefined,
     })
-    const gate = preparationGate(
-      report,
-      {failUnder: flags['fail-under'] ?? policy.scoring.fail_under, failOn: flags['fail-on'] as never, failOnNew: flags['fail-on-new'] as never},
-      flags['no-diff'] ? undefined : diff,
-    )
-    let rendered: string
-    switch (flags.format) {
-      case 'json':
-        rendered = JSON.stringify(report, null, 2)
-        break
-      case 'markdown':
-        rendered = renderPrepareMarkdown(report, renderMermaid(networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings)), {
-          diff: flags['no-diff'] ? undefined : diff,
-          gate,
-          maxLength: flags['max-length'],
-        })
-        break
-      case 'html':
-        rendered = await renderPrepareHtml(report, flags['no-diff'] ? undefined : diff, {
-          link: makeLinker(flags['link-base'], flags.output, process.cwd()),
-          map: networkMap(loaded.inventory, flags['no-diff'] ? [] : diff.findings),
-        })
-        break
-      case 'sarif':
-        rendered = renderPrepareSarif(report, this.config.version)
-        break
-      case 'junit':
-        rendered = renderPrepareJunit(report)
-        break
-      default:
-        rendered = renderPrepareText(report, this.paint(flags['no-color']))
-    }
+    const gate = preparationGate(report, {failUnder: flags['fail-under'] ?? policy.scoring.fail_under, failOn: flags['fail-on'] as never, failOnNew: flags['fail-on-new'] as never}, diff)
+    const rendered = await PREPARE_RENDERERS[flags.format as PrepareFormat]({report, loaded, policy, diff}, {
+      gate,
+      paint: this.paint(flags['no-color']),
+      version: this.config.version,
+      maxLength: flags['max-length'],
+      linkBase: flags['link-base'],
+      output: flags.output,
+    })
     await this.emit(rendered, flags.output, [loaded.dir])
     const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
     this.failWith(gate.fails ? (preparationFailReason(report, failUnder, flags['fail-on'] as never) ?? gate.reasons.join('; ')) : undefined)

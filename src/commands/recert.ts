@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {parseDue, type RecertReport, runRecert} from '../recert/run.js'
 import {renderRecertMarkdown, renderRecertText} from '../report/recert.js'
@@ -45,7 +46,7 @@ export default class Recert extends BaseCommand {
       displayBase: process.cwd(),
     })
     const rendered =
-      flags.format === 'json' ? JSON.stringify(report, null, 2) : flags.format === 'markdown' ? renderRecertMarkdown(report) : renderRecertText(report, this.paint(flags['no-color']))
+      flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderRecertMarkdown(report) : renderRecertText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     return report
   }

@@ -1,4 +1,5 @@
 import {BaseCommand, formatFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {allParsers} from '../sources/registry.js'
 import {byCodeUnit} from '../core/order.js'
 import {type Semantics, semanticsOf, semanticsTable} from '../sources/semantics.js'
@@ -37,7 +38,7 @@ export default class Sources extends BaseCommand {
       }))
       .sort((a, b) => byCodeUnit(a.type, b.type))
     if (flags.format === 'json') {
-      await this.emit(JSON.stringify({sources}, null, 2), undefined)
+      await this.emit(renderJson({sources}), undefined)
     } else {
       const lines: string[] = []
       for (const s of sources) {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {failOnFlag} from '../cli/flags.js'
 import type {TrafficReport} from '../logs/flows/analyze.js'
 import {runTraffic} from '../logs/flows/run.js'
@@ -43,7 +44,7 @@ export default class Traffic extends BaseCommand {
     })
     const rendered =
       flags.format === 'json'
-        ? JSON.stringify(report, null, 2)
+        ? renderJson(report)
         : flags.format === 'markdown'
           ? renderTrafficMarkdown(report)
           : flags.format === 'sarif'

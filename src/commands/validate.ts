@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {IrmError} from '../core/errors.js'
 import {loadInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
@@ -34,7 +35,7 @@ export default class Validate extends BaseCommand {
     const report = validateReport(validateInventory(loaded, {asOf}), loaded.files.map((f) => f.file))
     const rendered =
       flags.format === 'json'
-        ? JSON.stringify(report, null, 2)
+        ? renderJson(report)
         : flags.format === 'sarif'
           ? JSON.stringify(renderValidateSarif(report, {name: this.config.name, version: this.config.version}), null, 2)
           : flags.format === 'markdown'

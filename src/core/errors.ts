@@ -20,6 +20,7 @@ export type IrmErrorCode =
   | 'BASELINE_INVALID'
   | 'GIT'
   | 'OUTPUT_WRITE'
+  | 'NETBOX'
 
 export interface IrmErrorDetails {
   file?: string

@@ -6,12 +6,12 @@ import {IrmError} from '../core/errors.js'
 import {loadInventory} from '../inventory/load.js'
 import type {Attachment, DeviceModel} from '../model/device.js'
 import {diffInputFromInventory} from './inventory.js'
-import {loadDiffPolicy} from './policy.js'
+import {defaultDiffPolicy} from '../policy/diff.js'
 import {DeviceReach, ZoneSpace} from './reach.js'
 
 export async function attachmentZones(inventoryDir: string, deviceId: string, model?: DeviceModel): Promise<(a: Attachment) => string[]> {
   const loaded = await loadInventory(inventoryDir)
-  const policy = loadDiffPolicy()
+  const policy = defaultDiffPolicy()
   const input = diffInputFromInventory(loaded, [], '1970-01-01', policy)
   const device = input.devices.find((d) => d.id === deviceId)
   if (!device) {

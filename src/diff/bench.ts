@@ -8,8 +8,9 @@ import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {TCP, UDP} from '../net/protocol.js'
 import {diffFindings} from './engine.js'
-import type {ApprovedAccess, DiffInput, LiveConfig} from './model.js'
-import {diffPolicyFrom} from './policy.js'
+import {TrustModel} from '../policy/trust.js'
+import type {ApprovedAccess, DiffInput, DiffZone, LiveConfig} from './model.js'
+import {diffPolicyFrom} from '../policy/diff.js'
 
 function rng(seed: number): () => number {
   let s = seed >>> 0
@@ -73,18 +74,20 @@ export function benchInput(accessPoints: number, exposuresPerAp = 10, seed = 7):
     live.get(ap.device)!.push({kind: 'filter', action: 'allow', direction: 'inbound', sourcePorts: PortSet.ALL, line: j + 1, rule: `rule ${j + 1}`, file: `live/${ap.device}.cfg`, ...e})
   }
   const configs: LiveConfig[] = devices.map((d) => ({device: d, file: `live/${d}.cfg`, type: 'bench', exposures: live.get(d)!, unparsed: [], stats: {lines: 0, understood: 0}}))
+  const zones: DiffZone[] = [
+    {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
+    {id: 'partners', trust: 'partner', addresses: AddressSet.of('203.0.113.0/24')},
+    {id: 'servers', trust: 'internal', addresses: AddressSet.of('10.0.0.0/8')},
+  ]
   return {
-    zones: [
-      {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
-      {id: 'partners', trust: 'partner', addresses: AddressSet.of('203.0.113.0/24')},
-      {id: 'servers', trust: 'internal', addresses: AddressSet.of('10.0.0.0/8')},
-    ],
+    zones,
     devices: devices.map((id) => ({id, zones: ['internet', 'partners', 'servers'], source: {file: 'devices.yaml', line: 1}})),
     accessPoints: aps,
     flows: [],
     live: configs,
     asOf: '2026-01-01',
     policy: POLICY,
+    trust: TrustModel.of(POLICY, {zones}),
   }
 }
 

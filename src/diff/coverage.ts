@@ -15,15 +15,10 @@ export interface ApBox {
   box: Box
 }
 
-/** A static/destination NAT of a device: traffic to `outside` goes to `inside`. */
-export interface NatPair {
-  outside: AddressSet
-  inside: AddressSet
-}
-
 /**
- * The approved boxes of one device, indexed by destination. An access point that names a NAT'd
- * public address also approves its real address (rules written after NAT, ASA 8.3+, FORWARD after DNAT).
+ * The approved boxes of one device, indexed by destination. NAT needs no pairing here: the device model
+ * composes each NAT with the filter rule that passes it (model/nat.ts), so a composed exposure names
+ * both its public and its translated destination (exposureBoxes).
  */
 export class DeviceAccess {
   readonly boxes: ApBox[] = []
@@ -31,11 +26,8 @@ export class DeviceAccess {
   /** Destination ports (protocols without ports count as every port). */
   private readonly byPort = new IntervalIndex<number>()
 
-  constructor(private readonly nat: NatPair[]) {}
-
   add(ap: ApprovedAccess): void {
-    const inside = this.nat.filter((n) => ap.to.covers(n.outside)).map((n) => n.inside)
-    const to = inside.length ? AddressSet.unionAll([ap.to, ...inside]) : ap.to
+    const to = ap.to
     for (const s of ap.services) {
       const box: Box = {from: ap.from, to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
       const id = this.boxes.length

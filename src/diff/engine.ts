@@ -4,14 +4,13 @@
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
 import type {DeviceModel} from '../model/device.js'
-import {type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
+import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
-import {type Box, mergeBoxes} from '../net/match.js'
+import {type Box, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
 import {Identity} from './identity.js'
-import {AddressIndex} from './interval-index.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
 import {protocolNames, serviceText, splitByProtocol} from './services.js'
@@ -33,7 +32,9 @@ class Engine {
   private readonly trusted: AddressSet
   private readonly partner: AddressSet
   private readonly access = new Map<string, DeviceAccess>()
-  private readonly filtered = new Map<string, AddressIndex>()
+  /** Per device: its denies in evaluation order and its NAT rules as read (the rule deciding a blocked flow). */
+  private readonly denies = new Map<string, Denial[]>()
+  private readonly nats = new Map<string, Exposure[]>()
   /** Per device: `line rule` of a filter rule → the translated traffic of the composed NATs it passes. */
   private readonly natFilters = new Map<string, Map<string, Box[]>>()
   private readonly provided = new Set<ApprovedAccess>()
@@ -46,58 +47,35 @@ class Engine {
   readonly reach = new Map<string, DeviceReach>()
 
   constructor(private readonly input: DiffInput) {
-    const trust = new Set(input.policy.trustedTrust)
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
-    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => trust.has(z.trust)).map((z) => z.addresses)])
+    this.trusted = AddressSet.unionAll([LOOPBACK, ...input.zones.filter((z) => input.trust.isTrustedLevel(z.trust)).map((z) => z.addresses)])
     this.partner = AddressSet.unionAll(input.zones.filter((z) => z.trust === 'partner').map((z) => z.addresses)).subtract(this.trusted)
     this.identity = new Identity(input.zones, this.trusted)
-    this.space = new ZoneSpace(input.zones, input.policy.trustedTrust)
+    this.space = new ZoneSpace(input.zones, input.trust.trustedLevels)
   }
 
-  /** Per device: its NAT pairs, the destinations its filter rules reach, then its access points. */
+  /** Per device: its access points, and the filter rules its composed NATs pass. */
   private prepare(liveByDevice: Map<string, Exposure[]>): void {
-    const apsByDevice = new Map<string, ApprovedAccess[]>()
     for (const ap of this.input.accessPoints) {
-      const list = apsByDevice.get(ap.device) ?? []
-      list.push(ap)
-      apsByDevice.set(ap.device, list)
-    }
-    for (const [device, aps] of apsByDevice) {
-      const exposures = liveByDevice.get(device) ?? []
-      const nat = exposures.filter((e) => e.kind === 'nat-forward' && e.translated?.to).map((e) => ({outside: e.to, inside: e.translated!.to!}))
-      const access = new DeviceAccess(nat)
-      for (const ap of aps) access.add(ap)
-      this.access.set(device, access)
+      let access = this.access.get(ap.device)
+      if (!access) this.access.set(ap.device, (access = new DeviceAccess()))
+      access.add(ap)
     }
     for (const [device, exposures] of liveByDevice) {
-      const index = new AddressIndex()
-      exposures.forEach((e, i) => e.kind !== 'nat-forward' && e.direction === 'inbound' && index.add(e.to, i))
-      this.filtered.set(device, index)
-      // composed NAT (netfilter): the NAT is checked at its own line, the filter rule only for the rest
+      // composed NAT (model/nat.ts): the NAT is checked at its own line, the filter rule only for the rest,
+      // on the side the filter saw (translated or original)
       const byFilter = new Map<string, Box[]>()
       for (const e of exposures) {
         if (e.kind !== 'nat-forward' || !e.filter) continue
         const key = `${e.filter.line} ${e.filter.rule}`
         const boxes = byFilter.get(key) ?? byFilter.set(key, []).get(key)!
-        boxes.push({...exposureBox(e), to: e.translated?.to ?? e.to, ports: e.translated?.ports ?? e.ports})
+        boxes.push(...exposureBoxes(e))
       }
       if (byFilter.size) this.natFilters.set(device, byFilter)
     }
   }
 
-  /**
-   * A NAT rule with filter rules behind it (ASA object NAT + interface ACL, DNAT + FORWARD, VIP +
-   * policy) is only as open as those filter rules, which are checked on their own.
-   */
-  private filteredAfterNat(device: string, e: Exposure): boolean {
-    // a NAT composed with the filter rule that passes it (`filter`) is as open as it says
-    if (e.kind !== 'nat-forward' || !e.translated?.to || e.filter) return false
-    // rules may name the real address (ASA 8.3+, FORWARD after DNAT) or the public one (PAN-OS)
-    const index = this.filtered.get(device)
-    return (index?.overlapping(e.translated.to.union(e.to)).length ?? 0) > 0
-  }
-
-  /** A filter rule that passes nothing but the translated traffic of composed NATs: their findings say it. */
+  /** A filter rule that passes nothing but the traffic of composed NATs: their findings say it. */
   private onlyNatTraffic(device: string, e: Exposure): boolean {
     const boxes = e.kind === 'filter' ? this.natFilters.get(device)?.get(`${e.line} ${e.rule}`) : undefined
     return boxes !== undefined && uncovered(exposureBox(e), boxes).rest.length === 0
@@ -110,6 +88,11 @@ class Engine {
       const list = liveByDevice.get(live.device) ?? []
       list.push(...live.exposures)
       liveByDevice.set(live.device, list)
+    }
+    for (const live of this.input.live) {
+      if ('error' in live || isEmptyConfig(live)) continue
+      if (live.denies?.length) this.denies.set(live.device, [...(this.denies.get(live.device) ?? []), ...live.denies.map((d) => ({...d, file: d.file ?? live.file}))])
+      if (live.nats?.length) this.nats.set(live.device, [...(this.nats.get(live.device) ?? []), ...live.nats])
     }
     this.prepare(liveByDevice)
     for (const live of this.input.live) {
@@ -142,7 +125,7 @@ class Engine {
         const key = `${device}\u0000${egress}`
         let index = permits.get(key)
         if (!index) permits.set(key, (index = new ExposureIndex(exposures.filter((e) => flowPermit(e, egress)))))
-        this.checkFlow(flow, device, index)
+        this.checkFlow(flow, device, index, egress)
       }
     }
     return this.findings
@@ -192,7 +175,7 @@ class Engine {
         }
       }
     }
-    if (e.direction === 'outbound' || this.filteredAfterNat(device, e) || this.onlyNatTraffic(device, e)) return
+    if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
     const scope = this.reach.get(device)!.scope(e, this.trusted)
     const untrusted = scope.untrusted
@@ -248,7 +231,8 @@ class Engine {
     const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
     const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
-    const where = `${e.file ?? '?'}:${e.line}`
+    // a composed NAT: where it is, and the filter rule that passes it
+    const where = `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
@@ -331,7 +315,7 @@ class Engine {
     return flow.toZones.some((z) => internet.has(z))
   }
 
-  private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex): void {
+  private checkFlow(flow: CriticalFlow, device: string, index: ExposureIndex, egress: boolean): void {
     // each device on the path answers for the sources in the zones it joins (a catch-all zone: the
     // addresses no other zone claims); for a device the sources reach only in transit, for all of them
     const joined = this.joinedAddresses(device)
@@ -350,6 +334,9 @@ class Engine {
     const what = rest
       .map((b) => `${serviceText(b.protocols, b.ports)} from ${this.describe(b.from)} to ${this.describe(b.to)}`)
       .join('; ')
+    // the rule that decides it (a deny, or the deny policy), where the format records them; else the flow's line
+    const decided = this.decidingRule(device, rest, egress)
+    const at = decided ? ` at ${decided.file ?? '?'}:${decided.line} (${decided.rule})` : ''
     this.findings.push({
       id: `critical-flow-blocked:${device}:${flow.id}`,
       rule: 'critical-flow-blocked',
@@ -358,11 +345,38 @@ class Engine {
       access_point: null,
       flow: flow.id,
       excess: {boxes: rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))},
-      file: flow.source.file,
-      line: flow.source.line,
-      message: `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${touchedAny ? 'partly ' : ''}blocked by ${device}: no live rule permits ${what}`,
+      file: decided?.file ?? flow.source.file,
+      line: decided?.line ?? flow.source.line,
+      ...(decided ? {inventory: flow.source} : {}),
+      message: `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${touchedAny ? 'partly ' : ''}blocked by ${device}${at}: no live rule permits ${what}`,
       suppressed: false,
     })
+  }
+
+  /**
+   * The first deny (in the device's evaluation order) that holds part of the blocked traffic, as the
+   * filter sees it: a flow to a public address is also looked up translated by each NAT that takes it.
+   * Forwarding hooks first; the device's own output never decides a flow through it, nor do outbound
+   * rules decide an inbound flow. Undefined when the format records no denies.
+   */
+  private decidingRule(device: string, blocked: Box[], egress: boolean): Denial | undefined {
+    const denies = this.denies.get(device)
+    if (!denies?.length) return undefined
+    const seen: Box[] = []
+    for (const b of blocked) {
+      seen.push(b)
+      for (const n of this.nats.get(device) ?? []) {
+        const i = intersectBox(b, exposureBox(n))
+        if (i) seen.push({...i, to: n.translated?.to ?? i.to, ports: n.translated?.ports ?? i.ports})
+      }
+    }
+    const usable = denies.filter((d) => d.hook !== 'output' && (egress || d.direction === 'inbound'))
+    // a flow through the device: the forward hook decides; input only when nothing is forwarded at all
+    const forward = usable.filter((d) => d.hook !== 'input')
+    for (const list of forward.length ? [forward] : [usable]) {
+      for (const d of list) if (seen.some((b) => overlapsBox(b, d.box))) return d
+    }
+    return undefined
   }
 
   /** Addresses of the zones a device joins; undefined when it declares none (no restriction). */

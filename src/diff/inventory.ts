@@ -1,9 +1,11 @@
 /** Inventory model → the diff's input sets (the one place the diff reads the inventory's shapes). */
 import type {FieldPath, LoadedInventory} from '../inventory/load.js'
 import {parseService, resolverFor} from '../inventory/resolve.js'
+import {TrustModel} from '../policy/trust.js'
 import type {ApprovedAccess, CriticalFlow, DiffDevice, DiffInput, DiffPolicy, DiffZone, LiveConfig, Service, SourceRef} from './model.js'
 
-export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig[], asOf: string, policy: DiffPolicy): DiffInput {
+/** `trust`: the run's trust model (built from the same policy when the caller has none). */
+export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig[], asOf: string, policy: DiffPolicy, trust = TrustModel.of(policy, loaded.inventory)): DiffInput {
   const inv = loaded.inventory
   const resolver = resolverFor(inv)
   const where = (entry: object, field?: FieldPath): SourceRef => {
@@ -68,5 +70,5 @@ export function diffInputFromInventory(loaded: LoadedInventory, live: LiveConfig
     criticality: f.criticality,
     source: where(f),
   }))
-  return {zones, devices, accessPoints, flows, live, asOf, policy}
+  return {zones, devices, accessPoints, flows, live, asOf, policy, trust}
 }

@@ -145,6 +145,18 @@ const ROWS = [
     frameworks: {pci: ['1.2.3'], csf: ['ID.AM-03']},
     counted: (c) => `${n(c, 'interface')} unmapped`,
   }),
+  kind({
+    id: 'unwanted-path',
+    summaryKey: 'unwanted-path',
+    policyKey: 'unwanted-path',
+    defaultSeverity: 'high',
+    title: 'Unwanted path',
+    description:
+      'A restricted or management zone is reachable from the internet end to end, through a chain of devices whose hops are not all approved by access points; reported at the first unapproved hop (src/paths, issue #20).',
+    remediation: 'Close the rule of the first unapproved hop, or approve the hop with an access point of that device (owner, justification, ticket, review_by).',
+    frameworks: {pci: ['1.2.5', '1.4.2'], cis: ['13.4'], csf: ['ID.AM-03'], nis2: ['21(2)(i)']},
+    counted: (c) => `${n(c, 'unwanted path')}`,
+  }),
 ]
 
 type Row = (typeof ROWS)[number]

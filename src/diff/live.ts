@@ -130,7 +130,7 @@ export async function loadOne(r: LiveRequest, root: string, realRoot: string, di
   }
   try {
     const loaded = await loadConfigs(all, {type: r.type, displayPaths: all.map((p) => displayPath(p, displayBase))})
-    return {device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {})}
+    return {device: r.device, file: display, type: loaded.type, exposures: loaded.exposures, unparsed: loaded.unparsed, stats: loaded.stats, ...(loaded.device ? {model: loaded.device} : {}), ...(loaded.denies?.length ? {denies: loaded.denies} : {}), ...(loaded.nats?.length ? {nats: loaded.nats} : {})}
   } catch (e) {
     // a file named on the command line must be usable (exit 2); the inventory's become findings
     if (!isIrmError(e) || !r.fromInventory) throw e

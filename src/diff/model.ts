@@ -5,10 +5,11 @@
 import type {AddressSet} from '../net/address-set.js'
 import type {PortSet, ProtocolSet} from '../net/number-set.js'
 import type {DeviceModel} from '../model/device.js'
-import type {Exposure, ExposureJson} from '../model/exposure.js'
+import type {Denial, Exposure, ExposureJson} from '../model/exposure.js'
 import type {Unparsed} from '../sources/types.js'
 import type {Severity} from '../core/severity.js'
 import type {Trust} from '../core/trust.js'
+import type {TrustModel} from '../policy/trust.js'
 import type {FindingRule, RatedRule} from './kinds.js'
 
 export {SEVERITIES, type Severity} from '../core/severity.js'
@@ -95,7 +96,18 @@ export interface DiffDevice {
 
 /** The live config of one device: parsed, or why it could not be. */
 export type LiveConfig =
-  | {device: string; file: string; type: string; exposures: Exposure[]; unparsed: Unparsed[]; stats: {lines: number; understood: number}; model?: DeviceModel}
+  | {
+      device: string
+      file: string
+      type: string
+      exposures: Exposure[]
+      unparsed: Unparsed[]
+      stats: {lines: number; understood: number}
+      model?: DeviceModel
+      /** Denies in evaluation order and NAT rules as read (formats that record them): what decides a blocked flow. */
+      denies?: Denial[]
+      nats?: Exposure[]
+    }
   | {device: string; file?: string; error: string; hint?: string}
 
 export interface DiffPolicy {
@@ -120,6 +132,8 @@ export interface DiffInput {
   /** ISO date the expiry checks use. */
   asOf: string
   policy: DiffPolicy
+  /** Which zones are untrusted (src/policy/trust.ts), built once from the policy and the inventory. */
+  trust: TrustModel
   /** Devices the baseline audited, and those with an internet-reachable finding there: they must stay audited. */
   baseline?: {audited: string[]; internet: string[]}
 }

@@ -8,18 +8,20 @@ import {IrmError, isIrmError} from '../core/errors.js'
 import {gateReport, type GateReport} from '../git/base-files.js'
 import {loadInventory, type LoadedInventory} from '../inventory/load.js'
 import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/discover.js'
-import {loadPolicy} from '../readiness/policy.js'
+import {loadPolicy} from '../policy/pack.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
-import {diffFindings, rank} from './engine.js'
+import {diffFindings, rank, sortFindings} from './engine.js'
+import {pathFindings} from '../paths/findings.js'
+import type {ReachReport} from '../paths/reach.js'
 import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
 import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
-import {diffPolicyFrom} from './policy.js'
 import type {InterfaceMapping} from './reach.js'
 import {applySuppressions, parseSuppressions} from './suppress.js'
 import {isEmptyConfig} from './unaudited.js'
+import type {TrustModel} from '../policy/trust.js'
 
 export {IGNORE_FILE}
 
@@ -48,6 +50,10 @@ export interface DiffOptions {
   jobs?: number
   /** Validation of the loaded inventory; returns its errors as `file:line: message` lines. */
   validate?: (loaded: LoadedInventory) => string[] | Promise<string[]>
+  /** The inventory, already loaded and validated (prepare). */
+  loaded?: LoadedInventory
+  /** The run's trust model (prepare builds it once for every step); default: from the policy and the inventory. */
+  trust?: TrustModel
 }
 
 export interface DeviceStatus {
@@ -91,9 +97,12 @@ export interface DiffReport {
   findings: Finding[]
   fixed?: FixedFinding[]
   not_rechecked?: FixedFinding[]
+  /** What each untrusted zone reaches end to end across chained devices (src/paths, #20). */
+  reach?: ReachReport
 }
 
-export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
+/** The inventory, loaded then validated by `validate` (its errors refuse the run, exit 2). */
+export async function loadValidInventory(options: Pick<DiffOptions, 'inventoryDir' | 'displayBase' | 'validate'>): Promise<LoadedInventory> {
   const base = resolve(options.displayBase)
   const loaded = await loadInventory(options.inventoryDir, {displayBase: base})
   if (options.validate) {
@@ -105,6 +114,12 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
       })
     }
   }
+  return loaded
+}
+
+export async function runDiff(options: DiffOptions): Promise<{report: DiffReport; loaded: LoadedInventory}> {
+  const base = resolve(options.displayBase)
+  const loaded = options.loaded ?? (await loadValidInventory(options))
   let baseline: Baseline | undefined
   let baselineShown: string | undefined
   if (options.baselineFile) {
@@ -119,16 +134,18 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     policyNames = ['policies/irm5-preparation.yaml', ...gate.policies.map((p) => p.display)]
   } else {
     const pack = await loadPolicy(gate.policies)
-    policy = diffPolicyFrom(pack.diff, pack.sources[pack.sources.length - 1])
+    policy = pack.diff
     policyNames = pack.sources
   }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base, {jobs: options.jobs})
-  const input = diffInputFromInventory(loaded, live, options.asOf, policy)
+  const input = diffInputFromInventory(loaded, live, options.asOf, policy, options.trust)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
-  let findings = diffFindings(input, reach)
+  // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)
+  const paths = pathFindings(input, diffFindings(input, reach))
+  let findings = sortFindings(paths.findings)
 
   let suppressions: string | undefined
   if (gate.ignore) {
@@ -165,6 +182,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     findings,
     ...(fixed ? {fixed} : {}),
     ...(notRechecked ? {not_rechecked: notRechecked} : {}),
+    reach: paths.reach,
   }
   return {report, loaded}
 }

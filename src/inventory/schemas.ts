@@ -8,6 +8,8 @@
  * reference to nothing) is checked by validate.ts, which can say how to fix it.
  */
 
+import {TRUSTS} from '../core/trust.js'
+
 export const SCHEMA_BASE = 'https://irm-audit.dev/schemas/'
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema'
 
@@ -58,7 +60,8 @@ const serviceList = {type: 'array', description: 'Services, e.g. `[tcp/443, udp/
 
 const refList = (what: string) => ({type: 'array', description: `Ids of ${what}.`, items: ref(what), uniqueItems: true}) as const
 
-export const TRUST_LEVELS = ['internet', 'partner', 'dmz', 'internal', 'restricted', 'management', 'cloud'] as const
+/** The trust levels (src/core/trust.ts, the one list). */
+export const TRUST_LEVELS = TRUSTS
 export const CONFIG_FORMATS = [
   'iptables', 'nftables', 'aws', 'azure', 'gcp', 'pulumi', 'pulumi-program', 'cisco-asa', 'cisco-ios', 'junos',
   'panos', 'fortios', 'pfsense', 'openvpn', 'wireguard', 'strongswan',
@@ -85,7 +88,7 @@ export const zonesSchema = {
           'Networks of the zone (IPv4 and IPv6). A zone without cidrs, or with 0.0.0.0/0 or ::/0, is a catch-all (typically `internet`): it means any address and is not checked for overlaps.',
         items: cidr,
       },
-      trust: {type: 'string', enum: TRUST_LEVELS, description: 'Trust level; the diff treats internet and partner as untrusted.'},
+      trust: {type: 'string', enum: TRUST_LEVELS, description: 'Trust level; the policy pack names the trusted levels (diff.trusted_trust: by default all but internet and partner) for the diff, the readiness checks and the log analyses.'},
       owner: ref('the contact (team) that owns the zone'),
       parent: ref('the enclosing zone, when this zone is declared nested inside it (its cidrs may overlap the parent)'),
       cloud_refs: {
@@ -246,6 +249,10 @@ export const accessPointsSchema = {
       review_by: date('Day by which it must be reviewed or removed (expiry of temporary openings)'),
       monitored_by: refList('the sensors that watch it'),
       temporary: {type: 'boolean', description: 'True for an opening that must be removed at `review_by` (required then).'},
+      keep_during_isolation: {
+        type: 'boolean',
+        description: 'True for an access point that must stay open while a zone it touches is isolated (sensors, log shipping, management jump hosts): `irm-audit isolate` permits it above its deny rules.',
+      },
     },
   },
 } as const
@@ -271,6 +278,10 @@ export const flowsSchema = {
       via: refList('the devices the flow crosses, in order'),
       criticality: {type: 'string', enum: ['critical', 'high', 'medium', 'low'], description: 'Business criticality.'},
       owner: ref('the contact (business line or team) that owns the flow'),
+      keep_during_isolation: {
+        type: 'boolean',
+        description: 'True for a flow that must keep working while a zone it touches is isolated (log shipping, sensors, management): `irm-audit isolate` permits it above its deny rules.',
+      },
       baseline: {
         type: 'object',
         description: 'Normal traffic, to tell an anomaly from business as usual.',

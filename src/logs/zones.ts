@@ -3,19 +3,21 @@ import type {Inventory} from '../inventory/model.js'
 import {resolverFor} from '../inventory/resolve.js'
 import type {Family} from '../net/ip.js'
 import {PrefixMap} from '../net/prefix-map.js'
+import type {TrustModel} from '../policy/trust.js'
 
 export const UNKNOWN_ZONE = '(no zone)'
 
 export class ZoneLocator {
   private readonly map = new PrefixMap<string>()
   private readonly catchAll: string
-  readonly trust = new Map<string, string>()
-
-  constructor(inventory: Inventory) {
+  /** `trust`: the run's trust model (the policy's `diff.trusted_trust`), as the diff uses it. */
+  constructor(
+    inventory: Inventory,
+    private readonly trust: TrustModel,
+  ) {
     const r = resolverFor(inventory)
     let catchAll: string | undefined
     for (const z of inventory.zones) {
-      this.trust.set(z.id, z.trust)
       if (r.isCatchAll(z)) {
         catchAll ??= z.id
         continue
@@ -29,9 +31,9 @@ export class ZoneLocator {
     return this.map.lookup(family, value) ?? this.catchAll
   }
 
+  /** An untrusted zone, or an address in no zone. */
   isUntrusted(zone: string): boolean {
-    const t = this.trust.get(zone)
-    return t === undefined || t === 'internet' || t === 'partner'
+    return !this.trust.isTrustedZone(zone)
   }
 }
 

@@ -42,6 +42,8 @@ export const DOUBT_EFFECTS = {
   'action-assumed': 'narrower',
   // a limit the vendor applies and we do not (exclusions, service destinations, security groups)
   'limit-not-applied': 'narrower',
+  // only traffic on the loopback interface matches (the host talking to itself)
+  'loopback-only': 'narrower',
   // another layer drops part of this traffic (zone-based firewall, internal load balancer, loopback)
   'restricted-elsewhere': 'narrower',
   // a service assumed enabled because the config does not say
@@ -50,8 +52,12 @@ export const DOUBT_EFFECTS = {
   'maybe-unreachable': 'narrower',
   // a default the config leaves unset may open more than shown (telnet on vty lines)
   'default-may-open-more': 'broader',
+  // some of the device's addresses are assigned at run time and not listed: it may be reachable on more
+  'unlisted-address': 'broader',
   // the rule also opens reply traffic, or forwarding that reaches beyond the shown networks
   'opens-more': 'broader',
+  // a referenced file (client-config-dir) is not read: what it opens is not seen
+  'unread-file': 'broader',
   // a NAT translation we could not compute (map, pool, type): the translated side is unknown
   'translation-unknown': 'unknown',
   // one of several backends (load-balanced NAT)
@@ -67,8 +73,15 @@ export const DOUBT_EFFECTS = {
   // further facts about the peer or the inspection (endpoint, L7 profile, then-actions)
   'peer-info': 'unknown',
   'inspected': 'unknown',
-  // ASA: port operators after a service object are ignored, by the ASA as by us
-  'vendor-ignores': 'unknown',
+  // a vendor behaviour worth knowing that the exposure already follows (ASA ignores port operators
+  // after a service object; before 8.3 ACLs name mapped addresses)
+  'vendor-semantics': 'unknown',
+  // what a listener is (SSL VPN portal, HTTP redirect)
+  'listener-info': 'unknown',
+  // an ACL or filter not applied in this file, evaluated as if applied inbound: it may apply nowhere
+  'not-applied': 'narrower',
+  // an address approximated by a covering range (non-contiguous masks)
+  'approximated': 'narrower',
   // a NAT no filter passes: it opens nothing
   'nat-dead': 'dead',
 } as const satisfies Record<string, DoubtEffect>

@@ -49,7 +49,15 @@ export interface EvalResult<M> {
   permits: Array<Permit<M>>
   /** Problems with the rule graph itself (loops, unknown targets), with the rule that caused them. */
   warnings: Array<{meta: M; reason: string}>
+  /**
+   * With `recordDenies`: each deny as it applies in context, in evaluation order, then the policy of a
+   * deny-policy chain that has `policyMeta` (what decides a blocked packet: the first that matches it).
+   */
+  denies?: Array<{box: Box; meta: M}>
 }
+
+/** Recorded denies at most (a blocked flow's deciding line is then the flow's own line). */
+const MAX_RECORDED_DENIES = 20000
 
 interface Drop {
   box: Box
@@ -129,6 +137,8 @@ function minus(boxes: Box[], drops: Iterable<Drop>, guards: readonly string[]): 
 }
 
 export interface EvalOptions {
+  /** Record the denies (EvalResult.denies), for the line that decides a blocked flow. */
+  recordDenies?: boolean
   /**
    * Recall first for conditional exits: a `return`/`goto` that carries guards of its own or is opaque
    * (`-i eth0 -j RETURN`, `-m addrtype --dst-type LOCAL -j RETURN`, a rate-limited RETURN) lets what it
@@ -172,8 +182,12 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
   const permits: Array<Permit<M>> = []
   const warnings: Array<{meta: M; reason: string}> = []
   const drops = new DropIndex()
+  const denies: Array<{box: Box; meta: M}> | undefined = options.recordDenies ? [] : undefined
+  const record = (boxes: Box[], meta: M) => {
+    if (denies) for (const box of boxes) if (denies.length < MAX_RECORDED_DENIES) denies.push({box, meta})
+  }
   const base = chains.get(entry)
-  if (!base) return {permits, warnings}
+  if (!base) return {permits, warnings, ...(denies ? {denies} : {})}
 
   const emit = (boxes: Box[], guards: readonly string[], meta: M) => {
     let remaining: Box[] = []
@@ -218,6 +232,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
           break
         case 'deny':
           if (!rule.opaque) for (const b of exempt.length ? minus(pieces, exempt, g) : pieces) drops.add({box: b, guards: g})
+          if (!rule.opaque) record(pieces, rule.meta)
           break
         case 'return':
           if (!rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
@@ -249,11 +264,11 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
       // base chain's policy (only what the goto target accepted is already decided)
       const rest = decided.length ? minus(context, decided, guards) : context
       if (rest.length) emit(rest, guards, chain.policyMeta)
-    }
+    } else if (chain.policy === 'deny' && chain.policyMeta !== undefined) record(context, chain.policyMeta)
   }
 
   walk(base, [ANY_BOX], [], [base.name])
-  return {permits, warnings}
+  return {permits, warnings, ...(denies ? {denies} : {})}
 }
 
 /** Convenience for formats with a single ordered list and a default action (cloud ACLs, zone policies). */

@@ -70,6 +70,20 @@ export interface Exposure {
   file?: string
 }
 
+/**
+ * A deny as the device evaluates it (rule or deny policy), in evaluation order: the first one whose box
+ * holds a blocked packet is the rule that decides it (`critical-flow-blocked` points at its line). The
+ * box is in the terms the filter sees (after NAT for netfilter FORWARD).
+ */
+export interface Denial {
+  line: number
+  rule: string
+  box: Box
+  direction: Direction
+  hook?: NetfilterHook
+  file?: string
+}
+
 /** DESIGN §10 JSON form of an exposure. */
 export interface ExposureJson {
   kind: ExposureKind

@@ -17,6 +17,7 @@ import {DestinationIndex} from '../net/destination-index.js'
 import {parseCidr} from '../net/ip.js'
 import {type Box, intersectBox} from '../net/match.js'
 import type {PortSet} from '../net/number-set.js'
+import {addDoubts} from './build.js'
 import type {DeviceModel} from './device.js'
 import {type Exposure, exposureBox, exposureToJson} from './exposure.js'
 
@@ -62,10 +63,10 @@ export function forwardingFilter(f: Exposure): boolean {
  * the vendor gives), and the NATs nothing passes by `nat-dead` doubts. Other exposures are kept as they
  * are, except filter rules bound to one NAT (`translated` set), which the composition replaces.
  */
-export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: Exposure[]; doubts: NatDoubt[]} {
+export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: Exposure[]; doubts: NatDoubt[]; nats: Exposure[]} {
   const isNat = order.isNat ?? ((e: Exposure) => e.kind === 'nat-forward')
   const nats = exposures.filter(isNat)
-  if (!nats.length) return {exposures, doubts: []}
+  if (!nats.length) return {exposures, doubts: [], nats}
   // filters indexed by destination on both sides, so each NAT meets only the rules near its addresses
   const filters = new DestinationIndex<Exposure>((e) => e.to)
   const wide: Exposure[] = []
@@ -109,7 +110,7 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
       doubts.push({code: 'nat-dead', effect: 'dead', line: e.line, detail: `${e.rule}: no ${order.filterWords} passes the translated traffic`, ...(e.file ? {file: e.file} : {})})
     }
   }
-  return {exposures: consumed.size ? out.filter((e) => !consumed.has(e)) : out, doubts}
+  return {exposures: consumed.size ? out.filter((e) => !consumed.has(e)) : out, doubts, nats}
 }
 
 /** A filter rule shaped as one NAT's traffic belongs to the NAT that translates to the same place. */
@@ -189,8 +190,8 @@ function beforeNat(n: Exposure, f: Exposure, i: Box): Exposure {
   // a filter rule bound to this NAT knows the translation of its own part best
   const t = f.translated ?? n.translated
   const translated: {to?: AddressSet; ports?: PortSet} = {}
+  // a translation the parser could not compute stays unknown (no `to`), never the public address
   if (t?.to) translated.to = t.to
-  else if (n.translated) translated.to = i.to
   if (t?.ports) translated.ports = t.ports
   return composed(n, f, {from: i.from, to: i.to, protocols: i.protocols, ports: i.ports, sourcePorts: i.sourcePorts, translated})
 }
@@ -199,8 +200,13 @@ function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' |
   // a packet keeps its family: sources of the other family never reach the NAT'd address
   const families = (part.to.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(part.to.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
   const e: Exposure = {...n, ...part, from: part.from.intersect(families), filter: {line: f.line, rule: f.rule}}
+  // the vendor's stable name (finding ids): the NAT's, else the filter rule's that decides
+  const name = n.name ?? f.name
+  if (name) e.name = name
   if (f.hook) e.hook = f.hook
-  const notes = [...new Set([...(n.notes ?? []), ...(f.notes ?? [])])]
+  // the filter's doubts stay on the filter's line (addDoubts re-renders notes from the doubts)
+  if (f.doubts?.length) addDoubts(e, f.doubts)
+  const notes = [...new Set([...(e.notes ?? []), ...(n.notes ?? []), ...(f.notes ?? [])])]
   if (notes.length) e.notes = notes
   else delete e.notes
   const fromSets = [...new Set([...(n.fromSets ?? []), ...(f.fromSets ?? [])])]

@@ -3,7 +3,7 @@
  * the standards' text), and the sections of each that `prepare --framework` lists in full, so that a
  * requirement no check covers shows as "not covered by this tool" instead of silently missing.
  */
-import type {ReadinessPolicy} from './policy.js'
+import type {ReadinessPolicy} from '../policy/pack.js'
 
 export type FrameworkId = 'pci' | 'cis' | 'csf' | 'nis2' | 'dora'
 export const FRAMEWORK_IDS: readonly FrameworkId[] = ['cis', 'csf', 'dora', 'nis2', 'pci']

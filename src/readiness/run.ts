@@ -4,8 +4,8 @@
  */
 import {resolve} from 'node:path'
 
-import {diffPolicyFrom} from '../diff/policy.js'
-import {gateFilesForRun, runDiff, type DiffReport} from '../diff/run.js'
+import {displayPath} from '../diff/live.js'
+import {gateFilesForRun, loadValidInventory, runDiff, type DiffReport} from '../diff/run.js'
 import {blame, isRepo, latestIn, type LineCommit, openRepo, uncommitted} from '../git/repo.js'
 import type {LoadedInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
@@ -14,10 +14,12 @@ import {runTraffic} from '../logs/flows/run.js'
 import {frameworkView, type FrameworkView, crosswalkOf} from '../report/crosswalk.js'
 import {isoDay} from './dates.js'
 import type {Crosswalk, FrameworkId} from './frameworks.js'
-import {loadPolicy, type PolicyPack} from './policy.js'
+import {loadPolicy, type PolicyPack} from '../policy/pack.js'
+import {TrustModel} from '../policy/trust.js'
 import {CHECKS} from './registry.js'
 import {scoreOf, type ScoreBreakdown, sectionScores} from './score.js'
-import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, LogFacts, Section, Severity} from './types.js'
+import type {CheckContext, CheckStatus, DiffFacts, Evidence, GitFacts, IsolationFacts, LogFacts, Section, Severity} from './types.js'
+import {isolateZone} from '../isolate/run.js'
 import {byCodeUnit} from '../core/order.js'
 
 export interface PrepareOptions {
@@ -112,60 +114,36 @@ function diffFacts(report: DiffReport): DiffFacts {
   }
 }
 
-async function logFacts(options: PrepareOptions, loaded: LoadedInventory): Promise<LogFacts> {
+async function logFacts(options: PrepareOptions, loaded: LoadedInventory, trust: TrustModel): Promise<LogFacts> {
   const facts: LogFacts = {}
   if (options.accessLogs?.length) {
-    const r = await runAccessLogs({inventoryDir: options.inventoryDir, files: options.accessLogs, geo: options.geo, displayBase: options.displayBase, year: Number(options.asOf.slice(0, 4)), loaded})
+    const r = await runAccessLogs({inventoryDir: options.inventoryDir, files: options.accessLogs, geo: options.geo, displayBase: options.displayBase, year: Number(options.asOf.slice(0, 4)), loaded, trust})
     facts.rareLocations = {analysed: r.events.success, files: r.files.map((f) => f.file), findings: r.findings.map((f) => ({message: f.message, file: f.file, line: f.line}))}
   }
   if (options.traffic?.length) {
-    const r = await runTraffic({inventoryDir: options.inventoryDir, files: options.traffic, displayBase: options.displayBase, loaded})
+    const r = await runTraffic({inventoryDir: options.inventoryDir, files: options.traffic, displayBase: options.displayBase, loaded, trust})
     facts.traffic = {records: r.records, files: r.files.map((f) => f.file), findings: r.findings.map((f) => ({message: f.message, ...(f.file ? {file: f.file, line: f.line} : {})}))}
   }
   return facts
 }
 
-export async function runPrepare(options: PrepareOptions): Promise<{report: PrepareReport; loaded: LoadedInventory; policy: PolicyPack; diff: DiffReport}> {
-  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does); with a baseline,
-  // read at the baseline's revision, so a pull request cannot loosen its own gate
-  const gate = await gateFilesForRun({
-    inventoryDir: options.inventoryDir,
-    policyFiles: options.policyFiles,
-    ignoreFile: options.ignoreFile,
-    baselineFile: options.baselineFile,
-    asOf: options.asOf,
-    displayBase: options.displayBase,
-  })
-  const policy = await loadPolicy(gate.policies, options.framework === 'pci' ? {defaults: {readiness: {retention_profile: 'pci'}}} : {})
-  const asOf = new Date(`${options.asOf}T00:00:00Z`)
-  const validate = (l: LoadedInventory) =>
-    validateInventory(l, {asOf})
-      .filter((i) => i.severity === 'error')
-      .map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`)
-  const {report: diffReport, loaded} = await runDiff({
-    inventoryDir: options.inventoryDir,
-    live: options.live,
-    gate,
-    baselineFile: options.baselineFile,
-    asOf: options.asOf,
-    displayBase: options.displayBase,
-    jobs: options.jobs,
-    validate,
-    // the diff thresholds come from the same merged packs as the readiness ones
-    diffPolicy: diffPolicyFrom(policy.diff, policy.sources[policy.sources.length - 1]),
-  })
-  const diff: DiffFacts = options.noDiff ? {available: false, reason: 'disabled with --no-diff'} : diffFacts(diffReport)
-  const git: GitFacts = options.noGit ? {available: false, reason: 'disabled with --no-git'} : await gitFacts(loaded)
-
-  const ctx: CheckContext = {
-    inventory: loaded.inventory,
-    locate: (entry, field) => loaded.where(entry, field) ?? {},
-    policy: policy.readiness,
-    asOf,
-    git,
-    diff,
-    logs: await logFacts(options, loaded),
+/** The isolate command's plan per zone (read from the inventory's configs once per zone). */
+function isolationFacts(loaded: LoadedInventory): IsolationFacts {
+  const cache = new Map<string, ReturnType<IsolationFacts>>()
+  return (zone) => {
+    let facts = cache.get(zone)
+    if (!facts) {
+      const plan = isolateZone({inventory: loaded.inventory, dir: loaded.dir, zone})
+      const unsupported = plan.devices.filter((d) => d.status === 'unsupported').map((d) => ({device: d.device, reason: d.reason ?? 'unsupported'}))
+      facts = {isolatable: plan.isolatable, devices: plan.devices.length, unsupported}
+      cache.set(zone, facts)
+    }
+    return facts
   }
+}
+
+/** Every enabled check of the registry against the context, with the policy's switches applied. */
+function runChecks(ctx: CheckContext, policy: PolicyPack): CheckResult[] {
   const checks: CheckResult[] = []
   for (const check of CHECKS) {
     const switches = policy.readiness.checks?.[check.id]
@@ -187,13 +165,61 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
       findings,
     })
   }
+  return checks
+}
+
+export interface PrepareRun {
+  report: PrepareReport
+  loaded: LoadedInventory
+  policy: PolicyPack
+  /** The live diff's report; undefined with --no-diff (no live config is read). */
+  diff?: DiffReport
+}
+
+/**
+ * The steps, in order: the gate's files and the policy → load the inventory → validate it → the trust
+ * model → the live diff (unless --no-diff: then no live config is read) → git facts → log facts → the
+ * checks → the scored report.
+ */
+export async function runPrepare(options: PrepareOptions): Promise<PrepareRun> {
+  // irm-audit.policy.yaml at the git top level first, then each --policy (as diff does); with a baseline,
+  // read at the baseline's revision, so a pull request cannot loosen its own gate
+  const gate = await gateFilesForRun({
+    inventoryDir: options.inventoryDir,
+    policyFiles: options.policyFiles,
+    ignoreFile: options.ignoreFile,
+    baselineFile: options.baselineFile,
+    asOf: options.asOf,
+    displayBase: options.displayBase,
+  })
+  const policy = await loadPolicy(gate.policies, options.framework === 'pci' ? {defaults: {readiness: {retention_profile: 'pci'}}} : {})
+  const asOf = new Date(`${options.asOf}T00:00:00Z`)
+  const loaded = await loadValidInventory({
+    inventoryDir: options.inventoryDir,
+    displayBase: options.displayBase,
+    validate: (l) =>
+      validateInventory(l, {asOf})
+        .filter((i) => i.severity === 'error')
+        .map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`),
+  })
+  const trust = TrustModel.of(policy.diff, loaded.inventory)
+  // the diff thresholds come from the same merged packs as the readiness ones
+  const diffReport = options.noDiff
+    ? undefined
+    : (await runDiff({inventoryDir: options.inventoryDir, live: options.live, gate, baselineFile: options.baselineFile, asOf: options.asOf, displayBase: options.displayBase, jobs: options.jobs, diffPolicy: policy.diff, loaded, trust})).report
+  const diff: DiffFacts = diffReport ? diffFacts(diffReport) : {available: false, reason: 'disabled with --no-diff'}
+  const git: GitFacts = options.noGit ? {available: false, reason: 'disabled with --no-git'} : await gitFacts(loaded)
+  const logs = await logFacts(options, loaded, trust)
+  const ctx: CheckContext = {inventory: loaded.inventory, trust, locate: (entry, field) => loaded.where(entry, field) ?? {}, policy: policy.readiness, asOf, git, diff, logs, isolation: isolationFacts(loaded)}
+  const checks = runChecks(ctx, policy)
+
   const overall: ScoreBreakdown = scoreOf(checks, policy.scoring)
   const sections = Object.entries(sectionScores(checks, policy.scoring)).map(([section, s]) => ({section: section as Section, score: s.score, earned: s.earned, possible: s.possible}))
   const report: PrepareReport = {
     as_of: isoDay(asOf),
-    inventory: diffReport.inventory,
+    inventory: displayPath(loaded.dir, resolve(options.displayBase)),
     policy: {sources: policy.sources, retention_profile: policy.readiness.retention_profile},
-    ...(diffReport.suppressions ? {suppressions: diffReport.suppressions} : {}),
+    ...(gate.ignore ? {suppressions: gate.ignore.display} : {}),
     score: overall.score,
     passed: checks.filter((c) => c.status === 'pass').length,
     failed: checks.filter((c) => c.status === 'fail').length,
@@ -202,9 +228,9 @@ export async function runPrepare(options: PrepareOptions): Promise<{report: Prep
     sections,
     scoring: {weights: {...policy.scoring.weights}, warn_credit: policy.scoring.warn_credit, earned: overall.earned, possible: overall.possible},
     checks,
-    ...(options.noDiff ? {} : {diff: {summary: diffReport.summary, devices: diffReport.devices}}),
+    ...(diffReport ? {diff: {summary: diffReport.summary, devices: diffReport.devices}} : {}),
   }
-  if (options.framework) report.framework = frameworkView(options.framework, checks, options.noDiff ? undefined : diffReport, policy)
+  if (options.framework) report.framework = frameworkView(options.framework, checks, diffReport, policy)
   return {report, loaded, policy, diff: diffReport}
 }
 

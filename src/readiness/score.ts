@@ -3,7 +3,7 @@
  * weight, warn `warn_credit` of it, fail nothing. Score = earned / possible × 100, rounded down, per
  * section and overall; not-applicable checks do not count.
  */
-import type {ScoringPolicy} from './policy.js'
+import type {ScoringPolicy} from '../policy/pack.js'
 import type {CheckStatus, Section, Severity} from './types.js'
 
 export interface Scored {

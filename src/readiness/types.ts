@@ -6,9 +6,12 @@
 import type {Inventory} from '../inventory/model.js'
 import type {LineCommit} from '../git/repo.js'
 import type {Crosswalk} from './frameworks.js'
-import type {ReadinessPolicy} from './policy.js'
+import type {ReadinessPolicy} from '../policy/pack.js'
+import type {TrustModel} from '../policy/trust.js'
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
+import type {Severity} from '../core/severity.js'
+
+export type {Severity}
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'not-applicable'
 export type Section = 'Preparation/IDS-EDR' | 'Preparation/Network' | 'Preparation/Baseline' | 'Preparation/Logs-People'
 
@@ -59,14 +62,23 @@ export interface LogFacts {
   traffic?: {records: number; files: string[]; findings: Evidence[]}
 }
 
+/**
+ * What `irm-audit isolate` would propose for a zone, as far as readiness needs it: whether every device on
+ * its border gets rules, and why not. Unset when the caller did not compute it (tests of other checks).
+ */
+export type IsolationFacts = (zone: string) => {isolatable: boolean; devices: number; unsupported: Array<{device: string; reason: string}>}
+
 export interface CheckContext {
   inventory: Inventory
+  /** Which zones are untrusted: the same model the diff and the log analyses use. */
+  trust: TrustModel
   locate: Locate
   policy: ReadinessPolicy
   asOf: Date
   git: GitFacts
   diff: DiffFacts
   logs: LogFacts
+  isolation?: IsolationFacts
 }
 
 export interface ReadinessCheck {

@@ -3,25 +3,27 @@ import type {Inventory} from '../inventory/model.js'
 import {resolverFor} from '../inventory/resolve.js'
 import {AddressSet} from '../net/address-set.js'
 import {byCodeUnit} from '../core/order.js'
-
-const UNTRUSTED = new Set(['internet', 'partner'])
+import type {TrustModel} from '../policy/trust.js'
 
 export class ZoneView {
   private readonly trusted: AddressSet
 
-  constructor(private readonly inventory: Inventory) {
+  /** `trust`: the run's trust model (the policy's `diff.trusted_trust`), as the diff uses it. */
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly trust: TrustModel,
+  ) {
     const r = resolverFor(inventory)
     this.trusted = AddressSet.unionAll(
-      inventory.zones.filter((z) => !UNTRUSTED.has(z.trust) && !r.isCatchAll(z)).map((z) => r.zoneAddressesOf(z.id) ?? AddressSet.EMPTY),
+      inventory.zones.filter((z) => trust.isTrustedLevel(z.trust) && !r.isCatchAll(z)).map((z) => r.zoneAddressesOf(z.id) ?? AddressSet.EMPTY),
     )
   }
 
   isUntrustedZone(id: string): boolean {
-    const t = resolverFor(this.inventory).trustOf(id)
-    return t !== undefined && UNTRUSTED.has(t)
+    return this.trust.isUntrustedZone(id)
   }
 
-  /** `any`, an internet/partner zone, or addresses outside every trusted zone. */
+  /** `any`, an untrusted zone, or addresses outside every trusted zone. */
   isUntrustedSource(ref: string): boolean {
     const r = resolverFor(this.inventory)
     if (r.zone(ref)) return this.isUntrustedZone(ref)

@@ -9,14 +9,13 @@ import {IrmError} from '../core/errors.js'
 import {accessPointProviders} from '../diff/engine.js'
 import {diffInputFromInventory} from '../diff/inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from '../diff/live.js'
-import {diffPolicyFrom} from '../diff/policy.js'
 import {loadInventory} from '../inventory/load.js'
 import {trafficBoxes} from '../inventory/resolve.js'
 import {detectFlowFormat, readFlows} from '../logs/flows/read.js'
 import {fieldsOption, splitFormat} from '../logs/flows/run.js'
 import type {FlowRecord} from '../logs/flows/types.js'
 import type {Box} from '../net/match.js'
-import {loadPolicy} from '../readiness/policy.js'
+import {loadPolicy} from '../policy/pack.js'
 
 export interface RecertOptions {
   inventoryDir: string
@@ -88,7 +87,7 @@ export async function runRecert(options: RecertOptions): Promise<RecertReport> {
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
   const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base)
   const audited = new Set(live.filter((l) => !('error' in l)).map((l) => l.device))
-  const providers = accessPointProviders(diffInputFromInventory(loaded, live, options.asOf, diffPolicyFrom(policy.diff, policy.sources[policy.sources.length - 1])))
+  const providers = accessPointProviders(diffInputFromInventory(loaded, live, options.asOf, policy.diff))
 
   const items: RecertItem[] = []
   for (const ap of inv.access_points) {

@@ -4,7 +4,7 @@
  */
 import {FINDING_KINDS, type FindingRule} from '../diff/kinds.js'
 import {compareIds, type Crosswalk, type FrameworkId, FRAMEWORKS, mergeCrosswalk, sectionOf} from '../readiness/frameworks.js'
-import type {ReadinessPolicy} from '../readiness/policy.js'
+import type {ReadinessPolicy} from '../policy/pack.js'
 import type {CheckStatus, Evidence} from '../readiness/types.js'
 
 /** Each finding kind's own crosswalk (its row in src/diff/kinds.ts). */

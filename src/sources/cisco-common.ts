@@ -3,13 +3,15 @@
  * the line ledger that puts every line in exactly one bucket, port operators (`eq/neq/lt/gt/range`),
  * Cisco service and ICMP names, and the Cisco-specific secret redaction.
  */
+import {buildExposure, type ExposureInit} from '../model/build.js'
+import type {DoubtNote} from '../model/doubts.js'
 import type {Exposure} from '../model/exposure.js'
 import type {Box} from '../net/match.js'
 import {PortSet} from '../net/number-set.js'
 import {ANY_SERVICE as NET_ANY_SERVICE, type ServiceTerm as NetServiceTerm} from '../net/terms.js'
 import {servicePort} from '../net/services.js'
+import {ParseLedger} from './kit/ledger.js'
 import {redactLine} from './redact.js'
-import type {Unparsed} from './types.js'
 
 /** One config line with the lines indented under it. */
 export interface CiscoNode {
@@ -21,22 +23,17 @@ export interface CiscoNode {
 }
 
 /**
- * Every non-blank, non-comment line gets one verdict: understood (modelled or ignored on purpose) or
- * unparsed with a reason. Lines nobody visited end up unparsed, so nothing is dropped silently.
+ * The shared ParseLedger with Cisco's tree helpers: every non-blank, non-comment line gets one verdict,
+ * understood (modelled or ignored on purpose) or unparsed with a reason; lines nobody visited end up
+ * unparsed ('unknown command'), so nothing is dropped silently.
  */
-export class LineLedger {
-  private readonly verdict = new Map<number, {reason: string; text: string} | null>()
-  private counted = 0
-
-  constructor(private readonly redact: (text: string) => string) {}
-
-  count(line: number): void {
-    this.counted++
-    if (!this.verdict.has(line)) this.verdict.set(line, {reason: 'unknown command', text: ''})
+export class LineLedger extends ParseLedger {
+  constructor(redact: (text: string) => string) {
+    super({unvisited: 'unknown command', redact})
   }
 
-  ok(node: CiscoNode | number): void {
-    this.verdict.set(typeof node === 'number' ? node : node.line, null)
+  override ok(node: CiscoNode | number): void {
+    super.ok(typeof node === 'number' ? node : node.line)
   }
 
   /** A node and everything under it: ignored on purpose (routing blocks, certificates). */
@@ -46,24 +43,13 @@ export class LineLedger {
   }
 
   bad(node: CiscoNode, reason: string): void {
-    this.verdict.set(node.line, {reason, text: node.text})
+    this.unparsed(node.line, reason, node.text, {replace: true})
   }
 
   /** Mark a subtree as not understood, each line with its own entry. */
   badTree(node: CiscoNode, reason: string): void {
     this.bad(node, reason)
     for (const c of node.children) this.badTree(c, reason)
-  }
-
-  finish(nodesText: Map<number, string>): {unparsed: Unparsed[]; stats: {lines: number; understood: number}} {
-    const unparsed: Unparsed[] = []
-    let understood = 0
-    for (const [line, v] of this.verdict) {
-      if (v === null) understood++
-      else unparsed.push({line, reason: v.reason, text: this.redact(v.text || nodesText.get(line) || '')})
-    }
-    unparsed.sort((a, b) => a.line - b.line)
-    return {unparsed, stats: {lines: this.counted, understood}}
   }
 }
 
@@ -77,8 +63,6 @@ export interface ReadOptions {
 export interface CiscoText {
   nodes: CiscoNode[]
   ledger: LineLedger
-  /** line → trimmed text, to echo lines nobody visited. */
-  texts: Map<number, string>
 }
 
 const BANNER_KINDS = new Set(['motd', 'login', 'exec', 'incoming', 'slip-ppp', 'prompt-timeout', 'config-save'])
@@ -86,7 +70,6 @@ const BANNER_KINDS = new Set(['motd', 'login', 'exec', 'incoming', 'slip-ppp', '
 /** Split a config into a tree by indentation. Blank lines and comment lines are not counted. */
 export function readCiscoText(text: string, options: ReadOptions, redact: (t: string) => string): CiscoText {
   const ledger = new LineLedger(redact)
-  const texts = new Map<number, string>()
   const roots: CiscoNode[] = []
   const stack: Array<{indent: number; node: CiscoNode}> = []
   const lines = text.split(/\r?\n/)
@@ -96,8 +79,7 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
     if (!trimmed || trimmed.startsWith('!') || (options.colonComments && trimmed.startsWith(':'))) continue
     const lineNo = i + 1
     const words = trimmed.split(/\s+/)
-    ledger.count(lineNo)
-    texts.set(lineNo, trimmed)
+    ledger.see(lineNo, trimmed)
     const node: CiscoNode = {line: lineNo, text: trimmed, words, children: []}
     const indent = raw.length - raw.trimStart().length
     while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop()
@@ -117,13 +99,13 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
           // banner text is understood (ignored); it is never echoed
           const bn: CiscoNode = {line: i + 1, text: '', words: [], children: []}
           node.children.push(bn)
-          ledger.count(i + 1)
+          ledger.see(i + 1)
         }
         if (bannerLine.includes(delim)) break
       }
     }
   }
-  return {nodes: roots, ledger, texts}
+  return {nodes: roots, ledger}
 }
 
 /** Cisco names in port positions that are not in the common table, or that Cisco numbers differently. */
@@ -209,8 +191,8 @@ export function readPortOp(words: string[], i: number): PortOpResult {
 
 /** A service term as Cisco reads it: the neutral term plus a refinement kept as a doubt. */
 export interface ServiceTerm extends NetServiceTerm {
-  /** ICMP type or other refinement we keep as a note rather than narrowing the exposure. */
-  note?: string
+  /** ICMP type or other refinement we keep as a doubt rather than narrowing the exposure. */
+  note?: DoubtNote
 }
 
 export const ANY_SERVICE: ServiceTerm = NET_ANY_SERVICE
@@ -221,40 +203,28 @@ export interface CiscoRuleMeta {
   rule: string
   /** The ACL's name (stable, unlike the line or sequence number). */
   name?: string
-  notes: readonly string[]
+  doubts: readonly DoubtNote[]
   fromSets?: readonly string[]
   toSets?: readonly string[]
+  /** Object groups the rule named. */
+  via?: readonly string[]
 }
 
 /** An inbound allow exposure for a permitted box of a Cisco rule, its text redacted. */
-export function ciscoExposure(kind: Exposure['kind'], b: Box, meta: CiscoRuleMeta, redact: (t: string) => string, extra: Partial<Exposure> = {}): Exposure {
-  const e: Exposure = {
+export function ciscoExposure(kind: Exposure['kind'], b: Box, meta: CiscoRuleMeta, redact: (t: string) => string, extra: Omit<ExposureInit, 'kind' | 'box' | 'line' | 'rule'> = {}): Exposure {
+  return buildExposure({
     kind,
-    action: 'allow',
-    direction: 'inbound',
-    from: b.from,
-    to: b.to,
-    protocols: b.protocols,
-    ports: b.ports,
-    sourcePorts: b.sourcePorts,
+    box: b,
     line: meta.node.line,
     rule: meta.rule,
     text: redact(meta.node.text),
     ...extra,
-  }
-  if (meta.name) e.name = meta.name
-  if (meta.fromSets?.length) e.fromSets = [...meta.fromSets]
-  if (meta.toSets?.length) e.toSets = [...meta.toSets]
-  addNotes(e, meta.notes)
-  return e
-}
-
-/** Merge the notes of an exposure without duplicates, keeping their order. */
-export function addNotes(e: Exposure, notes: readonly string[]): void {
-  if (!notes.length) return
-  const all = [...(e.notes ?? [])]
-  for (const n of notes) if (!all.includes(n)) all.push(n)
-  e.notes = all
+    ...(meta.name ? {name: meta.name} : {}),
+    ...(meta.fromSets?.length ? {fromSets: meta.fromSets} : {}),
+    ...(meta.toSets?.length ? {toSets: meta.toSets} : {}),
+    ...(meta.via?.length ? {via: meta.via} : {}),
+    doubts: [...(extra.doubts ?? []), ...meta.doubts],
+  })
 }
 
 /** Cisco redaction: the shared patterns know every Cisco form (keys, SNMP host communities, positional secrets). */

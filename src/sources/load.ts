@@ -97,6 +97,7 @@ export async function parseText(text: string, display: string, type?: string, de
   // the shared step: bindings → ingress/egress, host-local rules → the device's own addresses
   attachExposures(result.exposures, result.device)
   for (const e of result.exposures) e.file = display
+  for (const d of result.denies ?? []) d.file = display
   // a reason may quote a word of the line (`unknown command '…'`): redacted as the text is, whatever the parser
   const unparsed = result.unparsed.map(redactUnparsed)
   stageDone('evaluate')
@@ -153,6 +154,11 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     e.line = o.line
     if (e.doubts) e.doubts = e.doubts.map((d) => ({...d, ...placeDoubt(place(d.line), display)}))
   }
+  for (const d of loaded.denies ?? []) {
+    const o = place(d.line)
+    d.file = o.file
+    d.line = o.line
+  }
   const doubts = loaded.doubts?.map((d) => ({...d, ...placeDoubt(place(d.line), display)}))
   const unparsed = loaded.unparsed.map((u) => {
     const o = place(u.line)
@@ -198,6 +204,8 @@ export async function loadConfigs(paths: readonly string[], options: LoadConfigO
       files: displays,
       type: parser.type,
       exposures: parts.flatMap((r) => r.exposures),
+      ...(parts.some((r) => r.denies?.length) ? {denies: parts.flatMap((r) => r.denies ?? [])} : {}),
+      ...(parts.some((r) => r.nats?.length) ? {nats: parts.flatMap((r) => r.nats ?? [])} : {}),
       unparsed: parts.flatMap((r) => r.unparsed.map((u) => ({...u, file: u.file ?? r.file}))),
       stats: {lines: parts.reduce((n, r) => n + r.stats.lines, 0), understood: parts.reduce((n, r) => n + r.stats.understood, 0)},
       // the worst file decides, as Batfish reports the snapshot by its files

@@ -1,5 +1,5 @@
 import type {DeviceModel} from '../model/device.js'
-import type {Exposure} from '../model/exposure.js'
+import type {Denial, Exposure} from '../model/exposure.js'
 
 /** A line (or XML element / JSON path) the parser did not understand. `text` is redacted. */
 export interface Unparsed {
@@ -22,6 +22,10 @@ export interface ParseResult {
   unparsed: Unparsed[]
   /** Doubts that are not attached to an exposure (a `nat-dead` NAT has none). */
   doubts?: Doubt[]
+  /** Denies in evaluation order (formats that record them): what decides a blocked flow. */
+  denies?: Denial[]
+  /** NAT rules as read, before composition: what a packet to a public address becomes (for flows). */
+  nats?: Exposure[]
   stats: {lines: number; understood: number}
   /** Per-file parse status from the ledger (Batfish ParseStatus), when the parser keeps one. */
   status?: ParseStatus

@@ -2,7 +2,9 @@
  * Small pieces shared by the VPN parsers (openvpn, wireguard, strongswan): building listener and route
  * exposures, and reading peer addresses that may be hostnames or placeholders instead of IPs.
  */
+import {buildExposure} from '../model/build.js'
 import {attachment} from '../model/device.js'
+import type {DoubtNote} from '../model/doubts.js'
 import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -60,7 +62,7 @@ export function readPeerAddresses(items: readonly string[]): PeerAddresses {
   return {set, names}
 }
 
-export interface ExposureInit {
+export interface VpnExposureInit {
   kind: Exposure['kind']
   from: AddressSet
   to: AddressSet
@@ -73,37 +75,29 @@ export interface ExposureInit {
   fromSets?: string[]
   toSets?: string[]
   interfaces?: {in?: string[]; out?: string[]}
-  notes?: string[]
+  doubts?: DoubtNote[]
   translated?: Exposure['translated']
   /** The exposure targets the host itself (a management socket). */
   hostLocal?: boolean
 }
 
-/** An inbound allow with empty optional fields left out, so goldens stay small. */
-export function vpnExposure(init: ExposureInit): Exposure {
-  const e: Exposure = {
+/** An inbound allow of a VPN listener or route; traffic a tunnel interface delivers enters by that interface. */
+export function vpnExposure(init: VpnExposureInit): Exposure {
+  return buildExposure({
     kind: init.kind,
-    action: 'allow',
-    direction: 'inbound',
-    from: init.from,
-    to: init.to,
-    protocols: init.protocols,
-    ports: init.ports ?? PortSet.ALL,
-    sourcePorts: init.sourcePorts ?? PortSet.ALL,
+    box: {from: init.from, to: init.to, protocols: init.protocols, ports: init.ports ?? PortSet.ALL, sourcePorts: init.sourcePorts ?? PortSet.ALL},
     line: init.line,
     rule: init.rule,
-  }
-  if (init.text !== undefined) e.text = init.text
-  if (init.translated) e.translated = init.translated
-  if (init.fromSets?.length) e.fromSets = [...init.fromSets]
-  if (init.toSets?.length) e.toSets = [...init.toSets]
-  if (init.interfaces) e.interfaces = init.interfaces
-  // traffic a tunnel interface delivers enters by that interface
-  if (init.interfaces?.in?.length) e.ingress = attachment(init.interfaces.in)
-  if (init.interfaces?.out?.length) e.egress = attachment(init.interfaces.out)
-  if (init.notes?.length) e.notes = [...init.notes]
-  if (init.hostLocal) e.hostLocal = true
-  return e
+    ...(init.text !== undefined ? {text: init.text} : {}),
+    ...(init.translated ? {translated: init.translated} : {}),
+    ...(init.fromSets ? {fromSets: init.fromSets} : {}),
+    ...(init.toSets ? {toSets: init.toSets} : {}),
+    ...(init.interfaces ? {interfaces: init.interfaces} : {}),
+    ...(init.interfaces?.in?.length ? {ingress: attachment(init.interfaces.in)} : {}),
+    ...(init.interfaces?.out?.length ? {egress: attachment(init.interfaces.out)} : {}),
+    ...(init.hostLocal ? {hostLocal: true} : {}),
+    ...(init.doubts ? {doubts: init.doubts} : {}),
+  })
 }
 
 /** Every protocol, every port: what a VPN route lets through before any firewall looks at it. */

@@ -19,6 +19,9 @@ import {iptables} from './iptables.js'
 import {redactLine} from './redact.js'
 import type {ParseResult, SourceParser, Unparsed} from './types.js'
 import {ALL_PROTOCOLS, UDP, matchFamilies, parseAddress, redactSetting, vpnExposure} from './vpn-common.js'
+import {ParseLedger} from './kit/ledger.js'
+import {addDoubts} from '../model/build.js'
+import {note} from '../model/doubts.js'
 
 /** wg(8) and wg-quick(8) keys we read but that open nothing, with why (keys are case-insensitive). */
 const IGNORED_INTERFACE: Record<string, string> = {
@@ -96,10 +99,8 @@ function interfaceName(file: string): string {
 function parseWireguard(text: string, file: string): ParseResult {
   const lines = text.split(/\r?\n/)
   let iface = interfaceName(file)
-  const unparsed: Unparsed[] = []
   const exposures: Exposure[] = []
-  let count = 0
-  let understood = 0
+  const ledger = new ParseLedger()
   let section: Section = 'none'
   let sawInterface = false
   let address = AddressSet.EMPTY
@@ -120,7 +121,7 @@ function parseWireguard(text: string, file: string): ParseResult {
     const eq = raw.indexOf('=')
     const key = eq < 0 ? '' : raw.slice(0, eq).trim()
     const name = /^[A-Za-z][\w ]*$/.test(key) ? key : ''
-    unparsed.push({line, reason, text: redactSetting(name, raw.trim())})
+    ledger.unparsed(line, reason, redactSetting(name, raw.trim()))
   }
 
   for (let i = 0; i < lines.length; i++) {
@@ -136,7 +137,7 @@ function parseWireguard(text: string, file: string): ParseResult {
       else if (named && section === 'peer') peers[peers.length - 1].name ??= named[1].trim()
       continue
     }
-    count++
+    ledger.see(n)
     // wg-quick strips everything after '#' (keys are base64, never contain it)
     const hash = trimmed.indexOf('#')
     const stripped = hash < 0 ? trimmed : trimmed.slice(0, hash).trimEnd()
@@ -146,16 +147,16 @@ function parseWireguard(text: string, file: string): ParseResult {
       const name = header[1].toLowerCase()
       if (name === 'netdev') {
         section = 'netdev'
-        understood++
+        ledger.ok(n)
       } else if (name === 'interface' || name === 'wireguard') {
         section = 'interface'
         if (sawInterface) fail(n, raw, 'second [Interface] section: wg-quick merges them; read as one')
-        else understood++
+        else ledger.ok(n)
         sawInterface = true
       } else if (name === 'peer' || name === 'wireguardpeer') {
         section = 'peer'
         peers.push({line: n, name: pendingName, allowed: []})
-        understood++
+        ledger.ok(n)
       } else {
         section = 'none'
         fail(n, raw, `unknown section [${header[1]}]`)
@@ -177,22 +178,23 @@ function parseWireguard(text: string, file: string): ParseResult {
     if (section === 'netdev') {
       // systemd.netdev(5): Name= is the interface; other keys describe the link
       if (key === 'name') iface = value
-      if (key === 'name' || IGNORED_NETDEV.has(key)) understood++
+      if (key === 'name') ledger.ok(n)
+      else if (IGNORED_NETDEV.has(key)) ledger.ignored(n, 'describes the link, opens nothing')
       else fail(n, raw, `unknown [NetDev] key '${kv[1]}'`)
       continue
     }
     if (section === 'interface') {
       switch (key) {
         case 'privatekey':
-          understood++ // never echoed
+          ledger.ok(n) // never echoed
           break
         case 'listenport': {
           const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN
           if (port >= 1 && port <= 65535) {
             listen = {line: n, text: `${kv[1]} = ${value}`, port}
-            understood++
+            ledger.ok(n)
           } else if (port === 0) {
-            understood++ // 0 = random port, like no ListenPort
+            ledger.ok(n) // 0 = random port, like no ListenPort
           } else fail(n, raw, `ListenPort '${value}' is not a port`)
           break
         }
@@ -204,7 +206,7 @@ function parseWireguard(text: string, file: string): ParseResult {
             if (cidr) addressCidrs.push(cidr)
           }
           if (bad.length) fail(n, raw, `Address: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
-          else understood++
+          else ledger.ok(n)
           break
         }
         case 'preup':
@@ -216,7 +218,7 @@ function parseWireguard(text: string, file: string): ParseResult {
           break
         }
         default:
-          if (key in IGNORED_INTERFACE) understood++
+          if (key in IGNORED_INTERFACE) ledger.ignored(n, IGNORED_INTERFACE[key])
           else fail(n, raw, `unknown [Interface] key '${kv[1]}'`)
       }
       continue
@@ -227,26 +229,26 @@ function parseWireguard(text: string, file: string): ParseResult {
         if (peer.publicKey) fail(n, raw, 'second PublicKey in one [Peer]')
         else {
           peer.publicKey = value
-          understood++
+          ledger.ok(n)
         }
         break
       case 'presharedkey':
-        understood++ // secret, never echoed
+        ledger.ok(n) // secret, never echoed
         break
       case 'allowedips': {
         let set = AddressSet.EMPTY
         const bad = addList(value, (s) => (set = set.union(s)))
         if (bad.length) fail(n, raw, `AllowedIPs: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
-        else understood++
+        else ledger.ok(n)
         peer.allowed.push({line: n, text: `AllowedIPs = ${value}`, set})
         break
       }
       case 'endpoint':
         peer.endpoint = value
-        understood++
+        ledger.ok(n)
         break
       default:
-        if (key in IGNORED_PEER) understood++
+        if (key in IGNORED_PEER) ledger.ignored(n, IGNORED_PEER[key])
         else fail(n, raw, `unknown [Peer] key '${kv[1]}'`)
     }
   }
@@ -269,7 +271,7 @@ function parseWireguard(text: string, file: string): ParseResult {
         line: listen.line,
         rule: `${iface} listener`,
         text: listen.text,
-        notes: ["the host's own addresses are not in this file: it listens on all of them (to = any)"],
+        doubts: [note('unknown-address', "the host's own addresses are not in this file: it listens on all of them (to = any)")],
       }),
     )
   }
@@ -278,18 +280,17 @@ function parseWireguard(text: string, file: string): ParseResult {
   for (const peer of peers) {
     const fingerprint = peer.publicKey ? peer.publicKey.slice(0, 8) : `#${peer.line}`
     if (!peer.publicKey) {
-      // the [Peer] header was counted as understood; the peer as a whole is not usable
-      understood--
+      // the [Peer] header was read; the peer as a whole is not usable: its verdict becomes unparsed
       fail(peer.line, '[Peer]', 'peer without PublicKey: wg refuses it, no route listed')
       continue
     }
     for (const allowed of peer.allowed) {
       if (allowed.set.isEmpty()) continue
-      const notes: string[] = []
-      if (address.isEmpty()) notes.push('no Address in the file: destination is any')
-      if (forwarding) notes.push('PreUp/PostUp enable IP forwarding: the peer may reach beyond the interface networks')
-      if (peer.endpoint) notes.push(`peer endpoint ${redactLine(peer.endpoint)}`)
-      else notes.push('peer has no Endpoint: it connects in (roaming client)')
+      const doubts = [
+        ...(address.isEmpty() ? [note('unknown-address', 'no Address in the file: destination is any')] : []),
+        ...(forwarding ? [note('opens-more', 'PreUp/PostUp enable IP forwarding: the peer may reach beyond the interface networks')] : []),
+        note('peer-info', peer.endpoint ? `peer endpoint ${redactLine(peer.endpoint)}` : 'peer has no Endpoint: it connects in (roaming client)'),
+      ]
       exposures.push(
         vpnExposure({
           kind: 'vpn-route',
@@ -300,20 +301,21 @@ function parseWireguard(text: string, file: string): ParseResult {
           rule: `${iface} peer ${fingerprint}${peer.name ? ` (${peer.name})` : ''}`,
           text: allowed.text,
           interfaces: {in: [iface]},
-          notes,
+          doubts,
         }),
       )
     }
   }
 
   const all = exposures.flatMap(matchFamilies)
-  understood += applyHooks(hooks, hookLines, file, all, unparsed)
+  applyHooks(hooks, hookLines, file, all, ledger)
   const device = deviceModel(
     sawInterface ? [{name: iface, addresses: addressCidrs, ...(addressLine ? {line: addressLine} : {})}] : [],
     // wg binds the port on every address of the host
     listen ? [{service: 'wireguard', bind: [], line: listen.line}] : [],
   )
-  return {exposures: all, unparsed, stats: {lines: count, understood}, device}
+  const {unparsed, stats, status} = ledger.finish()
+  return {exposures: all, unparsed, stats, status, device}
 }
 
 /** Splits a comma list of addresses; returns the items it could not read. */
@@ -356,15 +358,9 @@ function readHook(value: string, line: number, hooks: HookCommand[]): {problem?:
 
 /**
  * Hands the hook's iptables commands, in order, to the iptables parser and maps its results back to
- * the wg-quick lines. Returns how many hook lines end up fully understood.
+ * the wg-quick lines; each hook line ends understood when all its commands were.
  */
-function applyHooks(
-  hooks: HookCommand[],
-  hookLines: Map<number, HookLine>,
-  file: string,
-  exposures: Exposure[],
-  unparsed: Unparsed[],
-): number {
+function applyHooks(hooks: HookCommand[], hookLines: Map<number, HookLine>, file: string, exposures: Exposure[], ledger: ParseLedger): void {
   if (hooks.length > 0) {
     const script = hooks.map((h) => h.command).join('\n')
     let result: ParseResult | undefined
@@ -380,23 +376,22 @@ function applyHooks(
       for (const line of new Set(hooks.map((h) => h.line))) {
         const state = hookLines.get(line)!
         state.understood = false
-        unparsed.push({line, reason: `iptables commands in this hook could not be read (${failure})`, text: redactLine(state.text)})
+        ledger.unparsed(line, `iptables commands in this hook could not be read (${failure})`, redactLine(state.text))
       }
     } else {
       const lineOf = (scriptLine: number) => hooks[Math.min(Math.max(scriptLine, 1), hooks.length) - 1].line
       for (const e of result.exposures) {
         e.line = lineOf(e.line)
-        e.notes = [...(e.notes ?? []), 'from an iptables command in a wg-quick PreUp/PostUp hook']
+        if (e.doubts) e.doubts = e.doubts.map((d) => ({...d, line: lineOf(d.line)}))
+        addDoubts(e, [note('listener-info', 'from an iptables command in a wg-quick PreUp/PostUp hook')])
         exposures.push(e)
       }
       for (const u of result.unparsed) {
         const line = lineOf(u.line)
         hookLines.get(line)!.understood = false
-        unparsed.push({line, reason: `iptables: ${u.reason}`, text: redactLine(u.text)})
+        ledger.unparsed(line, `iptables: ${u.reason}`, redactLine(u.text))
       }
     }
   }
-  let understood = 0
-  for (const state of hookLines.values()) if (state.understood) understood++
-  return understood
+  for (const [line, state] of hookLines) if (state.understood) ledger.ok(line)
 }

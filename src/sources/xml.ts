@@ -20,33 +20,37 @@ export interface XmlElement {
   parent?: XmlElement
 }
 
-export function parseXml(text: string, file: string): XmlElement {
-  const parser = new SaxesParser({position: true})
-  const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
-  const stack: XmlElement[] = [root]
-  const texts: string[][] = [[]]
-  let error: {message: string; line: number; column: number} | undefined
+/** What a streaming reader is told: element start (name, attributes, 1-based line), text, element end. */
+export interface XmlHandlers {
+  open(name: string, attrs: Record<string, string>, line: number): void
+  text(text: string): void
+  close(): void
+}
 
+/**
+ * Stream the document through `handlers` without building a tree (PAN-OS keeps only what its model
+ * needs). Syntax errors and nesting deeper than MAX_NESTING throw IrmError with file:line.
+ */
+export function streamXml(text: string, file: string, handlers: XmlHandlers): void {
+  const parser = new SaxesParser({position: true})
+  let depth = 0
+  let error: {message: string; line: number; column: number} | undefined
   let tooDeep: number | undefined
   parser.on('opentag', (tag) => {
-    if (stack.length > MAX_NESTING) {
+    if (depth >= MAX_NESTING) {
       tooDeep ??= parser.line
       throw new Error('too deep')
     }
-    const parent = stack[stack.length - 1]
+    depth++
     const attrs: Record<string, string> = {}
     for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value
-    const seg = attrs.name !== undefined ? `${tag.name}[@name='${attrs.name}']` : tag.name
-    const el: XmlElement = {name: tag.name, attrs, children: [], text: '', line: parser.line, path: `${parent.path}/${seg}`, parent}
-    parent.children.push(el)
-    stack.push(el)
-    texts.push([])
+    handlers.open(tag.name, attrs, parser.line)
   })
-  parser.on('text', (t) => texts[texts.length - 1].push(t))
-  parser.on('cdata', (t) => texts[texts.length - 1].push(t))
+  parser.on('text', handlers.text)
+  parser.on('cdata', handlers.text)
   parser.on('closetag', () => {
-    const el = stack.pop()!
-    el.text = texts.pop()!.join('').trim()
+    depth--
+    handlers.close()
   })
   parser.on('error', (e) => {
     if (!error) error = {message: e.message, line: parser.line, column: parser.column}
@@ -69,6 +73,28 @@ export function parseXml(text: string, file: string): XmlElement {
       hint: 'Export the configuration again; the file looks truncated or edited by hand.',
     })
   }
+}
+
+/** The whole document as a tree (pfSense/OPNsense: small files). */
+export function parseXml(text: string, file: string): XmlElement {
+  const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
+  const stack: XmlElement[] = [root]
+  const texts: string[][] = [[]]
+  streamXml(text, file, {
+    open(name, attrs, line) {
+      const parent = stack[stack.length - 1]
+      const seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
+      const el: XmlElement = {name, attrs, children: [], text: '', line, path: `${parent.path}/${seg}`, parent}
+      parent.children.push(el)
+      stack.push(el)
+      texts.push([])
+    },
+    text: (t) => texts[texts.length - 1].push(t),
+    close() {
+      const el = stack.pop()!
+      el.text = texts.pop()!.join('').trim()
+    },
+  })
   return root
 }
 

@@ -32,7 +32,7 @@ function twoHundred(base: DiffReport): DiffReport {
 beforeAll(async () => {
   const r = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: '2026-11-25', noGit: true, displayBase: ROOT})
   report = r.report
-  diff = twoHundred(r.diff)
+  diff = twoHundred(r.diff!)
   map = renderMermaid(networkMap(r.loaded.inventory, diff.findings))
 })
 

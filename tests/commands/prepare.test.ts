@@ -19,7 +19,7 @@ afterAll(() => rmSync(work, {recursive: true, force: true}))
 describe('irm-audit prepare on the bundled example', () => {
   it('gives the documented score and the documented deliberate failures (inventory/README.md)', async () => {
     const {report} = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, noGit: true})
-    expect({score: report.score, passed: report.passed, failed: report.failed, warned: report.warned}).toEqual({score: 63, passed: 11, failed: 4, warned: 2})
+    expect({score: report.score, passed: report.passed, failed: report.failed, warned: report.warned}).toEqual({score: 60, passed: 10, failed: 4, warned: 3})
     const notPassing = Object.fromEntries(report.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status]))
     expect(notPassing).toEqual({
       'IRM5-PREP-MONITORING-UP-TO-DATE': 'fail',
@@ -28,6 +28,8 @@ describe('irm-audit prepare on the bundled example', () => {
       'IRM5-PREP-BASELINE-TRAFFIC': 'warn',
       'IRM5-PREP-CRITICAL-FLOWS': 'fail',
       'IRM5-PREP-LOG-RESTORE': 'fail',
+      // #21: seven zones have a device on their border the isolate command cannot write rules for
+      'IRM5-PREP-ISOLATION': 'warn',
     })
     expect(report.checks.find((c) => c.id === 'IRM5-PREP-LOG-RESTORE')!.findings).toEqual([
       {message: 'log source log-fgt-fra: last_restore_test 2026-03-02 is 268 days old (policy: at most 180)', file: 'inventory/logging.yaml', line: 41, column: 24},
@@ -63,7 +65,7 @@ describe('irm-audit prepare on the bundled example', () => {
     const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
     const json = run(['--format', 'json'])
     expect(json.status).toBe(0)
-    expect(JSON.parse(json.stdout).score).toBe(63)
+    expect(JSON.parse(json.stdout).score).toBe(60)
     const oclifJson = run(['--json'])
     expect(JSON.parse(oclifJson.stdout)).toEqual(JSON.parse(json.stdout))
     expect(run(['--fail-under', '90']).status).toBe(1)
@@ -83,14 +85,14 @@ describe('irm-audit prepare on the bundled example', () => {
     const applicable = report.checks.filter((c) => c.status !== 'not-applicable')
     expect(report.scoring.possible).toBe(applicable.reduce((n, c) => n + weight(c), 0))
     expect(report.scoring.earned).toBe(applicable.reduce((n, c) => n + (c.status === 'pass' ? weight(c) : c.status === 'warn' ? weight(c) / 2 : 0), 0))
-    expect(Math.floor((report.scoring.earned * 100) / report.scoring.possible)).toBe(63)
+    expect(Math.floor((report.scoring.earned * 100) / report.scoring.possible)).toBe(60)
     for (const s of report.sections) expect(s.score, s.section).toBe(Math.floor((s.earned * 100) / s.possible + 1e-9))
     expect(report.sections.reduce((n, s) => n + s.possible, 0)).toBe(report.scoring.possible)
     const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
     const text = run([]).stdout
     expect(text).toContain(`earned ${report.scoring.earned} of ${report.scoring.possible}. Each applicable check weighs by its severity (critical 10, high 6, medium 3, low 1, info 0)`)
     const md = run(['--format', 'markdown']).stdout
-    expect(md).toContain(`| **Total** | **${report.scoring.earned}** | **${report.scoring.possible}** | **63** |`)
+    expect(md).toContain(`| **Total** | **${report.scoring.earned}** | **${report.scoring.possible}** | **60** |`)
   })
 
   it('#18: --fail-on-new gates on findings new since --baseline (every finding without one)', () => {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {diffFindings} from '../../src/diff/engine.js'
+import {composeNat, forwardingFilter} from '../../src/model/nat.js'
 import type {LiveConfig} from '../../src/diff/model.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {iptables} from '../../src/sources/iptables.js'
@@ -255,10 +256,14 @@ describe('trusted-only access points', () => {
 describe('NAT', () => {
   const nat = (line: number) => permit('any', '203.0.113.10', 'any', line, {kind: 'nat-forward', translated: {to: permit('any', '192.0.2.10', 'any', 0).to}})
 
-  it('a static NAT with a filter rule behind it is as open as the filter rule (ASA object NAT + ACL)', () => {
+  it('a static NAT composed with the filter rule behind it is as open as that rule (ASA object NAT + ACL)', () => {
     const acl = permit('any', '192.0.2.10', 'tcp/443', 12)
+    const composed = composeNat([nat(30), acl], {filterWords: 'ACL entry', candidate: forwardingFilter}).exposures
     const a = ap('web', 'fw', ['internet'], ['203.0.113.10/32'], ['tcp/443'])
-    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', [nat(30), acl])]}))).toEqual([])
+    expect(diffFindings(input({accessPoints: [a], live: [liveOf('fw', composed)]}))).toEqual([])
+    // undeclared: one finding at the NAT line (tcp/443 only), the ACL in `also`; the ACL alone says nothing more
+    const fs = diffFindings(input({live: [liveOf('fw', composed)]}))
+    expect(fs.map((f) => [f.rule, f.service, f.line, f.also])).toEqual([['unwanted-access-point', 'tcp/443', 30, [{file: 'live/fw.rules', line: 12}]]])
   })
 
   it('a NAT with no filter rule for its address is checked as it stands; an egress rule does not gate it', () => {
@@ -326,7 +331,7 @@ describe('netfilter NAT composed with the filter (DNAT + FORWARD)', () => {
       '*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ...forward, 'COMMIT', '',
     ].join('\n')
     const r = iptables.parse(text, {file: 'live/gw.rules'}) as ParseResult
-    return {device: 'gw', file: 'live/gw.rules', type: 'iptables', exposures: r.exposures.map((e) => ({...e, file: 'live/gw.rules'})), unparsed: [], stats: r.stats}
+    return {device: 'gw', file: 'live/gw.rules', type: 'iptables', exposures: r.exposures.map((e) => ({...e, file: 'live/gw.rules'})), unparsed: [], stats: r.stats, denies: r.denies, nats: r.nats}
   }
   const pf = ap('pf', 'gw', ['internet'], ['203.0.113.10/32'], ['tcp/8080'])
   const accept = '-A FORWARD -d 192.0.2.10/32 -p tcp --dport 80 -j ACCEPT'
@@ -345,6 +350,24 @@ describe('netfilter NAT composed with the filter (DNAT + FORWARD)', () => {
     const blocked = (fwd: string[]) => diffFindings(input({accessPoints: [pf], flows: [web], live: [gw(fwd)]})).filter((x) => x.rule === 'critical-flow-blocked')
     expect(blocked([]).map((x) => [x.flow, x.device])).toEqual([['shop', 'gw']])
     expect(blocked([accept])).toEqual([])
+  })
+
+  it('#16: the blocked flow is reported at the deciding rule: the FORWARD policy line, or the DROP rule above the accept', () => {
+    const web = flow('shop', ['203.0.113.0/24'], ['203.0.113.10/32'], ['tcp/8080'], {via: ['gw']})
+    const at = (fwd: string[]) => diffFindings(input({accessPoints: [pf], flows: [web], live: [gw(fwd)]})).filter((x) => x.rule === 'critical-flow-blocked').map((x) => [x.file, x.line, x.inventory])
+    // line 7 is `:FORWARD DROP [0:0]`: nothing passes the translated traffic, the policy decides
+    expect(at([])).toEqual([['live/gw.rules', 7, {file: 'inventory/flows.yaml', line: 5}]])
+    // a DROP of the inside host (line 9, seen after DNAT) above the accept decides it
+    expect(at(['-A FORWARD -d 192.0.2.10/32 -j DROP', accept])).toEqual([['live/gw.rules', 9, {file: 'inventory/flows.yaml', line: 5}]])
+    // a drop of another host does not decide it: the policy does
+    expect(at(['-A FORWARD -d 192.0.2.99/32 -j DROP'])).toEqual([['live/gw.rules', 7, {file: 'inventory/flows.yaml', line: 5}]])
+  })
+
+  it('#16: an egress flow is decided by the forwarding rules, never by the device\'s own OUTPUT policy', () => {
+    // lan → internet through gw: OUTPUT ACCEPT (line 8) permits nothing of it; FORWARD DROP (line 7) decides
+    const out = flow('updates', ['lan'], ['internet'], ['tcp/443'], {via: ['gw']})
+    const fs = diffFindings(input({flows: [out], live: [gw([])]})).filter((x) => x.rule === 'critical-flow-blocked')
+    expect(fs.map((x) => [x.line, x.message.includes('(FORWARD policy DROP)')])).toEqual([[7, true]])
   })
 
   it('an undeclared port forward is one finding at the NAT line, the FORWARD rule in `also`', () => {

@@ -73,8 +73,9 @@ describe('diff on the example inventory', () => {
 
   it('reports exactly the documented deliberate findings', () => {
     expect(report.findings.map((f) => [f.id, f.severity, f.file, f.line])).toEqual([
-      // the PAN-OS rule name is stable, so it is part of the id; the iptables position FORWARD#8 is not
-      ['access-point-drift:pa-dc:tcp/22:198.51.100.70/32:internet+partner-customs+partner-transco:edi-transco-sftp', 'critical', 'inventory/live/pa-dc.xml', 512],
+      // the PAN-OS rule name is stable, so it is part of the id; the iptables position FORWARD#8 is not.
+      // #16: the SFTP opening is the destination NAT dnat-edi (line 992) passed by edi-transco-sftp (512, in `also`)
+      ['access-point-drift:pa-dc:tcp/22:198.51.100.70/32:internet+partner-customs+partner-transco:edi-transco-sftp', 'critical', 'inventory/live/pa-dc.xml', 992],
       ['unwanted-access-point:gw-lyon:tcp/3389:172.16.20.40/32:any', 'critical', 'inventory/live/gw-lyon.iptables', 29],
       ['critical-flow-blocked:fgt-fra:flow-siem-logs', 'high', 'inventory/flows.yaml', entryLine('flows.yaml', 'flow-siem-logs')],
       // #11: an Azure subscription with an internet access point and no export is not audited: high
@@ -98,6 +99,8 @@ describe('diff on the example inventory', () => {
     const drift = report.findings.find((f) => f.rule === 'access-point-drift')!
     expect(drift.access_point).toBe('ap-lyon-edi-sftp')
     expect(drift.excess).toEqual({from: ['203.0.113.64/26', '203.0.113.128/25']})
+    // #16: the NAT composed with the security rule that passes it: the NAT's line, the rule in `also`
+    expect([drift.line, drift.also, drift.exposure?.kind, drift.exposure?.filter]).toEqual([992, [{file: 'inventory/live/pa-dc.xml', line: 512}], 'nat-forward', {line: 512, rule: 'vsys1 security rule "edi-transco-sftp"'}])
   })
 
   it('audits every device with a config and parses every line', () => {

@@ -3,10 +3,11 @@ import type {Exposure} from '../../src/model/exposure.js'
 import {AddressSet} from '../../src/net/address-set.js'
 import {PortSet} from '../../src/net/number-set.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, LiveConfig, Trust} from '../../src/diff/model.js'
-import {loadDiffPolicy} from '../../src/diff/policy.js'
+import {defaultDiffPolicy} from '../../src/policy/diff.js'
 import {parseServiceText} from '../../src/diff/services.js'
+import {TrustModel} from '../../src/policy/trust.js'
 
-export const policy = loadDiffPolicy()
+export const policy = defaultDiffPolicy()
 
 export const ZONES: DiffZone[] = [
   zone('internet', 'internet', '0.0.0.0/0', '::/0'),
@@ -56,8 +57,10 @@ export function liveOf(device: string, exposures: Exposure[]): LiveConfig {
 }
 
 export function input(partial: Partial<DiffInput>): DiffInput {
+  const zones = partial.zones ?? ZONES
   return {
-    zones: ZONES,
+    zones,
+    trust: TrustModel.of(partial.policy ?? policy, {zones}),
     devices: [{id: 'fw', zones: ['internet', 'lan', 'dmz', 'partner-acme'], source: {file: 'inventory/devices.yaml', line: 3}}],
     accessPoints: [],
     flows: [],

@@ -66,13 +66,15 @@ describe('reach on the example inventory', () => {
     expect(ids(findings.filter((f) => baseline.includes(f.id)))).toEqual(baseline)
   }
 
-  it('fw-edge-1: tcp/3389 from any on outside is one critical unwanted-access-point at its line', async () => {
+  it('fw-edge-1: tcp/3389 from any on outside to the published web server is one critical unwanted-access-point at its NAT line, the ACE in `also`', async () => {
     const text = readFileSync(join(LIVE, 'fw-edge-1.asa.cfg'), 'utf8').replace(
       'access-list outside_in extended deny ip any any log',
       'access-list outside_in extended permit tcp any object WEB-REAL eq 3389\naccess-list outside_in extended deny ip any any log',
     )
     const {findings, path} = await withConfig('fw-edge-1', 'edge.cfg', text)
-    oneRdp(findings, 'fw-edge-1', path, lineOf(text, 'object WEB-REAL eq 3389'))
+    // #16: WEB-REAL is reached from outside only through its object NAT (8.3+: the ACE names the real address)
+    oneRdp(findings, 'fw-edge-1', path, lineOf(text, 'nat (dmz,outside) static WEB-PUBLIC'))
+    expect(findings.find((f) => f.service === 'tcp/3389')?.also?.map((a) => a.line)).toEqual([lineOf(text, 'object WEB-REAL eq 3389')])
   })
 
   it('pa-dc: an untrust → dc rule for tcp/3389 from any is one critical unwanted-access-point at its line', async () => {

@@ -13,6 +13,7 @@ import {describe, expect, it} from 'vitest'
 import {diffFindings} from '../../src/diff/engine.js'
 import type {ApprovedAccess, DiffZone, Finding, InterfaceZone, LiveConfig} from '../../src/diff/model.js'
 import {AddressSet} from '../../src/net/address-set.js'
+import {TrustModel} from '../../src/policy/trust.js'
 import {parseText} from '../../src/sources/load.js'
 import {ROOT} from '../helpers/sources.js'
 import {ap, policy} from './helpers.js'
@@ -40,6 +41,7 @@ async function diff(type: string, text: string, setup: Setup = {}): Promise<Find
   const live: LiveConfig = {device: 'fw', file: 'live/fw.cfg', type: parsed.type, exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.device ? {model: parsed.device} : {})}
   return diffFindings({
     zones: setup.zones ?? ZONES,
+    trust: TrustModel.of(policy, {zones: setup.zones ?? ZONES}),
     devices: [{id: 'fw', zones: ZONES.map((z) => z.id), interfaces: setup.interfaces, ...(setup.role ? {role: setup.role} : {}), ...(setup.management ? {managementAddresses: AddressSet.of(...setup.management)} : {}), source: {file: 'inventory/devices.yaml', line: 3}}],
     accessPoints: setup.accessPoints ?? [],
     flows: [],

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {applyBaseline} from '../../src/diff/baseline.js'
 import type {Finding} from '../../src/diff/model.js'
-import {diffPolicyFrom} from '../../src/diff/policy.js'
+import {diffPolicyFrom} from '../../src/policy/diff.js'
 import type {DiffReport} from '../../src/diff/run.js'
 import {applySuppressions, globToRegExp, parseSuppressions} from '../../src/diff/suppress.js'
 import {renderDiffJunit} from '../../src/report/junit.js'
@@ -26,7 +26,7 @@ function report(findings: Finding[]): DiffReport {
   return {
     as_of: '2026-06-01',
     inventory: 'inventory',
-    summary: {unwanted: 0, drift: 0, stale: 0, 'critical-flow-blocked': 0, expired: 0, 'device-unaudited': 0, 'unaudited-rules': 0, 'suppression-expired': 0, 'interface-unmapped': 0, total: findings.length, suppressed: 0, by_severity: {critical: 0, high: findings.length, medium: 0, low: 0, info: 0}},
+    summary: {unwanted: 0, drift: 0, stale: 0, 'critical-flow-blocked': 0, expired: 0, 'device-unaudited': 0, 'unaudited-rules': 0, 'suppression-expired': 0, 'interface-unmapped': 0, 'unwanted-path': 0, total: findings.length, suppressed: 0, by_severity: {critical: 0, high: findings.length, medium: 0, low: 0, info: 0}},
     devices: [],
     findings,
   }
@@ -113,10 +113,10 @@ describe('policy packs', () => {
     const {mkdtempSync, writeFileSync, rmSync} = await import('node:fs')
     const {join} = await import('node:path')
     const {tmpdir} = await import('node:os')
-    const {loadDiffPolicy} = await import('../../src/diff/policy.js')
+    const {loadPolicy} = await import('../../src/policy/pack.js')
     const dir = mkdtempSync(join(tmpdir(), 'irm-policy-'))
     writeFileSync(join(dir, 'p.yaml'), 'diff:\n  severity:\n    stale-access-point: medium\n')
-    const p = loadDiffPolicy(join(dir, 'p.yaml'))
+    const p = (await loadPolicy([join(dir, 'p.yaml')])).diff
     rmSync(dir, {recursive: true, force: true})
     expect(p.severity.rated['stale-access-point']).toBe('medium')
     expect(p.severity.exposure.internet.sensitive).toBe('critical')

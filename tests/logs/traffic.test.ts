@@ -76,7 +76,9 @@ describe('irm-audit traffic', () => {
 describe('silent critical flows', () => {
   it('are reported only where the logs see traffic leaving their sources and reaching their destinations', async () => {
     const {TrafficAnalyzer} = await import('../../src/logs/flows/analyze.js')
-    const a = new TrafficAnalyzer(loaded.inventory)
+    const {defaultDiffPolicy} = await import('../../src/policy/diff.js')
+    const {TrustModel} = await import('../../src/policy/trust.js')
+    const a = new TrafficAnalyzer(loaded.inventory, TrustModel.of(defaultDiffPolicy(), loaded.inventory))
     // LAN to the database only: the db zone is never a source here, so flow-backup cannot be judged
     a.add({start: 1_793_610_000_000, family: 4, src: 0x0a01000a, dst: 0x0a020005, srcText: '10.1.0.10', dstText: '10.2.0.5', srcPort: 40000, dstPort: 5432, protocol: 6, bytes: 10, packets: 1, accepted: true, line: 1})
     expect(a.report([]).findings.map((f) => f.id)).toEqual([])

@@ -33,6 +33,8 @@ describe('cisco-ios fixtures', () => {
     const pf = find(e, (x) => x.kind === 'nat-forward' && x.ports.join() === '8443')[0]
     expect(pf.to).toEqual(['203.0.113.2/32'])
     expect(pf.translated).toEqual({to: ['10.20.1.10/32'], ports: ['443']})
+    // passed by the zone-based firewall, which inspects after NAT: its class names the real host 10.20.1.10
+    expect(pf.filter).toEqual({line: 64, rule: 'zone-pair OUT-IN class CM-WEB-IN'})
     // unfiltered guest port
     expect(find(e, (x) => x.rule === 'unfiltered GigabitEthernet0/0/2')).toHaveLength(1)
     // vty 0 4: ssh only, sources from access-list 10 minus the denied host
@@ -123,6 +125,8 @@ describe('cisco-ios corpus', () => {
     const pf = find(soho.exposures, (x) => x.kind === 'nat-forward')[0]
     expect(pf.ports).toEqual(['1415'])
     expect(pf.translated).toEqual({to: ['172.16.1.5/32'], ports: ['22']})
+    // the inbound ACL on Dialer1 is checked before NAT: it names the public port 1415
+    expect(pf.filter?.rule).toBe('EXT_IN#10')
     // EXT_IN on Dialer1: tcp/1415 from any
     expect(find(soho.exposures, (x) => x.rule === 'EXT_IN#10' && x.ports.join() === '1415')).toHaveLength(1)
     const zbf = await parseCorpusFile(TYPE, join(CORPUS, TYPE, 'pybatfish-example-filters-current-firewall.cfg'))

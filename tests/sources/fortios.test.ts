@@ -20,9 +20,13 @@ describe('fortios fixtures', () => {
     await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'branch.conf'))
     expect(r.unparsed).toEqual([])
     expect(r.stats.understood).toBe(r.stats.lines)
-    // VIP policy: the external address and port, the mapped ones in translated
-    const web = find(r, 'policy 10', 'tcp')
-    expect(web.map((e) => [e.to, e.ports, e.translated])).toEqual([[['203.0.113.3/32'], ['443'], {to: ['172.16.10.10/32'], ports: ['8443']}]])
+    // VIP through the policy naming it: the VIP's line, the external address and port, the mapped ones in
+    // translated, the policy in filter
+    const web = find(r, 'vip vip-web', 'tcp')
+    expect(web.map((e) => [e.kind, e.line, e.to, e.ports, e.translated, e.filter])).toEqual([['nat-forward', 131, ['203.0.113.3/32'], ['443'], {to: ['172.16.10.10/32'], ports: ['8443']}, {line: 160, rule: 'policy 10'}]])
+    expect(find(r, 'policy 10')).toEqual([])
+    // the VIP group member through policy 4 (dstaddr the vipgrp)
+    expect(find(r, 'vip vip-rdp').map((e) => [e.ports, e.filter?.rule])).toEqual([[['3389'], 'policy 4']])
     // exclude-member and the deny above remove 198.51.100.15 from the partners' SSH
     const ssh = find(r, 'policy 3', 'tcp', '22')[0]
     expect(ssh.from).not.toContain('198.51.100.15/32')
@@ -46,7 +50,7 @@ describe('fortios fixtures', () => {
     await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'vdom.conf'))
     expect(r.unparsed).toEqual([])
     expect(find(r, 'vdom root policy 1')).toHaveLength(1)
-    expect(find(r, 'vdom dmz-vdom policy 2')[0]).toMatchObject({to: ['198.51.100.25/32'], ports: ['25']})
+    expect(find(r, 'vdom dmz-vdom vip smtp-in')[0]).toMatchObject({to: ['198.51.100.25/32'], ports: ['25'], filter: {line: 123, rule: 'vdom dmz-vdom policy 2'}})
     expect(find(r, 'vdom dmz-vdom policy 3')).toEqual([])
     expect(find(r, 'interface mgmt allowaccess ssh')[0].ports).toEqual(['2222'])
     expect(find(r, 'interface port2 allowaccess https')[0].notes?.[0]).toMatch(/dynamic/)
@@ -92,9 +96,9 @@ describe('fortios device model (#14)', () => {
       row('interface internal1 allowaccess ssh', 'tcp', ['22'], ['10.10.0.1/32'], {interfaces: ['internal1'], zones: ['lan-zone']}, null, true),
       // intrazone allow: ingress = egress = the zone
       row('zone lan-zone intrazone', 'any', [], ['0.0.0.0/0', '::/0'], lan, lan, false),
-      row('vip vip-web', 'tcp', ['8443'], ['203.0.113.3/32'], wan1, null, false),
+      // the VIP through policy 2 (which names it): enters by the VIP's extintf, leaves by the policy's dstintf
+      row('vip vip-web', 'tcp', ['8443'], ['203.0.113.3/32'], wan1, dmz, false),
       row('policy 1', 'tcp', ['443'], ['0.0.0.0/0'], lan, wan1, false),
-      row('policy 2', 'tcp', ['8443'], ['203.0.113.3/32'], wan1, dmz, false),
       // srcintf any: no ingress
       row('policy 3', 'tcp', ['53'], ['0.0.0.0/0'], null, dmz, false),
       row('policy 3', 'udp', ['53'], ['0.0.0.0/0'], null, dmz, false),

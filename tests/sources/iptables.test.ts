@@ -143,7 +143,7 @@ describe('iptables fixtures', () => {
     ].join('\n')
     const r = iptables.parse(text, {file: 'nat.rules'}) as ReturnType<typeof parseIptablesCommands>
     const nat = r.exposures.filter((e) => e.kind === 'nat-forward')
-    expect(nat.flatMap(exposureToJson).map((e) => [e.rule, e.line, e.hook, e.ports, e.translated, e.filter])).toEqual([
+    expect(nat.flatMap((e) => exposureToJson(e)).map((e) => [e.rule, e.line, e.hook, e.ports, e.translated, e.filter])).toEqual([
       ['nat PREROUTING#2', 4, 'forward', ['8443'], {to: ['10.9.9.10/32'], ports: ['443']}, {line: 10, rule: 'FORWARD#1'}],
     ])
     expect(r.doubts).toEqual([{code: 'nat-dead', effect: 'dead', line: 3, detail: 'nat PREROUTING#1: no input or forward filter rule passes the translated traffic'}])

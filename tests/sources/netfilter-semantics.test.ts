@@ -13,7 +13,7 @@ import type {ParseResult} from '../../src/sources/types.js'
 
 const ipt = (lines: string[]) => iptables.parse(lines.join('\n') + '\n', {file: 't.rules'}) as ParseResult
 const nft = (lines: string[]) => nftables.parse(lines.join('\n') + '\n', {file: 't.nft'}) as ParseResult
-const json = (xs: Exposure[]) => xs.flatMap(exposureToJson)
+const json = (xs: Exposure[]) => xs.flatMap((e) => exposureToJson(e))
 /** rule, hook, from, ports — the columns that decide reach */
 const rows = (xs: Exposure[]) => json(xs).map((e: ExposureJson) => [e.rule, e.hook, e.from, e.protocol, e.ports])
 

@@ -36,7 +36,7 @@ describe('PAN-OS application denies', () => {
     expect(r.unparsed).toEqual([])
     const rows = r.exposures
       .filter((e) => e.fromZones?.[0] === 'outside' && e.toZones?.[0] === 'dmz')
-      .flatMap(exposureToJson)
+      .flatMap((e) => exposureToJson(e))
       .map((e) => [e.rule, e.from.join(' '), e.protocol, e.ports.join(',')])
     expect(rows).toEqual([
       ['vsys1 security rule "allow-web"', '0.0.0.0/0 ::/0', 'tcp', '80'],

@@ -19,9 +19,12 @@ describe('pfsense fixtures', () => {
     await expect(JSON.stringify(r, null, 2) + '\n').toMatchFileSnapshot(goldenPath(TYPE, 'edge.xml'))
     expect(r.unparsed).toEqual([])
     expect(r.stats.understood).toBe(r.stats.lines)
-    // the port forward's filter rule shows what arrives (wanip:8080) and where it goes
-    expect(find(r, 'wan rule 1 "NAT web to dmz"')[0]).toMatchObject({to: ['203.0.113.10/32'], ports: ['8080'], translated: {to: ['172.16.1.20/32'], ports: ['80']}})
-    expect(find(r, 'nat rule 1 "web to dmz"')[0].kind).toBe('nat-forward')
+    // the port forward through its associated rule: the NAT's line, what arrives (wanip:8080), where it
+    // goes, and the rule that passes it; the associated rule is no exposure of its own
+    expect(find(r, 'nat rule 1 "web to dmz"')[0]).toMatchObject({kind: 'nat-forward', line: 91, to: ['203.0.113.10/32'], ports: ['8080'], translated: {to: ['172.16.1.20/32'], ports: ['80']}, filter: {line: 162, rule: 'wan rule 1 "NAT web to dmz"'}})
+    expect(find(r, 'wan rule 1 "NAT web to dmz"')).toEqual([])
+    // rdr pass: the port forward passes its own traffic
+    expect(find(r, 'nat rule 2 "partner sftp"').map((e) => e.filter)).toEqual([{line: 105, rule: 'nat rule 2 "partner sftp"'}])
     // the block above removes https/8443 from 198.51.100.10 only
     const admin = find(r, 'wan rule 3 "partners admin"')
     expect(admin.find((e) => e.from.includes('198.51.100.10/32'))?.ports).toEqual(['1-8442', '8444-65535'])
@@ -77,7 +80,10 @@ describe('pfsense fixtures', () => {
     expect(find(r, 'automation rule 3 "ping6"')[0]).toMatchObject({protocol: 'icmpv6', from: ['2001:db8:20::/64', '2001:db8:30::/64'], interfaces: {in: ['opt1', 'opt2']}})
     // the group rule applies on both members
     expect(find(r, 'INSIDE rule 1 "dns"', 'udp')[0].interfaces).toEqual({in: ['opt1', 'opt2']})
-    expect(find(r, 'nat 1:1 1 "mail server"')[0]).toMatchObject({kind: 'nat-forward', from: ['0.0.0.0/0'], to: ['192.0.2.50/32'], translated: {to: ['10.20.0.50/32']}})
+    // 1:1 NAT: open as far as the WAN rule to the inside address passes (smtp), from the sources it passes
+    expect(find(r, 'nat 1:1 1 "mail server"').map((e) => [e.kind, e.protocol, e.ports, e.to, e.translated, e.filter])).toEqual([
+      ['nat-forward', 'tcp', ['25'], ['192.0.2.50/32'], {to: ['10.20.0.50/32']}, {line: 75, rule: 'wan rule 1 "smtp in"'}],
+    ])
     expect(find(r, 'ipsec phase1 2 "roadwarriors"', 'esp')[0].from).toEqual(['0.0.0.0/0'])
     expect(find(r, 'openvpn instance remote staff').map((e) => [e.kind, e.protocol, e.ports, e.to])).toEqual([
       ['vpn-listener', 'udp', ['1194'], ['192.0.2.2/32']],
@@ -157,7 +163,7 @@ describe('pfsense corpus', () => {
     const r = await parseCorpusFile(TYPE, path)
     // nat rule 1: wanip tcp/udp 80 → 10.0.2.2:80, its filter rule carries the translation
     expect(find(r, 'nat rule 1 "HTTP to webserver"', 'tcp')[0].translated).toEqual({to: ['10.0.2.2/32'], ports: ['80']})
-    expect(find(r, 'wan rule 1 "NAT HTTP to webserver"', 'tcp')[0].translated).toEqual({to: ['10.0.2.2/32'], ports: ['80']})
+    expect(find(r, 'nat rule 1 "HTTP to webserver"', 'tcp')[0].filter?.rule).toBe('wan rule 1 "NAT HTTP to webserver"')
     // lan rules 1-2 block DNS to (self): the LAN pass keeps tcp/udp without port 53 to the firewall
     const toSelf = find(r, 'lan rule 3 "Send LAN over MULLVAD2"', 'udp')[0]
     expect(toSelf.ports).toEqual(['1-52', '54-65535'])

@@ -14,12 +14,15 @@ import {createHash} from 'node:crypto'
 import type {Inventory} from '../../inventory/model.js'
 import {resolverFor} from '../../inventory/resolve.js'
 import {formatIp} from '../../net/ip.js'
+import type {TrustModel} from '../../policy/trust.js'
 import {ZoneLocator} from '../zones.js'
 import {distanceKm, type GeoInfo, type GeoSource} from './geo.js'
 import type {LoginEvent} from './types.js'
 import {byCodeUnit} from '../../core/order.js'
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
+import type {Severity} from '../../core/severity.js'
+
+export type {Severity}
 
 export interface AccessPolicy {
   baseline_days: number
@@ -76,6 +79,8 @@ export interface AnalyzeOptions {
   pseudonymize?: boolean
   /** Kind of each service (vpn or cloud). */
   kinds: Record<string, 'vpn' | 'cloud'>
+  /** Which zones are untrusted (the run's trust model). */
+  trust: TrustModel
 }
 
 export function analyzeLogins(inventory: Inventory, events: LoginEvent[], files: AccessReport['files'], options: AnalyzeOptions): AccessReport {
@@ -118,7 +123,7 @@ export function analyzeLogins(inventory: Inventory, events: LoginEvent[], files:
   // the sources the inventory expects for VPN logins: union of the `from` of its vpn access points
   const vpnFrom = inventory.access_points.filter((a) => a.kind === 'vpn').flatMap((a) => a.from)
   const expected = vpnFrom.length ? resolverFor(inventory).addresses(vpnFrom) : undefined
-  const zones = new ZoneLocator(inventory)
+  const zones = new ZoneLocator(inventory, options.trust)
 
   const lastByUser = new Map<string, {e: LoginEvent; g: GeoInfo}>()
   for (const e of ok) {

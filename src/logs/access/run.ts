@@ -2,6 +2,8 @@
 import {relative, resolve, sep} from 'node:path'
 
 import {loadInventory, type LoadedInventory} from '../../inventory/load.js'
+import {discoveredTrust} from '../../policy/run-trust.js'
+import type {TrustModel} from '../../policy/trust.js'
 import {splitFormat} from '../format-arg.js'
 import {type AccessPolicy, type AccessReport, analyzeLogins} from './analyze.js'
 import {type GeoSource, mergeGeo, openGeo} from './geo.js'
@@ -18,6 +20,9 @@ export interface AccessLogOptions {
   policy?: Partial<AccessPolicy>
   pseudonymize?: boolean
   loaded?: LoadedInventory
+  /** Which zones are untrusted; default: from the policy packs the run finds (and `policyFiles`). */
+  trust?: TrustModel
+  policyFiles?: string[]
   /** Decompressed bytes read from one log at most. */
   maxLogBytes?: number
 }
@@ -26,6 +31,7 @@ export async function runAccessLogs(options: AccessLogOptions): Promise<AccessRe
   const base = resolve(options.displayBase)
   const show = (p: string) => relative(base, resolve(p)).split(sep).join('/')
   const loaded = options.loaded ?? (await loadInventory(options.inventoryDir, {displayBase: base}))
+  const trust = options.trust ?? (await discoveredTrust(loaded, options))
   const sources: GeoSource[] = []
   for (const g of options.geo ?? []) sources.push(await openGeo(g, show(g)))
   const events: LoginEvent[] = []
@@ -39,5 +45,5 @@ export async function runAccessLogs(options: AccessLogOptions): Promise<AccessRe
     files.push({file: show(path), format: f.name, events: r.events.length, skipped: r.skippedCount, ...(r.nonUser ? {non_user: r.nonUser} : {})})
   }
   const kinds = Object.fromEntries(ACCESS_FORMATS.map((f) => f()).map((f) => [f.name, f.kind]))
-  return analyzeLogins(loaded.inventory, events, files, {geo: mergeGeo(sources), policy: options.policy, pseudonymize: options.pseudonymize, kinds})
+  return analyzeLogins(loaded.inventory, events, files, {geo: mergeGeo(sources), policy: options.policy, pseudonymize: options.pseudonymize, kinds, trust})
 }

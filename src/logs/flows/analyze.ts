@@ -13,11 +13,14 @@ import {resolverFor, trafficBoxes} from '../../inventory/resolve.js'
 import type {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {protocolName} from '../../net/protocol.js'
+import type {TrustModel} from '../../policy/trust.js'
 import {inHours, LocalClock, ZoneLocator} from '../zones.js'
 import type {FlowRecord} from './types.js'
 import {byCodeUnit} from '../../core/order.js'
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
+import type {Severity} from '../../core/severity.js'
+
+export type {Severity}
 
 export interface TrafficPolicy {
   /** Observed/baseline ratio (either way) that counts as a deviation. */
@@ -123,9 +126,10 @@ export class TrafficAnalyzer {
 
   constructor(
     private readonly inventory: Inventory,
+    trust: TrustModel,
     private readonly policy: TrafficPolicy = DEFAULT_TRAFFIC_POLICY,
   ) {
-    this.zones = new ZoneLocator(inventory)
+    this.zones = new ZoneLocator(inventory, trust)
     this.clock = new LocalClock(inventory.organization?.timezone)
     this.flows = inventory.flows.map((f) => ({
       id: f.id,

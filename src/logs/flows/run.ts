@@ -3,6 +3,8 @@ import {relative, resolve, sep} from 'node:path'
 
 import {IrmError} from '../../core/errors.js'
 import {loadInventory, type LoadedInventory} from '../../inventory/load.js'
+import {discoveredTrust} from '../../policy/run-trust.js'
+import type {TrustModel} from '../../policy/trust.js'
 import {splitFormat} from '../format-arg.js'
 import {DEFAULT_TRAFFIC_POLICY, TrafficAnalyzer, type TrafficPolicy, type TrafficReport} from './analyze.js'
 import {parseVpcFields} from './aws-vpc.js'
@@ -18,6 +20,9 @@ export interface TrafficOptions {
   displayBase: string
   policy?: Partial<TrafficPolicy>
   loaded?: LoadedInventory
+  /** Which zones are untrusted; default: from the policy packs the run finds (and `policyFiles`). */
+  trust?: TrustModel
+  policyFiles?: string[]
   /** VPC Flow Logs field order for files without a header (`--vpc-fields`). */
   vpcFields?: string
   /** Decompressed bytes read from one log at most. */
@@ -34,7 +39,8 @@ export function fieldsOption(spec: string | undefined, where: string): FlowForma
 export async function runTraffic(options: TrafficOptions): Promise<TrafficReport> {
   const base = resolve(options.displayBase)
   const loaded = options.loaded ?? (await loadInventory(options.inventoryDir, {displayBase: base}))
-  const analyzer = new TrafficAnalyzer(loaded.inventory, {...DEFAULT_TRAFFIC_POLICY, ...options.policy})
+  const trust = options.trust ?? (await discoveredTrust(loaded, options))
+  const analyzer = new TrafficAnalyzer(loaded.inventory, trust, {...DEFAULT_TRAFFIC_POLICY, ...options.policy})
   const files: TrafficReport['files'] = []
   const common = fieldsOption(options.vpcFields, '--vpc-fields')
   const limits = {maxBytes: options.maxLogBytes}

@@ -22,7 +22,7 @@ export const baselineTraffic: ReadinessCheck = {
       else if (!b.active_hours) findings.push(at(ctx, f, 'baseline', `flow ${f.id}: baseline has no active_hours`))
     }
     // zone pairs that access points open between trusted zones should be known flows too
-    const view = new ZoneView(ctx.inventory)
+    const view = new ZoneView(ctx.inventory, ctx.trust)
     const flowPairs = new Set<string>()
     for (const f of flows) for (const a of f.from.flatMap((r) => view.zonesOf(r))) for (const b of f.to.flatMap((r) => view.zonesOf(r))) flowPairs.add(`${a}>${b}`)
     const missing = new Map<string, object>()

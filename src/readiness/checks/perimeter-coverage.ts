@@ -12,7 +12,7 @@ export const perimeterCoverage: ReadinessCheck = {
   rationale: 'A perimeter no sensor watches is where an intrusion goes unseen.',
   remediation: 'Add the zone (or the device in front of it) to the covers list of an IDS/NIPS/NDR sensor, or deploy one.',
   run(ctx) {
-    const view = new ZoneView(ctx.inventory)
+    const view = new ZoneView(ctx.inventory, ctx.trust)
     const perimeter = view.perimeterZones()
     if (perimeter.size === 0) return notApplicable('no zone is reachable from an untrusted zone')
     const watchers = ctx.inventory.sensors.filter((s) => ctx.policy.perimeter_sensor_types.includes(s.type))

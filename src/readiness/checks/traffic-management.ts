@@ -14,7 +14,7 @@ export const trafficManagement: ReadinessCheck = {
   run(ctx) {
     const tools = ctx.inventory.sensors.filter((s) => ctx.policy.traffic_sensor_types.includes(s.type))
     if (tools.length === 0) return {status: 'fail', summary: `no ${ctx.policy.traffic_sensor_types.join('/')} sensor in the inventory`, findings: []}
-    const perimeter = new ZoneView(ctx.inventory).perimeterZones()
+    const perimeter = new ZoneView(ctx.inventory, ctx.trust).perimeterZones()
     if (perimeter.size === 0) return notApplicable('no perimeter zone to watch')
     const covered = new Set(tools.flatMap((t) => t.covers ?? []))
     const findings: Evidence[] = []

@@ -12,7 +12,9 @@ import {AddressSet} from '../../net/address-set.js'
 import {type Box, ANY_BOX} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {evaluateList, type EvalRule} from '../../model/evaluate.js'
-import {addNotes, ciscoExposure, type CiscoRuleMeta} from '../cisco-common.js'
+import {ciscoExposure, type CiscoRuleMeta} from '../cisco-common.js'
+import {addDoubts, buildExposure, type ExposureInit} from '../../model/build.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {sameFamilies} from '../../net/terms.js'
 import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
 
@@ -24,7 +26,7 @@ type Meta = CiscoRuleMeta
 
 export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exposure[] {
   const out: Exposure[] = []
-  const make = (kind: Exposure['kind'], b: Box, meta: Meta, extra: Partial<Exposure> = {}): Exposure =>
+  const make = (kind: Exposure['kind'], b: Box, meta: Meta, extra: Extra = {}): Exposure =>
     ciscoExposure(kind, b, meta, redact, extra)
 
   // rule name: ACL name and the ACE's position among the ACL's entries (remarks not counted)
@@ -32,19 +34,19 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     const rules: Array<EvalRule<Meta>> = []
     const aces = cfg.acls.get(name) ?? []
     aces.forEach((ace: Ace, idx) => {
-      const meta: Meta = {node: ace.node, rule: `${name}#${idx + 1}`, name, notes: ace.notes, fromSets: ace.fromSets, toSets: ace.toSets}
+      const meta: Meta = {node: ace.node, rule: `${name}#${idx + 1}`, name, doubts: ace.doubts, via: ace.via, fromSets: ace.fromSets, toSets: ace.toSets}
       for (const b of ace.boxes) rules.push({match: b, action: ace.action, opaque: ace.opaque, meta})
     })
     return rules
   }
 
   const legacy = legacyNat(cfg)
-  const filters = (rules: Array<EvalRule<Meta>>, extra: Partial<Exposure>, notes: string[] = []) => {
-    if (legacy) notes = [...notes, 'before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts']
+  const filters = (rules: Array<EvalRule<Meta>>, extra: Extra, doubts: DoubtNote[] = []) => {
+    if (legacy) doubts = [...doubts, note('vendor-semantics', 'before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts')]
     const result = evaluateList(rules, 'deny')
     for (const p of result.permits) {
       const e = make('filter', p.box, p.meta, extra)
-      addNotes(e, notes)
+      addDoubts(e, doubts)
       out.push(e)
     }
   }
@@ -78,7 +80,7 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   // a file of bare ACLs (no interfaces, no access-group): read each as if applied inbound
   if (!cfg.interfaces.size && !cfg.accessGroups.length) {
     for (const name of cfg.acls.keys()) {
-      filters(aclRules(name), {}, [`ACL ${name} is not applied in this file (no access-group); evaluated as if applied inbound`])
+      filters(aclRules(name), {}, [note('not-applied', `ACL ${name} is not applied in this file (no access-group); evaluated as if applied inbound`)])
     }
   }
 
@@ -87,16 +89,15 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
     const protocols = nat.service?.protocols ?? ProtocolSet.ALL
     // an inbound connection to the mapped address comes from that address's family
     const b: Box = {...ANY_BOX, from: (nat.peer?.set ?? AddressSet.ANY).intersect(sameFamilies(nat.mapped.set)), to: nat.mapped.set, protocols, ports: nat.service?.mappedPorts ?? PortSet.ALL}
-    const notes = [...nat.notes]
     const unresolved = [...nat.mapped.unresolved, ...nat.real.unresolved]
-    if (unresolved.length) notes.push(`unexpanded ${unresolved.join(', ')}`)
-    const extra: Partial<Exposure> = {translated: {to: nat.real.set, ...(nat.service ? {ports: nat.service.realPorts} : {})}}
+    const doubts = [...nat.doubts, ...(unresolved.length ? [note('unexpanded-set', `unexpanded ${unresolved.join(', ')}`)] : [])]
+    const extra: Extra & {interfaces?: {in: string[]}; fromZones?: string[]; toZones?: string[]} = {translated: {to: nat.real.set, ...(nat.service ? {ports: nat.service.realPorts} : {})}}
     if (nat.mappedIf !== 'any') {
       extra.interfaces = {in: [nat.mappedIf]}
       extra.fromZones = [nat.mappedIf]
     }
     if (nat.realIf !== 'any') extra.toZones = [nat.realIf]
-    out.push(make('nat-forward', b, {node: nat.node, rule: nat.rule, notes, fromSets: nat.peer?.unresolved, toSets: nat.mapped.unresolved}, extra))
+    out.push(make('nat-forward', b, {node: nat.node, rule: nat.rule, doubts, fromSets: nat.peer?.unresolved, toSets: nat.mapped.unresolved}, extra))
   }
 
   out.push(...managementPermits(cfg, make))
@@ -132,8 +133,8 @@ export function asaNatOrder(cfg: AsaConfig): NatOrder {
   }
 }
 
-function ifaceNote(cfg: AsaConfig, name: string): string[] {
-  return cfg.interfaces.has(name) ? [] : [`interface ${name} is not defined in this file`]
+function ifaceNote(cfg: AsaConfig, name: string): DoubtNote[] {
+  return cfg.interfaces.has(name) ? [] : [note('undefined-object', `interface ${name} is not defined in this file`)]
 }
 
 /**
@@ -151,38 +152,35 @@ function securityLevelPermits(cfg: AsaConfig, ifaces: AsaInterface[]): Exposure[
       if (!(dst.level < src.level || (dst.level === src.level && cfg.sameSecurityInter))) continue
       const routed = cfg.routes.get(dst.nameif)
       const reach = dst.networks || routed ? (dst.networks ?? AddressSet.EMPTY).union(routed ?? AddressSet.EMPTY) : undefined
-      const notes = [
-        `security-level default permit: no inbound ACL on ${src.nameif} (level ${src.level}) toward ${dst.nameif} (level ${dst.level}); destinations are ${dst.nameif}'s connected and statically routed networks`,
+      const doubts = [
+        note('vendor-default', `security-level default permit: no inbound ACL on ${src.nameif} (level ${src.level}) toward ${dst.nameif} (level ${dst.level}); destinations are ${dst.nameif}'s connected and statically routed networks`),
+        ...(reach ? [] : [note('unknown-address', `${dst.nameif} has no static address or route; destination read as any`)]),
       ]
-      if (!reach) notes.push(`${dst.nameif} has no static address or route; destination read as any`)
-      out.push({
-        kind: 'filter',
-        action: 'allow',
-        direction: 'inbound',
-        from: AddressSet.ANY,
-        to: reach ?? AddressSet.ANY,
-        protocols: ProtocolSet.ALL,
-        ports: PortSet.ALL,
-        sourcePorts: PortSet.ALL,
-        line: src.node.line,
-        rule: `security-level ${src.nameif}->${dst.nameif}`,
-        text: src.node.text,
-        interfaces: {in: [src.nameif], out: [dst.nameif]},
-        fromZones: [src.nameif],
-        toZones: [dst.nameif],
-        notes,
-      })
+      out.push(
+        buildExposure({
+          kind: 'filter',
+          box: {...ANY_BOX, to: reach ?? AddressSet.ANY},
+          line: src.node.line,
+          rule: `security-level ${src.nameif}->${dst.nameif}`,
+          text: src.node.text,
+          interfaces: {in: [src.nameif], out: [dst.nameif]},
+          fromZones: [src.nameif],
+          toZones: [dst.nameif],
+          doubts,
+        }),
+      )
     }
   }
   return out
 }
 
-type Make = (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Partial<Exposure>) => Exposure
+type Extra = Omit<ExposureInit, 'kind' | 'box' | 'line' | 'rule'>
+type Make = (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Extra) => Exposure
 
-function ifaceTarget(cfg: AsaConfig, iface: string): {to: AddressSet; notes: string[]} {
+function ifaceTarget(cfg: AsaConfig, iface: string): {to: AddressSet; doubts: DoubtNote[]} {
   const i = cfg.interfaces.get(iface)
-  if (i?.addresses) return {to: i.addresses, notes: []}
-  return {to: AddressSet.ANY, notes: [`address of interface ${iface} unknown; destination read as any`]}
+  if (i?.addresses) return {to: i.addresses, doubts: []}
+  return {to: AddressSet.ANY, doubts: [note('unknown-address', `address of interface ${iface} unknown; destination read as any`)]}
 }
 
 const MGMT_PORT: Record<Exclude<MgmtService, 'http'>, {proto: number; port: number}> = {
@@ -209,12 +207,12 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
     const t = ifaceTarget(cfg, m.iface)
     const b: Box = {...ANY_BOX, from: m.from, to: t.to.intersect(sameFamilies(m.from)), protocols: ProtocolSet.of(proto), ports: PortSet.range(port)}
     if (b.to.isEmpty()) continue
-    out.push(make('filter', b, {node: m.node, rule: `${m.service === 'http' ? 'http' : m.service} ${m.iface}`, notes: ['management access to the device', ...t.notes]}, mgmtExtra(m.iface)))
+    out.push(make('filter', b, {node: m.node, rule: `${m.service === 'http' ? 'http' : m.service} ${m.iface}`, doubts: [note('device-itself', 'management access to the device'), ...t.doubts]}, mgmtExtra(m.iface)))
   }
   for (const r of cfg.httpRedirect) {
     const t = ifaceTarget(cfg, r.iface)
     const b: Box = {...ANY_BOX, to: t.to, protocols: ProtocolSet.of(TCP), ports: PortSet.range(r.port)}
-    out.push(make('filter', b, {node: r.node, rule: `http redirect ${r.iface}`, notes: ['HTTP listener that redirects to HTTPS', ...t.notes]}, mgmtExtra(r.iface)))
+    out.push(make('filter', b, {node: r.node, rule: `http redirect ${r.iface}`, doubts: [note('listener-info', 'HTTP listener that redirects to HTTPS'), ...t.doubts]}, mgmtExtra(r.iface)))
   }
   // ICMP to the box: `icmp` rules (IPv4) are first match per interface with an implicit deny once any
   // rule exists for it; without rules the ASA answers ICMP. ICMPv6 (`ipv6 icmp`) is left at its default.
@@ -228,7 +226,7 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
     const byDefault = (protocol: number, to: AddressSet) => {
       if (!i || to.isEmpty()) return
       const b: Box = {...ANY_BOX, from: sameFamilies(to), to, protocols: ProtocolSet.of(protocol)}
-      out.push(make('filter', b, {node: i.node, rule: `icmp ${iface}`, notes: [`no ${protocol === 1 ? 'icmp' : 'ipv6 icmp'} rules for this interface: the ASA answers by default`]}, mgmtExtra(iface)))
+      out.push(make('filter', b, {node: i.node, rule: `icmp ${iface}`, doubts: [note('vendor-default', `no ${protocol === 1 ? 'icmp' : 'ipv6 icmp'} rules for this interface: the ASA answers by default`)]}, mgmtExtra(iface)))
     }
     if (i?.addresses) byDefault(58, v6)
     const rules = cfg.icmp.get(iface)
@@ -240,7 +238,7 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
       match: {...ANY_BOX, from: r.from.intersect(AddressSet.ANY4), to: i?.addresses ? v4 : t.to, protocols: ProtocolSet.of(1)},
       action: r.action,
       opaque: r.type !== undefined,
-      meta: {node: r.node, rule: `icmp ${iface}#${idx + 1}`, notes: [...(r.type ? [`icmp type ${r.type} (exposure shows all icmp)`] : []), ...t.notes]},
+      meta: {node: r.node, rule: `icmp ${iface}#${idx + 1}`, doubts: [...(r.type ? [note('icmp-type', `icmp type ${r.type} (exposure shows all icmp)`)] : []), ...t.doubts]},
     }))
     for (const p of evaluateList(evalRules, 'deny').permits) out.push(make('filter', p.box, p.meta, mgmtExtra(iface)))
   }
@@ -248,7 +246,7 @@ function managementPermits(cfg: AsaConfig, make: Make): Exposure[] {
 }
 
 /** To the device itself, on one interface. */
-function mgmtExtra(iface: string): Partial<Exposure> {
+function mgmtExtra(iface: string): Extra {
   return {interfaces: {in: [iface]}, fromZones: [iface], hostLocal: true}
 }
 
@@ -260,9 +258,9 @@ function vpnListeners(cfg: AsaConfig, make: Make): Exposure[] {
     for (const {iface, node} of w.ifaces) {
       const t = ifaceTarget(cfg, iface)
       const protocols = w.anyconnect ? ProtocolSet.of(TCP, UDP) : ProtocolSet.of(TCP)
-      const notes = [w.anyconnect ? 'SSL VPN (AnyConnect with DTLS on udp)' : 'clientless SSL VPN portal', ...t.notes]
+      const doubts = [note('listener-info', w.anyconnect ? 'SSL VPN (AnyConnect with DTLS on udp)' : 'clientless SSL VPN portal'), ...t.doubts]
       const b: Box = {...ANY_BOX, to: t.to, protocols, ports: PortSet.range(w.port)}
-      out.push(make('vpn-listener', b, {node, rule: `webvpn enable ${iface}`, notes}, mgmtExtra(iface)))
+      out.push(make('vpn-listener', b, {node, rule: `webvpn enable ${iface}`, doubts}, mgmtExtra(iface)))
     }
   }
   for (const ike of cfg.ikeEnabled) {
@@ -278,16 +276,16 @@ function vpnListeners(cfg: AsaConfig, make: Make): Exposure[] {
       }
     }
     if (!maps.length) anyone = true
-    const notes = [...t.notes]
+    const doubts = [...t.doubts]
     if (anyone) {
       from = AddressSet.ANY
-      notes.push(maps.length ? 'dynamic crypto map: any peer may negotiate' : 'no crypto map on this interface: any peer may negotiate')
+      doubts.push(note('any-peer', maps.length ? 'dynamic crypto map: any peer may negotiate' : 'no crypto map on this interface: any peer may negotiate'))
     }
-    const meta: Meta = {node: ike.node, rule: `crypto ${ike.version} enable ${ike.iface}`, notes}
+    const meta: Meta = {node: ike.node, rule: `crypto ${ike.version} enable ${ike.iface}`, doubts}
     out.push(make('vpn-listener', {...ANY_BOX, from, to: t.to, protocols: ProtocolSet.of(UDP), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])}, meta, mgmtExtra(ike.iface)))
     out.push(make('vpn-listener', {...ANY_BOX, from, to: t.to, protocols: ProtocolSet.of(ESP)}, meta, mgmtExtra(ike.iface)))
     if (ike.clientServicesPort !== undefined) {
-      const cs: Meta = {node: ike.node, rule: `crypto ${ike.version} client-services ${ike.iface}`, notes: ['IKEv2 client services (AnyConnect IPsec): any client may connect', ...t.notes]}
+      const cs: Meta = {node: ike.node, rule: `crypto ${ike.version} client-services ${ike.iface}`, doubts: [note('any-peer', 'IKEv2 client services (AnyConnect IPsec): any client may connect'), ...t.doubts]}
       out.push(make('vpn-listener', {...ANY_BOX, to: t.to, protocols: ProtocolSet.of(TCP), ports: PortSet.range(ike.clientServicesPort)}, cs, mgmtExtra(ike.iface)))
     }
   }

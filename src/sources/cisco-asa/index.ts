@@ -37,7 +37,7 @@ export const ciscoAsa: SourceParser = {
     const device = asaDevice(config)
     // access-group interfaces, nameifs of NAT and management lines → ingress/egress
     bindingsToAttachments(exposures, device)
-    const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, device}
+    const {unparsed, stats, status} = parsed.ledger.finish()
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
   },
 }

@@ -2,6 +2,7 @@
 import type {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import type {PortSet, ProtocolSet} from '../../net/number-set.js'
+import type {DoubtNote} from '../../model/doubts.js'
 import type {CiscoNode} from '../cisco-common.js'
 
 /** An address operand after name/object/group expansion; names that could not be expanded are kept. */
@@ -9,7 +10,9 @@ export interface AddrRef {
   set: AddressSet
   unresolved: string[]
   /** The set is an approximation (broader than the config): why. */
-  note?: string
+  note?: DoubtNote
+  /** The object or group the operand named (`object-group DMZ-WEB`). */
+  via?: string
 }
 
 export interface AsaInterface {
@@ -31,7 +34,9 @@ export interface Ace {
   node: CiscoNode
   action: 'allow' | 'deny'
   boxes: Box[]
-  notes: string[]
+  doubts: DoubtNote[]
+  /** Object groups the ACE named. */
+  via: string[]
   /** A condition we did not understand: a deny then never shadows. */
   opaque: boolean
   fromSets: string[]
@@ -56,7 +61,7 @@ export interface StaticNat {
   /** Twice NAT `destination static`: who may open the translated connection (the real destination). */
   peer?: AddrRef
   service?: {protocols: ProtocolSet; realPorts: PortSet; mappedPorts: PortSet}
-  notes: string[]
+  doubts: DoubtNote[]
 }
 
 export type MgmtService = 'ssh' | 'http' | 'telnet' | 'snmp'

@@ -8,11 +8,12 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, readPortOp, type ServiceTerm} from '../cisco-common.js'
 import {TCP_UDP} from '../../net/terms.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {AddrRef} from './model.js'
 
 export type GroupKind = 'network' | 'service' | 'protocol' | 'icmp-type' | 'other'
 type NetResult = AddrRef
-export type ServiceResult = {terms: ServiceTerm[]; notes: string[]}
+export type ServiceResult = {terms: ServiceTerm[]; doubts: DoubtNote[]}
 
 export class AsaObjects {
   private readonly names = new Map<string, string>()
@@ -114,7 +115,7 @@ export class AsaObjects {
    * `ADDRESS MASK`; a non-contiguous mask (`128.168.0.0 191.255.255.128`) is exact when it expands to
    * at most 4,096 ranges, else the covering range with a note that the match is broader.
    */
-  maskedAddress(addr: string, mask: string): {set: AddressSet; note?: string} | null {
+  maskedAddress(addr: string, mask: string): {set: AddressSet; note?: DoubtNote} | null {
     const literal = this.names.get(addr) ?? addr
     const c = parseCidr(`${literal}/${mask}`)
     if (c) return {set: AddressSet.of(c.network)}
@@ -124,7 +125,7 @@ export class AsaObjects {
     const {ranges, exact} = maskedRangesV4(Number(a.value), Number(m.value))
     const set = AddressSet.fromRanges(ranges, [])
     if (exact) return {set}
-    return {set, note: `non-contiguous mask ${addr} ${mask} has too many combinations: read as the covering range ${formatIp(4, ranges[0][0])}-${formatIp(4, ranges[0][1])} (broader)`}
+    return {set, note: note('approximated', `non-contiguous mask ${addr} ${mask} has too many combinations: read as the covering range ${formatIp(4, ranges[0][0])}-${formatIp(4, ranges[0][1])} (broader)`)}
   }
 
   netObject(name: string): NetResult | null {
@@ -137,14 +138,14 @@ export class AsaObjects {
       for (const c of def.children) {
         const w = c.words
         let set: AddressSet | null = null
-        let note: string | undefined
+        let approx: DoubtNote | undefined
         if (w[0] === 'nat' || w[0] === 'description') continue
         if (w[0] === 'host') set = this.hostAddress(w[1] ?? '')
         else if (w[0] === 'subnet' && w[1]?.includes('/')) set = AddressSet.parse(w[1])
         else if (w[0] === 'subnet') {
           const m = this.maskedAddress(w[1] ?? '', w[2] ?? '')
           set = m?.set ?? null
-          note = m?.note
+          approx = m?.note
         } else if (w[0] === 'range') {
           const a = parseIp(w[1] ?? '')
           const b = parseIp(w[2] ?? '')
@@ -164,7 +165,7 @@ export class AsaObjects {
           continue
         }
         this.ledger.ok(c)
-        result = {set, unresolved: [], ...(note ? {note} : {})}
+        result = {set, unresolved: [], ...(approx ? {note: approx} : {})}
       }
     }
     this.netMemo.set(key, result)
@@ -179,7 +180,7 @@ export class AsaObjects {
     this.resolving.add(key)
     const sets: AddressSet[] = []
     const unresolved: string[] = []
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     for (const c of g.node.children) {
       const w = c.words
       if (w[0] === 'description') {
@@ -223,11 +224,12 @@ export class AsaObjects {
       this.ledger.ok(c)
       sets.push(ref.set)
       unresolved.push(...ref.unresolved)
-      if (ref.note) notes.push(ref.note)
+      if (ref.note) doubts.push(ref.note)
     }
     this.resolving.delete(key)
-    // a broader member makes the group broader: its notes travel with it
-    const result: NetResult = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved, ...(notes.length ? {note: notes.join('; ')} : {})}
+    // a broader member makes the group broader: its doubts travel with it, as one
+    const joined = doubts.length ? note(doubts[0].code, doubts.map((d) => d.detail).join('; ')) : undefined
+    const result: NetResult = {set: unresolved.length ? AddressSet.ANY : AddressSet.unionAll(sets), unresolved, ...(joined ? {note: joined} : {})}
     this.netMemo.set(key, result)
     return result
   }
@@ -240,15 +242,15 @@ export class AsaObjects {
     if (!protocols) return {error: `unknown protocol '${protoWord}'`}
     let ports = PortSet.ALL
     let sourcePorts = PortSet.ALL
-    let note: string | undefined
+    let icmp: DoubtNote | undefined
     let j = i + 1
     if (protoWord === 'icmp' || protoWord === 'icmp6') {
       if (w[j] && (ICMP_TYPES.has(w[j]) || /^\d+$/.test(w[j]))) {
-        note = `icmp type ${w[j]} (exposure shows all icmp)`
+        icmp = note('icmp-type', `icmp type ${w[j]} (exposure shows all icmp)`)
         j++
         if (/^\d+$/.test(w[j] ?? '')) j++
       }
-      return {term: {protocols, ports, sourcePorts, note}, next: j}
+      return {term: {protocols, ports, sourcePorts, note: icmp}, next: j}
     }
     while (j < w.length) {
       if (w[j] === 'source' || w[j] === 'destination') {
@@ -290,7 +292,7 @@ export class AsaObjects {
         continue
       }
       this.ledger.ok(c)
-      result = {terms: [r.term], notes: r.term.note ? [r.term.note] : []}
+      result = {terms: [r.term], doubts: r.term.note ? [r.term.note] : []}
     }
     this.svcMemo.set(key, result)
     return result
@@ -305,7 +307,7 @@ export class AsaObjects {
     const typed = g.type ? (g.type === 'tcp-udp' ? TCP_UDP : parseProtocol(g.type)) : null
     if (g.type && !typed) this.ledger.bad(g.node, `unknown service group type '${g.type}'`)
     const terms: ServiceTerm[] = []
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     for (const c of g.node.children) {
       const w = c.words
       if (w[0] === 'description') {
@@ -331,7 +333,7 @@ export class AsaObjects {
             continue
           }
           terms.push(...o.terms)
-          notes.push(...o.notes)
+          doubts.push(...o.doubts)
         } else {
           const r = this.serviceSpec(w, 1)
           if ('error' in r) {
@@ -339,7 +341,7 @@ export class AsaObjects {
             continue
           }
           terms.push(r.term)
-          if (r.term.note) notes.push(r.term.note)
+          if (r.term.note) doubts.push(r.term.note)
         }
       } else if (w[0] === 'group-object') {
         const sub = this.serviceGroup(w[1] ?? '')
@@ -348,7 +350,7 @@ export class AsaObjects {
           continue
         }
         terms.push(...sub.terms)
-        notes.push(...sub.notes)
+        doubts.push(...sub.doubts)
       } else {
         this.ledger.bad(c, `unknown service group statement '${w[0]}'`)
         continue
@@ -356,7 +358,7 @@ export class AsaObjects {
       this.ledger.ok(c)
     }
     this.resolving.delete(key)
-    const result = {terms, notes}
+    const result = {terms, doubts}
     this.svcMemo.set(key, result)
     return result
   }

@@ -17,6 +17,7 @@ import {
   type ServiceTerm,
 } from '../cisco-common.js'
 import {sameFamilies, termBox} from '../../net/terms.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {AccessGroup, Ace, AddrRef, AsaConfig, AsaInterface, CryptoMapEntry, StaticNat} from './model.js'
 import {AsaObjects} from './objects.js'
 
@@ -256,11 +257,11 @@ export class AsaReader {
     }
     if (t === 'object') {
       const r = this.objects.netObject(w[i + 1] ?? '')
-      return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
+      return r ? {ref: {...r, via: `object ${w[i + 1]}`}, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
     }
     if (t === 'object-group') {
       const r = this.objects.netGroup(w[i + 1] ?? '')
-      return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
+      return r ? {ref: {...r, via: `object-group ${w[i + 1]}`}, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
     }
     if (t === 'interface') {
       const ifc = this.config.interfaces.get(w[i + 1] ?? '')
@@ -273,7 +274,7 @@ export class AsaReader {
       return s ? {ref: {set: s, unresolved: []}, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
     }
     const s = this.objects.maskedAddress(t, w[i + 1] ?? '')
-    return s ? {ref: {set: s.set, unresolved: [], note: s.note}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
+    return s ? {ref: {set: s.set, unresolved: [], ...(s.note ? {note: s.note} : {})}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
   }
 
   // ---------- pass 2 ----------
@@ -383,7 +384,8 @@ export class AsaReader {
 
   /** The body of an extended ACE from w[i] (the protocol); null when the line is unusable (reported). */
   private ace(acl: string, n: CiscoNode, w: string[], start: number, action: 'allow' | 'deny'): Ace | null {
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
+    const via: string[] = []
     const fromSets: string[] = []
     const toSets: string[] = []
     let opaque = false
@@ -400,14 +402,15 @@ export class AsaReader {
       const kind = this.objects.groupKind(w[i + 1] ?? '')
       if (kind === 'protocol') terms = [{...ANY_SERVICE, protocols: this.objects.protocolGroup(w[i + 1]) ?? ProtocolSet.ALL}]
       else if (kind === 'service') {
-        const s = this.objects.serviceGroup(w[i + 1]) ?? {terms: [ANY_SERVICE], notes: []}
+        const s = this.objects.serviceGroup(w[i + 1]) ?? {terms: [ANY_SERVICE], doubts: []}
         terms = s.terms
-        notes.push(...s.notes)
+        doubts.push(...s.doubts)
+        via.push(`object-group ${w[i + 1]}`)
         portsAllowed = false
       } else {
         warn(`object-group '${w[i + 1] ?? ''}' is not defined`)
         terms = [ANY_SERVICE]
-        notes.push(`unknown service group '${w[i + 1] ?? ''}' read as any protocol`)
+        doubts.push(note('unknown-service', `unknown service group '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
       }
       i += 2
@@ -415,11 +418,12 @@ export class AsaReader {
       const s = this.objects.serviceObject(w[i + 1] ?? '')
       if (s) {
         terms = s.terms
-        notes.push(...s.notes)
+        doubts.push(...s.doubts)
+        via.push(`object ${w[i + 1]}`)
       } else {
         warn(`service object '${w[i + 1] ?? ''}' is not defined`)
         terms = [ANY_SERVICE]
-        notes.push(`unknown service object '${w[i + 1] ?? ''}' read as any protocol`)
+        doubts.push(note('unknown-service', `unknown service object '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
       }
       portsAllowed = false
@@ -436,7 +440,7 @@ export class AsaReader {
     const identity = (sets: string[]) => {
       while (IDENTITY_PREFIXES.has(w[i])) {
         // identity firewall / TrustSec conditions: narrower than the addresses say
-        notes.push(`${w[i]} ${w[i + 1] ?? ''} condition not modelled; exposure may be broader`)
+        doubts.push(note('unknown-match', `${w[i]} ${w[i + 1] ?? ''} condition not modelled; exposure may be broader`))
         sets.push(`${w[i]}:${w[i + 1] ?? ''}`)
         opaque = true
         i += w[i] === 'security-group' ? 3 : 2
@@ -487,16 +491,16 @@ export class AsaReader {
       ports = portGroup(w[i + 1]) ?? PortSet.ALL
       i += 2
     } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'icmp-type') {
-      notes.push(`icmp-type group ${w[i + 1]} (exposure shows all icmp)`)
+      doubts.push(note('icmp-type', `icmp-type group ${w[i + 1]} (exposure shows all icmp)`))
       opaque = opaque || action === 'deny'
       i += 2
     } else if (w[i] && (ICMP_TYPES.has(w[i]) || /^\d+$/.test(w[i]))) {
-      notes.push(`icmp type ${w[i]} (exposure shows all icmp)`)
+      doubts.push(note('icmp-type', `icmp type ${w[i]} (exposure shows all icmp)`))
       opaque = opaque || action === 'deny'
       i++
       if (/^\d+$/.test(w[i] ?? '')) i++
     }
-    if (!portsAllowed && (!ports.isAll() || !sourcePorts.isAll())) notes.push('port operators after a service object are ignored by the ASA')
+    if (!portsAllowed && (!ports.isAll() || !sourcePorts.isAll())) doubts.push(note('vendor-semantics', 'port operators after a service object are ignored by the ASA'))
     // trailing options
     let inactive = false
     while (i < w.length) {
@@ -505,7 +509,7 @@ export class AsaReader {
         i++
         while (i < w.length && (/^\d+$/.test(w[i]) || ['interval', 'disable', 'default', 'emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'].includes(w[i]))) i++
       } else if (t === 'time-range') {
-        notes.push(`active only during time-range ${w[i + 1] ?? ''}`)
+        doubts.push(note('time-limited', `active only during time-range ${w[i + 1] ?? ''}`))
         opaque = opaque || action === 'deny'
         i += 2
       } else if (t === 'inactive') {
@@ -513,7 +517,7 @@ export class AsaReader {
         i++
       } else {
         warn(`unknown access-list option '${t}'`)
-        notes.push(`unknown option '${t}' ignored; exposure may be broader`)
+        doubts.push(note('unknown-match', `unknown option '${t}' ignored; exposure may be broader`))
         opaque = true
         break
       }
@@ -525,17 +529,18 @@ export class AsaReader {
       // an inactive ACE is understood and matches nothing
       return null
     }
-    for (const t of terms) if (t.note && !notes.includes(t.note)) notes.push(t.note)
+    for (const t of terms) if (t.note && !doubts.some((d) => d.detail === t.note!.detail)) doubts.push(t.note)
     for (const ref of [src.ref, dst.ref]) {
+      if (ref.via) via.push(ref.via)
       if (!ref.note) continue
-      notes.push(ref.note)
+      doubts.push(ref.note)
       // a broader deny must not hide what it does not really match
       opaque = opaque || action === 'deny'
     }
     fromSets.push(...src.ref.unresolved)
     toSets.push(...dst.ref.unresolved)
     if (src.ref.unresolved.length || dst.ref.unresolved.length) {
-      notes.push(`unexpanded ${[...src.ref.unresolved, ...dst.ref.unresolved].join(', ')} read as any`)
+      doubts.push(note('unexpanded-set', `unexpanded ${[...src.ref.unresolved, ...dst.ref.unresolved].join(', ')} read as any`))
       opaque = opaque || action === 'deny'
     }
     const boxes = []
@@ -547,7 +552,7 @@ export class AsaReader {
       })
       if (b) boxes.push(b)
     }
-    return {acl, node: n, action, boxes, notes, opaque, fromSets, toSets}
+    return {acl, node: n, action, boxes, doubts, via, opaque, fromSets, toSets}
   }
 
   private accessGroup(n: CiscoNode): void {
@@ -649,7 +654,7 @@ export class AsaReader {
       real,
       mapped,
       service,
-      notes: [],
+      doubts: [],
     })
   }
 
@@ -697,7 +702,7 @@ export class AsaReader {
       peer = realDest
     }
     let service: StaticNat['service'] | undefined
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     const s = w.indexOf('service')
     if (s > 0) {
       const realSvc = this.objects.serviceObject(w[s + 1] ?? '')
@@ -713,12 +718,12 @@ export class AsaReader {
       // pure destination NAT (`source static any any destination static C D`): connections from the
       // real side to C are sent to D, e.g. `nat (outside,inside) … destination static interface WEB`
       const mappedSet = mappedDest.set.intersect(sameFamilies(peer.set))
-      this.config.nats.push({node: n, rule: 'twice nat (destination)', realIf: mappedIf, mappedIf: realIf, real: peer, mapped: {...mappedDest, set: mappedSet}, peer: real, service, notes})
+      this.config.nats.push({node: n, rule: 'twice nat (destination)', realIf: mappedIf, mappedIf: realIf, real: peer, mapped: {...mappedDest, set: mappedSet}, peer: real, service, doubts})
       return
     }
     if (w.includes('unidirectional')) return // only real→mapped connections are translated
     if (sourceIdentity && !service) return // identity (NAT exemption)
-    this.config.nats.push({node: n, rule: 'twice nat', realIf, mappedIf, real, mapped, peer, service, notes})
+    this.config.nats.push({node: n, rule: 'twice nat', realIf, mappedIf, real, mapped, peer, service, doubts})
   }
 
   /** Pre-8.3: `static (inside,outside) [tcp|udp] MAPPED [MPORT] REAL [RPORT] netmask M`. */
@@ -745,7 +750,7 @@ export class AsaReader {
       service = svc
     }
     this.ledger.ok(n)
-    this.config.nats.push({node: n, rule: 'static', realIf: ifs.realIf, mappedIf: ifs.mappedIf, real: {set: realSet, unresolved: []}, mapped, service, notes: []})
+    this.config.nats.push({node: n, rule: 'static', realIf: ifs.realIf, mappedIf: ifs.mappedIf, real: {set: realSet, unresolved: []}, mapped, service, doubts: []})
   }
 
   // ---------- management plane ----------

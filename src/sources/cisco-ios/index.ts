@@ -3,7 +3,8 @@ import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
 import {bindingsToAttachments} from '../../model/attach.js'
 import {iosDevice} from './device.js'
-import {iosExposures} from './exposures.js'
+import {composeNat} from '../../model/nat.js'
+import {IOS_NAT, iosExposures} from './exposures.js'
 import {IosReader} from './read.js'
 
 // IOS-only spellings; ASA says `access-list NAME extended` and `nameif`
@@ -28,11 +29,12 @@ export const ciscoIos: SourceParser = {
     }
     const parsed = readCiscoText(text, {multiLineBanners: true, colonComments: false}, redactCisco)
     const config = new IosReader(parsed.ledger).read(parsed.nodes)
-    const exposures = iosExposures(config, redactCisco)
+    // static NAT opens only what the outside ACL (or the zone-pair) passes
+    const {exposures, doubts} = composeNat(iosExposures(config, redactCisco), IOS_NAT)
     const device = iosDevice(config)
     // ip access-group interfaces and ZBF zone pairs → ingress/egress
     bindingsToAttachments(exposures, device)
-    const {unparsed, stats} = parsed.ledger.finish(parsed.texts)
-    return {exposures, unparsed, stats, device}
+    const {unparsed, stats, status} = parsed.ledger.finish()
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
   },
 }

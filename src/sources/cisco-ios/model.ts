@@ -2,6 +2,7 @@
 import type {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import type {PortSet, ProtocolSet} from '../../net/number-set.js'
+import type {DoubtNote} from '../../model/doubts.js'
 import type {CiscoNode} from '../cisco-common.js'
 
 export interface IosInterface {
@@ -33,7 +34,9 @@ export interface IosAce {
   seq: number
   action: 'allow' | 'deny'
   boxes: Box[]
-  notes: string[]
+  doubts: DoubtNote[]
+  /** Object groups the ACE named. */
+  via?: string[]
   opaque: boolean
   /** `established` and friends: the rule admits replies only, never a new connection. */
   repliesOnly: boolean
@@ -53,7 +56,7 @@ export interface StaticNat {
   local: AddressSet
   global: AddressSet
   service?: {protocols: ProtocolSet; localPorts: PortSet; globalPorts: PortSet}
-  notes: string[]
+  doubts: DoubtNote[]
 }
 
 export interface ClassMap {

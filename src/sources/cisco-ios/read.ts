@@ -18,6 +18,7 @@ import {
   type ServiceTerm,
 } from '../cisco-common.js'
 import {TCP_UDP, termBox} from '../../net/terms.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {classBoxes, readClassMap, readPolicyMap, readZonePair} from './zbf.js'
 import type {IosAcl, IosConfig, IosInterface, VtyLine} from './model.js'
 
@@ -362,11 +363,11 @@ export class IosReader {
       }
       let ports = PortSet.ALL
       let sourcePorts = PortSet.ALL
-      let note: string | undefined
+      let icmp: DoubtNote | undefined
       let i = 1
       let error: string | undefined
       if (w[0] === 'icmp') {
-        if (w[1]) note = `icmp type ${w[1]} (exposure shows all icmp)`
+        if (w[1]) icmp = note('icmp-type', `icmp type ${w[1]} (exposure shows all icmp)`)
       } else {
         if (w[i] === 'source') {
           const r = readPortOp(w, i + 1)
@@ -391,7 +392,7 @@ export class IosReader {
         continue
       }
       this.ledger.ok(c)
-      terms.push({protocols, ports, sourcePorts, note})
+      terms.push({protocols, ports, sourcePorts, note: icmp})
     }
     this.resolving.delete(`s:${name}`)
     this.svcMemo.set(name, terms)
@@ -582,9 +583,9 @@ export class IosReader {
   }
 
   /** An address operand: `any`, `host A`, `A W` (wildcard), `P/len` (IPv6), `object-group G`. */
-  private address(w: string[], i: number, family: 4 | 6, standard: boolean): {set: AddressSet; next: number; unresolved?: string; missing?: boolean; note?: string; approx?: boolean} | {error: string} {
+  private address(w: string[], i: number, family: 4 | 6, standard: boolean): {set: AddressSet; next: number; unresolved?: string; missing?: boolean; note?: DoubtNote; approx?: boolean; via?: string} | {error: string} {
     const t = w[i]
-    const anyFamily = family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+    const anyFamily = AddressSet.anyOf(family)
     if (t === undefined) return {error: 'missing address'}
     if (t === 'any') return {set: anyFamily, next: i + 1}
     if (t === 'host') {
@@ -594,7 +595,7 @@ export class IosReader {
     if (t === 'object-group' || t === 'addrgroup') {
       const g = this.netGroup(w[i + 1] ?? '')
       if (!g) return {set: anyFamily, next: i + 2, unresolved: w[i + 1] ?? '', missing: true}
-      return {set: g.set.intersect(anyFamily), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined}
+      return {set: g.set.intersect(anyFamily), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined, via: `${t} ${w[i + 1]}`}
     }
     if (family === 6) {
       const s = t.includes('/') ? AddressSet.parse(t) : null
@@ -612,7 +613,7 @@ export class IosReader {
     const wv = Number(parseIp(wild)!.value)
     const bits = 32 - Math.clz32(wv)
     const cover = parseCidr(`${t}/${32 - bits}`)!
-    return {set: AddressSet.of(cover.network), next: i + 2, approx: true, note: `non-contiguous wildcard ${t} ${wild} read as ${cover.network}`}
+    return {set: AddressSet.of(cover.network), next: i + 2, approx: true, note: note('approximated', `non-contiguous wildcard ${t} ${wild} read as ${cover.network}`)}
   }
 
   /** One ACE body (after the sequence number). Never throws; problems go to the ledger. */
@@ -620,13 +621,14 @@ export class IosReader {
     if (w[0] === 'dynamic') return this.ledger.bad(n, 'lock-and-key (dynamic) entries are not supported')
     const action = w[0] === 'permit' ? 'allow' : w[0] === 'deny' ? 'deny' : undefined
     if (!action) return this.ledger.bad(n, `expected permit, deny or remark, got '${w[0] ?? ''}'`)
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
+    const via: string[] = []
     const fromSets: string[] = []
     const toSets: string[] = []
     let opaque = false
     let repliesOnly = false
     let problem: string | undefined
-    const anyFamily = acl.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+    const anyFamily = AddressSet.anyOf(acl.family)
     let i = 1
     if (acl.standard) {
       const src = this.address(w, i, 4, true)
@@ -634,9 +636,9 @@ export class IosReader {
       i = src.next
       while (i < w.length && (w[i] === 'log' || w[i] === 'log-input')) i++
       if (i < w.length) return this.ledger.bad(n, `unexpected '${w[i]}' in a standard ACL`)
-      if (src.note) notes.push(src.note)
+      if (src.note) doubts.push(src.note)
       const box: Box = {from: src.set, to: AddressSet.ANY4, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
-      acl.aces.push({node: n, seq, action, boxes: [box], notes, opaque: !!src.approx && action === 'deny', repliesOnly, fromSets, toSets})
+      acl.aces.push({node: n, seq, action, boxes: [box], doubts, opaque: !!src.approx && action === 'deny', repliesOnly, fromSets, toSets})
       this.ledger.ok(n)
       return
     }
@@ -651,7 +653,7 @@ export class IosReader {
       const g = this.serviceGroup(w[i + 1] ?? '')
       if (!g) {
         problem = `service group '${w[i + 1] ?? ''}' is not defined`
-        notes.push(`unknown service group '${w[i + 1] ?? ''}' read as any protocol`)
+        doubts.push(note('unknown-service', `unknown service group '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
         terms = [ANY_SERVICE]
       } else terms = g
@@ -685,7 +687,7 @@ export class IosReader {
       ports = dp.ports
       i = dp.next
     } else if ((protoWord === 'icmp' || protoWord === 'icmpv6') && w[i] && (ICMP_TYPES.has(w[i]) || /^\d+$/.test(w[i]))) {
-      notes.push(`icmp type ${w[i]} (exposure shows all icmp)`)
+      doubts.push(note('icmp-type', `icmp type ${w[i]} (exposure shows all icmp)`))
       opaque = opaque || action === 'deny'
       i++
       if (/^\d+$/.test(w[i] ?? '')) i++
@@ -702,35 +704,36 @@ export class IosReader {
         repliesOnly = true
         i++
       } else if (t === 'reflect') {
-        notes.push(`reflexive ACL ${w[i + 1] ?? ''} opens replies`)
+        doubts.push(note('opens-more', `reflexive ACL ${w[i + 1] ?? ''} opens replies`))
         i += 2
         if (w[i] === 'timeout') i += 2
       } else if (t === 'time-range') {
-        notes.push(`active only during time-range ${w[i + 1] ?? ''}`)
+        doubts.push(note('time-limited', `active only during time-range ${w[i + 1] ?? ''}`))
         opaque = opaque || action === 'deny'
         i += 2
       } else if (t === 'fragments') {
-        notes.push('matches non-initial fragments only')
+        doubts.push(note('fragments-only', 'matches non-initial fragments only'))
         opaque = opaque || action === 'deny'
         i++
       } else if (['dscp', 'precedence', 'tos', 'ttl', 'option', 'match-any', 'match-all', 'packet-length', 'flow-label', 'routing-type'].includes(t)) {
-        notes.push(`'${t}' condition not modelled; exposure may be broader`)
+        doubts.push(note('unknown-match', `'${t}' condition not modelled; exposure may be broader`))
         opaque = opaque || action === 'deny'
         i += t === 'ttl' || t === 'packet-length' ? (w[i + 1] === 'range' ? 4 : 3) : 2
         while ((t === 'match-any' || t === 'match-all') && /^[+-]/.test(w[i] ?? '')) i++
       } else if (['syn', 'ack', 'fin', 'psh', 'rst', 'urg'].includes(t)) {
-        notes.push(`tcp flag '${t}' not modelled; exposure may be broader`)
+        doubts.push(note('unknown-match', `tcp flag '${t}' not modelled; exposure may be broader`))
         opaque = opaque || action === 'deny'
         i++
       } else {
         problem ??= `unknown access-list option '${t}'`
-        notes.push(`unknown option '${t}' ignored; exposure may be broader`)
+        doubts.push(note('unknown-match', `unknown option '${t}' ignored; exposure may be broader`))
         opaque = true
         break
       }
     }
     for (const s of [src, dst]) {
-      if (s.note) notes.push(s.note)
+      if (s.via) via.push(s.via)
+      if (s.note) doubts.push(s.note)
       if (s.approx && action === 'deny') opaque = true
     }
     if (src.unresolved !== undefined) {
@@ -742,10 +745,10 @@ export class IosReader {
       if (dst.missing) problem ??= `object-group '${dst.unresolved}' is not defined`
     }
     if (fromSets.length || toSets.length) {
-      notes.push(`unexpanded ${[...fromSets, ...toSets].join(', ')} read as any`)
+      doubts.push(note('unexpanded-set', `unexpanded ${[...fromSets, ...toSets].join(', ')} read as any`))
       opaque = opaque || action === 'deny'
     }
-    for (const t of terms) if (t.note && !notes.includes(t.note)) notes.push(t.note)
+    for (const t of terms) if (t.note && !doubts.some((d) => d.detail === t.note!.detail)) doubts.push(t.note)
     const boxes: Box[] = []
     for (const t of terms) {
       // a protocol with ports cannot take port operators unless it is tcp/udp/sctp
@@ -757,7 +760,7 @@ export class IosReader {
       })
       if (b) boxes.push(b)
     }
-    acl.aces.push({node: n, seq, action, boxes, notes, opaque, repliesOnly, fromSets, toSets})
+    acl.aces.push({node: n, seq, action, boxes, doubts, via, opaque, repliesOnly, fromSets, toSets})
     if (problem) this.ledger.bad(n, problem)
     else this.ledger.ok(n)
   }
@@ -784,14 +787,14 @@ export class IosReader {
     const local = w[i++]
     const lport = proto && proto !== 'esp' ? w[i++] : undefined
     let global: AddressSet | null = null
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     if (w[i] === 'interface') {
       const ifc = this.config.interfaces.get(w[i + 1] ?? '')
       // NAT44: the interface's IPv4 address
       if (ifc && ifc.addresses.hasFamily(4)) global = ifc.addresses.only(4)
       else {
         global = AddressSet.ANY4
-        notes.push(`address of interface ${w[i + 1] ?? ''} unknown (negotiated or dhcp); destination read as any`)
+        doubts.push(note('unknown-address', `address of interface ${w[i + 1] ?? ''} unknown (negotiated or dhcp); destination read as any`))
       }
       i += 2
     } else {
@@ -801,7 +804,7 @@ export class IosReader {
         const lc = parseCidr(`${local}/${mask ?? ''}`)
         const gc = parseCidr(`${g}/${mask ?? ''}`)
         if (!lc || !gc) return this.ledger.bad(n, 'cannot read the static network translation')
-        this.config.nats.push({node: n, local: AddressSet.of(lc.network), global: AddressSet.of(gc.network), notes})
+        this.config.nats.push({node: n, local: AddressSet.of(lc.network), global: AddressSet.of(gc.network), doubts})
         return
       }
       global = AddressSet.parse(g ?? '')
@@ -820,7 +823,7 @@ export class IosReader {
         service = {protocols, localPorts: PortSet.range(lp), globalPorts: PortSet.range(gp)}
       }
     }
-    this.config.nats.push({node: n, local: localSet, global, service, notes})
+    this.config.nats.push({node: n, local: localSet, global, service, doubts})
   }
 
   // ---------- management plane ----------

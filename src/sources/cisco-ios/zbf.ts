@@ -7,6 +7,7 @@ import {type Box, intersectBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {ciscoPort, type CiscoNode, type LineLedger} from '../cisco-common.js'
 import {TCP_UDP} from '../../net/terms.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {aclPermits} from './acl.js'
 import type {IosConfig, PolicyClass} from './model.js'
 
@@ -102,28 +103,28 @@ export function readZonePair(n: CiscoNode, config: IosConfig, ledger: LineLedger
 }
 
 /** The traffic a `match` line of an inspect class-map selects, as boxes (null: not understood). */
-function matchBoxes(config: IosConfig, m: CiscoNode, depth: number): {boxes: Box[]; notes: string[]} | null {
+function matchBoxes(config: IosConfig, m: CiscoNode, depth: number): {boxes: Box[]; doubts: DoubtNote[]} | null {
   const w = m.words
   if (w[0] !== 'match' || depth > 8) return null
   if (w[1] === 'access-group') {
     const name = w[2] === 'name' ? w[3] : w[2]
     const acl = name ? config.acls.get(name) : undefined
     if (!acl) return null
-    return {boxes: aclPermits(acl), notes: []}
+    return {boxes: aclPermits(acl), doubts: []}
   }
   if (w[1] === 'protocol' && w[2]) {
     const p = INSPECT_PROTOCOLS[w[2]]
-    if (p) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: p.protocols, ports: p.ports ?? PortSet.ALL, sourcePorts: PortSet.ALL}], notes: []}
+    if (p) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: p.protocols, ports: p.ports ?? PortSet.ALL, sourcePorts: PortSet.ALL}], doubts: []}
     // other application names: their well-known port, on tcp and udp (recall first)
     const port = ciscoPort(w[2])
-    if (port !== undefined) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: TCP_UDP, ports: PortSet.range(port), sourcePorts: PortSet.ALL}], notes: [`application '${w[2]}' read as tcp and udp port ${port}`]}
-    return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes: [`application '${w[2]}' read as any traffic`]}
+    if (port !== undefined) return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: TCP_UDP, ports: PortSet.range(port), sourcePorts: PortSet.ALL}], doubts: [note('approximated', `application '${w[2]}' read as tcp and udp port ${port}`)]}
+    return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], doubts: [note('unknown-service', `application '${w[2]}' read as any traffic`)]}
   }
   if (w[1] === 'class-map' && w[2]) {
     const cm = config.classMaps.get(w[2])
     return cm ? classBoxes(config, cm.matches, cm.matchAll, undefined, depth + 1) : null
   }
-  if (w[1] === 'any') return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes: []}
+  if (w[1] === 'any') return {boxes: [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], doubts: []}
   return null
 }
 
@@ -131,18 +132,18 @@ function matchBoxes(config: IosConfig, m: CiscoNode, depth: number): {boxes: Box
  * match-all: the intersection of the matches; match-any: their union. With a ledger (while reading),
  * each top-level match line gets its verdict.
  */
-export function classBoxes(config: IosConfig, matches: CiscoNode[], matchAll: boolean, ledger?: LineLedger, depth = 0): {boxes: Box[]; notes: string[]} {
-  const notes: string[] = []
+export function classBoxes(config: IosConfig, matches: CiscoNode[], matchAll: boolean, ledger?: LineLedger, depth = 0): {boxes: Box[]; doubts: DoubtNote[]} {
+  const doubts: DoubtNote[] = []
   let acc: Box[] | null = null
   for (const m of matches) {
     const r = matchBoxes(config, m, depth)
     if (!r) {
       ledger?.bad(m, m.words[1] === 'access-group' ? `ACL '${m.words[m.words.length - 1]}' is not defined` : `class-map match not understood`)
-      notes.push(`match '${m.words.slice(1).join(' ')}' not understood; read as any traffic`)
+      doubts.push(note('unknown-match', `match '${m.words.slice(1).join(' ')}' not understood; read as any traffic`))
       continue
     }
     ledger?.ok(m)
-    notes.push(...r.notes)
+    doubts.push(...r.doubts)
     if (acc === null) acc = r.boxes
     else if (matchAll) {
       const next: Box[] = []
@@ -153,5 +154,5 @@ export function classBoxes(config: IosConfig, matches: CiscoNode[], matchAll: bo
       acc = next
     } else acc = [...acc, ...r.boxes]
   }
-  return {boxes: acc ?? [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], notes}
+  return {boxes: acc ?? [{from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}], doubts}
 }

@@ -14,6 +14,7 @@ import {Accounting, type Item, itemsOf, type Scope} from './items.js'
 import {addressWithMask, value, values} from './objects.js'
 import {buildTables, permitsToExposures, POLICY_KEYS, policyRules, type VdomTables} from './policies.js'
 import {attachExposures, describeDevice, zonesOf} from './neutral.js'
+import {composeNat, type NatOrder} from '../../model/nat.js'
 import {type Block, blockText, readFortios, settingsOf, statementText} from './read.js'
 import {ignoredReason, LOCAL_IN_KEYS} from './sections.js'
 
@@ -166,9 +167,11 @@ export function parseFortios(text: string, file: string): ParseResult {
   }
   managementExposures(interfaces, ports, trusted, localIn, acc, exposures, listeners)
   const zones = zonesOf([global, top, ...scopes.values()])
-  attachExposures(exposures, zones)
+  // a VIP opens only what a policy naming it passes
+  const nat = composeNat(exposures, FORTIOS_NAT)
+  attachExposures(nat.exposures, zones)
   const device = describeDevice(interfaces, zones, [global, top, ...scopes.values()], listeners)
-  return {exposures, unparsed: acc.unparsed, stats: {lines: read.lines, understood: Math.max(0, read.lines - acc.missed)}, device}
+  return {exposures: nat.exposures, unparsed: acc.unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), stats: {lines: read.lines, understood: Math.max(0, read.lines - acc.missed)}, device}
 }
 
 const HEAD = /^#config-version=[A-Z0-9]+-\d/m
@@ -179,6 +182,17 @@ const BLOCK_BODY = /^[ \t]+(edit |set )/
 function hasBlock(head: string): boolean {
   const lines = head.split('\n')
   return lines.some((line, i) => BLOCK_HEAD.test(line) && BLOCK_BODY.test(lines[i + 1] ?? ''))
+}
+
+/**
+ * FortiOS order for the shared NAT step (model/nat.ts): a VIP translates only traffic that a firewall
+ * policy naming it (dstaddr) accepts; the policy evaluation already read those policies on the VIP's
+ * external address with its mapping (`translated`), so they are the only rules that pass a VIP.
+ */
+const FORTIOS_NAT: NatOrder = {
+  filterWords: 'firewall policy naming the VIP',
+  candidate: (f) => f.kind === 'filter' && f.direction === 'inbound' && !!f.translated,
+  isNat: (e) => (e.kind === 'nat-forward' || e.kind === 'load-balancer') && /(^|\s)vip\s/.test(e.rule),
 }
 
 export const fortios: SourceParser = {

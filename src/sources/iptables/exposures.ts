@@ -4,11 +4,13 @@
  * filter sees it; an ACCEPT there only ends that table, so it reads as RETURN.
  */
 import type {NetfilterHook} from '../../model/device.js'
-import type {Exposure, ExposureKind, Direction} from '../../model/exposure.js'
+import type {Denial, Exposure, ExposureKind, Direction} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
+import {addDoubts, buildExposure} from '../../model/build.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
 import {composeNetfilterNat} from './nat-check.js'
@@ -23,7 +25,7 @@ interface Meta {
   kind: ExposureKind
   direction: Direction
   /** Set for allows that are not a plain ACCEPT (NFQUEUE). */
-  note?: string
+  note?: DoubtNote
 }
 
 type Mode = 'filter' | 'pre' | 'nat'
@@ -40,7 +42,7 @@ interface Hook {
   withoutFilter?: boolean
 }
 
-const NO_FILTER_NOTE = 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through'
+const NO_FILTER_NOTE = note('vendor-default', 'no filter table in this dump: the kernel accepts what mangle PREROUTING lets through')
 
 const HOOKS: Hook[] = [
   {table: 'filter', chain: 'INPUT', before: [['raw', 'PREROUTING'], ['mangle', 'PREROUTING'], ['mangle', 'INPUT']], kind: 'filter', direction: 'inbound'},
@@ -120,7 +122,7 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
         return
       case 'NFQUEUE':
       case 'QUEUE':
-        if (mode === 'filter') rules.push({match, action: 'allow', guards: r.guards, meta: {...meta, note: `verdict decided in userspace (${t})`}})
+        if (mode === 'filter') rules.push({match, action: 'allow', guards: r.guards, meta: {...meta, note: note('conditional', `verdict decided in userspace (${t})`)}})
         return
       case 'DNAT':
       case 'REDIRECT':
@@ -136,6 +138,11 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
   if (base && c.policy === 'ACCEPT' && mode === 'filter') {
     chain.policy = 'allow'
     chain.policyMeta = {name: `${c.name} policy ACCEPT`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
+  }
+  // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
+  if (base && c.policy === 'DROP' && mode === 'filter') {
+    chain.policy = 'deny'
+    chain.policyMeta = {name: `${c.name} policy DROP`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
   }
   if (base && c.policy === 'DROP' && mode === 'pre') {
     rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.name} ${c.name} policy DROP`, line: c.policyLine ?? 0, kind: hook.kind, direction: hook.direction}})
@@ -157,7 +164,7 @@ function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: 
 
 function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
   const r = meta.rule
-  const notes: string[] = [...(r?.notes ?? [])]
+  const doubts: DoubtNote[] = [...(r?.doubts ?? [])]
   const interfaces: {in?: string[]; out?: string[]} = {}
   const fromSets: string[] = []
   const toSets: string[] = []
@@ -166,41 +173,36 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
     else if ('out' in g) (interfaces.out ??= []).push(g.out)
     else if ('set' in g) {
       ;(g.set === 'src' ? fromSets : toSets).push(g.name)
-      notes.push(`${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`)
-    } else notes.push(`only when ${g.cond}`)
+      doubts.push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`))
+    } else doubts.push(note('conditional', `only when ${g.cond}`))
   }
-  if (r?.loopback) notes.push('loopback')
-  if (meta.note) notes.push(meta.note)
-  const e: Exposure = {
-    kind: meta.kind,
-    action: 'allow',
-    direction: meta.direction,
-    from: box.from,
-    to: box.to,
-    protocols: box.protocols,
-    ports: box.ports,
-    sourcePorts: box.sourcePorts,
-    line: meta.line,
-    rule: meta.name,
-  }
-  if (meta.text !== undefined) e.text = meta.text
-  if (meta.kind === 'nat-forward' && r?.nat) e.translated = {...r.nat}
-  if (interfaces.in || interfaces.out) e.interfaces = interfaces
+  if (r?.loopback) doubts.push(note('loopback-only', 'loopback'))
+  if (meta.note) doubts.push(meta.note)
   // -i/-o (iifname/oifname) say where the traffic enters and leaves; a negation names no place
   const bound = (names?: string[]) => (names?.length && !names.some((n) => n.startsWith('!')) ? {interfaces: [...new Set(names)], zones: []} : undefined)
   const ingress = bound(interfaces.in)
   const egress = bound(interfaces.out)
-  if (ingress) e.ingress = ingress
-  if (egress) e.egress = egress
-  if (fromSets.length) e.fromSets = fromSets
-  if (toSets.length) e.toSets = toSets
-  if (notes.length) e.notes = notes.length === 1 ? notes : [...new Set(notes)]
-  return e
+  return buildExposure({
+    kind: meta.kind,
+    direction: meta.direction,
+    box,
+    line: meta.line,
+    rule: meta.name,
+    ...(meta.text !== undefined ? {text: meta.text} : {}),
+    ...(meta.kind === 'nat-forward' && r?.nat ? {translated: r.nat} : {}),
+    ...(interfaces.in || interfaces.out ? {interfaces} : {}),
+    ...(ingress ? {ingress} : {}),
+    ...(egress ? {egress} : {}),
+    fromSets,
+    toSets,
+    doubts,
+  })
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
-export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
+export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const exposures: Exposure[] = []
+  const denies: Denial[] = []
   const warnings = new Map<number, Unparsed>()
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
   for (const family of [...families].sort()) {
@@ -241,13 +243,14 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         for (const r of converted.rules) if (r.target) need(r.target)
       }
       chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true})
+      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
+      for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction: hook.direction, hook: HOOK_OF[hook.chain]})
       for (const p of pruneCovered(result.permits)) {
         const e = toExposure(p.box, p.guards, p.meta)
         e.hook = HOOK_OF[hook.chain]
         // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
         if (e.hook === 'input') e.hostLocal = true
-        if (hook.withoutFilter) e.notes = [...(e.notes ?? []), NO_FILTER_NOTE]
+        if (hook.withoutFilter) addDoubts(e, [NO_FILTER_NOTE])
         exposures.push(e)
       }
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
@@ -257,5 +260,5 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
     }
   }
   const nat = composeNetfilterNat(exposures)
-  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
 }

@@ -1,4 +1,5 @@
 import {IrmError} from '../../core/errors.js'
+import {ParseLedger} from '../kit/ledger.js'
 import type {ParseResult, SourceParser} from '../types.js'
 import {toExposures} from './exposures.js'
 import {type ReadResult, readIptables, readLines, type SourceLine} from './read.js'
@@ -6,15 +7,14 @@ import {type ReadResult, readIptables, readLines, type SourceLine} from './read.
 export {parseCommandWords, shellWords, type SourceLine} from './read.js'
 
 function finish(read: ReadResult): ParseResult {
-  const {exposures, warnings, doubts} = toExposures(read.ruleset)
-  const unparsed = [...read.unparsed]
-  const badLines = new Set(unparsed.map((u) => u.line))
-  for (const w of warnings) {
-    if (badLines.has(w.line)) continue
-    badLines.add(w.line)
-    unparsed.push(w)
-  }
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines: read.lines, understood: read.lines - badLines.size}}
+  const {exposures, warnings, doubts, denies, nats} = toExposures(read.ruleset)
+  const ledger = new ParseLedger()
+  ledger.total(read.lines)
+  for (const u of read.unparsed) ledger.add(u)
+  // a rule-graph warning only for a line that has no reason yet
+  for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)
+  const {unparsed, stats, status} = ledger.finish()
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats, status}
 }
 
 /**

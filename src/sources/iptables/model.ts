@@ -6,6 +6,7 @@ import type {PortSet, ProtocolSet} from '../../net/number-set.js'
 /** A condition the box cannot express, kept as an evaluator guard (`{in: 'eth0'}`, `{cond: 'icmp type 8'}`). */
 export type {Guard} from '../../model/guards.js'
 import type {Guard} from '../../model/guards.js'
+import type {DoubtNote} from '../../model/doubts.js'
 
 export interface IptRule {
   line: number
@@ -18,7 +19,7 @@ export interface IptRule {
   sourcePorts: PortSet
   guards: Guard[]
   /** Doubts that widen an allow (unknown options, hostnames). */
-  notes: string[]
+  doubts: DoubtNote[]
   /** A condition we did not understand: a deny/return with it must not shadow anything. */
   unknown: boolean
   /** Only part of the matching packets are affected (limit, hashlimit): a deny with it shadows nothing. */

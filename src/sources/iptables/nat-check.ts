@@ -15,6 +15,6 @@ export const NETFILTER_NAT: NatOrder = {
 }
 
 /** Replace the nat-forward exposures by their compositions with the filters; dead NATs become doubts. */
-export function composeNetfilterNat(exposures: Exposure[]): {exposures: Exposure[]; doubts: Doubt[]} {
+export function composeNetfilterNat(exposures: Exposure[]): {exposures: Exposure[]; doubts: Doubt[]; nats: Exposure[]} {
   return composeNat(exposures, NETFILTER_NAT)
 }

@@ -5,6 +5,7 @@
  *   WireGuard PostUp lines, several joined with `;` or `&&`).
  * Every line lands in one bucket: modelled, ignored on purpose, or an Unparsed entry with a reason.
  */
+import {note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -224,7 +225,7 @@ const UNSUPPORTED_OPS = new Set(['-D', '--delete', '-R', '--replace', '-E', '--r
 function newRule(line: number, text: string): IptRule {
   return {
     line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
-    sourcePorts: PortSet.ALL, guards: [], notes: [], unknown: false, rateLimited: false, newTraffic: true,
+    sourcePorts: PortSet.ALL, guards: [], doubts: [], unknown: false, rateLimited: false, newTraffic: true,
     loopback: false, fromSets: [], toSets: [], goto: false,
   }
 }
@@ -244,7 +245,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
   const doubt = (reason: string) => {
     problem(reason)
     rule.unknown = true
-    rule.notes.push(`${reason}: ignored; exposure may be broader`)
+    rule.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
   }
   const cond = (desc: string) => rule.guards.push({cond: `${neg ? 'not ' : ''}${redactLine(desc)}`})
   // `! -s x` and the old `-s ! x` both negate

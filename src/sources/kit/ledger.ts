@@ -36,7 +36,7 @@ export interface LedgerResult {
   status: ParseStatus
 }
 
-type Verdict = {kind: 'ok'} | {kind: 'ignored'; reason: string} | {kind: 'unparsed'; entry: Unparsed}
+type Verdict = {kind: 'ok'} | {kind: 'ignored'; reason: string} | {kind: 'unparsed'; entries: Unparsed[]}
 
 /** Longest echo of a line's text in an unparsed entry: a minified one-line export must not flood a report. */
 export const MAX_ECHO = 400
@@ -57,6 +57,7 @@ export class ParseLedger {
   private readonly loose: Array<{entry: Unparsed; cost: number}> = []
   private readonly doubtList: Doubt[] = []
   private units = 0
+  private declared: number | undefined
 
   constructor(private readonly options: LedgerOptions = {}) {}
 
@@ -65,9 +66,17 @@ export class ParseLedger {
     if (!this.seen.has(line)) this.seen.set(line, text)
   }
 
-  /** Units counted without a line (XML elements, resources, lines read elsewhere). */
+  /** Units counted without a line (XML elements, resources). */
   count(n: number): void {
     this.units += n
+  }
+
+  /**
+   * The reader counted the meaningful lines itself: `n` of them, and every line given a verdict is one
+   * of them (line-oriented readers that do not `see` each line).
+   */
+  total(n: number): void {
+    this.declared = n
   }
 
   ok(line: number): void {
@@ -88,17 +97,32 @@ export class ParseLedger {
   }
 
   /**
-   * Not understood. By default the entry is the verdict of `line` (a line has one verdict: the last
-   * wins). With `cost`, the entry stands on its own and costs that many counted units (an XML element
-   * and its children, a FortiOS block).
+   * Not understood. By default the entry joins the verdict of `line` (a line may have several reasons
+   * and counts once; `replace` keeps only the last). With `cost`, the entry stands on its own and costs
+   * that many counted units (an XML element and its children, a FortiOS block).
    */
-  unparsed(line: number, reason: string, text: string, extra: {path?: string; file?: string; cost?: number} = {}): void {
+  unparsed(line: number, reason: string, text: string, extra: {path?: string; file?: string; cost?: number; replace?: boolean} = {}): void {
     const entry: Unparsed = {line, reason, text: this.redact(text)}
     if (extra.path !== undefined) entry.path = extra.path
     const file = extra.file ?? this.options.file
     if (file !== undefined) entry.file = file
-    if (extra.cost !== undefined) this.loose.push({entry, cost: extra.cost})
-    else this.verdicts.set(line, {kind: 'unparsed', entry})
+    this.add(entry, extra)
+  }
+
+  /** An entry a reader already made (text redacted, path and file set), kept as it is. */
+  add(entry: Unparsed, extra: {cost?: number; replace?: boolean} = {}): void {
+    if (extra.cost !== undefined) {
+      this.loose.push({entry, cost: extra.cost})
+      return
+    }
+    const v = this.verdicts.get(entry.line)
+    if (v?.kind === 'unparsed' && !extra.replace) v.entries.push(entry)
+    else this.verdicts.set(entry.line, {kind: 'unparsed', entries: [entry]})
+  }
+
+  /** Not understood, and reported by an entry on another line (the lines of a refused block). */
+  lost(line: number): void {
+    if (this.verdicts.get(line)?.kind !== 'unparsed') this.verdicts.set(line, {kind: 'unparsed', entries: []})
   }
 
   /** A doubt not attached to an exposure (a NAT no filter passes). */
@@ -118,8 +142,9 @@ export class ParseLedger {
     let missed = 0
     let ignored = 0
     const lineSet = new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
+    if (this.declared !== undefined) lines += this.declared
     for (const line of lineSet) {
-      lines++
+      if (this.declared === undefined) lines++
       const v = this.verdicts.get(line)
       if (!v) {
         if (this.options.unvisited === undefined) continue
@@ -129,8 +154,10 @@ export class ParseLedger {
         unparsed.push(entry)
       } else if (v.kind === 'unparsed') {
         missed++
-        if (!v.entry.text) v.entry.text = this.redact(this.seen.get(line) ?? '')
-        unparsed.push(v.entry)
+        for (const e of v.entries) {
+          if (!e.text) e.text = this.redact(this.seen.get(line) ?? '')
+          unparsed.push(e)
+        }
       } else if (v.kind === 'ignored') ignored++
     }
     for (const {entry, cost} of this.loose) {

@@ -8,6 +8,7 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import type {Guard} from '../../model/guards.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Match, NftTable, Stmt, Value} from './model.js'
 
 export interface Compiled {
@@ -17,7 +18,7 @@ export interface Compiled {
   ports: PortSet
   sourcePorts: PortSet
   guards: Guard[]
-  notes: string[]
+  doubts: DoubtNote[]
   /** Reasons for the unparsed entry of this rule. */
   problems: string[]
   unknown: boolean
@@ -29,12 +30,12 @@ export interface Compiled {
 export function emptyCompiled(): Compiled {
   return {
     from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL,
-    guards: [], notes: [], problems: [], unknown: false, rateLimited: false, newTraffic: true, loopback: false,
+    guards: [], doubts: [], problems: [], unknown: false, rateLimited: false, newTraffic: true, loopback: false,
   }
 }
 
 export function cloneCompiled(c: Compiled): Compiled {
-  return {...c, guards: [...c.guards], notes: [...c.notes], problems: [...c.problems]}
+  return {...c, guards: [...c.guards], doubts: [...c.doubts], problems: [...c.problems]}
 }
 
 const TCP = 6
@@ -49,7 +50,7 @@ const SCOPE = {ip: AddressSet.ANY4, ip6: AddressSet.ANY6}
 export function doubt(c: Compiled, reason: string): void {
   c.problems.push(reason)
   c.unknown = true
-  c.notes.push(`${reason}: ignored; exposure may be broader`)
+  c.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
 }
 
 function cond(c: Compiled, desc: string): void {

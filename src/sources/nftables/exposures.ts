@@ -14,12 +14,14 @@
  * Nothing another table drops is listed; what a guarded drop might remove elsewhere stays listed (recall).
  */
 import type {NetfilterHook} from '../../model/device.js'
-import type {Direction, Exposure, ExposureKind} from '../../model/exposure.js'
+import type {Denial, Direction, Exposure, ExposureKind} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard, type Permit} from '../../model/evaluate.js'
+import {buildExposure} from '../../model/build.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
@@ -36,7 +38,7 @@ interface Meta {
   kind: ExposureKind
   direction: Direction
   translated?: {to?: AddressSet; ports?: PortSet}
-  note?: string
+  note?: DoubtNote
 }
 
 type Mode = 'filter' | 'nat' | 'pre'
@@ -153,7 +155,7 @@ function mapVariants(
     else entries = m.entries
     if (!entries) {
       const c = cloneCompiled(base)
-      c.notes.push(`translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`)
+      c.doubts.push(note('translation-unknown', `translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`))
       if ('name' in m.entries && !table.sets.has(m.entries.name)) c.problems.push(`unknown map '@${m.entries.name}'`)
       return [{compiled: c, verdict, nat: {...nat, map: undefined}}]
     }
@@ -162,7 +164,7 @@ function mapVariants(
     const fields = m.field.split(' . ')
     return entries.map(([key, to]) => {
       const c = cloneCompiled(base)
-      if (balanced) c.notes.push(`load-balanced (${m.field}): one of ${entries.length} backends`)
+      if (balanced) c.doubts.push(note('load-balanced', `load-balanced (${m.field}): one of ${entries.length} backends`))
       else {
         const keys = key.split(' . ')
         if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`}, table)
@@ -242,7 +244,7 @@ function convertChain(
           push('return')
           break
         case 'queue':
-          if (mode === 'filter') rules.push({match, action: 'allow', guards: c.guards, meta: {...meta, note: 'verdict decided in userspace (queue)'}})
+          if (mode === 'filter') rules.push({match, action: 'allow', guards: c.guards, meta: {...meta, note: note('conditional', 'verdict decided in userspace (queue)')}})
           break
         case 'jump':
         case 'goto':
@@ -258,17 +260,22 @@ function convertChain(
     rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.family} ${table.name} ${chain.name} policy drop`, line: chain.line, kind, direction}})
   }
   const out: EvalChain<Meta> = {name: chainKey(table, chain.name, mode), rules}
+  // the drop policy decides what nothing accepted (critical-flow-blocked points at its line)
+  if (base && mode === 'filter' && chain.policy === 'drop') {
+    out.policy = 'deny'
+    out.policyMeta = {name: `${table.family} ${table.name} ${chain.name} policy drop`, line: chain.line, text: chain.text, kind, direction}
+  }
   if (base && mode === 'filter' && (chain.policy ?? 'accept') === 'accept') {
     out.policy = 'allow'
     out.policyMeta = IMPLICIT.has(chain)
-      ? {name: `no ${chain.name} chain`, line: chain.line, kind, direction, note: `no filter chain on the ${chain.name} hook: the kernel accepts every packet`}
+      ? {name: `no ${chain.name} chain`, line: chain.line, kind, direction, note: note('vendor-default', `no filter chain on the ${chain.name} hook: the kernel accepts every packet`)}
       : {name: `${table.family} ${table.name} ${chain.name} policy accept`, line: chain.line, text: chain.text, kind, direction}
   }
   return out
 }
 
 function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
-  const notes: string[] = [...(meta.compiled?.notes ?? [])]
+  const doubts: DoubtNote[] = [...(meta.compiled?.doubts ?? [])]
   const interfaces: {in?: string[]; out?: string[]} = {}
   const fromSets: string[] = []
   const toSets: string[] = []
@@ -279,28 +286,30 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
     } else if ('set' in g) {
       const value = g.name
       ;(g.set === 'src' ? fromSets : toSets).push(value)
-      notes.push(`${g.set === 'src' ? 'source' : 'destination'} limited to set @${value.replace(/^!/, '')}${value.startsWith('!') ? ' (negated)' : ''}, filled at run time`)
-    } else notes.push(`only when ${g.cond}`)
+      doubts.push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to set @${value.replace(/^!/, '')}${value.startsWith('!') ? ' (negated)' : ''}, filled at run time`))
+    } else doubts.push(note('conditional', `only when ${g.cond}`))
   }
-  if (meta.compiled?.loopback) notes.push('loopback')
-  if (meta.note) notes.push(meta.note)
-  const e: Exposure = {
-    kind: meta.kind, action: 'allow', direction: meta.direction, from: box.from, to: box.to, protocols: box.protocols,
-    ports: box.ports, sourcePorts: box.sourcePorts, line: meta.line, rule: meta.name,
-  }
-  if (meta.text !== undefined) e.text = meta.text
-  if (meta.translated) e.translated = meta.translated
-  if (interfaces.in || interfaces.out) e.interfaces = interfaces
+  if (meta.compiled?.loopback) doubts.push(note('loopback-only', 'loopback'))
+  if (meta.note) doubts.push(meta.note)
   // -i/-o (iifname/oifname) say where the traffic enters and leaves; a negation names no place
   const bound = (names?: string[]) => (names?.length && !names.some((n) => n.startsWith('!')) ? {interfaces: [...new Set(names)], zones: []} : undefined)
   const ingress = bound(interfaces.in)
   const egress = bound(interfaces.out)
-  if (ingress) e.ingress = ingress
-  if (egress) e.egress = egress
-  if (fromSets.length) e.fromSets = fromSets
-  if (toSets.length) e.toSets = toSets
-  if (notes.length) e.notes = [...new Set(notes)]
-  return e
+  return buildExposure({
+    kind: meta.kind,
+    direction: meta.direction,
+    box,
+    line: meta.line,
+    rule: meta.name,
+    ...(meta.text !== undefined ? {text: meta.text} : {}),
+    ...(meta.translated ? {translated: meta.translated} : {}),
+    ...(interfaces.in || interfaces.out ? {interfaces} : {}),
+    ...(ingress ? {ingress} : {}),
+    ...(egress ? {egress} : {}),
+    fromSets,
+    toSets,
+    doubts,
+  })
 }
 
 /**
@@ -377,8 +386,11 @@ function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook)
   return {table, chain}
 }
 
-export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]} {
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const exposures: Exposure[] = []
+  const denies: Denial[] = []
+  // the filter hook whose walk is running (its denies are recorded); undefined for NAT walks
+  let deciding: NetfilterHook | undefined
   const warnings = new Map<number, Unparsed>()
   const cache = new Map<NftRule, Variant[]>()
   for (const family of [4, 6] as Family[]) {
@@ -418,7 +430,8 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         }
       }
       chains.set('\u0000root', {name: '\u0000root', rules: root})
-      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true})
+      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: mode === 'filter' && deciding !== undefined})
+      for (const d of result.denies ?? []) if (d.meta.line > 0 && deciding) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction, hook: deciding})
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
       return result.permits
     }
@@ -434,7 +447,10 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
         contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
         if (!contexts.length) return
       }
-      for (const p of pruneCovered(compact(walk(finals, finalMode, contexts, kind, direction, preludes), false))) {
+      deciding = finalMode === 'filter' ? hook : undefined
+      const walked = walk(finals, finalMode, contexts, kind, direction, preludes)
+      deciding = undefined
+      for (const p of pruneCovered(compact(walked, false))) {
         const e = toExposure(p.box, p.guards, p.meta)
         e.hook = hook
         // the input hook reaches the host itself; forward and prerouting pass through it
@@ -456,5 +472,5 @@ export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnin
     if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
   const nat = composeNetfilterNat(exposures)
-  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts}
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
 }

@@ -1,4 +1,5 @@
 import {IrmError} from '../../core/errors.js'
+import {ParseLedger} from '../kit/ledger.js'
 import type {ParseResult, SourceParser, Unparsed} from '../types.js'
 import {toExposures} from './exposures.js'
 import {readNftJson} from './json.js'
@@ -6,23 +7,22 @@ import type {NftRuleset} from './model.js'
 import {readNftText} from './text.js'
 
 function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResult {
-  const {exposures, warnings, doubts} = toExposures(ruleset)
-  const unparsed = [...read]
+  const {exposures, warnings, doubts, denies, nats} = toExposures(ruleset)
+  const ledger = new ParseLedger()
+  ledger.total(lines)
+  for (const u of read) ledger.add(u)
   // rules whose statements we did not fully understand
   for (const t of ruleset.values())
     for (const c of t.chains.values())
       for (const r of c.rules) {
         const problems = new Set<string>()
         for (const s of r.stmts) if (s.t === 'unknown') problems.add(s.desc)
-        if (problems.size) unparsed.push({line: r.line, reason: [...problems].join('; '), text: r.text})
+        if (problems.size) ledger.add({line: r.line, reason: [...problems].join('; '), text: r.text})
       }
-  const bad = new Set(unparsed.map((u) => u.line))
-  for (const w of warnings) {
-    if (bad.has(w.line)) continue
-    bad.add(w.line)
-    unparsed.push(w)
-  }
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines, understood: Math.max(0, lines - bad.size)}}
+  // a rule-graph warning only for a line that has no reason yet
+  for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)
+  const {unparsed, stats, status} = ledger.finish()
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats, status}
 }
 
 const JSON_HEAD = /^\s*\{\s*"nftables"\s*:/

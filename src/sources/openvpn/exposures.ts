@@ -8,6 +8,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {ALL_PROTOCOLS, TCP, UDP, readPeerAddresses, vpnExposure} from '../vpn-common.js'
 import {type OpenvpnModel, readPort} from './model.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Directive} from './read.js'
 
 export function toExposures(m: OpenvpnModel): Exposure[] {
@@ -15,16 +16,18 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
   const tcp = m.proto.name.startsWith('tcp')
   const protocols = ProtocolSet.of(tcp ? TCP : UDP)
   const family = /^(udp|tcp)4/.test(m.proto.name) ? 4 : /^(udp|tcp)6/.test(m.proto.name) && m.ipv6only ? 6 : 0
-  const anyLocal = family === 4 ? AddressSet.ANY4 : family === 6 ? AddressSet.ANY6 : AddressSet.ANY
+  const anyLocal = AddressSet.anyOf(family || undefined)
 
   const listens = listensOn(m)
   const portDirective = m.lport ?? m.port
   const port = readPort(portDirective?.args[0]) ?? 1194
   const peers = readPeerAddresses(m.mode === 'server' || m.float ? [] : m.remotes)
-  const notes = [...m.listenerNotes]
-  if (m.mode === 'server' && !m.tlsWrap) notes.push('no tls-auth/tls-crypt: anyone who reaches the port gets a TLS handshake')
-  if (peers.names.length) notes.push(`peer hostnames not resolved: ${peers.names.join(', ')}`)
-  if (m.mode === 'client' && !m.float) notes.push('client bound to lport: accepts packets from its servers only')
+  const doubts = [
+    ...m.listenerDoubts,
+    ...(m.mode === 'server' && !m.tlsWrap ? [note('weak-listener', 'no tls-auth/tls-crypt: anyone who reaches the port gets a TLS handshake')] : []),
+    ...(peers.names.length ? [note('unresolved-name', `peer hostnames not resolved: ${peers.names.join(', ')}`)] : []),
+    ...(m.mode === 'client' && !m.float ? [note('listener-info', 'client bound to lport: accepts packets from its servers only')] : []),
+  ]
 
   let listenTo = anyLocal
   if (listens) {
@@ -48,7 +51,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
           text: local?.text ?? d?.text ?? (m.proto.text || undefined),
           fromSets: peers.names,
           toSets: localNames,
-          notes: [...notes, ...(localNames.length ? [`local hostname not resolved: ${localNames.join(', ')}`] : []), ...(loopback ? [LOOPBACK_NOTE] : [])],
+          doubts: [...doubts, ...(localNames.length ? [note('unresolved-name', `local hostname not resolved: ${localNames.join(', ')}`)] : []), ...(loopback ? [LOOPBACK_NOTE] : [])],
         }),
       )
     }
@@ -68,9 +71,9 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
         rule: 'management',
         text: d.text,
         toSets: to.names,
-        notes: [
-          'OpenVPN management interface: full control of the daemon',
-          d.args[2] ? 'password file set' : 'no password file: anyone who connects controls the daemon',
+        doubts: [
+          note('listener-info', 'OpenVPN management interface: full control of the daemon'),
+          d.args[2] ? note('listener-info', 'password file set') : note('weak-listener', 'no password file: anyone who connects controls the daemon'),
           ...(loopback ? [LOOPBACK_NOTE] : []),
         ],
         hostLocal: true,
@@ -92,7 +95,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
         rule: 'port-share',
         text: m.portShare.text,
         translated: {to: target.set, ports: PortSet.range(Number(p))},
-        notes: ['non-OpenVPN connections to the listener are forwarded', ...(target.names.length ? [`forward target hostname not resolved: ${target.names.join(', ')}`] : [])],
+        doubts: [note('listener-info', 'non-OpenVPN connections to the listener are forwarded'), ...(target.names.length ? [note('translation-unknown', `forward target hostname not resolved: ${target.names.join(', ')}`)] : [])],
       }),
     )
   }
@@ -112,7 +115,7 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
           rule: 'peer',
           text: d.text,
           interfaces: m.dev ? {in: [m.dev]} : undefined,
-          notes: ["point-to-point tunnel: what the peer reaches on this side is not in the file (destination any)"],
+          doubts: [note('unknown-address', 'point-to-point tunnel: what the peer reaches on this side is not in the file (destination any)')],
         }),
       )
     }
@@ -121,10 +124,11 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
   // clients' traffic comes from the pool; unknown pools (bridged DHCP, ccd-only addressing) are any
   const poolKnown = !m.pool.isEmpty() && m.poolNames.length === 0
   const pool = poolKnown ? m.pool : AddressSet.ANY
-  const routeNotes: string[] = []
-  if (!poolKnown) routeNotes.push(m.poolNames.length ? `client addresses come from ${m.poolNames.join(', ')}: source is any` : 'no client pool in the file: source is any')
-  if (m.ccd) routeNotes.push(`client-config-dir ${m.ccd} is not read: per-client iroute/push there are not seen`)
-  const route = (from: AddressSet, to: AddressSet, d: Directive, rule: string, extra: string[] = [], fromPool = true) =>
+  const routeDoubts: DoubtNote[] = [
+    ...(poolKnown ? [] : [m.poolNames.length ? note('unexpanded-set', `client addresses come from ${m.poolNames.join(', ')}: source is any`) : note('unknown-address', 'no client pool in the file: source is any')]),
+    ...(m.ccd ? [note('unread-file', `client-config-dir ${m.ccd} is not read: per-client iroute/push there are not seen`)] : []),
+  ]
+  const route = (from: AddressSet, to: AddressSet, d: Directive, rule: string, extra: DoubtNote[] = [], fromPool = true) =>
     out.push(
       vpnExposure({
         kind: 'vpn-route',
@@ -136,25 +140,25 @@ export function toExposures(m: OpenvpnModel): Exposure[] {
         text: d.text,
         fromSets: fromPool && !poolKnown ? m.poolNames : [],
         interfaces: m.dev ? {in: [m.dev]} : undefined,
-        notes: [...(fromPool ? routeNotes : routeNotes.slice(poolKnown ? 0 : 1)), ...extra],
+        doubts: [...(fromPool ? routeDoubts : routeDoubts.slice(poolKnown ? 0 : 1)), ...extra],
       }),
     )
   for (const s of m.serverAddresses) {
-    route(pool, s.set, s.d, `server ${s.set.toCidrs()[0]}`, ["the server's own tunnel address: every service the host listens on"])
+    route(pool, s.set, s.d, `server ${s.set.toCidrs()[0]}`, [note('device-itself', "the server's own tunnel address: every service the host listens on")])
     out[out.length - 1].hostLocal = true
   }
   for (const p of m.pushed) if (!p.set.isEmpty()) route(pool, p.set, p.d, p.label)
-  if (m.clientToClient) route(pool, pool, m.clientToClient, 'client-to-client', ['clients reach each other through the server'])
+  if (m.clientToClient) route(pool, pool, m.clientToClient, 'client-to-client', [note('listener-info', 'clients reach each other through the server')])
   const served = AddressSet.unionAll([pool, ...m.pushed.map((p) => p.set)])
   for (const r of m.serverRoutes) {
     route(r.set, served, r.d, `route ${r.set.toCidrs().join(',')}`, [
-      'network behind a VPN client (its iroute is in client-config-dir): reaches the pool and the pushed networks',
+      note('listener-info', 'network behind a VPN client (its iroute is in client-config-dir): reaches the pool and the pushed networks'),
     ], false)
   }
   return out
 }
 
-const LOOPBACK_NOTE = 'bound to loopback: reachable from this host only, never from outside'
+const LOOPBACK_NOTE = note('loopback-only', 'bound to loopback: reachable from this host only, never from outside')
 
 /** Whether the daemon binds a socket others can send to (openvpn(8): server, bound p2p, client with lport). */
 export function listensOn(m: OpenvpnModel): boolean {

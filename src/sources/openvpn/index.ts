@@ -15,6 +15,7 @@
  */
 import type {ParseResult, SourceParser} from '../types.js'
 import {matchFamilies} from '../vpn-common.js'
+import {ParseLedger} from '../kit/ledger.js'
 import {describeDevice} from './device.js'
 import {listensOn, toExposures} from './exposures.js'
 import {buildModel} from './model.js'
@@ -47,12 +48,9 @@ export const openvpn: SourceParser = {
 }
 
 function parseOpenvpn(text: string, file: string): ParseResult {
-  const read = readDirectives(text, file)
-  const {model, understood} = buildModel(read.directives, read.inline, read.unparsed)
-  return {
-    exposures: toExposures(model).flatMap(matchFamilies),
-    unparsed: read.unparsed,
-    stats: {lines: read.count, understood: read.understood + understood},
-    device: describeDevice(model, listensOn(model)),
-  }
+  const ledger = new ParseLedger()
+  const read = readDirectives(text, file, ledger)
+  const model = buildModel(read.directives, read.inline, ledger)
+  const {unparsed, stats, status} = ledger.finish()
+  return {exposures: toExposures(model).flatMap(matchFamilies), unparsed, stats, status, device: describeDevice(model, listensOn(model))}
 }

@@ -3,9 +3,10 @@
  * Directive order is free in openvpn(8) (last one wins for single-valued options), so the mode
  * (server, client, p2p) is settled first and every directive is read against it.
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
-import type {Unparsed} from '../types.js'
+import type {ParseLedger} from '../kit/ledger.js'
 import type {Directive} from './read.js'
 
 export type Mode = 'server' | 'client' | 'p2p'
@@ -33,15 +34,12 @@ export interface OpenvpnModel {
   ccd?: string
   management: Directive[]
   portShare?: Directive
-  listenerNotes: string[]
+  listenerDoubts: DoubtNote[]
   tlsWrap: boolean
 }
 
-/**
- * Reads every modelled directive; returns the model and how many directives it understood (the rest
- * are pushed to `unparsed` with the reason).
- */
-export function buildModel(directives: Directive[], inline: Set<string>, unparsed: Unparsed[]): {model: OpenvpnModel; understood: number} {
+/** Reads every modelled directive into the model; each gets its verdict in the ledger. */
+export function buildModel(directives: Directive[], inline: Set<string>, ledger: ParseLedger): OpenvpnModel {
   const m: OpenvpnModel = {
     mode: 'p2p',
     proto: {name: 'udp', line: 0, text: ''},
@@ -56,7 +54,7 @@ export function buildModel(directives: Directive[], inline: Set<string>, unparse
     serverAddresses: [],
     serverRoutes: [],
     management: [],
-    listenerNotes: [],
+    listenerDoubts: [],
     // an HMAC/encryption wrapper (or static key) means strangers get no answer
     tlsWrap: ['tls-auth', 'tls-crypt', 'tls-crypt-v2', 'secret'].some((b) => inline.has(b)),
   }
@@ -64,13 +62,12 @@ export function buildModel(directives: Directive[], inline: Set<string>, unparse
   if (has('server') || has('server-bridge') || directives.some((d) => d.name === 'mode' && d.args[0] === 'server')) m.mode = 'server'
   else if (has('client') || has('pull') || has('tls-client')) m.mode = 'client'
 
-  let understood = 0
   for (const d of directives) {
     const ok = readDirective(m, d)
-    if (ok === true) understood++
-    else unparsed.push({line: d.line, reason: ok, text: d.text})
+    if (ok === true) ledger.ok(d.line)
+    else ledger.unparsed(d.line, ok, d.text)
   }
-  return {model: m, understood}
+  return m
 }
 
 /** A network as `NET MASK` (route), `NET/BITS` (route-ipv6) or a bare address (host route). */
@@ -213,13 +210,13 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
       m.portShare = d
       return true
     case 'duplicate-cn':
-      m.listenerNotes.push('duplicate-cn: one certificate may be used by many clients at once')
+      m.listenerDoubts.push(note('weak-listener', 'duplicate-cn: one certificate may be used by many clients at once'))
       return true
     case 'verify-client-cert':
-      if (a[0] === 'none' || a[0] === 'optional') m.listenerNotes.push(`verify-client-cert ${a[0]}: clients may connect without a certificate`)
+      if (a[0] === 'none' || a[0] === 'optional') m.listenerDoubts.push(note('weak-listener', `verify-client-cert ${a[0]}: clients may connect without a certificate`))
       return true
     case 'client-cert-not-required': // OpenVPN 2.3 spelling of verify-client-cert none
-      m.listenerNotes.push('client-cert-not-required: clients may connect without a certificate')
+      m.listenerDoubts.push(note('weak-listener', 'client-cert-not-required: clients may connect without a certificate'))
       return a.length === 0 ? true : 'client-cert-not-required takes no argument'
     default:
       return `directive '${d.name}' not modelled`

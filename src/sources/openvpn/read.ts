@@ -4,7 +4,7 @@
  */
 import {IrmError} from '../../core/errors.js'
 import {redactSetting} from '../vpn-common.js'
-import type {Unparsed} from '../types.js'
+import type {ParseLedger} from '../kit/ledger.js'
 
 /** Inline blocks (`<ca>…</ca>`): their lines are understood and never echoed, secret or not. */
 const INLINE_BLOCKS = new Set([
@@ -76,59 +76,56 @@ function tokenize(line: string): string[] | null {
   return out
 }
 
-export function readDirectives(text: string, file: string) {
+/** Every non-blank, non-comment line gets its verdict here, or (modelled directives) when the model reads it. */
+export function readDirectives(text: string, file: string, ledger: ParseLedger) {
   const lines = text.split(/\r?\n/)
   const directives: Directive[] = []
   const inline = new Set<string>()
-  const unparsed: Unparsed[] = []
-  let count = 0
-  let understood = 0
   let known = 0
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]
     const trimmed = raw.trim()
     if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) continue
-    count++
     const n = i + 1
     const open = /^<([\w-]+)>$/.exec(trimmed)
     if (open) {
       const name = open[1].toLowerCase()
       if (name === 'connection') {
-        understood++ // a <connection> profile's directives are read like top-level ones
+        ledger.ok(n) // a <connection> profile's directives are read like top-level ones
         continue
       }
       // the block's lines are consumed without echo, whatever they hold
       let j = i + 1
       while (j < lines.length && lines[j].trim().toLowerCase() !== `</${name}>`) j++
       const inner = lines.slice(i + 1, j).filter((l) => l.trim() !== '').length
-      count += inner + (j < lines.length ? 1 : 0)
       if (j >= lines.length) {
-        unparsed.push({line: n, reason: `inline <${name}> block is never closed (truncated file?): the rest of the file is not read`, text: `<${name}>`})
+        // the tag and every line after it, one entry
+        ledger.count(inner + 1)
+        ledger.unparsed(n, `inline <${name}> block is never closed (truncated file?): the rest of the file is not read`, `<${name}>`, {cost: inner + 1})
       } else if (INLINE_BLOCKS.has(name)) {
-        understood += inner + 2
+        for (let k = i; k <= j; k++) if (lines[k].trim() !== '') ledger.ok(k + 1)
         known++
         inline.add(name)
       } else {
-        understood++ // the closing tag
+        ledger.ok(j + 1) // the closing tag
         const what = `${inner} line${inner === 1 ? '' : 's'}`
-        unparsed.push({line: n, reason: `unknown inline block <${name}> (${what}): not read, not echoed`, text: `<${name}>`})
+        ledger.count(inner + 1)
+        ledger.unparsed(n, `unknown inline block <${name}> (${what}): not read, not echoed`, `<${name}>`, {cost: inner + 1})
       }
       i = j
       continue
     }
     if (trimmed.toLowerCase() === '</connection>') {
-      understood++
+      ledger.ok(n)
       continue
     }
     const tokens = tokenize(trimmed)
     if (!tokens) {
-      unparsed.push({line: n, reason: 'unclosed quote', text: redactSetting(trimmed.split(/\s/)[0], trimmed)})
+      ledger.unparsed(n, 'unclosed quote', redactSetting(trimmed.split(/\s/)[0], trimmed))
       continue
     }
-    if (tokens.length === 0) {
-      count-- // a line holding only a comment after blanks
-      continue
-    }
+    // a line holding only a comment after blanks is no line
+    if (tokens.length === 0) continue
     const name = tokens[0].replace(/^--/, '').toLowerCase()
     const directive = {name, args: tokens.slice(1), line: n, text: redactSetting(tokens[0], trimmed.replace(/(?<!\s)\s+[#;][^]*$/, ''))}
     if (MODELLED.has(name)) {
@@ -136,9 +133,9 @@ export function readDirectives(text: string, file: string) {
       directives.push(directive) // understood or not is decided when the model reads it
     } else if (name in IGNORED) {
       known++
-      understood++
+      ledger.ignored(n, IGNORED[name])
     } else {
-      unparsed.push({line: n, reason: `unknown directive '${tokens[0]}'`, text: redactSetting(tokens[0], trimmed)})
+      ledger.unparsed(n, `unknown directive '${tokens[0]}'`, redactSetting(tokens[0], trimmed))
     }
   }
   if (known === 0) {
@@ -147,5 +144,5 @@ export function readDirectives(text: string, file: string) {
       hint: 'An OpenVPN config has lines like "dev tun", "proto udp", "remote HOST PORT"; check --type.',
     })
   }
-  return {directives, inline, unparsed, count, understood}
+  return {directives, inline}
 }

@@ -5,11 +5,11 @@
 import {IrmError} from '../../core/errors.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
-import type {SourceParser, Unparsed} from '../types.js'
-import {parseXml} from '../xml.js'
+import type {ParseResult, SourceParser, Unparsed} from '../types.js'
 import {composeNat} from '../../model/nat.js'
 import {toExposures} from './exposures.js'
 import {panosNatOrder} from './nat.js'
+import {foldEntry} from './read.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
 
 const XML_HEAD = [/<devices>\s*<entry name="localhost\.localdomain"/, /<vsys>\s*<entry name="vsys\d+"/]
@@ -33,44 +33,51 @@ export const panos: SourceParser = {
     const hits = (head.match(SET_HEAD)?.length ?? 0) + (head.match(BRACE_HEAD)?.length ?? 0)
     return hits === 0 ? 0 : Math.min(0.95, 0.55 + hits * 0.05)
   },
-  parse(text, {file}) {
-    if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
-    let root: PNode
-    let lines: number
-    let directives = 0
-    const unparsed: Unparsed[] = []
-    if (/^\s*</.test(text)) {
-      const xml = parseXml(text, file)
-      const config = xml.children.find((c) => c.name === 'config')
-      if (!config) {
-        throw new IrmError('CONFIG_WRONG_FORMAT', `XML root is <${xml.children[0]?.name ?? '?'}>, not a PAN-OS <config>`, {
-          file,
-          line: xml.children[0]?.line,
-          hint: 'Export the running or candidate configuration (Device > Setup > Operations > Export).',
-        })
-      }
-      const tree = fromXml(xml)
-      root = tree.root
-      lines = tree.count
-    } else {
-      const tree = fromText(text)
-      if (tree.count === 0 && tree.problems.length) {
-        throw new IrmError('CONFIG_WRONG_FORMAT', 'no PAN-OS statement found', {file, line: tree.problems[0].line, hint: 'Give an XML export, `set` commands or `show config` output, or pick another --type.'})
-      }
-      root = tree.root
-      lines = tree.count + tree.problems.length
-      // delete/move/deactivate lines were applied: understood, though no node carries them
-      directives = tree.directives
-      unparsed.push(...tree.problems)
-    }
-    const read = toExposures(root)
-    const {problems, device} = read
-    // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
-    const {exposures, doubts} = composeNat(read.exposures, panosNatOrder(device))
-    const rest = unread(root)
-    unparsed.push(...rest.unparsed)
-    for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
-    for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines, understood: Math.min(lines, rest.understood + directives)}, device}
-  },
+  parse: (text, {file}) => parsePanos(text, file),
+}
+
+/**
+ * `fold: false` keeps every XML entry as a tree until the model is read (tests compare both ways: the
+ * fold must not change a count, a line or an exposure).
+ */
+export function parsePanos(text: string, file: string, fold = true): ParseResult {
+  if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
+  const read = /^\s*</.test(text) ? readXml(text, file, fold) : readText(text, file)
+  const converted = toExposures(read.root)
+  const {problems, device} = converted
+  // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
+  const {exposures, doubts} = composeNat(converted.exposures, panosNatOrder(device))
+  const rest = unread(read.root)
+  const unparsed = [...read.unparsed, ...rest.unparsed]
+  for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
+  for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines: read.lines, understood: Math.min(read.lines, rest.understood + read.directives)}, device}
+}
+
+interface Read {
+  root: PNode
+  lines: number
+  /** delete/move/deactivate lines were applied: understood, though no node carries them */
+  directives: number
+  unparsed: Unparsed[]
+}
+
+function readXml(text: string, file: string, fold: boolean): Read {
+  const tree = fromXml(text, file, fold ? foldEntry : undefined)
+  if (!tree.config) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', `XML root is <${tree.first?.name ?? '?'}>, not a PAN-OS <config>`, {
+      file,
+      line: tree.first?.line,
+      hint: 'Export the running or candidate configuration (Device > Setup > Operations > Export).',
+    })
+  }
+  return {root: tree.root, lines: tree.count, directives: 0, unparsed: []}
+}
+
+function readText(text: string, file: string): Read {
+  const tree = fromText(text)
+  if (tree.count === 0 && tree.problems.length) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', 'no PAN-OS statement found', {file, line: tree.problems[0].line, hint: 'Give an XML export, `set` commands or `show config` output, or pick another --type.'})
+  }
+  return {root: tree.root, lines: tree.count + tree.problems.length, directives: tree.directives, unparsed: tree.problems}
 }

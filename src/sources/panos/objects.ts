@@ -5,6 +5,8 @@ import {parseCidr, parseIp} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {ICMP, ICMPV6, parseProtocol} from '../../net/protocol.js'
+import type {AddressObject} from './model.js'
+import {readAddress} from './read.js'
 import {MANAGEMENT_SERVICES, PREDEFINED_SERVICES} from './tables.js'
 import {entries, items, markDeep, type PNode, take, value} from './tree.js'
 
@@ -113,22 +115,9 @@ export function readManagementProfiles(network: PNode | undefined): Map<string, 
   return out
 }
 
-export function readZones(ctx: PNode): Map<string, string[]> {
-  const out = new Map<string, string[]>()
-  for (const z of entries(take(ctx, 'zone'))) {
-    z.used = true
-    const net = take(z, 'network')
-    const ifs = [...items(net, 'layer3'), ...items(net, 'tap'), ...items(net, 'virtual-wire'), ...items(net, 'layer2'), ...items(net, 'tunnel')]
-    for (const c of net?.children.values() ?? []) markDeep(c)
-    for (const c of z.children.values()) if (c.name !== 'network') markDeep(c)
-    out.set(z.name, ifs)
-  }
-  return out
-}
-
 /** Address, service and group objects of one vsys/device-group, falling back to `shared`. */
 export class Objects {
-  private readonly addresses = new Map<string, PNode>()
+  private readonly addresses = new Map<string, AddressObject>()
   private readonly groups = new Map<string, PNode>()
   private readonly services = new Map<string, PNode>()
   private readonly serviceGroups = new Map<string, PNode>()
@@ -136,13 +125,13 @@ export class Objects {
 
   constructor(ctx: PNode, shared: PNode | undefined) {
     for (const scope of [shared, ctx]) {
-      for (const a of entries(take(scope, 'address'))) this.addresses.set(a.name, a)
+      for (const a of entries(take(scope, 'address'))) this.addresses.set(a.name, a.folded ? (a.folded.model as AddressObject) : readAddress(a))
       for (const g of entries(take(scope, 'address-group'))) this.groups.set(g.name, g)
       for (const s of entries(take(scope, 'service'))) this.services.set(s.name, s)
       for (const g of entries(take(scope, 'service-group'))) this.serviceGroups.set(g.name, g)
     }
     // objects are modelled whether or not a rule uses them
-    for (const map of [this.addresses, this.groups, this.services, this.serviceGroups]) for (const n of map.values()) markDeep(n)
+    for (const map of [this.groups, this.services, this.serviceGroups]) for (const n of map.values()) markDeep(n)
   }
 
   address(name: string, seen: Set<string> = new Set()): Resolved {
@@ -153,11 +142,7 @@ export class Objects {
     const group = this.groups.get(name)
     if (name === 'any') out = {set: AddressSet.ANY, unresolved: []}
     else if (obj) {
-      markDeep(obj)
-      const netmask = value(obj, 'ip-netmask')
-      const range = value(obj, 'ip-range')
-      const wildcard = value(obj, 'ip-wildcard')
-      const fqdn = value(obj, 'fqdn')
+      const {netmask, range, wildcard, fqdn} = obj
       let set: AddressSet | null = null
       if (netmask) set = AddressSet.parse(netmask)
       else if (range) set = AddressSet.parse(range)
@@ -194,13 +179,12 @@ export class Objects {
   /** An interface address given as an object (`203.0.113.2/24`): the host, not its subnet. */
   /** An interface address given as an address object: its `ip-netmask` (`203.0.113.2/24`). */
   interfaceCidr(name: string): string | undefined {
-    const netmask = this.addresses.get(name)?.children.get('ip-netmask')?.values[0]
+    const netmask = this.addresses.get(name)?.netmaskFirst
     return netmask && this.hostAddress(name) ? (netmask.includes('/') ? netmask : `${netmask}/${netmask.includes(':') ? 128 : 32}`) : undefined
   }
 
   hostAddress(name: string): AddressSet | null {
-    const obj = this.addresses.get(name)
-    const netmask = obj?.children.get('ip-netmask')?.values[0]
+    const netmask = this.addresses.get(name)?.netmaskFirst
     return AddressSet.parse((netmask ?? name).split('/')[0])
   }
 

@@ -8,11 +8,12 @@ import {redactLine} from '../redact.js'
 import {IrmError} from '../../core/errors.js'
 import {MAX_NESTING} from '../../core/limits.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
-import type {XmlElement} from '../xml.js'
+import {streamXml} from '../xml.js'
 
 export interface PNode {
   name: string
   line: number
+  /** Shared empty map until the first child arrives (most nodes are leaves). */
   children: Map<string, PNode>
   values: string[]
   /** Source items (XML elements, statement ids) attributed to this node, for stats. */
@@ -21,21 +22,63 @@ export interface PNode {
   used: boolean
   /** Read by the model with everything below it. */
   deep: boolean
-  path: string
-  /** Short redacted excerpt for unparsed reports. */
+  /** Parent and this node's path segment: the path is built only for a node that is reported (pathOf). */
+  parent?: PNode
+  seg: string
+  /** Source excerpt: a set/brace statement, or (XML) the start tag, rebuilt by textOf from `tag` and `attrName`. */
   text: string
+  tag?: string
+  attrName?: string
   /** Set when the model read the node and could not use it: reported with this reason. */
   rejected?: string
+  /**
+   * Set when the XML reader read this entry into the vendor model as soon as it closed and dropped
+   * its subtree (security rules, address objects: the bulk of a large rulebase). Keeps the subtree's
+   * line accounting: items read fine, all items, and what it reported.
+   */
+  folded?: Folded
 }
 
-export function newNode(name: string, line: number, path: string, text = ''): PNode {
-  return {name, line, children: new Map(), values: [], ids: [], used: false, deep: false, path, text}
+export interface UnreadItem {
+  line: number
+  reason: string
+  text: string
+  path: string
+}
+
+export interface Folded {
+  model: unknown
+  ok: number
+  total: number
+  unparsed: UnreadItem[]
+}
+
+/** Reads an entry into the vendor model when the XML stream closes it; undefined leaves the entry as a tree. */
+export type Folder = (node: PNode) => {model: unknown} | undefined
+
+const NO_CHILDREN: Map<string, PNode> = new Map()
+
+export function newNode(name: string, line: number, parent?: PNode, text = ''): PNode {
+  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, text}
+}
+
+/** `/config/devices/entry[@name='localhost.localdomain']/vsys` (XML) or `/config/devices/…` (set/brace form). */
+export function pathOf(node: PNode): string {
+  const segs: string[] = []
+  for (let n: PNode | undefined = node; n?.parent; n = n.parent) segs.push(n.seg)
+  return segs.length ? `/${segs.reverse().join('/')}` : ''
+}
+
+function excerpt(node: PNode): string {
+  if (node.tag === undefined) return node.text
+  return `<${node.tag}${node.attrName !== undefined ? ` name="${node.attrName}"` : ''}>`
 }
 
 function childOf(parent: PNode, name: string, line: number, text: string): PNode {
   let c = parent.children.get(name)
   if (!c) {
-    c = newNode(name, line, `${parent.path}/${name}`, text)
+    c = newNode(name, line, parent, text)
+    if (parent.children === NO_CHILDREN) parent.children = new Map()
     parent.children.set(name, c)
   }
   return c
@@ -47,31 +90,85 @@ function childOf(parent: PNode, name: string, line: number, text: string): PNode
  */
 export const MAX_DEPTH = MAX_NESTING
 
-/** XML → tree. `entry` elements are named by their `name` attribute; `member` elements are values. */
-export function fromXml(root: XmlElement): {root: PNode; count: number} {
-  const top = newNode('', 1, '')
+/**
+ * XML → tree, from a saxes stream (no element tree in between). `entry` elements are named by their
+ * `name` attribute; `member` elements are values of their parent. `first` is the document element.
+ */
+export function fromXml(text: string, file: string, fold?: Folder): {root: PNode; count: number; first?: {name: string; line: number}; config: boolean} {
+  const top = newNode('', 1)
   let count = 0
-  const walk = (el: XmlElement, into: PNode, depth = 0) => {
-    if (depth > MAX_DEPTH) {
-      throw new IrmError('CONFIG_SYNTAX', `XML nests deeper than ${MAX_DEPTH} elements`, {line: el.line, path: el.path, hint: 'This is not a PAN-OS configuration export.'})
-    }
-    for (const c of el.children) {
-      count++
-      if (c.name === 'member') {
-        into.values.push(c.text)
-        into.ids.push(count)
-        continue
+  let first: {name: string; line: number} | undefined
+  let config = false
+  // one frame per open element: its node (undefined inside a member), text pieces, whether it has child elements
+  const nodes: Array<PNode | undefined> = [top]
+  const texts: string[][] = [[]]
+  const hasChild: boolean[] = [false]
+  const members: boolean[] = [false]
+  let inMember = 0
+  streamXml(text, file, {
+    open(name, attrs, line) {
+      hasChild[hasChild.length - 1] = true
+      if (nodes.length === 1) {
+        first ??= {name, line}
+        if (name === 'config') config = true
       }
-      const name = c.name === 'entry' && c.attrs.name !== undefined ? c.attrs.name : c.name
-      const node = childOf(into, name, c.line, `<${c.name}${c.attrs.name !== undefined ? ` name="${c.attrs.name}"` : ''}>`)
-      node.path = c.path
-      node.ids.push(count)
-      if (c.children.length === 0 && c.text !== '') node.values.push(c.text)
-      walk(c, node, depth + 1)
-    }
-  }
-  walk(root, top)
-  return {root: top, count}
+      // elements inside a <member> are not part of the model (nor counted)
+      if (inMember) {
+        inMember++
+        nodes.push(undefined)
+        texts.push([])
+        hasChild.push(false)
+        members.push(false)
+        return
+      }
+      count++
+      const parent = nodes[nodes.length - 1]!
+      if (name === 'member') {
+        inMember = 1
+        parent.ids.push(count)
+        nodes.push(parent)
+        members.push(true)
+      } else {
+        const nodeName = name === 'entry' && attrs.name !== undefined ? attrs.name : name
+        let key = nodeName
+        // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
+        while (parent.children.get(key)?.folded) key += '\u0000'
+        const fresh = !parent.children.has(key)
+        const node = childOf(parent, key, line, '')
+        if (fresh) {
+          node.name = nodeName
+          node.tag = name
+          if (attrs.name !== undefined) node.attrName = attrs.name
+        }
+        node.seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
+        node.ids.push(count)
+        nodes.push(node)
+        members.push(false)
+      }
+      texts.push([])
+      hasChild.push(false)
+    },
+    text(t) {
+      texts[texts.length - 1].push(t)
+    },
+    close() {
+      const node = nodes.pop()
+      const pieces = texts.pop()!
+      const leaf = !hasChild.pop()
+      const member = members.pop()!
+      if (inMember) {
+        inMember--
+        if (member) node!.values.push(pieces.join('').trim())
+        return
+      }
+      if (node && leaf) {
+        const t = pieces.join('').trim()
+        if (t !== '') node.values.push(t)
+      }
+      if (node && fold && node.tag === 'entry') foldNode(node, fold)
+    },
+  })
+  return {root: top, count, first, config}
 }
 
 /** Set-form words directly under `config`: where a single-vsys firewall's `set X` lands. */
@@ -84,7 +181,7 @@ export function fromText(text: string): {root: PNode; count: number; directives:
   if (text.includes('!')) text = text.replace(/^[ \t]*!.*$/gm, '')
   const setForm = /^[ \t]*(set|delete)\s/.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
   const read = setForm ? readSetForm(text) : readHierarchy(text)
-  const top = newNode('', 1, '')
+  const top = newNode('', 1)
   // a [ ] list shorter than another in the same statement repeats its last item (junos/read.ts): once is enough
   const seen = new Set<string>()
   for (const s of read.statements) {
@@ -181,40 +278,91 @@ export function entries(node: PNode | undefined): PNode[] {
   if (!node) return []
   node.used = true
   const out = [...node.children.values()]
-  for (const v of node.values) if (!node.children.has(v)) out.push(newNode(v, node.line, `${node.path}/${v}`))
+  for (const v of node.values) if (!node.children.has(v)) out.push(newNode(v, node.line, node))
   return out
 }
 
-/** Everything the model did not read, reported at its topmost unread node; stats count source items. */
-export function unread(root: PNode): {understood: number; unparsed: Array<{line: number; reason: string; text: string; path: string}>} {
-  const ok = new Set<number>()
-  const bad = new Set<number>()
-  const unparsed: Array<{line: number; reason: string; text: string; path: string}> = []
-  const all = (n: PNode, into: Set<number>) => {
-    for (const id of n.ids) into.add(id)
-    for (const c of n.children.values()) all(c, into)
+/**
+ * Line accounting over a (sub)tree: ids of nodes the model read, ids under nodes it rejected or never
+ * read (reported at the topmost such node), and folded entries counted by their totals.
+ */
+class Accounting {
+  readonly ok = new Set<number>()
+  readonly bad = new Set<number>()
+  readonly unparsed: UnreadItem[] = []
+  private foldedOk = 0
+
+  understood(): number {
+    let n = this.foldedOk
+    for (const id of this.ok) if (!this.bad.has(id)) n++
+    return n
   }
-  const hasIds = (n: PNode): boolean => n.ids.length > 0 || [...n.children.values()].some(hasIds)
-  const walk = (n: PNode) => {
+
+  walk(n: PNode): void {
     if (n.deep) {
-      all(n, ok)
+      this.all(n, true)
       return
     }
-    if (n.used) for (const id of n.ids) ok.add(id)
+    if (n.folded) {
+      this.foldedOk += n.folded.ok
+      this.unparsed.push(...n.folded.unparsed)
+      return
+    }
+    if (n.used) for (const id of n.ids) this.ok.add(id)
     for (const c of n.children.values()) {
       if (c.rejected) {
-        unparsed.push({line: c.line, reason: c.rejected, text: redactLine(c.text.slice(0, 120)), path: c.path})
-        all(c, bad)
-      } else if (c.used || c.deep) walk(c)
+        this.unparsed.push({line: c.line, reason: c.rejected, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.all(c, false)
+      } else if (c.used || c.deep) this.walk(c)
       else if (hasIds(c)) {
-        unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(c.text.slice(0, 120)), path: c.path})
-        all(c, bad)
+        this.unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.all(c, false)
       }
     }
   }
+
+  private all(n: PNode, good: boolean): void {
+    const into = good ? this.ok : this.bad
+    for (const id of n.ids) into.add(id)
+    if (good && n.folded) this.foldedOk += n.folded.total
+    for (const c of n.children.values()) this.all(c, good)
+  }
+}
+
+function hasIds(n: PNode): boolean {
+  return n.ids.length > 0 || (n.folded?.total ?? 0) > 0 || [...n.children.values()].some(hasIds)
+}
+
+function countIds(n: PNode): number {
+  let total = n.ids.length + (n.folded?.total ?? 0)
+  for (const c of n.children.values()) total += countIds(c)
+  return total
+}
+
+/** Read a closed XML entry into the model and keep only its accounting (ids are unique per XML element). */
+function foldNode(node: PNode, fold: Folder): void {
+  const read = fold(node)
+  if (!read) return
+  const total = countIds(node)
+  let ok = total
+  let unparsed: UnreadItem[] = []
+  // an entry the reader marked wholly read settles when its ancestors are walked (deep: all of it)
+  if (!node.deep) {
+    const acc = new Accounting()
+    acc.walk(node)
+    ok = acc.understood()
+    unparsed = acc.unparsed
+  }
+  node.folded = {model: read.model, ok, total, unparsed}
+  node.children = NO_CHILDREN
+  node.values = []
+  node.ids = []
+}
+
+/** Everything the model did not read, reported at its topmost unread node; stats count source items. */
+export function unread(root: PNode): {understood: number; unparsed: UnreadItem[]} {
+  const acc = new Accounting()
   root.used = true
-  walk(root)
-  let understood = 0
-  for (const id of ok) if (!bad.has(id)) understood++
-  return {understood, unparsed}
+  acc.walk(root)
+  return {understood: acc.understood(), unparsed: acc.unparsed}
 }

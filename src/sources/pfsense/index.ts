@@ -11,6 +11,7 @@
 import {IrmError} from '../../core/errors.js'
 import {interfaceAddress} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
+import {composeNat, forwardingFilter, type NatOrder} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {redactLine} from '../redact.js'
@@ -152,9 +153,22 @@ export function parsePfsense(text: string, file: string): ParseResult {
   const mgmt = managementServices(root, interfaces)
   evaluateInterfaces(rules, interfaces, groups, mgmt, root, exposures)
   vpnExposures(root, ctx, acc, exposures)
-  attachExposures(exposures)
-  const device = describeDevice(root, interfaces, mgmt, exposures)
-  return {exposures, unparsed: acc.unparsed, stats: {lines, understood: Math.max(0, lines - acc.missed)}, device}
+  // a port forward opens only what its associated rule, `rdr pass` or a hand-made rule passes
+  const composed = composeNat(exposures, PF_NAT)
+  attachExposures(composed.exposures)
+  const device = describeDevice(root, interfaces, mgmt, composed.exposures)
+  return {exposures: composed.exposures, unparsed: acc.unparsed, ...(composed.doubts.length ? {doubts: composed.doubts} : {}), stats: {lines, understood: Math.max(0, lines - acc.missed)}, device}
+}
+
+/**
+ * pf order for the shared NAT step (model/nat.ts): `rdr` translates first, then the interface's rules
+ * filter the TRANSLATED packet (a hand-made pass rule names the internal host). A rule associated with
+ * the port forward, and `rdr pass`, are read as that forward's traffic (their exposures carry it).
+ */
+const PF_NAT: NatOrder = {
+  filterWords: 'pass rule (associated, rdr pass or hand-made)',
+  candidate: forwardingFilter,
+  sees: () => 'translated',
 }
 
 function natExposure(n: NatRule, kind: Exposure['kind']): Exposure {

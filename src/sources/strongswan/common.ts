@@ -9,6 +9,7 @@ import {parseProtocol, TCP, UDP} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import {type DeviceListener, type DeviceModel, deviceModel, LOOPBACK, onlyLoopback} from '../../model/device.js'
 import {ALL_PROTOCOLS, ESP, readPeerAddresses, vpnExposure, type PeerAddresses} from '../vpn-common.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 
 /** One traffic selector: addresses (or `dynamic`: the tunnel's own address), protocol, port. */
 export interface TrafficSelector {
@@ -90,18 +91,18 @@ export interface ConnectionSides {
   local: PeerAddresses
   /** The local IKE port when not 500 (then no NAT-T float to 4500). */
   localPort?: number
-  notes?: string[]
+  doubts?: DoubtNote[]
 }
 
 /** IKE on udp/500 and 4500 (NAT-T) plus ESP, from the peers to the local addresses. */
 export function listenerExposures(c: ConnectionSides): Exposure[] {
-  const notes = [...(c.notes ?? [])]
-  if (c.remote.names.length) notes.push(`peer address not resolved: ${c.remote.names.join(', ')}`)
-  if (c.local.names.length) notes.push(`local address not resolved: ${c.local.names.join(', ')}`)
+  const doubts = [...(c.doubts ?? [])]
+  if (c.remote.names.length) doubts.push(note('unresolved-name', `peer address not resolved: ${c.remote.names.join(', ')}`))
+  if (c.local.names.length) doubts.push(note('unresolved-name', `local address not resolved: ${c.local.names.join(', ')}`))
   const ports = c.localPort && c.localPort !== 500 ? PortSet.range(c.localPort) : PortSet.fromRanges([[500, 500], [4500, 4500]])
   // IKE bound only to loopback (a lab or a local test) is reachable from this host only
   const loopback = onlyLoopback(c.local.set)
-  if (loopback) notes.push('bound to loopback: reachable from this host only, never from outside')
+  if (loopback) doubts.push(note('loopback-only', 'bound to loopback: reachable from this host only, never from outside'))
   const common = {
     kind: 'vpn-listener' as const,
     from: loopback ? LOOPBACK : c.remote.set,
@@ -111,7 +112,7 @@ export function listenerExposures(c: ConnectionSides): Exposure[] {
     text: c.text,
     fromSets: c.remote.names,
     toSets: c.local.names,
-    notes,
+    doubts,
   }
   return [
     vpnExposure({...common, protocols: ProtocolSet.of(UDP), ports}),
@@ -144,7 +145,7 @@ export interface ChildRoute {
   /** What `dynamic` stands for on each side (peer address / virtual-IP pool, local address). */
   remoteDynamic: PeerAddresses
   localDynamic: PeerAddresses
-  notes?: string[]
+  doubts?: DoubtNote[]
 }
 
 const selectorKey = (s: TrafficSelector) => `${s.protocols.toStrings().join(',')}|${s.ports.toStrings().join(',')}`
@@ -171,9 +172,9 @@ export function childExposures(c: ChildRoute): Exposure[] {
     for (const l of group(c.local, c.localDynamic)) {
       const protocols = r.sel.protocols.intersect(l.sel.protocols)
       if (protocols.isEmpty() || r.set.isEmpty() || l.set.isEmpty()) continue
-      const notes = [...(c.notes ?? [])]
-      if (r.names.length) notes.push(`source not resolved: ${[...new Set(r.names)].join(', ')}`)
-      if (l.names.length) notes.push(`destination not resolved: ${[...new Set(l.names)].join(', ')}`)
+      const doubts = [...(c.doubts ?? [])]
+      if (r.names.length) doubts.push(note('unresolved-name', `source not resolved: ${[...new Set(r.names)].join(', ')}`))
+      if (l.names.length) doubts.push(note('unresolved-name', `destination not resolved: ${[...new Set(l.names)].join(', ')}`))
       exposures.push(
         vpnExposure({
           kind: 'vpn-route',
@@ -187,7 +188,7 @@ export function childExposures(c: ChildRoute): Exposure[] {
           text: c.text,
           fromSets: [...new Set(r.names)],
           toSets: [...new Set(l.names)],
-          notes,
+          doubts,
         }),
       )
     }

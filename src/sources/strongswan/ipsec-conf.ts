@@ -13,6 +13,8 @@ import {AddressSet} from '../../net/address-set.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
+import {ParseLedger} from '../kit/ledger.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {childExposures, describeDevice, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Value {
@@ -113,9 +115,12 @@ export function parseIpsecConf(text: string): ParseResult {
   // a line is understood unless some problem was reported on it (values are checked after inheritance)
   // a bad value inherited from %default or also= is found once per conn: report it once
   const seen = new Set<string>()
-  const once = unparsed.filter((u) => !seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`))
+  const ledger = new ParseLedger()
+  ledger.total(count)
+  for (const u of unparsed) if (!seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`)) ledger.add(u)
   const matched = exposures.flatMap(matchFamilies)
-  return {exposures: matched, unparsed: once, stats: {lines: count, understood: count - new Set(once.map((u) => u.line)).size}, device: describeDevice(matched)}
+  const {unparsed: once, stats, status} = ledger.finish()
+  return {exposures: matched, unparsed: once, stats, status, device: describeDevice(matched)}
 }
 
 /**
@@ -153,15 +158,15 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
     (get('right') === '%defaultroute' && get('left') !== '%defaultroute') ||
     (/^%(config|modeconfig|cfg)\d?$/.test(get('rightsourceip') ?? '') && !/^%(config|modeconfig|cfg)\d?$/.test(get('leftsourceip') ?? ''))
   const [lo, re] = rightIsLocal ? ['right', 'left'] : ['left', 'right']
-  const sideNote = rightIsLocal ? `${lo} side taken as this host (${lo}=%defaultroute or ${lo}sourceip=%config)` : undefined
+  const sideNote = rightIsLocal ? note('vendor-semantics', `${lo} side taken as this host (${lo}=%defaultroute or ${lo}sourceip=%config)`) : undefined
   const local = sideAddress(get(lo))
   const remote = sideAddress(get(re))
   const ikePortText = get(`${lo}ikeport`)
-  const notes = sideNote ? [sideNote] : []
-  if (!get(re) || get(re) === '%any') notes.push(`${re}=%any: IKE is accepted from any address`)
+  const doubts = sideNote ? [sideNote] : []
+  if (!get(re) || get(re) === '%any') doubts.push(note('any-peer', `${re}=%any: IKE is accepted from any address`))
   const psk = /^(secret|psk)$/.test(get('authby') ?? '') || get('leftauth') === 'psk' || get('rightauth') === 'psk'
   // IKEv1 aggressive mode sends the PSK hash in the clear: crackable offline by anyone who asks
-  if (psk && get('aggressive') === 'yes') notes.push('IKEv1 aggressive mode with a PSK: the key can be cracked offline')
+  if (psk && get('aggressive') === 'yes') doubts.push(note('weak-listener', 'IKEv1 aggressive mode with a PSK: the key can be cracked offline'))
   // each exposure points at the value that opens it (possibly in %default or an also= conn)
   const at = (key: string) => {
     const v = s.get(key)
@@ -173,7 +178,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
     remote,
     local,
     localPort: ikePortText && /^\d+$/.test(ikePortText) ? Number(ikePortText) : undefined,
-    notes,
+    doubts,
   })
 
   // the remote side's traffic: its subnet, else the virtual IPs we hand it, else its own address
@@ -196,7 +201,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
     const pool = readPeerAddresses(remotePool.split(',').map((p) => (p.startsWith('%') ? p.slice(1) : p)))
     remoteDynamic = pool
   }
-  const routeNotes = sideNote ? [sideNote] : []
+  const routeDoubts = sideNote ? [sideNote] : []
   out.push(
     ...childExposures({
       rule: conn.name,
@@ -205,7 +210,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
       local: selectors(lo) ?? dynamicSelectors,
       remoteDynamic,
       localDynamic: local,
-      notes: routeNotes,
+      doubts: routeDoubts,
     }),
   )
   return out

@@ -14,6 +14,8 @@ import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
 import type {ParseResult, Unparsed} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
+import {ParseLedger} from '../kit/ledger.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {childExposures, describeDevice, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
 interface Setting {
@@ -112,9 +114,14 @@ export function parseSwanctl(text: string): ParseResult {
   for (const s of root.settings) fail(s, `setting '${s.key}' outside any section`)
   // an inherited setting is checked again in every section that inherits it: report it once
   const seen = new Set<string>()
-  const once = unparsed.filter((u) => !seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`))
+  const ledger = new ParseLedger()
+  ledger.total(count)
+  // the warning's header was read: it costs no line
+  for (const u of unparsed) if (!seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`)) ledger.add(u, u === warning ? {cost: 0} : {})
+  for (const line of notUnderstood) ledger.lost(line)
   const matched = exposures.flatMap(matchFamilies)
-  return {exposures: matched, unparsed: once, stats: {lines: count, understood: count - notUnderstood.size}, device: describeDevice(matched)}
+  const {unparsed: once, stats, status} = ledger.finish()
+  return {exposures: matched, unparsed: once, stats, status, device: describeDevice(matched)}
 }
 
 /** Lines of the settings and sub-section headers in a section and below it. */
@@ -135,14 +142,14 @@ function readConnection(
   const localPort = localPortText && /^\d{1,5}$/.test(localPortText) ? Number(localPortText) : undefined
   const remote = readAddrs(get('remote_addrs')?.value)
   const local = readAddrs(get('local_addrs')?.value)
-  const notes: string[] = []
-  if (!get('remote_addrs')) notes.push('remote_addrs unset: IKE is accepted from any address')
+  const doubts: DoubtNote[] = []
+  if (!get('remote_addrs')) doubts.push(note('any-peer', 'remote_addrs unset: IKE is accepted from any address'))
   const psk = conn.sections.some((sub) => /^(local|remote)/.test(sub.name) && sub.settings.some((x) => x.key === 'auth' && x.value === 'psk'))
   // IKEv1 aggressive mode sends the PSK hash in the clear: crackable offline by anyone who asks
-  if (psk && get('aggressive')?.value === 'yes') notes.push('IKEv1 aggressive mode with a PSK: the key can be cracked offline')
+  if (psk && get('aggressive')?.value === 'yes') doubts.push(note('weak-listener', 'IKEv1 aggressive mode with a PSK: the key can be cracked offline'))
   exposures.push(
     // located at the value that opens it: remote_addrs (or the connection when it is unset)
-    ...listenerExposures({name: conn.name, ...locate(conn, get('remote_addrs')), remote, local, localPort, notes}),
+    ...listenerExposures({name: conn.name, ...locate(conn, get('remote_addrs')), remote, local, localPort, doubts}),
   )
 
   // virtual IPs handed out to peers: `dynamic` on the remote side means one of these
@@ -217,8 +224,8 @@ function readChild(
   // pass/drop children install bypass or block policies: no tunnel, no route
   if (mode === 'pass' || mode === 'drop') return
   const defaults = readSelectors('dynamic').selectors
-  const notes: string[] = []
-  if (local.set.isAny() && (localTs ?? defaults).some((t) => t.dynamic)) notes.push("local_ts dynamic with local_addrs unset: the host's own address (any)")
+  const doubts: DoubtNote[] = []
+  if (local.set.isAny() && (localTs ?? defaults).some((t) => t.dynamic)) doubts.push(note('unknown-address', "local_ts dynamic with local_addrs unset: the host's own address (any)"))
   exposures.push(
     ...childExposures({
       rule: `${connName}/${child.name}`,
@@ -227,7 +234,7 @@ function readChild(
       local: localTs ?? defaults,
       remoteDynamic,
       localDynamic: local,
-      notes,
+      doubts,
     }),
   )
 }

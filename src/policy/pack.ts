@@ -1,7 +1,9 @@
 /**
- * Policy packs: YAML files of thresholds and switches (schemas/policy.schema.json). The bundled
- * default comes first, then each --policy file in the order given; objects merge key by key, lists
- * and scalars replace. Thresholds live here, never in check code.
+ * The one policy loader: YAML packs of thresholds and switches (schemas/policy.schema.json), each file
+ * checked by the schema with file:line positions (the `diff:` section included: an unknown key is refused
+ * where it is written). The bundled default comes first, then each --policy file in the order given;
+ * objects merge key by key, lists and scalars replace. The diff, readiness, recert and the log analyses
+ * read the merged pack; thresholds live here, never in check code.
  */
 import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
@@ -9,17 +11,22 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {Ajv2020} from 'ajv/dist/2020.js'
-import {LineCounter, parseDocument} from 'yaml'
+import {type Document, isMap, isScalar, LineCounter, parseDocument} from 'yaml'
 
 import {IrmError} from '../core/errors.js'
-import type {Crosswalk} from './frameworks.js'
-import type {Severity} from './types.js'
+import {editDistance} from '../inventory/load.js'
+import type {Severity} from '../core/severity.js'
+import type {DiffPolicy} from '../diff/model.js'
+import type {Crosswalk} from '../readiness/frameworks.js'
+import {diffPolicyFrom} from './diff.js'
 
 const require = createRequire(import.meta.url)
 const here = dirname(fileURLToPath(import.meta.url))
-/** Package root: dist/readiness → .., src/readiness → .. */
+/** Package root: dist/policy → ../.., src/policy → ../.. */
 export const PACKAGE_ROOT = join(here, '../..')
 export const DEFAULT_POLICY = join(PACKAGE_ROOT, 'policies/irm5-preparation.yaml')
+/** How reports name the bundled pack. */
+export const DEFAULT_NAME = 'policies/irm5-preparation.yaml'
 
 export interface RetentionProfile {
   description?: string
@@ -62,7 +69,8 @@ export interface ScoringPolicy {
 export interface PolicyPack {
   name?: string
   description?: string
-  diff: Record<string, unknown>
+  /** The `diff:` section, checked and resolved (who is trusted, sensitive ports, severity per kind). */
+  diff: DiffPolicy
   readiness: ReadinessPolicy
   scoring: ScoringPolicy
   /** Requirement ids added per check id or finding rule. */
@@ -84,7 +92,7 @@ export function mergeDeep(base: Plain, over: Plain): Plain {
   return out
 }
 
-let validator: ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string}> | null} | undefined
+let validator: ((data: unknown) => boolean) & {errors?: SchemaError[] | null} | undefined
 
 function validate(data: unknown) {
   if (!validator) {
@@ -128,21 +136,56 @@ export function parsePolicyText(text: string, display: string): Plain {
     })
   }
   const errors = validate(data)
-  if (errors.length) {
-    const e = errors[0]
-    const pathParts = e.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    const node = pathParts.length ? (doc.getIn(pathParts, true) as {range?: [number, number, number]} | undefined) : undefined
-    const pos = node?.range ? lc.linePos(node.range[0]) : undefined
-    throw new IrmError('POLICY_INVALID', `policy ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`, {
+  if (errors.length) throw schemaError(errors[0], doc, lc, display)
+  if (!isPlain(data)) throw new IrmError('POLICY_INVALID', 'a policy file must be a mapping', {file: display})
+  return data
+}
+
+type SchemaError = {instancePath: string; message?: string; keyword?: string; params?: Record<string, unknown>}
+
+/** The first schema error at the line of the value (or, for an unknown key, of the key) it is about. */
+function schemaError(e: SchemaError, doc: Document, lc: LineCounter, display: string): IrmError {
+  const path = e.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const at = (node: unknown) => {
+    const range = (node as {range?: [number, number, number]} | undefined)?.range
+    return range ? lc.linePos(range[0]) : undefined
+  }
+  const where = path.length ? '/' + path.join('/') : '/'
+  if (e.keyword === 'additionalProperties') {
+    const key = String(e.params?.additionalProperty)
+    const parent = path.length ? doc.getIn(path, true) : doc.contents
+    const pair = isMap(parent) ? parent.items.find((i) => isScalar(i.key) && String(i.key.value) === key) : undefined
+    const pos = at(pair?.key)
+    const allowed = allowedKeys(path)
+    const near = allowed.filter((k) => editDistance(k, key) <= 2)
+    return new IrmError('POLICY_INVALID', `unknown key '${key}' in ${where === '/' ? 'the policy' : where}`, {
       file: display,
       line: pos?.line,
       column: pos?.col,
-      path: e.instancePath || '/',
-      hint: 'See schemas/policy.schema.json for the allowed keys and values.',
+      path: `${where === '/' ? '' : where}/${key}`,
+      hint: near.length ? `Did you mean ${near.map((k) => `'${k}'`).join(' or ')}? The keys allowed there: ${allowed.join(', ')}.` : `The keys allowed there: ${allowed.join(', ') || 'none'} (schemas/policy.schema.json).`,
     })
   }
-  if (!isPlain(data)) throw new IrmError('POLICY_INVALID', 'a policy file must be a mapping', {file: display})
-  return data
+  const pos = at(path.length ? doc.getIn(path, true) : undefined)
+  const values = Array.isArray(e.params?.allowedValues) ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : ''
+  return new IrmError('POLICY_INVALID', `policy ${where} ${e.message ?? 'is invalid'}${values}`, {
+    file: display,
+    line: pos?.line,
+    column: pos?.col,
+    path: where,
+    hint: 'See schemas/policy.schema.json for the allowed keys and values.',
+  })
+}
+
+/** The keys the schema allows at a path of the pack (object properties only). */
+function allowedKeys(path: string[]): string[] {
+  let node = require('../../schemas/policy.schema.json') as {properties?: Record<string, unknown>}
+  for (const p of path) {
+    const next = node.properties?.[p] as typeof node | undefined
+    if (!next) return []
+    node = next
+  }
+  return Object.keys(node.properties ?? {})
 }
 
 /** A policy pack already read: its text and the name reports give it. */
@@ -157,7 +200,7 @@ export interface PolicyText {
  */
 export async function loadPolicy(extra: Array<string | PolicyText> = [], options: {defaultPath?: string; defaults?: Plain} = {}): Promise<PolicyPack> {
   const files = [options.defaultPath ?? DEFAULT_POLICY, ...extra]
-  const nameOf = (f: string | PolicyText) => (typeof f !== 'string' ? f.display : f === DEFAULT_POLICY ? 'policies/irm5-preparation.yaml' : f)
+  const nameOf = (f: string | PolicyText) => (typeof f !== 'string' ? f.display : f === DEFAULT_POLICY ? DEFAULT_NAME : f)
   let merged: Plain = {}
   for (const [i, f] of files.entries()) {
     merged = mergeDeep(merged, typeof f === 'string' ? await readPolicyFile(f, nameOf(f)) : parsePolicyText(f.text, f.display))
@@ -174,7 +217,7 @@ export async function loadPolicy(extra: Array<string | PolicyText> = [], options
   return {
     name: merged.name as string | undefined,
     description: merged.description as string | undefined,
-    diff: (merged.diff ?? {}) as Plain,
+    diff: diffPolicyFrom(merged.diff, nameOf(files[files.length - 1])),
     readiness,
     scoring: merged.scoring as ScoringPolicy,
     crosswalk: (merged.crosswalk ?? {}) as Record<string, Crosswalk>,

@@ -1,56 +1,24 @@
 /** The `diff:` section of a policy pack: trusted trust levels, sensitive ports, severities. */
-import {existsSync, readFileSync} from 'node:fs'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-
-import {parse} from 'yaml'
+import {readFileSync} from 'node:fs'
 
 import {IrmError} from '../core/errors.js'
 import {PortSet} from '../net/number-set.js'
 import {SEVERITIES, type Severity} from '../core/severity.js'
 import {TRUSTS, type Trust} from '../core/trust.js'
-import {FINDING_KINDS, type RatedRule} from './kinds.js'
-import type {DiffPolicy} from './model.js'
+import {FINDING_KINDS, type RatedRule} from '../diff/kinds.js'
+import type {DiffPolicy} from '../diff/model.js'
+import {DEFAULT_NAME, DEFAULT_POLICY, parsePolicyText} from './pack.js'
 
-/** `policies/irm5-preparation.yaml` of this package (from src/ or dist/src/). */
-export function defaultPolicyPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'policies', 'irm5-preparation.yaml')
-    if (existsSync(candidate)) return candidate
-    dir = dirname(dir)
-  }
-  throw new IrmError('POLICY_INVALID', 'the default policy pack policies/irm5-preparation.yaml is missing from the installation')
+/** The bundled default pack's `diff:` section, read synchronously (tests, `parse --inventory`). */
+export function defaultDiffPolicy(): DiffPolicy {
+  const text = readFileSync(DEFAULT_POLICY, 'utf8')
+  return diffPolicyFrom(parsePolicyText(text, DEFAULT_NAME).diff, DEFAULT_NAME)
 }
 
 /**
- * The default pack's `diff:` section, with a user pack's section merged over it (mappings key by key,
- * lists replaced), so a pack may change one severity without repeating the rest.
+ * The merged packs' `diff:` section as the diff uses it. Each file was checked by the schema already
+ * (unknown keys, severities, port syntax, at file:line); this checks what only the merge can say.
  */
-export function loadDiffPolicy(file?: string, display = file): DiffPolicy {
-  const defaults = readDiffSection(defaultPolicyPath(), 'policies/irm5-preparation.yaml')
-  if (!file) return diffPolicyFrom(defaults, 'policies/irm5-preparation.yaml')
-  const shown = display ?? file
-  return diffPolicyFrom(mergeDeep(defaults, readDiffSection(file, shown)), shown)
-}
-
-function readDiffSection(file: string, display: string): Record<string, unknown> {
-  let doc: unknown
-  try {
-    doc = parse(readFileSync(file, 'utf8'), {maxAliasCount: 100, resolveKnownTags: false})
-  } catch (e) {
-    throw new IrmError('POLICY_INVALID', `cannot read the policy pack: ${(e as Error).message.split('\n')[0]}`, {file: display})
-  }
-  const section = (doc as {diff?: unknown} | null)?.diff
-  return isObject(section) ? section : {}
-}
-
-function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {...base}
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? mergeDeep(out[k] as Record<string, unknown>, v) : v
-  return out
-}
-
 export function diffPolicyFrom(section: unknown, display: string): DiffPolicy {
   const fail = (path: string, what: string): never => {
     throw new IrmError('POLICY_INVALID', `${what}`, {file: display, path: `/diff${path}`, hint: 'See policies/irm5-preparation.yaml for the expected shape.'})

@@ -1,0 +1,122 @@
+/**
+ * AWS (CLI): security groups only allow, so a zone's instances are isolated the way AWS's incident
+ * response guide does it — a quarantine security group per VPC, with no rules but the kept traffic (its
+ * default allow-all egress revoked), replaces every group of each instance whose address lies in the zone
+ * (`modify-instance-attribute --groups`). Security groups are stateful, so kept traffic needs no reply
+ * rule. Undo gives each instance its groups back and deletes the quarantine group. Instances come from
+ * describe-instances output or a Pulumi stack export.
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {isV6, keptPairs, safeName} from '../common.js'
+import type {IsolationGenerator, IsolationRequest, IsolationRules, KeptService} from '../types.js'
+
+export interface AwsInstance {
+  id: string
+  vpc?: string
+  addresses: string[]
+  groups: string[]
+}
+
+type Obj = Record<string, unknown>
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+
+/** Instances of a describe-instances output or a Pulumi stack export (any nesting). */
+export function awsInstances(text: string): AwsInstance[] {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    return []
+  }
+  const out: AwsInstance[] = []
+  const groupVpc = new Map<string, string>()
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk)
+    if (!v || typeof v !== 'object') return
+    const o = v as Obj
+    if (typeof o.InstanceId === 'string') {
+      const groups = (Array.isArray(o.SecurityGroups) ? o.SecurityGroups : []).map((g) => str((g as Obj).GroupId)).filter((g): g is string => !!g)
+      const six = (Array.isArray(o.Ipv6Addresses) ? o.Ipv6Addresses : []).map((a) => str((a as Obj).Ipv6Address)).filter((a): a is string => !!a)
+      out.push({id: o.InstanceId, vpc: str(o.VpcId), addresses: [...strs([o.PrivateIpAddress]), ...six], groups})
+      return
+    }
+    const type = str(o.type)
+    const outputs = (o.outputs && typeof o.outputs === 'object' ? o.outputs : undefined) as Obj | undefined
+    if (type === 'aws:ec2/instance:Instance' && outputs && str(outputs.id)) {
+      out.push({
+        id: str(outputs.id)!,
+        vpc: str(outputs.vpcId),
+        addresses: [...strs([outputs.privateIp]), ...strs(outputs.ipv6Addresses)],
+        groups: [...strs(outputs.vpcSecurityGroupIds), ...strs(outputs.securityGroups).filter((g) => g.startsWith('sg-'))],
+      })
+      return
+    }
+    if (type === 'aws:ec2/securityGroup:SecurityGroup' && outputs && str(outputs.id) && str(outputs.vpcId)) groupVpc.set(str(outputs.id)!, str(outputs.vpcId)!)
+    for (const x of Object.values(o)) walk(x)
+  }
+  walk(doc)
+  // a Pulumi instance names its VPC through its groups
+  for (const i of out) if (!i.vpc) i.vpc = i.groups.map((g) => groupVpc.get(g)).find((x) => x !== undefined)
+  return out
+}
+
+function permission(s: KeptService, cidr: string, description: string): string {
+  const range = isV6(cidr) ? {Ipv6Ranges: [{CidrIpv6: cidr, Description: description}]} : {IpRanges: [{CidrIp: cidr, Description: description}]}
+  const proto = s.protocol === 'any' ? '-1' : s.protocol === 'icmpv6' ? 'icmpv6' : s.protocol
+  const perms = (s.protocol === 'tcp' || s.protocol === 'udp') && s.ports.length
+    ? s.ports.map(([lo, hi]) => ({IpProtocol: proto, FromPort: lo, ToPort: hi, ...range}))
+    : [{IpProtocol: proto, ...(s.protocol === 'icmp' || s.protocol === 'icmpv6' ? {FromPort: -1, ToPort: -1} : {}), ...range}]
+  return `'${JSON.stringify(perms)}'`
+}
+
+export function awsRules(request: IsolationRequest, instances: AwsInstance[]): IsolationRules {
+  const zone = AddressSet.unionAll(request.addresses.map((a) => AddressSet.parse(a) ?? AddressSet.EMPTY))
+  const inZone = (a: string) => zone.covers(AddressSet.parse(a) ?? AddressSet.ANY)
+  const members = instances.filter((i) => i.addresses.some(inZone))
+  const apply: string[] = []
+  const undo: string[] = []
+  const undoLast: string[] = []
+  const notes: string[] = []
+  const vpcs = [...new Set(members.map((i) => i.vpc ?? '<VPC-ID>'))]
+  for (const vpc of vpcs) {
+    const v = `SG_${safeName(vpc).replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`
+    apply.push(
+      `${v}=$(aws ec2 create-security-group --group-name ${request.tag} --description "irm-audit isolate ${request.zone}" --vpc-id ${vpc} --query GroupId --output text)`,
+      `aws ec2 revoke-security-group-egress --group-id "$${v}" --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'`,
+    )
+    for (const p of keptPairs(request.keep)) {
+      const description = `irm-audit keep ${p.id}`
+      // kept traffic into the zone is the group's ingress; out of it, its egress
+      if (inZone(p.to)) apply.push(`aws ec2 authorize-security-group-ingress --group-id "$${v}" --ip-permissions ${permission(p.service, p.from, description)}`)
+      if (inZone(p.from)) apply.push(`aws ec2 authorize-security-group-egress --group-id "$${v}" --ip-permissions ${permission(p.service, p.to, description)}`)
+    }
+    for (const i of members.filter((m) => (m.vpc ?? '<VPC-ID>') === vpc)) {
+      apply.push(`aws ec2 modify-instance-attribute --instance-id ${i.id} --groups "$${v}"`)
+      undo.push(`aws ec2 modify-instance-attribute --instance-id ${i.id} --groups ${i.groups.join(' ')}`)
+    }
+    undoLast.push(
+      `aws ec2 delete-security-group --group-id "$(aws ec2 describe-security-groups --filters Name=vpc-id,Values=${vpc} Name=group-name,Values=${request.tag} --query 'SecurityGroups[0].GroupId' --output text)"`,
+    )
+  }
+  if (vpcs.includes('<VPC-ID>')) notes.push('The export does not say the VPC of some instances: replace <VPC-ID>.')
+  if (request.addresses.some(isV6)) notes.push('In a VPC with IPv6 the new group may also allow all IPv6 egress: revoke ::/0 too if `describe-security-groups` lists it.')
+  notes.push(
+    'Changing security groups does not end tracked connections: existing ones continue until they idle out (AWS connection tracking); stop them on the instance or with a network ACL deny if they must end at once.',
+    'Only the instances in this export are moved; load balancers, RDS, Lambda and other network interfaces of the zone keep their groups.',
+  )
+  return {language: 'shell', apply, undo: [...undo, ...undoLast], notes}
+}
+
+export const awsGenerator: IsolationGenerator = {
+  formats: ['aws', 'pulumi'],
+  syntax: 'AWS CLI (quarantine security group replacing the groups of the zone\'s instances)',
+  generate(request) {
+    if (!request.config) return {refused: 'no exported instances (aws ec2 describe-instances or a Pulumi stack): which instances to move is unknown'}
+    if (!request.addresses.length) return {refused: 'the zone has no addresses (catch-all): which instances are in it is unknown'}
+    const instances = awsInstances(request.config.text)
+    const rules = awsRules(request, instances)
+    if (!rules.apply.length) return {refused: `no EC2 instance of ${request.config.file} has an address in the zone`}
+    return rules
+  },
+}

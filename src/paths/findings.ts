@@ -1,0 +1,206 @@
+/**
+ * End-to-end findings of the diff (#20), from the zone graph: `unwanted-path` (a restricted or
+ * management zone reached from the internet through a chain whose hops are not all approved by access
+ * points, at the first unapproved hop) and `critical-flow-blocked` decided over every path of the flow
+ * (it supersedes the per-device check wherever the flow has a path; the id keeps its grammar, the device
+ * being the hop that blocks). Also the `reach` section of the diff report.
+ */
+import {byCodeUnit} from '../core/order.js'
+import type {CriticalFlow, DiffInput, Finding} from '../diff/model.js'
+import {anyAddress} from '../diff/reach.js'
+import {protocolNames, serviceText} from '../diff/services.js'
+import {type Box, intersectBox, mergeBoxes, subtractBox} from '../net/match.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
+import {hasPorts} from '../net/protocol.js'
+import {pathJson, byFamily, hopJson} from './evaluate.js'
+import type {HopJson, PathJson, Piece} from './model.js'
+import {reachFrom, reachReport, type ReachReport, untrustedZones} from './reach.js'
+import {MAX_HOPS, PathSpace} from './space.js'
+import {natZones} from './why.js'
+
+const GUARDED: readonly string[] = ['restricted', 'management']
+
+export interface PathFindings {
+  findings: Finding[]
+  reach: ReachReport
+}
+
+/**
+ * The path findings of one diff input, and the per-device findings they supersede removed:
+ * `critical-flow-blocked` of a flow that has a path in the zone graph is decided here.
+ */
+export function pathFindings(input: DiffInput, findings: Finding[]): PathFindings {
+  const space = new PathSpace(input)
+  const from = untrustedZones(space)
+  const reached = from.flatMap((z) => reachFrom(space, z))
+  const out: Finding[] = [...unwantedPaths(space, input, reached)]
+  const decided = new Set<string>()
+  for (const flow of input.flows) {
+    const r = flowFindings(space, input, flow)
+    if (!r) continue
+    decided.add(flow.id)
+    out.push(...r)
+  }
+  const kept = findings.filter((f) => !(f.rule === 'critical-flow-blocked' && f.flow && decided.has(f.flow)))
+  return {findings: [...kept, ...out], reach: reachReport(space, from, reached)}
+}
+
+/** Access points of each device as boxes (one per service). */
+function approvals(input: DiffInput): Map<string, Box[]> {
+  const out = new Map<string, Box[]>()
+  for (const ap of input.accessPoints) {
+    const list = out.get(ap.device) ?? []
+    for (const s of ap.services) list.push({from: ap.from, to: ap.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL})
+    out.set(ap.device, list)
+  }
+  return out
+}
+
+function covered(box: Box, cover: readonly Box[]): boolean {
+  let rest = [box]
+  for (const c of cover) {
+    rest = rest.flatMap((r) => (intersectBox(r, c) ? subtractBox(r, c) : [r]))
+    if (!rest.length) return true
+  }
+  return rest.length === 0
+}
+
+function unwantedPaths(space: PathSpace, input: DiffInput, reached: ReturnType<typeof reachFrom>): Finding[] {
+  const aps = approvals(input)
+  const severity = input.policy.severity.rated['unwanted-path']
+  const byId = new Map<string, {finding: Finding; boxes: Box[]}>()
+  for (const r of reached) {
+    const start = space.zone(r.from)
+    const end = r.zones[r.zones.length - 1]
+    if (start?.trust !== 'internet' || !GUARDED.includes(space.zone(end)?.trust ?? '')) continue
+    for (const p of r.pieces) {
+      const hop = p.entered.findIndex((boxes, i) => !boxes.every((b) => covered(b, aps.get(r.devices[i]) ?? [])))
+      if (hop < 0) continue
+      const device = r.devices[hop]
+      const rule = p.chain[hop]
+      for (const proto of p.box.protocols.values().length <= 8 ? p.box.protocols.values() : [-1]) {
+        const protocols = proto < 0 ? p.box.protocols : ProtocolSet.of(proto)
+        const entered = p.entered[hop].map((b) => ({...b, protocols: b.protocols.intersect(protocols)})).filter((b) => !b.protocols.isEmpty())
+        if (!entered.length) continue
+        const ports = proto >= 0 && !hasPorts(proto) ? PortSet.ALL : entered.map((b) => b.ports).reduce((a, b) => a.union(b), PortSet.EMPTY)
+        const service = serviceText(protocols, ports)
+        const id = `unwanted-path:${device}:${proto < 0 ? 'any' : protocolNames(protocols)[0]}:${end}:${r.from}`
+        const g = byId.get(id)
+        if (g) {
+          g.boxes.push(...entered)
+          continue
+        }
+        byId.set(id, {
+          boxes: [...entered],
+          finding: {
+            id,
+            rule: 'unwanted-path',
+            severity,
+            device,
+            access_point: null,
+            reach: 'internet',
+            service,
+            file: rule.file,
+            line: rule.line,
+            message: `${end} (${space.zone(end)!.trust}) is reachable from ${r.from} through ${r.zones.join(' > ')} (${r.devices.join(' > ')}); the first hop no access point approves is ${device} ${rule.rule}`,
+            suppressed: false,
+          },
+        })
+      }
+    }
+  }
+  return [...byId.values()]
+    .map(({finding, boxes}) => {
+      const merged = mergeBoxes(boxes)
+      finding.service = serviceText(merged.map((b) => b.protocols).reduce((a, b) => a.union(b), ProtocolSet.EMPTY), merged.map((b) => b.ports).reduce((a, b) => a.union(b), PortSet.EMPTY))
+      finding.excess = {boxes: merged.map((b) => ({from: space.label(b.from), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))}
+      return finding
+    })
+    .sort((a, b) => byCodeUnit(a.id, b.id))
+}
+
+/**
+ * A flow over every path from its source zones to its destination zones (through its `via` devices
+ * when it names them): blocked when every path is blocked, partly blocked otherwise, one finding per
+ * hop that blocks. Undefined when no path exists (the per-device check stands).
+ */
+function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): Finding[] | undefined {
+  const via = new Set(flow.via)
+  const paths: PathJson[] = []
+  // a flow to a published address ends where the NAT sends it, not in the zone of the public address
+  const natted = natZones(space, flow.to)
+  const targets = new Set(natted.length ? natted : flow.toZones.filter((z) => space.zone(z)))
+  // `from: [any]` is a flow from anywhere outside: its paths start in the catch-all zone (internal zones
+  // that happen to overlap "any" are not where such a flow comes from)
+  const fromZones = anyAddress(flow.from) ? space.input.zones.filter((z) => z.catchAll).map((z) => z.id) : flow.fromZones
+  for (const s of flow.services) {
+    for (const from of fromZones) {
+      const src = flow.from.intersect(space.addresses(from))
+      if (src.isEmpty()) continue
+      const start: Box = {from: src, to: flow.to, protocols: s.protocols, ports: s.ports, sourcePorts: PortSet.ALL}
+      // the shortest paths only: routing is not read, and a longer zone path is one no route picks
+      // while a shorter one exists (it would flag hops the flow never crosses)
+      const found = flowPaths(space, from, targets, start, via)
+      const fewest = Math.min(...found.map((p) => p.devices.length))
+      paths.push(...found.filter((p) => p.devices.length === fewest))
+    }
+  }
+  if (!paths.length) return undefined
+  const blocking = paths.filter((p) => p.verdict === 'deny' || p.verdict === 'partial' || (p.verdict === 'depends' && p.denied.length))
+  if (!blocking.length) return []
+  const everyPath = paths.every((p) => p.verdict === 'deny')
+  const byDevice = new Map<string, PathJson[]>()
+  for (const p of blocking) {
+    const d = p.blocked_at ?? p.devices[p.devices.length - 1]
+    byDevice.set(d, [...(byDevice.get(d) ?? []), p])
+  }
+  return [...byDevice]
+    .sort(([a], [b]) => byCodeUnit(a, b))
+    .map(([device, list]) => {
+      const denied = list.flatMap((p) => p.denied)
+      const what = denied.map((t) => `${t.services.join(', ')} from ${t.from.join(', ')} to ${t.to.join(', ')}`).join('; ')
+      const where = [...new Set(list.map((p) => p.zones.join(' > ')))].join('; ')
+      return {
+        id: `critical-flow-blocked:${device}:${flow.id}`,
+        rule: 'critical-flow-blocked',
+        severity: input.policy.severity.rated['critical-flow-blocked'],
+        device,
+        access_point: null,
+        flow: flow.id,
+        excess: {boxes: denied.map((t) => ({from: t.from, to: t.to, protocols: t.services, ports: []}))},
+        file: flow.source.file,
+        line: flow.source.line,
+        message:
+          `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${everyPath ? '' : 'partly '}blocked by ${device} on ${list.length === 1 ? 'path' : 'paths'} ${where}: ` +
+          `no live rule permits ${what}${everyPath ? ' (every path is blocked)' : ''}`,
+        suppressed: false,
+      } satisfies Finding
+    })
+}
+
+/** Every path of a flow from one zone (depth-first, deciding at each hop; only `via` devices when named). */
+function flowPaths(space: PathSpace, from: string, targets: Set<string>, start: Box, via: Set<string>): PathJson[] {
+  const out: PathJson[] = []
+  const walk = (zones: string[], devices: string[], hops: HopJson[], pieces: Piece[], denied: Box[]) => {
+    const here = zones[zones.length - 1]
+    for (const edge of space.edges(here)) {
+      if (zones.includes(edge.to) || (via.size && !via.has(edge.device))) continue
+      const d = space.devices.get(edge.device)!
+      const r = d.decide(here, edge.to, pieces)
+      const h = [...hops, hopJson(space, d, here, edge.to, r.passed, r.denied)]
+      const z = [...zones, edge.to]
+      const devs = [...devices, edge.device]
+      const den = [...denied, ...r.denied.map((p) => p.origin)]
+      if (targets.has(edge.to)) {
+        const json = pathJson(space, {zones: z, devices: devs}, h, r.passed, den)
+        if (json) out.push(json)
+        continue
+      }
+      if (!r.passed.length || devs.length >= MAX_HOPS || space.untrusted(edge.to) || !space.continues(edge)) continue
+      walk(z, devs, h, r.passed, den)
+    }
+  }
+  walk([from], [], [], byFamily(start).map((b) => ({box: b, origin: b, chain: [], entered: []})), [])
+  return out
+}
+

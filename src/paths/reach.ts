@@ -1,0 +1,140 @@
+/**
+ * Reach across chained devices (issue #20): from an untrusted zone, every loop-free zone path of up to
+ * MAX_HOPS devices, composing each device's permits (NAT included) with what the previous hops passed.
+ * What arrives in a zone of ours is reported with the rule chain that carries it; what is addressed to
+ * a zone is delivered there and goes no further.
+ */
+import {byCodeUnit} from '../core/order.js'
+import {AddressSet} from '../net/address-set.js'
+import type {Exposure} from '../model/exposure.js'
+import {type Box, mergeBoxes} from '../net/match.js'
+import {PortSet, ProtocolSet} from '../net/number-set.js'
+import type {RuleRefJson, TrafficJson} from './model.js'
+import type {Piece} from './model.js'
+import {byFamily, ruleRef, trafficJson} from './evaluate.js'
+import {chainPart, MAX_HOPS, type PathSpace} from './space.js'
+import {ROUTING_NOTE} from './why.js'
+
+export interface ReachChainJson {
+  /** One deciding rule per hop, with its device. */
+  rules: Array<RuleRefJson & {device: string}>
+  traffic: TrafficJson[]
+}
+
+export interface ReachPathJson {
+  from_zone: string
+  to_zone: string
+  trust: string
+  zones: string[]
+  devices: string[]
+  traffic: TrafficJson[]
+  chains: ReachChainJson[]
+}
+
+export interface ReachReport {
+  from: string[]
+  note: string
+  /** Zones reached, each once, with the services that arrive there (all paths together). */
+  zones: Array<{zone: string; trust: string; services: string[]; paths: number}>
+  paths: ReachPathJson[]
+}
+
+/** A reached path with its pieces (rule chains), for findings. */
+export interface ReachedPath {
+  from: string
+  zones: string[]
+  devices: string[]
+  pieces: Piece[]
+}
+
+/**
+ * Every path from `from` into a zone of ours, with what arrives. Zones of untrusted trust are not
+ * entered (a path does not cross the internet or a partner).
+ */
+export function reachFrom(space: PathSpace, from: string): ReachedPath[] {
+  const out: ReachedPath[] = []
+  const start: Box = {from: space.addresses(from), to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
+  if (start.from.isEmpty()) return out
+  const walk = (zones: string[], devices: string[], pieces: Piece[]) => {
+    const here = zones[zones.length - 1]
+    for (const edge of space.edges(here)) {
+      if (zones.includes(edge.to) || space.untrusted(edge.to)) continue
+      const d = space.devices.get(edge.device)!
+      const {passed} = d.decide(here, edge.to, pieces)
+      if (!passed.length) continue
+      const inZone = space.addresses(edge.to)
+      const arrived: Piece[] = []
+      for (const p of passed) {
+        const to = p.box.to.intersect(inZone)
+        if (to.isEmpty()) continue
+        const q = {...p, box: {...p.box, to}}
+        arrived.push(q)
+      }
+      const path = {from, zones: [...zones, edge.to], devices: [...devices, edge.device]}
+      if (arrived.length) out.push({...path, pieces: arrived})
+      if (path.devices.length >= MAX_HOPS || !space.continues(edge)) continue
+      // what is addressed to this zone is delivered here; the rest may go on
+      const own = space.ownAddresses(edge.to)
+      const onward: Piece[] = []
+      for (const p of passed) {
+        const to = p.box.to.subtract(own)
+        if (to.isEmpty()) continue
+        const q = {...p, box: {...p.box, to}}
+        onward.push(q)
+      }
+      if (onward.length) walk(path.zones, path.devices, onward)
+    }
+  }
+  walk([from], [], byFamily(start).map((b) => ({box: b, origin: b, chain: [], entered: []})))
+  return out
+}
+
+/** The JSON report of `reach --from`. */
+export function reachReport(space: PathSpace, from: string[], paths: ReachedPath[]): ReachReport {
+  const label = (s: AddressSet) => space.label(s)
+  const json: ReachPathJson[] = paths.map((r) => {
+    const byChain = new Map<string, {chain: Exposure[]; boxes: Box[]}>()
+    for (const p of r.pieces) {
+      const k = p.chain.map(chainPart).join('\u0000')
+      const g = byChain.get(k)
+      if (g) g.boxes.push(p.box)
+      else byChain.set(k, {chain: p.chain, boxes: [p.box]})
+    }
+    const chains = [...byChain.values()]
+      .map((g) => ({rules: g.chain.map((e) => ({device: e.device ?? '', ...ruleRef(e)})), traffic: mergeBoxes(g.boxes).map((b) => trafficJson(b, label))}))
+      .sort((a, b) => byCodeUnit(chainKey(a), chainKey(b)))
+    const to = r.zones[r.zones.length - 1]
+    return {
+      from_zone: r.from,
+      to_zone: to,
+      trust: space.zone(to)?.trust ?? '',
+      zones: r.zones,
+      devices: r.devices,
+      traffic: mergeBoxes(r.pieces.map((p) => p.box)).map((b) => trafficJson(b, label)),
+      chains,
+    }
+  })
+  json.sort((a, b) => byCodeUnit(a.from_zone, b.from_zone) || byCodeUnit(a.to_zone, b.to_zone) || a.devices.length - b.devices.length || byCodeUnit(a.zones.join(' '), b.zones.join(' ')) || byCodeUnit(a.devices.join(' '), b.devices.join(' ')))
+  const zones = new Map<string, {zone: string; trust: string; services: Set<string>; paths: number}>()
+  for (const p of json) {
+    const z = zones.get(p.to_zone) ?? {zone: p.to_zone, trust: p.trust, services: new Set<string>(), paths: 0}
+    z.paths++
+    for (const t of p.traffic) for (const s of t.services) z.services.add(s)
+    zones.set(p.to_zone, z)
+  }
+  return {
+    from,
+    note: ROUTING_NOTE,
+    zones: [...zones.values()].sort((a, b) => byCodeUnit(a.zone, b.zone)).map((z) => ({zone: z.zone, trust: z.trust, services: [...z.services].sort(byCodeUnit), paths: z.paths})),
+    paths: json,
+  }
+}
+
+function chainKey(c: ReachChainJson): string {
+  return c.rules.map((r) => `${r.device} ${r.file ?? ''} ${String(r.line).padStart(9, '0')}`).join(' > ')
+}
+
+/** The untrusted zones (internet and partner trust), or those named. */
+export function untrustedZones(space: PathSpace): string[] {
+  return space.input.zones.filter((z) => space.untrusted(z.id)).map((z) => z.id).sort(byCodeUnit)
+}

@@ -1,0 +1,237 @@
+/**
+ * PAN-OS security rules → exposures, per zone pair: the context's rules in order (shared pre,
+ * pre-rulebase, rulebase, post-rulebase, shared post), then the default rule of the pair (intrazone
+ * allow, interzone deny, or their overrides).
+ */
+import {AddressSet} from '../../net/address-set.js'
+import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
+import {type EvalRule, evaluateList, type Guard} from '../../model/evaluate.js'
+import {type ContextConfig, type PlacedRule, RULE_ACTIONS} from './model.js'
+import {type Objects, specBox, type Template} from './objects.js'
+import {APP_DEFAULT_PORTS} from './tables.js'
+
+type Emit = (t: Template, b: Box) => void
+
+/** One way a rule matches: all its applications, or one of them (guard `app=<name>`). */
+interface Variant {
+  guards: Guard[]
+  boxes: Box[]
+  notes: string[]
+  opaque: boolean
+  fromSets: string[]
+  toSets: string[]
+}
+
+interface BuiltRule {
+  r: PlacedRule
+  variants: Variant[]
+}
+
+/** Services, applications and addresses of rules → boxes, with what `application-default` admits per App-ID. */
+class RuleMatcher {
+  private readonly appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
+
+  constructor(
+    private readonly objects: Objects,
+    private readonly customApps: Map<string, string[] | undefined>,
+  ) {}
+
+  /**
+   * An App-ID rule applies to its applications only: each application is a guard `app=<name>`, so a deny
+   * of an application shadows allows of that same application (on its ports) and nothing else.
+   */
+  build(r: PlacedRule): BuiltRule {
+    const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
+    const variants = apps ? apps.map((a) => ({guards: [{cond: `app=${a}`}] as Guard[], ...this.boxes(r, [a])})) : [{guards: [] as Guard[], ...this.boxes(r, ['any'])}]
+    return {r, variants}
+  }
+
+  /** `apps`: the rule's applications, or one of them (a rule naming several is evaluated once per application). */
+  private boxes(r: PlacedRule, apps: string[]): Omit<Variant, 'guards'> {
+    const services = r.services.length ? r.services : ['any']
+    const svc = this.serviceBoxes(services, apps)
+    const notes = svc.notes
+    let opaque = svc.opaque
+    if (!apps.includes('any') && !services.includes('application-default')) notes.push(`application ${r.applications.join(', ')} only`)
+    const src = this.objects.addressesOf(r.source)
+    const dst = this.objects.addressesOf(r.destination)
+    let from = src.set
+    let to = dst.set
+    if (src.unresolved.length || dst.unresolved.length) {
+      notes.push(`address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`)
+      if (src.unresolved.length) from = AddressSet.ANY
+      if (dst.unresolved.length) to = AddressSet.ANY
+      opaque = true
+    }
+    // negating a set we could not expand would turn "any" into "nothing": keep any, the note says why
+    if (r.negateSource && !src.unresolved.length) from = AddressSet.ANY.subtract(from)
+    if (r.negateDestination && !dst.unresolved.length) to = AddressSet.ANY.subtract(to)
+    if (r.unknown.length) {
+      notes.push(`match ${r.unknown.join('; ')} not modelled; exposure may be narrower`)
+      opaque = true
+    }
+    const boxes = mergeBoxes(svc.boxes.map((b) => intersectBox(b, {...ANY_BOX, from, to})).filter((b): b is Box => b !== null))
+    return {boxes, notes, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
+  }
+
+  private serviceBoxes(services: string[], apps: string[]): {boxes: Box[]; notes: string[]; opaque: boolean} {
+    const boxes: Box[] = []
+    const notes: string[] = []
+    let opaque = false
+    for (const s of services) {
+      if (s === 'application-default') {
+        if (apps.includes('any')) boxes.push(ANY_BOX)
+        else
+          for (const a of apps) {
+            const res = this.appDefault(a)
+            boxes.push(...res.boxes)
+            notes.push(...res.notes)
+          }
+        continue
+      }
+      const res = this.objects.service(s)
+      if (res.unresolved) {
+        notes.push(`service ${res.unresolved} unknown; taken as any`)
+        opaque = true
+      }
+      boxes.push(...res.boxes)
+    }
+    return {boxes, notes, opaque}
+  }
+
+  private appDefault(a: string): {boxes: Box[]; notes: string[]} {
+    let res = this.appCache.get(a)
+    if (!res) {
+      const specs = APP_DEFAULT_PORTS[a] ?? this.customApps.get(a)
+      res = specs ? {boxes: specs.map(specBox), notes: []} : {boxes: [ANY_BOX], notes: [`application ${a}: default ports unknown; any port`]}
+      this.appCache.set(a, res)
+    }
+    return res
+  }
+}
+
+/** Zones of the context (its own and every zone a rule names); `any` alone when none is named. */
+function zoneSet(rules: PlacedRule[], zoneIfaces: Map<string, string[]>): {zones: string[]; zoneless: boolean} {
+  const zones = new Set<string>(zoneIfaces.keys())
+  for (const r of rules) for (const z of [...r.from, ...r.to]) if (z !== 'any') zones.add(z)
+  // rules that only say `any` and no zone anywhere (a bare device-group): one pair with no zone names
+  const zoneless = zones.size === 0
+  if (zoneless) zones.add('any')
+  return {zones: [...zones].sort(), zoneless}
+}
+
+/** Rules indexed by source zone, so a zone pair only walks the rules that can apply to it. */
+function indexByFrom(built: BuiltRule[]): {byFrom: Map<string, number[]>; anyFrom: number[]} {
+  const byFrom = new Map<string, number[]>()
+  const anyFrom: number[] = []
+  built.forEach(({r}, i) => {
+    if (r.from.length === 0 || r.from.includes('any')) anyFrom.push(i)
+    else
+      for (const z of new Set(r.from)) {
+        const list = byFrom.get(z)
+        if (list) list.push(i)
+        else byFrom.set(z, [i])
+      }
+  })
+  return {byFrom, anyFrom}
+}
+
+/** Does a rule apply from zone `from` to zone `to` (its `to` list and its rule-type)? */
+function applies(r: PlacedRule, from: string, to: string, zoneless: boolean): boolean {
+  if (r.to.length && !r.to.includes('any') && !r.to.includes(to)) return false
+  if (!zoneless && r.ruleType === 'intrazone' && from !== to) return false
+  if (!zoneless && r.ruleType === 'interzone' && from === to) return false
+  return true
+}
+
+function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string, to: string, zoneless: boolean): Template {
+  const notes = [...new Set(variants.flatMap((v) => v.notes))]
+  const {fromSets, toSets} = variants[0]
+  return {
+    kind: 'filter',
+    action: 'allow',
+    direction: 'inbound',
+    line: r.line,
+    rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
+    name: r.name, // PAN-OS rule names are unique and stable
+    text: ruleText(r),
+    fromZones: zoneless ? undefined : [from],
+    toZones: zoneless ? undefined : [to],
+    fromSets: fromSets.length ? fromSets : undefined,
+    toSets: toSets.length ? toSets : undefined,
+    notes: notes.length ? notes : undefined,
+  }
+}
+
+function defaultTemplate(ctx: ContextConfig, from: string, to: string, action: string): Template {
+  const which = from === to ? 'intrazone-default' : 'interzone-default'
+  return {
+    kind: 'filter',
+    action: 'allow',
+    direction: 'inbound',
+    line: ctx.defaults.line,
+    rule: `${ctx.prefix} ${which} (${from} to ${to})`,
+    text: `${which} action ${action}`,
+    fromZones: [from],
+    toZones: [to],
+  }
+}
+
+/** The ordered list of one zone pair, evaluated, with the pieces of a multi-application rule merged again. */
+function evaluatePair(ctx: ContextConfig, built: BuiltRule[], candidates: number[], from: string, to: string, zoneless: boolean, emit: Emit): void {
+  const list: Array<EvalRule<Template>> = []
+  for (const i of candidates) {
+    const b = built[i]
+    if (!applies(b.r, from, to, zoneless)) continue
+    const action = b.r.action === 'allow' ? 'allow' : 'deny'
+    const known = RULE_ACTIONS.includes(b.r.action)
+    const template = ruleTemplate(ctx, b, from, to, zoneless)
+    for (const {boxes, opaque, guards} of b.variants) for (const match of boxes) list.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta: template})
+  }
+  // without zones we cannot tell intrazone from interzone: the stricter default applies
+  const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
+  const byRule = new Map<Template, Box[]>()
+  for (const p of evaluateList(list, def === 'allow' ? 'allow' : 'deny', defaultTemplate(ctx, from, to, def)).permits) {
+    const boxes = byRule.get(p.meta)
+    if (boxes) boxes.push(p.box)
+    else byRule.set(p.meta, [p.box])
+  }
+  for (const [meta, boxes] of byRule) for (const b of boxes.length > 1 ? mergeBoxes(boxes) : boxes) emit(meta, b)
+}
+
+export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Emit): void {
+  const matcher = new RuleMatcher(objects, ctx.customApps)
+  const built = ctx.rules.map((r) => matcher.build(r))
+  const {zones, zoneless} = zoneSet(ctx.rules, ctx.zones)
+  const {byFrom, anyFrom} = indexByFrom(built)
+  for (const from of zones) {
+    const candidates = mergeSorted(byFrom.get(from) ?? [], anyFrom)
+    for (const to of zones) evaluatePair(ctx, built, candidates, from, to, zoneless, emit)
+  }
+}
+
+/** Union of two ascending index lists, ascending (rule order is evaluation order). */
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++])
+    else out.push(b[j++])
+  }
+  return out
+}
+
+function ruleText(r: PlacedRule): string {
+  const l = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
+  return [
+    `rule "${r.name}"`,
+    `from ${l(r.from)}`,
+    `to ${l(r.to)}`,
+    `source ${r.negateSource ? 'not ' : ''}${l(r.source)}`,
+    `destination ${r.negateDestination ? 'not ' : ''}${l(r.destination)}`,
+    `application ${l(r.applications)}`,
+    `service ${l(r.services)}`,
+    `action ${r.action}`,
+  ].join(' ')
+}
