@@ -17,7 +17,8 @@ export async function benchReach({edges = 20, inner = 9, perDevice = 500} = {}) 
   const {PortSet, ProtocolSet} = await load('net/number-set.js')
   const {PathSpace} = await load('paths/space.js')
   const {reachFrom, reachReport} = await load('paths/reach.js')
-  const {loadDiffPolicy} = await load('diff/policy.js')
+  const {defaultDiffPolicy} = await load('policy/diff.js')
+  const {TrustModel} = await load('policy/trust.js')
   const zones = [{id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true}]
   const devices = []
   const live = []
@@ -45,7 +46,8 @@ export async function benchReach({edges = 20, inner = 9, perDevice = 500} = {}) 
   }
   const t0 = process.hrtime.bigint()
   const c0 = process.cpuUsage()
-  const space = new PathSpace({zones, devices, accessPoints: [], flows: [], live, asOf: '2026-12-01', policy: loadDiffPolicy()})
+  const policy = defaultDiffPolicy()
+  const space = new PathSpace({zones, devices, accessPoints: [], flows: [], live, asOf: '2026-12-01', policy, trust: TrustModel.of(policy, {zones})})
   const report = reachReport(space, ['internet'], reachFrom(space, 'internet'))
   const cpu = process.cpuUsage(c0)
   const ms = Number(process.hrtime.bigint() - t0) / 1e6

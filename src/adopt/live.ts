@@ -110,23 +110,42 @@ export function draftFromLive(o: LiveDraftOptions, base: Draft): LiveDraftResult
       proposeZone(device, u, space, o, draft, first)
     }
   }
-  // 2. access points: one per live rule the diff would report
+  // 2. access points: one per live rule the diff would report. A NAT composed with the filter rule that
+  // passes it is one opening, reported at the NAT: its entry covers the filter rule too. A second pass
+  // drafts what a first one left (a filter rule that passes more than its NAT).
   const second = inputFor(o, draft)
   const secondSpace = new ZoneSpace(second.zones, o.policy.trustedTrust)
   const reaches = reachByDevice(second, secondSpace)
   const trusted = trustedSet(second)
-  const findings = diffFindings(second)
-  const rules = new Map<string, {device: string; file: string; line: number}>()
-  for (const f of findings) {
-    if (!ACCESS_RULES.has(f.rule) || !f.device || !f.file || f.line === undefined) continue
-    for (const at of [{file: f.file, line: f.line}, ...(f.also ?? [])]) rules.set(`${f.device}\u0000${at.file}\u0000${String(at.line).padStart(9, '0')}`, {device: f.device, ...at})
-  }
-  for (const key of [...rules.keys()].sort(byCodeUnit)) {
-    const {device, file, line} = rules.get(key)!
-    const exposures = second.live.flatMap((l) => (l.device === device && !('error' in l) ? l.exposures : [])).filter((e) => e.file === file && e.line === line && e.direction === 'inbound')
-    const reach = reaches.get(device)
-    if (!exposures.length || !reach) continue
-    draft.entries.push(accessPoint(device, exposures, {reach, space: secondSpace, trusted, input: second, o}))
+  const done = new Set<string>()
+  const key = (device: string, file: string, line: number) => `${device}\u0000${file}\u0000${String(line).padStart(9, '0')}`
+  const exposuresAt = (device: string, file: string, line: number) =>
+    second.live.flatMap((l) => (l.device === device && !('error' in l) ? l.exposures : [])).filter((e) => e.file === file && e.line === line && e.direction === 'inbound')
+  for (let pass = 0; pass < 2; pass++) {
+    const findings = diffFindings(pass === 0 ? second : inputFor(o, draft))
+    const rules = new Map<string, {device: string; file: string; line: number}>()
+    for (const f of findings) {
+      if (!ACCESS_RULES.has(f.rule) || !f.device || !f.file || f.line === undefined) continue
+      for (const at of [{file: f.file, line: f.line}, ...(f.also ?? [])]) rules.set(key(f.device, at.file, at.line), {device: f.device, ...at})
+    }
+    const composed = new Set<string>()
+    if (pass === 0) {
+      for (const {device, file, line} of rules.values()) {
+        for (const e of exposuresAt(device, file, line)) if (e.kind === 'nat-forward' && e.filter && e.filter.line !== line) composed.add(key(device, file, e.filter.line))
+      }
+    }
+    let added = 0
+    for (const k of [...rules.keys()].sort(byCodeUnit)) {
+      if (done.has(k) || composed.has(k)) continue
+      const {device, file, line} = rules.get(k)!
+      const exposures = exposuresAt(device, file, line)
+      const reach = reaches.get(device)
+      if (!exposures.length || !reach) continue
+      draft.entries.push(accessPoint(device, exposures, {reach, space: secondSpace, trusted, input: second, o}))
+      done.add(k)
+      added++
+    }
+    if (!added) break
   }
   // 3. the check: the diff once more, with everything drafted
   const final = diffFindings(inputFor(o, draft))
@@ -290,6 +309,7 @@ function accessPoint(device: string, exposures: Exposure[], c: RuleContext): Dra
   const where = `${e.file ?? '?'}:${e.line}`
   const via = ingressZones.size ? ` entering from ${[...ingressZones].sort(byCodeUnit).join(', ')}` : ''
   const text = e.text ? `: ${e.text.length > 140 ? `${e.text.slice(0, 137)}...` : e.text}` : ''
+  const filter = e.filter && e.filter.line !== e.line ? `; passed by ${e.filter.rule} at line ${e.filter.line}` : ''
   return {
     collection: 'access_points',
     id,
@@ -306,7 +326,7 @@ function accessPoint(device: string, exposures: Exposure[], c: RuleContext): Dra
       review_by: addDays(c.o.asOf, REVIEW_DAYS),
     },
     comment: [
-      `irm-audit adopt: drafted from ${where} (${e.rule})${via}${text}`,
+      `irm-audit adopt: drafted from ${where} (${e.rule})${via}${text}${filter}`,
       `to confirm: owner, justification${note ? '' : ' (none in the config)'}, and whether this opening is wanted at all`,
     ],
   }

@@ -6,6 +6,7 @@
 import {Command, Flags} from '@oclif/core'
 
 import {IrmError, isIrmError} from '../core/errors.js'
+import {SCHEMA_VERSION} from '../report/json.js'
 import {paint, type Paint, useColor, writeAtomic} from '../report/output.js'
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit' | 'html'
@@ -36,6 +37,11 @@ export const inventoryFlag = Flags.string({
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
+
+  /** `--json` prints what `--format json` prints: the report with its `schema_version` first. */
+  protected override toSuccessJson(result: unknown): unknown {
+    return typeof result === 'object' && result !== null && !Array.isArray(result) ? {schema_version: SCHEMA_VERSION, ...result} : result
+  }
 
   protected paint(noColor?: boolean): Paint {
     return paint(useColor(noColor, process.env, Boolean(process.stdout.isTTY)))

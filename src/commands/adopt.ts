@@ -18,7 +18,7 @@ export default class Adopt extends BaseCommand {
   static override examples = [
     '<%= config.bin %> adopt --dry-run',
     '<%= config.bin %> adopt --live fw-new=exports/fw-new.cfg:cisco-asa --as-of 2026-12-01',
-    'NETBOX_TOKEN=… <%= config.bin %> adopt --netbox https://netbox.example.com',
+    '<%= config.bin %> adopt --netbox https://netbox.example.com --dry-run',
     '<%= config.bin %> adopt --netbox netbox-export/ --dry-run',
   ]
 

@@ -5,6 +5,7 @@ import {displayPath} from '../diff/live.js'
 import {isolateZone, type IsolationReport} from '../isolate/run.js'
 import {loadInventory} from '../inventory/load.js'
 import {renderIsolateMarkdown, renderIsolateText} from '../report/isolate.js'
+import {renderJson, SCHEMA_VERSION} from '../report/json.js'
 
 export default class Isolate extends BaseCommand {
   static override summary = 'Containment playbook of a zone: the vendor rules that cut it off, their undo, and the flows the isolation cuts.'
@@ -30,13 +31,14 @@ export default class Isolate extends BaseCommand {
     'no-color': noColorFlag,
   }
 
-  async run(): Promise<IsolationReport> {
+  async run(): Promise<IsolationReport & {schema_version: string}> {
     const {args, flags} = await this.parse(Isolate)
     const loaded = await loadInventory(flags.inventory, {displayBase: process.cwd()})
     const report = isolateZone({inventory: loaded.inventory, dir: loaded.dir, zone: args.zone, display: (abs) => displayPath(abs, process.cwd())})
     const rendered =
-      flags.format === 'json' ? JSON.stringify(report, null, 2) : flags.format === 'markdown' ? renderIsolateMarkdown(report) : renderIsolateText(report, this.paint(flags['no-color']))
+      flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderIsolateMarkdown(report) : renderIsolateText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
-    return report
+    // --json prints what run() returns: the same document as --format json
+    return {schema_version: SCHEMA_VERSION, ...report}
   }
 }

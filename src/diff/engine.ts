@@ -3,6 +3,7 @@
  * address/protocol/port sets; access points and exposures are found through per-device interval indexes
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
+import {rateFindings, withoutDead} from './confidence.js'
 import type {DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
@@ -610,7 +611,8 @@ export function describeExcess(x: Excess, fromLabel?: string): string {
  * in a stable order: severity, rule, id.
  */
 export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, InterfaceMapping[]>}): Finding[] {
-  const engine = new Engine(input)
+  // a dead exposure (a NAT no filter passes) opens nothing: never a finding
+  const engine = new Engine(withoutDead(input))
   const raw = engine.run()
   if (out) out.mappings = new Map([...engine.reach].map(([device, r]) => [device, r.mappings()]))
   const byId = new Map<string, Finding>()
@@ -625,12 +627,14 @@ export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, Int
     if (f.file && f.line !== undefined) (prev.also ??= []).push({file: f.file, line: f.line})
     if (rank(f.severity) < rank(prev.severity)) prev.severity = f.severity
   }
-  return sortFindings([...byId.values()])
+  const findings = [...byId.values()]
+  rateFindings(findings)
+  return sortFindings(findings)
 }
 
 /** The live rules (split by protocol) that provide each access point, by access point id. */
 export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> {
-  const engine = new Engine(input)
+  const engine = new Engine(withoutDead(input))
   engine.run()
   return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }

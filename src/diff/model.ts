@@ -166,6 +166,8 @@ export interface Finding {
   legacy_id?: string
   rule: FindingRule
   severity: Severity
+  /** How sure the finding is, from its exposures' doubts (diff/confidence.ts); set when it stands on exposures. */
+  confidence?: 'high' | 'medium' | 'low'
   device: string | null
   /** The inventory entry concerned or the nearest one (drift), null when none. */
   access_point: string | null

@@ -529,6 +529,7 @@ export const validateReportSchema = {
   type: 'object',
   required: ['valid', 'errors'],
   properties: {
+    schema_version: {type: 'string', pattern: '^1\\.[0-9]+$', description: 'Version of these shapes (src/report/json.ts): the minor number rises when fields are added.'},
     valid: {type: 'boolean', description: 'True when no finding has severity `error` (exit code 0).'},
     errors: {
       type: 'array',

@@ -54,10 +54,14 @@ export const DOUBT_EFFECTS = {
   'default-may-open-more': 'broader',
   // some of the device's addresses are assigned at run time and not listed: it may be reachable on more
   'unlisted-address': 'broader',
+  // a named group whose member addresses are not in the input: the exposure names it, lists no address
+  'members-unknown': 'broader',
   // the rule also opens reply traffic, or forwarding that reaches beyond the shown networks
   'opens-more': 'broader',
   // a referenced file (client-config-dir) is not read: what it opens is not seen
   'unread-file': 'broader',
+  // the decision is made by rules that are not in this input (GCP policy fall-through)
+  'outside-input': 'unknown',
   // a NAT translation we could not compute (map, pool, type): the translated side is unknown
   'translation-unknown': 'unknown',
   // one of several backends (load-balanced NAT)

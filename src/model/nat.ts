@@ -19,16 +19,11 @@ import {type Box, intersectBox} from '../net/match.js'
 import type {PortSet} from '../net/number-set.js'
 import {addDoubts} from './build.js'
 import type {DeviceModel} from './device.js'
+import type {Doubt} from './doubts.js'
 import {type Exposure, exposureBox, exposureToJson} from './exposure.js'
 
-/** A NAT that no filter passes (the shape of ParseResult.doubts; kept here so the model imports no parser). */
-export interface NatDoubt {
-  code: 'nat-dead'
-  effect: 'dead'
-  detail: string
-  line: number
-  file?: string
-}
+/** A NAT that no filter passes: a `nat-dead` doubt (ParseResult.doubts). */
+export type NatDoubt = Doubt & {code: 'nat-dead'; effect: 'dead'}
 
 /** Which destination a filter rule names for NAT'd traffic. */
 export type NatSide = 'translated' | 'original'

@@ -127,6 +127,8 @@ function unwantedPaths(space: PathSpace, input: DiffInput, reached: ReturnType<t
 function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): Finding[] | undefined {
   const via = new Set(flow.via)
   const paths: PathJson[] = []
+  /** Each path's denied traffic as boxes (the JSON names zones; a finding's excess holds CIDRs). */
+  const raw = new Map<PathJson, Box[]>()
   // a flow to a published address ends where the NAT sends it, not in the zone of the public address
   const natted = natZones(space, flow.to)
   const targets = new Set(natted.length ? natted : flow.toZones.filter((z) => space.zone(z)))
@@ -141,8 +143,12 @@ function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): F
       // the shortest paths only: routing is not read, and a longer zone path is one no route picks
       // while a shorter one exists (it would flag hops the flow never crosses)
       const found = flowPaths(space, from, targets, start, via)
-      const fewest = Math.min(...found.map((p) => p.devices.length))
-      paths.push(...found.filter((p) => p.devices.length === fewest))
+      const fewest = Math.min(...found.map((p) => p.json.devices.length))
+      for (const p of found) {
+        if (p.json.devices.length !== fewest) continue
+        paths.push(p.json)
+        raw.set(p.json, p.denied)
+      }
     }
   }
   if (!paths.length) return undefined
@@ -159,6 +165,7 @@ function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): F
     .map(([device, list]) => {
       const denied = list.flatMap((p) => p.denied)
       const what = denied.map((t) => `${t.services.join(', ')} from ${t.from.join(', ')} to ${t.to.join(', ')}`).join('; ')
+      const boxes = mergeBoxes(list.flatMap((p) => raw.get(p) ?? []))
       const where = [...new Set(list.map((p) => p.zones.join(' > ')))].join('; ')
       return {
         id: `critical-flow-blocked:${device}:${flow.id}`,
@@ -167,7 +174,7 @@ function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): F
         device,
         access_point: null,
         flow: flow.id,
-        excess: {boxes: denied.map((t) => ({from: t.from, to: t.to, protocols: t.services, ports: []}))},
+        excess: {boxes: boxes.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))},
         file: flow.source.file,
         line: flow.source.line,
         message:
@@ -179,8 +186,8 @@ function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): F
 }
 
 /** Every path of a flow from one zone (depth-first, deciding at each hop; only `via` devices when named). */
-function flowPaths(space: PathSpace, from: string, targets: Set<string>, start: Box, via: Set<string>): PathJson[] {
-  const out: PathJson[] = []
+function flowPaths(space: PathSpace, from: string, targets: Set<string>, start: Box, via: Set<string>): Array<{json: PathJson; denied: Box[]}> {
+  const out: Array<{json: PathJson; denied: Box[]}> = []
   const walk = (zones: string[], devices: string[], hops: HopJson[], pieces: Piece[], denied: Box[]) => {
     const here = zones[zones.length - 1]
     for (const edge of space.edges(here)) {
@@ -193,7 +200,7 @@ function flowPaths(space: PathSpace, from: string, targets: Set<string>, start: 
       const den = [...denied, ...r.denied.map((p) => p.origin)]
       if (targets.has(edge.to)) {
         const json = pathJson(space, {zones: z, devices: devs}, h, r.passed, den)
-        if (json) out.push(json)
+        if (json) out.push({json, denied: json.verdict === 'permit' ? [] : [...den, ...r.passed.filter((p) => p.box.to.intersect(space.addresses(edge.to)).isEmpty()).map((p) => p.origin)]})
         continue
       }
       if (!r.passed.length || devs.length >= MAX_HOPS || space.untrusted(edge.to) || !space.continues(edge)) continue

@@ -11,6 +11,8 @@ export type Verdict = 'permit' | 'deny' | 'partial' | 'depends'
 export interface Condition {
   kind: 'state' | 'schedule' | 'user' | 'unparsed' | 'doubt'
   detail: string
+  /** The parser's doubt code, when the condition is a typed doubt (src/model/doubts.ts). */
+  code?: string
   /** Config lines the condition comes from. */
   lines?: number[]
 }
@@ -46,7 +48,11 @@ export interface HopJson {
   rules: Array<RuleRefJson & {passes: TrafficJson}>
   /** What no rule of the device passes, and what decides it. */
   denied?: TrafficJson[]
-  deny?: {implicit: true; reason: string}
+  /**
+   * What decides the denied traffic: the deny rules (or deny policy) the parser recorded, first match
+   * first; else implicit, with the reason.
+   */
+  deny?: {implicit: true; reason: string} | {implicit: false; rules: Array<{file?: string; line: number; rule: string}>}
   conditions?: Condition[]
 }
 

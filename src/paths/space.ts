@@ -11,10 +11,10 @@
  * carries permits only, so such a deny is reported as implicit.
  */
 import type {DeviceModel} from '../model/device.js'
-import {type Exposure, exposureBox} from '../model/exposure.js'
+import {type Denial, type Exposure, exposureBox} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {DestinationIndex} from '../net/destination-index.js'
-import {type Box, intersectBox, mergeBoxes, subtractBox} from '../net/match.js'
+import {type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
 import {byCodeUnit} from '../core/order.js'
 import {DeviceReach, ZoneSpace} from '../diff/reach.js'
 import type {DiffInput, DiffZone} from '../diff/model.js'
@@ -33,9 +33,11 @@ export interface Edge {
 export class DeviceRules {
   readonly zones: string[]
   readonly permits: Exposure[]
+  readonly denies: readonly Denial[]
   /** NAT rules the parser did not compose with a filter rule (composed here, see decide). */
   readonly nats: Exposure[]
   private readonly composedMemo = new Map<Exposure, Map<Exposure, Exposure>>()
+  private readonly boxes = new Map<Exposure, Box>()
   private readonly index: DestinationIndex<Exposure>
   private readonly applicable = new Map<string, Set<Exposure>>()
   private readonly conditions = new Map<Exposure, Condition[]>()
@@ -49,7 +51,11 @@ export class DeviceRules {
     readonly unparsed: Array<{file: string; line: number}>,
     /** Zones an interface or vendor zone of the device leads to (mapped or inferred), not only declared. */
     readonly mapped: ReadonlySet<string> = new Set(zones),
+    /** Denies in evaluation order (formats that record them): the first that holds a denied packet decides it. */
+    denies: readonly Denial[] = [],
   ) {
+    // transit denies only: the device's own input and output chains decide nothing that passes through
+    this.denies = denies.filter((d) => d.direction === 'inbound' && d.hook !== 'output' && d.hook !== 'input')
     this.zones = zones
     // a NAT composed with its filter rule decides first: the device translates before its filter passes
     // the translated traffic, so the filter rule alone only takes what no NAT matched
@@ -60,6 +66,13 @@ export class DeviceRules {
       .sort((x, y) => byCodeUnit(x.file ?? '', y.file ?? '') || x.line - y.line)
     this.index = new DestinationIndex<Exposure>((e) => e.to)
     for (const e of this.permits) this.index.add(e)
+  }
+
+  /** A permit's box, built once. */
+  private boxOf(e: Exposure): Box {
+    let b = this.boxes.get(e)
+    if (!b) this.boxes.set(e, (b = exposureBox(e)))
+    return b
   }
 
   /** Whether a permit applies to traffic entering from zone `a` and leaving to zone `b`. */
@@ -79,6 +92,19 @@ export class DeviceRules {
     return set
   }
 
+  /** The recorded denies that decide a denied box (the first that overlaps each part of it). */
+  denying(b: Box): Denial[] {
+    const out: Denial[] = []
+    let rest: Box[] = [b]
+    for (const d of this.denies) {
+      if (!rest.some((r) => intersectBox(r, d.box))) continue
+      out.push(d)
+      rest = rest.flatMap((r) => (intersectBox(r, d.box) ? subtractBox(r, d.box) : [r]))
+      if (!rest.length) break
+    }
+    return out
+  }
+
   conditionsOf(e: Exposure): Condition[] {
     let c = this.conditions.get(e)
     if (!c) this.conditions.set(e, (c = conditionsOf(e)))
@@ -92,12 +118,14 @@ export class DeviceRules {
    * filter rule that names the address as it arrives (PAN-OS) passes it and the NAT then translates it;
    * else the NAT translates first and a filter rule naming the real address (ASA, netfilter) passes it.
    */
-  decide(a: string, b: string, pieces: Piece[]): {passed: Piece[]; denied: Piece[]} {
+  decide(a: string, b: string, pieces: Piece[], needDenied = true): {passed: Piece[]; denied: Piece[]} {
     const rules = this.applies(a, b)
     const passed: Piece[] = []
     const denied: Piece[] = []
+    // what the permits leave is needed for the denied report, and for NATs not yet composed
+    const needRest = needDenied || this.nats.some((n) => rules.has(n))
     for (const piece of pieces) {
-      const first = this.match(rules, piece, piece.box)
+      const first = this.match(rules, piece, piece.box, undefined, needRest)
       for (const p of first.passed) passed.push(...this.natAfter(rules, p))
       for (const r of first.rest) {
         let rest: Box[] = [r]
@@ -105,7 +133,7 @@ export class DeviceRules {
           if (!rules.has(nat)) continue
           const next: Box[] = []
           for (const x of rest) {
-            const i = intersectBox(x, exposureBox(nat))
+            const i = intersectBox(x, this.boxOf(nat))
             if (!i) {
               next.push(x)
               continue
@@ -113,7 +141,7 @@ export class DeviceRules {
             const after = this.match(rules, piece, translate(i, nat), nat)
             passed.push(...after.passed)
             for (const y of after.rest) next.push({...y, to: i.to, ports: i.ports})
-            next.push(...subtractBox(x, exposureBox(nat)))
+            next.push(...subtractBox(x, this.boxOf(nat)))
           }
           rest = next
         }
@@ -123,29 +151,41 @@ export class DeviceRules {
     return {passed: mergePieces(passed), denied}
   }
 
-  /** First-match of the permits on `box`; `nat` is the NAT that already translated it. */
-  private match(rules: Set<Exposure>, piece: Piece, box: Box, nat?: Exposure): {passed: Piece[]; rest: Box[]} {
+  /**
+   * First-match of the permits on `box`; `nat` is the NAT that already translated it. Each permit keeps
+   * what no earlier permit took (only the earlier ones that overlap it are subtracted, so distinct rules
+   * cost no fragmentation); `rest`, what none took, only when asked.
+   */
+  private match(rules: Set<Exposure>, piece: Piece, box: Box, nat?: Exposure, needRest = true): {passed: Piece[]; rest: Box[]} {
     const passed: Piece[] = []
-    let remaining: Box[] = [box]
+    const taken: Box[] = []
     for (const e of this.index.candidates(box.to)) {
       if (!rules.has(e) || (nat && e.kind === 'nat-forward')) continue
-      const eb = exposureBox(e)
-      const next: Box[] = []
-      for (const r of remaining) {
-        const i = intersectBox(r, eb)
-        if (!i) {
-          next.push(r)
-          continue
-        }
-        const rule = nat ? this.composed(nat, e) : e
-        const before = nat ? {...i, to: nat.to.intersect(piece.box.to), ports: piece.box.ports} : i
-        passed.push({box: translate(i, e), origin: originOf(piece, before), chain: [...piece.chain, rule], entered: [...piece.entered, [before]]})
-        next.push(...subtractBox(r, eb))
+      const eb = this.boxOf(e)
+      // most candidates share the destination block only: test before building the intersection
+      if (!eb.to.overlaps(box.to) || !eb.ports.overlaps(box.ports) || !eb.protocols.overlaps(box.protocols)) continue
+      const i = intersectBox(box, eb)
+      if (!i) continue
+      let parts: Box[] = [i]
+      for (const t of taken) {
+        if (!parts.some((p) => overlapsBox(p, t))) continue
+        parts = parts.flatMap((p) => (overlapsBox(p, t) ? subtractBox(p, t) : [p]))
+        if (!parts.length) break
       }
-      remaining = next
-      if (remaining.length === 0) break
+      taken.push(i)
+      const rule = nat ? this.composed(nat, e) : e
+      for (const part of mergeBoxes(parts)) {
+        const before = nat ? {...part, to: nat.to.intersect(piece.box.to), ports: piece.box.ports} : part
+        passed.push({box: translate(part, e), origin: originOf(piece, before), chain: [...piece.chain, rule], entered: [...piece.entered, [before]]})
+      }
     }
-    return {passed, rest: mergeBoxes(remaining)}
+    if (!needRest) return {passed, rest: []}
+    let rest: Box[] = [box]
+    for (const t of taken) {
+      rest = rest.flatMap((r) => (overlapsBox(r, t) ? subtractBox(r, t) : [r]))
+      if (!rest.length) break
+    }
+    return {passed, rest: mergeBoxes(rest)}
   }
 
   /** A filter rule that passed the address as it arrives: the device's NAT then translates it. */
@@ -158,13 +198,13 @@ export class DeviceRules {
       if (!rules.has(nat)) continue
       const next: Box[] = []
       for (const x of rest) {
-        const i = intersectBox(x, exposureBox(nat))
+        const i = intersectBox(x, this.boxOf(nat))
         if (!i) {
           next.push(x)
           continue
         }
         out.push({...p, box: translate(i, nat), chain: [...p.chain.slice(0, -1), this.composed(nat, e)]})
-        next.push(...subtractBox(x, exposureBox(nat)))
+        next.push(...subtractBox(x, this.boxOf(nat)))
       }
       rest = next
     }
@@ -238,9 +278,19 @@ export function mergePieces(pieces: Piece[]): Piece[] {
   return out
 }
 
-/** Conditions a permit holds under (state, schedule, user) and the parser's doubts about it. */
+/** Doubt codes that say when a permit holds rather than how far it reaches. */
+const CONDITION_OF: Partial<Record<string, Condition['kind']>> = {'time-limited': 'schedule', conditional: 'state'}
+
+/** Conditions a permit holds under (state, schedule, user) and the parser's doubts about it, with their codes. */
 export function conditionsOf(e: Exposure): Condition[] {
   const out: Condition[] = []
+  if (e.doubts?.length) {
+    for (const d of e.doubts) {
+      const kind = CONDITION_OF[d.code] ?? (/\b(ct)?state\b|established/i.test(d.detail) ? 'state' : /\buser|fsso|identity/i.test(d.detail) ? 'user' : 'doubt')
+      out.push({kind, detail: d.detail, code: d.code, lines: [e.line]})
+    }
+    return out
+  }
   for (const note of e.notes ?? []) {
     const kind: Condition['kind'] = /\b(ct)?state\b|established|related/i.test(note)
       ? 'state'
@@ -293,7 +343,8 @@ export class PathSpace {
       const zones = new Set<string>([...mapped, ...(device?.zones ?? [])])
       const known = [...zones].filter((z) => this.zoneById.has(z)).sort(byCodeUnit)
       const unparsed = lives.flatMap((l) => l.unparsed.map((u) => ({file: u.file ?? l.file, line: u.line})))
-      this.devices.set(id, new DeviceRules(id, reach, exposures, known, unparsed, mapped.size ? mapped : new Set(known)))
+      const denies = lives.flatMap((l) => (l.denies ?? []).map((d) => ({...d, file: d.file ?? l.file})))
+      this.devices.set(id, new DeviceRules(id, reach, exposures, known, unparsed, mapped.size ? mapped : new Set(known), denies))
     }
     for (const d of this.devices.values()) {
       for (const a of d.zones) for (const b of d.zones) if (a !== b) this.edgesOf(a).push({device: d.id, to: b})

@@ -28,8 +28,9 @@ function hopLines(h: HopJson, n: number, p: Paint): string[] {
   const out = [`  ${n}. ${p.bold(h.device)} (${h.from_zone} → ${h.to_zone}): ${verdictText(h.verdict, p)}`]
   for (const r of h.rules) out.push(`     permit ${ruleText(r)}`, `       passes ${trafficText(r.passes)}`)
   for (const d of h.denied ?? []) out.push(`     deny ${trafficText(d)}`)
-  if (h.deny) out.push(`       ${p.dim(h.deny.reason)}`)
-  for (const c of h.conditions ?? []) out.push(`     depends on ${c.kind}: ${c.detail}`)
+  if (h.deny?.implicit) out.push(`       ${p.dim(h.deny.reason)}`)
+  else if (h.deny) for (const r of h.deny.rules) out.push(`       decided by ${r.file ?? '?'}:${r.line} ${r.rule}`)
+  for (const c of h.conditions ?? []) out.push(`     depends on ${c.kind}${c.code ? ` (${c.code})` : ''}: ${c.detail}`)
   return out
 }
 
@@ -65,9 +66,10 @@ export function renderWhyMarkdown(r: WhyReport): string {
   const out = [`## why \`${r.query.source}\` → \`${r.query.destination}\` \`${r.query.service}\`: **${r.verdict}**`, '', `> ${r.note}`, '']
   if (!r.paths.length) out.push('No zone path joins them through an audited device: nothing permits this traffic.')
   r.paths.forEach((path, i) => {
-    out.push(`### Path ${i + 1}: ${path.zones.map((z) => `\`${z}\``).join(' → ')} — **${path.verdict}**`, '', '| # | device | from → to | verdict | deciding rule | traffic |', '| --- | --- | --- | --- | --- | --- |')
+    out.push(`### Path ${i + 1}: ${path.zones.map((z) => `\`${z}\``).join(' → ')} via ${path.devices.join(', ')} — **${path.verdict}**`, '', '| # | device | from → to | verdict | deciding rule | traffic |', '| --- | --- | --- | --- | --- | --- |')
     path.hops.forEach((h, n) => {
-      const rules = h.rules.map((x) => `\`${cell(ruleText(x))}\``).join('<br>') || (h.deny ? cell(h.deny.reason) : '')
+      const denyText = !h.deny ? '' : h.deny.implicit ? cell(h.deny.reason) : h.deny.rules.map((r) => `deny \`${r.file ?? '?'}:${r.line} ${cell(r.rule)}\``).join('<br>')
+      const rules = [...h.rules.map((x) => `\`${cell(ruleText(x))}\``), ...(denyText ? [denyText] : [])].join('<br>')
       const traffic = [...h.rules.map((x) => `permit ${trafficText(x.passes)}`), ...(h.denied ?? []).map((d) => `deny ${trafficText(d)}`)].map(cell).join('<br>')
       const cond = (h.conditions ?? []).map((c) => `${c.kind}: ${cell(c.detail)}`).join('<br>')
       out.push(`| ${n + 1} | ${h.device} | ${h.from_zone} → ${h.to_zone} | ${h.verdict}${cond ? `<br>${cond}` : ''} | ${rules} | ${traffic} |`)

@@ -11,6 +11,7 @@
  * names one never shadows (it is opaque). A subnet NSG and a NIC NSG both filter the same traffic;
  * each NSG is listed on its own (named by its attachments), combining them is the diff's question.
  */
+import {type DoubtNote, note} from '../model/doubts.js'
 import {attachment, deviceModel, type DeviceInterface} from '../model/device.js'
 import type {Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
@@ -118,7 +119,7 @@ export function impliedDefaultRules(nsg: Pick<Nsg, 'line'>): NsgRule[] {
 interface Side {
   set: AddressSet
   names: string[]
-  notes: string[]
+  doubts: DoubtNote[]
   /** Only named sets, no addresses (application security groups). */
   namedOnly: boolean
   /** Every part is a real address set (a deny on it may shadow). */
@@ -129,7 +130,7 @@ interface Side {
 const TAG = /^[A-Za-z][A-Za-z0-9._-]*$/
 
 function readSide(prefixes: string[], asgs: string[]): Side {
-  const side: Side = {set: AddressSet.EMPTY, names: [], notes: [], namedOnly: false, concrete: true, bad: []}
+  const side: Side = {set: AddressSet.EMPTY, names: [], doubts: [], namedOnly: false, concrete: true, bad: []}
   const sets: AddressSet[] = []
   for (const prefix of prefixes) {
     const lower = prefix.toLowerCase()
@@ -144,7 +145,7 @@ function readSide(prefixes: string[], asgs: string[]): Side {
       sets.push(AddressSet.ANY)
       side.names.push(prefix)
       side.concrete = false
-      side.notes.push(`service tag ${prefix} not expanded: shown as any`)
+      side.doubts.push(note('unexpanded-set', `service tag ${prefix} not expanded: shown as any`))
     } else {
       // unreadable (an ARM expression without a default): any, so an allow still shows (recall first)
       sets.push(AddressSet.ANY)
@@ -155,7 +156,7 @@ function readSide(prefixes: string[], asgs: string[]): Side {
   if (asgs.length) {
     side.names.push(...asgs)
     side.concrete = false
-    side.notes.push(`application security group ${asgs.join(', ')}: member addresses are not in this export`)
+    side.doubts.push(note('members-unknown', `application security group ${asgs.join(', ')}: member addresses are not in this export`))
     if (prefixes.length === 0) side.namedOnly = true
   }
   side.set = prefixes.length === 0 ? AddressSet.ANY : AddressSet.unionAll(sets)
@@ -191,10 +192,10 @@ function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<Exposu
   if (!r.implied) state.count(problems.length === 0)
   if (access !== 'allow' && access !== 'deny') return []
 
-  const notes = [...src.notes, ...dst.notes]
-  if (!protocols) notes.push(`unknown protocol '${r.protocol}' read as any; exposure may be broader`)
-  if (problems.length) notes.push('part of this rule was not understood; exposure may be broader or narrower')
-  if (r.implied) notes.push('Azure default rule, added because the export has no defaultSecurityRules')
+  const doubts = [...src.doubts, ...dst.doubts]
+  if (!protocols) doubts.push(note('unknown-service', `unknown protocol '${r.protocol}' read as any; exposure may be broader`))
+  if (problems.length) doubts.push(note('partly-understood', 'part of this rule was not understood; exposure may be broader or narrower'))
+  if (r.implied) doubts.push(note('vendor-default', 'Azure default rule, added because the export has no defaultSecurityRules'))
   // where the rule's `*` lands: the subnets/NICs the NSG is attached to
   const attached = nsg.attachments.length ? nsg.attachments : [nsg.name]
   const inbound = r.direction === 'inbound'
@@ -205,7 +206,7 @@ function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<Exposu
     rule: `${nsg.name}/${r.name}`,
     name: `${nsg.name}/${r.name}`,
     text: r.text,
-    notes,
+    doubts,
     fromSets: src.names.length ? src.names : inbound ? [] : attached,
     toSets: dst.names.length ? dst.names : inbound ? attached : [],
     // only the peer side of a named-only ASG is empty; the protected side stays any, named

@@ -12,7 +12,10 @@ import {hasPorts} from '../net/protocol.js'
 import type {EvalResult} from '../model/evaluate.js'
 import {isObject, type JsonValue} from './json-positions.js'
 import {REDACTED, redactLine} from './redact.js'
-import type {ParseResult, Unparsed} from './types.js'
+import {buildExposure} from '../model/build.js'
+import type {DoubtNote} from '../model/doubts.js'
+import {ParseLedger} from './kit/ledger.js'
+import type {ParseResult} from './types.js'
 
 /** Pulumi marks a secret value with this signature key; its payload is never read nor printed. */
 export const PULUMI_SECRET_SIG = '4dabf18193072939515e22adb298388d'
@@ -35,29 +38,29 @@ export function ruleText(value: JsonValue | undefined): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
 }
 
-/** Collects exposures, unparsed entries and the rule counts of one file. */
+/**
+ * Collects the exposures of one file and keeps its ledger: a counted unit is one rule or resource,
+ * understood or not; what was not understood is reported with its path (entries cost no unit of
+ * their own: the rule's count says whether it was understood).
+ */
 export class ParseState {
   readonly exposures: Exposure[] = []
-  readonly unparsed: Unparsed[] = []
-  lines = 0
-  understood = 0
+  private readonly ledger = new ParseLedger()
 
   /** Count one rule; `understood` false when part of it went to unparsed. */
   count(understood: boolean): void {
-    this.lines++
-    if (understood) this.understood++
+    this.ledger.count(1)
+    if (!understood) this.ledger.miss(1)
   }
 
   /** Report what was not understood; `text` is already safe (from ruleText). */
   unknown(line: number, reason: string, text: string, path?: string, file?: string): void {
-    const u: Unparsed = {line: Math.max(1, line), reason, text}
-    if (path) u.path = path
-    if (file) u.file = file
-    this.unparsed.push(u)
+    this.ledger.unparsed(Math.max(1, line), reason, text, {cost: 0, ...(path ? {path} : {}), ...(file ? {file} : {})})
   }
 
   result(): ParseResult {
-    return {exposures: this.exposures, unparsed: this.unparsed, stats: {lines: this.lines, understood: this.understood}}
+    const {unparsed, stats, status} = this.ledger.finish()
+    return {exposures: this.exposures, unparsed, stats, status}
   }
 }
 
@@ -74,7 +77,7 @@ export interface ExposureMeta {
   toZones?: string[]
   fromSets?: string[]
   toSets?: string[]
-  notes?: string[]
+  doubts?: DoubtNote[]
   /** The rule's real source is only named sets: the box used `any` for ordering, the exposure says empty. */
   namedSourceOnly?: boolean
   namedDestinationOnly?: boolean
@@ -86,29 +89,23 @@ export interface ExposureMeta {
 }
 
 export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
-  const e: Exposure = {
+  return buildExposure({
     kind: meta.kind,
-    action: 'allow',
     direction: meta.direction,
-    from: meta.namedSourceOnly ? AddressSet.EMPTY : b.from,
-    to: meta.namedDestinationOnly ? AddressSet.EMPTY : b.to,
-    protocols: b.protocols,
-    ports: b.ports,
-    sourcePorts: b.sourcePorts,
+    box: {...b, from: meta.namedSourceOnly ? AddressSet.EMPTY : b.from, to: meta.namedDestinationOnly ? AddressSet.EMPTY : b.to},
     line: meta.line,
     rule: meta.rule,
-  }
-  if (meta.name) e.name = meta.name
-  if (meta.text !== undefined) e.text = meta.text
-  if (meta.fromZones?.length) e.fromZones = meta.fromZones
-  if (meta.toZones?.length) e.toZones = meta.toZones
-  if (meta.fromSets?.length) e.fromSets = meta.fromSets
-  if (meta.toSets?.length) e.toSets = meta.toSets
-  if (meta.notes?.length) e.notes = [...new Set(meta.notes)]
-  if (meta.ingress) e.ingress = meta.ingress
-  if (meta.egress) e.egress = meta.egress
-  if (meta.file) e.file = meta.file
-  return e
+    ...(meta.name ? {name: meta.name} : {}),
+    ...(meta.text !== undefined ? {text: meta.text} : {}),
+    ...(meta.fromZones?.length ? {fromZones: meta.fromZones} : {}),
+    ...(meta.toZones?.length ? {toZones: meta.toZones} : {}),
+    ...(meta.fromSets ? {fromSets: meta.fromSets} : {}),
+    ...(meta.toSets ? {toSets: meta.toSets} : {}),
+    ...(meta.ingress ? {ingress: meta.ingress} : {}),
+    ...(meta.egress ? {egress: meta.egress} : {}),
+    ...(meta.file ? {file: meta.file} : {}),
+    ...(meta.doubts ? {doubts: meta.doubts} : {}),
+  })
 }
 
 /** Every permit of an evaluation as exposures; evaluator warnings become unparsed entries. */

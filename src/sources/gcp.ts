@@ -11,6 +11,7 @@
  * for some instances never hides an allow for all. Source tags and service accounts are instances,
  * not addresses: an empty, named source (the evaluator still orders them).
  */
+import {type DoubtNote, note} from '../model/doubts.js'
 import {attachment, emptyDevice} from '../model/device.js'
 import type {Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
@@ -174,9 +175,9 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   if (action !== 'allow' && action !== 'deny' && action !== 'return') return []
 
   const inbound = rule.direction === 'inbound'
-  const notes: string[] = []
-  if (problems.length) notes.push('part of this rule was not understood; exposure may be broader or narrower')
-  if (rule.action === 'apply_security_profile_group') notes.push('allowed through a security profile group (L7 inspection)')
+  const doubts: DoubtNote[] = []
+  if (problems.length) doubts.push(note('partly-understood', 'part of this rule was not understood; exposure may be broader or narrower'))
+  if (rule.action === 'apply_security_profile_group') doubts.push(note('inspected', 'allowed through a security profile group (L7 inspection)'))
   const targetGuard: Guard[] = rule.targets.length ? [{cond: `target=${[...rule.targets].sort().join(',')}`}] : []
   const base: ExposureMeta = {
     kind: 'filter',
@@ -193,7 +194,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   }
   const ownSide = rule.targets.length ? {[inbound ? 'toSets' : 'fromSets']: rule.targets} : {}
   const alternatives: Array<{peer: AddressSet; meta: ExposureMeta; guards: Guard[]; opaque: boolean}> = []
-  if (peer) alternatives.push({peer, meta: {...base, ...ownSide, notes}, guards: targetGuard, opaque: false})
+  if (peer) alternatives.push({peer, meta: {...base, ...ownSide, doubts}, guards: targetGuard, opaque: false})
   if (rule.peerInstances.length) {
     alternatives.push({
       peer: AddressSet.ANY,
@@ -202,7 +203,7 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
         ...ownSide,
         [inbound ? 'fromSets' : 'toSets']: rule.peerInstances,
         [inbound ? 'namedSourceOnly' : 'namedDestinationOnly']: true,
-        notes: [...notes, `${inbound ? 'source' : 'destination'} is instances (${rule.peerInstances.join(', ')}): their addresses are not in this export`],
+        doubts: [...doubts, note('members-unknown', `${inbound ? 'source' : 'destination'} is instances (${rule.peerInstances.join(', ')}): their addresses are not in this export`)],
       },
       guards: [...targetGuard, {cond: `peer=${[...rule.peerInstances].sort().join(',')}`}],
       opaque: false,
@@ -211,14 +212,14 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
   if (rule.peerOther.length) {
     alternatives.push({
       peer: AddressSet.ANY,
-      meta: {...base, ...ownSide, [inbound ? 'fromSets' : 'toSets']: rule.peerOther, notes: [...notes, `${rule.peerOther.join(', ')} not expanded: shown as any`]},
+      meta: {...base, ...ownSide, [inbound ? 'fromSets' : 'toSets']: rule.peerOther, doubts: [...doubts, note('unexpanded-set', `${rule.peerOther.join(', ')} not expanded: shown as any`)]},
       guards: targetGuard,
       opaque: true,
     })
   }
   // no peer at all: GCP defaults the source (ingress) / destination (egress) to 0.0.0.0/0
   if (alternatives.length === 0) {
-    alternatives.push({peer: AddressSet.ANY4, meta: {...base, ...ownSide, notes}, guards: targetGuard, opaque: false})
+    alternatives.push({peer: AddressSet.ANY4, meta: {...base, ...ownSide, doubts}, guards: targetGuard, opaque: false})
   }
   const out: Array<EvalRule<ExposureMeta>> = []
   for (const alt of alternatives) {
@@ -286,7 +287,7 @@ export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: 
         line: firstLine,
         rule: `${network || 'network'}/implied-allow-egress`,
         text: 'implied rule: allow all egress (priority 65535)',
-        notes: ['GCP implied rule: every VPC network allows all egress not denied above'],
+        doubts: [note('vendor-default', 'GCP implied rule: every VPC network allows all egress not denied above')],
         ...(network ? {fromZones: [network]} : {}),
       }
       const unseen = policies.find((p) => p.hierarchical)
@@ -298,7 +299,7 @@ export function gcpExposures(vpcRules: GcpRule[], policies: GcpPolicy[], state: 
           line: first?.line ?? 1,
           rule: `${unseen.name} fall-through`,
           text: 'not matched by the firewall policy (or goto_next): decided by the VPC firewall rules',
-          notes: ['falls through the firewall policy to VPC firewall rules that are not in this input: effect unknown'],
+          doubts: [note('outside-input', 'falls through the firewall policy to VPC firewall rules that are not in this input: effect unknown')],
           ...(first?.file ? {file: first.file} : {}),
         }
         chains.set('main', {name: 'main', rules: main, policy: 'allow', policyMeta: doubt})

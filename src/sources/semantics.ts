@@ -4,7 +4,9 @@
  * where traffic enters and falls back to source addresses alone.
  *
  * - ingress / egress: exposures say where their traffic enters / leaves (interfaces, vendor zones, attachments)
- * - nat: inbound translations (port forwards, VIPs, static NAT) become `nat-forward` exposures
+ * - nat: inbound translations (port forwards, VIPs, static NAT) are composed with the filter rule that
+ *   passes them, in the vendor's order (model/nat.ts): `nat-forward` exposures with `translated` and
+ *   `filter`; a NAT no filter passes is a `nat-dead` doubt
  * - hostLocal: rules that protect the device itself target its own addresses (`host_local`)
  * - includes: statements that pull in other files are followed (parsers never read other files: `no`)
  * - objectGroups: named address/service groups are expanded
@@ -70,12 +72,12 @@ export function semanticsTable(types: string[]): string[] {
   // every column fits its header and the longest value (`partial`)
   const col = (h: string) => Math.max(h.length, 'partial'.length) + 2
   const lines = [cell('format', width) + COLUMNS.map(([, h]) => cell(h, col(h))).join('').trimEnd()]
-  const notes: string[] = []
+  const remarks: string[] = []
   for (const t of types) {
     const s = semanticsOf(t)
     lines.push(cell(t, width) + COLUMNS.map(([k, h]) => cell(s[k], col(h))).join('').trimEnd())
-    if (s.notes) notes.push(`  ${t}: ${s.notes}`)
+    if (s.notes) remarks.push(`  ${t}: ${s.notes}`)
   }
   lines.push('', 'yes / partial / no; n/a: the format has no such construct. Where ingress is not "yes", reach is decided by source addresses alone.')
-  return [...lines, ...notes]
+  return [...lines, ...remarks]
 }

@@ -10,6 +10,10 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {draftFromNetbox} from '../../src/adopt/netbox/draft.js'
+import {runAdopt} from '../../src/adopt/run.js'
+import {loadInventory} from '../../src/inventory/load.js'
+import {scaffold} from '../../src/inventory/scaffold.js'
+import {validateInventory} from '../../src/inventory/validate.js'
 import {apiRoot, fetchNetbox, readNetboxDir} from '../../src/adopt/netbox/read.js'
 import {isIrmError} from '../../src/core/errors.js'
 import {emptyInventory} from '../../src/inventory/model.js'
@@ -146,6 +150,33 @@ describe('NetBox pages from a folder', () => {
       expect(await failure(readNetboxDir(dir, (p) => p.slice(dir.length + 1)))).toMatchObject({code: 'NETBOX', message: 'not a NetBox API page (expected a JSON object)'})
       rmSync(join(dir, 'ipam'), {recursive: true})
       expect(await failure(readNetboxDir(dir, (p) => p))).toMatchObject({code: 'NETBOX', message: 'no NetBox pages in the folder'})
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('adopt --netbox on a fresh inventory', () => {
+  it('merges the NetBox drafts into the starter inventory: it validates, and a second run adds nothing', async () => {
+    const {mkdtempSync, rmSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'irm-netbox-adopt-'))
+    try {
+      await scaffold(dir, {asOf: '2026-12-07'})
+      const inv = join(dir, 'inventory')
+      const r = await runAdopt({inventoryDir: inv, netbox: PAGES, asOf: '2026-12-07', displayBase: dir})
+      expect(r.added).toEqual({
+        contacts: ['owner-to-confirm', 'retail-it'],
+        zones: ['berlin-management', 'berlin-users', 'global-prefixes', 'madrid-dc-dmz', 'madrid-dc-pci', 'madrid-dc-servers'],
+        devices: ['core-madrid', 'fw-berlin'],
+        interfaces: [],
+        access_points: [],
+      })
+      expect(r.files).toEqual([{file: 'inventory/inventory.yaml', created: false}])
+      const loaded = await loadInventory(inv, {displayBase: dir})
+      expect(validateInventory(loaded, {asOf: new Date('2026-12-07T00:00:00Z')})).toEqual([])
+      const again = await runAdopt({inventoryDir: inv, netbox: PAGES, asOf: '2026-12-07', displayBase: dir})
+      expect(again.nothing_to_add).toBe(true)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }

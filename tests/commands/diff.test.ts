@@ -84,10 +84,12 @@ describe('irm-audit diff', () => {
     const line = addRule(asa, /^access-list outside_in extended permit tcp any6/, 'access-list outside_in extended permit tcp any object WEB-REAL eq 3389')
     const {report, exitCode} = await diff('--baseline', base, '--format', 'json')
     const fresh = report!.findings.filter((f) => f.status === 'new')
-    expect(fresh.map((f) => [f.rule, f.device, f.file, f.line])).toEqual([['unwanted-access-point', 'fw-edge-1', 'inventory/live/fw-edge-1.asa.cfg', line]])
+    // #16: WEB-REAL is published by its object NAT: the opening is the NAT (its line), passed by the new ACE (in `also`)
+    const nat = readFileSync(asa, 'utf8').split('\n').indexOf(' nat (dmz,outside) static WEB-PUBLIC') + 1
+    expect(fresh.map((f) => [f.rule, f.device, f.file, f.line, f.also])).toEqual([['unwanted-access-point', 'fw-edge-1', 'inventory/live/fw-edge-1.asa.cfg', nat, [{file: 'inventory/live/fw-edge-1.asa.cfg', line}]]])
     expect(['high', 'critical']).toContain(fresh[0].severity)
-    // destination, source class and the ACL's name (not its line): docs/finding-ids.md
-    expect(fresh[0].id).toBe('unwanted-access-point:fw-edge-1:tcp/3389:172.16.10.10/32:any:outside_in')
+    // destination as it arrives (the public address), source class and the ACL's name (not its line): docs/finding-ids.md
+    expect(fresh[0].id).toBe('unwanted-access-point:fw-edge-1:tcp/3389:198.51.100.10/32:any:outside_in')
     expect(report!.summary).toMatchObject({new: 1, fixed: 0})
     expect(exitCode).toBe(1)
   })

@@ -3,8 +3,11 @@ import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {captureOutput} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
+import DiffCommand from '../../src/commands/diff.js'
+import Prepare from '../../src/commands/prepare.js'
 import {runPrepare} from '../../src/readiness/run.js'
 import {ROOT} from '../helpers/sources.js'
 
@@ -15,6 +18,20 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'irm-prepare-'))
 })
 afterAll(() => rmSync(work, {recursive: true, force: true}))
+
+/** A command in-process from the package root; the exit code is what process.exitCode would say. */
+async function cli(command: {run(argv: string[], root: string): Promise<unknown>}, args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
+  process.chdir(ROOT)
+  process.exitCode = undefined
+  try {
+    const r = await captureOutput(() => command.run(args, ROOT))
+    return {status: Number(process.exitCode ?? 0), stdout: r.stdout, stderr: r.stderr}
+  } finally {
+    process.exitCode = undefined
+  }
+}
+
+const prepare = (args: string[]) => cli(Prepare, ['--as-of', AS_OF, '--no-git', ...args])
 
 describe('irm-audit prepare on the bundled example', () => {
   it('gives the documented score and the documented deliberate failures (inventory/README.md)', async () => {
@@ -61,18 +78,18 @@ describe('irm-audit prepare on the bundled example', () => {
     expect(report.checks.find((c) => c.id === 'IRM5-PREP-LOG-RETENTION')!.summary).toMatch(/profile 'pci'/)
   })
 
-  it('CLI: exit 0 by default, 1 under --fail-under, --json equals --format json, 2 on a bad policy', () => {
-    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
-    const json = run(['--format', 'json'])
+  it('CLI: exit 0 by default, 1 under --fail-under, --json equals --format json, 2 on a bad policy', async () => {
+    // end to end once: the built binary
+    const json = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', '--format', 'json'], {cwd: ROOT, encoding: 'utf8'})
     expect(json.status).toBe(0)
-    expect(JSON.parse(json.stdout).score).toBe(60)
-    const oclifJson = run(['--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({schema_version: '1.0', score: 60})
+    const oclifJson = await prepare(['--json'])
     expect(JSON.parse(oclifJson.stdout)).toEqual(JSON.parse(json.stdout))
-    expect(run(['--fail-under', '90']).status).toBe(1)
-    expect(run(['--fail-on', 'critical']).status).toBe(1)
+    expect((await prepare(['--fail-under', '90'])).status).toBe(1)
+    expect((await prepare(['--fail-on', 'critical'])).status).toBe(1)
     const badPolicy = join(work, 'bad.yaml')
     writeFileSync(badPolicy, 'readiness:\n  max_signature_age_days: -3\n')
-    const bad = run(['--policy', badPolicy])
+    const bad = await prepare(['--policy', badPolicy])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/bad\.yaml:2:27 \(\/readiness\/max_signature_age_days\): policy \/readiness\/max_signature_age_days must be >= 0/)
   })
@@ -88,21 +105,39 @@ describe('irm-audit prepare on the bundled example', () => {
     expect(Math.floor((report.scoring.earned * 100) / report.scoring.possible)).toBe(60)
     for (const s of report.sections) expect(s.score, s.section).toBe(Math.floor((s.earned * 100) / s.possible + 1e-9))
     expect(report.sections.reduce((n, s) => n + s.possible, 0)).toBe(report.scoring.possible)
-    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
-    const text = run([]).stdout
+    const text = (await prepare([])).stdout
     expect(text).toContain(`earned ${report.scoring.earned} of ${report.scoring.possible}. Each applicable check weighs by its severity (critical 10, high 6, medium 3, low 1, info 0)`)
-    const md = run(['--format', 'markdown']).stdout
+    const md = (await prepare(['--format', 'markdown'])).stdout
     expect(md).toContain(`| **Total** | **${report.scoring.earned}** | **${report.scoring.possible}** | **60** |`)
   })
 
-  it('#18: --fail-on-new gates on findings new since --baseline (every finding without one)', () => {
-    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', ...args], {cwd: ROOT, encoding: 'utf8'})
-    expect(run(['--fail-on-new', 'critical']).status).toBe(1)
+  it('#18: --fail-on-new gates on findings new since --baseline (every finding without one)', async () => {
+    expect((await prepare(['--fail-on-new', 'critical'])).status).toBe(1)
     const base = join(work, 'base.json')
-    writeFileSync(base, spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'diff', '--as-of', AS_OF, '--fail-on', 'none', '--format', 'json'], {cwd: ROOT, encoding: 'utf8'}).stdout)
-    const same = run(['--fail-on-new', 'critical', '--baseline', base, '--format', 'markdown'])
+    writeFileSync(base, (await cli(DiffCommand, ['--as-of', AS_OF, '--fail-on', 'none', '--format', 'json'])).stdout)
+    const same = await prepare(['--fail-on-new', 'critical', '--baseline', base, '--format', 'markdown'])
     expect(same.status).toBe(0)
     expect(same.stdout).toContain('**Gate passed:** no new finding at or above critical.')
     expect(same.stdout).toContain('#### New findings (0)')
+  })
+
+  it('--no-diff reads no live config: a --live file that would fail to parse, a missing one, a folder, is never opened', async () => {
+    const garbage = join(work, 'garbage.cfg')
+    writeFileSync(garbage, Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x00]))
+    const unparsable = ['--live', `gw-lyon=${garbage}:iptables`]
+    const missing = ['--live', 'gw-lyon=inventory/live/no-such-file.cfg']
+    const folder = ['--live', 'gw-lyon=inventory/live']
+    // the same flags without --no-diff are input errors (exit 2): the file is read then
+    for (const live of [unparsable, missing, folder]) expect((await prepare([...live, '--format', 'json'])).status, live[1]).toBe(2)
+    for (const live of [unparsable, missing, folder]) {
+      const r = await prepare([...live, '--no-diff', '--format', 'json'])
+      expect(r.status, r.stderr).toBe(0)
+      const report = JSON.parse(r.stdout)
+      expect(report.diff).toBeUndefined()
+      expect(report.checks.find((c: {id: string}) => c.id === 'IRM5-PREP-UNWANTED-ACCESS-POINTS').status).toBe('warn')
+    }
+    // and the run itself: no diff report at all
+    const run = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, noGit: true, noDiff: true, live: missing.slice(1)})
+    expect(run.diff).toBeUndefined()
   })
 })

@@ -1,4 +1,3 @@
-import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -7,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {parseDue, runRecert} from '../../src/recert/run.js'
 import {renderRecertMarkdown} from '../../src/report/recert.js'
+import {cli} from '../helpers/cli.js'
 import {ROOT} from '../helpers/sources.js'
 
 vi.setConfig({testTimeout: 300_000})
@@ -76,10 +76,12 @@ describe('irm-audit recert on the bundled example', () => {
     expect(md).toContain('### biz-logistics — 9 overdue, 0 upcoming')
     expect(md).toMatch(/- \[ \] `ap-lyon-vendor-support` .*🔴 \*\*overdue\*\*, overdue 5d \(due 2026-11-20\)/)
     expect(md).toMatch(/- \[ \] `ap-paris-web-v6` .*🟡 upcoming, due 2027-02-20 \(in 87d\)/)
-    const cli = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'recert', '--as-of', AS_OF, '--due', '30d', '--format', 'json'], {cwd: ROOT, encoding: 'utf8'})
-    expect(cli.status).toBe(0)
-    expect(JSON.parse(cli.stdout).total).toEqual({overdue: 32, upcoming: 0, decertify: 1})
-    const bad = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'recert', '--due', 'soon'], {cwd: ROOT, encoding: 'utf8'})
+    const json = await cli(['recert', '--as-of', AS_OF, '--due', '30d', '--format', 'json'])
+    expect(json.status).toBe(0)
+    expect(JSON.parse(json.stdout).total).toEqual({overdue: 32, upcoming: 0, decertify: 1})
+    const oclifJson = await cli(['recert', '--as-of', AS_OF, '--due', '30d', '--json'])
+    expect(JSON.parse(oclifJson.stdout)).toEqual(JSON.parse(json.stdout))
+    const bad = await cli(['recert', '--due', 'soon'])
     expect(bad.status).toBe(2)
   })
 })

@@ -1,16 +1,21 @@
 /**
- * End to end: the BUILT binary (`npm run build`, then `node bin/run.js validate`) on the bundled
- * example and on broken copies of it, one per kind of error, asserting exit code and file:line.
+ * `irm-audit validate` on the bundled example and on broken copies of it, one per kind of error, asserting
+ * exit code and file:line. Most cases run the command in-process (the command class with oclif's config
+ * from the package root, as tests/commands/diff.test.ts does); a handful run the BUILT binary
+ * (`node bin/run.js`, dist/ refreshed by tests/setup/build.ts) end to end: the default inventory, --help,
+ * colour from the environment, an exit-2 error without a stack, --json on an error.
  */
 import {spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {captureOutput} from '@oclif/test'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 
+import Validate from '../../src/commands/validate.js'
 import {ROOT, sharedPath} from '../helpers/sources.js'
 
 const BIN = join(ROOT, 'bin/run.js')
@@ -30,9 +35,26 @@ function userEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {...env, ...extra}
 }
 
-function run(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): Run {
+/** End to end: the built binary in a child process. */
+function spawnCli(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {cwd, encoding: 'utf8', env: userEnv(env), timeout: 60_000})
   return {status: r.status, stdout: r.stdout, stderr: r.stderr}
+}
+
+/** In-process: `irm-audit validate ARGS` run from `cwd`; the exit code is what process.exitCode would say. */
+async function run(args: string[], cwd = ROOT): Promise<Run> {
+  expect(args[0]).toBe('validate')
+  process.chdir(cwd)
+  process.exitCode = undefined
+  try {
+    const r = await captureOutput(() => Validate.run(args.slice(1), ROOT))
+    // oclif's development-mode warning (NODE_ENV=test) when a command fails before its flags are parsed
+    const stderr = r.stderr.replace(/^\(node:\d+\) \[UnparsedCommand\] Warning: .*\n\(Use `node --trace-warnings \.\.\.` .*\n/m, '')
+    return {status: Number(process.exitCode ?? 0), stdout: r.stdout, stderr}
+  } finally {
+    process.chdir(ROOT)
+    process.exitCode = undefined
+  }
 }
 
 /** A copy of the example inventory as `<tmp>/inv`, with one edit applied; returns the tmp folder. */
@@ -71,34 +93,29 @@ function at(dir: string, file: string, needle: string): string {
   return `inv/${file}:${before.split('\n').length}:${i - before.lastIndexOf('\n')}`
 }
 
-beforeAll(() => {
-  // others' files may still have type errors; tsc emits anyway, and validate's own files must be there
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {cwd: ROOT, stdio: 'ignore', timeout: 300_000})
-  expect(existsSync(join(ROOT, 'dist/commands/validate.js'))).toBe(true)
-}, 300_000)
-
 afterAll(() => {
   for (const d of temps) rmSync(d, {recursive: true, force: true})
 })
 
 describe('irm-audit validate (built binary)', () => {
   it('exits 0 on the bundled example, which is the default inventory', () => {
-    const r = run(['validate'])
+    const r = spawnCli(['validate'])
     expect(r).toMatchObject({status: 0, stderr: ''})
     expect(r.stdout).toBe('✔ inventory is valid (8 files)\n')
   })
 
-  it('--format json and --json print the same document', () => {
-    const a = run(['validate', '--format', 'json'])
-    const b = run(['validate', '--json'])
+  it('--format json and --json print the same document (json with its schema_version)', async () => {
+    const a = await run(['validate', '--format', 'json'])
+    const b = await run(['validate', '--json'])
     expect(a.status).toBe(0)
     expect(b.status).toBe(0)
+    expect(JSON.parse(a.stdout).schema_version).toBe('1.0')
     expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout))
     expect(JSON.parse(a.stdout)).toMatchObject({valid: true, errors: []})
   })
 
   it('lists validate in --help', () => {
-    const r = run(['--help'])
+    const r = spawnCli(['--help'])
     expect(r.stdout).toMatch(/validate\s+Check the inventory/)
   })
 
@@ -119,18 +136,18 @@ describe('irm-audit validate (built binary)', () => {
       ['schema: bad enum', 'monitoring.yaml', 'type: proxy', 'type: squid', 'squid', 'schema'],
       ['schema: unknown field', 'devices.yaml', 'format: wireguard', 'fromat: wireguard', 'fromat', 'schema'],
     ]
-    it.each(cases)('%s', (_name, file, from, to, needle, rule) => {
+    it.each(cases)('%s', async (_name, file, from, to, needle, rule) => {
       const dir = brokenCopy(file, from, to)
-      const r = run(['validate', '--inventory', 'inv', '--as-of', '2026-11-25'], dir)
+      const r = await run(['validate', '--inventory', 'inv', '--as-of', '2026-11-25'], dir)
       // #11: the reason of a non-zero exit is the last line, on stderr
       expect(r.stderr).toBe('exit 1: the inventory does not validate (1 error)\n')
       expect(r.status).toBe(1)
       expect(rows(r.stdout)).toEqual([`${at(dir, file, needle)} ${rule}`])
     })
 
-    it('json: file, line, column and JSON path of the finding', () => {
+    it('json: file, line, column and JSON path of the finding', async () => {
       const dir = brokenCopy('access-points.yaml', 'device: gw-lyon\n    from: [any]', 'device: gw-lyonn\n    from: [any]')
-      const r = run(['validate', '--inventory', 'inv', '--format', 'json'], dir)
+      const r = await run(['validate', '--inventory', 'inv', '--format', 'json'], dir)
       expect(r.status).toBe(1)
       const doc = JSON.parse(r.stdout)
       expect(doc.valid).toBe(false)
@@ -146,14 +163,14 @@ describe('irm-audit validate (built binary)', () => {
         message: "unknown device 'gw-lyonn'; did you mean 'gw-lyon'?",
       })
       // --json prints the same report and still exits 1
-      const j = run(['validate', '--inventory', 'inv', '--json'], dir)
+      const j = await run(['validate', '--inventory', 'inv', '--json'], dir)
       expect(j.status).toBe(1)
       expect(JSON.parse(j.stdout)).toEqual(doc)
     })
 
-    it.skipIf(!existsSync(SARIF_SCHEMA))('sarif to a file: valid SARIF 2.1.0, nothing on stdout', () => {
+    it.skipIf(!existsSync(SARIF_SCHEMA))('sarif to a file: valid SARIF 2.1.0, nothing on stdout', async () => {
       const dir = brokenCopy('zones.yaml', 'cidrs: [10.99.30.0/24]', 'cidrs: [10.99.30.1/24]')
-      const r = run(['validate', '--inventory', 'inv', '--format', 'sarif', '--output', 'out.sarif'], dir)
+      const r = await run(['validate', '--inventory', 'inv', '--format', 'sarif', '--output', 'out.sarif'], dir)
       // #11: the exit reason, and nothing else, on stderr
       expect(r).toMatchObject({status: 1, stdout: '', stderr: 'exit 1: the inventory does not validate (1 error)\n'})
       const log = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'))
@@ -166,9 +183,9 @@ describe('irm-audit validate (built binary)', () => {
       expect(log.runs[0].tool.driver.name).toBe('irm-audit')
     })
 
-    it('markdown', () => {
+    it('markdown', async () => {
       const dir = brokenCopy('zones.yaml', 'cidrs: [10.99.30.0/24]', 'cidrs: [10.99.30.1/24]')
-      const r = run(['validate', '--inventory', 'inv', '--format', 'markdown'], dir)
+      const r = await run(['validate', '--inventory', 'inv', '--format', 'markdown'], dir)
       expect(r.status).toBe(1)
       expect(r.stdout).toMatch(/^## irm-audit validate/)
       expect(r.stdout).toContain(`| ${at(dir, 'zones.yaml', '10.99.30.1/24').split(':').slice(1).join(':')} | error | \`non-canonical-cidr\``)
@@ -179,19 +196,20 @@ describe('irm-audit validate (built binary)', () => {
     it('none when output is not a terminal; FORCE_COLOR turns it on; NO_COLOR and --no-color win', () => {
       const dir = brokenCopy('zones.yaml', 'cidrs: [10.99.30.0/24]', 'cidrs: [10.99.30.1/24]')
       const esc = /\u001B\[/
-      expect(run(['validate', '--inventory', 'inv'], dir).stdout).not.toMatch(esc)
-      expect(run(['validate', '--inventory', 'inv'], dir, {FORCE_COLOR: '1'}).stdout).toMatch(esc)
-      expect(run(['validate', '--inventory', 'inv'], dir, {NO_COLOR: '1'}).stdout).not.toMatch(esc)
-      expect(run(['validate', '--inventory', 'inv', '--no-color'], dir, {FORCE_COLOR: '1'}).stdout).not.toMatch(esc)
+      expect(spawnCli(['validate', '--inventory', 'inv'], dir).stdout).not.toMatch(esc)
+      expect(spawnCli(['validate', '--inventory', 'inv'], dir, {FORCE_COLOR: '1'}).stdout).toMatch(esc)
+      expect(spawnCli(['validate', '--inventory', 'inv'], dir, {NO_COLOR: '1'}).stdout).not.toMatch(esc)
+      expect(spawnCli(['validate', '--inventory', 'inv', '--no-color'], dir, {FORCE_COLOR: '1'}).stdout).not.toMatch(esc)
     })
   })
 
   describe('unusable input: exit 2, one clear error with file:line, no stack, nothing on stdout', () => {
     /** Run on a copy with one extra or replaced file; return the run. */
-    function runWith(name: string, content: string | Buffer): Run & {dir: string} {
+    async function runWith(name: string, content: string | Buffer, end2end = false): Promise<Run & {dir: string}> {
       const dir = brokenCopy('', '', '')
       writeFileSync(join(dir, 'inv', name), content)
-      return {...run(['validate', '--inventory', 'inv'], dir), dir}
+      const args = ['validate', '--inventory', 'inv']
+      return {...(end2end ? spawnCli(args, dir) : await run(args, dir)), dir}
     }
 
     function expectOneError(r: Run, location: RegExp): void {
@@ -203,64 +221,64 @@ describe('irm-audit validate (built binary)', () => {
       expect(r.stderr.split('\n').filter((l) => l.startsWith('irm-audit:'))).toHaveLength(1)
     }
 
-    it('malformed YAML', () => {
-      expectOneError(runWith('zz.yaml', 'zones:\n  - id: a\n    name: "unterminated\n'), /^irm-audit: inv\/zz\.yaml:3:\d+: YAML syntax error/)
+    it('malformed YAML (end to end: no stack from the binary)', async () => {
+      expectOneError(await runWith('zz.yaml', 'zones:\n  - id: a\n    name: "unterminated\n', true), /^irm-audit: inv\/zz\.yaml:3:\d+: YAML syntax error/)
     })
 
-    it('a file that is not a mapping', () => {
-      expectOneError(runWith('zz.yaml', '- just\n- a list\n'), /^irm-audit: inv\/zz\.yaml:1:1: the file is a list, not a mapping/)
+    it('a file that is not a mapping', async () => {
+      expectOneError(await runWith('zz.yaml', '- just\n- a list\n'), /^irm-audit: inv\/zz\.yaml:1:1: the file is a list, not a mapping/)
     })
 
-    it('an unknown top-level key', () => {
-      expectOneError(runWith('zz.yaml', 'zones: []\nsensor: []\n'), /^irm-audit: inv\/zz\.yaml:2:1 \(\/sensor\): unknown top-level key 'sensor'\n {2}hint: Did you mean 'sensors'\?/)
+    it('an unknown top-level key', async () => {
+      expectOneError(await runWith('zz.yaml', 'zones: []\nsensor: []\n'), /^irm-audit: inv\/zz\.yaml:2:1 \(\/sensor\): unknown top-level key 'sensor'\n {2}hint: Did you mean 'sensors'\?/)
     })
 
-    it('a 50 MB file', () => {
-      const r = runWith('huge.yaml', Buffer.alloc(50 * 1024 * 1024, 0x20))
+    it('a 50 MB file', async () => {
+      const r = await runWith('huge.yaml', Buffer.alloc(50 * 1024 * 1024, 0x20))
       expectOneError(r, /^irm-audit: inv\/huge\.yaml:1: file is 50\.0 MB, over the 10\.0 MB limit/)
       expect(statSync(join(r.dir, 'inv/huge.yaml')).size).toBe(50 * 1024 * 1024)
     })
 
-    it('a YAML alias bomb', () => {
+    it('a YAML alias bomb', async () => {
       const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
       for (const [prev, cur] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']]) {
         levels.push(`${cur}: &${cur} [${Array(10).fill(`*${prev}`).join(',')}]`)
       }
-      expectOneError(runWith('zz.yaml', `${levels.join('\n')}\n`), /^irm-audit: inv\/zz\.yaml:2:\d+: too many alias expansions/)
+      expectOneError(await runWith('zz.yaml', `${levels.join('\n')}\n`), /^irm-audit: inv\/zz\.yaml:2:\d+: too many alias expansions/)
     })
 
-    it('a symlink pointing outside the inventory folder', () => {
+    it('a symlink pointing outside the inventory folder', async () => {
       const dir = brokenCopy('', '', '')
       writeFileSync(join(dir, 'outside.yaml'), 'zones: []\n')
       symlinkSync(join(dir, 'outside.yaml'), join(dir, 'inv', 'link.yaml'))
-      expectOneError(run(['validate', '--inventory', 'inv'], dir), /^irm-audit: inv\/link\.yaml:1: symbolic link points outside the inventory folder/)
+      expectOneError(await run(['validate', '--inventory', 'inv'], dir), /^irm-audit: inv\/link\.yaml:1: symbolic link points outside the inventory folder/)
     })
 
-    it('a non-UTF-8 file', () => {
-      expectOneError(runWith('zz.yaml', Buffer.concat([Buffer.from('zones:\n  - id: caf'), Buffer.from([0xe9, 0x0a])])), /^irm-audit: inv\/zz\.yaml:2:\d+: file is not valid UTF-8/)
+    it('a non-UTF-8 file', async () => {
+      expectOneError(await runWith('zz.yaml', Buffer.concat([Buffer.from('zones:\n  - id: caf'), Buffer.from([0xe9, 0x0a])])), /^irm-audit: inv\/zz\.yaml:2:\d+: file is not valid UTF-8/)
     })
 
-    it('a missing folder', () => {
-      const r = run(['validate', '--inventory', 'no-such-folder'])
+    it('a missing folder', async () => {
+      const r = await run(['validate', '--inventory', 'no-such-folder'])
       expectOneError(r, /^irm-audit: no-such-folder: inventory folder not found/)
     })
 
-    it('--json prints the error as JSON, still exit 2', () => {
+    it('--json prints the error as JSON, still exit 2', async () => {
       const dir = brokenCopy('', '', '')
       writeFileSync(join(dir, 'inv', 'zz.yaml'), 'zones: [\n')
-      const r = run(['validate', '--inventory', 'inv', '--json'], dir)
+      const r = spawnCli(['validate', '--inventory', 'inv', '--json'], dir)
       expect(r.status).toBe(2)
       expect(JSON.parse(r.stdout).error).toMatchObject({code: 'INVENTORY_SYNTAX', file: 'inv/zz.yaml', line: 1})
     })
 
-    it('a bad flag value is a usage error', () => {
-      expect(run(['validate', '--format', 'xml']).status).toBe(2)
-      expectOneError(run(['validate', '--as-of', 'yesterday']), /^irm-audit: --as-of 'yesterday' is not a date/)
+    it('a bad flag value is a usage error', async () => {
+      expect((await run(['validate', '--format', 'xml'])).status).toBe(2)
+      expectOneError(await run(['validate', '--as-of', 'yesterday']), /^irm-audit: --as-of 'yesterday' is not a date/)
     })
 
-    it('refuses to write the report over an inventory file', () => {
+    it('refuses to write the report over an inventory file', async () => {
       const dir = brokenCopy('', '', '')
-      const r = run(['validate', '--inventory', 'inv', '--format', 'json', '--output', 'inv/zones.yaml'], dir)
+      const r = await run(['validate', '--inventory', 'inv', '--format', 'json', '--output', 'inv/zones.yaml'], dir)
       expect(r.status).toBe(2)
       expect(r.stderr).toMatch(/refusing to write a report over an inventory file/)
       expect(readFileSync(join(dir, 'inv/zones.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, 'inventory/zones.yaml'), 'utf8'))

@@ -110,6 +110,7 @@ describe('#12 --output never writes inside the inventory folder', () => {
       ['diff', '--inventory', inv, '--as-of', '2026-11-25', '--output', join(link, 'live/gw-lyon.iptables')],
       ['prepare', '--inventory', link, '--as-of', '2026-11-25', '--no-git', '--output', join(inv, 'live/../live/gw-lyon.iptables')],
       ['map', '--inventory', inv, '--output', join(link, 'new-report.md')],
+      ['isolate', 'lyon-dmz', '--inventory', inv, '--output', join(link, 'live/gw-lyon.iptables')],
       ['parse', join(inv, 'live/gw-lyon.iptables'), '--output', join(inv, 'live/gw-lyon.iptables')],
     ]
     for (const args of cases) {

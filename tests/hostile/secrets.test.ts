@@ -111,6 +111,9 @@ describe('#12 planted secrets through parse, diff, prepare and errors', () => {
       ['diff', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'json'],
       ['diff', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'sarif'],
       ['prepare', '--inventory', inv, '--as-of', '2026-11-25', '--no-git', '--format', 'markdown'],
+      // #21: isolate reads the same configs for names and positions
+      ['isolate', 'paris-dmz', '--inventory', inv, '--format', 'markdown'],
+      ['isolate', 'paris-dmz', '--inventory', inv, '--format', 'json'],
     ]) {
       const r = runHostile(args, {cwd: work})
       expect([0, 1], `${args[0]} ${r.stderr.slice(0, 300)}`).toContain(r.status)

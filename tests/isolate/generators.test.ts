@@ -7,15 +7,16 @@ import {describe, expect, it} from 'vitest'
 import {ciscoAsaGenerator} from '../../src/isolate/vendors/cisco-asa.js'
 import {panosGenerator} from '../../src/isolate/vendors/panos.js'
 import {fortiosGenerator} from '../../src/isolate/vendors/fortios.js'
-import {junosGenerator} from '../../src/isolate/vendors/junos.js'
-import {ciscoIosGenerator} from '../../src/isolate/vendors/cisco-ios.js'
+import {junosContext, junosGenerator} from '../../src/isolate/vendors/junos.js'
+import {ciscoIosGenerator, iosContext, iosRules} from '../../src/isolate/vendors/cisco-ios.js'
 import {pfsenseGenerator} from '../../src/isolate/vendors/pfsense.js'
 import {azureGenerator} from '../../src/isolate/vendors/azure.js'
 import {gcpGenerator} from '../../src/isolate/vendors/gcp.js'
 import {awsGenerator} from '../../src/isolate/vendors/aws.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
 import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
-import {isRefusal, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
+import type {Exposure} from '../../src/model/exposure.js'
+import {isRefusal, type KeptService, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {junos} from '../../src/sources/junos.js'
@@ -25,7 +26,7 @@ import {azure} from '../../src/sources/azure.js'
 import {gcp} from '../../src/sources/gcp.js'
 import {aws} from '../../src/sources/aws.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
-import {cliFlags, describeLeak, leaks, reparse} from './proof.js'
+import {cliFlags, describeLeak, lastUnparsed, leaks, reparse} from './proof.js'
 import {fixture, labRequest, lines} from './request.js'
 
 function rules(g: IsolationGenerator, r: IsolationRequest): IsolationRules {
@@ -63,6 +64,7 @@ describe('cisco-asa', () => {
     const before = await reparse(ciscoAsa, fixture('cisco-asa.cfg'), [], 'cisco-asa.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(ciscoAsa, fixture('cisco-asa.cfg'), out.apply, 'cisco-asa.cfg')
+    expect(lastUnparsed).toEqual([])
     // known parser gap (#21): the ASA parser leaves ICMPv6 to the box at its default and does not read
     // `ipv6 icmp deny any lab`, so the interface's own IPv6 address still answers in the model
     expect(leaks(after, request.addresses, request.faces, request.keep, {outboundFilters: true}).map(describeLeak)).toEqual([
@@ -82,6 +84,7 @@ describe('panos', () => {
     const before = await reparse(panos, fixture('panos.cfg'), [], 'panos.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(panos, fixture('panos.cfg'), out.apply, 'panos.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     // inside → untrust is untouched
     expect(after.some((e) => e.rule.includes('inside-out') || e.name === 'inside-out')).toBe(true)
@@ -97,6 +100,7 @@ describe('fortios', () => {
     const before = await reparse(fortios, fixture('fortios.cfg'), [], 'fortios.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(fortios, fixture('fortios.cfg'), out.apply, 'fortios.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.rule === 'policy 2')).toBe(true)
   })
@@ -111,6 +115,7 @@ describe('junos', () => {
     const before = await reparse(junos, fixture('junos.cfg'), [], 'junos.cfg')
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const after = await reparse(junos, fixture('junos.cfg'), out.apply, 'junos.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.name?.includes('trust-out'))).toBe(true)
   })
@@ -127,6 +132,7 @@ describe('cisco-ios', () => {
     // the commands go in before the final `end` of the running config
     const text = fixture('cisco-ios.cfg').replace(/\nend\n$/, '\n')
     const after = await reparse(ciscoIos, text, [...out.apply, 'end'], 'cisco-ios.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep, {outboundFilters: true}).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
   })
@@ -142,6 +148,7 @@ describe('pfsense', () => {
     expect(leaks(before, request.addresses, request.faces, request.keep).length).toBeGreaterThan(0)
     const text = fixture('pfsense.cfg').replace('<filter>\n', `<filter>\n${out.apply.join('\n')}\n`)
     const after = await reparse(pfsense, text, [], 'pfsense.cfg')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, request.faces, request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.text?.includes('lan out') || e.rule.includes('lan'))).toBe(true)
   })
@@ -171,6 +178,7 @@ describe('azure', () => {
     const before = await reparse(azure, fixture('azure.cfg'), [], 'azure.json')
     expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
     const after = await reparse(azure, azApplied(fixture('azure.cfg'), out.apply), [], 'azure.json')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.25/32'))).toBe(true)
   })
@@ -205,6 +213,7 @@ describe('gcp', () => {
     const before = await reparse(gcp, fixture('gcp.cfg'), [], 'gcp.json')
     expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
     const after = await reparse(gcp, gcpApplied(fixture('gcp.cfg'), out.apply), [], 'gcp.json')
+    expect(lastUnparsed).toEqual([])
     expect(leaks(after, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.protocols.has(6) && e.ports.has(443))).toBe(true)
   })
@@ -219,6 +228,16 @@ function awsApplied(text: string, commands: string[]): string {
     const json = /'(\[.*\])'/.exec(c)?.[1]
     if (c.includes('authorize-security-group-ingress')) group.IpPermissions.push(...JSON.parse(json!))
     if (c.includes('authorize-security-group-egress')) group.IpPermissionsEgress.push(...JSON.parse(json!))
+    if (c.includes('create-network-acl-entry')) {
+      const f = cliFlags(c)
+      const acl = doc.NetworkAcls.find((a: {NetworkAclId: string}) => a.NetworkAclId === f.get('network-acl-id')![0])
+      const range = f.get('port-range')?.[0].match(/From=(\d+),To=(\d+)/)
+      acl.Entries.push({
+        RuleNumber: Number(f.get('rule-number')![0]), Egress: f.has('egress'), Protocol: f.get('protocol')![0], RuleAction: f.get('rule-action')![0],
+        ...(f.has('cidr-block') ? {CidrBlock: f.get('cidr-block')![0]} : {Ipv6CidrBlock: f.get('ipv6-cidr-block')![0]}),
+        ...(range ? {PortRange: {From: Number(range[1]), To: Number(range[2])}} : {}),
+      })
+    }
     const moved = /modify-instance-attribute --instance-id (\S+)/.exec(c)?.[1]
     for (const i of doc.Reservations[0].Instances) if (i.InstanceId === moved) i.SecurityGroups = [{GroupId: 'sg-0irm', GroupName: 'irm-isolate-lab'}]
   }
@@ -235,6 +254,7 @@ describe('aws', () => {
     expect(leaks(before, request.addresses, [], request.keep).length).toBeGreaterThan(0)
     const applied = awsApplied(fixture('aws.cfg'), out.apply)
     const after = await reparse(aws, applied, [], 'aws.json')
+    expect(lastUnparsed).toEqual([])
     // a security group filters at the instance, both ways: the zone's instance now holds only the
     // quarantine group, and everything that group lets in or out is kept traffic
     const lab1 = JSON.parse(applied).Reservations[0].Instances[0]
@@ -244,6 +264,62 @@ describe('aws', () => {
       'inbound 192.0.2.50/32 -> 198.51.100.21/32 22',
     ])
     expect(leaks(quarantine, request.addresses, [], request.keep).map(describeLeak)).toEqual([])
+    // the app subnet's network ACL no longer lets the zone in or out
+    const acl = (list: Exposure[]) => list.filter((e) => e.rule.includes('acl-0app'))
+    expect(leaks(acl(before), request.addresses, [], request.keep).length).toBeGreaterThan(0)
+    expect(acl(after).length).toBeGreaterThan(0)
+    expect(leaks(acl(after), request.addresses, [], request.keep).map(describeLeak)).toEqual([])
     expect(after.some((e) => e.to.toCidrs().includes('10.0.0.30/32') && e.ports.has(8080))).toBe(true)
+  })
+})
+
+describe('shared spellings', () => {
+  const keep = (services: KeptService[]) => ({...labRequest([{interface: 'lan0'}]), addresses: ['198.51.100.0/24'], keep: [{id: 'k', from: ['192.0.2.50/32', '2001:db8:1::50/128'], to: ['198.51.100.0/24'], services}]})
+  it('iptables: a port range, any protocol and icmp; an IPv6 source never pairs with an IPv4 destination', () => {
+    const out = rules(iptablesGenerator, keep([{protocol: 'tcp', ports: [[49152, 65535]]}, {protocol: 'any', ports: []}, {protocol: 'icmp', ports: []}]))
+    expect(out.apply.filter((l) => l.startsWith('iptables -I FORWARD'))).toEqual([
+      'iptables -I FORWARD 1 -s 192.0.2.50/32 -d 198.51.100.0/24 -p tcp --dport 49152:65535 -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 2 -s 198.51.100.0/24 -d 192.0.2.50/32 -p tcp --sport 49152:65535 -m conntrack --ctstate ESTABLISHED -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 3 -s 192.0.2.50/32 -d 198.51.100.0/24 -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 4 -s 198.51.100.0/24 -d 192.0.2.50/32 -m conntrack --ctstate ESTABLISHED -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 5 -s 192.0.2.50/32 -d 198.51.100.0/24 -p icmp -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 6 -s 198.51.100.0/24 -d 192.0.2.50/32 -p icmp -m conntrack --ctstate ESTABLISHED -m comment --comment "irm-isolate-lab keep k" -j ACCEPT',
+      'iptables -I FORWARD 7 -i lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+      'iptables -I FORWARD 8 -o lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+      'iptables -I FORWARD 9 -s 198.51.100.0/24 -m comment --comment "irm-isolate-lab" -j DROP',
+      'iptables -I FORWARD 10 -d 198.51.100.0/24 -m comment --comment "irm-isolate-lab" -j DROP',
+    ])
+    // the zone has no IPv6 address: ip6tables only cuts the interface
+    expect(out.apply.filter((l) => l.startsWith('ip6tables -I FORWARD'))).toEqual([
+      'ip6tables -I FORWARD 1 -i lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+      'ip6tables -I FORWARD 2 -o lan0 -m comment --comment "irm-isolate-lab" -j DROP',
+    ])
+  })
+
+  it('junos: zone pairs and first policies from the hierarchical form, global policies too', () => {
+    const text = [
+      'security {',
+      '    policies {',
+      '        from-zone untrust to-zone lab {',
+      '            policy web-in {',
+      '                match { source-address any; destination-address any; application junos-https; }',
+      '                then { permit; }',
+      '            }',
+      '            policy other { }',
+      '        }',
+      '        global {',
+      '            policy g1 { }',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n')
+    expect(junosContext(text).pairs).toEqual([{from: 'untrust', to: 'lab', first: 'web-in'}, {first: 'g1'}])
+  })
+
+  it('cisco-ios: an ACL written with sequence numbers 1… is resequenced before the insert', () => {
+    const ctx = iosContext('interface Gi0/0\n ip access-group EDGE in\n!\nip access-list extended EDGE\n 1 permit tcp any any eq 443\n 2 deny ip any any\n')
+    expect(ctx.lowest.get('EDGE')).toBe(1)
+    const out = iosRules({...labRequest([]), keep: []}, ctx)
+    expect(out.apply.slice(0, 2)).toEqual(['ip access-list resequence EDGE 100 10', 'ip access-list extended EDGE'])
   })
 })

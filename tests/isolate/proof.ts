@@ -69,10 +69,14 @@ export function leaks(exposures: Exposure[], zone: string[], faces: Face[], keep
   return out
 }
 
+/** Lines of the last re-parse that its parser did not understand (the generated syntax must read back). */
+export let lastUnparsed: Array<{line: number; reason: string; text?: string}> = []
+
 /** The config with the generated lines added where the vendor's CLI would put them (here: appended). */
 export async function reparse(parser: SourceParser, text: string, added: string[], file: string): Promise<Exposure[]> {
   const result = await parser.parse(`${text.replace(/\n?$/, '\n')}${added.join('\n')}\n`, {file})
   attachExposures(result.exposures, result.device)
+  lastUnparsed = result.unparsed.map((u) => ({line: u.line, reason: u.reason, text: u.text}))
   return result.exposures
 }
 

@@ -102,3 +102,14 @@ describe('irm-audit isolate (CLI)', () => {
     expect(r.stderr).toMatch(/Zones: internet, guest-wifi/)
   })
 })
+
+describe('the JSON document', () => {
+  it('validates against schemas/report.schema.json (isolateReport) for every zone of the example', async () => {
+    const {Ajv2020} = await import('ajv/dist/2020.js')
+    const {readFileSync} = await import('node:fs')
+    const ajv = new Ajv2020({strict: false, allErrors: true})
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8'))
+    const validate = ajv.compile({...schema, anyOf: undefined, $ref: '#/$defs/isolateReport'})
+    for (const z of loaded.inventory.zones) expect(validate(JSON.parse(JSON.stringify(plan(z.id)))), `${z.id} ${JSON.stringify(validate.errors)}`).toBe(true)
+  })
+})

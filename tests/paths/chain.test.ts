@@ -3,7 +3,6 @@
  * The edge forwards 198.51.100.10:8443 to 10.1.0.5:443 (DNAT); the inner gateway filters what arrives
  * in the DMZ. Expected results are written from the rules by hand.
  */
-import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {DiffZone, LiveConfig} from '../../src/diff/model.js'
@@ -13,6 +12,7 @@ import {PathSpace} from '../../src/paths/space.js'
 import {why} from '../../src/paths/why.js'
 import {parseText} from '../../src/sources/load.js'
 import {policy} from '../diff/helpers.js'
+import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
@@ -49,7 +49,7 @@ COMMIT
 async function live(device: string, text: string): Promise<LiveConfig> {
   const parsed = await parseText(text, `live/${device}.rules`, 'iptables')
   expect(parsed.unparsed).toEqual([])
-  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures, unparsed: [], stats: parsed.stats}
+  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.denies ? {denies: parsed.denies} : {})}
 }
 
 async function space(innerPort = 443): Promise<PathSpace> {
@@ -95,7 +95,8 @@ describe('chained reach', () => {
     expect(path.blocked_at).toBe('inner')
     expect(path.hops.map((h) => `${h.device} ${h.verdict}`)).toEqual(['edge permit', 'inner deny'])
     expect(path.hops[0].rules[0]).toMatchObject({line: 4, nat: {to: ['10.1.0.5/32'], ports: ['443']}, passes: {to: ['10.1.0.5/32'], services: ['tcp/443']}})
-    expect(path.hops[1].deny?.implicit).toBe(true)
+    // inner's FORWARD policy DROP (line 3) decides
+    expect(path.hops[1].deny).toEqual({implicit: false, rules: [{file: 'live/inner.rules', line: 3, rule: 'FORWARD policy DROP'}]})
   })
 
   it('why names the deciding rule of each device on the permitted path', async () => {

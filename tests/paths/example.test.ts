@@ -56,4 +56,20 @@ describe('example inventory', () => {
     const rule = permit[0].hops[0].rules[0]
     expect(rule).toMatchObject({file: 'live/pa-dc.xml', line: 1030, filter: {line: 564}, nat: {to: ['172.16.20.5/32']}})
   })
+
+  it('why, allowed: the EDI gateway reaches its backend through gw-lyon line 26; pa-dc (no rule for it) denies on its parallel path', async () => {
+    const w = why(await space(), '172.16.20.22', '10.20.10.50', 'tcp/22')
+    expect(w.verdict).toBe('permit')
+    expect(w.paths.map((p) => `${p.devices.join(',')} ${p.verdict}`)).toEqual(['gw-lyon permit', 'pa-dc deny'])
+    expect(w.paths[0].hops[0].rules.map((r) => `${r.file}:${r.line} ${r.rule}`)).toEqual(['live/gw-lyon.iptables:26 FORWARD#5 "ap-lyon-dmz-edi-backend"'])
+  })
+
+  it('why, denied: RDP from the DMZ to the backend is dropped by gw-lyon at the LOG_DROP chain (line 32), named as the deciding rule', async () => {
+    const w = why(await space(), 'lyon-dmz', '10.20.10.50', 'tcp/3389')
+    expect(w.verdict).toBe('deny')
+    const gw = w.paths.find((p) => p.devices.join(',') === 'gw-lyon')!
+    expect(gw.hops[0].deny).toEqual({implicit: false, rules: [{file: 'live/gw-lyon.iptables', line: 32, rule: 'LOG_DROP#2'}]})
+    // PAN-OS records no denies yet: its deny is implicit
+    expect(w.paths.find((p) => p.devices.join(',') === 'pa-dc')!.hops[0].deny?.implicit).toBe(true)
+  })
 })

@@ -3,7 +3,6 @@
  * the rules by hand: `unwanted-path` at the first hop no access point approves, and critical flows
  * decided over their paths (superseding the per-device check).
  */
-import {TrustModel} from '../../src/policy/trust.js'
 import {describe, expect, it} from 'vitest'
 
 import type {ApprovedAccess, CriticalFlow, DiffZone, Finding, LiveConfig} from '../../src/diff/model.js'
@@ -11,6 +10,7 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {pathFindings} from '../../src/paths/findings.js'
 import {parseText} from '../../src/sources/load.js'
 import {ap, flow, policy} from '../diff/helpers.js'
+import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},

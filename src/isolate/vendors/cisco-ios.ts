@@ -4,7 +4,8 @@
  * without numbers are numbered 10, 20…, so 1–9 are free; with more rules than free numbers the ACL is
  * resequenced first. The zone's own interface gets kept entries and a deny-all in and out (new ACLs when
  * it has none); the other inbound ACLs get denies to and from the zone's addresses. Undo removes the
- * entries by number and the ACLs and bindings the isolation created.
+ * entries by number and the ACLs and bindings the isolation created. Written as in a running config (no
+ * `exit`): pasted under `configure terminal`, each global command leaves the previous sub-mode.
  */
 import {ANY4, ANY6, hasPortRanges, isV6, keptPairs, safeName, splitCidr, v4, v6, wildcard, type KeptPair} from '../common.js'
 import type {IsolationGenerator, IsolationRequest, IsolationRules, KeptService} from '../types.js'
@@ -108,8 +109,8 @@ export function iosRules(request: IsolationRequest, ctx: IosContext): IsolationR
       apply.push(`ip access-list resequence ${name} ${start} 10`)
     }
     const seq = (i: number) => (six ? `sequence ${i + 1}` : String(i + 1))
-    apply.push(header(six, name), ...entries.map((e, i) => ` ${seq(i)} ${e}`), ' exit')
-    undo.push(header(six, name), ...entries.map((_, i) => ` no ${seq(i)}`), ' exit')
+    apply.push(header(six, name), ...entries.map((e, i) => ` ${seq(i)} ${e}`))
+    undo.push(header(six, name), ...entries.map((_, i) => ` no ${seq(i)}`))
   }
   for (const iface of ctx.interfaces) {
     const bindings: string[] = []
@@ -123,7 +124,7 @@ export function iosRules(request: IsolationRequest, ctx: IosContext): IsolationR
           if (existing) insert(six, existing, entries)
           else {
             const name = `${request.tag}-${dir}${six ? '6' : ''}-${safeName(iface.name.replaceAll('/', '_'))}`
-            apply.push(header(six, name), ...entries.map((e) => ` ${e}`), ' exit')
+            apply.push(header(six, name), ...entries.map((e) => ` ${e}`))
             bindings.push(six ? ` ipv6 traffic-filter ${name} ${dir}` : ` ip access-group ${name} ${dir}`)
             unbind.push(six ? ` no ipv6 traffic-filter ${name} ${dir}` : ` no ip access-group ${name} ${dir}`)
             undoLast.push(six ? `no ipv6 access-list ${name}` : `no ip access-list extended ${name}`)
@@ -137,8 +138,8 @@ export function iosRules(request: IsolationRequest, ctx: IosContext): IsolationR
       }
     }
     if (bindings.length) {
-      apply.push(`interface ${iface.name}`, ...bindings, ' exit')
-      undo.push(`interface ${iface.name}`, ...unbind, ' exit')
+      apply.push(`interface ${iface.name}`, ...bindings)
+      undo.push(`interface ${iface.name}`, ...unbind)
     }
   }
   for (const f of faces) if (!ctx.interfaces.some((i) => i.name === f)) notes.push(`interface ${f} (devices[].interfaces) is not in the config: it is not cut`)

@@ -4,6 +4,7 @@
  * connections listen on IKE/NAT-T and ESP at their tunnel outside addresses; load balancer listeners
  * open their port on the load balancer.
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {attachment} from '../../model/device.js'
 import {AddressSet} from '../../net/address-set.js'
 import {box} from '../../net/match.js'
@@ -25,7 +26,7 @@ const ESP = 50
 interface Service {
   protocols: ProtocolSet
   ports: PortSet
-  notes: string[]
+  doubts: DoubtNote[]
   /** The protocol did not read: the caller reports the rule. */
   unknown?: string
 }
@@ -35,22 +36,22 @@ interface Service {
  * are the ICMP type and code, so the exposure has no ports and a note names the type.
  */
 export function awsService(protocol: string, fromPort: number | undefined, toPort: number | undefined): Service {
-  const notes: string[] = []
+  const doubts: DoubtNote[] = []
   const protocols = parseProtocol(protocol)
   if (!protocols) {
-    return {protocols: ProtocolSet.ALL, ports: PortSet.ALL, notes: [`unknown protocol '${protocol}' read as any; exposure may be broader`], unknown: protocol}
+    return {protocols: ProtocolSet.ALL, ports: PortSet.ALL, doubts: [note('unknown-service', `unknown protocol '${protocol}' read as any; exposure may be broader`)], unknown: protocol}
   }
-  if (protocols.equals(ProtocolSet.ALL)) return {protocols, ports: PortSet.ALL, notes}
+  if (protocols.equals(ProtocolSet.ALL)) return {protocols, ports: PortSet.ALL, doubts}
   const p = protocols.values()[0]
   if (p === TCP || p === UDP || p === 132) {
     const all = fromPort === undefined || fromPort === -1 || (fromPort <= 0 && (toPort === undefined || toPort <= 0 || toPort >= 65535))
-    if (all) return {protocols, ports: PortSet.ALL, notes}
-    return {protocols, ports: PortSet.range(fromPort, toPort === undefined || toPort === -1 ? fromPort : toPort), notes}
+    if (all) return {protocols, ports: PortSet.ALL, doubts}
+    return {protocols, ports: PortSet.range(fromPort, toPort === undefined || toPort === -1 ? fromPort : toPort), doubts}
   }
   if ((p === ICMP || p === ICMPV6) && fromPort !== undefined && fromPort !== -1) {
-    notes.push(`ICMP type ${fromPort}${toPort !== undefined && toPort !== -1 ? ` code ${toPort}` : ''} only`)
+    doubts.push(note('icmp-type', `ICMP type ${fromPort}${toPort !== undefined && toPort !== -1 ? ` code ${toPort}` : ''} only`))
   }
-  return {protocols, ports: PortSet.ALL, notes}
+  return {protocols, ports: PortSet.ALL, doubts}
 }
 
 /** The security group as a named set: `sg-0abc (web)`. */
@@ -84,12 +85,12 @@ export function securityGroupExposures(
     // a group's rules apply at the ENIs/instances it is attached to: inbound enters there, outbound leaves there
     const where = sg.attachedTo?.length ? (perm.egress ? {egress: attachment(sg.attachedTo)} : {ingress: attachment(sg.attachedTo)}) : {}
     const base = {kind: 'filter' as const, direction: perm.egress ? ('outbound' as const) : ('inbound' as const), line: perm.line, rule: perm.rule, text: perm.text, ...zone, ...where}
-    const emit = (peer: AddressSet, peerSets: string[], notes: string[], namedOnly = false) => {
+    const emit = (peer: AddressSet, peerSets: string[], doubts: DoubtNote[], namedOnly = false) => {
       for (const s of serviceBoxes(service.protocols, service.ports)) {
         const b = perm.egress ? box({...s, from: members, to: peer}) : box({...s, from: peer, to: members})
         const meta: ExposureMeta = {
           ...base,
-          notes: [...service.notes, ...notes],
+          doubts: [...service.doubts, ...doubts],
           ...(perm.egress
             ? {fromSets: memberSets, toSets: peerSets, namedDestinationOnly: namedOnly}
             : {fromSets: peerSets, toSets: memberSets, namedSourceOnly: namedOnly}),
@@ -99,9 +100,9 @@ export function securityGroupExposures(
     }
     if (!peers.isEmpty()) emit(peers, [], [])
     // an address that did not read could be anything: shown as any (recall first)
-    if (bad.length) emit(AddressSet.ANY, [], [`unreadable ${perm.egress ? 'destination' : 'source'} ${bad.join(', ')}: shown as any`])
+    if (bad.length) emit(AddressSet.ANY, [], [note('unexpanded-set', `unreadable ${perm.egress ? 'destination' : 'source'} ${bad.join(', ')}: shown as any`)])
     for (const pl of perm.prefixLists) {
-      emit(AddressSet.ANY, [pl], [`prefix list ${pl} not resolved: ${perm.egress ? 'destination' : 'source'} shown as any`])
+      emit(AddressSet.ANY, [pl], [note('unexpanded-set', `prefix list ${pl} not resolved: ${perm.egress ? 'destination' : 'source'} shown as any`)])
     }
     const refs = [...perm.groups]
     if (perm.self) refs.push({id: sg.id, label: groupLabel(sg)})
@@ -113,8 +114,8 @@ export function securityGroupExposures(
       else unresolved.push(ref.label)
     }
     if (unresolved.length) {
-      const note = `${perm.egress ? 'destination' : 'source'} is security group ${unresolved.join(', ')}: member addresses are not in this input`
-      emit(AddressSet.EMPTY, unresolved, [note], true)
+      const members = note('members-unknown', `${perm.egress ? 'destination' : 'source'} is security group ${unresolved.join(', ')}: member addresses are not in this input`)
+      emit(AddressSet.EMPTY, unresolved, [members], true)
     }
   }
 }
@@ -143,7 +144,7 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
     understood = false
   }
   state.count(understood)
-  if (entry.icmpType !== undefined && entry.icmpType !== -1) service.notes.push(`ICMP type ${entry.icmpType} only`)
+  if (entry.icmpType !== undefined && entry.icmpType !== -1) service.doubts.push(note('icmp-type', `ICMP type ${entry.icmpType} only`))
   const s = serviceBoxes(service.protocols, service.ports)[0]
   const subnets = acl.subnets.length ? acl.subnets : [acl.id]
   const meta: ExposureMeta = {
@@ -152,7 +153,7 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
     line: entry.line,
     rule: entry.rule,
     text: entry.text,
-    notes: service.notes,
+    doubts: service.doubts,
     ...(entry.egress ? {fromSets: subnets} : {toSets: subnets}),
     ...(acl.vpcId ? (entry.egress ? {fromZones: [acl.vpcId]} : {toZones: [acl.vpcId]}) : {}),
     // a network ACL guards the boundary of its subnets
@@ -186,10 +187,10 @@ export function vpnExposures(vpn: VpnConnection, state: ParseState): void {
   const peer = vpn.customerGateway ? parseAddresses([vpn.customerGateway], bad) : AddressSet.ANY
   for (const b of bad) state.unknown(vpn.line, `not an address: '${b}'`, vpn.text)
   state.count(bad.length === 0)
-  const notes: string[] = []
-  if (!vpn.customerGateway) notes.push('customer gateway address not in this input: source shown as any')
-  if (tunnels.isEmpty()) notes.push('tunnel outside addresses not in this input: destination shown as any')
-  const base: ExposureMeta = {kind: 'vpn-listener', direction: 'inbound', line: vpn.line, rule: vpn.id, text: vpn.text, notes, toSets: [vpn.id]}
+  const doubts: DoubtNote[] = []
+  if (!vpn.customerGateway) doubts.push(note('unknown-address', 'customer gateway address not in this input: source shown as any'))
+  if (tunnels.isEmpty()) doubts.push(note('unknown-address', 'tunnel outside addresses not in this input: destination shown as any'))
+  const base: ExposureMeta = {kind: 'vpn-listener', direction: 'inbound', line: vpn.line, rule: vpn.id, text: vpn.text, doubts, toSets: [vpn.id]}
   const to = tunnels.isEmpty() ? AddressSet.ANY : tunnels
   state.exposures.push(exposureOf(box({from: peer, to, protocols: ProtocolSet.of(UDP), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])}), base))
   state.exposures.push(exposureOf(box({from: peer, to, protocols: ProtocolSet.of(ESP)}), base))
@@ -203,7 +204,7 @@ export function vpnExposures(vpn: VpnConnection, state: ParseState): void {
         line: vpn.line,
         rule: vpn.id,
         text: vpn.text,
-        notes: vpn.localCidrs.length ? [] : ['VPC side of the tunnel not in this input: destination shown as any'],
+        doubts: vpn.localCidrs.length ? [] : [note('unknown-address', 'VPC side of the tunnel not in this input: destination shown as any')],
         fromSets: [vpn.id],
       }),
     )
@@ -217,12 +218,12 @@ const LB_PROTOCOLS: Record<string, number[]> = {udp: [UDP], tcp_udp: [TCP, UDP]}
  * scheme and the load balancer's security groups narrow that; both are said in notes.
  */
 export function listenerExposure(l: LbListener, state: ParseState): void {
-  const notes: string[] = []
-  if (!l.lb) notes.push('load balancer not in this input: destination shown as any')
-  else if (l.lb.internal) notes.push('internal load balancer: reachable from inside the VPC only')
-  if (l.lb?.securityGroups.length) notes.push(`further limited by security groups ${l.lb.securityGroups.join(', ')}`)
+  const doubts: DoubtNote[] = []
+  if (!l.lb) doubts.push(note('unknown-address', 'load balancer not in this input: destination shown as any'))
+  else if (l.lb.internal) doubts.push(note('restricted-elsewhere', 'internal load balancer: reachable from inside the VPC only'))
+  if (l.lb?.securityGroups.length) doubts.push(note('restricted-elsewhere', `further limited by security groups ${l.lb.securityGroups.join(', ')}`))
   const protocols = ProtocolSet.of(...(LB_PROTOCOLS[l.protocol.toLowerCase()] ?? [TCP]))
-  const meta: ExposureMeta = {kind: 'load-balancer', direction: 'inbound', line: l.line, rule: l.rule, text: l.text, notes, toSets: [l.lb?.target ?? l.rule]}
+  const meta: ExposureMeta = {kind: 'load-balancer', direction: 'inbound', line: l.line, rule: l.rule, text: l.text, doubts, toSets: [l.lb?.target ?? l.rule]}
   state.exposures.push(exposureOf(box({protocols, ports: PortSet.range(l.port)}), meta))
 }
 
@@ -239,7 +240,7 @@ export function clientVpnExposure(
     rule: endpoint.rule,
     text: endpoint.text,
     toSets: [endpoint.target],
-    notes: ['client VPN endpoint: listens on the endpoint addresses (not in this input)'],
+    doubts: [note('unknown-address', 'client VPN endpoint: listens on the endpoint addresses (not in this input)')],
   }
   state.exposures.push(exposureOf(box({protocols: ProtocolSet.of(protocol), ports: PortSet.range(endpoint.port ?? 443)}), meta))
 }

@@ -1,4 +1,6 @@
 /** The device itself: interface addresses, management access (allowaccess, local-in-policy, trusted hosts), VPN listeners. */
+import {buildExposure} from '../../model/build.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {type DeviceListener, interfaceAddress as cidrOf} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
@@ -108,7 +110,7 @@ export function managementExposures(
     const svc = serviceBoxes(tables.services, values(item, 'service'), value(item, 'service-negate') === 'enable')
     const intfs = values(item, 'intf')
     {
-      const anyFamily = family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+      const anyFamily = AddressSet.anyOf(family)
       const src = addressSide(tables.addresses[family], values(item, 'srcaddr'), value(item, 'srcaddr-negate') === 'enable', anyFamily)
       const dst = addressSide(tables.addresses[family], values(item, 'dstaddr'), value(item, 'dstaddr-negate') === 'enable', anyFamily)
       const ownFamily = own.only(family)
@@ -123,7 +125,7 @@ export function managementExposures(
             action: allow ? 'allow' : 'deny',
             guards: intf === 'any' ? [] : [{in: intf}],
             opaque: !allow && doubtful,
-            meta: {rule: `${prefix}local-in-policy ${item.name}`, line: item.line, text, notes: [...svc.notes, ...src.notes, ...dst.notes], fromSets: src.unresolved, toSets: dst.unresolved, srcintf: intf, dstintf: 'any', group: group.next},
+            meta: {rule: `${prefix}local-in-policy ${item.name}`, line: item.line, text, doubts: [...svc.doubts, ...src.doubts, ...dst.doubts], fromSets: src.unresolved, toSets: dst.unresolved, srcintf: intf, dstintf: 'any', group: group.next},
           })
         }
       }
@@ -135,16 +137,15 @@ export function managementExposures(
       const unknown = a.tokens.filter((t) => !INTERFACE_ACCESS[t])
       if (unknown.length) {
         // the known services of the line are still modelled; the line counts as not understood
-        acc.unparsed.push({line: a.line, reason: `unknown allowaccess ${unknown.map((t) => `'${t}'`).join(', ')}`, text: a.text})
-        acc.missed += 1
+        acc.line(a.line, `unknown allowaccess ${unknown.map((t) => `'${t}'`).join(', ')}`, a.text, 1)
       }
-      const familySet = a.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+      const familySet = AddressSet.anyOf(a.family)
       const hosts = info.hosts.only(a.family)
-      const notes: string[] = []
+      const doubts: DoubtNote[] = []
       let to = hosts
       if (hosts.isEmpty()) {
         to = familySet
-        notes.push(info.dynamic ? 'interface address is dynamic (DHCP/PPPoE): any address shown' : 'interface has no static address: any address shown')
+        doubts.push(note('unknown-address', info.dynamic ? 'interface address is dynamic (DHCP/PPPoE): any address shown' : 'interface has no static address: any address shown'))
       }
       for (const token of a.tokens) {
         const boxes = accessBoxes(token, a.family, ports)
@@ -162,7 +163,7 @@ export function managementExposures(
               rule: `${a.where} allowaccess ${token}`,
               line: a.line,
               text: () => a.text,
-              notes: restricted ? [...notes, 'source limited to the trusted hosts of every administrator'] : notes,
+              doubts: restricted ? [...doubts, note('listener-info', 'source limited to the trusted hosts of every administrator')] : doubts,
               fromSets: [],
               toSets: [],
               srcintf: info.name,
@@ -180,29 +181,16 @@ export function managementExposures(
   for (const e of out.slice(first)) e.hostLocal = true
 }
 
-function listenerExposure(rule: string, line: number, text: string, from: AddressSet, to: AddressSet, boxes: ServiceBox[], intf: string | undefined, notes: string[], fromSets: string[]): Exposure[] {
-  return boxes.map((b) => ({
-    kind: 'vpn-listener',
-    action: 'allow',
-    direction: 'inbound',
-    from,
-    to,
-    ...b,
-    line,
-    rule,
-    text,
-    interfaces: intf ? {in: [intf]} : undefined,
-    fromSets: fromSets.length ? fromSets : undefined,
-    notes: notes.length ? notes : undefined,
-  }))
+function listenerExposure(rule: string, line: number, text: string, from: AddressSet, to: AddressSet, boxes: ServiceBox[], intf: string | undefined, doubts: DoubtNote[], fromSets: string[]): Exposure[] {
+  return boxes.map((b) => buildExposure({kind: 'vpn-listener', box: {from, to, ...b}, line, rule, text, ...(intf ? {interfaces: {in: [intf]}} : {}), fromSets, doubts}))
 }
 
-function interfaceTo(interfaces: Map<string, InterfaceInfo>, names: string[], notes: string[], family?: 4 | 6): AddressSet {
+function interfaceTo(interfaces: Map<string, InterfaceInfo>, names: string[], doubts: DoubtNote[], family?: 4 | 6): AddressSet {
   const sets = names.map((n) => interfaces.get(n)?.hosts ?? AddressSet.EMPTY)
   const to = family ? AddressSet.unionAll(sets).only(family) : AddressSet.unionAll(sets)
   if (to.isEmpty()) {
-    notes.push('listening interface address unknown: any address shown')
-    return family === 4 ? AddressSet.ANY4 : family === 6 ? AddressSet.ANY6 : AddressSet.ANY
+    doubts.push(note('unknown-address', 'listening interface address unknown: any address shown'))
+    return AddressSet.anyOf(family)
   }
   return to
 }
@@ -215,7 +203,7 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
   ]
   for (const section of ['vpn ipsec phase1-interface', 'vpn ipsec phase1']) {
     for (const item of itemsOf(scope.sections.get(section), section, acc, PHASE1_KEYS, () => true)) {
-      const notes: string[] = []
+      const doubts: DoubtNote[] = []
       const fromSets: string[] = []
       const type = value(item, 'type') ?? 'static'
       let from: AddressSet = AddressSet.ANY
@@ -223,21 +211,21 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
         const gw = [value(item, 'remote-gw'), value(item, 'remote-gw6')].filter((v): v is string => v !== undefined && v !== '0.0.0.0' && v !== '::')
         const sets = gw.map((g) => AddressSet.parse(g)).filter((s): s is AddressSet => s !== null)
         if (sets.length) from = AddressSet.unionAll(sets)
-        else notes.push('no readable remote-gw: any source shown')
+        else doubts.push(note('unknown-address', 'no readable remote-gw: any source shown'))
       } else if (type === 'ddns') {
         const name = value(item, 'remotegw-ddns')
         if (name) fromSets.push(name)
-        notes.push('peer is a dynamic DNS name')
+        doubts.push(note('unresolved-name', 'peer is a dynamic DNS name'))
       } else {
-        notes.push('dial-up (dynamic) peer: any source')
+        doubts.push(note('any-peer', 'dial-up (dynamic) peer: any source'))
       }
       // a phase1 listens on one address family (ip-version, default 4)
       const family = value(item, 'ip-version') === '6' ? 6 : 4
       from = from.only(family)
       const localGw = [value(item, family === 4 ? 'local-gw' : 'local-gw6')].filter((v): v is string => v !== undefined && v !== '0.0.0.0' && v !== '::')
       const intf = value(item, 'interface')
-      const to = localGw.length ? AddressSet.unionAll(localGw.map((g) => AddressSet.parse(g) ?? AddressSet.EMPTY)) : interfaceTo(interfaces, intf ? [intf] : [], notes, family)
-      out.push(...listenerExposure(`${prefix}ipsec ${item.name}`, item.line, itemText(item), from, to, ike, intf, notes, fromSets))
+      const to = localGw.length ? AddressSet.unionAll(localGw.map((g) => AddressSet.parse(g) ?? AddressSet.EMPTY)) : interfaceTo(interfaces, intf ? [intf] : [], doubts, family)
+      out.push(...listenerExposure(`${prefix}ipsec ${item.name}`, item.line, itemText(item), from, to, ike, intf, doubts, fromSets))
       listeners.push({service: 'ipsec', bind: to.isAny4() || to.isAny6() || to.isAny() ? [] : to.toCidrs(), line: item.line})
     }
   }
@@ -254,19 +242,19 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
     const get = (k: string) => settings.get(k)?.values ?? []
     const listening = get('source-interface')
     if (get('status')[0] !== 'disable' && listening.length) {
-      const notes: string[] = []
+      const doubts: DoubtNote[] = []
       // FortiOS 7.0+ listens on 443 by default; 5.x/6.x on 10443
       let port = Number(get('port')[0])
       if (!get('port').length) {
         port = version && version.major < 7 ? 10443 : 443
-        notes.push(`port not set: FortiOS default ${port}`)
+        doubts.push(note('vendor-default', `port not set: FortiOS default ${port}`))
       }
       const src = addressSide(tables.addresses[4], get('source-address').length ? get('source-address') : ['all'], get('source-address-negate')[0] === 'enable', AddressSet.ANY4)
       // IPv6 clients are served only when source-address6 is set
       const v6 = get('source-address6').length > 0
       const src6 = v6
         ? addressSide(tables.addresses[6], get('source-address6'), get('source-address6-negate')[0] === 'enable', AddressSet.ANY6)
-        : {set: AddressSet.EMPTY, unresolved: [], notes: []}
+        : {set: AddressSet.EMPTY, unresolved: [], doubts: []}
       const from = src.set.union(src6.set)
       const first = sslBlocks[0]
       const text = ['config vpn ssl settings', ...[...settings.values()].map(statementText)].join('; ')
@@ -275,9 +263,9 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
       const dtls = get('dtls-tunnel')[0] ?? (version && (version.major < 5 || (version.major === 5 && version.minor < 4)) ? 'disable' : 'enable')
       if (dtls === 'enable') boxes.push({protocols: ProtocolSet.of(UDP), ports: PortSet.range(port), sourcePorts: PortSet.ALL})
       for (const intf of listening) {
-        const intfNotes = [...notes, ...src.notes, ...src6.notes]
-        const to = v6 ? interfaceTo(interfaces, [intf], intfNotes) : interfaceTo(interfaces, [intf], intfNotes, 4)
-        out.push(...listenerExposure(`${prefix}ssl-vpn`, first.line, text, from, to, boxes, intf, intfNotes, [...src.unresolved, ...src6.unresolved]))
+        const intfDoubts = [...doubts, ...src.doubts, ...src6.doubts]
+        const to = v6 ? interfaceTo(interfaces, [intf], intfDoubts) : interfaceTo(interfaces, [intf], intfDoubts, 4)
+        out.push(...listenerExposure(`${prefix}ssl-vpn`, first.line, text, from, to, boxes, intf, intfDoubts, [...src.unresolved, ...src6.unresolved]))
         listeners.push({service: 'ssl-vpn', bind: to.isAny4() || to.isAny6() || to.isAny() ? [] : to.toCidrs(), line: first.line})
       }
     }

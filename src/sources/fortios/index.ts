@@ -3,6 +3,9 @@
  * tables (objects.ts) → exposures: firewall policies in table order through the shared evaluator,
  * VIPs, management access (allowaccess, local-in-policy, admin trusted hosts), SSL VPN and IPsec listeners.
  */
+import {buildExposure} from '../../model/build.js'
+import {note} from '../../model/doubts.js'
+import {ANY_BOX} from '../../net/match.js'
 import {IrmError} from '../../core/errors.js'
 import type {DeviceListener} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
@@ -52,10 +55,8 @@ export function parseFortios(text: string, file: string): ParseResult {
     })
   }
   const acc = new Accounting()
-  for (const s of read.stray) {
-    acc.unparsed.push({line: s.line, reason: s.reason, text: s.text})
-    acc.missed += s.lines
-  }
+  acc.count(read.lines)
+  for (const s of read.stray) acc.line(s.line, s.reason, s.text, s.lines)
   const vdomMode = read.roots.some((r) => r.name === 'vdom' && r.children.some((e) => e.children.length > 0))
   const global: Scope = {sections: new Map()}
   const scopes = new Map<string, Scope>()
@@ -66,7 +67,7 @@ export function parseFortios(text: string, file: string): ParseResult {
     else scope.sections.set(b.name, [b])
   }
   const unclosed = (b: Block) => {
-    if (!b.closed) acc.unparsed.push({line: b.line, reason: `'${b.kind}' not closed (file truncated?)`, text: blockText(b)})
+    if (!b.closed) acc.line(b.line, `'${b.kind}' not closed (file truncated?)`, blockText(b), 0)
     for (const c of b.children) unclosed(c)
   }
   for (const root of read.roots) {
@@ -139,21 +140,17 @@ export function parseFortios(text: string, file: string): ParseResult {
     for (const zone of itemsOf(scope.sections.get('system zone'), 'system zone', acc, null)) {
       if (value(zone, 'intrazone') !== 'allow') continue
       const intrazone = zone.settings.get('intrazone')!
-      exposures.push({
+      exposures.push(
+        buildExposure({
         kind: 'filter',
-        action: 'allow',
-        direction: 'inbound',
-        from: AddressSet.ANY,
-        to: AddressSet.ANY,
-        protocols: ProtocolSet.ALL,
-        ports: PortSet.ALL,
-        sourcePorts: PortSet.ALL,
+        box: ANY_BOX,
         line: intrazone.line,
         rule: `${prefix}zone ${zone.name} intrazone`,
         text: `edit ${zone.name}; ${statementText(intrazone)}; ${statementText(zone.settings.get('interface') ?? intrazone)}`,
         interfaces: {in: [zone.name], out: [zone.name]},
-        notes: [`traffic between the members of zone '${zone.name}' (${values(zone, 'interface').join(', ')}) passes without a policy`],
-      })
+        doubts: [note('vendor-default', `traffic between the members of zone '${zone.name}' (${values(zone, 'interface').join(', ')}) passes without a policy`)],
+        }),
+      )
     }
     for (const name of POLICY_SECTIONS) {
       const items = itemsOf(scope.sections.get(name), name, acc, POLICY_KEYS)
@@ -171,7 +168,8 @@ export function parseFortios(text: string, file: string): ParseResult {
   const nat = composeNat(exposures, FORTIOS_NAT)
   attachExposures(nat.exposures, zones)
   const device = describeDevice(interfaces, zones, [global, top, ...scopes.values()], listeners)
-  return {exposures: nat.exposures, unparsed: acc.unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), stats: {lines: read.lines, understood: Math.max(0, read.lines - acc.missed)}, device}
+  const {unparsed, stats, status} = acc.finish()
+  return {exposures: nat.exposures, unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), stats, status, device}
 }
 
 const HEAD = /^#config-version=[A-Z0-9]+-\d/m

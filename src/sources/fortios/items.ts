@@ -1,26 +1,28 @@
 /** Section entries as FortiOS merges them, and the bookkeeping of every line we could not use. */
-import type {Unparsed} from '../types.js'
+import {ParseLedger} from '../kit/ledger.js'
 import type {Entry} from './objects.js'
 import {type Block, blockText, opText, settingsOf, type Statement, statementText, type TableOp} from './read.js'
 
-/** Every line we echo or count goes through here: unparsed entries and the lines they cost. */
-export class Accounting {
-  readonly unparsed: Unparsed[] = []
-  missed = 0
-
+/**
+ * The ledger of a FortiOS config: the reader counts its lines; every entry we echo says how many of
+ * them it costs (a statement, a block, a table operation).
+ */
+export class Accounting extends ParseLedger {
   statement(s: Statement, reason: string): void {
-    this.unparsed.push({line: s.line, reason, text: statementText(s)})
-    this.missed += s.lines
+    this.unparsed(s.line, reason, statementText(s), {cost: s.lines})
   }
 
   block(b: Block, reason: string): void {
-    this.unparsed.push({line: b.line, reason, text: blockText(b)})
-    this.missed += b.size
+    this.unparsed(b.line, reason, blockText(b), {cost: b.size})
   }
 
   op(o: TableOp, reason: string): void {
-    this.unparsed.push({line: o.line, reason, text: opText(o)})
-    this.missed += o.lines
+    this.unparsed(o.line, reason, opText(o), {cost: o.lines})
+  }
+
+  /** An entry that costs `cost` lines (0: reported, the lines counted elsewhere). */
+  line(line: number, reason: string, text: string, cost: number): void {
+    this.unparsed(line, reason, text, {cost})
   }
 }
 

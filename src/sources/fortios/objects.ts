@@ -2,6 +2,7 @@
  * FortiOS firewall objects → sets: addresses and groups (v4 and v6), custom and predefined services,
  * service groups, VIPs. Each table resolves a name once (memoised) so policies cost O(their names).
  */
+import {type DoubtNote, note, uniqueDoubts} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -15,7 +16,7 @@ export const ESP = 50
 export interface ResolvedAddresses {
   set: AddressSet
   unresolved: string[]
-  notes: string[]
+  doubts: DoubtNote[]
 }
 
 export interface ServiceBox {
@@ -27,7 +28,7 @@ export interface ServiceBox {
 export interface ResolvedServices {
   boxes: ServiceBox[]
   unresolved: string[]
-  notes: string[]
+  doubts: DoubtNote[]
 }
 
 export interface Vip {
@@ -41,7 +42,7 @@ export interface Vip {
   forward?: {protocols: ProtocolSet; ext: PortSet; mapped: PortSet}
   srcFilter?: AddressSet
   kind: 'nat-forward' | 'load-balancer'
-  notes: string[]
+  doubts: DoubtNote[]
   text: string
 }
 
@@ -270,8 +271,8 @@ class GroupTable<T> {
 export type AddressTable = GroupTable<ResolvedAddresses>
 
 export function addressTable(family: 4 | 6, interfaceSubnet: (name: string) => AddressSet | undefined): AddressTable {
-  const anyFamily = family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
-  const single = (set: AddressSet, unresolved: string[] = [], notes: string[] = []): ResolvedAddresses => ({set, unresolved, notes})
+  const anyFamily = AddressSet.anyOf(family)
+  const single = (set: AddressSet, unresolved: string[] = [], doubts: DoubtNote[] = []): ResolvedAddresses => ({set, unresolved, doubts})
   const resolveObject = (e: Entry): ResolvedAddresses => {
     const type = value(e, 'type') ?? (family === 4 ? 'ipmask' : 'ipprefix')
     switch (type) {
@@ -280,52 +281,52 @@ export function addressTable(family: 4 | 6, interfaceSubnet: (name: string) => A
         const v = values(e, family === 4 ? 'subnet' : 'ip6')
         if (v.length === 0) return single(anyFamily)
         const s = addressWithMask(v)
-        return s ? single(s.only(family)) : single(AddressSet.EMPTY, [e.name], [`address '${e.name}' has an unreadable subnet`])
+        return s ? single(s.only(family)) : single(AddressSet.EMPTY, [e.name], [note('unexpanded-set', `address '${e.name}' has an unreadable subnet`)])
       }
       case 'iprange': {
         const zero = family === 4 ? '0.0.0.0' : '::'
         const s = AddressSet.parse(`${value(e, 'start-ip') ?? zero}-${value(e, 'end-ip') ?? zero}`)
-        return s ? single(s) : single(AddressSet.EMPTY, [e.name], [`address '${e.name}' has an unreadable range`])
+        return s ? single(s) : single(AddressSet.EMPTY, [e.name], [note('unexpanded-set', `address '${e.name}' has an unreadable range`)])
       }
       case 'wildcard': {
         const w = wildcardSet(values(e, 'wildcard').length ? values(e, 'wildcard') : ['0.0.0.0', '0.0.0.0'])
-        if (!w) return single(AddressSet.EMPTY, [e.name], [`address '${e.name}' has an unreadable wildcard`])
-        return single(w.set, [], w.approximate ? [`wildcard address '${e.name}' approximated by its covering prefix`] : [])
+        if (!w) return single(AddressSet.EMPTY, [e.name], [note('unexpanded-set', `address '${e.name}' has an unreadable wildcard`)])
+        return single(w.set, [], w.approximate ? [note('approximated', `wildcard address '${e.name}' approximated by its covering prefix`)] : [])
       }
       case 'interface-subnet': {
         const s = interfaceSubnet(value(e, 'interface') ?? '')
-        return s ? single(s.only(family)) : single(AddressSet.EMPTY, [e.name], [`interface-subnet '${e.name}': interface address unknown`])
+        return s ? single(s.only(family)) : single(AddressSet.EMPTY, [e.name], [note('unknown-address', `interface-subnet '${e.name}': interface address unknown`)])
       }
       default:
         // fqdn, geography, dynamic (SDN), mac, template: not computable from the config alone
-        return single(AddressSet.EMPTY, [e.name], [`address '${e.name}' is type ${type}${type === 'fqdn' ? ` (${value(e, 'fqdn') ?? ''})` : type === 'geography' ? ` (${value(e, 'country') ?? ''})` : ''}: not expanded, any address shown`])
+        return single(AddressSet.EMPTY, [e.name], [note(type === 'fqdn' ? 'unresolved-name' : 'unexpanded-set', `address '${e.name}' is type ${type}${type === 'fqdn' ? ` (${value(e, 'fqdn') ?? ''})` : type === 'geography' ? ` (${value(e, 'country') ?? ''})` : ''}: not expanded, any address shown`)])
     }
   }
   const resolveGroup = (e: Entry, lookup: (n: string) => ResolvedAddresses | null): ResolvedAddresses => {
     const part = (names: string[]) => {
       const sets: AddressSet[] = []
       const unresolved: string[] = []
-      const notes: string[] = []
+      const doubts: DoubtNote[] = []
       for (const n of names) {
         const r = lookup(n)
         if (!r) {
           unresolved.push(n)
-          notes.push(`address '${n}' is not defined`)
+          doubts.push(note('undefined-object', `address '${n}' is not defined`))
           continue
         }
         sets.push(r.set)
         unresolved.push(...r.unresolved)
-        notes.push(...r.notes)
+        doubts.push(...r.doubts)
       }
-      return {set: AddressSet.unionAll(sets), unresolved, notes}
+      return {set: AddressSet.unionAll(sets), unresolved, doubts}
     }
     const members = part(values(e, 'member'))
     if (value(e, 'exclude') !== 'enable') return members
     const excluded = part(values(e, 'exclude-member'))
-    const notes = [...members.notes, ...excluded.notes]
+    const doubts = [...members.doubts, ...excluded.doubts]
     // an exclusion we cannot compute may remove anything: keep the members (recall) and say so
-    if (excluded.unresolved.length) notes.push(`group '${e.name}' excludes ${excluded.unresolved.join(', ')}, not computable: exclusion ignored`)
-    return {set: members.set.subtract(excluded.set), unresolved: members.unresolved, notes}
+    if (excluded.unresolved.length) doubts.push(note('limit-not-applied', `group '${e.name}' excludes ${excluded.unresolved.join(', ')}, not computable: exclusion ignored`))
+    return {set: members.set.subtract(excluded.set), unresolved: members.unresolved, doubts}
   }
   const builtin = (name: string): ResolvedAddresses | null => {
     if (name === 'all') return single(anyFamily)
@@ -340,13 +341,13 @@ export type ServiceTable = GroupTable<ResolvedServices>
 export function serviceTable(): ServiceTable {
   const resolveObject = (e: Entry): ResolvedServices => {
     const protocol = (value(e, 'protocol') ?? 'TCP/UDP/SCTP').toUpperCase()
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     const boxes: ServiceBox[] = []
     const addRanges = (key: string, proto: number) => {
       for (const token of values(e, key)) {
         const p = portToken(token)
         if (p) boxes.push({protocols: ProtocolSet.of(proto), ...p})
-        else notes.push(`service '${e.name}': unreadable ${key} '${token}'`)
+        else doubts.push(note('unreadable-port', `service '${e.name}': unreadable ${key} '${token}'`))
       }
     }
     switch (protocol) {
@@ -360,7 +361,7 @@ export function serviceTable(): ServiceTable {
       case 'ICMP':
       case 'ICMP6':
         boxes.push({protocols: ProtocolSet.of(protocol === 'ICMP' ? ICMP : ICMPV6), ports: PortSet.ALL, sourcePorts: PortSet.ALL})
-        if (value(e, 'icmptype') !== undefined) notes.push(`service '${e.name}' matches icmp type ${value(e, 'icmptype')} only`)
+        if (value(e, 'icmptype') !== undefined) doubts.push(note('icmp-type', `service '${e.name}' matches icmp type ${value(e, 'icmptype')} only`))
         break
       case 'IP': {
         const n = Number(value(e, 'protocol-number') ?? '0')
@@ -369,31 +370,31 @@ export function serviceTable(): ServiceTable {
       }
       default:
         // explicit-proxy services (HTTP, CONNECT, SOCKS-TCP…) apply to the proxy, not to forwarded traffic
-        return {boxes: [], unresolved: [e.name], notes: [`service '${e.name}' is an explicit-proxy service (${protocol})`]}
+        return {boxes: [], unresolved: [e.name], doubts: [note('unknown-service', `service '${e.name}' is an explicit-proxy service (${protocol})`)]}
     }
     for (const k of ['iprange', 'fqdn']) {
-      if (e.settings.has(k) && value(e, k) !== '0.0.0.0') notes.push(`service '${e.name}' is limited to destination ${values(e, k).join(' ')}; not applied`)
+      if (e.settings.has(k) && value(e, k) !== '0.0.0.0') doubts.push(note('limit-not-applied', `service '${e.name}' is limited to destination ${values(e, k).join(' ')}; not applied`))
     }
-    return {boxes, unresolved: [], notes}
+    return {boxes, unresolved: [], doubts}
   }
   const resolveGroup = (e: Entry, lookup: (n: string) => ResolvedServices | null): ResolvedServices => {
-    const out: ResolvedServices = {boxes: [], unresolved: [], notes: []}
+    const out: ResolvedServices = {boxes: [], unresolved: [], doubts: []}
     for (const n of values(e, 'member')) {
       const r = lookup(n)
       if (!r) {
         out.unresolved.push(n)
-        out.notes.push(`service '${n}' is not defined`)
+        out.doubts.push(note('undefined-object', `service '${n}' is not defined`))
         continue
       }
       out.boxes.push(...r.boxes)
       out.unresolved.push(...r.unresolved)
-      out.notes.push(...r.notes)
+      out.doubts.push(...r.doubts)
     }
     return out
   }
   const builtin = (name: string): ResolvedServices | null => {
     const spec = PREDEFINED[name]
-    return spec === undefined ? null : {boxes: predefined(spec), unresolved: [], notes: []}
+    return spec === undefined ? null : {boxes: predefined(spec), unresolved: [], doubts: []}
   }
   return new GroupTable(resolveObject, resolveGroup, builtin)
 }
@@ -402,42 +403,42 @@ export function serviceTable(): ServiceTable {
 export function resolveAddresses(table: AddressTable, names: string[]): ResolvedAddresses {
   const sets: AddressSet[] = []
   const unresolved: string[] = []
-  const notes: string[] = []
+  const doubts: DoubtNote[] = []
   for (const n of names) {
     const r = table.lookup(n)
     if (!r) {
       unresolved.push(n)
-      notes.push(`address '${n}' is not defined`)
+      doubts.push(note('undefined-object', `address '${n}' is not defined`))
       continue
     }
     sets.push(r.set)
     unresolved.push(...r.unresolved)
-    notes.push(...r.notes)
+    doubts.push(...r.doubts)
   }
-  return {set: AddressSet.unionAll(sets), unresolved: [...new Set(unresolved)], notes: [...new Set(notes)]}
+  return {set: AddressSet.unionAll(sets), unresolved: [...new Set(unresolved)], doubts: uniqueDoubts(doubts)}
 }
 
 export function resolveServices(table: ServiceTable, names: string[]): ResolvedServices {
-  const out: ResolvedServices = {boxes: [], unresolved: [], notes: []}
+  const out: ResolvedServices = {boxes: [], unresolved: [], doubts: []}
   for (const n of names) {
     const r = table.lookup(n)
     if (!r) {
       out.unresolved.push(n)
-      out.notes.push(`service '${n}' is not defined`)
+      out.doubts.push(note('undefined-object', `service '${n}' is not defined`))
       continue
     }
     out.boxes.push(...r.boxes)
     out.unresolved.push(...r.unresolved)
-    out.notes.push(...r.notes)
+    out.doubts.push(...r.doubts)
   }
   out.unresolved = [...new Set(out.unresolved)]
-  out.notes = [...new Set(out.notes)]
+  out.doubts = uniqueDoubts(out.doubts)
   return out
 }
 
 /** `config firewall vip` / `vip6` entry → Vip, or a reason it cannot be read. */
 export function readVip(e: Entry, family: 4 | 6, text: string): Vip | string {
-  const notes: string[] = []
+  const doubts: DoubtNote[] = []
   const type = value(e, 'type') ?? 'static-nat'
   const ext = AddressSet.parse(value(e, 'extip') ?? '')
   if (!ext) return `VIP '${e.name}' has no readable extip`
@@ -445,8 +446,8 @@ export function readVip(e: Entry, family: 4 | 6, text: string): Vip | string {
   let mapped = mappedSets.every((s) => s) && mappedSets.length ? AddressSet.unionAll(mappedSets as AddressSet[]) : undefined
   let kind: Vip['kind'] = 'nat-forward'
   if (type === 'server-load-balance' || type === 'load-balance') kind = 'load-balancer'
-  else if (type !== 'static-nat') notes.push(`VIP type '${type}'`)
-  if (!mapped && kind === 'nat-forward' && type === 'static-nat') notes.push(`VIP '${e.name}' has no readable mappedip`)
+  else if (type !== 'static-nat') doubts.push(note('translation-unknown', `VIP type '${type}'`))
+  if (!mapped && kind === 'nat-forward' && type === 'static-nat') doubts.push(note('translation-unknown', `VIP '${e.name}' has no readable mappedip`))
   if (family === 6 && mapped) mapped = mapped.only(6)
   const protoName = (value(e, 'protocol') ?? 'tcp').toLowerCase()
   const protoNumber: Record<string, number> = {tcp: TCP, udp: UDP, sctp: SCTP, icmp: ICMP}
@@ -461,5 +462,5 @@ export function readVip(e: Entry, family: 4 | 6, text: string): Vip | string {
   const filters = values(e, 'src-filter').map((v) => addressWithMask(v.split(' ')) ?? AddressSet.parse(v))
   const srcFilter = filters.length && filters.every((s) => s) ? AddressSet.unionAll(filters as AddressSet[]) : undefined
   const extintf = value(e, 'extintf')
-  return {name: e.name, family, line: e.line, ext, mapped, extintf: extintf && extintf !== 'any' ? extintf : undefined, forward, srcFilter, kind, notes, text}
+  return {name: e.name, family, line: e.line, ext, mapped, extintf: extintf && extintf !== 'any' ? extintf : undefined, forward, srcFilter, kind, doubts, text}
 }

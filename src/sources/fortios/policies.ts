@@ -2,6 +2,8 @@
  * Firewall policies → exposures: object tables per VDOM, policy rules in table order through the shared
  * evaluator (guards for interface pairs and VIP traffic), folded back per policy.
  */
+import {buildExposure} from '../../model/build.js'
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, subtractBox} from '../../net/match.js'
@@ -20,7 +22,7 @@ export interface PolicyMeta {
   line: number
   /** Built only for rules that end up exposed (echoing every rule costs more than evaluating it). */
   text: () => string
-  notes: string[]
+  doubts: DoubtNote[]
   fromSets: string[]
   toSets: string[]
   srcintf: string
@@ -32,10 +34,10 @@ export interface PolicyMeta {
 
 const ALL_SERVICE: ServiceBox = {protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
 
-export function serviceBoxes(table: ServiceTable, names: string[], negate: boolean): {boxes: ServiceBox[]; notes: string[]; doubtful: boolean} {
+export function serviceBoxes(table: ServiceTable, names: string[], negate: boolean): {boxes: ServiceBox[]; doubts: DoubtNote[]; doubtful: boolean} {
   const r = resolveServices(table, names)
   let boxes = r.boxes
-  const doubtful = r.unresolved.length > 0 || r.notes.length > 0
+  const doubtful = r.unresolved.length > 0 || r.doubts.length > 0
   // an unknown service may be anything: recall first
   if (r.unresolved.length) boxes = [ALL_SERVICE]
   if (negate) {
@@ -43,14 +45,14 @@ export function serviceBoxes(table: ServiceTable, names: string[], negate: boole
     for (const b of boxes) rest = rest.flatMap((x) => subtractBox(x, {from: AddressSet.ANY, to: AddressSet.ANY, ...b}))
     boxes = r.unresolved.length ? [ALL_SERVICE] : rest.map((x) => ({protocols: x.protocols, ports: x.ports, sourcePorts: x.sourcePorts}))
   }
-  return {boxes, notes: r.notes, doubtful}
+  return {boxes, doubts: r.doubts, doubtful}
 }
 
 export function addressSide(table: AddressTable, names: string[], negate: boolean, anyFamily: AddressSet) {
   const r = resolveAddresses(table, names)
-  const doubtful = r.unresolved.length > 0 || r.notes.length > 0
+  const doubtful = r.unresolved.length > 0 || r.doubts.length > 0
   const set = r.unresolved.length ? anyFamily : negate ? anyFamily.subtract(r.set) : r.set
-  return {set, unresolved: r.unresolved, notes: r.notes, doubtful}
+  return {set, unresolved: r.unresolved, doubts: r.doubts, doubtful}
 }
 
 export interface VdomTables {
@@ -80,8 +82,7 @@ export function buildTables(scope: Scope, acc: Accounting, interfaces: Map<strin
       }
       const vip = readVip(item, family, itemText(item))
       if (typeof vip === 'string') {
-        acc.unparsed.push({line: item.line, reason: vip, text: `edit ${item.name}`})
-        acc.missed += 1
+        acc.line(item.line, vip, `edit ${item.name}`, 1)
         continue
       }
       // server load balancing: the real servers are where traffic goes
@@ -101,22 +102,16 @@ export function buildTables(scope: Scope, acc: Accounting, interfaces: Map<strin
 }
 
 function vipExposure(vip: Vip, prefix: string): Exposure {
-  return {
+  return buildExposure({
     kind: vip.kind,
-    action: 'allow',
-    direction: 'inbound',
-    from: vip.srcFilter ?? (vip.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6),
-    to: vip.ext,
-    protocols: vip.forward?.protocols ?? ProtocolSet.ALL,
-    ports: vip.forward?.ext ?? PortSet.ALL,
-    sourcePorts: PortSet.ALL,
+    box: {from: vip.srcFilter ?? AddressSet.anyOf(vip.family), to: vip.ext, protocols: vip.forward?.protocols ?? ProtocolSet.ALL, ports: vip.forward?.ext ?? PortSet.ALL},
     translated: {to: vip.mapped, ports: vip.forward ? vip.forward.mapped : undefined},
     line: vip.line,
     rule: `${prefix}vip ${vip.name}`,
     text: vip.text,
-    interfaces: vip.extintf ? {in: [vip.extintf]} : undefined,
-    notes: vip.notes.length ? vip.notes : undefined,
-  }
+    ...(vip.extintf ? {interfaces: {in: [vip.extintf]}} : {}),
+    doubts: vip.doubts,
+  })
 }
 
 /** Ports on the VIP's outside for the service ports the policy allows on the mapped side. */
@@ -136,6 +131,7 @@ function vipPorts(vip: Vip, svc: ServiceBox): {protocols: ProtocolSet; ports: Po
   return {protocols, ports: ext, mapped}
 }
 
+/** Policy conditions we do not model: each narrows the policy (a `conditional` doubt). */
 const CONDITION_NOTES: Record<string, (v: string[]) => string> = {
   users: (v) => `only for users ${v.join(', ')}`,
   groups: (v) => `only for user groups ${v.join(', ')}`,
@@ -172,33 +168,33 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
     if (value(item, 'status') === 'disable') continue
     const action = value(item, 'action') ?? 'deny'
     const allow = action === 'accept' || action === 'ipsec'
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     let doubtful = false
     if (action !== 'accept' && action !== 'ipsec' && action !== 'deny') {
-      notes.push(`action '${action}' read as accept`)
+      doubts.push(note('action-assumed', `action '${action}' read as accept`))
       doubtful = true
     }
-    for (const k of item.unknown) notes.push(`unknown setting '${k}' ignored; exposure may be broader`)
+    for (const k of item.unknown) doubts.push(note('unknown-match', `unknown setting '${k}' ignored; exposure may be broader`))
     if (item.unknown.length) doubtful = true
     const schedule = value(item, 'schedule') ?? 'always'
     if (schedule !== 'always') {
-      notes.push(`active only on schedule '${schedule}'`)
+      doubts.push(note('time-limited', `active only on schedule '${schedule}'`))
       doubtful = true
     }
-    for (const [k, note] of Object.entries(CONDITION_NOTES)) {
+    for (const [k, text] of Object.entries(CONDITION_NOTES)) {
       if (item.settings.has(k)) {
-        notes.push(note(values(item, k)))
+        doubts.push(note(k === 'application' || k.startsWith('app-') ? 'application-limited' : 'conditional', text(values(item, k))))
         doubtful = true
       }
     }
-    if (!item.settings.has('service') && !item.settings.has('internet-service')) notes.push('no service set: read as ALL')
+    if (!item.settings.has('service') && !item.settings.has('internet-service')) doubts.push(note('vendor-default', 'no service set: read as ALL'))
     const srcintf = values(item, 'srcintf')
     const dstintf = values(item, 'dstintf')
     const rule = `${prefix}${label} ${item.name}`
     const text = lazy(() => itemText(item))
     const g = group.next++
     const svc = serviceBoxes(tables.services, item.settings.has('service') ? values(item, 'service') : ['ALL'], value(item, 'service-negate') === 'enable')
-    notes.push(...svc.notes)
+    doubts.push(...svc.doubts)
     doubtful ||= svc.doubtful
 
     const families: Array<{family: 4 | 6; src: string[]; dst: string[]; srcNeg: boolean; dstNeg: boolean}> = []
@@ -233,18 +229,18 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
     for (const s of srcintf.length ? srcintf : ['any']) for (const d of dstintf.length ? dstintf : ['any']) pairs.push([s, d])
 
     for (const f of families) {
-      const anyFamily = f.family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
+      const anyFamily = AddressSet.anyOf(f.family)
       const table = tables.addresses[f.family]
       const vipTable = tables.vips[f.family]
-      const src = isdbSrc ? {set: anyFamily, unresolved: isdbNames('-src'), notes: [], doubtful: true} : addressSide(table, f.src, f.srcNeg, anyFamily)
+      const src = isdbSrc ? {set: anyFamily, unresolved: isdbNames('-src'), doubts: [], doubtful: true} : addressSide(table, f.src, f.srcNeg, anyFamily)
       const vipNames = f.dstNeg ? [] : f.dst.filter((n) => vipTable.has(n))
       const plainDst = f.dst.filter((n) => !vipNames.includes(n))
       const dst = isdbDst
-        ? {set: anyFamily, unresolved: isdbNames(''), notes: [], doubtful: true}
+        ? {set: anyFamily, unresolved: isdbNames(''), doubts: [], doubtful: true}
         : addressSide(table, plainDst, f.dstNeg, anyFamily)
-      const familyNotes = [...notes, ...src.notes, ...dst.notes]
-      if (isdbDst) familyNotes.push('destination is Internet Service Database entries (not expanded)')
-      if (isdbSrc) familyNotes.push('source is Internet Service Database entries (not expanded)')
+      const familyDoubts = [...doubts, ...src.doubts, ...dst.doubts]
+      if (isdbDst) familyDoubts.push(note('unexpanded-set', 'destination is Internet Service Database entries (not expanded)'))
+      if (isdbSrc) familyDoubts.push(note('unexpanded-set', 'source is Internet Service Database entries (not expanded)'))
       const fDoubt = doubtful || src.doubtful || dst.doubtful
       const services = isdbDst ? [ALL_SERVICE] : svc.boxes
       const push = (match: Box, translated: PolicyMeta['translated'], viaVip: boolean, s: string, d: string) => {
@@ -256,7 +252,7 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
           action: allow ? 'allow' : 'deny',
           guards,
           opaque: !allow && fDoubt,
-          meta: {rule, name: item.name, line: item.line, text, notes: familyNotes, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, group: g},
+          meta: {rule, name: item.name, line: item.line, text, doubts: familyDoubts, fromSets: src.unresolved, toSets: dst.unresolved, srcintf: s, dstintf: d, translated, group: g},
         })
       }
       for (const [s, d] of pairs) {
@@ -313,20 +309,20 @@ export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Expo
   for (const {meta, box, ins, outs} of folded.values()) {
     const inList = ins.has('any') ? [] : [...ins]
     const outList = outs.has('any') ? [] : [...outs]
-    out.push({
-      kind: 'filter',
-      action: 'allow',
-      direction: 'inbound',
-      ...box,
-      translated: meta.translated,
-      line: meta.line,
-      rule: meta.rule,
-      ...(meta.name ? {name: meta.name} : {}),
-      text: meta.text(),
-      interfaces: inList.length || outList.length ? {in: inList.length ? inList : undefined, out: outList.length ? outList : undefined} : undefined,
-      fromSets: meta.fromSets.length ? meta.fromSets : undefined,
-      toSets: meta.toSets.length ? meta.toSets : undefined,
-      notes: meta.notes.length ? [...new Set(meta.notes)] : undefined,
-    })
+    out.push(
+      buildExposure({
+        kind: 'filter',
+        box,
+        ...(meta.translated ? {translated: meta.translated} : {}),
+        line: meta.line,
+        rule: meta.rule,
+        ...(meta.name ? {name: meta.name} : {}),
+        text: meta.text(),
+        ...(inList.length || outList.length ? {interfaces: {...(inList.length ? {in: inList} : {}), ...(outList.length ? {out: outList} : {})}} : {}),
+        fromSets: meta.fromSets,
+        toSets: meta.toSets,
+        doubts: meta.doubts,
+      }),
+    )
   }
 }

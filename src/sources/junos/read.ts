@@ -132,95 +132,114 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token
 }
 
 export function readSetForm(text: string): ReadResult {
-  const lines = text.split('\n')
-  const statements: Statement[] = []
-  const problems: ReadProblem[] = []
-  const deactivated = new Set<string>()
-  let directives = 0
-  const deleted: Array<{prefix: string; after: number}> = []
-  let id = 0
-  lines.forEach((raw, idx) => {
-    const lineNo = idx + 1
-    if (COMMENT.test(raw)) return
-    const tokens = tokenize(raw, problems, [raw]).map((t) => ({...t, line: lineNo}))
-    if (tokens.length === 0) return
-    const verb = tokens[0].value
-    const text = redactLine(raw.trim())
-    const words: string[] = []
-    const lists: string[][] = []
-    let inList: string[] | null = null
-    let bad = false
-    for (const t of tokens.slice(1)) {
-      // a list inside a list is no Junos syntax: the line is reported, never half read
-      if (!t.quoted && t.value === '[' && inList) bad = true
-      else if (!t.quoted && t.value === '[') inList = []
-      else if (!t.quoted && t.value === ']') {
-        if (inList) lists.push(inList)
-        else bad = true
-        inList = null
-        words.push('\u0000list')
-      } else if (!t.quoted && (t.value === '{' || t.value === '}' || t.value === ';')) bad = true
-      else if (inList) inList.push(t.value)
-      else words.push(t.value)
-    }
-    if (bad || inList) {
-      problems.push({line: lineNo, reason: 'unbalanced brackets or braces in a set command', text})
+  const r: SetRead = {statements: [], problems: [], deactivated: new Set(), deleted: [], directives: 0, count: 0}
+  text.split('\n').forEach((raw, idx) => readSetLine(r, raw, idx + 1))
+  const live = applyDirectives(r)
+  return {statements: live, problems: r.problems, count: r.count, directives: r.directives, form: 'set'}
+}
+
+interface SetRead {
+  statements: Statement[]
+  problems: ReadProblem[]
+  /** `deactivate` prefixes still in force. */
+  deactivated: Set<string>
+  /** `delete` prefixes, each applying to the statements set before it. */
+  deleted: Array<{prefix: string; after: number}>
+  directives: number
+  /** Source `set` statements. */
+  count: number
+}
+
+/** The words after the verb, `[ ]` lists apart (a `\u0000list` word marks each); null when brackets are off. */
+function setWords(tokens: Token[]): {words: string[]; lists: string[][]} | null {
+  const words: string[] = []
+  const lists: string[][] = []
+  let inList: string[] | null = null
+  let bad = false
+  for (const t of tokens) {
+    // a list inside a list is no Junos syntax: the line is reported, never half read
+    if (!t.quoted && t.value === '[' && inList) bad = true
+    else if (!t.quoted && t.value === '[') inList = []
+    else if (!t.quoted && t.value === ']') {
+      if (inList) lists.push(inList)
+      else bad = true
+      inList = null
+      words.push('\u0000list')
+    } else if (!t.quoted && (t.value === '{' || t.value === '}' || t.value === ';')) bad = true
+    else if (inList) inList.push(t.value)
+    else words.push(t.value)
+  }
+  return bad || inList ? null : {words, lists}
+}
+
+function readSetLine(r: SetRead, raw: string, lineNo: number): void {
+  if (COMMENT.test(raw)) return
+  const tokens = tokenize(raw, r.problems, [raw]).map((t) => ({...t, line: lineNo}))
+  if (tokens.length === 0) return
+  const verb = tokens[0].value
+  const text = redactLine(raw.trim())
+  const parsed = setWords(tokens.slice(1))
+  if (!parsed) {
+    r.problems.push({line: lineNo, reason: 'unbalanced brackets or braces in a set command', text})
+    return
+  }
+  const {words, lists} = parsed
+  switch (verb) {
+    case 'set': {
+      const id = ++r.count
+      for (const w of expandLists(words, lists)) r.statements.push({words: w, wordLines: w.map(() => lineNo), line: lineNo, text, inactive: false, id})
       return
     }
-    switch (verb) {
-      case 'set': {
-        id++
-        for (const w of expandLists(words, lists)) statements.push({words: w, wordLines: w.map(() => lineNo), line: lineNo, text, inactive: false, id})
-        return
-      }
-      case 'deactivate':
-        directives++
-        deactivated.add(words.join(' '))
-        return
-      case 'activate':
-        directives++
-        deactivated.delete(words.join(' '))
-        return
-      case 'delete':
-        directives++
-        deleted.push({prefix: words.join(' '), after: statements.length})
-        return
-      case 'protect':
-      case 'unprotect':
-        directives++
-        return
-      case 'insert':
-      case 'move': {
-        const problem = reorder(statements, verb, words)
-        if (problem) problems.push({line: lineNo, reason: problem, text})
-        else directives++
-        return
-      }
-      default:
-        problems.push({line: lineNo, reason: `not a set command ('${verb.slice(0, 20)}')`, text})
+    case 'deactivate':
+      r.directives++
+      r.deactivated.add(words.join(' '))
+      return
+    case 'activate':
+      r.directives++
+      r.deactivated.delete(words.join(' '))
+      return
+    case 'delete':
+      r.directives++
+      r.deleted.push({prefix: words.join(' '), after: r.statements.length})
+      return
+    case 'protect':
+    case 'unprotect':
+      r.directives++
+      return
+    case 'insert':
+    case 'move': {
+      const problem = reorder(r.statements, verb, words)
+      if (problem) r.problems.push({line: lineNo, reason: problem, text})
+      else r.directives++
+      return
     }
-  })
-  // deactivate/delete apply to statements under the prefix (delete only to those set before it)
-  let live = statements
-  if (deleted.length) {
-    live = statements.filter((s, index) => !deleted.some((d) => index < d.after && startsWith(s.words, d.prefix)))
+    default:
+      r.problems.push({line: lineNo, reason: `not a set command ('${verb.slice(0, 20)}')`, text})
+  }
+}
+
+/** deactivate/delete apply to statements under the prefix (delete only to those set before it). */
+function applyDirectives(r: SetRead): Statement[] {
+  let live = r.statements
+  if (r.deleted.length) {
+    live = r.statements.filter((s, index) => !r.deleted.some((d) => index < d.after && startsWith(s.words, d.prefix)))
     // a deleted statement was read and knowingly dropped
     const kept = new Set(live.map((s) => s.id))
-    directives += new Set(statements.filter((s) => !kept.has(s.id)).map((s) => s.id)).size
+    r.directives += new Set(r.statements.filter((s) => !kept.has(s.id)).map((s) => s.id)).size
   }
-  if (deactivated.size) {
+  if (r.deactivated.size) {
     for (const s of live) {
       let prefix = ''
       for (const w of s.words) {
         prefix = prefix ? `${prefix} ${w}` : w
-        if (deactivated.has(prefix)) {
+        if (r.deactivated.has(prefix)) {
           s.inactive = true
           break
         }
       }
     }
   }
-  return {statements: live, problems, count: id, directives, form: 'set'}
+  return live
 }
 
 /**
@@ -308,104 +327,141 @@ function expandLists(words: string[], lists: string[][]): string[][] {
 export function readHierarchy(text: string): ReadResult {
   const lines = text.split('\n')
   const problems: ReadProblem[] = []
-  const tokens = tokenize(text, problems, lines)
-  const statements: Statement[] = []
-  const stack: Array<{words: string[]; inactive: boolean; line: number; children: number}> = []
-  let current: Token[] = []
-  let id = 0
-  const lineText = (line: number) => redactLine((lines[line - 1] ?? '').trim())
-  const prefixWords = () => stack.flatMap((f) => f.words)
-  const prefixLines = () => stack.flatMap((f) => f.words.map(() => f.line))
-  const prefixInactive = () => stack.some((f) => f.inactive)
+  const reader = new HierarchyReader(lines, problems)
+  for (const t of tokenize(text, problems, lines)) reader.token(t)
+  reader.finish()
+  return {statements: reader.statements, problems, count: reader.count, directives: 0, form: 'hierarchy'}
+}
 
-  // annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not
-  const split = (toks: Token[]) => {
-    let inactive = false
-    const words: string[] = []
-    const lists: string[][] = []
-    let inList: string[] | null = null
-    let nested = false
-    for (const t of toks) {
-      if (!t.quoted && words.length === 0 && !inList && /^(inactive|replace|protect|delete|unprotect):$/.test(t.value)) {
-        if (t.value === 'inactive:') inactive = true
-        continue
-      }
-      if (!t.quoted && t.value === '[' && inList) nested = true
-      else if (!t.quoted && t.value === '[') inList = []
-      else if (!t.quoted && t.value === ']') {
-        if (inList) lists.push(inList)
-        else nested = true
-        inList = null
-        words.push('\u0000list')
-      } else if (inList) inList.push(t.value)
-      else words.push(t.value)
+/** Annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not. */
+function splitAnnotated(toks: Token[]): {inactive: boolean; words: string[]; lists: string[][]; open: boolean} {
+  let inactive = false
+  const words: string[] = []
+  const lists: string[][] = []
+  let inList: string[] | null = null
+  let nested = false
+  for (const t of toks) {
+    if (!t.quoted && words.length === 0 && !inList && /^(inactive|replace|protect|delete|unprotect):$/.test(t.value)) {
+      if (t.value === 'inactive:') inactive = true
+      continue
     }
-    return {inactive, words, lists, open: inList !== null || nested}
+    if (!t.quoted && t.value === '[' && inList) nested = true
+    else if (!t.quoted && t.value === '[') inList = []
+    else if (!t.quoted && t.value === ']') {
+      if (inList) lists.push(inList)
+      else nested = true
+      inList = null
+      words.push('\u0000list')
+    } else if (inList) inList.push(t.value)
+    else words.push(t.value)
+  }
+  return {inactive, words, lists, open: inList !== null || nested}
+}
+
+/** The hierarchical form, token by token: `{` opens a block, `;` ends a statement, `}` closes a block. */
+class HierarchyReader {
+  readonly statements: Statement[] = []
+  /** Source statements (a `[ ]` list expands to several statements with one id). */
+  count = 0
+  private readonly stack: Array<{words: string[]; inactive: boolean; line: number; children: number}> = []
+  private current: Token[] = []
+
+  constructor(
+    private readonly lines: string[],
+    private readonly problems: ReadProblem[],
+  ) {}
+
+  token(t: Token): void {
+    if (t.quoted || (t.value !== '{' && t.value !== '}' && t.value !== ';')) this.current.push(t)
+    else if (t.value === '{') this.open(t)
+    else if (t.value === ';') this.leaf(t)
+    else this.close(t)
   }
 
-  for (const t of tokens) {
-    if (t.quoted || (t.value !== '{' && t.value !== '}' && t.value !== ';')) {
-      current.push(t)
-      continue
+  finish(): void {
+    if (this.current.length) {
+      const line = this.current[0].line
+      this.problem(line, 'statement cut off at the end of the file')
     }
-    if (t.value === '{') {
-      const {inactive, words, open} = split(current)
-      const line = current[0]?.line ?? t.line
-      if (open || words.length === 0) problems.push({line, reason: 'block without a name', text: lineText(line)})
-      // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
-      stack.push({words: words.filter((w) => w !== '\u0000list'), inactive, line, children: 0})
-      current = []
-      continue
+    if (this.stack.length) {
+      const open = this.stack[this.stack.length - 1]
+      this.problem(open.line, `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`)
     }
-    if (t.value === ';') {
-      const {inactive, words, lists, open} = split(current)
-      const line = current[0]?.line ?? t.line
-      current = []
-      if (open) {
-        problems.push({line, reason: "unterminated '[' list", text: lineText(line)})
-        continue
-      }
-      if (words.length === 0) continue
-      id++
-      for (const f of stack) f.children++
-      const base = prefixWords()
-      const baseLines = prefixLines()
-      for (const w of expandLists(words, lists)) {
-        statements.push({words: [...base, ...w], wordLines: [...baseLines, ...w.map(() => line)], line, text: lineText(line), inactive: inactive || prefixInactive(), id})
-      }
-      continue
+  }
+
+  private open(t: Token): void {
+    const {inactive, words, open} = splitAnnotated(this.current)
+    const line = this.current[0]?.line ?? t.line
+    if (open || words.length === 0) this.problem(line, 'block without a name')
+    // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
+    this.stack.push({words: words.filter((w) => w !== '\u0000list'), inactive, line, children: 0})
+    this.current = []
+  }
+
+  private leaf(t: Token): void {
+    const {inactive, words, lists, open} = splitAnnotated(this.current)
+    const line = this.current[0]?.line ?? t.line
+    this.current = []
+    if (open) {
+      this.problem(line, "unterminated '[' list")
+      return
     }
-    // '}'
-    if (current.length) {
-      const line = current[0].line
-      problems.push({line, reason: "statement without ';' before '}'", text: lineText(line)})
-      current = []
+    if (words.length === 0) return
+    const id = this.nextId()
+    const base = this.prefixWords()
+    const baseLines = this.prefixLines()
+    for (const w of expandLists(words, lists)) {
+      this.statements.push({words: [...base, ...w], wordLines: [...baseLines, ...w.map(() => line)], line, text: this.lineText(line), inactive: inactive || this.prefixInactive(), id})
     }
-    const frame = stack.pop()
+  }
+
+  private close(t: Token): void {
+    if (this.current.length) {
+      this.problem(this.current[0].line, "statement without ';' before '}'")
+      this.current = []
+    }
+    const frame = this.stack.pop()
     if (!frame) {
-      problems.push({line: t.line, reason: "unbalanced '}'", text: lineText(t.line)})
-      continue
+      this.problem(t.line, "unbalanced '}'")
+      return
     }
     if (frame.children === 0 && frame.words.length) {
-      id++
-      for (const f of stack) f.children++
-      statements.push({
-        words: [...prefixWords(), ...frame.words],
-        wordLines: [...prefixLines(), ...frame.words.map(() => frame.line)],
+      const id = this.nextId()
+      this.statements.push({
+        words: [...this.prefixWords(), ...frame.words],
+        wordLines: [...this.prefixLines(), ...frame.words.map(() => frame.line)],
         line: frame.line,
-        text: lineText(frame.line),
-        inactive: frame.inactive || prefixInactive(),
+        text: this.lineText(frame.line),
+        inactive: frame.inactive || this.prefixInactive(),
         id,
       })
     }
   }
-  if (current.length) {
-    const line = current[0].line
-    problems.push({line, reason: 'statement cut off at the end of the file', text: lineText(line)})
+
+  /** A new source statement: every open block gains a child. */
+  private nextId(): number {
+    this.count++
+    for (const f of this.stack) f.children++
+    return this.count
   }
-  if (stack.length) {
-    const open = stack[stack.length - 1]
-    problems.push({line: open.line, reason: `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`, text: lineText(open.line)})
+
+  private problem(line: number, reason: string): void {
+    this.problems.push({line, reason, text: this.lineText(line)})
   }
-  return {statements, problems, count: id, directives: 0, form: 'hierarchy'}
+
+  private lineText(line: number): string {
+    return redactLine((this.lines[line - 1] ?? '').trim())
+  }
+
+  private prefixWords(): string[] {
+    return this.stack.flatMap((f) => f.words)
+  }
+
+  private prefixLines(): number[] {
+    return this.stack.flatMap((f) => f.words.map(() => f.line))
+  }
+
+  private prefixInactive(): boolean {
+    return this.stack.some((f) => f.inactive)
+  }
 }

@@ -58,6 +58,7 @@ export class ParseLedger {
   private readonly doubtList: Doubt[] = []
   private units = 0
   private declared: number | undefined
+  private missedUnits = 0
 
   constructor(private readonly options: LedgerOptions = {}) {}
 
@@ -120,6 +121,11 @@ export class ParseLedger {
     else this.verdicts.set(entry.line, {kind: 'unparsed', entries: [entry]})
   }
 
+  /** Counted units not understood, reported (if at all) by entries that cost nothing themselves. */
+  miss(n: number): void {
+    this.missedUnits += n
+  }
+
   /** Not understood, and reported by an entry on another line (the lines of a refused block). */
   lost(line: number): void {
     if (this.verdicts.get(line)?.kind !== 'unparsed') this.verdicts.set(line, {kind: 'unparsed', entries: []})
@@ -139,7 +145,7 @@ export class ParseLedger {
   finish(): LedgerResult {
     const unparsed: Unparsed[] = []
     let lines = this.units
-    let missed = 0
+    let missed = this.missedUnits
     let ignored = 0
     const lineSet = new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
     if (this.declared !== undefined) lines += this.declared

@@ -1,6 +1,8 @@
 /**
  * PAN-OS firewalls and Panorama: XML (`running-config.xml`), `set` commands and the brace form of
- * `show config`. tree.ts turns each into one tree, exposures.ts reads the tree.
+ * `show config`. tree.ts turns each into one tree (XML from a stream, security rules and address
+ * objects folded into the model as they close), read.ts reads the tree into the vendor model
+ * (model.ts), exposures.ts with security.ts and nat.ts convert it.
  */
 import {IrmError} from '../../core/errors.js'
 import {emptyDevice} from '../../model/device.js'

@@ -5,7 +5,8 @@
  */
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
-import {type EvalRule, evaluateList, type Guard} from '../../model/evaluate.js'
+import type {EvalRule, Guard} from '../../model/evaluate.js'
+import {evaluateZonePairs} from '../../model/zone-pairs.js'
 import {type ContextConfig, type PlacedRule, RULE_ACTIONS} from './model.js'
 import {type Objects, specBox, type Template} from './objects.js'
 import {APP_DEFAULT_PORTS} from './tables.js'
@@ -110,35 +111,8 @@ class RuleMatcher {
   }
 }
 
-/** Zones of the context (its own and every zone a rule names); `any` alone when none is named. */
-function zoneSet(rules: PlacedRule[], zoneIfaces: Map<string, string[]>): {zones: string[]; zoneless: boolean} {
-  const zones = new Set<string>(zoneIfaces.keys())
-  for (const r of rules) for (const z of [...r.from, ...r.to]) if (z !== 'any') zones.add(z)
-  // rules that only say `any` and no zone anywhere (a bare device-group): one pair with no zone names
-  const zoneless = zones.size === 0
-  if (zoneless) zones.add('any')
-  return {zones: [...zones].sort(), zoneless}
-}
-
-/** Rules indexed by source zone, so a zone pair only walks the rules that can apply to it. */
-function indexByFrom(built: BuiltRule[]): {byFrom: Map<string, number[]>; anyFrom: number[]} {
-  const byFrom = new Map<string, number[]>()
-  const anyFrom: number[] = []
-  built.forEach(({r}, i) => {
-    if (r.from.length === 0 || r.from.includes('any')) anyFrom.push(i)
-    else
-      for (const z of new Set(r.from)) {
-        const list = byFrom.get(z)
-        if (list) list.push(i)
-        else byFrom.set(z, [i])
-      }
-  })
-  return {byFrom, anyFrom}
-}
-
-/** Does a rule apply from zone `from` to zone `to` (its `to` list and its rule-type)? */
-function applies(r: PlacedRule, from: string, to: string, zoneless: boolean): boolean {
-  if (r.to.length && !r.to.includes('any') && !r.to.includes(to)) return false
+/** Does a rule's rule-type let it apply between these zones? (Its `to` list is checked by the zone-pair helper.) */
+function typeApplies(r: PlacedRule, from: string, to: string, zoneless: boolean): boolean {
   if (!zoneless && r.ruleType === 'intrazone' && from !== to) return false
   if (!zoneless && r.ruleType === 'interzone' && from === to) return false
   return true
@@ -177,21 +151,21 @@ function defaultTemplate(ctx: ContextConfig, from: string, to: string, action: s
   }
 }
 
-/** The ordered list of one zone pair, evaluated, with the pieces of a multi-application rule merged again. */
-function evaluatePair(ctx: ContextConfig, built: BuiltRule[], candidates: number[], from: string, to: string, zoneless: boolean, emit: Emit): void {
-  const list: Array<EvalRule<Template>> = []
-  for (const i of candidates) {
-    const b = built[i]
-    if (!applies(b.r, from, to, zoneless)) continue
-    const action = b.r.action === 'allow' ? 'allow' : 'deny'
-    const known = RULE_ACTIONS.includes(b.r.action)
-    const template = ruleTemplate(ctx, b, from, to, zoneless)
-    for (const {boxes, opaque, guards} of b.variants) for (const match of boxes) list.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta: template})
-  }
-  // without zones we cannot tell intrazone from interzone: the stricter default applies
-  const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
+/** One rule's evaluator entries for a zone pair (a multi-application rule: one per application). */
+function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean): Array<EvalRule<Template>> {
+  if (!typeApplies(b.r, from, to, zoneless)) return []
+  const action = b.r.action === 'allow' ? 'allow' : 'deny'
+  const known = RULE_ACTIONS.includes(b.r.action)
+  const template = ruleTemplate(ctx, b, from, to, zoneless)
+  const out: Array<EvalRule<Template>> = []
+  for (const {boxes, opaque, guards} of b.variants) for (const match of boxes) out.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta: template})
+  return out
+}
+
+/** A rule naming several applications was evaluated once per application: its pieces are merged again. */
+function emitMerged(permits: Array<{box: Box; meta: Template}>, emit: Emit): void {
   const byRule = new Map<Template, Box[]>()
-  for (const p of evaluateList(list, def === 'allow' ? 'allow' : 'deny', defaultTemplate(ctx, from, to, def)).permits) {
+  for (const p of permits) {
     const boxes = byRule.get(p.meta)
     if (boxes) boxes.push(p.box)
     else byRule.set(p.meta, [p.box])
@@ -199,27 +173,27 @@ function evaluatePair(ctx: ContextConfig, built: BuiltRule[], candidates: number
   for (const [meta, boxes] of byRule) for (const b of boxes.length > 1 ? mergeBoxes(boxes) : boxes) emit(meta, b)
 }
 
+/**
+ * Every pair of zones (the context's and those rules name), through the shared zone-pair evaluation;
+ * rules that only say `any` and no zone anywhere (a bare device-group) make one pair `any` → `any`.
+ */
 export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Emit): void {
   const matcher = new RuleMatcher(objects, ctx.customApps)
   const built = ctx.rules.map((r) => matcher.build(r))
-  const {zones, zoneless} = zoneSet(ctx.rules, ctx.zones)
-  const {byFrom, anyFrom} = indexByFrom(built)
-  for (const from of zones) {
-    const candidates = mergeSorted(byFrom.get(from) ?? [], anyFrom)
-    for (const to of zones) evaluatePair(ctx, built, candidates, from, to, zoneless, emit)
-  }
-}
-
-/** Union of two ascending index lists, ascending (rule order is evaluation order). */
-function mergeSorted(a: number[], b: number[]): number[] {
-  const out: number[] = []
-  let i = 0
-  let j = 0
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++])
-    else out.push(b[j++])
-  }
-  return out
+  const zoneless = ctx.zones.size === 0 && ctx.rules.every((r) => [...r.from, ...r.to].every((z) => z === 'any'))
+  const results = evaluateZonePairs({
+    zones: zoneless ? ['any'] : ctx.zones.keys(),
+    policies: built,
+    zonesOf: (b) => ({from: b.r.from, to: b.r.to}),
+    rulesFor: (b, from, to) => pairRules(ctx, b, from, to, zoneless),
+    allPairs: true,
+    // without zones we cannot tell intrazone from interzone: the stricter default applies
+    defaultFor: (from, to) => {
+      const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
+      return {action: def === 'allow' ? 'allow' : 'deny', meta: defaultTemplate(ctx, from, to, def)}
+    },
+  })
+  for (const r of results) emitMerged(r.permits, emit)
 }
 
 function ruleText(r: PlacedRule): string {

@@ -2,10 +2,10 @@
  * One tree for the three PAN-OS forms: XML (`running-config.xml`), `set` commands and the brace
  * form of `show config`. `<entry name="X">`, a set word and a brace block all become a child named X;
  * `<member>`s, set values and `[ ]` lists become values. Nodes remember their line and whether the
- * model read them, so whatever was not read is reported with its path.
+ * model read them, so whatever was not read is reported with its path. The tree is the reader's
+ * bookkeeping, not the model: read.ts turns it into model.ts objects.
  */
 import {redactLine} from '../redact.js'
-import {IrmError} from '../../core/errors.js'
 import {MAX_NESTING} from '../../core/limits.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
 import {streamXml} from '../xml.js'

@@ -1,6 +1,6 @@
-/** Unparsed XML elements and the elements they cost; secrets never echoed. */
+/** The ledger of a config.xml: it counts elements; an unparsed element costs itself and its children. Secrets never echoed. */
 import {redactLine} from '../redact.js'
-import type {Unparsed} from '../types.js'
+import {ParseLedger} from '../kit/ledger.js'
 import {children, type XmlElement} from '../xml.js'
 import {SECRET_ELEMENTS} from './sections.js'
 
@@ -19,12 +19,8 @@ function elementText(el: XmlElement): string {
   return redactLine(`<${el.name}>${body}</${el.name}>`)
 }
 
-export class Accounting {
-  readonly unparsed: Unparsed[] = []
-  missed = 0
-
+export class Accounting extends ParseLedger {
   element(el: XmlElement, reason: string): void {
-    this.unparsed.push({line: el.line, reason, text: elementText(el), path: el.path})
-    this.missed += elementCount(el)
+    this.unparsed(el.line, reason, elementText(el), {path: el.path, cost: elementCount(el)})
   }
 }

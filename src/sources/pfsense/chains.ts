@@ -2,6 +2,8 @@
  * Per-interface rule order (pf as pfSense generates it) through the shared evaluator, the generated rules
  * (block private networks, anti-lockout), and the management services the resulting permits reach.
  */
+import {buildExposure} from '../../model/build.js'
+import {note} from '../../model/doubts.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, intersectBox} from '../../net/match.js'
@@ -77,7 +79,7 @@ function antiLockout(root: XmlElement, interfaces: Map<string, Iface>, mgmt: Mgm
       direction: 'in',
       boxes: [{from: AddressSet.unionAll([4, 6].filter((f) => to.hasFamily(f as 4 | 6)).map((f) => familySet(f as 4 | 6))), to, protocols: ProtocolSet.of(TCP), ports, sourcePorts: PortSet.ALL}],
       opaque: false,
-      notes: ['default anti-lockout rule (disable with noantilockout)'],
+      doubts: [note('vendor-default', 'default anti-lockout rule (disable with noantilockout)')],
       fromSets: [],
       toSets: [],
       text: `pass in quick on ${iface} proto tcp from any to (${iface}) port {${ports.toStrings().join(' ')}} "Anti-Lockout Rule"`,
@@ -88,7 +90,7 @@ function antiLockout(root: XmlElement, interfaces: Map<string, Iface>, mgmt: Mgm
 /** A rule pfSense generates itself (anti-lockout, block private networks). */
 function systemRule(info: Iface, name: string, action: FilterRule['action'], text: string): FilterRule {
   const el: XmlElement = {name: info.name, attrs: {}, children: [], text: '', line: info.line, path: `/interfaces/${info.name}`}
-  return {el, name, action, interfaces: [info.name], floating: false, quick: true, direction: 'in', boxes: [], opaque: false, notes: [], fromSets: [], toSets: [], text}
+  return {el, name, action, interfaces: [info.name], floating: false, quick: true, direction: 'in', boxes: [], opaque: false, doubts: [], fromSets: [], toSets: [], text}
 }
 
 export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, Iface>, groups: Map<string, string[]>, mgmt: Mgmt[], root: XmlElement, out: Exposure[]): void {
@@ -159,7 +161,7 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
             continue
           }
           folded.set(key, {
-            rule: {...p.meta.rule, name: m.name, el: {...p.meta.rule.el, line: m.line}, text: m.text, notes: [`reached through ${p.meta.rule.name}`], nat: undefined},
+            rule: {...p.meta.rule, name: m.name, el: {...p.meta.rule.el, line: m.line}, text: m.text, doubts: [note('device-itself', `reached through ${p.meta.rule.name}`)], nat: undefined},
             box: reach,
             direction: 'inbound',
             ifaces: [iface],
@@ -169,21 +171,21 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
     }
   }
   for (const {rule, box, direction, ifaces, translated} of folded.values()) {
-    out.push({
+    const e = buildExposure({
       kind: 'filter',
-      action: 'allow',
       direction,
-      ...box,
-      translated,
+      box,
+      ...(translated ? {translated} : {}),
       line: rule.el.line,
       rule: rule.name,
       text: rule.text,
       interfaces: direction === 'inbound' ? {in: ifaces} : {out: ifaces},
-      fromSets: rule.fromSets.length ? rule.fromSets : undefined,
-      toSets: rule.toSets.length ? rule.toSets : undefined,
-      notes: rule.notes.length ? rule.notes : undefined,
+      fromSets: rule.fromSets,
+      toSets: rule.toSets,
+      doubts: rule.doubts,
       ...(direction === 'inbound' && (rule === lockout?.rule || mgmt.some((m) => m.name === rule.name) || toSelf(rule)) ? {hostLocal: true} : {}),
     })
+    out.push(e)
   }
 }
 

@@ -8,6 +8,9 @@
  * default block. Floating rules with direction `out` give `outbound` exposures (pfSense passes all
  * egress by default, so only explicit pass-out rules are listed).
  */
+import {addDoubts, buildExposure} from '../../model/build.js'
+import {note} from '../../model/doubts.js'
+import {ANY_BOX} from '../../net/match.js'
 import {IrmError} from '../../core/errors.js'
 import {interfaceAddress} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
@@ -47,7 +50,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
     })
   }
   const acc = new Accounting()
-  const lines = elementCount(root)
+  acc.count(elementCount(root))
   for (const section of root.children) {
     if (MODELLED.has(section.name) || IGNORED_SECTIONS[section.name] !== undefined) continue
     acc.element(section, `section <${section.name}> not modelled`)
@@ -85,7 +88,11 @@ export function parsePfsense(text: string, file: string): ParseResult {
     const id = textOf(el, 'associated-rule-id')
     if (id && id !== 'pass') natById.set(id, n)
     exposures.push(natExposure(n, 'nat-forward'))
-    if (n.passes) exposures.push({...natExposure(n, 'filter'), notes: [...n.notes, 'rdr pass: the NAT rule passes the traffic without a filter rule']})
+    if (n.passes) {
+      const pass = natExposure(n, 'filter')
+      addDoubts(pass, [note('vendor-semantics', 'rdr pass: the NAT rule passes the traffic without a filter rule')])
+      exposures.push(pass)
+    }
   })
   children(nat, 'onetoone').forEach((el, i) => {
     const ext = AddressSet.parse(textOf(el, 'external') ?? '')
@@ -96,22 +103,18 @@ export function parsePfsense(text: string, file: string): ParseResult {
     }
     if (isSet(child(el, 'disabled'))) return
     const dst = readSide(child(el, 'destination'), ctx)
-    exposures.push({
+    exposures.push(
+      buildExposure({
       kind: 'nat-forward',
-      action: 'allow',
-      direction: 'inbound',
       // binat answers for its own family only
-      from: (dst.unresolved.length ? AddressSet.ANY : dst.set).intersect(ext.hasFamily(4) ? AddressSet.ANY4 : AddressSet.ANY6),
-      to: ext,
-      protocols: ProtocolSet.ALL,
-      ports: PortSet.ALL,
-      sourcePorts: PortSet.ALL,
+      box: {...ANY_BOX, from: (dst.unresolved.length ? AddressSet.ANY : dst.set).intersect(AddressSet.anyOf(ext.hasFamily(4) ? 4 : 6)), to: ext},
       translated: {to: internal.set},
       line: el.line,
       rule: `nat 1:1 ${i + 1}${textOf(el, 'descr') ? ` "${textOf(el, 'descr')}"` : ''}`,
       text: redactLine(`binat on ${textOf(el, 'interface') ?? 'wan'} from ${sideText(child(el, 'source'))} to ${sideText(child(el, 'destination'))} -> ${textOf(el, 'external')}`),
       interfaces: {in: [textOf(el, 'interface') ?? 'wan']},
-    })
+      }),
+    )
   })
 
   // filter rules in config order; positions count per interface (floating separately)
@@ -157,7 +160,8 @@ export function parsePfsense(text: string, file: string): ParseResult {
   const composed = composeNat(exposures, PF_NAT)
   attachExposures(composed.exposures)
   const device = describeDevice(root, interfaces, mgmt, composed.exposures)
-  return {exposures: composed.exposures, unparsed: acc.unparsed, ...(composed.doubts.length ? {doubts: composed.doubts} : {}), stats: {lines, understood: Math.max(0, lines - acc.missed)}, device}
+  const {unparsed, stats, status} = acc.finish()
+  return {exposures: composed.exposures, unparsed, ...(composed.doubts.length ? {doubts: composed.doubts} : {}), stats, status, device}
 }
 
 /**
@@ -172,24 +176,18 @@ const PF_NAT: NatOrder = {
 }
 
 function natExposure(n: NatRule, kind: Exposure['kind']): Exposure {
-  return {
+  return buildExposure({
     kind,
-    action: 'allow',
-    direction: 'inbound',
-    from: n.from,
-    to: n.to,
-    protocols: n.protocols,
-    ports: n.ports,
-    sourcePorts: PortSet.ALL,
-    translated: n.target || n.targetPorts ? {to: n.target, ports: n.targetPorts} : undefined,
+    box: {from: n.from, to: n.to, protocols: n.protocols, ports: n.ports},
+    ...(n.target || n.targetPorts ? {translated: {to: n.target, ports: n.targetPorts}} : {}),
     line: n.el.line,
     rule: n.name,
     text: n.text,
     interfaces: {in: n.interfaces},
-    fromSets: n.fromSets.length ? n.fromSets : undefined,
-    toSets: n.toSets.length ? n.toSets : undefined,
-    notes: n.notes.length ? n.notes : undefined,
-  }
+    fromSets: n.fromSets,
+    toSets: n.toSets,
+    doubts: n.doubts,
+  })
 }
 
 export const pfsense: SourceParser = {

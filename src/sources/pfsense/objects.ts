@@ -2,6 +2,7 @@
  * pfSense/OPNsense objects → sets: interfaces (addresses and subnets by friendly name), aliases
  * (nested, ranges, port aliases), and the `<source>`/`<destination>` element of rules and NAT.
  */
+import {type DoubtNote, note, uniqueDoubts} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
 import {PortSet} from '../../net/number-set.js'
@@ -41,7 +42,7 @@ export interface Alias {
 export interface Side {
   set: AddressSet
   unresolved: string[]
-  notes: string[]
+  doubts: DoubtNote[]
   /** When `unresolved` is set: the part we do know (a block may still use it, a pass shows any). */
   known?: AddressSet
 }
@@ -110,17 +111,17 @@ export class AliasTable {
     if (!alias) return null
     const cached = this.addrMemo.get(name)
     if (cached) return cached
-    if (this.active.has(name)) return {set: AddressSet.EMPTY, unresolved: [name], notes: [`alias '${name}' nests itself`]}
+    if (this.active.has(name)) return {set: AddressSet.EMPTY, unresolved: [name], doubts: [note('unexpanded-set', `alias '${name}' nests itself`)]}
     this.active.add(name)
     const sets: AddressSet[] = []
     const unresolved: string[] = []
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     if (DYNAMIC_ALIAS.has(alias.type)) {
       unresolved.push(name)
-      notes.push(`alias '${name}' is type ${alias.type} (contents known only at run time)`)
+      doubts.push(note('unexpanded-set', `alias '${name}' is type ${alias.type} (contents known only at run time)`))
     } else if (alias.type === 'port' || alias.type === 'url_ports') {
       unresolved.push(name)
-      notes.push(`port alias '${name}' used as an address`)
+      doubts.push(note('unexpanded-set', `port alias '${name}' used as an address`))
     } else {
       for (const entry of alias.entries) {
         const direct = AddressSet.parse(entry)
@@ -135,7 +136,7 @@ export class AliasTable {
           const set = special![2] === 'network' ? iface.networks : iface.primary
           if (iface.dynamic.length) {
             unresolved.push(entry)
-            notes.push(`alias '${name}' entry '${entry}' is dynamic: any shown`)
+            doubts.push(note('unknown-address', `alias '${name}' entry '${entry}' is dynamic: any shown`))
           }
           sets.push(set)
           continue
@@ -144,16 +145,16 @@ export class AliasTable {
         if (nested) {
           sets.push(nested.set)
           unresolved.push(...nested.unresolved)
-          notes.push(...nested.notes)
+          doubts.push(...nested.doubts)
           continue
         }
         // a host name: pfSense resolves it with filterdns at run time
         unresolved.push(entry)
-        notes.push(`alias '${name}' entry '${entry}' is a host name (resolved at run time)`)
+        doubts.push(note('unresolved-name', `alias '${name}' entry '${entry}' is a host name (resolved at run time)`))
       }
     }
     this.active.delete(name)
-    const side = {set: AddressSet.unionAll(sets), unresolved: [...new Set(unresolved)], notes: [...new Set(notes)]}
+    const side = {set: AddressSet.unionAll(sets), unresolved: [...new Set(unresolved)], doubts: uniqueDoubts(doubts)}
     this.addrMemo.set(name, side)
     return side
   }
@@ -206,7 +207,7 @@ export function readSide(el: XmlElement | undefined, ctx: Context): Side & {nega
   const portText = textOf(el, 'port') || undefined
   const address = textOf(el, 'address')
   const network = textOf(el, 'network')
-  const any: Side = {set: AddressSet.ANY, unresolved: [], notes: []}
+  const any: Side = {set: AddressSet.ANY, unresolved: [], doubts: []}
   let side: Side = any
   if (!el || child(el, 'any')) side = any
   else if (address) side = union(address.split(',').map((a) => resolveName(a.trim(), ctx)))
@@ -223,26 +224,26 @@ function union(sides: Side[]): Side {
   return {
     set: AddressSet.unionAll(sides.map((s) => s.set)),
     unresolved: [...new Set(sides.flatMap((s) => s.unresolved))],
-    notes: [...new Set(sides.flatMap((s) => s.notes))],
+    doubts: uniqueDoubts(sides.flatMap((s) => s.doubts)),
     known,
   }
 }
 
 function resolveName(text: string, ctx: Context): Side {
   const direct = AddressSet.parse(text)
-  if (direct && !/^(any|\*)$/i.test(text)) return {set: direct, unresolved: [], notes: []}
+  if (direct && !/^(any|\*)$/i.test(text)) return {set: direct, unresolved: [], doubts: []}
   const alias = ctx.aliases.addresses(text)
   if (alias) return alias
-  return {set: AddressSet.EMPTY, unresolved: [text], notes: [`'${text}' is neither an address nor a known alias`]}
+  return {set: AddressSet.EMPTY, unresolved: [text], doubts: [note('undefined-object', `'${text}' is neither an address nor a known alias`)]}
 }
 
 function resolveNetwork(text: string, ctx: Context): Side {
-  const anyOf = (families: Array<4 | 6>) => AddressSet.unionAll(families.map((f) => (f === 4 ? AddressSet.ANY4 : AddressSet.ANY6)))
+  const anyOf = (families: Array<4 | 6>) => AddressSet.unionAll(families.map((f) => AddressSet.anyOf(f)))
   // a dynamic family is unknown: a pass shows any of that family, a block keeps what is known
   const partial = (known: AddressSet, dynamic: Array<4 | 6>, name: string, what: string): Side =>
     dynamic.length
-      ? {set: known.union(anyOf(dynamic)), unresolved: [name], notes: [`${what} is dynamic (IPv${dynamic.join('/IPv')}): any shown`], known}
-      : {set: known, unresolved: [], notes: []}
+      ? {set: known.union(anyOf(dynamic)), unresolved: [name], doubts: [note('unknown-address', `${what} is dynamic (IPv${dynamic.join('/IPv')}): any shown`)], known}
+      : {set: known, unresolved: [], doubts: []}
   if (text === '(self)') {
     const all = [...ctx.interfaces.values()]
     const dynamic = [...new Set(all.flatMap((i) => i.dynamic))]
@@ -251,7 +252,7 @@ function resolveNetwork(text: string, ctx: Context): Side {
   const iface = ctx.interfaces.get(text)
   if (iface) {
     if (iface.networks.isEmpty() && iface.dynamic.length === 0) {
-      return {set: AddressSet.ANY, unresolved: [text], notes: [`interface '${text}' has no static network: any shown`]}
+      return {set: AddressSet.ANY, unresolved: [text], doubts: [note('unknown-address', `interface '${text}' has no static network: any shown`)]}
     }
     return partial(iface.networks, iface.dynamic, text, `the network of interface '${text}'`)
   }
@@ -259,7 +260,7 @@ function resolveNetwork(text: string, ctx: Context): Side {
   if (ip && ctx.interfaces.has(ip[1])) {
     const i = ctx.interfaces.get(ip[1])!
     if (i.primary.isEmpty() && i.dynamic.length === 0) {
-      return {set: AddressSet.ANY, unresolved: [text], notes: [`interface '${ip[1]}' has no static address: any shown`]}
+      return {set: AddressSet.ANY, unresolved: [text], doubts: [note('unknown-address', `interface '${ip[1]}' has no static address: any shown`)]}
     }
     return partial(i.primary, i.dynamic, text, `the address of interface '${ip[1]}'`)
   }

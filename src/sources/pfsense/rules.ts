@@ -1,4 +1,5 @@
 /** `filter/rule` (legacy and OPNsense MVC) and `nat/rule` elements → rules with boxes, notes and names. */
+import {type DoubtNote, note, uniqueDoubts} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -24,7 +25,7 @@ export interface FilterRule {
   direction: 'in' | 'out' | 'any'
   boxes: Box[]
   opaque: boolean
-  notes: string[]
+  doubts: DoubtNote[]
   fromSets: string[]
   toSets: string[]
   text: string
@@ -41,7 +42,7 @@ export interface NatRule {
   ports: PortSet
   target?: AddressSet
   targetPorts?: PortSet
-  notes: string[]
+  doubts: DoubtNote[]
   fromSets: string[]
   toSets: string[]
   text: string
@@ -100,7 +101,7 @@ export function sideSet(el: XmlElement | undefined, family: 4 | 6, ctx: Context,
   const fam = familySet(family)
   let set: AddressSet
   let doubtful: boolean
-  let notes = side.notes
+  let doubts = side.doubts
   let unresolved = side.unresolved
   if (side.known !== undefined) {
     // partly dynamic (an interface with a DHCP address): only the dynamic families are in doubt
@@ -109,15 +110,15 @@ export function sideSet(el: XmlElement | undefined, family: 4 | 6, ctx: Context,
     doubtful = !shown.equals(known)
     set = allow || side.negate ? shown : known
     if (!doubtful) {
-      notes = []
+      doubts = []
       unresolved = []
     }
   } else {
-    doubtful = side.unresolved.length > 0 || side.notes.length > 0
+    doubtful = side.unresolved.length > 0 || side.doubts.length > 0
     set = side.unresolved.length ? fam : side.set.intersect(fam)
   }
   if (side.negate) set = doubtful ? fam : fam.subtract(set)
-  return {set, side: {...side, notes, unresolved}, doubtful: doubtful && (allow || side.known === undefined || side.negate)}
+  return {set, side: {...side, doubts, unresolved}, doubtful: doubtful && (allow || side.known === undefined || side.negate)}
 }
 
 export function readRule(el: XmlElement, position: string, ctx: Context, acc: Accounting): FilterRule | null {
@@ -129,21 +130,21 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
   const floating = isSet(child(el, 'floating'))
   const interfaces = (textOf(el, 'interface') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
   const name = `${floating ? 'floating' : interfaces[0] ?? '?'} rule ${position}${descr ? ` "${descr}"` : ''}`
-  const notes: string[] = []
+  const doubts: DoubtNote[] = []
   let doubtful = false
   for (const k of unknown) {
-    notes.push(`unknown element '${k}' ignored; exposure may be broader`)
+    doubts.push(note('unknown-match', `unknown element '${k}' ignored; exposure may be broader`))
     doubtful = true
   }
   if (type === 'match') return null
   if (type !== 'pass' && type !== 'block' && type !== 'reject') {
-    notes.push(`rule type '${type}' read as pass`)
+    doubts.push(note('action-assumed', `rule type '${type}' read as pass`))
     doubtful = true
   }
-  for (const [k, note] of Object.entries(RULE_CONDITIONS)) {
+  for (const [k, what] of Object.entries(RULE_CONDITIONS)) {
     const v = textOf(el, k)
     if (v) {
-      notes.push(`${note} ${v}`)
+      doubts.push(note(k === 'sched' ? 'time-limited' : k.includes('icmp') ? 'icmp-type' : 'conditional', `${what} ${v}`))
       doubtful = true
     }
   }
@@ -154,12 +155,12 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
   for (const family of familiesOf(textOf(el, 'ipprotocol'))) {
     const protocols = protocolsOf(textOf(el, 'protocol'), family)
     if (!protocols) {
-      notes.push(`unknown protocol '${textOf(el, 'protocol')}': any protocol shown`)
+      doubts.push(note('unknown-service', `unknown protocol '${textOf(el, 'protocol')}': any protocol shown`))
       doubtful = true
     }
     const src = sideSet(child(el, 'source'), family, ctx, allow)
     const dst = sideSet(child(el, 'destination'), family, ctx, allow)
-    notes.push(...src.side.notes, ...dst.side.notes)
+    doubts.push(...src.side.doubts, ...dst.side.doubts)
     fromSets.push(...src.side.unresolved)
     toSets.push(...dst.side.unresolved)
     doubtful ||= src.doubtful || dst.doubtful
@@ -170,7 +171,7 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
       const d = readPorts(dst.side.portText, ctx.aliases)
       const s = readPorts(src.side.portText, ctx.aliases)
       if (!d || !s) {
-        notes.push(`unreadable port '${(!d ? dst.side.portText : src.side.portText) ?? ''}': all ports shown`)
+        doubts.push(note('unreadable-port', `unreadable port '${(!d ? dst.side.portText : src.side.portText) ?? ''}': all ports shown`))
         doubtful = true
       }
       ports = d ?? PortSet.ALL
@@ -191,7 +192,7 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
     direction: floating ? (dir === 'in' || dir === 'out' ? dir : 'any') : dir === 'out' ? 'out' : 'in',
     boxes,
     opaque: !allow && doubtful,
-    notes: [...new Set(notes)],
+    doubts: uniqueDoubts(doubts),
     fromSets: [...new Set(fromSets)],
     toSets: [...new Set(toSets)],
     text: ruleText(el, type),
@@ -255,10 +256,10 @@ export function readNat(el: XmlElement, position: number, ctx: Context, acc: Acc
   if (isSet(child(el, 'disabled')) || isSet(child(el, 'nordr'))) return null
   const interfaces = (textOf(el, 'interface') ?? 'wan').split(',').filter(Boolean)
   const family = textOf(el, 'ipprotocol') === 'inet6' ? 6 : 4
-  const notes: string[] = []
+  const doubts: DoubtNote[] = []
   const src = sideSet(child(el, 'source'), family, ctx, true)
   const dst = sideSet(child(el, 'destination'), family, ctx, true)
-  notes.push(...src.side.notes, ...dst.side.notes)
+  doubts.push(...src.side.doubts, ...dst.side.doubts)
   const protocols = protocolsOf(textOf(el, 'protocol'), family) ?? ProtocolSet.ALL
   const ports = hasPortProtocol(protocols) ? readPorts(dst.side.portText, ctx.aliases) ?? PortSet.ALL : PortSet.ALL
   const targetText = textOf(el, 'target')
@@ -267,7 +268,7 @@ export function readNat(el: XmlElement, position: number, ctx: Context, acc: Acc
     const direct = AddressSet.parse(targetText)
     const alias = direct ? null : ctx.aliases.addresses(targetText)
     target = direct ?? alias?.set
-    if (!target) notes.push(`target '${targetText}' not resolvable`)
+    if (!target) doubts.push(note('translation-unknown', `target '${targetText}' not resolvable`))
   }
   const local = textOf(el, 'local-port')
   let targetPorts: PortSet | undefined
@@ -289,7 +290,7 @@ export function readNat(el: XmlElement, position: number, ctx: Context, acc: Acc
     ports,
     target,
     targetPorts,
-    notes,
+    doubts,
     fromSets: src.side.unresolved,
     toSets: dst.side.unresolved,
     text: redactLine(`rdr on ${interfaces.join(',')} proto ${textOf(el, 'protocol') ?? 'any'} from ${sideText(child(el, 'source'))} to ${sideText(child(el, 'destination'))} -> ${targetText ?? '?'}${local ? ` port ${local}` : ''}${descr ? ` "${descr}"` : ''}`),

@@ -87,6 +87,7 @@ export const RULE_KEYS = new Set([
 ])
 
 /** Rule children that narrow what a pass matches in a way we do not model: noted (and a block becomes opaque). */
+/** Rule conditions we do not model: each narrows the rule (a doubt, `narrower`). */
 export const RULE_CONDITIONS: Record<string, string> = {
   sched: 'active only on schedule',
   tagged: 'only for packets tagged',

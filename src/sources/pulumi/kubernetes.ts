@@ -1,4 +1,5 @@
 /** Kubernetes Services in a Pulumi stack: LoadBalancer and NodePort types open ports to the outside. */
+import {note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -37,7 +38,7 @@ export function kubernetesService(r: PulumiResource, state: ParseState): void {
           rule: r.name,
           text,
           toSets: [service],
-          notes: lbAddresses.isEmpty() ? ['load balancer address not in the state: destination shown as any'] : [],
+          doubts: lbAddresses.isEmpty() ? [note('unknown-address', 'load balancer address not in the state: destination shown as any')] : [],
         }),
       )
     }
@@ -51,7 +52,7 @@ export function kubernetesService(r: PulumiResource, state: ParseState): void {
           rule: `${r.name} nodePort`,
           text,
           toSets: [`${service} (every node)`],
-          notes: nodePort === undefined ? ['node port not allocated yet: the default range 30000-32767 is shown'] : [],
+          doubts: nodePort === undefined ? [note('approximated', 'node port not allocated yet: the default range 30000-32767 is shown')] : [],
         }),
       )
     }
