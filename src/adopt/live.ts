@@ -25,7 +25,7 @@ import type {DiffInput, DiffPolicy, Finding, LiveConfig} from '../diff/model.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type Unmapped, ZoneSpace} from '../diff/reach.js'
 import {isEmptyConfig} from '../diff/unaudited.js'
 import {ruleAnnotation} from './annotation.js'
-import {addDays, type AdoptNote, type Draft, type DraftEntry, type DraftInterface, freshId, OWNER_TO_CONFIRM, slug} from './model.js'
+import {addDays, type Draft, type DraftEntry, type DraftInterface, freshId, OWNER_TO_CONFIRM, slug} from './model.js'
 
 /** Days an adopted access point is approved for before its first review. */
 export const REVIEW_DAYS = 90
@@ -71,10 +71,14 @@ export interface LiveDraftResult {
 /** An inventory with drafts applied in memory (entries not from a file have no position: fine here). */
 export function withDrafts(loaded: LoadedInventory, draft: Draft): LoadedInventory {
   const inv = loaded.inventory
-  const add = <T>(c: 'zones' | 'devices' | 'access_points' | 'contacts') =>
-    draft.entries.filter((d) => d.collection === c && !(inv[c] as Array<{id: string}>).some((x) => x.id === d.id)).map((d) => d.entry as T)
+  const add = <T>(c: 'zones' | 'devices' | 'access_points' | 'contacts') => {
+    const have = new Set((inv[c] as Array<{id: string}>).map((x) => x.id))
+    return draft.entries.filter((d) => d.collection === c && !have.has(d.id)).map((d) => d.entry as T)
+  }
+  const byDevice = new Map<string, DraftInterface['mapping'][]>()
+  for (const i of draft.interfaces) byDevice.set(i.device, [...(byDevice.get(i.device) ?? []), i.mapping])
   const devices = [...inv.devices, ...add<Inventory['devices'][number]>('devices')].map((d) => {
-    const extra = draft.interfaces.filter((i) => i.device === d.id).map((i) => i.mapping)
+    const extra = byDevice.get(d.id) ?? []
     const have = new Set((d.interfaces ?? []).map((i) => JSON.stringify(i)))
     const fresh = extra.filter((m) => !have.has(JSON.stringify(m)))
     return fresh.length ? {...d, interfaces: [...(d.interfaces ?? []), ...fresh]} : d
@@ -113,16 +117,29 @@ export function draftFromLive(o: LiveDraftOptions, base: Draft): LiveDraftResult
   // 2. access points: one per live rule the diff would report. A NAT composed with the filter rule that
   // passes it is one opening, reported at the NAT: its entry covers the filter rule too. A second pass
   // drafts what a first one left (a filter rule that passes more than its NAT).
-  const second = inputFor(o, draft)
+  // the diff runs again only when step 1 changed the inventory (it is the expensive part)
+  const changed = draft.interfaces.length !== base.interfaces.length || draft.entries.length !== base.entries.length
+  const second = changed ? inputFor(o, draft) : first
   const secondSpace = new ZoneSpace(second.zones, o.policy.trustedTrust)
   const reaches = reachByDevice(second, secondSpace)
   const trusted = trustedSet(second)
   const done = new Set<string>()
   const key = (device: string, file: string, line: number) => `${device}\u0000${file}\u0000${String(line).padStart(9, '0')}`
-  const exposuresAt = (device: string, file: string, line: number) =>
-    second.live.flatMap((l) => (l.device === device && !('error' in l) ? l.exposures : [])).filter((e) => e.file === file && e.line === line && e.direction === 'inbound')
+  // inbound exposures by rule (device, file, line), indexed once: a config may hold 100,000 rules
+  const byRule = new Map<string, Exposure[]>()
+  for (const l of second.live) {
+    if ('error' in l) continue
+    for (const e of l.exposures) {
+      if (e.direction !== 'inbound') continue
+      const k = key(l.device, e.file ?? '', e.line)
+      const list = byRule.get(k)
+      if (list) list.push(e)
+      else byRule.set(k, [e])
+    }
+  }
+  const exposuresAt = (device: string, file: string, line: number) => byRule.get(key(device, file, line)) ?? []
+  let findings = changed ? diffFindings(second) : firstFindings
   for (let pass = 0; pass < 2; pass++) {
-    const findings = diffFindings(pass === 0 ? second : inputFor(o, draft))
     const rules = new Map<string, {device: string; file: string; line: number}>()
     for (const f of findings) {
       if (!ACCESS_RULES.has(f.rule) || !f.device || !f.file || f.line === undefined) continue
@@ -146,9 +163,11 @@ export function draftFromLive(o: LiveDraftOptions, base: Draft): LiveDraftResult
       added++
     }
     if (!added) break
+    // the check: the diff once more with everything drafted (what it still reports, the next pass takes)
+    findings = diffFindings(inputFor(o, draft))
   }
-  // 3. the check: the diff once more, with everything drafted
-  const final = diffFindings(inputFor(o, draft))
+  // 3. what is still reported is for a human
+  const final = findings
   for (const f of final) {
     if (!ACCESS_RULES.has(f.rule) && f.rule !== 'interface-unmapped') continue
     draft.notes.push({code: f.rule === 'interface-unmapped' ? 'interface-no-zone' : 'rule-not-covered', message: `still reported after adopt: ${f.message}`, ...(f.file ? {file: f.file} : {}), ...(f.line !== undefined ? {line: f.line} : {})})
@@ -392,4 +411,3 @@ function knownService(exposures: Exposure[], services: KnownService[]): string |
   return undefined
 }
 
-export type {AdoptNote}

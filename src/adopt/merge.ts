@@ -11,7 +11,7 @@ import {isMap, isScalar, isSeq, type Node, parseDocument, type YAMLMap, type YAM
 import {byCodeUnit} from '../core/order.js'
 import type {LoadedFile, LoadedInventory} from '../inventory/load.js'
 import {type AdoptNote, DRAFT_COLLECTIONS, type DraftCollection, type Draft, type DraftEntry} from './model.js'
-import {renderFlow, renderItem} from './render.js'
+import {oneLine, renderFlow, renderItem} from './render.js'
 
 export interface FileChange {
   /** Absolute path. */
@@ -85,7 +85,7 @@ export function mergeDraft(loaded: LoadedInventory, draft: Draft, sources: Reado
     const key = 'name' in m ? `name:${m.name}` : `vendor_zone:${m.vendor_zone}`
     const already = (device.interfaces ?? []).some((i) => ('name' in i ? `name:${i.name}` : `vendor_zone:${i.vendor_zone}`) === key && i.zone === m.zone)
     const list = perDevice.get(device.id) ?? []
-    const text = `${renderFlow(m)}  # ${item.comment}`
+    const text = `${renderFlow(m)}  # ${oneLine(item.comment)}`
     if (already || list.some((x) => x.text === text)) continue
     list.push({text, label: `${item.device}:${'name' in m ? m.name : `zone-${m.vendor_zone}`}→${m.zone}`})
     perDevice.set(device.id, list)

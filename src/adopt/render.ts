@@ -25,12 +25,12 @@ export function renderItem(entry: Record<string, unknown>, indent: string, comme
       if (!isSeq(seq)) continue
       seq.items.forEach((item, i) => {
         const c = comments[i]
-        if (c && (isMap(item) || isScalar(item))) item.comment = ` ${c}`
+        if (c && (isMap(item) || isScalar(item))) item.comment = ` ${oneLine(c)}`
       })
     }
   }
   const body = doc.toString({lineWidth: 0, flowCollectionPadding: false}).replace(/\n$/, '').split('\n')
-  const lines = [...comment.map((c) => `# ${c}`), `- ${body[0]}`, ...body.slice(1).map((l) => `  ${l}`)]
+  const lines = [...comment.map((c) => `# ${oneLine(c)}`), `- ${body[0]}`, ...body.slice(1).map((l) => `  ${l}`)]
   return lines.map((l) => `${indent}${l}`.replace(/\s+$/, '')).join('\n') + '\n'
 }
 
@@ -46,4 +46,9 @@ export function renderFlow(entry: Record<string, unknown>): string {
     },
   })
   return doc.toString({lineWidth: 0, flowCollectionPadding: false}).trim()
+}
+
+/** A comment is one line whatever it quotes (a rule text, a NetBox name): a line break would end it. */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
 }

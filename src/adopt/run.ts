@@ -91,7 +91,12 @@ export async function runAdopt(o: AdoptOptions): Promise<AdoptReport> {
       taken.add(id)
     }
   }
-  const overrides = (o.live ?? []).map((flag) => parseLiveFlag(flag, known, dir))
+  // a new device named after its file (no DEVICE=): said explicitly, so that the flag reads as for any device
+  const flags = (o.live ?? []).map((flag) => {
+    const id = flagDevice(flag, known, dir)
+    return id && newDevices.has(id) && !flag.startsWith(`${id}=`) ? `${id}=${flag}` : flag
+  })
+  const overrides = flags.map((flag) => parseLiveFlag(flag, known, dir))
   // paths in drafted comments are relative to the inventory folder, wherever adopt runs
   const live = await loadLive(liveRequests(known, dir, overrides), dir, dir)
   for (const [id] of newDevices) {

@@ -135,7 +135,8 @@ class Engine {
   /**
    * FortiOS: one policy lists several services, and the parser gives one exposure per service. The
    * policy is one decision, so it gets one finding: drift when an access point approves any of its
-   * services (the others are the excess), `service` naming them all and `exposures` every row.
+   * services (the others are the excess), `service` naming them all and `exposures` every row. A VIP
+   * composed with the policies naming it: one finding per VIP and policy.
    */
   private checkPolicies(device: string, exposures: Exposure[]): void {
     const groups = new Map<string, Assessed[]>()
@@ -143,7 +144,7 @@ class Engine {
       for (const part of splitByProtocol(e)) {
         const a = this.assess(device, part)
         if (!a) continue
-        const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}\u0000${e.kind}\u0000${setKey(e.from)}`
+        const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}\u0000${e.filter?.line ?? ''}\u0000${e.kind}\u0000${setKey(e.from)}`
         const list = groups.get(key)
         if (list) list.push(a)
         else groups.set(key, [a])

@@ -62,7 +62,7 @@ describe('prepare --framework on the bundled example', () => {
     // the RDP opening on gw-lyon and the SFTP drift on pa-dc (inventory/README.md)
     expect(req('1.4.2')).toMatchObject({status: 'fail', findings: [{rule: 'unwanted-access-point', file: 'inventory/live/gw-lyon.iptables', line: 29}]})
     expect(req('1.2.7').findings.map((f) => `${f.rule} ${f.file}:${f.line}`).sort()).toEqual([
-      'access-point-expired inventory/access-points.yaml:276',
+      'access-point-expired inventory/access-points.yaml:278',
       'stale-access-point inventory/access-points.yaml:109',
     ])
     // the pci profile asks 365 days: the example's 183-day sources fail it

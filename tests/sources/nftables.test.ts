@@ -234,3 +234,12 @@ describe('nftables detection and bad input', () => {
     console.log(`nftables: 2·10^4 rules in ${ms} ms`)
   }, 60_000)
 })
+
+describe('nftables: malformed map elements (found by the fuzzer)', () => {
+  it('a map element without a key is an unparsed line of the rule that uses it, never a crash', async () => {
+    const text = ['table ip nat {', '  map fwd {', '    type inet_service : ipv4_addr', '    elements = {  : 10.0.0.20, 8443 : 10.0.0.21 }', '  }', '  chain prerouting {', '    type nat hook prerouting priority -100; policy accept;', '    dnat to tcp dport map @fwd', '  }', '}'].join('\n')
+    const r = await nftables.parse(text, {file: 'fwd.nft'})
+    expect(r.unparsed.map((u) => [u.line, u.text])).toEqual([[8, 'dnat to tcp dport map @fwd']])
+    expect(r.unparsed[0].reason).toContain("map element ': 10.0.0.20' has no value")
+  })
+})

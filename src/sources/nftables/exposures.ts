@@ -170,6 +170,11 @@ function mapVariants(
         if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`}, table)
         else fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [keys[k]]}}, table))
       }
+      // a malformed element (`{ : 10.0.0.20 }`) has no value: the rule is not understood, never a crash
+      if (to === undefined) {
+        applyStmt(c, {t: 'unknown', desc: `map element '${key}' has no value`}, table)
+        return {compiled: c, verdict, nat: {...nat, map: undefined}}
+      }
       // a concatenated value is `address . port`
       const [addr, port] = to.split(' . ')
       return {compiled: c, verdict, nat: {...nat, map: undefined}, natTo: port === undefined ? to : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`}
