@@ -266,14 +266,19 @@ export function aws(n, seed = 10) {
   return JSON.stringify({SecurityGroups: groups}, null, 1)
 }
 
-/** Azure NSG JSON: one NSG of n security rules (priorities, 10% deny). */
+/** Azure `az network nsg list` JSON: n security rules in NSGs of at most 1,000 (Azure's limit), priorities 100–1099, 10% deny. */
 export function azure(n, seed = 11) {
   const r = rng(seed)
-  const rules = []
-  for (let i = 0; i < n; i++) {
-    rules.push({name: `rule-${i}`, properties: {protocol: r() < 0.2 ? 'Udp' : 'Tcp', sourcePortRange: '*', destinationPortRange: String(pick(r, PORTS)), sourceAddressPrefix: r() < 0.3 ? '*' : `${ip(r, 172)}/24`, destinationAddressPrefix: `${ip(r)}/32`, access: r() < 0.1 ? 'Deny' : 'Allow', priority: 100 + i, direction: 'Inbound', sourcePortRanges: [], destinationPortRanges: [], sourceAddressPrefixes: [], destinationAddressPrefixes: []}})
+  const nsgs = []
+  for (let g = 0; g * 1000 < n; g++) {
+    const rules = []
+    for (let k = 0; k < 1000 && g * 1000 + k < n; k++) {
+      const i = g * 1000 + k
+      rules.push({name: `rule-${i}`, properties: {protocol: r() < 0.2 ? 'Udp' : 'Tcp', sourcePortRange: '*', destinationPortRange: String(pick(r, PORTS)), sourceAddressPrefix: r() < 0.3 ? '*' : `${ip(r, 172)}/24`, destinationAddressPrefix: `${ip(r)}/32`, access: r() < 0.1 ? 'Deny' : 'Allow', priority: 100 + k, direction: 'Inbound', sourcePortRanges: [], destinationPortRanges: [], sourceAddressPrefixes: [], destinationAddressPrefixes: []}})
+    }
+    nsgs.push({id: `/subscriptions/0/resourceGroups/bench/providers/Microsoft.Network/networkSecurityGroups/bench-nsg-${g}`, name: `bench-nsg-${g}`, type: 'Microsoft.Network/networkSecurityGroups', location: 'westeurope', properties: {securityRules: rules}})
   }
-  return JSON.stringify({id: '/subscriptions/0/resourceGroups/bench/providers/Microsoft.Network/networkSecurityGroups/bench-nsg', name: 'bench-nsg', type: 'Microsoft.Network/networkSecurityGroups', location: 'westeurope', properties: {securityRules: rules}}, null, 1)
+  return JSON.stringify(nsgs, null, 1)
 }
 
 /** GCP `gcloud compute firewall-rules list --format=json`: n rules, 10% deny, priorities, target tags. */

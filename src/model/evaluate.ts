@@ -191,7 +191,8 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
 
   const emit = (boxes: Box[], guards: readonly string[], meta: M) => {
     let remaining: Box[] = []
-    for (const b of boxes) remaining.push(...minus([b], drops.candidates(b), guards))
+    // a loop, not push(...): an allow cut by many denies may leave more pieces than the stack holds arguments
+    for (const b of boxes) for (const piece of minus([b], drops.candidates(b), guards)) remaining.push(piece)
     remaining = mergeBoxes(remaining)
     if (options.narrowByInterface && remaining.length && !guards.some((g) => g.startsWith('in='))) {
       const byInterface = interfaceDrops(remaining, drops, guards)

@@ -145,32 +145,46 @@ export function parseCidr(text: string): ParsedCidr | null {
   }
 }
 
-/** Minimal list of CIDRs covering exactly [start, end]. */
+/** Trailing zero bits of a 32-bit unsigned value (32 for 0). */
+function ctz32(n: number): number {
+  return n === 0 ? 32 : 31 - Math.clz32(n & -n)
+}
+
+/**
+ * Minimal list of CIDRs covering exactly [start, end]: each block is as large as both the alignment of
+ * its start (trailing zero bits) and what is left of the range (its floor log2) allow.
+ */
 export function rangeToCidrs(family: Family, start: number | bigint, end: number | bigint): string[] {
   const out: string[] = []
   if (family === 4) {
     let s = Number(start)
     const e = Number(end)
     while (s <= e) {
-      let size = 1
-      let bits = 0
-      // grow the block while it stays aligned and inside the range
-      while (bits < 32 && s % (size * 2) === 0 && s + size * 2 - 1 <= e) {
-        size *= 2
-        bits++
-      }
+      const span = e - s + 1
+      const fits = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span)
+      const bits = Math.min(ctz32(s), fits)
       out.push(`${formatIp(4, s)}/${32 - bits}`)
-      s += size
+      s += 2 ** bits
     }
     return out
   }
   let s = BigInt(start)
   const e = BigInt(end)
   while (s <= e) {
-    let bits = 0n
-    while (bits < 128n && (s & ((1n << (bits + 1n)) - 1n)) === 0n && s + (1n << (bits + 1n)) - 1n <= e) bits++
-    out.push(`${formatIp(6, s)}/${128n - bits}`)
-    s += 1n << bits
+    const fits = (e - s + 1n).toString(2).length - 1
+    let aligned = 0
+    if (s === 0n) aligned = 128
+    else {
+      let x = s
+      while ((x & 0xffffffffn) === 0n) {
+        aligned += 32
+        x >>= 32n
+      }
+      aligned += ctz32(Number(x & 0xffffffffn))
+    }
+    const bits = Math.min(aligned, fits)
+    out.push(`${formatIp(6, s)}/${128 - bits}`)
+    s += 1n << BigInt(bits)
   }
   return out
 }

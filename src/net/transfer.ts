@@ -1,7 +1,8 @@
 /**
- * Address, port and protocol sets across a thread boundary. Structured clone keeps plain data but not
- * classes: `toTransfer` turns every set inside a value into a tagged object, `fromTransfer` turns them
- * back (the shared ANY/ALL instances as themselves). Everything else is copied as it is.
+ * Address, port and protocol sets across a thread boundary. Structured clone keeps plain data (and
+ * shared references) but not classes: `toTransfer` turns every set inside a value into a tagged object,
+ * `fromTransfer` turns them back (the shared ANY/ALL instances as themselves). An object reached twice
+ * (an exposure in two lists) stays one object. Everything else is copied as it is.
  */
 import {AddressSet} from './address-set.js'
 import {PortSet, ProtocolSet} from './number-set.js'
@@ -10,34 +11,54 @@ const TAG = '\u0000set'
 
 type Tagged = {[TAG]: 'address'; v4: readonly number[]; v6: readonly bigint[]} | {[TAG]: 'port' | 'protocol'; ranges: readonly number[]}
 
-export function toTransfer(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value
-  if (value instanceof AddressSet) return {[TAG]: 'address', v4: value.v4, v6: value.v6}
-  if (value instanceof PortSet) return {[TAG]: 'port', ranges: value.ranges}
-  if (value instanceof ProtocolSet) return {[TAG]: 'protocol', ranges: value.ranges}
-  if (Array.isArray(value)) return value.map(toTransfer)
+const plain = (value: object) => {
   // Maps, Dates…: structured clone copies them as they are
   const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return value
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[k] = toTransfer(v)
+  return proto === Object.prototype || proto === null || Array.isArray(value)
+}
+
+export function toTransfer(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== 'object') return value
+  const done = seen.get(value)
+  if (done !== undefined) return done
+  let out: unknown
+  if (value instanceof AddressSet) out = {[TAG]: 'address', v4: value.v4, v6: value.v6}
+  else if (value instanceof PortSet) out = {[TAG]: 'port', ranges: value.ranges}
+  else if (value instanceof ProtocolSet) out = {[TAG]: 'protocol', ranges: value.ranges}
+  else if (!plain(value)) out = value
+  else if (Array.isArray(value)) {
+    const list: unknown[] = []
+    seen.set(value, list)
+    for (const x of value) list.push(toTransfer(x, seen))
+    return list
+  } else {
+    const o: Record<string, unknown> = {}
+    seen.set(value, o)
+    for (const [k, v] of Object.entries(value)) o[k] = toTransfer(v, seen)
+    return o
+  }
+  seen.set(value, out)
   return out
 }
 
-export function fromTransfer(value: unknown): unknown {
+export function fromTransfer(value: unknown, seen = new Map<object, unknown>()): unknown {
   if (value === null || typeof value !== 'object') return value
+  const done = seen.get(value)
+  if (done !== undefined) return done
+  if (!plain(value)) return value
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = fromTransfer(value[i])
+    seen.set(value, value)
+    for (let i = 0; i < value.length; i++) value[i] = fromTransfer(value[i], seen)
     return value
   }
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return value
   const o = value as Record<string, unknown>
   if (TAG in o) {
     const t = o as Tagged
-    if (t[TAG] === 'address') return AddressSet.fromCanonical(t.v4, t.v6)
-    return t[TAG] === 'port' ? PortSet.fromCanonical(t.ranges) : ProtocolSet.fromCanonical(t.ranges)
+    const set = t[TAG] === 'address' ? AddressSet.fromCanonical(t.v4, t.v6) : t[TAG] === 'port' ? PortSet.fromCanonical(t.ranges) : ProtocolSet.fromCanonical(t.ranges)
+    seen.set(value, set)
+    return set
   }
-  for (const k of Object.keys(o)) o[k] = fromTransfer(o[k])
+  seen.set(value, o)
+  for (const k of Object.keys(o)) o[k] = fromTransfer(o[k], seen)
   return o
 }

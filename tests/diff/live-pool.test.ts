@@ -70,4 +70,11 @@ describe('sets across a thread boundary', () => {
     expect(back.some.toStrings()).toEqual(['80-81'])
     expect(back.n).toBe(1)
   })
+
+  it('keep an object reached twice as one object', () => {
+    const e = {from: AddressSet.of('192.0.2.0/24'), line: 3}
+    const back = fromTransfer(structuredClone(toTransfer({exposures: [e], nats: [e]}))) as {exposures: Array<typeof e>; nats: Array<typeof e>}
+    expect(back.nats[0]).toBe(back.exposures[0])
+    expect(back.exposures[0].from.toCidrs()).toEqual(['192.0.2.0/24'])
+  })
 })

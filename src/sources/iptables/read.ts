@@ -195,7 +195,8 @@ function parseNatDestination(spec: string): {to?: AddressSet; ports?: PortSet} |
 
 /** redactLine, plus payload matches (`-m string --string …`), which may carry anything. */
 export function redactRule(text: string): string {
-  return redactLine(text).replace(/(--(?:hex-)?string\s+)("[^"]*"|'[^']*'|\S+)/g, '$1<redacted>')
+  const safe = redactLine(text)
+  return safe.includes('string') ? safe.replace(/(--(?:hex-)?string\s+)("[^"]*"|'[^']*'|\S+)/g, '$1<redacted>') : safe
 }
 
 const ICMPV6_WORDS = new Set(['icmpv6', 'ipv6-icmp', 'icmp6', '58'])
@@ -288,8 +289,10 @@ export function parseCommandWords(words: string[], line: number, text: string, t
       w = words[++i]
     }
     if (w === undefined) break
-    if (/^\[\d+:\d+\]$/.test(w)) continue // iptables-save -c counters
-    if (OPS[w]) {
+    if (w[0] === '[' && /^\[\d+:\d+\]$/.test(w)) continue // iptables-save -c counters
+    // every command word starts with '-': the lookups below are skipped for values and targets
+    const dash = w[0] === '-'
+    if (dash && OPS[w]) {
       cmd.op = OPS[w]
       const next = words[i + 1]
       if (next !== undefined && !next.startsWith('-')) {
@@ -300,7 +303,7 @@ export function parseCommandWords(words: string[], line: number, text: string, t
       if (cmd.op === 'policy') cmd.policy = words[++i]
       continue
     }
-    if (UNSUPPORTED_OPS.has(w)) {
+    if (dash && UNSUPPORTED_OPS.has(w)) {
       problem(`command ${w} (delete/replace/rename) is not replayed`)
       return {...cmd, op: 'none'}
     }
@@ -501,7 +504,7 @@ export function readIptables(text: string, fileName = ''): ReadResult {
     let t = lines[n]
     const start = n + 1
     // shell line continuations
-    while (/\\\s*$/.test(t) && n + 1 < lines.length) t = t.replace(/\\\s*$/, ' ') + lines[++n]
+    while (t.includes('\\') && /\\\s*$/.test(t) && n + 1 < lines.length) t = t.replace(/\\\s*$/, ' ') + lines[++n]
     joined.push({line: start, text: t})
   }
   stageDone('tokenize')
