@@ -3,7 +3,10 @@ import {Args} from '@oclif/core'
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
 import {displayPath} from '../diff/live.js'
 import {isolateZone, type IsolationReport} from '../isolate/run.js'
+import {IrmError} from '../core/errors.js'
+import {plural} from '../core/plural.js'
 import {loadInventory} from '../inventory/load.js'
+import {validateInventory} from '../inventory/validate.js'
 import {renderIsolateMarkdown, renderIsolateText} from '../report/isolate.js'
 import {renderJson, SCHEMA_VERSION} from '../report/json.js'
 
@@ -34,6 +37,15 @@ export default class Isolate extends BaseCommand {
   async run(): Promise<IsolationReport & {schema_version: string}> {
     const {args, flags} = await this.parse(Isolate)
     const loaded = await loadInventory(flags.inventory, {displayBase: process.cwd()})
+    // rules written from an inventory that does not validate would cut the wrong addresses
+    const errors = validateInventory(loaded).filter((i) => i.severity === 'error')
+    if (errors.length) {
+      const lines = errors.slice(0, 50).map((i) => `${i.file}:${i.line}:${i.column}: ${i.message} [${i.rule}]`)
+      throw new IrmError('INVENTORY_INVALID', `the inventory does not validate (${plural(errors.length, 'error')}):\n  ${lines.join('\n  ')}`, {
+        file: flags.inventory,
+        hint: 'Run `irm-audit validate` and fix the errors first.',
+      })
+    }
     const report = isolateZone({inventory: loaded.inventory, dir: loaded.dir, zone: args.zone, display: (abs) => displayPath(abs, process.cwd())})
     const rendered =
       flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderIsolateMarkdown(report) : renderIsolateText(report, this.paint(flags['no-color']))

@@ -14,7 +14,7 @@ import {azureGenerator} from '../../src/isolate/vendors/azure.js'
 import {gcpGenerator} from '../../src/isolate/vendors/gcp.js'
 import {awsGenerator} from '../../src/isolate/vendors/aws.js'
 import {iptablesGenerator} from '../../src/isolate/vendors/iptables.js'
-import {nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
+import {baseChains, nftablesGenerator} from '../../src/isolate/vendors/nftables.js'
 import type {Exposure} from '../../src/model/exposure.js'
 import {isRefusal, type KeptService, type IsolationGenerator, type IsolationRequest, type IsolationRules} from '../../src/isolate/types.js'
 import {panos} from '../../src/sources/panos.js'
@@ -321,5 +321,15 @@ describe('shared spellings', () => {
     expect(ctx.lowest.get('EDGE')).toBe(1)
     const out = iosRules({...labRequest([]), keep: []}, ctx)
     expect(out.apply.slice(0, 2)).toEqual(['ip access-list resequence EDGE 100 10', 'ip access-list extended EDGE'])
+  })
+})
+
+describe('nftables base chains', () => {
+  it('read from the command form too (nft -f scripts of add commands)', () => {
+    const text = "add table inet fw\nadd chain inet fw fwd '{ type filter hook forward priority 0; policy drop; }'\nnft add chain ip legacy in { type filter hook input priority 0 ; }\nadd rule inet fw fwd accept\n"
+    expect(baseChains(text)).toEqual([
+      {family: 'inet', table: 'fw', chain: 'fwd', hook: 'forward'},
+      {family: 'ip', table: 'legacy', chain: 'in', hook: 'input'},
+    ])
   })
 })

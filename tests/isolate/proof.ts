@@ -61,8 +61,16 @@ export function leaks(exposures: Exposure[], zone: string[], faces: Face[], keep
     }
     const inFace = faceOf(e.ingress, faces)
     const elsewhere = faces.length > 0 && !!e.ingress && (e.ingress.interfaces.length > 0 || e.ingress.zones.length > 0) && !inFace
+    // the device's own traffic: an INPUT/host-local rule ends at the device (even at its address in the
+    // zone), an OUTPUT rule starts there; neither is the zone's traffic unless it crosses a face
+    const toDevice = !!e.hostLocal || e.hook === 'input'
+    const fromDevice = e.hook === 'output'
     const crossing = left.filter(
-      (b) => inFace || outFace || intersectBox(b, box({to: z})) !== null || (!elsewhere && intersectBox(b, box({from: z})) !== null),
+      (b) =>
+        inFace ||
+        outFace ||
+        (!toDevice && intersectBox(b, box({to: z})) !== null) ||
+        (!fromDevice && !elsewhere && intersectBox(b, box({from: z})) !== null),
     )
     if (crossing.length) out.push({exposure: e, left: crossing})
   }

@@ -1,5 +1,7 @@
 /** `irm-audit isolate` on the bundled example (inventory/README.md): who borders each zone, what is kept, what is cut. */
 import {spawnSync} from 'node:child_process'
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -7,7 +9,11 @@ import {describe, expect, it} from 'vitest'
 import {loadInventory} from '../../src/inventory/load.js'
 import {isolateZone} from '../../src/isolate/run.js'
 import {zoneBorder} from '../../src/isolate/border.js'
+import {ciscoAsa} from '../../src/sources/cisco-asa.js'
+import {fortios} from '../../src/sources/fortios.js'
+import {iptables} from '../../src/sources/iptables.js'
 import {ROOT} from '../helpers/sources.js'
+import {describeLeak, lastUnparsed, leaks, reparse} from './proof.js'
 
 const dir = join(ROOT, 'inventory')
 const loaded = await loadInventory(dir, {displayBase: ROOT})
@@ -95,6 +101,20 @@ describe('irm-audit isolate (CLI)', () => {
     expect(md).toContain('### Cut by the isolation: tell these owners first')
     expect(md).toContain('```text\nset service irm-isolate-lyon-pci-tcp-22 protocol tcp port 22')
   })
+  it('exit 2 on an inventory that does not validate, with file:line', () => {
+    const inv = mkdtempSync(join(tmpdir(), 'irm-isolate-'))
+    try {
+      cpSync(dir, inv, {recursive: true})
+      const file = join(inv, 'devices.yaml')
+      writeFileSync(file, readFileSync(file, 'utf8').replace('{name: eth1, zone: lyon-dc-servers}', '{name: eth1, zone: lyon-nowhere}'))
+      const r = run(['lyon-dmz', '--inventory', inv])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toMatch(/the inventory does not validate \(1 error\)/)
+      expect(r.stderr).toMatch(/devices\.yaml:\d+:\d+: .*lyon-nowhere/)
+    } finally {
+      rmSync(inv, {recursive: true, force: true})
+    }
+  })
   it('exit 2 with the zones listed for an unknown zone', () => {
     const r = run(['nowhere'])
     expect(r.status).toBe(2)
@@ -106,10 +126,33 @@ describe('irm-audit isolate (CLI)', () => {
 describe('the JSON document', () => {
   it('validates against schemas/report.schema.json (isolateReport) for every zone of the example', async () => {
     const {Ajv2020} = await import('ajv/dist/2020.js')
-    const {readFileSync} = await import('node:fs')
     const ajv = new Ajv2020({strict: false, allErrors: true})
     const schema = JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8'))
     const validate = ajv.compile({...schema, anyOf: undefined, $ref: '#/$defs/isolateReport'})
     for (const z of loaded.inventory.zones) expect(validate(JSON.parse(JSON.stringify(plan(z.id)))), `${z.id} ${JSON.stringify(validate.errors)}`).toBe(true)
   })
+})
+
+describe("the example's own configs, isolated and read again by their parsers (#21 proof)", () => {
+  // zone, device, parser, config: nothing of these zones is kept, so nothing may cross their border
+  const cases = [
+    ['paris-dmz', 'fw-edge-1', ciscoAsa, 'live/fw-edge-1.asa.cfg'],
+    ['guest-wifi', 'fw-edge-1', ciscoAsa, 'live/fw-edge-1.asa.cfg'],
+    ['fra-warehouse-wifi', 'fgt-fra', fortios, 'live/fgt-fra.conf'],
+    ['fra-branch', 'fgt-fra', fortios, 'live/fgt-fra.conf'],
+    ['lyon-dmz', 'gw-lyon', iptables, 'live/gw-lyon.iptables'],
+  ] as const
+  for (const [zone, device, parser, file] of cases) {
+    it(`${zone} on ${device}: crossings before, none after, every generated line understood`, async () => {
+      const r = plan(zone)
+      expect(r.kept).toEqual([])
+      const faces = zoneBorder(loaded.inventory, zone).find((b) => b.device.id === device)!.faces
+      const text = readFileSync(join(dir, file), 'utf8')
+      const before = await reparse(parser, text, [], file)
+      expect(leaks(before, r.zone.addresses, faces, [], {outboundFilters: true}).length).toBeGreaterThan(0)
+      const after = await reparse(parser, text, r.devices.find((d) => d.device === device)!.rules!.apply, file)
+      expect(lastUnparsed).toEqual([])
+      expect(leaks(after, r.zone.addresses, faces, [], {outboundFilters: true}).map(describeLeak)).toEqual([])
+    })
+  }
 })

@@ -29,8 +29,13 @@ export function baseChains(text: string): BaseChain[] {
     .replace(/\{/g, '{\n')
     .replace(/[;}]/g, '\n')
     .split('\n')
+  // command form (`nft add chain inet filter input '{ type filter hook input priority 0; }'`)
+  for (const m of text.matchAll(/^[ \t]*(?:nft[ \t]+)?(?:add|create)[ \t]+chain[ \t]+(ip|ip6|inet)[ \t]+(\S+)[ \t]+(\S+)[ \t]+['"]?\{[^}\n]*\btype[ \t]+filter[ \t]+hook[ \t]+(input|forward|output)\b/gm)) {
+    out.push({family: m[1], table: m[2], chain: m[3], hook: m[4] as Hook})
+  }
   for (const line of statements) {
     const t = line.trim()
+    if (/^(?:nft\s+)?(?:add|create)\s+chain\s/.test(t)) continue
     let m = /^table\s+(ip|ip6|inet)\s+(\S+)\s*\{/.exec(t)
     if (m) {
       table = {family: m[1], name: m[2]}
