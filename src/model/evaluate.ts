@@ -273,6 +273,6 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
 }
 
 /** Convenience for formats with a single ordered list and a default action (cloud ACLs, zone policies). */
-export function evaluateList<M>(rules: Array<EvalRule<M>>, policy: 'allow' | 'deny' = 'deny', policyMeta?: M): EvalResult<M> {
-  return evaluateChains(new Map([['main', {name: 'main', rules, policy, policyMeta}]]), 'main')
+export function evaluateList<M>(rules: Array<EvalRule<M>>, policy: 'allow' | 'deny' = 'deny', policyMeta?: M, options: EvalOptions = {}): EvalResult<M> {
+  return evaluateChains(new Map([['main', {name: 'main', rules, policy, policyMeta}]]), 'main', options)
 }
