@@ -14,6 +14,7 @@ import {aws} from '../../src/sources/aws.js'
 import {azure} from '../../src/sources/azure.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
+import {fortios} from '../../src/sources/fortios.js'
 import type {ParseResult} from '../../src/sources/types.js'
 
 const tcp = (from: string, to: string, port: number): Box => ({...ANY_BOX, from: AddressSet.of(from), to: AddressSet.of(to), protocols: ProtocolSet.of(6), ports: PortSet.range(port)})
@@ -103,5 +104,38 @@ describe('the deciding deny of a blocked flow', () => {
       {file: 'arm.json'},
     ) as ParseResult
     expect(deciding(r, tcp('192.0.2.9/32', '10.0.0.5/32', 443))).toEqual([9, 'web-nsg/DenyBad'])
+  })
+  it('FortiOS: the deny policy at its edit line, above the accept of the same service', () => {
+    const r = fortios.parse(
+      [
+        'config firewall address',
+        '    edit "bad"',
+        '        set subnet 192.0.2.9 255.255.255.255',
+        '    next',
+        'end',
+        'config firewall policy',
+        '    edit 1',
+        '        set srcintf "wan1"',
+        '        set dstintf "dmz"',
+        '        set srcaddr "bad"',
+        '        set dstaddr "all"',
+        '        set action deny',
+        '        set service "HTTPS"',
+        '    next',
+        '    edit 2',
+        '        set srcintf "wan1"',
+        '        set dstintf "dmz"',
+        '        set srcaddr "all"',
+        '        set dstaddr "all"',
+        '        set action accept',
+        '        set service "HTTPS"',
+        '    next',
+        'end',
+        '',
+      ].join('\n'),
+      {file: 'fgt.conf'},
+    ) as ParseResult
+    expect(deciding(r, tcp('192.0.2.9/32', '10.0.0.5/32', 443))).toEqual([7, 'policy 1'])
+    expect(deciding(r, tcp('192.0.2.10/32', '10.0.0.5/32', 443))).toBeUndefined()
   })
 })
