@@ -1,19 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {jobsFlag, linkBaseFlag, maxLengthFlag, passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
 import {type DiffReport, failReason, runDiff} from '../diff/run.js'
 import {validateInventory} from '../inventory/validate.js'
-import {renderDiffJunit} from '../report/junit.js'
-import {renderDiffMarkdown} from '../report/diff-markdown.js'
-import {renderDiffSarif} from '../report/diff-sarif.js'
-import {renderDiffText} from '../report/diff-text.js'
-import {makeLinker, renderDiffHtml} from '../report/html.js'
-import {networkMap, renderMermaid} from '../report/map.js'
+import {DIFF_RENDERERS, type DiffFormat} from '../report/diff-formats.js'
 
 export default class Diff extends BaseCommand {
   static override summary = 'Compare the live configs with the inventory: unwanted, drifted, stale and expired access points, blocked critical flows.'
@@ -38,7 +32,7 @@ export default class Diff extends BaseCommand {
       summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeat for several files of one device (iptables + ip6tables).',
       multiple: true,
     }),
-    format: formatFlag(['text', 'json', 'markdown', 'sarif', 'junit', 'html']),
+    format: formatFlag(Object.keys(DIFF_RENDERERS)),
     'link-base': linkBaseFlag,
     output: outputFlag,
     'fail-on': Flags.string({summary: 'Exit 1 when a finding has this severity or higher.', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
@@ -75,18 +69,13 @@ export default class Diff extends BaseCommand {
           .filter((i) => i.severity === 'error')
           .map((i) => `${i.file}:${i.line}:${i.column}: ${i.message} [${i.rule}]`),
     })
-    const rendered =
-      flags.format === 'json'
-        ? renderJson(report)
-        : flags.format === 'sarif'
-          ? JSON.stringify(renderDiffSarif(report, this.config.version), null, 2)
-          : flags.format === 'junit'
-            ? renderDiffJunit(report)
-            : flags.format === 'html'
-              ? await renderDiffHtml(report, {link: makeLinker(flags['link-base'], flags.output, process.cwd()), map: networkMap(loaded.inventory, report.findings)})
-            : flags.format === 'markdown'
-              ? renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)), {maxLength: flags['max-length']})
-              : renderDiffText(report, this.paint(flags['no-color']))
+    const rendered = await DIFF_RENDERERS[flags.format as DiffFormat]({report, loaded}, {
+      paint: this.paint(flags['no-color']),
+      version: this.config.version,
+      maxLength: flags['max-length'],
+      linkBase: flags['link-base'],
+      output: flags.output,
+    })
     await this.emit(rendered, flags.output, [loaded.dir])
     // findings are exit 1 via exitCode, never this.exit(1): under --json oclif must still print the report
     this.failWith(failReason(report, flags['fail-on'] as Severity | 'none'))

@@ -1,10 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import {loadPathSpace} from '../paths/load.js'
 import {reachFrom, reachReport, type ReachReport, untrustedZones} from '../paths/reach.js'
+import {renderJson} from '../report/json.js'
 import {renderReachMarkdown, renderReachText} from '../report/paths.js'
 
 export default class Reach extends BaseCommand {
@@ -35,7 +37,7 @@ export default class Reach extends BaseCommand {
     const unknown = from.find((z) => !space.zone(z))
     if (unknown) throw new IrmError('USAGE', `--from ${unknown}: no such zone`, {hint: `Zones: ${space.input.zones.map((z) => z.id).join(', ')}.`})
     const report = reachReport(space, from, from.flatMap((z) => reachFrom(space, z)))
-    const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : flags.format === 'markdown' ? renderReachMarkdown(report) : renderReachText(report, this.paint(flags['no-color']))
+    const rendered = flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderReachMarkdown(report) : renderReachText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     return report
   }

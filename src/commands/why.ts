@@ -1,9 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
+import {renderJson} from '../report/json.js'
 import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {loadPathSpace} from '../paths/load.js'
 import {why, type WhyReport} from '../paths/why.js'
+import {renderJson} from '../report/json.js'
 import {renderWhyMarkdown, renderWhyText} from '../report/paths.js'
 
 export default class Why extends BaseCommand {
@@ -40,7 +42,7 @@ export default class Why extends BaseCommand {
     const {args, flags} = await this.parse(Why)
     const {space, loaded} = await loadPathSpace({inventoryDir: flags.inventory, live: flags.live, policyFiles: flags.policy, asOf: readAsOf(flags['as-of']), displayBase: process.cwd()})
     const report = why(space, args.src, args.dst, args.service)
-    const rendered = flags.format === 'json' ? JSON.stringify(report, null, 2) : flags.format === 'markdown' ? renderWhyMarkdown(report) : renderWhyText(report, this.paint(flags['no-color']))
+    const rendered = flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderWhyMarkdown(report) : renderWhyText(report, this.paint(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     return report
   }

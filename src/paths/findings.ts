@@ -167,6 +167,11 @@ function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): F
       const what = denied.map((t) => `${t.services.join(', ')} from ${t.from.join(', ')} to ${t.to.join(', ')}`).join('; ')
       const boxes = mergeBoxes(list.flatMap((p) => raw.get(p) ?? []))
       const where = [...new Set(list.map((p) => p.zones.join(' > ')))].join('; ')
+      // the deny rule that decides at the blocking hop, where the parser records denies (as the per-device check)
+      const decided = list
+        .flatMap((p) => p.hops.filter((h) => h.device === device && h.deny && !h.deny.implicit))
+        .flatMap((h) => (h.deny && !h.deny.implicit ? h.deny.rules : []))[0]
+      const at = decided ? ` at ${decided.file ?? '?'}:${decided.line} (${decided.rule})` : ''
       return {
         id: `critical-flow-blocked:${device}:${flow.id}`,
         rule: 'critical-flow-blocked',
@@ -175,10 +180,11 @@ function flowFindings(space: PathSpace, input: DiffInput, flow: CriticalFlow): F
         access_point: null,
         flow: flow.id,
         excess: {boxes: boxes.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))},
-        file: flow.source.file,
-        line: flow.source.line,
+        file: decided?.file ?? flow.source.file,
+        line: decided?.line ?? flow.source.line,
+        ...(decided ? {inventory: flow.source} : {}),
         message:
-          `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${everyPath ? '' : 'partly '}blocked by ${device} on ${list.length === 1 ? 'path' : 'paths'} ${where}: ` +
+          `critical flow ${flow.id}${flow.name ? ` (${flow.name})` : ''} is ${everyPath ? '' : 'partly '}blocked by ${device}${at} on ${list.length === 1 ? 'path' : 'paths'} ${where}: ` +
           `no live rule permits ${what}${everyPath ? ' (every path is blocked)' : ''}`,
         suppressed: false,
       } satisfies Finding

@@ -279,14 +279,17 @@ export function mergePieces(pieces: Piece[]): Piece[] {
 }
 
 /** Doubt codes that say when a permit holds rather than how far it reaches. */
-const CONDITION_OF: Partial<Record<string, Condition['kind']>> = {'time-limited': 'schedule', conditional: 'state'}
+const CONDITION_OF: Partial<Record<string, Condition['kind']>> = {'time-limited': 'schedule'}
 
 /** Conditions a permit holds under (state, schedule, user) and the parser's doubts about it, with their codes. */
 export function conditionsOf(e: Exposure): Condition[] {
   const out: Condition[] = []
   if (e.doubts?.length) {
     for (const d of e.doubts) {
-      const kind = CONDITION_OF[d.code] ?? (/\b(ct)?state\b|established/i.test(d.detail) ? 'state' : /\buser|fsso|identity/i.test(d.detail) ? 'user' : 'doubt')
+      // `conditional` is any match the box cannot hold (`only when …`): its text says which kind
+      const kind =
+        CONDITION_OF[d.code] ??
+        (/\b(ct)?state\b|established|related/i.test(d.detail) ? 'state' : /\btime\b|timestart|schedule|weekdays|datestart/i.test(d.detail) ? 'schedule' : /\buser|fsso|identity|owner/i.test(d.detail) ? 'user' : 'doubt')
       out.push({kind, detail: d.detail, code: d.code, lines: [e.line]})
     }
     return out

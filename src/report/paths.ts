@@ -47,10 +47,16 @@ function pathLines(path: PathJson, n: number, p: Paint): string[] {
   return out
 }
 
+/** A zone asked for by id is named; addresses are listed with the zones they fall in. */
+function endpoint(asked: string, e: {addresses: string[]; zones: string[]}): string {
+  if (e.zones.length === 1 && e.zones[0] === asked) return `zone ${asked}`
+  return `${list(e.addresses)} (zones: ${e.zones.join(', ') || 'none'})`
+}
+
 export function renderWhyText(r: WhyReport, p: Paint = plain): string {
   const out = [
     `${p.bold('why')} ${r.query.source} → ${r.query.destination} ${r.query.service}: ${verdictText(r.verdict, p)}`,
-    `source: ${list(r.source.addresses)} (zones: ${r.source.zones.join(', ') || 'none'}); destination: ${list(r.destination.addresses)} (zones: ${r.destination.zones.join(', ') || 'none'})`,
+    `source: ${endpoint(r.query.source, r.source)}; destination: ${endpoint(r.query.destination, r.destination)}`,
     p.dim(`note: ${r.note}`),
     '',
   ]

@@ -2,7 +2,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {applyBaseline} from '../../src/diff/baseline.js'
-import {FINDING_RULES} from '../../src/diff/kinds.js'
+import {FINDING_RULES, zeroCounts} from '../../src/diff/kinds.js'
 import type {Finding} from '../../src/diff/model.js'
 import {diffPolicyFrom} from '../../src/policy/diff.js'
 import type {DiffReport} from '../../src/diff/run.js'
@@ -27,7 +27,7 @@ function report(findings: Finding[]): DiffReport {
   return {
     as_of: '2026-06-01',
     inventory: 'inventory',
-    summary: {unwanted: 0, drift: 0, stale: 0, 'critical-flow-blocked': 0, expired: 0, 'device-unaudited': 0, 'unaudited-rules': 0, 'suppression-expired': 0, 'interface-unmapped': 0, 'unwanted-path': 0, total: findings.length, suppressed: 0, by_severity: {critical: 0, high: findings.length, medium: 0, low: 0, info: 0}},
+    summary: {...zeroCounts(), total: findings.length, suppressed: 0, by_severity: {critical: 0, high: findings.length, medium: 0, low: 0, info: 0}},
     devices: [],
     findings,
   }

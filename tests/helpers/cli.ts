@@ -6,30 +6,38 @@
 import {captureOutput} from '@oclif/test'
 
 import AccessLogs from '../../src/commands/access-logs.js'
+import Adopt from '../../src/commands/adopt.js'
 import Changes from '../../src/commands/changes.js'
 import Diff from '../../src/commands/diff.js'
 import Init from '../../src/commands/init.js'
+import Isolate from '../../src/commands/isolate.js'
 import MapCommand from '../../src/commands/map.js'
 import Parse from '../../src/commands/parse.js'
 import Prepare from '../../src/commands/prepare.js'
+import Reach from '../../src/commands/reach.js'
 import Recert from '../../src/commands/recert.js'
 import Sources from '../../src/commands/sources.js'
 import Traffic from '../../src/commands/traffic.js'
 import Validate from '../../src/commands/validate.js'
+import Why from '../../src/commands/why.js'
 import {ROOT} from './sources.js'
 
 const COMMANDS: Record<string, {run(argv: string[], root: string): Promise<unknown>}> = {
   'access-logs': AccessLogs,
+  adopt: Adopt,
   changes: Changes,
   diff: Diff,
   init: Init,
+  isolate: Isolate,
   map: MapCommand,
   parse: Parse,
   prepare: Prepare,
+  reach: Reach,
   recert: Recert,
   sources: Sources,
   traffic: Traffic,
   validate: Validate,
+  why: Why,
 }
 
 export interface CliRun {

@@ -10,9 +10,9 @@ import {AddressSet} from '../../src/net/address-set.js'
 import {reachFrom, reachReport} from '../../src/paths/reach.js'
 import {PathSpace} from '../../src/paths/space.js'
 import {why} from '../../src/paths/why.js'
+import {TrustModel} from '../../src/policy/trust.js'
 import {parseText} from '../../src/sources/load.js'
 import {policy} from '../diff/helpers.js'
-import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
@@ -127,5 +127,32 @@ describe('chained reach', () => {
     const s = await space()
     expect(() => why(s, 'nowhere', '10.1.0.5', 'tcp/443')).toThrow(/SRC 'nowhere' is neither a zone id nor an address/)
     expect(() => why(s, 'dmz', '10.1.0.5', 'tcp/99999')).toThrow(/SERVICE 'tcp\/99999' is not a service/)
+  })
+
+  it('depends: a permit limited to office hours (-m time) makes the hop and the path depend on a schedule', async () => {
+    const inner = `*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i eth0 -o eth1 -d 10.1.0.5/32 -p tcp -m tcp --dport 443 -m time --timestart 08:00 --timestop 18:00 -j ACCEPT
+COMMIT
+`
+    const s = new PathSpace({
+      zones: ZONES,
+      devices: [{id: 'inner', zones: [], interfaces: [{name: 'eth0', zone: 'dmz'}, {name: 'eth1', zone: 'lan'}], source: {file: 'devices.yaml', line: 9}}],
+      accessPoints: [],
+      flows: [],
+      live: [await live('inner', inner)],
+      asOf: '2026-12-01',
+      policy,
+      trust: TrustModel.of(policy, {zones: ZONES}),
+    })
+    const w = why(s, 'dmz', '10.1.0.5', 'tcp/443')
+    expect(w.verdict).toBe('depends')
+    expect(w.paths[0].hops[0].conditions?.map((c) => `${c.kind} ${c.code} ${c.lines?.join(',')} ${c.detail}`)).toEqual([
+      // the iptables parser types `-m time` as a `conditional` doubt; its text makes it a schedule
+      'schedule conditional 5 only when time from 08:00',
+      'schedule conditional 5 only when time until 18:00',
+    ])
   })
 })

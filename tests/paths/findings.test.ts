@@ -8,9 +8,9 @@ import {describe, expect, it} from 'vitest'
 import type {ApprovedAccess, CriticalFlow, DiffZone, Finding, LiveConfig} from '../../src/diff/model.js'
 import {AddressSet} from '../../src/net/address-set.js'
 import {pathFindings} from '../../src/paths/findings.js'
+import {TrustModel} from '../../src/policy/trust.js'
 import {parseText} from '../../src/sources/load.js'
 import {ap, flow, policy} from '../diff/helpers.js'
-import {TrustModel} from '../../src/policy/trust.js'
 
 const ZONES: DiffZone[] = [
   {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
@@ -45,7 +45,7 @@ COMMIT
 async function live(device: string, text: string): Promise<LiveConfig> {
   const parsed = await parseText(text, `live/${device}.rules`, 'iptables')
   expect(parsed.unparsed).toEqual([])
-  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures.map((e) => ({...e, file: `live/${device}.rules`})), unparsed: [], stats: parsed.stats}
+  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures.map((e) => ({...e, file: `live/${device}.rules`})), unparsed: [], stats: parsed.stats, ...(parsed.denies ? {denies: parsed.denies} : {})}
 }
 
 async function run(accessPoints: ApprovedAccess[], flows: CriticalFlow[] = [], findings: Finding[] = []) {
@@ -108,7 +108,9 @@ describe('critical flows end to end', () => {
     const r = await run([], [f], [old])
     const got = r.findings.filter((x) => x.rule === 'critical-flow-blocked')
     expect(got.map((x) => `${x.id} ${x.device}`)).toEqual(['critical-flow-blocked:inner:flow-web inner'])
-    expect(got[0].message).toBe('critical flow flow-web is blocked by inner on path dmz > lan: no live rule permits tcp/444 from dmz to 10.1.0.5/32 (every path is blocked)')
+    // the finding is at the deny that decides on inner (its FORWARD policy, line 3), the flow is `inventory`
+    expect(got[0].message).toBe('critical flow flow-web is blocked by inner at live/inner.rules:3 (FORWARD policy DROP) on path dmz > lan: no live rule permits tcp/444 from dmz to 10.1.0.5/32 (every path is blocked)')
+    expect([got[0].file, got[0].line, got[0].inventory]).toEqual(['live/inner.rules', 3, {file: 'inventory/flows.yaml', line: 5}])
   })
 
   it('partly blocked: the hop that blocks part of the flow is named', async () => {
@@ -117,7 +119,7 @@ describe('critical flows end to end', () => {
     const got = r.findings.filter((x) => x.rule === 'critical-flow-blocked')
     expect(got.map((x) => x.id)).toEqual(['critical-flow-blocked:inner:flow-web'])
     // tcp/443 passes, tcp/444 does not: the only path is partial, so the flow is partly blocked
-    expect(got[0].message).toBe('critical flow flow-web is partly blocked by inner on path dmz > lan: no live rule permits tcp/444 from dmz to 10.1.0.5/32')
+    expect(got[0].message).toBe('critical flow flow-web is partly blocked by inner at live/inner.rules:3 (FORWARD policy DROP) on path dmz > lan: no live rule permits tcp/444 from dmz to 10.1.0.5/32')
   })
 
   it('a flow with no path in the zone graph keeps the per-device check', async () => {

@@ -15,6 +15,7 @@ import Diff from '../../src/commands/diff.js'
 import {SEVERITIES} from '../../src/core/severity.js'
 import {TRUSTS} from '../../src/core/trust.js'
 import {isIrmError} from '../../src/core/errors.js'
+import {FINDING_KINDS} from '../../src/diff/kinds.js'
 import {loadInventory} from '../../src/inventory/load.js'
 import {ZoneLocator} from '../../src/logs/zones.js'
 import {loadPolicy} from '../../src/policy/pack.js'
@@ -72,16 +73,9 @@ describe('policy loader: the diff section is schema-checked at file:line', () =>
 
   it('a pack may rate one kind and keep every other default (the finding table)', async () => {
     const p = await loadPolicy([pack('diff:\n  severity:\n    interface-unmapped: high\n')])
-    expect(p.diff.severity.rated).toEqual({
-      'stale-access-point': 'low',
-      'critical-flow-blocked': 'high',
-      'access-point-expired': 'medium',
-      'device-unaudited': 'medium',
-      'unaudited-rules': 'medium',
-      'suppression-expired': 'medium',
-      'interface-unmapped': 'high',
-      'unwanted-path': 'high',
-    })
+    const defaults = Object.fromEntries(FINDING_KINDS.filter((k) => k.policyKey !== 'exposure').map((k) => [k.id, k.defaultSeverity]))
+    expect(defaults).toMatchObject({'stale-access-point': 'low', 'interface-unmapped': 'medium', 'device-unaudited': 'medium'})
+    expect(p.diff.severity.rated).toEqual({...defaults, 'interface-unmapped': 'high'})
     expect(p.diff.trustedTrust).toEqual(['internal', 'restricted', 'management', 'dmz', 'cloud'])
   })
 
