@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import {loadPathSpace} from '../paths/load.js'

@@ -3,6 +3,7 @@
  * live exposures, generated in memory with a seeded RNG: most exposures are exactly approved, some
  * narrower, some broader (drift), some unapproved, some internal. Returns the diff time.
  */
+import {buildExposure} from '../model/build.js'
 import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -71,7 +72,7 @@ export function benchInput(accessPoints: number, exposuresPerAp = 10, seed = 7):
     else if (roll < 0.93) e = {from: AddressSet.ANY, to: ap.to, protocols: svc.protocols, ports: svc.ports.union(PortSet.range(22))}
     else if (roll < 0.97) e = {from: AddressSet.ANY, to: host(accessPoints + j), protocols: ProtocolSet.of(UDP), ports: PortSet.range(1 + (j % 65535))}
     else e = {from: AddressSet.of('10.0.0.0/8'), to: host(j), protocols: ProtocolSet.ALL, ports: PortSet.ALL}
-    live.get(ap.device)!.push({kind: 'filter', action: 'allow', direction: 'inbound', sourcePorts: PortSet.ALL, line: j + 1, rule: `rule ${j + 1}`, file: `live/${ap.device}.cfg`, ...e})
+    live.get(ap.device)!.push(buildExposure({kind: 'filter', box: e, line: j + 1, rule: `rule ${j + 1}`, file: `live/${ap.device}.cfg`}))
   }
   const configs: LiveConfig[] = devices.map((d) => ({device: d, file: `live/${d}.cfg`, type: 'bench', exposures: live.get(d)!, unparsed: [], stats: {lines: 0, understood: 0}}))
   const zones: DiffZone[] = [

@@ -74,6 +74,16 @@ export function buildExposure(init: ExposureInit): Exposure {
   return e
 }
 
+/**
+ * A permit's metadata before its box is known: zone-pair and filter evaluators carry one per rule and
+ * build the exposure for each box the evaluator lets through.
+ */
+export type ExposureTemplate = Omit<ExposureInit, 'box'>
+
+export function fromTemplate(t: ExposureTemplate, box: Box): Exposure {
+  return buildExposure({...t, box})
+}
+
 /** The same exposure over another box (a permit split by the evaluator, a NAT composed with its filter). */
 export function withBox(e: Exposure, box: Box): Exposure {
   return {...e, from: box.from, to: box.to, protocols: box.protocols, ports: box.ports, sourcePorts: box.sourcePorts}

@@ -12,6 +12,7 @@
  * `translated`: a FortiOS policy naming a VIP, a pfSense rule associated with a port forward, `rdr
  * pass`) pairs only with that NAT, is read before translation, and is replaced by the composition.
  */
+import {sameFamilies} from '../net/terms.js'
 import {AddressSet} from '../net/address-set.js'
 import {DestinationIndex} from '../net/destination-index.js'
 import {parseCidr} from '../net/ip.js'
@@ -193,7 +194,7 @@ function beforeNat(n: Exposure, f: Exposure, i: Box): Exposure {
 
 function composed(n: Exposure, f: Exposure, part: Pick<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts' | 'translated'>): Exposure {
   // a packet keeps its family: sources of the other family never reach the NAT'd address
-  const families = (part.to.hasFamily(4) ? AddressSet.ANY4 : AddressSet.EMPTY).union(part.to.hasFamily(6) ? AddressSet.ANY6 : AddressSet.EMPTY)
+  const families = sameFamilies(part.to)
   const e: Exposure = {...n, ...part, from: part.from.intersect(families), filter: {line: f.line, rule: f.rule}}
   // the vendor's stable name (finding ids): the NAT's, else the filter rule's that decides
   const name = n.name ?? f.name

@@ -10,6 +10,7 @@ import type {Box} from '../net/match.js'
 import {PortSet} from '../net/number-set.js'
 import {ANY_SERVICE as NET_ANY_SERVICE, type ServiceTerm as NetServiceTerm} from '../net/terms.js'
 import {servicePort} from '../net/services.js'
+import {inputLines} from './input.js'
 import {ParseLedger} from './kit/ledger.js'
 import {redactLine} from './redact.js'
 
@@ -46,6 +47,12 @@ export class LineLedger extends ParseLedger {
     this.unparsed(node.line, reason, node.text, {replace: true})
   }
 
+  /** A node and everything under it, skipped on purpose (the parser's IGNORED table gives the reason). */
+  ignoredTree(node: CiscoNode, reason: string): void {
+    this.ignored(node.line, reason)
+    for (const c of node.children) this.ignoredTree(c, reason)
+  }
+
   /** Mark a subtree as not understood, each line with its own entry. */
   badTree(node: CiscoNode, reason: string): void {
     this.bad(node, reason)
@@ -72,7 +79,7 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
   const ledger = new LineLedger(redact)
   const roots: CiscoNode[] = []
   const stack: Array<{indent: number; node: CiscoNode}> = []
-  const lines = text.split(/\r?\n/)
+  const lines = inputLines({file: '', text}).map((l) => l.text)
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]
     const trimmed = raw.trim()

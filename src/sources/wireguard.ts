@@ -10,6 +10,7 @@
  * Address is unset). No ListenPort means the kernel picks a random port, as roaming clients do: no
  * listener is listed then. PrivateKey and PresharedKey are never echoed.
  */
+import {inputLines} from './input.js'
 import {deviceModel, interfaceAddress} from '../model/device.js'
 import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
@@ -97,7 +98,7 @@ function interfaceName(file: string): string {
 }
 
 function parseWireguard(text: string, file: string): ParseResult {
-  const lines = text.split(/\r?\n/)
+  const lines = inputLines({file: '', text}).map((l) => l.text)
   let iface = interfaceName(file)
   const exposures: Exposure[] = []
   const ledger = new ParseLedger()

@@ -65,8 +65,8 @@ describe('converter function length', () => {
   })
 
   it('measures a function from its first to its last line', () => {
-    const file = join(import.meta.dirname, '../fixtures/sources/function-length.ts.txt')
-    expect(longFunctions(file, 3)).toEqual(['tests/fixtures/sources/function-length.ts.txt:5 four (4 lines)', 'tests/fixtures/sources/function-length.ts.txt:10 arrow (5 lines)', 'tests/fixtures/sources/function-length.ts.txt:16 method (4 lines)'])
+    const file = join(import.meta.dirname, '../fixtures/function-length/sample.ts.txt')
+    expect(longFunctions(file, 3)).toEqual(['tests/fixtures/function-length/sample.ts.txt:5 four (4 lines)', 'tests/fixtures/function-length/sample.ts.txt:10 arrow (5 lines)', 'tests/fixtures/function-length/sample.ts.txt:16 method (4 lines)'])
   })
 
   it(`no converter function is longer than ${MAX_LINES} lines (but the known gaps)`, () => {

@@ -330,7 +330,7 @@ export class AsaReader {
         // pre-9.0 IPv6 ACLs: `ipv6 access-list NAME permit …`
         if (w[0] === 'ipv6' && w[1] === 'access-list') return this.accessList(n, true)
         if (w[0] in IGNORED || w[0].startsWith('Cryptochecksum:')) {
-          this.ledger.okTree(n)
+          this.ledger.ignoredTree(n, IGNORED[w[0]] ?? 'checksum of the saved config')
           return
         }
         this.ledger.badTree(n, `unknown command '${w[0]}'`)

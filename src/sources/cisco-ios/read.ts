@@ -488,12 +488,12 @@ export class IosReader {
     if (w[0] === 'crypto') return this.crypto(n)
     if (w[0] === 'webvpn') return this.webvpn(n)
     if (w[0] === 'banner') {
-      this.ledger.okTree(n)
+      this.ledger.ignoredTree(n, 'login banner text, opens nothing')
       return
     }
     if (w[0] === 'object-group') return this.ledger.badTree(n, `unsupported object-group type '${w[1] ?? ''}'`)
     if (w[0] in IGNORED) {
-      this.ledger.okTree(n)
+      this.ledger.ignoredTree(n, IGNORED[w[0]])
       return
     }
     this.ledger.badTree(n, `unknown command '${w[0]}'`)

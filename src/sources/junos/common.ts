@@ -1,5 +1,5 @@
 /** Helpers shared by the Junos exposure builders: names of ports and protocols, address books. */
-import type {Exposure} from '../../model/exposure.js'
+import type {ExposureTemplate} from '../../model/build.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -9,7 +9,7 @@ import {parseAddress} from './build.js'
 import type {AddressBook, JunosConfig} from './model.js'
 
 /** What an exposure inherits from the rule that produced it. */
-export type Template = Omit<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts'>
+export type Template = ExposureTemplate
 
 export interface ExposureProblem {
   line: number

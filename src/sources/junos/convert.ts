@@ -1,4 +1,5 @@
 /** What every Junos converter step shares: the model, resolvers, where exposures and problems go. */
+import {fromTemplate} from '../../model/build.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
@@ -30,6 +31,6 @@ export function newConvert(config: JunosConfig): Convert {
     deviceAddresses: AddressSet.unionAll([...config.units.values()].map((u) => u.hostAddresses)),
     exposures,
     problems,
-    emit: (template, box) => exposures.push({...template, from: box.from, to: box.to, protocols: box.protocols, ports: box.ports, sourcePorts: box.sourcePorts}),
+    emit: (template, box) => exposures.push(fromTemplate(template, box)),
   }
 }

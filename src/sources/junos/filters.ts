@@ -3,6 +3,7 @@
  * filter's implicit discard; `tcp-established` and `next term` terms decide nothing about new
  * connections. Also filters applied nowhere in the file, listed as written.
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -14,9 +15,9 @@ import type {Filter, FilterTerm, JunosConfig, Unit} from './model.js'
 
 type Family = 'inet' | 'inet6'
 
-/** What a term's own match conditions tell (doubts are collected as notes, `opaque` for a deny). */
+/** What a term's own match conditions tell (doubts are collected as doubts, `opaque` for a deny). */
 interface TermDoubts {
-  notes: string[]
+  doubts: DoubtNote[]
   opaque: boolean
 }
 
@@ -56,7 +57,7 @@ function termAddresses(config: JunosConfig, t: FilterTerm, kind: string, prefixK
     seen = true
     const s = parseAddress(c.value)
     if (!s) {
-      d.notes.push(`${kind} ${c.value} not understood`)
+      d.doubts.push(note('unknown-match', `${kind} ${c.value} not understood`))
       d.opaque = true
       continue
     }
@@ -67,7 +68,7 @@ function termAddresses(config: JunosConfig, t: FilterTerm, kind: string, prefixK
     seen = true
     const pl = config.prefixLists.get(c.value)
     if (!pl) {
-      d.notes.push(`prefix-list ${c.value} not defined; taken as any`)
+      d.doubts.push(note('undefined-object', `prefix-list ${c.value} not defined; taken as any`))
       d.opaque = true
       if (!c.except) include = AddressSet.ANY
       continue
@@ -90,7 +91,7 @@ function termPorts(t: FilterTerm, kind: string, d: TermDoubts): PortSet | null {
   for (const c of conds ?? []) {
     const p = portSet(c.value)
     if (!p) {
-      d.notes.push(`${kind} ${c.value} not understood`)
+      d.doubts.push(note('unknown-match', `${kind} ${c.value} not understood`))
       d.opaque = true
       set = PortSet.ALL
       break
@@ -113,7 +114,7 @@ function termProtocols(t: FilterTerm, d: TermDoubts): ProtocolSet {
     for (const c of conds) {
       const p = junosProtocol(c.value)
       if (!p) {
-        d.notes.push(`${k} ${c.value} not understood`)
+        d.doubts.push(note('unknown-match', `${k} ${c.value} not understood`))
         d.opaque = true
         set = ProtocolSet.ALL
         break
@@ -146,10 +147,10 @@ function termRules(config: JunosConfig, f: Filter, t: FilterTerm, family: Family
   // `tcp-established` matches only segments with ACK or RST set: the term neither admits nor stops a new
   // connection (as IOS `established`), so it takes no part in what the filter exposes
   if (t.from.has('tcp-established')) return []
-  const d: TermDoubts = {notes: [], opaque: false}
+  const d: TermDoubts = {doubts: [], opaque: false}
   for (const k of t.from.keys()) {
     if (!KNOWN_CONDITIONS.has(k)) {
-      d.notes.push(`match ${k} not modelled`)
+      d.doubts.push(note('unknown-match', `match ${k} not modelled`))
       d.opaque = true
     }
   }
@@ -164,13 +165,12 @@ function termRules(config: JunosConfig, f: Filter, t: FilterTerm, family: Family
   const base: Box = {...ANY_BOX, from: (src ?? AddressSet.ANY).intersect(familyAll), to: (dst ?? AddressSet.ANY).intersect(familyAll), protocols}
   const template: Template = {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: t.line,
     rule: `filter ${f.name} term ${t.name}`,
     name: `${f.name}/${t.name}`,
     text: termText(f, t),
-    notes: d.notes.length ? d.notes : undefined,
+    doubts: d.doubts.length ? d.doubts : undefined,
   }
   return termBoxes(base, either, ports)
     .filter((b) => !b.from.isEmpty() && !b.to.isEmpty() && !b.protocols.isEmpty() && !b.ports.isEmpty() && !b.sourcePorts.isEmpty())
@@ -196,8 +196,8 @@ function appliedFilterExposures(cv: Convert, u: Unit, applied: Unit['filters'][n
   for (const permit of cv.filters.permits(applied.family, applied.names, u.name, applied.line)) {
     const box = isLo0 ? intersectBox(permit.box, {...ANY_BOX, to: cv.deviceAddresses.isEmpty() ? AddressSet.ANY : cv.deviceAddresses}) : permit.box
     if (!box) continue
-    const notes = [...(permit.meta.notes ?? [])]
-    if (isLo0) notes.push('lo0 filter: traffic to the device itself (management plane)')
+    const doubts = [...(permit.meta.doubts ?? [])]
+    if (isLo0) doubts.push(note('device-itself', 'lo0 filter: traffic to the device itself (management plane)'))
     const input = applied.direction === 'input'
     cv.emit(
       {
@@ -206,7 +206,7 @@ function appliedFilterExposures(cv: Convert, u: Unit, applied: Unit['filters'][n
         interfaces: input ? {in: [u.name]} : {out: [u.name]},
         fromZones: zone && input ? [zone] : undefined,
         toZones: zone && !input ? [zone] : undefined,
-        notes: notes.length ? notes : undefined,
+        doubts,
         ...(isLo0 ? {hostLocal: true} : {}),
       },
       box,
@@ -223,7 +223,7 @@ export function filterExposures(cv: Convert): void {
   for (const [key, f] of cv.config.filters) {
     if (applied.has(key) || f.family === 'any') continue
     for (const permit of cv.filters.permits(f.family, [f.name], '(none)', f.line)) {
-      cv.emit({...permit.meta, notes: [...(permit.meta.notes ?? []), 'filter not applied to any interface in this config']}, permit.box)
+      cv.emit({...permit.meta, doubts: [...(permit.meta.doubts ?? []), note('not-applied', 'filter not applied to any interface in this config')]}, permit.box)
     }
   }
 }

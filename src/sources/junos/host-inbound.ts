@@ -3,6 +3,7 @@
  * lo0 and interface input filters in front of it), and the system services on out-of-band ports (or,
  * without security zones, on every interface as on a router).
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {ProtocolSet} from '../../net/number-set.js'
@@ -115,31 +116,30 @@ function hostItems(z: Zone, entry: {hostInbound?: HostInbound}): HostItem[] {
 /** One host-inbound item on one unit of a zone (`filtered`: the unit has an input filter). */
 function hostItemExposures(cv: Convert, z: Zone, ifu: string, u: Unit | undefined, filtered: boolean, item: HostItem, lo0: Box[] | null): void {
   const to = u && !u.hostAddresses.isEmpty() ? u.hostAddresses : AddressSet.ANY
-  const notes: string[] = []
+  const doubts: DoubtNote[] = []
   let specs = item.specs
   if (specs.length === 0) {
-    notes.push(`${item.kind} ${item.name} not in our table; taken as any protocol`)
+    doubts.push(note('unknown-service', `${item.kind} ${item.name} not in our table; taken as any protocol`))
     specs = ['1-255']
   }
   if (item.kind === 'system-services') {
     const l = serviceListens(cv, item.name, ifu)
     if (!l.listens) return
-    if (l.assumed) notes.push(`no 'system services' in this config: ${item.name} assumed enabled`)
+    if (l.assumed) doubts.push(note('assumed-enabled', `no 'system services' in this config: ${item.name} assumed enabled`))
     if (l.port) specs = specs.map((sp) => sp.replace(/\/\d+$/, `/${l.port}`))
   }
-  if (to === AddressSet.ANY) notes.push(`${ifu} has no address in this config; destination taken as any`)
-  if (lo0) notes.push('restricted by the lo0 input filter')
-  if (filtered) notes.push(`restricted by the input filter of ${ifu}`)
+  if (to === AddressSet.ANY) doubts.push(note('unknown-address', `${ifu} has no address in this config; destination taken as any`))
+  if (lo0) doubts.push(note('restricted-elsewhere', 'restricted by the lo0 input filter'))
+  if (filtered) doubts.push(note('restricted-elsewhere', `restricted by the input filter of ${ifu}`))
   const template: Template = {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: item.origin.line,
     rule: `${z.functional ? 'functional-zone' : 'security-zone'} ${z.name} host-inbound-traffic ${item.kind} ${item.name}`,
     text: `${item.origin.text} ${item.kind} ${item.name}`,
     fromZones: [z.name],
     interfaces: {in: [ifu]},
-    notes: notes.length ? notes : undefined,
+    doubts,
     hostLocal: true,
   }
   for (const spec of specs) for (const b of throughInputFilter(cv, managementBoxes({...specBox(spec), to}, lo0), ifu)) cv.emit(template, b)
@@ -173,19 +173,18 @@ export function systemServiceExposures(cv: Convert, lo0: Box[] | null): void {
     // J-Web bound to zoned units only: host-inbound-traffic covers it there
     if (svc.interfaces.length && targets.length === 0 && !routerLike) continue
     const to = targets.length ? AddressSet.unionAll(targets.map((u) => u.hostAddresses)) : AddressSet.ANY
-    const notes: string[] = []
-    if (to.isEmpty() || to === AddressSet.ANY) notes.push('no interface address in this config; destination taken as any')
-    if (routerLike && !lo0) notes.push('no security zones and no lo0 filter: reachable on every interface')
-    if (lo0) notes.push('restricted by the lo0 input filter')
+    const doubts: DoubtNote[] = []
+    if (to.isEmpty() || to === AddressSet.ANY) doubts.push(note('unknown-address', 'no interface address in this config; destination taken as any'))
+    if (routerLike && !lo0) doubts.push(note('vendor-default', 'no security zones and no lo0 filter: reachable on every interface'))
+    if (lo0) doubts.push(note('restricted-elsewhere', 'restricted by the lo0 input filter'))
     const template: Template = {
       kind: 'filter',
-      action: 'allow',
       direction: 'inbound',
       line: svc.line,
       rule: `system services ${svc.name}`,
       text: svc.text,
       interfaces: targets.length && !routerLike ? {in: targets.map((u) => u.name)} : undefined,
-      notes: notes.length ? notes : undefined,
+      doubts,
       hostLocal: true,
     }
     for (const spec of specs) for (const b of managementBoxes({...specBox(spec), to: to.isEmpty() ? AddressSet.ANY : to}, lo0)) cv.emit(template, b)

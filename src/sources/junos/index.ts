@@ -3,6 +3,7 @@
  * read.ts turns either into set-paths with line numbers, build.ts into the vendor model,
  * exposures.ts into normalized exposures.
  */
+import {ParseLedger} from '../kit/ledger.js'
 import {IrmError} from '../../core/errors.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
@@ -49,8 +50,9 @@ export const junos: SourceParser = {
     // destination/static NAT opens only what a security policy passes after translation
     const {exposures, doubts} = composeNat(built0.exposures, junosNatOrder(device))
     attachExposures(built.config, exposures)
-    const unparsed: Unparsed[] = [...read.problems, ...built.unparsed]
-    const seen = new Set(unparsed.map((u) => `${u.line}\u0000${u.reason}`))
+    const ledger = new ParseLedger()
+    for (const u of [...read.problems, ...built.unparsed]) ledger.add(u, {cost: 0})
+    const seen = new Set([...read.problems, ...built.unparsed].map((u) => `${u.line}\u0000${u.reason}`))
     const idsByLine = new Map<number, number[]>()
     for (const s of read.statements) idsByLine.set(s.line, [...(idsByLine.get(s.line) ?? []), s.id])
     for (const p of problems) {
@@ -59,11 +61,14 @@ export const junos: SourceParser = {
       seen.add(key)
       // a statement read fine whose meaning we could not use is not understood after all
       for (const id of idsByLine.get(p.line) ?? []) built.understood.delete(id)
-      unparsed.push({...p, text: redactLine(p.text)})
+      ledger.add({...p, text: redactLine(p.text)}, {cost: 0})
     }
     for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
+    // statements are counted by id (one line may hold several): the build knows which ids it understood
     const lines = read.count + read.directives + read.problems.length
-    const understood = built.understood.size + read.directives
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines, understood}, device}
+    ledger.count(lines)
+    ledger.miss(lines - built.understood.size - read.directives)
+    const {unparsed, stats, status} = ledger.finish()
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
   },
 }

@@ -1,4 +1,5 @@
 /** Junos destination and static NAT → `nat-forward` exposures, first match per rule-set. */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {DeviceModel} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {forwardingFilter, leavesToward, type NatOrder, postNatZones} from '../../model/nat.js'
@@ -10,9 +11,9 @@ import {parseAddress} from './build.js'
 import {type AddressResolver, type ExposureProblem, junosProtocol, portSet, type Template} from './common.js'
 import type {JunosConfig, NatRule, NatRuleSet} from './model.js'
 
-/** Doubts collected while reading one NAT rule's match (notes; `opaque`: a deny that may not shadow). */
+/** Doubts collected while reading one NAT rule's match (doubts; `opaque`: a deny that may not shadow). */
 interface NatDoubts {
-  notes: string[]
+  doubts: DoubtNote[]
   opaque: boolean
 }
 
@@ -29,7 +30,7 @@ function natAddresses(resolver: AddressResolver, r: NatRule, direct: string, nam
     const s = parseAddress(v.split(' ')[0])
     if (s) set = set.union(s)
     else {
-      d.notes.push(`${direct} ${v} not understood`)
+      d.doubts.push(note('unknown-match', `${direct} ${v} not understood`))
       d.opaque = true
       set = AddressSet.ANY
     }
@@ -52,7 +53,7 @@ function natPorts(r: NatRule, key: string, d: NatDoubts): PortSet {
   for (const v of vals) {
     const p = portSet(v.replace(/\s+/g, ' ').replace(' to ', '-'))
     if (!p) {
-      d.notes.push(`${key} ${v} not understood`)
+      d.doubts.push(note('unknown-match', `${key} ${v} not understood`))
       d.opaque = true
       return PortSet.ALL
     }
@@ -77,7 +78,7 @@ function natMatch(rs: NatRuleSet, r: NatRule, resolver: AddressResolver, d: NatD
   if ((r.match.has('destination-port') || r.match.has('source-port')) && !protos) protocols = ProtocolSet.of(6, 17)
   for (const k of r.match.keys()) {
     if (!NAT_MATCHES.includes(k)) {
-      d.notes.push(`match ${k} not modelled`)
+      d.doubts.push(note('unknown-match', `match ${k} not modelled`))
       d.opaque = true
     }
   }
@@ -94,7 +95,7 @@ function natTranslation(config: JunosConfig, resolver: AddressResolver, rs: NatR
     if (then[0] === 'destination-nat' && then[1] === 'off') return {action: 'deny'}
     if (then[0] === 'destination-nat' && then[1] === 'pool' && then[2]) {
       const pool = config.natPools.get(then[2])
-      if (!pool) d.notes.push(`pool ${then[2]} not defined`)
+      if (!pool) d.doubts.push(note('undefined-object', `pool ${then[2]} not defined`))
       return {action: 'allow', translated: {to: pool?.addresses, ports: pool?.port ? PortSet.range(pool.port) : undefined}}
     }
     problems.push({line: r.line, reason: `destination NAT action '${then.join(' ')}' not understood`, text: r.text})
@@ -113,7 +114,7 @@ function natTranslation(config: JunosConfig, resolver: AddressResolver, rs: NatR
     const res = resolver.resolveAll([then[2]], undefined)
     translated = {to: res.unresolved.length ? undefined : res.set}
   } else if (then[1] === 'inet') {
-    d.notes.push('static-nat inet (NAT64/46) translation not modelled')
+    d.doubts.push(note('translation-unknown', 'static-nat inet (NAT64/46) translation not modelled'))
   }
   return {action: 'allow', translated}
 }
@@ -129,13 +130,12 @@ export function natExposures(
   const rules: Array<EvalRule<Template>> = []
   for (const r of rs.rules.values()) {
     if (r.inactive) continue
-    const d: NatDoubts = {notes: [], opaque: false}
+    const d: NatDoubts = {doubts: [], opaque: false}
     const match = natMatch(rs, r, resolver, d)
     const t = natTranslation(config, resolver, rs, r, d, problems)
     if (!t) continue
     const template: Template = {
       kind: 'nat-forward',
-      action: 'allow',
       direction: 'inbound',
       line: r.line,
       rule: `nat ${rs.kind} rule-set ${rs.name} rule ${r.name}`,
@@ -145,9 +145,9 @@ export function natExposures(
       translated: t.translated,
       fromSets: match.fromSets.length ? match.fromSets : undefined,
       toSets: match.toSets.length ? match.toSets : undefined,
-      notes: [...d.notes, ...(rs.fromKind === 'routing-instance' ? [`applies to traffic from routing-instance ${rs.from.join(', ')}`] : [])],
+      doubts: [...d.doubts, ...(rs.fromKind === 'routing-instance' ? [note('conditional', `applies to traffic from routing-instance ${rs.from.join(', ')}`)] : [])],
     }
-    if (!template.notes?.length) delete template.notes
+    if (!template.doubts?.length) delete template.doubts
     rules.push({match: match.box, action: t.action, opaque: t.action === 'deny' && d.opaque, meta: template})
   }
   for (const p of evaluateList(rules, 'deny').permits) emit(p.meta, p.box)

@@ -2,6 +2,7 @@
  * Junos security policies → exposures, per zone pair: the pair's zone policies, then the global
  * policies that match it, then the default policy (deny-all unless `default-policy permit-all`).
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {type EvalRule, evaluateList} from '../../model/evaluate.js'
@@ -10,7 +11,7 @@ import type {Convert} from './convert.js'
 import type {Policy} from './model.js'
 
 /** Source and destination of a policy for one pair, widened to any where a name could not be expanded. */
-function policyAddresses(cv: Convert, p: Policy, fromZone: string | undefined, toZone: string | undefined, notes: string[]) {
+function policyAddresses(cv: Convert, p: Policy, fromZone: string | undefined, toZone: string | undefined, doubts: DoubtNote[]) {
   const src = cv.resolver.resolveAll(p.source, fromZone)
   const dst = cv.resolver.resolveAll(p.destination, toZone)
   let from = src.set
@@ -21,7 +22,7 @@ function policyAddresses(cv: Convert, p: Policy, fromZone: string | undefined, t
   const toSets = dst.unresolved
   let opaque = false
   if (fromSets.length || toSets.length) {
-    notes.push(`address ${[...fromSets, ...toSets].join(', ')} not expanded (dns-name or unknown); taken as any`)
+    doubts.push(note('unresolved-name', `address ${[...fromSets, ...toSets].join(', ')} not expanded (dns-name or unknown); taken as any`))
     if (fromSets.length) from = AddressSet.ANY
     if (toSets.length) to = AddressSet.ANY
     opaque = true
@@ -30,13 +31,13 @@ function policyAddresses(cv: Convert, p: Policy, fromZone: string | undefined, t
 }
 
 /** The applications of a policy as boxes; an unknown one is any, and makes a deny opaque. */
-function policyApplications(cv: Convert, p: Policy, notes: string[]): {boxes: Box[]; opaque: boolean} {
+function policyApplications(cv: Convert, p: Policy, doubts: DoubtNote[]): {boxes: Box[]; opaque: boolean} {
   const boxes: Box[] = []
   let opaque = false
   for (const a of p.applications.length ? p.applications : ['any']) {
     const r = cv.applications.resolve(a)
     if (r.unresolved) {
-      notes.push(`application ${r.unresolved} unknown; taken as any`)
+      doubts.push(note('unknown-service', `application ${r.unresolved} unknown; taken as any`))
       opaque = true
     }
     boxes.push(...r.boxes)
@@ -46,25 +47,24 @@ function policyApplications(cv: Convert, p: Policy, notes: string[]): {boxes: Bo
 
 /** One policy as evaluator rules for the pair (fromZone, toZone); zoneless global policies pass undefined. */
 function policyRules(cv: Convert, p: Policy, fromZone: string | undefined, toZone: string | undefined): Array<EvalRule<Template>> {
-  const notes: string[] = []
-  const addr = policyAddresses(cv, p, fromZone, toZone, notes)
+  const doubts: DoubtNote[] = []
+  const addr = policyAddresses(cv, p, fromZone, toZone, doubts)
   let to = addr.to
-  const apps = policyApplications(cv, p, notes)
+  const apps = policyApplications(cv, p, doubts)
   let opaque = addr.opaque || apps.opaque
   if (p.unknownMatch.length) {
-    notes.push(`match ${p.unknownMatch.join(', ')} not modelled; exposure may be narrower`)
+    doubts.push(note('unknown-match', `match ${p.unknownMatch.join(', ')} not modelled; exposure may be narrower`))
     opaque = true
   }
-  if (p.thenExtra.length) notes.push(`then permit ${p.thenExtra.join(' ')}`)
+  if (p.thenExtra.length) doubts.push(note('inspected', `then permit ${p.thenExtra.join(' ')}`))
   // junos-host is the device itself (self-traffic policies)
   if (toZone === 'junos-host' && !cv.deviceAddresses.isEmpty()) {
     to = to.intersect(cv.deviceAddresses)
-    notes.push('to-zone junos-host: traffic to the device itself')
+    doubts.push(note('device-itself', 'to-zone junos-host: traffic to the device itself'))
   }
   const action = p.action === 'permit' ? 'allow' : 'deny'
   const template: Template = {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: p.line,
     rule: p.global ? `global policy ${p.name}` : `from-zone ${p.fromZones[0]} to-zone ${p.toZones[0]} policy ${p.name}`,
@@ -74,7 +74,7 @@ function policyRules(cv: Convert, p: Policy, fromZone: string | undefined, toZon
     toZones: toZone ? [toZone] : undefined,
     fromSets: addr.fromSets.length ? addr.fromSets : undefined,
     toSets: addr.toSets.length ? addr.toSets : undefined,
-    notes: notes.length ? notes : undefined,
+    doubts,
   }
   if (toZone === 'junos-host') template.hostLocal = true
   const out: Array<EvalRule<Template>> = []
@@ -98,7 +98,6 @@ function defaultPermitTemplate(cv: Convert, fromZone: string, toZone: string): T
   const d = cv.config.defaultPolicy!
   return {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: d.line,
     rule: `default-policy permit-all (${fromZone} to ${toZone})`,

@@ -8,8 +8,11 @@ import {redactLine} from '../redact.js'
 export interface Statement {
   /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
   words: string[]
-  /** Line of each word: in the hierarchy, a block's words sit on its header line. */
-  wordLines: number[]
+  /**
+   * Line of each leading word that sits on another line (in the hierarchy, a block's words sit on its
+   * header line; statements under one block share the array). Words past its end are on `line`.
+   */
+  wordLines?: readonly number[]
   line: number
   /** The source line, redacted. */
   text: string
@@ -41,7 +44,9 @@ const COMMENT = /^\s*(#|\/\*|\*|$)/
 /** Line where the object named after the last `keyword` was opened (its block header in the hierarchy). */
 export function headLine(s: Statement, keyword: string): number {
   const i = s.words.lastIndexOf(keyword)
-  return i >= 0 ? s.wordLines[Math.min(i + 1, s.wordLines.length - 1)] ?? s.line : s.line
+  if (i < 0 || !s.wordLines) return s.line
+  const k = Math.min(i + 1, s.words.length - 1)
+  return k < s.wordLines.length ? s.wordLines[k] : s.line
 }
 
 /** `set` form when most of the first meaningful lines are set-style commands (a pasted prompt or `show` line does not count). */
@@ -69,9 +74,18 @@ interface Token {
   quoted: boolean
 }
 
-/** Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`. */
-function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token[] {
-  const out: Token[] = []
+/**
+ * Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`.
+ * `words` interns them: a large config repeats the same few hundred words millions of times. A
+ * generator, so the hierarchical form never holds the whole file as tokens.
+ */
+function* tokenize(text: string, problems: ReadProblem[], lines: string[], words: Map<string, string>): Generator<Token> {
+  const intern = (w: string): string => {
+    const known = words.get(w)
+    if (known !== undefined) return known
+    words.set(w, w)
+    return w
+  }
   let line = 1
   let i = 0
   const n = text.length
@@ -99,7 +113,7 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token
       continue
     }
     if (c === '{' || c === '}' || c === ';' || c === '[' || c === ']') {
-      out.push({value: c, line, quoted: false})
+      yield {value: c, line, quoted: false}
       i++
       continue
     }
@@ -119,20 +133,19 @@ function tokenize(text: string, problems: ReadProblem[], lines: string[]): Token
       }
       if (i >= n) problems.push({line: startLine, reason: 'unterminated quoted string', text: redactLine(lines[startLine - 1] ?? '')})
       i++
-      out.push({value, line: startLine, quoted: true})
+      yield {value: intern(value), line: startLine, quoted: true}
       continue
     }
     let j = i
     while (j < n && !WORD_END.has(text.charCodeAt(j))) j++
     // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
-    out.push({value: text.slice(i, j), line, quoted: false})
+    yield {value: intern(text.slice(i, j)), line, quoted: false}
     i = j
   }
-  return out
 }
 
 export function readSetForm(text: string): ReadResult {
-  const r: SetRead = {statements: [], problems: [], deactivated: new Set(), deleted: [], directives: 0, count: 0}
+  const r: SetRead = {statements: [], problems: [], deactivated: new Set(), deleted: [], directives: 0, count: 0, words: new Map()}
   text.split('\n').forEach((raw, idx) => readSetLine(r, raw, idx + 1))
   const live = applyDirectives(r)
   return {statements: live, problems: r.problems, count: r.count, directives: r.directives, form: 'set'}
@@ -148,6 +161,8 @@ interface SetRead {
   directives: number
   /** Source `set` statements. */
   count: number
+  /** Interned words (tokenize). */
+  words: Map<string, string>
 }
 
 /** The words after the verb, `[ ]` lists apart (a `\u0000list` word marks each); null when brackets are off. */
@@ -174,7 +189,7 @@ function setWords(tokens: Token[]): {words: string[]; lists: string[][]} | null 
 
 function readSetLine(r: SetRead, raw: string, lineNo: number): void {
   if (COMMENT.test(raw)) return
-  const tokens = tokenize(raw, r.problems, [raw]).map((t) => ({...t, line: lineNo}))
+  const tokens = [...tokenize(raw, r.problems, [raw], r.words)].map((t) => ({...t, line: lineNo}))
   if (tokens.length === 0) return
   const verb = tokens[0].value
   const text = redactLine(raw.trim())
@@ -187,7 +202,7 @@ function readSetLine(r: SetRead, raw: string, lineNo: number): void {
   switch (verb) {
     case 'set': {
       const id = ++r.count
-      for (const w of expandLists(words, lists)) r.statements.push({words: w, wordLines: w.map(() => lineNo), line: lineNo, text, inactive: false, id})
+      for (const w of expandLists(words, lists)) r.statements.push({words: w, line: lineNo, text, inactive: false, id})
       return
     }
     case 'deactivate':
@@ -326,11 +341,13 @@ function expandLists(words: string[], lists: string[][]): string[][] {
 
 export function readHierarchy(text: string): ReadResult {
   const lines = text.split('\n')
+  // the tokenizer's problems (an unterminated quote) are listed before the reader's, as they always were
+  const tokenProblems: ReadProblem[] = []
   const problems: ReadProblem[] = []
   const reader = new HierarchyReader(lines, problems)
-  for (const t of tokenize(text, problems, lines)) reader.token(t)
+  for (const t of tokenize(text, tokenProblems, lines, new Map())) reader.token(t)
   reader.finish()
-  return {statements: reader.statements, problems, count: reader.count, directives: 0, form: 'hierarchy'}
+  return {statements: reader.statements, problems: [...tokenProblems, ...problems], count: reader.count, directives: 0, form: 'hierarchy'}
 }
 
 /** Annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not. */
@@ -364,6 +381,7 @@ class HierarchyReader {
   /** Source statements (a `[ ]` list expands to several statements with one id). */
   count = 0
   private readonly stack: Array<{words: string[]; inactive: boolean; line: number; children: number}> = []
+  private prefixCache: {words: string[]; lines: readonly number[]} | undefined
   private current: Token[] = []
 
   constructor(
@@ -395,6 +413,7 @@ class HierarchyReader {
     if (open || words.length === 0) this.problem(line, 'block without a name')
     // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
     this.stack.push({words: words.filter((w) => w !== '\u0000list'), inactive, line, children: 0})
+    this.prefixCache = undefined
     this.current = []
   }
 
@@ -408,10 +427,9 @@ class HierarchyReader {
     }
     if (words.length === 0) return
     const id = this.nextId()
-    const base = this.prefixWords()
-    const baseLines = this.prefixLines()
+    const {words: base, lines: wordLines} = this.prefix()
     for (const w of expandLists(words, lists)) {
-      this.statements.push({words: [...base, ...w], wordLines: [...baseLines, ...w.map(() => line)], line, text: this.lineText(line), inactive: inactive || this.prefixInactive(), id})
+      this.statements.push({words: [...base, ...w], wordLines, line, text: this.lineText(line), inactive: inactive || this.prefixInactive(), id})
     }
   }
 
@@ -421,15 +439,17 @@ class HierarchyReader {
       this.current = []
     }
     const frame = this.stack.pop()
+    this.prefixCache = undefined
     if (!frame) {
       this.problem(t.line, "unbalanced '}'")
       return
     }
     if (frame.children === 0 && frame.words.length) {
       const id = this.nextId()
+      const {words: base, lines: wordLines} = this.prefix()
       this.statements.push({
-        words: [...this.prefixWords(), ...frame.words],
-        wordLines: [...this.prefixLines(), ...frame.words.map(() => frame.line)],
+        words: [...base, ...frame.words],
+        wordLines,
         line: frame.line,
         text: this.lineText(frame.line),
         inactive: frame.inactive || this.prefixInactive(),
@@ -453,12 +473,10 @@ class HierarchyReader {
     return redactLine((this.lines[line - 1] ?? '').trim())
   }
 
-  private prefixWords(): string[] {
-    return this.stack.flatMap((f) => f.words)
-  }
-
-  private prefixLines(): number[] {
-    return this.stack.flatMap((f) => f.words.map(() => f.line))
+  /** Words of the open blocks and their header lines, shared by every statement until a block opens or closes. */
+  private prefix(): {words: string[]; lines: readonly number[]} {
+    this.prefixCache ??= {words: this.stack.flatMap((f) => f.words), lines: this.stack.flatMap((f) => f.words.map(() => f.line))}
+    return this.prefixCache
   }
 
   private prefixInactive(): boolean {

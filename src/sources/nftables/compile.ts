@@ -1,6 +1,6 @@
 /**
  * nft statements → a box plus guards: the condition of one rule as the shared evaluator needs it.
- * Fields the box cannot express become guards (`cond=…`): an allow with one gets a note, a deny with one
+ * Fields the box cannot express become guards (`{cond: …}`): an allow with one gets a note, a deny with one
  * shadows only rules with the same condition. What we do not understand makes the rule `unknown`.
  */
 import {AddressSet} from '../../net/address-set.js'

@@ -2,6 +2,7 @@
  * OpenVPN config text → directives with line numbers (openvpn(8) "options may be given in a config
  * file", one per line, without the leading `--`). Inline blocks are consumed here and never echoed.
  */
+import {inputLines} from '../input.js'
 import {IrmError} from '../../core/errors.js'
 import {redactSetting} from '../vpn-common.js'
 import type {ParseLedger} from '../kit/ledger.js'
@@ -78,7 +79,7 @@ function tokenize(line: string): string[] | null {
 
 /** Every non-blank, non-comment line gets its verdict here, or (modelled directives) when the model reads it. */
 export function readDirectives(text: string, file: string, ledger: ParseLedger) {
-  const lines = text.split(/\r?\n/)
+  const lines = inputLines({file: '', text}).map((l) => l.text)
   const directives: Directive[] = []
   const inline = new Set<string>()
   let known = 0

@@ -4,6 +4,8 @@
  * convert it; GlobalProtect portals and gateways, IKE gateways and management access (interface
  * management profiles and the MGT port) come from listeners.ts and the profiles below.
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
+import {fromTemplate} from '../../model/build.js'
 import {type DeviceInterface, type DeviceListener, type DeviceModel, deviceModel} from '../../model/device.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
@@ -67,7 +69,7 @@ function contextsOf(device: PNode, shared: PNode | undefined): Array<{name: stri
 
 function deviceExposures(device: PNode, shared: PNode | undefined, out: Output): void {
   const first = out.exposures.length
-  const emit = (t: Template, b: Box) => out.exposures.push({...t, from: b.from, to: b.to, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts})
+  const emit = (t: Template, b: Box) => out.exposures.push(fromTemplate(t, b))
   device.used = true
   for (const k of IGNORED_DEVICE) takeDeep(device, k)
   const network = take(device, 'network')
@@ -123,14 +125,13 @@ function managementProfileExposures(ctx: ContextConfig, ifaces: Map<string, Ifac
       for (const svc of profile.services) {
         const template: Template = {
           kind: 'filter',
-          action: 'allow',
           direction: 'inbound',
           line: profile.line,
           rule: `interface-management-profile ${profile.name} ${svc} on ${ifName}`,
           text: `interface-management-profile ${profile.name} ${svc} yes`,
           fromZones: [zone],
           interfaces: {in: [ifName]},
-          notes: iface.addresses.isEmpty() ? [`${ifName} has no address in this config; destination taken as any`] : undefined,
+          doubts: iface.addresses.isEmpty() ? [note('unknown-address', `${ifName} has no address in this config; destination taken as any`)] : undefined,
           hostLocal: true,
         }
         for (const spec of MANAGEMENT_SERVICES[svc] ?? []) for (const b of perFamily({...specBox(spec), from: profile.permitted, to})) emit(template, b)

@@ -4,6 +4,7 @@
  * objects folded into the model as they close), read.ts reads the tree into the vendor model
  * (model.ts), exposures.ts with security.ts and nat.ts convert it.
  */
+import {ParseLedger} from '../kit/ledger.js'
 import {IrmError} from '../../core/errors.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
@@ -50,10 +51,15 @@ export function parsePanos(text: string, file: string, fold = true): ParseResult
   // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
   const {exposures, doubts} = composeNat(converted.exposures, panosNatOrder(device))
   const rest = unread(read.root)
-  const unparsed = [...read.unparsed, ...rest.unparsed]
-  for (const p of problems) unparsed.push({...p, text: redactLine(p.text)})
+  // the tree counts source items (lines or elements) and what the model read of them; entries cost nothing more
+  const ledger = new ParseLedger()
+  ledger.count(read.lines)
+  ledger.miss(read.lines - rest.understood - read.directives)
+  for (const u of [...read.unparsed, ...rest.unparsed]) ledger.add(u, {cost: 0})
+  for (const p of problems) ledger.add({...p, text: redactLine(p.text)}, {cost: 0})
   for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats: {lines: read.lines, understood: Math.min(read.lines, rest.understood + read.directives)}, device}
+  const {unparsed, stats, status} = ledger.finish()
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
 }
 
 interface Read {

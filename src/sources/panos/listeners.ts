@@ -1,4 +1,5 @@
 /** PAN-OS listeners on the device itself: GlobalProtect, IKE gateways and the MGT port. */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import type {DeviceListener} from '../../model/device.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
@@ -25,24 +26,23 @@ export function globalProtect(
     const ifName = l.local?.children.get('interface')?.values[0]
     const ipNode = l.local?.children.get('ip')
     const ipText = ipNode?.children.get('ipv4')?.values[0] ?? ipNode?.children.get('ipv6')?.values[0] ?? ipNode?.values[0]
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     let to = AddressSet.ANY
     if (ipText) {
       const res = objects.addressesOf([ipText.split('/')[0]])
       if (!res.unresolved.length) to = res.set
     } else if (ifName && ifaces.get(ifName) && !ifaces.get(ifName)!.addresses.isEmpty()) to = ifaces.get(ifName)!.addresses
-    if (to === AddressSet.ANY) notes.push('listening address unknown; destination taken as any')
+    if (to === AddressSet.ANY) doubts.push(note('unknown-address', 'listening address unknown; destination taken as any'))
     const zone = ifName ? zoneOf(ifName) : undefined
     const template: Template = {
       kind: 'vpn-listener',
-      action: 'allow',
       direction: 'inbound',
       line: l.entry.line,
       rule: `${ctx.prefix} global-protect-${l.kind} "${l.entry.name}"`,
       text: `global-protect-${l.kind} ${l.entry.name} local-address interface ${ifName ?? '?'}${ipText ? ` ip ${ipText}` : ''}`,
       fromZones: zone ? [zone] : undefined,
       interfaces: ifName ? {in: [ifName]} : undefined,
-      notes: notes.length ? notes : undefined,
+      doubts,
     }
     for (const spec of l.specs) emit(template, {...specBox(spec), to})
     out.push({service: `globalprotect-${l.kind}`, bind: to === AddressSet.ANY ? [] : to.toCidrs(), line: l.entry.line})
@@ -57,7 +57,7 @@ export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Ifac
     const local = g.children.get('local-address')
     const ifName = local?.children.get('interface')?.values[0]
     const localIp = local?.children.get('ip')?.values[0] ?? local?.children.get('floating-ip')?.values[0]
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     const fromSets: string[] = []
     let from = AddressSet.ANY
     const peerIp = peer?.children.get('ip')?.values[0]
@@ -67,17 +67,16 @@ export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Ifac
       if (r.unresolved.length) fromSets.push(...r.unresolved)
       else from = r.set
     } else if (fqdn) fromSets.push(`${fqdn} (fqdn)`)
-    else notes.push('dynamic peer: any address may negotiate')
-    if (fromSets.length) notes.push(`peer ${fromSets.join(', ')} not expanded; taken as any`)
+    else doubts.push(note('any-peer', 'dynamic peer: any address may negotiate'))
+    if (fromSets.length) doubts.push(note('unexpanded-set', `peer ${fromSets.join(', ')} not expanded; taken as any`))
     let to = localIp ? objects.hostAddress(localIp) ?? AddressSet.EMPTY : ifName ? ifaces.get(ifName)?.addresses ?? AddressSet.EMPTY : AddressSet.EMPTY
     if (to.isEmpty()) {
       to = AddressSet.ANY
-      notes.push('local address unknown; destination taken as any')
+      doubts.push(note('unknown-address', 'local address unknown; destination taken as any'))
     }
     const zone = ifName ? zoneOf.get(ifName) : undefined
     const template: Template = {
       kind: 'vpn-listener',
-      action: 'allow',
       direction: 'inbound',
       line: g.line,
       rule: `ike gateway "${g.name}"`,
@@ -85,7 +84,7 @@ export function ikeGateways(network: PNode | undefined, ifaces: Map<string, Ifac
       fromZones: zone ? [zone] : undefined,
       interfaces: ifName ? {in: [ifName]} : undefined,
       fromSets: fromSets.length ? fromSets : undefined,
-      notes: notes.length ? notes : undefined,
+      doubts,
     }
     for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(17), ports: PortSet.fromRanges([[500, 500], [4500, 4500]])})) emit(template, b)
     for (const b of perFamily({...ANY_BOX, from, to, protocols: ProtocolSet.of(50)})) emit(template, b)
@@ -124,13 +123,12 @@ export function managementPort(deviceconfig: PNode | undefined, emit: (t: Templa
     if (!on) continue
     const template: Template = {
       kind: 'filter',
-      action: 'allow',
       direction: 'inbound',
       line: system.children.get('ip-address')?.line ?? system.line,
       rule: `deviceconfig system management ${svc}`,
       text: `deviceconfig system ip-address ${ip ?? ip6} service ${svc}`,
       interfaces: {in: ['management']},
-      notes: permitted.length ? undefined : ['no permitted-ip: the management port answers any source that can reach it'],
+      doubts: permitted.length ? undefined : [note('vendor-default', 'no permitted-ip: the management port answers any source that can reach it')],
       hostLocal: true,
     }
     out.push({service: svc, bind: to.toCidrs(), line: template.line})

@@ -4,6 +4,7 @@
  * rule sees; rules that translate nothing inward only shadow. And the PAN-OS order for the shared NAT
  * step (model/nat.ts, `panosNatOrder`).
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
@@ -16,10 +17,9 @@ import type {Objects, Template} from './objects.js'
 
 const named = (zones: string[]) => (zones.filter((z) => z !== 'any').length ? zones : undefined)
 
-function natTemplate(ctx: ContextConfig, r: NatRule, notes: string[]): Template {
+function natTemplate(ctx: ContextConfig, r: NatRule, doubts: DoubtNote[]): Template {
   const base: Template = {
     kind: 'nat-forward',
-    action: 'allow',
     direction: 'inbound',
     line: r.line,
     rule: `${ctx.prefix} nat rule "${r.name}"`,
@@ -39,17 +39,17 @@ function natRuleEntries(ctx: ContextConfig, r: NatRule, objects: Objects): Array
   const src = objects.addressesOf(r.source)
   const dst = objects.addressesOf(r.destination)
   const svc = objects.service(r.service)
-  const notes: string[] = []
-  if (src.unresolved.length || dst.unresolved.length) notes.push(`address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`)
-  if (svc.unresolved) notes.push(`service ${svc.unresolved} unknown; taken as any`)
-  const base = natTemplate(ctx, r, notes)
+  const doubts: DoubtNote[] = []
+  if (src.unresolved.length || dst.unresolved.length) doubts.push(note('unexpanded-set', `address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`))
+  if (svc.unresolved) doubts.push(note('unknown-service', `service ${svc.unresolved} unknown; taken as any`))
+  const base = natTemplate(ctx, r, doubts)
   let action: 'allow' | 'deny' = 'deny'
   let match: Box[] = svc.boxes.map((b) => ({...b, from: src.unresolved.length ? AddressSet.ANY : src.set, to: dst.unresolved.length ? AddressSet.ANY : dst.set}))
   const dt = r.destinationTranslation
   if (dt) {
     action = 'allow'
     const res = dt.address ? objects.addressesOf([dt.address]) : undefined
-    if (res?.unresolved.length) notes.push(`translated-address ${res.unresolved.join(', ')} not expanded`)
+    if (res?.unresolved.length) doubts.push(note('translation-unknown', `translated-address ${res.unresolved.join(', ')} not expanded`))
     base.translated = {to: res && !res.unresolved.length ? res.set : undefined, ports: dt.port ? PortSet.parse(dt.port) ?? undefined : undefined}
   } else if (r.staticIp?.bidirectional) {
     // bi-directional static source NAT: traffic to the translated address reaches the original source
@@ -64,7 +64,7 @@ function natRuleEntries(ctx: ContextConfig, r: NatRule, objects: Objects): Array
     match = svc.boxes.map((b) => ({...b, from: AddressSet.ANY, to: res.set}))
     reverseSides(ctx, r, base)
   }
-  if (notes.length) base.notes = notes
+  if (doubts.length) base.doubts = doubts
   const out: Array<EvalRule<Template>> = []
   for (const m of match) {
     out.push({match: m, action, opaque: action === 'deny', meta: base})

@@ -1,4 +1,5 @@
 /** PAN-OS objects a vsys reads: interfaces, management profiles, zones, addresses, services. */
+import type {ExposureTemplate} from '../../model/build.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
@@ -10,7 +11,7 @@ import {readAddress} from './read.js'
 import {MANAGEMENT_SERVICES, PREDEFINED_SERVICES} from './tables.js'
 import {entries, items, markDeep, type PNode, take, value} from './tree.js'
 
-export type Template = Omit<Exposure, 'from' | 'to' | 'protocols' | 'ports' | 'sourcePorts'>
+export type Template = ExposureTemplate
 
 export interface Resolved {
   set: AddressSet

@@ -3,6 +3,7 @@
  * pre-rulebase, rulebase, post-rulebase, shared post), then the default rule of the pair (intrazone
  * allow, interzone deny, or their overrides).
  */
+import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import type {EvalRule, Guard} from '../../model/evaluate.js'
@@ -17,7 +18,7 @@ type Emit = (t: Template, b: Box) => void
 interface Variant {
   guards: Guard[]
   boxes: Box[]
-  notes: string[]
+  doubts: DoubtNote[]
   opaque: boolean
   fromSets: string[]
   toSets: string[]
@@ -30,7 +31,7 @@ interface BuiltRule {
 
 /** Services, applications and addresses of rules → boxes, with what `application-default` admits per App-ID. */
 class RuleMatcher {
-  private readonly appCache = new Map<string, {boxes: Box[]; notes: string[]}>()
+  private readonly appCache = new Map<string, {boxes: Box[]; doubts: DoubtNote[]}>()
 
   constructor(
     private readonly objects: Objects,
@@ -51,15 +52,15 @@ class RuleMatcher {
   private boxes(r: PlacedRule, apps: string[]): Omit<Variant, 'guards'> {
     const services = r.services.length ? r.services : ['any']
     const svc = this.serviceBoxes(services, apps)
-    const notes = svc.notes
+    const doubts = svc.doubts
     let opaque = svc.opaque
-    if (!apps.includes('any') && !services.includes('application-default')) notes.push(`application ${r.applications.join(', ')} only`)
+    if (!apps.includes('any') && !services.includes('application-default')) doubts.push(note('application-limited', `application ${r.applications.join(', ')} only`))
     const src = this.objects.addressesOf(r.source)
     const dst = this.objects.addressesOf(r.destination)
     let from = src.set
     let to = dst.set
     if (src.unresolved.length || dst.unresolved.length) {
-      notes.push(`address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`)
+      doubts.push(note('unexpanded-set', `address ${[...src.unresolved, ...dst.unresolved].join(', ')} not expanded; taken as any`))
       if (src.unresolved.length) from = AddressSet.ANY
       if (dst.unresolved.length) to = AddressSet.ANY
       opaque = true
@@ -68,16 +69,16 @@ class RuleMatcher {
     if (r.negateSource && !src.unresolved.length) from = AddressSet.ANY.subtract(from)
     if (r.negateDestination && !dst.unresolved.length) to = AddressSet.ANY.subtract(to)
     if (r.unknown.length) {
-      notes.push(`match ${r.unknown.join('; ')} not modelled; exposure may be narrower`)
+      doubts.push(note('unknown-match', `match ${r.unknown.join('; ')} not modelled; exposure may be narrower`))
       opaque = true
     }
     const boxes = mergeBoxes(svc.boxes.map((b) => intersectBox(b, {...ANY_BOX, from, to})).filter((b): b is Box => b !== null))
-    return {boxes, notes, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
+    return {boxes, doubts, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
-  private serviceBoxes(services: string[], apps: string[]): {boxes: Box[]; notes: string[]; opaque: boolean} {
+  private serviceBoxes(services: string[], apps: string[]): {boxes: Box[]; doubts: DoubtNote[]; opaque: boolean} {
     const boxes: Box[] = []
-    const notes: string[] = []
+    const doubts: DoubtNote[] = []
     let opaque = false
     for (const s of services) {
       if (s === 'application-default') {
@@ -86,25 +87,25 @@ class RuleMatcher {
           for (const a of apps) {
             const res = this.appDefault(a)
             boxes.push(...res.boxes)
-            notes.push(...res.notes)
+            doubts.push(...res.doubts)
           }
         continue
       }
       const res = this.objects.service(s)
       if (res.unresolved) {
-        notes.push(`service ${res.unresolved} unknown; taken as any`)
+        doubts.push(note('unknown-service', `service ${res.unresolved} unknown; taken as any`))
         opaque = true
       }
       boxes.push(...res.boxes)
     }
-    return {boxes, notes, opaque}
+    return {boxes, doubts, opaque}
   }
 
-  private appDefault(a: string): {boxes: Box[]; notes: string[]} {
+  private appDefault(a: string): {boxes: Box[]; doubts: DoubtNote[]} {
     let res = this.appCache.get(a)
     if (!res) {
       const specs = APP_DEFAULT_PORTS[a] ?? this.customApps.get(a)
-      res = specs ? {boxes: specs.map(specBox), notes: []} : {boxes: [ANY_BOX], notes: [`application ${a}: default ports unknown; any port`]}
+      res = specs ? {boxes: specs.map(specBox), doubts: []} : {boxes: [ANY_BOX], doubts: [note('unknown-service', `application ${a}: default ports unknown; any port`)]}
       this.appCache.set(a, res)
     }
     return res
@@ -119,11 +120,10 @@ function typeApplies(r: PlacedRule, from: string, to: string, zoneless: boolean)
 }
 
 function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string, to: string, zoneless: boolean): Template {
-  const notes = [...new Set(variants.flatMap((v) => v.notes))]
+  const doubts = [...new Set(variants.flatMap((v) => v.doubts))]
   const {fromSets, toSets} = variants[0]
   return {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: r.line,
     rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
@@ -133,7 +133,7 @@ function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string
     toZones: zoneless ? undefined : [to],
     fromSets: fromSets.length ? fromSets : undefined,
     toSets: toSets.length ? toSets : undefined,
-    notes: notes.length ? notes : undefined,
+    doubts,
   }
 }
 
@@ -141,7 +141,6 @@ function defaultTemplate(ctx: ContextConfig, from: string, to: string, action: s
   const which = from === to ? 'intrazone-default' : 'interzone-default'
   return {
     kind: 'filter',
-    action: 'allow',
     direction: 'inbound',
     line: ctx.defaults.line,
     rule: `${ctx.prefix} ${which} (${from} to ${to})`,

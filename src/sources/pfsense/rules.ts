@@ -68,7 +68,7 @@ function familiesOf(ipprotocol: string | undefined): Array<4 | 6> {
   return [4]
 }
 
-export const familySet = (f: 4 | 6) => (f === 4 ? AddressSet.ANY4 : AddressSet.ANY6)
+export const familySet = (f: 4 | 6) => AddressSet.anyOf(f)
 
 export function sideText(el: XmlElement | undefined): string {
   if (!el || child(el, 'any')) return `any${textOf(el, 'port') ? ` port ${textOf(el, 'port')}` : ''}`

@@ -8,6 +8,7 @@
  * matching its interfaces, which a file cannot show; the exposures then say which side was taken.
  * `auto=ignore` connections and `type=passthrough|drop|reject` shunts open nothing.
  */
+import {inputLines} from '../input.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {redactLine} from '../redact.js'
@@ -52,7 +53,7 @@ export function parseIpsecConf(text: string): ParseResult {
   let count = 0
   let section: 'none' | 'setup' | 'conn' | 'ca' = 'none'
   let current: Conn | undefined
-  const lines = text.split(/\r?\n/)
+  const lines = inputLines({file: '', text}).map((l) => l.text)
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1
     const raw = lines[i]

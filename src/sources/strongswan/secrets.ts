@@ -3,6 +3,7 @@
  * multi-line values continued on indented lines, and `include`. Nothing here is an exposure; every line
  * is understood or reported, and no line of this file is ever echoed (only `include` paths).
  */
+import {inputLines} from '../input.js'
 import {emptyDevice} from '../../model/device.js'
 import {ParseLedger} from '../kit/ledger.js'
 import type {ParseResult} from '../types.js'
@@ -13,7 +14,7 @@ const TYPES = /^(PSK|RSA|ECDSA|BLISS|PKCS8|P12|PKCS12|EAP|XAUTH|NTLM|PIN|PPK)\b/
 export function parseIpsecSecrets(text: string): ParseResult {
   const ledger = new ParseLedger()
   let inEntry = false
-  const lines = text.split(/\r?\n/)
+  const lines = inputLines({file: '', text}).map((l) => l.text)
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]
     const trimmed = raw.trim()

@@ -7,6 +7,7 @@
  * (the IKE address, or the virtual IP a peer got from `pools`); IKE uses local_port 500 and floats to
  * 4500 for NAT-T.
  */
+import {inputLines} from '../input.js'
 import {IrmError} from '../../core/errors.js'
 import {MAX_NESTING} from '../../core/limits.js'
 import type {Exposure} from '../../model/exposure.js'
@@ -259,7 +260,7 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
   const root: Section = {name: '', line: 0, settings: [], sections: [], lines: 0, refs: []}
   const stack: Section[] = [root]
   let count = 0
-  const lines = text.split(/\r?\n/)
+  const lines = inputLines({file: '', text}).map((l) => l.text)
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1
     const line = stripComment(lines[i]).trim()

@@ -77,3 +77,21 @@ describe('ParseLedger', () => {
     ])
   })
 })
+
+describe('parsers report a per-file status from their ledger', () => {
+  it('cisco-asa: passed when every line is understood, partially-unrecognized with an unknown command', async () => {
+    const {ciscoAsa} = await import('../../../src/sources/cisco-asa.js')
+    const clean = 'ASA Version 9.8(1)\nhostname fw\naccess-list out extended permit tcp any host 192.0.2.10 eq 443\n'
+    expect(await ciscoAsa.parse(clean, {file: 'a.cfg'})).toMatchObject({status: 'passed', stats: {lines: 3, understood: 3}})
+    const odd = `${clean}frobnicate now\n`
+    const r = await ciscoAsa.parse(odd, {file: 'a.cfg'})
+    expect(r).toMatchObject({status: 'partially-unrecognized', stats: {lines: 4, understood: 3}})
+    expect(r.unparsed.map((u) => [u.line, u.reason])).toEqual([[4, "unknown command 'frobnicate'"]])
+  })
+
+  it('wireguard: settings skipped on purpose count as understood (the IGNORED table)', async () => {
+    const {wireguard} = await import('../../../src/sources/wireguard.js')
+    const r = await wireguard.parse('[Interface]\nAddress = 10.0.0.1/24\nListenPort = 51820\nMTU = 1420\nDNS = 10.0.0.53\n', {file: 'wg0.conf'})
+    expect(r).toMatchObject({status: 'passed', stats: {lines: 5, understood: 5}})
+  })
+})
