@@ -15,6 +15,7 @@ import {azure} from '../../src/sources/azure.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
 import {fortios} from '../../src/sources/fortios.js'
+import {junos} from '../../src/sources/junos.js'
 import type {ParseResult} from '../../src/sources/types.js'
 
 const tcp = (from: string, to: string, port: number): Box => ({...ANY_BOX, from: AddressSet.of(from), to: AddressSet.of(to), protocols: ProtocolSet.of(6), ports: PortSet.range(port)})
@@ -137,5 +138,28 @@ describe('the deciding deny of a blocked flow', () => {
     ) as ParseResult
     expect(deciding(r, tcp('192.0.2.9/32', '10.0.0.5/32', 443))).toEqual([7, 'policy 1'])
     expect(deciding(r, tcp('192.0.2.10/32', '10.0.0.5/32', 443))).toBeUndefined()
+  })
+  it('Junos: the deny policy at its first line, what no policy permits at the written default-policy', () => {
+    const p = 'set security policies from-zone untrust to-zone trust policy'
+    const r = junos.parse(
+      [
+        'set security zones security-zone untrust interfaces ge-0/0/0.0',
+        'set security zones security-zone trust interfaces ge-0/0/1.0',
+        'set security address-book global address bad 192.0.2.9/32',
+        `${p} block match source-address bad`,
+        `${p} block match destination-address any`,
+        `${p} block match application junos-https`,
+        `${p} block then deny`,
+        `${p} web match source-address any`,
+        `${p} web match destination-address any`,
+        `${p} web match application junos-https`,
+        `${p} web then permit`,
+        'set security policies default-policy deny-all',
+        '',
+      ].join('\n'),
+      {file: 'srx.set'},
+    ) as ParseResult
+    expect(deciding(r, tcp('192.0.2.9/32', '10.0.0.5/32', 443))?.[0]).toBe(4)
+    expect(deciding(r, tcp('192.0.2.10/32', '10.0.0.5/32', 22))).toEqual([12, 'default-policy deny-all (untrust to trust)'])
   })
 })

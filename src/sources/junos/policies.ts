@@ -128,8 +128,12 @@ export function policyExposures(cv: Convert): void {
     const rules: Array<EvalRule<Template>> = []
     for (const p of zonePolicies.get(pair) ?? []) rules.push(...policyRules(cv, p, fromZone, toZone))
     for (const p of globals) if (globalApplies(p, fromZone, toZone)) rules.push(...policyRules(cv, p, fromZone, toZone))
-    const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : undefined
-    for (const permit of evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta).permits) cv.emit(permit.meta, permit.box)
+    const d = cv.config.defaultPolicy
+    // a written `default-policy deny-all` decides what no policy permits; the factory default has no line
+    const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : d ? {...defaultPermitTemplate(cv, fromZone, toZone), rule: `default-policy deny-all (${fromZone} to ${toZone})`} : undefined
+    const result = evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta, {recordDenies: true})
+    for (const permit of result.permits) cv.emit(permit.meta, permit.box)
+    for (const x of result.denies ?? []) cv.denies.push({line: x.meta.line, rule: x.meta.rule, box: x.box, direction: 'inbound'})
   }
   // without zones, global policies still describe what passes between any two interfaces
   if (zoneNames.length === 0 && globals.length) {
