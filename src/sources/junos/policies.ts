@@ -128,9 +128,8 @@ export function policyExposures(cv: Convert): void {
     const rules: Array<EvalRule<Template>> = []
     for (const p of zonePolicies.get(pair) ?? []) rules.push(...policyRules(cv, p, fromZone, toZone))
     for (const p of globals) if (globalApplies(p, fromZone, toZone)) rules.push(...policyRules(cv, p, fromZone, toZone))
-    const d = cv.config.defaultPolicy
-    // a written `default-policy deny-all` decides what no policy permits; the factory default has no line
-    const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : d ? {...defaultPermitTemplate(cv, fromZone, toZone), rule: `default-policy deny-all (${fromZone} to ${toZone})`} : undefined
+    // deny-all records no deciding line: denies carry no zones, and a pair's default holds all of its traffic
+    const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : undefined
     const result = evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta, {recordDenies: true})
     for (const permit of result.permits) cv.emit(permit.meta, permit.box)
     for (const x of result.denies ?? []) cv.denies.push({line: x.meta.line, rule: x.meta.rule, box: x.box, direction: 'inbound'})
