@@ -211,12 +211,13 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
 
   // Walk a chain under a context (the traffic that reached it, and the guards collected on the way).
   // Returns nothing: permits and drops accumulate; `returned` is local to each invocation.
-  const walk = (chain: EvalChain<M>, context: Box[], guards: readonly string[], stack: string[]) => {
+  const walk = (chain: EvalChain<M>, context: Box[], guards: readonly string[], stack: string[], inherited: readonly Drop[] = []) => {
     const returned: Drop[] = []
     // what a goto target accepted: netfilter gives the rest of it to this chain's policy (base chains)
     const decided: Drop[] = []
-    // conditional exits (see EvalOptions): carved out of the later denies of this chain only
-    const exempt: Drop[] = []
+    // conditional exits (see EvalOptions): carved out of the later denies of this chain and of the chains
+    // it jumps to (a drop in a user chain jumped to below the exit is one of those later denies)
+    const exempt: Drop[] = [...inherited]
     for (const rule of chain.rules) {
       let pieces: Box[] = []
       for (const c of context) {
@@ -251,7 +252,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
             break
           }
           const before = permits.length
-          walk(target, pieces, g, [...stack, target.name])
+          walk(target, pieces, g, [...stack, target.name], exempt)
           if (rule.action === 'goto' && chain.policy) for (const p of permits.slice(before)) decided.push({box: p.box, guards: p.guardKeys})
           // goto does not come back: what it matched is decided by the target (or the base policy)
           if (rule.action === 'goto' && !rule.opaque) for (const b of pieces) returned.push({box: b, guards: g})
@@ -273,6 +274,6 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
 }
 
 /** Convenience for formats with a single ordered list and a default action (cloud ACLs, zone policies). */
-export function evaluateList<M>(rules: Array<EvalRule<M>>, policy: 'allow' | 'deny' = 'deny', policyMeta?: M): EvalResult<M> {
-  return evaluateChains(new Map([['main', {name: 'main', rules, policy, policyMeta}]]), 'main')
+export function evaluateList<M>(rules: Array<EvalRule<M>>, policy: 'allow' | 'deny' = 'deny', policyMeta?: M, options: EvalOptions = {}): EvalResult<M> {
+  return evaluateChains(new Map([['main', {name: 'main', rules, policy, policyMeta}]]), 'main', options)
 }

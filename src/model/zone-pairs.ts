@@ -18,6 +18,8 @@ export interface ZonePairOptions<P, M> {
   allPairs?: boolean
   /** The pair's default action (and the metadata of what an allow default exposes); default deny. */
   defaultFor?: (from: string, to: string) => {action: 'allow' | 'deny'; meta?: M}
+  /** Record each pair's denies (EvalResult.denies), for the line that decides a blocked flow. */
+  recordDenies?: boolean
 }
 
 export interface ZonePairResult<M> extends EvalResult<M> {
@@ -63,7 +65,7 @@ export function evaluateZonePairs<P, M>(options: ZonePairOptions<P, M>): Array<Z
       rules.push(...options.rulesFor(p, from, to))
     }
     const def = options.defaultFor?.(from, to) ?? {action: 'deny' as const}
-    out.push({from, to, ...evaluateList(rules, def.action, def.meta)})
+    out.push({from, to, ...evaluateList(rules, def.action, def.meta, {recordDenies: options.recordDenies})})
   }
   return out
 }

@@ -229,7 +229,7 @@ export function nsgExposures(nsg: Nsg, state: ParseState): void {
   const rules = nsg.hasDefaults ? nsg.rules : [...nsg.rules, ...impliedDefaultRules(nsg)]
   for (const direction of ['inbound', 'outbound'] as const) {
     const ordered = rules.filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority)
-    permitsToExposures(evaluateList(ordered.flatMap((r) => nsgRule(nsg, r, state)), 'deny'), state)
+    permitsToExposures(evaluateList(ordered.flatMap((r) => nsgRule(nsg, r, state)), 'deny', undefined, {recordDenies: true}), state)
   }
 }
 

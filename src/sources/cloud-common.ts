@@ -4,7 +4,7 @@
  * For JSON formats a "line" of the stats is one rule object (or one resource), as DESIGN allows.
  */
 import type {Attachment} from '../model/device.js'
-import type {Exposure, ExposureKind, Direction} from '../model/exposure.js'
+import type {Denial, Exposure, ExposureKind, Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -45,6 +45,8 @@ export function ruleText(value: JsonValue | undefined): string {
  */
 export class ParseState {
   readonly exposures: Exposure[] = []
+  /** Denies as the evaluator applied them (the line that decides a blocked flow). */
+  readonly denies: Denial[] = []
   private readonly ledger = new ParseLedger()
 
   /** Count one rule; `understood` false when part of it went to unparsed. */
@@ -60,7 +62,7 @@ export class ParseState {
 
   result(): ParseResult {
     const {unparsed, stats, status} = this.ledger.finish()
-    return {exposures: this.exposures, unparsed, stats, status}
+    return {exposures: this.exposures, unparsed, stats, status, ...(this.denies.length ? {denies: this.denies} : {})}
   }
 }
 
@@ -132,6 +134,7 @@ export function permitsToExposures(result: EvalResult<ExposureMeta>, state: Pars
     state.exposures[seen.index] = exposureOf(seen.box, p.meta)
   }
   for (const w of result.warnings) state.unknown(w.meta.line, w.reason, w.meta.text ?? '', undefined, w.meta.file)
+  for (const d of result.denies ?? []) state.denies.push({line: d.meta.line, rule: d.meta.rule, box: d.box, direction: d.meta.direction, ...(d.meta.file ? {file: d.meta.file} : {})})
 }
 
 /**

@@ -103,6 +103,23 @@ describe('iptables verdicts as the kernel gives them', () => {
     ])
     expect(r.doubts).toBeUndefined()
   })
+  it('an -i limited RETURN above a jump into a dropping chain keeps its traffic for the policy', () => {
+    const r = ipt([
+      '*filter',
+      ':INPUT DROP [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT DROP [0:0]',
+      ':u0 - [0:0]',
+      '-A FORWARD -i wan0 -s 192.0.2.144/28 -p tcp -j RETURN',
+      '-A FORWARD -j u0',
+      '-A u0 -j DROP',
+      'COMMIT',
+    ])
+    expect(r.unparsed).toEqual([])
+    expect(r.exposures.map((e) => [e.rule, e.hook, e.interfaces?.in, e.from.toCidrs(), e.protocols.toStrings()])).toEqual([
+      ['FORWARD policy ACCEPT', 'forward', undefined, ['192.0.2.144/28'], ['6']],
+    ])
+  })
 })
 
 describe('nftables verdicts as the kernel gives them', () => {
@@ -222,6 +239,27 @@ describe('nftables verdicts as the kernel gives them', () => {
     expect(r.exposures.map((e) => [e.interfaces?.in, e.from.overlaps(AddressSet.of('203.0.113.0/24'))])).toEqual([
       [['eth0'], false],
       [['!eth0'], true],
+    ])
+  })
+  it('an iifname-limited return above a jump into a dropping chain keeps its traffic for the policy (kernel suite seed 1647396119)', () => {
+    const r = nft([
+      'table ip f {',
+      '  chain forward {',
+      '    type filter hook forward priority 0; policy accept;',
+      '    iifname "wan0" ip saddr 192.0.2.145-192.0.2.161 meta l4proto tcp return',
+      '    jump u0',
+      '  }',
+      '  chain u0 {',
+      '    drop',
+      '  }',
+      '  chain input { type filter hook input priority 0; policy drop; }',
+      '  chain output { type filter hook output priority 0; policy drop; }',
+      '}',
+    ])
+    expect(r.unparsed).toEqual([])
+    const fwd = r.exposures.filter((e) => e.hook === 'forward')
+    expect(fwd.map((e) => [e.rule, e.interfaces?.in, e.from.toCidrs(), e.protocols.toStrings()])).toEqual([
+      ['ip f forward policy accept', undefined, ['192.0.2.145/32', '192.0.2.146/31', '192.0.2.148/30', '192.0.2.152/29', '192.0.2.160/31'], ['6']],
     ])
   })
 })

@@ -173,7 +173,7 @@ export function networkAclExposures(acl: NetworkAcl, state: ParseState): void {
       .sort((a, b) => a.ruleNumber - b.ruleNumber)
       .map((e) => naclRule(acl, e, state))
       .filter((r): r is EvalRule<ExposureMeta> => r !== null)
-    permitsToExposures(evaluateList(rules, 'deny'), state)
+    permitsToExposures(evaluateList(rules, 'deny', undefined, {recordDenies: true}), state)
   }
 }
 

@@ -6,7 +6,7 @@
  * the mapped (public) address and `translated.to` the real one. The shared NAT step (model/nat.ts)
  * composes the two in the ASA's order (`asaNatOrder`).
  */
-import {type Exposure, exposureBox} from '../../model/exposure.js'
+import {type Denial, type Exposure, exposureBox} from '../../model/exposure.js'
 import {forwardingFilter, leavesToward, type NatOrder} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, ANY_BOX} from '../../net/match.js'
@@ -16,7 +16,7 @@ import {ciscoExposure, type CiscoRuleMeta} from '../cisco-common.js'
 import {addDoubts, buildExposure, type ExposureInit} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {sameFamilies} from '../../net/terms.js'
-import type {Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
+import type {AccessGroup, Ace, AsaConfig, AsaInterface, MgmtService} from './model.js'
 
 const TCP = 6
 const UDP = 17
@@ -24,7 +24,8 @@ const ESP = 50
 
 type Meta = CiscoRuleMeta
 
-export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exposure[] {
+/** `denies` (when given) receives each deny as the ACL evaluation applied it, then the ACL's implicit deny at its access-group line. */
+export function asaExposures(cfg: AsaConfig, redact: (t: string) => string, denies?: Denial[]): Exposure[] {
   const out: Exposure[] = []
   const make = (kind: Exposure['kind'], b: Box, meta: Meta, extra: Extra = {}): Exposure =>
     ciscoExposure(kind, b, meta, redact, extra)
@@ -41,9 +42,12 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   }
 
   const legacy = legacyNat(cfg)
-  const filters = (rules: Array<EvalRule<Meta>>, extra: Extra, doubts: DoubtNote[] = []) => {
+  const filters = (rules: Array<EvalRule<Meta>>, extra: Extra, doubts: DoubtNote[] = [], binding?: AccessGroup) => {
     if (legacy) doubts = [...doubts, note('vendor-semantics', 'before ASA 8.3, ACLs name the mapped (public) addresses of NATed hosts')]
-    const result = evaluateList(rules, 'deny')
+    const implicit: Meta | undefined = binding ? {node: binding.node, rule: `${binding.acl} implicit deny`, doubts: []} : undefined
+    const result = evaluateList(rules, 'deny', implicit, {recordDenies: denies !== undefined})
+    const direction = extra.direction ?? 'inbound'
+    for (const d of result.denies ?? []) denies?.push({line: d.meta.node.line, rule: d.meta.rule, box: d.box, direction})
     for (const p of result.permits) {
       const e = make('filter', p.box, p.meta, extra)
       addDoubts(e, doubts)
@@ -52,14 +56,14 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   }
 
   const active = [...cfg.interfaces.values()].filter((i) => !i.shutdown)
-  const inbound = new Map<string, string>()
-  let global: string | undefined
+  const inbound = new Map<string, AccessGroup>()
+  let global: AccessGroup | undefined
   for (const g of cfg.accessGroups) {
     if (!cfg.acls.has(g.acl)) continue
-    if (g.direction === 'global') global = g.acl
-    else if (g.direction === 'in' && g.iface) inbound.set(g.iface, g.acl)
+    if (g.direction === 'global') global = g
+    else if (g.direction === 'in' && g.iface) inbound.set(g.iface, g)
     else if (g.direction === 'out' && g.iface && !cfg.interfaces.get(g.iface)?.shutdown) {
-      filters(aclRules(g.acl), {direction: 'outbound', interfaces: {out: [g.iface]}, toZones: [g.iface]}, ifaceNote(cfg, g.iface))
+      filters(aclRules(g.acl), {direction: 'outbound', interfaces: {out: [g.iface]}, toZones: [g.iface]}, ifaceNote(cfg, g.iface), g)
     }
   }
   // every interface named by an access-group counts, even when its `interface` block is not in the file
@@ -67,14 +71,15 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string): Exp
   for (const name of inbound.keys()) if (cfg.interfaces.get(name)?.shutdown) ifaceNames.delete(name)
 
   // ASA: interface rules first, then global rules, then the implicit deny
-  const globalRules = global ? aclRules(global) : []
+  const globalRules = global ? aclRules(global.acl) : []
   const withoutAcl: string[] = []
   for (const name of ifaceNames) {
-    const acl = inbound.get(name)
-    if (acl) filters([...aclRules(acl), ...globalRules], {interfaces: {in: [name]}, fromZones: [name]}, ifaceNote(cfg, name))
+    const group = inbound.get(name)
+    // the implicit deny closes the global ACL when there is one, else the interface's
+    if (group) filters([...aclRules(group.acl), ...globalRules], {interfaces: {in: [name]}, fromZones: [name]}, ifaceNote(cfg, name), global ?? group)
     else withoutAcl.push(name)
   }
-  if (global && withoutAcl.length) filters(globalRules, {interfaces: {in: withoutAcl}, fromZones: withoutAcl})
+  if (global && withoutAcl.length) filters(globalRules, {interfaces: {in: withoutAcl}, fromZones: withoutAcl}, [], global)
   else if (!global) out.push(...securityLevelPermits(cfg, withoutAcl.map((n) => cfg.interfaces.get(n)).filter((i): i is AsaInterface => !!i)))
 
   // a file of bare ACLs (no interfaces, no access-group): read each as if applied inbound

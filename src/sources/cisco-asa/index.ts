@@ -1,6 +1,7 @@
 import {IrmError} from '../../core/errors.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
+import type {Denial} from '../../model/exposure.js'
 import {bindingsToAttachments} from '../../model/attach.js'
 import {asaDevice} from './device.js'
 import {composeNat} from '../../model/nat.js'
@@ -33,11 +34,12 @@ export const ciscoAsa: SourceParser = {
     const parsed = readCiscoText(text, {multiLineBanners: false, colonComments: true}, redactCisco)
     const config = new AsaReader(parsed.ledger).read(parsed.nodes)
     // static NAT opens only what the interface's ACL passes
-    const {exposures, doubts} = composeNat(asaExposures(config, redactCisco), asaNatOrder(config))
+    const denies: Denial[] = []
+    const {exposures, doubts} = composeNat(asaExposures(config, redactCisco, denies), asaNatOrder(config))
     const device = asaDevice(config)
     // access-group interfaces, nameifs of NAT and management lines → ingress/egress
     bindingsToAttachments(exposures, device)
     const {unparsed, stats, status} = parsed.ledger.finish()
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
   },
 }

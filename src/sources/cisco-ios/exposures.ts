@@ -8,7 +8,7 @@
  * their zone-pairs (no zone-pair: dropped). Management access (vty, http, snmp) goes to the router's own
  * interface addresses.
  */
-import type {Exposure} from '../../model/exposure.js'
+import type {Denial, Exposure} from '../../model/exposure.js'
 import {forwardingFilter, type NatOrder} from '../../model/nat.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
@@ -36,7 +36,8 @@ type Make = (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Extra) => Expos
 /** Interfaces that never carry transit traffic from a neighbour. */
 const NOT_TRANSIT = /^(Loopback|Null|NVI|Virtual-Template)/i
 
-export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exposure[] {
+/** `denies` (when given) receives each ACL deny as evaluated, then the implicit deny at the ACL's binding line. */
+export function iosExposures(cfg: IosConfig, redact: (t: string) => string, denies?: Denial[]): Exposure[] {
   const out: Exposure[] = []
   const make: Make = (kind, b, meta, extra = {}) =>
     ciscoExposure(kind, b, meta, redact, extra)
@@ -52,7 +53,7 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exp
         const acl = cfg.acls.get(binding.name)
         // on a zone member the ACL is checked first, then the zone-pair policy: the exposure may be narrower
         const zoneNote = ifc.zone ? {doubts: [note('restricted-elsewhere', `also subject to the zone-based firewall (zone ${ifc.zone})`)]} : {}
-        if (acl) out.push(...aclExposures(acl, make, {...inExtra, ...zoneNote}))
+        if (acl) out.push(...aclExposures(acl, make, {...inExtra, ...zoneNote}, denies, binding.node))
         else out.push(unfiltered(make, ifc, family, binding.node, note('vendor-default', `ACL ${binding.name} applied on ${ifc.name} is not defined: IOS then permits everything`)))
       } else if (!ifc.zone && carriesTraffic(ifc, family)) {
         const doubts = [note('vendor-default', `no inbound ${family === 4 ? 'ACL' : 'IPv6 traffic-filter'} on ${ifc.name}: the router forwards whatever reaches it (routes not modelled)`)]
@@ -62,7 +63,7 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string): Exp
     }
     for (const binding of [ifc.aclOut, ifc.acl6Out]) {
       const acl = binding && cfg.acls.get(binding.name)
-      if (acl) out.push(...aclExposures(acl, make, outExtra))
+      if (acl) out.push(...aclExposures(acl, make, outExtra, denies, binding.node))
     }
   }
 
@@ -95,7 +96,7 @@ function unfiltered(make: Make, ifc: IosInterface, family: 4 | 6, node: CiscoNod
 }
 
 /** First match, implicit deny; `established` entries admit replies only and take no part for new connections. */
-function aclExposures(acl: IosAcl, make: Make, extra: Extra): Exposure[] {
+function aclExposures(acl: IosAcl, make: Make, extra: Extra, denies?: Denial[], binding?: CiscoNode): Exposure[] {
   const rules: Array<EvalRule<Meta>> = []
   for (const ace of acl.aces) {
     if (ace.repliesOnly) continue
@@ -103,7 +104,10 @@ function aclExposures(acl: IosAcl, make: Make, extra: Extra): Exposure[] {
     for (const b of ace.boxes) rules.push({match: b, action: ace.action, opaque: ace.opaque, meta})
   }
   const {doubts, ...rest} = extra
-  return evaluateList(rules, 'deny').permits.map((p) => {
+  const implicit: Meta | undefined = binding ? {node: binding, rule: `${acl.name} implicit deny`, doubts: []} : undefined
+  const result = evaluateList(rules, 'deny', implicit, {recordDenies: denies !== undefined && binding !== undefined})
+  for (const d of result.denies ?? []) denies?.push({line: d.meta.node.line, rule: d.meta.rule, box: d.box, direction: extra.direction ?? 'inbound'})
+  return result.permits.map((p) => {
     const e = make('filter', p.box, p.meta, rest)
     if (doubts) addDoubts(e, doubts)
     return e

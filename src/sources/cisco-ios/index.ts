@@ -1,6 +1,7 @@
 import {IrmError} from '../../core/errors.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
+import type {Denial} from '../../model/exposure.js'
 import {bindingsToAttachments} from '../../model/attach.js'
 import {iosDevice} from './device.js'
 import {composeNat} from '../../model/nat.js'
@@ -30,11 +31,12 @@ export const ciscoIos: SourceParser = {
     const parsed = readCiscoText(text, {multiLineBanners: true, colonComments: false}, redactCisco)
     const config = new IosReader(parsed.ledger).read(parsed.nodes)
     // static NAT opens only what the outside ACL (or the zone-pair) passes
-    const {exposures, doubts} = composeNat(iosExposures(config, redactCisco), IOS_NAT)
+    const denies: Denial[] = []
+    const {exposures, doubts} = composeNat(iosExposures(config, redactCisco, denies), IOS_NAT)
     const device = iosDevice(config)
     // ip access-group interfaces and ZBF zone pairs → ingress/egress
     bindingsToAttachments(exposures, device)
     const {unparsed, stats, status} = parsed.ledger.finish()
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
   },
 }

@@ -8,7 +8,7 @@ import {note} from '../../model/doubts.js'
 import {ANY_BOX} from '../../net/match.js'
 import {IrmError} from '../../core/errors.js'
 import type {DeviceListener} from '../../model/device.js'
-import type {Exposure} from '../../model/exposure.js'
+import type {Denial, Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import type {ParseResult, SourceParser} from '../types.js'
@@ -105,6 +105,7 @@ export function parseFortios(text: string, file: string): ParseResult {
   }
 
   const exposures: Exposure[] = []
+  const denies: Denial[] = []
   const listeners: DeviceListener[] = []
   const section = (name: string) => deviceScopes.flatMap((s) => s.sections.get(name) ?? [])
   const interfaces = readInterfaces(itemsOf(section('system interface'), 'system interface', acc, null, (n) => n === 'ipv6' || n === 'secondaryip'), acc)
@@ -154,7 +155,7 @@ export function parseFortios(text: string, file: string): ParseResult {
     }
     for (const name of POLICY_SECTIONS) {
       const items = itemsOf(scope.sections.get(name), name, acc, POLICY_KEYS)
-      permitsToExposures(policyRules(items, name, tables, prefix, group), exposures)
+      permitsToExposures(policyRules(items, name, tables, prefix, group), exposures, denies)
     }
     for (const name of ['firewall local-in-policy', 'firewall local-in-policy6']) {
       const family = name.endsWith('6') ? 6 : 4
@@ -169,7 +170,7 @@ export function parseFortios(text: string, file: string): ParseResult {
   attachExposures(nat.exposures, zones)
   const device = describeDevice(interfaces, zones, [global, top, ...scopes.values()], listeners)
   const {unparsed, stats, status} = acc.finish()
-  return {exposures: nat.exposures, unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), stats, status, device}
+  return {exposures: nat.exposures, unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
 }
 
 const HEAD = /^#config-version=[A-Z0-9]+-\d/m

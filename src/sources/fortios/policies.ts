@@ -4,7 +4,7 @@
  */
 import {buildExposure} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
-import type {Exposure} from '../../model/exposure.js'
+import type {Denial, Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {type Box, subtractBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -283,8 +283,10 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
 const setKey = (a: AddressSet) => `${a.v4.join(',')}/${a.v6.join(',')}`
 
 /** Evaluate, then fold the permits of one policy across interface pairs when they are the same traffic. */
-export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Exposure[]): void {
-  const {permits} = evaluateList(rules, 'deny')
+export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Exposure[], denies?: Denial[]): void {
+  const {permits, denies: denied} = evaluateList(rules, 'deny', undefined, {recordDenies: denies !== undefined})
+  // the deny policies as applied, for the line that decides a blocked flow (the implicit policy 0 has no line)
+  for (const d of denied ?? []) denies?.push({line: d.meta.line, rule: d.meta.rule, box: d.box, direction: 'inbound'})
   const folded = new Map<string, {meta: PolicyMeta; box: Box; ins: Set<string>; outs: Set<string>}>()
   for (const p of permits) {
     const m = p.meta

@@ -1,6 +1,6 @@
 /** What every Junos converter step shares: the model, resolvers, where exposures and problems go. */
 import {fromTemplate} from '../../model/build.js'
-import type {Exposure} from '../../model/exposure.js'
+import type {Denial, Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {Applications} from './applications.js'
@@ -16,6 +16,8 @@ export interface Convert {
   /** The device's own addresses (every unit's), for junos-host and lo0. */
   deviceAddresses: AddressSet
   exposures: Exposure[]
+  /** Security-policy denies as evaluated (the line that decides a blocked flow). */
+  denies: Denial[]
   problems: ExposureProblem[]
   emit(template: Template, box: Box): void
 }
@@ -30,6 +32,7 @@ export function newConvert(config: JunosConfig): Convert {
     filters: new Filters(config, problems),
     deviceAddresses: AddressSet.unionAll([...config.units.values()].map((u) => u.hostAddresses)),
     exposures,
+    denies: [],
     problems,
     emit: (template, box) => exposures.push(fromTemplate(template, box)),
   }

@@ -4,7 +4,7 @@
  * management plane (host-inbound.ts: host-inbound-traffic, `system services`, lo0 filter),
  * destination/static NAT per rule-set (nat.ts) and IKE gateways as VPN listeners (ike.ts).
  */
-import type {Exposure} from '../../model/exposure.js'
+import type {Denial, Exposure} from '../../model/exposure.js'
 import type {ExposureProblem} from './common.js'
 import {newConvert} from './convert.js'
 import {filterExposures} from './filters.js'
@@ -16,7 +16,7 @@ import {policyExposures} from './policies.js'
 
 export type {ExposureProblem} from './common.js'
 
-export function toExposures(config: JunosConfig): {exposures: Exposure[]; problems: ExposureProblem[]} {
+export function toExposures(config: JunosConfig): {exposures: Exposure[]; problems: ExposureProblem[]; denies: Denial[]} {
   const cv = newConvert(config)
   policyExposures(cv)
   // the lo0 input filter guards the routing engine: computed once, before the filters are listed
@@ -26,5 +26,5 @@ export function toExposures(config: JunosConfig): {exposures: Exposure[]; proble
   systemServiceExposures(cv, lo0)
   for (const rs of config.natRuleSets) natExposures(config, rs, cv.resolver, cv.emit, cv.problems)
   ikeExposures(cv)
-  return {exposures: cv.exposures, problems: cv.problems}
+  return {exposures: cv.exposures, problems: cv.problems, denies: cv.denies}
 }

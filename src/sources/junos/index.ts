@@ -69,6 +69,7 @@ export const junos: SourceParser = {
     ledger.count(lines)
     ledger.miss(lines - built.understood.size - read.directives)
     const {unparsed, stats, status} = ledger.finish()
-    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
+    const {denies} = built0
+    return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
   },
 }

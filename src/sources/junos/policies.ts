@@ -128,8 +128,11 @@ export function policyExposures(cv: Convert): void {
     const rules: Array<EvalRule<Template>> = []
     for (const p of zonePolicies.get(pair) ?? []) rules.push(...policyRules(cv, p, fromZone, toZone))
     for (const p of globals) if (globalApplies(p, fromZone, toZone)) rules.push(...policyRules(cv, p, fromZone, toZone))
+    // deny-all records no deciding line: denies carry no zones, and a pair's default holds all of its traffic
     const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : undefined
-    for (const permit of evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta).permits) cv.emit(permit.meta, permit.box)
+    const result = evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta, {recordDenies: true})
+    for (const permit of result.permits) cv.emit(permit.meta, permit.box)
+    for (const x of result.denies ?? []) cv.denies.push({line: x.meta.line, rule: x.meta.rule, box: x.box, direction: 'inbound'})
   }
   // without zones, global policies still describe what passes between any two interfaces
   if (zoneNames.length === 0 && globals.length) {
