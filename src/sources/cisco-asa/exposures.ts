@@ -89,7 +89,15 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string, deni
     }
   }
 
-  // static NAT: the mapped address forwards to the real one
+  out.push(...staticNats(cfg, make))
+  out.push(...managementPermits(cfg, make))
+  out.push(...vpnListeners(cfg, make))
+  return out
+}
+
+/** Static NAT: the mapped address forwards to the real one (composed with the ACLs by the shared step). */
+function staticNats(cfg: AsaConfig, make: (kind: Exposure['kind'], b: Box, meta: Meta, extra?: Extra) => Exposure): Exposure[] {
+  const out: Exposure[] = []
   for (const nat of cfg.nats) {
     const protocols = nat.service?.protocols ?? ProtocolSet.ALL
     // an inbound connection to the mapped address comes from that address's family
@@ -104,9 +112,6 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string, deni
     if (nat.realIf !== 'any') extra.toZones = [nat.realIf]
     out.push(make('nat-forward', b, {node: nat.node, rule: nat.rule, doubts, fromSets: nat.peer?.unresolved, toSets: nat.mapped.unresolved}, extra))
   }
-
-  out.push(...managementPermits(cfg, make))
-  out.push(...vpnListeners(cfg, make))
   return out
 }
 
