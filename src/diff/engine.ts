@@ -4,7 +4,7 @@
  * on the destination, so the work grows with the overlaps, not with exposures × access points.
  */
 import {rateFindings, withoutDead} from './confidence.js'
-import type {DeviceModel} from '../model/device.js'
+import {attachment, type DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
@@ -337,7 +337,7 @@ class Engine {
       .map((b) => `${serviceText(b.protocols, b.ports)} from ${this.describe(b.from)} to ${this.describe(b.to)}`)
       .join('; ')
     // the rule that decides it (a deny, or the deny policy), where the format records them; else the flow's line
-    const decided = this.decidingRule(device, rest, egress)
+    const decided = this.decidingRule(device, flow, rest, egress)
     const at = decided ? ` at ${decided.file ?? '?'}:${decided.line} (${decided.rule})` : ''
     this.findings.push({
       id: `critical-flow-blocked:${device}:${flow.id}`,
@@ -361,7 +361,7 @@ class Engine {
    * Forwarding hooks first; the device's own output never decides a flow through it, nor do outbound
    * rules decide an inbound flow. Undefined when the format records no denies.
    */
-  private decidingRule(device: string, blocked: Box[], egress: boolean): Denial | undefined {
+  private decidingRule(device: string, flow: CriticalFlow, blocked: Box[], egress: boolean): Denial | undefined {
     const denies = this.denies.get(device)
     if (!denies?.length) return undefined
     const seen: Box[] = []
@@ -376,9 +376,29 @@ class Engine {
     // a flow through the device: the forward hook decides; input only when nothing is forwarded at all
     const forward = usable.filter((d) => d.hook !== 'input')
     for (const list of forward.length ? [forward] : [usable]) {
-      for (const d of list) if (seen.some((b) => overlapsBox(b, d.box))) return d
+      for (const d of list) if (seen.some((b) => overlapsBox(b, d.box) && this.withinZones(device, d, flow, b))) return d
     }
     return undefined
+  }
+
+  /**
+   * Whether a zone-scoped deny (a zone pair's policy or default) can decide the flow's part `b`: the
+   * inventory zones its vendor zones map to on the device hold the flow's zones on that side (a side the
+   * flow names by addresses only: part of `b` lies in them). Vendor zones not mapped: no (the flow's own
+   * line is reported instead).
+   */
+  private withinZones(device: string, d: Denial, flow: CriticalFlow, b: Box): boolean {
+    if (!d.fromZones && !d.toZones) return true
+    const reach = this.reach.get(device)
+    if (!reach) return false
+    const i = intersectBox(b, d.box)
+    const side = (vendor: string[] | undefined, flowZones: string[], set: AddressSet | undefined): boolean => {
+      if (!vendor) return true
+      const zones = reach.zonesOf(attachment([], vendor))
+      if (!zones || !set) return false
+      return flowZones.length ? flowZones.some((z) => zones.includes(z)) : set.overlaps(this.space.addressesOf(zones))
+    }
+    return !!i && side(d.fromZones, flow.fromZones, i.from) && side(d.toZones, flow.toZones, i.to)
   }
 
   /** Addresses of the zones a device joins; undefined when it declares none (no restriction). */

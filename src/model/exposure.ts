@@ -81,6 +81,12 @@ export interface Denial {
   box: Box
   direction: Direction
   hook?: NetfilterHook
+  /**
+   * Vendor zones the deny is scoped to (a zone pair's policy or default): it decides only traffic that
+   * enters from one of `fromZones` and leaves to one of `toZones` on its device. Absent: any zones.
+   */
+  fromZones?: string[]
+  toZones?: string[]
   file?: string
 }
 

@@ -69,7 +69,7 @@ export function hopJson(space: PathSpace, d: DeviceRules, from: string, to: stri
   if (denied.length) {
     hop.denied = mergeBoxes(denied.map((p) => p.box)).map((b) => trafficJson(b, label))
     const rules = new Map<string, {file?: string; line: number; rule: string}>()
-    for (const p of denied) for (const x of d.denying(p.box)) rules.set(`${x.file ?? ''}\u0000${x.line}\u0000${x.rule}`, {...(x.file ? {file: x.file} : {}), line: x.line, rule: x.rule})
+    for (const p of denied) for (const x of d.denying(from, to, p.box)) rules.set(`${x.file ?? ''}\u0000${x.line}\u0000${x.rule}`, {...(x.file ? {file: x.file} : {}), line: x.line, rule: x.rule})
     hop.deny = rules.size ? {implicit: false, rules: [...rules.values()].sort((a, b) => byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line)} : implicitDeny(d.id)
     const u = unparsedCondition(d)
     if (u) conditions.set(conditionKey(u), u)

@@ -10,7 +10,7 @@
  * What no permit passes is denied by the device's default policy or a deny rule: the exposure model
  * carries permits only, so such a deny is reported as implicit.
  */
-import type {DeviceModel} from '../model/device.js'
+import {attachment, type DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {DestinationIndex} from '../net/destination-index.js'
@@ -40,6 +40,7 @@ export class DeviceRules {
   private readonly boxes = new Map<Exposure, Box>()
   private readonly index: DestinationIndex<Exposure>
   private readonly applicable = new Map<string, Set<Exposure>>()
+  private readonly pairDenies = new Map<string, readonly Denial[]>()
   private readonly conditions = new Map<Exposure, Condition[]>()
 
   constructor(
@@ -92,17 +93,31 @@ export class DeviceRules {
     return set
   }
 
-  /** The recorded denies that decide a denied box (the first that overlaps each part of it). */
-  denying(b: Box): Denial[] {
+  /**
+   * The recorded denies that decide a box denied from zone `a` toward `b` (the first that overlaps each
+   * part of it); a zone-scoped deny only where its vendor zones map to `a` and `b` on this device.
+   */
+  denying(a: string, b: string, box: Box): Denial[] {
     const out: Denial[] = []
-    let rest: Box[] = [b]
-    for (const d of this.denies) {
+    let rest: Box[] = [box]
+    for (const d of this.deniesBetween(a, b)) {
       if (!rest.some((r) => intersectBox(r, d.box))) continue
       out.push(d)
       rest = rest.flatMap((r) => (intersectBox(r, d.box) ? subtractBox(r, d.box) : [r]))
       if (!rest.length) break
     }
     return out
+  }
+
+  /** The denies that apply between zones `a` and `b`, in evaluation order (unmapped vendor zones: none). */
+  private deniesBetween(a: string, b: string): readonly Denial[] {
+    const key = `${a}\u0000${b}`
+    let list = this.pairDenies.get(key)
+    if (list) return list
+    const maps = (vendor: string[] | undefined, zone: string) => !vendor || !!this.reach.zonesOf(attachment([], vendor))?.includes(zone)
+    list = this.denies.filter((d) => maps(d.fromZones, a) && maps(d.toZones, b))
+    this.pairDenies.set(key, list)
+    return list
   }
 
   conditionsOf(e: Exposure): Condition[] {

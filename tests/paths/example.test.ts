@@ -45,7 +45,8 @@ describe('example inventory', () => {
     expect(w.verdict).toBe('deny')
     expect(w.destination.zones).toEqual(['lyon-dmz'])
     expect(w.paths.map((p) => `${p.zones.join('>')} ${p.verdict} ${p.blocked_at}`)).toEqual(['internet>lyon-dmz deny pa-dc'])
-    expect(w.paths[0].hops[0].deny?.implicit).toBe(true)
+    // pa-dc's explicit deny-all rule (from any to any, live/pa-dc.xml:962) decides it
+    expect(w.paths[0].hops[0].deny).toEqual({implicit: false, rules: [{file: 'live/pa-dc.xml', line: 962, rule: 'vsys1 security rule "deny-all"'}]})
   })
 
   it('why: the tracking API through pa-dc names the NAT and the security rule that passes it', async () => {
@@ -69,7 +70,7 @@ describe('example inventory', () => {
     expect(w.verdict).toBe('deny')
     const gw = w.paths.find((p) => p.devices.join(',') === 'gw-lyon')!
     expect(gw.hops[0].deny).toEqual({implicit: false, rules: [{file: 'live/gw-lyon.iptables', line: 32, rule: 'LOG_DROP#2'}]})
-    // PAN-OS records no denies yet: its deny is implicit
-    expect(w.paths.find((p) => p.devices.join(',') === 'pa-dc')!.hops[0].deny?.implicit).toBe(true)
+    // PAN-OS records its denies per zone pair: dmz → dc ends in the explicit deny-all rule
+    expect(w.paths.find((p) => p.devices.join(',') === 'pa-dc')!.hops[0].deny).toEqual({implicit: false, rules: [{file: 'live/pa-dc.xml', line: 962, rule: 'vsys1 security rule "deny-all"'}]})
   })
 })

@@ -8,7 +8,7 @@ import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {type EvalRule, evaluateList} from '../../model/evaluate.js'
 import type {Template} from './common.js'
 import type {Convert} from './convert.js'
-import type {Policy} from './model.js'
+import type {Origin, Policy} from './model.js'
 
 /** Source and destination of a policy for one pair, widened to any where a name could not be expanded. */
 function policyAddresses(cv: Convert, p: Policy, fromZone: string | undefined, toZone: string | undefined, doubts: DoubtNote[]) {
@@ -107,6 +107,10 @@ function defaultPermitTemplate(cv: Convert, fromZone: string, toZone: string): T
   }
 }
 
+function defaultDenyTemplate(d: Origin, fromZone: string, toZone: string): Template {
+  return {kind: 'filter', direction: 'inbound', line: d.line, rule: `default-policy deny-all (${fromZone} to ${toZone})`, text: d.text, fromZones: [fromZone], toZones: [toZone]}
+}
+
 export function policyExposures(cv: Convert): void {
   const active = cv.config.policies.filter((p) => !p.inactive && p.action)
   const zonePolicies = new Map<string, Policy[]>()
@@ -122,17 +126,20 @@ export function policyExposures(cv: Convert): void {
   const zoneNames = [...cv.config.zones.values()].filter((z) => !z.functional).map((z) => z.name)
   // a zone pair no policy names is evaluated only when a global policy or a default permit reaches it
   const pairs = new Set<string>(zonePolicies.keys())
-  if (defaultPermit || globals.length) for (const a of zoneNames) for (const b of zoneNames) pairs.add(pairKey(a, b))
+  // an explicit deny-all decides every pair no policy passes: each pair records it (the deciding line)
+  const denyAll = cv.config.defaultPolicy?.action === 'deny-all' ? cv.config.defaultPolicy : undefined
+  if (defaultPermit || denyAll || globals.length) for (const a of zoneNames) for (const b of zoneNames) pairs.add(pairKey(a, b))
   for (const pair of [...pairs].sort()) {
     const [fromZone, toZone] = pair.split('\u0000')
     const rules: Array<EvalRule<Template>> = []
     for (const p of zonePolicies.get(pair) ?? []) rules.push(...policyRules(cv, p, fromZone, toZone))
     for (const p of globals) if (globalApplies(p, fromZone, toZone)) rules.push(...policyRules(cv, p, fromZone, toZone))
-    // deny-all records no deciding line: denies carry no zones, and a pair's default holds all of its traffic
-    const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : undefined
+    // the implicit deny-all (no default-policy statement) has no line to record
+    const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : denyAll ? defaultDenyTemplate(denyAll, fromZone, toZone) : undefined
     const result = evaluateList(rules, defaultPermit ? 'allow' : 'deny', policyMeta, {recordDenies: true})
     for (const permit of result.permits) cv.emit(permit.meta, permit.box)
-    for (const x of result.denies ?? []) cv.denies.push({line: x.meta.line, rule: x.meta.rule, box: x.box, direction: 'inbound'})
+    // recorded per pair: a deny decides only traffic between its zones
+    for (const x of result.denies ?? []) cv.denies.push({line: x.meta.line, rule: x.meta.rule, box: x.box, direction: 'inbound', fromZones: [fromZone], toZones: [toZone]})
   }
   // without zones, global policies still describe what passes between any two interfaces
   if (zoneNames.length === 0 && globals.length) {

@@ -7,7 +7,7 @@
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {fromTemplate} from '../../model/build.js'
 import {type DeviceInterface, type DeviceListener, type DeviceModel, deviceModel} from '../../model/device.js'
-import type {Exposure} from '../../model/exposure.js'
+import type {Denial, Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Box} from '../../net/match.js'
 import {attachExposures, describeInterfaces, managementInterface} from './device.js'
@@ -34,8 +34,8 @@ export interface PanosProblem {
   path?: string
 }
 
-export function toExposures(root: PNode): {exposures: Exposure[]; problems: PanosProblem[]; device: DeviceModel} {
-  const out: Output = {exposures: [], problems: [], interfaces: [], listeners: []}
+export function toExposures(root: PNode): {exposures: Exposure[]; problems: PanosProblem[]; device: DeviceModel; denies: Denial[]} {
+  const out: Output = {exposures: [], problems: [], interfaces: [], listeners: [], denies: []}
   const config = take(root, 'config')
   if (config) {
     for (const k of IGNORED_CONFIG) takeDeep(config, k)
@@ -46,7 +46,7 @@ export function toExposures(root: PNode): {exposures: Exposure[]; problems: Pano
     for (const device of entries(take(config, 'devices'))) deviceExposures(device, shared, out)
     for (const k of ['pre-rulebase', 'post-rulebase']) take(shared, k)
   }
-  return {exposures: out.exposures, problems: out.problems, device: deviceModel(out.interfaces, out.listeners)}
+  return {exposures: out.exposures, problems: out.problems, device: deviceModel(out.interfaces, out.listeners), denies: out.denies}
 }
 
 interface Output {
@@ -54,6 +54,8 @@ interface Output {
   problems: PanosProblem[]
   interfaces: DeviceInterface[]
   listeners: DeviceListener[]
+  /** Security-rule denies as evaluated, per zone pair (the line that decides a blocked flow). */
+  denies: Denial[]
 }
 
 /** The contexts of a device: its vsys, its device-groups, or `shared` when Panorama has only shared rulebases. */
@@ -87,7 +89,7 @@ function deviceExposures(device: PNode, shared: PNode | undefined, out: Output):
     const ctx = readContext(c.node, shared, c.name, c.prefix)
     for (const [zone, names] of ctx.zones) for (const n of names) zoneOf.set(n, zone)
     resolveInterfaceAddresses(ifaces, objects)
-    securityExposures(ctx, objects, emit)
+    securityExposures(ctx, objects, emit, out.denies)
     natExposures(ctx, objects, emit)
     globalProtect(c, ifaces, ctx.zones, objects, emit, out.listeners)
     managementProfileExposures(ctx, ifaces, profiles, emit, out.problems)

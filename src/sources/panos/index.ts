@@ -47,7 +47,7 @@ export function parsePanos(text: string, file: string, fold = true): ParseResult
   if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
   const read = /^\s*</.test(text) ? readXml(text, file, fold) : readText(text, file)
   const converted = toExposures(read.root)
-  const {problems, device} = converted
+  const {problems, device, denies} = converted
   // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
   const {exposures, doubts} = composeNat(converted.exposures, panosNatOrder(device))
   const rest = unread(read.root)
@@ -59,7 +59,7 @@ export function parsePanos(text: string, file: string, fold = true): ParseResult
   for (const p of problems) ledger.add({...p, text: redactLine(p.text)}, {cost: 0})
   for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
   const {unparsed, stats, status} = ledger.finish()
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), stats, status, device}
+  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
 }
 
 interface Read {

@@ -7,6 +7,7 @@ import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import type {EvalRule, Guard} from '../../model/evaluate.js'
+import type {Denial} from '../../model/exposure.js'
 import {evaluateZonePairs} from '../../model/zone-pairs.js'
 import {type ContextConfig, type PlacedRule, RULE_ACTIONS} from './model.js'
 import {type Objects, specBox, type Template} from './objects.js'
@@ -176,7 +177,7 @@ function emitMerged(permits: Array<{box: Box; meta: Template}>, emit: Emit): voi
  * Every pair of zones (the context's and those rules name), through the shared zone-pair evaluation;
  * rules that only say `any` and no zone anywhere (a bare device-group) make one pair `any` → `any`.
  */
-export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Emit): void {
+export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Emit, denies?: Denial[]): void {
   const matcher = new RuleMatcher(objects, ctx.customApps)
   const built = ctx.rules.map((r) => matcher.build(r))
   const zoneless = ctx.zones.size === 0 && ctx.rules.every((r) => [...r.from, ...r.to].every((z) => z === 'any'))
@@ -191,8 +192,14 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
       const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
       return {action: def === 'allow' ? 'allow' : 'deny', meta: defaultTemplate(ctx, from, to, def)}
     },
+    recordDenies: denies !== undefined,
   })
-  for (const r of results) emitMerged(r.permits, emit)
+  for (const r of results) {
+    emitMerged(r.permits, emit)
+    // deny rules and a deny default decide only traffic between the pair's zones
+    const zones = zoneless ? {} : {fromZones: [r.from], toZones: [r.to]}
+    for (const d of r.denies ?? []) denies?.push({line: d.meta.line, rule: d.meta.rule, box: d.box, direction: 'inbound', ...zones})
+  }
 }
 
 function ruleText(r: PlacedRule): string {
