@@ -22,6 +22,8 @@ import {type ExposureMeta, lastSegment, ParseState, parsePortText, permitsToExpo
 import {type EvalRule, evaluateList} from '../model/evaluate.js'
 import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, parseJsonWithPositions, type PositionedJson} from './json-positions.js'
 import type {SourceParser} from './types.js'
+import {azureNatOrder, LbExport, lbExposures} from './azure-lb.js'
+import {composeNat} from '../model/nat.js'
 
 export interface NsgRule {
   name: string
@@ -304,7 +306,7 @@ export const azure: SourceParser = {
   detect(head) {
     const t = head.trimStart()
     if (!t.startsWith('{') && !t.startsWith('[')) return 0
-    if (/"(securityRules|defaultSecurityRules)"\s*:/.test(head) || /Microsoft\.Network\/networkSecurityGroups/i.test(head)) {
+    if (/"(securityRules|defaultSecurityRules|inboundNatRules)"\s*:/.test(head) || /Microsoft\.Network\/(networkSecurityGroups|loadBalancers)/i.test(head)) {
       // a Pulumi state names Azure types too; it has its own parser
       return /"urn"\s*:\s*"urn:pulumi:/.test(head) ? 0 : 0.9
     }
@@ -331,7 +333,9 @@ export const azure: SourceParser = {
     else items = [root]
     const nsgs = new Map<string, Nsg>()
     const loose: JsonObject[] = []
+    const lb = new LbExport()
     for (const item of items) {
+      if (isObject(item) && lb.take(item)) continue
       if (isObject(item) && looksLikeNsg(item)) {
         const nsg = readNsg(item, json)
         const seen = nsgs.get(nsg.name)
@@ -359,6 +363,11 @@ export const azure: SourceParser = {
       nsg.rules.push(readNsgRule(r, (n) => json.lineOf(n), ruleText(r)))
     }
     for (const nsg of nsgs.values()) nsgExposures(nsg, state)
-    return {...state.result(), device: nsgDevice([...nsgs.values()])}
+    // load-balancer inbound NAT rules, composed with the NSG rules on their backends
+    const backends = lbExposures(lb, json, state)
+    const result = state.result()
+    if (!lb.lbs.length) return {...result, device: nsgDevice([...nsgs.values()])}
+    const nat = composeNat(result.exposures, azureNatOrder(backends))
+    return {...result, exposures: nat.exposures, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), device: nsgDevice([...nsgs.values()])}
   },
 }
