@@ -10,6 +10,7 @@
  * application security groups as an empty, named set: their members are VNet NICs), and a deny that
  * names one never shadows (it is opaque). A subnet NSG and a NIC NSG both filter the same traffic;
  * each NSG is listed on its own (named by its attachments), combining them is the diff's question.
+ * Load-balancer inbound NAT rules in the same export are composed with the NSGs (azure-lb.ts).
  */
 import {type DoubtNote, note} from '../model/doubts.js'
 import {attachment, deviceModel, type DeviceInterface} from '../model/device.js'
@@ -300,7 +301,7 @@ function parentNsgName(o: JsonObject): string {
 export const azure: SourceParser = {
   type: 'azure',
   description:
-    'Azure network security groups as JSON: az network nsg list/show/rule list, REST/ARM resources, {value:[...]} lists and ARM templates',
+    'Azure network security groups and load-balancer inbound NAT rules as JSON: az network nsg/lb/nic/public-ip list, REST/ARM resources, {value:[...]} lists and ARM templates',
   detection: 'JSON with securityRules/defaultSecurityRules or Microsoft.Network/networkSecurityGroups',
   extensions: ['.json'],
   detect(head) {
