@@ -24,6 +24,8 @@ const TYPES = {
 /** The resources an inbound NAT rule is resolved against, collected from the export. */
 export class LbExport {
   readonly lbs: JsonObject[] = []
+  /** ARM child resources `loadBalancers/inboundNatRules`, named `lb/rule`. */
+  readonly childRules: JsonObject[] = []
   private readonly pips = new Map<string, string | undefined>()
   private readonly ipconfigs = new Map<string, Backend>()
 
@@ -32,6 +34,7 @@ export class LbExport {
     const type = (asText(o.type) ?? '').toLowerCase()
     const p = props(o)
     if (type === TYPES.lb || (!type && Array.isArray(p.inboundNatRules))) this.lbs.push(o)
+    else if (type === `${TYPES.lb}/inboundnatrules`) this.childRules.push(o)
     else if (type === TYPES.pip) this.pips.set((asText(o.name) ?? '').toLowerCase(), get(p, 'ipAddress'))
     else if (type === TYPES.nic || (!type && Array.isArray(p.ipConfigurations) && 'networkSecurityGroup' in p)) this.readNic(o)
     else return false
@@ -56,8 +59,11 @@ export class LbExport {
 
   /** `.../networkInterfaces/<nic>/ipConfigurations/<ipconfig>` (ARM `resourceId(...)` expressions included). */
   backend(id: string | undefined): Backend | undefined {
-    const m = id && /networkInterfaces['"/,\s]+([^'"/,\s)]+)['"/,\s]+(?:ipConfigurations['"/,\s]+)?([^'"/,\s)\]]+)/i.exec(id)
-    return m ? this.ipconfigs.get(`${m[1]}/${m[2]}`.toLowerCase()) : undefined
+    if (!id) return undefined
+    // ARM: [resourceId('Microsoft.Network/networkInterfaces/ipConfigurations', 'nic', 'ipconfig')]
+    const args = [...id.matchAll(/'([^']*)'/g)].map((a) => a[1])
+    const m = args.length >= 3 ? [args[args.length - 2], args[args.length - 1]] : /networkInterfaces\/([^/]+)\/ipConfigurations\/([^/]+)$/i.exec(id)?.slice(1)
+    return m ? this.ipconfigs.get(`${m[0]}/${m[1]}`.toLowerCase()) : undefined
   }
 
   /** A public IP's address by its id's last segment (or `resourceId(..., 'name')`). */
@@ -104,7 +110,10 @@ export function lbExposures(x: LbExport, json: PositionedJson, state: ParseState
     const lbName = asText(lb.name) ?? 'lb'
     const frontends = new Map<string, JsonObject>()
     for (const f of asObjects(props(lb).frontendIPConfigurations)) frontends.set((asText(f.name) ?? '').toLowerCase(), props(f))
-    for (const r of asObjects(props(lb).inboundNatRules)) {
+    const children = x.childRules
+      .filter((c) => (asText(c.name) ?? '').split('/')[0] === lbName)
+      .map((r) => ({r, name: (asText(r.name) ?? '').split('/').slice(1).join('/')}))
+    for (const {r, name: ruleName} of [...asObjects(props(lb).inboundNatRules).map((r) => ({r, name: asText(r.name)})), ...children]) {
       const p = props(r)
       const line = json.lineOf(r)
       const text = ruleText(r)
@@ -140,8 +149,8 @@ export function lbExposures(x: LbExport, json: PositionedJson, state: ParseState
         box: {from: AddressSet.ANY, to: publicSet ?? AddressSet.ANY, protocols: protocols ?? ProtocolSet.ALL, ports: ports ?? PortSet.ALL},
         translated: {...(beSet ? {to: beSet} : {}), ...(backendPort && !pooled ? {ports: backendPort} : {})},
         line,
-        rule: `${lbName}/${asText(r.name) ?? 'natrule'}`,
-        name: `${lbName}/${asText(r.name) ?? 'natrule'}`,
+        rule: `${lbName}/${ruleName || 'natrule'}`,
+        name: `${lbName}/${ruleName || 'natrule'}`,
         text,
         doubts,
       })

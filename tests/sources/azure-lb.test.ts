@@ -56,3 +56,44 @@ describe('azure: load-balancer inbound NAT rules composed with NSGs', () => {
     expect(azure.detect(text, 'lb-inbound-nat.json')).toBeGreaterThan(0.5)
   })
 })
+
+// An ARM template: the public IP is allocated at deploy time (no ipAddress), the NAT rule is a child
+// resource, ids are resourceId() expressions. Ground truth: one NAT exposure on any address (the
+// frontend is unknown) with an unknown-address doubt, translated to vm1 10.0.1.4:3389, passed by the
+// NSG's AllowRdp rule (line 6); nothing silently dropped.
+const TEMPLATE = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "resources": [
+    {"type": "Microsoft.Network/networkSecurityGroups", "name": "vm-nsg", "properties": {
+      "securityRules": [
+        {"name": "AllowRdp",
+         "properties": {"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "192.0.2.0/24", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "3389"}}
+      ]}},
+    {"type": "Microsoft.Network/publicIPAddresses", "name": "lb-pip", "properties": {"publicIPAllocationMethod": "Dynamic"}},
+    {"type": "Microsoft.Network/networkInterfaces", "name": "vm1-nic", "properties": {
+      "networkSecurityGroup": {"id": "[resourceId('Microsoft.Network/networkSecurityGroups', 'vm-nsg')]"},
+      "ipConfigurations": [{"name": "ipconfig1", "properties": {"privateIPAddress": "10.0.1.4", "privateIPAllocationMethod": "Static"}}]}},
+    {"type": "Microsoft.Network/loadBalancers", "name": "edge-lb", "properties": {
+      "frontendIPConfigurations": [{"name": "fe", "properties": {"publicIPAddress": {"id": "[resourceId('Microsoft.Network/publicIPAddresses', 'lb-pip')]"}}}]}},
+    {"type": "Microsoft.Network/loadBalancers/inboundNatRules", "name": "edge-lb/rdp-vm1",
+     "properties": {"frontendIPConfiguration": {"id": "[resourceId('Microsoft.Network/loadBalancers/frontendIPConfigurations', 'edge-lb', 'fe')]"},
+      "protocol": "Tcp", "frontendPort": 50001, "backendPort": 3389,
+      "backendIPConfiguration": {"id": "[resourceId('Microsoft.Network/networkInterfaces/ipConfigurations', 'vm1-nic', 'ipconfig1')]"}}}
+  ]
+}
+`
+
+describe('azure: load-balancer NAT in an ARM template', () => {
+  it('a child inboundNatRules resource with resourceId() references, frontend address unknown', async () => {
+    const r = await azure.parse(TEMPLATE, {file: 'lb.json'})
+    const nats = r.exposures.filter((e) => e.kind === 'nat-forward')
+    expect(nats).toHaveLength(1)
+    expect(nats[0]).toMatchObject({rule: 'edge-lb/rdp-vm1', line: 15, filter: {line: 6, rule: 'vm-nsg/AllowRdp'}})
+    expect(nats[0].ports.toStrings()).toEqual(['50001'])
+    expect(nats[0].to.isAny()).toBe(true)
+    expect(nats[0].from.toCidrs()).toEqual(['192.0.2.0/24'])
+    expect(nats[0].translated?.to?.toCidrs()).toEqual(['10.0.1.4/32'])
+    expect(nats[0].doubts?.map((d) => d.code)).toEqual(['unknown-address'])
+    expect(r.doubts ?? []).toEqual([])
+  })
+})
