@@ -10,7 +10,8 @@ import {FIXTURES, parseFixture} from '../helpers/sources.js'
 // (on app-subnet, where both NICs are) allows 22/tcp from 203.0.113.0/24 to 10.0.1.4 (line 8) and
 // 443/tcp to VirtualNetwork; the Azure defaults follow (AllowVnetInBound does not carry Internet clients).
 // ssh-vm1 (line 68) 50022 -> vm1 10.0.1.4:22: passed by AllowSshFromOffice, from the office only.
-// rdp-vm2 (line 72) 53389 -> vm2 10.0.1.5:3389: no rule passes 3389 -> nat-dead.
+// rdp-vm2 (line 72) 53389 -> vm2 10.0.1.5:3389: no rule of app-nsg passes 3389 -> nat-dead; db-nsg allows
+// 3389 from anywhere but is attached to db-subnet only, so it never sees vm2's traffic.
 // ssh-vm3 (line 76) -> vm3-nic, which is not in the export: kept, translated address unknown.
 describe('azure: load-balancer inbound NAT rules composed with NSGs', () => {
   it('a NAT rule passed by an NSG rule: exact composed exposure', async () => {
