@@ -10,6 +10,7 @@
  * application security groups as an empty, named set: their members are VNet NICs), and a deny that
  * names one never shadows (it is opaque). A subnet NSG and a NIC NSG both filter the same traffic;
  * each NSG is listed on its own (named by its attachments), combining them is the diff's question.
+ * Load-balancer inbound NAT rules in the same export are composed with the NSGs (azure-lb.ts).
  */
 import {type DoubtNote, note} from '../model/doubts.js'
 import {attachment, deviceModel, type DeviceInterface} from '../model/device.js'
@@ -22,6 +23,8 @@ import {type ExposureMeta, lastSegment, ParseState, parsePortText, permitsToExpo
 import {type EvalRule, evaluateList} from '../model/evaluate.js'
 import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, parseJsonWithPositions, type PositionedJson} from './json-positions.js'
 import type {SourceParser} from './types.js'
+import {azureNatOrder, LbExport, lbExposures} from './azure-lb.js'
+import {composeNat} from '../model/nat.js'
 
 export interface NsgRule {
   name: string
@@ -298,13 +301,13 @@ function parentNsgName(o: JsonObject): string {
 export const azure: SourceParser = {
   type: 'azure',
   description:
-    'Azure network security groups as JSON: az network nsg list/show/rule list, REST/ARM resources, {value:[...]} lists and ARM templates',
+    'Azure network security groups and load-balancer inbound NAT rules as JSON: az network nsg/lb/nic/public-ip list, REST/ARM resources, {value:[...]} lists and ARM templates',
   detection: 'JSON with securityRules/defaultSecurityRules or Microsoft.Network/networkSecurityGroups',
   extensions: ['.json'],
   detect(head) {
     const t = head.trimStart()
     if (!t.startsWith('{') && !t.startsWith('[')) return 0
-    if (/"(securityRules|defaultSecurityRules)"\s*:/.test(head) || /Microsoft\.Network\/networkSecurityGroups/i.test(head)) {
+    if (/"(securityRules|defaultSecurityRules|inboundNatRules)"\s*:/.test(head) || /Microsoft\.Network\/(networkSecurityGroups|loadBalancers)/i.test(head)) {
       // a Pulumi state names Azure types too; it has its own parser
       return /"urn"\s*:\s*"urn:pulumi:/.test(head) ? 0 : 0.9
     }
@@ -331,7 +334,9 @@ export const azure: SourceParser = {
     else items = [root]
     const nsgs = new Map<string, Nsg>()
     const loose: JsonObject[] = []
+    const lb = new LbExport()
     for (const item of items) {
+      if (isObject(item) && lb.take(item)) continue
       if (isObject(item) && looksLikeNsg(item)) {
         const nsg = readNsg(item, json)
         const seen = nsgs.get(nsg.name)
@@ -359,6 +364,11 @@ export const azure: SourceParser = {
       nsg.rules.push(readNsgRule(r, (n) => json.lineOf(n), ruleText(r)))
     }
     for (const nsg of nsgs.values()) nsgExposures(nsg, state)
-    return {...state.result(), device: nsgDevice([...nsgs.values()])}
+    // load-balancer inbound NAT rules, composed with the NSG rules on their backends
+    const backends = lbExposures(lb, json, state)
+    const result = state.result()
+    if (!lb.lbs.length) return {...result, device: nsgDevice([...nsgs.values()])}
+    const nat = composeNat(result.exposures, azureNatOrder(backends))
+    return {...result, exposures: nat.exposures, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), device: nsgDevice([...nsgs.values()])}
   },
 }
