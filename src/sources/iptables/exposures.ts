@@ -9,13 +9,14 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
-import {addDoubts, buildExposure} from '../../model/build.js'
+import {addDoubts} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
 import {composeNetfilterNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
+import {netfilterExposure} from '../netfilter-common.js'
 
 interface Meta {
   rule?: IptRule
@@ -178,25 +179,7 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
   }
   if (r?.loopback) doubts.push(note('loopback-only', 'loopback'))
   if (meta.note) doubts.push(meta.note)
-  // -i/-o (iifname/oifname) say where the traffic enters and leaves; a negation names no place
-  const bound = (names?: string[]) => (names?.length && !names.some((n) => n.startsWith('!')) ? {interfaces: [...new Set(names)], zones: []} : undefined)
-  const ingress = bound(interfaces.in)
-  const egress = bound(interfaces.out)
-  return buildExposure({
-    kind: meta.kind,
-    direction: meta.direction,
-    box,
-    line: meta.line,
-    rule: meta.name,
-    ...(meta.text !== undefined ? {text: meta.text} : {}),
-    ...(meta.kind === 'nat-forward' && r?.nat ? {translated: r.nat} : {}),
-    ...(interfaces.in || interfaces.out ? {interfaces} : {}),
-    ...(ingress ? {ingress} : {}),
-    ...(egress ? {egress} : {}),
-    fromSets,
-    toSets,
-    doubts,
-  })
+  return netfilterExposure({kind: meta.kind, direction: meta.direction, box, line: meta.line, rule: meta.name, text: meta.text, translated: meta.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts})
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */

@@ -20,7 +20,6 @@ import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard, type Permit} from '../../model/evaluate.js'
-import {buildExposure} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
@@ -28,6 +27,7 @@ import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './mod
 import {composeNetfilterNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
 import {verdictOf} from './statements.js'
+import {netfilterExposure} from '../netfilter-common.js'
 
 interface Meta {
   rule?: NftRule
@@ -296,25 +296,7 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
   }
   if (meta.compiled?.loopback) doubts.push(note('loopback-only', 'loopback'))
   if (meta.note) doubts.push(meta.note)
-  // -i/-o (iifname/oifname) say where the traffic enters and leaves; a negation names no place
-  const bound = (names?: string[]) => (names?.length && !names.some((n) => n.startsWith('!')) ? {interfaces: [...new Set(names)], zones: []} : undefined)
-  const ingress = bound(interfaces.in)
-  const egress = bound(interfaces.out)
-  return buildExposure({
-    kind: meta.kind,
-    direction: meta.direction,
-    box,
-    line: meta.line,
-    rule: meta.name,
-    ...(meta.text !== undefined ? {text: meta.text} : {}),
-    ...(meta.translated ? {translated: meta.translated} : {}),
-    ...(interfaces.in || interfaces.out ? {interfaces} : {}),
-    ...(ingress ? {ingress} : {}),
-    ...(egress ? {egress} : {}),
-    fromSets,
-    toSets,
-    doubts,
-  })
+  return netfilterExposure({kind: meta.kind, direction: meta.direction, box, line: meta.line, rule: meta.name, text: meta.text, translated: meta.translated, interfaces, fromSets, toSets, doubts})
 }
 
 /**
