@@ -5,22 +5,16 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import type {DiffZone, LiveConfig} from '../../src/diff/model.js'
+import type {DiffZone} from '../../src/diff/model.js'
 import {AddressSet} from '../../src/net/address-set.js'
 import {reachFrom, reachReport} from '../../src/paths/reach.js'
 import {PathSpace} from '../../src/paths/space.js'
 import {why} from '../../src/paths/why.js'
 import {TrustModel} from '../../src/policy/trust.js'
-import {parseText} from '../../src/sources/load.js'
 import {policy} from '../diff/helpers.js'
+import {CHAIN_DEVICES, CHAIN_ZONES, liveIptables} from './helpers.js'
 
-const ZONES: DiffZone[] = [
-  {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
-  {id: 'edge-net', trust: 'dmz', addresses: AddressSet.of('198.51.100.0/28')},
-  {id: 'dmz', trust: 'dmz', addresses: AddressSet.of('172.16.1.0/24')},
-  {id: 'lan', trust: 'internal', addresses: AddressSet.of('10.1.0.0/16')},
-  {id: 'mgmt', trust: 'management', addresses: AddressSet.of('10.99.0.0/24')},
-]
+const ZONES: DiffZone[] = [CHAIN_ZONES[0], {id: 'edge-net', trust: 'dmz', addresses: AddressSet.of('198.51.100.0/28')}, ...CHAIN_ZONES.slice(1)]
 
 const EDGE = `*nat
 :PREROUTING ACCEPT [0:0]
@@ -46,18 +40,13 @@ const INNER = (port: number) => `*filter
 COMMIT
 `
 
-async function live(device: string, text: string): Promise<LiveConfig> {
-  const parsed = await parseText(text, `live/${device}.rules`, 'iptables')
-  expect(parsed.unparsed).toEqual([])
-  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures, unparsed: [], stats: parsed.stats, ...(parsed.denies ? {denies: parsed.denies} : {})}
-}
+const live = liveIptables
 
 async function space(innerPort = 443): Promise<PathSpace> {
   return new PathSpace({
     zones: ZONES,
     devices: [
-      {id: 'edge', zones: [], interfaces: [{name: 'eth0', zone: 'internet'}, {name: 'eth1', zone: 'dmz'}], source: {file: 'devices.yaml', line: 1}},
-      {id: 'inner', zones: [], interfaces: [{name: 'eth0', zone: 'dmz'}, {name: 'eth1', zone: 'lan'}, {name: 'eth2', zone: 'mgmt'}], source: {file: 'devices.yaml', line: 9}},
+      ...CHAIN_DEVICES,
     ],
     accessPoints: [],
     flows: [],

@@ -5,19 +5,13 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import type {ApprovedAccess, CriticalFlow, DiffZone, Finding, LiveConfig} from '../../src/diff/model.js'
-import {AddressSet} from '../../src/net/address-set.js'
+import type {ApprovedAccess, CriticalFlow, Finding} from '../../src/diff/model.js'
 import {pathFindings} from '../../src/paths/findings.js'
 import {TrustModel} from '../../src/policy/trust.js'
-import {parseText} from '../../src/sources/load.js'
 import {ap, flow, policy} from '../diff/helpers.js'
+import {CHAIN_DEVICES, CHAIN_ZONES, liveIptables} from './helpers.js'
 
-const ZONES: DiffZone[] = [
-  {id: 'internet', trust: 'internet', addresses: AddressSet.ANY, catchAll: true},
-  {id: 'dmz', trust: 'dmz', addresses: AddressSet.of('172.16.1.0/24')},
-  {id: 'lan', trust: 'internal', addresses: AddressSet.of('10.1.0.0/16')},
-  {id: 'mgmt', trust: 'management', addresses: AddressSet.of('10.99.0.0/24')},
-]
+const ZONES = CHAIN_ZONES
 
 // line 4: the public 198.51.100.11:2222 is forwarded to the management host's ssh; line 10 passes it
 const EDGE = `*nat
@@ -42,19 +36,14 @@ const INNER = `*filter
 COMMIT
 `
 
-async function live(device: string, text: string): Promise<LiveConfig> {
-  const parsed = await parseText(text, `live/${device}.rules`, 'iptables')
-  expect(parsed.unparsed).toEqual([])
-  return {device, file: `live/${device}.rules`, type: 'iptables', exposures: parsed.exposures.map((e) => ({...e, file: `live/${device}.rules`})), unparsed: [], stats: parsed.stats, ...(parsed.denies ? {denies: parsed.denies} : {})}
-}
+const live = liveIptables
 
 async function run(accessPoints: ApprovedAccess[], flows: CriticalFlow[] = [], findings: Finding[] = []) {
   return pathFindings(
     {
       zones: ZONES,
       devices: [
-        {id: 'edge', zones: [], interfaces: [{name: 'eth0', zone: 'internet'}, {name: 'eth1', zone: 'dmz'}], source: {file: 'devices.yaml', line: 1}},
-        {id: 'inner', zones: [], interfaces: [{name: 'eth0', zone: 'dmz'}, {name: 'eth1', zone: 'lan'}, {name: 'eth2', zone: 'mgmt'}], source: {file: 'devices.yaml', line: 9}},
+        ...CHAIN_DEVICES,
       ],
       accessPoints,
       flows,
