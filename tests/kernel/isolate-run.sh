@@ -9,25 +9,9 @@ set -euo pipefail
 dir=$1 kind=$2
 here=$(cd "$(dirname "$0")" && pwd)
 
-mount --make-rprivate /
-mkdir -p /run/netns
-mount -t tmpfs kt /run/netns
-p="ki$$"
-c="${p}c" r="${p}r" s="${p}s"
-for n in "$c" "$r" "$s"; do ip netns add "$n"; done
-ip link add c0 netns "$c" address 02:00:00:00:01:01 type veth peer name wan0 netns "$r" address 02:00:00:00:01:02
-ip link add lan0 netns "$r" address 02:00:00:00:02:01 type veth peer name s0 netns "$s" address 02:00:00:00:02:02
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-nsx "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-nsx "$r" ip link set lo up
-nsx "$r" ip addr add 192.0.2.1/24 dev wan0
-nsx "$r" ip addr add 198.51.100.1/24 dev lan0
-nsx "$r" ip -6 addr add 2001:db8:1::1/64 dev wan0 nodad
-nsx "$r" ip -6 addr add 2001:db8:2::1/64 dev lan0 nodad
-nsx "$r" ip link set wan0 up
-nsx "$r" ip link set lan0 up
-nsx "$r" sysctl -qw net.ipv4.conf.wan0.rp_filter=0 net.ipv4.conf.lan0.rp_filter=0
+. "$here/topology.sh"
+make_topology ki
+nsx "$r" sysctl -qw net.ipv4.conf.lan0.rp_filter=0
 # a spoofed source from the zone side must still be routable back, or the kernel drops it before forward
 nsx "$r" ip route add 10.9.9.0/24 dev lan0
 nsx "$c" ip link set c0 up
