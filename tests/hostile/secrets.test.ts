@@ -114,6 +114,10 @@ describe('#12 planted secrets through parse, diff, prepare and errors', () => {
       // #21: isolate reads the same configs for names and positions
       ['isolate', 'paris-dmz', '--inventory', inv, '--format', 'markdown'],
       ['isolate', 'paris-dmz', '--inventory', inv, '--format', 'json'],
+      // #20/#22: the deciding rule's text and the drafted justifications come from the same configs
+      ['why', 'internet', '172.16.10.30', 'tcp/443', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'json'],
+      ['reach', '--from', 'internet', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'markdown'],
+      ['adopt', '--inventory', inv, '--as-of', '2026-11-25', '--dry-run'],
     ]) {
       const r = runHostile(args, {cwd: work})
       expect([0, 1], `${args[0]} ${r.stderr.slice(0, 300)}`).toContain(r.status)
