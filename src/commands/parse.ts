@@ -3,12 +3,11 @@ import {statSync} from 'node:fs'
 import {Args, Flags, ux} from '@oclif/core'
 
 import {BaseCommand, formatFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
 import {attachmentZones} from '../diff/attachment-zones.js'
-import {parseReport, type ParseReport} from '../report/parse-report.js'
+import {parseReport, parseReportJson, type ParseReport} from '../report/parse-report.js'
 import {renderParseText} from '../report/parse-text.js'
 import {DEFAULT_MAX_CONFIG_BYTES, loadConfig} from '../sources/load.js'
 
@@ -43,7 +42,7 @@ export default class Parse extends BaseCommand {
     }),
   }
 
-  async run(): Promise<ParseReport> {
+  async run(): Promise<ParseReport | void> {
     const {args, flags} = await this.parse(Parse)
     passProgramEnv(flags['pass-env'] ?? [])
     let path = args.file
@@ -62,10 +61,12 @@ export default class Parse extends BaseCommand {
       throw new IrmError('USAGE', '--inventory and --device go together', {hint: 'Name the inventory folder and the device id this config belongs to: --inventory inventory --device fw-edge-1.'})
     }
     const zonesOf = flags.inventory && flags.device ? await attachmentZones(flags.inventory, flags.device, loaded.device) : undefined
-    const report = parseReport(loaded, zonesOf)
-    const rendered = flags.format === 'json' ? renderJson(report) : renderParseText(report, this.paint(flags['no-color']))
+    // under --json oclif prints the returned report object
+    if (this.jsonEnabled()) return parseReport(loaded, zonesOf)
     // the default inventory folder and the config itself are never overwritten by the report
-    await this.emit(rendered, flags.output, ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])])
-    return report
+    const guarded = ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])]
+    // JSON is written as it is rendered, row by row: a 10^5-rule report never exists whole
+    if (flags.format === 'json') return this.emit(parseReportJson(loaded, zonesOf), flags.output, guarded)
+    await this.emit(renderParseText(parseReport(loaded, zonesOf), this.paint(flags['no-color'])), flags.output, guarded)
   }
 }
