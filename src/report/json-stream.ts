@@ -22,6 +22,11 @@ export class LazyArray {
     readonly length: number,
     readonly slice: (start: number, end: number) => unknown[],
   ) {}
+
+  /** Where the writer does not walk (inside an element it hands to JSON.stringify): every element at once. */
+  toJSON(): unknown[] {
+    return this.slice(0, this.length)
+  }
 }
 
 /**
@@ -75,6 +80,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** The value JSON.stringify serializes for `key`: toJSON applied. */
 function jsonValue(v: unknown, key: string): unknown {
+  if (v instanceof LazyArray) return v
   return typeof v === 'object' && v !== null && typeof (v as {toJSON?: unknown}).toJSON === 'function' ? (v as {toJSON(k: string): unknown}).toJSON(key) : v
 }
 
