@@ -5,7 +5,7 @@ import {renderDiffMarkdown} from './diff-markdown.js'
 import {renderDiffSarif} from './diff-sarif.js'
 import {renderDiffText} from './diff-text.js'
 import {makeLinker, renderDiffHtml} from './html.js'
-import {renderJson} from './json.js'
+import {renderJsonChunks} from './json.js'
 import {renderDiffJunit} from './junit.js'
 import {networkMap, renderMermaid} from './map.js'
 import type {Paint} from './output.js'
@@ -18,11 +18,11 @@ export interface DiffRenderOptions {
   output?: string
 }
 
-type Renderer = (run: {report: DiffReport; loaded: LoadedInventory}, o: DiffRenderOptions) => string | Promise<string>
+type Renderer = (run: {report: DiffReport; loaded: LoadedInventory}, o: DiffRenderOptions) => string | Iterable<string> | Promise<string>
 
 export const DIFF_RENDERERS = {
   text: ({report}, o) => renderDiffText(report, o.paint),
-  json: ({report}) => renderJson(report),
+  json: ({report}) => renderJsonChunks(report),
   markdown: ({report, loaded}, o) => renderDiffMarkdown(report, renderMermaid(networkMap(loaded.inventory, report.findings)), {maxLength: o.maxLength}),
   sarif: ({report}, o) => JSON.stringify(renderDiffSarif(report, o.version), null, 2),
   junit: ({report}) => renderDiffJunit(report),

@@ -45,6 +45,13 @@ const protocolKey = (p: number) => (PROTOCOL_KEY[p] ??= `${JSON.stringify(protoc
 
 type Side = {interfaces: string[]; zones: string[]; inventory_zones: string[]}
 
+function translatedJson(t: NonNullable<Exposure['translated']>): {to?: string[]; ports?: string[]} {
+  const out: {to?: string[]; ports?: string[]} = {}
+  if (t.to) out.to = t.to.toCidrs()
+  if (t.ports) out.ports = t.ports.toStrings()
+  return out
+}
+
 /** Makes the rows of one report: `omitFile` is the report's file, `zonesOf` fills inventory_zones. */
 class RowMaker {
   // the rows of one exposure are neighbours after the sort: the lists they share are kept for the next row
@@ -80,7 +87,10 @@ class RowMaker {
     }
     const any = r.p < 0
     const withPorts = any ? !e.ports.isAll() : hasPorts(r.p)
-    const j = {
+    const except = any ? this.exceptOf(e.protocols) : undefined
+    // every key of exposureRows, in its order, in one literal (one object shape for every row): a key
+    // exposureRows leaves out is undefined here, and JSON.stringify leaves it out as well
+    return {
       kind: e.kind,
       action: e.action,
       direction: e.direction,
@@ -90,35 +100,26 @@ class RowMaker {
       ports: withPorts ? (this.ports ??= this.portList(e.ports)) : [],
       line: e.line,
       rule: e.rule,
-    } as ExposureJson & Record<string, unknown>
-    if (withPorts && !e.sourcePorts.isAll()) j.source_ports = this.sourcePorts ??= this.portList(e.sourcePorts)
-    if (any) {
-      const except = this.exceptOf(e.protocols)
-      if (except.length) j.except_protocols = except
+      source_ports: withPorts && !e.sourcePorts.isAll() ? (this.sourcePorts ??= this.portList(e.sourcePorts)) : undefined,
+      except_protocols: except?.length ? except : undefined,
+      translated: e.translated ? translatedJson(e.translated) : undefined,
+      filter: e.filter ? e.filter : undefined,
+      text: e.text,
+      from_zones: e.fromZones?.length ? e.fromZones : undefined,
+      to_zones: e.toZones?.length ? e.toZones : undefined,
+      interfaces: e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length) ? e.interfaces : undefined,
+      from_sets: e.fromSets?.length ? e.fromSets : undefined,
+      to_sets: e.toSets?.length ? e.toSets : undefined,
+      notes: e.notes?.length ? e.notes : undefined,
+      doubts: e.doubts?.length ? (this.doubts ??= e.doubts.map((d) => ({code: d.code, effect: d.effect, detail: d.detail, line: d.line, ...(d.file === undefined ? {} : {file: d.file})}))) : undefined,
+      via: e.via?.length ? e.via : undefined,
+      ingress: e.ingress ? (this.ingress ??= this.side(e.ingress)) : undefined,
+      egress: e.egress ? (this.egress ??= this.side(e.egress)) : undefined,
+      hook: e.hook ? e.hook : undefined,
+      host_local: e.hostLocal ? true : undefined,
+      device: e.device ? e.device : undefined,
+      file: e.file && e.file !== this.omitFile ? e.file : undefined,
     }
-    if (e.translated) {
-      const t: {to?: string[]; ports?: string[]} = {}
-      if (e.translated.to) t.to = e.translated.to.toCidrs()
-      if (e.translated.ports) t.ports = e.translated.ports.toStrings()
-      j.translated = t
-    }
-    if (e.filter) j.filter = e.filter
-    if (e.text !== undefined) j.text = e.text
-    if (e.fromZones?.length) j.from_zones = e.fromZones
-    if (e.toZones?.length) j.to_zones = e.toZones
-    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) j.interfaces = e.interfaces
-    if (e.fromSets?.length) j.from_sets = e.fromSets
-    if (e.toSets?.length) j.to_sets = e.toSets
-    if (e.notes?.length) j.notes = e.notes
-    if (e.doubts?.length) j.doubts = this.doubts ??= e.doubts.map((d) => ({code: d.code, effect: d.effect, detail: d.detail, line: d.line, ...(d.file === undefined ? {} : {file: d.file})}))
-    if (e.via?.length) j.via = e.via
-    if (e.ingress) j.ingress = this.ingress ??= this.side(e.ingress)
-    if (e.egress) j.egress = this.egress ??= this.side(e.egress)
-    if (e.hook) j.hook = e.hook
-    if (e.hostLocal) j.host_local = true
-    if (e.device) j.device = e.device
-    if (e.file && e.file !== this.omitFile) j.file = e.file
-    return j
   }
 
   private portList(ports: PortSet): string[] {

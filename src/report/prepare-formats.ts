@@ -5,7 +5,7 @@
 import type {GateVerdict} from '../readiness/gate.js'
 import type {PrepareRun} from '../readiness/run.js'
 import {makeLinker, renderPrepareHtml} from './html.js'
-import {renderJson} from './json.js'
+import {renderJsonChunks} from './json.js'
 import {networkMap, renderMermaid} from './map.js'
 import type {Paint} from './output.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from './prepare.js'
@@ -19,11 +19,11 @@ export interface PrepareRenderOptions {
   output?: string
 }
 
-type Renderer = (run: PrepareRun, o: PrepareRenderOptions) => string | Promise<string>
+type Renderer = (run: PrepareRun, o: PrepareRenderOptions) => string | Iterable<string> | Promise<string>
 
 export const PREPARE_RENDERERS = {
   text: (run, o) => renderPrepareText(run.report, o.paint),
-  json: (run) => renderJson(run.report),
+  json: (run) => renderJsonChunks(run.report),
   markdown: (run, o) => renderPrepareMarkdown(run.report, renderMermaid(networkMap(run.loaded.inventory, run.diff?.findings ?? [])), {diff: run.diff, gate: o.gate, maxLength: o.maxLength}),
   sarif: (run, o) => renderPrepareSarif(run.report, o.version),
   junit: (run) => renderPrepareJunit(run.report),
