@@ -57,10 +57,14 @@ export function reachFrom(space: PathSpace, from: string): ReachedPath[] {
   if (start.from.isEmpty()) return out
   const walk = (zones: string[], devices: string[], pieces: Piece[]) => {
     const here = zones[zones.length - 1]
+    // only what passes is followed: each device decides just the pieces its rules may meet
+    const near = space.near(pieces)
     for (const edge of space.edges(here)) {
       if (zones.includes(edge.to) || space.untrusted(edge.to)) continue
+      const mine = near.get(edge.device)
+      if (!mine) continue
       const d = space.devices.get(edge.device)!
-      const {passed} = d.decide(here, edge.to, pieces, false)
+      const {passed} = d.decide(here, edge.to, mine, false)
       if (!passed.length) continue
       const inZone = space.addresses(edge.to)
       const arrived: Piece[] = []
