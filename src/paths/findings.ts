@@ -22,14 +22,15 @@ const GUARDED: readonly string[] = ['restricted', 'management']
 
 export interface PathFindings {
   findings: Finding[]
-  reach: ReachReport
+  /** Undefined when the caller does not want it (`report: false`). */
+  reach?: ReachReport
 }
 
 /**
  * The path findings of one diff input, and the per-device findings they supersede removed:
  * `critical-flow-blocked` of a flow that has a path in the zone graph is decided here.
  */
-export function pathFindings(input: DiffInput, findings: Finding[]): PathFindings {
+export function pathFindings(input: DiffInput, findings: Finding[], options: {report?: boolean} = {}): PathFindings {
   const space = new PathSpace(input)
   const from = untrustedZones(space)
   const reached = from.flatMap((z) => reachFrom(space, z))
@@ -42,7 +43,8 @@ export function pathFindings(input: DiffInput, findings: Finding[]): PathFinding
     out.push(...r)
   }
   const kept = findings.filter((f) => !(f.rule === 'critical-flow-blocked' && f.flow && decided.has(f.flow)))
-  return {findings: [...kept, ...out], reach: reachReport(space, from, reached)}
+  // the reach report costs as much as the walk and grows with every rule that reaches a zone
+  return {findings: [...kept, ...out], ...(options.report === false ? {} : {reach: reachReport(space, from, reached)})}
 }
 
 /** Access points of each device as boxes (one per service). */
