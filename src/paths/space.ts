@@ -27,6 +27,17 @@ export const MAX_HOPS = 6
 /** Boxes taken by earlier permits of one match, past which they are looked up by destination. */
 const TAKEN_INDEX_MIN = 32
 
+/** Edges out of a zone past which a walk looks up the devices near its pieces (PathSpace.near). */
+export const NEAR_MIN_EDGES = 16
+/** A piece touching more IPv4 /16s than this is wide: it may meet any device. */
+const NEAR_QUERY_16 = 64
+
+function blocks16(v4: readonly number[]): number {
+  let n = 0
+  for (let i = 0; i < v4.length; i += 2) n += (v4[i + 1] >>> 16) - (v4[i] >>> 16) + 1
+  return n
+}
+
 export interface Edge {
   device: string
   to: string
@@ -417,9 +428,11 @@ export class PathSpace {
    * Per device, the pieces whose destination meets one of its permits or NATs (in the pieces' order):
    * the others pass nothing there, so a walk that needs only what passes decides just these. Chained
    * devices in parallel meet a few of each other's hosts; without this, every pair of devices would
-   * try every piece.
+   * try every piece. Undefined when a piece is wide (every device may take it: decide them all).
    */
-  near(pieces: readonly Piece[]): Map<string, Piece[]> {
+  near(pieces: readonly Piece[]): Map<string, Piece[]> | undefined {
+    // a piece as wide as the index meets every device: nothing to save (the first hop from a zone)
+    if (pieces.some((p) => p.box.to.v6.length > 0 || blocks16(p.box.to.v4) > NEAR_QUERY_16)) return undefined
     if (!this.destinations) {
       this.destinations = new DestinationIndex((e) => e.to)
       for (const d of this.devices.values()) for (const e of [...d.permits, ...d.nats]) this.destinations.add({device: d.id, to: e.to})
