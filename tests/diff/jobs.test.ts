@@ -66,4 +66,15 @@ describe('diff --jobs', () => {
     expect(report.findings.filter((f) => f.device === 'fw-0002').map((f) => f.rule)).toEqual(['device-unaudited'])
     expect(report.devices.map((d) => `${d.id} ${d.status}`)).toEqual(['fw-0000 audited', 'fw-0001 audited', 'fw-0002 unaudited', 'fw-0003 audited', 'fw-0004 audited', 'fw-0005 audited'])
   })
+
+  it('per device on the workers, a bad --live file is the same input error as on one thread', async () => {
+    const inv = join(dir, 'estate-live')
+    writeInventory(inv, 4, 200)
+    writeFileSync(join(dir, 'bad.rules'), 'Connection reset by peer\n')
+    const run = (jobs: number) => runDiff({inventoryDir: inv, asOf: AS_OF, displayBase: ROOT, jobs, reach: false, live: [`fw-0001=${join(dir, 'bad.rules')}:iptables`]}).catch((e: Error) => e)
+    const one = await run(1)
+    const two = await run(2)
+    expect(one).toMatchObject({code: 'CONFIG_WRONG_FORMAT'})
+    expect(two).toMatchObject({name: (one as Error).name, message: (one as Error).message, code: 'CONFIG_WRONG_FORMAT'})
+  })
 })
