@@ -1,5 +1,6 @@
 /** Helpers shared by the Junos exposure builders: names of ports and protocols, address books. */
 import type {ExposureTemplate} from '../../model/build.js'
+import type {UnparsedCode} from '../kit/unparsed.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
@@ -15,6 +16,7 @@ export interface ExposureProblem {
   line: number
   reason: string
   text: string
+  code: UnparsedCode
 }
 
 export interface Resolved {

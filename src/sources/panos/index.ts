@@ -83,7 +83,7 @@ function readXml(text: string, file: string, fold: boolean): Read {
 }
 
 function readText(text: string, file: string): Read {
-  const tree = fromText(text)
+  const tree = fromText(text, file)
   if (tree.count === 0 && tree.problems.length) {
     throw new IrmError('CONFIG_WRONG_FORMAT', 'no PAN-OS statement found', {file, line: tree.problems[0].line, hint: 'Give an XML export, `set` commands or `show config` output, or pick another --type.'})
   }

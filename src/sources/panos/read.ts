@@ -41,7 +41,7 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     if (v.length && !v.every((x) => x === 'any')) rule.unknown.push(`${k} ${v.join(',')}`)
   }
   for (const c of r.children.values()) if (!c.used) rule.unknown.push(c.name)
-  if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`)
+  if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`, 'unknown-action')
   return rule
 }
 
@@ -155,7 +155,7 @@ function readNatRule(r: PNode): NatRule {
     source: items(r, 'source'),
     destination: items(r, 'destination'),
     service: value(r, 'service') ?? 'any',
-    rejectStatic: (reason) => reject(staticIp?.children.get('translated-address') ?? r, reason),
+    rejectStatic: (reason) => reject(staticIp?.children.get('translated-address') ?? r, reason, 'bad-value'),
   }
   if (dt) rule.destinationTranslation = {address: dt.children.get('translated-address')?.values[0], port: dt.children.get('translated-port')?.values[0]}
   if (staticIp) rule.staticIp = {address: staticIp.children.get('translated-address')?.values[0], bidirectional: staticIp.children.get('bi-directional')?.values[0] === 'yes'}

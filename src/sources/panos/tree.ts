@@ -5,8 +5,10 @@
  * model read them, so whatever was not read is reported with its path. The tree is the reader's
  * bookkeeping, not the model: read.ts turns it into model.ts objects.
  */
+import type {UnparsedCode} from '../kit/unparsed.js'
 import {redactLine} from '../redact.js'
 import {MAX_NESTING} from '../../core/limits.js'
+import {inputLines} from '../input.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
 import {streamXml} from '../xml.js'
 
@@ -29,8 +31,8 @@ export interface PNode {
   text: string
   tag?: string
   attrName?: string
-  /** Set when the model read the node and could not use it: reported with this reason. */
-  rejected?: string
+  /** Set when the model read the node and could not use it: reported with this reason and code. */
+  rejected?: {reason: string; code: UnparsedCode}
   /**
    * Set when the XML reader read this entry into the vendor model as soon as it closed and dropped
    * its subtree (security rules, address objects: the bulk of a large rulebase). Keeps the subtree's
@@ -43,6 +45,7 @@ export interface UnreadItem {
   line: number
   reason: string
   text: string
+  code: UnparsedCode
   path: string
 }
 
@@ -74,10 +77,11 @@ function excerpt(node: PNode): string {
   return `<${node.tag}${node.attrName !== undefined ? ` name="${node.attrName}"` : ''}>`
 }
 
-function childOf(parent: PNode, name: string, line: number, text: string): PNode {
+/** A child, made when first named; `from` gives its excerpt (a statement's text is redacted only then). */
+function childOf(parent: PNode, name: string, line: number, from?: {text: string}): PNode {
   let c = parent.children.get(name)
   if (!c) {
-    c = newNode(name, line, parent, text)
+    c = newNode(name, line, parent, from ? from.text : '')
     if (parent.children === NO_CHILDREN) parent.children = new Map()
     parent.children.set(name, c)
   }
@@ -134,7 +138,7 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
         // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
         while (parent.children.get(key)?.folded) key += '\u0000'
         const fresh = !parent.children.has(key)
-        const node = childOf(parent, key, line, '')
+        const node = childOf(parent, key, line)
         if (fresh) {
           node.name = nodeName
           node.tag = name
@@ -176,11 +180,12 @@ const DEVICE_LEVEL = new Set(['deviceconfig', 'network', 'vsys', 'device-group',
 const CONFIG_LEVEL = new Set(['mgt-config', 'shared', 'readonly', 'panorama'])
 
 /** Set or brace text → tree, with the read problems and the number of source statements. */
-export function fromText(text: string): {root: PNode; count: number; directives: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
+export function fromText(text: string, file = ''): {root: PNode; count: number; directives: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
   // `!` starts a comment line in pasted PAN-OS CLI scripts; blanked so line numbers stay
-  if (text.includes('!')) text = text.replace(/^[ \t]*!.*$/gm, '')
-  const setForm = /^[ \t]*(set|delete)\s/.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
-  const read = setForm ? readSetForm(text) : readHierarchy(text)
+  const lines = inputLines({file, text}).map((l) => (BANG_COMMENT.test(l.text) ? {...l, text: ''} : l))
+  const first = lines.find((l) => l.text.trim() !== '' && !/^\s*#/.test(l.text))
+  const setForm = /^[ \t]*(set|delete)\s/.test(first?.text ?? '')
+  const read = setForm ? readSetForm(lines) : readHierarchy(lines)
   const top = newNode('', 1)
   // a [ ] list shorter than another in the same statement repeats its last item (junos/read.ts): once is enough
   const seen = new Set<string>()
@@ -193,7 +198,7 @@ export function fromText(text: string): {root: PNode; count: number; directives:
       else words = [...device, 'vsys', 'vsys1', ...words]
     }
     if (words.length > MAX_DEPTH) {
-      read.problems.push({line: s.line, reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120))})
+      read.problems.push({line: s.line, reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120)), code: 'too-deep'})
       continue
     }
     for (const part of splitRuleAttributes(words)) {
@@ -202,7 +207,7 @@ export function fromText(text: string): {root: PNode; count: number; directives:
       seen.add(key)
       let node = top
       const last = part.length === 1 ? 1 : part.length - 1
-      for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s.text)
+      for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s)
       if (part.length > 1) node.values.push(part[part.length - 1])
       // every node a statement wrote to shares its id: the statement is understood only if all were read
       node.ids.push(s.id)
@@ -211,6 +216,8 @@ export function fromText(text: string): {root: PNode; count: number; directives:
   }
   return {root: top, count: read.count + read.directives, directives: read.directives, problems: read.problems, form: setForm ? 'set' : 'brace'}
 }
+
+const BANG_COMMENT = /^[ \t]*!/
 
 /** Rule attributes PAN-OS accepts several at a time: `set rulebase security rules R from a to b action allow`. */
 const RULE_ATTRIBUTES = new Set(['from', 'to', 'source', 'destination', 'application', 'service', 'action', 'source-user', 'category', 'negate-source', 'negate-destination', 'disabled', 'description', 'tag', 'log-setting', 'log-start', 'log-end', 'rule-type', 'source-hip', 'destination-hip', 'hip-profiles', 'schedule', 'group-tag'])
@@ -234,8 +241,8 @@ function splitRuleAttributes(words: string[]): string[][] {
 }
 
 /** A node the model read and could not use: it leaves the understood count, with this reason. */
-export function reject(node: PNode | undefined, reason: string): void {
-  if (node) node.rejected = reason
+export function reject(node: PNode | undefined, reason: string, code: UnparsedCode): void {
+  if (node) node.rejected = {reason, code}
 }
 
 export function markDeep(node: PNode | undefined): void {
@@ -311,11 +318,11 @@ class Accounting {
     if (n.used) for (const id of n.ids) this.ok.add(id)
     for (const c of n.children.values()) {
       if (c.rejected) {
-        this.unparsed.push({line: c.line, reason: c.rejected, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.unparsed.push({line: c.line, reason: c.rejected.reason, text: redactLine(excerpt(c).slice(0, 120)), code: c.rejected.code, path: pathOf(c)})
         this.all(c, false)
       } else if (c.used || c.deep) this.walk(c)
       else if (hasIds(c)) {
-        this.unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), code: 'not-modelled', path: pathOf(c)})
         this.all(c, false)
       }
     }
