@@ -24,16 +24,16 @@ export {parseAddress, unitName} from './build-state.js'
 export function buildConfig(statements: Statement[], ledger: ParseLedger): {config: JunosConfig; unparsed: Unparsed[]} {
   const st = newState()
   const unparsed: Unparsed[] = []
+  const failed = new Set<number>()
   // applied configuration groups behave as if written where they apply (groups.ts)
   for (const s of expandGroups(statements)) {
     const outcome = s.inactive ? null : handle(st, s, s.words)
-    const failed = ledger.verdictOf(s.id) === 'unparsed'
-    if (outcome === null) {
-      if (!failed) ledger.ok(s.id)
-    } else if ('ignored' in outcome) {
-      if (!failed) ledger.ignored(s.id, outcome.ignored)
-    } else if (!failed) {
+    if (failed.size && failed.has(s.id)) continue
+    if (outcome === null) ledger.ok(s.id)
+    else if ('ignored' in outcome) ledger.ignored(s.id, outcome.ignored)
+    else {
       const entry: Unparsed = {line: s.line, reason: outcome.reason, text: s.text, code: outcome.code}
+      failed.add(s.id)
       ledger.lost(s.id)
       ledger.add(entry, {cost: 0})
       unparsed.push(entry)

@@ -485,6 +485,15 @@ export function readHierarchy(lines: readonly InputLine[]): ReadResult {
   return {statements: reader.statements, problems: [...tokenProblems, ...reader.problems], count: reader.count, directives: 0, form: 'hierarchy'}
 }
 
+const NO_LISTS: string[][] = []
+
+/** Tokens with a list or a leading annotation (`inactive:`), which splitAnnotated must read. */
+function needsSplit(toks: readonly string[]): boolean {
+  if (toks.length && toks[0].endsWith(':')) return true
+  for (const t of toks) if (t === LIST_OPEN || t === LIST_CLOSE) return true
+  return false
+}
+
 const ANNOTATIONS = new Set(['inactive:', 'replace:', 'protect:', 'delete:', 'unprotect:'])
 
 /** Annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not. */
@@ -563,11 +572,14 @@ class HierarchyReader implements TokenSink {
   }
 
   private take(line: number): {inactive: boolean; words: string[]; lists: string[][]; open: boolean; line: number} {
-    const parts = splitAnnotated(this.current, this.quoted)
-    const at = this.current.length ? this.currentLine : line
+    const toks = this.current
+    const quoted = this.quoted
+    const at = toks.length ? this.currentLine : line
     this.current = []
     this.quoted = undefined
-    return {...parts, line: at}
+    // most statements carry no annotation and no list: their words are the tokens as read
+    if (!quoted && !needsSplit(toks)) return {inactive: false, words: toks, lists: NO_LISTS, open: false, line: at}
+    return {...splitAnnotated(toks, quoted), line: at}
   }
 
   private open(line: number): void {
