@@ -52,7 +52,7 @@ export function attachExposures(config: JunosConfig, exposures: Exposure[]): voi
   const side = (units: string[] | undefined, zones: string[] | undefined): Attachment | undefined => {
     if (units?.length) return attachment(units, units.flatMap((u) => (zoneOf.has(u) ? [zoneOf.get(u)!] : [])))
     if (!zones?.length) return undefined
-    const key = zones.join('\u0000')
+    const key = zones.length === 1 ? zones[0] : zones.join('\u0000')
     let a = byZones.get(key)
     if (!a) byZones.set(key, (a = attachment(zones.flatMap((z) => members.get(z) ?? []), zones)))
     return a

@@ -99,11 +99,17 @@ export function readJunos(text: string, file = ''): ReadResult {
   return looksLikeSetForm(lines) ? readSetForm(lines) : readHierarchy(lines)
 }
 
-/** Interned words: a large config repeats the same few hundred words millions of times. */
+/**
+ * Interned words: a large set-form config repeats the same few hundred words millions of times (each
+ * line writes its whole path). The hierarchy writes each block's words once: `NO_INTERN` there.
+ */
 class Words {
   private readonly known = new Map<string, string>()
 
+  constructor(private readonly enabled = true) {}
+
   intern(w: string): string {
+    if (!this.enabled) return w
     const k = this.known.get(w)
     if (k !== undefined) return k
     this.known.set(w, w)
@@ -478,7 +484,7 @@ export function readHierarchy(lines: readonly InputLine[]): ReadResult {
   // the tokenizer's problems (an unterminated quote) are listed before the reader's, as they always were
   const tokenProblems: ReadProblem[] = []
   const reader = new HierarchyReader(source)
-  const tokenizer = new Tokenizer(reader, new Words(), tokenProblems, source)
+  const tokenizer = new Tokenizer(reader, new Words(false), tokenProblems, source)
   for (const l of lines) tokenizer.feed(l.text, l.line)
   tokenizer.finish()
   reader.finish()

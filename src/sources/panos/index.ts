@@ -11,6 +11,7 @@ import {redactLine} from '../redact.js'
 import type {ParseResult, SourceParser, Unparsed} from '../types.js'
 import {composeNat} from '../../model/nat.js'
 import {toExposures} from './exposures.js'
+import {eachSkipped} from './ignored.js'
 import {panosNatOrder} from './nat.js'
 import {foldEntry} from './read.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
@@ -53,8 +54,10 @@ export function parsePanos(text: string, file: string, fold = true): ParseResult
   const rest = unread(read.root)
   // the tree counts source items (lines or elements) and what the model read of them; entries cost nothing more
   const ledger = new ParseLedger()
-  ledger.count(read.lines)
+  ledger.total(read.lines)
   ledger.miss(read.lines - rest.understood - read.directives)
+  // sections skipped on purpose: their items are understood, with the reason
+  eachSkipped(converted.skipped, (id, reason) => ledger.ignored(id, reason))
   for (const u of [...read.unparsed, ...rest.unparsed]) ledger.add(u, {cost: 0})
   for (const p of problems) ledger.add({...p, text: redactLine(p.text)}, {cost: 0})
   for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)

@@ -27,6 +27,8 @@ export interface PNode {
   /** Parent and this node's path segment: the path is built only for a node that is reported (pathOf). */
   parent?: PNode
   seg: string
+  /** XML: the `name` attribute of the element, for the segment `entry[@name='X']`. */
+  segName: string | undefined
   /** Source excerpt: a set/brace statement, or (XML) the start tag, rebuilt by textOf from `tag` and `attrName`. */
   text: string
   tag?: string
@@ -62,13 +64,13 @@ export type Folder = (node: PNode) => {model: unknown} | undefined
 const NO_CHILDREN: Map<string, PNode> = new Map()
 
 export function newNode(name: string, line: number, parent?: PNode, text = ''): PNode {
-  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, text}
+  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, segName: undefined, text}
 }
 
 /** `/config/devices/entry[@name='localhost.localdomain']/vsys` (XML) or `/config/devices/…` (set/brace form). */
 export function pathOf(node: PNode): string {
   const segs: string[] = []
-  for (let n: PNode | undefined = node; n?.parent; n = n.parent) segs.push(n.seg)
+  for (let n: PNode | undefined = node; n?.parent; n = n.parent) segs.push(n.segName !== undefined ? `${n.seg}[@name='${n.segName}']` : n.seg)
   return segs.length ? `/${segs.reverse().join('/')}` : ''
 }
 
@@ -103,9 +105,10 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
   let count = 0
   let first: {name: string; line: number} | undefined
   let config = false
-  // one frame per open element: its node (undefined inside a member), text pieces, whether it has child elements
+  // one frame per open element: its node (undefined inside a member), its direct text, whether it has
+  // child elements, whether it is a <member>
   const nodes: Array<PNode | undefined> = [top]
-  const texts: string[][] = [[]]
+  const texts: string[] = ['']
   const hasChild: boolean[] = [false]
   const members: boolean[] = [false]
   let inMember = 0
@@ -120,59 +123,66 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
       if (inMember) {
         inMember++
         nodes.push(undefined)
-        texts.push([])
-        hasChild.push(false)
         members.push(false)
-        return
-      }
-      count++
-      const parent = nodes[nodes.length - 1]!
-      if (name === 'member') {
-        inMember = 1
-        parent.ids.push(count)
-        nodes.push(parent)
-        members.push(true)
       } else {
-        const nodeName = name === 'entry' && attrs.name !== undefined ? attrs.name : name
-        let key = nodeName
-        // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
-        while (parent.children.get(key)?.folded) key += '\u0000'
-        const fresh = !parent.children.has(key)
-        const node = childOf(parent, key, line)
-        if (fresh) {
-          node.name = nodeName
-          node.tag = name
-          if (attrs.name !== undefined) node.attrName = attrs.name
+        count++
+        const parent = nodes[nodes.length - 1]!
+        if (name === 'member') {
+          inMember = 1
+          parent.ids.push(count)
+          nodes.push(parent)
+          members.push(true)
+        } else {
+          nodes.push(openNode(parent, name, attrs.name, line, count))
+          members.push(false)
         }
-        node.seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
-        node.ids.push(count)
-        nodes.push(node)
-        members.push(false)
       }
-      texts.push([])
+      texts.push('')
       hasChild.push(false)
     },
     text(t) {
-      texts[texts.length - 1].push(t)
+      // only a leaf's text and a member's are values: the indentation between elements is dropped here
+      const top = texts.length - 1
+      if (!hasChild[top] || members[top]) texts[top] += t
     },
     close() {
       const node = nodes.pop()
-      const pieces = texts.pop()!
+      const direct = texts.pop()!
       const leaf = !hasChild.pop()
       const member = members.pop()!
       if (inMember) {
         inMember--
-        if (member) node!.values.push(pieces.join('').trim())
+        if (member) node!.values.push(direct.trim())
         return
       }
       if (node && leaf) {
-        const t = pieces.join('').trim()
+        const t = direct.trim()
         if (t !== '') node.values.push(t)
       }
       if (node && fold && node.tag === 'entry') foldNode(node, fold)
     },
   })
   return {root: top, count, first, config}
+}
+
+/** The node an element opens: an `entry` is named by its `name` attribute; a repeated name is the same node. */
+function openNode(parent: PNode, tag: string, attrName: string | undefined, line: number, id: number): PNode {
+  const nodeName = tag === 'entry' && attrName !== undefined ? attrName : tag
+  let key = nodeName
+  // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
+  while (parent.children.get(key)?.folded) key += '\u0000'
+  const fresh = !parent.children.has(key)
+  const node = childOf(parent, key, line)
+  if (fresh) {
+    node.name = nodeName
+    node.tag = tag
+    if (attrName !== undefined) node.attrName = attrName
+  }
+  // the path segment is built only if the node is reported (pathOf)
+  node.seg = tag
+  node.segName = attrName
+  node.ids.push(id)
+  return node
 }
 
 /** Set-form words directly under `config`: where a single-vsys firewall's `set X` lands. */
