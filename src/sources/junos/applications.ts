@@ -11,6 +11,8 @@ export interface AppBoxes {
   unresolved?: string
 }
 
+const ANY_APP: AppBoxes = {boxes: [ANY_BOX]}
+
 export class Applications {
   private readonly cache = new Map<string, AppBoxes>()
 
@@ -19,10 +21,11 @@ export class Applications {
     private readonly problems: ExposureProblem[],
   ) {}
 
-  resolve(name: string, seen: Set<string> = new Set()): AppBoxes {
-    if (name === 'any') return {boxes: [ANY_BOX]}
+  resolve(name: string, path?: Set<string>): AppBoxes {
+    if (name === 'any') return ANY_APP
     const cached = this.cache.get(name)
     if (cached) return cached
+    const seen = path ?? new Set<string>()
     let out: AppBoxes
     const app = this.config.applications.get(name)
     const set = this.config.applicationSets.get(name)
