@@ -1,6 +1,5 @@
 import type {DeviceModel} from '../model/device.js'
 import type {Denial, Exposure} from '../model/exposure.js'
-import type {UnparsedCode} from './kit/unparsed.js'
 
 /** A line (or XML element / JSON path) the parser did not understand. `text` is redacted. */
 /**
@@ -23,8 +22,6 @@ export interface Unparsed {
   code?: UnparsedCode
   reason: string
   text: string
-  /** Why, as a closed code (src/sources/kit/unparsed.ts); `reason` is its rendered text. */
-  code?: UnparsedCode
   /** For structured formats: element path (`/config/devices/entry/vsys/...`) or JSON pointer. */
   path?: string
   /** The file the line is in, when not the config itself (an included file). */

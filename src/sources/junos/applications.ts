@@ -50,7 +50,7 @@ export class Applications {
       const ports = t.destinationPort ? portSet(rangeText(t.destinationPort)) : PortSet.ALL
       const sourcePorts = t.sourcePort ? portSet(rangeText(t.sourcePort)) : PortSet.ALL
       if (!protocols || !ports || !sourcePorts) {
-        this.problems.push({line: t.line, reason: `application ${name}: protocol or port not understood; taken as any`, text: app.text, code: 'bad-value'})
+        this.problems.push({line: t.line, code: 'bad-value', reason: `application ${name}: protocol or port not understood; taken as any`, text: app.text})
         boxes.push(ANY_BOX)
         continue
       }

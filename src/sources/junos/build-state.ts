@@ -1,7 +1,7 @@
 /** What every Junos build step shares: the model being filled and the indexes that find its parts again. */
 import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
-import type {UnparsedCode} from '../kit/unparsed.js'
+import type {UnparsedCode} from '../types.js'
 import {headLine, type Statement} from './read.js'
 import type {AddressBook, HostInbound, JunosConfig, NatRuleSet, Policy} from './model.js'
 import {IGNORED} from './tables.js'
@@ -21,7 +21,7 @@ export interface Skip {
 export type Outcome = null | Skip | Miss
 
 export const miss = (code: UnparsedCode, reason: string): Miss => ({code, reason})
-export const notModelled = (reason: string): Miss => ({code: 'not-modelled', reason})
+export const notModelled = (reason: string): Miss => ({code: 'unsupported', reason})
 export const badValue = (reason: string): Miss => ({code: 'bad-value', reason})
 export const ignore = (reason: string): Skip => ({ignored: reason})
 

@@ -28,7 +28,7 @@ function readHostInbound(target: HostInbound, w: string[]): Outcome {
 export function handleZone(st: BuildState, w: string[], s: Statement, functional: boolean): Outcome {
   // w starts after `security-zone` / `functional-zone`
   const name = w[0]
-  if (!name) return miss('syntax', 'zone without a name')
+  if (!name) return miss('malformed', 'zone without a name')
   const z = zone(st, name, headLine(s, functional ? 'functional-zone' : 'security-zone'), s.text, functional)
   const rest = w.slice(1)
   if (rest.length === 0) return null

@@ -32,7 +32,7 @@ export function buildConfig(statements: Statement[], ledger: ParseLedger): {conf
     if (outcome === null) ledger.ok(s.id)
     else if ('ignored' in outcome) ledger.ignored(s.id, outcome.ignored)
     else {
-      const entry: Unparsed = {line: s.line, reason: outcome.reason, text: s.text, code: outcome.code}
+      const entry: Unparsed = {line: s.line, code: outcome.code, reason: outcome.reason, text: s.text}
       failed.add(s.id)
       ledger.lost(s.id)
       ledger.add(entry, {cost: 0})
@@ -49,7 +49,7 @@ function handle(st: BuildState, s: Statement, w: string[]): Outcome {
   if (w.includes('apply-groups') || w.includes('apply-groups-except')) return ignore('configuration groups (applied where they apply)')
   switch (w[0]) {
     case 'logical-systems':
-      return miss('out-of-scope', 'logical systems are not modelled (export each one as its own device)')
+      return miss('unsupported', 'logical systems are not modelled (export each one as its own device)')
     case 'groups':
       // a template: its content is read where expandGroups applied it
       return ignore('configuration group (read where it is applied)')
@@ -116,12 +116,12 @@ function unit(st: BuildState, ifName: string, unitNo: string, line: number): Uni
 
 function handleInterface(st: BuildState, w: string[], s: Statement): Outcome {
   const ifName = w[1]
-  if (!ifName) return miss('syntax', 'interface without a name')
+  if (!ifName) return miss('malformed', 'interface without a name')
   if (w.length === 2) return null
   let unitNo = '0'
   let rest = w.slice(2)
   if (rest[0] === 'unit') {
-    if (!rest[1]) return miss('syntax', 'unit without a number')
+    if (!rest[1]) return miss('malformed', 'unit without a number')
     unitNo = rest[1]
     rest = rest.slice(2)
     const u = unit(st, ifName, unitNo, s.line)

@@ -1,6 +1,6 @@
 /** Helpers shared by the Junos exposure builders: names of ports and protocols, address books. */
 import type {ExposureTemplate} from '../../model/build.js'
-import type {UnparsedCode} from '../kit/unparsed.js'
+import type {UnparsedCode} from '../types.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'

@@ -90,7 +90,7 @@ function convertProblems(ledger: ParseLedger, problems: ExposureProblem[], read:
     if (seen.has(key)) continue
     seen.add(key)
     for (const id of idsByLine.get(p.line) ?? []) ledger.lost(id)
-    ledger.add({line: p.line, reason: p.reason, text: redactLine(p.text), code: p.code}, {cost: 0})
+    ledger.add({line: p.line, code: p.code, reason: p.reason, text: redactLine(p.text)}, {cost: 0})
   }
 }
 

@@ -5,7 +5,7 @@
  * PAN-OS set and brace text (panos/tree.ts) is read by the same two readers.
  */
 import {type InputLine, inputLines} from '../input.js'
-import type {UnparsedCode} from '../kit/unparsed.js'
+import type {UnparsedCode} from '../types.js'
 import {redactLine} from '../redact.js'
 
 /** The lines a statement's text is echoed from (redacted only when someone asks for it). */
@@ -194,7 +194,7 @@ class Tokenizer {
     if (!this.quote) return
     const {value, line} = this.quote
     this.quote = undefined
-    this.problems.push({line, reason: 'unterminated quoted string', text: lineText(this.source, line), code: 'syntax'})
+    this.problems.push({line, code: 'malformed', reason: 'unterminated quoted string', text: lineText(this.source, line)})
     this.sink.word(this.words.intern(value), true, line)
   }
 
@@ -279,14 +279,14 @@ class SetReader implements TokenSink {
   }
 
   private problem(line: number, reason: string, code: UnparsedCode): void {
-    this.problems.push({line, reason, text: lineText(this.source, line), code})
+    this.problems.push({line, code, reason, text: lineText(this.source, line)})
   }
 
   private command(tokens: string[], line: number): void {
     const verb = tokens[0]
     const parsed = this.bad ? null : setWords(tokens, 1)
     if (!parsed) {
-      this.problem(line, 'unbalanced brackets or braces in a set command', 'syntax')
+      this.problem(line, 'unbalanced brackets or braces in a set command', 'malformed')
       return
     }
     const {words, lists} = parsed
@@ -316,7 +316,7 @@ class SetReader implements TokenSink {
       case 'insert':
       case 'move': {
         const problem = reorder(this.statements, verb, words)
-        if (problem) this.problem(line, problem, 'not-modelled')
+        if (problem) this.problem(line, problem, 'unsupported')
         else this.directives++
         return
       }
@@ -570,10 +570,10 @@ class HierarchyReader implements TokenSink {
   }
 
   finish(): void {
-    if (this.current.length) this.problem(this.currentLine, 'statement cut off at the end of the file', 'syntax')
+    if (this.current.length) this.problem(this.currentLine, 'statement cut off at the end of the file', 'malformed')
     if (this.stack.length) {
       const open = this.stack[this.stack.length - 1]
-      this.problem(open.line, `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`, 'syntax')
+      this.problem(open.line, `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`, 'malformed')
     }
   }
 
@@ -590,7 +590,7 @@ class HierarchyReader implements TokenSink {
 
   private open(line: number): void {
     const {inactive, words, open, line: at} = this.take(line)
-    if (open || words.length === 0) this.problem(at, 'block without a name', 'syntax')
+    if (open || words.length === 0) this.problem(at, 'block without a name', 'malformed')
     // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
     const frameWords = words.filter((w) => w !== LIST_MARK)
     this.stack.push({words: frameWords, inactive, line: at, children: 0})
@@ -605,7 +605,7 @@ class HierarchyReader implements TokenSink {
   private leaf(line: number): void {
     const {inactive, words, lists, open, line: at} = this.take(line)
     if (open) {
-      this.problem(at, "unterminated '[' list", 'syntax')
+      this.problem(at, "unterminated '[' list", 'malformed')
       return
     }
     if (words.length === 0) return
@@ -618,13 +618,13 @@ class HierarchyReader implements TokenSink {
 
   private close(line: number): void {
     if (this.current.length) {
-      this.problem(this.currentLine, "statement without ';' before '}'", 'syntax')
+      this.problem(this.currentLine, "statement without ';' before '}'", 'malformed')
       this.current = []
       this.quoted = undefined
     }
     const frame = this.stack.pop()
     if (!frame) {
-      this.problem(line, "unbalanced '}'", 'syntax')
+      this.problem(line, "unbalanced '}'", 'malformed')
       return
     }
     this.path.length -= frame.words.length
@@ -646,7 +646,7 @@ class HierarchyReader implements TokenSink {
   }
 
   private problem(line: number, reason: string, code: UnparsedCode): void {
-    this.problems.push({line, reason, text: lineText(this.source, line), code})
+    this.problems.push({line, code, reason, text: lineText(this.source, line)})
   }
 
   /** Words of the open blocks and their header lines, shared by every statement until a block opens or closes. */

@@ -5,7 +5,7 @@
  * management profiles and the MGT port) come from listeners.ts and the profiles below.
  */
 import {type DoubtNote, note} from '../../model/doubts.js'
-import type {UnparsedCode} from '../kit/unparsed.js'
+import type {UnparsedCode} from '../types.js'
 import {fromTemplate} from '../../model/build.js'
 import {type DeviceInterface, type DeviceListener, type DeviceModel, deviceModel} from '../../model/device.js'
 import type {Denial, Exposure} from '../../model/exposure.js'
@@ -127,7 +127,7 @@ function managementProfileExposures(ctx: ContextConfig, ifaces: Map<string, Ifac
       if (!iface?.profile) continue
       const profile = profiles.get(iface.profile)
       if (!profile) {
-        problems.push({line: iface.line, reason: `interface-management-profile ${iface.profile} not defined`, text: ifName, code: 'undefined-reference'})
+        problems.push({line: iface.line, code: 'undefined-reference', reason: `interface-management-profile ${iface.profile} not defined`, text: ifName})
         continue
       }
       const to = iface.addresses.isEmpty() ? AddressSet.ANY : iface.addresses

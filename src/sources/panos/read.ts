@@ -40,7 +40,7 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     if (v.length && !v.every((x) => x === 'any')) rule.unknown.push(`${k} ${v.join(',')}`)
   }
   for (const c of r.children.values()) if (!c.used) rule.unknown.push(c.name)
-  if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`, 'unknown-action')
+  if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`, 'bad-value')
   return rule
 }
 

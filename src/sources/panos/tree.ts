@@ -5,7 +5,7 @@
  * model read them, so whatever was not read is reported with its path. The tree is the reader's
  * bookkeeping, not the model: read.ts turns it into model.ts objects.
  */
-import type {UnparsedCode} from '../kit/unparsed.js'
+import type {UnparsedCode} from '../types.js'
 import {redactLine} from '../redact.js'
 import {MAX_NESTING} from '../../core/limits.js'
 import {inputLines} from '../input.js'
@@ -208,7 +208,7 @@ export function fromText(text: string, file = ''): {root: PNode; count: number; 
       else words = [...device, 'vsys', 'vsys1', ...words]
     }
     if (words.length > MAX_DEPTH) {
-      read.problems.push({line: s.line, reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120)), code: 'too-deep'})
+      read.problems.push({line: s.line, code: 'malformed', reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120))})
       continue
     }
     for (const part of splitRuleAttributes(words)) {
@@ -328,11 +328,11 @@ class Accounting {
     if (n.used) for (const id of n.ids) this.ok.add(id)
     for (const c of n.children.values()) {
       if (c.rejected) {
-        this.unparsed.push({line: c.line, reason: c.rejected.reason, text: redactLine(excerpt(c).slice(0, 120)), code: c.rejected.code, path: pathOf(c)})
+        this.unparsed.push({line: c.line, code: c.rejected.code, reason: c.rejected.reason, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
         this.all(c, false)
       } else if (c.used || c.deep) this.walk(c)
       else if (hasIds(c)) {
-        this.unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), code: 'not-modelled', path: pathOf(c)})
+        this.unparsed.push({line: c.line, code: 'unsupported', reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
         this.all(c, false)
       }
     }
