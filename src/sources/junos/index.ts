@@ -5,6 +5,7 @@
  */
 import {ParseLedger} from '../kit/ledger.js'
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {Exposure} from '../../model/exposure.js'
@@ -45,8 +46,10 @@ export const junos: SourceParser = {
         hint: 'Export with `show configuration | display set` or `show configuration`, or pick another --type.',
       })
     }
+    stageDone('tokenize')
     const ledger = junosLedger(read)
     const {config, unparsed: misses} = buildConfig(read.statements, ledger)
+    stageDone('model')
     const device = describeDevice(config, read.statements)
     const converted = toExposures(config)
     // destination/static NAT opens only what a security policy passes after translation

@@ -267,9 +267,10 @@ class SetReader implements TokenSink {
   line(l: InputLine): void {
     const raw = l.text
     if (COMMENT.test(raw)) return
+    const prev = this.tokens
     this.tokens = []
     this.bad = false
-    if (isPlain(raw)) splitPlain(raw, this.tokens, this.words)
+    if (isPlain(raw)) splitPlain(raw, this.tokens, this.words, prev)
     else {
       this.tokenizer.feed(raw, l.line)
       this.tokenizer.finish()
@@ -359,8 +360,11 @@ function isPlain(text: string): boolean {
   return true
 }
 
-/** Blank-separated words of a plain line. */
-function splitPlain(text: string, out: string[], words: Words): void {
+/**
+ * Blank-separated words of a plain line. A set-form line mostly repeats the previous line's path: a
+ * word equal to the previous line's word at the same place is that string again (no copy, no lookup).
+ */
+function splitPlain(text: string, out: string[], words: Words, prev: readonly string[]): void {
   const n = text.length
   let i = 0
   while (i < n) {
@@ -369,7 +373,8 @@ function splitPlain(text: string, out: string[], words: Words): void {
     if (i >= n) return
     let j = i + 1
     while (j < n && !isWordEnd(text.charCodeAt(j))) j++
-    out.push(words.intern(text.slice(i, j)))
+    const same = prev[out.length]
+    out.push(same !== undefined && same.length === j - i && text.startsWith(same, i) ? same : words.intern(text.slice(i, j)))
     i = j
   }
 }

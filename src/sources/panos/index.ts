@@ -6,6 +6,7 @@
  */
 import {ParseLedger} from '../kit/ledger.js'
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, SourceParser, Unparsed} from '../types.js'
@@ -47,6 +48,8 @@ export const panos: SourceParser = {
 export function parsePanos(text: string, file: string, fold = true): ParseResult {
   if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
   const read = /^\s*</.test(text) ? readXml(text, file, fold) : readText(text, file)
+  // the XML stream reads security rules and address objects into the model as their entries close
+  stageDone('tokenize')
   const converted = toExposures(read.root)
   const {problems, device, denies} = converted
   // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone

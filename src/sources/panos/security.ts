@@ -123,7 +123,7 @@ function typeApplies(r: PlacedRule, from: string, to: string, zoneless: boolean)
 }
 
 function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string, to: string, zoneless: boolean): Template {
-  const doubts = [...new Set(variants.flatMap((v) => v.doubts))]
+  const doubts = variants.length === 1 ? variants[0].doubts : [...new Set(variants.flatMap((v) => v.doubts))]
   const {fromSets, toSets} = variants[0]
   return {
     kind: 'filter',
