@@ -10,7 +10,7 @@
  * each unparsed entry the units it costs (`cost`).
  */
 import {type Doubt, type DoubtCode, doubtEffect} from '../../model/doubts.js'
-import type {Unparsed} from '../types.js'
+import type {Unparsed, UnparsedCode} from '../types.js'
 
 /** Batfish's ParseStatus, per file. */
 export type ParseStatus = 'passed' | 'partially-unrecognized' | 'failed'
@@ -21,6 +21,8 @@ export type IgnoredTable = ReadonlyMap<string, string>
 export interface LedgerOptions {
   /** Reason for a line seen and never given a verdict; unset: such lines count as understood. */
   unvisited?: string
+  /** Code of those lines (default `unvisited`; a line reader whose unjudged lines are unknown commands says so). */
+  unvisitedCode?: UnparsedCode
   /** Redaction of echoed text (the loader redacts again; parsers with their own secret forms pass theirs). */
   redact?: (text: string) => string
   /** The file the lines are in, when the parser reads several. */
@@ -102,8 +104,8 @@ export class ParseLedger {
    * and counts once; `replace` keeps only the last). With `cost`, the entry stands on its own and costs
    * that many counted units (an XML element and its children, a FortiOS block).
    */
-  unparsed(line: number, reason: string, text: string, extra: {path?: string; file?: string; cost?: number; replace?: boolean} = {}): void {
-    const entry: Unparsed = {line, reason, text: this.redact(text)}
+  unparsed(line: number, reason: string, text: string, extra: {code?: UnparsedCode; path?: string; file?: string; cost?: number; replace?: boolean} = {}): void {
+    const entry: Unparsed = extra.code ? {line, code: extra.code, reason, text: this.redact(text)} : {line, reason, text: this.redact(text)}
     if (extra.path !== undefined) entry.path = extra.path
     const file = extra.file ?? this.options.file
     if (file !== undefined) entry.file = file
@@ -155,7 +157,7 @@ export class ParseLedger {
       if (!v) {
         if (this.options.unvisited === undefined) continue
         missed++
-        const entry: Unparsed = {line, reason: this.options.unvisited, text: this.redact(this.seen.get(line) ?? '')}
+        const entry: Unparsed = {line, code: this.options.unvisitedCode ?? 'unvisited', reason: this.options.unvisited, text: this.redact(this.seen.get(line) ?? '')}
         if (this.options.file !== undefined) entry.file = this.options.file
         unparsed.push(entry)
       } else if (v.kind === 'unparsed') {
