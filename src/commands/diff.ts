@@ -63,6 +63,8 @@ export default class Diff extends BaseCommand {
       policyFrom: flags['policy-from'],
       recordRevision: true,
       jobs: flags.jobs,
+      // the reach section is printed only by the JSON document; the other formats never read it
+      reach: flags.format === 'json' || this.jsonEnabled(),
       asOf,
       displayBase: process.cwd(),
       validate: (inv) =>
