@@ -27,6 +27,18 @@ export interface ReadResult {
   unparsed: Unparsed[]
   lines: number
   understood: number
+  /** Save blocks a later block of the same table replaced: their lines are understood and not in effect. */
+  replaced: ReplacedBlock[]
+}
+
+/** A save block (`*filter` … `COMMIT`) whose table a later block of the same file started again. */
+export interface ReplacedBlock {
+  table: string
+  /** Line of its `*table`. */
+  line: number
+  /** Line of the `*table` that replaced it. */
+  by: number
+  lines: number[]
 }
 
 const TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
@@ -487,6 +499,10 @@ export function parseCommandWords(words: string[], line: number, text: string, t
 /** A table as a save block collects it, before its family is known. */
 interface PendingTable {
   name: string
+  /** Line of the `*table` (0 for rules before any). */
+  line: number
+  /** The block's lines, its `*table` and `COMMIT` included. */
+  lines: number[]
   headerFamily?: Family
   hints: Set<Family>
   chains: Map<string, IptChain>
@@ -524,6 +540,11 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
   let bad = 0
   let headerFamily: Family | undefined
   let block: PendingTable | null = null
+  // iptables-restore (without --noflush) flushes a table each time a block starts it: the kernel keeps
+  // the last block of each table, its user chains and its policies (nft backend: undeclared policies
+  // are ACCEPT again). Commands outside save blocks (a script's `iptables -A`) add up as they run.
+  const savedBlocks = new Map<string, PendingTable>()
+  const replaced: ReplacedBlock[] = []
   const fileFamily: Family = IP6_FILE.test(fileName) ? 6 : 4
 
   const tableOf = (family: Family, name: string): IptTable => {
@@ -552,15 +573,27 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
     const family: Family =
       b.headerFamily ?? (b.hints.has(6) && !b.hints.has(4) ? 6 : b.hints.has(4) ? 4 : fileFamily)
     const t = tableOf(family, b.name)
+    const key = `${family} ${b.name}`
+    const earlier = savedBlocks.get(key)
+    // only a written `*table` starts the table again; rules with no block before them add to it
+    if (earlier && b.line === 0) for (const l of b.lines) earlier.lines.push(l)
+    else {
+      if (earlier) {
+        t.chains.clear()
+        replaced.push({table: b.name, line: earlier.line, by: b.line, lines: earlier.lines})
+      }
+      savedBlocks.set(key, b)
+    }
     for (const [name, c] of b.chains) {
       const into = chainOf(t.chains, name)
       if (c.policy) Object.assign(into, {policy: c.policy, policyLine: c.policyLine, policyText: c.policyText})
       into.rules.push(...c.rules)
     }
   }
-  const openBlock = (name: string) => {
+  const openBlock = (name: string, line: number): PendingTable => {
     closeBlock()
-    block = {name, headerFamily, hints: new Set(), chains: new Map()}
+    block = {name, line, lines: [], headerFamily, hints: new Set(), chains: new Map()}
+    return block
   }
   const fail = (line: number, reason: string, text: string) => {
     unparsed.push({line, reason, text: redactRule(text.trim())})
@@ -579,15 +612,17 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
     if (t.startsWith('*')) {
       const name = t.slice(1).trim()
       if (!TABLES.has(name)) problems.push(`unknown table '${name}'`)
-      openBlock(name)
+      openBlock(name, line).lines.push(line)
     } else if (t === 'COMMIT') {
+      ;(block as PendingTable | null)?.lines.push(line)
       closeBlock()
       headerFamily = undefined
     } else if (t.startsWith(':')) {
       const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?$/.exec(t)
       if (!m) problems.push('chain declaration not understood')
       else {
-        if (!block) openBlock('filter')
+        if (!block) openBlock('filter', 0)
+        block!.lines.push(line)
         const c = chainOf(block!.chains, m[1])
         const p = m[2].toUpperCase()
         if (p === 'ACCEPT' || p === 'DROP') Object.assign(c, {policy: p, policyLine: line, policyText: redactLine(t)})
@@ -595,8 +630,9 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
       }
     } else if (t.startsWith('-') || t.startsWith('[')) {
       // iptables-restore body line
-      if (!block) openBlock('filter')
+      if (!block) openBlock('filter', 0)
       const b = block!
+      b.lines.push(line)
       const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
       problems.push(...cmd.problems)
       if (cmd.rule?.familyHint) b.hints.add(cmd.rule.familyHint)
@@ -623,7 +659,7 @@ export function readLines(source: SourceLine[], fileName = ''): ReadResult {
     }
   }
   closeBlock()
-  return {ruleset, unparsed, lines: counted, understood: counted - bad}
+  return {ruleset, unparsed, lines: counted, understood: counted - bad, replaced}
 }
 
 function applyToChains(
