@@ -26,3 +26,6 @@ export const DIFF_RENDERERS = {
 } satisfies RendererTable<{report: DiffReport; loaded: LoadedInventory}, DiffRenderOptions>
 
 export type DiffFormat = keyof typeof DIFF_RENDERERS
+
+/** Formats whose renderer prints the reach section (the others never read it: the diff skips building it). */
+export const READS_REACH: ReadonlySet<string> = new Set<DiffFormat>(['json'])
