@@ -8,14 +8,14 @@ import {Command, Flags} from '@oclif/core'
 import {IrmError, isIrmError} from '../core/errors.js'
 import {SCHEMA_VERSION} from '../report/json.js'
 import {endWithNewline, paint, type Paint, useColor, writeAtomic, writeChunks} from '../report/output.js'
+import {formatsOf, type RenderOptions} from '../report/renderers.js'
 
-export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit' | 'html'
-
-export const formatFlag = (options: readonly ReportFormat[] | readonly string[], defaultValue: ReportFormat = 'text') =>
+/** `--format`: its options are the keys of the report's renderer table (src/report/renderers.ts), in order. */
+export const formatFlag = (renderers: object, defaultValue = 'text', summary = 'Output format.') =>
   Flags.string({
     char: 'f',
-    summary: 'Output format.',
-    options: [...options],
+    summary,
+    options: formatsOf(renderers),
     default: defaultValue,
   })
 
@@ -45,6 +45,11 @@ export abstract class BaseCommand extends Command {
 
   protected paint(noColor?: boolean): Paint {
     return paint(useColor(noColor, process.env, Boolean(process.stdout.isTTY)))
+  }
+
+  /** What every renderer of a report's table gets (src/report/renderers.ts). */
+  protected renderOptions(noColor?: boolean): RenderOptions & {name: string} {
+    return {paint: this.paint(noColor), version: this.config.version, name: this.config.name}
   }
 
   /**

@@ -7,8 +7,9 @@ import {passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
 import {attachmentZones} from '../diff/attachment-zones.js'
-import {parseReport, parseReportJson, type ParseReport} from '../report/parse-report.js'
-import {renderParseText} from '../report/parse-text.js'
+import {parseReport, type ParseReport} from '../report/parse-report.js'
+import {PARSE_RENDERERS} from '../report/parse-formats.js'
+import {renderAs} from '../report/renderers.js'
 import {DEFAULT_MAX_CONFIG_BYTES, loadConfig} from '../sources/load.js'
 
 export default class Parse extends BaseCommand {
@@ -30,7 +31,7 @@ export default class Parse extends BaseCommand {
   static override flags = {
     'pass-env': passEnvFlag,
     type: Flags.string({char: 't', summary: "Config format (see 'irm-audit sources'); detected when omitted."}),
-    format: formatFlag(['text', 'json']),
+    format: formatFlag(PARSE_RENDERERS),
     output: outputFlag,
     'no-color': noColorFlag,
     'max-config-bytes': Flags.integer({summary: 'Refuse configs larger than this.', default: DEFAULT_MAX_CONFIG_BYTES}),
@@ -63,10 +64,8 @@ export default class Parse extends BaseCommand {
     const zonesOf = flags.inventory && flags.device ? await attachmentZones(flags.inventory, flags.device, loaded.device) : undefined
     // under --json oclif prints the returned report object
     if (this.jsonEnabled()) return parseReport(loaded, zonesOf)
+    const rendered = await renderAs(PARSE_RENDERERS, flags.format, {loaded, zonesOf}, this.renderOptions(flags['no-color']))
     // the default inventory folder and the config itself are never overwritten by the report
-    const guarded = ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])]
-    // JSON is written as it is rendered, row by row: a 10^5-rule report never exists whole
-    if (flags.format === 'json') return this.emit(parseReportJson(loaded, zonesOf), flags.output, guarded)
-    await this.emit(renderParseText(parseReport(loaded, zonesOf), this.paint(flags['no-color'])), flags.output, guarded)
+    await this.emit(rendered, flags.output, ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])])
   }
 }

@@ -5,29 +5,26 @@
 import type {GateVerdict} from '../readiness/gate.js'
 import type {PrepareRun} from '../readiness/run.js'
 import {makeLinker, renderPrepareHtml} from './html.js'
-import {renderJsonChunks} from './json.js'
+import {renderJson} from './json.js'
 import {networkMap, renderMermaid} from './map.js'
-import type {Paint} from './output.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from './prepare.js'
+import type {RendererTable, RenderOptions} from './renderers.js'
 
-export interface PrepareRenderOptions {
+export interface PrepareRenderOptions extends RenderOptions {
   gate: GateVerdict
-  paint: Paint
-  version: string
   maxLength?: number
   linkBase?: string
   output?: string
 }
 
-type Renderer = (run: PrepareRun, o: PrepareRenderOptions) => string | Iterable<string> | Promise<string>
 
 export const PREPARE_RENDERERS = {
   text: (run, o) => renderPrepareText(run.report, o.paint),
-  json: (run) => renderJsonChunks(run.report),
+  json: (run) => renderJson(run.report),
   markdown: (run, o) => renderPrepareMarkdown(run.report, renderMermaid(networkMap(run.loaded.inventory, run.diff?.findings ?? [])), {diff: run.diff, gate: o.gate, maxLength: o.maxLength}),
   sarif: (run, o) => renderPrepareSarif(run.report, o.version),
   junit: (run) => renderPrepareJunit(run.report),
   html: (run, o) => renderPrepareHtml(run.report, run.diff, {link: makeLinker(o.linkBase, o.output, process.cwd()), map: networkMap(run.loaded.inventory, run.diff?.findings ?? [])}),
-} satisfies Record<string, Renderer>
+} satisfies RendererTable<PrepareRun, PrepareRenderOptions>
 
 export type PrepareFormat = keyof typeof PREPARE_RENDERERS
