@@ -75,8 +75,8 @@ function ruleBox(r: IptRule, family: Family): Box {
  * What a user chain may ACCEPT: the boxes of its ACCEPT rules (a superset of what it really accepts),
  * or the whole box when it jumps further (we do not chase accepts through several levels).
  */
-function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: Guard[]}> | null {
-  const out: Array<{match: Box; guards: Guard[]}> = []
+function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: readonly Guard[]}> | null {
+  const out: Array<{match: Box; guards: readonly Guard[]}> = []
   for (const r of table.chains.get(name)?.rules ?? []) {
     if (r.target && table.chains.has(r.target)) return [{match: ANY_BOX, guards: []}]
     if (r.target === 'ACCEPT' && r.newTraffic) out.push({match: ruleBox(r, table.family), guards: r.guards})

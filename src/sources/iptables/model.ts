@@ -17,9 +17,9 @@ export interface IptRule {
   protocols: ProtocolSet
   ports: PortSet
   sourcePorts: PortSet
-  guards: Guard[]
+  guards: readonly Guard[]
   /** Doubts that widen an allow (unknown options, hostnames). */
-  doubts: DoubtNote[]
+  doubts: readonly DoubtNote[]
   /** A condition we did not understand: a deny/return with it must not shadow anything. */
   unknown: boolean
   /** Only part of the matching packets are affected (limit, hashlimit): a deny with it shadows nothing. */
@@ -30,8 +30,8 @@ export interface IptRule {
   loopback: boolean
   inInterface?: string
   outInterface?: string
-  fromSets: string[]
-  toSets: string[]
+  fromSets: readonly string[]
+  toSets: readonly string[]
   comment?: string
   /** Upper-case for built-in targets (ACCEPT, DNAT), as written for user chains; absent: no target. */
   target?: string
