@@ -123,6 +123,9 @@ export class AddressSet {
   intersect(o: AddressSet): AddressSet {
     if (o === AddressSet.ANY) return this
     if (this === AddressSet.ANY) return o
+    // one side within the other (a rule inside its chain's traffic): that side, without a new list
+    if (o.covers(this)) return this
+    if (this.covers(o)) return o
     return this.reuse(intersect(this.v4, o.v4), intersect(this.v6, o.v6), o)
   }
 
