@@ -26,20 +26,14 @@ export interface IptRule {
   rateLimited: boolean
   /** False when conntrack/state says the rule never sees a new connection (ESTABLISHED, RELATED, INVALID). */
   newTraffic: boolean
-  /** `-i lo` / `-o lo`: loopback traffic only. */
+  /** `-i lo` / `-o lo`: loopback traffic only. (Interfaces and ipsets are guards: `{in}`, `{out}`, `{set}`.) */
   loopback: boolean
-  inInterface?: string
-  outInterface?: string
-  fromSets: readonly string[]
-  toSets: readonly string[]
   comment?: string
   /** Upper-case for built-in targets (ACCEPT, DNAT), as written for user chains; absent: no target. */
   target?: string
   goto: boolean
   /** DNAT --to-destination / REDIRECT --to-ports, as parsed. */
   nat?: {to?: AddressSet; ports?: PortSet}
-  /** Address family evidence seen in the rule (addresses, icmpv6, `-4`/`-6`). */
-  familyHint?: Family
 }
 
 export interface IptChain {

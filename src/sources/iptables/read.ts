@@ -171,11 +171,23 @@ function readPortSpec(spec: string): PortSet | null {
   return PortSet.fromRanges(pairs)
 }
 
+// one IPv4 block per first address (the same source or destination repeats over many rules): sets are
+// immutable, so rules share it; bounded like the other interned values
+const blocks4 = new Map<number, AddressSet>()
+function sharedBlock(set: AddressSet): AddressSet {
+  const start = set.v4[0]
+  const known = blocks4.get(start)
+  if (known && known.v4[1] === set.v4[1]) return known
+  if (blocks4.size >= MAX_INTERNED) blocks4.clear()
+  blocks4.set(start, set)
+  return set
+}
+
 /** One address list (`10.0.0.0/8,192.0.2.1`) and the family of its last item; null when an item is no address. */
 function parseAddressList(spec: string): {set: AddressSet; family: Family} | null {
   // one dotted quad or CIDR: the usual spelling, read without the general parser's intermediate objects
   const quick = spec.indexOf(',') < 0 ? AddressSet.parseIpv4(spec) : undefined
-  if (quick) return {set: quick, family: 4}
+  if (quick) return {set: quick === AddressSet.ANY4 ? quick : sharedBlock(quick), family: 4}
   let set = AddressSet.EMPTY
   let family: Family = 4
   for (const item of spec.split(',')) {
@@ -232,6 +244,8 @@ interface Command {
   rule?: IptRule
   /** `iptables` → 4, `ip6tables` → 6, `-4`/`-6` in a restore file. */
   family?: Family
+  /** Address family evidence seen in the rule (addresses, icmpv6, `-4`/`-6`): a save block's family. */
+  familyHint?: Family
   line: number
   text: string
   problems: string[]
@@ -313,8 +327,7 @@ function newRule(line: number, text: string): IptRule {
   return {
     line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
     sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, unknown: false, rateLimited: false, newTraffic: true,
-    loopback: false, inInterface: undefined, outInterface: undefined, fromSets: NONE, toSets: NONE, comment: undefined,
-    target: undefined, goto: false, nat: undefined, familyHint: undefined,
+    loopback: false, comment: undefined, target: undefined, goto: false, nat: undefined,
   }
 }
 
@@ -369,7 +382,7 @@ class CommandReader {
   }
 
   hint(f: Family | undefined): void {
-    if (f) this.rule.familyHint = f
+    if (f) this.cmd.familyHint = f
   }
 
   addresses(opt: string, v: string | undefined, side: 'from' | 'to'): void {
@@ -463,8 +476,6 @@ class CommandReader {
         const name = words[++this.i] ?? ''
         const dir = (words[++this.i] ?? 'src').split(',')[0]
         const named = this.neg ? `!${name}` : name
-        if (dir === 'dst') rule.toSets = [...rule.toSets, named]
-        else rule.fromSets = [...rule.fromSets, named]
         this.guard({set: dir === 'dst' ? 'dst' : 'src', name: named})
         return true
       }
@@ -504,13 +515,7 @@ class CommandReader {
     const rule = this.rule
     if (v === 'lo' && !this.neg) rule.loopback = true
     const name = `${this.neg ? '!' : ''}${v}`
-    if (input) {
-      rule.inInterface = name
-      this.guard({in: name})
-    } else {
-      rule.outInterface = name
-      this.guard({out: name})
-    }
+    this.guard(input ? {in: name} : {out: name})
   }
 
   match(): void {
@@ -614,7 +619,7 @@ class CommandReader {
       this.other(w, spec, dash)
     }
     if (cmd.op === 'append' || cmd.op === 'insert') cmd.rule = rule
-    if (cmd.family) rule.familyHint = cmd.family
+    if (cmd.family) cmd.familyHint = cmd.family
     return cmd
   }
 }
@@ -765,7 +770,7 @@ class LineReader {
     const b = this.block ?? this.openBlock('filter')
     const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
     for (const p of cmd.problems) this.problems.push(p)
-    const hint = cmd.rule?.familyHint
+    const hint = cmd.rule && cmd.familyHint
     if (hint) b.hints |= 1 << hint
     applyToChains(b.chains, cmd, this.problems)
   }
