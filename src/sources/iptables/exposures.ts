@@ -63,11 +63,19 @@ function ruleName(prefix: string, index: number, comment?: string): string {
   return comment ? `${prefix}${index} "${comment}"` : prefix + index
 }
 
+/** `s` within the family's addresses: a set of that family alone (most rules) is its own scope. */
+function inFamily(s: AddressSet, family: Family): AddressSet {
+  if (s === AddressSet.ANY) return FAMILY_ANY[family]
+  return s.hasFamily(family === 4 ? 6 : 4) ? s.intersect(FAMILY_ANY[family]) : s
+}
+
 function ruleBox(r: IptRule, family: Family): Box {
-  let scope = FAMILY_ANY[family]
   // `-i lo`: iptables does not check addresses, but only the host's own loopback traffic arrives there
-  if (r.loopback) scope = LOOPBACK[family]
-  return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
+  if (r.loopback) {
+    const scope = LOOPBACK[family]
+    return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
+  }
+  return {from: inFamily(r.from, family), to: inFamily(r.to, family), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
 }
 
 /**
