@@ -171,23 +171,11 @@ function readPortSpec(spec: string): PortSet | null {
   return PortSet.fromRanges(pairs)
 }
 
-// one IPv4 block per first address (the same source or destination repeats over many rules): sets are
-// immutable, so rules share it; bounded like the other interned values
-const blocks4 = new Map<number, AddressSet>()
-function sharedBlock(set: AddressSet): AddressSet {
-  const start = set.v4[0]
-  const known = blocks4.get(start)
-  if (known && known.v4[1] === set.v4[1]) return known
-  if (blocks4.size >= MAX_INTERNED) blocks4.clear()
-  blocks4.set(start, set)
-  return set
-}
-
 /** One address list (`10.0.0.0/8,192.0.2.1`) and the family of its last item; null when an item is no address. */
 function parseAddressList(spec: string): {set: AddressSet; family: Family} | null {
   // one dotted quad or CIDR: the usual spelling, read without the general parser's intermediate objects
   const quick = spec.indexOf(',') < 0 ? AddressSet.parseIpv4(spec) : undefined
-  if (quick) return {set: quick === AddressSet.ANY4 ? quick : sharedBlock(quick), family: 4}
+  if (quick) return {set: quick, family: 4}
   let set = AddressSet.EMPTY
   let family: Family = 4
   for (const item of spec.split(',')) {
