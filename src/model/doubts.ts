@@ -88,6 +88,8 @@ export const DOUBT_EFFECTS = {
   'approximated': 'narrower',
   // a NAT no filter passes: it opens nothing
   'nat-dead': 'dead',
+  // rules a later block of the same table replaces (iptables-restore flushes a table it starts again)
+  'replaced-block': 'dead',
 } as const satisfies Record<string, DoubtEffect>
 
 export type DoubtCode = keyof typeof DOUBT_EFFECTS

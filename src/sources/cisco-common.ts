@@ -30,7 +30,7 @@ export interface CiscoNode {
  */
 export class LineLedger extends ParseLedger {
   constructor(redact: (text: string) => string) {
-    super({unvisited: 'unknown command', redact})
+    super({unvisited: 'unknown command', unvisitedCode: 'unknown-statement', redact})
   }
 
   override ok(node: CiscoNode | number): void {

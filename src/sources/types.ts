@@ -2,8 +2,24 @@ import type {DeviceModel} from '../model/device.js'
 import type {Denial, Exposure} from '../model/exposure.js'
 
 /** A line (or XML element / JSON path) the parser did not understand. `text` is redacted. */
+/**
+ * Why a line was not understood, as a closed code (the `reason` is its rendered detail; tests and
+ * `ignore` rules use the code):
+ * - `unknown-statement`: a command, keyword, option or element the parser does not know;
+ * - `unsupported`: a construct of the vendor's grammar the parser knows and does not model;
+ * - `malformed`: the syntax is broken (unbalanced braces, unterminated quote, truncated line);
+ * - `bad-value`: a value that cannot be read (address, port, protocol, number);
+ * - `undefined-reference`: names an object, chain, zone or interface that is not defined;
+ * - `not-followed`: refers to content outside this input (an include not read, a file not given);
+ * - `unvisited`: seen by the reader, never given a verdict (a parser gap, see the ledger).
+ */
+export const UNPARSED_CODES = ['unknown-statement', 'unsupported', 'malformed', 'bad-value', 'undefined-reference', 'not-followed', 'unvisited'] as const
+export type UnparsedCode = (typeof UNPARSED_CODES)[number]
+
 export interface Unparsed {
   line: number
+  /** Closed code; absent only for parsers not yet on codes. */
+  code?: UnparsedCode
   reason: string
   text: string
   /** For structured formats: element path (`/config/devices/entry/vsys/...`) or JSON pointer. */

@@ -49,6 +49,7 @@ describe('doubt codes', () => {
       'not-applied': 'narrower',
       'approximated': 'narrower',
       'nat-dead': 'dead',
+      'replaced-block': 'dead',
     })
   })
 

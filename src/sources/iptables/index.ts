@@ -10,11 +10,17 @@ function finish(read: ReadResult): ParseResult {
   const {exposures, warnings, doubts, denies, nats} = toExposures(read.ruleset)
   const ledger = new ParseLedger()
   ledger.total(read.lines)
+  for (const r of read.replaced) {
+    const what = r.line ? `the *${r.table} block at line ${r.line}` : `the ${r.table} rules before line ${r.by}`
+    ledger.doubt(r.line || r.lines[0], 'replaced-block', `${what} is replaced by the *${r.table} block at line ${r.by} (iptables-restore flushes a table each time a block starts it): its rules are not in effect`)
+    for (const line of r.lines) ledger.ignored(line, `replaced by the *${r.table} block at line ${r.by}`)
+  }
   for (const u of read.unparsed) ledger.add(u)
   // a rule-graph warning only for a line that has no reason yet
   for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)
-  const {unparsed, stats, status} = ledger.finish()
-  return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats, status}
+  const {unparsed, stats, status, doubts: fileDoubts} = ledger.finish()
+  const allDoubts = [...fileDoubts, ...doubts]
+  return {exposures, unparsed, ...(allDoubts.length ? {doubts: allDoubts} : {}), ...(denies.length ? {denies} : {}), ...(nats.length ? {nats} : {}), stats, status}
 }
 
 /**

@@ -28,6 +28,18 @@ export interface ReadResult {
   unparsed: Unparsed[]
   lines: number
   understood: number
+  /** Save blocks a later block of the same table replaced: their lines are understood and not in effect. */
+  replaced: ReplacedBlock[]
+}
+
+/** A save block (`*filter` … `COMMIT`) whose table a later block of the same file started again. */
+export interface ReplacedBlock {
+  table: string
+  /** Line of its `*table`. */
+  line: number
+  /** Line of the `*table` that replaced it. */
+  by: number
+  lines: number[]
 }
 
 const TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
@@ -623,8 +635,12 @@ export function parseCommandWords(words: string[], line: number, text: string, t
 /** A table as a save block collects it, before its family is known. */
 interface PendingTable {
   name: string
+  /** Line of the `*table` (0 for rules before any). */
+  line: number
+  /** The block's lines, its `*table` and `COMMIT` included. */
+  lines: number[]
   headerFamily?: Family
-  /** Family evidence of its rules: bit 4 = IPv4, bit 6 … as `1 << family`. */
+  /** Family evidence of its rules: bit `1 << family` for each family seen. */
   hints: number
   chains: Map<string, IptChain>
 }
@@ -682,6 +698,11 @@ class LineReader {
   private readonly fileFamily: Family
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
+  // iptables-restore (without --noflush) flushes a table each time a block starts it: the kernel keeps
+  // the last block of each table, its user chains and its policies (nft backend: undeclared policies
+  // are ACCEPT again). Commands outside save blocks (a script's `iptables -A`) add up as they run.
+  private readonly savedBlocks = new Map<string, PendingTable>()
+  private readonly replaced: ReplacedBlock[] = []
 
   constructor(fileName: string) {
     this.fileFamily = IP6_FILE.test(fileName) ? 6 : 4
@@ -706,6 +727,17 @@ class LineReader {
     const has = (f: Family) => (b.hints & (1 << f)) !== 0
     const family: Family = b.headerFamily ?? (has(6) && !has(4) ? 6 : has(4) ? 4 : this.fileFamily)
     const t = this.tableOf(family, b.name)
+    const key = `${family} ${b.name}`
+    const earlier = this.savedBlocks.get(key)
+    // only a written `*table` starts the table again; rules with no block before them add to it
+    if (earlier && b.line === 0) for (const l of b.lines) earlier.lines.push(l)
+    else {
+      if (earlier) {
+        t.chains.clear()
+        this.replaced.push({table: b.name, line: earlier.line, by: b.line, lines: earlier.lines})
+      }
+      this.savedBlocks.set(key, b)
+    }
     for (const [name, c] of b.chains) {
       const into = t.chains.get(name)
       // the usual case: the table has no such chain yet, and takes the block's as it is
@@ -718,9 +750,9 @@ class LineReader {
     }
   }
 
-  private openBlock(name: string): PendingTable {
+  private openBlock(name: string, line: number): PendingTable {
     this.closeBlock()
-    const b: PendingTable = {name, headerFamily: this.headerFamily, hints: 0, chains: new Map()}
+    const b: PendingTable = {name, line, lines: [], headerFamily: this.headerFamily, hints: 0, chains: new Map()}
     this.block = b
     return b
   }
@@ -742,8 +774,9 @@ class LineReader {
     else if (c === 42) {
       const name = t.slice(1).trim()
       if (!TABLES.has(name)) problems.push(`unknown table '${name}'`)
-      this.openBlock(name)
+      this.openBlock(name, line).lines.push(line)
     } else if (t === 'COMMIT') {
+      this.block?.lines.push(line)
       this.closeBlock()
       this.headerFamily = undefined
     } else if (c === 58) this.chainLine(line, t)
@@ -755,7 +788,8 @@ class LineReader {
   }
 
   private rule(line: number, t: string): void {
-    const b = this.block ?? this.openBlock('filter')
+    const b = this.block ?? this.openBlock('filter', 0)
+    b.lines.push(line)
     const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
     for (const p of cmd.problems) this.problems.push(p)
     const hint = cmd.rule && cmd.familyHint
@@ -770,7 +804,8 @@ class LineReader {
       this.problems.push('chain declaration not understood')
       return
     }
-    const b = this.block ?? this.openBlock('filter')
+    const b = this.block ?? this.openBlock('filter', 0)
+    b.lines.push(line)
     const c = chainOf(b.chains, m[1])
     const p = m[2].toUpperCase()
     if (p === 'ACCEPT' || p === 'DROP') Object.assign(c, {policy: p, policyLine: line, policyText: redactLine(t)})
@@ -798,7 +833,7 @@ class LineReader {
 
   finish(): ReadResult {
     this.closeBlock()
-    return {ruleset: this.ruleset, unparsed: this.unparsed, lines: this.counted, understood: this.counted - this.bad}
+    return {ruleset: this.ruleset, unparsed: this.unparsed, lines: this.counted, understood: this.counted - this.bad, replaced: this.replaced}
   }
 }
 

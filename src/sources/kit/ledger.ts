@@ -10,7 +10,7 @@
  * each unparsed entry the units it costs (`cost`).
  */
 import {type Doubt, type DoubtCode, doubtEffect} from '../../model/doubts.js'
-import type {Unparsed} from '../types.js'
+import type {Unparsed, UnparsedCode} from '../types.js'
 
 /** Batfish's ParseStatus, per file. */
 export type ParseStatus = 'passed' | 'partially-unrecognized' | 'failed'
@@ -21,6 +21,8 @@ export type IgnoredTable = ReadonlyMap<string, string>
 export interface LedgerOptions {
   /** Reason for a line seen and never given a verdict; unset: such lines count as understood. */
   unvisited?: string
+  /** Code of those lines (default `unvisited`; a line reader whose unjudged lines are unknown commands says so). */
+  unvisitedCode?: UnparsedCode
   /** Redaction of echoed text (the loader redacts again; parsers with their own secret forms pass theirs). */
   redact?: (text: string) => string
   /** The file the lines are in, when the parser reads several. */
@@ -37,6 +39,9 @@ export interface LedgerResult {
 }
 
 type Verdict = {kind: 'ok'} | {kind: 'ignored'; reason: string} | {kind: 'unparsed'; entries: Unparsed[]}
+
+/** One shared verdict for every modelled line (a large config has millions). */
+const OK: Verdict = {kind: 'ok'}
 
 /** Longest echo of a line's text in an unparsed entry: a minified one-line export must not flood a report. */
 export const MAX_ECHO = 400
@@ -81,7 +86,7 @@ export class ParseLedger {
   }
 
   ok(line: number): void {
-    this.verdicts.set(line, {kind: 'ok'})
+    this.verdicts.set(line, OK)
   }
 
   /** Understood and skipped on purpose; `reason` comes from the parser's IGNORED table. */
@@ -102,8 +107,8 @@ export class ParseLedger {
    * and counts once; `replace` keeps only the last). With `cost`, the entry stands on its own and costs
    * that many counted units (an XML element and its children, a FortiOS block).
    */
-  unparsed(line: number, reason: string, text: string, extra: {path?: string; file?: string; cost?: number; replace?: boolean} = {}): void {
-    const entry: Unparsed = {line, reason, text: this.redact(text)}
+  unparsed(line: number, reason: string, text: string, extra: {code?: UnparsedCode; path?: string; file?: string; cost?: number; replace?: boolean} = {}): void {
+    const entry: Unparsed = extra.code ? {line, code: extra.code, reason, text: this.redact(text)} : {line, reason, text: this.redact(text)}
     if (extra.path !== undefined) entry.path = extra.path
     const file = extra.file ?? this.options.file
     if (file !== undefined) entry.file = file
@@ -147,7 +152,7 @@ export class ParseLedger {
     let lines = this.units
     let missed = this.missedUnits
     let ignored = 0
-    const lineSet = new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
+    const lineSet = this.seen.size === 0 ? this.verdicts.keys() : new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
     if (this.declared !== undefined) lines += this.declared
     for (const line of lineSet) {
       if (this.declared === undefined) lines++
@@ -155,7 +160,7 @@ export class ParseLedger {
       if (!v) {
         if (this.options.unvisited === undefined) continue
         missed++
-        const entry: Unparsed = {line, reason: this.options.unvisited, text: this.redact(this.seen.get(line) ?? '')}
+        const entry: Unparsed = {line, code: this.options.unvisitedCode ?? 'unvisited', reason: this.options.unvisited, text: this.redact(this.seen.get(line) ?? '')}
         if (this.options.file !== undefined) entry.file = this.options.file
         unparsed.push(entry)
       } else if (v.kind === 'unparsed') {

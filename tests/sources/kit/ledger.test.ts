@@ -8,15 +8,15 @@ describe('ParseLedger', () => {
     for (const [n, t] of [[1, 'hostname fw'], [2, 'ntp server 192.0.2.1'], [3, 'frobnicate'], [4, 'access-list x'], [5, 'never visited']] as const) l.see(n, t)
     l.ok(1)
     l.ignored(2, 'time sync, no reach')
-    l.unparsed(3, "unknown command 'frobnicate'", 'frobnicate')
+    l.unparsed(3, "unknown command 'frobnicate'", 'frobnicate', {code: 'unknown-statement'})
     l.unparsed(4, 'bad ace', '')
     l.ok(4)
     const r = l.finish()
     expect(r.stats).toEqual({lines: 5, understood: 3})
     expect(r.ignored).toBe(1)
     expect(r.unparsed).toEqual([
-      {line: 3, reason: "unknown command 'frobnicate'", text: 'frobnicate'},
-      {line: 5, reason: 'unknown command', text: 'never visited'},
+      {line: 3, code: 'unknown-statement', reason: "unknown command 'frobnicate'", text: 'frobnicate'},
+      {line: 5, code: 'unvisited', reason: 'unknown command', text: 'never visited'},
     ])
     expect(r.status).toBe('partially-unrecognized')
   })
