@@ -165,19 +165,49 @@ function interned<T>(cache: Map<string, T>, key: string, make: (k: string) => T)
 }
 
 function parsePortSpec(spec: string): PortSet | null {
-  return interned(portSpecs, spec, readPortSpec)
+  // a list (`--dports 22,80,8000:8100`) is seldom written twice: read it; one port or range is, interned
+  return spec.includes(',') ? readPortSpec(spec) : interned(portSpecs, spec, readPortSpec)
 }
 
+/** servicePort, with plain numbers (nearly every port written) read without a regex. */
+function portNumber(t: string): number | undefined {
+  if (t.length === 0 || t.length > 5) return servicePort(t)
+  let n = 0
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c < 48 || c > 57) return servicePort(t)
+    n = n * 10 + (c - 48)
+  }
+  return n <= 65535 ? n : undefined
+}
+
+/** `22`, `ssh`, `8000:8100`, `:1023`, `1024:`, comma lists (`-` as a range too); null when an item is none. */
 function readPortSpec(spec: string): PortSet | null {
   const pairs: Array<[number, number]> = []
   for (const raw of spec.split(',')) {
     const item = raw.trim()
-    const m = /^([^:-]*)(?:[:-]([^:-]*))?$/.exec(item)
-    if (!m) return null
-    const one = (t: string, dflt: number) => (t === '' ? dflt : servicePort(t))
-    const s = one(m[1], 0)
-    const e = m[2] === undefined ? s : one(m[2], 65535)
-    if (s === undefined || e === undefined || s > e || (m[1] === '' && m[2] === undefined)) return null
+    let sep = -1
+    for (let i = 0; i < item.length; i++) {
+      const c = item.charCodeAt(i)
+      if (c === 58 || c === 45) {
+        sep = i
+        break
+      }
+    }
+    let s: number | undefined
+    let e: number | undefined
+    if (sep < 0) {
+      if (item === '') return null
+      s = e = portNumber(item)
+    } else {
+      const rest = item.slice(sep + 1)
+      // one separator only (`1:2:3` is no range)
+      if (rest.includes(':') || rest.includes('-')) return null
+      const first = item.slice(0, sep)
+      s = first === '' ? 0 : portNumber(first)
+      e = rest === '' ? 65535 : portNumber(rest)
+    }
+    if (s === undefined || e === undefined || s > e) return null
     pairs.push([s, e])
   }
   return PortSet.fromRanges(pairs)
