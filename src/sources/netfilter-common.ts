@@ -31,14 +31,14 @@ function bound(names: readonly string[] | undefined): Attachment | undefined {
   return {interfaces: [...new Set(names)], zones: []}
 }
 
-// one exposure per permit of a big rule base: the builder's input is filled field by field, no spreads
+// one exposure per permit of a big rule base: a permit bound to no interface is the builder's input as it is
 export function netfilterExposure(p: NetfilterPermit): Exposure {
-  const init: ExposureInit = {kind: p.kind, direction: p.direction, box: p.box, line: p.line, rule: p.rule, text: p.text, translated: p.translated, fromSets: p.fromSets, toSets: p.toSets, doubts: p.doubts, hook: p.hook, hostLocal: p.hostLocal}
   const interfaces = p.interfaces
-  if (interfaces && (interfaces.in || interfaces.out)) {
-    init.interfaces = interfaces
-    init.ingress = bound(interfaces.in)
-    init.egress = bound(interfaces.out)
-  }
+  if (!interfaces) return buildExposure(p)
+  if (!(interfaces.in || interfaces.out)) return buildExposure({...p, interfaces: undefined})
+  const init: ExposureInit = {kind: p.kind, direction: p.direction, box: p.box, line: p.line, rule: p.rule, text: p.text, translated: p.translated, fromSets: p.fromSets, toSets: p.toSets, doubts: p.doubts, hook: p.hook, hostLocal: p.hostLocal}
+  init.interfaces = interfaces
+  init.ingress = bound(interfaces.in)
+  init.egress = bound(interfaces.out)
   return buildExposure(init)
 }

@@ -692,8 +692,8 @@ export function readIptables(text: string, fileName = ''): ReadResult {
     while (t.includes('\\') && CONTINUED.test(t) && lines.next()) t = t.replace(CONTINUED, ' ') + lines.body
     reader.read(start, t)
   }
-  stageDone('tokenize')
   const read = reader.finish()
+  // one pass: each line is cut into words and read into the model at once (no tokenize stage of its own)
   stageDone('model')
   return read
 }
