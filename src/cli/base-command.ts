@@ -7,7 +7,7 @@ import {Command, Flags} from '@oclif/core'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {SCHEMA_VERSION} from '../report/json.js'
-import {paint, type Paint, useColor, writeAtomic} from '../report/output.js'
+import {endWithNewline, paint, type Paint, useColor, writeAtomic, writeChunks} from '../report/output.js'
 import {formatsOf, type RenderOptions} from '../report/renderers.js'
 
 /** `--format`: its options are the keys of the report's renderer table (src/report/renderers.ts), in order. */
@@ -52,14 +52,19 @@ export abstract class BaseCommand extends Command {
     return {paint: this.paint(noColor), version: this.config.version, name: this.config.name}
   }
 
-  /** Print or write a rendered report. Under --json oclif prints the returned object instead. */
-  protected async emit(content: string, output: string | undefined, protectedDirs: string[] = []): Promise<void> {
+  /**
+   * Print or write a rendered report, whole or as chunks (written as they come, so a big report is
+   * never one string). Under --json oclif prints the returned object instead.
+   */
+  protected async emit(content: string | Iterable<string>, output: string | undefined, protectedDirs: string[] = []): Promise<void> {
     if (this.jsonEnabled()) return
+    const body = typeof content === 'string' ? (content.endsWith('\n') ? content : `${content}\n`) : endWithNewline(content)
     if (output) {
-      await writeAtomic(output, content.endsWith('\n') ? content : `${content}\n`, protectedDirs)
+      await writeAtomic(output, body, protectedDirs)
       return
     }
-    process.stdout.write(content.endsWith('\n') ? content : `${content}\n`)
+    if (typeof body === 'string') process.stdout.write(body)
+    else await writeChunks(process.stdout, body)
   }
 
   /**

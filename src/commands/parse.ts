@@ -43,7 +43,7 @@ export default class Parse extends BaseCommand {
     }),
   }
 
-  async run(): Promise<ParseReport> {
+  async run(): Promise<ParseReport | void> {
     const {args, flags} = await this.parse(Parse)
     passProgramEnv(flags['pass-env'] ?? [])
     let path = args.file
@@ -62,10 +62,10 @@ export default class Parse extends BaseCommand {
       throw new IrmError('USAGE', '--inventory and --device go together', {hint: 'Name the inventory folder and the device id this config belongs to: --inventory inventory --device fw-edge-1.'})
     }
     const zonesOf = flags.inventory && flags.device ? await attachmentZones(flags.inventory, flags.device, loaded.device) : undefined
-    const report = parseReport(loaded, zonesOf)
-    const rendered = await renderAs(PARSE_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
+    // under --json oclif prints the returned report object
+    if (this.jsonEnabled()) return parseReport(loaded, zonesOf)
+    const rendered = await renderAs(PARSE_RENDERERS, flags.format, {loaded, zonesOf}, this.renderOptions(flags['no-color']))
     // the default inventory folder and the config itself are never overwritten by the report
     await this.emit(rendered, flags.output, ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])])
-    return report
   }
 }

@@ -13,9 +13,10 @@ export interface RenderOptions {
   version: string
 }
 
-export type Renderer<R, O = RenderOptions> = (report: R, o: O) => string | Promise<string>
+/** A renderer gives the whole text, or (`T = Iterable<string>`) chunks written as they come. */
+export type Renderer<R, O = RenderOptions, T = string> = (report: R, o: O) => T | Promise<T>
 
-export type RendererTable<R, O = RenderOptions> = Record<string, Renderer<R, O>>
+export type RendererTable<R, O = RenderOptions, T = string> = Record<string, Renderer<R, O, T>>
 
 /** The formats of a table, in its order: the options of `--format`. */
 export function formatsOf(table: object): string[] {
@@ -23,7 +24,7 @@ export function formatsOf(table: object): string[] {
 }
 
 /** Render `report` as `format`; a format outside the table is a usage error (oclif refuses it first). */
-export async function renderAs<R, O>(table: RendererTable<R, O>, format: string, report: R, o: O): Promise<string> {
+export async function renderAs<R, O, T = string>(table: RendererTable<R, O, T>, format: string, report: R, o: O): Promise<T> {
   if (!Object.hasOwn(table, format)) {
     throw new IrmError('USAGE', `--format ${format}: not a format of this report`, {hint: `Use one of: ${formatsOf(table).join(', ')}.`})
   }
