@@ -102,7 +102,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
       if (j >= lines.length) {
         // the tag and every line after it, one entry
         ledger.count(inner + 1)
-        ledger.unparsed(n, `inline <${name}> block is never closed (truncated file?): the rest of the file is not read`, `<${name}>`, {cost: inner + 1})
+        ledger.unparsed(n, `inline <${name}> block is never closed (truncated file?): the rest of the file is not read`, `<${name}>`, {code: 'malformed', cost: inner + 1})
       } else if (INLINE_BLOCKS.has(name)) {
         for (let k = i; k <= j; k++) if (lines[k].trim() !== '') ledger.ok(k + 1)
         known++
@@ -111,7 +111,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
         ledger.ok(j + 1) // the closing tag
         const what = `${inner} line${inner === 1 ? '' : 's'}`
         ledger.count(inner + 1)
-        ledger.unparsed(n, `unknown inline block <${name}> (${what}): not read, not echoed`, `<${name}>`, {cost: inner + 1})
+        ledger.unparsed(n, `unknown inline block <${name}> (${what}): not read, not echoed`, `<${name}>`, {code: 'unknown-statement', cost: inner + 1})
       }
       i = j
       continue
@@ -122,7 +122,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
     }
     const tokens = tokenize(trimmed)
     if (!tokens) {
-      ledger.unparsed(n, 'unclosed quote', redactSetting(trimmed.split(/\s/)[0], trimmed))
+      ledger.unparsed(n, 'unclosed quote', redactSetting(trimmed.split(/\s/)[0], trimmed), {code: 'malformed'})
       continue
     }
     // a line holding only a comment after blanks is no line
@@ -136,7 +136,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
       known++
       ledger.ignored(n, IGNORED[name])
     } else {
-      ledger.unparsed(n, `unknown directive '${tokens[0]}'`, redactSetting(tokens[0], trimmed))
+      ledger.unparsed(n, `unknown directive '${tokens[0]}'`, redactSetting(tokens[0], trimmed), {code: 'unknown-statement'})
     }
   }
   if (known === 0) {
