@@ -6,6 +6,8 @@
 import {buildExposure, type ExposureInit} from '../model/build.js'
 import type {DoubtNote} from '../model/doubts.js'
 import type {Exposure} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import type {ParsedCidr} from '../net/ip.js'
 import type {Box} from '../net/match.js'
 import {PortSet} from '../net/number-set.js'
 import {ANY_SERVICE as NET_ANY_SERVICE, type ServiceTerm as NetServiceTerm} from '../net/terms.js'
@@ -119,6 +121,14 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
     }
   }
   return {nodes: roots, ledger}
+}
+
+/**
+ * The set of a parsed prefix, built from its range (not printed and parsed again: 10^5 ACEs each name
+ * one); a /0 is the shared any-of-its-family set, as AddressSet.parse gives it.
+ */
+export function cidrSet(c: ParsedCidr): AddressSet {
+  return c.prefix === 0 ? AddressSet.anyOf(c.family) : AddressSet.fromRange(c.family, c.start, c.end)
 }
 
 /** Cisco names in port positions that are not in the common table, or that Cisco numbers differently. */

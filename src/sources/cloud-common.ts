@@ -11,7 +11,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts} from '../net/protocol.js'
 import type {EvalResult} from '../model/evaluate.js'
 import {isObject, type JsonValue} from './json-positions.js'
-import {REDACTED, redactLine} from './redact.js'
+import {jsonMayHoldSecret, REDACTED, redactLine} from './redact.js'
 import {buildExposure} from '../model/build.js'
 import type {DoubtNote} from '../model/doubts.js'
 import {ParseLedger} from './kit/ledger.js'
@@ -34,7 +34,8 @@ export function ruleText(value: JsonValue | undefined): string {
     if (key === '__defaults' || key === '__meta') return undefined
     return v
   })
-  const text = redactLine(json ?? 'null')
+  // most rules hold no secret word: their JSON skips the redaction chain (20 patterns per rule)
+  const text = json !== undefined && !jsonMayHoldSecret(json) ? json : redactLine(json ?? 'null')
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
 }
 

@@ -6,7 +6,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {formatIp, maskedRangesV4, parseCidr, parseIp} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
-import {type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, type ReadError, readPortOp, type ServiceTerm} from '../cisco-common.js'
+import {cidrSet, type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, type ReadError, readPortOp, type ServiceTerm} from '../cisco-common.js'
 import {TCP_UDP} from '../../net/terms.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {AddrRef} from './model.js'
@@ -104,7 +104,7 @@ export class AsaObjects {
   hostAddress(text: string): AddressSet | null {
     const literal = this.names.get(text) ?? text
     const ip = parseIp(literal)
-    return ip ? AddressSet.of(literal) : null
+    return ip ? AddressSet.fromRange(ip.family, ip.value, ip.value) : null
   }
 
   maskAddress(addr: string, mask: string): AddressSet | null {
@@ -118,7 +118,7 @@ export class AsaObjects {
   maskedAddress(addr: string, mask: string): {set: AddressSet; note?: DoubtNote} | null {
     const literal = this.names.get(addr) ?? addr
     const c = parseCidr(`${literal}/${mask}`)
-    if (c) return {set: AddressSet.of(c.network)}
+    if (c) return {set: cidrSet(c)}
     const a = parseIp(literal)
     const m = parseIp(mask)
     if (!a || !m || a.family !== 4 || m.family !== 4) return null

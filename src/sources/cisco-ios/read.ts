@@ -9,6 +9,7 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {
   ANY_SERVICE,
+  cidrSet,
   ciscoPort,
   ICMP_TYPES,
   type CiscoNode,
@@ -319,7 +320,7 @@ export class IosReader {
       } else if (w[0].includes('/')) set = AddressSet.parse(w[0])
       else if (parseIp(w[0])) {
         const c2 = parseCidr(`${w[0]}/${w[1] ?? '32'}`)
-        set = c2 ? AddressSet.of(c2.network) : null
+        set = c2 ? cidrSet(c2) : null
       }
       if (!set) {
         this.ledger.bad(c, `cannot read network group entry '${w[0]}'`, 'bad-value')
@@ -596,7 +597,7 @@ export class IosReader {
     if (t === 'object-group' || t === 'addrgroup') {
       const g = this.netGroup(w[i + 1] ?? '')
       if (!g) return {set: anyFamily, next: i + 2, unresolved: w[i + 1] ?? '', missing: true}
-      return {set: g.set.intersect(anyFamily), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined, via: `${t} ${w[i + 1]}`}
+      return {set: g.set.only(family), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined, via: `${t} ${w[i + 1]}`}
     }
     if (family === 6) {
       const s = t.includes('/') ? AddressSet.parse(t) : null
@@ -609,7 +610,7 @@ export class IosReader {
       return standard ? {set: AddressSet.of(t), next: i + 1} : {error: `address '${t}' needs a wildcard mask`, code: 'malformed'}
     }
     const c = wildcardToCidr(t, wild)
-    if (c) return {set: AddressSet.of(c.network), next: i + 2}
+    if (c) return {set: cidrSet(c), next: i + 2}
     // non-contiguous wildcard: the covering prefix (a superset), flagged
     const wv = Number(parseIp(wild)!.value)
     const bits = 32 - Math.clz32(wv)
@@ -629,7 +630,6 @@ export class IosReader {
     let opaque = false
     let repliesOnly = false
     let problem: ReadError | undefined
-    const anyFamily = AddressSet.anyOf(acl.family)
     let i = 1
     if (acl.standard) {
       const src = this.address(w, i, 4, true)
@@ -751,10 +751,13 @@ export class IosReader {
     }
     for (const t of terms) if (t.note && !doubts.some((d) => d.detail === t.note!.detail)) doubts.push(t.note)
     const boxes: Box[] = []
+    // the ACL's family part of each side, once per ACE (not per service term)
+    const from = src.set.only(acl.family)
+    const to = dst.set.only(acl.family)
     for (const t of terms) {
       // a protocol with ports cannot take port operators unless it is tcp/udp/sctp
       const portsHere = NO_PORTS.has(protoWord ?? '') ? PortSet.ALL : ports
-      const b = termBox(src.set.intersect(anyFamily), dst.set.intersect(anyFamily), {
+      const b = termBox(from, to, {
         ...t,
         ports: t.ports.intersect(portsHere),
         sourcePorts: t.sourcePorts.intersect(sourcePorts),
