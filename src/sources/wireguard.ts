@@ -20,12 +20,12 @@ import {iptables} from './iptables.js'
 import {redactLine} from './redact.js'
 import type {ParseResult, SourceParser, Unparsed, UnparsedCode} from './types.js'
 import {ALL_PROTOCOLS, UDP, matchFamilies, parseAddress, redactSetting, vpnExposure} from './vpn-common.js'
-import {ParseLedger} from './kit/ledger.js'
+import {type IgnoredTable, ParseLedger} from './kit/ledger.js'
 import {addDoubts} from '../model/build.js'
 import {note} from '../model/doubts.js'
 
 /** wg(8) and wg-quick(8) keys we read but that open nothing, with why (keys are case-insensitive). */
-const IGNORED_INTERFACE: Record<string, string> = {
+const IGNORED_INTERFACE: IgnoredTable = new Map(Object.entries({
   dns: 'resolver for the tunnel, opens nothing',
   mtu: 'link MTU',
   table: 'routing table choice for AllowedIPs routes',
@@ -37,16 +37,16 @@ const IGNORED_INTERFACE: Record<string, string> = {
   saveconfig: 'wg-quick writes the runtime config back on down',
   predown: 'teardown hook: runs when the tunnel goes down',
   postdown: 'teardown hook: runs when the tunnel goes down',
-}
-const IGNORED_PEER: Record<string, string> = {
+}))
+const IGNORED_PEER: IgnoredTable = new Map(Object.entries({
   endpoint: 'where this side sends to; noted on the peer route',
   persistentkeepalive: 'keepalive timer',
   presharedkeyfile: 'where networkd reads the preshared key (never echoed)',
   routetable: 'routing table for this peer (networkd)',
   routemetric: 'route metric for this peer (networkd)',
-}
+}))
 /** systemd.netdev(5) [NetDev] keys besides Name: identity of the link, nothing opened. */
-const IGNORED_NETDEV = new Set(['kind', 'description', 'mtubytes', 'macaddress'])
+const IGNORED_NETDEV: IgnoredTable = new Map(['kind', 'description', 'mtubytes', 'macaddress'].map((k) => [k, 'describes the link, opens nothing']))
 /** Hook commands that change no filtering (sysctl forwarding is noted on the routes). */
 const HARMLESS_COMMANDS = new Set(['sysctl', 'ip', 'echo', 'printf', 'logger', 'resolvconf', 'true', 'sleep', 'modprobe', 'touch'])
 const IPTABLES_COMMANDS = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'ip6tables-nft'])
@@ -180,8 +180,7 @@ function parseWireguard(text: string, file: string): ParseResult {
       // systemd.netdev(5): Name= is the interface; other keys describe the link
       if (key === 'name') iface = value
       if (key === 'name') ledger.ok(n)
-      else if (IGNORED_NETDEV.has(key)) ledger.ignored(n, 'describes the link, opens nothing')
-      else fail(n, raw, `unknown [NetDev] key '${kv[1]}'`, 'unknown-statement')
+      else if (!ledger.ignoreFrom(IGNORED_NETDEV, key, n)) fail(n, raw, `unknown [NetDev] key '${kv[1]}'`, 'unknown-statement')
       continue
     }
     if (section === 'interface') {
@@ -219,8 +218,7 @@ function parseWireguard(text: string, file: string): ParseResult {
           break
         }
         default:
-          if (key in IGNORED_INTERFACE) ledger.ignored(n, IGNORED_INTERFACE[key])
-          else fail(n, raw, `unknown [Interface] key '${kv[1]}'`, 'unknown-statement')
+          if (!ledger.ignoreFrom(IGNORED_INTERFACE, key, n)) fail(n, raw, `unknown [Interface] key '${kv[1]}'`, 'unknown-statement')
       }
       continue
     }
@@ -249,8 +247,7 @@ function parseWireguard(text: string, file: string): ParseResult {
         ledger.ok(n)
         break
       default:
-        if (key in IGNORED_PEER) ledger.ignored(n, IGNORED_PEER[key])
-        else fail(n, raw, `unknown [Peer] key '${kv[1]}'`, 'unknown-statement')
+        if (!ledger.ignoreFrom(IGNORED_PEER, key, n)) fail(n, raw, `unknown [Peer] key '${kv[1]}'`, 'unknown-statement')
     }
   }
 

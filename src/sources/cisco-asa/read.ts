@@ -17,6 +17,7 @@ import {
   readPortOp,
   type ServiceTerm,
 } from '../cisco-common.js'
+import type {IgnoredTable} from '../kit/ledger.js'
 import type {UnparsedCode} from '../types.js'
 import {sameFamilies, termBox} from '../../net/terms.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
@@ -24,7 +25,7 @@ import type {AccessGroup, Ace, AddrRef, AsaConfig, AsaInterface, CryptoMapEntry,
 import {AsaObjects} from './objects.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
-const IGNORED: Record<string, string> = {
+const IGNORED: IgnoredTable = new Map(Object.entries({
   'PIX': 'version banner',
   'FWSM': 'version banner',
   hostname: 'identity',
@@ -134,7 +135,7 @@ const IGNORED: Record<string, string> = {
   'as-path': 'BGP path filter (routing, not access)',
   'dns-group': 'resolver settings for the device itself',
   'dns-server-group': 'resolver settings for the device itself',
-}
+}))
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
 
@@ -331,8 +332,8 @@ export class AsaReader {
       default:
         // pre-9.0 IPv6 ACLs: `ipv6 access-list NAME permit …`
         if (w[0] === 'ipv6' && w[1] === 'access-list') return this.accessList(n, true)
-        if (w[0] in IGNORED || w[0].startsWith('Cryptochecksum:')) {
-          this.ledger.ignoredTree(n, IGNORED[w[0]] ?? 'checksum of the saved config')
+        if (IGNORED.has(w[0]) || w[0].startsWith('Cryptochecksum:')) {
+          this.ledger.ignoredTree(n, IGNORED.get(w[0]) ?? 'checksum of the saved config')
           return
         }
         this.ledger.badTree(n, `unknown command '${w[0]}'`, 'unknown-statement')

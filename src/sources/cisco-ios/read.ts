@@ -19,13 +19,14 @@ import {
   readPortOp,
   type ServiceTerm,
 } from '../cisco-common.js'
+import type {IgnoredTable} from '../kit/ledger.js'
 import {TCP_UDP, termBox} from '../../net/terms.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {classBoxes, readClassMap, readPolicyMap, readZonePair} from './zbf.js'
 import type {IosAcl, IosConfig, IosInterface, VtyLine} from './model.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
-const IGNORED: Record<string, string> = {
+const IGNORED: IgnoredTable = new Map(Object.entries({
   version: 'software version',
   service: 'device services',
   hostname: 'identity',
@@ -171,7 +172,7 @@ const IGNORED: Record<string, string> = {
   'async-bootp': 'dial-in',
   dialer: 'dial-on-demand',
   default: 'restores a default',
-}
+}))
 
 const NO_PORTS = new Set(['icmp', 'ipv6-icmp', 'esp', 'ahp', 'gre', 'ip', 'ipv6', 'igmp', 'ospf', 'eigrp', 'pim', 'ipinip', 'nos', 'pcp'])
 
@@ -494,8 +495,9 @@ export class IosReader {
       return
     }
     if (w[0] === 'object-group') return this.ledger.badTree(n, `unsupported object-group type '${w[1] ?? ''}'`, 'unsupported')
-    if (w[0] in IGNORED) {
-      this.ledger.ignoredTree(n, IGNORED[w[0]])
+    const ignored = IGNORED.get(w[0])
+    if (ignored !== undefined) {
+      this.ledger.ignoredTree(n, ignored)
       return
     }
     this.ledger.badTree(n, `unknown command '${w[0]}'`, 'unknown-statement')

@@ -15,7 +15,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
 import type {ParseResult, Unparsed, UnparsedCode} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
-import {ParseLedger} from '../kit/ledger.js'
+import {type IgnoredTable, ParseLedger} from '../kit/ledger.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {childExposures, describeDevice, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
@@ -47,7 +47,7 @@ const CHILD_KEYS = new Set(
 )
 const POOL_KEYS = new Set('addrs dns nbns dhcp netmask server subnet split_include split_exclude'.split(' '))
 /** Sections read on purpose but opening nothing. */
-const IGNORED_SECTIONS: Record<string, string> = {
+const IGNORED_SECTIONS: IgnoredTable = new Map(Object.entries({
   authorities: 'CA definitions (certificate sources and revocation URIs)',
   secrets: 'credentials: never echoed',
   // strongswan.conf(5) sections (same syntax, often concatenated with swanctl.conf): daemon and tool tuning
@@ -56,7 +56,7 @@ const IGNORED_SECTIONS: Record<string, string> = {
       .split(' ')
       .map((name) => [name, 'strongswan.conf daemon/tool settings (threads, plugins, logging): open nothing']),
   ),
-}
+}))
 /** strongswan.conf keys that move the IKE listener: reported, the exposures keep ports 500/4500. */
 const LISTENER_KEYS = new Set(['port', 'port_nat_t'])
 
@@ -106,9 +106,9 @@ export function parseSwanctl(text: string): ParseResult {
     if (top.name === 'connections') {
       for (const conn of top.sections) readConnection(conn, pools, exposures, fail, failSection)
       for (const s of top.settings) fail(s, `setting '${s.key}' directly in connections`, 'malformed')
-    } else if (top.name.startsWith('charon') && top.name in IGNORED_SECTIONS) {
+    } else if (top.name.startsWith('charon') && IGNORED_SECTIONS.has(top.name)) {
       for (const s of top.settings) if (LISTENER_KEYS.has(s.key)) fail(s, `${top.name}.${s.key} moves the IKE listener: not modelled (exposures show 500/4500)`, 'unsupported')
-    } else if (!(top.name in IGNORED_SECTIONS) && top.name !== 'pools') {
+    } else if (!IGNORED_SECTIONS.has(top.name) && top.name !== 'pools') {
       failSection(top, `section '${top.name}' not modelled (a strongswan.conf section?): its ${top.lines} lines are not read`, 'unsupported')
     }
   }
@@ -117,6 +117,13 @@ export function parseSwanctl(text: string): ParseResult {
   const seen = new Set<string>()
   const ledger = new ParseLedger()
   ledger.total(count)
+  // sections skipped on purpose, every line of them (a reported line below takes its own verdict)
+  for (const top of root.sections) {
+    const reason = IGNORED_SECTIONS.get(top.name)
+    if (reason === undefined) continue
+    ledger.ignored(top.line, reason)
+    for (const line of settingLines(top)) ledger.ignored(line, reason)
+  }
   // the warning's header was read: it costs no line
   for (const u of unparsed) if (!seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`)) ledger.add(u, u === warning ? {cost: 0} : {})
   for (const line of notUnderstood) ledger.lost(line)
