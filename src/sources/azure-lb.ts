@@ -121,7 +121,7 @@ export function lbExposures(x: LbExport, json: PositionedJson, state: ParseState
       const proto = (asText(p.protocol) ?? '').toLowerCase()
       const protocols = PROTOCOLS[proto]
       if (!protocols) {
-        state.unknown(line, `unknown protocol '${asText(p.protocol) ?? ''}' (Tcp, Udp or All)`, text)
+        state.unknown(line, 'bad-value', `unknown protocol '${asText(p.protocol) ?? ''}' (Tcp, Udp or All)`, text)
         doubts.push(note('unknown-service', `unknown protocol '${asText(p.protocol) ?? ''}' read as any; exposure may be broader`))
       }
       state.count(!!protocols)

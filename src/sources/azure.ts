@@ -191,7 +191,8 @@ function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<Exposu
   const ports = readPorts(r.destinationPorts, badPorts)
   const sourcePorts = readPorts(r.sourcePorts, badPorts)
   for (const b of badPorts) problems.push(`not a port or port range: '${b}'`)
-  for (const p of problems) state.unknown(r.line, p, r.text)
+  // every problem of a rule is a value that does not read (access, protocol, prefix, port)
+  for (const p of problems) state.unknown(r.line, 'bad-value', p, r.text)
   if (!r.implied) state.count(problems.length === 0)
   if (access !== 'allow' && access !== 'deny') return []
 
@@ -350,7 +351,7 @@ export const azure: SourceParser = {
         // ARM templates hold other resources (VMs, VNets): not permits, understood and skipped
         if (type && Array.isArray(isObject(root) ? root.resources : undefined)) continue
         state.count(false)
-        state.unknown(where, 'not a network security group or security rule', ruleText(item))
+        state.unknown(where, 'unknown-statement', 'not a network security group or security rule', ruleText(item))
       }
     }
     for (const r of loose) {

@@ -6,12 +6,15 @@
 import {buildExposure, type ExposureInit} from '../model/build.js'
 import type {DoubtNote} from '../model/doubts.js'
 import type {Exposure} from '../model/exposure.js'
+import {AddressSet} from '../net/address-set.js'
+import type {ParsedCidr} from '../net/ip.js'
 import type {Box} from '../net/match.js'
 import {PortSet} from '../net/number-set.js'
 import {ANY_SERVICE as NET_ANY_SERVICE, type ServiceTerm as NetServiceTerm} from '../net/terms.js'
 import {servicePort} from '../net/services.js'
 import {inputLines} from './input.js'
 import {ParseLedger} from './kit/ledger.js'
+import type {UnparsedCode} from './types.js'
 import {redactLine} from './redact.js'
 
 /** One config line with the lines indented under it. */
@@ -43,8 +46,13 @@ export class LineLedger extends ParseLedger {
     for (const c of node.children) this.okTree(c)
   }
 
-  bad(node: CiscoNode, reason: string): void {
-    this.unparsed(node.line, reason, node.text, {replace: true})
+  bad(node: CiscoNode, reason: string, code: UnparsedCode): void {
+    this.unparsed(node.line, reason, node.text, {code, replace: true})
+  }
+
+  /** A value reader's error (address, port, protocol): a bad value unless the reader says otherwise. */
+  fail(node: CiscoNode, err: ReadError): void {
+    this.bad(node, err.error, err.code ?? 'bad-value')
   }
 
   /** A node and everything under it, skipped on purpose (the parser's IGNORED table gives the reason). */
@@ -54,9 +62,9 @@ export class LineLedger extends ParseLedger {
   }
 
   /** Mark a subtree as not understood, each line with its own entry. */
-  badTree(node: CiscoNode, reason: string): void {
-    this.bad(node, reason)
-    for (const c of node.children) this.badTree(c, reason)
+  badTree(node: CiscoNode, reason: string, code: UnparsedCode): void {
+    this.bad(node, reason, code)
+    for (const c of node.children) this.badTree(c, reason, code)
   }
 }
 
@@ -115,6 +123,14 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
   return {nodes: roots, ledger}
 }
 
+/**
+ * The set of a parsed prefix, built from its range (not printed and parsed again: 10^5 ACEs each name
+ * one); a /0 is the shared any-of-its-family set, as AddressSet.parse gives it.
+ */
+export function cidrSet(c: ParsedCidr): AddressSet {
+  return c.prefix === 0 ? AddressSet.anyOf(c.family) : AddressSet.fromRange(c.family, c.start, c.end)
+}
+
 /** Cisco names in port positions that are not in the common table, or that Cisco numbers differently. */
 const CISCO_PORTS: Record<string, number> = {
   // ASA and IOS both say kerberos = 750 (the v4 port), not 88
@@ -148,7 +164,13 @@ export const ICMP_TYPES = new Set([
   'router-renumbering', 'echo-request', 'destination-unreachable',
 ])
 
-export type PortOpResult = {ports: PortSet; next: number} | {error: string}
+/** What a value reader returns when it cannot read: the reason, and its code when not `bad-value`. */
+export interface ReadError {
+  error: string
+  code?: UnparsedCode
+}
+
+export type PortOpResult = {ports: PortSet; next: number} | ReadError
 
 export const PORT_OPS = new Set(['eq', 'neq', 'lt', 'gt', 'range'])
 

@@ -11,11 +11,11 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts} from '../net/protocol.js'
 import type {EvalResult} from '../model/evaluate.js'
 import {isObject, type JsonValue} from './json-positions.js'
-import {REDACTED, redactLine} from './redact.js'
+import {jsonMayHoldSecret, REDACTED, redactLine} from './redact.js'
 import {buildExposure} from '../model/build.js'
 import type {DoubtNote} from '../model/doubts.js'
 import {ParseLedger} from './kit/ledger.js'
-import type {ParseResult} from './types.js'
+import type {ParseResult, UnparsedCode} from './types.js'
 
 /** Pulumi marks a secret value with this signature key; its payload is never read nor printed. */
 export const PULUMI_SECRET_SIG = '4dabf18193072939515e22adb298388d'
@@ -34,7 +34,8 @@ export function ruleText(value: JsonValue | undefined): string {
     if (key === '__defaults' || key === '__meta') return undefined
     return v
   })
-  const text = redactLine(json ?? 'null')
+  // most rules hold no secret word: their JSON skips the redaction chain (20 patterns per rule)
+  const text = json !== undefined && !jsonMayHoldSecret(json) ? json : redactLine(json ?? 'null')
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
 }
 
@@ -55,9 +56,9 @@ export class ParseState {
     if (!understood) this.ledger.miss(1)
   }
 
-  /** Report what was not understood; `text` is already safe (from ruleText). */
-  unknown(line: number, reason: string, text: string, path?: string, file?: string): void {
-    this.ledger.unparsed(Math.max(1, line), reason, text, {cost: 0, ...(path ? {path} : {}), ...(file ? {file} : {})})
+  /** Report what was not understood; `text` is already safe (from ruleText); `file` names the input of a multi-file device. */
+  unknown(line: number, code: UnparsedCode, reason: string, text: string, where: {path?: string; file?: string} = {}): void {
+    this.ledger.unparsed(Math.max(1, line), reason, text, {code, cost: 0, ...(where.path ? {path: where.path} : {}), ...(where.file ? {file: where.file} : {})})
   }
 
   result(): ParseResult {
@@ -133,7 +134,8 @@ export function permitsToExposures(result: EvalResult<ExposureMeta>, state: Pars
     seen.box = {...seen.box, ports: seen.box.ports.union(p.box.ports), sourcePorts: seen.box.sourcePorts.union(p.box.sourcePorts)}
     state.exposures[seen.index] = exposureOf(seen.box, p.meta)
   }
-  for (const w of result.warnings) state.unknown(w.meta.line, w.reason, w.meta.text ?? '', undefined, w.meta.file)
+  // the evaluator's only warnings are about jumps: to a chain that does not exist, or around a loop
+  for (const w of result.warnings) state.unknown(w.meta.line, w.reason.startsWith('jump to unknown') ? 'undefined-reference' : 'unsupported', w.reason, w.meta.text ?? '', {file: w.meta.file})
   for (const d of result.denies ?? []) state.denies.push({line: d.meta.line, rule: d.meta.rule, box: d.box, direction: d.meta.direction, ...(d.meta.file ? {file: d.meta.file} : {})})
 }
 

@@ -170,7 +170,8 @@ function evalRules(rule: GcpRule, state: ParseState): Array<EvalRule<ExposureMet
     }
     services.push({protocols: protocols ?? ProtocolSet.ALL, ports: ports.isEmpty() ? PortSet.ALL : ports})
   }
-  for (const p of problems) state.unknown(rule.line, p, rule.text, undefined, rule.file)
+  // every problem of a rule is a value that does not read (action, range, protocol, port)
+  for (const p of problems) state.unknown(rule.line, 'bad-value', p, rule.text, {file: rule.file})
   state.count(problems.length === 0)
   if (action !== 'allow' && action !== 'deny' && action !== 'return') return []
 
@@ -378,7 +379,7 @@ function readDocument(text: string, state: ParseState, file?: string): GcpDocume
     if (isObject(f) && looksLikeFirewall(f)) rules.push({...readFirewall(f, json.lineOf(f)), ...(file ? {file} : {})})
     else {
       state.count(false)
-      state.unknown(isObject(f) || Array.isArray(f) ? json.lineOf(f) : 1, 'not a VPC firewall rule', ruleText(f), undefined, file)
+      state.unknown(isObject(f) || Array.isArray(f) ? json.lineOf(f) : 1, 'unknown-statement', 'not a VPC firewall rule', ruleText(f), {file})
     }
   }
   return {rules, policies, vpcRulesKnown}

@@ -143,6 +143,16 @@ export function mayHoldSecret(line: string): boolean {
 }
 
 /**
+ * Whether the chain can change a JSON text of an object or array (`{…}`, `[…]`, as JSON.stringify
+ * prints it): compact JSON has no blank, so `mayHoldSecret` always says yes, but such a text is never a
+ * bare key body, the one pattern the keyword prefilter does not cover.
+ */
+export function jsonMayHoldSecret(json: string): boolean {
+  const c = json.charCodeAt(0)
+  return json.length > MAX_ECHO || (c !== 0x7b && c !== 0x5b) || MAY_HOLD_SECRET.test(json)
+}
+
+/**
  * Redact one line of config text. A line over MAX_ECHO characters is cut first (and its cut last word
  * dropped, so no half of a secret survives the cut): the patterns then run on a bounded input.
  */

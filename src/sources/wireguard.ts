@@ -18,14 +18,14 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {IrmError, isIrmError} from '../core/errors.js'
 import {iptables} from './iptables.js'
 import {redactLine} from './redact.js'
-import type {ParseResult, SourceParser, Unparsed} from './types.js'
+import type {ParseResult, SourceParser, Unparsed, UnparsedCode} from './types.js'
 import {ALL_PROTOCOLS, UDP, matchFamilies, parseAddress, redactSetting, vpnExposure} from './vpn-common.js'
-import {ParseLedger} from './kit/ledger.js'
+import {type IgnoredTable, ParseLedger} from './kit/ledger.js'
 import {addDoubts} from '../model/build.js'
 import {note} from '../model/doubts.js'
 
 /** wg(8) and wg-quick(8) keys we read but that open nothing, with why (keys are case-insensitive). */
-const IGNORED_INTERFACE: Record<string, string> = {
+const IGNORED_INTERFACE: IgnoredTable = new Map(Object.entries({
   dns: 'resolver for the tunnel, opens nothing',
   mtu: 'link MTU',
   table: 'routing table choice for AllowedIPs routes',
@@ -37,16 +37,16 @@ const IGNORED_INTERFACE: Record<string, string> = {
   saveconfig: 'wg-quick writes the runtime config back on down',
   predown: 'teardown hook: runs when the tunnel goes down',
   postdown: 'teardown hook: runs when the tunnel goes down',
-}
-const IGNORED_PEER: Record<string, string> = {
+}))
+const IGNORED_PEER: IgnoredTable = new Map(Object.entries({
   endpoint: 'where this side sends to; noted on the peer route',
   persistentkeepalive: 'keepalive timer',
   presharedkeyfile: 'where networkd reads the preshared key (never echoed)',
   routetable: 'routing table for this peer (networkd)',
   routemetric: 'route metric for this peer (networkd)',
-}
+}))
 /** systemd.netdev(5) [NetDev] keys besides Name: identity of the link, nothing opened. */
-const IGNORED_NETDEV = new Set(['kind', 'description', 'mtubytes', 'macaddress'])
+const IGNORED_NETDEV: IgnoredTable = new Map(['kind', 'description', 'mtubytes', 'macaddress'].map((k) => [k, 'describes the link, opens nothing']))
 /** Hook commands that change no filtering (sysctl forwarding is noted on the routes). */
 const HARMLESS_COMMANDS = new Set(['sysctl', 'ip', 'echo', 'printf', 'logger', 'resolvconf', 'true', 'sleep', 'modprobe', 'touch'])
 const IPTABLES_COMMANDS = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'ip6tables-nft'])
@@ -117,12 +117,12 @@ function parseWireguard(text: string, file: string): ParseResult {
   let pendingName: string | undefined
   let keysInSection = 0
 
-  const fail = (line: number, raw: string, reason: string) => {
+  const fail = (line: number, raw: string, reason: string, code: UnparsedCode) => {
     // indexOf, not a lazy regex: a long line without '=' must cost one pass
     const eq = raw.indexOf('=')
     const key = eq < 0 ? '' : raw.slice(0, eq).trim()
     const name = /^[A-Za-z][\w ]*$/.test(key) ? key : ''
-    ledger.unparsed(line, reason, redactSetting(name, raw.trim()))
+    ledger.unparsed(line, reason, redactSetting(name, raw.trim()), {code})
   }
 
   for (let i = 0; i < lines.length; i++) {
@@ -151,7 +151,7 @@ function parseWireguard(text: string, file: string): ParseResult {
         ledger.ok(n)
       } else if (name === 'interface' || name === 'wireguard') {
         section = 'interface'
-        if (sawInterface) fail(n, raw, 'second [Interface] section: wg-quick merges them; read as one')
+        if (sawInterface) fail(n, raw, 'second [Interface] section: wg-quick merges them; read as one', 'unsupported')
         else ledger.ok(n)
         sawInterface = true
       } else if (name === 'peer' || name === 'wireguardpeer') {
@@ -160,28 +160,27 @@ function parseWireguard(text: string, file: string): ParseResult {
         ledger.ok(n)
       } else {
         section = 'none'
-        fail(n, raw, `unknown section [${header[1]}]`)
+        fail(n, raw, `unknown section [${header[1]}]`, 'unknown-statement')
       }
       pendingName = undefined
       continue
     }
     const kv = /^([A-Za-z]+)\s*=\s*([^]*)$/.exec(stripped)
     if (!kv) {
-      fail(n, raw, 'not a key = value line')
+      fail(n, raw, 'not a key = value line', 'malformed')
       continue
     }
     const key = kv[1].toLowerCase()
     const value = kv[2].trim()
     if (section === 'none') {
-      fail(n, raw, `'${kv[1]}' outside [Interface] or [Peer]`)
+      fail(n, raw, `'${kv[1]}' outside [Interface] or [Peer]`, 'malformed')
       continue
     }
     if (section === 'netdev') {
       // systemd.netdev(5): Name= is the interface; other keys describe the link
       if (key === 'name') iface = value
       if (key === 'name') ledger.ok(n)
-      else if (IGNORED_NETDEV.has(key)) ledger.ignored(n, 'describes the link, opens nothing')
-      else fail(n, raw, `unknown [NetDev] key '${kv[1]}'`)
+      else if (!ledger.ignoreFrom(IGNORED_NETDEV, key, n)) fail(n, raw, `unknown [NetDev] key '${kv[1]}'`, 'unknown-statement')
       continue
     }
     if (section === 'interface') {
@@ -196,7 +195,7 @@ function parseWireguard(text: string, file: string): ParseResult {
             ledger.ok(n)
           } else if (port === 0) {
             ledger.ok(n) // 0 = random port, like no ListenPort
-          } else fail(n, raw, `ListenPort '${value}' is not a port`)
+          } else fail(n, raw, `ListenPort '${value}' is not a port`, 'bad-value')
           break
         }
         case 'address': {
@@ -206,7 +205,7 @@ function parseWireguard(text: string, file: string): ParseResult {
             const cidr = interfaceAddress(item)
             if (cidr) addressCidrs.push(cidr)
           }
-          if (bad.length) fail(n, raw, `Address: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
+          if (bad.length) fail(n, raw, `Address: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`, 'bad-value')
           else ledger.ok(n)
           break
         }
@@ -214,20 +213,19 @@ function parseWireguard(text: string, file: string): ParseResult {
         case 'postup': {
           const result = readHook(value.replace(/%i/g, iface), n, hooks)
           if (result.forwarding) forwarding = true
-          if (result.problem) fail(n, raw, result.problem)
+          if (result.problem) fail(n, raw, result.problem, 'unsupported')
           hookLines.set(n, {understood: !result.problem, text: raw.trim()})
           break
         }
         default:
-          if (key in IGNORED_INTERFACE) ledger.ignored(n, IGNORED_INTERFACE[key])
-          else fail(n, raw, `unknown [Interface] key '${kv[1]}'`)
+          if (!ledger.ignoreFrom(IGNORED_INTERFACE, key, n)) fail(n, raw, `unknown [Interface] key '${kv[1]}'`, 'unknown-statement')
       }
       continue
     }
     const peer = peers[peers.length - 1]
     switch (key) {
       case 'publickey':
-        if (peer.publicKey) fail(n, raw, 'second PublicKey in one [Peer]')
+        if (peer.publicKey) fail(n, raw, 'second PublicKey in one [Peer]', 'malformed')
         else {
           peer.publicKey = value
           ledger.ok(n)
@@ -239,7 +237,7 @@ function parseWireguard(text: string, file: string): ParseResult {
       case 'allowedips': {
         let set = AddressSet.EMPTY
         const bad = addList(value, (s) => (set = set.union(s)))
-        if (bad.length) fail(n, raw, `AllowedIPs: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`)
+        if (bad.length) fail(n, raw, `AllowedIPs: cannot read ${bad.map((b) => `'${b}'`).join(', ')}`, 'bad-value')
         else ledger.ok(n)
         peer.allowed.push({line: n, text: `AllowedIPs = ${value}`, set})
         break
@@ -249,8 +247,7 @@ function parseWireguard(text: string, file: string): ParseResult {
         ledger.ok(n)
         break
       default:
-        if (key in IGNORED_PEER) ledger.ignored(n, IGNORED_PEER[key])
-        else fail(n, raw, `unknown [Peer] key '${kv[1]}'`)
+        if (!ledger.ignoreFrom(IGNORED_PEER, key, n)) fail(n, raw, `unknown [Peer] key '${kv[1]}'`, 'unknown-statement')
     }
   }
 
@@ -282,7 +279,7 @@ function parseWireguard(text: string, file: string): ParseResult {
     const fingerprint = peer.publicKey ? peer.publicKey.slice(0, 8) : `#${peer.line}`
     if (!peer.publicKey) {
       // the [Peer] header was read; the peer as a whole is not usable: its verdict becomes unparsed
-      fail(peer.line, '[Peer]', 'peer without PublicKey: wg refuses it, no route listed')
+      fail(peer.line, '[Peer]', 'peer without PublicKey: wg refuses it, no route listed', 'malformed')
       continue
     }
     for (const allowed of peer.allowed) {
@@ -377,7 +374,7 @@ function applyHooks(hooks: HookCommand[], hookLines: Map<number, HookLine>, file
       for (const line of new Set(hooks.map((h) => h.line))) {
         const state = hookLines.get(line)!
         state.understood = false
-        ledger.unparsed(line, `iptables commands in this hook could not be read (${failure})`, redactLine(state.text))
+        ledger.unparsed(line, `iptables commands in this hook could not be read (${failure})`, redactLine(state.text), {code: 'malformed'})
       }
     } else {
       const lineOf = (scriptLine: number) => hooks[Math.min(Math.max(scriptLine, 1), hooks.length) - 1].line
@@ -390,7 +387,7 @@ function applyHooks(hooks: HookCommand[], hookLines: Map<number, HookLine>, file
       for (const u of result.unparsed) {
         const line = lineOf(u.line)
         hookLines.get(line)!.understood = false
-        ledger.unparsed(line, `iptables: ${u.reason}`, redactLine(u.text))
+        ledger.unparsed(line, `iptables: ${u.reason}`, redactLine(u.text), {code: u.code ?? 'unvisited'})
       }
     }
   }

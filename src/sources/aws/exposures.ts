@@ -78,8 +78,8 @@ export function securityGroupExposures(
     const service = awsService(perm.protocol, perm.fromPort, perm.toPort)
     const bad: string[] = []
     const peers = parseAddresses(perm.cidrs, bad)
-    if (service.unknown !== undefined) state.unknown(perm.line, `unknown protocol '${service.unknown}'`, perm.text)
-    for (const b of bad) state.unknown(perm.line, `not an address or CIDR: '${b}'`, perm.text)
+    if (service.unknown !== undefined) state.unknown(perm.line, 'bad-value', `unknown protocol '${service.unknown}'`, perm.text)
+    for (const b of bad) state.unknown(perm.line, 'bad-value', `not an address or CIDR: '${b}'`, perm.text)
     state.count(service.unknown === undefined && bad.length === 0)
     const zone = sg.vpcId ? (perm.egress ? {fromZones: [sg.vpcId]} : {toZones: [sg.vpcId]}) : {}
     // a group's rules apply at the ENIs/instances it is attached to: inbound enters there, outbound leaves there
@@ -131,16 +131,16 @@ function naclRule(acl: NetworkAcl, entry: NaclEntry, state: ParseState): EvalRul
   const peer = parsed ?? AddressSet.ANY
   let understood = true
   if (action !== 'allow' && action !== 'deny') {
-    state.unknown(entry.line, `unknown rule action '${entry.action}'`, entry.text)
+    state.unknown(entry.line, 'bad-value', `unknown rule action '${entry.action}'`, entry.text)
     state.count(false)
     return null
   }
   if (service.unknown !== undefined) {
-    state.unknown(entry.line, `unknown protocol '${service.unknown}'`, entry.text)
+    state.unknown(entry.line, 'bad-value', `unknown protocol '${service.unknown}'`, entry.text)
     understood = false
   }
   for (const b of bad) {
-    state.unknown(entry.line, `not an address or CIDR: '${b}'`, entry.text)
+    state.unknown(entry.line, 'bad-value', `not an address or CIDR: '${b}'`, entry.text)
     understood = false
   }
   state.count(understood)
@@ -185,7 +185,7 @@ export function vpnExposures(vpn: VpnConnection, state: ParseState): void {
   const bad: string[] = []
   const tunnels = parseAddresses(vpn.tunnelAddresses, bad)
   const peer = vpn.customerGateway ? parseAddresses([vpn.customerGateway], bad) : AddressSet.ANY
-  for (const b of bad) state.unknown(vpn.line, `not an address: '${b}'`, vpn.text)
+  for (const b of bad) state.unknown(vpn.line, 'bad-value', `not an address: '${b}'`, vpn.text)
   state.count(bad.length === 0)
   const doubts: DoubtNote[] = []
   if (!vpn.customerGateway) doubts.push(note('unknown-address', 'customer gateway address not in this input: source shown as any'))

@@ -1,6 +1,7 @@
 import {deviceModel} from '../../model/device.js'
 import {ParseState} from '../cloud-common.js'
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {isObject, parseJsonWithPositions} from '../json-positions.js'
 import type {SourceParser} from '../types.js'
 import {clientVpnExposure, listenerExposure, networkAclExposures, securityGroupExposures, vpnExposures} from './exposures.js'
@@ -21,16 +22,19 @@ export const aws: SourceParser = {
   },
   parse(text) {
     const json = parseJsonWithPositions(text)
+    stageDone('tokenize')
     if (!isObject(json.value) && !Array.isArray(json.value)) {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'not an AWS describe-* JSON document (expected an object or an array)', {line: 1})
     }
     const state = new ParseState()
     const inv = readAws(json, state)
+    stageDone('model')
     for (const sg of inv.securityGroups) securityGroupExposures(sg, state, inv.groupMembers)
     for (const acl of inv.networkAcls) networkAclExposures(acl, state)
     for (const vpn of inv.vpnConnections) vpnExposures(vpn, state)
     for (const l of inv.listeners) listenerExposure(l, state)
     for (const c of inv.clientVpnEndpoints) clientVpnExposure(c, state)
+    stageDone('evaluate')
     return {...state.result(), device: deviceModel(inv.interfaces)}
   },
 }

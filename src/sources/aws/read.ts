@@ -324,7 +324,7 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
             const l = isObject(d.Listener) ? d.Listener : {}
             const port = num(l.LoadBalancerPort)
             state.count(port !== undefined)
-            if (port === undefined) state.unknown(json.lineOf(d), 'listener without a port', ruleText(d))
+            if (port === undefined) state.unknown(json.lineOf(d), 'malformed', 'listener without a port', ruleText(d))
             else inv.listeners.push({port, protocol: asText(l.Protocol) ?? 'TCP', lb, rule: `${name} listener#${i + 1}`, line: json.lineOf(d), text: ruleText(l)})
           })
           state.count(true)
@@ -352,21 +352,22 @@ export function readAws(json: PositionedJson, state: ParseState): AwsInventory {
         for (const o of asArray(value)) items.push({o, line})
       } else {
         state.count(false)
-        state.unknown(line, UNMODELLED_KEYS[key] ?? `unknown top-level key '${key}'`, ruleText(value), `/${key}`)
+        const unmodelled = UNMODELLED_KEYS[key]
+        state.unknown(line, unmodelled ? 'unsupported' : 'unknown-statement', unmodelled ?? `unknown top-level key '${key}'`, ruleText(value), {path: `/${key}`})
       }
     }
   }
   for (const {o, line} of items) {
     if (!isObject(o) || !take(o)) {
       state.count(false)
-      state.unknown(line, 'not a security group, security group rule, network ACL or VPN connection', ruleText(o))
+      state.unknown(line, 'unknown-statement', 'not a security group, security group rule, network ACL or VPN connection', ruleText(o))
     }
   }
   for (const {o, line} of pendingListeners) {
     const port = num(o.Port)
     state.count(port !== undefined)
     if (port === undefined) {
-      state.unknown(line, 'listener without a port', ruleText(o))
+      state.unknown(line, 'malformed', 'listener without a port', ruleText(o))
       continue
     }
     const arn = asText(o.ListenerArn) ?? ''

@@ -1,4 +1,5 @@
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
 import type {Denial} from '../../model/exposure.js'
@@ -32,7 +33,9 @@ export const ciscoAsa: SourceParser = {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'this is JSON or XML, not an ASA running-config', {file, line: 1, hint: 'Give the output of `show running-config`, or pass the right --type.'})
     }
     const parsed = readCiscoText(text, {multiLineBanners: false, colonComments: true}, redactCisco)
+    stageDone('tokenize')
     const config = new AsaReader(parsed.ledger).read(parsed.nodes)
+    stageDone('model')
     // static NAT opens only what the interface's ACL passes
     const denies: Denial[] = []
     const {exposures, doubts} = composeNat(asaExposures(config, redactCisco, denies), asaNatOrder(config))
@@ -40,6 +43,7 @@ export const ciscoAsa: SourceParser = {
     // access-group interfaces, nameifs of NAT and management lines → ingress/egress
     bindingsToAttachments(exposures, device)
     const {unparsed, stats, status} = parsed.ledger.finish()
+    stageDone('evaluate')
     return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
   },
 }

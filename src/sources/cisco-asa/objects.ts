@@ -6,7 +6,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {formatIp, maskedRangesV4, parseCidr, parseIp} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
-import {type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, readPortOp, type ServiceTerm} from '../cisco-common.js'
+import {cidrSet, type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, type ReadError, readPortOp, type ServiceTerm} from '../cisco-common.js'
 import {TCP_UDP} from '../../net/terms.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {AddrRef} from './model.js'
@@ -46,12 +46,12 @@ export class AsaObjects {
           } else this.serviceObjects.set(w[2], n)
           return true
         }
-        this.ledger.badTree(n, `unknown object type '${w[1] ?? ''}'`)
+        this.ledger.badTree(n, `unknown object type '${w[1] ?? ''}'`, 'unknown-statement')
         return true
       case 'object-group': {
         const kind = w[1]
         if (!w[2]) {
-          this.ledger.bad(n, 'object-group without a name')
+          this.ledger.bad(n, 'object-group without a name', 'malformed')
           return true
         }
         if (kind === 'network' || kind === 'service' || kind === 'protocol' || kind === 'icmp-type') {
@@ -94,7 +94,7 @@ export class AsaObjects {
 
   private nameAlias(n: CiscoNode): void {
     const ip = parseIp(n.words[1] ?? '')
-    if (!ip || !n.words[2]) return this.ledger.bad(n, 'name needs an address and a name')
+    if (!ip || !n.words[2]) return this.ledger.bad(n, 'name needs an address and a name', 'malformed')
     this.names.set(n.words[2], n.words[1])
     this.ledger.ok(n)
   }
@@ -104,7 +104,7 @@ export class AsaObjects {
   hostAddress(text: string): AddressSet | null {
     const literal = this.names.get(text) ?? text
     const ip = parseIp(literal)
-    return ip ? AddressSet.of(literal) : null
+    return ip ? AddressSet.fromRange(ip.family, ip.value, ip.value) : null
   }
 
   maskAddress(addr: string, mask: string): AddressSet | null {
@@ -118,7 +118,7 @@ export class AsaObjects {
   maskedAddress(addr: string, mask: string): {set: AddressSet; note?: DoubtNote} | null {
     const literal = this.names.get(addr) ?? addr
     const c = parseCidr(`${literal}/${mask}`)
-    if (c) return {set: AddressSet.of(c.network)}
+    if (c) return {set: cidrSet(c)}
     const a = parseIp(literal)
     const m = parseIp(mask)
     if (!a || !m || a.family !== 4 || m.family !== 4) return null
@@ -157,11 +157,11 @@ export class AsaObjects {
           this.ledger.ok(c)
           continue
         } else {
-          this.ledger.bad(c, `unknown network object statement '${w[0]}'`)
+          this.ledger.bad(c, `unknown network object statement '${w[0]}'`, 'unknown-statement')
           continue
         }
         if (!set) {
-          this.ledger.bad(c, `cannot read the address of object ${name}`)
+          this.ledger.bad(c, `cannot read the address of object ${name}`, 'bad-value')
           continue
         }
         this.ledger.ok(c)
@@ -195,7 +195,7 @@ export class AsaObjects {
         } else if (w[1] === 'object') {
           ref = this.netObject(w[2] ?? '')
           if (!ref) {
-            this.ledger.bad(c, `network object '${w[2] ?? ''}' is not defined`)
+            this.ledger.bad(c, `network object '${w[2] ?? ''}' is not defined`, 'undefined-reference')
             unresolved.push(w[2] ?? '')
             continue
           }
@@ -209,16 +209,16 @@ export class AsaObjects {
       } else if (w[0] === 'group-object') {
         ref = this.netGroup(w[1] ?? '')
         if (!ref) {
-          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`)
+          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`, 'undefined-reference')
           unresolved.push(w[1] ?? '')
           continue
         }
       } else {
-        this.ledger.bad(c, `unknown network group statement '${w[0]}'`)
+        this.ledger.bad(c, `unknown network group statement '${w[0]}'`, 'unknown-statement')
         continue
       }
       if (!ref) {
-        this.ledger.bad(c, 'cannot read the address')
+        this.ledger.bad(c, 'cannot read the address', 'bad-value')
         continue
       }
       this.ledger.ok(c)
@@ -235,9 +235,9 @@ export class AsaObjects {
   }
 
   /** `tcp [source OP] [destination OP]`, `icmp [type [code]]`, `tcp-udp eq 53`, `ip`, `47`. */
-  private serviceSpec(w: string[], i: number): {term: ServiceTerm; next: number} | {error: string} {
+  private serviceSpec(w: string[], i: number): {term: ServiceTerm; next: number} | ReadError {
     const protoWord = w[i]
-    if (!protoWord) return {error: 'missing protocol'}
+    if (!protoWord) return {error: 'missing protocol', code: 'malformed'}
     const protocols = protoWord === 'tcp-udp' ? TCP_UDP : parseProtocol(protoWord)
     if (!protocols) return {error: `unknown protocol '${protoWord}'`}
     let ports = PortSet.ALL
@@ -283,12 +283,12 @@ export class AsaObjects {
         continue
       }
       if (c.words[0] !== 'service') {
-        this.ledger.bad(c, `unknown service object statement '${c.words[0]}'`)
+        this.ledger.bad(c, `unknown service object statement '${c.words[0]}'`, 'unknown-statement')
         continue
       }
       const r = this.serviceSpec(c.words, 1)
       if ('error' in r) {
-        this.ledger.bad(c, r.error)
+        this.ledger.fail(c, r)
         continue
       }
       this.ledger.ok(c)
@@ -305,7 +305,7 @@ export class AsaObjects {
     if (!g || g.kind !== 'service' || this.resolving.has(key)) return null
     this.resolving.add(key)
     const typed = g.type ? (g.type === 'tcp-udp' ? TCP_UDP : parseProtocol(g.type)) : null
-    if (g.type && !typed) this.ledger.bad(g.node, `unknown service group type '${g.type}'`)
+    if (g.type && !typed) this.ledger.bad(g.node, `unknown service group type '${g.type}'`, 'unknown-statement')
     const terms: ServiceTerm[] = []
     const doubts: DoubtNote[] = []
     for (const c of g.node.children) {
@@ -316,12 +316,12 @@ export class AsaObjects {
       }
       if (w[0] === 'port-object') {
         if (!typed) {
-          this.ledger.bad(c, 'port-object needs a group typed tcp, udp or tcp-udp')
+          this.ledger.bad(c, 'port-object needs a group typed tcp, udp or tcp-udp', 'malformed')
           continue
         }
         const r = readPortOp(w, 1)
         if ('error' in r) {
-          this.ledger.bad(c, r.error)
+          this.ledger.fail(c, r)
           continue
         }
         terms.push({protocols: typed, ports: r.ports, sourcePorts: PortSet.ALL})
@@ -329,7 +329,7 @@ export class AsaObjects {
         if (w[1] === 'object') {
           const o = this.serviceObject(w[2] ?? '')
           if (!o) {
-            this.ledger.bad(c, `service object '${w[2] ?? ''}' is not defined`)
+            this.ledger.bad(c, `service object '${w[2] ?? ''}' is not defined`, 'undefined-reference')
             continue
           }
           terms.push(...o.terms)
@@ -337,7 +337,7 @@ export class AsaObjects {
         } else {
           const r = this.serviceSpec(w, 1)
           if ('error' in r) {
-            this.ledger.bad(c, r.error)
+            this.ledger.fail(c, r)
             continue
           }
           terms.push(r.term)
@@ -346,13 +346,13 @@ export class AsaObjects {
       } else if (w[0] === 'group-object') {
         const sub = this.serviceGroup(w[1] ?? '')
         if (!sub) {
-          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`)
+          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`, 'undefined-reference')
           continue
         }
         terms.push(...sub.terms)
         doubts.push(...sub.doubts)
       } else {
-        this.ledger.bad(c, `unknown service group statement '${w[0]}'`)
+        this.ledger.bad(c, `unknown service group statement '${w[0]}'`, 'unknown-statement')
         continue
       }
       this.ledger.ok(c)
@@ -379,7 +379,7 @@ export class AsaObjects {
       if (w[0] === 'protocol-object') p = w[1] === 'tcp-udp' ? TCP_UDP : parseProtocol(w[1] ?? '')
       else if (w[0] === 'group-object') p = this.protocolGroup(w[1] ?? '')
       if (!p) {
-        this.ledger.bad(c, `cannot read protocol '${w.slice(0, 2).join(' ')}'`)
+        this.ledger.bad(c, `cannot read protocol '${w.slice(0, 2).join(' ')}'`, 'bad-value')
         continue
       }
       this.ledger.ok(c)
@@ -396,7 +396,7 @@ export class AsaObjects {
     for (const c of g.node.children) {
       const ok = c.words[0] === 'description' || c.words[0] === 'group-object' || (c.words[0] === 'icmp-object' && !!c.words[1])
       if (ok) this.ledger.ok(c)
-      else this.ledger.bad(c, `unknown icmp-type group statement '${c.words[0]}'`)
+      else this.ledger.bad(c, `unknown icmp-type group statement '${c.words[0]}'`, 'unknown-statement')
     }
   }
 }

@@ -13,16 +13,19 @@ import {
   PORT_OPS,
   type CiscoNode,
   type LineLedger,
+  type ReadError,
   readPortOp,
   type ServiceTerm,
 } from '../cisco-common.js'
+import type {IgnoredTable} from '../kit/ledger.js'
+import type {UnparsedCode} from '../types.js'
 import {sameFamilies, termBox} from '../../net/terms.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {AccessGroup, Ace, AddrRef, AsaConfig, AsaInterface, CryptoMapEntry, StaticNat} from './model.js'
 import {AsaObjects} from './objects.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
-const IGNORED: Record<string, string> = {
+const IGNORED: IgnoredTable = new Map(Object.entries({
   'PIX': 'version banner',
   'FWSM': 'version banner',
   hostname: 'identity',
@@ -132,7 +135,7 @@ const IGNORED: Record<string, string> = {
   'as-path': 'BGP path filter (routing, not access)',
   'dns-group': 'resolver settings for the device itself',
   'dns-server-group': 'resolver settings for the device itself',
-}
+}))
 
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
 
@@ -176,7 +179,7 @@ export class AsaReader {
     for (const n of this.deferred) this.command(n)
     for (const g of this.config.accessGroups) {
       // the ASA refuses such a binding: the interface keeps its default behaviour
-      if (!this.config.acls.has(g.acl)) this.ledger.bad(g.node, `access-list '${g.acl}' is not defined as an extended ACL`)
+      if (!this.config.acls.has(g.acl)) this.ledger.bad(g.node, `access-list '${g.acl}' is not defined as an extended ACL`, 'undefined-reference')
     }
     return this.config
   }
@@ -206,7 +209,7 @@ export class AsaReader {
       else if (w[0] === 'ip' && w[1] === 'address' && w[2] !== 'dhcp' && w[2] !== 'pppoe') {
         const cidr = parseCidr(`${w[2]}/${w[3] ?? ''}`)
         if (!cidr) {
-          this.ledger.bad(c, 'ip address needs an address and a mask')
+          this.ledger.bad(c, 'ip address needs an address and a mask', 'malformed')
           continue
         }
         addresses = addresses.union(AddressSet.of(w[2]))
@@ -217,7 +220,7 @@ export class AsaReader {
       } else if (w[0] === 'ipv6' && w[1] === 'address' && w[2]?.includes('/')) {
         const cidr = parseCidr(w[2])
         if (!cidr) {
-          this.ledger.bad(c, 'ipv6 address is not a prefix')
+          this.ledger.bad(c, 'ipv6 address is not a prefix', 'bad-value')
           continue
         }
         addresses = addresses.union(AddressSet.of(w[2].split('/')[0]))
@@ -245,9 +248,9 @@ export class AsaReader {
   }
 
   /** An ACL address operand at w[i]. */
-  private aclAddress(w: string[], i: number): {ref: AddrRef; next: number; missing?: string} | {error: string} {
+  private aclAddress(w: string[], i: number): {ref: AddrRef; next: number; missing?: string} | ReadError {
     const t = w[i]
-    if (t === undefined) return {error: 'missing address'}
+    if (t === undefined) return {error: 'missing address', code: 'malformed'}
     if (t === 'any') return {ref: this.anyRef, next: i + 1}
     if (t === 'any4') return {ref: {set: AddressSet.ANY4, unresolved: []}, next: i + 1}
     if (t === 'any6') return {ref: {set: AddressSet.ANY6, unresolved: []}, next: i + 1}
@@ -324,23 +327,23 @@ export class AsaReader {
       case 'conduit':
       case 'outbound':
       case 'apply':
-        this.ledger.bad(n, `PIX 6 '${w[0]}' access rules are not supported; convert them to access-lists`)
+        this.ledger.bad(n, `PIX 6 '${w[0]}' access rules are not supported; convert them to access-lists`, 'unsupported')
         return
       default:
         // pre-9.0 IPv6 ACLs: `ipv6 access-list NAME permit …`
         if (w[0] === 'ipv6' && w[1] === 'access-list') return this.accessList(n, true)
-        if (w[0] in IGNORED || w[0].startsWith('Cryptochecksum:')) {
-          this.ledger.ignoredTree(n, IGNORED[w[0]] ?? 'checksum of the saved config')
+        if (IGNORED.has(w[0]) || w[0].startsWith('Cryptochecksum:')) {
+          this.ledger.ignoredTree(n, IGNORED.get(w[0]) ?? 'checksum of the saved config')
           return
         }
-        this.ledger.badTree(n, `unknown command '${w[0]}'`)
+        this.ledger.badTree(n, `unknown command '${w[0]}'`, 'unknown-statement')
     }
   }
 
   private accessList(n: CiscoNode, legacyV6 = false): void {
     const w = legacyV6 ? n.words.slice(1) : n.words
     const name = w[1]
-    if (!name) return this.ledger.bad(n, 'access-list without a name')
+    if (!name) return this.ledger.bad(n, 'access-list without a name', 'malformed')
     let i = 2
     let insertAt: number | undefined
     if (w[i] === 'line' && /^\d+$/.test(w[i + 1] ?? '')) {
@@ -360,11 +363,11 @@ export class AsaReader {
       return
     }
     if (kind === 'extended') i++
-    else if (!legacyV6 && kind !== 'permit' && kind !== 'deny') return this.ledger.bad(n, `unknown access-list type '${kind ?? ''}'`)
+    else if (!legacyV6 && kind !== 'permit' && kind !== 'deny') return this.ledger.bad(n, `unknown access-list type '${kind ?? ''}'`, 'unknown-statement')
     const legacy = this.config.version !== undefined && this.config.version[0] < 9
     this.anyRef = legacyV6 ? {set: AddressSet.ANY6, unresolved: []} : legacy ? {set: AddressSet.ANY4, unresolved: []} : ANY_REF
     const action = w[i] === 'permit' ? 'allow' : w[i] === 'deny' ? 'deny' : undefined
-    if (!action) return this.ledger.bad(n, `expected permit or deny, got '${w[i] ?? ''}'`)
+    if (!action) return this.ledger.bad(n, `expected permit or deny, got '${w[i] ?? ''}'`, 'malformed')
     i++
     const ace = this.ace(name, n, w, i, action)
     if (!ace) return
@@ -389,9 +392,9 @@ export class AsaReader {
     const fromSets: string[] = []
     const toSets: string[] = []
     let opaque = false
-    let problem: string | undefined
-    const warn = (reason: string) => {
-      problem ??= reason
+    let problem: ReadError | undefined
+    const warn = (error: string, code: UnparsedCode) => {
+      problem ??= {error, code}
     }
     let i = start
     // protocol position: a protocol, a protocol/service group, or a service object
@@ -408,7 +411,7 @@ export class AsaReader {
         via.push(`object-group ${w[i + 1]}`)
         portsAllowed = false
       } else {
-        warn(`object-group '${w[i + 1] ?? ''}' is not defined`)
+        warn(`object-group '${w[i + 1] ?? ''}' is not defined`, 'undefined-reference')
         terms = [ANY_SERVICE]
         doubts.push(note('unknown-service', `unknown service group '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
@@ -421,7 +424,7 @@ export class AsaReader {
         doubts.push(...s.doubts)
         via.push(`object ${w[i + 1]}`)
       } else {
-        warn(`service object '${w[i + 1] ?? ''}' is not defined`)
+        warn(`service object '${w[i + 1] ?? ''}' is not defined`, 'undefined-reference')
         terms = [ANY_SERVICE]
         doubts.push(note('unknown-service', `unknown service object '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
@@ -431,7 +434,7 @@ export class AsaReader {
     } else {
       const protocols = parseProtocol(p ?? '')
       if (!protocols) {
-        this.ledger.bad(n, `unknown protocol '${p ?? ''}'`)
+        this.ledger.bad(n, `unknown protocol '${p ?? ''}'`, 'bad-value')
         return null
       }
       terms = [{...ANY_SERVICE, protocols}]
@@ -449,7 +452,7 @@ export class AsaReader {
     identity(fromSets)
     const src = this.aclAddress(w, i)
     if ('error' in src) {
-      this.ledger.bad(n, src.error)
+      this.ledger.fail(n, src)
       return null
     }
     i = src.next
@@ -462,7 +465,7 @@ export class AsaReader {
     if (PORT_OPS.has(w[i])) {
       const r = readPortOp(w, i)
       if ('error' in r) {
-        this.ledger.bad(n, r.error)
+        this.ledger.fail(n, r)
         return null
       }
       sourcePorts = r.ports
@@ -474,7 +477,7 @@ export class AsaReader {
     identity(toSets)
     const dst = this.aclAddress(w, i)
     if ('error' in dst) {
-      this.ledger.bad(n, dst.error)
+      this.ledger.fail(n, dst)
       return null
     }
     i = dst.next
@@ -482,7 +485,7 @@ export class AsaReader {
     if (PORT_OPS.has(w[i])) {
       const r = readPortOp(w, i)
       if ('error' in r) {
-        this.ledger.bad(n, r.error)
+        this.ledger.fail(n, r)
         return null
       }
       ports = r.ports
@@ -516,14 +519,14 @@ export class AsaReader {
         inactive = true
         i++
       } else {
-        warn(`unknown access-list option '${t}'`)
+        warn(`unknown access-list option '${t}'`, 'unknown-statement')
         doubts.push(note('unknown-match', `unknown option '${t}' ignored; exposure may be broader`))
         opaque = true
         break
       }
     }
-    for (const name of [src.missing, dst.missing]) if (name !== undefined) warn(`object or group '${name}' is not defined`)
-    if (problem) this.ledger.bad(n, problem)
+    for (const name of [src.missing, dst.missing]) if (name !== undefined) warn(`object or group '${name}' is not defined`, 'undefined-reference')
+    if (problem) this.ledger.fail(n, problem)
     else this.ledger.ok(n)
     if (inactive) {
       // an inactive ACE is understood and matches nothing
@@ -568,7 +571,7 @@ export class AsaReader {
       }
       g = {acl, direction: w[2], iface: w[4], node: n}
     }
-    if (!g) return this.ledger.bad(n, 'expected access-group NAME in|out interface IF, or NAME global')
+    if (!g) return this.ledger.bad(n, 'expected access-group NAME in|out interface IF, or NAME global', 'malformed')
     this.config.accessGroups.push(g)
     this.ledger.ok(n)
   }
@@ -578,7 +581,7 @@ export class AsaReader {
     const w = n.words
     this.ledger.ok(n)
     const net = w[2]?.includes('/') ? AddressSet.parse(w[2]) : w[3] ? this.objects.maskAddress(w[2] ?? '', w[3]) : null
-    if (!w[1] || !net) return this.ledger.bad(n, 'expected route INTERFACE NETWORK MASK GATEWAY')
+    if (!w[1] || !net) return this.ledger.bad(n, 'expected route INTERFACE NETWORK MASK GATEWAY', 'malformed')
     this.config.routes.set(w[1], (this.config.routes.get(w[1]) ?? AddressSet.EMPTY).union(net))
   }
 
@@ -627,7 +630,7 @@ export class AsaReader {
       this.ledger.ok(n)
       return
     }
-    if (type !== 'static') return this.ledger.bad(n, `unknown object NAT type '${type ?? ''}'`)
+    if (type !== 'static') return this.ledger.bad(n, `unknown object NAT type '${type ?? ''}'`, 'unknown-statement')
     const real = this.objects.netObject(object)
     let mapped = this.natOperand(w[i + 1], ifs.mappedIf, true)
     // ASA: an inline mapped address takes the real network's size (net-to-net from that address)
@@ -636,12 +639,12 @@ export class AsaReader {
       const size = real.set.v4[1] - real.set.v4[0]
       mapped = {set: AddressSet.fromRange(4, Number(inline.value), Math.min(Number(inline.value) + size, 0xffffffff)), unresolved: []}
     }
-    if (!real || !mapped) return this.ledger.bad(n, `cannot resolve the NAT addresses of object ${object}`)
+    if (!real || !mapped) return this.ledger.bad(n, `cannot resolve the NAT addresses of object ${object}`, 'bad-value')
     let service: StaticNat['service'] | undefined
     const s = w.indexOf('service')
     if (s > 0) {
       const svc = this.natService(w[s + 1] ?? '', w[s + 2] ?? '', w[s + 3] ?? '')
-      if (!svc) return this.ledger.bad(n, 'cannot read the NAT service (protocol real-port mapped-port)')
+      if (!svc) return this.ledger.bad(n, 'cannot read the NAT service (protocol real-port mapped-port)', 'bad-value')
       service = svc
     }
     this.ledger.ok(n)
@@ -673,19 +676,19 @@ export class AsaReader {
     const mappedIf = ifs?.mappedIf ?? 'any'
     if (w[i] === 'after-auto') i++
     else if (/^\d+$/.test(w[i] ?? '')) i++
-    if (w[i] !== 'source') return this.ledger.bad(n, `expected 'source' in twice NAT, got '${w[i] ?? ''}'`)
+    if (w[i] !== 'source') return this.ledger.bad(n, `expected 'source' in twice NAT, got '${w[i] ?? ''}'`, 'malformed')
     const type = w[i + 1]
     if (w.includes('inactive') || type === 'dynamic') {
       // dynamic source NAT is outbound; an inactive rule translates nothing
       this.ledger.ok(n)
       return
     }
-    if (type !== 'static') return this.ledger.bad(n, `unknown twice NAT type '${type ?? ''}'`)
+    if (type !== 'static') return this.ledger.bad(n, `unknown twice NAT type '${type ?? ''}'`, 'unknown-statement')
     const real = this.natOperand(w[i + 2], realIf, false)
     const mapped = this.natOperand(w[i + 3], mappedIf, false)
     if (!real || !mapped) {
       const missing = !real ? w[i + 2] : w[i + 3]
-      return this.ledger.bad(n, `NAT object '${missing ?? ''}' is not defined`)
+      return this.ledger.bad(n, `NAT object '${missing ?? ''}' is not defined`, 'undefined-reference')
     }
     let peer: AddrRef | undefined
     let mappedDest: AddrRef | undefined
@@ -698,7 +701,7 @@ export class AsaReader {
       // `destination static MAPPED REAL`; a mapped `interface` is the address the real side's traffic is sent to
       mappedDest = this.natOperand(w[d + 2], realIf, false) ?? undefined
       const realDest = this.natOperand(w[d + 3], mappedIf, false)
-      if (!mappedDest || !realDest) return this.ledger.bad(n, `NAT object '${!mappedDest ? w[d + 2] : w[d + 3]}' is not defined`)
+      if (!mappedDest || !realDest) return this.ledger.bad(n, `NAT object '${!mappedDest ? w[d + 2] : w[d + 3]}' is not defined`, 'undefined-reference')
       peer = realDest
     }
     let service: StaticNat['service'] | undefined
@@ -707,7 +710,7 @@ export class AsaReader {
     if (s > 0) {
       const realSvc = this.objects.serviceObject(w[s + 1] ?? '')
       const mappedSvc = this.objects.serviceObject(w[s + 2] ?? '')
-      if (!realSvc || !mappedSvc) return this.ledger.bad(n, `NAT service object '${!realSvc ? w[s + 1] : w[s + 2]}' is not defined`)
+      if (!realSvc || !mappedSvc) return this.ledger.bad(n, `NAT service object '${!realSvc ? w[s + 1] : w[s + 2]}' is not defined`, 'undefined-reference')
       const rt = realSvc.terms[0]
       const mt = mappedSvc.terms[0]
       service = {protocols: mt.protocols, realPorts: rt.ports, mappedPorts: mt.ports}
@@ -730,7 +733,7 @@ export class AsaReader {
   private legacyStatic(n: CiscoNode): void {
     const w = n.words
     const ifs = this.natIfaces(w[1])
-    if (!ifs) return this.ledger.bad(n, 'static needs (real_if,mapped_if)')
+    if (!ifs) return this.ledger.bad(n, 'static needs (real_if,mapped_if)', 'malformed')
     let i = 2
     let proto: string | undefined
     if (w[i] === 'tcp' || w[i] === 'udp') proto = w[i++]
@@ -742,11 +745,11 @@ export class AsaReader {
     const mask = maskAt > 0 ? w[maskAt + 1] : '255.255.255.255'
     const mapped = mappedWord === 'interface' ? this.natOperand('interface', ifs.mappedIf, false) : this.objects.maskAddress(mappedWord ?? '', mask) && {set: this.objects.maskAddress(mappedWord ?? '', mask)!, unresolved: []}
     const realSet = realWord === 'access-list' ? null : this.objects.maskAddress(realWord ?? '', mask)
-    if (!mapped || !realSet) return this.ledger.bad(n, 'cannot read the static translation')
+    if (!mapped || !realSet) return this.ledger.bad(n, 'cannot read the static translation', 'bad-value')
     let service: StaticNat['service'] | undefined
     if (proto) {
       const svc = this.natService(proto, rport ?? '', mport ?? '')
-      if (!svc) return this.ledger.bad(n, 'cannot read the static ports')
+      if (!svc) return this.ledger.bad(n, 'cannot read the static ports', 'bad-value')
       service = svc
     }
     this.ledger.ok(n)
@@ -785,7 +788,7 @@ export class AsaReader {
       return
     }
     const r = this.mgmtFrom(w, 1)
-    if (!r || !w[r.next]) return this.ledger.bad(n, `expected ${service} ADDRESS MASK INTERFACE`)
+    if (!r || !w[r.next]) return this.ledger.bad(n, `expected ${service} ADDRESS MASK INTERFACE`, 'malformed')
     this.config.mgmt.push({node: n, service: service === 'http' ? 'http' : service, from: r.from, iface: w[r.next]})
     this.ledger.ok(n)
   }
@@ -810,7 +813,7 @@ export class AsaReader {
       from = r?.from ?? null
       i = r?.next ?? i
     }
-    if (!from || i >= w.length) return this.ledger.bad(n, 'expected icmp permit|deny SOURCE [TYPE] INTERFACE')
+    if (!from || i >= w.length) return this.ledger.bad(n, 'expected icmp permit|deny SOURCE [TYPE] INTERFACE', 'malformed')
     const iface = w[w.length - 1]
     const type = i < w.length - 1 ? w[i] : undefined
     const list = this.config.icmp.get(iface) ?? []
@@ -827,7 +830,7 @@ export class AsaReader {
     if (w[1] !== 'host') return
     const iface = w[2]
     const from = this.objects.hostAddress(w[3] ?? '') ?? (w[3]?.includes('/') ? AddressSet.parse(w[3]) : null)
-    if (!iface || !from) return this.ledger.bad(n, 'expected snmp-server host INTERFACE ADDRESS')
+    if (!iface || !from) return this.ledger.bad(n, 'expected snmp-server host INTERFACE ADDRESS', 'malformed')
     // ASA: a host without `trap` may poll; `trap` alone only receives traps
     if (w.includes('trap') && !w.includes('poll')) return
     this.config.mgmt.push({node: n, service: 'snmp', from, iface})
@@ -874,7 +877,7 @@ export class AsaReader {
           if (s) peers = peers.union(s)
           else {
             // a peer given by hostname resolves at run time
-            this.ledger.bad(n, `crypto map peer '${p}' is not an address`)
+            this.ledger.bad(n, `crypto map peer '${p}' is not an address`, 'bad-value')
             peers = AddressSet.ANY
           }
         }

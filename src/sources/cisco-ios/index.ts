@@ -1,4 +1,5 @@
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {readCiscoText, redactCisco} from '../cisco-common.js'
 import type {SourceParser} from '../types.js'
 import type {Denial} from '../../model/exposure.js'
@@ -29,7 +30,9 @@ export const ciscoIos: SourceParser = {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'this is JSON or XML, not an IOS running-config', {file, line: 1, hint: 'Give the output of `show running-config`, or pass the right --type.'})
     }
     const parsed = readCiscoText(text, {multiLineBanners: true, colonComments: false}, redactCisco)
+    stageDone('tokenize')
     const config = new IosReader(parsed.ledger).read(parsed.nodes)
+    stageDone('model')
     // static NAT opens only what the outside ACL (or the zone-pair) passes
     const denies: Denial[] = []
     const {exposures, doubts} = composeNat(iosExposures(config, redactCisco, denies), IOS_NAT)
@@ -37,6 +40,7 @@ export const ciscoIos: SourceParser = {
     // ip access-group interfaces and ZBF zone pairs → ingress/egress
     bindingsToAttachments(exposures, device)
     const {unparsed, stats, status} = parsed.ledger.finish()
+    stageDone('evaluate')
     return {exposures, unparsed, ...(doubts.length ? {doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
   },
 }

@@ -9,21 +9,24 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {
   ANY_SERVICE,
+  cidrSet,
   ciscoPort,
   ICMP_TYPES,
   type CiscoNode,
   type LineLedger,
   PORT_OPS,
+  type ReadError,
   readPortOp,
   type ServiceTerm,
 } from '../cisco-common.js'
+import type {IgnoredTable} from '../kit/ledger.js'
 import {TCP_UDP, termBox} from '../../net/terms.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {classBoxes, readClassMap, readPolicyMap, readZonePair} from './zbf.js'
 import type {IosAcl, IosConfig, IosInterface, VtyLine} from './model.js'
 
 /** Top-level commands that say nothing about reach, with the reason we skip them. */
-const IGNORED: Record<string, string> = {
+const IGNORED: IgnoredTable = new Map(Object.entries({
   version: 'software version',
   service: 'device services',
   hostname: 'identity',
@@ -169,7 +172,7 @@ const IGNORED: Record<string, string> = {
   'async-bootp': 'dial-in',
   dialer: 'dial-on-demand',
   default: 'restores a default',
-}
+}))
 
 const NO_PORTS = new Set(['icmp', 'ipv6-icmp', 'esp', 'ahp', 'gre', 'ip', 'ipv6', 'igmp', 'ospf', 'eigrp', 'pim', 'ipinip', 'nos', 'pcp'])
 
@@ -238,7 +241,7 @@ export class IosReader {
           const [a, len] = (w[2] ?? '').split('/')
           const ip = parseIp(a)
           const cidr = parseCidr(`${a}/${len ?? w[3] ?? ''}`)
-          if (!ip || !cidr) this.ledger.bad(c, 'ip address needs an address and a mask')
+          if (!ip || !cidr) this.ledger.bad(c, 'ip address needs an address and a mask', 'malformed')
           else {
             ifc.addresses = ifc.addresses.union(AddressSet.of(a))
             ;(ifc.prefixed ??= []).push(`${a}/${cidr.prefix}`)
@@ -272,7 +275,7 @@ export class IosReader {
           else {
             // a DNS name resolved at run time: any peer
             ifc.tunnel.destination = AddressSet.ANY
-            this.ledger.bad(c, `tunnel destination '${w[2]}' is not an address`)
+            this.ledger.bad(c, `tunnel destination '${w[2]}' is not an address`, 'bad-value')
           }
           ifc.tunnel.node = c
         } else if (w[1] === 'protection') ifc.tunnel.protection = true
@@ -309,7 +312,7 @@ export class IosReader {
       } else if (w[0] === 'group-object') {
         const sub = this.netGroup(w[1] ?? '')
         if (!sub) {
-          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`)
+          this.ledger.bad(c, `network group '${w[1] ?? ''}' is not defined`, 'undefined-reference')
           unresolved.push(w[1] ?? '')
           continue
         }
@@ -318,10 +321,10 @@ export class IosReader {
       } else if (w[0].includes('/')) set = AddressSet.parse(w[0])
       else if (parseIp(w[0])) {
         const c2 = parseCidr(`${w[0]}/${w[1] ?? '32'}`)
-        set = c2 ? AddressSet.of(c2.network) : null
+        set = c2 ? cidrSet(c2) : null
       }
       if (!set) {
-        this.ledger.bad(c, `cannot read network group entry '${w[0]}'`)
+        this.ledger.bad(c, `cannot read network group entry '${w[0]}'`, 'bad-value')
         continue
       }
       this.ledger.ok(c)
@@ -349,7 +352,7 @@ export class IosReader {
       if (w[0] === 'group-object') {
         const sub = this.serviceGroup(w[1] ?? '')
         if (!sub) {
-          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`)
+          this.ledger.bad(c, `service group '${w[1] ?? ''}' is not defined`, 'undefined-reference')
           continue
         }
         terms.push(...sub)
@@ -358,20 +361,20 @@ export class IosReader {
       }
       const protocols = w[0] === 'tcp-udp' ? TCP_UDP : parseProtocol(w[0] === 'ahp' ? 'ah' : w[0])
       if (!protocols) {
-        this.ledger.bad(c, `unknown protocol '${w[0]}'`)
+        this.ledger.bad(c, `unknown protocol '${w[0]}'`, 'bad-value')
         continue
       }
       let ports = PortSet.ALL
       let sourcePorts = PortSet.ALL
       let icmp: DoubtNote | undefined
       let i = 1
-      let error: string | undefined
+      let error: ReadError | undefined
       if (w[0] === 'icmp') {
         if (w[1]) icmp = note('icmp-type', `icmp type ${w[1]} (exposure shows all icmp)`)
       } else {
         if (w[i] === 'source') {
           const r = readPortOp(w, i + 1)
-          if ('error' in r) error = r.error
+          if ('error' in r) error = r
           else {
             sourcePorts = r.ports
             i = r.next
@@ -379,16 +382,16 @@ export class IosReader {
         }
         if (!error && PORT_OPS.has(w[i])) {
           const r = readPortOp(w, i)
-          if ('error' in r) error = r.error
+          if ('error' in r) error = r
           else {
             ports = r.ports
             i = r.next
           }
         }
-        if (!error && i < w.length) error = `unexpected '${w[i]}'`
+        if (!error && i < w.length) error = {error: `unexpected '${w[i]}'`, code: 'malformed'}
       }
       if (error) {
-        this.ledger.bad(c, error)
+        this.ledger.fail(c, error)
         continue
       }
       this.ledger.ok(c)
@@ -414,7 +417,7 @@ export class IosReader {
       }
       if (w[0] === 'group-object') {
         const sub = this.protocolGroup(w[1] ?? '')
-        if (!sub) this.ledger.bad(c, `protocol group '${w[1] ?? ''}' is not defined`)
+        if (!sub) this.ledger.bad(c, `protocol group '${w[1] ?? ''}' is not defined`, 'undefined-reference')
         else {
           set = set.union(sub)
           this.ledger.ok(c)
@@ -422,7 +425,7 @@ export class IosReader {
         continue
       }
       const p = w.length === 1 ? parseProtocol(w[0] === 'ahp' ? 'ah' : w[0]) : null
-      if (!p) this.ledger.bad(c, `unknown protocol '${w.join(' ')}'`)
+      if (!p) this.ledger.bad(c, `unknown protocol '${w.join(' ')}'`, 'bad-value')
       else {
         set = set.union(p)
         this.ledger.ok(c)
@@ -446,8 +449,8 @@ export class IosReader {
         continue
       }
       const r = PORT_OPS.has(w[0]) ? readPortOp(w, 0) : {error: `cannot read port group entry '${w[0]}'`}
-      if ('error' in r) this.ledger.bad(c, r.error)
-      else if (r.next < w.length) this.ledger.bad(c, `unexpected '${w[r.next]}'`)
+      if ('error' in r) this.ledger.fail(c, r)
+      else if (r.next < w.length) this.ledger.bad(c, `unexpected '${w[r.next]}'`, 'malformed')
       else {
         set = set.union(r.ports)
         this.ledger.ok(c)
@@ -458,11 +461,11 @@ export class IosReader {
   }
 
   /** Ports after an address: an operator (`eq 443`) or an NX-OS `portgroup NAME`; undefined when neither. */
-  private portOperand(w: string[], i: number): {ports: PortSet; next: number} | {error: string} | undefined {
+  private portOperand(w: string[], i: number): {ports: PortSet; next: number} | ReadError | undefined {
     if (PORT_OPS.has(w[i])) return readPortOp(w, i)
     if (w[i] !== 'portgroup') return undefined
     const g = this.portGroup(w[i + 1] ?? '')
-    return g ? {ports: g, next: i + 2} : {error: `port group '${w[i + 1] ?? ''}' is not defined`}
+    return g ? {ports: g, next: i + 2} : {error: `port group '${w[i + 1] ?? ''}' is not defined`, code: 'undefined-reference'}
   }
 
   // ---------- commands ----------
@@ -491,12 +494,13 @@ export class IosReader {
       this.ledger.ignoredTree(n, 'login banner text, opens nothing')
       return
     }
-    if (w[0] === 'object-group') return this.ledger.badTree(n, `unsupported object-group type '${w[1] ?? ''}'`)
-    if (w[0] in IGNORED) {
-      this.ledger.ignoredTree(n, IGNORED[w[0]])
+    if (w[0] === 'object-group') return this.ledger.badTree(n, `unsupported object-group type '${w[1] ?? ''}'`, 'unsupported')
+    const ignored = IGNORED.get(w[0])
+    if (ignored !== undefined) {
+      this.ledger.ignoredTree(n, ignored)
       return
     }
-    this.ledger.badTree(n, `unknown command '${w[0]}'`)
+    this.ledger.badTree(n, `unknown command '${w[0]}'`, 'unknown-statement')
   }
 
   /** `ip route [vrf V] 0.0.0.0 0.0.0.0 IFACE|HOP …`, `ipv6 route ::/0 IFACE|HOP`: only the default route matters (device model). */
@@ -522,7 +526,7 @@ export class IosReader {
   private numberedAcl(n: CiscoNode): void {
     const w = n.words
     const num = Number(w[1])
-    if (!/^\d+$/.test(w[1] ?? '')) return this.ledger.bad(n, 'access-list needs a number (named ACLs use ip access-list)')
+    if (!/^\d+$/.test(w[1] ?? '')) return this.ledger.bad(n, 'access-list needs a number (named ACLs use ip access-list)', 'malformed')
     const standard = (num >= 1 && num <= 99) || (num >= 1300 && num <= 1999)
     const extended = (num >= 100 && num <= 199) || (num >= 2000 && num <= 2699)
     if (!standard && !extended) {
@@ -553,7 +557,7 @@ export class IosReader {
         return
       } else name = w[2]
     } else name = w[2]
-    if (!name) return this.ledger.badTree(n, 'access-list without a name')
+    if (!name) return this.ledger.badTree(n, 'access-list without a name', 'malformed')
     const acl = this.acl(name, family, standard)
     let position = acl.aces.length
     for (const c of n.children) {
@@ -583,10 +587,10 @@ export class IosReader {
   }
 
   /** An address operand: `any`, `host A`, `A W` (wildcard), `P/len` (IPv6), `object-group G`. */
-  private address(w: string[], i: number, family: 4 | 6, standard: boolean): {set: AddressSet; next: number; unresolved?: string; missing?: boolean; note?: DoubtNote; approx?: boolean; via?: string} | {error: string} {
+  private address(w: string[], i: number, family: 4 | 6, standard: boolean): {set: AddressSet; next: number; unresolved?: string; missing?: boolean; note?: DoubtNote; approx?: boolean; via?: string} | ReadError {
     const t = w[i]
     const anyFamily = AddressSet.anyOf(family)
-    if (t === undefined) return {error: 'missing address'}
+    if (t === undefined) return {error: 'missing address', code: 'malformed'}
     if (t === 'any') return {set: anyFamily, next: i + 1}
     if (t === 'host') {
       const s = AddressSet.parse(w[i + 1] ?? '')
@@ -595,7 +599,7 @@ export class IosReader {
     if (t === 'object-group' || t === 'addrgroup') {
       const g = this.netGroup(w[i + 1] ?? '')
       if (!g) return {set: anyFamily, next: i + 2, unresolved: w[i + 1] ?? '', missing: true}
-      return {set: g.set.intersect(anyFamily), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined, via: `${t} ${w[i + 1]}`}
+      return {set: g.set.only(family), next: i + 2, unresolved: g.unresolved.length ? g.unresolved.join(',') : undefined, via: `${t} ${w[i + 1]}`}
     }
     if (family === 6) {
       const s = t.includes('/') ? AddressSet.parse(t) : null
@@ -605,10 +609,10 @@ export class IosReader {
     const wild = w[i + 1]
     if (!wild || !parseIp(wild) || wild.includes(':')) {
       // standard ACLs take a bare address as a host
-      return standard ? {set: AddressSet.of(t), next: i + 1} : {error: `address '${t}' needs a wildcard mask`}
+      return standard ? {set: AddressSet.of(t), next: i + 1} : {error: `address '${t}' needs a wildcard mask`, code: 'malformed'}
     }
     const c = wildcardToCidr(t, wild)
-    if (c) return {set: AddressSet.of(c.network), next: i + 2}
+    if (c) return {set: cidrSet(c), next: i + 2}
     // non-contiguous wildcard: the covering prefix (a superset), flagged
     const wv = Number(parseIp(wild)!.value)
     const bits = 32 - Math.clz32(wv)
@@ -618,24 +622,23 @@ export class IosReader {
 
   /** One ACE body (after the sequence number). Never throws; problems go to the ledger. */
   private entry(acl: IosAcl, n: CiscoNode, w: string[], seq: number): void {
-    if (w[0] === 'dynamic') return this.ledger.bad(n, 'lock-and-key (dynamic) entries are not supported')
+    if (w[0] === 'dynamic') return this.ledger.bad(n, 'lock-and-key (dynamic) entries are not supported', 'unsupported')
     const action = w[0] === 'permit' ? 'allow' : w[0] === 'deny' ? 'deny' : undefined
-    if (!action) return this.ledger.bad(n, `expected permit, deny or remark, got '${w[0] ?? ''}'`)
+    if (!action) return this.ledger.bad(n, `expected permit, deny or remark, got '${w[0] ?? ''}'`, 'malformed')
     const doubts: DoubtNote[] = []
     const via: string[] = []
     const fromSets: string[] = []
     const toSets: string[] = []
     let opaque = false
     let repliesOnly = false
-    let problem: string | undefined
-    const anyFamily = AddressSet.anyOf(acl.family)
+    let problem: ReadError | undefined
     let i = 1
     if (acl.standard) {
       const src = this.address(w, i, 4, true)
-      if ('error' in src) return this.ledger.bad(n, src.error)
+      if ('error' in src) return this.ledger.fail(n, src)
       i = src.next
       while (i < w.length && (w[i] === 'log' || w[i] === 'log-input')) i++
-      if (i < w.length) return this.ledger.bad(n, `unexpected '${w[i]}' in a standard ACL`)
+      if (i < w.length) return this.ledger.bad(n, `unexpected '${w[i]}' in a standard ACL`, 'malformed')
       if (src.note) doubts.push(src.note)
       const box: Box = {from: src.set, to: AddressSet.ANY4, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL}
       acl.aces.push({node: n, seq, action, boxes: [box], doubts, opaque: !!src.approx && action === 'deny', repliesOnly, fromSets, toSets})
@@ -652,7 +655,7 @@ export class IosReader {
     } else if (protoWord === 'object-group') {
       const g = this.serviceGroup(w[i + 1] ?? '')
       if (!g) {
-        problem = `service group '${w[i + 1] ?? ''}' is not defined`
+        problem = {error: `service group '${w[i + 1] ?? ''}' is not defined`, code: 'undefined-reference'}
         doubts.push(note('unknown-service', `unknown service group '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
         terms = [ANY_SERVICE]
@@ -663,27 +666,27 @@ export class IosReader {
       // in an IPv6 ACL `icmp` means ICMPv6
       const p = acl.family === 6 && protoWord === 'icmp' ? 'icmpv6' : acl.family === 6 && protoWord === 'ipv6' ? 'ip' : protoWord === 'ahp' ? 'ah' : protoWord
       const protocols = parseProtocol(p ?? '')
-      if (!protocols) return this.ledger.bad(n, `unknown protocol '${protoWord ?? ''}'`)
+      if (!protocols) return this.ledger.bad(n, `unknown protocol '${protoWord ?? ''}'`, 'bad-value')
       terms = [{...ANY_SERVICE, protocols}]
       i++
     }
     const src = this.address(w, i, acl.family, false)
-    if ('error' in src) return this.ledger.bad(n, src.error)
+    if ('error' in src) return this.ledger.fail(n, src)
     i = src.next
     let sourcePorts = PortSet.ALL
     const sp = this.portOperand(w, i)
     if (sp) {
-      if ('error' in sp) return this.ledger.bad(n, sp.error)
+      if ('error' in sp) return this.ledger.fail(n, sp)
       sourcePorts = sp.ports
       i = sp.next
     }
     const dst = this.address(w, i, acl.family, false)
-    if ('error' in dst) return this.ledger.bad(n, dst.error)
+    if ('error' in dst) return this.ledger.fail(n, dst)
     i = dst.next
     let ports = PortSet.ALL
     const dp = this.portOperand(w, i)
     if (dp) {
-      if ('error' in dp) return this.ledger.bad(n, dp.error)
+      if ('error' in dp) return this.ledger.fail(n, dp)
       ports = dp.ports
       i = dp.next
     } else if ((protoWord === 'icmp' || protoWord === 'icmpv6') && w[i] && (ICMP_TYPES.has(w[i]) || /^\d+$/.test(w[i]))) {
@@ -725,7 +728,7 @@ export class IosReader {
         opaque = opaque || action === 'deny'
         i++
       } else {
-        problem ??= `unknown access-list option '${t}'`
+        problem ??= {error: `unknown access-list option '${t}'`, code: 'unknown-statement'}
         doubts.push(note('unknown-match', `unknown option '${t}' ignored; exposure may be broader`))
         opaque = true
         break
@@ -738,11 +741,11 @@ export class IosReader {
     }
     if (src.unresolved !== undefined) {
       fromSets.push(src.unresolved)
-      if (src.missing) problem ??= `object-group '${src.unresolved}' is not defined`
+      if (src.missing) problem ??= {error: `object-group '${src.unresolved}' is not defined`, code: 'undefined-reference'}
     }
     if (dst.unresolved !== undefined) {
       toSets.push(dst.unresolved)
-      if (dst.missing) problem ??= `object-group '${dst.unresolved}' is not defined`
+      if (dst.missing) problem ??= {error: `object-group '${dst.unresolved}' is not defined`, code: 'undefined-reference'}
     }
     if (fromSets.length || toSets.length) {
       doubts.push(note('unexpanded-set', `unexpanded ${[...fromSets, ...toSets].join(', ')} read as any`))
@@ -750,10 +753,13 @@ export class IosReader {
     }
     for (const t of terms) if (t.note && !doubts.some((d) => d.detail === t.note!.detail)) doubts.push(t.note)
     const boxes: Box[] = []
+    // the ACL's family part of each side, once per ACE (not per service term)
+    const from = src.set.only(acl.family)
+    const to = dst.set.only(acl.family)
     for (const t of terms) {
       // a protocol with ports cannot take port operators unless it is tcp/udp/sctp
       const portsHere = NO_PORTS.has(protoWord ?? '') ? PortSet.ALL : ports
-      const b = termBox(src.set.intersect(anyFamily), dst.set.intersect(anyFamily), {
+      const b = termBox(from, to, {
         ...t,
         ports: t.ports.intersect(portsHere),
         sourcePorts: t.sourcePorts.intersect(sourcePorts),
@@ -761,7 +767,7 @@ export class IosReader {
       if (b) boxes.push(b)
     }
     acl.aces.push({node: n, seq, action, boxes, doubts, via, opaque, repliesOnly, fromSets, toSets})
-    if (problem) this.ledger.bad(n, problem)
+    if (problem) this.ledger.fail(n, problem)
     else this.ledger.ok(n)
   }
 
@@ -803,7 +809,7 @@ export class IosReader {
         const mask = w[i]?.startsWith('/') ? w[i].slice(1) : w[i]
         const lc = parseCidr(`${local}/${mask ?? ''}`)
         const gc = parseCidr(`${g}/${mask ?? ''}`)
-        if (!lc || !gc) return this.ledger.bad(n, 'cannot read the static network translation')
+        if (!lc || !gc) return this.ledger.bad(n, 'cannot read the static network translation', 'bad-value')
         this.config.nats.push({node: n, local: AddressSet.of(lc.network), global: AddressSet.of(gc.network), doubts})
         return
       }
@@ -811,7 +817,7 @@ export class IosReader {
     }
     const gport = proto && proto !== 'esp' ? w[i++] : undefined
     const localSet = AddressSet.parse(local ?? '')
-    if (!localSet || !global) return this.ledger.bad(n, 'cannot read the static translation')
+    if (!localSet || !global) return this.ledger.bad(n, 'cannot read the static translation', 'bad-value')
     let service
     if (proto) {
       const protocols = parseProtocol(proto)!
@@ -819,7 +825,7 @@ export class IosReader {
       else {
         const lp = ciscoPort(lport ?? '')
         const gp = ciscoPort(gport ?? '')
-        if (lp === undefined || gp === undefined) return this.ledger.bad(n, 'cannot read the static translation ports')
+        if (lp === undefined || gp === undefined) return this.ledger.bad(n, 'cannot read the static translation ports', 'bad-value')
         service = {protocols, localPorts: PortSet.range(lp), globalPorts: PortSet.range(gp)}
       }
     }
@@ -891,7 +897,7 @@ export class IosReader {
       if (w[0] === 'inservice') gw.inService = true
       else if (w[0] === 'ip' && w[1] === 'address') {
         gw.address = AddressSet.parse(w[2] ?? '') ?? undefined
-        if (!gw.address) this.ledger.bad(c, 'webvpn gateway address is not an address')
+        if (!gw.address) this.ledger.bad(c, 'webvpn gateway address is not an address', 'bad-value')
         const p = w.indexOf('port')
         if (p > 0 && /^\d+$/.test(w[p + 1] ?? '')) gw.port = Number(w[p + 1])
       } else if (w[0] === 'ip' && w[1] === 'interface' && w[2]) {
@@ -918,7 +924,7 @@ export class IosReader {
           if (p) entry.peers = entry.peers.union(p)
           else {
             entry.dynamic = true
-            this.ledger.bad(c, `crypto map peer '${c.words[2]}' is not an address`)
+            this.ledger.bad(c, `crypto map peer '${c.words[2]}' is not an address`, 'bad-value')
           }
         }
       }

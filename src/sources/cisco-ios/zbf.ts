@@ -50,21 +50,21 @@ export function readClassMap(n: CiscoNode, config: IosConfig, ledger: LineLedger
   const w = n.words
   const matchAll = w[3] !== 'match-any'
   const name = w[3] === 'match-any' || w[3] === 'match-all' ? w[4] : w[3]
-  if (!name) return ledger.badTree(n, 'class-map without a name')
+  if (!name) return ledger.badTree(n, 'class-map without a name', 'malformed')
   ledger.ok(n)
   config.classMaps.set(name, {node: n, matchAll, matches: n.children})
 }
 
 export function readPolicyMap(n: CiscoNode, config: IosConfig, ledger: LineLedger): void {
   const name = n.words[3]
-  if (!name) return ledger.badTree(n, 'policy-map without a name')
+  if (!name) return ledger.badTree(n, 'policy-map without a name', 'malformed')
   ledger.ok(n)
   const classes: PolicyClass[] = []
   for (const c of n.children) {
     const w = c.words
     const className = w[0] === 'class' ? (w[1] === 'type' ? w[3] : w[1]) : undefined
     if (!className) {
-      ledger.badTree(c, `unknown policy-map statement '${w[0]}'`)
+      ledger.badTree(c, `unknown policy-map statement '${w[0]}'`, 'unknown-statement')
       continue
     }
     ledger.ok(c)
@@ -74,7 +74,7 @@ export function readPolicyMap(n: CiscoNode, config: IosConfig, ledger: LineLedge
       if (a.words[0] === 'inspect' || a.words[0] === 'pass') action = 'allow'
       else if (a.words[0] === 'drop') action = 'deny'
       else if (a.words[0] !== 'police' && a.words[0] !== 'service-policy' && a.words[0] !== 'log') {
-        ledger.bad(a, `unknown class action '${a.words[0]}'`)
+        ledger.bad(a, `unknown class action '${a.words[0]}'`, 'unknown-statement')
         continue
       }
       ledger.okTree(a)
@@ -88,13 +88,13 @@ export function readZonePair(n: CiscoNode, config: IosConfig, ledger: LineLedger
   const w = n.words
   const s = w.indexOf('source')
   const d = w.indexOf('destination')
-  if (!w[2] || s < 0 || d < 0 || !w[s + 1] || !w[d + 1]) return ledger.badTree(n, 'expected zone-pair security NAME source Z1 destination Z2')
+  if (!w[2] || s < 0 || d < 0 || !w[s + 1] || !w[d + 1]) return ledger.badTree(n, 'expected zone-pair security NAME source Z1 destination Z2', 'malformed')
   ledger.ok(n)
   let policy: string | undefined
   for (const c of n.children) {
     if (c.words[0] === 'service-policy' && c.words[1] === 'type' && c.words[2] === 'inspect' && c.words[3]) policy = c.words[3]
     else if (c.words[0] !== 'description') {
-      ledger.bad(c, `unknown zone-pair statement '${c.words[0]}'`)
+      ledger.bad(c, `unknown zone-pair statement '${c.words[0]}'`, 'unknown-statement')
       continue
     }
     ledger.ok(c)
@@ -138,7 +138,7 @@ export function classBoxes(config: IosConfig, matches: CiscoNode[], matchAll: bo
   for (const m of matches) {
     const r = matchBoxes(config, m, depth)
     if (!r) {
-      ledger?.bad(m, m.words[1] === 'access-group' ? `ACL '${m.words[m.words.length - 1]}' is not defined` : `class-map match not understood`)
+      ledger?.bad(m, m.words[1] === 'access-group' ? `ACL '${m.words[m.words.length - 1]}' is not defined` : `class-map match not understood`, m.words[1] === 'access-group' ? 'undefined-reference' : 'unknown-statement')
       doubts.push(note('unknown-match', `match '${m.words.slice(1).join(' ')}' not understood; read as any traffic`))
       continue
     }

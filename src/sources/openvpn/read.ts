@@ -5,7 +5,7 @@
 import {inputLines} from '../input.js'
 import {IrmError} from '../../core/errors.js'
 import {redactSetting} from '../vpn-common.js'
-import type {ParseLedger} from '../kit/ledger.js'
+import type {IgnoredTable, ParseLedger} from '../kit/ledger.js'
 
 /** Inline blocks (`<ca>…</ca>`): their lines are understood and never echoed, secret or not. */
 const INLINE_BLOCKS = new Set([
@@ -23,7 +23,7 @@ const MODELLED = new Set([
 ])
 
 /** Directives that open nothing, grouped by why (openvpn(8) option list). */
-const IGNORED: Record<string, string> = Object.fromEntries(
+const IGNORED: IgnoredTable = new Map(
   Object.entries({
     'crypto and identity (keys are never echoed)':
       'ca cert key dh pkcs12 cipher data-ciphers data-ciphers-fallback ncp-ciphers ncp-disable auth tls-cipher tls-ciphersuites tls-version-min tls-version-max ecdh-curve tls-groups key-direction crl-verify remote-cert-tls remote-cert-ku remote-cert-eku verify-x509-name tls-verify ns-cert-type extra-certs x509-username-field x509-track auth-nocache auth-token auth-token-user auth-gen-token reneg-sec reneg-bytes reneg-pkts hand-window tran-window tls-timeout key-method engine askpass auth-user-pass auth-user-pass-verify auth-user-pass-optional auth-retry username-as-common-name peer-fingerprint verify-hash keysize prng replay-window no-replay mute-replay-warnings tls-exit single-session providers static-challenge tls-cert-profile pkcs11-id pkcs11-providers cryptoapicert force-tls-key-material-export tls-export-cert',
@@ -102,7 +102,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
       if (j >= lines.length) {
         // the tag and every line after it, one entry
         ledger.count(inner + 1)
-        ledger.unparsed(n, `inline <${name}> block is never closed (truncated file?): the rest of the file is not read`, `<${name}>`, {cost: inner + 1})
+        ledger.unparsed(n, `inline <${name}> block is never closed (truncated file?): the rest of the file is not read`, `<${name}>`, {code: 'malformed', cost: inner + 1})
       } else if (INLINE_BLOCKS.has(name)) {
         for (let k = i; k <= j; k++) if (lines[k].trim() !== '') ledger.ok(k + 1)
         known++
@@ -111,7 +111,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
         ledger.ok(j + 1) // the closing tag
         const what = `${inner} line${inner === 1 ? '' : 's'}`
         ledger.count(inner + 1)
-        ledger.unparsed(n, `unknown inline block <${name}> (${what}): not read, not echoed`, `<${name}>`, {cost: inner + 1})
+        ledger.unparsed(n, `unknown inline block <${name}> (${what}): not read, not echoed`, `<${name}>`, {code: 'unknown-statement', cost: inner + 1})
       }
       i = j
       continue
@@ -122,7 +122,7 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
     }
     const tokens = tokenize(trimmed)
     if (!tokens) {
-      ledger.unparsed(n, 'unclosed quote', redactSetting(trimmed.split(/\s/)[0], trimmed))
+      ledger.unparsed(n, 'unclosed quote', redactSetting(trimmed.split(/\s/)[0], trimmed), {code: 'malformed'})
       continue
     }
     // a line holding only a comment after blanks is no line
@@ -132,11 +132,10 @@ export function readDirectives(text: string, file: string, ledger: ParseLedger) 
     if (MODELLED.has(name)) {
       known++
       directives.push(directive) // understood or not is decided when the model reads it
-    } else if (name in IGNORED) {
+    } else if (ledger.ignoreFrom(IGNORED, name, n)) {
       known++
-      ledger.ignored(n, IGNORED[name])
     } else {
-      ledger.unparsed(n, `unknown directive '${tokens[0]}'`, redactSetting(tokens[0], trimmed))
+      ledger.unparsed(n, `unknown directive '${tokens[0]}'`, redactSetting(tokens[0], trimmed), {code: 'unknown-statement'})
     }
   }
   if (known === 0) {

@@ -310,7 +310,7 @@ export function pulumiExposures(resources: PulumiResource[], state: ParseState):
         const missing = prefixed(UNMODELLED_PREFIXES, t)
         if (missing) {
           state.count(false)
-          state.unknown(r.line, `${missing} (${r.type} ${r.name})`, ruleText({type: r.type, urn: r.urn}))
+          state.unknown(r.line, 'unsupported', `${missing} (${r.type} ${r.name})`, ruleText({type: r.type, urn: r.urn}))
         } else {
           // not network (lambda, iam, buckets…) or topology and routing only: understood, nothing to expose
           state.count(true)
@@ -363,7 +363,7 @@ function listener(r: PulumiResource, loadBalancers: Map<string, PulumiResource>,
   state.count(port !== undefined)
   const text = ruleText({type: r.type, port: p.port ?? null, protocol: p.protocol ?? null, loadBalancerArn: p.loadBalancerArn ?? null})
   if (port === undefined) {
-    state.unknown(r.line, 'listener without a port', text)
+    state.unknown(r.line, 'malformed', 'listener without a port', text)
     return
   }
   listenerExposure({port, protocol: asText(p.protocol) ?? 'TCP', lb: lb ? lbOf(lb) : undefined, rule: r.name, line: r.line, text}, state)

@@ -12,7 +12,7 @@ import {inputLines} from '../input.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {redactLine} from '../redact.js'
-import type {ParseResult, Unparsed} from '../types.js'
+import type {ParseResult, Unparsed, UnparsedCode} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
 import {ParseLedger} from '../kit/ledger.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
@@ -60,7 +60,7 @@ export function parseIpsecConf(text: string): ParseResult {
     const line = stripComment(raw)
     if (line.trim() === '') continue
     count++
-    const fail = (reason: string) => unparsed.push({line: n, reason, text: redactSetting(/^\s*([\w-]+)\s*=/.exec(line)?.[1] ?? '', line.trim())})
+    const fail = (reason: string, code: UnparsedCode) => unparsed.push({line: n, code, reason, text: redactSetting(/^\s*([\w-]+)\s*=/.exec(line)?.[1] ?? '', line.trim())})
     if (!/^\s/.test(line)) {
       // a section header or a top-level statement starts in column 0
       const words = line.trim().split(/\s+/)
@@ -69,7 +69,7 @@ export function parseIpsecConf(text: string): ParseResult {
       } else if (words[0] === 'conn' && words.length === 2) {
         section = 'conn'
         current = {name: words[1], line: n, settings: new Map()}
-        if (conns.has(words[1])) fail(`conn '${words[1]}' defined twice: the later one is used`)
+        if (conns.has(words[1])) fail(`conn '${words[1]}' defined twice: the later one is used`, 'malformed')
         conns.set(words[1], current)
       } else if (words[0] === 'ca' && words.length === 2) {
         section = 'ca'
@@ -77,16 +77,16 @@ export function parseIpsecConf(text: string): ParseResult {
         // `version 2`: pre-4.x file marker
       } else if (words[0] === 'include') {
         section = 'none'
-        fail('include not followed: parse that file too')
+        fail('include not followed: parse that file too', 'not-followed')
       } else {
         section = 'none'
-        fail('not a section header (config setup, conn NAME, ca NAME, include)')
+        fail('not a section header (config setup, conn NAME, ca NAME, include)', 'unknown-statement')
       }
       continue
     }
     const kv = /^\s+([\w-]+)[ \t]*=[ \t]*([^]*)$/.exec(line)
     if (!kv) {
-      fail('not a key=value line')
+      fail('not a key=value line', 'malformed')
       continue
     }
     const key = kv[1]
@@ -94,16 +94,16 @@ export function parseIpsecConf(text: string): ParseResult {
     if (section === 'setup') {
       // charon daemon settings (charondebug, uniqueids, strictcrlpolicy…) open nothing
     } else if (section === 'ca') {
-      if (!CA_KEYS.has(key)) fail(`unknown ca setting '${key}'`)
+      if (!CA_KEYS.has(key)) fail(`unknown ca setting '${key}'`, 'unknown-statement')
     } else if (section === 'conn' && current) {
       const side = /^(left|right)(\w*)$/.exec(key)
       // several also= lines add up; any other key set twice keeps the last value
       const also = key === 'also' ? current.settings.get('also') : undefined
       if (also) also.value += ` ${value}`
       else if (CONN_KEYS.has(key) || (side && SIDE_SUFFIXES.has(side[2]))) current.settings.set(key, {value, line: n})
-      else fail(`unknown conn setting '${key}'`)
+      else fail(`unknown conn setting '${key}'`, 'unknown-statement')
     } else {
-      fail('setting outside a section')
+      fail('setting outside a section', 'malformed')
     }
   }
 
@@ -137,7 +137,7 @@ function resolve(conn: Conn, conns: Map<string, Conn>, unparsed: Unparsed[]): Ma
     for (const also of (c.settings.get('also')?.value ?? '').split(/\s+/).filter(Boolean)) {
       const target = conns.get(also)
       if (target) merge(target)
-      else unparsed.push({line: c.settings.get('also')!.line, reason: `also=${also}: no such conn`, text: `also=${also}`})
+      else unparsed.push({line: c.settings.get('also')!.line, code: 'undefined-reference', reason: `also=${also}: no such conn`, text: `also=${also}`})
     }
     for (const [k, v] of c.settings) if (k !== 'also') out.set(k, v)
   }
@@ -191,7 +191,7 @@ function connExposures(conn: Conn, s: Map<string, Value>, unparsed: Unparsed[]):
     const text = subnet?.value ?? (protoport ? 'dynamic' : undefined)
     if (text === undefined) return undefined
     const {selectors, problem} = readSelectors(text, protoport)
-    if (problem) unparsed.push({line: subnet?.line ?? conn.line, reason: `${side}subnet: ${problem}`, text: redactLine(`${side}subnet=${text}`)})
+    if (problem) unparsed.push({line: subnet?.line ?? conn.line, code: 'bad-value', reason: `${side}subnet: ${problem}`, text: redactLine(`${side}subnet=${text}`)})
     return selectors
   }
   const dynamicSelectors = readSelectors('dynamic').selectors

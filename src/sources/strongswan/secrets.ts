@@ -20,7 +20,7 @@ export function parseIpsecSecrets(text: string): ParseResult {
     const trimmed = raw.trim()
     if (trimmed === '' || trimmed.startsWith('#')) continue
     if (/^include\s+\S+/.test(trimmed) && !/^\s/.test(raw)) {
-      ledger.unparsed(i + 1, 'include not followed: parse that file too', trimmed.split(/\s+/).slice(0, 2).join(' '))
+      ledger.unparsed(i + 1, 'include not followed: parse that file too', trimmed.split(/\s+/).slice(0, 2).join(' '), {code: 'not-followed'})
       inEntry = false
       continue
     }
@@ -32,7 +32,7 @@ export function parseIpsecSecrets(text: string): ParseResult {
     } else if (inEntry && /^\s/.test(raw)) {
       ledger.ok(i + 1) // continuation of a multi-line secret
     } else {
-      ledger.unparsed(i + 1, 'not a secrets entry (": TYPE value")', REDACTED)
+      ledger.unparsed(i + 1, 'not a secrets entry (": TYPE value")', REDACTED, {code: 'malformed'})
       inEntry = false
     }
   }

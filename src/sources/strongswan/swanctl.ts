@@ -13,9 +13,9 @@ import {MAX_NESTING} from '../../core/limits.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import {REDACTED, redactLine} from '../redact.js'
-import type {ParseResult, Unparsed} from '../types.js'
+import type {ParseResult, Unparsed, UnparsedCode} from '../types.js'
 import {matchFamilies, readPeerAddresses, redactSetting, type PeerAddresses} from '../vpn-common.js'
-import {ParseLedger} from '../kit/ledger.js'
+import {type IgnoredTable, ParseLedger} from '../kit/ledger.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {childExposures, describeDevice, listenerExposures, readSelectors, type TrafficSelector} from './common.js'
 
@@ -47,7 +47,7 @@ const CHILD_KEYS = new Set(
 )
 const POOL_KEYS = new Set('addrs dns nbns dhcp netmask server subnet split_include split_exclude'.split(' '))
 /** Sections read on purpose but opening nothing. */
-const IGNORED_SECTIONS: Record<string, string> = {
+const IGNORED_SECTIONS: IgnoredTable = new Map(Object.entries({
   authorities: 'CA definitions (certificate sources and revocation URIs)',
   secrets: 'credentials: never echoed',
   // strongswan.conf(5) sections (same syntax, often concatenated with swanctl.conf): daemon and tool tuning
@@ -56,7 +56,7 @@ const IGNORED_SECTIONS: Record<string, string> = {
       .split(' ')
       .map((name) => [name, 'strongswan.conf daemon/tool settings (threads, plugins, logging): open nothing']),
   ),
-}
+}))
 /** strongswan.conf keys that move the IKE listener: reported, the exposures keep ports 500/4500. */
 const LISTENER_KEYS = new Set(['port', 'port_nat_t'])
 
@@ -65,7 +65,7 @@ const NAME = '[^.,:{}="#\\s]+'
 const SECTION_HEAD = new RegExp(`^(${NAME})(?:\\s*:\\s*(${NAME}(?:\\s*,\\s*${NAME})*))?$`)
 const SETTING = new RegExp(`^(${NAME})[ \\t]*=[ \\t]*([^]*)$`)
 
-type Fail = (s: {line: number; text?: string}, reason: string) => void
+type Fail = (s: {line: number; text?: string}, reason: string, code: UnparsedCode) => void
 
 export function parseSwanctl(text: string): ParseResult {
   const unparsed: Unparsed[] = []
@@ -74,29 +74,29 @@ export function parseSwanctl(text: string): ParseResult {
   // every line is understood unless reported (or inside a section we refuse to read)
   const notUnderstood = new Set(unparsed.map((u) => u.line))
   if (warning) unparsed.push(warning)
-  const fail: Fail = (s, reason) => {
-    unparsed.push({line: s.line, reason, text: s.text ?? ''})
+  const fail: Fail = (s, reason, code) => {
+    unparsed.push({line: s.line, code, reason, text: s.text ?? ''})
     notUnderstood.add(s.line)
   }
-  const failSection = (section: Section, reason: string) => {
-    fail({line: section.line, text: `${section.name} {`}, reason)
+  const failSection = (section: Section, reason: string, code: UnparsedCode) => {
+    fail({line: section.line, text: `${section.name} {`}, reason, code)
     for (const line of settingLines(section)) notUnderstood.add(line)
   }
 
   const pools = new Map<string, AddressSet>()
   for (const top of root.sections) {
     if (top.name === 'pools') {
-      for (const s of top.settings) fail(s, `setting '${s.key}' directly in pools`)
+      for (const s of top.settings) fail(s, `setting '${s.key}' directly in pools`, 'malformed')
       for (const pool of top.sections) {
         for (const s of pool.settings) {
-          if (!POOL_KEYS.has(s.key) && !/^\d+$/.test(s.key)) fail(s, `unknown pool setting '${s.key}'`)
+          if (!POOL_KEYS.has(s.key) && !/^\d+$/.test(s.key)) fail(s, `unknown pool setting '${s.key}'`, 'unknown-statement')
           else if (s.key === 'addrs') {
             const addrs = readPeerAddresses(s.value.split(','))
-            if (addrs.names.length) fail(s, `pool addrs: cannot read ${addrs.names.join(', ')}`)
+            if (addrs.names.length) fail(s, `pool addrs: cannot read ${addrs.names.join(', ')}`, 'bad-value')
             else pools.set(pool.name, addrs.set)
           }
         }
-        for (const sub of pool.sections) failSection(sub, `unexpected section '${sub.name}' in pool '${pool.name}'`)
+        for (const sub of pool.sections) failSection(sub, `unexpected section '${sub.name}' in pool '${pool.name}'`, 'unknown-statement')
       }
     }
   }
@@ -105,18 +105,25 @@ export function parseSwanctl(text: string): ParseResult {
   for (const top of root.sections) {
     if (top.name === 'connections') {
       for (const conn of top.sections) readConnection(conn, pools, exposures, fail, failSection)
-      for (const s of top.settings) fail(s, `setting '${s.key}' directly in connections`)
-    } else if (top.name.startsWith('charon') && top.name in IGNORED_SECTIONS) {
-      for (const s of top.settings) if (LISTENER_KEYS.has(s.key)) fail(s, `${top.name}.${s.key} moves the IKE listener: not modelled (exposures show 500/4500)`)
-    } else if (!(top.name in IGNORED_SECTIONS) && top.name !== 'pools') {
-      failSection(top, `section '${top.name}' not modelled (a strongswan.conf section?): its ${top.lines} lines are not read`)
+      for (const s of top.settings) fail(s, `setting '${s.key}' directly in connections`, 'malformed')
+    } else if (top.name.startsWith('charon') && IGNORED_SECTIONS.has(top.name)) {
+      for (const s of top.settings) if (LISTENER_KEYS.has(s.key)) fail(s, `${top.name}.${s.key} moves the IKE listener: not modelled (exposures show 500/4500)`, 'unsupported')
+    } else if (!IGNORED_SECTIONS.has(top.name) && top.name !== 'pools') {
+      failSection(top, `section '${top.name}' not modelled (a strongswan.conf section?): its ${top.lines} lines are not read`, 'unsupported')
     }
   }
-  for (const s of root.settings) fail(s, `setting '${s.key}' outside any section`)
+  for (const s of root.settings) fail(s, `setting '${s.key}' outside any section`, 'malformed')
   // an inherited setting is checked again in every section that inherits it: report it once
   const seen = new Set<string>()
   const ledger = new ParseLedger()
   ledger.total(count)
+  // sections skipped on purpose, every line of them (a reported line below takes its own verdict)
+  for (const top of root.sections) {
+    const reason = IGNORED_SECTIONS.get(top.name)
+    if (reason === undefined) continue
+    ledger.ignored(top.line, reason)
+    for (const line of settingLines(top)) ledger.ignored(line, reason)
+  }
   // the warning's header was read: it costs no line
   for (const u of unparsed) if (!seen.has(`${u.line}|${u.reason}`) && seen.add(`${u.line}|${u.reason}`)) ledger.add(u, u === warning ? {cost: 0} : {})
   for (const line of notUnderstood) ledger.lost(line)
@@ -135,10 +142,10 @@ function readConnection(
   pools: Map<string, AddressSet>,
   exposures: Exposure[],
   fail: Fail,
-  failSection: (section: Section, reason: string) => void,
+  failSection: (section: Section, reason: string, code: UnparsedCode) => void,
 ): void {
   const get = (key: string) => conn.settings.find((s) => s.key === key)
-  for (const s of conn.settings) if (!CONNECTION_KEYS.has(s.key)) fail(s, `unknown connection setting '${s.key}'`)
+  for (const s of conn.settings) if (!CONNECTION_KEYS.has(s.key)) fail(s, `unknown connection setting '${s.key}'`, 'unknown-statement')
   const localPortText = get('local_port')?.value
   const localPort = localPortText && /^\d{1,5}$/.test(localPortText) ? Number(localPortText) : undefined
   const remote = readAddrs(get('remote_addrs')?.value)
@@ -170,16 +177,16 @@ function readConnection(
 
   for (const sub of conn.sections) {
     if (/^(local|remote)(-.+)?$/.test(sub.name)) {
-      for (const s of sub.settings) if (!AUTH_KEYS.has(s.key)) fail(s, `unknown ${sub.name} setting '${s.key}'`)
+      for (const s of sub.settings) if (!AUTH_KEYS.has(s.key)) fail(s, `unknown ${sub.name} setting '${s.key}'`, 'unknown-statement')
       // cert-*/cacert-* subsections name token or file certificates
       for (const c of sub.sections) {
-        if (!/^(cert|cacert)/.test(c.name)) failSection(c, `unexpected section '${c.name}' in '${sub.name}'`)
+        if (!/^(cert|cacert)/.test(c.name)) failSection(c, `unexpected section '${c.name}' in '${sub.name}'`, 'unknown-statement')
       }
     } else if (sub.name === 'children') {
       for (const child of sub.sections) readChild(conn.name, child, remoteDynamic, local, exposures, fail, failSection)
-      for (const s of sub.settings) fail(s, `setting '${s.key}' directly in children`)
+      for (const s of sub.settings) fail(s, `setting '${s.key}' directly in children`, 'malformed')
     } else {
-      failSection(sub, `unknown section '${sub.name}' in connection '${conn.name}'`)
+      failSection(sub, `unknown section '${sub.name}' in connection '${conn.name}'`, 'unknown-statement')
     }
   }
 }
@@ -200,7 +207,7 @@ function readChild(
   local: PeerAddresses,
   exposures: Exposure[],
   fail: Fail,
-  failSection: (section: Section, reason: string) => void,
+  failSection: (section: Section, reason: string, code: UnparsedCode) => void,
 ): void {
   let remoteTs: TrafficSelector[] | undefined
   let localTs: TrafficSelector[] | undefined
@@ -208,12 +215,12 @@ function readChild(
   let mode = 'tunnel'
   for (const s of child.settings) {
     if (!CHILD_KEYS.has(s.key)) {
-      fail(s, `unknown child setting '${s.key}'`)
+      fail(s, `unknown child setting '${s.key}'`, 'unknown-statement')
       continue
     }
     if (s.key === 'local_ts' || s.key === 'remote_ts') {
       const {selectors, problem} = readSelectors(s.value)
-      if (problem) fail(s, `${s.key}: ${problem}`)
+      if (problem) fail(s, `${s.key}: ${problem}`, 'bad-value')
       if (s.key === 'local_ts') localTs = selectors
       else remoteTs = selectors
       if (s.key === 'remote_ts' || !at) at = s
@@ -221,7 +228,7 @@ function readChild(
     }
     if (s.key === 'mode') mode = s.value.toLowerCase()
   }
-  for (const sub of child.sections) failSection(sub, `unexpected section '${sub.name}' in child '${child.name}'`)
+  for (const sub of child.sections) failSection(sub, `unexpected section '${sub.name}' in child '${child.name}'`, 'unknown-statement')
   // pass/drop children install bypass or block policies: no tunnel, no route
   if (mode === 'pass' || mode === 'drop') return
   const defaults = readSelectors('dynamic').selectors
@@ -273,7 +280,7 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     if (open) {
       const head = SECTION_HEAD.exec(open[1])
       const section: Section = {name: head?.[1] ?? open[1], line: n, settings: [], sections: [], lines: 0, refs: head?.[2]?.split(',').map((r) => r.trim()) ?? []}
-      if (!head) unparsed.push({line: n, reason: 'section name not understood: its content is read as written', text: redactLine(line)})
+      if (!head) unparsed.push({line: n, code: 'malformed', reason: 'section name not understood: its content is read as written', text: redactLine(line)})
       top.sections.push(section)
       if (stack.length > MAX_NESTING) {
         throw new IrmError('CONFIG_SYNTAX', `sections nest deeper than ${MAX_NESTING} levels`, {line: n, hint: 'swanctl.conf nests a few levels; this file is damaged.'})
@@ -283,12 +290,12 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
     }
     if (line === '}') {
       if (stack.length > 1) stack.pop()
-      else unparsed.push({line: n, reason: "'}' without an open section", text: '}'})
+      else unparsed.push({line: n, code: 'malformed', reason: "'}' without an open section", text: '}'})
       continue
     }
     const include = /^include\s+(\S+)$/.exec(line)
     if (include) {
-      unparsed.push({line: n, reason: 'include not followed: parse that file too', text: redactLine(line)})
+      unparsed.push({line: n, code: 'not-followed', reason: 'include not followed: parse that file too', text: redactLine(line)})
       continue
     }
     // nothing under a top-level `secrets` section is kept, not even in memory
@@ -299,11 +306,11 @@ function readTree(text: string, unparsed: Unparsed[]): {root: Section; count: nu
       top.settings.push({key: kv[1], value, line: n, text: inSecrets ? `${kv[1]} = ${REDACTED}` : redactSetting(kv[1], line)})
       continue
     }
-    unparsed.push({line: n, reason: 'not a section, setting or include', text: inSecrets ? REDACTED : redactLine(line)})
+    unparsed.push({line: n, code: 'malformed', reason: 'not a section, setting or include', text: inSecrets ? REDACTED : redactLine(line)})
   }
   const unclosed = stack.length > 1 ? stack[stack.length - 1] : undefined
   // reported after the fact: the header itself was read, so it is not counted as not understood
-  const warning = unclosed && {line: unclosed.line, reason: `section '${unclosed.name}' is never closed (truncated file?)`, text: `${unclosed.name} {`}
+  const warning = unclosed && {line: unclosed.line, code: 'malformed' as const, reason: `section '${unclosed.name}' is never closed (truncated file?)`, text: `${unclosed.name} {`}
   return {root, count, warning}
 }
 
