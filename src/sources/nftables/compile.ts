@@ -9,6 +9,7 @@ import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import type {Guard} from '../../model/guards.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
+import type {UnparsedCode} from '../types.js'
 import type {Match, NftTable, Stmt, Value} from './model.js'
 
 export interface Compiled {
@@ -21,6 +22,8 @@ export interface Compiled {
   doubts: DoubtNote[]
   /** Reasons for the unparsed entry of this rule. */
   problems: string[]
+  /** The closed code of the first problem (the rule's unparsed entry carries it). */
+  code?: UnparsedCode
   unknown: boolean
   rateLimited: boolean
   newTraffic: boolean
@@ -47,10 +50,16 @@ const PORT_PROTOCOLS: Record<string, ProtocolSet> = {
 }
 const SCOPE = {ip: AddressSet.ANY4, ip6: AddressSet.ANY6}
 
-export function doubt(c: Compiled, reason: string): void {
-  c.problems.push(reason)
+export function doubt(c: Compiled, reason: string, code: UnparsedCode): void {
+  problem(c, reason, code)
   c.unknown = true
   c.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
+}
+
+/** A reason for the rule's unparsed entry; the first one names its code. */
+export function problem(c: Compiled, reason: string, code: UnparsedCode): void {
+  c.problems.push(reason)
+  c.code ??= code
 }
 
 function cond(c: Compiled, desc: string): void {
@@ -63,7 +72,7 @@ function atomsOf(c: Compiled, m: Match, table: NftTable): string[] | null {
   if (v.kind === 'atoms') return v.items
   const set = table.sets.get(v.name)
   if (!set) {
-    doubt(c, `unknown set '@${v.name}'`)
+    doubt(c, `unknown set '@${v.name}'`, 'undefined-reference')
     return null
   }
   if (set.elements === null) {
@@ -115,7 +124,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     let set = AddressSet.EMPTY
     for (const a of items) {
       const s = AddressSet.parse(a)
-      if (!s || a === 'any') return doubt(c, `'${m.field}' value '${a}' is not an address`)
+      if (!s || a === 'any') return doubt(c, `'${m.field}' value '${a}' is not an address`, 'bad-value')
       set = set.union(s)
     }
     if (ordered) return cond(c, `${m.field} ${m.op} ${items.join(',')}`)
@@ -130,7 +139,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     const pairs: Array<[number, number]> = []
     for (const a of items) {
       const p = ordered ? compare(m.op, servicePort(a) ?? NaN, 65535) : parsePortAtom(a)
-      if (!p || Number.isNaN(p[0]) || Number.isNaN(p[1])) return doubt(c, `'${m.field}' value '${a}' is not a port`)
+      if (!p || Number.isNaN(p[0]) || Number.isNaN(p[1])) return doubt(c, `'${m.field}' value '${a}' is not a port`, 'bad-value')
       pairs.push(p)
     }
     const set = PortSet.fromRanges(pairs)
@@ -147,7 +156,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     let set = ProtocolSet.EMPTY
     for (const a of items) {
       const p = parseProtocol(a)
-      if (!p || p.isAll()) return doubt(c, `'${m.field}' value '${a}' is not a protocol`)
+      if (!p || p.isAll()) return doubt(c, `'${m.field}' value '${a}' is not a protocol`, 'bad-value')
       set = set.union(p)
     }
     c.protocols = c.protocols.intersect(neg ? ProtocolSet.ALL.subtract(set) : set)
@@ -198,14 +207,14 @@ export function applyStmt(c: Compiled, s: Stmt, table: NftTable): void {
       cond(c, s.desc)
       return
     case 'unknown':
-      doubt(c, s.desc)
+      doubt(c, s.desc, s.code)
       return
     case 'rate':
       c.rateLimited = true
       return
     case 'tuples':
       // expanded per element by the caller; reaching here means it could not be
-      doubt(c, `concatenated match on '${s.fields.join(' . ')}' not expanded`)
+      doubt(c, `concatenated match on '${s.fields.join(' . ')}' not expanded`, 'unsupported')
       return
     default:
       return

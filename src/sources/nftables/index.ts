@@ -1,6 +1,6 @@
 import {IrmError} from '../../core/errors.js'
 import {ParseLedger} from '../kit/ledger.js'
-import type {ParseResult, SourceParser, Unparsed} from '../types.js'
+import type {ParseResult, SourceParser, Unparsed, UnparsedCode} from '../types.js'
 import {toExposures} from './exposures.js'
 import {readNftJson} from './json.js'
 import type {NftRuleset} from './model.js'
@@ -16,8 +16,13 @@ function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResu
     for (const c of t.chains.values())
       for (const r of c.rules) {
         const problems = new Set<string>()
-        for (const s of r.stmts) if (s.t === 'unknown') problems.add(s.desc)
-        if (problems.size) ledger.add({line: r.line, reason: [...problems].join('; '), text: r.text})
+        let code: UnparsedCode | undefined
+        for (const s of r.stmts) {
+          if (s.t !== 'unknown') continue
+          problems.add(s.desc)
+          code ??= s.code
+        }
+        if (code) ledger.add({line: r.line, code, reason: [...problems].join('; '), text: r.text})
       }
   // a rule-graph warning only for a line that has no reason yet
   for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)

@@ -3,7 +3,7 @@
  * form (`add rule inet filter input tcp dport 22 accept`), `define`/`$var`, multi-line sets.
  */
 import {redactLine} from '../redact.js'
-import type {Unparsed} from '../types.js'
+import type {Unparsed, UnparsedCode} from '../types.js'
 import {chainOf, type NftChain, type NftFamily, type NftRule, type NftRuleset, type NftTable, parsePriority, tableOf} from './model.js'
 import {parseRuleTokens, setElements} from './statements.js'
 import {type Token, tokenize} from './tokens.js'
@@ -36,8 +36,8 @@ class Reader {
     readonly lines: string[],
   ) {}
 
-  fail(line: number, reason: string): void {
-    this.unparsed.push({line, reason, text: redactLine((this.lines[line - 1] ?? '').trim())})
+  fail(line: number, reason: string, code: UnparsedCode): void {
+    this.unparsed.push({line, code, reason, text: redactLine((this.lines[line - 1] ?? '').trim())})
   }
 
   textOf(first: number, last: number): string {
@@ -115,7 +115,7 @@ class Reader {
       const st = this.statement()
       if (!st.length) {
         if (this.pos < this.toks.length && this.toks[this.pos].kind === '}') {
-          this.fail(this.toks[this.pos].line, "unbalanced '}'")
+          this.fail(this.toks[this.pos].line, "unbalanced '}'", 'malformed')
           this.pos++
         }
         continue
@@ -140,17 +140,17 @@ class Reader {
     }
     if (w === 'define' || w === 'redefine') {
       const eq = st.findIndex((t) => t.text === '=')
-      if (eq < 2) this.fail(line, 'define not understood')
+      if (eq < 2) this.fail(line, 'define not understood', 'malformed')
       else this.defines.set(st[1].text, st.slice(eq + 1))
       return
     }
     if (w === 'undefine') return
-    if (w === 'include') return this.fail(line, 'include not followed: parse the included file too')
+    if (w === 'include') return this.fail(line, 'include not followed: parse the included file too', 'not-followed')
     if (w === 'flush') return this.flush(st)
-    if (w === 'delete' || w === 'destroy') return this.fail(line, `'${w}' is not replayed: export the live ruleset with \`nft list ruleset\``)
+    if (w === 'delete' || w === 'destroy') return this.fail(line, `'${w}' is not replayed: export the live ruleset with \`nft list ruleset\``, 'unsupported')
     if (w === 'reset' || w === 'list') return
     if ((w === 'add' || w === 'insert' || w === 'create' || w === 'replace') && st[1]) return this.command(st)
-    this.fail(line, `unknown statement '${w}'`)
+    this.fail(line, `unknown statement '${w}'`, 'unknown-statement')
   }
 
   /** `flush ruleset`, `flush table inet f`, `flush chain inet f input`: later commands refill them. */
@@ -196,11 +196,11 @@ class Reader {
       const set = table.sets.get(names[1] ?? '')
       const elems = setElements(rest, 0).items
       if (set) set.elements = [...(set.elements ?? []), ...elems.map((e) => e.split(' : ')[0])]
-      else this.fail(line, `element added to unknown set '${names[1] ?? ''}'`)
+      else this.fail(line, `element added to unknown set '${names[1] ?? ''}'`, 'undefined-reference')
       return
     }
     if (['flowtable', 'counter', 'quota', 'limit', 'ct', 'secmark', 'synproxy'].includes(what)) return
-    this.fail(line, `unknown command '${st[0].text} ${what}'`)
+    this.fail(line, `unknown command '${st[0].text} ${what}'`, 'unknown-statement')
   }
 
   tableBody(table: NftTable): void {
@@ -218,7 +218,7 @@ class Reader {
       } else if (TABLE_IGNORED.has(w)) {
         if (opens) this.skipBlock()
       } else {
-        this.fail(line, `unknown table item '${w}'`)
+        this.fail(line, `unknown table item '${w}'`, 'unknown-statement')
         if (opens) this.skipBlock()
       }
     }
@@ -256,16 +256,16 @@ class Reader {
         const prio = p.findIndex((t) => t.text === 'priority')
         if (prio >= 0) {
           const n = parsePriority(p.slice(prio + 1).map((t) => t.text).join(' '))
-          if (n === null) this.fail(line, 'chain priority not understood')
+          if (n === null) this.fail(line, 'chain priority not understood', 'bad-value')
           else chain.priority = n
         }
       } else if (w === 'policy') {
         const v = p[1]?.text
         if (v === 'accept' || v === 'drop') chain.policy = v
-        else this.fail(line, `chain policy '${v ?? ''}' not understood`)
+        else this.fail(line, `chain policy '${v ?? ''}' not understood`, 'bad-value')
       } else if (w === 'devices' || w === 'device') {
         chain.devices = p.filter((t) => t.kind === 'word' || t.kind === 'str').slice(1).map((t) => t.text).filter((x) => x !== '=')
-      } else if (w !== 'comment') this.fail(line, `chain setting '${w}' not understood`)
+      } else if (w !== 'comment') this.fail(line, `chain setting '${w}' not understood`, 'unknown-statement')
     }
   }
 
