@@ -6,7 +6,8 @@ import {redactLine} from '../redact.js'
 import type {Unparsed, UnparsedCode} from '../types.js'
 import {chainOf, type NftChain, type NftFamily, type NftRule, type NftRuleset, type NftTable, parsePriority, tableOf} from './model.js'
 import {parseRuleTokens, setElements} from './statements.js'
-import {type Token, tokenize} from './tokens.js'
+import {type Token, TokenStream} from './tokens.js'
+import {type InputLine, inputLines} from '../input.js'
 
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'bridge', 'arp', 'netdev'])
 /** Table-level objects that hold no filtering rules (nft(8)): understood, not modelled. */
@@ -32,19 +33,19 @@ class Reader {
   readonly ruleset: NftRuleset = new Map()
 
   constructor(
-    readonly toks: Token[],
-    readonly lines: string[],
+    readonly toks: TokenStream,
+    readonly lines: readonly InputLine[],
   ) {}
 
   fail(line: number, reason: string, code: UnparsedCode): void {
-    this.unparsed.push({line, code, reason, text: redactLine((this.lines[line - 1] ?? '').trim())})
+    this.unparsed.push({line, code, reason, text: redactLine((this.lines[line - 1]?.text ?? '').trim())})
   }
 
   textOf(first: number, last: number): string {
     return redactLine(
       this.lines
         .slice(first - 1, last)
-        .map((l) => l.replace(/#[^]*$/, '').trim())
+        .map((l) => l.text.replace(/#[^]*$/, '').trim())
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim(),
@@ -55,8 +56,9 @@ class Reader {
   statement(): Token[] {
     const out: Token[] = []
     let depth = 0
-    while (this.pos < this.toks.length) {
-      const t = this.toks[this.pos]
+    // nothing before the previous token is looked at again (chainBody reads its line)
+    this.toks.release(this.pos - 1)
+    for (let t = this.toks.at(this.pos); t; t = this.toks.at(this.pos)) {
       if (depth === 0 && (t.kind === 'nl' || t.kind === ';')) {
         this.pos++
         if (out.length) break
@@ -93,17 +95,18 @@ class Reader {
   /** Skip to the `}` closing the block just opened (the `{` is consumed). */
   skipBlock(): void {
     let depth = 1
-    while (this.pos < this.toks.length && depth > 0) {
-      const k = this.toks[this.pos++].kind
+    while (this.toks.at(this.pos) && depth > 0) {
+      const k = this.toks.at(this.pos++)!.kind
       if (k === '{') depth++
       else if (k === '}') depth--
     }
   }
 
   atBlockEnd(): boolean {
-    while (this.pos < this.toks.length && (this.toks[this.pos].kind === 'nl' || this.toks[this.pos].kind === ';')) this.pos++
-    if (this.pos >= this.toks.length) return true
-    if (this.toks[this.pos].kind === '}') {
+    let t = this.toks.at(this.pos)
+    while (t && (t.kind === 'nl' || t.kind === ';')) t = this.toks.at(++this.pos)
+    if (!t) return true
+    if (t.kind === '}') {
       this.pos++
       return true
     }
@@ -111,11 +114,12 @@ class Reader {
   }
 
   top(): void {
-    while (this.pos < this.toks.length) {
+    while (this.toks.at(this.pos)) {
       const st = this.statement()
       if (!st.length) {
-        if (this.pos < this.toks.length && this.toks[this.pos].kind === '}') {
-          this.fail(this.toks[this.pos].line, "unbalanced '}'", 'malformed')
+        const t = this.toks.at(this.pos)
+        if (t?.kind === '}') {
+          this.fail(t.line, "unbalanced '}'", 'malformed')
           this.pos++
         }
         continue
@@ -226,7 +230,7 @@ class Reader {
 
   chainBody(chain: NftChain): void {
     while (!this.atBlockEnd()) {
-      const first = this.toks[this.pos]
+      const first = this.toks.at(this.pos)!
       const st = this.statement()
       if (!st.length) continue
       const w = st[0].text
@@ -236,7 +240,7 @@ class Reader {
         continue
       }
       if (w === 'comment' && st.length === 2) continue
-      const last = this.toks[Math.max(0, this.pos - 1)]?.line ?? first.line
+      const last = this.toks.at(Math.max(0, this.pos - 1))?.line ?? first.line
       chain.rules.push(this.rule(st, line, last))
     }
   }
@@ -272,8 +276,8 @@ class Reader {
   setBody(table: NftTable, name: string, line: number): void {
     const body: Token[] = []
     let depth = 1
-    while (this.pos < this.toks.length) {
-      const t = this.toks[this.pos++]
+    for (let t = this.toks.at(this.pos); t; t = this.toks.at(this.pos)) {
+      this.pos++
       if (t.kind === '{') depth++
       if (t.kind === '}' && --depth === 0) break
       body.push(t)
@@ -335,12 +339,12 @@ function splitOnSemicolons(toks: Token[]): Token[][] {
 }
 
 export function readNftText(text: string): TextResult {
-  const lines = text.split('\n')
-  const reader = new Reader(tokenize(text), lines)
+  const lines = inputLines({file: '', text})
+  const reader = new Reader(new TokenStream(lines), lines)
   reader.top()
   let counted = 0
   for (const l of lines) {
-    const t = l.trim()
+    const t = l.text.trim()
     if (t !== '' && !t.startsWith('#') && t !== '}' && t !== '{') counted++
   }
   return {ruleset: reader.ruleset, unparsed: reader.unparsed, lines: counted}
