@@ -82,7 +82,7 @@ export function buildTables(scope: Scope, acc: Accounting, interfaces: Map<strin
       }
       const vip = readVip(item, family, itemText(item))
       if (typeof vip === 'string') {
-        acc.line(item.line, vip, `edit ${item.name}`, 1)
+        acc.line(item.line, vip, `edit ${item.name}`, 1, 'bad-value')
         continue
       }
       // server load balancing: the real servers are where traffic goes

@@ -1,15 +1,18 @@
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {ParseLedger} from '../kit/ledger.js'
 import type {ParseResult, SourceParser, Unparsed, UnparsedCode} from '../types.js'
 import {toExposures} from './exposures.js'
 import {readNftJson} from './json.js'
 import type {NftRuleset} from './model.js'
-import {readNftText} from './text.js'
+import {readNftText, type TextResult} from './text.js'
 
-function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResult {
+function finish(ruleset: NftRuleset, read: Unparsed[], lines: number, ignored: TextResult['ignored'] = []): ParseResult {
   const {exposures, warnings, doubts, denies, nats} = toExposures(ruleset)
+  stageDone('evaluate')
   const ledger = new ParseLedger()
   ledger.total(lines)
+  for (const {line, reason} of ignored) ledger.ignored(line, reason)
   for (const u of read) ledger.add(u)
   // rules whose statements we did not fully understand
   for (const t of ruleset.values())
@@ -64,7 +67,8 @@ export const nftables: SourceParser = {
       return finish(r.ruleset, r.unparsed, r.lines)
     }
     const r = readNftText(text)
-    const result = finish(r.ruleset, r.unparsed, r.lines)
+    stageDone('model')
+    const result = finish(r.ruleset, r.unparsed, r.lines, r.ignored)
     if (r.ruleset.size === 0 && result.stats.lines > 0 && result.stats.understood === 0) {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'no nftables table, chain or rule in this file', {
         file,

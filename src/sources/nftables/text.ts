@@ -2,6 +2,7 @@
  * `nft list ruleset` output and `nft -f` files → NftRuleset. Blocks (`table { chain { … } }`), command
  * form (`add rule inet filter input tcp dport 22 accept`), `define`/`$var`, multi-line sets.
  */
+import type {IgnoredTable} from '../kit/ledger.js'
 import {redactLine} from '../redact.js'
 import type {Unparsed, UnparsedCode} from '../types.js'
 import {chainOf, type NftChain, type NftFamily, type NftRule, type NftRuleset, type NftTable, parsePriority, tableOf} from './model.js'
@@ -10,8 +11,25 @@ import {type Token, TokenStream} from './tokens.js'
 import {type InputLine, inputLines} from '../input.js'
 
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'bridge', 'arp', 'netdev'])
-/** Table-level objects that hold no filtering rules (nft(8)): understood, not modelled. */
-const TABLE_IGNORED = new Set(['flowtable', 'counter', 'quota', 'limit', 'secmark', 'synproxy', 'ct', 'flags', 'comment'])
+/** Statements skipped on purpose (nft(8)): table-level objects that hold no filtering rules, and commands that change nothing. */
+export const IGNORED: IgnoredTable = new Map([
+  ['flowtable', 'fast path for established flows (accepted traffic only)'],
+  ['counter', 'named counter'],
+  ['quota', 'named quota'],
+  ['limit', 'named limit'],
+  ['secmark', 'SELinux labels'],
+  ['synproxy', 'SYN proxy settings'],
+  ['ct', 'conntrack helper, timeout or expectation object'],
+  ['flags', 'table flags'],
+  ['comment', 'comment'],
+  ['undefine', 'removes a variable'],
+  ['reset', 'resets counters'],
+  ['list', 'prints the ruleset'],
+])
+/** The IGNORED words that are commands of their own, not table items. */
+const TOP_LEVEL = new Set(['undefine', 'reset', 'list'])
+/** Table-level objects `add <object> …` may create: understood, not modelled. */
+const COMMAND_OBJECTS = new Set(['flowtable', 'counter', 'quota', 'limit', 'ct', 'secmark', 'synproxy'])
 const BLOCK_WORDS = new Set(['table', 'chain', 'set', 'map', 'flowtable', 'counter', 'quota', 'ct', 'limit', 'secmark', 'synproxy'])
 /** `chain input {` opens a block; `ct state { established, related }` is a set inside a rule. */
 function isBlockOpener(out: Token[]): boolean {
@@ -22,6 +40,7 @@ function isBlockOpener(out: Token[]): boolean {
 export interface TextResult {
   ruleset: NftRuleset
   unparsed: Unparsed[]
+  ignored: Array<{line: number; reason: string}>
   lines: number
 }
 
@@ -30,12 +49,18 @@ class Reader {
   pos = 0
   readonly defines = new Map<string, Token[]>()
   readonly unparsed: Unparsed[] = []
+  /** Lines skipped on purpose (IGNORED) → why. */
+  readonly ignored: Array<{line: number; reason: string}> = []
   readonly ruleset: NftRuleset = new Map()
 
   constructor(
     readonly toks: TokenStream,
     readonly lines: readonly InputLine[],
   ) {}
+
+  skip(line: number, statement: string): void {
+    this.ignored.push({line, reason: IGNORED.get(statement)!})
+  }
 
   fail(line: number, reason: string, code: UnparsedCode): void {
     this.unparsed.push({line, code, reason, text: redactLine((this.lines[line - 1]?.text ?? '').trim())})
@@ -148,11 +173,10 @@ class Reader {
       else this.defines.set(st[1].text, st.slice(eq + 1))
       return
     }
-    if (w === 'undefine') return
+    if (w === 'undefine' || w === 'reset' || w === 'list') return this.skip(line, w)
     if (w === 'include') return this.fail(line, 'include not followed: parse the included file too', 'not-followed')
     if (w === 'flush') return this.flush(st)
     if (w === 'delete' || w === 'destroy') return this.fail(line, `'${w}' is not replayed: export the live ruleset with \`nft list ruleset\``, 'unsupported')
-    if (w === 'reset' || w === 'list') return
     if ((w === 'add' || w === 'insert' || w === 'create' || w === 'replace') && st[1]) return this.command(st)
     this.fail(line, `unknown statement '${w}'`, 'unknown-statement')
   }
@@ -203,7 +227,7 @@ class Reader {
       else this.fail(line, `element added to unknown set '${names[1] ?? ''}'`, 'undefined-reference')
       return
     }
-    if (['flowtable', 'counter', 'quota', 'limit', 'ct', 'secmark', 'synproxy'].includes(what)) return
+    if (COMMAND_OBJECTS.has(what)) return this.skip(line, what)
     this.fail(line, `unknown command '${st[0].text} ${what}'`, 'unknown-statement')
   }
 
@@ -219,7 +243,8 @@ class Reader {
         this.chainBody(chain)
       } else if ((w === 'set' || w === 'map') && opens) {
         this.setBody(table, st[1]?.text ?? '', line)
-      } else if (TABLE_IGNORED.has(w)) {
+      } else if (IGNORED.has(w) && !TOP_LEVEL.has(w)) {
+        this.skip(line, w)
         if (opens) this.skipBlock()
       } else {
         this.fail(line, `unknown table item '${w}'`, 'unknown-statement')
@@ -347,6 +372,6 @@ export function readNftText(text: string): TextResult {
     const t = l.text.trim()
     if (t !== '' && !t.startsWith('#') && t !== '}' && t !== '{') counted++
   }
-  return {ruleset: reader.ruleset, unparsed: reader.unparsed, lines: counted}
+  return {ruleset: reader.ruleset, unparsed: reader.unparsed, ignored: reader.ignored, lines: counted}
 }
 
