@@ -54,6 +54,8 @@ export interface DiffOptions {
   loaded?: LoadedInventory
   /** The run's trust model (prepare builds it once for every step); default: from the policy and the inventory. */
   trust?: TrustModel
+  /** Build the report's `reach` section (default true; prepare reads only findings and devices). */
+  reach?: boolean
 }
 
 export interface DeviceStatus {
@@ -144,7 +146,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
   // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)
-  const paths = pathFindings(input, diffFindings(input, reach))
+  const paths = pathFindings(input, diffFindings(input, reach), {report: options.reach !== false})
   let findings = sortFindings(paths.findings)
 
   let suppressions: string | undefined
@@ -182,7 +184,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     findings,
     ...(fixed ? {fixed} : {}),
     ...(notRechecked ? {not_rechecked: notRechecked} : {}),
-    reach: paths.reach,
+    ...(paths.reach ? {reach: paths.reach} : {}),
   }
   return {report, loaded}
 }

@@ -42,9 +42,8 @@ export function streamXml(text: string, file: string, handlers: XmlHandlers): vo
       throw new Error('too deep')
     }
     depth++
-    const attrs: Record<string, string> = {}
-    for (const [k, v] of Object.entries(tag.attributes)) attrs[k] = typeof v === 'string' ? v : v.value
-    handlers.open(tag.name, attrs, parser.line)
+    // without xmlns, saxes gives plain string values: the handlers may keep the object as it is
+    handlers.open(tag.name, tag.attributes as Record<string, string>, parser.line)
   })
   parser.on('text', handlers.text)
   parser.on('cdata', handlers.text)

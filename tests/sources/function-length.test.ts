@@ -17,7 +17,6 @@ const WHOLE = ['junos', 'panos']
  * An entry that is no longer over the limit fails the test, so the map only shrinks.
  */
 const KNOWN_LONG: Record<string, string> = {
-  'src/sources/openvpn/exposures.ts toExposures': '#13: 143 lines, one function for the whole server config; to split per directive',
 }
 
 function converterFiles(): string[] {

@@ -8,6 +8,9 @@ import type {ExposureJson} from '../../src/model/exposure.js'
 import {parseText} from '../../src/sources/load.js'
 import {junos} from '../../src/sources/junos.js'
 import {detectParser} from '../../src/sources/registry.js'
+import {ParseLedger} from '../../src/sources/kit/ledger.js'
+import {buildConfig} from '../../src/sources/junos/build.js'
+import {readJunos} from '../../src/sources/junos/read.js'
 import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows, reportText} from '../helpers/sources.js'
 
 const TYPE = 'junos'
@@ -92,6 +95,8 @@ describe('junos fixtures', () => {
       [20, "not a set command ('show')"],
       [22, "ike 'frobnicate' not modelled"],
     ])
+    // #13: codes, not sentences
+    expect(report.unparsed.map((u) => u.code)).toEqual(['unknown-statement', 'bad-value', 'unsupported', 'unsupported', 'unknown-statement', 'unsupported'])
     expect(report.stats).toEqual({lines: 14, understood: 8})
     // an allow with a condition we do not model stays, with a note
     expect(report.exposures.find((x) => x.rule.endsWith('policy p1'))?.notes?.[0]).toContain('flavour')
@@ -237,5 +242,31 @@ describe('junos bad input', () => {
     expect(r.exposures.length).toBeGreaterThan(1000)
     // generous: the CI machine is shared; locally this takes a few seconds
     expect(Date.now() - start).toBeLessThan(45_000)
+  })
+})
+
+describe('junos ledger (#13)', () => {
+  it('every statement gets one verdict: skipped on purpose (IGNORED), modelled, or not understood with a code', () => {
+    const text = ['set system ntp server 192.0.2.1', 'set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24', 'set interfaces ge-0/0/0 mtu 9000', 'set frobnicate mode on', 'set security zones security-zone trust interfaces ge-0/0/0.0'].join('\n')
+    const read = readJunos(text, 'fw.set')
+    expect(read.statements.map((s) => s.line)).toEqual([1, 2, 3, 4, 5])
+    const ledger = new ParseLedger()
+    ledger.total(read.count)
+    const {unparsed} = buildConfig(read.statements, ledger)
+    expect([1, 2, 3, 4, 5].map((id) => ledger.verdictOf(id))).toEqual(['ignored', 'ok', 'ignored', 'unparsed', 'ok'])
+    expect(unparsed.map((u) => [u.line, u.code])).toEqual([[4, 'unknown-statement']])
+    expect(ledger.finish()).toMatchObject({ignored: 2, stats: {lines: 5, understood: 4}, status: 'partially-unrecognized'})
+  })
+
+  it('reads the hierarchical form line by line: a quoted string and a comment may span lines', () => {
+    const text = ['system {', '    /* a comment', '       over two lines */', '    host-name "fw', 'one";', '}', 'interfaces { ge-0/0/0 { unit 0 { family inet { address 192.0.2.1/24; } } } }'].join('\n')
+    const read = readJunos(text, 'fw.conf')
+    expect(read.form).toBe('hierarchy')
+    expect(read.problems).toEqual([])
+    expect(read.statements.map((s) => [s.words.join(' '), s.line])).toEqual([
+      ['system host-name fw\none', 4],
+      ['interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24', 7],
+    ])
+    expect(read.statements[0].text).toBe('host-name "fw')
   })
 })

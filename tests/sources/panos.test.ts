@@ -96,6 +96,8 @@ describe('panos fixtures', () => {
       [15, "not a set command ('show')"],
       [17, "'unknown-thing' not modelled (under vsys1)"],
     ])
+    // #13: codes, not sentences
+    expect(report.unparsed.map((u) => u.code)).toEqual(['unsupported', 'bad-value', 'unsupported', 'unknown-statement', 'unsupported'])
     expect(report.stats).toEqual({lines: 10, understood: 5})
     expect(rule(report.exposures, 'vsys1 security rule "r2"')[0].notes).toEqual(['service no-such-svc unknown; taken as any'])
     expect(reportText(report)).not.toContain('PLANTED')

@@ -11,6 +11,8 @@ export interface AppBoxes {
   unresolved?: string
 }
 
+const ANY_APP: AppBoxes = {boxes: [ANY_BOX]}
+
 export class Applications {
   private readonly cache = new Map<string, AppBoxes>()
 
@@ -19,10 +21,11 @@ export class Applications {
     private readonly problems: ExposureProblem[],
   ) {}
 
-  resolve(name: string, seen: Set<string> = new Set()): AppBoxes {
-    if (name === 'any') return {boxes: [ANY_BOX]}
+  resolve(name: string, path?: Set<string>): AppBoxes {
+    if (name === 'any') return ANY_APP
     const cached = this.cache.get(name)
     if (cached) return cached
+    const seen = path ?? new Set<string>()
     let out: AppBoxes
     const app = this.config.applications.get(name)
     const set = this.config.applicationSets.get(name)
@@ -47,7 +50,7 @@ export class Applications {
       const ports = t.destinationPort ? portSet(rangeText(t.destinationPort)) : PortSet.ALL
       const sourcePorts = t.sourcePort ? portSet(rangeText(t.sourcePort)) : PortSet.ALL
       if (!protocols || !ports || !sourcePorts) {
-        this.problems.push({line: t.line, reason: `application ${name}: protocol or port not understood; taken as any`, text: app.text})
+        this.problems.push({line: t.line, code: 'bad-value', reason: `application ${name}: protocol or port not understood; taken as any`, text: app.text})
         boxes.push(ANY_BOX)
         continue
       }

@@ -1,11 +1,11 @@
 /** `security nat`: destination pools and destination/static rule-sets (source NAT opens nothing inward). */
-import {type BuildState, parseAddress, unitName} from './build-state.js'
+import {badValue, type BuildState, notModelled, type Outcome, parseAddress, unitName} from './build-state.js'
 import {AddressSet} from '../../net/address-set.js'
 import {headLine, type Statement} from './read.js'
 
-export function handleNat(st: BuildState, w: string[], s: Statement): string | null {
+export function handleNat(st: BuildState, w: string[], s: Statement): Outcome {
   const kind = w[0]
-  if (kind !== 'destination' && kind !== 'static') return `nat '${kind ?? ''}' not modelled`
+  if (kind !== 'destination' && kind !== 'static') return notModelled(`nat '${kind ?? ''}' not modelled`)
   if (kind === 'destination' && w[1] === 'pool' && w[2]) {
     let pool = st.config.natPools.get(w[2])
     if (!pool) {
@@ -21,15 +21,15 @@ export function handleNat(st: BuildState, w: string[], s: Statement): string | n
       }
       // `address A to B` is a range; a prefix (`10.10.10.10/24`) is a pool of every address in it
       const set = rest[2] === 'to' && rest[3] ? AddressSet.parse(`${rest[1].split('/')[0]}-${rest[3].split('/')[0]}`) : parseAddress(rest[1] ?? '')
-      if (!set) return `pool address '${rest[1] ?? ''}' not understood`
+      if (!set) return badValue(`pool address '${rest[1] ?? ''}' not understood`)
       pool.addresses = pool.addresses ? pool.addresses.union(set) : set
       const portAt = rest.indexOf('port')
       if (portAt > 0 && rest[portAt + 1]) pool.port = Number(rest[portAt + 1])
       return null
     }
-    return `pool option '${rest[0]}' not modelled`
+    return notModelled(`pool option '${rest[0]}' not modelled`)
   }
-  if (w[1] !== 'rule-set' || !w[2]) return `nat ${kind} '${w[1] ?? ''}' not modelled`
+  if (w[1] !== 'rule-set' || !w[2]) return notModelled(`nat ${kind} '${w[1] ?? ''}' not modelled`)
   const key = `${kind}>${w[2]}`
   let rs = st.ruleSets.get(key)
   if (!rs) {
@@ -46,7 +46,7 @@ export function handleNat(st: BuildState, w: string[], s: Statement): string | n
       rs.from.push(fk === 'interface' ? unitName(rest[2]) : rest[2])
       return null
     }
-    return `rule-set from '${fk ?? ''}' not modelled`
+    return notModelled(`rule-set from '${fk ?? ''}' not modelled`)
   }
   if (rest[0] === 'rule' && rest[1]) {
     let r = rs.rules.get(rest[1])
@@ -66,7 +66,7 @@ export function handleNat(st: BuildState, w: string[], s: Statement): string | n
       r.then.push(...body.slice(1))
       return null
     }
-    return `nat rule option '${body[0]}' not modelled`
+    return notModelled(`nat rule option '${body[0]}' not modelled`)
   }
-  return `rule-set option '${rest[0]}' not modelled`
+  return notModelled(`rule-set option '${rest[0]}' not modelled`)
 }

@@ -1,9 +1,9 @@
 /** `applications`, `firewall` filters and `policy-options prefix-list`. */
-import {type BuildState, ignoredReason, parseAddress} from './build-state.js'
+import {badValue, type BuildState, ignore, ignoredReason, notModelled, type Outcome, parseAddress} from './build-state.js'
 import type {Application, AppTerm} from './model.js'
 import {headLine, type Statement} from './read.js'
 
-export function handleApplications(st: BuildState, w: string[], s: Statement): string | null {
+export function handleApplications(st: BuildState, w: string[], s: Statement): Outcome {
   const kind = w[1]
   const name = w[2]
   if (!name) return null
@@ -18,9 +18,9 @@ export function handleApplications(st: BuildState, w: string[], s: Statement): s
       set.members.push(w[4])
       return null
     }
-    return `application-set option '${w[3]}' not modelled`
+    return notModelled(`application-set option '${w[3]}' not modelled`)
   }
-  if (kind !== 'application') return `applications '${kind ?? ''}' not modelled`
+  if (kind !== 'application') return notModelled(`applications '${kind ?? ''}' not modelled`)
   let app: Application | undefined = st.config.applications.get(name)
   if (!app) {
     app = {line: headLine(s, 'application'), text: `application ${name}`, base: {line: s.line}, terms: new Map()}
@@ -61,22 +61,25 @@ export function handleApplications(st: BuildState, w: string[], s: Statement): s
       case 'ttl-threshold':
         break
       default:
-        return `application option '${k}' not modelled`
+        return notModelled(`application option '${k}' not modelled`)
     }
   }
   return null
 }
 
-export function handleFirewall(st: BuildState, w: string[], s: Statement): string | null {
+export function handleFirewall(st: BuildState, w: string[], s: Statement): Outcome {
   let family: 'inet' | 'inet6' | 'any' = 'inet'
   let rest = w.slice(1)
   if (rest[0] === 'family') {
     const f = rest[1]
-    if (f !== 'inet' && f !== 'inet6' && f !== 'any') return `firewall family '${f ?? ''}' not modelled`
+    if (f !== 'inet' && f !== 'inet6' && f !== 'any') return notModelled(`firewall family '${f ?? ''}' not modelled`)
     family = f
     rest = rest.slice(2)
   }
-  if (rest[0] !== 'filter' || !rest[1]) return ignoredReason(['firewall', ...rest]) ? null : `firewall '${rest[0] ?? ''}' not modelled`
+  if (rest[0] !== 'filter' || !rest[1]) {
+    const reason = ignoredReason(['firewall', ...rest])
+    return reason !== undefined ? ignore(reason) : notModelled(`firewall '${rest[0] ?? ''}' not modelled`)
+  }
   const key = `${family}:${rest[1]}`
   let f = st.config.filters.get(key)
   if (!f) {
@@ -85,7 +88,7 @@ export function handleFirewall(st: BuildState, w: string[], s: Statement): strin
   }
   rest = rest.slice(2)
   if (rest.length === 0 || rest[0] === 'interface-specific' || rest[0] === 'physical-interface-filter' || rest[0] === 'description') return null
-  if (rest[0] !== 'term' || !rest[1]) return `filter option '${rest[0]}' not modelled`
+  if (rest[0] !== 'term' || !rest[1]) return notModelled(`filter option '${rest[0]}' not modelled`)
   let t = f.terms.get(rest[1])
   if (!t) {
     t = {name: rest[1], line: headLine(s, 'term'), text: s.text, from: new Map(), then: [], inactive: s.inactive}
@@ -105,18 +108,18 @@ export function handleFirewall(st: BuildState, w: string[], s: Statement): strin
     t.then.push(...body.slice(1))
     return null
   }
-  return `term option '${body[0]}' not modelled`
+  return notModelled(`term option '${body[0]}' not modelled`)
 }
 
 /** `policy-options prefix-list` (firewall filters read it); the rest of policy-options is routing policy. */
-export function handlePolicyOptions(st: BuildState, w: string[], s: Statement): string | null {
+export function handlePolicyOptions(st: BuildState, w: string[], s: Statement): Outcome {
   if (w[1] === 'prefix-list' && w[2]) {
     if (w.length === 3) return null
     const set = parseAddress(w[3])
-    if (!set) return w[3] === 'apply-path' ? 'prefix-list apply-path is not expanded' : `'${w[3]}' is not a prefix`
+    if (!set) return w[3] === 'apply-path' ? notModelled('prefix-list apply-path is not expanded') : badValue(`'${w[3]}' is not a prefix`)
     const prev = st.config.prefixLists.get(w[2])
-    st.config.prefixLists.set(w[2], {line: prev?.line ?? s.line, text: prev?.text ?? s.text, set: prev ? prev.set.union(set) : set})
+    st.config.prefixLists.set(w[2], {line: prev?.line ?? s.line, set: prev ? prev.set.union(set) : set})
     return null
   }
-  return `policy-options '${w[1] ?? ''}' not modelled`
+  return notModelled(`policy-options '${w[1] ?? ''}' not modelled`)
 }

@@ -1,16 +1,16 @@
 /** `security`: zones and address books (build-zones.ts), policies, NAT (build-nat.ts), IKE gateways. */
-import {type BuildState, newBook, unitName} from './build-state.js'
+import {type BuildState, newBook, notModelled, type Outcome, unitName} from './build-state.js'
 import {handleNat} from './build-nat.js'
 import {handleZone, readAddressBook} from './build-zones.js'
 import type {Policy} from './model.js'
 import {headLine, type Statement} from './read.js'
 
-export function handleSecurity(st: BuildState, w: string[], s: Statement): string | null {
+export function handleSecurity(st: BuildState, w: string[], s: Statement): Outcome {
   switch (w[1]) {
     case 'zones':
       if (w[2] === 'security-zone') return handleZone(st, w.slice(3), s, false)
       if (w[2] === 'functional-zone') return handleZone(st, w.slice(3), s, true)
-      return `zones '${w[2] ?? ''}' not modelled`
+      return notModelled(`zones '${w[2] ?? ''}' not modelled`)
     case 'address-book': {
       const name = w[2]
       if (!name) return null
@@ -27,13 +27,13 @@ export function handleSecurity(st: BuildState, w: string[], s: Statement): strin
       return handleNat(st, w.slice(2), s)
     case 'ike':
       if (w[2] === 'gateway' && w[3]) return handleIkeGateway(st, w[3], w.slice(4), s)
-      return `ike '${w[2] ?? ''}' not modelled`
+      return notModelled(`ike '${w[2] ?? ''}' not modelled`)
     default:
-      return `security '${w[1] ?? ''}' not modelled`
+      return notModelled(`security '${w[1] ?? ''}' not modelled`)
   }
 }
 
-function handleIkeGateway(st: BuildState, name: string, w: string[], s: Statement): string | null {
+function handleIkeGateway(st: BuildState, name: string, w: string[], s: Statement): Outcome {
   let g = st.config.ikeGateways.get(name)
   if (!g) {
     g = {name, line: headLine(s, 'gateway'), text: `ike gateway ${name}`, addresses: [], dynamic: false}
@@ -70,45 +70,27 @@ function handleIkeGateway(st: BuildState, name: string, w: string[], s: Statemen
     case 'tcp-encap-profile':
       return null
     default:
-      return `ike gateway option '${w[0]}' not modelled`
+      return notModelled(`ike gateway option '${w[0]}' not modelled`)
   }
 }
 
-function handlePolicy(st: BuildState, w: string[], s: Statement): string | null {
-  if (w[0] === 'default-policy') {
-    if (w[1] === 'permit-all' || w[1] === 'deny-all') {
-      st.config.defaultPolicy = {action: w[1], line: s.line, text: s.text}
-      return null
-    }
-    return `default-policy '${w[1] ?? ''}' not modelled`
-  }
-  let key: string
-  let rest: string[]
-  let from: string[] = []
-  let to: string[] = []
-  let global = false
-  if (w[0] === 'from-zone' && w[2] === 'to-zone' && w[4] === 'policy' && w[5]) {
-    key = `${w[1]}>${w[3]}>${w[5]}`
-    from = [w[1]]
-    to = [w[3]]
-    rest = w.slice(6)
-  } else if (w[0] === 'from-zone' && w[2] === 'to-zone' && w.length <= 4) {
-    return null
-  } else if (w[0] === 'global' && w[1] === 'policy' && w[2]) {
-    key = `global>${w[2]}`
-    global = true
-    rest = w.slice(3)
-  } else {
-    return `policies '${w[0] ?? ''}' not modelled`
-  }
+/** The policy a statement adds to: `from-zone A to-zone B policy P …` or `global policy P …`; null otherwise. */
+function policyOf(st: BuildState, w: string[], s: Statement): {policy: Policy; at: number} | null {
+  const zoned = w[0] === 'from-zone' && w[2] === 'to-zone' && w[4] === 'policy' && w[5] !== undefined
+  const global = !zoned && w[0] === 'global' && w[1] === 'policy' && w[2] !== undefined
+  if (!zoned && !global) return null
+  const at = zoned ? 6 : 3
+  // a policy's statements follow each other: the previous one usually names the same policy
+  const last = st.lastPolicy
+  if (last && last.global === global && sameWords(last.words, w, at)) return {policy: last.policy, at}
+  const key = zoned ? `${w[1]}>${w[3]}>${w[5]}` : `global>${w[2]}`
   let p = st.policyIndex.get(key)
   if (!p) {
     p = {
-      name: global ? w[2] : w[5],
+      name: zoned ? w[5] : w[2],
       line: headLine(s, 'policy'),
-      text: s.text,
-      fromZones: from,
-      toZones: to,
+      fromZones: zoned ? [w[1]] : [],
+      toZones: zoned ? [w[3]] : [],
       global,
       source: [],
       destination: [],
@@ -122,39 +104,60 @@ function handlePolicy(st: BuildState, w: string[], s: Statement): string | null 
     st.policyIndex.set(key, p)
     st.config.policies.push(p)
   }
-  if (rest.length === 0) return null
-  if (rest[0] === 'description') return null
-  if (rest[0] === 'scheduler-name') {
-    // active only in a time window: a scheduled deny may not apply, a scheduled permit is listed
-    if (rest[1]) p.unknownMatch.push(`scheduler-name ${rest[1]}`)
-    return null
-  }
-  if (rest[0] === 'match') {
-    // several keyword/value pairs may share one statement (`match source-address any application any`)
-    const body = rest.slice(1)
-    for (let i = 0; i < body.length; i++) {
-      const k = body[i]
-      const takesValue = !k.endsWith('-excluded')
-      const v = takesValue ? body[++i] : undefined
-      const reason = policyMatch(p, k, v)
-      if (reason) return reason
-    }
-    return null
-  }
-  if (rest[0] === 'then') {
-    const a = rest[1]
-    if (a === 'permit' || a === 'deny' || a === 'reject') {
-      p.action = a
-      if (a === 'permit' && rest[2] && rest[2] !== 'services-offload' && rest[2] !== 'application-services') p.thenExtra.push(rest.slice(2).join(' '))
-      return null
-    }
-    if (['log', 'count', 'trace'].includes(a ?? '')) return null
-    return `policy action '${a ?? ''}' not modelled`
-  }
-  return `policy option '${rest[0]}' not modelled`
+  st.lastPolicy = {words: w, global, policy: p}
+  return {policy: p, at}
 }
 
-function policyMatch(p: Policy, k: string, v: string | undefined): string | null {
+function sameWords(a: readonly string[], b: readonly string[], n: number): boolean {
+  if (a.length < n || b.length < n) return false
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function handlePolicy(st: BuildState, w: string[], s: Statement): Outcome {
+  if (w[0] === 'default-policy') {
+    if (w[1] === 'permit-all' || w[1] === 'deny-all') {
+      st.config.defaultPolicy = {action: w[1], line: s.line, text: s.text}
+      return null
+    }
+    return notModelled(`default-policy '${w[1] ?? ''}' not modelled`)
+  }
+  if (w[0] === 'from-zone' && w[2] === 'to-zone' && w.length <= 4) return null
+  const found = policyOf(st, w, s)
+  if (!found) return notModelled(`policies '${w[0] ?? ''}' not modelled`)
+  const {policy: p, at} = found
+  const first = w[at]
+  if (first === undefined || first === 'description') return null
+  if (first === 'scheduler-name') {
+    // active only in a time window: a scheduled deny may not apply, a scheduled permit is listed
+    if (w[at + 1]) p.unknownMatch.push(`scheduler-name ${w[at + 1]}`)
+    return null
+  }
+  if (first === 'match') {
+    // several keyword/value pairs may share one statement (`match source-address any application any`)
+    for (let i = at + 1; i < w.length; i++) {
+      const k = w[i]
+      const v = k.endsWith('-excluded') ? undefined : w[++i]
+      const miss = policyMatch(p, k, v)
+      if (miss) return miss
+    }
+    return null
+  }
+  if (first === 'then') {
+    const a = w[at + 1]
+    if (a === 'permit' || a === 'deny' || a === 'reject') {
+      p.action = a
+      const extra = w[at + 2]
+      if (a === 'permit' && extra && extra !== 'services-offload' && extra !== 'application-services') p.thenExtra.push(w.slice(at + 2).join(' '))
+      return null
+    }
+    if (a === 'log' || a === 'count' || a === 'trace') return null
+    return notModelled(`policy action '${a ?? ''}' not modelled`)
+  }
+  return notModelled(`policy option '${first}' not modelled`)
+}
+
+function policyMatch(p: Policy, k: string, v: string | undefined): Outcome {
   switch (k) {
     case 'source-address':
       if (v) p.source.push(v)
@@ -186,6 +189,6 @@ function policyMatch(p: Policy, k: string, v: string | undefined): string | null
       return null
     default:
       p.unknownMatch.push(k)
-      return `policy match '${k}' not modelled`
+      return notModelled(`policy match '${k}' not modelled`)
   }
 }

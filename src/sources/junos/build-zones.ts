@@ -1,6 +1,6 @@
 /** `security zones`: zones, their interfaces and host-inbound-traffic; address books (zone and global). */
 import {AddressSet} from '../../net/address-set.js'
-import {type BuildState, hostInbound, newBook, parseAddress, unitName, wildcardCover} from './build-state.js'
+import {badValue, type BuildState, hostInbound, miss, newBook, notModelled, type Outcome, parseAddress, unitName, wildcardCover} from './build-state.js'
 import type {AddressBook, AddressObject, HostInbound, Zone} from './model.js'
 import {headLine, type Statement} from './read.js'
 
@@ -13,7 +13,7 @@ function zone(st: BuildState, name: string, line: number, text: string, function
   return z
 }
 
-function readHostInbound(target: HostInbound, w: string[]): string | null {
+function readHostInbound(target: HostInbound, w: string[]): Outcome {
   // w = [system-services|protocols, name, except?]
   const kind = w[0]
   const name = w[1]
@@ -21,14 +21,14 @@ function readHostInbound(target: HostInbound, w: string[]): string | null {
   const except = w[2] === 'except'
   if (kind === 'system-services') target.services.set(name, except)
   else if (kind === 'protocols') target.protocols.set(name, except)
-  else return `host-inbound-traffic '${kind}' not modelled`
+  else return notModelled(`host-inbound-traffic '${kind}' not modelled`)
   return null
 }
 
-export function handleZone(st: BuildState, w: string[], s: Statement, functional: boolean): string | null {
+export function handleZone(st: BuildState, w: string[], s: Statement, functional: boolean): Outcome {
   // w starts after `security-zone` / `functional-zone`
   const name = w[0]
-  if (!name) return 'zone without a name'
+  if (!name) return miss('malformed', 'zone without a name')
   const z = zone(st, name, headLine(s, functional ? 'functional-zone' : 'security-zone'), s.text, functional)
   const rest = w.slice(1)
   if (rest.length === 0) return null
@@ -42,7 +42,7 @@ export function handleZone(st: BuildState, w: string[], s: Statement, functional
         z.interfaces.set(ifu, entry)
       }
       if (rest.length === 2) return null
-      if (rest[2] !== 'host-inbound-traffic') return `zone interface option '${rest[2]}' not modelled`
+      if (rest[2] !== 'host-inbound-traffic') return notModelled(`zone interface option '${rest[2]}' not modelled`)
       entry.hostInbound ??= hostInbound(s, `security-zone ${name} interfaces ${ifu}`)
       return readHostInbound(entry.hostInbound, rest.slice(3))
     }
@@ -60,20 +60,20 @@ export function handleZone(st: BuildState, w: string[], s: Statement, functional
     case 'advance-policy-based-routing-profile':
       return null
     default:
-      return `zone option '${rest[0]}' not modelled`
+      return notModelled(`zone option '${rest[0]}' not modelled`)
   }
 }
 
-export function readAddressBook(book: AddressBook, w: string[], s: Statement): string | null {
+export function readAddressBook(book: AddressBook, w: string[], s: Statement): Outcome {
   const [kind, name] = w
   if (kind === 'description') return null
   if (kind === 'attach') {
     if (w[1] === 'zone' && w[2]) book.attach.push(w[2])
     return null
   }
-  if (!name) return `address-book '${kind ?? ''}' not modelled`
+  if (!name) return notModelled(`address-book '${kind ?? ''}' not modelled`)
   if (kind === 'address') {
-    const entry: AddressObject = book.entries.get(name) ?? {line: headLine(s, 'address'), text: s.text}
+    const entry: AddressObject = book.entries.get(name) ?? {line: headLine(s, 'address')}
     book.entries.set(name, entry)
     const v = w[2]
     if (v === undefined || v === 'description') return null
@@ -83,24 +83,24 @@ export function readAddressBook(book: AddressBook, w: string[], s: Statement): s
     }
     if (v === 'range-address') {
       const set = w[3] && w[5] && w[4] === 'to' ? AddressSet.parse(`${w[3]}-${w[5]}`) : null
-      if (!set) return 'range-address not understood'
+      if (!set) return badValue('range-address not understood')
       entry.set = set
       return null
     }
     if (v === 'wildcard-address') {
       const [addr, mask] = (w[3] ?? '').split('/')
       const set = mask ? wildcardCover(addr, mask) : null
-      if (!set) return 'wildcard-address not understood'
+      if (!set) return badValue('wildcard-address not understood')
       entry.set = set
       return null
     }
     const set = parseAddress(v)
-    if (!set) return `'${v}' is not an address`
+    if (!set) return badValue(`'${v}' is not an address`)
     entry.set = set
     return null
   }
   if (kind === 'address-set') {
-    const entry: AddressObject = book.entries.get(name) ?? {line: headLine(s, 'address-set'), text: s.text, members: []}
+    const entry: AddressObject = book.entries.get(name) ?? {line: headLine(s, 'address-set'), members: []}
     entry.members ??= []
     book.entries.set(name, entry)
     if (w.length === 2 || w[2] === 'description') return null
@@ -108,7 +108,7 @@ export function readAddressBook(book: AddressBook, w: string[], s: Statement): s
       entry.members.push(w[3])
       return null
     }
-    return `address-set option '${w[2]}' not modelled`
+    return notModelled(`address-set option '${w[2]}' not modelled`)
   }
-  return `address-book '${kind}' not modelled`
+  return notModelled(`address-book '${kind}' not modelled`)
 }

@@ -6,53 +6,53 @@ import {AddressSet} from '../../net/address-set.js'
 import {parseCidr} from '../../net/ip.js'
 import {handleApplications, handleFirewall, handlePolicyOptions} from './build-objects.js'
 import {handleSecurity} from './build-security.js'
-import {type BuildState, ignoredReason, newState, unitName} from './build-state.js'
+import {badValue, type BuildState, ignore, ignoredReason, miss, newState, notModelled, type Outcome, skipIf, unitName} from './build-state.js'
+import type {ParseLedger} from '../kit/ledger.js'
+import type {Unparsed} from '../types.js'
 import {expandGroups} from './groups.js'
 import {headLine, type Statement} from './read.js'
-import {INTERFACE_IGNORED, UNIT_FAMILY_IGNORED} from './tables.js'
+import {INTERFACE_IGNORED, L2_FAMILIES, UNIT_FAMILY_IGNORED} from './tables.js'
 import type {JunosConfig, Unit} from './model.js'
 
 export {parseAddress, unitName} from './build-state.js'
 
-export interface BuildResult {
-  config: JunosConfig
-  /** Statement ids understood (modelled or ignored). */
-  understood: Set<number>
-  unparsed: Array<{line: number; reason: string; text: string}>
-}
-
-export function buildConfig(statements: Statement[]): BuildResult {
+/**
+ * Every statement gets one verdict in the ledger, by its id (a `[ ]` list expands to statements that
+ * share one): modelled, ignored on purpose (IGNORED tables, with the reason), or not understood with a
+ * code. A statement whose id already failed stays failed.
+ */
+export function buildConfig(statements: Statement[], ledger: ParseLedger): {config: JunosConfig; unparsed: Unparsed[]} {
   const st = newState()
-  const understood = new Set<number>()
-  const failed = new Map<number, {line: number; reason: string; text: string}>()
+  const unparsed: Unparsed[] = []
+  const failed = new Set<number>()
   // applied configuration groups behave as if written where they apply (groups.ts)
   for (const s of expandGroups(statements)) {
-    if (s.inactive) {
-      understood.add(s.id)
-      continue
-    }
-    const reason = handle(st, s, s.words)
-    if (reason === null) {
-      if (!failed.has(s.id)) understood.add(s.id)
-    } else {
-      understood.delete(s.id)
-      if (!failed.has(s.id)) failed.set(s.id, {line: s.line, reason, text: s.text})
+    const outcome = s.inactive ? null : handle(st, s, s.words)
+    if (failed.size && failed.has(s.id)) continue
+    if (outcome === null) ledger.ok(s.id)
+    else if ('ignored' in outcome) ledger.ignored(s.id, outcome.ignored)
+    else {
+      const entry: Unparsed = {line: s.line, code: outcome.code, reason: outcome.reason, text: s.text}
+      failed.add(s.id)
+      ledger.lost(s.id)
+      ledger.add(entry, {cost: 0})
+      unparsed.push(entry)
     }
   }
-  return {config: st.config, understood, unparsed: [...failed.values()]}
+  return {config: st.config, unparsed}
 }
 
-function handle(st: BuildState, s: Statement, w: string[]): string | null {
+function handle(st: BuildState, s: Statement, w: string[]): Outcome {
   const ignored = ignoredReason(w)
-  if (ignored) return null
+  if (ignored !== undefined) return ignore(ignored)
   // apply-groups / apply-groups-except at any level were expanded by expandGroups
-  if (w.includes('apply-groups') || w.includes('apply-groups-except')) return null
+  if (w.includes('apply-groups') || w.includes('apply-groups-except')) return ignore('configuration groups (applied where they apply)')
   switch (w[0]) {
     case 'logical-systems':
-      return 'logical systems are not modelled (export each one as its own device)'
+      return miss('unsupported', 'logical systems are not modelled (export each one as its own device)')
     case 'groups':
       // a template: its content is read where expandGroups applied it
-      return null
+      return ignore('configuration group (read where it is applied)')
     case 'system':
       return handleSystem(st, w, s)
     case 'interfaces':
@@ -66,19 +66,19 @@ function handle(st: BuildState, s: Statement, w: string[]): string | null {
     case 'policy-options':
       return handlePolicyOptions(st, w, s)
     default:
-      return `unknown top-level statement '${w[0]}'`
+      return miss('unknown-statement', `unknown top-level statement '${w[0]}'`)
   }
 }
 
-function handleSystem(st: BuildState, w: string[], s: Statement): string | null {
+function handleSystem(st: BuildState, w: string[], s: Statement): Outcome {
   if (w[1] === 'host-name' && w[2]) {
     st.config.hostName = w[2]
     return null
   }
-  if (w[1] !== 'services' || !w[2]) return `system '${w[1] ?? ''}' not modelled`
+  if (w[1] !== 'services' || !w[2]) return notModelled(`system '${w[1] ?? ''}' not modelled`)
   const name = w[2]
   const known = ['ssh', 'telnet', 'ftp', 'netconf', 'web-management', 'xnm-ssl', 'xnm-clear-text', 'finger', 'rlogin', 'rsh', 'tftp', 'dhcp', 'rest']
-  if (!known.includes(name)) return `system service '${name}' not modelled`
+  if (!known.includes(name)) return notModelled(`system service '${name}' not modelled`)
   let svc = st.config.systemServices.get(name)
   if (!svc) {
     svc = {name, line: headLine(s, 'services'), text: `system services ${name}`, interfaces: []}
@@ -87,7 +87,7 @@ function handleSystem(st: BuildState, w: string[], s: Statement): string | null 
   if (name === 'web-management') {
     const proto = w[3]
     if (!proto) return null
-    if (proto !== 'http' && proto !== 'https') return `web-management '${proto}' not modelled`
+    if (proto !== 'http' && proto !== 'https') return notModelled(`web-management '${proto}' not modelled`)
     let sub = st.config.systemServices.get(`web-management ${proto}`)
     if (!sub) {
       sub = {name: `web-management ${proto}`, line: headLine(s, 'web-management'), text: `system services web-management ${proto}`, interfaces: []}
@@ -95,7 +95,7 @@ function handleSystem(st: BuildState, w: string[], s: Statement): string | null 
     }
     if (w[4] === 'interface' && w[5]) sub.interfaces.push(unitName(w[5]))
     else if (w[4] === 'port' && w[5]) sub.port = Number(w[5])
-    else if (w[4] && !['system-generated-certificate', 'pki-local-certificate', 'local-certificate'].includes(w[4])) return `web-management ${proto} '${w[4]}' not modelled`
+    else if (w[4] && !['system-generated-certificate', 'pki-local-certificate', 'local-certificate'].includes(w[4])) return notModelled(`web-management ${proto} '${w[4]}' not modelled`)
     return null
   }
   if (name === 'ssh' && w[3] === 'port' && w[4]) svc.port = Number(w[4])
@@ -114,33 +114,32 @@ function unit(st: BuildState, ifName: string, unitNo: string, line: number): Uni
   return u
 }
 
-function handleInterface(st: BuildState, w: string[], s: Statement): string | null {
+function handleInterface(st: BuildState, w: string[], s: Statement): Outcome {
   const ifName = w[1]
-  if (!ifName) return 'interface without a name'
+  if (!ifName) return miss('malformed', 'interface without a name')
   if (w.length === 2) return null
   let unitNo = '0'
   let rest = w.slice(2)
   if (rest[0] === 'unit') {
-    if (!rest[1]) return 'unit without a number'
+    if (!rest[1]) return miss('malformed', 'unit without a number')
     unitNo = rest[1]
     rest = rest.slice(2)
     const u = unit(st, ifName, unitNo, s.line)
     if (rest.length === 0) return null
-    if (rest[0] !== 'family') return INTERFACE_IGNORED.has(rest[0]) ? null : `unit option '${rest[0]}' not modelled`
+    if (rest[0] !== 'family') return skipIf(INTERFACE_IGNORED, rest[0], notModelled(`unit option '${rest[0]}' not modelled`))
     const family = rest[1]
     if (family !== 'inet' && family !== 'inet6') {
-      // L2 and MPLS families carry no IP reachability of their own
-      return ['ethernet-switching', 'mpls', 'iso', 'bridge', 'vpls', 'ccc', 'tcc'].includes(family ?? '') ? null : `family '${family ?? ''}' not modelled`
+      return skipIf(L2_FAMILIES, family, notModelled(`family '${family ?? ''}' not modelled`))
     }
     rest = rest.slice(2)
     if (rest.length === 0) return null
     if (rest[0] === 'address') {
       const c = parseCidr(rest[1] ?? '')
-      if (!c) return `'${rest[1] ?? ''}' is not an interface address`
+      if (!c) return badValue(`'${rest[1] ?? ''}' is not an interface address`)
       const ip = rest[1].split('/')[0]
       u.hostAddresses = u.hostAddresses.union(AddressSet.parse(ip) ?? AddressSet.EMPTY)
       if (!u.addresses.includes(rest[1])) u.addresses.push(rest[1])
-      if (rest.length > 2 && !['primary', 'preferred', 'vrrp-group', 'vrrp-inet6-group', 'arp', 'broadcast', 'destination', 'eui-64'].includes(rest[2])) return `address option '${rest[2]}' not modelled`
+      if (rest.length > 2 && !['primary', 'preferred', 'vrrp-group', 'vrrp-inet6-group', 'arp', 'broadcast', 'destination', 'eui-64'].includes(rest[2])) return notModelled(`address option '${rest[2]}' not modelled`)
       return null
     }
     if (rest[0] === 'filter') {
@@ -156,10 +155,9 @@ function handleInterface(st: BuildState, w: string[], s: Statement): string | nu
         else u.filters.push({family, direction, names: [rest[2]], line: s.line})
         return null
       }
-      return `filter option '${dir ?? ''}' not modelled`
+      return notModelled(`filter option '${dir ?? ''}' not modelled`)
     }
-    return UNIT_FAMILY_IGNORED.has(rest[0]) ? null : `family ${family} option '${rest[0]}' not modelled`
+    return skipIf(UNIT_FAMILY_IGNORED, rest[0], notModelled(`family ${family} option '${rest[0]}' not modelled`))
   }
-  if (INTERFACE_IGNORED.has(rest[0])) return null
-  return `interface option '${rest[0]}' not modelled`
+  return skipIf(INTERFACE_IGNORED, rest[0], notModelled(`interface option '${rest[0]}' not modelled`))
 }

@@ -1,12 +1,13 @@
 /** Helpers shared by the Junos exposure builders: names of ports and protocols, address books. */
 import type {ExposureTemplate} from '../../model/build.js'
+import type {UnparsedCode} from '../types.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import {parseAddress} from './build.js'
-import type {AddressBook, JunosConfig} from './model.js'
+import type {AddressBook, AddressObject, JunosConfig} from './model.js'
 
 /** What an exposure inherits from the rule that produced it. */
 export type Template = ExposureTemplate
@@ -15,6 +16,7 @@ export interface ExposureProblem {
   line: number
   reason: string
   text: string
+  code: UnparsedCode
 }
 
 export interface Resolved {
@@ -108,16 +110,19 @@ export function junosProtocol(text: string): ProtocolSet | null {
 
 /** Address names → sets, looked up in the zone's book, then books attached to the zone, then global. */
 export class AddressResolver {
-  private readonly cache = new Map<string, Resolved>()
+  /** Per zone (`''`: none), name → resolved set. */
+  private readonly cache = new Map<string, Map<string, Resolved>>()
+  private readonly bookCache = new Map<string, AddressBook[]>()
 
   constructor(private readonly config: JunosConfig) {}
 
   resolveAll(names: string[], zone: string | undefined): Resolved {
     if (names.length === 0) return {set: AddressSet.ANY, unresolved: []}
+    if (names.length === 1) return this.resolve(names[0], zone, undefined)
     let set = AddressSet.EMPTY
     const unresolved: string[] = []
     for (const n of names) {
-      const r = this.resolve(n, zone, new Set())
+      const r = this.resolve(n, zone, undefined)
       set = set.union(r.set)
       unresolved.push(...r.unresolved)
     }
@@ -125,33 +130,38 @@ export class AddressResolver {
   }
 
   private books(zone: string | undefined): AddressBook[] {
-    const out: AddressBook[] = []
+    const key = zone ?? ''
+    let out = this.bookCache.get(key)
+    if (out) return out
+    out = []
     const z = zone ? this.config.zones.get(zone) : undefined
     if (z) out.push(z.book)
     for (const b of this.config.books.values()) if (b.name !== 'global' && zone && b.attach.includes(zone)) out.push(b)
     out.push(this.config.books.get('global')!)
+    this.bookCache.set(key, out)
     return out
   }
 
-  private resolve(name: string, zone: string | undefined, seen: Set<string>): Resolved {
-    const key = `${zone ?? ''}\u0000${name}`
-    const cached = this.cache.get(key)
+  private resolve(name: string, zone: string | undefined, seen: Set<string> | undefined): Resolved {
+    let cache = this.cache.get(zone ?? '')
+    if (!cache) this.cache.set(zone ?? '', (cache = new Map()))
+    const cached = cache.get(name)
     if (cached) return cached
     let out: Resolved
     if (name === 'any' || name === 'any-ipv4' || name === 'any-ipv6') out = {set: parseAddress(name)!, unresolved: []}
     else {
-      const entry = this.books(zone)
-        .map((b) => b.entries.get(name))
-        .find((e) => e !== undefined)
+      let entry: AddressObject | undefined
+      for (const b of this.books(zone)) if ((entry = b.entries.get(name)) !== undefined) break
       const literal = entry ? null : parseAddress(name)
       if (!entry) out = literal ? {set: literal, unresolved: []} : {set: AddressSet.EMPTY, unresolved: [name]}
       else if (entry.members) {
-        if (seen.has(name)) return {set: AddressSet.EMPTY, unresolved: []}
-        seen.add(name)
+        const path = seen ?? new Set<string>()
+        if (path.has(name)) return {set: AddressSet.EMPTY, unresolved: []}
+        path.add(name)
         let set = AddressSet.EMPTY
         const unresolved: string[] = []
         for (const m of entry.members) {
-          const r = this.resolve(m, zone, seen)
+          const r = this.resolve(m, zone, path)
           set = set.union(r.set)
           unresolved.push(...r.unresolved)
         }
@@ -159,8 +169,7 @@ export class AddressResolver {
       } else if (entry.set) out = {set: entry.set, unresolved: []}
       else out = {set: AddressSet.EMPTY, unresolved: [entry.dnsName ? `${name} (dns-name ${entry.dnsName})` : name]}
     }
-    this.cache.set(key, out)
+    cache.set(name, out)
     return out
   }
 }
-

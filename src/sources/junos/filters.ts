@@ -39,7 +39,7 @@ export class Filters {
     for (const name of names) {
       const f = this.config.filters.get(`${family}:${name}`) ?? this.config.filters.get(`any:${name}`)
       if (!f) {
-        this.problems.push({line, reason: `filter ${name} (family ${family}) is applied to ${unit} but not defined`, text: `filter ${name}`})
+        this.problems.push({line, code: 'undefined-reference', reason: `filter ${name} (family ${family}) is applied to ${unit} but not defined`, text: `filter ${name}`})
         continue
       }
       for (const t of f.terms.values()) if (!t.inactive) rules.push(...termRules(this.config, f, t, family))

@@ -50,7 +50,7 @@ export function expandGroups(statements: Statement[]): Statement[] {
         const key = words.join('\u0000')
         if (seen.has(key)) continue
         seen.add(key)
-        out.push(g.wordLines ? {...g, words, wordLines: g.wordLines.slice(2)} : {...g, words})
+        out.push(g.withWords(words, g.wordLines?.slice(2)))
       }
     }
   }

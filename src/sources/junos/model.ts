@@ -6,7 +6,8 @@ export interface Origin {
   text: string
 }
 
-export interface AddressObject extends Origin {
+export interface AddressObject {
+  line: number
   /** A prefix, host, `range-address` or `wildcard-address` that became a real set. */
   set?: AddressSet
   /** `dns-name`: resolved at run time by the device, kept as a named set. */
@@ -39,8 +40,9 @@ export interface ApplicationSet extends Origin {
   members: string[]
 }
 
-export interface Policy extends Origin {
+export interface Policy {
   name: string
+  line: number
   /** `from-zone A to-zone B` policies have one of each; global policies list theirs in `match` (empty = any). */
   fromZones: string[]
   toZones: string[]

@@ -98,11 +98,11 @@ function natTranslation(config: JunosConfig, resolver: AddressResolver, rs: NatR
       if (!pool) d.doubts.push(note('undefined-object', `pool ${then[2]} not defined`))
       return {action: 'allow', translated: {to: pool?.addresses, ports: pool?.port ? PortSet.range(pool.port) : undefined}}
     }
-    problems.push({line: r.line, reason: `destination NAT action '${then.join(' ')}' not understood`, text: r.text})
+    problems.push({line: r.line, code: 'unsupported', reason: `destination NAT action '${then.join(' ')}' not understood`, text: r.text})
     return undefined
   }
   if (then[0] !== 'static-nat') {
-    problems.push({line: r.line, reason: `static NAT action '${then.join(' ')}' not understood`, text: r.text})
+    problems.push({line: r.line, code: 'unsupported', reason: `static NAT action '${then.join(' ')}' not understood`, text: r.text})
     return undefined
   }
   let translated: Exposure['translated'] | undefined

@@ -1,31 +1,57 @@
 /**
  * Junos text → flat statements (set-paths with line numbers), from either `display set` output or
- * the hierarchical `{ }` form of `show configuration`. One model builder then reads the statements,
- * whichever form they came from.
+ * the hierarchical `{ }` form of `show configuration`. Both read the lines of the one input reader
+ * (src/sources/input.ts); one model builder then reads the statements, whichever form they came from.
+ * PAN-OS set and brace text (panos/tree.ts) is read by the same two readers.
  */
+import {type InputLine, inputLines} from '../input.js'
+import type {UnparsedCode} from '../types.js'
 import {redactLine} from '../redact.js'
 
-export interface Statement {
-  /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
-  words: string[]
-  /**
-   * Line of each leading word that sits on another line (in the hierarchy, a block's words sit on its
-   * header line; statements under one block share the array). Words past its end are on `line`.
-   */
-  wordLines?: readonly number[]
-  line: number
-  /** The source line, redacted. */
-  text: string
-  /** `inactive:` in the hierarchy, or `deactivate` of a prefix: Junos ignores it at commit. */
-  inactive: boolean
-  /** Statements expanded from one source statement (a `[ ]` list) share an id, counted once in stats. */
-  id: number
+/** The lines a statement's text is echoed from (redacted only when someone asks for it). */
+export interface SourceLines {
+  readonly lines: readonly InputLine[]
+}
+
+/** One statement: its words as the `set` form writes them, where it is, and (lazily) its redacted text. */
+export class Statement {
+  private echo: string | undefined
+
+  constructor(
+    /** Full path of words, as the `set` form would write it, `[ a b ]` lists already expanded. */
+    readonly words: string[],
+    readonly line: number,
+    /** `inactive:` in the hierarchy, or `deactivate` of a prefix: Junos ignores it at commit. */
+    public inactive: boolean,
+    /** Statements expanded from one source statement (a `[ ]` list) share an id, counted once in stats. */
+    readonly id: number,
+    private readonly source: SourceLines,
+    /**
+     * Line of each leading word that sits on another line (in the hierarchy, a block's words sit on its
+     * header line; statements under one block share the array). Words past its end are on `line`.
+     */
+    readonly wordLines?: readonly number[],
+  ) {}
+
+  /** The source line, trimmed and redacted (computed once, only for statements whose text is echoed). */
+  get text(): string {
+    this.echo ??= lineText(this.source, this.line)
+    return this.echo
+  }
+
+  /** The same source statement at another path (a configuration group applied elsewhere). */
+  withWords(words: string[], wordLines?: readonly number[]): Statement {
+    const s = new Statement(words, this.line, this.inactive, this.id, this.source, wordLines)
+    s.echo = this.echo
+    return s
+  }
 }
 
 export interface ReadProblem {
   line: number
   reason: string
   text: string
+  code: UnparsedCode
 }
 
 export interface ReadResult {
@@ -40,221 +66,340 @@ export interface ReadResult {
 
 const SET_VERBS = /^\s*(set|deactivate|activate|delete|insert|move|protect|unprotect)\s/
 const COMMENT = /^\s*(#|\/\*|\*|$)/
+const TREE_END = /[{};]\s*$/
+
+function lineText(source: SourceLines, line: number): string {
+  return redactLine((source.lines[line - 1]?.text ?? '').trim())
+}
 
 /** Line where the object named after the last `keyword` was opened (its block header in the hierarchy). */
 export function headLine(s: Statement, keyword: string): number {
+  if (!s.wordLines) return s.line
   const i = s.words.lastIndexOf(keyword)
-  if (i < 0 || !s.wordLines) return s.line
+  if (i < 0) return s.line
   const k = Math.min(i + 1, s.words.length - 1)
   return k < s.wordLines.length ? s.wordLines[k] : s.line
 }
 
 /** `set` form when most of the first meaningful lines are set-style commands (a pasted prompt or `show` line does not count). */
-export function looksLikeSetForm(text: string): boolean {
+export function looksLikeSetForm(lines: readonly InputLine[]): boolean {
   let set = 0
   let tree = 0
-  for (const line of text.split('\n', 400)) {
+  for (let i = 0; i < lines.length && i < 400; i++) {
+    const line = lines[i].text
     if (COMMENT.test(line)) continue
     if (SET_VERBS.test(line)) set++
-    else if (/[{};]\s*$/.test(line)) tree++
+    else if (TREE_END.test(line)) tree++
   }
   return set >= tree
 }
 
-export function readJunos(text: string): ReadResult {
-  return looksLikeSetForm(text) ? readSetForm(text) : readHierarchy(text)
-}
-
-// characters that end an unquoted word: whitespace, braces, `;`, brackets, quote
-const WORD_END = new Set([...' \t\r\n\f\v{};[]"'].map((c) => c.charCodeAt(0)))
-
-interface Token {
-  value: string
-  line: number
-  quoted: boolean
+export function readJunos(text: string, file = ''): ReadResult {
+  const lines = inputLines({file, text})
+  return looksLikeSetForm(lines) ? readSetForm(lines) : readHierarchy(lines)
 }
 
 /**
- * Words of one line or block, honouring quotes, `#` comments, `/* *\/` comments and `{ } ; [ ]`.
- * `words` interns them: a large config repeats the same few hundred words millions of times. A
- * generator, so the hierarchical form never holds the whole file as tokens.
+ * Interned words: a large set-form config repeats the same few hundred words millions of times (each
+ * line writes its whole path). The hierarchy writes each block's words once: `NO_INTERN` there.
  */
-function* tokenize(text: string, problems: ReadProblem[], lines: string[], words: Map<string, string>): Generator<Token> {
-  const intern = (w: string): string => {
-    const known = words.get(w)
-    if (known !== undefined) return known
-    words.set(w, w)
+class Words {
+  private readonly known = new Map<string, string>()
+
+  constructor(private readonly enabled = true) {}
+
+  intern(w: string): string {
+    if (!this.enabled) return w
+    const k = this.known.get(w)
+    if (k !== undefined) return k
+    this.known.set(w, w)
     return w
   }
-  let line = 1
-  let i = 0
-  const n = text.length
-  while (i < n) {
-    const c = text[i]
-    if (c === '\n') {
-      line++
-      i++
-      continue
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++
-      continue
-    }
-    if (c === '#') {
-      // comment to end of line ("## Last commit", "## SECRET-DATA")
-      while (i < n && text[i] !== '\n') i++
-      continue
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2)
-      const stop = end < 0 ? n : end + 2
-      for (let k = i; k < stop; k++) if (text[k] === '\n') line++
-      i = stop
-      continue
-    }
-    if (c === '{' || c === '}' || c === ';' || c === '[' || c === ']') {
-      yield {value: c, line, quoted: false}
-      i++
-      continue
-    }
-    if (c === '"') {
-      const startLine = line
-      let value = ''
-      i++
-      while (i < n && text[i] !== '"') {
-        if (text[i] === '\\' && i + 1 < n) {
-          value += text[i + 1]
-          i += 2
-          continue
-        }
-        if (text[i] === '\n') line++
-        value += text[i]
+}
+
+// characters that end an unquoted word: whitespace, braces, `;`, brackets, quote
+const WORD_END = new Uint8Array(128)
+for (const c of ' \t\r\n\f\v{};[]"') WORD_END[c.charCodeAt(0)] = 1
+const isWordEnd = (code: number) => code < 128 && WORD_END[code] === 1
+
+/** Unquoted `[` and `]` among a statement's words (a quoted "[" stays a plain word). */
+const LIST_OPEN = '\u0000['
+const LIST_CLOSE = '\u0000]'
+/** Where a `[ ]` list stood in a statement's words, before expandLists. */
+const LIST_MARK = '\u0000list'
+
+/** Receives the tokens of the text: words (quoted or not) and the punctuation `{ } ;`. */
+interface TokenSink {
+  word(value: string, quoted: boolean, line: number): void
+  punct(c: '{' | '}' | ';', line: number): void
+}
+
+/**
+ * Words of the lines, honouring quotes (across lines), `#` comments, `/* *\/` comments (across lines)
+ * and `{ } ; [ ]`. Fed line by line; `finish` reports a string left open at the end.
+ */
+class Tokenizer {
+  /** Inside a block comment that started on an earlier line. */
+  private inComment = false
+  /** Inside a quoted string that started on an earlier line: its text so far and where it began. */
+  private quote: {value: string; line: number} | undefined
+
+  constructor(
+    private readonly sink: TokenSink,
+    private readonly words: Words,
+    private readonly problems: ReadProblem[],
+    private readonly source: SourceLines,
+  ) {}
+
+  feed(text: string, line: number): void {
+    let i = 0
+    const n = text.length
+    if (this.inComment) i = this.commentEnd(text, 0)
+    else if (this.quote) i = this.quoted(text, 0)
+    while (i < n) {
+      const code = text.charCodeAt(i)
+      if (code === 32 || code === 9 || code === 13 || code === 12 || code === 11) {
         i++
+        continue
       }
-      if (i >= n) problems.push({line: startLine, reason: 'unterminated quoted string', text: redactLine(lines[startLine - 1] ?? '')})
-      i++
-      yield {value: intern(value), line: startLine, quoted: true}
-      continue
+      const c = text[i]
+      if (c === '#') return // comment to end of line ("## Last commit", "## SECRET-DATA")
+      if (c === '/' && text[i + 1] === '*') {
+        this.inComment = true
+        i = this.commentEnd(text, i + 2)
+      } else if (c === '{' || c === '}' || c === ';') {
+        this.sink.punct(c, line)
+        i++
+      } else if (c === '[') {
+        this.sink.word(LIST_OPEN, false, line)
+        i++
+      } else if (c === ']') {
+        this.sink.word(LIST_CLOSE, false, line)
+        i++
+      } else if (c === '"') {
+        this.quote = {value: '', line}
+        i = this.quoted(text, i + 1)
+      } else {
+        let j = i + 1
+        while (j < n && !isWordEnd(text.charCodeAt(j))) j++
+        // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
+        this.sink.word(this.words.intern(text.slice(i, j)), false, line)
+        i = j
+      }
     }
-    let j = i
-    while (j < n && !WORD_END.has(text.charCodeAt(j))) j++
-    // a `#` inside a word is part of it (e.g. ssh keys); only a leading one starts a comment
-    yield {value: intern(text.slice(i, j)), line, quoted: false}
+  }
+
+  finish(): void {
+    this.inComment = false
+    if (!this.quote) return
+    const {value, line} = this.quote
+    this.quote = undefined
+    this.problems.push({line, code: 'malformed', reason: 'unterminated quoted string', text: lineText(this.source, line)})
+    this.sink.word(this.words.intern(value), true, line)
+  }
+
+  private commentEnd(text: string, from: number): number {
+    const end = text.indexOf('*/', from)
+    if (end < 0) return text.length
+    this.inComment = false
+    return end + 2
+  }
+
+  /** The rest of a quoted string from `from`; a string still open at the end of the line goes on. */
+  private quoted(text: string, from: number): number {
+    const q = this.quote!
+    // a string that began on an earlier line keeps its line break
+    if (from === 0) q.value += '\n'
+    let i = from
+    const n = text.length
+    while (i < n && text[i] !== '"') {
+      if (text[i] === '\\' && i + 1 < n) {
+        q.value += text[i + 1]
+        i += 2
+        continue
+      }
+      q.value += text[i]
+      i++
+    }
+    if (i >= n) return n
+    this.quote = undefined
+    this.sink.word(this.words.intern(q.value), true, q.line)
+    return i + 1
+  }
+}
+
+export function readSetForm(lines: readonly InputLine[]): ReadResult {
+  const r = new SetReader({lines})
+  for (const l of lines) r.line(l)
+  const live = r.applyDirectives()
+  return {statements: live, problems: r.problems, count: r.count, directives: r.directives, form: 'set'}
+}
+
+/** The set form, line by line: one command per line, `deactivate`/`delete`/`insert` replayed in order. */
+class SetReader implements TokenSink {
+  readonly statements: Statement[] = []
+  readonly problems: ReadProblem[] = []
+  /** `deactivate` prefixes still in force. */
+  private readonly deactivated = new Set<string>()
+  /** `delete` prefixes, each applying to the statements set before it. */
+  private readonly deleted: Array<{prefix: string; after: number}> = []
+  directives = 0
+  /** Source `set` statements. */
+  count = 0
+  private readonly words = new Words()
+  private tokens: string[] = []
+  private bad = false
+  private readonly tokenizer: Tokenizer
+
+  constructor(private readonly source: SourceLines) {
+    this.tokenizer = new Tokenizer(this, this.words, this.problems, source)
+  }
+
+  word(value: string): void {
+    // a quoted "[" stays "[": only an unquoted one is LIST_OPEN
+    this.tokens.push(value)
+  }
+
+  punct(): void {
+    this.bad = true
+  }
+
+  line(l: InputLine): void {
+    const raw = l.text
+    if (COMMENT.test(raw)) return
+    const prev = this.tokens
+    this.tokens = []
+    this.bad = false
+    if (isPlain(raw)) splitPlain(raw, this.tokens, this.words, prev)
+    else {
+      this.tokenizer.feed(raw, l.line)
+      this.tokenizer.finish()
+    }
+    if (this.tokens.length === 0) return
+    this.command(this.tokens, l.line)
+  }
+
+  private problem(line: number, reason: string, code: UnparsedCode): void {
+    this.problems.push({line, code, reason, text: lineText(this.source, line)})
+  }
+
+  private command(tokens: string[], line: number): void {
+    const verb = tokens[0]
+    const parsed = this.bad ? null : setWords(tokens, 1)
+    if (!parsed) {
+      this.problem(line, 'unbalanced brackets or braces in a set command', 'malformed')
+      return
+    }
+    const {words, lists} = parsed
+    switch (verb) {
+      case 'set': {
+        const id = ++this.count
+        if (lists.length === 0) this.statements.push(new Statement(words, line, false, id, this.source))
+        else for (const w of expandLists(words, lists)) this.statements.push(new Statement(w, line, false, id, this.source))
+        return
+      }
+      case 'deactivate':
+        this.directives++
+        this.deactivated.add(words.join(' '))
+        return
+      case 'activate':
+        this.directives++
+        this.deactivated.delete(words.join(' '))
+        return
+      case 'delete':
+        this.directives++
+        this.deleted.push({prefix: words.join(' '), after: this.statements.length})
+        return
+      case 'protect':
+      case 'unprotect':
+        this.directives++
+        return
+      case 'insert':
+      case 'move': {
+        const problem = reorder(this.statements, verb, words)
+        if (problem) this.problem(line, problem, 'unsupported')
+        else this.directives++
+        return
+      }
+      default:
+        this.problem(line, `not a set command ('${verb.slice(0, 20)}')`, 'unknown-statement')
+    }
+  }
+
+  /** deactivate/delete apply to statements under the prefix (delete only to those set before it). */
+  applyDirectives(): Statement[] {
+    let live = this.statements
+    if (this.deleted.length) {
+      // a deleted statement was read and knowingly dropped: its id stays counted and understood
+      live = this.statements.filter((s, index) => !this.deleted.some((d) => index < d.after && startsWith(s.words, d.prefix)))
+    }
+    if (this.deactivated.size) {
+      for (const s of live) {
+        let prefix = ''
+        for (const w of s.words) {
+          prefix = prefix ? `${prefix} ${w}` : w
+          if (this.deactivated.has(prefix)) {
+            s.inactive = true
+            break
+          }
+        }
+      }
+    }
+    return live
+  }
+}
+
+/** A line the plain splitter reads as the tokenizer would: no quote, comment, bracket, brace or `;`. */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    // " # ; [ ] { } and the `/*` of a comment
+    if (c === 34 || c === 35 || c === 59 || c === 91 || c === 93 || c === 123 || c === 125) return false
+    if (c === 47 && text.charCodeAt(i + 1) === 42) return false
+  }
+  return true
+}
+
+/**
+ * Blank-separated words of a plain line. A set-form line mostly repeats the previous line's path: a
+ * word equal to the previous line's word at the same place is that string again (no copy, no lookup).
+ */
+function splitPlain(text: string, out: string[], words: Words, prev: readonly string[]): void {
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    let c = text.charCodeAt(i)
+    while (i < n && (c === 32 || c === 9 || c === 13 || c === 12 || c === 11)) c = text.charCodeAt(++i)
+    if (i >= n) return
+    let j = i + 1
+    while (j < n && !isWordEnd(text.charCodeAt(j))) j++
+    const same = prev[out.length]
+    out.push(same !== undefined && same.length === j - i && text.startsWith(same, i) ? same : words.intern(text.slice(i, j)))
     i = j
   }
 }
 
-export function readSetForm(text: string): ReadResult {
-  const r: SetRead = {statements: [], problems: [], deactivated: new Set(), deleted: [], directives: 0, count: 0, words: new Map()}
-  text.split('\n').forEach((raw, idx) => readSetLine(r, raw, idx + 1))
-  const live = applyDirectives(r)
-  return {statements: live, problems: r.problems, count: r.count, directives: r.directives, form: 'set'}
-}
-
-interface SetRead {
-  statements: Statement[]
-  problems: ReadProblem[]
-  /** `deactivate` prefixes still in force. */
-  deactivated: Set<string>
-  /** `delete` prefixes, each applying to the statements set before it. */
-  deleted: Array<{prefix: string; after: number}>
-  directives: number
-  /** Source `set` statements. */
-  count: number
-  /** Interned words (tokenize). */
-  words: Map<string, string>
-}
-
-/** The words after the verb, `[ ]` lists apart (a `\u0000list` word marks each); null when brackets are off. */
-function setWords(tokens: Token[]): {words: string[]; lists: string[][]} | null {
+/** The words from `from` on, `[ ]` lists apart (a LIST_MARK word marks each); null when brackets are off. */
+function setWords(tokens: readonly string[], from: number): {words: string[]; lists: string[][]} | null {
   const words: string[] = []
   const lists: string[][] = []
   let inList: string[] | null = null
   let bad = false
-  for (const t of tokens) {
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i]
     // a list inside a list is no Junos syntax: the line is reported, never half read
-    if (!t.quoted && t.value === '[' && inList) bad = true
-    else if (!t.quoted && t.value === '[') inList = []
-    else if (!t.quoted && t.value === ']') {
+    if (t === LIST_OPEN) {
+      if (inList) bad = true
+      else inList = []
+    } else if (t === LIST_CLOSE) {
       if (inList) lists.push(inList)
       else bad = true
       inList = null
-      words.push('\u0000list')
-    } else if (!t.quoted && (t.value === '{' || t.value === '}' || t.value === ';')) bad = true
-    else if (inList) inList.push(t.value)
-    else words.push(t.value)
+      words.push(LIST_MARK)
+    } else if (inList) inList.push(t)
+    else words.push(t)
   }
   return bad || inList ? null : {words, lists}
-}
-
-function readSetLine(r: SetRead, raw: string, lineNo: number): void {
-  if (COMMENT.test(raw)) return
-  const tokens = [...tokenize(raw, r.problems, [raw], r.words)].map((t) => ({...t, line: lineNo}))
-  if (tokens.length === 0) return
-  const verb = tokens[0].value
-  const text = redactLine(raw.trim())
-  const parsed = setWords(tokens.slice(1))
-  if (!parsed) {
-    r.problems.push({line: lineNo, reason: 'unbalanced brackets or braces in a set command', text})
-    return
-  }
-  const {words, lists} = parsed
-  switch (verb) {
-    case 'set': {
-      const id = ++r.count
-      for (const w of expandLists(words, lists)) r.statements.push({words: w, line: lineNo, text, inactive: false, id})
-      return
-    }
-    case 'deactivate':
-      r.directives++
-      r.deactivated.add(words.join(' '))
-      return
-    case 'activate':
-      r.directives++
-      r.deactivated.delete(words.join(' '))
-      return
-    case 'delete':
-      r.directives++
-      r.deleted.push({prefix: words.join(' '), after: r.statements.length})
-      return
-    case 'protect':
-    case 'unprotect':
-      r.directives++
-      return
-    case 'insert':
-    case 'move': {
-      const problem = reorder(r.statements, verb, words)
-      if (problem) r.problems.push({line: lineNo, reason: problem, text})
-      else r.directives++
-      return
-    }
-    default:
-      r.problems.push({line: lineNo, reason: `not a set command ('${verb.slice(0, 20)}')`, text})
-  }
-}
-
-/** deactivate/delete apply to statements under the prefix (delete only to those set before it). */
-function applyDirectives(r: SetRead): Statement[] {
-  let live = r.statements
-  if (r.deleted.length) {
-    live = r.statements.filter((s, index) => !r.deleted.some((d) => index < d.after && startsWith(s.words, d.prefix)))
-    // a deleted statement was read and knowingly dropped
-    const kept = new Set(live.map((s) => s.id))
-    r.directives += new Set(r.statements.filter((s) => !kept.has(s.id)).map((s) => s.id)).size
-  }
-  if (r.deactivated.size) {
-    for (const s of live) {
-      let prefix = ''
-      for (const w of s.words) {
-        prefix = prefix ? `${prefix} ${w}` : w
-        if (r.deactivated.has(prefix)) {
-          s.inactive = true
-          break
-        }
-      }
-    }
-  }
-  return live
 }
 
 /**
@@ -284,29 +429,29 @@ function reorder(statements: Statement[], verb: string, words: string[]): string
   const moving = statements.filter((st) => startsWith(st.words, prefix))
   if (moving.length === 0) return `${verb}: no '${name}' under '${list.join(' ')}'`
   const rest = statements.filter((st) => !startsWith(st.words, prefix))
+  const index = reorderIndex(rest, list, where, other)
+  if (index === undefined) return `${verb}: no '${other}' under '${list.join(' ')}'`
+  statements.splice(0, statements.length, ...rest.slice(0, index), ...moving, ...rest.slice(index))
+  return undefined
+}
+
+/** Where the moved entry goes among the other statements; undefined when `other` is not in the list. */
+function reorderIndex(rest: Statement[], list: string[], where: string, other: string | undefined): number | undefined {
   const inList = (st: Statement) => startsWith(st.words, list.join(' ')) && st.words.length > list.length
-  let index: number
   if (other !== undefined) {
     const target = [...list, other].join(' ')
     const first = rest.findIndex((st) => startsWith(st.words, target))
-    if (first < 0) return `${verb}: no '${other}' under '${list.join(' ')}'`
-    index = first
-    if (where === 'after') while (index < rest.length && startsWith(rest[index].words, target)) index++
+    if (first < 0) return undefined
+    let index = first
     if (where === 'after') for (let k = index; k < rest.length; k++) if (startsWith(rest[k].words, target)) index = k + 1
-  } else if (where === 'top') {
-    index = rest.findIndex(inList)
-    if (index < 0) index = rest.length
-  } else {
-    index = rest.length
-    for (let k = rest.length - 1; k >= 0; k--) {
-      if (inList(rest[k])) {
-        index = k + 1
-        break
-      }
-    }
+    return index
   }
-  statements.splice(0, statements.length, ...rest.slice(0, index), ...moving, ...rest.slice(index))
-  return undefined
+  if (where === 'top') {
+    const index = rest.findIndex(inList)
+    return index < 0 ? rest.length : index
+  }
+  for (let k = rest.length - 1; k >= 0; k--) if (inList(rest[k])) return k + 1
+  return rest.length
 }
 
 function startsWith(words: string[], prefix: string): boolean {
@@ -328,7 +473,7 @@ function expandLists(words: string[], lists: string[][]): string[][] {
     const w: string[] = []
     let li = 0
     for (const word of words) {
-      if (word !== '\u0000list') w.push(word)
+      if (word !== LIST_MARK) w.push(word)
       else {
         const items = lists[li++] ?? []
         if (items.length) w.push(items[Math.min(i, items.length - 1)])
@@ -339,147 +484,179 @@ function expandLists(words: string[], lists: string[][]): string[][] {
   return out
 }
 
-export function readHierarchy(text: string): ReadResult {
-  const lines = text.split('\n')
+export function readHierarchy(lines: readonly InputLine[]): ReadResult {
+  const source = {lines}
   // the tokenizer's problems (an unterminated quote) are listed before the reader's, as they always were
   const tokenProblems: ReadProblem[] = []
-  const problems: ReadProblem[] = []
-  const reader = new HierarchyReader(lines, problems)
-  for (const t of tokenize(text, tokenProblems, lines, new Map())) reader.token(t)
+  const reader = new HierarchyReader(source)
+  const tokenizer = new Tokenizer(reader, new Words(false), tokenProblems, source)
+  for (const l of lines) tokenizer.feed(l.text, l.line)
+  tokenizer.finish()
   reader.finish()
-  return {statements: reader.statements, problems: [...tokenProblems, ...problems], count: reader.count, directives: 0, form: 'hierarchy'}
+  return {statements: reader.statements, problems: [...tokenProblems, ...reader.problems], count: reader.count, directives: 0, form: 'hierarchy'}
 }
 
+const NO_LISTS: string[][] = []
+
+/** Tokens with a list or a leading annotation (`inactive:`), which splitAnnotated must read. */
+function needsSplit(toks: readonly string[]): boolean {
+  if (toks.length && toks[0].endsWith(':')) return true
+  for (const t of toks) if (t === LIST_OPEN || t === LIST_CLOSE) return true
+  return false
+}
+
+const ANNOTATIONS = new Set(['inactive:', 'replace:', 'protect:', 'delete:', 'unprotect:'])
+
 /** Annotations Junos prints before a statement: `inactive:` matters, `replace:`/`protect:` do not. */
-function splitAnnotated(toks: Token[]): {inactive: boolean; words: string[]; lists: string[][]; open: boolean} {
+function splitAnnotated(toks: readonly string[], quoted: ReadonlySet<number> | undefined): {inactive: boolean; words: string[]; lists: string[][]; open: boolean} {
   let inactive = false
   const words: string[] = []
   const lists: string[][] = []
   let inList: string[] | null = null
   let nested = false
-  for (const t of toks) {
-    if (!t.quoted && words.length === 0 && !inList && /^(inactive|replace|protect|delete|unprotect):$/.test(t.value)) {
-      if (t.value === 'inactive:') inactive = true
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]
+    if (words.length === 0 && !inList && ANNOTATIONS.has(t) && !quoted?.has(i)) {
+      if (t === 'inactive:') inactive = true
       continue
     }
-    if (!t.quoted && t.value === '[' && inList) nested = true
-    else if (!t.quoted && t.value === '[') inList = []
-    else if (!t.quoted && t.value === ']') {
+    if (t === LIST_OPEN) {
+      if (inList) nested = true
+      else inList = []
+    } else if (t === LIST_CLOSE) {
       if (inList) lists.push(inList)
       else nested = true
       inList = null
-      words.push('\u0000list')
-    } else if (inList) inList.push(t.value)
-    else words.push(t.value)
+      words.push(LIST_MARK)
+    } else if (inList) inList.push(t)
+    else words.push(t)
   }
   return {inactive, words, lists, open: inList !== null || nested}
 }
 
+interface Frame {
+  words: string[]
+  inactive: boolean
+  line: number
+  /** Source statements inside the block (its own, or its sub-blocks'). */
+  children: number
+}
+
 /** The hierarchical form, token by token: `{` opens a block, `;` ends a statement, `}` closes a block. */
-class HierarchyReader {
+class HierarchyReader implements TokenSink {
   readonly statements: Statement[] = []
+  readonly problems: ReadProblem[] = []
   /** Source statements (a `[ ]` list expands to several statements with one id). */
   count = 0
-  private readonly stack: Array<{words: string[]; inactive: boolean; line: number; children: number}> = []
+  private readonly stack: Frame[] = []
+  /** The open blocks' words and their header lines, kept in step with the stack. */
+  private readonly path: string[] = []
+  private readonly pathLines: number[] = []
+  private inactiveFrames = 0
+  /** The prefix shared by every statement until a block opens or closes. */
   private prefixCache: {words: string[]; lines: readonly number[]} | undefined
-  private current: Token[] = []
+  private current: string[] = []
+  private currentLine = 0
+  /** Indexes of quoted words in `current` (a quoted `inactive:` is a word); rarely set. */
+  private quoted: Set<number> | undefined
 
-  constructor(
-    private readonly lines: string[],
-    private readonly problems: ReadProblem[],
-  ) {}
+  constructor(private readonly source: SourceLines) {}
 
-  token(t: Token): void {
-    if (t.quoted || (t.value !== '{' && t.value !== '}' && t.value !== ';')) this.current.push(t)
-    else if (t.value === '{') this.open(t)
-    else if (t.value === ';') this.leaf(t)
-    else this.close(t)
+  word(value: string, quoted: boolean, line: number): void {
+    if (this.current.length === 0) this.currentLine = line
+    if (quoted) (this.quoted ??= new Set()).add(this.current.length)
+    this.current.push(value)
+  }
+
+  punct(c: '{' | '}' | ';', line: number): void {
+    if (c === '{') this.open(line)
+    else if (c === ';') this.leaf(line)
+    else this.close(line)
   }
 
   finish(): void {
-    if (this.current.length) {
-      const line = this.current[0].line
-      this.problem(line, 'statement cut off at the end of the file')
-    }
+    if (this.current.length) this.problem(this.currentLine, 'statement cut off at the end of the file', 'malformed')
     if (this.stack.length) {
       const open = this.stack[this.stack.length - 1]
-      this.problem(open.line, `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`)
+      this.problem(open.line, `block '${open.words.join(' ').slice(0, 40)}' not closed (file truncated?)`, 'malformed')
     }
   }
 
-  private open(t: Token): void {
-    const {inactive, words, open} = splitAnnotated(this.current)
-    const line = this.current[0]?.line ?? t.line
-    if (open || words.length === 0) this.problem(line, 'block without a name')
-    // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
-    this.stack.push({words: words.filter((w) => w !== '\u0000list'), inactive, line, children: 0})
-    this.prefixCache = undefined
+  private take(line: number): {inactive: boolean; words: string[]; lists: string[][]; open: boolean; line: number} {
+    const toks = this.current
+    const quoted = this.quoted
+    const at = toks.length ? this.currentLine : line
     this.current = []
+    this.quoted = undefined
+    // most statements carry no annotation and no list: their words are the tokens as read
+    if (!quoted && !needsSplit(toks)) return {inactive: false, words: toks, lists: NO_LISTS, open: false, line: at}
+    return {...splitAnnotated(toks, quoted), line: at}
   }
 
-  private leaf(t: Token): void {
-    const {inactive, words, lists, open} = splitAnnotated(this.current)
-    const line = this.current[0]?.line ?? t.line
-    this.current = []
+  private open(line: number): void {
+    const {inactive, words, open, line: at} = this.take(line)
+    if (open || words.length === 0) this.problem(at, 'block without a name', 'malformed')
+    // an empty block (`panorama { }`) is still a statement: it is emitted when it closes without children
+    const frameWords = words.filter((w) => w !== LIST_MARK)
+    this.stack.push({words: frameWords, inactive, line: at, children: 0})
+    for (const w of frameWords) {
+      this.path.push(w)
+      this.pathLines.push(at)
+    }
+    if (inactive) this.inactiveFrames++
+    this.prefixCache = undefined
+  }
+
+  private leaf(line: number): void {
+    const {inactive, words, lists, open, line: at} = this.take(line)
     if (open) {
-      this.problem(line, "unterminated '[' list")
+      this.problem(at, "unterminated '[' list", 'malformed')
       return
     }
     if (words.length === 0) return
     const id = this.nextId()
     const {words: base, lines: wordLines} = this.prefix()
-    for (const w of expandLists(words, lists)) {
-      this.statements.push({words: [...base, ...w], wordLines, line, text: this.lineText(line), inactive: inactive || this.prefixInactive(), id})
-    }
+    const off = inactive || this.inactiveFrames > 0
+    if (lists.length === 0) this.statements.push(new Statement(base.concat(words), at, off, id, this.source, wordLines))
+    else for (const w of expandLists(words, lists)) this.statements.push(new Statement(base.concat(w), at, off, id, this.source, wordLines))
   }
 
-  private close(t: Token): void {
+  private close(line: number): void {
     if (this.current.length) {
-      this.problem(this.current[0].line, "statement without ';' before '}'")
+      this.problem(this.currentLine, "statement without ';' before '}'", 'malformed')
       this.current = []
+      this.quoted = undefined
     }
     const frame = this.stack.pop()
-    this.prefixCache = undefined
     if (!frame) {
-      this.problem(t.line, "unbalanced '}'")
+      this.problem(line, "unbalanced '}'", 'malformed')
       return
     }
+    this.path.length -= frame.words.length
+    this.pathLines.length -= frame.words.length
+    if (frame.inactive) this.inactiveFrames--
+    this.prefixCache = undefined
     if (frame.children === 0 && frame.words.length) {
       const id = this.nextId()
       const {words: base, lines: wordLines} = this.prefix()
-      this.statements.push({
-        words: [...base, ...frame.words],
-        wordLines,
-        line: frame.line,
-        text: this.lineText(frame.line),
-        inactive: frame.inactive || this.prefixInactive(),
-        id,
-      })
-    }
+      this.statements.push(new Statement(base.concat(frame.words), frame.line, frame.inactive || this.inactiveFrames > 0, id, this.source, wordLines))
+    } else if (frame.children > 0 && this.stack.length) this.stack[this.stack.length - 1].children++
   }
 
-  /** A new source statement: every open block gains a child. */
+  /** A new source statement: the innermost open block gains a child (its parents learn it when it closes). */
   private nextId(): number {
     this.count++
-    for (const f of this.stack) f.children++
+    if (this.stack.length) this.stack[this.stack.length - 1].children++
     return this.count
   }
 
-  private problem(line: number, reason: string): void {
-    this.problems.push({line, reason, text: this.lineText(line)})
-  }
-
-  private lineText(line: number): string {
-    return redactLine((this.lines[line - 1] ?? '').trim())
+  private problem(line: number, reason: string, code: UnparsedCode): void {
+    this.problems.push({line, code, reason, text: lineText(this.source, line)})
   }
 
   /** Words of the open blocks and their header lines, shared by every statement until a block opens or closes. */
   private prefix(): {words: string[]; lines: readonly number[]} {
-    this.prefixCache ??= {words: this.stack.flatMap((f) => f.words), lines: this.stack.flatMap((f) => f.words.map(() => f.line))}
+    this.prefixCache ??= {words: this.path.slice(), lines: this.pathLines.slice()}
     return this.prefixCache
-  }
-
-  private prefixInactive(): boolean {
-    return this.stack.some((f) => f.inactive)
   }
 }

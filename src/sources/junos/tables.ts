@@ -322,8 +322,13 @@ export const IGNORED: Record<string, string> = {
   'virtual-chassis': 'clustering',
 }
 
-/** Keywords under an interface or unit that carry no reachability. */
-export const INTERFACE_IGNORED = new Set([
+/** One reason for several keywords of an ignored table. */
+function withReason(reason: string, words: readonly string[]): ReadonlyMap<string, string> {
+  return new Map(words.map((w) => [w, reason]))
+}
+
+/** Keywords under an interface or unit that carry no reachability, with the reason. */
+export const INTERFACE_IGNORED = withReason('link, VLAN and L2 settings: no reach of their own', [
   'description',
   'mtu',
   'vlan-id',
@@ -352,4 +357,8 @@ export const INTERFACE_IGNORED = new Set([
   'bandwidth',
 ])
 
-export const UNIT_FAMILY_IGNORED = new Set(['mtu', 'dhcp', 'dhcp-client', 'sampling', 'rpf-check', 'no-redirects', 'targeted-broadcast', 'dad-disable', 'policer', 'primary', 'preferred', 'vrrp-group', 'arp', 'apply-groups', 'unnumbered-address', 'dhcpv6-client', 'ipsec-sa', 'port-mode', 'vlan', 'interface-mode', 'tcp-mss', 'accounting', 'negotiate-address'])
+/** Address-family options of a unit that open nothing (filters and addresses are modelled). */
+export const UNIT_FAMILY_IGNORED = withReason('address-family option: no reach of its own', ['mtu', 'dhcp', 'dhcp-client', 'sampling', 'rpf-check', 'no-redirects', 'targeted-broadcast', 'dad-disable', 'policer', 'primary', 'preferred', 'vrrp-group', 'arp', 'apply-groups', 'unnumbered-address', 'dhcpv6-client', 'ipsec-sa', 'port-mode', 'vlan', 'interface-mode', 'tcp-mss', 'accounting', 'negotiate-address'])
+
+/** Unit families that carry no IP reachability of their own. */
+export const L2_FAMILIES = withReason('L2 or MPLS family: no IP reach of its own', ['ethernet-switching', 'mpls', 'iso', 'bridge', 'vpls', 'ccc', 'tcc'])

@@ -40,6 +40,9 @@ export interface LedgerResult {
 
 type Verdict = {kind: 'ok'} | {kind: 'ignored'; reason: string} | {kind: 'unparsed'; entries: Unparsed[]}
 
+/** One shared verdict for every modelled line (a large config has millions). */
+const OK: Verdict = {kind: 'ok'}
+
 /** Longest echo of a line's text in an unparsed entry: a minified one-line export must not flood a report. */
 export const MAX_ECHO = 400
 
@@ -83,7 +86,7 @@ export class ParseLedger {
   }
 
   ok(line: number): void {
-    this.verdicts.set(line, {kind: 'ok'})
+    this.verdicts.set(line, OK)
   }
 
   /** Understood and skipped on purpose; `reason` comes from the parser's IGNORED table. */
@@ -149,7 +152,7 @@ export class ParseLedger {
     let lines = this.units
     let missed = this.missedUnits
     let ignored = 0
-    const lineSet = new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
+    const lineSet = this.seen.size === 0 ? this.verdicts.keys() : new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
     if (this.declared !== undefined) lines += this.declared
     for (const line of lineSet) {
       if (this.declared === undefined) lines++

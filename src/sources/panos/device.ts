@@ -57,11 +57,17 @@ export function zoneAttachment(zones: string[] | undefined, zoneIfaces: Map<stri
 export function attachExposures(exposures: Exposure[], zoneOf: Map<string, string>): void {
   const members = new Map<string, string[]>()
   for (const [i, z] of zoneOf) members.set(z, [...(members.get(z) ?? []), i])
+  // a rulebase names few zone lists: one attachment per list, shared (attachments are never edited)
+  const byZones = new Map<string, Attachment | undefined>()
   const side = (ifs: string[] | undefined, zones: string[] | undefined): Attachment | undefined => {
     if (ifs?.length) return attachment(ifs, ifs.flatMap((i) => (zoneOf.has(i) ? [zoneOf.get(i)!] : [])))
-    const named = zones?.filter((z) => z !== 'any') ?? []
-    if (named.length) return attachment(named.flatMap((z) => members.get(z) ?? []), named)
-    return undefined
+    if (!zones?.length) return undefined
+    const key = zones.length === 1 ? zones[0] : zones.join('\u0000')
+    if (byZones.has(key)) return byZones.get(key)
+    const named = zones.filter((z) => z !== 'any')
+    const a = named.length ? attachment(named.flatMap((z) => members.get(z) ?? []), named) : undefined
+    byZones.set(key, a)
+    return a
   }
   for (const e of exposures) {
     // NAT rules are attached where they are read (their `to` zone is not always where traffic leaves)

@@ -5,6 +5,7 @@
  * management profiles and the MGT port) come from listeners.ts and the profiles below.
  */
 import {type DoubtNote, note} from '../../model/doubts.js'
+import type {UnparsedCode} from '../types.js'
 import {fromTemplate} from '../../model/build.js'
 import {type DeviceInterface, type DeviceListener, type DeviceModel, deviceModel} from '../../model/device.js'
 import type {Denial, Exposure} from '../../model/exposure.js'
@@ -18,35 +19,40 @@ import {type Iface, type MgmtProfile, Objects, perFamily, readInterfaces, readMa
 import {readContext} from './read.js'
 import {securityExposures} from './security.js'
 import {MANAGEMENT_SERVICES} from './tables.js'
-import {entries, markDeep, type PNode, take, takeDeep} from './tree.js'
+import {IGNORED_CONFIG, IGNORED_DEVICE, IGNORED_NETWORK, IGNORED_SHARED, IGNORED_VSYS, skipSections, type SkippedSection} from './ignored.js'
+import {entries, markDeep, type PNode, take} from './tree.js'
 
-/** Sections read on purpose and not modelled (no reachability of their own). */
-const IGNORED_CONFIG = ['mgt-config', 'readonly']
-const IGNORED_SHARED = ['log-settings', 'reports', 'report-group', 'pdf-summary-report', 'email-scheduler', 'response-page', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'ssl-decrypt', 'tag', 'application', 'application-group', 'application-filter', 'application-status', 'profiles', 'profile-group', 'local-user-database', 'authentication-profile', 'authentication-sequence', 'server-profile', 'admin-role', 'botnet', 'content-preview', 'alarm', 'threats', 'schedule', 'override', 'scep', 'ocsp-responder', 'external-list', 'region', 'dynamic-user-group', 'user-id-collector', 'device-id', 'access-domain', 'mfa-server-profile', 'log-collector-group', 'default-security-rules']
-const IGNORED_DEVICE = ['platform', 'log-collector', 'log-collector-group', 'template', 'template-stack']
-const IGNORED_NETWORK = ['virtual-router', 'logical-router', 'tunnel', 'qos', 'lldp', 'dns-proxy', 'shared-gateway', 'vlan', 'virtual-wire', 'dhcp', 'gre-tunnel', 'lacp', 'routing-profile', 'sdwan-interface-profile', 'dns', 'arp']
-const IGNORED_VSYS = ['application', 'application-group', 'application-filter', 'application-status', 'schedule', 'tag', 'profiles', 'profile-group', 'log-settings', 'import', 'user-id-agent', 'user-id-collector', 'user-id-ssl-auth', 'setting', 'display-name', 'response-page', 'threats', 'url-admin-override', 'ocsp-responder', 'certificate', 'certificate-profile', 'ssl-tls-service-profile', 'server-profile', 'authentication-profile', 'authentication-sequence', 'local-user-database', 'dynamic-user-group', 'region', 'external-list', 'scep', 'ssl-decrypt', 'ts-agent', 'captive-portal', 'email-scheduler', 'reports', 'report-group', 'pdf-summary-report', 'botnet', 'device-id', 'admin-role']
 
 export interface PanosProblem {
   line: number
   reason: string
   text: string
+  code: UnparsedCode
   path?: string
 }
 
-export function toExposures(root: PNode): {exposures: Exposure[]; problems: PanosProblem[]; device: DeviceModel; denies: Denial[]} {
-  const out: Output = {exposures: [], problems: [], interfaces: [], listeners: [], denies: []}
+export interface Converted {
+  exposures: Exposure[]
+  problems: PanosProblem[]
+  device: DeviceModel
+  denies: Denial[]
+  /** Sections skipped on purpose, with the reason (the ledger's ignored verdicts). */
+  skipped: SkippedSection[]
+}
+
+export function toExposures(root: PNode): Converted {
+  const out: Output = {exposures: [], problems: [], interfaces: [], listeners: [], denies: [], skipped: []}
   const config = take(root, 'config')
   if (config) {
-    for (const k of IGNORED_CONFIG) takeDeep(config, k)
+    skipSections(config, IGNORED_CONFIG, out.skipped)
     take(root, 'policy') // brace form preamble (`policy { panorama { } }`)
     markDeep(root.children.get('policy'))
     const shared = take(config, 'shared')
-    for (const k of IGNORED_SHARED) takeDeep(shared, k)
+    skipSections(shared, IGNORED_SHARED, out.skipped)
     for (const device of entries(take(config, 'devices'))) deviceExposures(device, shared, out)
     for (const k of ['pre-rulebase', 'post-rulebase']) take(shared, k)
   }
-  return {exposures: out.exposures, problems: out.problems, device: deviceModel(out.interfaces, out.listeners), denies: out.denies}
+  return {exposures: out.exposures, problems: out.problems, device: deviceModel(out.interfaces, out.listeners), denies: out.denies, skipped: out.skipped}
 }
 
 interface Output {
@@ -56,6 +62,7 @@ interface Output {
   listeners: DeviceListener[]
   /** Security-rule denies as evaluated, per zone pair (the line that decides a blocked flow). */
   denies: Denial[]
+  skipped: SkippedSection[]
 }
 
 /** The contexts of a device: its vsys, its device-groups, or `shared` when Panorama has only shared rulebases. */
@@ -73,9 +80,9 @@ function deviceExposures(device: PNode, shared: PNode | undefined, out: Output):
   const first = out.exposures.length
   const emit = (t: Template, b: Box) => out.exposures.push(fromTemplate(t, b))
   device.used = true
-  for (const k of IGNORED_DEVICE) takeDeep(device, k)
+  skipSections(device, IGNORED_DEVICE, out.skipped)
   const network = take(device, 'network')
-  for (const k of IGNORED_NETWORK) takeDeep(network, k)
+  skipSections(network, IGNORED_NETWORK, out.skipped)
   const ifaces = readInterfaces(network)
   const profiles = readManagementProfiles(network)
   const deviceconfig = take(device, 'deviceconfig')
@@ -83,10 +90,10 @@ function deviceExposures(device: PNode, shared: PNode | undefined, out: Output):
   let deviceObjects: Objects | undefined
   for (const c of contextsOf(device, shared)) {
     c.node.used = true
-    for (const k of IGNORED_VSYS) takeDeep(c.node, k)
+    skipSections(c.node, IGNORED_VSYS, out.skipped)
     const objects = new Objects(c.node, shared)
     deviceObjects ??= objects
-    const ctx = readContext(c.node, shared, c.name, c.prefix)
+    const ctx = readContext(c.node, shared, c.name, c.prefix, out.skipped)
     for (const [zone, names] of ctx.zones) for (const n of names) zoneOf.set(n, zone)
     resolveInterfaceAddresses(ifaces, objects)
     securityExposures(ctx, objects, emit, out.denies)
@@ -120,7 +127,7 @@ function managementProfileExposures(ctx: ContextConfig, ifaces: Map<string, Ifac
       if (!iface?.profile) continue
       const profile = profiles.get(iface.profile)
       if (!profile) {
-        problems.push({line: iface.line, reason: `interface-management-profile ${iface.profile} not defined`, text: ifName})
+        problems.push({line: iface.line, code: 'undefined-reference', reason: `interface-management-profile ${iface.profile} not defined`, text: ifName})
         continue
       }
       const to = iface.addresses.isEmpty() ? AddressSet.ANY : iface.addresses

@@ -6,11 +6,13 @@
  */
 import {ParseLedger} from '../kit/ledger.js'
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {emptyDevice} from '../../model/device.js'
 import {redactLine} from '../redact.js'
 import type {ParseResult, SourceParser, Unparsed} from '../types.js'
 import {composeNat} from '../../model/nat.js'
 import {toExposures} from './exposures.js'
+import {eachSkipped} from './ignored.js'
 import {panosNatOrder} from './nat.js'
 import {foldEntry} from './read.js'
 import {fromText, fromXml, type PNode, unread} from './tree.js'
@@ -46,6 +48,8 @@ export const panos: SourceParser = {
 export function parsePanos(text: string, file: string, fold = true): ParseResult {
   if (text.trim() === '') return {exposures: [], unparsed: [], stats: {lines: 0, understood: 0}, device: emptyDevice()}
   const read = /^\s*</.test(text) ? readXml(text, file, fold) : readText(text, file)
+  // the XML stream reads security rules and address objects into the model as their entries close
+  stageDone('tokenize')
   const converted = toExposures(read.root)
   const {problems, device, denies} = converted
   // NAT opens only what a security rule passes: pre-NAT address, post-NAT zone
@@ -53,8 +57,10 @@ export function parsePanos(text: string, file: string, fold = true): ParseResult
   const rest = unread(read.root)
   // the tree counts source items (lines or elements) and what the model read of them; entries cost nothing more
   const ledger = new ParseLedger()
-  ledger.count(read.lines)
+  ledger.total(read.lines)
   ledger.miss(read.lines - rest.understood - read.directives)
+  // sections skipped on purpose: their items are understood, with the reason
+  eachSkipped(converted.skipped, (id, reason) => ledger.ignored(id, reason))
   for (const u of [...read.unparsed, ...rest.unparsed]) ledger.add(u, {cost: 0})
   for (const p of problems) ledger.add({...p, text: redactLine(p.text)}, {cost: 0})
   for (const e of exposures) if (e.text !== undefined) e.text = redactLine(e.text)
@@ -83,7 +89,7 @@ function readXml(text: string, file: string, fold: boolean): Read {
 }
 
 function readText(text: string, file: string): Read {
-  const tree = fromText(text)
+  const tree = fromText(text, file)
   if (tree.count === 0 && tree.problems.length) {
     throw new IrmError('CONFIG_WRONG_FORMAT', 'no PAN-OS statement found', {file, line: tree.problems[0].line, hint: 'Give an XML export, `set` commands or `show config` output, or pick another --type.'})
   }

@@ -123,6 +123,7 @@ export class Objects {
   private readonly services = new Map<string, PNode>()
   private readonly serviceGroups = new Map<string, PNode>()
   private readonly addrCache = new Map<string, Resolved>()
+  private readonly serviceCache = new Map<string, {boxes: Box[]; unresolved?: string}>()
 
   constructor(ctx: PNode, shared: PNode | undefined) {
     for (const scope of [shared, ctx]) {
@@ -135,9 +136,10 @@ export class Objects {
     for (const map of [this.groups, this.services, this.serviceGroups]) for (const n of map.values()) markDeep(n)
   }
 
-  address(name: string, seen: Set<string> = new Set()): Resolved {
+  address(name: string, path?: Set<string>): Resolved {
     const cached = this.addrCache.get(name)
     if (cached) return cached
+    const seen = path ?? new Set<string>()
     let out: Resolved
     const obj = this.addresses.get(name)
     const group = this.groups.get(name)
@@ -191,6 +193,8 @@ export class Objects {
 
   addressesOf(names: string[]): Resolved {
     if (names.length === 0 || names.includes('any')) return {set: AddressSet.ANY, unresolved: []}
+    // one name (most rules): its cached resolution as it is
+    if (names.length === 1) return this.address(names[0])
     let set = AddressSet.EMPTY
     const unresolved: string[] = []
     for (const n of names) {
@@ -201,8 +205,14 @@ export class Objects {
     return {set, unresolved}
   }
 
-  /** Service boxes; null for application-default (decided by the applications). */
-  service(name: string, seen: Set<string> = new Set()): {boxes: Box[]; unresolved?: string} {
+  /** Service boxes (each name read once: rules name the same few services again and again). */
+  service(name: string): {boxes: Box[]; unresolved?: string} {
+    let r = this.serviceCache.get(name)
+    if (!r) this.serviceCache.set(name, (r = this.readService(name, new Set())))
+    return r
+  }
+
+  private readService(name: string, seen: Set<string>): {boxes: Box[]; unresolved?: string} {
     if (name === 'any') return {boxes: [ANY_BOX]}
     const obj = this.services.get(name)
     if (obj) {
@@ -229,7 +239,7 @@ export class Objects {
       const boxes: Box[] = []
       let unresolved: string | undefined
       for (const m of items(group, 'members')) {
-        const r = this.service(m, seen)
+        const r = this.readService(m, seen)
         boxes.push(...r.boxes)
         unresolved ??= r.unresolved
       }

@@ -3,11 +3,10 @@
  * line accounting (tree.ts `unread`) knows what was modelled, ignored on purpose or not understood.
  */
 import {type AddressObject, type ContextConfig, type DefaultRules, type NatRule, type PlacedRule, RULE_ACTIONS, type SecurityRule} from './model.js'
+import {IGNORED_RULEBASES, skipSections, type SkippedSection} from './ignored.js'
 import {entries, type Folder, items, markDeep, type PNode, reject, take, takeDeep, value} from './tree.js'
 
-/** Rulebases read on purpose and not modelled (they do not decide what a security rule admits). */
-const IGNORED_RULEBASES = ['decryption', 'pbf', 'qos', 'application-override', 'authentication', 'tunnel-inspect', 'dos', 'sdwan', 'network-packet-broker']
-/** Security rule fields that do not change which packets the rule admits. */
+/** Security rule fields that do not change which packets the rule admits: read as part of the rule. */
 const RULE_IGNORED_FIELDS = ['description', 'tag', 'group-tag', 'log-start', 'log-end', 'log-setting', 'profile-setting', 'rule-type', 'uuid', 'option', 'target', 'qos', 'schedule', 'icmp-unreachable', 'disable-server-response-inspection', 'source-imei', 'source-imsi', 'source-nw-slice', 'audit-comment']
 /** User, HIP, category and device matches only narrow who matches: the permit may be smaller than listed. */
 const NARROWING_MATCHES = ['source-user', 'category', 'source-hip', 'destination-hip', 'hip-profiles', 'source-device', 'destination-device']
@@ -41,14 +40,14 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     if (v.length && !v.every((x) => x === 'any')) rule.unknown.push(`${k} ${v.join(',')}`)
   }
   for (const c of r.children.values()) if (!c.used) rule.unknown.push(c.name)
-  if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`)
+  if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`, 'bad-value')
   return rule
 }
 
 /** The security rules of one rulebase, in order, labelled with where they were read. */
-export function readRules(rulebase: PNode | undefined, label: string): PlacedRule[] {
+export function readRules(rulebase: PNode | undefined, label: string, skipped: SkippedSection[]): PlacedRule[] {
   const out: PlacedRule[] = []
-  for (const k of IGNORED_RULEBASES) takeDeep(rulebase, k)
+  skipSections(rulebase, IGNORED_RULEBASES, skipped)
   for (const r of entries(take(take(rulebase, 'security'), 'rules'))) {
     const rule = r.folded ? (r.folded.model as SecurityRule | undefined) : readSecurityRule(r)
     if (rule) out.push({...rule, rulebase: label})
@@ -89,14 +88,14 @@ export const foldEntry: Folder = (node) => {
 }
 
 /** Security rules of a context in evaluation order: shared pre, pre, rulebase, post, shared post. */
-function readContextRules(ctx: PNode, shared: PNode | undefined): PlacedRule[] {
+function readContextRules(ctx: PNode, shared: PNode | undefined, skipped: SkippedSection[]): PlacedRule[] {
   const rulebase = take(ctx, 'rulebase')
   const rules = [
-    ...readRules(shared?.children.get('pre-rulebase'), 'shared pre-rulebase'),
-    ...readRules(ctx.children.get('pre-rulebase'), 'pre-rulebase'),
-    ...readRules(rulebase, 'rulebase'),
-    ...readRules(ctx.children.get('post-rulebase'), 'post-rulebase'),
-    ...readRules(shared?.children.get('post-rulebase'), 'shared post-rulebase'),
+    ...readRules(shared?.children.get('pre-rulebase'), 'shared pre-rulebase', skipped),
+    ...readRules(ctx.children.get('pre-rulebase'), 'pre-rulebase', skipped),
+    ...readRules(rulebase, 'rulebase', skipped),
+    ...readRules(ctx.children.get('post-rulebase'), 'post-rulebase', skipped),
+    ...readRules(shared?.children.get('post-rulebase'), 'shared post-rulebase', skipped),
   ]
   take(ctx, 'pre-rulebase')
   take(ctx, 'post-rulebase')
@@ -155,7 +154,7 @@ function readNatRule(r: PNode): NatRule {
     source: items(r, 'source'),
     destination: items(r, 'destination'),
     service: value(r, 'service') ?? 'any',
-    rejectStatic: (reason) => reject(staticIp?.children.get('translated-address') ?? r, reason),
+    rejectStatic: (reason) => reject(staticIp?.children.get('translated-address') ?? r, reason, 'bad-value'),
   }
   if (dt) rule.destinationTranslation = {address: dt.children.get('translated-address')?.values[0], port: dt.children.get('translated-port')?.values[0]}
   if (staticIp) rule.staticIp = {address: staticIp.children.get('translated-address')?.values[0], bidirectional: staticIp.children.get('bi-directional')?.values[0] === 'yes'}
@@ -176,12 +175,12 @@ function readNatRules(ctx: PNode, shared: PNode | undefined): NatRule[] {
 }
 
 /** One vsys / device-group / shared context: zones, rules, defaults, custom applications, NAT. */
-export function readContext(ctx: PNode, shared: PNode | undefined, name: string, prefix: string): ContextConfig {
+export function readContext(ctx: PNode, shared: PNode | undefined, name: string, prefix: string, skipped: SkippedSection[]): ContextConfig {
   return {
     name,
     prefix,
     zones: readZones(ctx),
-    rules: readContextRules(ctx, shared),
+    rules: readContextRules(ctx, shared, skipped),
     defaults: readDefaults(ctx, shared),
     customApps: readCustomApps(ctx, shared),
     nat: readNatRules(ctx, shared),

@@ -28,6 +28,8 @@ interface Variant {
 interface BuiltRule {
   r: PlacedRule
   variants: Variant[]
+  /** The rule's zones, as the zone-pair helper asks for them (once per rule, not per pair). */
+  zones: {from: readonly string[]; to: readonly string[]}
 }
 
 /** Services, applications and addresses of rules → boxes, with what `application-default` admits per App-ID. */
@@ -46,7 +48,7 @@ class RuleMatcher {
   build(r: PlacedRule): BuiltRule {
     const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
     const variants = apps ? apps.map((a) => ({guards: [{cond: `app=${a}`}] as Guard[], ...this.boxes(r, [a])})) : [{guards: [] as Guard[], ...this.boxes(r, ['any'])}]
-    return {r, variants}
+    return {r, variants, zones: {from: r.from, to: r.to}}
   }
 
   /** `apps`: the rule's applications, or one of them (a rule naming several is evaluated once per application). */
@@ -121,7 +123,7 @@ function typeApplies(r: PlacedRule, from: string, to: string, zoneless: boolean)
 }
 
 function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string, to: string, zoneless: boolean): Template {
-  const doubts = [...new Set(variants.flatMap((v) => v.doubts))]
+  const doubts = variants.length === 1 ? variants[0].doubts : [...new Set(variants.flatMap((v) => v.doubts))]
   const {fromSets, toSets} = variants[0]
   return {
     kind: 'filter',
@@ -184,7 +186,7 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
   const results = evaluateZonePairs({
     zones: zoneless ? ['any'] : ctx.zones.keys(),
     policies: built,
-    zonesOf: (b) => ({from: b.r.from, to: b.r.to}),
+    zonesOf: (b) => b.zones,
     rulesFor: (b, from, to) => pairRules(ctx, b, from, to, zoneless),
     allPairs: true,
     // without zones we cannot tell intrazone from interzone: the stricter default applies

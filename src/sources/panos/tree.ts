@@ -5,8 +5,10 @@
  * model read them, so whatever was not read is reported with its path. The tree is the reader's
  * bookkeeping, not the model: read.ts turns it into model.ts objects.
  */
+import type {UnparsedCode} from '../types.js'
 import {redactLine} from '../redact.js'
 import {MAX_NESTING} from '../../core/limits.js'
+import {inputLines} from '../input.js'
 import {type ReadProblem, readHierarchy, readSetForm} from '../junos/read.js'
 import {streamXml} from '../xml.js'
 
@@ -25,12 +27,14 @@ export interface PNode {
   /** Parent and this node's path segment: the path is built only for a node that is reported (pathOf). */
   parent?: PNode
   seg: string
+  /** XML: the `name` attribute of the element, for the segment `entry[@name='X']`. */
+  segName: string | undefined
   /** Source excerpt: a set/brace statement, or (XML) the start tag, rebuilt by textOf from `tag` and `attrName`. */
   text: string
   tag?: string
   attrName?: string
-  /** Set when the model read the node and could not use it: reported with this reason. */
-  rejected?: string
+  /** Set when the model read the node and could not use it: reported with this reason and code. */
+  rejected?: {reason: string; code: UnparsedCode}
   /**
    * Set when the XML reader read this entry into the vendor model as soon as it closed and dropped
    * its subtree (security rules, address objects: the bulk of a large rulebase). Keeps the subtree's
@@ -43,6 +47,7 @@ export interface UnreadItem {
   line: number
   reason: string
   text: string
+  code: UnparsedCode
   path: string
 }
 
@@ -59,13 +64,13 @@ export type Folder = (node: PNode) => {model: unknown} | undefined
 const NO_CHILDREN: Map<string, PNode> = new Map()
 
 export function newNode(name: string, line: number, parent?: PNode, text = ''): PNode {
-  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, text}
+  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, segName: undefined, text}
 }
 
 /** `/config/devices/entry[@name='localhost.localdomain']/vsys` (XML) or `/config/devices/…` (set/brace form). */
 export function pathOf(node: PNode): string {
   const segs: string[] = []
-  for (let n: PNode | undefined = node; n?.parent; n = n.parent) segs.push(n.seg)
+  for (let n: PNode | undefined = node; n?.parent; n = n.parent) segs.push(n.segName !== undefined ? `${n.seg}[@name='${n.segName}']` : n.seg)
   return segs.length ? `/${segs.reverse().join('/')}` : ''
 }
 
@@ -74,10 +79,11 @@ function excerpt(node: PNode): string {
   return `<${node.tag}${node.attrName !== undefined ? ` name="${node.attrName}"` : ''}>`
 }
 
-function childOf(parent: PNode, name: string, line: number, text: string): PNode {
+/** A child, made when first named; `from` gives its excerpt (a statement's text is redacted only then). */
+function childOf(parent: PNode, name: string, line: number, from?: {text: string}): PNode {
   let c = parent.children.get(name)
   if (!c) {
-    c = newNode(name, line, parent, text)
+    c = newNode(name, line, parent, from ? from.text : '')
     if (parent.children === NO_CHILDREN) parent.children = new Map()
     parent.children.set(name, c)
   }
@@ -99,9 +105,10 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
   let count = 0
   let first: {name: string; line: number} | undefined
   let config = false
-  // one frame per open element: its node (undefined inside a member), text pieces, whether it has child elements
+  // one frame per open element: its node (undefined inside a member), its direct text, whether it has
+  // child elements, whether it is a <member>
   const nodes: Array<PNode | undefined> = [top]
-  const texts: string[][] = [[]]
+  const texts: string[] = ['']
   const hasChild: boolean[] = [false]
   const members: boolean[] = [false]
   let inMember = 0
@@ -116,53 +123,40 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
       if (inMember) {
         inMember++
         nodes.push(undefined)
-        texts.push([])
-        hasChild.push(false)
         members.push(false)
-        return
-      }
-      count++
-      const parent = nodes[nodes.length - 1]!
-      if (name === 'member') {
-        inMember = 1
-        parent.ids.push(count)
-        nodes.push(parent)
-        members.push(true)
       } else {
-        const nodeName = name === 'entry' && attrs.name !== undefined ? attrs.name : name
-        let key = nodeName
-        // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
-        while (parent.children.get(key)?.folded) key += '\u0000'
-        const fresh = !parent.children.has(key)
-        const node = childOf(parent, key, line, '')
-        if (fresh) {
-          node.name = nodeName
-          node.tag = name
-          if (attrs.name !== undefined) node.attrName = attrs.name
+        count++
+        const parent = nodes[nodes.length - 1]!
+        if (name === 'member') {
+          inMember = 1
+          parent.ids.push(count)
+          nodes.push(parent)
+          members.push(true)
+        } else {
+          nodes.push(openNode(parent, name, attrs.name, line, count))
+          members.push(false)
         }
-        node.seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
-        node.ids.push(count)
-        nodes.push(node)
-        members.push(false)
       }
-      texts.push([])
+      texts.push('')
       hasChild.push(false)
     },
     text(t) {
-      texts[texts.length - 1].push(t)
+      // only a leaf's text and a member's are values: the indentation between elements is dropped here
+      const top = texts.length - 1
+      if (!hasChild[top] || members[top]) texts[top] += t
     },
     close() {
       const node = nodes.pop()
-      const pieces = texts.pop()!
+      const direct = texts.pop()!
       const leaf = !hasChild.pop()
       const member = members.pop()!
       if (inMember) {
         inMember--
-        if (member) node!.values.push(pieces.join('').trim())
+        if (member) node!.values.push(direct.trim())
         return
       }
       if (node && leaf) {
-        const t = pieces.join('').trim()
+        const t = direct.trim()
         if (t !== '') node.values.push(t)
       }
       if (node && fold && node.tag === 'entry') foldNode(node, fold)
@@ -171,16 +165,37 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
   return {root: top, count, first, config}
 }
 
+/** The node an element opens: an `entry` is named by its `name` attribute; a repeated name is the same node. */
+function openNode(parent: PNode, tag: string, attrName: string | undefined, line: number, id: number): PNode {
+  const nodeName = tag === 'entry' && attrName !== undefined ? attrName : tag
+  let key = nodeName
+  // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
+  while (parent.children.get(key)?.folded) key += '\u0000'
+  const fresh = !parent.children.has(key)
+  const node = childOf(parent, key, line)
+  if (fresh) {
+    node.name = nodeName
+    node.tag = tag
+    if (attrName !== undefined) node.attrName = attrName
+  }
+  // the path segment is built only if the node is reported (pathOf)
+  node.seg = tag
+  node.segName = attrName
+  node.ids.push(id)
+  return node
+}
+
 /** Set-form words directly under `config`: where a single-vsys firewall's `set X` lands. */
 const DEVICE_LEVEL = new Set(['deviceconfig', 'network', 'vsys', 'device-group', 'template', 'template-stack', 'log-collector', 'log-collector-group', 'platform'])
 const CONFIG_LEVEL = new Set(['mgt-config', 'shared', 'readonly', 'panorama'])
 
 /** Set or brace text → tree, with the read problems and the number of source statements. */
-export function fromText(text: string): {root: PNode; count: number; directives: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
+export function fromText(text: string, file = ''): {root: PNode; count: number; directives: number; problems: ReadProblem[]; form: 'set' | 'brace'} {
   // `!` starts a comment line in pasted PAN-OS CLI scripts; blanked so line numbers stay
-  if (text.includes('!')) text = text.replace(/^[ \t]*!.*$/gm, '')
-  const setForm = /^[ \t]*(set|delete)\s/.test(text.split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '')
-  const read = setForm ? readSetForm(text) : readHierarchy(text)
+  const lines = inputLines({file, text}).map((l) => (BANG_COMMENT.test(l.text) ? {...l, text: ''} : l))
+  const first = lines.find((l) => l.text.trim() !== '' && !/^\s*#/.test(l.text))
+  const setForm = /^[ \t]*(set|delete)\s/.test(first?.text ?? '')
+  const read = setForm ? readSetForm(lines) : readHierarchy(lines)
   const top = newNode('', 1)
   // a [ ] list shorter than another in the same statement repeats its last item (junos/read.ts): once is enough
   const seen = new Set<string>()
@@ -193,7 +208,7 @@ export function fromText(text: string): {root: PNode; count: number; directives:
       else words = [...device, 'vsys', 'vsys1', ...words]
     }
     if (words.length > MAX_DEPTH) {
-      read.problems.push({line: s.line, reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120))})
+      read.problems.push({line: s.line, code: 'malformed', reason: `statement of ${words.length} words nests deeper than ${MAX_DEPTH} levels`, text: redactLine(s.text.slice(0, 120))})
       continue
     }
     for (const part of splitRuleAttributes(words)) {
@@ -202,7 +217,7 @@ export function fromText(text: string): {root: PNode; count: number; directives:
       seen.add(key)
       let node = top
       const last = part.length === 1 ? 1 : part.length - 1
-      for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s.text)
+      for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s)
       if (part.length > 1) node.values.push(part[part.length - 1])
       // every node a statement wrote to shares its id: the statement is understood only if all were read
       node.ids.push(s.id)
@@ -211,6 +226,8 @@ export function fromText(text: string): {root: PNode; count: number; directives:
   }
   return {root: top, count: read.count + read.directives, directives: read.directives, problems: read.problems, form: setForm ? 'set' : 'brace'}
 }
+
+const BANG_COMMENT = /^[ \t]*!/
 
 /** Rule attributes PAN-OS accepts several at a time: `set rulebase security rules R from a to b action allow`. */
 const RULE_ATTRIBUTES = new Set(['from', 'to', 'source', 'destination', 'application', 'service', 'action', 'source-user', 'category', 'negate-source', 'negate-destination', 'disabled', 'description', 'tag', 'log-setting', 'log-start', 'log-end', 'rule-type', 'source-hip', 'destination-hip', 'hip-profiles', 'schedule', 'group-tag'])
@@ -234,8 +251,8 @@ function splitRuleAttributes(words: string[]): string[][] {
 }
 
 /** A node the model read and could not use: it leaves the understood count, with this reason. */
-export function reject(node: PNode | undefined, reason: string): void {
-  if (node) node.rejected = reason
+export function reject(node: PNode | undefined, reason: string, code: UnparsedCode): void {
+  if (node) node.rejected = {reason, code}
 }
 
 export function markDeep(node: PNode | undefined): void {
@@ -311,11 +328,11 @@ class Accounting {
     if (n.used) for (const id of n.ids) this.ok.add(id)
     for (const c of n.children.values()) {
       if (c.rejected) {
-        this.unparsed.push({line: c.line, reason: c.rejected, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.unparsed.push({line: c.line, code: c.rejected.code, reason: c.rejected.reason, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
         this.all(c, false)
       } else if (c.used || c.deep) this.walk(c)
       else if (hasIds(c)) {
-        this.unparsed.push({line: c.line, reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
+        this.unparsed.push({line: c.line, code: 'unsupported', reason: `'${c.name.slice(0, 60)}' not modelled (under ${n.name || 'the top level'})`, text: redactLine(excerpt(c).slice(0, 120)), path: pathOf(c)})
         this.all(c, false)
       }
     }
