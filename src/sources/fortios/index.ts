@@ -3,6 +3,7 @@
  * tables (objects.ts) → exposures: firewall policies in table order through the shared evaluator,
  * VIPs, management access (allowaccess, local-in-policy, admin trusted hosts), SSL VPN and IPsec listeners.
  */
+import {stageDone} from '../../core/stages.js'
 import {buildExposure} from '../../model/build.js'
 import {note} from '../../model/doubts.js'
 import {ANY_BOX} from '../../net/match.js'
@@ -47,6 +48,7 @@ const MODELLED = new Set([
 
 export function parseFortios(text: string, file: string): ParseResult {
   const read = readFortios(text)
+  stageDone('tokenize')
   if (read.roots.length === 0) {
     throw new IrmError('CONFIG_WRONG_FORMAT', 'no FortiOS "config … end" section found', {
       file,
@@ -175,6 +177,7 @@ export function parseFortios(text: string, file: string): ParseResult {
   const nat = composeNat(exposures, FORTIOS_NAT)
   attachExposures(nat.exposures, zones)
   const device = describeDevice(interfaces, zones, [global, top, ...scopes.values()], listeners)
+  stageDone('evaluate')
   const {unparsed, stats, status} = acc.finish()
   return {exposures: nat.exposures, unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
 }

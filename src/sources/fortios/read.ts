@@ -126,6 +126,11 @@ function quotedWord(lines: readonly InputLine[], k: number, i: number): {word: s
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13
 
 /** The lines as statements; a quoted value may run over several lines. Linear in the text. */
+/** A line the grammar does not place (or a command it does not know): echoed, redacted. */
+function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: UnparsedCode = 'malformed'): void {
+  stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
+}
+
 function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
   for (let k = 0; k < lines.length; k++) {
     let text = lines[k].text
@@ -199,12 +204,10 @@ export function readFortios(text: string): ReadResult {
     lines += t.lines
     const [verb, ...rest] = t.words
     const top = stack[stack.length - 1]
-    const strayLine = (reason: string, code: UnparsedCode = 'malformed') =>
-      stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
     switch (verb) {
       case 'config':
         if (rest.length === 0) {
-          strayLine("'config' without a section name")
+          strayLine(stray, t, "'config' without a section name")
           break
         }
         open({kind: 'config', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
@@ -212,7 +215,7 @@ export function readFortios(text: string): ReadResult {
         break
       case 'edit':
         if (top?.kind !== 'config') {
-          strayLine("'edit' outside a config block")
+          strayLine(stray, t, "'edit' outside a config block")
           break
         }
         open({kind: 'edit', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
@@ -220,7 +223,7 @@ export function readFortios(text: string): ReadResult {
         break
       case 'next':
         if (top?.kind !== 'edit') {
-          strayLine("'next' without an 'edit'")
+          strayLine(stray, t, "'next' without an 'edit'")
           break
         }
         count(t.lines)
@@ -230,7 +233,7 @@ export function readFortios(text: string): ReadResult {
         // an 'end' also closes an edit whose 'next' is missing (FortiOS accepts it)
         if (top?.kind === 'edit' && stack.length >= 2) close()
         if (stack[stack.length - 1]?.kind !== 'config') {
-          strayLine("'end' without a 'config'")
+          strayLine(stray, t, "'end' without a 'config'")
           break
         }
         count(t.lines)
@@ -242,7 +245,7 @@ export function readFortios(text: string): ReadResult {
       case 'rename':
       case 'clone':
         if (top?.kind !== 'config') {
-          strayLine(`'${verb}' outside a config block`)
+          strayLine(stray, t, `'${verb}' outside a config block`)
           break
         }
         ;(top.ops ??= []).push({verb, args: rest, line: t.line, lines: t.lines, at: top.children.length})
@@ -253,9 +256,9 @@ export function readFortios(text: string): ReadResult {
           top.statements.push({verb: verb as Verb, key: rest[0], values: rest.slice(1), line: t.line, lines: t.lines})
           count(t.lines)
         } else if (VERBS.has(verb) && rest.length > 0) {
-          strayLine(`'${verb}' outside a config block`)
+          strayLine(stray, t, `'${verb}' outside a config block`)
         } else {
-          strayLine(`unknown command '${verb.slice(0, 40)}'`, 'unknown-statement')
+          strayLine(stray, t, `unknown command '${verb.slice(0, 40)}'`, 'unknown-statement')
         }
     }
   }

@@ -8,6 +8,7 @@
  * default block. Floating rules with direction `out` give `outbound` exposures (pfSense passes all
  * egress by default, so only explicit pass-out rules are listed).
  */
+import {stageDone} from '../../core/stages.js'
 import {addDoubts, buildExposure} from '../../model/build.js'
 import {note} from '../../model/doubts.js'
 import {ANY_BOX} from '../../net/match.js'
@@ -41,6 +42,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
     })
   }
   const doc = parseXml(text, file)
+  stageDone('tokenize')
   const root = doc.children[0]
   if (!root || (root.name !== 'pfsense' && root.name !== 'opnsense')) {
     throw new IrmError('CONFIG_WRONG_FORMAT', `not a pfSense/OPNsense config.xml (root element <${root?.name ?? 'none'}>)`, {
@@ -162,6 +164,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
   attachExposures(composed.exposures)
   const device = describeDevice(root, interfaces, mgmt, composed.exposures)
   const {unparsed, stats, status} = acc.finish()
+  stageDone('evaluate')
   return {exposures: composed.exposures, unparsed, ...(composed.doubts.length ? {doubts: composed.doubts} : {}), stats, status, device}
 }
 
