@@ -22,7 +22,7 @@ import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard, type Permit} from '../../model/evaluate.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed, UnparsedCode} from '../types.js'
-import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled, problem} from './compile.js'
+import {addDoubt, applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled, problem} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
 import {composeNetfilterNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
@@ -155,7 +155,7 @@ function mapVariants(
     else entries = m.entries
     if (!entries) {
       const c = cloneCompiled(base)
-      c.doubts.push(note('translation-unknown', `translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`))
+      addDoubt(c, note('translation-unknown', `translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`))
       if ('name' in m.entries && !table.sets.has(m.entries.name)) problem(c, `unknown map '@${m.entries.name}'`, 'undefined-reference')
       return [{compiled: c, verdict, nat: {...nat, map: undefined}}]
     }
@@ -164,7 +164,7 @@ function mapVariants(
     const fields = m.field.split(' . ')
     return entries.map(([key, to]) => {
       const c = cloneCompiled(base)
-      if (balanced) c.doubts.push(note('load-balanced', `load-balanced (${m.field}): one of ${entries.length} backends`))
+      if (balanced) addDoubt(c, note('load-balanced', `load-balanced (${m.field}): one of ${entries.length} backends`))
       else {
         const keys = key.split(' . ')
         if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`, code: 'malformed'}, table)
@@ -198,12 +198,14 @@ function natTranslation(nat: Extract<Stmt, {t: 'nat'}>, natTo?: string): {to?: A
   return out
 }
 
-/** The variants of a rule, computed once for every walk that meets it. */
-function variantsFor(rule: NftRule, table: NftTable, cache: Map<NftRule, Variant[]>): Variant[] {
-  let variants = cache.get(rule)
+/** The variants of a chain's rules (index = rule), computed once for every walk that meets them. */
+type VariantCache = Map<NftChain, Variant[][]>
+
+function chainVariants(table: NftTable, chain: NftChain, cache: VariantCache): Variant[][] {
+  let variants = cache.get(chain)
   if (!variants) {
-    variants = variantsOf(rule, table)
-    cache.set(rule, variants)
+    variants = chain.rules.map((rule) => variantsOf(rule, table))
+    cache.set(chain, variants)
   }
   return variants
 }
@@ -236,12 +238,12 @@ function evalRule(v: Variant, match: Box, meta: Meta, mode: Mode, table: NftTabl
 }
 
 /** The chains a walk from `start` can reach (jump/goto, verdict maps included), in the table's order. */
-function reachableChains(table: NftTable, start: NftChain, cache: Map<NftRule, Variant[]>): NftChain[] {
+function reachableChains(table: NftTable, start: NftChain, cache: VariantCache): NftChain[] {
   const seen = new Set<NftChain>([start])
   const queue = [start]
   for (let c = queue.pop(); c; c = queue.pop()) {
-    for (const rule of c.rules) {
-      for (const v of variantsFor(rule, table, cache)) {
+    for (const variants of chainVariants(table, c, cache)) {
+      for (const v of variants) {
         const vd = v.verdict
         if (vd?.kind !== 'jump' && vd?.kind !== 'goto') continue
         const next = table.chains.get(vd.target)
@@ -259,10 +261,12 @@ function reachableChains(table: NftTable, start: NftChain, cache: Map<NftRule, V
  * The rule problems of a table walked at all, reported once (reachable or not): what its rules do not
  * say clearly, and jumps to chains that do not exist.
  */
-function auditTable(table: NftTable, cache: Map<NftRule, Variant[]>, warn: Warn): void {
+function auditTable(table: NftTable, cache: VariantCache, warn: Warn): void {
   for (const chain of table.chains.values()) {
-    for (const rule of chain.rules) {
-      const variants = variantsFor(rule, table, cache)
+    const all = chainVariants(table, chain, cache)
+    for (let i = 0; i < chain.rules.length; i++) {
+      const rule = chain.rules[i]
+      const variants = all[i]
       const problems = new Set(variants.flatMap((v) => v.compiled.problems))
       const code = variants.find((v) => v.compiled.code)?.compiled.code
       if (problems.size && code) warn(rule, [...problems].join('; '), code)
@@ -285,13 +289,14 @@ function convertChain(
   base: boolean,
   kind: ExposureKind,
   direction: Direction,
-  cache: Map<NftRule, Variant[]>,
+  cache: VariantCache,
 ): EvalChain<Meta> {
   const rules: Array<EvalRule<Meta>> = []
+  const all = chainVariants(table, chain, cache)
   for (let i = 0; i < chain.rules.length; i++) {
     const rule = chain.rules[i]
     let name: string | undefined
-    for (const v of variantsFor(rule, table, cache)) {
+    for (const v of all[i]) {
       const c = v.compiled
       if (!c.newTraffic) continue
       const scope = c.loopback ? LOOPBACK[family] : FAMILY_ANY[family]
@@ -418,7 +423,7 @@ function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook)
 
 /** What the walks of one ruleset share: the variant cache, the warnings, and what they produce. */
 interface Walks {
-  cache: Map<NftRule, Variant[]>
+  cache: VariantCache
   warnings: Map<number, Unparsed>
   warn: Warn
   audited: Set<NftTable>

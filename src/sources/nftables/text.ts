@@ -67,6 +67,12 @@ class Reader {
   }
 
   textOf(first: number, last: number): string {
+    if (first === last) {
+      // one line (almost every rule): no arrays
+      const t = this.lines[first - 1]?.text ?? ''
+      const hash = t.indexOf('#')
+      return redactLine((hash < 0 ? t : t.slice(0, hash)).trim().replace(/\s+/g, ' '))
+    }
     return redactLine(
       this.lines
         .slice(first - 1, last)
