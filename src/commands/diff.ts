@@ -7,7 +7,7 @@ import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
 import {type DiffReport, failReason, runDiff} from '../diff/run.js'
 import {validateInventory} from '../inventory/validate.js'
-import {DIFF_RENDERERS} from '../report/diff-formats.js'
+import {DIFF_RENDERERS, READS_REACH} from '../report/diff-formats.js'
 import {renderAs} from '../report/renderers.js'
 
 export default class Diff extends BaseCommand {
@@ -64,7 +64,7 @@ export default class Diff extends BaseCommand {
       recordRevision: true,
       jobs: flags.jobs,
       // the reach section is printed only by the JSON document; the other formats never read it
-      reach: flags.format === 'json' || this.jsonEnabled(),
+      reach: READS_REACH.has(flags.format) || this.jsonEnabled(),
       asOf,
       displayBase: process.cwd(),
       validate: (inv) =>

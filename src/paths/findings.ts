@@ -32,9 +32,9 @@ export interface PathFindings {
  */
 export function pathFindings(input: DiffInput, findings: Finding[], options: {report?: boolean} = {}): PathFindings {
   const report = options.report !== false
+  if (!pathsWanted(input, report)) return {findings}
   // without the report the walk serves only unwanted-path: from the internet, when a zone is guarded
   const walk = report || input.zones.some((z) => GUARDED.includes(z.trust))
-  if (!walk && input.flows.length === 0) return {findings}
   const space = new PathSpace(input)
   const from = untrustedZones(space)
   const reached = (report ? from : walk ? from.filter((z) => space.zone(z)?.trust === 'internet') : []).flatMap((z) => reachFrom(space, z))
@@ -49,6 +49,14 @@ export function pathFindings(input: DiffInput, findings: Finding[], options: {re
   const kept = findings.filter((f) => !(f.rule === 'critical-flow-blocked' && f.flow && decided.has(f.flow)))
   // the reach report costs as much as the walk and grows with every rule that reaches a zone
   return {findings: [...kept, ...out], ...(report ? {reach: reachReport(space, from, reached)} : {})}
+}
+
+/**
+ * Whether the path analysis has anything to decide: the reach section, unwanted-path (a guarded zone)
+ * or a critical flow. Else pathFindings returns the findings as they are, and needs no exposure.
+ */
+export function pathsWanted(input: Pick<DiffInput, 'zones' | 'flows'>, report: boolean): boolean {
+  return report || input.flows.length > 0 || input.zones.some((z) => GUARDED.includes(z.trust))
 }
 
 /** Access points of each device as boxes (one per service). */

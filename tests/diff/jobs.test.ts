@@ -21,11 +21,18 @@ const AS_OF = '2026-11-25'
 const dir = mkdtempSync(join(tmpdir(), 'irm-jobs-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
-/** The report of one run in the three formats, as the command writes them. */
-async function formats(inventoryDir: string, jobs: number): Promise<{json: string; markdown: string; sarif: string}> {
-  const run = await runDiff({inventoryDir, asOf: AS_OF, displayBase: ROOT, jobs})
+/**
+ * The report of one run in the three formats, as the command writes them. `reach: false` (the command's
+ * other formats): on an estate with no guarded zone and no flow each device is diffed on its worker.
+ */
+async function formats(inventoryDir: string, jobs: number, reach = true): Promise<{json: string; markdown: string; sarif: string}> {
+  const run = await runDiff({inventoryDir, asOf: AS_OF, displayBase: ROOT, jobs, reach})
   const o = {paint: paint(false), version: '0.0.0-test'}
-  return {json: await DIFF_RENDERERS.json(run), markdown: await DIFF_RENDERERS.markdown(run, o), sarif: await DIFF_RENDERERS.sarif(run, o)}
+  const text = async (format: string) => {
+    const r = await DIFF_RENDERERS[format](run, o)
+    return typeof r === 'string' ? r : [...r].join('')
+  }
+  return {json: await text('json'), markdown: await text('markdown'), sarif: await text('sarif')}
 }
 
 describe('diff --jobs', () => {
@@ -52,8 +59,26 @@ describe('diff --jobs', () => {
     expect(two.json).toBe(one.json)
     expect(two.markdown).toBe(one.markdown)
     expect(two.sarif).toBe(one.sarif)
+    // per device on the workers: the same markdown and SARIF, and the same JSON less the reach section
+    const lean = [await formats(inv, 1, false), await formats(inv, 2, false)]
+    for (const l of lean) {
+      expect(l.markdown).toBe(one.markdown)
+      expect(l.sarif).toBe(one.sarif)
+      expect(l.json).toBe(JSON.stringify({...JSON.parse(one.json), reach: undefined}, null, 2))
+    }
     const report = JSON.parse(one.json) as {findings: Array<{rule: string; device: string}>; devices: Array<{id: string; status: string}>}
     expect(report.findings.filter((f) => f.device === 'fw-0002').map((f) => f.rule)).toEqual(['device-unaudited'])
     expect(report.devices.map((d) => `${d.id} ${d.status}`)).toEqual(['fw-0000 audited', 'fw-0001 audited', 'fw-0002 unaudited', 'fw-0003 audited', 'fw-0004 audited', 'fw-0005 audited'])
+  })
+
+  it('per device on the workers, a bad --live file is the same input error as on one thread', async () => {
+    const inv = join(dir, 'estate-live')
+    writeInventory(inv, 4, 200)
+    writeFileSync(join(dir, 'bad.rules'), 'Connection reset by peer\n')
+    const run = (jobs: number) => runDiff({inventoryDir: inv, asOf: AS_OF, displayBase: ROOT, jobs, reach: false, live: [`fw-0001=${join(dir, 'bad.rules')}:iptables`]}).catch((e: Error) => e)
+    const one = await run(1)
+    const two = await run(2)
+    expect(one).toMatchObject({code: 'CONFIG_WRONG_FORMAT'})
+    expect(two).toMatchObject({name: (one as Error).name, message: (one as Error).message, code: 'CONFIG_WRONG_FORMAT'})
   })
 })
