@@ -10,7 +10,7 @@ import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {decodeInput} from './input.js'
-import type {Unparsed} from './types.js'
+import type {Unparsed, UnparsedCode} from './types.js'
 
 /** nft's own limit (MAX_INCLUDE_DEPTH); strongSwan has none, loops aside. */
 export const MAX_INCLUDE_DEPTH = 16
@@ -60,9 +60,10 @@ export function spliceIncludes(mainAbs: string, text: string, options: IncludeOp
       // the include line itself becomes blank: understood once its files are read
       lines.push('')
       out.origin.push({file: display, line: k + 1})
-      const problem = (reason: string) => out.problems.push({file: display, line: k + 1, reason, text: raw.trim().slice(0, 200)})
+      // every refusal leaves the include unread (not-followed) but a missing name (malformed) or file (undefined-reference)
+      const problem = (reason: string, code: UnparsedCode = 'not-followed') => out.problems.push({file: display, line: k + 1, code, reason, text: raw.trim().slice(0, 200)})
       const pattern = (m[1] ?? m[2] ?? '').trim()
-      if (!pattern) return problem('include without a file name')
+      if (!pattern) return problem('include without a file name', 'malformed')
       if (stack.length > MAX_INCLUDE_DEPTH) return problem(`include '${pattern}' nests deeper than ${MAX_INCLUDE_DEPTH} files: not read`)
       const target = isAbsolute(pattern) ? join(root, pattern) : resolve(dirname(abs), pattern)
       if (!inside(target, root)) return problem(`include '${pattern}' leaves the include root: not read (set --include-root)`)
@@ -71,7 +72,7 @@ export function spliceIncludes(mainAbs: string, text: string, options: IncludeOp
       for (const f of files) {
         const real = safeRealpath(f)
         if (!real) {
-          problem(`include '${pattern}': ${options.display(f)} not found under the include root`)
+          problem(`include '${pattern}': ${options.display(f)} not found under the include root`, 'undefined-reference')
           continue
         }
         if (!inside(real, root)) {

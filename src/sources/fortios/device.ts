@@ -44,7 +44,7 @@ export function readInterfaces(items: Item[], acc: Accounting): Map<string, Inte
         info.subnets = info.subnets.union(a.subnet)
         const cidr = cidrOf(s.values[0], s.values[0].includes('/') ? undefined : s.values[1])
         if (cidr) info.cidrs.push(cidr)
-      } else acc.statement(s, 'unreadable interface address')
+      } else acc.statement(s, 'unreadable interface address', 'bad-value')
     }
     addIp(item.settings.get('ip'))
     const access = item.settings.get('allowaccess')
@@ -137,7 +137,7 @@ export function managementExposures(
       const unknown = a.tokens.filter((t) => !INTERFACE_ACCESS[t])
       if (unknown.length) {
         // the known services of the line are still modelled; the line counts as not understood
-        acc.line(a.line, `unknown allowaccess ${unknown.map((t) => `'${t}'`).join(', ')}`, a.text, 1)
+        acc.line(a.line, `unknown allowaccess ${unknown.map((t) => `'${t}'`).join(', ')}`, a.text, 1, 'bad-value')
       }
       const familySet = AddressSet.anyOf(a.family)
       const hosts = info.hosts.only(a.family)
@@ -235,7 +235,7 @@ export function vpnExposures(scope: Scope, tables: VdomTables, interfaces: Map<s
     for (const b of sslBlocks) {
       for (const s of b.statements) {
         if (SSL_SETTINGS_KEYS.has(s.key)) statements.push(s)
-        else acc.statement(s, `unknown setting '${s.key}' in 'config vpn ssl settings'`)
+        else acc.statement(s, `unknown setting '${s.key}' in 'config vpn ssl settings'`, 'unknown-statement')
       }
     }
     const settings = settingsOf(statements)

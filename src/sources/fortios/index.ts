@@ -3,6 +3,7 @@
  * tables (objects.ts) → exposures: firewall policies in table order through the shared evaluator,
  * VIPs, management access (allowaccess, local-in-policy, admin trusted hosts), SSL VPN and IPsec listeners.
  */
+import {stageDone} from '../../core/stages.js'
 import {buildExposure} from '../../model/build.js'
 import {note} from '../../model/doubts.js'
 import {ANY_BOX} from '../../net/match.js'
@@ -47,6 +48,7 @@ const MODELLED = new Set([
 
 export function parseFortios(text: string, file: string): ParseResult {
   const read = readFortios(text)
+  stageDone('tokenize')
   if (read.roots.length === 0) {
     throw new IrmError('CONFIG_WRONG_FORMAT', 'no FortiOS "config … end" section found', {
       file,
@@ -55,8 +57,9 @@ export function parseFortios(text: string, file: string): ParseResult {
     })
   }
   const acc = new Accounting()
-  acc.count(read.lines)
-  for (const s of read.stray) acc.line(s.line, s.reason, s.text, s.lines)
+  // the reader counted the lines; `total` (not `count`) so that ignored sections add no lines of their own
+  acc.total(read.lines)
+  for (const s of read.stray) acc.line(s.line, s.reason, s.text, s.lines, s.code)
   const vdomMode = read.roots.some((r) => r.name === 'vdom' && r.children.some((e) => e.children.length > 0))
   const global: Scope = {sections: new Map()}
   const scopes = new Map<string, Scope>()
@@ -67,14 +70,14 @@ export function parseFortios(text: string, file: string): ParseResult {
     else scope.sections.set(b.name, [b])
   }
   const unclosed = (b: Block) => {
-    if (!b.closed) acc.line(b.line, `'${b.kind}' not closed (file truncated?)`, blockText(b), 0)
+    if (!b.closed) acc.line(b.line, `'${b.kind}' not closed (file truncated?)`, blockText(b), 0, 'malformed')
     for (const c of b.children) unclosed(c)
   }
   for (const root of read.roots) {
     unclosed(root)
     if (root.name === 'vdom') {
-      for (const s of root.statements) acc.statement(s, "setting outside an entry in 'config vdom'")
-      for (const o of root.ops ?? []) acc.op(o, `'${o.verb}' of a VDOM not modelled`)
+      for (const s of root.statements) acc.statement(s, "setting outside an entry in 'config vdom'", 'malformed')
+      for (const o of root.ops ?? []) acc.op(o, `'${o.verb}' of a VDOM not modelled`, 'unsupported')
       for (const e of root.children) {
         if (e.kind !== 'edit') continue
         let scope = scopes.get(e.name)
@@ -82,12 +85,12 @@ export function parseFortios(text: string, file: string): ParseResult {
           scope = {vdom: e.name, sections: new Map()}
           scopes.set(e.name, scope)
         }
-        for (const s of e.statements) acc.statement(s, 'setting directly inside a VDOM')
+        for (const s of e.statements) acc.statement(s, 'setting directly inside a VDOM', 'malformed')
         for (const c of e.children) add(scope, c)
       }
     } else if (root.name === 'global') {
-      for (const s of root.statements) acc.statement(s, "setting directly inside 'config global'")
-      for (const o of root.ops ?? []) acc.op(o, `'${o.verb}' directly inside 'config global'`)
+      for (const s of root.statements) acc.statement(s, "setting directly inside 'config global'", 'malformed')
+      for (const o of root.ops ?? []) acc.op(o, `'${o.verb}' directly inside 'config global'`, 'unsupported')
       for (const c of root.children) add(global, c)
     } else {
       add(top, root)
@@ -99,8 +102,13 @@ export function parseFortios(text: string, file: string): ParseResult {
   // sections nobody models: one unparsed entry per block, unless empty or ignored on purpose
   for (const scope of [global, top, ...scopes.values()]) {
     for (const [name, blocks] of scope.sections) {
-      if (MODELLED.has(name) || ignoredReason(name) !== undefined) continue
-      for (const b of blocks) if (b.statements.length || b.children.length || b.ops?.length) acc.block(b, `section 'config ${name}' not modelled`)
+      if (MODELLED.has(name)) continue
+      const ignored = ignoredReason(name)
+      if (ignored !== undefined) {
+        for (const b of blocks) acc.ignored(b.line, ignored)
+        continue
+      }
+      for (const b of blocks) if (b.statements.length || b.children.length || b.ops?.length) acc.block(b, `section 'config ${name}' not modelled`, 'unsupported')
     }
   }
 
@@ -169,6 +177,7 @@ export function parseFortios(text: string, file: string): ParseResult {
   const nat = composeNat(exposures, FORTIOS_NAT)
   attachExposures(nat.exposures, zones)
   const device = describeDevice(interfaces, zones, [global, top, ...scopes.values()], listeners)
+  stageDone('evaluate')
   const {unparsed, stats, status} = acc.finish()
   return {exposures: nat.exposures, unparsed, ...(nat.doubts.length ? {doubts: nat.doubts} : {}), ...(denies.length ? {denies} : {}), stats, status, device}
 }

@@ -1,5 +1,6 @@
 /** Section entries as FortiOS merges them, and the bookkeeping of every line we could not use. */
 import {ParseLedger} from '../kit/ledger.js'
+import type {UnparsedCode} from '../types.js'
 import type {Entry} from './objects.js'
 import {type Block, blockText, opText, settingsOf, type Statement, statementText, type TableOp} from './read.js'
 
@@ -8,21 +9,21 @@ import {type Block, blockText, opText, settingsOf, type Statement, statementText
  * them it costs (a statement, a block, a table operation).
  */
 export class Accounting extends ParseLedger {
-  statement(s: Statement, reason: string): void {
-    this.unparsed(s.line, reason, statementText(s), {cost: s.lines})
+  statement(s: Statement, reason: string, code: UnparsedCode): void {
+    this.unparsed(s.line, reason, statementText(s), {code, cost: s.lines})
   }
 
-  block(b: Block, reason: string): void {
-    this.unparsed(b.line, reason, blockText(b), {cost: b.size})
+  block(b: Block, reason: string, code: UnparsedCode): void {
+    this.unparsed(b.line, reason, blockText(b), {code, cost: b.size})
   }
 
-  op(o: TableOp, reason: string): void {
-    this.unparsed(o.line, reason, opText(o), {cost: o.lines})
+  op(o: TableOp, reason: string, code: UnparsedCode): void {
+    this.unparsed(o.line, reason, opText(o), {code, cost: o.lines})
   }
 
   /** An entry that costs `cost` lines (0: reported, the lines counted elsewhere). */
-  line(line: number, reason: string, text: string, cost: number): void {
-    this.unparsed(line, reason, text, {cost})
+  line(line: number, reason: string, text: string, cost: number, code: UnparsedCode): void {
+    this.unparsed(line, reason, text, {code, cost})
   }
 }
 
@@ -61,7 +62,7 @@ export function itemsOf(
 ): Item[] {
   let byName = new Map<string, Item>()
   for (const block of blocks ?? []) {
-    for (const s of block.statements) acc.statement(s, `setting outside an entry in 'config ${section}'`)
+    for (const s of block.statements) acc.statement(s, `setting outside an entry in 'config ${section}'`, 'malformed')
     const ops = block.ops ?? []
     let next = 0
     const replay = (upTo: number) => {
@@ -70,7 +71,7 @@ export function itemsOf(
     for (const [k, child] of block.children.entries()) {
       replay(k)
       if (child.kind !== 'edit') {
-        acc.block(child, `nested section '${child.name}' in 'config ${section}' not modelled`)
+        acc.block(child, `nested section '${child.name}' in 'config ${section}' not modelled`, 'unsupported')
         continue
       }
       let item = byName.get(child.name)
@@ -80,7 +81,7 @@ export function itemsOf(
       }
       for (const s of child.statements) {
         if (known && !known.has(s.key)) {
-          acc.statement(s, `unknown setting '${s.key}' in 'config ${section}'`)
+          acc.statement(s, `unknown setting '${s.key}' in 'config ${section}'`, 'unknown-statement')
           item.unknown.push(s.key)
         } else {
           item.statements.push(s)
@@ -88,7 +89,7 @@ export function itemsOf(
       }
       for (const c of child.children) {
         if (c.kind === 'config' && nested(c.name)) item.children.push(c)
-        else if (known) acc.block(c, `nested section '${c.name}' in 'config ${section}' not modelled`)
+        else if (known) acc.block(c, `nested section '${c.name}' in 'config ${section}' not modelled`, 'unsupported')
       }
     }
     replay(Infinity)
@@ -101,18 +102,18 @@ export function itemsOf(
 function applyOp(byName: Map<string, Item>, op: TableOp, section: string, acc: Accounting): Map<string, Item> {
   const [name, word, other] = op.args
   const missing = (n: string) => {
-    acc.op(op, `${op.verb}: no entry '${n}' in 'config ${section}'`)
+    acc.op(op, `${op.verb}: no entry '${n}' in 'config ${section}'`, 'undefined-reference')
     return byName
   }
   const item = name === undefined ? undefined : byName.get(name)
   if (op.verb === 'delete') {
-    if (op.args.length !== 1) return (acc.op(op, 'delete takes one entry'), byName)
+    if (op.args.length !== 1) return (acc.op(op, 'delete takes one entry', 'malformed'), byName)
     if (!item) return missing(name)
     byName.delete(name)
     return byName
   }
   if (op.verb === 'move') {
-    if (op.args.length !== 3 || (word !== 'before' && word !== 'after')) return (acc.op(op, 'move needs ENTRY before|after ENTRY'), byName)
+    if (op.args.length !== 3 || (word !== 'before' && word !== 'after')) return (acc.op(op, 'move needs ENTRY before|after ENTRY', 'malformed'), byName)
     if (!item) return missing(name)
     if (!byName.has(other)) return missing(other)
     if (name === other) return byName
@@ -126,9 +127,9 @@ function applyOp(byName: Map<string, Item>, op: TableOp, section: string, acc: A
     return out
   }
   // rename A to B / clone A to B
-  if (op.args.length !== 3 || word !== 'to') return (acc.op(op, `${op.verb} needs ENTRY to NAME`), byName)
+  if (op.args.length !== 3 || word !== 'to') return (acc.op(op, `${op.verb} needs ENTRY to NAME`, 'malformed'), byName)
   if (!item) return missing(name)
-  if (byName.has(other)) return (acc.op(op, `${op.verb}: entry '${other}' already exists in 'config ${section}'`), byName)
+  if (byName.has(other)) return (acc.op(op, `${op.verb}: entry '${other}' already exists in 'config ${section}'`, 'bad-value'), byName)
   if (op.verb === 'clone') {
     // the copy goes to the end of the table, with its own statements from here on
     byName.set(other, {...item, name: other, line: op.line, statements: [...item.statements], children: [...item.children], unknown: [...item.unknown]})

@@ -82,7 +82,7 @@ export function buildTables(scope: Scope, acc: Accounting, interfaces: Map<strin
       }
       const vip = readVip(item, family, itemText(item))
       if (typeof vip === 'string') {
-        acc.line(item.line, vip, `edit ${item.name}`, 1)
+        acc.line(item.line, vip, `edit ${item.name}`, 1, 'bad-value')
         continue
       }
       // server load balancing: the real servers are where traffic goes
@@ -280,35 +280,55 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
   return rules
 }
 
+type Fold = {meta: PolicyMeta; box: Box; ins: Set<string>; outs: Set<string>}
+
+const MAX_SCAN = 32
 const setKey = (a: AddressSet) => `${a.v4.join(',')}/${a.v6.join(',')}`
+const foldKey = (m: PolicyMeta, b: Box) =>
+  [
+    m.translated?.to ? setKey(m.translated.to) : '',
+    m.translated?.ports?.ranges.join(',') ?? '',
+    setKey(b.from),
+    setKey(b.to),
+    b.protocols.ranges.join(','),
+    b.ports.ranges.join(','),
+    b.sourcePorts.ranges.join(','),
+  ].join('|')
+
+/** Same traffic, same translation: the permits of one policy that fold into one exposure. */
+function sameFold(f: Fold, m: PolicyMeta, b: Box): boolean {
+  const t = f.meta.translated
+  const u = m.translated
+  if (!!t?.to !== !!u?.to || (t?.to && !t.to.equals(u!.to!))) return false
+  if (!!t?.ports !== !!u?.ports || (t?.ports && !t.ports.equals(u!.ports!))) return false
+  const a = f.box
+  return a.protocols.equals(b.protocols) && a.ports.equals(b.ports) && a.sourcePorts.equals(b.sourcePorts) && a.to.equals(b.to) && a.from.equals(b.from)
+}
 
 /** Evaluate, then fold the permits of one policy across interface pairs when they are the same traffic. */
 export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Exposure[], denies?: Denial[]): void {
   const {permits, denies: denied} = evaluateList(rules, 'deny', undefined, {recordDenies: denies !== undefined})
   // the deny policies as applied, for the line that decides a blocked flow (the implicit policy 0 has no line)
   for (const d of denied ?? []) denies?.push({line: d.meta.line, rule: d.meta.rule, box: d.box, direction: 'inbound'})
-  const folded = new Map<string, {meta: PolicyMeta; box: Box; ins: Set<string>; outs: Set<string>}>()
+  // per policy (group), its folds in first-seen order: most policies have a few, compared by value; a
+  // policy cut in many pieces gets a keyed index instead (no quadratic scan)
+  const byGroup = new Map<number, {list: Fold[]; index?: Map<string, Fold>}>()
+  const folded: Fold[] = []
   for (const p of permits) {
     const m = p.meta
-    const key = [
-      m.group,
-      m.translated?.to ? setKey(m.translated.to) : '',
-      m.translated?.ports?.ranges.join(',') ?? '',
-      setKey(p.box.from),
-      setKey(p.box.to),
-      p.box.protocols.ranges.join(','),
-      p.box.ports.ranges.join(','),
-      p.box.sourcePorts.ranges.join(','),
-    ].join('|')
-    let f = folded.get(key)
+    let g = byGroup.get(m.group)
+    if (!g) byGroup.set(m.group, (g = {list: []}))
+    let f = g.index ? g.index.get(foldKey(m, p.box)) : g.list.find((x) => sameFold(x, m, p.box))
     if (!f) {
       f = {meta: m, box: p.box, ins: new Set(), outs: new Set()}
-      folded.set(key, f)
+      if (g.index) g.index.set(foldKey(m, p.box), f)
+      else if (g.list.push(f) >= MAX_SCAN) g.index = new Map(g.list.map((x) => [foldKey(x.meta, x.box), x]))
+      folded.push(f)
     }
     f.ins.add(m.srcintf)
     f.outs.add(m.dstintf)
   }
-  for (const {meta, box, ins, outs} of folded.values()) {
+  for (const {meta, box, ins, outs} of folded) {
     const inList = ins.has('any') ? [] : [...ins]
     const outList = outs.has('any') ? [] : [...outs]
     out.push(

@@ -5,7 +5,9 @@
  */
 import {IrmError} from '../../core/errors.js'
 import {MAX_NESTING} from '../../core/limits.js'
+import {type InputLine, inputLines} from '../input.js'
 import {redactLine} from '../redact.js'
+import type {UnparsedCode} from '../types.js'
 
 export type Verb = 'set' | 'unset' | 'append' | 'select' | 'unselect'
 
@@ -50,6 +52,7 @@ export function opText(op: TableOp): string {
 export interface StrayLine {
   line: number
   lines: number
+  code: UnparsedCode
   reason: string
   text: string
 }
@@ -85,71 +88,88 @@ export function blockText(b: Block): string {
   return redactLine(b.kind === 'config' ? `config ${b.name}` : `edit ${/[\s"]/.test(b.name) ? `"${b.name}"` : b.name}`)
 }
 
-/** Split the text into statements; a quoted value may run over several lines. Linear in the text. */
-function* tokenize(text: string): Generator<Tokens> {
-  const n = text.length
-  let i = 0
-  let line = 1
-  while (i < n) {
-    // skip blank space at the start of a line
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++
-    if (i >= n) break
-    if (text[i] === '\n') {
-      i++
-      line++
+/** A quoted word from `i` (just after its opening quote) on line `k`: it may run over several lines. */
+function quotedWord(lines: readonly InputLine[], k: number, i: number): {word: string; k: number; i: number} {
+  let text = lines[k].text
+  let word = ''
+  let run = i
+  for (;;) {
+    if (i >= text.length) {
+      // the value goes on on the next line: the newline is part of it
+      word += text.slice(run)
+      if (k + 1 >= lines.length) return {word, k, i}
+      word += '\n'
+      text = lines[++k].text
+      i = run = 0
       continue
     }
-    if (text[i] === '#') {
-      while (i < n && text[i] !== '\n') i++
+    const c = text.charCodeAt(i)
+    if (c === 34) return {word: word + text.slice(run, i), k, i: i + 1}
+    if (c === 92) {
+      // `\x` is x; a `\` that ends the line escapes its newline
+      word += text.slice(run, i)
+      if (i + 1 >= text.length) {
+        if (k + 1 >= lines.length) return {word, k, i: i + 1}
+        word += '\n'
+        text = lines[++k].text
+        i = run = 0
+        continue
+      }
+      run = i + 1
+      i += 2
       continue
     }
-    const start = line
+    i++
+  }
+}
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13
+
+/** The lines as statements; a quoted value may run over several lines. Linear in the text. */
+/** A line the grammar does not place (or a command it does not know): echoed, redacted. */
+function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: UnparsedCode = 'malformed'): void {
+  stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
+}
+
+function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
+  for (let k = 0; k < lines.length; k++) {
+    let text = lines[k].text
+    let i = 0
+    while (i < text.length && isBlank(text.charCodeAt(i))) i++
+    if (i >= text.length || text.charCodeAt(i) === 35) continue
+    const start = k
     const words: string[] = []
     const quoted: boolean[] = []
-    while (i < n && text[i] !== '\n') {
-      const c = text[i]
-      if (c === ' ' || c === '\t' || c === '\r') {
+    while (i < text.length) {
+      if (isBlank(text.charCodeAt(i))) {
         i++
         continue
       }
-      let word = ''
-      let q = false
-      if (c === '"') {
-        q = true
-        i++
-        // copy runs between escapes in one slice: most values have none
-        let run = i
-        while (i < n && text[i] !== '"') {
-          if (text[i] === '\\' && i + 1 < n) {
-            word += text.slice(run, i)
-            i++
-            if (text[i] === '\n') line++
-            run = i
-            i++
-            continue
-          }
-          if (text[i] === '\n') line++
-          i++
-        }
-        word += text.slice(run, i)
-        i++ // closing quote (or end of text)
-      } else {
-        let run = i
-        while (i < n && text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\n' && text[i] !== '\r') {
-          if (text[i] === '\\' && i + 1 < n && text[i + 1] !== '\n') {
-            word += text.slice(run, i)
-            run = i + 1
-            i += 2
-            continue
-          }
-          i++
-        }
-        word += text.slice(run, i)
+      if (text.charCodeAt(i) === 34) {
+        const q = quotedWord(lines, k, i + 1)
+        words.push(q.word)
+        quoted.push(true)
+        k = q.k
+        i = q.i
+        text = lines[k].text
+        continue
       }
-      words.push(word)
-      quoted.push(q)
+      // a bare word: `\x` is x (a `\` at the end of the line stays)
+      let word = ''
+      let run = i
+      while (i < text.length && !isBlank(text.charCodeAt(i))) {
+        if (text.charCodeAt(i) === 92 && i + 1 < text.length) {
+          word += text.slice(run, i)
+          run = i + 1
+          i += 2
+          continue
+        }
+        i++
+      }
+      words.push(word + text.slice(run, i))
+      quoted.push(false)
     }
-    yield {words, quoted, line: start, lines: line - start + 1}
+    yield {words, quoted, line: lines[start].line, lines: k - start + 1}
   }
 }
 
@@ -180,16 +200,14 @@ export function readFortios(text: string): ReadResult {
     stack.pop()!.closed = true
   }
 
-  for (const t of tokenize(text)) {
+  for (const t of tokenize(inputLines({file: '', text}))) {
     lines += t.lines
     const [verb, ...rest] = t.words
     const top = stack[stack.length - 1]
-    const strayLine = (reason: string) =>
-      stray.push({line: t.line, lines: t.lines, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
     switch (verb) {
       case 'config':
         if (rest.length === 0) {
-          strayLine("'config' without a section name")
+          strayLine(stray, t, "'config' without a section name")
           break
         }
         open({kind: 'config', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
@@ -197,7 +215,7 @@ export function readFortios(text: string): ReadResult {
         break
       case 'edit':
         if (top?.kind !== 'config') {
-          strayLine("'edit' outside a config block")
+          strayLine(stray, t, "'edit' outside a config block")
           break
         }
         open({kind: 'edit', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
@@ -205,7 +223,7 @@ export function readFortios(text: string): ReadResult {
         break
       case 'next':
         if (top?.kind !== 'edit') {
-          strayLine("'next' without an 'edit'")
+          strayLine(stray, t, "'next' without an 'edit'")
           break
         }
         count(t.lines)
@@ -215,7 +233,7 @@ export function readFortios(text: string): ReadResult {
         // an 'end' also closes an edit whose 'next' is missing (FortiOS accepts it)
         if (top?.kind === 'edit' && stack.length >= 2) close()
         if (stack[stack.length - 1]?.kind !== 'config') {
-          strayLine("'end' without a 'config'")
+          strayLine(stray, t, "'end' without a 'config'")
           break
         }
         count(t.lines)
@@ -227,7 +245,7 @@ export function readFortios(text: string): ReadResult {
       case 'rename':
       case 'clone':
         if (top?.kind !== 'config') {
-          strayLine(`'${verb}' outside a config block`)
+          strayLine(stray, t, `'${verb}' outside a config block`)
           break
         }
         ;(top.ops ??= []).push({verb, args: rest, line: t.line, lines: t.lines, at: top.children.length})
@@ -238,9 +256,9 @@ export function readFortios(text: string): ReadResult {
           top.statements.push({verb: verb as Verb, key: rest[0], values: rest.slice(1), line: t.line, lines: t.lines})
           count(t.lines)
         } else if (VERBS.has(verb) && rest.length > 0) {
-          strayLine(`'${verb}' outside a config block`)
+          strayLine(stray, t, `'${verb}' outside a config block`)
         } else {
-          strayLine(`unknown command '${verb.slice(0, 40)}'`)
+          strayLine(stray, t, `unknown command '${verb.slice(0, 40)}'`, 'unknown-statement')
         }
     }
   }

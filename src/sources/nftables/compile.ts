@@ -9,6 +9,7 @@ import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import type {Guard} from '../../model/guards.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
+import type {UnparsedCode} from '../types.js'
 import type {Match, NftTable, Stmt, Value} from './model.js'
 
 export interface Compiled {
@@ -21,21 +22,36 @@ export interface Compiled {
   doubts: DoubtNote[]
   /** Reasons for the unparsed entry of this rule. */
   problems: string[]
+  /** The closed code of the first problem (the rule's unparsed entry carries it). */
+  code?: UnparsedCode
   unknown: boolean
   rateLimited: boolean
   newTraffic: boolean
   loopback: boolean
 }
 
+// Copy on write: most rules have no guard, doubt or problem, and a clone (one per set element) shares
+// its lists until it adds to one (frozen, so a stray push fails loudly)
+const NONE: never[] = Object.freeze([]) as unknown as never[]
+
 export function emptyCompiled(): Compiled {
   return {
     from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL, sourcePorts: PortSet.ALL,
-    guards: [], doubts: [], problems: [], unknown: false, rateLimited: false, newTraffic: true, loopback: false,
+    guards: NONE, doubts: NONE, problems: NONE, unknown: false, rateLimited: false, newTraffic: true, loopback: false,
   }
 }
 
 export function cloneCompiled(c: Compiled): Compiled {
-  return {...c, guards: [...c.guards], doubts: [...c.doubts], problems: [...c.problems]}
+  return {...c}
+}
+
+/** Add a doubt (a new list: lists are shared between clones). */
+export function addDoubt(c: Compiled, d: DoubtNote): void {
+  c.doubts = [...c.doubts, d]
+}
+
+function addGuard(c: Compiled, g: Guard): void {
+  c.guards = [...c.guards, g]
 }
 
 const TCP = 6
@@ -47,14 +63,20 @@ const PORT_PROTOCOLS: Record<string, ProtocolSet> = {
 }
 const SCOPE = {ip: AddressSet.ANY4, ip6: AddressSet.ANY6}
 
-export function doubt(c: Compiled, reason: string): void {
-  c.problems.push(reason)
+export function doubt(c: Compiled, reason: string, code: UnparsedCode): void {
+  problem(c, reason, code)
   c.unknown = true
-  c.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
+  addDoubt(c, note('unknown-match', `${reason}: ignored; exposure may be broader`))
+}
+
+/** A reason for the rule's unparsed entry; the first one names its code. */
+export function problem(c: Compiled, reason: string, code: UnparsedCode): void {
+  c.problems = [...c.problems, reason]
+  c.code ??= code
 }
 
 function cond(c: Compiled, desc: string): void {
-  c.guards.push({cond: desc})
+  addGuard(c, {cond: desc})
 }
 
 /** The atoms of a value, with named sets expanded; null (and the set recorded) when it cannot be. */
@@ -63,13 +85,13 @@ function atomsOf(c: Compiled, m: Match, table: NftTable): string[] | null {
   if (v.kind === 'atoms') return v.items
   const set = table.sets.get(v.name)
   if (!set) {
-    doubt(c, `unknown set '@${v.name}'`)
+    doubt(c, `unknown set '@${v.name}'`, 'undefined-reference')
     return null
   }
   if (set.elements === null) {
     const side = /saddr$/.test(m.field) ? 'src' : /daddr$/.test(m.field) ? 'dst' : null
     const neg = m.op === '!=' ? '!' : ''
-    if (side) c.guards.push({set: side, name: `${neg}${v.name}`})
+    if (side) addGuard(c, {set: side, name: `${neg}${v.name}`})
     else cond(c, `${m.field} ${m.op} @${v.name} (filled at run time)`)
     return null
   }
@@ -83,6 +105,30 @@ function parsePortAtom(a: string): [number, number] | null {
   const e = m[2] === undefined ? s : servicePort(m[2])
   if (s === undefined || e === undefined || s > e) return null
   return [s, e]
+}
+
+// port lists repeat across rules (`tcp dport { 80, 443 }`): each is read once; bounded, cleared when full
+const PORT_CACHE = new Map<string, PortSet | string>()
+
+/** The ports of a match's atoms, or the first atom that is not a port. */
+function portSet(op: string, ordered: boolean, items: readonly string[]): PortSet | string {
+  const key = `${op} ${items.join(',')}`
+  const hit = PORT_CACHE.get(key)
+  if (hit !== undefined) return hit
+  const pairs: Array<[number, number]> = []
+  let out: PortSet | string | undefined
+  for (const a of items) {
+    const p = ordered ? compare(op, servicePort(a) ?? NaN, 65535) : parsePortAtom(a)
+    if (!p || Number.isNaN(p[0]) || Number.isNaN(p[1])) {
+      out = a
+      break
+    }
+    pairs.push(p)
+  }
+  out ??= PortSet.fromRanges(pairs)
+  if (PORT_CACHE.size >= 10_000) PORT_CACHE.clear()
+  PORT_CACHE.set(key, out)
+  return out
 }
 
 function compare(op: string, n: number, max: number): [number, number] | null {
@@ -115,7 +161,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     let set = AddressSet.EMPTY
     for (const a of items) {
       const s = AddressSet.parse(a)
-      if (!s || a === 'any') return doubt(c, `'${m.field}' value '${a}' is not an address`)
+      if (!s || a === 'any') return doubt(c, `'${m.field}' value '${a}' is not an address`, 'bad-value')
       set = set.union(s)
     }
     if (ordered) return cond(c, `${m.field} ${m.op} ${items.join(',')}`)
@@ -127,13 +173,8 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     c.protocols = c.protocols.intersect(PORT_PROTOCOLS[proto])
     const items = atomsOf(c, m, table)
     if (items === null) return
-    const pairs: Array<[number, number]> = []
-    for (const a of items) {
-      const p = ordered ? compare(m.op, servicePort(a) ?? NaN, 65535) : parsePortAtom(a)
-      if (!p || Number.isNaN(p[0]) || Number.isNaN(p[1])) return doubt(c, `'${m.field}' value '${a}' is not a port`)
-      pairs.push(p)
-    }
-    const set = PortSet.fromRanges(pairs)
+    const set = portSet(m.op, ordered, items)
+    if (typeof set === 'string') return doubt(c, `'${m.field}' value '${set}' is not a port`, 'bad-value')
     const side = key === 'dport' ? 'ports' : 'sourcePorts'
     c[side] = c[side].intersect(neg ? PortSet.ALL.subtract(set) : set)
     return
@@ -147,7 +188,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     let set = ProtocolSet.EMPTY
     for (const a of items) {
       const p = parseProtocol(a)
-      if (!p || p.isAll()) return doubt(c, `'${m.field}' value '${a}' is not a protocol`)
+      if (!p || p.isAll()) return doubt(c, `'${m.field}' value '${a}' is not a protocol`, 'bad-value')
       set = set.union(p)
     }
     c.protocols = c.protocols.intersect(neg ? ProtocolSet.ALL.subtract(set) : set)
@@ -174,7 +215,7 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     if (items === null) return
     const dir = m.field.startsWith('meta i') ? 'in' : 'out'
     if (!neg && items.length === 1 && items[0] === 'lo') c.loopback = true
-    c.guards.push(dir === 'in' ? {in: `${neg ? '!' : ''}${items.join(',')}`} : {out: `${neg ? '!' : ''}${items.join(',')}`})
+    addGuard(c, dir === 'in' ? {in: `${neg ? '!' : ''}${items.join(',')}`} : {out: `${neg ? '!' : ''}${items.join(',')}`})
     return
   }
   if ((proto === 'icmp' || proto === 'icmpv6') && (key === 'type' || key === 'code')) {
@@ -198,14 +239,14 @@ export function applyStmt(c: Compiled, s: Stmt, table: NftTable): void {
       cond(c, s.desc)
       return
     case 'unknown':
-      doubt(c, s.desc)
+      doubt(c, s.desc, s.code)
       return
     case 'rate':
       c.rateLimited = true
       return
     case 'tuples':
       // expanded per element by the caller; reaching here means it could not be
-      doubt(c, `concatenated match on '${s.fields.join(' . ')}' not expanded`)
+      doubt(c, `concatenated match on '${s.fields.join(' . ')}' not expanded`, 'unsupported')
       return
     default:
       return

@@ -17,12 +17,12 @@ import type {NetfilterHook} from '../../model/device.js'
 import type {Denial, Direction, Exposure, ExposureKind} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
-import {ANY_BOX, type Box, mergeBoxes, subtractBox} from '../../net/match.js'
+import {ANY_BOX, type Box, isEmptyBox, mergeBoxes, subtractBox} from '../../net/match.js'
 import {PortSet} from '../../net/number-set.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard, type Permit} from '../../model/evaluate.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
-import type {Doubt, Unparsed} from '../types.js'
-import {applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled} from './compile.js'
+import type {Doubt, Unparsed, UnparsedCode} from '../types.js'
+import {addDoubt, applyMatch, applyStmt, cloneCompiled, type Compiled, emptyCompiled, problem} from './compile.js'
 import type {NftChain, NftRule, NftRuleset, NftTable, Stmt, Verdict} from './model.js'
 import {composeNetfilterNat} from '../iptables/nat-check.js'
 import {pruneCovered} from '../iptables/permits.js'
@@ -97,7 +97,7 @@ function tupleVariants(base: Compiled, t: Extract<Stmt, {t: 'tuples'}>, table: N
     const set = table.sets.get(t.value.name)
     if (!set) {
       const c = cloneCompiled(base)
-      applyStmt(c, {t: 'unknown', desc: `unknown set '@${t.value.name}'`}, table)
+      applyStmt(c, {t: 'unknown', desc: `unknown set '@${t.value.name}'`, code: 'undefined-reference'}, table)
       return [c]
     }
     elements = set.elements
@@ -110,14 +110,14 @@ function tupleVariants(base: Compiled, t: Extract<Stmt, {t: 'tuples'}>, table: N
   // a negated tuple set is everything but some combinations: the box cannot say it
   if (t.op !== '==' || elements.length > MAX_TUPLES) {
     const c = cloneCompiled(base)
-    applyStmt(c, t.op !== '==' ? {t: 'unknown', desc: `negated concatenated match on '${what}'`} : {t: 'unknown', desc: `concatenated match on '${what}' has over ${MAX_TUPLES} elements`}, table)
+    applyStmt(c, t.op !== '==' ? {t: 'unknown', desc: `negated concatenated match on '${what}'`, code: 'unsupported'} : {t: 'unknown', desc: `concatenated match on '${what}' has over ${MAX_TUPLES} elements`, code: 'unsupported'}, table)
     return [c]
   }
   const out: Compiled[] = []
   for (const e of elements) {
     const parts = e.split(' . ')
     const c = cloneCompiled(base)
-    if (parts.length !== t.fields.length) applyStmt(c, {t: 'unknown', desc: `element '${e}' does not fit '${what}'`}, table)
+    if (parts.length !== t.fields.length) applyStmt(c, {t: 'unknown', desc: `element '${e}' does not fit '${what}'`, code: 'malformed'}, table)
     else t.fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [parts[k]]}}, table))
     out.push(c)
   }
@@ -137,7 +137,7 @@ function mapVariants(
       const set = table.sets.get(vmap.entries.name)
       if (!set?.entries) {
         const c = cloneCompiled(base)
-        c.problems.push(`verdict map '@${vmap.entries.name}' has no elements we can read`)
+        problem(c, `verdict map '@${vmap.entries.name}' has no elements we can read`, 'unsupported')
         return [{compiled: c, verdict: {kind: 'continue'}}]
       }
       entries = set.entries.map(([k, v]) => [k, verdictOf(v) ?? {kind: 'continue'}])
@@ -155,8 +155,8 @@ function mapVariants(
     else entries = m.entries
     if (!entries) {
       const c = cloneCompiled(base)
-      c.doubts.push(note('translation-unknown', `translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`))
-      if ('name' in m.entries && !table.sets.has(m.entries.name)) c.problems.push(`unknown map '@${m.entries.name}'`)
+      addDoubt(c, note('translation-unknown', `translation map '@${'name' in m.entries ? m.entries.name : ''}' not expanded`))
+      if ('name' in m.entries && !table.sets.has(m.entries.name)) problem(c, `unknown map '@${m.entries.name}'`, 'undefined-reference')
       return [{compiled: c, verdict, nat: {...nat, map: undefined}}]
     }
     // numgen/jhash/symhash pick a backend per connection: every backend serves the same traffic
@@ -164,15 +164,15 @@ function mapVariants(
     const fields = m.field.split(' . ')
     return entries.map(([key, to]) => {
       const c = cloneCompiled(base)
-      if (balanced) c.doubts.push(note('load-balanced', `load-balanced (${m.field}): one of ${entries.length} backends`))
+      if (balanced) addDoubt(c, note('load-balanced', `load-balanced (${m.field}): one of ${entries.length} backends`))
       else {
         const keys = key.split(' . ')
-        if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`}, table)
+        if (keys.length !== fields.length) applyStmt(c, {t: 'unknown', desc: `map key '${key}' does not fit '${m.field}'`, code: 'malformed'}, table)
         else fields.forEach((field, k) => applyMatch(c, {field, op: '==', value: {kind: 'atoms', items: [keys[k]]}}, table))
       }
       // a malformed element (`{ : 10.0.0.20 }`) has no value: the rule is not understood, never a crash
       if (to === undefined) {
-        applyStmt(c, {t: 'unknown', desc: `map element '${key}' has no value`}, table)
+        applyStmt(c, {t: 'unknown', desc: `map element '${key}' has no value`, code: 'malformed'}, table)
         return {compiled: c, verdict, nat: {...nat, map: undefined}}
       }
       // a concatenated value is `address . port`
@@ -198,6 +198,89 @@ function natTranslation(nat: Extract<Stmt, {t: 'nat'}>, natTo?: string): {to?: A
   return out
 }
 
+/** The variants of a chain's rules (index = rule), computed once for every walk that meets them. */
+type VariantCache = Map<NftChain, Variant[][]>
+
+function chainVariants(table: NftTable, chain: NftChain, cache: VariantCache): Variant[][] {
+  let variants = cache.get(chain)
+  if (!variants) {
+    variants = chain.rules.map((rule) => variantsOf(rule, table))
+    cache.set(chain, variants)
+  }
+  return variants
+}
+
+/** One variant of a rule as the evaluator's rule for a walk in `mode`; null when it decides nothing there. */
+function evalRule(v: Variant, match: Box, meta: Meta, mode: Mode, table: NftTable): EvalRule<Meta> | null {
+  const c = v.compiled
+  const unsure = c.unknown || c.rateLimited
+  const rule = (action: EvalRule<Meta>['action'], extra: Partial<EvalRule<Meta>> = {}): EvalRule<Meta> => ({match, action, guards: c.guards, opaque: action !== 'allow' && unsure, meta, ...extra})
+  if (v.nat && (v.nat.kind === 'dnat' || v.nat.kind === 'redirect')) return mode === 'nat' ? rule('allow', {meta: {...meta, translated: natTranslation(v.nat, v.natTo)}}) : null
+  switch (v.verdict?.kind) {
+    case 'accept':
+      // in a nat chain accept ends NAT lookups for this chain (no translation); in an ingress chain it
+      // ends that chain and the packet goes on to the IP hooks
+      return rule(mode === 'filter' ? 'allow' : 'return')
+    case 'drop':
+    case 'reject':
+      return rule('deny')
+    case 'return':
+      return rule('return')
+    case 'queue':
+      return mode === 'filter' ? {match, action: 'allow', guards: c.guards, meta: {...meta, note: note('conditional', 'verdict decided in userspace (queue)')}} : null
+    case 'jump':
+    case 'goto':
+      // a jump to a chain that does not exist is reported once per table (auditTable)
+      return table.chains.has(v.verdict.target) ? rule(v.verdict.kind, {target: chainKey(table, v.verdict.target, mode)}) : null
+    default:
+      return null
+  }
+}
+
+/** The chains a walk from `start` can reach (jump/goto, verdict maps included), in the table's order. */
+function reachableChains(table: NftTable, start: NftChain, cache: VariantCache): NftChain[] {
+  const seen = new Set<NftChain>([start])
+  const queue = [start]
+  for (let c = queue.pop(); c; c = queue.pop()) {
+    for (const variants of chainVariants(table, c, cache)) {
+      for (const v of variants) {
+        const vd = v.verdict
+        if (vd?.kind !== 'jump' && vd?.kind !== 'goto') continue
+        const next = table.chains.get(vd.target)
+        if (next && !seen.has(next)) {
+          seen.add(next)
+          queue.push(next)
+        }
+      }
+    }
+  }
+  return [...table.chains.values()].filter((c) => seen.has(c))
+}
+
+/**
+ * The rule problems of a table walked at all, reported once (reachable or not): what its rules do not
+ * say clearly, and jumps to chains that do not exist.
+ */
+function auditTable(table: NftTable, cache: VariantCache, warn: Warn): void {
+  for (const chain of table.chains.values()) {
+    const all = chainVariants(table, chain, cache)
+    for (let i = 0; i < chain.rules.length; i++) {
+      const rule = chain.rules[i]
+      const variants = all[i]
+      const problems = new Set(variants.flatMap((v) => v.compiled.problems))
+      const code = variants.find((v) => v.compiled.code)?.compiled.code
+      if (problems.size && code) warn(rule, [...problems].join('; '), code)
+      for (const v of variants) {
+        const vd = v.verdict
+        if (!v.compiled.newTraffic || (v.nat && (v.nat.kind === 'dnat' || v.nat.kind === 'redirect'))) continue
+        if ((vd?.kind === 'jump' || vd?.kind === 'goto') && !table.chains.has(vd.target)) warn(rule, `jump to unknown chain '${vd.target}'`, 'undefined-reference')
+      }
+    }
+  }
+}
+
+type Warn = (rule: NftRule, reason: string, code: UnparsedCode) => void
+
 function convertChain(
   table: NftTable,
   chain: NftChain,
@@ -206,61 +289,26 @@ function convertChain(
   base: boolean,
   kind: ExposureKind,
   direction: Direction,
-  cache: Map<NftRule, Variant[]>,
-  warn: (rule: NftRule, reason: string) => void,
+  cache: VariantCache,
 ): EvalChain<Meta> {
   const rules: Array<EvalRule<Meta>> = []
-  chain.rules.forEach((rule, i) => {
-    let variants = cache.get(rule)
-    if (!variants) {
-      variants = variantsOf(rule, table)
-      cache.set(rule, variants)
-      const problems = new Set(variants.flatMap((v) => v.compiled.problems))
-      if (problems.size) warn(rule, [...problems].join('; '))
-    }
-    const name = `${table.family} ${table.name} ${chain.name}#${i + 1}${rule.comment ? ` "${rule.comment}"` : ''}`
-    for (const v of variants) {
+  const all = chainVariants(table, chain, cache)
+  for (let i = 0; i < chain.rules.length; i++) {
+    const rule = chain.rules[i]
+    let name: string | undefined
+    for (const v of all[i]) {
       const c = v.compiled
       if (!c.newTraffic) continue
-      let scope = FAMILY_ANY[family]
-      if (c.loopback) scope = LOOPBACK[family]
+      const scope = c.loopback ? LOOPBACK[family] : FAMILY_ANY[family]
       const match: Box = {from: c.from.intersect(scope), to: c.to.intersect(scope), protocols: c.protocols, ports: c.ports, sourcePorts: c.sourcePorts}
+      // a rule of the other family (`ip saddr …` walked for IPv6) matches no packet of this walk
+      if (isEmptyBox(match)) continue
+      name ??= `${table.family} ${table.name} ${chain.name}#${i + 1}${rule.comment ? ` "${rule.comment}"` : ''}`
       const meta: Meta = {rule, compiled: c, name, line: rule.line, text: rule.text, kind, direction}
-      const unsure = c.unknown || c.rateLimited
-      const push = (action: EvalRule<Meta>['action'], extra: Partial<EvalRule<Meta>> = {}) =>
-        rules.push({match, action, guards: c.guards, opaque: action !== 'allow' && unsure, meta, ...extra})
-      if (v.nat && (v.nat.kind === 'dnat' || v.nat.kind === 'redirect')) {
-        if (mode === 'nat') push('allow', {meta: {...meta, translated: natTranslation(v.nat, v.natTo)}})
-        continue
-      }
-      const vd = v.verdict
-      if (!vd) continue
-      switch (vd.kind) {
-        case 'accept':
-          // in a nat chain accept ends NAT lookups for this chain (no translation); in an ingress chain it
-          // ends that chain and the packet goes on to the IP hooks
-          push(mode === 'filter' ? 'allow' : 'return')
-          break
-        case 'drop':
-        case 'reject':
-          push('deny')
-          break
-        case 'return':
-          push('return')
-          break
-        case 'queue':
-          if (mode === 'filter') rules.push({match, action: 'allow', guards: c.guards, meta: {...meta, note: note('conditional', 'verdict decided in userspace (queue)')}})
-          break
-        case 'jump':
-        case 'goto':
-          if (table.chains.has(vd.target)) push(vd.kind, {target: chainKey(table, vd.target, mode)})
-          else warn(rule, `jump to unknown chain '${vd.target}'`)
-          break
-        case 'continue':
-          break
-      }
+      const r = evalRule(v, match, meta, mode, table)
+      if (r) rules.push(r)
     }
-  })
+  }
   if (base && mode === 'pre' && chain.policy === 'drop') {
     rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.family} ${table.name} ${chain.name} policy drop`, line: chain.line, kind, direction}})
   }
@@ -373,91 +421,118 @@ function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook)
   return {table, chain}
 }
 
-export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
-  const exposures: Exposure[] = []
-  const denies: Denial[] = []
-  // the filter hook whose walk is running (its denies are recorded); undefined for NAT walks
-  let deciding: NetfilterHook | undefined
-  const warnings = new Map<number, Unparsed>()
-  const cache = new Map<NftRule, Variant[]>()
-  for (const family of [4, 6] as Family[]) {
-    const tables = [...ruleset.values()].filter((t) => tableFamilies(t).includes(family))
-    const bases: Base[] = []
-    for (const t of tables) for (const c of t.chains.values()) if (c.hook) bases.push({table: t, chain: c})
-    const onHook = (hook: string, types: string[]) =>
-      bases.filter((b) => b.chain.hook === hook && types.includes(b.chain.type ?? 'filter')).sort((a, b) => a.chain.priority - b.chain.priority)
-    const ingress = bases.filter((b) => b.chain.hook === 'ingress')
-    const preFilter = onHook('prerouting', ['filter'])
-    const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
-    // walk `bases` once per context (traffic that passed the stages before); permits in rule order
-    const warn = (rule: NftRule, reason: string) => warnings.set(rule.line, {line: rule.line, reason, text: rule.text})
-    const walk = (bases: Base[], mode: Mode, contexts: Array<Permit<Meta>>, kind: ExposureKind, direction: Direction, preludes: Base[] = []) => {
-      const chains = new Map<string, EvalChain<Meta>>()
-      const root: Array<EvalRule<Meta>> = []
-      // netdev ingress chains are bound to devices: their drops apply, as denies guarded by `in=<device>`,
-      // to what the final chains accept on that device only
-      for (const b of preludes) {
-        for (const c of b.table.chains.values()) {
-          const key = chainKey(b.table, c.name, 'pre')
-          if (!chains.has(key) || c === b.chain) chains.set(key, convertChain(b.table, c, family, 'pre', c === b.chain, kind, direction, cache, warn))
-        }
-        const device: Guard[] = b.chain.devices?.length ? [{in: b.chain.devices.join(',')}] : []
-        root.push({match: familyBox, action: 'jump', target: chainKey(b.table, b.chain.name, 'pre'), guards: device, meta: {name: 'root', line: 0, kind, direction}})
-      }
-      for (const b of bases) {
-        for (const c of b.table.chains.values()) {
-          const key = chainKey(b.table, c.name, mode)
-          const isBase = c === b.chain
-          if (!chains.has(key) || isBase) chains.set(key, convertChain(b.table, c, family, mode, isBase, kind, direction, cache, warn))
-        }
-      }
-      for (const ctx of contexts) {
-        for (const b of bases) {
-          root.push({match: ctx.box, action: 'jump', target: chainKey(b.table, b.chain.name, mode), guards: ctx.guards, meta: {name: 'root', line: 0, kind, direction}})
-        }
-      }
-      chains.set('\u0000root', {name: '\u0000root', rules: root})
-      const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: mode === 'filter' && deciding !== undefined})
-      for (const d of result.denies ?? []) if (d.meta.line > 0 && deciding) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction, hook: deciding})
-      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"))
-      return result.permits
+/** What the walks of one ruleset share: the variant cache, the warnings, and what they produce. */
+interface Walks {
+  cache: VariantCache
+  warnings: Map<number, Unparsed>
+  warn: Warn
+  audited: Set<NftTable>
+  exposures: Exposure[]
+  denies: Denial[]
+}
+
+/** One family's walks: its base chains, the hook their traffic meets them on. */
+interface FamilyWalk {
+  w: Walks
+  family: Family
+  familyBox: Box
+  /** The filter hook whose walk is running (its denies are recorded); undefined for NAT walks. */
+  deciding?: NetfilterHook
+}
+
+/** The evaluator's chains for the base chains of a walk: what each can reach, each in `mode`. */
+function walkChains(f: FamilyWalk, bases: Base[], mode: Mode, kind: ExposureKind, direction: Direction, chains: Map<string, EvalChain<Meta>>): void {
+  for (const b of bases) {
+    if (!f.w.audited.has(b.table)) {
+      f.w.audited.add(b.table)
+      auditTable(b.table, f.w.cache, f.w.warn)
     }
-    const run = (stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[], hook: NetfilterHook) => {
-      // A stage whose user chains never accept runs inside the final walk: its drops stay guarded by
-      // their interfaces and apply only where they match. A stage with an accept inside a user chain
-      // (which ends the whole stage, not just the user chain) is walked on its own first, and what it
-      // accepts becomes the traffic the final chain sees.
-      const narrowing = stages.filter(hasNestedAccept)
-      const preludes = [...ingressChains, ...stages.filter((s) => !hasNestedAccept(s))]
-      let contexts: Array<Permit<Meta>> = [{box: familyBox, guards: [], guardKeys: [], meta: {name: 'root', line: 0, kind, direction}}]
-      for (const s of narrowing) {
-        contexts = compact(walk([s], 'filter', contexts, kind, direction), true)
-        if (!contexts.length) return
-      }
-      deciding = finalMode === 'filter' ? hook : undefined
-      const walked = walk(finals, finalMode, contexts, kind, direction, preludes)
-      deciding = undefined
-      for (const p of pruneCovered(compact(walked, false))) {
-        const e = toExposure(p.box, p.guards, p.meta)
-        e.hook = hook
-        // the input hook reaches the host itself; forward and prerouting pass through it
-        if (hook === 'input') e.hostLocal = true
-        exposures.push(e)
-      }
+    for (const c of reachableChains(b.table, b.chain, f.w.cache)) {
+      const key = chainKey(b.table, c.name, mode)
+      const isBase = c === b.chain
+      if (!chains.has(key) || isBase) chains.set(key, convertChain(b.table, c, f.family, mode, isBase, kind, direction, f.w.cache))
     }
-    for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[string, Direction]>) {
-      const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
-      // no filter chain on the hook: the kernel accepts every packet there (for a family the ruleset filters at all)
-      if (!chains.length && bases.length) chains.push(implicitAccept(tables, family, hook as NetfilterHook))
-      if (!chains.length) continue
-      const drops = chains.filter((b) => b.chain.policy === 'drop')
-      const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
-      const stages = [...(hook === 'output' ? [] : preFilter), ...chains.filter((b) => b !== final)]
-      run(stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress, hook as NetfilterHook)
-    }
-    const nat = onHook('prerouting', ['nat'])
-    if (nat.length) run(preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
   }
-  const nat = composeNetfilterNat(exposures)
-  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
+}
+
+/** Walk `bases` once per context (traffic that passed the stages before); permits in rule order. */
+function walk(f: FamilyWalk, bases: Base[], mode: Mode, contexts: Array<Permit<Meta>>, kind: ExposureKind, direction: Direction, preludes: Base[] = []): Array<Permit<Meta>> {
+  const chains = new Map<string, EvalChain<Meta>>()
+  const root: Array<EvalRule<Meta>> = []
+  const rootMeta: Meta = {name: 'root', line: 0, kind, direction}
+  // netdev ingress chains are bound to devices: their drops apply, as denies guarded by `in=<device>`,
+  // to what the final chains accept on that device only
+  walkChains(f, preludes, 'pre', kind, direction, chains)
+  for (const b of preludes) {
+    const device: Guard[] = b.chain.devices?.length ? [{in: b.chain.devices.join(',')}] : []
+    root.push({match: f.familyBox, action: 'jump', target: chainKey(b.table, b.chain.name, 'pre'), guards: device, meta: rootMeta})
+  }
+  walkChains(f, bases, mode, kind, direction, chains)
+  for (const ctx of contexts) for (const b of bases) root.push({match: ctx.box, action: 'jump', target: chainKey(b.table, b.chain.name, mode), guards: ctx.guards, meta: rootMeta})
+  chains.set('\u0000root', {name: '\u0000root', rules: root})
+  const deciding = f.deciding
+  const result = evaluateChains(chains, '\u0000root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: mode === 'filter' && deciding !== undefined})
+  for (const d of result.denies ?? []) if (d.meta.line > 0 && deciding) f.w.denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction, hook: deciding})
+  // the evaluator's two warnings: a jump loop (not followed) and a jump to a chain that does not exist
+  for (const w of result.warnings) if (w.meta.rule) f.w.warn(w.meta.rule, w.reason.replace(/'([^' ]+ ){2}([^'\u0000]+)\u0000\w+'/, "'$2'"), w.reason.startsWith('jump loop') ? 'not-followed' : 'undefined-reference')
+  return result.permits
+}
+
+/**
+ * The exposures of one hook. A stage whose user chains never accept runs inside the final walk: its
+ * drops stay guarded by their interfaces and apply only where they match. A stage with an accept inside
+ * a user chain (which ends the whole stage, not just the user chain) is walked on its own first, and what
+ * it accepts becomes the traffic the final chain sees.
+ */
+function runHook(f: FamilyWalk, stages: Base[], finals: Base[], finalMode: Mode, kind: ExposureKind, direction: Direction, ingressChains: Base[], hook: NetfilterHook): void {
+  const narrowing = stages.filter(hasNestedAccept)
+  const preludes = [...ingressChains, ...stages.filter((s) => !hasNestedAccept(s))]
+  let contexts: Array<Permit<Meta>> = [{box: f.familyBox, guards: [], guardKeys: [], meta: {name: 'root', line: 0, kind, direction}}]
+  for (const s of narrowing) {
+    contexts = compact(walk(f, [s], 'filter', contexts, kind, direction), true)
+    if (!contexts.length) return
+  }
+  f.deciding = finalMode === 'filter' ? hook : undefined
+  const walked = walk(f, finals, finalMode, contexts, kind, direction, preludes)
+  f.deciding = undefined
+  for (const p of pruneCovered(compact(walked, false))) {
+    const e = toExposure(p.box, p.guards, p.meta)
+    e.hook = hook
+    // the input hook reaches the host itself; forward and prerouting pass through it
+    if (hook === 'input') e.hostLocal = true
+    f.w.exposures.push(e)
+  }
+}
+
+/** One family: the filter hooks (input, forward, output), then destination NAT on prerouting. */
+function familyExposures(w: Walks, ruleset: NftRuleset, family: Family): void {
+  const tables = [...ruleset.values()].filter((t) => tableFamilies(t).includes(family))
+  const bases: Base[] = []
+  for (const t of tables) for (const c of t.chains.values()) if (c.hook) bases.push({table: t, chain: c})
+  const onHook = (hook: string, types: string[]) =>
+    bases.filter((b) => b.chain.hook === hook && types.includes(b.chain.type ?? 'filter')).sort((a, b) => a.chain.priority - b.chain.priority)
+  const ingress = bases.filter((b) => b.chain.hook === 'ingress')
+  const preFilter = onHook('prerouting', ['filter'])
+  const f: FamilyWalk = {w, family, familyBox: {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}}
+  for (const [hook, direction] of [['input', 'inbound'], ['forward', 'inbound'], ['output', 'outbound']] as Array<[NetfilterHook, Direction]>) {
+    const chains = onHook(hook, hook === 'output' ? ['filter', 'route'] : ['filter'])
+    // no filter chain on the hook: the kernel accepts every packet there (for a family the ruleset filters at all)
+    if (!chains.length && bases.length) chains.push(implicitAccept(tables, family, hook))
+    if (!chains.length) continue
+    const drops = chains.filter((b) => b.chain.policy === 'drop')
+    const final = drops.length ? drops[drops.length - 1] : chains[chains.length - 1]
+    const stages = [...(hook === 'output' ? [] : preFilter), ...chains.filter((b) => b !== final)]
+    runHook(f, stages, [final], 'filter', 'filter', direction, hook === 'output' ? [] : ingress, hook)
+  }
+  const nat = onHook('prerouting', ['nat'])
+  if (nat.length) runHook(f, preFilter, nat, 'nat', 'nat-forward', 'inbound', ingress, 'prerouting')
+}
+
+export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
+  const warnings = new Map<number, Unparsed>()
+  const warn: Warn = (rule, reason, code) => warnings.set(rule.line, {line: rule.line, code, reason, text: rule.text})
+  const w: Walks = {cache: new Map(), warnings, warn, audited: new Set(), exposures: [], denies: []}
+  for (const family of [4, 6] as Family[]) familyExposures(w, ruleset, family)
+  const nat = composeNetfilterNat(w.exposures)
+  return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies: w.denies, nats: nat.nats}
 }

@@ -1,23 +1,31 @@
 import {IrmError} from '../../core/errors.js'
+import {stageDone} from '../../core/stages.js'
 import {ParseLedger} from '../kit/ledger.js'
-import type {ParseResult, SourceParser, Unparsed} from '../types.js'
+import type {ParseResult, SourceParser, Unparsed, UnparsedCode} from '../types.js'
 import {toExposures} from './exposures.js'
 import {readNftJson} from './json.js'
 import type {NftRuleset} from './model.js'
-import {readNftText} from './text.js'
+import {readNftText, type TextResult} from './text.js'
 
-function finish(ruleset: NftRuleset, read: Unparsed[], lines: number): ParseResult {
+function finish(ruleset: NftRuleset, read: Unparsed[], lines: number, ignored: TextResult['ignored'] = []): ParseResult {
   const {exposures, warnings, doubts, denies, nats} = toExposures(ruleset)
+  stageDone('evaluate')
   const ledger = new ParseLedger()
   ledger.total(lines)
+  for (const {line, reason} of ignored) ledger.ignored(line, reason)
   for (const u of read) ledger.add(u)
   // rules whose statements we did not fully understand
   for (const t of ruleset.values())
     for (const c of t.chains.values())
       for (const r of c.rules) {
         const problems = new Set<string>()
-        for (const s of r.stmts) if (s.t === 'unknown') problems.add(s.desc)
-        if (problems.size) ledger.add({line: r.line, reason: [...problems].join('; '), text: r.text})
+        let code: UnparsedCode | undefined
+        for (const s of r.stmts) {
+          if (s.t !== 'unknown') continue
+          problems.add(s.desc)
+          code ??= s.code
+        }
+        if (code) ledger.add({line: r.line, code, reason: [...problems].join('; '), text: r.text})
       }
   // a rule-graph warning only for a line that has no reason yet
   for (const w of warnings) if (ledger.verdictOf(w.line) !== 'unparsed') ledger.add(w)
@@ -59,7 +67,8 @@ export const nftables: SourceParser = {
       return finish(r.ruleset, r.unparsed, r.lines)
     }
     const r = readNftText(text)
-    const result = finish(r.ruleset, r.unparsed, r.lines)
+    stageDone('model')
+    const result = finish(r.ruleset, r.unparsed, r.lines, r.ignored)
     if (r.ruleset.size === 0 && result.stats.lines > 0 && result.stats.understood === 0) {
       throw new IrmError('CONFIG_WRONG_FORMAT', 'no nftables table, chain or rule in this file', {
         file,

@@ -125,7 +125,7 @@ function verdictJson(x: Json | undefined): Verdict | null {
 
 /** One `expr` item → statement (libnftables-json(5), STATEMENTS). */
 function stmtOf(e: Json): Stmt {
-  if (!isObj(e)) return {t: 'unknown', desc: 'expression is not an object'}
+  if (!isObj(e)) return {t: 'unknown', desc: 'expression is not an object', code: 'malformed'}
   const v = verdictJson(e)
   if (v) return {t: 'verdict', v}
   if (isObj(e.match)) {
@@ -143,11 +143,11 @@ function stmtOf(e: Json): Stmt {
       if (isObj(left) && Array.isArray(left.concat)) {
         const fields = left.concat.map((p) => fieldOf(p))
         const value = valueOf(right)
-        if (!value || fields.some((f) => f === null)) return {t: 'unknown', desc: 'concatenated match not expanded'}
+        if (!value || fields.some((f) => f === null)) return {t: 'unknown', desc: 'concatenated match not expanded', code: 'unsupported'}
         const o = str(op)
         return {t: 'tuples', fields: fields as string[], op: o === 'in' || o === 'eq' ? '==' : o === 'ne' ? '!=' : o || '==', value}
       }
-      return {t: 'unknown', desc: `unknown match on '${exprText(left)}'`}
+      return {t: 'unknown', desc: `unknown match on '${exprText(left)}'`, code: 'unknown-statement'}
     }
     const value = valueOf(right)
     if (!value) return {t: 'cond', desc: `${field} ${exprText(right)}`}
@@ -159,7 +159,7 @@ function stmtOf(e: Json): Stmt {
   if (isObj(e.vmap)) {
     const field = fieldOf(e.vmap.key)
     const data = e.vmap.data
-    if (!field) return {t: 'unknown', desc: 'verdict map key not understood'}
+    if (!field) return {t: 'unknown', desc: 'verdict map key not understood', code: 'unsupported'}
     if (typeof data === 'string' && data.startsWith('@')) return {t: 'vmap', field, entries: {name: data.slice(1)}}
     const items = isObj(data) && Array.isArray(data.set) ? data.set : []
     const entries: Array<[string, Verdict]> = []
@@ -188,10 +188,10 @@ function stmtOf(e: Json): Stmt {
     if (n.port !== undefined) nat.port = atom(n.port) ?? undefined
     return nat
   }
-  if ('xt' in e) return {t: 'unknown', desc: 'iptables-nft compat expression (xt) not understood'}
+  if ('xt' in e) return {t: 'unknown', desc: 'iptables-nft compat expression (xt) not understood', code: 'unsupported'}
   const k = Object.keys(e)[0] ?? ''
   if (['flow', 'synproxy', 'dup', 'fwd', 'tproxy', 'queue', 'ct helper', 'ct timeout', 'ct expectation', 'secmark'].includes(k)) return {t: 'harmless'}
-  return {t: 'unknown', desc: `unknown statement '${k}'`}
+  return {t: 'unknown', desc: `unknown statement '${k}'`, code: 'unknown-statement'}
 }
 
 function ruleText(family: string, table: string, chain: string, expr: Json[], comment?: string): string {
@@ -213,11 +213,11 @@ export function readNftJson(doc: Json, text: string): JsonResult {
   const pending: Array<{o: Obj; line: number}> = []
   list.forEach((item, k) => {
     const line = lines[k] ?? 1
-    if (!isObj(item)) return unparsed.push({line, reason: 'not an object', text: ''})
+    if (!isObj(item)) return unparsed.push({line, code: 'malformed', reason: 'not an object', text: ''})
     const kind = Object.keys(item)[0]
     const o = item[kind]
     if (!isObj(o)) {
-      if (kind !== 'metainfo') unparsed.push({line, reason: `'${kind}' is not an object`, text: kind, path: `/nftables/${k}`})
+      if (kind !== 'metainfo') unparsed.push({line, code: 'malformed', reason: `'${kind}' is not an object`, text: kind, path: `/nftables/${k}`})
       return
     }
     const family = str(o.family) as NftFamily
@@ -285,7 +285,7 @@ export function readNftJson(doc: Json, text: string): JsonResult {
       case 'synproxy':
         return
       default:
-        unparsed.push({line, reason: `unknown object '${kind}'`, text: kind, path: `/nftables/${k}`})
+        unparsed.push({line, code: 'unknown-statement', reason: `unknown object '${kind}'`, text: kind, path: `/nftables/${k}`})
     }
   })
   // rules last, so sets and chains declared after them in the list are known

@@ -2,6 +2,7 @@
  * The nftables-shaped model, shared by the text reader (`nft list ruleset`, `nft -f` files) and the JSON
  * reader (`nft -j list ruleset`): both produce the same statements, so both give the same exposures.
  */
+import type {UnparsedCode} from '../types.js'
 
 export type NftFamily = 'ip' | 'ip6' | 'inet' | 'bridge' | 'arp' | 'netdev'
 
@@ -36,7 +37,7 @@ export type Stmt =
   /** A match the box cannot express (icmp type, tcp flags, fib, mark): a condition */
   | {t: 'cond'; desc: string}
   /** Something we did not understand */
-  | {t: 'unknown'; desc: string}
+  | {t: 'unknown'; desc: string; code: UnparsedCode}
 
 export interface NftRule {
   line: number

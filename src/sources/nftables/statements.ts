@@ -88,7 +88,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
   while (i < toks.length) {
     const w = word()
     if (w === undefined) {
-      stmts.push({t: 'unknown', desc: `unexpected '${toks[i].text}'`})
+      stmts.push({t: 'unknown', desc: `unexpected '${toks[i].text}'`, code: 'malformed'})
       i++
       continue
     }
@@ -225,7 +225,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
       while (toks[i]?.kind === ',') i += 2
     } else {
       // skip its arguments: up to the next word that starts a known expression or statement
-      stmts.push({t: 'unknown', desc: `unknown expression '${w}'`})
+      stmts.push({t: 'unknown', desc: `unknown expression '${w}'`, code: 'unknown-statement'})
       i++
       while (i < toks.length && !isKeyword(word() ?? '')) i++
       continue
@@ -258,7 +258,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     if (next === 'vmap') {
       i++
       const v = value()
-      if (concat || !v) stmts.push({t: 'unknown', desc: `verdict map on '${field}' not expanded`})
+      if (concat || !v) stmts.push({t: 'unknown', desc: `verdict map on '${field}' not expanded`, code: 'unsupported'})
       else
         stmts.push({
           t: 'vmap',
@@ -284,7 +284,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     }
     const v = value()
     if (!v) {
-      stmts.push({t: 'unknown', desc: `no value for '${field}'`})
+      stmts.push({t: 'unknown', desc: `no value for '${field}'`, code: 'malformed'})
       continue
     }
     // `tcp flags syn / syn,ack`: value under a mask
@@ -301,7 +301,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
       continue
     }
     if (bitwise || concat) {
-      stmts.push({t: concat ? 'unknown' : 'cond', desc: concat ? `concatenated match on '${field} …' not expanded` : `${field} bits`})
+      stmts.push(concat ? {t: 'unknown', desc: `concatenated match on '${field} …' not expanded`, code: 'unsupported'} : {t: 'cond', desc: `${field} bits`})
       continue
     }
     stmts.push({t: 'match', m: {field, op: normaliseOp(op), value: v}})

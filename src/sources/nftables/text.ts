@@ -2,15 +2,34 @@
  * `nft list ruleset` output and `nft -f` files → NftRuleset. Blocks (`table { chain { … } }`), command
  * form (`add rule inet filter input tcp dport 22 accept`), `define`/`$var`, multi-line sets.
  */
+import type {IgnoredTable} from '../kit/ledger.js'
 import {redactLine} from '../redact.js'
-import type {Unparsed} from '../types.js'
+import type {Unparsed, UnparsedCode} from '../types.js'
 import {chainOf, type NftChain, type NftFamily, type NftRule, type NftRuleset, type NftTable, parsePriority, tableOf} from './model.js'
 import {parseRuleTokens, setElements} from './statements.js'
-import {type Token, tokenize} from './tokens.js'
+import {type Token, TokenStream} from './tokens.js'
+import {type InputLine, inputLines} from '../input.js'
 
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'bridge', 'arp', 'netdev'])
-/** Table-level objects that hold no filtering rules (nft(8)): understood, not modelled. */
-const TABLE_IGNORED = new Set(['flowtable', 'counter', 'quota', 'limit', 'secmark', 'synproxy', 'ct', 'flags', 'comment'])
+/** Statements skipped on purpose (nft(8)): table-level objects that hold no filtering rules, and commands that change nothing. */
+export const IGNORED: IgnoredTable = new Map([
+  ['flowtable', 'fast path for established flows (accepted traffic only)'],
+  ['counter', 'named counter'],
+  ['quota', 'named quota'],
+  ['limit', 'named limit'],
+  ['secmark', 'SELinux labels'],
+  ['synproxy', 'SYN proxy settings'],
+  ['ct', 'conntrack helper, timeout or expectation object'],
+  ['flags', 'table flags'],
+  ['comment', 'comment'],
+  ['undefine', 'removes a variable'],
+  ['reset', 'resets counters'],
+  ['list', 'prints the ruleset'],
+])
+/** The IGNORED words that are commands of their own, not table items. */
+const TOP_LEVEL = new Set(['undefine', 'reset', 'list'])
+/** Table-level objects `add <object> …` may create: understood, not modelled. */
+const COMMAND_OBJECTS = new Set(['flowtable', 'counter', 'quota', 'limit', 'ct', 'secmark', 'synproxy'])
 const BLOCK_WORDS = new Set(['table', 'chain', 'set', 'map', 'flowtable', 'counter', 'quota', 'ct', 'limit', 'secmark', 'synproxy'])
 /** `chain input {` opens a block; `ct state { established, related }` is a set inside a rule. */
 function isBlockOpener(out: Token[]): boolean {
@@ -21,6 +40,7 @@ function isBlockOpener(out: Token[]): boolean {
 export interface TextResult {
   ruleset: NftRuleset
   unparsed: Unparsed[]
+  ignored: Array<{line: number; reason: string}>
   lines: number
 }
 
@@ -29,22 +49,34 @@ class Reader {
   pos = 0
   readonly defines = new Map<string, Token[]>()
   readonly unparsed: Unparsed[] = []
+  /** Lines skipped on purpose (IGNORED) → why. */
+  readonly ignored: Array<{line: number; reason: string}> = []
   readonly ruleset: NftRuleset = new Map()
 
   constructor(
-    readonly toks: Token[],
-    readonly lines: string[],
+    readonly toks: TokenStream,
+    readonly lines: readonly InputLine[],
   ) {}
 
-  fail(line: number, reason: string): void {
-    this.unparsed.push({line, reason, text: redactLine((this.lines[line - 1] ?? '').trim())})
+  skip(line: number, statement: string): void {
+    this.ignored.push({line, reason: IGNORED.get(statement)!})
+  }
+
+  fail(line: number, reason: string, code: UnparsedCode): void {
+    this.unparsed.push({line, code, reason, text: redactLine((this.lines[line - 1]?.text ?? '').trim())})
   }
 
   textOf(first: number, last: number): string {
+    if (first === last) {
+      // one line (almost every rule): no arrays
+      const t = this.lines[first - 1]?.text ?? ''
+      const hash = t.indexOf('#')
+      return redactLine((hash < 0 ? t : t.slice(0, hash)).trim().replace(/\s+/g, ' '))
+    }
     return redactLine(
       this.lines
         .slice(first - 1, last)
-        .map((l) => l.replace(/#[^]*$/, '').trim())
+        .map((l) => l.text.replace(/#[^]*$/, '').trim())
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim(),
@@ -55,8 +87,9 @@ class Reader {
   statement(): Token[] {
     const out: Token[] = []
     let depth = 0
-    while (this.pos < this.toks.length) {
-      const t = this.toks[this.pos]
+    // nothing before the previous token is looked at again (chainBody reads its line)
+    this.toks.release(this.pos - 1)
+    for (let t = this.toks.at(this.pos); t; t = this.toks.at(this.pos)) {
       if (depth === 0 && (t.kind === 'nl' || t.kind === ';')) {
         this.pos++
         if (out.length) break
@@ -93,17 +126,18 @@ class Reader {
   /** Skip to the `}` closing the block just opened (the `{` is consumed). */
   skipBlock(): void {
     let depth = 1
-    while (this.pos < this.toks.length && depth > 0) {
-      const k = this.toks[this.pos++].kind
+    while (this.toks.at(this.pos) && depth > 0) {
+      const k = this.toks.at(this.pos++)!.kind
       if (k === '{') depth++
       else if (k === '}') depth--
     }
   }
 
   atBlockEnd(): boolean {
-    while (this.pos < this.toks.length && (this.toks[this.pos].kind === 'nl' || this.toks[this.pos].kind === ';')) this.pos++
-    if (this.pos >= this.toks.length) return true
-    if (this.toks[this.pos].kind === '}') {
+    let t = this.toks.at(this.pos)
+    while (t && (t.kind === 'nl' || t.kind === ';')) t = this.toks.at(++this.pos)
+    if (!t) return true
+    if (t.kind === '}') {
       this.pos++
       return true
     }
@@ -111,11 +145,12 @@ class Reader {
   }
 
   top(): void {
-    while (this.pos < this.toks.length) {
+    while (this.toks.at(this.pos)) {
       const st = this.statement()
       if (!st.length) {
-        if (this.pos < this.toks.length && this.toks[this.pos].kind === '}') {
-          this.fail(this.toks[this.pos].line, "unbalanced '}'")
+        const t = this.toks.at(this.pos)
+        if (t?.kind === '}') {
+          this.fail(t.line, "unbalanced '}'", 'malformed')
           this.pos++
         }
         continue
@@ -140,17 +175,16 @@ class Reader {
     }
     if (w === 'define' || w === 'redefine') {
       const eq = st.findIndex((t) => t.text === '=')
-      if (eq < 2) this.fail(line, 'define not understood')
+      if (eq < 2) this.fail(line, 'define not understood', 'malformed')
       else this.defines.set(st[1].text, st.slice(eq + 1))
       return
     }
-    if (w === 'undefine') return
-    if (w === 'include') return this.fail(line, 'include not followed: parse the included file too')
+    if (w === 'undefine' || w === 'reset' || w === 'list') return this.skip(line, w)
+    if (w === 'include') return this.fail(line, 'include not followed: parse the included file too', 'not-followed')
     if (w === 'flush') return this.flush(st)
-    if (w === 'delete' || w === 'destroy') return this.fail(line, `'${w}' is not replayed: export the live ruleset with \`nft list ruleset\``)
-    if (w === 'reset' || w === 'list') return
+    if (w === 'delete' || w === 'destroy') return this.fail(line, `'${w}' is not replayed: export the live ruleset with \`nft list ruleset\``, 'unsupported')
     if ((w === 'add' || w === 'insert' || w === 'create' || w === 'replace') && st[1]) return this.command(st)
-    this.fail(line, `unknown statement '${w}'`)
+    this.fail(line, `unknown statement '${w}'`, 'unknown-statement')
   }
 
   /** `flush ruleset`, `flush table inet f`, `flush chain inet f input`: later commands refill them. */
@@ -196,11 +230,11 @@ class Reader {
       const set = table.sets.get(names[1] ?? '')
       const elems = setElements(rest, 0).items
       if (set) set.elements = [...(set.elements ?? []), ...elems.map((e) => e.split(' : ')[0])]
-      else this.fail(line, `element added to unknown set '${names[1] ?? ''}'`)
+      else this.fail(line, `element added to unknown set '${names[1] ?? ''}'`, 'undefined-reference')
       return
     }
-    if (['flowtable', 'counter', 'quota', 'limit', 'ct', 'secmark', 'synproxy'].includes(what)) return
-    this.fail(line, `unknown command '${st[0].text} ${what}'`)
+    if (COMMAND_OBJECTS.has(what)) return this.skip(line, what)
+    this.fail(line, `unknown command '${st[0].text} ${what}'`, 'unknown-statement')
   }
 
   tableBody(table: NftTable): void {
@@ -215,10 +249,11 @@ class Reader {
         this.chainBody(chain)
       } else if ((w === 'set' || w === 'map') && opens) {
         this.setBody(table, st[1]?.text ?? '', line)
-      } else if (TABLE_IGNORED.has(w)) {
+      } else if (IGNORED.has(w) && !TOP_LEVEL.has(w)) {
+        this.skip(line, w)
         if (opens) this.skipBlock()
       } else {
-        this.fail(line, `unknown table item '${w}'`)
+        this.fail(line, `unknown table item '${w}'`, 'unknown-statement')
         if (opens) this.skipBlock()
       }
     }
@@ -226,7 +261,7 @@ class Reader {
 
   chainBody(chain: NftChain): void {
     while (!this.atBlockEnd()) {
-      const first = this.toks[this.pos]
+      const first = this.toks.at(this.pos)!
       const st = this.statement()
       if (!st.length) continue
       const w = st[0].text
@@ -236,7 +271,7 @@ class Reader {
         continue
       }
       if (w === 'comment' && st.length === 2) continue
-      const last = this.toks[Math.max(0, this.pos - 1)]?.line ?? first.line
+      const last = this.toks.at(Math.max(0, this.pos - 1))?.line ?? first.line
       chain.rules.push(this.rule(st, line, last))
     }
   }
@@ -256,24 +291,24 @@ class Reader {
         const prio = p.findIndex((t) => t.text === 'priority')
         if (prio >= 0) {
           const n = parsePriority(p.slice(prio + 1).map((t) => t.text).join(' '))
-          if (n === null) this.fail(line, 'chain priority not understood')
+          if (n === null) this.fail(line, 'chain priority not understood', 'bad-value')
           else chain.priority = n
         }
       } else if (w === 'policy') {
         const v = p[1]?.text
         if (v === 'accept' || v === 'drop') chain.policy = v
-        else this.fail(line, `chain policy '${v ?? ''}' not understood`)
+        else this.fail(line, `chain policy '${v ?? ''}' not understood`, 'bad-value')
       } else if (w === 'devices' || w === 'device') {
         chain.devices = p.filter((t) => t.kind === 'word' || t.kind === 'str').slice(1).map((t) => t.text).filter((x) => x !== '=')
-      } else if (w !== 'comment') this.fail(line, `chain setting '${w}' not understood`)
+      } else if (w !== 'comment') this.fail(line, `chain setting '${w}' not understood`, 'unknown-statement')
     }
   }
 
   setBody(table: NftTable, name: string, line: number): void {
     const body: Token[] = []
     let depth = 1
-    while (this.pos < this.toks.length) {
-      const t = this.toks[this.pos++]
+    for (let t = this.toks.at(this.pos); t; t = this.toks.at(this.pos)) {
+      this.pos++
       if (t.kind === '{') depth++
       if (t.kind === '}' && --depth === 0) break
       body.push(t)
@@ -335,14 +370,14 @@ function splitOnSemicolons(toks: Token[]): Token[][] {
 }
 
 export function readNftText(text: string): TextResult {
-  const lines = text.split('\n')
-  const reader = new Reader(tokenize(text), lines)
+  const lines = inputLines({file: '', text})
+  const reader = new Reader(new TokenStream(lines), lines)
   reader.top()
   let counted = 0
   for (const l of lines) {
-    const t = l.trim()
+    const t = l.text.trim()
     if (t !== '' && !t.startsWith('#') && t !== '}' && t !== '{') counted++
   }
-  return {ruleset: reader.ruleset, unparsed: reader.unparsed, lines: counted}
+  return {ruleset: reader.ruleset, unparsed: reader.unparsed, ignored: reader.ignored, lines: counted}
 }
 

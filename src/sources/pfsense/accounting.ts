@@ -1,6 +1,7 @@
 /** The ledger of a config.xml: it counts elements; an unparsed element costs itself and its children. Secrets never echoed. */
 import {redactLine} from '../redact.js'
 import {ParseLedger} from '../kit/ledger.js'
+import type {UnparsedCode} from '../types.js'
 import {children, type XmlElement} from '../xml.js'
 import {SECRET_ELEMENTS} from './sections.js'
 
@@ -20,7 +21,7 @@ function elementText(el: XmlElement): string {
 }
 
 export class Accounting extends ParseLedger {
-  element(el: XmlElement, reason: string): void {
-    this.unparsed(el.line, reason, elementText(el), {path: el.path, cost: elementCount(el)})
+  element(el: XmlElement, reason: string, code: UnparsedCode): void {
+    this.unparsed(el.line, reason, elementText(el), {code, path: el.path, cost: elementCount(el)})
   }
 }

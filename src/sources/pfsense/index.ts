@@ -8,6 +8,7 @@
  * default block. Floating rules with direction `out` give `outbound` exposures (pfSense passes all
  * egress by default, so only explicit pass-out rules are listed).
  */
+import {stageDone} from '../../core/stages.js'
 import {addDoubts, buildExposure} from '../../model/build.js'
 import {note} from '../../model/doubts.js'
 import {ANY_BOX} from '../../net/match.js'
@@ -41,6 +42,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
     })
   }
   const doc = parseXml(text, file)
+  stageDone('tokenize')
   const root = doc.children[0]
   if (!root || (root.name !== 'pfsense' && root.name !== 'opnsense')) {
     throw new IrmError('CONFIG_WRONG_FORMAT', `not a pfSense/OPNsense config.xml (root element <${root?.name ?? 'none'}>)`, {
@@ -50,10 +52,11 @@ export function parsePfsense(text: string, file: string): ParseResult {
     })
   }
   const acc = new Accounting()
-  acc.count(elementCount(root))
+  // elements are the units; `total` (not `count`) so that ignored sections add no lines of their own
+  acc.total(elementCount(root))
   for (const section of root.children) {
-    if (MODELLED.has(section.name) || IGNORED_SECTIONS[section.name] !== undefined) continue
-    acc.element(section, `section <${section.name}> not modelled`)
+    if (MODELLED.has(section.name) || acc.ignoreFrom(IGNORED_SECTIONS, section.name, section.line)) continue
+    acc.element(section, `section <${section.name}> not modelled`, 'unsupported')
   }
 
   // interfaces, with virtual IPs added to the firewall's own addresses
@@ -66,13 +69,13 @@ export function parsePfsense(text: string, file: string): ParseResult {
       iface.hosts = iface.hosts.union(addr)
       const cidr = interfaceAddress(`${textOf(vip, 'subnet')}/${textOf(vip, 'subnet_bits') || (textOf(vip, 'subnet')!.includes(':') ? 128 : 32)}`)
       if (cidr) iface.cidrs.push(cidr)
-    } else acc.element(vip, 'virtual IP without a readable interface or address')
+    } else acc.element(vip, 'virtual IP without a readable interface or address', 'bad-value')
   }
   const aliases = new AliasTable(interfaces)
   const aliasElements = [...children(child(root, 'aliases'), 'alias'), ...children(dig(root, 'OPNsense', 'Firewall', 'Alias', 'aliases'), 'alias')]
   for (const el of aliasElements) {
     const a = readAlias(el)
-    if (!a) acc.element(el, 'alias without a name')
+    if (!a) acc.element(el, 'alias without a name', 'malformed')
     else if (textOf(el, 'enabled') !== '0') aliases.aliases.set(a.name, a)
   }
   const ctx: Context = {interfaces, aliases}
@@ -81,7 +84,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
   const exposures: Exposure[] = []
   const natById = new Map<string, NatRule>()
   const nat = child(root, 'nat')
-  for (const el of nat?.children ?? []) if (!NAT_SECTIONS.has(el.name)) acc.element(el, `unknown NAT element '${el.name}'`)
+  for (const el of nat?.children ?? []) if (!NAT_SECTIONS.has(el.name)) acc.element(el, `unknown NAT element '${el.name}'`, 'unknown-statement')
   children(nat, 'rule').forEach((el, i) => {
     const n = readNat(el, i + 1, ctx, acc)
     if (!n) return
@@ -98,7 +101,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
     const ext = AddressSet.parse(textOf(el, 'external') ?? '')
     const internal = readSide(child(el, 'source'), ctx)
     if (!ext) {
-      acc.element(el, '1:1 NAT without a readable external address')
+      acc.element(el, '1:1 NAT without a readable external address', 'bad-value')
       return
     }
     if (isSet(child(el, 'disabled'))) return
@@ -123,7 +126,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
   for (const el of child(root, 'filter')?.children ?? []) {
     if (el.name === 'separator' || el.name === 'bypassstaticroutes') continue
     if (el.name !== 'rule') {
-      acc.element(el, `unknown filter element '${el.name}'`)
+      acc.element(el, `unknown filter element '${el.name}'`, 'unknown-statement')
       continue
     }
     const floating = isSet(child(el, 'floating'))
@@ -161,6 +164,7 @@ export function parsePfsense(text: string, file: string): ParseResult {
   attachExposures(composed.exposures)
   const device = describeDevice(root, interfaces, mgmt, composed.exposures)
   const {unparsed, stats, status} = acc.finish()
+  stageDone('evaluate')
   return {exposures: composed.exposures, unparsed, ...(composed.doubts.length ? {doubts: composed.doubts} : {}), stats, status, device}
 }
 

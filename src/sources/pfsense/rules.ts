@@ -122,7 +122,7 @@ export function sideSet(el: XmlElement | undefined, family: 4 | 6, ctx: Context,
 }
 
 export function readRule(el: XmlElement, position: string, ctx: Context, acc: Accounting): FilterRule | null {
-  for (const c of el.children) if (!RULE_KEYS.has(c.name)) acc.element(c, `unknown rule element '${c.name}'`)
+  for (const c of el.children) if (!RULE_KEYS.has(c.name)) acc.element(c, `unknown rule element '${c.name}'`, 'unknown-statement')
   const unknown = el.children.filter((c) => !RULE_KEYS.has(c.name)).map((c) => c.name)
   if (isSet(child(el, 'disabled'))) return null
   const type = textOf(el, 'type') || 'pass'
@@ -225,7 +225,7 @@ const synth = (name: string, text: string, parent: XmlElement, kids: XmlElement[
  * serves both. They sit in the floating region: several interfaces, a direction, quick by default.
  */
 export function legacyRule(el: XmlElement, acc: Accounting): XmlElement {
-  for (const c of el.children) if (!MVC_RULE_KEYS.has(c.name)) acc.element(c, `unknown rule element '${c.name}'`)
+  for (const c of el.children) if (!MVC_RULE_KEYS.has(c.name)) acc.element(c, `unknown rule element '${c.name}'`, 'unknown-statement')
   const side = (prefix: 'source' | 'destination') => {
     const net = textOf(el, `${prefix}_net`) || 'any'
     const kids = [net === 'any' ? synth('any', '', el) : synth('network', net, el)]
@@ -252,7 +252,7 @@ export function legacyRule(el: XmlElement, acc: Accounting): XmlElement {
 }
 
 export function readNat(el: XmlElement, position: number, ctx: Context, acc: Accounting): NatRule | null {
-  for (const c of el.children) if (!NAT_KEYS.has(c.name)) acc.element(c, `unknown NAT element '${c.name}'`)
+  for (const c of el.children) if (!NAT_KEYS.has(c.name)) acc.element(c, `unknown NAT element '${c.name}'`, 'unknown-statement')
   if (isSet(child(el, 'disabled')) || isSet(child(el, 'nordr'))) return null
   const interfaces = (textOf(el, 'interface') ?? 'wan').split(',').filter(Boolean)
   const family = textOf(el, 'ipprotocol') === 'inet6' ? 6 : 4

@@ -42,7 +42,7 @@ export function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, ou
     const text = redactLine(`openvpn-server ${textOf(server, 'mode') ?? ''} ${proto} port ${port} on ${textOf(server, 'interface') ?? 'any'}`)
     const base = {line: server.line, rule: name, text}
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      acc.element(server, `unreadable OpenVPN port '${textOf(server, 'local_port')}'`)
+      acc.element(server, `unreadable OpenVPN port '${textOf(server, 'local_port')}'`, 'bad-value')
       continue
     }
     const where = textOf(server, 'interface')
@@ -77,7 +77,7 @@ export function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, ou
     const proto = (textOf(inst, 'proto') || 'udp').toLowerCase()
     const port = Number(textOf(inst, 'port') || 1194)
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      acc.element(inst, `unreadable OpenVPN port '${textOf(inst, 'port')}'`)
+      acc.element(inst, `unreadable OpenVPN port '${textOf(inst, 'port')}'`, 'bad-value')
       continue
     }
     const family = proto.endsWith('6') ? AddressSet.ANY6 : proto.endsWith('4') ? AddressSet.ANY4 : AddressSet.ANY
@@ -109,7 +109,7 @@ export function vpnExposures(root: XmlElement, ctx: Context, acc: Accounting, ou
     if (!wg.on || !wg.port) continue
     const port = Number(wg.port)
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      acc.element(wg.el, `unreadable WireGuard port '${wg.port}'`)
+      acc.element(wg.el, `unreadable WireGuard port '${wg.port}'`, 'bad-value')
       continue
     }
     const doubts: DoubtNote[] = []
