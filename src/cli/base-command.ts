@@ -7,15 +7,15 @@ import {Command, Flags} from '@oclif/core'
 
 import {IrmError, isIrmError} from '../core/errors.js'
 import {SCHEMA_VERSION} from '../report/json.js'
-import {paint, type Paint, useColor, writeAtomic} from '../report/output.js'
+import {endWithNewline, paint, type Paint, useColor, writeAtomic, writeChunks} from '../report/output.js'
+import {formatsOf, type RenderOptions} from '../report/renderers.js'
 
-export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'junit' | 'html'
-
-export const formatFlag = (options: readonly ReportFormat[] | readonly string[], defaultValue: ReportFormat = 'text') =>
+/** `--format`: its options are the keys of the report's renderer table (src/report/renderers.ts), in order. */
+export const formatFlag = (renderers: object, defaultValue = 'text', summary = 'Output format.') =>
   Flags.string({
     char: 'f',
-    summary: 'Output format.',
-    options: [...options],
+    summary,
+    options: formatsOf(renderers),
     default: defaultValue,
   })
 
@@ -47,14 +47,24 @@ export abstract class BaseCommand extends Command {
     return paint(useColor(noColor, process.env, Boolean(process.stdout.isTTY)))
   }
 
-  /** Print or write a rendered report. Under --json oclif prints the returned object instead. */
-  protected async emit(content: string, output: string | undefined, protectedDirs: string[] = []): Promise<void> {
+  /** What every renderer of a report's table gets (src/report/renderers.ts). */
+  protected renderOptions(noColor?: boolean): RenderOptions & {name: string} {
+    return {paint: this.paint(noColor), version: this.config.version, name: this.config.name}
+  }
+
+  /**
+   * Print or write a rendered report, whole or as chunks (written as they come, so a big report is
+   * never one string). Under --json oclif prints the returned object instead.
+   */
+  protected async emit(content: string | Iterable<string>, output: string | undefined, protectedDirs: string[] = []): Promise<void> {
     if (this.jsonEnabled()) return
+    const body = typeof content === 'string' ? (content.endsWith('\n') ? content : `${content}\n`) : endWithNewline(content)
     if (output) {
-      await writeAtomic(output, content.endsWith('\n') ? content : `${content}\n`, protectedDirs)
+      await writeAtomic(output, body, protectedDirs)
       return
     }
-    process.stdout.write(content.endsWith('\n') ? content : `${content}\n`)
+    if (typeof body === 'string') process.stdout.write(body)
+    else await writeChunks(process.stdout, body)
   }
 
   /**

@@ -38,6 +38,12 @@ export function readAsOf(text: string | undefined, now: Date = new Date()): stri
   return text
 }
 
+/** `--policy` of the commands that only need the trust model (which zones are untrusted) from the packs. */
+export const trustPolicyFlag = Flags.string({
+  summary: "Policy pack merged over the discovered irm-audit.policy.yaml (repeatable); its `diff.trusted_trust` decides which zones are untrusted, as in diff.",
+  multiple: true,
+})
+
 export const passEnvFlag = Flags.string({
   summary: 'Let a pulumi-program see this environment variable (repeatable); it otherwise gets only PATH, HOME, LANG, TMPDIR and PULUMI_*.',
   multiple: true,

@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
-import {asOfFlag, failOnFlag, readAsOf} from '../cli/flags.js'
+import {asOfFlag, failOnFlag, readAsOf, trustPolicyFlag} from '../cli/flags.js'
 import type {AccessReport} from '../logs/access/analyze.js'
 import {runAccessLogs} from '../logs/access/run.js'
-import {renderAccessMarkdown, renderAccessSarif, renderAccessText} from '../report/access-logs.js'
+import {ACCESS_RENDERERS} from '../report/access-logs.js'
+import {renderAs} from '../report/renderers.js'
 
 const RANK = {critical: 0, high: 1, medium: 2, low: 3, info: 4} as const
 
@@ -29,9 +29,10 @@ export default class AccessLogs extends BaseCommand {
     year: Flags.integer({summary: 'Year of log timestamps that have none (syslog, strongSwan time_format without %Y); default: the year of --as-of.', min: 1970, max: 9999}),
     'max-log-bytes': Flags.integer({summary: 'Decompressed bytes read from one log file at most (default 4 GiB).', min: 1}),
     'as-of': asOfFlag,
-    format: formatFlag(['text', 'json', 'markdown', 'sarif']),
+    format: formatFlag(ACCESS_RENDERERS),
     output: outputFlag,
     'fail-on': failOnFlag('high'),
+    policy: trustPolicyFlag,
     'no-color': noColorFlag,
   }
 
@@ -45,17 +46,11 @@ export default class AccessLogs extends BaseCommand {
       displayBase: process.cwd(),
       year,
       policy: {baseline_days: flags['baseline-days']},
+      policyFiles: flags.policy,
       pseudonymize: flags.pseudonymize,
       maxLogBytes: flags['max-log-bytes'],
     })
-    const rendered =
-      flags.format === 'json'
-        ? renderJson(report)
-        : flags.format === 'markdown'
-          ? renderAccessMarkdown(report)
-          : flags.format === 'sarif'
-            ? renderAccessSarif(report, this.config.version)
-            : renderAccessText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(ACCESS_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     const failOn = flags['fail-on'] as keyof typeof RANK | 'none'
     const failing = failOn === 'none' ? 0 : report.findings.filter((f) => RANK[f.severity] <= RANK[failOn]).length

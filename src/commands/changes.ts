@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {type ChangesReport, inventoryChanges} from '../git/changes.js'
-import {renderChangesMarkdown, renderChangesText} from '../report/changes.js'
+import {CHANGES_RENDERERS} from '../report/changes.js'
+import {renderAs} from '../report/renderers.js'
 
 export default class Changes extends BaseCommand {
   static override summary = 'Semantic diff of the inventory between two git revisions, for PR review.'
@@ -18,7 +18,7 @@ export default class Changes extends BaseCommand {
     base: Flags.string({summary: 'Base revision (branch, tag or commit).', required: true}),
     head: Flags.string({summary: 'Head revision; the working tree when omitted.'}),
     inventory: inventoryFlag,
-    format: formatFlag(['text', 'json', 'markdown']),
+    format: formatFlag(CHANGES_RENDERERS),
     output: outputFlag,
     'no-color': noColorFlag,
   }
@@ -26,8 +26,7 @@ export default class Changes extends BaseCommand {
   async run(): Promise<ChangesReport> {
     const {flags} = await this.parse(Changes)
     const report = await inventoryChanges({inventoryDir: flags.inventory, base: flags.base, head: flags.head, displayBase: process.cwd()})
-    const rendered =
-      flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderChangesMarkdown(report) : renderChangesText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(CHANGES_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     return report
   }

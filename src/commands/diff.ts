@@ -7,7 +7,8 @@ import {IrmError} from '../core/errors.js'
 import type {Severity} from '../diff/model.js'
 import {type DiffReport, failReason, runDiff} from '../diff/run.js'
 import {validateInventory} from '../inventory/validate.js'
-import {DIFF_RENDERERS, type DiffFormat} from '../report/diff-formats.js'
+import {DIFF_RENDERERS, READS_REACH} from '../report/diff-formats.js'
+import {renderAs} from '../report/renderers.js'
 
 export default class Diff extends BaseCommand {
   static override summary = 'Compare the live configs with the inventory: unwanted, drifted, stale and expired access points, blocked critical flows.'
@@ -32,7 +33,7 @@ export default class Diff extends BaseCommand {
       summary: 'Live config of a device, DEVICE=PATH[:type]; replaces its devices[].config. Repeat for several files of one device (iptables + ip6tables).',
       multiple: true,
     }),
-    format: formatFlag(Object.keys(DIFF_RENDERERS)),
+    format: formatFlag(DIFF_RENDERERS),
     'link-base': linkBaseFlag,
     output: outputFlag,
     'fail-on': Flags.string({summary: 'Exit 1 when a finding has this severity or higher.', options: ['critical', 'high', 'medium', 'low', 'info', 'none'], default: 'high'}),
@@ -62,6 +63,8 @@ export default class Diff extends BaseCommand {
       policyFrom: flags['policy-from'],
       recordRevision: true,
       jobs: flags.jobs,
+      // the reach section is printed only by the JSON document; the other formats never read it
+      reach: READS_REACH.has(flags.format) || this.jsonEnabled(),
       asOf,
       displayBase: process.cwd(),
       validate: (inv) =>
@@ -69,7 +72,7 @@ export default class Diff extends BaseCommand {
           .filter((i) => i.severity === 'error')
           .map((i) => `${i.file}:${i.line}:${i.column}: ${i.message} [${i.rule}]`),
     })
-    const rendered = await DIFF_RENDERERS[flags.format as DiffFormat]({report, loaded}, {
+    const rendered = await renderAs(DIFF_RENDERERS, flags.format, {report, loaded}, {
       paint: this.paint(flags['no-color']),
       version: this.config.version,
       maxLength: flags['max-length'],

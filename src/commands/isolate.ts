@@ -7,8 +7,9 @@ import {IrmError} from '../core/errors.js'
 import {plural} from '../core/plural.js'
 import {loadInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
-import {renderIsolateMarkdown, renderIsolateText} from '../report/isolate.js'
-import {renderJson, SCHEMA_VERSION} from '../report/json.js'
+import {ISOLATE_RENDERERS} from '../report/isolate.js'
+import {SCHEMA_VERSION} from '../report/json.js'
+import {renderAs} from '../report/renderers.js'
 
 export default class Isolate extends BaseCommand {
   static override summary = 'Containment playbook of a zone: the vendor rules that cut it off, their undo, and the flows the isolation cuts.'
@@ -29,7 +30,7 @@ export default class Isolate extends BaseCommand {
 
   static override flags = {
     inventory: inventoryFlag,
-    format: formatFlag(['text', 'json', 'markdown']),
+    format: formatFlag(ISOLATE_RENDERERS),
     output: outputFlag,
     'no-color': noColorFlag,
   }
@@ -47,8 +48,7 @@ export default class Isolate extends BaseCommand {
       })
     }
     const report = isolateZone({inventory: loaded.inventory, dir: loaded.dir, zone: args.zone, display: (abs) => displayPath(abs, process.cwd())})
-    const rendered =
-      flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderIsolateMarkdown(report) : renderIsolateText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(ISOLATE_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     // --json prints what run() returns: the same document as --format json
     return {schema_version: SCHEMA_VERSION, ...report}

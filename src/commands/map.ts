@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, inventoryFlag, outputFlag} from '../cli/base-command.js'
+import {BaseCommand, formatFlag, inventoryFlag, outputFlag} from '../cli/base-command.js'
 import {asOfFlag, readAsOf} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import {loadInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
-import {networkMap, type NetworkMap, renderDot, renderMermaid} from '../report/map.js'
+import {MAP_RENDERERS, networkMap, type NetworkMap} from '../report/map.js'
+import {renderAs} from '../report/renderers.js'
 import {plural} from '../core/plural.js'
 
 export default class MapCommand extends BaseCommand {
@@ -24,7 +25,7 @@ export default class MapCommand extends BaseCommand {
 
   static override flags = {
     inventory: inventoryFlag,
-    format: Flags.string({char: 'f', summary: 'Diagram format.', options: ['mermaid', 'dot'], default: 'mermaid'}),
+    format: formatFlag(MAP_RENDERERS, 'mermaid', 'Diagram format.'),
     output: outputFlag,
     zone: Flags.string({summary: 'Draw only this zone and what links to it (repeatable).', multiple: true}),
     site: Flags.string({summary: 'Draw only the zones and devices of this site and what links to them (repeatable).', multiple: true}),
@@ -51,7 +52,7 @@ export default class MapCommand extends BaseCommand {
     const unknownSite = (flags.site ?? []).find((s) => !sites.includes(s))
     if (unknownSite) throw new IrmError('USAGE', `--site ${unknownSite}: no zone or device names this site`, {hint: sites.length ? `Sites: ${sites.join(', ')}.` : 'No zone or device has a site.'})
     const map = networkMap(inv, [], {zones: flags.zone, sites: flags.site})
-    await this.emit(flags.format === 'dot' ? renderDot(map) : renderMermaid(map), flags.output, [loaded.dir])
+    await this.emit(await renderAs(MAP_RENDERERS, flags.format, map, this.renderOptions()), flags.output, [loaded.dir])
     return map
   }
 }

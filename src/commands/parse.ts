@@ -3,13 +3,13 @@ import {statSync} from 'node:fs'
 import {Args, Flags, ux} from '@oclif/core'
 
 import {BaseCommand, formatFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {passEnvFlag} from '../cli/flags.js'
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {IrmError} from '../core/errors.js'
 import {attachmentZones} from '../diff/attachment-zones.js'
 import {parseReport, type ParseReport} from '../report/parse-report.js'
-import {renderParseText} from '../report/parse-text.js'
+import {PARSE_RENDERERS} from '../report/parse-formats.js'
+import {renderAs} from '../report/renderers.js'
 import {DEFAULT_MAX_CONFIG_BYTES, loadConfig} from '../sources/load.js'
 
 export default class Parse extends BaseCommand {
@@ -31,7 +31,7 @@ export default class Parse extends BaseCommand {
   static override flags = {
     'pass-env': passEnvFlag,
     type: Flags.string({char: 't', summary: "Config format (see 'irm-audit sources'); detected when omitted."}),
-    format: formatFlag(['text', 'json']),
+    format: formatFlag(PARSE_RENDERERS),
     output: outputFlag,
     'no-color': noColorFlag,
     'max-config-bytes': Flags.integer({summary: 'Refuse configs larger than this.', default: DEFAULT_MAX_CONFIG_BYTES}),
@@ -43,7 +43,7 @@ export default class Parse extends BaseCommand {
     }),
   }
 
-  async run(): Promise<ParseReport> {
+  async run(): Promise<ParseReport | void> {
     const {args, flags} = await this.parse(Parse)
     passProgramEnv(flags['pass-env'] ?? [])
     let path = args.file
@@ -62,10 +62,10 @@ export default class Parse extends BaseCommand {
       throw new IrmError('USAGE', '--inventory and --device go together', {hint: 'Name the inventory folder and the device id this config belongs to: --inventory inventory --device fw-edge-1.'})
     }
     const zonesOf = flags.inventory && flags.device ? await attachmentZones(flags.inventory, flags.device, loaded.device) : undefined
-    const report = parseReport(loaded, zonesOf)
-    const rendered = flags.format === 'json' ? renderJson(report) : renderParseText(report, this.paint(flags['no-color']))
+    // under --json oclif prints the returned report object
+    if (this.jsonEnabled()) return parseReport(loaded, zonesOf)
+    const rendered = await renderAs(PARSE_RENDERERS, flags.format, {loaded, zonesOf}, this.renderOptions(flags['no-color']))
     // the default inventory folder and the config itself are never overwritten by the report
     await this.emit(rendered, flags.output, ['inventory', path, ...(flags.inventory ? [flags.inventory] : [])])
-    return report
   }
 }

@@ -4,7 +4,8 @@ import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '.
 import {passProgramEnv} from '../sources/pulumi-program.js'
 import {asOfFlag, failOnFlag, jobsFlag, linkBaseFlag, liveFlag, maxLengthFlag, passEnvFlag, readAsOf, SEVERITY_OPTIONS} from '../cli/flags.js'
 import {type PrepareReport, runPrepare} from '../readiness/run.js'
-import {PREPARE_RENDERERS, type PrepareFormat} from '../report/prepare-formats.js'
+import {PREPARE_RENDERERS} from '../report/prepare-formats.js'
+import {renderAs} from '../report/renderers.js'
 import type {FrameworkId} from '../readiness/frameworks.js'
 import {preparationFailReason, preparationGate} from '../readiness/gate.js'
 
@@ -36,7 +37,7 @@ export default class Prepare extends BaseCommand {
     }),
     baseline: Flags.string({summary: 'A previous `diff --format json` report (e.g. of the target branch): the live-diff findings are marked new or unchanged.'}),
     'max-length': maxLengthFlag,
-    format: formatFlag(Object.keys(PREPARE_RENDERERS)),
+    format: formatFlag(PREPARE_RENDERERS),
     'link-base': linkBaseFlag,
     output: outputFlag,
     'as-of': asOfFlag,
@@ -75,7 +76,7 @@ export default class Prepare extends BaseCommand {
       framework: flags.framework as FrameworkId | undefined,
     })
     const gate = preparationGate(report, {failUnder: flags['fail-under'] ?? policy.scoring.fail_under, failOn: flags['fail-on'] as never, failOnNew: flags['fail-on-new'] as never}, diff)
-    const rendered = await PREPARE_RENDERERS[flags.format as PrepareFormat]({report, loaded, policy, diff}, {
+    const rendered = await renderAs(PREPARE_RENDERERS, flags.format, {report, loaded, policy, diff}, {
       gate,
       paint: this.paint(flags['no-color']),
       version: this.config.version,

@@ -5,8 +5,8 @@ import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {IrmError} from '../core/errors.js'
 import {loadPathSpace} from '../paths/load.js'
 import {reachFrom, reachReport, type ReachReport, untrustedZones} from '../paths/reach.js'
-import {renderJson} from '../report/json.js'
-import {renderReachMarkdown, renderReachText} from '../report/paths.js'
+import {REACH_RENDERERS} from '../report/paths.js'
+import {renderAs} from '../report/renderers.js'
 
 export default class Reach extends BaseCommand {
   static override summary = 'What an untrusted zone reaches end to end across chained devices, with the rule chain of each path.'
@@ -23,7 +23,7 @@ export default class Reach extends BaseCommand {
     live: liveFlag,
     from: Flags.string({summary: 'Zone to start from (repeatable); default every internet or partner zone.', multiple: true}),
     policy: Flags.string({summary: 'Policy pack merged over the discovered irm-audit.policy.yaml (repeatable).', multiple: true}),
-    format: formatFlag(['text', 'json', 'markdown']),
+    format: formatFlag(REACH_RENDERERS),
     output: outputFlag,
     'as-of': asOfFlag,
     'no-color': noColorFlag,
@@ -36,7 +36,7 @@ export default class Reach extends BaseCommand {
     const unknown = from.find((z) => !space.zone(z))
     if (unknown) throw new IrmError('USAGE', `--from ${unknown}: no such zone`, {hint: `Zones: ${space.input.zones.map((z) => z.id).join(', ')}.`})
     const report = reachReport(space, from, from.flatMap((z) => reachFrom(space, z)))
-    const rendered = flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderReachMarkdown(report) : renderReachText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(REACH_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     return report
   }

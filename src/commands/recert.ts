@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {parseDue, type RecertReport, runRecert} from '../recert/run.js'
-import {renderRecertMarkdown, renderRecertText} from '../report/recert.js'
+import {RECERT_RENDERERS} from '../report/recert.js'
+import {renderAs} from '../report/renderers.js'
 
 export default class Recert extends BaseCommand {
   static override summary = 'Access points due for review, per owner, with the live rule and traffic evidence of each.'
@@ -27,7 +27,7 @@ export default class Recert extends BaseCommand {
     traffic: Flags.string({summary: 'Flow logs: hits and last seen per access point (see traffic; repeatable).', multiple: true}),
     policy: Flags.string({summary: 'Policy pack merged over the default (recert.cadence_days; repeatable).', multiple: true}),
     live: liveFlag,
-    format: formatFlag(['text', 'json', 'markdown']),
+    format: formatFlag(RECERT_RENDERERS),
     output: outputFlag,
     'as-of': asOfFlag,
     'no-color': noColorFlag,
@@ -45,8 +45,7 @@ export default class Recert extends BaseCommand {
       policyFiles: flags.policy,
       displayBase: process.cwd(),
     })
-    const rendered =
-      flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderRecertMarkdown(report) : renderRecertText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(RECERT_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     return report
   }

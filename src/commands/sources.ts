@@ -1,18 +1,9 @@
 import {BaseCommand, formatFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
+import {renderAs} from '../report/renderers.js'
+import {type SourceInfo, SOURCES_RENDERERS, type SourcesReport} from '../report/sources.js'
 import {allParsers} from '../sources/registry.js'
 import {byCodeUnit} from '../core/order.js'
-import {type Semantics, semanticsOf, semanticsTable} from '../sources/semantics.js'
-
-interface SourceInfo {
-  type: string
-  description: string
-  detection: string
-  extensions: string[]
-  auto_detected: boolean
-  /** Which semantics the parser models: ingress, egress, nat, host_local, includes, object_groups. */
-  semantics: Record<string, string>
-}
+import {type Semantics, semanticsOf} from '../sources/semantics.js'
 
 function semanticsJson(s: Semantics): Record<string, string> {
   return {ingress: s.ingress, egress: s.egress, nat: s.nat, host_local: s.hostLocal, includes: s.includes, object_groups: s.objectGroups}
@@ -22,12 +13,12 @@ export default class Sources extends BaseCommand {
   static override summary = 'List the supported live config formats, how each is detected and which semantics it models.'
 
   static override flags = {
-    format: formatFlag(['text', 'json']),
+    format: formatFlag(SOURCES_RENDERERS),
   }
 
-  async run(): Promise<{sources: SourceInfo[]}> {
+  async run(): Promise<SourcesReport> {
     const {flags} = await this.parse(Sources)
-    const sources = allParsers()
+    const sources: SourceInfo[] = allParsers()
       .map((p) => ({
         type: p.type,
         description: p.description,
@@ -37,19 +28,7 @@ export default class Sources extends BaseCommand {
         semantics: semanticsJson(semanticsOf(p.type)),
       }))
       .sort((a, b) => byCodeUnit(a.type, b.type))
-    if (flags.format === 'json') {
-      await this.emit(renderJson({sources}), undefined)
-    } else {
-      const lines: string[] = []
-      for (const s of sources) {
-        lines.push(`${s.type}`)
-        lines.push(`  reads:    ${s.description}`)
-        lines.push(`  detected: ${s.auto_detected ? s.detection : 'never (must be named with --type; it runs code)'}`)
-        if (s.extensions.length) lines.push(`  files:    ${s.extensions.join(' ')}`)
-      }
-      lines.push('', 'Semantics modelled', ...semanticsTable(sources.map((s) => s.type)))
-      await this.emit(lines.join('\n'), undefined)
-    }
+    await this.emit(await renderAs(SOURCES_RENDERERS, flags.format, {sources}, this.renderOptions()), undefined)
     return {sources}
   }
 }

@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
-import {failOnFlag} from '../cli/flags.js'
+import {failOnFlag, trustPolicyFlag} from '../cli/flags.js'
 import type {TrafficReport} from '../logs/flows/analyze.js'
 import {runTraffic} from '../logs/flows/run.js'
-import {renderTrafficMarkdown, renderTrafficSarif, renderTrafficText} from '../report/traffic.js'
+import {renderAs} from '../report/renderers.js'
+import {TRAFFIC_RENDERERS} from '../report/traffic.js'
 
 const RANK = {critical: 0, high: 1, medium: 2, low: 3, info: 4} as const
 
@@ -23,9 +23,10 @@ export default class Traffic extends BaseCommand {
   static override args = {file: Args.string({description: 'Flow log files (FILE or FILE:format).', required: true})}
   static override flags = {
     inventory: inventoryFlag,
-    format: formatFlag(['text', 'json', 'markdown', 'sarif']),
+    format: formatFlag(TRAFFIC_RENDERERS),
     output: outputFlag,
     'fail-on': failOnFlag('high'),
+    policy: trustPolicyFlag,
     'deviation-factor': Flags.integer({summary: 'Observed/baseline ratio that counts as a deviation.', default: 3, min: 2}),
     'vpc-fields': Flags.string({summary: 'Field order of VPC Flow Logs without a header line (the LogFormat, e.g. "version account-id interface-id srcaddr dstaddr …").'}),
     'max-log-bytes': Flags.integer({summary: 'Decompressed bytes read from one log file at most (default 4 GiB).', min: 1}),
@@ -39,17 +40,11 @@ export default class Traffic extends BaseCommand {
       files: argv as string[],
       displayBase: process.cwd(),
       policy: {deviation_factor: flags['deviation-factor']},
+      policyFiles: flags.policy,
       vpcFields: flags['vpc-fields'],
       maxLogBytes: flags['max-log-bytes'],
     })
-    const rendered =
-      flags.format === 'json'
-        ? renderJson(report)
-        : flags.format === 'markdown'
-          ? renderTrafficMarkdown(report)
-          : flags.format === 'sarif'
-            ? renderTrafficSarif(report, this.config.version)
-            : renderTrafficText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(TRAFFIC_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [flags.inventory])
     const failOn = flags['fail-on'] as keyof typeof RANK | 'none'
     const failing = failOn === 'none' ? 0 : report.findings.filter((f) => RANK[f.severity] <= RANK[failOn]).length

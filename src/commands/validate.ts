@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '../cli/base-command.js'
-import {renderJson} from '../report/json.js'
 import {IrmError} from '../core/errors.js'
 import {loadInventory} from '../inventory/load.js'
 import {validateInventory} from '../inventory/validate.js'
-import {renderValidateMarkdown, renderValidateSarif, renderValidateText, validateReport, type ValidateReport} from '../report/validate-report.js'
+import {renderAs} from '../report/renderers.js'
+import {VALIDATE_RENDERERS, validateReport, type ValidateReport} from '../report/validate-report.js'
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check the inventory: JSON Schema, references, ids, CIDRs, zone overlaps, ports, dates.'
@@ -22,7 +22,7 @@ export default class Validate extends BaseCommand {
 
   static override flags = {
     inventory: inventoryFlag,
-    format: formatFlag(['text', 'json', 'sarif', 'markdown']),
+    format: formatFlag(VALIDATE_RENDERERS),
     output: outputFlag,
     'as-of': Flags.string({summary: 'Treat this day (YYYY-MM-DD) as today for date checks.'}),
     'no-color': noColorFlag,
@@ -33,14 +33,7 @@ export default class Validate extends BaseCommand {
     const asOf = flags['as-of'] === undefined ? undefined : parseDay(flags['as-of'])
     const loaded = await loadInventory(flags.inventory)
     const report = validateReport(validateInventory(loaded, {asOf}), loaded.files.map((f) => f.file))
-    const rendered =
-      flags.format === 'json'
-        ? renderJson(report)
-        : flags.format === 'sarif'
-          ? JSON.stringify(renderValidateSarif(report, {name: this.config.name, version: this.config.version}), null, 2)
-          : flags.format === 'markdown'
-            ? renderValidateMarkdown(report)
-            : renderValidateText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(VALIDATE_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     // findings are exit 1, never this.exit(1): under --json oclif must still print the report
     if (!report.valid) {

@@ -4,8 +4,8 @@ import {BaseCommand, formatFlag, inventoryFlag, noColorFlag, outputFlag} from '.
 import {asOfFlag, liveFlag, readAsOf} from '../cli/flags.js'
 import {loadPathSpace} from '../paths/load.js'
 import {why, type WhyReport} from '../paths/why.js'
-import {renderJson} from '../report/json.js'
-import {renderWhyMarkdown, renderWhyText} from '../report/paths.js'
+import {WHY_RENDERERS} from '../report/paths.js'
+import {renderAs} from '../report/renderers.js'
 
 export default class Why extends BaseCommand {
   static override summary = 'Can SRC reach DST on SERVICE, through which devices, and which rule decides on each.'
@@ -31,7 +31,7 @@ export default class Why extends BaseCommand {
     inventory: inventoryFlag,
     live: liveFlag,
     policy: Flags.string({summary: 'Policy pack merged over the discovered irm-audit.policy.yaml (repeatable).', multiple: true}),
-    format: formatFlag(['text', 'json', 'markdown']),
+    format: formatFlag(WHY_RENDERERS),
     output: outputFlag,
     'as-of': asOfFlag,
     'no-color': noColorFlag,
@@ -41,7 +41,7 @@ export default class Why extends BaseCommand {
     const {args, flags} = await this.parse(Why)
     const {space, loaded} = await loadPathSpace({inventoryDir: flags.inventory, live: flags.live, policyFiles: flags.policy, asOf: readAsOf(flags['as-of']), displayBase: process.cwd()})
     const report = why(space, args.src, args.dst, args.service)
-    const rendered = flags.format === 'json' ? renderJson(report) : flags.format === 'markdown' ? renderWhyMarkdown(report) : renderWhyText(report, this.paint(flags['no-color']))
+    const rendered = await renderAs(WHY_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
     await this.emit(rendered, flags.output, [loaded.dir])
     return report
   }

@@ -82,7 +82,12 @@ class Engine {
     return boxes !== undefined && uncovered(exposureBox(e), boxes).rest.length === 0
   }
 
-  run(): Finding[] {
+  /**
+   * `devices`: only what the devices in `input.live` decide (a worker's share); `shared`: only what no
+   * device decides (devices without a config, expired access points; `withConfig`: the devices that
+   * have one). Together they are `all`, in another order that the merge makes the same (ids name devices).
+   */
+  run(phase: 'all' | 'devices' | 'shared' = 'all', withConfig?: ReadonlySet<string>): Finding[] {
     const liveByDevice = new Map<string, Exposure[]>()
     for (const live of this.input.live) {
       if ('error' in live || isEmptyConfig(live)) continue
@@ -112,10 +117,11 @@ class Engine {
       if (live.unparsed.length) this.unauditedRules(live)
     }
     for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
-    this.findings.push(...unauditedFindings(this.input, (device) => this.internetFacing(device)))
+    const only = phase === 'devices' ? 'configs' : phase === 'shared' ? 'missing' : undefined
+    this.findings.push(...unauditedFindings(this.input, (device) => this.internetFacing(device), {only, withConfig}))
     for (const ap of this.input.accessPoints) {
       if (audited.has(ap.device) && !this.provided.has(ap)) this.stale(ap)
-      if (ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
+      if (phase !== 'devices' && ap.reviewBy && ap.reviewBy < this.input.asOf) this.expired(ap)
     }
     const permits = new Map<string, ExposureIndex>()
     for (const flow of this.input.flows) {
@@ -636,6 +642,26 @@ export function diffFindings(input: DiffInput, out?: {mappings?: Map<string, Int
   const engine = new Engine(withoutDead(input))
   const raw = engine.run()
   if (out) out.mappings = new Map([...engine.reach].map(([device, r]) => [device, r.mappings()]))
+  return mergeFindings(raw)
+}
+
+/**
+ * The findings one device decides, from its live configs alone (`input.live`: that device's), not yet
+ * merged: what a worker thread sends back instead of the exposures (src/diff/live-diff.ts).
+ */
+export function deviceFindings(input: DiffInput): {findings: Finding[]; mappings: Array<[string, InterfaceMapping[]]>} {
+  const engine = new Engine(withoutDead(input))
+  const findings = engine.run('devices')
+  return {findings, mappings: [...engine.reach].map(([device, r]) => [device, r.mappings()])}
+}
+
+/** The findings no single device decides (`withConfig`: the devices that have a live config), not yet merged. */
+export function sharedFindings(input: DiffInput, withConfig: ReadonlySet<string>): Finding[] {
+  return new Engine({...input, live: []}).run('shared', withConfig)
+}
+
+/** Raw findings merged by id (two rules with one id: one finding with `also`), rated, in a stable order. */
+export function mergeFindings(raw: Finding[]): Finding[] {
   const byId = new Map<string, Finding>()
   const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
   raw.sort((a, b) => byCodeUnit(order(a), order(b)))

@@ -9,8 +9,9 @@ import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
 import {IrmError, type IrmErrorCode} from '../core/errors.js'
-import {fromTransfer} from '../net/transfer.js'
+import {fromTransfer, toTransfer} from '../net/transfer.js'
 import {executes, type LiveRequest, loadOne} from './live.js'
+import {type DeviceDiff, type DiffContext, diffGroup, type GroupResult, runsHere} from './live-diff.js'
 import type {LiveConfig} from './model.js'
 
 export interface PoolOptions {
@@ -20,10 +21,14 @@ export interface PoolOptions {
   jobs: number
 }
 
+/** An error crossing the thread boundary: an IrmError's fields, else only the error's name. */
+export type WorkerError = {irm?: {code: IrmErrorCode; message: string; file?: string; line?: number; column?: number; path?: string; hint?: string}; name: string}
+
 /** What a worker sends back for request `i`: the LiveConfig (sets tagged), or the error to throw. */
-export type WorkerReply =
-  | {i: number; live: unknown}
-  | {i: number; error: {irm?: {code: IrmErrorCode; message: string; file?: string; line?: number; column?: number; path?: string; hint?: string}; name: string}}
+export type WorkerReply = {i: number; live: unknown} | {i: number; error: WorkerError}
+
+/** What a worker sends back for device group `g` (live-diff.ts): its diff, or the first error and its request. */
+export type DeviceReply = {g: number; diff: DeviceDiff} | {g: number; error: WorkerError; at: number}
 
 /** The worker script: beside this file in dist/, or dist/ when this runs from the sources (tests). */
 export function workerFile(): string | undefined {
@@ -83,7 +88,56 @@ export async function loadLiveParallel(requests: readonly LiveRequest[], options
   })
 }
 
-function revive(e: Extract<WorkerReply, {error: unknown}>['error']): Error {
+/**
+ * Per device (live-diff.ts): each group of requests of one device goes to a free worker, which parses
+ * and diffs it and sends back findings and summaries; the diff input (less the live configs) goes to
+ * each worker once. Results come back at their group's place.
+ */
+export async function diffLiveParallel(requests: readonly LiveRequest[], groups: readonly number[][], context: DiffContext, options: PoolOptions): Promise<GroupResult[]> {
+  const results = new Array<GroupResult>(groups.length)
+  const queue: number[] = []
+  const here: number[] = []
+  for (const [g, group] of groups.entries()) (runsHere(requests, group) ? here : queue).push(g)
+  const file = workerFile()
+  if (!file) here.push(...queue.splice(0))
+  const where = {root: options.root, realRoot: options.realRoot, displayBase: options.displayBase}
+  // the trust model is a class: it crosses as its levels and is built again on the worker
+  const {trust, ...rest} = context
+  const shipped = toTransfer({...rest, trustedLevels: trust.trustedLevels})
+  let next = 0
+  const run = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const send = () => {
+        if (next >= queue.length) {
+          resolve()
+          return
+        }
+        const g = queue[next++]
+        worker.postMessage({g, requests: groups[g].map((i) => requests[i]), indexes: groups[g]})
+      }
+      worker.on('message', (m: DeviceReply) => {
+        results[m.g] = 'diff' in m ? {diff: m.diff} : {error: revive(m.error), at: m.at}
+        send()
+      })
+      worker.on('error', reject)
+      worker.on('exit', (code) => (next < queue.length || code !== 0 ? reject(new Error(`a parser worker stopped (exit ${code})`)) : resolve()))
+      send()
+    })
+  const workers = file ? Array.from({length: Math.min(options.jobs, queue.length)}, () => new Worker(file, {workerData: {...where, context: shipped}})) : []
+  try {
+    await Promise.all([
+      ...workers.map(run),
+      (async () => {
+        for (const g of here) results[g] = await diffGroup(requests, groups[g], context, where)
+      })(),
+    ])
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+  return results
+}
+
+function revive(e: WorkerError): Error {
   if (e.irm) return new IrmError(e.irm.code, e.irm.message, {file: e.irm.file, line: e.irm.line, column: e.irm.column, path: e.irm.path, hint: e.irm.hint})
   // never a message or stack from the worker: it may quote config text
   return new IrmError('CONFIG_SYNTAX', `a parser worker failed (${e.name})`, {hint: 'This is a bug in irm-audit; please report it with the config type (not the config itself).'})

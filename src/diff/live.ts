@@ -106,9 +106,9 @@ export async function loadLive(requests: readonly LiveRequest[], inventoryDir: s
   return out
 }
 
-const PARALLEL_MIN_BYTES = 2 << 20
+export const PARALLEL_MIN_BYTES = 2 << 20
 
-async function configBytes(requests: readonly LiveRequest[]): Promise<number> {
+export async function configBytes(requests: readonly LiveRequest[]): Promise<number> {
   let n = 0
   for (const r of requests) for (const p of r.paths ?? [r.path]) n += (await stat(p).catch(() => undefined))?.size ?? 0
   return n

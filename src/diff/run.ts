@@ -11,16 +11,16 @@ import {gateFiles, type GateFiles, IGNORE_FILE, POLICY_FILE} from '../policy/dis
 import {loadPolicy} from '../policy/pack.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
-import {diffFindings, rank, sortFindings} from './engine.js'
-import {pathFindings} from '../paths/findings.js'
+import {diffFindings, mergeFindings, rank, sharedFindings, sortFindings} from './engine.js'
+import {type PathFindings, pathFindings, pathsWanted} from '../paths/findings.js'
+import {diffLive, type LiveSummary, summarize as liveSummary} from './live-diff.js'
 import type {ReachReport} from '../paths/reach.js'
 import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
 import {diffInputFromInventory} from './inventory.js'
 import {displayPath, liveRequests, loadLive, parseLiveFlag} from './live.js'
-import type {DiffPolicy, Finding, LiveConfig, Severity} from './model.js'
+import type {DiffPolicy, Finding, Severity} from './model.js'
 import type {InterfaceMapping} from './reach.js'
 import {applySuppressions, parseSuppressions} from './suppress.js'
-import {isEmptyConfig} from './unaudited.js'
 import type {TrustModel} from '../policy/trust.js'
 
 export {IGNORE_FILE}
@@ -54,6 +54,8 @@ export interface DiffOptions {
   loaded?: LoadedInventory
   /** The run's trust model (prepare builds it once for every step); default: from the policy and the inventory. */
   trust?: TrustModel
+  /** Build the report's `reach` section (default true; prepare reads only findings and devices). */
+  reach?: boolean
 }
 
 export interface DeviceStatus {
@@ -139,12 +141,26 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   }
   const devices = loaded.inventory.devices.map((d) => ({id: d.id, config: d.config, format: d.format}))
   const overrides = (options.live ?? []).map((flag) => parseLiveFlag(flag, devices, loaded.dir))
-  const live = await loadLive(liveRequests(devices, loaded.dir, overrides), loaded.dir, base, {jobs: options.jobs})
-  const input = diffInputFromInventory(loaded, live, options.asOf, policy, options.trust)
+  const requests = liveRequests(devices, loaded.dir, overrides)
+  const input = diffInputFromInventory(loaded, [], options.asOf, policy, options.trust)
   if (baseline) input.baseline = {audited: baseline.audited ?? [], internet: baseline.internet ?? []}
+  const withReach = options.reach !== false
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
-  // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)
-  const paths = pathFindings(input, diffFindings(input, reach))
+  let paths: PathFindings
+  let summaries: LiveSummary[]
+  if (!pathsWanted(input, withReach)) {
+    // nothing after the engine needs the exposures: each device is diffed where it is parsed
+    const {live: _none, ...context} = input
+    const r = await diffLive(requests, loaded.dir, base, context, {jobs: options.jobs})
+    summaries = r.summaries
+    reach.mappings = r.mappings
+    paths = {findings: mergeFindings([...r.findings, ...sharedFindings(input, new Set(requests.map((q) => q.device)))])}
+  } else {
+    input.live = await loadLive(requests, loaded.dir, base, {jobs: options.jobs})
+    summaries = input.live.map(liveSummary)
+    // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)
+    paths = pathFindings(input, diffFindings(input, reach), {report: withReach})
+  }
   let findings = sortFindings(paths.findings)
 
   let suppressions: string | undefined
@@ -155,7 +171,7 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   let fixed: FixedFinding[] | undefined
   let notRechecked: FixedFinding[] | undefined
   if (baseline) {
-    const audited = new Set(live.filter((l) => !('error' in l) && !isEmptyConfig(l)).map((l) => l.device))
+    const audited = new Set(summaries.filter((l) => !('error' in l) && !l.empty).map((l) => l.device))
     const r = applyBaseline(findings, baseline, audited)
     findings = r.findings
     fixed = r.fixed
@@ -178,11 +194,11 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
     ...(baselineShown ? {baseline: baselineShown} : {}),
     ...(gateChanges ? {gate: gateChanges} : {}),
     summary: summarize(findings, fixed, notRechecked),
-    devices: deviceStatus(devices, live, findings, reach.mappings),
+    devices: deviceStatus(devices, summaries, findings, reach.mappings),
     findings,
     ...(fixed ? {fixed} : {}),
     ...(notRechecked ? {not_rechecked: notRechecked} : {}),
-    reach: paths.reach,
+    ...(paths.reach ? {reach: paths.reach} : {}),
   }
   return {report, loaded}
 }
@@ -242,7 +258,7 @@ function summarize(findings: Finding[], fixed?: FixedFinding[], notRechecked?: F
   return s
 }
 
-function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveConfig[], findings: Finding[], mappings?: Map<string, InterfaceMapping[]>): DeviceStatus[] {
+function deviceStatus(devices: Array<{id: string; config?: string | readonly string[]}>, live: LiveSummary[], findings: Finding[], mappings?: Map<string, InterfaceMapping[]>): DeviceStatus[] {
   const unaudited = new Map(findings.filter((f) => f.rule === 'device-unaudited' && f.device).map((f) => [f.device!, f.severity === 'info' ? ('manual' as const) : ('unaudited' as const)]))
   const out: DeviceStatus[] = []
   for (const d of [...devices].sort((a, b) => compareText(a.id, b.id))) {
@@ -251,10 +267,10 @@ function deviceStatus(devices: Array<{id: string; config?: string | readonly str
     for (const l of configs) {
       if ('error' in l) out.push({id: d.id, status: unaudited.get(d.id) ?? 'unaudited', file: l.file})
       else {
-        const status = isEmptyConfig(l) ? (unaudited.get(d.id) ?? 'unaudited') : 'audited'
+        const status = l.empty ? (unaudited.get(d.id) ?? 'unaudited') : 'audited'
         const interfaces = mappings?.get(d.id)
         out.push({
-          id: d.id, status, file: l.file, type: l.type, exposures: l.exposures.length, unparsed: l.unparsed.length, lines: l.stats.lines, understood: l.stats.understood,
+          id: d.id, status, file: l.file, type: l.type, exposures: l.exposures, unparsed: l.unparsed, lines: l.stats.lines, understood: l.stats.understood,
           ...(interfaces?.length ? {interfaces} : {}),
         })
       }

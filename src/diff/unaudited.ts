@@ -26,13 +26,16 @@ interface Case {
 
 /**
  * One finding per unaudited config or device. `internetFacing(device)` says whether the device carries
- * an access point reachable from the internet (then the finding is at least high).
+ * an access point reachable from the internet (then the finding is at least high). A diff run per
+ * device (src/diff/live-diff.ts) asks for the two halves apart: `configs`, the cases of the configs in
+ * `input.live`; `missing`, the devices with no config (`withConfig`: the devices that have one).
  */
-export function unauditedFindings(input: DiffInput, internetFacing: (device: string) => boolean): Finding[] {
+export function unauditedFindings(input: DiffInput, internetFacing: (device: string) => boolean, scope: {only?: 'configs' | 'missing'; withConfig?: ReadonlySet<string>} = {}): Finding[] {
   const cases: Case[] = []
-  const withConfig = new Set<string>()
+  const withConfig = new Set<string>(scope.withConfig)
   for (const live of input.live) {
     withConfig.add(live.device)
+    if (scope.only === 'missing') continue
     if ('error' in live) cases.push({device: live.device, file: live.file, reason: live.error, hint: live.hint})
     else if (isEmptyConfig(live)) {
       cases.push({
@@ -44,6 +47,7 @@ export function unauditedFindings(input: DiffInput, internetFacing: (device: str
     }
   }
   const baseline = new Set(input.baseline?.audited ?? [])
+  if (scope.only === 'configs') return cases.map((c) => toFinding(c, input, internetFacing(c.device) || (input.baseline?.internet ?? []).includes(c.device)))
   const withAccessPoints = new Set(input.accessPoints.map((ap) => ap.device).filter(Boolean))
   for (const d of input.devices) {
     if (withConfig.has(d.id)) continue

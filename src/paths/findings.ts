@@ -22,17 +22,22 @@ const GUARDED: readonly string[] = ['restricted', 'management']
 
 export interface PathFindings {
   findings: Finding[]
-  reach: ReachReport
+  /** Undefined when the caller does not want it (`report: false`). */
+  reach?: ReachReport
 }
 
 /**
  * The path findings of one diff input, and the per-device findings they supersede removed:
  * `critical-flow-blocked` of a flow that has a path in the zone graph is decided here.
  */
-export function pathFindings(input: DiffInput, findings: Finding[]): PathFindings {
+export function pathFindings(input: DiffInput, findings: Finding[], options: {report?: boolean} = {}): PathFindings {
+  const report = options.report !== false
+  if (!pathsWanted(input, report)) return {findings}
+  // without the report the walk serves only unwanted-path: from the internet, when a zone is guarded
+  const walk = report || input.zones.some((z) => GUARDED.includes(z.trust))
   const space = new PathSpace(input)
   const from = untrustedZones(space)
-  const reached = from.flatMap((z) => reachFrom(space, z))
+  const reached = (report ? from : walk ? from.filter((z) => space.zone(z)?.trust === 'internet') : []).flatMap((z) => reachFrom(space, z))
   const out: Finding[] = [...unwantedPaths(space, input, reached)]
   const decided = new Set<string>()
   for (const flow of input.flows) {
@@ -42,7 +47,16 @@ export function pathFindings(input: DiffInput, findings: Finding[]): PathFinding
     out.push(...r)
   }
   const kept = findings.filter((f) => !(f.rule === 'critical-flow-blocked' && f.flow && decided.has(f.flow)))
-  return {findings: [...kept, ...out], reach: reachReport(space, from, reached)}
+  // the reach report costs as much as the walk and grows with every rule that reaches a zone
+  return {findings: [...kept, ...out], ...(report ? {reach: reachReport(space, from, reached)} : {})}
+}
+
+/**
+ * Whether the path analysis has anything to decide: the reach section, unwanted-path (a guarded zone)
+ * or a critical flow. Else pathFindings returns the findings as they are, and needs no exposure.
+ */
+export function pathsWanted(input: Pick<DiffInput, 'zones' | 'flows'>, report: boolean): boolean {
+  return report || input.flows.length > 0 || input.zones.some((z) => GUARDED.includes(z.trust))
 }
 
 /** Access points of each device as boxes (one per service). */

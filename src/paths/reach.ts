@@ -12,7 +12,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import type {RuleRefJson, TrafficJson} from './model.js'
 import type {Piece} from './model.js'
 import {byFamily, ruleRef, trafficJson} from './evaluate.js'
-import {chainPart, MAX_HOPS, type PathSpace} from './space.js'
+import {chainPart, MAX_HOPS, NEAR_MIN_EDGES, type PathSpace} from './space.js'
 import {ROUTING_NOTE} from './why.js'
 
 export interface ReachChainJson {
@@ -57,10 +57,15 @@ export function reachFrom(space: PathSpace, from: string): ReachedPath[] {
   if (start.from.isEmpty()) return out
   const walk = (zones: string[], devices: string[], pieces: Piece[]) => {
     const here = zones[zones.length - 1]
-    for (const edge of space.edges(here)) {
+    // only what passes is followed: past a few devices, each decides just the pieces its rules may meet
+    const edges = space.edges(here)
+    const near = edges.length > NEAR_MIN_EDGES ? space.near(pieces) : undefined
+    for (const edge of edges) {
       if (zones.includes(edge.to) || space.untrusted(edge.to)) continue
+      const mine = near ? near.get(edge.device) : pieces
+      if (!mine) continue
       const d = space.devices.get(edge.device)!
-      const {passed} = d.decide(here, edge.to, pieces, false)
+      const {passed} = d.decide(here, edge.to, mine, false)
       if (!passed.length) continue
       const inZone = space.addresses(edge.to)
       const arrived: Piece[] = []

@@ -24,6 +24,20 @@ import type {Condition, Piece} from './model.js'
 /** Paths longer than this many devices are not followed (issue #20: up to 6 hops). */
 export const MAX_HOPS = 6
 
+/** Boxes taken by earlier permits of one match, past which they are looked up by destination. */
+const TAKEN_INDEX_MIN = 32
+
+/** Edges out of a zone past which a walk looks up the devices near its pieces (PathSpace.near). */
+export const NEAR_MIN_EDGES = 16
+/** A piece touching more IPv4 /16s than this is wide: it may meet any device. */
+const NEAR_QUERY_16 = 64
+
+function blocks16(v4: readonly number[]): number {
+  let n = 0
+  for (let i = 0; i < v4.length; i += 2) n += (v4[i + 1] >>> 16) - (v4[i] >>> 16) + 1
+  return n
+}
+
 export interface Edge {
   device: string
   to: string
@@ -174,6 +188,9 @@ export class DeviceRules {
   private match(rules: Set<Exposure>, piece: Piece, box: Box, nat?: Exposure, needRest = true): {passed: Piece[]; rest: Box[]} {
     const passed: Piece[] = []
     const taken: Box[] = []
+    // what earlier permits took, by destination once there are many: a wide piece meets every permit,
+    // and testing each against all the earlier ones grew with the square of the rules
+    let takenIndex: DestinationIndex<Box> | undefined
     for (const e of this.index.candidates(box.to)) {
       if (!rules.has(e) || (nat && e.kind === 'nat-forward')) continue
       const eb = this.boxOf(e)
@@ -182,12 +199,18 @@ export class DeviceRules {
       const i = intersectBox(box, eb)
       if (!i) continue
       let parts: Box[] = [i]
-      for (const t of taken) {
+      // the index gives the earlier boxes that may meet `i` in the order they were taken, as the scan did
+      for (const t of takenIndex ? takenIndex.candidates(i.to) : taken) {
         if (!parts.some((p) => overlapsBox(p, t))) continue
         parts = parts.flatMap((p) => (overlapsBox(p, t) ? subtractBox(p, t) : [p]))
         if (!parts.length) break
       }
       taken.push(i)
+      if (takenIndex) takenIndex.add(i)
+      else if (taken.length >= TAKEN_INDEX_MIN) {
+        takenIndex = new DestinationIndex<Box>((b) => b.to)
+        for (const t of taken) takenIndex.add(t)
+      }
       const rule = nat ? this.composed(nat, e) : e
       for (const part of mergeBoxes(parts)) {
         const before = nat ? {...part, to: nat.to.intersect(piece.box.to), ports: piece.box.ports} : part
@@ -331,6 +354,8 @@ export class PathSpace {
   private readonly adjacency = new Map<string, Edge[]>()
   private readonly zoneById = new Map<string, DiffZone>()
   private readonly own = new Map<string, AddressSet>()
+  /** Every permit and NAT destination of every device, by destination (built on the first `near`). */
+  private destinations?: DestinationIndex<{device: string; to: AddressSet}>
 
   constructor(readonly input: DiffInput) {
     this.zones = new ZoneSpace(input.zones, input.policy.trustedTrust)
@@ -397,6 +422,32 @@ export class PathSpace {
 
   zone(id: string): DiffZone | undefined {
     return this.zoneById.get(id)
+  }
+
+  /**
+   * Per device, the pieces whose destination meets one of its permits or NATs (in the pieces' order):
+   * the others pass nothing there, so a walk that needs only what passes decides just these. Chained
+   * devices in parallel meet a few of each other's hosts; without this, every pair of devices would
+   * try every piece. Undefined when a piece is wide (every device may take it: decide them all).
+   */
+  near(pieces: readonly Piece[]): Map<string, Piece[]> | undefined {
+    // a piece as wide as the index meets every device: nothing to save (the first hop from a zone)
+    if (pieces.some((p) => p.box.to.v6.length > 0 || blocks16(p.box.to.v4) > NEAR_QUERY_16)) return undefined
+    if (!this.destinations) {
+      this.destinations = new DestinationIndex((e) => e.to)
+      for (const d of this.devices.values()) for (const e of [...d.permits, ...d.nats]) this.destinations.add({device: d.id, to: e.to})
+    }
+    const out = new Map<string, Piece[]>()
+    for (const p of pieces) {
+      for (const e of this.destinations.candidates(p.box.to)) {
+        const list = out.get(e.device)
+        // a piece goes once to each device (its permits are filed one by one)
+        if (list?.[list.length - 1] === p || !e.to.overlaps(p.box.to)) continue
+        if (list) list.push(p)
+        else out.set(e.device, [p])
+      }
+    }
+    return out
   }
 
   /** A zone's addresses (a catch-all zone: those no other zone claims). */

@@ -206,7 +206,7 @@ export async function runPrepare(options: PrepareOptions): Promise<PrepareRun> {
   // the diff thresholds come from the same merged packs as the readiness ones
   const diffReport = options.noDiff
     ? undefined
-    : (await runDiff({inventoryDir: options.inventoryDir, live: options.live, gate, baselineFile: options.baselineFile, asOf: options.asOf, displayBase: options.displayBase, jobs: options.jobs, diffPolicy: policy.diff, loaded, trust})).report
+    : (await runDiff({inventoryDir: options.inventoryDir, live: options.live, gate, baselineFile: options.baselineFile, asOf: options.asOf, displayBase: options.displayBase, jobs: options.jobs, diffPolicy: policy.diff, loaded, trust, reach: false})).report
   const diff: DiffFacts = diffReport ? diffFacts(diffReport) : {available: false, reason: 'disabled with --no-diff'}
   const git: GitFacts = options.noGit ? {available: false, reason: 'disabled with --no-git'} : await gitFacts(loaded)
   const logs = await logFacts(options, loaded, trust)

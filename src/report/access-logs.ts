@@ -3,6 +3,8 @@ import type {AccessFinding, AccessReport} from '../logs/access/analyze.js'
 import type {Paint} from './output.js'
 import {buildSarif, type SarifLevel} from './sarif.js'
 import {plural} from '../core/plural.js'
+import {renderJson} from './json.js'
+import type {RendererTable} from './renderers.js'
 
 export function renderAccessText(r: AccessReport, p: Paint): string {
   const out = [p.bold('irm-audit access-logs'), `${r.events.total} logins (${r.events.success} successful, ${r.events.failed} failed)${r.window ? ` from ${r.window.from} to ${r.window.to}; learning window until ${r.window.learning_until}` : ''}`]
@@ -56,3 +58,11 @@ export function renderAccessSarif(r: AccessReport, version: string): string {
   const results = r.findings.map((f) => ({ruleId: f.rule, level: LEVEL[f.severity], message: f.message, file: f.file, line: f.line, fingerprint: f.id}))
   return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit', category: 'irm-audit-access-logs'}, rules, results), null, 2)
 }
+
+/** `access-logs --format`: the flag's options are this table's keys. */
+export const ACCESS_RENDERERS = {
+  text: (r, o) => renderAccessText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderAccessMarkdown(r),
+  sarif: (r, o) => renderAccessSarif(r, o.version),
+} satisfies RendererTable<AccessReport>

@@ -1,6 +1,8 @@
 /** Renderers of `irm-audit changes`: text for a terminal, markdown for the PR comment. */
 import type {ChangesReport, EntryChange, FieldChange} from '../git/changes.js'
 import type {Paint} from './output.js'
+import {renderJson} from './json.js'
+import type {RendererTable} from './renderers.js'
 
 const LABEL: Record<string, string> = {
   zones: 'Zones',
@@ -68,3 +70,10 @@ export function renderChangesMarkdown(r: ChangesReport): string {
   }
   return `${out.join('\n')}\n`
 }
+
+/** `changes --format`: the flag's options are this table's keys. */
+export const CHANGES_RENDERERS = {
+  text: (r, o) => renderChangesText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderChangesMarkdown(r),
+} satisfies RendererTable<ChangesReport>

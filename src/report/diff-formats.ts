@@ -8,17 +8,13 @@ import {makeLinker, renderDiffHtml} from './html.js'
 import {renderJson} from './json.js'
 import {renderDiffJunit} from './junit.js'
 import {networkMap, renderMermaid} from './map.js'
-import type {Paint} from './output.js'
+import type {RendererTable, RenderOptions} from './renderers.js'
 
-export interface DiffRenderOptions {
-  paint: Paint
-  version: string
+export interface DiffRenderOptions extends RenderOptions {
   maxLength?: number
   linkBase?: string
   output?: string
 }
-
-type Renderer = (run: {report: DiffReport; loaded: LoadedInventory}, o: DiffRenderOptions) => string | Promise<string>
 
 export const DIFF_RENDERERS = {
   text: ({report}, o) => renderDiffText(report, o.paint),
@@ -27,6 +23,9 @@ export const DIFF_RENDERERS = {
   sarif: ({report}, o) => JSON.stringify(renderDiffSarif(report, o.version), null, 2),
   junit: ({report}) => renderDiffJunit(report),
   html: ({report, loaded}, o) => renderDiffHtml(report, {link: makeLinker(o.linkBase, o.output, process.cwd()), map: networkMap(loaded.inventory, report.findings)}),
-} satisfies Record<string, Renderer>
+} satisfies RendererTable<{report: DiffReport; loaded: LoadedInventory}, DiffRenderOptions>
 
 export type DiffFormat = keyof typeof DIFF_RENDERERS
+
+/** Formats whose renderer prints the reach section (the others never read it: the diff skips building it). */
+export const READS_REACH: ReadonlySet<string> = new Set<DiffFormat>(['json'])

@@ -2,6 +2,8 @@
 import {plural} from '../core/plural.js'
 import type {AffectedEntry, DeviceIsolation, IsolationReport} from '../isolate/run.js'
 import type {Paint} from './output.js'
+import {renderJson} from './json.js'
+import type {RendererTable} from './renderers.js'
 
 const PROPOSAL = 'PROPOSAL ONLY: irm-audit never applies these rules. Review them, then apply them by hand, device by device.'
 
@@ -86,3 +88,10 @@ export function renderIsolateMarkdown(r: IsolationReport): string {
   }
   return out.join('\n') + '\n'
 }
+
+/** `isolate --format`: the flag's options are this table's keys. */
+export const ISOLATE_RENDERERS = {
+  text: (r, o) => renderIsolateText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderIsolateMarkdown(r),
+} satisfies RendererTable<IsolationReport>

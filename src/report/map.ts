@@ -6,6 +6,7 @@
 import type {Finding} from '../diff/model.js'
 import type {Inventory} from '../inventory/model.js'
 import {type MapEdge, mapModel, type MapModel, type MapOptions, type MapSite} from './map-model.js'
+import type {RendererTable} from './renderers.js'
 
 export type {MapEdge, MapModel as NetworkMap, MapNode} from './map-model.js'
 
@@ -101,3 +102,9 @@ export function renderDot(map: MapModel): string {
   out.push('}')
   return out.join('\n')
 }
+
+/** `map --format`: the flag's options are this table's keys (a drawing, not a report: no JSON row). */
+export const MAP_RENDERERS = {
+  mermaid: (map) => renderMermaid(map),
+  dot: (map) => renderDot(map),
+} satisfies RendererTable<MapModel>

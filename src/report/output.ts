@@ -4,6 +4,7 @@
  * (a folder, a socket, a block device) is refused. Nothing is ever written inside the inventory folder:
  * both sides are compared by real path, so a symlinked folder or `..` does not get around it.
  */
+import {once} from 'node:events'
 import {constants, type Stats} from 'node:fs'
 import {lstat, open, readdir, realpath, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import {basename, dirname, join, resolve, sep} from 'node:path'
@@ -64,14 +65,32 @@ function refuse(path: string, message: string, hint: string): never {
   throw new IrmError('OUTPUT_WRITE', message, {file: path, hint})
 }
 
-function writeError(path: string, e: unknown): IrmError {
+/** A failed write as a clear error; anything else (a bug in the renderer of chunks) passes through. */
+function writeError(path: string, e: unknown): unknown {
+  if (typeof (e as NodeJS.ErrnoException)?.code !== 'string') return e
   return new IrmError('OUTPUT_WRITE', `cannot write the report: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
     file: path,
     hint: 'Check that the folder exists and is writable.',
   })
 }
 
-export async function writeAtomic(path: string, content: string, protectedPaths: string[] = []): Promise<void> {
+/** The chunks, then a newline unless the last one ends with one. */
+export function* endWithNewline(chunks: Iterable<string>): Generator<string, void, undefined> {
+  let last = ''
+  for (const c of chunks) {
+    if (c) last = c
+    yield c
+  }
+  if (!last.endsWith('\n')) yield '\n'
+}
+
+/** Writes the chunks to a stream as they come, waiting for it to drain when its buffer is full. */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const c of chunks) if (!stream.write(c)) await once(stream, 'drain')
+}
+
+/** `content` may be chunks (an Iterable of strings): they are written as they come, never joined. */
+export async function writeAtomic(path: string, content: string | Iterable<string>, protectedPaths: string[] = []): Promise<void> {
   const real = await realTarget(path)
   for (const p of protectedPaths) {
     const guarded = [resolve(p), await realTarget(p)]
@@ -87,7 +106,8 @@ export async function writeAtomic(path: string, content: string, protectedPaths:
       throw writeError(path, e)
     })
     try {
-      await fh.writeFile(content)
+      // one writeFile per chunk: each is written whole, after the one before (a device has no position)
+      for (const chunk of typeof content === 'string' ? [content] : content) await fh.writeFile(chunk)
     } catch (e) {
       throw writeError(path, e)
     } finally {

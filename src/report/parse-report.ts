@@ -4,6 +4,9 @@ import type {Attachment} from '../model/device.js'
 import type {LoadedConfig} from '../sources/load.js'
 import type {Doubt, Unparsed} from '../sources/types.js'
 import {byCodeUnit} from '../core/order.js'
+import {exposureRowArray} from './exposure-rows.js'
+import {SCHEMA_VERSION} from './json.js'
+import {jsonChunks, LazyArray} from './json-stream.js'
 
 export interface ParseReport {
   file: string
@@ -35,4 +38,32 @@ export function parseReport(loaded: LoadedConfig, zonesOf?: (a: Attachment) => s
   }).sort((a, b) => byCodeUnit(a.file ?? '', b.file ?? '') || a.line - b.line || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.text, b.text))
   const doubts = loaded.doubts?.length ? {doubts: [...loaded.doubts].sort((a, b) => a.line - b.line || byCodeUnit(a.code, b.code))} : {}
   return {file: loaded.file, type: loaded.type, exposures, unparsed, ...doubts, stats: loaded.stats}
+}
+
+/**
+ * `--format json` of the parse report (renderJson(parseReport(loaded, zonesOf)), byte for byte) as
+ * chunks: the exposure rows are rendered one at a time from the model, never held as objects or as one
+ * string, so a 10^5-rule report costs its chunks, not its text twice over.
+ */
+export function parseReportJson(loaded: LoadedConfig, zonesOf?: (a: Attachment) => string[]): Generator<string, void, undefined> {
+  const own = (file: string | undefined) => (file && file !== loaded.file ? file : '')
+  const unparsed = [...loaded.unparsed].sort((a, b) => byCodeUnit(own(a.file), own(b.file)) || a.line - b.line || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.text, b.text))
+  // the report's own file is not repeated: a copy without it, made a batch at a time
+  const unparsedRows = new LazyArray(unparsed.length, (start, end) =>
+    unparsed.slice(start, end).map((u) => {
+      if (u.file === undefined || own(u.file)) return u
+      const {file, ...rest} = u
+      return rest
+    }),
+  )
+  const doubts = loaded.doubts?.length ? {doubts: [...loaded.doubts].sort((a, b) => a.line - b.line || byCodeUnit(a.code, b.code))} : {}
+  return jsonChunks({
+    schema_version: SCHEMA_VERSION,
+    file: loaded.file,
+    type: loaded.type,
+    exposures: exposureRowArray(loaded.exposures, loaded.file, zonesOf),
+    unparsed: unparsedRows,
+    ...doubts,
+    stats: loaded.stats,
+  })
 }

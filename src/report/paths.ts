@@ -3,6 +3,8 @@ import type {HopJson, PathJson, RuleRefJson, TrafficJson} from '../paths/model.j
 import type {ReachReport} from '../paths/reach.js'
 import type {WhyReport} from '../paths/why.js'
 import {paint, type Paint} from './output.js'
+import {renderJson} from './json.js'
+import type {RendererTable} from './renderers.js'
 
 const plain = paint(false)
 
@@ -120,3 +122,17 @@ export function renderReachMarkdown(r: ReachReport): string {
   }
   return out.join('\n') + '\n'
 }
+
+/** `why --format`: the flag's options are this table's keys. */
+export const WHY_RENDERERS = {
+  text: (r, o) => renderWhyText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderWhyMarkdown(r),
+} satisfies RendererTable<WhyReport>
+
+/** `reach --format`: the flag's options are this table's keys. */
+export const REACH_RENDERERS = {
+  text: (r, o) => renderReachText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderReachMarkdown(r),
+} satisfies RendererTable<ReachReport>

@@ -7,19 +7,16 @@ import type {PrepareRun} from '../readiness/run.js'
 import {makeLinker, renderPrepareHtml} from './html.js'
 import {renderJson} from './json.js'
 import {networkMap, renderMermaid} from './map.js'
-import type {Paint} from './output.js'
 import {renderPrepareJunit, renderPrepareMarkdown, renderPrepareSarif, renderPrepareText} from './prepare.js'
+import type {RendererTable, RenderOptions} from './renderers.js'
 
-export interface PrepareRenderOptions {
+export interface PrepareRenderOptions extends RenderOptions {
   gate: GateVerdict
-  paint: Paint
-  version: string
   maxLength?: number
   linkBase?: string
   output?: string
 }
 
-type Renderer = (run: PrepareRun, o: PrepareRenderOptions) => string | Promise<string>
 
 export const PREPARE_RENDERERS = {
   text: (run, o) => renderPrepareText(run.report, o.paint),
@@ -28,6 +25,6 @@ export const PREPARE_RENDERERS = {
   sarif: (run, o) => renderPrepareSarif(run.report, o.version),
   junit: (run) => renderPrepareJunit(run.report),
   html: (run, o) => renderPrepareHtml(run.report, run.diff, {link: makeLinker(o.linkBase, o.output, process.cwd()), map: networkMap(run.loaded.inventory, run.diff?.findings ?? [])}),
-} satisfies Record<string, Renderer>
+} satisfies RendererTable<PrepareRun, PrepareRenderOptions>
 
 export type PrepareFormat = keyof typeof PREPARE_RENDERERS

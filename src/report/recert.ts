@@ -2,6 +2,8 @@
 import {plural} from '../core/plural.js'
 import type {RecertItem, RecertReport} from '../recert/run.js'
 import type {Paint} from './output.js'
+import {renderJson} from './json.js'
+import type {RendererTable} from './renderers.js'
 
 const when = (i: RecertItem) => (i.state === 'overdue' ? `overdue ${-i.days}d (due ${i.due})` : `due ${i.due} (in ${i.days}d)`)
 const rules = (i: RecertItem) => (i.rules.length ? i.rules.map((r) => `${r.file}:${r.line}`).join(', ') : i.device_audited ? 'no live rule' : 'device not audited')
@@ -46,3 +48,10 @@ export function renderRecertMarkdown(r: RecertReport): string {
   if (!r.owners.length) out.push('Nothing due.', '')
   return out.join('\n')
 }
+
+/** `recert --format`: the flag's options are this table's keys. */
+export const RECERT_RENDERERS = {
+  text: (r, o) => renderRecertText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderRecertMarkdown(r),
+} satisfies RendererTable<RecertReport>

@@ -3,6 +3,8 @@ import type {TrafficFinding, TrafficReport} from '../logs/flows/analyze.js'
 import type {Paint} from './output.js'
 import {buildSarif, type SarifLevel} from './sarif.js'
 import {plural} from '../core/plural.js'
+import {renderJson} from './json.js'
+import type {RendererTable} from './renderers.js'
 
 const where = (f: {file?: string; line?: number}) => (f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '')
 
@@ -70,3 +72,11 @@ export function renderTrafficSarif(r: TrafficReport, version: string): string {
   const results = r.findings.map((f) => ({ruleId: f.rule, level: LEVEL[f.severity], message: f.message, file: f.file, line: f.line, fingerprint: f.id}))
   return JSON.stringify(buildSarif({name: 'irm-audit', version, informationUri: 'https://github.com/irm-audit/irm-audit', category: 'irm-audit-traffic'}, rules, results), null, 2)
 }
+
+/** `traffic --format`: the flag's options are this table's keys. */
+export const TRAFFIC_RENDERERS = {
+  text: (r, o) => renderTrafficText(r, o.paint),
+  json: (r) => renderJson(r),
+  markdown: (r) => renderTrafficMarkdown(r),
+  sarif: (r, o) => renderTrafficSarif(r, o.version),
+} satisfies RendererTable<TrafficReport>

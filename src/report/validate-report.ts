@@ -5,6 +5,8 @@ import type {ValidationIssue} from '../inventory/validate.js'
 import {VALIDATION_RULES} from '../inventory/validate.js'
 import type {Paint} from './output.js'
 import {buildSarif, type SarifTool} from './sarif.js'
+import {renderJson} from './json.js'
+import type {RenderOptions, RendererTable} from './renderers.js'
 
 export interface ValidateReport {
   valid: boolean
@@ -95,3 +97,11 @@ export function renderValidateSarif(report: ValidateReport, tool: SarifTool): Lo
     })),
   )
 }
+
+/** `validate --format`: the flag's options are this table's keys (SARIF names the tool: package name). */
+export const VALIDATE_RENDERERS = {
+  text: (r, o) => renderValidateText(r, o.paint),
+  json: (r) => renderJson(r),
+  sarif: (r, o) => JSON.stringify(renderValidateSarif(r, {name: o.name, version: o.version}), null, 2),
+  markdown: (r) => renderValidateMarkdown(r),
+} satisfies RendererTable<ValidateReport, RenderOptions & {name: string}>

@@ -70,6 +70,8 @@ describe('irm-audit diff', () => {
     const a = await diff('--format', 'json')
     const b = await diff('--json')
     expect(JSON.parse(b.stdout)).toEqual(JSON.parse(a.stdout))
+    // the reach section is built only for the JSON document, and both ways of asking get it
+    expect((JSON.parse(b.stdout) as DiffReport).reach?.paths.length).toBeGreaterThan(0)
   })
 
   it('--fail-on none exits 0; --fail-on critical still exits 1', async () => {

@@ -67,9 +67,9 @@ describe('secrets never leak', () => {
     }
   })
 
-  it('the commands themselves (built binary), stdout and stderr', () => {
+  it('the commands themselves, stdout and stderr: diff on the built binary, prepare in-process (its own end-to-end run is in prepare.test.ts)', async () => {
     for (const args of [['diff', '--as-of', AS_OF], ['prepare', '--as-of', AS_OF, '--format', 'markdown', '--no-git']]) {
-      const r = spawnCli(args)
+      const r = args[0] === 'diff' ? spawnCli(args) : await run(args)
       expect(r.status, `${args[0]}: ${r.stderr}`).not.toBe(2)
       expect(r.stdout + r.stderr, args[0]).not.toMatch(/PLANTED/i)
     }

@@ -33,9 +33,13 @@ async function cli(command: {run(argv: string[], root: string): Promise<unknown>
 
 const prepare = (args: string[]) => cli(Prepare, ['--as-of', AS_OF, '--no-git', ...args])
 
+/** The example's readiness run, shared by the tests that only read it (run once, on first use). */
+let example: ReturnType<typeof runPrepare> | undefined
+const examplePrepare = () => (example ??= runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, noGit: true}))
+
 describe('irm-audit prepare on the bundled example', () => {
   it('gives the documented score and the documented deliberate failures (inventory/README.md)', async () => {
-    const {report} = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, noGit: true})
+    const {report} = await examplePrepare()
     expect({score: report.score, passed: report.passed, failed: report.failed, warned: report.warned}).toEqual({score: 60, passed: 10, failed: 4, warned: 3})
     const notPassing = Object.fromEntries(report.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status]))
     expect(notPassing).toEqual({
@@ -95,7 +99,7 @@ describe('irm-audit prepare on the bundled example', () => {
   })
 
   it('#18: explains the score: earned/possible per section and the weights, in JSON, text and markdown', async () => {
-    const {report} = await runPrepare({inventoryDir: join(ROOT, 'inventory'), asOf: AS_OF, displayBase: ROOT, noGit: true})
+    const {report} = await examplePrepare()
     expect(report.scoring).toMatchObject({weights: {critical: 10, high: 6, medium: 3, low: 1, info: 0}, warn_credit: 0.5})
     // the weights of the applicable checks, pass = all, warn = half, fail = none
     const weight = (c: (typeof report.checks)[number]) => report.scoring.weights[c.severity]

@@ -3,7 +3,7 @@
  * exit code and file:line. Most cases run the command in-process (the command class with oclif's config
  * from the package root, as tests/commands/diff.test.ts does); a handful run the BUILT binary
  * (`node bin/run.js`, dist/ refreshed by tests/setup/build.ts) end to end: the default inventory, --help,
- * colour from the environment, an exit-2 error without a stack, --json on an error.
+ * an exit-2 error without a stack, --json on an error.
  */
 import {spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
@@ -16,6 +16,7 @@ import addFormats from 'ajv-formats'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import Validate from '../../src/commands/validate.js'
+import {cli} from '../helpers/cli.js'
 import {ROOT, sharedPath} from '../helpers/sources.js'
 
 const BIN = join(ROOT, 'bin/run.js')
@@ -193,13 +194,16 @@ describe('irm-audit validate (built binary)', () => {
   })
 
   describe('colour', () => {
-    it('none when output is not a terminal; FORCE_COLOR turns it on; NO_COLOR and --no-color win', () => {
+    // in-process with the colour variables of a user's shell: unset, then one at a time (captured stdout is not a terminal)
+    it('none when output is not a terminal; FORCE_COLOR turns it on; NO_COLOR and --no-color win', async () => {
       const dir = brokenCopy('zones.yaml', 'cidrs: [10.99.30.0/24]', 'cidrs: [10.99.30.1/24]')
       const esc = /\u001B\[/
-      expect(spawnCli(['validate', '--inventory', 'inv'], dir).stdout).not.toMatch(esc)
-      expect(spawnCli(['validate', '--inventory', 'inv'], dir, {FORCE_COLOR: '1'}).stdout).toMatch(esc)
-      expect(spawnCli(['validate', '--inventory', 'inv'], dir, {NO_COLOR: '1'}).stdout).not.toMatch(esc)
-      expect(spawnCli(['validate', '--inventory', 'inv', '--no-color'], dir, {FORCE_COLOR: '1'}).stdout).not.toMatch(esc)
+      const colours = async (env: Record<string, string>, ...more: string[]) =>
+        (await cli(['validate', '--inventory', 'inv', ...more], {cwd: dir, env: {FORCE_COLOR: undefined, NO_COLOR: undefined, ...env}, ansi: true})).stdout
+      expect(await colours({})).not.toMatch(esc)
+      expect(await colours({FORCE_COLOR: '1'})).toMatch(esc)
+      expect(await colours({NO_COLOR: '1'})).not.toMatch(esc)
+      expect(await colours({FORCE_COLOR: '1'}, '--no-color')).not.toMatch(esc)
     })
   })
 

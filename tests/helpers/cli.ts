@@ -46,17 +46,23 @@ export interface CliRun {
   stderr: string
 }
 
-/** `args[0]` is the command; `env` is set for the run and restored after. */
-export async function cli(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<CliRun> {
+/**
+ * `args[0]` is the command; `env` is set for the run (undefined: unset) and restored after. Colour codes
+ * are stripped from the captured output unless `ansi` (to test colour itself).
+ */
+export async function cli(args: string[], options: {cwd?: string; env?: Record<string, string | undefined>; ansi?: boolean} = {}): Promise<CliRun> {
   const command = COMMANDS[args[0]]
   if (!command) throw new Error(`no command '${args[0]}' in tests/helpers/cli.ts`)
   const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((k) => [k, process.env[k]]))
-  Object.assign(process.env, options.env)
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
+  }
   const cwd = process.cwd()
   process.chdir(options.cwd ?? ROOT)
   process.exitCode = undefined
   try {
-    const r = await captureOutput(() => command.run(args.slice(1), ROOT))
+    const r = await captureOutput(() => command.run(args.slice(1), ROOT), {stripAnsi: !options.ansi})
     // oclif's development-mode warning (NODE_ENV=test) when a command fails before its flags are parsed
     const stderr = r.stderr.replace(/^\(node:\d+\) \[UnparsedCommand\] Warning: .*\n\(Use `node --trace-warnings \.\.\.` .*\n/m, '')
     return {status: Number(process.exitCode ?? 0), stdout: r.stdout, stderr}

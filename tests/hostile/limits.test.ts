@@ -1,7 +1,9 @@
 /**
  * #12 items 5 and 8: nesting, size and YAML caps, run as a child process of the built binary with a 450 MB
- * heap. Each hostile input is a fixture under tests/fixtures/hostile/ named after what it reproduces
- * (the inventories over the size caps are generated in a temp folder: tens of MB do not belong in git).
+ * heap where memory or stack is what is under test (nesting, entry count, alias bomb); the other refusals
+ * run in-process (tests/helpers/cli.ts). Each hostile input is a fixture under tests/fixtures/hostile/
+ * named after what it reproduces (the inventories over the size caps are generated in a temp folder:
+ * tens of MB do not belong in git).
  */
 import {cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -10,6 +12,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it, vi} from 'vitest'
 
 import {MAX_INVENTORY_ENTRIES, MAX_NESTING} from '../../src/core/limits.js'
+import {cli} from '../helpers/cli.js'
 import {ROOT} from '../helpers/sources.js'
 import {expectHandled, HOSTILE, runHostile} from './helpers.js'
 
@@ -48,8 +51,8 @@ describe('#12 inventory caps', () => {
     expect(r.stderr).toMatch(/more than 100000 entries/)
   })
 
-  it('YAML !!binary, !!set, !!omap, !!timestamp are refused with their line', () => {
-    const r = runHostile(['validate', '--inventory', join(HOSTILE, 'yaml-known-tags')])
+  it('YAML !!binary, !!set, !!omap, !!timestamp are refused with their line', async () => {
+    const r = await cli(['validate', '--inventory', join(HOSTILE, 'yaml-known-tags')])
     expectHandled(r, 'zones.yaml')
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('zones.yaml:4:')
@@ -62,25 +65,25 @@ describe('#12 inventory caps', () => {
     expect(r.stderr).toMatch(/alias/)
   })
 
-  it('a devices[].config symlink leaving the inventory folder is refused, the target never read', () => {
+  it('a devices[].config symlink leaving the inventory folder is refused, the target never read', async () => {
     const inv = join(work, 'escape')
     cpSync(join(ROOT, 'inventory'), inv, {recursive: true})
     const outside = join(work, 'outside.iptables')
     writeFileSync(outside, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -m comment --comment "S3cr3t-PLANTED-outside" -j ACCEPT\nCOMMIT\n')
     rmSync(join(inv, 'live/gw-lyon.iptables'))
     symlinkSync(outside, join(inv, 'live/gw-lyon.iptables'))
-    const r = runHostile(['diff', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'json'], {cwd: work})
+    const r = await cli(['diff', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'json'], {cwd: work})
     expect([0, 1]).toContain(r.status)
     const report = JSON.parse(r.stdout) as {devices?: Array<{file: string; error?: string}>}
     expect(JSON.stringify(report)).toContain('leaves the inventory folder')
     expect(r.stdout + r.stderr).not.toMatch(/PLANTED/)
   })
 
-  it('map validates: a bad inventory is exit 2 with file and line, not a TypeError', () => {
+  it('map validates: a bad inventory is exit 2 with file and line, not a TypeError', async () => {
     const inv = join(work, 'bad-map')
     cpSync(join(ROOT, 'inventory'), inv, {recursive: true})
     writeFileSync(join(inv, 'zones.yaml'), 'zones:\n  - id: 5\n    networks: nope\n')
-    const r = runHostile(['map', '--inventory', inv])
+    const r = await cli(['map', '--inventory', inv])
     expectHandled(r, 'zones.yaml')
     expect(r.status).toBe(2)
     expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([])

@@ -16,7 +16,7 @@ import {renderParseText} from '../../src/report/parse-text.js'
 import {parseText} from '../../src/sources/load.js'
 import {REDACTED, redactLine} from '../../src/sources/redact.js'
 import {ROOT} from '../helpers/sources.js'
-import {runHostile} from './helpers.js'
+import {cli} from '../helpers/cli.js'
 
 vi.setConfig({testTimeout: 300_000})
 
@@ -103,7 +103,8 @@ describe('#12 planted secrets through parse, diff, prepare and errors', () => {
     }
   })
 
-  it('diff and prepare (child process), every format of report', () => {
+  // in-process (tests/helpers/cli.ts): stdout and stderr are what the binary would print
+  it('diff and prepare, every format of report', async () => {
     const inv = join(work, 'inv')
     cpSync(join(ROOT, 'inventory'), inv, {recursive: true})
     appendFileSync(join(inv, 'live/fw-edge-1.asa.cfg'), `${samples(7).join('\n')}\n`)
@@ -119,17 +120,17 @@ describe('#12 planted secrets through parse, diff, prepare and errors', () => {
       ['reach', '--from', 'internet', '--inventory', inv, '--as-of', '2026-11-25', '--format', 'markdown'],
       ['adopt', '--inventory', inv, '--as-of', '2026-11-25', '--dry-run'],
     ]) {
-      const r = runHostile(args, {cwd: work})
+      const r = await cli(args, {cwd: work})
       expect([0, 1], `${args[0]} ${r.stderr.slice(0, 300)}`).toContain(r.status)
       expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(/PLANTED/)
     }
   })
 
-  it('error messages: the planted config given a type it is not', () => {
+  it('error messages: the planted config given a type it is not', async () => {
     const file = join(work, 'planted.cfg')
     writeFileSync(file, `${samples(3).join('\n')}\n`)
     for (const type of ['panos', 'pfsense', 'aws', 'nftables', 'iptables']) {
-      const r = runHostile(['parse', `${file}:${type}`], {cwd: work})
+      const r = await cli(['parse', `${file}:${type}`], {cwd: work})
       expect([0, 2]).toContain(r.status)
       expect(r.stdout + r.stderr, type).not.toMatch(/PLANTED/)
     }

@@ -12,6 +12,7 @@ import {zoneBorder} from '../../src/isolate/border.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {fortios} from '../../src/sources/fortios.js'
 import {iptables} from '../../src/sources/iptables.js'
+import {cli} from '../helpers/cli.js'
 import {ROOT} from '../helpers/sources.js'
 import {describeLeak, lastUnparsed, leaks, reparse} from './proof.js'
 
@@ -90,24 +91,25 @@ describe('isolate on the example', () => {
 })
 
 describe('irm-audit isolate (CLI)', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'isolate', ...args], {cwd: ROOT, encoding: 'utf8'})
-  it('text, markdown and JSON; --json equals --format json; exit 0; a proposal only', () => {
-    const json = run(['lyon-dmz', '--format', 'json'])
+  // in-process (tests/helpers/cli.ts), but for one end-to-end run of the built binary
+  const run = (args: string[]) => cli(['isolate', ...args])
+  it('text, markdown and JSON; --json equals --format json; exit 0; a proposal only', async () => {
+    const json = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'isolate', 'lyon-dmz', '--format', 'json'], {cwd: ROOT, encoding: 'utf8'})
     expect(json.status).toBe(0)
-    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(run(['lyon-dmz', '--json']).stdout))
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse((await run(['lyon-dmz', '--json'])).stdout))
     expect(JSON.parse(json.stdout).proposal).toBe(true)
-    expect(run(['lyon-dmz', '--no-color']).stdout).toContain('PROPOSAL ONLY: irm-audit never applies these rules.')
-    const md = run(['lyon-pci', '--format', 'markdown']).stdout
+    expect((await run(['lyon-dmz', '--no-color'])).stdout).toContain('PROPOSAL ONLY: irm-audit never applies these rules.')
+    const md = (await run(['lyon-pci', '--format', 'markdown'])).stdout
     expect(md).toContain('### Cut by the isolation: tell these owners first')
     expect(md).toContain('```text\nset service irm-isolate-lyon-pci-tcp-22 protocol tcp port 22')
   })
-  it('exit 2 on an inventory that does not validate, with file:line', () => {
+  it('exit 2 on an inventory that does not validate, with file:line', async () => {
     const inv = mkdtempSync(join(tmpdir(), 'irm-isolate-'))
     try {
       cpSync(dir, inv, {recursive: true})
       const file = join(inv, 'devices.yaml')
       writeFileSync(file, readFileSync(file, 'utf8').replace('{name: eth1, zone: lyon-dc-servers}', '{name: eth1, zone: lyon-nowhere}'))
-      const r = run(['lyon-dmz', '--inventory', inv])
+      const r = await run(['lyon-dmz', '--inventory', inv])
       expect(r.status).toBe(2)
       expect(r.stderr).toMatch(/the inventory does not validate \(1 error\)/)
       expect(r.stderr).toMatch(/devices\.yaml:\d+:\d+: .*lyon-nowhere/)
@@ -115,8 +117,8 @@ describe('irm-audit isolate (CLI)', () => {
       rmSync(inv, {recursive: true, force: true})
     }
   })
-  it('exit 2 with the zones listed for an unknown zone', () => {
-    const r = run(['nowhere'])
+  it('exit 2 with the zones listed for an unknown zone', async () => {
+    const r = await run(['nowhere'])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/no zone 'nowhere'/)
     expect(r.stderr).toMatch(/Zones: internet, guest-wifi/)

@@ -78,8 +78,8 @@ describe('unwanted-path', () => {
 
   it('the reach section lists management reached through both devices (nothing of the DMZ itself)', async () => {
     const r = await run([])
-    expect(r.reach.zones.map((z) => `${z.zone} ${z.services.join(',')} ${z.paths}`)).toEqual(['mgmt tcp/22 1'])
-    expect(r.reach.paths[0].devices).toEqual(['edge', 'inner'])
+    expect(r.reach!.zones.map((z) => `${z.zone} ${z.services.join(',')} ${z.paths}`)).toEqual(['mgmt tcp/22 1'])
+    expect(r.reach!.paths[0].devices).toEqual(['edge', 'inner'])
   })
 })
 

@@ -18,7 +18,6 @@ const WHOLE = ['junos', 'panos']
  */
 const KNOWN_LONG: Record<string, string> = {
   'src/sources/nftables/exposures.ts toExposures': '#13: 81 lines; nftables hot paths are being reworked for #19',
-  'src/sources/openvpn/exposures.ts toExposures': '#13: 143 lines, one function for the whole server config; to split per directive',
 }
 
 function converterFiles(): string[] {

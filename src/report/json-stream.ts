@@ -1,0 +1,132 @@
+/**
+ * `JSON.stringify(value, null, 2)` written as a sequence of chunks, so a big report never exists as one
+ * string: objects are written key by key, arrays a batch of elements at a time, and a `LazyArray`
+ * makes its elements only when the writer reaches them (the parse report's exposure rows exist a batch
+ * at a time). The bytes are exactly JSON.stringify's (tests/report/json-stream.test.ts compares both):
+ * every element is written by JSON.stringify itself, a batch per call, inside arrays nested as deep as
+ * the element's indent, so that JSON.stringify indents it as the whole report would.
+ */
+
+/** About this many UTF-16 code units per chunk: big enough that a write is not per row. */
+export const CHUNK = 1 << 16
+
+/** Elements per JSON.stringify call: one call per row costs more than the row. */
+const BATCH = 64
+
+/**
+ * An array whose elements exist a batch at a time: `slice(start, end)` returns the values of elements
+ * `start` to `end - 1`, as JSON.stringify would see them.
+ */
+export class LazyArray {
+  constructor(
+    readonly length: number,
+    readonly slice: (start: number, end: number) => unknown[],
+  ) {}
+
+  /** Where the writer does not walk (inside an element it hands to JSON.stringify): every element at once. */
+  toJSON(): unknown[] {
+    return this.slice(0, this.length)
+  }
+}
+
+/**
+ * The elements of `items`, as JSON.stringify(…, null, 2) writes them inside an array whose elements
+ * are at `indent` (an even number of spaces), separated by `,\n<indent>`. Wrapping the list in arrays
+ * as deep as the indent makes JSON.stringify write the elements at that indent; the wrapping brackets
+ * are cut off again.
+ */
+export function elementsAt(items: unknown[], indent: string): string {
+  const depth = indent.length / 2
+  let value: unknown = items
+  let open = 0
+  let close = 0
+  for (let d = 1; d <= depth; d++) {
+    if (d > 1) value = [value]
+    // `[\n` and the next level's indent; `\n`, the outer indent and `]`
+    open += 2 + 2 * d
+    close += 2 + 2 * (d - 1)
+  }
+  const s = JSON.stringify(value, null, 2)
+  return s.slice(open, s.length - close)
+}
+
+/** Collects strings and hands them out in chunks of about `size` code units. */
+class Chunker {
+  private parts: string[] = []
+  private length = 0
+  constructor(private readonly size: number) {}
+
+  push(s: string): void {
+    this.parts.push(s)
+    this.length += s.length
+  }
+
+  full(): boolean {
+    return this.length >= this.size
+  }
+
+  take(): string {
+    const s = this.parts.length === 1 ? this.parts[0] : this.parts.join('')
+    this.parts = []
+    this.length = 0
+    return s
+  }
+}
+
+/** An object JSON.stringify writes key by key (not an array, not a boxed primitive). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof LazyArray) && !(v instanceof Number || v instanceof String || v instanceof Boolean)
+}
+
+/** The value JSON.stringify serializes for `key`: toJSON applied. */
+function jsonValue(v: unknown, key: string): unknown {
+  if (v instanceof LazyArray) return v
+  return typeof v === 'object' && v !== null && typeof (v as {toJSON?: unknown}).toJSON === 'function' ? (v as {toJSON(k: string): unknown}).toJSON(key) : v
+}
+
+/** Writes an array (or LazyArray) at `indent`, a batch of elements at a time. */
+function* writeArray(value: unknown[] | LazyArray, indent: string, out: Chunker): Generator<string, void, undefined> {
+  if (value.length === 0) return out.push('[]')
+  const inner = `${indent}  `
+  out.push(`[\n${inner}`)
+  for (let start = 0; start < value.length; start += BATCH) {
+    const end = Math.min(start + BATCH, value.length)
+    if (start) out.push(`,\n${inner}`)
+    out.push(elementsAt(value instanceof LazyArray ? value.slice(start, end) : value.slice(start, end), inner))
+    if (out.full()) yield out.take()
+  }
+  out.push(`\n${indent}]`)
+}
+
+/** Writes an object at `indent` key by key, yielding whenever a chunk is full. */
+function* writeObject(value: Record<string, unknown>, indent: string, out: Chunker): Generator<string, void, undefined> {
+  const inner = `${indent}  `
+  let first = true
+  for (const key of Object.keys(value)) {
+    const v = jsonValue(value[key], key)
+    // what JSON.stringify leaves out of an object
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
+    out.push(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `)
+    first = false
+    if (Array.isArray(v) || v instanceof LazyArray) yield* writeArray(v, inner, out)
+    else if (isRecord(v)) yield* writeObject(v, inner, out)
+    else out.push(JSON.stringify(v))
+    if (out.full()) yield out.take()
+  }
+  out.push(first ? '{}' : `\n${indent}}`)
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` (LazyArray elements made in place) as chunks of about `size` code
+ * units; nothing when JSON has no text for the value.
+ */
+export function* jsonChunks(value: unknown, size = CHUNK): Generator<string, void, undefined> {
+  const out = new Chunker(size)
+  const v = jsonValue(value, '')
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return
+  if (Array.isArray(v) || v instanceof LazyArray) yield* writeArray(v, '', out)
+  else if (isRecord(v)) yield* writeObject(v, '', out)
+  else out.push(JSON.stringify(v))
+  const rest = out.take()
+  if (rest) yield rest
+}
