@@ -39,6 +39,8 @@ export function bindingsToAttachments(exposures: Exposure[], device?: DeviceMode
  * else the binding is unknown), vendor zones that are not also the interface names (ASA nameif).
  */
 function attachment(ifaces: readonly string[] | undefined, zones: readonly string[] | undefined, device?: DeviceModel): Attachment | undefined {
+  // most rules of a big rule base are bound to nothing
+  if (!ifaces?.length && !zones?.length) return undefined
   let names = (ifaces ?? []).filter((n) => !UNBOUND.has(n.toLowerCase()))
   const negated = names.filter((n) => n.startsWith('!')).map((n) => n.slice(1).trim())
   if (negated.length) {

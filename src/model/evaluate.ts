@@ -10,7 +10,7 @@
  */
 import {AddressSet} from '../net/address-set.js'
 import {DestinationIndex} from '../net/destination-index.js'
-import {ANY_BOX, type Box, intersectBox, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
+import {ANY_BOX, type Box, mergeBoxes, narrowBox, overlapsBox, subtractBox} from '../net/match.js'
 import {type Guard, guardKey, guardOfKey} from './guards.js'
 
 export type {Guard} from './guards.js'
@@ -51,6 +51,11 @@ export interface EvalResult<M> {
   /** Problems with the rule graph itself (loops, unknown targets), with the rule that caused them. */
   warnings: Array<{meta: M; reason: string}>
   /**
+   * A chain was walked more than once (jumped to from two places): only then may one rule give permits
+   * in two walks, which `pruneCovered` folds. False: each rule gave its permits in one walk.
+   */
+  revisited: boolean
+  /**
    * With `recordDenies`: each deny as it applies in context, in evaluation order, then the policy of a
    * deny-policy chain that has `policyMeta` (what decides a blocked packet: the first that matches it).
    */
@@ -73,9 +78,15 @@ function ruleKeys(guards: readonly Guard[]): readonly string[] {
   return k
 }
 const guardsOf = new WeakMap<readonly string[], readonly Guard[]>()
+let lastKeys: readonly string[] | undefined
+let lastGuards: readonly Guard[] = []
 function typedGuards(keys: readonly string[]): readonly Guard[] {
+  // permits in a row mostly share one list of keys
+  if (keys === lastKeys) return lastGuards
   let g = guardsOf.get(keys)
   if (!g) guardsOf.set(keys, (g = keys.map(guardOfKey)))
+  lastKeys = keys
+  lastGuards = g
   return g
 }
 
@@ -87,30 +98,49 @@ const dropIndex = () => new DestinationIndex<Drop>((d) => d.box.to)
 
 class DropIndex {
   private readonly anyProto = dropIndex()
-  private readonly byProto = Array.from({length: PROTO_BUCKETS}, dropIndex)
+  /** Per protocol number, created with its first drop. */
+  private readonly byProto: Array<DestinationIndex<Drop> | undefined> = new Array(PROTO_BUCKETS)
   /** Protocol numbers with drops, ascending (an any-protocol allow visits only these). */
   private readonly protosInUse: number[] = []
+  /** Drops with an input-interface guard of their own (`in=eth0`): without any, no allow is split by interface. */
+  interfaceBound = 0
 
   add(d: Drop): void {
     const p = d.box.protocols
+    if (d.guards.some(boundToInterface)) this.interfaceBound++
     if (p.ranges.length === 2 && p.ranges[0] === p.ranges[1]) {
       const n = p.ranges[0]
-      if (this.byProto[n].all.length === 0) {
+      let index = this.byProto[n]
+      if (!index) {
+        this.byProto[n] = index = dropIndex()
         this.protosInUse.push(n)
         this.protosInUse.sort((a, b) => a - b)
       }
-      this.byProto[n].add(d)
+      index.add(d)
     } else this.anyProto.add(d)
   }
 
   /** Candidate drops for a box: any-protocol drops, then each protocol's, each in insertion order. */
-  *candidates(b: Box): Iterable<Drop> {
-    yield* this.anyProto.candidates(b.to)
+  candidates(b: Box): readonly Drop[] {
+    const any = this.anyProto.candidates(b.to)
     const p = b.protocols
+    // the usual allow names one protocol
+    if (p.ranges.length === 2 && p.ranges[0] === p.ranges[1]) {
+      const own = this.byProto[p.ranges[0]]?.candidates(b.to)
+      return !own?.length ? any : any.length ? [...any, ...own] : own
+    }
+    const out = [...any]
     const protos = p.size() > this.protosInUse.length ? this.protosInUse : p.values()
-    for (const n of protos) yield* this.byProto[n].candidates(b.to)
+    for (const n of protos) {
+      const own = this.byProto[n]
+      if (own) for (const d of own.candidates(b.to)) out.push(d)
+    }
+    return out
   }
 }
+
+/** A guard that binds a drop to one input interface (what narrowByInterface splits an allow by). */
+const boundToInterface = (g: string) => g.startsWith('in=') && !g.startsWith('in=!') && !g.includes(',')
 
 function subset(a: readonly string[], b: readonly string[]): boolean {
   for (const x of a) if (!b.includes(x)) return false
@@ -122,7 +152,7 @@ function cutsSourceOnly(b: Box, d: Box): boolean {
   return d.protocols.covers(b.protocols) && d.ports.covers(b.ports) && d.sourcePorts.covers(b.sourcePorts) && d.to.covers(b.to)
 }
 
-function minus(boxes: Box[], drops: Iterable<Drop>, guards: readonly string[]): Box[] {
+function minus(boxes: Box[], drops: readonly Drop[], guards: readonly string[]): Box[] {
   let cur = boxes
   // A blocklist (thousands of `-s x -j DROP` above an allow) cuts only the source of the one box left:
   // those sources are subtracted at once (the same set as one by one, without a copy of the growing
@@ -210,14 +240,20 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
     if (denies) for (const box of boxes) if (denies.length < MAX_RECORDED_DENIES) denies.push({box, meta})
   }
   const base = chains.get(entry)
-  if (!base) return {permits, warnings, ...(denies ? {denies} : {})}
+  if (!base) return {permits, warnings, revisited: false, ...(denies ? {denies} : {})}
+  const walked = new Set<EvalChain<M>>()
+  let revisited = false
 
   const emit = (boxes: Box[], guards: readonly string[], meta: M) => {
     let remaining: Box[] = []
     // a loop, not push(...): an allow cut by many denies may leave more pieces than the stack holds arguments
-    for (const b of boxes) for (const piece of minus([b], drops.candidates(b), guards)) remaining.push(piece)
+    for (const b of boxes) {
+      const near = drops.candidates(b)
+      if (near.length === 0) remaining.push(b)
+      else for (const piece of minus([b], near, guards)) remaining.push(piece)
+    }
     remaining = mergeBoxes(remaining)
-    if (options.narrowByInterface && remaining.length && !guards.some((g) => g.startsWith('in='))) {
+    if (options.narrowByInterface && drops.interfaceBound && remaining.length && !guards.some((g) => g.startsWith('in='))) {
       const byInterface = interfaceDrops(remaining, drops, guards)
       if (byInterface.size && byInterface.size <= MAX_SPLIT) {
         for (const [iface, list] of [...byInterface].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -235,6 +271,8 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
   // Walk a chain under a context (the traffic that reached it, and the guards collected on the way).
   // Returns nothing: permits and drops accumulate; `returned` is local to each invocation.
   const walk = (chain: EvalChain<M>, context: Box[], guards: readonly string[], stack: string[], inherited: readonly Drop[] = []) => {
+    if (walked.has(chain)) revisited = true
+    else walked.add(chain)
     const returned: Drop[] = []
     // what a goto target accepted: netfilter gives the rest of it to this chain's policy (base chains)
     const decided: Drop[] = []
@@ -244,7 +282,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
     for (const rule of chain.rules) {
       let pieces: Box[] = []
       for (const c of context) {
-        const i = intersectBox(c, rule.match)
+        const i = narrowBox(c, rule.match)
         if (i) pieces.push(i)
       }
       if (pieces.length === 0) continue
@@ -293,7 +331,7 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
   }
 
   walk(base, [ANY_BOX], [], [base.name])
-  return {permits, warnings, ...(denies ? {denies} : {})}
+  return {permits, warnings, revisited, ...(denies ? {denies} : {})}
 }
 
 /** Convenience for formats with a single ordered list and a default action (cloud ACLs, zone policies). */

@@ -66,7 +66,10 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
   // filters indexed by destination on both sides, so each NAT meets only the rules near its addresses
   const filters = new DestinationIndex<Exposure>((e) => e.to)
   const wide: Exposure[] = []
-  for (const e of exposures) if (!isNat(e) && e.kind === 'filter') (order.wide?.(e) ? wide.push(e) : filters.add(e))
+  // a filter rule meets a NAT only where its destination meets the NAT's (translated or public): the
+  // others are not indexed (a big rule base has a few NATs among many filters)
+  const near = AddressSet.unionAll(nats.map((n) => (n.translated?.to ?? n.to).union(n.to)))
+  for (const e of exposures) if (!isNat(e) && e.kind === 'filter') (order.wide?.(e) ? wide.push(e) : e.to.overlaps(near) && filters.add(e))
   const out: Exposure[] = []
   const doubts: NatDoubt[] = []
   const dead = new Set<string>()
@@ -82,8 +85,8 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
     const original = exposureBox(e)
     const translated: Box = {...original, to: t?.to ?? e.to, ports: t?.ports ?? e.ports}
     let passed = false
-    const near = filters.candidates(translated.to.union(original.to))
-    for (const f of wide.length ? [...near, ...wide] : near) {
+    const candidates = filters.candidates(translated.to.union(original.to))
+    for (const f of wide.length ? [...candidates, ...wide] : candidates) {
       if (!order.candidate(f, e) || !sameIngress(e, f)) continue
       const bound = !!f.translated
       if (bound && !boundTo(f, e)) continue

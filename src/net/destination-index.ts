@@ -21,15 +21,6 @@ function blocks(v4: readonly number[], shift: number): number {
   return n
 }
 
-/** Each /(32 - shift) block the intervals touch, once, ascending. */
-function eachBlock(v4: readonly number[], shift: number, f: (block: number) => void): void {
-  let last = -1
-  for (let i = 0; i < v4.length; i += 2) {
-    for (let k = Math.max(v4[i] >>> shift, last + 1); k <= v4[i + 1] >>> shift; k++) f(k)
-    last = v4[i + 1] >>> shift
-  }
-}
-
 interface Entry<T> {
   item: T
   seq: number
@@ -37,10 +28,38 @@ interface Entry<T> {
   seen: number
 }
 
-function file<T>(map: Map<number, Array<Entry<T>>>, key: number, e: Entry<T>): void {
-  const list = map.get(key)
-  if (list) list.push(e)
-  else map.set(key, [e])
+/** The entries filed under one block, and their items (returned as they are when one block answers a query). */
+interface Bucket<T> {
+  entries: Array<Entry<T>>
+  items: T[]
+}
+
+/** File `e` under each /(32 - shift) block the intervals touch, once. */
+function fileUnder<T>(map: Map<number, Bucket<T>>, v4: readonly number[], shift: number, e: Entry<T>): void {
+  let last = -1
+  for (let i = 0; i < v4.length; i += 2) {
+    for (let k = Math.max(v4[i] >>> shift, last + 1); k <= v4[i + 1] >>> shift; k++) {
+      const b = map.get(k)
+      if (b) {
+        b.entries.push(e)
+        b.items.push(e.item)
+      } else map.set(k, {entries: [e], items: [e.item]})
+    }
+    last = v4[i + 1] >>> shift
+  }
+}
+
+/** The buckets of each /(32 - shift) block the intervals touch, once each, pushed to `out`. */
+function bucketsOf<T>(map: Map<number, Bucket<T>>, v4: readonly number[], shift: number, out: Array<Bucket<T>>): void {
+  if (map.size === 0) return
+  let last = -1
+  for (let i = 0; i < v4.length; i += 2) {
+    for (let k = Math.max(v4[i] >>> shift, last + 1); k <= v4[i + 1] >>> shift; k++) {
+      const b = map.get(k)
+      if (b) out.push(b)
+    }
+    last = v4[i + 1] >>> shift
+  }
 }
 
 export class DestinationIndex<T> {
@@ -49,11 +68,11 @@ export class DestinationIndex<T> {
   private readonly wide: Array<Entry<T>> = []
   private readonly wideItems: T[] = []
   /** Entries filed by /24, under each /24 they touch. */
-  private readonly by24 = new Map<number, Array<Entry<T>>>()
+  private readonly by24 = new Map<number, Bucket<T>>()
   /** The same entries under each /16 they touch (for queries too wide to enumerate by /24). */
-  private readonly by24in16 = new Map<number, Array<Entry<T>>>()
+  private readonly by24in16 = new Map<number, Bucket<T>>()
   /** Entries filed by /16, under each /16 they touch. */
-  private readonly by16 = new Map<number, Array<Entry<T>>>()
+  private readonly by16 = new Map<number, Bucket<T>>()
   private queries = 0
 
   constructor(private readonly destinationOf: (item: T) => AddressSet) {}
@@ -67,42 +86,40 @@ export class DestinationIndex<T> {
       this.wide.push(e)
       this.wideItems.push(item)
     } else if (blocks(v4, 8) <= FILE_24) {
-      eachBlock(v4, 8, (k) => file(this.by24, k, e))
-      eachBlock(v4, 16, (k) => file(this.by24in16, k, e))
-    } else if (blocks(v4, 16) <= FILE_16) eachBlock(v4, 16, (k) => file(this.by16, k, e))
+      fileUnder(this.by24, v4, 8, e)
+      fileUnder(this.by24in16, v4, 16, e)
+    } else if (blocks(v4, 16) <= FILE_16) fileUnder(this.by16, v4, 16, e)
     else {
       this.wide.push(e)
       this.wideItems.push(item)
     }
   }
 
-  /** The items whose destination may overlap `to` (a superset), in insertion order. */
+  /** The items whose destination may overlap `to` (a superset), in insertion order; not to be changed. */
   candidates(to: AddressSet): readonly T[] {
     if (this.wide.length === this.all.length) return this.all
     const v4 = to.v4
     if (v4.length === 0) return this.wideItems
-    const parts: Array<ReadonlyArray<Entry<T>>> = [this.wide]
-    const collect = (map: Map<number, Array<Entry<T>>>) => (k: number) => {
-      const list = map.get(k)
-      if (list) parts.push(list)
-    }
+    const found: Array<Bucket<T>> = []
     if (blocks(v4, 8) <= QUERY_24) {
-      eachBlock(v4, 8, collect(this.by24))
-      eachBlock(v4, 16, collect(this.by16))
+      bucketsOf(this.by24, v4, 8, found)
+      bucketsOf(this.by16, v4, 16, found)
     } else if (blocks(v4, 16) <= QUERY_16) {
-      eachBlock(v4, 16, collect(this.by24in16))
-      eachBlock(v4, 16, collect(this.by16))
+      bucketsOf(this.by24in16, v4, 16, found)
+      bucketsOf(this.by16, v4, 16, found)
     } else return this.all
-    if (parts.length === 1) return this.wideItems
+    if (found.length === 0) return this.wideItems
+    // one block answers (a query for a host): its items are already in insertion order
+    if (found.length === 1 && this.wide.length === 0) return found[0].items
     const q = ++this.queries
-    const found: Array<Entry<T>> = []
-    for (const list of parts)
+    const entries: Array<Entry<T>> = []
+    for (const list of [this.wide, ...found.map((b) => b.entries)])
       for (const e of list)
         if (e.seen !== q) {
           e.seen = q
-          found.push(e)
+          entries.push(e)
         }
-    found.sort((x, y) => x.seq - y.seq)
-    return found.map((e) => e.item)
+    entries.sort((x, y) => x.seq - y.seq)
+    return entries.map((e) => e.item)
   }
 }

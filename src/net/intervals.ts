@@ -91,6 +91,9 @@ export function covers<T extends Scalar>(a: Intervals<T>, b: Intervals<T>): bool
 }
 
 export function overlaps<T extends Scalar>(a: Intervals<T>, b: Intervals<T>): boolean {
+  // a few intervals against many (one rule's destination against every NAT's): a search per interval
+  if (a.length > 32 * b.length) return overlapsSearch(a, b)
+  if (b.length > 32 * a.length) return overlapsSearch(b, a)
   let i = 0
   let j = 0
   while (i < a.length && j < b.length) {
@@ -118,4 +121,19 @@ export function find<T extends Scalar>(a: Intervals<T>, x: T): number {
     else return mid
   }
   return -1
+}
+
+/** Some interval of `few` meets one of `many`: for each of `few`, the first of `many` ending at or after its start. */
+function overlapsSearch<T extends Scalar>(many: Intervals<T>, few: Intervals<T>): boolean {
+  for (let j = 0; j < few.length; j += 2) {
+    let lo = 0
+    let hi = many.length / 2
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (many[2 * mid + 1] < few[j]) lo = mid + 1
+      else hi = mid
+    }
+    if (lo < many.length / 2 && many[2 * lo] <= few[j + 1]) return true
+  }
+  return false
 }

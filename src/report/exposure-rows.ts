@@ -9,7 +9,7 @@ import type {Attachment} from '../model/device.js'
 import type {Exposure, ExposureJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {rangeToCidrs} from '../net/ip.js'
-import {ProtocolSet} from '../net/number-set.js'
+import {type PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
 import {byCodeUnit} from '../core/order.js'
 import {LazyArray} from './json-stream.js'
@@ -26,20 +26,10 @@ interface Row {
   compact?: string
 }
 
-/** What every row of one exposure has in common: the fields before `protocol`, and after `rule`. */
-interface Common {
-  e: Exposure
-  from: string[]
-  to: string[]
-  ports: string[]
-  sourcePorts?: string[]
-  /** The fields after `except_protocols`, in exposureRows' order. */
-  rest: Array<[string, unknown]>
-}
-
 /**
- * AddressSet.toCidrs without its per-set cache: most rules have sets of their own, printed once, and
- * caching each would keep ~100 MB of lists alive at 2·10^5 rules (and make every young GC copy them).
+ * AddressSet.toCidrs without its per-set cache for small sets: most rules have sets of their own,
+ * printed once, and caching each would keep ~100 MB of lists alive at 2·10^5 rules (every young GC
+ * then copies them). ANY and big sets (address groups, shared by many rules) keep the cache.
  */
 function cidrsOf(s: AddressSet): string[] {
   if (s === AddressSet.ANY || s.v4.length + s.v6.length > 8) return s.toCidrs()
@@ -53,9 +43,28 @@ function cidrsOf(s: AddressSet): string[] {
 const PROTOCOL_KEY: string[] = []
 const protocolKey = (p: number) => (PROTOCOL_KEY[p] ??= `${JSON.stringify(protocolName(p))},`)
 
-/** Makes rows of one report: `omitFile` is the report's file, `zonesOf` fills inventory_zones. */
+type Side = {interfaces: string[]; zones: string[]; inventory_zones: string[]}
+
+function translatedJson(t: NonNullable<Exposure['translated']>): {to?: string[]; ports?: string[]} {
+  const out: {to?: string[]; ports?: string[]} = {}
+  if (t.to) out.to = t.to.toCidrs()
+  if (t.ports) out.ports = t.ports.toStrings()
+  return out
+}
+
+/** Makes the rows of one report: `omitFile` is the report's file, `zonesOf` fills inventory_zones. */
 class RowMaker {
-  private common: Common | undefined
+  // the rows of one exposure are neighbours after the sort: the lists they share are kept for the next row
+  private e: Exposure | undefined
+  private from: string[] = []
+  private to: string[] = []
+  private ports: string[] | undefined
+  private sourcePorts: string[] | undefined
+  private doubts: ExposureJson['doubts']
+  private ingress: Side | undefined
+  private egress: Side | undefined
+  // a port list is shared by many rules (one service, one port)
+  private readonly portLists = new Map<PortSet, string[]>()
   private readonly excepts = new Map<ProtocolSet, string[]>()
 
   constructor(
@@ -63,30 +72,60 @@ class RowMaker {
     private readonly zonesOf?: (a: Attachment) => string[],
   ) {}
 
+  /** The row as exposureRows makes it (the same keys in the same order, the same values), lists shared. */
   row(r: Row): ExposureJson {
     const e = r.e
-    // the rows of one exposure are neighbours after the sort: its common part is kept for the next row
-    const c = this.common?.e === e ? this.common : (this.common = this.commonOf(e))
+    if (this.e !== e) {
+      this.e = e
+      this.from = cidrsOf(e.from)
+      this.to = cidrsOf(e.to)
+      this.ports = undefined
+      this.sourcePorts = undefined
+      this.doubts = undefined
+      this.ingress = undefined
+      this.egress = undefined
+    }
     const any = r.p < 0
     const withPorts = any ? !e.ports.isAll() : hasPorts(r.p)
-    const j = {
+    const except = any ? this.exceptOf(e.protocols) : undefined
+    // every key of exposureRows, in its order, in one literal (one object shape for every row): a key
+    // exposureRows leaves out is undefined here, and JSON.stringify leaves it out as well
+    return {
       kind: e.kind,
       action: e.action,
       direction: e.direction,
-      from: c.from,
-      to: c.to,
+      from: this.from,
+      to: this.to,
       protocol: any ? 'any' : protocolName(r.p),
-      ports: withPorts ? c.ports : [],
+      ports: withPorts ? (this.ports ??= this.portList(e.ports)) : [],
       line: e.line,
       rule: e.rule,
-    } as ExposureJson & Record<string, unknown>
-    if (withPorts && c.sourcePorts) j.source_ports = c.sourcePorts
-    if (any) {
-      const except = this.exceptOf(e.protocols)
-      if (except.length) j.except_protocols = except
+      source_ports: withPorts && !e.sourcePorts.isAll() ? (this.sourcePorts ??= this.portList(e.sourcePorts)) : undefined,
+      except_protocols: except?.length ? except : undefined,
+      translated: e.translated ? translatedJson(e.translated) : undefined,
+      filter: e.filter ? e.filter : undefined,
+      text: e.text,
+      from_zones: e.fromZones?.length ? e.fromZones : undefined,
+      to_zones: e.toZones?.length ? e.toZones : undefined,
+      interfaces: e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length) ? e.interfaces : undefined,
+      from_sets: e.fromSets?.length ? e.fromSets : undefined,
+      to_sets: e.toSets?.length ? e.toSets : undefined,
+      notes: e.notes?.length ? e.notes : undefined,
+      doubts: e.doubts?.length ? (this.doubts ??= e.doubts.map((d) => ({code: d.code, effect: d.effect, detail: d.detail, line: d.line, ...(d.file === undefined ? {} : {file: d.file})}))) : undefined,
+      via: e.via?.length ? e.via : undefined,
+      ingress: e.ingress ? (this.ingress ??= this.side(e.ingress)) : undefined,
+      egress: e.egress ? (this.egress ??= this.side(e.egress)) : undefined,
+      hook: e.hook ? e.hook : undefined,
+      host_local: e.hostLocal ? true : undefined,
+      device: e.device ? e.device : undefined,
+      file: e.file && e.file !== this.omitFile ? e.file : undefined,
     }
-    for (const [key, value] of c.rest) j[key] = value
-    return j
+  }
+
+  private portList(ports: PortSet): string[] {
+    let list = this.portLists.get(ports)
+    if (list === undefined) this.portLists.set(ports, (list = ports.toStrings()))
+    return list
   }
 
   private exceptOf(protocols: ProtocolSet): string[] {
@@ -95,35 +134,7 @@ class RowMaker {
     return except
   }
 
-  /** exposureRows' fields of `e` that do not depend on the protocol. */
-  private commonOf(e: Exposure): Common {
-    const rest: Array<[string, unknown]> = []
-    if (e.translated) {
-      const t: {to?: string[]; ports?: string[]} = {}
-      if (e.translated.to) t.to = e.translated.to.toCidrs()
-      if (e.translated.ports) t.ports = e.translated.ports.toStrings()
-      rest.push(['translated', t])
-    }
-    if (e.filter) rest.push(['filter', e.filter])
-    if (e.text !== undefined) rest.push(['text', e.text])
-    if (e.fromZones?.length) rest.push(['from_zones', e.fromZones])
-    if (e.toZones?.length) rest.push(['to_zones', e.toZones])
-    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) rest.push(['interfaces', e.interfaces])
-    if (e.fromSets?.length) rest.push(['from_sets', e.fromSets])
-    if (e.toSets?.length) rest.push(['to_sets', e.toSets])
-    if (e.notes?.length) rest.push(['notes', e.notes])
-    if (e.doubts?.length) rest.push(['doubts', e.doubts.map((d) => ({code: d.code, effect: d.effect, detail: d.detail, line: d.line, ...(d.file === undefined ? {} : {file: d.file})}))])
-    if (e.via?.length) rest.push(['via', e.via])
-    if (e.ingress) rest.push(['ingress', this.side(e.ingress)])
-    if (e.egress) rest.push(['egress', this.side(e.egress)])
-    if (e.hook) rest.push(['hook', e.hook])
-    if (e.hostLocal) rest.push(['host_local', true])
-    if (e.device) rest.push(['device', e.device])
-    if (e.file && e.file !== this.omitFile) rest.push(['file', e.file])
-    return {e, from: cidrsOf(e.from), to: cidrsOf(e.to), ports: e.ports.toStrings(), sourcePorts: e.sourcePorts.isAll() ? undefined : e.sourcePorts.toStrings(), rest}
-  }
-
-  private side(a: Attachment): {interfaces: string[]; zones: string[]; inventory_zones: string[]} {
+  private side(a: Attachment): Side {
     return {interfaces: a.interfaces, zones: a.zones, inventory_zones: this.zonesOf ? this.zonesOf(a) : []}
   }
 }

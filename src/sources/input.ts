@@ -100,27 +100,63 @@ export interface InputLine {
 }
 
 /**
+ * The lines of one text, one at a time and without an array of them (the streaming form of inputLines,
+ * which is built on it): `\r\n` and `\n` both end a line, a lone `\r` does not (Cisco banners use it
+ * inside a line). Every line is visited, the empty one after a final newline too (inputLines drops it).
+ * A reader keeps `start`/`end` offsets, or slices `body` (V8 keeps a long slice as a view of the text).
+ */
+export class LineCursor {
+  /** 1-based number of the current line (0 before the first `next`). */
+  line = 0
+  /** Offsets (UTF-16 code units) of the current line in the text; `end` excludes the line end. */
+  start = 0
+  end = 0
+  /** Where the next line starts; past the end once the last line is read. */
+  private at = 0
+
+  constructor(readonly text: string) {}
+
+  /** Move to the next line; false when there is none. */
+  next(): boolean {
+    const text = this.text
+    if (this.at > text.length) return false
+    let nl = text.indexOf('\n', this.at)
+    if (nl < 0) nl = text.length
+    this.start = this.at
+    this.end = nl > this.at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
+    this.at = nl + 1
+    this.line++
+    return true
+  }
+
+  /** The last line was read (nothing follows the current one). */
+  get last(): boolean {
+    return this.at > this.text.length
+  }
+
+  /** The current line's text, without its end. */
+  get body(): string {
+    return this.text.slice(this.start, this.end)
+  }
+}
+
+/**
  * The lines of one or several files, in order, each with its file, line and byte offset. `\r\n` and
  * `\n` both end a line; a lone `\r` does not (Cisco banners use it inside a line).
  */
 export function inputLines(inputs: InputFile | readonly InputFile[]): InputLine[] {
   const out: InputLine[] = []
   for (const {file, text} of Array.isArray(inputs) ? inputs : [inputs as InputFile]) {
-    let offset = 0
-    let start = 0
-    let line = 1
     const ascii = !/[^\x00-\x7f]/.test(text)
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start)
-      const last = end < 0
-      if (last) end = text.length
-      const body = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end)
-      if (!(last && start === text.length && line > 1)) out.push({file, line, offset, text: body})
-      const raw = end - start + (last ? 0 : 1)
-      offset += ascii ? raw : Buffer.byteLength(text.slice(start, start + raw))
-      start = end + 1
-      line++
-      if (last) break
+    const lines = new LineCursor(text)
+    let offset = 0
+    let counted = 0
+    while (lines.next()) {
+      // a final newline ends the last line; it does not start an empty one
+      if (lines.last && lines.start === text.length && lines.line > 1) break
+      offset += ascii ? lines.start - counted : Buffer.byteLength(text.slice(counted, lines.start))
+      counted = lines.start
+      out.push({file, line: lines.line, offset, text: lines.body})
     }
   }
   return out

@@ -28,7 +28,11 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 async function formats(inventoryDir: string, jobs: number, reach = true): Promise<{json: string; markdown: string; sarif: string}> {
   const run = await runDiff({inventoryDir, asOf: AS_OF, displayBase: ROOT, jobs, reach})
   const o = {paint: paint(false), version: '0.0.0-test'}
-  return {json: await DIFF_RENDERERS.json(run), markdown: await DIFF_RENDERERS.markdown(run, o), sarif: await DIFF_RENDERERS.sarif(run, o)}
+  const text = async (format: string) => {
+    const r = await DIFF_RENDERERS[format](run, o)
+    return typeof r === 'string' ? r : [...r].join('')
+  }
+  return {json: await text('json'), markdown: await text('markdown'), sarif: await text('sarif')}
 }
 
 describe('diff --jobs', () => {

@@ -95,3 +95,22 @@ describe('ip helpers', () => {
     expect(rangeToCidrs(6, p.start, BigInt(p.end) + 1n)).toEqual(['2001:db8::/126', '2001:db8::4/128'])
   })
 })
+
+describe('AddressSet.parseIpv4 (the fast path of big rule bases)', () => {
+  it('reads a dotted quad or CIDR as parse does, and leaves every other text to parse', () => {
+    const octet = fc.oneof(fc.integer({min: 0, max: 300}).map(String), fc.constantFrom('010', '00', '', 'a', '255'))
+    const text = fc.tuple(octet, octet, octet, octet, fc.oneof(fc.constant(''), fc.integer({min: 0, max: 40}).map((n) => `/${n}`), fc.constantFrom('/', '/033', '/0', '/255.0.0.0', '/8x', ' ', '-10.0.0.1')))
+      .map(([a, b, c, d, rest]) => `${a}.${b}.${c}.${d}${rest}`)
+    fc.assert(
+      fc.property(fc.oneof(text, fc.constantFrom('0.0.0.0/0', '1.2.3.4/0', 'any', '::1', '10.0.0.1', '10.0.0.1/32')), (t) => {
+        const quick = AddressSet.parseIpv4(t)
+        if (quick === undefined) return
+        expect(quick.equals(AddressSet.parse(t)!)).toBe(true)
+        if (t === '0.0.0.0/0') expect(quick).toBe(AddressSet.ANY4)
+      }),
+      {numRuns: 5000},
+    )
+    expect(AddressSet.parseIpv4('10.1.2.3/8')!.toCidrs()).toEqual(['10.0.0.0/8'])
+    expect(AddressSet.parseIpv4('10.1.2.3/255.0.0.0')).toBeUndefined()
+  })
+})

@@ -9,7 +9,6 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
-import {addDoubts} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
@@ -59,24 +58,32 @@ const HOOK_OF: Record<string, NetfilterHook> = {INPUT: 'input', FORWARD: 'forwar
 const LOOPBACK: Record<Family, AddressSet> = {4: AddressSet.of('127.0.0.0/8'), 6: AddressSet.of('::1/128')}
 const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSet.ANY6}
 
-function ruleName(table: string, chain: string, index: number, comment?: string): string {
-  const base = `${table === 'filter' ? '' : `${table} `}${chain}#${index}`
-  return comment ? `${base} "${comment}"` : base
+/** `INPUT#3`, `nat PREROUTING#1 "web"`: `prefix` is the chain's part (`nat PREROUTING#`). */
+function ruleName(prefix: string, index: number, comment?: string): string {
+  return comment ? `${prefix}${index} "${comment}"` : prefix + index
+}
+
+/** `s` within the family's addresses: a set of that family alone (most rules) is its own scope. */
+function inFamily(s: AddressSet, family: Family): AddressSet {
+  if (s === AddressSet.ANY) return FAMILY_ANY[family]
+  return s.hasFamily(family === 4 ? 6 : 4) ? s.intersect(FAMILY_ANY[family]) : s
 }
 
 function ruleBox(r: IptRule, family: Family): Box {
-  let scope = FAMILY_ANY[family]
   // `-i lo`: iptables does not check addresses, but only the host's own loopback traffic arrives there
-  if (r.loopback) scope = LOOPBACK[family]
-  return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
+  if (r.loopback) {
+    const scope = LOOPBACK[family]
+    return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
+  }
+  return {from: inFamily(r.from, family), to: inFamily(r.to, family), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
 }
 
 /**
  * What a user chain may ACCEPT: the boxes of its ACCEPT rules (a superset of what it really accepts),
  * or the whole box when it jumps further (we do not chase accepts through several levels).
  */
-function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: Guard[]}> | null {
-  const out: Array<{match: Box; guards: Guard[]}> = []
+function acceptedInside(table: IptTable, name: string): Array<{match: Box; guards: readonly Guard[]}> | null {
+  const out: Array<{match: Box; guards: readonly Guard[]}> = []
   for (const r of table.chains.get(name)?.rules ?? []) {
     if (r.target && table.chains.has(r.target)) return [{match: ANY_BOX, guards: []}]
     if (r.target === 'ACCEPT' && r.newTraffic) out.push({match: ruleBox(r, table.family), guards: r.guards})
@@ -84,57 +91,54 @@ function acceptedInside(table: IptTable, name: string): Array<{match: Box; guard
   return out.length ? out : null
 }
 
+/** What a rule's target does in a chain walked in `mode`: an evaluator action, or nothing (no verdict here). */
+function actionOf(t: string, mode: Mode): EvalRule<Meta>['action'] | 'queue' | 'unknown' | undefined {
+  switch (t) {
+    // raw/mangle ACCEPT ends that table only; nat ACCEPT ends NAT lookups: no translation follows
+    case 'ACCEPT': return mode === 'filter' ? 'allow' : mode === 'pre' ? 'return' : 'deny'
+    case 'DROP': case 'REJECT': return mode !== 'nat' ? 'deny' : undefined
+    case 'RETURN': return 'return'
+    case 'NFQUEUE': case 'QUEUE': return mode === 'filter' ? 'queue' : undefined
+    case 'DNAT': case 'REDIRECT': return mode === 'nat' ? 'allow' : undefined
+    // non-terminating, or NAT/mangle targets outside their table: no verdict here
+    default: return NON_TERMINATING.has(t) || VERDICTS.has(t) ? undefined : 'unknown'
+  }
+}
+
 function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base: boolean, warn: (r: IptRule, reason: string) => void): EvalChain<Meta> {
   const rules: Array<EvalRule<Meta>> = []
   const family = table.family
-  c.rules.forEach((r, i) => {
-    // ESTABLISHED/RELATED/INVALID-only rules never see a new connection: no access, no shadow
-    if (!r.newTraffic) return
-    const meta: Meta = {rule: r, name: ruleName(table.name, c.name, i + 1, r.comment), line: r.line, text: r.text, kind: hook.kind, direction: hook.direction}
-    const match = ruleBox(r, family)
-    const unsure = r.unknown || r.rateLimited
+  const prefix = `${table.name === 'filter' ? '' : `${table.name} `}${c.name}#`
+  for (let i = 0; i < c.rules.length; i++) {
+    const r = c.rules[i]
     const t = r.target
-    const push = (action: EvalRule<Meta>['action'], target?: string) => rules.push({match, action, target, guards: r.guards, opaque: action !== 'allow' && unsure, meta})
-    if (t === undefined) return
-    if (table.chains.has(t)) {
-      push(r.goto ? 'goto' : 'jump', `${table.name}/${t}`)
-      // raw/mangle: an ACCEPT inside the user chain ends the whole table for that packet, which a
-      // return to this chain cannot say; keep what went in there out of this chain's later DROPs
-      if (mode === 'pre' && !r.goto) {
-        for (const b of acceptedInside(table, t) ?? []) {
-          const inside = intersectBox(match, b.match)
-          if (inside) rules.push({match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta})
-        }
+    // ESTABLISHED/RELATED/INVALID-only rules never see a new connection: no access, no shadow
+    if (!r.newTraffic || t === undefined) continue
+    const user = table.chains.has(t)
+    const action = user ? (r.goto ? 'goto' : 'jump') : actionOf(t, mode)
+    if (action === undefined) continue
+    if (action === 'unknown') {
+      warn(r, unknownTarget(t))
+      continue
+    }
+    const meta: Meta = {rule: r, name: ruleName(prefix, i + 1, r.comment), line: r.line, text: r.text, kind: hook.kind, direction: hook.direction, note: undefined}
+    const match = ruleBox(r, family)
+    if (action === 'queue') {
+      meta.note = note('conditional', `verdict decided in userspace (${t})`)
+      rules.push({match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta})
+      continue
+    }
+    const opaque = action !== 'allow' && (r.unknown || r.rateLimited)
+    rules.push({match, action, target: user ? `${table.name}/${t}` : undefined, guards: r.guards, opaque, meta})
+    // raw/mangle: an ACCEPT inside the user chain ends the whole table for that packet, which a
+    // return to this chain cannot say; keep what went in there out of this chain's later DROPs
+    if (user && mode === 'pre' && !r.goto) {
+      for (const b of acceptedInside(table, t) ?? []) {
+        const inside = intersectBox(match, b.match)
+        if (inside) rules.push({match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta})
       }
-      return
     }
-    switch (t) {
-      case 'ACCEPT':
-        if (mode === 'filter') push('allow')
-        // raw/mangle ACCEPT ends that table only; nat ACCEPT ends NAT lookups: no translation follows
-        else push(mode === 'pre' ? 'return' : 'deny')
-        return
-      case 'DROP':
-      case 'REJECT':
-        if (mode !== 'nat') push('deny')
-        return
-      case 'RETURN':
-        push('return')
-        return
-      case 'NFQUEUE':
-      case 'QUEUE':
-        if (mode === 'filter') rules.push({match, action: 'allow', guards: r.guards, meta: {...meta, note: note('conditional', `verdict decided in userspace (${t})`)}})
-        return
-      case 'DNAT':
-      case 'REDIRECT':
-        if (mode === 'nat') push('allow')
-        return
-      default:
-        // non-terminating, or NAT/mangle targets outside their table: no verdict here
-        if (NON_TERMINATING.has(t) || VERDICTS.has(t)) return
-        warn(r, unknownTarget(t))
-    }
-  })
+  }
   const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
   if (base && c.policy === 'ACCEPT' && mode === 'filter') {
     chain.policy = 'allow'
@@ -163,23 +167,34 @@ function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: 
   }
 }
 
-function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
+const LOOPBACK_NOTE = note('loopback-only', 'loopback')
+
+/** One permit as an exposure; the lists it does not need (most permits: no guard, no doubt) are not made. */
+function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook): Exposure {
   const r = meta.rule
-  const doubts: DoubtNote[] = [...(r?.doubts ?? [])]
-  const interfaces: {in?: string[]; out?: string[]} = {}
-  const fromSets: string[] = []
-  const toSets: string[] = []
+  let doubts: DoubtNote[] | undefined = r?.doubts.length ? [...r.doubts] : undefined
+  let interfaces: {in?: string[]; out?: string[]} | undefined
+  let fromSets: string[] | undefined
+  let toSets: string[] | undefined
   for (const g of guards) {
-    if ('in' in g) (interfaces.in ??= []).push(g.in)
-    else if ('out' in g) (interfaces.out ??= []).push(g.out)
+    if ('in' in g) ((interfaces ??= {}).in ??= []).push(g.in)
+    else if ('out' in g) ((interfaces ??= {}).out ??= []).push(g.out)
     else if ('set' in g) {
-      ;(g.set === 'src' ? fromSets : toSets).push(g.name)
-      doubts.push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`))
-    } else doubts.push(note('conditional', `only when ${g.cond}`))
+      if (g.set === 'src') (fromSets ??= []).push(g.name)
+      else (toSets ??= []).push(g.name)
+      ;(doubts ??= []).push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`))
+    } else (doubts ??= []).push(note('conditional', `only when ${g.cond}`))
   }
-  if (r?.loopback) doubts.push(note('loopback-only', 'loopback'))
-  if (meta.note) doubts.push(meta.note)
-  return netfilterExposure({kind: meta.kind, direction: meta.direction, box, line: meta.line, rule: meta.name, text: meta.text, translated: meta.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts})
+  if (r?.loopback) (doubts ??= []).push(LOOPBACK_NOTE)
+  if (meta.note) (doubts ??= []).push(meta.note)
+  if (hook.withoutFilter) (doubts ??= []).push(NO_FILTER_NOTE)
+  const h = HOOK_OF[hook.chain]
+  return netfilterExposure({
+    kind: meta.kind, direction: meta.direction, box, line: meta.line, rule: meta.name, text: meta.text,
+    translated: meta.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts, hook: h,
+    // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
+    hostLocal: h === 'input',
+  })
 }
 
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
@@ -228,14 +243,8 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       chains.set('root', {name: 'root', rules: root})
       const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
       for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction: hook.direction, hook: HOOK_OF[hook.chain]})
-      for (const p of pruneCovered(result.permits)) {
-        const e = toExposure(p.box, p.guards, p.meta)
-        e.hook = HOOK_OF[hook.chain]
-        // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
-        if (e.hook === 'input') e.hostLocal = true
-        if (hook.withoutFilter) addDoubts(e, [NO_FILTER_NOTE])
-        exposures.push(e)
-      }
+      // each rule has its own meta: only a chain walked twice can list one rule twice
+      for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) exposures.push(toExposure(p.box, p.guards, p.meta, hook))
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
     for (const [t, converted] of seen) {

@@ -17,29 +17,23 @@ export interface IptRule {
   protocols: ProtocolSet
   ports: PortSet
   sourcePorts: PortSet
-  guards: Guard[]
+  guards: readonly Guard[]
   /** Doubts that widen an allow (unknown options, hostnames). */
-  doubts: DoubtNote[]
+  doubts: readonly DoubtNote[]
   /** A condition we did not understand: a deny/return with it must not shadow anything. */
   unknown: boolean
   /** Only part of the matching packets are affected (limit, hashlimit): a deny with it shadows nothing. */
   rateLimited: boolean
   /** False when conntrack/state says the rule never sees a new connection (ESTABLISHED, RELATED, INVALID). */
   newTraffic: boolean
-  /** `-i lo` / `-o lo`: loopback traffic only. */
+  /** `-i lo` / `-o lo`: loopback traffic only. (Interfaces and ipsets are guards: `{in}`, `{out}`, `{set}`.) */
   loopback: boolean
-  inInterface?: string
-  outInterface?: string
-  fromSets: string[]
-  toSets: string[]
   comment?: string
   /** Upper-case for built-in targets (ACCEPT, DNAT), as written for user chains; absent: no target. */
   target?: string
   goto: boolean
   /** DNAT --to-destination / REDIRECT --to-ports, as parsed. */
   nat?: {to?: AddressSet; ports?: PortSet}
-  /** Address family evidence seen in the rule (addresses, icmpv6, `-4`/`-6`). */
-  familyHint?: Family
 }
 
 export interface IptChain {

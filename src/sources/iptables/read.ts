@@ -12,10 +12,11 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import {stageDone} from '../../core/stages.js'
+import {LineCursor} from '../input.js'
 import {redactLine} from '../redact.js'
 import type {Unparsed} from '../types.js'
-import {BUILTIN_CHAINS, type IptChain, type IptRule, type IptRuleset, type IptTable} from './model.js'
-import {KNOWN_MODULES, MATCH_OPTIONS, MODULE_CONDITIONS, NON_TERMINATING, TARGET_OPTION_ARITY, VERDICTS} from './options.js'
+import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset, type IptTable} from './model.js'
+import {KNOWN_MODULES, MATCH_OPTIONS, MODULE_CONDITIONS, NON_TERMINATING, type OptionEffect, TARGET_OPTION_ARITY, VERDICTS} from './options.js'
 
 export interface SourceLine {
   line: number
@@ -43,20 +44,41 @@ export interface ReplacedBlock {
 
 const TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 
-const QUOTING = /["'\\]/
-const BLANKS = /[ \t]+/
-/** `"`, `'`, blank, tab, backslash: where a run of ordinary word characters ends. */
-const wordEnd = (code: number) => code === 34 || code === 39 || code === 32 || code === 9 || code === 92
 
 /** Shell words: whitespace-separated, with "…" / '…' quoting and backslash escapes (as iptables-save quotes comments). */
 export function shellWords(text: string): string[] {
-  // the common line has no quote and no backslash: a plain split (no string built char by char)
-  if (!QUOTING.test(text)) {
-    const words = text.split(BLANKS)
-    if (words[0] === '') words.shift()
-    if (words.length && words[words.length - 1] === '') words.pop()
-    return words
+  // the common line has no quote and no backslash: words cut by one scan (no string built char by char)
+  const plain = plainWords(text)
+  return plain ?? quotedWords(text)
+}
+
+/** Blank-separated words of a line without quotes or backslashes; null when it has one. */
+function plainWords(text: string): string[] | null {
+  const out: string[] = []
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    let c = text.charCodeAt(i)
+    if (c === 32 || c === 9) {
+      i++
+      continue
+    }
+    let j = i
+    for (; j < n; j++) {
+      c = text.charCodeAt(j)
+      if (c === 32 || c === 9) break
+      if (c === 34 || c === 39 || c === 92) return null
+    }
+    out.push(text.slice(i, j))
+    i = j + 1
   }
+  return out
+}
+
+/** `"`, `'`, blank, tab, backslash: where a run of ordinary word characters ends. */
+const wordEnd = (code: number) => code === 34 || code === 39 || code === 32 || code === 9 || code === 92
+
+function quotedWords(text: string): string[] {
   const out: string[] = []
   const n = text.length
   let cur = ''
@@ -143,32 +165,61 @@ function interned<T>(cache: Map<string, T>, key: string, make: (k: string) => T)
 }
 
 function parsePortSpec(spec: string): PortSet | null {
-  return interned(portSpecs, spec, readPortSpec)
+  // a list (`--dports 22,80,8000:8100`) is seldom written twice: read it; one port or range is, interned
+  return spec.includes(',') ? readPortSpec(spec) : interned(portSpecs, spec, readPortSpec)
 }
 
+/** servicePort, with plain numbers (nearly every port written) read without a regex. */
+function portNumber(t: string): number | undefined {
+  if (t.length === 0 || t.length > 5) return servicePort(t)
+  let n = 0
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c < 48 || c > 57) return servicePort(t)
+    n = n * 10 + (c - 48)
+  }
+  return n <= 65535 ? n : undefined
+}
+
+/** `22`, `ssh`, `8000:8100`, `:1023`, `1024:`, comma lists (`-` as a range too); null when an item is none. */
 function readPortSpec(spec: string): PortSet | null {
   const pairs: Array<[number, number]> = []
   for (const raw of spec.split(',')) {
     const item = raw.trim()
-    const m = /^([^:-]*)(?:[:-]([^:-]*))?$/.exec(item)
-    if (!m) return null
-    const one = (t: string, dflt: number) => (t === '' ? dflt : servicePort(t))
-    const s = one(m[1], 0)
-    const e = m[2] === undefined ? s : one(m[2], 65535)
-    if (s === undefined || e === undefined || s > e || (m[1] === '' && m[2] === undefined)) return null
+    let sep = -1
+    for (let i = 0; i < item.length; i++) {
+      const c = item.charCodeAt(i)
+      if (c === 58 || c === 45) {
+        sep = i
+        break
+      }
+    }
+    let s: number | undefined
+    let e: number | undefined
+    if (sep < 0) {
+      if (item === '') return null
+      s = e = portNumber(item)
+    } else {
+      const rest = item.slice(sep + 1)
+      // one separator only (`1:2:3` is no range)
+      if (rest.includes(':') || rest.includes('-')) return null
+      const first = item.slice(0, sep)
+      s = first === '' ? 0 : portNumber(first)
+      e = rest === '' ? 65535 : portNumber(rest)
+    }
+    if (s === undefined || e === undefined || s > e) return null
     pairs.push([s, e])
   }
   return PortSet.fromRanges(pairs)
 }
 
-interface AddressParse {
-  set: AddressSet
-  family?: Family
-}
-
-function parseAddressList(spec: string): AddressParse | null {
+/** One address list (`10.0.0.0/8,192.0.2.1`) and the family of its last item; null when an item is no address. */
+function parseAddressList(spec: string): {set: AddressSet; family: Family} | null {
+  // one dotted quad or CIDR: the usual spelling, read without the general parser's intermediate objects
+  const quick = spec.indexOf(',') < 0 ? AddressSet.parseIpv4(spec) : undefined
+  if (quick) return {set: quick, family: 4}
   let set = AddressSet.EMPTY
-  let family: Family | undefined
+  let family: Family = 4
   for (const item of spec.split(',')) {
     const s = AddressSet.parse(item)
     if (!s || item.trim().toLowerCase() === 'any') return null
@@ -223,9 +274,28 @@ interface Command {
   rule?: IptRule
   /** `iptables` → 4, `ip6tables` → 6, `-4`/`-6` in a restore file. */
   family?: Family
+  /** Address family evidence seen in the rule (addresses, icmpv6, `-4`/`-6`): a save block's family. */
+  familyHint?: Family
   line: number
   text: string
   problems: string[]
+}
+
+// The words a command is made of, looked up once each (one Map probe instead of a chain of string
+// compares): the command verbs, the options the reader handles itself (by code), and the two tables
+// of options.ts. Values and targets never start with '-' and are not looked up.
+const enum Opt {
+  Table = 1, V4, V6, Wait, WaitInterval, Flag, Counters, Source, Destination, Protocol, In, Out, Fragment, Match, Jump,
+  Dport, Sport, Ports, Syn, TcpFlags, IcmpType, State, CtProto, CtOrigSrc, CtOrigDst, CtOrigSrcPort, CtOrigDstPort,
+  Range, Comment, MatchSet, ToDestination, ToPorts,
+}
+
+interface WordSpec {
+  op?: Command['op']
+  unsupported?: true
+  opt?: Opt
+  match?: [number, OptionEffect, string?]
+  targetArity?: number
 }
 
 const OPS: Record<string, Command['op']> = {
@@ -233,13 +303,354 @@ const OPS: Record<string, Command['op']> = {
   '-N': 'new-chain', '--new-chain': 'new-chain', '-F': 'flush', '--flush': 'flush', '-X': 'delete-chain',
   '--delete-chain': 'delete-chain', '-Z': 'zero', '--zero': 'zero',
 }
-const UNSUPPORTED_OPS = new Set(['-D', '--delete', '-R', '--replace', '-E', '--rename-chain', '-C', '--check'])
+const UNSUPPORTED_OPS = ['-D', '--delete', '-R', '--replace', '-E', '--rename-chain', '-C', '--check']
+const OPTION_CODES: Array<[Opt, string[]]> = [
+  [Opt.Table, ['-t', '--table']], [Opt.V4, ['-4', '--ipv4']], [Opt.V6, ['-6', '--ipv6']], [Opt.Wait, ['-w', '--wait']],
+  [Opt.WaitInterval, ['-W', '--wait-interval']], [Opt.Flag, ['-v', '--verbose', '-n', '--numeric', '-x', '--exact', '--line-numbers']],
+  [Opt.Counters, ['-c', '--set-counters']], [Opt.Source, ['-s', '--source', '--src']], [Opt.Destination, ['-d', '--destination', '--dst']],
+  [Opt.Protocol, ['-p', '--protocol']], [Opt.In, ['-i', '--in-interface']], [Opt.Out, ['-o', '--out-interface']],
+  [Opt.Fragment, ['-f', '--fragment']], [Opt.Match, ['-m', '--match']], [Opt.Jump, ['-j', '--jump', '-g', '--goto']],
+  [Opt.Dport, ['--dport', '--destination-port', '--dports', '--destination-ports']],
+  [Opt.Sport, ['--sport', '--source-port', '--sports', '--source-ports']], [Opt.Ports, ['--ports', '--port']],
+  [Opt.Syn, ['--syn']], [Opt.TcpFlags, ['--tcp-flags']], [Opt.IcmpType, ['--icmp-type', '--icmpv6-type']],
+  [Opt.State, ['--state', '--ctstate']], [Opt.CtProto, ['--ctproto']], [Opt.CtOrigSrc, ['--ctorigsrc']],
+  [Opt.CtOrigDst, ['--ctorigdst']], [Opt.CtOrigSrcPort, ['--ctorigsrcport']], [Opt.CtOrigDstPort, ['--ctorigdstport']],
+  [Opt.Range, ['--src-range', '--dst-range']], [Opt.Comment, ['--comment']], [Opt.MatchSet, ['--match-set', '--set']],
+  [Opt.ToDestination, ['--to-destination']], [Opt.ToPorts, ['--to-ports']],
+]
+const WORDS = new Map<string, WordSpec>()
+{
+  const spec = (w: string) => {
+    let s = WORDS.get(w)
+    if (!s) WORDS.set(w, (s = {}))
+    return s
+  }
+  for (const [w, op] of Object.entries(OPS)) spec(w).op = op
+  for (const w of UNSUPPORTED_OPS) spec(w).unsupported = true
+  for (const [opt, words] of OPTION_CODES) for (const w of words) spec(w).opt = opt
+  for (const [w, m] of Object.entries(MATCH_OPTIONS)) spec(w).match = m
+  for (const [w, n] of Object.entries(TARGET_OPTION_ARITY)) spec(w).targetArity = n
+}
+
+/** Per spelling, what a protocol word reads as (configs repeat a handful). */
+const protocolWords = new Map<string, {set: ProtocolSet | null; lower: string}>()
+const readProtocolWord = (v: string) => ({set: parseProtocol(v), lower: v.toLowerCase()})
+/** Per spelling of a state list: bit 1 = a new connection (NEW, UNTRACKED, SNAT, DNAT), bit 2 = NEW itself. */
+const stateLists = new Map<string, number>()
+function readStateList(v: string): number {
+  const s = v.toUpperCase().split(',')
+  // conntrack(8): a new connection is NEW (or UNTRACKED); SNAT/DNAT are virtual states of new ones too
+  const opens = s.some((x) => x === 'NEW' || x === 'UNTRACKED' || x === 'SNAT' || x === 'DNAT')
+  return (opens ? 1 : 0) | (s.includes('NEW') ? 2 : 0)
+}
+/** Per spelling of a jump target: built-in targets upper-case, user chains as written (one string each). */
+const targetWords = new Map<string, string>()
+function readTarget(t: string): string {
+  const u = t.toUpperCase()
+  return VERDICTS.has(u) || NON_TERMINATING.has(u) ? u : t
+}
+
+// lists a rule rarely fills: shared while empty, replaced on the first addition
+const NONE: readonly never[] = Object.freeze([])
 
 function newRule(line: number, text: string): IptRule {
   return {
     line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
-    sourcePorts: PortSet.ALL, guards: [], doubts: [], unknown: false, rateLimited: false, newTraffic: true,
-    loopback: false, fromSets: [], toSets: [], goto: false,
+    sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, unknown: false, rateLimited: false, newTraffic: true,
+    loopback: false, comment: undefined, target: undefined, goto: false, nat: undefined,
+  }
+}
+
+/**
+ * One command's words read left to right: the rule it builds and the problems met. A class rather than
+ * closures: one object per line instead of a dozen functions (the reader runs once per rule).
+ */
+class CommandReader {
+  readonly cmd: Command
+  readonly rule: IptRule
+  /** Position of the word being read. */
+  i = 0
+  /** The current option is negated (`! -s x`, or the old `-s ! x`). */
+  neg = false
+  /** `-m set` / `-m recent` seen: `--set` belongs to one of them. */
+  setModule = false
+  recentModule = false
+
+  constructor(readonly words: string[], line: number, text: string, readonly table: string) {
+    this.cmd = {op: 'none', table, line, text, problems: NONE as unknown as string[]}
+    this.rule = newRule(line, text)
+  }
+
+  problem(reason: string): void {
+    if (this.cmd.problems === (NONE as unknown)) this.cmd.problems = []
+    this.cmd.problems.push(reason)
+  }
+
+  doubt(reason: string): void {
+    this.problem(reason)
+    this.rule.unknown = true
+    this.rule.doubts = [...this.rule.doubts, note('unknown-match', `${reason}: ignored; exposure may be broader`)]
+  }
+
+  guard(g: Guard): void {
+    this.rule.guards = [...this.rule.guards, g]
+  }
+
+  cond(desc: string): void {
+    this.guard({cond: `${this.neg ? 'not ' : ''}${redactLine(desc)}`})
+  }
+
+  /** The next word as an option's value; a `!` before it negates (`-s ! x`). */
+  value(): string | undefined {
+    const words = this.words
+    let v = words[++this.i]
+    if (v === '!') {
+      this.neg = !this.neg
+      v = words[++this.i]
+    }
+    return v
+  }
+
+  hint(f: Family | undefined): void {
+    if (f) this.cmd.familyHint = f
+  }
+
+  addresses(opt: string, v: string | undefined, side: 'from' | 'to'): void {
+    if (v === undefined) return this.doubt(`${opt} without a value`)
+    const p = parseAddressList(v)
+    if (!p) return this.doubt(`${opt} '${v}' is not an address (hostnames are not resolved)`)
+    this.hint(p.family)
+    const set = this.neg ? AddressSet.ANY.subtract(p.set) : p.set
+    this.rule[side] = this.rule[side].intersect(set)
+  }
+
+  ports(opt: string, v: string | undefined, side: 'ports' | 'sourcePorts'): void {
+    if (v === undefined) return this.doubt(`${opt} without a value`)
+    const p = parsePortSpec(v)
+    if (!p) return this.doubt(`${opt} '${v}' is not a port list`)
+    this.rule[side] = this.rule[side].intersect(this.neg ? PortSet.ALL.subtract(p) : p)
+  }
+
+  states(v: string | undefined): void {
+    if (v === undefined) return this.doubt('state match without states')
+    const bits = interned(stateLists, v, readStateList)
+    if (this.neg ? bits & 2 : !(bits & 1)) this.rule.newTraffic = false
+  }
+
+  /** A verb (`-A CHAIN`, `-I CHAIN 3`, `-P CHAIN DROP`). */
+  verb(op: Command['op']): void {
+    const {cmd, words} = this
+    cmd.op = op
+    const next = words[this.i + 1]
+    if (next !== undefined && !next.startsWith('-')) {
+      cmd.chain = next
+      this.i++
+    }
+    if (op === 'insert' && /^\d+$/.test(words[this.i + 1] ?? '')) cmd.position = Number(words[++this.i])
+    if (op === 'policy') cmd.policy = words[++this.i]
+  }
+
+  /** The options the reader models itself; false: not handled here (`--set` outside `-m set`). */
+  option(opt: Opt, w: string): boolean {
+    const {rule, words, cmd} = this
+    switch (opt) {
+      case Opt.Table: cmd.table = words[++this.i] ?? this.table; return true
+      case Opt.V4: cmd.family = 4; return true
+      case Opt.V6: cmd.family = 6; return true
+      case Opt.Wait: if (/^\d+(\.\d+)?$/.test(words[this.i + 1] ?? '')) this.i++; return true
+      case Opt.WaitInterval: this.i++; return true
+      case Opt.Flag: return true
+      case Opt.Counters: this.i += 2; return true
+      case Opt.Source: this.addresses(w, this.value(), 'from'); return true
+      case Opt.Destination: this.addresses(w, this.value(), 'to'); return true
+      case Opt.Protocol: this.protocol(); return true
+      case Opt.In: case Opt.Out: this.iface(opt === Opt.In); return true
+      case Opt.Fragment: this.cond('fragments'); return true
+      case Opt.Match: this.match(); return true
+      case Opt.Jump: this.jump(w); return true
+      case Opt.Dport: this.ports(w, this.value(), 'ports'); return true
+      case Opt.Sport: this.ports(w, this.value(), 'sourcePorts'); return true
+      case Opt.Ports: {
+        // multiport --ports matches when the source OR the destination port is listed: the box cannot say
+        // "or", so read it as destination ports (the usual intent) and say so
+        const before = rule.ports
+        this.ports(w, this.value(), 'ports')
+        if (rule.ports !== before) this.guard({cond: 'multiport --ports also matches source ports'})
+        return true
+      }
+      // --syn is a new TCP connection: what we list anyway; `! --syn` never opens one
+      case Opt.Syn: if (this.neg) rule.newTraffic = false; return true
+      case Opt.TcpFlags: this.tcpFlags(); return true
+      case Opt.IcmpType: {
+        const v = this.value() ?? ''
+        if (w === '--icmpv6-type') this.hint(6)
+        if (v !== 'any' || this.neg) this.cond(`${w === '--icmp-type' ? 'icmp' : 'icmpv6'} type ${v}`)
+        return true
+      }
+      case Opt.State: this.states(this.value()); return true
+      case Opt.CtProto: {
+        const p = parseProtocol(this.value() ?? '')
+        if (!p) this.doubt('--ctproto unknown')
+        else rule.protocols = rule.protocols.intersect(this.neg ? ProtocolSet.ALL.subtract(p) : p)
+        return true
+      }
+      // the original tuple is the packet as it arrived, before NAT: what the filter rules here see
+      case Opt.CtOrigSrc: this.addresses(w, this.value(), 'from'); return true
+      case Opt.CtOrigDst: this.addresses(w, this.value(), 'to'); return true
+      case Opt.CtOrigSrcPort: this.ports(w, this.value(), 'sourcePorts'); return true
+      case Opt.CtOrigDstPort: this.ports(w, this.value(), 'ports'); return true
+      case Opt.Range: this.range(w); return true
+      case Opt.Comment: rule.comment = redactLine(words[++this.i] ?? ''); return true
+      case Opt.MatchSet: {
+        if (w === '--set' && !this.setModule) return false
+        const name = words[++this.i] ?? ''
+        const dir = (words[++this.i] ?? 'src').split(',')[0]
+        const named = this.neg ? `!${name}` : name
+        this.guard({set: dir === 'dst' ? 'dst' : 'src', name: named})
+        return true
+      }
+      case Opt.ToDestination: {
+        const v = words[++this.i] ?? ''
+        const p = parseNatDestination(v)
+        if (!p) this.problem(`--to-destination '${v}' not understood`)
+        else {
+          rule.nat = rule.nat?.to && p.to ? {...p, to: rule.nat.to.union(p.to)} : p
+          this.hint(p.to?.hasFamily(6) ? 6 : p.to ? 4 : undefined)
+        }
+        return true
+      }
+      case Opt.ToPorts: {
+        const v = words[++this.i] ?? ''
+        const p = PortSet.parse(v)
+        if (!p) this.problem(`--to-ports '${v}' not understood`)
+        else rule.nat = {...rule.nat, ports: p}
+        return true
+      }
+    }
+  }
+
+  protocol(): void {
+    const v = this.value()
+    const p = v === undefined ? undefined : interned(protocolWords, v, readProtocolWord)
+    if (!p?.set || v === undefined) {
+      this.doubt(`protocol '${v ?? ''}' unknown`)
+      return
+    }
+    if (ICMPV6_WORDS.has(p.lower)) this.hint(6)
+    this.rule.protocols = this.neg ? ProtocolSet.ALL.subtract(p.set) : p.set
+  }
+
+  iface(input: boolean): void {
+    const v = this.value() ?? ''
+    const rule = this.rule
+    if (v === 'lo' && !this.neg) rule.loopback = true
+    const name = `${this.neg ? '!' : ''}${v}`
+    this.guard(input ? {in: name} : {out: name})
+  }
+
+  match(): void {
+    const m = (this.words[++this.i] ?? '').toLowerCase()
+    if (m === 'set') this.setModule = true
+    else if (m === 'recent') this.recentModule = true
+    if (m === 'icmp6' || m === 'icmpv6') this.hint(6)
+    if (Object.hasOwn(MODULE_CONDITIONS, m)) this.guard({cond: MODULE_CONDITIONS[m]})
+    if (!KNOWN_MODULES.has(m)) this.doubt(`unknown match module '${m}'`)
+  }
+
+  jump(w: string): void {
+    const t = this.words[++this.i]
+    if (t === undefined) {
+      this.problem('jump without a target')
+      return
+    }
+    this.rule.goto = w === '-g' || w === '--goto'
+    this.rule.target = interned(targetWords, t, readTarget)
+  }
+
+  tcpFlags(): void {
+    const words = this.words
+    const mask = (words[++this.i] ?? '').toUpperCase().split(',')
+    const set = (words[++this.i] ?? '').toUpperCase().split(',')
+    const hasAll = (xs: string[]) => xs.includes('ALL')
+    const masked = (f: string) => hasAll(mask) || mask.includes(f)
+    const on = (f: string) => hasAll(set) || set.includes(f)
+    // SYN set and ACK/RST clear is the opening segment of a connection, same as --syn
+    const opening = masked('SYN') && masked('ACK') && on('SYN') && !on('ACK') && !(masked('RST') && on('RST'))
+    if (opening && !this.neg) return
+    if (opening && this.neg) {
+      this.rule.newTraffic = false
+      return
+    }
+    this.cond(`tcp flags ${mask.join(',')}/${set.join(',')}`)
+  }
+
+  range(w: string): void {
+    const v = this.value() ?? ''
+    const s = AddressSet.parse(v)
+    if (!s || !v.includes('-')) {
+      this.doubt(`${w} '${v}' is not an address range`)
+      return
+    }
+    this.hint(s.hasFamily(6) ? 6 : 4)
+    const side = w === '--src-range' ? 'from' : 'to'
+    this.rule[side] = this.rule[side].intersect(this.neg ? AddressSet.ANY.subtract(s) : s)
+  }
+
+  /** A word no option of ours handled: a match or target option of options.ts, or unknown. */
+  other(w: string, spec: WordSpec | undefined, dash: boolean): void {
+    const {rule, words} = this
+    if (w === '--set' && this.recentModule) return
+    const known = spec?.match
+    if (known && !(rule.target && spec.targetArity !== undefined)) {
+      const [arity, effect, desc] = known
+      const at = this.i
+      this.i += arity
+      if (effect === 'rate') rule.rateLimited = true
+      // payload strings may be anything (even secrets): name the match, not its bytes
+      else if (effect === 'cond') this.cond(w.endsWith('string') ? (desc ?? w) : `${desc ?? w.slice(2)} ${words.slice(at + 1, at + 1 + arity).join(' ')}`.trim())
+      return
+    }
+    if (spec?.targetArity !== undefined && rule.target) {
+      this.i += spec.targetArity
+      return
+    }
+    if (!dash && this.cmd.op === 'none') {
+      this.problem(`unexpected word '${w}'`)
+      return
+    }
+    // an unknown option: skip its values (words up to the next option) and doubt the rule
+    while (this.i + 1 < words.length && !words[this.i + 1].startsWith('-') && words[this.i + 1] !== '!') this.i++
+    this.doubt(`unknown option '${w}'`)
+  }
+
+  /** Read every word; null when the command is one we do not replay (delete/replace/rename). */
+  read(): Command {
+    const {words, cmd, rule} = this
+    for (; this.i < words.length; this.i++, this.neg = false) {
+      let w = words[this.i]
+      while (w === '!') {
+        this.neg = !this.neg
+        w = words[++this.i]
+      }
+      if (w === undefined) break
+      if (w[0] === '[' && /^\[\d+:\d+\]$/.test(w)) continue // iptables-save -c counters
+      // every command word starts with '-': values and targets are not looked up
+      const dash = w[0] === '-'
+      const spec = dash ? WORDS.get(w) : undefined
+      if (spec?.op) {
+        this.verb(spec.op)
+        continue
+      }
+      if (spec?.unsupported) {
+        this.problem(`command ${w} (delete/replace/rename) is not replayed`)
+        return {...cmd, op: 'none'}
+      }
+      if (spec?.opt !== undefined && this.option(spec.opt, w)) continue
+      this.other(w, spec, dash)
+    }
+    if (cmd.op === 'append' || cmd.op === 'insert') cmd.rule = rule
+    if (cmd.family) cmd.familyHint = cmd.family
+    return cmd
   }
 }
 
@@ -248,252 +659,7 @@ function newRule(line: number, text: string): IptRule {
  * cannot read goes to `problems`, and the rule is marked so that the evaluator stays on the side of recall.
  */
 export function parseCommandWords(words: string[], line: number, text: string, table = 'filter'): Command {
-  const cmd: Command = {op: 'none', table, line, text, problems: []}
-  const rule = newRule(line, text)
-  // match modules named so far (a few per rule: an array is cheaper than a Set)
-  const modules: string[] = []
-  let neg = false
-  let i = 0
-  const problem = (reason: string) => cmd.problems.push(reason)
-  const doubt = (reason: string) => {
-    problem(reason)
-    rule.unknown = true
-    rule.doubts.push(note('unknown-match', `${reason}: ignored; exposure may be broader`))
-  }
-  const cond = (desc: string) => rule.guards.push({cond: `${neg ? 'not ' : ''}${redactLine(desc)}`})
-  // `! -s x` and the old `-s ! x` both negate
-  const value = (): string | undefined => {
-    let v = words[++i]
-    if (v === '!') {
-      neg = !neg
-      v = words[++i]
-    }
-    return v
-  }
-  const hint = (f: Family | undefined) => {
-    if (f) rule.familyHint = f
-  }
-  const addresses = (opt: string, v: string | undefined, side: 'from' | 'to') => {
-    if (v === undefined) return doubt(`${opt} without a value`)
-    const p = parseAddressList(v)
-    if (!p) return doubt(`${opt} '${v}' is not an address (hostnames are not resolved)`)
-    hint(p.family)
-    const set = neg ? AddressSet.ANY.subtract(p.set) : p.set
-    rule[side] = rule[side].intersect(set)
-  }
-  const ports = (opt: string, v: string | undefined, side: 'ports' | 'sourcePorts') => {
-    if (v === undefined) return doubt(`${opt} without a value`)
-    const p = parsePortSpec(v)
-    if (!p) return doubt(`${opt} '${v}' is not a port list`)
-    rule[side] = rule[side].intersect(neg ? PortSet.ALL.subtract(p) : p)
-  }
-  const states = (v: string | undefined) => {
-    if (v === undefined) return doubt('state match without states')
-    const s = v.toUpperCase().split(',')
-    // conntrack(8): a new connection is NEW (or UNTRACKED); SNAT/DNAT are virtual states of new ones too
-    const hasNew = s.some((x) => x === 'NEW' || x === 'UNTRACKED' || x === 'SNAT' || x === 'DNAT')
-    if (neg ? s.includes('NEW') : !hasNew) rule.newTraffic = false
-  }
-  for (; i < words.length; i++, neg = false) {
-    let w = words[i]
-    while (w === '!') {
-      neg = !neg
-      w = words[++i]
-    }
-    if (w === undefined) break
-    if (w[0] === '[' && /^\[\d+:\d+\]$/.test(w)) continue // iptables-save -c counters
-    // every command word starts with '-': the lookups below are skipped for values and targets
-    const dash = w[0] === '-'
-    if (dash && OPS[w]) {
-      cmd.op = OPS[w]
-      const next = words[i + 1]
-      if (next !== undefined && !next.startsWith('-')) {
-        cmd.chain = next
-        i++
-      }
-      if (cmd.op === 'insert' && /^\d+$/.test(words[i + 1] ?? '')) cmd.position = Number(words[++i])
-      if (cmd.op === 'policy') cmd.policy = words[++i]
-      continue
-    }
-    if (dash && UNSUPPORTED_OPS.has(w)) {
-      problem(`command ${w} (delete/replace/rename) is not replayed`)
-      return {...cmd, op: 'none'}
-    }
-    switch (w) {
-      case '-t': case '--table': cmd.table = words[++i] ?? table; continue
-      case '-4': case '--ipv4': cmd.family = 4; continue
-      case '-6': case '--ipv6': cmd.family = 6; continue
-      case '-w': case '--wait': if (/^\d+(\.\d+)?$/.test(words[i + 1] ?? '')) i++; continue
-      case '-W': case '--wait-interval': i++; continue
-      case '-v': case '--verbose': case '-n': case '--numeric': case '-x': case '--exact': case '--line-numbers': continue
-      case '-c': case '--set-counters': i += 2; continue
-      case '-s': case '--source': case '--src': addresses(w, value(), 'from'); continue
-      case '-d': case '--destination': case '--dst': addresses(w, value(), 'to'); continue
-      case '-p': case '--protocol': {
-        const v = value()
-        const p = v === undefined ? null : parseProtocol(v)
-        if (!p || v === undefined) {
-          doubt(`protocol '${v ?? ''}' unknown`)
-          continue
-        }
-        if (ICMPV6_WORDS.has(v.toLowerCase())) hint(6)
-        rule.protocols = neg ? ProtocolSet.ALL.subtract(p) : p
-        if (!neg) modules.push(v.toLowerCase())
-        continue
-      }
-      case '-i': case '--in-interface': {
-        const v = value() ?? ''
-        if (v === 'lo' && !neg) rule.loopback = true
-        rule.inInterface = `${neg ? '!' : ''}${v}`
-        rule.guards.push({in: rule.inInterface})
-        continue
-      }
-      case '-o': case '--out-interface': {
-        const v = value() ?? ''
-        if (v === 'lo' && !neg) rule.loopback = true
-        rule.outInterface = `${neg ? '!' : ''}${v}`
-        rule.guards.push({out: rule.outInterface})
-        continue
-      }
-      case '-f': case '--fragment': cond('fragments'); continue
-      case '-m': case '--match': {
-        const m = (words[++i] ?? '').toLowerCase()
-        modules.push(m)
-        if (m === 'icmp6' || m === 'icmpv6') hint(6)
-        if (MODULE_CONDITIONS[m]) rule.guards.push({cond: MODULE_CONDITIONS[m]})
-        if (!KNOWN_MODULES.has(m)) doubt(`unknown match module '${m}'`)
-        continue
-      }
-      case '-j': case '--jump': case '-g': case '--goto': {
-        const t = words[++i]
-        if (t === undefined) {
-          problem('jump without a target')
-          continue
-        }
-        rule.goto = w === '-g' || w === '--goto'
-        rule.target = VERDICTS.has(t.toUpperCase()) || NON_TERMINATING.has(t.toUpperCase()) ? t.toUpperCase() : t
-        continue
-      }
-      case '--dport': case '--destination-port': case '--dports': case '--destination-ports':
-        ports(w, value(), 'ports')
-        continue
-      case '--sport': case '--source-port': case '--sports': case '--source-ports':
-        ports(w, value(), 'sourcePorts')
-        continue
-      case '--ports': case '--port': {
-        // multiport --ports matches when the source OR the destination port is listed: the box cannot say
-        // "or", so read it as destination ports (the usual intent) and say so
-        const before = rule.ports
-        ports(w, value(), 'ports')
-        if (rule.ports !== before) rule.guards.push({cond: 'multiport --ports also matches source ports'})
-        continue
-      }
-      case '--syn':
-        // --syn is a new TCP connection: what we list anyway; `! --syn` never opens one
-        if (neg) rule.newTraffic = false
-        continue
-      case '--tcp-flags': {
-        const mask = (words[++i] ?? '').toUpperCase().split(',')
-        const set = (words[++i] ?? '').toUpperCase().split(',')
-        const hasAll = (xs: string[]) => xs.includes('ALL')
-        const masked = (f: string) => hasAll(mask) || mask.includes(f)
-        const on = (f: string) => hasAll(set) || set.includes(f)
-        // SYN set and ACK/RST clear is the opening segment of a connection, same as --syn
-        const opening = masked('SYN') && masked('ACK') && on('SYN') && !on('ACK') && !(masked('RST') && on('RST'))
-        if (opening && !neg) continue
-        if (opening && neg) {
-          rule.newTraffic = false
-          continue
-        }
-        cond(`tcp flags ${mask.join(',')}/${set.join(',')}`)
-        continue
-      }
-      case '--icmp-type': case '--icmpv6-type': {
-        const v = value() ?? ''
-        if (w === '--icmpv6-type') hint(6)
-        if (v !== 'any' || neg) cond(`${w === '--icmp-type' ? 'icmp' : 'icmpv6'} type ${v}`)
-        continue
-      }
-      case '--state': case '--ctstate': states(value()); continue
-      case '--ctproto': {
-        const p = parseProtocol(value() ?? '')
-        if (!p) doubt('--ctproto unknown')
-        else rule.protocols = rule.protocols.intersect(neg ? ProtocolSet.ALL.subtract(p) : p)
-        continue
-      }
-      // the original tuple is the packet as it arrived, before NAT: what the filter rules here see
-      case '--ctorigsrc': addresses(w, value(), 'from'); continue
-      case '--ctorigdst': addresses(w, value(), 'to'); continue
-      case '--ctorigsrcport': ports(w, value(), 'sourcePorts'); continue
-      case '--ctorigdstport': ports(w, value(), 'ports'); continue
-      case '--src-range': case '--dst-range': {
-        const v = value() ?? ''
-        const s = AddressSet.parse(v)
-        if (!s || !v.includes('-')) {
-          doubt(`${w} '${v}' is not an address range`)
-          continue
-        }
-        hint(s.hasFamily(6) ? 6 : 4)
-        const side = w === '--src-range' ? 'from' : 'to'
-        rule[side] = rule[side].intersect(neg ? AddressSet.ANY.subtract(s) : s)
-        continue
-      }
-      case '--comment': rule.comment = redactLine(words[++i] ?? ''); continue
-      case '--match-set': case '--set': {
-        if (w === '--set' && !modules.includes('set')) break
-        const name = words[++i] ?? ''
-        const dir = (words[++i] ?? 'src').split(',')[0]
-        ;(dir === 'dst' ? rule.toSets : rule.fromSets).push(neg ? `!${name}` : name)
-        rule.guards.push({set: dir === 'dst' ? 'dst' : 'src', name: `${neg ? '!' : ''}${name}`})
-        continue
-      }
-      case '--to-destination': {
-        const v = words[++i] ?? ''
-        const p = parseNatDestination(v)
-        if (!p) problem(`--to-destination '${v}' not understood`)
-        else {
-          rule.nat = rule.nat?.to && p.to ? {...p, to: rule.nat.to.union(p.to)} : p
-          hint(p.to?.hasFamily(6) ? 6 : p.to ? 4 : undefined)
-        }
-        continue
-      }
-      case '--to-ports': {
-        const v = words[++i] ?? ''
-        const p = PortSet.parse(v)
-        if (!p) problem(`--to-ports '${v}' not understood`)
-        else rule.nat = {...rule.nat, ports: p}
-        continue
-      }
-      default:
-        break
-    }
-    if (w === '--set' && modules.includes('recent')) continue
-    const known = MATCH_OPTIONS[w]
-    if (known && !(rule.target && TARGET_OPTION_ARITY[w] !== undefined)) {
-      const [arity, effect, desc] = known
-      const args = words.slice(i + 1, i + 1 + arity)
-      i += arity
-      if (effect === 'rate') rule.rateLimited = true
-      // payload strings may be anything (even secrets): name the match, not its bytes
-      else if (effect === 'cond') cond(w.endsWith('string') ? (desc ?? w) : `${desc ?? w.slice(2)} ${args.join(' ')}`.trim())
-      continue
-    }
-    const targetArity = TARGET_OPTION_ARITY[w]
-    if (targetArity !== undefined && rule.target) {
-      i += targetArity
-      continue
-    }
-    if (!w.startsWith('-') && cmd.op === 'none') {
-      problem(`unexpected word '${w}'`)
-      continue
-    }
-    // an unknown option: skip its values (words up to the next option) and doubt the rule
-    while (i + 1 < words.length && !words[i + 1].startsWith('-') && words[i + 1] !== '!') i++
-    doubt(`unknown option '${w}'`)
-  }
-  if (cmd.op === 'append' || cmd.op === 'insert') cmd.rule = rule
-  if (cmd.family) rule.familyHint = cmd.family
-  return cmd
+  return new CommandReader(words, line, text, table).read()
 }
 
 /** A table as a save block collects it, before its family is known. */
@@ -504,27 +670,30 @@ interface PendingTable {
   /** The block's lines, its `*table` and `COMMIT` included. */
   lines: number[]
   headerFamily?: Family
-  hints: Set<Family>
+  /** Family evidence of its rules: bit `1 << family` for each family seen. */
+  hints: number
   chains: Map<string, IptChain>
 }
 
 const IP6_FILE = /(^|[^a-z])(ip6tables|rules\.v6|v6$|ipv6)/i
+const CONTINUED = /\\\s*$/
 
 /**
- * Read a whole file (iptables-save output, or a script of iptables commands, or both).
+ * Read a whole file (iptables-save output, or a script of iptables commands, or both), one line at a
+ * time from the text (no array of lines, no copy of them).
  */
 export function readIptables(text: string, fileName = ''): ReadResult {
-  const lines = text.split(/\r?\n/)
-  const joined: SourceLine[] = []
-  for (let n = 0; n < lines.length; n++) {
-    let t = lines[n]
-    const start = n + 1
+  const reader = new LineReader(fileName)
+  const lines = new LineCursor(text)
+  while (lines.next()) {
+    const start = lines.line
+    let t = lines.body
     // shell line continuations
-    while (t.includes('\\') && /\\\s*$/.test(t) && n + 1 < lines.length) t = t.replace(/\\\s*$/, ' ') + lines[++n]
-    joined.push({line: start, text: t})
+    while (t.includes('\\') && CONTINUED.test(t) && lines.next()) t = t.replace(CONTINUED, ' ') + lines.body
+    reader.read(start, t)
   }
-  stageDone('tokenize')
-  const read = readLines(joined, fileName)
+  const read = reader.finish()
+  // one pass: each line is cut into words and read into the model at once (no tokenize stage of its own)
   stageDone('model')
   return read
 }
@@ -534,140 +703,171 @@ export function readIptables(text: string, fileName = ''): ReadResult {
  * give each command with its own line number.
  */
 export function readLines(source: SourceLine[], fileName = ''): ReadResult {
-  const ruleset: IptRuleset = new Map()
-  const unparsed: Unparsed[] = []
-  let counted = 0
-  let bad = 0
-  let headerFamily: Family | undefined
-  let block: PendingTable | null = null
+  const reader = new LineReader(fileName)
+  for (const {line, text} of source) reader.read(line, text)
+  return reader.finish()
+}
+
+function chainOf(chains: Map<string, IptChain>, name: string): IptChain {
+  let c = chains.get(name)
+  if (!c) {
+    c = {name, rules: []}
+    chains.set(name, c)
+  }
+  return c
+}
+
+/** The lines of one input, read in order into tables of chains; every line gets a verdict. */
+class LineReader {
+  private readonly ruleset: IptRuleset = new Map()
+  private readonly unparsed: Unparsed[] = []
+  private counted = 0
+  private bad = 0
+  private headerFamily: Family | undefined
+  private block: PendingTable | null = null
+  private readonly fileFamily: Family
+  /** The problems of the line being read (one list, emptied per line). */
+  private readonly problems: string[] = []
   // iptables-restore (without --noflush) flushes a table each time a block starts it: the kernel keeps
   // the last block of each table, its user chains and its policies (nft backend: undeclared policies
   // are ACCEPT again). Commands outside save blocks (a script's `iptables -A`) add up as they run.
-  const savedBlocks = new Map<string, PendingTable>()
-  const replaced: ReplacedBlock[] = []
-  const fileFamily: Family = IP6_FILE.test(fileName) ? 6 : 4
+  private readonly savedBlocks = new Map<string, PendingTable>()
+  private readonly replaced: ReplacedBlock[] = []
 
-  const tableOf = (family: Family, name: string): IptTable => {
+  constructor(fileName: string) {
+    this.fileFamily = IP6_FILE.test(fileName) ? 6 : 4
+  }
+
+  private tableOf(family: Family, name: string): IptTable {
     const key = `${family} ${name}`
-    let t = ruleset.get(key)
+    let t = this.ruleset.get(key)
     if (!t) {
       t = {name, family, chains: new Map()}
-      ruleset.set(key, t)
+      this.ruleset.set(key, t)
     }
     return t
   }
-  const chainOf = (chains: Map<string, IptChain>, name: string): IptChain => {
-    let c = chains.get(name)
-    if (!c) {
-      c = {name, rules: []}
-      chains.set(name, c)
-    }
-    return c
-  }
+
   // A save block's family: the `# Generated by ip6tables-save` header when present; else the content
   // (IPv6 addresses, icmpv6 → 6; IPv4 addresses → 4); else the file name (`*.v6`, `ip6tables*`); else 4.
-  const closeBlock = () => {
-    if (!block) return
-    const b = block
-    block = null
-    const family: Family =
-      b.headerFamily ?? (b.hints.has(6) && !b.hints.has(4) ? 6 : b.hints.has(4) ? 4 : fileFamily)
-    const t = tableOf(family, b.name)
+  private closeBlock(): void {
+    const b = this.block
+    if (!b) return
+    this.block = null
+    const has = (f: Family) => (b.hints & (1 << f)) !== 0
+    const family: Family = b.headerFamily ?? (has(6) && !has(4) ? 6 : has(4) ? 4 : this.fileFamily)
+    const t = this.tableOf(family, b.name)
     const key = `${family} ${b.name}`
-    const earlier = savedBlocks.get(key)
+    const earlier = this.savedBlocks.get(key)
     // only a written `*table` starts the table again; rules with no block before them add to it
     if (earlier && b.line === 0) for (const l of b.lines) earlier.lines.push(l)
     else {
       if (earlier) {
         t.chains.clear()
-        replaced.push({table: b.name, line: earlier.line, by: b.line, lines: earlier.lines})
+        this.replaced.push({table: b.name, line: earlier.line, by: b.line, lines: earlier.lines})
       }
-      savedBlocks.set(key, b)
+      this.savedBlocks.set(key, b)
     }
     for (const [name, c] of b.chains) {
-      const into = chainOf(t.chains, name)
+      const into = t.chains.get(name)
+      // the usual case: the table has no such chain yet, and takes the block's as it is
+      if (!into) {
+        t.chains.set(name, c)
+        continue
+      }
       if (c.policy) Object.assign(into, {policy: c.policy, policyLine: c.policyLine, policyText: c.policyText})
-      into.rules.push(...c.rules)
+      for (const r of c.rules) into.rules.push(r)
     }
   }
-  const openBlock = (name: string, line: number): PendingTable => {
-    closeBlock()
-    block = {name, line, lines: [], headerFamily, hints: new Set(), chains: new Map()}
-    return block
-  }
-  const fail = (line: number, reason: string, text: string) => {
-    unparsed.push({line, reason, text: redactRule(text.trim())})
+
+  private openBlock(name: string, line: number): PendingTable {
+    this.closeBlock()
+    const b: PendingTable = {name, line, lines: [], headerFamily: this.headerFamily, hints: 0, chains: new Map()}
+    this.block = b
+    return b
   }
 
-  for (const {line, text} of source) {
+  read(line: number, text: string): void {
     const t = text.trim()
-    if (t === '') continue
+    if (t === '') return
     if (t.startsWith('#')) {
       const g = /^#\s*Generated by (ip6?)tables-save/i.exec(t)
-      if (g) headerFamily = g[1].toLowerCase() === 'ip6' ? 6 : 4
-      continue
+      if (g) this.headerFamily = g[1].toLowerCase() === 'ip6' ? 6 : 4
+      return
     }
-    counted++
-    const problems: string[] = []
-    if (t.startsWith('*')) {
+    this.counted++
+    const problems = this.problems
+    problems.length = 0
+    const c = t.charCodeAt(0)
+    // iptables-restore body line (`-A …`, `[0:0] -A …`), the bulk of a save file
+    if (c === 45 || c === 91) this.rule(line, t)
+    else if (c === 42) {
       const name = t.slice(1).trim()
       if (!TABLES.has(name)) problems.push(`unknown table '${name}'`)
-      openBlock(name, line).lines.push(line)
+      this.openBlock(name, line).lines.push(line)
     } else if (t === 'COMMIT') {
-      ;(block as PendingTable | null)?.lines.push(line)
-      closeBlock()
-      headerFamily = undefined
-    } else if (t.startsWith(':')) {
-      const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?$/.exec(t)
-      if (!m) problems.push('chain declaration not understood')
-      else {
-        if (!block) openBlock('filter', 0)
-        block!.lines.push(line)
-        const c = chainOf(block!.chains, m[1])
-        const p = m[2].toUpperCase()
-        if (p === 'ACCEPT' || p === 'DROP') Object.assign(c, {policy: p, policyLine: line, policyText: redactLine(t)})
-        else if (p !== '-') problems.push(`chain policy '${m[2]}' not understood`)
-      }
-    } else if (t.startsWith('-') || t.startsWith('[')) {
-      // iptables-restore body line
-      if (!block) openBlock('filter', 0)
-      const b = block!
-      b.lines.push(line)
-      const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
-      problems.push(...cmd.problems)
-      if (cmd.rule?.familyHint) b.hints.add(cmd.rule.familyHint)
-      applyToChains(b.chains, cmd, chainOf, problems)
-    } else {
-      for (const part of splitCommands(t)) {
-        const words = shellWords(part)
-        let k = 0
-        while (k < words.length && /^(sudo|exec|command|-[a-zA-Z]+)$/.test(words[k]) && k < 3) k++
-        const prog = /^(?:[^\s=]*\/)?(ip6?)tables(?:-legacy|-nft)?$/.exec(words[k] ?? '')
-        if (!prog) {
-          problems.push(/^\$/.test(words[k] ?? '') ? 'shell variable not expanded' : 'not an iptables command')
-          continue
-        }
-        const family: Family = prog[1] === 'ip6' ? 6 : 4
-        const cmd = parseCommandWords(words.slice(k + 1), line, redactRule(part), 'filter')
-        problems.push(...cmd.problems)
-        applyToChains(tableOf(family, cmd.table).chains, cmd, chainOf, problems)
-      }
-    }
+      this.block?.lines.push(line)
+      this.closeBlock()
+      this.headerFamily = undefined
+    } else if (c === 58) this.chainLine(line, t)
+    else this.commands(line, t)
     if (problems.length) {
-      bad++
-      fail(line, [...new Set(problems)].join('; '), t)
+      this.bad++
+      this.unparsed.push({line, reason: [...new Set(problems)].join('; '), text: redactRule(t.trim())})
     }
   }
-  closeBlock()
-  return {ruleset, unparsed, lines: counted, understood: counted - bad, replaced}
+
+  private rule(line: number, t: string): void {
+    const b = this.block ?? this.openBlock('filter', 0)
+    b.lines.push(line)
+    const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
+    for (const p of cmd.problems) this.problems.push(p)
+    const hint = cmd.rule && cmd.familyHint
+    if (hint) b.hints |= 1 << hint
+    applyToChains(b.chains, cmd, this.problems)
+  }
+
+  /** `:CHAIN POLICY [p:b]` */
+  private chainLine(line: number, t: string): void {
+    const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?$/.exec(t)
+    if (!m) {
+      this.problems.push('chain declaration not understood')
+      return
+    }
+    const b = this.block ?? this.openBlock('filter', 0)
+    b.lines.push(line)
+    const c = chainOf(b.chains, m[1])
+    const p = m[2].toUpperCase()
+    if (p === 'ACCEPT' || p === 'DROP') Object.assign(c, {policy: p, policyLine: line, policyText: redactLine(t)})
+    else if (p !== '-') this.problems.push(`chain policy '${m[2]}' not understood`)
+  }
+
+  /** A shell line: `iptables …` commands, several joined by `;` / `&&` / `||`. */
+  private commands(line: number, t: string): void {
+    const problems = this.problems
+    for (const part of splitCommands(t)) {
+      const words = shellWords(part)
+      let k = 0
+      while (k < words.length && /^(sudo|exec|command|-[a-zA-Z]+)$/.test(words[k]) && k < 3) k++
+      const prog = /^(?:[^\s=]*\/)?(ip6?)tables(?:-legacy|-nft)?$/.exec(words[k] ?? '')
+      if (!prog) {
+        problems.push(/^\$/.test(words[k] ?? '') ? 'shell variable not expanded' : 'not an iptables command')
+        continue
+      }
+      const family: Family = prog[1] === 'ip6' ? 6 : 4
+      const cmd = parseCommandWords(words.slice(k + 1), line, redactRule(part), 'filter')
+      for (const p of cmd.problems) problems.push(p)
+      applyToChains(this.tableOf(family, cmd.table).chains, cmd, problems)
+    }
+  }
+
+  finish(): ReadResult {
+    this.closeBlock()
+    return {ruleset: this.ruleset, unparsed: this.unparsed, lines: this.counted, understood: this.counted - this.bad, replaced: this.replaced}
+  }
 }
 
-function applyToChains(
-  chains: Map<string, IptChain>,
-  cmd: Command,
-  chainOf: (chains: Map<string, IptChain>, name: string) => IptChain,
-  problems: string[],
-): void {
+function applyToChains(chains: Map<string, IptChain>, cmd: Command, problems: string[]): void {
   switch (cmd.op) {
     case 'append':
     case 'insert': {
