@@ -46,7 +46,7 @@ function handle(st: BuildState, s: Statement, w: string[]): Outcome {
   const ignored = ignoredReason(w)
   if (ignored !== undefined) return ignore(ignored)
   // apply-groups / apply-groups-except at any level were expanded by expandGroups
-  if (w.includes('apply-groups') || w.includes('apply-groups-except')) return ignore('configuration groups (applied where they apply)')
+  if (namesGroups(w)) return ignore('configuration groups (applied where they apply)')
   switch (w[0]) {
     case 'logical-systems':
       return miss('unsupported', 'logical systems are not modelled (export each one as its own device)')
@@ -68,6 +68,12 @@ function handle(st: BuildState, s: Statement, w: string[]): Outcome {
     default:
       return miss('unknown-statement', `unknown top-level statement '${w[0]}'`)
   }
+}
+
+/** Does the statement apply configuration groups (at any level)? One pass over its words. */
+function namesGroups(w: readonly string[]): boolean {
+  for (const x of w) if (x === 'apply-groups' || x === 'apply-groups-except') return true
+  return false
 }
 
 function handleSystem(st: BuildState, w: string[], s: Statement): Outcome {

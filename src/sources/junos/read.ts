@@ -266,26 +266,28 @@ class SetReader implements TokenSink {
 
   line(l: InputLine): void {
     const raw = l.text
-    if (COMMENT.test(raw)) return
+    if (isComment(raw)) return
     const prev = this.tokens
     this.tokens = []
     this.bad = false
-    if (isPlain(raw)) splitPlain(raw, this.tokens, this.words, prev)
+    const plain = isPlain(raw)
+    if (plain) splitPlain(raw, this.tokens, this.words, prev)
     else {
       this.tokenizer.feed(raw, l.line)
       this.tokenizer.finish()
     }
     if (this.tokens.length === 0) return
-    this.command(this.tokens, l.line)
+    this.command(this.tokens, l.line, plain)
   }
 
   private problem(line: number, reason: string, code: UnparsedCode): void {
     this.problems.push({line, code, reason, text: lineText(this.source, line)})
   }
 
-  private command(tokens: string[], line: number): void {
+  private command(tokens: string[], line: number, plain: boolean): void {
     const verb = tokens[0]
-    const parsed = this.bad ? null : setWords(tokens, 1)
+    // a plain line has no list: its words are the tokens after the verb
+    const parsed = this.bad ? null : plain ? {words: tokens.slice(1), lists: NO_LISTS} : setWords(tokens, 1)
     if (!parsed) {
       this.problem(line, 'unbalanced brackets or braces in a set command', 'malformed')
       return
@@ -347,6 +349,20 @@ class SetReader implements TokenSink {
     }
     return live
   }
+}
+
+/** `\s` by character code (a regex only for the rare non-ASCII character). */
+function isBlank(code: number, ch: string): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(ch))
+}
+
+/** A comment or blank line (COMMENT, without a regex per line: the set form has one line per statement). */
+function isComment(text: string): boolean {
+  let i = 0
+  while (i < text.length && isBlank(text.charCodeAt(i), text[i])) i++
+  if (i === text.length) return true
+  const c = text[i]
+  return c === '#' || c === '*' || (c === '/' && text[i + 1] === '*')
 }
 
 /** A line the plain splitter reads as the tokenizer would: no quote, comment, bracket, brace or `;`. */
