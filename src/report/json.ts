@@ -3,7 +3,7 @@
  * shapes of schemas/*.json: the minor number rises when fields are added (readers may ignore them), the
  * major one when a field is renamed or removed (which the project avoids).
  */
-export const SCHEMA_VERSION = '1.0'
+export const SCHEMA_VERSION = '1.1'
 
 export function renderJson(report: object): string {
   return JSON.stringify({schema_version: SCHEMA_VERSION, ...report}, null, 2)

@@ -86,7 +86,7 @@ describe('irm-audit prepare on the bundled example', () => {
     // end to end once: the built binary
     const json = spawnSync(process.execPath, [join(ROOT, 'bin/run.js'), 'prepare', '--as-of', AS_OF, '--no-git', '--format', 'json'], {cwd: ROOT, encoding: 'utf8'})
     expect(json.status).toBe(0)
-    expect(JSON.parse(json.stdout)).toMatchObject({schema_version: '1.0', score: 60})
+    expect(JSON.parse(json.stdout)).toMatchObject({schema_version: '1.1', score: 60})
     const oclifJson = await prepare(['--json'])
     expect(JSON.parse(oclifJson.stdout)).toEqual(JSON.parse(json.stdout))
     expect((await prepare(['--fail-under', '90'])).status).toBe(1)

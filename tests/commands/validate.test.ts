@@ -110,7 +110,7 @@ describe('irm-audit validate (built binary)', () => {
     const b = await run(['validate', '--json'])
     expect(a.status).toBe(0)
     expect(b.status).toBe(0)
-    expect(JSON.parse(a.stdout).schema_version).toBe('1.0')
+    expect(JSON.parse(a.stdout).schema_version).toBe('1.1')
     expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout))
     expect(JSON.parse(a.stdout)).toMatchObject({valid: true, errors: []})
   })

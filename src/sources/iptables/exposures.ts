@@ -10,7 +10,7 @@ import type {Family} from '../../net/ip.js'
 import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
-import type {Doubt, Unparsed} from '../types.js'
+import type {Doubt, Unparsed, UnparsedCode} from '../types.js'
 import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
 import {composeNetfilterNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
@@ -156,6 +156,9 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
 }
 
 const HANDLED = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'NFQUEUE', 'QUEUE', 'DNAT', 'REDIRECT'])
+/** A rule-graph warning's code: a target that names nothing defined, or a jump the evaluator does not follow. */
+const warningCode = (reason: string): UnparsedCode => (reason.startsWith('jump to unknown') ? 'undefined-reference' : 'unsupported')
+
 const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (read as non-terminating)`
 
 /** The warnings convertChain gives, for a chain no hook reaches (so never converted). */
@@ -211,7 +214,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       if (!final?.chains.has(hook.chain)) continue
       if (hook.withoutFilter && ruleset.has(`${family} filter`)) continue
       const chains = new Map<string, EvalChain<Meta>>()
-      const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, reason, text: r.text})
+      const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, code: warningCode(reason), reason, text: r.text})
       // only the chains this hook reaches are converted (a user chain of FORWARD is not INPUT's business)
       const walked = new Map<string, {t: IptTable; mode: Mode; baseName: string}>()
       const queue: string[] = []
@@ -248,7 +251,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
     }
     for (const [t, converted] of seen) {
-      for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, (r, reason) => warnings.set(r.line, {line: r.line, reason, text: r.text}))
+      for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, (r, reason) => warnings.set(r.line, {line: r.line, code: warningCode(reason), reason, text: r.text}))
     }
   }
   const nat = composeNetfilterNat(exposures)

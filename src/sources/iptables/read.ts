@@ -14,7 +14,7 @@ import {servicePort} from '../../net/services.js'
 import {stageDone} from '../../core/stages.js'
 import {LineCursor} from '../input.js'
 import {redactLine} from '../redact.js'
-import type {Unparsed} from '../types.js'
+import type {Unparsed, UnparsedCode} from '../types.js'
 import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset, type IptTable} from './model.js'
 import {KNOWN_MODULES, MATCH_OPTIONS, MODULE_CONDITIONS, NON_TERMINATING, type OptionEffect, TARGET_OPTION_ARITY, VERDICTS} from './options.js'
 
@@ -279,6 +279,8 @@ interface Command {
   line: number
   text: string
   problems: string[]
+  /** The code of the first problem (UNPARSED_CODES): the line's code when it is reported unparsed. */
+  code?: UnparsedCode
 }
 
 // The words a command is made of, looked up once each (one Map probe instead of a chain of string
@@ -381,13 +383,14 @@ class CommandReader {
     this.rule = newRule(line, text)
   }
 
-  problem(reason: string): void {
+  problem(reason: string, code: UnparsedCode): void {
     if (this.cmd.problems === (NONE as unknown)) this.cmd.problems = []
     this.cmd.problems.push(reason)
+    this.cmd.code ??= code
   }
 
-  doubt(reason: string): void {
-    this.problem(reason)
+  doubt(reason: string, code: UnparsedCode = 'unknown-statement'): void {
+    this.problem(reason, code)
     this.rule.unknown = true
     this.rule.doubts = [...this.rule.doubts, note('unknown-match', `${reason}: ignored; exposure may be broader`)]
   }
@@ -416,23 +419,23 @@ class CommandReader {
   }
 
   addresses(opt: string, v: string | undefined, side: 'from' | 'to'): void {
-    if (v === undefined) return this.doubt(`${opt} without a value`)
+    if (v === undefined) return this.doubt(`${opt} without a value`, 'malformed')
     const p = parseAddressList(v)
-    if (!p) return this.doubt(`${opt} '${v}' is not an address (hostnames are not resolved)`)
+    if (!p) return this.doubt(`${opt} '${v}' is not an address (hostnames are not resolved)`, 'bad-value')
     this.hint(p.family)
     const set = this.neg ? AddressSet.ANY.subtract(p.set) : p.set
     this.rule[side] = this.rule[side].intersect(set)
   }
 
   ports(opt: string, v: string | undefined, side: 'ports' | 'sourcePorts'): void {
-    if (v === undefined) return this.doubt(`${opt} without a value`)
+    if (v === undefined) return this.doubt(`${opt} without a value`, 'malformed')
     const p = parsePortSpec(v)
-    if (!p) return this.doubt(`${opt} '${v}' is not a port list`)
+    if (!p) return this.doubt(`${opt} '${v}' is not a port list`, 'bad-value')
     this.rule[side] = this.rule[side].intersect(this.neg ? PortSet.ALL.subtract(p) : p)
   }
 
   states(v: string | undefined): void {
-    if (v === undefined) return this.doubt('state match without states')
+    if (v === undefined) return this.doubt('state match without states', 'malformed')
     const bits = interned(stateLists, v, readStateList)
     if (this.neg ? bits & 2 : !(bits & 1)) this.rule.newTraffic = false
   }
@@ -490,7 +493,7 @@ class CommandReader {
       case Opt.State: this.states(this.value()); return true
       case Opt.CtProto: {
         const p = parseProtocol(this.value() ?? '')
-        if (!p) this.doubt('--ctproto unknown')
+        if (!p) this.doubt('--ctproto unknown', 'bad-value')
         else rule.protocols = rule.protocols.intersect(this.neg ? ProtocolSet.ALL.subtract(p) : p)
         return true
       }
@@ -512,7 +515,7 @@ class CommandReader {
       case Opt.ToDestination: {
         const v = words[++this.i] ?? ''
         const p = parseNatDestination(v)
-        if (!p) this.problem(`--to-destination '${v}' not understood`)
+        if (!p) this.problem(`--to-destination '${v}' not understood`, 'bad-value')
         else {
           rule.nat = rule.nat?.to && p.to ? {...p, to: rule.nat.to.union(p.to)} : p
           this.hint(p.to?.hasFamily(6) ? 6 : p.to ? 4 : undefined)
@@ -522,7 +525,7 @@ class CommandReader {
       case Opt.ToPorts: {
         const v = words[++this.i] ?? ''
         const p = PortSet.parse(v)
-        if (!p) this.problem(`--to-ports '${v}' not understood`)
+        if (!p) this.problem(`--to-ports '${v}' not understood`, 'bad-value')
         else rule.nat = {...rule.nat, ports: p}
         return true
       }
@@ -533,7 +536,7 @@ class CommandReader {
     const v = this.value()
     const p = v === undefined ? undefined : interned(protocolWords, v, readProtocolWord)
     if (!p?.set || v === undefined) {
-      this.doubt(`protocol '${v ?? ''}' unknown`)
+      this.doubt(`protocol '${v ?? ''}' unknown`, 'bad-value')
       return
     }
     if (ICMPV6_WORDS.has(p.lower)) this.hint(6)
@@ -560,7 +563,7 @@ class CommandReader {
   jump(w: string): void {
     const t = this.words[++this.i]
     if (t === undefined) {
-      this.problem('jump without a target')
+      this.problem('jump without a target', 'malformed')
       return
     }
     this.rule.goto = w === '-g' || w === '--goto'
@@ -588,7 +591,7 @@ class CommandReader {
     const v = this.value() ?? ''
     const s = AddressSet.parse(v)
     if (!s || !v.includes('-')) {
-      this.doubt(`${w} '${v}' is not an address range`)
+      this.doubt(`${w} '${v}' is not an address range`, 'bad-value')
       return
     }
     this.hint(s.hasFamily(6) ? 6 : 4)
@@ -615,7 +618,7 @@ class CommandReader {
       return
     }
     if (!dash && this.cmd.op === 'none') {
-      this.problem(`unexpected word '${w}'`)
+      this.problem(`unexpected word '${w}'`, 'malformed')
       return
     }
     // an unknown option: skip its values (words up to the next option) and doubt the rule
@@ -642,7 +645,7 @@ class CommandReader {
         continue
       }
       if (spec?.unsupported) {
-        this.problem(`command ${w} (delete/replace/rename) is not replayed`)
+        this.problem(`command ${w} (delete/replace/rename) is not replayed`, 'unsupported')
         return {...cmd, op: 'none'}
       }
       if (spec?.opt !== undefined && this.option(spec.opt, w)) continue
@@ -728,6 +731,8 @@ class LineReader {
   private readonly fileFamily: Family
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
+  /** The code of the line's first problem. */
+  private code: UnparsedCode | undefined
   // iptables-restore (without --noflush) flushes a table each time a block starts it: the kernel keeps
   // the last block of each table, its user chains and its policies (nft backend: undeclared policies
   // are ACCEPT again). Commands outside save blocks (a script's `iptables -A`) add up as they run.
@@ -798,12 +803,13 @@ class LineReader {
     this.counted++
     const problems = this.problems
     problems.length = 0
+    this.code = undefined
     const c = t.charCodeAt(0)
     // iptables-restore body line (`-A …`, `[0:0] -A …`), the bulk of a save file
     if (c === 45 || c === 91) this.rule(line, t)
     else if (c === 42) {
       const name = t.slice(1).trim()
-      if (!TABLES.has(name)) problems.push(`unknown table '${name}'`)
+      if (!TABLES.has(name)) this.problem(`unknown table '${name}'`, 'unknown-statement')
       this.openBlock(name, line).lines.push(line)
     } else if (t === 'COMMIT') {
       this.block?.lines.push(line)
@@ -813,7 +819,7 @@ class LineReader {
     else this.commands(line, t)
     if (problems.length) {
       this.bad++
-      this.unparsed.push({line, reason: [...new Set(problems)].join('; '), text: redactRule(t.trim())})
+      this.unparsed.push({line, code: this.code ?? 'unknown-statement', reason: [...new Set(problems)].join('; '), text: redactRule(t.trim())})
     }
   }
 
@@ -821,17 +827,17 @@ class LineReader {
     const b = this.block ?? this.openBlock('filter', 0)
     b.lines.push(line)
     const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
-    for (const p of cmd.problems) this.problems.push(p)
+    this.take(cmd)
     const hint = cmd.rule && cmd.familyHint
     if (hint) b.hints |= 1 << hint
-    applyToChains(b.chains, cmd, this.problems)
+    applyToChains(b.chains, cmd, this.problem)
   }
 
   /** `:CHAIN POLICY [p:b]` */
   private chainLine(line: number, t: string): void {
     const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?$/.exec(t)
     if (!m) {
-      this.problems.push('chain declaration not understood')
+      this.problem('chain declaration not understood', 'malformed')
       return
     }
     const b = this.block ?? this.openBlock('filter', 0)
@@ -839,26 +845,38 @@ class LineReader {
     const c = chainOf(b.chains, m[1])
     const p = m[2].toUpperCase()
     if (p === 'ACCEPT' || p === 'DROP') Object.assign(c, {policy: p, policyLine: line, policyText: redactLine(t)})
-    else if (p !== '-') this.problems.push(`chain policy '${m[2]}' not understood`)
+    else if (p !== '-') this.problem(`chain policy '${m[2]}' not understood`, 'bad-value')
   }
 
   /** A shell line: `iptables …` commands, several joined by `;` / `&&` / `||`. */
   private commands(line: number, t: string): void {
-    const problems = this.problems
     for (const part of splitCommands(t)) {
       const words = shellWords(part)
       let k = 0
       while (k < words.length && /^(sudo|exec|command|-[a-zA-Z]+)$/.test(words[k]) && k < 3) k++
       const prog = /^(?:[^\s=]*\/)?(ip6?)tables(?:-legacy|-nft)?$/.exec(words[k] ?? '')
       if (!prog) {
-        problems.push(/^\$/.test(words[k] ?? '') ? 'shell variable not expanded' : 'not an iptables command')
+        if (/^\$/.test(words[k] ?? '')) this.problem('shell variable not expanded', 'unsupported')
+        else this.problem('not an iptables command', 'unknown-statement')
         continue
       }
       const family: Family = prog[1] === 'ip6' ? 6 : 4
       const cmd = parseCommandWords(words.slice(k + 1), line, redactRule(part), 'filter')
-      for (const p of cmd.problems) problems.push(p)
-      applyToChains(this.tableOf(family, cmd.table).chains, cmd, problems)
+      this.take(cmd)
+      applyToChains(this.tableOf(family, cmd.table).chains, cmd, this.problem)
     }
+  }
+
+  /** A problem of the line being read; the first one's code is the line's. */
+  private readonly problem = (reason: string, code: UnparsedCode): void => {
+    this.problems.push(reason)
+    this.code ??= code
+  }
+
+  /** The problems a command reader found on this line. */
+  private take(cmd: Command): void {
+    for (const p of cmd.problems) this.problems.push(p)
+    if (cmd.code) this.code ??= cmd.code
   }
 
   finish(): ReadResult {
@@ -867,12 +885,12 @@ class LineReader {
   }
 }
 
-function applyToChains(chains: Map<string, IptChain>, cmd: Command, problems: string[]): void {
+function applyToChains(chains: Map<string, IptChain>, cmd: Command, problem: (reason: string, code: UnparsedCode) => void): void {
   switch (cmd.op) {
     case 'append':
     case 'insert': {
       if (!cmd.chain || !cmd.rule) {
-        problems.push('rule without a chain')
+        problem('rule without a chain', 'malformed')
         return
       }
       const c = chainOf(chains, cmd.chain)
@@ -883,7 +901,7 @@ function applyToChains(chains: Map<string, IptChain>, cmd: Command, problems: st
     case 'policy': {
       const p = (cmd.policy ?? '').toUpperCase()
       if (!cmd.chain || !BUILTIN_CHAINS.has(cmd.chain) || (p !== 'ACCEPT' && p !== 'DROP')) {
-        problems.push('policy not understood')
+        problem('policy not understood', 'bad-value')
         return
       }
       Object.assign(chainOf(chains, cmd.chain), {policy: p, policyLine: cmd.line, policyText: cmd.text})
@@ -903,6 +921,6 @@ function applyToChains(chains: Map<string, IptChain>, cmd: Command, problems: st
     case 'zero':
       return
     case 'none':
-      if (!cmd.problems.length) problems.push('no command (-A, -I, -P, -N, -F) in this line')
+      if (!cmd.problems.length) problem('no command (-A, -I, -P, -N, -F) in this line', 'unknown-statement')
   }
 }

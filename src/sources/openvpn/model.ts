@@ -8,6 +8,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {parseCidr, parseIp} from '../../net/ip.js'
 import type {ParseLedger} from '../kit/ledger.js'
 import type {Directive} from './read.js'
+import type {UnparsedCode} from '../types.js'
 
 export type Mode = 'server' | 'client' | 'p2p'
 
@@ -65,7 +66,7 @@ export function buildModel(directives: Directive[], inline: Set<string>, ledger:
   for (const d of directives) {
     const ok = readDirective(m, d)
     if (ok === true) ledger.ok(d.line)
-    else ledger.unparsed(d.line, ok, d.text)
+    else ledger.unparsed(d.line, ok.reason, d.text, {code: ok.code})
   }
   return m
 }
@@ -82,31 +83,41 @@ export function readPort(text: string | undefined): number | null {
   return p >= 1 && p <= 65535 ? p : null
 }
 
-/** Reads one modelled directive into the model; returns true or the reason it was not understood. */
-function readDirective(m: OpenvpnModel, d: Directive): true | string {
+/** Why a directive was not understood: its code and the rendered reason. */
+interface Unread {
+  code: UnparsedCode
+  reason: string
+}
+const badValue = (reason: string): Unread => ({code: 'bad-value', reason})
+const malformed = (reason: string): Unread => ({code: 'malformed', reason})
+const notFollowed = (reason: string): Unread => ({code: 'not-followed', reason})
+const unsupported = (reason: string): Unread => ({code: 'unsupported', reason})
+
+/** Reads one modelled directive into the model; returns true or why it was not understood. */
+function readDirective(m: OpenvpnModel, d: Directive): true | Unread {
   const a = d.args
   switch (d.name) {
     case 'port':
     case 'lport':
-      if (readPort(a[0]) === null) return `${d.name} '${a[0] ?? ''}' is not a port`
+      if (readPort(a[0]) === null) return badValue(`${d.name} '${a[0] ?? ''}' is not a port`)
       if (d.name === 'port') m.port = d
       else m.lport = d
       return true
     case 'rport':
     case 'dev':
       if (d.name === 'dev') m.dev = a[0]
-      return a.length ? true : `${d.name} needs an argument`
+      return a.length ? true : malformed(`${d.name} needs an argument`)
     case 'proto':
-      if (!/^(udp|tcp)[46]?(-server|-client)?$/.test(a[0] ?? '')) return `unknown proto '${a[0] ?? ''}'`
+      if (!/^(udp|tcp)[46]?(-server|-client)?$/.test(a[0] ?? '')) return badValue(`unknown proto '${a[0] ?? ''}'`)
       m.proto = {name: a[0], line: d.line, text: d.text}
       return true
     case 'local':
-      if (!a[0]) return 'local needs an address'
-      if (a[1] !== undefined && readPort(a[1]) === null) return `local port '${a[1]}' is not a port`
+      if (!a[0]) return malformed('local needs an address')
+      if (a[1] !== undefined && readPort(a[1]) === null) return badValue(`local port '${a[1]}' is not a port`)
       m.locals.push(d)
       return true
     case 'remote':
-      if (!a[0]) return 'remote needs a host'
+      if (!a[0]) return malformed('remote needs a host')
       m.remotes.push(a[0])
       return true
     case 'nobind':
@@ -124,7 +135,7 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
     case 'tls-server':
     case 'secret':
     case 'config':
-      if (d.name === 'config') return `config include '${a[0] ?? ''}' not followed: read that file separately`
+      if (d.name === 'config') return notFollowed(`config include '${a[0] ?? ''}' not followed: read that file separately`)
       if (d.name === 'secret') m.tlsWrap = true // static-key mode: nobody without the key gets an answer
       return true
     case 'tls-auth':
@@ -133,13 +144,13 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
       m.tlsWrap = true
       return true
     case 'mode':
-      return a[0] === 'server' || a[0] === 'p2p' ? true : `unknown mode '${a[0] ?? ''}'`
+      return a[0] === 'server' || a[0] === 'p2p' ? true : badValue(`unknown mode '${a[0] ?? ''}'`)
     case 'server':
     case 'server-ipv6':
     case 'ifconfig-ipv6-pool': {
       const c = d.name === 'server' ? (a.length >= 2 ? parseCidr(`${a[0]}/${a[1]}`) : null) : a[0] ? parseCidr(a[0]) : null
       if (!c || (d.name === 'server') !== (c.family === 4)) {
-        return d.name === 'server' ? 'server needs NETWORK NETMASK' : `${d.name} needs an IPv6 network`
+        return malformed(d.name === 'server' ? 'server needs NETWORK NETMASK' : `${d.name} needs an IPv6 network`)
       }
       m.pool = m.pool.union(AddressSet.fromRange(c.family, c.start, c.end))
       m.poolLine ??= d
@@ -159,13 +170,13 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
       }
       const [start, end] = d.name === 'server-bridge' ? [a[2], a[3]] : [a[0], a[1]]
       const set = start && end ? AddressSet.parse(`${start}-${end}`) : null
-      if (!set) return `${d.name}: cannot read the pool range`
+      if (!set) return badValue(`${d.name}: cannot read the pool range`)
       m.pool = m.pool.union(set)
       m.poolLine ??= d
       return true
     }
     case 'ifconfig': {
-      if (a.length < 2 || !parseIp(a[0])) return 'ifconfig needs LOCAL-ADDRESS REMOTE-ADDRESS|NETMASK'
+      if (a.length < 2 || !parseIp(a[0])) return malformed('ifconfig needs LOCAL-ADDRESS REMOTE-ADDRESS|NETMASK')
       const far = parseIp(a[1]) && !/^255\./.test(a[1]) ? AddressSet.parse(a[1]) : null
       if (m.mode === 'server') {
         // `mode server` + ifconfig: the server's own tunnel address (clients come from ifconfig-pool)
@@ -187,7 +198,7 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
       if (/^(vpn_gateway|net_gateway|remote_host)$/.test(a[0] ?? '')) return true
       if ((d.name === 'route' ? a[2] : a[1]) === 'net_gateway') return true
       const set = a[0] ? readNetwork(a[0], d.name === 'route' ? (a[1] ?? '255.255.255.255') : undefined) : null
-      if (!set) return `${d.name}: cannot read network '${a.slice(0, 2).join(' ')}'`
+      if (!set) return badValue(`${d.name}: cannot read network '${a.slice(0, 2).join(' ')}'`)
       m.serverRoutes.push({set, d})
       return true
     }
@@ -199,14 +210,14 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
       return true
     case 'client-config-dir':
       m.ccd = a[0]
-      return a[0] ? true : 'client-config-dir needs a directory'
+      return a[0] ? true : malformed('client-config-dir needs a directory')
     case 'management':
       if (a[1] === 'unix' || (a[0] ?? '').startsWith('/')) return true // a unix socket: not on the network
-      if (!a[0] || readPort(a[1]) === null) return 'management needs IP PORT'
+      if (!a[0] || readPort(a[1]) === null) return malformed('management needs IP PORT')
       m.management.push(d)
       return true
     case 'port-share':
-      if (!a[0] || readPort(a[1]) === null) return 'port-share needs HOST PORT'
+      if (!a[0] || readPort(a[1]) === null) return malformed('port-share needs HOST PORT')
       m.portShare = d
       return true
     case 'duplicate-cn':
@@ -217,15 +228,15 @@ function readDirective(m: OpenvpnModel, d: Directive): true | string {
       return true
     case 'client-cert-not-required': // OpenVPN 2.3 spelling of verify-client-cert none
       m.listenerDoubts.push(note('weak-listener', 'client-cert-not-required: clients may connect without a certificate'))
-      return a.length === 0 ? true : 'client-cert-not-required takes no argument'
+      return a.length === 0 ? true : malformed('client-cert-not-required takes no argument')
     default:
-      return `directive '${d.name}' not modelled`
+      return unsupported(`directive '${d.name}' not modelled`)
   }
 }
 
 /** `push "route …"`, `push "route-ipv6 …"`, `push "redirect-gateway …"`; other pushed options open nothing. */
-function readPush(m: OpenvpnModel, d: Directive): true | string {
-  if (d.args.length !== 1) return 'push takes one quoted option'
+function readPush(m: OpenvpnModel, d: Directive): true | Unread {
+  if (d.args.length !== 1) return malformed('push takes one quoted option')
   const words = d.args[0].trim().split(/\s+/)
   const option = words[0]
   if (option === 'route' || option === 'route-ipv6') {
@@ -233,7 +244,7 @@ function readPush(m: OpenvpnModel, d: Directive): true | string {
     // a route via net_gateway keeps that network out of the tunnel
     if ((option === 'route' ? words[3] : words[2]) === 'net_gateway') return true
     const set = words[1] ? readNetwork(words[1], option === 'route' ? (words[2] ?? '255.255.255.255') : undefined) : null
-    if (!set) return `push ${option}: cannot read network '${words.slice(1, 3).join(' ')}'`
+    if (!set) return badValue(`push ${option}: cannot read network '${words.slice(1, 3).join(' ')}'`)
     m.pushed.push({set, d, label: `push ${option} ${set.toCidrs().join(',')}`})
     return true
   }
