@@ -9,7 +9,7 @@
 import {readdirSync, readFileSync, realpathSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
-import {decodeInput} from './input.js'
+import {decodeInput, inputLines} from './input.js'
 import type {Unparsed, UnparsedCode} from './types.js'
 
 /** nft's own limit (MAX_INCLUDE_DEPTH); strongSwan has none, loops aside. */
@@ -49,8 +49,9 @@ export function spliceIncludes(mainAbs: string, text: string, options: IncludeOp
   const lines: string[] = []
   let bytes = Buffer.byteLength(text)
   const walk = (abs: string, display: string, body: string, stack: string[]) => {
-    const src = body.split('\n')
-    src.forEach((raw, k) => {
+    // the one input reader: line numbers as every parser counts them (\r\n and \n end a line)
+    inputLines({file: display, text: body}).forEach(({line, text: raw}) => {
+      const k = line - 1
       const m = INCLUDE.exec(raw)
       if (!m) {
         lines.push(raw)
