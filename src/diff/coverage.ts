@@ -53,19 +53,23 @@ export class DeviceAccess {
     } else {
       ids = this.byAddress.overlapping(b.to)
     }
-    return ids.map((i) => this.boxes[i]).filter((c) => overlapsBox(c.box, b))
+    const out: ApBox[] = []
+    for (const i of ids) if (overlapsBox(this.boxes[i].box, b)) out.push(this.boxes[i])
+    return out
   }
 }
 
 /** The IPv4 and the IPv6 part of a box: a packet never goes from one family to the other. */
 export function byFamily(b: Box): Box[] {
   const out: Box[] = []
-  for (const f of [4, 6] as const) {
-    const from = b.from.only(f)
-    const to = b.to.only(f)
-    if (!from.isEmpty() && !to.isEmpty()) out.push({...b, from, to})
+  for (let f: 4 | 6 = 4; ; f = 6) {
+    if (b.from.hasFamily(f) && b.to.hasFamily(f)) {
+      const from = b.from.only(f)
+      const to = b.to.only(f)
+      out.push(from === b.from && to === b.to ? b : {...b, from, to})
+    }
+    if (f === 6) return out
   }
-  return out
 }
 
 /** One box holding exactly the addresses some family of `b` can use (empty sets when none). */

@@ -181,6 +181,8 @@ export class AddressSet {
 
   /** The part of one family (this set itself when it has no other, shared: sets are immutable). */
   only(family: Family): AddressSet {
+    // every address: the shared one-family instances, not a new set per call (the diff asks per exposure)
+    if (this === AddressSet.ANY) return family === 4 ? AddressSet.ANY4 : AddressSet.ANY6
     if (family === 4) return this.v6.length === 0 ? this : this.v4.length === 0 ? AddressSet.EMPTY : new AddressSet(this.v4, NO_V6)
     return this.v4.length === 0 ? this : this.v6.length === 0 ? AddressSet.EMPTY : new AddressSet(NO_V4, this.v6)
   }
