@@ -45,42 +45,21 @@ export async function loadLiveParallel(requests: readonly LiveRequest[], options
   const file = workerFile()
   // without a build there is no worker script: one thread, same result
   if (!file) here.push(...queue.splice(0))
-  let next = 0
-  const run = (worker: Worker) =>
-    new Promise<void>((resolve, reject) => {
-      const send = () => {
-        if (next >= queue.length) {
-          resolve()
-          return
+  const workerData = {root: options.root, realRoot: options.realRoot, displayBase: options.displayBase}
+  await drainOnWorkers<WorkerReply>(
+    {file, workerData, jobs: options.jobs, queue},
+    (i) => ({i, request: requests[i]}),
+    (m) => (results[m.i] = 'live' in m ? {live: fromTransfer(m.live) as LiveConfig} : {error: revive(m.error)}),
+    async () => {
+      for (const i of here) {
+        try {
+          results[i] = {live: await loadOne(requests[i], options.root, options.realRoot, options.displayBase)}
+        } catch (e) {
+          results[i] = {error: e}
         }
-        const i = queue[next++]
-        worker.postMessage({i, request: requests[i]})
       }
-      worker.on('message', (m: WorkerReply) => {
-        results[m.i] = 'live' in m ? {live: fromTransfer(m.live) as LiveConfig} : {error: revive(m.error)}
-        send()
-      })
-      worker.on('error', reject)
-      worker.on('exit', (code) => (next < queue.length || code !== 0 ? reject(new Error(`a parser worker stopped (exit ${code})`)) : resolve()))
-      send()
-    })
-  const workers = file ? Array.from({length: Math.min(options.jobs, queue.length)}, () => new Worker(file, {workerData: {root: options.root, realRoot: options.realRoot, displayBase: options.displayBase}})) : []
-  try {
-    await Promise.all([
-      ...workers.map(run),
-      (async () => {
-        for (const i of here) {
-          try {
-            results[i] = {live: await loadOne(requests[i], options.root, options.realRoot, options.displayBase)}
-          } catch (e) {
-            results[i] = {error: e}
-          }
-        }
-      })(),
-    ])
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()))
-  }
+    },
+  )
   // the first error in request order, as one thread would have stopped on it
   return results.map((r) => {
     if ('error' in r) throw r.error
@@ -104,6 +83,29 @@ export async function diffLiveParallel(requests: readonly LiveRequest[], groups:
   // the trust model is a class: it crosses as its levels and is built again on the worker
   const {trust, ...rest} = context
   const shipped = toTransfer({...rest, trustedLevels: trust.trustedLevels})
+  await drainOnWorkers<DeviceReply>(
+    {file, workerData: {...where, context: shipped}, jobs: options.jobs, queue},
+    (g) => ({g, requests: groups[g].map((i) => requests[i]), indexes: groups[g]}),
+    (m) => (results[m.g] = 'diff' in m ? {diff: m.diff} : {error: revive(m.error), at: m.at}),
+    async () => {
+      for (const g of here) results[g] = await diffGroup(requests, groups[g], context, where)
+    },
+  )
+  return results
+}
+
+/**
+ * Hands the jobs of `queue` to up to `jobs` workers of `file`, one job at a time per worker, while
+ * `alongside` runs the jobs that stay on this thread; each reply goes to `onReply`. Without a worker
+ * script (`file` undefined) only `alongside` runs.
+ */
+async function drainOnWorkers<R>(
+  pool: {file: string | undefined; workerData: unknown; jobs: number; queue: readonly number[]},
+  message: (job: number) => unknown,
+  onReply: (reply: R) => void,
+  alongside: () => Promise<void>,
+): Promise<void> {
+  const {file, queue} = pool
   let next = 0
   const run = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
@@ -112,29 +114,22 @@ export async function diffLiveParallel(requests: readonly LiveRequest[], groups:
           resolve()
           return
         }
-        const g = queue[next++]
-        worker.postMessage({g, requests: groups[g].map((i) => requests[i]), indexes: groups[g]})
+        worker.postMessage(message(queue[next++]))
       }
-      worker.on('message', (m: DeviceReply) => {
-        results[m.g] = 'diff' in m ? {diff: m.diff} : {error: revive(m.error), at: m.at}
+      worker.on('message', (m: R) => {
+        onReply(m)
         send()
       })
       worker.on('error', reject)
       worker.on('exit', (code) => (next < queue.length || code !== 0 ? reject(new Error(`a parser worker stopped (exit ${code})`)) : resolve()))
       send()
     })
-  const workers = file ? Array.from({length: Math.min(options.jobs, queue.length)}, () => new Worker(file, {workerData: {...where, context: shipped}})) : []
+  const workers = file ? Array.from({length: Math.min(pool.jobs, queue.length)}, () => new Worker(file, {workerData: pool.workerData})) : []
   try {
-    await Promise.all([
-      ...workers.map(run),
-      (async () => {
-        for (const g of here) results[g] = await diffGroup(requests, groups[g], context, where)
-      })(),
-    ])
+    await Promise.all([...workers.map(run), alongside()])
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
-  return results
 }
 
 function revive(e: WorkerError): Error {

@@ -1,5 +1,5 @@
 /** Helpers for parser tests: parse a fixture or a corpus file into the `parse` JSON document. */
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -77,4 +77,19 @@ export function placeRows(r: ParseReport, pred: (e: ParseReport['exposures'][num
     egress: side(e.egress),
     host_local: e.host_local === true,
   }))
+}
+
+/** Every file under `dir`, sorted, depth first (nothing when `dir` is absent). */
+export function* filesUnder(dir: string): Generator<string> {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const n of names.sort()) {
+    const p = join(dir, n)
+    if (statSync(p).isDirectory()) yield* filesUnder(p)
+    else yield p
+  }
 }

@@ -3,7 +3,7 @@
  * it (issue 19: the chain was 60 µs per rule on a 10^5-rule NSG). The chain must then leave that JSON
  * unchanged: checked on every object and array of the cloud corpus and fixtures, and on generated ones.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import fc from 'fast-check'
@@ -11,23 +11,10 @@ import {describe, expect, it} from 'vitest'
 
 import {ruleText} from '../../src/sources/cloud-common.js'
 import {jsonMayHoldSecret, REDACTED, redactEveryPattern} from '../../src/sources/redact.js'
-import {CORPUS, FIXTURES} from '../helpers/sources.js'
+import {CORPUS, filesUnder, FIXTURES} from '../helpers/sources.js'
 
 const CLOUD = ['aws', 'azure', 'gcp', 'pulumi']
 
-function* jsonFiles(dir: string): Generator<string> {
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-  } catch {
-    return
-  }
-  for (const n of names.sort()) {
-    const p = join(dir, n)
-    if (statSync(p).isDirectory()) yield* jsonFiles(p)
-    else if (n.endsWith('.json')) yield p
-  }
-}
 
 function* nodes(v: unknown): Generator<object> {
   if (v === null || typeof v !== 'object') return
@@ -40,7 +27,8 @@ describe('ruleText redaction shortcut', () => {
     let cleared = 0
     for (const root of [CORPUS, FIXTURES]) {
       for (const type of CLOUD) {
-        for (const f of jsonFiles(join(root, type))) {
+        for (const f of filesUnder(join(root, type))) {
+          if (!f.endsWith('.json')) continue
           let doc: unknown
           try {
             doc = JSON.parse(readFileSync(f, 'utf8'))

@@ -3,35 +3,22 @@
  * chain must leave every such line unchanged. Checked on every line of the corpus and the fixtures,
  * and on generated lines mixing config words, secret keywords and odd characters.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {mayHoldSecret, REDACTED, redactEveryPattern, redactLine} from '../../src/sources/redact.js'
-import {CORPUS, FIXTURES} from '../helpers/sources.js'
+import {CORPUS, filesUnder, FIXTURES} from '../helpers/sources.js'
 
-function* files(dir: string): Generator<string> {
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-  } catch {
-    return
-  }
-  for (const n of names.sort()) {
-    const p = join(dir, n)
-    if (statSync(p).isDirectory()) yield* files(p)
-    else yield p
-  }
-}
 
 describe('redactLine keyword prefilter', () => {
   it('gives the pattern chain result on every corpus and fixture line', () => {
     let lines = 0
     let skipped = 0
     for (const dir of [CORPUS, FIXTURES]) {
-      for (const f of files(dir)) {
+      for (const f of filesUnder(dir)) {
         for (const line of readFileSync(f, 'utf8').split(/\r?\n/)) {
           lines++
           if (!mayHoldSecret(line)) skipped++
