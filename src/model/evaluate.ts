@@ -46,10 +46,17 @@ export interface Permit<M> {
   meta: M
 }
 
+/** A problem of the rule graph: a jump to a chain that does not exist, or a loop not followed. */
+export interface EvalWarning<M> {
+  meta: M
+  kind: 'unknown-target' | 'loop'
+  reason: string
+}
+
 export interface EvalResult<M> {
   permits: Array<Permit<M>>
   /** Problems with the rule graph itself (loops, unknown targets), with the rule that caused them. */
-  warnings: Array<{meta: M; reason: string}>
+  warnings: Array<EvalWarning<M>>
   /**
    * A chain was walked more than once (jumped to from two places): only then may one rule give permits
    * in two walks, which `pruneCovered` folds. False: each rule gave its permits in one walk.
@@ -233,7 +240,7 @@ function interfaceDrops(boxes: Box[], drops: DropIndex, guards: readonly string[
  */
 export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, entry: string, options: EvalOptions = {}): EvalResult<M> {
   const permits: Array<Permit<M>> = []
-  const warnings: Array<{meta: M; reason: string}> = []
+  const warnings: Array<EvalWarning<M>> = []
   const drops = new DropIndex()
   const denies: Array<{box: Box; meta: M}> | undefined = options.recordDenies ? [] : undefined
   const record = (boxes: Box[], meta: M) => {
@@ -305,11 +312,11 @@ export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, ent
         case 'goto': {
           const target = rule.target ? chains.get(rule.target) : undefined
           if (!target) {
-            warnings.push({meta: rule.meta, reason: `jump to unknown chain '${rule.target ?? ''}'`})
+            warnings.push({meta: rule.meta, kind: 'unknown-target', reason: `jump to unknown chain '${rule.target ?? ''}'`})
             break
           }
           if (stack.includes(target.name) || stack.length >= MAX_DEPTH) {
-            warnings.push({meta: rule.meta, reason: `jump loop through chain '${target.name}' not followed`})
+            warnings.push({meta: rule.meta, kind: 'loop', reason: `jump loop through chain '${target.name}' not followed`})
             break
           }
           const before = permits.length

@@ -157,8 +157,6 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
 
 const HANDLED = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'NFQUEUE', 'QUEUE', 'DNAT', 'REDIRECT'])
 /** A rule-graph warning's code: a target that names nothing defined, or a jump the evaluator does not follow. */
-const warningCode = (reason: string): UnparsedCode => (reason.startsWith('jump to unknown') ? 'undefined-reference' : 'unsupported')
-
 const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (read as non-terminating)`
 
 /** The warnings convertChain gives, for a chain no hook reaches (so never converted). */
@@ -205,6 +203,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
   const exposures: Exposure[] = []
   const denies: Denial[] = []
   const warnings = new Map<number, Unparsed>()
+  const warn = (r: IptRule, reason: string, code: UnparsedCode = 'undefined-reference') => warnings.set(r.line, {line: r.line, code, reason, text: r.text})
   const families = new Set<Family>([...ruleset.values()].map((t) => t.family))
   for (const family of [...families].sort()) {
     // every chain of a table a hook walks is read, reached or not: its unknown targets are reported
@@ -214,7 +213,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       if (!final?.chains.has(hook.chain)) continue
       if (hook.withoutFilter && ruleset.has(`${family} filter`)) continue
       const chains = new Map<string, EvalChain<Meta>>()
-      const warn = (r: IptRule, reason: string) => warnings.set(r.line, {line: r.line, code: warningCode(reason), reason, text: r.text})
       // only the chains this hook reaches are converted (a user chain of FORWARD is not INPUT's business)
       const walked = new Map<string, {t: IptTable; mode: Mode; baseName: string}>()
       const queue: string[] = []
@@ -248,10 +246,10 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction: hook.direction, hook: HOOK_OF[hook.chain]})
       // each rule has its own meta: only a chain walked twice can list one rule twice
       for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) exposures.push(toExposure(p.box, p.guards, p.meta, hook))
-      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason)
+      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')
     }
     for (const [t, converted] of seen) {
-      for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, (r, reason) => warnings.set(r.line, {line: r.line, code: warningCode(reason), reason, text: r.text}))
+      for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, warn)
     }
   }
   const nat = composeNetfilterNat(exposures)
