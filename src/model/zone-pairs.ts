@@ -2,7 +2,7 @@
  * Zone-pair evaluation, written once for every zone-based firewall (Junos security policies, PAN-OS
  * security rules, IOS zone-based firewall): for each (from, to) zone pair, the policies that apply to
  * it, in order, through the ordered evaluator, ending in the pair's default action. A policy names its
- * zones; an empty list or `any` means every zone.
+ * zones; an empty list, or the vendor's wildcard name (`any` for Junos and PAN-OS), means every zone.
  */
 import {type EvalResult, type EvalRule, evaluateList} from './evaluate.js'
 
@@ -20,6 +20,8 @@ export interface ZonePairOptions<P, M> {
   defaultFor?: (from: string, to: string) => {action: 'allow' | 'deny'; meta?: M}
   /** Record each pair's denies (EvalResult.denies), for the line that decides a blocked flow. */
   recordDenies?: boolean
+  /** The zone name that means every zone (default `any`); null where the vendor has none (IOS ZBF: `any` is a zone like another). */
+  wildcard?: string | null
 }
 
 export interface ZonePairResult<M> extends EvalResult<M> {
@@ -27,15 +29,15 @@ export interface ZonePairResult<M> extends EvalResult<M> {
   to: string
 }
 
-const anyZone = (zs: readonly string[]) => zs.length === 0 || zs.includes('any')
-
 /** Evaluate every zone pair, in code-unit order of (from, to). */
 export function evaluateZonePairs<P, M>(options: ZonePairOptions<P, M>): Array<ZonePairResult<M>> {
   const {policies, zonesOf} = options
+  const wildcard = options.wildcard === undefined ? 'any' : options.wildcard
+  const anyZone = (zs: readonly string[]) => zs.length === 0 || (wildcard !== null && zs.includes(wildcard))
   const zones = new Set<string>(options.zones)
   for (const p of policies) {
     const z = zonesOf(p)
-    for (const n of [...z.from, ...z.to]) if (n !== 'any') zones.add(n)
+    for (const n of [...z.from, ...z.to]) if (n !== wildcard) zones.add(n)
   }
   const all = [...zones].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const pairs = new Set<string>()

@@ -13,16 +13,30 @@ interface Pol {
 }
 
 const tcp = (port: number) => ({...ANY_BOX, protocols: ProtocolSet.of(6), ports: PortSet.range(port)})
-const run = (policies: Pol[], allPairs = false, zones: string[] = []) =>
+const run = (policies: Pol[], allPairs = false, zones: string[] = [], wildcard?: string | null) =>
   evaluateZonePairs({
     zones,
     policies,
     zonesOf: (p) => ({from: p.from, to: p.to}),
     rulesFor: (p) => [{match: tcp(p.port), action: p.action, meta: p.name}],
     allPairs,
+    ...(wildcard !== undefined ? {wildcard} : {}),
   }).map((r) => ({pair: `${r.from}>${r.to}`, permits: r.permits.map((p) => `${p.meta}:${p.box.ports.toStrings().join(',')}`)}))
 
 describe('evaluateZonePairs', () => {
+  it('without a wildcard (IOS ZBF) a zone named `any` is a zone like another', () => {
+    const policies: Pol[] = [
+      {name: 'in', from: ['any'], to: ['dmz'], action: 'allow', port: 443},
+      {name: 'out', from: ['inside'], to: ['outside'], action: 'allow', port: 80},
+    ]
+    expect(run(policies, false, [], null)).toEqual([
+      {pair: 'any>dmz', permits: ['in:443']},
+      {pair: 'inside>outside', permits: ['out:80']},
+    ])
+    // with the default wildcard, `any` reaches dmz from every zone
+    expect(run(policies).map((r) => r.pair)).toEqual(['dmz>dmz', 'inside>dmz', 'inside>outside', 'outside>dmz'])
+  })
+
   it('evaluates only the named pairs, in pair order, each with its policies in order', () => {
     expect(
       run([

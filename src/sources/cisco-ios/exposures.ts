@@ -147,11 +147,9 @@ function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; dou
     }
     return rules
   }
-  const results = evaluateZonePairs({zones: [], policies: pairs, zonesOf: (zp) => ({from: [zp.source], to: [zp.destination]}), rulesFor})
+  const results = evaluateZonePairs({zones: [], policies: pairs, zonesOf: (zp) => ({from: [zp.source], to: [zp.destination]}), rulesFor, wildcard: null})
   for (const {from, to, permits} of results) {
-    const zp = byPair.get(`${from}\u0000${to}`)
-    // the shared helper reads a zone named `any` as every zone; IOS has no such wildcard: only real pairs
-    if (!zp) continue
+    const zp = byPair.get(`${from}\u0000${to}`)!
     const srcIfaces = [...cfg.interfaces.values()].filter((i) => i.zone === zp.source && !i.shutdown).map((i) => i.name)
     const toSelf = zp.destination === 'self'
     const extra: Extra = {
