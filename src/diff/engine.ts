@@ -7,7 +7,7 @@ import {rateFindings, withoutDead} from './confidence.js'
 import {attachment, type DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
-import {type Box, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
+import {type Box, coversBox, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
@@ -168,18 +168,22 @@ class Engine {
   private assess(device: string, e: Exposure): Assessed | undefined {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
-    // an egress rule (OUTPUT, security-group egress) provides only egress access points
-    const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
-    // a rule provides access only to the sources that enter where it is bound (its ingress zones)
-    const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
-    const offered = entering ? variants.map((v) => ({...v, from: entering})) : variants
+    // each variant's candidates from the index, once: the boxes asked about below lie within it
+    const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
     if (access) {
-      for (const v of offered) {
-        for (const c of access.overlapping(v)) {
-          if (!provides(c.ap)) continue
+      // an egress rule (OUTPUT, security-group egress) provides only egress access points
+      const outbound = e.direction === 'outbound'
+      // a rule provides access only to the sources that enter where it is bound (its ingress zones)
+      const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
+      for (let i = 0; i < variants.length; i++) {
+        const v = entering ? {...variants[i], from: entering} : variants[i]
+        for (const c of access.matching(candidates![i], v)) {
+          if (outbound && c.ap.kind !== 'direct-internet') continue
           this.provided.add(c.ap)
-          const list = this.providers.get(c.ap) ?? []
-          if (!list.includes(e)) this.providers.set(c.ap, [...list, e])
+          // one call per exposure: it is already listed when it is the last one
+          const list = this.providers.get(c.ap)
+          if (!list) this.providers.set(c.ap, [e])
+          else if (list[list.length - 1] !== e) list.push(e)
         }
       }
     }
@@ -188,28 +192,36 @@ class Engine {
     const scope = this.reach.get(device)!.scope(e, this.trusted)
     const untrusted = scope.untrusted
     if (untrusted.isEmpty()) return
-    const entered = scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
+    let entered: AddressSet | undefined
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
     let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
-    for (const v of variants) {
-      let full: Box = v
+    for (let i = 0; i < variants.length; i++) {
+      let full: Box = variants[i]
+      let ids = candidates?.[i]
       // a listener bound to every address of the device: its own addresses, which the access points name
       if (e.kind === 'vpn-listener' && e.to.isAny() && access) {
         const named = access.overlapping(full).map((c) => c.box.to)
-        if (named.length) full = {...full, to: AddressSet.unionAll(named)}
+        if (named.length) {
+          full = {...full, to: AddressSet.unionAll(named)}
+          ids = access.candidates(full)
+        }
       }
       const box = sameFamily({...full, from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to)})
       if (box.from.isEmpty()) continue
       // drift: an access point approves part of this traffic — of the untrusted sources, or else only of
       // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess),
       // counting only the sources that enter where the rule is bound when its ingress is mapped
-      let cover = access ? access.overlapping(box) : []
-      if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
+      let cover = access ? access.matching(ids!, box) : []
+      if (!cover.length && access) {
+        entered ??= scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
+        cover = access.matching(ids!, sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
+      }
+      // fully approved (one access point holds all of it, the usual case): nothing to report (a FortiOS
+      // policy still counts it among its services)
+      if (cover.some((c) => coversBox(c.box, box))) return {e, best: {rest: [], touched: true, cover, box}, scope}
       const u = uncovered(box, cover.map((c) => c.box))
-      const r = {rest: u.rest, touched: u.touched, cover, box}
-      // fully approved: nothing to report (a FortiOS policy still counts it among its services)
-      if (r.rest.length === 0) return {e, best: {rest: r.rest, touched: true, cover, box}, scope}
-      r.touched = cover.length > 0
+      if (u.rest.length === 0) return {e, best: {rest: u.rest, touched: true, cover, box}, scope}
+      const r = {rest: u.rest, touched: cover.length > 0, cover, box}
       if (!best || (!best.touched && r.touched)) best = r
     }
     return best && {e, best, scope}

@@ -163,7 +163,8 @@ export class DeviceReach {
       else deviceItself = true
     }
     // a listener or rule bound to loopback never answers from outside
-    if (!e.to.subtract(LOOPBACK).overlaps(to)) return {untrusted: AddressSet.EMPTY, to}
+    // (against every address: whether anything is left beyond loopback, without building the rest)
+    if (to === AddressSet.ANY ? LOOPBACK.covers(e.to) : !e.to.subtract(LOOPBACK).overlaps(to)) return {untrusted: AddressSet.EMPTY, to}
     const from = this.cloudSources(e) ?? e.from
     const ingressZones = e.ingress ? this.zonesOf(e.ingress, true, e.line) : undefined
     let untrusted: AddressSet
