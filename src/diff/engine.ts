@@ -46,6 +46,13 @@ class Engine {
   private readonly space: ZoneSpace
   /** Per device: its interfaces and vendor zones mapped to inventory zones (reach by where traffic enters). */
   readonly reach = new Map<string, DeviceReach>()
+  /**
+   * Set results by the operands' identity (sets are immutable and shared: ANY, an access point's, a
+   * rule's exposures'): thousands of findings subtract, print and classify the same few sets.
+   */
+  private readonly differences = new Map<AddressSet, Map<AddressSet, AddressSet>>()
+  private readonly described = new Map<AddressSet, string>()
+  private readonly reaches = new Map<AddressSet, Reach>()
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -246,76 +253,75 @@ class Engine {
     const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
     const several = parts.length > 1
     const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
-    const rows = several ? {exposures: parts.flatMap(zoned)} : {}
     const source = this.identity.sourceClass(e.from)
     const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
-    const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
+    const reachSet = unionOf(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
     // a composed NAT: where it is, and the filter rule that passes it
     const where = `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
-      this.findings.push({
-        ...idOf('unwanted-access-point'),
-        rule: 'unwanted-access-point',
-        severity: this.exposureSeverity(reach, rest),
-        device,
-        access_point: null,
-        ...(near.length ? {access_points: near} : {}),
-        reach,
-        service,
-        source,
-        exposure: json,
-        ...rows,
-        file: e.file,
-        line: e.line,
-        ...natAlso(e),
-        message:
-          `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
-          `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
-          doubts(e),
-        suggestion: this.suggestion(device, e, service),
-        suppressed: false,
-      })
+      // built field by field, in the report's order (a spread in the middle of a literal is a slow path)
+      const f: Building = {...idOf('unwanted-access-point'), rule: 'unwanted-access-point', severity: this.exposureSeverity(reach, rest), device, access_point: null}
+      if (near.length) f.access_points = near
+      f.reach = reach
+      f.service = service
+      f.source = source
+      f.exposure = json
+      if (several) f.exposures = parts.flatMap(zoned)
+      f.file = e.file
+      f.line = e.line
+      if (hasNatAlso(e)) f.also = natAlso(e)
+      f.message =
+        `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
+        `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
+        doubts(e)
+      f.suggestion = this.suggestion(device, e, service)
+      f.suppressed = false
+      this.findings.push(f as Finding)
       return
     }
     const cover = parts.flatMap((p) => p.best.cover)
     const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => byCodeUnit(a.id, b.id))
     const coverBoxes = cover.map((c) => c.box)
     const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
-    this.findings.push({
-      ...idOf('access-point-drift'),
-      rule: 'access-point-drift',
-      severity: this.exposureSeverity(reach, rest),
-      device,
-      access_point: aps[0].id,
-      access_points: aps.map((a) => a.id),
-      reach,
-      service,
-      source,
-      exposure: json,
-      ...rows,
-      excess,
-      file: e.file,
-      line: e.line,
-      ...natAlso(e),
-      inventory: aps[0].source,
-      message:
-        `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
-        describeExcess(excess, this.fromLabel(best.box.from, best.cover.map((c) => c.box.from))) +
-        doubts(e),
-      suppressed: false,
-    })
+    const f: Building = {...idOf('access-point-drift'), rule: 'access-point-drift', severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
+    f.access_points = aps.map((a) => a.id)
+    f.reach = reach
+    f.service = service
+    f.source = source
+    f.exposure = json
+    if (several) f.exposures = parts.flatMap(zoned)
+    f.excess = excess
+    f.file = e.file
+    f.line = e.line
+    if (hasNatAlso(e)) f.also = natAlso(e)
+    f.inventory = aps[0].source
+    f.message =
+      `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
+      describeExcess(excess, this.fromLabel(best.box.from, best.cover.map((c) => c.box.from))) +
+      doubts(e)
+    f.suppressed = false
+    this.findings.push(f as Finding)
+  }
+
+  /** `a` less `b`, remembered by the operands' identity. */
+  private minus(a: AddressSet, b: AddressSet): AddressSet {
+    let byA = this.differences.get(b)
+    if (!byA) this.differences.set(b, (byA = new Map()))
+    let set = byA.get(a)
+    if (!set) byA.set(a, (set = a.subtract(b)))
+    return set
   }
 
   /** Per-dimension excess of `box` over the union of `cover`, plus the exact rest when that says more. */
   private excessOf(box: Box, cover: Box[], rest: Box[]): Excess {
-    const union = <K extends 'from' | 'to'>(k: K) => AddressSet.unionAll(cover.map((c) => c[k]))
+    const union = <K extends 'from' | 'to'>(k: K) => unionOf(cover.map((c) => c[k]))
     const excess: Excess = {}
-    const from = box.from.subtract(union('from'))
+    const from = this.minus(box.from, union('from'))
     if (!from.isEmpty()) excess.from = from.toCidrs()
-    const to = box.to.subtract(union('to'))
+    const to = this.minus(box.to, union('to'))
     if (!to.isEmpty()) excess.to = to.toCidrs()
     const protocols = cover.reduce((acc, c) => acc.subtract(c.protocols), box.protocols)
     if (!protocols.isEmpty()) excess.protocols = protocolNames(protocols)
@@ -509,17 +515,19 @@ class Engine {
 
   /** Words for the extra sources when the CIDR list would be long: what the rule opens to, less what is approved. */
   private fromLabel(untrusted: AddressSet, approved: AddressSet[]): string | undefined {
-    const extra = untrusted.subtract(AddressSet.unionAll(approved))
+    const all = unionOf(approved)
+    const extra = this.minus(untrusted, all)
     if (extra.toCidrs().length <= 3) return undefined
-    const everyone = extra.union(this.trusted).union(AddressSet.unionAll(approved))
+    const everyone = extra.union(this.trusted).union(all)
     if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
     if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
     return undefined
   }
 
   private reachOf(from: AddressSet): Reach {
-    if (!from.subtract(this.partner).isEmpty()) return 'internet'
-    return from.isEmpty() ? 'internal' : 'partner'
+    let reach = this.reaches.get(from)
+    if (!reach) this.reaches.set(from, (reach = !from.subtract(this.partner).isEmpty() ? 'internet' : from.isEmpty() ? 'internal' : 'partner'))
+    return reach
   }
 
   private exposureSeverity(reach: Reach, rest: Box[]): Severity {
@@ -542,10 +550,13 @@ class Engine {
   }
 
   describe(set: AddressSet): string {
-    if (set.isAny()) return 'any'
-    const zone = this.zoneNamed(set)
-    if (zone) return `${zone.id} (${shortCidrs(set.toCidrs())})`
-    return shortCidrs(set.toCidrs())
+    let text = this.described.get(set)
+    if (text === undefined) {
+      const zone = set.isAny() ? undefined : this.zoneNamed(set)
+      text = set.isAny() ? 'any' : zone ? `${zone.id} (${shortCidrs(set.toCidrs())})` : shortCidrs(set.toCidrs())
+      this.described.set(set, text)
+    }
+    return text
   }
 
   private suggestion(device: string, e: Exposure, service: string): string {
@@ -580,10 +591,22 @@ function flowPermit(e: Exposure, egress: boolean): boolean {
   return egress || e.direction === 'inbound'
 }
 
-/** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */
-function natAlso(e: Exposure): {also?: Array<{file: string; line: number}>} {
-  return e.filter && e.file && e.filter.line !== e.line ? {also: [{file: e.file, line: e.filter.line}]} : {}
+/** The union of sets; the set itself when there is one (no copy: sets are immutable). */
+function unionOf(sets: AddressSet[]): AddressSet {
+  return sets.length === 1 ? sets[0] : AddressSet.unionAll(sets)
 }
+
+/** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */
+function hasNatAlso(e: Exposure): e is Exposure & {file: string; filter: {line: number}} {
+  return !!e.filter && !!e.file && e.filter.line !== e.line
+}
+
+function natAlso(e: Exposure & {file: string; filter: {line: number}}): Array<{file: string; line: number}> {
+  return [{file: e.file, line: e.filter.line}]
+}
+
+/** A finding while its fields are set in order (message and suppressed come last). */
+type Building = Omit<Finding, 'message' | 'suppressed'> & Partial<Pick<Finding, 'message' | 'suppressed'>>
 
 interface Assessed {
   e: Exposure
@@ -675,8 +698,10 @@ export function sharedFindings(input: DiffInput, withConfig: ReadonlySet<string>
 /** Raw findings merged by id (two rules with one id: one finding with `also`), rated, in a stable order. */
 export function mergeFindings(raw: Finding[]): Finding[] {
   const byId = new Map<string, Finding>()
-  const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
-  raw.sort((a, b) => byCodeUnit(order(a), order(b)))
+  // by file and line (keys made once, not per comparison); the sort is stable
+  const keyed = raw.map((f) => ({f, key: `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`}))
+  keyed.sort((a, b) => byCodeUnit(a.key, b.key))
+  for (let i = 0; i < keyed.length; i++) raw[i] = keyed[i].f
   for (const f of raw) {
     const prev = byId.get(f.id)
     if (!prev) {
@@ -698,8 +723,10 @@ export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> 
   return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }
 
+const SEVERITIES: readonly string[] = ['critical', 'high', 'medium', 'low', 'info']
+
 export function rank(s: Severity): number {
-  return ['critical', 'high', 'medium', 'low', 'info'].indexOf(s)
+  return SEVERITIES.indexOf(s)
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
