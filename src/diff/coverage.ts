@@ -91,6 +91,12 @@ export function byFamily(b: Box): Box[] {
 
 /** One box holding exactly the addresses some family of `b` can use (empty sets when none). */
 export function sameFamily(b: Box): Box {
+  const v4 = b.from.v4.length > 0 && b.to.v4.length > 0
+  const v6 = b.from.v6.length > 0 && b.to.v6.length > 0
+  // nothing of the other family on either side (the usual box): as it is
+  if (v4 !== v6 && (v4 ? b.from.v6.length === 0 && b.to.v6.length === 0 : b.from.v4.length === 0 && b.to.v4.length === 0)) return b
+  // both families on both sides: every address can be used (the same sets, not a rebuilt union)
+  if (v4 && v6) return b
   const parts = byFamily(b)
   // one family (the usual box): that part as it is, no union to rebuild
   if (parts.length === 1) return parts[0].from === b.from && parts[0].to === b.to ? b : parts[0]

@@ -19,6 +19,7 @@ import {byCodeUnit} from '../core/order.js'
 import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
 const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
+const NO_COVER: readonly ApBox[] = []
 const ICMP_ONLY = ProtocolSet.of(ICMP, ICMPV6)
 
 const KIND_OF: Record<string, string> = {
@@ -53,6 +54,7 @@ class Engine {
   private readonly differences = new Map<AddressSet, Map<AddressSet, AddressSet>>()
   private readonly described = new Map<AddressSet, string>()
   private readonly reaches = new Map<AddressSet, Reach>()
+  private readonly labels = new Map<AddressSet, Map<AddressSet, string | null>>()
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -155,7 +157,7 @@ class Engine {
     const groups = new Map<string, Assessed[]>()
     for (const e of exposures) {
       for (const part of splitByProtocol(e)) {
-        const a = this.assess(device, part)
+        const a = this.assess(device, part, true)
         if (!a) continue
         const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}\u0000${e.filter?.line ?? ''}\u0000${e.kind}\u0000${setKey(e.from)}`
         const list = groups.get(key)
@@ -167,12 +169,15 @@ class Engine {
   }
 
   private checkExposure(device: string, e: Exposure): void {
-    const a = this.assess(device, e)
+    const a = this.assess(device, e, false)
     if (a?.best.rest.length) this.report(device, [a])
   }
 
-  /** The part of one exposure no access point approves (`rest` empty: all of it approved; undefined: not checked). */
-  private assess(device: string, e: Exposure): Assessed | undefined {
+  /**
+   * The part of one exposure no access point approves (`rest` empty: all of it approved, given only when
+   * `approved` asks for it; undefined: not checked, or approved and not asked for).
+   */
+  private assess(device: string, e: Exposure, approved: boolean): Assessed | undefined {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     // each variant's candidates from the index, once: the boxes asked about below lie within it
@@ -184,8 +189,10 @@ class Engine {
       const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
       for (let i = 0; i < variants.length; i++) {
         const v = entering ? {...variants[i], from: entering} : variants[i]
-        for (const c of access.matching(candidates![i], v)) {
-          if (outbound && c.ap.kind !== 'direct-internet') continue
+        const ids = candidates![i]
+        for (let k = 0; k < ids.length; k++) {
+          const c = access.boxes[ids[k]]
+          if (!overlapsBox(c.box, v) || (outbound && c.ap.kind !== 'direct-internet')) continue
           this.provided.add(c.ap)
           // one call per exposure: it is already listed when it is the last one
           const list = this.providers.get(c.ap)
@@ -201,7 +208,7 @@ class Engine {
     if (untrusted.isEmpty()) return
     let entered: AddressSet | undefined
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
-    let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
+    let best: {rest: Box[]; touched: boolean; cover: readonly ApBox[]; box: Box} | undefined
     for (let i = 0; i < variants.length; i++) {
       let full: Box = variants[i]
       let ids = candidates?.[i]
@@ -213,21 +220,21 @@ class Engine {
           ids = access.candidates(full)
         }
       }
-      const box = sameFamily({...full, from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to)})
+      const box = sameFamily({from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to), protocols: full.protocols, ports: full.ports, sourcePorts: full.sourcePorts})
       if (box.from.isEmpty()) continue
       // drift: an access point approves part of this traffic — of the untrusted sources, or else only of
       // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess),
       // counting only the sources that enter where the rule is bound when its ingress is mapped
-      let cover = access ? access.matching(ids!, box) : []
+      let cover = access ? access.matching(ids!, box) : NO_COVER
       if (!cover.length && access) {
         entered ??= scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
         cover = access.matching(ids!, sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
       }
       // fully approved (one access point holds all of it, the usual case): nothing to report (a FortiOS
       // policy still counts it among its services)
-      if (cover.some((c) => coversBox(c.box, box))) return {e, best: {rest: [], touched: true, cover, box}, scope}
+      if (coveredByOne(cover, box)) return approved ? {e, best: {rest: [], touched: true, cover, box}, scope} : undefined
       const u = uncovered(box, cover.map((c) => c.box))
-      if (u.rest.length === 0) return {e, best: {rest: u.rest, touched: true, cover, box}, scope}
+      if (u.rest.length === 0) return approved ? {e, best: {rest: u.rest, touched: true, cover, box}, scope} : undefined
       const r = {rest: u.rest, touched: cover.length > 0, cover, box}
       if (!best || (!best.touched && r.touched)) best = r
     }
@@ -517,8 +524,18 @@ class Engine {
   private fromLabel(untrusted: AddressSet, approved: AddressSet[]): string | undefined {
     const all = unionOf(approved)
     const extra = this.minus(untrusted, all)
+    let label = this.labels.get(extra)?.get(all)
+    if (label === undefined) {
+      label = this.labelOf(extra, all) ?? null
+      const byAll = this.labels.get(extra) ?? this.labels.set(extra, new Map()).get(extra)!
+      byAll.set(all, label)
+    }
+    return label ?? undefined
+  }
+
+  private labelOf(extra: AddressSet, approved: AddressSet): string | undefined {
     if (extra.toCidrs().length <= 3) return undefined
-    const everyone = extra.union(this.trusted).union(all)
+    const everyone = extra.union(this.trusted).union(approved)
     if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
     if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
     return undefined
@@ -591,6 +608,12 @@ function flowPermit(e: Exposure, egress: boolean): boolean {
   return egress || e.direction === 'inbound'
 }
 
+/** One of the approved boxes holds all of `box`. */
+function coveredByOne(cover: readonly ApBox[], box: Box): boolean {
+  for (let i = 0; i < cover.length; i++) if (coversBox(cover[i].box, box)) return true
+  return false
+}
+
 /** The union of sets; the set itself when there is one (no copy: sets are immutable). */
 function unionOf(sets: AddressSet[]): AddressSet {
   return sets.length === 1 ? sets[0] : AddressSet.unionAll(sets)
@@ -610,7 +633,7 @@ type Building = Omit<Finding, 'message' | 'suppressed'> & Partial<Pick<Finding, 
 
 interface Assessed {
   e: Exposure
-  best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box}
+  best: {rest: Box[]; touched: boolean; cover: readonly ApBox[]; box: Box}
   /** Where the traffic enters and may leave (reach.ts). */
   scope: ReachScope
 }

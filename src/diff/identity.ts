@@ -32,6 +32,7 @@ export class Identity {
   private readonly named = new Map<AddressSet, DiffZone | null>()
   private readonly classes = new Map<AddressSet, string>()
   private readonly destinations = new Map<AddressSet, string>()
+  private readonly legacySources = new Map<AddressSet, string>()
 
   constructor(
     private readonly zones: readonly DiffZone[],
@@ -60,14 +61,17 @@ export class Identity {
 
   /** The 0.1 id of the same opening: no destination, sources spelled out (or digested). */
   legacyId(rule: string, device: string, service: string, from: AddressSet): string {
-    let source: string
-    if (from.isAny()) source = 'any'
-    else {
-      const zone = this.zoneNamed(from)
-      const cidrs = from.toCidrs()
-      source = zone ? zone.id : cidrs.length <= MAX_CIDRS ? cidrs.join(',') : `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
-    }
+    let source = this.legacySources.get(from)
+    if (source === undefined) this.legacySources.set(from, (source = this.legacySource(from)))
     return `${rule}:${device}:${service}:${source}`
+  }
+
+  private legacySource(from: AddressSet): string {
+    if (from.isAny()) return 'any'
+    const zone = this.zoneNamed(from)
+    if (zone) return zone.id
+    const cidrs = from.toCidrs()
+    return cidrs.length <= MAX_CIDRS ? cidrs.join(',') : `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
   }
 
   destination(to: AddressSet): string {
