@@ -67,6 +67,8 @@ class Engine {
   /** Per device: its access points, and the filter rules its composed NATs pass. */
   private prepare(liveByDevice: Map<string, Exposure[]>): void {
     for (const ap of this.input.accessPoints) {
+      // only a device with live rules is asked about (a worker's one device, not the whole estate)
+      if (!liveByDevice.has(ap.device)) continue
       let access = this.access.get(ap.device)
       if (!access) this.access.set(ap.device, (access = new DeviceAccess()))
       access.add(ap)
