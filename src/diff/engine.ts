@@ -184,23 +184,30 @@ class Engine {
     const variants = exposureBoxes(e)
     // each variant's candidates from the index, once: the boxes asked about below lie within it
     const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
+    // per variant, the boxes that overlap it: what a box within the variant can overlap
+    const touching: number[][] = []
     if (access) {
       // an egress rule (OUTPUT, security-group egress) provides only egress access points
       const outbound = e.direction === 'outbound'
       // a rule provides access only to the sources that enter where it is bound (its ingress zones)
       const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
       for (let i = 0; i < variants.length; i++) {
-        const v = entering ? {...variants[i], from: entering} : variants[i]
+        const v = variants[i]
+        const offered = entering ? {...v, from: entering} : v
         const ids = candidates![i]
+        const hits: number[] = []
         for (let k = 0; k < ids.length; k++) {
           const c = access.boxes[ids[k]]
-          if (!overlapsBox(c.box, v) || (outbound && c.ap.kind !== 'direct-internet')) continue
+          if (!overlapsBox(c.box, v)) continue
+          hits.push(ids[k])
+          if ((entering && !overlapsBox(c.box, offered)) || (outbound && c.ap.kind !== 'direct-internet')) continue
           this.provided.add(c.ap)
           // one call per exposure: it is already listed when it is the last one
           const list = this.providers.get(c.ap)
           if (!list) this.providers.set(c.ap, [e])
           else if (list[list.length - 1] !== e) list.push(e)
         }
+        touching.push(hits)
       }
     }
     if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
@@ -213,7 +220,8 @@ class Engine {
     let best: {rest: Box[]; touched: boolean; cover: readonly ApBox[]; box: Box} | undefined
     for (let i = 0; i < variants.length; i++) {
       let full: Box = variants[i]
-      let ids = candidates?.[i]
+      // the boxes below lie within the variant unless cloud references stand for the sources (reach.ts)
+      let ids = e.fromSets?.length ? candidates?.[i] : touching[i]
       // a listener bound to every address of the device: its own addresses, which the access points name
       if (e.kind === 'vpn-listener' && e.to.isAny() && access) {
         const named = access.overlapping(full).map((c) => c.box.to)
