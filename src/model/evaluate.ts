@@ -168,7 +168,7 @@ function minus(boxes: Box[], drops: readonly Drop[], guards: readonly string[]):
   const flush = () => {
     if (sources.length === 0) return
     const from = cur[0].from.subtract(AddressSet.unionAll(sources))
-    cur = from.isEmpty() ? [] : [from === cur[0].from ? cur[0] : {...cur[0], from}]
+    cur = from.isEmpty() ? [] : [from === cur[0].from ? cur[0] : {from, to: cur[0].to, protocols: cur[0].protocols, ports: cur[0].ports, sourcePorts: cur[0].sourcePorts}]
     sources = []
   }
   for (const d of drops) {
