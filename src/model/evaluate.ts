@@ -238,7 +238,15 @@ function interfaceDrops(boxes: Box[], drops: DropIndex, guards: readonly string[
 /**
  * Evaluate `entry` (a base chain) of `chains`. Returns permits in rule order.
  */
-export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, entry: string, options: EvalOptions = {}): EvalResult<M> {
+/**
+ * The chains by name, as the evaluator looks them up (a Map is one): only `get`, so a parser may make
+ * a chain when the walk first reaches it, while its rules are still in cache.
+ */
+export interface ChainLookup<M> {
+  get(name: string): EvalChain<M> | undefined
+}
+
+export function evaluateChains<M>(chains: ChainLookup<M>, entry: string, options: EvalOptions = {}): EvalResult<M> {
   const permits: Array<Permit<M>> = []
   const warnings: Array<EvalWarning<M>> = []
   const drops = new DropIndex()
