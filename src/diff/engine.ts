@@ -55,6 +55,9 @@ class Engine {
   private readonly described = new Map<AddressSet, string>()
   private readonly reaches = new Map<AddressSet, Reach>()
   private readonly labels = new Map<AddressSet, Map<AddressSet, string | null>>()
+  /** CIDR lists by the set's intervals: the excess of many findings is the same addresses in new sets. */
+  private readonly cidrLists = new Map<string, string[]>()
+  private readonly touching: number[][] = []
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -184,8 +187,9 @@ class Engine {
     const variants = exposureBoxes(e)
     // each variant's candidates from the index, once: the boxes asked about below lie within it
     const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
-    // per variant, the boxes that overlap it: what a box within the variant can overlap
-    const touching: number[][] = []
+    // per variant, the boxes that overlap it: what a box within the variant can overlap (lists reused
+    // from one exposure to the next: assess never runs inside itself, and nothing keeps them)
+    const touching = this.touching
     if (access) {
       // an egress rule (OUTPUT, security-group egress) provides only egress access points
       const outbound = e.direction === 'outbound'
@@ -195,7 +199,8 @@ class Engine {
         const v = variants[i]
         const offered = entering ? {...v, from: entering} : v
         const ids = candidates![i]
-        const hits: number[] = []
+        const hits = (touching[i] ??= [])
+        hits.length = 0
         for (let k = 0; k < ids.length; k++) {
           const c = access.boxes[ids[k]]
           if (!overlapsBox(c.box, v)) continue
@@ -207,7 +212,6 @@ class Engine {
           if (!list) this.providers.set(c.ap, [e])
           else if (list[list.length - 1] !== e) list.push(e)
         }
-        touching.push(hits)
       }
     }
     if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
@@ -336,14 +340,27 @@ class Engine {
     return set
   }
 
+  /** `set.toCidrs()`, computed once per distinct set of addresses (a copy each time, as toCidrs gives). */
+  private cidrs(set: AddressSet): string[] {
+    return this.cidrList(set).slice()
+  }
+
+  /** The shared list behind `cidrs`, to read only. */
+  private cidrList(set: AddressSet): readonly string[] {
+    const key = setKey(set)
+    let list = this.cidrLists.get(key)
+    if (!list) this.cidrLists.set(key, (list = set.toCidrs()))
+    return list
+  }
+
   /** Per-dimension excess of `box` over the union of `cover`, plus the exact rest when that says more. */
   private excessOf(box: Box, cover: Box[], rest: Box[]): Excess {
     const union = <K extends 'from' | 'to'>(k: K) => unionOf(cover.map((c) => c[k]))
     const excess: Excess = {}
     const from = this.minus(box.from, union('from'))
-    if (!from.isEmpty()) excess.from = from.toCidrs()
+    if (!from.isEmpty()) excess.from = this.cidrs(from)
     const to = this.minus(box.to, union('to'))
-    if (!to.isEmpty()) excess.to = to.toCidrs()
+    if (!to.isEmpty()) excess.to = this.cidrs(to)
     const protocols = cover.reduce((acc, c) => acc.subtract(c.protocols), box.protocols)
     if (!protocols.isEmpty()) excess.protocols = protocolNames(protocols)
     if (box.protocols.values().some(hasPorts) && !box.protocols.isAll()) {
@@ -351,7 +368,7 @@ class Engine {
       if (!ports.isEmpty()) excess.ports = ports.toStrings()
     }
     if (!excess.from && !excess.to && !excess.protocols && !excess.ports) {
-      excess.boxes = rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
+      excess.boxes = rest.map((b) => ({from: this.cidrs(b.from), to: this.cidrs(b.to), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
     }
     return excess
   }
@@ -548,7 +565,7 @@ class Engine {
   }
 
   private labelOf(extra: AddressSet, approved: AddressSet): string | undefined {
-    if (extra.toCidrs().length <= 3) return undefined
+    if (this.cidrList(extra).length <= 3) return undefined
     const everyone = extra.union(this.trusted).union(approved)
     if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
     if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
