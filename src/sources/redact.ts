@@ -7,6 +7,7 @@
  * the vendor forms whose value is not simply "the next word" are listed one by one.
  */
 import {MAX_ECHO} from '../core/limits.js'
+import {isWhiteSpace} from './input.js'
 
 export const REDACTED = '<redacted>'
 // Echoed text is cut to MAX_ECHO characters before redaction, so no line costs more than that to redact.
@@ -143,8 +144,10 @@ export const PREFILTER_WORDS: readonly string[] = [
 // one automaton over the characters (Aho-Corasick, made a full table: one lookup per character) instead
 // of a regex trying each word at each position. States are rows of 128 ASCII columns; a character
 // beyond ASCII is in no word (and /i folds none of them to ASCII) and goes back to the start.
-const FOUND = 0xffff
-const PREFILTER = ((): Uint16Array => {
+/** The table's answer once a word is found (the scan stops, or starts again at state 0). */
+export const PREFILTER_FOUND = 0xffff
+/** The automaton: `table[(state << 7) | code]` is the next state for an ASCII character; state 0 is the start. */
+export const PREFILTER_TABLE = ((): Uint16Array => {
   const next: number[][] = [new Array<number>(128).fill(-1)]
   const accepts: boolean[] = [false]
   for (const w of PREFILTER_WORDS) {
@@ -185,25 +188,25 @@ const PREFILTER = ((): Uint16Array => {
   // a word found ends the scan; upper-case letters move as lower-case ones
   for (let s = 0; s < next.length; s++) {
     for (let c = 65; c <= 90; c++) table[s * 128 + c] = table[s * 128 + c + 32]
-    for (let c = 0; c < 128; c++) if (accepts[table[s * 128 + c]]) table[s * 128 + c] = FOUND
+    for (let c = 0; c < 128; c++) if (accepts[table[s * 128 + c]]) table[s * 128 + c] = PREFILTER_FOUND
   }
   return table
 })()
 
 /** Whether `text` holds one of PREFILTER_WORDS, in any ASCII case. */
 export function hasPrefilterWord(text: string): boolean {
-  const table = PREFILTER
+  const table = PREFILTER_TABLE
   let s = 0
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     s = c < 128 ? table[(s << 7) | c] : 0
-    if (s === FOUND) return true
+    if (s === PREFILTER_FOUND) return true
   }
   return false
 }
 
 /** A blank between two other characters: a line made of one word (none) may be a key body. */
-function hasInnerBlank(line: string): boolean {
+export function hasInnerBlank(line: string): boolean {
   // as /\S[ \t]+\S/: a blank run with a non-space character on each side (\s is wider than blank)
   let seen = false
   let blank = false
@@ -211,7 +214,7 @@ function hasInnerBlank(line: string): boolean {
     const c = line.charCodeAt(i)
     if (c === 32 || c === 9) {
       if (seen) blank = true
-    } else if (isSpace(c)) {
+    } else if (isWhiteSpace(c)) {
       seen = false
       blank = false
     } else {
@@ -220,12 +223,6 @@ function hasInnerBlank(line: string): boolean {
     }
   }
   return false
-}
-
-/** JavaScript's \s (WhiteSpace and LineTerminator). */
-function isSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13)
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
 }
 
 /** Whether the redaction chain can change `line` at all (false: it returns it as is). */
