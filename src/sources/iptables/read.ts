@@ -404,25 +404,33 @@ class CommandReader {
 
   /** Word `opt` names the option (for messages); the value is the next word. */
   addresses(opt: number, side: 'from' | 'to'): void {
-    const {words} = this
+    const {words, rule} = this
     const k = this.valueAt()
     if (k >= words.n) return this.doubt(`${words.at(opt)} without a value`, 'malformed')
     // one dotted quad or CIDR: the usual spelling, read in place without the general parser's objects
-    const quick = AddressSet.parseIpv4Range(words.text, words.start[k], words.end[k])
-    const p = quick && words.isPlain(k) ? {set: quick, family: 4 as Family} : parseAddressList(words.at(k) as string)
-    if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not an address (hostnames are not resolved)`, 'bad-value')
-    this.hint(p.family)
-    const set = this.neg ? AddressSet.ANY.subtract(p.set) : p.set
-    this.rule[side] = this.rule[side].intersect(set)
+    let set = words.isPlain(k) ? AddressSet.parseIpv4Range(words.text, words.start[k], words.end[k]) : undefined
+    if (set) this.hint(4)
+    else {
+      const p = parseAddressList(words.at(k) as string)
+      if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not an address (hostnames are not resolved)`, 'bad-value')
+      this.hint(p.family)
+      set = p.set
+    }
+    if (this.neg) set = AddressSet.ANY.subtract(set)
+    // a property each (not rule[side]): one shape of access per site
+    if (side === 'from') rule.from = rule.from.intersect(set)
+    else rule.to = rule.to.intersect(set)
   }
 
   ports(opt: number, side: 'ports' | 'sourcePorts'): void {
-    const {words} = this
+    const {words, rule} = this
     const k = this.valueAt()
     if (k >= words.n) return this.doubt(`${words.at(opt)} without a value`, 'malformed')
-    const p = portSpecAt(words, k)
+    let p = portSpecAt(words, k)
     if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not a port list`, 'bad-value')
-    this.rule[side] = this.rule[side].intersect(this.neg ? PortSet.ALL.subtract(p) : p)
+    if (this.neg) p = PortSet.ALL.subtract(p)
+    if (side === 'ports') rule.ports = rule.ports.intersect(p)
+    else rule.sourcePorts = rule.sourcePorts.intersect(p)
   }
 
   states(): void {
