@@ -83,32 +83,32 @@ const portSpecs = new Spellings<PortSet | null>()
 function portSpecAt(words: Words, k: number): PortSet | null {
   const known = portSpecs.get(words, k)
   if (known !== undefined) return known
-  const inPlace = digitPortsAt(words, k)
-  if (inPlace === null) {
+  const pairs = words.isPlain(k) ? digitPorts(words.text, words.start[k], words.end[k]) : null
+  if (pairs === null) {
     const spec = words.at(k) as string
     return spec.includes(',') ? readPortSpec(spec) : portSpecs.intern(words, k, readPortSpec)
   }
-  if (inPlace.length > 1) return PortSet.fromRanges(inPlace)
-  const one = inPlace.length === 1 ? PortSet.fromRanges(inPlace) : null
+  if (pairs.length > 2) return portList(pairs)
+  const one = pairs.length === 2 ? PortSet.fromRanges([[pairs[0], pairs[1]]]) : null
   portSpecs.set(words.at(k) as string, one)
   return one
 }
 
 /**
- * readPortSpec of a word made of `N` and `N:M` items (1 to 5 digits each) joined by commas, read in
- * place: its pairs, or [] when readPortSpec says null (a number over 65535, a reversed range); null
- * when the word is spelt otherwise (names, `-` ranges, open ranges), for readPortSpec to read.
+ * readPortSpec of `text.slice(from, to)` when it is `N` and `N:M` items (1 to 5 digits each) joined by
+ * commas, read in place: its pairs flat (`[s0, e0, s1, e1, …]`), or [] where readPortSpec says null (a
+ * number over 65535, a reversed range); null when it is spelt otherwise (names, `-` ranges, open
+ * ranges), for readPortSpec to read.
  */
-function digitPortsAt(words: Words, k: number): Array<[number, number]> | null {
-  const len = words.length(k)
-  if (len <= 0) return null
-  const pairs: Array<[number, number]> = []
+function digitPorts(text: string, from: number, to: number): number[] | null {
+  if (from >= to) return null
+  const pairs: number[] = []
   let bad = false
   let first = -1
   let n = 0
   let digits = 0
-  for (let p = 0; p <= len; p++) {
-    const c = p < len ? words.code(k, p) : 44
+  for (let p = from; p <= to; p++) {
+    const c = p < to ? text.charCodeAt(p) : 44
     if (c >= 48 && c <= 57) {
       if (++digits > 5) return null
       n = n * 10 + (c - 48)
@@ -119,13 +119,52 @@ function digitPortsAt(words: Words, k: number): Array<[number, number]> | null {
     } else if (c === 44 && digits > 0) {
       const s = first < 0 ? n : first
       if (s > 65535 || n > 65535 || s > n) bad = true
-      pairs.push([s, n])
+      pairs.push(s, n)
       first = -1
       n = 0
       digits = 0
     } else return null
   }
   return bad ? [] : pairs
+}
+
+/**
+ * PortSet.fromRanges of a few flat pairs, sorted and merged here as `normalize` does (each pair within
+ * 1–65535, empty ones dropped, adjacent ones joined) without its intermediate lists.
+ */
+function portList(flat: number[]): PortSet {
+  const ranges: number[] = []
+  // insertion sort by start: a list has a handful of items
+  const order: number[] = []
+  for (let i = 0; i < flat.length; i += 2) {
+    const s = Math.max(1, flat[i])
+    const e = Math.min(65535, flat[i + 1])
+    if (s > e) continue
+    let j = order.length
+    order.push(0, 0)
+    while (j > 0 && order[j - 2] > s) {
+      order[j] = order[j - 2]
+      order[j + 1] = order[j - 1]
+      j -= 2
+    }
+    order[j] = s
+    order[j + 1] = e
+  }
+  for (let i = 0; i < order.length; i += 2) {
+    const s = order[i]
+    const e = order[i + 1]
+    const n = ranges.length
+    if (n > 0 && s <= ranges[n - 1] + 1) {
+      if (e > ranges[n - 1]) ranges[n - 1] = e
+    } else ranges.push(s, e)
+  }
+  // every port or none: the general constructor, as fromRanges gives it (not the shared ALL/EMPTY)
+  if (ranges.length === 0 || (ranges.length === 2 && ranges[0] === 1 && ranges[1] === 65535)) {
+    const pairs: Array<[number, number]> = []
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
+    return PortSet.fromRanges(pairs)
+  }
+  return PortSet.fromCanonical(ranges)
 }
 
 /** servicePort, with plain numbers (nearly every port written) read without a regex. */
