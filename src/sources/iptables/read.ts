@@ -399,7 +399,11 @@ class CommandReader {
   recentModule = false
 
   constructor(readonly words: Words, line: number, text: string, readonly table: string) {
-    this.cmd = {op: 'none', table, line, text, problems: NONE as unknown as string[]}
+    // every field from the start: one object shape for every command (none added line by line)
+    this.cmd = {
+      op: 'none', table, chain: undefined, position: undefined, policy: undefined, rule: undefined, family: undefined,
+      familyHint: undefined, line, text, problems: NONE as unknown as string[], code: undefined,
+    }
     this.rule = newRule(line, text)
   }
 
@@ -425,7 +429,7 @@ class CommandReader {
 
   /** The next word as an option's value, by position (past the last word: none); a `!` before it negates (`-s ! x`). */
   valueAt(): number {
-    if (this.words.is(++this.i, '!')) {
+    if (this.words.isBang(++this.i)) {
       this.neg = !this.neg
       ++this.i
     }
@@ -665,7 +669,7 @@ class CommandReader {
       return
     }
     // an unknown option: skip its values (words up to the next option) and doubt the rule
-    while (this.i + 1 < words.n && words.code(this.i + 1, 0) !== 45 && !words.is(this.i + 1, '!')) this.i++
+    while (this.i + 1 < words.n && words.code(this.i + 1, 0) !== 45 && !words.isBang(this.i + 1)) this.i++
     this.doubt(`unknown option '${w}'`)
   }
 
@@ -673,7 +677,7 @@ class CommandReader {
   read(): Command {
     const {words, cmd, rule} = this
     for (; this.i < words.n; this.i++, this.neg = false) {
-      while (words.is(this.i, '!')) {
+      while (words.isBang(this.i)) {
         this.neg = !this.neg
         this.i++
       }
@@ -957,7 +961,8 @@ class LineReader {
 
   /** The problems a command reader found on this line. */
   private take(cmd: Command): void {
-    for (const p of cmd.problems) this.problems.push(p)
+    const found = cmd.problems
+    for (let k = 0; k < found.length; k++) this.problems.push(found[k])
     if (cmd.code) this.code ??= cmd.code
   }
 

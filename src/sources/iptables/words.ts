@@ -205,6 +205,15 @@ export class Words {
     return at < this.end[i] ? this.text.charCodeAt(at) : Number.NaN
   }
 
+  /** Word `i` is `!` (a negation). */
+  isBang(i: number): boolean {
+    if (i >= this.n || i < 0) return false
+    const own = this.str[i]
+    if (own !== undefined) return own === '!'
+    const start = this.start[i]
+    return this.end[i] - start === 1 && this.text.charCodeAt(start) === 33
+  }
+
   /** Word `i` is spelt `s`. */
   is(i: number, s: string): boolean {
     if (i >= this.n || i < 0) return false
