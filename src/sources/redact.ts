@@ -236,7 +236,7 @@ export function mayHoldSecret(line: string): boolean {
  * strings one by one: the repeated ones once).
  */
 export function holdsSecretWord(text: string): boolean {
-  return MAY_HOLD_SECRET.test(text)
+  return hasPrefilterWord(text)
 }
 
 /**
