@@ -14,7 +14,7 @@ import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, unco
 import {Identity} from './identity.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
-import {protocolNames, serviceText, splitByProtocol} from './services.js'
+import {protocolNames, serviceText, splitByProtocol, wholeService} from './services.js'
 import {byCodeUnit} from '../core/order.js'
 import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
@@ -58,6 +58,7 @@ class Engine {
   /** CIDR lists by the set's intervals: the excess of many findings is the same addresses in new sets. */
   private readonly cidrLists = new Map<string, string[]>()
   private readonly touching: number[][] = []
+  private readonly candidateLists: number[][] = []
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -127,7 +128,10 @@ class Engine {
       if ('error' in live || isEmptyConfig(live)) continue // a device-unaudited finding says so
       audited.add(live.device)
       if (live.type === 'fortios') this.checkPolicies(live.device, live.exposures)
-      else for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      else for (const e of live.exposures) {
+        if (wholeService(e)) this.checkExposure(live.device, e)
+        else for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      }
       if (live.unparsed.length) this.unauditedRules(live)
     }
     for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
@@ -186,7 +190,8 @@ class Engine {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     // each variant's candidates from the index, once: the boxes asked about below lie within it
-    const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
+    const lists = this.candidateLists
+    const candidates = access ? variants.map((v, i) => access.candidates(v, (lists[i] ??= []))) : undefined
     // per variant, the boxes that overlap it: what a box within the variant can overlap (lists reused
     // from one exposure to the next: assess never runs inside itself, and nothing keeps them)
     const touching = this.touching
