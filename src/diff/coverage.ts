@@ -10,7 +10,7 @@ import {PortSet} from '../net/number-set.js'
 import {AddressIndex, IntervalIndex, sortedIds} from './interval-index.js'
 import type {ApprovedAccess} from './model.js'
 
-/** Up to this many approved boxes on a device, candidates are all of them. */
+/** Up to this many approved boxes on a device, candidates are all of them (and so many by port are few). */
 const FEW = 16
 
 export interface ApBox {
@@ -63,7 +63,8 @@ export class DeviceAccess {
     let byPort = 0
     for (let i = 0; i < r.length; i += 2) byPort += this.byPort.count(r[i], r[i + 1])
     into.length = 0
-    if (byPort >= this.byAddress.estimate(b.to)) return this.byAddress.overlapping(b.to, into)
+    // a few by port (the usual exposure: one port): those, without weighing the destination index
+    if (byPort > FEW && byPort >= this.byAddress.estimate(b.to)) return this.byAddress.overlapping(b.to, into)
     for (let i = 0; i < r.length; i += 2) this.byPort.collect(r[i], r[i + 1], into)
     return sortedIds(into)
   }
