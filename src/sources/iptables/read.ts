@@ -388,8 +388,13 @@ function newRule(line: number, text: string): IptRule {
  * read in place (Words): looked up and parsed by their offsets, made strings only where one is kept.
  */
 class CommandReader {
-  readonly cmd: Command
-  readonly rule: IptRule
+  /** The command being read: one object, filled again for each line (its reader takes it at once). */
+  readonly cmd: Command = {
+    // every field from the start: one object shape for every command (none added line by line)
+    op: 'none', table: 'filter', chain: undefined, position: undefined, policy: undefined, rule: undefined,
+    family: undefined, familyHint: undefined, line: 0, text: '', problems: NONE as unknown as string[], code: undefined,
+  }
+  rule: IptRule = newRule(0, '')
   /** Position of the word being read. */
   i = 0
   /** The current option is negated (`! -s x`, or the old `-s ! x`). */
@@ -397,14 +402,26 @@ class CommandReader {
   /** `-m set` / `-m recent` seen: `--set` belongs to one of them. */
   setModule = false
   recentModule = false
+  /** The table of a command without `-t`. */
+  table = 'filter'
 
-  constructor(readonly words: Words, line: number, text: string, readonly table: string) {
-    // every field from the start: one object shape for every command (none added line by line)
-    this.cmd = {
-      op: 'none', table, chain: undefined, position: undefined, policy: undefined, rule: undefined, family: undefined,
-      familyHint: undefined, line, text, problems: NONE as unknown as string[], code: undefined,
-    }
+  /** A reader of `words`, filled again for each command (the reader runs once per rule: no new one each time). */
+  constructor(readonly words: Words) {}
+
+  /** Start on a command: its line, its redacted text and its table unless `-t` says another. */
+  begin(line: number, text: string, table: string): this {
+    const cmd = this.cmd
+    cmd.op = 'none'
+    cmd.table = table
+    cmd.chain = cmd.position = cmd.policy = cmd.rule = cmd.family = cmd.familyHint = cmd.code = undefined
+    cmd.line = line
+    cmd.text = text
+    cmd.problems = NONE as unknown as string[]
     this.rule = newRule(line, text)
+    this.i = 0
+    this.neg = this.setModule = this.recentModule = false
+    this.table = table
+    return this
   }
 
   problem(reason: string, code: UnparsedCode): void {
@@ -710,7 +727,8 @@ class CommandReader {
  * cannot read goes to `problems`, and the rule is marked so that the evaluator stays on the side of recall.
  */
 export function parseCommandWords(words: string[], line: number, text: string, table = 'filter'): Command {
-  return new CommandReader(new Words().of(words), line, text, table).read()
+  // a reader of its own: the command it gives back is the caller's to keep
+  return new CommandReader(new Words().of(words)).begin(line, text, table).read()
 }
 
 /** A table as a save block collects it, before its family is known. */
@@ -791,6 +809,7 @@ class LineReader {
   private readonly fileFamily: Family
   /** The words of the line being read (one reader, filled per line). */
   private readonly words = new Words()
+  private readonly reader = new CommandReader(this.words)
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
   /** The code of the line's first problem. */
@@ -912,7 +931,7 @@ class LineReader {
     // the redaction prefilter ran over the line with the words: a line it clears (with a blank inside,
     // so no bare key body) is one redactLine gives back as it is
     const safe = !words.prefilterHit && t.length <= MAX_ECHO && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
-    const cmd = new CommandReader(words, line, safe, b.name).read()
+    const cmd = this.reader.begin(line, safe, b.name).read()
     this.take(cmd)
     const hint = cmd.rule && cmd.familyHint
     if (hint) b.hints |= 1 << hint
@@ -947,7 +966,8 @@ class LineReader {
         continue
       }
       const family: Family = prog[1] === 'ip6' ? 6 : 4
-      const cmd = new CommandReader(this.words.of(words.slice(k + 1)), line, redactRule(part), 'filter').read()
+      this.words.of(words.slice(k + 1))
+      const cmd = this.reader.begin(line, redactRule(part), 'filter').read()
       this.take(cmd)
       applyToChains(this.tableOf(family, cmd.table).chains, cmd, this.problem)
     }
