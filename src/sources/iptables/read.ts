@@ -88,6 +88,8 @@ function portSpecAt(words: Words, k: number): PortSet | null {
     const spec = words.at(k) as string
     return spec.includes(',') ? readPortSpec(spec) : portSpecs.intern(words, k, readPortSpec)
   }
+  // digits, colons and commas: no prefilter word
+  words.clear(k)
   if (pairs.length > 2) return portList(pairs)
   const one = pairs.length === 2 ? PortSet.fromRanges([[pairs[0], pairs[1]]]) : null
   portSpecs.set(words.at(k) as string, one)
@@ -469,8 +471,11 @@ class CommandReader {
     if (k >= words.n) return this.doubt(`${words.at(opt)} without a value`, 'malformed')
     // one dotted quad or CIDR: the usual spelling, read in place without the general parser's objects
     let set = words.isPlain(k) ? AddressSet.parseIpv4Range(words.text, words.start[k], words.end[k]) : undefined
-    if (set) this.hint(4)
-    else {
+    if (set) {
+      // digits, dots and a slash: no prefilter word
+      words.clear(k)
+      this.hint(4)
+    } else {
       const p = parseAddressList(words.at(k) as string)
       if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not an address (hostnames are not resolved)`, 'bad-value')
       this.hint(p.family)
@@ -928,10 +933,12 @@ class LineReader {
     b.lines.push(line)
     const t = text.slice(from, to)
     const words = this.words.read(text, from, to)
-    // the redaction prefilter ran over the line with the words: a line it clears (with a blank inside,
-    // so no bare key body) is one redactLine gives back as it is
-    const safe = !words.prefilterHit && t.length <= MAX_ECHO && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
-    const cmd = this.reader.begin(line, safe, b.name).read()
+    const cmd = this.reader.begin(line, '', b.name).read()
+    // the redaction prefilter, asked of the words the reader did not clear: a line without a prefilter
+    // word (and with a blank inside, so no bare key body) is one redactLine gives back as it is
+    const safe = t.length <= MAX_ECHO && !words.hasPrefilterWord() && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
+    cmd.text = safe
+    this.reader.rule.text = safe
     this.take(cmd)
     const hint = cmd.rule && cmd.familyHint
     if (hint) b.hints |= 1 << hint
