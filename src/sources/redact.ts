@@ -231,6 +231,15 @@ export function mayHoldSecret(line: string): boolean {
 }
 
 /**
+ * The keyword test of the prefilter alone, on one piece of text. A keyword never spans JSON's quotes or
+ * punctuation, so a JSON text whose every string (as printed) passes holds none (ruleText tests a rule's
+ * strings one by one: the repeated ones once).
+ */
+export function holdsSecretWord(text: string): boolean {
+  return hasPrefilterWord(text)
+}
+
+/**
  * Whether the chain can change a JSON text of an object or array (`{…}`, `[…]`, as JSON.stringify
  * prints it): compact JSON has no blank, so `mayHoldSecret` always says yes, but such a text is never a
  * bare key body, the one pattern the keyword prefilter does not cover.
