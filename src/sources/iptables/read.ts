@@ -293,7 +293,7 @@ interface Command {
 const enum Opt {
   Table = 1, V4, V6, Wait, WaitInterval, Flag, Counters, Source, Destination, Protocol, In, Out, Fragment, Match, Jump,
   Dport, Sport, Ports, Syn, TcpFlags, IcmpType, State, CtProto, CtOrigSrc, CtOrigDst, CtOrigSrcPort, CtOrigDstPort,
-  Range, Comment, MatchSet, ToDestination, ToPorts,
+  Range, Comment, MatchSet, ToDestination, ToPorts, Goto,
 }
 
 interface WordSpec {
@@ -315,7 +315,7 @@ const OPTION_CODES: Array<[Opt, string[]]> = [
   [Opt.WaitInterval, ['-W', '--wait-interval']], [Opt.Flag, ['-v', '--verbose', '-n', '--numeric', '-x', '--exact', '--line-numbers']],
   [Opt.Counters, ['-c', '--set-counters']], [Opt.Source, ['-s', '--source', '--src']], [Opt.Destination, ['-d', '--destination', '--dst']],
   [Opt.Protocol, ['-p', '--protocol']], [Opt.In, ['-i', '--in-interface']], [Opt.Out, ['-o', '--out-interface']],
-  [Opt.Fragment, ['-f', '--fragment']], [Opt.Match, ['-m', '--match']], [Opt.Jump, ['-j', '--jump', '-g', '--goto']],
+  [Opt.Fragment, ['-f', '--fragment']], [Opt.Match, ['-m', '--match']], [Opt.Jump, ['-j', '--jump']], [Opt.Goto, ['-g', '--goto']],
   [Opt.Dport, ['--dport', '--destination-port', '--dports', '--destination-ports']],
   [Opt.Sport, ['--sport', '--source-port', '--sports', '--source-ports']], [Opt.Ports, ['--ports', '--port']],
   [Opt.Syn, ['--syn']], [Opt.TcpFlags, ['--tcp-flags']], [Opt.IcmpType, ['--icmp-type', '--icmpv6-type']],
@@ -535,7 +535,7 @@ class CommandReader {
       case Opt.In: case Opt.Out: this.iface(opt === Opt.In); return true
       case Opt.Fragment: this.cond('fragments'); return true
       case Opt.Match: this.match(); return true
-      case Opt.Jump: this.jump(w); return true
+      case Opt.Jump: case Opt.Goto: this.jump(opt === Opt.Goto); return true
       case Opt.Dport: this.ports(w, 'ports'); return true
       case Opt.Sport: this.ports(w, 'sourcePorts'); return true
       case Opt.Ports: {
@@ -628,13 +628,13 @@ class CommandReader {
     if (!m.known) this.doubt(`unknown match module '${m.lower}'`)
   }
 
-  jump(w: number): void {
+  jump(goto: boolean): void {
     const k = ++this.i
     if (k >= this.words.n) {
       this.problem('jump without a target', 'malformed')
       return
     }
-    this.rule.goto = this.words.is(w, '-g') || this.words.is(w, '--goto')
+    this.rule.goto = goto
     this.rule.target = targetWords.intern(this.words, k, readTarget)
   }
 
@@ -915,7 +915,8 @@ class LineReader {
   /** A line that counts (not blank, not a comment) begins: no problem yet. */
   private startLine(): void {
     this.counted++
-    this.problems.length = 0
+    // (setting the length of an empty list is still a call)
+    if (this.problems.length) this.problems.length = 0
     this.code = undefined
   }
 
