@@ -386,8 +386,9 @@ function newRule(line: number, text: string): IptRule {
 
 /**
  * One command's words read left to right: the rule it builds and the problems met. A class rather than
- * closures: one object per line instead of a dozen functions (the reader runs once per rule). Words are
- * read in place (Words): looked up and parsed by their offsets, made strings only where one is kept.
+ * closures, and one per file filled again per command (`begin`): no dozen functions nor reader object
+ * per rule. Words are read in place (Words): looked up and parsed by their offsets, made strings only
+ * where one is kept.
  */
 class CommandReader {
   /** The command being read: one object, filled again for each line (its reader takes it at once). */
