@@ -218,6 +218,10 @@ class Engine {
           else if (list[list.length - 1] !== e) list.push(e)
         }
       }
+      // one access point holds the whole rule (most rules of an audited device): approved, whatever reach
+      // narrows it to — when reach is decided by addresses alone (no ingress or egress to map: scope
+      // would record interfaces it looked up) and the sources are the rule's own (no cloud reference)
+      if (!approved && variants.length === 1 && e.kind !== 'vpn-listener' && !e.ingress && !e.egress && !e.fromSets?.length && heldByOne(access, touching[0], variants[0])) return
     }
     if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
@@ -642,6 +646,12 @@ function flowPermit(e: Exposure, egress: boolean): boolean {
   if (e.kind === 'nat-forward' && !e.filter) return false
   if (e.hook === 'output') return false
   return egress || e.direction === 'inbound'
+}
+
+/** One of the boxes `ids` names holds all of `box`. */
+function heldByOne(access: DeviceAccess, ids: readonly number[], box: Box): boolean {
+  for (let i = 0; i < ids.length; i++) if (coversBox(access.boxes[ids[i]].box, box)) return true
+  return false
 }
 
 /** One of the approved boxes holds all of `box`. */
