@@ -5,7 +5,7 @@
  */
 import {rateFindings, withoutDead} from './confidence.js'
 import {attachment, type DeviceModel} from '../model/device.js'
-import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
+import {type Denial, type Exposure, exposureBox, type ExposureJson, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, coversBox, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -267,66 +267,81 @@ class Engine {
   /** One finding for the assessed parts of one rule (usually one part; a FortiOS policy: one per service). */
   private report(device: string, parts: Assessed[]): void {
     if (parts.every((p) => p.best.rest.length === 0)) return
-    const access = this.access.get(device)
     const {e} = parts[0]
     const best = parts.find((p) => p.best.touched)?.best ?? parts[0].best
     const rest = parts.flatMap((p) => p.best.rest)
-    // the inventory zones behind ingress and egress, as reach mapped them
-    const zoned = (p: Assessed) =>
-      exposureToJson(p.e).map((j) => {
-        if (j.ingress && p.scope.ingressZones) j.ingress.inventory_zones = [...p.scope.ingressZones]
-        if (j.egress && p.scope.egressZones) j.egress.inventory_zones = [...p.scope.egressZones]
-        return j
-      })
-    const json = zoned(parts[0])[0]
+    const several = parts.length > 1
+    const r: Reported = {
+      device,
+      parts,
+      e,
+      best,
+      rest,
+      several,
+      service: several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports),
+      json: this.rows(parts[0])[0],
+      source: this.identity.sourceClass(e.from),
+      reach: this.reachOf(unionOf(rest.map((b) => b.from))),
+      // a composed NAT: where it is, and the filter rule that passes it
+      where: `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`,
+    }
+    // two methods, not one: each is compiled (and recompiled as feedback grows) on its own
+    if (!best.touched) this.unwanted(r)
+    else this.drift(r)
+  }
+
+  /** The exposure rows of one part, with the inventory zones behind ingress and egress as reach mapped them. */
+  private rows(p: Assessed): ExposureJson[] {
+    return exposureToJson(p.e).map((j) => {
+      if (j.ingress && p.scope.ingressZones) j.ingress.inventory_zones = [...p.scope.ingressZones]
+      if (j.egress && p.scope.egressZones) j.egress.inventory_zones = [...p.scope.egressZones]
+      return j
+    })
+  }
+
+  /** No access point touches the rule: `unwanted-access-point`. */
+  private unwanted({device, parts, e, best, rest, several, service, json, source, reach, where}: Reported): void {
+    const access = this.access.get(device)
     const {scope} = parts[0]
     const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
-    const several = parts.length > 1
-    const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
-    const source = this.identity.sourceClass(e.from)
-    const idOf = (rule: string) => this.identity.exposureId(rule, device, service, e.from, e.to, e.name)
-    const legacyOf = (rule: string) => this.identity.legacyId(rule, device, service, e.from)
-    const reachSet = unionOf(rest.map((b) => b.from))
-    const reach = this.reachOf(reachSet)
-    // a composed NAT: where it is, and the filter rule that passes it
-    const where = `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`
-    if (!best.touched) {
-      // access points to the same destination (another service or source): the entry a reviewer compares with
-      const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
-      // built field by field, in the report's order, from a plain literal: a literal that spreads another
-      // object makes V8 clone it and add every later field the slow way (about 40 µs a finding)
-      const rule = 'unwanted-access-point'
-      const f: Building = {id: idOf(rule), legacy_id: legacyOf(rule), rule, severity: this.exposureSeverity(reach, rest), device, access_point: null}
-      if (near.length) f.access_points = near
-      f.reach = reach
-      f.service = service
-      f.source = source
-      f.exposure = json
-      if (several) f.exposures = parts.flatMap(zoned)
-      f.file = e.file
-      f.line = e.line
-      if (hasNatAlso(e)) f.also = natAlso(e)
-      f.message =
-        `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
-        `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
-        doubts(e)
-      f.suggestion = this.suggestion(device, e, service)
-      f.suppressed = false
-      this.findings.push(f as Finding)
-      return
-    }
+    // access points to the same destination (another service or source): the entry a reviewer compares with
+    const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
+    // built field by field, in the report's order, from a plain literal: a literal that spreads another
+    // object makes V8 clone it and add every later field the slow way (about 40 µs a finding)
+    const rule = 'unwanted-access-point'
+    const f: Building = {id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from), rule, severity: this.exposureSeverity(reach, rest), device, access_point: null}
+    if (near.length) f.access_points = near
+    f.reach = reach
+    f.service = service
+    f.source = source
+    f.exposure = json
+    if (several) f.exposures = parts.flatMap((p) => this.rows(p))
+    f.file = e.file
+    f.line = e.line
+    if (hasNatAlso(e)) f.also = natAlso(e)
+    f.message =
+      `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
+      `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
+      doubts(e)
+    f.suggestion = this.suggestion(device, e, service)
+    f.suppressed = false
+    this.findings.push(f as Finding)
+  }
+
+  /** An access point approves part of the rule: `access-point-drift`, with the excess. */
+  private drift({device, parts, e, best, rest, several, service, json, source, reach, where}: Reported): void {
     const cover = parts.flatMap((p) => p.best.cover)
     const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => byCodeUnit(a.id, b.id))
     const coverBoxes = cover.map((c) => c.box)
     const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
     const rule = 'access-point-drift'
-    const f: Building = {id: idOf(rule), legacy_id: legacyOf(rule), rule, severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
+    const f: Building = {id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from), rule, severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
     f.access_points = aps.map((a) => a.id)
     f.reach = reach
     f.service = service
     f.source = source
     f.exposure = json
-    if (several) f.exposures = parts.flatMap(zoned)
+    if (several) f.exposures = parts.flatMap((p) => this.rows(p))
     f.excess = excess
     f.file = e.file
     f.line = e.line
@@ -672,6 +687,21 @@ function hasNatAlso(e: Exposure): e is Exposure & {file: string; filter: {line: 
 
 function natAlso(e: Exposure & {file: string; filter: {line: number}}): Array<{file: string; line: number}> {
   return [{file: e.file, line: e.filter.line}]
+}
+
+/** What both kinds of opening finding are built from (engine.ts report). */
+interface Reported {
+  device: string
+  parts: Assessed[]
+  e: Exposure
+  best: Assessed['best']
+  rest: Box[]
+  several: boolean
+  service: string
+  json: ExposureJson
+  source: string
+  reach: Reach
+  where: string
 }
 
 /** A finding while its fields are set in order (message and suppressed come last). */
