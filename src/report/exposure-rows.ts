@@ -333,37 +333,42 @@ export function pushV4Cidrs(start: number, end: number, out: string[]): void {
  * protocols, as parseReport makes them, and keep it among equals.
  */
 export function exposureRowArray(exposures: readonly Exposure[], omitFile: string, zonesOf?: (a: Attachment) => string[]): TextArray {
-  // the sort keys, read once: the file when not the report's own, the line, the rule
+  // what the order needs of each exposure, read in one pass: the file when not the report's own, the
+  // line, the rule, the protocols
   const n = exposures.length
   const files: string[] = new Array(n)
   const lines: number[] = new Array(n)
   const rules: string[] = new Array(n)
+  const protocols: ProtocolSet[] = new Array(n)
+  const order: number[] = new Array(n)
   let inOrder = true
   for (let i = 0; i < n; i++) {
     const e = exposures[i]
     files[i] = e.file && e.file !== omitFile ? e.file : ''
     lines[i] = e.line
     rules[i] = e.rule
+    protocols[i] = e.protocols
+    order[i] = i
     if (inOrder && i) inOrder = byPlace(i - 1, i) <= 0
   }
   function byPlace(a: number, b: number): number {
     return byCodeUnit(files[a], files[b]) || lines[a] - lines[b] || byCodeUnit(rules[a], rules[b])
   }
-  const order = Array.from({length: n}, (_, i) => i)
   if (!inOrder) order.sort(byPlace)
   const rowE: Exposure[] = []
   const rowP: number[] = []
   const ties = new Ties(omitFile, zonesOf)
   let run = 0
   for (let k = 0; k < n; k++) {
+    const x = order[k]
     // rows of exposures k - 1 and k tie on the place: sorted by the rest once the run ends
-    if (k && byPlace(order[k - 1], order[k]) !== 0) {
+    if (k && byPlace(order[k - 1], x) !== 0) {
       if (rowE.length - run > 1) ties.sort(rowE, rowP, run, rowE.length)
       run = rowE.length
     }
-    const e = exposures[order[k]]
-    const ranges = e.protocols.ranges
-    if (e.protocols.size() > 8) {
+    const e = exposures[x]
+    const ranges = protocols[x].ranges
+    if (protocols[x].size() > 8) {
       rowE.push(e)
       rowP.push(-1)
     } else
