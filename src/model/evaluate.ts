@@ -168,7 +168,7 @@ function minus(boxes: Box[], drops: readonly Drop[], guards: readonly string[]):
   const flush = () => {
     if (sources.length === 0) return
     const from = cur[0].from.subtract(AddressSet.unionAll(sources))
-    cur = from.isEmpty() ? [] : [from === cur[0].from ? cur[0] : {...cur[0], from}]
+    cur = from.isEmpty() ? [] : [from === cur[0].from ? cur[0] : {from, to: cur[0].to, protocols: cur[0].protocols, ports: cur[0].ports, sourcePorts: cur[0].sourcePorts}]
     sources = []
   }
   for (const d of drops) {
@@ -238,7 +238,15 @@ function interfaceDrops(boxes: Box[], drops: DropIndex, guards: readonly string[
 /**
  * Evaluate `entry` (a base chain) of `chains`. Returns permits in rule order.
  */
-export function evaluateChains<M>(chains: ReadonlyMap<string, EvalChain<M>>, entry: string, options: EvalOptions = {}): EvalResult<M> {
+/**
+ * The chains by name, as the evaluator looks them up (a Map is one): only `get`, so a parser may make
+ * a chain when the walk first reaches it, while its rules are still in cache.
+ */
+export interface ChainLookup<M> {
+  get(name: string): EvalChain<M> | undefined
+}
+
+export function evaluateChains<M>(chains: ChainLookup<M>, entry: string, options: EvalOptions = {}): EvalResult<M> {
   const permits: Array<Permit<M>> = []
   const warnings: Array<EvalWarning<M>> = []
   const drops = new DropIndex()

@@ -46,15 +46,16 @@ export function intersectBox(a: Box, b: Box): Box | null {
  * immutable; the evaluator's rule boxes are plain ones.
  */
 export function narrowBox(a: Box, b: Box): Box | null {
-  const from = a.from.intersect(b.from)
+  // a set shared by both sides (ALL ports, the family's addresses) is its own intersection
+  const from = a.from === b.from ? b.from : a.from.intersect(b.from)
   if (from.isEmpty()) return null
-  const to = a.to.intersect(b.to)
+  const to = a.to === b.to ? b.to : a.to.intersect(b.to)
   if (to.isEmpty()) return null
-  const protocols = a.protocols.intersect(b.protocols)
+  const protocols = a.protocols === b.protocols ? b.protocols : a.protocols.intersect(b.protocols)
   if (protocols.isEmpty()) return null
-  const ports = a.ports.intersect(b.ports)
+  const ports = a.ports === b.ports ? b.ports : a.ports.intersect(b.ports)
   if (ports.isEmpty()) return null
-  const sourcePorts = a.sourcePorts.intersect(b.sourcePorts)
+  const sourcePorts = a.sourcePorts === b.sourcePorts ? b.sourcePorts : a.sourcePorts.intersect(b.sourcePorts)
   if (sourcePorts.isEmpty()) return null
   if (from === b.from && to === b.to && protocols === b.protocols && ports === b.ports && sourcePorts === b.sourcePorts) return b
   return {from, to, protocols, ports, sourcePorts}
@@ -86,22 +87,22 @@ export function coversBox(outer: Box, inner: Box): boolean {
 export function subtractBox(a: Box, d: Box): Box[] {
   if (!overlapsBox(a, d)) return [a]
   if (coversBox(d, a)) return []
+  // every piece a literal of the five dimensions (`a` may be a rule object that is also a box)
   const out: Box[] = []
-  let rest: Box = a
-  const fromOut = rest.from.subtract(d.from)
-  if (!fromOut.isEmpty()) out.push({...rest, from: fromOut})
-  rest = {...rest, from: rest.from.intersect(d.from)}
-  const toOut = rest.to.subtract(d.to)
-  if (!toOut.isEmpty()) out.push({...rest, to: toOut})
-  rest = {...rest, to: rest.to.intersect(d.to)}
-  const protoOut = rest.protocols.subtract(d.protocols)
-  if (!protoOut.isEmpty()) out.push({...rest, protocols: protoOut})
-  rest = {...rest, protocols: rest.protocols.intersect(d.protocols)}
-  const portOut = rest.ports.subtract(d.ports)
-  if (!portOut.isEmpty()) out.push({...rest, ports: portOut})
-  rest = {...rest, ports: rest.ports.intersect(d.ports)}
-  const sportOut = rest.sourcePorts.subtract(d.sourcePorts)
-  if (!sportOut.isEmpty()) out.push({...rest, sourcePorts: sportOut})
+  const fromOut = a.from.subtract(d.from)
+  const from = a.from.intersect(d.from)
+  if (!fromOut.isEmpty()) out.push({from: fromOut, to: a.to, protocols: a.protocols, ports: a.ports, sourcePorts: a.sourcePorts})
+  const toOut = a.to.subtract(d.to)
+  const to = a.to.intersect(d.to)
+  if (!toOut.isEmpty()) out.push({from, to: toOut, protocols: a.protocols, ports: a.ports, sourcePorts: a.sourcePorts})
+  const protoOut = a.protocols.subtract(d.protocols)
+  const protocols = a.protocols.intersect(d.protocols)
+  if (!protoOut.isEmpty()) out.push({from, to, protocols: protoOut, ports: a.ports, sourcePorts: a.sourcePorts})
+  const portOut = a.ports.subtract(d.ports)
+  const ports = a.ports.intersect(d.ports)
+  if (!portOut.isEmpty()) out.push({from, to, protocols, ports: portOut, sourcePorts: a.sourcePorts})
+  const sportOut = a.sourcePorts.subtract(d.sourcePorts)
+  if (!sportOut.isEmpty()) out.push({from, to, protocols, ports, sourcePorts: sportOut})
   return out
 }
 
@@ -118,11 +119,18 @@ export function mergeBoxes(boxes: Box[]): Box[] {
         .map((d) => keyOf(b[d]))
         .join('|')
       const prev = groups.get(key)
-      groups.set(key, prev ? {...prev, [dim]: (prev[dim] as any).union(b[dim])} : b)
+      groups.set(key, prev ? withDimension(prev, dim, (prev[dim] as any).union(b[dim])) : b)
     }
     cur = [...groups.values()]
   }
   return cur
+}
+
+/** `b` with one dimension replaced, as a plain five-field box. */
+function withDimension(b: Box, dim: keyof Box, value: Box[keyof Box]): Box {
+  const out = {from: b.from, to: b.to, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts}
+  ;(out as Record<keyof Box, unknown>)[dim] = value
+  return out
 }
 
 function keyOf(v: unknown): string {

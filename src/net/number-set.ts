@@ -19,6 +19,7 @@ export class NumberSet {
   }
 
   intersect(o: NumberSet): this {
+    if (o === this) return this
     // one side within the other: that side, as reuse would give it, without a new list
     if (covers(o.ranges, this.ranges)) return this
     if (o.constructor === this.constructor && covers(this.ranges, o.ranges)) return o as this

@@ -13,7 +13,7 @@ import {forwardingFilter, type NatOrder} from '../model/nat.js'
 import {AddressSet} from '../net/address-set.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {lastSegment, type ParseState, ruleText} from './cloud-common.js'
-import {asObjects, asText, isObject, type JsonObject, type PositionedJson} from './json-positions.js'
+import {asObjects, asText, isObject, type JsonObject} from './json-positions.js'
 
 const TYPES = {
   lb: 'microsoft.network/loadbalancers',
@@ -104,7 +104,7 @@ const PROTOCOLS: Record<string, ProtocolSet> = {tcp: ProtocolSet.of(6), udp: Pro
 /**
  * One `nat-forward` exposure per inbound NAT rule, and the backend each rule goes to (for the NAT order).
  */
-export function lbExposures(x: LbExport, json: PositionedJson, state: ParseState): Map<Exposure, Backend> {
+export function lbExposures(x: LbExport, lineOf: (node: object) => number, state: ParseState): Map<Exposure, Backend> {
   const backends = new Map<Exposure, Backend>()
   for (const lb of x.lbs) {
     const lbName = asText(lb.name) ?? 'lb'
@@ -115,7 +115,7 @@ export function lbExposures(x: LbExport, json: PositionedJson, state: ParseState
       .map((r) => ({r, name: (asText(r.name) ?? '').split('/').slice(1).join('/')}))
     for (const {r, name: ruleName} of [...asObjects(props(lb).inboundNatRules).map((r) => ({r, name: asText(r.name)})), ...children]) {
       const p = props(r)
-      const line = json.lineOf(r)
+      const line = lineOf(r)
       const text = ruleText(r)
       const doubts: DoubtNote[] = []
       const proto = (asText(p.protocol) ?? '').toLowerCase()

@@ -16,9 +16,10 @@ import {type DoubtNote, note} from '../model/doubts.js'
 import {attachment, deviceModel, type DeviceInterface} from '../model/device.js'
 import type {Direction} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
-import {box} from '../net/match.js'
+import type {Box} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {IrmError} from '../core/errors.js'
+import {stageDone} from '../core/stages.js'
 import {type ExposureMeta, lastSegment, ParseState, parsePortText, permitsToExposures, ruleText, serviceBoxes} from './cloud-common.js'
 import {type EvalRule, evaluateList} from '../model/evaluate.js'
 import {asObjects, asStrings, asText, isObject, type JsonObject, type JsonValue, parseJsonWithPositions, type PositionedJson} from './json-positions.js'
@@ -132,7 +133,15 @@ interface Side {
 
 const TAG = /^[A-Za-z][A-Za-z0-9._-]*$/
 
+const NO_NAMES: string[] = []
+const NO_DOUBTS: DoubtNote[] = []
+
 function readSide(prefixes: string[], asgs: string[]): Side {
+  // nearly every side of a big NSG is one plain prefix: its set alone, nothing named, nothing doubted
+  if (prefixes.length === 1 && asgs.length === 0) {
+    const cidr = AddressSet.parseIpv4(prefixes[0])
+    if (cidr) return {set: cidr, names: NO_NAMES, doubts: NO_DOUBTS, namedOnly: false, concrete: true, bad: NO_NAMES}
+  }
   const side: Side = {set: AddressSet.EMPTY, names: [], doubts: [], namedOnly: false, concrete: true, bad: []}
   const sets: AddressSet[] = []
   for (const prefix of prefixes) {
@@ -162,53 +171,90 @@ function readSide(prefixes: string[], asgs: string[]): Side {
     side.doubts.push(note('members-unknown', `application security group ${asgs.join(', ')}: member addresses are not in this export`))
     if (prefixes.length === 0) side.namedOnly = true
   }
-  side.set = prefixes.length === 0 ? AddressSet.ANY : AddressSet.unionAll(sets)
+  side.set = prefixes.length === 0 ? AddressSet.ANY : sets.length === 1 ? sets[0] : AddressSet.unionAll(sets)
   return side
 }
 
-function readPorts(list: string[], bad: string[]): PortSet {
-  if (list.length === 0) return PortSet.ALL
-  let out = PortSet.EMPTY
-  for (const t of list) {
-    const p = parsePortText(t)
-    if (p) out = out.union(p)
-    else bad.push(t)
+/**
+ * What the rules of one NSG share: port and protocol sets by their text and service boxes by their
+ * sets, so 10^5 rules on a few dozen ports hold a few dozen sets (and the evaluator sees the same
+ * objects, which it compares by identity first).
+ */
+class NsgReader {
+  private readonly portTexts = new Map<string, PortSet | null>()
+  private readonly protocolTexts = new Map<string, ProtocolSet | null>()
+  private readonly services = new Map<ProtocolSet, Map<PortSet, Map<PortSet, Array<Pick<Box, 'protocols' | 'ports' | 'sourcePorts'>>>>>()
+
+  ports(list: string[], bad: string[]): PortSet {
+    if (list.length === 0) return PortSet.ALL
+    let out = PortSet.EMPTY
+    for (const t of list) {
+      let p = this.portTexts.get(t)
+      if (p === undefined) {
+        p = parsePortText(t)
+        this.portTexts.set(t, p)
+      }
+      if (p) out = out.union(p)
+      else bad.push(t)
+    }
+    return out.isEmpty() ? PortSet.ALL : out
   }
-  return out.isEmpty() ? PortSet.ALL : out
+
+  /** ALL for `*`/`any`, null when unknown. */
+  protocols(text: string): ProtocolSet | null {
+    let p = this.protocolTexts.get(text)
+    if (p === undefined) {
+      const proto = text.toLowerCase()
+      p = proto === '*' || proto === 'any' ? ProtocolSet.ALL : PROTOCOLS[proto] ? ProtocolSet.of(...PROTOCOLS[proto]) : null
+      this.protocolTexts.set(text, p)
+    }
+    return p
+  }
+
+  serviceBoxes(protocols: ProtocolSet, ports: PortSet, sourcePorts: PortSet): Array<Pick<Box, 'protocols' | 'ports' | 'sourcePorts'>> {
+    let byPorts = this.services.get(protocols)
+    if (!byPorts) this.services.set(protocols, (byPorts = new Map()))
+    let bySource = byPorts.get(ports)
+    if (!bySource) byPorts.set(ports, (bySource = new Map()))
+    let out = bySource.get(sourcePorts)
+    if (!out) bySource.set(sourcePorts, (out = serviceBoxes(protocols, ports, sourcePorts)))
+    return out
+  }
 }
 
-function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<ExposureMeta>> {
+function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState, reader: NsgReader): Array<EvalRule<ExposureMeta>> {
   const access = r.access.toLowerCase()
   const problems: string[] = []
   if (access !== 'allow' && access !== 'deny') problems.push(`unknown access '${r.access}'`)
-  const proto = r.protocol.toLowerCase()
-  const protocols = proto === '*' || proto === 'any' ? ProtocolSet.ALL : PROTOCOLS[proto] ? ProtocolSet.of(...PROTOCOLS[proto]) : null
+  const protocols = reader.protocols(r.protocol)
   if (!protocols) problems.push(`unknown protocol '${r.protocol}'`)
   const src = readSide(r.sourcePrefixes, r.sourceAsgs)
   const dst = readSide(r.destinationPrefixes, r.destinationAsgs)
-  for (const b of [...src.bad, ...dst.bad]) problems.push(`not an address, CIDR or service tag: '${b}'`)
+  for (const b of src.bad) problems.push(`not an address, CIDR or service tag: '${b}'`)
+  for (const b of dst.bad) problems.push(`not an address, CIDR or service tag: '${b}'`)
   const badPorts: string[] = []
-  const ports = readPorts(r.destinationPorts, badPorts)
-  const sourcePorts = readPorts(r.sourcePorts, badPorts)
+  const ports = reader.ports(r.destinationPorts, badPorts)
+  const sourcePorts = reader.ports(r.sourcePorts, badPorts)
   for (const b of badPorts) problems.push(`not a port or port range: '${b}'`)
   // every problem of a rule is a value that does not read (access, protocol, prefix, port)
   for (const p of problems) state.unknown(r.line, 'bad-value', p, r.text)
   if (!r.implied) state.count(problems.length === 0)
   if (access !== 'allow' && access !== 'deny') return []
 
-  const doubts = [...src.doubts, ...dst.doubts]
+  const doubts = src.doubts.length || dst.doubts.length ? [...src.doubts, ...dst.doubts] : []
   if (!protocols) doubts.push(note('unknown-service', `unknown protocol '${r.protocol}' read as any; exposure may be broader`))
   if (problems.length) doubts.push(note('partly-understood', 'part of this rule was not understood; exposure may be broader or narrower'))
   if (r.implied) doubts.push(note('vendor-default', 'Azure default rule, added because the export has no defaultSecurityRules'))
   // where the rule's `*` lands: the subnets/NICs the NSG is attached to
   const attached = nsg.attachments.length ? nsg.attachments : [nsg.name]
   const inbound = r.direction === 'inbound'
+  const name = `${nsg.name}/${r.name}`
   const meta: ExposureMeta = {
     kind: 'filter',
     direction: r.direction,
     line: r.line,
-    rule: `${nsg.name}/${r.name}`,
-    name: `${nsg.name}/${r.name}`,
+    rule: name,
+    name,
     text: r.text,
     doubts,
     fromSets: src.names.length ? src.names : inbound ? [] : attached,
@@ -216,24 +262,31 @@ function nsgRule(nsg: Nsg, r: NsgRule, state: ParseState): Array<EvalRule<Exposu
     // only the peer side of a named-only ASG is empty; the protected side stays any, named
     namedSourceOnly: src.namedOnly && inbound,
     namedDestinationOnly: dst.namedOnly && !inbound,
-    // an NSG filters at the subnets and NICs it is attached to: inbound enters there, outbound leaves there
-    ...(nsg.attachments.length ? (inbound ? {ingress: attachment(nsg.attachments)} : {egress: attachment(nsg.attachments)}) : {}),
+  }
+  // an NSG filters at the subnets and NICs it is attached to: inbound enters there, outbound leaves there
+  if (nsg.attachments.length) {
+    if (inbound) meta.ingress = attachment(nsg.attachments)
+    else meta.egress = attachment(nsg.attachments)
   }
   const opaque = access === 'deny' && (problems.length > 0 || !src.concrete || !dst.concrete)
-  return serviceBoxes(protocols ?? ProtocolSet.ALL, ports, sourcePorts).map((s) => ({
-    match: box({...s, from: src.set, to: dst.set}),
-    action: access === 'allow' ? 'allow' : 'deny',
-    opaque,
-    meta,
-  }))
+  const action = access === 'allow' ? 'allow' : 'deny'
+  const services = reader.serviceBoxes(protocols ?? ProtocolSet.ALL, ports, sourcePorts)
+  const out: Array<EvalRule<ExposureMeta>> = []
+  for (const s of services) {
+    out.push({match: {from: src.set, to: dst.set, protocols: s.protocols, ports: s.ports, sourcePorts: s.sourcePorts}, action, opaque, meta})
+  }
+  return out
 }
 
 /** Both directions of one NSG, priority order, first match; the defaults end each list. */
 export function nsgExposures(nsg: Nsg, state: ParseState): void {
   const rules = nsg.hasDefaults ? nsg.rules : [...nsg.rules, ...impliedDefaultRules(nsg)]
+  const reader = new NsgReader()
   for (const direction of ['inbound', 'outbound'] as const) {
     const ordered = rules.filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority)
-    permitsToExposures(evaluateList(ordered.flatMap((r) => nsgRule(nsg, r, state)), 'deny', undefined, {recordDenies: true}), state)
+    const evalRules: Array<EvalRule<ExposureMeta>> = []
+    for (const r of ordered) for (const e of nsgRule(nsg, r, state, reader)) evalRules.push(e)
+    permitsToExposures(evaluateList(evalRules, 'deny', undefined, {recordDenies: true}), state)
   }
 }
 
@@ -299,6 +352,58 @@ function parentNsgName(o: JsonObject): string {
   return name.includes('/') ? name.split('/')[0] : 'nsg'
 }
 
+/** The NSGs of an export (load balancers go to `lb`); only line numbers outlive the JSON tree. */
+function readExport(text: string, state: ParseState, lb: LbExport): {nsgs: Map<string, Nsg>; lineOf: (node: object) => number} {
+  const json = parseJsonWithPositions(text)
+  stageDone('tokenize')
+  const root = json.value
+  if (!isObject(root) && !Array.isArray(root)) {
+    throw new IrmError('CONFIG_WRONG_FORMAT', 'not an Azure NSG JSON document (expected an object or an array)', {line: 1})
+  }
+  let items: JsonValue[]
+  if (Array.isArray(root)) items = root
+  else if (Array.isArray(root.value)) items = root.value
+  else if (Array.isArray(root.resources)) {
+    items = root.resources
+    const defaults = new Map<string, JsonValue>()
+    if (isObject(root.parameters)) {
+      for (const [name, p] of Object.entries(root.parameters)) if (isObject(p) && p.defaultValue !== undefined) defaults.set(name, p.defaultValue)
+    }
+    applyParameterDefaults(items, defaults)
+  } else items = [root]
+  const nsgs = new Map<string, Nsg>()
+  const loose: JsonObject[] = []
+  for (const item of items) {
+    if (isObject(item) && lb.take(item)) continue
+    if (isObject(item) && looksLikeNsg(item)) {
+      const nsg = readNsg(item, json)
+      const seen = nsgs.get(nsg.name)
+      if (seen) seen.rules.push(...nsg.rules)
+      else nsgs.set(nsg.name, nsg)
+    } else if (isObject(item) && looksLikeRule(item)) {
+      loose.push(item)
+    } else {
+      const where = isObject(item) || Array.isArray(item) ? json.lineOf(item) : 1
+      const type = isObject(item) ? asText(item.type) : undefined
+      // ARM templates hold other resources (VMs, VNets): not permits, understood and skipped
+      if (type && Array.isArray(isObject(root) ? root.resources : undefined)) continue
+      state.count(false)
+      state.unknown(where, 'unknown-statement', 'not a network security group or security rule', ruleText(item))
+    }
+  }
+  for (const r of loose) {
+    const name = parentNsgName(r)
+    let nsg = nsgs.get(name)
+    if (!nsg) {
+      // a rule list from `az network nsg rule list` carries no defaults: Azure adds them
+      nsg = {name, line: json.lineOf(r), rules: [], attachments: [], hasDefaults: false}
+      nsgs.set(name, nsg)
+    }
+    nsg.rules.push(readNsgRule(r, (n) => json.lineOf(n), ruleText(r)))
+  }
+  return {nsgs, lineOf: json.lineOf}
+}
+
 export const azure: SourceParser = {
   type: 'azure',
   description:
@@ -315,58 +420,14 @@ export const azure: SourceParser = {
     return /"sourceAddressPrefix(es)?"\s*:/.test(head) && /"access"\s*:/.test(head) ? 0.7 : 0
   },
   parse(text) {
-    const json = parseJsonWithPositions(text)
-    const root = json.value
-    if (!isObject(root) && !Array.isArray(root)) {
-      throw new IrmError('CONFIG_WRONG_FORMAT', 'not an Azure NSG JSON document (expected an object or an array)', {line: 1})
-    }
     const state = new ParseState()
-    let items: JsonValue[]
-    if (Array.isArray(root)) items = root
-    else if (Array.isArray(root.value)) items = root.value
-    else if (Array.isArray(root.resources)) {
-      items = root.resources
-      const defaults = new Map<string, JsonValue>()
-      if (isObject(root.parameters)) {
-        for (const [name, p] of Object.entries(root.parameters)) if (isObject(p) && p.defaultValue !== undefined) defaults.set(name, p.defaultValue)
-      }
-      applyParameterDefaults(items, defaults)
-    }
-    else items = [root]
-    const nsgs = new Map<string, Nsg>()
-    const loose: JsonObject[] = []
     const lb = new LbExport()
-    for (const item of items) {
-      if (isObject(item) && lb.take(item)) continue
-      if (isObject(item) && looksLikeNsg(item)) {
-        const nsg = readNsg(item, json)
-        const seen = nsgs.get(nsg.name)
-        if (seen) seen.rules.push(...nsg.rules)
-        else nsgs.set(nsg.name, nsg)
-      } else if (isObject(item) && looksLikeRule(item)) {
-        loose.push(item)
-      } else {
-        const where = isObject(item) || Array.isArray(item) ? json.lineOf(item) : 1
-        const type = isObject(item) ? asText(item.type) : undefined
-        // ARM templates hold other resources (VMs, VNets): not permits, understood and skipped
-        if (type && Array.isArray(isObject(root) ? root.resources : undefined)) continue
-        state.count(false)
-        state.unknown(where, 'unknown-statement', 'not a network security group or security rule', ruleText(item))
-      }
-    }
-    for (const r of loose) {
-      const name = parentNsgName(r)
-      let nsg = nsgs.get(name)
-      if (!nsg) {
-        // a rule list from `az network nsg rule list` carries no defaults: Azure adds them
-        nsg = {name, line: json.lineOf(r), rules: [], attachments: [], hasDefaults: false}
-        nsgs.set(name, nsg)
-      }
-      nsg.rules.push(readNsgRule(r, (n) => json.lineOf(n), ruleText(r)))
-    }
+    // the JSON tree is garbage once the rules are read: the evaluation below does not keep it alive
+    const {nsgs, lineOf} = readExport(text, state, lb)
+    stageDone('model')
     for (const nsg of nsgs.values()) nsgExposures(nsg, state)
     // load-balancer inbound NAT rules, composed with the NSG rules on their backends
-    const backends = lbExposures(lb, json, state)
+    const backends = lbExposures(lb, lineOf, state)
     const result = state.result()
     if (!lb.lbs.length) return {...result, device: nsgDevice([...nsgs.values()])}
     const nat = composeNat(result.exposures, azureNatOrder(backends))

@@ -87,9 +87,9 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
   const ledger = new LineLedger(redact)
   const roots: CiscoNode[] = []
   const stack: Array<{indent: number; node: CiscoNode}> = []
-  const lines = inputLines({file: '', text}).map((l) => l.text)
+  const lines = inputLines({file: '', text})
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]
+    const raw = lines[i].text
     const trimmed = raw.trim()
     if (!trimmed || trimmed.startsWith('!') || (options.colonComments && trimmed.startsWith(':'))) continue
     const lineNo = i + 1
@@ -109,7 +109,7 @@ export function readCiscoText(text: string, options: ReadOptions, redact: (t: st
       const delim = rest.startsWith('^C') ? '^C' : rest[0]
       if (rest.slice(delim.length).includes(delim)) continue
       for (i++; i < lines.length; i++) {
-        const bannerLine = lines[i]
+        const bannerLine = lines[i].text
         if (bannerLine.trim()) {
           // banner text is understood (ignored); it is never echoed
           const bn: CiscoNode = {line: i + 1, text: '', words: [], children: []}
@@ -239,21 +239,31 @@ export interface CiscoRuleMeta {
   via?: readonly string[]
 }
 
+// the last rule's redacted text: a rule's pieces and its bindings (10^5 ACEs, several exposures each)
+// come one after another, so its text is redacted once, not once per exposure
+let lastNode: CiscoNode | undefined
+let lastRedact: ((t: string) => string) | undefined
+let lastText = ''
+
+function redactedText(node: CiscoNode, redact: (t: string) => string): string {
+  if (node !== lastNode || redact !== lastRedact) {
+    lastText = redact(node.text)
+    lastNode = node
+    lastRedact = redact
+  }
+  return lastText
+}
+
 /** An inbound allow exposure for a permitted box of a Cisco rule, its text redacted. */
 export function ciscoExposure(kind: Exposure['kind'], b: Box, meta: CiscoRuleMeta, redact: (t: string) => string, extra: Omit<ExposureInit, 'kind' | 'box' | 'line' | 'rule'> = {}): Exposure {
-  return buildExposure({
-    kind,
-    box: b,
-    line: meta.node.line,
-    rule: meta.rule,
-    text: redact(meta.node.text),
-    ...extra,
-    ...(meta.name ? {name: meta.name} : {}),
-    ...(meta.fromSets?.length ? {fromSets: meta.fromSets} : {}),
-    ...(meta.toSets?.length ? {toSets: meta.toSets} : {}),
-    ...(meta.via?.length ? {via: meta.via} : {}),
-    doubts: [...(extra.doubts ?? []), ...meta.doubts],
-  })
+  // what extra says wins over the rule's text; the rule's names and sets win over extra's
+  const init: ExposureInit = Object.assign({kind, box: b, line: meta.node.line, rule: meta.rule, text: redactedText(meta.node, redact)}, extra)
+  if (meta.name) init.name = meta.name
+  if (meta.fromSets?.length) init.fromSets = meta.fromSets
+  if (meta.toSets?.length) init.toSets = meta.toSets
+  if (meta.via?.length) init.via = meta.via
+  init.doubts = extra.doubts?.length ? [...extra.doubts, ...meta.doubts] : meta.doubts
+  return buildExposure(init)
 }
 
 /** Cisco redaction: the shared patterns know every Cisco form (keys, SNMP host communities, positional secrets). */

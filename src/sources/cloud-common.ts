@@ -11,7 +11,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts} from '../net/protocol.js'
 import type {EvalResult} from '../model/evaluate.js'
 import {isObject, type JsonValue} from './json-positions.js'
-import {jsonMayHoldSecret, REDACTED, redactLine} from './redact.js'
+import {holdsSecretWord, jsonMayHoldSecret, MAX_ECHO, REDACTED, redactLine} from './redact.js'
 import {buildExposure} from '../model/build.js'
 import type {DoubtNote} from '../model/doubts.js'
 import {ParseLedger} from './kit/ledger.js'
@@ -25,17 +25,87 @@ const SECRET_KEY = /pre_?shared|psk|password|passphrase|secret|private_?key|toke
 
 const MAX_TEXT = 400
 
+// What the replacer of ruleText and the keyword prefilter would make of a rule, read from its strings:
+const CLEAN = 0 // no replacer, no keyword: the JSON text is final as it is
+const WORDS = 1 // no replacer; some string holds a keyword (or prints escaped): the text takes the prefilter
+const REPLACE = 2 // a secret-named key or a Pulumi secret: printed through the replacer
+
+// keys and short values seen so far and their verdicts: bounded, the strings are input
+const seenKeys = new Map<string, number>()
+const seenValues = new Map<string, number>()
+const SEEN_MAX = 4096
+const SEEN_LENGTH = 40
+
+/** A key: REPLACE when the replacer touches it, WORDS when it holds a keyword, else CLEAN. */
+function keyVerdict(key: string): number {
+  let v = seenKeys.get(key)
+  if (v === undefined) {
+    v = SECRET_KEY.test(key) || key === '__defaults' || key === '__meta' ? REPLACE : wordVerdict(key)
+    if (seenKeys.size < SEEN_MAX) seenKeys.set(key, v)
+  }
+  return v
+}
+
+/** A string as JSON prints it between its quotes: one with an escape is left to the whole-text test. */
+function wordVerdict(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return WORDS
+  }
+  return holdsSecretWord(s) ? WORDS : CLEAN
+}
+
+function valueVerdict(s: string): number {
+  if (s.length > SEEN_LENGTH) return wordVerdict(s)
+  let v = seenValues.get(s)
+  if (v === undefined) {
+    v = wordVerdict(s)
+    if (seenValues.size < SEEN_MAX) seenValues.set(s, v)
+  }
+  return v
+}
+
+/** The worst verdict over a value's keys and strings (numbers, booleans and null hold no keyword). */
+function verdict(v: JsonValue): number {
+  if (typeof v === 'string') return valueVerdict(v)
+  if (v === null || typeof v !== 'object') return CLEAN
+  let worst = CLEAN
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const w = verdict(x)
+      if (w === REPLACE) return REPLACE
+      if (w > worst) worst = w
+    }
+    return worst
+  }
+  if (PULUMI_SECRET_SIG in v) return REPLACE
+  for (const key in v) {
+    const k = keyVerdict(key)
+    if (k === REPLACE) return REPLACE
+    const w = verdict(v[key])
+    if (w === REPLACE) return REPLACE
+    worst = Math.max(worst, k, w)
+  }
+  return worst
+}
+
+function replaceSecrets(key: string, v: JsonValue): JsonValue | undefined {
+  if (key && SECRET_KEY.test(key)) return REDACTED
+  if (isObject(v) && PULUMI_SECRET_SIG in v) return REDACTED
+  // pulumi bookkeeping, not configuration
+  if (key === '__defaults' || key === '__meta') return undefined
+  return v
+}
+
 /** One line of JSON for a rule: secret-looking keys and Pulumi secrets dropped, redacted, shortened. */
 export function ruleText(value: JsonValue | undefined): string {
-  const json = JSON.stringify(value ?? null, (key, v: JsonValue) => {
-    if (key && SECRET_KEY.test(key)) return REDACTED
-    if (isObject(v) && PULUMI_SECRET_SIG in v) return REDACTED
-    // pulumi bookkeeping, not configuration
-    if (key === '__defaults' || key === '__meta') return undefined
-    return v
-  })
-  // most rules hold no secret word: their JSON skips the redaction chain (20 patterns per rule)
-  const text = json !== undefined && !jsonMayHoldSecret(json) ? json : redactLine(json ?? 'null')
+  const v = value ?? null
+  // most rules hold no secret-named key and no keyword: the replacer (a call per member) and the
+  // prefilter over the whole text would change nothing, and the strings were tested one by one
+  const w = verdict(v)
+  const json = w === REPLACE ? JSON.stringify(v, replaceSecrets) : JSON.stringify(v)
+  const cleared = json !== undefined && (w === CLEAN ? json.length <= MAX_ECHO && (json[0] === '{' || json[0] === '[') : !jsonMayHoldSecret(json))
+  const text = cleared ? json : redactLine(json ?? 'null')
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text
 }
 
@@ -92,22 +162,23 @@ export interface ExposureMeta {
 }
 
 export function exposureOf(b: Box, meta: ExposureMeta): Exposure {
+  // one init object per exposure, no spreads: the builder skips what is undefined or empty as before
   return buildExposure({
     kind: meta.kind,
     direction: meta.direction,
-    box: {...b, from: meta.namedSourceOnly ? AddressSet.EMPTY : b.from, to: meta.namedDestinationOnly ? AddressSet.EMPTY : b.to},
+    box: meta.namedSourceOnly || meta.namedDestinationOnly ? {...b, from: meta.namedSourceOnly ? AddressSet.EMPTY : b.from, to: meta.namedDestinationOnly ? AddressSet.EMPTY : b.to} : b,
     line: meta.line,
     rule: meta.rule,
-    ...(meta.name ? {name: meta.name} : {}),
-    ...(meta.text !== undefined ? {text: meta.text} : {}),
-    ...(meta.fromZones?.length ? {fromZones: meta.fromZones} : {}),
-    ...(meta.toZones?.length ? {toZones: meta.toZones} : {}),
-    ...(meta.fromSets ? {fromSets: meta.fromSets} : {}),
-    ...(meta.toSets ? {toSets: meta.toSets} : {}),
-    ...(meta.ingress ? {ingress: meta.ingress} : {}),
-    ...(meta.egress ? {egress: meta.egress} : {}),
-    ...(meta.file ? {file: meta.file} : {}),
-    ...(meta.doubts ? {doubts: meta.doubts} : {}),
+    name: meta.name || undefined,
+    text: meta.text,
+    fromZones: meta.fromZones?.length ? meta.fromZones : undefined,
+    toZones: meta.toZones?.length ? meta.toZones : undefined,
+    fromSets: meta.fromSets,
+    toSets: meta.toSets,
+    ingress: meta.ingress,
+    egress: meta.egress,
+    file: meta.file || undefined,
+    doubts: meta.doubts,
   })
 }
 

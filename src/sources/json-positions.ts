@@ -31,10 +31,15 @@ const KEY_LINE_DEPTH = 6
 // positions live on the values themselves under symbols (a WeakMap of millions of objects costs GC)
 const LINE = Symbol('line')
 const KEY_LINES = Symbol('keyLines')
+const KEY_INDEX = Symbol('keyIndex')
+// past this many keys a lookup builds a map once (the root of an export may hold thousands of keys)
+const KEY_SCAN_MAX = 32
 
 interface Positioned {
   [LINE]?: number
-  [KEY_LINES]?: Record<string, number>
+  /** Key, line, key, line… in the order read (a flat array: a dictionary per object is slower to fill and to collect). */
+  [KEY_LINES]?: Array<string | number>
+  [KEY_INDEX]?: Map<string, number>
 }
 
 export function parseJsonWithPositions(text: string): PositionedJson {
@@ -120,7 +125,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
 
   const readObject = (depth: number): JsonObject => {
     const obj: JsonObject = {}
-    const keyLines: Record<string, number> | undefined = depth < KEY_LINE_DEPTH ? Object.create(null) : undefined
+    const keyLines: Array<string | number> | undefined = depth < KEY_LINE_DEPTH ? [] : undefined
     // symbol keys stay out of Object.keys, for…in and JSON.stringify
     ;(obj as Positioned)[LINE] = line
     if (keyLines) (obj as Positioned)[KEY_LINES] = keyLines
@@ -142,7 +147,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       // a "__proto__" key must stay data, never become the prototype
       if (key === '__proto__') Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true})
       else obj[key] = value
-      if (keyLines) keyLines[key] = keyLine
+      if (keyLines) keyLines.push(key, keyLine)
       skipWhitespace()
       const d = text.charCodeAt(i)
       i++
@@ -182,7 +187,20 @@ export function parseJsonWithPositions(text: string): PositionedJson {
     lineOf(node: object, key?: string): number {
       const p = node as Positioned
       const line = p[LINE] ?? 0
-      return key === undefined ? line : (p[KEY_LINES]?.[key] ?? line)
+      const keyLines = key === undefined ? undefined : p[KEY_LINES]
+      if (!keyLines) return line
+      if (keyLines.length > 2 * KEY_SCAN_MAX) {
+        let index = p[KEY_INDEX]
+        if (!index) {
+          index = new Map()
+          for (let k = 0; k < keyLines.length; k += 2) index.set(keyLines[k] as string, keyLines[k + 1] as number)
+          p[KEY_INDEX] = index
+        }
+        return index.get(key as string) ?? line
+      }
+      // the last of repeated keys, as the value is
+      for (let k = keyLines.length - 2; k >= 0; k -= 2) if (keyLines[k] === key) return keyLines[k + 1] as number
+      return line
     },
   }
 }

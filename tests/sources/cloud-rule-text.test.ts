@@ -9,8 +9,8 @@ import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {ruleText} from '../../src/sources/cloud-common.js'
-import {jsonMayHoldSecret, REDACTED, redactEveryPattern} from '../../src/sources/redact.js'
+import {PULUMI_SECRET_SIG, ruleText} from '../../src/sources/cloud-common.js'
+import {jsonMayHoldSecret, REDACTED, redactEveryPattern, redactLine} from '../../src/sources/redact.js'
 import {CORPUS, filesUnder, FIXTURES} from '../helpers/sources.js'
 
 const CLOUD = ['aws', 'azure', 'gcp', 'pulumi']
@@ -65,6 +65,33 @@ describe('ruleText redaction shortcut', () => {
         if (!jsonMayHoldSecret(json)) expect(redactEveryPattern(json)).toBe(json)
       }),
       {numRuns: 2000, seed: 19},
+    )
+  })
+  it('reads a rule string by string as the replacer and the whole-text prefilter would', () => {
+    // the shortcut of ruleText: the replacer only when a key or a Pulumi secret needs it, and the
+    // keyword test per string instead of over the whole text (escapes and control characters included)
+    const SECRET_KEY = /pre_?shared|psk|password|passphrase|secret|private_?key|token|ciphertext|plaintext|customergatewayconfiguration|sharedkey|auth_?key/i
+    const reference = (v: unknown): string => {
+      const json = JSON.stringify(v ?? null, (key, x: unknown) => {
+        if (key && SECRET_KEY.test(key)) return REDACTED
+        if (x !== null && typeof x === 'object' && !Array.isArray(x) && PULUMI_SECRET_SIG in x) return REDACTED
+        if (key === '__defaults' || key === '__meta') return undefined
+        return x
+      })
+      const text = !jsonMayHoldSecret(json) ? json : redactLine(json)
+      return text.length > 400 ? `${text.slice(0, 399)}…` : text
+    }
+    const word = fc.constantFrom('Allow', 'x\u001bearer', 'e\nc', 'p\u0000ass', 'a"b', 'c\\d', '\ud800', 'pass', 'Key', 'x=y', 'https://a', '-----', 'ascii-text', '10.0.0.0/8', '*', 'rule 1')
+    const key = fc.constantFrom('name', 'password', 'psk', '__meta', '__defaults', 'token', 'Auth', 'sig', 'x\u001bearer', 'a"b', PULUMI_SECRET_SIG, 'properties')
+    const leaf = fc.oneof(word, fc.string({maxLength: 12}), fc.string({unit: 'binary', maxLength: 6}), fc.integer(), fc.boolean(), fc.constant(null), fc.double())
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({depthSize: 'small'}, leaf, fc.array(tie('node'), {maxLength: 3}), fc.dictionary(fc.oneof(key, fc.string({maxLength: 8})), tie('node'), {maxKeys: 4})),
+    })).node
+    fc.assert(
+      fc.property(tree, (v) => {
+        expect(ruleText(v as never)).toBe(reference(v))
+      }),
+      {numRuns: 3000, seed: 19},
     )
   })
 })

@@ -3,7 +3,7 @@
  * group is expanded once however many rules use it. Every definition line gets its verdict in expandAll.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {formatIp, maskedRangesV4, parseCidr, parseIp} from '../../net/ip.js'
+import {formatIp, maskedRangesV4, parseCidr, parseIp, parseIpv4Fast} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {cidrSet, type CiscoNode, ICMP_TYPES, type LineLedger, PORT_OPS, type ReadError, readPortOp, type ServiceTerm} from '../cisco-common.js'
@@ -103,6 +103,9 @@ export class AsaObjects {
   /** An address in host position: a literal or a `name` alias. */
   hostAddress(text: string): AddressSet | null {
     const literal = this.names.get(text) ?? text
+    // a dotted quad (nearly every host of a big config): no intermediate object
+    const v4 = parseIpv4Fast(literal)
+    if (v4 !== undefined) return AddressSet.fromRange(4, v4, v4)
     const ip = parseIp(literal)
     return ip ? AddressSet.fromRange(ip.family, ip.value, ip.value) : null
   }
@@ -117,6 +120,17 @@ export class AsaObjects {
    */
   maskedAddress(addr: string, mask: string): {set: AddressSet; note?: DoubtNote} | null {
     const literal = this.names.get(addr) ?? addr
+    // dotted address and contiguous dotted mask (nearly every ACE): the range without parseCidr's strings
+    const a4 = parseIpv4Fast(literal)
+    const m4 = a4 === undefined ? undefined : parseIpv4Fast(mask)
+    if (a4 !== undefined && m4 !== undefined) {
+      const hostBits = ~m4 >>> 0
+      if (((hostBits + 1) & hostBits) === 0) {
+        if (m4 === 0) return {set: AddressSet.ANY4}
+        const start = (a4 & m4) >>> 0
+        return {set: AddressSet.fromRange(4, start, (start | hostBits) >>> 0)}
+      }
+    }
     const c = parseCidr(`${literal}/${mask}`)
     if (c) return {set: cidrSet(c)}
     const a = parseIp(literal)

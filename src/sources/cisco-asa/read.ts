@@ -140,7 +140,9 @@ const IGNORED: IgnoredTable = new Map(Object.entries({
 const IDENTITY_PREFIXES = new Set(['user', 'user-group', 'object-group-user', 'security-group', 'object-group-security'])
 
 
-const ANY_REF: AddrRef = {set: AddressSet.ANY, unresolved: []}
+// the unresolved names of an operand that has none (shared, read only)
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[]
+const ANY_REF: AddrRef = {set: AddressSet.ANY, unresolved: NO_NAMES}
 
 export class AsaReader {
   readonly config: AsaConfig = {
@@ -163,6 +165,9 @@ export class AsaReader {
   private readonly deferred: CiscoNode[] = []
 
   private readonly objects: AsaObjects
+  /** Operands naming an object or a group, by name (see namedRef). */
+  private readonly objectRefs = new Map<string, AddrRef | null>()
+  private readonly groupRefs = new Map<string, AddrRef | null>()
   /** What `any` means in the ACL being read: before 9.0 IPv6 had its own ACLs and `any` was IPv4 only. */
   private anyRef: AddrRef = ANY_REF
 
@@ -256,15 +261,11 @@ export class AsaReader {
     if (t === 'any6') return {ref: {set: AddressSet.ANY6, unresolved: []}, next: i + 1}
     if (t === 'host') {
       const s = this.objects.hostAddress(w[i + 1] ?? '')
-      return s ? {ref: {set: s, unresolved: []}, next: i + 2} : {error: `unknown host '${w[i + 1] ?? ''}'`}
+      return s ? {ref: {set: s, unresolved: NO_NAMES}, next: i + 2} : {error: `unknown host '${w[i + 1] ?? ''}'`}
     }
-    if (t === 'object') {
-      const r = this.objects.netObject(w[i + 1] ?? '')
-      return r ? {ref: {...r, via: `object ${w[i + 1]}`}, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
-    }
-    if (t === 'object-group') {
-      const r = this.objects.netGroup(w[i + 1] ?? '')
-      return r ? {ref: {...r, via: `object-group ${w[i + 1]}`}, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
+    if (t === 'object' || t === 'object-group') {
+      const r = this.namedRef(t, w[i + 1] ?? '')
+      return r ? {ref: r, next: i + 2} : {ref: {set: AddressSet.ANY, unresolved: [w[i + 1] ?? '']}, next: i + 2, missing: w[i + 1] ?? ''}
     }
     if (t === 'interface') {
       const ifc = this.config.interfaces.get(w[i + 1] ?? '')
@@ -277,7 +278,36 @@ export class AsaReader {
       return s ? {ref: {set: s, unresolved: []}, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
     }
     const s = this.objects.maskedAddress(t, w[i + 1] ?? '')
-    return s ? {ref: {set: s.set, unresolved: [], ...(s.note ? {note: s.note} : {})}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
+    return s ? {ref: s.note ? {set: s.set, unresolved: NO_NAMES, note: s.note} : {set: s.set, unresolved: NO_NAMES}, next: i + 2} : {error: `cannot read address '${w.slice(i, i + 2).join(' ')}'`}
+  }
+
+  /** `object X` / `object-group X` as an operand, named by `via`; one per name (10^5 ACEs name a few groups). */
+  private namedRef(kind: 'object' | 'object-group', name: string): AddrRef | null {
+    const memo = kind === 'object' ? this.objectRefs : this.groupRefs
+    let ref = memo.get(name)
+    if (ref === undefined) {
+      const r = kind === 'object' ? this.objects.netObject(name) : this.objects.netGroup(name)
+      ref = r ? {...r, via: `${kind} ${name}`} : null
+      memo.set(name, ref)
+    }
+    return ref
+  }
+
+  /** Identity firewall / TrustSec conditions at w[i] (narrower than the addresses say): the index after them. */
+  private identityConditions(w: string[], i: number, sets: string[], doubts: DoubtNote[]): number {
+    while (IDENTITY_PREFIXES.has(w[i])) {
+      doubts.push(note('unknown-match', `${w[i]} ${w[i + 1] ?? ''} condition not modelled; exposure may be broader`))
+      sets.push(`${w[i]}:${w[i + 1] ?? ''}`)
+      i += w[i] === 'security-group' ? 3 : 2
+    }
+    return i
+  }
+
+  /** The ports of a service group in a port position, or null when it is not one. */
+  private portGroup(name: string): PortSet | null {
+    const s = this.objects.serviceGroup(name)
+    if (!s) return null
+    return s.terms.reduce((acc, t) => acc.union(t.ports), PortSet.EMPTY)
   }
 
   // ---------- pass 2 ----------
@@ -393,9 +423,6 @@ export class AsaReader {
     const toSets: string[] = []
     let opaque = false
     let problem: ReadError | undefined
-    const warn = (error: string, code: UnparsedCode) => {
-      problem ??= {error, code}
-    }
     let i = start
     // protocol position: a protocol, a protocol/service group, or a service object
     let terms: ServiceTerm[]
@@ -411,7 +438,7 @@ export class AsaReader {
         via.push(`object-group ${w[i + 1]}`)
         portsAllowed = false
       } else {
-        warn(`object-group '${w[i + 1] ?? ''}' is not defined`, 'undefined-reference')
+        problem ??= {error: `object-group '${w[i + 1] ?? ''}' is not defined`, code: 'undefined-reference'}
         terms = [ANY_SERVICE]
         doubts.push(note('unknown-service', `unknown service group '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
@@ -424,7 +451,7 @@ export class AsaReader {
         doubts.push(...s.doubts)
         via.push(`object ${w[i + 1]}`)
       } else {
-        warn(`service object '${w[i + 1] ?? ''}' is not defined`, 'undefined-reference')
+        problem ??= {error: `service object '${w[i + 1] ?? ''}' is not defined`, code: 'undefined-reference'}
         terms = [ANY_SERVICE]
         doubts.push(note('unknown-service', `unknown service object '${w[i + 1] ?? ''}' read as any protocol`))
         opaque = true
@@ -440,16 +467,10 @@ export class AsaReader {
       terms = [{...ANY_SERVICE, protocols}]
       i++
     }
-    const identity = (sets: string[]) => {
-      while (IDENTITY_PREFIXES.has(w[i])) {
-        // identity firewall / TrustSec conditions: narrower than the addresses say
-        doubts.push(note('unknown-match', `${w[i]} ${w[i + 1] ?? ''} condition not modelled; exposure may be broader`))
-        sets.push(`${w[i]}:${w[i + 1] ?? ''}`)
-        opaque = true
-        i += w[i] === 'security-group' ? 3 : 2
-      }
+    if (IDENTITY_PREFIXES.has(w[i])) {
+      i = this.identityConditions(w, i, fromSets, doubts)
+      opaque = true
     }
-    identity(fromSets)
     const src = this.aclAddress(w, i)
     if ('error' in src) {
       this.ledger.fail(n, src)
@@ -457,11 +478,6 @@ export class AsaReader {
     }
     i = src.next
     let sourcePorts = PortSet.ALL
-    const portGroup = (name: string): PortSet | null => {
-      const s = this.objects.serviceGroup(name)
-      if (!s) return null
-      return s.terms.reduce((acc, t) => acc.union(t.ports), PortSet.EMPTY)
-    }
     if (PORT_OPS.has(w[i])) {
       const r = readPortOp(w, i)
       if ('error' in r) {
@@ -471,10 +487,13 @@ export class AsaReader {
       sourcePorts = r.ports
       i = r.next
     } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'service') {
-      sourcePorts = portGroup(w[i + 1]) ?? PortSet.ALL
+      sourcePorts = this.portGroup(w[i + 1]) ?? PortSet.ALL
       i += 2
     }
-    identity(toSets)
+    if (IDENTITY_PREFIXES.has(w[i])) {
+      i = this.identityConditions(w, i, toSets, doubts)
+      opaque = true
+    }
     const dst = this.aclAddress(w, i)
     if ('error' in dst) {
       this.ledger.fail(n, dst)
@@ -491,7 +510,7 @@ export class AsaReader {
       ports = r.ports
       i = r.next
     } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'service') {
-      ports = portGroup(w[i + 1]) ?? PortSet.ALL
+      ports = this.portGroup(w[i + 1]) ?? PortSet.ALL
       i += 2
     } else if (w[i] === 'object-group' && this.objects.groupKind(w[i + 1] ?? '') === 'icmp-type') {
       doubts.push(note('icmp-type', `icmp-type group ${w[i + 1]} (exposure shows all icmp)`))
@@ -519,13 +538,13 @@ export class AsaReader {
         inactive = true
         i++
       } else {
-        warn(`unknown access-list option '${t}'`, 'unknown-statement')
+        problem ??= {error: `unknown access-list option '${t}'`, code: 'unknown-statement'}
         doubts.push(note('unknown-match', `unknown option '${t}' ignored; exposure may be broader`))
         opaque = true
         break
       }
     }
-    for (const name of [src.missing, dst.missing]) if (name !== undefined) warn(`object or group '${name}' is not defined`, 'undefined-reference')
+    for (const name of [src.missing, dst.missing]) if (name !== undefined) problem ??= {error: `object or group '${name}' is not defined`, code: 'undefined-reference'}
     if (problem) this.ledger.fail(n, problem)
     else this.ledger.ok(n)
     if (inactive) {
@@ -549,7 +568,7 @@ export class AsaReader {
     const boxes = []
     for (const t of terms) {
       const b = termBox(src.ref.set, dst.ref.set, {
-        ...t,
+        protocols: t.protocols,
         ports: portsAllowed ? t.ports.intersect(ports) : t.ports,
         sourcePorts: portsAllowed ? t.sourcePorts.intersect(sourcePorts) : t.sourcePorts,
       })

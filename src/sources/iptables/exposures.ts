@@ -75,8 +75,15 @@ function ruleBox(r: IptRule, family: Family): Box {
     const scope = LOOPBACK[family]
     return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
   }
-  return {from: inFamily(r.from, family), to: inFamily(r.to, family), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
+  const from = inFamily(r.from, family)
+  const to = inFamily(r.to, family)
+  // the rule holds the five dimensions itself: within its family (nearly every rule) it is its own box,
+  // one object fewer per rule for the whole walk
+  return from === r.from && to === r.to ? r : {from, to, protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
 }
+
+/** A box as its five dimensions alone (a rule used as its own box carries its other fields). */
+const plainBox = (b: Box): Box => ({from: b.from, to: b.to, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts})
 
 /**
  * What a user chain may ACCEPT: the boxes of its ACCEPT rules (a superset of what it really accepts),
@@ -212,14 +219,9 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       const final = ruleset.get(`${family} ${hook.table}`)
       if (!final?.chains.has(hook.chain)) continue
       if (hook.withoutFilter && ruleset.has(`${family} filter`)) continue
-      const chains = new Map<string, EvalChain<Meta>>()
-      // only the chains this hook reaches are converted (a user chain of FORWARD is not INPUT's business)
+      // only the chains this hook reaches are converted (a user chain of FORWARD is not INPUT's
+      // business), each when the walk first jumps to it, while its rules are in cache
       const walked = new Map<string, {t: IptTable; mode: Mode; baseName: string}>()
-      const queue: string[] = []
-      const need = (key: string) => {
-        if (chains.has(key) || queue.includes(key)) return
-        queue.push(key)
-      }
       const root: Array<EvalRule<Meta>> = []
       const familyBox: Box = {...ANY_BOX, from: FAMILY_ANY[family], to: FAMILY_ANY[family]}
       for (const [tableName, chainName] of [...hook.before, [hook.table, hook.chain] as [string, string]]) {
@@ -227,23 +229,23 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         if (!t?.chains.has(chainName)) continue
         walked.set(tableName, {t, mode: tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', baseName: chainName})
         if (!seen.has(t)) seen.set(t, new Set())
-        need(`${tableName}/${chainName}`)
         root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
       }
-      while (queue.length) {
-        const key = queue.pop()!
-        const slash = key.indexOf('/')
-        const w = walked.get(key.slice(0, slash))
-        const c = w?.t.chains.get(key.slice(slash + 1))
-        if (!w || !c) continue
-        const converted = convertChain(w.t, c, w.mode, hook, c.name === w.baseName, warn)
-        chains.set(key, converted)
-        seen.get(w.t)!.add(c.name)
-        for (const r of converted.rules) if (r.target) need(r.target)
+      const chains = new Map<string, EvalChain<Meta> | undefined>([['root', {name: 'root', rules: root}]])
+      const lookup = {
+        get(key: string): EvalChain<Meta> | undefined {
+          if (chains.has(key)) return chains.get(key)
+          const slash = key.indexOf('/')
+          const w = walked.get(key.slice(0, slash))
+          const c = w?.t.chains.get(key.slice(slash + 1))
+          const converted = w && c ? convertChain(w.t, c, w.mode, hook, c.name === w.baseName, warn) : undefined
+          chains.set(key, converted)
+          if (converted) seen.get(w!.t)!.add(c!.name)
+          return converted
+        },
       }
-      chains.set('root', {name: 'root', rules: root})
-      const result = evaluateChains(chains, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
-      for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: d.box, direction: hook.direction, hook: HOOK_OF[hook.chain]})
+      const result = evaluateChains(lookup, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
+      for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: plainBox(d.box), direction: hook.direction, hook: HOOK_OF[hook.chain]})
       // each rule has its own meta: only a chain walked twice can list one rule twice
       for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) exposures.push(toExposure(p.box, p.guards, p.meta, hook))
       for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')

@@ -143,9 +143,23 @@ function compare(op: string, n: number, max: number): [number, number] | null {
 
 const FAMILY_WORDS: Record<string, AddressSet> = {ipv4: AddressSet.ANY4, ip: AddressSet.ANY4, ipv6: AddressSet.ANY6, ip6: AddressSet.ANY6}
 
+// a rule base names a handful of fields (`ip saddr`, `tcp dport`): each is split once
+const FIELD_WORDS = new Map<string, [string, string | undefined]>()
+
+function fieldWords(field: string): [string, string | undefined] {
+  let w = FIELD_WORDS.get(field)
+  if (!w) {
+    const [proto, key] = field.split(' ')
+    w = [proto, key]
+    if (FIELD_WORDS.size >= 1000) FIELD_WORDS.clear()
+    FIELD_WORDS.set(field, w)
+  }
+  return w
+}
+
 /** Apply one match to the compiled rule. */
 export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
-  const [proto, key] = m.field.split(' ')
+  const [proto, key] = fieldWords(m.field)
   const neg = m.op === '!='
   const ordered = m.op !== '==' && m.op !== '!='
   // addresses
@@ -160,7 +174,8 @@ export function applyMatch(c: Compiled, m: Match, table: NftTable): void {
     }
     let set = AddressSet.EMPTY
     for (const a of items) {
-      const s = AddressSet.parse(a)
+      // nearly every address is a dotted quad or an IPv4 CIDR: read without parse's intermediate objects
+      const s = AddressSet.parseIpv4(a) ?? AddressSet.parse(a)
       if (!s || a === 'any') return doubt(c, `'${m.field}' value '${a}' is not an address`, 'bad-value')
       set = set.union(s)
     }

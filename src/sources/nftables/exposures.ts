@@ -238,7 +238,9 @@ function evalRule(v: Variant, match: Box, meta: Meta, mode: Mode, table: NftTabl
 }
 
 /** The chains a walk from `start` can reach (jump/goto, verdict maps included), in the table's order. */
-function reachableChains(table: NftTable, start: NftChain, cache: VariantCache): NftChain[] {
+function reachableChains(table: NftTable, start: NftChain, cache: VariantCache, reach: Map<NftChain, NftChain[]>): NftChain[] {
+  const known = reach.get(start)
+  if (known) return known
   const seen = new Set<NftChain>([start])
   const queue = [start]
   for (let c = queue.pop(); c; c = queue.pop()) {
@@ -254,7 +256,9 @@ function reachableChains(table: NftTable, start: NftChain, cache: VariantCache):
       }
     }
   }
-  return [...table.chains.values()].filter((c) => seen.has(c))
+  const out = [...table.chains.values()].filter((c) => seen.has(c))
+  reach.set(start, out)
+  return out
 }
 
 /**
@@ -353,16 +357,25 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta): Exposure {
  * walk does not list the same traffic twice.
  */
 function compact(permits: Array<Permit<Meta>>, disjoint: boolean): Array<Permit<Meta>> {
-  const groups = new Map<string, {meta: Meta; guards: readonly Guard[]; guardKeys: readonly string[]; boxes: Box[]}>()
-  const metaIds = new Map<Meta, number>()
+  type Group = {meta: Meta; guards: readonly Guard[]; guardKeys: readonly string[]; boxes: Box[]}
+  // groups by meta (one map for all when disjoint), then by guards; listed in the order first met
+  const groups: Group[] = []
+  const byMeta = new Map<Meta | undefined, Map<string, Group>>()
   for (const p of permits) {
-    const key = disjoint ? p.guardKeys.join('\u0001') : `${metaIds.get(p.meta) ?? metaIds.set(p.meta, metaIds.size).get(p.meta)}\u0000${p.guardKeys.join('\u0001')}`
-    const g = groups.get(key)
+    const m = disjoint ? undefined : p.meta
+    let byGuards = byMeta.get(m)
+    if (!byGuards) byMeta.set(m, (byGuards = new Map()))
+    const key = p.guardKeys.length ? p.guardKeys.join('\u0001') : ''
+    const g = byGuards.get(key)
     if (g) g.boxes.push(p.box)
-    else groups.set(key, {meta: p.meta, guards: p.guards, guardKeys: p.guardKeys, boxes: [p.box]})
+    else {
+      const group = {meta: p.meta, guards: p.guards, guardKeys: p.guardKeys, boxes: [p.box]}
+      byGuards.set(key, group)
+      groups.push(group)
+    }
   }
   const out: Array<Permit<Meta>> = []
-  for (const g of groups.values()) {
+  for (const g of groups) {
     let boxes = g.boxes
     if (disjoint && boxes.length > 1 && boxes.length <= 2000) {
       const kept: Box[] = []
@@ -424,6 +437,8 @@ function implicitAccept(tables: NftTable[], family: Family, hook: NetfilterHook)
 /** What the walks of one ruleset share: the variant cache, the warnings, and what they produce. */
 interface Walks {
   cache: VariantCache
+  /** The chains each start chain reaches, once per ruleset (every hook's walks ask again). */
+  reachable: Map<NftChain, NftChain[]>
   warnings: Map<number, Unparsed>
   warn: Warn
   audited: Set<NftTable>
@@ -447,7 +462,7 @@ function walkChains(f: FamilyWalk, bases: Base[], mode: Mode, kind: ExposureKind
       f.w.audited.add(b.table)
       auditTable(b.table, f.w.cache, f.w.warn)
     }
-    for (const c of reachableChains(b.table, b.chain, f.w.cache)) {
+    for (const c of reachableChains(b.table, b.chain, f.w.cache, f.w.reachable)) {
       const key = chainKey(b.table, c.name, mode)
       const isBase = c === b.chain
       if (!chains.has(key) || isBase) chains.set(key, convertChain(b.table, c, f.family, mode, isBase, kind, direction, f.w.cache))
@@ -531,7 +546,7 @@ function familyExposures(w: Walks, ruleset: NftRuleset, family: Family): void {
 export function toExposures(ruleset: NftRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const warnings = new Map<number, Unparsed>()
   const warn: Warn = (rule, reason, code) => warnings.set(rule.line, {line: rule.line, code, reason, text: rule.text})
-  const w: Walks = {cache: new Map(), warnings, warn, audited: new Set(), exposures: [], denies: []}
+  const w: Walks = {cache: new Map(), reachable: new Map(), warnings, warn, audited: new Set(), exposures: [], denies: []}
   for (const family of [4, 6] as Family[]) familyExposures(w, ruleset, family)
   const nat = composeNetfilterNat(w.exposures)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies: w.denies, nats: nat.nats}

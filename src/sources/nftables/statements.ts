@@ -45,6 +45,25 @@ function isKeyword(w: string): boolean {
   return VERDICT_WORDS.has(w) || STATEMENT_WORDS.has(w) || PAYLOAD.has(w) || BARE_META.has(w)
 }
 
+// `ip saddr`, `tcp dport`, `meta iifname`: a rule base names a handful of fields; each is one string
+// (not one per rule), bounded against junk input
+const FIELDS = new Map<string, Map<string, string>>()
+let fieldCount = 0
+
+function fieldOf(head: string, key: string): string {
+  let byKey = FIELDS.get(head)
+  if (!byKey) FIELDS.set(head, (byKey = new Map()))
+  let f = byKey.get(key)
+  if (f === undefined) {
+    f = `${head} ${key}`
+    if (++fieldCount > 10_000) {
+      FIELDS.clear()
+      fieldCount = 0
+    } else byKey.set(key, f)
+  }
+  return f
+}
+
 export function verdictOf(text: string): Verdict | null {
   const [w, target] = text.trim().split(/\s+/)
   if (VERDICT_WORDS.has(w)) return {kind: w as 'accept'}
@@ -191,10 +210,10 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
     // a match or a mangle statement: read the field
     let field: string
     if (w === 'meta') {
-      field = `meta ${word(i + 1) ?? ''}`
+      field = fieldOf('meta', word(i + 1) ?? '')
       i += 2
     } else if (BARE_META.has(w)) {
-      field = `meta ${w}`
+      field = fieldOf('meta', w)
       i += 1
     } else if (w === 'ct') {
       const dir = word(i + 1)
@@ -203,7 +222,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
         field = proto === 'ip' || proto === 'ip6' ? `ct ${dir} ${proto} ${word(i + 3) ?? ''}` : `ct ${dir} ${proto ?? ''}`
         i += proto === 'ip' || proto === 'ip6' ? 4 : 3
       } else {
-        field = `ct ${dir ?? ''}`
+        field = fieldOf('ct', dir ?? '')
         i += 2
       }
     } else if (w === 'fib') {
@@ -212,7 +231,7 @@ export function parseRuleTokens(toks: Token[]): {stmts: Stmt[]; comment?: string
       i++
       field = toks.slice(start, i).map((t) => t.text).join(' ')
     } else if (PAYLOAD.has(w)) {
-      field = `${w} ${word(i + 1) ?? ''}`
+      field = fieldOf(w, word(i + 1) ?? '')
       i += 2
       if (w === 'tcp' && field === 'tcp option') {
         field = `tcp option ${word() ?? ''}`

@@ -44,6 +44,23 @@ export interface TextResult {
   lines: number
 }
 
+/**
+ * Whether `/\s+/g → ' '` would leave the text as it is (words apart by one space, no other blank): most
+ * rule lines are, and then keep their slice of the file instead of a copy. Past ASCII: no (the regex decides).
+ */
+function singleSpaced(t: string): boolean {
+  let space = false
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c === 32) {
+      if (space) return false
+      space = true
+    } else if ((c >= 9 && c <= 13) || c > 127) return false
+    else space = false
+  }
+  return true
+}
+
 /** The reader state: tokens, defines, and the line texts for rule text and unparsed entries. */
 class Reader {
   pos = 0
@@ -71,7 +88,8 @@ class Reader {
       // one line (almost every rule): no arrays
       const t = this.lines[first - 1]?.text ?? ''
       const hash = t.indexOf('#')
-      return redactLine((hash < 0 ? t : t.slice(0, hash)).trim().replace(/\s+/g, ' '))
+      const trimmed = (hash < 0 ? t : t.slice(0, hash)).trim()
+      return redactLine(singleSpaced(trimmed) ? trimmed : trimmed.replace(/\s+/g, ' '))
     }
     return redactLine(
       this.lines
@@ -110,7 +128,8 @@ class Reader {
         out.push(...this.defines.get(t.text.slice(1))!)
         continue
       }
-      out.push(this.withPort(t))
+      // only a word starting with `$` can be a define with a port
+      out.push(t.kind === 'word' && t.text.charCodeAt(0) === 36 ? this.withPort(t) : t)
     }
     return out
   }
