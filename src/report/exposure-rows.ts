@@ -13,7 +13,7 @@ import {type PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
 import {byCodeUnit} from '../core/order.js'
 import {TextArray} from './json-stream.js'
-import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, writeString} from './json-text.js'
+import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, writeKeyString} from './json-text.js'
 
 /**
  * Sets with more range bounds than this (more than 4 ranges) are usually address groups, shared by many
@@ -64,11 +64,23 @@ class RowWriter {
   private readonly openQuote: string[] = []
   private readonly closeQuote: string[] = []
   // `{`, kind, action, direction and the `from` key, for the last three values met
-  private opening = {kind: undefined as unknown, action: undefined as unknown, direction: undefined as unknown, text: ''}
+  private opening = {kind: undefined as unknown, action: undefined as unknown, direction: undefined as unknown, text: '', quote: ''}
   private readonly hooks: Interned
   private readonly keys: Record<'to' | 'protocol' | 'ports' | 'source_ports' | 'except_protocols' | 'line' | 'rule' | 'text', string>
-  /** The `any` protocol and the key of `ports`. */
+  /** The key of rule and of text with the opening quote of their value. */
+  private readonly ruleQuote: string
+  private readonly textQuote: string
+  /** The `any` protocol and the key of `ports`; the same after the closing quote and bracket of `to`'s one CIDR. */
   private readonly anyProtocol: string
+  private readonly anyProtocolAfterQuote: string
+  private readonly protocolTextsAfterQuote: string[] = []
+  /** Between the one CIDR of `from` and what follows: the key of `to` (and the opening of its one CIDR). */
+  private readonly toAfterQuote: string
+  private readonly toQuoteAfterQuote: string
+  private readonly toQuote: string
+  /** The head of the current exposure's rows ends inside the quotes of `to`'s one CIDR. */
+  private headInQuote = false
+  private readonly cidrs: string[] = []
   private readonly close: string
 
   constructor(
@@ -80,6 +92,14 @@ class RowWriter {
     const key = (name: string) => w.key(0, name, false)
     this.keys = {to: key('to'), protocol: key('protocol'), ports: key('ports'), source_ports: key('source_ports'), except_protocols: key('except_protocols'), line: key('line'), rule: key('rule'), text: key('text')}
     this.anyProtocol = `${this.keys.protocol}"any"${this.keys.ports}`
+    const openQuote = `${w.opening(1)}"`
+    const closeQuote = `"${w.arrayClose(1)}`
+    this.anyProtocolAfterQuote = closeQuote + this.anyProtocol
+    this.toAfterQuote = closeQuote + this.keys.to
+    this.toQuote = this.keys.to + openQuote
+    this.toQuoteAfterQuote = closeQuote + this.toQuote
+    this.ruleQuote = `${this.keys.rule}"`
+    this.textQuote = `${this.keys.text}"`
     this.close = w.objectClose(0)
     this.hooks = new Interned((v) => {
       const out = new TextBuffer()
@@ -97,8 +117,8 @@ class RowWriter {
     const withPorts = any ? !e.ports.isAll() : hasPorts(p)
     if (alone) {
       this.e = undefined
-      this.writeHead(e, out)
-      out.push(any ? this.anyProtocol : this.protocol(p))
+      const inQuote = this.writeHead(e, out)
+      out.push(this.protocol(p, inQuote))
       out.push(withPorts ? this.portsText(e.ports) : '[]')
       this.writeLineRule(e, out)
       if (withPorts && !e.sourcePorts.isAll()) {
@@ -109,7 +129,7 @@ class RowWriter {
       const {head, lineRule} = this
       if (this.e !== e) this.start(e)
       for (let i = 0; i < head.length; i++) out.push(head[i])
-      out.push(any ? this.anyProtocol : this.protocol(p))
+      out.push(this.protocol(p, this.headInQuote))
       out.push(withPorts ? (this.ports ??= this.portsText(e.ports)) : '[]')
       for (let i = 0; i < lineRule.length; i++) out.push(lineRule[i])
       if (withPorts && !e.sourcePorts.isAll()) {
@@ -132,19 +152,46 @@ class RowWriter {
     this.ports = undefined
     this.sourcePorts = undefined
     this.head.length = 0
-    this.writeHead(e, this.head)
+    this.headInQuote = this.writeHead(e, this.head)
     this.lineRule.length = 0
     this.writeLineRule(e, this.lineRule)
     this.tail.length = 0
     this.writeTail(e, this.tail)
   }
 
-  /** `{`, kind, action, direction, from, to, and the key of `protocol`. */
-  private writeHead(e: Exposure, out: TextSink): void {
-    out.push(this.openingText(e))
-    this.addresses(out, e.from)
-    out.push(this.keys.to)
-    this.addresses(out, e.to)
+  /**
+   * `{`, kind, action, direction, from and to; true when it ends inside the quotes of `to`'s one CIDR
+   * (the next piece closes them). A set of one CIDR (most rules' own) is written between constant pieces.
+   */
+  private writeHead(e: Exposure, out: TextSink): boolean {
+    const opening = this.openingText(e)
+    const from = this.oneCidr(e.from)
+    if (from === undefined) {
+      out.push(opening.text)
+      this.addresses(out, e.from)
+    } else {
+      out.push(opening.quote)
+      out.push(from)
+    }
+    const to = this.oneCidr(e.to)
+    if (to === undefined) {
+      out.push(from === undefined ? this.keys.to : this.toAfterQuote)
+      this.addresses(out, e.to)
+      return false
+    }
+    out.push(from === undefined ? this.toQuote : this.toQuoteAfterQuote)
+    out.push(to)
+    return true
+  }
+
+  /** The CIDR of a set that is one IPv4 block, else undefined. */
+  private oneCidr(s: AddressSet): string | undefined {
+    const {v4, v6} = s
+    if (v6.length !== 0 || v4.length !== 2) return undefined
+    const cidrs = this.cidrs
+    cidrs.length = 0
+    pushV4Cidrs(v4[0], v4[1], cidrs)
+    return cidrs.length === 1 ? cidrs[0] : undefined
   }
 
   /** line and rule, after protocol and ports. */
@@ -153,10 +200,8 @@ class RowWriter {
       out.push(this.keys.line)
       out.push(String(e.line))
     } else this.prop(out, 0, 'line', e.line, false)
-    if (typeof e.rule === 'string') {
-      out.push(this.keys.rule)
-      writeString(out, e.rule)
-    } else this.prop(out, 0, 'rule', e.rule, false)
+    if (typeof e.rule === 'string') writeKeyString(out, this.keys.rule, this.ruleQuote, e.rule)
+    else this.prop(out, 0, 'rule', e.rule, false)
   }
 
   /** translated … file, after source_ports and except_protocols, in exposureRows' key order. */
@@ -176,10 +221,8 @@ class RowWriter {
       out.push(to || ports ? w.objectClose(1) : '{}')
     }
     if (e.filter) this.prop(out, 0, 'filter', {...e.filter}, false)
-    if (typeof e.text === 'string') {
-      out.push(this.keys.text)
-      writeString(out, e.text)
-    } else if (e.text !== undefined) this.prop(out, 0, 'text', e.text, false)
+    if (typeof e.text === 'string') writeKeyString(out, this.keys.text, this.textQuote, e.text)
+    else if (e.text !== undefined) this.prop(out, 0, 'text', e.text, false)
     if (e.fromZones?.length) this.prop(out, 0, 'from_zones', e.fromZones, false)
     if (e.toZones?.length) this.prop(out, 0, 'to_zones', e.toZones, false)
     if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) this.prop(out, 0, 'interfaces', {...e.interfaces}, false)
@@ -199,8 +242,8 @@ class RowWriter {
     if (e.file && e.file !== this.omitFile) this.prop(out, 0, 'file', e.file, false)
   }
 
-  /** `{`, kind, action, direction and the key of `from` (always written), as one piece. */
-  private openingText(e: Exposure): string {
+  /** `{`, kind, action, direction and the key of `from` (always written), as one piece; `quote`: and the opening of a one-CIDR list. */
+  private openingText(e: Exposure): {text: string; quote: string} {
     const o = this.opening
     if (o.kind !== e.kind || o.action !== e.action || o.direction !== e.direction) {
       o.kind = e.kind
@@ -212,8 +255,9 @@ class RowWriter {
       first = !this.prop(out, 0, 'direction', e.direction, first) && first
       out.push(this.w.key(0, 'from', first))
       o.text = out.take()
+      o.quote = `${o.text}${this.w.opening(1)}"`
     }
-    return o.text
+    return o
   }
 
   /** Writes `key` and its value `v` into an object at depth d, unless JSON.stringify leaves it out (false). */
@@ -253,9 +297,11 @@ class RowWriter {
     out.push(first ? '{}' : this.w.objectClose(1))
   }
 
-  /** The protocol and the key of `ports`, as one piece. */
-  private protocol(p: number): string {
-    return (this.protocolTexts[p] ??= `${this.keys.protocol}${jsonString(protocolName(p))}${this.keys.ports}`)
+  /** The protocol (p < 0: any) and the key of `ports`, as one piece; `afterQuote`: closing the CIDR of `to` first. */
+  private protocol(p: number, afterQuote: boolean): string {
+    if (p < 0) return afterQuote ? this.anyProtocolAfterQuote : this.anyProtocol
+    const text = (this.protocolTexts[p] ??= `${this.keys.protocol}${jsonString(protocolName(p))}${this.keys.ports}`)
+    return afterQuote ? (this.protocolTextsAfterQuote[p] ??= `"${this.w.arrayClose(1)}${text}`) : text
   }
 
   /** A port list: the text of a one-range list is kept (a service: `443`, `1024-65535`). */
@@ -306,6 +352,7 @@ class RowWriter {
 }
 
 const OCTETS = Array.from({length: 256}, (_, i) => String(i))
+const OCTETS_DOT = OCTETS.map((o) => `${o}.`)
 const PREFIXES = Array.from({length: 33}, (_, i) => `/${i}`)
 
 /**
@@ -318,7 +365,7 @@ export function pushV4Cidrs(start: number, end: number, out: string[]): void {
     const span = end - s + 1
     const fits = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span)
     const bits = Math.min(s === 0 ? 32 : 31 - Math.clz32(s & -s), fits)
-    out.push(`${OCTETS[s >>> 24]}.${OCTETS[(s >>> 16) & 255]}.${OCTETS[(s >>> 8) & 255]}.${OCTETS[s & 255]}${PREFIXES[32 - bits]}`)
+    out.push(OCTETS_DOT[s >>> 24] + OCTETS_DOT[(s >>> 16) & 255] + OCTETS_DOT[(s >>> 8) & 255] + OCTETS[s & 255] + PREFIXES[32 - bits])
     s += 2 ** bits
   }
 }
