@@ -81,6 +81,9 @@ class RowWriter {
   /** The head of the current exposure's rows ends inside the quotes of `to`'s one CIDR. */
   private headInQuote = false
   private readonly cidrs: string[] = []
+  // the text of the last value of a key, for the next exposure's equal one
+  private readonly lastValues = new Map<string, {value: object; text: string}>()
+  private readonly lastSides: Partial<Record<'ingress' | 'egress', {interfaces: readonly unknown[]; zones: readonly unknown[]; inventory: readonly unknown[]; text: string}>> = {}
   private readonly close: string
 
   constructor(
@@ -223,14 +226,14 @@ class RowWriter {
     if (e.filter) this.prop(out, 0, 'filter', {...e.filter}, false)
     if (typeof e.text === 'string') writeKeyString(out, this.keys.text, this.textQuote, e.text)
     else if (e.text !== undefined) this.prop(out, 0, 'text', e.text, false)
-    if (e.fromZones?.length) this.prop(out, 0, 'from_zones', e.fromZones, false)
-    if (e.toZones?.length) this.prop(out, 0, 'to_zones', e.toZones, false)
-    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) this.prop(out, 0, 'interfaces', {...e.interfaces}, false)
-    if (e.fromSets?.length) this.prop(out, 0, 'from_sets', e.fromSets, false)
-    if (e.toSets?.length) this.prop(out, 0, 'to_sets', e.toSets, false)
-    if (e.notes?.length) this.prop(out, 0, 'notes', e.notes, false)
+    if (e.fromZones?.length) this.kept(out, 'from_zones', e.fromZones)
+    if (e.toZones?.length) this.kept(out, 'to_zones', e.toZones)
+    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) this.kept(out, 'interfaces', e.interfaces)
+    if (e.fromSets?.length) this.kept(out, 'from_sets', e.fromSets)
+    if (e.toSets?.length) this.kept(out, 'to_sets', e.toSets)
+    if (e.notes?.length) this.kept(out, 'notes', e.notes)
     if (e.doubts?.length) this.doubts(out, e.doubts)
-    if (e.via?.length) this.prop(out, 0, 'via', e.via, false)
+    if (e.via?.length) this.kept(out, 'via', e.via)
     if (e.ingress) this.side(out, 'ingress', e.ingress)
     if (e.egress) this.side(out, 'egress', e.egress)
     if (e.hook) out.push(this.hooks.get(e.hook))
@@ -289,12 +292,35 @@ class RowWriter {
   }
 
   /** ingress or egress: the attachment's interfaces and zones, and the inventory's zones of it. */
-  private side(out: TextSink, key: string, a: Attachment): void {
-    out.push(this.w.key(0, key, false))
-    let first = !this.prop(out, 1, 'interfaces', a.interfaces, true)
-    first = !this.prop(out, 1, 'zones', a.zones, first) && first
-    first = !this.prop(out, 1, 'inventory_zones', this.zonesOf ? this.zonesOf(a) : [], first) && first
-    out.push(first ? '{}' : this.w.objectClose(1))
+  private side(out: TextSink, key: 'ingress' | 'egress', a: Attachment): void {
+    const inventory = this.zonesOf ? this.zonesOf(a) : NONE
+    const last = (this.lastSides[key] ??= {interfaces: NONE, zones: NONE, inventory: NONE, text: ''})
+    if (!last.text || !sameStrings(last.interfaces, a.interfaces) || !sameStrings(last.zones, a.zones) || !sameStrings(last.inventory, inventory)) {
+      const o = new TextBuffer()
+      o.push(this.w.key(0, key, false))
+      let first = !this.prop(o, 1, 'interfaces', a.interfaces, true)
+      first = !this.prop(o, 1, 'zones', a.zones, first) && first
+      first = !this.prop(o, 1, 'inventory_zones', inventory, first) && first
+      o.push(first ? '{}' : this.w.objectClose(1))
+      Object.assign(last, {interfaces: a.interfaces, zones: a.zones, inventory, text: o.take()})
+    }
+    out.push(last.text)
+  }
+
+  /**
+   * A row key whose value is a list of strings, or an object of such lists (`interfaces`): its text is
+   * kept while the next exposures have an equal value (the rules of one ACL share zones, interfaces,
+   * notes), made again otherwise.
+   */
+  private kept(out: TextSink, key: string, v: object): void {
+    const last = this.lastValues.get(key)
+    if (last !== undefined && sameValue(last.value, v)) return out.push(last.text)
+    const o = new TextBuffer()
+    // exposureRows copies an object value with a spread: its own enumerable keys, as JSON reads them
+    this.prop(o, 0, key, Array.isArray(v) ? v : {...v}, false)
+    const text = o.take()
+    this.lastValues.set(key, {value: v, text})
+    out.push(text)
   }
 
   /** The protocol (p < 0: any) and the key of `ports`, as one piece; `afterQuote`: closing the CIDR of `to` first. */
@@ -349,6 +375,30 @@ class RowWriter {
     if (shared) this.addressTexts.set(s, text)
     out.push(text)
   }
+}
+
+const NONE: readonly string[] = []
+
+/** Two lists of the same strings (a list holding anything else is never the same: its text is made again). */
+function sameStrings(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'string' || a[i] !== b[i]) return false
+  return true
+}
+
+/** sameStrings, or two plain objects with the same keys in the same order whose values are such lists. */
+function sameValue(a: object, b: object): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && sameStrings(a, b)
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    const x = (a as Record<string, unknown>)[ka[i]]
+    const y = (b as Record<string, unknown>)[kb[i]]
+    if (ka[i] !== kb[i] || !(x === undefined ? y === undefined : Array.isArray(x) && Array.isArray(y) && sameStrings(x, y))) return false
+  }
+  return true
 }
 
 const OCTETS = Array.from({length: 256}, (_, i) => String(i))
