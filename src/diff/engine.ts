@@ -14,7 +14,7 @@ import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, unco
 import {Identity} from './identity.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
-import {protocolNames, serviceText, splitByProtocol} from './services.js'
+import {protocolNames, serviceText, splitByProtocol, wholeService} from './services.js'
 import {byCodeUnit} from '../core/order.js'
 import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
@@ -55,6 +55,10 @@ class Engine {
   private readonly described = new Map<AddressSet, string>()
   private readonly reaches = new Map<AddressSet, Reach>()
   private readonly labels = new Map<AddressSet, Map<AddressSet, string | null>>()
+  /** CIDR lists by the set's intervals: the excess of many findings is the same addresses in new sets. */
+  private readonly cidrLists = new Map<string, string[]>()
+  private readonly touching: number[][] = []
+  private readonly candidateLists: number[][] = []
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -124,7 +128,10 @@ class Engine {
       if ('error' in live || isEmptyConfig(live)) continue // a device-unaudited finding says so
       audited.add(live.device)
       if (live.type === 'fortios') this.checkPolicies(live.device, live.exposures)
-      else for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      else for (const e of live.exposures) {
+        if (wholeService(e)) this.checkExposure(live.device, e)
+        else for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      }
       if (live.unparsed.length) this.unauditedRules(live)
     }
     for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
@@ -183,9 +190,11 @@ class Engine {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     // each variant's candidates from the index, once: the boxes asked about below lie within it
-    const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
-    // per variant, the boxes that overlap it: what a box within the variant can overlap
-    const touching: number[][] = []
+    const lists = this.candidateLists
+    const candidates = access ? variants.map((v, i) => access.candidates(v, (lists[i] ??= []))) : undefined
+    // per variant, the boxes that overlap it: what a box within the variant can overlap (lists reused
+    // from one exposure to the next: assess never runs inside itself, and nothing keeps them)
+    const touching = this.touching
     if (access) {
       // an egress rule (OUTPUT, security-group egress) provides only egress access points
       const outbound = e.direction === 'outbound'
@@ -195,7 +204,8 @@ class Engine {
         const v = variants[i]
         const offered = entering ? {...v, from: entering} : v
         const ids = candidates![i]
-        const hits: number[] = []
+        const hits = (touching[i] ??= [])
+        hits.length = 0
         for (let k = 0; k < ids.length; k++) {
           const c = access.boxes[ids[k]]
           if (!overlapsBox(c.box, v)) continue
@@ -207,8 +217,11 @@ class Engine {
           if (!list) this.providers.set(c.ap, [e])
           else if (list[list.length - 1] !== e) list.push(e)
         }
-        touching.push(hits)
       }
+      // one access point holds the whole rule (most rules of an audited device): approved, whatever reach
+      // narrows it to — when reach is decided by addresses alone (no ingress or egress to map: scope
+      // would record interfaces it looked up) and the sources are the rule's own (no cloud reference)
+      if (!approved && variants.length === 1 && e.kind !== 'vpn-listener' && !e.ingress && !e.egress && !e.fromSets?.length && heldByOne(access, touching[0], variants[0])) return
     }
     if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
@@ -271,7 +284,8 @@ class Engine {
     const several = parts.length > 1
     const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
     const source = this.identity.sourceClass(e.from)
-    const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
+    const idOf = (rule: string) => this.identity.exposureId(rule, device, service, e.from, e.to, e.name)
+    const legacyOf = (rule: string) => this.identity.legacyId(rule, device, service, e.from)
     const reachSet = unionOf(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
     // a composed NAT: where it is, and the filter rule that passes it
@@ -279,8 +293,10 @@ class Engine {
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
-      // built field by field, in the report's order (a spread in the middle of a literal is a slow path)
-      const f: Building = {...idOf('unwanted-access-point'), rule: 'unwanted-access-point', severity: this.exposureSeverity(reach, rest), device, access_point: null}
+      // built field by field, in the report's order, from a plain literal: a literal that spreads another
+      // object makes V8 clone it and add every later field the slow way (about 40 µs a finding)
+      const rule = 'unwanted-access-point'
+      const f: Building = {id: idOf(rule), legacy_id: legacyOf(rule), rule, severity: this.exposureSeverity(reach, rest), device, access_point: null}
       if (near.length) f.access_points = near
       f.reach = reach
       f.service = service
@@ -303,7 +319,8 @@ class Engine {
     const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => byCodeUnit(a.id, b.id))
     const coverBoxes = cover.map((c) => c.box)
     const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
-    const f: Building = {...idOf('access-point-drift'), rule: 'access-point-drift', severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
+    const rule = 'access-point-drift'
+    const f: Building = {id: idOf(rule), legacy_id: legacyOf(rule), rule, severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
     f.access_points = aps.map((a) => a.id)
     f.reach = reach
     f.service = service
@@ -332,14 +349,27 @@ class Engine {
     return set
   }
 
+  /** `set.toCidrs()`, computed once per distinct set of addresses (a copy each time, as toCidrs gives). */
+  private cidrs(set: AddressSet): string[] {
+    return this.cidrList(set).slice()
+  }
+
+  /** The shared list behind `cidrs`, to read only. */
+  private cidrList(set: AddressSet): readonly string[] {
+    const key = setKey(set)
+    let list = this.cidrLists.get(key)
+    if (!list) this.cidrLists.set(key, (list = set.toCidrs()))
+    return list
+  }
+
   /** Per-dimension excess of `box` over the union of `cover`, plus the exact rest when that says more. */
   private excessOf(box: Box, cover: Box[], rest: Box[]): Excess {
     const union = <K extends 'from' | 'to'>(k: K) => unionOf(cover.map((c) => c[k]))
     const excess: Excess = {}
     const from = this.minus(box.from, union('from'))
-    if (!from.isEmpty()) excess.from = from.toCidrs()
+    if (!from.isEmpty()) excess.from = this.cidrs(from)
     const to = this.minus(box.to, union('to'))
-    if (!to.isEmpty()) excess.to = to.toCidrs()
+    if (!to.isEmpty()) excess.to = this.cidrs(to)
     const protocols = cover.reduce((acc, c) => acc.subtract(c.protocols), box.protocols)
     if (!protocols.isEmpty()) excess.protocols = protocolNames(protocols)
     if (box.protocols.values().some(hasPorts) && !box.protocols.isAll()) {
@@ -347,7 +377,7 @@ class Engine {
       if (!ports.isEmpty()) excess.ports = ports.toStrings()
     }
     if (!excess.from && !excess.to && !excess.protocols && !excess.ports) {
-      excess.boxes = rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
+      excess.boxes = rest.map((b) => ({from: this.cidrs(b.from), to: this.cidrs(b.to), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
     }
     return excess
   }
@@ -544,7 +574,7 @@ class Engine {
   }
 
   private labelOf(extra: AddressSet, approved: AddressSet): string | undefined {
-    if (extra.toCidrs().length <= 3) return undefined
+    if (this.cidrList(extra).length <= 3) return undefined
     const everyone = extra.union(this.trusted).union(approved)
     if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
     if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
@@ -616,6 +646,12 @@ function flowPermit(e: Exposure, egress: boolean): boolean {
   if (e.kind === 'nat-forward' && !e.filter) return false
   if (e.hook === 'output') return false
   return egress || e.direction === 'inbound'
+}
+
+/** One of the boxes `ids` names holds all of `box`. */
+function heldByOne(access: DeviceAccess, ids: readonly number[], box: Box): boolean {
+  for (let i = 0; i < ids.length; i++) if (coversBox(access.boxes[ids[i]].box, box)) return true
+  return false
 }
 
 /** One of the approved boxes holds all of `box`. */
