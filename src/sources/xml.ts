@@ -78,7 +78,8 @@ export function streamXml(text: string, file: string, handlers: XmlHandlers): vo
 export function parseXml(text: string, file: string): XmlElement {
   const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
   const stack: XmlElement[] = [root]
-  const texts: string[][] = [[]]
+  // the text inside each open element, joined as it comes (most elements have one piece or none)
+  const texts: string[] = ['']
   streamXml(text, file, {
     open(name, attrs, line) {
       const parent = stack[stack.length - 1]
@@ -86,12 +87,14 @@ export function parseXml(text: string, file: string): XmlElement {
       const el: XmlElement = {name, attrs, children: [], text: '', line, path: `${parent.path}/${seg}`, parent}
       parent.children.push(el)
       stack.push(el)
-      texts.push([])
+      texts.push('')
     },
-    text: (t) => texts[texts.length - 1].push(t),
+    text: (t) => {
+      texts[texts.length - 1] += t
+    },
     close() {
       const el = stack.pop()!
-      el.text = texts.pop()!.join('').trim()
+      el.text = texts.pop()!.trim()
     },
   })
   return root
