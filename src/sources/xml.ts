@@ -74,15 +74,31 @@ export function streamXml(text: string, file: string, handlers: XmlHandlers): vo
   }
 }
 
+// the attributes of every element that has none (frozen: shared)
+const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true
+  return false
+}
+
 /** The whole document as a tree (pfSense/OPNsense: small files). */
 export function parseXml(text: string, file: string): XmlElement {
   const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
   const stack: XmlElement[] = [root]
   // the text inside each open element, joined as it comes (most elements have one piece or none)
   const texts: string[] = ['']
+  // a config names a few dozen tags 10^6 times: one string each, and one empty attribute object
+  const names = new Map<string, string>()
   streamXml(text, file, {
-    open(name, attrs, line) {
+    open(tag, tagAttrs, line) {
       const parent = stack[stack.length - 1]
+      let name = names.get(tag)
+      if (name === undefined) {
+        name = tag
+        if (names.size < 4096) names.set(tag, tag)
+      }
+      const attrs = hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS
       const seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
       const el: XmlElement = {name, attrs, children: [], text: '', line, path: `${parent.path}/${seg}`, parent}
       parent.children.push(el)
