@@ -36,14 +36,21 @@ export function streamXml(text: string, file: string, handlers: XmlHandlers): vo
   let depth = 0
   let error: {message: string; line: number; column: number} | undefined
   let tooDeep: number | undefined
+  const names = new Map<string, string>()
   parser.on('opentag', (tag) => {
     if (depth >= MAX_NESTING) {
       tooDeep ??= parser.line
       throw new Error('too deep')
     }
     depth++
+    // a config names a few dozen tags 10^6 times: the handlers get (and keep) one string per tag name
+    let name = names.get(tag.name)
+    if (name === undefined) {
+      name = tag.name
+      if (names.size < 4096) names.set(name, name)
+    }
     // without xmlns, saxes gives plain string values: the handlers may keep the object as it is
-    handlers.open(tag.name, tag.attributes as Record<string, string>, parser.line)
+    handlers.open(name, tag.attributes as Record<string, string>, parser.line)
   })
   parser.on('text', handlers.text)
   parser.on('cdata', handlers.text)
@@ -88,16 +95,10 @@ export function parseXml(text: string, file: string): XmlElement {
   const stack: XmlElement[] = [root]
   // the text inside each open element, joined as it comes (most elements have one piece or none)
   const texts: string[] = ['']
-  // a config names a few dozen tags 10^6 times: one string each, and one empty attribute object
-  const names = new Map<string, string>()
   streamXml(text, file, {
-    open(tag, tagAttrs, line) {
+    open(name, tagAttrs, line) {
       const parent = stack[stack.length - 1]
-      let name = names.get(tag)
-      if (name === undefined) {
-        name = tag
-        if (names.size < 4096) names.set(tag, tag)
-      }
+      // saxes makes an attribute object per tag: the many without attributes share one
       const attrs = hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS
       const seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
       const el: XmlElement = {name, attrs, children: [], text: '', line, path: `${parent.path}/${seg}`, parent}
