@@ -30,6 +30,6 @@ export function withoutDead(input: DiffInput): DiffInput {
 export function rateFindings(findings: Finding[]): void {
   for (const f of findings) {
     const rows = f.exposures ?? (f.exposure ? [f.exposure] : [])
-    if (rows.length) f.confidence = confidenceOf(rows.flatMap((r) => r.doubts ?? []))
+    if (rows.length) f.confidence = rows.some((r) => r.doubts?.length) ? confidenceOf(rows.flatMap((r) => r.doubts ?? [])) : 'high'
   }
 }

@@ -7,8 +7,11 @@ import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, mergeBoxes, overlapsBox, subtractBox} from '../net/match.js'
 import {PortSet} from '../net/number-set.js'
-import {AddressIndex, IntervalIndex} from './interval-index.js'
+import {AddressIndex, IntervalIndex, sortedIds} from './interval-index.js'
 import type {ApprovedAccess} from './model.js'
+
+/** Up to this many approved boxes on a device, candidates are all of them. */
+const FEW = 16
 
 export interface ApBox {
   ap: ApprovedAccess
@@ -25,6 +28,8 @@ export class DeviceAccess {
   private readonly byAddress = new AddressIndex()
   /** Destination ports (protocols without ports count as every port). */
   private readonly byPort = new IntervalIndex<number>()
+  /** Every id, ascending (shared: the candidates of a device with few boxes). */
+  private every?: readonly number[]
 
   add(ap: ApprovedAccess): void {
     const to = ap.to
@@ -35,6 +40,7 @@ export class DeviceAccess {
       for (let i = 0; i < s.ports.ranges.length; i += 2) this.byPort.add(s.ports.ranges[i], s.ports.ranges[i + 1], id)
       this.boxes.push({ap, box})
     }
+    this.every = undefined
   }
 
   /**
@@ -42,17 +48,28 @@ export class DeviceAccess {
    * one address carries many services), counted in O(log n) before any is listed; then the exact test.
    */
   overlapping(b: Box): ApBox[] {
+    return this.matching(this.candidates(b), b)
+  }
+
+  /**
+   * Ids (ascending) of the boxes that may overlap `b`: every box overlapping `b` is among them, and among
+   * the candidates of any box holding `b` in its destination and ports (the diff asks once per exposure
+   * and narrows with `matching`).
+   */
+  candidates(b: Box): readonly number[] {
+    // a device with a handful of access points: every box, tested exactly (cheaper than any lookup)
+    if (this.boxes.length <= FEW) return (this.every ??= this.boxes.map((_, i) => i))
     const r = b.ports.ranges
     let byPort = 0
     for (let i = 0; i < r.length; i += 2) byPort += this.byPort.count(r[i], r[i + 1])
-    let ids: number[]
-    if (byPort < this.byAddress.estimate(b.to)) {
-      const seen = new Set<number>()
-      for (let i = 0; i < r.length; i += 2) this.byPort.query(r[i], r[i + 1], (id) => seen.add(id))
-      ids = [...seen].sort((x, y) => x - y)
-    } else {
-      ids = this.byAddress.overlapping(b.to)
-    }
+    if (byPort >= this.byAddress.estimate(b.to)) return this.byAddress.overlapping(b.to)
+    const ids: number[] = []
+    for (let i = 0; i < r.length; i += 2) this.byPort.collect(r[i], r[i + 1], ids)
+    return sortedIds(ids)
+  }
+
+  /** Of the candidate ids, the boxes that overlap `b`, in id order. */
+  matching(ids: readonly number[], b: Box): ApBox[] {
     const out: ApBox[] = []
     for (const i of ids) if (overlapsBox(this.boxes[i].box, b)) out.push(this.boxes[i])
     return out
@@ -74,6 +91,12 @@ export function byFamily(b: Box): Box[] {
 
 /** One box holding exactly the addresses some family of `b` can use (empty sets when none). */
 export function sameFamily(b: Box): Box {
+  const v4 = b.from.v4.length > 0 && b.to.v4.length > 0
+  const v6 = b.from.v6.length > 0 && b.to.v6.length > 0
+  // nothing of the other family on either side (the usual box): as it is
+  if (v4 !== v6 && (v4 ? b.from.v6.length === 0 && b.to.v6.length === 0 : b.from.v4.length === 0 && b.to.v4.length === 0)) return b
+  // both families on both sides: every address can be used (the same sets, not a rebuilt union)
+  if (v4 && v6) return b
   const parts = byFamily(b)
   // one family (the usual box): that part as it is, no union to rebuild
   if (parts.length === 1) return parts[0].from === b.from && parts[0].to === b.to ? b : parts[0]

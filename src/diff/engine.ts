@@ -7,7 +7,7 @@ import {rateFindings, withoutDead} from './confidence.js'
 import {attachment, type DeviceModel} from '../model/device.js'
 import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
-import {type Box, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
+import {type Box, coversBox, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, ICMP, ICMPV6} from '../net/protocol.js'
 import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, uncovered} from './coverage.js'
@@ -19,6 +19,7 @@ import {byCodeUnit} from '../core/order.js'
 import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
 const LOOPBACK = AddressSet.of('127.0.0.0/8', '::1/128')
+const NO_COVER: readonly ApBox[] = []
 const ICMP_ONLY = ProtocolSet.of(ICMP, ICMPV6)
 
 const KIND_OF: Record<string, string> = {
@@ -46,6 +47,14 @@ class Engine {
   private readonly space: ZoneSpace
   /** Per device: its interfaces and vendor zones mapped to inventory zones (reach by where traffic enters). */
   readonly reach = new Map<string, DeviceReach>()
+  /**
+   * Set results by the operands' identity (sets are immutable and shared: ANY, an access point's, a
+   * rule's exposures'): thousands of findings subtract, print and classify the same few sets.
+   */
+  private readonly differences = new Map<AddressSet, Map<AddressSet, AddressSet>>()
+  private readonly described = new Map<AddressSet, string>()
+  private readonly reaches = new Map<AddressSet, Reach>()
+  private readonly labels = new Map<AddressSet, Map<AddressSet, string | null>>()
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -58,6 +67,8 @@ class Engine {
   /** Per device: its access points, and the filter rules its composed NATs pass. */
   private prepare(liveByDevice: Map<string, Exposure[]>): void {
     for (const ap of this.input.accessPoints) {
+      // only a device with live rules is asked about (a worker's one device, not the whole estate)
+      if (!liveByDevice.has(ap.device)) continue
       let access = this.access.get(ap.device)
       if (!access) this.access.set(ap.device, (access = new DeviceAccess()))
       access.add(ap)
@@ -148,7 +159,7 @@ class Engine {
     const groups = new Map<string, Assessed[]>()
     for (const e of exposures) {
       for (const part of splitByProtocol(e)) {
-        const a = this.assess(device, part)
+        const a = this.assess(device, part, true)
         if (!a) continue
         const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}\u0000${e.filter?.line ?? ''}\u0000${e.kind}\u0000${setKey(e.from)}`
         const list = groups.get(key)
@@ -160,27 +171,43 @@ class Engine {
   }
 
   private checkExposure(device: string, e: Exposure): void {
-    const a = this.assess(device, e)
+    const a = this.assess(device, e, false)
     if (a?.best.rest.length) this.report(device, [a])
   }
 
-  /** The part of one exposure no access point approves (`rest` empty: all of it approved; undefined: not checked). */
-  private assess(device: string, e: Exposure): Assessed | undefined {
+  /**
+   * The part of one exposure no access point approves (`rest` empty: all of it approved, given only when
+   * `approved` asks for it; undefined: not checked, or approved and not asked for).
+   */
+  private assess(device: string, e: Exposure, approved: boolean): Assessed | undefined {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
-    // an egress rule (OUTPUT, security-group egress) provides only egress access points
-    const provides = (ap: ApprovedAccess) => e.direction !== 'outbound' || ap.kind === 'direct-internet'
-    // a rule provides access only to the sources that enter where it is bound (its ingress zones)
-    const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
-    const offered = entering ? variants.map((v) => ({...v, from: entering})) : variants
+    // each variant's candidates from the index, once: the boxes asked about below lie within it
+    const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
+    // per variant, the boxes that overlap it: what a box within the variant can overlap
+    const touching: number[][] = []
     if (access) {
-      for (const v of offered) {
-        for (const c of access.overlapping(v)) {
-          if (!provides(c.ap)) continue
+      // an egress rule (OUTPUT, security-group egress) provides only egress access points
+      const outbound = e.direction === 'outbound'
+      // a rule provides access only to the sources that enter where it is bound (its ingress zones)
+      const entering = e.direction === 'inbound' ? this.reach.get(device)!.entering(e) : undefined
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[i]
+        const offered = entering ? {...v, from: entering} : v
+        const ids = candidates![i]
+        const hits: number[] = []
+        for (let k = 0; k < ids.length; k++) {
+          const c = access.boxes[ids[k]]
+          if (!overlapsBox(c.box, v)) continue
+          hits.push(ids[k])
+          if ((entering && !overlapsBox(c.box, offered)) || (outbound && c.ap.kind !== 'direct-internet')) continue
           this.provided.add(c.ap)
-          const list = this.providers.get(c.ap) ?? []
-          if (!list.includes(e)) this.providers.set(c.ap, [...list, e])
+          // one call per exposure: it is already listed when it is the last one
+          const list = this.providers.get(c.ap)
+          if (!list) this.providers.set(c.ap, [e])
+          else if (list[list.length - 1] !== e) list.push(e)
         }
+        touching.push(hits)
       }
     }
     if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
@@ -188,28 +215,37 @@ class Engine {
     const scope = this.reach.get(device)!.scope(e, this.trusted)
     const untrusted = scope.untrusted
     if (untrusted.isEmpty()) return
-    const entered = scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
+    let entered: AddressSet | undefined
     // of the variants (before/after NAT), the best: fully approved, else the one an access point touches
-    let best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box} | undefined
-    for (const v of variants) {
-      let full: Box = v
+    let best: {rest: Box[]; touched: boolean; cover: readonly ApBox[]; box: Box} | undefined
+    for (let i = 0; i < variants.length; i++) {
+      let full: Box = variants[i]
+      // the boxes below lie within the variant unless cloud references stand for the sources (reach.ts)
+      let ids = e.fromSets?.length ? candidates?.[i] : touching[i]
       // a listener bound to every address of the device: its own addresses, which the access points name
       if (e.kind === 'vpn-listener' && e.to.isAny() && access) {
         const named = access.overlapping(full).map((c) => c.box.to)
-        if (named.length) full = {...full, to: AddressSet.unionAll(named)}
+        if (named.length) {
+          full = {...full, to: AddressSet.unionAll(named)}
+          ids = access.candidates(full)
+        }
       }
-      const box = sameFamily({...full, from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to)})
+      const box = sameFamily({from: untrusted, to: scope.to.isAny() ? full.to : full.to.intersect(scope.to), protocols: full.protocols, ports: full.ports, sourcePorts: full.sourcePorts})
       if (box.from.isEmpty()) continue
       // drift: an access point approves part of this traffic — of the untrusted sources, or else only of
       // the trusted ones (a bastion entry under a rule open to any: the untrusted sources are the excess),
       // counting only the sources that enter where the rule is bound when its ingress is mapped
-      let cover = access ? access.overlapping(box) : []
-      if (!cover.length && access) cover = access.overlapping(sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
+      let cover = access ? access.matching(ids!, box) : NO_COVER
+      if (!cover.length && access) {
+        entered ??= scope.ingressZones ? e.from.intersect(this.space.addressesOf(scope.ingressZones)) : e.from
+        cover = access.matching(ids!, sameFamily({...full, from: entered})).filter((c) => c.ap.kind !== 'direct-internet')
+      }
+      // fully approved (one access point holds all of it, the usual case): nothing to report (a FortiOS
+      // policy still counts it among its services)
+      if (coveredByOne(cover, box)) return approved ? {e, best: {rest: [], touched: true, cover, box}, scope} : undefined
       const u = uncovered(box, cover.map((c) => c.box))
-      const r = {rest: u.rest, touched: u.touched, cover, box}
-      // fully approved: nothing to report (a FortiOS policy still counts it among its services)
-      if (r.rest.length === 0) return {e, best: {rest: r.rest, touched: true, cover, box}, scope}
-      r.touched = cover.length > 0
+      if (u.rest.length === 0) return approved ? {e, best: {rest: u.rest, touched: true, cover, box}, scope} : undefined
+      const r = {rest: u.rest, touched: cover.length > 0, cover, box}
       if (!best || (!best.touched && r.touched)) best = r
     }
     return best && {e, best, scope}
@@ -234,76 +270,75 @@ class Engine {
     const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
     const several = parts.length > 1
     const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
-    const rows = several ? {exposures: parts.flatMap(zoned)} : {}
     const source = this.identity.sourceClass(e.from)
     const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
-    const reachSet = AddressSet.unionAll(rest.map((b) => b.from))
+    const reachSet = unionOf(rest.map((b) => b.from))
     const reach = this.reachOf(reachSet)
     // a composed NAT: where it is, and the filter rule that passes it
     const where = `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`
     if (!best.touched) {
       // access points to the same destination (another service or source): the entry a reviewer compares with
       const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
-      this.findings.push({
-        ...idOf('unwanted-access-point'),
-        rule: 'unwanted-access-point',
-        severity: this.exposureSeverity(reach, rest),
-        device,
-        access_point: null,
-        ...(near.length ? {access_points: near} : {}),
-        reach,
-        service,
-        source,
-        exposure: json,
-        ...rows,
-        file: e.file,
-        line: e.line,
-        ...natAlso(e),
-        message:
-          `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
-          `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
-          doubts(e),
-        suggestion: this.suggestion(device, e, service),
-        suppressed: false,
-      })
+      // built field by field, in the report's order (a spread in the middle of a literal is a slow path)
+      const f: Building = {...idOf('unwanted-access-point'), rule: 'unwanted-access-point', severity: this.exposureSeverity(reach, rest), device, access_point: null}
+      if (near.length) f.access_points = near
+      f.reach = reach
+      f.service = service
+      f.source = source
+      f.exposure = json
+      if (several) f.exposures = parts.flatMap(zoned)
+      f.file = e.file
+      f.line = e.line
+      if (hasNatAlso(e)) f.also = natAlso(e)
+      f.message =
+        `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
+        `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
+        doubts(e)
+      f.suggestion = this.suggestion(device, e, service)
+      f.suppressed = false
+      this.findings.push(f as Finding)
       return
     }
     const cover = parts.flatMap((p) => p.best.cover)
     const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => byCodeUnit(a.id, b.id))
     const coverBoxes = cover.map((c) => c.box)
     const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
-    this.findings.push({
-      ...idOf('access-point-drift'),
-      rule: 'access-point-drift',
-      severity: this.exposureSeverity(reach, rest),
-      device,
-      access_point: aps[0].id,
-      access_points: aps.map((a) => a.id),
-      reach,
-      service,
-      source,
-      exposure: json,
-      ...rows,
-      excess,
-      file: e.file,
-      line: e.line,
-      ...natAlso(e),
-      inventory: aps[0].source,
-      message:
-        `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
-        describeExcess(excess, this.fromLabel(best.box.from, best.cover.map((c) => c.box.from))) +
-        doubts(e),
-      suppressed: false,
-    })
+    const f: Building = {...idOf('access-point-drift'), rule: 'access-point-drift', severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
+    f.access_points = aps.map((a) => a.id)
+    f.reach = reach
+    f.service = service
+    f.source = source
+    f.exposure = json
+    if (several) f.exposures = parts.flatMap(zoned)
+    f.excess = excess
+    f.file = e.file
+    f.line = e.line
+    if (hasNatAlso(e)) f.also = natAlso(e)
+    f.inventory = aps[0].source
+    f.message =
+      `${device} ${e.rule} (${where}) allows more than access point ${aps.map((a) => a.id).join(', ')} approves: ` +
+      describeExcess(excess, this.fromLabel(best.box.from, best.cover.map((c) => c.box.from))) +
+      doubts(e)
+    f.suppressed = false
+    this.findings.push(f as Finding)
+  }
+
+  /** `a` less `b`, remembered by the operands' identity. */
+  private minus(a: AddressSet, b: AddressSet): AddressSet {
+    let byA = this.differences.get(b)
+    if (!byA) this.differences.set(b, (byA = new Map()))
+    let set = byA.get(a)
+    if (!set) byA.set(a, (set = a.subtract(b)))
+    return set
   }
 
   /** Per-dimension excess of `box` over the union of `cover`, plus the exact rest when that says more. */
   private excessOf(box: Box, cover: Box[], rest: Box[]): Excess {
-    const union = <K extends 'from' | 'to'>(k: K) => AddressSet.unionAll(cover.map((c) => c[k]))
+    const union = <K extends 'from' | 'to'>(k: K) => unionOf(cover.map((c) => c[k]))
     const excess: Excess = {}
-    const from = box.from.subtract(union('from'))
+    const from = this.minus(box.from, union('from'))
     if (!from.isEmpty()) excess.from = from.toCidrs()
-    const to = box.to.subtract(union('to'))
+    const to = this.minus(box.to, union('to'))
     if (!to.isEmpty()) excess.to = to.toCidrs()
     const protocols = cover.reduce((acc, c) => acc.subtract(c.protocols), box.protocols)
     if (!protocols.isEmpty()) excess.protocols = protocolNames(protocols)
@@ -497,17 +532,29 @@ class Engine {
 
   /** Words for the extra sources when the CIDR list would be long: what the rule opens to, less what is approved. */
   private fromLabel(untrusted: AddressSet, approved: AddressSet[]): string | undefined {
-    const extra = untrusted.subtract(AddressSet.unionAll(approved))
+    const all = unionOf(approved)
+    const extra = this.minus(untrusted, all)
+    let label = this.labels.get(extra)?.get(all)
+    if (label === undefined) {
+      label = this.labelOf(extra, all) ?? null
+      const byAll = this.labels.get(extra) ?? this.labels.set(extra, new Map()).get(extra)!
+      byAll.set(all, label)
+    }
+    return label ?? undefined
+  }
+
+  private labelOf(extra: AddressSet, approved: AddressSet): string | undefined {
     if (extra.toCidrs().length <= 3) return undefined
-    const everyone = extra.union(this.trusted).union(AddressSet.unionAll(approved))
+    const everyone = extra.union(this.trusted).union(approved)
     if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
     if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
     return undefined
   }
 
   private reachOf(from: AddressSet): Reach {
-    if (!from.subtract(this.partner).isEmpty()) return 'internet'
-    return from.isEmpty() ? 'internal' : 'partner'
+    let reach = this.reaches.get(from)
+    if (!reach) this.reaches.set(from, (reach = !from.subtract(this.partner).isEmpty() ? 'internet' : from.isEmpty() ? 'internal' : 'partner'))
+    return reach
   }
 
   private exposureSeverity(reach: Reach, rest: Box[]): Severity {
@@ -530,10 +577,13 @@ class Engine {
   }
 
   describe(set: AddressSet): string {
-    if (set.isAny()) return 'any'
-    const zone = this.zoneNamed(set)
-    if (zone) return `${zone.id} (${shortCidrs(set.toCidrs())})`
-    return shortCidrs(set.toCidrs())
+    let text = this.described.get(set)
+    if (text === undefined) {
+      const zone = set.isAny() ? undefined : this.zoneNamed(set)
+      text = set.isAny() ? 'any' : zone ? `${zone.id} (${shortCidrs(set.toCidrs())})` : shortCidrs(set.toCidrs())
+      this.described.set(set, text)
+    }
+    return text
   }
 
   private suggestion(device: string, e: Exposure, service: string): string {
@@ -568,14 +618,32 @@ function flowPermit(e: Exposure, egress: boolean): boolean {
   return egress || e.direction === 'inbound'
 }
 
-/** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */
-function natAlso(e: Exposure): {also?: Array<{file: string; line: number}>} {
-  return e.filter && e.file && e.filter.line !== e.line ? {also: [{file: e.file, line: e.filter.line}]} : {}
+/** One of the approved boxes holds all of `box`. */
+function coveredByOne(cover: readonly ApBox[], box: Box): boolean {
+  for (let i = 0; i < cover.length; i++) if (coversBox(cover[i].box, box)) return true
+  return false
 }
+
+/** The union of sets; the set itself when there is one (no copy: sets are immutable). */
+function unionOf(sets: AddressSet[]): AddressSet {
+  return sets.length === 1 ? sets[0] : AddressSet.unionAll(sets)
+}
+
+/** A composed NAT's finding points at the NAT line and lists the filter rule that passes it. */
+function hasNatAlso(e: Exposure): e is Exposure & {file: string; filter: {line: number}} {
+  return !!e.filter && !!e.file && e.filter.line !== e.line
+}
+
+function natAlso(e: Exposure & {file: string; filter: {line: number}}): Array<{file: string; line: number}> {
+  return [{file: e.file, line: e.filter.line}]
+}
+
+/** A finding while its fields are set in order (message and suppressed come last). */
+type Building = Omit<Finding, 'message' | 'suppressed'> & Partial<Pick<Finding, 'message' | 'suppressed'>>
 
 interface Assessed {
   e: Exposure
-  best: {rest: Box[]; touched: boolean; cover: ApBox[]; box: Box}
+  best: {rest: Box[]; touched: boolean; cover: readonly ApBox[]; box: Box}
   /** Where the traffic enters and may leave (reach.ts). */
   scope: ReachScope
 }
@@ -663,8 +731,10 @@ export function sharedFindings(input: DiffInput, withConfig: ReadonlySet<string>
 /** Raw findings merged by id (two rules with one id: one finding with `also`), rated, in a stable order. */
 export function mergeFindings(raw: Finding[]): Finding[] {
   const byId = new Map<string, Finding>()
-  const order = (f: Finding) => `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`
-  raw.sort((a, b) => byCodeUnit(order(a), order(b)))
+  // by file and line (keys made once, not per comparison); the sort is stable
+  const keyed = raw.map((f) => ({f, key: `${f.file ?? ''}\u0000${String(f.line ?? 0).padStart(9, '0')}`}))
+  keyed.sort((a, b) => byCodeUnit(a.key, b.key))
+  for (let i = 0; i < keyed.length; i++) raw[i] = keyed[i].f
   for (const f of raw) {
     const prev = byId.get(f.id)
     if (!prev) {
@@ -686,8 +756,10 @@ export function accessPointProviders(input: DiffInput): Map<string, Exposure[]> 
   return new Map([...engine.providers].map(([ap, list]) => [ap.id, list]))
 }
 
+const SEVERITIES: readonly string[] = ['critical', 'high', 'medium', 'low', 'info']
+
 export function rank(s: Severity): number {
-  return ['critical', 'high', 'medium', 'low', 'info'].indexOf(s)
+  return SEVERITIES.indexOf(s)
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

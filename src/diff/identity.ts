@@ -25,6 +25,14 @@ export class Identity {
   private readonly byAddresses = new Map<string, DiffZone>()
   /** Addresses that some zone other than a catch-all claims. */
   private readonly claimed: AddressSet
+  /**
+   * Answers per set, by identity: sets are immutable and shared (ANY, an access point's, a rule's
+   * exposures'), and thousands of findings name the same few.
+   */
+  private readonly named = new Map<AddressSet, DiffZone | null>()
+  private readonly classes = new Map<AddressSet, string>()
+  private readonly destinations = new Map<AddressSet, string>()
+  private readonly legacySources = new Map<AddressSet, string>()
 
   constructor(
     private readonly zones: readonly DiffZone[],
@@ -39,7 +47,9 @@ export class Identity {
 
   /** The zone whose addresses are exactly `set`. */
   zoneNamed(set: AddressSet): DiffZone | undefined {
-    return this.byAddresses.get(setKey(set))
+    let zone = this.named.get(set)
+    if (zone === undefined) this.named.set(set, (zone = this.byAddresses.get(setKey(set)) ?? null))
+    return zone ?? undefined
   }
 
   /** Id of an opening (unwanted or drift): see the grammar above. */
@@ -51,17 +61,26 @@ export class Identity {
 
   /** The 0.1 id of the same opening: no destination, sources spelled out (or digested). */
   legacyId(rule: string, device: string, service: string, from: AddressSet): string {
-    let source: string
-    if (from.isAny()) source = 'any'
-    else {
-      const zone = this.zoneNamed(from)
-      const cidrs = from.toCidrs()
-      source = zone ? zone.id : cidrs.length <= MAX_CIDRS ? cidrs.join(',') : `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
-    }
+    let source = this.legacySources.get(from)
+    if (source === undefined) this.legacySources.set(from, (source = this.legacySource(from)))
     return `${rule}:${device}:${service}:${source}`
   }
 
+  private legacySource(from: AddressSet): string {
+    if (from.isAny()) return 'any'
+    const zone = this.zoneNamed(from)
+    if (zone) return zone.id
+    const cidrs = from.toCidrs()
+    return cidrs.length <= MAX_CIDRS ? cidrs.join(',') : `set-${createHash('sha256').update(cidrs.join(',')).digest('hex').slice(0, 12)}`
+  }
+
   destination(to: AddressSet): string {
+    let text = this.destinations.get(to)
+    if (text === undefined) this.destinations.set(to, (text = this.destinationOf(to)))
+    return text
+  }
+
+  private destinationOf(to: AddressSet): string {
     if (to.isAny()) return 'any'
     const zone = this.zoneNamed(to)
     if (zone) return zone.id
@@ -73,6 +92,12 @@ export class Identity {
 
   /** The untrusted zones the sources fall in; `any` when the rule admits every untrusted source. */
   sourceClass(from: AddressSet): string {
+    let text = this.classes.get(from)
+    if (text === undefined) this.classes.set(from, (text = this.classOf(from)))
+    return text
+  }
+
+  private classOf(from: AddressSet): string {
     const untrusted = from.subtract(this.trusted)
     // `0.0.0.0/0` alone is as much "any" as `any`: every untrusted address of its family
     const all = from.union(this.trusted)

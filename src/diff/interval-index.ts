@@ -52,8 +52,8 @@ export class IntervalIndex<T, S extends Scalar = number> {
     return countAtMost(this.lo, b) - countBelow(this.sortedHi, a)
   }
 
-  /** Calls `visit` for each value whose interval overlaps [a, b] (a value may come once per interval). */
-  query(a: S, b: S, visit: (value: T) => void): void {
+  /** Pushes onto `out` each value whose interval overlaps [a, b] (a value may come once per interval). */
+  collect(a: S, b: S, out: T[]): void {
     if (!this.frozen) this.freeze()
     const n = this.lo.length
     if (n === 0) return
@@ -65,21 +65,31 @@ export class IntervalIndex<T, S extends Scalar = number> {
       if (this.lo[m] <= b) l = m + 1
       else r = m
     }
-    if (l > 0) this.walk(1, 0, this.size, l, a, visit)
+    if (l > 0) this.walk(1, 0, this.size, l, a, out)
   }
 
-  private walk(node: number, start: number, end: number, limit: number, a: Scalar, visit: (value: T) => void): void {
+  private walk(node: number, start: number, end: number, limit: number, a: Scalar, out: T[]): void {
     if (start >= limit) return
     const max = this.maxHi[node]
     if (max === undefined || max < a) return
     if (end - start === 1) {
-      visit(this.values[start])
+      out.push(this.values[start])
       return
     }
     const mid = (start + end) >> 1
-    this.walk(2 * node, start, mid, limit, a, visit)
-    this.walk(2 * node + 1, mid, end, limit, a, visit)
+    this.walk(2 * node, start, mid, limit, a, out)
+    this.walk(2 * node + 1, mid, end, limit, a, out)
   }
+}
+
+/** Ids sorted ascending, each once (in place: the caller's fresh list). */
+export function sortedIds(ids: number[]): number[] {
+  if (ids.length < 2) return ids
+  ids.sort((x, y) => x - y)
+  let k = 1
+  for (let i = 1; i < ids.length; i++) if (ids[i] !== ids[k - 1]) ids[k++] = ids[i]
+  ids.length = k
+  return ids
 }
 
 function countAtMost<S extends Scalar>(sorted: S[], x: S): number {
@@ -125,10 +135,9 @@ export class AddressIndex {
 
   /** Ids of the items whose set overlaps `set`, ascending, each once. */
   overlapping(set: AddressSet): number[] {
-    const seen = new Set<number>()
-    const visit = (id: number) => seen.add(id)
-    for (let i = 0; i < set.v4.length; i += 2) this.v4.query(set.v4[i], set.v4[i + 1], visit)
-    for (let i = 0; i < set.v6.length; i += 2) this.v6.query(set.v6[i], set.v6[i + 1], visit)
-    return [...seen].sort((a, b) => a - b)
+    const ids: number[] = []
+    for (let i = 0; i < set.v4.length; i += 2) this.v4.collect(set.v4[i], set.v4[i + 1], ids)
+    for (let i = 0; i < set.v6.length; i += 2) this.v6.collect(set.v6[i], set.v6[i + 1], ids)
+    return sortedIds(ids)
   }
 }

@@ -127,6 +127,9 @@ export class DeviceReach {
   private readonly attachMemo = new Map<string, string[] | null>()
   private readonly unmappedSeen = new Map<string, Unmapped>()
   private readonly management?: AddressSet
+  /** Sources less the trusted set, by the sources' identity (a rule's exposures, and ANY, share theirs). */
+  private readonly untrustedOf = new Map<AddressSet, AddressSet>()
+  private untrustedFor?: AddressSet
   /** Zones the inventory maps explicitly on this device. */
   private readonly explicitZones = new Set<string>()
   /**
@@ -163,14 +166,15 @@ export class DeviceReach {
       else deviceItself = true
     }
     // a listener or rule bound to loopback never answers from outside
-    if (!e.to.subtract(LOOPBACK).overlaps(to)) return {untrusted: AddressSet.EMPTY, to}
+    // (against every address: whether anything is left beyond loopback, without building the rest)
+    if (to === AddressSet.ANY ? LOOPBACK.covers(e.to) : !e.to.subtract(LOOPBACK).overlaps(to)) return {untrusted: AddressSet.EMPTY, to}
     const from = this.cloudSources(e) ?? e.from
     const ingressZones = e.ingress ? this.zonesOf(e.ingress, true, e.line) : undefined
     let untrusted: AddressSet
     if (ingressZones) {
       const outside = ingressZones.filter((z) => this.space.untrusted(z))
       untrusted = outside.length ? from.intersect(this.space.addressesOf(outside)).subtract(LOOPBACK) : AddressSet.EMPTY
-    } else untrusted = from.subtract(trusted)
+    } else untrusted = this.outside(from, trusted)
     if (untrusted.isEmpty()) return {untrusted, to, ingressZones}
     // an unmapped egress narrows nothing (and is not reported: reach is decided where traffic enters)
     const egressZones = e.egress ? this.zonesOf(e.egress, false) : undefined
@@ -182,6 +186,16 @@ export class DeviceReach {
       if (to.isEmpty()) return {untrusted: AddressSet.EMPTY, to, ingressZones, egressZones}
     }
     return {untrusted, to, ingressZones, egressZones, deviceItself}
+  }
+
+  private outside(from: AddressSet, trusted: AddressSet): AddressSet {
+    if (trusted !== this.untrustedFor) {
+      this.untrustedOf.clear()
+      this.untrustedFor = trusted
+    }
+    let set = this.untrustedOf.get(from)
+    if (!set) this.untrustedOf.set(from, (set = from.subtract(trusted)))
+    return set
   }
 
   /**

@@ -1,5 +1,5 @@
 import {covers, equal, find, intersect, normalize, overlaps, subtract, union} from './intervals.js'
-import {type Family, IPV4_MAX, parseCidr, parseIp, parseIpv4Fast, rangeToCidrs, V6_MAX} from './ip.js'
+import {type Family, IPV4_MAX, parseCidr, parseIp, parseIpv4Range, rangeToCidrs, V6_MAX} from './ip.js'
 
 // the empty half of a one-family set, shared
 const NO_V4: readonly number[] = []
@@ -53,21 +53,33 @@ export class AddressSet {
    * every address of a big rule base is spelled so); undefined for any other text, which `parse` decides.
    */
   static parseIpv4(text: string): AddressSet | undefined {
-    const slash = text.indexOf('/')
-    const addr = parseIpv4Fast(slash < 0 ? text : text.slice(0, slash))
+    return AddressSet.parseIpv4Range(text, 0, text.length)
+  }
+
+  /** parseIpv4 of `text.slice(from, to)`, without making that string (a reader of words in place). */
+  static parseIpv4Range(text: string, from: number, to: number): AddressSet | undefined {
+    let slash = -1
+    for (let i = from; i < to; i++) {
+      if (text.charCodeAt(i) === 47) {
+        slash = i
+        break
+      }
+    }
+    const addr = parseIpv4Range(text, from, slash < 0 ? to : slash)
     if (addr === undefined) return undefined
     let prefix = 32
     if (slash >= 0) {
-      const digits = text.length - slash - 1
+      const digits = to - slash - 1
       if (digits < 1 || digits > 3) return undefined
       prefix = 0
-      for (let i = slash + 1; i < text.length; i++) {
+      for (let i = slash + 1; i < to; i++) {
         const c = text.charCodeAt(i)
         if (c < 48 || c > 57) return undefined
         prefix = prefix * 10 + (c - 48)
       }
       if (prefix > 32) return undefined
-      if (text === '0.0.0.0/0') return AddressSet.ANY4
+      // `0.0.0.0/0` (the one spelling of address 0 with a one-digit prefix 0): the shared set
+      if (addr === 0 && prefix === 0 && digits === 1) return AddressSet.ANY4
     }
     // host bits masked, as parseCidr does
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0

@@ -41,11 +41,16 @@ export function parseIp(text: string): ParsedIp | null {
 
 /** Strict dotted quad (`10.0.0.1`; not `010.0.0.1`, `10.1`, `0x0a.0.0.1`) as a number, without allocating; undefined otherwise. */
 export function parseIpv4Fast(s: string): number | undefined {
+  return parseIpv4Range(s, 0, s.length)
+}
+
+/** parseIpv4Fast of `s.slice(from, to)`, without making that string. */
+export function parseIpv4Range(s: string, from: number, to: number): number | undefined {
   let value = 0
   let part = 0
   let digits = 0
   let dots = 0
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c >= 48 && c <= 57) {
       // a leading zero is a loose form (010.0.0.1): refuse, as ipaddr's four-part check does

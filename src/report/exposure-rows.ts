@@ -1,168 +1,374 @@
 /**
- * The exposure rows of the parse report, made a batch at a time for the JSON writer: the rows of
- * `exposureRows` (same keys, same order, same values), sorted as `compareExposures` sorts them, without
- * holding every row object at once. A row shares its lists with its exposure's other rows and with the
- * model instead of copying them (JSON does not see the difference), and what every row of an exposure
- * has in common is made once.
+ * The exposure rows of the parse report, written as text for the JSON writer: the rows of `exposureRows`
+ * (same keys, same order, same values) as JSON.stringify would write them, sorted as `compareExposures`
+ * sorts them, without a row object. What every row of an exposure has in common is written once, and
+ * the text of what many rows share (port lists, ANY, address groups, `"kind": "filter"`) is kept.
  */
 import type {Attachment} from '../model/device.js'
-import type {Exposure, ExposureJson} from '../model/exposure.js'
+import type {Doubt} from '../model/doubts.js'
+import type {Exposure} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {rangeToCidrs} from '../net/ip.js'
 import {type PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
 import {byCodeUnit} from '../core/order.js'
-import {LazyArray} from './json-stream.js'
-
-/** One JSON row: exposure `e`, protocol `p` (-1: the one `any` row of an exposure of many protocols). */
-interface Row {
-  e: Exposure
-  p: number
-  /** The row's `file` (set only when not the report's own) or '', its line and rule: the sort keys. */
-  file: string
-  line: number
-  rule: string
-  /** The compact JSON of the row, for the rare tie of rows of different exposures (made once). */
-  compact?: string
-}
+import {TextArray} from './json-stream.js'
+import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, writeString} from './json-text.js'
 
 /**
- * AddressSet.toCidrs without its per-set cache for small sets: most rules have sets of their own,
- * printed once, and caching each would keep ~100 MB of lists alive at 2·10^5 rules (every young GC
- * then copies them). ANY and big sets (address groups, shared by many rules) keep the cache.
+ * Sets with more range bounds than this (more than 4 ranges) are usually address groups, shared by many
+ * rules: their text is kept once made. Most rules have sets of their own, printed once, and keeping
+ * each would hold ~100 MB of text alive at 2·10^5 rules (every young GC then copies it).
  */
-function cidrsOf(s: AddressSet): string[] {
-  if (s === AddressSet.ANY || s.v4.length + s.v6.length > 8) return s.toCidrs()
-  const out: string[] = []
-  for (let i = 0; i < s.v4.length; i += 2) for (const c of rangeToCidrs(4, s.v4[i], s.v4[i + 1])) out.push(c)
-  for (let i = 0; i < s.v6.length; i += 2) for (const c of rangeToCidrs(6, s.v6[i], s.v6[i + 1])) out.push(c)
-  return out
-}
+const SHARED_BOUNDS = 8
 
 /** `"tcp",`: two rows of one exposure differ first in their protocol, so this orders them as their JSON. */
 const PROTOCOL_KEY: string[] = []
 const protocolKey = (p: number) => (PROTOCOL_KEY[p] ??= `${JSON.stringify(protocolName(p))},`)
 
-type Side = {interfaces: string[]; zones: string[]; inventory_zones: string[]}
-
-function translatedJson(t: NonNullable<Exposure['translated']>): {to?: string[]; ports?: string[]} {
-  const out: {to?: string[]; ports?: string[]} = {}
-  if (t.to) out.to = t.to.toCidrs()
-  if (t.ports) out.ports = t.ports.toStrings()
-  return out
+/** A string's text kept by value: the few values of a key many rows share (`"kind": "filter"`). */
+class Interned {
+  private readonly texts = new Map<unknown, string>()
+  constructor(private readonly make: (v: unknown) => string) {}
+  get(v: unknown): string {
+    let text = this.texts.get(v)
+    if (text === undefined) {
+      text = this.make(v)
+      // values of a closed set; a key that takes a new value per rule stops being kept
+      if (this.texts.size < 256) this.texts.set(v, text)
+    }
+    return text
+  }
 }
 
-/** Makes the rows of one report: `omitFile` is the report's file, `zonesOf` fills inventory_zones. */
-class RowMaker {
-  // the rows of one exposure are neighbours after the sort: the lists they share are kept for the next row
+/**
+ * Writes the rows of one report as text on the line `nl` (json-text.ts; '' for compact JSON): the rows
+ * of `exposureRows`, the same keys in the same order with the same values, as JSON.stringify would
+ * write them, without a row object.
+ */
+class RowWriter {
+  private readonly w: JsonWriter
+  // the rows of one exposure are neighbours after the sort: what they share is kept for the next row
   private e: Exposure | undefined
-  private from: string[] = []
-  private to: string[] = []
-  private ports: string[] | undefined
-  private sourcePorts: string[] | undefined
-  private doubts: ExposureJson['doubts']
-  private ingress: Side | undefined
-  private egress: Side | undefined
-  // a port list is shared by many rules (one service, one port)
-  private readonly portLists = new Map<PortSet, string[]>()
-  private readonly excepts = new Map<ProtocolSet, string[]>()
+  /** Pieces of the current exposure's rows: `{`, kind … to; line and rule; translated … file. */
+  private readonly head: string[] = []
+  private readonly lineRule: string[] = []
+  private readonly tail: string[] = []
+  private ports: string | undefined
+  private sourcePorts: string | undefined
+  // shared by many rules: a port list (one service, one port), an address group, ANY, the protocols left out
+  private readonly portTexts = new Map<PortSet, string>()
+  private readonly addressTexts = new Map<AddressSet, string>()
+  private readonly exceptTexts = new Map<ProtocolSet, string>()
+  private readonly protocolTexts: string[] = []
+  private readonly openQuote: string[] = []
+  private readonly closeQuote: string[] = []
+  // `{`, kind, action, direction and the `from` key, for the last three values met
+  private opening = {kind: undefined as unknown, action: undefined as unknown, direction: undefined as unknown, text: ''}
+  private readonly hooks: Interned
+  private readonly keys: Record<'to' | 'protocol' | 'ports' | 'source_ports' | 'except_protocols' | 'line' | 'rule' | 'text', string>
+  /** The `any` protocol and the key of `ports`. */
+  private readonly anyProtocol: string
+  private readonly close: string
 
   constructor(
+    nl: string,
     private readonly omitFile: string,
     private readonly zonesOf?: (a: Attachment) => string[],
-  ) {}
+  ) {
+    const w = (this.w = new JsonWriter(nl))
+    const key = (name: string) => w.key(0, name, false)
+    this.keys = {to: key('to'), protocol: key('protocol'), ports: key('ports'), source_ports: key('source_ports'), except_protocols: key('except_protocols'), line: key('line'), rule: key('rule'), text: key('text')}
+    this.anyProtocol = `${this.keys.protocol}"any"${this.keys.ports}`
+    this.close = w.objectClose(0)
+    this.hooks = new Interned((v) => this.text((out) => this.prop(out, 0, 'hook', v, false)))
+  }
 
-  /** The row as exposureRows makes it (the same keys in the same order, the same values), lists shared. */
-  row(r: Row): ExposureJson {
-    const e = r.e
-    if (this.e !== e) {
-      this.e = e
-      this.from = cidrsOf(e.from)
-      this.to = cidrsOf(e.to)
-      this.ports = undefined
-      this.sourcePorts = undefined
-      this.doubts = undefined
-      this.ingress = undefined
-      this.egress = undefined
+  /** Writes row `p` of exposure `e` (-1: the one `any` row of an exposure of many protocols). */
+  row(e: Exposure, p: number, out: TextSink): void {
+    if (this.e !== e) this.start(e)
+    const any = p < 0
+    const withPorts = any ? !e.ports.isAll() : hasPorts(p)
+    const {head, lineRule, tail} = this
+    for (let i = 0; i < head.length; i++) out.push(head[i])
+    out.push(any ? this.anyProtocol : this.protocol(p))
+    out.push(withPorts ? (this.ports ??= this.portsText(e.ports)) : '[]')
+    for (let i = 0; i < lineRule.length; i++) out.push(lineRule[i])
+    if (withPorts && !e.sourcePorts.isAll()) {
+      out.push(this.keys.source_ports)
+      out.push((this.sourcePorts ??= this.portsText(e.sourcePorts)))
     }
-    const any = r.p < 0
-    const withPorts = any ? !e.ports.isAll() : hasPorts(r.p)
-    const except = any ? this.exceptOf(e.protocols) : undefined
-    // every key of exposureRows, in its order, in one literal (one object shape for every row): a key
-    // exposureRows leaves out is undefined here, and JSON.stringify leaves it out as well
-    return {
-      kind: e.kind,
-      action: e.action,
-      direction: e.direction,
-      from: this.from,
-      to: this.to,
-      protocol: any ? 'any' : protocolName(r.p),
-      ports: withPorts ? (this.ports ??= this.portList(e.ports)) : [],
-      line: e.line,
-      rule: e.rule,
-      source_ports: withPorts && !e.sourcePorts.isAll() ? (this.sourcePorts ??= this.portList(e.sourcePorts)) : undefined,
-      except_protocols: except?.length ? except : undefined,
-      translated: e.translated ? translatedJson(e.translated) : undefined,
-      filter: e.filter ? e.filter : undefined,
-      text: e.text,
-      from_zones: e.fromZones?.length ? e.fromZones : undefined,
-      to_zones: e.toZones?.length ? e.toZones : undefined,
-      interfaces: e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length) ? e.interfaces : undefined,
-      from_sets: e.fromSets?.length ? e.fromSets : undefined,
-      to_sets: e.toSets?.length ? e.toSets : undefined,
-      notes: e.notes?.length ? e.notes : undefined,
-      doubts: e.doubts?.length ? (this.doubts ??= e.doubts.map((d) => ({code: d.code, effect: d.effect, detail: d.detail, line: d.line, ...(d.file === undefined ? {} : {file: d.file})}))) : undefined,
-      via: e.via?.length ? e.via : undefined,
-      ingress: e.ingress ? (this.ingress ??= this.side(e.ingress)) : undefined,
-      egress: e.egress ? (this.egress ??= this.side(e.egress)) : undefined,
-      hook: e.hook ? e.hook : undefined,
-      host_local: e.hostLocal ? true : undefined,
-      device: e.device ? e.device : undefined,
-      file: e.file && e.file !== this.omitFile ? e.file : undefined,
+    if (any) {
+      const except = this.exceptText(e.protocols)
+      if (except) out.push(except)
     }
+    for (let i = 0; i < tail.length; i++) out.push(tail[i])
+    out.push(this.close)
   }
 
-  private portList(ports: PortSet): string[] {
-    let list = this.portLists.get(ports)
-    if (list === undefined) this.portLists.set(ports, (list = ports.toStrings()))
-    return list
+  /** What every row of `e` has in common, in exposureRows' key order. */
+  private start(e: Exposure): void {
+    this.e = e
+    this.ports = undefined
+    this.sourcePorts = undefined
+    const {head, lineRule, tail, w, keys} = this
+    head.length = 0
+    head.push(this.openingText(e))
+    this.addresses(head, e.from)
+    head.push(keys.to)
+    this.addresses(head, e.to)
+    // after protocol and ports
+    lineRule.length = 0
+    if (typeof e.line === 'number' && Number.isFinite(e.line)) lineRule.push(keys.line, String(e.line))
+    else this.prop(lineRule, 0, 'line', e.line, false)
+    if (typeof e.rule === 'string') {
+      lineRule.push(keys.rule)
+      writeString(lineRule, e.rule)
+    } else this.prop(lineRule, 0, 'rule', e.rule, false)
+    // after source_ports and except_protocols
+    tail.length = 0
+    if (e.translated) {
+      tail.push(w.key(0, 'translated', false))
+      const {to, ports} = e.translated
+      if (to) {
+        tail.push(w.key(1, 'to', true))
+        this.addresses(tail, to, 2)
+      }
+      if (ports) tail.push(w.key(1, 'ports', !to), w.plainStrings(ports.toStrings(), 2))
+      tail.push(to || ports ? w.objectClose(1) : '{}')
+    }
+    if (e.filter) this.prop(tail, 0, 'filter', {...e.filter}, false)
+    if (typeof e.text === 'string') {
+      tail.push(keys.text)
+      writeString(tail, e.text)
+    } else if (e.text !== undefined) this.prop(tail, 0, 'text', e.text, false)
+    if (e.fromZones?.length) this.prop(tail, 0, 'from_zones', e.fromZones, false)
+    if (e.toZones?.length) this.prop(tail, 0, 'to_zones', e.toZones, false)
+    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) this.prop(tail, 0, 'interfaces', {...e.interfaces}, false)
+    if (e.fromSets?.length) this.prop(tail, 0, 'from_sets', e.fromSets, false)
+    if (e.toSets?.length) this.prop(tail, 0, 'to_sets', e.toSets, false)
+    if (e.notes?.length) this.prop(tail, 0, 'notes', e.notes, false)
+    if (e.doubts?.length) this.doubts(tail, e.doubts)
+    if (e.via?.length) this.prop(tail, 0, 'via', e.via, false)
+    if (e.ingress) this.side(tail, 'ingress', e.ingress)
+    if (e.egress) this.side(tail, 'egress', e.egress)
+    if (e.hook) tail.push(this.hooks.get(e.hook))
+    if (e.hostLocal) tail.push(w.key(0, 'host_local', false), 'true')
+    if (e.device) this.prop(tail, 0, 'device', e.device, false)
+    if (e.file && e.file !== this.omitFile) this.prop(tail, 0, 'file', e.file, false)
   }
 
-  private exceptOf(protocols: ProtocolSet): string[] {
-    let except = this.excepts.get(protocols)
-    if (except === undefined) this.excepts.set(protocols, (except = ProtocolSet.ALL.subtract(protocols).values().map(protocolName)))
-    return except
+  /** `{`, kind, action, direction and the key of `from` (always written), as one piece. */
+  private openingText(e: Exposure): string {
+    const o = this.opening
+    if (o.kind !== e.kind || o.action !== e.action || o.direction !== e.direction) {
+      o.kind = e.kind
+      o.action = e.action
+      o.direction = e.direction
+      o.text = this.text((out) => {
+        this.prop(out, 0, 'kind', e.kind, true)
+        this.prop(out, 0, 'action', e.action, out.length === 0)
+        this.prop(out, 0, 'direction', e.direction, out.length === 0)
+        out.push(this.w.key(0, 'from', out.length === 0))
+      })
+    }
+    return o.text
   }
 
-  private side(a: Attachment): Side {
-    return {interfaces: a.interfaces, zones: a.zones, inventory_zones: this.zonesOf ? this.zonesOf(a) : []}
+  /** What `write` writes, as one string. */
+  private text(write: (out: string[]) => void): string {
+    const out: string[] = []
+    write(out)
+    return out.join('')
+  }
+
+  /** Writes `key` and its value `v` into an object at depth d, unless JSON.stringify leaves it out. */
+  private prop(parts: string[], d: number, key: string, v: unknown, first: boolean): void {
+    if (typeof v !== 'string') {
+      v = resolved(v, key)
+      if (omitted(v)) return
+    }
+    parts.push(this.w.key(d, key, first))
+    this.w.value(parts, v, d + 1)
+  }
+
+  /** The doubts as exposureRows copies them: code, effect, detail, line, and file when set. */
+  private doubts(parts: string[], doubts: Doubt[]): void {
+    const w = this.w
+    parts.push(w.key(0, 'doubts', false))
+    for (let i = 0; i < doubts.length; i++) {
+      const d = doubts[i]
+      parts.push(i ? w.comma(1) : `[${w.lineAt(2)}`)
+      const start = parts.length
+      this.prop(parts, 2, 'code', d.code, true)
+      this.prop(parts, 2, 'effect', d.effect, parts.length === start)
+      this.prop(parts, 2, 'detail', d.detail, parts.length === start)
+      this.prop(parts, 2, 'line', d.line, parts.length === start)
+      if (d.file !== undefined) this.prop(parts, 2, 'file', d.file, parts.length === start)
+      parts.push(parts.length === start ? '{}' : w.objectClose(2))
+    }
+    parts.push(`${w.lineAt(1)}]`)
+  }
+
+  /** ingress or egress: the attachment's interfaces and zones, and the inventory's zones of it. */
+  private side(parts: string[], key: string, a: Attachment): void {
+    parts.push(this.w.key(0, key, false))
+    const start = parts.length
+    this.prop(parts, 1, 'interfaces', a.interfaces, true)
+    this.prop(parts, 1, 'zones', a.zones, parts.length === start)
+    this.prop(parts, 1, 'inventory_zones', this.zonesOf ? this.zonesOf(a) : [], parts.length === start)
+    parts.push(parts.length === start ? '{}' : this.w.objectClose(1))
+  }
+
+  /** The protocol and the key of `ports`, as one piece. */
+  private protocol(p: number): string {
+    return (this.protocolTexts[p] ??= `${this.keys.protocol}${jsonString(protocolName(p))}${this.keys.ports}`)
+  }
+
+  private portsText(ports: PortSet): string {
+    let text = this.portTexts.get(ports)
+    if (text === undefined) this.portTexts.set(ports, (text = this.w.plainStrings(ports.toStrings(), 1)))
+    return text
+  }
+
+  /** `,"except_protocols": […]`, or '' when no protocol is left out. */
+  private exceptText(protocols: ProtocolSet): string {
+    let text = this.exceptTexts.get(protocols)
+    if (text === undefined) {
+      const except = ProtocolSet.ALL.subtract(protocols).values().map(protocolName)
+      const list = new TextBuffer()
+      this.w.array(list, except, 1)
+      this.exceptTexts.set(protocols, (text = except.length ? `${this.keys.except_protocols}${list.take()}` : ''))
+    }
+    return text
+  }
+
+  /** Writes the CIDRs of `s` at depth d (a row key's value unless said): the text of ANY and big sets is kept. */
+  private addresses(parts: string[], s: AddressSet, d = 1): void {
+    const {v4, v6} = s
+    const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
+    let text = shared ? this.addressTexts.get(s) : undefined
+    if (text !== undefined) return void parts.push(text)
+    const cidrs: string[] = []
+    for (let i = 0; i < v4.length; i += 2) pushV4Cidrs(v4[i], v4[i + 1], cidrs)
+    for (let i = 0; i < v6.length; i += 2) for (const c of rangeToCidrs(6, v6[i], v6[i + 1])) cidrs.push(c)
+    if (shared) this.addressTexts.set(s, (text = this.w.plainStrings(cidrs, d)))
+    else if (cidrs.length === 1) {
+      // most rules' own sets: one CIDR, between pieces kept for every row
+      parts.push((this.openQuote[d] ??= `${this.w.opening(d)}"`), cidrs[0], (this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
+      return
+    } else text = this.w.plainStrings(cidrs, d)
+    parts.push(text)
   }
 }
 
-/** The rows of a parse report, sorted, as a LazyArray: the JSON writer makes them a batch at a time. */
-export function exposureRowArray(exposures: readonly Exposure[], omitFile: string, zonesOf?: (a: Attachment) => string[]): LazyArray {
-  const rows: Row[] = []
-  for (const e of exposures) {
-    const file = e.file && e.file !== omitFile ? e.file : ''
-    if (e.protocols.size() > 8) rows.push({e, p: -1, file, line: e.line, rule: e.rule})
-    else for (const p of e.protocols.values()) rows.push({e, p, file, line: e.line, rule: e.rule})
+const OCTETS = Array.from({length: 256}, (_, i) => String(i))
+const PREFIXES = Array.from({length: 33}, (_, i) => `/${i}`)
+
+/**
+ * Pushes the CIDRs of the IPv4 range start–end, as rangeToCidrs(4, start, end) gives them, with no
+ * number printed on the way (tests/report/row-writer.test.ts holds the two equal).
+ */
+export function pushV4Cidrs(start: number, end: number, out: string[]): void {
+  let s = start
+  while (s <= end) {
+    const span = end - s + 1
+    const fits = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span)
+    const bits = Math.min(s === 0 ? 32 : 31 - Math.clz32(s & -s), fits)
+    out.push(`${OCTETS[s >>> 24]}.${OCTETS[(s >>> 16) & 255]}.${OCTETS[(s >>> 8) & 255]}.${OCTETS[s & 255]}${PREFIXES[32 - bits]}`)
+    s += 2 ** bits
   }
-  // compareExposures on the rows: file, line, rule, then the row's compact JSON, which is made only for
-  // rows of different exposures that tie on the rest
-  const ties = new RowMaker(omitFile, zonesOf)
-  const compact = (r: Row) => (r.compact ??= JSON.stringify(ties.row(r)))
-  rows.sort(
-    (a, b) =>
-      byCodeUnit(a.file, b.file) ||
-      a.line - b.line ||
-      byCodeUnit(a.rule, b.rule) ||
-      (a.e === b.e && a.p >= 0 && b.p >= 0 && protocolKey(a.p) !== protocolKey(b.p) ? byCodeUnit(protocolKey(a.p), protocolKey(b.p)) : byCodeUnit(compact(a), compact(b))),
-  )
-  for (const r of rows) r.compact = undefined
-  const maker = new RowMaker(omitFile, zonesOf)
-  return new LazyArray(rows.length, (start, end) => {
-    const out: ExposureJson[] = []
-    for (let i = start; i < end; i++) out.push(maker.row(rows[i]))
-    return out
+}
+
+/**
+ * The rows of a parse report, sorted as compareExposures sorts them, as a TextArray: the JSON writer
+ * gets each row as text.
+ *
+ * compareExposures orders rows by file, line and rule, then by their compact JSON. A stable sort of the
+ * exposures by file, line and rule (none at all when they come in order), then of each run of rows that
+ * tie on those by the rest, gives the same order: the rows of an exposure are made in the order of its
+ * protocols, as parseReport makes them, and keep it among equals.
+ */
+export function exposureRowArray(exposures: readonly Exposure[], omitFile: string, zonesOf?: (a: Attachment) => string[]): TextArray {
+  // the sort keys, read once: the file when not the report's own, the line, the rule
+  const n = exposures.length
+  const files: string[] = new Array(n)
+  const lines: number[] = new Array(n)
+  const rules: string[] = new Array(n)
+  let inOrder = true
+  for (let i = 0; i < n; i++) {
+    const e = exposures[i]
+    files[i] = e.file && e.file !== omitFile ? e.file : ''
+    lines[i] = e.line
+    rules[i] = e.rule
+    if (inOrder && i) inOrder = byPlace(i - 1, i) <= 0
+  }
+  function byPlace(a: number, b: number): number {
+    return byCodeUnit(files[a], files[b]) || lines[a] - lines[b] || byCodeUnit(rules[a], rules[b])
+  }
+  const order = Array.from({length: n}, (_, i) => i)
+  if (!inOrder) order.sort(byPlace)
+  const rowE: Exposure[] = []
+  const rowP: number[] = []
+  const ties = new Ties(omitFile, zonesOf)
+  let run = 0
+  for (let k = 0; k < n; k++) {
+    // rows of exposures k - 1 and k tie on the place: sorted by the rest once the run ends
+    if (k && byPlace(order[k - 1], order[k]) !== 0) {
+      if (rowE.length - run > 1) ties.sort(rowE, rowP, run, rowE.length)
+      run = rowE.length
+    }
+    const e = exposures[order[k]]
+    const ranges = e.protocols.ranges
+    if (e.protocols.size() > 8) {
+      rowE.push(e)
+      rowP.push(-1)
+    } else
+      for (let r = 0; r < ranges.length; r += 2)
+        for (let p = ranges[r]; p <= ranges[r + 1]; p++) {
+          rowE.push(e)
+          rowP.push(p)
+        }
+  }
+  if (rowE.length - run > 1) ties.sort(rowE, rowP, run, rowE.length)
+  // one writer per indent (the report writes the rows at one)
+  const writers = new Map<string, RowWriter>()
+  return new TextArray(rowE.length, (i, nl, out) => {
+    let w = writers.get(nl)
+    if (w === undefined) writers.set(nl, (w = new RowWriter(nl, omitFile, zonesOf)))
+    w.row(rowE[i], rowP[i], out)
   })
+}
+
+/** Orders rows of one file, line and rule as compareExposures does: by their compact JSON. */
+class Ties {
+  private readonly writer: RowWriter
+  private readonly buffer = new TextBuffer()
+
+  constructor(omitFile: string, zonesOf?: (a: Attachment) => string[]) {
+    this.writer = new RowWriter('', omitFile, zonesOf)
+  }
+
+  /** Sorts rows `start` to `end - 1` (stable, as Array.prototype.sort). */
+  sort(rowE: Exposure[], rowP: number[], start: number, end: number): void {
+    // the rows of one exposure, its protocols already in the order of their names: nothing to do
+    let i = start + 1
+    while (i < end && rowE[i] === rowE[start] && rowP[i - 1] >= 0 && protocolKey(rowP[i - 1]) < protocolKey(rowP[i])) i++
+    if (i === end) return
+    const rows: Array<{e: Exposure; p: number; compact?: string}> = []
+    for (let i = start; i < end; i++) rows.push({e: rowE[i], p: rowP[i]})
+    const compact = (r: (typeof rows)[number]) => {
+      if (r.compact === undefined) {
+        this.writer.row(r.e, r.p, this.buffer)
+        r.compact = this.buffer.take()
+      }
+      return r.compact
+    }
+    // two rows of one exposure differ first in their protocol
+    rows.sort((a, b) => (a.e === b.e && a.p >= 0 && b.p >= 0 && protocolKey(a.p) !== protocolKey(b.p) ? byCodeUnit(protocolKey(a.p), protocolKey(b.p)) : byCodeUnit(compact(a), compact(b))))
+    for (i = start; i < end; i++) {
+      rowE[i] = rows[i - start].e
+      rowP[i] = rows[i - start].p
+    }
+  }
 }

@@ -1,11 +1,13 @@
 /**
  * `JSON.stringify(value, null, 2)` written as a sequence of chunks, so a big report never exists as one
  * string: objects are written key by key, arrays a batch of elements at a time, and a `LazyArray`
- * makes its elements only when the writer reaches them (the parse report's exposure rows exist a batch
- * at a time). The bytes are exactly JSON.stringify's (tests/report/json-stream.test.ts compares both):
+ * makes its elements only when the writer reaches them, a `TextArray` gives them as text (the parse
+ * report's exposure rows, written one at a time from the model). The bytes are exactly JSON.stringify's (tests/report/json-stream.test.ts compares both):
  * every element is written by JSON.stringify itself, a batch per call, inside arrays nested as deep as
  * the element's indent, so that JSON.stringify indents it as the whole report would.
  */
+
+import {TextBuffer, type TextSink} from './json-text.js'
 
 /** About this many UTF-16 code units per chunk: big enough that a write is not per row. */
 export const CHUNK = 1 << 16
@@ -26,6 +28,31 @@ export class LazyArray {
   /** Where the writer does not walk (inside an element it hands to JSON.stringify): every element at once. */
   toJSON(): unknown[] {
     return this.slice(0, this.length)
+  }
+}
+
+/**
+ * An array whose elements come as JSON text: `write(i, nl, out)` writes element `i` as
+ * JSON.stringify(…, null, 2) writes it on the line `nl` (a newline and the element's indent), or as
+ * JSON.stringify writes it when `nl` is '' (json-text.ts). The writer puts the text in place as it is:
+ * no object per element.
+ */
+export class TextArray {
+  constructor(
+    readonly length: number,
+    readonly write: (i: number, nl: string, out: TextSink) => void,
+  ) {}
+
+  /** Where the writer does not walk (inside an element it hands to JSON.stringify): the elements, read back. */
+  toJSON(): unknown[] {
+    const out = new TextBuffer()
+    out.push('[')
+    for (let i = 0; i < this.length; i++) {
+      if (i) out.push(',')
+      this.write(i, '', out)
+    }
+    out.push(']')
+    return JSON.parse(out.take()) as unknown[]
   }
 }
 
@@ -51,44 +78,51 @@ export function elementsAt(items: unknown[], indent: string): string {
 }
 
 /** Collects strings and hands them out in chunks of about `size` code units. */
-class Chunker {
-  private parts: string[] = []
-  private length = 0
+class Chunker implements TextSink {
+  private text = ''
   constructor(private readonly size: number) {}
 
   push(s: string): void {
-    this.parts.push(s)
-    this.length += s.length
+    this.text += s
   }
 
   full(): boolean {
-    return this.length >= this.size
+    return this.text.length >= this.size
   }
 
   take(): string {
-    const s = this.parts.length === 1 ? this.parts[0] : this.parts.join('')
-    this.parts = []
-    this.length = 0
+    const s = this.text
+    this.text = ''
     return s
   }
 }
 
 /** An object JSON.stringify writes key by key (not an array, not a boxed primitive). */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof LazyArray) && !(v instanceof Number || v instanceof String || v instanceof Boolean)
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof LazyArray) && !(v instanceof TextArray) && !(v instanceof Number || v instanceof String || v instanceof Boolean)
 }
 
 /** The value JSON.stringify serializes for `key`: toJSON applied. */
 function jsonValue(v: unknown, key: string): unknown {
-  if (v instanceof LazyArray) return v
+  if (v instanceof LazyArray || v instanceof TextArray) return v
   return typeof v === 'object' && v !== null && typeof (v as {toJSON?: unknown}).toJSON === 'function' ? (v as {toJSON(k: string): unknown}).toJSON(key) : v
 }
 
-/** Writes an array (or LazyArray) at `indent`, a batch of elements at a time. */
-function* writeArray(value: unknown[] | LazyArray, indent: string, out: Chunker): Generator<string, void, undefined> {
+/** Writes an array (or LazyArray, TextArray) at `indent`, a batch of elements at a time. */
+function* writeArray(value: unknown[] | LazyArray | TextArray, indent: string, out: Chunker): Generator<string, void, undefined> {
   if (value.length === 0) return out.push('[]')
   const inner = `${indent}  `
   out.push(`[\n${inner}`)
+  if (value instanceof TextArray) {
+    const nl = `\n${inner}`
+    const comma = `,${nl}`
+    for (let i = 0; i < value.length; i++) {
+      if (i) out.push(comma)
+      value.write(i, nl, out)
+      if (out.full()) yield out.take()
+    }
+    return out.push(`\n${indent}]`)
+  }
   for (let start = 0; start < value.length; start += BATCH) {
     const end = Math.min(start + BATCH, value.length)
     if (start) out.push(`,\n${inner}`)
@@ -108,7 +142,7 @@ function* writeObject(value: Record<string, unknown>, indent: string, out: Chunk
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
     out.push(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `)
     first = false
-    if (Array.isArray(v) || v instanceof LazyArray) yield* writeArray(v, inner, out)
+    if (Array.isArray(v) || v instanceof LazyArray || v instanceof TextArray) yield* writeArray(v, inner, out)
     else if (isRecord(v)) yield* writeObject(v, inner, out)
     else out.push(JSON.stringify(v))
     if (out.full()) yield out.take()
@@ -117,14 +151,14 @@ function* writeObject(value: Record<string, unknown>, indent: string, out: Chunk
 }
 
 /**
- * `JSON.stringify(value, null, 2)` (LazyArray elements made in place) as chunks of about `size` code
+ * `JSON.stringify(value, null, 2)` (LazyArray and TextArray elements made in place) as chunks of about `size` code
  * units; nothing when JSON has no text for the value.
  */
 export function* jsonChunks(value: unknown, size = CHUNK): Generator<string, void, undefined> {
   const out = new Chunker(size)
   const v = jsonValue(value, '')
   if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return
-  if (Array.isArray(v) || v instanceof LazyArray) yield* writeArray(v, '', out)
+  if (Array.isArray(v) || v instanceof LazyArray || v instanceof TextArray) yield* writeArray(v, '', out)
   else if (isRecord(v)) yield* writeObject(v, '', out)
   else out.push(JSON.stringify(v))
   const rest = out.take()

@@ -5,6 +5,12 @@
  */
 import {IrmError} from '../core/errors.js'
 
+/** JavaScript's white space (`\s`, what String.prototype.trim removes): WhiteSpace and LineTerminator. */
+export function isWhiteSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13)
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+}
+
 export type InputEncoding = 'utf-8' | 'utf-16le' | 'utf-16be'
 
 /**

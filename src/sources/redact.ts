@@ -7,6 +7,7 @@
  * the vendor forms whose value is not simply "the next word" are listed one by one.
  */
 import {MAX_ECHO} from '../core/limits.js'
+import {isWhiteSpace} from './input.js'
 
 export const REDACTED = '<redacted>'
 // Echoed text is cut to MAX_ECHO characters before redaction, so no line costs more than that to redact.
@@ -127,19 +128,106 @@ function isKeyBody(text: string): boolean {
   return text.length >= 12 && /\d/.test(text) && /[a-z]/.test(text) && /[A-Z]/.test(text)
 }
 
-// The keyword prefilter: every pattern above needs one of these words or characters (case-insensitive
-// superset: `pass` covers password, passwd, auth_pass, Password=; `key` every *key form; `$` the crypt
-// and `$9$` forms; `=` the base64 key; `://` URL userinfo; `-----` PEM; the strongSwan `: RSA …`
-// types). A line without any of them, and with a blank inside (so not a bare key body), comes back
-// unchanged from the whole chain: it skips it. tests/unit/redact-prefilter.test.ts holds both paths equal.
-const MAY_HOLD_SECRET =
-  /pass|secret|psk|key|token|communit|hash|md5|pin|cipher|plain|ascii-text|hex|seed|bindpw|credential|connection|sig|pwd|auth|priv|wpa|standby|nhrp|snmp|bearer|basic|enc|rsa|ecdsa|bliss|pkcs|p12|eap|ntlm|prv|tls|[$=]|:\/\/|-----/i
-// A line made of one word (no blank between its first and last character) may be a key body.
-const INNER_BLANK = /\S[ \t]+\S/
+// The keyword prefilter: every pattern above needs one of these words or characters (ASCII
+// case-insensitive superset: `pass` covers password, passwd, auth_pass, Password=; `key` every *key form;
+// `$` the crypt and `$9$` forms; `=` the base64 key; `://` URL userinfo; `-----` PEM; the strongSwan
+// `: RSA …` types). A line without any of them, and with a blank inside (so not a bare key body), comes
+// back unchanged from the whole chain: it skips it. tests/sources/redact-prefilter.test.ts holds both
+// paths equal, and the scanner equal to the regex `PREFILTER_WORDS.join('|')` (flag i) it replaces.
+export const PREFILTER_WORDS: readonly string[] = [
+  'pass', 'secret', 'psk', 'key', 'token', 'communit', 'hash', 'md5', 'pin', 'cipher', 'plain', 'ascii-text', 'hex',
+  'seed', 'bindpw', 'credential', 'connection', 'sig', 'pwd', 'auth', 'priv', 'wpa', 'standby', 'nhrp', 'snmp', 'bearer',
+  'basic', 'enc', 'rsa', 'ecdsa', 'bliss', 'pkcs', 'p12', 'eap', 'ntlm', 'prv', 'tls', '$', '=', '://', '-----',
+]
+
+// The prefilter runs on every line a parser echoes (a big rule base: millions of characters), so it is
+// one automaton over the characters (Aho-Corasick, made a full table: one lookup per character) instead
+// of a regex trying each word at each position. States are rows of 128 ASCII columns; a character
+// beyond ASCII is in no word (and /i folds none of them to ASCII) and goes back to the start.
+/** The table's answer once a word is found (the scan stops, or starts again at state 0). */
+export const PREFILTER_FOUND = 0xffff
+/** The automaton: `table[(state << 7) | code]` is the next state for an ASCII character; state 0 is the start. */
+export const PREFILTER_TABLE = ((): Uint16Array => {
+  const next: number[][] = [new Array<number>(128).fill(-1)]
+  const accepts: boolean[] = [false]
+  for (const w of PREFILTER_WORDS) {
+    let s = 0
+    for (const ch of w.toLowerCase()) {
+      const c = ch.charCodeAt(0)
+      if (next[s][c] < 0) {
+        next[s][c] = next.length
+        next.push(new Array<number>(128).fill(-1))
+        accepts.push(false)
+      }
+      s = next[s][c]
+    }
+    accepts[s] = true
+  }
+  // breadth first: each state's failure state is shallower, so its row is complete when it is needed
+  const fail = new Array<number>(next.length).fill(0)
+  const table = new Uint16Array(next.length * 128)
+  const queue: number[] = []
+  for (let c = 0; c < 128; c++) {
+    const t = next[0][c]
+    table[c] = t < 0 ? 0 : t
+    if (t > 0) queue.push(t)
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q]
+    accepts[s] ||= accepts[fail[s]]
+    for (let c = 0; c < 128; c++) {
+      const t = next[s][c]
+      if (t < 0) table[s * 128 + c] = table[fail[s] * 128 + c]
+      else {
+        fail[t] = table[fail[s] * 128 + c]
+        table[s * 128 + c] = t
+        queue.push(t)
+      }
+    }
+  }
+  // a word found ends the scan; upper-case letters move as lower-case ones
+  for (let s = 0; s < next.length; s++) {
+    for (let c = 65; c <= 90; c++) table[s * 128 + c] = table[s * 128 + c + 32]
+    for (let c = 0; c < 128; c++) if (accepts[table[s * 128 + c]]) table[s * 128 + c] = PREFILTER_FOUND
+  }
+  return table
+})()
+
+/** Whether `text` holds one of PREFILTER_WORDS, in any ASCII case. */
+export function hasPrefilterWord(text: string): boolean {
+  const table = PREFILTER_TABLE
+  let s = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    s = c < 128 ? table[(s << 7) | c] : 0
+    if (s === PREFILTER_FOUND) return true
+  }
+  return false
+}
+
+/** A blank between two other characters: a line made of one word (none) may be a key body. */
+export function hasInnerBlank(line: string): boolean {
+  // as /\S[ \t]+\S/: a blank run with a non-space character on each side (\s is wider than blank)
+  let seen = false
+  let blank = false
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i)
+    if (c === 32 || c === 9) {
+      if (seen) blank = true
+    } else if (isWhiteSpace(c)) {
+      seen = false
+      blank = false
+    } else {
+      if (blank) return true
+      seen = true
+    }
+  }
+  return false
+}
 
 /** Whether the redaction chain can change `line` at all (false: it returns it as is). */
 export function mayHoldSecret(line: string): boolean {
-  return MAY_HOLD_SECRET.test(line) || !INNER_BLANK.test(line)
+  return hasPrefilterWord(line) || !hasInnerBlank(line)
 }
 
 /**
@@ -148,7 +236,7 @@ export function mayHoldSecret(line: string): boolean {
  * strings one by one: the repeated ones once).
  */
 export function holdsSecretWord(text: string): boolean {
-  return MAY_HOLD_SECRET.test(text)
+  return hasPrefilterWord(text)
 }
 
 /**
@@ -158,7 +246,7 @@ export function holdsSecretWord(text: string): boolean {
  */
 export function jsonMayHoldSecret(json: string): boolean {
   const c = json.charCodeAt(0)
-  return json.length > MAX_ECHO || (c !== 0x7b && c !== 0x5b) || MAY_HOLD_SECRET.test(json)
+  return json.length > MAX_ECHO || (c !== 0x7b && c !== 0x5b) || hasPrefilterWord(json)
 }
 
 /**

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {mayHoldSecret, REDACTED, redactEveryPattern, redactLine} from '../../src/sources/redact.js'
+import {hasPrefilterWord, mayHoldSecret, PREFILTER_WORDS, REDACTED, redactEveryPattern, redactLine} from '../../src/sources/redact.js'
 import {CORPUS, filesUnder, FIXTURES} from '../helpers/sources.js'
 
 
@@ -58,5 +58,32 @@ describe('redactLine keyword prefilter', () => {
     expect(redactLine('username admin secret 5 hunter2')).toBe(`username admin secret ${REDACTED}`)
     // a one-word line may be a key body: never cleared
     expect(mayHoldSecret('MIIEowIBAAKCAQEA1234abcd')).toBe(true)
+  })
+
+  it('scans as the regex of its words (flag i) and the one-word test as /\\S[ \\t]+\\S/ would', () => {
+    const words = new RegExp(PREFILTER_WORDS.map((w) => w.replace(/[$/]/g, '\\$&')).join('|'), 'i')
+    const innerBlank = /\S[ \t]+\S/
+    // the words cut and in other cases, ASCII look-alikes beyond ASCII (ſ, K, ı: /i does not fold them to
+    // ASCII), blanks, other white space and line ends
+    const piece = fc.oneof(
+      fc.constantFrom(...PREFILTER_WORDS).chain((w) => fc.tuple(fc.nat(w.length), fc.boolean()).map(([cut, up]) => (up ? w.toUpperCase() : w).slice(cut))),
+      fc.constantFrom(' ', '\t', '\r', '\n', '\u00a0', '\u2028', '\ufeff', 'ſ', '\u212a', 'ı', 'İ', 'é', '/', ':', '-', 'a', 'S', '1'),
+      fc.string({maxLength: 4}),
+    )
+    fc.assert(
+      fc.property(fc.array(piece, {maxLength: 16}).map((ps) => ps.join('')), (l) => {
+        expect(hasPrefilterWord(l)).toBe(words.test(l))
+        expect(mayHoldSecret(l)).toBe(words.test(l) || !innerBlank.test(l))
+      }),
+      {numRuns: 20000},
+    )
+    for (const w of PREFILTER_WORDS) {
+      expect(hasPrefilterWord(`-A x ${w.toUpperCase()} y`)).toBe(true)
+      // cut by a blank: as the regex says (only the one-character words still match)
+      const cut = `${w.slice(0, -1)} ${w.slice(-1)}`
+      expect(hasPrefilterWord(cut)).toBe(words.test(cut))
+    }
+    expect(hasPrefilterWord('-A INPUT -p tcp --dport 22 -j ACCEPT')).toBe(false)
+    expect(hasPrefilterWord('s\u212aey')).toBe(false)
   })
 })

@@ -12,10 +12,11 @@ import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
 import {servicePort} from '../../net/services.js'
 import {stageDone} from '../../core/stages.js'
-import {LineCursor} from '../input.js'
-import {redactLine} from '../redact.js'
+import {isWhiteSpace, LineCursor} from '../input.js'
+import {hasInnerBlank, MAX_ECHO, redactLine} from '../redact.js'
 import type {Unparsed, UnparsedCode} from '../types.js'
 import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset, type IptTable} from './model.js'
+import {Spellings, Words} from './words.js'
 import {KNOWN_MODULES, MATCH_OPTIONS, MODULE_CONDITIONS, NON_TERMINATING, type OptionEffect, TARGET_OPTION_ARITY, VERDICTS} from './options.js'
 
 export interface SourceLine {
@@ -47,86 +48,7 @@ const TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 
 /** Shell words: whitespace-separated, with "…" / '…' quoting and backslash escapes (as iptables-save quotes comments). */
 export function shellWords(text: string): string[] {
-  // the common line has no quote and no backslash: words cut by one scan (no string built char by char)
-  const plain = plainWords(text)
-  return plain ?? quotedWords(text)
-}
-
-/** Blank-separated words of a line without quotes or backslashes; null when it has one. */
-function plainWords(text: string): string[] | null {
-  const out: string[] = []
-  const n = text.length
-  let i = 0
-  while (i < n) {
-    let c = text.charCodeAt(i)
-    if (c === 32 || c === 9) {
-      i++
-      continue
-    }
-    let j = i
-    for (; j < n; j++) {
-      c = text.charCodeAt(j)
-      if (c === 32 || c === 9) break
-      if (c === 34 || c === 39 || c === 92) return null
-    }
-    out.push(text.slice(i, j))
-    i = j + 1
-  }
-  return out
-}
-
-/** `"`, `'`, blank, tab, backslash: where a run of ordinary word characters ends. */
-const wordEnd = (code: number) => code === 34 || code === 39 || code === 32 || code === 9 || code === 92
-
-function quotedWords(text: string): string[] {
-  const out: string[] = []
-  const n = text.length
-  let cur = ''
-  let inWord = false
-  let quote: '"' | "'" | null = null
-  let i = 0
-  while (i < n) {
-    if (quote) {
-      // a run up to the closing quote (or, inside "…", a backslash escape), taken as one slice
-      let j = i
-      while (j < n && text[j] !== quote && !(quote === '"' && text[j] === '\\' && j + 1 < n)) j++
-      cur += text.slice(i, j)
-      if (j >= n) break
-      if (text[j] === quote) {
-        quote = null
-        i = j + 1
-      } else {
-        cur += text[j + 1]
-        i = j + 2
-      }
-      continue
-    }
-    const c = text[i]
-    if (c === '"' || c === "'") {
-      quote = c
-      inWord = true
-      i++
-    } else if (c === '\\' && i + 1 < n) {
-      cur += text[i + 1]
-      inWord = true
-      i += 2
-    } else if (c === ' ' || c === '\t') {
-      if (inWord) out.push(cur)
-      cur = ''
-      inWord = false
-      i++
-    } else {
-      let j = i + 1
-      while (j < n && !wordEnd(text.charCodeAt(j))) j++
-      // a lone trailing backslash is an ordinary character
-      if (j === n - 1 && text[j] === '\\') j = n
-      cur += text.slice(i, j)
-      inWord = true
-      i = j
-    }
-  }
-  if (inWord) out.push(cur)
-  return out
+  return new Words().read(text, 0, text.length).from(0)
 }
 
 /** Split `a; b && c` into commands, outside quotes. */
@@ -151,22 +73,98 @@ function splitCommands(text: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 0)
 }
 
-// parsed port lists are immutable: one per distinct spelling (interned), bounded
-const MAX_INTERNED = 1 << 16
-const portSpecs = new Map<string, PortSet | null>()
-function interned<T>(cache: Map<string, T>, key: string, make: (k: string) => T): T {
-  let v = cache.get(key)
-  if (v === undefined && !cache.has(key)) {
-    if (cache.size >= MAX_INTERNED) cache.clear()
-    v = make(key)
-    cache.set(key, v)
+// parsed values are immutable: one per distinct spelling (interned), bounded
+const portSpecs = new Spellings<PortSet | null>()
+
+/**
+ * Word `k` as a port spec. A list (`--dports 22,80,8000:8100`) is seldom written twice: read it; one
+ * port or range is, interned. Digits and `:` (nearly every spec) are read in place, the rest by readPortSpec.
+ */
+function portSpecAt(words: Words, k: number): PortSet | null {
+  const known = portSpecs.get(words, k)
+  if (known !== undefined) return known
+  const pairs = words.isPlain(k) ? digitPorts(words.text, words.start[k], words.end[k]) : null
+  if (pairs === null) {
+    const spec = words.at(k) as string
+    return spec.includes(',') ? readPortSpec(spec) : portSpecs.intern(words, k, readPortSpec)
   }
-  return v as T
+  if (pairs.length > 2) return portList(pairs)
+  const one = pairs.length === 2 ? PortSet.fromRanges([[pairs[0], pairs[1]]]) : null
+  portSpecs.set(words.at(k) as string, one)
+  return one
 }
 
-function parsePortSpec(spec: string): PortSet | null {
-  // a list (`--dports 22,80,8000:8100`) is seldom written twice: read it; one port or range is, interned
-  return spec.includes(',') ? readPortSpec(spec) : interned(portSpecs, spec, readPortSpec)
+/**
+ * readPortSpec of `text.slice(from, to)` when it is `N` and `N:M` items (1 to 5 digits each) joined by
+ * commas, read in place: its pairs flat (`[s0, e0, s1, e1, …]`), or [] where readPortSpec says null (a
+ * number over 65535, a reversed range); null when it is spelt otherwise (names, `-` ranges, open
+ * ranges), for readPortSpec to read.
+ */
+function digitPorts(text: string, from: number, to: number): number[] | null {
+  if (from >= to) return null
+  const pairs: number[] = []
+  let bad = false
+  let first = -1
+  let n = 0
+  let digits = 0
+  for (let p = from; p <= to; p++) {
+    const c = p < to ? text.charCodeAt(p) : 44
+    if (c >= 48 && c <= 57) {
+      if (++digits > 5) return null
+      n = n * 10 + (c - 48)
+    } else if (c === 58 && first < 0 && digits > 0) {
+      first = n
+      n = 0
+      digits = 0
+    } else if (c === 44 && digits > 0) {
+      const s = first < 0 ? n : first
+      if (s > 65535 || n > 65535 || s > n) bad = true
+      pairs.push(s, n)
+      first = -1
+      n = 0
+      digits = 0
+    } else return null
+  }
+  return bad ? [] : pairs
+}
+
+/**
+ * PortSet.fromRanges of a few flat pairs, sorted and merged here as `normalize` does (each pair within
+ * 1–65535, empty ones dropped, adjacent ones joined) without its intermediate lists.
+ */
+function portList(flat: number[]): PortSet {
+  const ranges: number[] = []
+  // insertion sort by start: a list has a handful of items
+  const order: number[] = []
+  for (let i = 0; i < flat.length; i += 2) {
+    const s = Math.max(1, flat[i])
+    const e = Math.min(65535, flat[i + 1])
+    if (s > e) continue
+    let j = order.length
+    order.push(0, 0)
+    while (j > 0 && order[j - 2] > s) {
+      order[j] = order[j - 2]
+      order[j + 1] = order[j - 1]
+      j -= 2
+    }
+    order[j] = s
+    order[j + 1] = e
+  }
+  for (let i = 0; i < order.length; i += 2) {
+    const s = order[i]
+    const e = order[i + 1]
+    const n = ranges.length
+    if (n > 0 && s <= ranges[n - 1] + 1) {
+      if (e > ranges[n - 1]) ranges[n - 1] = e
+    } else ranges.push(s, e)
+  }
+  // every port or none: the general constructor, as fromRanges gives it (not the shared ALL/EMPTY)
+  if (ranges.length === 0 || (ranges.length === 2 && ranges[0] === 1 && ranges[1] === 65535)) {
+    const pairs: Array<[number, number]> = []
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
+    return PortSet.fromRanges(pairs)
+  }
+  return PortSet.fromCanonical(ranges)
 }
 
 /** servicePort, with plain numbers (nearly every port written) read without a regex. */
@@ -258,7 +256,11 @@ function parseNatDestination(spec: string): {to?: AddressSet; ports?: PortSet} |
 
 /** redactLine, plus payload matches (`-m string --string …`), which may carry anything. */
 export function redactRule(text: string): string {
-  const safe = redactLine(text)
+  return redactPayload(redactLine(text))
+}
+
+/** The payload part of redactRule, for a line redactLine gives back as it is. */
+function redactPayload(safe: string): string {
   return safe.includes('string') ? safe.replace(/(--(?:hex-)?string\s+)("[^"]*"|'[^']*'|\S+)/g, '$1<redacted>') : safe
 }
 
@@ -333,12 +335,15 @@ const WORDS = new Map<string, WordSpec>()
   for (const [w, m] of Object.entries(MATCH_OPTIONS)) spec(w).match = m
   for (const [w, n] of Object.entries(TARGET_OPTION_ARITY)) spec(w).targetArity = n
 }
+/** WORDS, looked up with a word read in place. */
+const WORD_SPECS = new Spellings<WordSpec>(Number.POSITIVE_INFINITY)
+for (const [w, spec] of WORDS) WORD_SPECS.set(w, spec)
 
 /** Per spelling, what a protocol word reads as (configs repeat a handful). */
-const protocolWords = new Map<string, {set: ProtocolSet | null; lower: string}>()
+const protocolWords = new Spellings<{set: ProtocolSet | null; lower: string}>()
 const readProtocolWord = (v: string) => ({set: parseProtocol(v), lower: v.toLowerCase()})
 /** Per spelling of a state list: bit 1 = a new connection (NEW, UNTRACKED, SNAT, DNAT), bit 2 = NEW itself. */
-const stateLists = new Map<string, number>()
+const stateLists = new Spellings<number>()
 function readStateList(v: string): number {
   const s = v.toUpperCase().split(',')
   // conntrack(8): a new connection is NEW (or UNTRACKED); SNAT/DNAT are virtual states of new ones too
@@ -346,7 +351,21 @@ function readStateList(v: string): number {
   return (opens ? 1 : 0) | (s.includes('NEW') ? 2 : 0)
 }
 /** Per spelling of a jump target: built-in targets upper-case, user chains as written (one string each). */
-const targetWords = new Map<string, string>()
+const targetWords = new Spellings<string>()
+/** Chain and interface names: one string per spelling, shared by every rule that names it. */
+const names = new Spellings<string>()
+const sameName = (n: string) => n
+/** Per spelling of a match module (`-m tcp`): what the reader does with it. */
+interface ModuleWord {
+  lower: string
+  known: boolean
+  condition?: string
+}
+const moduleWords = new Spellings<ModuleWord>()
+function readModule(m: string): ModuleWord {
+  const lower = m.toLowerCase()
+  return {lower, known: KNOWN_MODULES.has(lower), condition: Object.hasOwn(MODULE_CONDITIONS, lower) ? MODULE_CONDITIONS[lower] : undefined}
+}
 function readTarget(t: string): string {
   const u = t.toUpperCase()
   return VERDICTS.has(u) || NON_TERMINATING.has(u) ? u : t
@@ -365,7 +384,8 @@ function newRule(line: number, text: string): IptRule {
 
 /**
  * One command's words read left to right: the rule it builds and the problems met. A class rather than
- * closures: one object per line instead of a dozen functions (the reader runs once per rule).
+ * closures: one object per line instead of a dozen functions (the reader runs once per rule). Words are
+ * read in place (Words): looked up and parsed by their offsets, made strings only where one is kept.
  */
 class CommandReader {
   readonly cmd: Command
@@ -378,8 +398,12 @@ class CommandReader {
   setModule = false
   recentModule = false
 
-  constructor(readonly words: string[], line: number, text: string, readonly table: string) {
-    this.cmd = {op: 'none', table, line, text, problems: NONE as unknown as string[]}
+  constructor(readonly words: Words, line: number, text: string, readonly table: string) {
+    // every field from the start: one object shape for every command (none added line by line)
+    this.cmd = {
+      op: 'none', table, chain: undefined, position: undefined, policy: undefined, rule: undefined, family: undefined,
+      familyHint: undefined, line, text, problems: NONE as unknown as string[], code: undefined,
+    }
     this.rule = newRule(line, text)
   }
 
@@ -403,40 +427,59 @@ class CommandReader {
     this.guard({cond: `${this.neg ? 'not ' : ''}${redactLine(desc)}`})
   }
 
+  /** The next word as an option's value, by position (past the last word: none); a `!` before it negates (`-s ! x`). */
+  valueAt(): number {
+    if (this.words.isBang(++this.i)) {
+      this.neg = !this.neg
+      ++this.i
+    }
+    return this.i
+  }
+
   /** The next word as an option's value; a `!` before it negates (`-s ! x`). */
   value(): string | undefined {
-    const words = this.words
-    let v = words[++this.i]
-    if (v === '!') {
-      this.neg = !this.neg
-      v = words[++this.i]
-    }
-    return v
+    return this.words.at(this.valueAt())
   }
 
   hint(f: Family | undefined): void {
     if (f) this.cmd.familyHint = f
   }
 
-  addresses(opt: string, v: string | undefined, side: 'from' | 'to'): void {
-    if (v === undefined) return this.doubt(`${opt} without a value`, 'malformed')
-    const p = parseAddressList(v)
-    if (!p) return this.doubt(`${opt} '${v}' is not an address (hostnames are not resolved)`, 'bad-value')
-    this.hint(p.family)
-    const set = this.neg ? AddressSet.ANY.subtract(p.set) : p.set
-    this.rule[side] = this.rule[side].intersect(set)
+  /** Word `opt` names the option (for messages); the value is the next word. */
+  addresses(opt: number, side: 'from' | 'to'): void {
+    const {words, rule} = this
+    const k = this.valueAt()
+    if (k >= words.n) return this.doubt(`${words.at(opt)} without a value`, 'malformed')
+    // one dotted quad or CIDR: the usual spelling, read in place without the general parser's objects
+    let set = words.isPlain(k) ? AddressSet.parseIpv4Range(words.text, words.start[k], words.end[k]) : undefined
+    if (set) this.hint(4)
+    else {
+      const p = parseAddressList(words.at(k) as string)
+      if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not an address (hostnames are not resolved)`, 'bad-value')
+      this.hint(p.family)
+      set = p.set
+    }
+    if (this.neg) set = AddressSet.ANY.subtract(set)
+    // a property each (not rule[side]): one shape of access per site
+    if (side === 'from') rule.from = rule.from.intersect(set)
+    else rule.to = rule.to.intersect(set)
   }
 
-  ports(opt: string, v: string | undefined, side: 'ports' | 'sourcePorts'): void {
-    if (v === undefined) return this.doubt(`${opt} without a value`, 'malformed')
-    const p = parsePortSpec(v)
-    if (!p) return this.doubt(`${opt} '${v}' is not a port list`, 'bad-value')
-    this.rule[side] = this.rule[side].intersect(this.neg ? PortSet.ALL.subtract(p) : p)
+  ports(opt: number, side: 'ports' | 'sourcePorts'): void {
+    const {words, rule} = this
+    const k = this.valueAt()
+    if (k >= words.n) return this.doubt(`${words.at(opt)} without a value`, 'malformed')
+    let p = portSpecAt(words, k)
+    if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not a port list`, 'bad-value')
+    if (this.neg) p = PortSet.ALL.subtract(p)
+    if (side === 'ports') rule.ports = rule.ports.intersect(p)
+    else rule.sourcePorts = rule.sourcePorts.intersect(p)
   }
 
-  states(v: string | undefined): void {
-    if (v === undefined) return this.doubt('state match without states', 'malformed')
-    const bits = interned(stateLists, v, readStateList)
+  states(): void {
+    const k = this.valueAt()
+    if (k >= this.words.n) return this.doubt('state match without states', 'malformed')
+    const bits = stateLists.intern(this.words, k, readStateList)
     if (this.neg ? bits & 2 : !(bits & 1)) this.rule.newTraffic = false
   }
 
@@ -444,40 +487,40 @@ class CommandReader {
   verb(op: Command['op']): void {
     const {cmd, words} = this
     cmd.op = op
-    const next = words[this.i + 1]
-    if (next !== undefined && !next.startsWith('-')) {
-      cmd.chain = next
+    const next = this.i + 1
+    if (next < words.n && words.code(next, 0) !== 45) {
+      cmd.chain = names.intern(words, next, sameName)
       this.i++
     }
-    if (op === 'insert' && /^\d+$/.test(words[this.i + 1] ?? '')) cmd.position = Number(words[++this.i])
-    if (op === 'policy') cmd.policy = words[++this.i]
+    if (op === 'insert' && /^\d+$/.test(words.at(this.i + 1) ?? '')) cmd.position = Number(words.at(++this.i))
+    if (op === 'policy') cmd.policy = words.at(++this.i)
   }
 
-  /** The options the reader models itself; false: not handled here (`--set` outside `-m set`). */
-  option(opt: Opt, w: string): boolean {
+  /** The options the reader models itself (word `w` names it); false: not handled here (`--set` outside `-m set`). */
+  option(opt: Opt, w: number): boolean {
     const {rule, words, cmd} = this
     switch (opt) {
-      case Opt.Table: cmd.table = words[++this.i] ?? this.table; return true
+      case Opt.Table: cmd.table = words.at(++this.i) ?? this.table; return true
       case Opt.V4: cmd.family = 4; return true
       case Opt.V6: cmd.family = 6; return true
-      case Opt.Wait: if (/^\d+(\.\d+)?$/.test(words[this.i + 1] ?? '')) this.i++; return true
+      case Opt.Wait: if (/^\d+(\.\d+)?$/.test(words.at(this.i + 1) ?? '')) this.i++; return true
       case Opt.WaitInterval: this.i++; return true
       case Opt.Flag: return true
       case Opt.Counters: this.i += 2; return true
-      case Opt.Source: this.addresses(w, this.value(), 'from'); return true
-      case Opt.Destination: this.addresses(w, this.value(), 'to'); return true
+      case Opt.Source: this.addresses(w, 'from'); return true
+      case Opt.Destination: this.addresses(w, 'to'); return true
       case Opt.Protocol: this.protocol(); return true
       case Opt.In: case Opt.Out: this.iface(opt === Opt.In); return true
       case Opt.Fragment: this.cond('fragments'); return true
       case Opt.Match: this.match(); return true
       case Opt.Jump: this.jump(w); return true
-      case Opt.Dport: this.ports(w, this.value(), 'ports'); return true
-      case Opt.Sport: this.ports(w, this.value(), 'sourcePorts'); return true
+      case Opt.Dport: this.ports(w, 'ports'); return true
+      case Opt.Sport: this.ports(w, 'sourcePorts'); return true
       case Opt.Ports: {
         // multiport --ports matches when the source OR the destination port is listed: the box cannot say
         // "or", so read it as destination ports (the usual intent) and say so
         const before = rule.ports
-        this.ports(w, this.value(), 'ports')
+        this.ports(w, 'ports')
         if (rule.ports !== before) this.guard({cond: 'multiport --ports also matches source ports'})
         return true
       }
@@ -486,11 +529,12 @@ class CommandReader {
       case Opt.TcpFlags: this.tcpFlags(); return true
       case Opt.IcmpType: {
         const v = this.value() ?? ''
-        if (w === '--icmpv6-type') this.hint(6)
-        if (v !== 'any' || this.neg) this.cond(`${w === '--icmp-type' ? 'icmp' : 'icmpv6'} type ${v}`)
+        const six = words.is(w, '--icmpv6-type')
+        if (six) this.hint(6)
+        if (v !== 'any' || this.neg) this.cond(`${six ? 'icmpv6' : 'icmp'} type ${v}`)
         return true
       }
-      case Opt.State: this.states(this.value()); return true
+      case Opt.State: this.states(); return true
       case Opt.CtProto: {
         const p = parseProtocol(this.value() ?? '')
         if (!p) this.doubt('--ctproto unknown', 'bad-value')
@@ -498,22 +542,22 @@ class CommandReader {
         return true
       }
       // the original tuple is the packet as it arrived, before NAT: what the filter rules here see
-      case Opt.CtOrigSrc: this.addresses(w, this.value(), 'from'); return true
-      case Opt.CtOrigDst: this.addresses(w, this.value(), 'to'); return true
-      case Opt.CtOrigSrcPort: this.ports(w, this.value(), 'sourcePorts'); return true
-      case Opt.CtOrigDstPort: this.ports(w, this.value(), 'ports'); return true
-      case Opt.Range: this.range(w); return true
-      case Opt.Comment: rule.comment = redactLine(words[++this.i] ?? ''); return true
+      case Opt.CtOrigSrc: this.addresses(w, 'from'); return true
+      case Opt.CtOrigDst: this.addresses(w, 'to'); return true
+      case Opt.CtOrigSrcPort: this.ports(w, 'sourcePorts'); return true
+      case Opt.CtOrigDstPort: this.ports(w, 'ports'); return true
+      case Opt.Range: this.range(words.at(w) as string); return true
+      case Opt.Comment: rule.comment = redactLine(words.at(++this.i) ?? ''); return true
       case Opt.MatchSet: {
-        if (w === '--set' && !this.setModule) return false
-        const name = words[++this.i] ?? ''
-        const dir = (words[++this.i] ?? 'src').split(',')[0]
+        if (words.is(w, '--set') && !this.setModule) return false
+        const name = words.at(++this.i) ?? ''
+        const dir = (words.at(++this.i) ?? 'src').split(',')[0]
         const named = this.neg ? `!${name}` : name
         this.guard({set: dir === 'dst' ? 'dst' : 'src', name: named})
         return true
       }
       case Opt.ToDestination: {
-        const v = words[++this.i] ?? ''
+        const v = words.at(++this.i) ?? ''
         const p = parseNatDestination(v)
         if (!p) this.problem(`--to-destination '${v}' not understood`, 'bad-value')
         else {
@@ -523,7 +567,7 @@ class CommandReader {
         return true
       }
       case Opt.ToPorts: {
-        const v = words[++this.i] ?? ''
+        const v = words.at(++this.i) ?? ''
         const p = PortSet.parse(v)
         if (!p) this.problem(`--to-ports '${v}' not understood`, 'bad-value')
         else rule.nat = {...rule.nat, ports: p}
@@ -533,10 +577,10 @@ class CommandReader {
   }
 
   protocol(): void {
-    const v = this.value()
-    const p = v === undefined ? undefined : interned(protocolWords, v, readProtocolWord)
-    if (!p?.set || v === undefined) {
-      this.doubt(`protocol '${v ?? ''}' unknown`, 'bad-value')
+    const k = this.valueAt()
+    const p = k < this.words.n ? protocolWords.intern(this.words, k, readProtocolWord) : undefined
+    if (!p?.set) {
+      this.doubt(`protocol '${this.words.at(k) ?? ''}' unknown`, 'bad-value')
       return
     }
     if (ICMPV6_WORDS.has(p.lower)) this.hint(6)
@@ -544,36 +588,38 @@ class CommandReader {
   }
 
   iface(input: boolean): void {
-    const v = this.value() ?? ''
+    const k = this.valueAt()
+    const v = k < this.words.n ? names.intern(this.words, k, sameName) : ''
     const rule = this.rule
     if (v === 'lo' && !this.neg) rule.loopback = true
-    const name = `${this.neg ? '!' : ''}${v}`
+    const name = this.neg ? `!${v}` : v
     this.guard(input ? {in: name} : {out: name})
   }
 
   match(): void {
-    const m = (this.words[++this.i] ?? '').toLowerCase()
-    if (m === 'set') this.setModule = true
-    else if (m === 'recent') this.recentModule = true
-    if (m === 'icmp6' || m === 'icmpv6') this.hint(6)
-    if (Object.hasOwn(MODULE_CONDITIONS, m)) this.guard({cond: MODULE_CONDITIONS[m]})
-    if (!KNOWN_MODULES.has(m)) this.doubt(`unknown match module '${m}'`)
+    const k = ++this.i
+    const m = k < this.words.n ? moduleWords.intern(this.words, k, readModule) : readModule('')
+    if (m.lower === 'set') this.setModule = true
+    else if (m.lower === 'recent') this.recentModule = true
+    if (m.lower === 'icmp6' || m.lower === 'icmpv6') this.hint(6)
+    if (m.condition !== undefined) this.guard({cond: m.condition})
+    if (!m.known) this.doubt(`unknown match module '${m.lower}'`)
   }
 
-  jump(w: string): void {
-    const t = this.words[++this.i]
-    if (t === undefined) {
+  jump(w: number): void {
+    const k = ++this.i
+    if (k >= this.words.n) {
       this.problem('jump without a target', 'malformed')
       return
     }
-    this.rule.goto = w === '-g' || w === '--goto'
-    this.rule.target = interned(targetWords, t, readTarget)
+    this.rule.goto = this.words.is(w, '-g') || this.words.is(w, '--goto')
+    this.rule.target = targetWords.intern(this.words, k, readTarget)
   }
 
   tcpFlags(): void {
     const words = this.words
-    const mask = (words[++this.i] ?? '').toUpperCase().split(',')
-    const set = (words[++this.i] ?? '').toUpperCase().split(',')
+    const mask = (words.at(++this.i) ?? '').toUpperCase().split(',')
+    const set = (words.at(++this.i) ?? '').toUpperCase().split(',')
     const hasAll = (xs: string[]) => xs.includes('ALL')
     const masked = (f: string) => hasAll(mask) || mask.includes(f)
     const on = (f: string) => hasAll(set) || set.includes(f)
@@ -599,9 +645,10 @@ class CommandReader {
     this.rule[side] = this.rule[side].intersect(this.neg ? AddressSet.ANY.subtract(s) : s)
   }
 
-  /** A word no option of ours handled: a match or target option of options.ts, or unknown. */
-  other(w: string, spec: WordSpec | undefined, dash: boolean): void {
+  /** A word (at `wi`) no option of ours handled: a match or target option of options.ts, or unknown. */
+  other(wi: number, spec: WordSpec | undefined, dash: boolean): void {
     const {rule, words} = this
+    const w = words.at(wi) as string
     if (w === '--set' && this.recentModule) return
     const known = spec?.match
     if (known && !(rule.target && spec.targetArity !== undefined)) {
@@ -610,7 +657,7 @@ class CommandReader {
       this.i += arity
       if (effect === 'rate') rule.rateLimited = true
       // payload strings may be anything (even secrets): name the match, not its bytes
-      else if (effect === 'cond') this.cond(w.endsWith('string') ? (desc ?? w) : `${desc ?? w.slice(2)} ${words.slice(at + 1, at + 1 + arity).join(' ')}`.trim())
+      else if (effect === 'cond') this.cond(w.endsWith('string') ? (desc ?? w) : `${desc ?? w.slice(2)} ${words.from(at + 1).slice(0, arity).join(' ')}`.trim())
       return
     }
     if (spec?.targetArity !== undefined && rule.target) {
@@ -622,34 +669,35 @@ class CommandReader {
       return
     }
     // an unknown option: skip its values (words up to the next option) and doubt the rule
-    while (this.i + 1 < words.length && !words[this.i + 1].startsWith('-') && words[this.i + 1] !== '!') this.i++
+    while (this.i + 1 < words.n && words.code(this.i + 1, 0) !== 45 && !words.isBang(this.i + 1)) this.i++
     this.doubt(`unknown option '${w}'`)
   }
 
   /** Read every word; null when the command is one we do not replay (delete/replace/rename). */
   read(): Command {
     const {words, cmd, rule} = this
-    for (; this.i < words.length; this.i++, this.neg = false) {
-      let w = words[this.i]
-      while (w === '!') {
+    for (; this.i < words.n; this.i++, this.neg = false) {
+      while (words.isBang(this.i)) {
         this.neg = !this.neg
-        w = words[++this.i]
+        this.i++
       }
-      if (w === undefined) break
-      if (w[0] === '[' && /^\[\d+:\d+\]$/.test(w)) continue // iptables-save -c counters
+      const i = this.i
+      if (i >= words.n) break
+      const c = words.code(i, 0)
+      if (c === 91 && /^\[\d+:\d+\]$/.test(words.at(i) as string)) continue // iptables-save -c counters
       // every command word starts with '-': values and targets are not looked up
-      const dash = w[0] === '-'
-      const spec = dash ? WORDS.get(w) : undefined
+      const dash = c === 45
+      const spec = dash ? WORD_SPECS.get(words, i) : undefined
       if (spec?.op) {
         this.verb(spec.op)
         continue
       }
       if (spec?.unsupported) {
-        this.problem(`command ${w} (delete/replace/rename) is not replayed`, 'unsupported')
+        this.problem(`command ${words.at(i)} (delete/replace/rename) is not replayed`, 'unsupported')
         return {...cmd, op: 'none'}
       }
-      if (spec?.opt !== undefined && this.option(spec.opt, w)) continue
-      this.other(w, spec, dash)
+      if (spec?.opt !== undefined && this.option(spec.opt, i)) continue
+      this.other(i, spec, dash)
     }
     if (cmd.op === 'append' || cmd.op === 'insert') cmd.rule = rule
     if (cmd.family) cmd.familyHint = cmd.family
@@ -662,7 +710,7 @@ class CommandReader {
  * cannot read goes to `problems`, and the rule is marked so that the evaluator stays on the side of recall.
  */
 export function parseCommandWords(words: string[], line: number, text: string, table = 'filter'): Command {
-  return new CommandReader(words, line, text, table).read()
+  return new CommandReader(new Words().of(words), line, text, table).read()
 }
 
 /** A table as a save block collects it, before its family is known. */
@@ -681,6 +729,13 @@ interface PendingTable {
 const IP6_FILE = /(^|[^a-z])(ip6tables|rules\.v6|v6$|ipv6)/i
 const CONTINUED = /\\\s*$/
 
+/** CONTINUED.test(text.slice(from, to)): a backslash and nothing but white space after it. */
+function continued(text: string, from: number, to: number): boolean {
+  let k = to - 1
+  while (k >= from && isWhiteSpace(text.charCodeAt(k))) k--
+  return k >= from && text.charCodeAt(k) === 92
+}
+
 /**
  * Read a whole file (iptables-save output, or a script of iptables commands, or both), one line at a
  * time from the text (no array of lines, no copy of them).
@@ -690,8 +745,13 @@ export function readIptables(text: string, fileName = ''): ReadResult {
   const lines = new LineCursor(text)
   while (lines.next()) {
     const start = lines.line
-    let t = lines.body
+    if (!continued(text, lines.start, lines.end)) {
+      // the usual line: read in place, as offsets into the text
+      reader.read(start, text, lines.start, lines.end)
+      continue
+    }
     // shell line continuations
+    let t = lines.body
     while (t.includes('\\') && CONTINUED.test(t) && lines.next()) t = t.replace(CONTINUED, ' ') + lines.body
     reader.read(start, t)
   }
@@ -729,6 +789,8 @@ class LineReader {
   private headerFamily: Family | undefined
   private block: PendingTable | null = null
   private readonly fileFamily: Family
+  /** The words of the line being read (one reader, filled per line). */
+  private readonly words = new Words()
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
   /** The code of the line's first problem. */
@@ -792,22 +854,28 @@ class LineReader {
     return b
   }
 
-  read(line: number, text: string): void {
-    const t = text.trim()
-    if (t === '') return
-    if (t.startsWith('#')) {
+  /** Read line `line`: `text`, or its part from `from` to `to` (the file's text, read in place). */
+  read(line: number, text: string, from = 0, to = text.length): void {
+    // as text.trim(), by offsets
+    while (from < to && isWhiteSpace(text.charCodeAt(from))) from++
+    while (to > from && isWhiteSpace(text.charCodeAt(to - 1))) to--
+    if (from === to) return
+    const c = text.charCodeAt(from)
+    // iptables-restore body line (`-A …`, `[0:0] -A …`), the bulk of a save file
+    if (c === 45 || c === 91) {
+      this.startLine()
+      this.rule(line, text, from, to)
+      this.endLine(line, text, from, to)
+      return
+    }
+    const t = text.slice(from, to)
+    if (c === 35) {
       const g = /^#\s*Generated by (ip6?)tables-save/i.exec(t)
       if (g) this.headerFamily = g[1].toLowerCase() === 'ip6' ? 6 : 4
       return
     }
-    this.counted++
-    const problems = this.problems
-    problems.length = 0
-    this.code = undefined
-    const c = t.charCodeAt(0)
-    // iptables-restore body line (`-A …`, `[0:0] -A …`), the bulk of a save file
-    if (c === 45 || c === 91) this.rule(line, t)
-    else if (c === 42) {
+    this.startLine()
+    if (c === 42) {
       const name = t.slice(1).trim()
       if (!TABLES.has(name)) this.problem(`unknown table '${name}'`, 'unknown-statement')
       this.openBlock(name, line).lines.push(line)
@@ -817,16 +885,34 @@ class LineReader {
       this.headerFamily = undefined
     } else if (c === 58) this.chainLine(line, t)
     else this.commands(line, t)
+    this.endLine(line, text, from, to)
+  }
+
+  /** A line that counts (not blank, not a comment) begins: no problem yet. */
+  private startLine(): void {
+    this.counted++
+    this.problems.length = 0
+    this.code = undefined
+  }
+
+  /** The line `text.slice(from, to)` is read: unparsed when it met a problem. */
+  private endLine(line: number, text: string, from: number, to: number): void {
+    const problems = this.problems
     if (problems.length) {
       this.bad++
-      this.unparsed.push({line, code: this.code ?? 'unknown-statement', reason: [...new Set(problems)].join('; '), text: redactRule(t.trim())})
+      this.unparsed.push({line, code: this.code ?? 'unknown-statement', reason: [...new Set(problems)].join('; '), text: redactRule(text.slice(from, to))})
     }
   }
 
-  private rule(line: number, t: string): void {
+  private rule(line: number, text: string, from: number, to: number): void {
     const b = this.block ?? this.openBlock('filter', 0)
     b.lines.push(line)
-    const cmd = parseCommandWords(shellWords(t), line, redactRule(t), b.name)
+    const t = text.slice(from, to)
+    const words = this.words.read(text, from, to)
+    // the redaction prefilter ran over the line with the words: a line it clears (with a blank inside,
+    // so no bare key body) is one redactLine gives back as it is
+    const safe = !words.prefilterHit && t.length <= MAX_ECHO && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
+    const cmd = new CommandReader(words, line, safe, b.name).read()
     this.take(cmd)
     const hint = cmd.rule && cmd.familyHint
     if (hint) b.hints |= 1 << hint
@@ -861,7 +947,7 @@ class LineReader {
         continue
       }
       const family: Family = prog[1] === 'ip6' ? 6 : 4
-      const cmd = parseCommandWords(words.slice(k + 1), line, redactRule(part), 'filter')
+      const cmd = new CommandReader(this.words.of(words.slice(k + 1)), line, redactRule(part), 'filter').read()
       this.take(cmd)
       applyToChains(this.tableOf(family, cmd.table).chains, cmd, this.problem)
     }
@@ -875,7 +961,8 @@ class LineReader {
 
   /** The problems a command reader found on this line. */
   private take(cmd: Command): void {
-    for (const p of cmd.problems) this.problems.push(p)
+    const found = cmd.problems
+    for (let k = 0; k < found.length; k++) this.problems.push(found[k])
     if (cmd.code) this.code ??= cmd.code
   }
 
