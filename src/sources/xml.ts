@@ -89,6 +89,30 @@ function hasKeys(o: object): boolean {
   return false
 }
 
+// the children of an element that has none yet (frozen: shared until its first child)
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[]
+
+/**
+ * An element of the tree. Its path is made when asked (unparsed reports only), not per element: a
+ * 10^5-rule config has 10^6 elements. A spread copy (`{...el}`) does not carry the getter: say `path`.
+ */
+class TreeElement implements XmlElement {
+  children: XmlElement[] = NO_CHILDREN
+  text = ''
+
+  constructor(
+    readonly name: string,
+    readonly attrs: Record<string, string>,
+    readonly line: number,
+    readonly parent: XmlElement,
+  ) {}
+
+  get path(): string {
+    const seg = this.attrs.name !== undefined ? `${this.name}[@name='${this.attrs.name}']` : this.name
+    return `${this.parent.path}/${seg}`
+  }
+}
+
 /** The whole document as a tree (pfSense/OPNsense: small files). */
 export function parseXml(text: string, file: string): XmlElement {
   const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
@@ -99,10 +123,9 @@ export function parseXml(text: string, file: string): XmlElement {
     open(name, tagAttrs, line) {
       const parent = stack[stack.length - 1]
       // saxes makes an attribute object per tag: the many without attributes share one
-      const attrs = hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS
-      const seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
-      const el: XmlElement = {name, attrs, children: [], text: '', line, path: `${parent.path}/${seg}`, parent}
-      parent.children.push(el)
+      const el = new TreeElement(name, hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS, line, parent)
+      if (parent.children === NO_CHILDREN) parent.children = [el]
+      else parent.children.push(el)
       stack.push(el)
       texts.push('')
     },

@@ -174,7 +174,7 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
             continue
           }
           const entry: Folded = {
-            rule: {...p.meta.rule, name: m.name, el: {...p.meta.rule.el, line: m.line}, text: m.text, doubts: [note('device-itself', `reached through ${p.meta.rule.name}`)], nat: undefined},
+            rule: {...p.meta.rule, name: m.name, el: {...p.meta.rule.el, path: p.meta.rule.el.path, line: m.line}, text: m.text, doubts: [note('device-itself', `reached through ${p.meta.rule.name}`)], nat: undefined},
             box: reach,
             direction: 'inbound',
             ifaces: [iface],

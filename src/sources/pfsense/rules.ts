@@ -253,7 +253,8 @@ export function legacyRule(el: XmlElement, acc: Accounting): XmlElement {
     ...(textOf(el, 'description') ? [synth('descr', textOf(el, 'description')!, el)] : []),
     ...['sched', 'tagged', 'os', 'icmptype', 'icmp6type', 'tcpflags1', 'tcpflags2', 'dscp'].flatMap((k) => (textOf(el, k) ? [synth(k, textOf(el, k)!, el)] : [])),
   ]
-  return {...el, children: kids}
+  // the path is a getter of a read element: a spread copy names it
+  return {...el, path: el.path, children: kids}
 }
 
 export function readNat(el: XmlElement, position: number, ctx: Context, acc: Accounting): NatRule | null {
