@@ -88,6 +88,8 @@ function portSpecAt(words: Words, k: number): PortSet | null {
     const spec = words.at(k) as string
     return spec.includes(',') ? readPortSpec(spec) : portSpecs.intern(words, k, readPortSpec)
   }
+  // digits, colons and commas: no prefilter word
+  words.clear(k)
   if (pairs.length > 2) return portList(pairs)
   const one = pairs.length === 2 ? PortSet.fromRanges([[pairs[0], pairs[1]]]) : null
   portSpecs.set(words.at(k) as string, one)
@@ -291,7 +293,7 @@ interface Command {
 const enum Opt {
   Table = 1, V4, V6, Wait, WaitInterval, Flag, Counters, Source, Destination, Protocol, In, Out, Fragment, Match, Jump,
   Dport, Sport, Ports, Syn, TcpFlags, IcmpType, State, CtProto, CtOrigSrc, CtOrigDst, CtOrigSrcPort, CtOrigDstPort,
-  Range, Comment, MatchSet, ToDestination, ToPorts,
+  Range, Comment, MatchSet, ToDestination, ToPorts, Goto,
 }
 
 interface WordSpec {
@@ -313,7 +315,7 @@ const OPTION_CODES: Array<[Opt, string[]]> = [
   [Opt.WaitInterval, ['-W', '--wait-interval']], [Opt.Flag, ['-v', '--verbose', '-n', '--numeric', '-x', '--exact', '--line-numbers']],
   [Opt.Counters, ['-c', '--set-counters']], [Opt.Source, ['-s', '--source', '--src']], [Opt.Destination, ['-d', '--destination', '--dst']],
   [Opt.Protocol, ['-p', '--protocol']], [Opt.In, ['-i', '--in-interface']], [Opt.Out, ['-o', '--out-interface']],
-  [Opt.Fragment, ['-f', '--fragment']], [Opt.Match, ['-m', '--match']], [Opt.Jump, ['-j', '--jump', '-g', '--goto']],
+  [Opt.Fragment, ['-f', '--fragment']], [Opt.Match, ['-m', '--match']], [Opt.Jump, ['-j', '--jump']], [Opt.Goto, ['-g', '--goto']],
   [Opt.Dport, ['--dport', '--destination-port', '--dports', '--destination-ports']],
   [Opt.Sport, ['--sport', '--source-port', '--sports', '--source-ports']], [Opt.Ports, ['--ports', '--port']],
   [Opt.Syn, ['--syn']], [Opt.TcpFlags, ['--tcp-flags']], [Opt.IcmpType, ['--icmp-type', '--icmpv6-type']],
@@ -384,12 +386,18 @@ function newRule(line: number, text: string): IptRule {
 
 /**
  * One command's words read left to right: the rule it builds and the problems met. A class rather than
- * closures: one object per line instead of a dozen functions (the reader runs once per rule). Words are
- * read in place (Words): looked up and parsed by their offsets, made strings only where one is kept.
+ * closures, and one per file filled again per command (`begin`): no dozen functions nor reader object
+ * per rule. Words are read in place (Words): looked up and parsed by their offsets, made strings only
+ * where one is kept.
  */
 class CommandReader {
-  readonly cmd: Command
-  readonly rule: IptRule
+  /** The command being read: one object, filled again for each line (its reader takes it at once). */
+  readonly cmd: Command = {
+    // every field from the start: one object shape for every command (none added line by line)
+    op: 'none', table: 'filter', chain: undefined, position: undefined, policy: undefined, rule: undefined,
+    family: undefined, familyHint: undefined, line: 0, text: '', problems: NONE as unknown as string[], code: undefined,
+  }
+  rule: IptRule = newRule(0, '')
   /** Position of the word being read. */
   i = 0
   /** The current option is negated (`! -s x`, or the old `-s ! x`). */
@@ -397,14 +405,26 @@ class CommandReader {
   /** `-m set` / `-m recent` seen: `--set` belongs to one of them. */
   setModule = false
   recentModule = false
+  /** The table of a command without `-t`. */
+  table = 'filter'
 
-  constructor(readonly words: Words, line: number, text: string, readonly table: string) {
-    // every field from the start: one object shape for every command (none added line by line)
-    this.cmd = {
-      op: 'none', table, chain: undefined, position: undefined, policy: undefined, rule: undefined, family: undefined,
-      familyHint: undefined, line, text, problems: NONE as unknown as string[], code: undefined,
-    }
+  /** A reader of `words`, filled again for each command (the reader runs once per rule: no new one each time). */
+  constructor(readonly words: Words) {}
+
+  /** Start on a command: its line, its redacted text and its table unless `-t` says another. */
+  begin(line: number, text: string, table: string): this {
+    const cmd = this.cmd
+    cmd.op = 'none'
+    cmd.table = table
+    cmd.chain = cmd.position = cmd.policy = cmd.rule = cmd.family = cmd.familyHint = cmd.code = undefined
+    cmd.line = line
+    cmd.text = text
+    cmd.problems = NONE as unknown as string[]
     this.rule = newRule(line, text)
+    this.i = 0
+    this.neg = this.setModule = this.recentModule = false
+    this.table = table
+    return this
   }
 
   problem(reason: string, code: UnparsedCode): void {
@@ -452,8 +472,11 @@ class CommandReader {
     if (k >= words.n) return this.doubt(`${words.at(opt)} without a value`, 'malformed')
     // one dotted quad or CIDR: the usual spelling, read in place without the general parser's objects
     let set = words.isPlain(k) ? AddressSet.parseIpv4Range(words.text, words.start[k], words.end[k]) : undefined
-    if (set) this.hint(4)
-    else {
+    if (set) {
+      // digits, dots and a slash: no prefilter word
+      words.clear(k)
+      this.hint(4)
+    } else {
       const p = parseAddressList(words.at(k) as string)
       if (!p) return this.doubt(`${words.at(opt)} '${words.at(k)}' is not an address (hostnames are not resolved)`, 'bad-value')
       this.hint(p.family)
@@ -513,7 +536,7 @@ class CommandReader {
       case Opt.In: case Opt.Out: this.iface(opt === Opt.In); return true
       case Opt.Fragment: this.cond('fragments'); return true
       case Opt.Match: this.match(); return true
-      case Opt.Jump: this.jump(w); return true
+      case Opt.Jump: case Opt.Goto: this.jump(opt === Opt.Goto); return true
       case Opt.Dport: this.ports(w, 'ports'); return true
       case Opt.Sport: this.ports(w, 'sourcePorts'); return true
       case Opt.Ports: {
@@ -606,13 +629,13 @@ class CommandReader {
     if (!m.known) this.doubt(`unknown match module '${m.lower}'`)
   }
 
-  jump(w: number): void {
+  jump(goto: boolean): void {
     const k = ++this.i
     if (k >= this.words.n) {
       this.problem('jump without a target', 'malformed')
       return
     }
-    this.rule.goto = this.words.is(w, '-g') || this.words.is(w, '--goto')
+    this.rule.goto = goto
     this.rule.target = targetWords.intern(this.words, k, readTarget)
   }
 
@@ -710,7 +733,8 @@ class CommandReader {
  * cannot read goes to `problems`, and the rule is marked so that the evaluator stays on the side of recall.
  */
 export function parseCommandWords(words: string[], line: number, text: string, table = 'filter'): Command {
-  return new CommandReader(new Words().of(words), line, text, table).read()
+  // a reader of its own: the command it gives back is the caller's to keep
+  return new CommandReader(new Words().of(words)).begin(line, text, table).read()
 }
 
 /** A table as a save block collects it, before its family is known. */
@@ -791,6 +815,7 @@ class LineReader {
   private readonly fileFamily: Family
   /** The words of the line being read (one reader, filled per line). */
   private readonly words = new Words()
+  private readonly reader = new CommandReader(this.words)
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
   /** The code of the line's first problem. */
@@ -891,7 +916,8 @@ class LineReader {
   /** A line that counts (not blank, not a comment) begins: no problem yet. */
   private startLine(): void {
     this.counted++
-    this.problems.length = 0
+    // (setting the length of an empty list is still a call)
+    if (this.problems.length) this.problems.length = 0
     this.code = undefined
   }
 
@@ -909,10 +935,12 @@ class LineReader {
     b.lines.push(line)
     const t = text.slice(from, to)
     const words = this.words.read(text, from, to)
-    // the redaction prefilter ran over the line with the words: a line it clears (with a blank inside,
-    // so no bare key body) is one redactLine gives back as it is
-    const safe = !words.prefilterHit && t.length <= MAX_ECHO && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
-    const cmd = new CommandReader(words, line, safe, b.name).read()
+    const cmd = this.reader.begin(line, '', b.name).read()
+    // the redaction prefilter, asked of the words the reader did not clear: a line without a prefilter
+    // word (and with a blank inside, so no bare key body) is one redactLine gives back as it is
+    const safe = t.length <= MAX_ECHO && !words.hasPrefilterWord() && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
+    cmd.text = safe
+    this.reader.rule.text = safe
     this.take(cmd)
     const hint = cmd.rule && cmd.familyHint
     if (hint) b.hints |= 1 << hint
@@ -947,7 +975,8 @@ class LineReader {
         continue
       }
       const family: Family = prog[1] === 'ip6' ? 6 : 4
-      const cmd = new CommandReader(this.words.of(words.slice(k + 1)), line, redactRule(part), 'filter').read()
+      this.words.of(words.slice(k + 1))
+      const cmd = this.reader.begin(line, redactRule(part), 'filter').read()
       this.take(cmd)
       applyToChains(this.tableOf(family, cmd.table).chains, cmd, this.problem)
     }

@@ -2,9 +2,14 @@
  * The words of one iptables command, read in place: offsets into the file's text and a hash per word,
  * not an array of new strings (a big rule base has millions of words, nearly all of them option names
  * and values the reader only looks up or parses). A word becomes a string when the reader asks for it.
- * The same pass runs the redaction prefilter over the line's characters.
+ *
+ * The redaction prefilter (PREFILTER_WORDS) runs per word, and only over the words the reader could not
+ * clear: a word it looked up (an option, a target, a protocol: spellings whose prefilter answer is kept
+ * with them) or parsed in place as an address or a port list (digits, `.`, `/`, `:`, `,`) holds no
+ * prefilter word. A prefilter word holds no blank, so the line holds one exactly when a word does; and
+ * a word written with quotes or escapes holds one as written only if its unquoted text does.
  */
-import {PREFILTER_FOUND, PREFILTER_TABLE} from '../redact.js'
+import {hasPrefilterWord, PREFILTER_FOUND, PREFILTER_TABLE} from '../redact.js'
 
 /** One step of the words' hash (the tokenizer and `hashOf` agree on it). */
 const step = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0
@@ -75,16 +80,13 @@ export class Words {
   private given = new Uint8Array(64)
   /** The words made strings: a quoted word always (its text is not one range), others when asked. */
   private readonly str: Array<string | undefined> = []
-  /** A redaction prefilter word (PREFILTER_WORDS) is in the characters read. */
-  prefilterHit = false
+  /** 1: the word holds no prefilter word (the reader cleared it); 0: not known. */
+  private cleared = new Uint8Array(64)
 
   /** Shell words of `text` from `from` to `to` (blank-separated, with "…" / '…' quoting and backslash escapes). */
   read(text: string, from: number, to: number): this {
     this.text = text
     this.n = 0
-    this.prefilterHit = false
-    const table = PREFILTER_TABLE
-    let hit = false
     let i = from
     while (i < to) {
       let c = text.charCodeAt(i)
@@ -92,10 +94,7 @@ export class Words {
         i++
         continue
       }
-      // a plain word: hash and prefilter state in the same pass (a blank sends the prefilter back to
-      // its start: no prefilter word holds one)
       let h = 0
-      let s = 0
       let j = i
       let quoted = false
       for (; j < to; j++) {
@@ -106,24 +105,9 @@ export class Words {
           break
         }
         h = step(h, c)
-        s = c < 128 ? table[(s << 7) | c] : 0
-        if (s === PREFILTER_FOUND) {
-          hit = true
-          s = 0
-        }
       }
       if (quoted) {
         const [word, end] = quotedWord(text, i, to)
-        // the prefilter reads the word as written (quotes and all), as redactLine would
-        s = 0
-        for (let k = i; k < end; k++) {
-          c = text.charCodeAt(k)
-          s = c < 128 ? table[(s << 7) | c] : 0
-          if (s === PREFILTER_FOUND) {
-            hit = true
-            s = 0
-          }
-        }
         this.push(i, end, hashOf(word), word)
         i = end + 1
       } else {
@@ -131,15 +115,42 @@ export class Words {
         i = j + 1
       }
     }
-    this.prefilterHit = hit
     return this
+  }
+
+  /** Word `i` holds no prefilter word (the reader parsed it in place, or knows its spelling). */
+  clear(i: number): void {
+    this.cleared[i] = 1
+  }
+
+  /**
+   * A prefilter word (PREFILTER_WORDS, any ASCII case) in the words as written: the answer of
+   * hasPrefilterWord for the line they were read from, asked only of the words nobody cleared.
+   */
+  hasPrefilterWord(): boolean {
+    const table = PREFILTER_TABLE
+    const text = this.text
+    for (let k = 0; k < this.n; k++) {
+      if (this.cleared[k] === 1) continue
+      // words given as strings (`of`): their own text; a quoted word is read as written, quotes and all
+      if (this.given[k] === 1 && this.end[k] === 0) {
+        if (hasPrefilterWord(this.str[k] as string)) return true
+        continue
+      }
+      let s = 0
+      for (let p = this.start[k]; p < this.end[k]; p++) {
+        const c = text.charCodeAt(p)
+        s = c < 128 ? table[(s << 7) | c] : 0
+        if (s === PREFILTER_FOUND) return true
+      }
+    }
+    return false
   }
 
   /** Words given as strings (a shell line cut by shellWords, a caller's array). */
   of(words: readonly string[]): this {
     this.text = ''
     this.n = 0
-    this.prefilterHit = false
     for (const w of words) this.push(0, 0, hashOf(w), w)
     return this
   }
@@ -158,12 +169,14 @@ export class Words {
       const given = new Uint8Array(this.given.length * 2)
       given.set(this.given)
       this.given = given
+      this.cleared = new Uint8Array(given.length)
     }
     this.start[k] = start
     this.end[k] = end
     this.hash[k] = hash
     this.str[k] = str
     this.given[k] = str === undefined ? 0 : 1
+    this.cleared[k] = 0
   }
 
   /** Word `i` is its range of `text` (`start`, `end`): no quote, no escape. */
@@ -236,15 +249,18 @@ export class Spellings<V> {
   private keys: Array<string | undefined>
   private values: V[]
   private hashes: Int32Array
+  /** 1: the key holds no prefilter word (a word found here is cleared for the redaction prefilter). */
+  private clean: Uint8Array
   private size = 0
 
   constructor(private readonly limit = 1 << 16) {
     this.keys = new Array(64).fill(undefined)
     this.values = new Array(64)
     this.hashes = new Int32Array(64)
+    this.clean = new Uint8Array(64)
   }
 
-  /** The value stored for word `i`; undefined when none is. */
+  /** The value stored for word `i` (and the word cleared when its spelling holds no prefilter word); undefined when none is. */
   get(words: Words, i: number): V | undefined {
     if (i >= words.n || i < 0) return undefined
     const h = words.hash[i]
@@ -252,7 +268,10 @@ export class Spellings<V> {
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const key = this.keys[k]
       if (key === undefined) return undefined
-      if (this.hashes[k] === h && words.is(i, key)) return this.values[k]
+      if (this.hashes[k] === h && words.is(i, key)) {
+        if (this.clean[k] === 1) words.clear(i)
+        return this.values[k]
+      }
     }
   }
 
@@ -267,7 +286,8 @@ export class Spellings<V> {
     }
   }
 
-  set(key: string, value: V): void {
+  /** Store `value` for `key`; true when the key holds no prefilter word. */
+  set(key: string, value: V): boolean {
     if (this.size >= this.limit) this.clear(64)
     if ((this.size + 1) * 2 > this.keys.length) this.rehash(this.keys.length * 2)
     const h = hashOf(key)
@@ -276,13 +296,15 @@ export class Spellings<V> {
     for (; this.keys[k] !== undefined; k = (k + 1) & mask) {
       if (this.hashes[k] === h && this.keys[k] === key) {
         this.values[k] = value
-        return
+        return this.clean[k] === 1
       }
     }
     this.keys[k] = key
     this.values[k] = value
     this.hashes[k] = h
+    this.clean[k] = hasPrefilterWord(key) ? 0 : 1
     this.size++
+    return this.clean[k] === 1
   }
 
   /** The value for word `i`, made from its spelling (and kept) the first time. */
@@ -291,7 +313,7 @@ export class Spellings<V> {
     if (v !== undefined) return v
     const key = words.at(i) as string
     const made = make(key)
-    this.set(key, made)
+    if (this.set(key, made)) words.clear(i)
     return made
   }
 
@@ -299,6 +321,7 @@ export class Spellings<V> {
     this.keys = new Array(capacity).fill(undefined)
     this.values = new Array(capacity)
     this.hashes = new Int32Array(capacity)
+    this.clean = new Uint8Array(capacity)
     this.size = 0
   }
 
