@@ -13,7 +13,7 @@ import {type PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts, protocolName} from '../net/protocol.js'
 import {byCodeUnit} from '../core/order.js'
 import {TextArray} from './json-stream.js'
-import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, writeString} from './json-text.js'
+import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, writeKeyString} from './json-text.js'
 
 /**
  * Sets with more range bounds than this (more than 4 ranges) are usually address groups, shared by many
@@ -48,7 +48,7 @@ class Interned {
  */
 class RowWriter {
   private readonly w: JsonWriter
-  // the rows of one exposure are neighbours after the sort: what they share is kept for the next row
+  // an exposure of several rows: the text its rows share, kept while they are written (neighbours)
   private e: Exposure | undefined
   /** Pieces of the current exposure's rows: `{`, kind … to; line and rule; translated … file. */
   private readonly head: string[] = []
@@ -56,19 +56,34 @@ class RowWriter {
   private readonly tail: string[] = []
   private ports: string | undefined
   private sourcePorts: string | undefined
-  // shared by many rules: a port list (one service, one port), an address group, ANY, the protocols left out
-  private readonly portTexts = new Map<PortSet, string>()
+  // shared by many rules: a port list of one range (one service), an address group, ANY, the protocols left out
+  private readonly portTexts = new Map<number, string>()
   private readonly addressTexts = new Map<AddressSet, string>()
   private readonly exceptTexts = new Map<ProtocolSet, string>()
   private readonly protocolTexts: string[] = []
   private readonly openQuote: string[] = []
   private readonly closeQuote: string[] = []
   // `{`, kind, action, direction and the `from` key, for the last three values met
-  private opening = {kind: undefined as unknown, action: undefined as unknown, direction: undefined as unknown, text: ''}
+  private opening = {kind: undefined as unknown, action: undefined as unknown, direction: undefined as unknown, text: '', quote: ''}
   private readonly hooks: Interned
   private readonly keys: Record<'to' | 'protocol' | 'ports' | 'source_ports' | 'except_protocols' | 'line' | 'rule' | 'text', string>
-  /** The `any` protocol and the key of `ports`. */
+  /** The key of rule and of text with the opening quote of their value. */
+  private readonly ruleQuote: string
+  private readonly textQuote: string
+  /** The `any` protocol and the key of `ports`; the same after the closing quote and bracket of `to`'s one CIDR. */
   private readonly anyProtocol: string
+  private readonly anyProtocolAfterQuote: string
+  private readonly protocolTextsAfterQuote: string[] = []
+  /** Between the one CIDR of `from` and what follows: the key of `to` (and the opening of its one CIDR). */
+  private readonly toAfterQuote: string
+  private readonly toQuoteAfterQuote: string
+  private readonly toQuote: string
+  /** The head of the current exposure's rows ends inside the quotes of `to`'s one CIDR. */
+  private headInQuote = false
+  private readonly cidrs: string[] = []
+  // the text of the last value of a key, for the next exposure's equal one
+  private readonly lastValues = new Map<string, {value: object; text: string}>()
+  private readonly lastSides: Partial<Record<'ingress' | 'egress', {interfaces: readonly unknown[]; zones: readonly unknown[]; inventory: readonly unknown[]; text: string}>> = {}
   private readonly close: string
 
   constructor(
@@ -80,154 +95,251 @@ class RowWriter {
     const key = (name: string) => w.key(0, name, false)
     this.keys = {to: key('to'), protocol: key('protocol'), ports: key('ports'), source_ports: key('source_ports'), except_protocols: key('except_protocols'), line: key('line'), rule: key('rule'), text: key('text')}
     this.anyProtocol = `${this.keys.protocol}"any"${this.keys.ports}`
+    const openQuote = `${w.opening(1)}"`
+    const closeQuote = `"${w.arrayClose(1)}`
+    this.anyProtocolAfterQuote = closeQuote + this.anyProtocol
+    this.toAfterQuote = closeQuote + this.keys.to
+    this.toQuote = this.keys.to + openQuote
+    this.toQuoteAfterQuote = closeQuote + this.toQuote
+    this.ruleQuote = `${this.keys.rule}"`
+    this.textQuote = `${this.keys.text}"`
     this.close = w.objectClose(0)
-    this.hooks = new Interned((v) => this.text((out) => this.prop(out, 0, 'hook', v, false)))
+    this.hooks = new Interned((v) => {
+      const out = new TextBuffer()
+      this.prop(out, 0, 'hook', v, false)
+      return out.take()
+    })
   }
 
-  /** Writes row `p` of exposure `e` (-1: the one `any` row of an exposure of many protocols). */
-  row(e: Exposure, p: number, out: TextSink): void {
-    if (this.e !== e) this.start(e)
+  /**
+   * Writes row `p` of exposure `e` (-1: the one `any` row of an exposure of many protocols). `alone`:
+   * the exposure has no other row, so nothing is kept for the next one.
+   */
+  row(e: Exposure, p: number, out: TextSink, alone: boolean): void {
     const any = p < 0
     const withPorts = any ? !e.ports.isAll() : hasPorts(p)
-    const {head, lineRule, tail} = this
-    for (let i = 0; i < head.length; i++) out.push(head[i])
-    out.push(any ? this.anyProtocol : this.protocol(p))
-    out.push(withPorts ? (this.ports ??= this.portsText(e.ports)) : '[]')
-    for (let i = 0; i < lineRule.length; i++) out.push(lineRule[i])
-    if (withPorts && !e.sourcePorts.isAll()) {
-      out.push(this.keys.source_ports)
-      out.push((this.sourcePorts ??= this.portsText(e.sourcePorts)))
+    if (alone) {
+      this.e = undefined
+      const inQuote = this.writeHead(e, out)
+      out.push(this.protocol(p, inQuote))
+      out.push(withPorts ? this.portsText(e.ports) : '[]')
+      this.writeLineRule(e, out)
+      if (withPorts && !e.sourcePorts.isAll()) {
+        out.push(this.keys.source_ports)
+        out.push(this.portsText(e.sourcePorts))
+      }
+    } else {
+      const {head, lineRule} = this
+      if (this.e !== e) this.start(e)
+      for (let i = 0; i < head.length; i++) out.push(head[i])
+      out.push(this.protocol(p, this.headInQuote))
+      out.push(withPorts ? (this.ports ??= this.portsText(e.ports)) : '[]')
+      for (let i = 0; i < lineRule.length; i++) out.push(lineRule[i])
+      if (withPorts && !e.sourcePorts.isAll()) {
+        out.push(this.keys.source_ports)
+        out.push((this.sourcePorts ??= this.portsText(e.sourcePorts)))
+      }
     }
     if (any) {
       const except = this.exceptText(e.protocols)
       if (except) out.push(except)
     }
-    for (let i = 0; i < tail.length; i++) out.push(tail[i])
+    if (alone) this.writeTail(e, out)
+    else for (let i = 0; i < this.tail.length; i++) out.push(this.tail[i])
     out.push(this.close)
   }
 
-  /** What every row of `e` has in common, in exposureRows' key order. */
+  /** Keeps what every row of `e` has in common. */
   private start(e: Exposure): void {
     this.e = e
     this.ports = undefined
     this.sourcePorts = undefined
-    const {head, lineRule, tail, w, keys} = this
-    head.length = 0
-    head.push(this.openingText(e))
-    this.addresses(head, e.from)
-    head.push(keys.to)
-    this.addresses(head, e.to)
-    // after protocol and ports
-    lineRule.length = 0
-    if (typeof e.line === 'number' && Number.isFinite(e.line)) lineRule.push(keys.line, String(e.line))
-    else this.prop(lineRule, 0, 'line', e.line, false)
-    if (typeof e.rule === 'string') {
-      lineRule.push(keys.rule)
-      writeString(lineRule, e.rule)
-    } else this.prop(lineRule, 0, 'rule', e.rule, false)
-    // after source_ports and except_protocols
-    tail.length = 0
-    if (e.translated) {
-      tail.push(w.key(0, 'translated', false))
-      const {to, ports} = e.translated
-      if (to) {
-        tail.push(w.key(1, 'to', true))
-        this.addresses(tail, to, 2)
-      }
-      if (ports) tail.push(w.key(1, 'ports', !to), w.plainStrings(ports.toStrings(), 2))
-      tail.push(to || ports ? w.objectClose(1) : '{}')
-    }
-    if (e.filter) this.prop(tail, 0, 'filter', {...e.filter}, false)
-    if (typeof e.text === 'string') {
-      tail.push(keys.text)
-      writeString(tail, e.text)
-    } else if (e.text !== undefined) this.prop(tail, 0, 'text', e.text, false)
-    if (e.fromZones?.length) this.prop(tail, 0, 'from_zones', e.fromZones, false)
-    if (e.toZones?.length) this.prop(tail, 0, 'to_zones', e.toZones, false)
-    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) this.prop(tail, 0, 'interfaces', {...e.interfaces}, false)
-    if (e.fromSets?.length) this.prop(tail, 0, 'from_sets', e.fromSets, false)
-    if (e.toSets?.length) this.prop(tail, 0, 'to_sets', e.toSets, false)
-    if (e.notes?.length) this.prop(tail, 0, 'notes', e.notes, false)
-    if (e.doubts?.length) this.doubts(tail, e.doubts)
-    if (e.via?.length) this.prop(tail, 0, 'via', e.via, false)
-    if (e.ingress) this.side(tail, 'ingress', e.ingress)
-    if (e.egress) this.side(tail, 'egress', e.egress)
-    if (e.hook) tail.push(this.hooks.get(e.hook))
-    if (e.hostLocal) tail.push(w.key(0, 'host_local', false), 'true')
-    if (e.device) this.prop(tail, 0, 'device', e.device, false)
-    if (e.file && e.file !== this.omitFile) this.prop(tail, 0, 'file', e.file, false)
+    this.head.length = 0
+    this.headInQuote = this.writeHead(e, this.head)
+    this.lineRule.length = 0
+    this.writeLineRule(e, this.lineRule)
+    this.tail.length = 0
+    this.writeTail(e, this.tail)
   }
 
-  /** `{`, kind, action, direction and the key of `from` (always written), as one piece. */
-  private openingText(e: Exposure): string {
+  /**
+   * `{`, kind, action, direction, from and to; true when it ends inside the quotes of `to`'s one CIDR
+   * (the next piece closes them). A set of one CIDR (most rules' own) is written between constant pieces.
+   */
+  private writeHead(e: Exposure, out: TextSink): boolean {
+    const opening = this.openingText(e)
+    const from = this.oneCidr(e.from)
+    if (from === undefined) {
+      out.push(opening.text)
+      this.addresses(out, e.from)
+    } else {
+      out.push(opening.quote)
+      out.push(from)
+    }
+    const to = this.oneCidr(e.to)
+    if (to === undefined) {
+      out.push(from === undefined ? this.keys.to : this.toAfterQuote)
+      this.addresses(out, e.to)
+      return false
+    }
+    out.push(from === undefined ? this.toQuote : this.toQuoteAfterQuote)
+    out.push(to)
+    return true
+  }
+
+  /** The CIDR of a set that is one IPv4 block, else undefined. */
+  private oneCidr(s: AddressSet): string | undefined {
+    const {v4, v6} = s
+    if (v6.length !== 0 || v4.length !== 2) return undefined
+    const cidrs = this.cidrs
+    cidrs.length = 0
+    pushV4Cidrs(v4[0], v4[1], cidrs)
+    return cidrs.length === 1 ? cidrs[0] : undefined
+  }
+
+  /** line and rule, after protocol and ports. */
+  private writeLineRule(e: Exposure, out: TextSink): void {
+    if (typeof e.line === 'number' && Number.isFinite(e.line)) {
+      out.push(this.keys.line)
+      out.push(String(e.line))
+    } else this.prop(out, 0, 'line', e.line, false)
+    if (typeof e.rule === 'string') writeKeyString(out, this.keys.rule, this.ruleQuote, e.rule)
+    else this.prop(out, 0, 'rule', e.rule, false)
+  }
+
+  /** translated … file, after source_ports and except_protocols, in exposureRows' key order. */
+  private writeTail(e: Exposure, out: TextSink): void {
+    const w = this.w
+    if (e.translated) {
+      out.push(w.key(0, 'translated', false))
+      const {to, ports} = e.translated
+      if (to) {
+        out.push(w.key(1, 'to', true))
+        this.addresses(out, to, 2)
+      }
+      if (ports) {
+        out.push(w.key(1, 'ports', !to))
+        out.push(w.plainStrings(ports.toStrings(), 2))
+      }
+      out.push(to || ports ? w.objectClose(1) : '{}')
+    }
+    if (e.filter) this.prop(out, 0, 'filter', {...e.filter}, false)
+    if (typeof e.text === 'string') writeKeyString(out, this.keys.text, this.textQuote, e.text)
+    else if (e.text !== undefined) this.prop(out, 0, 'text', e.text, false)
+    if (e.fromZones?.length) this.kept(out, 'from_zones', e.fromZones)
+    if (e.toZones?.length) this.kept(out, 'to_zones', e.toZones)
+    if (e.interfaces && (e.interfaces.in?.length || e.interfaces.out?.length)) this.kept(out, 'interfaces', e.interfaces)
+    if (e.fromSets?.length) this.kept(out, 'from_sets', e.fromSets)
+    if (e.toSets?.length) this.kept(out, 'to_sets', e.toSets)
+    if (e.notes?.length) this.kept(out, 'notes', e.notes)
+    if (e.doubts?.length) this.doubts(out, e.doubts)
+    if (e.via?.length) this.kept(out, 'via', e.via)
+    if (e.ingress) this.side(out, 'ingress', e.ingress)
+    if (e.egress) this.side(out, 'egress', e.egress)
+    if (e.hook) out.push(this.hooks.get(e.hook))
+    if (e.hostLocal) {
+      out.push(w.key(0, 'host_local', false))
+      out.push('true')
+    }
+    if (e.device) this.prop(out, 0, 'device', e.device, false)
+    if (e.file && e.file !== this.omitFile) this.prop(out, 0, 'file', e.file, false)
+  }
+
+  /** `{`, kind, action, direction and the key of `from` (always written), as one piece; `quote`: and the opening of a one-CIDR list. */
+  private openingText(e: Exposure): {text: string; quote: string} {
     const o = this.opening
     if (o.kind !== e.kind || o.action !== e.action || o.direction !== e.direction) {
       o.kind = e.kind
       o.action = e.action
       o.direction = e.direction
-      o.text = this.text((out) => {
-        this.prop(out, 0, 'kind', e.kind, true)
-        this.prop(out, 0, 'action', e.action, out.length === 0)
-        this.prop(out, 0, 'direction', e.direction, out.length === 0)
-        out.push(this.w.key(0, 'from', out.length === 0))
-      })
+      const out = new TextBuffer()
+      let first = !this.prop(out, 0, 'kind', e.kind, true)
+      first = !this.prop(out, 0, 'action', e.action, first) && first
+      first = !this.prop(out, 0, 'direction', e.direction, first) && first
+      out.push(this.w.key(0, 'from', first))
+      o.text = out.take()
+      o.quote = `${o.text}${this.w.opening(1)}"`
     }
-    return o.text
+    return o
   }
 
-  /** What `write` writes, as one string. */
-  private text(write: (out: string[]) => void): string {
-    const out: string[] = []
-    write(out)
-    return out.join('')
-  }
-
-  /** Writes `key` and its value `v` into an object at depth d, unless JSON.stringify leaves it out. */
-  private prop(parts: string[], d: number, key: string, v: unknown, first: boolean): void {
+  /** Writes `key` and its value `v` into an object at depth d, unless JSON.stringify leaves it out (false). */
+  private prop(out: TextSink, d: number, key: string, v: unknown, first: boolean): boolean {
     if (typeof v !== 'string') {
       v = resolved(v, key)
-      if (omitted(v)) return
+      if (omitted(v)) return false
     }
-    parts.push(this.w.key(d, key, first))
-    this.w.value(parts, v, d + 1)
+    out.push(this.w.key(d, key, first))
+    this.w.value(out, v, d + 1)
+    return true
   }
 
   /** The doubts as exposureRows copies them: code, effect, detail, line, and file when set. */
-  private doubts(parts: string[], doubts: Doubt[]): void {
+  private doubts(out: TextSink, doubts: Doubt[]): void {
     const w = this.w
-    parts.push(w.key(0, 'doubts', false))
+    out.push(w.key(0, 'doubts', false))
     for (let i = 0; i < doubts.length; i++) {
       const d = doubts[i]
-      parts.push(i ? w.comma(1) : `[${w.lineAt(2)}`)
-      const start = parts.length
-      this.prop(parts, 2, 'code', d.code, true)
-      this.prop(parts, 2, 'effect', d.effect, parts.length === start)
-      this.prop(parts, 2, 'detail', d.detail, parts.length === start)
-      this.prop(parts, 2, 'line', d.line, parts.length === start)
-      if (d.file !== undefined) this.prop(parts, 2, 'file', d.file, parts.length === start)
-      parts.push(parts.length === start ? '{}' : w.objectClose(2))
+      out.push(i ? w.comma(1) : w.opening(1))
+      let first = !this.prop(out, 2, 'code', d.code, true)
+      first = !this.prop(out, 2, 'effect', d.effect, first) && first
+      first = !this.prop(out, 2, 'detail', d.detail, first) && first
+      first = !this.prop(out, 2, 'line', d.line, first) && first
+      if (d.file !== undefined) first = !this.prop(out, 2, 'file', d.file, first) && first
+      out.push(first ? '{}' : w.objectClose(2))
     }
-    parts.push(`${w.lineAt(1)}]`)
+    out.push(w.arrayClose(1))
   }
 
   /** ingress or egress: the attachment's interfaces and zones, and the inventory's zones of it. */
-  private side(parts: string[], key: string, a: Attachment): void {
-    parts.push(this.w.key(0, key, false))
-    const start = parts.length
-    this.prop(parts, 1, 'interfaces', a.interfaces, true)
-    this.prop(parts, 1, 'zones', a.zones, parts.length === start)
-    this.prop(parts, 1, 'inventory_zones', this.zonesOf ? this.zonesOf(a) : [], parts.length === start)
-    parts.push(parts.length === start ? '{}' : this.w.objectClose(1))
+  private side(out: TextSink, key: 'ingress' | 'egress', a: Attachment): void {
+    const inventory = this.zonesOf ? this.zonesOf(a) : NONE
+    const last = (this.lastSides[key] ??= {interfaces: NONE, zones: NONE, inventory: NONE, text: ''})
+    if (!last.text || !sameStrings(last.interfaces, a.interfaces) || !sameStrings(last.zones, a.zones) || !sameStrings(last.inventory, inventory)) {
+      const o = new TextBuffer()
+      o.push(this.w.key(0, key, false))
+      let first = !this.prop(o, 1, 'interfaces', a.interfaces, true)
+      first = !this.prop(o, 1, 'zones', a.zones, first) && first
+      first = !this.prop(o, 1, 'inventory_zones', inventory, first) && first
+      o.push(first ? '{}' : this.w.objectClose(1))
+      Object.assign(last, {interfaces: a.interfaces, zones: a.zones, inventory, text: o.take()})
+    }
+    out.push(last.text)
   }
 
-  /** The protocol and the key of `ports`, as one piece. */
-  private protocol(p: number): string {
-    return (this.protocolTexts[p] ??= `${this.keys.protocol}${jsonString(protocolName(p))}${this.keys.ports}`)
+  /**
+   * A row key whose value is a list of strings, or an object of such lists (`interfaces`): its text is
+   * kept while the next exposures have an equal value (the rules of one ACL share zones, interfaces,
+   * notes), made again otherwise.
+   */
+  private kept(out: TextSink, key: string, v: object): void {
+    const last = this.lastValues.get(key)
+    if (last !== undefined && sameValue(last.value, v)) return out.push(last.text)
+    const o = new TextBuffer()
+    // exposureRows copies an object value with a spread: its own enumerable keys, as JSON reads them
+    this.prop(o, 0, key, Array.isArray(v) ? v : {...v}, false)
+    const text = o.take()
+    this.lastValues.set(key, {value: v, text})
+    out.push(text)
   }
 
+  /** The protocol (p < 0: any) and the key of `ports`, as one piece; `afterQuote`: closing the CIDR of `to` first. */
+  private protocol(p: number, afterQuote: boolean): string {
+    if (p < 0) return afterQuote ? this.anyProtocolAfterQuote : this.anyProtocol
+    const text = (this.protocolTexts[p] ??= `${this.keys.protocol}${jsonString(protocolName(p))}${this.keys.ports}`)
+    return afterQuote ? (this.protocolTextsAfterQuote[p] ??= `"${this.w.arrayClose(1)}${text}`) : text
+  }
+
+  /** A port list: the text of a one-range list is kept (a service: `443`, `1024-65535`). */
   private portsText(ports: PortSet): string {
-    let text = this.portTexts.get(ports)
-    if (text === undefined) this.portTexts.set(ports, (text = this.w.plainStrings(ports.toStrings(), 1)))
+    const r = ports.ranges
+    if (r.length !== 2) return this.w.plainStrings(ports.toStrings(), 1)
+    const key = r[0] * 65536 + r[1]
+    let text = this.portTexts.get(key)
+    if (text === undefined) {
+      text = this.w.plainStrings(ports.toStrings(), 1)
+      if (this.portTexts.size < 4096) this.portTexts.set(key, text)
+    }
     return text
   }
 
@@ -244,25 +356,53 @@ class RowWriter {
   }
 
   /** Writes the CIDRs of `s` at depth d (a row key's value unless said): the text of ANY and big sets is kept. */
-  private addresses(parts: string[], s: AddressSet, d = 1): void {
+  private addresses(out: TextSink, s: AddressSet, d = 1): void {
     const {v4, v6} = s
     const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
     let text = shared ? this.addressTexts.get(s) : undefined
-    if (text !== undefined) return void parts.push(text)
+    if (text !== undefined) return out.push(text)
     const cidrs: string[] = []
     for (let i = 0; i < v4.length; i += 2) pushV4Cidrs(v4[i], v4[i + 1], cidrs)
     for (let i = 0; i < v6.length; i += 2) for (const c of rangeToCidrs(6, v6[i], v6[i + 1])) cidrs.push(c)
-    if (shared) this.addressTexts.set(s, (text = this.w.plainStrings(cidrs, d)))
-    else if (cidrs.length === 1) {
+    if (!shared && cidrs.length === 1) {
       // most rules' own sets: one CIDR, between pieces kept for every row
-      parts.push((this.openQuote[d] ??= `${this.w.opening(d)}"`), cidrs[0], (this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
+      out.push((this.openQuote[d] ??= `${this.w.opening(d)}"`))
+      out.push(cidrs[0])
+      out.push((this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
       return
-    } else text = this.w.plainStrings(cidrs, d)
-    parts.push(text)
+    }
+    text = this.w.plainStrings(cidrs, d)
+    if (shared) this.addressTexts.set(s, text)
+    out.push(text)
   }
 }
 
+const NONE: readonly string[] = []
+
+/** Two lists of the same strings (a list holding anything else is never the same: its text is made again). */
+function sameStrings(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'string' || a[i] !== b[i]) return false
+  return true
+}
+
+/** sameStrings, or two plain objects with the same keys in the same order whose values are such lists. */
+function sameValue(a: object, b: object): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && sameStrings(a, b)
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    const x = (a as Record<string, unknown>)[ka[i]]
+    const y = (b as Record<string, unknown>)[kb[i]]
+    if (ka[i] !== kb[i] || !(x === undefined ? y === undefined : Array.isArray(x) && Array.isArray(y) && sameStrings(x, y))) return false
+  }
+  return true
+}
+
 const OCTETS = Array.from({length: 256}, (_, i) => String(i))
+const OCTETS_DOT = OCTETS.map((o) => `${o}.`)
 const PREFIXES = Array.from({length: 33}, (_, i) => `/${i}`)
 
 /**
@@ -275,7 +415,7 @@ export function pushV4Cidrs(start: number, end: number, out: string[]): void {
     const span = end - s + 1
     const fits = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span)
     const bits = Math.min(s === 0 ? 32 : 31 - Math.clz32(s & -s), fits)
-    out.push(`${OCTETS[s >>> 24]}.${OCTETS[(s >>> 16) & 255]}.${OCTETS[(s >>> 8) & 255]}.${OCTETS[s & 255]}${PREFIXES[32 - bits]}`)
+    out.push(OCTETS_DOT[s >>> 24] + OCTETS_DOT[(s >>> 16) & 255] + OCTETS_DOT[(s >>> 8) & 255] + OCTETS[s & 255] + PREFIXES[32 - bits])
     s += 2 ** bits
   }
 }
@@ -290,37 +430,42 @@ export function pushV4Cidrs(start: number, end: number, out: string[]): void {
  * protocols, as parseReport makes them, and keep it among equals.
  */
 export function exposureRowArray(exposures: readonly Exposure[], omitFile: string, zonesOf?: (a: Attachment) => string[]): TextArray {
-  // the sort keys, read once: the file when not the report's own, the line, the rule
+  // what the order needs of each exposure, read in one pass: the file when not the report's own, the
+  // line, the rule, the protocols
   const n = exposures.length
   const files: string[] = new Array(n)
   const lines: number[] = new Array(n)
   const rules: string[] = new Array(n)
+  const protocols: ProtocolSet[] = new Array(n)
+  const order: number[] = new Array(n)
   let inOrder = true
   for (let i = 0; i < n; i++) {
     const e = exposures[i]
     files[i] = e.file && e.file !== omitFile ? e.file : ''
     lines[i] = e.line
     rules[i] = e.rule
+    protocols[i] = e.protocols
+    order[i] = i
     if (inOrder && i) inOrder = byPlace(i - 1, i) <= 0
   }
   function byPlace(a: number, b: number): number {
     return byCodeUnit(files[a], files[b]) || lines[a] - lines[b] || byCodeUnit(rules[a], rules[b])
   }
-  const order = Array.from({length: n}, (_, i) => i)
   if (!inOrder) order.sort(byPlace)
   const rowE: Exposure[] = []
   const rowP: number[] = []
   const ties = new Ties(omitFile, zonesOf)
   let run = 0
   for (let k = 0; k < n; k++) {
+    const x = order[k]
     // rows of exposures k - 1 and k tie on the place: sorted by the rest once the run ends
-    if (k && byPlace(order[k - 1], order[k]) !== 0) {
+    if (k && byPlace(order[k - 1], x) !== 0) {
       if (rowE.length - run > 1) ties.sort(rowE, rowP, run, rowE.length)
       run = rowE.length
     }
-    const e = exposures[order[k]]
-    const ranges = e.protocols.ranges
-    if (e.protocols.size() > 8) {
+    const e = exposures[x]
+    const ranges = protocols[x].ranges
+    if (protocols[x].size() > 8) {
       rowE.push(e)
       rowP.push(-1)
     } else
@@ -336,7 +481,8 @@ export function exposureRowArray(exposures: readonly Exposure[], omitFile: strin
   return new TextArray(rowE.length, (i, nl, out) => {
     let w = writers.get(nl)
     if (w === undefined) writers.set(nl, (w = new RowWriter(nl, omitFile, zonesOf)))
-    w.row(rowE[i], rowP[i], out)
+    const e = rowE[i]
+    w.row(e, rowP[i], out, rowE[i - 1] !== e && rowE[i + 1] !== e)
   })
 }
 
@@ -359,7 +505,7 @@ class Ties {
     for (let i = start; i < end; i++) rows.push({e: rowE[i], p: rowP[i]})
     const compact = (r: (typeof rows)[number]) => {
       if (r.compact === undefined) {
-        this.writer.row(r.e, r.p, this.buffer)
+        this.writer.row(r.e, r.p, this.buffer, false)
         r.compact = this.buffer.take()
       }
       return r.compact

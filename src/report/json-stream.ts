@@ -1,10 +1,11 @@
 /**
  * `JSON.stringify(value, null, 2)` written as a sequence of chunks, so a big report never exists as one
- * string: objects are written key by key, arrays a batch of elements at a time, and a `LazyArray`
- * makes its elements only when the writer reaches them, a `TextArray` gives them as text (the parse
- * report's exposure rows, written one at a time from the model). The bytes are exactly JSON.stringify's (tests/report/json-stream.test.ts compares both):
- * every element is written by JSON.stringify itself, a batch per call, inside arrays nested as deep as
- * the element's indent, so that JSON.stringify indents it as the whole report would.
+ * string: objects are written key by key, arrays a batch of elements at a time, a `LazyArray` makes its
+ * elements only when the writer reaches them, and a `TextArray` writes its elements as text itself (the
+ * parse report's exposure rows, written one at a time from the model). The bytes are exactly
+ * JSON.stringify's (tests/report/json-stream.test.ts compares both): any other element is written by
+ * JSON.stringify itself, a batch per call, inside arrays nested as deep as the element's indent, so that
+ * JSON.stringify indents it as the whole report would.
  */
 
 import {TextBuffer, type TextSink} from './json-text.js'
@@ -77,7 +78,10 @@ export function elementsAt(items: unknown[], indent: string): string {
   return s.slice(open, s.length - close)
 }
 
-/** Collects strings and hands them out in chunks of about `size` code units. */
+/**
+ * Collects strings and hands them out in chunks of about `size` code units. Appended with `+=`: a row
+ * is a dozen small pieces, and V8's rope strings take them for less than an array joined per chunk.
+ */
 class Chunker implements TextSink {
   private text = ''
   constructor(private readonly size: number) {}
@@ -151,8 +155,8 @@ function* writeObject(value: Record<string, unknown>, indent: string, out: Chunk
 }
 
 /**
- * `JSON.stringify(value, null, 2)` (LazyArray and TextArray elements made in place) as chunks of about `size` code
- * units; nothing when JSON has no text for the value.
+ * `JSON.stringify(value, null, 2)` (LazyArray and TextArray elements made in place) as chunks of about
+ * `size` code units; nothing when JSON has no text for the value.
  */
 export function* jsonChunks(value: unknown, size = CHUNK): Generator<string, void, undefined> {
   const out = new Chunker(size)

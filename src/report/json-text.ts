@@ -33,12 +33,22 @@ export class TextBuffer implements TextSink {
 /** A code unit JSON.stringify escapes: a control character, `"`, `\`, or a surrogate (it escapes lone ones). */
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
 
+/** Whether JSON.stringify writes `s` as it is, between quotes: a loop for short strings, a regex scan beyond. */
+export function isPlain(s: string): boolean {
+  if (s.length > 16) return !ESCAPED.test(s)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false
+  }
+  return true
+}
+
 /**
  * Writes JSON.stringify(s): most strings hold nothing to escape and go out between quotes as they are;
  * the others (a surrogate pair included) are left to JSON.stringify.
  */
 export function writeString(out: TextSink, s: string): void {
-  if (ESCAPED.test(s)) out.push(JSON.stringify(s))
+  if (!isPlain(s)) out.push(JSON.stringify(s))
   else {
     out.push('"')
     out.push(s)
@@ -46,9 +56,24 @@ export function writeString(out: TextSink, s: string): void {
   }
 }
 
+/**
+ * Writes `key` (text that ends where a string value starts) and JSON.stringify(s), with `keyQuote`
+ * (`key` and the opening quote) for a string written as it is: a piece less.
+ */
+export function writeKeyString(out: TextSink, key: string, keyQuote: string, s: string): void {
+  if (isPlain(s)) {
+    out.push(keyQuote)
+    out.push(s)
+    out.push('"')
+  } else {
+    out.push(key)
+    out.push(JSON.stringify(s))
+  }
+}
+
 /** JSON.stringify(s), as one string. */
 export function jsonString(s: string): string {
-  return ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`
+  return isPlain(s) ? `"${s}"` : JSON.stringify(s)
 }
 
 /** A value as JSON.stringify sees it for the property `key`: toJSON applied, once. */

@@ -30,15 +30,17 @@ const KEY_LINE_DEPTH = 6
 
 // positions live on the values themselves under symbols (a WeakMap of millions of objects costs GC)
 const LINE = Symbol('line')
-const KEY_LINES = Symbol('keyLines')
+const START = Symbol('start')
 const KEY_INDEX = Symbol('keyIndex')
-// past this many keys a lookup builds a map once (the root of an export may hold thousands of keys)
-const KEY_SCAN_MAX = 32
 
 interface Positioned {
   [LINE]?: number
-  /** Key, line, key, line… in the order read (a flat array: a dictionary per object is slower to fill and to collect). */
-  [KEY_LINES]?: Array<string | number>
+  /**
+   * Offset of the `{` of an object near the root: its key lines are read again from there when first
+   * asked (a few objects are; recording every key of 10^5 rule objects cost more than the parse's
+   * own values).
+   */
+  [START]?: number
   [KEY_INDEX]?: Map<string, number>
 }
 
@@ -125,10 +127,9 @@ export function parseJsonWithPositions(text: string): PositionedJson {
 
   const readObject = (depth: number): JsonObject => {
     const obj: JsonObject = {}
-    const keyLines: Array<string | number> | undefined = depth < KEY_LINE_DEPTH ? [] : undefined
     // symbol keys stay out of Object.keys, for…in and JSON.stringify
     ;(obj as Positioned)[LINE] = line
-    if (keyLines) (obj as Positioned)[KEY_LINES] = keyLines
+    if (depth < KEY_LINE_DEPTH) (obj as Positioned)[START] = i
     i++
     skipWhitespace()
     if (text.charCodeAt(i) === 0x7d) {
@@ -138,7 +139,6 @@ export function parseJsonWithPositions(text: string): PositionedJson {
     for (;;) {
       skipWhitespace()
       if (text.charCodeAt(i) !== 0x22) fail('expected a key')
-      const keyLine = line
       const key = readString()
       skipWhitespace()
       if (text.charCodeAt(i) !== 0x3a) fail("expected ':'")
@@ -147,7 +147,6 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       // a "__proto__" key must stay data, never become the prototype
       if (key === '__proto__') Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true})
       else obj[key] = value
-      if (keyLines) keyLines.push(key, keyLine)
       skipWhitespace()
       const d = text.charCodeAt(i)
       i++
@@ -179,6 +178,43 @@ export function parseJsonWithPositions(text: string): PositionedJson {
     }
   }
 
+  /**
+   * The line of each key of the object whose `{` is at `start` (a repeated key: its last), read from the
+   * text again: the document parsed, so it is well formed; strings hold no newline.
+   */
+  const keyLinesFrom = (start: number, startLine: number): Map<string, number> => {
+    const out = new Map<string, number>()
+    let j = start + 1
+    let ln = startLine
+    let depth = 0
+    let expectKey = true
+    while (j < n) {
+      const c = text.charCodeAt(j)
+      if (c === 0x0a) ln++
+      else if (c === 0x22) {
+        const from = j++
+        let escaped = false
+        while (j < n && text.charCodeAt(j) !== 0x22) {
+          if (text.charCodeAt(j) === 0x5c) {
+            escaped = true
+            j++
+          }
+          j++
+        }
+        if (depth === 0 && expectKey) {
+          out.set(escaped ? (JSON.parse(text.slice(from, j + 1)) as string) : text.slice(from + 1, j), ln)
+          expectKey = false
+        }
+      } else if (c === 0x7b || c === 0x5b) depth++
+      else if (c === 0x7d || c === 0x5d) {
+        if (depth === 0) break
+        depth--
+      } else if (c === 0x2c && depth === 0) expectKey = true
+      j++
+    }
+    return out
+  }
+
   const value = readValue(0)
   skipWhitespace()
   if (i < n) fail('extra text after the JSON value')
@@ -187,20 +223,15 @@ export function parseJsonWithPositions(text: string): PositionedJson {
     lineOf(node: object, key?: string): number {
       const p = node as Positioned
       const line = p[LINE] ?? 0
-      const keyLines = key === undefined ? undefined : p[KEY_LINES]
-      if (!keyLines) return line
-      if (keyLines.length > 2 * KEY_SCAN_MAX) {
-        let index = p[KEY_INDEX]
-        if (!index) {
-          index = new Map()
-          for (let k = 0; k < keyLines.length; k += 2) index.set(keyLines[k] as string, keyLines[k + 1] as number)
-          p[KEY_INDEX] = index
-        }
-        return index.get(key as string) ?? line
+      if (key === undefined) return line
+      let index = p[KEY_INDEX]
+      if (!index) {
+        const start = p[START]
+        if (start === undefined) return line
+        index = keyLinesFrom(start, line)
+        p[KEY_INDEX] = index
       }
-      // the last of repeated keys, as the value is
-      for (let k = keyLines.length - 2; k >= 0; k -= 2) if (keyLines[k] === key) return keyLines[k + 1] as number
-      return line
+      return index.get(key) ?? line
     },
   }
 }

@@ -36,14 +36,21 @@ export function streamXml(text: string, file: string, handlers: XmlHandlers): vo
   let depth = 0
   let error: {message: string; line: number; column: number} | undefined
   let tooDeep: number | undefined
+  const names = new Map<string, string>()
   parser.on('opentag', (tag) => {
     if (depth >= MAX_NESTING) {
       tooDeep ??= parser.line
       throw new Error('too deep')
     }
     depth++
+    // a config names a few dozen tags 10^6 times: the handlers get (and keep) one string per tag name
+    let name = names.get(tag.name)
+    if (name === undefined) {
+      name = tag.name
+      if (names.size < 4096) names.set(name, name)
+    }
     // without xmlns, saxes gives plain string values: the handlers may keep the object as it is
-    handlers.open(tag.name, tag.attributes as Record<string, string>, parser.line)
+    handlers.open(name, tag.attributes as Record<string, string>, parser.line)
   })
   parser.on('text', handlers.text)
   parser.on('cdata', handlers.text)
@@ -74,24 +81,60 @@ export function streamXml(text: string, file: string, handlers: XmlHandlers): vo
   }
 }
 
+// the attributes of every element that has none (frozen: shared)
+const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true
+  return false
+}
+
+// the children of an element that has none yet (frozen: shared until its first child)
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[]
+
+/**
+ * An element of the tree. Its path is made when asked (unparsed reports only), not per element: a
+ * 10^5-rule config has 10^6 elements. A spread copy (`{...el}`) does not carry the getter: say `path`.
+ */
+class TreeElement implements XmlElement {
+  children: XmlElement[] = NO_CHILDREN
+  text = ''
+
+  constructor(
+    readonly name: string,
+    readonly attrs: Record<string, string>,
+    readonly line: number,
+    readonly parent: XmlElement,
+  ) {}
+
+  get path(): string {
+    const seg = this.attrs.name !== undefined ? `${this.name}[@name='${this.attrs.name}']` : this.name
+    return `${this.parent.path}/${seg}`
+  }
+}
+
 /** The whole document as a tree (pfSense/OPNsense: small files). */
 export function parseXml(text: string, file: string): XmlElement {
   const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
   const stack: XmlElement[] = [root]
-  const texts: string[][] = [[]]
+  // the text inside each open element, joined as it comes (most elements have one piece or none)
+  const texts: string[] = ['']
   streamXml(text, file, {
-    open(name, attrs, line) {
+    open(name, tagAttrs, line) {
       const parent = stack[stack.length - 1]
-      const seg = attrs.name !== undefined ? `${name}[@name='${attrs.name}']` : name
-      const el: XmlElement = {name, attrs, children: [], text: '', line, path: `${parent.path}/${seg}`, parent}
-      parent.children.push(el)
+      // saxes makes an attribute object per tag: the many without attributes share one
+      const el = new TreeElement(name, hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS, line, parent)
+      if (parent.children === NO_CHILDREN) parent.children = [el]
+      else parent.children.push(el)
       stack.push(el)
-      texts.push([])
+      texts.push('')
     },
-    text: (t) => texts[texts.length - 1].push(t),
+    text: (t) => {
+      texts[texts.length - 1] += t
+    },
     close() {
       const el = stack.pop()!
-      el.text = texts.pop()!.join('').trim()
+      el.text = texts.pop()!.trim()
     },
   })
   return root

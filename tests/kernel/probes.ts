@@ -30,6 +30,11 @@ export interface Seen {
 // (192.0.2.1, 198.51.100.1 and .2 are interfaces; 203.0.113.0/24 is all local)
 const CLIP: Record<Pool, [number, number]> = {src: [2, 254], local: [1, 254], fwd: [3, 254]}
 const clip = (pool: Pool, xs: number[]) => [...new Set(xs.filter((x) => x >= CLIP[pool][0] && x <= CLIP[pool][1]))]
+/** clip, or one offset the pool allows when every bound falls outside it (a rule on 198.51.100.1–2 only). */
+const clipOr = (pool: Pool, xs: number[], any: () => number) => {
+  const kept = clip(pool, xs)
+  return kept.length ? kept : [any()]
+}
 const bounds = (lo: number, hi: number) => [lo - 1, lo, hi, hi + 1]
 const poolHook = (pool: Pool): Hook => (pool === 'local' ? 'input' : 'forward')
 
@@ -53,11 +58,11 @@ export function probesFor(g: Generated, seed: number): Probe[] {
     const protos: Proto[] = m.proto ? [m.proto] : ['tcp', 'udp', 'icmp']
     let srcs = m.src ? bounds(m.src.lo, m.src.hi) : [int(2, 254)]
     if (m.src?.set) for (const e of a.sets.find((s) => s.name === m.src!.set)!.elems) srcs.push(...bounds(e.lo, e.hi))
-    srcs = clip('src', srcs)
+    srcs = clipOr('src', srcs, () => int(CLIP.src[0], CLIP.src[1]))
     const ports = m.ports ? m.ports.flatMap(([lo, hi]) => bounds(lo, hi)) : [randomPort()]
     for (const v of fams) {
       for (const pool of m.dst ? [m.dst.pool] : pools) {
-        const dsts = clip(pool, m.dst ? bounds(m.dst.lo, m.dst.hi) : [int(3, 254)])
+        const dsts = clipOr(pool, m.dst ? bounds(m.dst.lo, m.dst.hi) : [int(3, 254)], () => int(CLIP[pool][0], CLIP[pool][1]))
         const mid = {src: srcs[Math.min(1, srcs.length - 1)], dst: dsts[Math.min(1, dsts.length - 1)], port: ports[Math.min(1, ports.length - 1)]}
         for (const proto of protos) {
           add(v, mid.src, pool, mid.dst, proto, mid.port)

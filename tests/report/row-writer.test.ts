@@ -40,7 +40,14 @@ describe('the row writer writes what JSON.stringify writes', () => {
     // sometimes a plain string, the writer's fast path
     return rnd() < 0.3 ? `plain ${int(1000)}` : s
   }
-  const strings = () => Array.from({length: int(3)}, hostile)
+  // lists shared by neighbours (the same list, or an equal copy: the writer keeps the text of the last)
+  const pool = Array.from({length: 3}, () => Array.from({length: 1 + int(2)}, hostile))
+  const strings = (): string[] => {
+    const r = rnd()
+    if (r < 0.3) return pick(pool)
+    if (r < 0.6) return [...pick(pool)]
+    return Array.from({length: int(3)}, hostile)
+  }
   const maybe = <T>(make: () => T): T | undefined => (rnd() < 0.5 ? make() : undefined)
   const v4 = (): [number, number] => {
     const a = rnd() < 0.1 ? 0 : int(2 ** 32)
@@ -80,6 +87,7 @@ describe('the row writer writes what JSON.stringify writes', () => {
     return d
   }
   const attachment = () => ({interfaces: strings(), zones: strings()})
+  const shared = attachment()
 
   function exposure(omitFile: string): Exposure {
     const e: Exposure = {
@@ -105,14 +113,14 @@ describe('the row writer writes what JSON.stringify writes', () => {
     set('text', hostile)
     set('fromZones', strings)
     set('toZones', strings)
-    set('interfaces', () => (rnd() < 0.5 ? {in: strings(), out: strings()} : {out: strings()}))
+    set('interfaces', () => pick([{in: strings(), out: strings()}, {out: strings(), in: strings()}, {out: strings()}, {in: strings()}, {in: pool[0], out: undefined}]))
     set('fromSets', strings)
     set('toSets', strings)
     set('notes', strings)
     set('doubts', () => Array.from({length: int(3)}, doubt))
     set('via', strings)
-    set('ingress', attachment)
-    set('egress', attachment)
+    set('ingress', () => (rnd() < 0.3 ? shared : attachment()))
+    set('egress', () => (rnd() < 0.3 ? shared : attachment()))
     set('hook', () => pick(['prerouting', 'input', 'forward', 'output']))
     set('hostLocal', () => rnd() < 0.5)
     set('device', hostile)

@@ -16,6 +16,22 @@ describe('json-positions', () => {
     )
   })
 
+  it('gives key lines read back from the text: escaped keys, brackets inside strings, a repeated key', () => {
+    const text = '{\n "a": "x{[\\"",\n "b\\u0041": {"c": [1, {"d": 2}]},\n\n "a": 3,\n "e": "}",\n "f": {\n  "g": 1}\n}'
+    const json = parseJsonWithPositions(text)
+    const root = json.value as Record<string, unknown>
+    // the last of a repeated key, as the value is
+    expect(json.lineOf(root, 'a')).toBe(5)
+    expect(json.lineOf(root, 'bA')).toBe(3)
+    expect(json.lineOf(root, 'e')).toBe(6)
+    expect(json.lineOf(root, 'f')).toBe(7)
+    // a key of a nested object is not a key of the root: the root's line
+    expect(json.lineOf(root, 'c')).toBe(1)
+    expect(json.lineOf(root.bA as object, 'c')).toBe(3)
+    expect(json.lineOf(root.f as object, 'g')).toBe(8)
+    expect(json.lineOf(root, 'missing')).toBe(1)
+  })
+
   it('gives the line of objects, arrays and keys', () => {
     const text = '{\n  "a": 1,\n  "list": [\n    {"urn": "x",\n     "b": 2}\n  ]\n}\n'
     const json = parseJsonWithPositions(text)

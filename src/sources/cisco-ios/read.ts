@@ -3,7 +3,7 @@
  * lazily (memoized, cycle-safe); ACLs keep their entries in sequence order.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {parseCidr, parseIp, wildcardToCidr} from '../../net/ip.js'
+import {IPV4_MAX, parseCidr, parseIp, parseIpv4Fast, wildcardToCidr} from '../../net/ip.js'
 import type {Box} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
@@ -593,7 +593,8 @@ export class IosReader {
     if (t === undefined) return {error: 'missing address', code: 'malformed'}
     if (t === 'any') return {set: anyFamily, next: i + 1}
     if (t === 'host') {
-      const s = AddressSet.parse(w[i + 1] ?? '')
+      const h = w[i + 1] ?? ''
+      const s = AddressSet.parseIpv4(h) ?? AddressSet.parse(h)
       return s ? {set: s, next: i + 2} : {error: `bad host '${w[i + 1] ?? ''}'`}
     }
     if (t === 'object-group' || t === 'addrgroup') {
@@ -605,8 +606,16 @@ export class IosReader {
       const s = t.includes('/') ? AddressSet.parse(t) : null
       return s ? {set: s, next: i + 1} : {error: `bad IPv6 prefix '${t}'`}
     }
-    if (!parseIp(t)) return {error: `cannot read address '${t}'`}
     const wild = w[i + 1]
+    // a dotted address and a contiguous dotted wildcard (nearly every ACE): the range without parseCidr's strings
+    const a4 = parseIpv4Fast(t)
+    const w4 = a4 === undefined || wild === undefined ? undefined : parseIpv4Fast(wild)
+    if (a4 !== undefined && w4 !== undefined && ((w4 + 1) & w4) === 0) {
+      if (w4 === IPV4_MAX) return {set: AddressSet.ANY4, next: i + 2}
+      const start = (a4 & ~w4) >>> 0
+      return {set: AddressSet.fromRange(4, start, (start | w4) >>> 0), next: i + 2}
+    }
+    if (!parseIp(t)) return {error: `cannot read address '${t}'`}
     if (!wild || !parseIp(wild) || wild.includes(':')) {
       // standard ACLs take a bare address as a host
       return standard ? {set: AddressSet.of(t), next: i + 1} : {error: `address '${t}' needs a wildcard mask`, code: 'malformed'}
@@ -760,7 +769,7 @@ export class IosReader {
       // a protocol with ports cannot take port operators unless it is tcp/udp/sctp
       const portsHere = NO_PORTS.has(protoWord ?? '') ? PortSet.ALL : ports
       const b = termBox(from, to, {
-        ...t,
+        protocols: t.protocols,
         ports: t.ports.intersect(portsHere),
         sourcePorts: t.sourcePorts.intersect(sourcePorts),
       })

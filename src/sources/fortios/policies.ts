@@ -147,6 +147,9 @@ const CONDITION_NOTES: Record<string, (v: string[]) => string> = {
   'src-vendor-mac': (v) => `only for vendor MACs ${v.join(', ')}`,
 }
 
+// read once, not per policy
+const CONDITION_ENTRIES = Object.entries(CONDITION_NOTES)
+
 const POLICY_MODELLED = new Set([
   'srcintf', 'dstintf', 'srcaddr', 'dstaddr', 'srcaddr4', 'dstaddr4', 'srcaddr6', 'dstaddr6', 'service', 'action', 'status',
   'schedule', 'srcaddr-negate', 'dstaddr-negate', 'srcaddr6-negate', 'dstaddr6-negate', 'service-negate', 'match-vip',
@@ -181,7 +184,7 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       doubts.push(note('time-limited', `active only on schedule '${schedule}'`))
       doubtful = true
     }
-    for (const [k, text] of Object.entries(CONDITION_NOTES)) {
+    for (const [k, text] of CONDITION_ENTRIES) {
       if (item.settings.has(k)) {
         doubts.push(note(k === 'application' || k.startsWith('app-') ? 'application-limited' : 'conditional', text(values(item, k))))
         doubtful = true

@@ -77,9 +77,21 @@ interface Tokens {
 const SECRET_KEY = /(pass|secret|psk|pwd|private|key$|^key|token|hash|community|certificate|ppk)/i
 
 /** A statement as it may be echoed: secret values and multi-line values elided, then redacted. */
+// a config repeats a few hundred keys 10^5 times: each is made printable and tested once (bounded)
+const KEY_TEXTS = new Map<string, {key: string; secret: boolean}>()
+
+function keyText(raw: string): {key: string; secret: boolean} {
+  let k = KEY_TEXTS.get(raw)
+  if (!k) {
+    k = {key: raw.replace(/[^\w.-]/g, '?'), secret: SECRET_KEY.test(raw)}
+    if (KEY_TEXTS.size < 4096) KEY_TEXTS.set(raw, k)
+  }
+  return k
+}
+
 export function statementText(s: Statement): string {
-  const key = s.key.replace(/[^\w.-]/g, '?')
-  if (SECRET_KEY.test(s.key)) return `${s.verb} ${key} <redacted>`
+  const {key, secret} = keyText(s.key)
+  if (secret) return `${s.verb} ${key} <redacted>`
   const shown = s.values.map((v) => (v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v))
   return redactLine([s.verb, key, ...shown].join(' '))
 }
@@ -202,15 +214,17 @@ export function readFortios(text: string): ReadResult {
 
   for (const t of tokenize(inputLines({file: '', text}))) {
     lines += t.lines
-    const [verb, ...rest] = t.words
+    // no rest copy per line: a `set` takes its key and values from the words directly
+    const verb = t.words[0]
+    const argc = Math.max(0, t.words.length - 1)
     const top = stack[stack.length - 1]
     switch (verb) {
       case 'config':
-        if (rest.length === 0) {
+        if (argc === 0) {
           strayLine(stray, t, "'config' without a section name")
           break
         }
-        open({kind: 'config', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
+        open({kind: 'config', name: t.words.slice(1).join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
         count(t.lines)
         break
       case 'edit':
@@ -218,7 +232,7 @@ export function readFortios(text: string): ReadResult {
           strayLine(stray, t, "'edit' outside a config block")
           break
         }
-        open({kind: 'edit', name: rest.join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
+        open({kind: 'edit', name: t.words.slice(1).join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
         count(t.lines)
         break
       case 'next':
@@ -248,14 +262,14 @@ export function readFortios(text: string): ReadResult {
           strayLine(stray, t, `'${verb}' outside a config block`)
           break
         }
-        ;(top.ops ??= []).push({verb, args: rest, line: t.line, lines: t.lines, at: top.children.length})
+        ;(top.ops ??= []).push({verb, args: t.words.slice(1), line: t.line, lines: t.lines, at: top.children.length})
         count(t.lines)
         break
       default:
-        if (VERBS.has(verb) && rest.length > 0 && top) {
-          top.statements.push({verb: verb as Verb, key: rest[0], values: rest.slice(1), line: t.line, lines: t.lines})
+        if (VERBS.has(verb) && argc > 0 && top) {
+          top.statements.push({verb: verb as Verb, key: t.words[1], values: t.words.slice(2), line: t.line, lines: t.lines})
           count(t.lines)
-        } else if (VERBS.has(verb) && rest.length > 0) {
+        } else if (VERBS.has(verb) && argc > 0) {
           strayLine(stray, t, `'${verb}' outside a config block`)
         } else {
           strayLine(stray, t, `unknown command '${verb.slice(0, 40)}'`, 'unknown-statement')

@@ -98,7 +98,11 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
   for (const r of rules) for (const i of r.interfaces) if (!groups.has(i)) names.add(i)
   for (const members of groups.values()) for (const m of members) names.add(m)
   const lockout = antiLockout(root, interfaces, mgmt)
-  const folded = new Map<string, {rule: FilterRule; box: Box; direction: Exposure['direction']; ifaces: string[]; translated?: Exposure['translated']}>()
+  // folded permits in the order first met; a user rule's by line, name, direction and box (no string key
+  // per permit: 10^5 rules), the management ones by a key of their own
+  const folded: Folded[] = []
+  const byRule = new Map<number, Map<string, Map<Exposure['direction'], FoldGroup>>>()
+  const mgmtFolded = new Map<string, Folded>()
   const fold = (rule: FilterRule, box: Box, iface: string, direction: Exposure['direction']) => {
     let shown = box
     let translated: Exposure['translated']
@@ -111,10 +115,19 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
         shown = pre
       }
     }
-    const key = `${rule.el.line}|${rule.name}|${direction}|${boxKey(shown)}`
-    const f = folded.get(key)
+    let byName = byRule.get(rule.el.line)
+    if (!byName) byRule.set(rule.el.line, (byName = new Map()))
+    let byDirection = byName.get(rule.name)
+    if (!byDirection) byName.set(rule.name, (byDirection = new Map()))
+    let group = byDirection.get(direction)
+    if (!group) byDirection.set(direction, (group = new FoldGroup()))
+    const f = group.find(shown)
     if (f) f.ifaces.push(iface)
-    else folded.set(key, {rule, box: shown, direction, ifaces: [iface], translated})
+    else {
+      const entry: Folded = {rule, box: shown, direction, ifaces: [iface], translated}
+      group.add(entry)
+      folded.push(entry)
+    }
   }
   // a floating rule with no interface applies to all of them
   const onIface = (r: FilterRule, iface: string) => r.interfaces.includes(iface) || (r.floating && r.interfaces.length === 0)
@@ -154,23 +167,25 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
         for (const m of mgmt) {
           const reach = intersectBox(p.box, toDynamicSelf ? {...m.box, to: AddressSet.ANY} : m.box)
           if (!reach) continue
-          const key = `mgmt|${m.name}|${boxKey(reach)}`
-          const f = folded.get(key)
+          const key = `${m.name}|${boxKey(reach)}`
+          const f = mgmtFolded.get(key)
           if (f) {
             if (!f.ifaces.includes(iface)) f.ifaces.push(iface)
             continue
           }
-          folded.set(key, {
-            rule: {...p.meta.rule, name: m.name, el: {...p.meta.rule.el, line: m.line}, text: m.text, doubts: [note('device-itself', `reached through ${p.meta.rule.name}`)], nat: undefined},
+          const entry: Folded = {
+            rule: {...p.meta.rule, name: m.name, el: {...p.meta.rule.el, path: p.meta.rule.el.path, line: m.line}, text: m.text, doubts: [note('device-itself', `reached through ${p.meta.rule.name}`)], nat: undefined},
             box: reach,
             direction: 'inbound',
             ifaces: [iface],
-          })
+          }
+          mgmtFolded.set(key, entry)
+          folded.push(entry)
         }
       }
     }
   }
-  for (const {rule, box, direction, ifaces, translated} of folded.values()) {
+  for (const {rule, box, direction, ifaces, translated} of folded) {
     const e = buildExposure({
       kind: 'filter',
       direction,
@@ -193,6 +208,44 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
 function toSelf(rule: FilterRule): boolean {
   const network = textOf(child(rule.el, 'destination'), 'network')?.trim()
   return network !== undefined && (network === '(self)' || /^[a-z0-9_]+ip$/i.test(network)) && child(child(rule.el, 'destination'), 'not') === undefined
+}
+
+interface Folded {
+  rule: FilterRule
+  box: Box
+  direction: Exposure['direction']
+  ifaces: string[]
+  translated?: Exposure['translated']
+}
+
+/** One rule's folded permits in one direction: compared box by box while few, by boxKey past that. */
+class FoldGroup {
+  private readonly list: Folded[] = []
+  private index?: Map<string, Folded>
+
+  find(box: Box): Folded | undefined {
+    if (this.index) return this.index.get(boxKey(box))
+    return this.list.find((x) => x.box === box || sameBox(x.box, box))
+  }
+
+  add(entry: Folded): void {
+    this.list.push(entry)
+    if (this.index) this.index.set(boxKey(entry.box), entry)
+    else if (this.list.length > 32) this.index = new Map(this.list.map((x) => [boxKey(x.box), x]))
+  }
+}
+
+/** The same traffic (what boxKey prints equal): sets compared by their ranges. */
+function sameBox(a: Box, b: Box): boolean {
+  return sameList(a.from.v4, b.from.v4) && sameList(a.from.v6, b.from.v6) && sameList(a.to.v4, b.to.v4) && sameList(a.to.v6, b.to.v6) &&
+    sameList(a.protocols.ranges, b.protocols.ranges) && sameList(a.ports.ranges, b.ports.ranges) && sameList(a.sourcePorts.ranges, b.sourcePorts.ranges)
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 const boxKey = (b: Box) =>

@@ -212,7 +212,7 @@ export function readSide(el: XmlElement | undefined, ctx: Context): Side & {nega
   if (!el || child(el, 'any')) side = any
   else if (address) side = union(address.split(',').map((a) => resolveName(a.trim(), ctx)))
   else if (network) side = union(network.split(',').map((n) => (n.trim() === 'any' ? any : resolveNetwork(n.trim(), ctx))))
-  return {...side, negate, portText}
+  return {set: side.set, unresolved: side.unresolved, doubts: side.doubts, known: side.known, negate, portText}
 }
 
 /** Several names in one field (OPNsense MVC rules allow comma lists). */
@@ -230,6 +230,9 @@ function union(sides: Side[]): Side {
 }
 
 function resolveName(text: string, ctx: Context): Side {
+  // a dotted quad or IPv4 CIDR (most rules): no regex, no intermediate objects
+  const v4 = AddressSet.parseIpv4(text)
+  if (v4) return {set: v4, unresolved: [], doubts: []}
   const direct = AddressSet.parse(text)
   if (direct && !/^(any|\*)$/i.test(text)) return {set: direct, unresolved: [], doubts: []}
   const alias = ctx.aliases.addresses(text)
