@@ -55,7 +55,10 @@ describe('#12 every regex in src/ is linear (recheck)', () => {
     for (let i = 0; i < unique.length; i += 6) {
       await Promise.all(
         unique.slice(i, i + 6).map(async (r) => {
-          const res = await check(r.source, r.flags.replace(/[^gimsuy]/g, ''), {timeout: 60_000, randomSeed: 12})
+          // the fuzzer's own clocks (seeding, incubation, attack) off: its limits are then counts of
+          // characters read, so a verdict does not depend on the machine's load (with them, a loaded CI
+          // machine saw URL_USERINFO, judged by fuzz for its lookbehind, as polynomial once in a while)
+          const res = await check(r.source, r.flags.replace(/[^gimsuy]/g, ''), {timeout: 60_000, randomSeed: 12, seedingTimeout: null, incubationTimeout: null, attackTimeout: null})
           const where = `${r.file}:${r.line} /${r.source.slice(0, 120)}/${r.flags}`
           if (res.status === 'vulnerable') {
             if (BOUNDED[`${r.file}:${r.source}`]) return
