@@ -143,7 +143,20 @@ function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: Unparsed
   stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
 }
 
+// verbs, keys and most values repeat (`set srcintf "port1"` 10^5 times): short words are kept once per
+// file, so its tree holds one string per distinct word (bounded: the words are input)
+const INTERN_LENGTH = 24
+const INTERN_MAX = 65_536
+
 function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
+  const known = new Map<string, string>()
+  const intern = (w: string): string => {
+    if (w.length > INTERN_LENGTH) return w
+    const k = known.get(w)
+    if (k !== undefined) return k
+    if (known.size < INTERN_MAX) known.set(w, w)
+    return w
+  }
   for (let k = 0; k < lines.length; k++) {
     let text = lines[k].text
     let i = 0
@@ -159,7 +172,7 @@ function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
       }
       if (text.charCodeAt(i) === 34) {
         const q = quotedWord(lines, k, i + 1)
-        words.push(q.word)
+        words.push(intern(q.word))
         quoted.push(true)
         k = q.k
         i = q.i
@@ -178,7 +191,7 @@ function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
         }
         i++
       }
-      words.push(word + text.slice(run, i))
+      words.push(intern(word + text.slice(run, i)))
       quoted.push(false)
     }
     yield {words, quoted, line: lines[start].line, lines: k - start + 1}
