@@ -143,8 +143,8 @@ function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: Unparsed
   stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
 }
 
-// verbs, keys and most values repeat (`set srcintf "port1"` 10^5 times): short words are kept once per
-// file, so its tree holds one string per distinct word (bounded: the words are input)
+// verbs and keys repeat (`set srcintf …` 10^5 times): a line's first two bare words are kept once per
+// file (values are not: most are distinct, and a lookup per word costs more than it saves)
 const INTERN_LENGTH = 24
 const INTERN_MAX = 65_536
 
@@ -172,7 +172,7 @@ function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
       }
       if (text.charCodeAt(i) === 34) {
         const q = quotedWord(lines, k, i + 1)
-        words.push(intern(q.word))
+        words.push(q.word)
         quoted.push(true)
         k = q.k
         i = q.i
@@ -191,7 +191,8 @@ function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
         }
         i++
       }
-      words.push(intern(word + text.slice(run, i)))
+      const w = word + text.slice(run, i)
+      words.push(words.length < 2 ? intern(w) : w)
       quoted.push(false)
     }
     yield {words, quoted, line: lines[start].line, lines: k - start + 1}
