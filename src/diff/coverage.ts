@@ -10,7 +10,7 @@ import {PortSet} from '../net/number-set.js'
 import {AddressIndex, IntervalIndex, sortedIds} from './interval-index.js'
 import type {ApprovedAccess} from './model.js'
 
-/** Up to this many approved boxes on a device, candidates are all of them. */
+/** Up to this many approved boxes on a device, candidates are all of them (and so many by port are few). */
 const FEW = 16
 
 export interface ApBox {
@@ -54,18 +54,19 @@ export class DeviceAccess {
   /**
    * Ids (ascending) of the boxes that may overlap `b`: every box overlapping `b` is among them, and among
    * the candidates of any box holding `b` in its destination and ports (the diff asks once per exposure
-   * and narrows with `matching`).
+   * and narrows with `matching`). `into`: a list to fill instead of a new one (the caller's, reused).
    */
-  candidates(b: Box): readonly number[] {
+  candidates(b: Box, into: number[] = []): readonly number[] {
     // a device with a handful of access points: every box, tested exactly (cheaper than any lookup)
     if (this.boxes.length <= FEW) return (this.every ??= this.boxes.map((_, i) => i))
     const r = b.ports.ranges
     let byPort = 0
     for (let i = 0; i < r.length; i += 2) byPort += this.byPort.count(r[i], r[i + 1])
-    if (byPort >= this.byAddress.estimate(b.to)) return this.byAddress.overlapping(b.to)
-    const ids: number[] = []
-    for (let i = 0; i < r.length; i += 2) this.byPort.collect(r[i], r[i + 1], ids)
-    return sortedIds(ids)
+    into.length = 0
+    // a few by port (the usual exposure: one port): those, without weighing the destination index
+    if (byPort > FEW && byPort >= this.byAddress.estimate(b.to)) return this.byAddress.overlapping(b.to, into)
+    for (let i = 0; i < r.length; i += 2) this.byPort.collect(r[i], r[i + 1], into)
+    return sortedIds(into)
   }
 
   /** Of the candidate ids, the boxes that overlap `b`, in id order. */

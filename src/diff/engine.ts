@@ -5,7 +5,7 @@
  */
 import {rateFindings, withoutDead} from './confidence.js'
 import {attachment, type DeviceModel} from '../model/device.js'
-import {type Denial, type Exposure, exposureBox, exposureToJson} from '../model/exposure.js'
+import {type Denial, type Exposure, exposureBox, type ExposureJson, exposureToJson} from '../model/exposure.js'
 import {AddressSet} from '../net/address-set.js'
 import {type Box, coversBox, intersectBox, mergeBoxes, overlapsBox} from '../net/match.js'
 import {PortSet, ProtocolSet} from '../net/number-set.js'
@@ -14,7 +14,7 @@ import {type ApBox, DeviceAccess, exposureBoxes, ExposureIndex, sameFamily, unco
 import {Identity} from './identity.js'
 import {anyAddress, DeviceReach, type InterfaceMapping, type ReachScope, type Unmapped, ZoneSpace} from './reach.js'
 import type {ApprovedAccess, CriticalFlow, DiffInput, DiffZone, Excess, Finding, LiveConfig, Reach, Severity} from './model.js'
-import {protocolNames, serviceText, splitByProtocol} from './services.js'
+import {protocolNames, serviceText, splitByProtocol, wholeService} from './services.js'
 import {byCodeUnit} from '../core/order.js'
 import {isEmptyConfig, unauditedFindings} from './unaudited.js'
 
@@ -55,6 +55,10 @@ class Engine {
   private readonly described = new Map<AddressSet, string>()
   private readonly reaches = new Map<AddressSet, Reach>()
   private readonly labels = new Map<AddressSet, Map<AddressSet, string | null>>()
+  /** CIDR lists by the set's intervals: the excess of many findings is the same addresses in new sets. */
+  private readonly cidrLists = new Map<string, string[]>()
+  private readonly touching: number[][] = []
+  private readonly candidateLists: number[][] = []
 
   constructor(private readonly input: DiffInput) {
     // loopback never arrives from outside the device (`-i lo -j ACCEPT`, `permit ip host 127.0.0.1`)
@@ -124,7 +128,10 @@ class Engine {
       if ('error' in live || isEmptyConfig(live)) continue // a device-unaudited finding says so
       audited.add(live.device)
       if (live.type === 'fortios') this.checkPolicies(live.device, live.exposures)
-      else for (const e of live.exposures) for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      else for (const e of live.exposures) {
+        if (wholeService(e)) this.checkExposure(live.device, e)
+        else for (const part of splitByProtocol(e)) this.checkExposure(live.device, part)
+      }
       if (live.unparsed.length) this.unauditedRules(live)
     }
     for (const [device, reach] of this.reach) for (const u of reach.unmapped()) this.interfaceUnmapped(device, u)
@@ -183,9 +190,11 @@ class Engine {
     const access = this.access.get(device)
     const variants = exposureBoxes(e)
     // each variant's candidates from the index, once: the boxes asked about below lie within it
-    const candidates = access ? variants.map((v) => access.candidates(v)) : undefined
-    // per variant, the boxes that overlap it: what a box within the variant can overlap
-    const touching: number[][] = []
+    const lists = this.candidateLists
+    const candidates = access ? variants.map((v, i) => access.candidates(v, (lists[i] ??= []))) : undefined
+    // per variant, the boxes that overlap it: what a box within the variant can overlap (lists reused
+    // from one exposure to the next: assess never runs inside itself, and nothing keeps them)
+    const touching = this.touching
     if (access) {
       // an egress rule (OUTPUT, security-group egress) provides only egress access points
       const outbound = e.direction === 'outbound'
@@ -195,7 +204,8 @@ class Engine {
         const v = variants[i]
         const offered = entering ? {...v, from: entering} : v
         const ids = candidates![i]
-        const hits: number[] = []
+        const hits = (touching[i] ??= [])
+        hits.length = 0
         for (let k = 0; k < ids.length; k++) {
           const c = access.boxes[ids[k]]
           if (!overlapsBox(c.box, v)) continue
@@ -207,8 +217,11 @@ class Engine {
           if (!list) this.providers.set(c.ap, [e])
           else if (list[list.length - 1] !== e) list.push(e)
         }
-        touching.push(hits)
       }
+      // one access point holds the whole rule (most rules of an audited device): approved, whatever reach
+      // narrows it to — when reach is decided by addresses alone (no ingress or egress to map: scope
+      // would record interfaces it looked up) and the sources are the rule's own (no cloud reference)
+      if (!approved && variants.length === 1 && e.kind !== 'vpn-listener' && !e.ingress && !e.egress && !e.fromSets?.length && heldByOne(access, touching[0], variants[0])) return
     }
     if (e.direction === 'outbound' || this.onlyNatTraffic(device, e)) return
     // reach by where the traffic enters (reach.ts); by source addresses alone when the config does not say
@@ -254,62 +267,81 @@ class Engine {
   /** One finding for the assessed parts of one rule (usually one part; a FortiOS policy: one per service). */
   private report(device: string, parts: Assessed[]): void {
     if (parts.every((p) => p.best.rest.length === 0)) return
-    const access = this.access.get(device)
     const {e} = parts[0]
     const best = parts.find((p) => p.best.touched)?.best ?? parts[0].best
     const rest = parts.flatMap((p) => p.best.rest)
-    // the inventory zones behind ingress and egress, as reach mapped them
-    const zoned = (p: Assessed) =>
-      exposureToJson(p.e).map((j) => {
-        if (j.ingress && p.scope.ingressZones) j.ingress.inventory_zones = [...p.scope.ingressZones]
-        if (j.egress && p.scope.egressZones) j.egress.inventory_zones = [...p.scope.egressZones]
-        return j
-      })
-    const json = zoned(parts[0])[0]
+    const several = parts.length > 1
+    const r: Reported = {
+      device,
+      parts,
+      e,
+      best,
+      rest,
+      several,
+      service: several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports),
+      json: this.rows(parts[0])[0],
+      source: this.identity.sourceClass(e.from),
+      reach: this.reachOf(unionOf(rest.map((b) => b.from))),
+      // a composed NAT: where it is, and the filter rule that passes it
+      where: `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`,
+    }
+    // two methods, not one: each is compiled (and recompiled as feedback grows) on its own
+    if (!best.touched) this.unwanted(r)
+    else this.drift(r)
+  }
+
+  /** The exposure rows of one part, with the inventory zones behind ingress and egress as reach mapped them. */
+  private rows(p: Assessed): ExposureJson[] {
+    return exposureToJson(p.e).map((j) => {
+      if (j.ingress && p.scope.ingressZones) j.ingress.inventory_zones = [...p.scope.ingressZones]
+      if (j.egress && p.scope.egressZones) j.egress.inventory_zones = [...p.scope.egressZones]
+      return j
+    })
+  }
+
+  /** No access point touches the rule: `unwanted-access-point`. */
+  private unwanted({device, parts, e, best, rest, several, service, json, source, reach, where}: Reported): void {
+    const access = this.access.get(device)
     const {scope} = parts[0]
     const target = scope.deviceItself ? 'the device itself' : this.describe(e.hostLocal && anyAddress(e.to) ? scope.to : e.to)
-    const several = parts.length > 1
-    const service = several ? servicesText(parts.map((p) => p.e)) : serviceText(e.protocols, e.ports)
-    const source = this.identity.sourceClass(e.from)
-    const idOf = (rule: string) => ({id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from)})
-    const reachSet = unionOf(rest.map((b) => b.from))
-    const reach = this.reachOf(reachSet)
-    // a composed NAT: where it is, and the filter rule that passes it
-    const where = `${e.file ?? '?'}:${e.line}${e.filter && e.filter.line !== e.line ? `, passed by ${e.filter.rule} at line ${e.filter.line}` : ''}`
-    if (!best.touched) {
-      // access points to the same destination (another service or source): the entry a reviewer compares with
-      const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
-      // built field by field, in the report's order (a spread in the middle of a literal is a slow path)
-      const f: Building = {...idOf('unwanted-access-point'), rule: 'unwanted-access-point', severity: this.exposureSeverity(reach, rest), device, access_point: null}
-      if (near.length) f.access_points = near
-      f.reach = reach
-      f.service = service
-      f.source = source
-      f.exposure = json
-      if (several) f.exposures = parts.flatMap(zoned)
-      f.file = e.file
-      f.line = e.line
-      if (hasNatAlso(e)) f.also = natAlso(e)
-      f.message =
-        `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
-        `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
-        doubts(e)
-      f.suggestion = this.suggestion(device, e, service)
-      f.suppressed = false
-      this.findings.push(f as Finding)
-      return
-    }
+    // access points to the same destination (another service or source): the entry a reviewer compares with
+    const near = access ? [...new Set(access.overlapping({...best.box, from: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL}).filter((c) => c.ap.kind !== 'direct-internet').map((c) => c.ap.id))].sort() : []
+    // built field by field, in the report's order, from a plain literal: a literal that spreads another
+    // object makes V8 clone it and add every later field the slow way (about 40 µs a finding)
+    const rule = 'unwanted-access-point'
+    const f: Building = {id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from), rule, severity: this.exposureSeverity(reach, rest), device, access_point: null}
+    if (near.length) f.access_points = near
+    f.reach = reach
+    f.service = service
+    f.source = source
+    f.exposure = json
+    if (several) f.exposures = parts.flatMap((p) => this.rows(p))
+    f.file = e.file
+    f.line = e.line
+    if (hasNatAlso(e)) f.also = natAlso(e)
+    f.message =
+      `${device} allows ${service} from ${this.describe(e.from)} to ${target} (${e.rule}, ${where}); ` +
+      `reachable from ${reach === 'internet' ? 'the internet' : 'partner networks'} and no access point of ${device} approves it` +
+      doubts(e)
+    f.suggestion = this.suggestion(device, e, service)
+    f.suppressed = false
+    this.findings.push(f as Finding)
+  }
+
+  /** An access point approves part of the rule: `access-point-drift`, with the excess. */
+  private drift({device, parts, e, best, rest, several, service, json, source, reach, where}: Reported): void {
     const cover = parts.flatMap((p) => p.best.cover)
     const aps = [...new Set(cover.map((c) => c.ap))].sort((a, b) => byCodeUnit(a.id, b.id))
     const coverBoxes = cover.map((c) => c.box)
     const excess = mergeExcess(parts.filter((p) => p.best.rest.length).map((p) => this.excessOf(p.best.box, coverBoxes, p.best.rest)))
-    const f: Building = {...idOf('access-point-drift'), rule: 'access-point-drift', severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
+    const rule = 'access-point-drift'
+    const f: Building = {id: this.identity.exposureId(rule, device, service, e.from, e.to, e.name), legacy_id: this.identity.legacyId(rule, device, service, e.from), rule, severity: this.exposureSeverity(reach, rest), device, access_point: aps[0].id}
     f.access_points = aps.map((a) => a.id)
     f.reach = reach
     f.service = service
     f.source = source
     f.exposure = json
-    if (several) f.exposures = parts.flatMap(zoned)
+    if (several) f.exposures = parts.flatMap((p) => this.rows(p))
     f.excess = excess
     f.file = e.file
     f.line = e.line
@@ -332,14 +364,27 @@ class Engine {
     return set
   }
 
+  /** `set.toCidrs()`, computed once per distinct set of addresses (a copy each time, as toCidrs gives). */
+  private cidrs(set: AddressSet): string[] {
+    return this.cidrList(set).slice()
+  }
+
+  /** The shared list behind `cidrs`, to read only. */
+  private cidrList(set: AddressSet): readonly string[] {
+    const key = setKey(set)
+    let list = this.cidrLists.get(key)
+    if (!list) this.cidrLists.set(key, (list = set.toCidrs()))
+    return list
+  }
+
   /** Per-dimension excess of `box` over the union of `cover`, plus the exact rest when that says more. */
   private excessOf(box: Box, cover: Box[], rest: Box[]): Excess {
     const union = <K extends 'from' | 'to'>(k: K) => unionOf(cover.map((c) => c[k]))
     const excess: Excess = {}
     const from = this.minus(box.from, union('from'))
-    if (!from.isEmpty()) excess.from = from.toCidrs()
+    if (!from.isEmpty()) excess.from = this.cidrs(from)
     const to = this.minus(box.to, union('to'))
-    if (!to.isEmpty()) excess.to = to.toCidrs()
+    if (!to.isEmpty()) excess.to = this.cidrs(to)
     const protocols = cover.reduce((acc, c) => acc.subtract(c.protocols), box.protocols)
     if (!protocols.isEmpty()) excess.protocols = protocolNames(protocols)
     if (box.protocols.values().some(hasPorts) && !box.protocols.isAll()) {
@@ -347,7 +392,7 @@ class Engine {
       if (!ports.isEmpty()) excess.ports = ports.toStrings()
     }
     if (!excess.from && !excess.to && !excess.protocols && !excess.ports) {
-      excess.boxes = rest.map((b) => ({from: b.from.toCidrs(), to: b.to.toCidrs(), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
+      excess.boxes = rest.map((b) => ({from: this.cidrs(b.from), to: this.cidrs(b.to), protocols: protocolNames(b.protocols), ports: b.ports.toStrings()}))
     }
     return excess
   }
@@ -544,7 +589,7 @@ class Engine {
   }
 
   private labelOf(extra: AddressSet, approved: AddressSet): string | undefined {
-    if (extra.toCidrs().length <= 3) return undefined
+    if (this.cidrList(extra).length <= 3) return undefined
     const everyone = extra.union(this.trusted).union(approved)
     if (everyone.isAny()) return 'every untrusted address (the internet) beyond the approved sources'
     if (everyone.covers(AddressSet.ANY4)) return 'every untrusted IPv4 address (the internet) beyond the approved sources'
@@ -618,6 +663,12 @@ function flowPermit(e: Exposure, egress: boolean): boolean {
   return egress || e.direction === 'inbound'
 }
 
+/** One of the boxes `ids` names holds all of `box`. */
+function heldByOne(access: DeviceAccess, ids: readonly number[], box: Box): boolean {
+  for (let i = 0; i < ids.length; i++) if (coversBox(access.boxes[ids[i]].box, box)) return true
+  return false
+}
+
 /** One of the approved boxes holds all of `box`. */
 function coveredByOne(cover: readonly ApBox[], box: Box): boolean {
   for (let i = 0; i < cover.length; i++) if (coversBox(cover[i].box, box)) return true
@@ -636,6 +687,21 @@ function hasNatAlso(e: Exposure): e is Exposure & {file: string; filter: {line: 
 
 function natAlso(e: Exposure & {file: string; filter: {line: number}}): Array<{file: string; line: number}> {
   return [{file: e.file, line: e.filter.line}]
+}
+
+/** What both kinds of opening finding are built from (engine.ts report). */
+interface Reported {
+  device: string
+  parts: Assessed[]
+  e: Exposure
+  best: Assessed['best']
+  rest: Box[]
+  several: boolean
+  service: string
+  json: ExposureJson
+  source: string
+  reach: Reach
+  where: string
 }
 
 /** A finding while its fields are set in order (message and suppressed come last). */

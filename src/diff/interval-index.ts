@@ -133,9 +133,8 @@ export class AddressIndex {
     return n
   }
 
-  /** Ids of the items whose set overlaps `set`, ascending, each once. */
-  overlapping(set: AddressSet): number[] {
-    const ids: number[] = []
+  /** Ids of the items whose set overlaps `set`, ascending, each once (added to `ids`, empty or not given). */
+  overlapping(set: AddressSet, ids: number[] = []): number[] {
     for (let i = 0; i < set.v4.length; i += 2) this.v4.collect(set.v4[i], set.v4[i + 1], ids)
     for (let i = 0; i < set.v6.length; i += 2) this.v6.collect(set.v6[i], set.v6[i + 1], ids)
     return sortedIds(ids)

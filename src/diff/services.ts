@@ -36,14 +36,19 @@ export function serviceText(protocols: ProtocolSet, ports: PortSet): string {
  * than eight protocols) stays whole.
  */
 export function splitByProtocol(e: Exposure): Exposure[] {
-  const count = e.protocols.size()
-  if (count <= 1 || count > MANY_PROTOCOLS) return [e]
+  if (wholeService(e)) return [e]
   return e.protocols.values().map((p) => ({
     ...e,
     protocols: ProtocolSet.of(p),
     ports: hasPorts(p) ? e.ports : PortSet.ALL,
     sourcePorts: hasPorts(p) ? e.sourcePorts : PortSet.ALL,
   }))
+}
+
+/** One protocol, or "any" (more than eight): the exposure is one service as it is. */
+export function wholeService(e: Exposure): boolean {
+  const count = e.protocols.size()
+  return count <= 1 || count > MANY_PROTOCOLS
 }
 
 /** Protocol names of a set, `any` for all of them. */
