@@ -143,7 +143,20 @@ function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: Unparsed
   stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
 }
 
+// verbs and keys repeat (`set srcintf …` 10^5 times): a line's first two bare words are kept once per
+// file (values are not: most are distinct, and a lookup per word costs more than it saves)
+const INTERN_LENGTH = 24
+const INTERN_MAX = 65_536
+
 function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
+  const known = new Map<string, string>()
+  const intern = (w: string): string => {
+    if (w.length > INTERN_LENGTH) return w
+    const k = known.get(w)
+    if (k !== undefined) return k
+    if (known.size < INTERN_MAX) known.set(w, w)
+    return w
+  }
   for (let k = 0; k < lines.length; k++) {
     let text = lines[k].text
     let i = 0
@@ -178,7 +191,8 @@ function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
         }
         i++
       }
-      words.push(word + text.slice(run, i))
+      const w = word + text.slice(run, i)
+      words.push(words.length < 2 ? intern(w) : w)
       quoted.push(false)
     }
     yield {words, quoted, line: lines[start].line, lines: k - start + 1}
