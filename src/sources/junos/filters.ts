@@ -28,6 +28,9 @@ const KNOWN_CONDITIONS = new Set([
 ])
 
 export class Filters {
+  /** Permits per family and filter list: many units apply the same filters (read only by callers). */
+  private readonly evaluated = new Map<string, Array<{box: Box; meta: Template}>>()
+
   constructor(
     private readonly config: JunosConfig,
     private readonly problems: ExposureProblem[],
@@ -35,23 +38,31 @@ export class Filters {
 
   /** What the named filters (a list is one chain) let through; every Junos filter ends in an implicit discard. */
   permits(family: Family, names: string[], unit: string, line: number): Array<{box: Box; meta: Template}> {
-    const rules: Array<EvalRule<Template>> = []
+    const found: Filter[] = []
     for (const name of names) {
       const f = this.config.filters.get(`${family}:${name}`) ?? this.config.filters.get(`any:${name}`)
       if (!f) {
         this.problems.push({line, code: 'undefined-reference', reason: `filter ${name} (family ${family}) is applied to ${unit} but not defined`, text: `filter ${name}`})
         continue
       }
-      for (const t of f.terms.values()) if (!t.inactive) rules.push(...termRules(this.config, f, t, family))
+      found.push(f)
     }
-    return evaluateList(rules, 'deny').permits
+    const key = `${family}\u0000${found.map((f) => `${f.family}:${f.name}`).join('\u0000')}`
+    let permits = this.evaluated.get(key)
+    if (permits === undefined) {
+      const rules: Array<EvalRule<Template>> = []
+      for (const f of found) for (const t of f.terms.values()) if (!t.inactive) for (const r of termRules(this.config, f, t, family)) rules.push(r)
+      this.evaluated.set(key, (permits = evaluateList(rules, 'deny').permits))
+    }
+    return permits
   }
 }
 
 /** `source-address`/`prefix-list` style conditions → a set (excepts removed); null when the term has none. */
 function termAddresses(config: JunosConfig, t: FilterTerm, kind: string, prefixKind: string, d: TermDoubts): AddressSet | null {
-  let include = AddressSet.EMPTY
-  let exclude = AddressSet.EMPTY
+  // a term may list thousands of addresses: each side is one union of all of them (linear after a sort)
+  const included: AddressSet[] = []
+  const excluded: AddressSet[] = []
   let seen = false
   for (const c of t.from.get(kind) ?? []) {
     seen = true
@@ -61,9 +72,10 @@ function termAddresses(config: JunosConfig, t: FilterTerm, kind: string, prefixK
       d.opaque = true
       continue
     }
-    if (c.except) exclude = exclude.union(s)
-    else include = include.union(s)
+    ;(c.except ? excluded : included).push(s)
   }
+  let include = AddressSet.unionAll(included)
+  let exclude = AddressSet.unionAll(excluded)
   for (const c of t.from.get(prefixKind) ?? []) {
     seen = true
     const pl = config.prefixLists.get(c.value)
