@@ -260,14 +260,6 @@ export function evaluateChains<M>(chains: ChainLookup<M>, entry: string, options
   let revisited = false
 
   const emit = (boxes: Box[], guards: readonly string[], meta: M) => {
-    // the usual allow: one box that no drop comes near, and no interface split to weigh
-    if (boxes.length === 1 && !(options.narrowByInterface && drops.interfaceBound)) {
-      const near = drops.candidates(boxes[0])
-      const typed = typedGuards(guards)
-      if (near.length === 0) permits.push({box: boxes[0], guards: typed, guardKeys: guards, meta})
-      else for (const b of mergeBoxes(minus(boxes, near, guards))) permits.push({box: b, guards: typed, guardKeys: guards, meta})
-      return
-    }
     let remaining: Box[] = []
     // a loop, not push(...): an allow cut by many denies may leave more pieces than the stack holds arguments
     for (const b of boxes) {
