@@ -276,6 +276,12 @@ export function generate(seed: number, index: number, format: 'iptables' | 'nfta
         use('return')
       } else c.rules.push({m: match(pool), v: verdict()})
     }
+    // vmap wanted but not drawn: force one (the rolls above leave it out of ~1 wanted ruleset in 4)
+    if (format === 'nftables' && want.has('vmap') && !features.has('vmap')) {
+      const entries: Array<[number, Verdict]> = [...new Set([p.one(PORTS), p.one(PORTS)])].sort((a, b) => a - b).map((port) => [port, verdict()])
+      c.rules.splice(p.int(0, c.rules.length), 0, {m: {proto: p.one(['tcp', 'udp'] as const)}, v: {k: 'vmap', entries}})
+      use('vmap')
+    }
     // goto wanted but not drawn: force one
     if (want.has('goto') && !features.has('goto') && userChains.length) {
       c.rules.splice(p.int(0, c.rules.length), 0, {m: match(pool), v: {k: 'goto', target: userChains[0].name}})
