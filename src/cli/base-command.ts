@@ -43,6 +43,16 @@ export abstract class BaseCommand extends Command {
     return typeof result === 'object' && result !== null && !Array.isArray(result) ? {schema_version: SCHEMA_VERSION, ...result} : result
   }
 
+  /**
+   * A reader that stops early (`irm-audit parse … | head`) closes the pipe: the rest of the report has
+   * nowhere to go, which is not an error. Stop quietly with the exit code the run has so far, as Unix
+   * tools do, instead of an "internal error".
+   */
+  public override async init(): Promise<void> {
+    await super.init()
+    if (!process.stdout.listeners('error').includes(quitOnClosedPipe)) process.stdout.on('error', quitOnClosedPipe)
+  }
+
   protected paint(noColor?: boolean): Paint {
     return paint(useColor(noColor, process.env, Boolean(process.stdout.isTTY)))
   }
@@ -89,6 +99,7 @@ export abstract class BaseCommand extends Command {
       process.exitCode = 2
       return
     }
+    if (isClosedPipe(err)) return
     // oclif's own parse errors (unknown flag, bad option value) are usage errors: exit 2
     const name = err?.constructor?.name ?? ''
     if (err?.oclif?.exit !== undefined && /Error/.test(name) && !/^ExitError$/.test(name)) {
@@ -103,4 +114,13 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`irm-audit: ${internal.describe()}\nexit 2: ${internal.message}\n`)
     process.exitCode = 2
   }
+}
+
+function isClosedPipe(err: unknown): boolean {
+  return (err as {code?: string} | undefined)?.code === 'EPIPE'
+}
+
+function quitOnClosedPipe(err: Error): void {
+  if (!isClosedPipe(err)) throw err
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
 }
