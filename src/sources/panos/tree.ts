@@ -101,68 +101,80 @@ export const MAX_DEPTH = MAX_NESTING
  * `name` attribute; `member` elements are values of their parent. `first` is the document element.
  */
 export function fromXml(text: string, file: string, fold?: Folder): {root: PNode; count: number; first?: {name: string; line: number}; config: boolean} {
-  const top = newNode('', 1)
-  let count = 0
+  let top!: PNode
+  let count: number
   let first: {name: string; line: number} | undefined
-  let config = false
+  let config: boolean
   // one frame per open element: its node (undefined inside a member), its direct text, whether it has
   // child elements, whether it is a <member>
-  const nodes: Array<PNode | undefined> = [top]
-  const texts: string[] = ['']
-  const hasChild: boolean[] = [false]
-  const members: boolean[] = [false]
-  let inMember = 0
-  streamXml(text, file, {
-    open(name, attrs, line) {
-      hasChild[hasChild.length - 1] = true
-      if (nodes.length === 1) {
-        first ??= {name, line}
-        if (name === 'config') config = true
-      }
-      // elements inside a <member> are not part of the model (nor counted)
-      if (inMember) {
-        inMember++
-        nodes.push(undefined)
-        members.push(false)
-      } else {
-        count++
-        const parent = nodes[nodes.length - 1]!
-        if (name === 'member') {
-          inMember = 1
-          parent.ids.push(count)
-          nodes.push(parent)
-          members.push(true)
-        } else {
-          nodes.push(openNode(parent, name, attrs.name, line, count))
-          members.push(false)
+  let nodes: Array<PNode | undefined>
+  let texts: string[]
+  let hasChild: boolean[]
+  let members: boolean[]
+  let inMember: number
+  // a fresh tree each time the stream starts (again, when the fast scan gives up)
+  streamXml(text, file, () => {
+    top = newNode('', 1)
+    count = 0
+    first = undefined
+    config = false
+    nodes = [top]
+    texts = ['']
+    hasChild = [false]
+    members = [false]
+    inMember = 0
+    return {
+      open(name, attrs, line) {
+        hasChild[hasChild.length - 1] = true
+        if (nodes.length === 1) {
+          first ??= {name, line}
+          if (name === 'config') config = true
         }
-      }
-      texts.push('')
-      hasChild.push(false)
-    },
-    text(t) {
-      // only a leaf's text and a member's are values: the indentation between elements is dropped here
-      const top = texts.length - 1
-      if (!hasChild[top] || members[top]) texts[top] += t
-    },
-    close() {
-      const node = nodes.pop()
-      const direct = texts.pop()!
-      const leaf = !hasChild.pop()
-      const member = members.pop()!
-      if (inMember) {
-        inMember--
-        if (member) node!.values.push(direct.trim())
-        return
-      }
-      if (node && leaf) {
-        const t = direct.trim()
-        if (t !== '') node.values.push(t)
-      }
-      if (node && fold && node.tag === 'entry') foldNode(node, fold)
-    },
+        // elements inside a <member> are not part of the model (nor counted)
+        if (inMember) {
+          inMember++
+          nodes.push(undefined)
+          members.push(false)
+        } else {
+          count++
+          const parent = nodes[nodes.length - 1]!
+          if (name === 'member') {
+            inMember = 1
+            parent.ids.push(count)
+            nodes.push(parent)
+            members.push(true)
+          } else {
+            nodes.push(openNode(parent, name, attrs.name, line, count))
+            members.push(false)
+          }
+        }
+        texts.push('')
+        hasChild.push(false)
+      },
+      text(t) {
+        // only a leaf's text and a member's are values: the indentation between elements is dropped here
+        const top = texts.length - 1
+        if (!hasChild[top] || members[top]) texts[top] += t
+      },
+      close() {
+        const node = nodes.pop()
+        const direct = texts.pop()!
+        const leaf = !hasChild.pop()
+        const member = members.pop()!
+        if (inMember) {
+          inMember--
+          if (member) node!.values.push(direct.trim())
+          return
+        }
+        if (node && leaf) {
+          const t = direct.trim()
+          if (t !== '') node.values.push(t)
+        }
+        if (node && fold && node.tag === 'entry') foldNode(node, fold)
+      },
+    }
   })
-  return {root: top, count, first, config}
+  return {root: top, count: count!, first, config: config!}
 }
 
 /** The node an element opens: an `entry` is named by its `name` attribute; a repeated name is the same node. */
