@@ -283,7 +283,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
   return rules
 }
 
-type Fold = {meta: PolicyMeta; box: Box; ins: Set<string>; outs: Set<string>}
+// interfaces in first-seen order, each once (a policy names a few: an array, not a set)
+type Fold = {meta: PolicyMeta; box: Box; ins: string[]; outs: string[]}
 
 const MAX_SCAN = 32
 const setKey = (a: AddressSet) => `${a.v4.join(',')}/${a.v6.join(',')}`
@@ -319,21 +320,23 @@ export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Expo
   const folded: Fold[] = []
   for (const p of permits) {
     const m = p.meta
-    let g = byGroup.get(m.group)
-    if (!g) byGroup.set(m.group, (g = {list: []}))
-    let f = g.index ? g.index.get(foldKey(m, p.box)) : g.list.find((x) => sameFold(x, m, p.box))
-    if (!f) {
-      f = {meta: m, box: p.box, ins: new Set(), outs: new Set()}
-      if (g.index) g.index.set(foldKey(m, p.box), f)
-      else if (g.list.push(f) >= MAX_SCAN) g.index = new Map(g.list.map((x) => [foldKey(x.meta, x.box), x]))
-      folded.push(f)
+    const g = byGroup.get(m.group)
+    const f = !g ? undefined : g.index ? g.index.get(foldKey(m, p.box)) : g.list.find((x) => sameFold(x, m, p.box))
+    if (f) {
+      if (!f.ins.includes(m.srcintf)) f.ins.push(m.srcintf)
+      if (!f.outs.includes(m.dstintf)) f.outs.push(m.dstintf)
+      continue
     }
-    f.ins.add(m.srcintf)
-    f.outs.add(m.dstintf)
+    // most policies fold into one exposure: arrays made at their size, grown only past it
+    const made: Fold = {meta: m, box: p.box, ins: [m.srcintf], outs: [m.dstintf]}
+    if (!g) byGroup.set(m.group, {list: [made]})
+    else if (g.index) g.index.set(foldKey(m, p.box), made)
+    else if (g.list.push(made) >= MAX_SCAN) g.index = new Map(g.list.map((x) => [foldKey(x.meta, x.box), x]))
+    folded.push(made)
   }
   for (const {meta, box, ins, outs} of folded) {
-    const inList = ins.has('any') ? [] : [...ins]
-    const outList = outs.has('any') ? [] : [...outs]
+    const inList = ins.includes('any') ? [] : ins
+    const outList = outs.includes('any') ? [] : outs
     out.push(
       buildExposure({
         kind: 'filter',
