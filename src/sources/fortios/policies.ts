@@ -2,7 +2,7 @@
  * Firewall policies → exposures: object tables per VDOM, policy rules in table order through the shared
  * evaluator (guards for interface pairs and VIP traffic), folded back per policy.
  */
-import {buildExposure} from '../../model/build.js'
+import {buildExposure, type ExposureInit} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Denial, Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
@@ -337,20 +337,16 @@ export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Expo
   for (const {meta, box, ins, outs} of folded) {
     const inList = ins.includes('any') ? [] : ins
     const outList = outs.includes('any') ? [] : outs
-    out.push(
-      buildExposure({
-        kind: 'filter',
-        box,
-        ...(meta.translated ? {translated: meta.translated} : {}),
-        line: meta.line,
-        rule: meta.rule,
-        ...(meta.name ? {name: meta.name} : {}),
-        text: meta.text(),
-        ...(inList.length || outList.length ? {interfaces: {...(inList.length ? {in: inList} : {}), ...(outList.length ? {out: outList} : {})}} : {}),
-        fromSets: meta.fromSets,
-        toSets: meta.toSets,
-        doubts: meta.doubts,
-      }),
-    )
+    // the optional fields set one by one (no spread of a temporary object per exposure)
+    const init: ExposureInit = {kind: 'filter', box, line: meta.line, rule: meta.rule, text: meta.text(), fromSets: meta.fromSets, toSets: meta.toSets, doubts: meta.doubts}
+    if (meta.translated) init.translated = meta.translated
+    if (meta.name) init.name = meta.name
+    if (inList.length || outList.length) {
+      const interfaces: NonNullable<ExposureInit['interfaces']> = {}
+      if (inList.length) interfaces.in = inList
+      if (outList.length) interfaces.out = outList
+      init.interfaces = interfaces
+    }
+    out.push(buildExposure(init))
   }
 }

@@ -100,12 +100,42 @@ function keyText(raw: string): {key: string; secret: boolean} {
 export function statementText(s: Statement): string {
   const {key, secret} = keyText(s.key)
   if (secret) return `${s.verb} ${key} <redacted>`
-  const shown = s.values.map((v) => (v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v))
-  return redactLine([s.verb, key, ...shown].join(' '))
+  let line = `${s.verb} ${key}`
+  for (const v of s.values) line += ` ${bare(v) ? v : shownValue(v)}`
+  return redactLine(line)
+}
+
+/** A value as echoed: quoted when it holds a blank or a quote (or is empty), elided when it spans lines. */
+function shownValue(v: string): string {
+  return v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v
+}
+
+/** Printable ASCII without blank or quote (most values): shownValue leaves it as it is, no regex needed. */
+function bare(v: string): boolean {
+  if (v === '') return false
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i)
+    if (c <= 32 || c === 34 || c >= 127) return false
+  }
+  return true
 }
 
 export function blockText(b: Block): string {
   return redactLine(b.kind === 'config' ? `config ${b.name}` : `edit ${/[\s"]/.test(b.name) ? `"${b.name}"` : b.name}`)
+}
+
+// the words that start nearly every line, as literals: no lookup for them
+function verbOf(w: string): string | undefined {
+  switch (w.length) {
+    case 3:
+      return w === 'set' ? 'set' : w === 'end' ? 'end' : undefined
+    case 4:
+      return w === 'next' ? 'next' : w === 'edit' ? 'edit' : undefined
+    case 6:
+      return w === 'config' ? 'config' : undefined
+    default:
+      return undefined
+  }
 }
 
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13
@@ -152,7 +182,7 @@ function tokenize(text: string, each: (t: Tokens) => void): void {
     const first = cur.line
     let n = 0
     t.key = undefined
-    values.length = 0
+    let m = 0
     t.quotedBits = 0
     t.quotedMore = undefined
     while (i < end) {
@@ -215,16 +245,16 @@ function tokenize(text: string, each: (t: Tokens) => void): void {
         }
         word += text.slice(run, i)
       }
-      if (n === 0) t.verb = intern(word)
+      if (n === 0) t.verb = verbOf(word) ?? intern(word)
       else if (n === 1) t.key = intern(word)
-      else values.push(word)
+      else values[m++] = word
       if (quoted) {
         if (n < 31) t.quotedBits |= 1 << n
         else (t.quotedMore ??= []).push(n)
       }
       n++
     }
-    t.values = values.slice()
+    t.values = values.slice(0, m)
     t.line = first
     t.lines = cur.line - first + 1
     each(t)
