@@ -163,10 +163,34 @@ const POLICY_MODELLED = new Set([
 ])
 export const POLICY_KEYS = new Set([...POLICY_MODELLED, ...POLICY_IGNORED_KEYS])
 
+const NO_NAMES: string[] = []
+const NO_VIPS: Vip[] = []
+
+/** Two lists as one; the first as it is when the second is empty (most policies: no `srcaddr4`). */
+const joined = (a: string[], b: string[]): string[] => (b.length === 0 ? a : [...a, ...b])
+
+/**
+ * The guards of a policy's rules, one list per (srcintf, dstintf, VIP rule or not): shared by every
+ * policy with the same interfaces, so the evaluator keys each list once, not once per policy.
+ */
+class GuardLists {
+  private readonly lists = new Map<string, Map<string, Array<readonly Guard[] | undefined>>>()
+
+  of(s: string, d: string, novip: boolean): readonly Guard[] {
+    let byOut = this.lists.get(s)
+    if (!byOut) this.lists.set(s, (byOut = new Map()))
+    let two = byOut.get(d)
+    if (!two) byOut.set(d, (two = [undefined, undefined]))
+    const k = novip ? 1 : 0
+    return (two[k] ??= [...(s === 'any' ? [] : [{in: s}]), ...(d === 'any' ? [] : [{out: d}]), ...(novip ? [{cond: 'novip'}] : [])])
+  }
+}
+
 /** Rules of one policy table, in table order (not id order: FortiOS evaluates top-down as listed). */
 export function policyRules(items: Item[], section: string, tables: VdomTables, prefix: string, group: {next: number}): Array<EvalRule<PolicyMeta>> {
   const rules: Array<EvalRule<PolicyMeta>> = []
   const label = section.replace('firewall ', '')
+  const guardLists = new GuardLists()
   for (const item of items) {
     if (value(item, 'status') === 'disable') continue
     const action = value(item, 'action') ?? 'deny'
@@ -205,8 +229,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
     if (section === 'firewall policy6') {
       families.push({family: 6, src: values(item, 'srcaddr'), dst: values(item, 'dstaddr'), srcNeg: neg('srcaddr-negate'), dstNeg: neg('dstaddr-negate')})
     } else {
-      const src4 = [...values(item, 'srcaddr'), ...values(item, 'srcaddr4')]
-      const dst4 = [...values(item, 'dstaddr'), ...values(item, 'dstaddr4')]
+      const src4 = joined(values(item, 'srcaddr'), values(item, 'srcaddr4'))
+      const dst4 = joined(values(item, 'dstaddr'), values(item, 'dstaddr4'))
       if (src4.length || dst4.length) families.push({family: 4, src: src4, dst: dst4, srcNeg: neg('srcaddr-negate'), dstNeg: neg('dstaddr-negate')})
       if (item.settings.has('srcaddr6') || item.settings.has('dstaddr6')) {
         families.push({
@@ -236,8 +260,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       const table = tables.addresses[f.family]
       const vipTable = tables.vips[f.family]
       const src = isdbSrc ? {set: anyFamily, unresolved: isdbNames('-src'), doubts: [], doubtful: true} : addressSide(table, f.src, f.srcNeg, anyFamily)
-      const vipNames = f.dstNeg ? [] : f.dst.filter((n) => vipTable.has(n))
-      const plainDst = f.dst.filter((n) => !vipNames.includes(n))
+      const vipNames = f.dstNeg || vipTable.size === 0 ? NO_NAMES : f.dst.filter((n) => vipTable.has(n))
+      const plainDst = vipNames.length ? f.dst.filter((n) => !vipNames.includes(n)) : f.dst
       const dst = isdbDst
         ? {set: anyFamily, unresolved: isdbNames(''), doubts: [], doubtful: true}
         : addressSide(table, plainDst, f.dstNeg, anyFamily)
@@ -247,9 +271,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       const fDoubt = doubtful || src.doubtful || dst.doubtful
       const services = isdbDst ? [ALL_SERVICE] : svc.boxes
       const push = (match: Box, translated: PolicyMeta['translated'], viaVip: boolean, s: string, d: string) => {
-        const guards: Guard[] = [...(s === 'any' ? [] : [{in: s}]), ...(d === 'any' ? [] : [{out: d}])]
         // FortiOS: a deny does not stop VIP (DNAT) traffic unless it names the VIP or sets match-vip
-        if (!viaVip && (allow || value(item, 'match-vip') !== 'enable')) guards.push({cond: 'novip'})
+        const guards = guardLists.of(s, d, !viaVip && (allow || value(item, 'match-vip') !== 'enable'))
         rules.push({
           match,
           action: allow ? 'allow' : 'deny',
@@ -261,9 +284,9 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       for (const [s, d] of pairs) {
         for (const b of services) {
           if ((plainDst.length || isdbDst || f.dstNeg) && !src.set.isEmpty() && !dst.set.isEmpty()) {
-            push({from: src.set, to: dst.set, ...b}, undefined, false, s, d)
+            push({from: src.set, to: dst.set, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts}, undefined, false, s, d)
           }
-          for (const vip of vipNames.flatMap((n) => vipTable.get(n) ?? [])) {
+          for (const vip of vipNames.length ? vipNames.flatMap((n) => vipTable.get(n) ?? []) : NO_VIPS) {
             const ports = vipPorts(vip, b)
             if (!ports) continue
             const from = vip.srcFilter ? src.set.intersect(vip.srcFilter) : src.set
