@@ -62,9 +62,22 @@ export interface Folded {
 export type Folder = (node: PNode) => {model: unknown} | undefined
 
 const NO_CHILDREN: Map<string, PNode> = new Map()
+// the values and ids of a node that has none yet, shared (frozen: only addValue and addId grow them)
+const NO_VALUES: string[] = Object.freeze([]) as unknown as string[]
+const NO_IDS: number[] = Object.freeze([]) as unknown as number[]
 
 export function newNode(name: string, line: number, parent?: PNode, text = ''): PNode {
-  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, segName: undefined, text}
+  return {name, line, children: NO_CHILDREN, values: NO_VALUES, ids: NO_IDS, used: false, deep: false, parent, seg: name, segName: undefined, text}
+}
+
+function addValue(node: PNode, v: string): void {
+  if (node.values === NO_VALUES) node.values = [v]
+  else node.values.push(v)
+}
+
+function addId(node: PNode, id: number): void {
+  if (node.ids === NO_IDS) node.ids = [id]
+  else node.ids.push(id)
 }
 
 /** `/config/devices/entry[@name='localhost.localdomain']/vsys` (XML) or `/config/devices/…` (set/brace form). */
@@ -140,7 +153,7 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
           const parent = nodes[nodes.length - 1]!
           if (name === 'member') {
             inMember = 1
-            parent.ids.push(count)
+            addId(parent, count)
             nodes.push(parent)
             members.push(true)
           } else {
@@ -163,12 +176,12 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
         const member = members.pop()!
         if (inMember) {
           inMember--
-          if (member) node!.values.push(direct.trim())
+          if (member) addValue(node!, direct.trim())
           return
         }
         if (node && leaf) {
           const t = direct.trim()
-          if (t !== '') node.values.push(t)
+          if (t !== '') addValue(node, t)
         }
         if (node && fold && node.tag === 'entry') foldNode(node, fold)
       },
@@ -181,19 +194,23 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
 function openNode(parent: PNode, tag: string, attrName: string | undefined, line: number, id: number): PNode {
   const nodeName = tag === 'entry' && attrName !== undefined ? attrName : tag
   let key = nodeName
+  let node = parent.children.get(key)
   // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
-  while (parent.children.get(key)?.folded) key += '\u0000'
-  const fresh = !parent.children.has(key)
-  const node = childOf(parent, key, line)
-  if (fresh) {
-    node.name = nodeName
+  while (node?.folded) {
+    key += '\u0000'
+    node = parent.children.get(key)
+  }
+  if (!node) {
+    node = newNode(nodeName, line, parent)
     node.tag = tag
     if (attrName !== undefined) node.attrName = attrName
+    if (parent.children === NO_CHILDREN) parent.children = new Map()
+    parent.children.set(key, node)
   }
   // the path segment is built only if the node is reported (pathOf)
   node.seg = tag
   node.segName = attrName
-  node.ids.push(id)
+  addId(node, id)
   return node
 }
 
@@ -230,9 +247,9 @@ export function fromText(text: string, file = ''): {root: PNode; count: number; 
       let node = top
       const last = part.length === 1 ? 1 : part.length - 1
       for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s)
-      if (part.length > 1) node.values.push(part[part.length - 1])
+      if (part.length > 1) addValue(node, part[part.length - 1])
       // every node a statement wrote to shares its id: the statement is understood only if all were read
-      node.ids.push(s.id)
+      addId(node, s.id)
       if (s.inactive) markDeep(node)
     }
   }
@@ -384,8 +401,8 @@ function foldNode(node: PNode, fold: Folder): void {
   }
   node.folded = {model: read.model, ok, total, unparsed}
   node.children = NO_CHILDREN
-  node.values = []
-  node.ids = []
+  node.values = NO_VALUES
+  node.ids = NO_IDS
 }
 
 /** Everything the model did not read, reported at its topmost unread node; stats count source items. */
