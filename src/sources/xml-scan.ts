@@ -64,7 +64,8 @@ class Scanner {
   private i = 0
   private line = 1
   private readonly open: string[] = []
-  private readonly names = new Map<string, string>()
+  private readonly names = new Map<number, string[]>()
+  private known = 0
 
   constructor(
     private readonly text: string,
@@ -154,11 +155,17 @@ class Scanner {
     let i = start + 1
     while (i < text.length && nameChar(text.charCodeAt(i))) i++
     this.i = i
+    // a config names a few dozen tags 10^6 times: the handlers get (and keep) one string per tag name,
+    // found by length and end characters and compared in place (no string made to look it up)
+    const key = ((i - start) << 16) | (text.charCodeAt(start) << 8) | (text.charCodeAt(i - 1) & 0xff)
+    const bucket = this.names.get(key)
+    if (bucket) for (const n of bucket) if (n.length === i - start && text.startsWith(n, start)) return n
     const raw = text.slice(start, i)
-    // a config names a few dozen tags 10^6 times: the handlers get (and keep) one string per tag name
-    const known = this.names.get(raw)
-    if (known !== undefined) return known
-    if (this.names.size < 4096) this.names.set(raw, raw)
+    if (this.known < 4096) {
+      this.known++
+      if (bucket) bucket.push(raw)
+      else this.names.set(key, [raw])
+    }
     return raw
   }
 
@@ -225,11 +232,15 @@ class Scanner {
     return value + text.slice(start, i)
   }
 
+  /** `</name>` of the open element, compared in place. */
   private closeTag(): void {
-    this.i += 2
-    const name = this.name()
+    const {text} = this
+    const name = this.open.pop()
+    const at = this.i + 2
+    if (name === undefined || !text.startsWith(name, at) || nameChar(text.charCodeAt(at + name.length))) throw GIVE_UP
+    this.i = at + name.length
     this.skipBlanks()
-    if (this.text.charCodeAt(this.i) !== GREATER || this.open.pop() !== name) throw GIVE_UP
+    if (text.charCodeAt(this.i) !== GREATER) throw GIVE_UP
     this.i++
     this.h.close()
   }
