@@ -213,16 +213,10 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
   }
 }
 
+/** A list as the rule text shows it: `any` when empty, the item alone, or `[ a b ]`. */
+const listText = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
+
 function ruleText(r: PlacedRule): string {
-  const l = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
-  return [
-    `rule "${r.name}"`,
-    `from ${l(r.from)}`,
-    `to ${l(r.to)}`,
-    `source ${r.negateSource ? 'not ' : ''}${l(r.source)}`,
-    `destination ${r.negateDestination ? 'not ' : ''}${l(r.destination)}`,
-    `application ${l(r.applications)}`,
-    `service ${l(r.services)}`,
-    `action ${r.action}`,
-  ].join(' ')
+  return `rule "${r.name}" from ${listText(r.from)} to ${listText(r.to)} source ${r.negateSource ? 'not ' : ''}${listText(r.source)} ` +
+    `destination ${r.negateDestination ? 'not ' : ''}${listText(r.destination)} application ${listText(r.applications)} service ${listText(r.services)} action ${r.action}`
 }

@@ -309,6 +309,8 @@ export function takeDeep(node: PNode | undefined, name: string): PNode | undefin
 export function items(node: PNode | undefined, name: string): string[] {
   const c = takeDeep(node, name)
   if (!c) return []
+  // a fresh array (callers may add to it); one copy when the list is members only (XML: most lists)
+  if (c.children.size === 0) return c.values.slice()
   return [...c.values, ...[...c.children.values()].filter((x) => x.children.size === 0 && x.values.length === 0).map((x) => x.name)]
 }
 
