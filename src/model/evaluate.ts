@@ -175,7 +175,12 @@ function minus(boxes: Box[], drops: readonly Drop[], guards: readonly string[]):
     if (cur.length === 0) break
     if (!subset(d.guards, guards)) continue
     if (cur.length === 1 && cutsSourceOnly(cur[0], d.box)) {
-      if (cur[0].from.overlaps(d.box.from)) sources.push(d.box.from)
+      // a drop of every source left (a class-default drop, `deny ip any any`) ends the walk: nothing is
+      // left whatever follows (N allows below N such drops walked every drop each)
+      if (cur[0].from.overlaps(d.box.from)) {
+        if (d.box.from.covers(cur[0].from)) return []
+        sources.push(d.box.from)
+      }
       continue
     }
     flush()
