@@ -47,6 +47,41 @@ export interface NatOrder {
   wide?(f: Exposure): boolean
   /** Exposures that are NATs (default: `nat-forward`). */
   isNat?(e: Exposure): boolean
+  /**
+   * The callbacks read a NAT only through its box, translation, interfaces and zones (never its line,
+   * rule or object): NATs alike in those meet the filter rules once, and each is composed with what
+   * passed (a config pasted k times has k copies of each NAT, each meeting every filter rule).
+   */
+  byContent?: boolean
+}
+
+/** A filter rule that passes a NAT's traffic: on which side, and what of it. */
+interface Pass {
+  f: Exposure
+  side: NatSide
+  i: Box
+}
+
+/** What composeNat and a `byContent` order read of a NAT: NATs with the same key pass the same filters. */
+function contentKey(e: Exposure): string {
+  const t = e.translated
+  return JSON.stringify([
+    e.kind,
+    e.direction,
+    e.hook ?? '',
+    !!e.hostLocal,
+    e.from.toCidrs(),
+    e.to.toCidrs(),
+    e.protocols.toStrings(),
+    e.ports.toStrings(),
+    e.sourcePorts.toStrings(),
+    t ? [t.to?.toCidrs() ?? null, t.ports?.toStrings() ?? null] : null,
+    e.interfaces ?? null,
+    e.fromZones ?? null,
+    e.toZones ?? null,
+    e.ingress ?? null,
+    e.egress ?? null,
+  ])
 }
 
 /** Filter rules of every vendor except netfilter: inbound, not to the device itself. */
@@ -76,15 +111,12 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
   // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure
   const listed = new Set<string>()
   const consumed = new Set<Exposure>()
-  for (const e of exposures) {
-    if (!isNat(e)) {
-      out.push(e)
-      continue
-    }
+  // the filter rules that pass NAT `e`, in the vendor's order
+  const passesOf = (e: Exposure): Pass[] => {
     const t = e.translated
     const original = exposureBox(e)
     const translated: Box = {...original, to: t?.to ?? e.to, ports: t?.ports ?? e.ports}
-    let passed = false
+    const out: Pass[] = []
     const candidates = filters.candidates(translated.to.union(original.to))
     for (const f of wide.length ? [...candidates, ...wide] : candidates) {
       if (!order.candidate(f, e) || !sameIngress(e, f)) continue
@@ -93,9 +125,26 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
       if (order.pairs && !order.pairs(e, f)) continue
       const side: NatSide = bound ? 'original' : (order.sees?.(f, e) ?? 'translated')
       const i = intersectBox(side === 'translated' ? translated : original, order.filterBox?.(f, e) ?? exposureBox(f))
-      if (!i) continue
-      passed = true
-      if (bound) consumed.add(f)
+      if (i) out.push({f, side, i})
+    }
+    return out
+  }
+  const alike = order.byContent ? new Map<string, Pass[]>() : undefined
+  for (const e of exposures) {
+    if (!isNat(e)) {
+      out.push(e)
+      continue
+    }
+    let passes: Pass[]
+    if (alike) {
+      const key = contentKey(e)
+      const known = alike.get(key)
+      if (!known) alike.set(key, (passes = passesOf(e)))
+      else passes = known
+    } else passes = passesOf(e)
+    const passed = passes.length > 0
+    for (const {f, side, i} of passes) {
+      if (f.translated) consumed.add(f)
       const c = side === 'translated' ? afterNat(e, f, i) : beforeNat(e, f, i)
       const key = JSON.stringify(exposureToJson(c))
       if (listed.has(key)) continue

@@ -187,6 +187,7 @@ export const IOS_NAT: NatOrder = {
   filterWords: 'inbound ACL entry or zone-pair class',
   candidate: forwardingFilter,
   sees: (f) => (f.rule.startsWith('zone-pair ') || f.rule.startsWith('intra-zone ') ? 'translated' : 'original'),
+  byContent: true,
 }
 
 function natForwards(cfg: IosConfig, make: Make): Exposure[] {
