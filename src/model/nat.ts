@@ -108,8 +108,23 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
   const out: Exposure[] = []
   const doubts: NatDoubt[] = []
   const dead = new Set<string>()
-  // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure
-  const listed = new Set<string>()
+  // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure: those
+  // (same NAT line and rule, same filter line and rule) are told apart by their JSON, the others never
+  // collide (a JSON key per composition was most of the cost of a config pasted k times: k² of them)
+  const listed = new Map<string, {first: Exposure; json?: Set<string>}>()
+  const isNew = (c: Exposure): boolean => {
+    const near = `${c.file ?? ''}\u0000${c.line}\u0000${c.rule}\u0000${c.filter!.line}\u0000${c.filter!.rule}`
+    const seen = listed.get(near)
+    if (!seen) {
+      listed.set(near, {first: c})
+      return true
+    }
+    seen.json ??= new Set([JSON.stringify(exposureToJson(seen.first))])
+    const key = JSON.stringify(exposureToJson(c))
+    if (seen.json.has(key)) return false
+    seen.json.add(key)
+    return true
+  }
   const consumed = new Set<Exposure>()
   // the filter rules that pass NAT `e`, in the vendor's order
   const passesOf = (e: Exposure): Pass[] => {
@@ -146,10 +161,7 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
     for (const {f, side, i} of passes) {
       if (f.translated) consumed.add(f)
       const c = side === 'translated' ? afterNat(e, f, i) : beforeNat(e, f, i)
-      const key = JSON.stringify(exposureToJson(c))
-      if (listed.has(key)) continue
-      listed.add(key)
-      out.push(c)
+      if (isNew(c)) out.push(c)
     }
     if (!passed) {
       const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}`
