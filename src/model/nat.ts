@@ -60,6 +60,8 @@ interface Pass {
   f: Exposure
   side: NatSide
   i: Box
+  /** An earlier filter rule of the same list is alike in every field: the composition would be the same. */
+  twin?: boolean
 }
 
 /** What composeNat and a `byContent` order read of a NAT: NATs with the same key pass the same filters. */
@@ -142,7 +144,27 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
       const i = intersectBox(side === 'translated' ? translated : original, order.filterBox?.(f, e) ?? exposureBox(f))
       if (i) out.push({f, side, i})
     }
+    markTwins(out)
     return out
+  }
+  // filter rules alike in every field (an ACL pasted k times lists its permits k times under one class)
+  // compose alike with a NAT: told apart by line and rule first, by JSON only when those meet
+  const filterJson = new Map<Exposure, string>()
+  const jsonOf = (f: Exposure) => filterJson.get(f) ?? filterJson.set(f, `${f.name ?? ''}\u0000${JSON.stringify(exposureToJson(f))}`).get(f)!
+  const markTwins = (passes: Pass[]) => {
+    const byLine = new Map<string, {first: Exposure; seen?: Set<string>}>()
+    for (const p of passes) {
+      const near = `${p.f.file ?? ''}\u0000${p.f.line}\u0000${p.f.rule}\u0000${p.side}`
+      const earlier = byLine.get(near)
+      if (!earlier) {
+        byLine.set(near, {first: p.f})
+        continue
+      }
+      earlier.seen ??= new Set([jsonOf(earlier.first)])
+      const key = jsonOf(p.f)
+      if (earlier.seen.has(key)) p.twin = true
+      else earlier.seen.add(key)
+    }
   }
   const alike = order.byContent ? new Map<string, Pass[]>() : undefined
   for (const e of exposures) {
@@ -158,8 +180,9 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
       else passes = known
     } else passes = passesOf(e)
     const passed = passes.length > 0
-    for (const {f, side, i} of passes) {
+    for (const {f, side, i, twin} of passes) {
       if (f.translated) consumed.add(f)
+      if (twin) continue
       const c = side === 'translated' ? afterNat(e, f, i) : beforeNat(e, f, i)
       if (isNew(c)) out.push(c)
     }
