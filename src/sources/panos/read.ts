@@ -36,6 +36,7 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     unknown: [],
   }
   for (const k of NARROWING_MATCHES) {
+    if (!r.children.has(k)) continue
     const v = items(r, k)
     if (v.length && !v.every((x) => x === 'any')) rule.unknown.push(`${k} ${v.join(',')}`)
   }

@@ -387,15 +387,24 @@ function countIds(n: PNode): number {
   return total
 }
 
+const NO_UNREAD: UnreadItem[] = Object.freeze([]) as unknown as UnreadItem[]
+
+/** Every child read whole (deep) and none rejected: what Accounting.walk would count all understood. */
+function wholeFields(node: PNode): boolean {
+  for (const c of node.children.values()) if (c.rejected || !c.deep) return false
+  return true
+}
+
 /** Read a closed XML entry into the model and keep only its accounting (ids are unique per XML element). */
 function foldNode(node: PNode, fold: Folder): void {
   const read = fold(node)
   if (!read) return
   const total = countIds(node)
   let ok = total
-  let unparsed: UnreadItem[] = []
-  // an entry the reader marked wholly read settles when its ancestors are walked (deep: all of it)
-  if (!node.deep) {
+  let unparsed: UnreadItem[] = NO_UNREAD
+  // an entry the reader marked wholly read settles when its ancestors are walked (deep: all of it); one
+  // it read field by field, every field whole and none rejected, is all understood (ids are unique)
+  if (!node.deep && !(node.used && wholeFields(node))) {
     const acc = new Accounting()
     acc.walk(node)
     ok = acc.understood()

@@ -6,7 +6,7 @@ import {buildExposure} from '../../model/build.js'
 import {note} from '../../model/doubts.js'
 import type {Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
-import {type Box, intersectBox} from '../../net/match.js'
+import {type Box, intersectBox, overlapsBox} from '../../net/match.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {TCP, UDP} from '../../net/protocol.js'
 import {type EvalRule, evaluateList} from '../../model/evaluate.js'
@@ -160,7 +160,9 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
         // a rule to `(self)` or `wanip` on a dynamic address reaches the firewall whatever that address is
         const toDynamicSelf = p.meta.rule.toSets.some((n) => n === '(self)' || /ip$/.test(n))
         for (const m of mgmt) {
-          const reach = intersectBox(p.box, toDynamicSelf ? {...m.box, to: AddressSet.ANY} : m.box)
+          const target = toDynamicSelf ? {...m.box, to: AddressSet.ANY} : m.box
+          // most permits reach no management service: tested without building the intersection
+          const reach = overlapsBox(p.box, target) ? intersectBox(p.box, target) : null
           if (!reach) continue
           const key = `${m.name}|${boxKey(reach)}`
           const f = mgmtFolded.get(key)

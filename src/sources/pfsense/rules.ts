@@ -77,19 +77,22 @@ export function sideText(el: XmlElement | undefined): string {
   return `${not}${what}${textOf(el, 'port') ? ` port ${textOf(el, 'port')}` : ''}`
 }
 
+/** `text` and `w` blank-separated; an empty `w` adds nothing. */
+const word = (text: string, w: string): string => (!w ? text : text ? `${text} ${w}` : w)
+
 /** Readable pf-style text for a rule (there is no config line to echo in XML). */
 export function ruleText(el: XmlElement, type: string): string {
-  const parts = [
-    type,
-    isSet(child(el, 'quick')) || !isSet(child(el, 'floating')) ? 'quick' : '',
-    `on ${textOf(el, 'interface') || '?'}`,
-    textOf(el, 'ipprotocol') ?? 'inet',
-    textOf(el, 'protocol') ? `proto ${textOf(el, 'protocol')}` : '',
-    `from ${sideText(child(el, 'source'))}`,
-    `to ${sideText(child(el, 'destination'))}`,
-    textOf(el, 'descr') ? `"${textOf(el, 'descr')}"` : '',
-  ]
-  const text = parts.filter(Boolean).join(' ')
+  // the words that are there, blank-separated (an empty one is left out)
+  let text = type
+  if (isSet(child(el, 'quick')) || !isSet(child(el, 'floating'))) text = word(text, 'quick')
+  text = word(text, `on ${textOf(el, 'interface') || '?'}`)
+  text = word(text, textOf(el, 'ipprotocol') ?? 'inet')
+  const protocol = textOf(el, 'protocol')
+  if (protocol) text = word(text, `proto ${protocol}`)
+  text = word(text, `from ${sideText(child(el, 'source'))}`)
+  text = word(text, `to ${sideText(child(el, 'destination'))}`)
+  const descr = textOf(el, 'descr')
+  if (descr) text = word(text, `"${descr}"`)
   // the type word `pass` is a prefilter keyword (for password, passwd…) that no pattern redacts on its
   // own: a rule whose other words hold no keyword skips the chain (tests/sources/pfsense-rule-text.test.ts)
   const rest = type === 'pass' ? text.slice(type.length) : text
