@@ -17,16 +17,21 @@ import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 import {netfilterExposure} from '../netfilter-common.js'
 
-interface Meta {
-  rule?: IptRule
+/**
+ * What a permit, deny or warning comes from: the rule itself (named when its chain is converted: no
+ * object of its own per rule), or a chain's policy or the walk's root. Kind and direction are the hook's.
+ */
+type Meta = IptRule | PolicyMeta
+
+interface PolicyMeta {
+  policy: true
   name: string
   line: number
   text?: string
-  kind: ExposureKind
-  direction: Direction
-  /** Set for allows that are not a plain ACCEPT (NFQUEUE). */
-  note?: DoubtNote
 }
+
+const ruleOf = (m: Meta): IptRule | undefined => ('policy' in m ? undefined : m)
+const policyMeta = (name: string, line: number, text?: string): PolicyMeta => ({policy: true, name, line, text})
 
 type Mode = 'filter' | 'pre' | 'nat'
 
@@ -128,10 +133,12 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
       warn(r, unknownTarget(t))
       continue
     }
-    const meta: Meta = {rule: r, name: ruleName(prefix, i + 1, r.comment), line: r.line, text: r.text, kind: hook.kind, direction: hook.direction, note: undefined}
+    // a chain converted again (another hook) names its rules as before
+    if (!r.name) r.name = ruleName(prefix, i + 1, r.comment)
+    const meta = r
     const match = ruleBox(r, family)
     if (action === 'queue') {
-      meta.note = note('conditional', `verdict decided in userspace (${t})`)
+      // toExposure notes the userspace verdict by the target
       rules.push({match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta})
       continue
     }
@@ -149,15 +156,15 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
   const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
   if (base && c.policy === 'ACCEPT' && mode === 'filter') {
     chain.policy = 'allow'
-    chain.policyMeta = {name: `${c.name} policy ACCEPT`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
+    chain.policyMeta = policyMeta(`${c.name} policy ACCEPT`, c.policyLine ?? 0, c.policyText)
   }
   // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
   if (base && c.policy === 'DROP' && mode === 'filter') {
     chain.policy = 'deny'
-    chain.policyMeta = {name: `${c.name} policy DROP`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
+    chain.policyMeta = policyMeta(`${c.name} policy DROP`, c.policyLine ?? 0, c.policyText)
   }
   if (base && c.policy === 'DROP' && mode === 'pre') {
-    rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.name} ${c.name} policy DROP`, line: c.policyLine ?? 0, kind: hook.kind, direction: hook.direction}})
+    rules.push({match: ANY_BOX, action: 'deny', meta: policyMeta(`${table.name} ${c.name} policy DROP`, c.policyLine ?? 0)})
   }
   return chain
 }
@@ -176,10 +183,11 @@ function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: 
 }
 
 const LOOPBACK_NOTE = note('loopback-only', 'loopback')
+const ROOT_META = policyMeta('root', 0)
 
 /** One permit as an exposure; the lists it does not need (most permits: no guard, no doubt) are not made. */
 function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook): Exposure {
-  const r = meta.rule
+  const r = ruleOf(meta)
   let doubts: DoubtNote[] | undefined = r?.doubts.length ? [...r.doubts] : undefined
   let interfaces: {in?: string[]; out?: string[]} | undefined
   let fromSets: string[] | undefined
@@ -194,12 +202,13 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook):
     } else (doubts ??= []).push(note('conditional', `only when ${g.cond}`))
   }
   if (r?.loopback) (doubts ??= []).push(LOOPBACK_NOTE)
-  if (meta.note) (doubts ??= []).push(meta.note)
+  // an allow that is no plain ACCEPT: only a queue target's permits carry it (convertChain)
+  if (r && (r.target === 'NFQUEUE' || r.target === 'QUEUE')) (doubts ??= []).push(note('conditional', `verdict decided in userspace (${r.target})`))
   if (hook.withoutFilter) (doubts ??= []).push(NO_FILTER_NOTE)
   const h = HOOK_OF[hook.chain]
   return netfilterExposure({
-    kind: meta.kind, direction: meta.direction, box, line: meta.line, rule: meta.name, text: meta.text,
-    translated: meta.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts, hook: h,
+    kind: hook.kind, direction: hook.direction, box, line: meta.line, rule: meta.name, text: meta.text,
+    translated: hook.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts, hook: h,
     // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
     hostLocal: h === 'input',
   })
@@ -229,7 +238,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         if (!t?.chains.has(chainName)) continue
         walked.set(tableName, {t, mode: tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', baseName: chainName})
         if (!seen.has(t)) seen.set(t, new Set())
-        root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
+        root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: ROOT_META})
       }
       const chains = new Map<string, EvalChain<Meta> | undefined>([['root', {name: 'root', rules: root}]])
       const lookup = {
@@ -248,7 +257,10 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: plainBox(d.box), direction: hook.direction, hook: HOOK_OF[hook.chain]})
       // each rule has its own meta: only a chain walked twice can list one rule twice
       for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) exposures.push(toExposure(p.box, p.guards, p.meta, hook))
-      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')
+      for (const w of result.warnings) {
+        const r = ruleOf(w.meta)
+        if (r) warn(r, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')
+      }
     }
     for (const [t, converted] of seen) {
       for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, warn)

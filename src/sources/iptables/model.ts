@@ -10,6 +10,8 @@ import type {DoubtNote} from '../../model/doubts.js'
 
 export interface IptRule {
   line: number
+  /** `INPUT#3`, `nat PREROUTING#1 "web"`: set when the evaluator first converts its chain ('' until then). */
+  name: string
   /** Redacted rule text as written. */
   text: string
   from: AddressSet

@@ -166,7 +166,8 @@ function portList(flat: number[]): PortSet {
     for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
     return PortSet.fromRanges(pairs)
   }
-  return PortSet.fromCanonical(ranges)
+  // an exact copy: the list grown by push keeps room for 17 numbers, for as long as the rule lives
+  return PortSet.fromCanonical(ranges.slice())
 }
 
 /** servicePort, with plain numbers (nearly every port written) read without a regex. */
@@ -378,7 +379,7 @@ const NONE: readonly never[] = Object.freeze([])
 
 function newRule(line: number, text: string): IptRule {
   return {
-    line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
+    line, name: '', text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
     sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, unknown: false, rateLimited: false, newTraffic: true,
     loopback: false, comment: undefined, target: undefined, goto: false, nat: undefined,
   }
