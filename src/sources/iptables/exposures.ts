@@ -65,7 +65,8 @@ const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSe
 
 /** `INPUT#3`, `nat PREROUTING#1 "web"`: `prefix` is the chain's part (`nat PREROUTING#`). */
 function ruleName(prefix: string, index: number, comment?: string): string {
-  return comment ? `${prefix}${index} "${comment}"` : prefix + index
+  // joined, not concatenated: one flat string, not a rope of four (each exposure keeps its name)
+  return comment ? [prefix, index, ' "', comment, '"'].join('') : prefix + index
 }
 
 /** `s` within the family's addresses: a set of that family alone (most rules) is its own scope. */
@@ -117,8 +118,26 @@ function actionOf(t: string, mode: Mode): EvalRule<Meta>['action'] | 'queue' | '
   }
 }
 
-function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base: boolean, warn: (r: IptRule, reason: string) => void): EvalChain<Meta> {
-  const rules: Array<EvalRule<Meta>> = []
+/**
+ * A chain as the evaluator walks it. Its rules are made as the walk reads them (a generator, again for a
+ * chain walked twice): each dies young instead of living, one object per rule, until the hook is done.
+ * `walked` is called once the walk has read them all (their warnings given).
+ */
+function convertChain(table: IptTable, c: IptChain, mode: Mode, base: boolean, warn: (r: IptRule, reason: string) => void, walked: () => void): EvalChain<Meta> {
+  const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules: {[Symbol.iterator]: () => evalRules(table, c, mode, base, warn, walked)}}
+  if (base && c.policy === 'ACCEPT' && mode === 'filter') {
+    chain.policy = 'allow'
+    chain.policyMeta = policyMeta(`${c.name} policy ACCEPT`, c.policyLine ?? 0, c.policyText)
+  }
+  // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
+  if (base && c.policy === 'DROP' && mode === 'filter') {
+    chain.policy = 'deny'
+    chain.policyMeta = policyMeta(`${c.name} policy DROP`, c.policyLine ?? 0, c.policyText)
+  }
+  return chain
+}
+
+function* evalRules(table: IptTable, c: IptChain, mode: Mode, base: boolean, warn: (r: IptRule, reason: string) => void, walked: () => void): Generator<EvalRule<Meta>> {
   const family = table.family
   const prefix = `${table.name === 'filter' ? '' : `${table.name} `}${c.name}#`
   for (let i = 0; i < c.rules.length; i++) {
@@ -139,41 +158,31 @@ function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base
     const match = ruleBox(r, family)
     if (action === 'queue') {
       // toExposure notes the userspace verdict by the target
-      rules.push({match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta})
+      yield {match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta}
       continue
     }
     const opaque = action !== 'allow' && (r.unknown || r.rateLimited)
-    rules.push({match, action, target: user ? `${table.name}/${t}` : undefined, guards: r.guards, opaque, meta})
+    yield {match, action, target: user ? `${table.name}/${t}` : undefined, guards: r.guards, opaque, meta}
     // raw/mangle: an ACCEPT inside the user chain ends the whole table for that packet, which a
     // return to this chain cannot say; keep what went in there out of this chain's later DROPs
     if (user && mode === 'pre' && !r.goto) {
       for (const b of acceptedInside(table, t) ?? []) {
         const inside = intersectBox(match, b.match)
-        if (inside) rules.push({match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta})
+        if (inside) yield {match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta}
       }
     }
   }
-  const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
-  if (base && c.policy === 'ACCEPT' && mode === 'filter') {
-    chain.policy = 'allow'
-    chain.policyMeta = policyMeta(`${c.name} policy ACCEPT`, c.policyLine ?? 0, c.policyText)
-  }
-  // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
-  if (base && c.policy === 'DROP' && mode === 'filter') {
-    chain.policy = 'deny'
-    chain.policyMeta = policyMeta(`${c.name} policy DROP`, c.policyLine ?? 0, c.policyText)
-  }
   if (base && c.policy === 'DROP' && mode === 'pre') {
-    rules.push({match: ANY_BOX, action: 'deny', meta: policyMeta(`${table.name} ${c.name} policy DROP`, c.policyLine ?? 0)})
+    yield {match: ANY_BOX, action: 'deny', meta: policyMeta(`${table.name} ${c.name} policy DROP`, c.policyLine ?? 0)}
   }
-  return chain
+  walked()
 }
 
 const HANDLED = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'NFQUEUE', 'QUEUE', 'DNAT', 'REDIRECT'])
 /** A rule-graph warning's code: a target that names nothing defined, or a jump the evaluator does not follow. */
 const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (read as non-terminating)`
 
-/** The warnings convertChain gives, for a chain no hook reaches (so never converted). */
+/** The warnings convertChain gives, for a chain no hook's walk reads. */
 function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: string) => void): void {
   for (const r of c.rules) {
     const t = r.target
@@ -247,9 +256,8 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
           const slash = key.indexOf('/')
           const w = walked.get(key.slice(0, slash))
           const c = w?.t.chains.get(key.slice(slash + 1))
-          const converted = w && c ? convertChain(w.t, c, w.mode, hook, c.name === w.baseName, warn) : undefined
+          const converted = w && c ? convertChain(w.t, c, w.mode, c.name === w.baseName, warn, () => seen.get(w.t)!.add(c.name)) : undefined
           chains.set(key, converted)
-          if (converted) seen.get(w!.t)!.add(c!.name)
           return converted
         },
       }
