@@ -11,7 +11,7 @@ import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed, UnparsedCode} from '../types.js'
-import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
+import {type IptChain, type IptRule, type IptRuleset, type IptTable, RuleFlag} from './model.js'
 import {composeNetfilterNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
@@ -77,7 +77,7 @@ function inFamily(s: AddressSet, family: Family): AddressSet {
 
 function ruleBox(r: IptRule, family: Family): Box {
   // `-i lo`: iptables does not check addresses, but only the host's own loopback traffic arrives there
-  if (r.loopback) {
+  if (r.flags & RuleFlag.Loopback) {
     const scope = LOOPBACK[family]
     return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
   }
@@ -99,7 +99,7 @@ function acceptedInside(table: IptTable, name: string): Array<{match: Box; guard
   const out: Array<{match: Box; guards: readonly Guard[]}> = []
   for (const r of table.chains.get(name)?.rules ?? []) {
     if (r.target && table.chains.has(r.target)) return [{match: ANY_BOX, guards: []}]
-    if (r.target === 'ACCEPT' && r.newTraffic) out.push({match: ruleBox(r, table.family), guards: r.guards})
+    if (r.target === 'ACCEPT' && !(r.flags & RuleFlag.OldTraffic)) out.push({match: ruleBox(r, table.family), guards: r.guards})
   }
   return out.length ? out : null
 }
@@ -144,9 +144,9 @@ function* evalRules(table: IptTable, c: IptChain, mode: Mode, base: boolean, war
     const r = c.rules[i]
     const t = r.target
     // ESTABLISHED/RELATED/INVALID-only rules never see a new connection: no access, no shadow
-    if (!r.newTraffic || t === undefined) continue
+    if (r.flags & RuleFlag.OldTraffic || t === undefined) continue
     const user = table.chains.has(t)
-    const action = user ? (r.goto ? 'goto' : 'jump') : actionOf(t, mode)
+    const action = user ? (r.flags & RuleFlag.Goto ? 'goto' : 'jump') : actionOf(t, mode)
     if (action === undefined) continue
     if (action === 'unknown') {
       warn(r, unknownTarget(t))
@@ -161,11 +161,11 @@ function* evalRules(table: IptTable, c: IptChain, mode: Mode, base: boolean, war
       yield {match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta}
       continue
     }
-    const opaque = action !== 'allow' && (r.unknown || r.rateLimited)
+    const opaque = action !== 'allow' && (r.flags & (RuleFlag.Unknown | RuleFlag.RateLimited)) !== 0
     yield {match, action, target: user ? `${table.name}/${t}` : undefined, guards: r.guards, opaque, meta}
     // raw/mangle: an ACCEPT inside the user chain ends the whole table for that packet, which a
     // return to this chain cannot say; keep what went in there out of this chain's later DROPs
-    if (user && mode === 'pre' && !r.goto) {
+    if (user && mode === 'pre' && !(r.flags & RuleFlag.Goto)) {
       for (const b of acceptedInside(table, t) ?? []) {
         const inside = intersectBox(match, b.match)
         if (inside) yield {match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta}
@@ -186,7 +186,7 @@ const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (re
 function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: string) => void): void {
   for (const r of c.rules) {
     const t = r.target
-    if (!r.newTraffic || t === undefined || table.chains.has(t) || HANDLED.has(t) || NON_TERMINATING.has(t) || VERDICTS.has(t)) continue
+    if (r.flags & RuleFlag.OldTraffic || t === undefined || table.chains.has(t) || HANDLED.has(t) || NON_TERMINATING.has(t) || VERDICTS.has(t)) continue
     warn(r, unknownTarget(t))
   }
 }
@@ -210,7 +210,7 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook):
       ;(doubts ??= []).push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`))
     } else (doubts ??= []).push(note('conditional', `only when ${g.cond}`))
   }
-  if (r?.loopback) (doubts ??= []).push(LOOPBACK_NOTE)
+  if (r && r.flags & RuleFlag.Loopback) (doubts ??= []).push(LOOPBACK_NOTE)
   // an allow that is no plain ACCEPT: only a queue target's permits carry it (convertChain)
   if (r && (r.target === 'NFQUEUE' || r.target === 'QUEUE')) (doubts ??= []).push(note('conditional', `verdict decided in userspace (${r.target})`))
   if (hook.withoutFilter) (doubts ??= []).push(NO_FILTER_NOTE)
