@@ -223,9 +223,25 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook):
   })
 }
 
+/**
+ * Where the ruleset's NATs may take traffic from or send it to (at least composeNat's `near`): the own
+ * and translated destinations of every DNAT and REDIRECT of a nat table. Undefined without any.
+ */
+function natDestinations(ruleset: IptRuleset): AddressSet | undefined {
+  const sets: AddressSet[] = []
+  for (const t of ruleset.values()) {
+    if (t.name !== 'nat') continue
+    for (const c of t.chains.values()) for (const r of c.rules) if (r.target === 'DNAT' || r.target === 'REDIRECT') sets.push(r.to, r.nat?.to ?? r.to)
+  }
+  return sets.length ? AddressSet.unionAll(sets) : undefined
+}
+
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
 export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const exposures: Exposure[] = []
+  // the filters a NAT may meet, found while each is made (composeNat need not look at all of them again)
+  const natNear = natDestinations(ruleset)
+  const mayMeetNat: Exposure[] = []
   const denies: Denial[] = []
   const warnings = new Map<number, Unparsed>()
   const warn = (r: IptRule, reason: string, code: UnparsedCode = 'undefined-reference') => warnings.set(r.line, {line: r.line, code, reason, text: r.text})
@@ -264,7 +280,11 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       const result = evaluateChains(lookup, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
       for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: plainBox(d.box), direction: hook.direction, hook: HOOK_OF[hook.chain]})
       // each rule has its own meta: only a chain walked twice can list one rule twice
-      for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) exposures.push(toExposure(p.box, p.guards, p.meta, hook))
+      for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) {
+        const e = toExposure(p.box, p.guards, p.meta, hook)
+        exposures.push(e)
+        if (natNear && e.kind === 'filter' && e.to.overlaps(natNear)) mayMeetNat.push(e)
+      }
       for (const w of result.warnings) {
         const r = ruleOf(w.meta)
         if (r) warn(r, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')
@@ -274,6 +294,6 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
       for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, warn)
     }
   }
-  const nat = composeNetfilterNat(exposures)
+  const nat = composeNetfilterNat(exposures, mayMeetNat)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
 }
