@@ -211,7 +211,7 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook):
     } else (doubts ??= []).push(note('conditional', `only when ${g.cond}`))
   }
   if (r && r.flags & RuleFlag.Loopback) (doubts ??= []).push(LOOPBACK_NOTE)
-  // an allow that is no plain ACCEPT: only a queue target's permits carry it (convertChain)
+  // an allow that is no plain ACCEPT: only a queue target's permits carry it (evalRules)
   if (r && (r.target === 'NFQUEUE' || r.target === 'QUEUE')) (doubts ??= []).push(note('conditional', `verdict decided in userspace (${r.target})`))
   if (hook.withoutFilter) (doubts ??= []).push(NO_FILTER_NOTE)
   const h = HOOK_OF[hook.chain]
