@@ -451,15 +451,16 @@ export function exposureRowArray(exposures: readonly Exposure[], omitFile: strin
   function byPlace(a: number, b: number): number {
     return byCodeUnit(files[a], files[b]) || lines[a] - lines[b] || byCodeUnit(rules[a], rules[b])
   }
-  if (!inOrder) order.sort(byPlace)
+  if (!inOrder) sortByPlace(order, files, lines, rules, byPlace)
   const rowE: Exposure[] = []
   const rowP: number[] = []
   const ties = new Ties(omitFile, zonesOf)
   let run = 0
   for (let k = 0; k < n; k++) {
     const x = order[k]
-    // rows of exposures k - 1 and k tie on the place: sorted by the rest once the run ends
-    if (k && byPlace(order[k - 1], x) !== 0) {
+    const y = k ? order[k - 1] : x
+    // rows of exposures k - 1 and k tie on the place (byPlace is 0): sorted by the rest once the run ends
+    if (files[x] !== files[y] || lines[x] - lines[y] || rules[x] !== rules[y]) {
       if (rowE.length - run > 1) ties.sort(rowE, rowP, run, rowE.length)
       run = rowE.length
     }
@@ -484,6 +485,80 @@ export function exposureRowArray(exposures: readonly Exposure[], omitFile: strin
     const e = rowE[i]
     w.row(e, rowP[i], out, rowE[i - 1] !== e && rowE[i + 1] !== e)
   })
+}
+
+/** Below this many exposures and when a line is not a whole number below 2^32, the order is one comparison sort. */
+const INDEX_BITS = 21
+const INDEX_SPAN = 2 ** INDEX_BITS
+
+/**
+ * Sorts `order` (0 … n-1) as a stable sort by `byPlace` (file, line, rule) does, without ~n·log n
+ * calls to it: a counting sort by line (or a native sort of the numbers line·2^21 + position when
+ * lines are far more than exposures), a stable bucketing by file when there are several, then each
+ * run of one file and line sorted by rule.
+ */
+function sortByPlace(order: number[], files: string[], lines: number[], rules: string[], byPlace: (a: number, b: number) => number): void {
+  const n = order.length
+  let wholeLines = n < INDEX_SPAN
+  let maxLine = 0
+  for (let i = 0; wholeLines && i < n; i++) {
+    const l = lines[i]
+    wholeLines = Number.isInteger(l) && l >= 0 && l < 2 ** 32
+    if (l > maxLine) maxLine = l
+  }
+  if (!wholeLines) {
+    order.sort(byPlace)
+    return
+  }
+  if (maxLine <= 4 * n + 1024) {
+    // a counting sort: lines are about as many as exposures
+    const starts = new Int32Array(maxLine + 2)
+    for (let i = 0; i < n; i++) starts[lines[i] + 1]++
+    for (let l = 1; l <= maxLine + 1; l++) starts[l] += starts[l - 1]
+    for (let i = 0; i < n; i++) order[starts[lines[i]]++] = i
+  } else {
+    const keys = new Float64Array(n)
+    // exact: below 2^53
+    for (let i = 0; i < n; i++) keys[i] = lines[i] * INDEX_SPAN + i
+    keys.sort()
+    for (let k = 0; k < n; k++) order[k] = keys[k] - Math.floor(keys[k] / INDEX_SPAN) * INDEX_SPAN
+  }
+  byFile(order, files)
+  // runs of one file and line: by rule (Array.prototype.sort is stable: equal rules keep their positions)
+  const byRule = (a: number, b: number) => byCodeUnit(rules[a], rules[b])
+  for (let start = 0; start < n; ) {
+    const first = order[start]
+    let end = start + 1
+    let oneRule = true
+    while (end < n && lines[order[end]] === lines[first] && files[order[end]] === files[first]) {
+      oneRule &&= rules[order[end]] === rules[first]
+      end++
+    }
+    if (!oneRule) {
+      const run = order.slice(start, end).sort(byRule)
+      for (let k = start; k < end; k++) order[k] = run[k - start]
+    }
+    start = end
+  }
+}
+
+/** Groups `order` by file in code-unit order of the files, keeping the order within each (a no-op for one file). */
+function byFile(order: number[], files: string[]): void {
+  const n = order.length
+  let one = true
+  for (let i = 1; one && i < n; i++) one = files[i] === files[0]
+  if (one) return
+  const names = [...new Set(files)].sort(byCodeUnit)
+  const rank = new Map(names.map((f, r) => [f, r]))
+  const starts = new Array<number>(names.length + 1).fill(0)
+  for (let i = 0; i < n; i++) starts[rank.get(files[i])! + 1]++
+  for (let r = 1; r <= names.length; r++) starts[r] += starts[r - 1]
+  const sorted = new Array<number>(n)
+  for (let k = 0; k < n; k++) {
+    const x = order[k]
+    sorted[starts[rank.get(files[x])!]++] = x
+  }
+  for (let k = 0; k < n; k++) order[k] = sorted[k]
 }
 
 /** Orders rows of one file, line and rule as compareExposures does: by their compact JSON. */

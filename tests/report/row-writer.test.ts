@@ -89,6 +89,11 @@ describe('the row writer writes what JSON.stringify writes', () => {
   const attachment = () => ({interfaces: strings(), zones: strings()})
   const shared = attachment()
 
+  // the order sorts lines by counting when they are few, by a numeric key when far apart, by comparison
+  // when one is not a whole number below 2^32
+  const LINES = {few: () => int(12), far: () => pick([0, 7, 2 ** 20, 2 ** 31 + 3, 2 ** 32 - 1]), odd: () => pick([1, 2.5, -1, 2 ** 32, 3])}
+  let lineOf = LINES.few
+
   function exposure(omitFile: string): Exposure {
     const e: Exposure = {
       kind: pick(['filter', 'nat-forward', 'vpn-listener', 'vpn-route', 'load-balancer']),
@@ -100,7 +105,7 @@ describe('the row writer writes what JSON.stringify writes', () => {
       ports: ports(),
       sourcePorts: rnd() < 0.7 ? PortSet.ALL : ports(),
       // few places, so that rows of different exposures tie on file, line and rule
-      line: int(12),
+      line: lineOf(),
       rule: pick(['r1', 'r2', hostile()]),
     }
     const set = <K extends keyof Exposure>(key: K, make: () => Exposure[K]) => {
@@ -136,7 +141,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
   const zonesOf = (a: {interfaces: string[]; zones: string[]}) => [...a.zones, 'inv "z"\u2028', ...a.interfaces.slice(0, 1)]
 
   it('row by row, indented at any depth and compact, in the report’s order', () => {
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < 24; round++) {
+      lineOf = round % 6 === 4 ? LINES.far : round % 6 === 5 ? LINES.odd : LINES.few
       const config = loaded(60)
       for (const zones of [undefined, zonesOf]) {
         const expected = parseReport(config, zones).exposures
@@ -156,7 +162,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
   })
 
   it('as the whole report, and read back where the writer does not walk', () => {
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; round < 12; round++) {
+      lineOf = round % 6 === 4 ? LINES.far : round % 6 === 5 ? LINES.odd : LINES.few
       const config = loaded(150)
       expect([...parseReportJson(config)].join('')).toBe(renderJson(parseReport(config)))
       expect([...parseReportJson(config, zonesOf)].join('')).toBe(renderJson(parseReport(config, zonesOf)))
