@@ -22,6 +22,9 @@ import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, wr
  */
 const SHARED_BOUNDS = 8
 
+/** Code units of range texts kept (cidrList): 16 M, about 8 % of the biggest generated report's text. */
+const RANGE_CHARS = 1 << 24
+
 /** `"tcp",`: two rows of one exposure differ first in their protocol, so this orders them as their JSON. */
 const PROTOCOL_KEY: string[] = []
 const protocolKey = (p: number) => (PROTOCOL_KEY[p] ??= `${JSON.stringify(protocolName(p))},`)
@@ -59,6 +62,12 @@ class RowWriter {
   // shared by many rules: a port list of one range (one service), an address group, ANY, the protocols left out
   private readonly portTexts = new Map<number, string>()
   private readonly addressTexts = new Map<AddressSet, string>()
+  private readonly bigSeen = new WeakSet<AddressSet>()
+  private readonly cidrSeps: string[] = []
+  private readonly prefixSeps: string[][] = []
+  // the text of a range of several CIDRs by its bounds, up to RANGE_CHARS code units in all
+  private readonly rangeTexts = new Map<number, Map<number, string>>()
+  private rangeChars = 0
   private readonly exceptTexts = new Map<ProtocolSet, string>()
   private readonly protocolTexts: string[] = []
   private readonly openQuote: string[] = []
@@ -80,7 +89,6 @@ class RowWriter {
   private readonly toQuote: string
   /** The head of the current exposure's rows ends inside the quotes of `to`'s one CIDR. */
   private headInQuote = false
-  private readonly cidrs: string[] = []
   // the text of the last value of a key, for the next exposure's equal one
   private readonly lastValues = new Map<string, {value: object; text: string}>()
   private readonly lastSides: Partial<Record<'ingress' | 'egress', {interfaces: readonly unknown[]; zones: readonly unknown[]; inventory: readonly unknown[]; text: string}>> = {}
@@ -190,11 +198,7 @@ class RowWriter {
   /** The CIDR of a set that is one IPv4 block, else undefined. */
   private oneCidr(s: AddressSet): string | undefined {
     const {v4, v6} = s
-    if (v6.length !== 0 || v4.length !== 2) return undefined
-    const cidrs = this.cidrs
-    cidrs.length = 0
-    pushV4Cidrs(v4[0], v4[1], cidrs)
-    return cidrs.length === 1 ? cidrs[0] : undefined
+    return v6.length === 0 && v4.length === 2 ? v4Block(v4[0], v4[1]) : undefined
   }
 
   /** line and rule, after protocol and ports. */
@@ -355,25 +359,70 @@ class RowWriter {
     return text
   }
 
-  /** Writes the CIDRs of `s` at depth d (a row key's value unless said): the text of ANY and big sets is kept. */
+  /**
+   * Writes the CIDRs of `s` at depth d (a row key's value unless said): the text of ANY is kept, and
+   * that of a big set met a second time (an address group shared by many rules; most big sets are a
+   * rule's own, and keeping each would hold their text alive to the end).
+   */
   private addresses(out: TextSink, s: AddressSet, d = 1): void {
     const {v4, v6} = s
-    const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
-    let text = shared ? this.addressTexts.get(s) : undefined
-    if (text !== undefined) return out.push(text)
-    const cidrs: string[] = []
-    for (let i = 0; i < v4.length; i += 2) pushV4Cidrs(v4[i], v4[i + 1], cidrs)
-    for (let i = 0; i < v6.length; i += 2) for (const c of rangeToCidrs(6, v6[i], v6[i + 1])) cidrs.push(c)
-    if (!shared && cidrs.length === 1) {
-      // most rules' own sets: one CIDR, between pieces kept for every row
-      out.push((this.openQuote[d] ??= `${this.w.opening(d)}"`))
-      out.push(cidrs[0])
-      out.push((this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
-      return
+    if (v6.length === 0 && v4.length === 2) {
+      const cidr = v4Block(v4[0], v4[1])
+      if (cidr !== undefined) {
+        // most rules' own sets: one CIDR, between pieces kept for every row
+        out.push((this.openQuote[d] ??= `${this.w.opening(d)}"`))
+        out.push(cidr)
+        out.push((this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
+        return
+      }
     }
-    text = this.w.plainStrings(cidrs, d)
-    if (shared) this.addressTexts.set(s, text)
+    const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
+    if (!shared) return out.push(this.cidrList(s, d))
+    let text = this.addressTexts.get(s)
+    if (text === undefined) {
+      text = this.cidrList(s, d)
+      if (s === AddressSet.ANY || this.bigSeen.has(s)) this.addressTexts.set(s, text)
+      else this.bigSeen.add(s)
+    }
     out.push(text)
+  }
+
+  /**
+   * The CIDR list of `s` at depth d, as plainStrings writes rangeToCidrs' CIDRs: IPv4 ones joined from
+   * kept pieces, no string per CIDR. The text of a row key's range of several CIDRs is kept: the gaps of
+   * big sets (all but a few addresses) recur from rule to rule, some of them hundreds of CIDRs long.
+   */
+  private cidrList(s: AddressSet, d: number): string {
+    const {v4, v6} = s
+    const sep = (this.cidrSeps[d] ??= `"${this.w.comma(d)}"`)
+    const after = (this.prefixSeps[d] ??= PREFIXES.map((p) => p + sep))
+    const parts: string[] = []
+    for (let i = 0; i < v4.length; i += 2) {
+      const start = v4[i]
+      const end = v4[i + 1]
+      if (d !== 1 || start === end) {
+        pushV4CidrPieces(start, end, after, parts)
+        continue
+      }
+      let ends = this.rangeTexts.get(start)
+      let text = ends?.get(end)
+      if (text === undefined) {
+        const one: string[] = []
+        pushV4CidrPieces(start, end, after, one)
+        text = one.join('')
+        if (this.rangeChars < RANGE_CHARS) {
+          if (ends === undefined) this.rangeTexts.set(start, (ends = new Map()))
+          ends.set(end, text)
+          this.rangeChars += text.length
+        }
+      }
+      parts.push(text)
+    }
+    for (let i = 0; i < v6.length; i += 2) for (const c of rangeToCidrs(6, v6[i], v6[i + 1])) parts.push(c, sep)
+    if (parts.length === 0) return '[]'
+    // every CIDR is followed by a separator: the last one closes the list instead
+    const list = parts.join('')
+    return (this.openQuote[d] ??= `${this.w.opening(d)}"`) + list.slice(0, list.length - sep.length) + (this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`)
   }
 }
 
@@ -405,19 +454,31 @@ const OCTETS = Array.from({length: 256}, (_, i) => String(i))
 const OCTETS_DOT = OCTETS.map((o) => `${o}.`)
 const PREFIXES = Array.from({length: 33}, (_, i) => `/${i}`)
 
+const POW2 = Array.from({length: 33}, (_, i) => 2 ** i)
+
 /**
- * Pushes the CIDRs of the IPv4 range start–end, as rangeToCidrs(4, start, end) gives them, with no
- * number printed on the way (tests/report/row-writer.test.ts holds the two equal).
+ * Pushes the CIDRs of the IPv4 range start–end, as rangeToCidrs(4, start, end) gives them, as pieces
+ * (`10.`, `1.`, `2.`, `0`, then `after[24]`: the prefix and what follows it): no string made per CIDR,
+ * no number printed (tests/report/row-writer.test.ts holds them equal).
  */
-export function pushV4Cidrs(start: number, end: number, out: string[]): void {
+export function pushV4CidrPieces(start: number, end: number, after: readonly string[], out: string[]): void {
   let s = start
   while (s <= end) {
     const span = end - s + 1
-    const fits = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span)
+    const fits = span >= POW2[32] ? 32 : 31 - Math.clz32(span)
     const bits = Math.min(s === 0 ? 32 : 31 - Math.clz32(s & -s), fits)
-    out.push(OCTETS_DOT[s >>> 24] + OCTETS_DOT[(s >>> 16) & 255] + OCTETS_DOT[(s >>> 8) & 255] + OCTETS[s & 255] + PREFIXES[32 - bits])
-    s += 2 ** bits
+    out.push(OCTETS_DOT[s >>> 24], OCTETS_DOT[(s >>> 16) & 255], OCTETS_DOT[(s >>> 8) & 255], OCTETS[s & 255], after[32 - bits])
+    s += POW2[bits]
   }
+}
+
+/** The CIDR of the IPv4 range start–end when it is one block, else undefined. */
+export function v4Block(start: number, end: number): string | undefined {
+  const span = end - start + 1
+  if (span === POW2[32]) return start === 0 ? '0.0.0.0/0' : undefined
+  // a power of two, and start a multiple of it
+  if (span < 1 || span > POW2[31] || (span & (span - 1)) !== 0 || start % span !== 0) return undefined
+  return OCTETS_DOT[start >>> 24] + OCTETS_DOT[(start >>> 16) & 255] + OCTETS_DOT[(start >>> 8) & 255] + OCTETS[start & 255] + PREFIXES[32 - (31 - Math.clz32(span))]
 }
 
 /**
