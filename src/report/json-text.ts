@@ -58,11 +58,10 @@ export function writeString(out: TextSink, s: string): void {
 
 /**
  * Writes `key` (text that ends where a string value starts) and JSON.stringify(s), with `keyQuote`
- * (`key` and the opening quote) for a short string written as it is: a piece less. A long one (a
- * rule's text) is JSON.stringify's own: its scan costs less than a test for what to escape.
+ * (`key` and the opening quote) for a string written as it is: a piece less.
  */
 export function writeKeyString(out: TextSink, key: string, keyQuote: string, s: string): void {
-  if (s.length <= 16 && isPlain(s)) {
+  if (isPlain(s)) {
     out.push(keyQuote)
     out.push(s)
     out.push('"')
