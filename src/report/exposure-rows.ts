@@ -377,10 +377,10 @@ class RowWriter {
       }
     }
     const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
-    if (!shared) return out.push(this.cidrList(s, d))
+    if (!shared) return out.push(this.cidrList(s, d, false))
     let text = this.addressTexts.get(s)
     if (text === undefined) {
-      text = this.cidrList(s, d)
+      text = this.cidrList(s, d, true)
       if (s === AddressSet.ANY || this.bigSeen.has(s)) this.addressTexts.set(s, text)
       else this.bigSeen.add(s)
     }
@@ -389,10 +389,10 @@ class RowWriter {
 
   /**
    * The CIDR list of `s` at depth d, as plainStrings writes rangeToCidrs' CIDRs: IPv4 ones joined from
-   * kept pieces, no string per CIDR. The text of a row key's range of several CIDRs is kept: the gaps of
-   * big sets (all but a few addresses) recur from rule to rule, some of them hundreds of CIDRs long.
+   * kept pieces, no string per CIDR. `big`: the text of a range of several CIDRs is kept, the gaps of
+   * big sets (all but a few addresses) recurring from rule to rule, some of them hundreds of CIDRs long.
    */
-  private cidrList(s: AddressSet, d: number): string {
+  private cidrList(s: AddressSet, d: number, big: boolean): string {
     const {v4, v6} = s
     const sep = (this.cidrSeps[d] ??= `"${this.w.comma(d)}"`)
     const after = (this.prefixSeps[d] ??= PREFIXES.map((p) => p + sep))
@@ -400,7 +400,8 @@ class RowWriter {
     for (let i = 0; i < v4.length; i += 2) {
       const start = v4[i]
       const end = v4[i + 1]
-      if (d !== 1 || start === end) {
+      // a block (a subnet, a host) is a CIDR of its own: only the gaps of big sets are worth keeping
+      if (!big || isV4Block(start, end)) {
         pushV4CidrPieces(start, end, after, parts)
         continue
       }
@@ -472,12 +473,18 @@ export function pushV4CidrPieces(start: number, end: number, after: readonly str
   }
 }
 
+/** Whether the IPv4 range start–end is one block: its size a power of two, start a multiple of it. */
+function isV4Block(start: number, end: number): boolean {
+  const span = end - start + 1
+  if (span === POW2[32]) return start === 0
+  return span >= 1 && span <= POW2[31] && (span & (span - 1)) === 0 && start % span === 0
+}
+
 /** The CIDR of the IPv4 range start–end when it is one block, else undefined. */
 export function v4Block(start: number, end: number): string | undefined {
+  if (!isV4Block(start, end)) return undefined
   const span = end - start + 1
-  if (span === POW2[32]) return start === 0 ? '0.0.0.0/0' : undefined
-  // a power of two, and start a multiple of it
-  if (span < 1 || span > POW2[31] || (span & (span - 1)) !== 0 || start % span !== 0) return undefined
+  if (span === POW2[32]) return '0.0.0.0/0'
   return OCTETS_DOT[start >>> 24] + OCTETS_DOT[(start >>> 16) & 255] + OCTETS_DOT[(start >>> 8) & 255] + OCTETS[start & 255] + PREFIXES[32 - (31 - Math.clz32(span))]
 }
 
