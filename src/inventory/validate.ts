@@ -3,8 +3,7 @@
  * schema cannot express (references, duplicate ids, CIDR meaning, zone overlaps, port ranges, dates).
  * Findings are data; nothing here throws on a bad inventory. Messages say how to fix.
  */
-import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
-import addFormats from 'ajv-formats'
+import type {ErrorObject} from 'ajv/dist/2020.js'
 
 import {AddressSet} from '../net/address-set.js'
 import {find} from '../net/intervals.js'
@@ -12,7 +11,8 @@ import {type ParsedCidr, parseCidr} from '../net/ip.js'
 import {editDistance, escapePointer, type FieldPath, type LoadedFile, type LoadedInventory} from './load.js'
 import type {Zone} from './model.js'
 import {readService, resolverFor} from './resolve.js'
-import {COLLECTION_SCHEMAS, ID_PATTERN, inventorySchema} from './schemas.js'
+import {inventoryValidator} from './schema-validator.js'
+import {COLLECTION_SCHEMAS, ID_PATTERN} from './schemas.js'
 
 export type ValidationRule =
   | 'schema'
@@ -60,20 +60,9 @@ export const VALIDATION_RULES: Record<ValidationRule, string> = {
   'temporary-without-review': 'A temporary access point has a review_by date, so that it expires.',
 }
 
-let compiled: ValidateFunction | undefined
-
-function schemaValidator(): ValidateFunction {
-  if (compiled) return compiled
-  const ajv = new Ajv2020({allErrors: true, strict: true, allowUnionTypes: true, verbose: true})
-  addFormats.default(ajv, ['date'])
-  for (const schema of Object.values(COLLECTION_SCHEMAS)) ajv.addSchema(schema)
-  compiled = ajv.compile(inventorySchema)
-  return compiled
-}
-
 export function validateInventory(loaded: LoadedInventory, options: ValidateOptions = {}): ValidationIssue[] {
   const issues: ValidationIssue[] = []
-  const validate = schemaValidator()
+  const validate = inventoryValidator()
   for (const f of loaded.files) {
     if (validate(f.data)) continue
     for (const e of validate.errors ?? []) {

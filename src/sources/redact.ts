@@ -40,6 +40,11 @@ const KEYWORD_VALUE = new RegExp(
   'gi',
 )
 
+// Other secret words glued to letters or digits (`clientsecret=`, `accesstoken:`, `9secret=` in a
+// comment) are secrets when a value is assigned to them; followed by a blank they are as often prose
+// (`FortiToken MFA`). `key` is left out: glued, it names other things (`hotkey`, `monkey`).
+const GLUED_ASSIGNED = new RegExp(String.raw`${B}([A-Za-z0-9]+(?:secret|token|passphrase))${E}("?[ \t]*[=:][ \t]*)${REST}`, 'gi')
+
 // `key X`: Cisco keyrings, tacacs/radius `key 7 X`, `crypto isakmp key X address …`, FortiOS `set key X`,
 // Junos `key 0 { secret … }`; unless the word after `key` names something else (`crypto key generate rsa`).
 const KEY_VALUE = new RegExp(String.raw`${B}(key)([ \t]*[=:][ \t]*|[ \t]+)((?:\d{1,2}[ \t]+)?)(${WORD})`, 'gi')
@@ -279,6 +284,7 @@ export function redactEveryPattern(line: string): string {
   out = out.replace(KEYWORD_VALUE, (m, kw: string, sep: string, value: string) =>
     value === REDACTED || value.startsWith(`${REDACTED}`) ? m : `${kw}${sep}${REDACTED}`,
   )
+  out = out.replace(GLUED_ASSIGNED, (m, kw: string, sep: string, value: string) => (value.startsWith(REDACTED) ? m : `${kw}${sep}${REDACTED}`))
   out = out.replace(KEY_VALUE, (m, kw: string, sep: string, level: string, value: string) =>
     KEY_WORDS_NOT_SECRET.has(value.toLowerCase()) || value.startsWith(REDACTED) ? m : `${kw}${sep}${level}${REDACTED}`,
   )

@@ -52,6 +52,12 @@ const FORMS: Array<[string, string]> = [
   ['ASA snmp-server host poll', 'snmp-server host inside 10.1.1.1 poll §'],
   ['Pulumi plaintext', '"plaintext": "\\"§\\""'],
   ['keyword then qualifiers', '{kw} {q} §'],
+  // a secret word glued to letters or digits (session 6: `9secret=` and `clientsecret` came out whole)
+  ['glued to a digit', '-A INPUT -m comment --comment "9secret=§" -j ACCEPT'],
+  ['OAuth clientsecret', 'clientsecret = {q} §'],
+  ['glued token', 'mytoken=§'],
+  ['glued token, JSON-ish', 'accessToken: §'],
+  ['glued passphrase', 'wifipassphrase: §'],
 ]
 
 const KEYWORDS = ['password', 'secret', 'pre-shared-key', 'key-string', 'community', 'psksecret']
