@@ -91,6 +91,7 @@ class RowWriter {
   private headInQuote = false
   // the text of the last value of a key, for the next exposure's equal one
   private readonly lastValues = new Map<string, {value: object; text: string}>()
+  private readonly lastDoubts: {list: readonly Doubt[]; text: string} = {list: [], text: ''}
   private readonly lastSides: Partial<Record<'ingress' | 'egress', {interfaces: readonly unknown[]; zones: readonly unknown[]; inventory: readonly unknown[]; text: string}>> = {}
   private readonly close: string
 
@@ -278,8 +279,22 @@ class RowWriter {
     return true
   }
 
-  /** The doubts as exposureRows copies them: code, effect, detail, line, and file when set. */
+  /**
+   * The doubts as exposureRows copies them: code, effect, detail, line, and file when set. The text is
+   * kept while the next exposures hold the same doubts (the rows of one rule share them: Azure's
+   * default rules).
+   */
   private doubts(out: TextSink, doubts: Doubt[]): void {
+    const last = this.lastDoubts
+    if (last.text && last.list.length === doubts.length && last.list.every((d, i) => d === doubts[i])) return out.push(last.text)
+    const o = new TextBuffer()
+    this.writeDoubts(o, doubts)
+    last.list = [...doubts]
+    last.text = o.take()
+    out.push(last.text)
+  }
+
+  private writeDoubts(out: TextSink, doubts: Doubt[]): void {
     const w = this.w
     out.push(w.key(0, 'doubts', false))
     for (let i = 0; i < doubts.length; i++) {

@@ -89,6 +89,7 @@ describe('the row writer writes what JSON.stringify writes', () => {
     if (rnd() < 0.3) d.file = hostile()
     return d
   }
+  const sharedDoubts = [doubt(), doubt()]
   const attachment = () => ({interfaces: strings(), zones: strings()})
   const shared = attachment()
 
@@ -125,7 +126,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
     set('fromSets', strings)
     set('toSets', strings)
     set('notes', strings)
-    set('doubts', () => Array.from({length: int(3)}, doubt))
+    // the same doubts in neighbours (the writer keeps their text), or an equal list of them
+    set('doubts', () => (rnd() < 0.3 ? sharedDoubts : rnd() < 0.5 ? [...sharedDoubts] : Array.from({length: int(3)}, doubt)))
     set('via', strings)
     set('ingress', () => (rnd() < 0.3 ? shared : attachment()))
     set('egress', () => (rnd() < 0.3 ? shared : attachment()))
