@@ -281,12 +281,12 @@ class RowWriter {
 
   /**
    * The doubts as exposureRows copies them: code, effect, detail, line, and file when set. The text is
-   * kept while the next exposures hold the same doubts (the rows of one rule share them: Azure's
+   * kept while the next exposures hold the same doubts, or equal ones (the rows of one rule: Azure's
    * default rules).
    */
   private doubts(out: TextSink, doubts: Doubt[]): void {
     const last = this.lastDoubts
-    if (last.text && last.list.length === doubts.length && last.list.every((d, i) => d === doubts[i])) return out.push(last.text)
+    if (last.text && last.list.length === doubts.length && last.list.every((d, i) => sameDoubt(d, doubts[i]))) return out.push(last.text)
     const o = new TextBuffer()
     this.writeDoubts(o, doubts)
     last.list = [...doubts]
@@ -443,6 +443,13 @@ class RowWriter {
 }
 
 const NONE: readonly string[] = []
+
+/** The same doubt, or one whose fields the row copies are the same strings and numbers (so the same text). */
+function sameDoubt(a: Doubt, b: Doubt): boolean {
+  if (a === b) return true
+  const same = (x: unknown, y: unknown) => x === y && (typeof x === 'string' || typeof x === 'number' || x === undefined)
+  return same(a.code, b.code) && same(a.effect, b.effect) && same(a.detail, b.detail) && same(a.line, b.line) && same(a.file, b.file)
+}
 
 /** Two lists of the same strings (a list holding anything else is never the same: its text is made again). */
 function sameStrings(a: readonly unknown[], b: readonly unknown[]): boolean {

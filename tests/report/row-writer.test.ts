@@ -126,8 +126,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
     set('fromSets', strings)
     set('toSets', strings)
     set('notes', strings)
-    // the same doubts in neighbours (the writer keeps their text), or an equal list of them
-    set('doubts', () => (rnd() < 0.3 ? sharedDoubts : rnd() < 0.5 ? [...sharedDoubts] : Array.from({length: int(3)}, doubt)))
+    // the same doubts in neighbours (the writer keeps their text), a list of them, or equal copies
+    set('doubts', () => pick([sharedDoubts, [...sharedDoubts], sharedDoubts.map((d) => ({...d})), sharedDoubts.map((d) => ({...d, [pick(['detail', 'line', 'file'])]: pick([hostile(), 7])})), Array.from({length: int(3)}, doubt)]))
     set('via', strings)
     set('ingress', () => (rnd() < 0.3 ? shared : attachment()))
     set('egress', () => (rnd() < 0.3 ? shared : attachment()))
