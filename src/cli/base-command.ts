@@ -64,27 +64,20 @@ export abstract class BaseCommand extends Command {
 
   /**
    * Print or write a rendered report, whole or as chunks (written as they come, so a big report is
-   * never one string). Under --json oclif prints the returned object instead.
+   * never one string), then the gate's verdict: with `failReason`, exit 1 and the reason as the last
+   * line on stderr, so a CI log says why the step failed. The exit code is set before the first byte:
+   * a reader that closes the pipe early (`| head`) still gets the verdict. Never this.exit(1): under
+   * --json oclif prints the returned object instead, and must still print it.
    */
-  protected async emit(content: string | Iterable<string>, output: string | undefined, protectedDirs: string[] = []): Promise<void> {
-    if (this.jsonEnabled()) return
-    const body = typeof content === 'string' ? (content.endsWith('\n') ? content : `${content}\n`) : endWithNewline(content)
-    if (output) {
-      await writeAtomic(output, body, protectedDirs)
-      return
+  protected async emit(content: string | Iterable<string>, output: string | undefined, protectedDirs: string[] = [], failReason?: string): Promise<void> {
+    if (failReason) process.exitCode = 1
+    if (!this.jsonEnabled()) {
+      const body = typeof content === 'string' ? (content.endsWith('\n') ? content : `${content}\n`) : endWithNewline(content)
+      if (output) await writeAtomic(output, body, protectedDirs)
+      else if (typeof body === 'string') process.stdout.write(body)
+      else await writeChunks(process.stdout, body)
     }
-    if (typeof body === 'string') process.stdout.write(body)
-    else await writeChunks(process.stdout, body)
-  }
-
-  /**
-   * Exit 1 (findings over the threshold), with the reason as the last line on stderr, so a CI log
-   * says why the step failed. Never this.exit(1): under --json oclif must still print the report.
-   */
-  protected failWith(reason: string | undefined): void {
-    if (!reason) return
-    process.exitCode = 1
-    process.stderr.write(`exit 1: ${reason}\n`)
+    if (failReason) process.stderr.write(`exit 1: ${failReason}\n`)
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {

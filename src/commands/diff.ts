@@ -79,9 +79,7 @@ export default class Diff extends BaseCommand {
       linkBase: flags['link-base'],
       output: flags.output,
     })
-    await this.emit(rendered, flags.output, [loaded.dir])
-    // findings are exit 1 via exitCode, never this.exit(1): under --json oclif must still print the report
-    this.failWith(failReason(report, flags['fail-on'] as Severity | 'none'))
+    await this.emit(rendered, flags.output, [loaded.dir], failReason(report, flags['fail-on'] as Severity | 'none'))
     return report
   }
 }

@@ -84,9 +84,9 @@ export default class Prepare extends BaseCommand {
       linkBase: flags['link-base'],
       output: flags.output,
     })
-    await this.emit(rendered, flags.output, [loaded.dir])
     const failUnder = flags['fail-under'] ?? policy.scoring.fail_under
-    this.failWith(gate.fails ? (preparationFailReason(report, failUnder, flags['fail-on'] as never) ?? gate.reasons.join('; ')) : undefined)
+    const reason = gate.fails ? (preparationFailReason(report, failUnder, flags['fail-on'] as never) ?? gate.reasons.join('; ')) : undefined
+    await this.emit(rendered, flags.output, [loaded.dir], reason)
     return report
   }
 }

@@ -45,10 +45,9 @@ export default class Traffic extends BaseCommand {
       maxLogBytes: flags['max-log-bytes'],
     })
     const rendered = await renderAs(TRAFFIC_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
-    await this.emit(rendered, flags.output, [flags.inventory])
     const failOn = flags['fail-on'] as keyof typeof RANK | 'none'
     const failing = failOn === 'none' ? 0 : report.findings.filter((f) => RANK[f.severity] <= RANK[failOn]).length
-    if (failing) this.failWith(`${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})`)
+    await this.emit(rendered, flags.output, [flags.inventory], failing ? `${failing} finding${failing === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})` : undefined)
     return report
   }
 }

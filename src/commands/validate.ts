@@ -34,12 +34,8 @@ export default class Validate extends BaseCommand {
     const loaded = await loadInventory(flags.inventory)
     const report = validateReport(validateInventory(loaded, {asOf}), loaded.files.map((f) => f.file))
     const rendered = await renderAs(VALIDATE_RENDERERS, flags.format, report, this.renderOptions(flags['no-color']))
-    await this.emit(rendered, flags.output, [loaded.dir])
-    // findings are exit 1, never this.exit(1): under --json oclif must still print the report
-    if (!report.valid) {
-      const n = report.errors.filter((e) => e.severity === 'error').length
-      this.failWith(`the inventory does not validate (${n} error${n === 1 ? '' : 's'})`)
-    }
+    const n = report.errors.filter((e) => e.severity === 'error').length
+    await this.emit(rendered, flags.output, [loaded.dir], report.valid ? undefined : `the inventory does not validate (${n} error${n === 1 ? '' : 's'})`)
     return report
   }
 }

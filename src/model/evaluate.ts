@@ -31,7 +31,8 @@ export interface EvalRule<M> {
 
 export interface EvalChain<M> {
   name: string
-  rules: Array<EvalRule<M>>
+  /** Read once per walk of the chain, in order: a parser may make them as the walk goes (a generator). */
+  rules: Iterable<EvalRule<M>>
   /** Base chains have a policy; user chains return to their caller when they run out. */
   policy?: 'allow' | 'deny'
   /** Metadata for exposures that come from an allow policy. */

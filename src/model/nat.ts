@@ -95,8 +95,13 @@ export function forwardingFilter(f: Exposure): boolean {
  * Replace the NAT exposures by their compositions with the filter rules that pass them (in the order
  * the vendor gives), and the NATs nothing passes by `nat-dead` doubts. Other exposures are kept as they
  * are, except filter rules bound to one NAT (`translated` set), which the composition replaces.
+ *
+ * `mayMeet`: the exposures among which every filter rule that can meet a NAT is (in their order in
+ * `exposures`), when the parser knew its NATs' destinations as it made its filters; default all of them.
+ * A big rule base has a few NATs among many filters: each filter is then looked at once, while it is
+ * made, not again here.
  */
-export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: Exposure[]; doubts: NatDoubt[]; nats: Exposure[]} {
+export function composeNat(exposures: Exposure[], order: NatOrder, mayMeet: readonly Exposure[] = exposures): {exposures: Exposure[]; doubts: NatDoubt[]; nats: Exposure[]} {
   const isNat = order.isNat ?? ((e: Exposure) => e.kind === 'nat-forward')
   const nats = exposures.filter(isNat)
   if (!nats.length) return {exposures, doubts: [], nats}
@@ -106,7 +111,7 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
   // a filter rule meets a NAT only where its destination meets the NAT's (translated or public): the
   // others are not indexed (a big rule base has a few NATs among many filters)
   const near = AddressSet.unionAll(nats.map((n) => (n.translated?.to ?? n.to).union(n.to)))
-  for (const e of exposures) if (!isNat(e) && e.kind === 'filter') (order.wide?.(e) ? wide.push(e) : e.to.overlaps(near) && filters.add(e))
+  for (const e of mayMeet) if (!isNat(e) && e.kind === 'filter') (order.wide?.(e) ? wide.push(e) : e.to.overlaps(near) && filters.add(e))
   const out: Exposure[] = []
   const doubts: NatDoubt[] = []
   const dead = new Set<string>()

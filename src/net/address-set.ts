@@ -5,6 +5,11 @@ import {type Family, IPV4_MAX, parseCidr, parseIp, parseIpv4Range, rangeToCidrs,
 const NO_V4: readonly number[] = []
 const NO_V6: readonly bigint[] = []
 
+// parseIpv4Range's sets of a /16 or shorter prefix, by network and prefix length; bounded, so a
+// long-lived process that reads many files keeps a few thousand at most
+const SHORT_PREFIXES = new Map<number, AddressSet>()
+const MAX_SHORT_PREFIXES = 4096
+
 // toCidrs, computed once per set (shared sets such as ANY are printed over and over); outside the
 // object, so two equal sets stay structurally equal whichever was printed
 const CIDRS = new WeakMap<AddressSet, string[]>()
@@ -84,7 +89,16 @@ export class AddressSet {
     // host bits masked, as parseCidr does
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
     const start = (addr & mask) >>> 0
-    return new AddressSet([start, (start | ~mask) >>> 0], NO_V6)
+    if (prefix > 16) return parsedRange(start, (start | ~mask) >>> 0)
+    // a short prefix (`-s 172.16.0.0/12`) is written again and again in a big rule base: one shared set
+    // per network (sets are immutable), up to SHORT_PREFIXES of them
+    const key = (start >>> 16) * 32 + prefix
+    let set = SHORT_PREFIXES.get(key)
+    if (set === undefined) {
+      set = parsedRange(start, (start | ~mask) >>> 0)
+      if (SHORT_PREFIXES.size < MAX_SHORT_PREFIXES) SHORT_PREFIXES.set(key, set)
+    }
+    return set
   }
 
   /** Like parse, but throws a plain Error naming the text; for inputs already validated. */
@@ -236,4 +250,14 @@ export class AddressSet {
     if (this.isEmpty()) return '(none)'
     return this.toCidrs().join(', ')
   }
+}
+
+/**
+ * One IPv4 range read from a config: an AddressSet made as an object literal, not by `new`. A big rule
+ * base keeps every such set for the whole run, and V8 allocates a literal whose earlier copies survived
+ * straight in the old generation (allocation-site pretenuring, which class instances do not get): the
+ * scavenger then does not copy each set twice. Same fields, same prototype, immutable as any other.
+ */
+function parsedRange(start: number, end: number): AddressSet {
+  return {__proto__: AddressSet.prototype, v4: [start, end], v6: NO_V6} as unknown as AddressSet
 }

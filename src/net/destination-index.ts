@@ -100,6 +100,8 @@ export class DestinationIndex<T> {
     if (this.wide.length === this.all.length) return this.all
     const v4 = to.v4
     if (v4.length === 0) return this.wideItems
+    // one range within one /24 (a query for a host, nearly every rule of a big rule base): its bucket
+    if (v4.length === 2 && this.by16.size === 0 && this.wide.length === 0 && v4[0] >>> 8 === v4[1] >>> 8) return this.by24.get(v4[0] >>> 8)?.items ?? this.wideItems
     const found: Array<Bucket<T>> = []
     if (blocks(v4, 8) <= QUERY_24) {
       bucketsOf(this.by24, v4, 8, found)

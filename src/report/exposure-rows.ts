@@ -22,6 +22,9 @@ import {jsonString, JsonWriter, omitted, resolved, TextBuffer, type TextSink, wr
  */
 const SHARED_BOUNDS = 8
 
+/** Code units of range texts kept (cidrList): 16 M, about 8 % of the biggest generated report's text. */
+const RANGE_CHARS = 1 << 24
+
 /** `"tcp",`: two rows of one exposure differ first in their protocol, so this orders them as their JSON. */
 const PROTOCOL_KEY: string[] = []
 const protocolKey = (p: number) => (PROTOCOL_KEY[p] ??= `${JSON.stringify(protocolName(p))},`)
@@ -59,6 +62,12 @@ class RowWriter {
   // shared by many rules: a port list of one range (one service), an address group, ANY, the protocols left out
   private readonly portTexts = new Map<number, string>()
   private readonly addressTexts = new Map<AddressSet, string>()
+  private readonly bigSeen = new WeakSet<AddressSet>()
+  private readonly cidrSeps: string[] = []
+  private readonly prefixSeps: string[][] = []
+  // the text of a range of several CIDRs by its bounds, up to RANGE_CHARS code units in all
+  private readonly rangeTexts = new Map<number, Map<number, string>>()
+  private rangeChars = 0
   private readonly exceptTexts = new Map<ProtocolSet, string>()
   private readonly protocolTexts: string[] = []
   private readonly openQuote: string[] = []
@@ -80,9 +89,9 @@ class RowWriter {
   private readonly toQuote: string
   /** The head of the current exposure's rows ends inside the quotes of `to`'s one CIDR. */
   private headInQuote = false
-  private readonly cidrs: string[] = []
   // the text of the last value of a key, for the next exposure's equal one
   private readonly lastValues = new Map<string, {value: object; text: string}>()
+  private readonly lastDoubts: {list: readonly Doubt[]; text: string} = {list: [], text: ''}
   private readonly lastSides: Partial<Record<'ingress' | 'egress', {interfaces: readonly unknown[]; zones: readonly unknown[]; inventory: readonly unknown[]; text: string}>> = {}
   private readonly close: string
 
@@ -190,11 +199,7 @@ class RowWriter {
   /** The CIDR of a set that is one IPv4 block, else undefined. */
   private oneCidr(s: AddressSet): string | undefined {
     const {v4, v6} = s
-    if (v6.length !== 0 || v4.length !== 2) return undefined
-    const cidrs = this.cidrs
-    cidrs.length = 0
-    pushV4Cidrs(v4[0], v4[1], cidrs)
-    return cidrs.length === 1 ? cidrs[0] : undefined
+    return v6.length === 0 && v4.length === 2 ? v4Block(v4[0], v4[1]) : undefined
   }
 
   /** line and rule, after protocol and ports. */
@@ -274,8 +279,22 @@ class RowWriter {
     return true
   }
 
-  /** The doubts as exposureRows copies them: code, effect, detail, line, and file when set. */
+  /**
+   * The doubts as exposureRows copies them: code, effect, detail, line, and file when set. The text is
+   * kept while the next exposures hold the same doubts, or equal ones (the rows of one rule: Azure's
+   * default rules).
+   */
   private doubts(out: TextSink, doubts: Doubt[]): void {
+    const last = this.lastDoubts
+    if (last.text && last.list.length === doubts.length && last.list.every((d, i) => sameDoubt(d, doubts[i]))) return out.push(last.text)
+    const o = new TextBuffer()
+    this.writeDoubts(o, doubts)
+    last.list = [...doubts]
+    last.text = o.take()
+    out.push(last.text)
+  }
+
+  private writeDoubts(out: TextSink, doubts: Doubt[]): void {
     const w = this.w
     out.push(w.key(0, 'doubts', false))
     for (let i = 0; i < doubts.length; i++) {
@@ -355,29 +374,82 @@ class RowWriter {
     return text
   }
 
-  /** Writes the CIDRs of `s` at depth d (a row key's value unless said): the text of ANY and big sets is kept. */
+  /**
+   * Writes the CIDRs of `s` at depth d (a row key's value unless said): the text of ANY is kept, and
+   * that of a big set met a second time (an address group shared by many rules; most big sets are a
+   * rule's own, and keeping each would hold their text alive to the end).
+   */
   private addresses(out: TextSink, s: AddressSet, d = 1): void {
     const {v4, v6} = s
-    const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
-    let text = shared ? this.addressTexts.get(s) : undefined
-    if (text !== undefined) return out.push(text)
-    const cidrs: string[] = []
-    for (let i = 0; i < v4.length; i += 2) pushV4Cidrs(v4[i], v4[i + 1], cidrs)
-    for (let i = 0; i < v6.length; i += 2) for (const c of rangeToCidrs(6, v6[i], v6[i + 1])) cidrs.push(c)
-    if (!shared && cidrs.length === 1) {
-      // most rules' own sets: one CIDR, between pieces kept for every row
-      out.push((this.openQuote[d] ??= `${this.w.opening(d)}"`))
-      out.push(cidrs[0])
-      out.push((this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
-      return
+    if (v6.length === 0 && v4.length === 2) {
+      const cidr = v4Block(v4[0], v4[1])
+      if (cidr !== undefined) {
+        // most rules' own sets: one CIDR, between pieces kept for every row
+        out.push((this.openQuote[d] ??= `${this.w.opening(d)}"`))
+        out.push(cidr)
+        out.push((this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`))
+        return
+      }
     }
-    text = this.w.plainStrings(cidrs, d)
-    if (shared) this.addressTexts.set(s, text)
+    const shared = d === 1 && (s === AddressSet.ANY || v4.length + v6.length > SHARED_BOUNDS)
+    if (!shared) return out.push(this.cidrList(s, d, false))
+    let text = this.addressTexts.get(s)
+    if (text === undefined) {
+      text = this.cidrList(s, d, true)
+      if (s === AddressSet.ANY || this.bigSeen.has(s)) this.addressTexts.set(s, text)
+      else this.bigSeen.add(s)
+    }
     out.push(text)
+  }
+
+  /**
+   * The CIDR list of `s` at depth d, as plainStrings writes rangeToCidrs' CIDRs: IPv4 ones joined from
+   * kept pieces, no string per CIDR. `big`: the text of a range of several CIDRs is kept, the gaps of
+   * big sets (all but a few addresses) recurring from rule to rule, some of them hundreds of CIDRs long.
+   */
+  private cidrList(s: AddressSet, d: number, big: boolean): string {
+    const {v4, v6} = s
+    const sep = (this.cidrSeps[d] ??= `"${this.w.comma(d)}"`)
+    const after = (this.prefixSeps[d] ??= PREFIXES.map((p) => p + sep))
+    const parts: string[] = []
+    for (let i = 0; i < v4.length; i += 2) {
+      const start = v4[i]
+      const end = v4[i + 1]
+      // a block (a subnet, a host) is a CIDR of its own: only the gaps of big sets are worth keeping
+      if (!big || isV4Block(start, end)) {
+        pushV4CidrPieces(start, end, after, parts)
+        continue
+      }
+      let ends = this.rangeTexts.get(start)
+      let text = ends?.get(end)
+      if (text === undefined) {
+        const one: string[] = []
+        pushV4CidrPieces(start, end, after, one)
+        text = one.join('')
+        if (this.rangeChars < RANGE_CHARS) {
+          if (ends === undefined) this.rangeTexts.set(start, (ends = new Map()))
+          ends.set(end, text)
+          this.rangeChars += text.length
+        }
+      }
+      parts.push(text)
+    }
+    for (let i = 0; i < v6.length; i += 2) for (const c of rangeToCidrs(6, v6[i], v6[i + 1])) parts.push(c, sep)
+    if (parts.length === 0) return '[]'
+    // every CIDR is followed by a separator: the last one closes the list instead
+    const list = parts.join('')
+    return (this.openQuote[d] ??= `${this.w.opening(d)}"`) + list.slice(0, list.length - sep.length) + (this.closeQuote[d] ??= `"${this.w.arrayClose(d)}`)
   }
 }
 
 const NONE: readonly string[] = []
+
+/** The same doubt, or one whose fields the row copies are the same strings and numbers (so the same text). */
+function sameDoubt(a: Doubt, b: Doubt): boolean {
+  if (a === b) return true
+  const same = (x: unknown, y: unknown) => x === y && (typeof x === 'string' || typeof x === 'number' || x === undefined)
+  return same(a.code, b.code) && same(a.effect, b.effect) && same(a.detail, b.detail) && same(a.line, b.line) && same(a.file, b.file)
+}
 
 /** Two lists of the same strings (a list holding anything else is never the same: its text is made again). */
 function sameStrings(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -405,19 +477,37 @@ const OCTETS = Array.from({length: 256}, (_, i) => String(i))
 const OCTETS_DOT = OCTETS.map((o) => `${o}.`)
 const PREFIXES = Array.from({length: 33}, (_, i) => `/${i}`)
 
+const POW2 = Array.from({length: 33}, (_, i) => 2 ** i)
+
 /**
- * Pushes the CIDRs of the IPv4 range start–end, as rangeToCidrs(4, start, end) gives them, with no
- * number printed on the way (tests/report/row-writer.test.ts holds the two equal).
+ * Pushes the CIDRs of the IPv4 range start–end, as rangeToCidrs(4, start, end) gives them, as pieces
+ * (`10.`, `1.`, `2.`, `0`, then `after[24]`: the prefix and what follows it): no string made per CIDR,
+ * no number printed (tests/report/row-writer.test.ts holds them equal).
  */
-export function pushV4Cidrs(start: number, end: number, out: string[]): void {
+export function pushV4CidrPieces(start: number, end: number, after: readonly string[], out: string[]): void {
   let s = start
   while (s <= end) {
     const span = end - s + 1
-    const fits = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span)
+    const fits = span >= POW2[32] ? 32 : 31 - Math.clz32(span)
     const bits = Math.min(s === 0 ? 32 : 31 - Math.clz32(s & -s), fits)
-    out.push(OCTETS_DOT[s >>> 24] + OCTETS_DOT[(s >>> 16) & 255] + OCTETS_DOT[(s >>> 8) & 255] + OCTETS[s & 255] + PREFIXES[32 - bits])
-    s += 2 ** bits
+    out.push(OCTETS_DOT[s >>> 24], OCTETS_DOT[(s >>> 16) & 255], OCTETS_DOT[(s >>> 8) & 255], OCTETS[s & 255], after[32 - bits])
+    s += POW2[bits]
   }
+}
+
+/** Whether the IPv4 range start–end is one block: its size a power of two, start a multiple of it. */
+function isV4Block(start: number, end: number): boolean {
+  const span = end - start + 1
+  if (span === POW2[32]) return start === 0
+  return span >= 1 && span <= POW2[31] && (span & (span - 1)) === 0 && start % span === 0
+}
+
+/** The CIDR of the IPv4 range start–end when it is one block, else undefined. */
+export function v4Block(start: number, end: number): string | undefined {
+  if (!isV4Block(start, end)) return undefined
+  const span = end - start + 1
+  if (span === POW2[32]) return '0.0.0.0/0'
+  return OCTETS_DOT[start >>> 24] + OCTETS_DOT[(start >>> 16) & 255] + OCTETS_DOT[(start >>> 8) & 255] + OCTETS[start & 255] + PREFIXES[32 - (31 - Math.clz32(span))]
 }
 
 /**
@@ -451,15 +541,16 @@ export function exposureRowArray(exposures: readonly Exposure[], omitFile: strin
   function byPlace(a: number, b: number): number {
     return byCodeUnit(files[a], files[b]) || lines[a] - lines[b] || byCodeUnit(rules[a], rules[b])
   }
-  if (!inOrder) order.sort(byPlace)
+  if (!inOrder) sortByPlace(order, files, lines, rules, byPlace)
   const rowE: Exposure[] = []
   const rowP: number[] = []
   const ties = new Ties(omitFile, zonesOf)
   let run = 0
   for (let k = 0; k < n; k++) {
     const x = order[k]
-    // rows of exposures k - 1 and k tie on the place: sorted by the rest once the run ends
-    if (k && byPlace(order[k - 1], x) !== 0) {
+    const y = k ? order[k - 1] : x
+    // rows of exposures k - 1 and k tie on the place (byPlace is 0): sorted by the rest once the run ends
+    if (files[x] !== files[y] || lines[x] - lines[y] || rules[x] !== rules[y]) {
       if (rowE.length - run > 1) ties.sort(rowE, rowP, run, rowE.length)
       run = rowE.length
     }
@@ -484,6 +575,80 @@ export function exposureRowArray(exposures: readonly Exposure[], omitFile: strin
     const e = rowE[i]
     w.row(e, rowP[i], out, rowE[i - 1] !== e && rowE[i + 1] !== e)
   })
+}
+
+/** Below this many exposures and when a line is not a whole number below 2^32, the order is one comparison sort. */
+const INDEX_BITS = 21
+const INDEX_SPAN = 2 ** INDEX_BITS
+
+/**
+ * Sorts `order` (0 … n-1) as a stable sort by `byPlace` (file, line, rule) does, without ~n·log n
+ * calls to it: a counting sort by line (or a native sort of the numbers line·2^21 + position when
+ * lines are far more than exposures), a stable bucketing by file when there are several, then each
+ * run of one file and line sorted by rule.
+ */
+function sortByPlace(order: number[], files: string[], lines: number[], rules: string[], byPlace: (a: number, b: number) => number): void {
+  const n = order.length
+  let wholeLines = n < INDEX_SPAN
+  let maxLine = 0
+  for (let i = 0; wholeLines && i < n; i++) {
+    const l = lines[i]
+    wholeLines = Number.isInteger(l) && l >= 0 && l < 2 ** 32
+    if (l > maxLine) maxLine = l
+  }
+  if (!wholeLines) {
+    order.sort(byPlace)
+    return
+  }
+  if (maxLine <= 4 * n + 1024) {
+    // a counting sort: lines are about as many as exposures
+    const starts = new Int32Array(maxLine + 2)
+    for (let i = 0; i < n; i++) starts[lines[i] + 1]++
+    for (let l = 1; l <= maxLine + 1; l++) starts[l] += starts[l - 1]
+    for (let i = 0; i < n; i++) order[starts[lines[i]]++] = i
+  } else {
+    const keys = new Float64Array(n)
+    // exact: below 2^53
+    for (let i = 0; i < n; i++) keys[i] = lines[i] * INDEX_SPAN + i
+    keys.sort()
+    for (let k = 0; k < n; k++) order[k] = keys[k] - Math.floor(keys[k] / INDEX_SPAN) * INDEX_SPAN
+  }
+  byFile(order, files)
+  // runs of one file and line: by rule (Array.prototype.sort is stable: equal rules keep their positions)
+  const byRule = (a: number, b: number) => byCodeUnit(rules[a], rules[b])
+  for (let start = 0; start < n; ) {
+    const first = order[start]
+    let end = start + 1
+    let oneRule = true
+    while (end < n && lines[order[end]] === lines[first] && files[order[end]] === files[first]) {
+      oneRule &&= rules[order[end]] === rules[first]
+      end++
+    }
+    if (!oneRule) {
+      const run = order.slice(start, end).sort(byRule)
+      for (let k = start; k < end; k++) order[k] = run[k - start]
+    }
+    start = end
+  }
+}
+
+/** Groups `order` by file in code-unit order of the files, keeping the order within each (a no-op for one file). */
+function byFile(order: number[], files: string[]): void {
+  const n = order.length
+  let one = true
+  for (let i = 1; one && i < n; i++) one = files[i] === files[0]
+  if (one) return
+  const names = [...new Set(files)].sort(byCodeUnit)
+  const rank = new Map(names.map((f, r) => [f, r]))
+  const starts = new Array<number>(names.length + 1).fill(0)
+  for (let i = 0; i < n; i++) starts[rank.get(files[i])! + 1]++
+  for (let r = 1; r <= names.length; r++) starts[r] += starts[r - 1]
+  const sorted = new Array<number>(n)
+  for (let k = 0; k < n; k++) {
+    const x = order[k]
+    sorted[starts[rank.get(files[x])!]++] = x
+  }
+  for (let k = 0; k < n; k++) order[k] = sorted[k]
 }
 
 /** Orders rows of one file, line and rule as compareExposures does: by their compact JSON. */

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -41,4 +41,18 @@ describe('a reader that closes the pipe early (`| head`)', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
   }, 60_000)
+
+  it('keeps the gate: diff with findings over the threshold still exits 1 (built CLI)', async () => {
+    // the example inventory (4 high findings) with a gateway config big enough that the JSON report
+    // outgrows the pipe: the reader stops after 100 bytes, long before the verdict would be printed
+    const inv = join(mkdtempSync(join(tmpdir(), 'irm-pipe-')), 'inventory')
+    cpSync(join(ROOT, 'inventory'), inv, {recursive: true})
+    const config = join(inv, 'live/gw-lyon.iptables')
+    const extra = Array.from({length: 3000}, (_, i) => `-A FORWARD -s 10.99.20.0/24 -d 172.16.20.${1 + (i % 250)}/32 -i eth2 -p tcp -m tcp --dport ${2000 + i} -j ACCEPT`)
+    writeFileSync(config, readFileSync(config, 'utf8').replace('-A FORWARD -j LOG_DROP', [...extra, '-A FORWARD -j LOG_DROP'].join('\n')))
+    const r = await runClosedEarly(['diff', '-i', inv, '--format', 'json', '--jobs', '1'], 100)
+    expect(r.read.startsWith('{')).toBe(true)
+    expect(r.code).toBe(1)
+    expect(r.stderr).not.toContain('internal error')
+  }, 120_000)
 })

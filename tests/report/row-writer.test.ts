@@ -11,7 +11,7 @@ import type {Exposure} from '../../src/model/exposure.js'
 import {AddressSet} from '../../src/net/address-set.js'
 import {rangeToCidrs} from '../../src/net/ip.js'
 import {PortSet, ProtocolSet} from '../../src/net/number-set.js'
-import {exposureRowArray, pushV4Cidrs} from '../../src/report/exposure-rows.js'
+import {exposureRowArray, pushV4CidrPieces, v4Block} from '../../src/report/exposure-rows.js'
 import {jsonChunks} from '../../src/report/json-stream.js'
 import {jsonText, TextBuffer} from '../../src/report/json-text.js'
 import {renderJson} from '../../src/report/json.js'
@@ -60,11 +60,14 @@ describe('the row writer writes what JSON.stringify writes', () => {
   }
   const addresses = (): AddressSet => {
     const r = rnd()
+    // address groups many rules share (the writer keeps the text of a big one met again)
+    if (r < 0.05) return pick(groups)
     if (r < 0.1) return AddressSet.ANY
     if (r < 0.15) return AddressSet.EMPTY
     if (r < 0.2) return AddressSet.ANY6
     return AddressSet.fromRanges(Array.from({length: 1 + int(rnd() < 0.2 ? 12 : 2)}, v4), rnd() < 0.3 ? Array.from({length: 1 + int(3)}, v6) : [])
   }
+  const groups = Array.from({length: 2}, () => AddressSet.fromRanges(Array.from({length: 8}, v4), [v6()]))
   const ports = (): PortSet => {
     if (rnd() < 0.3) return PortSet.ALL
     return PortSet.fromRanges(Array.from({length: 1 + int(4)}, () => {
@@ -86,8 +89,14 @@ describe('the row writer writes what JSON.stringify writes', () => {
     if (rnd() < 0.3) d.file = hostile()
     return d
   }
+  const sharedDoubts = [doubt(), doubt()]
   const attachment = () => ({interfaces: strings(), zones: strings()})
   const shared = attachment()
+
+  // the order sorts lines by counting when they are few, by a numeric key when far apart, by comparison
+  // when one is not a whole number below 2^32
+  const LINES = {few: () => int(12), far: () => pick([0, 7, 2 ** 20, 2 ** 31 + 3, 2 ** 32 - 1]), odd: () => pick([1, 2.5, -1, 2 ** 32, 3])}
+  let lineOf = LINES.few
 
   function exposure(omitFile: string): Exposure {
     const e: Exposure = {
@@ -100,7 +109,7 @@ describe('the row writer writes what JSON.stringify writes', () => {
       ports: ports(),
       sourcePorts: rnd() < 0.7 ? PortSet.ALL : ports(),
       // few places, so that rows of different exposures tie on file, line and rule
-      line: int(12),
+      line: lineOf(),
       rule: pick(['r1', 'r2', hostile()]),
     }
     const set = <K extends keyof Exposure>(key: K, make: () => Exposure[K]) => {
@@ -117,7 +126,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
     set('fromSets', strings)
     set('toSets', strings)
     set('notes', strings)
-    set('doubts', () => Array.from({length: int(3)}, doubt))
+    // the same doubts in neighbours (the writer keeps their text), a list of them, or equal copies
+    set('doubts', () => pick([sharedDoubts, [...sharedDoubts], sharedDoubts.map((d) => ({...d})), sharedDoubts.map((d) => ({...d, [pick(['detail', 'line', 'file'])]: pick([hostile(), 7])})), Array.from({length: int(3)}, doubt)]))
     set('via', strings)
     set('ingress', () => (rnd() < 0.3 ? shared : attachment()))
     set('egress', () => (rnd() < 0.3 ? shared : attachment()))
@@ -136,7 +146,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
   const zonesOf = (a: {interfaces: string[]; zones: string[]}) => [...a.zones, 'inv "z"\u2028', ...a.interfaces.slice(0, 1)]
 
   it('row by row, indented at any depth and compact, in the report’s order', () => {
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < 24; round++) {
+      lineOf = round % 6 === 4 ? LINES.far : round % 6 === 5 ? LINES.odd : LINES.few
       const config = loaded(60)
       for (const zones of [undefined, zonesOf]) {
         const expected = parseReport(config, zones).exposures
@@ -156,7 +167,8 @@ describe('the row writer writes what JSON.stringify writes', () => {
   })
 
   it('as the whole report, and read back where the writer does not walk', () => {
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; round < 12; round++) {
+      lineOf = round % 6 === 4 ? LINES.far : round % 6 === 5 ? LINES.odd : LINES.few
       const config = loaded(150)
       expect([...parseReportJson(config)].join('')).toBe(renderJson(parseReport(config)))
       expect([...parseReportJson(config, zonesOf)].join('')).toBe(renderJson(parseReport(config, zonesOf)))
@@ -188,13 +200,23 @@ describe('the row writer writes what JSON.stringify writes', () => {
     expect(() => jsonText(1n, '')).toThrow(TypeError)
   })
 
-  it('pushV4Cidrs gives the CIDRs of rangeToCidrs', () => {
-    const ranges: Array<[number, number]> = [[0, 2 ** 32 - 1], [0, 0], [2 ** 32 - 1, 2 ** 32 - 1], [2 ** 31, 2 ** 32 - 1], [2 ** 31 - 1, 2 ** 31], [1, 2 ** 32 - 2]]
+  it('pushV4CidrPieces gives the CIDRs of rangeToCidrs, v4Block the one CIDR of a block', () => {
+    const ranges: Array<[number, number]> = [[0, 2 ** 32 - 1], [0, 0], [2 ** 32 - 1, 2 ** 32 - 1], [2 ** 31, 2 ** 32 - 1], [0, 2 ** 31 - 1], [2 ** 31 - 1, 2 ** 31], [1, 2 ** 32 - 2], [1, 2 ** 32 - 1], [0, 2 ** 32 - 2], [2 ** 30, 2 ** 31 + 2 ** 30 - 1]]
     for (let i = 0; i < 2000; i++) ranges.push(v4())
+    // aligned blocks of every size
+    for (let bits = 0; bits <= 32; bits++) for (let i = 0; i < 20; i++) {
+      const start = Math.floor(rnd() * 2 ** (32 - bits)) * 2 ** bits
+      ranges.push([start, start + 2 ** bits - 1])
+    }
+    let blocks = 0
     for (const [a, b] of ranges) {
       const out: string[] = []
-      pushV4Cidrs(a, b, out)
-      expect(out).toEqual(rangeToCidrs(4, a, b))
+      pushV4CidrPieces(a, b, Array.from({length: 33}, (_, p) => `/${p}|`), out)
+      const cidrs = rangeToCidrs(4, a, b)
+      expect(out.join('')).toBe(`${cidrs.join('|')}|`)
+      expect(v4Block(a, b)).toBe(cidrs.length === 1 ? cidrs[0] : undefined)
+      if (cidrs.length === 1) blocks++
     }
+    expect(blocks).toBeGreaterThan(600)
   })
 })

@@ -11,22 +11,27 @@ import {ANY_BOX, type Box, intersectBox} from '../../net/match.js'
 import {type EvalChain, type EvalRule, evaluateChains, type Guard} from '../../model/evaluate.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Doubt, Unparsed, UnparsedCode} from '../types.js'
-import type {IptChain, IptRule, IptRuleset, IptTable} from './model.js'
+import {type IptChain, type IptRule, type IptRuleset, type IptTable, RuleFlag} from './model.js'
 import {composeNetfilterNat} from './nat-check.js'
 import {pruneCovered} from './permits.js'
 import {NON_TERMINATING, VERDICTS} from './options.js'
 import {netfilterExposure} from '../netfilter-common.js'
 
-interface Meta {
-  rule?: IptRule
+/**
+ * What a permit, deny or warning comes from: the rule itself (named when its chain is converted: no
+ * object of its own per rule), or a chain's policy or the walk's root. Kind and direction are the hook's.
+ */
+type Meta = IptRule | PolicyMeta
+
+interface PolicyMeta {
+  policy: true
   name: string
   line: number
   text?: string
-  kind: ExposureKind
-  direction: Direction
-  /** Set for allows that are not a plain ACCEPT (NFQUEUE). */
-  note?: DoubtNote
 }
+
+const ruleOf = (m: Meta): IptRule | undefined => ('policy' in m ? undefined : m)
+const policyMeta = (name: string, line: number, text?: string): PolicyMeta => ({policy: true, name, line, text})
 
 type Mode = 'filter' | 'pre' | 'nat'
 
@@ -60,7 +65,8 @@ const FAMILY_ANY: Record<Family, AddressSet> = {4: AddressSet.ANY4, 6: AddressSe
 
 /** `INPUT#3`, `nat PREROUTING#1 "web"`: `prefix` is the chain's part (`nat PREROUTING#`). */
 function ruleName(prefix: string, index: number, comment?: string): string {
-  return comment ? `${prefix}${index} "${comment}"` : prefix + index
+  // joined, not concatenated: one flat string, not a rope of four (each exposure keeps its name)
+  return comment ? [prefix, index, ' "', comment, '"'].join('') : prefix + index
 }
 
 /** `s` within the family's addresses: a set of that family alone (most rules) is its own scope. */
@@ -71,7 +77,7 @@ function inFamily(s: AddressSet, family: Family): AddressSet {
 
 function ruleBox(r: IptRule, family: Family): Box {
   // `-i lo`: iptables does not check addresses, but only the host's own loopback traffic arrives there
-  if (r.loopback) {
+  if (r.flags & RuleFlag.Loopback) {
     const scope = LOOPBACK[family]
     return {from: r.from.intersect(scope), to: r.to.intersect(scope), protocols: r.protocols, ports: r.ports, sourcePorts: r.sourcePorts}
   }
@@ -93,7 +99,7 @@ function acceptedInside(table: IptTable, name: string): Array<{match: Box; guard
   const out: Array<{match: Box; guards: readonly Guard[]}> = []
   for (const r of table.chains.get(name)?.rules ?? []) {
     if (r.target && table.chains.has(r.target)) return [{match: ANY_BOX, guards: []}]
-    if (r.target === 'ACCEPT' && r.newTraffic) out.push({match: ruleBox(r, table.family), guards: r.guards})
+    if (r.target === 'ACCEPT' && !(r.flags & RuleFlag.OldTraffic)) out.push({match: ruleBox(r, table.family), guards: r.guards})
   }
   return out.length ? out : null
 }
@@ -112,74 +118,85 @@ function actionOf(t: string, mode: Mode): EvalRule<Meta>['action'] | 'queue' | '
   }
 }
 
-function convertChain(table: IptTable, c: IptChain, mode: Mode, hook: Hook, base: boolean, warn: (r: IptRule, reason: string) => void): EvalChain<Meta> {
-  const rules: Array<EvalRule<Meta>> = []
+/**
+ * A chain as the evaluator walks it. Its rules are made as the walk reads them (a generator, again for a
+ * chain walked twice): each dies young instead of living, one object per rule, until the hook is done.
+ * `walked` is called once the walk has read them all (their warnings given).
+ */
+function convertChain(table: IptTable, c: IptChain, mode: Mode, base: boolean, warn: (r: IptRule, reason: string) => void, walked: () => void): EvalChain<Meta> {
+  const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules: {[Symbol.iterator]: () => evalRules(table, c, mode, base, warn, walked)}}
+  if (base && c.policy === 'ACCEPT' && mode === 'filter') {
+    chain.policy = 'allow'
+    chain.policyMeta = policyMeta(`${c.name} policy ACCEPT`, c.policyLine ?? 0, c.policyText)
+  }
+  // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
+  if (base && c.policy === 'DROP' && mode === 'filter') {
+    chain.policy = 'deny'
+    chain.policyMeta = policyMeta(`${c.name} policy DROP`, c.policyLine ?? 0, c.policyText)
+  }
+  return chain
+}
+
+function* evalRules(table: IptTable, c: IptChain, mode: Mode, base: boolean, warn: (r: IptRule, reason: string) => void, walked: () => void): Generator<EvalRule<Meta>> {
   const family = table.family
   const prefix = `${table.name === 'filter' ? '' : `${table.name} `}${c.name}#`
   for (let i = 0; i < c.rules.length; i++) {
     const r = c.rules[i]
     const t = r.target
     // ESTABLISHED/RELATED/INVALID-only rules never see a new connection: no access, no shadow
-    if (!r.newTraffic || t === undefined) continue
+    if (r.flags & RuleFlag.OldTraffic || t === undefined) continue
     const user = table.chains.has(t)
-    const action = user ? (r.goto ? 'goto' : 'jump') : actionOf(t, mode)
+    const action = user ? (r.flags & RuleFlag.Goto ? 'goto' : 'jump') : actionOf(t, mode)
     if (action === undefined) continue
     if (action === 'unknown') {
       warn(r, unknownTarget(t))
       continue
     }
-    const meta: Meta = {rule: r, name: ruleName(prefix, i + 1, r.comment), line: r.line, text: r.text, kind: hook.kind, direction: hook.direction, note: undefined}
+    // a chain converted again (another hook) names its rules as before
+    if (!r.name) r.name = ruleName(prefix, i + 1, r.comment)
+    const meta = r
     const match = ruleBox(r, family)
     if (action === 'queue') {
-      meta.note = note('conditional', `verdict decided in userspace (${t})`)
-      rules.push({match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta})
+      // toExposure notes the userspace verdict by the target
+      yield {match, action: 'allow', target: undefined, guards: r.guards, opaque: undefined, meta}
       continue
     }
-    const opaque = action !== 'allow' && (r.unknown || r.rateLimited)
-    rules.push({match, action, target: user ? `${table.name}/${t}` : undefined, guards: r.guards, opaque, meta})
+    const opaque = action !== 'allow' && (r.flags & (RuleFlag.Unknown | RuleFlag.RateLimited)) !== 0
+    yield {match, action, target: user ? `${table.name}/${t}` : undefined, guards: r.guards, opaque, meta}
     // raw/mangle: an ACCEPT inside the user chain ends the whole table for that packet, which a
     // return to this chain cannot say; keep what went in there out of this chain's later DROPs
-    if (user && mode === 'pre' && !r.goto) {
+    if (user && mode === 'pre' && !(r.flags & RuleFlag.Goto)) {
       for (const b of acceptedInside(table, t) ?? []) {
         const inside = intersectBox(match, b.match)
-        if (inside) rules.push({match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta})
+        if (inside) yield {match: inside, action: 'return', guards: [...r.guards, ...b.guards], opaque: true, meta}
       }
     }
   }
-  const chain: EvalChain<Meta> = {name: `${table.name}/${c.name}`, rules}
-  if (base && c.policy === 'ACCEPT' && mode === 'filter') {
-    chain.policy = 'allow'
-    chain.policyMeta = {name: `${c.name} policy ACCEPT`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
-  }
-  // the DROP policy decides what nothing accepted (critical-flow-blocked points at its line)
-  if (base && c.policy === 'DROP' && mode === 'filter') {
-    chain.policy = 'deny'
-    chain.policyMeta = {name: `${c.name} policy DROP`, line: c.policyLine ?? 0, text: c.policyText, kind: hook.kind, direction: hook.direction}
-  }
   if (base && c.policy === 'DROP' && mode === 'pre') {
-    rules.push({match: ANY_BOX, action: 'deny', meta: {name: `${table.name} ${c.name} policy DROP`, line: c.policyLine ?? 0, kind: hook.kind, direction: hook.direction}})
+    yield {match: ANY_BOX, action: 'deny', meta: policyMeta(`${table.name} ${c.name} policy DROP`, c.policyLine ?? 0)}
   }
-  return chain
+  walked()
 }
 
 const HANDLED = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'NFQUEUE', 'QUEUE', 'DNAT', 'REDIRECT'])
 /** A rule-graph warning's code: a target that names nothing defined, or a jump the evaluator does not follow. */
 const unknownTarget = (t: string) => `jump to unknown chain or target '${t}' (read as non-terminating)`
 
-/** The warnings convertChain gives, for a chain no hook reaches (so never converted). */
+/** The warnings convertChain gives, for a chain no hook's walk reads. */
 function warnUnreached(table: IptTable, c: IptChain, warn: (r: IptRule, reason: string) => void): void {
   for (const r of c.rules) {
     const t = r.target
-    if (!r.newTraffic || t === undefined || table.chains.has(t) || HANDLED.has(t) || NON_TERMINATING.has(t) || VERDICTS.has(t)) continue
+    if (r.flags & RuleFlag.OldTraffic || t === undefined || table.chains.has(t) || HANDLED.has(t) || NON_TERMINATING.has(t) || VERDICTS.has(t)) continue
     warn(r, unknownTarget(t))
   }
 }
 
 const LOOPBACK_NOTE = note('loopback-only', 'loopback')
+const ROOT_META = policyMeta('root', 0)
 
 /** One permit as an exposure; the lists it does not need (most permits: no guard, no doubt) are not made. */
 function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook): Exposure {
-  const r = meta.rule
+  const r = ruleOf(meta)
   let doubts: DoubtNote[] | undefined = r?.doubts.length ? [...r.doubts] : undefined
   let interfaces: {in?: string[]; out?: string[]} | undefined
   let fromSets: string[] | undefined
@@ -193,21 +210,38 @@ function toExposure(box: Box, guards: readonly Guard[], meta: Meta, hook: Hook):
       ;(doubts ??= []).push(note('unexpanded-set', `${g.set === 'src' ? 'source' : 'destination'} limited to ipset ${g.name} (not expanded)`))
     } else (doubts ??= []).push(note('conditional', `only when ${g.cond}`))
   }
-  if (r?.loopback) (doubts ??= []).push(LOOPBACK_NOTE)
-  if (meta.note) (doubts ??= []).push(meta.note)
+  if (r && r.flags & RuleFlag.Loopback) (doubts ??= []).push(LOOPBACK_NOTE)
+  // an allow that is no plain ACCEPT: only a queue target's permits carry it (evalRules)
+  if (r && (r.target === 'NFQUEUE' || r.target === 'QUEUE')) (doubts ??= []).push(note('conditional', `verdict decided in userspace (${r.target})`))
   if (hook.withoutFilter) (doubts ??= []).push(NO_FILTER_NOTE)
   const h = HOOK_OF[hook.chain]
   return netfilterExposure({
-    kind: meta.kind, direction: meta.direction, box, line: meta.line, rule: meta.name, text: meta.text,
-    translated: meta.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts, hook: h,
+    kind: hook.kind, direction: hook.direction, box, line: meta.line, rule: meta.name, text: meta.text,
+    translated: hook.kind === 'nat-forward' ? r?.nat : undefined, interfaces, fromSets, toSets, doubts, hook: h,
     // INPUT reaches the host itself; FORWARD and PREROUTING pass through it
     hostLocal: h === 'input',
   })
 }
 
+/**
+ * Where the ruleset's NATs may take traffic from or send it to (at least composeNat's `near`): the own
+ * and translated destinations of every DNAT and REDIRECT of a nat table. Undefined without any.
+ */
+function natDestinations(ruleset: IptRuleset): AddressSet | undefined {
+  const sets: AddressSet[] = []
+  for (const t of ruleset.values()) {
+    if (t.name !== 'nat') continue
+    for (const c of t.chains.values()) for (const r of c.rules) if (r.target === 'DNAT' || r.target === 'REDIRECT') sets.push(r.to, r.nat?.to ?? r.to)
+  }
+  return sets.length ? AddressSet.unionAll(sets) : undefined
+}
+
 /** Every effective permit of every family and hook; graph problems (unknown targets, loops) as Unparsed. */
 export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnings: Unparsed[]; doubts: Doubt[]; denies: Denial[]; nats: Exposure[]} {
   const exposures: Exposure[] = []
+  // the filters a NAT may meet, found while each is made (composeNat need not look at all of them again)
+  const natNear = natDestinations(ruleset)
+  const mayMeetNat: Exposure[] = []
   const denies: Denial[] = []
   const warnings = new Map<number, Unparsed>()
   const warn = (r: IptRule, reason: string, code: UnparsedCode = 'undefined-reference') => warnings.set(r.line, {line: r.line, code, reason, text: r.text})
@@ -229,7 +263,7 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
         if (!t?.chains.has(chainName)) continue
         walked.set(tableName, {t, mode: tableName === hook.table ? (hook.table === 'nat' ? 'nat' : 'filter') : 'pre', baseName: chainName})
         if (!seen.has(t)) seen.set(t, new Set())
-        root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: {name: 'root', line: 0, kind: hook.kind, direction: hook.direction}})
+        root.push({match: familyBox, action: 'jump', target: `${tableName}/${chainName}`, meta: ROOT_META})
       }
       const chains = new Map<string, EvalChain<Meta> | undefined>([['root', {name: 'root', rules: root}]])
       const lookup = {
@@ -238,22 +272,28 @@ export function toExposures(ruleset: IptRuleset): {exposures: Exposure[]; warnin
           const slash = key.indexOf('/')
           const w = walked.get(key.slice(0, slash))
           const c = w?.t.chains.get(key.slice(slash + 1))
-          const converted = w && c ? convertChain(w.t, c, w.mode, hook, c.name === w.baseName, warn) : undefined
+          const converted = w && c ? convertChain(w.t, c, w.mode, c.name === w.baseName, warn, () => seen.get(w.t)!.add(c.name)) : undefined
           chains.set(key, converted)
-          if (converted) seen.get(w!.t)!.add(c!.name)
           return converted
         },
       }
       const result = evaluateChains(lookup, 'root', {conditionalExitsExempt: true, narrowByInterface: true, recordDenies: hook.kind === 'filter'})
       for (const d of result.denies ?? []) if (d.meta.line > 0) denies.push({line: d.meta.line, rule: d.meta.name, box: plainBox(d.box), direction: hook.direction, hook: HOOK_OF[hook.chain]})
       // each rule has its own meta: only a chain walked twice can list one rule twice
-      for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) exposures.push(toExposure(p.box, p.guards, p.meta, hook))
-      for (const w of result.warnings) if (w.meta.rule) warn(w.meta.rule, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')
+      for (const p of result.revisited ? pruneCovered(result.permits) : result.permits) {
+        const e = toExposure(p.box, p.guards, p.meta, hook)
+        exposures.push(e)
+        if (natNear && e.kind === 'filter' && e.to.overlaps(natNear)) mayMeetNat.push(e)
+      }
+      for (const w of result.warnings) {
+        const r = ruleOf(w.meta)
+        if (r) warn(r, w.reason, w.kind === 'loop' ? 'unsupported' : 'undefined-reference')
+      }
     }
     for (const [t, converted] of seen) {
       for (const c of t.chains.values()) if (!converted.has(c.name)) warnUnreached(t, c, warn)
     }
   }
-  const nat = composeNetfilterNat(exposures)
+  const nat = composeNetfilterNat(exposures, mayMeetNat)
   return {exposures: nat.exposures, warnings: [...warnings.values()], doubts: nat.doubts, denies, nats: nat.nats}
 }

@@ -10,6 +10,8 @@ import type {DoubtNote} from '../../model/doubts.js'
 
 export interface IptRule {
   line: number
+  /** `INPUT#3`, `nat PREROUTING#1 "web"`: set when the evaluator first converts its chain ('' until then). */
+  name: string
   /** Redacted rule text as written. */
   text: string
   from: AddressSet
@@ -20,20 +22,27 @@ export interface IptRule {
   guards: readonly Guard[]
   /** Doubts that widen an allow (unknown options, hostnames). */
   doubts: readonly DoubtNote[]
-  /** A condition we did not understand: a deny/return with it must not shadow anything. */
-  unknown: boolean
-  /** Only part of the matching packets are affected (limit, hashlimit): a deny with it shadows nothing. */
-  rateLimited: boolean
-  /** False when conntrack/state says the rule never sees a new connection (ESTABLISHED, RELATED, INVALID). */
-  newTraffic: boolean
-  /** `-i lo` / `-o lo`: loopback traffic only. (Interfaces and ipsets are guards: `{in}`, `{out}`, `{set}`.) */
-  loopback: boolean
+  /** RuleFlag bits (0: a plain rule that sees new connections). */
+  flags: number
   comment?: string
   /** Upper-case for built-in targets (ACCEPT, DNAT), as written for user chains; absent: no target. */
   target?: string
-  goto: boolean
   /** DNAT --to-destination / REDIRECT --to-ports, as parsed. */
   nat?: {to?: AddressSet; ports?: PortSet}
+}
+
+/** What a rule's options say beyond its box, one bit each of IptRule.flags (a rule lives for the whole run: one number, not five fields). */
+export const enum RuleFlag {
+  /** A condition we did not understand: a deny/return with it must not shadow anything. */
+  Unknown = 1,
+  /** Only part of the matching packets are affected (limit, hashlimit): a deny with it shadows nothing. */
+  RateLimited = 2,
+  /** Conntrack/state says the rule never sees a new connection (ESTABLISHED, RELATED, INVALID). */
+  OldTraffic = 4,
+  /** `-i lo` / `-o lo`: loopback traffic only. (Interfaces and ipsets are guards: `{in}`, `{out}`, `{set}`.) */
+  Loopback = 8,
+  /** `-g`: the target chain does not return here. */
+  Goto = 16,
 }
 
 export interface IptChain {

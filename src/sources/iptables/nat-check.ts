@@ -14,7 +14,10 @@ export const NETFILTER_NAT: NatOrder = {
   sees: () => 'translated',
 }
 
-/** Replace the nat-forward exposures by their compositions with the filters; dead NATs become doubts. */
-export function composeNetfilterNat(exposures: Exposure[]): {exposures: Exposure[]; doubts: Doubt[]; nats: Exposure[]} {
-  return composeNat(exposures, NETFILTER_NAT)
+/**
+ * Replace the nat-forward exposures by their compositions with the filters; dead NATs become doubts.
+ * `mayMeet`: the filters that may meet a NAT (composeNat), when the parser knows them.
+ */
+export function composeNetfilterNat(exposures: Exposure[], mayMeet?: readonly Exposure[]): {exposures: Exposure[]; doubts: Doubt[]; nats: Exposure[]} {
+  return composeNat(exposures, NETFILTER_NAT, mayMeet)
 }

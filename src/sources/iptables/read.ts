@@ -15,7 +15,7 @@ import {stageDone} from '../../core/stages.js'
 import {isWhiteSpace, LineCursor} from '../input.js'
 import {hasInnerBlank, MAX_ECHO, redactLine} from '../redact.js'
 import type {Unparsed, UnparsedCode} from '../types.js'
-import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset, type IptTable} from './model.js'
+import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset, type IptTable, RuleFlag} from './model.js'
 import {Spellings, Words} from './words.js'
 import {KNOWN_MODULES, MATCH_OPTIONS, MODULE_CONDITIONS, NON_TERMINATING, type OptionEffect, TARGET_OPTION_ARITY, VERDICTS} from './options.js'
 
@@ -166,7 +166,8 @@ function portList(flat: number[]): PortSet {
     for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
     return PortSet.fromRanges(pairs)
   }
-  return PortSet.fromCanonical(ranges)
+  // an exact copy: the list grown by push keeps room for 17 numbers, for as long as the rule lives
+  return PortSet.fromCanonical(ranges.slice())
 }
 
 /** servicePort, with plain numbers (nearly every port written) read without a regex. */
@@ -378,9 +379,8 @@ const NONE: readonly never[] = Object.freeze([])
 
 function newRule(line: number, text: string): IptRule {
   return {
-    line, text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
-    sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, unknown: false, rateLimited: false, newTraffic: true,
-    loopback: false, comment: undefined, target: undefined, goto: false, nat: undefined,
+    line, name: '', text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
+    sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, flags: 0, comment: undefined, target: undefined, nat: undefined,
   }
 }
 
@@ -435,7 +435,7 @@ class CommandReader {
 
   doubt(reason: string, code: UnparsedCode = 'unknown-statement'): void {
     this.problem(reason, code)
-    this.rule.unknown = true
+    this.rule.flags |= RuleFlag.Unknown
     this.rule.doubts = [...this.rule.doubts, note('unknown-match', `${reason}: ignored; exposure may be broader`)]
   }
 
@@ -503,7 +503,7 @@ class CommandReader {
     const k = this.valueAt()
     if (k >= this.words.n) return this.doubt('state match without states', 'malformed')
     const bits = stateLists.intern(this.words, k, readStateList)
-    if (this.neg ? bits & 2 : !(bits & 1)) this.rule.newTraffic = false
+    if (this.neg ? bits & 2 : !(bits & 1)) this.rule.flags |= RuleFlag.OldTraffic
   }
 
   /** A verb (`-A CHAIN`, `-I CHAIN 3`, `-P CHAIN DROP`). */
@@ -548,7 +548,7 @@ class CommandReader {
         return true
       }
       // --syn is a new TCP connection: what we list anyway; `! --syn` never opens one
-      case Opt.Syn: if (this.neg) rule.newTraffic = false; return true
+      case Opt.Syn: if (this.neg) rule.flags |= RuleFlag.OldTraffic; return true
       case Opt.TcpFlags: this.tcpFlags(); return true
       case Opt.IcmpType: {
         const v = this.value() ?? ''
@@ -614,7 +614,7 @@ class CommandReader {
     const k = this.valueAt()
     const v = k < this.words.n ? names.intern(this.words, k, sameName) : ''
     const rule = this.rule
-    if (v === 'lo' && !this.neg) rule.loopback = true
+    if (v === 'lo' && !this.neg) rule.flags |= RuleFlag.Loopback
     const name = this.neg ? `!${v}` : v
     this.guard(input ? {in: name} : {out: name})
   }
@@ -635,7 +635,7 @@ class CommandReader {
       this.problem('jump without a target', 'malformed')
       return
     }
-    this.rule.goto = goto
+    this.rule.flags = goto ? this.rule.flags | RuleFlag.Goto : this.rule.flags & ~RuleFlag.Goto
     this.rule.target = targetWords.intern(this.words, k, readTarget)
   }
 
@@ -650,7 +650,7 @@ class CommandReader {
     const opening = masked('SYN') && masked('ACK') && on('SYN') && !on('ACK') && !(masked('RST') && on('RST'))
     if (opening && !this.neg) return
     if (opening && this.neg) {
-      this.rule.newTraffic = false
+      this.rule.flags |= RuleFlag.OldTraffic
       return
     }
     this.cond(`tcp flags ${mask.join(',')}/${set.join(',')}`)
@@ -678,7 +678,7 @@ class CommandReader {
       const [arity, effect, desc] = known
       const at = this.i
       this.i += arity
-      if (effect === 'rate') rule.rateLimited = true
+      if (effect === 'rate') rule.flags |= RuleFlag.RateLimited
       // payload strings may be anything (even secrets): name the match, not its bytes
       else if (effect === 'cond') this.cond(w.endsWith('string') ? (desc ?? w) : `${desc ?? w.slice(2)} ${words.from(at + 1).slice(0, arity).join(' ')}`.trim())
       return
