@@ -84,7 +84,8 @@ class RuleMatcher {
       doubts.push(note('unknown-match', `match ${r.unknown.join('; ')} not modelled; exposure may be narrower`))
       opaque = true
     }
-    const boxes = mergeBoxes(svc.boxes.map((b) => intersectBox(b, {...ANY_BOX, from, to})).filter((b): b is Box => b !== null))
+    const addresses: Box = {from, to, protocols: ANY_BOX.protocols, ports: ANY_BOX.ports, sourcePorts: ANY_BOX.sourcePorts}
+    const boxes = mergeBoxes(svc.boxes.map((b) => intersectBox(b, addresses)).filter((b): b is Box => b !== null))
     return {boxes, doubts, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
@@ -175,13 +176,18 @@ function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, z
 
 /** A rule naming several applications was evaluated once per application: its pieces are merged again. */
 function emitMerged(permits: Array<{box: Box; meta: Template}>, emit: Emit): void {
-  const byRule = new Map<Template, Box[]>()
+  // a rule's one box as it is (most rules), its several in a list
+  const byRule = new Map<Template, Box | Box[]>()
   for (const p of permits) {
-    const boxes = byRule.get(p.meta)
-    if (boxes) boxes.push(p.box)
-    else byRule.set(p.meta, [p.box])
+    const seen = byRule.get(p.meta)
+    if (seen === undefined) byRule.set(p.meta, p.box)
+    else if (Array.isArray(seen)) seen.push(p.box)
+    else byRule.set(p.meta, [seen, p.box])
   }
-  for (const [meta, boxes] of byRule) for (const b of boxes.length > 1 ? mergeBoxes(boxes) : boxes) emit(meta, b)
+  for (const [meta, boxes] of byRule) {
+    if (Array.isArray(boxes)) for (const b of mergeBoxes(boxes)) emit(meta, b)
+    else emit(meta, boxes)
+  }
 }
 
 /**
