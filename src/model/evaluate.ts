@@ -159,23 +159,82 @@ function cutsSourceOnly(b: Box, d: Box): boolean {
   return d.protocols.covers(b.protocols) && d.ports.covers(b.ports) && d.sourcePorts.covers(b.sourcePorts) && d.to.covers(b.to)
 }
 
+/**
+ * A drop that cuts only sources whatever it meets: no guard, every protocol and port, every destination
+ * of a family (so the destination index files it where every query finds it).
+ */
+function plain(d: Drop): boolean {
+  const b = d.box
+  return d.guards.length === 0 && b.protocols.isAll() && b.ports.isAll() && b.sourcePorts.isAll() && (b.to.isAny() || (b.to.isAny4() && b.to.v6.length === 0) || (b.to.isAny6() && b.to.v4.length === 0))
+}
+
+interface PlainRun {
+  /** The run is drops[0 .. length), ending with `last`. */
+  length: number
+  last: Drop
+  /** Their sources, and the destinations all of them cover. */
+  from: AddressSet
+  to: AddressSet
+}
+
+// keyed by a list's first drop: the leading plain drops and the union of their sources
+const plainRuns = new WeakMap<Drop, PlainRun>()
+
+/**
+ * The plain drops that open `drops`, remembered across allows: a blocklist above N allows was unioned
+ * once per allow (N² range operations). A list of drops only grows at its end and keeps insertion
+ * order (the evaluator's lists, the index's candidates), and every candidate list of an evaluation holds
+ * every plain drop; so a list whose first drop and run.length-th drop are the run's holds that run.
+ */
+function plainRun(drops: readonly Drop[]): PlainRun | undefined {
+  const first = drops[0]
+  if (first === undefined || !plain(first)) return undefined
+  let run = plainRuns.get(first)
+  if (run && (drops.length < run.length || drops[run.length - 1] !== run.last)) run = undefined
+  let end = run ? run.length : 0
+  while (end < drops.length && plain(drops[end])) end++
+  if (run && end === run.length) return run
+  const added = drops.slice(run ? run.length : 0, end)
+  let to = run ? run.to : added[0].box.to
+  for (const d of added) if (d.box.to !== to) to = to.intersect(d.box.to)
+  run = {length: end, last: drops[end - 1], from: AddressSet.unionAll([...(run ? [run.from] : []), ...added.map((d) => d.box.from)]), to}
+  plainRuns.set(first, run)
+  return run
+}
+
 function minus(boxes: Box[], drops: readonly Drop[], guards: readonly string[]): Box[] {
   let cur = boxes
   // A blocklist (thousands of `-s x -j DROP` above an allow) cuts only the source of the one box left:
   // those sources are subtracted at once (the same set as one by one, without a copy of the growing
   // source set per drop, which made blocklists quadratic).
   let sources: AddressSet[] = []
+  // the plain drops that open the list: their union is remembered across allows
+  let start = 0
+  const run = cur.length === 1 && drops.length > 1 ? plainRun(drops) : undefined
+  if (run && run.to.covers(cur[0].to)) {
+    start = run.length
+    if (cur[0].from.overlaps(run.from)) {
+      if (run.from.covers(cur[0].from)) return []
+      sources.push(run.from)
+    }
+  }
   const flush = () => {
     if (sources.length === 0) return
     const from = cur[0].from.subtract(AddressSet.unionAll(sources))
     cur = from.isEmpty() ? [] : [from === cur[0].from ? cur[0] : {from, to: cur[0].to, protocols: cur[0].protocols, ports: cur[0].ports, sourcePorts: cur[0].sourcePorts}]
     sources = []
   }
-  for (const d of drops) {
+  for (let k = start; k < drops.length; k++) {
+    const d = drops[k]
     if (cur.length === 0) break
     if (!subset(d.guards, guards)) continue
     if (cur.length === 1 && cutsSourceOnly(cur[0], d.box)) {
-      if (cur[0].from.overlaps(d.box.from)) sources.push(d.box.from)
+      // a drop of every source left (a class-default drop, `deny ip any any`) ends the walk: nothing is
+      // left whatever follows (N allows below N such drops walked every drop each)
+      if (cur[0].from.overlaps(d.box.from)) {
+        if (d.box.from.covers(cur[0].from)) return []
+        sources.push(d.box.from)
+      }
       continue
     }
     flush()

@@ -47,6 +47,43 @@ export interface NatOrder {
   wide?(f: Exposure): boolean
   /** Exposures that are NATs (default: `nat-forward`). */
   isNat?(e: Exposure): boolean
+  /**
+   * The callbacks read a NAT only through its box, translation, interfaces and zones (never its line,
+   * rule or object): NATs alike in those meet the filter rules once, and each is composed with what
+   * passed (a config pasted k times has k copies of each NAT, each meeting every filter rule).
+   */
+  byContent?: boolean
+}
+
+/** A filter rule that passes a NAT's traffic: on which side, and what of it. */
+interface Pass {
+  f: Exposure
+  side: NatSide
+  i: Box
+  /** An earlier filter rule of the same list is alike in every field: the composition would be the same. */
+  twin?: boolean
+}
+
+/** What composeNat and a `byContent` order read of a NAT: NATs with the same key pass the same filters. */
+function contentKey(e: Exposure): string {
+  const t = e.translated
+  return JSON.stringify([
+    e.kind,
+    e.direction,
+    e.hook ?? '',
+    !!e.hostLocal,
+    e.from.toCidrs(),
+    e.to.toCidrs(),
+    e.protocols.toStrings(),
+    e.ports.toStrings(),
+    e.sourcePorts.toStrings(),
+    t ? [t.to?.toCidrs() ?? null, t.ports?.toStrings() ?? null] : null,
+    e.interfaces ?? null,
+    e.fromZones ?? null,
+    e.toZones ?? null,
+    e.ingress ?? null,
+    e.egress ?? null,
+  ])
 }
 
 /** Filter rules of every vendor except netfilter: inbound, not to the device itself. */
@@ -73,18 +110,30 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
   const out: Exposure[] = []
   const doubts: NatDoubt[] = []
   const dead = new Set<string>()
-  // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure
-  const listed = new Set<string>()
-  const consumed = new Set<Exposure>()
-  for (const e of exposures) {
-    if (!isNat(e)) {
-      out.push(e)
-      continue
+  // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure: those
+  // (same NAT line and rule, same filter line and rule) are told apart by their JSON, the others never
+  // collide (a JSON key per composition was most of the cost of a config pasted k times: k² of them)
+  const listed = new Map<string, {first: Exposure; json?: Set<string>}>()
+  const isNew = (c: Exposure): boolean => {
+    const near = `${c.file ?? ''}\u0000${c.line}\u0000${c.rule}\u0000${c.filter!.line}\u0000${c.filter!.rule}`
+    const seen = listed.get(near)
+    if (!seen) {
+      listed.set(near, {first: c})
+      return true
     }
+    seen.json ??= new Set([JSON.stringify(exposureToJson(seen.first))])
+    const key = JSON.stringify(exposureToJson(c))
+    if (seen.json.has(key)) return false
+    seen.json.add(key)
+    return true
+  }
+  const consumed = new Set<Exposure>()
+  // the filter rules that pass NAT `e`, in the vendor's order
+  const passesOf = (e: Exposure): Pass[] => {
     const t = e.translated
     const original = exposureBox(e)
     const translated: Box = {...original, to: t?.to ?? e.to, ports: t?.ports ?? e.ports}
-    let passed = false
+    const out: Pass[] = []
     const candidates = filters.candidates(translated.to.union(original.to))
     for (const f of wide.length ? [...candidates, ...wide] : candidates) {
       if (!order.candidate(f, e) || !sameIngress(e, f)) continue
@@ -93,14 +142,49 @@ export function composeNat(exposures: Exposure[], order: NatOrder): {exposures: 
       if (order.pairs && !order.pairs(e, f)) continue
       const side: NatSide = bound ? 'original' : (order.sees?.(f, e) ?? 'translated')
       const i = intersectBox(side === 'translated' ? translated : original, order.filterBox?.(f, e) ?? exposureBox(f))
-      if (!i) continue
-      passed = true
-      if (bound) consumed.add(f)
+      if (i) out.push({f, side, i})
+    }
+    markTwins(out)
+    return out
+  }
+  // filter rules alike in every field (an ACL pasted k times lists its permits k times under one class)
+  // compose alike with a NAT: told apart by line and rule first, by JSON only when those meet
+  const filterJson = new Map<Exposure, string>()
+  const jsonOf = (f: Exposure) => filterJson.get(f) ?? filterJson.set(f, `${f.name ?? ''}\u0000${JSON.stringify(exposureToJson(f))}`).get(f)!
+  const markTwins = (passes: Pass[]) => {
+    const byLine = new Map<string, {first: Exposure; seen?: Set<string>}>()
+    for (const p of passes) {
+      const near = `${p.f.file ?? ''}\u0000${p.f.line}\u0000${p.f.rule}\u0000${p.side}`
+      const earlier = byLine.get(near)
+      if (!earlier) {
+        byLine.set(near, {first: p.f})
+        continue
+      }
+      earlier.seen ??= new Set([jsonOf(earlier.first)])
+      const key = jsonOf(p.f)
+      if (earlier.seen.has(key)) p.twin = true
+      else earlier.seen.add(key)
+    }
+  }
+  const alike = order.byContent ? new Map<string, Pass[]>() : undefined
+  for (const e of exposures) {
+    if (!isNat(e)) {
+      out.push(e)
+      continue
+    }
+    let passes: Pass[]
+    if (alike) {
+      const key = contentKey(e)
+      const known = alike.get(key)
+      if (!known) alike.set(key, (passes = passesOf(e)))
+      else passes = known
+    } else passes = passesOf(e)
+    const passed = passes.length > 0
+    for (const {f, side, i, twin} of passes) {
+      if (f.translated) consumed.add(f)
+      if (twin) continue
       const c = side === 'translated' ? afterNat(e, f, i) : beforeNat(e, f, i)
-      const key = JSON.stringify(exposureToJson(c))
-      if (listed.has(key)) continue
-      listed.add(key)
-      out.push(c)
+      if (isNew(c)) out.push(c)
     }
     if (!passed) {
       const key = `${e.file ?? ''}\u0000${e.line}\u0000${e.rule}`

@@ -60,16 +60,27 @@ export function evaluateZonePairs<P, M>(options: ZonePairOptions<P, M>): Array<Z
   for (const key of [...pairs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [from, to] = key.split('\u0000')
     const rules: Array<EvalRule<M>> = []
-    for (const i of mergeSorted(byFrom.get(from) ?? [], anyFrom)) {
+    policies: for (const i of mergeSorted(byFrom.get(from) ?? [], anyFrom)) {
       const p = policies[i]
       const z = zonesOf(p)
       if (!anyZone(z.to) && !z.to.includes(to)) continue
-      rules.push(...options.rulesFor(p, from, to))
+      for (const r of options.rulesFor(p, from, to)) {
+        rules.push(r)
+        // first match: nothing below a drop of all traffic is reached (a config pasted k times lists
+        // its zone-pairs k times, each with its policy's rules); its denies are only wanted when recorded
+        if (!options.recordDenies && dropsAll(r)) break policies
+      }
     }
     const def = options.defaultFor?.(from, to) ?? {action: 'deny' as const}
     out.push({from, to, ...evaluateList(rules, def.action, def.meta, {recordDenies: options.recordDenies})})
   }
   return out
+}
+
+/** A rule that drops every packet whatever its conditions: no guard, understood, every box. */
+function dropsAll<M>(r: EvalRule<M>): boolean {
+  const b = r.match
+  return r.action === 'deny' && !r.opaque && !r.guards?.length && b.from.isAny() && b.to.isAny() && b.protocols.isAll() && b.ports.isAll() && b.sourcePorts.isAll()
 }
 
 /** Two ascending index lists merged, without repeats. */

@@ -6,6 +6,7 @@ import {SaxesParser} from 'saxes'
 
 import {IrmError} from '../core/errors.js'
 import {MAX_NESTING} from '../core/limits.js'
+import {scanXml} from './xml-scan.js'
 
 export interface XmlElement {
   name: string
@@ -28,10 +29,18 @@ export interface XmlHandlers {
 }
 
 /**
- * Stream the document through `handlers` without building a tree (PAN-OS keeps only what its model
- * needs). Syntax errors and nesting deeper than MAX_NESTING throw IrmError with file:line.
+ * Stream the document through the handlers `start` makes, without building a tree (PAN-OS keeps only
+ * what its model needs). Syntax errors and nesting deeper than MAX_NESTING throw IrmError with
+ * file:line. The scan of xml-scan.ts reads the common shape; when it gives up (anything else, errors
+ * included), saxes reads the text again with fresh handlers from `start`, and decides.
  */
-export function streamXml(text: string, file: string, handlers: XmlHandlers): void {
+export function streamXml(text: string, file: string, start: () => XmlHandlers): void {
+  if (scanXml(text, start(), MAX_NESTING)) return
+  saxesXml(text, file, start())
+}
+
+/** The whole text through saxes: the reference reader, and the one that reports errors (exported for its test). */
+export function saxesXml(text: string, file: string, handlers: XmlHandlers): void {
   const parser = new SaxesParser({position: true})
   let depth = 0
   let error: {message: string; line: number; column: number} | undefined
@@ -115,27 +124,30 @@ class TreeElement implements XmlElement {
 
 /** The whole document as a tree (pfSense/OPNsense: small files). */
 export function parseXml(text: string, file: string): XmlElement {
-  const root: XmlElement = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
-  const stack: XmlElement[] = [root]
-  // the text inside each open element, joined as it comes (most elements have one piece or none)
-  const texts: string[] = ['']
-  streamXml(text, file, {
-    open(name, tagAttrs, line) {
-      const parent = stack[stack.length - 1]
-      // saxes makes an attribute object per tag: the many without attributes share one
-      const el = new TreeElement(name, hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS, line, parent)
-      if (parent.children === NO_CHILDREN) parent.children = [el]
-      else parent.children.push(el)
-      stack.push(el)
-      texts.push('')
-    },
-    text: (t) => {
-      texts[texts.length - 1] += t
-    },
-    close() {
-      const el = stack.pop()!
-      el.text = texts.pop()!.trim()
-    },
+  let root!: XmlElement
+  streamXml(text, file, () => {
+    root = {name: '#document', attrs: {}, children: [], text: '', line: 1, path: ''}
+    const stack: XmlElement[] = [root]
+    // the text inside each open element, joined as it comes (most elements have one piece or none)
+    const texts: string[] = ['']
+    return {
+      open(name, tagAttrs, line) {
+        const parent = stack[stack.length - 1]
+        // saxes makes an attribute object per tag: the many without attributes share one
+        const el = new TreeElement(name, hasKeys(tagAttrs) ? tagAttrs : NO_ATTRS, line, parent)
+        if (parent.children === NO_CHILDREN) parent.children = [el]
+        else parent.children.push(el)
+        stack.push(el)
+        texts.push('')
+      },
+      text: (t) => {
+        texts[texts.length - 1] += t
+      },
+      close() {
+        const el = stack.pop()!
+        el.text = texts.pop()!.trim()
+      },
+    }
   })
   return root
 }

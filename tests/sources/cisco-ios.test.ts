@@ -9,6 +9,7 @@ import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
 import {parseText} from '../../src/sources/load.js'
 import {CORPUS, corpusFiles, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
+import {growth} from '../helpers/growth.js'
 
 const TYPE = 'cisco-ios'
 const find = (xs: ExposureJson[], pred: (e: ExposureJson) => boolean) => xs.filter(pred)
@@ -181,6 +182,63 @@ describe('cisco-ios bad input', () => {
     const r = await parseText(lines.join('\n'), 'big.cfg', TYPE)
     expect(r.exposures.length).toBeGreaterThan(1000)
     expect(Date.now() - t).toBeLessThan(30000)
+  })
+
+  // CPU time of a parse, best of three after a warm-up (ratios, never absolute timings)
+  const cpu = async (text: string, check: (r: Awaited<ReturnType<typeof parseText>>) => void) => {
+    const once = async () => {
+      const t0 = process.cpuUsage()
+      const r = await parseText(text, 'big.cfg', TYPE)
+      const u = process.cpuUsage(t0)
+      check(r)
+      return u.user + u.system
+    }
+    return once()
+  }
+
+  it('N ACL permits below N source drops: four times N costs about four times as much, not sixteen', async () => {
+    const acl = (n: number) => {
+      const lines = ['interface GigabitEthernet0/0', ' ip address 192.0.2.1 255.255.255.0', ' ip access-group BIG in', 'ip access-list extended BIG']
+      for (let i = 0; i < n; i++) lines.push(` deny ip host 10.0.${(i >> 8) & 255}.${i & 255} any`)
+      for (let i = 0; i < n; i++) lines.push(` permit tcp any host 192.0.2.${1 + (i % 200)} eq ${1000 + i}`)
+      return lines.join('\n')
+    }
+    const time = (n: number) => cpu(acl(n), (r) => expect(r.exposures).toHaveLength(n))
+    // each permit unioned the sources of every drop above it again (16x for 4x N)
+    expect(await growth(time, 2000)).toBeLessThan(10)
+  })
+
+  it('a zone-based firewall with a static NAT pasted 4k times costs about four times as much as k times', async () => {
+    const copy = [
+      'interface GigabitEthernet0/0',
+      ' ip address 203.0.113.1 255.255.255.0',
+      ' ip nat outside',
+      ' zone-member security OUTSIDE',
+      'interface GigabitEthernet0/1',
+      ' ip address 192.168.1.1 255.255.255.0',
+      ' ip nat inside',
+      ' zone-member security INSIDE',
+      'ip access-list extended WEB-IN',
+      ' permit tcp any host 192.168.1.10 eq 443',
+      ' deny ip host 198.51.100.7 any',
+      ' permit tcp any host 192.168.1.11 eq 22',
+      'class-map type inspect match-any CM-WEB',
+      ' match access-group name WEB-IN',
+      'policy-map type inspect PM-OUT-IN',
+      ' class type inspect CM-WEB',
+      '  inspect',
+      ' class class-default',
+      '  drop',
+      'zone security OUTSIDE',
+      'zone security INSIDE',
+      'zone-pair security OUT-IN source OUTSIDE destination INSIDE',
+      ' service-policy type inspect PM-OUT-IN',
+      'ip nat inside source static 192.168.1.10 203.0.113.10',
+    ].join('\n')
+    const time = (k: number) => cpu(Array.from({length: k}, () => copy).join('\n'), (r) => expect(r.exposures).toHaveLength(4 * k))
+    // k copies of the zone-pair each listed k copies of the ACL's permits below the class-default drop,
+    // and each of the k NATs met each of those permits (k² compositions, k of them kept)
+    expect(await growth(time, 100)).toBeLessThan(10)
   })
 })
 

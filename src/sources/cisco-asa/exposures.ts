@@ -140,6 +140,7 @@ export function asaNatOrder(cfg: AsaConfig): NatOrder {
       const b = exposureBox(f)
       return f.rule.startsWith('security-level ') && n.toZones?.length && f.toZones?.some((z) => n.toZones!.includes(z)) ? {...b, to: AddressSet.ANY} : b
     },
+    byContent: true,
   }
 }
 

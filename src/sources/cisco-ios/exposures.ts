@@ -53,7 +53,7 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string, deni
         const acl = cfg.acls.get(binding.name)
         // on a zone member the ACL is checked first, then the zone-pair policy: the exposure may be narrower
         const zoneNote = ifc.zone ? {doubts: [note('restricted-elsewhere', `also subject to the zone-based firewall (zone ${ifc.zone})`)]} : {}
-        if (acl) out.push(...aclExposures(acl, make, {...inExtra, ...zoneNote}, denies, binding.node))
+        if (acl) append(out, aclExposures(acl, make, {...inExtra, ...zoneNote}, denies, binding.node))
         else out.push(unfiltered(make, ifc, family, binding.node, note('vendor-default', `ACL ${binding.name} applied on ${ifc.name} is not defined: IOS then permits everything`)))
       } else if (!ifc.zone && carriesTraffic(ifc, family)) {
         const doubts = [note('vendor-default', `no inbound ${family === 4 ? 'ACL' : 'IPv6 traffic-filter'} on ${ifc.name}: the router forwards whatever reaches it (routes not modelled)`)]
@@ -63,7 +63,7 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string, deni
     }
     for (const binding of [ifc.aclOut, ifc.acl6Out]) {
       const acl = binding && cfg.acls.get(binding.name)
-      if (acl) out.push(...aclExposures(acl, make, outExtra, denies, binding.node))
+      if (acl) append(out, aclExposures(acl, make, outExtra, denies, binding.node))
     }
   }
 
@@ -71,16 +71,21 @@ export function iosExposures(cfg: IosConfig, redact: (t: string) => string, deni
   if (!cfg.interfaces.size) {
     for (const acl of cfg.acls.values()) {
       const extra = {doubts: [note('not-applied', `ACL ${acl.name} is not applied in this file (no interface); evaluated as if applied inbound`)]}
-      out.push(...aclExposures(acl, make, extra))
+      append(out, aclExposures(acl, make, extra))
     }
   }
 
   const device = deviceAddresses(up)
-  out.push(...zoneExposures(cfg, make, device))
-  out.push(...natForwards(cfg, make))
-  out.push(...management(cfg, make, device))
-  out.push(...vpnListeners(cfg, make))
+  append(out, zoneExposures(cfg, make, device))
+  append(out, natForwards(cfg, make))
+  append(out, management(cfg, make, device))
+  append(out, vpnListeners(cfg, make))
   return out
+}
+
+/** push(...items) without one argument per item (a pasted config gives more exposures than the stack holds arguments). */
+function append(out: Exposure[], items: readonly Exposure[]): void {
+  for (const e of items) out.push(e)
 }
 
 function carriesTraffic(ifc: IosInterface, family: 4 | 6): boolean {
@@ -187,6 +192,7 @@ export const IOS_NAT: NatOrder = {
   filterWords: 'inbound ACL entry or zone-pair class',
   candidate: forwardingFilter,
   sees: (f) => (f.rule.startsWith('zone-pair ') || f.rule.startsWith('intra-zone ') ? 'translated' : 'original'),
+  byContent: true,
 }
 
 function natForwards(cfg: IosConfig, make: Make): Exposure[] {

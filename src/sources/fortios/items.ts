@@ -48,8 +48,9 @@ export function lazy(make: () => string): () => string {
 }
 
 export function itemText(item: Item): string {
-  const head = `edit ${/[\s"]/.test(item.name) ? `"${item.name}"` : item.name}`
-  return [head, ...[...item.settings.values()].map(statementText)].join('; ')
+  let text = `edit ${/[\s"]/.test(item.name) ? `"${item.name}"` : item.name}`
+  for (const s of item.settings.values()) text += `; ${statementText(s)}`
+  return text
 }
 
 /** Merge the edit entries of a section's blocks; report settings outside `known` and nested blocks not handled. */
@@ -68,7 +69,8 @@ export function itemsOf(
     const replay = (upTo: number) => {
       for (; next < ops.length && ops[next].at <= upTo; next++) byName = applyOp(byName, ops[next], section, acc)
     }
-    for (const [k, child] of block.children.entries()) {
+    for (let k = 0; k < block.children.length; k++) {
+      const child = block.children[k]
       replay(k)
       if (child.kind !== 'edit') {
         acc.block(child, `nested section '${child.name}' in 'config ${section}' not modelled`, 'unsupported')

@@ -55,7 +55,16 @@ export function describeDevice(interfaces: Map<string, InterfaceInfo>, zones: Ma
 export function attachExposures(exposures: Exposure[], zones: Map<string, string[]>): void {
   const zoneOf = new Map<string, string>()
   for (const [z, members] of zones) for (const m of members) zoneOf.set(m, z)
+  // one attachment per single name (most policies name one interface or zone a side): shared, as nat.ts shares them
+  const single = new Map<string, Attachment | undefined>()
   const side = (names: string[] | undefined): Attachment | undefined => {
+    if (names?.length !== 1) return sideOf(names)
+    const name = names[0]
+    let a = single.get(name)
+    if (a === undefined && !single.has(name)) single.set(name, (a = sideOf(names)))
+    return a
+  }
+  const sideOf = (names: string[] | undefined): Attachment | undefined => {
     const named = names?.filter((n) => n !== 'any') ?? []
     if (named.length === 0) return undefined
     const ifs = named.flatMap((n) => zones.get(n) ?? [n])

@@ -2,7 +2,7 @@
  * Firewall policies → exposures: object tables per VDOM, policy rules in table order through the shared
  * evaluator (guards for interface pairs and VIP traffic), folded back per policy.
  */
-import {buildExposure} from '../../model/build.js'
+import {buildExposure, type ExposureInit} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import type {Denial, Exposure} from '../../model/exposure.js'
 import {AddressSet} from '../../net/address-set.js'
@@ -163,10 +163,34 @@ const POLICY_MODELLED = new Set([
 ])
 export const POLICY_KEYS = new Set([...POLICY_MODELLED, ...POLICY_IGNORED_KEYS])
 
+const NO_NAMES: string[] = []
+const NO_VIPS: Vip[] = []
+
+/** Two lists as one; the first as it is when the second is empty (most policies: no `srcaddr4`). */
+const joined = (a: string[], b: string[]): string[] => (b.length === 0 ? a : [...a, ...b])
+
+/**
+ * The guards of a policy's rules, one list per (srcintf, dstintf, VIP rule or not): shared by every
+ * policy with the same interfaces, so the evaluator keys each list once, not once per policy.
+ */
+class GuardLists {
+  private readonly lists = new Map<string, Map<string, Array<readonly Guard[] | undefined>>>()
+
+  of(s: string, d: string, novip: boolean): readonly Guard[] {
+    let byOut = this.lists.get(s)
+    if (!byOut) this.lists.set(s, (byOut = new Map()))
+    let two = byOut.get(d)
+    if (!two) byOut.set(d, (two = [undefined, undefined]))
+    const k = novip ? 1 : 0
+    return (two[k] ??= [...(s === 'any' ? [] : [{in: s}]), ...(d === 'any' ? [] : [{out: d}]), ...(novip ? [{cond: 'novip'}] : [])])
+  }
+}
+
 /** Rules of one policy table, in table order (not id order: FortiOS evaluates top-down as listed). */
 export function policyRules(items: Item[], section: string, tables: VdomTables, prefix: string, group: {next: number}): Array<EvalRule<PolicyMeta>> {
   const rules: Array<EvalRule<PolicyMeta>> = []
   const label = section.replace('firewall ', '')
+  const guardLists = new GuardLists()
   for (const item of items) {
     if (value(item, 'status') === 'disable') continue
     const action = value(item, 'action') ?? 'deny'
@@ -205,8 +229,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
     if (section === 'firewall policy6') {
       families.push({family: 6, src: values(item, 'srcaddr'), dst: values(item, 'dstaddr'), srcNeg: neg('srcaddr-negate'), dstNeg: neg('dstaddr-negate')})
     } else {
-      const src4 = [...values(item, 'srcaddr'), ...values(item, 'srcaddr4')]
-      const dst4 = [...values(item, 'dstaddr'), ...values(item, 'dstaddr4')]
+      const src4 = joined(values(item, 'srcaddr'), values(item, 'srcaddr4'))
+      const dst4 = joined(values(item, 'dstaddr'), values(item, 'dstaddr4'))
       if (src4.length || dst4.length) families.push({family: 4, src: src4, dst: dst4, srcNeg: neg('srcaddr-negate'), dstNeg: neg('dstaddr-negate')})
       if (item.settings.has('srcaddr6') || item.settings.has('dstaddr6')) {
         families.push({
@@ -236,8 +260,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       const table = tables.addresses[f.family]
       const vipTable = tables.vips[f.family]
       const src = isdbSrc ? {set: anyFamily, unresolved: isdbNames('-src'), doubts: [], doubtful: true} : addressSide(table, f.src, f.srcNeg, anyFamily)
-      const vipNames = f.dstNeg ? [] : f.dst.filter((n) => vipTable.has(n))
-      const plainDst = f.dst.filter((n) => !vipNames.includes(n))
+      const vipNames = f.dstNeg || vipTable.size === 0 ? NO_NAMES : f.dst.filter((n) => vipTable.has(n))
+      const plainDst = vipNames.length ? f.dst.filter((n) => !vipNames.includes(n)) : f.dst
       const dst = isdbDst
         ? {set: anyFamily, unresolved: isdbNames(''), doubts: [], doubtful: true}
         : addressSide(table, plainDst, f.dstNeg, anyFamily)
@@ -247,9 +271,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       const fDoubt = doubtful || src.doubtful || dst.doubtful
       const services = isdbDst ? [ALL_SERVICE] : svc.boxes
       const push = (match: Box, translated: PolicyMeta['translated'], viaVip: boolean, s: string, d: string) => {
-        const guards: Guard[] = [...(s === 'any' ? [] : [{in: s}]), ...(d === 'any' ? [] : [{out: d}])]
         // FortiOS: a deny does not stop VIP (DNAT) traffic unless it names the VIP or sets match-vip
-        if (!viaVip && (allow || value(item, 'match-vip') !== 'enable')) guards.push({cond: 'novip'})
+        const guards = guardLists.of(s, d, !viaVip && (allow || value(item, 'match-vip') !== 'enable'))
         rules.push({
           match,
           action: allow ? 'allow' : 'deny',
@@ -261,9 +284,9 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
       for (const [s, d] of pairs) {
         for (const b of services) {
           if ((plainDst.length || isdbDst || f.dstNeg) && !src.set.isEmpty() && !dst.set.isEmpty()) {
-            push({from: src.set, to: dst.set, ...b}, undefined, false, s, d)
+            push({from: src.set, to: dst.set, protocols: b.protocols, ports: b.ports, sourcePorts: b.sourcePorts}, undefined, false, s, d)
           }
-          for (const vip of vipNames.flatMap((n) => vipTable.get(n) ?? [])) {
+          for (const vip of vipNames.length ? vipNames.flatMap((n) => vipTable.get(n) ?? []) : NO_VIPS) {
             const ports = vipPorts(vip, b)
             if (!ports) continue
             const from = vip.srcFilter ? src.set.intersect(vip.srcFilter) : src.set
@@ -283,7 +306,8 @@ export function policyRules(items: Item[], section: string, tables: VdomTables, 
   return rules
 }
 
-type Fold = {meta: PolicyMeta; box: Box; ins: Set<string>; outs: Set<string>}
+// interfaces in first-seen order, each once (a policy names a few: an array, not a set)
+type Fold = {meta: PolicyMeta; box: Box; ins: string[]; outs: string[]}
 
 const MAX_SCAN = 32
 const setKey = (a: AddressSet) => `${a.v4.join(',')}/${a.v6.join(',')}`
@@ -319,35 +343,33 @@ export function permitsToExposures(rules: Array<EvalRule<PolicyMeta>>, out: Expo
   const folded: Fold[] = []
   for (const p of permits) {
     const m = p.meta
-    let g = byGroup.get(m.group)
-    if (!g) byGroup.set(m.group, (g = {list: []}))
-    let f = g.index ? g.index.get(foldKey(m, p.box)) : g.list.find((x) => sameFold(x, m, p.box))
-    if (!f) {
-      f = {meta: m, box: p.box, ins: new Set(), outs: new Set()}
-      if (g.index) g.index.set(foldKey(m, p.box), f)
-      else if (g.list.push(f) >= MAX_SCAN) g.index = new Map(g.list.map((x) => [foldKey(x.meta, x.box), x]))
-      folded.push(f)
+    const g = byGroup.get(m.group)
+    const f = !g ? undefined : g.index ? g.index.get(foldKey(m, p.box)) : g.list.find((x) => sameFold(x, m, p.box))
+    if (f) {
+      if (!f.ins.includes(m.srcintf)) f.ins.push(m.srcintf)
+      if (!f.outs.includes(m.dstintf)) f.outs.push(m.dstintf)
+      continue
     }
-    f.ins.add(m.srcintf)
-    f.outs.add(m.dstintf)
+    // most policies fold into one exposure: arrays made at their size, grown only past it
+    const made: Fold = {meta: m, box: p.box, ins: [m.srcintf], outs: [m.dstintf]}
+    if (!g) byGroup.set(m.group, {list: [made]})
+    else if (g.index) g.index.set(foldKey(m, p.box), made)
+    else if (g.list.push(made) >= MAX_SCAN) g.index = new Map(g.list.map((x) => [foldKey(x.meta, x.box), x]))
+    folded.push(made)
   }
   for (const {meta, box, ins, outs} of folded) {
-    const inList = ins.has('any') ? [] : [...ins]
-    const outList = outs.has('any') ? [] : [...outs]
-    out.push(
-      buildExposure({
-        kind: 'filter',
-        box,
-        ...(meta.translated ? {translated: meta.translated} : {}),
-        line: meta.line,
-        rule: meta.rule,
-        ...(meta.name ? {name: meta.name} : {}),
-        text: meta.text(),
-        ...(inList.length || outList.length ? {interfaces: {...(inList.length ? {in: inList} : {}), ...(outList.length ? {out: outList} : {})}} : {}),
-        fromSets: meta.fromSets,
-        toSets: meta.toSets,
-        doubts: meta.doubts,
-      }),
-    )
+    const inList = ins.includes('any') ? [] : ins
+    const outList = outs.includes('any') ? [] : outs
+    // the optional fields set one by one (no spread of a temporary object per exposure)
+    const init: ExposureInit = {kind: 'filter', box, line: meta.line, rule: meta.rule, text: meta.text(), fromSets: meta.fromSets, toSets: meta.toSets, doubts: meta.doubts}
+    if (meta.translated) init.translated = meta.translated
+    if (meta.name) init.name = meta.name
+    if (inList.length || outList.length) {
+      const interfaces: NonNullable<ExposureInit['interfaces']> = {}
+      if (inList.length) interfaces.in = inList
+      if (outList.length) interfaces.out = outList
+      init.interfaces = interfaces
+    }
+    out.push(buildExposure(init))
   }
 }

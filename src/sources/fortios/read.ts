@@ -5,7 +5,7 @@
  */
 import {IrmError} from '../../core/errors.js'
 import {MAX_NESTING} from '../../core/limits.js'
-import {type InputLine, inputLines} from '../input.js'
+import {LineCursor} from '../input.js'
 import {redactLine} from '../redact.js'
 import type {UnparsedCode} from '../types.js'
 
@@ -66,12 +66,20 @@ export interface ReadResult {
   version?: {model: string; major: number; minor: number; vdomMode: boolean}
 }
 
+/** One statement's words: verb and key apart (kept once per file), the values after them in an array of their own. */
 interface Tokens {
-  words: string[]
-  quoted: boolean[]
+  verb: string
+  key: string | undefined
+  values: string[]
+  /** Bit k: word k was quoted (k < 31); quoted words past those in `quotedMore`. */
+  quotedBits: number
+  quotedMore: number[] | undefined
   line: number
   lines: number
 }
+
+const wordsOf = (t: Tokens): string[] => (t.key === undefined ? [t.verb] : [t.verb, t.key, ...t.values])
+const isQuoted = (t: Tokens, k: number): boolean => (k < 31 ? (t.quotedBits & (1 << k)) !== 0 : t.quotedMore?.includes(k) === true)
 
 // keys whose values are secrets: never kept in echoed text
 const SECRET_KEY = /(pass|secret|psk|pwd|private|key$|^key|token|hash|community|certificate|ppk)/i
@@ -92,55 +100,49 @@ function keyText(raw: string): {key: string; secret: boolean} {
 export function statementText(s: Statement): string {
   const {key, secret} = keyText(s.key)
   if (secret) return `${s.verb} ${key} <redacted>`
-  const shown = s.values.map((v) => (v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v))
-  return redactLine([s.verb, key, ...shown].join(' '))
+  let line = `${s.verb} ${key}`
+  for (const v of s.values) line += ` ${bare(v) ? v : shownValue(v)}`
+  return redactLine(line)
+}
+
+/** A value as echoed: quoted when it holds a blank or a quote (or is empty), elided when it spans lines. */
+function shownValue(v: string): string {
+  return v.includes('\n') ? '"<multi-line value>"' : /[\s"]/.test(v) || v === '' ? `"${v.replace(/"/g, '\\"')}"` : v
+}
+
+/** Printable ASCII without blank or quote (most values): shownValue leaves it as it is, no regex needed. */
+function bare(v: string): boolean {
+  if (v === '') return false
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i)
+    if (c <= 32 || c === 34 || c >= 127) return false
+  }
+  return true
 }
 
 export function blockText(b: Block): string {
   return redactLine(b.kind === 'config' ? `config ${b.name}` : `edit ${/[\s"]/.test(b.name) ? `"${b.name}"` : b.name}`)
 }
 
-/** A quoted word from `i` (just after its opening quote) on line `k`: it may run over several lines. */
-function quotedWord(lines: readonly InputLine[], k: number, i: number): {word: string; k: number; i: number} {
-  let text = lines[k].text
-  let word = ''
-  let run = i
-  for (;;) {
-    if (i >= text.length) {
-      // the value goes on on the next line: the newline is part of it
-      word += text.slice(run)
-      if (k + 1 >= lines.length) return {word, k, i}
-      word += '\n'
-      text = lines[++k].text
-      i = run = 0
-      continue
-    }
-    const c = text.charCodeAt(i)
-    if (c === 34) return {word: word + text.slice(run, i), k, i: i + 1}
-    if (c === 92) {
-      // `\x` is x; a `\` that ends the line escapes its newline
-      word += text.slice(run, i)
-      if (i + 1 >= text.length) {
-        if (k + 1 >= lines.length) return {word, k, i: i + 1}
-        word += '\n'
-        text = lines[++k].text
-        i = run = 0
-        continue
-      }
-      run = i + 1
-      i += 2
-      continue
-    }
-    i++
+// the words that start nearly every line, as literals: no lookup for them
+function verbOf(w: string): string | undefined {
+  switch (w.length) {
+    case 3:
+      return w === 'set' ? 'set' : w === 'end' ? 'end' : undefined
+    case 4:
+      return w === 'next' ? 'next' : w === 'edit' ? 'edit' : undefined
+    case 6:
+      return w === 'config' ? 'config' : undefined
+    default:
+      return undefined
   }
 }
 
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13
 
-/** The lines as statements; a quoted value may run over several lines. Linear in the text. */
 /** A line the grammar does not place (or a command it does not know): echoed, redacted. */
 function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: UnparsedCode = 'malformed'): void {
-  stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(t.words.map((w, k) => (t.quoted[k] ? `"${w.split('\n')[0]}"` : w)).join(' '))})
+  stray.push({line: t.line, lines: t.lines, code, reason, text: redactLine(wordsOf(t).map((w, k) => (isQuoted(t, k) ? `"${w.split('\n')[0]}"` : w)).join(' '))})
 }
 
 // verbs and keys repeat (`set srcintf …` 10^5 times): a line's first two bare words are kept once per
@@ -148,7 +150,11 @@ function strayLine(stray: StrayLine[], t: Tokens, reason: string, code: Unparsed
 const INTERN_LENGTH = 24
 const INTERN_MAX = 65_536
 
-function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
+/**
+ * The statements of the text, one at a time to `each` (the same Tokens object, refilled: read it before
+ * returning); a quoted value may run over several lines. Linear in the text, no array of lines.
+ */
+function tokenize(text: string, each: (t: Tokens) => void): void {
   const known = new Map<string, string>()
   const intern = (w: string): string => {
     if (w.length > INTERN_LENGTH) return w
@@ -157,47 +163,106 @@ function* tokenize(lines: readonly InputLine[]): Generator<Tokens> {
     if (known.size < INTERN_MAX) known.set(w, w)
     return w
   }
-  for (let k = 0; k < lines.length; k++) {
-    let text = lines[k].text
-    let i = 0
-    while (i < text.length && isBlank(text.charCodeAt(i))) i++
-    if (i >= text.length || text.charCodeAt(i) === 35) continue
-    const start = k
-    const words: string[] = []
-    const quoted: boolean[] = []
-    while (i < text.length) {
+  const cur = new LineCursor(text)
+  // a final newline ends the last line; it does not start an empty one (as inputLines reads it)
+  const hasNext = () => {
+    const nl = text.charCodeAt(cur.end) === 10 ? cur.end : cur.end + 1
+    return nl + 1 < text.length
+  }
+  const t: Tokens = {verb: '', key: undefined, values: [], quotedBits: 0, quotedMore: undefined, line: 0, lines: 0}
+  // the values of the line being read; copied out at its end into an array of their exact size (an
+  // array grown by push keeps spare room: 10^6 statements hold them until the end)
+  const values: string[] = []
+  while (cur.next()) {
+    if (cur.line > 1 && cur.start === text.length) break
+    let i = cur.start
+    let end = cur.end
+    while (i < end && isBlank(text.charCodeAt(i))) i++
+    if (i >= end || text.charCodeAt(i) === 35) continue
+    const first = cur.line
+    let n = 0
+    t.key = undefined
+    let m = 0
+    t.quotedBits = 0
+    t.quotedMore = undefined
+    while (i < end) {
       if (isBlank(text.charCodeAt(i))) {
         i++
         continue
       }
-      if (text.charCodeAt(i) === 34) {
-        const q = quotedWord(lines, k, i + 1)
-        words.push(q.word)
-        quoted.push(true)
-        k = q.k
-        i = q.i
-        text = lines[k].text
-        continue
-      }
-      // a bare word: `\x` is x (a `\` at the end of the line stays)
       let word = ''
-      let run = i
-      while (i < text.length && !isBlank(text.charCodeAt(i))) {
-        if (text.charCodeAt(i) === 92 && i + 1 < text.length) {
-          word += text.slice(run, i)
-          run = i + 1
-          i += 2
-          continue
+      let run: number
+      const quoted = text.charCodeAt(i) === 34
+      if (quoted) {
+        // up to the closing quote, over as many lines as it takes: each newline is part of the value
+        run = ++i
+        for (;;) {
+          if (i >= end) {
+            word += text.slice(run, end)
+            if (!hasNext()) break
+            word += '\n'
+            cur.next()
+            i = run = cur.start
+            end = cur.end
+            continue
+          }
+          const c = text.charCodeAt(i)
+          if (c === 34) {
+            word += text.slice(run, i)
+            run = ++i
+            break
+          }
+          if (c === 92) {
+            // `\x` is x; a `\` that ends the line escapes its newline
+            word += text.slice(run, i)
+            if (i + 1 >= end) {
+              i++
+              run = i
+              if (!hasNext()) break
+              word += '\n'
+              cur.next()
+              i = run = cur.start
+              end = cur.end
+              continue
+            }
+            run = i + 1
+            i += 2
+            continue
+          }
+          i++
         }
-        i++
+      } else {
+        // a bare word: `\x` is x (a `\` at the end of the line stays)
+        run = i
+        while (i < end && !isBlank(text.charCodeAt(i))) {
+          if (text.charCodeAt(i) === 92 && i + 1 < end) {
+            word += text.slice(run, i)
+            run = i + 1
+            i += 2
+            continue
+          }
+          i++
+        }
+        word += text.slice(run, i)
       }
-      const w = word + text.slice(run, i)
-      words.push(words.length < 2 ? intern(w) : w)
-      quoted.push(false)
+      if (n === 0) t.verb = verbOf(word) ?? intern(word)
+      else if (n === 1) t.key = intern(word)
+      else values[m++] = word
+      if (quoted) {
+        if (n < 31) t.quotedBits |= 1 << n
+        else (t.quotedMore ??= []).push(n)
+      }
+      n++
     }
-    yield {words, quoted, line: lines[start].line, lines: k - start + 1}
+    t.values = values.slice(0, m)
+    t.line = first
+    t.lines = cur.line - first + 1
+    each(t)
   }
 }
+
+/** The words after the verb, as one name (`config firewall policy`, `edit "a b"`). */
+const restText = (t: Tokens): string => (t.key === undefined ? '' : t.values.length ? [t.key, ...t.values].join(' ') : t.key)
 
 const VERBS = new Set<string>(['set', 'unset', 'append', 'select', 'unselect'])
 
@@ -226,11 +291,11 @@ export function readFortios(text: string): ReadResult {
     stack.pop()!.closed = true
   }
 
-  for (const t of tokenize(inputLines({file: '', text}))) {
+  tokenize(text, (t) => {
     lines += t.lines
-    // no rest copy per line: a `set` takes its key and values from the words directly
-    const verb = t.words[0]
-    const argc = Math.max(0, t.words.length - 1)
+    // a `set` takes its values as the tokenizer made them: no copy per line
+    const verb = t.verb
+    const argc = t.key === undefined ? 0 : t.values.length + 1
     const top = stack[stack.length - 1]
     switch (verb) {
       case 'config':
@@ -238,7 +303,7 @@ export function readFortios(text: string): ReadResult {
           strayLine(stray, t, "'config' without a section name")
           break
         }
-        open({kind: 'config', name: t.words.slice(1).join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
+        open({kind: 'config', name: restText(t), line: t.line, size: 0, statements: [], children: [], closed: false})
         count(t.lines)
         break
       case 'edit':
@@ -246,7 +311,7 @@ export function readFortios(text: string): ReadResult {
           strayLine(stray, t, "'edit' outside a config block")
           break
         }
-        open({kind: 'edit', name: t.words.slice(1).join(' '), line: t.line, size: 0, statements: [], children: [], closed: false})
+        open({kind: 'edit', name: restText(t), line: t.line, size: 0, statements: [], children: [], closed: false})
         count(t.lines)
         break
       case 'next':
@@ -276,12 +341,12 @@ export function readFortios(text: string): ReadResult {
           strayLine(stray, t, `'${verb}' outside a config block`)
           break
         }
-        ;(top.ops ??= []).push({verb, args: t.words.slice(1), line: t.line, lines: t.lines, at: top.children.length})
+        ;(top.ops ??= []).push({verb, args: wordsOf(t).slice(1), line: t.line, lines: t.lines, at: top.children.length})
         count(t.lines)
         break
       default:
         if (VERBS.has(verb) && argc > 0 && top) {
-          top.statements.push({verb: verb as Verb, key: t.words[1], values: t.words.slice(2), line: t.line, lines: t.lines})
+          top.statements.push({verb: verb as Verb, key: t.key!, values: t.values, line: t.line, lines: t.lines})
           count(t.lines)
         } else if (VERBS.has(verb) && argc > 0) {
           strayLine(stray, t, `'${verb}' outside a config block`)
@@ -289,7 +354,7 @@ export function readFortios(text: string): ReadResult {
           strayLine(stray, t, `unknown command '${verb.slice(0, 40)}'`, 'unknown-statement')
         }
     }
-  }
+  })
   return {roots, stray, lines, version}
 }
 

@@ -32,6 +32,10 @@ interface BuiltRule {
   zones: {from: readonly string[]; to: readonly string[]}
 }
 
+// a rule without App-IDs: no guard (shared, never changed), and the one application `any`
+const NO_GUARDS: Guard[] = Object.freeze([]) as unknown as Guard[]
+const ANY_APP = Object.freeze(['any']) as unknown as string[]
+
 /** Services, applications and addresses of rules → boxes, with what `application-default` admits per App-ID. */
 class RuleMatcher {
   private readonly appCache = new Map<string, {boxes: Box[]; doubts: DoubtNote[]}>()
@@ -47,8 +51,13 @@ class RuleMatcher {
    */
   build(r: PlacedRule): BuiltRule {
     const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
-    const variants = apps ? apps.map((a) => ({guards: [{cond: `app=${a}`}] as Guard[], ...this.boxes(r, [a])})) : [{guards: [] as Guard[], ...this.boxes(r, ['any'])}]
+    const variants = apps ? apps.map((a) => this.variant([{cond: `app=${a}`}], r, [a])) : [this.variant(NO_GUARDS, r, ANY_APP)]
     return {r, variants, zones: {from: r.from, to: r.to}}
+  }
+
+  private variant(guards: Guard[], r: PlacedRule, apps: string[]): Variant {
+    const {boxes, doubts, opaque, fromSets, toSets} = this.boxes(r, apps)
+    return {guards, boxes, doubts, opaque, fromSets, toSets}
   }
 
   /** `apps`: the rule's applications, or one of them (a rule naming several is evaluated once per application). */
@@ -204,16 +213,10 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
   }
 }
 
+/** A list as the rule text shows it: `any` when empty, the item alone, or `[ a b ]`. */
+const listText = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
+
 function ruleText(r: PlacedRule): string {
-  const l = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
-  return [
-    `rule "${r.name}"`,
-    `from ${l(r.from)}`,
-    `to ${l(r.to)}`,
-    `source ${r.negateSource ? 'not ' : ''}${l(r.source)}`,
-    `destination ${r.negateDestination ? 'not ' : ''}${l(r.destination)}`,
-    `application ${l(r.applications)}`,
-    `service ${l(r.services)}`,
-    `action ${r.action}`,
-  ].join(' ')
+  return `rule "${r.name}" from ${listText(r.from)} to ${listText(r.to)} source ${r.negateSource ? 'not ' : ''}${listText(r.source)} ` +
+    `destination ${r.negateDestination ? 'not ' : ''}${listText(r.destination)} application ${listText(r.applications)} service ${listText(r.services)} action ${r.action}`
 }

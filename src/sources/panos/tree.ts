@@ -62,9 +62,22 @@ export interface Folded {
 export type Folder = (node: PNode) => {model: unknown} | undefined
 
 const NO_CHILDREN: Map<string, PNode> = new Map()
+// the values and ids of a node that has none yet, shared (frozen: only addValue and addId grow them)
+const NO_VALUES: string[] = Object.freeze([]) as unknown as string[]
+const NO_IDS: number[] = Object.freeze([]) as unknown as number[]
 
 export function newNode(name: string, line: number, parent?: PNode, text = ''): PNode {
-  return {name, line, children: NO_CHILDREN, values: [], ids: [], used: false, deep: false, parent, seg: name, segName: undefined, text}
+  return {name, line, children: NO_CHILDREN, values: NO_VALUES, ids: NO_IDS, used: false, deep: false, parent, seg: name, segName: undefined, text}
+}
+
+function addValue(node: PNode, v: string): void {
+  if (node.values === NO_VALUES) node.values = [v]
+  else node.values.push(v)
+}
+
+function addId(node: PNode, id: number): void {
+  if (node.ids === NO_IDS) node.ids = [id]
+  else node.ids.push(id)
 }
 
 /** `/config/devices/entry[@name='localhost.localdomain']/vsys` (XML) or `/config/devices/…` (set/brace form). */
@@ -101,87 +114,103 @@ export const MAX_DEPTH = MAX_NESTING
  * `name` attribute; `member` elements are values of their parent. `first` is the document element.
  */
 export function fromXml(text: string, file: string, fold?: Folder): {root: PNode; count: number; first?: {name: string; line: number}; config: boolean} {
-  const top = newNode('', 1)
-  let count = 0
+  let top!: PNode
+  let count: number
   let first: {name: string; line: number} | undefined
-  let config = false
+  let config: boolean
   // one frame per open element: its node (undefined inside a member), its direct text, whether it has
   // child elements, whether it is a <member>
-  const nodes: Array<PNode | undefined> = [top]
-  const texts: string[] = ['']
-  const hasChild: boolean[] = [false]
-  const members: boolean[] = [false]
-  let inMember = 0
-  streamXml(text, file, {
-    open(name, attrs, line) {
-      hasChild[hasChild.length - 1] = true
-      if (nodes.length === 1) {
-        first ??= {name, line}
-        if (name === 'config') config = true
-      }
-      // elements inside a <member> are not part of the model (nor counted)
-      if (inMember) {
-        inMember++
-        nodes.push(undefined)
-        members.push(false)
-      } else {
-        count++
-        const parent = nodes[nodes.length - 1]!
-        if (name === 'member') {
-          inMember = 1
-          parent.ids.push(count)
-          nodes.push(parent)
-          members.push(true)
-        } else {
-          nodes.push(openNode(parent, name, attrs.name, line, count))
-          members.push(false)
+  let nodes: Array<PNode | undefined>
+  let texts: string[]
+  let hasChild: boolean[]
+  let members: boolean[]
+  let inMember: number
+  // a fresh tree each time the stream starts (again, when the fast scan gives up)
+  streamXml(text, file, () => {
+    top = newNode('', 1)
+    count = 0
+    first = undefined
+    config = false
+    nodes = [top]
+    texts = ['']
+    hasChild = [false]
+    members = [false]
+    inMember = 0
+    return {
+      open(name, attrs, line) {
+        hasChild[hasChild.length - 1] = true
+        if (nodes.length === 1) {
+          first ??= {name, line}
+          if (name === 'config') config = true
         }
-      }
-      texts.push('')
-      hasChild.push(false)
-    },
-    text(t) {
-      // only a leaf's text and a member's are values: the indentation between elements is dropped here
-      const top = texts.length - 1
-      if (!hasChild[top] || members[top]) texts[top] += t
-    },
-    close() {
-      const node = nodes.pop()
-      const direct = texts.pop()!
-      const leaf = !hasChild.pop()
-      const member = members.pop()!
-      if (inMember) {
-        inMember--
-        if (member) node!.values.push(direct.trim())
-        return
-      }
-      if (node && leaf) {
-        const t = direct.trim()
-        if (t !== '') node.values.push(t)
-      }
-      if (node && fold && node.tag === 'entry') foldNode(node, fold)
-    },
+        // elements inside a <member> are not part of the model (nor counted)
+        if (inMember) {
+          inMember++
+          nodes.push(undefined)
+          members.push(false)
+        } else {
+          count++
+          const parent = nodes[nodes.length - 1]!
+          if (name === 'member') {
+            inMember = 1
+            addId(parent, count)
+            nodes.push(parent)
+            members.push(true)
+          } else {
+            nodes.push(openNode(parent, name, attrs.name, line, count))
+            members.push(false)
+          }
+        }
+        texts.push('')
+        hasChild.push(false)
+      },
+      text(t) {
+        // only a leaf's text and a member's are values: the indentation between elements is dropped here
+        const top = texts.length - 1
+        if (!hasChild[top] || members[top]) texts[top] += t
+      },
+      close() {
+        const node = nodes.pop()
+        const direct = texts.pop()!
+        const leaf = !hasChild.pop()
+        const member = members.pop()!
+        if (inMember) {
+          inMember--
+          if (member) addValue(node!, direct.trim())
+          return
+        }
+        if (node && leaf) {
+          const t = direct.trim()
+          if (t !== '') addValue(node, t)
+        }
+        if (node && fold && node.tag === 'entry') foldNode(node, fold)
+      },
+    }
   })
-  return {root: top, count, first, config}
+  return {root: top, count: count!, first, config: config!}
 }
 
 /** The node an element opens: an `entry` is named by its `name` attribute; a repeated name is the same node. */
 function openNode(parent: PNode, tag: string, attrName: string | undefined, line: number, id: number): PNode {
   const nodeName = tag === 'entry' && attrName !== undefined ? attrName : tag
   let key = nodeName
+  let node = parent.children.get(key)
   // an entry repeated after it was folded (PAN-OS refuses duplicate names at commit): kept apart
-  while (parent.children.get(key)?.folded) key += '\u0000'
-  const fresh = !parent.children.has(key)
-  const node = childOf(parent, key, line)
-  if (fresh) {
-    node.name = nodeName
+  while (node?.folded) {
+    key += '\u0000'
+    node = parent.children.get(key)
+  }
+  if (!node) {
+    node = newNode(nodeName, line, parent)
     node.tag = tag
     if (attrName !== undefined) node.attrName = attrName
+    if (parent.children === NO_CHILDREN) parent.children = new Map()
+    parent.children.set(key, node)
   }
   // the path segment is built only if the node is reported (pathOf)
   node.seg = tag
   node.segName = attrName
-  node.ids.push(id)
+  addId(node, id)
   return node
 }
 
@@ -218,9 +247,9 @@ export function fromText(text: string, file = ''): {root: PNode; count: number; 
       let node = top
       const last = part.length === 1 ? 1 : part.length - 1
       for (let i = 0; i < last; i++) node = childOf(node, part[i], s.line, s)
-      if (part.length > 1) node.values.push(part[part.length - 1])
+      if (part.length > 1) addValue(node, part[part.length - 1])
       // every node a statement wrote to shares its id: the statement is understood only if all were read
-      node.ids.push(s.id)
+      addId(node, s.id)
       if (s.inactive) markDeep(node)
     }
   }
@@ -280,6 +309,8 @@ export function takeDeep(node: PNode | undefined, name: string): PNode | undefin
 export function items(node: PNode | undefined, name: string): string[] {
   const c = takeDeep(node, name)
   if (!c) return []
+  // a fresh array (callers may add to it); one copy when the list is members only (XML: most lists)
+  if (c.children.size === 0) return c.values.slice()
   return [...c.values, ...[...c.children.values()].filter((x) => x.children.size === 0 && x.values.length === 0).map((x) => x.name)]
 }
 
@@ -372,8 +403,8 @@ function foldNode(node: PNode, fold: Folder): void {
   }
   node.folded = {model: read.model, ok, total, unparsed}
   node.children = NO_CHILDREN
-  node.values = []
-  node.ids = []
+  node.values = NO_VALUES
+  node.ids = NO_IDS
 }
 
 /** Everything the model did not read, reported at its topmost unread node; stats count source items. */

@@ -101,7 +101,7 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
   // folded permits in the order first met; a user rule's by line, name, direction and box (no string key
   // per permit: 10^5 rules), the management ones by a key of their own
   const folded: Folded[] = []
-  const byRule = new Map<number, Map<string, Map<Exposure['direction'], FoldGroup>>>()
+  const byLine = new Map<number, RuleFolds>()
   const mgmtFolded = new Map<string, Folded>()
   const fold = (rule: FilterRule, box: Box, iface: string, direction: Exposure['direction']) => {
     let shown = box
@@ -115,12 +115,7 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
         shown = pre
       }
     }
-    let byName = byRule.get(rule.el.line)
-    if (!byName) byRule.set(rule.el.line, (byName = new Map()))
-    let byDirection = byName.get(rule.name)
-    if (!byDirection) byName.set(rule.name, (byDirection = new Map()))
-    let group = byDirection.get(direction)
-    if (!group) byDirection.set(direction, (group = new FoldGroup()))
+    const group = foldGroup(byLine, rule, direction)
     const f = group.find(shown)
     if (f) f.ifaces.push(iface)
     else {
@@ -208,6 +203,31 @@ export function evaluateInterfaces(rules: FilterRule[], interfaces: Map<string, 
 function toSelf(rule: FilterRule): boolean {
   const network = textOf(child(rule.el, 'destination'), 'network')?.trim()
   return network !== undefined && (network === '(self)' || /^[a-z0-9_]+ip$/i.test(network)) && child(child(rule.el, 'destination'), 'not') === undefined
+}
+
+/** The fold groups of the rules on one line (one, but for a config written on a single line), by name. */
+interface RuleFolds {
+  name: string
+  groups: Map<Exposure['direction'], FoldGroup>
+  next?: RuleFolds
+}
+
+/** The group a rule's permits fold in, by line, name and direction: no string key, one map per rule. */
+function foldGroup(byLine: Map<number, RuleFolds>, rule: FilterRule, direction: Exposure['direction']): FoldGroup {
+  const first = byLine.get(rule.el.line)
+  let folds = first
+  while (folds && folds.name !== rule.name) folds = folds.next
+  if (!folds) {
+    folds = {name: rule.name, groups: new Map()}
+    if (first) {
+      // after the first: the order of the list does not matter, only the name does
+      folds.next = first.next
+      first.next = folds
+    } else byLine.set(rule.el.line, folds)
+  }
+  let group = folds.groups.get(direction)
+  if (!group) folds.groups.set(direction, (group = new FoldGroup()))
+  return group
 }
 
 interface Folded {

@@ -130,7 +130,9 @@ export function parsePfsense(text: string, file: string): ParseResult {
       continue
     }
     const floating = isSet(child(el, 'floating'))
-    const key = floating ? 'floating' : (textOf(el, 'interface') ?? '?').split(',')[0]
+    const iface = textOf(el, 'interface') ?? '?'
+    const comma = iface.indexOf(',')
+    const key = floating ? 'floating' : comma < 0 ? iface : iface.slice(0, comma)
     const position = (counters.get(key) ?? 0) + 1
     counters.set(key, position)
     const r = readRule(el, String(position), ctx, acc)

@@ -126,14 +126,35 @@ export function sideSet(el: XmlElement | undefined, family: 4 | 6, ctx: Context,
   return {set, side: shown, doubtful: doubtful && (allow || side.known === undefined || side.negate)}
 }
 
+// read once, not per rule (10^5 rules)
+const CONDITION_ENTRIES = Object.entries(RULE_CONDITIONS)
+const CONDITION_KEYS = new Set(Object.keys(RULE_CONDITIONS))
+
+/** `a,b` → [a, b], trimmed, blanks dropped (most rules name one interface: no intermediate arrays). */
+export function interfaceList(text: string): string[] {
+  if (!text.includes(',')) {
+    const one = text.trim()
+    return one ? [one] : []
+  }
+  return text.split(',').map((s) => s.trim()).filter(Boolean)
+}
+
 export function readRule(el: XmlElement, position: string, ctx: Context, acc: Accounting): FilterRule | null {
-  for (const c of el.children) if (!RULE_KEYS.has(c.name)) acc.element(c, `unknown rule element '${c.name}'`, 'unknown-statement')
-  const unknown = el.children.filter((c) => !RULE_KEYS.has(c.name)).map((c) => c.name)
+  // one pass over the children: the unknown ones (reported in order), and whether any condition is set
+  const unknown: string[] = []
+  let conditions = false
+  for (const c of el.children) {
+    if (!RULE_KEYS.has(c.name)) {
+      acc.element(c, `unknown rule element '${c.name}'`, 'unknown-statement')
+      unknown.push(c.name)
+    }
+    if (CONDITION_KEYS.has(c.name)) conditions = true
+  }
   if (isSet(child(el, 'disabled'))) return null
   const type = textOf(el, 'type') || 'pass'
   const descr = textOf(el, 'descr')
   const floating = isSet(child(el, 'floating'))
-  const interfaces = (textOf(el, 'interface') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  const interfaces = interfaceList(textOf(el, 'interface') ?? '')
   const name = `${floating ? 'floating' : interfaces[0] ?? '?'} rule ${position}${descr ? ` "${descr}"` : ''}`
   const doubts: DoubtNote[] = []
   let doubtful = false
@@ -146,7 +167,7 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
     doubts.push(note('action-assumed', `rule type '${type}' read as pass`))
     doubtful = true
   }
-  for (const [k, what] of Object.entries(RULE_CONDITIONS)) {
+  for (const [k, what] of conditions ? CONDITION_ENTRIES : []) {
     const v = textOf(el, k)
     if (v) {
       doubts.push(note(k === 'sched' ? 'time-limited' : k.includes('icmp') ? 'icmp-type' : 'conditional', `${what} ${v}`))
@@ -197,9 +218,10 @@ export function readRule(el: XmlElement, position: string, ctx: Context, acc: Ac
     direction: floating ? (dir === 'in' || dir === 'out' ? dir : 'any') : dir === 'out' ? 'out' : 'in',
     boxes,
     opaque: !allow && doubtful,
-    doubts: uniqueDoubts(doubts),
-    fromSets: [...new Set(fromSets)],
-    toSets: [...new Set(toSets)],
+    // most rules have no doubt and no unresolved name: no dedup sets for them
+    doubts: doubts.length > 1 ? uniqueDoubts(doubts) : doubts,
+    fromSets: fromSets.length > 1 ? [...new Set(fromSets)] : fromSets,
+    toSets: toSets.length > 1 ? [...new Set(toSets)] : toSets,
     text: ruleText(el, type),
   }
 }
