@@ -169,6 +169,11 @@ function tokenize(text: string, each: (t: Tokens) => void): void {
     const nl = text.charCodeAt(cur.end) === 10 ? cur.end : cur.end + 1
     return nl + 1 < text.length
   }
+  // a quoted value goes on over the newline: the next line's bounds (rare: no cost on the common path)
+  const nextLine = (): [number, number] => {
+    cur.next()
+    return [cur.start, cur.end]
+  }
   const t: Tokens = {verb: '', key: undefined, values: [], quotedBits: 0, quotedMore: undefined, line: 0, lines: 0}
   // the values of the line being read; copied out at its end into an array of their exact size (an
   // array grown by push keeps spare room: 10^6 statements hold them until the end)
@@ -201,9 +206,8 @@ function tokenize(text: string, each: (t: Tokens) => void): void {
             word += text.slice(run, end)
             if (!hasNext()) break
             word += '\n'
-            cur.next()
-            i = run = cur.start
-            end = cur.end
+            ;[i, end] = nextLine()
+            run = i
             continue
           }
           const c = text.charCodeAt(i)
@@ -220,9 +224,8 @@ function tokenize(text: string, each: (t: Tokens) => void): void {
               run = i
               if (!hasNext()) break
               word += '\n'
-              cur.next()
-              i = run = cur.start
-              end = cur.end
+              ;[i, end] = nextLine()
+              run = i
               continue
             }
             run = i + 1
