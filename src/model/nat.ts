@@ -64,6 +64,29 @@ interface Pass {
   twin?: boolean
 }
 
+/**
+ * Things told apart by a cheap key first (a line and a rule), by an exact one only when cheap keys meet:
+ * most never do, and the exact key (JSON) was most of the cost of a config pasted k times.
+ */
+class Distinct<T> {
+  private readonly seen = new Map<string, {first: T; exact?: Set<string>}>()
+  constructor(private readonly exactKey: (x: T) => string) {}
+
+  /** False when something added under `near` is exactly alike. */
+  add(x: T, near: string): boolean {
+    const s = this.seen.get(near)
+    if (!s) {
+      this.seen.set(near, {first: x})
+      return true
+    }
+    s.exact ??= new Set([this.exactKey(s.first)])
+    const key = this.exactKey(x)
+    if (s.exact.has(key)) return false
+    s.exact.add(key)
+    return true
+  }
+}
+
 /** What composeNat and a `byContent` order read of a NAT: NATs with the same key pass the same filters. */
 function contentKey(e: Exposure): string {
   const t = e.translated
@@ -118,20 +141,8 @@ export function composeNat(exposures: Exposure[], order: NatOrder, mayMeet: read
   // pieces of one NAT rule meeting pieces of one filter rule may compose to the same exposure: those
   // (same NAT line and rule, same filter line and rule) are told apart by their JSON, the others never
   // collide (a JSON key per composition was most of the cost of a config pasted k times: k² of them)
-  const listed = new Map<string, {first: Exposure; json?: Set<string>}>()
-  const isNew = (c: Exposure): boolean => {
-    const near = `${c.file ?? ''}\u0000${c.line}\u0000${c.rule}\u0000${c.filter!.line}\u0000${c.filter!.rule}`
-    const seen = listed.get(near)
-    if (!seen) {
-      listed.set(near, {first: c})
-      return true
-    }
-    seen.json ??= new Set([JSON.stringify(exposureToJson(seen.first))])
-    const key = JSON.stringify(exposureToJson(c))
-    if (seen.json.has(key)) return false
-    seen.json.add(key)
-    return true
-  }
+  const listed = new Distinct<Exposure>((c) => JSON.stringify(exposureToJson(c)))
+  const isNew = (c: Exposure): boolean => listed.add(c, `${c.file ?? ''}\u0000${c.line}\u0000${c.rule}\u0000${c.filter!.line}\u0000${c.filter!.rule}`)
   const consumed = new Set<Exposure>()
   // the filter rules that pass NAT `e`, in the vendor's order
   const passesOf = (e: Exposure): Pass[] => {
@@ -157,19 +168,8 @@ export function composeNat(exposures: Exposure[], order: NatOrder, mayMeet: read
   const filterJson = new Map<Exposure, string>()
   const jsonOf = (f: Exposure) => filterJson.get(f) ?? filterJson.set(f, `${f.name ?? ''}\u0000${JSON.stringify(exposureToJson(f))}`).get(f)!
   const markTwins = (passes: Pass[]) => {
-    const byLine = new Map<string, {first: Exposure; seen?: Set<string>}>()
-    for (const p of passes) {
-      const near = `${p.f.file ?? ''}\u0000${p.f.line}\u0000${p.f.rule}\u0000${p.side}`
-      const earlier = byLine.get(near)
-      if (!earlier) {
-        byLine.set(near, {first: p.f})
-        continue
-      }
-      earlier.seen ??= new Set([jsonOf(earlier.first)])
-      const key = jsonOf(p.f)
-      if (earlier.seen.has(key)) p.twin = true
-      else earlier.seen.add(key)
-    }
+    const byLine = new Distinct<Exposure>(jsonOf)
+    for (const p of passes) if (!byLine.add(p.f, `${p.f.file ?? ''}\u0000${p.f.line}\u0000${p.f.rule}\u0000${p.side}`)) p.twin = true
   }
   const alike = order.byContent ? new Map<string, Pass[]>() : undefined
   for (const e of exposures) {
