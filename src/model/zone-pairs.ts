@@ -24,6 +24,36 @@ export interface ZonePairOptions<P, M> {
   wildcard?: string | null
 }
 
+/**
+ * Zone pairs as (from, to) tuples. Zone names are config words and may hold any character (a NUL from a
+ * damaged file included), so a pair is never a joined string that is split again.
+ */
+export class ZonePairMap<V> {
+  private readonly byFrom = new Map<string, Map<string, V>>()
+
+  get(from: string, to: string): V | undefined {
+    return this.byFrom.get(from)?.get(to)
+  }
+
+  set(from: string, to: string, value: V): this {
+    const inner = this.byFrom.get(from) ?? this.byFrom.set(from, new Map()).get(from)!
+    inner.set(to, value)
+    return this
+  }
+
+  /** Every pair, in code-unit order of from, then to. */
+  sorted(): Array<[from: string, to: string, value: V]> {
+    const out: Array<[string, string, V]> = []
+    for (const from of [...this.byFrom.keys()].sort(byCodeUnit)) {
+      const inner = this.byFrom.get(from)!
+      for (const to of [...inner.keys()].sort(byCodeUnit)) out.push([from, to, inner.get(to)!])
+    }
+    return out
+  }
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 export interface ZonePairResult<M> extends EvalResult<M> {
   from: string
   to: string
@@ -39,14 +69,13 @@ export function evaluateZonePairs<P, M>(options: ZonePairOptions<P, M>): Array<Z
     const z = zonesOf(p)
     for (const n of [...z.from, ...z.to]) if (n !== wildcard) zones.add(n)
   }
-  const all = [...zones].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  const pairs = new Set<string>()
-  const pairKey = (a: string, b: string) => `${a}\u0000${b}`
-  if (options.allPairs) for (const a of all) for (const b of all) pairs.add(pairKey(a, b))
+  const all = [...zones].sort(byCodeUnit)
+  const pairs = new ZonePairMap<true>()
+  if (options.allPairs) for (const a of all) for (const b of all) pairs.set(a, b, true)
   else
     for (const p of policies) {
       const z = zonesOf(p)
-      for (const a of anyZone(z.from) ? all : z.from) for (const b of anyZone(z.to) ? all : z.to) pairs.add(pairKey(a, b))
+      for (const a of anyZone(z.from) ? all : z.from) for (const b of anyZone(z.to) ? all : z.to) pairs.set(a, b, true)
     }
   // policies indexed by source zone, so a pair walks only those that can apply to it
   const byFrom = new Map<string, number[]>()
@@ -57,8 +86,7 @@ export function evaluateZonePairs<P, M>(options: ZonePairOptions<P, M>): Array<Z
     else for (const z of new Set(from)) (byFrom.get(z) ?? byFrom.set(z, []).get(z)!).push(i)
   })
   const out: Array<ZonePairResult<M>> = []
-  for (const key of [...pairs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const [from, to] = key.split('\u0000')
+  for (const [from, to] of pairs.sorted()) {
     const rules: Array<EvalRule<M>> = []
     policies: for (const i of mergeSorted(byFrom.get(from) ?? [], anyFrom)) {
       const p = policies[i]

@@ -69,6 +69,21 @@ describe('evaluateZonePairs', () => {
     ])
   })
 
+  it('a zone name holding a NUL (a damaged file) stays one name, in (from, to) order', () => {
+    // CI fuzzing found this: pairs were keyed `from\0to` and split again, so `b\0x` became zone `b`
+    expect(
+      run([
+        {name: 'n', from: ['a'], to: ['b\u0000x'], action: 'allow', port: 22},
+        {name: 'm', from: ['a\u0000b'], to: ['x'], action: 'allow', port: 80},
+        {name: 'o', from: ['a'], to: ['b'], action: 'allow', port: 443},
+      ]),
+    ).toEqual([
+      {pair: 'a>b', permits: ['o:443']},
+      {pair: 'a>b\u0000x', permits: ['n:22']},
+      {pair: 'a\u0000b>x', permits: ['m:80']},
+    ])
+  })
+
   it('mergeSorted merges ascending lists without repeats', () => {
     expect(mergeSorted([1, 4, 6], [2, 4, 9])).toEqual([1, 2, 4, 6, 9])
     expect(mergeSorted([], [3])).toEqual([3])

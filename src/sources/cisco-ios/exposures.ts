@@ -18,7 +18,7 @@ import {addDoubts, type ExposureInit} from '../../model/build.js'
 import {type DoubtNote, note} from '../../model/doubts.js'
 import {sameFamilies} from '../../net/terms.js'
 import {evaluateList, type EvalRule} from '../../model/evaluate.js'
-import {evaluateZonePairs} from '../../model/zone-pairs.js'
+import {evaluateZonePairs, ZonePairMap} from '../../model/zone-pairs.js'
 import type {IosAcl, IosConfig, IosInterface} from './model.js'
 import {aclPermits} from './acl.js'
 import {classBoxes} from './zbf.js'
@@ -132,7 +132,8 @@ function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; dou
   const out: Exposure[] = []
   // IOS allows one zone-pair per (source, destination); the shared helper walks them in pair order
   const pairs = cfg.zonePairs.filter((zp) => zp.policy && cfg.policies.has(zp.policy))
-  const byPair = new Map(pairs.map((zp) => [`${zp.source}\u0000${zp.destination}`, zp]))
+  const byPair = new ZonePairMap<(typeof pairs)[number]>()
+  for (const zp of pairs) byPair.set(zp.source, zp.destination, zp)
   const rulesFor = (zp: (typeof pairs)[number]): Array<EvalRule<Meta>> => {
     const classes = cfg.policies.get(zp.policy!)!
     const rules: Array<EvalRule<Meta>> = []
@@ -154,7 +155,7 @@ function zoneExposures(cfg: IosConfig, make: Make, device: {set: AddressSet; dou
   }
   const results = evaluateZonePairs({zones: [], policies: pairs, zonesOf: (zp) => ({from: [zp.source], to: [zp.destination]}), rulesFor, wildcard: null})
   for (const {from, to, permits} of results) {
-    const zp = byPair.get(`${from}\u0000${to}`)!
+    const zp = byPair.get(from, to)!
     const srcIfaces = [...cfg.interfaces.values()].filter((i) => i.zone === zp.source && !i.shutdown).map((i) => i.name)
     const toSelf = zp.destination === 'self'
     const extra: Extra = {

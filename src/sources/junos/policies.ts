@@ -6,6 +6,7 @@ import {type DoubtNote, note} from '../../model/doubts.js'
 import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import {type EvalRule, evaluateList} from '../../model/evaluate.js'
+import {ZonePairMap} from '../../model/zone-pairs.js'
 import type {Template} from './common.js'
 import type {Convert} from './convert.js'
 import type {Origin, Policy} from './model.js'
@@ -85,7 +86,6 @@ function policyRules(cv: Convert, p: Policy, fromZone: string | undefined, toZon
   return out
 }
 
-const pairKey = (from: string, to: string) => `${from}\u0000${to}`
 
 /** Does a global policy's `match from-zone/to-zone` (empty = any) cover the pair? */
 function globalApplies(p: Policy, fromZone: string, toZone: string): boolean {
@@ -113,26 +113,24 @@ function defaultDenyTemplate(d: Origin, fromZone: string, toZone: string): Templ
 
 export function policyExposures(cv: Convert): void {
   const active = cv.config.policies.filter((p) => !p.inactive && p.action)
-  const zonePolicies = new Map<string, Policy[]>()
+  const zonePolicies = new ZonePairMap<Policy[]>()
   for (const p of active) {
     if (p.global) continue
-    const key = pairKey(p.fromZones[0], p.toZones[0])
-    const list = zonePolicies.get(key) ?? []
-    list.push(p)
-    zonePolicies.set(key, list)
+    const list = zonePolicies.get(p.fromZones[0], p.toZones[0])
+    if (list) list.push(p)
+    else zonePolicies.set(p.fromZones[0], p.toZones[0], [p])
   }
   const globals = active.filter((p) => p.global)
   const defaultPermit = cv.config.defaultPolicy?.action === 'permit-all'
   const zoneNames = [...cv.config.zones.values()].filter((z) => !z.functional).map((z) => z.name)
   // a zone pair no policy names is evaluated only when a global policy or a default permit reaches it
-  const pairs = new Set<string>(zonePolicies.keys())
+  const pairs = zonePolicies
   // an explicit deny-all decides every pair no policy passes: each pair records it (the deciding line)
   const denyAll = cv.config.defaultPolicy?.action === 'deny-all' ? cv.config.defaultPolicy : undefined
-  if (defaultPermit || denyAll || globals.length) for (const a of zoneNames) for (const b of zoneNames) pairs.add(pairKey(a, b))
-  for (const pair of [...pairs].sort()) {
-    const [fromZone, toZone] = pair.split('\u0000')
+  if (defaultPermit || denyAll || globals.length) for (const a of zoneNames) for (const b of zoneNames) if (!pairs.get(a, b)) pairs.set(a, b, [])
+  for (const [fromZone, toZone, policies] of pairs.sorted()) {
     const rules: Array<EvalRule<Template>> = []
-    for (const p of zonePolicies.get(pair) ?? []) rules.push(...policyRules(cv, p, fromZone, toZone))
+    for (const p of policies) rules.push(...policyRules(cv, p, fromZone, toZone))
     for (const p of globals) if (globalApplies(p, fromZone, toZone)) rules.push(...policyRules(cv, p, fromZone, toZone))
     // the implicit deny-all (no default-policy statement) has no line to record
     const policyMeta = defaultPermit ? defaultPermitTemplate(cv, fromZone, toZone) : denyAll ? defaultDenyTemplate(denyAll, fromZone, toZone) : undefined
