@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // property tests take their seed from FUZZ_SEED when set (CI: from the commit)
+    setupFiles: ['tests/setup/seed.ts'],
     projects: [
       // isolate: false: each worker keeps its module registry from file to file, so src/ (oclif, the parsers,
       // ajv's compiled schemas) is evaluated once per worker, not once per file (the unit project's CPU
