@@ -37,7 +37,11 @@ export interface ExposureInit {
 }
 
 export function buildExposure(init: ExposureInit): Exposure {
-  const b = init.box
+  return build(init, init.box)
+}
+
+// the metadata and the box apart, so fromTemplate builds without a copy of its template per exposure
+function build(init: ExposureTemplate, b: ExposureInit['box']): Exposure {
   const e: Exposure = {
     kind: init.kind,
     action: 'allow',
@@ -81,7 +85,7 @@ export function buildExposure(init: ExposureInit): Exposure {
 export type ExposureTemplate = Omit<ExposureInit, 'box'>
 
 export function fromTemplate(t: ExposureTemplate, box: Box): Exposure {
-  return buildExposure({...t, box})
+  return build(t, box)
 }
 
 /** The same exposure over another box (a permit split by the evaluator, a NAT composed with its filter). */

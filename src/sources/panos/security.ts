@@ -30,6 +30,33 @@ interface BuiltRule {
   variants: Variant[]
   /** The rule's zones, as the zone-pair helper asks for them (once per rule, not per pair). */
   zones: {from: readonly string[]; to: readonly string[]}
+  /** What its exposures say in every zone pair: made when the rule first permits or records a deny. */
+  said?: Omit<Template, 'fromZones' | 'toZones'>
+}
+
+/**
+ * What the evaluator carries per rule and pair: the exposure template, made only when the rule lets
+ * something through or records a deny (in a large rulebase most entries are shadowed, denies, or
+ * never reached by a pair, and a template per entry and pair was a third of the evaluation).
+ */
+interface PairMeta {
+  readonly template: Template
+}
+
+class RuleAtPair implements PairMeta {
+  private made?: Template
+
+  constructor(
+    private readonly ctx: ContextConfig,
+    private readonly b: BuiltRule,
+    private readonly from: string,
+    private readonly to: string,
+    private readonly zoneless: boolean,
+  ) {}
+
+  get template(): Template {
+    return (this.made ??= ruleTemplate(this.ctx, this.b, this.from, this.to, this.zoneless))
+  }
 }
 
 // a rule without App-IDs: no guard (shared, never changed), and the one application `any`
@@ -132,7 +159,25 @@ function typeApplies(r: PlacedRule, from: string, to: string, zoneless: boolean)
   return true
 }
 
-function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string, to: string, zoneless: boolean): Template {
+function ruleTemplate(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean): Template {
+  const said = (b.said ??= ruleSays(ctx, b))
+  // a literal, not a spread of `said`: V8 gives spread copies hidden classes of their own
+  return {
+    kind: said.kind,
+    direction: said.direction,
+    line: said.line,
+    rule: said.rule,
+    name: said.name,
+    text: said.text,
+    fromZones: zoneless ? undefined : [from],
+    toZones: zoneless ? undefined : [to],
+    fromSets: said.fromSets,
+    toSets: said.toSets,
+    doubts: said.doubts,
+  }
+}
+
+function ruleSays(ctx: ContextConfig, {r, variants}: BuiltRule): Omit<Template, 'fromZones' | 'toZones'> {
   const doubts = variants.length === 1 ? variants[0].doubts : [...new Set(variants.flatMap((v) => v.doubts))]
   const {fromSets, toSets} = variants[0]
   return {
@@ -142,8 +187,6 @@ function ruleTemplate(ctx: ContextConfig, {r, variants}: BuiltRule, from: string
     rule: `${ctx.prefix}${r.rulebase === 'rulebase' ? '' : ` ${r.rulebase}`} security rule "${r.name}"`,
     name: r.name, // PAN-OS rule names are unique and stable
     text: ruleText(r),
-    fromZones: zoneless ? undefined : [from],
-    toZones: zoneless ? undefined : [to],
     fromSets: fromSets.length ? fromSets : undefined,
     toSets: toSets.length ? toSets : undefined,
     doubts,
@@ -164,20 +207,20 @@ function defaultTemplate(ctx: ContextConfig, from: string, to: string, action: s
 }
 
 /** One rule's evaluator entries for a zone pair (a multi-application rule: one per application). */
-function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean): Array<EvalRule<Template>> {
+function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean): Array<EvalRule<PairMeta>> {
   if (!typeApplies(b.r, from, to, zoneless)) return []
   const action = b.r.action === 'allow' ? 'allow' : 'deny'
   const known = RULE_ACTIONS.includes(b.r.action)
-  const template = ruleTemplate(ctx, b, from, to, zoneless)
-  const out: Array<EvalRule<Template>> = []
-  for (const {boxes, opaque, guards} of b.variants) for (const match of boxes) out.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta: template})
+  const meta = new RuleAtPair(ctx, b, from, to, zoneless)
+  const out: Array<EvalRule<PairMeta>> = []
+  for (const {boxes, opaque, guards} of b.variants) for (const match of boxes) out.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta})
   return out
 }
 
 /** A rule naming several applications was evaluated once per application: its pieces are merged again. */
-function emitMerged(permits: Array<{box: Box; meta: Template}>, emit: Emit): void {
+function emitMerged(permits: Array<{box: Box; meta: PairMeta}>, emit: Emit): void {
   // a rule's one box as it is (most rules), its several in a list
-  const byRule = new Map<Template, Box | Box[]>()
+  const byRule = new Map<PairMeta, Box | Box[]>()
   for (const p of permits) {
     const seen = byRule.get(p.meta)
     if (seen === undefined) byRule.set(p.meta, p.box)
@@ -185,8 +228,8 @@ function emitMerged(permits: Array<{box: Box; meta: Template}>, emit: Emit): voi
     else byRule.set(p.meta, [seen, p.box])
   }
   for (const [meta, boxes] of byRule) {
-    if (Array.isArray(boxes)) for (const b of mergeBoxes(boxes)) emit(meta, b)
-    else emit(meta, boxes)
+    if (Array.isArray(boxes)) for (const b of mergeBoxes(boxes)) emit(meta.template, b)
+    else emit(meta.template, boxes)
   }
 }
 
@@ -207,7 +250,7 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
     // without zones we cannot tell intrazone from interzone: the stricter default applies
     defaultFor: (from, to) => {
       const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
-      return {action: def === 'allow' ? 'allow' : 'deny', meta: defaultTemplate(ctx, from, to, def)}
+      return {action: def === 'allow' ? 'allow' : 'deny', meta: {template: defaultTemplate(ctx, from, to, def)}}
     },
     recordDenies: denies !== undefined,
   })
@@ -215,7 +258,7 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
     emitMerged(r.permits, emit)
     // deny rules and a deny default decide only traffic between the pair's zones
     const zones = zoneless ? {} : {fromZones: [r.from], toZones: [r.to]}
-    for (const d of r.denies ?? []) denies?.push({line: d.meta.line, rule: d.meta.rule, box: d.box, direction: 'inbound', ...zones})
+    for (const d of r.denies ?? []) denies?.push({line: d.meta.template.line, rule: d.meta.template.rule, box: d.box, direction: 'inbound', ...zones})
   }
 }
 
@@ -223,6 +266,11 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
 const listText = (xs: string[]) => (xs.length === 0 ? 'any' : xs.length === 1 ? xs[0] : `[ ${xs.join(' ')} ]`)
 
 function ruleText(r: PlacedRule): string {
-  return `rule "${r.name}" from ${listText(r.from)} to ${listText(r.to)} source ${r.negateSource ? 'not ' : ''}${listText(r.source)} ` +
-    `destination ${r.negateDestination ? 'not ' : ''}${listText(r.destination)} application ${listText(r.applications)} service ${listText(r.services)} action ${r.action}`
+  // joined, not concatenated: one flat string per rule instead of a tree of a dozen pieces that lives
+  // until the report prints it (10^5 rules)
+  return [
+    `rule "${r.name}" from`, listText(r.from), 'to', listText(r.to), 'source', `${r.negateSource ? 'not ' : ''}${listText(r.source)}`,
+    'destination', `${r.negateDestination ? 'not ' : ''}${listText(r.destination)}`, 'application', listText(r.applications),
+    'service', listText(r.services), 'action', r.action,
+  ].join(' ')
 }

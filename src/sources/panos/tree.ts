@@ -67,7 +67,8 @@ const NO_VALUES: string[] = Object.freeze([]) as unknown as string[]
 const NO_IDS: number[] = Object.freeze([]) as unknown as number[]
 
 export function newNode(name: string, line: number, parent?: PNode, text = ''): PNode {
-  return {name, line, children: NO_CHILDREN, values: NO_VALUES, ids: NO_IDS, used: false, deep: false, parent, seg: name, segName: undefined, text}
+  // every field from the start, the optional ones too: one hidden class for all nodes, none grown later
+  return {name, line, children: NO_CHILDREN, values: NO_VALUES, ids: NO_IDS, used: false, deep: false, parent, seg: name, segName: undefined, text, tag: undefined, attrName: undefined, rejected: undefined, folded: undefined}
 }
 
 function addValue(node: PNode, v: string): void {
