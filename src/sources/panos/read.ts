@@ -23,14 +23,14 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
   const rule: SecurityRule = {
     name: r.name,
     line: r.line,
-    from: items(r, 'from'),
-    to: items(r, 'to'),
-    source: items(r, 'source'),
-    destination: items(r, 'destination'),
+    from: list(items(r, 'from')),
+    to: list(items(r, 'to')),
+    source: list(items(r, 'source')),
+    destination: list(items(r, 'destination')),
     negateSource: value(r, 'negate-source') === 'yes',
     negateDestination: value(r, 'negate-destination') === 'yes',
-    services: items(r, 'service'),
-    applications: items(r, 'application'),
+    services: list(items(r, 'service')),
+    applications: list(items(r, 'application')),
     action: value(r, 'action') ?? 'allow',
     ruleType: r.children.get('rule-type')?.values[0] ?? 'universal',
     unknown: [],
@@ -43,6 +43,21 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
   for (const c of r.children.values()) if (!c.used) rule.unknown.push(c.name)
   if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`, 'bad-value')
   return rule
+}
+
+// one-item lists of rule fields, shared and frozen: a rulebase names the same zone, service or `any`
+// 10^5 times (rules are read, never changed); emptied when full, so the words in use come back
+const LISTS = new Map<string, string[]>()
+const MAX_LISTS = 4096
+
+function list(xs: string[]): string[] {
+  if (xs.length !== 1) return xs
+  let shared = LISTS.get(xs[0])
+  if (shared === undefined) {
+    if (LISTS.size >= MAX_LISTS) LISTS.clear()
+    LISTS.set(xs[0], (shared = Object.freeze(xs) as string[]))
+  }
+  return shared
 }
 
 /** The security rules of one rulebase, in order, labelled with where they were read. */

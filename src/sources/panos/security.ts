@@ -8,7 +8,7 @@ import {AddressSet} from '../../net/address-set.js'
 import {ANY_BOX, type Box, intersectBox, mergeBoxes} from '../../net/match.js'
 import type {EvalRule, Guard} from '../../model/evaluate.js'
 import type {Denial} from '../../model/exposure.js'
-import {evaluateZonePairs} from '../../model/zone-pairs.js'
+import {evaluateZonePairs, ZonePairMap} from '../../model/zone-pairs.js'
 import {type ContextConfig, type PlacedRule, RULE_ACTIONS} from './model.js'
 import {type Objects, specBox, type Template} from './objects.js'
 import {APP_DEFAULT_PORTS} from './tables.js'
@@ -28,34 +28,34 @@ interface Variant {
 interface BuiltRule {
   r: PlacedRule
   variants: Variant[]
-  /** The rule's zones, as the zone-pair helper asks for them (once per rule, not per pair). */
-  zones: {from: readonly string[]; to: readonly string[]}
   /** What its exposures say in every zone pair: made when the rule first permits or records a deny. */
   said?: Omit<Template, 'fromZones' | 'toZones'>
 }
 
+/** A zone pair's zones as templates name them (one list per pair: the exposure builder copies them). */
+interface PairZones {
+  fromZones?: string[]
+  toZones?: string[]
+}
+
 /**
- * What the evaluator carries per rule and pair: the exposure template, made only when the rule lets
- * something through or records a deny (in a large rulebase most entries are shadowed, denies, or
- * never reached by a pair, and a template per entry and pair was a third of the evaluation).
+ * What the evaluator carries per rule and pair. The exposure template is made when it is asked for
+ * (a permit, a recorded deny), and not kept: made for every entry and pair up front, 10^5 templates
+ * lived until their pair was evaluated.
  */
 interface PairMeta {
-  readonly template: Template
+  template(): Template
 }
 
 class RuleAtPair implements PairMeta {
-  private made?: Template
-
   constructor(
     private readonly ctx: ContextConfig,
     private readonly b: BuiltRule,
-    private readonly from: string,
-    private readonly to: string,
-    private readonly zoneless: boolean,
+    private readonly zones: PairZones,
   ) {}
 
-  get template(): Template {
-    return (this.made ??= ruleTemplate(this.ctx, this.b, this.from, this.to, this.zoneless))
+  template(): Template {
+    return ruleTemplate(this.ctx, this.b, this.zones)
   }
 }
 
@@ -79,7 +79,7 @@ class RuleMatcher {
   build(r: PlacedRule): BuiltRule {
     const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
     const variants = apps ? apps.map((a) => this.variant([{cond: `app=${a}`}], r, [a])) : [this.variant(NO_GUARDS, r, ANY_APP)]
-    return {r, variants, zones: {from: r.from, to: r.to}}
+    return {r, variants}
   }
 
   private variant(guards: Guard[], r: PlacedRule, apps: string[]): Variant {
@@ -159,7 +159,7 @@ function typeApplies(r: PlacedRule, from: string, to: string, zoneless: boolean)
   return true
 }
 
-function ruleTemplate(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean): Template {
+function ruleTemplate(ctx: ContextConfig, b: BuiltRule, zones: PairZones): Template {
   const said = (b.said ??= ruleSays(ctx, b))
   // a literal, not a spread of `said`: V8 gives spread copies hidden classes of their own
   return {
@@ -169,8 +169,8 @@ function ruleTemplate(ctx: ContextConfig, b: BuiltRule, from: string, to: string
     rule: said.rule,
     name: said.name,
     text: said.text,
-    fromZones: zoneless ? undefined : [from],
-    toZones: zoneless ? undefined : [to],
+    fromZones: zones.fromZones,
+    toZones: zones.toZones,
     fromSets: said.fromSets,
     toSets: said.toSets,
     doubts: said.doubts,
@@ -207,11 +207,11 @@ function defaultTemplate(ctx: ContextConfig, from: string, to: string, action: s
 }
 
 /** One rule's evaluator entries for a zone pair (a multi-application rule: one per application). */
-function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean): Array<EvalRule<PairMeta>> {
+function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, zoneless: boolean, zones: PairZones): Array<EvalRule<PairMeta>> {
   if (!typeApplies(b.r, from, to, zoneless)) return []
   const action = b.r.action === 'allow' ? 'allow' : 'deny'
   const known = RULE_ACTIONS.includes(b.r.action)
-  const meta = new RuleAtPair(ctx, b, from, to, zoneless)
+  const meta = new RuleAtPair(ctx, b, zones)
   const out: Array<EvalRule<PairMeta>> = []
   for (const {boxes, opaque, guards} of b.variants) for (const match of boxes) out.push({match, action, guards, opaque: action === 'deny' && (opaque || !known), meta})
   return out
@@ -228,8 +228,9 @@ function emitMerged(permits: Array<{box: Box; meta: PairMeta}>, emit: Emit): voi
     else byRule.set(p.meta, [seen, p.box])
   }
   for (const [meta, boxes] of byRule) {
-    if (Array.isArray(boxes)) for (const b of mergeBoxes(boxes)) emit(meta.template, b)
-    else emit(meta.template, boxes)
+    const template = meta.template()
+    if (Array.isArray(boxes)) for (const b of mergeBoxes(boxes)) emit(template, b)
+    else emit(template, boxes)
   }
 }
 
@@ -241,16 +242,23 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
   const matcher = new RuleMatcher(objects, ctx.customApps)
   const built = ctx.rules.map((r) => matcher.build(r))
   const zoneless = ctx.zones.size === 0 && ctx.rules.every((r) => [...r.from, ...r.to].every((z) => z === 'any'))
+  const pairZones = new ZonePairMap<PairZones>()
+  const zonesAt = (from: string, to: string): PairZones => {
+    let z = pairZones.get(from, to)
+    if (!z) pairZones.set(from, to, (z = zoneless ? {} : {fromZones: [from], toZones: [to]}))
+    return z
+  }
   const results = evaluateZonePairs({
     zones: zoneless ? ['any'] : ctx.zones.keys(),
     policies: built,
-    zonesOf: (b) => b.zones,
-    rulesFor: (b, from, to) => pairRules(ctx, b, from, to, zoneless),
+    zonesOf: (b) => b.r,
+    rulesFor: (b, from, to) => pairRules(ctx, b, from, to, zoneless, zonesAt(from, to)),
     allPairs: true,
     // without zones we cannot tell intrazone from interzone: the stricter default applies
     defaultFor: (from, to) => {
       const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
-      return {action: def === 'allow' ? 'allow' : 'deny', meta: {template: defaultTemplate(ctx, from, to, def)}}
+      const template = defaultTemplate(ctx, from, to, def)
+      return {action: def === 'allow' ? 'allow' : 'deny', meta: {template: () => template}}
     },
     recordDenies: denies !== undefined,
   })
@@ -258,7 +266,10 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
     emitMerged(r.permits, emit)
     // deny rules and a deny default decide only traffic between the pair's zones
     const zones = zoneless ? {} : {fromZones: [r.from], toZones: [r.to]}
-    for (const d of r.denies ?? []) denies?.push({line: d.meta.template.line, rule: d.meta.template.rule, box: d.box, direction: 'inbound', ...zones})
+    for (const d of r.denies ?? []) {
+      const {line, rule} = d.meta.template()
+      denies?.push({line, rule, box: d.box, direction: 'inbound', ...zones})
+    }
   }
 }
 
