@@ -126,8 +126,6 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
   let hasChild: boolean[]
   let members: boolean[]
   let inMember: number
-  // a rulebase repeats a few zone, service and action words 10^5 times: the model keeps one string of each
-  const values = new Interner()
   // a fresh tree each time the stream starts (again, when the fast scan gives up)
   streamXml(text, file, () => {
     top = newNode('', 1)
@@ -179,31 +177,18 @@ export function fromXml(text: string, file: string, fold?: Folder): {root: PNode
         const member = members.pop()!
         if (inMember) {
           inMember--
-          if (member) addValue(node!, values.intern(direct.trim()))
+          if (member) addValue(node!, direct.trim())
           return
         }
         if (node && leaf) {
           const t = direct.trim()
-          if (t !== '') addValue(node, values.intern(t))
+          if (t !== '') addValue(node, t)
         }
         if (node && fold && node.tag === 'entry') foldNode(node, fold)
       },
     }
   })
   return {root: top, count: count!, first, config: config!}
-}
-
-/** One string per distinct short value, for values the model keeps (at most 65536 kept: the rest as read). */
-export class Interner {
-  private readonly seen = new Map<string, string>()
-
-  intern(v: string): string {
-    if (v.length > 64) return v
-    const known = this.seen.get(v)
-    if (known !== undefined) return known
-    if (this.seen.size < 65536) this.seen.set(v, v)
-    return v
-  }
 }
 
 /** The node an element opens: an `entry` is named by its `name` attribute; a repeated name is the same node. */
