@@ -4,10 +4,10 @@
  */
 import {type AddressObject, type ContextConfig, type DefaultRules, type NatRule, type PlacedRule, RULE_ACTIONS, type SecurityRule} from './model.js'
 import {IGNORED_RULEBASES, skipSections, type SkippedSection} from './ignored.js'
-import {entries, type Folder, items, markDeep, type PNode, reject, take, takeDeep, value} from './tree.js'
+import {entries, type Folder, items, markDeep, type PNode, reject, take, value} from './tree.js'
 
 /** Security rule fields that do not change which packets the rule admits: read as part of the rule. */
-const RULE_IGNORED_FIELDS = ['description', 'tag', 'group-tag', 'log-start', 'log-end', 'log-setting', 'profile-setting', 'rule-type', 'uuid', 'option', 'target', 'qos', 'schedule', 'icmp-unreachable', 'disable-server-response-inspection', 'source-imei', 'source-imsi', 'source-nw-slice', 'audit-comment']
+const RULE_IGNORED_FIELDS = new Set(['description', 'tag', 'group-tag', 'log-start', 'log-end', 'log-setting', 'profile-setting', 'rule-type', 'uuid', 'option', 'target', 'qos', 'schedule', 'icmp-unreachable', 'disable-server-response-inspection', 'source-imei', 'source-imsi', 'source-nw-slice', 'audit-comment'])
 /** User, HIP, category and device matches only narrow who matches: the permit may be smaller than listed. */
 const NARROWING_MATCHES = ['source-user', 'category', 'source-hip', 'destination-hip', 'hip-profiles', 'source-device', 'destination-device']
 const RULEBASES = new Set(['rulebase', 'pre-rulebase', 'post-rulebase'])
@@ -19,7 +19,8 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     markDeep(r)
     return undefined
   }
-  for (const f of RULE_IGNORED_FIELDS) takeDeep(r, f)
+  // by the rule's few fields, not by a lookup per ignored name (10^5 rules)
+  for (const c of r.children.values()) if (RULE_IGNORED_FIELDS.has(c.name)) markDeep(c)
   const rule: SecurityRule = {
     name: r.name,
     line: r.line,

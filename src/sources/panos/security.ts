@@ -82,13 +82,8 @@ class RuleMatcher {
     return {r, variants}
   }
 
-  private variant(guards: Guard[], r: PlacedRule, apps: string[]): Variant {
-    const {boxes, doubts, opaque, fromSets, toSets} = this.boxes(r, apps)
-    return {guards, boxes, doubts, opaque, fromSets, toSets}
-  }
-
   /** `apps`: the rule's applications, or one of them (a rule naming several is evaluated once per application). */
-  private boxes(r: PlacedRule, apps: string[]): Omit<Variant, 'guards'> {
+  private variant(guards: Guard[], r: PlacedRule, apps: string[]): Variant {
     const services = r.services.length ? r.services : ['any']
     const svc = this.serviceBoxes(services, apps)
     const doubts = svc.doubts
@@ -112,8 +107,12 @@ class RuleMatcher {
       opaque = true
     }
     const addresses: Box = {from, to, protocols: ANY_BOX.protocols, ports: ANY_BOX.ports, sourcePorts: ANY_BOX.sourcePorts}
-    const boxes = mergeBoxes(svc.boxes.map((b) => intersectBox(b, addresses)).filter((b): b is Box => b !== null))
-    return {boxes, doubts, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
+    const boxes: Box[] = []
+    for (const b of svc.boxes) {
+      const i = intersectBox(b, addresses)
+      if (i) boxes.push(i)
+    }
+    return {guards, boxes: mergeBoxes(boxes), doubts, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
   private serviceBoxes(services: string[], apps: string[]): {boxes: Box[]; doubts: DoubtNote[]; opaque: boolean} {
