@@ -250,3 +250,26 @@ describe('cisco-ios secrets', () => {
     expect(find(r.exposures, (x) => x.rule === 'snmp-server community')[0].text).toBe('snmp-server community <redacted>')
   })
 })
+
+describe('cisco-ios: what a later command replaces', () => {
+  it('a community holds one entry: entering it again replaces its ACL (and the secret stays out of the report)', async () => {
+    const text = [
+      'version 15.2',
+      'interface GigabitEthernet0/0',
+      ' ip address 192.0.2.1 255.255.255.0',
+      'access-list 10 permit 10.1.0.0 0.0.255.255',
+      'access-list 20 permit 10.2.0.0 0.0.255.255',
+      'snmp-server community PLANTED-C1 RO 10',
+      'snmp-server community PLANTED-C2 RO 10',
+      'snmp-server community PLANTED-C1 RW 20',
+    ].join('\n')
+    const r = await parseText(text, 'r.cfg', TYPE)
+    const snmp = r.exposures.filter((e) => e.rule === 'snmp-server community')
+    expect(snmp.map((e) => [e.line, e.from.toCidrs().join()])).toEqual([
+      [7, '10.1.0.0/16'],
+      [8, '10.2.0.0/16'],
+    ])
+    expect(r.stats.understood).toBe(r.stats.lines)
+    expect(reportText(r)).not.toMatch(/PLANTED/)
+  })
+})

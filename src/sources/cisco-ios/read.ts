@@ -188,7 +188,7 @@ export class IosReader {
     zones: new Set(),
     zonePairs: [],
     vty: [],
-    snmpCommunities: [],
+    snmpCommunities: new Map(),
     webvpnGateways: [],
     cryptoMapPeers: new Map(),
   }
@@ -891,7 +891,13 @@ export class IosReader {
     if (w[i] === 'view') i += 2
     if (w[i] && /^(ro|rw)$/i.test(w[i])) i++
     if (w[i] === 'ipv6') i += 2
-    this.config.snmpCommunities.push({node: n, acl: w[i]})
+    // a community holds one entry: entering it again replaces its view, access and ACL
+    const earlier = this.config.snmpCommunities.get(w[2])
+    if (earlier) {
+      this.ledger.ignored(earlier.node.line, `replaced by the same snmp-server community at line ${n.line}`)
+      this.config.snmpCommunities.delete(w[2])
+    }
+    this.config.snmpCommunities.set(w[2], {node: n, acl: w[i]})
   }
 
   // ---------- VPN ----------
