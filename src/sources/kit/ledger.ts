@@ -152,9 +152,8 @@ export class ParseLedger {
     let lines = this.units
     let missed = this.missedUnits
     let ignored = 0
-    const lineSet = this.seen.size === 0 ? this.verdicts.keys() : new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
     if (this.declared !== undefined) lines += this.declared
-    for (const line of lineSet) {
+    for (const line of this.lines()) {
       if (this.declared === undefined) lines++
       const v = this.verdicts.get(line)
       if (!v) {
@@ -179,6 +178,12 @@ export class ParseLedger {
     const stats = {lines, understood: lines - missed}
     const doubts = [...this.doubtList].sort((a, b) => a.line - b.line)
     return {unparsed, doubts, stats, ignored, status: statusOf(stats, unparsed.length)}
+  }
+
+  /** Every line seen or given a verdict, once each (without a joined copy: a million-line config). */
+  private *lines(): Generator<number> {
+    yield* this.seen.keys()
+    for (const line of this.verdicts.keys()) if (!this.seen.has(line)) yield line
   }
 
   private redact(text: string): string {
