@@ -26,8 +26,9 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     line: r.line,
     from: list(items(r, 'from')),
     to: list(items(r, 'to')),
-    source: list(items(r, 'source')),
-    destination: list(items(r, 'destination')),
+    // addresses are mostly distinct per rule: only `any` is shared
+    source: anyList(items(r, 'source')),
+    destination: anyList(items(r, 'destination')),
     negateSource: value(r, 'negate-source') === 'yes',
     negateDestination: value(r, 'negate-destination') === 'yes',
     services: list(items(r, 'service')),
@@ -46,10 +47,11 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
   return rule
 }
 
-// one-item lists of rule fields, shared and frozen: a rulebase names the same zone, service or `any`
-// 10^5 times (rules are read, never changed); emptied when full, so the words in use come back
+// one-item lists of rule fields, shared and frozen: a rulebase names the same zone, service or
+// application 10^5 times (rules are read, never changed); emptied when full, so the words in use come back
 const LISTS = new Map<string, string[]>()
 const MAX_LISTS = 4096
+const ANY_LIST = Object.freeze(['any']) as string[]
 
 function list(xs: string[]): string[] {
   if (xs.length !== 1) return xs
@@ -60,6 +62,8 @@ function list(xs: string[]): string[] {
   }
   return shared
 }
+
+const anyList = (xs: string[]): string[] => (xs.length === 1 && xs[0] === 'any' ? ANY_LIST : xs)
 
 /** The security rules of one rulebase, in order, labelled with where they were read. */
 export function readRules(rulebase: PNode | undefined, label: string, skipped: SkippedSection[]): PlacedRule[] {
