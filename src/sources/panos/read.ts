@@ -35,14 +35,16 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
     applications: list(items(r, 'application')),
     action: value(r, 'action') ?? 'allow',
     ruleType: r.children.get('rule-type')?.values[0] ?? 'universal',
-    unknown: [],
+    unknown: NOTHING_UNKNOWN,
   }
+  const unknown: string[] = []
   for (const k of NARROWING_MATCHES) {
     if (!r.children.has(k)) continue
     const v = items(r, k)
-    if (v.length && !v.every((x) => x === 'any')) rule.unknown.push(`${k} ${v.join(',')}`)
+    if (v.length && !v.every((x) => x === 'any')) unknown.push(`${k} ${v.join(',')}`)
   }
-  for (const c of r.children.values()) if (!c.used) rule.unknown.push(c.name)
+  for (const c of r.children.values()) if (!c.used) unknown.push(c.name)
+  if (unknown.length) rule.unknown = unknown
   if (!RULE_ACTIONS.includes(rule.action)) reject(r.children.get('action'), `rule action '${rule.action}' not understood; treated as deny that shadows nothing`, 'bad-value')
   return rule
 }
@@ -52,6 +54,7 @@ export function readSecurityRule(r: PNode): SecurityRule | undefined {
 const LISTS = new Map<string, string[]>()
 const MAX_LISTS = 4096
 const ANY_LIST = Object.freeze(['any']) as string[]
+const NOTHING_UNKNOWN = Object.freeze([]) as unknown as string[]
 
 function list(xs: string[]): string[] {
   if (xs.length !== 1) return xs

@@ -62,6 +62,8 @@ class RuleAtPair implements PairMeta {
 // a rule without App-IDs: no guard (shared, never changed), and the one application `any`
 const NO_GUARDS: Guard[] = Object.freeze([]) as unknown as Guard[]
 const ANY_APP = Object.freeze(['any']) as unknown as string[]
+// most rules have no doubt: one shared empty list, not one per rule
+const NO_DOUBTS: DoubtNote[] = Object.freeze([]) as unknown as DoubtNote[]
 
 /** Services, applications and addresses of rules → boxes, with what `application-default` admits per App-ID. */
 class RuleMatcher {
@@ -112,7 +114,7 @@ class RuleMatcher {
       const i = intersectBox(b, addresses)
       if (i) boxes.push(i)
     }
-    return {guards, boxes: mergeBoxes(boxes), doubts, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
+    return {guards, boxes: mergeBoxes(boxes), doubts: doubts.length ? doubts : NO_DOUBTS, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
   private serviceBoxes(services: string[], apps: string[]): {boxes: Box[]; doubts: DoubtNote[]; opaque: boolean} {
