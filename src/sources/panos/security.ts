@@ -27,6 +27,8 @@ interface Variant {
 
 interface BuiltRule {
   r: PlacedRule
+  /** Index in the context's rules. */
+  order: number
   variants: Variant[]
   /** What its exposures say in every zone pair: made when the rule first permits or records a deny. */
   said?: Omit<Template, 'fromZones' | 'toZones'>
@@ -44,6 +46,8 @@ interface PairZones {
  * lived until their pair was evaluated.
  */
 interface PairMeta {
+  /** The rule's place in the context's order (the pair's default: after every rule). */
+  readonly order: number
   template(): Template
 }
 
@@ -53,6 +57,10 @@ class RuleAtPair implements PairMeta {
     private readonly b: BuiltRule,
     private readonly zones: PairZones,
   ) {}
+
+  get order(): number {
+    return this.b.order
+  }
 
   template(): Template {
     return ruleTemplate(this.ctx, this.b, this.zones)
@@ -78,10 +86,10 @@ class RuleMatcher {
    * An App-ID rule applies to its applications only: each application is a guard `app=<name>`, so a deny
    * of an application shadows allows of that same application (on its ports) and nothing else.
    */
-  build(r: PlacedRule): BuiltRule {
+  build(r: PlacedRule, order: number): BuiltRule {
     const apps = r.applications.length && !r.applications.includes('any') ? r.applications : null
     const variants = apps ? apps.map((a) => this.variant([{cond: `app=${a}`}], r, [a])) : [this.variant(NO_GUARDS, r, ANY_APP)]
-    return {r, variants}
+    return {r, order, variants}
   }
 
   /** `apps`: the rule's applications, or one of them (a rule naming several is evaluated once per application). */
@@ -220,6 +228,21 @@ function pairRules(ctx: ContextConfig, b: BuiltRule, from: string, to: string, z
 
 /** A rule naming several applications was evaluated once per application: its pieces are merged again. */
 function emitMerged(permits: Array<{box: Box; meta: PairMeta}>, emit: Emit): void {
+  // The walk gives a rule's pieces together and rules in order: then each rule is one run of permits,
+  // merged without a map of 10^5 rules. Runs out of order (never seen) are grouped by the map.
+  for (let i = 1; i < permits.length; i++) if (permits[i].meta !== permits[i - 1].meta && permits[i].meta.order <= permits[i - 1].meta.order) return emitGrouped(permits, emit)
+  for (let i = 0; i < permits.length; ) {
+    const {meta} = permits[i]
+    let end = i + 1
+    while (end < permits.length && permits[end].meta === meta) end++
+    const template = meta.template()
+    if (end - i === 1) emit(template, permits[i].box)
+    else for (const b of mergeBoxes(permits.slice(i, end).map((p) => p.box))) emit(template, b)
+    i = end
+  }
+}
+
+function emitGrouped(permits: Array<{box: Box; meta: PairMeta}>, emit: Emit): void {
   // a rule's one box as it is (most rules), its several in a list
   const byRule = new Map<PairMeta, Box | Box[]>()
   for (const p of permits) {
@@ -241,7 +264,7 @@ function emitMerged(permits: Array<{box: Box; meta: PairMeta}>, emit: Emit): voi
  */
 export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Emit, denies?: Denial[]): void {
   const matcher = new RuleMatcher(objects, ctx.customApps)
-  const built = ctx.rules.map((r) => matcher.build(r))
+  const built = ctx.rules.map((r, i) => matcher.build(r, i))
   const zoneless = ctx.zones.size === 0 && ctx.rules.every((r) => [...r.from, ...r.to].every((z) => z === 'any'))
   const pairZones = new ZonePairMap<PairZones>()
   const zonesAt = (from: string, to: string): PairZones => {
@@ -259,7 +282,7 @@ export function securityExposures(ctx: ContextConfig, objects: Objects, emit: Em
     defaultFor: (from, to) => {
       const def = zoneless ? 'deny' : from === to ? ctx.defaults.intrazone : ctx.defaults.interzone
       const template = defaultTemplate(ctx, from, to, def)
-      return {action: def === 'allow' ? 'allow' : 'deny', meta: {template: () => template}}
+      return {action: def === 'allow' ? 'allow' : 'deny', meta: {order: Infinity, template: () => template}}
     },
     recordDenies: denies !== undefined,
   })
