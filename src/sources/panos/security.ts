@@ -117,12 +117,14 @@ class RuleMatcher {
       opaque = true
     }
     const addresses: Box = {from, to, protocols: ANY_BOX.protocols, ports: ANY_BOX.ports, sourcePorts: ANY_BOX.sourcePorts}
-    const boxes: Box[] = []
+    const kept: Box[] = []
     for (const b of svc.boxes) {
       const i = intersectBox(b, addresses)
-      if (i) boxes.push(i)
+      if (i) kept.push(i)
     }
-    return {guards, boxes: mergeBoxes(boxes), doubts: doubts.length ? doubts : NO_DOUBTS, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
+    // the one box of most rules in a list of its exact size (one pushed to from empty keeps 16 slots)
+    const boxes = mergeBoxes(kept.length === 1 ? [kept[0]] : kept)
+    return {guards, boxes, doubts: doubts.length ? doubts : NO_DOUBTS, opaque, fromSets: src.unresolved, toSets: dst.unresolved}
   }
 
   private serviceBoxes(services: string[], apps: string[]): {boxes: Box[]; doubts: DoubtNote[]; opaque: boolean} {

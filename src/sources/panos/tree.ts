@@ -78,6 +78,9 @@ function addValue(node: PNode, v: string): void {
 
 function addId(node: PNode, id: number): void {
   if (node.ids === NO_IDS) node.ids = [id]
+  // a list element and its one member (most lists): two ids at their exact size, where a push would
+  // reserve room for seventeen
+  else if (node.ids.length === 1) node.ids = [node.ids[0], id]
   else node.ids.push(id)
 }
 
