@@ -73,6 +73,7 @@ export function newNode(name: string, line: number, parent?: PNode, text = ''): 
 
 function addValue(node: PNode, v: string): void {
   if (node.values === NO_VALUES) node.values = [v]
+  else if (node.values.length === 1) node.values = [node.values[0], v] // exact size, as addId
   else node.values.push(v)
 }
 
