@@ -197,7 +197,7 @@ const WORDS = new Map<string, WordSpec>()
   for (const [w, n] of Object.entries(TARGET_OPTION_ARITY)) spec(w).targetArity = n
 }
 /** WORDS, looked up with a word read in place. */
-const WORD_SPECS = new Spellings<WordSpec>(Number.POSITIVE_INFINITY)
+export const WORD_SPECS = new Spellings<WordSpec>(Number.POSITIVE_INFINITY)
 for (const [w, spec] of WORDS) WORD_SPECS.set(w, spec)
 
 /**
@@ -634,7 +634,7 @@ class LineReader {
   private readonly words = new Words()
   private readonly reader = new CommandReader(this.words)
   /** The common save-file rule, read straight from its line (the command reader reads the others). */
-  private readonly saveLine = new SaveLineReader()
+  private readonly saveLine = new SaveLineReader(WORD_SPECS)
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
   /** The code of the line's first problem. */

@@ -1,12 +1,13 @@
 /**
  * The common iptables-save rule read straight from its line: `-A CHAIN` and the options iptables-save
- * writes for nearly every rule (`-s`/`-d` a.b.c.d[/nn], `-p`, `-i`/`-o`, `-m` of a plain module,
- * `--dport(s)`/`--sport(s)`, `--state`/`--ctstate`, `--comment`, `-j`). One scan of the characters: no
- * word arrays, no option lookup, no per-word dispatch. Anything else on the line (a negation, another
- * option, a quote outside a comment, a spelling not yet seen or holding a redaction prefilter word, a
- * value the reader would doubt) gives the line to the command reader (read.ts), which stays the
- * authority: this path only answers where it gives the rule that reader would give, value for value
- * (tests/sources/iptables-save-line.test.ts holds the two equal).
+ * writes for nearly every rule (`-s`/`-d` a.b.c.d[/nn], `-p`, `-i`/`-o`, `-m` of a module that adds no
+ * condition, `--dport(s)`/`--sport(s)`, `--state`/`--ctstate`, `--comment`, `-j`, and the match or
+ * target options of options.ts that leave the box alone: `--reject-with`, `--log-prefix`, `--limit`…).
+ * One scan of the characters: no word arrays, no per-word dispatch. Anything else on the line (a
+ * negation, another option, a quote outside a value, a spelling not yet seen or holding a redaction
+ * prefilter word, a value the reader would doubt) gives the line to the command reader (read.ts), which
+ * stays the authority: this path only answers where it gives the rule that reader would give, value for
+ * value (tests/sources/iptables-save-line.test.ts holds the two equal).
  *
  * It reads the values through the same per-spelling caches (values.ts), and only those the command
  * reader has already filled: the first line with a spelling goes the long way and teaches it.
@@ -14,9 +15,11 @@
 import {AddressSet} from '../../net/address-set.js'
 import {PREFILTER_FOUND, PREFILTER_TABLE} from '../redact.js'
 import {type IptRule, RuleFlag} from './model.js'
-import {ICMPV6_WORDS, moduleWords, names, newRule, digitPorts, portList, portSpecs, protocolWords, stateLists, targetWords} from './values.js'
-import {spelt, step} from './words.js'
+import {type OptionEffect} from './options.js'
+import {digitPorts, ICMPV6_WORDS, moduleWords, names, newRule, portList, portSpecs, protocolWords, stateLists, targetWords} from './values.js'
+import {type Spellings, spelt, step} from './words.js'
 import {redactLine} from '../redact.js'
+import type {PortSet} from '../../net/number-set.js'
 
 /** What a word's scan met: the end of the line, a plain word, or a quote or backslash in it. */
 const enum Scan {
@@ -25,8 +28,14 @@ const enum Scan {
   Quoted,
 }
 
-/** Modules whose `-m` adds nothing to the rule (their options are what count). */
-const PLAIN_MODULES = new Set(['tcp', 'udp', 'multiport', 'conntrack', 'state', 'comment'])
+/** What the command reader knows of an option word (its WORDS table): the fast path reads only plain match and target options. */
+export interface OptionWord {
+  op?: unknown
+  unsupported?: true
+  opt?: number
+  match?: [number, OptionEffect, string?]
+  targetArity?: number
+}
 
 /** A prefilter word in `text.slice(from, to)` (the automaton of hasPrefilterWord, over a range). */
 function prefilterIn(text: string, from: number, to: number): boolean {
@@ -52,6 +61,12 @@ export class SaveLineReader {
   private s = 0
   private e = 0
   private h = 0
+  /** The value of the word last read by `valueWord` (within its quotes, if quoted). */
+  private vs = 0
+  private ve = 0
+
+  /** `options`: the command reader's option words, by spelling. */
+  constructor(private readonly options: Spellings<OptionWord>) {}
 
   /** The rule of `text.slice(from, to)` (trimmed, starting `-`), read as the command reader would; null: not a line for this path. */
   read(line: number, text: string, from: number, to: number): IptRule | null {
@@ -90,7 +105,9 @@ export class SaveLineReader {
         } else if (c === 109) {
           if (!this.value()) return null
           const m = moduleWords.cleanAt(text, this.s, this.e, this.h)
-          if (m === undefined || !PLAIN_MODULES.has(m.lower)) return null
+          // `set` and `recent` change what a later `--set` means: the command reader's
+          if (m === undefined || !m.known || m.condition !== undefined || m.lower === 'set' || m.lower === 'recent') return null
+          if (m.lower === 'icmp6' || m.lower === 'icmpv6') hint = 6
         } else if (c === 106) {
           if (!this.value()) return null
           const target = targetWords.cleanAt(text, this.s, this.e, this.h)
@@ -120,7 +137,7 @@ export class SaveLineReader {
         const comment = this.comment()
         if (comment === undefined) return null
         rule.comment = redactLine(comment)
-      } else return null
+      } else if (!this.other(rule)) return null
     }
     this.chain = chain
     this.hint = hint
@@ -159,7 +176,7 @@ export class SaveLineReader {
   }
 
   /** The value as a port spec, as portSpecAt reads it; null: the command reader's to read (or doubt). */
-  private ports(): import('../../net/number-set.js').PortSet | null {
+  private ports(): PortSet | null {
     const known = portSpecs.cleanAt(this.text, this.s, this.e, this.h)
     if (known !== undefined) return known
     // a list of digits and ranges, read in place (one port or range goes the long way once, to be interned)
@@ -168,30 +185,64 @@ export class SaveLineReader {
   }
 
   /**
-   * `--comment`'s value as the shell reads it: a plain word, or one `"…"` / `'…'` without a backslash;
-   * undefined for any other spelling, or one holding a prefilter word (the redaction is the command reader's).
+   * A match or target option of options.ts (the word just scanned) as the command reader's `other`
+   * reads it when it leaves the box alone: its values skipped (a rate limit flagged); false for any
+   * other option, or one whose values hold a prefilter word.
    */
+  private other(rule: IptRule): boolean {
+    const spec = this.options.cleanAt(this.text, this.s, this.e, this.h)
+    if (spec === undefined || spec.op !== undefined || spec.unsupported || spec.opt !== undefined) return false
+    const match = spec.match
+    let arity: number
+    if (match !== undefined && !(rule.target !== undefined && spec.targetArity !== undefined)) {
+      // a condition becomes a guard with its values: the command reader's
+      if (match[1] === 'cond') return false
+      if (match[1] === 'rate') rule.flags |= RuleFlag.RateLimited
+      arity = match[0]
+    } else if (spec.targetArity !== undefined && rule.target !== undefined) arity = spec.targetArity
+    else return false
+    // values the rule does not keep: read as words, and asked of the prefilter (nobody clears them)
+    for (let k = 0; k < arity; k++) if (!this.valueWord() || prefilterIn(this.text, this.s, this.e)) return false
+    return true
+  }
+
+  /** `--comment`'s value; undefined when it is not one `valueWord` reads, or holds a prefilter word (the redaction is the command reader's). */
   private comment(): string | undefined {
+    if (!this.valueWord() || prefilterIn(this.text, this.s, this.e)) return undefined
+    return this.text.slice(this.vs, this.ve)
+  }
+
+  /**
+   * The next word as the shell reads it, when it is plain or one `"…"` / `'…'` without a backslash
+   * (`s`, `e`: as written; `vs`, `ve`: its value); false for the end of the line or any other spelling.
+   */
+  private valueWord(): boolean {
     const scan = this.next()
+    if (scan === Scan.Plain) {
+      this.vs = this.s
+      this.ve = this.e
+      return true
+    }
+    if (scan === Scan.End) return false
     const text = this.text
-    if (scan === Scan.Plain) return prefilterIn(text, this.s, this.e) ? undefined : text.slice(this.s, this.e)
-    if (scan === Scan.End) return undefined
     const s = this.s
     const quote = text.charCodeAt(s)
-    if (quote !== 34 && quote !== 39) return undefined
+    if (quote !== 34 && quote !== 39) return false
     let j = s + 1
     while (j < this.to) {
       const c = text.charCodeAt(j)
       if (c === quote) break
-      if (c === 92) return undefined
+      if (c === 92) return false
       j++
     }
     // closed, and the word ends there
-    if (j >= this.to) return undefined
+    if (j >= this.to) return false
     const after = j + 1 < this.to ? text.charCodeAt(j + 1) : 32
-    if (after !== 32 && after !== 9) return undefined
-    if (prefilterIn(text, s, j + 1)) return undefined
+    if (after !== 32 && after !== 9) return false
+    this.vs = s + 1
+    this.ve = j
+    this.e = j + 1
     this.at = j + 1
-    return text.slice(s + 1, j)
+    return true
   }
 }
