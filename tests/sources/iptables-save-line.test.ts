@@ -42,7 +42,7 @@ const options = fc.oneof(
   fc.constantFrom('eth0', 'lo', '!', 'wg0', 'eth+', 'token0').chain((i) => fc.constantFrom('-i', '-o', '! -i').map((o) => `${o} ${i}`)),
   fc.constantFrom('ACCEPT', 'accept', 'DROP', 'svc_2', 'RETURN', 'DNAT', 'LOG', '-x', 'REJECT', 'MASQUERADE', 'pass_chain', '!').map((t) => `-j ${t}`),
   fc.constantFrom('--reject-with icmp-port-unreachable', '--reject-with tcp-reset', '--log-prefix "x "', '--log-prefix "password hunter2"', '--log-prefix key:', "--log-prefix 'a b'", '--log-level 4', '--set-xmark 0x1/0x1', '--limit-burst 5', '--hashlimit-name x', '--uid-owner 0', '--reject-with', '--log-prefix "x\\" y"'),
-  fc.constantFrom('--to-destination 10.0.0.1:80', '--log-prefix "x "', '--limit 5/min', '-g svc_1', '!', '[0:0]', '--dport', 'extra', '-f', '--syn', '-t nat', '-4', '-6'),
+  fc.constantFrom('--to-destination 10.0.0.1:80', '--to-destination 10.0.0.1-10.0.0.9:80-81', '--to-destination [2001:db8::5]:8080', '--to-destination 2001:db8::5', '--to-destination :8080', '--to-destination bad', '--to-destination "10.0.0.2"', '--to-destination', '--log-prefix "x "', '--limit 5/min', '-g svc_1', '!', '[0:0]', '--dport', 'extra', '-f', '--syn', '-t nat', '-4', '-6'),
 )
 const chains = fc.constantFrom('INPUT', 'FORWARD', 'svc_1', 'DOCKER-USER', 'key_chain', '-X', 'a"b', 'PREROUTING')
 const rule = fc
@@ -51,7 +51,7 @@ const rule = fc
 
 describe('iptables save-line fast path', () => {
   it('reads the options it knows by spellings that hold no prefilter word (so the prefilter clears them)', () => {
-    for (const w of ['-A', '-s', '-d', '-p', '-m', '-j', '-i', '-o', '--dport', '--dports', '--sport', '--sports', '--state', '--ctstate', '--comment']) {
+    for (const w of ['-A', '-s', '-d', '-p', '-m', '-j', '-i', '-o', '--dport', '--dports', '--sport', '--sports', '--state', '--ctstate', '--comment', '--to-destination']) {
       expect(hasPrefilterWord(w), w).toBe(false)
     }
   })
@@ -78,12 +78,13 @@ describe('iptables save-line fast path', () => {
       '-A INPUT -p udp -m udp --sport 53 -m state --state ESTABLISHED,RELATED -j DROP',
       '-A INPUT -p tcp -m limit --limit 5/min -j LOG --log-prefix "in: " --log-level 4',
       '-A INPUT -d 10.0.0.3/32 -j REJECT --reject-with icmp-port-unreachable',
+      '-A INPUT -d 203.0.113.1/32 -i eth0 -p tcp -m tcp --dport 10000 -j DNAT --to-destination 10.0.0.5:8080',
       // values that hold a secret keyword: the command reader's, which redacts the line
       '-A INPUT -j LOG --log-prefix "password hunter2"',
       '-A INPUT -m comment --comment "psk=abc123" -j ACCEPT',
       'COMMIT',
     ].join('\n')
-    expect(fastLines(text)).toBe(6)
+    expect(fastLines(text)).toBe(7)
     const {fast, full} = bothWays(text)
     expect(fast).toStrictEqual(full)
     expect(fast.ruleset.get('4 filter')?.chains.get('INPUT')?.rules.map((r) => r.text)).toContain('-A INPUT -j LOG --log-prefix "password <redacted>"')

@@ -18,7 +18,7 @@ import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset
 import {SaveLineReader} from './save-line.js'
 import {Spellings, Words} from './words.js'
 import {MATCH_OPTIONS, type OptionEffect, TARGET_OPTION_ARITY} from './options.js'
-import {ICMPV6_WORDS, moduleWords, names, newRule, NONE, portSpecAt, protocolWords, readModule, readProtocolWord, readStateList, readTarget, sameName, stateLists, targetWords} from './values.js'
+import {ICMPV6_WORDS, moduleWords, names, newRule, NONE, parseNatDestination, portSpecAt, protocolWords, readModule, readProtocolWord, readStateList, readTarget, sameName, stateLists, targetWords} from './values.js'
 
 export interface SourceLine {
   line: number
@@ -88,33 +88,6 @@ function parseAddressList(spec: string): {set: AddressSet; family: Family} | nul
     family = s.hasFamily(6) ? 6 : 4
   }
   return {set, family}
-}
-
-/** `--to-destination 10.0.0.5`, `10.0.0.5-10.0.0.9:80-81`, `[2001:db8::5]:8080`, `2001:db8::5`, `:8080`. */
-function parseNatDestination(spec: string): {to?: AddressSet; ports?: PortSet} | null {
-  let addr = spec
-  let ports: string | undefined
-  const bracket = /^\[([^\]]+)\](?::(.+))?$/.exec(spec)
-  if (bracket) {
-    addr = bracket[1]
-    ports = bracket[2]
-  } else if ((spec.match(/:/g) ?? []).length === 1) {
-    const i = spec.indexOf(':')
-    addr = spec.slice(0, i)
-    ports = spec.slice(i + 1)
-  }
-  const out: {to?: AddressSet; ports?: PortSet} = {}
-  if (addr !== '') {
-    const a = AddressSet.parse(addr)
-    if (!a) return null
-    out.to = a
-  }
-  if (ports !== undefined) {
-    const p = PortSet.parse(ports.replace(/\/.*/, ''))
-    if (!p) return null
-    out.ports = p
-  }
-  return out
 }
 
 /** redactLine, plus payload matches (`-m string --string …`), which may carry anything. */

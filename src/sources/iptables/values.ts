@@ -196,3 +196,30 @@ export function newRule(line: number, text: string): IptRule {
     sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, flags: 0, comment: undefined, target: undefined, nat: undefined,
   }
 }
+
+/** `--to-destination 10.0.0.5`, `10.0.0.5-10.0.0.9:80-81`, `[2001:db8::5]:8080`, `2001:db8::5`, `:8080`. */
+export function parseNatDestination(spec: string): {to?: AddressSet; ports?: PortSet} | null {
+  let addr = spec
+  let ports: string | undefined
+  const bracket = /^\[([^\]]+)\](?::(.+))?$/.exec(spec)
+  if (bracket) {
+    addr = bracket[1]
+    ports = bracket[2]
+  } else if ((spec.match(/:/g) ?? []).length === 1) {
+    const i = spec.indexOf(':')
+    addr = spec.slice(0, i)
+    ports = spec.slice(i + 1)
+  }
+  const out: {to?: AddressSet; ports?: PortSet} = {}
+  if (addr !== '') {
+    const a = AddressSet.parse(addr)
+    if (!a) return null
+    out.to = a
+  }
+  if (ports !== undefined) {
+    const p = PortSet.parse(ports.replace(/\/.*/, ''))
+    if (!p) return null
+    out.ports = p
+  }
+  return out
+}
