@@ -10,16 +10,16 @@
  * value (tests/sources/iptables-save-line.test.ts holds the two equal).
  *
  * It reads the values through the same per-spelling caches (values.ts), and only those the command
- * reader has already filled: the first line with a spelling goes the long way and teaches it.
+ * reader has already filled (the first line with a spelling goes the long way and teaches it), but for
+ * one port or range, which it reads and interns as the reader does.
  */
 import {AddressSet} from '../../net/address-set.js'
-import {PREFILTER_FOUND, PREFILTER_TABLE} from '../redact.js'
-import {type IptRule, RuleFlag} from './model.js'
-import {type OptionEffect} from './options.js'
-import {digitPorts, ICMPV6_WORDS, moduleWords, names, newRule, parseNatDestination, portList, portSpecs, protocolWords, stateLists, targetWords} from './values.js'
 import {PortSet} from '../../net/number-set.js'
+import {PREFILTER_FOUND, PREFILTER_TABLE, redactLine} from '../redact.js'
+import {type IptRule, RuleFlag} from './model.js'
+import type {OptionEffect} from './options.js'
+import {digitPorts, ICMPV6_WORDS, moduleWords, names, newRule, parseNatDestination, portList, portSpecs, protocolWords, stateLists, targetWords} from './values.js'
 import {type Spellings, spelt, step} from './words.js'
-import {redactLine} from '../redact.js'
 
 /** What a word's scan met: the end of the line, a plain word, or a quote or backslash in it. */
 const enum Scan {
@@ -74,7 +74,7 @@ export class SaveLineReader {
     this.to = to
     this.at = from
     // `-A CHAIN`
-    if (this.next() !== Scan.Plain || this.e - this.s !== 2 || text.charCodeAt(this.s + 1) !== 65) return null
+    if (this.next() !== Scan.Plain || this.e - this.s !== 2 || !spelt(text, this.s, '-A')) return null
     if (this.next() !== Scan.Plain || text.charCodeAt(this.s) === 45) return null
     const chain = names.cleanAt(text, this.s, this.e, this.h)
     if (chain === undefined) return null
