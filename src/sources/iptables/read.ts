@@ -10,14 +10,15 @@ import {AddressSet} from '../../net/address-set.js'
 import type {Family} from '../../net/ip.js'
 import {PortSet, ProtocolSet} from '../../net/number-set.js'
 import {parseProtocol} from '../../net/protocol.js'
-import {servicePort} from '../../net/services.js'
 import {stageDone} from '../../core/stages.js'
 import {isWhiteSpace, LineCursor} from '../input.js'
 import {hasInnerBlank, MAX_ECHO, redactLine} from '../redact.js'
 import type {Unparsed, UnparsedCode} from '../types.js'
 import {BUILTIN_CHAINS, type Guard, type IptChain, type IptRule, type IptRuleset, type IptTable, RuleFlag} from './model.js'
+import {SaveLineReader} from './save-line.js'
 import {Spellings, Words} from './words.js'
-import {KNOWN_MODULES, MATCH_OPTIONS, MODULE_CONDITIONS, NON_TERMINATING, type OptionEffect, TARGET_OPTION_ARITY, VERDICTS} from './options.js'
+import {MATCH_OPTIONS, type OptionEffect, TARGET_OPTION_ARITY} from './options.js'
+import {ICMPV6_WORDS, moduleWords, names, newRule, NONE, parseNatDestination, portSpecAt, protocolWords, readModule, readProtocolWord, readStateList, readTarget, sameName, stateLists, targetWords} from './values.js'
 
 export interface SourceLine {
   line: number
@@ -73,147 +74,6 @@ function splitCommands(text: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s.length > 0)
 }
 
-// parsed values are immutable: one per distinct spelling (interned), bounded
-const portSpecs = new Spellings<PortSet | null>()
-
-/**
- * Word `k` as a port spec. A list (`--dports 22,80,8000:8100`) is seldom written twice: read it; one
- * port or range is, interned. Digits and `:` (nearly every spec) are read in place, the rest by readPortSpec.
- */
-function portSpecAt(words: Words, k: number): PortSet | null {
-  const known = portSpecs.get(words, k)
-  if (known !== undefined) return known
-  const pairs = words.isPlain(k) ? digitPorts(words.text, words.start[k], words.end[k]) : null
-  if (pairs === null) {
-    const spec = words.at(k) as string
-    return spec.includes(',') ? readPortSpec(spec) : portSpecs.intern(words, k, readPortSpec)
-  }
-  // digits, colons and commas: no prefilter word
-  words.clear(k)
-  if (pairs.length > 2) return portList(pairs)
-  const one = pairs.length === 2 ? PortSet.fromRanges([[pairs[0], pairs[1]]]) : null
-  portSpecs.set(words.at(k) as string, one)
-  return one
-}
-
-/**
- * readPortSpec of `text.slice(from, to)` when it is `N` and `N:M` items (1 to 5 digits each) joined by
- * commas, read in place: its pairs flat (`[s0, e0, s1, e1, …]`), or [] where readPortSpec says null (a
- * number over 65535, a reversed range); null when it is spelt otherwise (names, `-` ranges, open
- * ranges), for readPortSpec to read.
- */
-function digitPorts(text: string, from: number, to: number): number[] | null {
-  if (from >= to) return null
-  const pairs: number[] = []
-  let bad = false
-  let first = -1
-  let n = 0
-  let digits = 0
-  for (let p = from; p <= to; p++) {
-    const c = p < to ? text.charCodeAt(p) : 44
-    if (c >= 48 && c <= 57) {
-      if (++digits > 5) return null
-      n = n * 10 + (c - 48)
-    } else if (c === 58 && first < 0 && digits > 0) {
-      first = n
-      n = 0
-      digits = 0
-    } else if (c === 44 && digits > 0) {
-      const s = first < 0 ? n : first
-      if (s > 65535 || n > 65535 || s > n) bad = true
-      pairs.push(s, n)
-      first = -1
-      n = 0
-      digits = 0
-    } else return null
-  }
-  return bad ? [] : pairs
-}
-
-/**
- * PortSet.fromRanges of a few flat pairs, sorted and merged here as `normalize` does (each pair within
- * 1–65535, empty ones dropped, adjacent ones joined) without its intermediate lists.
- */
-function portList(flat: number[]): PortSet {
-  const ranges: number[] = []
-  // insertion sort by start: a list has a handful of items
-  const order: number[] = []
-  for (let i = 0; i < flat.length; i += 2) {
-    const s = Math.max(1, flat[i])
-    const e = Math.min(65535, flat[i + 1])
-    if (s > e) continue
-    let j = order.length
-    order.push(0, 0)
-    while (j > 0 && order[j - 2] > s) {
-      order[j] = order[j - 2]
-      order[j + 1] = order[j - 1]
-      j -= 2
-    }
-    order[j] = s
-    order[j + 1] = e
-  }
-  for (let i = 0; i < order.length; i += 2) {
-    const s = order[i]
-    const e = order[i + 1]
-    const n = ranges.length
-    if (n > 0 && s <= ranges[n - 1] + 1) {
-      if (e > ranges[n - 1]) ranges[n - 1] = e
-    } else ranges.push(s, e)
-  }
-  // every port or none: the general constructor, as fromRanges gives it (not the shared ALL/EMPTY)
-  if (ranges.length === 0 || (ranges.length === 2 && ranges[0] === 1 && ranges[1] === 65535)) {
-    const pairs: Array<[number, number]> = []
-    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]])
-    return PortSet.fromRanges(pairs)
-  }
-  // an exact copy: the list grown by push keeps room for 17 numbers, for as long as the rule lives
-  return PortSet.fromCanonical(ranges.slice())
-}
-
-/** servicePort, with plain numbers (nearly every port written) read without a regex. */
-function portNumber(t: string): number | undefined {
-  if (t.length === 0 || t.length > 5) return servicePort(t)
-  let n = 0
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i)
-    if (c < 48 || c > 57) return servicePort(t)
-    n = n * 10 + (c - 48)
-  }
-  return n <= 65535 ? n : undefined
-}
-
-/** `22`, `ssh`, `8000:8100`, `:1023`, `1024:`, comma lists (`-` as a range too); null when an item is none. */
-function readPortSpec(spec: string): PortSet | null {
-  const pairs: Array<[number, number]> = []
-  for (const raw of spec.split(',')) {
-    const item = raw.trim()
-    let sep = -1
-    for (let i = 0; i < item.length; i++) {
-      const c = item.charCodeAt(i)
-      if (c === 58 || c === 45) {
-        sep = i
-        break
-      }
-    }
-    let s: number | undefined
-    let e: number | undefined
-    if (sep < 0) {
-      if (item === '') return null
-      s = e = portNumber(item)
-    } else {
-      const rest = item.slice(sep + 1)
-      // one separator only (`1:2:3` is no range)
-      if (rest.includes(':') || rest.includes('-')) return null
-      const first = item.slice(0, sep)
-      s = first === '' ? 0 : portNumber(first)
-      e = rest === '' ? 65535 : portNumber(rest)
-    }
-    if (s === undefined || e === undefined || s > e) return null
-    pairs.push([s, e])
-  }
-  return PortSet.fromRanges(pairs)
-}
-
 /** One address list (`10.0.0.0/8,192.0.2.1`) and the family of its last item; null when an item is no address. */
 function parseAddressList(spec: string): {set: AddressSet; family: Family} | null {
   // one dotted quad or CIDR: the usual spelling, read without the general parser's intermediate objects
@@ -230,33 +90,6 @@ function parseAddressList(spec: string): {set: AddressSet; family: Family} | nul
   return {set, family}
 }
 
-/** `--to-destination 10.0.0.5`, `10.0.0.5-10.0.0.9:80-81`, `[2001:db8::5]:8080`, `2001:db8::5`, `:8080`. */
-function parseNatDestination(spec: string): {to?: AddressSet; ports?: PortSet} | null {
-  let addr = spec
-  let ports: string | undefined
-  const bracket = /^\[([^\]]+)\](?::(.+))?$/.exec(spec)
-  if (bracket) {
-    addr = bracket[1]
-    ports = bracket[2]
-  } else if ((spec.match(/:/g) ?? []).length === 1) {
-    const i = spec.indexOf(':')
-    addr = spec.slice(0, i)
-    ports = spec.slice(i + 1)
-  }
-  const out: {to?: AddressSet; ports?: PortSet} = {}
-  if (addr !== '') {
-    const a = AddressSet.parse(addr)
-    if (!a) return null
-    out.to = a
-  }
-  if (ports !== undefined) {
-    const p = PortSet.parse(ports.replace(/\/.*/, ''))
-    if (!p) return null
-    out.ports = p
-  }
-  return out
-}
-
 /** redactLine, plus payload matches (`-m string --string …`), which may carry anything. */
 export function redactRule(text: string): string {
   return redactPayload(redactLine(text))
@@ -266,8 +99,6 @@ export function redactRule(text: string): string {
 function redactPayload(safe: string): string {
   return safe.includes('string') ? safe.replace(/(--(?:hex-)?string\s+)("[^"]*"|'[^']*'|\S+)/g, '$1<redacted>') : safe
 }
-
-const ICMPV6_WORDS = new Set(['icmpv6', 'ipv6-icmp', 'icmp6', '58'])
 
 /** What one command line asks for. */
 interface Command {
@@ -339,50 +170,8 @@ const WORDS = new Map<string, WordSpec>()
   for (const [w, n] of Object.entries(TARGET_OPTION_ARITY)) spec(w).targetArity = n
 }
 /** WORDS, looked up with a word read in place. */
-const WORD_SPECS = new Spellings<WordSpec>(Number.POSITIVE_INFINITY)
+export const WORD_SPECS = new Spellings<WordSpec>(Number.POSITIVE_INFINITY)
 for (const [w, spec] of WORDS) WORD_SPECS.set(w, spec)
-
-/** Per spelling, what a protocol word reads as (configs repeat a handful). */
-const protocolWords = new Spellings<{set: ProtocolSet | null; lower: string}>()
-const readProtocolWord = (v: string) => ({set: parseProtocol(v), lower: v.toLowerCase()})
-/** Per spelling of a state list: bit 1 = a new connection (NEW, UNTRACKED, SNAT, DNAT), bit 2 = NEW itself. */
-const stateLists = new Spellings<number>()
-function readStateList(v: string): number {
-  const s = v.toUpperCase().split(',')
-  // conntrack(8): a new connection is NEW (or UNTRACKED); SNAT/DNAT are virtual states of new ones too
-  const opens = s.some((x) => x === 'NEW' || x === 'UNTRACKED' || x === 'SNAT' || x === 'DNAT')
-  return (opens ? 1 : 0) | (s.includes('NEW') ? 2 : 0)
-}
-/** Per spelling of a jump target: built-in targets upper-case, user chains as written (one string each). */
-const targetWords = new Spellings<string>()
-/** Chain and interface names: one string per spelling, shared by every rule that names it. */
-const names = new Spellings<string>()
-const sameName = (n: string) => n
-/** Per spelling of a match module (`-m tcp`): what the reader does with it. */
-interface ModuleWord {
-  lower: string
-  known: boolean
-  condition?: string
-}
-const moduleWords = new Spellings<ModuleWord>()
-function readModule(m: string): ModuleWord {
-  const lower = m.toLowerCase()
-  return {lower, known: KNOWN_MODULES.has(lower), condition: Object.hasOwn(MODULE_CONDITIONS, lower) ? MODULE_CONDITIONS[lower] : undefined}
-}
-function readTarget(t: string): string {
-  const u = t.toUpperCase()
-  return VERDICTS.has(u) || NON_TERMINATING.has(u) ? u : t
-}
-
-// lists a rule rarely fills: shared while empty, replaced on the first addition
-const NONE: readonly never[] = Object.freeze([])
-
-function newRule(line: number, text: string): IptRule {
-  return {
-    line, name: '', text, from: AddressSet.ANY, to: AddressSet.ANY, protocols: ProtocolSet.ALL, ports: PortSet.ALL,
-    sourcePorts: PortSet.ALL, guards: NONE, doubts: NONE, flags: 0, comment: undefined, target: undefined, nat: undefined,
-  }
-}
 
 /**
  * One command's words read left to right: the rule it builds and the problems met. A class rather than
@@ -762,10 +551,11 @@ function continued(text: string, from: number, to: number): boolean {
 
 /**
  * Read a whole file (iptables-save output, or a script of iptables commands, or both), one line at a
- * time from the text (no array of lines, no copy of them).
+ * time from the text (no array of lines, no copy of them). `fast` false: the command reader reads every
+ * line, the save-line fast path none (the reference its differential test compares with).
  */
-export function readIptables(text: string, fileName = ''): ReadResult {
-  const reader = new LineReader(fileName)
+export function readIptables(text: string, fileName = '', fast = true): ReadResult {
+  const reader = new LineReader(fileName, fast)
   const lines = new LineCursor(text)
   while (lines.next()) {
     const start = lines.line
@@ -816,6 +606,8 @@ class LineReader {
   /** The words of the line being read (one reader, filled per line). */
   private readonly words = new Words()
   private readonly reader = new CommandReader(this.words)
+  /** The common save-file rule, read straight from its line (the command reader reads the others). */
+  private readonly saveLine = new SaveLineReader(WORD_SPECS)
   /** The problems of the line being read (one list, emptied per line). */
   private readonly problems: string[] = []
   /** The code of the line's first problem. */
@@ -826,7 +618,11 @@ class LineReader {
   private readonly savedBlocks = new Map<string, PendingTable>()
   private readonly replaced: ReplacedBlock[] = []
 
-  constructor(fileName: string) {
+  /** `fast`: try the save-line fast path first (off: the command reader reads every line, for tests). */
+  constructor(
+    fileName: string,
+    private readonly fast = true,
+  ) {
     this.fileFamily = IP6_FILE.test(fileName) ? 6 : 4
   }
 
@@ -934,6 +730,14 @@ class LineReader {
     const b = this.block ?? this.openBlock('filter', 0)
     b.lines.push(line)
     const t = text.slice(from, to)
+    const fast = this.fast ? this.saveLine.read(line, text, from, to) : null
+    if (fast !== null) {
+      // every word cleared (saveLine gives up on any other line): the prefilter's answer is no
+      fast.text = t.length <= MAX_ECHO && hasInnerBlank(t) ? redactPayload(t) : redactRule(t)
+      if (this.saveLine.hint) b.hints |= 1 << this.saveLine.hint
+      chainOf(b.chains, this.saveLine.chain).rules.push(fast)
+      return
+    }
     const words = this.words.read(text, from, to)
     const cmd = this.reader.begin(line, '', b.name).read()
     // the redaction prefilter, asked of the words the reader did not clear: a line without a prefilter

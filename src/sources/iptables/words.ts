@@ -12,12 +12,18 @@
 import {hasPrefilterWord, PREFILTER_FOUND, PREFILTER_TABLE} from '../redact.js'
 
 /** One step of the words' hash (the tokenizer and `hashOf` agree on it). */
-const step = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0
+export const step = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0
 
 export function hashOf(s: string): number {
   let h = 0
   for (let i = 0; i < s.length; i++) h = step(h, s.charCodeAt(i))
   return h
+}
+
+/** `text` holds `s` at `at` (the caller knows there is room for it). */
+export function spelt(text: string, at: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (text.charCodeAt(at + k) !== s.charCodeAt(k)) return false
+  return true
 }
 
 /** `"`, `'`, blank, tab, backslash: where a run of ordinary word characters ends. */
@@ -272,6 +278,21 @@ export class Spellings<V> {
         if (this.clean[k] === 1) words.clear(i)
         return this.values[k]
       }
+    }
+  }
+
+  /**
+   * The value stored for the spelling `text.slice(from, to)` (`h`: its hash, as Words hashes a word) when
+   * that spelling holds no prefilter word; undefined when none is stored or it holds one. For a reader
+   * that scans a line itself and gives up on anything it cannot clear.
+   */
+  cleanAt(text: string, from: number, to: number, h: number): V | undefined {
+    const mask = this.keys.length - 1
+    const n = to - from
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const key = this.keys[k]
+      if (key === undefined) return undefined
+      if (this.hashes[k] === h && key.length === n && spelt(text, from, key)) return this.clean[k] === 1 ? this.values[k] : undefined
     }
   }
 
