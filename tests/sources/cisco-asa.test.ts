@@ -182,6 +182,61 @@ describe('cisco-asa detection', () => {
   })
 })
 
+describe('cisco-asa: what a later command replaces', () => {
+  const base = ['ASA Version 9.12(4)', 'interface GigabitEthernet0/0', ' nameif outside', ' security-level 0', ' ip address 192.0.2.1 255.255.255.0', 'interface GigabitEthernet0/1', ' nameif inside', ' security-level 100', ' ip address 10.0.0.1 255.255.255.0']
+  const parse = (lines: string[]) => parseText([...base, ...lines].join('\n'), 'r.cfg', TYPE)
+
+  it('an interface holds one ACL per direction: the later access-group replaces the earlier (Cisco ASA CLI guide)', async () => {
+    const r = await parse([
+      'access-list OLD extended permit tcp any any eq 23',
+      'access-list NEW extended permit tcp any any eq 22',
+      'access-group OLD out interface inside',
+      'access-group NEW out interface inside',
+      'access-group NEW out interface inside',
+      // refused by the ASA (no such ACL): the binding in force stays NEW
+      'access-group MISSING out interface inside',
+    ])
+    const out = r.exposures.filter((e) => e.direction === 'outbound' && e.rule !== undefined && /^(OLD|NEW)#/.test(e.rule))
+    expect(out.map((e) => [e.rule, e.ports.toStrings().join()])).toEqual([['NEW#1', '22']])
+    expect(r.unparsed.map((u) => [u.line, u.code])).toEqual([[15, 'undefined-reference']])
+    expect(r.stats.understood).toBe(r.stats.lines - 1)
+  })
+
+  it('an object holds one NAT: the last `nat` under the object is the one in force', async () => {
+    const r = await parse([
+      'object network WEB',
+      ' host 10.0.0.10',
+      ' nat (inside,outside) static 203.0.113.10',
+      'object network WEB',
+      ' nat (inside,outside) static 203.0.113.20',
+      'access-list IN extended permit tcp any host 10.0.0.10 eq 443',
+      'access-group IN in interface outside',
+    ])
+    const nat = r.exposures.filter((e) => e.kind === 'nat-forward')
+    expect(nat.map((e) => [e.line, e.to.toCidrs().join()])).toEqual([[14, '203.0.113.20/32']])
+  })
+
+  it('a NAT rule word for word the same as an earlier one never translates: one forward, from the first line', async () => {
+    const twice = 'nat (inside,outside) source static WEB WEB-PUB'
+    const r = await parse([
+      'object network WEB',
+      ' host 10.0.0.10',
+      'object network WEB-PUB',
+      ' host 203.0.113.10',
+      twice,
+      'access-list IN extended permit tcp any host 10.0.0.10 eq 443',
+      'access-list IN extended permit tcp any host 10.0.0.10 eq 443',
+      'access-group IN in interface outside',
+      twice,
+    ])
+    const nat = r.exposures.filter((e) => e.kind === 'nat-forward')
+    // both ACEs pass it (each allow is its own access point); the repeated NAT line adds nothing
+    expect(nat.map((e) => [e.line, e.filter?.rule])).toEqual([[14, 'IN#1'], [14, 'IN#2']])
+    expect(r.unparsed).toEqual([])
+    expect(r.stats.understood).toBe(r.stats.lines)
+  })
+})
+
 describe('cisco-asa bad input', () => {
   it('truncated config: no throw, partial lines reported', async () => {
     const text = readFileSync(join(__dirname, '../fixtures/sources/cisco-asa/edge.cfg'), 'utf8')

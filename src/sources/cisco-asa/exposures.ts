@@ -56,15 +56,10 @@ export function asaExposures(cfg: AsaConfig, redact: (t: string) => string, deni
   }
 
   const active = [...cfg.interfaces.values()].filter((i) => !i.shutdown)
-  const inbound = new Map<string, AccessGroup>()
-  let global: AccessGroup | undefined
+  const {inbound, outbound, global} = cfg.bindings
   for (const g of cfg.accessGroups) {
-    if (!cfg.acls.has(g.acl)) continue
-    if (g.direction === 'global') global = g
-    else if (g.direction === 'in' && g.iface) inbound.set(g.iface, g)
-    else if (g.direction === 'out' && g.iface && !cfg.interfaces.get(g.iface)?.shutdown) {
-      filters(aclRules(g.acl), {direction: 'outbound', interfaces: {out: [g.iface]}, toZones: [g.iface]}, ifaceNote(cfg, g.iface), g)
-    }
+    if (g.direction !== 'out' || outbound.get(g.iface!) !== g || cfg.interfaces.get(g.iface!)?.shutdown) continue
+    filters(aclRules(g.acl), {direction: 'outbound', interfaces: {out: [g.iface!]}, toZones: [g.iface!]}, ifaceNote(cfg, g.iface!), g)
   }
   // every interface named by an access-group counts, even when its `interface` block is not in the file
   const ifaceNames = new Set([...active.map((i) => i.nameif), ...inbound.keys()])

@@ -97,6 +97,11 @@ export interface AsaConfig {
   /** ACLs of the `standard`/`webtype`/`ethertype` kinds: understood, never bound to an interface as filters. */
   otherAcls: Set<string>
   accessGroups: AccessGroup[]
+  /**
+   * The bindings in force: an interface holds one ACL per direction and the device one global ACL, so a
+   * later `access-group` replaces the earlier one (a binding to an undefined ACL is refused, not applied).
+   */
+  bindings: {inbound: Map<string, AccessGroup>; outbound: Map<string, AccessGroup>; global?: AccessGroup}
   nats: StaticNat[]
   mgmt: MgmtAccess[]
   icmp: Map<string, IcmpRule[]>

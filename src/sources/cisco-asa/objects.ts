@@ -24,8 +24,8 @@ export class AsaObjects {
   private readonly svcMemo = new Map<string, ServiceResult | null>()
   private readonly protoMemo = new Map<string, ProtocolSet | null>()
   private readonly resolving = new Set<string>()
-  /** `nat` lines inside `object network` blocks, for the reader. */
-  readonly objectNats: Array<{object: string; node: CiscoNode}> = []
+  /** `nat` lines inside `object network` blocks, per object in config order, for the reader. */
+  readonly objectNats = new Map<string, CiscoNode[]>()
 
   constructor(private readonly ledger: LineLedger) {}
 
@@ -42,7 +42,7 @@ export class AsaObjects {
             const list = this.networkObjects.get(w[2]) ?? []
             list.push(n)
             this.networkObjects.set(w[2], list)
-            for (const c of n.children) if (c.words[0] === 'nat') this.objectNats.push({object: w[2], node: c})
+            for (const c of n.children) if (c.words[0] === 'nat') (this.objectNats.get(w[2]) ?? this.objectNats.set(w[2], []).get(w[2])!).push(c)
           } else this.serviceObjects.set(w[2], n)
           return true
         }

@@ -151,6 +151,7 @@ export class AsaReader {
     acls: new Map(),
     otherAcls: new Set(),
     accessGroups: [],
+    bindings: {inbound: new Map(), outbound: new Map()},
     nats: [],
     mgmt: [],
     icmp: new Map(),
@@ -163,6 +164,8 @@ export class AsaReader {
   }
 
   private readonly deferred: CiscoNode[] = []
+  /** Top-level NAT rules by their words, for the first of identical rules. */
+  private readonly natTexts = new Map<string, CiscoNode>()
 
   private readonly objects: AsaObjects
   /** Operands naming an object or a group, by name (see namedRef). */
@@ -179,14 +182,32 @@ export class AsaReader {
     // pass 1: definitions (names, objects, groups, interfaces) so that later references resolve
     for (const n of nodes) this.define(n)
     this.objects.expandAll()
-    for (const {object, node} of this.objects.objectNats) this.objectNat(object, node)
+    for (const [object, nats] of this.objects.objectNats) {
+      // an object holds one NAT: a later `nat` under the same object replaces the earlier one
+      const last = nats[nats.length - 1]
+      for (const n of nats.slice(0, -1)) this.ledger.ignored(n.line, `replaced by the nat of object ${object} at line ${last.line} (an object holds one NAT)`)
+      this.objectNat(object, last)
+    }
     // pass 2: everything that uses them
     for (const n of this.deferred) this.command(n)
-    for (const g of this.config.accessGroups) {
-      // the ASA refuses such a binding: the interface keeps its default behaviour
-      if (!this.config.acls.has(g.acl)) this.ledger.bad(g.node, `access-list '${g.acl}' is not defined as an extended ACL`, 'undefined-reference')
-    }
+    this.bind()
     return this.config
+  }
+
+  /** The access-groups in force, each interface and direction (and global) bound to its last valid ACL. */
+  private bind(): void {
+    const {bindings} = this.config
+    for (const g of this.config.accessGroups) {
+      // the ASA refuses such a binding: the interface keeps what it had
+      if (!this.config.acls.has(g.acl)) {
+        this.ledger.bad(g.node, `access-list '${g.acl}' is not defined as an extended ACL`, 'undefined-reference')
+        continue
+      }
+      const slot = g.direction === 'global' ? bindings.global : (g.direction === 'in' ? bindings.inbound : bindings.outbound).get(g.iface!)
+      if (slot) this.ledger.ignored(slot.node.line, `replaced by the access-group at line ${g.node.line} (an interface holds one ACL per direction, the device one global ACL)`)
+      if (g.direction === 'global') bindings.global = g
+      else (g.direction === 'in' ? bindings.inbound : bindings.outbound).set(g.iface!, g)
+    }
   }
 
   // ---------- pass 1 ----------
@@ -320,9 +341,11 @@ export class AsaReader {
       case 'access-group':
         return this.accessGroup(n)
       case 'nat':
-        return this.twiceNat(n)
+        if (!this.repeatedNat(n)) this.twiceNat(n)
+        return
       case 'static':
-        return this.legacyStatic(n)
+        if (!this.repeatedNat(n)) this.legacyStatic(n)
+        return
       case 'ssh':
       case 'telnet':
       case 'http':
@@ -678,6 +701,21 @@ export class AsaReader {
       service,
       doubts: [],
     })
+  }
+
+  /**
+   * A NAT rule word for word the same as an earlier one: NAT rules match in order, so the earlier one
+   * takes every packet this one would translate and this one never does (a config pasted twice).
+   */
+  private repeatedNat(n: CiscoNode): boolean {
+    const key = n.words.join(' ')
+    const first = this.natTexts.get(key)
+    if (!first) {
+      this.natTexts.set(key, n)
+      return false
+    }
+    this.ledger.ignored(n.line, `the same NAT rule as line ${first.line}, which matches first: this one never translates`)
+    return true
   }
 
   /** Twice NAT: `nat (real,mapped) [line|after-auto] source static A B [destination static C D] [service S1 S2] …` */
