@@ -8,6 +8,7 @@ import type {ExposureJson} from '../../src/model/exposure.js'
 import {ciscoAsa} from '../../src/sources/cisco-asa.js'
 import {ciscoIos} from '../../src/sources/cisco-ios.js'
 import {parseText} from '../../src/sources/load.js'
+import {parseReport} from '../../src/report/parse-report.js'
 import {CORPUS, corpusFiles, goldenPath, parseCorpusFile, parseFixture, reportText} from '../helpers/sources.js'
 import {growth} from '../helpers/growth.js'
 
@@ -248,5 +249,59 @@ describe('cisco-ios secrets', () => {
     expect(r.unparsed.map((u) => u.line)).toEqual([23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33])
     expect(reportText(r)).not.toMatch(/PLANTED/)
     expect(find(r.exposures, (x) => x.rule === 'snmp-server community')[0].text).toBe('snmp-server community <redacted>')
+  })
+})
+
+describe('cisco-ios: what a later command replaces', () => {
+  it('a community holds one entry: entering it again replaces its ACL (and the secret stays out of the report)', async () => {
+    const text = [
+      'version 15.2',
+      'interface GigabitEthernet0/0',
+      ' ip address 192.0.2.1 255.255.255.0',
+      'access-list 10 permit 10.1.0.0 0.0.255.255',
+      'access-list 20 permit 10.2.0.0 0.0.255.255',
+      'snmp-server community PLANTED-C1 RO 10',
+      'snmp-server community PLANTED-C2 RO 10',
+      'snmp-server community PLANTED-C1 RW 20',
+    ].join('\n')
+    const r = parseReport(await parseText(text, 'r.cfg', TYPE))
+    const snmp = r.exposures.filter((e) => e.rule === 'snmp-server community')
+    expect(snmp.map((e) => [e.line, e.from.join()])).toEqual([
+      [7, '10.1.0.0/16'],
+      [8, '10.2.0.0/16'],
+    ])
+    expect(r.stats.understood).toBe(r.stats.lines)
+    expect(reportText(r)).not.toMatch(/PLANTED/)
+  })
+
+  it('a zone-pair entered again is the same zone-pair: its policy is walked once (a service-policy not named again stays)', async () => {
+    const zbf = [
+      'version 15.2',
+      'zone security in',
+      'zone security out',
+      'interface GigabitEthernet0/0',
+      ' ip address 192.0.2.1 255.255.255.0',
+      ' zone-member security out',
+      'interface GigabitEthernet0/1',
+      ' ip address 10.0.0.1 255.255.255.0',
+      ' zone-member security in',
+      'ip access-list extended WEB',
+      ' permit tcp any host 10.0.0.10 eq 443',
+      'class-map type inspect match-all C-WEB',
+      ' match access-group name WEB',
+      'policy-map type inspect P-OUT-IN',
+      ' class type inspect C-WEB',
+      '  inspect',
+      'zone-pair security OUT-IN source out destination in',
+      ' service-policy type inspect P-OUT-IN',
+      'zone-pair security OUT-IN source out destination in',
+      ' service-policy type inspect P-OUT-IN',
+      'zone-pair security OUT-IN source out destination in',
+      ' description no service-policy: the one above stays',
+    ].join('\n')
+    const r = parseReport(await parseText(zbf, 'z.cfg', TYPE))
+    const web = r.exposures.filter((e) => e.rule?.startsWith('zone-pair OUT-IN'))
+    expect(web.map((e) => [e.line, e.to.join(), e.ports.join()])).toEqual([[15, '10.0.0.10/32', '443']])
+    expect(r.stats.understood).toBe(r.stats.lines)
   })
 })

@@ -251,7 +251,7 @@ function management(cfg: IosConfig, make: Make, device: {set: AddressSet; doubts
     listen(srv.node, label, TCP, PortSet.range(srv.port), cfg.httpAccessClass, 4, label)
     listen(srv.node, label, TCP, PortSet.range(srv.port), undefined, 6, label)
   }
-  for (const c of cfg.snmpCommunities) {
+  for (const c of cfg.snmpCommunities.values()) {
     listen(c.node, 'snmp-server community', UDP, PortSet.range(161), c.acl, 4, 'the SNMP community')
   }
   return out

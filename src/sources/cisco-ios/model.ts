@@ -101,7 +101,8 @@ export interface IosConfig {
   http?: {node: CiscoNode; port: number}
   https?: {node: CiscoNode; port: number}
   httpAccessClass?: string
-  snmpCommunities: Array<{node: CiscoNode; acl?: string}>
+  /** By community string (a secret: a key here, never printed). */
+  snmpCommunities: Map<string, {node: CiscoNode; acl?: string}>
   /** `webvpn gateway NAME` with ` ip address A port P` and ` inservice`. */
   webvpnGateways: Array<{node: CiscoNode; name: string; address?: AddressSet; port: number; inService: boolean}>
   /** crypto map name → peers (ANY for dynamic entries). */

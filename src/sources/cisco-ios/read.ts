@@ -188,7 +188,7 @@ export class IosReader {
     zones: new Set(),
     zonePairs: [],
     vty: [],
-    snmpCommunities: [],
+    snmpCommunities: new Map(),
     webvpnGateways: [],
     cryptoMapPeers: new Map(),
   }
@@ -559,6 +559,7 @@ export class IosReader {
     } else name = w[2]
     if (!name) return this.ledger.badTree(n, 'access-list without a name', 'malformed')
     const acl = this.acl(name, family, standard)
+    const before = acl.aces.length
     let position = acl.aces.length
     for (const c of n.children) {
       let cw = c.words
@@ -583,7 +584,8 @@ export class IosReader {
       }
       this.entry(acl, c, cw, seq)
     }
-    acl.aces.sort((a, b) => a.seq - b.seq)
+    // sequence numbers put entries in place; the block entered again (a pasted config) only appends
+    if (!ascendingFrom(acl.aces, Math.max(before - 1, 0))) acl.aces.sort((a, b) => a.seq - b.seq)
   }
 
   /** An address operand: `any`, `host A`, `A W` (wildcard), `P/len` (IPv6), `object-group G`. */
@@ -891,7 +893,13 @@ export class IosReader {
     if (w[i] === 'view') i += 2
     if (w[i] && /^(ro|rw)$/i.test(w[i])) i++
     if (w[i] === 'ipv6') i += 2
-    this.config.snmpCommunities.push({node: n, acl: w[i]})
+    // a community holds one entry: entering it again replaces its view, access and ACL
+    const earlier = this.config.snmpCommunities.get(w[2])
+    if (earlier) {
+      this.ledger.ignored(earlier.node.line, `replaced by the same snmp-server community at line ${n.line}`)
+      this.config.snmpCommunities.delete(w[2])
+    }
+    this.config.snmpCommunities.set(w[2], {node: n, acl: w[i]})
   }
 
   // ---------- VPN ----------
@@ -951,4 +959,10 @@ function groupHeader(w: string[]): {kind: GroupKind; name: string} | undefined {
   if ((w[1] === 'ip' || w[1] === 'ipv6') && w[2] === 'address' && w[3]) return {kind: 'network', name: w[3]}
   if (w[1] === 'ip' && w[2] === 'port' && w[3]) return {kind: 'port', name: w[3]}
   return undefined
+}
+
+/** Whether the entries from `start` on are in ascending sequence order (sorting them would change nothing). */
+function ascendingFrom(aces: ReadonlyArray<{seq: number}>, start: number): boolean {
+  for (let i = start + 1; i < aces.length; i++) if (aces[i].seq < aces[i - 1].seq) return false
+  return true
 }

@@ -99,7 +99,16 @@ export function readZonePair(n: CiscoNode, config: IosConfig, ledger: LineLedger
     }
     ledger.ok(c)
   }
-  config.zonePairs.push({node: n, name: w[2], source: w[s + 1], destination: w[d + 1], policy})
+  // entering a zone-pair again edits it (a config pasted twice): one entry per name, a service-policy
+  // not named again stays
+  const earlier = config.zonePairs.findIndex((zp) => zp.name === w[2])
+  const pair = {node: n, name: w[2], source: w[s + 1], destination: w[d + 1], policy}
+  if (earlier < 0) config.zonePairs.push(pair)
+  else {
+    const was = config.zonePairs[earlier]
+    ledger.ignored(was.node.line, `zone-pair ${w[2]} is entered again at line ${n.line}`)
+    config.zonePairs[earlier] = {...pair, policy: policy ?? was.policy}
+  }
 }
 
 /** The traffic a `match` line of an inspect class-map selects, as boxes (null: not understood). */

@@ -55,9 +55,48 @@ export function statusOf(stats: {lines: number; understood: number}, unparsed: n
   return unparsed > 0 ? 'partially-unrecognized' : 'passed'
 }
 
+/**
+ * Values by line number: a dense array for the line numbers of a file (a million-line config makes a
+ * million entries, which a Map holds at several times the memory and collector work), a Map for any
+ * other number. Kept dense: a write past the end fills the gap, so the array never turns into a
+ * dictionary.
+ */
+class ByLine<T> {
+  private readonly dense: Array<T | undefined> = []
+  private readonly other = new Map<number, T>()
+
+  get(line: number): T | undefined {
+    return isDenseLine(line) ? this.dense[line] : this.other.get(line)
+  }
+
+  has(line: number): boolean {
+    return this.get(line) !== undefined
+  }
+
+  set(line: number, value: T): void {
+    if (!isDenseLine(line)) {
+      this.other.set(line, value)
+      return
+    }
+    const d = this.dense
+    while (d.length < line) d.push(undefined)
+    d[line] = value
+  }
+
+  /** The lines that hold a value: dense ones ascending, then the others in insertion order. */
+  *keys(): Generator<number> {
+    const d = this.dense
+    for (let i = 0; i < d.length; i++) if (d[i] !== undefined) yield i
+    yield* this.other.keys()
+  }
+}
+
+const MAX_DENSE_LINE = 1 << 26
+const isDenseLine = (line: number) => line >= 0 && line < MAX_DENSE_LINE && Number.isInteger(line)
+
 export class ParseLedger {
-  private readonly seen = new Map<number, string>()
-  private readonly verdicts = new Map<number, Verdict>()
+  private readonly seen = new ByLine<string>()
+  private readonly verdicts = new ByLine<Verdict>()
   /** Unparsed entries that cost units of their own (not a seen line's verdict). */
   private readonly loose: Array<{entry: Unparsed; cost: number}> = []
   private readonly doubtList: Doubt[] = []
@@ -152,9 +191,8 @@ export class ParseLedger {
     let lines = this.units
     let missed = this.missedUnits
     let ignored = 0
-    const lineSet = this.seen.size === 0 ? this.verdicts.keys() : new Set<number>([...this.seen.keys(), ...this.verdicts.keys()])
     if (this.declared !== undefined) lines += this.declared
-    for (const line of lineSet) {
+    for (const line of this.lines()) {
       if (this.declared === undefined) lines++
       const v = this.verdicts.get(line)
       if (!v) {
@@ -179,6 +217,12 @@ export class ParseLedger {
     const stats = {lines, understood: lines - missed}
     const doubts = [...this.doubtList].sort((a, b) => a.line - b.line)
     return {unparsed, doubts, stats, ignored, status: statusOf(stats, unparsed.length)}
+  }
+
+  /** Every line seen or given a verdict, once each (without a joined copy: a million-line config). */
+  private *lines(): Generator<number> {
+    yield* this.seen.keys()
+    for (const line of this.verdicts.keys()) if (!this.seen.has(line)) yield line
   }
 
   private redact(text: string): string {
