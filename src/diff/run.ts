@@ -12,7 +12,7 @@ import {loadPolicy} from '../policy/pack.js'
 import {applyBaseline, type Baseline, type FixedFinding, loadBaseline} from './baseline.js'
 import {compareText} from './identity.js'
 import {diffFindings, mergeFindings, rank, sharedFindings, sortFindings} from './engine.js'
-import {type PathFindings, pathFindings, pathsWanted} from '../paths/findings.js'
+import {type PathFindings, pathFindings, pathsWanted, reachBudget, reachSection} from '../paths/findings.js'
 import {diffLive, type LiveSummary, summarize as liveSummary} from './live-diff.js'
 import type {ReachReport} from '../paths/reach.js'
 import {kindOf, type SummaryKey, zeroCounts} from './kinds.js'
@@ -56,6 +56,8 @@ export interface DiffOptions {
   trust?: TrustModel
   /** Build the report's `reach` section (default true; prepare reads only findings and devices). */
   reach?: boolean
+  /** Exposures the reach section follows, at most (default MAX_REACH_EXPOSURES, src/paths/findings.ts). */
+  reachLimit?: number
 }
 
 export interface DeviceStatus {
@@ -148,18 +150,24 @@ export async function runDiff(options: DiffOptions): Promise<{report: DiffReport
   const reach: {mappings?: Map<string, InterfaceMapping[]>} = {}
   let paths: PathFindings
   let summaries: LiveSummary[]
-  if (!pathsWanted(input, withReach)) {
-    // nothing after the engine needs the exposures: each device is diffed where it is parsed
+  if (!pathsWanted(input, false)) {
+    // no finding needs the exposures: each device is diffed where it is parsed
     const {live: _none, ...context} = input
     const r = await diffLive(requests, loaded.dir, base, context, {jobs: options.jobs})
     summaries = r.summaries
     reach.mappings = r.mappings
     paths = {findings: mergeFindings([...r.findings, ...sharedFindings(input, new Set(requests.map((q) => q.device)))])}
+    if (withReach) {
+      // the reach section alone composes devices: only those within its budget are parsed again, here
+      const budget = reachBudget(summaries.map((l) => ('error' in l ? {device: l.device, exposures: 0, audited: false} : {device: l.device, exposures: l.exposures, audited: !l.empty})), options.reachLimit)
+      const live = await loadLive(requests.filter((q) => budget.devices.has(q.device)), loaded.dir, base, {jobs: options.jobs})
+      paths.reach = reachSection({...input, live}, budget.truncated)
+    }
   } else {
     input.live = await loadLive(requests, loaded.dir, base, {jobs: options.jobs})
     summaries = input.live.map(liveSummary)
     // end to end (#20): unwanted-path, and critical flows decided over their paths (superseding the per-device check)
-    paths = pathFindings(input, diffFindings(input, reach), {report: withReach})
+    paths = pathFindings(input, diffFindings(input, reach), {report: withReach, reachLimit: options.reachLimit})
   }
   let findings = sortFindings(paths.findings)
 

@@ -7,6 +7,7 @@
  */
 import {byCodeUnit} from '../core/order.js'
 import type {CriticalFlow, DiffInput, Finding} from '../diff/model.js'
+import {isEmptyConfig} from '../diff/unaudited.js'
 import {anyAddress} from '../diff/reach.js'
 import {protocolNames, serviceText} from '../diff/services.js'
 import {type Box, intersectBox, mergeBoxes, subtractBox} from '../net/match.js'
@@ -14,7 +15,7 @@ import {PortSet, ProtocolSet} from '../net/number-set.js'
 import {hasPorts} from '../net/protocol.js'
 import {pathJson, byFamily, hopJson} from './evaluate.js'
 import type {HopJson, PathJson, Piece} from './model.js'
-import {reachFrom, reachReport, type ReachReport, untrustedZones} from './reach.js'
+import {reachFrom, reachReport, type ReachReport, type ReachTruncated, untrustedZones} from './reach.js'
 import {MAX_HOPS, PathSpace} from './space.js'
 import {natZones} from './why.js'
 
@@ -27,17 +28,70 @@ export interface PathFindings {
 }
 
 /**
+ * Exposures of the audited devices the diff's reach section follows, at most: whole devices in id order
+ * while their exposures fit, the rest counted in `truncated`. The section lists every rule chain of every
+ * path (about 2 KB of JSON per permit reached), and the walk and the report cost as much per chain: an
+ * estate of 500 firewalls × 2,000 rules would write about 2 GB of JSON in minutes (bench/README.md).
+ * `reach --from` follows every device; the findings (unwanted-path, critical flows) always do.
+ */
+export const MAX_REACH_EXPOSURES = 100_000
+
+/** The devices the reach section follows (whole devices in id order within `limit` exposures), and what it leaves out. */
+export function reachBudget(configs: ReadonlyArray<{device: string; exposures: number; audited: boolean}>, limit = MAX_REACH_EXPOSURES): {devices: Set<string>; truncated?: ReachTruncated} {
+  const byDevice = new Map<string, {exposures: number; audited: boolean}>()
+  for (const c of configs) {
+    const d = byDevice.get(c.device) ?? {exposures: 0, audited: false}
+    d.exposures += c.exposures
+    d.audited ||= c.audited
+    byDevice.set(c.device, d)
+  }
+  const devices = new Set<string>()
+  let total = 0
+  let truncated: ReachTruncated | undefined
+  for (const [id, d] of [...byDevice].sort(([a], [b]) => byCodeUnit(a, b))) {
+    if (!truncated && total + d.exposures <= limit) {
+      total += d.exposures
+      devices.add(id)
+      continue
+    }
+    truncated ??= {limit, devices: 0, exposures: 0, first: id}
+    if (d.audited) truncated.devices++
+    truncated.exposures += d.exposures
+  }
+  return {devices, ...(truncated ? {truncated} : {})}
+}
+
+/** What reachBudget counts of a diff input's live configs. */
+export function liveExposures(live: DiffInput['live']): Array<{device: string; exposures: number; audited: boolean}> {
+  return live.map((l) => ('error' in l ? {device: l.device, exposures: 0, audited: false} : {device: l.device, exposures: l.exposures.length, audited: !isEmptyConfig(l)}))
+}
+
+/**
+ * The diff's reach section alone: every untrusted zone walked through the devices of `input.live`
+ * (those reachBudget keeps), with what the budget left out.
+ */
+export function reachSection(input: DiffInput, truncated?: ReachTruncated): ReachReport {
+  const space = new PathSpace(input)
+  const from = untrustedZones(space)
+  return reachReport(space, from, from.flatMap((z) => reachFrom(space, z, {reportOnly: true})), truncated)
+}
+
+/**
  * The path findings of one diff input, and the per-device findings they supersede removed:
  * `critical-flow-blocked` of a flow that has a path in the zone graph is decided here.
  */
-export function pathFindings(input: DiffInput, findings: Finding[], options: {report?: boolean} = {}): PathFindings {
+export function pathFindings(input: DiffInput, findings: Finding[], options: {report?: boolean; reachLimit?: number} = {}): PathFindings {
   const report = options.report !== false
   if (!pathsWanted(input, report)) return {findings}
-  // without the report the walk serves only unwanted-path: from the internet, when a zone is guarded
-  const walk = report || input.zones.some((z) => GUARDED.includes(z.trust))
+  // the reach section follows the devices within its budget; when that is all of them, it is the walk
+  // the findings read
+  const budget = report ? reachBudget(liveExposures(input.live), options.reachLimit) : undefined
+  const whole = report && !budget?.truncated
+  // without the whole report the walk serves only unwanted-path: from the internet, when a zone is guarded
+  const walk = whole || input.zones.some((z) => GUARDED.includes(z.trust))
   const space = new PathSpace(input)
   const from = untrustedZones(space)
-  const reached = (report ? from : walk ? from.filter((z) => space.zone(z)?.trust === 'internet') : []).flatMap((z) => reachFrom(space, z))
+  const reached = (whole ? from : walk ? from.filter((z) => space.zone(z)?.trust === 'internet') : []).flatMap((z) => reachFrom(space, z))
   const out: Finding[] = [...unwantedPaths(space, input, reached)]
   const decided = new Set<string>()
   for (const flow of input.flows) {
@@ -48,7 +102,8 @@ export function pathFindings(input: DiffInput, findings: Finding[], options: {re
   }
   const kept = findings.filter((f) => !(f.rule === 'critical-flow-blocked' && f.flow && decided.has(f.flow)))
   // the reach report costs as much as the walk and grows with every rule that reaches a zone
-  return {findings: [...kept, ...out], ...(report ? {reach: reachReport(space, from, reached)} : {})}
+  const reach = !report ? undefined : whole ? reachReport(space, from, reached) : reachSection({...input, live: input.live.filter((l) => budget!.devices.has(l.device))}, budget!.truncated)
+  return {findings: [...kept, ...out], ...(reach ? {reach} : {})}
 }
 
 /**

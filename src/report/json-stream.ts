@@ -24,6 +24,11 @@ export class LazyArray {
   constructor(
     readonly length: number,
     readonly slice: (start: number, end: number) => unknown[],
+    /**
+     * Elements made at once; 1 writes each element key by key (its arrays a batch at a time), so that
+     * an element of megabytes (a reach path) is never one string.
+     */
+    readonly batch = BATCH,
   ) {}
 
   /** Where the writer does not walk (inside an element it hands to JSON.stringify): every element at once. */
@@ -127,8 +132,19 @@ function* writeArray(value: unknown[] | LazyArray | TextArray, indent: string, o
     }
     return out.push(`\n${indent}]`)
   }
-  for (let start = 0; start < value.length; start += BATCH) {
-    const end = Math.min(start + BATCH, value.length)
+  const batch = value instanceof LazyArray ? value.batch : BATCH
+  if (batch === 1) {
+    for (let i = 0; i < value.length; i++) {
+      if (i) out.push(`,\n${inner}`)
+      const v = jsonValue((value as LazyArray).slice(i, i + 1)[0], String(i))
+      if (isRecord(v)) yield* writeObject(v, inner, out)
+      else out.push(elementsAt([v], inner))
+      if (out.full()) yield out.take()
+    }
+    return out.push(`\n${indent}]`)
+  }
+  for (let start = 0; start < value.length; start += batch) {
+    const end = Math.min(start + batch, value.length)
     if (start) out.push(`,\n${inner}`)
     out.push(elementsAt(value instanceof LazyArray ? value.slice(start, end) : value.slice(start, end), inner))
     if (out.full()) yield out.take()

@@ -12,6 +12,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {writeInventory} from '../../bench/generate.js'
 import {runDiff} from '../../src/diff/run.js'
+import {MAX_REACH_EXPOSURES, reachBudget} from '../../src/paths/findings.js'
 import {DIFF_RENDERERS} from '../../src/report/diff-formats.js'
 import {paint} from '../../src/report/output.js'
 
@@ -45,5 +46,42 @@ describe('diff without the reach section', () => {
     const {lean, reach, rest} = await both(inv)
     expect(reach?.paths.length).toBeGreaterThan(0)
     expect(lean.report).toEqual(rest)
+  })
+})
+
+describe('the reach section is bounded (issue 19: 500 devices, the JSON reached 4.3 GB)', () => {
+  /** The reach section of a generated estate of `devices` firewalls, as the JSON document writes it. */
+  async function section(name: string, devices: number, reachLimit?: number) {
+    const inv = join(dir, name)
+    writeInventory(inv, devices, 300)
+    const run = await runDiff({inventoryDir: inv, asOf: AS_OF, displayBase: dir, jobs: 1, reachLimit})
+    const exposures = run.report.devices.map((d) => d.exposures!)
+    const json = (await DIFF_RENDERERS.json(run, {paint: paint(false), version: '0'})) as Iterable<string>
+    const {reach} = JSON.parse([...json].join('')) as {reach: {truncated?: unknown; paths: Array<{devices: string[]}>}}
+    return {reach, exposures, text: JSON.stringify({...reach, truncated: undefined}).replaceAll(name, 'estate')}
+  }
+
+  it('past its budget it follows whole devices in id order and counts the rest: the same section for 4 devices as for 16', async () => {
+    const whole = await section('four-whole', 4)
+    expect(whole.reach.truncated).toBeUndefined()
+    const limit = whole.exposures[0] + whole.exposures[1]
+    const four = await section('four', 4, limit)
+    const sixteen = await section('sixteen', 16, limit)
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+    expect(four.reach.truncated).toEqual({limit, devices: 2, exposures: sum(four.exposures.slice(2)), first: 'fw-0002'})
+    expect(sixteen.reach.truncated).toEqual({limit, devices: 14, exposures: sum(sixteen.exposures.slice(2)), first: 'fw-0002'})
+    expect(new Set(sixteen.reach.paths.flatMap((p) => p.devices))).toEqual(new Set(['fw-0000', 'fw-0001']))
+    // bounded: what the section lists does not grow with the devices beyond its budget
+    expect(sixteen.text).toBe(four.text)
+    expect(whole.text.length).toBeGreaterThan(four.text.length)
+  })
+
+  it('reachBudget: whole devices in id order while they fit; the first that does not ends the list', () => {
+    const c = (device: string, exposures: number, audited = true) => ({device, exposures, audited})
+    expect(reachBudget([c('b', 60), c('a', 40), c('b', 0)], 100)).toEqual({devices: new Set(['a', 'b'])})
+    const r = reachBudget([c('a', 40), c('b', 61), c('c', 1), c('d', 0, false)], 100)
+    expect(r).toEqual({devices: new Set(['a']), truncated: {limit: 100, devices: 2, exposures: 62, first: 'b'}})
+    // the generated 50-device estate of the benchmark (1,783 exposures each) is within the default
+    expect(MAX_REACH_EXPOSURES).toBeGreaterThanOrEqual(50 * 1_783)
   })
 })

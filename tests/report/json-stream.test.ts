@@ -71,6 +71,25 @@ describe('jsonChunks', () => {
     expect(joined(jsonChunks([{nested: lazy}]))).toBe(JSON.stringify([{nested: items}], null, 2))
   })
 
+  it('a LazyArray of batch 1 writes each element key by key (getters read as written), never one string per element', () => {
+    const made: number[] = []
+    const element = (i: number) => {
+      const o: Record<string, unknown> = {i, nested: {deep: [1, [2]]}}
+      // made when written, as the reach section's chains are
+      Object.defineProperty(o, 'rows', {enumerable: true, get: () => (made.push(i), Array.from({length: 300}, (_, k) => ({k, s: `row ${k}`})))})
+      return o
+    }
+    const plain = [0, 1, 2].map((i) => JSON.parse(JSON.stringify(element(i))) as unknown)
+    made.length = 0
+    const values: unknown[] = [element(0), 'text', null, [1, {a: 2}], element(1), {}, element(2)]
+    const expected = JSON.stringify({paths: [plain[0], 'text', null, [1, {a: 2}], plain[1], {}, plain[2]], after: true}, null, 2)
+    const chunks = [...jsonChunks({paths: new LazyArray(values.length, (start, end) => values.slice(start, end), 1), after: true}, 1 << 12)]
+    expect(chunks.join('')).toBe(expected)
+    expect(made).toEqual([0, 1, 2])
+    // each element of about 8 KB is written in chunks of 4 K, not as one string
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(3 * (1 << 12))
+  })
+
   it('elementsAt writes the elements of an array written at any indent', () => {
     const items = [{a: [1, {b: 'c'}]}, [], 'x', null]
     for (let depth = 1; depth <= 5; depth++) {
