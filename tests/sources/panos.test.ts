@@ -6,12 +6,22 @@ import {describe, expect, it} from 'vitest'
 import {isIrmError} from '../../src/core/errors.js'
 import type {ExposureJson} from '../../src/model/exposure.js'
 import {parseText} from '../../src/sources/load.js'
+import {parseReport} from '../../src/report/parse-report.js'
 import {panos} from '../../src/sources/panos.js'
 import {detectParser} from '../../src/sources/registry.js'
 import {CORPUS, corpusFiles, FIXTURES, goldenPath, parseCorpusFile, parseFixture, placeRows, reportText} from '../helpers/sources.js'
 
 const TYPE = 'panos'
 const rule = (e: ExposureJson[], name: string) => e.filter((x) => x.rule === name)
+
+describe('panos: Panorama with shared rules only', () => {
+  it('the shared pre/post rules are read once (the shared context is not also its own device group)', async () => {
+    const text = readFileSync(`${FIXTURES}/${TYPE}/panorama-dg.xml`, 'utf8').replace(/<device-group>[^]*<\/device-group>/, '')
+    const e = parseReport(await parseText(text, 'shared-only.xml', TYPE)).exposures
+    const dns = e.filter((x) => x.rule.endsWith('"shared-dns"'))
+    expect(dns.map((x) => [x.rule, x.to.join(), x.ports.join()])).toEqual([['shared shared post-rulebase security rule "shared-dns"', '10.0.0.53/32', '53']])
+  })
+})
 
 describe('panos fixtures', () => {
   it('edge-vsys.xml: rules, NAT, GlobalProtect, management', async () => {

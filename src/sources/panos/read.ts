@@ -137,11 +137,13 @@ export const foldEntry: Folder = (node) => {
 /** Security rules of a context in evaluation order: shared pre, pre, rulebase, post, shared post. */
 function readContextRules(ctx: PNode, shared: PNode | undefined, skipped: SkippedSection[]): PlacedRule[] {
   const rulebase = take(ctx, 'rulebase')
+  // a Panorama with shared rules only is read as the context `shared`: its pre/post rules once, as shared
+  const own = ctx === shared ? undefined : ctx
   const rules = [
     ...readRules(shared?.children.get('pre-rulebase'), 'shared pre-rulebase', skipped),
-    ...readRules(ctx.children.get('pre-rulebase'), 'pre-rulebase', skipped),
+    ...readRules(own?.children.get('pre-rulebase'), 'pre-rulebase', skipped),
     ...readRules(rulebase, 'rulebase', skipped),
-    ...readRules(ctx.children.get('post-rulebase'), 'post-rulebase', skipped),
+    ...readRules(own?.children.get('post-rulebase'), 'post-rulebase', skipped),
     ...readRules(shared?.children.get('post-rulebase'), 'shared post-rulebase', skipped),
   ]
   take(ctx, 'pre-rulebase')
@@ -211,7 +213,8 @@ function readNatRule(r: PNode): NatRule {
 /** NAT rules of a context in evaluation order (as security rules); disabled ones are read and dropped. */
 function readNatRules(ctx: PNode, shared: PNode | undefined): NatRule[] {
   const out: NatRule[] = []
-  for (const base of [shared?.children.get('pre-rulebase'), ctx.children.get('pre-rulebase'), ctx.children.get('rulebase'), ctx.children.get('post-rulebase'), shared?.children.get('post-rulebase')]) {
+  const own = ctx === shared ? undefined : ctx
+  for (const base of [shared?.children.get('pre-rulebase'), own?.children.get('pre-rulebase'), ctx.children.get('rulebase'), own?.children.get('post-rulebase'), shared?.children.get('post-rulebase')]) {
     for (const r of entries(take(take(base, 'nat'), 'rules'))) {
       markDeep(r)
       if (r.children.get('disabled')?.values[0] !== 'yes') out.push(readNatRule(r))
