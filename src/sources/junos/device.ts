@@ -48,11 +48,14 @@ export function attachExposures(config: JunosConfig, exposures: Exposure[]): voi
   const members = new Map<string, string[]>()
   for (const z of config.zones.values()) members.set(z.name, [...z.interfaces.keys()])
   // most exposures name one zone pair: one attachment per zone list, shared (attachments are never edited)
-  const byZones = new Map<string, Attachment>()
+  const byZone = new Map<string, Attachment>()
+  const byZoneList = new Map<string, Attachment>()
   const side = (units: string[] | undefined, zones: string[] | undefined): Attachment | undefined => {
     if (units?.length) return attachment(units, units.flatMap((u) => (zoneOf.has(u) ? [zoneOf.get(u)!] : [])))
     if (!zones?.length) return undefined
-    const key = zones.length === 1 ? zones[0] : zones.join('\u0000')
+    // one zone by its name, several by their JSON (names may hold any character: no joined key)
+    const key = zones.length === 1 ? zones[0] : JSON.stringify(zones)
+    const byZones = zones.length === 1 ? byZone : byZoneList
     let a = byZones.get(key)
     if (!a) byZones.set(key, (a = attachment(zones.flatMap((z) => members.get(z) ?? []), zones)))
     return a

@@ -58,11 +58,14 @@ export function attachExposures(exposures: Exposure[], zoneOf: Map<string, strin
   const members = new Map<string, string[]>()
   for (const [i, z] of zoneOf) members.set(z, [...(members.get(z) ?? []), i])
   // a rulebase names few zone lists: one attachment per list, shared (attachments are never edited)
-  const byZones = new Map<string, Attachment | undefined>()
+  const byZone = new Map<string, Attachment | undefined>()
+  const byZoneList = new Map<string, Attachment | undefined>()
   const side = (ifs: string[] | undefined, zones: string[] | undefined): Attachment | undefined => {
     if (ifs?.length) return attachment(ifs, ifs.flatMap((i) => (zoneOf.has(i) ? [zoneOf.get(i)!] : [])))
     if (!zones?.length) return undefined
-    const key = zones.length === 1 ? zones[0] : zones.join('\u0000')
+    // one zone by its name, several by their JSON (names may hold any character: no joined key)
+    const key = zones.length === 1 ? zones[0] : JSON.stringify(zones)
+    const byZones = zones.length === 1 ? byZone : byZoneList
     if (byZones.has(key)) return byZones.get(key)
     const named = zones.filter((z) => z !== 'any')
     const a = named.length ? attachment(named.flatMap((z) => members.get(z) ?? []), named) : undefined
